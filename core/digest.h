@@ -1,0 +1,26 @@
+#pragma once
+// SHA-256 for stable identifiers (finding ids). A cryptographic hash, so that nobody can craft
+// an event whose id collides with an earlier finding and so hide behind de-duplication.
+#include <string>
+#include <string_view>
+
+namespace aihunt::core {
+
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  Sha256& update(std::string_view bytes);
+  // Adds a length-prefixed field, so that fields "a","bc" and "ab","c" hash differently.
+  Sha256& field(std::string_view bytes);
+  // Lower-case hex of the digest, cut to `hex_chars` (at most 64).
+  std::string hex(std::size_t hex_chars = 64);
+
+ private:
+  void* context_;  // EVP_MD_CTX, kept opaque so OpenSSL headers stay out of ours
+};
+
+}  // namespace aihunt::core

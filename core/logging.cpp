@@ -1,0 +1,131 @@
+#include "core/logging.h"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include <chrono>
+
+#include "core/secret_scan.h"
+#include "core/text.h"
+#include "core/time.h"
+
+namespace aihunt::core {
+namespace {
+
+constexpr std::size_t kMinSecretLength = 6;
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[byte >> 4]);
+          out.push_back(kHex[byte & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  RedactingSink(LogOptions options, std::shared_ptr<const Redactor> redactor)
+      : options_(options), redactor_(std::move(redactor)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string text =
+        redactor_->redact(std::string_view(msg.payload.data(), msg.payload.size()));
+    const std::string when = formatIso8601(toEpochMs(msg.time));
+    const auto level_name = spdlog::level::to_string_view(msg.level);
+    std::string line;
+    if (options_.format == LogFormat::kJson) {
+      line = "{\"ts\":\"" + when + "\",\"level\":\"" +
+             std::string(level_name.data(), level_name.size()) + "\",\"logger\":";
+      appendJsonString(line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+      line += ",\"msg\":";
+      appendJsonString(line, text);
+      line += "}\n";
+    } else {
+      // One record, one line: a newline inside a message must not forge a second record.
+      line = when + " " + std::string(level_name.data(), level_name.size()) + " ";
+      for (const char c : text) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
+      line.push_back('\n');
+    }
+    std::fwrite(line.data(), 1, line.size(), options_.stream);
+  }
+  void flush_() override { std::fflush(options_.stream); }
+
+ private:
+  LogOptions options_;
+  std::shared_ptr<const Redactor> redactor_;
+};
+
+}  // namespace
+
+void Redactor::addSecret(std::string secret) {
+  if (secret.size() < kMinSecretLength) return;
+  std::lock_guard lock(mutex_);
+  secrets_.push_back(std::move(secret));
+}
+
+std::string Redactor::redact(std::string_view text) const {
+  std::string out(text);
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& secret : secrets_) {
+      std::size_t at = 0;
+      while ((at = out.find(secret, at)) != std::string::npos) {
+        out.replace(at, secret.size(), "[REDACTED]");
+        at += 10;
+      }
+    }
+  }
+  return redactSecretShapes(out);
+}
+
+Result<spdlog::level::level_enum> parseLogLevel(std::string_view name) {
+  const std::string lowered = asciiLowered(name);
+  if (lowered == "trace") return spdlog::level::trace;
+  if (lowered == "debug") return spdlog::level::debug;
+  if (lowered == "info") return spdlog::level::info;
+  if (lowered == "warn" || lowered == "warning") return spdlog::level::warn;
+  if (lowered == "error") return spdlog::level::err;
+  if (lowered == "off") return spdlog::level::off;
+  return makeError(ErrorCode::kInvalidArgument,
+                   "'" + printableExcerpt(name) + "' is not a log level (trace, debug, info, "
+                   "warn, error, off)");
+}
+
+Result<LogFormat> parseLogFormat(std::string_view name) {
+  if (name == "text") return LogFormat::kText;
+  if (name == "json") return LogFormat::kJson;
+  return makeError(ErrorCode::kInvalidArgument,
+                   "'" + printableExcerpt(name) + "' is not a log format (text, json)");
+}
+
+std::shared_ptr<spdlog::logger> makeLogger(std::string name, const LogOptions& options,
+                                           std::shared_ptr<const Redactor> redactor) {
+  auto sink = std::make_shared<RedactingSink>(options, std::move(redactor));
+  auto logger = std::make_shared<spdlog::logger>(std::move(name), std::move(sink));
+  logger->set_level(options.level);
+  logger->flush_on(spdlog::level::warn);
+  return logger;
+}
+
+std::shared_ptr<spdlog::logger> makeNullLogger() {
+  return std::make_shared<spdlog::logger>("null", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
+
+}  // namespace aihunt::core

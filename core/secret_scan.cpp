@@ -1,0 +1,121 @@
+#include "core/secret_scan.h"
+
+#include <algorithm>
+#include <array>
+
+#include "core/text.h"
+
+namespace aihunt::core {
+namespace {
+
+constexpr std::size_t kMinKeyBody = 20;
+
+// Vendor key prefixes, longest first so "sk-ant-" wins over "sk-".
+constexpr std::array<std::string_view, 10> kKeyPrefixes = {
+    "sk-proj-", "sk-ant-", "sk-or-", "pplx-", "xai-", "gsk_", "AIza", "hf_", "r8_", "sk-",
+};
+
+constexpr std::array<std::string_view, 9> kSecretLabels = {
+    "sec:", "authorization:", "bearer ", "basic ", "token=", "api_key=", "apikey=", "api-key:",
+    "x-api-key:",
+};
+
+bool isKeyChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+bool isWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void mergeSpans(std::vector<SecretSpan>& spans) {
+  std::sort(spans.begin(), spans.end(),
+            [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });
+  std::vector<SecretSpan> merged;
+  for (const auto& span : spans) {
+    if (!merged.empty() && span.begin <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, span.end);
+    } else {
+      merged.push_back(span);
+    }
+  }
+  spans.swap(merged);
+}
+
+}  // namespace
+
+std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
+  std::vector<SecretSpan> spans;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i > 0 && isWordChar(text[i - 1])) {
+      ++i;
+      continue;
+    }
+    bool matched = false;
+    for (const std::string_view prefix : kKeyPrefixes) {
+      // Vendors print prefixes in one case; "AIza" is case-sensitive, the rest are lower case.
+      if (text.substr(i, prefix.size()) != prefix) continue;
+      std::size_t end = i + prefix.size();
+      while (end < text.size() && isKeyChar(text[end])) ++end;
+      if (end - i - prefix.size() >= kMinKeyBody) {
+        spans.push_back({i, end});
+        i = end;
+        matched = true;
+      }
+      break;
+    }
+    if (!matched) ++i;
+  }
+  return spans;
+}
+
+bool containsApiKeyToken(std::string_view text) { return !findApiKeyTokens(text).empty(); }
+
+std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
+  std::vector<SecretSpan> spans;
+  const std::string lowered = asciiLowered(text);
+  for (const std::string_view label : kSecretLabels) {
+    std::size_t from = 0;
+    while ((from = lowered.find(label, from)) != std::string::npos) {
+      std::size_t begin = from + label.size();
+      while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
+        ++begin;
+      // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
+      const std::string_view rest = std::string_view(lowered).substr(begin);
+      if (label == "authorization:" && (rest.starts_with("bearer ") || rest.starts_with("basic "))) {
+        from = begin;
+        continue;
+      }
+      std::size_t end = begin;
+      while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
+             text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
+             text[end] != '\r' && text[end] != '}')
+        ++end;
+      if (end > begin) spans.push_back({begin, end});
+      from = end;
+    }
+  }
+  return spans;
+}
+
+std::string redactSecretShapes(std::string_view text) {
+  std::vector<SecretSpan> spans = findApiKeyTokens(text);
+  const std::vector<SecretSpan> labelled = findLabelledSecrets(text);
+  spans.insert(spans.end(), labelled.begin(), labelled.end());
+  if (spans.empty()) return std::string(text);
+  mergeSpans(spans);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t cursor = 0;
+  for (const auto& span : spans) {
+    out.append(text.substr(cursor, span.begin - cursor));
+    out.append("[REDACTED]");
+    cursor = span.end;
+  }
+  out.append(text.substr(cursor));
+  return out;
+}
+
+}  // namespace aihunt::core

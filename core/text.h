@@ -1,0 +1,30 @@
+#pragma once
+// ASCII text helpers. Host names, process names and keywords are compared ASCII
+// case-insensitively: locale-aware lowering would make results depend on the machine.
+#include <string>
+#include <string_view>
+
+namespace aihunt::core {
+
+constexpr char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string asciiLowered(std::string_view text);
+void asciiLowerInPlace(std::string& text);
+bool iequals(std::string_view a, std::string_view b);
+bool istartsWith(std::string_view text, std::string_view prefix);
+bool iendsWith(std::string_view text, std::string_view suffix);
+// Case-insensitive substring search; `needle` must already be lower case.
+bool icontainsLower(std::string_view haystack, std::string_view lower_needle);
+std::string_view trim(std::string_view text);
+
+// Shell-style glob with '*' and '?', ASCII case-insensitive. Linear time (no backtracking blowup).
+bool globMatch(std::string_view pattern, std::string_view text);
+
+// Valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool isValidUtf8(std::string_view text);
+
+// Replaces control characters by '?' and cuts to at most `max_bytes` (on a UTF-8 boundary), for
+// echoing untrusted values inside error messages.
+std::string printableExcerpt(std::string_view text, std::size_t max_bytes = 80);
+
+}  // namespace aihunt::core

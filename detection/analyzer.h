@@ -1,0 +1,48 @@
+#pragma once
+// The detection pipeline for one event: classify provider, categorise process, compute
+// signals, score, apply exceptions, derive the stable finding id. Pure: no I/O, no clock of its
+// own (the caller says what "now" is, for exception expiry).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+#include "detection/event.h"
+#include "detection/exceptions.h"
+#include "detection/finding.h"
+#include "detection/settings.h"
+
+namespace aihunt::detection {
+
+struct AnalyzerStats {
+  std::uint64_t events = 0;
+  std::uint64_t findings = 0;    // not suppressed
+  std::uint64_t suppressed = 0;
+  std::uint64_t browser_events_skipped = 0;
+  std::uint64_t expired_exception_hits = 0;
+};
+
+class Analyzer {
+ public:
+  Analyzer(const DetectionSettings& settings, std::string hunt);
+
+  // A finding when any signal fires, suppressed or not; nullopt otherwise.
+  [[nodiscard]] std::optional<Finding> analyze(const Event& event, core::EpochMs now);
+
+  [[nodiscard]] const AnalyzerStats& stats() const { return stats_; }
+  // Exception id -> suppressed count, in rule order.
+  [[nodiscard]] const std::vector<std::uint64_t>& suppressedPerException() const {
+    return suppressed_per_rule_;
+  }
+  [[nodiscard]] const ExceptionMatcher& exceptions() const { return exceptions_; }
+
+ private:
+  const DetectionSettings& settings_;
+  std::string hunt_;
+  ExceptionMatcher exceptions_;
+  AnalyzerStats stats_;
+  std::vector<std::uint64_t> suppressed_per_rule_;
+};
+
+}  // namespace aihunt::detection

@@ -1,0 +1,61 @@
+#pragma once
+// False-positive exceptions (detection.md §6). Inside one exception every matcher given must
+// hold; across exceptions any one suppresses. Within one matcher, any listed value may match.
+// An expired exception no longer suppresses.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "detection/cidr.h"
+#include "detection/signals.h"
+
+namespace aihunt::detection {
+
+struct ExceptionRule {
+  std::string id;
+  std::string reason;
+  std::string owner;
+  std::string ticket;                     // optional
+  std::optional<core::EpochMs> expires;   // optional; at or after it, the rule is inert
+  std::vector<Cidr> source_cidrs;
+  std::vector<std::string> host_globs;     // endpoint host name
+  std::vector<std::string> user_globs;
+  std::vector<std::string> process_globs;  // normalised name or full path, glob
+  std::vector<std::string> providers;      // provider ids
+  std::vector<std::string> domain_globs;   // the AI host reached
+  SignalSet signals;                       // empty: any; otherwise the finding has one of them
+
+  [[nodiscard]] bool hasMatchers() const;
+};
+
+// What the matcher sees of a candidate finding.
+struct ExceptionSubject {
+  std::optional<IpAddress> source_ip;
+  std::string_view host;
+  std::string_view username;
+  std::string_view process_name;  // normalised
+  std::string_view process_path;  // as seen
+  std::string_view provider_id;
+  std::string_view domain;
+  SignalSet signals;
+};
+
+struct ExceptionVerdict {
+  const ExceptionRule* suppressed_by = nullptr;
+  // Expired rules that would have matched: reported so that nobody thinks they still work.
+  const ExceptionRule* expired_match = nullptr;
+};
+
+class ExceptionMatcher {
+ public:
+  explicit ExceptionMatcher(std::vector<ExceptionRule> rules) : rules_(std::move(rules)) {}
+  [[nodiscard]] ExceptionVerdict match(const ExceptionSubject& subject, core::EpochMs now) const;
+  [[nodiscard]] const std::vector<ExceptionRule>& rules() const { return rules_; }
+
+ private:
+  std::vector<ExceptionRule> rules_;
+};
+
+}  // namespace aihunt::detection

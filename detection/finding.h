@@ -1,0 +1,41 @@
+#pragma once
+// A finding: the output contract (detection.md §7). Owns its strings; nothing points back into
+// the row it came from.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detection/process.h"
+#include "detection/scoring.h"
+#include "detection/signals.h"
+
+namespace aihunt::detection {
+
+struct Finding {
+  std::string finding_id;  // 32 hex chars, stable for the same event and hunt
+  std::string hunt;
+  std::string event_time;  // ISO 8601 UTC, or the raw value when it could not be parsed
+  std::string source_ip;
+  std::string username;
+  std::string host;
+  std::string destination_ip;
+  std::optional<std::int64_t> destination_port;
+  std::string url;     // credentials and key-shaped tokens redacted
+  std::string domain;  // the AI host reached or named
+  std::string provider;
+  std::string application;  // as seen (or the user agent's label)
+  std::string process_name;
+  ProcessCategory process_category = ProcessCategory::kUnknown;
+  std::optional<std::int64_t> bytes_sent;
+  SignalSet signals;
+  int risk_score = 0;
+  Severity severity = Severity::kLow;
+  bool suppressed = false;
+  std::string exception;  // id of the suppressing exception, empty when none
+  std::string log_source;
+  std::string event_category;
+  std::string evidence;  // the command line or script excerpt that fired, secrets redacted
+};
+
+}  // namespace aihunt::detection

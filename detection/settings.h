@@ -1,0 +1,38 @@
+#pragma once
+// Everything the detection needs to decide, built once at start-up from the content pack and
+// config (config/ builds it; detection/ only reads it).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "detection/exceptions.h"
+#include "detection/process.h"
+#include "detection/provider.h"
+#include "detection/scoring.h"
+#include "detection/user_agent.h"
+
+namespace aihunt::detection {
+
+struct CommandLineIndicators {
+  // Environment variable names that hold AI API keys ("OPENAI_API_KEY"); matched as words,
+  // ASCII case-insensitive.
+  std::vector<std::string> key_variables;
+  // Package names of AI SDKs ("openai", "anthropic", "google-generativeai").
+  std::vector<std::string> sdk_packages;
+  // Package managers whose "install"/"add" installs them ("pip", "npm", "uv", "poetry").
+  std::vector<std::string> installers;
+  // Path fragments of installed SDKs ("site-packages/openai/"; separators normalised to '/').
+  std::vector<std::string> sdk_paths;
+};
+
+struct DetectionSettings {
+  ProviderCatalog providers;
+  ProcessCatalog processes;
+  UserAgentCatalog user_agents;
+  CommandLineIndicators cmdline;
+  std::vector<ExceptionRule> exceptions;
+  ScoringWeights scoring;
+  std::int64_t large_upload_bytes = 1'048'576;  // per event
+};
+
+}  // namespace aihunt::detection

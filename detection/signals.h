@@ -1,0 +1,38 @@
+#pragma once
+// The signals a finding can carry (detection.md §1), as a small bit set.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aihunt::detection {
+
+enum class Signal : std::uint8_t {
+  kNonBrowserAiApi = 0,
+  kLargeUpload = 1,
+  kKeyOrPromptOnCmdline = 2,
+  kAiSdkInstall = 3,
+  kFirstSeen = 4,
+};
+
+inline constexpr int kSignalCount = 5;
+
+std::string_view signalName(Signal signal);
+std::optional<Signal> signalFromName(std::string_view name);
+
+class SignalSet {
+ public:
+  void add(Signal signal) { bits_ |= bit(signal); }
+  [[nodiscard]] bool has(Signal signal) const { return (bits_ & bit(signal)) != 0; }
+  [[nodiscard]] bool empty() const { return bits_ == 0; }
+  [[nodiscard]] bool intersects(SignalSet other) const { return (bits_ & other.bits_) != 0; }
+  [[nodiscard]] std::vector<Signal> list() const;
+  bool operator==(const SignalSet&) const = default;
+
+ private:
+  static std::uint8_t bit(Signal signal) { return static_cast<std::uint8_t>(1U << static_cast<unsigned>(signal)); }
+  std::uint8_t bits_ = 0;
+};
+
+}  // namespace aihunt::detection
