@@ -33,6 +33,8 @@ struct Error {
   [[nodiscard]] std::string describe() const { return message; }
 };
 
-inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error makeError(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 }  // namespace aihunt::core

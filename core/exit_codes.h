@@ -3,9 +3,9 @@
 namespace aihunt::core {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFindings = 1;       // findings found and --fail-on-findings given
-inline constexpr int kExitUsage = 2;          // usage, config or input error
-inline constexpr int kExitConnection = 3;     // connection, TLS or authentication failure
-inline constexpr int kExitSearchFailed = 4;   // a search failed or ran past its deadline
+inline constexpr int kExitFindings = 1;      // findings found and --fail-on-findings given
+inline constexpr int kExitUsage = 2;         // usage, config or input error
+inline constexpr int kExitConnection = 3;    // connection, TLS or authentication failure
+inline constexpr int kExitSearchFailed = 4;  // a search failed or ran past its deadline
 
 }  // namespace aihunt::core

@@ -19,11 +19,21 @@ void appendJsonString(std::string& out, std::string_view text) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (byte < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -103,9 +113,9 @@ Result<spdlog::level::level_enum> parseLogLevel(std::string_view name) {
   if (lowered == "warn" || lowered == "warning") return spdlog::level::warn;
   if (lowered == "error") return spdlog::level::err;
   if (lowered == "off") return spdlog::level::off;
-  return makeError(ErrorCode::kInvalidArgument,
-                   "'" + printableExcerpt(name) + "' is not a log level (trace, debug, info, "
-                   "warn, error, off)");
+  return makeError(ErrorCode::kInvalidArgument, "'" + printableExcerpt(name) +
+                                                    "' is not a log level (trace, debug, info, "
+                                                    "warn, error, off)");
 }
 
 Result<LogFormat> parseLogFormat(std::string_view name) {

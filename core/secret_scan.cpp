@@ -16,8 +16,8 @@ constexpr std::array<std::string_view, 10> kKeyPrefixes = {
 };
 
 constexpr std::array<std::string_view, 9> kSecretLabels = {
-    "sec:", "authorization:", "bearer ", "basic ", "token=", "api_key=", "apikey=", "api-key:",
-    "x-api-key:",
+    "sec:",     "authorization:", "bearer ",  "basic ",     "token=",
+    "api_key=", "apikey=",        "api-key:", "x-api-key:",
 };
 
 bool isKeyChar(char c) {
@@ -80,11 +80,13 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
     std::size_t from = 0;
     while ((from = lowered.find(label, from)) != std::string::npos) {
       std::size_t begin = from + label.size();
-      while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
+      while (begin < text.size() &&
+             (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
         ++begin;
       // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
       const std::string_view rest = std::string_view(lowered).substr(begin);
-      if (label == "authorization:" && (rest.starts_with("bearer ") || rest.starts_with("basic "))) {
+      if (label == "authorization:" &&
+          (rest.starts_with("bearer ") || rest.starts_with("basic "))) {
         from = begin;
         continue;
       }

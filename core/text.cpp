@@ -56,7 +56,8 @@ bool globMatch(std::string_view pattern, std::string_view text) {
   std::size_t p = 0, t = 0;
   std::size_t star = std::string_view::npos, retry = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || asciiLower(pattern[p]) == asciiLower(text[t]))) {
+    if (p < pattern.size() &&
+        (pattern[p] == '?' || asciiLower(pattern[p]) == asciiLower(text[t]))) {
       ++p;
       ++t;
     } else if (p < pattern.size() && pattern[p] == '*') {

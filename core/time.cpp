@@ -136,17 +136,19 @@ std::string formatIso8601(EpochMs ms) {
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned mp = (5 * day_of_year + 2) / 153;
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+  const std::int64_t year =
+      static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
 
   std::array<char, 40> buffer{};
   std::snprintf(buffer.data(), buffer.size(), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
                 static_cast<long long>(year), month, day, static_cast<long long>(rest / 3'600'000),
-                static_cast<long long>(rest / 60'000 % 60), static_cast<long long>(rest / 1000 % 60),
-                static_cast<long long>(rest % 1000));
+                static_cast<long long>(rest / 60'000 % 60),
+                static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));
   return buffer.data();
 }
 
@@ -166,19 +168,26 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
     while (unit_end < text.size() && ((text[unit_end] >= 'a' && text[unit_end] <= 'z'))) ++unit_end;
     const std::string_view unit = text.substr(pos, unit_end - pos);
     std::int64_t scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m" || unit == "min") scale = 60'000;
-    else if (unit == "h") scale = 3'600'000;
-    else if (unit == "d") scale = 86'400'000;
-    else if (unit == "w") scale = 7 * 86'400'000LL;
+    if (unit == "ms")
+      scale = 1;
+    else if (unit == "s")
+      scale = 1000;
+    else if (unit == "m" || unit == "min")
+      scale = 60'000;
+    else if (unit == "h")
+      scale = 3'600'000;
+    else if (unit == "d")
+      scale = 86'400'000;
+    else if (unit == "w")
+      scale = 7 * 86'400'000LL;
     else {
       return makeError(ErrorCode::kParse,
                        "'" + std::string(text.substr(0, 64)) +
                            "' has no unit or an unknown one (use ms, s, m, h, d or w)");
     }
     if (amount > std::numeric_limits<std::int64_t>::max() / scale - total / scale) {
-      return makeError(ErrorCode::kParse, "duration '" + std::string(text.substr(0, 64)) + "' is too long");
+      return makeError(ErrorCode::kParse,
+                       "duration '" + std::string(text.substr(0, 64)) + "' is too long");
     }
     total += amount * scale;
     pos = unit_end;

@@ -17,7 +17,7 @@ namespace aihunt::detection {
 
 struct AnalyzerStats {
   std::uint64_t events = 0;
-  std::uint64_t findings = 0;    // not suppressed
+  std::uint64_t findings = 0;  // not suppressed
   std::uint64_t suppressed = 0;
   std::uint64_t browser_events_skipped = 0;
   std::uint64_t expired_exception_hits = 0;
@@ -39,6 +39,7 @@ class Analyzer {
 
  private:
   const DetectionSettings& settings_;
+  CommandLineIndicators indicators_;  // the settings' lists, lower-cased once
   std::string hunt_;
   ExceptionMatcher exceptions_;
   AnalyzerStats stats_;

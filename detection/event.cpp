@@ -4,10 +4,25 @@ namespace aihunt::detection {
 namespace {
 
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "event_time",   "source_ip",   "username",    "host",         "destination_ip",
-    "destination_port", "url",     "dest_host",   "query_name",   "application",
-    "image",        "user_agent",  "command_line", "script_text", "target_file",
-    "bytes_sent",   "event_category", "log_source", "process_category_hint",
+    "event_time",
+    "source_ip",
+    "username",
+    "host",
+    "destination_ip",
+    "destination_port",
+    "url",
+    "dest_host",
+    "query_name",
+    "application",
+    "image",
+    "user_agent",
+    "command_line",
+    "script_text",
+    "target_file",
+    "bytes_sent",
+    "event_category",
+    "log_source",
+    "process_category_hint",
 };
 
 }  // namespace

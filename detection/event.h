@@ -13,21 +13,21 @@ namespace aihunt::detection {
 
 // Logical fields (detection.md §4). Each hunt maps them to the console's column names.
 enum class Field : std::uint8_t {
-  kEventTime,         // ISO text, 'yyyy-MM-dd HH:mm:ss' or epoch ms
+  kEventTime,  // ISO text, 'yyyy-MM-dd HH:mm:ss' or epoch ms
   kSourceIp,
   kUsername,
-  kHost,              // endpoint host name
+  kHost,  // endpoint host name
   kDestinationIp,
   kDestinationPort,
   kUrl,
-  kDestHost,          // destination host name (Sysmon 3 DestinationHostname, SNI)
-  kQueryName,         // DNS query name
-  kApplication,       // process or application as the log source reports it
-  kImage,             // full image path of the process (Sysmon Image, auditd exe)
+  kDestHost,     // destination host name (Sysmon 3 DestinationHostname, SNI)
+  kQueryName,    // DNS query name
+  kApplication,  // process or application as the log source reports it
+  kImage,        // full image path of the process (Sysmon Image, auditd exe)
   kUserAgent,
   kCommandLine,
-  kScriptText,        // PowerShell 4104 script block
-  kTargetFile,        // Sysmon 11 TargetFilename
+  kScriptText,  // PowerShell 4104 script block
+  kTargetFile,  // Sysmon 11 TargetFilename
   kBytesSent,
   kEventCategory,
   kLogSource,

@@ -17,10 +17,10 @@ struct ExceptionRule {
   std::string id;
   std::string reason;
   std::string owner;
-  std::string ticket;                     // optional
-  std::optional<core::EpochMs> expires;   // optional; at or after it, the rule is inert
+  std::string ticket;                    // optional
+  std::optional<core::EpochMs> expires;  // optional; at or after it, the rule is inert
   std::vector<Cidr> source_cidrs;
-  std::vector<std::string> host_globs;     // endpoint host name
+  std::vector<std::string> host_globs;  // endpoint host name
   std::vector<std::string> user_globs;
   std::vector<std::string> process_globs;  // normalised name or full path, glob
   std::vector<std::string> providers;      // provider ids

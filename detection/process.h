@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/result.h"
+#include "core/string_map.h"
 
 namespace aihunt::detection {
 
@@ -45,7 +45,7 @@ class ProcessCatalog {
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
 
  private:
-  std::unordered_map<std::string, ProcessEntry> entries_;
+  core::StringMap<ProcessEntry> entries_;
   ProcessEntry other_{ProcessCategory::kOther, {}};
 };
 

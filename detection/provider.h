@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
+#include "core/string_map.h"
 
 namespace aihunt::detection {
 
@@ -44,11 +44,17 @@ class ProviderCatalog {
   // The provider owning `host`, or nullptr. The most specific (longest) pattern wins.
   [[nodiscard]] const Provider* classify(std::string_view host) const;
 
-  // Finds any provider host mentioned inside free text (command lines, scripts): a host
-  // occurrence bounded by non-host characters. Returns the first provider found.
-  [[nodiscard]] const Provider* findInText(std::string_view text) const;
+  struct TextMatch {
+    const Provider* provider = nullptr;
+    std::string_view host;  // the host as written in the text
+  };
+  // Finds a provider host mentioned inside free text (command lines, scripts): every maximal
+  // run of host characters is classified like a host name. The first hit wins.
+  [[nodiscard]] TextMatch findInText(std::string_view text) const;
 
-  [[nodiscard]] const std::vector<std::unique_ptr<Provider>>& providers() const { return providers_; }
+  [[nodiscard]] const std::vector<std::unique_ptr<Provider>>& providers() const {
+    return providers_;
+  }
 
  private:
   struct GlobPattern {
@@ -57,8 +63,8 @@ class ProviderCatalog {
   };
   std::vector<std::unique_ptr<Provider>> providers_;
   // exact suffix ("api.openai.com") -> provider; subdomain-only suffixes kept apart.
-  std::unordered_map<std::string, const Provider*> suffixes_;
-  std::unordered_map<std::string, const Provider*> subdomain_only_;
+  core::StringMap<const Provider*> suffixes_;
+  core::StringMap<const Provider*> subdomain_only_;
   std::vector<GlobPattern> globs_;
   std::vector<std::pair<std::string, const Provider*>> literal_hosts_;  // for findInText
 };

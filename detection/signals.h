@@ -31,7 +31,9 @@ class SignalSet {
   bool operator==(const SignalSet&) const = default;
 
  private:
-  static std::uint8_t bit(Signal signal) { return static_cast<std::uint8_t>(1U << static_cast<unsigned>(signal)); }
+  static std::uint8_t bit(Signal signal) {
+    return static_cast<std::uint8_t>(1U << static_cast<unsigned>(signal));
+  }
   std::uint8_t bits_ = 0;
 };
 

@@ -1,0 +1,210 @@
+#include "detection/analyzer.h"
+
+#include <algorithm>
+
+#include "core/digest.h"
+#include "core/secret_scan.h"
+#include "core/text.h"
+#include "detection/cmdline_indicators.h"
+#include "detection/host.h"
+
+namespace aihunt::detection {
+namespace {
+
+constexpr std::size_t kEvidenceBytes = 512;
+constexpr std::size_t kFindingIdHexChars = 32;
+
+CommandLineIndicators lowered(const CommandLineIndicators& in) {
+  CommandLineIndicators out = in;
+  for (auto* list : {&out.key_variables, &out.sdk_packages, &out.installers, &out.sdk_paths}) {
+    for (auto& item : *list) core::asciiLowerInPlace(item);
+  }
+  for (auto& path : out.sdk_paths) std::replace(path.begin(), path.end(), '\\', '/');
+  return out;
+}
+
+bool isNonBrowserProgram(ProcessCategory category) {
+  return category == ProcessCategory::kScriptRuntime || category == ProcessCategory::kScriptHost ||
+         category == ProcessCategory::kCliTransfer || category == ProcessCategory::kLolbin;
+}
+
+// "https://user:secret@host/x?key=AIza..." -> "https://host/x?key=[REDACTED]"
+std::string redactUrl(std::string_view url) {
+  std::string out(url);
+  const std::size_t scheme = out.find("://");
+  const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+  const std::size_t path = out.find_first_of("/?#", authority);
+  const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
+  if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
+  std::string redacted = core::redactSecretShapes(out);
+  // Query parameters named like keys ("key=", "api_key=", "token=") carry credentials.
+  for (const std::string_view name : {"?key=", "&key=", "?access_token=", "&access_token="}) {
+    std::size_t from = 0;
+    while ((from = core::asciiLowered(redacted).find(name, from)) != std::string::npos) {
+      const std::size_t begin = from + name.size();
+      std::size_t end = redacted.find('&', begin);
+      if (end == std::string::npos) end = redacted.size();
+      if (end > begin) redacted.replace(begin, end - begin, "[REDACTED]");
+      from = begin;
+    }
+  }
+  return redacted;
+}
+
+std::string eventTimeText(const Event& event) {
+  if (event.event_time_ms) return core::formatIso8601(*event.event_time_ms);
+  const std::string_view raw = event.get(Field::kEventTime);
+  if (raw.empty()) return {};
+  const auto parsed = core::parseTimestamp(raw);
+  return parsed ? core::formatIso8601(*parsed) : core::printableExcerpt(raw, 64);
+}
+
+std::string stableFindingId(std::string_view hunt, const Event& event) {
+  core::Sha256 digest;
+  digest.field(hunt);
+  // Every field that tells two events apart; event_time_ms covers numeric times.
+  for (std::size_t i = 0; i < kFieldCount; ++i) digest.field(event.values[i]);
+  digest.field(event.event_time_ms ? std::to_string(*event.event_time_ms) : std::string());
+  return digest.hex(kFindingIdHexChars);
+}
+
+}  // namespace
+
+Analyzer::Analyzer(const DetectionSettings& settings, std::string hunt)
+    : settings_(settings),
+      indicators_(lowered(settings.cmdline)),
+      hunt_(std::move(hunt)),
+      exceptions_(settings.exceptions),
+      suppressed_per_rule_(settings.exceptions.size(), 0) {}
+
+std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) {
+  ++stats_.events;
+
+  // Process: the application or image's base name; the user agent when there is no process.
+  const std::string_view application = event.get(Field::kApplication);
+  const std::string_view image = event.get(Field::kImage);
+  const std::string_view process_seen = application.empty() ? image : application;
+  std::string process_name = normaliseProcessName(process_seen);
+  ProcessCategory category = ProcessCategory::kUnknown;
+  std::string_view client_vendor;
+  if (!process_name.empty()) {
+    const ProcessEntry& entry = settings_.processes.lookup(process_name);
+    category = entry.category;
+    client_vendor = entry.vendor;
+  }
+  std::string_view agent_label;
+  if (category == ProcessCategory::kUnknown || category == ProcessCategory::kOther) {
+    const UserAgentVerdict verdict = settings_.user_agents.classify(event.get(Field::kUserAgent));
+    if (verdict.category != ProcessCategory::kUnknown &&
+        (category == ProcessCategory::kUnknown || verdict.category != ProcessCategory::kOther)) {
+      category = verdict.category;
+      agent_label = verdict.label;
+    }
+  }
+  if (category == ProcessCategory::kBrowser) {
+    ++stats_.browser_events_skipped;
+    return std::nullopt;
+  }
+
+  // Provider: the network fields first, then a host named on the command line.
+  const Provider* provider = nullptr;
+  std::string_view domain;
+  for (const Field field : {Field::kUrl, Field::kDestHost, Field::kQueryName}) {
+    const std::string_view value = event.get(field);
+    if (value.empty()) continue;
+    const auto host = field == Field::kUrl ? hostFromUrl(value) : hostFromHostPort(value);
+    if (!host) continue;
+    if (const Provider* found = settings_.providers.classify(*host)) {
+      provider = found;
+      domain = *host;
+      break;
+    }
+  }
+
+  SignalSet signals;
+  std::string_view evidence_text;
+  for (const Field field : {Field::kCommandLine, Field::kScriptText}) {
+    const std::string_view text = event.get(field);
+    if (text.empty()) continue;
+    const ProviderCatalog::TextMatch named = settings_.providers.findInText(text);
+    if (named.provider != nullptr && provider == nullptr) {
+      provider = named.provider;
+      domain = named.host;
+    }
+    if (named.provider != nullptr || mentionsKeyVariable(indicators_, text) ||
+        core::containsApiKeyToken(text) || mentionsSdkWithKey(indicators_, text)) {
+      signals.add(Signal::kKeyOrPromptOnCmdline);
+      if (evidence_text.empty()) evidence_text = text;
+    }
+    if (installsSdk(indicators_, text)) {
+      signals.add(Signal::kAiSdkInstall);
+      if (evidence_text.empty()) evidence_text = text;
+    }
+  }
+  if (isSdkPath(indicators_, event.get(Field::kTargetFile))) signals.add(Signal::kAiSdkInstall);
+
+  if (provider != nullptr) {
+    const bool own_vendor_client = category == ProcessCategory::kAiClient &&
+                                   !client_vendor.empty() && client_vendor == provider->vendor;
+    if (isNonBrowserProgram(category) ||
+        (category == ProcessCategory::kAiClient && !own_vendor_client)) {
+      signals.add(Signal::kNonBrowserAiApi);
+    }
+    if (event.bytes_sent && *event.bytes_sent >= settings_.large_upload_bytes) {
+      signals.add(Signal::kLargeUpload);
+    }
+  }
+  if (signals.empty()) return std::nullopt;
+
+  Finding finding;
+  finding.hunt = hunt_;
+  finding.finding_id = stableFindingId(hunt_, event);
+  finding.event_time = eventTimeText(event);
+  finding.source_ip = event.get(Field::kSourceIp);
+  finding.username = event.get(Field::kUsername);
+  finding.host = event.get(Field::kHost);
+  finding.destination_ip = event.get(Field::kDestinationIp);
+  finding.destination_port = event.destination_port;
+  finding.url = redactUrl(event.get(Field::kUrl));
+  finding.domain = core::asciiLowered(domain);
+  while (!finding.domain.empty() && finding.domain.back() == '.') finding.domain.pop_back();
+  finding.provider = provider != nullptr ? provider->id : std::string();
+  finding.application =
+      process_seen.empty() ? std::string(agent_label) : core::printableExcerpt(process_seen, 260);
+  finding.process_name = process_name.empty() ? std::string(agent_label) : std::move(process_name);
+  finding.process_category = category;
+  finding.bytes_sent = event.bytes_sent;
+  finding.signals = signals;
+  finding.log_source = event.get(Field::kLogSource);
+  finding.event_category = event.get(Field::kEventCategory);
+  if (!evidence_text.empty()) {
+    finding.evidence = redactedEvidence(indicators_, evidence_text, kEvidenceBytes);
+  }
+  const Score score = scoreFinding(settings_.scoring, signals, category, provider);
+  finding.risk_score = score.risk;
+  finding.severity = score.severity;
+
+  ExceptionSubject subject;
+  subject.source_ip = parseIpAddress(finding.source_ip);
+  subject.host = finding.host;
+  subject.username = finding.username;
+  subject.process_name = finding.process_name;
+  subject.process_path = process_seen;
+  subject.provider_id = finding.provider;
+  subject.domain = finding.domain;
+  subject.signals = signals;
+  const ExceptionVerdict verdict = exceptions_.match(subject, now);
+  if (verdict.expired_match != nullptr) ++stats_.expired_exception_hits;
+  if (verdict.suppressed_by != nullptr) {
+    finding.suppressed = true;
+    finding.exception = verdict.suppressed_by->id;
+    ++stats_.suppressed;
+    const auto index = static_cast<std::size_t>(verdict.suppressed_by - exceptions_.rules().data());
+    ++suppressed_per_rule_[index];
+  } else {
+    ++stats_.findings;
+  }
+  return finding;
+}
+
+}  // namespace aihunt::detection

@@ -1,0 +1,61 @@
+#include "detection/exceptions.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace aihunt::detection {
+namespace {
+
+bool anyGlob(const std::vector<std::string>& globs, std::string_view value) {
+  return std::any_of(globs.begin(), globs.end(),
+                     [&](const std::string& glob) { return core::globMatch(glob, value); });
+}
+
+bool matches(const ExceptionRule& rule, const ExceptionSubject& subject) {
+  if (!rule.source_cidrs.empty()) {
+    if (!subject.source_ip) return false;
+    const bool inside =
+        std::any_of(rule.source_cidrs.begin(), rule.source_cidrs.end(),
+                    [&](const Cidr& cidr) { return cidr.contains(*subject.source_ip); });
+    if (!inside) return false;
+  }
+  if (!rule.host_globs.empty() && !anyGlob(rule.host_globs, subject.host)) return false;
+  if (!rule.user_globs.empty() && !anyGlob(rule.user_globs, subject.username)) return false;
+  if (!rule.process_globs.empty() && !anyGlob(rule.process_globs, subject.process_name) &&
+      !anyGlob(rule.process_globs, subject.process_path)) {
+    return false;
+  }
+  if (!rule.providers.empty() &&
+      std::none_of(rule.providers.begin(), rule.providers.end(),
+                   [&](const std::string& id) { return id == subject.provider_id; })) {
+    return false;
+  }
+  if (!rule.domain_globs.empty() && !anyGlob(rule.domain_globs, subject.domain)) return false;
+  if (!rule.signals.empty() && !rule.signals.intersects(subject.signals)) return false;
+  return true;
+}
+
+}  // namespace
+
+bool ExceptionRule::hasMatchers() const {
+  return !source_cidrs.empty() || !host_globs.empty() || !user_globs.empty() ||
+         !process_globs.empty() || !providers.empty() || !domain_globs.empty() || !signals.empty();
+}
+
+ExceptionVerdict ExceptionMatcher::match(const ExceptionSubject& subject, core::EpochMs now) const {
+  ExceptionVerdict verdict;
+  for (const auto& rule : rules_) {
+    // A rule without matchers would suppress everything; config rejects it, and we refuse too.
+    if (!rule.hasMatchers() || !matches(rule, subject)) continue;
+    if (rule.expires && now >= *rule.expires) {
+      if (verdict.expired_match == nullptr) verdict.expired_match = &rule;
+      continue;
+    }
+    verdict.suppressed_by = &rule;
+    return verdict;
+  }
+  return verdict;
+}
+
+}  // namespace aihunt::detection

@@ -1,0 +1,67 @@
+#include "detection/scoring.h"
+
+#include <algorithm>
+
+namespace aihunt::detection {
+
+std::string_view severityName(Severity severity) {
+  switch (severity) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "low";
+}
+
+Score scoreFinding(const ScoringWeights& weights, SignalSet signals, ProcessCategory category,
+                   const Provider* provider) {
+  int total = 0;
+  if (signals.has(Signal::kNonBrowserAiApi)) total += weights.non_browser_ai_api;
+  if (signals.has(Signal::kLargeUpload)) total += weights.large_upload;
+  if (signals.has(Signal::kKeyOrPromptOnCmdline)) total += weights.key_or_prompt_on_cmdline;
+  if (signals.has(Signal::kAiSdkInstall)) total += weights.ai_sdk_install;
+  if (signals.has(Signal::kFirstSeen)) total += weights.first_seen;
+  switch (category) {
+    case ProcessCategory::kScriptRuntime:
+      total += weights.script_runtime;
+      break;
+    case ProcessCategory::kScriptHost:
+      total += weights.script_host;
+      break;
+    case ProcessCategory::kCliTransfer:
+      total += weights.cli_transfer;
+      break;
+    case ProcessCategory::kLolbin:
+      total += weights.lolbin;
+      break;
+    case ProcessCategory::kAiClient:
+      total += weights.ai_client;
+      break;
+    case ProcessCategory::kOther:
+      total += weights.other;
+      break;
+    case ProcessCategory::kBrowser:
+    case ProcessCategory::kUnknown:
+      break;
+  }
+  if (provider != nullptr && provider->provider_class == ProviderClass::kPortal) {
+    total = total * weights.portal_percent / 100;
+  }
+  Score score;
+  score.risk = std::clamp(total, 0, 100);
+  if (score.risk >= weights.critical_at) {
+    score.severity = Severity::kCritical;
+  } else if (score.risk >= weights.high_at) {
+    score.severity = Severity::kHigh;
+  } else if (score.risk >= weights.medium_at) {
+    score.severity = Severity::kMedium;
+  }
+  return score;
+}
+
+}  // namespace aihunt::detection
