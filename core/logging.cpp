@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/json_text.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -13,40 +14,6 @@ namespace aihunt::core {
 namespace {
 
 constexpr std::size_t kMinSecretLength = 6;
-
-void appendJsonString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:

@@ -1,0 +1,59 @@
+#include "results/byte_source.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace aihunt::results {
+namespace {
+
+class FdByteSource final : public ByteSource {
+ public:
+  FdByteSource(int fd, bool owned, std::string name)
+      : fd_(fd), owned_(owned), name_(std::move(name)) {}
+  ~FdByteSource() override {
+    if (owned_) ::close(fd_);
+  }
+  FdByteSource(const FdByteSource&) = delete;
+  FdByteSource& operator=(const FdByteSource&) = delete;
+
+  core::Result<std::size_t> read(std::span<char> buffer) override {
+    while (true) {
+      const ssize_t got = ::read(fd_, buffer.data(), buffer.size());
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno == EINTR) continue;
+      return core::makeError(core::ErrorCode::kIo,
+                             "reading " + name_ + ": " + std::strerror(errno));
+    }
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+  std::string name_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<ByteSource>> openInput(const std::string& path) {
+  if (path == "-")
+    return std::unique_ptr<ByteSource>(new FdByteSource(STDIN_FILENO, false, "stdin"));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return core::makeError(core::ErrorCode::kIo,
+                           "cannot open " + path + ": " + std::strerror(errno));
+  }
+  return std::unique_ptr<ByteSource>(new FdByteSource(fd, true, path));
+}
+
+core::Result<std::size_t> MemoryByteSource::read(std::span<char> buffer) {
+  const std::size_t count = std::min(buffer.size(), bytes_.size());
+  std::memcpy(buffer.data(), bytes_.data(), count);
+  bytes_.remove_prefix(count);
+  return count;
+}
+
+}  // namespace aihunt::results

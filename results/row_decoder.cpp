@@ -1,0 +1,125 @@
+#include "results/row_decoder.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cstring>
+#include <vector>
+
+#include "core/string_map.h"
+
+namespace aihunt::results {
+namespace {
+
+constexpr std::size_t kMaxDepth = 64;
+
+std::optional<std::int64_t> parseInteger(std::string_view text) {
+  // Ariel sends numbers; some exports send them as strings, sometimes as "1.5E3".
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc() && end == text.data() + text.size()) return value;
+  double real = 0;
+  const auto [real_end, real_ec] = std::from_chars(text.data(), text.data() + text.size(), real);
+  if (real_ec == std::errc() && real_end == text.data() + text.size() && real >= -9.2e18 &&
+      real <= 9.2e18) {
+    return static_cast<std::int64_t>(real);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct RowDecoder::Impl {
+  simdjson::ondemand::parser parser;
+  std::vector<char> padded;  // the row, copied with simdjson's required padding
+  core::StringMap<detection::Field> columns;
+};
+
+RowDecoder::RowDecoder(const detection::FieldMapping& mapping) : impl_(std::make_unique<Impl>()) {
+  for (std::size_t i = 0; i < detection::kFieldCount; ++i) {
+    const std::string& column = mapping.columns[i];
+    if (!column.empty()) impl_->columns.emplace(column, static_cast<detection::Field>(i));
+  }
+}
+
+RowDecoder::~RowDecoder() = default;
+
+core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out) {
+  using detection::Field;
+  out = detection::Event{};
+  auto& padded = impl_->padded;
+  if (padded.size() < row_json.size() + simdjson::SIMDJSON_PADDING) {
+    padded.resize(row_json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(padded.data(), row_json.data(), row_json.size());
+  std::memset(padded.data() + row_json.size(), 0, simdjson::SIMDJSON_PADDING);
+
+  const auto fail = [](simdjson::error_code code) {
+    return core::makeError(core::ErrorCode::kParse,
+                           std::string("malformed row: ") + simdjson::error_message(code));
+  };
+  if (impl_->parser.max_depth() != kMaxDepth) {
+    if (auto error = impl_->parser.allocate(simdjson::SIMDJSON_MAXSIZE_BYTES / 4096, kMaxDepth)) {
+      return fail(error);
+    }
+  }
+  simdjson::ondemand::document document;
+  if (auto error =
+          impl_->parser.iterate(padded.data(), row_json.size(), padded.size()).get(document)) {
+    return fail(error);
+  }
+  simdjson::ondemand::object object;
+  if (auto error = document.get_object().get(object)) return fail(error);
+  for (auto field : object) {
+    std::string_view key;
+    if (auto error = field.unescaped_key().get(key)) return fail(error);
+    const auto column = impl_->columns.find(key);
+    if (column == impl_->columns.end()) continue;  // simdjson skips the unread value
+    const Field target = column->second;
+    simdjson::ondemand::value value;
+    if (auto error = field.value().get(value)) return fail(error);
+    simdjson::ondemand::json_type type;
+    if (auto error = value.type().get(type)) return fail(error);
+    std::string_view text;
+    switch (type) {
+      case simdjson::ondemand::json_type::string:
+        if (auto error = value.get_string().get(text)) return fail(error);
+        break;
+      case simdjson::ondemand::json_type::number:
+      case simdjson::ondemand::json_type::boolean:
+        text = value.raw_json_token();
+        while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
+                                 text.back() == '\t')) {
+          text.remove_suffix(1);
+        }
+        break;
+      case simdjson::ondemand::json_type::null:
+        if (auto error = value.is_null().error()) return fail(error);
+        break;
+      case simdjson::ondemand::json_type::array:
+      case simdjson::ondemand::json_type::object:
+        // Some AQL functions yield arrays; keep their JSON text rather than guess an element.
+        if (auto error = simdjson::to_json_string(value).get(text)) return fail(error);
+        break;
+    }
+    out.set(target, text);
+    if (text.empty()) continue;
+    if (target == Field::kBytesSent) {
+      out.bytes_sent = parseInteger(text);
+    } else if (target == Field::kDestinationPort) {
+      out.destination_port = parseInteger(text);
+    } else if (target == Field::kEventTime && type == simdjson::ondemand::json_type::number) {
+      out.event_time_ms = parseInteger(text);
+    }
+  }
+  // Anything after the object ("{...} x") is still in bounds once the object is consumed.
+  const char* trailing = nullptr;
+  if (document.current_location().get(trailing) == simdjson::SUCCESS) {
+    return fail(simdjson::TRAILING_CONTENT);
+  }
+  return {};
+}
+
+}  // namespace aihunt::results

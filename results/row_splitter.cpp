@@ -1,0 +1,241 @@
+#include "results/row_splitter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace aihunt::results {
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string sizeText(std::size_t bytes) {
+  if (bytes >= (1U << 20) && bytes % (1U << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+RowSplitter::RowSplitter(ByteSource& source, SplitLimits limits)
+    : source_(source), limits_(limits), buffer_(limits.max_row_bytes + limits.chunk_bytes) {}
+
+core::Error RowSplitter::errorHere(std::string_view what) const {
+  return core::makeError(core::ErrorCode::kParse,
+                         "line " + std::to_string(line_) + ": " + std::string(what));
+}
+
+core::Result<bool> RowSplitter::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) return true;  // full: the caller decides whether that is an error
+  auto got = source_.read(std::span<char>(buffer_.data() + end_, buffer_.size() - end_));
+  if (!got) return got.error();
+  if (*got == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += *got;
+  return true;
+}
+
+bool RowSplitter::skipWhitespace() {
+  while (true) {
+    while (begin_ < end_ && isSpace(buffer_[begin_])) {
+      if (buffer_[begin_] == '\n') ++line_;
+      ++begin_;
+    }
+    if (begin_ < end_) return true;
+    auto more = fill();
+    if (!more || !*more) return false;
+  }
+}
+
+core::Status RowSplitter::detectShape() {
+  if (!skipWhitespace()) {
+    shape_ = InputShape::kJsonLines;  // empty input: zero rows
+    return {};
+  }
+  const char first = buffer_[begin_];
+  if (first == '[') {
+    shape_ = InputShape::kArray;
+    ++begin_;
+    return {};
+  }
+  if (first != '{') {
+    return errorHere(
+        "input is neither an Ariel results document ({\"events\": [...]}) nor "
+        "JSON Lines (one object per line)");
+  }
+  // Look ahead for {"events": [ without consuming; a JSON Lines row starts the same way.
+  constexpr std::size_t kLookahead = 256;
+  while (end_ - begin_ < kLookahead && !eof_) {
+    auto more = fill();
+    if (!more) return more.error();
+  }
+  const std::string_view head(buffer_.data() + begin_, std::min(end_ - begin_, kLookahead));
+  std::size_t at = 1;
+  const auto skip = [&] {
+    while (at < head.size() && isSpace(head[at])) ++at;
+  };
+  skip();
+  for (const std::string_view key :
+       {std::string_view("\"events\""), std::string_view("\"flows\"")}) {
+    if (head.substr(at, key.size()) != key) continue;
+    std::size_t probe = at + key.size();
+    while (probe < head.size() && isSpace(head[probe])) ++probe;
+    if (probe >= head.size() || head[probe] != ':') break;
+    ++probe;
+    while (probe < head.size() && isSpace(head[probe])) ++probe;
+    if (probe >= head.size() || head[probe] != '[') break;
+    for (std::size_t i = 0; i <= probe; ++i) {
+      if (head[i] == '\n') ++line_;
+    }
+    begin_ += probe + 1;
+    shape_ = InputShape::kDocument;
+    return {};
+  }
+  shape_ = InputShape::kJsonLines;
+  return {};
+}
+
+core::Result<std::size_t> RowSplitter::scanValue(std::size_t start) {
+  // Offsets are relative to begin_, because fill() moves the data to the front.
+  std::size_t rel = start - begin_;
+  std::size_t depth = 0;
+  bool in_string = false;
+  while (true) {
+    const char* data = buffer_.data() + begin_;
+    const std::size_t available = end_ - begin_;
+    for (; rel < available; ++rel) {
+      const char c = data[rel];
+      if (in_string) {
+        if (c == '\\') {
+          if (rel + 1 >= available) break;  // need the escaped byte; refill first
+          ++rel;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > limits_.max_depth) {
+          return errorHere("row " + std::to_string(rows_ + 1) + " nests deeper than " +
+                           std::to_string(limits_.max_depth) + " levels");
+        }
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return begin_ + rel + 1;
+      }
+    }
+    if (rel >= limits_.max_row_bytes) {
+      return errorHere("row " + std::to_string(rows_ + 1) + " is larger than " +
+                       sizeText(limits_.max_row_bytes) + " (the row size limit)");
+    }
+    auto more = fill();
+    if (!more) return more.error();
+    if (!*more) {
+      return errorHere("input is truncated: it ends inside row " + std::to_string(rows_ + 1));
+    }
+  }
+}
+
+core::Status RowSplitter::expectEnd() {
+  if (shape_ == InputShape::kDocument) {
+    if (!skipWhitespace() || buffer_[begin_] != '}') {
+      return errorHere("input is truncated or malformed: expected '}' after the events array");
+    }
+    ++begin_;
+  }
+  if (skipWhitespace()) {
+    return errorHere("unexpected content after the end of the results document");
+  }
+  return {};
+}
+
+core::Result<std::optional<RowText>> RowSplitter::nextInArray() {
+  if (!skipWhitespace()) {
+    return errorHere("input is truncated: it ends inside the events array after " +
+                     std::to_string(rows_) + " rows");
+  }
+  char c = buffer_[begin_];
+  if (c == ']') {
+    ++begin_;
+    if (auto status = expectEnd(); !status) return status.error();
+    finished_ = true;
+    return std::optional<RowText>();
+  }
+  if (after_element_) {
+    if (c != ',') return errorHere("expected ',' or ']' after row " + std::to_string(rows_));
+    ++begin_;
+    if (!skipWhitespace()) {
+      return errorHere("input is truncated: it ends after row " + std::to_string(rows_));
+    }
+    c = buffer_[begin_];
+  }
+  if (c != '{') return errorHere("row " + std::to_string(rows_ + 1) + " is not a JSON object");
+  const std::uint64_t row_line = line_;
+  auto end = scanValue(begin_);
+  if (!end) return end.error();
+  RowText row{std::string_view(buffer_.data() + begin_, *end - begin_), rows_++, row_line};
+  line_ += static_cast<std::uint64_t>(std::count(row.json.begin(), row.json.end(), '\n'));
+  begin_ = *end;
+  after_element_ = true;
+  return std::optional<RowText>(row);
+}
+
+core::Result<std::optional<RowText>> RowSplitter::nextLine() {
+  while (true) {
+    const void* newline = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_);
+    if (newline == nullptr && !eof_) {
+      if (end_ - begin_ >= limits_.max_row_bytes) {
+        return errorHere("row " + std::to_string(rows_ + 1) + " is larger than " +
+                         sizeText(limits_.max_row_bytes) + " (the row size limit)");
+      }
+      auto more = fill();
+      if (!more) return more.error();
+      continue;
+    }
+    const std::size_t stop =
+        newline == nullptr
+            ? end_
+            : static_cast<std::size_t>(static_cast<const char*>(newline) - buffer_.data());
+    std::string_view line = core::trim(std::string_view(buffer_.data() + begin_, stop - begin_));
+    const std::uint64_t row_line = line_;
+    begin_ = newline == nullptr ? end_ : stop + 1;
+    if (newline != nullptr) ++line_;
+    if (line.empty()) {
+      if (newline == nullptr) {
+        finished_ = true;
+        return std::optional<RowText>();
+      }
+      continue;
+    }
+    if (line.size() > limits_.max_row_bytes) {
+      return core::makeError(core::ErrorCode::kParse,
+                             "line " + std::to_string(row_line) + ": row is larger than " +
+                                 sizeText(limits_.max_row_bytes) + " (the row size limit)");
+    }
+    if (line.front() != '{') {
+      return core::makeError(core::ErrorCode::kParse,
+                             "line " + std::to_string(row_line) + ": not a JSON object");
+    }
+    return std::optional<RowText>(RowText{line, rows_++, row_line});
+  }
+}
+
+core::Result<std::optional<RowText>> RowSplitter::next() {
+  if (finished_) return std::optional<RowText>();
+  if (shape_ == InputShape::kUnknown) {
+    if (auto status = detectShape(); !status) return status.error();
+  }
+  if (shape_ == InputShape::kJsonLines) return nextLine();
+  return nextInArray();
+}
+
+}  // namespace aihunt::results

@@ -1,0 +1,204 @@
+#include "service/finding_writer.h"
+
+#include <array>
+#include <string>
+
+#include "core/text.h"
+#include "detection/finding_json.h"
+
+namespace aihunt::service {
+namespace {
+
+using detection::Finding;
+
+constexpr std::size_t kFlushBytes = 64 * 1024;
+
+// Buffers output and hands it to stdio in large writes: per-finding fwrite calls would
+// dominate the cost of a fast pipeline.
+class BufferedWriter : public FindingWriter {
+ public:
+  explicit BufferedWriter(std::FILE* out) : out_(out) { buffer_.reserve(kFlushBytes * 2); }
+  void finish() override {
+    flush();
+    std::fflush(out_);
+  }
+
+ protected:
+  void maybeFlush() {
+    if (buffer_.size() >= kFlushBytes) flush();
+  }
+  void flush() {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+    buffer_.clear();
+  }
+  std::string buffer_;
+
+ private:
+  std::FILE* out_;
+};
+
+class JsonLinesWriter final : public BufferedWriter {
+ public:
+  using BufferedWriter::BufferedWriter;
+  void write(const Finding& finding) override {
+    detection::appendFindingJson(buffer_, finding);
+    buffer_.push_back('\n');
+    maybeFlush();
+  }
+};
+
+class JsonArrayWriter final : public BufferedWriter {
+ public:
+  using BufferedWriter::BufferedWriter;
+  void write(const Finding& finding) override {
+    buffer_ += count_++ == 0 ? "[\n  " : ",\n  ";
+    detection::appendFindingJson(buffer_, finding);
+    maybeFlush();
+  }
+  void finish() override {
+    buffer_ += count_ == 0 ? "[]\n" : "\n]\n";
+    BufferedWriter::finish();
+  }
+
+ private:
+  std::size_t count_ = 0;
+};
+
+std::string signalList(const Finding& finding, char separator) {
+  std::string out;
+  for (const auto signal : finding.signals.list()) {
+    if (!out.empty()) out.push_back(separator);
+    out += detection::signalName(signal);
+  }
+  return out;
+}
+
+class CsvWriter final : public BufferedWriter {
+ public:
+  using BufferedWriter::BufferedWriter;
+  void write(const Finding& finding) override {
+    if (!header_written_) writeHeader();
+    const std::array<std::string, 23> cells = {
+        finding.finding_id,
+        finding.hunt,
+        finding.event_time,
+        finding.source_ip,
+        finding.username,
+        finding.host,
+        finding.destination_ip,
+        finding.destination_port ? std::to_string(*finding.destination_port) : "",
+        finding.url,
+        finding.domain,
+        finding.provider,
+        finding.application,
+        finding.process_name,
+        std::string(detection::processCategoryName(finding.process_category)),
+        finding.bytes_sent ? std::to_string(*finding.bytes_sent) : "",
+        signalList(finding, ';'),
+        std::to_string(finding.risk_score),
+        std::string(detection::severityName(finding.severity)),
+        finding.suppressed ? "true" : "false",
+        finding.exception,
+        std::string(detection::kMitreTechnique),
+        finding.log_source,
+        finding.event_category,
+    };
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0) buffer_.push_back(',');
+      appendCell(cells[i]);
+    }
+    buffer_ += "\r\n";
+    maybeFlush();
+  }
+  void finish() override {
+    if (!header_written_) writeHeader();
+    BufferedWriter::finish();
+  }
+
+ private:
+  void writeHeader() {
+    buffer_ +=
+        "finding_id,hunt,event_time,source_ip,username,host,destination_ip,destination_port,"
+        "url,domain,provider,application,process_name,process_category,bytes_sent,signals,"
+        "risk_score,severity,suppressed,exception,mitre,log_source,event_category\r\n";
+    header_written_ = true;
+  }
+  // RFC 4180 quoting, and a leading apostrophe on values a spreadsheet would run as a formula
+  // (an attacker controls URLs and user names).
+  void appendCell(const std::string& value) {
+    const bool formula =
+        !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
+                           value[0] == '@' || value[0] == '\t' || value[0] == '\r');
+    const bool quote = formula || value.find_first_of(",\"\r\n") != std::string::npos;
+    if (!quote) {
+      buffer_ += value;
+      return;
+    }
+    buffer_.push_back('"');
+    if (formula) buffer_.push_back('\'');
+    for (const char c : value) {
+      if (c == '"') buffer_.push_back('"');
+      buffer_.push_back(c);
+    }
+    buffer_.push_back('"');
+  }
+  bool header_written_ = false;
+};
+
+// A fixed-width table, so rows print as they arrive instead of after all are known.
+class TableWriter final : public BufferedWriter {
+ public:
+  using BufferedWriter::BufferedWriter;
+  void write(const Finding& finding) override {
+    if (count_++ == 0) {
+      buffer_ += row({"EVENT TIME (UTC)", "SEV", "RISK", "SOURCE", "USER", "PROCESS", "CATEGORY",
+                      "PROVIDER", "SIGNALS"});
+    }
+    std::string severity(detection::severityName(finding.severity));
+    if (finding.suppressed) severity = "supp";
+    buffer_ += row({finding.event_time.substr(0, 19), severity, std::to_string(finding.risk_score),
+                    finding.source_ip, finding.username, finding.process_name,
+                    std::string(detection::processCategoryName(finding.process_category)),
+                    finding.provider, signalList(finding, ',')});
+    maybeFlush();
+  }
+  void finish() override {
+    if (count_ == 0) buffer_ += "No findings.\n";
+    BufferedWriter::finish();
+  }
+
+ private:
+  static std::string row(const std::array<std::string, 9>& cells) {
+    static constexpr std::array<std::size_t, 9> kWidths = {19, 8, 4, 15, 16, 12, 13, 16, 0};
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      std::string cell = core::printableExcerpt(cells[i], cells[i].size());
+      if (kWidths[i] != 0 && cell.size() > kWidths[i]) {
+        cell = core::printableExcerpt(cell, kWidths[i] - 3);  // ends in "..."
+      }
+      line += cell;
+      if (kWidths[i] != 0) line.append(kWidths[i] - cell.size() + 2, ' ');
+    }
+    line.push_back('\n');
+    return line;
+  }
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out) {
+  switch (format) {
+    case OutputFormat::kTable:
+      return std::make_unique<TableWriter>(out);
+    case OutputFormat::kJson:
+      return std::make_unique<JsonArrayWriter>(out);
+    case OutputFormat::kJsonl:
+      return std::make_unique<JsonLinesWriter>(out);
+    case OutputFormat::kCsv:
+      return std::make_unique<CsvWriter>(out);
+  }
+  return std::make_unique<JsonLinesWriter>(out);
+}
+
+}  // namespace aihunt::service

@@ -1,0 +1,38 @@
+#pragma once
+// `aihunt triage`: rows already exported from Ariel (a results document or JSON Lines) through
+// the detection, printed as findings. Streams: memory does not grow with the input.
+#include <cstdint>
+#include <string>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "detection/analyzer.h"
+#include "detection/event.h"
+#include "detection/settings.h"
+#include "results/byte_source.h"
+#include "results/row_splitter.h"
+#include "service/finding_writer.h"
+
+namespace aihunt::service {
+
+struct TriageOptions {
+  std::string hunt = "triage";
+  bool show_suppressed = false;
+  core::EpochMs now = 0;  // for exception expiry
+  results::SplitLimits limits;
+};
+
+struct TriageReport {
+  std::uint64_t rows = 0;
+  detection::AnalyzerStats stats;
+  std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
+};
+
+// Runs the pipeline; on bad input returns an error naming the row and line. Findings printed
+// before the error stay printed, and the error says how many rows were read.
+core::Result<TriageReport> runTriage(results::ByteSource& input,
+                                     const detection::DetectionSettings& settings,
+                                     const detection::FieldMapping& mapping, FindingWriter& writer,
+                                     const TriageOptions& options);
+
+}  // namespace aihunt::service
