@@ -149,6 +149,9 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
     if (isNonBrowserProgram(category) ||
         (category == ProcessCategory::kAiClient && !own_vendor_client)) {
       signals.add(Signal::kNonBrowserAiApi);
+    } else if (category == ProcessCategory::kUnknown &&
+               provider->provider_class == ProviderClass::kApi) {
+      signals.add(Signal::kAiApiContact);
     }
     if (event.bytes_sent && *event.bytes_sent >= settings_.large_upload_bytes) {
       signals.add(Signal::kLargeUpload);

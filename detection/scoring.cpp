@@ -26,6 +26,7 @@ Score scoreFinding(const ScoringWeights& weights, SignalSet signals, ProcessCate
   if (signals.has(Signal::kKeyOrPromptOnCmdline)) total += weights.key_or_prompt_on_cmdline;
   if (signals.has(Signal::kAiSdkInstall)) total += weights.ai_sdk_install;
   if (signals.has(Signal::kFirstSeen)) total += weights.first_seen;
+  if (signals.has(Signal::kAiApiContact)) total += weights.ai_api_contact;
   switch (category) {
     case ProcessCategory::kScriptRuntime:
       total += weights.script_runtime;

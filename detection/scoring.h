@@ -20,6 +20,7 @@ struct ScoringWeights {
   int key_or_prompt_on_cmdline = 30;
   int ai_sdk_install = 15;
   int first_seen = 10;
+  int ai_api_contact = 20;
   // Per process category (added once).
   int script_runtime = 10;
   int script_host = 20;

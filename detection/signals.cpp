@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::array<std::string_view, kSignalCount> kSignalNames = {
     "non_browser_ai_api", "large_upload", "key_or_prompt_on_cmdline",
-    "ai_sdk_install",     "first_seen",
+    "ai_sdk_install",     "first_seen",   "ai_api_contact",
 };
 
 }  // namespace

@@ -14,9 +14,13 @@ enum class Signal : std::uint8_t {
   kKeyOrPromptOnCmdline = 2,
   kAiSdkInstall = 3,
   kFirstSeen = 4,
+  // An AI API host reached by something we cannot attribute (network-only telemetry such as
+  // Zeek TLS or DNS: no process, no user agent). Weak alone; it is what a Linux server's curl
+  // looks like from the wire.
+  kAiApiContact = 5,
 };
 
-inline constexpr int kSignalCount = 5;
+inline constexpr int kSignalCount = 6;
 
 std::string_view signalName(Signal signal);
 std::optional<Signal> signalFromName(std::string_view name);

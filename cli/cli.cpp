@@ -1,0 +1,51 @@
+#include "cli/cli.h"
+
+#include "cli/command.h"
+#include "core/exit_codes.h"
+
+namespace aihunt::cli {
+namespace {
+
+constexpr const char* kUsage =
+    R"(aihunt: hunt for generative-AI API use from scripts, CLI tools and LOLBins
+(MITRE ATT&CK T1588.007) in IBM QRadar data.
+
+Usage: aihunt <command> [options]
+
+Commands:
+  triage          Run the detection over exported Ariel results (a results document or JSONL)
+  config check    Validate a config file and print every error at once
+  config example  Print a complete, commented example config
+  version         Print the version
+
+Run 'aihunt <command> --help' for a command's options.
+
+Exit codes:
+  0  success
+  1  findings found and --fail-on-findings given
+  2  usage, config or input error
+  3  connection, TLS or authentication failure
+  4  search failed or timed out
+)";
+
+}  // namespace
+
+int runCli(const std::vector<std::string>& args, const Streams& streams) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? streams.err : streams.out);
+    return args.empty() ? core::kExitUsage : core::kExitOk;
+  }
+  CommandContext context;
+  context.streams = streams;
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  const std::string& command = args[0];
+  if (command == "triage") return runTriageCommand(rest, context);
+  if (command == "config") return runConfigCommand(rest, context);
+  if (command == "version" || command == "--version") {
+    std::fprintf(streams.out, "aihunt %s\n", AIHUNT_VERSION);
+    return core::kExitOk;
+  }
+  return fail(streams, "unknown command '" + command + "' (see aihunt --help)", core::kExitUsage);
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,52 @@
+#include "cli/command.h"
+
+#include "core/exit_codes.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+void addLoggingOptions(po::options_description& options) {
+  options.add_options()("log-level", po::value<std::string>()->default_value("info"),
+                        "trace, debug, info, warn, error or off")(
+      "log-format", po::value<std::string>()->default_value("text"),
+      "text (human) or json (one object per line)");
+}
+
+bool setUpLogging(const po::variables_map& values, CommandContext& context) {
+  auto level = core::parseLogLevel(values["log-level"].as<std::string>());
+  if (!level) return fail(context.streams, level.error(), core::kExitUsage), false;
+  auto format = core::parseLogFormat(values["log-format"].as<std::string>());
+  if (!format) return fail(context.streams, format.error(), core::kExitUsage), false;
+  core::LogOptions options;
+  options.level = *level;
+  options.format = *format;
+  options.stream = context.streams.err;
+  context.logger = core::makeLogger("aihunt", options, context.redactor);
+  return true;
+}
+
+bool parseOptions(const std::vector<std::string>& args, const po::options_description& options,
+                  const po::positional_options_description& positional, po::variables_map& values,
+                  const Streams& streams) {
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
+    po::notify(values);
+    return true;
+  } catch (const po::error& error) {
+    fail(streams, std::string(error.what()) + " (see --help)", core::kExitUsage);
+    return false;
+  }
+}
+
+int fail(const Streams& streams, const std::string& message, int exit_code) {
+  std::fprintf(streams.err, "aihunt: error: %s\n", message.c_str());
+  std::fflush(streams.err);
+  return exit_code;
+}
+
+int fail(const Streams& streams, const core::Error& error, int exit_code) {
+  return fail(streams, error.message, exit_code);
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,42 @@
+#pragma once
+// What every subcommand shares: its streams, a logger built from --log-level/--log-format, and
+// how it reports a failure (one line on stderr, then a documented exit code).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+#include <boost/program_options.hpp>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "core/logging.h"
+
+namespace aihunt::cli {
+
+struct CommandContext {
+  Streams streams;
+  std::shared_ptr<core::Redactor> redactor = std::make_shared<core::Redactor>();
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+// Adds --log-level and --log-format to a subcommand's options.
+void addLoggingOptions(boost::program_options::options_description& options);
+// Builds the context's logger from those options; false (and a message) on bad values.
+bool setUpLogging(const boost::program_options::variables_map& values, CommandContext& context);
+
+// Parses `args` against `options` (positional names allowed). On error prints it and returns
+// false; `help` is set when --help was given.
+bool parseOptions(const std::vector<std::string>& args,
+                  const boost::program_options::options_description& options,
+                  const boost::program_options::positional_options_description& positional,
+                  boost::program_options::variables_map& values, const Streams& streams);
+
+// "aihunt: error: <message>" on stderr; returns `exit_code`.
+int fail(const Streams& streams, const std::string& message, int exit_code);
+int fail(const Streams& streams, const core::Error& error, int exit_code);
+
+int runTriageCommand(const std::vector<std::string>& args, CommandContext& context);
+int runConfigCommand(const std::vector<std::string>& args, CommandContext& context);
+
+}  // namespace aihunt::cli

@@ -1,0 +1,25 @@
+#pragma once
+// Where a command's detection settings come from: the built-in content pack, or a config file
+// (pack plus its additions and exceptions), and which hunt's field mapping reads the rows.
+#include <memory>
+#include <string>
+
+#include "cli/command.h"
+#include "core/result.h"
+#include "detection/event.h"
+#include "detection/settings.h"
+
+namespace aihunt::cli {
+
+struct DetectionSetup {
+  std::unique_ptr<detection::DetectionSettings> settings;
+  detection::FieldMapping mapping = detection::FieldMapping::seedDefaults();
+  std::string hunt_name = "triage";
+};
+
+// `config_path` empty: the built-in pack. `hunt` empty: the seed query's column names.
+// Config warnings are logged through the context; errors come back, all of them in one message.
+core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
+                                                const std::string& hunt, CommandContext& context);
+
+}  // namespace aihunt::cli

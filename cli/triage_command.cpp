@@ -1,0 +1,95 @@
+// `aihunt triage`: exported Ariel results through the detection, findings on stdout.
+#include <chrono>
+#include <sstream>
+
+#include "cli/command.h"
+#include "cli/detection_setup.h"
+#include "core/exit_codes.h"
+#include "core/time.h"
+#include "results/byte_source.h"
+#include "service/finding_writer.h"
+#include "service/triage.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+int runTriageCommand(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options("aihunt triage: run the detection over exported Ariel results");
+  options.add_options()("help,h", "show this help")(
+      "input,i", po::value<std::string>(),
+      "results to read: an Ariel results document ({\"events\":[...]}), a JSON array of rows "
+      "or JSON Lines; '-' for standard input")("config,c", po::value<std::string>(),
+                                               "config file (default: the built-in content pack)")(
+      "hunt", po::value<std::string>(),
+      "the configured hunt whose field mapping names the columns (default: the seed query's "
+      "column names)")("format,f", po::value<std::string>()->default_value("table"),
+                       "table, json, jsonl or csv")(
+      "show-suppressed", po::bool_switch(), "also print findings that an exception suppressed")(
+      "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
+      "now", po::value<std::string>(),
+      "the time exceptions' expiry is judged against (ISO 8601 or epoch ms; default: now)")(
+      "max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
+      "largest row accepted; a larger one is an input error");
+  addLoggingOptions(options);
+  po::positional_options_description positional;
+  positional.add("input", 1);
+  po::variables_map values;
+  if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0) {
+    std::ostringstream text;
+    text << options
+         << "\nExit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
+            "or input error.\n";
+    std::fputs(text.str().c_str(), context.streams.out);
+    return core::kExitOk;
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  if (values.count("input") == 0) {
+    return fail(context.streams, "triage needs --input FILE (or '-' for stdin)", core::kExitUsage);
+  }
+  auto format = service::parseOutputFormat(values["format"].as<std::string>());
+  if (!format) return fail(context.streams, format.error(), core::kExitUsage);
+
+  service::TriageOptions triage;
+  triage.show_suppressed = values["show-suppressed"].as<bool>();
+  triage.limits.max_row_bytes = values["max-row-bytes"].as<std::size_t>();
+  if (triage.limits.max_row_bytes < 1024) {
+    return fail(context.streams, "--max-row-bytes must be at least 1024", core::kExitUsage);
+  }
+  triage.now = core::toEpochMs(std::chrono::system_clock::now());
+  if (values.count("now") != 0) {
+    auto now = core::parseTimestamp(values["now"].as<std::string>());
+    if (!now) return fail(context.streams, now.error().withContext("--now"), core::kExitUsage);
+    triage.now = *now;
+  }
+
+  auto setup = loadDetectionSetup(
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
+      values.count("hunt") != 0 ? values["hunt"].as<std::string>() : std::string(), context);
+  if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+  triage.hunt = setup->hunt_name;
+
+  auto input = results::openInput(values["input"].as<std::string>());
+  if (!input) return fail(context.streams, input.error(), core::kExitUsage);
+
+  auto writer = service::makeFindingWriter(*format, context.streams.out);
+  auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
+  if (!report) return fail(context.streams, report.error(), core::kExitUsage);
+
+  const auto& stats = report->stats;
+  context.logger->info("{} rows read, {} findings, {} suppressed by exceptions", report->rows,
+                       stats.findings, stats.suppressed);
+  for (const auto& [id, count] : report->suppressed_by_exception) {
+    if (count > 0) context.logger->info("exception '{}' suppressed {} findings", id, count);
+  }
+  if (stats.expired_exception_hits > 0) {
+    context.logger->warn(
+        "{} findings matched an exception that has expired; they were reported, not suppressed",
+        stats.expired_exception_hits);
+  }
+  if (values["fail-on-findings"].as<bool>() && stats.findings > 0) return core::kExitFindings;
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

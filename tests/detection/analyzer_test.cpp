@@ -1,0 +1,319 @@
+// The analyzer's decisions on single events: which signals fire, scoring, exceptions, ids.
+#include <catch2/catch.hpp>
+
+#include "core/time.h"
+#include "detection/analyzer.h"
+#include "detection/finding_json.h"
+#include "tests/support/detection_fixture.h"
+
+using namespace aihunt::detection;
+
+namespace {
+
+constexpr aihunt::core::EpochMs kNow = 1'795'000'000'000;  // 2026-11-18
+
+Event event(std::initializer_list<std::pair<Field, std::string_view>> values) {
+  Event out;
+  for (const auto& [field, value] : values) out.set(field, value);
+  return out;
+}
+
+bool has(const Finding& finding, Signal signal) { return finding.signals.has(signal); }
+
+}  // namespace
+
+TEST_CASE("a script runtime reaching an AI API is a non-browser finding") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "hunt-a");
+  const auto finding = analyzer.analyze(event({{Field::kApplication, "C:\\Python311\\python.exe"},
+                                               {Field::kDestHost, "api.openai.com"},
+                                               {Field::kSourceIp, "10.0.0.5"}}),
+                                        kNow);
+  REQUIRE(finding);
+  CHECK(has(*finding, Signal::kNonBrowserAiApi));
+  CHECK(finding->provider == "openai");
+  CHECK(finding->domain == "api.openai.com");
+  CHECK(finding->process_name == "python");
+  CHECK(finding->process_category == ProcessCategory::kScriptRuntime);
+  CHECK(finding->risk_score == 50);  // 40 signal + 10 script runtime
+  CHECK(finding->severity == Severity::kMedium);
+  CHECK(finding->finding_id.size() == 32);
+  CHECK_FALSE(finding->suppressed);
+}
+
+TEST_CASE("browsers never produce findings, not even with keys on the command line") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  CHECK_FALSE(analyzer.analyze(event({{Field::kApplication, "chrome.exe"},
+                                      {Field::kUrl, "https://api.openai.com/v1"},
+                                      {Field::kCommandLine, "chrome.exe OPENAI_API_KEY=x"}}),
+                               kNow));
+  CHECK_FALSE(
+      analyzer.analyze(event({{Field::kUserAgent, "Mozilla/5.0 (Windows NT 10.0) Chrome/131.0"},
+                              {Field::kUrl, "https://api.openai.com/v1"}}),
+                       kNow));
+  CHECK(analyzer.stats().browser_events_skipped == 2);
+}
+
+TEST_CASE("non-AI destinations and lookalikes give nothing") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  for (const char* host : {"pypi.org", "api.openai.com.evil.example", "notapi.openai.com"}) {
+    INFO(host);
+    CHECK_FALSE(analyzer.analyze(
+        event({{Field::kApplication, "curl.exe"}, {Field::kDestHost, host}}), kNow));
+  }
+}
+
+TEST_CASE("the user agent categorises proxy rows without a process") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto finding = analyzer.analyze(event({{Field::kUrl, "https://api.openai.com/v1/models"},
+                                               {Field::kUserAgent,
+                                                "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) "
+                                                "WindowsPowerShell/5.1.19041.4894"}}),
+                                        kNow);
+  REQUIRE(finding);
+  CHECK(finding->process_category == ProcessCategory::kScriptRuntime);
+  CHECK(finding->process_name == "powershell");
+  CHECK(has(*finding, Signal::kNonBrowserAiApi));
+}
+
+TEST_CASE("key_or_prompt_on_cmdline fires on hosts, key variables, key tokens and SDK keys") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto signalFor = [&](std::string_view command_line) {
+    const auto finding = analyzer.analyze(
+        event({{Field::kApplication, "powershell.exe"}, {Field::kCommandLine, command_line}}),
+        kNow);
+    return finding && has(*finding, Signal::kKeyOrPromptOnCmdline);
+  };
+  CHECK(signalFor("Invoke-WebRequest -Uri https://api.openai.com/v1/models"));
+  CHECK(signalFor("$env:OPENAI_API_KEY='abc'"));
+  CHECK(signalFor("set anthropic_api_key=abc"));
+  CHECK(signalFor("echo sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123"));
+  CHECK(signalFor("python -c \"import openai; openai.api_key='x'\""));
+  CHECK_FALSE(signalFor("$env:MY_OPENAI_API_KEY_BACKUP='abc'"));
+  CHECK_FALSE(signalFor("echo sk-short"));
+  CHECK_FALSE(signalFor("Get-ChildItem C:\\"));
+  CHECK_FALSE(signalFor("python -c \"api_key = load()\""));
+}
+
+TEST_CASE("a host on the command line names the provider and makes it non-browser use") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto finding = analyzer.analyze(
+      event({{Field::kApplication, "curl.exe"},
+             {Field::kCommandLine,
+              "curl.exe -X POST https://api.openai.com/v1/chat/completions -H \"Authorization: "
+              "Bearer sk-proj-abcdefghijklmnopqrstuvwxyz012345\" -d \"{}\""}}),
+      kNow);
+  REQUIRE(finding);
+  CHECK(has(*finding, Signal::kNonBrowserAiApi));
+  CHECK(has(*finding, Signal::kKeyOrPromptOnCmdline));
+  CHECK(finding->provider == "openai");
+  CHECK(finding->risk_score == 80);
+  CHECK(finding->severity == Severity::kHigh);
+  CHECK(finding->evidence.find("sk-proj-abcdefghijklmnopqrstuvwxyz012345") == std::string::npos);
+  CHECK(finding->evidence.find("[REDACTED]") != std::string::npos);
+}
+
+TEST_CASE("key values assigned to key variables are redacted in evidence") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto finding = analyzer.analyze(
+      event({{Field::kApplication, "powershell.exe"},
+             {Field::kCommandLine, "$env:OPENAI_API_KEY = 'notkeyshaped123'; irm x"}}),
+      kNow);
+  REQUIRE(finding);
+  CHECK(finding->evidence.find("notkeyshaped123") == std::string::npos);
+  CHECK(finding->evidence.find("OPENAI_API_KEY") != std::string::npos);
+}
+
+TEST_CASE("SDK installs are seen on command lines and in file paths") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto install = [&](std::string_view command_line) {
+    const auto finding = analyzer.analyze(
+        event({{Field::kApplication, "pip.exe"}, {Field::kCommandLine, command_line}}), kNow);
+    return finding && has(*finding, Signal::kAiSdkInstall);
+  };
+  CHECK(install("pip install openai==1.54.3"));
+  CHECK(install("python -m pip install --upgrade anthropic requests"));
+  CHECK(install("npm i @anthropic-ai/sdk"));
+  CHECK(install("uv add openai[datalib]"));
+  CHECK_FALSE(install("pip install requests"));
+  CHECK_FALSE(install("pip install openai-whisper-lookalike"));
+  CHECK_FALSE(install("pip download openai"));
+  const auto file = analyzer.analyze(
+      event({{Field::kApplication, "python.exe"},
+             {Field::kTargetFile,
+              "C:\\Users\\a\\AppData\\Roaming\\Python\\Python311\\site-packages\\openai\\x.py"}}),
+      kNow);
+  REQUIRE(file);
+  CHECK(has(*file, Signal::kAiSdkInstall));
+  CHECK(file->process_category == ProcessCategory::kScriptRuntime);
+}
+
+TEST_CASE("large uploads to AI APIs") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  Event big = event({{Field::kApplication, "python"}, {Field::kUrl, "https://api.anthropic.com/"}});
+  big.bytes_sent = 1'000'000;
+  const auto finding = analyzer.analyze(big, kNow);
+  REQUIRE(finding);
+  CHECK(has(*finding, Signal::kLargeUpload));
+  CHECK(finding->risk_score == 80);
+  big.bytes_sent = 999'999;
+  CHECK_FALSE(has(*analyzer.analyze(big, kNow), Signal::kLargeUpload));
+  // Large uploads elsewhere are not ours to judge.
+  Event elsewhere = event({{Field::kApplication, "python"}, {Field::kUrl, "https://example.com/"}});
+  elsewhere.bytes_sent = 50'000'000;
+  CHECK_FALSE(analyzer.analyze(elsewhere, kNow));
+}
+
+TEST_CASE("AI clients are quiet towards their own vendor only") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  CHECK_FALSE(analyzer.analyze(
+      event({{Field::kApplication, "codex"}, {Field::kDestHost, "api.openai.com"}}), kNow));
+  const auto other = analyzer.analyze(
+      event({{Field::kApplication, "codex"}, {Field::kDestHost, "api.anthropic.com"}}), kNow);
+  REQUIRE(other);
+  CHECK(has(*other, Signal::kNonBrowserAiApi));
+  CHECK(other->process_category == ProcessCategory::kAiClient);
+}
+
+TEST_CASE("unattributed contacts are weak findings; unattributed portal visits are none") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto sni = analyzer.analyze(event({{Field::kDestHost, "api.openai.com"}}), kNow);
+  REQUIRE(sni);
+  CHECK(has(*sni, Signal::kAiApiContact));
+  CHECK_FALSE(has(*sni, Signal::kNonBrowserAiApi));
+  CHECK(sni->severity == Severity::kLow);
+  CHECK_FALSE(analyzer.analyze(event({{Field::kDestHost, "chatgpt.com"}}), kNow));
+}
+
+TEST_CASE("portal hosts reached by scripts score lower than API hosts") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto api = analyzer.analyze(
+      event({{Field::kApplication, "python"}, {Field::kDestHost, "api.openai.com"}}), kNow);
+  const auto portal = analyzer.analyze(
+      event({{Field::kApplication, "python"}, {Field::kDestHost, "chatgpt.com"}}), kNow);
+  REQUIRE(api);
+  REQUIRE(portal);
+  CHECK(portal->risk_score < api->risk_score);
+  CHECK(portal->risk_score == 30);  // (40 + 10) * 60%
+}
+
+TEST_CASE("exceptions suppress, count, and stop working when they expire") {
+  auto settings = aihunt::testing::makeTestSettings();
+  ExceptionRule rule;
+  rule.id = "soar";
+  rule.reason = "SOAR enrichment";
+  rule.owner = "secops";
+  rule.source_cidrs.push_back(*Cidr::parse("10.50.0.0/24"));
+  rule.user_globs = {"svc-*"};
+  rule.providers = {"openai"};
+  rule.expires = kNow + 1000;
+  settings.exceptions.push_back(rule);
+  Analyzer analyzer(settings, "h");
+  const Event soar = event({{Field::kApplication, "python"},
+                            {Field::kDestHost, "api.openai.com"},
+                            {Field::kSourceIp, "10.50.0.10"},
+                            {Field::kUsername, "SVC-SOAR"}});
+  const auto suppressed = analyzer.analyze(soar, kNow);
+  REQUIRE(suppressed);
+  CHECK(suppressed->suppressed);
+  CHECK(suppressed->exception == "soar");
+  CHECK(analyzer.suppressedPerException() == std::vector<std::uint64_t>{1});
+
+  const auto after_expiry = analyzer.analyze(soar, kNow + 1000);
+  REQUIRE(after_expiry);
+  CHECK_FALSE(after_expiry->suppressed);
+  CHECK(analyzer.stats().expired_exception_hits == 1);
+
+  Event outside = soar;
+  outside.set(Field::kSourceIp, "10.50.1.10");
+  CHECK_FALSE(analyzer.analyze(outside, kNow)->suppressed);
+  Event other_provider = soar;
+  other_provider.set(Field::kDestHost, "api.anthropic.com");
+  CHECK_FALSE(analyzer.analyze(other_provider, kNow)->suppressed);
+  CHECK(analyzer.stats().suppressed == 1);
+}
+
+TEST_CASE("finding ids are stable for the same event and differ otherwise") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer first(settings, "hunt-a");
+  Analyzer second(settings, "hunt-a");
+  Analyzer other_hunt(settings, "hunt-b");
+  Event e = event({{Field::kApplication, "python"},
+                   {Field::kDestHost, "api.openai.com"},
+                   {Field::kEventTime, "2026-11-26 09:14:03"}});
+  const auto a = first.analyze(e, kNow);
+  const auto b = second.analyze(e, kNow);
+  const auto c = other_hunt.analyze(e, kNow);
+  e.set(Field::kEventTime, "2026-11-26 09:14:04");
+  const auto d = first.analyze(e, kNow);
+  CHECK(a->finding_id == b->finding_id);
+  CHECK(a->finding_id != c->finding_id);
+  CHECK(a->finding_id != d->finding_id);
+  CHECK(a->event_time == "2026-11-26T09:14:03.000Z");
+}
+
+TEST_CASE("URLs lose credentials and key parameters") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto finding = analyzer.analyze(
+      event(
+          {{Field::kApplication, "python"},
+           {Field::kUrl,
+            "https://user:hunter2@api.openai.com/v1?key=AIzaSyA-1234567890abcdefghijklmnop&x=1"}}),
+      kNow);
+  REQUIRE(finding);
+  CHECK(finding->url.find("hunter2") == std::string::npos);
+  CHECK(finding->url.find("AIzaSy") == std::string::npos);
+  CHECK(finding->url.find("x=1") != std::string::npos);
+}
+
+TEST_CASE("finding JSON carries the contract's fields") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  Event e = event({{Field::kApplication, "python"},
+                   {Field::kDestHost, "api.openai.com"},
+                   {Field::kUsername, "quote\"and\\back\nslash"}});
+  e.destination_port = 443;
+  const auto finding = analyzer.analyze(e, kNow);
+  REQUIRE(finding);
+  std::string json;
+  appendFindingJson(json, *finding);
+  for (const char* key : {"\"finding_id\":",
+                          "\"hunt\":",
+                          "\"event_time\":",
+                          "\"source_ip\":",
+                          "\"username\":",
+                          "\"host\":",
+                          "\"destination_ip\":",
+                          "\"destination_port\":443",
+                          "\"url\":",
+                          "\"domain\":",
+                          "\"provider\":\"openai\"",
+                          "\"application\":",
+                          "\"process_name\":\"python\"",
+                          "\"process_category\":\"ScriptRuntime\"",
+                          "\"bytes_sent\":null",
+                          "\"signals\":[\"non_browser_ai_api\"]",
+                          "\"risk_score\":50",
+                          "\"severity\":\"medium\"",
+                          "\"suppressed\":false",
+                          "\"exception\":null",
+                          "\"mitre\":[\"T1588.007\"]",
+                          "\"log_source\":",
+                          "\"event_category\":"}) {
+    INFO(key);
+    CHECK(json.find(key) != std::string::npos);
+  }
+  CHECK(json.find("\"quote\\\"and\\\\back\\nslash\"") != std::string::npos);
+}
