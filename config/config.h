@@ -1,0 +1,198 @@
+#pragma once
+// The typed configuration of the whole service (every section exists from the start so that
+// config files keep their shape as the daemon, QRadar client and sinks arrive). Produced only by
+// the loader (loader.h), which has validated every value.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <spdlog/common.h>
+
+#include "config/secret.h"
+#include "core/logging.h"
+#include "detection/event.h"
+#include "detection/process.h"
+#include "detection/provider.h"
+#include "detection/scoring.h"
+#include "detection/settings.h"
+#include "detection/signals.h"
+#include "detection/user_agent.h"
+
+namespace aihunt::config {
+
+using Millis = std::chrono::milliseconds;
+
+// --- qradar: ----------------------------------------------------------------------------------
+
+enum class QRadarAuth { kSec, kBasic };
+
+struct TlsConfig {
+  std::string ca_file;     // empty: the system trust store
+  std::string pin_sha256;  // "sha256//base64=" public-key pin, optional
+  bool insecure = false;   // skip verification; a warning says so
+  std::string min_version = "1.2";
+};
+
+struct QRadarTimeouts {
+  Millis connect{10'000};
+  Millis request{60'000};
+  Millis hunt_deadline{15 * 60'000};
+};
+
+struct QRadarConfig {
+  std::string url;  // "https://qradar.example.com"
+  std::string api_version = "20.0";
+  QRadarAuth auth = QRadarAuth::kSec;
+  std::string username;    // basic auth only; the password is the token
+  std::string token_file;  // the token never lives in the config itself
+  TlsConfig tls;
+  QRadarTimeouts timeouts;
+  int max_concurrent_searches = 2;
+  int page_size = 1000;
+  std::int64_t row_cap = 100'000;  // per hunt cycle; hitting it warns
+};
+
+// --- hunts: -----------------------------------------------------------------------------------
+
+enum class HuntDatabase { kEvents, kFlows };
+
+struct HuntSchedule {
+  Millis every{15 * 60'000};
+  Millis overlap{2 * 60'000};
+  Millis catch_up_max{24 * 3'600'000};
+};
+
+struct HuntConfig {
+  std::string name;
+  bool enabled = true;
+  std::string description;
+  HuntDatabase database = HuntDatabase::kEvents;
+  HuntSchedule schedule;
+  // Logical field -> QRadar property (or result column) name, as configured, in file order.
+  std::vector<std::pair<detection::Field, std::string>> fields;
+  // The columns the row reader uses: the seed query's aliases, overridden by `fields`.
+  detection::FieldMapping columns = detection::FieldMapping::seedDefaults();
+  detection::SignalSet signals;  // the signals this hunt looks for; default all
+  std::string aql;               // optional AQL template; empty: built from content
+};
+
+// --- detection: -------------------------------------------------------------------------------
+
+// A provider from the pack or `detection.extra_providers`. In extras, naming an existing id
+// adds hosts to it; vendor and class may then be left out.
+struct ProviderSpec {
+  detection::Provider provider;
+  bool has_vendor = false;
+  bool has_class = false;
+  std::string path;                     // "detection.extra_providers[0]"
+  std::vector<std::string> host_paths;  // one per host
+};
+
+struct ProcessSpec {
+  std::string name;
+  detection::ProcessEntry entry;
+  std::string path;  // "detection.extra_processes.LOLBin[2]"
+};
+
+struct UserAgentSpec {
+  detection::UserAgentRule rule;
+  std::string path;
+};
+
+struct ScoringOverride {
+  int detection::ScoringWeights::*field = nullptr;
+  int value = 0;
+  std::string path;
+};
+
+struct DetectionConfig {
+  bool use_builtin_pack = true;
+  std::optional<std::int64_t> large_upload_bytes;
+  std::vector<ScoringOverride> scoring;
+  std::vector<ProviderSpec> extra_providers;
+  std::vector<ProcessSpec> extra_processes;
+  std::vector<UserAgentSpec> extra_user_agents;
+  detection::CommandLineIndicators extra_indicators;  // extra_key_variables and friends
+};
+
+// --- outputs: ---------------------------------------------------------------------------------
+
+enum class StdoutFormat { kTable, kJson, kJsonl, kCsv };
+enum class LeefProtocol { kTcp, kTls };
+
+struct StdoutOutput {
+  StdoutFormat format = StdoutFormat::kTable;
+};
+
+struct JsonlOutput {
+  std::string path;  // empty: off
+};
+
+struct ReferenceSetsOutput {
+  bool enabled = false;
+  std::string source_ips_set = "AIHunt AI API Sources";
+  std::string users_set = "AIHunt AI API Users";
+  Millis time_to_live{30LL * 86'400'000};
+};
+
+struct LeefOutput {
+  bool enabled = false;
+  std::string host;
+  int port = 514;
+  LeefProtocol protocol = LeefProtocol::kTcp;
+  std::string ca_file;  // tls only; empty: the system trust store
+};
+
+struct OffenseNotesOutput {
+  bool enabled = false;
+};
+
+struct OutputsConfig {
+  StdoutOutput standard_output;  // `stdout:` (a macro name in C, hence the member name)
+  JsonlOutput jsonl;
+  ReferenceSetsOutput reference_sets;
+  LeefOutput leef;
+  OffenseNotesOutput offense_notes;
+};
+
+// --- state:, server:, logging: ----------------------------------------------------------------
+
+struct StateConfig {
+  std::string path = "aihunt-state.db";
+  Millis retention{90LL * 86'400'000};
+};
+
+struct ServerConfig {
+  bool enabled = false;
+  std::string listen = "127.0.0.1:9464";
+  std::string host = "127.0.0.1";  // parsed from listen
+  std::uint16_t port = 9464;
+};
+
+struct LoggingConfig {
+  spdlog::level::level_enum level = spdlog::level::info;
+  core::LogFormat format = core::LogFormat::kText;
+};
+
+// --- the whole file ---------------------------------------------------------------------------
+
+struct Config {
+  std::optional<QRadarConfig> qradar;  // absent: offline use only
+  std::vector<HuntConfig> hunts;
+  DetectionConfig detection;  // as written; `settings` is what the detection runs with
+  OutputsConfig outputs;
+  StateConfig state;
+  ServerConfig server;
+  LoggingConfig logging;
+
+  // Built-in pack + `detection:` additions + `exceptions:`.
+  detection::DetectionSettings settings;
+  // Resolved from AIHUNT_QRADAR_TOKEN or qradar.token_file when the loader was asked to.
+  std::optional<SecretString> qradar_token;
+  std::string qradar_token_origin;  // "AIHUNT_QRADAR_TOKEN" or the file path, never the value
+};
+
+}  // namespace aihunt::config

@@ -1,0 +1,159 @@
+#include "config/loader.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "config/content_pack.h"
+#include "config/detection_settings_builder.h"
+#include "config/env_expand.h"
+#include "config/schema.h"
+#include "config/token_source.h"
+#include "config/yaml_reader.h"
+#include "core/text.h"
+
+namespace aihunt::config {
+namespace {
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+void crossChecks(const Config& config, const YamlNode& root, Diagnostics& diagnostics) {
+  const auto needsQRadar = [&](std::string_view section, bool enabled) {
+    if (!enabled || config.qradar) return;
+    const YamlNode* outputs = root.find("outputs");
+    const YamlNode* node = outputs != nullptr ? outputs->find(section) : nullptr;
+    diagnostics.error("outputs." + std::string(section) + ".enabled",
+                      "needs a qradar: section to write to",
+                      node != nullptr ? node->mark : YamlMark{});
+  };
+  needsQRadar("reference_sets", config.outputs.reference_sets.enabled);
+  needsQRadar("offense_notes", config.outputs.offense_notes.enabled);
+  if (config.hunts.empty()) {
+    diagnostics.warning("hunts", "no hunts are configured: `aihunt run` has nothing to do");
+  }
+}
+
+void warnExpired(const std::vector<ExceptionSpec>& exceptions, core::EpochMs now,
+                 Diagnostics& diagnostics) {
+  for (const auto& spec : exceptions) {
+    if (spec.rule.expires && *spec.rule.expires <= now) {
+      diagnostics.warning(childPath(spec.path, "expires"),
+                          "exception '" + spec.rule.id + "' expired on " +
+                              core::formatIso8601(*spec.rule.expires) +
+                              " and no longer suppresses anything");
+    }
+  }
+}
+
+}  // namespace
+
+LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
+                           const Environment& env, const LoadOptions& options) {
+  Diagnostics diagnostics{std::string(source_name)};
+  LoadOutcome outcome;
+  YamlNode root = parseYamlTree(text, diagnostics, options.limits);
+  if (diagnostics.hasErrors()) {
+    outcome.errors = diagnostics.takeErrors();
+    return outcome;
+  }
+  expandEnvironmentInTree(root, env, diagnostics);
+
+  Config config;
+  std::vector<ExceptionSpec> exceptions;
+  {
+    MapReader reader(root, diagnostics);
+    if (const YamlNode* version = reader.get("version")) {
+      readInteger(*version, diagnostics, kSchemaVersion, kSchemaVersion);
+    }
+    if (const YamlNode* node = reader.get("qradar")) {
+      if (!node->isNull()) config.qradar = readQRadarSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("hunts")) {
+      config.hunts = readHuntsSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("detection")) {
+      config.detection = readDetectionSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("exceptions")) {
+      exceptions = readExceptionsSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("outputs")) {
+      config.outputs = readOutputsSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("state")) {
+      config.state = readStateSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("server")) {
+      config.server = readServerSection(*node, diagnostics);
+    }
+    if (const YamlNode* node = reader.get("logging")) {
+      config.logging = readLoggingSection(*node, diagnostics);
+    }
+  }
+  crossChecks(config, root, diagnostics);
+  if (options.now) warnExpired(exceptions, *options.now, diagnostics);
+
+  std::optional<ContentPack> pack;
+  if (config.detection.use_builtin_pack) {
+    auto builtin = builtinContentPack();
+    if (builtin) {
+      pack = std::move(builtin).value();
+    } else {
+      diagnostics.error("detection.use_builtin_pack", builtin.error().message);
+    }
+  }
+  buildDetectionSettings(pack ? &*pack : nullptr, config.detection, exceptions, diagnostics,
+                         config.settings);
+
+  if (config.qradar && options.resolve_token) {
+    if (auto token = resolveQRadarToken(*config.qradar, env, diagnostics)) {
+      // Whatever else was said about this file, the token's text is not part of it.
+      diagnostics.scrub(token->token.reveal());
+      config.qradar_token = std::move(token->token);
+      config.qradar_token_origin = std::move(token->origin);
+    }
+  }
+
+  outcome.errors = diagnostics.takeErrors();
+  outcome.warnings = diagnostics.takeWarnings();
+  if (outcome.errors.empty()) outcome.config = std::move(config);
+  return outcome;
+}
+
+LoadOutcome loadConfigFile(const std::string& path, const Environment& env,
+                           const LoadOptions& options) {
+  LoadOutcome failed;
+  const auto fail = [&](std::string message) {
+    failed.errors.push_back({path, "", std::move(message), 0, 0});
+    return std::move(failed);
+  };
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return fail("cannot read the config file: " + std::string(std::strerror(errno)));
+  }
+  if (!S_ISREG(info.st_mode)) return fail("the config file is not a regular file");
+  if (static_cast<std::uint64_t>(info.st_size) > options.limits.max_bytes) {
+    return fail("the config file is larger than " + std::to_string(options.limits.max_bytes) +
+                " bytes");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot open the config file: " + std::string(std::strerror(errno)));
+  std::string text;
+  text.resize(options.limits.max_bytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return fail("cannot read the config file");
+  // A file that grew since stat() is caught by the tree parser's own size limit.
+  return loadConfigText(text, path, env, options);
+}
+
+core::Result<Config> toResult(LoadOutcome outcome) {
+  if (outcome.config) return std::move(*outcome.config);
+  std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
+  for (const auto& error : outcome.errors) message += "\n  " + error.describe();
+  return core::makeError(core::ErrorCode::kConfig, std::move(message));
+}
+
+}  // namespace aihunt::config

@@ -1,0 +1,44 @@
+#pragma once
+// Loading a config file: YAML -> tree -> ${ENV} expansion -> section readers -> detection
+// settings (pack + additions + exceptions) -> QRadar token. Every problem of the whole file is
+// reported at once, each with its path; nothing throws.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "config/config_error.h"
+#include "config/environment.h"
+#include "config/yaml_tree.h"
+#include "core/result.h"
+#include "core/time.h"
+
+namespace aihunt::config {
+
+struct LoadOptions {
+  // Resolve the QRadar token when a qradar: section exists (AIHUNT_QRADAR_TOKEN, then
+  // qradar.token_file). Off for offline use and for checking a file on another machine.
+  bool resolve_token = true;
+  // When set, exceptions that expired before `now` are reported as warnings.
+  std::optional<core::EpochMs> now;
+  YamlLimits limits;
+};
+
+struct LoadOutcome {
+  std::optional<Config> config;  // set exactly when errors is empty
+  std::vector<ConfigError> errors;
+  std::vector<ConfigWarning> warnings;
+
+  [[nodiscard]] bool ok() const { return errors.empty(); }
+};
+
+LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
+                           const Environment& env, const LoadOptions& options = {});
+LoadOutcome loadConfigFile(const std::string& path, const Environment& env,
+                           const LoadOptions& options = {});
+
+// For callers that only want go/no-go: the config, or one error listing every problem.
+core::Result<Config> toResult(LoadOutcome outcome);
+
+}  // namespace aihunt::config

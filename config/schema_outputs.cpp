@@ -1,0 +1,106 @@
+// The `outputs:` section: where findings go (terminal, JSONL file, QRadar reference sets, LEEF
+// over syslog, offense notes).
+#include "config/schema.h"
+#include "config/yaml_reader.h"
+#include "core/text.h"
+
+namespace aihunt::config {
+namespace {
+
+// Reference set names end up in REST paths and AQL REFERENCESETCONTAINS('...').
+bool isReferenceSetName(std::string_view name) {
+  if (name.empty() || name.size() > 255 || name.front() == ' ' || name.back() == ' ') return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == ' ' || c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void referenceSetName(MapReader& reader, std::string_view key, std::string& out) {
+  const YamlNode* node = reader.get(key);
+  if (node == nullptr) return;
+  auto text = readString(*node, reader.diagnostics());
+  if (!text) return;
+  if (!isReferenceSetName(*text)) {
+    reader.diagnostics().error(node->path,
+                               "'" + core::printableExcerpt(*text) +
+                                   "' is not a reference set name (letters, digits, space, '_', "
+                                   "'-', '.')",
+                               node->mark);
+    return;
+  }
+  out = *text;
+}
+
+bool isHostName(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  for (const char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == ':';  // ':' for IPv6 literals
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics) {
+  OutputsConfig outputs;
+  MapReader reader(node, diagnostics);
+  if (const YamlNode* out = reader.get("stdout")) {
+    MapReader s(*out, diagnostics);
+    s.choice<StdoutFormat>("format", outputs.standard_output.format,
+                           {{"table", StdoutFormat::kTable},
+                            {"json", StdoutFormat::kJson},
+                            {"jsonl", StdoutFormat::kJsonl},
+                            {"csv", StdoutFormat::kCsv}});
+  }
+  if (const YamlNode* jsonl = reader.get("jsonl")) {
+    MapReader j(*jsonl, diagnostics);
+    j.string("path", outputs.jsonl.path, /*required=*/true);
+  }
+  if (const YamlNode* sets = reader.get("reference_sets")) {
+    MapReader r(*sets, diagnostics);
+    auto& out = outputs.reference_sets;
+    r.boolean("enabled", out.enabled);
+    referenceSetName(r, "source_ips_set", out.source_ips_set);
+    referenceSetName(r, "users_set", out.users_set);
+    r.duration("time_to_live", out.time_to_live, std::chrono::milliseconds(60'000));
+  }
+  if (const YamlNode* leef = reader.get("leef")) {
+    MapReader l(*leef, diagnostics);
+    auto& out = outputs.leef;
+    l.boolean("enabled", out.enabled);
+    if (const YamlNode* host = l.get("host")) {
+      if (auto text = readString(*host, diagnostics)) {
+        if (isHostName(*text)) {
+          out.host = *text;
+        } else {
+          diagnostics.error(
+              host->path, "'" + core::printableExcerpt(*text) + "' is not a host name", host->mark);
+        }
+      }
+    }
+    l.integer("port", out.port, 1, 65535);
+    l.choice<LeefProtocol>("protocol", out.protocol,
+                           {{"tcp", LeefProtocol::kTcp}, {"tls", LeefProtocol::kTls}});
+    l.string("ca_file", out.ca_file);
+    if (out.enabled && out.host.empty() && leef->find("host") == nullptr) {
+      diagnostics.error(childPath(leef->path, "host"), "LEEF output needs a syslog host",
+                        leef->mark.line > 0 ? leef->mark : leef->key_mark);
+    }
+    if (!out.ca_file.empty() && out.protocol != LeefProtocol::kTls) {
+      const YamlNode* at = leef->find("ca_file");
+      diagnostics.error(at->path, "ca_file only applies to protocol: tls", at->mark);
+    }
+  }
+  if (const YamlNode* notes = reader.get("offense_notes")) {
+    MapReader n(*notes, diagnostics);
+    n.boolean("enabled", outputs.offense_notes.enabled);
+  }
+  return outputs;
+}
+
+}  // namespace aihunt::config

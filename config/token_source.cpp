@@ -1,0 +1,115 @@
+#include "config/token_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace aihunt::config {
+namespace {
+
+constexpr std::size_t kMaxTokenBytes = 64 * 1024;
+constexpr std::string_view kTokenFilePath = "qradar.token_file";
+
+// Trims surrounding whitespace (files end in a newline); anything non-printable left inside
+// means the wrong file or a pasted mistake. Says what is wrong, never what the token is.
+std::optional<std::string> checkToken(std::string raw, std::string_view where,
+                                      Diagnostics& diagnostics, std::string_view path) {
+  const std::string_view trimmed = core::trim(raw);
+  std::string token(trimmed);
+  explicit_bzero(raw.data(), raw.size());
+  if (token.empty()) {
+    diagnostics.error(std::string(path), std::string(where) + " holds an empty token");
+    return std::nullopt;
+  }
+  for (const char c : token) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      explicit_bzero(token.data(), token.size());
+      diagnostics.error(std::string(path), std::string(where) +
+                                               " holds control characters or several lines; "
+                                               "expected one token");
+      return std::nullopt;
+    }
+  }
+  return token;
+}
+
+std::optional<std::string> readTokenFile(const std::string& file, Diagnostics& diagnostics) {
+  const std::string where = "token file '" + core::printableExcerpt(file, 200) + "'";
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    diagnostics.error(std::string(kTokenFilePath),
+                      "cannot open " + where + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    diagnostics.error(std::string(kTokenFilePath), where + " is not a regular file");
+    return std::nullopt;
+  }
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    diagnostics.warning(
+        std::string(kTokenFilePath),
+        where + " is accessible by group or others (mode " + mode + "); chmod 600 it");
+  }
+  if (static_cast<std::size_t>(info.st_size) > kMaxTokenBytes) {
+    ::close(fd);
+    diagnostics.error(std::string(kTokenFilePath), where + " is larger than 64 KiB");
+    return std::nullopt;
+  }
+  std::string content(kMaxTokenBytes + 1, '\0');
+  std::size_t used = 0;
+  while (used < content.size()) {
+    const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int saved = errno;
+      ::close(fd);
+      explicit_bzero(content.data(), used);
+      diagnostics.error(std::string(kTokenFilePath),
+                        "cannot read " + where + ": " + std::strerror(saved));
+      return std::nullopt;
+    }
+    if (got == 0) break;
+    used += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  if (used > kMaxTokenBytes) {
+    explicit_bzero(content.data(), used);
+    diagnostics.error(std::string(kTokenFilePath), where + " is larger than 64 KiB");
+    return std::nullopt;
+  }
+  content.resize(used);
+  return checkToken(std::move(content), where, diagnostics, kTokenFilePath);
+}
+
+}  // namespace
+
+std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
+                                                Diagnostics& diagnostics) {
+  // Set but empty counts as unset: `AIHUNT_QRADAR_TOKEN=${X}` with X unset is common in compose
+  // files, and the token file should then still work.
+  if (auto value = env.get(kTokenVariable); value && !value->empty()) {
+    auto token = checkToken(std::move(*value), kTokenVariable, diagnostics, "qradar");
+    if (!token) return std::nullopt;
+    return ResolvedToken{SecretString(std::move(*token)), std::string(kTokenVariable)};
+  }
+  if (qradar.token_file.empty()) {
+    diagnostics.error("qradar",
+                      "no QRadar token: set the AIHUNT_QRADAR_TOKEN environment variable or "
+                      "qradar.token_file");
+    return std::nullopt;
+  }
+  auto token = readTokenFile(qradar.token_file, diagnostics);
+  if (!token) return std::nullopt;
+  return ResolvedToken{SecretString(std::move(*token)), qradar.token_file};
+}
+
+}  // namespace aihunt::config

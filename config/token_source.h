@@ -1,0 +1,28 @@
+#pragma once
+// Where the QRadar API token comes from: the AIHUNT_QRADAR_TOKEN environment variable, else
+// the file named by qradar.token_file. Never the config file itself. Nothing here ever puts the
+// token's text into an error or warning.
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "config/config_error.h"
+#include "config/environment.h"
+#include "config/secret.h"
+
+namespace aihunt::config {
+
+inline constexpr std::string_view kTokenVariable = "AIHUNT_QRADAR_TOKEN";
+
+struct ResolvedToken {
+  SecretString token;
+  std::string origin;  // "AIHUNT_QRADAR_TOKEN" or the file's path
+};
+
+// Reports a missing, unreadable, empty or malformed token as an error at "qradar.token_file"
+// (or "qradar" when neither source is configured), and a token file that group or others may
+// access as a warning.
+std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
+                                                Diagnostics& diagnostics);
+
+}  // namespace aihunt::config

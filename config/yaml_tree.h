@@ -1,0 +1,49 @@
+#pragma once
+// Our own YAML document tree. yaml-cpp is only touched inside parseYamlTree(): the tree below
+// owns plain strings, knows each node's config path and source position, and cannot throw, so
+// the schema code never sees a yaml-cpp exception or type.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config_error.h"
+
+namespace aihunt::config {
+
+struct YamlNode {
+  enum class Kind { kNull, kScalar, kSequence, kMap };
+
+  Kind kind = Kind::kNull;
+  std::string path;   // "hunts[0].fields.url"; "" for the document root
+  YamlMark mark;      // where the value starts
+  YamlMark key_mark;  // where its key starts, for map entries
+  std::string scalar;
+  bool quoted = false;          // '...' or "..." in the source: "null" in quotes is a string
+  std::vector<YamlNode> items;  // kSequence
+  std::vector<std::pair<std::string, YamlNode>> entries;  // kMap, in document order
+
+  [[nodiscard]] bool isNull() const { return kind == Kind::kNull; }
+  [[nodiscard]] bool isScalar() const { return kind == Kind::kScalar; }
+  [[nodiscard]] bool isSequence() const { return kind == Kind::kSequence; }
+  [[nodiscard]] bool isMap() const { return kind == Kind::kMap; }
+  // The map entry for `key`, or nullptr.
+  [[nodiscard]] const YamlNode* find(std::string_view key) const;
+};
+
+// "a map", "a list", "a value", "nothing": for "expected X, found Y" messages.
+std::string_view kindDescription(YamlNode::Kind kind);
+
+struct YamlLimits {
+  std::size_t max_bytes = 4U << 20;  // 4 MiB: configs are kilobytes
+  std::size_t max_depth = 64;        // nesting; real configs use about 6
+  std::size_t max_nodes = 200'000;   // after alias expansion: stops "billion laughs"
+};
+
+// Parses one YAML document. Errors (syntax with line/column, limits, duplicate or non-scalar
+// keys, several documents) go to `diagnostics`; the returned tree is then partial or null.
+YamlNode parseYamlTree(std::string_view text, Diagnostics& diagnostics,
+                       const YamlLimits& limits = {});
+
+}  // namespace aihunt::config
