@@ -1,0 +1,219 @@
+// AST -> evaluation nodes: names resolved, constants prepared, aggregates given slots.
+#include <array>
+
+#include "aql/compiled.h"
+#include "aql/lexer.h"
+#include "aql/printer.h"
+
+namespace aihunt::aql::detail {
+namespace {
+
+struct FunctionInfo {
+  std::string_view name;
+  Fn fn;
+  std::size_t min_args;
+  std::size_t max_args;
+};
+
+constexpr std::array<FunctionInfo, 16> kFunctions = {{
+    {"LOWER", Fn::kLower, 1, 1},
+    {"UPPER", Fn::kUpper, 1, 1},
+    {"STR", Fn::kStr, 1, 1},
+    {"LONG", Fn::kLong, 1, 1},
+    {"DOUBLE", Fn::kDouble, 1, 1},
+    {"NOW", Fn::kNow, 0, 0},
+    {"DATEFORMAT", Fn::kDateFormat, 2, 2},
+    {"CATEGORYNAME", Fn::kCategoryName, 1, 1},
+    {"LOGSOURCENAME", Fn::kLogSourceName, 1, 1},
+    {"QIDNAME", Fn::kQidName, 1, 1},
+    {"LOGSOURCETYPENAME", Fn::kLogSourceTypeName, 1, 1},
+    {"INCIDR", Fn::kInCidr, 2, 2},
+    {"REFERENCESETCONTAINS", Fn::kReferenceSetContains, 2, 2},
+    {"CONCAT", Fn::kConcat, 1, 64},
+    {"STRLEN", Fn::kLength, 1, 1},
+    {"PARSEDATETIME", Fn::kParseDateTime, 1, 1},
+}};
+
+std::optional<AggFn> aggregateOf(std::string_view name) {
+  if (name == "COUNT") return AggFn::kCount;
+  if (name == "SUM") return AggFn::kSum;
+  if (name == "MIN") return AggFn::kMin;
+  if (name == "MAX") return AggFn::kMax;
+  if (name == "AVG") return AggFn::kAvg;
+  if (name == "UNIQUECOUNT") return AggFn::kUniqueCount;
+  return std::nullopt;
+}
+
+Node constantNode(Value value) {
+  Node node;
+  node.op = NodeOp::kConst;
+  node.constant = std::move(value);
+  return node;
+}
+
+}  // namespace
+
+core::Error compileError(const Expr& at, std::string_view why) {
+  return core::makeError(core::ErrorCode::kInvalidArgument,
+                         "AQL error at " + describePosition(at.pos, printExpr(at).substr(0, 40)) +
+                             ": " + std::string(why));
+}
+
+core::Result<Node> Compiler::compile(const Expr& expr, bool group) {
+  Node node;
+  switch (expr.kind) {
+    case ExprKind::kNull:
+      return constantNode(Value::null());
+    case ExprKind::kBool:
+      return constantNode(Value::boolean(expr.bool_value));
+    case ExprKind::kInteger:
+      return constantNode(Value::integer(expr.int_value));
+    case ExprKind::kFloat:
+      return constantNode(Value::real(expr.float_value));
+    case ExprKind::kString:
+      return constantNode(Value::string(expr.text));
+    case ExprKind::kField:
+      node.op = NodeOp::kField;
+      node.field = schema_.intern(expr.text);
+      return node;
+    case ExprKind::kStar:
+      return compileError(expr, "'*' is only allowed as a SELECT column or in COUNT(*)");
+    case ExprKind::kFunction:
+      return compileFunction(expr, group);
+    case ExprKind::kLike:
+      return compileLike(expr, group);
+    case ExprKind::kNot:
+      node.op = NodeOp::kNot;
+      break;
+    case ExprKind::kNegate:
+      node.op = NodeOp::kNegate;
+      break;
+    case ExprKind::kAnd:
+      node.op = NodeOp::kAnd;
+      break;
+    case ExprKind::kOr:
+      node.op = NodeOp::kOr;
+      break;
+    case ExprKind::kBinary:
+      node.op = expr.binary_op <= BinaryOp::kGe ? NodeOp::kCompare : NodeOp::kArith;
+      node.binary_op = expr.binary_op;
+      break;
+    case ExprKind::kIn:
+      node.op = NodeOp::kIn;
+      break;
+    case ExprKind::kBetween:
+      node.op = NodeOp::kBetween;
+      break;
+    case ExprKind::kIsNull:
+      node.op = NodeOp::kIsNull;
+      break;
+    case ExprKind::kCase:
+      node.op = NodeOp::kCase;
+      break;
+    case ExprKind::kIf:
+      node.op = NodeOp::kIf;
+      break;
+  }
+  node.negated = expr.negated;
+  node.has_operand = expr.has_operand;
+  node.has_else = expr.has_else;
+  node.kids.reserve(expr.args.size());
+  for (const Expr& arg : expr.args) {
+    auto kid = compile(arg, group);
+    if (!kid.ok()) return kid.error();
+    node.kids.push_back(std::move(kid.value()));
+  }
+  return node;
+}
+
+core::Result<Node> Compiler::compileFunction(const Expr& expr, bool group) {
+  if (auto agg = aggregateOf(expr.text)) {
+    if (!group) {
+      return compileError(expr, expr.text +
+                                    "() is an aggregate; it belongs in SELECT, HAVING or "
+                                    "ORDER BY of an aggregated query, not here");
+    }
+    if (expr.args.size() != 1) return compileError(expr, expr.text + "() takes one argument");
+    AggregateSpec spec;
+    spec.fn = *agg;
+    if (expr.args[0].kind == ExprKind::kStar) {
+      if (*agg != AggFn::kCount) return compileError(expr, "only COUNT takes '*'");
+      spec.fn = AggFn::kCountStar;
+    } else {
+      if (containsAggregate(expr.args[0])) {
+        return compileError(expr, "aggregates cannot be nested");
+      }
+      auto arg = compile(expr.args[0], false);
+      if (!arg.ok()) return arg.error();
+      spec.arg = std::move(arg.value());
+    }
+    Node node;
+    node.op = NodeOp::kAggRef;
+    node.slot = static_cast<int>(aggregates_.size());
+    aggregates_.push_back(std::move(spec));
+    return node;
+  }
+  const FunctionInfo* info = nullptr;
+  for (const FunctionInfo& candidate : kFunctions) {
+    if (candidate.name == expr.text) info = &candidate;
+  }
+  if (info == nullptr) return compileError(expr, "unknown function " + expr.text + "()");
+  if (expr.args.size() < info->min_args || expr.args.size() > info->max_args) {
+    return compileError(
+        expr,
+        expr.text + "() takes " + std::to_string(info->min_args) +
+            (info->min_args == info->max_args ? "" : " to " + std::to_string(info->max_args)) +
+            " argument(s)");
+  }
+  Node node;
+  node.op = NodeOp::kCall;
+  node.fn = info->fn;
+  for (const Expr& arg : expr.args) {
+    auto kid = compile(arg, group);
+    if (!kid.ok()) return kid.error();
+    node.kids.push_back(std::move(kid.value()));
+  }
+  if (info->fn == Fn::kInCidr && expr.args[0].kind == ExprKind::kString) {
+    node.cidr = Cidr::parse(expr.args[0].text);
+    if (!node.cidr) return compileError(expr.args[0], "not a CIDR network");
+  }
+  return node;
+}
+
+core::Result<Node> Compiler::compileLike(const Expr& expr, bool group) {
+  Node node;
+  node.negated = expr.negated;
+  node.icase = expr.like_op == LikeOp::kILike || expr.like_op == LikeOp::kIMatches;
+  const bool regex = expr.like_op == LikeOp::kMatches || expr.like_op == LikeOp::kIMatches;
+  node.op = regex ? NodeOp::kRegex : NodeOp::kLike;
+  const Expr* subject = &expr.args[0];
+  const Expr& pattern = expr.args[1];
+  const bool constant = pattern.kind == ExprKind::kString;
+  // LOWER(x) LIKE 'const' is the portable case-insensitive idiom; matching x case-insensitively
+  // gives the same answer without lowering a copy of every value.
+  if (!regex && constant && !node.icase && subject->kind == ExprKind::kFunction &&
+      subject->text == "LOWER" && subject->args.size() == 1) {
+    const LikePattern probe(pattern.text, false);
+    node.never_matches = probe.hasUpperCase();
+    node.icase = true;
+    subject = &subject->args[0];
+  }
+  auto left = compile(*subject, group);
+  if (!left.ok()) return left.error();
+  node.kids.push_back(std::move(left.value()));
+  auto right = compile(pattern, group);
+  if (!right.ok()) return right.error();
+  node.kids.push_back(std::move(right.value()));
+  if (constant) {
+    if (regex) {
+      auto matcher = RegexMatcher::compile(pattern.text, node.icase);
+      if (!matcher.ok()) return compileError(pattern, matcher.error().message);
+      node.regex = std::move(matcher.value());
+    } else {
+      node.like = std::make_shared<const LikePattern>(pattern.text, node.icase);
+    }
+  }
+  return node;
+}
+
+}  // namespace aihunt::aql::detail

@@ -1,0 +1,428 @@
+#include "aql/evaluator.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "aql/compiled.h"
+#include "aql/printer.h"
+#include "core/text.h"
+
+namespace aihunt::aql {
+
+using detail::AggFn;
+using detail::Node;
+using detail::Val;
+
+namespace {
+
+// Appends a type-tagged encoding of `v`: group keys and UNIQUECOUNT sets compare these bytes.
+void appendKey(const Val& v, std::string& out) {
+  out.push_back(static_cast<char>(v.kind));
+  switch (v.kind) {
+    case Value::Kind::kNull:
+      break;
+    case Value::Kind::kBool:
+      out.push_back(v.b ? '1' : '0');
+      break;
+    case Value::Kind::kInt:
+      out.append(reinterpret_cast<const char*>(&v.i), sizeof v.i);
+      break;
+    case Value::Kind::kDouble:
+      out.append(reinterpret_cast<const char*>(&v.d), sizeof v.d);
+      break;
+    case Value::Kind::kString: {
+      const auto size = static_cast<std::uint32_t>(v.s.size());
+      out.append(reinterpret_cast<const char*>(&size), sizeof size);
+      out.append(v.s);
+      break;
+    }
+  }
+}
+
+struct AggState {
+  std::int64_t count = 0;
+  std::int64_t int_sum = 0;
+  double double_sum = 0;
+  bool use_double = false;
+  Value extreme;  // MIN / MAX
+  std::unordered_set<std::string> distinct;
+};
+
+void accumulate(AggFn fn, const Val& v, AggState& state, std::string& scratch) {
+  if (fn == AggFn::kCountStar) {
+    ++state.count;
+    return;
+  }
+  if (v.isNull()) return;
+  switch (fn) {
+    case AggFn::kCount:
+    case AggFn::kCountStar:
+      ++state.count;
+      return;
+    case AggFn::kSum:
+    case AggFn::kAvg: {
+      const Val n = detail::toNumber(v);
+      if (n.isNull()) return;
+      ++state.count;
+      if (n.kind == Value::Kind::kInt && !state.use_double &&
+          !__builtin_add_overflow(state.int_sum, n.i, &state.int_sum)) {
+        return;
+      }
+      if (!state.use_double) {
+        state.use_double = true;
+        state.double_sum = static_cast<double>(state.int_sum);
+        if (n.kind == Value::Kind::kInt) return void(state.double_sum += static_cast<double>(n.i));
+      }
+      state.double_sum += n.kind == Value::Kind::kInt ? static_cast<double>(n.i) : n.d;
+      return;
+    }
+    case AggFn::kMin:
+    case AggFn::kMax: {
+      const bool first = state.count++ == 0;
+      const int c = first ? 0 : detail::compareTotal(v, detail::viewOf(state.extreme));
+      if (first || (fn == AggFn::kMin ? c < 0 : c > 0)) state.extreme = detail::toValue(v);
+      return;
+    }
+    case AggFn::kUniqueCount:
+      scratch.clear();
+      appendKey(v, scratch);
+      state.distinct.insert(scratch);
+      return;
+  }
+}
+
+Value finalizeAgg(AggFn fn, const AggState& state) {
+  switch (fn) {
+    case AggFn::kCount:
+    case AggFn::kCountStar:
+      return Value::integer(state.count);
+    case AggFn::kSum:
+      if (state.count == 0) return Value::null();
+      return state.use_double ? Value::real(state.double_sum) : Value::integer(state.int_sum);
+    case AggFn::kAvg: {
+      if (state.count == 0) return Value::null();
+      const double sum = state.use_double ? state.double_sum : static_cast<double>(state.int_sum);
+      return Value::real(sum / static_cast<double>(state.count));
+    }
+    case AggFn::kMin:
+    case AggFn::kMax:
+      return state.extreme;
+    case AggFn::kUniqueCount:
+      return Value::integer(static_cast<std::int64_t>(state.distinct.size()));
+  }
+  return Value::null();
+}
+
+const Expr* findField(const Expr& e) {
+  if (e.kind == ExprKind::kField) return &e;
+  for (const Expr& arg : e.args) {
+    if (const Expr* f = findField(arg)) return f;
+  }
+  return nullptr;
+}
+
+// Replaces references to SELECT aliases by the aliased expressions (HAVING total > 10).
+Expr substituteAliases(const Expr& e, const std::vector<SelectItem>& select) {
+  if (e.kind == ExprKind::kField) {
+    for (const SelectItem& item : select) {
+      if (item.alias && core::iequals(*item.alias, e.text) && !(item.expr == e)) {
+        return item.expr;
+      }
+    }
+    return e;
+  }
+  Expr copy = e;
+  for (Expr& arg : copy.args) arg = substituteAliases(arg, select);
+  return copy;
+}
+
+}  // namespace
+
+std::string columnName(const SelectItem& item) {
+  if (item.alias) return *item.alias;
+  const Expr& e = item.expr;
+  if (e.kind == ExprKind::kField) return e.text;
+  if (e.kind == ExprKind::kFunction) {
+    std::string name = core::asciiLowered(e.text);
+    if (const Expr* field = findField(e)) name += "_" + field->text;
+    return name;
+  }
+  return printExpr(e);
+}
+
+struct QueryRun::Impl {
+  struct Group {
+    Event representative;
+    std::vector<AggState> aggs;
+  };
+  struct Pending {
+    Row row;
+    std::vector<Value> keys;
+    std::uint64_t seq = 0;
+  };
+  struct OrderKey {
+    int column = -1;  // >= 0: sort by this output column
+    Node node;
+    bool descending = false;
+  };
+
+  Database database = Database::kEvents;
+  RowSink sink;
+  std::vector<std::string> columns;
+  TimeRange range;
+  FieldId starttime = 0;
+  detail::EvalContext ctx;
+  std::optional<Node> where;
+  std::vector<Node> select;
+  std::vector<OrderKey> order;
+  std::optional<std::int64_t> limit;
+  bool aggregated = false;
+  bool has_group_by = false;
+  std::vector<detail::AggregateSpec> aggs;
+  std::vector<Node> group_keys;
+  std::optional<Node> having;
+  std::unordered_map<std::string, std::size_t> group_index;
+  std::vector<Group> groups;
+  std::string key_buffer;
+  std::string agg_scratch;
+  std::vector<Pending> pending;
+  std::uint64_t seq = 0;
+  std::int64_t emitted = 0;
+  bool done = false;
+  bool finished = false;
+
+  Row makeRow(const Event& event) {
+    Row row;
+    row.values.reserve(select.size());
+    for (Node& node : select) row.values.push_back(detail::toValue(detail::eval(node, event, ctx)));
+    return row;
+  }
+
+  void buffer(Row&& row, const Event& event) {
+    Pending p;
+    p.keys.reserve(order.size());
+    for (OrderKey& key : order) {
+      p.keys.push_back(key.column >= 0 ? row.values[static_cast<std::size_t>(key.column)]
+                                       : detail::toValue(detail::eval(key.node, event, ctx)));
+    }
+    p.row = std::move(row);
+    p.seq = seq++;
+    pending.push_back(std::move(p));
+    // With ORDER BY ... LIMIT n only the best n rows can survive; prune now and then so memory
+    // stays bounded by the limit rather than the input.
+    if (limit && pending.size() >= static_cast<std::size_t>(*limit) * 2 + 1024) prune();
+  }
+
+  bool before(const Pending& a, const Pending& b) const {
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const int c = detail::compareTotal(a.keys[i], b.keys[i]);
+      if (c != 0) return order[i].descending ? c > 0 : c < 0;
+    }
+    return a.seq < b.seq;
+  }
+
+  void prune() {
+    const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(*limit, 0));
+    if (pending.size() <= keep) return;
+    auto less = [this](const Pending& a, const Pending& b) { return before(a, b); };
+    std::nth_element(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(keep),
+                     pending.end(), less);
+    pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(keep), pending.end());
+  }
+
+  bool add(const Event& event) {
+    if (done) return false;
+    const Value& t = event.get(starttime);
+    std::int64_t at = 0;
+    if (t.kind() == Value::Kind::kInt) {
+      at = t.asInt();
+    } else if (t.kind() == Value::Kind::kDouble) {
+      at = static_cast<std::int64_t>(t.asDouble());
+    } else {
+      return true;  // Ariel has no event without a start time
+    }
+    if (at < range.from || at >= range.to) return true;
+    if (where && detail::truthOf(detail::eval(*where, event, ctx)) != detail::Truth::kTrue) {
+      return true;
+    }
+    if (aggregated) {
+      addToGroup(event);
+      return true;
+    }
+    Row row = makeRow(event);
+    if (!order.empty()) {
+      buffer(std::move(row), event);
+      return true;
+    }
+    sink(std::move(row));
+    ++emitted;
+    if (limit && emitted >= *limit) done = true;
+    return !done;
+  }
+
+  void addToGroup(const Event& event) {
+    key_buffer.clear();
+    for (Node& key : group_keys) appendKey(detail::eval(key, event, ctx), key_buffer);
+    auto it = group_index.find(key_buffer);
+    std::size_t index = 0;
+    if (it == group_index.end()) {
+      index = groups.size();
+      groups.push_back(Group{event, std::vector<AggState>(aggs.size())});
+      group_index.emplace(key_buffer, index);
+    } else {
+      index = it->second;
+    }
+    Group& group = groups[index];
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      detail::AggregateSpec& spec = aggs[i];
+      const Val v = spec.fn == AggFn::kCountStar ? Val::null() : detail::eval(spec.arg, event, ctx);
+      accumulate(spec.fn, v, group.aggs[i], agg_scratch);
+    }
+  }
+
+  void finish() {
+    if (finished) return;
+    finished = true;
+    if (aggregated) {
+      // An aggregate without GROUP BY answers one row even over no events (COUNT(*) = 0).
+      if (groups.empty() && !has_group_by) {
+        groups.push_back(Group{Event{}, std::vector<AggState>(aggs.size())});
+      }
+      std::vector<Value> results(aggs.size());
+      ctx.aggregates = &results;
+      for (Group& group : groups) {
+        for (std::size_t i = 0; i < aggs.size(); ++i)
+          results[i] = finalizeAgg(aggs[i].fn, group.aggs[i]);
+        if (having && detail::truthOf(detail::eval(*having, group.representative, ctx)) !=
+                          detail::Truth::kTrue) {
+          continue;
+        }
+        Row row = makeRow(group.representative);
+        buffer(std::move(row), group.representative);
+      }
+      ctx.aggregates = nullptr;
+    }
+    if (!order.empty()) {
+      std::sort(pending.begin(), pending.end(),
+                [this](const Pending& a, const Pending& b) { return before(a, b); });
+    }
+    for (Pending& p : pending) {
+      if (limit && emitted >= *limit) break;
+      sink(std::move(p.row));
+      ++emitted;
+    }
+    pending.clear();
+  }
+};
+
+core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
+                                        const EvalOptions& options, RowSink sink) {
+  auto impl = std::make_unique<Impl>();
+  impl->database = query.database;
+  impl->sink = std::move(sink);
+  impl->ctx.now = options.now;
+  impl->ctx.lookups = options.lookups;
+  impl->ctx.reference_data = options.reference_data;
+  impl->limit = query.limit;
+  if (options.range) {
+    impl->range = *options.range;
+  } else {
+    auto range = resolveTimeRange(query.time, options.now);
+    if (!range.ok()) return range.error();
+    impl->range = range.value();
+  }
+  impl->starttime = schema.intern("starttime");
+
+  impl->has_group_by = !query.group_by.empty();
+  impl->aggregated = impl->has_group_by || query.having.has_value();
+  for (const SelectItem& item : query.select) {
+    if (containsAggregate(item.expr)) impl->aggregated = true;
+  }
+  detail::Compiler compiler(schema, impl->aggs);
+  auto compileFor = [&](const Expr& e) {
+    return impl->aggregated ? compiler.compileGroup(e) : compiler.compileRow(e);
+  };
+
+  if (query.where) {
+    auto where = compiler.compileRow(*query.where);
+    if (!where.ok()) return where.error();
+    impl->where = std::move(where.value());
+  }
+  std::vector<const SelectItem*> items;  // after '*' expansion, parallel to columns
+  std::vector<SelectItem> expanded;
+  expanded.reserve(query.select.size() + schema.size());
+  for (const SelectItem& item : query.select) {
+    if (item.expr.kind == ExprKind::kStar) {
+      const std::size_t known = schema.size();
+      for (FieldId id = 0; id < known; ++id) {
+        expanded.push_back(SelectItem{makeField(schema.name(id)), std::nullopt});
+      }
+    } else {
+      expanded.push_back(item);
+    }
+  }
+  for (const SelectItem& item : expanded) {
+    auto node = compileFor(item.expr);
+    if (!node.ok()) return node.error();
+    impl->select.push_back(std::move(node.value()));
+    impl->columns.push_back(columnName(item));
+  }
+  for (const Expr& key : query.group_by) {
+    const Expr resolved = substituteAliases(key, query.select);
+    auto node = compiler.compileRow(resolved);
+    if (!node.ok()) return node.error();
+    impl->group_keys.push_back(std::move(node.value()));
+  }
+  if (query.having) {
+    auto node = compiler.compileGroup(substituteAliases(*query.having, query.select));
+    if (!node.ok()) return node.error();
+    impl->having = std::move(node.value());
+  }
+  for (const OrderItem& item : query.order_by) {
+    Impl::OrderKey key;
+    key.descending = item.descending;
+    for (std::size_t i = 0; i < expanded.size() && key.column < 0; ++i) {
+      const bool alias_hit = item.expr.kind == ExprKind::kField && expanded[i].alias &&
+                             core::iequals(*expanded[i].alias, item.expr.text);
+      if (alias_hit || expanded[i].expr == item.expr) key.column = static_cast<int>(i);
+    }
+    if (key.column < 0) {
+      auto node = compileFor(substituteAliases(item.expr, query.select));
+      if (!node.ok()) return node.error();
+      key.node = std::move(node.value());
+    }
+    impl->order.push_back(std::move(key));
+  }
+  if (impl->limit && *impl->limit <= 0 && !impl->aggregated && impl->order.empty()) {
+    impl->done = true;
+  }
+  return QueryRun(std::move(impl));
+}
+
+QueryRun::QueryRun(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+QueryRun::QueryRun(QueryRun&&) noexcept = default;
+QueryRun& QueryRun::operator=(QueryRun&&) noexcept = default;
+QueryRun::~QueryRun() = default;
+
+const std::vector<std::string>& QueryRun::columns() const { return impl_->columns; }
+TimeRange QueryRun::range() const { return impl_->range; }
+bool QueryRun::add(const Event& event) { return impl_->add(event); }
+void QueryRun::finish() { impl_->finish(); }
+
+core::Result<ResultSet> evaluate(const Query& query, Schema& schema,
+                                 const std::vector<Event>& events, const EvalOptions& options) {
+  ResultSet result;
+  result.database = query.database;
+  auto run = QueryRun::create(query, schema, options,
+                              [&result](Row&& row) { result.rows.push_back(std::move(row)); });
+  if (!run.ok()) return run.error();
+  result.columns = run->columns();
+  for (const Event& event : events) {
+    if (!run->add(event)) break;
+  }
+  run->finish();
+  return result;
+}
+
+}  // namespace aihunt::aql

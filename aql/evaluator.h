@@ -1,0 +1,79 @@
+#pragma once
+// Runs a parsed AQL query over events, as Ariel would: the query's time range first (LAST,
+// START/STOP, or the last 60 seconds when there is none), then WHERE, GROUP BY/HAVING,
+// ORDER BY and LIMIT. Queries without GROUP BY, aggregates or ORDER BY stream: each event is
+// evaluated as it arrives and matching rows go straight to the sink.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aql/ast.h"
+#include "aql/event.h"
+#include "aql/lookups.h"
+#include "aql/time_window.h"
+#include "aql/value.h"
+#include "core/result.h"
+#include "core/time.h"
+
+namespace aihunt::aql {
+
+struct EvalOptions {
+  core::EpochMs now = 0;
+  // Replaces the query's own time range (the CLI's --last / --from --to).
+  std::optional<TimeRange> range;
+  const LookupTables* lookups = nullptr;          // CATEGORYNAME() etc.; null: names are NULL
+  const ReferenceData* reference_data = nullptr;  // null: REFERENCESETCONTAINS() is false
+};
+
+struct Row {
+  std::vector<Value> values;  // in column order
+};
+
+using RowSink = std::function<void(Row&&)>;
+
+class QueryRun {
+ public:
+  // Compiles `query` against `schema` (its field names are interned there). Errors: unknown
+  // functions, wrong argument counts, aggregates in WHERE, bad constant regex or CIDR.
+  static core::Result<QueryRun> create(const Query& query, Schema& schema,
+                                       const EvalOptions& options, RowSink sink);
+  QueryRun(QueryRun&&) noexcept;
+  QueryRun& operator=(QueryRun&&) noexcept;
+  ~QueryRun();
+
+  // Output column names: aliases, property names, or Ariel-style generated names.
+  [[nodiscard]] const std::vector<std::string>& columns() const;
+  [[nodiscard]] TimeRange range() const;
+
+  // Feeds one event. Returns false once more events cannot change the result (a streaming
+  // query reached its LIMIT).
+  bool add(const Event& event);
+  // Emits buffered rows (grouped or ordered queries) to the sink. Call once, after the last add.
+  void finish();
+
+ private:
+  struct Impl;
+  explicit QueryRun(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct ResultSet {
+  Database database = Database::kEvents;
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+};
+
+// Everything at once: compile, feed `events`, collect rows.
+core::Result<ResultSet> evaluate(const Query& query, Schema& schema,
+                                 const std::vector<Event>& events, const EvalOptions& options);
+
+// The name Ariel gives a column: its alias; a property's own name; for an unaliased function
+// "<function>_<first property argument>" in lower case (categoryname_category).
+std::string columnName(const SelectItem& item);
+
+// Ariel's result shape: {"events":[{"alias":value,...},...]} (or "flows").
+std::string toArielJson(const ResultSet& result);
+
+}  // namespace aihunt::aql

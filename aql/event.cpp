@@ -1,0 +1,80 @@
+#include "aql/event.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace aihunt::aql {
+
+FieldId Schema::intern(std::string_view name) {
+  std::string key = core::asciiLowered(name);
+  auto it = index_.find(key);
+  if (it != index_.end()) return it->second;
+  const auto id = static_cast<FieldId>(names_.size());
+  names_.emplace_back(name);
+  index_.emplace(std::move(key), id);
+  return id;
+}
+
+std::optional<FieldId> Schema::find(std::string_view name) const {
+  auto it = index_.find(core::asciiLowered(name));
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+Event makeEvent(Schema& schema, const std::vector<std::pair<std::string, Value>>& fields) {
+  Event event;
+  for (const auto& [name, value] : fields) event.set(schema.intern(name), value);
+  return event;
+}
+
+core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
+  // nlohmann throws on bad input unless asked not to; errors stay values here.
+  const auto doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return core::makeError(core::ErrorCode::kParse, "not valid JSON");
+  if (!doc.is_object()) return core::makeError(core::ErrorCode::kParse, "not a JSON object");
+  Event event;
+  event.values.resize(schema.size());
+  for (const auto& [key, item] : doc.items()) {
+    Value value;
+    if (item.is_null()) {
+      continue;
+    } else if (item.is_boolean()) {
+      value = Value::boolean(item.get<bool>());
+    } else if (item.is_number_unsigned()) {
+      const auto u = item.get<std::uint64_t>();
+      value = u > static_cast<std::uint64_t>(INT64_MAX)
+                  ? Value::real(static_cast<double>(u))
+                  : Value::integer(static_cast<std::int64_t>(u));
+    } else if (item.is_number_integer()) {
+      value = Value::integer(item.get<std::int64_t>());
+    } else if (item.is_number_float()) {
+      value = Value::real(item.get<double>());
+    } else if (item.is_string()) {
+      value = Value::string(item.get<std::string>());
+    } else {
+      value = Value::string(item.dump());
+    }
+    event.set(schema.intern(key), std::move(value));
+  }
+  return event;
+}
+
+core::Status readEventsJsonl(std::istream& in, Schema& schema,
+                             const std::function<core::Status(Event&&)>& sink) {
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (core::trim(line).empty()) continue;
+    auto event = parseEventJson(line, schema);
+    if (!event.ok()) {
+      return event.error().withContext("events line " + std::to_string(line_number));
+    }
+    if (auto status = sink(std::move(event.value())); !status.ok()) return status;
+  }
+  if (in.bad()) return core::makeError(core::ErrorCode::kIo, "reading events failed");
+  return {};
+}
+
+}  // namespace aihunt::aql

@@ -1,0 +1,200 @@
+#include "aql/lexer.h"
+
+#include "aql/limits.h"
+#include "core/text.h"
+
+namespace aihunt::aql {
+namespace {
+
+bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isIdentPart(char c) { return isIdentStart(c) || isDigit(c); }
+// Tabs are tolerated inside literals (regex patterns use them); other control characters are
+// never meaningful in AQL and would let a value smuggle a line break into logs and displays.
+bool isForbiddenControl(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u < 0x20 && c != '\t') || u == 0x7f;
+}
+
+class Lexer {
+ public:
+  Lexer(std::string_view text, SyntaxError* detail) : text_(text), detail_(detail) {}
+
+  core::Result<std::vector<Token>> run() {
+    std::vector<Token> tokens;
+    while (true) {
+      skipSpace();
+      Token token;
+      token.pos = here();
+      if (pos_ >= text_.size()) {
+        token.kind = TokenKind::kEnd;
+        tokens.push_back(std::move(token));
+        return tokens;
+      }
+      const char c = text_[pos_];
+      core::Status status;
+      if (isIdentStart(c)) {
+        lexIdentifier(token);
+      } else if (isDigit(c)) {
+        status = lexNumber(token);
+      } else if (c == '\'' || c == '"') {
+        status = lexQuoted(token, c);
+      } else {
+        status = lexSymbol(token);
+      }
+      if (!status.ok()) return status.error();
+      tokens.push_back(std::move(token));
+    }
+  }
+
+ private:
+  Position here() const { return Position{line_, static_cast<int>(pos_ - line_start_) + 1, pos_}; }
+
+  void advance() {
+    if (text_[pos_] == '\n') {
+      ++line_;
+      line_start_ = pos_ + 1;
+    }
+    ++pos_;
+  }
+
+  void skipSpace() {
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
+      advance();
+    }
+  }
+
+  core::Error fail(const Position& pos, std::string_view near, std::string_view why) const {
+    return syntaxError(pos, near, why, detail_);
+  }
+
+  void lexIdentifier(Token& token) {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && isIdentPart(text_[pos_])) ++pos_;
+    token.kind = TokenKind::kIdentifier;
+    token.text = std::string(text_.substr(start, pos_ - start));
+    token.raw = token.text;
+  }
+
+  core::Status lexNumber(Token& token) {
+    const std::size_t start = pos_;
+    bool is_float = false;
+    while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+    if (pos_ + 1 < text_.size() && text_[pos_] == '.' && isDigit(text_[pos_ + 1])) {
+      is_float = true;
+      ++pos_;
+      while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+    }
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      std::size_t look = pos_ + 1;
+      if (look < text_.size() && (text_[look] == '+' || text_[look] == '-')) ++look;
+      if (look < text_.size() && isDigit(text_[look])) {
+        is_float = true;
+        pos_ = look;
+        while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+      }
+    }
+    token.kind = is_float ? TokenKind::kFloat : TokenKind::kInteger;
+    token.text = std::string(text_.substr(start, pos_ - start));
+    token.raw = token.text;
+    // "10abc" is one mistake, not a number followed by a name.
+    if (pos_ < text_.size() && isIdentStart(text_[pos_])) {
+      return fail(token.pos, text_.substr(start, pos_ - start + 1), "malformed number");
+    }
+    return {};
+  }
+
+  core::Status lexQuoted(Token& token, char quote) {
+    const std::size_t start = pos_;
+    advance();  // opening quote
+    std::string value;
+    while (true) {
+      if (pos_ >= text_.size()) {
+        return fail(token.pos, text_.substr(start, 20),
+                    quote == '\'' ? "unterminated string literal" : "unterminated quoted name");
+      }
+      const char c = text_[pos_];
+      if (c == quote) {
+        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == quote) {  // doubled quote
+          value.push_back(quote);
+          pos_ += 2;
+          continue;
+        }
+        ++pos_;
+        break;
+      }
+      if (isForbiddenControl(c)) {
+        return fail(here(), core::printableExcerpt(text_.substr(start, pos_ - start + 1), 40),
+                    "control character inside a quoted literal");
+      }
+      value.push_back(c);
+      advance();
+    }
+    token.kind = quote == '\'' ? TokenKind::kString : TokenKind::kQuotedIdentifier;
+    token.text = std::move(value);
+    token.raw = std::string(text_.substr(start, pos_ - start));
+    if (token.kind == TokenKind::kQuotedIdentifier && token.text.empty()) {
+      return fail(token.pos, token.raw, "empty quoted name");
+    }
+    return {};
+  }
+
+  core::Status lexSymbol(Token& token) {
+    static constexpr std::string_view kTwo[] = {"!=", "<>", "<=", ">="};
+    for (std::string_view two : kTwo) {
+      if (text_.substr(pos_, 2) == two) {
+        token.kind = TokenKind::kSymbol;
+        token.text = std::string(two);
+        token.raw = token.text;
+        pos_ += 2;
+        return {};
+      }
+    }
+    const char c = text_[pos_];
+    static constexpr std::string_view kOne = "(),*+-/%=<>;";
+    if (kOne.find(c) == std::string_view::npos) {
+      return fail(token.pos, core::printableExcerpt(text_.substr(pos_, 1)), "unexpected character");
+    }
+    token.kind = TokenKind::kSymbol;
+    token.text = std::string(1, c);
+    token.raw = token.text;
+    ++pos_;
+    return {};
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t line_start_ = 0;
+  int line_ = 1;
+  SyntaxError* detail_;
+};
+
+}  // namespace
+
+std::string describePosition(const Position& pos, std::string_view near) {
+  std::string out = "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column);
+  if (near.empty()) return out + " (end of query)";
+  return out + " near '" + core::printableExcerpt(near, 40) + "'";
+}
+
+core::Error syntaxError(const Position& pos, std::string_view near, std::string_view why,
+                        SyntaxError* detail) {
+  if (detail != nullptr) *detail = SyntaxError{pos, std::string(near), std::string(why)};
+  return core::makeError(
+      core::ErrorCode::kParse,
+      "AQL syntax error at " + describePosition(pos, near) + ": " + std::string(why));
+}
+
+core::Result<std::vector<Token>> tokenize(std::string_view text, SyntaxError* detail) {
+  if (text.size() > kMaxQueryBytes) {
+    if (detail != nullptr) *detail = SyntaxError{Position{}, "", "query too long"};
+    return core::makeError(core::ErrorCode::kLimitExceeded,
+                           "AQL query is " + std::to_string(text.size()) + " bytes; the limit is " +
+                               std::to_string(kMaxQueryBytes));
+  }
+  return Lexer(text, detail).run();
+}
+
+}  // namespace aihunt::aql
