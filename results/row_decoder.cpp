@@ -61,7 +61,8 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
                            std::string("malformed row: ") + simdjson::error_message(code));
   };
   if (impl_->parser.max_depth() != kMaxDepth) {
-    if (auto error = impl_->parser.allocate(simdjson::SIMDJSON_MAXSIZE_BYTES / 4096, kMaxDepth)) {
+    // iterate() grows the capacity for larger rows and keeps this depth.
+    if (auto error = impl_->parser.allocate(64 * 1024, kMaxDepth)) {
       return fail(error);
     }
   }

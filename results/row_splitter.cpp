@@ -10,6 +10,28 @@ namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// The deepest nesting of a complete JSON value, counting brackets outside strings.
+std::size_t nestingDepth(std::string_view json) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::string sizeText(std::size_t bytes) {
   if (bytes >= (1U << 20) && bytes % (1U << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
   return std::to_string(bytes) + " bytes";
@@ -224,6 +246,12 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
     if (line.front() != '{') {
       return core::makeError(core::ErrorCode::kParse,
                              "line " + std::to_string(row_line) + ": not a JSON object");
+    }
+    if (nestingDepth(line) > limits_.max_depth) {
+      return core::makeError(core::ErrorCode::kParse,
+                             "line " + std::to_string(row_line) + ": row " +
+                                 std::to_string(rows_ + 1) + " nests deeper than " +
+                                 std::to_string(limits_.max_depth) + " levels");
     }
     return std::optional<RowText>(RowText{line, rows_++, row_line});
   }

@@ -1,0 +1,79 @@
+// Secrets never reach a log: the redactor and the credential-shape scanner.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/digest.h"
+#include "core/logging.h"
+#include "core/secret_scan.h"
+
+using namespace aihunt::core;
+
+TEST_CASE("API-key-shaped tokens are found and redacted") {
+  const std::string key = "sk-proj-4fJ9kL2mN8pQ1rS5tU7vW0xY3zA6bC9dE2fG";
+  const std::string text = "curl -H \"Authorization: Bearer " + key + "\" https://x";
+  const std::string redacted = redactSecretShapes(text);
+  CHECK(redacted.find(key) == std::string::npos);
+  CHECK(redacted.find("[REDACTED]") != std::string::npos);
+  CHECK(containsApiKeyToken("sk-ant-api03-abcdefghijklmnopqrstuvwx"));
+  CHECK(containsApiKeyToken("key=AIzaSyA-1234567890abcdefghijklmnop"));
+  CHECK(containsApiKeyToken("hf_abcdefghijklmnopqrstuvwxyzAB"));
+  CHECK_FALSE(containsApiKeyToken("sk-short"));
+  CHECK_FALSE(containsApiKeyToken("task-abcdefghijklmnopqrstuvwxyz"));  // "sk-" inside a word
+  CHECK_FALSE(containsApiKeyToken("aiza1234567890abcdefghijklmnop"));   // case matters
+}
+
+TEST_CASE("labelled secrets are redacted") {
+  for (const char* text :
+       {"SEC: 0123abcd-0000-1111-2222-333344445555", "sec:0123abcd-secret",
+        "Authorization: Basic dXNlcjpwYXNz", "authorization: Bearer opaque-token-value",
+        "https://x/?token=opaque-token-value&a=1", "api_key=opaque-token-value"}) {
+    INFO(text);
+    const std::string redacted = redactSecretShapes(text);
+    CHECK(redacted.find("opaque-token-value") == std::string::npos);
+    CHECK(redacted.find("0123abcd") == std::string::npos);
+    CHECK(redacted.find("dXNlcjpwYXNz") == std::string::npos);
+    CHECK(redacted.find("[REDACTED]") != std::string::npos);
+  }
+}
+
+TEST_CASE("the logger redacts registered secrets at every level and format") {
+  const std::string token = "9f1c2d3e-aaaa-bbbb-cccc-0123456789ab";
+  for (const auto format : {LogFormat::kText, LogFormat::kJson}) {
+    std::FILE* sink = std::tmpfile();
+    REQUIRE(sink != nullptr);
+    auto redactor = std::make_shared<Redactor>();
+    redactor->addSecret(token);
+    LogOptions options;
+    options.level = spdlog::level::trace;
+    options.format = format;
+    options.stream = sink;
+    auto logger = makeLogger("test", options, redactor);
+    logger->trace("token is {}", token);
+    logger->debug("header SEC: {}", token);
+    logger->info("url https://qradar/api?x={}&y=1", token);
+    logger->error("multi\nline {}", token);
+    logger->flush();
+    std::rewind(sink);
+    std::string written;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, sink)) written.append(buffer, n);
+    std::fclose(sink);
+    INFO(written);
+    CHECK(written.find(token) == std::string::npos);
+    CHECK(written.find("9f1c2d3e") == std::string::npos);
+    // Four records, four lines: a newline in a message cannot forge a record.
+    CHECK(std::count(written.begin(), written.end(), '\n') == 4);
+    if (format == LogFormat::kJson) CHECK(written.find("{\"ts\":\"") == 0);
+  }
+}
+
+TEST_CASE("SHA-256 matches the FIPS 180-2 test vector and fields are unambiguous") {
+  Sha256 digest;
+  CHECK(digest.update("abc").hex() ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 a, b;
+  CHECK(a.field("a").field("bc").hex() != b.field("ab").field("c").hex());
+}

@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include "results/row_decoder.h"
+
+using namespace aihunt;
+using detection::Event;
+using detection::Field;
+
+TEST_CASE("the decoder maps the seed's columns to logical fields") {
+  results::RowDecoder decoder(detection::FieldMapping::seedDefaults());
+  Event event;
+  const std::string row =
+      R"({"EventTime": "2026-11-26 09:14:03", "sourceip": "10.1.4.21", "destinationport": 443,
+          "DestinationURL": "https://api.openai.com/v1", "InitiatingApplication": "curl.exe",
+          "BytesSent": 2150, "Unmapped": {"deep": [1, 2, {"x": "y"}]}, "username": null,
+          "CommandLine": "curl \"https://x\" \u00e9", "Image": ["a", "b"]})";
+  REQUIRE(decoder.decode(row, event));
+  CHECK(event.get(Field::kEventTime) == "2026-11-26 09:14:03");
+  CHECK(event.get(Field::kSourceIp) == "10.1.4.21");
+  CHECK(event.destination_port == 443);
+  CHECK(event.get(Field::kDestinationPort) == "443");
+  CHECK(event.bytes_sent == 2150);
+  CHECK(event.get(Field::kUsername).empty());
+  CHECK(event.get(Field::kCommandLine) == "curl \"https://x\" \xC3\xA9");
+  CHECK(event.get(Field::kImage) == R"(["a", "b"])");
+  CHECK_FALSE(event.event_time_ms.has_value());
+}
+
+TEST_CASE("numeric times and numbers as strings") {
+  detection::FieldMapping mapping;
+  mapping.setColumn(Field::kEventTime, "starttime");
+  mapping.setColumn(Field::kBytesSent, "Bytes Sent");
+  results::RowDecoder decoder(mapping);
+  Event event;
+  REQUIRE(decoder.decode(R"({"starttime": 1795692188000, "Bytes Sent": "7340032"})", event));
+  CHECK(event.event_time_ms == 1795692188000);
+  CHECK(event.bytes_sent == 7340032);
+  REQUIRE(decoder.decode(R"({"starttime": 1.5E3, "Bytes Sent": "not a number"})", event));
+  CHECK(event.event_time_ms == 1500);
+  CHECK_FALSE(event.bytes_sent.has_value());
+}
+
+// Nesting depth is the splitter's check (row_splitter_test), before any row is decoded.
+TEST_CASE("malformed rows are errors") {
+  results::RowDecoder decoder(detection::FieldMapping::seedDefaults());
+  Event event;
+  for (const std::string& bad :
+       {std::string(R"({"sourceip": "10.0.0.1")"), std::string(R"({"sourceip": })"),
+        std::string("{\"sourceip\": \"\xC3\x28\"}"), std::string("{\"sourceip\": \"\xFF\"}"),
+        std::string(R"([1, 2])"), std::string(R"({"a": 1} {"b": 2})"),
+        std::string(R"({"sourceip": "a" "b"})"), std::string("")}) {
+    INFO(bad);
+    const auto status = decoder.decode(bad, event);
+    REQUIRE_FALSE(status);
+    CHECK(status.error().message.rfind("malformed row: ", 0) == 0);
+  }
+}
+
+TEST_CASE("rows larger than the parser's first allocation decode") {
+  results::RowDecoder decoder(detection::FieldMapping::seedDefaults());
+  Event event;
+  const std::string big(300 * 1024, 'x');
+  REQUIRE(decoder.decode("{\"CommandLine\": \"" + big + "\"}", event));
+  CHECK(event.get(Field::kCommandLine).size() == big.size());
+}

@@ -1,0 +1,180 @@
+// The row splitter over generated documents, cut into random chunks.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "results/row_splitter.h"
+#include "tests/support/chunked_source.h"
+
+using namespace aihunt;
+using results::InputShape;
+using results::RowSplitter;
+using results::SplitLimits;
+
+namespace {
+
+// Rows whose strings hold every character that could confuse a splitter.
+std::vector<std::string> generatedRows(std::mt19937& random, int count) {
+  const std::vector<std::string> awkward = {"plain",
+                                            "{",
+                                            "}",
+                                            "[",
+                                            "]",
+                                            "\\\"",
+                                            "\\\\",
+                                            "a\\\\\\\"b",
+                                            "\\n",
+                                            "line,with,commas",
+                                            "\\u00e9",
+                                            "caf\xC3\xA9",
+                                            "\xF0\x9F\x98\x80",
+                                            "\\/",
+                                            " ",
+                                            ""};
+  std::uniform_int_distribution<std::size_t> pick(0, awkward.size() - 1);
+  std::uniform_int_distribution<int> fields(1, 6);
+  std::vector<std::string> rows;
+  for (int i = 0; i < count; ++i) {
+    std::string row = "{";
+    const int n = fields(random);
+    for (int f = 0; f < n; ++f) {
+      if (f > 0) row += ", ";
+      row += "\"k" + std::to_string(f) + awkward[pick(random)] + "\": ";
+      switch (f % 4) {
+        case 0:
+          row += "\"" + awkward[pick(random)] + awkward[pick(random)] + "\"";
+          break;
+        case 1:
+          row += std::to_string(i * 7919);
+          break;
+        case 2:
+          row += "[\"" + awkward[pick(random)] + "\", {\"x\": null}]";
+          break;
+        default:
+          row += "null";
+          break;
+      }
+    }
+    row += "}";
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<std::string> splitAll(const std::string& input, unsigned seed, std::size_t chunk,
+                                  InputShape expected_shape) {
+  testing::ChunkedByteSource source(input, seed, chunk);
+  SplitLimits limits;
+  limits.chunk_bytes = 64;  // small buffers: rows straddle refills constantly
+  limits.max_row_bytes = 4096;
+  RowSplitter splitter(source, limits);
+  std::vector<std::string> rows;
+  while (true) {
+    auto row = splitter.next();
+    REQUIRE(row);
+    if (!row->has_value()) break;
+    rows.emplace_back((*row)->json);
+  }
+  CHECK(splitter.shape() == expected_shape);
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("rows come out exactly as written, in every shape and chunking") {
+  std::mt19937 random(20261126);
+  for (int round = 0; round < 60; ++round) {
+    const auto rows = generatedRows(random, 1 + round % 17);
+    const std::vector<std::string> separators = {",", ", ", ",\n  ", "\r\n,\t"};
+    const std::string& sep = separators[static_cast<std::size_t>(round) % separators.size()];
+    std::string document = round % 2 == 0 ? "{\"events\": [" : " \n{ \"flows\" :\n[\n";
+    std::string array = "[";
+    std::string lines;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i > 0) {
+        document += sep;
+        array += sep;
+      }
+      document += rows[i];
+      array += rows[i];
+      lines += rows[i] + (i % 3 == 0 ? "\r\n" : "\n") + (i % 5 == 0 ? "\n" : "");
+    }
+    document += "]}\n";
+    array += "]";
+    const unsigned seed = static_cast<unsigned>(round);
+    const std::size_t chunk = 1 + static_cast<std::size_t>(round) % 23;
+    INFO("round " << round);
+    CHECK(splitAll(document, seed, chunk, InputShape::kDocument) == rows);
+    CHECK(splitAll(array, seed, chunk, InputShape::kArray) == rows);
+    CHECK(splitAll(lines, seed, chunk, InputShape::kJsonLines) == rows);
+  }
+}
+
+TEST_CASE("empty inputs give no rows") {
+  CHECK(splitAll("", 1, 4, InputShape::kJsonLines).empty());
+  CHECK(splitAll("\n\n", 1, 4, InputShape::kJsonLines).empty());
+  CHECK(splitAll("{\"events\": []}", 1, 4, InputShape::kDocument).empty());
+  CHECK(splitAll("[ ]", 1, 4, InputShape::kArray).empty());
+}
+
+TEST_CASE("line numbers point at the row") {
+  testing::ChunkedByteSource source("{\"events\": [\n{\"a\": 1},\n\n{\"a\": \"x\"}\n]}", 3, 5);
+  RowSplitter splitter(source);
+  auto first = splitter.next();
+  REQUIRE((first && first->has_value()));
+  CHECK((*first)->line == 2);
+  auto second = splitter.next();
+  REQUIRE((second && second->has_value()));
+  CHECK((*second)->line == 4);
+  CHECK((*second)->index == 1);
+}
+
+namespace {
+
+std::string firstError(const std::string& input, SplitLimits limits = {}) {
+  testing::ChunkedByteSource source(input, 7, 13);
+  limits.chunk_bytes = 64;
+  RowSplitter splitter(source, limits);
+  for (int guard = 0; guard < 1000; ++guard) {
+    auto row = splitter.next();
+    if (!row) return row.error().message;
+    if (!row->has_value()) return "";
+  }
+  return "no end";
+}
+
+}  // namespace
+
+TEST_CASE("bad input gets a clear, positioned error") {
+  CHECK(firstError("{\"events\": [{\"a\": 1}, {\"a\": 2}") ==
+        "line 1: input is truncated: it ends inside the events array after 2 rows");
+  CHECK(firstError("{\"events\": [{\"a\": 1}, {\"a\": ") ==
+        "line 1: input is truncated: it ends inside row 2");
+  CHECK(firstError("{\"events\": [{\"a\": 1} {\"a\": 2}]}") ==
+        "line 1: expected ',' or ']' after row 1");
+  CHECK(firstError("{\"events\": [1, 2]}") == "line 1: row 1 is not a JSON object");
+  CHECK(firstError("{\"events\": [{\"a\": 1}]} trailing") ==
+        "line 1: unexpected content after the end of the results document");
+  CHECK(firstError("{\"events\": [{\"a\": 1}]") ==
+        "line 1: input is truncated or malformed: expected '}' after the events array");
+  CHECK(firstError("hello") ==
+        "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
+        "Lines (one object per line)");
+  CHECK(firstError("{\"a\": 1}\n[1]\n") == "line 2: not a JSON object");
+  SplitLimits small;
+  small.max_row_bytes = 1024;
+  CHECK(firstError("{\"events\": [{\"a\": \"" + std::string(5000, 'x') + "\"}]}", small) ==
+        "line 1: row 1 is larger than 1024 bytes (the row size limit)");
+  CHECK(firstError("{\"a\": \"" + std::string(5000, 'x') + "\"}\n", small) ==
+        "line 1: row 1 is larger than 1024 bytes (the row size limit)");
+  std::string deep = "{\"events\": [";
+  for (int i = 0; i < 100; ++i) deep += "{\"a\": ";
+  CHECK(firstError(deep) == "line 1: row 1 nests deeper than 64 levels");
+  std::string deep_line = "{\"a\": ";
+  for (int i = 0; i < 100; ++i) deep_line += "[";
+  for (int i = 0; i < 100; ++i) deep_line += "]";
+  CHECK(firstError("{\"ok\": 1}\n" + deep_line + "}\n") ==
+        "line 2: row 2 nests deeper than 64 levels");
+}
