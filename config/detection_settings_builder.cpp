@@ -139,10 +139,12 @@ void checkExceptions(const std::vector<ExceptionSpec>& exceptions,
   std::vector<std::string_view> ids;
   for (const auto& provider : catalog.providers()) ids.push_back(provider->id);
   for (const auto& spec : exceptions) {
-    for (const auto& [path, id] : spec.provider_refs) {
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-        diagnostics.error(path, "'" + core::printableExcerpt(id) + "' is not a provider id; " +
-                                    suggestion(id, ids));
+    for (const auto& ref : spec.provider_refs) {
+      if (std::find(ids.begin(), ids.end(), ref.id) == ids.end()) {
+        diagnostics.error(ref.path,
+                          "'" + core::printableExcerpt(ref.id) + "' is not a provider id; " +
+                              suggestion(ref.id, ids),
+                          ref.mark);
       }
     }
     out.push_back(spec.rule);

@@ -70,6 +70,7 @@ void expandEnvironmentInTree(YamlNode& node, const Environment& env, Diagnostics
       auto expanded = expandEnvironment(node.scalar, env);
       if (!expanded) {
         diagnostics.error(node.path, expanded.error().message, node.mark);
+        node.invalid = true;
         return;
       }
       node.scalar = std::move(expanded).value();

@@ -15,9 +15,15 @@ namespace aihunt::config {
 
 // An exception rule plus where its provider ids were written: ids are checked once the
 // provider catalog (pack + extras) exists.
+struct ProviderRef {
+  std::string path;
+  std::string id;
+  YamlMark mark;
+};
+
 struct ExceptionSpec {
   detection::ExceptionRule rule;
-  std::vector<std::pair<std::string, std::string>> provider_refs;  // path, id
+  std::vector<ProviderRef> provider_refs;
   std::string path;
 };
 

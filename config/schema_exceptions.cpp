@@ -79,7 +79,7 @@ void readMatch(const YamlNode& node, ExceptionSpec& spec, Diagnostics& diagnosti
     for (const auto& item : providers->items) {
       auto text = readString(item, diagnostics);
       if (!text) continue;
-      spec.provider_refs.emplace_back(item.path, core::asciiLowered(*text));
+      spec.provider_refs.push_back({item.path, core::asciiLowered(*text), item.mark});
       rule.providers.push_back(core::asciiLowered(*text));
     }
   }

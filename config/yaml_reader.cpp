@@ -14,6 +14,7 @@ std::string found(const YamlNode& node) {
 }
 
 bool expectScalar(const YamlNode& node, Diagnostics& diagnostics, std::string_view expected) {
+  if (node.invalid) return false;
   if (node.isScalar()) return true;
   if (node.isNull()) {
     diagnostics.error(node.path, "missing a value (expected " + std::string(expected) + ")",

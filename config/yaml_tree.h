@@ -21,6 +21,7 @@ struct YamlNode {
   YamlMark key_mark;  // where its key starts, for map entries
   std::string scalar;
   bool quoted = false;          // '...' or "..." in the source: "null" in quotes is a string
+  bool invalid = false;         // already reported (a bad ${VAR}): readers stay quiet about it
   std::vector<YamlNode> items;  // kSequence
   std::vector<std::pair<std::string, YamlNode>> entries;  // kMap, in document order
 

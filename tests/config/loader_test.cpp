@@ -1,0 +1,153 @@
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "config/example_config.h"
+#include "config/loader.h"
+#include "config_test_util.h"
+#include "core/time.h"
+
+namespace aihunt::config {
+namespace {
+
+using testing::describeAll;
+using testing::load;
+
+TEST_CASE("the example config loads clean", "[config][example]") {
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+  const LoadOutcome outcome = loadConfigText(exampleConfigText(), "example.yaml", env);
+  INFO(describeAll(outcome.errors));
+  REQUIRE(outcome.ok());
+  const Config& config = *outcome.config;
+  CHECK(outcome.warnings.empty());
+
+  REQUIRE(config.qradar.has_value());
+  CHECK(config.qradar->url == "https://qradar.example.com");
+  CHECK(config.qradar->api_version == "20.0");
+  CHECK(config.qradar->timeouts.hunt_deadline == std::chrono::minutes(15));
+  REQUIRE(config.qradar_token.has_value());
+  CHECK(config.qradar_token_origin == "AIHUNT_QRADAR_TOKEN");
+
+  REQUIRE(config.hunts.size() == 3);
+  const HuntConfig& proxy = config.hunts[0];
+  CHECK(proxy.name == "proxy-ai-api");
+  CHECK(proxy.schedule.every == std::chrono::minutes(15));
+  CHECK(proxy.columns.column(detection::Field::kUrl) == "URL");
+  CHECK(proxy.columns.column(detection::Field::kBytesSent) == "Bytes Sent");
+  // Unmapped fields keep the seed query's aliases.
+  CHECK(proxy.columns.column(detection::Field::kSourceIp) == "sourceip");
+  CHECK(proxy.signals.has(detection::Signal::kLargeUpload));
+  CHECK_FALSE(proxy.signals.has(detection::Signal::kAiSdkInstall));
+  CHECK_FALSE(config.hunts[2].enabled);
+
+  // The example exceptions are part of the example config.
+  REQUIRE(config.settings.exceptions.size() == 4);
+  CHECK(config.settings.exceptions[0].id == "dev-workstations-ai-coding");
+  CHECK(config.settings.exceptions[1].source_cidrs.size() == 1);
+  CHECK(config.settings.exceptions[1].expires == core::parseTimestamp("2027-03-31").value());
+
+  // Additions land on top of the pack.
+  CHECK(config.settings.providers.classify("llm-gateway.corp.example.com")->id ==
+        "corp_llm_gateway");
+  CHECK(config.settings.providers.classify("openai-proxy.corp.example.com")->id == "openai");
+  CHECK(config.settings.providers.classify("api.openai.com")->id == "openai");
+  CHECK(config.settings.processes.lookup("cursor").category ==
+        detection::ProcessCategory::kAiClient);
+  CHECK(config.settings.user_agents.classify("CorpAI-SDK/1.0").category ==
+        detection::ProcessCategory::kScriptRuntime);
+  CHECK(config.settings.scoring.high_at == 60);
+
+  CHECK(config.outputs.leef.protocol == LeefProtocol::kTls);
+  CHECK(config.outputs.leef.port == 6514);
+  CHECK(config.outputs.reference_sets.time_to_live == std::chrono::hours(24 * 30));
+  CHECK(config.server.port == 9464);
+  CHECK(config.server.host == "0.0.0.0");
+  CHECK(config.logging.format == core::LogFormat::kJson);
+}
+
+TEST_CASE("the example exceptions file is a valid config on its own", "[config][example]") {
+  const LoadOutcome outcome = load(exampleExceptionsText());
+  INFO(describeAll(outcome.errors));
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->settings.exceptions.size() == 4);
+}
+
+TEST_CASE("an empty file is a valid config with defaults", "[config]") {
+  const LoadOutcome outcome = load("");
+  REQUIRE(outcome.ok());
+  CHECK_FALSE(outcome.config->qradar.has_value());
+  CHECK(outcome.config->settings.providers.classify("api.openai.com") != nullptr);
+  REQUIRE(outcome.warnings.size() == 1);
+  CHECK(outcome.warnings[0].path == "hunts");
+}
+
+TEST_CASE("use_builtin_pack: false leaves only the config's content", "[config]") {
+  const LoadOutcome outcome = load(
+      "detection:\n"
+      "  use_builtin_pack: false\n"
+      "  extra_providers:\n"
+      "    - {id: only, vendor: me, class: api, hosts: [llm.example.com]}\n");
+  INFO(describeAll(outcome.errors));
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->settings.providers.classify("api.openai.com") == nullptr);
+  CHECK(outcome.config->settings.providers.classify("llm.example.com")->id == "only");
+}
+
+TEST_CASE("config process categories override the pack's", "[config]") {
+  const LoadOutcome outcome = load("detection:\n  extra_processes:\n    Other: [java]\n");
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->settings.processes.lookup("java").category ==
+        detection::ProcessCategory::kOther);
+}
+
+TEST_CASE("scoring overrides and large_upload_bytes apply", "[config]") {
+  const LoadOutcome outcome =
+      load("detection:\n  large_upload_bytes: 5000\n  scoring: {lolbin: 50, critical_at: 90}\n");
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->settings.large_upload_bytes == 5000);
+  CHECK(outcome.config->settings.scoring.lolbin == 50);
+  CHECK(outcome.config->settings.scoring.critical_at == 90);
+  CHECK(outcome.config->settings.scoring.non_browser_ai_api == 40);
+}
+
+TEST_CASE("expired exceptions warn when the loader knows the time", "[config]") {
+  LoadOptions options;
+  options.resolve_token = false;
+  options.now = core::parseTimestamp("2027-02-15").value();
+  const LoadOutcome outcome =
+      loadConfigText(exampleExceptionsText(), "x.yaml", MapEnvironment{}, options);
+  REQUIRE(outcome.ok());
+  // The SOAR exception (2027-01-31) has expired; the file also has no hunts.
+  REQUIRE(outcome.warnings.size() == 2);
+  CHECK(testing::messageAt(outcome.warnings, "exceptions[2].expires") ==
+        "exception 'soar-ai-enrichment' expired on 2027-01-31T00:00:00.000Z and no longer "
+        "suppresses anything");
+}
+
+TEST_CASE("loadConfigFile reads files and reports unreadable ones", "[config]") {
+  const std::string path = "/tmp/aihunt_config_test_" + std::to_string(::getpid()) + ".yaml";
+  {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("logging: {level: debug}\n", file);
+    std::fclose(file);
+  }
+  LoadOptions options;
+  options.resolve_token = false;
+  const LoadOutcome outcome = loadConfigFile(path, MapEnvironment{}, options);
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->logging.level == spdlog::level::debug);
+  std::remove(path.c_str());
+
+  const LoadOutcome missing = loadConfigFile(path, MapEnvironment{}, options);
+  REQUIRE(missing.errors.size() == 1);
+  CHECK(missing.errors[0].message == "cannot read the config file: No such file or directory");
+  CHECK(missing.errors[0].source == path);
+
+  auto result = toResult(loadConfigFile(path, MapEnvironment{}, options));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == core::ErrorCode::kConfig);
+}
+
+}  // namespace
+}  // namespace aihunt::config

@@ -1,0 +1,181 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+
+#include "config/loader.h"
+#include "config/token_source.h"
+#include "config_test_util.h"
+
+namespace aihunt::config {
+namespace {
+
+constexpr const char* kToken = "7c1d55e2-93aa-4f6b-b0c4-2de7a1f0e9ab";
+
+// A token file in /tmp, removed when the test ends.
+class TempFile {
+ public:
+  TempFile(const std::string& content, mode_t mode) {
+    static int counter = 0;
+    path_ =
+        "/tmp/aihunt_token_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    std::FILE* file = std::fopen(path_.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fwrite(content.data(), 1, content.size(), file);
+    std::fclose(file);
+    REQUIRE(::chmod(path_.c_str(), mode) == 0);
+  }
+  ~TempFile() { std::remove(path_.c_str()); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+LoadOutcome loadWithToken(const std::string& yaml, const Environment& env) {
+  return loadConfigText(yaml, "t.yaml", env, LoadOptions{});
+}
+
+std::string qradarWithFile(const std::string& path) {
+  return "qradar:\n  url: https://q\n  token_file: " + path + "\n";
+}
+
+// The token must not appear in any error or warning, whatever went wrong.
+void expectTokenAbsent(const LoadOutcome& outcome, std::string_view token) {
+  for (const auto* list : {&outcome.errors, &outcome.warnings}) {
+    for (const auto& item : *list) {
+      INFO(item.describe());
+      CHECK(item.describe().find(token) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the token comes from AIHUNT_QRADAR_TOKEN first", "[config][token]") {
+  TempFile file("file-token-value-123456\n", 0600);
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", kToken);
+  const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), env);
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->qradar_token->reveal() == kToken);
+  CHECK(outcome.config->qradar_token_origin == "AIHUNT_QRADAR_TOKEN");
+}
+
+TEST_CASE("the token comes from token_file otherwise, trimmed", "[config][token]") {
+  TempFile file(std::string(kToken) + "\n", 0600);
+  const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+  REQUIRE(outcome.ok());
+  CHECK(testing::messagesAt(outcome.warnings, "qradar.token_file").empty());
+  CHECK(outcome.config->qradar_token->reveal() == kToken);
+  CHECK(outcome.config->qradar_token_origin == file.path());
+
+  MapEnvironment empty_var;
+  empty_var.set("AIHUNT_QRADAR_TOKEN", "");
+  const LoadOutcome fallback = loadWithToken(qradarWithFile(file.path()), empty_var);
+  REQUIRE(fallback.ok());
+  CHECK(fallback.config->qradar_token->reveal() == kToken);
+}
+
+TEST_CASE("a token file others can read gives a warning", "[config][token]") {
+  for (const mode_t mode : {0644, 0640, 0604, 0620, 0660}) {
+    TempFile file(kToken, mode);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+    INFO(mode);
+    REQUIRE(outcome.ok());
+    char expected_mode[8];
+    std::snprintf(expected_mode, sizeof expected_mode, "%04o", static_cast<unsigned>(mode));
+    CHECK(testing::messageAt(outcome.warnings, "qradar.token_file") ==
+          "token file '" + file.path() + "' is accessible by group or others (mode " +
+              expected_mode + "); chmod 600 it");
+    expectTokenAbsent(outcome, kToken);
+  }
+  TempFile strict(kToken, 0400);
+  const LoadOutcome quiet = loadWithToken(qradarWithFile(strict.path()), MapEnvironment{});
+  CHECK(testing::messagesAt(quiet.warnings, "qradar.token_file").empty());
+}
+
+TEST_CASE("token problems are errors that never show the token", "[config][token]") {
+  SECTION("no source at all") {
+    const LoadOutcome outcome = loadWithToken("qradar: {url: 'https://q'}\n", MapEnvironment{});
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].path == "qradar");
+    CHECK(outcome.errors[0].message ==
+          "no QRadar token: set the AIHUNT_QRADAR_TOKEN environment variable or "
+          "qradar.token_file");
+  }
+  SECTION("missing file") {
+    const LoadOutcome outcome =
+        loadWithToken(qradarWithFile("/nonexistent/aihunt/token"), MapEnvironment{});
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].path == "qradar.token_file");
+    CHECK(outcome.errors[0].message ==
+          "cannot open token file '/nonexistent/aihunt/token': No such file or directory");
+  }
+  SECTION("empty file") {
+    TempFile file(" \n\n", 0600);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].message == "token file '" + file.path() + "' holds an empty token");
+  }
+  SECTION("several lines") {
+    TempFile file(std::string(kToken) + "\nsecond-line-" + kToken + "\n", 0644);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].message ==
+          "token file '" + file.path() +
+              "' holds control characters or several lines; expected one token");
+    expectTokenAbsent(outcome, kToken);
+  }
+  SECTION("a directory") {
+    const LoadOutcome outcome = loadWithToken(qradarWithFile("/tmp"), MapEnvironment{});
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].message == "token file '/tmp' is not a regular file");
+  }
+  SECTION("bad env value") {
+    MapEnvironment env;
+    env.set("AIHUNT_QRADAR_TOKEN", std::string(kToken) + "\x01");
+    const LoadOutcome outcome = loadWithToken("qradar: {url: 'https://q'}\n", env);
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].path == "qradar");
+    expectTokenAbsent(outcome, kToken);
+  }
+}
+
+TEST_CASE("the token is scrubbed from every other message", "[config][token]") {
+  // A token that leaked into other values must not come back in errors about them.
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", kToken);
+  env.set("LEAKED", kToken);
+  const LoadOutcome outcome = loadWithToken(
+      "qradar:\n"
+      "  url: https://q\n"
+      "  auth: ${LEAKED}\n"
+      "  api_version: ${LEAKED}\n"
+      "hunts:\n"
+      "  - name: ${LEAKED}\n"
+      "    fields: {url: '${LEAKED}'}\n"
+      "outputs:\n"
+      "  leef: {host: '${LEAKED}x!'}\n"
+      "  stdout: {format: '${LEAKED}'}\n",
+      env);
+  // auth, api_version, leef host, stdout format (the token is a valid hunt and property name).
+  CHECK(outcome.errors.size() == 4);
+  expectTokenAbsent(outcome, kToken);
+  bool redacted = false;
+  for (const auto& error : outcome.errors) {
+    redacted = redacted || error.message.find("[REDACTED]") != std::string::npos;
+  }
+  CHECK(redacted);
+}
+
+TEST_CASE("resolve_token: false leaves the token alone", "[config][token]") {
+  const LoadOutcome outcome = testing::load("qradar: {url: 'https://q'}\n");
+  REQUIRE(outcome.ok());
+  CHECK_FALSE(outcome.config->qradar_token.has_value());
+}
+
+}  // namespace
+}  // namespace aihunt::config

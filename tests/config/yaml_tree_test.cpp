@@ -1,0 +1,118 @@
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "config/yaml_tree.h"
+
+namespace aihunt::config {
+namespace {
+
+TEST_CASE("parseYamlTree builds paths and marks", "[config][yaml]") {
+  Diagnostics diagnostics("t.yaml");
+  const YamlNode root = parseYamlTree("a:\n  b: [x, 'null', ~]\n  c: {d: 1}\n", diagnostics);
+  REQUIRE_FALSE(diagnostics.hasErrors());
+  REQUIRE(root.isMap());
+  const YamlNode* b = root.find("a")->find("b");
+  REQUIRE(b != nullptr);
+  CHECK(b->path == "a.b");
+  REQUIRE(b->items.size() == 3);
+  CHECK(b->items[0].path == "a.b[0]");
+  CHECK(b->items[0].scalar == "x");
+  CHECK(b->items[1].isScalar());
+  CHECK(b->items[1].quoted);
+  CHECK(b->items[2].isNull());
+  CHECK(root.find("a")->find("c")->find("d")->path == "a.c.d");
+  CHECK(b->mark.line == 2);
+}
+
+TEST_CASE("syntax errors carry line and column", "[config][yaml]") {
+  Diagnostics diagnostics("t.yaml");
+  (void)parseYamlTree("a: 1\nb: [1, 2\nc: 3\n", diagnostics);
+  REQUIRE(diagnostics.errors().size() == 1);
+  const auto& error = diagnostics.errors().front();
+  CHECK(error.line > 0);
+  CHECK(error.column > 0);
+  CHECK(error.message.rfind("YAML syntax error at line ", 0) == 0);
+}
+
+TEST_CASE("duplicate keys are errors", "[config][yaml]") {
+  Diagnostics diagnostics("t.yaml");
+  (void)parseYamlTree("a: 1\nb: 2\na: 3\n", diagnostics);
+  REQUIRE(diagnostics.errors().size() == 1);
+  CHECK(diagnostics.errors()[0].path == "a");
+  CHECK(diagnostics.errors()[0].message == "duplicate key");
+  CHECK(diagnostics.errors()[0].line == 3);
+}
+
+TEST_CASE("several documents are rejected", "[config][yaml]") {
+  Diagnostics diagnostics("t.yaml");
+  (void)parseYamlTree("a: 1\n---\nb: 2\n", diagnostics);
+  REQUIRE(diagnostics.errors().size() == 1);
+  CHECK(diagnostics.errors()[0].message ==
+        "expected one YAML document, found 2 (remove '---' separators)");
+}
+
+TEST_CASE("hostile YAML is refused without crashing", "[config][yaml][hostile]") {
+  SECTION("deep flow nesting") {
+    Diagnostics diagnostics("t.yaml");
+    const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    (void)parseYamlTree(deep, diagnostics);
+    CHECK(diagnostics.hasErrors());
+  }
+  SECTION("nesting beyond our depth limit but within yaml-cpp's") {
+    Diagnostics diagnostics("t.yaml");
+    const std::string deep = std::string(100, '[') + std::string(100, ']');
+    (void)parseYamlTree(deep, diagnostics);
+    REQUIRE(diagnostics.errors().size() == 1);
+    CHECK(diagnostics.errors()[0].message == "nested deeper than 64 levels");
+  }
+  SECTION("deep block nesting") {
+    Diagnostics diagnostics("t.yaml");
+    std::string deep;
+    for (int i = 0; i < 200; ++i) deep += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+    (void)parseYamlTree(deep, diagnostics);
+    CHECK(diagnostics.hasErrors());
+  }
+  SECTION("billion laughs") {
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+    for (char c = 'b'; c <= 'j'; ++c) {
+      const char prev = static_cast<char>(c - 1);
+      bomb += std::string(1, c) + ": &" + c + " [";
+      for (int i = 0; i < 9; ++i) bomb += std::string(i ? ", *" : "*") + prev;
+      bomb += "]\n";
+    }
+    Diagnostics diagnostics("t.yaml");
+    (void)parseYamlTree(bomb, diagnostics);
+    REQUIRE(diagnostics.errors().size() == 1);
+    CHECK(diagnostics.errors()[0].message.find("more than 200000 nodes") != std::string::npos);
+  }
+  SECTION("self-referencing alias") {
+    Diagnostics diagnostics("t.yaml");
+    (void)parseYamlTree("a: &x {b: *x}\n", diagnostics);
+    // Either yaml-cpp refuses it or our depth limit stops the walk; no crash either way.
+    CHECK(diagnostics.hasErrors());
+  }
+  SECTION("files above the size cap") {
+    Diagnostics diagnostics("t.yaml");
+    YamlLimits limits;
+    limits.max_bytes = 1024;
+    (void)parseYamlTree(std::string(2000, '#'), diagnostics, limits);
+    REQUIRE(diagnostics.errors().size() == 1);
+    CHECK(diagnostics.errors()[0].message == "file is larger than 1024 bytes");
+  }
+  SECTION("binary garbage") {
+    std::string garbage;
+    for (int i = 0; i < 4096; ++i) garbage += static_cast<char>((i * 7919) % 256);
+    Diagnostics diagnostics("t.yaml");
+    (void)parseYamlTree(garbage, diagnostics);
+    SUCCEED("no crash");
+  }
+  SECTION("complex keys") {
+    Diagnostics diagnostics("t.yaml");
+    (void)parseYamlTree("? [a, b]\n: 1\n", diagnostics);
+    REQUIRE(diagnostics.errors().size() == 1);
+    CHECK(diagnostics.errors()[0].message == "map keys must be plain text");
+  }
+}
+
+}  // namespace
+}  // namespace aihunt::config
