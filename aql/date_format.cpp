@@ -139,10 +139,20 @@ void formatJavaDate(core::EpochMs ms, std::string_view pattern, std::string& out
         i += 2;
         continue;
       }
-      const std::size_t close = pattern.find('\'', i + 1);
-      const std::size_t end = close == std::string_view::npos ? pattern.size() : close;
-      out.append(pattern.substr(i + 1, end - i - 1));
-      i = end == pattern.size() ? end : end + 1;
+      // Quoted text runs to the next lone quote; '' inside it is a quote too.
+      ++i;
+      while (i < pattern.size()) {
+        if (pattern[i] == '\'') {
+          if (i + 1 < pattern.size() && pattern[i + 1] == '\'') {
+            out += '\'';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        out += pattern[i++];
+      }
       continue;
     }
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {

@@ -178,28 +178,30 @@ void printTo(const Expr& e, std::string& out) {
       std::size_t i = 0;
       if (e.has_operand) {
         out += ' ';
-        printAt(e.args[0], kLevelIf, out);
+        printAt(e.args[0], kLevelOr, out);
         i = 1;
       }
       const std::size_t pairs_end = e.args.size() - (e.has_else ? 1 : 0);
       for (; i + 2 <= pairs_end; i += 2) {
         out += " WHEN ";
-        printAt(e.args[i], kLevelIf, out);
+        printAt(e.args[i], kLevelOr, out);
         out += " THEN ";
-        printAt(e.args[i + 1], kLevelIf, out);
+        printAt(e.args[i + 1], kLevelOr, out);
       }
       if (e.has_else) {
         out += " ELSE ";
-        printAt(e.args.back(), kLevelIf, out);
+        printAt(e.args.back(), kLevelOr, out);
       }
       out += " END";
       return;
     }
     case ExprKind::kIf:
+      // An IF inside CASE or in IF's condition or THEN part is parenthesised: a following
+      // ELSE would otherwise attach to the inner IF (the dangling else).
       out += "IF ";
-      printAt(e.args[0], kLevelIf, out);
+      printAt(e.args[0], kLevelOr, out);
       out += " THEN ";
-      printAt(e.args[1], kLevelIf, out);
+      printAt(e.args[1], kLevelOr, out);
       if (e.has_else) {
         out += " ELSE ";
         printAt(e.args[2], kLevelIf, out);

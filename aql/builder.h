@@ -1,0 +1,71 @@
+#pragma once
+// Hunt definition + window -> AQL. The query is built as a syntax tree and printed, so config
+// values only ever become string literals (quotes doubled by the printer) or validated,
+// double-quoted property names: a value cannot end a literal and start a clause. Each window
+// renders as whole-minute START/STOP (what Ariel honours) plus an exact half-open
+// `starttime >= from AND starttime < to` filter in epoch milliseconds.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aql/ast.h"
+#include "core/result.h"
+#include "core/time.h"
+
+namespace aihunt::aql {
+
+struct HuntColumn {
+  enum class Transform : std::uint8_t {
+    kNone,           // "property" AS name
+    kCategoryName,   // CATEGORYNAME(property) AS name
+    kLogSourceName,  // LOGSOURCENAME(property) AS name
+    kQidName,        // QIDNAME(property) AS name
+    kDateFormat,     // DATEFORMAT(property, 'yyyy-MM-dd HH:mm:ss') AS name
+  };
+  std::string name;      // logical field, used as the alias: [A-Za-z_][A-Za-z0-9_]*
+  std::string property;  // Ariel property name: letters, digits, space, _ - . ( )
+  Transform transform = Transform::kNone;
+};
+
+struct HuntTemplate {
+  std::string name;  // for error messages
+  Database database = Database::kEvents;
+  std::vector<HuntColumn> columns;
+  // LOWER(url_property) LIKE '%host%' OR ... ; skipped when the list is empty. Hosts: letters,
+  // digits, '.', '-', '_' and an optional leading "*." (any subdomain).
+  std::string url_property = "URL";
+  std::vector<std::string> provider_hosts;
+  // LOWER(application_property) LIKE '%name%' OR ... ; skipped when empty.
+  std::string application_property = "Application";
+  std::vector<std::string> process_names;
+  // Extra condition, AQL expression text, ANDed in. Parsed and re-printed, never pasted.
+  std::string extra_where;
+};
+
+// The large-upload form: one row per (source, user, host) with byte totals.
+struct UploadAggregation {
+  std::string source_property = "sourceip";
+  std::string user_property = "username";
+  std::string host_property = "URL";
+  std::string bytes_property = "Bytes Sent";
+  std::int64_t min_total_bytes = 0;  // HAVING SUM(bytes) >= n when > 0
+};
+
+core::Result<Query> buildHuntQuery(const HuntTemplate& hunt, core::EpochMs from, core::EpochMs to);
+core::Result<Query> buildUploadQuery(const HuntTemplate& hunt, const UploadAggregation& upload,
+                                     core::EpochMs from, core::EpochMs to);
+
+// print(build...()): the AQL text to send.
+core::Result<std::string> renderHuntQuery(const HuntTemplate& hunt, core::EpochMs from,
+                                          core::EpochMs to);
+core::Result<std::string> renderUploadQuery(const HuntTemplate& hunt,
+                                            const UploadAggregation& upload, core::EpochMs from,
+                                            core::EpochMs to);
+
+// Validators, also for config checks: each error names `path` and shows the value.
+core::Status validatePropertyName(std::string_view value, std::string_view path);
+core::Status validateAlias(std::string_view value, std::string_view path);
+core::Status validateHost(std::string_view value, std::string_view path);
+core::Status validateLiteral(std::string_view value, std::string_view path);
+
+}  // namespace aihunt::aql

@@ -1,0 +1,30 @@
+#pragma once
+// `aihunt aql lint`: problems with an AQL query that QRadar would accept silently or answer
+// with a 422, each with a position.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aql/ast.h"
+
+namespace aihunt::aql {
+
+enum class Severity { kError, kWarning };
+
+struct Diagnostic {
+  Severity severity = Severity::kWarning;
+  std::string code;  // stable: "syntax", "no-time-clause", "limit", "unaliased-function", ...
+  Position pos;
+  std::string message;
+};
+
+// Parses and checks `text`. A syntax error is one kError diagnostic; warnings otherwise.
+std::vector<Diagnostic> lint(std::string_view text);
+// Checks an already parsed query.
+std::vector<Diagnostic> lintQuery(const Query& query);
+
+// "3:14: warning [limit]: ..." one line per diagnostic.
+std::string formatDiagnostic(const Diagnostic& d);
+bool hasErrors(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace aihunt::aql

@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "aql/lint.h"
+#include "tests/aql/fixtures.h"
+
+namespace aihunt::aql {
+namespace {
+
+std::vector<std::string> codes(const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diagnostics) out.push_back(d.code);
+  return out;
+}
+
+TEST_CASE("lint flags the seed query's traps", "[aql][lint]") {
+  const auto diagnostics = lint(testing::readFixture("seed_query.aql"));
+  const auto found = codes(diagnostics);
+  CHECK(std::count(found.begin(), found.end(), "no-time-clause") == 1);
+  CHECK(std::count(found.begin(), found.end(), "limit") == 1);
+  CHECK_FALSE(hasErrors(diagnostics));
+  for (const Diagnostic& d : diagnostics) {
+    if (d.code == "no-time-clause") {
+      CHECK(d.message.find("60 seconds") != std::string::npos);
+      CHECK(d.message.find("does not widen") != std::string::npos);
+    }
+    if (d.code == "limit") {
+      CHECK(d.pos.line == 53);
+      CHECK(d.pos.column == 1);
+    }
+  }
+}
+
+TEST_CASE("lint diagnostics", "[aql][lint]") {
+  CHECK(lint("SELECT sourceip AS s FROM events LAST 1 HOURS").empty());
+  CHECK(codes(lint("SELECT CATEGORYNAME(category) FROM events LAST 1 HOURS")) ==
+        std::vector<std::string>{"unaliased-column"});
+  CHECK(codes(lint("SELECT a FROM events WHERE LOWER(a) LIKE '%API%' LAST 1 HOURS")) ==
+        std::vector<std::string>{"lower-like-uppercase"});
+  CHECK(codes(lint("SELECT a FROM events WHERE a LIKE '100\\%' LAST 1 HOURS")) ==
+        std::vector<std::string>{"like-escape"});
+  const auto syntax = lint("SELECT a\nFROM events\nWHERE a = = 1");
+  REQUIRE(syntax.size() == 1);
+  CHECK(syntax[0].severity == Severity::kError);
+  CHECK(syntax[0].pos.line == 3);
+  CHECK(syntax[0].pos.column == 11);
+  CHECK(formatDiagnostic(syntax[0]).rfind("3:11: error [syntax]: ", 0) == 0);
+  const auto no_time = lint("SELECT a FROM events");
+  REQUIRE(no_time.size() == 1);
+  CHECK(no_time[0].message.find("does not widen") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace aihunt::aql
