@@ -9,6 +9,7 @@
 #include "config/content_pack.h"
 #include "config/detection_settings_builder.h"
 #include "config/env_expand.h"
+#include "config/overrides.h"
 #include "config/schema.h"
 #include "config/token_source.h"
 #include "config/yaml_reader.h"
@@ -54,6 +55,11 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
   Diagnostics diagnostics{std::string(source_name)};
   LoadOutcome outcome;
   YamlNode root = parseYamlTree(text, diagnostics, options.limits);
+  if (diagnostics.hasErrors()) {
+    outcome.errors = diagnostics.takeErrors();
+    return outcome;
+  }
+  for (const auto& assignment : options.overrides) applyOverride(root, assignment, diagnostics);
   if (diagnostics.hasErrors()) {
     outcome.errors = diagnostics.takeErrors();
     return outcome;

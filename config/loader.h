@@ -22,6 +22,8 @@ struct LoadOptions {
   bool resolve_token = true;
   // When set, exceptions that expired before `now` are reported as warnings.
   std::optional<core::EpochMs> now;
+  // `--set path=value` assignments, applied in order on top of the file.
+  std::vector<std::string> overrides;
   YamlLimits limits;
 };
 
