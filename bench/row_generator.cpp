@@ -24,8 +24,7 @@ constexpr std::array<Shape, 10> kShapes = {{
      "https://contoso.openai.azure.com/openai/deployments/x", "", "", 5},
     {"C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe", "https://chatgpt.com/",
      "", "", 10},
-    {"", "https://claude.ai/chat", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0", "",
-     5},
+    {"", "https://claude.ai/chat", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0", "", 5},
     {"C:\\\\Python311\\\\python.exe", "https://pypi.org/simple/requests/", "", "", 15},
     {"C:\\\\Windows\\\\System32\\\\svchost.exe", "https://login.microsoftonline.com/", "", "", 20},
     {"", "https://www.example.com/index.html", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", "",
@@ -37,14 +36,15 @@ constexpr std::array<Shape, 10> kShapes = {{
 
 RowGenerator::RowGenerator(std::uint32_t seed) : state_(seed) {
   for (const Shape& shape : kShapes) {
-    std::string row = std::string("{\"EventTime\":\"2026-11-26 %TIME%\",\"sourceip\":\"10.%IP%\",") +
-                      "\"username\":\"CORP\\\\user\",\"destinationip\":\"203.0.113.9\"," +
-                      "\"destinationport\":443,\"EventCategory\":\"Web Access\"," +
-                      "\"LogSource\":\"Bluecoat Proxy\",\"DestinationURL\":\"" + shape.url +
-                      "\",\"InitiatingApplication\":" +
-                      (shape.application[0] != 0 ? "\"" + std::string(shape.application) + "\""
-                                                 : std::string("null")) +
-                      ",\"BytesSent\":2150,\"ProcessCategory\":\"Other\"";
+    std::string row =
+        std::string("{\"EventTime\":\"2026-11-26 %TIME%\",\"sourceip\":\"10.%IP%\",") +
+        "\"username\":\"CORP\\\\user\",\"destinationip\":\"203.0.113.9\"," +
+        "\"destinationport\":443,\"EventCategory\":\"Web Access\"," +
+        "\"LogSource\":\"Bluecoat Proxy\",\"DestinationURL\":\"" + shape.url +
+        "\",\"InitiatingApplication\":" +
+        (shape.application[0] != 0 ? "\"" + std::string(shape.application) + "\""
+                                   : std::string("null")) +
+        ",\"BytesSent\":2150,\"ProcessCategory\":\"Other\"";
     if (shape.user_agent[0] != 0) row += std::string(",\"UserAgent\":\"") + shape.user_agent + "\"";
     if (shape.command_line[0] != 0) {
       row += std::string(",\"CommandLine\":\"") + shape.command_line + "\"";

@@ -109,9 +109,9 @@ double runInProcess(const aihunt::detection::DetectionSettings& settings, std::u
   std::FILE* sink = std::fopen("/dev/null", "w");
   auto writer = aihunt::service::makeFindingWriter(aihunt::service::OutputFormat::kJsonl, sink);
   const auto start = Clock::now();
-  auto report = aihunt::service::runTriage(source, settings,
-                                           aihunt::detection::FieldMapping::seedDefaults(),
-                                           *writer, aihunt::service::TriageOptions{});
+  auto report =
+      aihunt::service::runTriage(source, settings, aihunt::detection::FieldMapping::seedDefaults(),
+                                 *writer, aihunt::service::TriageOptions{});
   const double seconds = secondsSince(start);
   std::fclose(sink);
   findings = report ? report->stats.findings : 0;
@@ -138,7 +138,8 @@ double runNlohmann(std::uint64_t rows) {
     carry.erase(0, begin);
   }
   const double seconds = secondsSince(start);
-  if (parsed != rows) std::fprintf(stderr, "nlohmann parsed %llu rows\n", static_cast<unsigned long long>(parsed));
+  if (parsed != rows)
+    std::fprintf(stderr, "nlohmann parsed %llu rows\n", static_cast<unsigned long long>(parsed));
   return seconds;
 }
 
@@ -150,11 +151,15 @@ int main(int argc, char** argv) {
   bool skip_reference = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--aihunt" && i + 1 < argc) aihunt = argv[++i];
-    else if (arg == "--rows" && i + 1 < argc) sizes.push_back(std::stoull(argv[++i]));
-    else if (arg == "--skip-reference") skip_reference = true;
+    if (arg == "--aihunt" && i + 1 < argc)
+      aihunt = argv[++i];
+    else if (arg == "--rows" && i + 1 < argc)
+      sizes.push_back(std::stoull(argv[++i]));
+    else if (arg == "--skip-reference")
+      skip_reference = true;
     else {
-      std::fprintf(stderr, "usage: triage_bench [--aihunt PATH] [--rows N]... [--skip-reference]\n");
+      std::fprintf(stderr,
+                   "usage: triage_bench [--aihunt PATH] [--rows N]... [--skip-reference]\n");
       return 2;
     }
   }
@@ -164,7 +169,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "built-in pack: %s\n", settings.error().message.c_str());
     return 1;
   }
-  std::printf("| rows | aihunt triage (process, piped) rows/s | peak RSS MiB | in-process pipeline rows/s | findings | nlohmann parse-only rows/s |\n");
+  std::printf(
+      "| rows | aihunt triage (process, piped) rows/s | peak RSS MiB | in-process pipeline rows/s "
+      "| findings | nlohmann parse-only rows/s |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   for (const std::uint64_t rows : sizes) {
     const ProcessRun run = runBinary(aihunt, rows);
@@ -175,10 +182,14 @@ int main(int argc, char** argv) {
     std::uint64_t findings = 0;
     const double in_process = runInProcess(*settings, rows, findings);
     const double reference = skip_reference ? 0 : runNlohmann(rows);
-    std::printf("| %llu | %.0f | %.1f | %.0f | %llu | %s |\n", static_cast<unsigned long long>(rows),
-                static_cast<double>(rows) / run.seconds, static_cast<double>(run.peak_rss_kib) / 1024.0,
+    std::printf("| %llu | %.0f | %.1f | %.0f | %llu | %s |\n",
+                static_cast<unsigned long long>(rows), static_cast<double>(rows) / run.seconds,
+                static_cast<double>(run.peak_rss_kib) / 1024.0,
                 static_cast<double>(rows) / in_process, static_cast<unsigned long long>(findings),
-                skip_reference ? "-" : std::to_string(static_cast<long long>(static_cast<double>(rows) / reference)).c_str());
+                skip_reference
+                    ? "-"
+                    : std::to_string(static_cast<long long>(static_cast<double>(rows) / reference))
+                          .c_str());
     std::fflush(stdout);
   }
   return 0;

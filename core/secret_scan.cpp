@@ -9,6 +9,7 @@ namespace aihunt::core {
 namespace {
 
 constexpr std::size_t kMinKeyBody = 20;
+constexpr std::size_t kMinLabelledSecret = 6;
 
 // Vendor key prefixes, longest first so "sk-ant-" wins over "sk-".
 constexpr std::array<std::string_view, 10> kKeyPrefixes = {
@@ -95,7 +96,8 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
              text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
              text[end] != '\r' && text[end] != '}')
         ++end;
-      if (end > begin) spans.push_back({begin, end});
+      // Credentials are long; a short word after "Bearer " is an expression, not a secret.
+      if (end - begin >= kMinLabelledSecret) spans.push_back({begin, end});
       from = end;
     }
   }

@@ -1,0 +1,75 @@
+// `aihunt config check FILE` and `aihunt config example`.
+#include <sstream>
+
+#include "cli/command.h"
+#include "config/environment.h"
+#include "config/example_config.h"
+#include "config/loader.h"
+#include "core/exit_codes.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kConfigUsage = R"(Usage:
+  aihunt config check FILE [--offline]   validate FILE; print every error at once (exit 0 or 2)
+  aihunt config example                  print a complete, commented example config
+)";
+
+int runCheck(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options("aihunt config check FILE");
+  options.add_options()("help,h", "show this help")("file", po::value<std::string>(),
+                                                    "config file to check")(
+      "offline", po::bool_switch(),
+      "do not resolve the QRadar token (check a file meant for another machine)");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map values;
+  if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0 || values.count("file") == 0) {
+    std::fputs(kConfigUsage, values.count("help") != 0 ? context.streams.out : context.streams.err);
+    return values.count("help") != 0 ? core::kExitOk : core::kExitUsage;
+  }
+  const std::string path = values["file"].as<std::string>();
+  config::ProcessEnvironment environment;
+  config::LoadOptions load;
+  load.resolve_token = !values["offline"].as<bool>();
+  load.now = core::toEpochMs(std::chrono::system_clock::now());
+  const config::LoadOutcome outcome = config::loadConfigFile(path, environment, load);
+  for (const auto& warning : outcome.warnings) {
+    std::fprintf(context.streams.err, "warning: %s\n", warning.describe().c_str());
+  }
+  for (const auto& error : outcome.errors) {
+    std::fprintf(context.streams.err, "error: %s\n", error.describe().c_str());
+  }
+  if (!outcome.ok()) {
+    std::fprintf(context.streams.err, "%s: %zu error(s)\n", path.c_str(), outcome.errors.size());
+    return core::kExitUsage;
+  }
+  std::fprintf(context.streams.out, "%s: OK (%zu hunt(s), %zu exception(s), %zu warning(s))\n",
+               path.c_str(), outcome.config->hunts.size(),
+               outcome.config->settings.exceptions.size(), outcome.warnings.size());
+  return core::kExitOk;
+}
+
+}  // namespace
+
+int runConfigCommand(const std::vector<std::string>& args, CommandContext& context) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kConfigUsage, args.empty() ? context.streams.err : context.streams.out);
+    return args.empty() ? core::kExitUsage : core::kExitOk;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "check") return runCheck(rest, context);
+  if (args[0] == "example") {
+    const std::string text = config::exampleConfigText();
+    std::fwrite(text.data(), 1, text.size(), context.streams.out);
+    return core::kExitOk;
+  }
+  return fail(context.streams, "unknown config subcommand '" + args[0] + "' (check, example)",
+              core::kExitUsage);
+}
+
+}  // namespace aihunt::cli

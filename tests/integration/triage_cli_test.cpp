@@ -1,0 +1,246 @@
+// `aihunt triage` as a user runs it: the real binary over the bundled sample and over bad input.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "tests/support/process_runner.h"
+
+using aihunt::testing::binaryPath;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+const std::string kNow = "2026-11-26T18:00:00Z";  // before every example exception expires
+
+ProcessResult runAihunt(const std::vector<std::string>& args, const std::string& input = {}) {
+  return runProcess(binaryPath("aihunt"), args, input, 120);
+}
+
+std::string exampleConfigPath() {
+  static const std::string path = [] {
+    const ProcessResult example = runAihunt({"config", "example"});
+    REQUIRE(example.exit_code == 0);
+    const std::string file = "triage_cli_test.example.yaml";
+    std::ofstream(file) << example.out;
+    return file;
+  }();
+  return path;
+}
+
+std::vector<json> jsonLines(const std::string& text) {
+  std::vector<json> rows;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) rows.push_back(json::parse(line));
+  return rows;
+}
+
+struct Expected {
+  std::string category;
+  std::string provider;
+  std::set<std::string> signals;  // at least these
+  bool suppressed = false;
+};
+
+// What the detection must say about each sample row, keyed by event time and log source. Written
+// from detection.md §3, §5 and §6, not from the program's output.
+std::map<std::pair<std::string, std::string>, Expected> expectations() {
+  const std::string nb = "non_browser_ai_api", key = "key_or_prompt_on_cmdline",
+                    sdk = "ai_sdk_install";
+  return {
+      // Scenario 1: PowerShell Invoke-WebRequest (Sysmon 1, Sysmon 3, proxy, 4688)
+      {{"2026-11-26T09:14:03.000Z", "Sysmon @ WS-FIN-0193"},
+       {"ScriptRuntime", "openai", {nb, key}}},
+      {{"2026-11-26T09:14:04.000Z", "Sysmon @ WS-FIN-0193"}, {"ScriptRuntime", "openai", {nb}}},
+      {{"2026-11-26T09:14:04.000Z", "Bluecoat Proxy"}, {"ScriptRuntime", "openai", {nb}}},
+      {{"2026-11-26T09:14:03.000Z", "Microsoft Windows Security Event Log @ WS-FIN-0193"},
+       {"ScriptRuntime", "openai", {nb, key}}},
+      // Scenario 2: Python SDK (Sysmon 11, pip Sysmon 1, python Sysmon 1, Sysmon 3)
+      {{"2026-11-26T10:02:11.000Z", "Sysmon @ WS-MKT-0077"}, {"ScriptRuntime", "", {sdk}}},
+      {{"2026-11-26T10:01:40.000Z", "Sysmon @ WS-MKT-0077"}, {"Other", "", {sdk}}},
+      {{"2026-11-26T10:03:05.000Z", "Sysmon @ WS-MKT-0077"}, {"ScriptRuntime", "", {key}}},
+      {{"2026-11-26T10:03:06.000Z", "Sysmon @ WS-MKT-0077"}, {"ScriptRuntime", "openai", {nb}}},
+      // Scenario 3: curl POST (Sysmon 1, Sysmon 3, 4688, proxy)
+      {{"2026-11-26T11:20:17.000Z", "Sysmon @ WS-ENG-0412"}, {"CLI_Transfer", "openai", {nb, key}}},
+      {{"2026-11-26T11:20:18.000Z", "Sysmon @ WS-ENG-0412"}, {"CLI_Transfer", "openai", {nb}}},
+      {{"2026-11-26T11:20:17.000Z", "Microsoft Windows Security Event Log @ WS-ENG-0412"},
+       {"CLI_Transfer", "openai", {nb, key}}},
+      {{"2026-11-26T11:20:18.000Z", "Bluecoat Proxy"}, {"CLI_Transfer", "openai", {nb}}},
+      // Scenario 4: key in an environment variable (Sysmon 1, Sysmon 3, 4104, 4688)
+      {{"2026-11-26T12:45:50.000Z", "Sysmon @ WS-HR-0058"}, {"ScriptRuntime", "openai", {nb, key}}},
+      {{"2026-11-26T12:45:52.000Z", "Sysmon @ WS-HR-0058"}, {"ScriptRuntime", "openai", {nb}}},
+      {{"2026-11-26T12:45:51.000Z", "Microsoft Windows PowerShell @ WS-HR-0058"},
+       {"ScriptRuntime", "openai", {nb, key}}},
+      {{"2026-11-26T12:45:50.000Z", "Microsoft Windows Security Event Log @ WS-HR-0058"},
+       {"ScriptRuntime", "openai", {nb, key}}},
+      // Scenario 5: Linux (auditd EXECVE, Zeek SNI); the SOCKADDR row has only an address.
+      {{"2026-11-26T13:30:00.000Z", "Linux OS @ build-07"}, {"CLI_Transfer", "openai", {nb, key}}},
+      {{"2026-11-26T13:30:01.000Z", "Zeek @ nsm-01"}, {"Unknown", "openai", {"ai_api_contact"}}},
+      // Large upload by the Anthropic SDK, seen by its user agent only.
+      {{"2026-11-26T14:05:09.000Z", "Bluecoat Proxy"},
+       {"ScriptRuntime", "anthropic", {nb, "large_upload"}}},
+      // mshta resolving an Azure OpenAI resource (Sysmon 22).
+      {{"2026-11-26T15:11:44.000Z", "Sysmon @ WS-OPS-0310"}, {"LOLBin", "azure_openai", {nb}}},
+      // The four false-positive classes, suppressed by the example exceptions.
+      {{"2026-11-26T08:15:00.000Z", "Sysmon @ DEV-WS-0042"},
+       {"ScriptRuntime", "openai", {nb}, true}},
+      {{"2026-11-26T02:00:05.000Z", "Sysmon @ ops-jump-02"},
+       {"ScriptRuntime", "azure_openai", {nb}, true}},
+      {{"2026-11-26T07:45:12.000Z", "SOAR proxy"}, {"ScriptRuntime", "anthropic", {nb}, true}},
+      {{"2026-11-26T03:20:44.000Z", "Linux OS @ etl-03"},
+       {"ScriptRuntime", "azure_openai", {nb}, true}},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("triage finds every scenario row, nothing benign, and suppresses the false positives") {
+  const auto result =
+      runAihunt({"triage", "--config", exampleConfigPath(), "--now", kNow, "--format", "jsonl",
+                 "--show-suppressed", sourcePath("content/samples/ariel_results.json")});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto findings = jsonLines(result.out);
+  auto expected = expectations();
+  CHECK(findings.size() == expected.size());
+  for (const auto& finding : findings) {
+    const auto key = std::make_pair(finding["event_time"].get<std::string>(),
+                                    finding["log_source"].get<std::string>());
+    INFO(finding.dump());
+    // Two sample rows share time and source (Sysmon 1 and 4688 differ in source); none collide.
+    const auto it = expected.find(key);
+    REQUIRE(it != expected.end());
+    CHECK(finding["process_category"] == it->second.category);
+    CHECK(finding["provider"] ==
+          (it->second.provider.empty() ? json() : json(it->second.provider)));
+    const auto signals = finding["signals"].get<std::set<std::string>>();
+    for (const auto& signal : it->second.signals) CHECK(signals.count(signal) == 1);
+    CHECK(finding["suppressed"] == it->second.suppressed);
+    CHECK(finding["mitre"] == json::array({"T1588.007"}));
+    CHECK(finding["finding_id"].get<std::string>().size() == 32);
+    expected.erase(it);
+  }
+  CHECK(expected.empty());
+}
+
+TEST_CASE("suppressed findings stay out of the default output and are counted") {
+  const auto result =
+      runAihunt({"triage", "--config", exampleConfigPath(), "--now", kNow, "--format", "jsonl",
+                 sourcePath("content/samples/ariel_results.json")});
+  REQUIRE(result.exit_code == 0);
+  const auto findings = jsonLines(result.out);
+  for (const auto& finding : findings) CHECK(finding["suppressed"] == false);
+  CHECK(findings.size() == expectations().size() - 4);
+  CHECK(result.err.find("4 suppressed") != std::string::npos);
+}
+
+TEST_CASE("expired exceptions stop suppressing") {
+  const auto result =
+      runAihunt({"triage", "--config", exampleConfigPath(), "--now", "2030-01-01T00:00:00Z",
+                 "--format", "jsonl", sourcePath("content/samples/ariel_results.json")});
+  REQUIRE(result.exit_code == 0);
+  // Three example exceptions expire before 2030; the data-pipeline one has no expiry.
+  CHECK(jsonLines(result.out).size() == expectations().size() - 1);
+}
+
+TEST_CASE("without a config the built-in pack runs with no exceptions") {
+  const auto result =
+      runAihunt({"triage", "--format", "jsonl", sourcePath("content/samples/ariel_results.json")});
+  REQUIRE(result.exit_code == 0);
+  CHECK(jsonLines(result.out).size() == expectations().size());
+}
+
+TEST_CASE("every output format, and standard input") {
+  std::ifstream file(sourcePath("content/samples/ariel_results.json"));
+  const std::string sample((std::istreambuf_iterator<char>(file)),
+                           std::istreambuf_iterator<char>());
+  const auto as_json = runAihunt({"triage", "--format", "json", "--input", "-"}, sample);
+  REQUIRE(as_json.exit_code == 0);
+  const json array = json::parse(as_json.out);
+  REQUIRE(array.is_array());
+  CHECK(array.size() == expectations().size());
+
+  const auto csv = runAihunt({"triage", "--format", "csv", "-"}, sample);
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("finding_id,hunt,event_time,", 0) == 0);
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') ==
+        static_cast<long>(expectations().size()) + 1);
+
+  const auto table = runAihunt({"triage", "-"}, sample);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("CLI_Transfer") != std::string::npos);
+
+  const auto fail_on = runAihunt({"triage", "--fail-on-findings", "-"}, sample);
+  CHECK(fail_on.exit_code == 1);
+  const auto none = runAihunt({"triage", "--fail-on-findings", "-"}, "{\"events\": []}");
+  CHECK(none.exit_code == 0);
+  CHECK(none.out == "No findings.\n");
+}
+
+TEST_CASE("bad input: one clear error line, exit 2, never a crash") {
+  std::string huge_field = "{\"events\": [{\"DestinationURL\": \"";
+  huge_field.append(50U << 20, 'a');
+  huge_field += "\"}]}";
+  std::string deep = "{\"events\": [{\"a\": ";
+  for (int i = 0; i < 5000; ++i) deep += "[";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"malformed JSON", "{\"events\": [{\"sourceip\": }]}"},
+      {"truncated file", "{\"events\": [{\"sourceip\": \"10.0.0.1\"}, {\"sourceip\": \"10.0"},
+      {"a 50 MB string field", huge_field},
+      {"invalid UTF-8", "{\"events\": [{\"username\": \"\xC3\x28\"}]}"},
+      {"deeply nested JSON", deep},
+      {"not JSON at all",
+       "\x7F"
+       "ELF\x02\x01"},
+      {"a JSONL line that is an array", "{\"a\": 1}\n[1, 2]\n"},
+  };
+  for (const auto& [name, input] : cases) {
+    INFO(name);
+    const auto result = runAihunt({"triage", "--format", "jsonl", "-"}, input);
+    CHECK(result.exit_code == 2);
+    CHECK(result.signal == 0);
+    CHECK(result.err.rfind("aihunt: error: ", 0) == 0);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("bad usage and bad config exit 2 with the reason") {
+  CHECK(runAihunt({"triage"}).exit_code == 2);
+  CHECK(runAihunt({"triage", "--format", "xml", "x"}).exit_code == 2);
+  CHECK(runAihunt({"triage", "--bogus"}).exit_code == 2);
+  CHECK(runAihunt({"nonsense"}).exit_code == 2);
+  CHECK(runAihunt({"triage", "/nonexistent/file.json"}).err.find("cannot open") !=
+        std::string::npos);
+
+  std::ofstream("triage_cli_test.bad.yaml")
+      << "detection:\n  surprise: 1\nexceptions:\n  - id: x\n    reason: r\n    owner: o\n"
+         "    match:\n      source_cidr: ['10.0.0.0/33']\n";
+  const auto bad =
+      runAihunt({"triage", "--config", "triage_cli_test.bad.yaml", "-"}, "{\"events\":[]}");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("detection.surprise") != std::string::npos);
+  CHECK(bad.err.find("exceptions[0].match.source_cidr[0]: '10.0.0.0/33' is not a CIDR") !=
+        std::string::npos);
+}
+
+TEST_CASE("config example passes config check; help documents exit codes") {
+  const auto check = runProcess(binaryPath("aihunt"), {"config", "check", exampleConfigPath()}, {},
+                                60, {"AIHUNT_QRADAR_TOKEN=0123456789abcdef-test-token"});
+  INFO(check.err);
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("OK") != std::string::npos);
+  CHECK(check.out.find("0123456789abcdef") == std::string::npos);
+  CHECK(check.err.find("0123456789abcdef") == std::string::npos);
+  const auto offline = runAihunt({"config", "check", "--offline", exampleConfigPath()});
+  CHECK(offline.exit_code == 0);
+  const auto help = runAihunt({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("Exit codes:") != std::string::npos);
+}
