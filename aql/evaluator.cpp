@@ -426,3 +426,40 @@ core::Result<ResultSet> evaluate(const Query& query, Schema& schema,
 }
 
 }  // namespace aihunt::aql
+
+namespace aihunt::aql {
+
+core::Result<std::vector<std::string>> evaluateJsonl(const Query& query, std::istream& in,
+                                                     const EvalOptions& options, RowSink sink) {
+  Schema schema;
+  const bool star = std::any_of(query.select.begin(), query.select.end(),
+                                [](const SelectItem& i) { return i.expr.kind == ExprKind::kStar; });
+  if (star) {
+    std::vector<Event> events;
+    auto read = readEventsJsonl(in, schema, [&events](Event&& e) {
+      events.push_back(std::move(e));
+      return core::Status{};
+    });
+    if (!read.ok()) return read.error();
+    auto run = QueryRun::create(query, schema, options, std::move(sink));
+    if (!run.ok()) return run.error();
+    for (const Event& event : events) {
+      if (!run->add(event)) break;
+    }
+    run->finish();
+    return run->columns();
+  }
+  auto run = QueryRun::create(query, schema, options, std::move(sink));
+  if (!run.ok()) return run.error();
+  // A streaming query that reached its LIMIT stops reading early.
+  const core::Error kStop{core::ErrorCode::kCancelled, "limit reached"};
+  auto read = readEventsJsonl(in, schema, [&](Event&& e) -> core::Status {
+    if (!run->add(e)) return kStop;
+    return {};
+  });
+  if (!read.ok() && read.error().code != core::ErrorCode::kCancelled) return read.error();
+  run->finish();
+  return run->columns();
+}
+
+}  // namespace aihunt::aql

@@ -4,6 +4,7 @@
 // ORDER BY and LIMIT. Queries without GROUP BY, aggregates or ORDER BY stream: each event is
 // evaluated as it arrives and matching rows go straight to the sink.
 #include <functional>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,12 @@ struct ResultSet {
 // Everything at once: compile, feed `events`, collect rows.
 core::Result<ResultSet> evaluate(const Query& query, Schema& schema,
                                  const std::vector<Event>& events, const EvalOptions& options);
+
+// Offline hunts: reads JSONL events from `in` and runs `query` over them, passing rows to
+// `sink`. Streams (constant memory) unless the query needs buffering; SELECT * reads all events
+// first so that its columns are every property seen. Returns the output column names.
+core::Result<std::vector<std::string>> evaluateJsonl(const Query& query, std::istream& in,
+                                                     const EvalOptions& options, RowSink sink);
 
 // The name Ariel gives a column: its alias; a property's own name; for an unaliased function
 // "<function>_<first property argument>" in lower case (categoryname_category).

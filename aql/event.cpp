@@ -30,7 +30,7 @@ Event makeEvent(Schema& schema, const std::vector<std::pair<std::string, Value>>
 
 core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
   // nlohmann throws on bad input unless asked not to; errors stay values here.
-  const auto doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  const auto doc = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return core::makeError(core::ErrorCode::kParse, "not valid JSON");
   if (!doc.is_object()) return core::makeError(core::ErrorCode::kParse, "not a JSON object");
   Event event;

@@ -1,5 +1,6 @@
 #include "aql/time_window.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -113,6 +114,23 @@ TimeClause minuteClause(core::EpochMs from, core::EpochMs to) {
   clause.start.text = formatMinute(floorToMinute(from));
   clause.stop.kind = TimePoint::Kind::kText;
   clause.stop.text = formatMinute(ceilToMinute(to));
+  return clause;
+}
+
+TimeClause lastClause(std::int64_t duration_ms) {
+  TimeClause clause;
+  clause.kind = TimeClause::Kind::kLast;
+  const std::int64_t minutes = std::max<std::int64_t>(1, (duration_ms + kMinuteMs - 1) / kMinuteMs);
+  if (minutes % (24 * 60) == 0) {
+    clause.amount = minutes / (24 * 60);
+    clause.unit = TimeUnit::kDays;
+  } else if (minutes % 60 == 0) {
+    clause.amount = minutes / 60;
+    clause.unit = TimeUnit::kHours;
+  } else {
+    clause.amount = minutes;
+    clause.unit = TimeUnit::kMinutes;
+  }
   return clause;
 }
 

@@ -28,6 +28,9 @@ std::string formatMinute(core::EpochMs ms);
 
 // A START/STOP clause with whole minutes covering [from, to): from floored, to ceiled.
 TimeClause minuteClause(core::EpochMs from, core::EpochMs to);
+// LAST n MINUTES|HOURS|DAYS for a duration (--last 24h): the largest unit that divides it,
+// rounded up to whole minutes.
+TimeClause lastClause(std::int64_t duration_ms);
 // A START/STOP clause in exact epoch milliseconds.
 TimeClause epochClause(core::EpochMs from, core::EpochMs to);
 

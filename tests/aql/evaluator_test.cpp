@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
+#include "aql/printer.h"
 #include "tests/aql/eval_helpers.h"
 
 namespace aihunt::aql {
@@ -285,6 +288,44 @@ TEST_CASE("JSONL events", "[aql][eval][jsonl]") {
   auto failed = readEventsJsonl(broken, schema, [](Event&&) { return core::Status{}; });
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().message.find("line 2") != std::string::npos);
+}
+
+TEST_CASE("offline evaluation over JSONL streams", "[aql][eval][jsonl]") {
+  std::string jsonl;
+  for (int n = 0; n < 100; ++n) {
+    jsonl += "{\"starttime\": " + std::to_string(kNow - 1000 - n) +
+             ", \"n\": " + std::to_string(n) + ", \"URL\": \"https://api.openai.com/\"}\n";
+  }
+  jsonl += "this line is never read\n";  // LIMIT 3 stops the reader first
+  auto query = parse("SELECT n, \"URL\" AS url FROM events LIMIT 3");
+  REQUIRE(query.ok());
+  EvalOptions options;
+  options.now = kNow;
+  std::istringstream in(jsonl);
+  std::vector<Row> rows;
+  auto columns = evaluateJsonl(query.value(), in, options,
+                               [&rows](Row&& row) { rows.push_back(std::move(row)); });
+  if (!columns.ok()) FAIL(columns.error().message);
+  CHECK(columns.value() == Strings{"n", "url"});
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].values[0] == i(2));
+
+  auto star = parse("SELECT * FROM events WHERE n = 7");
+  REQUIRE(star.ok());
+  std::istringstream again(jsonl.substr(0, jsonl.find("this line")));
+  rows.clear();
+  auto star_columns = evaluateJsonl(star.value(), again, options,
+                                    [&rows](Row&& row) { rows.push_back(std::move(row)); });
+  REQUIRE(star_columns.ok());
+  CHECK(star_columns.value() == Strings{"starttime", "n", "URL"});
+  CHECK(rows.size() == 1);
+}
+
+TEST_CASE("durations become LAST clauses", "[aql][time]") {
+  CHECK(printTimeClause(lastClause(24 * 3'600'000LL)) == "LAST 1 DAYS");
+  CHECK(printTimeClause(lastClause(90 * 60'000LL)) == "LAST 90 MINUTES");
+  CHECK(printTimeClause(lastClause(3 * 3'600'000LL)) == "LAST 3 HOURS");
+  CHECK(printTimeClause(lastClause(30'000)) == "LAST 1 MINUTES");
 }
 
 }  // namespace
