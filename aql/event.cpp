@@ -36,6 +36,8 @@ core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
   Event event;
   event.values.resize(schema.size());
   for (const auto& [key, item] : doc.items()) {
+    // Interned even when null, so SELECT * and the schema know the property exists.
+    const FieldId id = schema.intern(key);
     Value value;
     if (item.is_null()) {
       continue;
@@ -55,7 +57,7 @@ core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
     } else {
       value = Value::string(item.dump());
     }
-    event.set(schema.intern(key), std::move(value));
+    event.set(id, std::move(value));
   }
   return event;
 }

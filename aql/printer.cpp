@@ -210,16 +210,14 @@ void printTo(const Expr& e, std::string& out) {
   }
 }
 
+// Bare only for lower-case words such as sourceip: Ariel's built-in columns. Custom properties
+// ("URL", "Bytes Sent") keep the double quotes SOC analysts write and QRadar always accepts.
 bool isBareName(std::string_view name) {
   if (name.empty()) return false;
   const auto first = name.front();
-  if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_')) {
-    return false;
-  }
+  if (!((first >= 'a' && first <= 'z') || first == '_')) return false;
   for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
-      return false;
-    }
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   }
   return !isReservedWord(name);
 }

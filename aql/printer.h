@@ -14,7 +14,7 @@ std::string printTimeClause(const TimeClause& clause);
 
 // 'it''s' : a string literal with quotes doubled.
 std::string quoteString(std::string_view value);
-// sourceip stays bare; "Bytes Sent", keywords and anything unusual are double-quoted.
+// sourceip stays bare; "URL", "Bytes Sent", keywords and anything else are double-quoted.
 std::string quoteName(std::string_view name);
 
 }  // namespace aihunt::aql

@@ -65,17 +65,18 @@ void checkStructure(const Query& q, std::size_t columns, std::size_t hosts, std:
 TEST_CASE("hunt template renders a windowed query", "[aql][builder]") {
   auto text = renderHuntQuery(seedLike(), kFrom, kTo);
   if (!text.ok()) FAIL(text.error().message);
-  CHECK(text.value() ==
-        "SELECT DATEFORMAT(starttime, 'yyyy-MM-dd HH:mm:ss') AS event_time, sourceip AS "
-        "source_ip, username AS username, CATEGORYNAME(category) AS event_category, URL AS url, "
-        "Application AS application, \"Bytes Sent\" AS bytes_sent\n"
-        "FROM events\n"
-        "WHERE starttime >= 1795712588123 AND starttime < 1795716188123 AND "
-        "(LOWER(URL) LIKE '%api.openai.com%' OR LOWER(URL) LIKE '%api.anthropic.com%' OR "
-        "LOWER(URL) LIKE '%.openai.azure.com%') AND (LOWER(Application) LIKE '%python%' OR "
-        "LOWER(Application) LIKE '%powershell%' OR LOWER(Application) LIKE '%curl%')\n"
-        "ORDER BY starttime ASC\n"
-        "START '2026-11-26 17:03' STOP '2026-11-26 18:04'");
+  CHECK(
+      text.value() ==
+      "SELECT DATEFORMAT(starttime, 'yyyy-MM-dd HH:mm:ss') AS event_time, sourceip AS "
+      "source_ip, username AS username, CATEGORYNAME(category) AS event_category, \"URL\" AS url, "
+      "\"Application\" AS application, \"Bytes Sent\" AS bytes_sent\n"
+      "FROM events\n"
+      "WHERE starttime >= 1795712588123 AND starttime < 1795716188123 AND "
+      "(LOWER(\"URL\") LIKE '%api.openai.com%' OR LOWER(\"URL\") LIKE '%api.anthropic.com%' OR "
+      "LOWER(\"URL\") LIKE '%.openai.azure.com%') AND (LOWER(\"Application\") LIKE '%python%' OR "
+      "LOWER(\"Application\") LIKE '%powershell%' OR LOWER(\"Application\") LIKE '%curl%')\n"
+      "ORDER BY starttime ASC\n"
+      "START '2026-11-26 17:03' STOP '2026-11-26 18:04'");
   CHECK(lint(text.value()).empty());
   auto q = parse(text.value());
   REQUIRE(q.ok());

@@ -281,6 +281,7 @@ TEST_CASE("JSONL events", "[aql][eval][jsonl]") {
   CHECK(events[0].get(*schema.find("ratio")) == Value::real(0.5));
   CHECK(events[0].get(*schema.find("flag")) == Value::boolean(true));
   CHECK(events[0].get(*schema.find("tags")) == s("[1,2]"));
+  REQUIRE(schema.find("gone"));
   CHECK(events[0].get(*schema.find("gone")).isNull());
   CHECK(events[1].get(*schema.find("sourceip")) == s("10.0.0.6"));
 

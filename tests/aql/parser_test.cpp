@@ -170,6 +170,7 @@ TEST_CASE("query length is capped", "[aql][parser][limits]") {
 
 TEST_CASE("names that need quoting are quoted by the printer", "[aql][printer]") {
   CHECK(quoteName("sourceip") == "sourceip");
+  CHECK(quoteName("URL") == "\"URL\"");
   CHECK(quoteName("Bytes Sent") == "\"Bytes Sent\"");
   CHECK(quoteName("select") == "\"select\"");
   CHECK(quoteName("a\"b") == "\"a\"\"b\"");
