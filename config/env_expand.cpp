@@ -80,7 +80,7 @@ void expandEnvironmentInTree(YamlNode& node, const Environment& env, Diagnostics
       for (auto& item : node.items) expandEnvironmentInTree(item, env, diagnostics);
       return;
     case YamlNode::Kind::kMap:
-      for (auto& entry : node.entries) expandEnvironmentInTree(entry.second, env, diagnostics);
+      for (auto& entry : node.entries) expandEnvironmentInTree(entry.value, env, diagnostics);
       return;
   }
 }

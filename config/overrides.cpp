@@ -91,8 +91,8 @@ void applyOverride(YamlNode& root, std::string_view assignment, Diagnostics& dia
     if (next == nullptr) {
       YamlNode child;
       child.path = childPath(node->path, step.key);
-      node->entries.emplace_back(step.key, std::move(child));
-      next = &node->entries.back().second;
+      node->entries.push_back(YamlEntry{step.key, std::move(child)});
+      next = &node->entries.back().value;
     }
     node = next;
   }

@@ -75,7 +75,7 @@ class Converter {
             continue;
           }
           if (!convert(entry.second, child, depth + 1)) return false;
-          out.entries.emplace_back(name, std::move(child));
+          out.entries.push_back(YamlEntry{name, std::move(child)});
         }
         return true;
       }

@@ -12,6 +12,8 @@
 
 namespace aihunt::config {
 
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { kNull, kScalar, kSequence, kMap };
 
@@ -20,10 +22,10 @@ struct YamlNode {
   YamlMark mark;      // where the value starts
   YamlMark key_mark;  // where its key starts, for map entries
   std::string scalar;
-  bool quoted = false;          // '...' or "..." in the source: "null" in quotes is a string
-  bool invalid = false;         // already reported (a bad ${VAR}): readers stay quiet about it
-  std::vector<YamlNode> items;  // kSequence
-  std::vector<std::pair<std::string, YamlNode>> entries;  // kMap, in document order
+  bool quoted = false;             // '...' or "..." in the source: "null" in quotes is a string
+  bool invalid = false;            // already reported (a bad ${VAR}): readers stay quiet about it
+  std::vector<YamlNode> items;     // kSequence
+  std::vector<YamlEntry> entries;  // kMap, in document order
 
   [[nodiscard]] bool isNull() const { return kind == Kind::kNull; }
   [[nodiscard]] bool isScalar() const { return kind == Kind::kScalar; }
@@ -31,6 +33,13 @@ struct YamlNode {
   [[nodiscard]] bool isMap() const { return kind == Kind::kMap; }
   // The map entry for `key`, or nullptr.
   [[nodiscard]] const YamlNode* find(std::string_view key) const;
+};
+
+// A map entry. A named struct rather than std::pair: a pair cannot hold the still-incomplete
+// YamlNode inside YamlNode itself (clang rejects it; libstdc++ with GCC happens to accept).
+struct YamlEntry {
+  std::string key;
+  YamlNode value;
 };
 
 // "a map", "a list", "a value", "nothing": for "expected X, found Y" messages.

@@ -84,13 +84,15 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
   const std::string_view application = event.get(Field::kApplication);
   const std::string_view image = event.get(Field::kImage);
   const std::string_view process_seen = application.empty() ? image : application;
-  std::string process_name = normaliseProcessName(process_seen);
+  const std::string seen_name = normaliseProcessName(process_seen);
+  std::string_view process_name;
   ProcessCategory category = ProcessCategory::kUnknown;
   std::string_view client_vendor;
-  if (!process_name.empty()) {
-    const ProcessEntry& entry = settings_.processes.lookup(process_name);
-    category = entry.category;
-    client_vendor = entry.vendor;
+  if (!seen_name.empty()) {
+    const ProcessCatalog::Match match = settings_.processes.lookup(seen_name);
+    category = match.entry.category;
+    client_vendor = match.entry.vendor;
+    process_name = match.name;
   }
   std::string_view agent_label;
   if (category == ProcessCategory::kUnknown || category == ProcessCategory::kOther) {
@@ -174,7 +176,7 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
   finding.provider = provider != nullptr ? provider->id : std::string();
   finding.application =
       process_seen.empty() ? std::string(agent_label) : core::printableExcerpt(process_seen, 260);
-  finding.process_name = process_name.empty() ? std::string(agent_label) : std::move(process_name);
+  finding.process_name = process_name.empty() ? agent_label : process_name;
   finding.process_category = category;
   finding.bytes_sent = event.bytes_sent;
   finding.signals = signals;

@@ -19,7 +19,7 @@ std::optional<IpAddress> parseIpAddress(std::string_view text) {
     address.bytes[10] = 0xFF;
     address.bytes[11] = 0xFF;
     const auto* raw = reinterpret_cast<const std::uint8_t*>(&v4.s_addr);
-    for (int i = 0; i < 4; ++i) address.bytes[static_cast<std::size_t>(12 + i)] = raw[i];
+    for (std::size_t i = 0; i < 4; ++i) address.bytes[12 + i] = raw[i];
     return address;
   }
   in6_addr v6{};

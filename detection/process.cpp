@@ -45,19 +45,6 @@ std::string_view executablePart(std::string_view text) {
   return space == std::string_view::npos ? text : text.substr(0, space);
 }
 
-// "python3.11" -> "python", "node18" -> "node", "python-3.12" -> "python"; a name that is all
-// version ("7") is left alone.
-void foldVersionSuffix(std::string& name) {
-  std::size_t end = name.size();
-  while (end > 0 && (isDigit(name[end - 1]) || name[end - 1] == '.')) --end;
-  if (end == name.size() || end == 0) return;
-  // Only digits-and-dots that start with a digit count as a version ("x." is not).
-  if (!isDigit(name[end])) return;
-  if (name[end - 1] == '-' || name[end - 1] == '_') --end;
-  if (end == 0) return;
-  name.resize(end);
-}
-
 }  // namespace
 
 std::string_view processCategoryName(ProcessCategory category) {
@@ -80,11 +67,20 @@ std::string normaliseProcessName(std::string_view application) {
   if (separator != std::string_view::npos) path.remove_prefix(separator + 1);
   std::string name = core::asciiLowered(core::trim(path));
   if (name.ends_with(".exe")) name.resize(name.size() - 4);
-  foldVersionSuffix(name);
   return name;
 }
 
-core::Status ProcessCatalog::add(std::string_view name, ProcessEntry entry) {
+std::string_view withoutVersionSuffix(std::string_view name) {
+  std::size_t end = name.size();
+  while (end > 0 && (isDigit(name[end - 1]) || name[end - 1] == '.')) --end;
+  // Only digits and dots that start with a digit count as a version ("x." is not), and a name
+  // that is all version ("7") is left alone.
+  if (end == name.size() || end == 0 || !isDigit(name[end])) return name;
+  if (name[end - 1] == '-' || name[end - 1] == '_') --end;
+  return end == 0 ? name : name.substr(0, end);
+}
+
+core::Status ProcessCatalog::add(std::string_view name, const ProcessEntry& entry) {
   std::string key = normaliseProcessName(name);
   if (key.empty()) {
     return core::makeError(core::ErrorCode::kConfig,
@@ -100,9 +96,15 @@ core::Status ProcessCatalog::add(std::string_view name, ProcessEntry entry) {
   return {};
 }
 
-const ProcessEntry& ProcessCatalog::lookup(std::string_view normalised_name) const {
-  const auto it = entries_.find(normalised_name);
-  return it == entries_.end() ? other_ : it->second;
+ProcessCatalog::Match ProcessCatalog::lookup(std::string_view normalised_name) const {
+  if (const auto it = entries_.find(normalised_name); it != entries_.end()) {
+    return {it->second, it->first};
+  }
+  const std::string_view folded = withoutVersionSuffix(normalised_name);
+  if (folded.size() != normalised_name.size()) {
+    if (const auto it = entries_.find(folded); it != entries_.end()) return {it->second, it->first};
+  }
+  return {other_, normalised_name};
 }
 
 }  // namespace aihunt::detection

@@ -26,10 +26,13 @@ enum class ProcessCategory {
 std::string_view processCategoryName(ProcessCategory category);
 std::optional<ProcessCategory> processCategoryFromName(std::string_view name);
 
-// "C:\\Program Files\\Python311\\python3.11.EXE" -> "python"; "\"/usr/bin/node\" app.js" ->
-// "node"; "pwsh-preview" stays. Lower case, directory and quotes removed, ".exe" stripped,
-// version suffixes ("3", "3.11", "-3.11", "w" is kept) folded. Empty when nothing is left.
+// "C:\\Program Files\\Python311\\python3.11.EXE" -> "python3.11"; "\"/usr/bin/node\" app.js" ->
+// "node". Lower case, directory and quotes removed, ".exe" stripped. Empty when nothing is left.
 std::string normaliseProcessName(std::string_view application);
+
+// "python3.11" -> "python", "node18" -> "node", "python-3.12" -> "python". Only for lookups
+// that missed: "regsvr32" and "rundll32" are names, not versions.
+std::string_view withoutVersionSuffix(std::string_view name);
 
 struct ProcessEntry {
   ProcessCategory category = ProcessCategory::kOther;
@@ -38,10 +41,16 @@ struct ProcessEntry {
 
 class ProcessCatalog {
  public:
+  struct Match {
+    const ProcessEntry& entry;
+    std::string_view name;  // the catalog's name when found ("python" for "python3.11")
+  };
+
   // `name` is normalised on the way in; adding a name twice with different categories fails.
-  core::Status add(std::string_view name, ProcessEntry entry);
-  // Looks up an already normalised name; unknown names are Other.
-  [[nodiscard]] const ProcessEntry& lookup(std::string_view normalised_name) const;
+  core::Status add(std::string_view name, const ProcessEntry& entry);
+  // Looks up a normalised name as it is, then without a version suffix; unknown names are
+  // Other and keep their own spelling.
+  [[nodiscard]] Match lookup(std::string_view normalised_name) const;
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
 
  private:

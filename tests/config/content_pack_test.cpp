@@ -106,12 +106,13 @@ TEST_CASE("the built-in process categories cover detection.md §3", "[config][pa
   };
   for (const auto& [name, category] : names) {
     INFO(name);
-    CHECK(builtin().processes.lookup(detection::normaliseProcessName(name)).category == category);
+    CHECK(builtin().processes.lookup(detection::normaliseProcessName(name)).entry.category ==
+          category);
   }
-  CHECK(builtin().processes.lookup("claude").vendor == "anthropic");
-  CHECK(builtin().processes.lookup("chatgpt").vendor == "openai");
-  CHECK(builtin().processes.lookup("codex").vendor == "openai");
-  CHECK(builtin().processes.lookup("ollama").vendor.empty());
+  CHECK(builtin().processes.lookup("claude").entry.vendor == "anthropic");
+  CHECK(builtin().processes.lookup("chatgpt").entry.vendor == "openai");
+  CHECK(builtin().processes.lookup("codex").entry.vendor == "openai");
+  CHECK(builtin().processes.lookup("ollama").entry.vendor.empty());
 }
 
 TEST_CASE("the built-in user-agent rules tell non-browsers apart", "[config][pack]") {

@@ -51,7 +51,7 @@ TEST_CASE("the example config loads clean", "[config][example]") {
         "corp_llm_gateway");
   CHECK(config.settings.providers.classify("openai-proxy.corp.example.com")->id == "openai");
   CHECK(config.settings.providers.classify("api.openai.com")->id == "openai");
-  CHECK(config.settings.processes.lookup("cursor").category ==
+  CHECK(config.settings.processes.lookup("cursor").entry.category ==
         detection::ProcessCategory::kAiClient);
   CHECK(config.settings.user_agents.classify("CorpAI-SDK/1.0").category ==
         detection::ProcessCategory::kScriptRuntime);
@@ -96,7 +96,7 @@ TEST_CASE("use_builtin_pack: false leaves only the config's content", "[config]"
 TEST_CASE("config process categories override the pack's", "[config]") {
   const LoadOutcome outcome = load("detection:\n  extra_processes:\n    Other: [java]\n");
   REQUIRE(outcome.ok());
-  CHECK(outcome.config->settings.processes.lookup("java").category ==
+  CHECK(outcome.config->settings.processes.lookup("java").entry.category ==
         detection::ProcessCategory::kOther);
 }
 

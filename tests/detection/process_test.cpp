@@ -10,7 +10,12 @@
 
 using namespace aihunt::detection;
 
-TEST_CASE("normaliseProcessName folds every generated path shape to the base name") {
+TEST_CASE("every generated path shape resolves to the catalog name") {
+  ProcessCatalog catalog;
+  for (const char* name : {"python", "pythonw", "pwsh", "node", "curl", "wget", "powershell",
+                           "regsvr32", "rundll32"}) {
+    REQUIRE(catalog.add(name, {ProcessCategory::kScriptRuntime, {}}));
+  }
   const std::vector<std::string> directories = {"",
                                                 "C:\\Windows\\System32\\",
                                                 "c:\\program files\\Python 3.11\\",
@@ -21,23 +26,26 @@ TEST_CASE("normaliseProcessName folds every generated path shape to the base nam
                                                 "C:/mixed\\seps/"};
   struct Name {
     std::string spelled;
-    std::string normalised;
+    std::string base;      // normaliseProcessName
+    std::string resolved;  // the catalog's name, or the base when unknown
   };
   const std::vector<Name> names = {
-      {"python", "python"},
-      {"Python3.11", "python"},
-      {"python3", "python"},
-      {"PYTHONW", "pythonw"},
-      {"pwsh", "pwsh"},
-      {"node18", "node"},
-      {"curl", "curl"},
-      {"wget2", "wget"},
-      {"PowerShell", "powershell"},
-      {"python-3.12", "python"},
-      {"pwsh-preview", "pwsh-preview"},
-      {"notepad++", "notepad++"},
-      {"securl", "securl"},
-      {"nodemon", "nodemon"},
+      {"python", "python", "python"},
+      {"Python3.11", "python3.11", "python"},
+      {"python3", "python3", "python"},
+      {"PYTHONW", "pythonw", "pythonw"},
+      {"pwsh", "pwsh", "pwsh"},
+      {"node18", "node18", "node"},
+      {"curl", "curl", "curl"},
+      {"wget2", "wget2", "wget"},
+      {"PowerShell", "powershell", "powershell"},
+      {"python-3.12", "python-3.12", "python"},
+      {"regsvr32", "regsvr32", "regsvr32"},
+      {"RunDll32", "rundll32", "rundll32"},
+      {"pwsh-preview", "pwsh-preview", "pwsh-preview"},
+      {"notepad++", "notepad++", "notepad++"},
+      {"securl", "securl", "securl"},
+      {"nodemon", "nodemon", "nodemon"},
   };
   const std::vector<std::string> extensions = {"", ".exe", ".EXE", ".Exe"};
   int checked = 0;
@@ -55,7 +63,9 @@ TEST_CASE("normaliseProcessName folds every generated path shape to the base nam
         }
         for (const auto& shape : shapes) {
           INFO(shape);
-          CHECK(normaliseProcessName(shape) == name.normalised);
+          const std::string base = normaliseProcessName(shape);
+          CHECK(base == name.base);
+          CHECK(catalog.lookup(base).name == name.resolved);
           ++checked;
         }
       }
@@ -64,11 +74,21 @@ TEST_CASE("normaliseProcessName folds every generated path shape to the base nam
   CHECK(checked > 1500);
 }
 
+TEST_CASE("version suffixes") {
+  CHECK(withoutVersionSuffix("python3.11") == "python");
+  CHECK(withoutVersionSuffix("python-3.12") == "python");
+  CHECK(withoutVersionSuffix("node18") == "node");
+  CHECK(withoutVersionSuffix("7") == "7");
+  CHECK(withoutVersionSuffix("x.") == "x.");
+  CHECK(withoutVersionSuffix("pwsh") == "pwsh");
+}
+
 TEST_CASE("normaliseProcessName edge cases") {
   CHECK(normaliseProcessName("").empty());
   CHECK(normaliseProcessName("   ").empty());
   CHECK(normaliseProcessName("C:\\Windows\\").empty());
   CHECK(normaliseProcessName("7z.exe") == "7z");
+  CHECK(normaliseProcessName("C:\\Windows\\System32\\regsvr32.exe /s x.dll") == "regsvr32");
   CHECK(normaliseProcessName("123") == "123");
   CHECK(normaliseProcessName("\"unterminated\\python.exe") == "python");
 }
@@ -76,10 +96,11 @@ TEST_CASE("normaliseProcessName edge cases") {
 TEST_CASE("categorisation is by name, never by substring") {
   const auto settings = aihunt::testing::makeTestSettings();
   const auto category = [&](std::string_view application) {
-    return settings.processes.lookup(normaliseProcessName(application)).category;
+    return settings.processes.lookup(normaliseProcessName(application)).entry.category;
   };
   CHECK(category("C:\\Python311\\python.exe") == ProcessCategory::kScriptRuntime);
   CHECK(category("/usr/bin/python3.11") == ProcessCategory::kScriptRuntime);
+  CHECK(category("python3.11.exe") == ProcessCategory::kScriptRuntime);
   CHECK(category("C:\\Windows\\System32\\curl.exe") == ProcessCategory::kCliTransfer);
   CHECK(category("wscript.exe") == ProcessCategory::kScriptHost);
   CHECK(category("MSHTA.EXE") == ProcessCategory::kLolbin);
@@ -87,7 +108,7 @@ TEST_CASE("categorisation is by name, never by substring") {
   CHECK(category("securl.exe") == ProcessCategory::kOther);
   CHECK(category("nodemon") == ProcessCategory::kOther);
   CHECK(category("pythonista") == ProcessCategory::kOther);
-  CHECK(settings.processes.lookup("codex").vendor == "openai");
+  CHECK(settings.processes.lookup("codex").entry.vendor == "openai");
 }
 
 TEST_CASE("a name listed in two categories is rejected") {
