@@ -94,6 +94,27 @@ core::Result<Expr> whereClause(const HuntTemplate& hunt, core::EpochMs from, cor
     }
     parts.push_back(makeOr(std::move(names)));
   }
+  if (!hunt.any_contains.empty()) {
+    std::vector<Expr> any;
+    for (std::size_t f = 0; f < hunt.any_contains.size(); ++f) {
+      const ContainsFilter& filter = hunt.any_contains[f];
+      const std::string base = indexed("any_contains", f);
+      if (auto s = validatePropertyName(filter.property, base + ".property"); !s.ok()) {
+        return s.error();
+      }
+      for (std::size_t i = 0; i < filter.needles.size(); ++i) {
+        const std::string& needle = filter.needles[i];
+        const std::string path = indexed(base + ".needles", i);
+        if (auto s = validateLiteral(needle, path); !s.ok()) return s.error();
+        if (needle.find_first_of("%\\") != std::string::npos) {
+          return invalid(path, needle, "contains '%' or '\\', which would change the LIKE pattern");
+        }
+        any.push_back(lowerLike(filter.property, "%" + core::asciiLowered(needle) + "%"));
+      }
+    }
+    if (!any.empty())
+      parts.push_back(any.size() == 1 ? std::move(any.front()) : makeOr(std::move(any)));
+  }
   if (!core::trim(hunt.extra_where).empty()) {
     auto extra = parseExpression(hunt.extra_where);
     if (!extra.ok()) return extra.error().withContext("extra_where");
@@ -198,7 +219,7 @@ core::Result<Query> buildHuntQuery(const HuntTemplate& hunt, core::EpochMs from,
   auto where = whereClause(hunt, from, to);
   if (!where.ok()) return where.error().withContext(context(hunt));
   query.where = std::move(where.value());
-  query.order_by.push_back(OrderItem{makeField("starttime"), false});
+  if (hunt.order_by_time) query.order_by.push_back(OrderItem{makeField("starttime"), false});
   query.time = minuteClause(from, to);
   return query;
 }

@@ -27,6 +27,13 @@ struct HuntColumn {
   Transform transform = Transform::kNone;
 };
 
+// LOWER(property) LIKE '%needle%': the broad prefilter for one property. Needles are compared in
+// lower case and may not contain LIKE's own '%' or '\\'.
+struct ContainsFilter {
+  std::string property;
+  std::vector<std::string> needles;
+};
+
 struct HuntTemplate {
   std::string name;  // for error messages
   Database database = Database::kEvents;
@@ -38,8 +45,14 @@ struct HuntTemplate {
   // LOWER(application_property) LIKE '%name%' OR ... ; skipped when empty.
   std::string application_property = "Application";
   std::vector<std::string> process_names;
+  // Any of these filters (each property, each needle) may hold: one ANDed OR group. Lets a hunt
+  // look for provider hosts in its URL, command-line and DNS properties at once.
+  std::vector<ContainsFilter> any_contains;
   // Extra condition, AQL expression text, ANDed in. Parsed and re-printed, never pasted.
   std::string extra_where;
+  // ORDER BY starttime: off for hunts whose rows are streamed (sorting makes Ariel and the
+  // offline evaluator hold every row before the first one is returned).
+  bool order_by_time = true;
 };
 
 // The large-upload form: one row per (source, user, host) with byte totals.

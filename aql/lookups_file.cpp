@@ -30,10 +30,14 @@ core::Result<LookupTables> parseLookupTables(std::string_view json_text) {
   LookupTables tables;
   for (const auto& [section, entries] : document.items()) {
     std::unordered_map<std::int64_t, std::string>* target = nullptr;
-    if (section == "categories") target = &tables.category_names;
-    else if (section == "logsources") target = &tables.log_source_names;
-    else if (section == "qids") target = &tables.qid_names;
-    else if (section == "logsourcetypes") target = &tables.log_source_type_names;
+    if (section == "categories")
+      target = &tables.category_names;
+    else if (section == "logsources")
+      target = &tables.log_source_names;
+    else if (section == "qids")
+      target = &tables.qid_names;
+    else if (section == "logsourcetypes")
+      target = &tables.log_source_type_names;
     else {
       return lookupError("unknown section '" + core::printableExcerpt(section) +
                          "' (categories, logsources, qids, logsourcetypes)");
@@ -45,7 +49,8 @@ core::Result<LookupTables> parseLookupTables(std::string_view json_text) {
       if (ec != std::errc() || end != key.data() + key.size()) {
         return lookupError(section + ": '" + core::printableExcerpt(key) + "' is not a numeric id");
       }
-      if (!name.is_string()) return lookupError(section + "." + key + ": the name must be a string");
+      if (!name.is_string())
+        return lookupError(section + "." + key + ": the name must be a string");
       (*target)[id] = name.get<std::string>();
     }
   }

@@ -13,6 +13,9 @@ constexpr const char* kUsage =
 Usage: aihunt <command> [options]
 
 Commands:
+  hunt --offline  Run the hunts' AQL over exported events (JSONL), then the detection
+  aql             Print the AQL each hunt would send for a window
+  aql lint        Check an AQL query: syntax with positions, missing time clause, silent LIMIT
   triage          Run the detection over exported Ariel results (a results document or JSONL)
   config check    Validate a config file and print every error at once
   config example  Print a complete, commented example config
@@ -41,6 +44,8 @@ int runCli(const std::vector<std::string>& args, const Streams& streams) {
   const std::string& command = args[0];
   if (command == "triage") return runTriageCommand(rest, context);
   if (command == "config") return runConfigCommand(rest, context);
+  if (command == "hunt") return runHuntCommand(rest, context);
+  if (command == "aql") return runAqlCommand(rest, context);
   if (command == "version" || command == "--version") {
     std::fprintf(streams.out, "aihunt %s\n", AIHUNT_VERSION);
     return core::kExitOk;

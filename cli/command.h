@@ -38,5 +38,7 @@ int fail(const Streams& streams, const core::Error& error, int exit_code);
 
 int runTriageCommand(const std::vector<std::string>& args, CommandContext& context);
 int runConfigCommand(const std::vector<std::string>& args, CommandContext& context);
+int runHuntCommand(const std::vector<std::string>& args, CommandContext& context);
+int runAqlCommand(const std::vector<std::string>& args, CommandContext& context);
 
 }  // namespace aihunt::cli

@@ -1,30 +1,30 @@
-#include <algorithm>
-
 #include "cli/detection_setup.h"
 
+#include <algorithm>
+
+#include "config/content_pack.h"
 #include "config/detection_settings_builder.h"
 #include "config/environment.h"
 #include "config/loader.h"
 
 namespace aihunt::cli {
+namespace {
 
-core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
-                                                const std::string& hunt, CommandContext& context) {
-  DetectionSetup setup;
-  if (config_path.empty()) {
-    if (!hunt.empty()) {
-      return core::makeError(core::ErrorCode::kInvalidArgument,
-                             "--hunt needs --config: hunts are defined in a config file");
-    }
-    auto builtin = config::builtinDetectionSettings();
-    if (!builtin) return builtin.error().withContext("built-in content pack");
-    setup.settings = std::make_unique<detection::DetectionSettings>(std::move(*builtin));
-    return setup;
-  }
+core::Status loadBuiltin(DetectionSetup& setup) {
+  auto builtin = config::builtinDetectionSettings();
+  if (!builtin) return builtin.error().withContext("built-in content pack");
+  setup.settings = std::make_unique<detection::DetectionSettings>(std::move(*builtin));
+  auto pack = config::builtinContentPack();
+  if (!pack) return pack.error().withContext("built-in content pack");
+  setup.hunts = pack->hunts;
+  return {};
+}
+
+core::Status loadConfig(const std::string& path, DetectionSetup& setup, CommandContext& context) {
   config::ProcessEnvironment environment;
   config::LoadOptions options;
   options.resolve_token = false;  // triage and offline hunts never talk to QRadar
-  config::LoadOutcome outcome = config::loadConfigFile(config_path, environment, options);
+  config::LoadOutcome outcome = config::loadConfigFile(path, environment, options);
   for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
   if (!outcome.ok()) {
     std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
@@ -32,17 +32,31 @@ core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
     return core::makeError(core::ErrorCode::kConfig, message);
   }
   config::Config& config = *outcome.config;
+  setup.settings = std::make_unique<detection::DetectionSettings>(std::move(config.settings));
+  setup.hunts = std::move(config.hunts);
+  return {};
+}
+
+}  // namespace
+
+core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
+                                                const std::string& hunt, CommandContext& context) {
+  DetectionSetup setup;
+  const core::Status loaded =
+      config_path.empty() ? loadBuiltin(setup) : loadConfig(config_path, setup, context);
+  if (!loaded) return loaded.error();
   if (!hunt.empty()) {
-    const auto found = std::find_if(config.hunts.begin(), config.hunts.end(),
+    const auto found = std::find_if(setup.hunts.begin(), setup.hunts.end(),
                                     [&](const config::HuntConfig& h) { return h.name == hunt; });
-    if (found == config.hunts.end()) {
+    if (found == setup.hunts.end()) {
+      std::string known;
+      for (const auto& h : setup.hunts) known += (known.empty() ? "" : ", ") + h.name;
       return core::makeError(core::ErrorCode::kInvalidArgument,
-                             "no hunt named '" + hunt + "' in " + config_path);
+                             "no hunt named '" + hunt + "' (hunts: " + known + ")");
     }
     setup.mapping = found->columns;
     setup.hunt_name = found->name;
   }
-  setup.settings = std::make_unique<detection::DetectionSettings>(std::move(config.settings));
   return setup;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "config/config.h"
 #include "core/result.h"
 #include "detection/event.h"
 #include "detection/settings.h"
@@ -13,6 +14,7 @@ namespace aihunt::cli {
 
 struct DetectionSetup {
   std::unique_ptr<detection::DetectionSettings> settings;
+  std::vector<config::HuntConfig> hunts;  // the config's, or the built-in ones
   detection::FieldMapping mapping = detection::FieldMapping::seedDefaults();
   std::string hunt_name = "triage";
 };

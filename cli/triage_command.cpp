@@ -4,6 +4,8 @@
 
 #include "cli/command.h"
 #include "cli/detection_setup.h"
+#include "cli/run_summary.h"
+#include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
@@ -57,12 +59,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   if (triage.limits.max_row_bytes < 1024) {
     return fail(context.streams, "--max-row-bytes must be at least 1024", core::kExitUsage);
   }
-  triage.now = core::toEpochMs(std::chrono::system_clock::now());
-  if (values.count("now") != 0) {
-    auto now = core::parseTimestamp(values["now"].as<std::string>());
-    if (!now) return fail(context.streams, now.error().withContext("--now"), core::kExitUsage);
-    triage.now = *now;
-  }
+  auto now = resolveNow(values);
+  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  triage.now = *now;
 
   auto setup = loadDetectionSetup(
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
@@ -77,17 +76,10 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   if (!report) return fail(context.streams, report.error(), core::kExitUsage);
 
+  RunTotals totals;
+  totals.add(report->rows, report->stats, report->suppressed_by_exception);
+  logRunSummary(*context.logger, "triage", totals);
   const auto& stats = report->stats;
-  context.logger->info("{} rows read, {} findings, {} suppressed by exceptions", report->rows,
-                       stats.findings, stats.suppressed);
-  for (const auto& [id, count] : report->suppressed_by_exception) {
-    if (count > 0) context.logger->info("exception '{}' suppressed {} findings", id, count);
-  }
-  if (stats.expired_exception_hits > 0) {
-    context.logger->warn(
-        "{} findings matched an exception that has expired; they were reported, not suppressed",
-        stats.expired_exception_hits);
-  }
   if (values["fail-on-findings"].as<bool>() && stats.findings > 0) return core::kExitFindings;
   return core::kExitOk;
 }

@@ -77,6 +77,8 @@ struct HuntConfig {
   detection::FieldMapping columns = detection::FieldMapping::seedDefaults();
   detection::SignalSet signals;  // the signals this hunt looks for; default all
   std::string aql;               // optional AQL template; empty: built from content
+  std::string where;             // extra AQL condition ANDed into the generated query
+  bool builtin = false;          // from content/hunts.yaml rather than the config file
 };
 
 // --- detection: -------------------------------------------------------------------------------

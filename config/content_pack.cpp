@@ -2,6 +2,7 @@
 
 #include "config/embedded_pack.h"
 #include "config/pack_sections.h"
+#include "config/schema.h"
 #include "config/yaml_reader.h"
 #include "config/yaml_tree.h"
 
@@ -13,6 +14,7 @@ constexpr std::string_view kProcessesFile = "processes.yaml";
 constexpr std::string_view kUserAgentsFile = "user_agents.yaml";
 constexpr std::string_view kIndicatorsFile = "indicators.yaml";
 constexpr std::string_view kDetectionFile = "detection.yaml";
+constexpr std::string_view kHuntsFile = "hunts.yaml";
 
 const core::EmbeddedFile* findIn(std::span<const core::EmbeddedFile> files, std::string_view name) {
   for (const auto& file : files) {
@@ -72,6 +74,12 @@ PackOutcome parseContentPack(std::span<const core::EmbeddedFile> files) {
       if (const YamlNode* list = reader.require(key)) {
         *target.second = readIndicatorList(*list, target.first, reader.diagnostics());
       }
+    }
+  });
+  readPackFile(files, kHuntsFile, all, [&](MapReader& reader) {
+    if (const YamlNode* list = reader.require("hunts")) {
+      pack.hunts = readHuntsSection(*list, reader.diagnostics());
+      for (auto& hunt : pack.hunts) hunt.builtin = true;
     }
   });
   readPackFile(files, kDetectionFile, all, [&](MapReader& reader) {

@@ -22,6 +22,7 @@ struct ContentPack {
   detection::CommandLineIndicators indicators;
   std::int64_t large_upload_bytes = 0;
   detection::ScoringWeights scoring;
+  std::vector<HuntConfig> hunts;  // hunts.yaml: one per telemetry family
 };
 
 struct PackOutcome {
@@ -29,7 +30,8 @@ struct PackOutcome {
   std::vector<ConfigError> errors;  // each names its file as `source`
 };
 
-// Reads providers.yaml, processes.yaml, user_agents.yaml, indicators.yaml and detection.yaml
+// Reads providers.yaml, processes.yaml, user_agents.yaml, indicators.yaml, detection.yaml and
+// hunts.yaml
 // from `files` (other files are ignored). Every scoring weight must be present.
 PackOutcome parseContentPack(std::span<const core::EmbeddedFile> files);
 

@@ -68,6 +68,7 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
 
   Config config;
   std::vector<ExceptionSpec> exceptions;
+  bool hunts_given = false;
   {
     MapReader reader(root, diagnostics);
     if (const YamlNode* version = reader.get("version")) {
@@ -78,6 +79,7 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
     }
     if (const YamlNode* node = reader.get("hunts")) {
       config.hunts = readHuntsSection(*node, diagnostics);
+      hunts_given = true;
     }
     if (const YamlNode* node = reader.get("detection")) {
       config.detection = readDetectionSection(*node, diagnostics);
@@ -98,7 +100,6 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
       config.logging = readLoggingSection(*node, diagnostics);
     }
   }
-  crossChecks(config, root, diagnostics);
   if (options.now) warnExpired(exceptions, *options.now, diagnostics);
 
   std::optional<ContentPack> pack;
@@ -110,6 +111,9 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
       diagnostics.error("detection.use_builtin_pack", builtin.error().message);
     }
   }
+  // A config's `hunts:` replaces the built-in hunts as a whole; without one, they apply.
+  if (!hunts_given && pack) config.hunts = pack->hunts;
+  crossChecks(config, root, diagnostics);
   buildDetectionSettings(pack ? &*pack : nullptr, config.detection, exceptions, diagnostics,
                          config.settings);
 

@@ -2,6 +2,8 @@
 #include <map>
 
 #include "config/schema.h"
+
+#include "aql/parser.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
 
@@ -145,10 +147,28 @@ HuntConfig readHunt(const YamlNode& node, Diagnostics& diagnostics) {
     if (auto text = readString(*aql, diagnostics)) {
       if (text->size() > 64 * 1024) {
         diagnostics.error(aql->path, "AQL templates are limited to 64 KiB", aql->mark);
+      } else if (auto parsed = aql::parse(*text); !parsed) {
+        diagnostics.error(aql->path, "not valid AQL: " + parsed.error().message, aql->mark);
       } else {
         hunt.aql = *text;
       }
     }
+  }
+  if (const YamlNode* where = reader.get("where")) {
+    if (auto text = readString(*where, diagnostics)) {
+      if (text->size() > 16 * 1024) {
+        diagnostics.error(where->path, "conditions are limited to 16 KiB", where->mark);
+      } else if (auto parsed = aql::parseExpression(*text); !parsed) {
+        diagnostics.error(where->path, "not a valid AQL condition: " + parsed.error().message,
+                          where->mark);
+      } else {
+        hunt.where = *text;
+      }
+    }
+  }
+  if (!hunt.aql.empty() && !hunt.where.empty()) {
+    diagnostics.error(childPath(node.path, "where"),
+                      "give either `aql` (a whole query) or `where` (a condition), not both");
   }
   return hunt;
 }

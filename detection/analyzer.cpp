@@ -70,10 +70,11 @@ std::string stableFindingId(std::string_view hunt, const Event& event) {
 
 }  // namespace
 
-Analyzer::Analyzer(const DetectionSettings& settings, std::string hunt)
+Analyzer::Analyzer(const DetectionSettings& settings, std::string hunt, SignalSet enabled)
     : settings_(settings),
       indicators_(lowered(settings.cmdline)),
       hunt_(std::move(hunt)),
+      enabled_(enabled),
       exceptions_(settings.exceptions),
       suppressed_per_rule_(settings.exceptions.size(), 0) {}
 
@@ -159,6 +160,7 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
       signals.add(Signal::kLargeUpload);
     }
   }
+  signals = signals.intersection(enabled_);
   if (signals.empty()) return std::nullopt;
 
   Finding finding;

@@ -25,7 +25,9 @@ struct AnalyzerStats {
 
 class Analyzer {
  public:
-  Analyzer(const DetectionSettings& settings, std::string hunt);
+  // `enabled`: the signals this hunt reports; others are computed but dropped.
+  Analyzer(const DetectionSettings& settings, std::string hunt,
+           SignalSet enabled = SignalSet::all());
 
   // A finding when any signal fires, suppressed or not; nullopt otherwise.
   [[nodiscard]] std::optional<Finding> analyze(const Event& event, core::EpochMs now);
@@ -41,6 +43,7 @@ class Analyzer {
   const DetectionSettings& settings_;
   CommandLineIndicators indicators_;  // the settings' lists, lower-cased once
   std::string hunt_;
+  SignalSet enabled_;
   ExceptionMatcher exceptions_;
   AnalyzerStats stats_;
   std::vector<std::uint64_t> suppressed_per_rule_;

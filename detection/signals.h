@@ -31,6 +31,16 @@ class SignalSet {
   [[nodiscard]] bool has(Signal signal) const { return (bits_ & bit(signal)) != 0; }
   [[nodiscard]] bool empty() const { return bits_ == 0; }
   [[nodiscard]] bool intersects(SignalSet other) const { return (bits_ & other.bits_) != 0; }
+  [[nodiscard]] SignalSet intersection(SignalSet other) const {
+    SignalSet out;
+    out.bits_ = bits_ & other.bits_;
+    return out;
+  }
+  static SignalSet all() {
+    SignalSet out;
+    out.bits_ = static_cast<std::uint8_t>((1U << kSignalCount) - 1);
+    return out;
+  }
   [[nodiscard]] std::vector<Signal> list() const;
   bool operator==(const SignalSet&) const = default;
 

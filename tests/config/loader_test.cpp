@@ -28,17 +28,20 @@ TEST_CASE("the example config loads clean", "[config][example]") {
   REQUIRE(config.qradar_token.has_value());
   CHECK(config.qradar_token_origin == "AIHUNT_QRADAR_TOKEN");
 
-  REQUIRE(config.hunts.size() == 3);
+  // No `hunts:` section: the five built-in hunts apply.
+  REQUIRE(config.hunts.size() == 5);
   const HuntConfig& proxy = config.hunts[0];
+  CHECK(proxy.builtin);
   CHECK(proxy.name == "proxy-ai-api");
-  CHECK(proxy.schedule.every == std::chrono::minutes(15));
+  CHECK(proxy.schedule.every == std::chrono::minutes(15));  // the schedule default
   CHECK(proxy.columns.column(detection::Field::kUrl) == "URL");
   CHECK(proxy.columns.column(detection::Field::kBytesSent) == "Bytes Sent");
   // Unmapped fields keep the seed query's aliases.
   CHECK(proxy.columns.column(detection::Field::kSourceIp) == "sourceip");
   CHECK(proxy.signals.has(detection::Signal::kLargeUpload));
   CHECK_FALSE(proxy.signals.has(detection::Signal::kAiSdkInstall));
-  CHECK_FALSE(config.hunts[2].enabled);
+  CHECK(config.hunts[2].name == "endpoint-process");
+  CHECK(config.hunts[2].where == "devicetype = 12");
 
   // The example exceptions are part of the example config.
   REQUIRE(config.settings.exceptions.size() == 4);
@@ -77,8 +80,36 @@ TEST_CASE("an empty file is a valid config with defaults", "[config]") {
   REQUIRE(outcome.ok());
   CHECK_FALSE(outcome.config->qradar.has_value());
   CHECK(outcome.config->settings.providers.classify("api.openai.com") != nullptr);
-  REQUIRE(outcome.warnings.size() == 1);
-  CHECK(outcome.warnings[0].path == "hunts");
+  CHECK(outcome.config->hunts.size() == 5);  // the built-in hunts
+  CHECK(outcome.warnings.empty());
+}
+
+TEST_CASE("a hunts: section replaces the built-in hunts", "[config]") {
+  const LoadOutcome outcome =
+      load("hunts:\n  - name: mine\n    where: devicetype = 12\n    fields: {url: URL}\n");
+  INFO(describeAll(outcome.errors));
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome.config->hunts.size() == 1);
+  CHECK_FALSE(outcome.config->hunts[0].builtin);
+  const LoadOutcome none = load("hunts: []\n");
+  REQUIRE(none.ok());
+  CHECK(none.config->hunts.empty());
+  REQUIRE(none.warnings.size() == 1);
+  CHECK(none.warnings[0].path == "hunts");
+}
+
+TEST_CASE("hunt where and aql must be valid AQL", "[config]") {
+  const LoadOutcome outcome = load(
+      "hunts:\n  - name: a\n    where: 'devicetype = = 12'\n    fields: {url: URL}\n"
+      "  - name: b\n    aql: 'SELECT FROM'\n"
+      "  - name: c\n    where: devicetype = 12\n    aql: SELECT sourceip FROM events\n");
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(
+      testing::messageAt(outcome.errors, "hunts[0].where").rfind("not a valid AQL condition", 0) ==
+      0);
+  CHECK(testing::messageAt(outcome.errors, "hunts[1].aql").rfind("not valid AQL", 0) == 0);
+  CHECK(testing::messageAt(outcome.errors, "hunts[2].where") ==
+        "give either `aql` (a whole query) or `where` (a condition), not both");
 }
 
 TEST_CASE("use_builtin_pack: false leaves only the config's content", "[config]") {
@@ -117,8 +148,8 @@ TEST_CASE("expired exceptions warn when the loader knows the time", "[config]") 
   const LoadOutcome outcome =
       loadConfigText(exampleExceptionsText(), "x.yaml", MapEnvironment{}, options);
   REQUIRE(outcome.ok());
-  // The SOAR exception (2027-01-31) has expired; the file also has no hunts.
-  REQUIRE(outcome.warnings.size() == 2);
+  // The SOAR exception (2027-01-31) has expired.
+  REQUIRE(outcome.warnings.size() == 1);
   CHECK(testing::messageAt(outcome.warnings, "exceptions[2].expires") ==
         "exception 'soar-ai-enrichment' expired on 2027-01-31T00:00:00.000Z and no longer "
         "suppresses anything");

@@ -1,0 +1,104 @@
+// `aihunt aql`: the AQL each hunt would send; `aihunt aql lint FILE|-`: check a query before
+// QRadar spends a search on it.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "aql/lint.h"
+#include "aql/printer.h"
+#include "cli/command.h"
+#include "cli/detection_setup.h"
+#include "cli/time_options.h"
+#include "core/exit_codes.h"
+#include "service/hunt_query.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::int64_t kDefaultWindowMs = 15LL * 60'000;
+
+int runLint(const std::vector<std::string>& args, CommandContext& context) {
+  if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(
+        "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); "
+        "2: errors, each with line and column.\n",
+        args.size() == 1 ? context.streams.out : context.streams.err);
+    return args.size() == 1 ? core::kExitOk : core::kExitUsage;
+  }
+  std::string text;
+  if (args[0] == "-") {
+    std::ostringstream in;
+    in << std::cin.rdbuf();
+    text = in.str();
+  } else {
+    std::ifstream file(args[0], std::ios::binary);
+    if (!file) return fail(context.streams, "cannot open " + args[0], core::kExitUsage);
+    std::ostringstream in;
+    in << file.rdbuf();
+    text = in.str();
+  }
+  const auto diagnostics = aql::lint(text);
+  const std::string name = args[0] == "-" ? "<stdin>" : args[0];
+  for (const auto& diagnostic : diagnostics) {
+    std::fprintf(context.streams.out, "%s:%s\n", name.c_str(),
+                 aql::formatDiagnostic(diagnostic).c_str());
+  }
+  if (aql::hasErrors(diagnostics)) return core::kExitUsage;
+  if (diagnostics.empty()) std::fprintf(context.streams.out, "%s: OK\n", name.c_str());
+  return core::kExitOk;
+}
+
+}  // namespace
+
+int runAqlCommand(const std::vector<std::string>& args, CommandContext& context) {
+  if (!args.empty() && args[0] == "lint") {
+    return runLint(std::vector<std::string>(args.begin() + 1, args.end()), context);
+  }
+  po::options_description options(
+      "aihunt aql: print the AQL each hunt would send for a window (aihunt aql lint FILE|- "
+      "checks a query)");
+  options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
+                                                    "config file (default: the built-in hunts)")(
+      "hunt", po::value<std::string>(), "only this hunt (default: every enabled hunt)");
+  addTimeOptions(options);
+  addLoggingOptions(options);
+  po::variables_map values;
+  if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0) {
+    std::ostringstream text;
+    text << options
+         << "\nThe window defaults to the last 15 minutes. Each query goes to stdout, "
+            "preceded on stderr by the hunt's name.\n";
+    std::fputs(text.str().c_str(), context.streams.out);
+    return core::kExitOk;
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  auto now = resolveNow(values);
+  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  auto window = resolveWindow(values, *now);
+  if (!window) return fail(context.streams, window.error(), core::kExitUsage);
+  const aql::TimeRange range = window->value_or(aql::TimeRange{*now - kDefaultWindowMs, *now});
+  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
+  auto setup = loadDetectionSetup(
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string(), only,
+      context);
+  if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+  int printed = 0;
+  for (const auto& hunt : setup->hunts) {
+    if (only.empty() ? !hunt.enabled : hunt.name != only) continue;
+    auto query = service::huntQuery(hunt, *setup->settings, range.from, range.to, false);
+    if (!query) return fail(context.streams, query.error(), core::kExitUsage);
+    std::fprintf(context.streams.err, "hunt %s:\n", hunt.name.c_str());
+    std::fflush(context.streams.err);
+    std::fprintf(context.streams.out, "%s%s\n", printed++ == 0 ? "" : "\n",
+                 aql::print(*query).c_str());
+    std::fflush(context.streams.out);
+  }
+  if (printed == 0) return fail(context.streams, "no enabled hunts", core::kExitUsage);
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

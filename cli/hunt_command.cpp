@@ -1,0 +1,177 @@
+// `aihunt hunt --offline EVENTS.jsonl`: the hunts' AQL evaluated locally over exported events,
+// then the detection; no QRadar involved. (Hunts against a live console arrive with the client.)
+#include <fstream>
+#include <sstream>
+
+#include "aql/lint.h"
+#include "aql/lookups_file.h"
+#include "aql/parser.h"
+#include "cli/command.h"
+#include "cli/detection_setup.h"
+#include "cli/run_summary.h"
+#include "cli/time_options.h"
+#include "core/exit_codes.h"
+#include "service/hunt_query.h"
+#include "service/offline_hunt.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::int64_t kDefaultWindowMs = 24LL * 3'600'000;
+
+core::Result<std::string> readTextFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return core::makeError(core::ErrorCode::kIo, "cannot open " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The hunts to run: one query file, one configured hunt, or every enabled hunt.
+core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_map& values,
+                                                          const DetectionSetup& setup,
+                                                          const aql::TimeRange& window,
+                                                          CommandContext& context) {
+  std::vector<service::OfflineHunt> plan;
+  if (values.count("aql") != 0) {
+    const std::string path = values["aql"].as<std::string>();
+    auto text = readTextFile(path);
+    if (!text) return text.error();
+    aql::SyntaxError detail;
+    auto query = aql::parse(*text, &detail);
+    if (!query) return query.error().withContext(path);
+    for (const auto& diagnostic : aql::lintQuery(*query)) {
+      context.logger->warn("{}: {}", path, aql::formatDiagnostic(diagnostic));
+    }
+    service::OfflineHunt hunt;
+    hunt.name = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "aql";
+    hunt.query = std::move(*query);
+    // Columns named like the seed query's aliases, or like our logical fields.
+    hunt.mapping = setup.mapping;
+    hunt.fallback_mapping = service::logicalColumnMapping();
+    plan.push_back(std::move(hunt));
+    return plan;
+  }
+  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
+  for (const auto& configured : setup.hunts) {
+    if (only.empty() ? !configured.enabled : configured.name != only) continue;
+    auto query =
+        service::huntQuery(configured, *setup.settings, window.from, window.to, /*streamed=*/true);
+    if (!query) return query.error();
+    service::OfflineHunt hunt;
+    hunt.name = configured.name;
+    hunt.query = std::move(*query);
+    hunt.mapping = configured.aql.empty() ? service::logicalColumnMapping() : configured.columns;
+    hunt.fallback_mapping = service::logicalColumnMapping();
+    hunt.signals = configured.signals;
+    plan.push_back(std::move(hunt));
+  }
+  if (plan.empty()) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           only.empty() ? "no enabled hunts" : "no hunt named '" + only + "'");
+  }
+  return plan;
+}
+
+}  // namespace
+
+int runHuntCommand(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options(
+      "aihunt hunt --offline EVENTS.jsonl: run hunts over exported events, no QRadar needed");
+  options.add_options()("help,h", "show this help")(
+      "offline", po::value<std::string>(),
+      "QRadar-shaped events, one JSON object per line (starttime in epoch ms, sourceip, ..., "
+      "custom properties by name)")("config,c", po::value<std::string>(),
+                                    "config file (default: the built-in pack and hunts)")(
+      "hunt", po::value<std::string>(), "run only this hunt (default: every enabled hunt)")(
+      "aql", po::value<std::string>(),
+      "run this AQL file instead of the hunts (its columns named like the seed query's "
+      "aliases or like our logical fields)")(
+      "lookups", po::value<std::string>(),
+      "id -> name tables for CATEGORYNAME(), LOGSOURCENAME() and QIDNAME() (JSON)")(
+      "format,f", po::value<std::string>()->default_value("table"), "table, json, jsonl or csv")(
+      "show-suppressed", po::bool_switch(), "also print findings that an exception suppressed")(
+      "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed");
+  addTimeOptions(options);
+  addLoggingOptions(options);
+  po::variables_map values;
+  if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0) {
+    std::ostringstream text;
+    text << options
+         << "\nThe window defaults to --last 24h for hunts. An --aql query keeps its own time "
+            "clause unless a window is given (none at all covers 60 seconds, as in QRadar).\n"
+            "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
+            "error.\n";
+    std::fputs(text.str().c_str(), context.streams.out);
+    return core::kExitOk;
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  if (values.count("offline") == 0) {
+    return fail(context.streams,
+                "hunting against a QRadar console is not available yet; use --offline "
+                "EVENTS.jsonl to hunt over exported events",
+                core::kExitUsage);
+  }
+  auto format = service::parseOutputFormat(values["format"].as<std::string>());
+  if (!format) return fail(context.streams, format.error(), core::kExitUsage);
+  auto now = resolveNow(values);
+  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  auto window = resolveWindow(values, *now);
+  if (!window) return fail(context.streams, window.error(), core::kExitUsage);
+
+  aql::LookupTables lookups;
+  if (values.count("lookups") != 0) {
+    auto loaded = aql::loadLookupTables(values["lookups"].as<std::string>());
+    if (!loaded) return fail(context.streams, loaded.error(), core::kExitUsage);
+    lookups = std::move(*loaded);
+  }
+  const bool own_query = values.count("aql") != 0;
+  auto setup = loadDetectionSetup(
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
+      std::string(), context);
+  if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+
+  const aql::TimeRange default_window{*now - kDefaultWindowMs, *now};
+  auto plan = planHunts(values, *setup, window->value_or(default_window), context);
+  if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
+
+  service::OfflineOptions offline;
+  offline.now = *now;
+  offline.lookups = &lookups;
+  offline.show_suppressed = values["show-suppressed"].as<bool>();
+  // Generated hunts carry their window; an own query keeps its clause unless one was given.
+  offline.range = own_query ? *window : std::optional(window->value_or(default_window));
+  if (own_query && !offline.range) {
+    context.logger->info("using the query's own time clause (none covers the last 60 seconds)");
+  }
+
+  const std::string events = values["offline"].as<std::string>();
+  auto writer = service::makeFindingWriter(*format, context.streams.out);
+  RunTotals totals;
+  for (const auto& hunt : *plan) {
+    auto report = service::runOfflineHunt(events, hunt, *setup->settings, *writer, offline);
+    if (!report) {
+      writer->finish();
+      return fail(context.streams, report.error(), core::kExitUsage);
+    }
+    for (const auto field : report->unbound_fields) {
+      context.logger->debug("hunt '{}': no column for field {}", hunt.name,
+                            detection::fieldName(field));
+    }
+    context.logger->info("hunt '{}': {} rows, {} findings, {} suppressed", hunt.name, report->rows,
+                         report->stats.findings, report->stats.suppressed);
+    totals.add(report->rows, report->stats, report->suppressed_by_exception);
+  }
+  writer->finish();
+  logRunSummary(*context.logger, "offline hunt", totals);
+  if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
+    return core::kExitFindings;
+  }
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,39 @@
+#include "cli/run_summary.h"
+
+#include <algorithm>
+
+namespace aihunt::cli {
+
+void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
+                    const std::vector<std::pair<std::string, std::uint64_t>>& suppressed) {
+  rows += more_rows;
+  stats.events += more.events;
+  stats.findings += more.findings;
+  stats.suppressed += more.suppressed;
+  stats.browser_events_skipped += more.browser_events_skipped;
+  stats.expired_exception_hits += more.expired_exception_hits;
+  for (const auto& [id, count] : suppressed) {
+    auto it = std::find_if(suppressed_by_exception.begin(), suppressed_by_exception.end(),
+                           [&](const auto& entry) { return entry.first == id; });
+    if (it == suppressed_by_exception.end()) {
+      suppressed_by_exception.emplace_back(id, count);
+    } else {
+      it->second += count;
+    }
+  }
+}
+
+void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
+  logger.info("{}: {} rows, {} findings, {} suppressed by exceptions", what, totals.rows,
+              totals.stats.findings, totals.stats.suppressed);
+  for (const auto& [id, count] : totals.suppressed_by_exception) {
+    if (count > 0) logger.info("exception '{}' suppressed {} findings", id, count);
+  }
+  if (totals.stats.expired_exception_hits > 0) {
+    logger.warn(
+        "{} findings matched an exception that has expired; they were reported, not suppressed",
+        totals.stats.expired_exception_hits);
+  }
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,26 @@
+#pragma once
+// The summary a detection run logs when it ends: rows, findings, suppression per exception, and
+// expired exceptions that no longer suppress (never silent).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "detection/analyzer.h"
+
+namespace aihunt::cli {
+
+struct RunTotals {
+  std::uint64_t rows = 0;
+  detection::AnalyzerStats stats;
+  std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
+
+  void add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
+           const std::vector<std::pair<std::string, std::uint64_t>>& suppressed);
+};
+
+void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals);
+
+}  // namespace aihunt::cli

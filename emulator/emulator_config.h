@@ -1,0 +1,79 @@
+#pragma once
+// The emulator's YAML config: roles and their capabilities, SEC tokens, Basic users, the admin
+// token, the API versions it answers, Ariel pacing and limits, and the custom-rule table.
+// Unknown keys are errors; every error names its path. See docs/emulator.md for an example.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "emulator/capability.h"
+
+namespace aihunt::emulator {
+
+struct TokenConfig {
+  std::string token;
+  std::string user;
+  std::string role;
+};
+
+struct UserConfig {
+  std::string name;
+  std::string password;
+  std::string role;
+};
+
+struct ArielConfig {
+  std::int64_t workers = 2;                  // searches executing at once
+  std::int64_t max_active_searches = 200;    // unfinished searches; more answer 503/1010
+  std::int64_t phase_delay_ms = 0;           // time spent in WAIT and in each later phase
+  std::int64_t retention_ms = 86'400'000;    // desired_retention_time_msec
+  std::int64_t reuse_window_ms = 60'000;     // identical query text reuses the search id
+  bool reuse_identical_queries = true;
+  bool content_range_without_range = false;  // send Content-Range on unranged result reads
+};
+
+// "Events whose LEEF EventID is one of `event_ids` create an offense indexed on `index`."
+struct RuleConfig {
+  std::int64_t id = 0;
+  std::string name;
+  std::vector<std::string> event_ids;
+  std::string index = "sourceip";  // sourceip, destinationip or username
+  std::string description;
+  std::int64_t magnitude = 5;
+  std::int64_t severity = 5;
+  std::int64_t credibility = 5;
+  std::int64_t relevance = 5;
+  std::vector<std::string> categories;
+};
+
+struct EmulatorConfig {
+  std::map<std::string, CapabilitySet> roles;
+  std::vector<TokenConfig> tokens;
+  std::vector<UserConfig> users;
+  std::string admin_token;
+  std::vector<std::string> api_versions;  // answered Version values; empty: the default list
+  ArielConfig ariel;
+  std::vector<RuleConfig> rules;
+  std::int64_t max_recorded_requests = 20'000;
+};
+
+// QRadar's API versions up to 26.0 (7.5.0 UP12/13); the newest answers requests without Version.
+std::vector<std::string> defaultApiVersions();
+
+// Built-in roles: admin (ADMIN), hunter (LOG_ACTIVITY, REFERENCE_DATA, OFFENSES),
+// searcher (LOG_ACTIVITY). Config roles are added to (or replace) these.
+std::map<std::string, CapabilitySet> defaultRoles();
+
+core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text);
+// A rules file: {rules: [...]}, the same shape as the config's `rules` section.
+core::Result<std::vector<RuleConfig>> parseRulesFile(std::string_view yaml_text);
+
+// Checks cross references (roles named by tokens and users exist, token values unique).
+core::Status validateConfig(const EmulatorConfig& config);
+
+core::Result<std::string> readTextFile(const std::string& path);
+
+}  // namespace aihunt::emulator

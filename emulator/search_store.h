@@ -1,0 +1,52 @@
+#pragma once
+// Every Ariel search by id: creation with reuse of a recent identical query and a cap on
+// unfinished searches, lookup with retention expiry (results kept desired_retention_time_msec
+// after they finish unless save_results), and deletion.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "emulator/emulator_clock.h"
+#include "emulator/emulator_config.h"
+#include "emulator/qradar_error.h"
+#include "emulator/search.h"
+
+namespace aihunt::emulator {
+
+struct CreatedSearch {
+  std::shared_ptr<Search> search;
+  bool reused = false;  // an identical recent query's search
+};
+
+class SearchStore {
+ public:
+  SearchStore(const ArielConfig& config, const EmulatorClock& clock);
+
+  // A new search in WAIT, or a recent identical one; 503/1010 over the cap.
+  std::variant<CreatedSearch, ApiError> create(const std::string& query_text, aql::Query query,
+                                               SearchFault fault);
+  // Null when unknown, deleted or expired.
+  [[nodiscard]] std::shared_ptr<Search> find(const std::string& id);
+  // Removes it (cancelling it if it runs); false when unknown.
+  bool remove(const std::string& id);
+  [[nodiscard]] std::vector<std::string> ids();
+  [[nodiscard]] std::size_t size();
+
+ private:
+  void expireLocked(core::EpochMs now);
+  [[nodiscard]] bool expired(const Search& search, core::EpochMs now) const;
+  std::string newId();
+
+  ArielConfig config_;
+  const EmulatorClock& clock_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Search>> searches_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace aihunt::emulator

@@ -1,0 +1,143 @@
+#include "service/hunt_query.h"
+
+#include <algorithm>
+#include <set>
+
+#include "aql/parser.h"
+#include "aql/time_window.h"
+
+namespace aihunt::service {
+namespace {
+
+using detection::Field;
+
+// Columns every Ariel event has; a hunt's `fields` may still point them elsewhere.
+struct StandardColumn {
+  Field field;
+  const char* property;
+  aql::HuntColumn::Transform transform;
+};
+
+constexpr StandardColumn kStandardColumns[] = {
+    {Field::kEventTime, "starttime", aql::HuntColumn::Transform::kNone},
+    {Field::kSourceIp, "sourceip", aql::HuntColumn::Transform::kNone},
+    {Field::kDestinationIp, "destinationip", aql::HuntColumn::Transform::kNone},
+    {Field::kDestinationPort, "destinationport", aql::HuntColumn::Transform::kNone},
+    {Field::kUsername, "username", aql::HuntColumn::Transform::kNone},
+    {Field::kLogSource, "logsourceid", aql::HuntColumn::Transform::kLogSourceName},
+    {Field::kEventCategory, "category", aql::HuntColumn::Transform::kCategoryName},
+};
+
+bool isHostField(Field field) {
+  return field == Field::kUrl || field == Field::kDestHost || field == Field::kQueryName;
+}
+bool isTextField(Field field) {
+  return field == Field::kCommandLine || field == Field::kScriptText;
+}
+
+// The longest run of a host pattern without '*': "*.openai.azure.com" -> ".openai.azure.com",
+// "bedrock-runtime.*.amazonaws.com" -> "bedrock-runtime." (broad is fine: C++ decides).
+std::string literalPart(const std::string& pattern) {
+  std::string best;
+  std::size_t start = 0;
+  while (start <= pattern.size()) {
+    const std::size_t star = pattern.find('*', start);
+    const std::size_t end = star == std::string::npos ? pattern.size() : star;
+    if (end - start > best.size()) best = pattern.substr(start, end - start);
+    if (star == std::string::npos) break;
+    start = star + 1;
+  }
+  return best;
+}
+
+std::vector<std::string> hostNeedles(const detection::DetectionSettings& settings) {
+  std::set<std::string> needles;
+  for (const auto& provider : settings.providers.providers()) {
+    for (const auto& host : provider->hosts) needles.insert(literalPart(host));
+  }
+  return {needles.begin(), needles.end()};
+}
+
+std::vector<std::string> textNeedles(const detection::DetectionSettings& settings) {
+  std::vector<std::string> needles = hostNeedles(settings);
+  needles.insert(needles.end(), settings.cmdline.key_variables.begin(),
+                 settings.cmdline.key_variables.end());
+  needles.insert(needles.end(), settings.cmdline.sdk_packages.begin(),
+                 settings.cmdline.sdk_packages.end());
+  return needles;
+}
+
+// Installed SDK files: the package name as a path component ("@scope/pkg" -> "@scope").
+std::vector<std::string> fileNeedles(const detection::DetectionSettings& settings) {
+  std::set<std::string> needles;
+  for (const auto& package : settings.cmdline.sdk_packages) {
+    needles.insert(package.substr(0, package.find('/')));
+  }
+  return {needles.begin(), needles.end()};
+}
+
+}  // namespace
+
+detection::FieldMapping logicalColumnMapping() {
+  detection::FieldMapping mapping;
+  for (std::size_t i = 0; i < detection::kFieldCount; ++i) {
+    const auto field = static_cast<Field>(i);
+    mapping.setColumn(field, std::string(detection::fieldName(field)));
+  }
+  return mapping;
+}
+
+core::Result<aql::HuntTemplate> huntTemplate(const config::HuntConfig& hunt,
+                                             const detection::DetectionSettings& settings) {
+  aql::HuntTemplate out;
+  out.name = hunt.name;
+  out.database = hunt.database == config::HuntDatabase::kFlows ? aql::Database::kFlows
+                                                               : aql::Database::kEvents;
+  out.extra_where = hunt.where;
+  // The seed-style prefilters stay off: any_contains below replaces both.
+  out.provider_hosts.clear();
+  out.process_names.clear();
+
+  std::set<Field> mapped;
+  for (const auto& [field, property] : hunt.fields) {
+    mapped.insert(field);
+    out.columns.push_back(
+        {std::string(detection::fieldName(field)), property, aql::HuntColumn::Transform::kNone});
+    if (isHostField(field)) {
+      out.any_contains.push_back({property, hostNeedles(settings)});
+    } else if (isTextField(field)) {
+      out.any_contains.push_back({property, textNeedles(settings)});
+    } else if (field == Field::kTargetFile) {
+      out.any_contains.push_back({property, fileNeedles(settings)});
+    }
+  }
+  for (const auto& standard : kStandardColumns) {
+    if (mapped.count(standard.field) != 0) continue;
+    out.columns.push_back(
+        {std::string(detection::fieldName(standard.field)), standard.property, standard.transform});
+  }
+  if (out.any_contains.empty()) {
+    return core::makeError(core::ErrorCode::kConfig,
+                           "hunt '" + hunt.name +
+                               "' maps none of url, dest_host, query_name, command_line, "
+                               "script_text or target_file: it has nothing to look for");
+  }
+  return out;
+}
+
+core::Result<aql::Query> huntQuery(const config::HuntConfig& hunt,
+                                   const detection::DetectionSettings& settings, core::EpochMs from,
+                                   core::EpochMs to, bool streamed) {
+  if (!hunt.aql.empty()) {
+    auto query = aql::parse(hunt.aql);
+    if (!query) return query.error().withContext("hunt '" + hunt.name + "' aql");
+    query->time = aql::minuteClause(from, to);
+    return query;
+  }
+  auto built = huntTemplate(hunt, settings);
+  if (!built) return built.error();
+  built->order_by_time = !streamed;
+  return aql::buildHuntQuery(*built, from, to);
+}
+
+}  // namespace aihunt::service

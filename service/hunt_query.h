@@ -1,0 +1,29 @@
+#pragma once
+// A configured hunt (config::HuntConfig) and the detection content become the AQL it sends:
+// every mapped field aliased by its logical name, the standard event columns, a broad
+// LIKE prefilter from the content pack, the hunt's `where`, and the window.
+#include <string>
+
+#include "aql/ast.h"
+#include "aql/builder.h"
+#include "config/config.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "detection/event.h"
+#include "detection/settings.h"
+
+namespace aihunt::service {
+
+// The template the builder renders; exposed so tests can check what goes in.
+core::Result<aql::HuntTemplate> huntTemplate(const config::HuntConfig& hunt,
+                                             const detection::DetectionSettings& settings);
+
+// The query for [from, to): generated, or the hunt's own `aql` with the window as its time clause.
+core::Result<aql::Query> huntQuery(const config::HuntConfig& hunt,
+                                   const detection::DetectionSettings& settings, core::EpochMs from,
+                                   core::EpochMs to, bool streamed);
+
+// Rows of a generated hunt name their columns by logical field: each field's column is its name.
+detection::FieldMapping logicalColumnMapping();
+
+}  // namespace aihunt::service

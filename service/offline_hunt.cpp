@@ -1,0 +1,52 @@
+#include "service/offline_hunt.h"
+
+#include <fstream>
+
+#include "aql/evaluator.h"
+#include "service/row_binder.h"
+
+namespace aihunt::service {
+
+core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
+                                           const detection::DetectionSettings& settings,
+                                           FindingWriter& writer, const OfflineOptions& options) {
+  std::vector<std::string> columns;
+  for (const auto& item : hunt.query.select) {
+    if (item.expr.kind == aql::ExprKind::kStar) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "hunt '" + hunt.name +
+                                 "': SELECT * has no column names to map to fields; name the "
+                                 "columns (with aliases such as AS \"DestinationURL\")");
+    }
+    columns.push_back(aql::columnName(item));
+  }
+  std::ifstream events(events_path, std::ios::binary);
+  if (!events) {
+    return core::makeError(core::ErrorCode::kIo, "cannot open events file " + events_path);
+  }
+  RowBinder binder(columns, hunt.mapping,
+                   hunt.fallback_mapping ? &*hunt.fallback_mapping : nullptr);
+  detection::Analyzer analyzer(settings, hunt.name, hunt.signals);
+  detection::Event event;
+  OfflineReport report;
+  aql::EvalOptions eval;
+  eval.now = options.now;
+  eval.range = options.range;
+  eval.lookups = options.lookups;
+  auto evaluated = aql::evaluateJsonl(hunt.query, events, eval, [&](aql::Row&& row) {
+    ++report.rows;
+    binder.bind(row, event);
+    auto finding = analyzer.analyze(event, options.now);
+    if (finding && (!finding->suppressed || options.show_suppressed)) writer.write(*finding);
+  });
+  if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
+  report.stats = analyzer.stats();
+  report.unbound_fields = binder.unboundFields();
+  const auto& rules = analyzer.exceptions().rules();
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    report.suppressed_by_exception.emplace_back(rules[i].id, analyzer.suppressedPerException()[i]);
+  }
+  return report;
+}
+
+}  // namespace aihunt::service

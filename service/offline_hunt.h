@@ -1,0 +1,47 @@
+#pragma once
+// `aihunt hunt --offline`: a hunt's AQL evaluated locally over exported events (JSONL), then
+// the detection, with no QRadar at all. Streams: events are read once per hunt and rows reach
+// the detection as the evaluator yields them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aql/ast.h"
+#include "aql/lookups.h"
+#include "aql/time_window.h"
+#include "core/result.h"
+#include "detection/analyzer.h"
+#include "detection/event.h"
+#include "detection/settings.h"
+#include "service/finding_writer.h"
+
+namespace aihunt::service {
+
+struct OfflineHunt {
+  std::string name;
+  aql::Query query;
+  detection::FieldMapping mapping;                          // result column names -> logical fields
+  std::optional<detection::FieldMapping> fallback_mapping;  // tried when `mapping` misses
+  detection::SignalSet signals = detection::SignalSet::all();
+};
+
+struct OfflineOptions {
+  core::EpochMs now = 0;
+  std::optional<aql::TimeRange> range;  // replaces the query's own time clause
+  const aql::LookupTables* lookups = nullptr;
+  bool show_suppressed = false;
+};
+
+struct OfflineReport {
+  std::uint64_t rows = 0;  // rows the AQL returned
+  detection::AnalyzerStats stats;
+  std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
+  std::vector<detection::Field> unbound_fields;  // mapped but not among the query's columns
+};
+
+core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
+                                           const detection::DetectionSettings& settings,
+                                           FindingWriter& writer, const OfflineOptions& options);
+
+}  // namespace aihunt::service

@@ -1,0 +1,185 @@
+// `aihunt hunt --offline` and `aihunt aql` as a user runs them, over the bundled sample events.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "tests/support/process_runner.h"
+
+using aihunt::testing::binaryPath;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+ProcessResult runAihunt(const std::vector<std::string>& args, const std::string& input = {}) {
+  return runProcess(binaryPath("aihunt"), args, input, 120);
+}
+
+std::string exampleConfig() {
+  static const std::string path = [] {
+    const ProcessResult example = runAihunt({"config", "example"});
+    REQUIRE(example.exit_code == 0);
+    const std::string file = "hunt_offline_test.example.yaml";
+    std::ofstream(file) << example.out;
+    return file;
+  }();
+  return path;
+}
+
+std::vector<std::string> sampleArgs(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"hunt",
+                                   "--offline",
+                                   sourcePath("content/samples/events.jsonl"),
+                                   "--lookups",
+                                   sourcePath("content/samples/qradar_lookups.json"),
+                                   "--now",
+                                   "2026-11-26T18:00:00Z",
+                                   "--format",
+                                   "jsonl"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::vector<json> jsonLines(const std::string& text) {
+  std::vector<json> rows;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) rows.push_back(json::parse(line));
+  return rows;
+}
+
+// (hunt, log source, event time) of each finding.
+std::set<std::tuple<std::string, std::string, std::string>> keys(const std::vector<json>& found) {
+  std::set<std::tuple<std::string, std::string, std::string>> out;
+  for (const auto& f : found) out.emplace(f["hunt"], f["log_source"], f["event_time"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the built-in hunts find all five scenarios from every telemetry source") {
+  const auto result = runAihunt(sampleArgs({"--config", exampleConfig(), "--show-suppressed"}));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto findings = jsonLines(result.out);
+  const auto found = keys(findings);
+  // Written from detection.md §5: each scenario, each source that carries it.
+  const std::set<std::tuple<std::string, std::string, std::string>> expected = {
+      // 1: PowerShell Invoke-WebRequest: Sysmon 1, Sysmon 3, proxy, 4688
+      {"endpoint-process", "Sysmon @ WS-FIN-0193", "2026-11-26T09:14:03.000Z"},
+      {"endpoint-network", "Sysmon @ WS-FIN-0193", "2026-11-26T09:14:04.000Z"},
+      {"proxy-ai-api", "Bluecoat Proxy", "2026-11-26T09:14:04.000Z"},
+      {"endpoint-process", "Microsoft Windows Security Event Log @ WS-FIN-0193",
+       "2026-11-26T09:14:03.000Z"},
+      // 2: Python SDK: Sysmon 11, pip Sysmon 1, python Sysmon 1, Sysmon 3
+      {"endpoint-process", "Sysmon @ WS-MKT-0077", "2026-11-26T10:02:11.000Z"},
+      {"endpoint-process", "Sysmon @ WS-MKT-0077", "2026-11-26T10:01:40.000Z"},
+      {"endpoint-process", "Sysmon @ WS-MKT-0077", "2026-11-26T10:03:05.000Z"},
+      {"endpoint-network", "Sysmon @ WS-MKT-0077", "2026-11-26T10:03:06.000Z"},
+      // 3: curl POST: Sysmon 1, Sysmon 3, 4688, proxy
+      {"endpoint-process", "Sysmon @ WS-ENG-0412", "2026-11-26T11:20:17.000Z"},
+      {"endpoint-network", "Sysmon @ WS-ENG-0412", "2026-11-26T11:20:18.000Z"},
+      {"endpoint-process", "Microsoft Windows Security Event Log @ WS-ENG-0412",
+       "2026-11-26T11:20:17.000Z"},
+      {"proxy-ai-api", "Bluecoat Proxy", "2026-11-26T11:20:18.000Z"},
+      // 4: key in an environment variable: Sysmon 1, Sysmon 3, 4104, 4688
+      {"endpoint-process", "Sysmon @ WS-HR-0058", "2026-11-26T12:45:50.000Z"},
+      {"endpoint-network", "Sysmon @ WS-HR-0058", "2026-11-26T12:45:52.000Z"},
+      {"endpoint-process", "Microsoft Windows PowerShell @ WS-HR-0058", "2026-11-26T12:45:51.000Z"},
+      {"endpoint-process", "Microsoft Windows Security Event Log @ WS-HR-0058",
+       "2026-11-26T12:45:50.000Z"},
+      // 5: Linux: auditd EXECVE, Zeek SNI
+      {"linux-audit", "Linux OS @ build-07", "2026-11-26T13:30:00.000Z"},
+      {"network-sni-dns", "Zeek @ nsm-01", "2026-11-26T13:30:01.000Z"},
+      // Large upload via the Anthropic SDK; mshta resolving Azure OpenAI
+      {"proxy-ai-api", "Bluecoat Proxy", "2026-11-26T14:05:09.000Z"},
+      {"endpoint-network", "Sysmon @ WS-OPS-0310", "2026-11-26T15:11:44.000Z"},
+      // The four false-positive classes (suppressed, shown with --show-suppressed)
+      {"endpoint-network", "Sysmon @ DEV-WS-0042", "2026-11-26T08:15:00.000Z"},
+      {"endpoint-network", "Sysmon @ ops-jump-02", "2026-11-26T02:00:05.000Z"},
+      {"proxy-ai-api", "SOAR proxy", "2026-11-26T07:45:12.000Z"},
+      {"endpoint-network", "Linux OS @ etl-03", "2026-11-26T03:20:44.000Z"},
+  };
+  for (const auto& key : expected) {
+    INFO(std::get<0>(key) << " " << std::get<1>(key) << " " << std::get<2>(key));
+    CHECK(found.count(key) == 1);
+  }
+  // Nothing else: browsers, lookalikes, pypi, benign proxy traffic and the week-old event.
+  CHECK(found.size() == expected.size());
+  int suppressed = 0;
+  for (const auto& f : findings) suppressed += f["suppressed"].get<bool>() ? 1 : 0;
+  CHECK(suppressed == 4);
+}
+
+TEST_CASE("offline hunts honour the window") {
+  const auto narrow =
+      runAihunt(sampleArgs({"--from", "2026-11-26T13:00:00Z", "--to", "2026-11-26T14:00:00Z"}));
+  REQUIRE(narrow.exit_code == 0);
+  const auto findings = jsonLines(narrow.out);
+  REQUIRE(findings.size() == 2);  // scenario 5's auditd and Zeek records
+  for (const auto& f : findings) CHECK(f["source_ip"] == "10.8.1.14");
+  // A week back reaches the old event too.
+  const auto week = runAihunt(sampleArgs({"--last", "7d", "--hunt", "proxy-ai-api"}));
+  REQUIRE(week.exit_code == 0);
+  bool old_seen = false;
+  for (const auto& f : jsonLines(week.out)) old_seen |= f["username"] == "CORP\\olduser";
+  CHECK(old_seen);
+}
+
+TEST_CASE("the seed query runs verbatim with an explicit window") {
+  const std::string seed = sourcePath("tests/aql/fixtures/seed_query.aql");
+  const auto day = runAihunt(sampleArgs({"--aql", seed, "--last", "24h"}));
+  INFO(day.err);
+  REQUIRE(day.exit_code == 0);
+  // The seed demands both a URL and an Application on the same event: only the proxy rows whose
+  // log source reports the initiating process qualify.
+  const auto findings = jsonLines(day.out);
+  CHECK(findings.size() == 3);
+  for (const auto& f : findings) CHECK(f["log_source"] != nullptr);
+  CHECK(day.err.find("no-time-clause") != std::string::npos);
+  // As pasted, with no window given, it covers one minute before --now: nothing.
+  const auto pasted = runAihunt(sampleArgs({"--aql", seed}));
+  REQUIRE(pasted.exit_code == 0);
+  CHECK(pasted.out.empty());
+}
+
+TEST_CASE("aql prints each hunt's query and lint checks files") {
+  const auto printed = runAihunt({"aql", "--hunt", "endpoint-process", "--from",
+                                  "2026-11-26T10:00:00Z", "--to", "2026-11-26T10:15:00Z"});
+  INFO(printed.err);
+  REQUIRE(printed.exit_code == 0);
+  CHECK(printed.out.find("FROM events") != std::string::npos);
+  CHECK(printed.out.find("START '2026-11-26 10:00' STOP '2026-11-26 10:15'") != std::string::npos);
+  CHECK(printed.out.find("LOWER(\"Process CommandLine\") LIKE '%api.openai.com%'") !=
+        std::string::npos);
+  std::ofstream("hunt_offline_test.aql") << printed.out;
+  const auto clean = runAihunt({"aql", "lint", "hunt_offline_test.aql"});
+  CHECK(clean.exit_code == 0);
+  CHECK(clean.out.find("OK") != std::string::npos);
+
+  const auto warned = runAihunt({"aql", "lint", sourcePath("tests/aql/fixtures/seed_query.aql")});
+  CHECK(warned.exit_code == 0);
+  CHECK(warned.out.find("no-time-clause") != std::string::npos);
+
+  const auto broken = runAihunt({"aql", "lint", "-"}, "SELECT sourceip FROM events WHERE (");
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.out.find("<stdin>:1:") != std::string::npos);
+}
+
+TEST_CASE("offline hunt errors are usage errors") {
+  CHECK(runAihunt({"hunt"}).exit_code == 2);
+  CHECK(runAihunt({"hunt", "--offline", "/nonexistent.jsonl"}).exit_code == 2);
+  CHECK(runAihunt(sampleArgs({"--hunt", "no-such-hunt"})).exit_code == 2);
+  CHECK(runAihunt(sampleArgs({"--last", "24h", "--from", "2026-11-26T00:00:00Z"})).exit_code == 2);
+  std::ofstream("hunt_offline_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
+  const auto bad = runAihunt({"hunt", "--offline", "hunt_offline_test.bad.jsonl", "--now",
+                              "1970-01-01T00:01:00Z", "--last", "1h"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.rfind("aihunt: error: ", 0) == 0);
+}
