@@ -76,18 +76,17 @@ bool containsApiKeyToken(std::string_view text) { return !findApiKeyTokens(text)
 
 std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
   std::vector<SecretSpan> spans;
-  const std::string lowered = asciiLowered(text);
   for (const std::string_view label : kSecretLabels) {
     std::size_t from = 0;
-    while ((from = lowered.find(label, from)) != std::string::npos) {
+    while ((from = ifindLower(text, label, from)) != std::string_view::npos) {
       std::size_t begin = from + label.size();
       while (begin < text.size() &&
              (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
         ++begin;
       // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
-      const std::string_view rest = std::string_view(lowered).substr(begin);
+      const std::string_view rest = text.substr(begin);
       if (label == "authorization:" &&
-          (rest.starts_with("bearer ") || rest.starts_with("basic "))) {
+          (istartsWith(rest, "bearer ") || istartsWith(rest, "basic "))) {
         from = begin;
         continue;
       }

@@ -30,18 +30,22 @@ bool iendsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
 }
 
-bool icontainsLower(std::string_view haystack, std::string_view lower_needle) {
-  if (lower_needle.empty()) return true;
-  if (haystack.size() < lower_needle.size()) return false;
+std::size_t ifindLower(std::string_view haystack, std::string_view lower_needle, std::size_t from) {
+  if (lower_needle.empty()) return from <= haystack.size() ? from : std::string_view::npos;
+  if (haystack.size() < lower_needle.size()) return std::string_view::npos;
   const char first = lower_needle.front();
   const std::size_t last_start = haystack.size() - lower_needle.size();
-  for (std::size_t i = 0; i <= last_start; ++i) {
+  for (std::size_t i = from; i <= last_start; ++i) {
     if (asciiLower(haystack[i]) != first) continue;
     std::size_t j = 1;
     while (j < lower_needle.size() && asciiLower(haystack[i + j]) == lower_needle[j]) ++j;
-    if (j == lower_needle.size()) return true;
+    if (j == lower_needle.size()) return i;
   }
-  return false;
+  return std::string_view::npos;
+}
+
+bool icontainsLower(std::string_view haystack, std::string_view lower_needle) {
+  return ifindLower(haystack, lower_needle) != std::string_view::npos;
 }
 
 std::string_view trim(std::string_view text) {

@@ -15,6 +15,9 @@ bool istartsWith(std::string_view text, std::string_view prefix);
 bool iendsWith(std::string_view text, std::string_view suffix);
 // Case-insensitive substring search; `needle` must already be lower case.
 bool icontainsLower(std::string_view haystack, std::string_view lower_needle);
+// Position of the first case-insensitive match of `lower_needle` at or after `from`, or npos.
+std::size_t ifindLower(std::string_view haystack, std::string_view lower_needle,
+                       std::size_t from = 0);
 std::string_view trim(std::string_view text);
 
 // Shell-style glob with '*' and '?', ASCII case-insensitive. Linear time (no backtracking blowup).

@@ -37,10 +37,11 @@ std::string redactUrl(std::string_view url) {
   const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
   if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
   std::string redacted = core::redactSecretShapes(out);
-  // Query parameters named like keys ("key=", "api_key=", "token=") carry credentials.
+  if (redacted.find('?') == std::string::npos) return redacted;
+  // Query parameters named like keys ("key=", "access_token=") carry credentials.
   for (const std::string_view name : {"?key=", "&key=", "?access_token=", "&access_token="}) {
     std::size_t from = 0;
-    while ((from = core::asciiLowered(redacted).find(name, from)) != std::string::npos) {
+    while ((from = core::ifindLower(redacted, name, from)) != std::string::npos) {
       const std::size_t begin = from + name.size();
       std::size_t end = redacted.find('&', begin);
       if (end == std::string::npos) end = redacted.size();

@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/string_map.h"
@@ -35,6 +37,28 @@ struct RowDecoder::Impl {
   simdjson::ondemand::parser parser;
   std::vector<char> padded;  // the row, copied with simdjson's required padding
   core::StringMap<detection::Field> columns;
+  // Rows of one result share their key order: remember the key seen at each position and its
+  // field, so most lookups are one short comparison instead of a hash.
+  struct SeenKey {
+    std::string key;
+    std::optional<detection::Field> field;
+  };
+  std::vector<SeenKey> key_order;
+
+  std::optional<detection::Field> fieldFor(std::size_t position, std::string_view key) {
+    if (position < key_order.size() && key_order[position].key == key) {
+      return key_order[position].field;
+    }
+    const auto found = columns.find(key);
+    std::optional<detection::Field> field;
+    if (found != columns.end()) field = found->second;
+    if (position < kMaxRememberedKeys) {
+      if (position >= key_order.size()) key_order.resize(position + 1);
+      key_order[position] = {std::string(key), field};
+    }
+    return field;
+  }
+  static constexpr std::size_t kMaxRememberedKeys = 256;
 };
 
 RowDecoder::RowDecoder(const detection::FieldMapping& mapping) : impl_(std::make_unique<Impl>()) {
@@ -73,12 +97,13 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
   }
   simdjson::ondemand::object object;
   if (auto error = document.get_object().get(object)) return fail(error);
+  std::size_t position = 0;
   for (auto field : object) {
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return fail(error);
-    const auto column = impl_->columns.find(key);
-    if (column == impl_->columns.end()) continue;  // simdjson skips the unread value
-    const Field target = column->second;
+    const std::optional<Field> mapped = impl_->fieldFor(position++, key);
+    if (!mapped) continue;  // simdjson skips the unread value
+    const Field target = *mapped;
     simdjson::ondemand::value value;
     if (auto error = field.value().get(value)) return fail(error);
     simdjson::ondemand::json_type type;

@@ -247,7 +247,11 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
       return core::makeError(core::ErrorCode::kParse,
                              "line " + std::to_string(row_line) + ": not a JSON object");
     }
-    if (nestingDepth(line) > limits_.max_depth) {
+    // Counting openers is a cheap bound (vectorised); only rows that could nest too deep are
+    // scanned exactly.
+    const auto openers = static_cast<std::size_t>(
+        std::count_if(line.begin(), line.end(), [](char c) { return c == '{' || c == '['; }));
+    if (openers > limits_.max_depth && nestingDepth(line) > limits_.max_depth) {
       return core::makeError(core::ErrorCode::kParse,
                              "line " + std::to_string(row_line) + ": row " +
                                  std::to_string(rows_ + 1) + " nests deeper than " +
