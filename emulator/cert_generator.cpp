@@ -96,7 +96,8 @@ core::Result<std::string> certPem(X509* cert) {
 
 core::Result<std::string> keyPem(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return tlsError("PEM_write_bio_PrivateKey");
   }
   char* data = nullptr;

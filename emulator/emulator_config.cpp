@@ -39,8 +39,8 @@ void readRules(YamlReader& reader, const YAML::Node& node, const std::string& pa
     if (rule.event_ids.empty()) reader.fail(childPath(at, "event_ids"), "must not be empty");
     if (rule.name.empty()) reader.fail(childPath(at, "name"), "must not be empty");
     if (rule.description.empty()) rule.description = rule.name;
-    for (const std::int64_t* score : {&rule.magnitude, &rule.severity, &rule.credibility,
-                                      &rule.relevance}) {
+    for (const std::int64_t* score :
+         {&rule.magnitude, &rule.severity, &rule.credibility, &rule.relevance}) {
       if (*score < 1 || *score > 10) reader.fail(at, "scores must be between 1 and 10");
     }
     out.push_back(std::move(rule));
@@ -75,9 +75,9 @@ void readRoles(YamlReader& reader, const YAML::Node& node, EmulatorConfig& confi
 }  // namespace
 
 std::vector<std::string> defaultApiVersions() {
-  return {"6.0",  "7.0",  "8.0",  "9.0",  "10.0", "11.0", "12.0", "12.1", "13.0",
-          "13.1", "14.0", "15.0", "15.1", "16.0", "17.0", "18.0", "19.0", "20.0",
-          "21.0", "22.0", "23.0", "24.0", "25.0", "26.0"};
+  return {"6.0",  "7.0",  "8.0",  "9.0",  "10.0", "11.0", "12.0", "12.1",
+          "13.0", "13.1", "14.0", "15.0", "15.1", "16.0", "17.0", "18.0",
+          "19.0", "20.0", "21.0", "22.0", "23.0", "24.0", "25.0", "26.0"};
 }
 
 std::map<std::string, CapabilitySet> defaultRoles() {
@@ -94,8 +94,8 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
   const YAML::Node& root = reader.root();
   if (root.IsNull()) return config;
   if (!reader.checkMap(root, "",
-                       {"roles", "tokens", "users", "admin_token", "api_versions", "ariel",
-                        "rules", "max_recorded_requests"})) {
+                       {"roles", "tokens", "users", "admin_token", "api_versions", "ariel", "rules",
+                        "max_recorded_requests"})) {
     return reader.error();
   }
   readRoles(reader, root["roles"], config);
@@ -128,10 +128,10 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
   reader.readString(root["admin_token"], "admin_token", config.admin_token);
   reader.readStrings(root["api_versions"], "api_versions", config.api_versions);
   if (const YAML::Node ariel = root["ariel"]) {
-    if (reader.checkMap(ariel, "ariel",
-                        {"workers", "max_active_searches", "phase_delay_ms", "retention_ms",
-                         "reuse_window_ms", "reuse_identical_queries",
-                         "content_range_without_range"})) {
+    if (reader.checkMap(
+            ariel, "ariel",
+            {"workers", "max_active_searches", "phase_delay_ms", "retention_ms", "reuse_window_ms",
+             "reuse_identical_queries", "content_range_without_range"})) {
       ArielConfig& a = config.ariel;
       reader.readInt(ariel["workers"], "ariel.workers", a.workers);
       reader.readInt(ariel["max_active_searches"], "ariel.max_active_searches",
@@ -187,9 +187,9 @@ core::Status validateConfig(const EmulatorConfig& config) {
   }
   for (std::size_t i = 0; i < config.users.size(); ++i) {
     if (config.roles.count(config.users[i].role) == 0) {
-      return core::makeError(core::ErrorCode::kConfig, indexPath("users", i) +
-                                                           ".role: unknown role '" +
-                                                           config.users[i].role + "'");
+      return core::makeError(
+          core::ErrorCode::kConfig,
+          indexPath("users", i) + ".role: unknown role '" + config.users[i].role + "'");
     }
   }
   std::set<std::int64_t> rule_ids;

@@ -26,11 +26,11 @@ struct UserConfig {
 };
 
 struct ArielConfig {
-  std::int64_t workers = 2;                  // searches executing at once
-  std::int64_t max_active_searches = 200;    // unfinished searches; more answer 503/1010
-  std::int64_t phase_delay_ms = 0;           // time spent in WAIT and in each later phase
-  std::int64_t retention_ms = 86'400'000;    // desired_retention_time_msec
-  std::int64_t reuse_window_ms = 60'000;     // identical query text reuses the search id
+  std::int64_t workers = 2;                // searches executing at once
+  std::int64_t max_active_searches = 200;  // unfinished searches; more answer 503/1010
+  std::int64_t phase_delay_ms = 0;         // time spent in WAIT and in each later phase
+  std::int64_t retention_ms = 86'400'000;  // desired_retention_time_msec
+  std::int64_t reuse_window_ms = 60'000;   // identical query text reuses the search id
   bool reuse_identical_queries = true;
   bool content_range_without_range = false;  // send Content-Range on unranged result reads
 };

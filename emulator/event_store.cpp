@@ -9,9 +9,8 @@ namespace {
 // Properties Ariel indexes by default (the normalized event fields).
 bool isIndexed(std::string_view name) {
   static constexpr std::string_view kIndexed[] = {
-      "starttime",     "sourceip", "destinationip", "destinationport", "sourceport",
-      "username",      "category", "logsourceid",   "qid",             "devicetype",
-      "protocolid",    "magnitude"};
+      "starttime", "sourceip",    "destinationip", "destinationport", "sourceport", "username",
+      "category",  "logsourceid", "qid",           "devicetype",      "protocolid", "magnitude"};
   return std::find(std::begin(kIndexed), std::end(kIndexed), name) != std::end(kIndexed);
 }
 
@@ -37,11 +36,10 @@ EventStore::EventStore() {
   for (const char* name : {"starttime", "sourceip", "destinationip", "destinationport",
                            "sourceport", "username", "category", "logsourceid", "qid"}) {
     schema_.intern(name);
-    types_.emplace_back(std::string_view(name) == "sourceip" ||
-                                std::string_view(name) == "destinationip"
-                            ? "IP"
-                        : std::string_view(name) == "username" ? "STRING"
-                                                               : "NUMERIC");
+    types_.emplace_back(
+        std::string_view(name) == "sourceip" || std::string_view(name) == "destinationip" ? "IP"
+        : std::string_view(name) == "username"                                            ? "STRING"
+                                               : "NUMERIC");
   }
 }
 
@@ -94,6 +92,11 @@ EventSnapshot EventStore::snapshot() const {
   snap.count = count_;
   snap.schema = schema_;
   return snap;
+}
+
+aql::Schema EventStore::schema() const {
+  std::lock_guard lock(mutex_);
+  return schema_;
 }
 
 std::size_t EventStore::size() const {

@@ -50,6 +50,7 @@ class EventStore {
   void addFields(const FieldList& fields);
 
   [[nodiscard]] EventSnapshot snapshot() const;
+  [[nodiscard]] aql::Schema schema() const;
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] std::vector<ColumnInfo> columns() const;
 

@@ -17,13 +17,14 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 std::optional<std::string_view> findHeader(const HeaderList& headers, std::string_view name);
 
 struct HttpRequest {
-  std::string method;  // upper case: GET, POST, ...
-  std::string target;  // as sent: path plus query
-  std::string path;    // percent-encoded path without the query
+  std::string method;                        // upper case: GET, POST, ...
+  std::string target;                        // as sent: path plus query
+  std::string path;                          // percent-encoded path without the query
   std::map<std::string, std::string> query;  // decoded; form bodies are merged in
   HeaderList headers;
   std::string body;
   std::string remote;  // peer address
+  std::string user;    // the authenticated user, once auth has run
 
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
     return findHeader(headers, name);

@@ -55,8 +55,8 @@ HttpRequest toRequest(http::request<http::string_body>&& message, const std::str
 }
 
 std::string rawResponseHead(const HttpResponse& response, std::size_t content_length) {
-  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                     reasonPhrase(response.status) + "\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(response.status) + " " + reasonPhrase(response.status) + "\r\n";
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   head += "Content-Length: " + std::to_string(content_length) + "\r\nConnection: close\r\n\r\n";
   return head;
@@ -75,9 +75,8 @@ void HttpServer::Impl::serveRequests(Stream& stream, tcp::socket& socket,
     beast::error_code ec;
     http::read(stream, buffer, parser, ec);
     if (ec == http::error::body_limit) {
-      HttpResponse too_big = errorResponse(ApiError{413, kCodeInvalidParameter,
-                                                    "Request body too large", "",
-                                                    nlohmann::json::object()});
+      HttpResponse too_big = errorResponse(ApiError{
+          413, kCodeInvalidParameter, "Request body too large", "", nlohmann::json::object()});
       const std::string raw = rawResponseHead(too_big, too_big.body.size()) + too_big.body;
       net::write(stream, net::buffer(raw), ec);
       return;
@@ -89,9 +88,9 @@ void HttpServer::Impl::serveRequests(Stream& stream, tcp::socket& socket,
     try {
       response = handler(toRequest(parser.release(), remote));
     } catch (const std::exception& e) {
-      response = errorResponse(ApiError{500, kCodeServerError,
-                                        std::string("internal error: ") + e.what(), "",
-                                        nlohmann::json::object()});
+      response =
+          errorResponse(ApiError{500, kCodeServerError, std::string("internal error: ") + e.what(),
+                                 "", nlohmann::json::object()});
     }
     if (response.delivery == Delivery::kReset) {
       setAbortiveClose(socket.native_handle());
@@ -146,9 +145,9 @@ void HttpServer::Impl::acceptLoop() {
     }
     const int fd = socket.native_handle();
     auto shared = std::make_shared<tcp::socket>(std::move(socket));
-    const bool started = connections.launch(fd, options.max_connections, [this, shared](std::size_t id) {
-      serve(std::move(*shared), id);
-    });
+    const bool started =
+        connections.launch(fd, options.max_connections,
+                           [this, shared](std::size_t id) { serve(std::move(*shared), id); });
     if (!started) shared->close(ec);
   }
 }

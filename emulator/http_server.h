@@ -19,9 +19,9 @@ using RequestHandler = std::function<HttpResponse(HttpRequest&&)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 0;                               // 0: any free port
-  std::shared_ptr<boost::asio::ssl::context> tls;       // null: plain HTTP
-  std::size_t body_limit = std::size_t{256} << 20;      // bytes
+  std::uint16_t port = 0;                           // 0: any free port
+  std::shared_ptr<boost::asio::ssl::context> tls;   // null: plain HTTP
+  std::size_t body_limit = std::size_t{256} << 20;  // bytes
   int idle_timeout_seconds = 60;
   std::size_t max_connections = 1024;
 };

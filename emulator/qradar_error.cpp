@@ -23,7 +23,8 @@ std::string reasonPhrase(int status) {
     case 405:
       return "Method Not Allowed";
     case 409:
-      return "The request could not be completed due to a conflict with the current state of the resource";
+      return "The request could not be completed due to a conflict with the current state of the "
+             "resource";
     case 410:
       return "Gone";
     case 413:

@@ -3,6 +3,7 @@
 //   {"http_response": {"code": 404, "message": "Not Found"}, "code": 1002,
 //    "message": "...", "description": "...", "details": {}}
 #include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,10 @@ struct ApiError {
   std::string description;
   nlohmann::json details = nlohmann::json::object();
 };
+
+// A value or QRadar's error, for store operations whose failures map straight onto API errors.
+template <typename T>
+using ApiResult = std::variant<T, ApiError>;
 
 // The text QRadar puts in http_response.message for a status (401: "You are unauthorized to
 // access the requested resource.", 422: "The request was well-formed but ...").

@@ -40,8 +40,7 @@ std::variant<RouteMatch, ApiError> Router::match(std::string_view method,
     if (path_known) {
       return ApiError{405, kCodeInvalidParameter,
                       "Method " + std::string(method) + " is not allowed for this endpoint",
-                      "The endpoint does not support this HTTP method.",
-                      nlohmann::json::object()};
+                      "The endpoint does not support this HTTP method.", nlohmann::json::object()};
     }
     return notFound("Endpoint not found");
   }

@@ -20,8 +20,8 @@ std::string_view searchStateName(SearchState state) {
   return "ERROR";
 }
 
-Search::Search(std::string search_id, std::string text, aql::Query parsed,
-               core::EpochMs created, std::int64_t retention_ms, SearchFault scripted)
+Search::Search(std::string search_id, std::string text, aql::Query parsed, core::EpochMs created,
+               std::int64_t retention_ms, SearchFault scripted)
     : id(std::move(search_id)),
       query_text(std::move(text)),
       query(std::move(parsed)),
@@ -82,9 +82,9 @@ void Search::setProgress(int progress, std::uint64_t processed, std::uint64_t re
   records_ = records;
 }
 
-void Search::finish(SearchState state, std::vector<std::string> columns,
-                    std::vector<aql::Row> rows, core::EpochMs finished_ms,
-                    std::int64_t execution_ms, nlohmann::json error_messages) {
+void Search::finish(SearchState state, std::vector<std::string> columns, std::vector<aql::Row> rows,
+                    core::EpochMs finished_ms, std::int64_t execution_ms,
+                    nlohmann::json error_messages) {
   {
     std::lock_guard lock(mutex_);
     state_ = state;

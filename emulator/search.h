@@ -28,8 +28,8 @@ inline bool isFinished(SearchState state) {
 
 // Scripted misbehaviour for this one search (fault injection).
 struct SearchFault {
-  bool error = false;            // ends in ERROR with an error message
-  bool stuck = false;            // stays in EXECUTE until canceled or deleted
+  bool error = false;                    // ends in ERROR with an error message
+  bool stuck = false;                    // stays in EXECUTE until canceled or deleted
   std::int64_t vanish_after_polls = -1;  // >= 0: 404/1002 after this many status reads
 };
 

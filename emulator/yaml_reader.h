@@ -27,8 +27,7 @@ class YamlReader {
   void readString(const YAML::Node& node, const std::string& path, std::string& out);
   void readInt(const YAML::Node& node, const std::string& path, std::int64_t& out);
   void readBool(const YAML::Node& node, const std::string& path, bool& out);
-  void readStrings(const YAML::Node& node, const std::string& path,
-                   std::vector<std::string>& out);
+  void readStrings(const YAML::Node& node, const std::string& path, std::vector<std::string>& out);
   void fail(const std::string& path, std::string_view why);
 
   [[nodiscard]] bool ok() const { return errors_.empty(); }

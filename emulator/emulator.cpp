@@ -1,0 +1,366 @@
+#include "emulator/emulator.h"
+
+#include <unistd.h>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "aql/lookups_file.h"
+#include "core/text.h"
+#include "emulator/admin_handlers.h"
+#include "emulator/ariel_handlers.h"
+#include "emulator/auth.h"
+#include "emulator/cert_generator.h"
+#include "emulator/event_intake.h"
+#include "emulator/http_server.h"
+#include "emulator/offense_handlers.h"
+#include "emulator/reference_handlers.h"
+#include "emulator/request_log.h"
+#include "emulator/request_parsing.h"
+#include "emulator/socket_util.h"
+#include "emulator/syslog_listener.h"
+#include "emulator/tls_context.h"
+
+namespace aihunt::emulator {
+
+struct Emulator::Parts {
+  explicit Parts(const EmulatorOptions& o)
+      : options(o),
+        clock(o.now),
+        references(clock),
+        searches(o.config.ariel, clock),
+        rules(o.config.rules, offenses, clock),
+        intake(events, rules, clock),
+        requests(
+            static_cast<std::size_t>(std::max<std::int64_t>(o.config.max_recorded_requests, 1))),
+        auth(o.config) {}
+
+  EmulatorOptions options;
+  std::shared_ptr<spdlog::logger> logger;
+  EmulatorClock clock;
+  EventStore events;
+  aql::LookupTables lookups;
+  ReferenceDataStore references;
+  SearchStore searches;
+  std::unique_ptr<SearchRunner> runner;
+  OffenseStore offenses;
+  RuleEngine rules;
+  EventIntake intake;
+  FaultInjector faults;
+  RequestLog requests;
+  Authenticator auth;
+  std::set<std::string> versions;
+  std::string newest_version;
+  std::string oldest_version;
+  Router api;
+  Router admin;
+  std::unique_ptr<ArielHandlers> ariel_handlers;
+  std::unique_ptr<ReferenceHandlers> reference_handlers;
+  std::unique_ptr<OffenseHandlers> offense_handlers;
+  std::unique_ptr<HttpServer> https;
+  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<SyslogListener> syslog;
+
+  HttpResponse dispatch(HttpRequest& request);
+  HttpResponse dispatchApi(HttpRequest& request, const std::vector<std::string>& segments);
+};
+
+namespace {
+
+bool isFormBody(const HttpRequest& request) {
+  const auto type = request.header("Content-Type");
+  return type && core::istartsWith(core::trim(*type), "application/x-www-form-urlencoded");
+}
+
+core::Status loadEvents(EventStore& events, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::makeError(core::ErrorCode::kIo, "cannot open events file " + path);
+  auto added = events.addJsonl(in);
+  if (!added.ok()) return added.error().withContext(path);
+  return {};
+}
+
+}  // namespace
+
+HttpResponse Emulator::Parts::dispatchApi(HttpRequest& request,
+                                          const std::vector<std::string>& segments) {
+  auto who = auth.authenticate(request);
+  if (auto* error = std::get_if<ApiError>(&who)) return errorResponse(*error);
+  const Principal& principal = std::get<Principal>(who);
+  request.user = principal.user;
+  std::string version = newest_version;
+  if (const auto header = request.header("Version")) {
+    auto parsed = parseApiVersion(*header);
+    std::string normalized;
+    if (parsed.ok()) {
+      for (const std::string& known : versions) {
+        auto value = parseApiVersion(known);
+        if (value.ok() && *value == *parsed) normalized = known;
+      }
+    }
+    if (normalized.empty()) {
+      return errorResponse(
+          ApiError{422, kCodeInvalidParameter,
+                   "Version " + core::printableExcerpt(*header, 20) +
+                       " is not supported. Supported: " + oldest_version + " to " + newest_version,
+                   "The Version header names an API version this server does not provide.",
+                   nlohmann::json::object()});
+    }
+    version = normalized;
+  }
+  auto match = api.match(request.method, segments);
+  if (auto* error = std::get_if<ApiError>(&match)) return errorResponse(*error);
+  const RouteMatch& route = std::get<RouteMatch>(match);
+  if (!allows(principal.capabilities, route.route->capability)) {
+    return errorResponse(insufficientCapabilities());
+  }
+  HttpResponse response = route.route->handler(request, route.params);
+  auto version_value = parseApiVersion(version);
+  if (segments.size() > 1 && segments[1] == "reference_data" && version_value.ok() &&
+      *version_value >= 26.0) {
+    response.setHeader("Deprecated", "true");
+  }
+  return response;
+}
+
+HttpResponse Emulator::Parts::dispatch(HttpRequest& request) {
+  const std::size_t question = request.target.find('?');
+  if (question != std::string::npos) {
+    auto query = parseQueryString(std::string_view(request.target).substr(question + 1));
+    if (!query.ok()) return errorResponse(invalidParameter(query.error().message));
+    request.query = std::move(*query);
+  }
+  if (isFormBody(request)) {
+    auto form = parseQueryString(request.body);
+    if (!form.ok()) return errorResponse(invalidParameter(form.error().message));
+    for (auto& [key, value] : *form) request.query.emplace(key, std::move(value));
+  }
+  auto segments = splitPath(request.path);
+  if (!segments.ok()) return errorResponse(notFound("Invalid path"));
+  if (!segments->empty() && (*segments)[0] == "admin") {
+    if (!auth.isAdmin(request)) {
+      return errorResponse(unauthorized("The admin endpoints need the admin token in SEC"));
+    }
+    request.user = "admin";
+    auto match = admin.match(request.method, *segments);
+    if (auto* error = std::get_if<ApiError>(&match)) return errorResponse(*error);
+    const RouteMatch& route = std::get<RouteMatch>(match);
+    return route.route->handler(request, route.params);
+  }
+  return dispatchApi(request, *segments);
+}
+
+HttpResponse Emulator::handle(HttpRequest&& request) {
+  Parts& p = *parts_;
+  const auto started = std::chrono::steady_clock::now();
+  const bool is_admin = core::istartsWith(request.path, "/admin");
+  FaultDecision fault;
+  if (!is_admin) fault = p.faults.onRequest(request.method, request.path);
+  if (fault.delay.count() > 0) std::this_thread::sleep_for(fault.delay);
+  HttpResponse response = fault.respond ? std::move(*fault.respond) : p.dispatch(request);
+  if (fault.truncate) response.delivery = Delivery::kTruncate;
+  if (fault.malformed_json) response.body = malformJson(response.body);
+  if (!fault.names.empty()) response.fault = fault.names;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  if (!is_admin) {
+    RecordedRequest record;
+    record.time = p.clock.nowMs();
+    record.method = request.method;
+    record.target = request.target;
+    record.headers = request.headers;
+    record.body = request.body;
+    record.remote = request.remote;
+    record.user = request.user;
+    record.status = response.delivery == Delivery::kReset ? 0 : response.status;
+    record.fault = response.fault;
+    record.duration_us = micros;
+    p.requests.record(std::move(record));
+  }
+  if (p.logger) {
+    p.logger->debug("{} {} -> {}{}{} ({} us)", request.method,
+                    core::printableExcerpt(request.target, 200), response.status,
+                    response.fault.empty() ? "" : " fault=", response.fault, micros);
+  }
+  return response;
+}
+
+core::Result<std::unique_ptr<Emulator>> Emulator::start(EmulatorOptions options,
+                                                        std::shared_ptr<spdlog::logger> logger) {
+  auto status = validateConfig(options.config);
+  if (!status.ok()) return status.error();
+  if (options.http_port >= 0 && !isLoopbackAddress(options.listen_address)) {
+    return core::makeError(
+        core::ErrorCode::kConfig,
+        "plain HTTP is only allowed on a loopback address, not " + options.listen_address);
+  }
+  auto parts = std::make_unique<Parts>(options);
+  Parts& p = *parts;
+  p.logger = std::move(logger);
+  for (const std::string& file : options.event_files) {
+    auto loaded = loadEvents(p.events, file);
+    if (!loaded.ok()) return loaded.error();
+  }
+  if (!options.lookups_file.empty()) {
+    auto lookups = aql::loadLookupTables(options.lookups_file);
+    if (!lookups.ok()) return lookups.error().withContext(options.lookups_file);
+    p.lookups = std::move(*lookups);
+  }
+  p.faults.add(options.faults);
+  const std::vector<std::string> versions =
+      options.config.api_versions.empty() ? defaultApiVersions() : options.config.api_versions;
+  double newest = -1;
+  double oldest = 1e9;
+  for (const std::string& version : versions) {
+    auto value = parseApiVersion(version);
+    if (!value.ok()) {
+      return core::makeError(core::ErrorCode::kConfig,
+                             "api_versions: '" + version + "' is not a version");
+    }
+    p.versions.insert(version);
+    if (*value > newest) {
+      newest = *value;
+      p.newest_version = version;
+    }
+    if (*value < oldest) {
+      oldest = *value;
+      p.oldest_version = version;
+    }
+  }
+  SearchRunnerOptions runner_options;
+  runner_options.workers = static_cast<std::size_t>(options.config.ariel.workers);
+  runner_options.phase_delay = std::chrono::milliseconds(options.config.ariel.phase_delay_ms);
+  p.runner =
+      std::make_unique<SearchRunner>(runner_options, p.events, &p.lookups, &p.references, p.clock);
+  ArielSettings ariel_settings;
+  ariel_settings.content_range_without_range = options.config.ariel.content_range_without_range;
+  p.ariel_handlers = std::make_unique<ArielHandlers>(
+      p.searches, *p.runner, p.events, [&p] { return p.faults.nextSearchFault(); }, ariel_settings);
+  p.ariel_handlers->registerRoutes(p.api);
+  p.reference_handlers = std::make_unique<ReferenceHandlers>(p.references);
+  p.reference_handlers->registerRoutes(p.api);
+  p.offense_handlers = std::make_unique<OffenseHandlers>(p.offenses, p.clock);
+  p.offense_handlers->registerRoutes(p.api);
+  p.api.add("GET", "/api/help/versions", Capability::kNone,
+            [&p](const HttpRequest&, const RouteParams&) {
+              nlohmann::json out = nlohmann::json::array();
+              for (const std::string& v : p.versions) out.push_back({{"version", v}});
+              return jsonResponse(200, out.dump());
+            });
+  registerAdminRoutes(p.admin, AdminDeps{p.requests, p.faults, p.intake, p.events, p.clock,
+                                         p.searches, p.offenses});
+
+  // TLS material: given, or generated with a CA written for clients.
+  std::string chain_pem;
+  std::string key_pem;
+  if (!options.cert_file.empty() || !options.key_file.empty()) {
+    if (options.cert_file.empty() || options.key_file.empty()) {
+      return core::makeError(core::ErrorCode::kConfig, "--cert and --key go together");
+    }
+    auto chain = readTextFile(options.cert_file);
+    if (!chain.ok()) return chain.error();
+    auto key = readTextFile(options.key_file);
+    if (!key.ok()) return key.error();
+    chain_pem = std::move(*chain);
+    key_pem = std::move(*key);
+    if (!options.ca_out.empty()) {
+      std::ofstream(options.ca_out, std::ios::binary) << chain_pem;
+    }
+  } else {
+    std::vector<std::string> names;
+    if (!isLoopbackAddress(options.listen_address)) names.push_back(options.listen_address);
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') names.emplace_back(host);
+    auto generated = generateCertificate(names);
+    if (!generated.ok()) return generated.error();
+    chain_pem = generated->cert_chain_pem;
+    key_pem = generated->key_pem;
+    if (!options.ca_out.empty()) {
+      std::ofstream out(options.ca_out, std::ios::binary | std::ios::trunc);
+      out << generated->ca_pem;
+      if (!out) {
+        return core::makeError(core::ErrorCode::kIo, "cannot write CA file " + options.ca_out);
+      }
+    }
+  }
+  auto tls = makeServerTlsContext(chain_pem, key_pem);
+  if (!tls.ok()) return tls.error();
+
+  Parts* raw = &p;
+  // The servers call back into the Emulator: make it first, then start the listeners.
+  std::unique_ptr<Emulator> result(new Emulator(std::move(parts)));
+  Emulator* self = result.get();
+  auto bound_handler = [self](HttpRequest&& request) { return self->handle(std::move(request)); };
+  if (options.https_port >= 0) {
+    HttpServerOptions server{options.listen_address, static_cast<std::uint16_t>(options.https_port),
+                             *tls};
+    auto started = HttpServer::start(server, bound_handler);
+    if (!started.ok()) return started.error().withContext("HTTPS");
+    raw->https = std::move(*started);
+  }
+  if (options.http_port >= 0) {
+    HttpServerOptions server{options.listen_address, static_cast<std::uint16_t>(options.http_port),
+                             nullptr};
+    auto started = HttpServer::start(server, bound_handler);
+    if (!started.ok()) return started.error().withContext("HTTP");
+    raw->http = std::move(*started);
+  }
+  if (options.syslog_tcp_port >= 0 || options.syslog_tls_port >= 0 ||
+      options.syslog_udp_port >= 0) {
+    SyslogListenerOptions syslog;
+    syslog.address = options.listen_address;
+    syslog.tcp_port = options.syslog_tcp_port;
+    syslog.tls_port = options.syslog_tls_port;
+    syslog.udp_port = options.syslog_udp_port;
+    syslog.tls = *tls;
+    auto started =
+        SyslogListener::start(syslog, [raw](std::string_view frame, const std::string& peer) {
+          raw->intake.onSyslogFrame(frame, peer);
+        });
+    if (!started.ok()) return started.error();
+    raw->syslog = std::move(*started);
+  }
+  return result;
+}
+
+Emulator::Emulator(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Emulator::~Emulator() { stop(); }
+
+void Emulator::stop() {
+  if (parts_->https) parts_->https->stop();
+  if (parts_->http) parts_->http->stop();
+  if (parts_->syslog) parts_->syslog->stop();
+  if (parts_->runner) parts_->runner->stop();
+}
+
+BoundPorts Emulator::ports() const {
+  BoundPorts ports;
+  if (parts_->https) ports.https = parts_->https->port();
+  if (parts_->http) ports.http = parts_->http->port();
+  if (parts_->syslog) {
+    ports.syslog_tcp = parts_->syslog->tcpPort();
+    ports.syslog_tls = parts_->syslog->tlsPort();
+    ports.syslog_udp = parts_->syslog->udpPort();
+  }
+  return ports;
+}
+
+std::size_t Emulator::eventCount() const { return parts_->events.size(); }
+
+std::string portsJson(const BoundPorts& ports, const std::string& address) {
+  auto port = [](std::uint16_t value) {
+    return value == 0 ? nlohmann::json(nullptr) : nlohmann::json(value);
+  };
+  return nlohmann::json{{"address", address},
+                        {"https", port(ports.https)},
+                        {"http", port(ports.http)},
+                        {"syslog_tcp", port(ports.syslog_tcp)},
+                        {"syslog_tls", port(ports.syslog_tls)},
+                        {"syslog_udp", port(ports.syslog_udp)},
+                        {"pid", static_cast<long>(getpid())}}
+      .dump();
+}
+
+}  // namespace aihunt::emulator

@@ -1,0 +1,206 @@
+#include "emulator/fault_injector.h"
+
+#include "core/text.h"
+#include "emulator/qradar_error.h"
+#include "emulator/yaml_reader.h"
+
+namespace aihunt::emulator {
+namespace {
+
+constexpr std::pair<FaultKind, std::string_view> kNames[] = {
+    {FaultKind::kStatus503, "status_503"},
+    {FaultKind::kStatus500, "status_500"},
+    {FaultKind::kStatus429, "status_429"},
+    {FaultKind::kReset, "reset"},
+    {FaultKind::kLatency, "latency"},
+    {FaultKind::kTruncate, "truncate"},
+    {FaultKind::kMalformedJson, "malformed_json"},
+    {FaultKind::kSearchError, "search_error"},
+    {FaultKind::kSearchVanish, "search_vanish"},
+    {FaultKind::kSearchStuck, "search_stuck"},
+};
+
+bool isSearchFault(FaultKind kind) {
+  return kind == FaultKind::kSearchError || kind == FaultKind::kSearchVanish ||
+         kind == FaultKind::kSearchStuck;
+}
+
+}  // namespace
+
+std::optional<FaultKind> parseFaultKind(std::string_view name) {
+  for (const auto& [kind, text] : kNames) {
+    if (core::iequals(name, text)) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view faultKindName(FaultKind kind) {
+  for (const auto& [k, text] : kNames) {
+    if (k == kind) return text;
+  }
+  return "unknown";
+}
+
+core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
+  YamlReader reader(text);
+  if (!reader.ok()) return reader.error();
+  YAML::Node list = reader.root();
+  std::string path = "";
+  if (list.IsMap()) {
+    if (!reader.checkMap(list, "", {"faults"})) return reader.error();
+    list = list["faults"];
+    path = "faults";
+  }
+  std::vector<FaultRule> rules;
+  if (!list || list.IsNull()) return rules;
+  if (!list.IsSequence()) {
+    reader.fail(path, "expected a list of faults");
+    return reader.error();
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = indexPath(path, i);
+    const YAML::Node item = list[i];
+    if (!reader.checkMap(item, at,
+                         {"kind", "method", "path", "times", "after", "latency_ms", "polls"})) {
+      continue;
+    }
+    FaultRule rule;
+    std::string kind;
+    reader.readString(item["kind"], childPath(at, "kind"), kind);
+    const auto parsed = parseFaultKind(kind);
+    if (!parsed) {
+      reader.fail(childPath(at, "kind"),
+                  "unknown fault '" + core::printableExcerpt(kind) +
+                      "' (status_503, status_500, status_429, reset, latency, truncate, "
+                      "malformed_json, search_error, search_vanish, search_stuck)");
+      continue;
+    }
+    rule.kind = *parsed;
+    reader.readString(item["method"], childPath(at, "method"), rule.method);
+    reader.readString(item["path"], childPath(at, "path"), rule.path);
+    reader.readInt(item["times"], childPath(at, "times"), rule.times);
+    reader.readInt(item["after"], childPath(at, "after"), rule.after);
+    reader.readInt(item["latency_ms"], childPath(at, "latency_ms"), rule.latency_ms);
+    reader.readInt(item["polls"], childPath(at, "polls"), rule.polls);
+    if (rule.times < -1 || rule.times == 0)
+      reader.fail(childPath(at, "times"), "must be >= 1 or -1");
+    if (rule.after < 0 || rule.polls < 0) reader.fail(at, "after and polls must be >= 0");
+    if (rule.latency_ms < 0 || rule.latency_ms > 600'000) {
+      reader.fail(childPath(at, "latency_ms"), "must be 0..600000");
+    }
+    rule.method = core::asciiLowered(rule.method);
+    for (char& c : rule.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    rules.push_back(std::move(rule));
+  }
+  if (!reader.ok()) return reader.error();
+  return rules;
+}
+
+nlohmann::json faultsJson(const std::vector<FaultRule>& rules) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FaultRule& rule : rules) {
+    out.push_back({{"kind", faultKindName(rule.kind)},
+                   {"method", rule.method},
+                   {"path", rule.path},
+                   {"times", rule.times},
+                   {"after", rule.after},
+                   {"latency_ms", rule.latency_ms},
+                   {"polls", rule.polls},
+                   {"seen", rule.seen},
+                   {"fired", rule.fired}});
+  }
+  return out;
+}
+
+void FaultInjector::add(std::vector<FaultRule> rules) {
+  std::lock_guard lock(mutex_);
+  for (FaultRule& rule : rules) rules_.push_back(std::move(rule));
+}
+
+void FaultInjector::clear() {
+  std::lock_guard lock(mutex_);
+  rules_.clear();
+}
+
+std::vector<FaultRule> FaultInjector::rules() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+bool FaultInjector::fire(FaultRule& rule) {
+  ++rule.seen;
+  if (rule.seen <= rule.after) return false;
+  if (rule.times >= 0 && rule.fired >= rule.times) return false;
+  ++rule.fired;
+  return true;
+}
+
+FaultDecision FaultInjector::onRequest(std::string_view method, std::string_view path) {
+  std::lock_guard lock(mutex_);
+  FaultDecision decision;
+  for (FaultRule& rule : rules_) {
+    if (isSearchFault(rule.kind)) continue;
+    if (!rule.method.empty() && rule.method != method) continue;
+    if (!core::globMatch(rule.path, path)) continue;
+    if (decision.respond) break;
+    if (!fire(rule)) continue;
+    if (!decision.names.empty()) decision.names += ",";
+    decision.names += faultKindName(rule.kind);
+    switch (rule.kind) {
+      case FaultKind::kStatus503:
+        decision.respond = errorResponse(ApiError{
+            503, kCodeArielUnavailable, "The Ariel server is temporarily unavailable (injected)",
+            "Retry later.", nlohmann::json::object()});
+        break;
+      case FaultKind::kStatus500:
+        decision.respond = errorResponse(ApiError{500, kCodeServerError,
+                                                  "Unexpected internal server error (injected)", "",
+                                                  nlohmann::json::object()});
+        break;
+      case FaultKind::kStatus429: {
+        HttpResponse response = errorResponse(
+            ApiError{429, 0, "Too many requests (injected)", "", nlohmann::json::object()});
+        response.setHeader("Retry-After", "1");
+        decision.respond = std::move(response);
+        break;
+      }
+      case FaultKind::kReset: {
+        HttpResponse response;
+        response.delivery = Delivery::kReset;
+        decision.respond = std::move(response);
+        break;
+      }
+      case FaultKind::kLatency:
+        decision.delay += std::chrono::milliseconds(rule.latency_ms);
+        break;
+      case FaultKind::kTruncate:
+        decision.truncate = true;
+        break;
+      case FaultKind::kMalformedJson:
+        decision.malformed_json = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (decision.respond) decision.respond->fault = decision.names;
+  return decision;
+}
+
+SearchFault FaultInjector::nextSearchFault() {
+  std::lock_guard lock(mutex_);
+  SearchFault fault;
+  for (FaultRule& rule : rules_) {
+    if (!isSearchFault(rule.kind) || !fire(rule)) continue;
+    if (rule.kind == FaultKind::kSearchError) fault.error = true;
+    if (rule.kind == FaultKind::kSearchStuck) fault.stuck = true;
+    if (rule.kind == FaultKind::kSearchVanish) fault.vanish_after_polls = rule.polls;
+  }
+  return fault;
+}
+
+std::string malformJson(const std::string& body) {
+  return body.substr(0, body.size() / 2) + "{\"truncated\": tru,,]";
+}
+
+}  // namespace aihunt::emulator

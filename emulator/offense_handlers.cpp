@@ -1,0 +1,240 @@
+#include "emulator/offense_handlers.h"
+
+#include <charconv>
+
+#include "core/text.h"
+#include "emulator/offense_filter.h"
+#include "emulator/paging.h"
+
+namespace aihunt::emulator {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> parseId(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+json noteJson(const OffenseNote& note) {
+  return {{"id", note.id},
+          {"create_time", note.create_time},
+          {"username", note.username},
+          {"note_text", note.note_text}};
+}
+
+// `fields=id,status` keeps only those top-level fields.
+ApiResult<json> selectFields(const json& object, const HttpRequest& request) {
+  const std::string* fields = request.param("fields");
+  if (fields == nullptr || core::trim(*fields).empty()) return object;
+  json out = json::object();
+  std::string_view rest = *fields;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string name(core::trim(rest.substr(0, comma)));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (name.empty()) continue;
+    if (!object.contains(name)) {
+      return ApiError{422, kCodeInvalidParameter,
+                      "Specified field \"" + core::printableExcerpt(name) +
+                          "\" is not recognized by this endpoint",
+                      "", json::object()};
+    }
+    out[name] = object[name];
+  }
+  return out;
+}
+
+std::optional<bool> parseBool(const std::string* text) {
+  if (text == nullptr) return std::nullopt;
+  if (*text == "true") return true;
+  if (*text == "false") return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+json offenseJson(const Offense& offense) {
+  json log_sources = json::array();
+  for (const auto& [id, name] : offense.log_sources) {
+    log_sources.push_back({{"id", id}, {"name", name}, {"type_id", 4}, {"type_name", "EventCRE"}});
+  }
+  json rules = json::array();
+  for (const std::int64_t id : offense.rules) rules.push_back({{"id", id}, {"type", "CRE_RULE"}});
+  return {
+      {"id", offense.id},
+      {"description", offense.description},
+      {"offense_source", offense.offense_source},
+      {"offense_type", offense.offense_type},
+      {"magnitude", offense.magnitude},
+      {"severity", offense.severity},
+      {"credibility", offense.credibility},
+      {"relevance", offense.relevance},
+      {"status", offense.status},
+      {"start_time", offense.start_time},
+      {"last_updated_time", offense.last_updated_time},
+      {"last_persisted_time", offense.last_persisted_time},
+      {"first_persisted_time", offense.start_time},
+      {"event_count", offense.event_count},
+      {"flow_count", 0},
+      {"categories", offense.categories},
+      {"category_count", offense.categories.size()},
+      {"rules", rules},
+      {"log_sources", log_sources},
+      {"device_count", offense.log_sources.size()},
+      {"source_count", offense.source_ips.size()},
+      {"local_destination_count", 0},
+      {"remote_destination_count", offense.destination_ips.size()},
+      {"username_count", offense.usernames.size()},
+      {"source_network", "other"},
+      {"destination_networks", json::array({"other"})},
+      {"assigned_to", offense.assigned_to.empty() ? json(nullptr) : json(offense.assigned_to)},
+      {"closing_reason_id",
+       offense.closing_reason_id ? json(*offense.closing_reason_id) : json(nullptr)},
+      {"close_time", offense.close_time ? json(*offense.close_time) : json(nullptr)},
+      {"closing_user", offense.closing_user.empty() ? json(nullptr) : json(offense.closing_user)},
+      {"follow_up", offense.follow_up},
+      {"protected", offense.is_protected},
+      {"inactive", false},
+      {"domain_id", 0},
+      {"policy_category_count", 0},
+      {"security_category_count", offense.categories.size()},
+      {"source_address_ids", json::array()},
+      {"local_destination_address_ids", json::array()}};
+}
+
+void OffenseHandlers::registerRoutes(Router& router) {
+  const Capability cap = Capability::kOffenses;
+  router.add("GET", "/api/siem/offenses", cap,
+             [this](const HttpRequest& r, const RouteParams&) { return list(r); });
+  router.add("GET", "/api/siem/offenses/{}", cap,
+             [this](const HttpRequest& r, const RouteParams& p) { return getOne(r, p[0]); });
+  router.add("POST", "/api/siem/offenses/{}", cap,
+             [this](const HttpRequest& r, const RouteParams& p) { return update(r, p[0]); });
+  router.add("GET", "/api/siem/offenses/{}/notes", cap,
+             [this](const HttpRequest&, const RouteParams& p) {
+               const auto id = parseId(p[0]);
+               if (!id) return errorResponse(notFound("The offense does not exist."));
+               auto notes = store_.notes(*id);
+               if (auto* error = std::get_if<ApiError>(&notes)) return errorResponse(*error);
+               json out = json::array();
+               for (const OffenseNote& note : std::get<std::vector<OffenseNote>>(notes)) {
+                 out.push_back(noteJson(note));
+               }
+               return jsonResponse(200, out.dump());
+             });
+  router.add("POST", "/api/siem/offenses/{}/notes", cap,
+             [this](const HttpRequest& r, const RouteParams& p) {
+               const auto id = parseId(p[0]);
+               if (!id) return errorResponse(notFound("The offense does not exist."));
+               const std::string* text = r.param("note_text");
+               if (text == nullptr || text->empty()) {
+                 return errorResponse(invalidParameter(
+                     "Missing required parameter \"note_text\" from query parameters"));
+               }
+               auto note = store_.addNote(*id, *text, r.user, clock_.nowMs());
+               if (auto* error = std::get_if<ApiError>(&note)) return errorResponse(*error);
+               return jsonResponse(201, noteJson(std::get<OffenseNote>(note)).dump());
+             });
+  router.add("GET", "/api/siem/offense_closing_reasons", cap,
+             [this](const HttpRequest&, const RouteParams&) {
+               json out = json::array();
+               for (const ClosingReason& reason : store_.closingReasons()) {
+                 out.push_back({{"id", reason.id},
+                                {"text", reason.text},
+                                {"is_reserved", reason.is_reserved},
+                                {"is_deleted", reason.is_deleted}});
+               }
+               return jsonResponse(200, out.dump());
+             });
+  router.add("GET", "/api/siem/offense_closing_reasons/{}", cap,
+             [this](const HttpRequest&, const RouteParams& p) {
+               const auto id = parseId(p[0]);
+               for (const ClosingReason& reason : store_.closingReasons()) {
+                 if (id && reason.id == *id) {
+                   return jsonResponse(200, json{{"id", reason.id},
+                                                 {"text", reason.text},
+                                                 {"is_reserved", reason.is_reserved},
+                                                 {"is_deleted", reason.is_deleted}}
+                                                .dump());
+                 }
+               }
+               return errorResponse(notFound("The closing reason does not exist."));
+             });
+  // Offenses come only from rules: there is deliberately no POST /api/siem/offenses. The path
+  // is registered for GET, so the router answers 405 for other methods.
+}
+
+HttpResponse OffenseHandlers::list(const HttpRequest& request) {
+  Filter filter;
+  if (const std::string* text = request.param("filter")) {
+    auto parsed = parseFilter(*text);
+    if (!parsed.ok()) return errorResponse(invalidParameter(parsed.error().message));
+    filter = std::move(*parsed);
+  }
+  std::vector<json> rows;
+  for (const Offense& offense : store_.list()) {
+    json object = offenseJson(offense);
+    if (filter.matches(object)) rows.push_back(std::move(object));
+  }
+  if (const std::string* text = request.param("sort")) {
+    auto keys = parseSort(*text);
+    const json sample = offenseJson(Offense{});
+    bool valid = keys.ok();
+    for (std::size_t i = 0; valid && i < keys->size(); ++i) {
+      valid = sample.contains((*keys)[i].field);
+    }
+    if (!valid) {
+      return errorResponse(ApiError{422, kCodeBadSort,
+                                    "Invalid sort: \"" + core::printableExcerpt(*text) + "\"", "",
+                                    json::object()});
+    }
+    sortObjects(rows, *keys);
+  }
+  auto window = pageWindow(request, rows.size());
+  if (auto* error = std::get_if<ApiError>(&window)) return errorResponse(*error);
+  const PageWindow& w = std::get<PageWindow>(window);
+  json out = json::array();
+  for (std::size_t i = w.first; i < w.end; ++i) {
+    auto selected = selectFields(rows[i], request);
+    if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
+    out.push_back(std::move(std::get<json>(selected)));
+  }
+  HttpResponse response = jsonResponse(200, out.dump());
+  setContentRange(response, w);
+  return response;
+}
+
+HttpResponse OffenseHandlers::getOne(const HttpRequest& request, const std::string& id) {
+  const auto parsed = parseId(id);
+  if (!parsed) return errorResponse(notFound("The offense does not exist."));
+  const auto offense = store_.get(*parsed);
+  if (!offense) return errorResponse(offenseNotFound(*parsed));
+  auto selected = selectFields(offenseJson(*offense), request);
+  if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
+  return jsonResponse(200, std::get<json>(selected).dump());
+}
+
+HttpResponse OffenseHandlers::update(const HttpRequest& request, const std::string& id) {
+  const auto parsed = parseId(id);
+  if (!parsed) return errorResponse(notFound("The offense does not exist."));
+  OffenseUpdate change;
+  if (const std::string* status = request.param("status")) change.status = *status;
+  if (const std::string* reason = request.param("closing_reason_id")) {
+    const auto reason_id = parseId(*reason);
+    if (!reason_id) return errorResponse(invalidParameter("closing_reason_id must be a number"));
+    change.closing_reason_id = *reason_id;
+  }
+  if (const std::string* assigned = request.param("assigned_to")) change.assigned_to = *assigned;
+  change.follow_up = parseBool(request.param("follow_up"));
+  change.is_protected = parseBool(request.param("protected"));
+  auto updated = store_.update(*parsed, change, request.user, clock_.nowMs());
+  if (auto* error = std::get_if<ApiError>(&updated)) return errorResponse(*error);
+  auto selected = selectFields(offenseJson(std::get<Offense>(updated)), request);
+  if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
+  return jsonResponse(200, std::get<json>(selected).dump());
+}
+
+}  // namespace aihunt::emulator

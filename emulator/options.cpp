@@ -1,0 +1,208 @@
+#include "emulator/options.h"
+
+#include <openssl/rand.h>
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "core/time.h"
+
+namespace aihunt::emulator {
+namespace {
+
+namespace po = boost::program_options;
+
+std::string randomToken() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "qradar-emu-token";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (const unsigned char b : bytes) {
+    token.push_back(kHex[b >> 4]);
+    token.push_back(kHex[b & 15]);
+  }
+  // The shape of a QRadar authorized service token (a UUID).
+  return token.substr(0, 8) + "-" + token.substr(8, 4) + "-" + token.substr(12, 4) + "-" +
+         token.substr(16, 4) + "-" + token.substr(20, 12);
+}
+
+po::options_description describe() {
+  po::options_description general("General");
+  general.add_options()("help,h", "print this help and exit")(
+      "config", po::value<std::string>()->value_name("FILE"),
+      "YAML config: roles, tokens, users, admin_token, api_versions, ariel, rules "
+      "(docs/emulator.md)")("token", po::value<std::vector<std::string>>()->value_name("TOKEN"),
+                            "add an API (SEC) token with the admin role; repeatable")(
+      "admin-token", po::value<std::string>()->value_name("TOKEN"),
+      "token for the /admin endpoints (generated and printed when neither this nor the config "
+      "sets one)")("log-level", po::value<std::string>()->default_value("info"),
+                   "trace, debug, info, warn, error, off")(
+      "ports-file", po::value<std::string>()->value_name("FILE"),
+      "write the bound ports as JSON once listening (for --https-port 0 and friends)");
+  po::options_description network("Network");
+  network.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1"),
+                        "address to listen on (127.0.0.1, ::1, 0.0.0.0, ...)")(
+      "https-port", po::value<int>()->default_value(8443), "HTTPS port for the REST API; 0: any")(
+      "plain-http", "allow a plain HTTP listener (only on a loopback --listen address)")(
+      "http-port", po::value<int>()->value_name("PORT"),
+      "plain HTTP port for the REST API (needs --plain-http); 0: any")(
+      "cert", po::value<std::string>()->value_name("FILE"),
+      "server certificate chain (PEM); default: generate a CA and a localhost certificate")(
+      "key", po::value<std::string>()->value_name("FILE"), "private key for --cert (PEM)")(
+      "ca-out", po::value<std::string>()->value_name("FILE"),
+      "write the CA certificate clients should trust (with --cert: that chain)");
+  po::options_description data("Data");
+  data.add_options()("events", po::value<std::vector<std::string>>()->value_name("FILE"),
+                     "JSONL events to load at start (QRadar-shaped: starttime epoch ms, sourceip, "
+                     "custom properties...); repeatable")(
+      "lookups", po::value<std::string>()->value_name("FILE"),
+      "id -> name tables for CATEGORYNAME(), LOGSOURCENAME(), QIDNAME() (JSON)")(
+      "now", po::value<std::string>()->value_name("TIME"),
+      "fix the emulator clock (ISO 8601 or epoch ms); POST /admin/clock moves it");
+  po::options_description syslog("Syslog intake (LEEF)");
+  syslog.add_options()("syslog-tcp-port", po::value<int>()->value_name("PORT"),
+                       "syslog over TCP (newline or octet-counted framing); 0: any")(
+      "syslog-tls-port", po::value<int>()->value_name("PORT"),
+      "syslog over TLS (same certificate as HTTPS); 0: any")(
+      "syslog-udp-port", po::value<int>()->value_name("PORT"), "syslog over UDP; 0: any")(
+      "rules", po::value<std::string>()->value_name("FILE"),
+      "custom-rule table (YAML {rules: [...]}) turning LEEF events into offenses");
+  po::options_description ariel("Ariel and faults");
+  ariel.add_options()("workers", po::value<int>()->value_name("N"),
+                      "search threads (default 2; config ariel.workers)")(
+      "phase-delay-ms", po::value<int>()->value_name("MS"),
+      "time each search spends in WAIT, EXECUTE and SORTING (default 0)")(
+      "max-searches", po::value<int>()->value_name("N"),
+      "unfinished searches allowed before creation answers 503/1010 (default 200)")(
+      "retention-ms", po::value<long long>()->value_name("MS"),
+      "how long finished results are kept (default 86400000)")(
+      "faults", po::value<std::string>()->value_name("FILE"),
+      "fault script (YAML {faults: [...]}): status_503, status_500, status_429, reset, latency, "
+      "truncate, malformed_json, search_error, search_vanish, search_stuck");
+  po::options_description all(
+      "qradar-emu: a QRadar stand-in (REST API, Ariel, reference data, offenses, syslog/LEEF "
+      "intake, faults)\nUsage: qradar-emu [options]");
+  all.add(general).add(network).add(data).add(syslog).add(ariel);
+  return all;
+}
+
+}  // namespace
+
+core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
+  const po::options_description description = describe();
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(description).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return core::makeError(core::ErrorCode::kInvalidArgument, e.what());
+  }
+  CommandLine cl;
+  std::ostringstream usage;
+  usage << description;
+  cl.usage = usage.str();
+  if (vm.count("help") > 0) {
+    cl.help = true;
+    return cl;
+  }
+  EmulatorOptions& o = cl.options;
+  if (vm.count("config") > 0) {
+    const std::string path = vm["config"].as<std::string>();
+    auto text = readTextFile(path);
+    if (!text.ok()) return text.error();
+    auto config = parseEmulatorConfig(*text);
+    if (!config.ok()) return config.error().withContext(path);
+    o.config = std::move(*config);
+  } else {
+    o.config.roles = defaultRoles();
+  }
+  if (vm.count("token") > 0) {
+    for (const std::string& token : vm["token"].as<std::vector<std::string>>()) {
+      o.config.tokens.push_back(TokenConfig{token, "admin", "admin"});
+    }
+  }
+  if (o.config.tokens.empty() && o.config.users.empty()) {
+    const std::string token = randomToken();
+    o.config.tokens.push_back(TokenConfig{token, "admin", "admin"});
+    cl.notices.push_back("API token (SEC header): " + token);
+  }
+  if (vm.count("admin-token") > 0) o.config.admin_token = vm["admin-token"].as<std::string>();
+  if (o.config.admin_token.empty()) {
+    o.config.admin_token = randomToken();
+    cl.notices.push_back("admin token (SEC header on /admin): " + o.config.admin_token);
+  }
+  cl.log_level = vm["log-level"].as<std::string>();
+  if (vm.count("ports-file") > 0) cl.ports_file = vm["ports-file"].as<std::string>();
+  o.listen_address = vm["listen"].as<std::string>();
+  o.https_port = vm["https-port"].as<int>();
+  auto checkPort = [](int port, const char* name) -> core::Status {
+    if (port < -1 || port > 65535) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             std::string("--") + name + ": not a port");
+    }
+    return {};
+  };
+  if (vm.count("http-port") > 0) {
+    if (vm.count("plain-http") == 0) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--http-port serves plain HTTP: add --plain-http to confirm (loopback "
+                             "addresses only)");
+    }
+    o.http_port = vm["http-port"].as<int>();
+  }
+  if (vm.count("syslog-tcp-port") > 0) o.syslog_tcp_port = vm["syslog-tcp-port"].as<int>();
+  if (vm.count("syslog-tls-port") > 0) o.syslog_tls_port = vm["syslog-tls-port"].as<int>();
+  if (vm.count("syslog-udp-port") > 0) o.syslog_udp_port = vm["syslog-udp-port"].as<int>();
+  for (const auto& [port, name] :
+       {std::pair{o.https_port, "https-port"}, std::pair{o.http_port, "http-port"},
+        std::pair{o.syslog_tcp_port, "syslog-tcp-port"},
+        std::pair{o.syslog_tls_port, "syslog-tls-port"},
+        std::pair{o.syslog_udp_port, "syslog-udp-port"}}) {
+    auto status = checkPort(port, name);
+    if (!status.ok()) return status.error();
+  }
+  if (vm.count("cert") > 0) o.cert_file = vm["cert"].as<std::string>();
+  if (vm.count("key") > 0) o.key_file = vm["key"].as<std::string>();
+  if (vm.count("ca-out") > 0) o.ca_out = vm["ca-out"].as<std::string>();
+  if (vm.count("events") > 0) o.event_files = vm["events"].as<std::vector<std::string>>();
+  if (vm.count("lookups") > 0) o.lookups_file = vm["lookups"].as<std::string>();
+  if (vm.count("now") > 0) {
+    auto now = core::parseTimestamp(vm["now"].as<std::string>());
+    if (!now.ok()) return now.error().withContext("--now");
+    o.now = *now;
+  }
+  if (vm.count("rules") > 0) {
+    const std::string path = vm["rules"].as<std::string>();
+    auto text = readTextFile(path);
+    if (!text.ok()) return text.error();
+    auto rules = parseRulesFile(*text);
+    if (!rules.ok()) return rules.error().withContext(path);
+    for (RuleConfig& rule : *rules) o.config.rules.push_back(std::move(rule));
+  }
+  if (vm.count("faults") > 0) {
+    const std::string path = vm["faults"].as<std::string>();
+    auto text = readTextFile(path);
+    if (!text.ok()) return text.error();
+    auto faults = parseFaults(*text);
+    if (!faults.ok()) return faults.error().withContext(path);
+    o.faults = std::move(*faults);
+  }
+  if (vm.count("workers") > 0) o.config.ariel.workers = vm["workers"].as<int>();
+  if (vm.count("phase-delay-ms") > 0)
+    o.config.ariel.phase_delay_ms = vm["phase-delay-ms"].as<int>();
+  if (vm.count("max-searches") > 0)
+    o.config.ariel.max_active_searches = vm["max-searches"].as<int>();
+  if (vm.count("retention-ms") > 0)
+    o.config.ariel.retention_ms = vm["retention-ms"].as<long long>();
+  if (o.config.ariel.workers < 1 || o.config.ariel.workers > 64) {
+    return core::makeError(core::ErrorCode::kInvalidArgument, "--workers: 1..64");
+  }
+  if (o.config.ariel.phase_delay_ms < 0 || o.config.ariel.max_active_searches < 1 ||
+      o.config.ariel.retention_ms < 0) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "--phase-delay-ms, --max-searches and --retention-ms must be positive");
+  }
+  return cl;
+}
+
+}  // namespace aihunt::emulator

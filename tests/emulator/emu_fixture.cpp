@@ -1,0 +1,117 @@
+#include "tests/emulator/emu_fixture.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/process_runner.h"
+
+namespace aihunt::testing {
+
+std::string defaultConfigYaml() {
+  return R"(tokens:
+  - {token: hunter-token-0001, user: aihunt, role: hunter}
+  - {token: searcher-token-0002, user: reader, role: searcher}
+users:
+  - {name: analyst, password: s3cret-pass, role: hunter}
+admin_token: admin-token-0003
+ariel:
+  workers: 2
+rules:
+  - id: 100001
+    name: "AIHUNT: T1588.007 AI API use"
+    event_ids: ["AIHUNT-T1588.007"]
+    index: sourceip
+    description: "AI API use by non-browser process"
+    magnitude: 6
+    categories: ["Suspicious Activity"]
+)";
+}
+
+nlohmann::json parseJson(const std::string& text) {
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
+std::string seedQueryLast24h() {
+  std::ifstream in(sourcePath("tests/aql/fixtures/seed_query.aql"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str() + "\nLAST 24 HOURS";
+}
+
+RunningEmu::RunningEmu(const std::vector<std::string>& args, const std::string& config_yaml) {
+  dir_ = makeTempDir("qradar-emu-test-");
+  ca_file_ = dir_ + "/ca.pem";
+  const std::string ports_file = dir_ + "/ports.json";
+  const std::string config_file = dir_ + "/config.yaml";
+  std::ofstream(config_file) << config_yaml;
+  std::vector<std::string> all = {"--ports-file", ports_file,  "--ca-out",    ca_file_,
+                                  "--config",     config_file, "--log-level", "warn"};
+  bool has_port = false;
+  bool has_now = false;
+  for (const std::string& arg : args) {
+    has_port = has_port || arg == "--https-port";
+    has_now = has_now || arg == "--now";
+  }
+  if (!has_port) all.insert(all.end(), {"--https-port", "0"});
+  if (!has_now) all.insert(all.end(), {"--now", kSampleNow});
+  all.insert(all.end(), args.begin(), args.end());
+  process_ = std::make_unique<BackgroundProcess>(binaryPath("qradar-emu"), all);
+  if (!process_->waitForFile(ports_file, 20000)) return;
+  std::ifstream in(ports_file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  ports_ = parseJson(text.str());
+  ok_ = ports_.is_object();
+}
+
+std::string RunningEmu::base() const {
+  return "https://localhost:" + std::to_string(ports_.value("https", 0));
+}
+
+std::string RunningEmu::diagnostics() const {
+  return "stdout:\n" + process_->out() + "\nstderr:\n" + process_->err();
+}
+
+HttpReply RunningEmu::call(const std::string& method, const std::string& path_and_query,
+                           std::vector<std::string> headers, const std::string& body,
+                           const char* token) {
+  HttpCall request;
+  request.method = method;
+  request.url = base() + path_and_query;
+  if (token != nullptr && token[0] != '\0') headers.push_back(std::string("SEC: ") + token);
+  request.headers = std::move(headers);
+  request.body = body;
+  request.has_body = method == "POST" || method == "PATCH" || method == "PUT";
+  request.ca_file = ca_file_;
+  return perform(request);
+}
+
+HttpReply RunningEmu::admin(const std::string& method, const std::string& path_and_query,
+                            const std::string& body) {
+  return call(method, path_and_query, {}, body, kAdminToken);
+}
+
+nlohmann::json RunningEmu::createSearch(const std::string& aql) {
+  const HttpReply reply =
+      call("POST", "/api/ariel/searches", {"Content-Type: application/x-www-form-urlencoded"},
+           "query_expression=" + urlEncode(aql));
+  nlohmann::json status = parseJson(reply.body);
+  if (reply.status != 201) return nlohmann::json{{"error", reply.status}, {"body", reply.body}};
+  return status;
+}
+
+nlohmann::json RunningEmu::waitSearch(const std::string& id, int max_seconds) {
+  nlohmann::json status;
+  for (int i = 0; i < max_seconds; ++i) {
+    const HttpReply reply = call("GET", "/api/ariel/searches/" + id, {"Prefer: wait=1"});
+    status = parseJson(reply.body);
+    if (reply.status == 200 && status.value("status", "") != "WAIT" &&
+        status.value("status", "") != "EXECUTE" && status.value("status", "") != "SORTING") {
+      return status;
+    }
+    if (reply.status != 200 && reply.status != 206) return status;
+  }
+  return status;
+}
+
+}  // namespace aihunt::testing

@@ -1,0 +1,62 @@
+#pragma once
+// Starts the real qradar-emu binary on port 0 with a test config and talks to it over HTTPS
+// with libcurl. One RunningEmu per test case; the process stops when it goes out of scope.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/emulator/http_client.h"
+#include "tests/support/background_process.h"
+
+namespace aihunt::testing {
+
+inline constexpr const char* kHunterToken = "hunter-token-0001";
+inline constexpr const char* kSearcherToken = "searcher-token-0002";
+inline constexpr const char* kAdminToken = "admin-token-0003";
+inline constexpr const char* kSampleNow = "2026-11-26T18:00:00Z";
+
+// The default test config: a hunter token, a searcher token (no reference data), a Basic user,
+// the admin token, and one custom rule for EventID AIHUNT-T1588.007 indexed on source IP.
+std::string defaultConfigYaml();
+
+class RunningEmu {
+ public:
+  // `args` are added to: --https-port 0 --ports-file --ca-out --config --now (unless given).
+  explicit RunningEmu(const std::vector<std::string>& args = {},
+                      const std::string& config_yaml = defaultConfigYaml());
+
+  [[nodiscard]] bool ok() const { return ok_; }
+  [[nodiscard]] const nlohmann::json& ports() const { return ports_; }
+  [[nodiscard]] std::string base() const;  // https://localhost:<port>
+  [[nodiscard]] const std::string& caFile() const { return ca_file_; }
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+  [[nodiscard]] std::string diagnostics() const;
+
+  // API call with the hunter token unless `token` is given ("" for none).
+  HttpReply call(const std::string& method, const std::string& path_and_query,
+                 std::vector<std::string> headers = {}, const std::string& body = {},
+                 const char* token = kHunterToken);
+  HttpReply admin(const std::string& method, const std::string& path_and_query,
+                  const std::string& body = {});
+  // POST /api/ariel/searches; returns the status object.
+  nlohmann::json createSearch(const std::string& aql);
+  // Polls with Prefer: wait until finished; returns the final status object.
+  nlohmann::json waitSearch(const std::string& id, int max_seconds = 20);
+
+  BackgroundProcess& process() { return *process_; }
+
+ private:
+  std::string dir_;
+  std::string ca_file_;
+  nlohmann::json ports_;
+  bool ok_ = false;
+  std::unique_ptr<BackgroundProcess> process_;
+};
+
+nlohmann::json parseJson(const std::string& text);
+// The seed query with a 24-hour time clause, as an hourly hunt would send it.
+std::string seedQueryLast24h();
+
+}  // namespace aihunt::testing
