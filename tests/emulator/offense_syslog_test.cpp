@@ -1,0 +1,207 @@
+// Syslog intake over real sockets (TCP newline and octet-counted, TLS, UDP; RFC 3164/5424
+// headers; LEEF 1.0 and 2.0) turning into searchable events and, through the custom rule, into
+// offenses; then the offense API: list with Range/filter/sort/fields, get, close, notes.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/emulator/emu_fixture.h"
+
+using namespace aihunt::testing;
+using nlohmann::json;
+
+namespace {
+
+int connectTcp(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void sendTcp(int port, const std::string& bytes) {
+  const int fd = connectTcp(port);
+  REQUIRE(fd >= 0);
+  // Split the write to exercise framing across reads.
+  const std::size_t half = bytes.size() / 2;
+  CHECK(send(fd, bytes.data(), half, 0) == static_cast<ssize_t>(half));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(send(fd, bytes.data() + half, bytes.size() - half, 0) ==
+        static_cast<ssize_t>(bytes.size() - half));
+  close(fd);
+}
+
+void sendUdp(int port, const std::string& datagram) {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  close(fd);
+}
+
+void sendTls(int port, const std::string& ca_file, const std::string& bytes) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  REQUIRE(SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) == 1);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  const int fd = connectTcp(port);
+  REQUIRE(fd >= 0);
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  // SNI (SSL_set_tlsext_host_name is a macro with a C cast).
+  SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+           const_cast<char*>("localhost"));
+  SSL_set1_host(ssl, "localhost");
+  REQUIRE(SSL_connect(ssl) == 1);
+  CHECK(SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) ==
+        static_cast<int>(bytes.size()));
+  SSL_shutdown(ssl);
+  SSL_free(ssl);
+  close(fd);
+  SSL_CTX_free(ctx);
+}
+
+std::string leef2(const std::string& src, const std::string& user) {
+  return "LEEF:2.0|aihunt|aihunt|0.1|AIHUNT-T1588.007|^|src=" + src +
+         "^dst=162.159.140.245^usrName=" + user +
+         "^url=https://api.openai.com/v1/chat/completions^srcBytes=5000^devTime=1795715990000";
+}
+
+// Waits until the emulator has taken `frames` syslog frames.
+bool waitFrames(RunningEmu& emu, std::uint64_t frames) {
+  for (int i = 0; i < 200; ++i) {
+    const json status = parseJson(emu.admin("GET", "/admin/status").body);
+    if (status.value("syslog_frames", 0ULL) >= frames) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::vector<std::string> syslogArgs() {
+  return {"--syslog-tcp-port", "0", "--syslog-tls-port", "0", "--syslog-udp-port", "0"};
+}
+
+}  // namespace
+
+TEST_CASE("syslog over TCP, TLS and UDP becomes events and offenses") {
+  RunningEmu emu(syslogArgs());
+  REQUIRE(emu.ok());
+  const int tcp = emu.ports()["syslog_tcp"];
+  const int tls = emu.ports()["syslog_tls"];
+  const int udp = emu.ports()["syslog_udp"];
+  // TCP: a 5424 header, newline framing, then an octet-counted 3164 frame with LEEF 1.0.
+  const std::string v1 =
+      "<13>Nov 26 17:59:50 ws-eng-0412 aihunt: LEEF:1.0|aihunt|aihunt|0.1|"
+      "AIHUNT-T1588.007|src=10.1.4.21\tusrName=bob\turl=https://api.anthropic.com/";
+  sendTcp(tcp, "<134>1 2026-11-26T17:59:50Z ws-fin-0193 aihunt - - - " +
+                   leef2("10.1.2.3", "alice") + "\n" + std::to_string(v1.size()) + " " + v1);
+  sendTls(tls, emu.caFile(), leef2("10.1.2.3", "alice") + "\n");
+  sendUdp(udp,
+          "<134>1 2026-11-26T17:59:51Z ws-fin-0193 aihunt - - - " + leef2("10.1.2.3", "alice"));
+  sendTcp(tcp, "<13>Nov 26 17:59:52 router just a plain message\n");
+  REQUIRE(waitFrames(emu, 5));
+  const json status = parseJson(emu.admin("GET", "/admin/status").body);
+  CHECK(status["leef_events"] == 4);
+  CHECK(status["other_events"] == 1);
+
+  // The events are searchable with QRadar's normalized names. (Frames without a time are
+  // stamped with the fixed clock's now; a search covers [now - 10 min, now), so step past it.)
+  emu.admin("POST", "/admin/clock?advance=1s");
+  const json done = emu.waitSearch(
+      emu.createSearch("SELECT sourceip, username, \"URL\", \"Bytes Sent\", logsourceidentifier "
+                       "FROM events WHERE \"EventID\" = 'AIHUNT-T1588.007' ORDER BY username "
+                       "LAST 10 MINUTES")["search_id"]);
+  REQUIRE(done["status"] == "COMPLETED");
+  const json rows = parseJson(
+      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
+          .body)["events"];
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0]["username"] == "alice");
+  CHECK(rows[0]["URL"] == "https://api.openai.com/v1/chat/completions");
+  CHECK(rows[0]["Bytes Sent"] == 5000);
+  CHECK(rows[3]["username"] == "bob");
+  CHECK(rows[3]["logsourceidentifier"] == "ws-eng-0412");
+
+  // One open offense per source IP, event_count growing.
+  const json offenses = parseJson(emu.call("GET", "/api/siem/offenses?sort=%2Bid").body);
+  REQUIRE(offenses.size() == 2);
+  CHECK(offenses[0]["offense_source"] == "10.1.2.3");
+  CHECK(offenses[0]["event_count"] == 3);
+  CHECK(offenses[0]["status"] == "OPEN");
+  CHECK(offenses[0]["description"] == "AI API use by non-browser process\n");
+  CHECK(offenses[0]["magnitude"] == 6);
+  CHECK(offenses[0]["rules"][0]["id"] == 100001);
+  CHECK(offenses[1]["offense_source"] == "10.1.4.21");
+  CHECK(offenses[1]["event_count"] == 1);
+}
+
+TEST_CASE("offense API: Range, filter, sort, fields, get, close, notes, no create") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  std::string lines;
+  for (int i = 0; i < 4; ++i) {
+    for (int n = 0; n <= i; ++n) {
+      lines += "{\"EventID\": \"AIHUNT-T1588.007\", \"sourceip\": \"10.9.0." + std::to_string(i) +
+               "\"}\n";
+    }
+  }
+  REQUIRE(emu.admin("POST", "/admin/events", lines).status == 200);
+  const HttpReply ranged = emu.call("GET", "/api/siem/offenses", {"Range: items=0-1"});
+  CHECK(ranged.header("content-range") == "items 0-1/4");
+  CHECK(parseJson(ranged.body).size() == 2);
+  const json filtered = parseJson(
+      emu.call("GET", "/api/siem/offenses?filter=" + urlEncode("offense_source=\"10.9.0.2\""))
+          .body);
+  REQUIRE(filtered.size() == 1);
+  CHECK(filtered[0]["event_count"] == 3);
+  const json sorted =
+      parseJson(emu.call("GET", "/api/siem/offenses?sort=-event_count&fields=id,event_count").body);
+  CHECK(sorted[0]["event_count"] == 4);
+  CHECK(sorted[0].size() == 2);
+  CHECK(emu.call("GET", "/api/siem/offenses?sort=%2Bnosuchfield").status == 422);
+  CHECK(parseJson(emu.call("GET", "/api/siem/offenses?sort=%2Bnosuchfield").body)["code"] == 1030);
+  CHECK(emu.call("GET", "/api/siem/offenses?filter=" + urlEncode("id==")).status == 422);
+  const int id = filtered[0]["id"];
+  const std::string one = "/api/siem/offenses/" + std::to_string(id);
+  CHECK(parseJson(emu.call("GET", one).body)["offense_source"] == "10.9.0.2");
+  CHECK(emu.call("GET", "/api/siem/offenses/9999").status == 404);
+
+  const json reasons = parseJson(emu.call("GET", "/api/siem/offense_closing_reasons").body);
+  REQUIRE(reasons.size() >= 2);
+  CHECK(emu.call("POST", one + "?status=CLOSED").status == 409);
+  CHECK(emu.call("POST", one + "?status=CLOSED&closing_reason_id=999").status == 422);
+  const HttpReply closed = emu.call("POST", one + "?status=CLOSED&closing_reason_id=" +
+                                                std::to_string(reasons[0]["id"].get<int>()));
+  CHECK(closed.status == 200);
+  CHECK(parseJson(closed.body)["status"] == "CLOSED");
+  CHECK(emu.call("GET", "/api/siem/offenses?filter=" + urlEncode("status=\"OPEN\""))
+            .body.find("10.9.0.2") == std::string::npos);
+
+  const HttpReply note = emu.call("POST", one + "/notes?note_text=" + urlEncode("aihunt: seen"));
+  CHECK(note.status == 201);
+  CHECK(parseJson(note.body)["note_text"] == "aihunt: seen");
+  const json notes = parseJson(emu.call("GET", one + "/notes").body);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["username"] == "aihunt");
+  CHECK(emu.call("POST", one + "/notes").status == 422);
+
+  const HttpReply create = emu.call("POST", "/api/siem/offenses");
+  CHECK(create.status == 405);
+  // A new event after closing opens a new offense for the same source.
+  emu.admin("POST", "/admin/events",
+            "{\"EventID\": \"AIHUNT-T1588.007\", \"sourceip\": \"10.9.0.2\"}\n");
+  CHECK(parseJson(emu.call("GET", "/api/siem/offenses").body).size() == 5);
+}

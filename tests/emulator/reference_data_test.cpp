@@ -1,0 +1,147 @@
+// Reference data through the REST API with libcurl: legacy sets (create, add, bulk_load, get with
+// Range, delete value, delete set as a task, TTL, ALNIC, 409/1004, 404/1002/1003), maps of sets,
+// the v26 collections API (PATCH set_entries -> task), and REFERENCESETCONTAINS in searches.
+#include <catch2/catch.hpp>
+
+#include "tests/emulator/emu_fixture.h"
+
+using namespace aihunt::testing;
+using nlohmann::json;
+
+namespace {
+const std::vector<std::string> kJson = {"Content-Type: application/json"};
+}
+
+TEST_CASE("legacy reference sets") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  const std::string set = "/api/reference_data/sets";
+  const std::string name = urlEncode("AIHunt AI Hosts");
+  const HttpReply created = emu.call(
+      "POST", set + "?name=" + name + "&element_type=ALNIC&time_to_live=" + urlEncode("1 hour") +
+                  "&timeout_type=LAST_SEEN");
+  REQUIRE(created.status == 201);
+  CHECK(parseJson(created.body)["element_type"] == "ALNIC");
+  CHECK(parseJson(created.body)["timeout_type"] == "LAST_SEEN");
+  const HttpReply again = emu.call("POST", set + "?name=" + name + "&element_type=ALN");
+  CHECK(again.status == 409);
+  CHECK(parseJson(again.body)["code"] == 1004);
+  CHECK(emu.call("POST", set + "?name=x&element_type=WRONG").status == 422);
+
+  CHECK(emu.call("POST", set + "/" + name + "?value=API.OpenAI.com&source=test").status == 200);
+  const HttpReply bulk = emu.call("POST", set + "/bulk_load/" + name, kJson,
+                                  R"(["api.anthropic.com","API.OPENAI.COM","api.groq.com"])");
+  CHECK(bulk.status == 200);
+  CHECK(parseJson(bulk.body)["number_of_elements"] == 3);  // case-insensitive duplicates
+  CHECK(emu.call("POST", set + "/bulk_load/" + name, kJson, "{not json").status == 422);
+  CHECK(parseJson(emu.call("POST", set + "/bulk_load/" + name, kJson, "{not json").body)["code"] ==
+        1001);
+
+  const HttpReply page = emu.call("GET", set + "/" + name, {"Range: items=0-1"});
+  CHECK(page.status == 200);
+  CHECK(page.header("content-range") == "items 0-1/3");
+  const json body = parseJson(page.body);
+  REQUIRE(body["data"].size() == 2);
+  for (const char* field : {"value", "source", "first_seen", "last_seen"}) {
+    CHECK(body["data"][0].contains(field));
+  }
+
+  CHECK(emu.call("DELETE", set + "/" + name + "/" + urlEncode("api.groq.com")).status == 200);
+  const HttpReply absent = emu.call("DELETE", set + "/" + name + "/" + urlEncode("api.groq.com"));
+  CHECK(absent.status == 404);
+  CHECK(parseJson(absent.body)["code"] == 1003);
+  const HttpReply unknown = emu.call("GET", set + "/nosuch");
+  CHECK(unknown.status == 404);
+  CHECK(parseJson(unknown.body)["code"] == 1002);
+
+  // TTL: LAST_SEEN one hour on the emulator clock.
+  emu.admin("POST", "/admin/clock?advance=61m");
+  CHECK(parseJson(emu.call("GET", set + "/" + name).body)["number_of_elements"] == 0);
+
+  const HttpReply removal = emu.call("DELETE", set + "/" + name);
+  CHECK(removal.status == 202);
+  const json task = parseJson(removal.body);
+  CHECK(task["status"] == "QUEUED");
+  const std::string task_path =
+      "/api/reference_data/set_delete_tasks/" + std::to_string(task["id"].get<int>());
+  std::string status;
+  for (int i = 0; i < 5 && status != "COMPLETED"; ++i) {
+    status = parseJson(emu.call("GET", task_path).body)["status"];
+  }
+  CHECK(status == "COMPLETED");
+  CHECK(emu.call("GET", set + "/" + name).status == 404);
+}
+
+TEST_CASE("REFERENCESETCONTAINS in a search sees the sets") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  emu.call("POST", "/api/reference_data/sets?name=watch&element_type=IP");
+  emu.call("POST", "/api/reference_data/sets/bulk_load/watch", kJson, R"(["10.0.0.2"])");
+  emu.admin("POST", "/admin/events",
+            "{\"starttime\": 1795715990000, \"sourceip\": \"10.0.0.1\"}\n"
+            "{\"starttime\": 1795715995000, \"sourceip\": \"10.0.0.2\"}\n");
+  const json done = emu.waitSearch(emu.createSearch(
+      "SELECT sourceip FROM events WHERE REFERENCESETCONTAINS('watch', sourceip) LAST 5 "
+      "MINUTES")["search_id"]);
+  REQUIRE(done["status"] == "COMPLETED");
+  const json rows = parseJson(
+      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
+          .body)["events"];
+  CHECK(rows == json::array({{{"sourceip", "10.0.0.2"}}}));
+}
+
+TEST_CASE("maps of sets") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  const std::string base = "/api/reference_data/map_of_sets";
+  CHECK(emu.call("POST",
+                 base + "?name=users_by_host&element_type=ALN&key_label=host&value_label=user")
+            .status == 201);
+  CHECK(emu.call("POST", base + "/users_by_host?key=ws-1&value=alice").status == 200);
+  const HttpReply bulk = emu.call("POST", base + "/bulk_load/users_by_host", kJson,
+                                  R"({"ws-1": ["bob"], "ws-2": ["carol", "dave"]})");
+  CHECK(bulk.status == 200);
+  CHECK(parseJson(bulk.body)["number_of_elements"] == 4);
+  const json map = parseJson(emu.call("GET", base + "/users_by_host").body);
+  CHECK(map["data"]["ws-1"].size() == 2);
+  CHECK(map["data"]["ws-2"][0]["value"] == "carol");
+  CHECK(emu.call("DELETE", base + "/users_by_host/ws-1?value=alice").status == 200);
+  CHECK(emu.call("DELETE", base + "/users_by_host/ws-1?value=alice").status == 404);
+  CHECK(emu.call("DELETE", base + "/users_by_host").status == 202);
+  CHECK(emu.call("GET", base + "/users_by_host").status == 404);
+}
+
+TEST_CASE("v26 collections: sets and PATCH set_entries as a task that completes") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  const HttpReply created =
+      emu.call("POST", "/api/reference_data_collections/sets", kJson,
+               R"({"name": "AI Providers", "entry_type": "ALNIC", "description": "hosts"})");
+  REQUIRE(created.status == 201);
+  const int id = parseJson(created.body)["id"];
+  const HttpReply patch = emu.call(
+      "PATCH", "/api/reference_data_collections/set_entries", kJson,
+      "[{\"collection_id\": " + std::to_string(id) +
+          ", \"value\": \"api.openai.com\", \"source\": \"aihunt\"}, {\"collection_id\": " +
+          std::to_string(id) + ", \"value\": \"api.mistral.ai\", \"source\": \"aihunt\"}]");
+  REQUIRE(patch.status == 202);
+  const json task = parseJson(patch.body);
+  const std::string task_path = "/api/reference_data_collections/set_bulk_update_tasks/" +
+                                std::to_string(task["id"].get<int>());
+  std::vector<std::string> statuses = {task["status"]};
+  for (int i = 0; i < 5 && statuses.back() != "COMPLETED"; ++i) {
+    statuses.push_back(parseJson(emu.call("GET", task_path).body)["status"]);
+  }
+  CHECK(statuses.front() == "QUEUED");
+  CHECK(statuses.back() == "COMPLETED");
+  const HttpReply entries = emu.call("GET", "/api/reference_data_collections/set_entries?filter=" +
+                                                urlEncode("collection_id=" + std::to_string(id)));
+  CHECK(parseJson(entries.body).size() == 2);
+  // The legacy API sees the same set.
+  CHECK(parseJson(emu.call("GET", "/api/reference_data/sets/" + urlEncode("AI Providers"))
+                      .body)["number_of_elements"] == 2);
+  const HttpReply bad = emu.call("PATCH", "/api/reference_data_collections/set_entries", kJson,
+                                 R"([{"collection_id": 999, "value": "x"}])");
+  CHECK(bad.status == 422);
+  CHECK(emu.call("GET", "/api/reference_data_collections/set_bulk_update_tasks/999").status == 404);
+}
