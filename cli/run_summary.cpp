@@ -12,13 +12,13 @@ void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& mor
   stats.suppressed += more.suppressed;
   stats.browser_events_skipped += more.browser_events_skipped;
   stats.expired_exception_hits += more.expired_exception_hits;
-  for (const auto& [id, count] : suppressed) {
+  for (const auto& item : suppressed) {
     auto it = std::find_if(suppressed_by_exception.begin(), suppressed_by_exception.end(),
-                           [&](const auto& entry) { return entry.first == id; });
+                           [&](const auto& entry) { return entry.first == item.first; });
     if (it == suppressed_by_exception.end()) {
-      suppressed_by_exception.emplace_back(id, count);
+      suppressed_by_exception.push_back(item);
     } else {
-      it->second += count;
+      it->second += item.second;
     }
   }
 }
