@@ -13,7 +13,9 @@ constexpr const char* kUsage =
 Usage: aihunt <command> [options]
 
 Commands:
+  hunt            Run the hunts on a QRadar console (Ariel), print findings
   hunt --offline  Run the hunts' AQL over exported events (JSONL), then the detection
+  check           Check the console: TLS, token, API version, capabilities, catalog, sets
   aql             Print the AQL each hunt would send for a window
   aql lint        Check an AQL query: syntax with positions, missing time clause, silent LIMIT
   triage          Run the detection over exported Ariel results (a results document or JSONL)
@@ -28,7 +30,7 @@ Exit codes:
   1  findings found and --fail-on-findings given
   2  usage, config or input error
   3  connection, TLS or authentication failure
-  4  search failed or timed out
+  4  search failed, timed out, was interrupted, or hit the row cap
 )";
 
 }  // namespace
@@ -46,6 +48,7 @@ int runCli(const std::vector<std::string>& args, const Streams& streams) {
   if (command == "config") return runConfigCommand(rest, context);
   if (command == "hunt") return runHuntCommand(rest, context);
   if (command == "aql") return runAqlCommand(rest, context);
+  if (command == "check") return runCheckCommand(rest, context);
   if (command == "version" || command == "--version") {
     std::fprintf(streams.out, "aihunt %s\n", AIHUNT_VERSION);
     return core::kExitOk;

@@ -40,5 +40,6 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
 int runConfigCommand(const std::vector<std::string>& args, CommandContext& context);
 int runHuntCommand(const std::vector<std::string>& args, CommandContext& context);
 int runAqlCommand(const std::vector<std::string>& args, CommandContext& context);
+int runCheckCommand(const std::vector<std::string>& args, CommandContext& context);
 
 }  // namespace aihunt::cli

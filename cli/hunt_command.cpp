@@ -8,6 +8,7 @@
 #include "aql/parser.h"
 #include "cli/command.h"
 #include "cli/detection_setup.h"
+#include "cli/hunt_online.h"
 #include "cli/run_summary.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
@@ -80,7 +81,8 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
 
 int runHuntCommand(const std::vector<std::string>& args, CommandContext& context) {
   po::options_description options(
-      "aihunt hunt --offline EVENTS.jsonl: run hunts over exported events, no QRadar needed");
+      "aihunt hunt: run hunts on a QRadar console (--qradar-url), or over exported events "
+      "(--offline EVENTS.jsonl)");
   options.add_options()("help,h", "show this help")(
       "offline", po::value<std::string>(),
       "QRadar-shaped events, one JSON object per line (starttime in epoch ms, sourceip, ..., "
@@ -97,6 +99,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed");
   addTimeOptions(options);
   addLoggingOptions(options);
+  addOnlineHuntOptions(options);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0) {
@@ -105,17 +108,12 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
          << "\nThe window defaults to --last 24h for hunts. An --aql query keeps its own time "
             "clause unless a window is given (none at all covers 60 seconds, as in QRadar).\n"
             "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
-            "error.\n";
+            "error, 3 connection, TLS or authentication failure, 4 search failed, timed out, "
+            "was interrupted or hit the row cap.\n";
     std::fputs(text.str().c_str(), context.streams.out);
     return core::kExitOk;
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
-  if (values.count("offline") == 0) {
-    return fail(context.streams,
-                "hunting against a QRadar console is not available yet; use --offline "
-                "EVENTS.jsonl to hunt over exported events",
-                core::kExitUsage);
-  }
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
   if (!format) return fail(context.streams, format.error(), core::kExitUsage);
   auto now = resolveNow(values);
@@ -135,6 +133,13 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
 
+  if (values.count("offline") == 0) {
+    return runOnlineHunt(values, *setup, *now, *window, *format, context);
+  }
+  if (values["seed-query"].as<bool>()) {
+    return fail(context.streams, "--seed-query runs on a console; not with --offline",
+                core::kExitUsage);
+  }
   const aql::TimeRange default_window{*now - kDefaultWindowMs, *now};
   auto plan = planHunts(values, *setup, window->value_or(default_window), context);
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);

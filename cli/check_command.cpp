@@ -1,0 +1,256 @@
+// `aihunt check [--config F] [--fix]`: can this machine hunt on that console? One line per check
+// (config, TLS, token, API version, capabilities, Ariel catalog, reference sets), then a verdict.
+// Exit 0 when every check passes, 3 when any fails, 2 for usage or config errors.
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/detection_setup.h"
+#include "cli/qradar_connection.h"
+#include "config/environment.h"
+#include "config/loader.h"
+#include "core/exit_codes.h"
+#include "core/text.h"
+#include "qradar_client/reference_data_client.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+class CheckReport {
+ public:
+  explicit CheckReport(std::FILE* out) : out_(out) {}
+  void pass(const std::string& what, const std::string& detail) { line("ok  ", what, detail); }
+  void fail(const std::string& what, const std::string& detail) {
+    ++failures_;
+    line("FAIL", what, detail);
+  }
+  void skip(const std::string& what, const std::string& detail) { line("skip", what, detail); }
+  [[nodiscard]] int failures() const { return failures_; }
+
+ private:
+  void line(const char* mark, const std::string& what, const std::string& detail) {
+    std::fprintf(out_, "%s  %-22s %s\n", mark, what.c_str(), detail.c_str());
+    std::fflush(out_);
+  }
+  std::FILE* out_;
+  int failures_ = 0;
+};
+
+// The configured hunts' QRadar property names, each with the hunts that use it.
+std::vector<std::pair<std::string, std::string>> mappedProperties(
+    const std::vector<config::HuntConfig>& hunts) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::set<std::string> seen;
+  for (const auto& hunt : hunts) {
+    if (!hunt.enabled) continue;
+    for (const auto& [field, property] : hunt.fields) {
+      if (seen.insert(property).second) out.emplace_back(property, hunt.name);
+    }
+  }
+  return out;
+}
+
+// The first request answers three checks: TLS, token, API version. False: stop here.
+bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, CheckReport& report) {
+  qradar::ApiCall call;
+  call.path = "/api/ariel/databases";
+  call.retry = false;
+  auto response = api.call(call);
+  if (!response) {
+    const core::Error& error = response.error();
+    if (error.code == core::ErrorCode::kTls) {
+      report.fail("TLS handshake", error.message);
+    } else {
+      report.fail("connection", error.message);
+    }
+    report.skip("token", "not tried");
+    return false;
+  }
+  std::string trust = "system trust store";
+  if (connection.transport_options.insecure) trust = "NOT VERIFIED (--insecure)";
+  if (!connection.transport_options.ca_file.empty()) {
+    trust = "CA file " + connection.transport_options.ca_file;
+  }
+  if (!connection.transport_options.pin_sha256.empty()) trust += ", public-key pin matched";
+  if (connection.transport_options.insecure) {
+    report.fail("TLS handshake", "connected but " + trust);
+  } else {
+    report.pass("TLS handshake", connection.qradar.url + " (" + trust + ")");
+  }
+  if (response->status == 401) {
+    report.fail("token", api.coreErrorOf(*response).message + " (token from " +
+                             connection.token_origin + ")");
+    return false;
+  }
+  report.pass("token", "accepted (from " + connection.token_origin + ")");
+  if (response->status == 422 || response->status == 410) {
+    report.fail("API version", "Version " + connection.qradar.api_version +
+                                   " refused: " + api.coreErrorOf(*response).message);
+    return false;
+  }
+  report.pass("API version",
+              connection.qradar.api_version +
+                  (qradar::findHeader(response->headers, "Deprecated") ? " (deprecated)" : ""));
+  if (response->status == 403) {
+    report.fail("Ariel search",
+                "the token's role lacks Log Activity: " + api.coreErrorOf(*response).message);
+    return false;
+  }
+  if (response->status >= 300) {
+    report.fail("Ariel search", api.coreErrorOf(*response).message);
+    return false;
+  }
+  return true;
+}
+
+void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>& hunts,
+                  CheckReport& report) {
+  qradar::ApiCall call;
+  call.path = "/api/ariel/databases/events";
+  auto response = api.callOk(call);
+  if (!response) {
+    report.fail("Ariel catalog", response.error().message);
+    return;
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
+  std::set<std::string> exact;
+  std::set<std::string> lowered;
+  if (parsed.is_object() && parsed.contains("columns") && parsed["columns"].is_array()) {
+    for (const auto& column : parsed["columns"]) {
+      if (column.is_object() && column.contains("name") && column["name"].is_string()) {
+        exact.insert(column["name"].get<std::string>());
+        lowered.insert(core::asciiLowered(column["name"].get<std::string>()));
+      }
+    }
+  }
+  if (exact.empty()) {
+    report.fail("Ariel catalog", "no columns in /api/ariel/databases/events");
+    return;
+  }
+  std::string missing;
+  std::size_t checked = 0;
+  for (const auto& [property, hunt] : mappedProperties(hunts)) {
+    ++checked;
+    if (exact.count(property) != 0 || lowered.count(core::asciiLowered(property)) != 0) continue;
+    missing += (missing.empty() ? "" : ", ") + ("\"" + property + "\" (hunt " + hunt + ")");
+  }
+  if (missing.empty()) {
+    report.pass("mapped properties", std::to_string(checked) +
+                                         " properties found in the events "
+                                         "catalog");
+  } else {
+    report.fail("mapped properties",
+                "missing from the events catalog: " + missing +
+                    " (create the custom properties, or map the fields in hunts[].fields)");
+  }
+}
+
+void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& outputs, bool fix,
+                        CheckReport& report) {
+  qradar::ReferenceDataClient reference(api);
+  const std::string which =
+      reference.api() == qradar::ReferenceApi::kCollections ? "collections API" : "legacy sets API";
+  if (auto probe = reference.probe(); !probe) {
+    report.fail("reference data", probe.error().message +
+                                      " (the token's role needs Manage "
+                                      "Reference Data)");
+    return;
+  }
+  report.pass("reference data", "readable (" + which + ")");
+  if (!outputs.reference_sets.enabled) {
+    report.skip("reference sets", "outputs.reference_sets is not enabled");
+    return;
+  }
+  for (const std::string& name :
+       {outputs.reference_sets.source_ips_set, outputs.reference_sets.users_set}) {
+    auto found = reference.find(name);
+    if (!found) {
+      report.fail("reference set", "'" + name + "': " + found.error().message);
+      continue;
+    }
+    if (*found) {
+      report.pass("reference set", "'" + name + "' exists");
+      continue;
+    }
+    if (!fix) {
+      report.fail("reference set", "'" + name + "' does not exist (run with --fix to create it)");
+      continue;
+    }
+    if (auto created = reference.create(name, outputs.reference_sets.time_to_live); !created) {
+      report.fail("reference set",
+                  "'" + name + "' could not be created: " + created.error().message);
+    } else {
+      report.pass("reference set", "'" + name + "' created");
+    }
+  }
+}
+
+}  // namespace
+
+int runCheckCommand(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options(
+      "aihunt check [--config F] [--fix]: check that aihunt can hunt on the console");
+  options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
+                                                    "config file (default: the built-in pack)")(
+      "fix", po::bool_switch(), "create missing reference sets");
+  addConnectionOptions(options);
+  addLoggingOptions(options);
+  po::variables_map values;
+  if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0) {
+    std::ostringstream text;
+    text << options
+         << "\nChecks: config, TLS handshake, token, API version, Ariel search capability, "
+            "mapped properties in the events catalog, reference data and the configured "
+            "reference sets.\nExit codes: 0 every check passed, 2 usage or config error, 3 a "
+            "check failed (connection, TLS, auth, capability, catalog).\n";
+    std::fputs(text.str().c_str(), context.streams.out);
+    return core::kExitOk;
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  CheckReport report(context.streams.out);
+  const std::string config_path =
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
+
+  config::OutputsConfig outputs;
+  auto setup = loadDetectionSetup(config_path, std::string(), context);
+  if (!setup) {
+    report.fail("config", context.redactor->redact(setup.error().message));
+    std::fprintf(context.streams.out, "verdict: NOT READY (the config is invalid)\n");
+    return core::kExitUsage;
+  }
+  if (!config_path.empty()) {
+    config::LoadOptions load;
+    load.resolve_token = false;
+    auto loaded = config::loadConfigFile(config_path, config::ProcessEnvironment(), load);
+    if (loaded.ok()) outputs = loaded.config->outputs;
+  }
+  report.pass("config",
+              config_path.empty() ? "built-in pack and hunts" : config_path + " is valid");
+
+  auto connection = openConnection(values, config_path, context);
+  if (!connection) {
+    report.fail("connection settings", context.redactor->redact(connection.error().message));
+    std::fprintf(context.streams.out, "verdict: NOT READY\n");
+    return core::kExitUsage;
+  }
+  qradar::ApiClient& api = *(*connection)->api;
+  if (checkAccess(api, **connection, report)) {
+    checkCatalog(api, setup->hunts, report);
+    checkReferenceSets(api, outputs, values["fix"].as<bool>(), report);
+  }
+  if (report.failures() == 0) {
+    std::fprintf(context.streams.out, "verdict: READY\n");
+    return core::kExitOk;
+  }
+  std::fprintf(context.streams.out, "verdict: NOT READY (%d check%s failed)\n", report.failures(),
+               report.failures() == 1 ? "" : "s");
+  return core::kExitConnection;
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,290 @@
+#include "cli/hunt_online.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "aql/parser.h"
+#include "aql/printer.h"
+#include "cli/embedded_queries.h"
+#include "cli/progress_bar.h"
+#include "cli/qradar_connection.h"
+#include "cli/run_summary.h"
+#include "core/exit_codes.h"
+#include "qradar_client/ariel_client.h"
+#include "qradar_client/cancellation.h"
+#include "results/row_decoder.h"
+#include "results/row_splitter.h"
+#include "service/finding_writer.h"
+#include "service/hunt_query.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::int64_t kDefaultWindowMs = 24LL * 3'600'000;
+
+struct OnlineHunt {
+  std::string name;
+  std::string aql;
+  detection::FieldMapping mapping;
+  detection::SignalSet signals = detection::SignalSet::all();
+};
+
+// Rows of one hunt: each page's rows are split, decoded and analysed, then the page is gone.
+class PagePipeline {
+ public:
+  PagePipeline(const detection::DetectionSettings& settings, const OnlineHunt& hunt,
+               service::FindingWriter& writer, core::EpochMs now, bool show_suppressed)
+      : decoder_(hunt.mapping),
+        analyzer_(settings, hunt.name, hunt.signals),
+        writer_(writer),
+        now_(now),
+        show_suppressed_(show_suppressed) {}
+
+  core::Status consume(const qradar::ResultPage& page) {
+    results::MemoryByteSource source(page.body);
+    results::RowSplitter splitter(source);
+    while (true) {
+      auto row = splitter.next();
+      if (!row)
+        return row.error().withContext("results page at row " + std::to_string(page.first_row));
+      if (!row->has_value()) return {};
+      if (auto status = decoder_.decode((*row)->json, event_); !status) {
+        return status.error().withContext("row " +
+                                          std::to_string(page.first_row + (*row)->index + 1));
+      }
+      ++rows_;
+      auto finding = analyzer_.analyze(event_, now_);
+      if (finding && (!finding->suppressed || show_suppressed_)) writer_.write(*finding);
+    }
+  }
+
+  [[nodiscard]] std::uint64_t rows() const { return rows_; }
+  [[nodiscard]] const detection::Analyzer& analyzer() const { return analyzer_; }
+
+ private:
+  results::RowDecoder decoder_;
+  detection::Analyzer analyzer_;
+  service::FindingWriter& writer_;
+  detection::Event event_;
+  core::EpochMs now_;
+  bool show_suppressed_;
+  std::uint64_t rows_ = 0;
+};
+
+core::Result<std::string> readTextFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return core::makeError(core::ErrorCode::kIo, "cannot open " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// A query of the user's (or the seed's) sent as written, with a time clause added when it has
+// none: without one Ariel searches only the last 60 seconds.
+core::Result<std::string> withTimeClause(std::string text, const std::string& what,
+                                         const std::optional<aql::TimeRange>& window,
+                                         core::EpochMs now, CommandContext& context) {
+  aql::SyntaxError detail;
+  auto query = aql::parse(text, &detail);
+  if (!query) return query.error().withContext(what);
+  if (query->time.kind != aql::TimeClause::Kind::kNone) {
+    if (window) {
+      context.logger->warn("{} has its own time clause; --last/--from/--to are ignored", what);
+    }
+    return text;
+  }
+  const aql::TimeClause clause =
+      window ? aql::minuteClause(window->from, window->to) : aql::lastClause(kDefaultWindowMs);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {
+    text.pop_back();
+  }
+  const std::string added = aql::printTimeClause(clause);
+  std::fprintf(context.streams.err, "aihunt: %s has no time clause; added: %s\n", what.c_str(),
+               added.c_str());
+  (void)now;
+  return text + "\n" + added;
+}
+
+core::Result<std::vector<OnlineHunt>> planOnline(const po::variables_map& values,
+                                                 const DetectionSetup& setup,
+                                                 const std::optional<aql::TimeRange>& window,
+                                                 core::EpochMs now, CommandContext& context) {
+  std::vector<OnlineHunt> plan;
+  const bool seed = values["seed-query"].as<bool>();
+  if (seed || values.count("aql") != 0) {
+    if (seed && values.count("aql") != 0) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "give --seed-query or --aql, not both");
+    }
+    std::string text;
+    std::string what;
+    if (seed) {
+      text = std::string(seedQueryText());
+      what = "the seed query";
+    } else {
+      what = values["aql"].as<std::string>();
+      auto read = readTextFile(what);
+      if (!read) return read.error();
+      text = std::move(*read);
+    }
+    auto aql = withTimeClause(std::move(text), what, window, now, context);
+    if (!aql) return aql.error();
+    OnlineHunt hunt;
+    hunt.name =
+        values.count("hunt") != 0 ? values["hunt"].as<std::string>() : (seed ? "seed" : "aql");
+    hunt.aql = std::move(*aql);
+    hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
+    plan.push_back(std::move(hunt));
+    return plan;
+  }
+  const aql::TimeRange range = window.value_or(aql::TimeRange{now - kDefaultWindowMs, now});
+  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
+  for (const auto& configured : setup.hunts) {
+    if (only.empty() ? !configured.enabled : configured.name != only) continue;
+    auto query =
+        service::huntQuery(configured, *setup.settings, range.from, range.to, /*streamed=*/true);
+    if (!query) return query.error().withContext("hunt '" + configured.name + "'");
+    OnlineHunt hunt;
+    hunt.name = configured.name;
+    hunt.aql = aql::print(*query);
+    hunt.mapping = configured.aql.empty() ? service::logicalColumnMapping() : configured.columns;
+    hunt.signals = configured.signals;
+    plan.push_back(std::move(hunt));
+  }
+  if (plan.empty()) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           only.empty() ? "no enabled hunts" : "no hunt named '" + only + "'");
+  }
+  return plan;
+}
+
+core::Result<qradar::ArielOptions> arielOptions(const po::variables_map& values,
+                                                const config::QRadarConfig& qradar) {
+  qradar::ArielOptions options;
+  options.deadline = qradar.timeouts.hunt_deadline;
+  options.page_size = static_cast<std::uint64_t>(std::max(1, qradar.page_size));
+  options.row_cap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, qradar.row_cap));
+  if (values.count("timeout") != 0) {
+    auto timeout = core::parseDuration(values["timeout"].as<std::string>());
+    if (!timeout) return timeout.error().withContext("--timeout");
+    if (timeout->count() <= 0) {
+      return core::makeError(core::ErrorCode::kInvalidArgument, "--timeout must be positive");
+    }
+    options.deadline = *timeout;
+  }
+  if (values.count("page-size") != 0) {
+    const auto size = values["page-size"].as<std::int64_t>();
+    if (size < 1 || size > 100'000) {
+      return core::makeError(core::ErrorCode::kInvalidArgument, "--page-size: 1 to 100000");
+    }
+    options.page_size = static_cast<std::uint64_t>(size);
+  }
+  if (values.count("row-cap") != 0) {
+    const auto cap = values["row-cap"].as<std::int64_t>();
+    if (cap < 0) return core::makeError(core::ErrorCode::kInvalidArgument, "--row-cap: 0 or more");
+    options.row_cap = static_cast<std::uint64_t>(cap);
+  }
+  if (values.count("poll-delay") != 0) {
+    auto delay = core::parseDuration(values["poll-delay"].as<std::string>());
+    if (!delay) return delay.error().withContext("--poll-delay");
+    options.min_poll_delay = *delay;
+    options.max_poll_delay = std::max(options.max_poll_delay, *delay);
+  }
+  if (values.count("prefer-wait") != 0) {
+    options.prefer_wait_seconds = std::clamp(values["prefer-wait"].as<int>(), 0, 60);
+  }
+  // Ariel's wait must end well before a request's own time limit.
+  const auto request_seconds = static_cast<int>(qradar.timeouts.request.count() / 1000);
+  options.prefer_wait_seconds = std::min(options.prefer_wait_seconds, std::max(0, request_seconds));
+  return options;
+}
+
+}  // namespace
+
+void addOnlineHuntOptions(po::options_description& options) {
+  po::options_description online("Online hunts (against a QRadar console)");
+  online.add_options()("seed-query", po::bool_switch(),
+                       "run the seed detection query verbatim (a time clause is added: "
+                       "LAST 24 HOURS, or the window given)")(
+      "timeout", po::value<std::string>(),
+      "deadline for each hunt's search, e.g. 5m (default: qradar.timeouts.hunt_deadline, 15m)")(
+      "page-size", po::value<std::int64_t>(), "rows per results page (default 1000)")(
+      "row-cap", po::value<std::int64_t>(),
+      "most rows read per hunt; more is reported and exits 4 (default 100000, 0: no cap)")(
+      "prefer-wait", po::value<int>(), "seconds Ariel may hold each status read (default 10)")(
+      "poll-delay", po::value<std::string>(),
+      "first pause between status reads that return early (default 200ms)");
+  options.add(online);
+  addConnectionOptions(options);
+}
+
+int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, core::EpochMs now,
+                  const std::optional<aql::TimeRange>& window, service::OutputFormat format,
+                  CommandContext& context) {
+  const std::string config_path =
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
+  auto connection = openConnection(values, config_path, context);
+  if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
+  auto plan = planOnline(values, setup, window, now, context);
+  if (!plan) return fail(context.streams, plan.error(), exitCodeFor(plan.error()));
+  auto options = arielOptions(values, (*connection)->qradar);
+  if (!options) return fail(context.streams, options.error(), core::kExitUsage);
+
+  const qradar::Cancellation cancellation = qradar::installInterruptHandler();
+  qradar::ArielClient ariel(*(*connection)->api, *options);
+  auto writer = service::makeFindingWriter(format, context.streams.out);
+  const bool show_suppressed = values["show-suppressed"].as<bool>();
+  RunTotals totals;
+  bool capped = false;
+  for (const auto& hunt : *plan) {
+    context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
+    PagePipeline pipeline(*setup.settings, hunt, *writer, now, show_suppressed);
+    ProgressBar bar(context.streams.err, hunt.name);
+    const std::uint64_t requests_before = (*connection)->api->requestCount();
+    auto outcome = ariel.run(
+        hunt.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); },
+        [&](const qradar::SearchProgress& progress) { bar.update(progress); }, cancellation);
+    bar.clear();
+    if (!outcome) {
+      writer->finish();
+      const core::Error& error = outcome.error();
+      const std::string message =
+          context.redactor->redact("hunt '" + hunt.name + "': " + error.message);
+      if (error.code == core::ErrorCode::kCancelled) {
+        return fail(context.streams, "interrupted; the search was cancelled and deleted",
+                    core::kExitSearchFailed);
+      }
+      return fail(context.streams, message, exitCodeFor(error));
+    }
+    const auto& stats = pipeline.analyzer().stats();
+    context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
+                         hunt.name, pipeline.rows(), outcome->pages.pages, stats.findings,
+                         stats.suppressed, (*connection)->api->requestCount() - requests_before);
+    if (outcome->capped) {
+      capped = true;
+      std::fprintf(context.streams.err,
+                   "aihunt: warning: hunt '%s': Ariel found %llu rows; only the first %llu were "
+                   "read (row cap; raise --row-cap or narrow the window)\n",
+                   hunt.name.c_str(), static_cast<unsigned long long>(outcome->record_count),
+                   static_cast<unsigned long long>(outcome->rows));
+    }
+    std::vector<std::pair<std::string, std::uint64_t>> suppressed;
+    const auto& rules = pipeline.analyzer().exceptions().rules();
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      suppressed.emplace_back(rules[i].id, pipeline.analyzer().suppressedPerException()[i]);
+    }
+    totals.add(pipeline.rows(), stats, suppressed);
+  }
+  writer->finish();
+  logRunSummary(*context.logger, "hunt", totals);
+  if (capped) return core::kExitSearchFailed;
+  if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
+    return core::kExitFindings;
+  }
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

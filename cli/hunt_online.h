@@ -1,0 +1,23 @@
+#pragma once
+// `aihunt hunt` against a console: each planned hunt's AQL goes to Ariel through the QRadar
+// client, and its result pages stream through the detection into the finding writer.
+#include <optional>
+
+#include <boost/program_options.hpp>
+
+#include "aql/time_window.h"
+#include "cli/command.h"
+#include "cli/detection_setup.h"
+#include "core/time.h"
+#include "service/output_format.h"
+
+namespace aihunt::cli {
+
+// --seed-query, --timeout, --page-size, --row-cap, --progress and the connection options.
+void addOnlineHuntOptions(boost::program_options::options_description& options);
+
+int runOnlineHunt(const boost::program_options::variables_map& values, const DetectionSetup& setup,
+                  core::EpochMs now, const std::optional<aql::TimeRange>& window,
+                  service::OutputFormat format, CommandContext& context);
+
+}  // namespace aihunt::cli

@@ -1,0 +1,197 @@
+#include "cli/qradar_connection.h"
+
+#include "config/environment.h"
+#include "config/loader.h"
+#include "config/token_source.h"
+#include "core/exit_codes.h"
+#include "core/time.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+core::Error configError(std::string message) {
+  return core::makeError(core::ErrorCode::kConfig, std::move(message));
+}
+
+core::Result<std::optional<config::QRadarConfig>> qradarSection(const std::string& config_path) {
+  if (config_path.empty()) return std::optional<config::QRadarConfig>();
+  config::ProcessEnvironment environment;
+  config::LoadOptions options;
+  options.resolve_token = false;
+  auto outcome = config::loadConfigFile(config_path, environment, options);
+  if (!outcome.ok()) {
+    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
+    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
+    return configError(message);
+  }
+  return outcome.config->qradar;
+}
+
+core::Status applyFlags(const po::variables_map& values, config::QRadarConfig& qradar) {
+  const config::ProcessEnvironment environment;
+  if (values.count("qradar-url") != 0) {
+    qradar.url = values["qradar-url"].as<std::string>();
+  } else if (auto url = environment.get(kUrlVariable); url && !url->empty()) {
+    qradar.url = *url;
+  }
+  if (values.count("api-version") != 0)
+    qradar.api_version = values["api-version"].as<std::string>();
+  if (values.count("auth") != 0) {
+    const std::string auth = values["auth"].as<std::string>();
+    if (auth == "sec") {
+      qradar.auth = config::QRadarAuth::kSec;
+    } else if (auth == "basic") {
+      qradar.auth = config::QRadarAuth::kBasic;
+    } else {
+      return configError("--auth: sec or basic, not '" + auth + "'");
+    }
+  }
+  if (values.count("username") != 0) qradar.username = values["username"].as<std::string>();
+  if (values.count("ca-file") != 0) qradar.tls.ca_file = values["ca-file"].as<std::string>();
+  if (values.count("pin-sha256") != 0) {
+    qradar.tls.pin_sha256 = values["pin-sha256"].as<std::string>();
+  }
+  if (values["insecure"].as<bool>()) qradar.tls.insecure = true;
+  if (values.count("connect-timeout") != 0) {
+    auto timeout = core::parseDuration(values["connect-timeout"].as<std::string>());
+    if (!timeout) return timeout.error().withContext("--connect-timeout");
+    qradar.timeouts.connect = *timeout;
+  }
+  if (values.count("request-timeout") != 0) {
+    auto timeout = core::parseDuration(values["request-timeout"].as<std::string>());
+    if (!timeout) return timeout.error().withContext("--request-timeout");
+    qradar.timeouts.request = *timeout;
+  }
+  return {};
+}
+
+}  // namespace
+
+void addConnectionOptions(po::options_description& options) {
+  po::options_description connection("QRadar connection");
+  connection.add_options()(
+      "qradar-url", po::value<std::string>(),
+      "console base URL, https://host[:port] (default: $AIHUNT_QRADAR_URL, then qradar.url)")(
+      "token-file", po::value<std::string>(),
+      "file holding the API token (default: $AIHUNT_QRADAR_TOKEN, then qradar.token_file)")(
+      "auth", po::value<std::string>(), "sec (token in the SEC header, default) or basic")(
+      "username", po::value<std::string>(), "user for --auth basic (the token is the password)")(
+      "api-version", po::value<std::string>(), "Version header to pin (default 20.0)")(
+      "ca-file", po::value<std::string>(),
+      "CA certificate(s) that issued the console's certificate")(
+      "pin-sha256", po::value<std::string>(),
+      "public-key pin, sha256//BASE64 (for self-signed consoles)")(
+      "insecure", po::bool_switch(),
+      "do not verify the console's certificate (dangerous: anyone in between can read the token)")(
+      "connect-to", po::value<std::string>(),
+      "HOST:PORT:ADDR:PORT: connect to ADDR when the URL names HOST (a certificate issued to a "
+      "name, reached by address)")("connect-timeout", po::value<std::string>(),
+                                   "TCP+TLS connect timeout (default 10s)")(
+      "request-timeout", po::value<std::string>(), "limit per request (default 60s)")(
+      "retries", po::value<int>(), "attempts per request on retryable failures (default 5)")(
+      "retry-delay", po::value<std::string>(),
+      "first backoff delay, doubled per attempt with jitter (default 500ms)");
+  options.add(connection);
+}
+
+int exitCodeFor(const core::Error& error) {
+  switch (error.code) {
+    case core::ErrorCode::kTransport:
+    case core::ErrorCode::kTls:
+    case core::ErrorCode::kAuth:
+      return core::kExitConnection;
+    case core::ErrorCode::kInvalidArgument:
+    case core::ErrorCode::kConfig:
+    case core::ErrorCode::kIo:
+      return core::kExitUsage;
+    default:
+      return core::kExitSearchFailed;
+  }
+}
+
+core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variables_map& values,
+                                                               const std::string& config_path,
+                                                               CommandContext& context) {
+  auto section = qradarSection(config_path);
+  if (!section) return section.error();
+  auto connection = std::make_unique<QRadarConnection>();
+  config::QRadarConfig& qradar = connection->qradar;
+  if (*section) qradar = **section;
+  if (auto status = applyFlags(values, qradar); !status) return status.error();
+  if (qradar.url.empty()) {
+    return configError("no QRadar console: give --qradar-url, set " + std::string(kUrlVariable) +
+                       ", or qradar.url in --config (or use --offline)");
+  }
+  auto url = qradar::parseConsoleUrl(qradar.url);
+  if (!url) return url.error();
+  if (auto status = qradar::validateMinTlsVersion(qradar.tls.min_version); !status) {
+    return status.error();
+  }
+
+  // The token: --token-file, else $AIHUNT_QRADAR_TOKEN, else qradar.token_file.
+  config::Diagnostics diagnostics("token");
+  std::optional<config::ResolvedToken> token;
+  if (values.count("token-file") != 0) {
+    qradar.token_file = values["token-file"].as<std::string>();
+    token = config::resolveQRadarToken(qradar, config::MapEnvironment(), diagnostics);
+  } else {
+    token = config::resolveQRadarToken(qradar, config::ProcessEnvironment(), diagnostics);
+  }
+  for (const auto& warning : diagnostics.warnings()) context.logger->warn("{}", warning.describe());
+  if (!token) {
+    std::string message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
+    for (const auto& error : diagnostics.errors()) message += ": " + error.describe();
+    return configError(message);
+  }
+  context.redactor->addSecret(token->token.reveal());
+  connection->token_origin = token->origin;
+  if (qradar.auth == config::QRadarAuth::kBasic && qradar.username.empty()) {
+    return configError("--auth basic needs --username");
+  }
+
+  qradar::TransportOptions& transport = connection->transport_options;
+  transport.ca_file = qradar.tls.ca_file;
+  transport.pin_sha256 = qradar.tls.pin_sha256;
+  transport.insecure = qradar.tls.insecure;
+  transport.connect_timeout = qradar.timeouts.connect;
+  if (values.count("connect-to") != 0)
+    transport.connect_to = values["connect-to"].as<std::string>();
+  if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
+  if (transport.insecure) {
+    context.logger->warn(
+        "!!! --insecure: the console's certificate is NOT verified; anyone on the path can read "
+        "the API token. Use --ca-file or --pin-sha256 instead. !!!");
+  }
+  auto curl = qradar::CurlTransport::create(transport);
+  if (!curl) return curl.error();
+  connection->transport = std::move(*curl);
+
+  qradar::ApiSettings settings;
+  settings.base_url = url->base;
+  settings.api_version = qradar.api_version;
+  settings.credentials.scheme = qradar.auth == config::QRadarAuth::kBasic
+                                    ? qradar::AuthScheme::kBasic
+                                    : qradar::AuthScheme::kSec;
+  settings.credentials.username = qradar.username;
+  settings.credentials.token = std::move(token->token);
+  settings.request_timeout = qradar.timeouts.request;
+  if (values.count("retries") != 0) {
+    const int retries = values["retries"].as<int>();
+    if (retries < 1 || retries > 20) return configError("--retries: 1 to 20");
+    settings.retry.max_attempts = retries;
+  }
+  if (values.count("retry-delay") != 0) {
+    auto delay = core::parseDuration(values["retry-delay"].as<std::string>());
+    if (!delay) return delay.error().withContext("--retry-delay");
+    settings.retry.initial_delay = *delay;
+  }
+  qradar::ApiDeps deps{*connection->transport, connection->clock, connection->sleeper,
+                       connection->random,     context.redactor,  context.logger};
+  connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
+  return connection;
+}
+
+}  // namespace aihunt::cli

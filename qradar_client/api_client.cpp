@@ -1,0 +1,161 @@
+#include "qradar_client/api_client.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <openssl/evp.h>
+
+namespace aihunt::qradar {
+namespace {
+
+std::string base64(std::string_view text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(text.data()),
+                                      static_cast<int>(text.size()));
+  out.resize(static_cast<std::size_t>(std::max(written, 0)));
+  return out;
+}
+
+std::optional<Millis> retryAfter(const HttpResponse& response) {
+  const auto value = findHeader(response.headers, "Retry-After");
+  if (!value) return std::nullopt;
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
+  if (ec != std::errc() || seconds < 0) return std::nullopt;
+  return Millis(seconds * 1000);
+}
+
+core::Error deadlineError() {
+  return core::makeError(core::ErrorCode::kTimeout, "the hunt's deadline passed");
+}
+
+}  // namespace
+
+std::string urlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
+  }
+  return out;
+}
+
+ApiClient::ApiClient(ApiDeps deps, ApiSettings settings)
+    : deps_(std::move(deps)), settings_(std::move(settings)) {
+  const Credentials& credentials = settings_.credentials;
+  if (credentials.scheme == AuthScheme::kSec) {
+    auth_header_name_ = "SEC";
+    auth_header_value_ = config::SecretString(credentials.token.reveal());
+  } else {
+    auth_header_name_ = "Authorization";
+    auth_header_value_ = config::SecretString(
+        "Basic " + base64(credentials.username + ":" + credentials.token.reveal()));
+  }
+}
+
+HttpRequest ApiClient::makeRequest(const ApiCall& call, Millis timeout) const {
+  HttpRequest request;
+  request.method = call.method;
+  request.url = settings_.base_url + call.path;
+  request.headers = {{auth_header_name_, auth_header_value_.reveal()},
+                     {"Version", settings_.api_version},
+                     {"Accept", "application/json"}};
+  for (const auto& header : call.headers) request.headers.push_back(header);
+  request.body = call.body;
+  request.timeout = timeout;
+  request.abort_flag = call.abort_flag;
+  return request;
+}
+
+void ApiClient::pause(Millis duration, const std::atomic<bool>* abort_flag) {
+  constexpr Millis kSlice{100};
+  while (duration.count() > 0) {
+    if (abort_flag != nullptr && abort_flag->load()) return;
+    const Millis step = std::min(duration, kSlice);
+    deps_.sleeper.sleepFor(step);
+    duration -= step;
+  }
+}
+
+core::Result<HttpResponse> ApiClient::call(const ApiCall& call) {
+  const int attempts = call.retry ? std::max(1, settings_.retry.max_attempts) : 1;
+  for (int attempt = 1;; ++attempt) {
+    if (call.abort_flag != nullptr && call.abort_flag->load()) {
+      return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    }
+    Millis timeout = call.timeout.value_or(settings_.request_timeout);
+    timeout = std::min(timeout, settings_.request_timeout);
+    if (call.deadline) {
+      const auto left = std::chrono::duration_cast<Millis>(*call.deadline - deps_.clock.now());
+      if (left.count() <= 0) return deadlineError();
+      timeout = std::min(timeout, left);
+    }
+    const HttpRequest request = makeRequest(call, timeout);
+    ++requests_;
+    const auto started = deps_.clock.now();
+    auto response = deps_.transport.send(request, nullptr);
+    const auto took = std::chrono::duration_cast<Millis>(deps_.clock.now() - started).count();
+
+    std::optional<Millis> server_hint;
+    std::string why;
+    if (response) {
+      deps_.logger->debug("{} {} -> {} ({} ms, {} bytes)", call.method, call.path, response->status,
+                          took, response->body.size());
+      if (!isRetryableStatus(response->status)) return response;
+      server_hint = retryAfter(*response);
+      why = coreErrorOf(*response).message;
+    } else {
+      deps_.logger->debug("{} {} -> {} ({} ms)", call.method, call.path,
+                          deps_.redactor->redact(response.error().message), took);
+      if (!isRetryableError(response.error())) return redacted(response.error());
+      why = deps_.redactor->redact(response.error().message);
+    }
+    if (attempt >= attempts) {
+      if (response) return response;
+      return redacted(response.error().withContext("after " + std::to_string(attempt) + " attempt" +
+                                                   (attempt == 1 ? "" : "s")));
+    }
+    const Millis delay = backoffDelay(settings_.retry, attempt, deps_.random, server_hint);
+    if (call.deadline && deps_.clock.now() + delay >= *call.deadline) {
+      if (response) return response;
+      return redacted(response.error());
+    }
+    deps_.logger->warn("{} {}: {}; retrying in {} ms (attempt {} of {})", call.method, call.path,
+                       why, delay.count(), attempt + 1, attempts);
+    pause(delay, call.abort_flag);
+  }
+}
+
+core::Result<HttpResponse> ApiClient::callOk(const ApiCall& call) {
+  auto response = this->call(call);
+  if (!response) return response.error();
+  if (response->status < 200 || response->status >= 300) return coreErrorOf(*response);
+  return response;
+}
+
+QRadarError ApiClient::errorOf(const HttpResponse& response) const {
+  QRadarError error = parseQRadarError(response.status, response.body);
+  error.message = deps_.redactor->redact(error.message);
+  return error;
+}
+
+core::Error ApiClient::coreErrorOf(const HttpResponse& response) const {
+  return toCoreError(errorOf(response));
+}
+
+core::Error ApiClient::redacted(core::Error error) const {
+  error.message = deps_.redactor->redact(error.message);
+  return error;
+}
+
+}  // namespace aihunt::qradar

@@ -1,0 +1,95 @@
+#pragma once
+// One QRadar REST call: base URL + path, the auth header (SEC token or Basic), the pinned
+// Version header, Accept: application/json; retries with backoff and jitter on what is worth
+// retrying (retry_policy.h), bounded by an optional deadline; every error text redacted before it
+// leaves. Shared by the Ariel, reference data and offense clients.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "config/secret.h"
+#include "core/clock.h"
+#include "core/logging.h"
+#include "core/result.h"
+#include "qradar_client/http_transport.h"
+#include "qradar_client/qradar_error.h"
+#include "qradar_client/retry_policy.h"
+
+namespace aihunt::qradar {
+
+enum class AuthScheme { kSec, kBasic };
+
+struct Credentials {
+  AuthScheme scheme = AuthScheme::kSec;
+  std::string username;        // Basic only
+  config::SecretString token;  // the SEC token, or the Basic password
+};
+
+struct ApiSettings {
+  std::string base_url;  // "https://console:443", no trailing '/'
+  std::string api_version = "20.0";
+  Credentials credentials;
+  Millis request_timeout{60'000};
+  RetryPolicy retry;
+};
+
+struct ApiCall {
+  std::string method = "GET";
+  std::string path;  // "/api/ariel/searches", with any query string (values encoded)
+  Headers headers;   // beyond the standard ones
+  std::string body;
+  bool retry = true;
+  std::optional<core::TimePoint> deadline;  // no attempt starts, and none outlives it
+  std::optional<Millis> timeout;            // this call's own limit, below request_timeout
+  const std::atomic<bool>* abort_flag = nullptr;
+};
+
+// The helpers below want the dependencies in one place.
+struct ApiDeps {
+  HttpTransport& transport;
+  const core::Clock& clock;
+  Sleeper& sleeper;
+  Random& random;
+  std::shared_ptr<const core::Redactor> redactor;
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+class ApiClient {
+ public:
+  ApiClient(ApiDeps deps, ApiSettings settings);
+
+  // The final response, whatever its status, once retries are spent or not warranted; an error
+  // only when no response came (transport, TLS, timeout, cancelled, deadline).
+  [[nodiscard]] core::Result<HttpResponse> call(const ApiCall& call);
+  // As call(), with any non-2xx status turned into an error carrying QRadar's message.
+  [[nodiscard]] core::Result<HttpResponse> callOk(const ApiCall& call);
+
+  // QRadar's error from a response, its text redacted.
+  [[nodiscard]] QRadarError errorOf(const HttpResponse& response) const;
+  [[nodiscard]] core::Error coreErrorOf(const HttpResponse& response) const;
+  [[nodiscard]] core::Error redacted(core::Error error) const;
+
+  [[nodiscard]] std::uint64_t requestCount() const { return requests_; }
+  [[nodiscard]] const ApiSettings& settings() const { return settings_; }
+  [[nodiscard]] const ApiDeps& deps() const { return deps_; }
+  // Waits `duration`, in slices, returning early when `abort_flag` turns true.
+  void pause(Millis duration, const std::atomic<bool>* abort_flag);
+
+ private:
+  HttpRequest makeRequest(const ApiCall& call, Millis timeout) const;
+
+  ApiDeps deps_;
+  ApiSettings settings_;
+  std::string auth_header_name_;
+  config::SecretString auth_header_value_;
+  std::uint64_t requests_ = 0;
+};
+
+// application/x-www-form-urlencoded and URL component encoding (RFC 3986 unreserved kept).
+std::string urlEncode(std::string_view text);
+
+}  // namespace aihunt::qradar

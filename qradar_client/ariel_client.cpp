@@ -1,0 +1,148 @@
+#include "qradar_client/ariel_client.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace aihunt::qradar {
+namespace {
+
+// Deletes the search it holds when it goes out of scope, whatever the way out.
+class SearchGuard {
+ public:
+  SearchGuard(SearchLifecycle& lifecycle, Millis timeout)
+      : lifecycle_(lifecycle), timeout_(timeout) {}
+  ~SearchGuard() { release(); }
+  SearchGuard(const SearchGuard&) = delete;
+  SearchGuard& operator=(const SearchGuard&) = delete;
+
+  void hold(std::string search_id) {
+    id_ = std::move(search_id);
+    completed_ = false;
+  }
+  void forget() { id_.reset(); }  // the search vanished: nothing left to delete
+  void markCompleted() { completed_ = true; }
+  void release() {
+    if (id_) lifecycle_.cleanUp(*id_, completed_, timeout_);
+    id_.reset();
+  }
+
+ private:
+  SearchLifecycle& lifecycle_;
+  Millis timeout_;
+  std::optional<std::string> id_;
+  bool completed_ = false;
+};
+
+std::string describeFailure(const SearchStatus& status) {
+  std::string text = "the search ended in " + std::string(searchStateName(status.state));
+  for (const auto& message : status.error_messages) text += ": " + message;
+  return text;
+}
+
+}  // namespace
+
+core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
+                                                          SearchOutcome& outcome,
+                                                          const ApiCall& base,
+                                                          const ProgressCallback& progress,
+                                                          const Cancellation& cancellation) {
+  SearchLifecycle lifecycle(api_);
+  const core::Clock& clock = api_.deps().clock;
+  Millis delay = options_.min_poll_delay;
+  while (true) {
+    if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    const auto left = std::chrono::duration_cast<Millis>(*base.deadline - clock.now());
+    if (left.count() <= 0) {
+      return core::makeError(
+          core::ErrorCode::kTimeout,
+          "the search was still " + std::string(searchStateName(current.state)) + " (" +
+              std::to_string(current.progress) + "%) when the deadline of " +
+              std::to_string(options_.deadline.count() / 1000) + " s passed (raise --timeout)");
+    }
+    const int wait =
+        static_cast<int>(std::min<std::int64_t>(options_.prefer_wait_seconds, left.count() / 1000));
+    const auto asked = clock.now();
+    auto read = lifecycle.status(current.search_id, wait, base);
+    if (!read) return read.error();
+    if (read->vanished) {
+      if (outcome.recreations >= options_.max_recreations) {
+        return core::makeError(core::ErrorCode::kRemote,
+                               "the search vanished " + std::to_string(outcome.recreations + 1) +
+                                   " times (404/1002); giving up");
+      }
+      ++outcome.recreations;
+      api_.deps().logger->warn("search {} vanished (404/1002); creating it again",
+                               current.search_id);
+      return SearchStatus{};  // empty id: the caller creates a new search
+    }
+    current = std::move(*read->status);
+    if (progress) {
+      progress(
+          SearchProgress{SearchProgress::Phase::kSearching, current.state, current.progress, 0, 0});
+    }
+    if (current.state == SearchState::kCompleted) return current;
+    if (current.state == SearchState::kError || current.state == SearchState::kCanceled) {
+      return core::makeError(core::ErrorCode::kRemote, describeFailure(current));
+    }
+    // Prefer: wait held the request for a while: poll again at once. A quick answer (a console
+    // that ignores Prefer) gets a growing pause instead.
+    const auto took = std::chrono::duration_cast<Millis>(clock.now() - asked);
+    if (wait == 0 || took < Millis(wait * 1000) / 2) {
+      const auto remaining = std::chrono::duration_cast<Millis>(*base.deadline - clock.now());
+      api_.pause(std::min(delay, std::max(Millis(0), remaining)), cancellation.flag());
+      delay = std::min(delay * 2, options_.max_poll_delay);
+    }
+  }
+}
+
+core::Result<SearchOutcome> ArielClient::run(const std::string& aql, const PageConsumer& consumer,
+                                             const ProgressCallback& progress,
+                                             const Cancellation& cancellation) {
+  const core::Clock& clock = api_.deps().clock;
+  ApiCall base;
+  base.deadline = clock.now() + options_.deadline;
+  base.abort_flag = cancellation.flag();
+
+  SearchLifecycle lifecycle(api_);
+  SearchGuard guard(lifecycle, options_.cleanup_timeout);
+  SearchOutcome outcome;
+  SearchStatus completed;
+  while (true) {
+    auto created = lifecycle.create(aql, base);
+    if (!created) return created.error();
+    guard.hold(created->search_id);
+    api_.deps().logger->debug("Ariel search {} created", created->search_id);
+    SearchStatus current = std::move(*created);
+    auto finished = waitForCompletion(current, outcome, base, progress, cancellation);
+    if (!finished) return finished.error();
+    if (finished->search_id.empty()) {
+      guard.forget();
+      continue;
+    }
+    completed = std::move(*finished);
+    break;
+  }
+  guard.markCompleted();
+  outcome.search_id = completed.search_id;
+  outcome.record_count = static_cast<std::uint64_t>(completed.record_count);
+  std::uint64_t limit = outcome.record_count;
+  if (options_.row_cap > 0 && limit > options_.row_cap) {
+    limit = options_.row_cap;
+    outcome.capped = true;
+  }
+  ResultPager pager(api_, std::max<std::uint64_t>(1, options_.page_size));
+  const auto on_rows = [&](std::uint64_t rows) {
+    if (progress) {
+      progress(SearchProgress{SearchProgress::Phase::kFetching, SearchState::kCompleted, 100, rows,
+                              limit});
+    }
+  };
+  auto fetched = pager.fetch(completed.search_id, limit, base, consumer, on_rows);
+  outcome.pages = pager.stats();
+  outcome.rows = pager.stats().rows;
+  if (!fetched) return fetched.error();
+  guard.release();
+  return outcome;
+}
+
+}  // namespace aihunt::qradar

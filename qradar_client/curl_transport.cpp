@@ -1,0 +1,225 @@
+#include "qradar_client/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <exception>
+
+#include "core/text.h"
+
+namespace aihunt::qradar {
+namespace {
+
+struct Transfer {
+  const BodySink* sink = nullptr;
+  HttpResponse* response = nullptr;
+  std::size_t cap = 0;
+  std::size_t received = 0;
+  bool over_cap = false;
+  core::Status sink_status;
+  const std::atomic<bool>* abort_flag = nullptr;
+  bool aborted = false;
+};
+
+// libcurl callbacks: nothing may throw through C code, so each catches everything.
+std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  try {
+    transfer->received += bytes;
+    if (transfer->received > transfer->cap) {
+      transfer->over_cap = true;
+      return 0;
+    }
+    if (transfer->sink != nullptr) {
+      transfer->sink_status = (*transfer->sink)(std::string_view(data, bytes));
+      if (!transfer->sink_status) return 0;
+    } else {
+      transfer->response->body.append(data, bytes);
+    }
+    return bytes;
+  } catch (const std::exception&) {
+    transfer->sink_status = core::makeError(core::ErrorCode::kInternal, "out of memory");
+    return 0;
+  }
+}
+
+std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  try {
+    const std::string_view line(data, bytes);
+    if (line.substr(0, 5) == "HTTP/") {
+      transfer->response->headers.clear();  // a new response (after 100 Continue, proxies)
+      return bytes;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      transfer->response->headers.emplace_back(std::string(core::trim(line.substr(0, colon))),
+                                               std::string(core::trim(line.substr(colon + 1))));
+    }
+    return bytes;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->abort_flag != nullptr && transfer->abort_flag->load()) {
+    transfer->aborted = true;
+    return 1;
+  }
+  return 0;
+}
+
+core::Error curlError(CURLcode code, const char* detail, const TransportOptions& options) {
+  std::string text = (detail != nullptr && detail[0] != '\0') ? detail : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS: {
+      std::string advice;
+      if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+        advice =
+            " (the console's public key does not match --pin-sha256; compute the pin with: "
+            "openssl s_client -connect HOST:PORT </dev/null | openssl x509 -pubkey -noout "
+            "| openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)";
+      } else if (options.ca_file.empty()) {
+        advice =
+            " (a self-signed console needs --ca-file with its CA certificate, or "
+            "--pin-sha256 with its public-key pin)";
+      } else {
+        advice = " (check that " + options.ca_file +
+                 " holds the CA that issued the console's certificate, and that the URL's host "
+                 "name is one the certificate names)";
+      }
+      return core::makeError(core::ErrorCode::kTls, "TLS: " + text + advice);
+    }
+    case CURLE_OPERATION_TIMEDOUT:
+      return core::makeError(core::ErrorCode::kTimeout, "timed out: " + text);
+    case CURLE_ABORTED_BY_CALLBACK:
+      return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    default:
+      return core::makeError(core::ErrorCode::kTransport, text);
+  }
+}
+
+}  // namespace
+
+struct CurlTransport::Impl {
+  TransportOptions options;
+  CURL* handle = nullptr;
+  ~Impl() {
+    if (handle != nullptr) curl_easy_cleanup(handle);
+  }
+};
+
+CurlTransport::CurlTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CurlTransport::~CurlTransport() = default;
+
+core::Result<std::unique_ptr<CurlTransport>> CurlTransport::create(TransportOptions options) {
+  static const CURLcode kGlobal = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (kGlobal != CURLE_OK) {
+    return core::makeError(core::ErrorCode::kInternal, "libcurl failed to initialise");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->handle = curl_easy_init();
+  if (impl->handle == nullptr) {
+    return core::makeError(core::ErrorCode::kInternal, "libcurl failed to make a handle");
+  }
+  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(impl)));
+}
+
+core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const BodySink* sink) {
+  CURL* curl = impl_->handle;
+  const TransportOptions& options = impl_->options;
+  // Options are set in full for every request; the handle (and its connection cache) stays.
+  curl_easy_reset(curl);
+  HttpResponse response;
+  Transfer transfer;
+  transfer.sink = sink;
+  transfer.response = &response;
+  transfer.cap = options.max_response_bytes;
+  transfer.abort_flag = request.abort_flag;
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // never carry the token to another host
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  if (request.timeout.count() > 0) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  }
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+  if (options.insecure) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  }
+  if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.pin_sha256.empty()) {
+    curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, options.pin_sha256.c_str());
+  }
+  curl_slist* connect_to = nullptr;
+  if (!options.connect_to.empty()) {
+    connect_to = curl_slist_append(nullptr, options.connect_to.c_str());
+    curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
+  }
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    if (request.method == "POST" || !request.body.empty()) {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+    }
+    if (request.method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+
+  const CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  curl_slist_free_all(connect_to);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  if (code != CURLE_OK) {
+    if (transfer.over_cap) {
+      return core::makeError(core::ErrorCode::kLimitExceeded,
+                             "response larger than " + std::to_string(transfer.cap) + " bytes");
+    }
+    if (!transfer.sink_status) return transfer.sink_status.error();
+    if (transfer.aborted) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    return curlError(code, error_buffer, options);
+  }
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace aihunt::qradar

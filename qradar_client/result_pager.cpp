@@ -1,0 +1,74 @@
+#include "qradar_client/result_pager.h"
+
+#include <algorithm>
+
+#include "results/byte_source.h"
+#include "results/row_splitter.h"
+
+namespace aihunt::qradar {
+
+core::Result<std::uint64_t> countResultRows(std::string_view body) {
+  results::MemoryByteSource source(body);
+  results::RowSplitter splitter(source);
+  while (true) {
+    auto row = splitter.next();
+    if (!row) return row.error();
+    if (!row->has_value()) break;
+  }
+  if (splitter.shape() != results::InputShape::kDocument &&
+      splitter.shape() != results::InputShape::kArray) {
+    return core::makeError(core::ErrorCode::kParse, "not an Ariel results document");
+  }
+  return splitter.rowsSeen();
+}
+
+core::Result<std::string> ResultPager::fetchPage(const std::string& search_id, std::uint64_t first,
+                                                 std::uint64_t last, const ApiCall& base) {
+  ApiCall call = base;
+  call.method = "GET";
+  call.path = "/api/ariel/searches/" + urlEncode(search_id) + "/results";
+  call.headers.emplace_back("Range", "items=" + std::to_string(first) + "-" + std::to_string(last));
+  const std::uint64_t expected = last - first + 1;
+  const RetryPolicy& policy = api_.settings().retry;
+  for (int attempt = 1;; ++attempt) {
+    auto response = api_.callOk(call);
+    if (!response) return response.error().withContext("reading results");
+    auto rows = countResultRows(response->body);
+    std::string why;
+    if (!rows) {
+      why = rows.error().message;
+    } else if (*rows != expected) {
+      why = "expected " + std::to_string(expected) + " rows, got " + std::to_string(*rows);
+    } else {
+      return std::move(response->body);
+    }
+    const std::string where =
+        "results " + std::to_string(first) + "-" + std::to_string(last) + ": " + why;
+    if (attempt >= std::max(1, policy.max_attempts)) {
+      return core::makeError(core::ErrorCode::kRemote, "bad results page, " + where);
+    }
+    ++stats_.refetched_pages;
+    const Millis delay = backoffDelay(policy, attempt, api_.deps().random);
+    api_.deps().logger->warn("bad results page, {}; fetching it again in {} ms", where,
+                             delay.count());
+    api_.pause(delay, call.abort_flag);
+  }
+}
+
+core::Status ResultPager::fetch(const std::string& search_id, std::uint64_t limit,
+                                const ApiCall& base, const PageConsumer& consumer,
+                                const std::function<void(std::uint64_t)>& on_rows) {
+  for (std::uint64_t first = 0; first < limit; first += page_size_) {
+    const std::uint64_t last = std::min(limit, first + page_size_) - 1;
+    auto body = fetchPage(search_id, first, last, base);
+    if (!body) return body.error();
+    const ResultPage page{*body, first, last - first + 1};
+    if (auto status = consumer(page); !status) return status;
+    stats_.rows += page.rows;
+    ++stats_.pages;
+    if (on_rows) on_rows(stats_.rows);
+  }
+  return {};
+}
+
+}  // namespace aihunt::qradar

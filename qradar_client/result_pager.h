@@ -1,0 +1,53 @@
+#pragma once
+// Reads a completed search's results page by page with `Range: items=a-b`, hands each page's
+// body to the consumer and lets it go: memory is bounded by the page size, never the result's.
+// A page that is malformed, truncated or short of the rows the status promised is fetched again
+// (bounded by the retry policy) before any of its rows reach the consumer.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "qradar_client/api_client.h"
+
+namespace aihunt::qradar {
+
+// One page of results: an Ariel document {"events": [...]} holding `rows` rows.
+struct ResultPage {
+  std::string_view body;
+  std::uint64_t first_row = 0;
+  std::uint64_t rows = 0;
+};
+
+using PageConsumer = std::function<core::Status(const ResultPage& page)>;
+
+// Counts the rows of an Ariel results document; errors when it is not one.
+core::Result<std::uint64_t> countResultRows(std::string_view body);
+
+struct PagerStats {
+  std::uint64_t rows = 0;
+  std::uint64_t pages = 0;
+  std::uint64_t refetched_pages = 0;
+};
+
+class ResultPager {
+ public:
+  ResultPager(ApiClient& api, std::uint64_t page_size) : api_(api), page_size_(page_size) {}
+
+  // Rows [0, limit) of the search, in pages; `on_rows` reports progress after each page.
+  [[nodiscard]] core::Status fetch(const std::string& search_id, std::uint64_t limit,
+                                   const ApiCall& base, const PageConsumer& consumer,
+                                   const std::function<void(std::uint64_t)>& on_rows);
+  [[nodiscard]] const PagerStats& stats() const { return stats_; }
+
+ private:
+  core::Result<std::string> fetchPage(const std::string& search_id, std::uint64_t first,
+                                      std::uint64_t last, const ApiCall& base);
+
+  ApiClient& api_;
+  std::uint64_t page_size_;
+  PagerStats stats_;
+};
+
+}  // namespace aihunt::qradar

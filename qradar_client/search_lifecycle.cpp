@@ -1,0 +1,136 @@
+#include "qradar_client/search_lifecycle.h"
+
+#include <nlohmann/json.hpp>
+
+namespace aihunt::qradar {
+namespace {
+
+SearchState parseState(std::string_view text) {
+  if (text == "WAIT") return SearchState::kWait;
+  if (text == "EXECUTE") return SearchState::kExecute;
+  if (text == "SORTING") return SearchState::kSorting;
+  if (text == "COMPLETED") return SearchState::kCompleted;
+  if (text == "CANCELED" || text == "CANCELLED") return SearchState::kCanceled;
+  if (text == "ERROR") return SearchState::kError;
+  return SearchState::kUnknown;
+}
+
+core::Error malformed(const std::string& why) {
+  return core::makeError(core::ErrorCode::kParse, "malformed search status: " + why);
+}
+
+}  // namespace
+
+std::string_view searchStateName(SearchState state) {
+  switch (state) {
+    case SearchState::kWait:
+      return "WAIT";
+    case SearchState::kExecute:
+      return "EXECUTE";
+    case SearchState::kSorting:
+      return "SORTING";
+    case SearchState::kCompleted:
+      return "COMPLETED";
+    case SearchState::kCanceled:
+      return "CANCELED";
+    case SearchState::kError:
+      return "ERROR";
+    case SearchState::kUnknown:
+      break;
+  }
+  return "UNKNOWN";
+}
+
+core::Result<SearchStatus> parseSearchStatus(std::string_view body) {
+  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return malformed("not a JSON object");
+  SearchStatus status;
+  const auto id = parsed.find("search_id");
+  if (id == parsed.end() || !id->is_string() || id->get<std::string>().empty()) {
+    return malformed("no search_id");
+  }
+  status.search_id = id->get<std::string>();
+  const auto state = parsed.find("status");
+  if (state == parsed.end() || !state->is_string()) return malformed("no status");
+  status.state = parseState(state->get<std::string>());
+  if (auto progress = parsed.find("progress"); progress != parsed.end() && progress->is_number()) {
+    status.progress = std::clamp(progress->get<int>(), 0, 100);
+  }
+  if (auto count = parsed.find("record_count"); count != parsed.end() && count->is_number()) {
+    status.record_count = std::max<std::int64_t>(0, count->get<std::int64_t>());
+  }
+  if (auto errors = parsed.find("error_messages"); errors != parsed.end() && errors->is_array()) {
+    for (const auto& entry : *errors) {
+      if (entry.is_object() && entry.contains("message") && entry["message"].is_string()) {
+        status.error_messages.push_back(entry["message"].get<std::string>());
+      }
+    }
+  }
+  return status;
+}
+
+core::Result<SearchStatus> SearchLifecycle::create(const std::string& aql, const ApiCall& base) {
+  ApiCall call = base;
+  call.method = "POST";
+  call.path = "/api/ariel/searches";
+  call.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  call.body = "query_expression=" + urlEncode(aql);
+  auto response = api_.callOk(call);
+  if (!response) return response.error().withContext("creating the Ariel search");
+  auto status = parseSearchStatus(response->body);
+  if (!status) return status.error().withContext("creating the Ariel search");
+  return status;
+}
+
+core::Result<StatusRead> SearchLifecycle::status(const std::string& search_id, int wait_seconds,
+                                                 const ApiCall& base) {
+  ApiCall call = base;
+  call.method = "GET";
+  call.path = "/api/ariel/searches/" + urlEncode(search_id);
+  if (wait_seconds > 0) {
+    call.headers.emplace_back("Prefer", "wait=" + std::to_string(wait_seconds));
+    call.timeout = api_.settings().request_timeout + Millis(wait_seconds * 1000);
+  }
+  auto response = api_.call(call);
+  if (!response) return response.error();
+  StatusRead read;
+  if (response->status == 404 && api_.errorOf(*response).code == kCodeNotFound) {
+    read.vanished = true;
+    return read;
+  }
+  if (response->status != 200 && response->status != 206) {
+    return api_.coreErrorOf(*response).withContext("reading the search status");
+  }
+  auto parsed = parseSearchStatus(response->body);
+  if (!parsed) return parsed.error();
+  read.status = std::move(*parsed);
+  return read;
+}
+
+void SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Millis timeout) {
+  const std::string path = "/api/ariel/searches/" + urlEncode(search_id);
+  ApiCall call;
+  call.retry = false;
+  call.timeout = timeout;
+  if (!completed) {
+    call.method = "POST";
+    call.path = path + "?status=CANCELED";
+    auto cancelled = api_.call(call);
+    if (!cancelled) {
+      api_.deps().logger->warn("cancelling search {}: {}", search_id, cancelled.error().message);
+    }
+  }
+  call.method = "DELETE";
+  call.path = path;
+  auto deleted = api_.call(call);
+  if (!deleted) {
+    api_.deps().logger->warn("deleting search {}: {}", search_id, deleted.error().message);
+  } else if (deleted->status >= 300 && deleted->status != 404) {
+    api_.deps().logger->warn("deleting search {}: {}", search_id,
+                             api_.coreErrorOf(*deleted).message);
+  } else {
+    api_.deps().logger->debug("search {} deleted", search_id);
+  }
+}
+
+}  // namespace aihunt::qradar

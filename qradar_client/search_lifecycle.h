@@ -1,0 +1,51 @@
+#pragma once
+// The REST calls of one Ariel search's life: create (the AQL in a form body), read its status
+// (Prefer: wait=N holds the request while Ariel works), cancel and delete. No policy here: the
+// polling loop, re-creation and deadline live in ariel_client.cpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "qradar_client/api_client.h"
+
+namespace aihunt::qradar {
+
+enum class SearchState { kWait, kExecute, kSorting, kCompleted, kCanceled, kError, kUnknown };
+
+std::string_view searchStateName(SearchState state);
+
+struct SearchStatus {
+  std::string search_id;
+  SearchState state = SearchState::kUnknown;
+  int progress = 0;  // 0-100
+  std::int64_t record_count = 0;
+  std::vector<std::string> error_messages;
+};
+
+// Parses a status object; errors name what is missing or malformed.
+core::Result<SearchStatus> parseSearchStatus(std::string_view body);
+
+// What a status read found: the status, or that the search no longer exists (404/1002).
+struct StatusRead {
+  std::optional<SearchStatus> status;
+  bool vanished = false;
+};
+
+class SearchLifecycle {
+ public:
+  explicit SearchLifecycle(ApiClient& api) : api_(api) {}
+
+  [[nodiscard]] core::Result<SearchStatus> create(const std::string& aql, const ApiCall& base);
+  // `wait_seconds` > 0 adds Prefer: wait=N.
+  [[nodiscard]] core::Result<StatusRead> status(const std::string& search_id, int wait_seconds,
+                                                const ApiCall& base);
+  // POST ?status=CANCELED then DELETE; best effort, each error logged, never retried for long.
+  void cleanUp(const std::string& search_id, bool completed, Millis timeout);
+
+ private:
+  ApiClient& api_;
+};
+
+}  // namespace aihunt::qradar

@@ -1,0 +1,122 @@
+#include "qradar_client/tls_options.h"
+
+#include <cctype>
+#include <fstream>
+
+#include "core/text.h"
+
+namespace aihunt::qradar {
+namespace {
+
+core::Error urlError(std::string_view url, const std::string& why) {
+  return core::makeError(core::ErrorCode::kConfig, "QRadar URL '" + std::string(url) + "': " + why);
+}
+
+bool isBase64Char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/' || c == '=';
+}
+
+core::Status validatePin(std::string_view pin) {
+  constexpr std::string_view kPrefix = "sha256//";
+  if (pin.substr(0, kPrefix.size()) != kPrefix) {
+    return core::makeError(core::ErrorCode::kConfig,
+                           "pin must look like sha256//<base64 of the public key's SHA-256>");
+  }
+  const std::string_view digest = pin.substr(kPrefix.size());
+  if (digest.size() != 44 || digest.back() != '=') {
+    return core::makeError(core::ErrorCode::kConfig,
+                           "pin digest must be 44 base64 characters (a SHA-256)");
+  }
+  for (const char c : digest) {
+    if (!isBase64Char(c)) {
+      return core::makeError(core::ErrorCode::kConfig, "pin digest is not base64");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+bool isLoopbackHost(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  if (host.substr(0, 4) != "127.") return false;
+  for (const char c : host) {
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0 && c != '.') return false;
+  }
+  return true;
+}
+
+core::Result<ParsedUrl> parseConsoleUrl(std::string_view url) {
+  ParsedUrl parsed;
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return urlError(url, "expected https://host[:port]");
+  for (const char c : url.substr(0, scheme_end)) {
+    parsed.scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (parsed.scheme != "https" && parsed.scheme != "http") {
+    return urlError(url, "only https:// is supported");
+  }
+  std::string_view rest = url.substr(scheme_end + 3);
+  const auto path_start = rest.find('/');
+  const std::string_view authority = rest.substr(0, path_start);
+  if (authority.empty()) return urlError(url, "no host");
+  if (authority.find('@') != std::string_view::npos) {
+    return urlError(url, "credentials do not belong in the URL; use a token file");
+  }
+  if (url.find('?') != std::string_view::npos || url.find('#') != std::string_view::npos) {
+    return urlError(url, "no query or fragment allowed");
+  }
+  if (authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return urlError(url, "unclosed IPv6 bracket");
+    parsed.host = std::string(authority.substr(1, close - 1));
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return urlError(url, "bad port");
+      parsed.port = std::string(authority.substr(close + 2));
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    parsed.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) parsed.port = std::string(authority.substr(colon + 1));
+  }
+  if (parsed.host.empty()) return urlError(url, "no host");
+  for (const char c : parsed.port) {
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0) return urlError(url, "bad port");
+  }
+  if (parsed.scheme == "http" && !isLoopbackHost(parsed.host)) {
+    return urlError(url,
+                    "plain http:// would send the token in clear text; use https:// (http:// is "
+                    "accepted only for loopback addresses)");
+  }
+  parsed.base = std::string(url);
+  while (!parsed.base.empty() && parsed.base.back() == '/') parsed.base.pop_back();
+  return parsed;
+}
+
+core::Status validateMinTlsVersion(std::string_view version) {
+  if (version == "1.2" || version == "1.3") return {};
+  return core::makeError(core::ErrorCode::kConfig, "minimum TLS version must be 1.2 or 1.3, not '" +
+                                                       std::string(version) + "'");
+}
+
+core::Status validateTransportOptions(const TransportOptions& options) {
+  if (!options.pin_sha256.empty()) {
+    std::string_view pins = options.pin_sha256;
+    while (!pins.empty()) {
+      const auto semicolon = pins.find(';');
+      if (auto status = validatePin(pins.substr(0, semicolon)); !status) return status;
+      if (semicolon == std::string_view::npos) break;
+      pins.remove_prefix(semicolon + 1);
+    }
+  }
+  if (!options.ca_file.empty()) {
+    std::ifstream file(options.ca_file);
+    if (!file) {
+      return core::makeError(core::ErrorCode::kConfig,
+                             "CA file '" + options.ca_file + "' cannot be read");
+    }
+  }
+  return {};
+}
+
+}  // namespace aihunt::qradar
