@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+
+#include "qradar_client/api_client.h"
+#include "tests/support/fake_http_transport.h"
+
+using namespace aihunt;
+using aihunt::testing::jsonResponse;
+
+namespace {
+
+struct ApiHarness {
+  testing::ManualClock clock;
+  testing::ClockSleeper sleeper{clock};
+  testing::FixedRandom random;
+  int status = 200;
+  testing::FakeHttpTransport transport{
+      [this](const qradar::HttpRequest&) { return core::Result(jsonResponse(status, "{}")); }};
+  std::unique_ptr<qradar::ApiClient> api;
+
+  explicit ApiHarness(qradar::ApiSettings settings = {}) {
+    if (settings.base_url.empty()) settings.base_url = "https://console.test";
+    api = std::make_unique<qradar::ApiClient>(
+        qradar::ApiDeps{transport, clock, sleeper, random, std::make_shared<core::Redactor>(),
+                        core::makeNullLogger()},
+        std::move(settings));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Basic auth sends an Authorization header and no SEC header", "[api]") {
+  qradar::ApiSettings settings;
+  settings.credentials.scheme = qradar::AuthScheme::kBasic;
+  settings.credentials.username = "admin";
+  settings.credentials.token = config::SecretString("password");
+  ApiHarness h(std::move(settings));
+  qradar::ApiCall call;
+  call.path = "/api/ariel/databases";
+  REQUIRE(h.api->callOk(call).ok());
+  const auto& headers = h.transport.requests.at(0).headers;
+  CHECK(qradar::findHeader(headers, "Authorization") == "Basic YWRtaW46cGFzc3dvcmQ=");
+  CHECK_FALSE(qradar::findHeader(headers, "SEC").has_value());
+}
+
+TEST_CASE("a deadline shortens request timeouts and stops retries", "[api]") {
+  qradar::ApiSettings settings;
+  settings.retry.initial_delay = std::chrono::milliseconds(4'000);
+  ApiHarness h(std::move(settings));
+  h.status = 503;
+  qradar::ApiCall call;
+  call.path = "/api/ariel/searches";
+  call.deadline = h.clock.now() + std::chrono::seconds(5);
+  auto response = h.api->call(call);
+  REQUIRE(response.ok());
+  CHECK(response->status == 503);
+  REQUIRE(h.transport.requests.size() == 2);  // the third wait would pass the deadline
+  CHECK(h.transport.requests[0].timeout == std::chrono::seconds(5));
+  CHECK(h.transport.requests[1].timeout < std::chrono::seconds(5));
+  h.clock.advance(std::chrono::seconds(10));
+  auto late = h.api->call(call);
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().code == core::ErrorCode::kTimeout);
+}
+
+TEST_CASE("a call after cancellation sends nothing", "[api]") {
+  ApiHarness h;
+  std::atomic<bool> flag{true};
+  qradar::ApiCall call;
+  call.path = "/api/ariel/searches";
+  call.abort_flag = &flag;
+  auto response = h.api->call(call);
+  REQUIRE_FALSE(response.ok());
+  CHECK(response.error().code == core::ErrorCode::kCancelled);
+  CHECK(h.transport.requests.empty());
+}
+
+TEST_CASE("urlEncode keeps unreserved characters only", "[api]") {
+  CHECK(qradar::urlEncode("AIHunt AI API Users") == "AIHunt%20AI%20API%20Users");
+  CHECK(qradar::urlEncode("a-b_c.d~e") == "a-b_c.d~e");
+  CHECK(qradar::urlEncode("'%&=+") == "%27%25%26%3D%2B");
+}

@@ -1,0 +1,407 @@
+// The Ariel client's lifecycle against a scripted transport: paging, retries, re-creation of a
+// vanished search, deadline, cancellation, and cleanup on every way out. No sleeping: the
+// sleeper moves a manual clock.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <map>
+
+#include "core/logging.h"
+#include "qradar_client/ariel_client.h"
+#include "tests/support/fake_http_transport.h"
+
+using namespace aihunt;
+using aihunt::testing::ClockSleeper;
+using aihunt::testing::FakeHttpTransport;
+using aihunt::testing::FixedRandom;
+using aihunt::testing::jsonResponse;
+using aihunt::testing::ManualClock;
+
+namespace {
+
+std::string statusBody(const std::string& id, const std::string& state, int progress, int records) {
+  return R"({"search_id":")" + id + R"(","status":")" + state + R"(","progress":)" +
+         std::to_string(progress) + R"(,"record_count":)" + std::to_string(records) + "}";
+}
+
+std::string page(std::uint64_t first, std::uint64_t last) {
+  std::string body = R"({"events":[)";
+  for (std::uint64_t i = first; i <= last; ++i) {
+    if (i != first) body += ",";
+    body += R"({"n":)" + std::to_string(i) + "}";
+  }
+  return body + "]}";
+}
+
+// A small Ariel: searches finish after `polls_to_complete` status reads.
+struct FakeAriel {
+  int records = 25;
+  int polls_to_complete = 2;
+  int next_id = 1;
+  std::map<std::string, int> polls;
+  // Hooks that may answer instead of the default.
+  std::function<std::optional<core::Result<qradar::HttpResponse>>(const qradar::HttpRequest&)>
+      override;
+
+  core::Result<qradar::HttpResponse> handle(const qradar::HttpRequest& request) {
+    if (override) {
+      if (auto answer = override(request)) return *answer;
+    }
+    const std::string path = request.url.substr(request.url.find("/api/"));
+    const std::string prefix = "/api/ariel/searches";
+    if (request.method == "POST" && path == prefix) {
+      const std::string id = "s" + std::to_string(next_id++);
+      polls[id] = 0;
+      return jsonResponse(201, statusBody(id, "WAIT", 0, 0));
+    }
+    const std::string rest = path.substr(prefix.size() + 1);
+    const std::string id = rest.substr(0, rest.find_first_of("/?"));
+    if (request.method == "DELETE" || request.method == "POST") {
+      return jsonResponse(202, statusBody(id, "CANCELED", 0, 0));
+    }
+    if (rest.find("/results") != std::string::npos) {
+      const auto range = qradar::findHeader(request.headers, "Range").value_or("items=0-0");
+      const auto dash = range.find('-');
+      const auto first = std::stoull(range.substr(6, dash - 6));
+      const auto last = std::stoull(range.substr(dash + 1));
+      return jsonResponse(200, page(first, last));
+    }
+    const int seen = ++polls[id];
+    if (seen >= polls_to_complete)
+      return jsonResponse(200, statusBody(id, "COMPLETED", 100, records));
+    return jsonResponse(206, statusBody(id, "EXECUTE", 50, 0));
+  }
+};
+
+struct Harness {
+  FakeAriel ariel;
+  ManualClock clock;
+  ClockSleeper sleeper{clock};
+  FixedRandom random{0.5};
+  FakeHttpTransport transport{[this](const qradar::HttpRequest& r) { return ariel.handle(r); }};
+  std::atomic<bool> flag{false};
+  qradar::Cancellation cancellation{flag};
+  std::unique_ptr<qradar::ApiClient> api;
+  qradar::ArielOptions options;
+
+  Harness() {
+    qradar::ApiSettings settings;
+    settings.base_url = "https://console.test";
+    settings.api_version = "20.0";
+    settings.credentials.token = config::SecretString("token-0123456789abcdef");
+    settings.retry.initial_delay = std::chrono::milliseconds(100);
+    settings.retry.max_attempts = 4;
+    auto redactor = std::make_shared<core::Redactor>();
+    redactor->addSecret("token-0123456789abcdef");
+    api = std::make_unique<qradar::ApiClient>(
+        qradar::ApiDeps{transport, clock, sleeper, random, redactor, core::makeNullLogger()},
+        settings);
+    options.page_size = 10;
+    options.prefer_wait_seconds = 5;
+    options.deadline = std::chrono::seconds(60);
+  }
+
+  core::Result<qradar::SearchOutcome> run(std::vector<std::uint64_t>* rows_per_page = nullptr) {
+    qradar::ArielClient client(*api, options);
+    return client.run(
+        "SELECT * FROM events LAST 1 HOURS",
+        [&](const qradar::ResultPage& p) {
+          if (rows_per_page != nullptr) rows_per_page->push_back(p.rows);
+          return core::Status();
+        },
+        nullptr, cancellation);
+  }
+
+  [[nodiscard]] int count(const std::string& line) const {
+    int n = 0;
+    for (const auto& l : transport.lines()) n += l == line ? 1 : 0;
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a search is created, polled, paged and deleted", "[ariel]") {
+  Harness h;
+  std::vector<std::uint64_t> pages;
+  auto outcome = h.run(&pages);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->rows == 25);
+  CHECK(outcome->record_count == 25);
+  CHECK_FALSE(outcome->capped);
+  CHECK(pages == std::vector<std::uint64_t>{10, 10, 5});
+  const auto lines = h.transport.lines();
+  REQUIRE(lines.size() == 7);
+  CHECK(lines[0] == "POST /api/ariel/searches");
+  CHECK(lines[1] == "GET /api/ariel/searches/s1");
+  CHECK(lines[3] == "GET /api/ariel/searches/s1/results");
+  CHECK(lines[6] == "DELETE /api/ariel/searches/s1");
+
+  const auto& create = h.transport.requests[0];
+  CHECK(create.body == "query_expression=SELECT%20%2A%20FROM%20events%20LAST%201%20HOURS");
+  CHECK(qradar::findHeader(create.headers, "Content-Type") == "application/x-www-form-urlencoded");
+  CHECK(qradar::findHeader(create.headers, "SEC") == "token-0123456789abcdef");
+  CHECK(qradar::findHeader(create.headers, "Version") == "20.0");
+  CHECK(qradar::findHeader(create.headers, "Accept") == "application/json");
+  CHECK(create.url.find("token") == std::string::npos);
+  CHECK(qradar::findHeader(h.transport.requests[1].headers, "Prefer") == "wait=5");
+  CHECK(qradar::findHeader(h.transport.requests[3].headers, "Range") == "items=0-9");
+  CHECK(qradar::findHeader(h.transport.requests[5].headers, "Range") == "items=20-24");
+}
+
+TEST_CASE("an empty result makes no results request", "[ariel]") {
+  Harness h;
+  h.ariel.records = 0;
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(outcome->rows == 0);
+  CHECK(h.count("GET /api/ariel/searches/s1/results") == 0);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
+
+TEST_CASE("503 twice then success is retried with growing backoff", "[ariel][retry]") {
+  Harness h;
+  int creates = 0;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "POST" && r.url.ends_with("/api/ariel/searches") && creates++ < 2) {
+      return core::Result<qradar::HttpResponse>(
+          jsonResponse(503, R"({"code":1010,"message":"Ariel server is unavailable"})"));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(h.count("POST /api/ariel/searches") == 3);
+  // Equal jitter at 0.5: 100 * 0.75, then 200 * 0.75.
+  CHECK(h.sleeper.total >= std::chrono::milliseconds(75 + 150));
+}
+
+TEST_CASE("transport errors, 429 and 500 are retried; the attempts are bounded", "[ariel][retry]") {
+  Harness h;
+  int calls = 0;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method != "POST" || !r.url.ends_with("/api/ariel/searches")) return std::nullopt;
+    ++calls;
+    if (calls == 1) {
+      return core::Result<qradar::HttpResponse>(
+          core::makeError(core::ErrorCode::kTransport, "connection reset"));
+    }
+    if (calls == 2) return core::Result<qradar::HttpResponse>(jsonResponse(429, "{}"));
+    return core::Result<qradar::HttpResponse>(
+        jsonResponse(500, R"({"code":1020,"message":"server error"})"));
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(calls == 4);  // max_attempts
+  CHECK(outcome.error().code == core::ErrorCode::kRemote);
+  CHECK(outcome.error().message.find("1020") != std::string::npos);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 0);  // nothing was created
+}
+
+TEST_CASE("401, 403 and 422 are never retried and keep QRadar's message", "[ariel][retry]") {
+  struct Case {
+    int status;
+    std::string body;
+    core::ErrorCode code;
+    std::string text;
+  };
+  for (const Case& c :
+       {Case{401, R"({"code":0,"message":"No SEC header present in request"})",
+             core::ErrorCode::kAuth, "No SEC header"},
+        Case{403, R"({"code":1009,"message":"User has insufficient capabilities"})",
+             core::ErrorCode::kAuth, "insufficient capabilities"},
+        Case{422, R"({"code":2000,"message":"Invalid AQL query: unexpected token"})",
+             core::ErrorCode::kRemote, "Invalid AQL"}}) {
+    Harness h;
+    h.ariel.override =
+        [&](const qradar::HttpRequest&) -> std::optional<core::Result<qradar::HttpResponse>> {
+      return core::Result<qradar::HttpResponse>(jsonResponse(c.status, c.body));
+    };
+    auto outcome = h.run();
+    REQUIRE_FALSE(outcome.ok());
+    CHECK(h.transport.requests.size() == 1);
+    CHECK(outcome.error().code == c.code);
+    CHECK(outcome.error().message.find("HTTP " + std::to_string(c.status)) != std::string::npos);
+    CHECK(outcome.error().message.find(c.text) != std::string::npos);
+    CHECK(h.sleeper.total.count() == 0);
+  }
+}
+
+TEST_CASE("a search that vanishes mid-poll is created again", "[ariel]") {
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && r.url.ends_with("/api/ariel/searches/s1")) {
+      return core::Result<qradar::HttpResponse>(
+          jsonResponse(404, R"({"code":1002,"message":"Search does not exist"})"));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(outcome->recreations == 1);
+  CHECK(outcome->search_id == "s2");
+  CHECK(h.count("POST /api/ariel/searches") == 2);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 0);  // gone already
+  CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
+}
+
+TEST_CASE("a search that keeps vanishing is given up after max_recreations", "[ariel]") {
+  Harness h;
+  h.options.max_recreations = 2;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && r.url.find("/results") == std::string::npos &&
+        r.url.find("/api/ariel/searches/") != std::string::npos) {
+      return core::Result<qradar::HttpResponse>(
+          jsonResponse(404, R"({"code":1002,"message":"Search does not exist"})"));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().message.find("vanished") != std::string::npos);
+  CHECK(h.count("POST /api/ariel/searches") == 3);
+}
+
+TEST_CASE("a search stuck in EXECUTE hits the deadline, then is cancelled and deleted",
+          "[ariel][deadline]") {
+  Harness h;
+  h.ariel.polls_to_complete = 1'000'000;
+  h.options.deadline = std::chrono::seconds(30);
+  // Each status read is held by Prefer: wait for the seconds asked.
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (auto prefer = qradar::findHeader(r.headers, "Prefer")) {
+      h.clock.advance(std::chrono::seconds(std::stoi(prefer->substr(5))));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kTimeout);
+  CHECK(outcome.error().message.find("EXECUTE") != std::string::npos);
+  CHECK(h.count("POST /api/ariel/searches/s1?status=CANCELED") == 1);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+  // Never asked Ariel to wait past the deadline.
+  for (const auto& request : h.transport.requests) {
+    CHECK(request.timeout <= std::chrono::milliseconds(60'000 + 5'000));
+  }
+}
+
+TEST_CASE("a console that ignores Prefer: wait is polled with bounded, growing pauses",
+          "[ariel][deadline]") {
+  Harness h;
+  h.ariel.polls_to_complete = 8;
+  h.options.min_poll_delay = std::chrono::milliseconds(100);
+  h.options.max_poll_delay = std::chrono::milliseconds(400);
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  // 100 + 200 + 400 * 5 between the eight reads.
+  CHECK(h.sleeper.total == std::chrono::milliseconds(2'300));
+}
+
+TEST_CASE("Ctrl-C mid-search cancels and deletes the search", "[ariel][cancel]") {
+  Harness h;
+  h.ariel.polls_to_complete = 1'000'000;
+  int reads = 0;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && ++reads == 3) h.flag = true;  // the user presses Ctrl-C
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kCancelled);
+  CHECK(h.count("POST /api/ariel/searches/s1?status=CANCELED") == 1);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+  // Cleanup requests are not abortable.
+  CHECK(h.transport.requests.back().abort_flag == nullptr);
+}
+
+TEST_CASE("a consumer error stops paging and still deletes the search", "[ariel]") {
+  Harness h;
+  qradar::ArielClient client(*h.api, h.options);
+  auto outcome = client.run(
+      "SELECT * FROM events LAST 1 HOURS",
+      [](const qradar::ResultPage& p) -> core::Status {
+        if (p.first_row == 10) return core::makeError(core::ErrorCode::kParse, "bad row");
+        return {};
+      },
+      nullptr, h.cancellation);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().message == "bad row");
+  CHECK(h.count("GET /api/ariel/searches/s1/results") == 2);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+  CHECK(h.count("POST /api/ariel/searches/s1?status=CANCELED") == 0);  // it had completed
+}
+
+TEST_CASE("the row cap stops reading and says so", "[ariel]") {
+  Harness h;
+  h.ariel.records = 95;
+  h.options.row_cap = 30;
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(outcome->capped);
+  CHECK(outcome->rows == 30);
+  CHECK(outcome->record_count == 95);
+  CHECK(h.count("GET /api/ariel/searches/s1/results") == 3);
+}
+
+TEST_CASE("malformed and truncated pages are fetched again before any row is used",
+          "[ariel][retry]") {
+  Harness h;
+  int results_calls = 0;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.url.find("/results") == std::string::npos) return std::nullopt;
+    ++results_calls;
+    if (results_calls == 1) {
+      return core::Result<qradar::HttpResponse>(jsonResponse(200, R"({"events":[{"n":0},{"n")"));
+    }
+    if (results_calls == 2) {
+      return core::Result<qradar::HttpResponse>(jsonResponse(200, page(0, 3)));  // short
+    }
+    if (results_calls == 3) {
+      return core::Result<qradar::HttpResponse>(
+          core::makeError(core::ErrorCode::kTransport, "transfer closed with bytes remaining"));
+    }
+    return std::nullopt;
+  };
+  std::vector<std::uint64_t> pages;
+  auto outcome = h.run(&pages);
+  REQUIRE(outcome.ok());
+  CHECK(pages == std::vector<std::uint64_t>{10, 10, 5});
+  CHECK(outcome->pages.refetched_pages == 2);
+}
+
+TEST_CASE("a search that ends in ERROR reports Ariel's messages", "[ariel]") {
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && r.url.ends_with("/s1")) {
+      return core::Result<qradar::HttpResponse>(jsonResponse(
+          200,
+          R"({"search_id":"s1","status":"ERROR","progress":10,"error_messages":[{"message":"Query timed out on host"}]})"));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().message.find("Query timed out on host") != std::string::npos);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
+
+TEST_CASE("the token never reaches an error message", "[ariel][secrets]") {
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest&) -> std::optional<core::Result<qradar::HttpResponse>> {
+    return core::Result<qradar::HttpResponse>(
+        jsonResponse(401, R"({"message":"token token-0123456789abcdef is not authorized"})"));
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().message.find("token-0123456789abcdef") == std::string::npos);
+}

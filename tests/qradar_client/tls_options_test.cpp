@@ -1,0 +1,40 @@
+#include <catch2/catch.hpp>
+
+#include "qradar_client/tls_options.h"
+
+using namespace aihunt;
+
+TEST_CASE("console URLs: https anywhere, http only to loopback", "[tls]") {
+  auto https = qradar::parseConsoleUrl("https://qradar.example.com:8443/");
+  REQUIRE(https.ok());
+  CHECK(https->host == "qradar.example.com");
+  CHECK(https->port == "8443");
+  CHECK(https->base == "https://qradar.example.com:8443");
+  CHECK(qradar::parseConsoleUrl("http://127.0.0.1:8080").ok());
+  CHECK(qradar::parseConsoleUrl("http://[::1]:8080").ok());
+  CHECK(qradar::parseConsoleUrl("http://localhost").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("http://qradar.example.com").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("http://127.example.com").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("ftp://qradar").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("qradar.example.com").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("https://user:pw@qradar").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("https://qradar/?x=1").ok());
+  CHECK_FALSE(qradar::parseConsoleUrl("https://qradar:80x").ok());
+}
+
+TEST_CASE("pins must be sha256// with a 44-character base64 digest", "[tls]") {
+  qradar::TransportOptions options;
+  options.pin_sha256 = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+  CHECK(qradar::validateTransportOptions(options).ok());
+  options.pin_sha256 += ";sha256//AAAAKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+  CHECK(qradar::validateTransportOptions(options).ok());
+  options.pin_sha256 = "YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+  CHECK_FALSE(qradar::validateTransportOptions(options).ok());
+  options.pin_sha256 = "sha256//short=";
+  CHECK_FALSE(qradar::validateTransportOptions(options).ok());
+  options.pin_sha256.clear();
+  options.ca_file = "/nonexistent/ca.pem";
+  CHECK_FALSE(qradar::validateTransportOptions(options).ok());
+  CHECK(qradar::validateMinTlsVersion("1.2").ok());
+  CHECK_FALSE(qradar::validateMinTlsVersion("1.1").ok());
+}
