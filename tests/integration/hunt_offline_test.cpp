@@ -7,30 +7,18 @@
 #include <set>
 #include <sstream>
 
-#include "tests/support/process_runner.h"
+#include "tests/support/aihunt_cli.h"
 
 using aihunt::testing::binaryPath;
+using aihunt::testing::exampleConfigPath;
+using aihunt::testing::jsonLines;
 using aihunt::testing::ProcessResult;
+using aihunt::testing::runAihunt;
 using aihunt::testing::runProcess;
 using aihunt::testing::sourcePath;
 using nlohmann::json;
 
 namespace {
-
-ProcessResult runAihunt(const std::vector<std::string>& args, const std::string& input = {}) {
-  return runProcess(binaryPath("aihunt"), args, input, 120);
-}
-
-std::string exampleConfig() {
-  static const std::string path = [] {
-    const ProcessResult example = runAihunt({"config", "example"});
-    REQUIRE(example.exit_code == 0);
-    const std::string file = "hunt_offline_test.example.yaml";
-    std::ofstream(file) << example.out;
-    return file;
-  }();
-  return path;
-}
 
 std::vector<std::string> sampleArgs(std::vector<std::string> extra) {
   std::vector<std::string> args = {"hunt",
@@ -46,14 +34,6 @@ std::vector<std::string> sampleArgs(std::vector<std::string> extra) {
   return args;
 }
 
-std::vector<json> jsonLines(const std::string& text) {
-  std::vector<json> rows;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) rows.push_back(json::parse(line));
-  return rows;
-}
-
 // (hunt, log source, event time) of each finding.
 std::set<std::tuple<std::string, std::string, std::string>> keys(const std::vector<json>& found) {
   std::set<std::tuple<std::string, std::string, std::string>> out;
@@ -64,7 +44,7 @@ std::set<std::tuple<std::string, std::string, std::string>> keys(const std::vect
 }  // namespace
 
 TEST_CASE("the built-in hunts find all five scenarios from every telemetry source") {
-  const auto result = runAihunt(sampleArgs({"--config", exampleConfig(), "--show-suppressed"}));
+  const auto result = runAihunt(sampleArgs({"--config", exampleConfigPath(), "--show-suppressed"}));
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   const auto findings = jsonLines(result.out);

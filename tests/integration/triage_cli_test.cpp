@@ -7,10 +7,13 @@
 #include <set>
 #include <sstream>
 
-#include "tests/support/process_runner.h"
+#include "tests/support/aihunt_cli.h"
 
 using aihunt::testing::binaryPath;
+using aihunt::testing::exampleConfigPath;
+using aihunt::testing::jsonLines;
 using aihunt::testing::ProcessResult;
+using aihunt::testing::runAihunt;
 using aihunt::testing::runProcess;
 using aihunt::testing::sourcePath;
 using nlohmann::json;
@@ -18,29 +21,6 @@ using nlohmann::json;
 namespace {
 
 const std::string kNow = "2026-11-26T18:00:00Z";  // before every example exception expires
-
-ProcessResult runAihunt(const std::vector<std::string>& args, const std::string& input = {}) {
-  return runProcess(binaryPath("aihunt"), args, input, 120);
-}
-
-std::string exampleConfigPath() {
-  static const std::string path = [] {
-    const ProcessResult example = runAihunt({"config", "example"});
-    REQUIRE(example.exit_code == 0);
-    const std::string file = "triage_cli_test.example.yaml";
-    std::ofstream(file) << example.out;
-    return file;
-  }();
-  return path;
-}
-
-std::vector<json> jsonLines(const std::string& text) {
-  std::vector<json> rows;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) rows.push_back(json::parse(line));
-  return rows;
-}
 
 struct Expected {
   std::string category;
