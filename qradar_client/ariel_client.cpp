@@ -49,6 +49,7 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
   SearchLifecycle lifecycle(api_);
   const core::Clock& clock = api_.deps().clock;
   Millis delay = options_.min_poll_delay;
+  int bad_reads = 0;
   while (true) {
     if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
     const auto left = std::chrono::duration_cast<Millis>(*base.deadline - clock.now());
@@ -63,6 +64,14 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
         static_cast<int>(std::min<std::int64_t>(options_.prefer_wait_seconds, left.count() / 1000));
     const auto asked = clock.now();
     auto read = lifecycle.status(current.search_id, wait, base);
+    if (!read && read.error().code == core::ErrorCode::kParse &&
+        ++bad_reads < api_.settings().retry.max_attempts) {
+      // A garbled status (a proxy, a cut connection): read it again after a pause.
+      api_.deps().logger->warn("search {}: {}; reading the status again", current.search_id,
+                               read.error().message);
+      api_.pause(delay, cancellation.flag());
+      continue;
+    }
     if (!read) return read.error();
     if (read->vanished) {
       if (outcome.recreations >= options_.max_recreations) {

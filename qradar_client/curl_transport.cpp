@@ -163,6 +163,11 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
   if (options.insecure) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!options.pin_sha256.empty() && options.ca_file.empty()) {
+    // A pin without a CA file: the pin is the trust anchor (a self-signed console). libcurl
+    // checks the pin whatever VERIFYPEER says; the chain is not checked against a CA.
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   } else {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
