@@ -96,8 +96,14 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
     }
     return text;
   }
-  const aql::TimeClause clause =
-      window ? aql::minuteClause(window->from, window->to) : aql::lastClause(kDefaultWindowMs);
+  aql::TimeClause clause;
+  if (window) {
+    clause = aql::minuteClause(window->from, window->to);
+  } else {
+    clause.kind = aql::TimeClause::Kind::kLast;  // LAST 24 HOURS, as documented
+    clause.amount = kDefaultWindowMs / 3'600'000;
+    clause.unit = aql::TimeUnit::kHours;
+  }
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {
     text.pop_back();
   }
