@@ -77,6 +77,10 @@ TEST_CASE("the built-in hunts find all five scenarios from every telemetry sourc
       // 5: Linux: auditd EXECVE, Zeek SNI
       {"linux-audit", "Linux OS @ build-07", "2026-11-26T13:30:00.000Z"},
       {"network-sni-dns", "Zeek @ nsm-01", "2026-11-26T13:30:01.000Z"},
+      // The NGFW records of scenarios 2, 4 and 5 (URL and initiating application together)
+      {"proxy-ai-api", "PA-5220 Firewall", "2026-11-26T10:03:07.000Z"},
+      {"proxy-ai-api", "PA-5220 Firewall", "2026-11-26T12:45:53.000Z"},
+      {"proxy-ai-api", "PA-5220 Firewall", "2026-11-26T13:30:02.000Z"},
       // Large upload via the Anthropic SDK; mshta resolving Azure OpenAI
       {"proxy-ai-api", "Bluecoat Proxy", "2026-11-26T14:05:09.000Z"},
       {"endpoint-network", "Sysmon @ WS-OPS-0310", "2026-11-26T15:11:44.000Z"},
@@ -102,7 +106,7 @@ TEST_CASE("offline hunts honour the window") {
       runAihunt(sampleArgs({"--from", "2026-11-26T13:00:00Z", "--to", "2026-11-26T14:00:00Z"}));
   REQUIRE(narrow.exit_code == 0);
   const auto findings = jsonLines(narrow.out);
-  REQUIRE(findings.size() == 2);  // scenario 5's auditd and Zeek records
+  REQUIRE(findings.size() == 3);  // scenario 5's auditd, Zeek and NGFW records
   for (const auto& f : findings) CHECK(f["source_ip"] == "10.8.1.14");
   // A week back reaches the old event too.
   const auto week = runAihunt(sampleArgs({"--last", "7d", "--hunt", "proxy-ai-api"}));
@@ -117,11 +121,15 @@ TEST_CASE("the seed query runs verbatim with an explicit window") {
   const auto day = runAihunt(sampleArgs({"--aql", seed, "--last", "24h"}));
   INFO(day.err);
   REQUIRE(day.exit_code == 0);
-  // The seed demands both a URL and an Application on the same event: only the proxy rows whose
-  // log source reports the initiating process qualify.
+  // The seed demands both a URL and an Application on the same event: the proxy and NGFW records
+  // that report the initiating process. One per scenario, plus the SOAR false positive (the seed
+  // has no exceptions).
   const auto findings = jsonLines(day.out);
-  CHECK(findings.size() == 3);
-  for (const auto& f : findings) CHECK(f["log_source"] != nullptr);
+  std::set<std::string> sources;
+  for (const auto& f : findings) sources.insert(f["source_ip"]);
+  CHECK(findings.size() == 6);
+  CHECK(sources == std::set<std::string>{"10.1.4.21", "10.1.7.33", "10.1.9.12", "10.1.2.88",
+                                         "10.8.1.14", "10.50.0.10"});
   CHECK(day.err.find("no-time-clause") != std::string::npos);
   // As pasted, with no window given, it covers one minute before --now: nothing.
   const auto pasted = runAihunt(sampleArgs({"--aql", seed}));
