@@ -73,7 +73,16 @@ void HttpServer::Impl::serveRequests(Stream& stream, tcp::socket& socket,
     parser.body_limit(options.body_limit);
     parser.header_limit(64 * 1024);
     beast::error_code ec;
-    http::read(stream, buffer, parser, ec);
+    http::read_header(stream, buffer, parser, ec);
+    if (ec && ec != http::error::body_limit) return;  // closed, timed out or not HTTP
+    // curl and other clients wait (curl: 1 s) for "100 Continue" before sending larger bodies.
+    const beast::string_view expect = parser.get()[http::field::expect];
+    if (!ec && core::iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::write(stream, net::buffer(kContinue.data(), kContinue.size()), ec);
+      if (ec) return;
+    }
+    if (!ec && !parser.is_done()) http::read(stream, buffer, parser, ec);
     if (ec == http::error::body_limit) {
       HttpResponse too_big = errorResponse(ApiError{
           413, kCodeInvalidParameter, "Request body too large", "", nlohmann::json::object()});
@@ -81,7 +90,7 @@ void HttpServer::Impl::serveRequests(Stream& stream, tcp::socket& socket,
       net::write(stream, net::buffer(raw), ec);
       return;
     }
-    if (ec) return;  // closed, timed out or not HTTP
+    if (ec) return;
     const bool keep_alive = parser.get().keep_alive();
     const unsigned version = parser.get().version();
     HttpResponse response;

@@ -1,5 +1,7 @@
 #include "emulator/syslog_listener.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -92,12 +94,21 @@ struct SyslogListener::Impl {
   void udpLoop() {
     setSocketTimeouts(udp_socket.native_handle(), 1);
     std::vector<char> buffer(kMaxSyslogFrame);
+    // Plain recvfrom(2): Asio's blocking receive would poll(2) without a timeout after
+    // SO_RCVTIMEO fires, and stop() could never end this loop.
     while (!stopping.load()) {
-      udp::endpoint from;
-      boost::system::error_code ec;
-      const std::size_t n = udp_socket.receive_from(net::buffer(buffer), from, 0, ec);
-      if (ec || n == 0) continue;
-      handler(std::string_view(buffer.data(), n), from.address().to_string());
+      sockaddr_storage from{};
+      socklen_t from_size = sizeof from;
+      const ssize_t n = ::recvfrom(udp_socket.native_handle(), buffer.data(), buffer.size(), 0,
+                                   reinterpret_cast<sockaddr*>(&from), &from_size);
+      if (n <= 0) continue;
+      char host[INET6_ADDRSTRLEN] = {};
+      if (from.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&from)->sin_addr, host, sizeof host);
+      } else if (from.ss_family == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&from)->sin6_addr, host, sizeof host);
+      }
+      handler(std::string_view(buffer.data(), static_cast<std::size_t>(n)), host);
     }
   }
 

@@ -1,5 +1,6 @@
 #include "tests/emulator/emu_fixture.h"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -62,6 +63,15 @@ RunningEmu::RunningEmu(const std::vector<std::string>& args, const std::string& 
   text << in.rdbuf();
   ports_ = parseJson(text.str());
   ok_ = ports_.is_object();
+}
+
+RunningEmu::~RunningEmu() {
+  if (!process_) return;
+  const int code = process_->stop(10000);
+  if (ok_) {
+    INFO(diagnostics());
+    CHECK(code == 0);
+  }
 }
 
 std::string RunningEmu::base() const {

@@ -27,6 +27,11 @@ class RunningEmu {
   explicit RunningEmu(const std::vector<std::string>& args = {},
                       const std::string& config_yaml = defaultConfigYaml());
 
+  // Stops the emulator; a started one must exit 0 (sanitizer reports make it fail).
+  ~RunningEmu();
+  RunningEmu(const RunningEmu&) = delete;
+  RunningEmu& operator=(const RunningEmu&) = delete;
+
   [[nodiscard]] bool ok() const { return ok_; }
   [[nodiscard]] const nlohmann::json& ports() const { return ports_; }
   [[nodiscard]] std::string base() const;  // https://localhost:<port>
