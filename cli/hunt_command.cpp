@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
+#include "cli/hunt_plan.h"
 #include "cli/run_summary.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
@@ -20,16 +21,6 @@ namespace aihunt::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-constexpr std::int64_t kDefaultWindowMs = 24LL * 3'600'000;
-
-core::Result<std::string> readTextFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return core::makeError(core::ErrorCode::kIo, "cannot open " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // The hunts to run: one query file, one configured hunt, or every enabled hunt.
 core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_map& values,
@@ -57,22 +48,16 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
     return plan;
   }
   const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  for (const auto& configured : setup.hunts) {
-    if (only.empty() ? !configured.enabled : configured.name != only) continue;
-    auto query =
-        service::huntQuery(configured, *setup.settings, window.from, window.to, /*streamed=*/true);
-    if (!query) return query.error();
+  auto planned = planConfiguredHunts(setup, only, window);
+  if (!planned) return planned.error();
+  for (auto& configured : *planned) {
     service::OfflineHunt hunt;
-    hunt.name = configured.name;
-    hunt.query = std::move(*query);
-    hunt.mapping = configured.aql.empty() ? service::logicalColumnMapping() : configured.columns;
+    hunt.name = std::move(configured.name);
+    hunt.query = std::move(configured.query);
+    hunt.mapping = std::move(configured.mapping);
     hunt.fallback_mapping = service::logicalColumnMapping();
     hunt.signals = configured.signals;
     plan.push_back(std::move(hunt));
-  }
-  if (plan.empty()) {
-    return core::makeError(core::ErrorCode::kInvalidArgument,
-                           only.empty() ? "no enabled hunts" : "no hunt named '" + only + "'");
   }
   return plan;
 }
@@ -140,7 +125,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
                 core::kExitUsage);
   }
-  const aql::TimeRange default_window{*now - kDefaultWindowMs, *now};
+  const aql::TimeRange default_window{*now - kDefaultHuntWindowMs, *now};
   auto plan = planHunts(values, *setup, window->value_or(default_window), context);
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
 

@@ -6,6 +6,7 @@
 #include "aql/parser.h"
 #include "aql/printer.h"
 #include "cli/embedded_queries.h"
+#include "cli/hunt_plan.h"
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
 #include "cli/run_summary.h"
@@ -22,8 +23,6 @@ namespace aihunt::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-constexpr std::int64_t kDefaultWindowMs = 24LL * 3'600'000;
 
 struct OnlineHunt {
   std::string name;
@@ -74,14 +73,6 @@ class PagePipeline {
   std::uint64_t rows_ = 0;
 };
 
-core::Result<std::string> readTextFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return core::makeError(core::ErrorCode::kIo, "cannot open " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
 // none: without one Ariel searches only the last 60 seconds.
 core::Result<std::string> withTimeClause(std::string text, const std::string& what,
@@ -101,7 +92,7 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
     clause = aql::minuteClause(window->from, window->to);
   } else {
     clause.kind = aql::TimeClause::Kind::kLast;  // LAST 24 HOURS, as documented
-    clause.amount = kDefaultWindowMs / 3'600'000;
+    clause.amount = kDefaultHuntWindowMs / 3'600'000;
     clause.unit = aql::TimeUnit::kHours;
   }
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {
@@ -146,23 +137,17 @@ core::Result<std::vector<OnlineHunt>> planOnline(const po::variables_map& values
     plan.push_back(std::move(hunt));
     return plan;
   }
-  const aql::TimeRange range = window.value_or(aql::TimeRange{now - kDefaultWindowMs, now});
+  const aql::TimeRange range = window.value_or(aql::TimeRange{now - kDefaultHuntWindowMs, now});
   const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  for (const auto& configured : setup.hunts) {
-    if (only.empty() ? !configured.enabled : configured.name != only) continue;
-    auto query =
-        service::huntQuery(configured, *setup.settings, range.from, range.to, /*streamed=*/true);
-    if (!query) return query.error().withContext("hunt '" + configured.name + "'");
+  auto planned = planConfiguredHunts(setup, only, range);
+  if (!planned) return planned.error();
+  for (auto& configured : *planned) {
     OnlineHunt hunt;
-    hunt.name = configured.name;
-    hunt.aql = aql::print(*query);
-    hunt.mapping = configured.aql.empty() ? service::logicalColumnMapping() : configured.columns;
+    hunt.name = std::move(configured.name);
+    hunt.aql = aql::print(configured.query);
+    hunt.mapping = std::move(configured.mapping);
     hunt.signals = configured.signals;
     plan.push_back(std::move(hunt));
-  }
-  if (plan.empty()) {
-    return core::makeError(core::ErrorCode::kInvalidArgument,
-                           only.empty() ? "no enabled hunts" : "no hunt named '" + only + "'");
   }
   return plan;
 }
