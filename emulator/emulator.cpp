@@ -186,7 +186,7 @@ HttpResponse Emulator::handle(HttpRequest&& request) {
   return response;
 }
 
-core::Result<std::unique_ptr<Emulator>> Emulator::start(EmulatorOptions options,
+core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& options,
                                                         std::shared_ptr<spdlog::logger> logger) {
   auto status = validateConfig(options.config);
   if (!status.ok()) return status.error();

@@ -46,7 +46,7 @@ struct BoundPorts {
 class Emulator {
  public:
   // Loads events and lookups, makes or loads the certificate, binds every listener.
-  static core::Result<std::unique_ptr<Emulator>> start(EmulatorOptions options,
+  static core::Result<std::unique_ptr<Emulator>> start(const EmulatorOptions& options,
                                                        std::shared_ptr<spdlog::logger> logger);
   ~Emulator();
   Emulator(const Emulator&) = delete;

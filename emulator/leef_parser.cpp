@@ -71,7 +71,7 @@ core::Result<LeefEvent> parseLeef(std::string_view message) {
     const std::size_t bar = rest.find('|');
     // A LEEF 2.0 header without the delimiter field has no further '|' before the attributes
     // in most producers; treat "no bar" as tab-delimited attributes.
-    if (bar != std::string_view::npos && bar <= 4) {
+    if (bar <= 4) {  // npos is larger
       auto delimiter = parseDelimiter(rest.substr(0, bar));
       if (!delimiter.ok()) return delimiter.error();
       event.delimiter = *delimiter;

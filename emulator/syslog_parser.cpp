@@ -102,7 +102,7 @@ SyslogMessage parseSyslog(std::string_view frame) {
       if (!core::istartsWith(body, "LEEF:")) {
         const std::size_t colon = body.find(": ");
         const std::size_t space = body.find(' ');
-        if (colon != std::string_view::npos && colon < 48 && colon <= space) {
+        if (colon < 48 && colon <= space) {  // npos is larger
           std::string_view tag = body.substr(0, colon);
           const std::size_t bracket = tag.find('[');
           out.app_name = std::string(tag.substr(0, bracket));
