@@ -244,7 +244,7 @@ double sqliteSeconds(const std::vector<Row>& rows, int repeat, std::size_t& resu
 int main(int argc, char** argv) {
   std::size_t count = 1'000'000;
   int repeat = 5;
-  std::string seed_path = "tests/aql/fixtures/seed_query.aql";
+  std::string seed_path = "content/seed_query.aql";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--events" && i + 1 < argc)

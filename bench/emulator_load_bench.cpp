@@ -139,7 +139,7 @@ Emu startEmu(const std::vector<std::string>& extra, int wait_ms) {
 }
 
 std::string seedQuery() {
-  std::ifstream in(sourcePath("tests/aql/fixtures/seed_query.aql"));
+  std::ifstream in(sourcePath("content/seed_query.aql"));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str() + "\nLAST 24 HOURS";

@@ -14,6 +14,15 @@ inline std::string readFixture(const std::string& name) {
   return out.str();
 }
 
+// The seed's detection query, verbatim: content/seed_query.aql, the same file `aihunt hunt
+// --seed-query` compiles in.
+inline std::string readSeedQuery() {
+  std::ifstream in(AIHUNT_SEED_QUERY, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 // corpus.aql holds queries separated by lines of ";;".
 inline std::vector<std::string> readCorpus(const std::string& name) {
   const std::string text = readFixture(name);

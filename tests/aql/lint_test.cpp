@@ -13,7 +13,7 @@ std::vector<std::string> codes(const std::vector<Diagnostic>& diagnostics) {
 }
 
 TEST_CASE("lint flags the seed query's traps", "[aql][lint]") {
-  const auto diagnostics = lint(testing::readFixture("seed_query.aql"));
+  const auto diagnostics = lint(testing::readSeedQuery());
   const auto found = codes(diagnostics);
   CHECK(std::count(found.begin(), found.end(), "no-time-clause") == 1);
   CHECK(std::count(found.begin(), found.end(), "limit") == 1);

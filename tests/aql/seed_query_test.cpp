@@ -16,7 +16,7 @@ using testing::kNow;
 using testing::s;
 
 Query seed() {
-  auto parsed = parse(testing::readFixture("seed_query.aql"));
+  auto parsed = parse(testing::readSeedQuery());
   if (!parsed.ok()) FAIL(parsed.error().message);
   return parsed.value();
 }

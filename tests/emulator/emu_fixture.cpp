@@ -33,7 +33,7 @@ nlohmann::json parseJson(const std::string& text) {
 }
 
 std::string seedQueryLast24h() {
-  std::ifstream in(sourcePath("tests/aql/fixtures/seed_query.aql"));
+  std::ifstream in(sourcePath("content/seed_query.aql"));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str() + "\nLAST 24 HOURS";

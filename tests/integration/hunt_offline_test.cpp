@@ -117,7 +117,7 @@ TEST_CASE("offline hunts honour the window") {
 }
 
 TEST_CASE("the seed query runs verbatim with an explicit window") {
-  const std::string seed = sourcePath("tests/aql/fixtures/seed_query.aql");
+  const std::string seed = sourcePath("content/seed_query.aql");
   const auto day = runAihunt(sampleArgs({"--aql", seed, "--last", "24h"}));
   INFO(day.err);
   REQUIRE(day.exit_code == 0);
@@ -151,7 +151,7 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
   CHECK(clean.exit_code == 0);
   CHECK(clean.out.find("OK") != std::string::npos);
 
-  const auto warned = runAihunt({"aql", "lint", sourcePath("tests/aql/fixtures/seed_query.aql")});
+  const auto warned = runAihunt({"aql", "lint", sourcePath("content/seed_query.aql")});
   CHECK(warned.exit_code == 0);
   CHECK(warned.out.find("no-time-clause") != std::string::npos);
 

@@ -59,9 +59,10 @@ ProcessResult runProcess(const std::string& binary, const std::vector<std::strin
       kill(child, SIGKILL);
       break;
     }
-    pollfd fds[3] = {{out_pipe[0], out_open ? POLLIN : short{0}, 0},
-                     {err_pipe[0], err_open ? POLLIN : short{0}, 0},
-                     {in_pipe[1], in_open ? POLLOUT : short{0}, 0}};
+    const auto events = [](bool open, short wanted) { return open ? wanted : short{0}; };
+    pollfd fds[3] = {{out_pipe[0], events(out_open, POLLIN), 0},
+                     {err_pipe[0], events(err_open, POLLIN), 0},
+                     {in_pipe[1], events(in_open, POLLOUT), 0}};
     if (poll(fds, 3, static_cast<int>(left)) < 0) continue;
     if (in_open && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
       const ssize_t n = write(in_pipe[1], stdin_text.data() + written, stdin_text.size() - written);
