@@ -266,39 +266,27 @@ class Parser {
     return orExpr();
   }
 
-  core::Result<Expr> orExpr() {
+  // One level of an AND or OR chain: operands from `operand`, flattened into one node.
+  core::Result<Expr> chain(std::string_view keyword, ExprKind kind,
+                           core::Result<Expr> (Parser::*operand)()) {
     const Position pos = peek().pos;
-    auto first = andExpr();
-    if (!first.ok() || !peekKeyword("OR")) return first;
+    auto first = (this->*operand)();
+    if (!first.ok() || !peekKeyword(keyword)) return first;
     std::vector<Expr> parts;
     parts.push_back(std::move(first.value()));
-    while (acceptKeyword("OR")) {
-      auto e = andExpr();
+    while (acceptKeyword(keyword)) {
+      auto e = (this->*operand)();
       if (!e.ok()) return e;
       parts.push_back(std::move(e.value()));
     }
-    Expr node = makeNode(ExprKind::kOr, std::move(parts));
+    Expr node = makeNode(kind, std::move(parts));
     node.pos = pos;
     if (auto s = checkDepth(node); !s.ok()) return s.error();
     return node;
   }
 
-  core::Result<Expr> andExpr() {
-    const Position pos = peek().pos;
-    auto first = notExpr();
-    if (!first.ok() || !peekKeyword("AND")) return first;
-    std::vector<Expr> parts;
-    parts.push_back(std::move(first.value()));
-    while (acceptKeyword("AND")) {
-      auto e = notExpr();
-      if (!e.ok()) return e;
-      parts.push_back(std::move(e.value()));
-    }
-    Expr node = makeNode(ExprKind::kAnd, std::move(parts));
-    node.pos = pos;
-    if (auto s = checkDepth(node); !s.ok()) return s.error();
-    return node;
-  }
+  core::Result<Expr> orExpr() { return chain("OR", ExprKind::kOr, &Parser::andExpr); }
+  core::Result<Expr> andExpr() { return chain("AND", ExprKind::kAnd, &Parser::notExpr); }
 
   core::Result<Expr> notExpr() {
     if (!peekKeyword("NOT")) return comparison();

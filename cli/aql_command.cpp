@@ -67,14 +67,11 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
   addLoggingOptions(options);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
-  if (values.count("help") != 0) {
-    std::ostringstream text;
-    text << options
-         << "\nThe window defaults to the last 15 minutes. Each query goes to stdout, "
-            "preceded on stderr by the hunt's name.\n";
-    std::fputs(text.str().c_str(), context.streams.out);
-    return core::kExitOk;
-  }
+  if (values.count("help") != 0)
+    return printHelp(options,
+                     "\nThe window defaults to the last 15 minutes. Each query goes to stdout, "
+                     "preceded on stderr by the hunt's name.\n",
+                     context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto now = resolveNow(values);
   if (!now) return fail(context.streams, now.error(), core::kExitUsage);

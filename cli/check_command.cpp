@@ -202,16 +202,14 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   addLoggingOptions(options);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
-  if (values.count("help") != 0) {
-    std::ostringstream text;
-    text << options
-         << "\nChecks: config, TLS handshake, token, API version, Ariel search capability, "
-            "mapped properties in the events catalog, reference data and the configured "
-            "reference sets.\nExit codes: 0 every check passed, 2 usage or config error, 3 a "
-            "check failed (connection, TLS, auth, capability, catalog).\n";
-    std::fputs(text.str().c_str(), context.streams.out);
-    return core::kExitOk;
-  }
+  if (values.count("help") != 0)
+    return printHelp(
+        options,
+        "\nChecks: config, TLS handshake, token, API version, Ariel search capability, "
+        "mapped properties in the events catalog, reference data and the configured "
+        "reference sets.\nExit codes: 0 every check passed, 2 usage or config error, 3 a "
+        "check failed (connection, TLS, auth, capability, catalog).\n",
+        context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   CheckReport report(context.streams.out);
   const std::string config_path =

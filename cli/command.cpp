@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <sstream>
+
 #include "core/exit_codes.h"
 
 namespace aihunt::cli {
@@ -37,6 +39,14 @@ bool parseOptions(const std::vector<std::string>& args, const po::options_descri
     fail(streams, std::string(error.what()) + " (see --help)", core::kExitUsage);
     return false;
   }
+}
+
+int printHelp(const po::options_description& options, std::string_view epilogue,
+              const Streams& streams) {
+  std::ostringstream text;
+  text << options << epilogue;
+  std::fputs(text.str().c_str(), streams.out);
+  return core::kExitOk;
 }
 
 int fail(const Streams& streams, const std::string& message, int exit_code) {

@@ -32,6 +32,10 @@ bool parseOptions(const std::vector<std::string>& args,
                   const boost::program_options::positional_options_description& positional,
                   boost::program_options::variables_map& values, const Streams& streams);
 
+// --help: the options, then `epilogue` (defaults, exit codes) on stdout; returns 0.
+int printHelp(const boost::program_options::options_description& options, std::string_view epilogue,
+              const Streams& streams);
+
 // "aihunt: error: <message>" on stderr; returns `exit_code`.
 int fail(const Streams& streams, const std::string& message, int exit_code);
 int fail(const Streams& streams, const core::Error& error, int exit_code);

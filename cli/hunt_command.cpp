@@ -87,17 +87,15 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   addOnlineHuntOptions(options);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
-  if (values.count("help") != 0) {
-    std::ostringstream text;
-    text << options
-         << "\nThe window defaults to --last 24h for hunts. An --aql query keeps its own time "
-            "clause unless a window is given (none at all covers 60 seconds, as in QRadar).\n"
-            "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
-            "error, 3 connection, TLS or authentication failure, 4 search failed, timed out, "
-            "was interrupted or hit the row cap.\n";
-    std::fputs(text.str().c_str(), context.streams.out);
-    return core::kExitOk;
-  }
+  if (values.count("help") != 0)
+    return printHelp(
+        options,
+        "\nThe window defaults to --last 24h for hunts. An --aql query keeps its own time "
+        "clause unless a window is given (none at all covers 60 seconds, as in QRadar).\n"
+        "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
+        "error, 3 connection, TLS or authentication failure, 4 search failed, timed out, "
+        "was interrupted or hit the row cap.\n",
+        context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
   if (!format) return fail(context.streams, format.error(), core::kExitUsage);

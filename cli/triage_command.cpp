@@ -38,14 +38,11 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   positional.add("input", 1);
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
-  if (values.count("help") != 0) {
-    std::ostringstream text;
-    text << options
-         << "\nExit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
-            "or input error.\n";
-    std::fputs(text.str().c_str(), context.streams.out);
-    return core::kExitOk;
-  }
+  if (values.count("help") != 0)
+    return printHelp(options,
+                     "\nExit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
+                     "or input error.\n",
+                     context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("input") == 0) {
     return fail(context.streams, "triage needs --input FILE (or '-' for stdin)", core::kExitUsage);
