@@ -1,5 +1,7 @@
 #include "config/yaml_tree.h"
 
+#include "config/yaml_hazards.h"
+
 #include <exception>
 #include <new>
 #include <string>
@@ -121,6 +123,13 @@ YamlNode parseYamlTree(std::string_view text, Diagnostics& diagnostics, const Ya
   YamlNode root;
   if (text.size() > limits.max_bytes) {
     diagnostics.error("", "file is larger than " + std::to_string(limits.max_bytes) + " bytes");
+    return root;
+  }
+  if (const auto hazard = findYamlCppHazard(text)) {
+    diagnostics.error("",
+                      "',' outside a [...] or {...} list where YAML expects a value (quote the "
+                      "value if the comma belongs to it)",
+                      *hazard);
     return root;
   }
   // The adapter: nothing thrown by yaml-cpp (syntax, its own recursion guard, allocation)
