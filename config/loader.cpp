@@ -48,6 +48,14 @@ void warnExpired(const std::vector<ExceptionSpec>& exceptions, core::EpochMs now
   }
 }
 
+// The environment's token is a secret whether or not this file has a qradar: section, and a
+// file may hold the same text anywhere (pasted by mistake): no message may echo it.
+void scrubEnvironmentToken(Diagnostics& diagnostics, const Environment& env) {
+  if (auto token = env.get("AIHUNT_QRADAR_TOKEN"); token && !token->empty()) {
+    diagnostics.scrub(*token);
+  }
+}
+
 }  // namespace
 
 LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
@@ -56,11 +64,13 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
   LoadOutcome outcome;
   YamlNode root = parseYamlTree(text, diagnostics, options.limits);
   if (diagnostics.hasErrors()) {
+    scrubEnvironmentToken(diagnostics, env);
     outcome.errors = diagnostics.takeErrors();
     return outcome;
   }
   for (const auto& assignment : options.overrides) applyOverride(root, assignment, diagnostics);
   if (diagnostics.hasErrors()) {
+    scrubEnvironmentToken(diagnostics, env);
     outcome.errors = diagnostics.takeErrors();
     return outcome;
   }
@@ -126,6 +136,7 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
     }
   }
 
+  scrubEnvironmentToken(diagnostics, env);
   outcome.errors = diagnostics.takeErrors();
   outcome.warnings = diagnostics.takeWarnings();
   if (outcome.errors.empty()) outcome.config = std::move(config);

@@ -177,5 +177,21 @@ TEST_CASE("resolve_token: false leaves the token alone", "[config][token]") {
   CHECK_FALSE(outcome.config->qradar_token.has_value());
 }
 
+TEST_CASE("the environment's token is scrubbed even without a qradar: section", "[config][token]") {
+  // Found by fuzz/config_fuzz: the token pasted into a file with no qradar: section, and a
+  // syntax error, came back inside error messages.
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", kToken);
+  for (const std::string& text :
+       {std::string("outputs:\n  stdout: {format: '") + kToken + "'}\n",
+        std::string("hunts:\n  - name: a\n    database: ") + kToken + "\n",
+        std::string("detection: [") + kToken + "\n"}) {
+    INFO(text);
+    const LoadOutcome outcome = loadConfigText(text, "x.yaml", env);
+    REQUIRE_FALSE(outcome.ok());
+    expectTokenAbsent(outcome, kToken);
+  }
+}
+
 }  // namespace
 }  // namespace aihunt::config
