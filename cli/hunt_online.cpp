@@ -15,6 +15,7 @@
 #include "qradar_client/cancellation.h"
 #include "results/row_decoder.h"
 #include "results/row_splitter.h"
+#include "service/finding_stage.h"
 #include "service/finding_writer.h"
 #include "service/hunt_query.h"
 
@@ -37,10 +38,7 @@ class PagePipeline {
   PagePipeline(const detection::DetectionSettings& settings, const OnlineHunt& hunt,
                service::FindingWriter& writer, core::EpochMs now, bool show_suppressed)
       : decoder_(hunt.mapping),
-        analyzer_(settings, hunt.name, hunt.signals),
-        writer_(writer),
-        now_(now),
-        show_suppressed_(show_suppressed) {}
+        stage_(settings, hunt.name, hunt.signals, writer, now, show_suppressed) {}
 
   core::Status consume(const qradar::ResultPage& page) {
     results::MemoryByteSource source(page.body);
@@ -55,21 +53,17 @@ class PagePipeline {
                                           std::to_string(page.first_row + (*row)->index + 1));
       }
       ++rows_;
-      auto finding = analyzer_.analyze(event_, now_);
-      if (finding && (!finding->suppressed || show_suppressed_)) writer_.write(*finding);
+      stage_.consume(event_);
     }
   }
 
   [[nodiscard]] std::uint64_t rows() const { return rows_; }
-  [[nodiscard]] const detection::Analyzer& analyzer() const { return analyzer_; }
+  [[nodiscard]] const service::FindingStage& stage() const { return stage_; }
 
  private:
   results::RowDecoder decoder_;
-  detection::Analyzer analyzer_;
-  service::FindingWriter& writer_;
+  service::FindingStage stage_;
   detection::Event event_;
-  core::EpochMs now_;
-  bool show_suppressed_;
   std::uint64_t rows_ = 0;
 };
 
@@ -250,7 +244,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       }
       return fail(context.streams, message, exitCodeFor(error));
     }
-    const auto& stats = pipeline.analyzer().stats();
+    const auto& stats = pipeline.stage().stats();
     context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
                          hunt.name, pipeline.rows(), outcome->pages.pages, stats.findings,
                          stats.suppressed, (*connection)->api->requestCount() - requests_before);
@@ -262,12 +256,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                    hunt.name.c_str(), static_cast<unsigned long long>(outcome->record_count),
                    static_cast<unsigned long long>(outcome->rows));
     }
-    std::vector<std::pair<std::string, std::uint64_t>> suppressed;
-    const auto& rules = pipeline.analyzer().exceptions().rules();
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      suppressed.emplace_back(rules[i].id, pipeline.analyzer().suppressedPerException()[i]);
-    }
-    totals.add(pipeline.rows(), stats, suppressed);
+    totals.add(pipeline.rows(), stats, pipeline.stage().suppressedByException());
   }
   writer->finish();
   logRunSummary(*context.logger, "hunt", totals);

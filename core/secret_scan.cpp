@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/ascii_pattern_set.h"
 #include "core/text.h"
 
 namespace aihunt::core {
@@ -47,10 +48,18 @@ void mergeSpans(std::vector<SecretSpan>& spans) {
 }  // namespace
 
 std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
+  static const std::array<bool, 256> kStartsAPrefix = [] {
+    std::array<bool, 256> starts{};
+    for (const std::string_view prefix : kKeyPrefixes) {
+      starts[static_cast<unsigned char>(prefix.front())] = true;
+    }
+    return starts;
+  }();
   std::vector<SecretSpan> spans;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (i > 0 && isWordChar(text[i - 1])) {
+    if (!kStartsAPrefix[static_cast<unsigned char>(text[i])] ||
+        (i > 0 && isWordChar(text[i - 1]))) {
       ++i;
       continue;
     }
@@ -75,31 +84,33 @@ std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
 bool containsApiKeyToken(std::string_view text) { return !findApiKeyTokens(text).empty(); }
 
 std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
+  static const AsciiPatternSet labels(
+      std::vector<std::string>(kSecretLabels.begin(), kSecretLabels.end()));
+  // Where each label may match again: after the value it labelled, as a scan per label would.
+  std::array<std::size_t, kSecretLabels.size()> resume{};
   std::vector<SecretSpan> spans;
-  for (const std::string_view label : kSecretLabels) {
-    std::size_t from = 0;
-    while ((from = ifindLower(text, label, from)) != std::string_view::npos) {
-      std::size_t begin = from + label.size();
-      while (begin < text.size() &&
-             (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
-        ++begin;
-      // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
-      const std::string_view rest = text.substr(begin);
-      if (label == "authorization:" &&
-          (istartsWith(rest, "bearer ") || istartsWith(rest, "basic "))) {
-        from = begin;
-        continue;
-      }
-      std::size_t end = begin;
-      while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
-             text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
-             text[end] != '\r' && text[end] != '}')
-        ++end;
-      // Credentials are long; a short word after "Bearer " is an expression, not a secret.
-      if (end - begin >= kMinLabelledSecret) spans.push_back({begin, end});
-      from = end;
+  labels.forEachMatch(text, [&](std::size_t index, std::size_t at) {
+    if (at < resume[index]) return true;
+    const std::string_view label = kSecretLabels[index];
+    std::size_t begin = at + label.size();
+    while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
+      ++begin;
+    // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
+    const std::string_view rest = text.substr(begin);
+    if (label == "authorization:" && (istartsWith(rest, "bearer ") || istartsWith(rest, "basic "))) {
+      resume[index] = begin;
+      return true;
     }
-  }
+    std::size_t end = begin;
+    while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
+           text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
+           text[end] != '\r' && text[end] != '}')
+      ++end;
+    // Credentials are long; a short word after "Bearer " is an expression, not a secret.
+    if (end - begin >= kMinLabelledSecret) spans.push_back({begin, end});
+    resume[index] = end;
+    return true;
+  });
   return spans;
 }
 

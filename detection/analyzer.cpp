@@ -14,15 +14,6 @@ namespace {
 constexpr std::size_t kEvidenceBytes = 512;
 constexpr std::size_t kFindingIdHexChars = 32;
 
-CommandLineIndicators lowered(const CommandLineIndicators& in) {
-  CommandLineIndicators out = in;
-  for (auto* list : {&out.key_variables, &out.sdk_packages, &out.installers, &out.sdk_paths}) {
-    for (auto& item : *list) core::asciiLowerInPlace(item);
-  }
-  for (auto& path : out.sdk_paths) std::replace(path.begin(), path.end(), '\\', '/');
-  return out;
-}
-
 bool isNonBrowserProgram(ProcessCategory category) {
   return category == ProcessCategory::kScriptRuntime || category == ProcessCategory::kScriptHost ||
          category == ProcessCategory::kCliTransfer || category == ProcessCategory::kLolbin;
@@ -30,6 +21,7 @@ bool isNonBrowserProgram(ProcessCategory category) {
 
 // "https://user:secret@host/x?key=AIza..." -> "https://host/x?key=[REDACTED]"
 std::string redactUrl(std::string_view url) {
+  if (url.empty()) return {};
   std::string out(url);
   const std::size_t scheme = out.find("://");
   const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
@@ -60,26 +52,32 @@ std::string eventTimeText(const Event& event) {
   return parsed ? core::formatIso8601(*parsed) : core::printableExcerpt(raw, 64);
 }
 
-std::string stableFindingId(std::string_view hunt, const Event& event) {
-  core::Sha256 digest;
+void stableFindingId(core::Sha256& digest, std::string_view hunt, const Event& event,
+                     std::string& out) {
   digest.field(hunt);
   // Every field that tells two events apart; event_time_ms covers numeric times.
   for (std::size_t i = 0; i < kFieldCount; ++i) digest.field(event.values[i]);
   digest.field(event.event_time_ms ? std::to_string(*event.event_time_ms) : std::string());
-  return digest.hex(kFindingIdHexChars);
+  digest.hexInto(out, kFindingIdHexChars);
 }
 
 }  // namespace
 
 Analyzer::Analyzer(const DetectionSettings& settings, std::string hunt, SignalSet enabled)
     : settings_(settings),
-      indicators_(lowered(settings.cmdline)),
+      cmdline_(settings.cmdline),
       hunt_(std::move(hunt)),
       enabled_(enabled),
       exceptions_(settings.exceptions),
       suppressed_per_rule_(settings.exceptions.size(), 0) {}
 
 std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) {
+  Finding finding;
+  if (!analyze(event, now, finding)) return std::nullopt;
+  return finding;
+}
+
+bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) {
   ++stats_.events;
 
   // Process: the application or image's base name; the user agent when there is no process.
@@ -107,7 +105,7 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
   }
   if (category == ProcessCategory::kBrowser) {
     ++stats_.browser_events_skipped;
-    return std::nullopt;
+    return false;
   }
 
   // Provider: the network fields first, then a host named on the command line.
@@ -135,17 +133,17 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
       provider = named.provider;
       domain = named.host;
     }
-    if (named.provider != nullptr || mentionsKeyVariable(indicators_, text) ||
-        core::containsApiKeyToken(text) || mentionsSdkWithKey(indicators_, text)) {
+    if (named.provider != nullptr || cmdline_.mentionsKeyVariable(text) ||
+        core::containsApiKeyToken(text) || cmdline_.mentionsSdkWithKey(text)) {
       signals.add(Signal::kKeyOrPromptOnCmdline);
       if (evidence_text.empty()) evidence_text = text;
     }
-    if (installsSdk(indicators_, text)) {
+    if (cmdline_.installsSdk(text)) {
       signals.add(Signal::kAiSdkInstall);
       if (evidence_text.empty()) evidence_text = text;
     }
   }
-  if (isSdkPath(indicators_, event.get(Field::kTargetFile))) signals.add(Signal::kAiSdkInstall);
+  if (cmdline_.isSdkPath(event.get(Field::kTargetFile))) signals.add(Signal::kAiSdkInstall);
 
   if (provider != nullptr) {
     const bool own_vendor_client = category == ProcessCategory::kAiClient &&
@@ -162,11 +160,11 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
     }
   }
   signals = signals.intersection(enabled_);
-  if (signals.empty()) return std::nullopt;
+  if (signals.empty()) return false;
 
-  Finding finding;
+  // Assigned field by field, so that a reused Finding keeps its strings' storage.
   finding.hunt = hunt_;
-  finding.finding_id = stableFindingId(hunt_, event);
+  stableFindingId(digest_, hunt_, event, finding.finding_id);
   finding.event_time = eventTimeText(event);
   finding.source_ip = event.get(Field::kSourceIp);
   finding.username = event.get(Field::kUsername);
@@ -174,24 +172,37 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
   finding.destination_ip = event.get(Field::kDestinationIp);
   finding.destination_port = event.destination_port;
   finding.url = redactUrl(event.get(Field::kUrl));
-  finding.domain = core::asciiLowered(domain);
+  finding.domain = domain;
+  core::asciiLowerInPlace(finding.domain);
   while (!finding.domain.empty() && finding.domain.back() == '.') finding.domain.pop_back();
-  finding.provider = provider != nullptr ? provider->id : std::string();
-  finding.application =
-      process_seen.empty() ? std::string(agent_label) : core::printableExcerpt(process_seen, 260);
+  if (provider != nullptr) {
+    finding.provider = provider->id;
+  } else {
+    finding.provider.clear();
+  }
+  if (process_seen.empty()) {
+    finding.application = agent_label;
+  } else {
+    finding.application = core::printableExcerpt(process_seen, 260);
+  }
   finding.process_name = process_name.empty() ? agent_label : process_name;
   finding.process_category = category;
   finding.bytes_sent = event.bytes_sent;
   finding.signals = signals;
   finding.log_source = event.get(Field::kLogSource);
   finding.event_category = event.get(Field::kEventCategory);
-  if (!evidence_text.empty()) {
-    finding.evidence = redactedEvidence(indicators_, evidence_text, kEvidenceBytes);
-  }
+  finding.evidence.clear();
+  if (!evidence_text.empty()) finding.evidence = cmdline_.redactedEvidence(evidence_text, kEvidenceBytes);
   const Score score = scoreFinding(settings_.scoring, signals, category, provider);
   finding.risk_score = score.risk;
   finding.severity = score.severity;
 
+  finding.suppressed = false;
+  finding.exception.clear();
+  if (exceptions_.rules().empty()) {
+    ++stats_.findings;
+    return true;
+  }
   ExceptionSubject subject;
   subject.source_ip = parseIpAddress(finding.source_ip);
   subject.host = finding.host;
@@ -212,7 +223,7 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
   } else {
     ++stats_.findings;
   }
-  return finding;
+  return true;
 }
 
 }  // namespace aihunt::detection

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/digest.h"
 #include "core/time.h"
+#include "detection/cmdline_indicators.h"
 #include "detection/event.h"
 #include "detection/exceptions.h"
 #include "detection/finding.h"
@@ -31,6 +33,10 @@ class Analyzer {
 
   // A finding when any signal fires, suppressed or not; nullopt otherwise.
   [[nodiscard]] std::optional<Finding> analyze(const Event& event, core::EpochMs now);
+  // The same into `finding`, reusing its storage: the form for pipelines, where a fresh Finding
+  // per row would cost more in allocations than the detection itself. Returns whether a signal
+  // fired; `finding` is only meaningful when it did.
+  [[nodiscard]] bool analyze(const Event& event, core::EpochMs now, Finding& finding);
 
   [[nodiscard]] const AnalyzerStats& stats() const { return stats_; }
   // Exception id -> suppressed count, in rule order.
@@ -41,7 +47,8 @@ class Analyzer {
 
  private:
   const DetectionSettings& settings_;
-  CommandLineIndicators indicators_;  // the settings' lists, lower-cased once
+  CommandLineMatcher cmdline_;  // the settings' lists, compiled once
+  core::Sha256 digest_;        // reused for every finding id
   std::string hunt_;
   SignalSet enabled_;
   ExceptionMatcher exceptions_;

@@ -1,30 +1,43 @@
 #pragma once
 // What a command line or script block says about AI use: an API-key variable, a key-shaped
 // token, an SDK being installed. Kept apart from the analyzer so each rule is testable alone.
+// Built once from the settings' lists; every question is answered in one pass per list, since
+// endpoint telemetry brings a command line with nearly every event.
 #include <string>
 #include <string_view>
 
+#include "core/ascii_pattern_set.h"
 #include "detection/settings.h"
 
 namespace aihunt::detection {
 
-// An API-key variable name from the indicators, as a whole word (OPENAI_API_KEY, but not
-// MY_OPENAI_API_KEY_BACKUP).
-bool mentionsKeyVariable(const CommandLineIndicators& indicators, std::string_view text);
+class CommandLineMatcher {
+ public:
+  explicit CommandLineMatcher(const CommandLineIndicators& indicators);
 
-// "api_key", "apikey" or "api-key" next to an AI SDK's package name: python -c "import openai;
-// openai.api_key=..." and friends.
-bool mentionsSdkWithKey(const CommandLineIndicators& indicators, std::string_view text);
+  // An API-key variable name from the indicators, as a whole word (OPENAI_API_KEY, but not
+  // MY_OPENAI_API_KEY_BACKUP).
+  [[nodiscard]] bool mentionsKeyVariable(std::string_view text) const;
 
-// An installer (pip, npm, uv, ...) installing an AI SDK package.
-bool installsSdk(const CommandLineIndicators& indicators, std::string_view text);
+  // "api_key", "apikey" or "api-key" next to an AI SDK's package name: python -c "import openai;
+  // openai.api_key=..." and friends.
+  [[nodiscard]] bool mentionsSdkWithKey(std::string_view text) const;
 
-// A file path inside an installed AI SDK (site-packages/openai/...). Either slash.
-bool isSdkPath(const CommandLineIndicators& indicators, std::string_view path);
+  // An installer (pip, npm, uv, ...) installing an AI SDK package.
+  [[nodiscard]] bool installsSdk(std::string_view text) const;
 
-// Evidence for a finding: the text with key-shaped tokens, labelled secrets and the values
-// assigned to key variables replaced by [REDACTED], cut to `max_bytes`.
-std::string redactedEvidence(const CommandLineIndicators& indicators, std::string_view text,
-                             std::size_t max_bytes);
+  // A file path inside an installed AI SDK (site-packages/openai/...). Either slash.
+  [[nodiscard]] bool isSdkPath(std::string_view path) const;
+
+  // Evidence for a finding: the text with key-shaped tokens, labelled secrets and the values
+  // assigned to key variables replaced by [REDACTED], cut to `max_bytes`.
+  [[nodiscard]] std::string redactedEvidence(std::string_view text, std::size_t max_bytes) const;
+
+ private:
+  core::AsciiPatternSet key_variables_;
+  core::AsciiPatternSet sdk_packages_;
+  core::AsciiPatternSet installers_;
+  core::AsciiPatternSet sdk_paths_;  // separators normalised to '/'
+};
 
 }  // namespace aihunt::detection

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii_pattern_set.h"
 #include "detection/process.h"
 
 namespace aihunt::detection {
@@ -33,6 +34,7 @@ class UserAgentCatalog {
 
  private:
   std::vector<UserAgentRule> rules_;  // patterns stored lower case
+  core::AsciiPatternSet patterns_;    // rules_[i].pattern is pattern i
 };
 
 }  // namespace aihunt::detection

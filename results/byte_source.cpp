@@ -1,6 +1,7 @@
 #include "results/byte_source.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,11 +37,25 @@ class FdByteSource final : public ByteSource {
   std::string name_;
 };
 
+constexpr int kWidePipeBytes = 1 << 20;
+
+// A pipe holds 64 KiB by default, so a fast reader wakes up for every 64 KiB its writer
+// produces. A larger pipe lets each read return up to the splitter's whole chunk. Best effort:
+// the kernel may refuse (pipe-max-size), and then the pipe works as before.
+void widenPipe(int fd) {
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISFIFO(info.st_mode)) {
+    (void)::fcntl(fd, F_SETPIPE_SZ, kWidePipeBytes);
+  }
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<ByteSource>> openInput(const std::string& path) {
-  if (path == "-")
+  if (path == "-") {
+    widenPipe(STDIN_FILENO);
     return std::unique_ptr<ByteSource>(new FdByteSource(STDIN_FILENO, false, "stdin"));
+  }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return core::makeError(core::ErrorCode::kIo,

@@ -37,24 +37,37 @@ struct RowDecoder::Impl {
   simdjson::ondemand::parser parser;
   std::vector<char> padded;  // the row, copied with simdjson's required padding
   core::StringMap<detection::Field> columns;
-  // Rows of one result share their key order: remember the key seen at each position and its
-  // field, so most lookups are one short comparison instead of a hash.
+  // Rows of one result share their key order: remember the key seen at each position, as it
+  // is written in the row (escapes and all), and its field. Most keys are then one short
+  // comparison against the row's bytes, with no unescaping and no hashing.
   struct SeenKey {
-    std::string key;
+    std::string raw_key;
     std::optional<detection::Field> field;
   };
   std::vector<SeenKey> key_order;
 
-  std::optional<detection::Field> fieldFor(std::size_t position, std::string_view key) {
-    if (position < key_order.size() && key_order[position].key == key) {
-      return key_order[position].field;
+  // `raw` points just after the key's opening quote; `available` bytes of the row follow it.
+  const SeenKey* remembered(std::size_t position, const char* raw, std::size_t available) const {
+    if (position >= key_order.size()) return nullptr;
+    const std::string& key = key_order[position].raw_key;
+    if (key.size() >= available || raw[key.size()] != '"' ||
+        std::memcmp(raw, key.data(), key.size()) != 0) {
+      return nullptr;
     }
+    return &key_order[position];
+  }
+
+  std::optional<detection::Field> remember(std::size_t position, const char* raw,
+                                           std::size_t available, std::string_view key) {
     const auto found = columns.find(key);
     std::optional<detection::Field> field;
     if (found != columns.end()) field = found->second;
     if (position < kMaxRememberedKeys) {
+      // The raw key ends at the first quote that is not escaped; the row is valid JSON here.
+      std::size_t length = 0;
+      while (length < available && raw[length] != '"') length += raw[length] == '\\' ? 2 : 1;
       if (position >= key_order.size()) key_order.resize(position + 1);
-      key_order[position] = {std::string(key), field};
+      key_order[position] = {std::string(raw, std::min(length, available)), field};
     }
     return field;
   }
@@ -97,15 +110,26 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
   }
   simdjson::ondemand::object object;
   if (auto error = document.get_object().get(object)) return fail(error);
+  const char* const row_end = padded.data() + row_json.size();
   std::size_t position = 0;
-  for (auto field : object) {
-    std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) return fail(error);
-    const std::optional<Field> mapped = impl_->fieldFor(position++, key);
+  for (auto field_or_error : object) {
+    simdjson::ondemand::field field;
+    if (auto error = std::move(field_or_error).get(field)) return fail(error);
+    const char* raw_key = field.key().raw();
+    const std::size_t available = static_cast<std::size_t>(row_end - raw_key);
+    std::optional<Field> mapped;
+    if (const auto* seen = impl_->remembered(position, raw_key, available)) {
+      mapped = seen->field;
+    } else {
+      std::string_view key;
+      if (auto error = field.unescaped_key().get(key)) return fail(error);
+      mapped = impl_->remember(position, raw_key, available, key);
+    }
+    ++position;
     if (!mapped) continue;  // simdjson skips the unread value
     const Field target = *mapped;
-    simdjson::ondemand::value value;
-    if (auto error = field.value().get(value)) return fail(error);
+    // By reference: copying ondemand values around costs store-forwarding stalls per field.
+    simdjson::ondemand::value& value = field.value();
     simdjson::ondemand::json_type type;
     if (auto error = value.type().get(type)) return fail(error);
     std::string_view text;

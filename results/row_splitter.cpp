@@ -32,6 +32,14 @@ std::size_t nestingDepth(std::string_view json) {
   return deepest;
 }
 
+// '{' and '[' in one test ('[' | 0x20 == '{', and no other byte maps there), counted in
+// 32-bit lanes: this loop vectorises well, where a two-way predicate counted in size_t did not.
+std::size_t countOpeners(std::string_view text) {
+  std::uint32_t count = 0;
+  for (const char c : text) count += static_cast<std::uint32_t>((static_cast<unsigned char>(c) | 0x20U) == '{');
+  return count;
+}
+
 std::string sizeText(std::size_t bytes) {
   if (bytes >= (1U << 20) && bytes % (1U << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
   return std::to_string(bytes) + " bytes";
@@ -249,9 +257,8 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
     }
     // Counting openers is a cheap bound (vectorised); only rows that could nest too deep are
     // scanned exactly.
-    const auto openers = static_cast<std::size_t>(
-        std::count_if(line.begin(), line.end(), [](char c) { return c == '{' || c == '['; }));
-    if (openers > limits_.max_depth && nestingDepth(line) > limits_.max_depth) {
+    if (line.size() > limits_.max_depth && countOpeners(line) > limits_.max_depth &&
+        nestingDepth(line) > limits_.max_depth) {
       return core::makeError(core::ErrorCode::kParse,
                              "line " + std::to_string(row_line) + ": row " +
                                  std::to_string(rows_ + 1) + " nests deeper than " +

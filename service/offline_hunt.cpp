@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "aql/evaluator.h"
+#include "service/finding_stage.h"
 #include "service/row_binder.h"
 
 namespace aihunt::service {
@@ -26,7 +27,8 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   }
   RowBinder binder(columns, hunt.mapping,
                    hunt.fallback_mapping ? &*hunt.fallback_mapping : nullptr);
-  detection::Analyzer analyzer(settings, hunt.name, hunt.signals);
+  FindingStage stage(settings, hunt.name, hunt.signals, writer, options.now,
+                     options.show_suppressed);
   detection::Event event;
   OfflineReport report;
   aql::EvalOptions eval;
@@ -36,16 +38,12 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   auto evaluated = aql::evaluateJsonl(hunt.query, events, eval, [&](aql::Row&& row) {
     ++report.rows;
     binder.bind(row, event);
-    auto finding = analyzer.analyze(event, options.now);
-    if (finding && (!finding->suppressed || options.show_suppressed)) writer.write(*finding);
+    stage.consume(event);
   });
   if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
-  report.stats = analyzer.stats();
+  report.stats = stage.stats();
   report.unbound_fields = binder.unboundFields();
-  const auto& rules = analyzer.exceptions().rules();
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    report.suppressed_by_exception.emplace_back(rules[i].id, analyzer.suppressedPerException()[i]);
-  }
+  report.suppressed_by_exception = stage.suppressedByException();
   return report;
 }
 

@@ -1,6 +1,7 @@
 #include "service/triage.h"
 
 #include "results/row_decoder.h"
+#include "service/finding_stage.h"
 
 namespace aihunt::service {
 
@@ -10,7 +11,8 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
                                      const TriageOptions& options) {
   results::RowSplitter splitter(input, options.limits);
   results::RowDecoder decoder(mapping);
-  detection::Analyzer analyzer(settings, options.hunt);
+  FindingStage stage(settings, options.hunt, detection::SignalSet::all(), writer, options.now,
+                     options.show_suppressed);
   detection::Event event;
   TriageReport report;
   while (true) {
@@ -27,15 +29,11 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
                                         std::to_string(text.line) + ")");
     }
     ++report.rows;
-    auto finding = analyzer.analyze(event, options.now);
-    if (finding && (!finding->suppressed || options.show_suppressed)) writer.write(*finding);
+    stage.consume(event);
   }
   writer.finish();
-  report.stats = analyzer.stats();
-  const auto& rules = analyzer.exceptions().rules();
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    report.suppressed_by_exception.emplace_back(rules[i].id, analyzer.suppressedPerException()[i]);
-  }
+  report.stats = stage.stats();
+  report.suppressed_by_exception = stage.suppressedByException();
   return report;
 }
 

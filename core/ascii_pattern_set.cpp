@@ -1,0 +1,32 @@
+#include "core/ascii_pattern_set.h"
+
+namespace aihunt::core {
+
+AsciiPatternSet::AsciiPatternSet(const std::vector<std::string>& patterns) {
+  patterns_.reserve(patterns.size());
+  for (const auto& pattern : patterns) patterns_.push_back(asciiLowered(pattern));
+  // Counting sort by first byte keeps pattern order within each bucket.
+  std::array<std::uint32_t, 257> counts{};
+  for (const auto& pattern : patterns_) {
+    if (!pattern.empty()) ++counts[static_cast<unsigned char>(pattern.front()) + 1U];
+  }
+  for (std::size_t b = 1; b < counts.size(); ++b) counts[b] += counts[b - 1];
+  bucket_start_ = counts;
+  by_first_byte_.resize(counts.back());
+  for (std::uint32_t index = 0; index < patterns_.size(); ++index) {
+    const std::string& pattern = patterns_[index];
+    if (pattern.empty()) continue;
+    by_first_byte_[counts[static_cast<unsigned char>(pattern.front())]++] = index;
+  }
+}
+
+bool AsciiPatternSet::containsAny(std::string_view text) const {
+  bool found = false;
+  forEachMatch(text, [&](std::size_t, std::size_t) {
+    found = true;
+    return false;
+  });
+  return found;
+}
+
+}  // namespace aihunt::core

@@ -1,0 +1,58 @@
+#pragma once
+// Finds many short keywords in one pass over a text, ASCII case-insensitively. The detection
+// looks for dozens of key variables, SDK names, secret labels and user-agent fragments in every
+// command line and header; one pass with an index by first byte replaces a scan per keyword,
+// which is what keeps command-line-heavy telemetry (Sysmon 1, 4688) fast.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/text.h"
+
+namespace aihunt::core {
+
+class AsciiPatternSet {
+ public:
+  AsciiPatternSet() = default;
+  // Patterns are kept lower-cased, in the given order; an empty pattern never matches.
+  explicit AsciiPatternSet(const std::vector<std::string>& patterns);
+
+  [[nodiscard]] std::size_t size() const { return patterns_.size(); }
+  [[nodiscard]] const std::string& pattern(std::size_t index) const { return patterns_[index]; }
+
+  // Calls visit(index, position) for each occurrence starting at or after `from`, in position
+  // order and, at one position, in pattern order. Stops as soon as visit returns false.
+  template <typename Visit>
+  void forEachMatch(std::string_view text, Visit&& visit, std::size_t from = 0) const {
+    for (std::size_t at = from; at < text.size(); ++at) {
+      const auto first = static_cast<unsigned char>(asciiLower(text[at]));
+      const std::uint32_t end = bucket_start_[first + 1U];
+      for (std::uint32_t slot = bucket_start_[first]; slot < end; ++slot) {
+        const std::uint32_t index = by_first_byte_[slot];
+        if (matchesAt(text, at, patterns_[index]) && !visit(std::size_t{index}, at)) return;
+      }
+    }
+  }
+
+  // Whether any pattern occurs anywhere in `text`.
+  [[nodiscard]] bool containsAny(std::string_view text) const;
+
+ private:
+  static bool matchesAt(std::string_view text, std::size_t at, const std::string& lower) {
+    if (lower.size() > text.size() - at) return false;
+    for (std::size_t i = 1; i < lower.size(); ++i) {
+      if (asciiLower(text[at + i]) != lower[i]) return false;
+    }
+    return true;
+  }
+
+  std::vector<std::string> patterns_;
+  // Pattern indices grouped by first byte; bucket b is by_first_byte_[start[b], start[b+1]).
+  std::array<std::uint32_t, 257> bucket_start_{};
+  std::vector<std::uint32_t> by_first_byte_;
+};
+
+}  // namespace aihunt::core
