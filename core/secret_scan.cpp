@@ -97,7 +97,8 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
       ++begin;
     // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
     const std::string_view rest = text.substr(begin);
-    if (label == "authorization:" && (istartsWith(rest, "bearer ") || istartsWith(rest, "basic "))) {
+    if (label == "authorization:" &&
+        (istartsWith(rest, "bearer ") || istartsWith(rest, "basic "))) {
       resume[index] = begin;
       return true;
     }

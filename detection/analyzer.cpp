@@ -192,7 +192,8 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   finding.log_source = event.get(Field::kLogSource);
   finding.event_category = event.get(Field::kEventCategory);
   finding.evidence.clear();
-  if (!evidence_text.empty()) finding.evidence = cmdline_.redactedEvidence(evidence_text, kEvidenceBytes);
+  if (!evidence_text.empty())
+    finding.evidence = cmdline_.redactedEvidence(evidence_text, kEvidenceBytes);
   const Score score = scoreFinding(settings_.scoring, signals, category, provider);
   finding.risk_score = score.risk;
   finding.severity = score.severity;

@@ -48,7 +48,7 @@ class Analyzer {
  private:
   const DetectionSettings& settings_;
   CommandLineMatcher cmdline_;  // the settings' lists, compiled once
-  core::Sha256 digest_;        // reused for every finding id
+  core::Sha256 digest_;         // reused for every finding id
   std::string hunt_;
   SignalSet enabled_;
   ExceptionMatcher exceptions_;

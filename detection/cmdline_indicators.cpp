@@ -35,15 +35,16 @@ bool containsWord(const core::AsciiPatternSet& patterns, std::string_view text) 
 }
 
 // Any package of `packages` named as an installable package: "openai", "openai==1.3",
-// "openai[all]", but not "openai/..." (a path) or "x.openai" (a module attribute).
+// "openai[all]", "openai@4" (npm's version pin), but not "openai/..." (a path) or "x.openai"
+// (a module attribute).
 bool containsPackage(const core::AsciiPatternSet& packages, std::string_view text) {
   bool found = false;
   packages.forEachMatch(text, [&](std::size_t index, std::size_t at) {
     const std::size_t end = at + packages.pattern(index).size();
     const bool clean_left = at == 0 || !isPackageChar(text[at - 1]);
     const bool clean_right = end == text.size() || !isPackageChar(text[end]) || text[end] == '=' ||
-                             text[end] == '[' || text[end] == '<' || text[end] == '>' ||
-                             text[end] == '~';
+                             text[end] == '@' || text[end] == '[' || text[end] == '<' ||
+                             text[end] == '>' || text[end] == '~';
     found = clean_left && clean_right;
     return !found;
   });

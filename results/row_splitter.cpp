@@ -36,7 +36,8 @@ std::size_t nestingDepth(std::string_view json) {
 // 32-bit lanes: this loop vectorises well, where a two-way predicate counted in size_t did not.
 std::size_t countOpeners(std::string_view text) {
   std::uint32_t count = 0;
-  for (const char c : text) count += static_cast<std::uint32_t>((static_cast<unsigned char>(c) | 0x20U) == '{');
+  for (const char c : text)
+    count += static_cast<std::uint32_t>((static_cast<unsigned char>(c) | 0x20U) == '{');
   return count;
 }
 

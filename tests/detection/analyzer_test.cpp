@@ -317,3 +317,47 @@ TEST_CASE("finding JSON carries the contract's fields") {
   }
   CHECK(json.find("\"quote\\\"and\\\\back\\nslash\"") != std::string::npos);
 }
+
+TEST_CASE("a reused Finding carries nothing over from the finding before it") {
+  auto settings = aihunt::testing::makeTestSettings();
+  ExceptionRule rule;
+  rule.id = "lab";
+  rule.reason = "lab hosts";
+  rule.owner = "secops";
+  rule.source_cidrs.push_back(*Cidr::parse("10.9.0.0/16"));
+  settings.exceptions.push_back(rule);
+  // Rich findings (evidence, suppression, URL, bytes) alternate with bare ones, in both orders.
+  std::vector<Event> events = {
+      event({{Field::kApplication, "curl.exe"},
+             {Field::kSourceIp, "10.9.1.1"},
+             {Field::kUrl, "https://api.openai.com/v1/x?key=secretvalue"},
+             {Field::kCommandLine,
+              "curl https://api.openai.com -H \"Authorization: Bearer "
+              "abcdefghijklmnop\""},
+             {Field::kEventTime, "2026-11-18 10:00:00"}}),
+      event({{Field::kApplication, "python"}, {Field::kDestHost, "api.anthropic.com"}}),
+      event({{Field::kApplication, "chrome"}, {Field::kDestHost, "api.openai.com"}}),
+      event({{Field::kUserAgent, "python-requests/2.32"},
+             {Field::kUrl, "https://api.openai.com/v1/models"},
+             {Field::kUsername, "alice"}}),
+      event({{Field::kApplication, "pip.exe"}, {Field::kCommandLine, "pip install openai"}}),
+      event({{Field::kApplication, "powershell"}, {Field::kDestHost, "x.openai.azure.com"}}),
+  };
+  events[0].bytes_sent = 5'000'000;
+  Analyzer fresh(settings, "h");
+  Analyzer reusing(settings, "h");
+  Finding reused;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const std::size_t at = pass == 0 ? i : events.size() - 1 - i;
+      INFO("event " << at);
+      const auto expected = fresh.analyze(events[at], kNow);
+      REQUIRE(reusing.analyze(events[at], kNow, reused) == expected.has_value());
+      if (!expected) continue;
+      std::string expected_json, reused_json;
+      appendFindingJson(expected_json, *expected);
+      appendFindingJson(reused_json, reused);
+      CHECK(reused_json == expected_json);
+    }
+  }
+}
