@@ -23,48 +23,40 @@ const EVP_MD* sha256Algorithm() {
 
 struct Sha256::Context {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool started = false;
   ~Context() { EVP_MD_CTX_free(ctx); }
-
-  void start() {
-    if (started) return;
-    // Neither fails for a built-in algorithm short of memory exhaustion, so they are reported
-    // as such: an id from a half-initialised context would be silently wrong.
-    if (ctx == nullptr || EVP_DigestInit_ex2(ctx, sha256Algorithm(), nullptr) != 1) {
-      throw std::bad_alloc();
-    }
-    started = true;
-  }
 };
 
 Sha256::Sha256() : context_(std::make_unique<Context>()) {}
 Sha256::~Sha256() = default;
 
 Sha256& Sha256::update(std::string_view bytes) {
-  context_->start();
-  EVP_DigestUpdate(context_->ctx, bytes.data(), bytes.size());
+  input_.append(bytes);
   return *this;
 }
 
 Sha256& Sha256::field(std::string_view bytes) {
-  std::array<unsigned char, 8> length{};
+  std::array<char, 8> length{};
   std::uint64_t size = bytes.size();
   for (auto& byte : length) {
-    byte = static_cast<unsigned char>(size & 0xFF);
+    byte = static_cast<char>(size & 0xFF);
     size >>= 8;
   }
-  context_->start();
-  EVP_DigestUpdate(context_->ctx, length.data(), length.size());
-  EVP_DigestUpdate(context_->ctx, bytes.data(), bytes.size());
+  input_.append(length.data(), length.size());
+  input_.append(bytes);
   return *this;
 }
 
 void Sha256::hexInto(std::string& out, std::size_t hex_chars) {
-  context_->start();
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  EVP_DigestFinal_ex(context_->ctx, digest.data(), &length);
-  context_->started = false;
+  // These fail only when memory runs out; an id from a half-done digest would be silently wrong.
+  if (context_->ctx == nullptr ||
+      EVP_DigestInit_ex2(context_->ctx, sha256Algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(context_->ctx, input_.data(), input_.size()) != 1 ||
+      EVP_DigestFinal_ex(context_->ctx, digest.data(), &length) != 1) {
+    throw std::bad_alloc();
+  }
+  input_.clear();
   static constexpr char kHex[] = "0123456789abcdef";
   out.clear();
   for (unsigned int i = 0; i < length && out.size() < hex_chars; ++i) {

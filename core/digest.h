@@ -7,9 +7,10 @@
 
 namespace aihunt::core {
 
-// Streams bytes into one OpenSSL context that lives as long as the object: keep one per
-// pipeline and reuse it, since setting up a context (and fetching the algorithm, in OpenSSL 3)
-// costs more than hashing a whole finding.
+// Collects the input in a buffer and digests it with one OpenSSL context that lives as long as
+// the object: keep one per pipeline and reuse it. Setting up a context (and fetching the
+// algorithm, in OpenSSL 3) costs more than hashing a whole finding, and one update call per
+// field costs more than copying the field.
 class Sha256 {
  public:
   Sha256();
@@ -28,6 +29,7 @@ class Sha256 {
  private:
   struct Context;
   std::unique_ptr<Context> context_;
+  std::string input_;  // cleared at each digest; its capacity is kept
 };
 
 }  // namespace aihunt::core

@@ -1,12 +1,41 @@
 #include "core/json_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace aihunt::core {
+
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+constexpr std::uint64_t anyZeroByte(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
+
+// Whether any of 8 bytes is a control character, '"', '\\' or DEL: the bytes a JSON string
+// cannot carry as they are. Eight bytes per step, because most values need no escaping at all.
+bool blockNeedsEscape(const char* bytes) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  const std::uint64_t control = (word - 0x20 * kOnes) & ~word & kHighBits;  // a byte < 0x20
+  return (control | anyZeroByte(word ^ ('"' * kOnes)) | anyZeroByte(word ^ ('\\' * kOnes)) |
+          anyZeroByte(word ^ (0x7F * kOnes))) != 0;
+}
+
+}  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  std::size_t clean = 0;
+  while (clean + 8 <= text.size() && !blockNeedsEscape(text.data() + clean)) clean += 8;
+  if (clean == text.size()) {
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   std::size_t run_start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = clean; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte >= 0x20 && byte != '"' && byte != '\\' && byte != 0x7F) continue;
     out.append(text.substr(run_start, i - run_start));
