@@ -48,7 +48,7 @@ class PagePipeline {
       if (!row)
         return row.error().withContext("results page at row " + std::to_string(page.first_row));
       if (!row->has_value()) return {};
-      if (auto status = decoder_.decode((*row)->json, event_); !status) {
+      if (auto status = decoder_.decode((*row)->json, event_, (*row)->readable_after); !status) {
         return status.error().withContext("row " +
                                           std::to_string(page.first_row + (*row)->index + 1));
       }

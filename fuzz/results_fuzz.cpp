@@ -1,5 +1,7 @@
 // Fuzzes what QRadar (or an export) hands us: the row splitter over arbitrary bytes, fed in
-// uneven chunks, and every row it yields through the decoder and the detection.
+// uneven chunks, and every row it yields through the decoder and the detection. Each row is
+// decoded twice, where it lies in the splitter's buffer and from a padded copy: the two must
+// agree exactly, or parsing in place would be reading something it should not.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -32,6 +34,11 @@ class FuzzSource final : public aihunt::results::ByteSource {
   std::size_t offset_ = 0;
 };
 
+bool sameEvent(const aihunt::detection::Event& a, const aihunt::detection::Event& b) {
+  return a.values == b.values && a.bytes_sent == b.bytes_sent &&
+         a.destination_port == b.destination_port && a.event_time_ms == b.event_time_ms;
+}
+
 const aihunt::detection::DetectionSettings& settings() {
   static const auto built = aihunt::config::builtinDetectionSettings();
   if (!built) __builtin_trap();
@@ -47,14 +54,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.chunk_bytes = 128;
   limits.max_row_bytes = 4096;
   aihunt::results::RowSplitter splitter(source, limits);
-  aihunt::results::RowDecoder decoder(aihunt::detection::FieldMapping::seedDefaults());
+  const auto mapping = aihunt::detection::FieldMapping::seedDefaults();
+  aihunt::results::RowDecoder in_place_decoder(mapping);
+  aihunt::results::RowDecoder copying_decoder(mapping);
   aihunt::detection::Analyzer analyzer(settings(), "fuzz");
-  aihunt::detection::Event event;
+  aihunt::detection::Event in_place;
+  aihunt::detection::Event copied;
   for (int rows = 0; rows < 1000; ++rows) {
     auto row = splitter.next();
     if (!row || !row->has_value()) break;
-    if (!decoder.decode((*row)->json, event)) continue;
-    (void)analyzer.analyze(event, 0);
+    const aihunt::results::RowText& text = **row;
+    const bool in_place_ok =
+        static_cast<bool>(in_place_decoder.decode(text.json, in_place, text.readable_after));
+    const bool copied_ok = static_cast<bool>(copying_decoder.decode(text.json, copied));
+    if (in_place_ok != copied_ok || (in_place_ok && !sameEvent(in_place, copied))) {
+      __builtin_trap();
+    }
+    if (in_place_ok) (void)analyzer.analyze(in_place, 0);
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -29,6 +30,32 @@ std::optional<std::int64_t> parseInteger(std::string_view text) {
     return static_cast<std::int64_t>(real);
   }
   return std::nullopt;
+}
+
+// A raw token runs up to the next structural character, so it can end in JSON whitespace.
+std::string_view trimTrailingSpace(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
+// Values are short: eight bytes per step inline beats a call to memchr for each of them.
+bool hasBackslash(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + at, sizeof word);
+    word ^= '\\' * kOnes;  // a backslash becomes a zero byte
+    if (((word - kOnes) & ~word & kHighBits) != 0) return true;
+  }
+  for (; at < text.size(); ++at) {
+    if (text[at] == '\\') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -83,15 +110,23 @@ RowDecoder::RowDecoder(const detection::FieldMapping& mapping) : impl_(std::make
 
 RowDecoder::~RowDecoder() = default;
 
-core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out) {
+core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out,
+                               std::size_t readable_after) {
   using detection::Field;
   out = detection::Event{};
-  auto& padded = impl_->padded;
-  if (padded.size() < row_json.size() + simdjson::SIMDJSON_PADDING) {
-    padded.resize(row_json.size() + simdjson::SIMDJSON_PADDING);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end; what they hold does not matter.
+  const char* json = row_json.data();
+  std::size_t capacity = row_json.size() + readable_after;
+  if (readable_after < simdjson::SIMDJSON_PADDING) {
+    auto& padded = impl_->padded;
+    if (padded.size() < row_json.size() + simdjson::SIMDJSON_PADDING) {
+      padded.resize(row_json.size() + simdjson::SIMDJSON_PADDING);
+    }
+    std::memcpy(padded.data(), row_json.data(), row_json.size());
+    std::memset(padded.data() + row_json.size(), 0, simdjson::SIMDJSON_PADDING);
+    json = padded.data();
+    capacity = padded.size();
   }
-  std::memcpy(padded.data(), row_json.data(), row_json.size());
-  std::memset(padded.data() + row_json.size(), 0, simdjson::SIMDJSON_PADDING);
 
   const auto fail = [](simdjson::error_code code) {
     return core::makeError(core::ErrorCode::kParse,
@@ -104,13 +139,12 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
     }
   }
   simdjson::ondemand::document document;
-  if (auto error =
-          impl_->parser.iterate(padded.data(), row_json.size(), padded.size()).get(document)) {
+  if (auto error = impl_->parser.iterate(json, row_json.size(), capacity).get(document)) {
     return fail(error);
   }
   simdjson::ondemand::object object;
   if (auto error = document.get_object().get(object)) return fail(error);
-  const char* const row_end = padded.data() + row_json.size();
+  const char* const row_end = json + row_json.size();
   std::size_t position = 0;
   for (auto field_or_error : object) {
     simdjson::ondemand::field field;
@@ -135,15 +169,20 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
     std::string_view text;
     switch (type) {
       case simdjson::ondemand::json_type::string:
-        if (auto error = value.get_string().get(text)) return fail(error);
+        // Most values have no escapes: then the text between the quotes is the value, already
+        // validated (UTF-8, no raw control characters) by simdjson's first stage. Only values
+        // with a backslash are unescaped, into the parser's buffer.
+        text = trimTrailingSpace(value.raw_json_token());
+        if (text.size() >= 2 && text.back() == '"' &&
+            !hasBackslash(text)) {
+          text = text.substr(1, text.size() - 2);
+        } else if (auto error = value.get_string().get(text)) {
+          return fail(error);
+        }
         break;
       case simdjson::ondemand::json_type::number:
       case simdjson::ondemand::json_type::boolean:
-        text = value.raw_json_token();
-        while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
-                                 text.back() == '\t')) {
-          text.remove_suffix(1);
-        }
+        text = trimTrailingSpace(value.raw_json_token());
         break;
       case simdjson::ondemand::json_type::null:
         if (auto error = value.is_null().error()) return fail(error);

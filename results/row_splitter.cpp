@@ -56,6 +56,11 @@ core::Error RowSplitter::errorHere(std::string_view what) const {
                          "line " + std::to_string(line_) + ": " + std::string(what));
 }
 
+RowText RowSplitter::rowAt(std::string_view json, std::uint64_t line) {
+  const auto end = static_cast<std::size_t>(json.data() + json.size() - buffer_.data());
+  return RowText{json, rows_++, line, buffer_.size() - end};
+}
+
 core::Result<bool> RowSplitter::fill() {
   if (eof_) return false;
   if (begin_ > 0) {
@@ -213,7 +218,7 @@ core::Result<std::optional<RowText>> RowSplitter::nextInArray() {
   const std::uint64_t row_line = line_;
   auto end = scanValue(begin_);
   if (!end) return end.error();
-  RowText row{std::string_view(buffer_.data() + begin_, *end - begin_), rows_++, row_line};
+  const RowText row = rowAt(std::string_view(buffer_.data() + begin_, *end - begin_), row_line);
   line_ += static_cast<std::uint64_t>(std::count(row.json.begin(), row.json.end(), '\n'));
   begin_ = *end;
   after_element_ = true;
@@ -265,7 +270,7 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
                                  std::to_string(rows_ + 1) + " nests deeper than " +
                                  std::to_string(limits_.max_depth) + " levels");
     }
-    return std::optional<RowText>(RowText{line, rows_++, row_line});
+    return std::optional<RowText>(rowAt(line, row_line));
   }
 }
 

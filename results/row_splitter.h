@@ -27,6 +27,9 @@ struct RowText {
   std::string_view json;    // valid until the next call to next()
   std::uint64_t index = 0;  // zero-based row number
   std::uint64_t line = 0;   // one-based line where the row starts
+  // Bytes that may be read (not used) past the end of `json`: the rest of the splitter's buffer.
+  // A parser that over-reads, as simdjson does, can then work on the row where it lies.
+  std::size_t readable_after = 0;
 };
 
 class RowSplitter {
@@ -47,6 +50,7 @@ class RowSplitter {
   core::Status expectEnd();
   bool skipWhitespace();  // false when input ends first
   core::Error errorHere(std::string_view what) const;
+  [[nodiscard]] RowText rowAt(std::string_view json, std::uint64_t line);
 
   ByteSource& source_;
   SplitLimits limits_;

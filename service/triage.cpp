@@ -23,7 +23,7 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
     }
     if (!row->has_value()) break;
     const results::RowText& text = **row;
-    if (auto status = decoder.decode(text.json, event); !status) {
+    if (auto status = decoder.decode(text.json, event, text.readable_after); !status) {
       writer.finish();
       return status.error().withContext("row " + std::to_string(text.index + 1) + " (line " +
                                         std::to_string(text.line) + ")");
