@@ -10,7 +10,9 @@ namespace {
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
 
-constexpr std::uint64_t anyZeroByte(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
+constexpr std::uint64_t anyZeroByte(std::uint64_t word) {
+  return (word - kOnes) & ~word & kHighBits;
+}
 
 // Whether any of 8 bytes is a control character, '"', '\\' or DEL: the bytes a JSON string
 // cannot carry as they are. Eight bytes per step, because most values need no escaping at all.

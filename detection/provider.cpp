@@ -29,6 +29,14 @@ std::vector<std::string> splitLabelsReversed(std::string_view host) {
   return labels;
 }
 
+// "a.b.openai.com" -> "openai.com"; a single label is returned whole.
+std::string_view lastTwoLabels(std::string_view host) {
+  const std::size_t last_dot = host.rfind('.');
+  if (last_dot == std::string_view::npos || last_dot == 0) return host;
+  const std::size_t previous_dot = host.rfind('.', last_dot - 1);
+  return previous_dot == std::string_view::npos ? host : host.substr(previous_dot + 1);
+}
+
 }  // namespace
 
 std::string_view providerClassName(ProviderClass value) {
@@ -86,6 +94,12 @@ core::Status ProviderCatalog::add(Provider provider) {
   const Provider* owner = providers_.back().get();
   for (const auto& raw_host : owner->hosts) {
     const std::string host = core::asciiLowered(raw_host);
+    const std::string_view second_level = lastTwoLabels(host);
+    if (second_level.find('*') == std::string_view::npos) {
+      second_levels_.emplace(second_level);
+    } else {
+      any_wild_second_level_ = true;
+    }
     const auto duplicate = [&](const Provider* other) {
       return core::makeError(core::ErrorCode::kConfig, "host '" + host + "' of provider '" +
                                                            owner->id + "' already belongs to '" +
@@ -110,6 +124,7 @@ const Provider* ProviderCatalog::classify(std::string_view host) const {
   std::array<char, kMaxHostLength> buffer{};
   for (std::size_t i = 0; i < host.size(); ++i) buffer[i] = core::asciiLower(host[i]);
   const std::string_view lowered(buffer.data(), host.size());
+  if (!any_wild_second_level_ && !second_levels_.contains(lastTwoLabels(lowered))) return nullptr;
 
   // Walk suffixes from the longest: the first hit is the most specific literal pattern.
   const Provider* best = nullptr;

@@ -66,6 +66,11 @@ class ProviderCatalog {
   core::StringMap<const Provider*> suffixes_;
   core::StringMap<const Provider*> subdomain_only_;
   std::vector<GlobPattern> globs_;
+  // The last two labels of every pattern ("openai.com", "googleapis.com"): a host ending in
+  // anything else matches nothing, which settles most traffic with one lookup. Unusable when a
+  // pattern has '*' in its second-level label, which any_wild_second_level_ records.
+  core::StringSet second_levels_;
+  bool any_wild_second_level_ = false;
   std::vector<std::pair<std::string, const Provider*>> literal_hosts_;  // for findInText
 };
 

@@ -111,7 +111,7 @@ RowDecoder::RowDecoder(const detection::FieldMapping& mapping) : impl_(std::make
 RowDecoder::~RowDecoder() = default;
 
 core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out,
-                               std::size_t readable_after) {
+                                std::size_t readable_after) {
   using detection::Field;
   out = detection::Event{};
   // simdjson reads up to SIMDJSON_PADDING bytes past the end; what they hold does not matter.
@@ -173,8 +173,7 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
         // validated (UTF-8, no raw control characters) by simdjson's first stage. Only values
         // with a backslash are unescaped, into the parser's buffer.
         text = trimTrailingSpace(value.raw_json_token());
-        if (text.size() >= 2 && text.back() == '"' &&
-            !hasBackslash(text)) {
+        if (text.size() >= 2 && text.back() == '"' && !hasBackslash(text)) {
           text = text.substr(1, text.size() - 2);
         } else if (auto error = value.get_string().get(text)) {
           return fail(error);

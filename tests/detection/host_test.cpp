@@ -116,6 +116,21 @@ TEST_CASE("provider classification is dot-bounded and case-insensitive") {
   }
 }
 
+TEST_CASE("a glob in the second-level label still matches (no second-level shortcut)") {
+  ProviderCatalog catalog;
+  REQUIRE(catalog.add({"wild", "wild", ProviderClass::kApi, {"api.*ai.com"}}));
+  REQUIRE(catalog.add({"plain", "plain", ProviderClass::kApi, {"llm.example.net"}}));
+  const auto id = [&](std::string_view host) -> std::string {
+    const Provider* provider = catalog.classify(host);
+    return provider == nullptr ? "" : provider->id;
+  };
+  CHECK(id("api.openai.com") == "wild");
+  CHECK(id("api.mistralai.com") == "wild");
+  CHECK(id("api.openai.org").empty());
+  CHECK(id("x.llm.example.net") == "plain");
+  CHECK(id("llm.example.org").empty());
+}
+
 TEST_CASE("findInText finds provider hosts inside command lines") {
   const auto settings = aihunt::testing::makeTestSettings();
   const auto& catalog = settings.providers;
