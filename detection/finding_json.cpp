@@ -1,73 +1,77 @@
 #include "detection/finding_json.h"
 
+#include <array>
+#include <charconv>
+
 #include "core/json_text.h"
 
 namespace aihunt::detection {
 namespace {
 
-void key(std::string& out, std::string_view name) {
-  if (out.back() != '{') out.push_back(',');
-  out.push_back('"');
-  out.append(name);
-  out += "\":";
-}
-
-void stringOrNull(std::string& out, std::string_view name, std::string_view value) {
-  key(out, name);
+// Each key is written together with what precedes it ("{" or ","), in one append: key names are
+// fixed, so there is nothing to escape and no separator to decide at run time.
+void stringOrNull(std::string& out, std::string_view opener_and_key, std::string_view value) {
+  out.append(opener_and_key);
   if (value.empty()) {
-    out += "null";
+    out.append("null");
   } else {
     core::appendJsonString(out, value);
   }
 }
 
-void integerOrNull(std::string& out, std::string_view name,
+void integer(std::string& out, std::string_view opener_and_key, std::int64_t value) {
+  out.append(opener_and_key);
+  std::array<char, 24> digits{};
+  const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  out.append(digits.data(), written.ptr);
+}
+
+void integerOrNull(std::string& out, std::string_view opener_and_key,
                    const std::optional<std::int64_t>& value) {
-  key(out, name);
-  out += value ? std::to_string(*value) : "null";
+  if (value) {
+    integer(out, opener_and_key, *value);
+  } else {
+    out.append(opener_and_key);
+    out.append("null");
+  }
 }
 
 }  // namespace
 
 void appendFindingJson(std::string& out, const Finding& finding) {
-  out.push_back('{');
-  stringOrNull(out, "finding_id", finding.finding_id);
-  stringOrNull(out, "hunt", finding.hunt);
-  stringOrNull(out, "event_time", finding.event_time);
-  stringOrNull(out, "source_ip", finding.source_ip);
-  stringOrNull(out, "username", finding.username);
-  stringOrNull(out, "host", finding.host);
-  stringOrNull(out, "destination_ip", finding.destination_ip);
-  integerOrNull(out, "destination_port", finding.destination_port);
-  stringOrNull(out, "url", finding.url);
-  stringOrNull(out, "domain", finding.domain);
-  stringOrNull(out, "provider", finding.provider);
-  stringOrNull(out, "application", finding.application);
-  stringOrNull(out, "process_name", finding.process_name);
-  stringOrNull(out, "process_category", processCategoryName(finding.process_category));
-  integerOrNull(out, "bytes_sent", finding.bytes_sent);
-  key(out, "signals");
-  out.push_back('[');
+  stringOrNull(out, R"({"finding_id":)", finding.finding_id);
+  stringOrNull(out, R"(,"hunt":)", finding.hunt);
+  stringOrNull(out, R"(,"event_time":)", finding.event_time);
+  stringOrNull(out, R"(,"source_ip":)", finding.source_ip);
+  stringOrNull(out, R"(,"username":)", finding.username);
+  stringOrNull(out, R"(,"host":)", finding.host);
+  stringOrNull(out, R"(,"destination_ip":)", finding.destination_ip);
+  integerOrNull(out, R"(,"destination_port":)", finding.destination_port);
+  stringOrNull(out, R"(,"url":)", finding.url);
+  stringOrNull(out, R"(,"domain":)", finding.domain);
+  stringOrNull(out, R"(,"provider":)", finding.provider);
+  stringOrNull(out, R"(,"application":)", finding.application);
+  stringOrNull(out, R"(,"process_name":)", finding.process_name);
+  stringOrNull(out, R"(,"process_category":)", processCategoryName(finding.process_category));
+  integerOrNull(out, R"(,"bytes_sent":)", finding.bytes_sent);
+  out.append(R"(,"signals":[)");
   bool first = true;
-  for (const Signal signal : finding.signals.list()) {
+  finding.signals.forEach([&](Signal signal) {
     if (!first) out.push_back(',');
     first = false;
     core::appendJsonString(out, signalName(signal));
-  }
+  });
   out.push_back(']');
-  key(out, "risk_score");
-  out += std::to_string(finding.risk_score);
-  stringOrNull(out, "severity", severityName(finding.severity));
-  key(out, "suppressed");
-  out += finding.suppressed ? "true" : "false";
-  stringOrNull(out, "exception", finding.exception);
-  key(out, "mitre");
-  out += "[\"";
-  out += kMitreTechnique;
-  out += "\"]";
-  stringOrNull(out, "log_source", finding.log_source);
-  stringOrNull(out, "event_category", finding.event_category);
-  stringOrNull(out, "evidence", finding.evidence);
+  integer(out, R"(,"risk_score":)", finding.risk_score);
+  stringOrNull(out, R"(,"severity":)", severityName(finding.severity));
+  out.append(finding.suppressed ? R"(,"suppressed":true)" : R"(,"suppressed":false)");
+  stringOrNull(out, R"(,"exception":)", finding.exception);
+  out.append(R"(,"mitre":[")");
+  out.append(kMitreTechnique);
+  out.append(R"("])");
+  stringOrNull(out, R"(,"log_source":)", finding.log_source);
+  stringOrNull(out, R"(,"event_category":)", finding.event_category);
+  stringOrNull(out, R"(,"evidence":)", finding.evidence);
   out.push_back('}');
 }
 

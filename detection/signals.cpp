@@ -25,10 +25,7 @@ std::optional<Signal> signalFromName(std::string_view name) {
 
 std::vector<Signal> SignalSet::list() const {
   std::vector<Signal> out;
-  for (int i = 0; i < kSignalCount; ++i) {
-    const auto signal = static_cast<Signal>(i);
-    if (has(signal)) out.push_back(signal);
-  }
+  forEach([&](Signal signal) { out.push_back(signal); });
   return out;
 }
 

@@ -42,6 +42,13 @@ class SignalSet {
     return out;
   }
   [[nodiscard]] std::vector<Signal> list() const;
+  // Calls visit(signal) for each signal in the set, in enum order, without allocating.
+  template <typename Visit>
+  void forEach(Visit&& visit) const {
+    for (int i = 0; i < kSignalCount; ++i) {
+      if (has(static_cast<Signal>(i))) visit(static_cast<Signal>(i));
+    }
+  }
   bool operator==(const SignalSet&) const = default;
 
  private:
