@@ -25,7 +25,9 @@ std::string redactUrl(std::string_view url) {
   std::string out(url);
   const std::size_t scheme = out.find("://");
   const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
-  const std::size_t path = out.find_first_of("/?#", authority);
+  std::size_t path = authority;  // a loop: find_first_of calls memchr once per character
+  while (path < out.size() && out[path] != '/' && out[path] != '?' && out[path] != '#') ++path;
+  if (path == out.size()) path = std::string::npos;
   const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
   if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
   std::string redacted = core::redactSecretShapes(out);

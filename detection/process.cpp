@@ -63,8 +63,12 @@ std::optional<ProcessCategory> processCategoryFromName(std::string_view name) {
 
 std::string normaliseProcessName(std::string_view application) {
   std::string_view path = executablePart(application);
-  const std::size_t separator = path.find_last_of("/\\");
-  if (separator != std::string_view::npos) path.remove_prefix(separator + 1);
+  for (std::size_t i = path.size(); i > 0; --i) {  // find_last_of calls memchr per character
+    if (path[i - 1] == '/' || path[i - 1] == '\\') {
+      path.remove_prefix(i);
+      break;
+    }
+  }
   std::string name = core::asciiLowered(core::trim(path));
   if (name.ends_with(".exe")) name.resize(name.size() - 4);
   return name;
