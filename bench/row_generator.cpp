@@ -1,7 +1,7 @@
 #include "bench/row_generator.h"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
 
 namespace aihunt::bench {
 namespace {
@@ -50,30 +50,50 @@ RowGenerator::RowGenerator(std::uint32_t seed) : state_(seed) {
       row += std::string(",\"CommandLine\":\"") + shape.command_line + "\"";
     }
     row += "}\n";
-    for (int i = 0; i < shape.weight; ++i) templates_.push_back(row);
+    const std::size_t time_slot = row.find("%TIME%");
+    const std::size_t ip_slot = row.find("%IP%");
+    const Template split{row.substr(0, time_slot),
+                         row.substr(time_slot + 6, ip_slot - time_slot - 6), row.substr(ip_slot + 4)};
+    for (int i = 0; i < shape.weight; ++i) templates_.push_back(split);
   }
 }
 
+namespace {
+
+// Digits by hand: the generator must outrun the pipeline it feeds, and snprintf would not.
+void appendTwoDigits(std::string& out, unsigned value) {
+  out.push_back(static_cast<char>('0' + value / 10));
+  out.push_back(static_cast<char>('0' + value % 10));
+}
+
+void appendOctet(std::string& out, unsigned value) {
+  std::array<char, 4> digits{};
+  const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  out.append(digits.data(), written.ptr);
+}
+
+}  // namespace
+
 void RowGenerator::appendRow(std::string& out) {
-  // xorshift32: cheap and deterministic; the generator must outrun the pipeline it feeds.
+  // xorshift32: cheap and deterministic.
   state_ ^= state_ << 13;
   state_ ^= state_ >> 17;
   state_ ^= state_ << 5;
-  const std::string& row = templates_[state_ % templates_.size()];
-  const std::size_t time_slot = row.find("%TIME%");
-  const std::size_t ip_slot = row.find("%IP%");
-  std::array<char, 16> time{};
-  const std::uint64_t second = counter_ % 86'400;
-  std::snprintf(time.data(), time.size(), "%02u:%02u:%02u", static_cast<unsigned>(second / 3600),
-                static_cast<unsigned>(second / 60 % 60), static_cast<unsigned>(second % 60));
-  std::array<char, 16> ip{};
-  std::snprintf(ip.data(), ip.size(), "%u.%u.%u", static_cast<unsigned>(state_ >> 16 & 0xFF),
-                static_cast<unsigned>(state_ >> 8 & 0xFF), static_cast<unsigned>(state_ & 0xFF));
-  out.append(row, 0, time_slot);
-  out.append(time.data());
-  out.append(row, time_slot + 6, ip_slot - time_slot - 6);
-  out.append(ip.data());
-  out.append(row, ip_slot + 4, std::string::npos);
+  const Template& row = templates_[state_ % templates_.size()];
+  const auto second = static_cast<unsigned>(counter_ % 86'400);
+  out.append(row.head);
+  appendTwoDigits(out, second / 3600);
+  out.push_back(':');
+  appendTwoDigits(out, second / 60 % 60);
+  out.push_back(':');
+  appendTwoDigits(out, second % 60);
+  out.append(row.middle);
+  appendOctet(out, state_ >> 16 & 0xFF);
+  out.push_back('.');
+  appendOctet(out, state_ >> 8 & 0xFF);
+  out.push_back('.');
+  appendOctet(out, state_ & 0xFF);
+  out.append(row.tail);
   ++counter_;
 }
 

@@ -14,7 +14,13 @@ class RowGenerator {
   void appendRow(std::string& out);
 
  private:
-  std::vector<std::string> templates_;  // rows with "%IP%" and "%TIME%" slots, split around them
+  // A row's text around its two slots: head + time + middle + address + tail.
+  struct Template {
+    std::string head;
+    std::string middle;
+    std::string tail;
+  };
+  std::vector<Template> templates_;  // one entry per weight unit, so a uniform pick is weighted
   std::uint64_t counter_ = 0;
   std::uint32_t state_;
 };
