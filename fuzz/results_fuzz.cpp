@@ -1,7 +1,9 @@
 // Fuzzes what QRadar (or an export) hands us: the row splitter over arbitrary bytes, fed in
 // uneven chunks, and every row it yields through the decoder and the detection. Each row is
-// decoded twice, where it lies in the splitter's buffer and from a padded copy: the two must
-// agree exactly, or parsing in place would be reading something it should not.
+// decoded three ways: by the fast flat-row path where the row lies, and by simdjson alone both
+// where it lies and from a padded copy. All three must agree exactly: the fast path must never
+// accept what simdjson would not, or read it differently, and parsing in place must not read
+// anything it should not.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -55,22 +57,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_row_bytes = 4096;
   aihunt::results::RowSplitter splitter(source, limits);
   const auto mapping = aihunt::detection::FieldMapping::seedDefaults();
-  aihunt::results::RowDecoder in_place_decoder(mapping);
-  aihunt::results::RowDecoder copying_decoder(mapping);
+  using aihunt::results::DecodePath;
+  aihunt::results::RowDecoder fast_decoder(mapping, DecodePath::kFastWhenFlat);
+  aihunt::results::RowDecoder in_place_decoder(mapping, DecodePath::kFullParserOnly);
+  aihunt::results::RowDecoder copying_decoder(mapping, DecodePath::kFullParserOnly);
   aihunt::detection::Analyzer analyzer(settings(), "fuzz");
+  aihunt::detection::Event fast;
   aihunt::detection::Event in_place;
   aihunt::detection::Event copied;
   for (int rows = 0; rows < 1000; ++rows) {
     auto row = splitter.next();
     if (!row || !row->has_value()) break;
     const aihunt::results::RowText& text = **row;
+    const bool fast_ok =
+        static_cast<bool>(fast_decoder.decode(text.json, fast, text.readable_after));
     const bool in_place_ok =
         static_cast<bool>(in_place_decoder.decode(text.json, in_place, text.readable_after));
     const bool copied_ok = static_cast<bool>(copying_decoder.decode(text.json, copied));
-    if (in_place_ok != copied_ok || (in_place_ok && !sameEvent(in_place, copied))) {
+    if (fast_ok != in_place_ok || in_place_ok != copied_ok) __builtin_trap();
+    if (fast_ok && (!sameEvent(fast, in_place) || !sameEvent(in_place, copied))) {
       __builtin_trap();
     }
-    if (in_place_ok) (void)analyzer.analyze(in_place, 0);
+    if (fast_ok) (void)analyzer.analyze(fast, 0);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/string_map.h"
+#include "results/flat_row.h"
 
 namespace aihunt::results {
 namespace {
@@ -58,6 +60,27 @@ bool hasBackslash(std::string_view text) {
   return false;
 }
 
+// A key as written in the row: up to the first quote that is not escaped. `raw` follows the
+// opening quote of a key simdjson has already validated.
+std::string_view rawKeyText(const char* raw, std::size_t available) {
+  std::size_t length = 0;
+  while (length < available && raw[length] != '"') length += raw[length] == '\\' ? 2 : 1;
+  return {raw, std::min(length, available)};
+}
+
+void assign(detection::Event& out, detection::Field target, std::string_view text, bool is_number) {
+  using detection::Field;
+  out.set(target, text);
+  if (text.empty()) return;
+  if (target == Field::kBytesSent) {
+    out.bytes_sent = parseInteger(text);
+  } else if (target == Field::kDestinationPort) {
+    out.destination_port = parseInteger(text);
+  } else if (target == Field::kEventTime && is_number) {
+    out.event_time_ms = parseInteger(text);
+  }
+}
+
 }  // namespace
 
 struct RowDecoder::Impl {
@@ -70,6 +93,7 @@ struct RowDecoder::Impl {
   struct SeenKey {
     std::string raw_key;
     std::optional<detection::Field> field;
+    bool plain = false;  // no escapes: usable as the fast scanner's expected key
   };
   std::vector<SeenKey> key_order;
 
@@ -84,24 +108,38 @@ struct RowDecoder::Impl {
     return &key_order[position];
   }
 
-  std::optional<detection::Field> remember(std::size_t position, const char* raw,
-                                           std::size_t available, std::string_view key) {
+  std::optional<detection::Field> remember(std::size_t position, std::string_view raw_key,
+                                           std::string_view key) {
     const auto found = columns.find(key);
     std::optional<detection::Field> field;
     if (found != columns.end()) field = found->second;
     if (position < kMaxRememberedKeys) {
-      // The raw key ends at the first quote that is not escaped; the row is valid JSON here.
-      std::size_t length = 0;
-      while (length < available && raw[length] != '"') length += raw[length] == '\\' ? 2 : 1;
       if (position >= key_order.size()) key_order.resize(position + 1);
-      key_order[position] = {std::string(raw, std::min(length, available)), field};
+      const bool plain = std::none_of(raw_key.begin(), raw_key.end(), [](char c) {
+        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+      });
+      key_order[position] = {std::string(raw_key), field, plain};
     }
     return field;
   }
+
+  // The same for a key the fast scanner read: it has no escapes, so it is its own raw form.
+  std::optional<detection::Field> fieldFor(std::size_t position, std::string_view key) {
+    if (position < key_order.size() && key_order[position].raw_key == key) {
+      return key_order[position].field;
+    }
+    return remember(position, key, key);
+  }
+
   static constexpr std::size_t kMaxRememberedKeys = 256;
+  DecodePath path = DecodePath::kFastWhenFlat;
+  FlatRowScanner flat;
+  std::uint64_t fast_rows = 0;
 };
 
-RowDecoder::RowDecoder(const detection::FieldMapping& mapping) : impl_(std::make_unique<Impl>()) {
+RowDecoder::RowDecoder(const detection::FieldMapping& mapping, DecodePath path)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
   for (std::size_t i = 0; i < detection::kFieldCount; ++i) {
     const std::string& column = mapping.columns[i];
     if (!column.empty()) impl_->columns.emplace(column, static_cast<detection::Field>(i));
@@ -110,10 +148,32 @@ RowDecoder::RowDecoder(const detection::FieldMapping& mapping) : impl_(std::make
 
 RowDecoder::~RowDecoder() = default;
 
+std::uint64_t RowDecoder::fastPathRows() const { return impl_->fast_rows; }
+
 core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out,
                                 std::size_t readable_after) {
   using detection::Field;
   out = detection::Event{};
+  if (impl_->path == DecodePath::kFastWhenFlat) {
+    const auto expected_key = [&](std::size_t position) -> std::string_view {
+      if (position >= impl_->key_order.size() || !impl_->key_order[position].plain) return {};
+      return impl_->key_order[position].raw_key;
+    };
+    const bool scanned = impl_->flat.scan(
+        row_json, expected_key, [&](std::size_t position, const FlatMember& member) {
+          const std::optional<Field> target = member.key_was_expected
+                                                  ? impl_->key_order[position].field
+                                                  : impl_->fieldFor(position, member.key);
+          if (target) {
+            assign(out, *target, member.value, member.kind == ScalarKind::kNumber);
+          }
+        });
+    if (scanned) {
+      ++impl_->fast_rows;
+      return {};
+    }
+    out = detection::Event{};  // declined part-way: the full parser starts over
+  }
   // simdjson reads up to SIMDJSON_PADDING bytes past the end; what they hold does not matter.
   const char* json = row_json.data();
   std::size_t capacity = row_json.size() + readable_after;
@@ -157,7 +217,7 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
     } else {
       std::string_view key;
       if (auto error = field.unescaped_key().get(key)) return fail(error);
-      mapped = impl_->remember(position, raw_key, available, key);
+      mapped = impl_->remember(position, rawKeyText(raw_key, available), key);
     }
     ++position;
     if (!mapped) continue;  // simdjson skips the unread value
@@ -192,15 +252,7 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
         if (auto error = simdjson::to_json_string(value).get(text)) return fail(error);
         break;
     }
-    out.set(target, text);
-    if (text.empty()) continue;
-    if (target == Field::kBytesSent) {
-      out.bytes_sent = parseInteger(text);
-    } else if (target == Field::kDestinationPort) {
-      out.destination_port = parseInteger(text);
-    } else if (target == Field::kEventTime && type == simdjson::ondemand::json_type::number) {
-      out.event_time_ms = parseInteger(text);
-    }
+    assign(out, target, text, type == simdjson::ondemand::json_type::number);
   }
   // Anything after the object ("{...} x") is still in bounds once the object is consumed.
   const char* trailing = nullptr;

@@ -2,6 +2,7 @@
 // Turns one row's JSON text into a detection::Event through the hunt's field mapping. Columns the
 // mapping does not name are skipped unread. The Event's views point into the row text or the
 // decoder's buffers: they stay valid while the row text does, and until the next decode().
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -10,9 +11,15 @@
 
 namespace aihunt::results {
 
+// Which parser decodes a row. Flat rows of scalars (what Ariel sends) take a fast scanner that
+// declines anything it has not fully checked; declined rows, and every row with kFullParserOnly,
+// go through simdjson. Tests and the fuzzer use kFullParserOnly as the reference.
+enum class DecodePath { kFastWhenFlat, kFullParserOnly };
+
 class RowDecoder {
  public:
-  explicit RowDecoder(const detection::FieldMapping& mapping);
+  explicit RowDecoder(const detection::FieldMapping& mapping,
+                      DecodePath path = DecodePath::kFastWhenFlat);
   ~RowDecoder();
   RowDecoder(const RowDecoder&) = delete;
   RowDecoder& operator=(const RowDecoder&) = delete;
@@ -22,6 +29,9 @@ class RowDecoder {
   // of them the row is parsed where it lies; otherwise it is first copied into a padded buffer.
   [[nodiscard]] core::Status decode(std::string_view row_json, detection::Event& out,
                                     std::size_t readable_after = 0);
+
+  // Rows the fast path decoded on its own (the rest went through simdjson).
+  [[nodiscard]] std::uint64_t fastPathRows() const;
 
  private:
   struct Impl;  // keeps simdjson's heavy header out of every includer

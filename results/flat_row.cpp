@@ -1,0 +1,224 @@
+#include "results/flat_row.h"
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace aihunt::results {
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+constexpr std::uint64_t zeroBytes(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
+
+std::uint64_t load8(const char* bytes) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// The high bit of each byte that is a '"', a '\\' or a control character, where a string scan
+// must stop. Bytes above the first such byte may be flagged wrongly; the lowest flag is exact.
+std::uint64_t stringStops(std::uint64_t word) {
+  const std::uint64_t control = (word - 0x20 * kOnes) & ~word & kHighBits;
+  return control | zeroBytes(word ^ ('"' * kOnes)) | zeroBytes(word ^ ('\\' * kOnes));
+}
+
+static_assert(std::endian::native == std::endian::little,
+              "the string scan reads the first flagged byte from the low end of a word");
+
+bool isAscii(std::string_view text) {
+  std::size_t at = 0;
+  std::uint64_t high = 0;
+  for (; at + 8 <= text.size(); at += 8) high |= load8(text.data() + at);
+  for (; at < text.size(); ++at) high |= static_cast<unsigned char>(text[at]);
+  return (high & kHighBits) == 0;
+}
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+char unescaped(char escape) {
+  switch (escape) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return 0;  // \u and anything invalid: declined
+  }
+}
+
+}  // namespace
+
+bool FlatRowScanner::start(std::string_view row) {
+  row_ = row;
+  at_ = 0;
+  closed_ = false;
+  scratch_.clear();
+  // Every unescaped string is shorter than its escaped form, so this never reallocates during
+  // the row and views into it stay valid.
+  scratch_.reserve(row.size());
+  if (!isAscii(row) && !core::isValidUtf8(row)) return false;
+  skipSpace();
+  if (at_ >= row_.size() || row_[at_] != '{') return false;
+  ++at_;
+  skipSpace();
+  if (at_ < row_.size() && row_[at_] == '}') {
+    ++at_;
+    skipSpace();
+    closed_ = true;
+    return at_ == row_.size();
+  }
+  return at_ < row_.size() && row_[at_] == '"';
+}
+
+void FlatRowScanner::skipSpace() {
+  while (at_ < row_.size() &&
+         (row_[at_] == ' ' || row_[at_] == '\t' || row_[at_] == '\n' || row_[at_] == '\r')) {
+    ++at_;
+  }
+}
+
+FlatRowScanner::Step FlatRowScanner::next(std::string_view expected_key, FlatMember& member) {
+  if (closed_) return Step::kEnd;
+  // row_[at_] is the key's opening quote. The expected key is plain (see scan()), so it is
+  // there exactly when the row holds its bytes followed by the closing quote.
+  const std::size_t key_end = at_ + 1 + expected_key.size();
+  if (!expected_key.empty() && key_end < row_.size() && row_[key_end] == '"' &&
+      std::memcmp(row_.data() + at_ + 1, expected_key.data(), expected_key.size()) == 0) {
+    member.key = row_.substr(at_ + 1, expected_key.size());
+    member.key_was_expected = true;
+    at_ = key_end + 1;
+  } else {
+    member.key_was_expected = false;
+    if (!readString(member.key, /*allow_escapes=*/false)) return Step::kDecline;
+  }
+  skipSpace();
+  if (at_ >= row_.size() || row_[at_] != ':') return Step::kDecline;
+  ++at_;
+  skipSpace();
+  if (at_ >= row_.size()) return Step::kDecline;
+  const char first = row_[at_];
+  bool read = false;
+  if (first == '"') {
+    member.kind = ScalarKind::kString;
+    read = readString(member.value, /*allow_escapes=*/true);
+  } else if (first == '-' || isDigit(first)) {
+    member.kind = ScalarKind::kNumber;
+    read = readNumber(member.value);
+  } else if (first == 't' || first == 'f') {
+    member.kind = ScalarKind::kBoolean;
+    read = readLiteral(first == 't' ? "true" : "false", member.value);
+  } else if (first == 'n') {
+    member.kind = ScalarKind::kNull;
+    read = readLiteral("null", member.value);
+    member.value = {};
+  }
+  if (!read) return Step::kDecline;
+  skipSpace();
+  if (at_ >= row_.size()) return Step::kDecline;
+  if (row_[at_] == ',') {
+    ++at_;
+    skipSpace();
+    return at_ < row_.size() && row_[at_] == '"' ? Step::kMember : Step::kDecline;
+  }
+  if (row_[at_] != '}') return Step::kDecline;
+  ++at_;
+  skipSpace();
+  closed_ = true;
+  return at_ == row_.size() ? Step::kMember : Step::kDecline;
+}
+
+std::size_t FlatRowScanner::nextStringStop(std::size_t from) const {
+  std::size_t i = from;
+  while (i + 8 <= row_.size()) {
+    const std::uint64_t stops = stringStops(load8(row_.data() + i));
+    if (stops != 0) return i + static_cast<std::size_t>(std::countr_zero(stops)) / 8;
+    i += 8;
+  }
+  while (i < row_.size() && row_[i] != '"' && row_[i] != '\\' &&
+         static_cast<unsigned char>(row_[i]) >= 0x20) {
+    ++i;
+  }
+  return i;
+}
+
+bool FlatRowScanner::readString(std::string_view& out, bool allow_escapes) {
+  const std::size_t begin = at_ + 1;  // row_[at_] is the opening quote
+  std::size_t stop = nextStringStop(begin);
+  if (stop < row_.size() && row_[stop] == '"') {
+    out = row_.substr(begin, stop - begin);
+    at_ = stop + 1;
+    return true;
+  }
+  if (!allow_escapes) return false;
+  // Escapes: the value is rebuilt in the scratch buffer, a clean run at a time.
+  const std::size_t scratch_begin = scratch_.size();
+  std::size_t run = begin;
+  while (stop < row_.size() && row_[stop] == '\\' && stop + 1 < row_.size()) {
+    const char plain = unescaped(row_[stop + 1]);
+    if (plain == 0) return false;
+    scratch_.append(row_.substr(run, stop - run));
+    scratch_.push_back(plain);
+    run = stop + 2;
+    stop = nextStringStop(run);
+  }
+  if (stop >= row_.size() || row_[stop] != '"') return false;  // control character or the end
+  scratch_.append(row_.substr(run, stop - run));
+  out = std::string_view(scratch_).substr(scratch_begin);
+  at_ = stop + 1;
+  return true;
+}
+
+bool FlatRowScanner::readNumber(std::string_view& out) {
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, exactly JSON's grammar.
+  const std::size_t begin = at_;
+  std::size_t i = at_;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < row_.size() && isDigit(row_[i])) ++i;
+    return i > from;
+  };
+  if (i < row_.size() && row_[i] == '-') ++i;
+  if (i < row_.size() && row_[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < row_.size() && row_[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < row_.size() && (row_[i] == 'e' || row_[i] == 'E')) {
+    ++i;
+    if (i < row_.size() && (row_[i] == '+' || row_[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  out = row_.substr(begin, i - begin);
+  at_ = i;
+  return true;
+}
+
+bool FlatRowScanner::readLiteral(std::string_view literal, std::string_view& out) {
+  if (row_.substr(at_, literal.size()) != literal) return false;
+  out = row_.substr(at_, literal.size());
+  at_ += literal.size();
+  return true;
+}
+
+}  // namespace aihunt::results
