@@ -53,7 +53,8 @@ RowGenerator::RowGenerator(std::uint32_t seed) : state_(seed) {
     const std::size_t time_slot = row.find("%TIME%");
     const std::size_t ip_slot = row.find("%IP%");
     const Template split{row.substr(0, time_slot),
-                         row.substr(time_slot + 6, ip_slot - time_slot - 6), row.substr(ip_slot + 4)};
+                         row.substr(time_slot + 6, ip_slot - time_slot - 6),
+                         row.substr(ip_slot + 4)};
     for (int i = 0; i < shape.weight; ++i) templates_.push_back(split);
   }
 }

@@ -3,6 +3,7 @@
 // pipe, no process) and nlohmann::json parsing each line (parse only, no detection).
 //
 //   triage_bench --aihunt build-release/bin/aihunt --rows 1000000 --rows 10000000
+//   triage_bench --rows 1000000 --write rows.jsonl   (the same rows into a file, for profiling)
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -143,12 +144,33 @@ double runNlohmann(std::uint64_t rows) {
   return seconds;
 }
 
+int writeRows(const std::string& path, std::uint64_t rows) {
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (out == nullptr) {
+    std::perror(path.c_str());
+    return 1;
+  }
+  GeneratedSource source(rows);
+  std::vector<char> buffer(1 << 20);
+  while (true) {
+    auto got = source.read(buffer);
+    if (!got || *got == 0) break;
+    if (std::fwrite(buffer.data(), 1, *got, out) != *got) {
+      std::perror(path.c_str());
+      std::fclose(out);
+      return 1;
+    }
+  }
+  return std::fclose(out) == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string aihunt = "build-release/bin/aihunt";
   std::vector<std::uint64_t> sizes;
   bool skip_reference = false;
+  std::string write_path;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--aihunt" && i + 1 < argc)
@@ -157,13 +179,17 @@ int main(int argc, char** argv) {
       sizes.push_back(std::stoull(argv[++i]));
     else if (arg == "--skip-reference")
       skip_reference = true;
+    else if (arg == "--write" && i + 1 < argc)
+      write_path = argv[++i];
     else {
       std::fprintf(stderr,
-                   "usage: triage_bench [--aihunt PATH] [--rows N]... [--skip-reference]\n");
+                   "usage: triage_bench [--aihunt PATH] [--rows N]... [--skip-reference] "
+                   "[--write FILE]\n");
       return 2;
     }
   }
   if (sizes.empty()) sizes = {1'000'000, 10'000'000};
+  if (!write_path.empty()) return writeRows(write_path, sizes.front());
   auto settings = aihunt::config::builtinDetectionSettings();
   if (!settings) {
     std::fprintf(stderr, "built-in pack: %s\n", settings.error().message.c_str());

@@ -12,9 +12,22 @@
 TEST_CASE("appendJsonString round-trips generated strings through a JSON parser") {
   // Weighted towards the bytes that need escaping, with plain runs long enough for the 8-byte
   // fast path and multi-byte UTF-8 sequences that must pass through untouched.
-  const std::vector<std::string> pieces = {
-      "a", "plain-text-run/", "\"", "\\", "\n", "\r", "\t", "\x01", "\x1f", "\x7f",
-      " ", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x94\x91", "{}", "0123456789abcdef"};
+  const std::vector<std::string> pieces = {"a",
+                                           "plain-text-run/",
+                                           "\"",
+                                           "\\",
+                                           "\n",
+                                           "\r",
+                                           "\t",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           " ",
+                                           "\xC3\xA9",
+                                           "\xE2\x82\xAC",
+                                           "\xF0\x9F\x94\x91",
+                                           "{}",
+                                           "0123456789abcdef"};
   std::mt19937 random(7);
   for (int round = 0; round < 3000; ++round) {
     std::string input;
