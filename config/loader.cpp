@@ -10,6 +10,7 @@
 #include "config/detection_settings_builder.h"
 #include "config/env_expand.h"
 #include "config/overrides.h"
+#include "config/relative_paths.h"
 #include "config/schema.h"
 #include "config/token_source.h"
 #include "config/yaml_reader.h"
@@ -111,6 +112,7 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
     }
   }
   if (options.now) warnExpired(exceptions, *options.now, diagnostics);
+  resolveRelativePaths(config, root, options.base_directory);
 
   std::optional<ContentPack> pack;
   if (config.detection.use_builtin_pack) {
@@ -167,6 +169,11 @@ LoadOutcome loadConfigFile(const std::string& path, const Environment& env,
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (in.bad()) return fail("cannot read the config file");
   // A file that grew since stat() is caught by the tree parser's own size limit.
+  if (options.base_directory.empty()) {
+    LoadOptions beside_the_file = options;
+    beside_the_file.base_directory = directoryOf(path);
+    return loadConfigText(text, path, env, beside_the_file);
+  }
   return loadConfigText(text, path, env, options);
 }
 

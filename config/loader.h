@@ -24,6 +24,9 @@ struct LoadOptions {
   std::optional<core::EpochMs> now;
   // `--set path=value` assignments, applied in order on top of the file.
   std::vector<std::string> overrides;
+  // Where relative paths in the file (token_file, ca_file, outputs.jsonl.path, state.path) are
+  // taken from. loadConfigFile sets it to the file's folder; empty: left as written.
+  std::string base_directory;
   YamlLimits limits;
 };
 

@@ -1,0 +1,45 @@
+#include "config/relative_paths.h"
+
+#include <initializer_list>
+#include <string_view>
+
+namespace aihunt::config {
+namespace {
+
+void resolve(std::string& path, const std::string& base_directory) {
+  if (path.empty() || path.front() == '/') return;
+  std::string absolute = base_directory;
+  if (absolute.back() != '/') absolute.push_back('/');
+  path = absolute + path;
+}
+
+bool spelledOut(const YamlNode& root, std::initializer_list<std::string_view> keys) {
+  const YamlNode* node = &root;
+  for (const std::string_view key : keys) {
+    node = node->find(key);
+    if (node == nullptr) return false;
+  }
+  return !node->isNull();
+}
+
+}  // namespace
+
+void resolveRelativePaths(Config& config, const YamlNode& root, const std::string& base_directory) {
+  if (base_directory.empty()) return;
+  if (config.qradar) {
+    resolve(config.qradar->token_file, base_directory);
+    resolve(config.qradar->tls.ca_file, base_directory);
+  }
+  resolve(config.outputs.jsonl.path, base_directory);
+  resolve(config.outputs.leef.ca_file, base_directory);
+  if (spelledOut(root, {"state", "path"})) resolve(config.state.path, base_directory);
+}
+
+std::string directoryOf(const std::string& file_path) {
+  const std::size_t slash = file_path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return file_path.substr(0, slash);
+}
+
+}  // namespace aihunt::config
