@@ -7,9 +7,14 @@
 
 namespace aihunt::bench {
 
+// kProxy: proxy rows with URLs and user agents (the seed's shape). kEndpoint: process
+// creation rows (Sysmon 1, 4688) where the command line is the evidence, which is what the
+// endpoint hunts read; command lines are where the keyword matching does its work.
+enum class Mix { kProxy, kEndpoint };
+
 class RowGenerator {
  public:
-  explicit RowGenerator(std::uint32_t seed);
+  explicit RowGenerator(std::uint32_t seed, Mix mix = Mix::kProxy);
   // Appends one JSONL row (with its newline) to `out`.
   void appendRow(std::string& out);
 
@@ -20,6 +25,7 @@ class RowGenerator {
     std::string middle;
     std::string tail;
   };
+  void addTemplate(const std::string& row, int weight);
   std::vector<Template> templates_;  // one entry per weight unit, so a uniform pick is weighted
   std::uint64_t counter_ = 0;
   std::uint32_t state_;

@@ -4,6 +4,7 @@
 //
 //   triage_bench --aihunt build-release/bin/aihunt --rows 1000000 --rows 10000000
 //   triage_bench --rows 1000000 --write rows.jsonl   (the same rows into a file, for profiling)
+//   --mix endpoint: process-creation rows with command lines instead of proxy rows
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -34,7 +35,8 @@ double secondsSince(Clock::time_point start) {
 // Generates rows on demand, so that 10M rows never exist in memory at once.
 class GeneratedSource final : public aihunt::results::ByteSource {
  public:
-  explicit GeneratedSource(std::uint64_t rows) : remaining_(rows), generator_(42) {}
+  GeneratedSource(std::uint64_t rows, aihunt::bench::Mix mix)
+      : remaining_(rows), generator_(42, mix) {}
   aihunt::core::Result<std::size_t> read(std::span<char> buffer) override {
     while (pending_.size() - offset_ < buffer.size() && remaining_ > 0) {
       if (offset_ > 0) {
@@ -64,7 +66,7 @@ struct ProcessRun {
   int exit_code = -1;
 };
 
-ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows) {
+ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows, aihunt::bench::Mix mix) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) std::perror("pipe");
   const auto start = Clock::now();
@@ -81,7 +83,7 @@ ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows) {
     _exit(127);
   }
   close(pipe_fds[0]);
-  GeneratedSource source(rows);
+  GeneratedSource source(rows, mix);
   std::vector<char> buffer(1 << 20);
   while (true) {
     auto got = source.read(buffer);
@@ -105,8 +107,8 @@ ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows) {
 }
 
 double runInProcess(const aihunt::detection::DetectionSettings& settings, std::uint64_t rows,
-                    std::uint64_t& findings) {
-  GeneratedSource source(rows);
+                    aihunt::bench::Mix mix, std::uint64_t& findings) {
+  GeneratedSource source(rows, mix);
   std::FILE* sink = std::fopen("/dev/null", "w");
   auto writer = aihunt::service::makeFindingWriter(aihunt::service::OutputFormat::kJsonl, sink);
   const auto start = Clock::now();
@@ -119,8 +121,8 @@ double runInProcess(const aihunt::detection::DetectionSettings& settings, std::u
   return seconds;
 }
 
-double runNlohmann(std::uint64_t rows) {
-  GeneratedSource source(rows);
+double runNlohmann(std::uint64_t rows, aihunt::bench::Mix mix) {
+  GeneratedSource source(rows, mix);
   std::vector<char> buffer(1 << 20);
   std::string carry;
   std::uint64_t parsed = 0;
@@ -144,13 +146,13 @@ double runNlohmann(std::uint64_t rows) {
   return seconds;
 }
 
-int writeRows(const std::string& path, std::uint64_t rows) {
+int writeRows(const std::string& path, std::uint64_t rows, aihunt::bench::Mix mix) {
   std::FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) {
     std::perror(path.c_str());
     return 1;
   }
-  GeneratedSource source(rows);
+  GeneratedSource source(rows, mix);
   std::vector<char> buffer(1 << 20);
   while (true) {
     auto got = source.read(buffer);
@@ -171,6 +173,7 @@ int main(int argc, char** argv) {
   std::vector<std::uint64_t> sizes;
   bool skip_reference = false;
   std::string write_path;
+  aihunt::bench::Mix mix = aihunt::bench::Mix::kProxy;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--aihunt" && i + 1 < argc)
@@ -181,15 +184,19 @@ int main(int argc, char** argv) {
       skip_reference = true;
     else if (arg == "--write" && i + 1 < argc)
       write_path = argv[++i];
+    else if (arg == "--mix" && i + 1 < argc &&
+             (std::string(argv[i + 1]) == "proxy" || std::string(argv[i + 1]) == "endpoint"))
+      mix = std::string(argv[++i]) == "endpoint" ? aihunt::bench::Mix::kEndpoint
+                                                 : aihunt::bench::Mix::kProxy;
     else {
       std::fprintf(stderr,
                    "usage: triage_bench [--aihunt PATH] [--rows N]... [--skip-reference] "
-                   "[--write FILE]\n");
+                   "[--write FILE] [--mix proxy|endpoint]\n");
       return 2;
     }
   }
   if (sizes.empty()) sizes = {1'000'000, 10'000'000};
-  if (!write_path.empty()) return writeRows(write_path, sizes.front());
+  if (!write_path.empty()) return writeRows(write_path, sizes.front(), mix);
   auto settings = aihunt::config::builtinDetectionSettings();
   if (!settings) {
     std::fprintf(stderr, "built-in pack: %s\n", settings.error().message.c_str());
@@ -200,14 +207,14 @@ int main(int argc, char** argv) {
       "| findings | nlohmann parse-only rows/s |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   for (const std::uint64_t rows : sizes) {
-    const ProcessRun run = runBinary(aihunt, rows);
+    const ProcessRun run = runBinary(aihunt, rows, mix);
     if (run.exit_code != 0) {
       std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), run.exit_code);
       return 1;
     }
     std::uint64_t findings = 0;
-    const double in_process = runInProcess(*settings, rows, findings);
-    const double reference = skip_reference ? 0 : runNlohmann(rows);
+    const double in_process = runInProcess(*settings, rows, mix, findings);
+    const double reference = skip_reference ? 0 : runNlohmann(rows, mix);
     std::printf("| %llu | %.0f | %.1f | %.0f | %llu | %s |\n",
                 static_cast<unsigned long long>(rows), static_cast<double>(rows) / run.seconds,
                 static_cast<double>(run.peak_rss_kib) / 1024.0,

@@ -16,7 +16,17 @@ AsciiPatternSet::AsciiPatternSet(const std::vector<std::string>& patterns) {
   for (std::uint32_t index = 0; index < patterns_.size(); ++index) {
     const std::string& pattern = patterns_[index];
     if (pattern.empty()) continue;
-    by_first_byte_[counts[static_cast<unsigned char>(pattern.front())]++] = index;
+    const auto first = static_cast<unsigned char>(pattern.front());
+    by_first_byte_[counts[first]++] = index;
+    const auto markPair = [&](unsigned second) {
+      const std::size_t pair = std::size_t{first} << 8U | second;
+      pair_bits_[pair / 64] |= std::uint64_t{1} << (pair % 64);
+    };
+    if (pattern.size() == 1) {
+      for (unsigned second = 0; second < 256; ++second) markPair(second);
+    } else {
+      markPair(static_cast<unsigned char>(pattern[1]));
+    }
   }
 }
 

@@ -30,6 +30,11 @@ class AsciiPatternSet {
     for (std::size_t at = from; at < text.size(); ++at) {
       const auto first = static_cast<unsigned char>(asciiLower(text[at]));
       const std::uint32_t end = bucket_start_[first + 1U];
+      if (bucket_start_[first] == end) continue;
+      if (at + 1 < text.size()) {
+        const auto second = static_cast<unsigned char>(asciiLower(text[at + 1]));
+        if (!startsSomePattern(first, second)) continue;
+      }
       for (std::uint32_t slot = bucket_start_[first]; slot < end; ++slot) {
         const std::uint32_t index = by_first_byte_[slot];
         if (matchesAt(text, at, patterns_[index]) && !visit(std::size_t{index}, at)) return;
@@ -41,6 +46,14 @@ class AsciiPatternSet {
   [[nodiscard]] bool containsAny(std::string_view text) const;
 
  private:
+  // Whether some pattern starts with these two (lower-cased) bytes; a one-byte pattern starts
+  // every pair that begins with its byte. In command lines most letters start some keyword, but
+  // few letter pairs do: this is what keeps the scan close to one look per byte.
+  [[nodiscard]] bool startsSomePattern(unsigned char first, unsigned char second) const {
+    const std::size_t pair = std::size_t{first} << 8U | second;
+    return (pair_bits_[pair / 64] >> (pair % 64) & 1U) != 0;
+  }
+
   static bool matchesAt(std::string_view text, std::size_t at, const std::string& lower) {
     if (lower.size() > text.size() - at) return false;
     for (std::size_t i = 1; i < lower.size(); ++i) {
@@ -53,6 +66,7 @@ class AsciiPatternSet {
   // Pattern indices grouped by first byte; bucket b is by_first_byte_[start[b], start[b+1]).
   std::array<std::uint32_t, 257> bucket_start_{};
   std::vector<std::uint32_t> by_first_byte_;
+  std::array<std::uint64_t, 65536 / 64> pair_bits_{};  // see startsSomePattern
 };
 
 }  // namespace aihunt::core

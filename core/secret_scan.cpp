@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 
 #include "core/ascii_pattern_set.h"
 #include "core/text.h"
@@ -48,17 +49,22 @@ void mergeSpans(std::vector<SecretSpan>& spans) {
 }  // namespace
 
 std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
-  static const std::array<bool, 256> kStartsAPrefix = [] {
-    std::array<bool, 256> starts{};
+  // The first two bytes of every prefix: most positions of a command line are settled by one
+  // look-up, since letters that start a prefix are common and the pairs are not.
+  static const std::bitset<65536> kPrefixStarts = [] {
+    std::bitset<65536> starts;
     for (const std::string_view prefix : kKeyPrefixes) {
-      starts[static_cast<unsigned char>(prefix.front())] = true;
+      starts.set(std::size_t{static_cast<unsigned char>(prefix[0])} << 8U |
+                 static_cast<unsigned char>(prefix[1]));
     }
     return starts;
   }();
   std::vector<SecretSpan> spans;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (!kStartsAPrefix[static_cast<unsigned char>(text[i])] ||
+    if (i + 1 >= text.size() ||
+        !kPrefixStarts[std::size_t{static_cast<unsigned char>(text[i])} << 8U |
+                       static_cast<unsigned char>(text[i + 1])] ||
         (i > 0 && isWordChar(text[i - 1]))) {
       ++i;
       continue;

@@ -135,12 +135,13 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
       provider = named.provider;
       domain = named.host;
     }
-    if (named.provider != nullptr || cmdline_.mentionsKeyVariable(text) ||
-        core::containsApiKeyToken(text) || cmdline_.mentionsSdkWithKey(text)) {
+    const CommandLineFacts facts = cmdline_.examine(text);
+    if (named.provider != nullptr || facts.key_variable || facts.sdk_with_key ||
+        core::containsApiKeyToken(text)) {
       signals.add(Signal::kKeyOrPromptOnCmdline);
       if (evidence_text.empty()) evidence_text = text;
     }
-    if (cmdline_.installsSdk(text)) {
+    if (facts.sdk_install) {
       signals.add(Signal::kAiSdkInstall);
       if (evidence_text.empty()) evidence_text = text;
     }

@@ -24,41 +24,29 @@ bool isBounded(std::string_view text, std::size_t at, std::size_t length, IsInne
   return (at == 0 || !is_inner(text[at - 1])) && (end == text.size() || !is_inner(text[end]));
 }
 
-// Any pattern of `patterns` as a whole word.
-bool containsWord(const core::AsciiPatternSet& patterns, std::string_view text) {
-  bool found = false;
-  patterns.forEachMatch(text, [&](std::size_t index, std::size_t at) {
-    found = isBounded(text, at, patterns.pattern(index).size(), isWordChar);
-    return !found;
-  });
-  return found;
-}
-
-// Any package of `packages` named as an installable package: "openai", "openai==1.3",
-// "openai[all]", "openai@4" (npm's version pin), but not "openai/..." (a path) or "x.openai"
-// (a module attribute).
-bool containsPackage(const core::AsciiPatternSet& packages, std::string_view text) {
-  bool found = false;
-  packages.forEachMatch(text, [&](std::size_t index, std::size_t at) {
-    const std::size_t end = at + packages.pattern(index).size();
-    const bool clean_left = at == 0 || !isPackageChar(text[at - 1]);
-    const bool clean_right = end == text.size() || !isPackageChar(text[end]) || text[end] == '=' ||
-                             text[end] == '@' || text[end] == '[' || text[end] == '<' ||
-                             text[end] == '>' || text[end] == '~';
-    found = clean_left && clean_right;
-    return !found;
-  });
-  return found;
-}
-
-const core::AsciiPatternSet& keyWords() {
-  static const core::AsciiPatternSet words({"api_key", "apikey", "api-key"});
-  return words;
+// "openai", "openai==1.3", "openai[all]", "openai@4" (npm's version pin) name an installable
+// package; "openai/..." (a path) and "x.openai" (a module attribute) do not.
+bool isInstallablePackage(std::string_view text, std::size_t at, std::size_t length) {
+  const std::size_t end = at + length;
+  const bool clean_left = at == 0 || !isPackageChar(text[at - 1]);
+  const bool clean_right = end == text.size() || !isPackageChar(text[end]) || text[end] == '=' ||
+                           text[end] == '@' || text[end] == '[' || text[end] == '<' ||
+                           text[end] == '>' || text[end] == '~';
+  return clean_left && clean_right;
 }
 
 const core::AsciiPatternSet& installVerbs() {
   static const core::AsciiPatternSet verbs({"install", "add", "i"});
   return verbs;
+}
+
+bool containsWord(const core::AsciiPatternSet& words, std::string_view text) {
+  bool found = false;
+  words.forEachMatch(text, [&](std::size_t index, std::size_t at) {
+    found = isBounded(text, at, words.pattern(index).size(), isWordChar);
+    return !found;
+  });
+  return found;
 }
 
 std::vector<std::string> slashNormalised(std::vector<std::string> paths) {
@@ -69,23 +57,60 @@ std::vector<std::string> slashNormalised(std::vector<std::string> paths) {
 }  // namespace
 
 CommandLineMatcher::CommandLineMatcher(const CommandLineIndicators& indicators)
-    : key_variables_(indicators.key_variables),
-      sdk_packages_(indicators.sdk_packages),
-      installers_(indicators.installers),
-      sdk_paths_(slashNormalised(indicators.sdk_paths)) {}
+    : key_variables_(indicators.key_variables), sdk_paths_(slashNormalised(indicators.sdk_paths)) {
+  std::vector<std::string> keywords;
+  const auto add = [&](const std::vector<std::string>& list, Kind kind) {
+    for (const auto& keyword : list) {
+      keywords.push_back(keyword);
+      kinds_.push_back(kind);
+    }
+  };
+  add(indicators.key_variables, Kind::kKeyVariable);
+  add(indicators.sdk_packages, Kind::kSdkPackage);
+  add(indicators.installers, Kind::kInstaller);
+  add({"api_key", "apikey", "api-key"}, Kind::kKeyWord);
+  keywords_ = core::AsciiPatternSet(keywords);
+}
+
+CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
+  bool key_variable = false, key_word = false, package_word = false;
+  bool installer = false, installable_package = false;
+  keywords_.forEachMatch(text, [&](std::size_t index, std::size_t at) {
+    const std::size_t length = keywords_.pattern(index).size();
+    switch (kinds_[index]) {
+      case Kind::kKeyVariable:
+        key_variable = key_variable || isBounded(text, at, length, isWordChar);
+        break;
+      case Kind::kSdkPackage:
+        // As a module or package name: "import openai", "openai.api_key", "new Anthropic(".
+        package_word = package_word || isBounded(text, at, length, isWordChar);
+        installable_package = installable_package || isInstallablePackage(text, at, length);
+        break;
+      case Kind::kInstaller:
+        installer = installer || isBounded(text, at, length, isWordChar);
+        break;
+      case Kind::kKeyWord:
+        key_word = true;  // a substring: "openai.api_key", "OPENAI_APIKEY"
+        break;
+    }
+    return true;
+  });
+  // The verbs ("i" among them) match almost anywhere, so they are looked for only when an
+  // installer and a package were found, which is rare.
+  const bool install = installer && installable_package && containsWord(installVerbs(), text);
+  return {key_variable, key_word && package_word, install};
+}
 
 bool CommandLineMatcher::mentionsKeyVariable(std::string_view text) const {
-  return containsWord(key_variables_, text);
+  return examine(text).key_variable;
 }
 
 bool CommandLineMatcher::mentionsSdkWithKey(std::string_view text) const {
-  // As a module or package name: "import openai", "openai.api_key", "new Anthropic(".
-  return keyWords().containsAny(text) && containsWord(sdk_packages_, text);
+  return examine(text).sdk_with_key;
 }
 
 bool CommandLineMatcher::installsSdk(std::string_view text) const {
-  return containsWord(installers_, text) && containsWord(installVerbs(), text) &&
-         containsPackage(sdk_packages_, text);
+  return examine(text).sdk_install;
 }
 
 bool CommandLineMatcher::isSdkPath(std::string_view path) const {

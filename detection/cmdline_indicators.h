@@ -3,17 +3,30 @@
 // token, an SDK being installed. Kept apart from the analyzer so each rule is testable alone.
 // Built once from the settings' lists; every question is answered in one pass per list, since
 // endpoint telemetry brings a command line with nearly every event.
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/ascii_pattern_set.h"
 #include "detection/settings.h"
 
 namespace aihunt::detection {
 
+// What one pass over a command line found.
+struct CommandLineFacts {
+  bool key_variable = false;  // see mentionsKeyVariable
+  bool sdk_with_key = false;  // see mentionsSdkWithKey
+  bool sdk_install = false;   // see installsSdk
+};
+
 class CommandLineMatcher {
  public:
   explicit CommandLineMatcher(const CommandLineIndicators& indicators);
+
+  // The three questions below in one pass over `text`: every keyword list lives in one pattern
+  // set, so a long command line is read once rather than once per list.
+  [[nodiscard]] CommandLineFacts examine(std::string_view text) const;
 
   // An API-key variable name from the indicators, as a whole word (OPENAI_API_KEY, but not
   // MY_OPENAI_API_KEY_BACKUP).
@@ -34,10 +47,13 @@ class CommandLineMatcher {
   [[nodiscard]] std::string redactedEvidence(std::string_view text, std::size_t max_bytes) const;
 
  private:
-  core::AsciiPatternSet key_variables_;
-  core::AsciiPatternSet sdk_packages_;
-  core::AsciiPatternSet installers_;
-  core::AsciiPatternSet sdk_paths_;  // separators normalised to '/'
+  // Which list a keyword of keywords_ came from.
+  enum class Kind : std::uint8_t { kKeyVariable, kSdkPackage, kInstaller, kKeyWord };
+
+  core::AsciiPatternSet keywords_;       // every list below and the fixed words, in one set
+  std::vector<Kind> kinds_;              // kinds_[i] is the list of keywords_'s pattern i
+  core::AsciiPatternSet key_variables_;  // alone too, for redactedEvidence
+  core::AsciiPatternSet sdk_paths_;      // separators normalised to '/'
 };
 
 }  // namespace aihunt::detection
