@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <span>
 
 #include "core/ascii_pattern_set.h"
 #include "core/text.h"
@@ -48,6 +49,21 @@ void mergeSpans(std::vector<SecretSpan>& spans) {
 
 }  // namespace
 
+std::span<const std::string_view> apiKeyPrefixes() { return kKeyPrefixes; }
+
+std::size_t apiKeyTokenEndAt(std::string_view text, std::size_t at) {
+  if (at > 0 && isWordChar(text[at - 1])) return 0;
+  for (const std::string_view prefix : kKeyPrefixes) {
+    // Vendors print prefixes in one case; "AIza" is case-sensitive, the rest are lower case.
+    // The first prefix present decides (longest first), so "sk-ant-x" is never read as "sk-".
+    if (text.substr(at, prefix.size()) != prefix) continue;
+    std::size_t end = at + prefix.size();
+    while (end < text.size() && isKeyChar(text[end])) ++end;
+    return end - at - prefix.size() >= kMinKeyBody ? end : 0;
+  }
+  return 0;
+}
+
 std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
   // The first two bytes of every prefix: most positions of a command line are settled by one
   // look-up, since letters that start a prefix are common and the pairs are not.
@@ -61,28 +77,16 @@ std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
   }();
   std::vector<SecretSpan> spans;
   std::size_t i = 0;
-  while (i < text.size()) {
-    if (i + 1 >= text.size() ||
-        !kPrefixStarts[std::size_t{static_cast<unsigned char>(text[i])} << 8U |
-                       static_cast<unsigned char>(text[i + 1])] ||
-        (i > 0 && isWordChar(text[i - 1]))) {
-      ++i;
-      continue;
-    }
-    bool matched = false;
-    for (const std::string_view prefix : kKeyPrefixes) {
-      // Vendors print prefixes in one case; "AIza" is case-sensitive, the rest are lower case.
-      if (text.substr(i, prefix.size()) != prefix) continue;
-      std::size_t end = i + prefix.size();
-      while (end < text.size() && isKeyChar(text[end])) ++end;
-      if (end - i - prefix.size() >= kMinKeyBody) {
+  while (i + 1 < text.size()) {
+    if (kPrefixStarts[std::size_t{static_cast<unsigned char>(text[i])} << 8U |
+                      static_cast<unsigned char>(text[i + 1])]) {
+      if (const std::size_t end = apiKeyTokenEndAt(text, i); end != 0) {
         spans.push_back({i, end});
         i = end;
-        matched = true;
+        continue;
       }
-      break;
     }
-    if (!matched) ++i;
+    ++i;
   }
   return spans;
 }

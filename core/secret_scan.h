@@ -3,6 +3,7 @@
 // QRadar SEC tokens in header form, and HTTP Authorization values. One scanner serves both the
 // log redactor (secrets never reach a log) and the detection (a key on a command line is a signal).
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,13 @@ struct SecretSpan {
 
 // Every API-key-shaped token: a known vendor prefix followed by at least 20 key characters.
 std::vector<SecretSpan> findApiKeyTokens(std::string_view text);
+
+// The vendor prefixes, longest first ("sk-proj-", "sk-ant-", ..., "sk-"), for callers that look
+// for them among other keywords in one pass.
+std::span<const std::string_view> apiKeyPrefixes();
+// When an API-key-shaped token starts at `at` (a prefix, at a word start, with its body), the
+// offset just past it; otherwise 0.
+std::size_t apiKeyTokenEndAt(std::string_view text, std::size_t at);
 bool containsApiKeyToken(std::string_view text);
 
 // Values after "SEC:", "Authorization:", "Bearer ", "token=", "api_key=" and similar labels.

@@ -137,7 +137,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
     }
     const CommandLineFacts facts = cmdline_.examine(text);
     if (named.provider != nullptr || facts.key_variable || facts.sdk_with_key ||
-        core::containsApiKeyToken(text)) {
+        facts.api_key_token) {
       signals.add(Signal::kKeyOrPromptOnCmdline);
       if (evidence_text.empty()) evidence_text = text;
     }

@@ -69,12 +69,14 @@ CommandLineMatcher::CommandLineMatcher(const CommandLineIndicators& indicators)
   add(indicators.sdk_packages, Kind::kSdkPackage);
   add(indicators.installers, Kind::kInstaller);
   add({"api_key", "apikey", "api-key"}, Kind::kKeyWord);
+  const auto prefixes = core::apiKeyPrefixes();
+  add(std::vector<std::string>(prefixes.begin(), prefixes.end()), Kind::kKeyPrefix);
   keywords_ = core::AsciiPatternSet(keywords);
 }
 
 CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
   bool key_variable = false, key_word = false, package_word = false;
-  bool installer = false, installable_package = false;
+  bool installer = false, installable_package = false, api_key_token = false;
   keywords_.forEachMatch(text, [&](std::size_t index, std::size_t at) {
     const std::size_t length = keywords_.pattern(index).size();
     switch (kinds_[index]) {
@@ -92,13 +94,16 @@ CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
       case Kind::kKeyWord:
         key_word = true;  // a substring: "openai.api_key", "OPENAI_APIKEY"
         break;
+      case Kind::kKeyPrefix:  // matched in any case here; the exact check is the scanner's
+        api_key_token = api_key_token || core::apiKeyTokenEndAt(text, at) != 0;
+        break;
     }
     return true;
   });
   // The verbs ("i" among them) match almost anywhere, so they are looked for only when an
   // installer and a package were found, which is rare.
   const bool install = installer && installable_package && containsWord(installVerbs(), text);
-  return {key_variable, key_word && package_word, install};
+  return {key_variable, key_word && package_word, install, api_key_token};
 }
 
 bool CommandLineMatcher::mentionsKeyVariable(std::string_view text) const {

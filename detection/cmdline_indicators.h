@@ -15,17 +15,19 @@ namespace aihunt::detection {
 
 // What one pass over a command line found.
 struct CommandLineFacts {
-  bool key_variable = false;  // see mentionsKeyVariable
-  bool sdk_with_key = false;  // see mentionsSdkWithKey
-  bool sdk_install = false;   // see installsSdk
+  bool key_variable = false;   // see mentionsKeyVariable
+  bool sdk_with_key = false;   // see mentionsSdkWithKey
+  bool sdk_install = false;    // see installsSdk
+  bool api_key_token = false;  // a vendor-prefixed key (core::findApiKeyTokens would find it)
 };
 
 class CommandLineMatcher {
  public:
   explicit CommandLineMatcher(const CommandLineIndicators& indicators);
 
-  // The three questions below in one pass over `text`: every keyword list lives in one pattern
-  // set, so a long command line is read once rather than once per list.
+  // The three questions below, and whether an API key is written out, in one pass over `text`:
+  // every keyword list lives in one pattern set, so a long command line is read once rather
+  // than once per list.
   [[nodiscard]] CommandLineFacts examine(std::string_view text) const;
 
   // An API-key variable name from the indicators, as a whole word (OPENAI_API_KEY, but not
@@ -48,7 +50,7 @@ class CommandLineMatcher {
 
  private:
   // Which list a keyword of keywords_ came from.
-  enum class Kind : std::uint8_t { kKeyVariable, kSdkPackage, kInstaller, kKeyWord };
+  enum class Kind : std::uint8_t { kKeyVariable, kSdkPackage, kInstaller, kKeyWord, kKeyPrefix };
 
   core::AsciiPatternSet keywords_;       // every list below and the fixed words, in one set
   std::vector<Kind> kinds_;              // kinds_[i] is the list of keywords_'s pattern i

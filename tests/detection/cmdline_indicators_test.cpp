@@ -1,6 +1,11 @@
 // CommandLineMatcher's rules one by one: word and package boundaries, and what evidence hides.
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/secret_scan.h"
 #include "detection/cmdline_indicators.h"
 #include "tests/support/detection_fixture.h"
 
@@ -69,4 +74,19 @@ TEST_CASE("evidence hides values assigned to key variables, however they are wri
   CHECK(m.redactedEvidence("curl -H \"Authorization: Bearer abcdefghij\" x", 512) ==
         "curl -H \"Authorization: Bearer [REDACTED]\" x");
   CHECK(m.redactedEvidence("OPENAI_API_KEY=abcdefgh\nline", 12) == "OPENAI_API_K...");
+}
+
+TEST_CASE("examine sees exactly the API keys the secret scanner finds") {
+  const auto m = matcher();
+  const std::vector<std::string> pieces = {
+      "sk-", "SK-", "sk-ant-",    "sk-proj-",   "AIza",       "aiza", "hf_",  "x",     "_",  " ",
+      "=",   "-",   "abcdefghij", "0123456789", "KLMNOPQRST", "\"",   "gsk_", "pplx-", "r8_"};
+  std::mt19937 random(4);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    const std::size_t count = random() % 10;
+    for (std::size_t i = 0; i < count; ++i) text += pieces[random() % pieces.size()];
+    INFO(text);
+    CHECK(m.examine(text).api_key_token == aihunt::core::containsApiKeyToken(text));
+  }
 }
