@@ -20,6 +20,16 @@ Event event(std::initializer_list<std::pair<Field, std::string_view>> values) {
 
 bool has(const Finding& finding, Signal signal) { return finding.signals.has(signal); }
 
+// An exception for sources in `cidr`, with the bookkeeping fields every exception needs.
+ExceptionRule sourceException(std::string id, std::string_view cidr) {
+  ExceptionRule rule;
+  rule.id = std::move(id);
+  rule.reason = "test";
+  rule.owner = "secops";
+  rule.source_cidrs.push_back(*Cidr::parse(cidr));
+  return rule;
+}
+
 }  // namespace
 
 TEST_CASE("a script runtime reaching an AI API is a non-browser finding") {
@@ -210,11 +220,7 @@ TEST_CASE("portal hosts reached by scripts score lower than API hosts") {
 
 TEST_CASE("exceptions suppress, count, and stop working when they expire") {
   auto settings = aihunt::testing::makeTestSettings();
-  ExceptionRule rule;
-  rule.id = "soar";
-  rule.reason = "SOAR enrichment";
-  rule.owner = "secops";
-  rule.source_cidrs.push_back(*Cidr::parse("10.50.0.0/24"));
+  ExceptionRule rule = sourceException("soar", "10.50.0.0/24");
   rule.user_globs = {"svc-*"};
   rule.providers = {"openai"};
   rule.expires = kNow + 1000;
@@ -320,12 +326,7 @@ TEST_CASE("finding JSON carries the contract's fields") {
 
 TEST_CASE("a reused Finding carries nothing over from the finding before it") {
   auto settings = aihunt::testing::makeTestSettings();
-  ExceptionRule rule;
-  rule.id = "lab";
-  rule.reason = "lab hosts";
-  rule.owner = "secops";
-  rule.source_cidrs.push_back(*Cidr::parse("10.9.0.0/16"));
-  settings.exceptions.push_back(rule);
+  settings.exceptions.push_back(sourceException("lab", "10.9.0.0/16"));
   // Rich findings (evidence, suppression, URL, bytes) alternate with bare ones, in both orders.
   std::vector<Event> events = {
       event({{Field::kApplication, "curl.exe"},
