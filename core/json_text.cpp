@@ -1,27 +1,19 @@
 #include "core/json_text.h"
 
 #include <cstdint>
-#include <cstring>
+
+#include "core/swar.h"
 
 namespace aihunt::core {
 
 namespace {
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-
-constexpr std::uint64_t anyZeroByte(std::uint64_t word) {
-  return (word - kOnes) & ~word & kHighBits;
-}
-
 // Whether any of 8 bytes is a control character, '"', '\\' or DEL: the bytes a JSON string
 // cannot carry as they are. Eight bytes per step, because most values need no escaping at all.
 bool blockNeedsEscape(const char* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  const std::uint64_t control = (word - 0x20 * kOnes) & ~word & kHighBits;  // a byte < 0x20
-  return (control | anyZeroByte(word ^ ('"' * kOnes)) | anyZeroByte(word ^ ('\\' * kOnes)) |
-          anyZeroByte(word ^ (0x7F * kOnes))) != 0;
+  const std::uint64_t word = swar::load(bytes);
+  return (swar::bytesBelow(word, 0x20) | swar::bytesEqual(word, '"') |
+          swar::bytesEqual(word, '\\') | swar::bytesEqual(word, 0x7F)) != 0;
 }
 
 }  // namespace

@@ -33,6 +33,27 @@ bool isWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+// Where a labelled value ends: at a space, a quote or a separator of the text around it.
+std::size_t valueEnd(std::string_view text, std::size_t begin) {
+  std::size_t end = begin;
+  while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
+         text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
+         text[end] != '\r' && text[end] != '}')
+    ++end;
+  return end;
+}
+
+// HTTP authorization schemes in use (IANA's registry plus common vendor ones).
+bool isKnownScheme(std::string_view word) {
+  static constexpr std::array<std::string_view, 16> kSchemes = {
+      "bearer", "basic", "token",  "api-key", "apikey", "key",  "digest", "negotiate",
+      "ntlm",   "ssws",  "splunk", "dpop",    "gnap",   "hoba", "mutual", "vapid"};
+  for (const std::string_view scheme : kSchemes) {
+    if (iequals(word, scheme)) return true;
+  }
+  return false;
+}
+
 void mergeSpans(std::vector<SecretSpan>& spans) {
   std::sort(spans.begin(), spans.end(),
             [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });
@@ -55,7 +76,8 @@ std::size_t apiKeyTokenEndAt(std::string_view text, std::size_t at) {
   if (at > 0 && isWordChar(text[at - 1])) return 0;
   for (const std::string_view prefix : kKeyPrefixes) {
     // Vendors print prefixes in one case; "AIza" is case-sensitive, the rest are lower case.
-    // The first prefix present decides (longest first), so "sk-ant-x" is never read as "sk-".
+    // The first prefix present decides (longest first): "sk-ant-" with a body too short is no
+    // key, and is not read again as "sk-" with "ant-..." for a body.
     if (text.substr(at, prefix.size()) != prefix) continue;
     std::size_t end = at + prefix.size();
     while (end < text.size() && isKeyChar(text[end])) ++end;
@@ -105,18 +127,19 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
     std::size_t begin = at + label.size();
     while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
       ++begin;
-    // "Authorization: Bearer x": the scheme word is not the secret; the next label finds x.
-    const std::string_view rest = text.substr(begin);
-    if (label == "authorization:" &&
-        (istartsWith(rest, "bearer ") || istartsWith(rest, "basic "))) {
-      resume[index] = begin;
-      return true;
+    std::size_t end = valueEnd(text, begin);
+    // "Authorization: Token x", "Authorization: Api-Key x": a known scheme word stays readable
+    // and the word after it is the secret. An unknown first word may be the secret itself, so
+    // with a word after it both go.
+    if (label == "authorization:" && end < text.size() && text[end] == ' ') {
+      std::size_t second = end;
+      while (second < text.size() && text[second] == ' ') ++second;
+      const std::size_t second_end = valueEnd(text, second);
+      if (second_end > second) {
+        if (isKnownScheme(text.substr(begin, end - begin))) begin = second;
+        end = second_end;
+      }
     }
-    std::size_t end = begin;
-    while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
-           text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
-           text[end] != '\r' && text[end] != '}')
-      ++end;
     // Credentials are long; a short word after "Bearer " is an expression, not a secret.
     if (end - begin >= kMinLabelledSecret) spans.push_back({begin, end});
     resume[index] = end;

@@ -1,41 +1,26 @@
 #include "results/flat_row.h"
 
-#include <bit>
 #include <cstdint>
-#include <cstring>
 
+#include "core/swar.h"
 #include "core/text.h"
 
 namespace aihunt::results {
 namespace {
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-
-constexpr std::uint64_t zeroBytes(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
-
-std::uint64_t load8(const char* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
-
 // The high bit of each byte that is a '"', a '\\' or a control character, where a string scan
-// must stop. Bytes above the first such byte may be flagged wrongly; the lowest flag is exact.
+// must stop (see core/swar.h for what the flags promise).
 std::uint64_t stringStops(std::uint64_t word) {
-  const std::uint64_t control = (word - 0x20 * kOnes) & ~word & kHighBits;
-  return control | zeroBytes(word ^ ('"' * kOnes)) | zeroBytes(word ^ ('\\' * kOnes));
+  return core::swar::bytesBelow(word, 0x20) | core::swar::bytesEqual(word, '"') |
+         core::swar::bytesEqual(word, '\\');
 }
-
-static_assert(std::endian::native == std::endian::little,
-              "the string scan reads the first flagged byte from the low end of a word");
 
 bool isAscii(std::string_view text) {
   std::size_t at = 0;
   std::uint64_t high = 0;
-  for (; at + 8 <= text.size(); at += 8) high |= load8(text.data() + at);
+  for (; at + 8 <= text.size(); at += 8) high |= core::swar::load(text.data() + at);
   for (; at < text.size(); ++at) high |= static_cast<unsigned char>(text[at]);
-  return (high & kHighBits) == 0;
+  return (high & core::swar::kHighBits) == 0;
 }
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
@@ -147,8 +132,8 @@ FlatRowScanner::Step FlatRowScanner::next(std::string_view expected_key, FlatMem
 std::size_t FlatRowScanner::nextStringStop(std::size_t from) const {
   std::size_t i = from;
   while (i + 8 <= row_.size()) {
-    const std::uint64_t stops = stringStops(load8(row_.data() + i));
-    if (stops != 0) return i + static_cast<std::size_t>(std::countr_zero(stops)) / 8;
+    const std::uint64_t stops = stringStops(core::swar::load(row_.data() + i));
+    if (stops != 0) return i + core::swar::firstFlagged(stops);
     i += 8;
   }
   while (i < row_.size() && row_[i] != '"' && row_[i] != '\\' &&

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/string_map.h"
+#include "core/swar.h"
 #include "results/flat_row.h"
 
 namespace aihunt::results {
@@ -45,14 +46,9 @@ std::string_view trimTrailingSpace(std::string_view token) {
 
 // Values are short: eight bytes per step inline beats a call to memchr for each of them.
 bool hasBackslash(std::string_view text) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
   std::size_t at = 0;
   for (; at + 8 <= text.size(); at += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + at, sizeof word);
-    word ^= '\\' * kOnes;  // a backslash becomes a zero byte
-    if (((word - kOnes) & ~word & kHighBits) != 0) return true;
+    if (core::swar::bytesEqual(core::swar::load(text.data() + at), '\\') != 0) return true;
   }
   for (; at < text.size(); ++at) {
     if (text[at] == '\\') return true;
@@ -174,7 +170,9 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
     }
     out = detection::Event{};  // declined part-way: the full parser starts over
   }
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end; what they hold does not matter.
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end. Their content does not change
+  // the verdict (it looks at the first of them when the row ends early, and its own balance
+  // check still rejects such rows), so the splitter's next bytes serve as padding.
   const char* json = row_json.data();
   std::size_t capacity = row_json.size() + readable_after;
   if (readable_after < simdjson::SIMDJSON_PADDING) {

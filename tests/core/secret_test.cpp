@@ -77,3 +77,23 @@ TEST_CASE("SHA-256 matches the FIPS 180-2 test vector and fields are unambiguous
   Sha256 a, b;
   CHECK(a.field("a").field("bc").hex() != b.field("ab").field("c").hex());
 }
+
+TEST_CASE("Authorization values are hidden whatever their scheme") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"-H \"Authorization: Token 9f8e7d6c5b4a3928170655\"",
+       "-H \"Authorization: Token [REDACTED]\""},
+      {"Authorization: Api-Key 9f8e7d6c5b4a3928170655 -d x",
+       "Authorization: Api-Key [REDACTED] -d x"},
+      {"authorization: BEARER abcdefghijkl", "authorization: BEARER [REDACTED]"},
+      {"Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic [REDACTED]"},
+      {"Authorization: 9f8e7d6c5b4a", "Authorization: [REDACTED]"},
+      // An unknown first word may be the secret itself: both words go.
+      {"Authorization: hunter2hunter2 next", "Authorization: [REDACTED]"},
+  };
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    CHECK(redactSecretShapes(text) == expected);
+  }
+  // Short words after a scheme are expressions, not secrets.
+  CHECK(redactSecretShapes("Authorization: Bearer $t") == "Authorization: Bearer $t");
+}
