@@ -68,6 +68,7 @@ void stableFindingId(core::Sha256& digest, std::string_view hunt, const Event& e
 Analyzer::Analyzer(const DetectionSettings& settings, std::string hunt, SignalSet enabled)
     : settings_(settings),
       cmdline_(settings.cmdline),
+      evidence_(settings.cmdline),
       hunt_(std::move(hunt)),
       enabled_(enabled),
       exceptions_(settings.exceptions),
@@ -195,8 +196,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   finding.log_source = event.get(Field::kLogSource);
   finding.event_category = event.get(Field::kEventCategory);
   finding.evidence.clear();
-  if (!evidence_text.empty())
-    finding.evidence = cmdline_.redactedEvidence(evidence_text, kEvidenceBytes);
+  if (!evidence_text.empty()) finding.evidence = evidence_.redact(evidence_text, kEvidenceBytes);
   const Score score = scoreFinding(settings_.scoring, signals, category, provider);
   finding.risk_score = score.risk;
   finding.severity = score.severity;

@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "detection/cmdline_indicators.h"
 #include "detection/event.h"
+#include "detection/evidence.h"
 #include "detection/exceptions.h"
 #include "detection/finding.h"
 #include "detection/settings.h"
@@ -48,7 +49,8 @@ class Analyzer {
  private:
   const DetectionSettings& settings_;
   CommandLineMatcher cmdline_;  // the settings' lists, compiled once
-  core::Sha256 digest_;         // reused for every finding id
+  EvidenceRedactor evidence_;
+  core::Sha256 digest_;  // reused for every finding id
   std::string hunt_;
   SignalSet enabled_;
   ExceptionMatcher exceptions_;

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "core/secret_scan.h"
-#include "core/text.h"
 
 namespace aihunt::detection {
 namespace {
@@ -49,39 +48,6 @@ bool containsWord(const core::AsciiPatternSet& words, std::string_view text) {
   return found;
 }
 
-bool isValueEnd(char c) {
-  return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ';' || c == ',' || c == ')' ||
-         c == ']' || c == '}' || c == '\n' || c == '\r';
-}
-
-// "setx NAME value" (Windows): the word before the name is setx.
-bool afterSetx(std::string_view text, std::size_t name_at) {
-  std::size_t at = name_at;
-  while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t')) --at;
-  if (at == name_at || at < 4 || !core::iequals(text.substr(at - 4, 4), "setx")) return false;
-  return at == 4 || !isWordChar(text[at - 5]);
-}
-
-// Where the value assigned to the variable named at [name_at, name_at + length) starts, or npos
-// when the text names it without assigning it. The name may first close a quote or an index,
-// and the separator may be '=', ':' or ',' (a function's next argument), or only a space after
-// setx.
-std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::size_t length) {
-  std::size_t at = name_at + length;
-  while (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == ']')) ++at;
-  while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
-  if (at < text.size() && (text[at] == '=' || text[at] == ':' || text[at] == ',')) {
-    ++at;
-  } else if (!afterSetx(text, name_at) || at == name_at + length) {
-    return std::string::npos;
-  }
-  while (at < text.size() &&
-         (text[at] == ' ' || text[at] == '\t' || text[at] == '"' || text[at] == '\'')) {
-    ++at;
-  }
-  return at;
-}
-
 std::vector<std::string> slashNormalised(std::vector<std::string> paths) {
   for (auto& path : paths) std::replace(path.begin(), path.end(), '\\', '/');
   return paths;
@@ -90,7 +56,7 @@ std::vector<std::string> slashNormalised(std::vector<std::string> paths) {
 }  // namespace
 
 CommandLineMatcher::CommandLineMatcher(const CommandLineIndicators& indicators)
-    : key_variables_(indicators.key_variables), sdk_paths_(slashNormalised(indicators.sdk_paths)) {
+    : sdk_paths_(slashNormalised(indicators.sdk_paths)) {
   std::vector<std::string> keywords;
   const auto add = [&](const std::vector<std::string>& list, Kind kind) {
     for (const auto& keyword : list) {
@@ -156,36 +122,6 @@ bool CommandLineMatcher::isSdkPath(std::string_view path) const {
   std::string normalised(path);
   std::replace(normalised.begin(), normalised.end(), '\\', '/');
   return sdk_paths_.containsAny(normalised);
-}
-
-std::string CommandLineMatcher::redactedEvidence(std::string_view text,
-                                                 std::size_t max_bytes) const {
-  std::string out = core::redactSecretShapes(text);
-  // OPENAI_API_KEY = "value", $env:OPENAI_API_KEY='value', export OPENAI_API_KEY=value,
-  // os.environ['OPENAI_API_KEY']='value', SetEnvironmentVariable("OPENAI_API_KEY","value"),
-  // {"OPENAI_API_KEY": "value"}, setx OPENAI_API_KEY value
-  std::vector<std::pair<std::size_t, std::size_t>> values;
-  std::size_t next_free = 0;  // a variable named inside a value already redacted is part of it
-  key_variables_.forEachMatch(out, [&](std::size_t index, std::size_t from) {
-    const std::size_t length = key_variables_.pattern(index).size();
-    if (from < next_free || !isBounded(out, from, length, isWordChar)) return true;
-    const std::size_t at = assignedValueStart(out, from, length);
-    if (at == std::string::npos) return true;
-    constexpr std::string_view kRedacted = "[REDACTED]";
-    std::size_t end = at;
-    if (out.compare(at, kRedacted.size(), kRedacted) == 0) {
-      end = at + kRedacted.size();  // hidden already, by the secret scanner
-    } else {
-      while (end < out.size() && !isValueEnd(out[end])) ++end;
-      if (end > at) values.emplace_back(at, end);
-    }
-    next_free = std::max(next_free, end);
-    return true;
-  });
-  for (auto it = values.rbegin(); it != values.rend(); ++it) {
-    out.replace(it->first, it->second - it->first, "[REDACTED]");
-  }
-  return core::printableExcerpt(out, max_bytes);
 }
 
 }  // namespace aihunt::detection

@@ -1,8 +1,9 @@
 #pragma once
 // What a command line or script block says about AI use: an API-key variable, a key-shaped
 // token, an SDK being installed. Kept apart from the analyzer so each rule is testable alone.
-// Built once from the settings' lists; every question is answered in one pass per list, since
-// endpoint telemetry brings a command line with nearly every event.
+// Built once from the settings' lists; all questions are answered in one pass over the text,
+// since endpoint telemetry brings a command line with nearly every event. (Evidence redaction
+// lives in detection/evidence.)
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,18 +45,13 @@ class CommandLineMatcher {
   // A file path inside an installed AI SDK (site-packages/openai/...). Either slash.
   [[nodiscard]] bool isSdkPath(std::string_view path) const;
 
-  // Evidence for a finding: the text with key-shaped tokens, labelled secrets and the values
-  // assigned to key variables replaced by [REDACTED], cut to `max_bytes`.
-  [[nodiscard]] std::string redactedEvidence(std::string_view text, std::size_t max_bytes) const;
-
  private:
   // Which list a keyword of keywords_ came from.
   enum class Kind : std::uint8_t { kKeyVariable, kSdkPackage, kInstaller, kKeyWord, kKeyPrefix };
 
-  core::AsciiPatternSet keywords_;       // every list below and the fixed words, in one set
-  std::vector<Kind> kinds_;              // kinds_[i] is the list of keywords_'s pattern i
-  core::AsciiPatternSet key_variables_;  // alone too, for redactedEvidence
-  core::AsciiPatternSet sdk_paths_;      // separators normalised to '/'
+  core::AsciiPatternSet keywords_;   // every list below and the fixed words, in one set
+  std::vector<Kind> kinds_;          // kinds_[i] is the list of keywords_'s pattern i
+  core::AsciiPatternSet sdk_paths_;  // separators normalised to '/'
 };
 
 }  // namespace aihunt::detection

@@ -1,0 +1,89 @@
+#include "detection/evidence.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "core/secret_scan.h"
+#include "core/text.h"
+
+namespace aihunt::detection {
+namespace {
+
+bool isWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool isWholeWord(std::string_view text, std::size_t at, std::size_t length) {
+  const std::size_t end = at + length;
+  return (at == 0 || !isWordChar(text[at - 1])) && (end == text.size() || !isWordChar(text[end]));
+}
+
+bool isValueEnd(char c) {
+  return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ';' || c == ',' || c == ')' ||
+         c == ']' || c == '}' || c == '\n' || c == '\r';
+}
+
+// "setx NAME value" (Windows): the word before the name is setx.
+bool afterSetx(std::string_view text, std::size_t name_at) {
+  std::size_t at = name_at;
+  while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t')) --at;
+  if (at == name_at || at < 4 || !core::iequals(text.substr(at - 4, 4), "setx")) return false;
+  return at == 4 || !isWordChar(text[at - 5]);
+}
+
+// Where the value assigned to the variable named at [name_at, name_at + length) starts, or npos
+// when the text names it without assigning it. The name may first close a quote or an index,
+// and the separator may be '=', ':' or ',' (a function's next argument), or only a space after
+// setx.
+std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::size_t length) {
+  std::size_t at = name_at + length;
+  while (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == ']')) ++at;
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+  if (at < text.size() && (text[at] == '=' || text[at] == ':' || text[at] == ',')) {
+    ++at;
+  } else if (!afterSetx(text, name_at) || at == name_at + length) {
+    return std::string::npos;
+  }
+  while (at < text.size() &&
+         (text[at] == ' ' || text[at] == '\t' || text[at] == '"' || text[at] == '\'')) {
+    ++at;
+  }
+  return at;
+}
+
+}  // namespace
+
+EvidenceRedactor::EvidenceRedactor(const CommandLineIndicators& indicators)
+    : key_variables_(indicators.key_variables) {}
+
+std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_bytes) const {
+  std::string out = core::redactSecretShapes(text);
+  // OPENAI_API_KEY = "value", $env:OPENAI_API_KEY='value', export OPENAI_API_KEY=value,
+  // os.environ['OPENAI_API_KEY']='value', SetEnvironmentVariable("OPENAI_API_KEY","value"),
+  // {"OPENAI_API_KEY": "value"}, setx OPENAI_API_KEY value
+  std::vector<std::pair<std::size_t, std::size_t>> values;
+  std::size_t next_free = 0;  // a variable named inside a value already redacted is part of it
+  key_variables_.forEachMatch(out, [&](std::size_t index, std::size_t from) {
+    const std::size_t length = key_variables_.pattern(index).size();
+    if (from < next_free || !isWholeWord(out, from, length)) return true;
+    const std::size_t at = assignedValueStart(out, from, length);
+    if (at == std::string::npos) return true;
+    constexpr std::string_view kRedacted = "[REDACTED]";
+    std::size_t end = at;
+    if (out.compare(at, kRedacted.size(), kRedacted) == 0) {
+      end = at + kRedacted.size();  // hidden already, by the secret scanner
+    } else {
+      while (end < out.size() && !isValueEnd(out[end])) ++end;
+      if (end > at) values.emplace_back(at, end);
+    }
+    next_free = std::max(next_free, end);
+    return true;
+  });
+  for (auto it = values.rbegin(); it != values.rend(); ++it) {
+    out.replace(it->first, it->second - it->first, "[REDACTED]");
+  }
+  return core::printableExcerpt(out, max_bytes);
+}
+
+}  // namespace aihunt::detection
