@@ -28,6 +28,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "timeout";
     case ErrorCode::kCancelled:
       return "cancelled";
+    case ErrorCode::kState:
+      return "state";
     case ErrorCode::kInternal:
       return "internal";
   }

@@ -19,6 +19,7 @@ enum class ErrorCode {
   kRemote,  // the peer answered with an error
   kTimeout,
   kCancelled,
+  kState,  // the state store is unusable (damaged, newer schema, unwritable)
   kInternal,
 };
 

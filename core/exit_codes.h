@@ -7,5 +7,6 @@ inline constexpr int kExitFindings = 1;      // findings found and --fail-on-fin
 inline constexpr int kExitUsage = 2;         // usage, config or input error
 inline constexpr int kExitConnection = 3;    // connection, TLS or authentication failure
 inline constexpr int kExitSearchFailed = 4;  // a search failed or ran past its deadline
+inline constexpr int kExitState = 5;         // the state store is damaged or unwritable
 
 }  // namespace aihunt::core

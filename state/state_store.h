@@ -1,0 +1,162 @@
+#pragma once
+// The daemon's memory (SQLite in WAL mode, one file): the window ledger per hunt, the gaps it
+// could not hunt, the finding ids already raised, first-seen baselines, the outbox of pending
+// deliveries per sink, and per-sink delivery progress. Every write is one transaction, durable
+// when it returns (synchronous=FULL). Thread-safe: calls are serialised on one connection.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace aihunt::state {
+
+// A hunted window [from, to), whole minutes, as the ledger records it.
+struct WindowRecord {
+  std::string hunt;
+  core::EpochMs from = 0;
+  core::EpochMs to = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t findings = 0;  // new findings raised
+  std::uint64_t repeats = 0;   // findings already raised by an earlier window
+  std::uint64_t suppressed = 0;
+  core::EpochMs completed_at = 0;
+};
+
+// A stretch a hunt will never search: older than catch_up_max when the daemon came back.
+struct Gap {
+  std::string hunt;
+  core::EpochMs from = 0;
+  core::EpochMs to = 0;
+  core::EpochMs recorded_at = 0;
+};
+
+// One new finding for the outbox: its id, when it happened, and what the sinks deliver.
+struct FindingItem {
+  std::string finding_id;
+  core::EpochMs event_time = 0;
+  std::string payload;  // the finding as one JSON object, no newline
+};
+
+// What one results page (or the last page of a window) commits in one transaction.
+struct Commit {
+  std::string hunt;
+  core::EpochMs now = 0;
+  std::vector<FindingItem> findings;      // each id not seen before gets an outbox row per sink
+  std::vector<std::string> sinks;         // sink names that should deliver these findings
+  std::vector<std::string> baselines;     // first-seen keys to remember (INSERT OR IGNORE)
+  std::optional<WindowRecord> completes;  // set on the window's last commit: marks it done
+};
+
+struct CommitResult {
+  std::uint64_t added = 0;    // findings new to the store (got outbox rows)
+  std::uint64_t repeats = 0;  // findings whose id was already there
+};
+
+struct OutboxRow {
+  std::int64_t id = 0;  // increasing; delivery order
+  std::string sink;
+  std::string finding_id;
+  std::string payload;
+  core::EpochMs created_at = 0;
+  int attempts = 0;
+  std::string last_error;
+};
+
+// A sink's delivery under way: written before it touches its destination, cleared after the
+// rows are removed, so that a restart knows exactly what may be half-delivered.
+struct SinkProgress {
+  std::string sink;
+  std::string target;            // e.g. the JSONL file's path
+  std::int64_t offset = 0;       // e.g. the file's size before the batch was appended
+  std::int64_t first_row = 0;    // outbox ids of the batch, inclusive
+  std::int64_t last_row = 0;
+};
+
+struct HuntSummary {
+  std::string hunt;
+  std::optional<core::EpochMs> ledger_end;  // end of the newest done window
+  std::optional<core::EpochMs> ledger_start;
+  std::uint64_t windows = 0;
+  std::uint64_t findings = 0;
+  std::uint64_t repeats = 0;
+  std::uint64_t gaps = 0;
+};
+
+struct StoreSummary {
+  std::string path;
+  int schema_version = 0;
+  std::uint64_t file_bytes = 0;
+  std::uint64_t seen_findings = 0;
+  std::uint64_t baselines = 0;
+  std::vector<HuntSummary> hunts;
+  std::vector<std::pair<std::string, std::uint64_t>> outbox_depth;  // per sink
+};
+
+struct OpenOptions {
+  bool create = true;      // create the file (and schema) when missing
+  bool read_only = false;  // `aihunt state show|gaps|check`
+};
+
+class StateStore {
+ public:
+  // Opens (creating or migrating) the store and runs a quick integrity check. A file that is not
+  // a database, is corrupt or truncated, or has a newer schema fails with ErrorCode::kState and a
+  // message that names the file, what is wrong, and what to do (`aihunt state check`,
+  // `--state-reset`). Never crashes on a damaged file.
+  [[nodiscard]] static core::Result<std::unique_ptr<StateStore>> open(const std::string& path,
+                                                                      const OpenOptions& options);
+  virtual ~StateStore() = default;
+
+  // --- ledger ---
+  // End of the newest done window of `hunt` (nullopt: the hunt has no done window yet).
+  [[nodiscard]] virtual core::Result<std::optional<core::EpochMs>> ledgerEnd(
+      const std::string& hunt) = 0;
+  // Done windows of `hunt` overlapping [from, to), oldest first.
+  [[nodiscard]] virtual core::Result<std::vector<WindowRecord>> windows(const std::string& hunt,
+                                                                        core::EpochMs from,
+                                                                        core::EpochMs to) = 0;
+  [[nodiscard]] virtual core::Status recordGap(const Gap& gap) = 0;
+  // All gaps (of one hunt when `hunt` is not empty), oldest first.
+  [[nodiscard]] virtual core::Result<std::vector<Gap>> gaps(const std::string& hunt) = 0;
+
+  // --- findings ---
+  [[nodiscard]] virtual core::Result<bool> seen(const std::string& finding_id) = 0;
+  [[nodiscard]] virtual core::Result<bool> baselineKnown(const std::string& key) = 0;
+  // One transaction: seen ids, outbox rows for the new ones, baselines, and the window record.
+  [[nodiscard]] virtual core::Result<CommitResult> commit(const Commit& commit) = 0;
+  // Forgets seen ids first raised before `before` (state.retention). Returns how many.
+  [[nodiscard]] virtual core::Result<std::uint64_t> pruneSeen(core::EpochMs before) = 0;
+
+  // --- outbox ---
+  // Oldest pending rows of `sink`, at most `limit`.
+  [[nodiscard]] virtual core::Result<std::vector<OutboxRow>> pending(const std::string& sink,
+                                                                     std::size_t limit) = 0;
+  // Removes delivered rows [first_row, last_row] of `sink` and clears its progress, at once.
+  [[nodiscard]] virtual core::Status delivered(const std::string& sink, std::int64_t first_row,
+                                               std::int64_t last_row) = 0;
+  // Counts a failed attempt on rows [first_row, last_row] of `sink`, with the error's text.
+  [[nodiscard]] virtual core::Status deliveryFailed(const std::string& sink,
+                                                    std::int64_t first_row, std::int64_t last_row,
+                                                    const std::string& error) = 0;
+  [[nodiscard]] virtual core::Result<std::uint64_t> outboxDepth(const std::string& sink) = 0;
+  [[nodiscard]] virtual core::Status setProgress(const SinkProgress& progress) = 0;
+  [[nodiscard]] virtual core::Result<std::optional<SinkProgress>> progress(
+      const std::string& sink) = 0;
+  [[nodiscard]] virtual core::Status clearProgress(const std::string& sink) = 0;
+
+  // --- maintenance ---
+  [[nodiscard]] virtual core::Result<StoreSummary> summary() = 0;
+  // PRAGMA integrity_check: empty when sound, else what SQLite found (at most 20 lines).
+  [[nodiscard]] virtual core::Result<std::vector<std::string>> integrityCheck() = 0;
+  [[nodiscard]] virtual core::Status vacuum() = 0;
+};
+
+// Moves a damaged store (and its -wal and -shm files) aside to "<path>.corrupt-<yyyymmddThhmmssZ>"
+// and returns the new path of the main file; a missing file is not an error (returns "").
+[[nodiscard]] core::Result<std::string> moveAside(const std::string& path, core::EpochMs now);
+
+}  // namespace aihunt::state
