@@ -2,8 +2,6 @@
 
 #include "config/environment.h"
 #include "config/loader.h"
-#include "config/token_source.h"
-#include "core/exit_codes.h"
 #include "core/time.h"
 
 namespace aihunt::cli {
@@ -97,101 +95,34 @@ void addConnectionOptions(po::options_description& options) {
   options.add(connection);
 }
 
-int exitCodeFor(const core::Error& error) {
-  switch (error.code) {
-    case core::ErrorCode::kTransport:
-    case core::ErrorCode::kTls:
-    case core::ErrorCode::kAuth:
-      return core::kExitConnection;
-    case core::ErrorCode::kInvalidArgument:
-    case core::ErrorCode::kConfig:
-    case core::ErrorCode::kIo:
-      return core::kExitUsage;
-    default:
-      return core::kExitSearchFailed;
+core::Result<service::ConnectionRequest> connectionRequest(const po::variables_map& values,
+                                                           const std::string& config_path) {
+  auto section = qradarSection(config_path);
+  if (!section) return section.error();
+  service::ConnectionRequest request;
+  if (*section) request.qradar = **section;
+  if (auto status = applyFlags(values, request.qradar); !status) return status.error();
+  if (values.count("token-file") != 0) {
+    request.qradar.token_file = values["token-file"].as<std::string>();
+    request.token_file_only = true;
   }
+  if (values.count("connect-to") != 0) request.connect_to = values["connect-to"].as<std::string>();
+  if (values.count("retries") != 0) request.retries = values["retries"].as<int>();
+  if (values.count("retry-delay") != 0) {
+    auto delay = core::parseDuration(values["retry-delay"].as<std::string>());
+    if (!delay) return delay.error().withContext("--retry-delay");
+    request.retry_delay = *delay;
+  }
+  return request;
 }
 
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variables_map& values,
                                                                const std::string& config_path,
                                                                CommandContext& context) {
-  auto section = qradarSection(config_path);
-  if (!section) return section.error();
-  auto connection = std::make_unique<QRadarConnection>();
-  config::QRadarConfig& qradar = connection->qradar;
-  if (*section) qradar = **section;
-  if (auto status = applyFlags(values, qradar); !status) return status.error();
-  if (qradar.url.empty()) {
-    return configError("no QRadar console: give --qradar-url, set " + std::string(kUrlVariable) +
-                       ", or qradar.url in --config (or use --offline)");
-  }
-  auto url = qradar::parseConsoleUrl(qradar.url);
-  if (!url) return url.error();
-  if (auto status = qradar::validateMinTlsVersion(qradar.tls.min_version); !status) {
-    return status.error();
-  }
-
-  // The token: --token-file, else $AIHUNT_QRADAR_TOKEN, else qradar.token_file.
-  config::Diagnostics diagnostics("token");
-  std::optional<config::ResolvedToken> token;
-  if (values.count("token-file") != 0) {
-    qradar.token_file = values["token-file"].as<std::string>();
-    token = config::resolveQRadarToken(qradar, config::MapEnvironment(), diagnostics);
-  } else {
-    token = config::resolveQRadarToken(qradar, config::ProcessEnvironment(), diagnostics);
-  }
-  for (const auto& warning : diagnostics.warnings()) context.logger->warn("{}", warning.describe());
-  if (!token) {
-    std::string message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
-    for (const auto& error : diagnostics.errors()) message += ": " + error.describe();
-    return configError(message);
-  }
-  context.redactor->addSecret(token->token.reveal());
-  connection->token_origin = token->origin;
-  if (qradar.auth == config::QRadarAuth::kBasic && qradar.username.empty()) {
-    return configError("--auth basic needs --username");
-  }
-
-  qradar::TransportOptions& transport = connection->transport_options;
-  transport.ca_file = qradar.tls.ca_file;
-  transport.pin_sha256 = qradar.tls.pin_sha256;
-  transport.insecure = qradar.tls.insecure;
-  transport.connect_timeout = qradar.timeouts.connect;
-  if (values.count("connect-to") != 0)
-    transport.connect_to = values["connect-to"].as<std::string>();
-  if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
-  if (transport.insecure) {
-    context.logger->warn(
-        "!!! --insecure: the console's certificate is NOT verified; anyone on the path can read "
-        "the API token. Use --ca-file or --pin-sha256 instead. !!!");
-  }
-  auto curl = qradar::CurlTransport::create(transport);
-  if (!curl) return curl.error();
-  connection->transport = std::move(*curl);
-
-  qradar::ApiSettings settings;
-  settings.base_url = url->base;
-  settings.api_version = qradar.api_version;
-  settings.credentials.scheme = qradar.auth == config::QRadarAuth::kBasic
-                                    ? qradar::AuthScheme::kBasic
-                                    : qradar::AuthScheme::kSec;
-  settings.credentials.username = qradar.username;
-  settings.credentials.token = std::move(token->token);
-  settings.request_timeout = qradar.timeouts.request;
-  if (values.count("retries") != 0) {
-    const int retries = values["retries"].as<int>();
-    if (retries < 1 || retries > 20) return configError("--retries: 1 to 20");
-    settings.retry.max_attempts = retries;
-  }
-  if (values.count("retry-delay") != 0) {
-    auto delay = core::parseDuration(values["retry-delay"].as<std::string>());
-    if (!delay) return delay.error().withContext("--retry-delay");
-    settings.retry.initial_delay = *delay;
-  }
-  qradar::ApiDeps deps{*connection->transport, connection->clock, connection->sleeper,
-                       connection->random,     context.redactor,  context.logger};
-  connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
-  return connection;
+  auto request = connectionRequest(values, config_path);
+  if (!request) return request.error();
+  return service::openConnection(std::move(*request), config::ProcessEnvironment(),
+                                 context.redactor, context.logger);
 }
 
 }  // namespace aihunt::cli

@@ -1,7 +1,7 @@
 #pragma once
-// How `aihunt hunt` (online) and `aihunt check` reach a console: URL, token, TLS trust and
-// timeouts from flags, then the environment, then the config's qradar: section. The token is
-// registered with the redactor before anything can log. Builds the transport and API client.
+// The command-line side of reaching a console: URL, token file, TLS trust and timeouts from
+// flags, then the environment, then the config's qradar: section. service/qradar_connection.h
+// builds the connection from what this gathers.
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,10 +12,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "qradar_client/api_client.h"
-#include "qradar_client/curl_transport.h"
-#include "qradar_client/retry_policy.h"
-#include "qradar_client/tls_options.h"
+#include "service/qradar_connection.h"
 
 namespace aihunt::cli {
 
@@ -25,24 +22,17 @@ inline constexpr std::string_view kUrlVariable = "AIHUNT_QRADAR_URL";
 // --insecure, --connect-to and the retry knobs.
 void addConnectionOptions(boost::program_options::options_description& options);
 
-struct QRadarConnection {
-  config::QRadarConfig qradar;  // effective settings (flags over config)
-  std::string token_origin;     // where the token came from, never the token
-  qradar::TransportOptions transport_options;
-  core::SystemClock clock;
-  qradar::ThreadSleeper sleeper;
-  qradar::StdRandom random;
-  std::unique_ptr<qradar::CurlTransport> transport;
-  std::unique_ptr<qradar::ApiClient> api;
-};
+using service::exitCodeFor;
+using service::QRadarConnection;
 
-// Loads the qradar: section of `config_path` (if any), applies flags and the environment.
-// Errors are usage/config errors (exit 2): no URL, no token, a bad pin...
+// The qradar: section of `config_path` (if any) with the flags and the environment applied.
+core::Result<service::ConnectionRequest> connectionRequest(
+    const boost::program_options::variables_map& values, const std::string& config_path);
+
+// connectionRequest(), then service::openConnection(). Errors are usage/config errors (exit 2):
+// no URL, no token, a bad pin...
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     const boost::program_options::variables_map& values, const std::string& config_path,
     CommandContext& context);
-
-// The exit code an error from the client deserves (core/exit_codes.h).
-int exitCodeFor(const core::Error& error);
 
 }  // namespace aihunt::cli

@@ -1,0 +1,103 @@
+#include "service/qradar_connection.h"
+
+#include "config/token_source.h"
+#include "core/exit_codes.h"
+
+namespace aihunt::service {
+namespace {
+
+core::Error configError(std::string message) {
+  return core::makeError(core::ErrorCode::kConfig, std::move(message));
+}
+
+}  // namespace
+
+int exitCodeFor(const core::Error& error) {
+  switch (error.code) {
+    case core::ErrorCode::kTransport:
+    case core::ErrorCode::kTls:
+    case core::ErrorCode::kAuth:
+      return core::kExitConnection;
+    case core::ErrorCode::kInvalidArgument:
+    case core::ErrorCode::kConfig:
+    case core::ErrorCode::kIo:
+      return core::kExitUsage;
+    case core::ErrorCode::kState:
+      return core::kExitState;
+    default:
+      return core::kExitSearchFailed;
+  }
+}
+
+core::Result<std::unique_ptr<QRadarConnection>> openConnection(
+    ConnectionRequest request, const config::Environment& environment,
+    const std::shared_ptr<core::Redactor>& redactor,
+    const std::shared_ptr<spdlog::logger>& logger) {
+  auto connection = std::make_unique<QRadarConnection>();
+  config::QRadarConfig& qradar = connection->qradar;
+  qradar = std::move(request.qradar);
+  if (qradar.url.empty()) {
+    return configError(
+        "no QRadar console: give --qradar-url, set AIHUNT_QRADAR_URL, or qradar.url in --config "
+        "(or use --offline)");
+  }
+  auto url = qradar::parseConsoleUrl(qradar.url);
+  if (!url) return url.error();
+  if (auto status = qradar::validateMinTlsVersion(qradar.tls.min_version); !status) {
+    return status.error();
+  }
+
+  config::Diagnostics diagnostics("token");
+  std::optional<config::ResolvedToken> token =
+      request.token_file_only
+          ? config::resolveQRadarToken(qradar, config::MapEnvironment(), diagnostics)
+          : config::resolveQRadarToken(qradar, environment, diagnostics);
+  for (const auto& warning : diagnostics.warnings()) logger->warn("{}", warning.describe());
+  if (!token) {
+    std::string message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
+    for (const auto& error : diagnostics.errors()) message += ": " + error.describe();
+    return configError(message);
+  }
+  redactor->addSecret(token->token.reveal());
+  connection->token_origin = token->origin;
+  if (qradar.auth == config::QRadarAuth::kBasic && qradar.username.empty()) {
+    return configError("--auth basic needs --username");
+  }
+
+  qradar::TransportOptions& transport = connection->transport_options;
+  transport.ca_file = qradar.tls.ca_file;
+  transport.pin_sha256 = qradar.tls.pin_sha256;
+  transport.insecure = qradar.tls.insecure;
+  transport.connect_timeout = qradar.timeouts.connect;
+  transport.connect_to = request.connect_to;
+  if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
+  if (transport.insecure) {
+    logger->warn(
+        "!!! --insecure: the console's certificate is NOT verified; anyone on the path can read "
+        "the API token. Use --ca-file or --pin-sha256 instead. !!!");
+  }
+  auto curl = qradar::CurlTransport::create(transport);
+  if (!curl) return curl.error();
+  connection->transport = std::move(*curl);
+
+  qradar::ApiSettings settings;
+  settings.base_url = url->base;
+  settings.api_version = qradar.api_version;
+  settings.credentials.scheme = qradar.auth == config::QRadarAuth::kBasic
+                                    ? qradar::AuthScheme::kBasic
+                                    : qradar::AuthScheme::kSec;
+  settings.credentials.username = qradar.username;
+  settings.credentials.token = std::move(token->token);
+  settings.request_timeout = qradar.timeouts.request;
+  if (request.retries) {
+    if (*request.retries < 1 || *request.retries > 20) return configError("--retries: 1 to 20");
+    settings.retry.max_attempts = *request.retries;
+  }
+  if (request.retry_delay) settings.retry.initial_delay = *request.retry_delay;
+  qradar::ApiDeps deps{*connection->transport, connection->clock, connection->sleeper,
+                       connection->random,     redactor,          logger};
+  connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
+  return connection;
+}
+
+}  // namespace aihunt::service

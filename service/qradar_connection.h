@@ -1,0 +1,53 @@
+#pragma once
+// How every command that talks to a console (hunt, check, run, backfill) reaches it: the
+// effective qradar: settings and the token become the transport and the API client. The token
+// is registered with the redactor before anything can log. Flags are the CLI's business: it
+// folds them into a ConnectionRequest first.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "config/config.h"
+#include "config/environment.h"
+#include "core/clock.h"
+#include "core/logging.h"
+#include "core/result.h"
+#include "qradar_client/api_client.h"
+#include "qradar_client/curl_transport.h"
+#include "qradar_client/retry_policy.h"
+#include "qradar_client/tls_options.h"
+
+namespace aihunt::service {
+
+struct ConnectionRequest {
+  config::QRadarConfig qradar;  // effective settings (flags over config)
+  // Where the token comes from: the token file given on the command line wins; otherwise the
+  // environment's AIHUNT_QRADAR_TOKEN, then qradar.token_file.
+  bool token_file_only = false;
+  std::string connect_to;  // HOST:PORT:ADDR:PORT, optional
+  std::optional<int> retries;
+  std::optional<qradar::Millis> retry_delay;
+};
+
+struct QRadarConnection {
+  config::QRadarConfig qradar;
+  std::string token_origin;  // where the token came from, never the token
+  qradar::TransportOptions transport_options;
+  core::SystemClock clock;
+  qradar::ThreadSleeper sleeper;
+  qradar::StdRandom random;
+  std::unique_ptr<qradar::CurlTransport> transport;
+  std::unique_ptr<qradar::ApiClient> api;
+};
+
+// Errors are usage/config errors (exit 2): no URL, no token, a bad pin...
+core::Result<std::unique_ptr<QRadarConnection>> openConnection(
+    ConnectionRequest request, const config::Environment& environment,
+    const std::shared_ptr<core::Redactor>& redactor, const std::shared_ptr<spdlog::logger>& logger);
+
+// The exit code an error from the client deserves (core/exit_codes.h).
+int exitCodeFor(const core::Error& error);
+
+}  // namespace aihunt::service
