@@ -70,9 +70,9 @@ struct OutboxRow {
 // rows are removed, so that a restart knows exactly what may be half-delivered.
 struct SinkProgress {
   std::string sink;
-  std::string target;            // e.g. the JSONL file's path
-  std::int64_t offset = 0;       // e.g. the file's size before the batch was appended
-  std::int64_t first_row = 0;    // outbox ids of the batch, inclusive
+  std::string target;          // e.g. the JSONL file's path
+  std::int64_t offset = 0;     // e.g. the file's size before the batch was appended
+  std::int64_t first_row = 0;  // outbox ids of the batch, inclusive
   std::int64_t last_row = 0;
 };
 
@@ -139,8 +139,8 @@ class StateStore {
   [[nodiscard]] virtual core::Status delivered(const std::string& sink, std::int64_t first_row,
                                                std::int64_t last_row) = 0;
   // Counts a failed attempt on rows [first_row, last_row] of `sink`, with the error's text.
-  [[nodiscard]] virtual core::Status deliveryFailed(const std::string& sink,
-                                                    std::int64_t first_row, std::int64_t last_row,
+  [[nodiscard]] virtual core::Status deliveryFailed(const std::string& sink, std::int64_t first_row,
+                                                    std::int64_t last_row,
                                                     const std::string& error) = 0;
   [[nodiscard]] virtual core::Result<std::uint64_t> outboxDepth(const std::string& sink) = 0;
   [[nodiscard]] virtual core::Status setProgress(const SinkProgress& progress) = 0;
@@ -154,6 +154,11 @@ class StateStore {
   [[nodiscard]] virtual core::Result<std::vector<std::string>> integrityCheck() = 0;
   [[nodiscard]] virtual core::Status vacuum() = 0;
 };
+
+// What `aihunt state check` reports: opens `path` read-only without refusing damage and lists
+// what is wrong with it (not a database, a newer schema, or PRAGMA integrity_check's findings, at
+// most 20 lines); empty when sound. Fails only when the file cannot be opened at all (kIo).
+[[nodiscard]] core::Result<std::vector<std::string>> checkStateFile(const std::string& path);
 
 // Moves a damaged store (and its -wal and -shm files) aside to "<path>.corrupt-<yyyymmddThhmmssZ>"
 // and returns the new path of the main file; a missing file is not an error (returns "").

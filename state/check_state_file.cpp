@@ -1,0 +1,48 @@
+#include <filesystem>
+#include <system_error>
+
+#include "state/schema.h"
+#include "state/sqlite_db.h"
+#include "state/state_store.h"
+
+namespace aihunt::state {
+
+core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return core::makeError(core::ErrorCode::kIo,
+                           "state file " + path + " does not exist or is not a file");
+  }
+  auto db = sqlite::Database::open(path, /*read_only=*/true, /*create=*/false);
+  if (!db) return db.error();
+  std::vector<std::string> problems;
+  // The structure first: if SQLite cannot read the file at all, that is the one thing to say.
+  auto statement = (*db)->prepare("PRAGMA integrity_check(20)");
+  if (!statement) {
+    problems.push_back((*db)->lastMessage());
+    return problems;
+  }
+  for (;;) {
+    auto row = statement->step();
+    if (!row) {
+      problems.push_back((*db)->lastMessage());
+      return problems;
+    }
+    if (!*row) break;
+    const std::string text = statement->textAt(0);
+    if (text != "ok") sqlite::appendCheckLines(text, problems);
+  }
+  statement->reset();
+  if (problems.size() > 20) problems.resize(20);
+  auto version = schema::readVersion(**db);
+  if (!version) {
+    problems.push_back(version.error().message);
+  } else if (*version > schema::kVersion) {
+    problems.push_back(schema::newerSchemaError(path, *version).message);
+  } else if (*version == 0) {
+    problems.push_back("it holds no aihunt state");
+  }
+  return problems;
+}
+
+}  // namespace aihunt::state

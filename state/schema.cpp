@@ -1,0 +1,162 @@
+#include "state/schema.h"
+
+#include <array>
+#include <charconv>
+#include <string>
+
+namespace aihunt::state::schema {
+namespace {
+
+// Version 1: the ledger, gaps, seen findings, baselines, the outbox and sink progress.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE windows (
+  hunt TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  rows INTEGER NOT NULL DEFAULT 0,
+  findings INTEGER NOT NULL DEFAULT 0,
+  repeats INTEGER NOT NULL DEFAULT 0,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  completed_at INTEGER NOT NULL,
+  PRIMARY KEY (hunt, from_ms)
+) WITHOUT ROWID;
+CREATE INDEX windows_by_end ON windows (hunt, to_ms);
+
+CREATE TABLE gaps (
+  id INTEGER PRIMARY KEY,
+  hunt TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (hunt, from_ms, to_ms)
+);
+
+CREATE TABLE seen (
+  finding_id TEXT PRIMARY KEY NOT NULL,
+  hunt TEXT NOT NULL,
+  event_time INTEGER NOT NULL,
+  first_raised_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX seen_by_first_raised ON seen (first_raised_at);
+
+CREATE TABLE baselines (
+  key TEXT PRIMARY KEY NOT NULL,
+  first_seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sink TEXT NOT NULL,
+  finding_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  UNIQUE (sink, finding_id)
+);
+CREATE INDEX outbox_by_sink ON outbox (sink, id);
+
+CREATE TABLE sink_progress (
+  sink TEXT PRIMARY KEY NOT NULL,
+  target TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  first_row INTEGER NOT NULL,
+  last_row INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, kVersion1},
+};
+static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
+
+core::Error notOurs(const std::string& path, std::string_view why) {
+  return core::makeError(core::ErrorCode::kState,
+                         "state file " + path + " is not an aihunt state file (" +
+                             std::string(why) +
+                             "): point state.path elsewhere, or start with --state-reset to move "
+                             "it aside and begin afresh");
+}
+
+core::Status setVersion(sqlite::Database& db, int version) {
+  auto statement =
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)");
+  if (!statement) return statement.error();
+  if (auto status = statement->bind(1, static_cast<std::int64_t>(version)); !status) return status;
+  return statement->run();
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+core::Error newerSchemaError(const std::string& path, int version) {
+  return core::makeError(
+      core::ErrorCode::kState,
+      "state file " + path + " has schema version " + std::to_string(version) +
+          ", newer than this build understands (" + std::to_string(kVersion) +
+          "): run the newer aihunt that wrote it, or start with --state-reset to move it aside "
+          "and begin afresh");
+}
+
+core::Result<int> readVersion(sqlite::Database& db) {
+  auto tables = db.prepare(
+      "SELECT COUNT(*), COALESCE(SUM(name = 'meta'), 0) FROM sqlite_schema "
+      "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+  if (!tables) return tables.error();
+  auto row = tables->step();
+  if (!row) return row.error().withContext("reading the schema");
+  const std::int64_t table_count = *row ? tables->int64At(0) : 0;
+  const bool has_meta = *row && tables->int64At(1) > 0;
+  tables->reset();
+  if (!has_meta) {
+    if (table_count > 0) return notOurs(db.path(), "it holds other tables and no 'meta' table");
+    return 0;
+  }
+  auto version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!version) return version.error();
+  auto found = version->step();
+  if (!found) return found.error().withContext("reading the schema version");
+  if (!*found) return notOurs(db.path(), "its 'meta' table has no schema_version");
+  const std::string text = version->textAt(0);
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
+    return sqlite::damagedError(db.path(), "schema_version is '" + text.substr(0, 40) + "'");
+  }
+  return value;
+}
+
+core::Status migrate(sqlite::Database& db) {
+  auto before = readVersion(db);
+  if (!before) return before.error();
+  if (*before > kVersion) return newerSchemaError(db.path(), *before);
+  if (*before == kVersion) return {};
+
+  auto transaction = sqlite::Transaction::begin(db);
+  if (!transaction) return transaction.error();
+  // Read again under the write lock: another process may have migrated in the meantime.
+  auto current = readVersion(db);
+  if (!current) return current.error();
+  if (*current > kVersion) return newerSchemaError(db.path(), *current);
+  if (*current == kVersion) return {};
+  if (auto status =
+          db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value NOT NULL) "
+                  "WITHOUT ROWID",
+                  "creating the meta table");
+      !status) {
+    return status;
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    if (auto status = db.exec(migration.sql,
+                              "migrating to schema version " + std::to_string(migration.version));
+        !status) {
+      return status;
+    }
+  }
+  if (auto status = setVersion(db, kVersion); !status) return status;
+  return transaction->commit();
+}
+
+}  // namespace aihunt::state::schema

@@ -1,0 +1,35 @@
+#pragma once
+// The state file's schema: a `meta` table holding schema_version, and an ordered list of
+// migrations, each taking the schema from version N-1 to N. Pending migrations are applied in one
+// transaction, so a file is always at one version or the next, never in between.
+#include <span>
+#include <string_view>
+
+#include "core/result.h"
+#include "state/sqlite_db.h"
+
+namespace aihunt::state::schema {
+
+// The schema version this build writes and understands.
+inline constexpr int kVersion = 1;
+
+struct Migration {
+  int version = 0;       // the version the schema has after this migration
+  std::string_view sql;  // one or more statements
+};
+
+// Every migration, oldest first; the last one's version is kVersion.
+[[nodiscard]] std::span<const Migration> migrations();
+
+// The file's schema version: 0 for a file with no tables yet. A file holding other tables but no
+// `meta` is not an aihunt state file (ErrorCode::kState); so is an unreadable version.
+[[nodiscard]] core::Result<int> readVersion(sqlite::Database& db);
+
+// Brings the file to kVersion in one transaction (a no-op when it is there already). Fails with
+// ErrorCode::kState when the file is newer than this build.
+[[nodiscard]] core::Status migrate(sqlite::Database& db);
+
+// The message for a file whose schema is newer than this build's.
+[[nodiscard]] core::Error newerSchemaError(const std::string& path, int version);
+
+}  // namespace aihunt::state::schema

@@ -1,0 +1,238 @@
+#include "state/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <limits>
+#include <utility>
+
+namespace aihunt::state::sqlite {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::string messageFor(sqlite3* db, int rc) {
+  // The connection's message belongs to its most recent failure; fall back to the code's text.
+  if (db != nullptr && sqlite3_extended_errcode(db) == rc) {
+    const char* text = sqlite3_errmsg(db);
+    if (text != nullptr) return text;
+  }
+  const char* text = sqlite3_errstr(rc);
+  return text != nullptr ? text : "unknown SQLite error";
+}
+
+core::Error classify(const std::string& path, int rc, const std::string& message,
+                     std::string_view context) {
+  const std::string where =
+      context.empty() ? "state file " + path : "state file " + path + ": " + std::string(context);
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_FORMAT:
+      return damagedError(path, message);
+    case SQLITE_IOERR:
+      if (rc == SQLITE_IOERR_SHORT_READ) return damagedError(path, message);
+      return core::makeError(core::ErrorCode::kIo, where + ": " + message);
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_FULL:
+      return core::makeError(core::ErrorCode::kIo, where + ": " + message);
+    default:
+      return core::makeError(core::ErrorCode::kState, where + ": " + message);
+  }
+}
+
+}  // namespace
+
+core::Error damagedError(const std::string& path, std::string_view what) {
+  return core::makeError(core::ErrorCode::kState,
+                         "state file " + path + " is damaged (" + std::string(what) +
+                             "): run 'aihunt state check' to see what is wrong, or start with "
+                             "--state-reset to move it aside and begin afresh");
+}
+
+void appendCheckLines(std::string_view row, std::vector<std::string>& lines) {
+  constexpr std::string_view kHeader = "*** in database main ***";
+  while (!row.empty()) {
+    const std::size_t end = row.find('\n');
+    const std::string_view line = row.substr(0, end);
+    if (!line.empty() && line != kHeader) lines.emplace_back(line);
+    if (end == std::string_view::npos) break;
+    row.remove_prefix(end + 1);
+  }
+}
+
+// --- Database ---
+
+core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool read_only,
+                                                       bool create) {
+  int flags = SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    flags |= SQLITE_OPEN_READWRITE;
+    if (create) flags |= SQLITE_OPEN_CREATE;
+  }
+  sqlite3* handle = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = messageFor(handle, rc);
+    sqlite3_close_v2(handle);  // a handle comes back even on failure (or null: a no-op)
+    return classify(path, rc, message, "opening");
+  }
+  std::unique_ptr<Database> db(new Database(handle, path));
+  sqlite3_extended_result_codes(handle, 1);
+  sqlite3_busy_timeout(handle, kBusyTimeoutMs);
+  // No writes to sqlite_master or other ways of corrupting the file through SQL.
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  // Extra sanity checks on b-tree cells as pages are read: damage is reported, not followed.
+  if (auto status = db->exec("PRAGMA cell_size_check=ON", "configuring"); !status) {
+    return status.error();
+  }
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+core::Status Database::exec(std::string_view sql, std::string_view context) {
+  const std::string text(sql);
+  char* raw_message = nullptr;
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &raw_message);
+  if (rc == SQLITE_OK) return {};
+  std::string message = raw_message != nullptr ? raw_message : messageFor(db_, rc);
+  sqlite3_free(raw_message);
+  return classify(path_,
+                  sqlite3_extended_errcode(db_) != SQLITE_OK ? sqlite3_extended_errcode(db_) : rc,
+                  message, context);
+}
+
+core::Result<Statement> Database::prepare(std::string_view sql) {
+  if (sql.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return core::makeError(core::ErrorCode::kInternal, "SQL text too long");
+  }
+  sqlite3_stmt* statement = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(statement);
+    return error(rc, "preparing '" + std::string(sql.substr(0, 60)) + "'");
+  }
+  return Statement(statement, this);
+}
+
+core::Result<std::string> Database::queryText(std::string_view sql, std::string_view context) {
+  const auto failed = [context](const core::Error& error) {
+    return context.empty() ? error : error.withContext(context);
+  };
+  auto statement = prepare(sql);
+  if (!statement) return failed(statement.error());
+  auto row = statement->step();
+  if (!row) return failed(row.error());
+  if (!*row) return std::string();
+  return statement->textAt(0);
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+bool Database::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+bool Database::readOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+std::string Database::lastMessage() const {
+  const char* text = sqlite3_errmsg(db_);
+  return text != nullptr ? text : "unknown SQLite error";
+}
+
+core::Error Database::error(int rc, std::string_view context) const {
+  return classify(path_, rc, messageFor(db_, rc), context);
+}
+
+// --- Statement ---
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), db_(std::exchange(other.db_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+core::Status Statement::bind(int index, std::int64_t value) {
+  const int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) return db_->error(rc, "binding a value");
+  return {};
+}
+
+core::Status Statement::bind(int index, std::string_view text) {
+  // A null pointer would bind NULL, not an empty string.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  // The destructor argument null is SQLITE_STATIC: the caller keeps the text alive (see header).
+  const int rc = sqlite3_bind_text64(stmt_, index, data, text.size(), nullptr, SQLITE_UTF8);
+  if (rc != SQLITE_OK) return db_->error(rc, "binding a value");
+  return {};
+}
+
+core::Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->error(rc, "");
+}
+
+core::Status Statement::run() {
+  for (;;) {
+    auto row = step();
+    if (!row) return row.error();
+    if (!*row) return {};
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::int64At(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::textAt(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
+}
+
+bool Statement::nullAt(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+// --- Transaction ---
+
+core::Result<Transaction> Transaction::begin(Database& db) {
+  // IMMEDIATE takes the write lock now: a busy database waits here (busy_timeout), not at COMMIT.
+  if (auto status = db.exec("BEGIN IMMEDIATE", "starting a transaction"); !status) {
+    return status.error();
+  }
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr && db_->inTransaction()) {
+    (void)db_->exec("ROLLBACK", "rolling back");
+  }
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+core::Status Transaction::commit() {
+  if (db_ == nullptr) return core::makeError(core::ErrorCode::kInternal, "no transaction");
+  auto status = db_->exec("COMMIT", "committing");
+  if (status) db_ = nullptr;  // done; on failure the destructor rolls back what is left
+  return status;
+}
+
+}  // namespace aihunt::state::sqlite

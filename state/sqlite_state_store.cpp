@@ -1,0 +1,590 @@
+#include "state/sqlite_state_store.h"
+
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <system_error>
+#include <utility>
+
+#include "state/schema.h"
+
+namespace aihunt::state {
+namespace {
+
+namespace fs = std::filesystem;
+using sqlite::Statement;
+
+// Error texts kept per outbox row; longer ones are cut.
+constexpr std::size_t kMaxErrorText = 2000;
+// Lines of PRAGMA integrity_check reported.
+constexpr std::size_t kMaxIntegrityLines = 20;
+
+core::Status bindOne(Statement& statement, int index, std::int64_t value) {
+  return statement.bind(index, value);
+}
+core::Status bindOne(Statement& statement, int index, std::string_view text) {
+  return statement.bind(index, text);
+}
+
+// Binds `values` to parameters 1..n in order.
+template <typename... Values>
+core::Status bindAll(Statement& statement, const Values&... values) {
+  int index = 0;
+  core::Status status;
+  const auto one = [&](const auto& value) {
+    if (status) status = bindOne(statement, ++index, value);
+  };
+  (one(values), ...);
+  return status;
+}
+
+// Binds, runs to completion and resets: one write.
+template <typename... Values>
+core::Status runWith(Statement& statement, const Values&... values) {
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, values...); !status) return status;
+  return statement.run();
+}
+
+std::int64_t asInt64(std::uint64_t value) {
+  return value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+             ? std::numeric_limits<std::int64_t>::max()
+             : static_cast<std::int64_t>(value);
+}
+
+std::uint64_t asUint64(std::int64_t value) {
+  return value < 0 ? 0 : static_cast<std::uint64_t>(value);
+}
+
+// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
+std::string_view cutText(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return text.substr(0, end);
+}
+
+std::uint64_t fileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+core::Error ioError(const std::string& path, const std::string& what) {
+  return core::makeError(core::ErrorCode::kIo, "state file " + path + " " + what);
+}
+
+// Checks the path before SQLite sees it, so that the common mistakes get plain messages.
+core::Status checkPath(const std::string& path, const OpenOptions& options) {
+  if (path.empty()) return core::makeError(core::ErrorCode::kIo, "state file path is empty");
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return ioError(path, "cannot be read: " + ec.message());
+  }
+  if (fs::is_directory(status)) return ioError(path, "is a folder, not a file");
+  if (fs::exists(status)) return {};
+  if (options.read_only) {
+    return ioError(path, "does not exist (the daemon creates it on its first run)");
+  }
+  if (!options.create) return ioError(path, "does not exist");
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    return ioError(path, "cannot be created: folder " + parent.string() + " does not exist");
+  }
+  return {};
+}
+
+// PRAGMA quick_check: the b-tree structure of every table and index, without cross-checks.
+core::Status quickCheck(sqlite::Database& db) {
+  auto statement = db.prepare("PRAGMA quick_check(1)");
+  if (!statement) return statement.error();
+  auto row = statement->step();
+  if (!row) return row.error();
+  if (!*row) return sqlite::damagedError(db.path(), "quick_check returned nothing");
+  const std::string first = statement->textAt(0);
+  if (first != "ok") {
+    std::vector<std::string> lines;
+    sqlite::appendCheckLines(first, lines);
+    return sqlite::damagedError(db.path(), lines.empty() ? first : lines.front());
+  }
+  return {};
+}
+
+// Sets the connection up: WAL, durable commits, foreign keys.
+core::Status configure(sqlite::Database& db, const OpenOptions& options) {
+  if (auto status = db.exec("PRAGMA foreign_keys=ON", "configuring"); !status) return status;
+  if (options.read_only) return {};
+  auto mode = db.queryText("PRAGMA journal_mode=WAL", "");
+  if (!mode) return mode.error();
+  if (*mode != "wal") {
+    return core::makeError(
+        core::ErrorCode::kState,
+        "state file " + db.path() + " cannot use WAL mode (journal mode is '" + *mode + "')");
+  }
+  return db.exec("PRAGMA synchronous=FULL", "configuring");
+}
+
+}  // namespace
+
+struct SqliteStateStore::Statements {
+  Statement ledger_end;
+  Statement windows;
+  Statement insert_gap;
+  Statement gaps;
+  Statement seen;
+  Statement baseline_known;
+  Statement insert_seen;
+  Statement insert_outbox;
+  Statement insert_baseline;
+  Statement replace_window;
+  Statement prune_seen;
+  Statement pending;
+  Statement delete_outbox;
+  Statement fail_outbox;
+  Statement outbox_depth;
+  Statement set_progress;
+  Statement get_progress;
+  Statement clear_progress;
+
+  static core::Result<std::unique_ptr<Statements>> prepare(sqlite::Database& db) {
+    auto statements = std::make_unique<Statements>();
+    const std::pair<Statement*, std::string_view> all[] = {
+        {&statements->ledger_end, "SELECT MAX(to_ms) FROM windows WHERE hunt = ?1"},
+        {&statements->windows,
+         "SELECT hunt, from_ms, to_ms, rows, findings, repeats, suppressed, completed_at "
+         "FROM windows WHERE hunt = ?1 AND from_ms < ?3 AND to_ms > ?2 ORDER BY from_ms"},
+        {&statements->insert_gap,
+         "INSERT OR IGNORE INTO gaps (hunt, from_ms, to_ms, recorded_at) VALUES (?1, ?2, ?3, ?4)"},
+        {&statements->gaps,
+         "SELECT hunt, from_ms, to_ms, recorded_at FROM gaps WHERE ?1 = '' OR hunt = ?1 "
+         "ORDER BY from_ms, hunt, to_ms"},
+        {&statements->seen, "SELECT 1 FROM seen WHERE finding_id = ?1"},
+        {&statements->baseline_known, "SELECT 1 FROM baselines WHERE key = ?1"},
+        {&statements->insert_seen,
+         "INSERT OR IGNORE INTO seen (finding_id, hunt, event_time, first_raised_at) "
+         "VALUES (?1, ?2, ?3, ?4)"},
+        {&statements->insert_outbox,
+         "INSERT OR IGNORE INTO outbox (sink, finding_id, payload, created_at) "
+         "VALUES (?1, ?2, ?3, ?4)"},
+        {&statements->insert_baseline,
+         "INSERT OR IGNORE INTO baselines (key, first_seen_at) VALUES (?1, ?2)"},
+        {&statements->replace_window,
+         "INSERT OR REPLACE INTO windows (hunt, from_ms, to_ms, rows, findings, repeats, "
+         "suppressed, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+        {&statements->prune_seen, "DELETE FROM seen WHERE first_raised_at < ?1"},
+        {&statements->pending,
+         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error FROM outbox "
+         "WHERE sink = ?1 ORDER BY id LIMIT ?2"},
+        {&statements->delete_outbox, "DELETE FROM outbox WHERE sink = ?1 AND id BETWEEN ?2 AND ?3"},
+        {&statements->fail_outbox,
+         "UPDATE outbox SET attempts = attempts + 1, last_error = ?4 "
+         "WHERE sink = ?1 AND id BETWEEN ?2 AND ?3"},
+        {&statements->outbox_depth, "SELECT COUNT(*) FROM outbox WHERE sink = ?1"},
+        {&statements->set_progress,
+         "INSERT OR REPLACE INTO sink_progress (sink, target, offset, first_row, last_row) "
+         "VALUES (?1, ?2, ?3, ?4, ?5)"},
+        {&statements->get_progress,
+         "SELECT sink, target, offset, first_row, last_row FROM sink_progress WHERE sink = ?1"},
+        {&statements->clear_progress, "DELETE FROM sink_progress WHERE sink = ?1"},
+    };
+    for (const auto& [statement, sql] : all) {
+      auto prepared = db.prepare(sql);
+      if (!prepared) {
+        // The schema says version N but lacks what version N has: the file was tampered with.
+        const core::Error& error = prepared.error();
+        if (error.code == core::ErrorCode::kIo) return error;
+        return sqlite::damagedError(db.path(),
+                                    "its tables do not match its schema version: " + error.message);
+      }
+      *statement = std::move(*prepared);
+    }
+    return statements;
+  }
+};
+
+core::Result<std::unique_ptr<StateStore>> StateStore::open(const std::string& path,
+                                                           const OpenOptions& options) {
+  auto store = SqliteStateStore::open(path, options);
+  if (!store) return store.error();
+  return std::unique_ptr<StateStore>(std::move(*store));
+}
+
+core::Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::open(const std::string& path,
+                                                                       const OpenOptions& options) {
+  if (auto status = checkPath(path, options); !status) return status.error();
+  auto db = sqlite::Database::open(path, options.read_only, options.create);
+  if (!db) return db.error();
+  if (!options.read_only && (*db)->readOnly()) {
+    return ioError(path, "is not writable (check its owner and permissions)");
+  }
+  if (auto status = configure(**db, options); !status) return status.error();
+  auto version = schema::readVersion(**db);
+  if (!version) return version.error();
+  if (*version > schema::kVersion) return schema::newerSchemaError(path, *version);
+  // Check before writing anything into the file, migrations included.
+  if (auto status = quickCheck(**db); !status) return status.error();
+  if (*version < schema::kVersion) {
+    if (options.read_only) {
+      if (*version == 0) {
+        return core::makeError(core::ErrorCode::kState,
+                               "state file " + path + " holds no aihunt state yet");
+      }
+      return core::makeError(core::ErrorCode::kState,
+                             "state file " + path + " has schema version " +
+                                 std::to_string(*version) + " and this build needs " +
+                                 std::to_string(schema::kVersion) +
+                                 ": run the daemon once to upgrade it");
+    }
+    if (auto status = schema::migrate(**db); !status) return status.error();
+  }
+  auto statements = Statements::prepare(**db);
+  if (!statements) return statements.error();
+  return std::unique_ptr<SqliteStateStore>(
+      new SqliteStateStore(std::move(*db), std::move(*statements)));
+}
+
+SqliteStateStore::SqliteStateStore(std::unique_ptr<sqlite::Database> db,
+                                   std::unique_ptr<Statements> statements)
+    : db_(std::move(db)), statements_(std::move(statements)) {}
+
+SqliteStateStore::~SqliteStateStore() {
+  statements_.reset();  // finalized before the connection closes
+  db_.reset();
+}
+
+// --- ledger ---
+
+core::Result<std::optional<core::EpochMs>> SqliteStateStore::ledgerEnd(const std::string& hunt) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->ledger_end;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, hunt); !status) return status.error();
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading the ledger");
+  if (!*row || statement.nullAt(0)) return std::optional<core::EpochMs>();
+  return std::optional<core::EpochMs>(statement.int64At(0));
+}
+
+core::Result<std::vector<WindowRecord>> SqliteStateStore::windows(const std::string& hunt,
+                                                                  core::EpochMs from,
+                                                                  core::EpochMs to) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->windows;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, hunt, from, to); !status) return status.error();
+  std::vector<WindowRecord> records;
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return row.error().withContext("reading the ledger");
+    if (!*row) break;
+    WindowRecord& record = records.emplace_back();
+    record.hunt = statement.textAt(0);
+    record.from = statement.int64At(1);
+    record.to = statement.int64At(2);
+    record.rows = asUint64(statement.int64At(3));
+    record.findings = asUint64(statement.int64At(4));
+    record.repeats = asUint64(statement.int64At(5));
+    record.suppressed = asUint64(statement.int64At(6));
+    record.completed_at = statement.int64At(7);
+  }
+  return records;
+}
+
+core::Status SqliteStateStore::recordGap(const Gap& gap) {
+  const std::lock_guard lock(mutex_);
+  if (auto status = runWith(statements_->insert_gap, gap.hunt, gap.from, gap.to, gap.recorded_at);
+      !status) {
+    return status.error().withContext("recording a gap");
+  }
+  return {};
+}
+
+core::Result<std::vector<Gap>> SqliteStateStore::gaps(const std::string& hunt) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->gaps;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, hunt); !status) return status.error();
+  std::vector<Gap> gaps;
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return row.error().withContext("reading gaps");
+    if (!*row) break;
+    gaps.push_back(
+        Gap{statement.textAt(0), statement.int64At(1), statement.int64At(2), statement.int64At(3)});
+  }
+  return gaps;
+}
+
+// --- findings ---
+
+namespace {
+
+core::Result<bool> exists(Statement& statement, const std::string& key, std::string_view what) {
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, key); !status) return status.error();
+  auto row = statement.step();
+  if (!row) return row.error().withContext(what);
+  return *row;
+}
+
+}  // namespace
+
+core::Result<bool> SqliteStateStore::seen(const std::string& finding_id) {
+  const std::lock_guard lock(mutex_);
+  return exists(statements_->seen, finding_id, "reading seen findings");
+}
+
+core::Result<bool> SqliteStateStore::baselineKnown(const std::string& key) {
+  const std::lock_guard lock(mutex_);
+  return exists(statements_->baseline_known, key, "reading baselines");
+}
+
+core::Result<CommitResult> SqliteStateStore::commit(const Commit& commit) {
+  const std::lock_guard lock(mutex_);
+  Statements& s = *statements_;
+  const auto failed = [](const core::Error& error) { return error.withContext("commit"); };
+  auto transaction = sqlite::Transaction::begin(*db_);
+  if (!transaction) return failed(transaction.error());
+  CommitResult result;
+  for (const FindingItem& finding : commit.findings) {
+    if (auto status =
+            runWith(s.insert_seen, finding.finding_id, commit.hunt, finding.event_time, commit.now);
+        !status) {
+      return failed(status.error());
+    }
+    if (db_->changes() == 0) {
+      ++result.repeats;
+      continue;
+    }
+    ++result.added;
+    for (const std::string& sink : commit.sinks) {
+      if (auto status =
+              runWith(s.insert_outbox, sink, finding.finding_id, finding.payload, commit.now);
+          !status) {
+        return failed(status.error());
+      }
+    }
+  }
+  for (const std::string& key : commit.baselines) {
+    if (auto status = runWith(s.insert_baseline, key, commit.now); !status) {
+      return failed(status.error());
+    }
+  }
+  if (commit.completes) {
+    const WindowRecord& window = *commit.completes;
+    const std::string& hunt = window.hunt.empty() ? commit.hunt : window.hunt;
+    if (auto status = runWith(s.replace_window, hunt, window.from, window.to, asInt64(window.rows),
+                              asInt64(window.findings), asInt64(window.repeats),
+                              asInt64(window.suppressed), window.completed_at);
+        !status) {
+      return failed(status.error());
+    }
+  }
+  if (auto status = transaction->commit(); !status) return failed(status.error());
+  return result;
+}
+
+core::Result<std::uint64_t> SqliteStateStore::pruneSeen(core::EpochMs before) {
+  const std::lock_guard lock(mutex_);
+  if (auto status = runWith(statements_->prune_seen, before); !status) {
+    return status.error().withContext("pruning seen findings");
+  }
+  return asUint64(db_->changes());
+}
+
+// --- outbox ---
+
+core::Result<std::vector<OutboxRow>> SqliteStateStore::pending(const std::string& sink,
+                                                               std::size_t limit) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->pending;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, sink, asInt64(limit)); !status) return status.error();
+  std::vector<OutboxRow> rows;
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return row.error().withContext("reading the outbox");
+    if (!*row) break;
+    OutboxRow& out = rows.emplace_back();
+    out.id = statement.int64At(0);
+    out.sink = statement.textAt(1);
+    out.finding_id = statement.textAt(2);
+    out.payload = statement.textAt(3);
+    out.created_at = statement.int64At(4);
+    const std::int64_t attempts = statement.int64At(5);
+    out.attempts = attempts > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                                                              : static_cast<int>(attempts);
+    out.last_error = statement.textAt(6);
+  }
+  return rows;
+}
+
+core::Status SqliteStateStore::delivered(const std::string& sink, std::int64_t first_row,
+                                         std::int64_t last_row) {
+  const std::lock_guard lock(mutex_);
+  const auto failed = [](const core::Error& error) {
+    return error.withContext("removing delivered rows");
+  };
+  auto transaction = sqlite::Transaction::begin(*db_);
+  if (!transaction) return failed(transaction.error());
+  if (auto status = runWith(statements_->delete_outbox, sink, first_row, last_row); !status) {
+    return failed(status.error());
+  }
+  if (auto status = runWith(statements_->clear_progress, sink); !status) {
+    return failed(status.error());
+  }
+  if (auto status = transaction->commit(); !status) return failed(status.error());
+  return {};
+}
+
+core::Status SqliteStateStore::deliveryFailed(const std::string& sink, std::int64_t first_row,
+                                              std::int64_t last_row, const std::string& error) {
+  const std::lock_guard lock(mutex_);
+  if (auto status = runWith(statements_->fail_outbox, sink, first_row, last_row,
+                            cutText(error, kMaxErrorText));
+      !status) {
+    return status.error().withContext("counting a failed delivery");
+  }
+  return {};
+}
+
+core::Result<std::uint64_t> SqliteStateStore::outboxDepth(const std::string& sink) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->outbox_depth;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, sink); !status) return status.error();
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading the outbox");
+  return *row ? asUint64(statement.int64At(0)) : 0;
+}
+
+core::Status SqliteStateStore::setProgress(const SinkProgress& progress) {
+  const std::lock_guard lock(mutex_);
+  if (auto status = runWith(statements_->set_progress, progress.sink, progress.target,
+                            progress.offset, progress.first_row, progress.last_row);
+      !status) {
+    return status.error().withContext("recording sink progress");
+  }
+  return {};
+}
+
+core::Result<std::optional<SinkProgress>> SqliteStateStore::progress(const std::string& sink) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->get_progress;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, sink); !status) return status.error();
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading sink progress");
+  if (!*row) return std::optional<SinkProgress>();
+  return std::optional<SinkProgress>(SinkProgress{statement.textAt(0), statement.textAt(1),
+                                                  statement.int64At(2), statement.int64At(3),
+                                                  statement.int64At(4)});
+}
+
+core::Status SqliteStateStore::clearProgress(const std::string& sink) {
+  const std::lock_guard lock(mutex_);
+  if (auto status = runWith(statements_->clear_progress, sink); !status) {
+    return status.error().withContext("clearing sink progress");
+  }
+  return {};
+}
+
+// --- maintenance ---
+
+core::Result<StoreSummary> SqliteStateStore::summary() {
+  const std::lock_guard lock(mutex_);
+  const auto failed = [](const core::Error& error) { return error.withContext("summary"); };
+  StoreSummary summary;
+  summary.path = db_->path();
+  auto version = schema::readVersion(*db_);
+  if (!version) return failed(version.error());
+  summary.schema_version = *version;
+  summary.file_bytes = fileBytes(db_->path()) + fileBytes(db_->path() + "-wal");
+
+  // Each query's rows go to `take`, one row at a time.
+  const auto each = [this](std::string_view sql, const auto& take) -> core::Status {
+    auto statement = db_->prepare(sql);
+    if (!statement) return statement.error();
+    for (;;) {
+      auto row = statement->step();
+      if (!row) return row.error();
+      if (!*row) return {};
+      take(*statement);
+    }
+  };
+  std::map<std::string, HuntSummary> hunts;
+  const auto hunt = [&hunts](const Statement& row) -> HuntSummary& {
+    HuntSummary& entry = hunts[row.textAt(0)];
+    entry.hunt = row.textAt(0);
+    return entry;
+  };
+  if (auto status =
+          each("SELECT hunt, MIN(from_ms), MAX(to_ms), COUNT(*), SUM(repeats) FROM windows "
+               "GROUP BY hunt",
+               [&](const Statement& row) {
+                 HuntSummary& entry = hunt(row);
+                 entry.ledger_start = row.int64At(1);
+                 entry.ledger_end = row.int64At(2);
+                 entry.windows = asUint64(row.int64At(3));
+                 entry.repeats = asUint64(row.int64At(4));
+               });
+      !status) {
+    return failed(status.error());
+  }
+  if (auto status = each("SELECT hunt, COUNT(*) FROM gaps GROUP BY hunt",
+                         [&](const Statement& row) { hunt(row).gaps = asUint64(row.int64At(1)); });
+      !status) {
+    return failed(status.error());
+  }
+  if (auto status = each("SELECT hunt, COUNT(*) FROM seen GROUP BY hunt",
+                         [&](const Statement& row) {
+                           HuntSummary& entry = hunt(row);
+                           entry.findings = asUint64(row.int64At(1));
+                           summary.seen_findings += entry.findings;
+                         });
+      !status) {
+    return failed(status.error());
+  }
+  if (auto status =
+          each("SELECT COUNT(*) FROM baselines",
+               [&](const Statement& row) { summary.baselines = asUint64(row.int64At(0)); });
+      !status) {
+    return failed(status.error());
+  }
+  if (auto status = each("SELECT sink, COUNT(*) FROM outbox GROUP BY sink ORDER BY sink",
+                         [&](const Statement& row) {
+                           summary.outbox_depth.emplace_back(row.textAt(0),
+                                                             asUint64(row.int64At(1)));
+                         });
+      !status) {
+    return failed(status.error());
+  }
+  for (auto& [name, entry] : hunts) summary.hunts.push_back(std::move(entry));
+  return summary;
+}
+
+core::Result<std::vector<std::string>> SqliteStateStore::integrityCheck() {
+  const std::lock_guard lock(mutex_);
+  auto statement =
+      db_->prepare("PRAGMA integrity_check(" + std::to_string(kMaxIntegrityLines) + ")");
+  if (!statement) return statement.error().withContext("integrity check");
+  std::vector<std::string> lines;
+  for (;;) {
+    auto row = statement->step();
+    if (!row) return row.error().withContext("integrity check");
+    if (!*row) break;
+    const std::string text = statement->textAt(0);
+    if (text != "ok") sqlite::appendCheckLines(text, lines);
+  }
+  if (lines.size() > kMaxIntegrityLines) lines.resize(kMaxIntegrityLines);
+  return lines;
+}
+
+core::Status SqliteStateStore::vacuum() {
+  const std::lock_guard lock(mutex_);
+  if (auto status = db_->exec("VACUUM", "vacuum"); !status) return status;
+  return db_->exec("PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing");
+}
+
+}  // namespace aihunt::state

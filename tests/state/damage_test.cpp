@@ -1,0 +1,284 @@
+// Damaged, foreign and newer state files: open() refuses them with ErrorCode::kState and advice,
+// or opens them and keeps working; it never crashes. Also checkStateFile and moveAside.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "state/sqlite_db.h"
+#include "state/state_store.h"
+#include "tests/state/state_test_support.h"
+
+using namespace aihunt;
+using namespace aihunt::state;
+using namespace aihunt::state::testing;
+
+namespace {
+
+constexpr std::size_t kPageSize = 4096;  // SQLite's default
+
+std::string readBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// A closed store (no -wal left) with a few pages of everything.
+void buildStore(const std::string& path) {
+  auto store = openStore(path);
+  REQUIRE(store != nullptr);
+  for (int w = 0; w < 12; ++w) {
+    Commit commit;
+    commit.hunt = w % 2 == 0 ? "endpoint-process" : "proxy-ai-api";
+    commit.now = kT0 + w * kMinute;
+    for (int f = 0; f < 15; ++f) {
+      FindingItem item = finding("w" + std::to_string(w) + "-f" + std::to_string(f));
+      item.payload.append(200, 'p');
+      commit.findings.push_back(std::move(item));
+    }
+    commit.sinks = {"jsonl", "leef"};
+    commit.baselines = {"user" + std::to_string(w) + "|openai"};
+    commit.completes = window(commit.hunt, kT0 + w * kMinute, kT0 + (w + 1) * kMinute, 100, 15);
+    REQUIRE(store->commit(commit).ok());
+    REQUIRE(store->recordGap(Gap{commit.hunt, w * kMinute, (w + 1) * kMinute, kT0}).ok());
+  }
+  REQUIRE(store->setProgress(SinkProgress{"jsonl", "/out/f.jsonl", 123, 1, 20}).ok());
+}
+
+bool acceptable(const core::Error& error) {
+  return error.code == core::ErrorCode::kState || error.code == core::ErrorCode::kIo;
+}
+
+// Every call either works or reports an error: it never crashes, never throws.
+void exercise(StateStore& store) {
+  const auto check_status = [](const core::Status& status) {
+    if (!status) CHECK(acceptable(status.error()));
+  };
+  const auto check = [](const auto& result) {
+    if (!result) CHECK(acceptable(result.error()));
+  };
+  check(store.ledgerEnd("endpoint-process"));
+  check(store.windows("proxy-ai-api", 0, kT0 * 2));
+  check(store.gaps(""));
+  check(store.seen("w3-f4"));
+  check(store.baselineKnown("user1|openai"));
+  check(store.pending("jsonl", 50));
+  check(store.outboxDepth("leef"));
+  check(store.progress("jsonl"));
+  check(store.summary());
+  check(store.integrityCheck());
+  Commit commit;
+  commit.hunt = "endpoint-process";
+  commit.now = kT0 + 100 * kMinute;
+  commit.findings = {finding("new-1"), finding("w0-f0")};
+  commit.sinks = {"jsonl"};
+  commit.completes = window("endpoint-process", kT0 + 99 * kMinute, kT0 + 100 * kMinute);
+  check(store.commit(commit));
+  check_status(store.delivered("jsonl", 1, 5));
+  check_status(store.deliveryFailed("leef", 1, 5, "nope"));
+  check_status(store.setProgress(SinkProgress{"leef", "x", 0, 1, 2}));
+  check(store.pruneSeen(kT0 + 3 * kMinute));
+}
+
+void requireRefusedAsDamaged(const core::Error& error, const std::string& path) {
+  CHECK(error.code == core::ErrorCode::kState);
+  CHECK_THAT(error.message, Catch::Contains(path));
+  CHECK_THAT(error.message, Catch::Contains("aihunt state check"));
+  CHECK_THAT(error.message, Catch::Contains("--state-reset"));
+}
+
+}  // namespace
+
+TEST_CASE("generated damage: truncated and bit-flipped stores never crash open()") {
+  const TempDir dir;
+  const std::string pristine = dir.file("pristine.db");
+  buildStore(pristine);
+  REQUIRE_FALSE(std::filesystem::exists(pristine + "-wal"));
+  const std::string bytes = readBytes(pristine);
+  REQUIRE(bytes.size() >= 8 * kPageSize);
+  const std::size_t pages = bytes.size() / kPageSize;
+
+  std::mt19937 random(20261202);  // fixed seed: the same 60 cases every run
+  int refused = 0;
+  int opened = 0;
+  for (int i = 0; i < 60; ++i) {
+    std::string damaged = bytes;
+    std::string how;
+    if (i % 3 == 0) {
+      const std::size_t length =
+          std::uniform_int_distribution<std::size_t>(1, bytes.size() - 1)(random);
+      damaged.resize(length);
+      how = "truncated to " + std::to_string(length);
+    } else {
+      const int flips = std::uniform_int_distribution<int>(1, 16)(random);
+      how = "flipped";
+      for (int f = 0; f < flips; ++f) {
+        const std::size_t page = std::uniform_int_distribution<std::size_t>(0, pages - 1)(random);
+        // Half the flips land in the first 128 bytes of a page: headers, where damage bites.
+        const std::size_t span = f % 2 == 0 ? 128 : kPageSize;
+        const std::size_t at =
+            page * kPageSize + std::uniform_int_distribution<std::size_t>(0, span - 1)(random);
+        const auto mask = static_cast<char>(std::uniform_int_distribution<int>(1, 255)(random));
+        damaged[at] = static_cast<char>(damaged[at] ^ mask);
+        how += " " + std::to_string(at);
+      }
+    }
+    const std::string path = dir.file("damaged-" + std::to_string(i) + ".db");
+    writeBytes(path, damaged);
+    INFO("case " << i << ": " << how);
+    auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
+    if (store.ok()) {
+      ++opened;
+      exercise(**store);
+    } else {
+      ++refused;
+      requireRefusedAsDamaged(store.error(), path);
+      // `aihunt state check` still has something to say about it, without crashing.
+      auto problems = checkStateFile(path);
+      if (problems.ok()) CHECK_FALSE(problems->empty());
+    }
+  }
+  INFO("opened " << opened << ", refused " << refused);
+  CHECK(refused > 0);
+  CHECK(opened + refused == 60);
+}
+
+TEST_CASE("files that are not databases are refused as damaged") {
+  const TempDir dir;
+  const std::string text = dir.file("text.db");
+  writeBytes(text, "this is not a database, just some text that someone put here\n");
+  const std::string noise = dir.file("noise.db");
+  std::mt19937 random(7);
+  std::string bytes(3 * kPageSize, '\0');
+  for (char& c : bytes) c = static_cast<char>(random());
+  writeBytes(noise, bytes);
+  const std::string header_only = dir.file("header.db");
+  writeBytes(header_only, std::string("SQLite format 3\0", 16) + std::string(84, '\xff'));
+
+  for (const std::string& path : {text, noise, header_only}) {
+    INFO(path);
+    for (const bool read_only : {false, true}) {
+      auto store = StateStore::open(path, OpenOptions{/*create=*/true, read_only});
+      REQUIRE_FALSE(store.ok());
+      requireRefusedAsDamaged(store.error(), path);
+    }
+    auto problems = checkStateFile(path);
+    REQUIRE(problems.ok());
+    CHECK_FALSE(problems->empty());
+  }
+  auto store = StateStore::open(text, OpenOptions{});
+  CHECK_THAT(store.error().message, Catch::Contains("file is not a database"));
+  CHECK(readBytes(text).substr(0, 12) == "this is not ");  // left as it was
+}
+
+TEST_CASE("a store with a newer schema_version is refused") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  REQUIRE(openStore(path) != nullptr);
+  {
+    auto db = sqlite::Database::open(path, false, false);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("UPDATE meta SET value = 99 WHERE key = 'schema_version'", "test").ok());
+  }
+  for (const bool read_only : {false, true}) {
+    auto store = StateStore::open(path, OpenOptions{/*create=*/true, read_only});
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().code == core::ErrorCode::kState);
+    CHECK_THAT(store.error().message, Catch::Contains(path));
+    CHECK_THAT(store.error().message, Catch::Contains("99"));
+    CHECK_THAT(store.error().message, Catch::Contains("--state-reset"));
+  }
+  auto problems = checkStateFile(path);
+  REQUIRE(problems.ok());
+  REQUIRE(problems->size() == 1);
+  CHECK_THAT(problems->front(), Catch::Contains("schema version 99"));
+}
+
+TEST_CASE("another program's database is not taken over") {
+  const TempDir dir;
+  const std::string path = dir.file("other.db");
+  {
+    auto db = sqlite::Database::open(path, false, true);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY)", "test").ok());
+  }
+  auto store = StateStore::open(path, OpenOptions{});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == core::ErrorCode::kState);
+  CHECK_THAT(store.error().message, Catch::Contains("not an aihunt state file"));
+  auto db = sqlite::Database::open(path, true, false);
+  REQUIRE(db.ok());
+  CHECK((*db)->queryText("SELECT COUNT(*) FROM sqlite_schema", "test").value() == "1");
+}
+
+TEST_CASE("a store missing one of its tables is refused as damaged") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  REQUIRE(openStore(path) != nullptr);
+  {
+    auto db = sqlite::Database::open(path, false, false);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("DROP TABLE outbox", "test").ok());
+  }
+  auto store = StateStore::open(path, OpenOptions{});
+  REQUIRE_FALSE(store.ok());
+  requireRefusedAsDamaged(store.error(), path);
+  CHECK_THAT(store.error().message, Catch::Contains("outbox"));
+}
+
+TEST_CASE("checkStateFile: a sound store has nothing to report") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  buildStore(path);
+  auto problems = checkStateFile(path);
+  REQUIRE(problems.ok());
+  CHECK(problems->empty());
+  auto missing = checkStateFile(dir.file("missing.db"));
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == core::ErrorCode::kIo);
+}
+
+TEST_CASE("moveAside renames the store with its -wal and -shm, stamped, never clobbering") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  const core::EpochMs now = 1'795'684'988'123;  // 2026-11-26T09:23:08.123Z
+
+  CHECK(moveAside(path, now).value().empty());  // nothing there: not an error
+
+  writeBytes(path, "main");
+  writeBytes(path + "-wal", "wal");
+  writeBytes(path + "-shm", "shm");
+  const std::string moved = moveAside(path, now).value();
+  CHECK(moved == path + ".corrupt-20261126T092308Z");
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+  CHECK(readBytes(moved) == "main");
+  CHECK(readBytes(moved + "-wal") == "wal");
+  CHECK(readBytes(moved + "-shm") == "shm");
+
+  // Same second again: a numbered name, the first one left alone.
+  writeBytes(path, "second");
+  const std::string again = moveAside(path, now).value();
+  CHECK(again == path + ".corrupt-20261126T092308Z.1");
+  CHECK(readBytes(again) == "second");
+  CHECK(readBytes(moved) == "main");
+  CHECK_FALSE(std::filesystem::exists(again + "-wal"));
+
+  // A real store moved aside: a fresh one starts empty in its place; the old one still opens.
+  buildStore(path);
+  const std::string old = moveAside(path, now + 1000).value();
+  CHECK(old == path + ".corrupt-20261126T092309Z");
+  auto fresh = openStore(path);
+  REQUIRE(fresh != nullptr);
+  CHECK(fresh->summary().value().seen_findings == 0);
+  auto kept = openStore(old, OpenOptions{false, true});
+  REQUIRE(kept != nullptr);
+  CHECK(kept->summary().value().seen_findings == 12 * 15);
+}

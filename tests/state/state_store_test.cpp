@@ -1,0 +1,413 @@
+// StateStore behaviour: commits, the ledger, gaps, the outbox, sink progress, pruning, summary.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "state/state_store.h"
+#include "tests/state/state_test_support.h"
+
+using namespace aihunt;
+using namespace aihunt::state;
+using namespace aihunt::state::testing;
+
+namespace {
+
+std::unique_ptr<StateStore> freshStore(const TempDir& dir) {
+  auto store = StateStore::open(dir.file("state.db"), OpenOptions{});
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+Commit page(const std::string& hunt, std::vector<FindingItem> findings,
+            std::vector<std::string> sinks = {"jsonl", "leef"}) {
+  Commit commit;
+  commit.hunt = hunt;
+  commit.now = kT0 + 10 * kMinute;
+  commit.findings = std::move(findings);
+  commit.sinks = std::move(sinks);
+  return commit;
+}
+
+}  // namespace
+
+TEST_CASE("a new store is empty") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  CHECK_FALSE(store->ledgerEnd("proxy-ai-api").value().has_value());
+  CHECK(store->windows("proxy-ai-api", 0, kT0 * 2).value().empty());
+  CHECK(store->gaps("").value().empty());
+  CHECK_FALSE(store->seen("f1").value());
+  CHECK_FALSE(store->baselineKnown("alice|openai").value());
+  CHECK(store->pending("jsonl", 10).value().empty());
+  CHECK(store->outboxDepth("jsonl").value() == 0);
+  CHECK_FALSE(store->progress("jsonl").value().has_value());
+  CHECK(store->integrityCheck().value().empty());
+  const StoreSummary summary = store->summary().value();
+  CHECK(summary.path == dir.file("state.db"));
+  CHECK(summary.schema_version == 1);
+  CHECK(summary.seen_findings == 0);
+  CHECK(summary.hunts.empty());
+  CHECK(summary.outbox_depth.empty());
+  CHECK(summary.file_bytes > 0);
+}
+
+TEST_CASE("commit: new findings get one outbox row per sink, repeats get none") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+
+  const CommitResult first = store->commit(page("h", {finding("a"), finding("b")})).value();
+  CHECK(first.added == 2);
+  CHECK(first.repeats == 0);
+  CHECK(store->outboxDepth("jsonl").value() == 2);
+  CHECK(store->outboxDepth("leef").value() == 2);
+  CHECK(store->seen("a").value());
+  CHECK(store->seen("b").value());
+
+  // "b" again in a later commit, and "c" twice within one commit: counted once added, then repeat.
+  const CommitResult second =
+      store->commit(page("h", {finding("b"), finding("c"), finding("c")})).value();
+  CHECK(second.added == 1);
+  CHECK(second.repeats == 2);
+  CHECK(store->outboxDepth("jsonl").value() == 3);
+  CHECK(store->outboxDepth("leef").value() == 3);
+
+  const auto rows = store->pending("jsonl", 10).value();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].finding_id == "a");
+  CHECK(rows[1].finding_id == "b");
+  CHECK(rows[2].finding_id == "c");
+  CHECK(rows[2].payload == R"({"finding_id":"c"})");
+  CHECK(rows[2].sink == "jsonl");
+  CHECK(rows[2].created_at == kT0 + 10 * kMinute);
+  CHECK(rows[2].attempts == 0);
+  CHECK(rows[2].last_error.empty());
+  CHECK(rows[0].id < rows[1].id);
+  CHECK(rows[1].id < rows[2].id);
+
+  // No sinks: the finding is remembered, nothing is queued.
+  const CommitResult quiet = store->commit(page("h", {finding("d")}, {})).value();
+  CHECK(quiet.added == 1);
+  CHECK(store->seen("d").value());
+  CHECK(store->outboxDepth("jsonl").value() == 3);
+  CHECK(store->summary().value().seen_findings == 4);
+}
+
+TEST_CASE("commit: the window is marked done only by the completing commit") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  const core::EpochMs from = kT0;
+  const core::EpochMs to = kT0 + 15 * kMinute;
+
+  REQUIRE(store->commit(page("h", {finding("p1")})).ok());
+  REQUIRE(store->commit(page("h", {finding("p2")})).ok());
+  CHECK_FALSE(store->ledgerEnd("h").value().has_value());
+  CHECK(store->windows("h", from, to).value().empty());
+
+  Commit last = page("h", {finding("p3"), finding("p1")});
+  last.completes = window("", from, to, 1234, 3, 1);  // empty hunt: the commit's
+  last.completes->suppressed = 7;
+  const CommitResult result = store->commit(last).value();
+  CHECK(result.added == 1);
+  CHECK(result.repeats == 1);
+
+  CHECK(store->ledgerEnd("h").value() == to);
+  const auto done = store->windows("h", from, to).value();
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].hunt == "h");
+  CHECK(done[0].from == from);
+  CHECK(done[0].to == to);
+  CHECK(done[0].rows == 1234);
+  CHECK(done[0].findings == 3);
+  CHECK(done[0].repeats == 1);
+  CHECK(done[0].suppressed == 7);
+  CHECK(done[0].completed_at == to + kMinute);
+  CHECK_FALSE(store->ledgerEnd("other").value().has_value());
+
+  // Re-hunting the same window replaces its record.
+  Commit again = page("h", {});
+  again.completes = window("h", from, to, 99);
+  REQUIRE(store->commit(again).ok());
+  const auto replaced = store->windows("h", from, to).value();
+  REQUIRE(replaced.size() == 1);
+  CHECK(replaced[0].rows == 99);
+}
+
+TEST_CASE("ledger: end and overlapping windows, oldest first, per hunt") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  for (const int i : {2, 0, 1, 4}) {  // out of order, with [3, 4) missing
+    Commit commit = page("h", {});
+    commit.completes = window("h", kT0 + i * kMinute, kT0 + (i + 1) * kMinute, i);
+    REQUIRE(store->commit(commit).ok());
+  }
+  Commit other = page("other", {});
+  other.completes = window("other", kT0, kT0 + 60 * kMinute);
+  REQUIRE(store->commit(other).ok());
+
+  CHECK(store->ledgerEnd("h").value() == kT0 + 5 * kMinute);
+  CHECK(store->ledgerEnd("other").value() == kT0 + 60 * kMinute);
+
+  const auto all = store->windows("h", kT0, kT0 + 10 * kMinute).value();
+  REQUIRE(all.size() == 4);
+  CHECK(all[0].from == kT0);
+  CHECK(all[1].from == kT0 + kMinute);
+  CHECK(all[2].from == kT0 + 2 * kMinute);
+  CHECK(all[3].from == kT0 + 4 * kMinute);
+
+  // [from, to) overlaps: touching at an end is not overlapping.
+  const auto middle = store->windows("h", kT0 + kMinute + 1, kT0 + 2 * kMinute + 1).value();
+  REQUIRE(middle.size() == 2);
+  CHECK(middle[0].from == kT0 + kMinute);
+  CHECK(middle[1].from == kT0 + 2 * kMinute);
+  CHECK(store->windows("h", kT0 + 3 * kMinute, kT0 + 4 * kMinute).value().empty());
+  CHECK(store->windows("h", kT0 - kMinute, kT0).value().empty());
+}
+
+TEST_CASE("gaps: per hunt or all, oldest first, recorded once") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  REQUIRE(store->recordGap(Gap{"b", kT0 + 10 * kMinute, kT0 + 20 * kMinute, kT0}).ok());
+  REQUIRE(store->recordGap(Gap{"a", kT0, kT0 + 5 * kMinute, kT0}).ok());
+  REQUIRE(store->recordGap(Gap{"a", kT0 + 30 * kMinute, kT0 + 40 * kMinute, kT0 + 1}).ok());
+  REQUIRE(store->recordGap(Gap{"a", kT0, kT0 + 5 * kMinute, kT0 + 2}).ok());  // again: ignored
+
+  const auto all = store->gaps("").value();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].hunt == "a");
+  CHECK(all[0].from == kT0);
+  CHECK(all[0].recorded_at == kT0);
+  CHECK(all[1].hunt == "b");
+  CHECK(all[2].from == kT0 + 30 * kMinute);
+  CHECK(all[2].to == kT0 + 40 * kMinute);
+
+  const auto a = store->gaps("a").value();
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].from < a[1].from);
+  CHECK(store->gaps("b").value().size() == 1);
+  CHECK(store->gaps("c").value().empty());
+}
+
+TEST_CASE("baselines are remembered once") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  Commit commit = page("h", {});
+  commit.baselines = {"alice|openai", "bob|anthropic", "alice|openai"};
+  REQUIRE(store->commit(commit).ok());
+  CHECK(store->baselineKnown("alice|openai").value());
+  CHECK(store->baselineKnown("bob|anthropic").value());
+  CHECK_FALSE(store->baselineKnown("carol|openai").value());
+  CHECK(store->summary().value().baselines == 2);
+}
+
+TEST_CASE("outbox: pending order and limit, delivered, failed") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  std::vector<FindingItem> items;
+  for (int i = 0; i < 7; ++i) items.push_back(finding("f" + std::to_string(i)));
+  REQUIRE(store->commit(page("h", items)).ok());
+
+  CHECK(store->pending("jsonl", 0).value().empty());
+  const auto first3 = store->pending("jsonl", 3).value();
+  REQUIRE(first3.size() == 3);
+  CHECK(first3[0].finding_id == "f0");
+  CHECK(first3[2].finding_id == "f2");
+  CHECK(store->pending("jsonl", 100).value().size() == 7);
+  CHECK(store->pending("nosuch", 100).value().empty());
+
+  // A failure counts on the named rows of that sink only.
+  REQUIRE(store->deliveryFailed("jsonl", first3[0].id, first3[1].id, "disk full").ok());
+  REQUIRE(store->deliveryFailed("jsonl", first3[0].id, first3[0].id, "still full").ok());
+  auto after = store->pending("jsonl", 3).value();
+  CHECK(after[0].attempts == 2);
+  CHECK(after[0].last_error == "still full");
+  CHECK(after[1].attempts == 1);
+  CHECK(after[1].last_error == "disk full");
+  CHECK(after[2].attempts == 0);
+  CHECK(store->pending("leef", 1).value()[0].attempts == 0);
+  const std::string long_error(5000, 'x');
+  REQUIRE(store->deliveryFailed("jsonl", first3[2].id, first3[2].id, long_error).ok());
+  CHECK(store->pending("jsonl", 3).value()[2].last_error.size() < long_error.size());
+
+  // Delivered removes exactly [first, last] of that sink and clears its progress.
+  REQUIRE(store
+              ->setProgress(
+                  SinkProgress{"jsonl", "/out/findings.jsonl", 4096, first3[0].id, first3[2].id})
+              .ok());
+  REQUIRE(store->setProgress(SinkProgress{"leef", "syslog", 0, 1, 2}).ok());
+  REQUIRE(store->delivered("jsonl", first3[0].id, first3[2].id).ok());
+  CHECK(store->outboxDepth("jsonl").value() == 4);
+  CHECK(store->outboxDepth("leef").value() == 7);
+  CHECK(store->pending("jsonl", 1).value()[0].finding_id == "f3");
+  CHECK_FALSE(store->progress("jsonl").value().has_value());
+  CHECK(store->progress("leef").value().has_value());
+
+  // Delivered rows do not come back when the same finding is committed again.
+  CHECK(store->commit(page("h", {finding("f0")})).value().repeats == 1);
+  CHECK(store->outboxDepth("jsonl").value() == 4);
+}
+
+TEST_CASE("sink progress: set, get, replace, clear") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  REQUIRE(store->setProgress(SinkProgress{"jsonl", "/out/a.jsonl", 10, 1, 5}).ok());
+  auto got = store->progress("jsonl").value();
+  REQUIRE(got.has_value());
+  CHECK(got->sink == "jsonl");
+  CHECK(got->target == "/out/a.jsonl");
+  CHECK(got->offset == 10);
+  CHECK(got->first_row == 1);
+  CHECK(got->last_row == 5);
+
+  REQUIRE(store->setProgress(SinkProgress{"jsonl", "/out/b.jsonl", 20, 6, 9}).ok());
+  got = store->progress("jsonl").value();
+  REQUIRE(got.has_value());
+  CHECK(got->target == "/out/b.jsonl");
+  CHECK(got->last_row == 9);
+
+  REQUIRE(store->clearProgress("jsonl").ok());
+  CHECK_FALSE(store->progress("jsonl").value().has_value());
+  REQUIRE(store->clearProgress("jsonl").ok());  // clearing nothing is fine
+}
+
+TEST_CASE("pruneSeen forgets ids first raised before the cut") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  for (int day = 0; day < 5; ++day) {
+    Commit commit = page(
+        "h", {finding("d" + std::to_string(day) + "a"), finding("d" + std::to_string(day) + "b")});
+    commit.now = kT0 + day * 1440 * kMinute;
+    REQUIRE(store->commit(commit).ok());
+  }
+  CHECK(store->pruneSeen(kT0 + 2 * 1440 * kMinute).value() == 4);  // days 0 and 1
+  CHECK_FALSE(store->seen("d0a").value());
+  CHECK_FALSE(store->seen("d1b").value());
+  CHECK(store->seen("d2a").value());
+  CHECK(store->summary().value().seen_findings == 6);
+  CHECK(store->pruneSeen(kT0 + 2 * 1440 * kMinute).value() == 0);
+
+  // A pruned id is new again; its old outbox row (never delivered) is not doubled.
+  const CommitResult again = store->commit(page("h", {finding("d0a")})).value();
+  CHECK(again.added == 1);
+  CHECK(store->outboxDepth("jsonl").value() == 10);
+}
+
+TEST_CASE("summary: per hunt, per sink, counts and size") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  Commit one = page("endpoint", {finding("e1"), finding("e2")}, {"jsonl"});
+  one.completes = window("endpoint", kT0, kT0 + 15 * kMinute, 10, 2, 0);
+  REQUIRE(store->commit(one).ok());
+  Commit two = page("endpoint", {finding("e2"), finding("e3")}, {"jsonl"});
+  two.completes = window("endpoint", kT0 + 15 * kMinute, kT0 + 30 * kMinute, 10, 1, 1);
+  REQUIRE(store->commit(two).ok());
+  Commit three = page("proxy", {finding("p1")}, {"jsonl", "refset"});
+  three.baselines = {"k1"};
+  REQUIRE(store->commit(three).ok());
+  REQUIRE(store->recordGap(Gap{"proxy", kT0 - 60 * kMinute, kT0, kT0}).ok());
+  REQUIRE(store->recordGap(Gap{"zeek", kT0 - 60 * kMinute, kT0, kT0}).ok());
+
+  const StoreSummary summary = store->summary().value();
+  CHECK(summary.seen_findings == 4);
+  CHECK(summary.baselines == 1);
+  REQUIRE(summary.hunts.size() == 3);
+  const HuntSummary& endpoint = summary.hunts[0];
+  CHECK(endpoint.hunt == "endpoint");
+  CHECK(endpoint.ledger_start == kT0);
+  CHECK(endpoint.ledger_end == kT0 + 30 * kMinute);
+  CHECK(endpoint.windows == 2);
+  CHECK(endpoint.findings == 3);
+  CHECK(endpoint.repeats == 1);
+  CHECK(endpoint.gaps == 0);
+  const HuntSummary& proxy = summary.hunts[1];
+  CHECK(proxy.hunt == "proxy");
+  CHECK_FALSE(proxy.ledger_end.has_value());
+  CHECK(proxy.windows == 0);
+  CHECK(proxy.findings == 1);
+  CHECK(proxy.gaps == 1);
+  CHECK(summary.hunts[2].hunt == "zeek");
+  CHECK(summary.hunts[2].gaps == 1);
+  REQUIRE(summary.outbox_depth.size() == 2);
+  CHECK(summary.outbox_depth[0] == std::pair<std::string, std::uint64_t>{"jsonl", 4});
+  CHECK(summary.outbox_depth[1] == std::pair<std::string, std::uint64_t>{"refset", 1});
+  std::error_code ec;
+  const auto main_bytes = std::filesystem::file_size(dir.file("state.db"), ec);
+  CHECK(summary.file_bytes >= main_bytes);
+}
+
+TEST_CASE("reopening keeps everything") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto store = freshStore(dir);
+    Commit commit = page("h", {finding("a"), finding("b")});
+    commit.baselines = {"k"};
+    commit.completes = window("h", kT0, kT0 + kMinute, 5, 2);
+    REQUIRE(store->commit(commit).ok());
+    REQUIRE(store->recordGap(Gap{"h", kT0 - kMinute, kT0, kT0}).ok());
+    REQUIRE(store->setProgress(SinkProgress{"jsonl", "/x", 1, 2, 3}).ok());
+    REQUIRE(store->deliveryFailed("leef", 0, 1'000'000, "refused").ok());
+  }
+  auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
+  REQUIRE(store.ok());
+  auto& reopened = **store;
+  CHECK(reopened.ledgerEnd("h").value() == kT0 + kMinute);
+  CHECK(reopened.seen("a").value());
+  CHECK(reopened.baselineKnown("k").value());
+  CHECK(reopened.gaps("h").value().size() == 1);
+  CHECK(reopened.progress("jsonl").value()->target == "/x");
+  CHECK(reopened.outboxDepth("jsonl").value() == 2);
+  CHECK(reopened.pending("leef", 1).value()[0].last_error == "refused");
+  CHECK(reopened.commit(page("h", {finding("a")})).value().repeats == 1);
+  // New outbox ids keep increasing after a reopen.
+  REQUIRE(reopened.commit(page("h", {finding("c")})).ok());
+  const auto rows = reopened.pending("jsonl", 10).value();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].finding_id == "c");
+  CHECK(rows[1].id < rows[2].id);
+  CHECK(reopened.vacuum().ok());
+  CHECK(reopened.integrityCheck().value().empty());
+}
+
+TEST_CASE("read-only: reads work, writes are refused, a missing file is an error") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto store = freshStore(dir);
+    Commit commit = page("h", {finding("a")});
+    commit.completes = window("h", kT0, kT0 + kMinute);
+    REQUIRE(store->commit(commit).ok());
+  }
+  const OpenOptions read_only{/*create=*/false, /*read_only=*/true};
+  {
+    auto store = StateStore::open(path, read_only);
+    REQUIRE(store.ok());
+    CHECK((*store)->ledgerEnd("h").value() == kT0 + kMinute);
+    CHECK((*store)->summary().value().seen_findings == 1);
+    auto refused = (*store)->commit(page("h", {finding("b")}));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == core::ErrorCode::kState);
+    CHECK((*store)->integrityCheck().value().empty());
+  }
+
+  const std::string missing = dir.file("missing.db");
+  auto absent = StateStore::open(missing, read_only);
+  REQUIRE_FALSE(absent.ok());
+  CHECK(absent.error().code == core::ErrorCode::kIo);
+  CHECK_THAT(absent.error().message, Catch::Contains(missing));
+  CHECK_FALSE(std::filesystem::exists(missing));
+
+  auto not_created = StateStore::open(missing, OpenOptions{/*create=*/false, false});
+  REQUIRE_FALSE(not_created.ok());
+  CHECK(not_created.error().code == core::ErrorCode::kIo);
+  CHECK_FALSE(std::filesystem::exists(missing));
+
+  const std::string orphan = dir.file("no/such/folder/state.db");
+  auto no_folder = StateStore::open(orphan, OpenOptions{});
+  REQUIRE_FALSE(no_folder.ok());
+  CHECK(no_folder.error().code == core::ErrorCode::kIo);
+  CHECK_THAT(no_folder.error().message, Catch::Contains(orphan));
+
+  auto folder = StateStore::open(dir.path(), OpenOptions{});
+  REQUIRE_FALSE(folder.ok());
+  CHECK(folder.error().code == core::ErrorCode::kIo);
+}

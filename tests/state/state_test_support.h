@@ -1,0 +1,65 @@
+#pragma once
+// Shared by the state tests: a temporary folder removed on scope exit, and builders for commits.
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <unistd.h>
+
+#include "state/state_store.h"
+
+namespace aihunt::state::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/aihunt-state-XXXXXX";
+    const char* made = mkdtemp(pattern.data());
+    if (made != nullptr) path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline constexpr core::EpochMs kMinute = 60'000;
+inline constexpr core::EpochMs kT0 = 1'795'684'980'000;  // 2026-11-26T09:23:00Z
+
+inline FindingItem finding(const std::string& id, core::EpochMs event_time = kT0) {
+  return FindingItem{id, event_time, R"({"finding_id":")" + id + R"("})"};
+}
+
+inline WindowRecord window(const std::string& hunt, core::EpochMs from, core::EpochMs to,
+                           std::uint64_t rows = 0, std::uint64_t findings = 0,
+                           std::uint64_t repeats = 0) {
+  WindowRecord record;
+  record.hunt = hunt;
+  record.from = from;
+  record.to = to;
+  record.rows = rows;
+  record.findings = findings;
+  record.repeats = repeats;
+  record.completed_at = to + kMinute;
+  return record;
+}
+
+inline std::unique_ptr<StateStore> openStore(const std::string& path, OpenOptions options = {}) {
+  auto store = StateStore::open(path, options);
+  if (!store) return nullptr;
+  return std::move(*store);
+}
+
+}  // namespace aihunt::state::testing
