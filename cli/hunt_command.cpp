@@ -9,12 +9,12 @@
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
-#include "cli/hunt_plan.h"
-#include "cli/run_summary.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
+#include "service/hunt_plan.h"
 #include "service/hunt_query.h"
 #include "service/offline_hunt.h"
+#include "service/run_summary.h"
 
 namespace aihunt::cli {
 
@@ -30,7 +30,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
   std::vector<service::OfflineHunt> plan;
   if (values.count("aql") != 0) {
     const std::string path = values["aql"].as<std::string>();
-    auto text = readTextFile(path);
+    auto text = service::readTextFile(path);
     if (!text) return text.error();
     aql::SyntaxError detail;
     auto query = aql::parse(*text, &detail);
@@ -48,7 +48,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
     return plan;
   }
   const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  auto planned = planConfiguredHunts(setup, only, window);
+  auto planned = service::planConfiguredHunts(setup.hunts, *setup.settings, only, window);
   if (!planned) return planned.error();
   for (auto& configured : *planned) {
     service::OfflineHunt hunt;
@@ -123,7 +123,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
                 core::kExitUsage);
   }
-  const aql::TimeRange default_window{*now - kDefaultHuntWindowMs, *now};
+  const aql::TimeRange default_window{*now - service::kDefaultHuntWindowMs, *now};
   auto plan = planHunts(values, *setup, window->value_or(default_window), context);
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
 
@@ -139,11 +139,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
 
   const std::string events = values["offline"].as<std::string>();
   auto writer = service::makeFindingWriter(*format, context.streams.out);
-  RunTotals totals;
+  service::RunTotals totals;
   for (const auto& hunt : *plan) {
     auto report = service::runOfflineHunt(events, hunt, *setup->settings, *writer, offline);
     if (!report) {
-      writer->finish();
+      static_cast<void>(writer->finish());
       return fail(context.streams, report.error(), core::kExitUsage);
     }
     for (const auto field : report->unbound_fields) {
@@ -154,8 +154,10 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                          report->stats.findings, report->stats.suppressed);
     totals.add(report->rows, report->stats, report->suppressed_by_exception);
   }
-  writer->finish();
-  logRunSummary(*context.logger, "offline hunt", totals);
+  if (auto status = writer->finish(); !status) {
+    return fail(context.streams, status.error(), core::kExitUsage);
+  }
+  service::logRunSummary(*context.logger, "offline hunt", totals);
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
     return core::kExitFindings;
   }

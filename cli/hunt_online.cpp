@@ -5,19 +5,17 @@
 
 #include "aql/parser.h"
 #include "aql/printer.h"
-#include "cli/embedded_queries.h"
-#include "cli/hunt_plan.h"
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
-#include "cli/run_summary.h"
+#include "cli/signals.h"
 #include "core/exit_codes.h"
 #include "qradar_client/ariel_client.h"
-#include "qradar_client/cancellation.h"
-#include "results/row_decoder.h"
-#include "results/row_splitter.h"
-#include "service/finding_stage.h"
+#include "service/embedded_queries.h"
 #include "service/finding_writer.h"
+#include "service/hunt_engine.h"
+#include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/run_summary.h"
 
 namespace aihunt::cli {
 
@@ -25,46 +23,21 @@ namespace po = boost::program_options;
 
 namespace {
 
-struct OnlineHunt {
-  std::string name;
-  std::string aql;
-  detection::FieldMapping mapping;
-  detection::SignalSet signals = detection::SignalSet::all();
-};
+using service::HuntJob;
 
-// Rows of one hunt: each page's rows are split, decoded and analysed, then the page is gone.
-class PagePipeline {
+// The terminal's view of a run: one progress bar per hunt, drawn only on a TTY.
+class BarObserver final : public service::HuntObserver {
  public:
-  PagePipeline(const detection::DetectionSettings& settings, const OnlineHunt& hunt,
-               service::FindingWriter& writer, core::EpochMs now, bool show_suppressed)
-      : decoder_(hunt.mapping),
-        stage_(settings, hunt.name, hunt.signals, writer, now, show_suppressed) {}
-
-  core::Status consume(const qradar::ResultPage& page) {
-    results::MemoryByteSource source(page.body);
-    results::RowSplitter splitter(source);
-    while (true) {
-      auto row = splitter.next();
-      if (!row)
-        return row.error().withContext("results page at row " + std::to_string(page.first_row));
-      if (!row->has_value()) return {};
-      if (auto status = decoder_.decode((*row)->json, event_, (*row)->readable_after); !status) {
-        return status.error().withContext("row " +
-                                          std::to_string(page.first_row + (*row)->index + 1));
-      }
-      ++rows_;
-      stage_.consume(event_);
-    }
+  explicit BarObserver(std::FILE* out) : out_(out) {}
+  void start(const std::string& hunt) { bar_.emplace(out_, hunt); }
+  void progress(const HuntJob& /*job*/, const qradar::SearchProgress& progress) override {
+    if (bar_) bar_->update(progress);
   }
-
-  [[nodiscard]] std::uint64_t rows() const { return rows_; }
-  [[nodiscard]] const service::FindingStage& stage() const { return stage_; }
+  void stop() { bar_.reset(); }
 
  private:
-  results::RowDecoder decoder_;
-  service::FindingStage stage_;
-  detection::Event event_;
-  std::uint64_t rows_ = 0;
+  std::FILE* out_;
+  std::optional<ProgressBar> bar_;
 };
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
@@ -86,7 +59,7 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
     clause = aql::minuteClause(window->from, window->to);
   } else {
     clause.kind = aql::TimeClause::Kind::kLast;  // LAST 24 HOURS, as documented
-    clause.amount = kDefaultHuntWindowMs / 3'600'000;
+    clause.amount = service::kDefaultHuntWindowMs / 3'600'000;
     clause.unit = aql::TimeUnit::kHours;
   }
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {
@@ -99,11 +72,11 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
   return text + "\n" + added;
 }
 
-core::Result<std::vector<OnlineHunt>> planOnline(const po::variables_map& values,
-                                                 const DetectionSetup& setup,
-                                                 const std::optional<aql::TimeRange>& window,
-                                                 core::EpochMs now, CommandContext& context) {
-  std::vector<OnlineHunt> plan;
+core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
+                                              const DetectionSetup& setup,
+                                              const std::optional<aql::TimeRange>& window,
+                                              core::EpochMs now, CommandContext& context) {
+  std::vector<HuntJob> plan;
   const bool seed = values["seed-query"].as<bool>();
   if (seed || values.count("aql") != 0) {
     if (seed && values.count("aql") != 0) {
@@ -113,17 +86,17 @@ core::Result<std::vector<OnlineHunt>> planOnline(const po::variables_map& values
     std::string text;
     std::string what;
     if (seed) {
-      text = std::string(seedQueryText());
+      text = std::string(service::seedQueryText());
       what = "the seed query";
     } else {
       what = values["aql"].as<std::string>();
-      auto read = readTextFile(what);
+      auto read = service::readTextFile(what);
       if (!read) return read.error();
       text = std::move(*read);
     }
     auto aql = withTimeClause(std::move(text), what, window, now, context);
     if (!aql) return aql.error();
-    OnlineHunt hunt;
+    HuntJob hunt;
     hunt.name =
         values.count("hunt") != 0 ? values["hunt"].as<std::string>() : (seed ? "seed" : "aql");
     hunt.aql = std::move(*aql);
@@ -131,12 +104,13 @@ core::Result<std::vector<OnlineHunt>> planOnline(const po::variables_map& values
     plan.push_back(std::move(hunt));
     return plan;
   }
-  const aql::TimeRange range = window.value_or(aql::TimeRange{now - kDefaultHuntWindowMs, now});
+  const aql::TimeRange range =
+      window.value_or(aql::TimeRange{now - service::kDefaultHuntWindowMs, now});
   const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  auto planned = planConfiguredHunts(setup, only, range);
+  auto planned = service::planConfiguredHunts(setup.hunts, *setup.settings, only, range);
   if (!planned) return planned.error();
   for (auto& configured : *planned) {
-    OnlineHunt hunt;
+    HuntJob hunt;
     hunt.name = std::move(configured.name);
     hunt.aql = aql::print(configured.query);
     hunt.mapping = std::move(configured.mapping);
@@ -218,49 +192,50 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
 
-  const qradar::Cancellation cancellation = qradar::installInterruptHandler();
-  qradar::ArielClient ariel(*(*connection)->api, *options);
+  const qradar::Cancellation cancellation = installInterruptHandler();
+  service::EngineOptions engine_options;
+  engine_options.ariel = *options;
+  engine_options.now = now;
+  engine_options.show_suppressed = values["show-suppressed"].as<bool>();
+  service::HuntEngine engine(*(*connection)->api, *setup.settings, engine_options);
   auto writer = service::makeFindingWriter(format, context.streams.out);
-  const bool show_suppressed = values["show-suppressed"].as<bool>();
-  RunTotals totals;
-  bool capped = false;
+  BarObserver bars(context.streams.err);
+  service::RunTotals totals;
+  int exit_code = core::kExitOk;
+  // Every hunt runs even when one fails; Ctrl-C stops the run.
   for (const auto& hunt : *plan) {
     context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
-    PagePipeline pipeline(*setup.settings, hunt, *writer, now, show_suppressed);
-    ProgressBar bar(context.streams.err, hunt.name);
-    const std::uint64_t requests_before = (*connection)->api->requestCount();
-    auto outcome = ariel.run(
-        hunt.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); },
-        [&](const qradar::SearchProgress& progress) { bar.update(progress); }, cancellation);
-    bar.clear();
-    if (!outcome) {
-      writer->finish();
-      const core::Error& error = outcome.error();
-      const std::string message =
-          context.redactor->redact("hunt '" + hunt.name + "': " + error.message);
-      if (error.code == core::ErrorCode::kCancelled) {
-        return fail(context.streams, "interrupted; the search was cancelled and deleted",
-                    core::kExitSearchFailed);
-      }
-      return fail(context.streams, message, exitCodeFor(error));
+    bars.start(hunt.name);
+    const service::HuntOutcome outcome = engine.run(hunt, *writer, bars, cancellation);
+    bars.stop();
+    totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
+    exit_code = service::worseExitCode(exit_code, outcome.exitCode());
+    if (outcome.result == service::HuntResult::kCancelled) {
+      static_cast<void>(writer->finish());
+      return fail(context.streams, "interrupted; the search was cancelled and deleted",
+                  core::kExitSearchFailed);
     }
-    const auto& stats = pipeline.stage().stats();
+    if (outcome.result == service::HuntResult::kFailed) {
+      std::fprintf(context.streams.err, "aihunt: error: hunt '%s': %s\n", hunt.name.c_str(),
+                   context.redactor->redact(outcome.error->message).c_str());
+      continue;
+    }
     context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
-                         hunt.name, pipeline.rows(), outcome->pages.pages, stats.findings,
-                         stats.suppressed, (*connection)->api->requestCount() - requests_before);
-    if (outcome->capped) {
-      capped = true;
+                         hunt.name, outcome.rows, outcome.pages, outcome.stats.findings,
+                         outcome.stats.suppressed, outcome.requests);
+    if (outcome.result == service::HuntResult::kTruncated) {
       std::fprintf(context.streams.err,
                    "aihunt: warning: hunt '%s': Ariel found %llu rows; only the first %llu were "
                    "read (row cap; raise --row-cap or narrow the window)\n",
-                   hunt.name.c_str(), static_cast<unsigned long long>(outcome->record_count),
-                   static_cast<unsigned long long>(outcome->rows));
+                   hunt.name.c_str(), static_cast<unsigned long long>(outcome.record_count),
+                   static_cast<unsigned long long>(outcome.rows));
     }
-    totals.add(pipeline.rows(), stats, pipeline.stage().suppressedByException());
   }
-  writer->finish();
-  logRunSummary(*context.logger, "hunt", totals);
-  if (capped) return core::kExitSearchFailed;
+  if (auto status = writer->finish(); !status) {
+    return fail(context.streams, status.error(), core::kExitUsage);
+  }
+  service::logRunSummary(*context.logger, "hunt", totals);
+  if (exit_code != core::kExitOk) return exit_code;
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
     return core::kExitFindings;
   }

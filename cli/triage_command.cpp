@@ -4,7 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/detection_setup.h"
-#include "cli/run_summary.h"
+#include "service/run_summary.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
@@ -73,9 +73,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   if (!report) return fail(context.streams, report.error(), core::kExitUsage);
 
-  RunTotals totals;
+  service::RunTotals totals;
   totals.add(report->rows, report->stats, report->suppressed_by_exception);
-  logRunSummary(*context.logger, "triage", totals);
+  service::logRunSummary(*context.logger, "triage", totals);
   const auto& stats = report->stats;
   if (values["fail-on-findings"].as<bool>() && stats.findings > 0) return core::kExitFindings;
   return core::kExitOk;

@@ -1,10 +1,9 @@
 #pragma once
-// Ctrl-C: a flag that the poll loop and libcurl's progress callback check, so that an
+// Ctrl-C and SIGTERM: a flag that the poll loop and libcurl's progress callback check, so that an
 // interrupted hunt still cancels and deletes its search before exiting.
 //
-// The signal handler needs the one global of the project: a lock-free atomic flag in
-// cancellation.cpp that SIGINT/SIGTERM set. Everything else receives a Cancellation by
-// reference; tests make their own with a flag of their own and never touch signals.
+// The app installs the signal handlers (cli/signals.h) over a flag of its own; everything here
+// receives a Cancellation by reference. Tests make one with a flag of their own.
 #include <atomic>
 
 namespace aihunt::qradar {
@@ -19,10 +18,5 @@ class Cancellation {
  private:
   std::atomic<bool>& flag_;
 };
-
-// Installs SIGINT and SIGTERM handlers that set the global flag, and returns a Cancellation over
-// it. A second Ctrl-C after the first restores the default action (a stuck cleanup can be
-// interrupted for good).
-Cancellation installInterruptHandler();
 
 }  // namespace aihunt::qradar

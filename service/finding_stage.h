@@ -23,10 +23,11 @@ class FindingStage {
                detection::SignalSet signals, FindingWriter& writer, core::EpochMs now,
                bool show_suppressed);
 
-  void consume(const detection::Event& event) {
+  [[nodiscard]] core::Status consume(const detection::Event& event) {
     if (analyzer_.analyze(event, now_, finding_) && (!finding_.suppressed || show_suppressed_)) {
-      writer_.write(finding_);
+      return writer_.write(finding_);
     }
+    return {};
   }
 
   [[nodiscard]] const detection::AnalyzerStats& stats() const { return analyzer_.stats(); }

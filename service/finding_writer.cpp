@@ -18,18 +18,28 @@ constexpr std::size_t kFlushBytes = 64 * 1024;
 class BufferedWriter : public FindingWriter {
  public:
   explicit BufferedWriter(std::FILE* out) : out_(out) { buffer_.reserve(kFlushBytes * 2); }
-  void finish() override {
-    flush();
-    std::fflush(out_);
+  core::Status finish() override {
+    if (auto status = flush(); !status) return status;
+    if (std::fflush(out_) != 0 || std::ferror(out_) != 0) return writeError();
+    return {};
   }
 
  protected:
-  void maybeFlush() {
-    if (buffer_.size() >= kFlushBytes) flush();
+  core::Status maybeFlush() {
+    if (buffer_.size() >= kFlushBytes) return flush();
+    return {};
   }
-  void flush() {
-    std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+  core::Status flush() {
+    const std::size_t written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+    const bool complete = written == buffer_.size();
     buffer_.clear();
+    if (!complete) return writeError();
+    return {};
+  }
+  static core::Error writeError() {
+    return core::makeError(core::ErrorCode::kIo,
+                           "writing findings failed (disk full or output "
+                           "closed?)");
   }
   std::string buffer_;
 
@@ -40,24 +50,24 @@ class BufferedWriter : public FindingWriter {
 class JsonLinesWriter final : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
-  void write(const Finding& finding) override {
+  core::Status write(const Finding& finding) override {
     detection::appendFindingJson(buffer_, finding);
     buffer_.push_back('\n');
-    maybeFlush();
+    return maybeFlush();
   }
 };
 
 class JsonArrayWriter final : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
-  void write(const Finding& finding) override {
+  core::Status write(const Finding& finding) override {
     buffer_ += count_++ == 0 ? "[\n  " : ",\n  ";
     detection::appendFindingJson(buffer_, finding);
-    maybeFlush();
+    return maybeFlush();
   }
-  void finish() override {
+  core::Status finish() override {
     buffer_ += count_ == 0 ? "[]\n" : "\n]\n";
-    BufferedWriter::finish();
+    return BufferedWriter::finish();
   }
 
  private:
@@ -76,7 +86,7 @@ std::string signalList(const Finding& finding, char separator) {
 class CsvWriter final : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
-  void write(const Finding& finding) override {
+  core::Status write(const Finding& finding) override {
     if (!header_written_) writeHeader();
     const std::array<std::string, 23> cells = {
         finding.finding_id,
@@ -108,11 +118,11 @@ class CsvWriter final : public BufferedWriter {
       appendCell(cells[i]);
     }
     buffer_ += "\r\n";
-    maybeFlush();
+    return maybeFlush();
   }
-  void finish() override {
+  core::Status finish() override {
     if (!header_written_) writeHeader();
-    BufferedWriter::finish();
+    return BufferedWriter::finish();
   }
 
  private:
@@ -149,7 +159,7 @@ class CsvWriter final : public BufferedWriter {
 class TableWriter final : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
-  void write(const Finding& finding) override {
+  core::Status write(const Finding& finding) override {
     if (count_++ == 0) {
       buffer_ += row({"EVENT TIME (UTC)", "SEV", "RISK", "SOURCE", "USER", "PROCESS", "CATEGORY",
                       "PROVIDER", "SIGNALS"});
@@ -160,11 +170,11 @@ class TableWriter final : public BufferedWriter {
                     finding.source_ip, finding.username, finding.process_name,
                     std::string(detection::processCategoryName(finding.process_category)),
                     finding.provider, signalList(finding, ',')});
-    maybeFlush();
+    return maybeFlush();
   }
-  void finish() override {
+  core::Status finish() override {
     if (count_ == 0) buffer_ += "No findings.\n";
-    BufferedWriter::finish();
+    return BufferedWriter::finish();
   }
 
  private:

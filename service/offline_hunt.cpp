@@ -35,12 +35,15 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   eval.now = options.now;
   eval.range = options.range;
   eval.lookups = options.lookups;
+  core::Status written;  // the first failed write; rows after it are not analysed
   auto evaluated = aql::evaluateJsonl(hunt.query, events, eval, [&](aql::Row&& row) {
     ++report.rows;
+    if (!written) return;
     binder.bind(row, event);
-    stage.consume(event);
+    written = stage.consume(event);
   });
   if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
+  if (!written) return written.error();
   report.stats = stage.stats();
   report.unbound_fields = binder.unboundFields();
   report.suppressed_by_exception = stage.suppressedByException();

@@ -1,8 +1,10 @@
-#include "cli/run_summary.h"
+#include "service/run_summary.h"
 
 #include <algorithm>
 
-namespace aihunt::cli {
+#include "core/exit_codes.h"
+
+namespace aihunt::service {
 
 void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
                     const std::vector<std::pair<std::string, std::uint64_t>>& suppressed) {
@@ -36,4 +38,26 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
   }
 }
 
-}  // namespace aihunt::cli
+int worseExitCode(int a, int b) {
+  const auto rank = [](int code) {
+    switch (code) {
+      case core::kExitOk:
+        return 0;
+      case core::kExitFindings:
+        return 1;
+      case core::kExitSearchFailed:
+        return 2;
+      case core::kExitConnection:
+        return 3;
+      case core::kExitUsage:
+        return 4;
+      case core::kExitState:
+        return 5;
+      default:
+        return 6;
+    }
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+}  // namespace aihunt::service

@@ -1,15 +1,15 @@
-#include "cli/embedded_queries.h"
+#include "service/embedded_queries.h"
 
 #include <cstddef>
 
 #include "core/embedded_file.h"
 
-namespace aihunt::cli::embedded {
+namespace aihunt::service::embedded {
 extern const aihunt::core::EmbeddedFile kEmbeddedFiles[];
 extern const std::size_t kEmbeddedFileCount;
-}  // namespace aihunt::cli::embedded
+}  // namespace aihunt::service::embedded
 
-namespace aihunt::cli {
+namespace aihunt::service {
 
 std::string_view seedQueryText() {
   for (std::size_t i = 0; i < embedded::kEmbeddedFileCount; ++i) {
@@ -20,4 +20,4 @@ std::string_view seedQueryText() {
   return {};
 }
 
-}  // namespace aihunt::cli
+}  // namespace aihunt::service

@@ -1,18 +1,19 @@
 #pragma once
-// What `aihunt hunt` runs, offline or against a console: the configured hunts (one named, or
-// every enabled one) rendered for the window, and the helpers both modes share.
+// Which hunts a run covers, offline or against a console: the configured hunts (one named, or
+// every enabled one) rendered for a window, and the helpers every mode shares.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "aql/ast.h"
 #include "aql/time_window.h"
-#include "cli/detection_setup.h"
+#include "config/config.h"
 #include "core/result.h"
 #include "detection/event.h"
+#include "detection/settings.h"
 #include "detection/signals.h"
 
-namespace aihunt::cli {
+namespace aihunt::service {
 
 // The window a hunt covers when none is given.
 inline constexpr std::int64_t kDefaultHuntWindowMs = 24LL * 3'600'000;
@@ -25,10 +26,10 @@ struct PlannedHunt {
 };
 
 // `only` empty: every enabled hunt; otherwise that hunt, enabled or not.
-core::Result<std::vector<PlannedHunt>> planConfiguredHunts(const DetectionSetup& setup,
-                                                           const std::string& only,
-                                                           const aql::TimeRange& window);
+core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
+    const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
+    const std::string& only, const aql::TimeRange& window);
 
 core::Result<std::string> readTextFile(const std::string& path);
 
-}  // namespace aihunt::cli
+}  // namespace aihunt::service

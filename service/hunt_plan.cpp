@@ -1,26 +1,25 @@
-#include "cli/hunt_plan.h"
+#include "service/hunt_plan.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "service/hunt_query.h"
 
-namespace aihunt::cli {
+namespace aihunt::service {
 
-core::Result<std::vector<PlannedHunt>> planConfiguredHunts(const DetectionSetup& setup,
-                                                           const std::string& only,
-                                                           const aql::TimeRange& window) {
+core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
+    const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
+    const std::string& only, const aql::TimeRange& window) {
   std::vector<PlannedHunt> plan;
-  for (const auto& configured : setup.hunts) {
+  for (const auto& configured : hunts) {
     if (only.empty() ? !configured.enabled : configured.name != only) continue;
-    auto query =
-        service::huntQuery(configured, *setup.settings, window.from, window.to, /*streamed=*/true);
+    auto query = huntQuery(configured, settings, window.from, window.to, /*streamed=*/true);
     if (!query) return query.error().withContext("hunt '" + configured.name + "'");
     PlannedHunt hunt;
     hunt.name = configured.name;
     hunt.query = std::move(*query);
     // Generated queries alias columns by logical field; an own `aql` uses the hunt's mapping.
-    hunt.mapping = configured.aql.empty() ? service::logicalColumnMapping() : configured.columns;
+    hunt.mapping = configured.aql.empty() ? logicalColumnMapping() : configured.columns;
     hunt.signals = configured.signals;
     plan.push_back(std::move(hunt));
   }
@@ -39,4 +38,4 @@ core::Result<std::string> readTextFile(const std::string& path) {
   return text.str();
 }
 
-}  // namespace aihunt::cli
+}  // namespace aihunt::service

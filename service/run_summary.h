@@ -10,7 +10,7 @@
 
 #include "detection/analyzer.h"
 
-namespace aihunt::cli {
+namespace aihunt::service {
 
 struct RunTotals {
   std::uint64_t rows = 0;
@@ -23,4 +23,8 @@ struct RunTotals {
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals);
 
-}  // namespace aihunt::cli
+// The exit code of a run whose hunts ended with `a` and `b`: a damaged state store over a usage
+// error, over a connection failure, over a failed search, over findings, over success.
+int worseExitCode(int a, int b);
+
+}  // namespace aihunt::service

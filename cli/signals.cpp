@@ -1,0 +1,32 @@
+#include "cli/signals.h"
+
+#include <csignal>
+
+namespace aihunt::cli {
+namespace {
+
+// Set from signal handlers, so lock-free atomics.
+std::atomic<bool> g_interrupted{
+    false};                         // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::atomic<bool> g_reload{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void onInterrupt(int signal_number) {
+  if (g_interrupted.exchange(true)) std::signal(signal_number, SIG_DFL);
+}
+
+extern "C" void onHangUp(int /*signal_number*/) { g_reload.store(true); }
+
+}  // namespace
+
+qradar::Cancellation installInterruptHandler() {
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  return qradar::Cancellation(g_interrupted);
+}
+
+std::atomic<bool>& reloadRequested() { return g_reload; }
+
+void installReloadHandler() { std::signal(SIGHUP, onHangUp); }
+
+}  // namespace aihunt::cli

@@ -1,0 +1,84 @@
+#pragma once
+// One hunt against a console, from AQL to findings: the Ariel search (create, poll, page, clean
+// up, through qradar::ArielClient), each page's rows split, decoded and analysed, and the
+// findings handed to a FindingWriter. The one engine that `aihunt hunt`, `aihunt run` and
+// `aihunt backfill` share: what differs between them is the writer (the terminal, or the state
+// store and its outbox) and the observer (a progress bar, or metrics).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "detection/analyzer.h"
+#include "detection/event.h"
+#include "detection/settings.h"
+#include "detection/signals.h"
+#include "qradar_client/ariel_client.h"
+#include "qradar_client/cancellation.h"
+#include "service/finding_writer.h"
+
+namespace aihunt::service {
+
+// What to run: a name, the AQL exactly as it will be sent, and how to read its rows.
+struct HuntJob {
+  std::string name;
+  std::string aql;
+  detection::FieldMapping mapping = detection::FieldMapping::seedDefaults();
+  detection::SignalSet signals = detection::SignalSet::all();
+};
+
+enum class HuntResult { kOk, kTruncated, kFailed, kCancelled };
+std::string_view huntResultName(HuntResult result);
+
+// How one hunt ended. A failed hunt says why; it never stops the other hunts of a run.
+struct HuntOutcome {
+  std::string hunt;
+  HuntResult result = HuntResult::kOk;
+  std::optional<core::Error> error;  // kFailed, kCancelled
+  std::string search_id;
+  std::uint64_t rows = 0;
+  std::uint64_t pages = 0;
+  std::uint64_t record_count = 0;  // what Ariel found (more than rows when truncated)
+  std::uint64_t requests = 0;
+  int recreations = 0;
+  detection::AnalyzerStats stats;
+  std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
+
+  // The exit code this outcome alone deserves (core/exit_codes.h); findings are not counted.
+  [[nodiscard]] int exitCode() const;
+};
+
+class HuntObserver {
+ public:
+  virtual ~HuntObserver() = default;
+  virtual void progress(const HuntJob& /*job*/, const qradar::SearchProgress& /*progress*/) {}
+};
+
+struct EngineOptions {
+  qradar::ArielOptions ariel;
+  core::EpochMs now = 0;  // exception expiry
+  bool show_suppressed = false;
+};
+
+class HuntEngine {
+ public:
+  HuntEngine(qradar::ApiClient& api, const detection::DetectionSettings& settings,
+             EngineOptions options)
+      : api_(api), settings_(settings), options_(std::move(options)) {}
+
+  // Runs the search and streams its pages through the detection into `writer` (pageDone() after
+  // each page; finish() is the caller's). Every failure is in the outcome.
+  [[nodiscard]] HuntOutcome run(const HuntJob& job, FindingWriter& writer, HuntObserver& observer,
+                                const qradar::Cancellation& cancellation);
+
+ private:
+  qradar::ApiClient& api_;
+  const detection::DetectionSettings& settings_;
+  EngineOptions options_;
+};
+
+}  // namespace aihunt::service
