@@ -94,7 +94,7 @@ core::Result<HttpResponse> ApiClient::call(const ApiCall& call) {
       return core::makeError(core::ErrorCode::kCancelled, "cancelled");
     }
     Millis timeout = call.timeout.value_or(settings_.request_timeout);
-    timeout = std::min(timeout, settings_.request_timeout);
+    timeout = std::min(timeout, settings_.request_timeout) + std::max(call.hold, Millis(0));
     if (call.deadline) {
       const auto left = std::chrono::duration_cast<Millis>(*call.deadline - deps_.clock.now());
       if (left.count() <= 0) return deadlineError();

@@ -45,6 +45,9 @@ struct ApiCall {
   bool retry = true;
   std::optional<core::TimePoint> deadline;  // no attempt starts, and none outlives it
   std::optional<Millis> timeout;            // this call's own limit, below request_timeout
+  // How long the server was asked to hold the answer (Prefer: wait=N). The call's limit is the
+  // request timeout (or `timeout`) plus this, so that a held read never races its own timeout.
+  Millis hold{0};
   const std::atomic<bool>* abort_flag = nullptr;
 };
 

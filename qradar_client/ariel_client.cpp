@@ -39,6 +39,15 @@ std::string describeFailure(const SearchStatus& status) {
   return text;
 }
 
+// Prefer: wait=N for the next status read: the configured wait, never past the deadline, and
+// at most half the request timeout, so that the read's own limit (request timeout plus the wait)
+// leaves Ariel's answer ample time to arrive.
+int preferWaitSeconds(int configured, Millis left, Millis request_timeout) {
+  const std::int64_t wait =
+      std::min<std::int64_t>({configured, left.count() / 1000, request_timeout.count() / 2000});
+  return static_cast<int>(std::max<std::int64_t>(0, wait));
+}
+
 }  // namespace
 
 core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
@@ -61,7 +70,7 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
               std::to_string(options_.deadline.count() / 1000) + " s passed (raise --timeout)");
     }
     const int wait =
-        static_cast<int>(std::min<std::int64_t>(options_.prefer_wait_seconds, left.count() / 1000));
+        preferWaitSeconds(options_.prefer_wait_seconds, left, api_.settings().request_timeout);
     const auto asked = clock.now();
     auto read = lifecycle.status(current.search_id, wait, base);
     if (!read && read.error().code == core::ErrorCode::kParse &&

@@ -89,7 +89,7 @@ core::Result<StatusRead> SearchLifecycle::status(const std::string& search_id, i
   call.path = "/api/ariel/searches/" + urlEncode(search_id);
   if (wait_seconds > 0) {
     call.headers.emplace_back("Prefer", "wait=" + std::to_string(wait_seconds));
-    call.timeout = api_.settings().request_timeout + Millis(wait_seconds * 1000);
+    call.hold = Millis(wait_seconds * 1000);
   }
   auto response = api_.call(call);
   if (!response) return response.error();

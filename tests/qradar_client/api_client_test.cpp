@@ -79,3 +79,18 @@ TEST_CASE("urlEncode keeps unreserved characters only", "[api]") {
   CHECK(qradar::urlEncode("a-b_c.d~e") == "a-b_c.d~e");
   CHECK(qradar::urlEncode("'%&=+") == "%27%25%26%3D%2B");
 }
+
+TEST_CASE("a held call's limit is the request timeout plus the hold, still capped by the deadline",
+          "[api]") {
+  qradar::ApiSettings settings;
+  settings.request_timeout = std::chrono::seconds(2);
+  ApiHarness h(std::move(settings));
+  qradar::ApiCall call;
+  call.path = "/api/ariel/searches/s1";
+  call.hold = std::chrono::seconds(1);
+  REQUIRE(h.api->call(call).ok());
+  CHECK(h.transport.requests.at(0).timeout == std::chrono::seconds(3));
+  call.deadline = h.clock.now() + std::chrono::milliseconds(2'500);
+  REQUIRE(h.api->call(call).ok());
+  CHECK(h.transport.requests.at(1).timeout == std::chrono::milliseconds(2'500));
+}

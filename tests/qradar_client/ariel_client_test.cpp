@@ -405,3 +405,56 @@ TEST_CASE("the token never reaches an error message", "[ariel][secrets]") {
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().message.find("token-0123456789abcdef") == std::string::npos);
 }
+
+TEST_CASE(
+    "a held status read gets the request timeout plus the wait, and the wait stays well "
+    "below the request timeout",
+    "[ariel][prefer]") {
+  Harness h;
+  qradar::ApiSettings settings = h.api->settings();
+  settings.request_timeout = std::chrono::seconds(2);
+  h.api = std::make_unique<qradar::ApiClient>(h.api->deps(), settings);
+  h.options.prefer_wait_seconds = 10;
+  h.ariel.polls_to_complete = 6;
+  // A console that holds each read for the wait asked; a read whose limit is not longer than
+  // that hold would time out on the client's side.
+  int timed_out = 0;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    const auto prefer = qradar::findHeader(r.headers, "Prefer");
+    if (!prefer) return std::nullopt;
+    const std::chrono::seconds held(std::stoi(prefer->substr(5)));
+    if (r.timeout <= held) {
+      ++timed_out;
+      h.clock.advance(r.timeout);
+      return core::Result<qradar::HttpResponse>(
+          core::makeError(core::ErrorCode::kTimeout, "Operation timed out"));
+    }
+    h.clock.advance(held);
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(timed_out == 0);
+  CHECK(h.count("GET /api/ariel/searches/s1") == 6);  // no read was sent twice
+  for (const auto& request : h.transport.requests) {
+    const auto prefer = qradar::findHeader(request.headers, "Prefer");
+    if (!prefer) continue;
+    CHECK(*prefer == "wait=1");
+    CHECK(request.timeout == std::chrono::seconds(3));
+  }
+}
+
+TEST_CASE("with a long request timeout the configured wait is kept and added to the limit",
+          "[ariel][prefer]") {
+  Harness h;  // request timeout 60 s, wait 5 s
+  h.options.deadline = std::chrono::minutes(10);
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  const auto& read = h.transport.requests.at(1);
+  CHECK(qradar::findHeader(read.headers, "Prefer") == "wait=5");
+  CHECK(read.timeout == std::chrono::seconds(65));
+  // Reads without Prefer keep the plain request timeout.
+  CHECK(h.transport.requests.at(3).timeout <= std::chrono::seconds(60));
+  CHECK(h.transport.requests.at(3).timeout > std::chrono::seconds(59));
+}
