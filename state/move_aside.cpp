@@ -53,7 +53,10 @@ core::Status renameFile(const std::string& from, const std::string& to) {
 
 core::Result<std::string> moveAside(const std::string& path, core::EpochMs now) {
   if (path.empty()) return core::makeError(core::ErrorCode::kIo, "state file path is empty");
-  if (!present(path)) return std::string();
+  const bool main_present = present(path);
+  bool any_present = main_present;
+  for (const char* suffix : kCompanions) any_present = any_present || present(path + suffix);
+  if (!any_present) return std::string();
   const std::string base = path + ".corrupt-" + compactStamp(now);
   std::string target = base;
   for (int suffix = 1; !nameFree(target); ++suffix) {
@@ -70,6 +73,7 @@ core::Result<std::string> moveAside(const std::string& path, core::EpochMs now) 
     if (!present(path + suffix)) continue;
     if (auto status = renameFile(path + suffix, target + suffix); !status) return status.error();
   }
+  if (!main_present) return std::string();  // only leftovers: moved, but no store was there
   if (auto status = renameFile(path, target); !status) return status.error();
   return target;
 }

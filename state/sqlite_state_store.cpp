@@ -84,6 +84,13 @@ core::Status checkPath(const std::string& path, const OpenOptions& options) {
   }
   if (fs::is_directory(status)) return ioError(path, "is a folder, not a file");
   if (fs::exists(status)) return {};
+  if (fs::exists(path + "-wal", ec)) {
+    // SQLite would replay the orphaned log into the new file and corrupt it.
+    return core::makeError(core::ErrorCode::kState,
+                           "state file " + path + " is missing but its log " + path +
+                               "-wal is still there: start with --state-reset to move it aside "
+                               "and begin afresh");
+  }
   if (options.read_only) {
     return ioError(path, "does not exist (the daemon creates it on its first run)");
   }

@@ -161,7 +161,8 @@ class StateStore {
 [[nodiscard]] core::Result<std::vector<std::string>> checkStateFile(const std::string& path);
 
 // Moves a damaged store (and its -wal and -shm files) aside to "<path>.corrupt-<yyyymmddThhmmssZ>"
-// and returns the new path of the main file; a missing file is not an error (returns "").
+// and returns the new path of the main file; a missing file is not an error (returns "", after
+// moving any -wal or -shm left without their database).
 [[nodiscard]] core::Result<std::string> moveAside(const std::string& path, core::EpochMs now);
 
 }  // namespace aihunt::state

@@ -282,3 +282,51 @@ TEST_CASE("moveAside renames the store with its -wal and -shm, stamped, never cl
   REQUIRE(kept != nullptr);
   CHECK(kept->summary().value().seen_findings == 12 * 15);
 }
+
+TEST_CASE("a -wal left without its database is refused, and moveAside clears it") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  writeBytes(path + "-wal", "an orphaned log");
+  auto store = StateStore::open(path, OpenOptions{});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == core::ErrorCode::kState);
+  CHECK_THAT(store.error().message, Catch::Contains("--state-reset"));
+  CHECK_FALSE(std::filesystem::exists(path));
+
+  CHECK(moveAside(path, kT0).value().empty());  // no store was there
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  CHECK(readBytes(path + ".corrupt-20261126T092300Z-wal") == "an orphaned log");
+  CHECK(openStore(path) != nullptr);
+}
+
+TEST_CASE("damage quick_check does not see: open works, integrityCheck reports it") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  buildStore(path);
+  // An outbox row's finding id changed in the table but not in its UNIQUE index.
+  std::string bytes = readBytes(path);
+  const std::size_t at = bytes.find(R"(jsonlw3-f4{)");
+  REQUIRE(at != std::string::npos);
+  bytes[at + 5] = 'x';
+  writeBytes(path, bytes);
+
+  auto store = openStore(path);
+  REQUIRE(store != nullptr);
+  const auto lines = store->integrityCheck().value();
+  REQUIRE_FALSE(lines.empty());
+  CHECK(lines.size() <= 20);
+  for (const std::string& line : lines) CHECK(line.find('\n') == std::string::npos);
+  const auto problems = checkStateFile(path).value();
+  CHECK(problems == lines);
+}
+
+TEST_CASE("integrity check output: one finding a line, without SQLite's header") {
+  std::vector<std::string> lines;
+  sqlite::appendCheckLines("*** in database main ***\nPage 5: never used\nPage 6: never used",
+                           lines);
+  sqlite::appendCheckLines("row 3 missing from index outbox_by_sink", lines);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "Page 5: never used");
+  CHECK(lines[1] == "Page 6: never used");
+  CHECK(lines[2] == "row 3 missing from index outbox_by_sink");
+}
