@@ -225,12 +225,13 @@ core::Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::open(const std
   if (!options.read_only && (*db)->readOnly()) {
     return ioError(path, "is not writable (check its owner and permissions)");
   }
-  if (auto status = configure(**db, options); !status) return status.error();
+  // Read and check before writing anything into the file (the switch to WAL included): a damaged
+  // file, a newer one or another program's database is left exactly as it was.
   auto version = schema::readVersion(**db);
   if (!version) return version.error();
   if (*version > schema::kVersion) return schema::newerSchemaError(path, *version);
-  // Check before writing anything into the file, migrations included.
   if (auto status = quickCheck(**db); !status) return status.error();
+  if (auto status = configure(**db, options); !status) return status.error();
   if (*version < schema::kVersion) {
     if (options.read_only) {
       if (*version == 0) {

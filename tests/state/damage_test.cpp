@@ -215,6 +215,8 @@ TEST_CASE("another program's database is not taken over") {
   auto db = sqlite::Database::open(path, true, false);
   REQUIRE(db.ok());
   CHECK((*db)->queryText("SELECT COUNT(*) FROM sqlite_schema", "test").value() == "1");
+  // Left in its own journal mode: nothing was written into it.
+  CHECK((*db)->queryText("PRAGMA journal_mode", "test").value() == "delete");
 }
 
 TEST_CASE("a store missing one of its tables is refused as damaged") {

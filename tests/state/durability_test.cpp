@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <thread>
 
 #include <sys/wait.h>
@@ -110,6 +111,31 @@ TEST_CASE("two threads committing at once: every commit counted once") {
   CHECK(store->ledgerEnd("t0").value() == kCommits * kMinute);
   CHECK(store->ledgerEnd("t1").value() == kCommits * kMinute);
   CHECK(store->windows("t1", 0, kCommits * kMinute).value().size() == kCommits);
+}
+
+TEST_CASE("two connections to one file take turns to write, and read each other's commits") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  auto first = openStore(path);
+  auto second = openStore(path);
+  REQUIRE(first != nullptr);
+  REQUIRE(second != nullptr);
+  auto reader = openStore(path, OpenOptions{/*create=*/false, /*read_only=*/true});
+  REQUIRE(reader != nullptr);
+  constexpr int kCommits = 30;
+  std::atomic<int> failures{0};
+  const auto worker = [&failures](StateStore& store, int offset) {
+    for (int c = 0; c < kCommits; ++c) {
+      if (!store.commit(numbered(offset + c))) ++failures;
+    }
+  };
+  std::thread a(worker, std::ref(*first), 0);
+  std::thread b(worker, std::ref(*second), kCommits);
+  a.join();
+  b.join();
+  CHECK(failures == 0);
+  CHECK(completeCommits(*reader) == 2 * kCommits);
+  CHECK(completeCommits(*first) == 2 * kCommits);
 }
 
 TEST_CASE("a commit survives a process that exits without closing the store") {

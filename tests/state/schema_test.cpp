@@ -1,0 +1,80 @@
+// The schema's migrations: ordered, reaching the build's version, applied once and whole.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "state/schema.h"
+#include "state/sqlite_db.h"
+#include "state/state_store.h"
+#include "tests/state/state_test_support.h"
+
+using namespace aihunt;
+using namespace aihunt::state;
+using namespace aihunt::state::testing;
+
+TEST_CASE("migrations are numbered 1..kVersion in order") {
+  const auto all = schema::migrations();
+  REQUIRE_FALSE(all.empty());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(all[i].version == static_cast<int>(i) + 1);
+    CHECK_FALSE(all[i].sql.empty());
+  }
+  CHECK(all.back().version == schema::kVersion);
+}
+
+TEST_CASE("an empty file is migrated to the current version, once") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  { std::ofstream touch(path); }  // zero bytes: an empty SQLite database
+
+  {
+    auto db = sqlite::Database::open(path, false, false);
+    REQUIRE(db.ok());
+    CHECK(schema::readVersion(**db).value() == 0);
+    REQUIRE(schema::migrate(**db).ok());
+    CHECK(schema::readVersion(**db).value() == schema::kVersion);
+    REQUIRE(schema::migrate(**db).ok());  // nothing left to do
+    CHECK(schema::readVersion(**db).value() == schema::kVersion);
+    CHECK_FALSE((*db)->inTransaction());
+    const std::string tables =
+        (*db)
+            ->queryText(
+                "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)",
+                "test")
+            .value();
+    CHECK(tables == "baselines,gaps,meta,outbox,seen,sink_progress,windows");
+  }
+
+  auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
+  REQUIRE(store.ok());
+  CHECK((*store)->summary().value().schema_version == schema::kVersion);
+}
+
+TEST_CASE("read-only opens do not migrate") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  { std::ofstream touch(path); }
+  auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/true});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == core::ErrorCode::kState);
+  CHECK_THAT(store.error().message, Catch::Contains("no aihunt state"));
+  auto db = sqlite::Database::open(path, true, false);
+  REQUIRE(db.ok());
+  CHECK(schema::readVersion(**db).value() == 0);
+}
+
+TEST_CASE("an unreadable schema_version is damage") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  REQUIRE(openStore(path) != nullptr);
+  {
+    auto db = sqlite::Database::open(path, false, false);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("UPDATE meta SET value = 'one' WHERE key = 'schema_version'", "t").ok());
+  }
+  auto store = StateStore::open(path, OpenOptions{});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == core::ErrorCode::kState);
+  CHECK_THAT(store.error().message, Catch::Contains("is damaged"));
+}
