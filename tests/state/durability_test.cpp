@@ -19,47 +19,12 @@ using namespace aihunt::state::testing;
 
 namespace {
 
-constexpr int kFindingsPerCommit = 3;
-const std::vector<std::string> kSinks = {"jsonl", "leef"};
-
-// Commit i: three findings of its own and window i, all in one transaction.
-Commit numbered(int i) {
-  Commit commit;
-  commit.hunt = "h";
-  commit.now = kT0 + i;
-  for (int f = 0; f < kFindingsPerCommit; ++f) {
-    commit.findings.push_back(finding(std::to_string(i) + "-" + std::to_string(f)));
-  }
-  commit.sinks = kSinks;
-  commit.completes = window("h", i * kMinute, (i + 1) * kMinute, 10, kFindingsPerCommit);
-  return commit;
-}
-
 int waitForChild(pid_t child) {
   int status = 0;
   while (waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) return -1;
   }
   return status;
-}
-
-// What a store holds after commits 0..n-1 and nothing else (n is returned, -1 if inconsistent).
-int completeCommits(StateStore& store) {
-  const auto windows = store.windows("h", 0, 1'000'000 * kMinute);
-  REQUIRE(windows.ok());
-  const int n = static_cast<int>(windows->size());
-  for (int i = 0; i < n; ++i) {
-    if ((*windows)[static_cast<std::size_t>(i)].from != i * kMinute) return -1;
-  }
-  const StoreSummary summary = store.summary().value();
-  if (summary.seen_findings != static_cast<std::uint64_t>(n * kFindingsPerCommit)) return -1;
-  for (const auto& sink : kSinks) {
-    if (store.outboxDepth(sink).value() != static_cast<std::uint64_t>(n * kFindingsPerCommit)) {
-      return -1;
-    }
-  }
-  if (n > 0 && store.ledgerEnd("h").value() != n * kMinute) return -1;
-  return n;
 }
 
 }  // namespace

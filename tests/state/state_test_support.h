@@ -56,6 +56,43 @@ inline WindowRecord window(const std::string& hunt, core::EpochMs from, core::Ep
   return record;
 }
 
+// Numbered commits: commit i raises three findings of its own for sinks "jsonl" and "leef" and
+// completes window i of hunt "h", all in one transaction.
+inline constexpr int kFindingsPerCommit = 3;
+
+inline Commit numbered(int i) {
+  Commit commit;
+  commit.hunt = "h";
+  commit.now = kT0 + i;
+  for (int f = 0; f < kFindingsPerCommit; ++f) {
+    commit.findings.push_back(finding(std::to_string(i) + "-" + std::to_string(f)));
+  }
+  commit.sinks = {"jsonl", "leef"};
+  commit.completes = window("h", i * kMinute, (i + 1) * kMinute, 10, kFindingsPerCommit);
+  return commit;
+}
+
+// n when the store holds exactly numbered commits 0..n-1, whole; -1 when it holds anything else
+// (part of a commit, a commit without its predecessors) or cannot be read.
+inline int completeCommits(StateStore& store) {
+  const auto windows = store.windows("h", 0, 1'000'000 * kMinute);
+  const auto summary = store.summary();
+  if (!windows || !summary) return -1;
+  const int n = static_cast<int>(windows->size());
+  for (int i = 0; i < n; ++i) {
+    if ((*windows)[static_cast<std::size_t>(i)].from != i * kMinute) return -1;
+  }
+  const auto expected = static_cast<std::uint64_t>(n * kFindingsPerCommit);
+  if (summary->seen_findings != expected) return -1;
+  for (const char* sink : {"jsonl", "leef"}) {
+    const auto depth = store.outboxDepth(sink);
+    if (!depth || *depth != expected) return -1;
+  }
+  const auto end = store.ledgerEnd("h");
+  if (!end || (n > 0 && *end != n * kMinute) || (n == 0 && end->has_value())) return -1;
+  return n;
+}
+
 inline std::unique_ptr<StateStore> openStore(const std::string& path, OpenOptions options = {}) {
   auto store = StateStore::open(path, options);
   if (!store) return nullptr;
