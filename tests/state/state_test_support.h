@@ -82,7 +82,7 @@ inline int completeCommits(StateStore& store) {
   for (int i = 0; i < n; ++i) {
     if ((*windows)[static_cast<std::size_t>(i)].from != i * kMinute) return -1;
   }
-  const auto expected = static_cast<std::uint64_t>(n * kFindingsPerCommit);
+  const auto expected = static_cast<std::uint64_t>(n) * kFindingsPerCommit;
   if (summary->seen_findings != expected) return -1;
   for (const char* sink : {"jsonl", "leef"}) {
     const auto depth = store.outboxDepth(sink);
