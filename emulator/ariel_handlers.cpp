@@ -163,6 +163,13 @@ HttpResponse ArielHandlers::results(const HttpRequest& request, const std::strin
         ApiError{404, kCodeRecordNotFound, "The search (" + id + ") is still in progress.",
                  "Results are available once the search is COMPLETED.", nlohmann::json::object()});
   }
+  // search_vanish with `on: results`: gone after that many results reads, as when another
+  // client sharing the search (an identical query) deletes it while this one pages.
+  if (search->fault.vanish_after_results >= 0 &&
+      search->countResultsRead() > search->fault.vanish_after_results) {
+    searches_.remove(id);
+    return errorResponse(searchNotFound(id));
+  }
   std::size_t first = 0;
   std::size_t last = std::numeric_limits<std::size_t>::max();
   const auto range_header = request.header("Range");

@@ -60,8 +60,8 @@ core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = indexPath(path, i);
     const YAML::Node item = list[i];
-    if (!reader.checkMap(item, at,
-                         {"kind", "method", "path", "times", "after", "latency_ms", "polls"})) {
+    if (!reader.checkMap(
+            item, at, {"kind", "method", "path", "times", "after", "latency_ms", "polls", "on"})) {
       continue;
     }
     FaultRule rule;
@@ -82,6 +82,10 @@ core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
     reader.readInt(item["after"], childPath(at, "after"), rule.after);
     reader.readInt(item["latency_ms"], childPath(at, "latency_ms"), rule.latency_ms);
     reader.readInt(item["polls"], childPath(at, "polls"), rule.polls);
+    reader.readString(item["on"], childPath(at, "on"), rule.on);
+    if (rule.on != "status" && rule.on != "results") {
+      reader.fail(childPath(at, "on"), "status or results");
+    }
     if (rule.times < -1 || rule.times == 0)
       reader.fail(childPath(at, "times"), "must be >= 1 or -1");
     if (rule.after < 0 || rule.polls < 0) reader.fail(at, "after and polls must be >= 0");
@@ -106,6 +110,7 @@ nlohmann::json faultsJson(const std::vector<FaultRule>& rules) {
                    {"after", rule.after},
                    {"latency_ms", rule.latency_ms},
                    {"polls", rule.polls},
+                   {"on", rule.on},
                    {"seen", rule.seen},
                    {"fired", rule.fired}});
   }
@@ -194,7 +199,11 @@ SearchFault FaultInjector::nextSearchFault() {
     if (!isSearchFault(rule.kind) || !fire(rule)) continue;
     if (rule.kind == FaultKind::kSearchError) fault.error = true;
     if (rule.kind == FaultKind::kSearchStuck) fault.stuck = true;
-    if (rule.kind == FaultKind::kSearchVanish) fault.vanish_after_polls = rule.polls;
+    if (rule.kind == FaultKind::kSearchVanish && rule.on == "results") {
+      fault.vanish_after_results = rule.polls;
+    } else if (rule.kind == FaultKind::kSearchVanish) {
+      fault.vanish_after_polls = rule.polls;
+    }
   }
   return fault;
 }

@@ -3,7 +3,8 @@
 // requests by method and path glob, skips the first `after` matches, then fires `times` times.
 // HTTP faults: status_503 (1010), status_500 (1020), status_429, reset, latency, truncate,
 // malformed_json. Search faults, taken by the next created searches: search_error,
-// search_vanish (404/1002 after `polls` status reads), search_stuck (EXECUTE forever).
+// search_vanish (404/1002 after `polls` status reads, or results reads with `on: results`),
+// search_stuck (EXECUTE forever).
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -43,9 +44,10 @@ struct FaultRule {
   std::int64_t times = 1;       // -1: every time
   std::int64_t after = 0;       // matching requests to let through first
   std::int64_t latency_ms = 1000;
-  std::int64_t polls = 1;  // search_vanish: status reads before it vanishes
-  std::int64_t seen = 0;   // runtime: matches so far
-  std::int64_t fired = 0;  // runtime: times fired
+  std::int64_t polls = 1;     // search_vanish: status reads before it vanishes
+  std::string on = "status";  // search_vanish: the reads counted, "status" or "results"
+  std::int64_t seen = 0;      // runtime: matches so far
+  std::int64_t fired = 0;     // runtime: times fired
 };
 
 // A faults document: {faults: [...]} or a bare list, in YAML or JSON.

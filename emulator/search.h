@@ -28,9 +28,14 @@ inline bool isFinished(SearchState state) {
 
 // Scripted misbehaviour for this one search (fault injection).
 struct SearchFault {
-  bool error = false;                    // ends in ERROR with an error message
-  bool stuck = false;                    // stays in EXECUTE until canceled or deleted
-  std::int64_t vanish_after_polls = -1;  // >= 0: 404/1002 after this many status reads
+  bool error = false;                      // ends in ERROR with an error message
+  bool stuck = false;                      // stays in EXECUTE until canceled or deleted
+  std::int64_t vanish_after_polls = -1;    // >= 0: 404/1002 after this many status reads
+  std::int64_t vanish_after_results = -1;  // >= 0: 404/1002 after this many results reads
+
+  [[nodiscard]] bool scripted() const {
+    return error || stuck || vanish_after_polls >= 0 || vanish_after_results >= 0;
+  }
 };
 
 class Search {
@@ -65,6 +70,8 @@ class Search {
   [[nodiscard]] bool saveResults() const;
   // Number of status reads so far, after counting this one.
   std::int64_t countPoll() { return ++polls_; }
+  // Number of results reads so far, after counting this one.
+  std::int64_t countResultsRead() { return ++results_reads_; }
   // Finished time (emulator clock), or nullopt while running.
   [[nodiscard]] std::optional<core::EpochMs> finishedAt() const;
 
@@ -93,6 +100,7 @@ class Search {
   std::vector<aql::Row> rows_;
   std::atomic<bool> cancel_requested_{false};
   std::atomic<std::int64_t> polls_{0};
+  std::atomic<std::int64_t> results_reads_{0};
 };
 
 }  // namespace aihunt::emulator

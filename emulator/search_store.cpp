@@ -41,14 +41,13 @@ std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& que
   const core::EpochMs now = clock_.nowMs();
   std::lock_guard lock(mutex_);
   expireLocked(now);
-  const bool scripted = fault.error || fault.stuck || fault.vanish_after_polls >= 0;
+  const bool scripted = fault.scripted();
   if (config_.reuse_identical_queries && !scripted) {
     for (const auto& [id, search] : searches_) {
       const SearchState state = search->state();
       if (search->query_text == query_text && now - search->created_ms < config_.reuse_window_ms &&
           state != SearchState::kError && state != SearchState::kCanceled &&
-          !search->cancelRequested() && search->fault.vanish_after_polls < 0 &&
-          !search->fault.stuck && !search->fault.error) {
+          !search->cancelRequested() && !search->fault.scripted()) {
         return CreatedSearch{search, true};
       }
     }

@@ -4,7 +4,6 @@
 #include <optional>
 
 namespace aihunt::qradar {
-namespace {
 
 // Deletes the search it holds when it goes out of scope, whatever the way out.
 class SearchGuard {
@@ -32,6 +31,8 @@ class SearchGuard {
   std::optional<std::string> id_;
   bool completed_ = false;
 };
+
+namespace {
 
 std::string describeFailure(const SearchStatus& status) {
   std::string text = "the search ended in " + std::string(searchStateName(status.state));
@@ -91,9 +92,20 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
       ++outcome.recreations;
       api_.deps().logger->warn("search {} vanished (404/1002); creating it again",
                                current.search_id);
-      return SearchStatus{};  // empty id: the caller creates a new search
+      return SearchStatus{};  // empty id, state unknown: the caller creates a new search
     }
     current = std::move(*read->status);
+    if (current.state == SearchState::kCanceled && outcome.foreign_cancels == 0) {
+      // This run cancels only on its way out: someone else did (a client sharing the search
+      // for an identical query, an analyst). Delete what is left and create it once more.
+      ++outcome.foreign_cancels;
+      ++outcome.recreations;
+      api_.deps().logger->warn("search {} was canceled by another client; creating it again",
+                               current.search_id);
+      SearchStatus again;
+      again.state = SearchState::kCanceled;
+      return again;  // empty id: the caller deletes the canceled one and creates a new search
+    }
     if (progress) {
       progress(
           SearchProgress{SearchProgress::Phase::kSearching, current.state, current.progress, 0, 0});
@@ -113,6 +125,26 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
   }
 }
 
+core::Result<SearchStatus> ArielClient::createUntilCompleted(
+    SearchLifecycle& lifecycle, SearchGuard& guard, SearchOutcome& outcome, const std::string& aql,
+    const ApiCall& base, const ProgressCallback& progress, const Cancellation& cancellation) {
+  while (true) {
+    auto created = lifecycle.create(aql, base);
+    if (!created) return created.error();
+    guard.hold(created->search_id);
+    api_.deps().logger->debug("Ariel search {} created", created->search_id);
+    SearchStatus current = std::move(*created);
+    auto finished = waitForCompletion(current, outcome, base, progress, cancellation);
+    if (!finished) return finished.error();
+    if (!finished->search_id.empty()) return finished;
+    if (finished->state == SearchState::kCanceled) {
+      guard.release();  // canceled by someone else: delete the remains
+    } else {
+      guard.forget();  // vanished: nothing left to delete
+    }
+  }
+}
+
 core::Result<SearchOutcome> ArielClient::run(const std::string& aql, const PageConsumer& consumer,
                                              const ProgressCallback& progress,
                                              const Cancellation& cancellation) {
@@ -124,41 +156,46 @@ core::Result<SearchOutcome> ArielClient::run(const std::string& aql, const PageC
   SearchLifecycle lifecycle(api_);
   SearchGuard guard(lifecycle, options_.cleanup_timeout);
   SearchOutcome outcome;
-  SearchStatus completed;
-  while (true) {
-    auto created = lifecycle.create(aql, base);
-    if (!created) return created.error();
-    guard.hold(created->search_id);
-    api_.deps().logger->debug("Ariel search {} created", created->search_id);
-    SearchStatus current = std::move(*created);
-    auto finished = waitForCompletion(current, outcome, base, progress, cancellation);
-    if (!finished) return finished.error();
-    if (finished->search_id.empty()) {
-      guard.forget();
-      continue;
-    }
-    completed = std::move(*finished);
-    break;
-  }
-  guard.markCompleted();
-  outcome.search_id = completed.search_id;
-  outcome.record_count = static_cast<std::uint64_t>(completed.record_count);
-  std::uint64_t limit = outcome.record_count;
-  if (options_.row_cap > 0 && limit > options_.row_cap) {
-    limit = options_.row_cap;
-    outcome.capped = true;
-  }
   ResultPager pager(api_, std::max<std::uint64_t>(1, options_.page_size));
+  std::uint64_t limit = 0;
   const auto on_rows = [&](std::uint64_t rows) {
     if (progress) {
       progress(SearchProgress{SearchProgress::Phase::kFetching, SearchState::kCompleted, 100, rows,
                               limit});
     }
   };
-  auto fetched = pager.fetch(completed.search_id, limit, base, consumer, on_rows);
-  outcome.pages = pager.stats();
-  outcome.rows = pager.stats().rows;
-  if (!fetched) return fetched.error();
+  while (true) {
+    auto completed =
+        createUntilCompleted(lifecycle, guard, outcome, aql, base, progress, cancellation);
+    if (!completed) return completed.error();
+    guard.markCompleted();
+    outcome.search_id = completed->search_id;
+    outcome.record_count = static_cast<std::uint64_t>(completed->record_count);
+    limit = outcome.record_count;
+    outcome.capped = options_.row_cap > 0 && limit > options_.row_cap;
+    if (outcome.capped) limit = options_.row_cap;
+    // A re-created search is read from the row where the vanished one stopped: the rows before
+    // it reached the consumer already.
+    auto fetched = pager.fetch(completed->search_id, limit, base, consumer, on_rows);
+    outcome.pages = pager.stats();
+    outcome.rows = pager.stats().rows;
+    if (!fetched) return fetched.error();
+    if (*fetched == PagingEnd::kDone) break;
+    // Gone while its results were read: another client sharing it (an identical query) deleted
+    // it, or retention did.
+    guard.forget();
+    if (outcome.recreations >= options_.max_recreations) {
+      return core::makeError(core::ErrorCode::kRemote, "the search vanished " +
+                                                           std::to_string(outcome.recreations + 1) +
+                                                           " times (404/1002); giving up after " +
+                                                           std::to_string(outcome.rows) + " rows");
+    }
+    ++outcome.recreations;
+    api_.deps().logger->warn(
+        "search {} vanished (404/1002) while its results were read; creating it again and "
+        "resuming at row {}",
+        completed->search_id, outcome.rows);
+  }
   guard.release();
   return outcome;
 }

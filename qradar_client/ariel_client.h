@@ -1,8 +1,11 @@
 #pragma once
 // One Ariel search from start to finish: create, poll until COMPLETED (Prefer: wait, bounded
 // backoff between quick answers), page the results into a consumer, and cancel + DELETE the
-// search on every way out (success, error, deadline, Ctrl-C). A search that vanishes mid-poll
-// (404/1002) is created again; a result larger than the row cap is cut there and says so.
+// search on every way out (success, error, deadline, Ctrl-C). A search that vanishes (404/1002)
+// mid-poll or while its results are read is created again, and reading resumes at the row where
+// it stopped: QRadar hands an identical recent query the existing search, so another client can
+// delete it from under us. A search found CANCELED that this run did not cancel is created again
+// once. A result larger than the row cap is cut there and says so.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -14,6 +17,8 @@
 #include "qradar_client/search_lifecycle.h"
 
 namespace aihunt::qradar {
+
+class SearchGuard;
 
 struct ArielOptions {
   Millis deadline{15 * 60'000};  // the whole search: create, poll, page
@@ -41,7 +46,8 @@ struct SearchOutcome {
   std::uint64_t record_count = 0;  // what Ariel found
   std::uint64_t rows = 0;          // what reached the consumer
   bool capped = false;             // record_count > row cap: rows stop at the cap
-  int recreations = 0;
+  int recreations = 0;      // searches created again (vanished, or canceled by another client)
+  int foreign_cancels = 0;  // times the search was found CANCELED without this run canceling it
   PagerStats pages;
 };
 
@@ -58,6 +64,12 @@ class ArielClient {
                                                 const Cancellation& cancellation);
 
  private:
+  // Creates the search and waits for it, again after each vanishing or foreign cancel.
+  core::Result<SearchStatus> createUntilCompleted(SearchLifecycle& lifecycle, SearchGuard& guard,
+                                                  SearchOutcome& outcome, const std::string& aql,
+                                                  const ApiCall& base,
+                                                  const ProgressCallback& progress,
+                                                  const Cancellation& cancellation);
   core::Result<SearchStatus> waitForCompletion(SearchStatus& current, SearchOutcome& outcome,
                                                const ApiCall& base,
                                                const ProgressCallback& progress,

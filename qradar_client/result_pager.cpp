@@ -22,8 +22,10 @@ core::Result<std::uint64_t> countResultRows(std::string_view body) {
   return splitter.rowsSeen();
 }
 
-core::Result<std::string> ResultPager::fetchPage(const std::string& search_id, std::uint64_t first,
-                                                 std::uint64_t last, const ApiCall& base) {
+core::Result<std::optional<std::string>> ResultPager::fetchPage(const std::string& search_id,
+                                                                std::uint64_t first,
+                                                                std::uint64_t last,
+                                                                const ApiCall& base) {
   ApiCall call = base;
   call.method = "GET";
   call.path = "/api/ariel/searches/" + urlEncode(search_id) + "/results";
@@ -31,8 +33,14 @@ core::Result<std::string> ResultPager::fetchPage(const std::string& search_id, s
   const std::uint64_t expected = last - first + 1;
   const RetryPolicy& policy = api_.settings().retry;
   for (int attempt = 1;; ++attempt) {
-    auto response = api_.callOk(call);
+    auto response = api_.call(call);
     if (!response) return response.error().withContext("reading results");
+    if (response->status == 404 && api_.errorOf(*response).code == kCodeNotFound) {
+      return std::optional<std::string>();
+    }
+    if (response->status < 200 || response->status >= 300) {
+      return api_.coreErrorOf(*response).withContext("reading results");
+    }
     auto rows = countResultRows(response->body);
     std::string why;
     if (!rows) {
@@ -40,7 +48,7 @@ core::Result<std::string> ResultPager::fetchPage(const std::string& search_id, s
     } else if (*rows != expected) {
       why = "expected " + std::to_string(expected) + " rows, got " + std::to_string(*rows);
     } else {
-      return std::move(response->body);
+      return std::optional<std::string>(std::move(response->body));
     }
     const std::string where =
         "results " + std::to_string(first) + "-" + std::to_string(last) + ": " + why;
@@ -55,20 +63,24 @@ core::Result<std::string> ResultPager::fetchPage(const std::string& search_id, s
   }
 }
 
-core::Status ResultPager::fetch(const std::string& search_id, std::uint64_t limit,
-                                const ApiCall& base, const PageConsumer& consumer,
-                                const std::function<void(std::uint64_t)>& on_rows) {
-  for (std::uint64_t first = 0; first < limit; first += page_size_) {
+core::Result<PagingEnd> ResultPager::fetch(const std::string& search_id, std::uint64_t limit,
+                                           const ApiCall& base, const PageConsumer& consumer,
+                                           const std::function<void(std::uint64_t)>& on_rows) {
+  for (std::uint64_t first = stats_.rows; first < limit; first += page_size_) {
     const std::uint64_t last = std::min(limit, first + page_size_) - 1;
     auto body = fetchPage(search_id, first, last, base);
     if (!body) return body.error();
-    const ResultPage page{*body, first, last - first + 1};
-    if (auto status = consumer(page); !status) return status;
+    if (!*body) {
+      ++stats_.vanished;
+      return PagingEnd::kVanished;
+    }
+    const ResultPage page{**body, first, last - first + 1};
+    if (auto status = consumer(page); !status) return status.error();
     stats_.rows += page.rows;
     ++stats_.pages;
     if (on_rows) on_rows(stats_.rows);
   }
-  return {};
+  return PagingEnd::kDone;
 }
 
 }  // namespace aihunt::qradar

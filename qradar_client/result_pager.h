@@ -2,9 +2,12 @@
 // Reads a completed search's results page by page with `Range: items=a-b`, hands each page's
 // body to the consumer and lets it go: memory is bounded by the page size, never the result's.
 // A page that is malformed, truncated or short of the rows the status promised is fetched again
-// (bounded by the retry policy) before any of its rows reach the consumer.
+// (bounded by the retry policy) before any of its rows reach the consumer. A page answered
+// 404/1002 means the search is gone (another client sharing it deleted it): paging stops and
+// says so, and the caller re-creates the search and resumes at the row where it stopped.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,24 +29,31 @@ using PageConsumer = std::function<core::Status(const ResultPage& page)>;
 core::Result<std::uint64_t> countResultRows(std::string_view body);
 
 struct PagerStats {
-  std::uint64_t rows = 0;
+  std::uint64_t rows = 0;  // handed to the consumer, over every fetch(): the next row to read
   std::uint64_t pages = 0;
   std::uint64_t refetched_pages = 0;
+  std::uint64_t vanished = 0;  // fetches that ended because the search was gone (404/1002)
 };
+
+enum class PagingEnd { kDone, kVanished };
 
 class ResultPager {
  public:
   ResultPager(ApiClient& api, std::uint64_t page_size) : api_(api), page_size_(page_size) {}
 
-  // Rows [0, limit) of the search, in pages; `on_rows` reports progress after each page.
-  [[nodiscard]] core::Status fetch(const std::string& search_id, std::uint64_t limit,
-                                   const ApiCall& base, const PageConsumer& consumer,
-                                   const std::function<void(std::uint64_t)>& on_rows);
+  // Rows [stats().rows, limit) of the search, in pages: a first call reads from row 0, a call
+  // for a re-created search resumes after the rows already consumed. `on_rows` reports
+  // progress after each page. kVanished: the search answered 404/1002 before `limit`.
+  [[nodiscard]] core::Result<PagingEnd> fetch(const std::string& search_id, std::uint64_t limit,
+                                              const ApiCall& base, const PageConsumer& consumer,
+                                              const std::function<void(std::uint64_t)>& on_rows);
   [[nodiscard]] const PagerStats& stats() const { return stats_; }
 
  private:
-  core::Result<std::string> fetchPage(const std::string& search_id, std::uint64_t first,
-                                      std::uint64_t last, const ApiCall& base);
+  // The page's body, or nullopt when the search is gone (404/1002).
+  core::Result<std::optional<std::string>> fetchPage(const std::string& search_id,
+                                                     std::uint64_t first, std::uint64_t last,
+                                                     const ApiCall& base);
 
   ApiClient& api_;
   std::uint64_t page_size_;

@@ -112,3 +112,37 @@ TEST_CASE("a bad fault script is refused at start and by the admin endpoint") {
   REQUIRE(good.ok());
   CHECK(good.admin("POST", "/admin/faults", "- {kind: reset, times: 0}\n").status == 422);
 }
+
+TEST_CASE("search_vanish on results reads: 404/1002 after N pages, as when a sharer deletes it") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults", "- {kind: search_vanish, on: results, polls: 0}\n")
+              .status == 200);
+  const json faults = parseJson(emu.admin("GET", "/admin/faults").body);
+  CHECK(faults.dump().find(R"("on":"results")") != std::string::npos);
+
+  const std::string id = emu.createSearch(kQuery)["search_id"];
+  const std::string path = "/api/ariel/searches/" + id;
+  // Status reads are not counted: it completes normally.
+  CHECK(emu.waitSearch(id)["status"] == "COMPLETED");
+  CHECK(emu.call("GET", path).status == 200);
+  const HttpReply gone = emu.call("GET", path + "/results", {"Range: items=0-0"});
+  CHECK(gone.status == 404);
+  CHECK(parseJson(gone.body)["code"] == 1002);
+  CHECK(emu.call("GET", path).status == 404);  // gone for every reader
+
+  REQUIRE(emu.admin("POST", "/admin/faults", "- {kind: search_vanish, on: results, polls: 2}\n")
+              .status == 200);
+  const std::string second = emu.createSearch(kQuery + " ")["search_id"];
+  // A faulted search is never handed to an identical query.
+  CHECK(emu.createSearch(kQuery + " ")["search_id"] != second);
+  CHECK(emu.waitSearch(second)["status"] == "COMPLETED");
+  const std::string results = "/api/ariel/searches/" + second + "/results";
+  CHECK(emu.call("GET", results, {"Range: items=0-0"}).status == 200);
+  CHECK(emu.call("GET", results, {"Range: items=1-1"}).status == 200);
+  const HttpReply third = emu.call("GET", results, {"Range: items=2-2"});
+  CHECK(third.status == 404);
+  CHECK(parseJson(third.body)["code"] == 1002);
+
+  CHECK(emu.admin("POST", "/admin/faults", "- {kind: search_vanish, on: pages}\n").status == 422);
+}

@@ -68,6 +68,13 @@ inline int countRequests(const nlohmann::json& log, const std::string& method,
   return n;
 }
 
+inline int countTarget(const nlohmann::json& log, const std::string& method,
+                       const std::string& target) {
+  int n = 0;
+  for (const auto& r : log) n += r["method"] == method && r["target"] == target ? 1 : 0;
+  return n;
+}
+
 // Findings as "hunt|finding_id" keys (a multiset: duplicates show).
 inline std::multiset<std::string> findingKeys(const std::string& jsonl) {
   std::multiset<std::string> out;

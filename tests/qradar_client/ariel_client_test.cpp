@@ -6,6 +6,8 @@
 #include <atomic>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "core/logging.h"
 #include "qradar_client/ariel_client.h"
 #include "tests/support/fake_http_transport.h"
@@ -457,4 +459,129 @@ TEST_CASE("with a long request timeout the configured wait is kept and added to 
   // Reads without Prefer keep the plain request timeout.
   CHECK(h.transport.requests.at(3).timeout <= std::chrono::seconds(60));
   CHECK(h.transport.requests.at(3).timeout > std::chrono::seconds(59));
+}
+
+namespace {
+
+// The "n" of every row the consumer saw, in order.
+std::vector<int> seenRows(Harness& h, core::Result<qradar::SearchOutcome>& outcome) {
+  std::vector<int> rows;
+  qradar::ArielClient client(*h.api, h.options);
+  outcome = client.run(
+      "SELECT * FROM events LAST 1 HOURS",
+      [&](const qradar::ResultPage& p) {
+        const nlohmann::json body = nlohmann::json::parse(p.body);
+        for (const auto& row : body["events"]) rows.push_back(row["n"].get<int>());
+        return core::Status();
+      },
+      nullptr, h.cancellation);
+  return rows;
+}
+
+std::vector<int> upTo(int n) {
+  std::vector<int> out;
+  for (int i = 0; i < n; ++i) out.push_back(i);
+  return out;
+}
+
+core::Result<qradar::HttpResponse> searchGone() {
+  return jsonResponse(404, R"({"code":1002,"message":"The search does not exist."})");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a search deleted by another client while its results are read is created again and "
+    "read on from the same row",
+    "[ariel][shared]") {
+  Harness h;
+  // Another client sharing s1 deletes it after this run has read its first page.
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.url.find("/s1/results") != std::string::npos &&
+        qradar::findHeader(r.headers, "Range") != "items=0-9") {
+      return searchGone();
+    }
+    return std::nullopt;
+  };
+  core::Result<qradar::SearchOutcome> outcome = core::makeError(core::ErrorCode::kRemote, "");
+  const auto rows = seenRows(h, outcome);
+  REQUIRE(outcome.ok());
+  CHECK(rows == upTo(25));  // every row once, in order
+  CHECK(outcome->rows == 25);
+  CHECK(outcome->recreations == 1);
+  CHECK(outcome->pages.vanished == 1);
+  CHECK(outcome->search_id == "s2");
+  CHECK(h.count("POST /api/ariel/searches") == 2);
+  CHECK(h.count("GET /api/ariel/searches/s2/results") == 2);
+  for (const auto& request : h.transport.requests) {
+    if (request.url.ends_with("/s2/results")) {
+      CHECK(qradar::findHeader(request.headers, "Range") != "items=0-9");  // not read twice
+    }
+  }
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 0);  // gone already
+  CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
+}
+
+TEST_CASE("a search that keeps vanishing while its results are read is given up, bounded",
+          "[ariel][shared]") {
+  Harness h;
+  h.options.max_recreations = 2;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.url.ends_with("/results") && qradar::findHeader(r.headers, "Range") != "items=0-9") {
+      return searchGone();
+    }
+    return std::nullopt;
+  };
+  core::Result<qradar::SearchOutcome> outcome = core::makeError(core::ErrorCode::kRemote, "");
+  const auto rows = seenRows(h, outcome);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kRemote);
+  CHECK(rows == upTo(10));  // the first page once, never again
+  CHECK(h.count("POST /api/ariel/searches") == 3);
+}
+
+TEST_CASE("a search canceled by another client is deleted and created again, once",
+          "[ariel][shared]") {
+  SECTION("canceled once: the run completes on the new search") {
+    Harness h;
+    h.ariel.override =
+        [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+      if (r.method == "GET" && r.url.ends_with("/searches/s1")) {
+        return core::Result<qradar::HttpResponse>(
+            jsonResponse(200, statusBody("s1", "CANCELED", 40, 3)));
+      }
+      return std::nullopt;
+    };
+    core::Result<qradar::SearchOutcome> outcome = core::makeError(core::ErrorCode::kRemote, "");
+    const auto rows = seenRows(h, outcome);
+    REQUIRE(outcome.ok());
+    CHECK(rows == upTo(25));
+    CHECK(outcome->foreign_cancels == 1);
+    CHECK(outcome->recreations == 1);
+    CHECK(outcome->search_id == "s2");
+    CHECK(h.count("GET /api/ariel/searches/s1/results") == 0);  // partial results are not read
+    CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+    CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
+  }
+  SECTION("canceled again: the run fails, and says CANCELED") {
+    Harness h;
+    h.ariel.override =
+        [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+      if (r.method == "GET" && r.url.find("/results") == std::string::npos &&
+          r.url.find("/searches/s") != std::string::npos) {
+        const std::string id = r.url.substr(r.url.rfind('/') + 1);
+        return core::Result<qradar::HttpResponse>(
+            jsonResponse(200, statusBody(id, "CANCELED", 40, 3)));
+      }
+      return std::nullopt;
+    };
+    auto outcome = h.run();
+    REQUIRE_FALSE(outcome.ok());
+    CHECK(outcome.error().code == core::ErrorCode::kRemote);
+    CHECK(outcome.error().message.find("CANCELED") != std::string::npos);
+    CHECK(h.count("POST /api/ariel/searches") == 2);
+    CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
+  }
 }

@@ -1,0 +1,140 @@
+// Searches shared by identical queries (issue 9, point 5): QRadar hands an identical recent query
+// the existing search, so two runs of one hunt share it and the first to finish DELETEs it from
+// under the other. Real aihunt against real qradar-emu (identical-query reuse on): the run whose
+// search vanishes while it pages creates it again and reads on from the row where it stopped, so
+// both runs report exactly the findings an offline hunt finds, none twice.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "tests/integration/online_support.h"
+#include "tests/support/background_process.h"
+
+using namespace aihunt::testing;
+using namespace aihunt::testing::online;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kHunt = "proxy-ai-api";
+
+std::multiset<std::string> offlineFindings() {
+  const auto offline =
+      runProcess(binaryPath("aihunt"),
+                 {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--lookups",
+                  sourcePath("content/samples/qradar_lookups.json"), "--now", kSampleNow,
+                  "--format", "jsonl", "--hunt", kHunt, "--show-suppressed"});
+  REQUIRE(offline.exit_code == 0);
+  return findingKeys(offline.out);
+}
+
+// Results reads (GET .../results) in the log, in order: {search id, Range, status}.
+struct ResultsRead {
+  std::string search_id;
+  std::string range;
+  int status = 0;
+};
+
+std::vector<ResultsRead> resultsReads(const json& log) {
+  std::vector<ResultsRead> out;
+  const std::string prefix = "/api/ariel/searches/";
+  for (const auto& r : log) {
+    const std::string target = r["target"];
+    if (r["method"] != "GET" || target.rfind(prefix, 0) != 0 || !target.ends_with("/results")) {
+      continue;
+    }
+    out.push_back({target.substr(prefix.size(), target.size() - prefix.size() - 8),
+                   r["headers"].value("range", ""), r["status"].get<int>()});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("two hunts of one query at once share its search; both complete with every finding once",
+          "[online][shared]") {
+  // Every results page takes 150 ms, so that the two runs page side by side.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    R"({"faults":[{"kind":"latency","latency_ms":150,"method":"GET",)"
+                    R"("path":"/api/ariel/searches/*/results","times":-1}]})")
+              .status == 200);
+  const std::string token_file = emu.dir() + "/token";
+  std::ofstream(token_file) << kToken;
+  chmod(token_file.c_str(), 0600);
+  const auto args = concat(huntArgs(emu, {"--hunt", kHunt, "--page-size", "1", "--show-suppressed",
+                                          "--token-file", token_file}),
+                           {"--log-level", "debug"});
+
+  BackgroundProcess first(binaryPath("aihunt"), args);
+  // The second run starts once the first is reading results: it gets the same search.
+  bool paging = false;
+  for (int i = 0; i < 200 && !paging; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    paging = !resultsReads(requestLog(emu)).empty();
+  }
+  REQUIRE(paging);
+  BackgroundProcess second(binaryPath("aihunt"), args);
+  for (int i = 0; i < 1200 && (first.running() || second.running()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  const int first_code = first.stop(1000);
+  const int second_code = second.stop(1000);
+  INFO(first.err());
+  INFO(second.err());
+  CHECK(first_code == 0);
+  CHECK(second_code == 0);
+
+  const auto expected = offlineFindings();
+  REQUIRE(expected.size() >= 2);
+  CHECK(findingKeys(first.out()) == expected);
+  CHECK(findingKeys(second.out()) == expected);  // none lost, none twice
+
+  const json log = requestLog(emu);
+  // The second run was handed the first one's search, lost it to the first run's DELETE while
+  // paging (404), and created it again: two searches in all.
+  CHECK(countTarget(log, "POST", "/api/ariel/searches") == 3);  // 2 creates + 1 re-create
+  const auto reads = resultsReads(log);
+  std::set<std::string> searched;
+  int gone = 0;
+  for (const auto& read : reads) {
+    searched.insert(read.search_id);
+    gone += read.status == 404 ? 1 : 0;
+  }
+  CHECK(gone == 1);
+  CHECK(searched.size() == 2);
+}
+
+TEST_CASE(
+    "a search that vanishes while its results are read is created again and read on from "
+    "the row where it stopped",
+    "[online][shared]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    R"({"faults":[{"kind":"search_vanish","on":"results","polls":2}]})")
+              .status == 200);
+  const auto result =
+      runAihunt(huntArgs(emu, {"--hunt", kHunt, "--page-size", "2", "--show-suppressed"}));
+  CHECK(result.exit_code == 0);
+  CHECK(findingKeys(result.out) == offlineFindings());
+
+  const json log = requestLog(emu);
+  CHECK(countTarget(log, "POST", "/api/ariel/searches") == 2);
+  const auto reads = resultsReads(log);
+  REQUIRE(reads.size() >= 4);
+  CHECK(reads[0].range == "items=0-1");
+  CHECK(reads[1].range == "items=2-3");
+  CHECK(reads[2].status == 404);  // the third read: gone
+  CHECK(reads[2].range == "items=4-5");
+  // The new search is read from row 4 on: rows 0-3 reached the detection already.
+  CHECK(reads[3].search_id != reads[0].search_id);
+  CHECK(reads[3].range == "items=4-5");
+  CHECK(reads[3].status == 200);
+}
