@@ -83,7 +83,11 @@ core::Status checkPath(const std::string& path, const OpenOptions& options) {
     return ioError(path, "cannot be read: " + ec.message());
   }
   if (fs::is_directory(status)) return ioError(path, "is a folder, not a file");
-  if (fs::exists(status)) return {};
+  if (fs::exists(status)) {
+    // A pipe or a device would block or swallow writes: only a regular file (or a link to one).
+    if (!fs::is_regular_file(status)) return ioError(path, "is not a regular file");
+    return {};
+  }
   if (fs::exists(path + "-wal", ec)) {
     // SQLite would replay the orphaned log into the new file and corrupt it.
     return core::makeError(core::ErrorCode::kState,

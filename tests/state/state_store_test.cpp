@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include <sys/stat.h>
+
 #include "state/state_store.h"
 #include "tests/state/state_test_support.h"
 
@@ -410,4 +412,12 @@ TEST_CASE("read-only: reads work, writes are refused, a missing file is an error
   auto folder = StateStore::open(dir.path(), OpenOptions{});
   REQUIRE_FALSE(folder.ok());
   CHECK(folder.error().code == core::ErrorCode::kIo);
+
+  // A pipe would block the first read forever.
+  const std::string pipe = dir.file("pipe.db");
+  REQUIRE(mkfifo(pipe.c_str(), 0600) == 0);
+  auto fifo = StateStore::open(pipe, OpenOptions{});
+  REQUIRE_FALSE(fifo.ok());
+  CHECK(fifo.error().code == core::ErrorCode::kIo);
+  CHECK_THAT(fifo.error().message, Catch::Contains("not a regular file"));
 }
