@@ -13,6 +13,10 @@ constexpr const char* kUsage =
 Usage: aihunt <command> [options]
 
 Commands:
+  run             The daemon: every hunt on its schedule, gap-free windows, findings once
+                  into the state store and the JSONL file (--once: one pass, then exit)
+  backfill        Hunt a past range of one hunt through the daemon's ledger
+  state           The daemon's state: show, gaps, check, vacuum
   hunt            Run the hunts on a QRadar console (Ariel), print findings
   hunt --offline  Run the hunts' AQL over exported events (JSONL), then the detection
   check           Check the console: TLS, token, API version, capabilities, catalog, sets
@@ -31,6 +35,8 @@ Exit codes:
   2  usage, config or input error
   3  connection, TLS or authentication failure
   4  search failed, timed out, was interrupted, or hit the row cap
+     (run/backfill: also a delivery that failed)
+  5  the state file is damaged or unwritable (aihunt state check)
 )";
 
 }  // namespace
@@ -49,6 +55,9 @@ int runCli(const std::vector<std::string>& args, const Streams& streams) {
   if (command == "hunt") return runHuntCommand(rest, context);
   if (command == "aql") return runAqlCommand(rest, context);
   if (command == "check") return runCheckCommand(rest, context);
+  if (command == "run") return runRunCommand(rest, context);
+  if (command == "backfill") return runBackfillCommand(rest, context);
+  if (command == "state") return runStateCommand(rest, context);
   if (command == "version" || command == "--version") {
     std::fprintf(streams.out, "aihunt %s\n", AIHUNT_VERSION);
     return core::kExitOk;

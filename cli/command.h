@@ -45,5 +45,8 @@ int runConfigCommand(const std::vector<std::string>& args, CommandContext& conte
 int runHuntCommand(const std::vector<std::string>& args, CommandContext& context);
 int runAqlCommand(const std::vector<std::string>& args, CommandContext& context);
 int runCheckCommand(const std::vector<std::string>& args, CommandContext& context);
+int runRunCommand(const std::vector<std::string>& args, CommandContext& context);
+int runBackfillCommand(const std::vector<std::string>& args, CommandContext& context);
+int runStateCommand(const std::vector<std::string>& args, CommandContext& context);
 
 }  // namespace aihunt::cli

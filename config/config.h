@@ -61,8 +61,11 @@ enum class HuntDatabase { kEvents, kFlows };
 
 struct HuntSchedule {
   Millis every{15 * 60'000};
-  Millis overlap{2 * 60'000};
+  Millis overlap{2 * 60'000};  // each search re-reads this much before its window
+  Millis delay{60'000};        // windows end this long before now (QRadar indexes late)
+  Millis splay{0};             // spreads hunts' start times over this much (daemon)
   Millis catch_up_max{24 * 3'600'000};
+  Millis max_window{60 * 60'000};  // catching up, consecutive windows merge up to this
 };
 
 struct HuntConfig {
@@ -130,7 +133,9 @@ struct StdoutOutput {
 };
 
 struct JsonlOutput {
-  std::string path;  // empty: off
+  std::string path;                              // empty: off
+  std::int64_t max_bytes = 100LL * 1024 * 1024;  // rotate at this size (daemon)
+  int keep = 5;                                  // rotated files kept
 };
 
 struct ReferenceSetsOutput {
@@ -165,6 +170,7 @@ struct OutputsConfig {
 struct StateConfig {
   std::string path = "aihunt-state.db";
   Millis retention{90LL * 86'400'000};
+  std::int64_t outbox_max_rows = 1'000'000;  // per sink; hunting pauses when a sink is this full
 };
 
 struct ServerConfig {

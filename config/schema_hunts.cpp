@@ -58,7 +58,10 @@ void readSchedule(const YamlNode& node, HuntSchedule& schedule, Diagnostics& dia
   MapReader reader(node, diagnostics);
   wholeMinutes(reader, "every", schedule.every, kMinute);
   wholeMinutes(reader, "overlap", schedule.overlap, milliseconds(0));
+  wholeMinutes(reader, "delay", schedule.delay, milliseconds(0));
+  reader.duration("splay", schedule.splay, milliseconds(0));
   wholeMinutes(reader, "catch_up_max", schedule.catch_up_max, kMinute);
+  wholeMinutes(reader, "max_window", schedule.max_window, kMinute);
   if (schedule.catch_up_max < schedule.every && node.find("catch_up_max") != nullptr) {
     const YamlNode* at = node.find("catch_up_max");
     diagnostics.error(at->path, "must be at least the schedule's 'every'", at->mark);

@@ -60,6 +60,8 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
   if (const YamlNode* jsonl = reader.get("jsonl")) {
     MapReader j(*jsonl, diagnostics);
     j.string("path", outputs.jsonl.path, /*required=*/true);
+    j.integer("max_bytes", outputs.jsonl.max_bytes, 4096, std::int64_t{1} << 40);
+    j.integer("keep", outputs.jsonl.keep, 0, 1000);
   }
   if (const YamlNode* sets = reader.get("reference_sets")) {
     MapReader r(*sets, diagnostics);

@@ -12,6 +12,7 @@ StateConfig readStateSection(const YamlNode& node, Diagnostics& diagnostics) {
   MapReader reader(node, diagnostics);
   reader.string("path", state.path);
   reader.duration("retention", state.retention, std::chrono::milliseconds(86'400'000));
+  reader.integer("outbox_max_rows", state.outbox_max_rows, 1000, std::int64_t{1} << 40);
   return state;
 }
 

@@ -48,6 +48,16 @@ class PagePipeline {
 
 }  // namespace
 
+qradar::ArielOptions arielOptionsFor(const config::QRadarConfig& qradar) {
+  qradar::ArielOptions options;
+  options.deadline = qradar.timeouts.hunt_deadline;
+  options.page_size = static_cast<std::uint64_t>(std::max(1, qradar.page_size));
+  options.row_cap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, qradar.row_cap));
+  const auto request_seconds = static_cast<int>(qradar.timeouts.request.count() / 1000);
+  options.prefer_wait_seconds = std::clamp(request_seconds / 2, 0, options.prefer_wait_seconds);
+  return options;
+}
+
 std::string_view huntResultName(HuntResult result) {
   switch (result) {
     case HuntResult::kOk:

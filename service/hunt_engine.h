@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/config.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "detection/analyzer.h"
@@ -57,6 +58,10 @@ class HuntObserver {
   virtual ~HuntObserver() = default;
   virtual void progress(const HuntJob& /*job*/, const qradar::SearchProgress& /*progress*/) {}
 };
+
+// The Ariel options a config's qradar: section asks for (deadline, page size, row cap), with
+// Prefer: wait kept well below the request timeout.
+qradar::ArielOptions arielOptionsFor(const config::QRadarConfig& qradar);
 
 struct EngineOptions {
   qradar::ArielOptions ariel;

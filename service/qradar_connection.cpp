@@ -2,6 +2,7 @@
 
 #include "config/token_source.h"
 #include "core/exit_codes.h"
+#include "service/instrumented_transport.h"
 
 namespace aihunt::service {
 namespace {
@@ -94,8 +95,14 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     settings.retry.max_attempts = *request.retries;
   }
   if (request.retry_delay) settings.retry.initial_delay = *request.retry_delay;
-  qradar::ApiDeps deps{*connection->transport, connection->clock, connection->sleeper,
-                       connection->random,     redactor,          logger};
+  qradar::HttpTransport* transport_used = connection->transport.get();
+  if (request.metrics != nullptr) {
+    connection->metered =
+        std::make_unique<InstrumentedTransport>(*connection->transport, *request.metrics);
+    transport_used = connection->metered.get();
+  }
+  qradar::ApiDeps deps{*transport_used,    connection->clock, connection->sleeper,
+                       connection->random, redactor,          logger};
   connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
   return connection;
 }

@@ -13,6 +13,7 @@
 #include "config/environment.h"
 #include "core/clock.h"
 #include "core/logging.h"
+#include "core/metrics.h"
 #include "core/result.h"
 #include "qradar_client/api_client.h"
 #include "qradar_client/curl_transport.h"
@@ -29,6 +30,7 @@ struct ConnectionRequest {
   std::string connect_to;  // HOST:PORT:ADDR:PORT, optional
   std::optional<int> retries;
   std::optional<qradar::Millis> retry_delay;
+  core::Metrics* metrics = nullptr;  // when set, requests are timed and counted
 };
 
 struct QRadarConnection {
@@ -39,6 +41,7 @@ struct QRadarConnection {
   qradar::ThreadSleeper sleeper;
   qradar::StdRandom random;
   std::unique_ptr<qradar::CurlTransport> transport;
+  std::unique_ptr<qradar::HttpTransport> metered;  // around `transport`, when metrics are on
   std::unique_ptr<qradar::ApiClient> api;
 };
 

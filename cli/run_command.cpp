@@ -1,0 +1,350 @@
+// `aihunt run` (the daemon, or one pass with --once) and `aihunt backfill`: argument parsing, the
+// composition root (config, state store, sinks, outbox, metrics, health server, connections,
+// clock, signals) and printing. Everything they do is in service/.
+#include <chrono>
+#include <cstdio>
+
+#include "cli/command.h"
+#include "cli/qradar_connection.h"
+#include "cli/signals.h"
+#include "cli/time_options.h"
+#include "config/environment.h"
+#include "config/loader.h"
+#include "core/exit_codes.h"
+#include "core/metrics.h"
+#include "service/daemon.h"
+#include "service/health_server.h"
+#include "service/instrumented_transport.h"
+#include "service/jsonl_sink.h"
+#include "service/outbox.h"
+#include "service/run_summary.h"
+#include "state/state_store.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// The instant given by --now, moving on with real time: `run --now T` follows an emulated clock.
+class OffsetClock final : public core::Clock {
+ public:
+  explicit OffsetClock(core::EpochMs start)
+      : start_(start), started_(std::chrono::steady_clock::now()) {}
+  [[nodiscard]] core::TimePoint now() const override {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started_);
+    return core::fromEpochMs(start_ + elapsed.count());
+  }
+
+ private:
+  core::EpochMs start_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+core::Result<service::SharedConfig> loadConfig(const std::string& path, CommandContext& context) {
+  config::LoadOptions options;
+  options.resolve_token = false;  // the connection resolves it, and keeps it out of the config
+  config::LoadOutcome outcome = config::loadConfigFile(path, config::ProcessEnvironment(), options);
+  for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
+  if (!outcome.ok()) {
+    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
+    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
+    return core::makeError(core::ErrorCode::kConfig, message);
+  }
+  return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
+}
+
+// Everything `run` and `backfill` build before hunting.
+struct Runtime {
+  service::SharedConfig config;
+  std::unique_ptr<state::StateStore> store;
+  core::Metrics metrics;
+  std::unique_ptr<service::Outbox> outbox;
+};
+
+int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
+                CommandContext& context, Runtime& runtime) {
+  auto loaded = loadConfig(config_path, context);
+  if (!loaded) return fail(context.streams, loaded.error(), core::kExitUsage);
+  runtime.config = *loaded;
+  const config::Config& cfg = *runtime.config;
+  if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
+    auto moved = state::moveAside(cfg.state.path, now);
+    if (!moved) return fail(context.streams, moved.error(), core::kExitState);
+    if (!moved->empty()) {
+      std::fprintf(context.streams.err, "aihunt: state file moved aside to %s; starting afresh\n",
+                   moved->c_str());
+    }
+  }
+  auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
+  if (!store) return fail(context.streams, store.error(), core::kExitState);
+  runtime.store = std::move(*store);
+
+  std::vector<std::unique_ptr<service::Sink>> sinks;
+  if (!cfg.outputs.jsonl.path.empty()) {
+    service::JsonlSinkOptions jsonl;
+    jsonl.path = cfg.outputs.jsonl.path;
+    jsonl.max_bytes = cfg.outputs.jsonl.max_bytes;
+    jsonl.keep = cfg.outputs.jsonl.keep;
+    sinks.push_back(std::make_unique<service::JsonlSink>(jsonl));
+  } else {
+    context.logger->warn(
+        "outputs.jsonl.path is not set: findings are recorded in the state store "
+        "only");
+  }
+  if (cfg.outputs.reference_sets.enabled || cfg.outputs.leef.enabled ||
+      cfg.outputs.offense_notes.enabled) {
+    context.logger->warn(
+        "outputs.reference_sets, outputs.leef and outputs.offense_notes are not "
+        "delivered by this version of aihunt run yet; findings go to the JSONL "
+        "file");
+  }
+  service::declareDaemonMetrics(runtime.metrics);
+  runtime.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
+  service::OutboxOptions outbox;
+  outbox.max_rows = static_cast<std::uint64_t>(cfg.state.outbox_max_rows);
+  runtime.outbox = std::make_unique<service::Outbox>(*runtime.store, std::move(sinks), outbox,
+                                                     runtime.metrics, context.logger);
+  if (auto recovered = runtime.outbox->recover(); !recovered) {
+    return fail(context.streams, recovered.error(), core::kExitState);
+  }
+  return core::kExitOk;
+}
+
+void printReport(const service::DaemonReport& report, const config::Config& cfg,
+                 CommandContext& context) {
+  std::FILE* out = context.streams.out;
+  std::fprintf(out, "%-20s %8s %10s %9s %8s %5s  %s\n", "HUNT", "WINDOWS", "ROWS", "FINDINGS",
+               "REPEATS", "GAPS", "STATUS");
+  for (const auto& hunt : report.hunts) {
+    const std::string status =
+        hunt.exit_code == core::kExitOk ? "ok" : "failed: " + context.redactor->redact(hunt.error);
+    std::fprintf(
+        out, "%-20s %8llu %10llu %9llu %8llu %5llu  %s\n", hunt.hunt.c_str(),
+        static_cast<unsigned long long>(hunt.windows), static_cast<unsigned long long>(hunt.rows),
+        static_cast<unsigned long long>(hunt.findings),
+        static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
+        core::printableExcerpt(status, 200).c_str());
+  }
+  if (!cfg.outputs.jsonl.path.empty()) {
+    std::fprintf(out, "delivered %llu new findings to %s%s\n",
+                 static_cast<unsigned long long>(report.delivered), cfg.outputs.jsonl.path.c_str(),
+                 report.outbox_empty ? "" : " (some are still waiting in the outbox)");
+  }
+  std::fprintf(out, "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
+               cfg.state.path.c_str());
+}
+
+}  // namespace
+
+int runRunCommand(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options(
+      "aihunt run -c CONFIG [--once] [--now T]: hunt every enabled hunt on its schedule");
+  options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
+                                                    "config file (required)")(
+      "once", po::bool_switch(),
+      "hunt every due window of every hunt, deliver the findings, and exit (cron, CI, tests)")(
+      "now", po::value<std::string>(),
+      "the instant treated as now (ISO 8601 or epoch ms); the clock runs on from it")(
+      "state-reset", po::bool_switch(),
+      "move a damaged state file aside (with a timestamp) and start afresh")(
+      "grace", po::value<std::string>()->default_value("30s"),
+      "after SIGTERM: how long to flush the outbox");
+  addConnectionOptions(options);
+  addLoggingOptions(options);
+  po::variables_map values;
+  if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0) {
+    return printHelp(options,
+                     "\nSignals: SIGTERM/SIGINT stop (in-flight searches are cancelled and "
+                     "deleted, the outbox is flushed), SIGHUP reloads the config (a bad one is "
+                     "refused and the running one kept).\nExit codes (--once): 0 every window "
+                     "hunted and delivered, 2 usage or config error, 3 connection failure, 4 a "
+                     "search or a delivery failed, 5 the state file is damaged; a stopped daemon "
+                     "exits 0.\n",
+                     context.streams);
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  if (values.count("config") == 0) {
+    return fail(context.streams, "aihunt run needs --config (see 'aihunt config example')",
+                core::kExitUsage);
+  }
+  const std::string config_path = values["config"].as<std::string>();
+  auto now = resolveNow(values);
+  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  auto grace = core::parseDuration(values["grace"].as<std::string>());
+  if (!grace) return fail(context.streams, grace.error().withContext("--grace"), core::kExitUsage);
+
+  Runtime runtime;
+  if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
+    return code;
+  }
+  std::unique_ptr<core::Clock> clock;
+  if (values.count("now") != 0) {
+    clock = std::make_unique<OffsetClock>(*now);
+  } else {
+    clock = std::make_unique<core::SystemClock>();
+  }
+
+  const qradar::Cancellation stop = installInterruptHandler();
+  installReloadHandler();
+  // Each connection's transport reports request latency to the metrics.
+  service::DaemonDeps deps{*runtime.store,
+                           *runtime.outbox,
+                           runtime.metrics,
+                           *clock,
+                           context.logger,
+                           [&](const config::Config& /*cfg*/)
+                               -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+                             auto request = connectionRequest(values, config_path);
+                             if (!request) return request.error();
+                             request->metrics = &runtime.metrics;
+                             return service::openConnection(std::move(*request),
+                                                            config::ProcessEnvironment(),
+                                                            context.redactor, context.logger);
+                           },
+                           stop,
+                           &reloadRequested(),
+                           [&]() { return loadConfig(config_path, context); }};
+  service::DaemonOptions daemon_options;
+  daemon_options.once = values["once"].as<bool>();
+  daemon_options.grace = *grace;
+  service::Daemon daemon(std::move(deps), daemon_options, runtime.config);
+
+  std::unique_ptr<service::HealthServer> server;
+  const config::ServerConfig& server_config = runtime.config->server;
+  if (server_config.enabled) {
+    service::HealthServerOptions server_options;
+    server_options.host = server_config.host;
+    server_options.port = server_config.port;
+    auto started = service::HealthServer::start(
+        server_options, runtime.metrics,
+        [&daemon]() {
+          const service::Daemon::Readiness ready = daemon.readiness();
+          service::ReadyReport report;
+          report.checks = {
+              {"config", true}, {"state", ready.state_ok}, {"qradar", ready.qradar_ok}};
+          report.ready = ready.state_ok && ready.qradar_ok;
+          return report;
+        },
+        context.logger);
+    if (!started) return fail(context.streams, started.error(), core::kExitUsage);
+    server = std::move(*started);
+    context.logger->info("health and metrics on {}:{} (/healthz, /readyz, /metrics)",
+                         server_config.host, server->port());
+  }
+  context.logger->info("aihunt run: {} hunts, state {}{}", runtime.config->hunts.size(),
+                       runtime.config->state.path, daemon_options.once ? ", once" : "");
+  const service::DaemonReport report = daemon.run();
+  if (daemon_options.once) printReport(report, *runtime.config, context);
+  if (server) server->stop();
+  return report.exit_code;
+}
+
+int runBackfillCommand(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options(
+      "aihunt backfill -c CONFIG --hunt H --from T --to T [--force]: hunt a past range through "
+      "the ledger");
+  options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
+                                                    "config file (required)")(
+      "hunt", po::value<std::string>(), "the hunt (required)")(
+      "from", po::value<std::string>(), "start (ISO 8601 or epoch ms), floored to the minute")(
+      "to", po::value<std::string>(), "end, exclusive, ceiled to the minute")(
+      "force", po::bool_switch(), "hunt windows the ledger already has too")(
+      "now", po::value<std::string>(), "the instant treated as now (exception expiry)");
+  addConnectionOptions(options);
+  addLoggingOptions(options);
+  po::variables_map values;
+  if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0) {
+    return printHelp(options,
+                     "\nWindows the ledger already holds are skipped unless --force; findings "
+                     "already raised are repeats, never raised twice. Exit codes as for 'run "
+                     "--once'.\n",
+                     context.streams);
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  for (const char* required : {"config", "hunt", "from", "to"}) {
+    if (values.count(required) == 0) {
+      return fail(context.streams, std::string("backfill needs --") + required, core::kExitUsage);
+    }
+  }
+  const std::string config_path = values["config"].as<std::string>();
+  auto now = resolveNow(values);
+  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  auto from = core::parseTimestamp(values["from"].as<std::string>());
+  if (!from) return fail(context.streams, from.error().withContext("--from"), core::kExitUsage);
+  auto to = core::parseTimestamp(values["to"].as<std::string>());
+  if (!to) return fail(context.streams, to.error().withContext("--to"), core::kExitUsage);
+  if (*to <= *from) return fail(context.streams, "--to must be after --from", core::kExitUsage);
+
+  Runtime runtime;
+  if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
+    return code;
+  }
+  const std::string name = values["hunt"].as<std::string>();
+  const config::HuntConfig* hunt = nullptr;
+  for (const auto& candidate : runtime.config->hunts) {
+    if (candidate.name == name) hunt = &candidate;
+  }
+  if (hunt == nullptr) {
+    std::string known;
+    for (const auto& h : runtime.config->hunts) known += (known.empty() ? "" : ", ") + h.name;
+    return fail(context.streams, "no hunt named '" + name + "' (hunts: " + known + ")",
+                core::kExitUsage);
+  }
+  // Past the ledger's end the daemon hunts on its own: a backfill there would leave a hole.
+  auto end = runtime.store->ledgerEnd(name);
+  if (!end) return fail(context.streams, end.error(), core::kExitState);
+  if (*end && *to > **end) {
+    return fail(context.streams,
+                "--to is after the ledger's end (" + core::formatIso8601(**end) +
+                    "); the daemon hunts from there on",
+                core::kExitUsage);
+  }
+  const service::ScheduleSpec spec = service::scheduleOf(*hunt);
+  std::vector<service::PlannedWindow> windows;
+  for (const auto& window : service::backfillWindows(spec, *from, *to)) {
+    if (!values["force"].as<bool>()) {
+      auto done = runtime.store->windows(name, window.from, window.to);
+      if (!done) return fail(context.streams, done.error(), core::kExitState);
+      core::EpochMs covered = window.from;
+      for (const auto& record : *done) {
+        if (record.from <= covered) covered = std::max(covered, record.to);
+      }
+      if (covered >= window.to) continue;  // the ledger already has it
+    }
+    windows.push_back(window);
+  }
+  std::fprintf(context.streams.err, "aihunt: backfill '%s': %zu window(s) to hunt\n", name.c_str(),
+               windows.size());
+  const qradar::Cancellation stop = installInterruptHandler();
+  service::HuntRunReport report;
+  report.hunt = name;
+  if (!windows.empty()) {
+    auto request = connectionRequest(values, config_path);
+    if (!request) return fail(context.streams, request.error(), core::kExitUsage);
+    auto connection = service::openConnection(std::move(*request), config::ProcessEnvironment(),
+                                              context.redactor, context.logger);
+    if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
+    service::WindowRunner runner(*runtime.config, *runtime.store, runtime.outbox->sinkNames(),
+                                 runtime.metrics, context.logger);
+    runner.run(**connection, *hunt, windows, *now, stop, report);
+  }
+  service::DaemonReport summary;
+  summary.hunts.push_back(report);
+  while (true) {
+    const service::DrainReport drained =
+        runtime.outbox->drain(std::chrono::steady_clock::now() + std::chrono::hours(1));
+    summary.delivered += drained.delivered;
+    summary.outbox_empty = drained.empty;
+    if (drained.empty || drained.failures > 0 || drained.delivered == 0) break;
+  }
+  printReport(summary, *runtime.config, context);
+  int code = report.exit_code;
+  if (!summary.outbox_empty) code = service::worseExitCode(code, core::kExitSearchFailed);
+  return code;
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,149 @@
+// `aihunt state show | gaps | check | vacuum`: what the daemon's state store holds, read-only
+// except vacuum.
+#include <cstdio>
+
+#include "cli/command.h"
+#include "config/environment.h"
+#include "config/loader.h"
+#include "core/exit_codes.h"
+#include "core/text.h"
+#include "state/state_store.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::string when(const std::optional<core::EpochMs>& ms) {
+  return ms ? core::formatIso8601(*ms) : std::string("-");
+}
+
+core::Result<std::string> statePath(const po::variables_map& values, CommandContext& context) {
+  if (values.count("state") != 0) return values["state"].as<std::string>();
+  if (values.count("config") == 0) {
+    return core::makeError(core::ErrorCode::kInvalidArgument, "give --config or --state FILE");
+  }
+  config::LoadOptions options;
+  options.resolve_token = false;
+  auto outcome = config::loadConfigFile(values["config"].as<std::string>(),
+                                        config::ProcessEnvironment(), options);
+  for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
+  if (!outcome.ok()) {
+    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
+    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
+    return core::makeError(core::ErrorCode::kConfig, message);
+  }
+  return outcome.config->state.path;
+}
+
+int show(state::StateStore& store, CommandContext& context) {
+  auto summary = store.summary();
+  if (!summary) return fail(context.streams, summary.error(), core::kExitState);
+  std::FILE* out = context.streams.out;
+  std::fprintf(out, "state %s: schema %d, %llu bytes, %llu finding ids, %llu baselines\n",
+               summary->path.c_str(), summary->schema_version,
+               static_cast<unsigned long long>(summary->file_bytes),
+               static_cast<unsigned long long>(summary->seen_findings),
+               static_cast<unsigned long long>(summary->baselines));
+  std::fprintf(out, "%-20s %-24s %-24s %8s %9s %8s %5s\n", "HUNT", "LEDGER FROM", "LEDGER TO",
+               "WINDOWS", "FINDINGS", "REPEATS", "GAPS");
+  for (const auto& hunt : summary->hunts) {
+    std::fprintf(out, "%-20s %-24s %-24s %8llu %9llu %8llu %5llu\n",
+                 core::printableExcerpt(hunt.hunt, 20).c_str(), when(hunt.ledger_start).c_str(),
+                 when(hunt.ledger_end).c_str(), static_cast<unsigned long long>(hunt.windows),
+                 static_cast<unsigned long long>(hunt.findings),
+                 static_cast<unsigned long long>(hunt.repeats),
+                 static_cast<unsigned long long>(hunt.gaps));
+  }
+  for (const auto& [sink, depth] : summary->outbox_depth) {
+    std::fprintf(out, "outbox %s: %llu pending\n", core::printableExcerpt(sink, 40).c_str(),
+                 static_cast<unsigned long long>(depth));
+  }
+  return core::kExitOk;
+}
+
+int gaps(state::StateStore& store, const std::string& hunt, CommandContext& context) {
+  auto list = store.gaps(hunt);
+  if (!list) return fail(context.streams, list.error(), core::kExitState);
+  std::FILE* out = context.streams.out;
+  if (list->empty()) {
+    std::fprintf(out, "no gaps\n");
+    return core::kExitOk;
+  }
+  std::fprintf(out, "%-20s %-24s %-24s %s\n", "HUNT", "FROM", "TO", "RECORDED");
+  for (const auto& gap : *list) {
+    std::fprintf(out, "%-20s %-24s %-24s %s\n", core::printableExcerpt(gap.hunt, 20).c_str(),
+                 core::formatIso8601(gap.from).c_str(), core::formatIso8601(gap.to).c_str(),
+                 core::formatIso8601(gap.recorded_at).c_str());
+  }
+  std::fprintf(out, "hunt a gap with: aihunt backfill -c CONFIG --hunt H --from FROM --to TO\n");
+  return core::kExitOk;
+}
+
+}  // namespace
+
+int runStateCommand(const std::vector<std::string>& args, CommandContext& context) {
+  po::options_description options(
+      "aihunt state show|gaps|check|vacuum (-c CONFIG | --state FILE): the daemon's state store");
+  options.add_options()("help,h", "show this help")("action", po::value<std::string>(),
+                                                    "show, gaps, check or vacuum")(
+      "config,c", po::value<std::string>(), "config file (its state.path)")(
+      "state", po::value<std::string>(), "the state file itself")("hunt", po::value<std::string>(),
+                                                                  "gaps: only this hunt");
+  addLoggingOptions(options);
+  po::positional_options_description positional;
+  positional.add("action", 1);
+  po::variables_map values;
+  if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
+  if (values.count("help") != 0 || values.count("action") == 0) {
+    return printHelp(options,
+                     "\nshow: per hunt, the ledger's range, windows, findings, repeats and "
+                     "gaps; the outbox per sink.\ngaps: stretches the daemon will not hunt "
+                     "(older than catch_up_max after downtime).\ncheck: a full integrity check; "
+                     "exit 5 when the file is damaged (then: back it up, and start 'aihunt run "
+                     "--state-reset').\nvacuum: compacts the file (stop the daemon first).\n",
+                     context.streams);
+  }
+  if (!setUpLogging(values, context)) return core::kExitUsage;
+  const std::string action = values["action"].as<std::string>();
+  auto path = statePath(values, context);
+  if (!path) return fail(context.streams, path.error(), core::kExitUsage);
+  if (action == "check") {
+    auto problems = state::checkStateFile(*path);
+    if (!problems) return fail(context.streams, problems.error(), core::kExitState);
+    if (problems->empty()) {
+      std::fprintf(context.streams.out, "state %s: ok\n", path->c_str());
+      return core::kExitOk;
+    }
+    std::fprintf(context.streams.out, "state %s: DAMAGED\n", path->c_str());
+    for (const auto& problem : *problems) {
+      std::fprintf(context.streams.out, "  %s\n", core::printableExcerpt(problem, 300).c_str());
+    }
+    std::fprintf(context.streams.out,
+                 "keep a copy of the file, then start 'aihunt run --state-reset' to move it "
+                 "aside and begin afresh (windows are hunted again from catch_up_max)\n");
+    return core::kExitState;
+  }
+  if (action != "show" && action != "gaps" && action != "vacuum") {
+    return fail(context.streams, "unknown action '" + action + "' (show, gaps, check, vacuum)",
+                core::kExitUsage);
+  }
+  state::OpenOptions open;
+  open.create = false;
+  open.read_only = action != "vacuum";
+  auto store = state::StateStore::open(*path, open);
+  if (!store) return fail(context.streams, store.error(), core::kExitState);
+  if (action == "show") return show(**store, context);
+  if (action == "gaps") {
+    return gaps(**store, values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "",
+                context);
+  }
+  if (auto vacuumed = (*store)->vacuum(); !vacuumed) {
+    return fail(context.streams, vacuumed.error(), core::kExitState);
+  }
+  std::fprintf(context.streams.out, "state %s: vacuumed\n", path->c_str());
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

@@ -1,0 +1,499 @@
+#include "service/daemon.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "aql/printer.h"
+#include "core/exit_codes.h"
+#include "detection/finding.h"
+#include "service/hunt_engine.h"
+#include "service/hunt_query.h"
+#include "service/ledger_writer.h"
+#include "service/run_summary.h"
+
+namespace aihunt::service {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class SilentObserver final : public HuntObserver {};
+
+double seconds(core::EpochMs ms) { return static_cast<double>(ms) / 1000.0; }
+
+std::string errorText(const core::Error& error) { return error.message; }
+
+}  // namespace
+
+ScheduleSpec scheduleOf(const config::HuntConfig& hunt) {
+  ScheduleSpec spec;
+  spec.every = hunt.schedule.every.count();
+  spec.overlap = hunt.schedule.overlap.count();
+  spec.delay = hunt.schedule.delay.count();
+  spec.catch_up_max = hunt.schedule.catch_up_max.count();
+  spec.max_window = std::max(hunt.schedule.max_window.count(), spec.every);
+  return spec;
+}
+
+void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& hunt,
+                       const std::vector<PlannedWindow>& windows, core::EpochMs now,
+                       const qradar::Cancellation& cancellation, HuntRunReport& report) {
+  report.hunt = hunt.name;
+  EngineOptions options;
+  options.ariel = arielOptionsFor(config_.qradar.value_or(config::QRadarConfig()));
+  options.now = now;
+  HuntEngine engine(*connection.api, config_.settings, options);
+  SilentObserver observer;
+  const bool first_seen = hunt.signals.has(detection::Signal::kFirstSeen);
+  for (const auto& window : windows) {
+    if (cancellation.requested()) {
+      report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
+      report.error = "interrupted";
+      return;
+    }
+    auto query = huntQuery(hunt, config_.settings, window.search_from, window.to,
+                           /*streamed=*/true);
+    if (!query) {
+      report.exit_code = worseExitCode(report.exit_code, core::kExitUsage);
+      report.error = errorText(query.error());
+      metrics_.add("aihunt_hunt_runs_total", {hunt.name, "failed"});
+      logger_->error("hunt '{}': {}", hunt.name, report.error);
+      return;
+    }
+    HuntJob job;
+    job.name = hunt.name;
+    job.aql = aql::print(*query);
+    job.mapping = hunt.aql.empty() ? logicalColumnMapping() : hunt.columns;
+    job.signals = hunt.signals;
+    LedgerWriter writer(store_, config_.settings, hunt.name, sinks_, now, first_seen);
+    writer.setMetrics(&metrics_);
+    logger_->debug("hunt '{}' window [{}, {}) AQL: {}", hunt.name, core::formatIso8601(window.from),
+                   core::formatIso8601(window.to), job.aql);
+    const HuntOutcome outcome = engine.run(job, writer, observer, cancellation);
+    metrics_.add("aihunt_rows_read_total", {hunt.name}, static_cast<double>(outcome.rows));
+    for (const auto& [exception, count] : outcome.suppressed_by_exception) {
+      if (count > 0)
+        metrics_.add("aihunt_suppressed_total", {exception}, static_cast<double>(count));
+    }
+    report.rows += outcome.rows;
+    if (outcome.result == HuntResult::kFailed || outcome.result == HuntResult::kCancelled) {
+      const core::Error& error = *outcome.error;
+      report.exit_code = worseExitCode(report.exit_code, outcome.exitCode());
+      report.error = errorText(error);
+      metrics_.add("aihunt_hunt_runs_total",
+                   {hunt.name, std::string(huntResultName(outcome.result))});
+      metrics_.add("aihunt_searches_total",
+                   {outcome.result == HuntResult::kCancelled ? "cancelled" : "failed"});
+      if (error.code == core::ErrorCode::kState) metrics_.add("aihunt_state_errors_total");
+      if (outcome.result == HuntResult::kFailed) {
+        logger_->error("hunt '{}' window [{}, {}): {}", hunt.name, core::formatIso8601(window.from),
+                       core::formatIso8601(window.to), report.error);
+      }
+      return;
+    }
+    if (outcome.result == HuntResult::kTruncated) {
+      logger_->error(
+          "hunt '{}' window [{}, {}): Ariel found {} rows; only the first {} were read "
+          "(qradar.row_cap); the rest of this window is not analysed",
+          hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
+          outcome.record_count, outcome.rows);
+      report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
+    }
+    state::WindowRecord record;
+    record.from = window.from;
+    record.to = window.to;
+    record.rows = outcome.rows;
+    record.suppressed = outcome.stats.suppressed;
+    if (auto done = writer.complete(record); !done) {
+      report.exit_code = worseExitCode(report.exit_code, core::kExitState);
+      report.error = errorText(done.error());
+      metrics_.add("aihunt_state_errors_total");
+      logger_->error("hunt '{}': recording window [{}, {}): {}", hunt.name,
+                     core::formatIso8601(window.from), core::formatIso8601(window.to),
+                     report.error);
+      return;
+    }
+    metrics_.add("aihunt_hunt_runs_total",
+                 {hunt.name, std::string(huntResultName(outcome.result))});
+    metrics_.add("aihunt_searches_total", {"completed"});
+    metrics_.add("aihunt_finding_repeats_total", {hunt.name},
+                 static_cast<double>(writer.repeats()));
+    metrics_.set("aihunt_last_window_end_seconds", {hunt.name}, seconds(window.to));
+    report.windows += 1;
+    report.findings += writer.added();
+    report.repeats += writer.repeats();
+    // Quiet windows are the norm; they are logged at debug level.
+    logger_->log(outcome.rows > 0 ? spdlog::level::info : spdlog::level::debug,
+                 "hunt '{}' window [{}, {}): {} rows, {} new findings, {} repeats, {} suppressed",
+                 hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
+                 outcome.rows, writer.added(), writer.repeats(), outcome.stats.suppressed);
+  }
+}
+
+struct Daemon::Impl {
+  DaemonDeps deps;
+  DaemonOptions options;
+
+  mutable std::mutex mutex;
+  std::condition_variable changed;
+  SharedConfig config;
+  std::uint64_t generation = 0;
+  std::deque<std::string> queue;
+  std::set<std::string> busy;  // queued or running
+  std::map<std::string, HuntRunReport> reports;
+  std::map<std::string, Clock::time_point> retry_at;
+  std::map<std::string, int> failures;
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  std::atomic<bool> state_ok{true};
+  std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
+
+  Impl(DaemonDeps d, DaemonOptions o, SharedConfig c)
+      : deps(std::move(d)), options(o), config(std::move(c)) {}
+
+  static std::int64_t steadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+        .count();
+  }
+
+  core::EpochMs now() const { return core::toEpochMs(deps.clock.now()); }
+
+  const config::HuntConfig* findHunt(const config::Config& cfg, const std::string& name) const {
+    for (const auto& hunt : cfg.hunts) {
+      if (hunt.name == name) return &hunt;
+    }
+    return nullptr;
+  }
+
+  void updateLag(const config::HuntConfig& hunt) {
+    auto end = deps.store.ledgerEnd(hunt.name);
+    if (!end) return;
+    const DuePlan plan = dueWindows(scheduleOf(hunt), *end, now(), 1'000'000);
+    deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
+    deps.metrics.set("aihunt_windows_pending", {hunt.name},
+                     static_cast<double>(plan.windows.size()));
+  }
+
+  void huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection& connection) {
+    const config::HuntConfig* hunt = findHunt(*cfg, name);
+    if (hunt == nullptr) return;  // removed by a reload
+    HuntRunReport turn;
+    turn.hunt = name;
+    const core::EpochMs at = now();
+    auto end = deps.store.ledgerEnd(name);
+    if (!end) {
+      state_ok = false;
+      turn.exit_code = core::kExitState;
+      turn.error = end.error().message;
+      deps.logger->error("hunt '{}': reading the ledger: {}", name, turn.error);
+    } else {
+      const std::size_t most = options.once ? SIZE_MAX : options.windows_per_turn;
+      const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, at, most);
+      bool gap_ok = true;
+      if (plan.gap) {
+        state::Gap gap{name, plan.gap->from, plan.gap->to, at};
+        if (auto recorded = deps.store.recordGap(gap); !recorded) {
+          gap_ok = false;
+          state_ok = false;
+          turn.exit_code = core::kExitState;
+          turn.error = recorded.error().message;
+        } else {
+          ++turn.gaps;
+          deps.metrics.add("aihunt_gaps_total", {name});
+          deps.metrics.add("aihunt_gap_seconds_total", {name}, seconds(gap.to - gap.from));
+          deps.logger->warn(
+              "hunt '{}': [{}, {}) is older than catch_up_max and will not be hunted (a gap; "
+              "'aihunt backfill' can hunt it)",
+              name, core::formatIso8601(gap.from), core::formatIso8601(gap.to));
+        }
+      }
+      if (gap_ok && !plan.windows.empty()) {
+        WindowRunner runner(*cfg, deps.store, deps.outbox.sinkNames(), deps.metrics, deps.logger);
+        runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
+        if (turn.exit_code == core::kExitState) state_ok = false;
+        if (turn.exit_code != core::kExitConnection) qradar_ok_at = steadyMs();
+      }
+    }
+    updateLag(*hunt);
+    std::lock_guard lock(mutex);
+    HuntRunReport& total = reports[name];
+    total.hunt = name;
+    total.windows += turn.windows;
+    total.rows += turn.rows;
+    total.findings += turn.findings;
+    total.repeats += turn.repeats;
+    total.gaps += turn.gaps;
+    total.exit_code = worseExitCode(total.exit_code, turn.exit_code);
+    if (!turn.error.empty()) total.error = turn.error;
+    if (turn.exit_code != core::kExitOk && turn.exit_code != core::kExitFindings) {
+      const int n = ++failures[name];
+      const auto backoff = std::min<std::chrono::milliseconds>(
+          std::chrono::minutes(5), std::chrono::seconds(5) * (1 << std::min(n - 1, 6)));
+      retry_at[name] = Clock::now() + backoff;
+    } else {
+      failures.erase(name);
+      retry_at.erase(name);
+    }
+  }
+
+  void worker() {
+    std::unique_ptr<QRadarConnection> connection;
+    std::uint64_t connected_generation = 0;
+    while (true) {
+      std::string name;
+      SharedConfig cfg;
+      std::uint64_t gen = 0;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;
+        name = queue.front();
+        queue.pop_front();
+        cfg = config;
+        gen = generation;
+      }
+      if (!connection || connected_generation != gen) {
+        auto opened = deps.connect(*cfg);
+        if (!opened) {
+          deps.logger->error("hunt '{}': connecting to QRadar: {}", name, opened.error().message);
+          std::lock_guard lock(mutex);
+          HuntRunReport& total = reports[name];
+          total.hunt = name;
+          total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
+          total.error = opened.error().message;
+          retry_at[name] = Clock::now() + std::chrono::seconds(30);
+          busy.erase(name);
+          changed.notify_all();
+          continue;
+        }
+        connection = std::move(*opened);
+        connected_generation = gen;
+      }
+      huntOnce(name, cfg, *connection);
+      std::lock_guard lock(mutex);
+      busy.erase(name);
+      changed.notify_all();
+    }
+  }
+
+  // Queues every enabled hunt that is idle, not backing off, and owes a window.
+  void schedule(bool all) {
+    SharedConfig cfg;
+    {
+      std::lock_guard lock(mutex);
+      cfg = config;
+    }
+    const core::EpochMs at = now();
+    for (const auto& hunt : cfg->hunts) {
+      if (!hunt.enabled) continue;
+      {
+        std::lock_guard lock(mutex);
+        if (busy.count(hunt.name) != 0) continue;
+        if (auto it = retry_at.find(hunt.name); it != retry_at.end() && Clock::now() < it->second) {
+          continue;
+        }
+      }
+      if (!all) {
+        auto end = deps.store.ledgerEnd(hunt.name);
+        if (!end) {
+          state_ok = false;
+          continue;
+        }
+        // The splay holds each hunt back by its own share, so hunts do not all start at once.
+        const core::EpochMs splay = hunt.schedule.splay.count();
+        const core::EpochMs offset =
+            splay > 0 ? static_cast<core::EpochMs>(std::hash<std::string>{}(hunt.name) %
+                                                   static_cast<std::size_t>(splay))
+                      : 0;
+        const DuePlan plan = dueWindows(scheduleOf(hunt), *end, at - offset, 1);
+        deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
+        if (plan.windows.empty() && !plan.gap) continue;
+      }
+      std::lock_guard lock(mutex);
+      busy.insert(hunt.name);
+      queue.push_back(hunt.name);
+      changed.notify_all();
+    }
+  }
+
+  bool idle() const {
+    std::lock_guard lock(mutex);
+    return busy.empty();
+  }
+
+  void startWorkers(std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) workers.emplace_back([this] { worker(); });
+  }
+
+  void stopWorkers() {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+      queue.clear();
+      for (auto it = busy.begin(); it != busy.end();) it = busy.erase(it);
+    }
+    changed.notify_all();
+    for (auto& thread : workers) {
+      if (thread.joinable()) thread.join();
+    }
+    workers.clear();
+  }
+
+  void reload() {
+    auto loaded = deps.load_config();
+    if (!loaded) {
+      deps.metrics.add("aihunt_config_reloads_total", {"rejected"});
+      deps.logger->error("config reload refused; the running config stays: {}",
+                         loaded.error().message);
+      return;
+    }
+    std::lock_guard lock(mutex);
+    config = std::move(*loaded);
+    ++generation;
+    deps.metrics.add("aihunt_config_reloads_total", {"ok"});
+    deps.logger->info("config reloaded: {} hunts", config->hunts.size());
+  }
+
+  void probeQRadar(std::unique_ptr<QRadarConnection>& probe) {
+    SharedConfig cfg;
+    {
+      std::lock_guard lock(mutex);
+      cfg = config;
+    }
+    if (!probe) {
+      auto opened = deps.connect(*cfg);
+      if (!opened) return;
+      probe = std::move(*opened);
+    }
+    qradar::ApiCall call;
+    call.path = "/api/ariel/databases";
+    call.retry = false;
+    call.abort_flag = deps.stop.flag();
+    auto answer = probe->api->call(call);
+    if (answer && answer->status >= 200 && answer->status < 300) qradar_ok_at = steadyMs();
+  }
+
+  DaemonReport finish(std::uint64_t delivered) {
+    DaemonReport report;
+    report.delivered = delivered;
+    std::lock_guard lock(mutex);
+    for (const auto& hunt : config->hunts) {
+      if (!hunt.enabled) continue;
+      auto it = reports.find(hunt.name);
+      HuntRunReport entry;
+      if (it != reports.end()) entry = it->second;
+      entry.hunt = hunt.name;
+      report.exit_code = worseExitCode(report.exit_code, entry.exit_code);
+      report.hunts.push_back(std::move(entry));
+    }
+    return report;
+  }
+
+  DaemonReport runOnce() {
+    startWorkers(workerCount());
+    schedule(/*all=*/true);
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return busy.empty(); });
+    }
+    stopWorkers();
+    std::uint64_t delivered = 0;
+    bool empty = true;
+    // Deliver everything; a sink that fails keeps its rows for the next run.
+    while (true) {
+      const DrainReport drained = deps.outbox.drain(Clock::now() + std::chrono::hours(1));
+      delivered += drained.delivered;
+      empty = drained.empty;
+      if (drained.empty || drained.failures > 0 || drained.delivered == 0) break;
+    }
+    DaemonReport report = finish(delivered);
+    report.outbox_empty = empty;
+    if (!empty) report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
+    return report;
+  }
+
+  std::size_t workerCount() const {
+    std::lock_guard lock(mutex);
+    const int wanted = config->qradar ? config->qradar->max_concurrent_searches : 1;
+    return static_cast<std::size_t>(std::clamp(wanted, 1, 32));
+  }
+
+  DaemonReport runForever() {
+    startWorkers(workerCount());
+    std::unique_ptr<QRadarConnection> probe;
+    auto next_probe = Clock::now();
+    auto next_prune = Clock::now();
+    std::uint64_t delivered = 0;
+    bool paused = false;
+    while (!deps.stop.requested()) {
+      if (deps.reload != nullptr && deps.reload->exchange(false)) {
+        reload();
+        probe.reset();
+      }
+      const bool full = deps.outbox.full();
+      if (full != paused) {
+        paused = full;
+        if (full) {
+          deps.logger->error(
+              "hunting paused: a sink's outbox is full; it resumes once the sink "
+              "delivers");
+        } else {
+          deps.logger->info("hunting resumed");
+        }
+      }
+      if (!full) schedule(/*all=*/false);
+      delivered += deps.outbox.drain(Clock::now() + options.tick).delivered;
+      if (Clock::now() >= next_probe) {
+        if (steadyMs() - qradar_ok_at.load() > 60'000) probeQRadar(probe);
+        next_probe = Clock::now() + std::chrono::seconds(30);
+      }
+      if (Clock::now() >= next_prune) {
+        SharedConfig cfg;
+        {
+          std::lock_guard lock(mutex);
+          cfg = config;
+        }
+        auto pruned = deps.store.pruneSeen(now() - cfg->state.retention.count());
+        if (pruned && *pruned > 0)
+          deps.logger->info("forgot {} finding ids past retention", *pruned);
+        next_prune = Clock::now() + std::chrono::hours(1);
+      }
+      std::unique_lock lock(mutex);
+      changed.wait_for(lock, options.tick, [&] { return deps.stop.requested(); });
+    }
+    deps.logger->info(
+        "stopping: cancelling in-flight searches, then flushing the outbox (up to "
+        "{} ms)",
+        options.grace.count());
+    stopWorkers();
+    const DrainReport drained = deps.outbox.drain(Clock::now() + options.grace);
+    delivered += drained.delivered;
+    DaemonReport report = finish(delivered);
+    report.outbox_empty = drained.empty;
+    report.exit_code = core::kExitOk;  // a requested stop is a clean exit
+    return report;
+  }
+};
+
+Daemon::Daemon(DaemonDeps deps, DaemonOptions options, SharedConfig config)
+    : impl_(std::make_unique<Impl>(std::move(deps), options, std::move(config))) {}
+
+Daemon::~Daemon() { impl_->stopWorkers(); }
+
+DaemonReport Daemon::run() { return impl_->options.once ? impl_->runOnce() : impl_->runForever(); }
+
+Daemon::Readiness Daemon::readiness() const {
+  Readiness ready;
+  ready.state_ok = impl_->state_ok.load();
+  const std::int64_t at = impl_->qradar_ok_at.load();
+  ready.qradar_ok = at != 0 && Impl::steadyMs() - at < 5 * 60'000;
+  return ready;
+}
+
+}  // namespace aihunt::service

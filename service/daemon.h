@@ -1,0 +1,123 @@
+#pragma once
+// `aihunt run`: every enabled hunt on its schedule, through the one hunt engine, into the state
+// store and its outbox, for months. Workers (qradar.max_concurrent_searches of them, each with
+// its own console connection) take hunts from a queue; a hunt is never queued twice, so it never
+// runs twice at once, and a hunt slower than its interval only lags (a metric). The loop drains
+// the outbox into the sinks, pauses hunting while a sink is full, reloads the config on request
+// (a bad one is refused and the running one kept), and on stop cancels and deletes in-flight
+// searches, then flushes the outbox within the grace period.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/result.h"
+#include "qradar_client/cancellation.h"
+#include "service/outbox.h"
+#include "service/qradar_connection.h"
+#include "service/scheduler.h"
+#include "state/state_store.h"
+
+namespace aihunt::service {
+
+// What one run of the daemon hunts with: the loaded config (hunts, detection settings, outputs).
+using SharedConfig = std::shared_ptr<const config::Config>;
+
+struct DaemonDeps {
+  state::StateStore& store;
+  Outbox& outbox;
+  core::Metrics& metrics;
+  const core::Clock& clock;  // "now" for windows; --now fixes it
+  std::shared_ptr<spdlog::logger> logger;
+  // Opens one console connection (a worker's, or the readiness probe's).
+  std::function<core::Result<std::unique_ptr<QRadarConnection>>(const config::Config&)> connect;
+  const qradar::Cancellation& stop;                         // SIGTERM/SIGINT
+  std::atomic<bool>* reload = nullptr;                      // SIGHUP; cleared when handled
+  std::function<core::Result<SharedConfig>()> load_config;  // for reloads
+};
+
+struct DaemonOptions {
+  bool once = false;                        // every due window of every hunt, deliver, exit
+  std::chrono::milliseconds grace{30'000};  // after stop: flushing the outbox
+  std::chrono::milliseconds tick{1'000};    // how often the loop looks at the schedule
+  std::size_t windows_per_turn = 4;         // a hunt's windows per queue turn (others get a go)
+};
+
+// Per hunt, what a run did (for --once's summary and exit code).
+struct HuntRunReport {
+  std::string hunt;
+  std::uint64_t windows = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t findings = 0;
+  std::uint64_t repeats = 0;
+  std::uint64_t gaps = 0;
+  int exit_code = 0;
+  std::string error;  // the last failure, redacted
+};
+
+struct DaemonReport {
+  std::vector<HuntRunReport> hunts;
+  std::uint64_t delivered = 0;
+  bool outbox_empty = true;
+  int exit_code = 0;
+};
+
+// One hunt's due windows, hunted oldest first into the store: what --once, the daemon's workers
+// and backfill all do. Stops at the first failed window (the ledger then ends before it).
+class WindowRunner {
+ public:
+  WindowRunner(const config::Config& config, state::StateStore& store,
+               std::vector<std::string> sinks, core::Metrics& metrics,
+               std::shared_ptr<spdlog::logger> logger)
+      : config_(config),
+        store_(store),
+        sinks_(std::move(sinks)),
+        metrics_(metrics),
+        logger_(std::move(logger)) {}
+
+  // Hunts `windows` of `hunt` in order; `report` accumulates.
+  void run(QRadarConnection& connection, const config::HuntConfig& hunt,
+           const std::vector<PlannedWindow>& windows, core::EpochMs now,
+           const qradar::Cancellation& cancellation, HuntRunReport& report);
+
+ private:
+  const config::Config& config_;
+  state::StateStore& store_;
+  std::vector<std::string> sinks_;
+  core::Metrics& metrics_;
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+ScheduleSpec scheduleOf(const config::HuntConfig& hunt);
+
+class Daemon {
+ public:
+  Daemon(DaemonDeps deps, DaemonOptions options, SharedConfig config);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Runs until stopped (or, with `once`, until every due window is hunted and delivered).
+  DaemonReport run();
+  // For /readyz: config loaded, state writable, QRadar answered within the last interval.
+  struct Readiness {
+    bool state_ok = true;
+    bool qradar_ok = false;
+  };
+  [[nodiscard]] Readiness readiness() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aihunt::service

@@ -1,0 +1,98 @@
+#include "service/instrumented_transport.h"
+
+#include <chrono>
+#include <string_view>
+
+namespace aihunt::service {
+
+std::string endpointTemplate(const std::string& url) {
+  std::string_view path = url;
+  if (const auto scheme = path.find("://"); scheme != std::string_view::npos) {
+    path.remove_prefix(scheme + 3);
+    const auto slash = path.find('/');
+    path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+  }
+  if (const auto query = path.find('?'); query != std::string_view::npos) {
+    path = path.substr(0, query);
+  }
+  // Segments after these collections are ids or names, not part of the endpoint.
+  static constexpr std::string_view kCollections[] = {
+      "/api/ariel/searches/", "/api/reference_data/sets/", "/api/siem/offenses/",
+      "/api/reference_data_collections/set_bulk_update_tasks/",
+      "/api/reference_data_collections/sets/"};
+  for (const std::string_view collection : kCollections) {
+    if (path.substr(0, collection.size()) != collection) continue;
+    std::string out(collection);
+    out += "{id}";
+    const std::string_view rest = path.substr(collection.size());
+    if (const auto next = rest.find('/'); next != std::string_view::npos) {
+      const std::string_view tail = rest.substr(next);
+      // Only known, fixed tails; anything else is folded so that no value becomes a label.
+      out += (tail == "/results" || tail == "/notes") ? std::string(tail) : std::string("/...");
+    }
+    return out;
+  }
+  return path.size() <= 64 ? std::string(path) : std::string(path.substr(0, 64));
+}
+
+core::Result<qradar::HttpResponse> InstrumentedTransport::send(const qradar::HttpRequest& request,
+                                                               const qradar::BodySink* sink) {
+  const auto started = std::chrono::steady_clock::now();
+  auto response = inner_.send(request, sink);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string code = response ? std::to_string(response->status) : "error";
+  metrics_.observe("aihunt_qradar_request_duration_seconds",
+                   {request.method, endpointTemplate(request.url), code}, seconds);
+  return response;
+}
+
+void declareDaemonMetrics(core::Metrics& metrics) {
+  using core::MetricType;
+  metrics.declare("aihunt_build_info", MetricType::kGauge, "aihunt's version (value 1).",
+                  {"version"});
+  metrics.declare("aihunt_hunt_runs_total", MetricType::kCounter,
+                  "Hunted windows by hunt and result (ok, truncated, failed, cancelled).",
+                  {"hunt", "result"});
+  metrics.declare("aihunt_window_lag_seconds", MetricType::kGauge,
+                  "How far the hunt's ledger ends behind its newest due window end.", {"hunt"});
+  metrics.declare("aihunt_windows_pending", MetricType::kGauge,
+                  "Windows due but not hunted yet (0 when the hunt is up to date).", {"hunt"});
+  metrics.declare("aihunt_last_window_end_seconds", MetricType::kGauge,
+                  "End of the newest window hunted, Unix seconds.", {"hunt"});
+  metrics.declare("aihunt_gaps_total", MetricType::kCounter,
+                  "Stretches older than catch_up_max that will not be hunted (see 'aihunt state "
+                  "gaps').",
+                  {"hunt"});
+  metrics.declare("aihunt_gap_seconds_total", MetricType::kCounter,
+                  "Length of those gaps, in seconds.", {"hunt"});
+  metrics.declare("aihunt_searches_total", MetricType::kCounter,
+                  "Ariel searches by how they ended.", {"status"});
+  metrics.declare("aihunt_qradar_request_duration_seconds", MetricType::kHistogram,
+                  "QRadar REST requests by method, endpoint and status code ('error': no answer).",
+                  {"method", "endpoint", "code"},
+                  {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
+  metrics.declare("aihunt_rows_read_total", MetricType::kCounter, "Result rows read.", {"hunt"});
+  metrics.declare("aihunt_findings_total", MetricType::kCounter,
+                  "New findings raised, by hunt and severity.", {"hunt", "severity"});
+  metrics.declare("aihunt_findings_by_signal_total", MetricType::kCounter,
+                  "New findings raised, by signal (a finding counts once per signal).", {"signal"});
+  metrics.declare("aihunt_findings_by_category_total", MetricType::kCounter,
+                  "New findings raised, by process category.", {"category"});
+  metrics.declare("aihunt_finding_repeats_total", MetricType::kCounter,
+                  "Findings already raised by an earlier window (not raised again).", {"hunt"});
+  metrics.declare("aihunt_suppressed_total", MetricType::kCounter,
+                  "Findings suppressed, by exception id.", {"exception"});
+  metrics.declare("aihunt_outbox_depth", MetricType::kGauge,
+                  "Findings waiting for delivery, by sink.", {"sink"});
+  metrics.declare("aihunt_sink_delivered_total", MetricType::kCounter,
+                  "Findings delivered, by sink.", {"sink"});
+  metrics.declare("aihunt_sink_delivery_errors_total", MetricType::kCounter,
+                  "Failed delivery attempts, by sink.", {"sink"});
+  metrics.declare("aihunt_state_errors_total", MetricType::kCounter,
+                  "Failed writes to the state store.", {});
+  metrics.declare("aihunt_config_reloads_total", MetricType::kCounter,
+                  "Config reloads (SIGHUP) by result (ok, rejected).", {"result"});
+}
+
+}  // namespace aihunt::service

@@ -1,0 +1,63 @@
+#pragma once
+// The daemon's FindingWriter: each finding of a window is checked against the findings already
+// raised (a repeat is counted, not raised again: overlap windows make repeats normal), given the
+// first_seen signal when its (host or source, process, provider) has never been seen, and kept
+// for the outbox. After each results page the page's findings are committed in one transaction
+// (seen ids, outbox rows per sink, baselines); the window is marked done by complete(), never
+// before its findings are committed. A crash mid-window loses nothing: the window is hunted
+// again, and what was committed comes back as repeats, already in the outbox.
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/metrics.h"
+#include "detection/settings.h"
+#include "service/finding_writer.h"
+#include "state/state_store.h"
+
+namespace aihunt::service {
+
+class LedgerWriter final : public FindingWriter {
+ public:
+  LedgerWriter(state::StateStore& store, const detection::DetectionSettings& settings,
+               std::string hunt, std::vector<std::string> sinks, core::EpochMs now,
+               bool first_seen);
+
+  [[nodiscard]] core::Status write(const detection::Finding& finding) override;
+  [[nodiscard]] core::Status pageDone() override;
+  [[nodiscard]] core::Status finish() override { return pageDone(); }
+  // Commits what is left and marks [from, to) done, with the window's counts.
+  [[nodiscard]] core::Status complete(state::WindowRecord record);
+
+  // Counts new findings by severity, signal and category (aihunt_findings_*).
+  void setMetrics(core::Metrics* metrics) { metrics_ = metrics; }
+
+  [[nodiscard]] std::uint64_t added() const { return added_; }
+  [[nodiscard]] std::uint64_t repeats() const { return repeats_; }
+  [[nodiscard]] std::uint64_t firstSeen() const { return first_seen_count_; }
+
+ private:
+  [[nodiscard]] core::Status flush(std::optional<state::WindowRecord> completes);
+
+  state::StateStore& store_;
+  const detection::DetectionSettings& settings_;
+  std::string hunt_;
+  std::vector<std::string> sinks_;
+  core::EpochMs now_;
+  bool first_seen_;
+  state::Commit pending_;
+  std::unordered_set<std::string> pending_ids_;
+  std::unordered_set<std::string> pending_baselines_;
+  detection::Finding copy_;
+  std::uint64_t added_ = 0;
+  std::uint64_t repeats_ = 0;
+  std::uint64_t first_seen_count_ = 0;
+  core::Metrics* metrics_ = nullptr;
+};
+
+// The first-seen key of a finding: who (host, else source IP, else user), what process, which
+// provider; lower-cased.
+std::string baselineKey(const detection::Finding& finding);
+
+}  // namespace aihunt::service

@@ -1,0 +1,128 @@
+#include "service/outbox.h"
+
+#include <algorithm>
+
+namespace aihunt::service {
+
+Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sinks,
+               OutboxOptions options, core::Metrics& metrics,
+               std::shared_ptr<spdlog::logger> logger)
+    : store_(store), options_(options), metrics_(metrics), logger_(std::move(logger)) {
+  for (auto& sink : sinks) sinks_.push_back(SinkState{std::move(sink)});
+}
+
+std::vector<std::string> Outbox::sinkNames() const {
+  std::vector<std::string> names;
+  names.reserve(sinks_.size());
+  for (const auto& state : sinks_) names.push_back(state.sink->name());
+  return names;
+}
+
+core::Status Outbox::recover() {
+  for (auto& state : sinks_) {
+    auto progress = store_.progress(state.sink->name());
+    if (!progress) return progress.error();
+    if (!*progress) continue;
+    logger_->warn(
+        "sink '{}': a batch (outbox rows {}-{}) was interrupted; rolling {} back to {} "
+        "bytes and delivering it again",
+        state.sink->name(), (*progress)->first_row, (*progress)->last_row, (*progress)->target,
+        (*progress)->offset);
+    if (auto status = state.sink->rollback(**progress); !status) {
+      return status.error().withContext("sink '" + state.sink->name() + "'");
+    }
+    if (auto status = store_.clearProgress(state.sink->name()); !status) return status;
+  }
+  return {};
+}
+
+core::Status Outbox::deliverBatch(SinkState& state, const std::vector<state::OutboxRow>& rows) {
+  const std::string& name = state.sink->name();
+  auto mark = state.sink->mark();
+  if (!mark) return mark.error();
+  mark->sink = name;
+  mark->first_row = rows.front().id;
+  mark->last_row = rows.back().id;
+  if (auto status = store_.setProgress(*mark); !status) return status;
+  if (auto delivered = state.sink->deliver(rows); !delivered) {
+    // Undo what part of the batch got through, so that the retry cannot write it twice.
+    if (auto undone = state.sink->rollback(*mark); undone) {
+      static_cast<void>(store_.clearProgress(name));
+    }
+    return delivered;
+  }
+  return store_.delivered(name, mark->first_row, mark->last_row);
+}
+
+void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
+  const std::string& name = state.sink->name();
+  metrics_.set("aihunt_outbox_depth", {name}, static_cast<double>(depth));
+  const bool near_full = depth >= options_.max_rows * 9 / 10;
+  if (near_full && !state.warned_near_full) {
+    logger_->error(
+        "sink '{}': the outbox holds {} undelivered findings, {}% of its bound ({}); "
+        "hunting pauses when it is full",
+        name, depth, depth * 100 / std::max<std::uint64_t>(1, options_.max_rows),
+        options_.max_rows);
+  }
+  state.warned_near_full = near_full;
+}
+
+DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
+  DrainReport report;
+  for (auto& state : sinks_) {
+    const std::string& name = state.sink->name();
+    if (state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at) {
+      report.empty = false;
+      continue;
+    }
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto rows = store_.pending(name, options_.batch_rows);
+      if (!rows) {
+        logger_->error("sink '{}': reading the outbox: {}", name, rows.error().message);
+        report.empty = false;
+        ++report.failures;
+        break;
+      }
+      if (rows->empty()) break;
+      if (auto status = deliverBatch(state, *rows); !status) {
+        ++state.failures;
+        ++report.failures;
+        report.empty = false;
+        const auto backoff = std::min<std::chrono::milliseconds>(
+            options_.max_backoff,
+            options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
+        state.retry_at = std::chrono::steady_clock::now() + backoff;
+        metrics_.add("aihunt_sink_delivery_errors_total", {name});
+        logger_->warn(
+            "sink '{}': delivering {} findings failed (attempt {}), retrying in {} ms: {}", name,
+            rows->size(), state.failures, backoff.count(), status.error().message);
+        static_cast<void>(
+            store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
+        break;
+      }
+      state.failures = 0;
+      report.delivered += rows->size();
+      metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
+    }
+    auto depth = store_.outboxDepth(name);
+    if (depth) {
+      updateDepth(state, *depth);
+      if (*depth > 0) report.empty = false;
+    }
+  }
+  return report;
+}
+
+bool Outbox::full() {
+  bool any_full = false;
+  for (auto& state : sinks_) {
+    auto depth = store_.outboxDepth(state.sink->name());
+    if (!depth) continue;
+    updateDepth(state, *depth);
+    any_full = any_full || *depth >= options_.max_rows;
+  }
+  return any_full;
+}
+
+}  // namespace aihunt::service

@@ -1,0 +1,68 @@
+#pragma once
+// Drains the outbox (state::StateStore's pending rows per sink) into the sinks, oldest first, in
+// batches, at least once and idempotently: each batch's mark is recorded before the sink is
+// touched and cleared in the same transaction that removes the delivered rows (sink.h). A sink
+// that fails keeps its rows and is retried with exponential backoff; its depth is bounded, and the
+// daemon stops hunting while any sink is full (backpressure, never silent loss).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "core/metrics.h"
+#include "core/result.h"
+#include "service/sink.h"
+#include "state/state_store.h"
+
+namespace aihunt::service {
+
+struct OutboxOptions {
+  std::size_t batch_rows = 500;
+  std::uint64_t max_rows = 1'000'000;  // per sink
+  std::chrono::milliseconds initial_backoff{1'000};
+  std::chrono::milliseconds max_backoff{5 * 60'000};
+};
+
+struct DrainReport {
+  std::uint64_t delivered = 0;
+  std::uint64_t failures = 0;
+  bool empty = true;  // nothing left pending in any sink
+};
+
+class Outbox {
+ public:
+  Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sinks, OutboxOptions options,
+         core::Metrics& metrics, std::shared_ptr<spdlog::logger> logger);
+
+  // The names the ledger gives new findings' outbox rows.
+  [[nodiscard]] std::vector<std::string> sinkNames() const;
+  // At start: batches a crash left half-delivered are rolled back (and will be delivered again).
+  [[nodiscard]] core::Status recover();
+  // Delivers pending rows of every sink whose backoff has passed, until each is empty, fails, or
+  // `deadline` passes.
+  DrainReport drain(std::chrono::steady_clock::time_point deadline);
+  // Whether any sink holds `max_rows` or more (hunting pauses); refreshes the depth gauges.
+  [[nodiscard]] bool full();
+
+ private:
+  struct SinkState {
+    std::unique_ptr<Sink> sink;
+    int failures = 0;  // consecutive
+    std::chrono::steady_clock::time_point retry_at{};
+    bool warned_near_full = false;
+  };
+  [[nodiscard]] core::Status deliverBatch(SinkState& state,
+                                          const std::vector<state::OutboxRow>& rows);
+  void updateDepth(SinkState& state, std::uint64_t depth);
+
+  state::StateStore& store_;
+  std::vector<SinkState> sinks_;
+  OutboxOptions options_;
+  core::Metrics& metrics_;
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace aihunt::service

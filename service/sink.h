@@ -1,0 +1,26 @@
+#pragma once
+// A destination that drains the outbox: the JSONL file today, QRadar's reference sets, LEEF over
+// syslog and offense notes next. Delivery is at least once and idempotent by finding id: before
+// a batch touches the destination the outbox records the sink's mark (e.g. the file's size), and
+// a restart that finds a mark rolls the destination back to it and delivers the batch again.
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "state/state_store.h"
+
+namespace aihunt::service {
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  [[nodiscard]] virtual const std::string& name() const = 0;
+  // Where the destination stands before a batch (target and offset; the outbox fills the rows).
+  [[nodiscard]] virtual core::Result<state::SinkProgress> mark() = 0;
+  // Puts the destination back to `progress`: a batch was half-delivered when the process died.
+  [[nodiscard]] virtual core::Status rollback(const state::SinkProgress& progress) = 0;
+  // Delivers the rows, durably, in order; all or an error.
+  [[nodiscard]] virtual core::Status deliver(const std::vector<state::OutboxRow>& rows) = 0;
+};
+
+}  // namespace aihunt::service
