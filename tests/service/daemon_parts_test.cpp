@@ -1,0 +1,282 @@
+// The daemon's parts against a real state store in a temp folder: the JSONL sink's mark,
+// rollback and rotation, the outbox's crash recovery and retry of a failing sink, and the ledger
+// writer's repeats and first_seen.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "config/detection_settings_builder.h"
+#include "core/metrics.h"
+#include "detection/finding.h"
+#include "service/jsonl_sink.h"
+#include "service/ledger_writer.h"
+#include "service/outbox.h"
+#include "state/state_store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using aihunt::core::Metrics;
+using aihunt::service::JsonlSink;
+using aihunt::service::JsonlSinkOptions;
+using aihunt::service::Outbox;
+using aihunt::service::OutboxOptions;
+using aihunt::state::StateStore;
+
+struct TempDir {
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "aihunt-daemon-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  std::string file(const std::string& name) const { return path + "/" + name; }
+  std::string path;
+};
+
+std::shared_ptr<spdlog::logger> quietLogger() {
+  return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
+
+std::unique_ptr<StateStore> openStore(const std::string& path) {
+  auto store = StateStore::open(path, aihunt::state::OpenOptions{});
+  REQUIRE(store);
+  return std::move(*store);
+}
+
+std::vector<std::string> lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+std::string readAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+aihunt::state::Commit findings(const std::string& hunt, int first, int count,
+                               const std::vector<std::string>& sinks) {
+  aihunt::state::Commit commit;
+  commit.hunt = hunt;
+  commit.now = 1'000;
+  commit.sinks = sinks;
+  for (int i = first; i < first + count; ++i) {
+    aihunt::state::FindingItem item;
+    item.finding_id = "id-" + std::to_string(i);
+    item.event_time = i;
+    item.payload = R"({"finding_id":"id-)" + std::to_string(i) + R"("})";
+    commit.findings.push_back(item);
+  }
+  return commit;
+}
+
+// A sink that fails until told otherwise, and records what it got.
+class FlakySink final : public aihunt::service::Sink {
+ public:
+  const std::string& name() const override { return name_; }
+  aihunt::core::Result<aihunt::state::SinkProgress> mark() override {
+    aihunt::state::SinkProgress progress;
+    progress.target = "flaky";
+    progress.offset = static_cast<std::int64_t>(got.size());
+    return progress;
+  }
+  aihunt::core::Status rollback(const aihunt::state::SinkProgress& progress) override {
+    got.resize(static_cast<std::size_t>(progress.offset));
+    return {};
+  }
+  aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
+    ++attempts;
+    if (failing) {
+      got.push_back(rows.front().finding_id);  // half a batch, then the failure
+      return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "receiver down");
+    }
+    for (const auto& row : rows) got.push_back(row.finding_id);
+    return {};
+  }
+  bool failing = true;
+  int attempts = 0;
+  std::vector<std::string> got;
+
+ private:
+  std::string name_ = "flaky";
+};
+
+}  // namespace
+
+TEST_CASE("the JSONL sink rolls a half-written batch back to its mark", "[daemon][jsonl]") {
+  TempDir dir;
+  JsonlSinkOptions options;
+  options.path = dir.file("findings.jsonl");
+  JsonlSink sink(options);
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 3, {"jsonl"})));
+  auto rows = store->pending("jsonl", 10);
+  REQUIRE(rows);
+  auto mark = sink.mark();
+  REQUIRE(mark);
+  CHECK(mark->offset == 0);
+  REQUIRE(sink.deliver(*rows));
+  CHECK(lines(options.path).size() == 3);
+  // A second batch dies halfway: a torn line after the mark.
+  auto second = sink.mark();
+  REQUIRE(second);
+  CHECK(second->offset == static_cast<std::int64_t>(readAll(options.path).size()));
+  std::ofstream(options.path, std::ios::app) << R"({"finding_id":"id-9)";
+  REQUIRE(sink.rollback(*second));
+  CHECK(readAll(options.path).size() == static_cast<std::size_t>(second->offset));
+  CHECK(lines(options.path).size() == 3);
+}
+
+TEST_CASE("the JSONL sink rotates by size and keeps `keep` files", "[daemon][jsonl]") {
+  TempDir dir;
+  JsonlSinkOptions options;
+  options.path = dir.file("findings.jsonl");
+  options.max_bytes = 4096;
+  options.keep = 2;
+  JsonlSink sink(options);
+  std::vector<aihunt::state::OutboxRow> batch(1);
+  batch[0].payload = std::string(3000, 'x');
+  for (int i = 0; i < 6; ++i) {
+    REQUIRE(sink.mark());
+    REQUIRE(sink.deliver(batch));
+  }
+  CHECK(fs::exists(options.path + ".1"));
+  CHECK(fs::exists(options.path + ".2"));
+  CHECK_FALSE(fs::exists(options.path + ".3"));
+  CHECK(fs::file_size(options.path) < 2 * 4096);
+}
+
+TEST_CASE("the outbox redelivers a batch a crash left half-delivered, exactly once",
+          "[daemon][outbox]") {
+  TempDir dir;
+  const std::string path = dir.file("findings.jsonl");
+  Metrics metrics;
+  {
+    auto store = openStore(dir.file("state.db"));
+    REQUIRE(store->commit(findings("h", 0, 5, {"jsonl"})));
+    // What a process killed mid-batch leaves: the mark recorded, part of the batch written.
+    JsonlSinkOptions options;
+    options.path = path;
+    JsonlSink sink(options);
+    auto mark = sink.mark();
+    REQUIRE(mark);
+    mark->sink = "jsonl";
+    mark->first_row = 1;
+    mark->last_row = 5;
+    REQUIRE(store->setProgress(*mark));
+    std::ofstream(path, std::ios::app) << "{\"finding_id\":\"id-0\"}\n{\"finding_";
+  }
+  auto store = openStore(dir.file("state.db"));
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  JsonlSinkOptions options;
+  options.path = path;
+  sinks.push_back(std::make_unique<JsonlSink>(options));
+  Outbox outbox(*store, std::move(sinks), OutboxOptions{}, metrics, quietLogger());
+  REQUIRE(outbox.recover());
+  CHECK(readAll(path).empty());
+  const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  CHECK(report.delivered == 5);
+  CHECK(report.empty);
+  const auto written = lines(path);
+  REQUIRE(written.size() == 5);
+  CHECK(std::set<std::string>(written.begin(), written.end()).size() == 5);
+  CHECK(*store->outboxDepth("jsonl") == 0);
+  CHECK_FALSE(*store->progress("jsonl"));
+}
+
+TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when it recovers",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 7, {"flaky"})));
+  auto owned = std::make_unique<FlakySink>();
+  FlakySink& sink = *owned;
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::move(owned));
+  OutboxOptions options;
+  options.batch_rows = 3;
+  options.initial_backoff = std::chrono::milliseconds(0);
+  metrics.declare("aihunt_sink_delivery_errors_total", aihunt::core::MetricType::kCounter, "e",
+                  {"sink"});
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+  for (int i = 0; i < 3; ++i) {
+    const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    CHECK(report.delivered == 0);
+    CHECK_FALSE(report.empty);
+  }
+  CHECK(sink.got.empty());  // every half-delivered batch was rolled back
+  CHECK(*store->outboxDepth("flaky") == 7);
+  CHECK(metrics.value("aihunt_sink_delivery_errors_total", {"flaky"}) == 3);
+  sink.failing = false;
+  const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  CHECK(report.delivered == 7);
+  CHECK(report.empty);
+  REQUIRE(sink.got.size() == 7);
+  for (int i = 0; i < 7; ++i)
+    CHECK(sink.got[static_cast<std::size_t>(i)] == "id-" + std::to_string(i));
+}
+
+TEST_CASE("the ledger writer raises a finding once and first_seen once per actor",
+          "[daemon][ledger]") {
+  TempDir dir;
+  auto store = openStore(dir.file("state.db"));
+  auto settings = aihunt::config::builtinDetectionSettings();
+  REQUIRE(settings);
+  aihunt::detection::Finding finding;
+  finding.finding_id = "f-1";
+  finding.host = "WS-1";
+  finding.process_name = "python.exe";
+  finding.provider = "openai";
+  finding.domain = "api.openai.com";
+  finding.event_time = "2026-11-26T10:00:00.000Z";
+  finding.signals.add(aihunt::detection::Signal::kNonBrowserAiApi);
+  finding.risk_score = 50;
+  {
+    aihunt::service::LedgerWriter writer(*store, *settings, "h", {"jsonl"}, 1'000, true);
+    REQUIRE(writer.write(finding));
+    REQUIRE(writer.write(finding));  // the same event twice in one window
+    aihunt::detection::Finding other = finding;
+    other.finding_id = "f-2";  // another event of the same actor, process and provider
+    REQUIRE(writer.write(other));
+    aihunt::state::WindowRecord record;
+    record.from = 0;
+    record.to = 60'000;
+    REQUIRE(writer.complete(record));
+    CHECK(writer.added() == 2);
+    CHECK(writer.repeats() == 1);
+    CHECK(writer.firstSeen() == 1);
+  }
+  auto rows = store->pending("jsonl", 10);
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0].payload.find("first_seen") != std::string::npos);
+  CHECK((*rows)[1].payload.find("first_seen") == std::string::npos);
+  // The next window (an overlap re-read) finds it again: a repeat, no new outbox row.
+  aihunt::service::LedgerWriter next(*store, *settings, "h", {"jsonl"}, 2'000, true);
+  REQUIRE(next.write(finding));
+  aihunt::state::WindowRecord record;
+  record.from = 60'000;
+  record.to = 120'000;
+  REQUIRE(next.complete(record));
+  CHECK(next.added() == 0);
+  CHECK(next.repeats() == 1);
+  CHECK(*store->outboxDepth("jsonl") == 2);
+  CHECK(*store->ledgerEnd("h") == 120'000);
+}
