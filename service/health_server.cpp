@@ -34,6 +34,8 @@ constexpr std::string_view kAllow = "GET, HEAD";
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 constexpr auto kLingerTime = std::chrono::milliseconds(1000);
 constexpr std::size_t kMaxDrainBytes = 64 * 1024;
+constexpr std::size_t kMinHeaderBytes = 256;
+constexpr std::size_t kMaxHeaderBytes = 1024 * 1024;
 
 // Boost 1.74's beast::string_view is boost::string_view.
 beast::string_view toBeast(std::string_view text) { return {text.data(), text.size()}; }
@@ -318,6 +320,14 @@ core::Result<std::unique_ptr<HealthServer>> HealthServer::start(
     const HealthServerOptions& options, const core::Metrics& metrics, ReadyCallback ready,
     std::shared_ptr<spdlog::logger> logger) {
   if (!logger) logger = core::makeNullLogger();
+  if (options.io_timeout.count() <= 0 || options.max_connections == 0 ||
+      options.max_header_bytes < kMinHeaderBytes || options.max_header_bytes > kMaxHeaderBytes) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "health server: the I/O timeout and the connection cap must be "
+                           "positive, the header cap between " +
+                               std::to_string(kMinHeaderBytes) + " and " +
+                               std::to_string(kMaxHeaderBytes) + " bytes");
+  }
   auto impl = std::make_unique<Impl>(options, metrics, std::move(ready), std::move(logger));
   std::string host = options.host;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {

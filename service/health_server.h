@@ -49,6 +49,8 @@ class HealthServer {
  public:
   // Binds and starts serving. Errors name the address: kInvalidArgument for a host that is not
   // an IP literal, kTransport when the address cannot be bound (in use, not local).
+  // kInvalidArgument too for a timeout or connection cap of zero, or a header cap outside
+  // [256 B, 1 MiB]. `metrics` must outlive the server (or its stop()); a null logger logs nothing.
   static core::Result<std::unique_ptr<HealthServer>> start(const HealthServerOptions& options,
                                                            const core::Metrics& metrics,
                                                            ReadyCallback ready,
@@ -60,7 +62,8 @@ class HealthServer {
   // The bound port (the chosen one when the options said 0).
   [[nodiscard]] std::uint16_t port() const;
   // Stops accepting, closes every connection and joins the thread. Idempotent; the destructor
-  // calls it. `metrics` and the callback are not used once it returns.
+  // calls it. `metrics` and the callback are not used once it returns. Not to be called from
+  // the readiness callback (it runs on the thread stop() joins).
   void stop();
 
   struct Impl;

@@ -531,7 +531,7 @@ TEST_CASE("stop is prompt, idempotent and closes connections") {
   fixture.server.reset();  // the destructor after stop
 }
 
-TEST_CASE("bind errors name the address") {
+TEST_CASE("start refuses bad addresses, used ports and bad options, naming the address") {
   Metrics metrics;
   auto first = HealthServer::start(options(), metrics, nullptr, nullptr);
   REQUIRE(first.ok());
@@ -561,5 +561,17 @@ TEST_CASE("bind errors name the address") {
     auto reply = client.get("/healthz");
     REQUIRE(reply);
     CHECK(reply->status == 200);
+  }
+
+  HealthServerOptions zero_timeout = options();
+  zero_timeout.io_timeout = 0ms;
+  HealthServerOptions zero_cap = options();
+  zero_cap.max_connections = 0;
+  HealthServerOptions tiny_header = options();
+  tiny_header.max_header_bytes = 10;
+  for (const HealthServerOptions& wrong : {zero_timeout, zero_cap, tiny_header}) {
+    auto refused = HealthServer::start(wrong, metrics, nullptr, nullptr);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == aihunt::core::ErrorCode::kInvalidArgument);
   }
 }
