@@ -18,7 +18,37 @@ constexpr std::pair<FaultKind, std::string_view> kNames[] = {
     {FaultKind::kSearchError, "search_error"},
     {FaultKind::kSearchVanish, "search_vanish"},
     {FaultKind::kSearchStuck, "search_stuck"},
+    {FaultKind::kTaskException, "task_exception"},
 };
+
+constexpr std::string_view kBulkUpdateTasks =
+    "/api/reference_data_collections/set_bulk_update_tasks/";
+
+// A bulk update task that failed, as IBM's task object spells it.
+HttpResponse taskException(std::string_view path) {
+  const std::string_view id_text = path.substr(kBulkUpdateTasks.size());
+  std::int64_t id = 0;
+  for (const char c : id_text) id = id * 10 + (c - '0');
+  const nlohmann::json body = {
+      {"id", id},
+      {"status", "EXCEPTION"},
+      {"error_code", kCodeServerError},
+      {"error_message", "An exception occurred while processing the bulk update (injected)"},
+      {"created_by", ""},
+      {"name", nullptr},
+      {"created", nullptr},
+      {"started", nullptr},
+      {"modified", nullptr},
+      {"completed", nullptr}};
+  return jsonResponse(200, body.dump());
+}
+
+bool isBulkUpdateTaskRead(std::string_view method, std::string_view path) {
+  if (method != "GET" || !path.starts_with(kBulkUpdateTasks)) return false;
+  const std::string_view id = path.substr(kBulkUpdateTasks.size());
+  return !id.empty() && id.size() < 18 &&
+         id.find_first_not_of("0123456789") == std::string_view::npos;
+}
 
 bool isSearchFault(FaultKind kind) {
   return kind == FaultKind::kSearchError || kind == FaultKind::kSearchVanish ||
@@ -72,7 +102,8 @@ core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
       reader.fail(childPath(at, "kind"),
                   "unknown fault '" + core::printableExcerpt(kind) +
                       "' (status_503, status_500, status_429, reset, latency, truncate, "
-                      "malformed_json, search_error, search_vanish, search_stuck)");
+                      "malformed_json, search_error, search_vanish, search_stuck, "
+                      "task_exception)");
       continue;
     }
     rule.kind = *parsed;
@@ -147,6 +178,7 @@ FaultDecision FaultInjector::onRequest(std::string_view method, std::string_view
     if (isSearchFault(rule.kind)) continue;
     if (!rule.method.empty() && rule.method != method) continue;
     if (!core::globMatch(rule.path, path)) continue;
+    if (rule.kind == FaultKind::kTaskException && !isBulkUpdateTaskRead(method, path)) continue;
     if (decision.respond) break;
     if (!fire(rule)) continue;
     if (!decision.names.empty()) decision.names += ",";
@@ -183,6 +215,9 @@ FaultDecision FaultInjector::onRequest(std::string_view method, std::string_view
         break;
       case FaultKind::kMalformedJson:
         decision.malformed_json = true;
+        break;
+      case FaultKind::kTaskException:
+        decision.respond = taskException(path);
         break;
       default:
         break;

@@ -4,7 +4,8 @@
 // HTTP faults: status_503 (1010), status_500 (1020), status_429, reset, latency, truncate,
 // malformed_json. Search faults, taken by the next created searches: search_error,
 // search_vanish (404/1002 after `polls` status reads, or results reads with `on: results`),
-// search_stuck (EXECUTE forever).
+// search_stuck (EXECUTE forever). task_exception: a reference-data bulk update task read
+// (GET .../set_bulk_update_tasks/{id}) answers status EXCEPTION with error_code/error_message.
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -32,6 +33,7 @@ enum class FaultKind {
   kSearchError,
   kSearchVanish,
   kSearchStuck,
+  kTaskException,
 };
 
 std::optional<FaultKind> parseFaultKind(std::string_view name);

@@ -134,7 +134,8 @@ void OffenseHandlers::registerRoutes(Router& router) {
                  return errorResponse(invalidParameter(
                      "Missing required parameter \"note_text\" from query parameters"));
                }
-               auto note = store_.addNote(*id, *text, r.user, clock_.nowMs());
+               // Notes made through the API name their author so (captured console answers).
+               auto note = store_.addNote(*id, *text, "API_user: " + r.user, clock_.nowMs());
                if (auto* error = std::get_if<ApiError>(&note)) return errorResponse(*error);
                return jsonResponse(201, noteJson(std::get<OffenseNote>(note)).dump());
              });

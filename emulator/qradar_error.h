@@ -23,7 +23,9 @@ inline constexpr int kCodeArielUnavailable = 1010;
 inline constexpr int kCodeServerError = 1020;
 inline constexpr int kCodeBadSort = 1030;
 inline constexpr int kCodeAqlSyntax = 2000;
-inline constexpr int kCodeUnauthorized = 18;  // QRadar's 401 body code
+inline constexpr int kCodeCollectionNameInUse = 10006;  // reference_data_collections: 409
+inline constexpr int kCodeCollectionInvalid = 10007;    // reference_data_collections: 422
+inline constexpr int kCodeUnauthorized = 18;            // QRadar's 401 body code
 
 struct ApiError {
   int status = 500;

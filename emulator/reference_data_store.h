@@ -67,6 +67,7 @@ struct RefTask {
   core::EpochMs created = 0;
   std::string status = "QUEUED";
   std::size_t entries = 0;
+  int polls = 0;  // status reads so far: QUEUED, then PROCESSING twice, then COMPLETED
 };
 
 struct SetEntryPatch {

@@ -10,6 +10,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::string_view kDefaultReferenceSource = "reference data api";
+
 json entryJson(const RefEntry& entry) {
   return {{"value", entry.value},
           {"source", entry.source},
@@ -33,12 +35,13 @@ json collectionJson(const RefSetInfo& info) {
               {"entry_type", elementTypeName(info.type)},
               {"expiry_type", info.ttl_ms > 0 ? std::string(timeoutTypeName(info.timeout))
                                               : std::string("NO_EXPIRY")},
-              {"time_to_live", info.time_to_live.empty() ? json(nullptr) : json(info.time_to_live)},
+              // A number (seconds) in the collections API, where the legacy API has interval text.
+              {"time_to_live", info.ttl_ms > 0 ? json(info.ttl_ms / 1000) : json(nullptr)},
               {"description", info.description},
               {"namespace", "SHARED"},
               {"tenant_id", nullptr},
               {"creation_time", info.created},
-              {"entry_count", info.count}};
+              {"number_of_entries", info.count}};
   return out;
 }
 
@@ -63,7 +66,6 @@ json taskJson(const RefTask& task) {
               {"modified", task.created},
               {"completed", task.status == "COMPLETED" ? json(task.created) : json(nullptr)}};
   if (!task.name.empty()) out["name"] = task.name;
-  if (task.kind == "bulk_update") out["number_of_entries"] = task.entries;
   return out;
 }
 
@@ -76,6 +78,13 @@ HttpResponse answer(ApiResult<T>&& result, int status, Render render) {
 std::string param(const HttpRequest& request, const std::string& name) {
   const std::string* value = request.param(name);
   return value == nullptr ? std::string() : *value;
+}
+
+// The legacy API's `source`: "reference data api" unless the request names one (IBM's reference
+// for POST /reference_data/sets/{name}).
+std::string legacySource(const HttpRequest& request) {
+  std::string source = param(request, "source");
+  return source.empty() ? std::string(kDefaultReferenceSource) : source;
 }
 
 ApiError missing(const std::string& name) {
@@ -140,7 +149,7 @@ void ReferenceHandlers::registerRoutes(Router& router) {
              [this](const HttpRequest& r, const RouteParams& p) {
                const std::string* value = r.param("value");
                if (value == nullptr) return errorResponse(missing("value"));
-               return answer(store_.addValue(p[0], *value, param(r, "source")), 200, setJson);
+               return answer(store_.addValue(p[0], *value, legacySource(r)), 200, setJson);
              });
   router.add("POST", "/api/reference_data/sets/bulk_load/{}", cap,
              [this](const HttpRequest& r, const RouteParams& p) { return bulkLoad(r, p[0]); });
@@ -190,7 +199,7 @@ void ReferenceHandlers::registerRoutes(Router& router) {
                const std::string* value = r.param("value");
                if (key == nullptr) return errorResponse(missing("key"));
                if (value == nullptr) return errorResponse(missing("value"));
-               return answer(store_.addToMapOfSets(p[0], *key, *value, param(r, "source")), 200,
+               return answer(store_.addToMapOfSets(p[0], *key, *value, legacySource(r)), 200,
                              mapJson);
              });
   router.add(
@@ -294,7 +303,7 @@ HttpResponse ReferenceHandlers::bulkLoad(const HttpRequest& request, const std::
       return errorResponse(badJson("array items must be strings"));
     }
   }
-  return answer(store_.bulkLoad(name, values, param(request, "source")), 200, setJson);
+  return answer(store_.bulkLoad(name, values, legacySource(request)), 200, setJson);
 }
 
 HttpResponse ReferenceHandlers::createMapOfSets(const HttpRequest& request) {
@@ -329,7 +338,7 @@ HttpResponse ReferenceHandlers::bulkLoadMapOfSets(const HttpRequest& request,
       data[key].push_back(value.is_string() ? value.get<std::string>() : value.dump());
     }
   }
-  return answer(store_.bulkLoadMapOfSets(name, data, param(request, "source")), 200, mapJson);
+  return answer(store_.bulkLoadMapOfSets(name, data, legacySource(request)), 200, mapJson);
 }
 
 HttpResponse ReferenceHandlers::createCollection(const HttpRequest& request) {
@@ -351,9 +360,26 @@ HttpResponse ReferenceHandlers::createCollection(const HttpRequest& request) {
     if (auto* error = std::get_if<ApiError>(&parsed)) return errorResponse(*error);
     timeout = std::get<TimeoutType>(parsed);
   }
-  NewSet spec{text("name"), std::get<ElementType>(element), timeout,
-              expiry == "NO_EXPIRY" ? std::string() : text("time_to_live"), text("description")};
-  return answer(store_.createSet(spec), 201, collectionJson);
+  // time_to_live is a number of seconds here (the legacy API takes interval text).
+  std::string time_to_live;
+  if (body.contains("time_to_live") && !body["time_to_live"].is_null()) {
+    const json& ttl = body["time_to_live"];
+    if (!ttl.is_number_integer() || ttl.get<std::int64_t>() < 0) {
+      return errorResponse(ApiError{422, kCodeCollectionInvalid,
+                                    "Invalid time_to_live: a whole number of seconds is expected",
+                                    "", json::object()});
+    }
+    if (expiry != "NO_EXPIRY" && ttl.get<std::int64_t>() > 0) {
+      time_to_live = std::to_string(ttl.get<std::int64_t>()) + " seconds";
+    }
+  }
+  NewSet spec{text("name"), std::get<ElementType>(element), timeout, time_to_live,
+              text("description")};
+  auto created = store_.createSet(spec);
+  if (auto* error = std::get_if<ApiError>(&created); error != nullptr && error->status == 409) {
+    error->code = kCodeCollectionNameInUse;  // the collections API's own code, not 1004
+  }
+  return answer(std::move(created), 201, collectionJson);
 }
 
 HttpResponse ReferenceHandlers::collectionEntries(const HttpRequest& request) {

@@ -15,6 +15,23 @@ core::Result<nlohmann::json> parseJson(const HttpResponse& response, const char*
   return parsed;
 }
 
+core::Result<BulkUpdateTask> parseTask(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("id") || !body["id"].is_number_integer() ||
+      !body.contains("status") || !body["status"].is_string()) {
+    return core::makeError(core::ErrorCode::kParse, "malformed bulk update task (no id or status)");
+  }
+  BulkUpdateTask task;
+  task.id = body["id"].get<std::int64_t>();
+  task.status = body["status"].get<std::string>();
+  if (auto code = body.find("error_code"); code != body.end() && code->is_number_integer()) {
+    task.error_code = code->get<std::int64_t>();
+  }
+  if (auto text = body.find("error_message"); text != body.end() && text->is_string()) {
+    task.error_message = text->get<std::string>();
+  }
+  return task;
+}
+
 std::string ttlText(Millis ttl) {
   const auto days = ttl.count() / 86'400'000;
   if (days > 0 && ttl.count() % 86'400'000 == 0) return std::to_string(days) + " days";
@@ -22,6 +39,13 @@ std::string ttlText(Millis ttl) {
 }
 
 }  // namespace
+
+bool isFinalTaskStatus(std::string_view status) {
+  // IBM's task states: QUEUED, INITIALIZING, PROCESSING, PAUSED, RESUMING, CANCEL_REQUESTED and
+  // CANCELING still move; COMPLETED, CONFLICT, EXCEPTION, INTERRUPTED and CANCELLED do not.
+  return status == "COMPLETED" || status == "CONFLICT" || status == "EXCEPTION" ||
+         status == "INTERRUPTED" || status == "CANCELLED";
+}
 
 ReferenceApi referenceApiFor(std::string_view api_version) {
   const double version = std::strtod(std::string(api_version).c_str(), nullptr);
@@ -57,6 +81,7 @@ core::Result<std::optional<ReferenceSetInfo>> ReferenceDataClient::find(const st
       info.name = name;
       info.element_type = entry.value("entry_type", entry.value("element_type", ""));
       info.id = entry.value("id", std::int64_t{0});
+      info.count = entry.value("number_of_entries", std::int64_t{0});
       return std::optional(info);
     }
   }
@@ -73,15 +98,17 @@ core::Status ReferenceDataClient::create(const std::string& name, Millis time_to
   } else {
     call.path = "/api/reference_data_collections/sets";
     call.headers.emplace_back("Content-Type", "application/json");
-    call.body = nlohmann::json{{"name", name},
-                               {"entry_type", "ALN"},
-                               {"expiry_type", "LAST_SEEN"},
-                               {"time_to_live", ttlText(time_to_live)}}
-                    .dump();
+    // A number of seconds here, where the legacy API takes interval text.
+    call.body =
+        nlohmann::json{{"name", name},
+                       {"entry_type", "ALN"},
+                       {"expiry_type", "LAST_SEEN"},
+                       {"time_to_live", std::max<std::int64_t>(1, time_to_live.count() / 1000)}}
+            .dump();
   }
   auto response = api_.call(call);
   if (!response) return response.error();
-  if (response->status == 409) return {};  // 1004: it exists
+  if (response->status == 409) return {};  // 1004 (legacy) or 10006 (collections): it exists
   if (response->status >= 300) return api_.coreErrorOf(*response);
   return {};
 }
@@ -109,7 +136,46 @@ core::Status ReferenceDataClient::addValues(const std::string& name,
   }
   auto response = api_.callOk(call);
   if (!response) return response.error();
-  return {};
+  if (kind_ == ReferenceApi::kLegacySets) return {};
+  auto parsed = parseJson(*response, "bulk update task");
+  if (!parsed) return parsed.error();
+  auto task = parseTask(*parsed);
+  if (!task) return task.error();
+  last_task_ = *task;
+  return waitForTask(task->id);
+}
+
+core::Status ReferenceDataClient::waitForTask(std::int64_t task_id) {
+  const core::Clock& clock = api_.deps().clock;
+  const auto deadline = clock.now() + options_.task_timeout;
+  Millis delay = options_.task_poll_delay;
+  BulkUpdateTask task = last_task_.value_or(BulkUpdateTask{task_id, "QUEUED", {}, {}, 0});
+  while (!isFinalTaskStatus(task.status)) {
+    if (clock.now() >= deadline) {
+      return core::makeError(core::ErrorCode::kTimeout,
+                             "bulk update task " + std::to_string(task_id) + " still " +
+                                 task.status + " after " + std::to_string(task.polls) + " reads");
+    }
+    api_.pause(delay, nullptr);
+    delay = std::min(delay * 2, Millis(2'000));
+    ApiCall call;
+    call.path = "/api/reference_data_collections/set_bulk_update_tasks/" + std::to_string(task_id);
+    call.deadline = deadline;
+    auto response = api_.callOk(call);
+    if (!response) return response.error().withContext("reading bulk update task");
+    auto parsed = parseJson(*response, "bulk update task");
+    if (!parsed) return parsed.error();
+    auto read = parseTask(*parsed);
+    if (!read) return read.error();
+    read->polls = task.polls + 1;
+    task = std::move(*read);
+    last_task_ = task;
+  }
+  if (task.status == "COMPLETED") return {};
+  std::string text = "bulk update task " + std::to_string(task_id) + " ended in " + task.status;
+  if (task.error_code) text += " (error_code " + std::to_string(*task.error_code) + ")";
+  if (!task.error_message.empty()) text += ": " + task.error_message;
+  return api_.redacted(core::makeError(core::ErrorCode::kRemote, text));
 }
 
 core::Status ReferenceDataClient::probe() {

@@ -195,7 +195,7 @@ TEST_CASE("offense API: Range, filter, sort, fields, get, close, notes, no creat
   CHECK(parseJson(note.body)["note_text"] == "aihunt: seen");
   const json notes = parseJson(emu.call("GET", one + "/notes").body);
   REQUIRE(notes.size() == 1);
-  CHECK(notes[0]["username"] == "aihunt");
+  CHECK(notes[0]["username"] == "API_user: aihunt");  // API-made notes name their author so
   CHECK(emu.call("POST", one + "/notes").status == 422);
 
   const HttpReply create = emu.call("POST", "/api/siem/offenses");

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
 #include "qradar_client/offense_client.h"
 #include "qradar_client/reference_data_client.h"
 #include "tests/support/fake_http_transport.h"
@@ -58,8 +62,13 @@ TEST_CASE("legacy sets: find, create (409 is fine), bulk load", "[reference]") {
 TEST_CASE("collections: find by name, PATCH entries with the collection id", "[reference]") {
   RefHarness h("26.0");
   h.answer = [](const qradar::HttpRequest& r) -> core::Result<qradar::HttpResponse> {
+    if (r.url.find("set_bulk_update_tasks/7") != std::string::npos) {
+      return jsonResponse(200, R"({"id":7,"status":"COMPLETED"})");
+    }
     if (r.method == "GET") {
-      return jsonResponse(200, R"([{"id":42,"name":"AIHunt AI API Users","entry_type":"ALN"}])");
+      return jsonResponse(
+          200,
+          R"([{"id":42,"name":"AIHunt AI API Users","entry_type":"ALN","number_of_entries":3}])");
     }
     return jsonResponse(202, R"({"id":7,"status":"QUEUED"})");
   };
@@ -68,10 +77,102 @@ TEST_CASE("collections: find by name, PATCH entries with the collection id", "[r
   REQUIRE(found.ok());
   REQUIRE(found->has_value());
   CHECK((*found)->id == 42);
+  CHECK((*found)->count == 3);  // number_of_entries
   REQUIRE(client.addValues("AIHunt AI API Users", {"alice"}, "aihunt").ok());
-  CHECK(h.transport.requests.back().method == "PATCH");
-  CHECK(h.transport.requests.back().body ==
-        R"([{"collection_id":42,"source":"aihunt","value":"alice"}])");
+  const auto& patch = h.transport.requests.at(h.transport.requests.size() - 2);
+  CHECK(patch.method == "PATCH");
+  CHECK(patch.body == R"([{"collection_id":42,"source":"aihunt","value":"alice"}])");
+  CHECK(h.transport.lines().back() ==
+        "GET /api/reference_data_collections/set_bulk_update_tasks/7");
+}
+
+TEST_CASE("collections: a set is created with a numeric time_to_live; 409/10006 means it exists",
+          "[reference]") {
+  RefHarness h("26.0");
+  h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+    return jsonResponse(409, R"({"code":10006,"message":"The name is already in use"})");
+  };
+  qradar::ReferenceDataClient client(*h.api);
+  REQUIRE(client.create("AIHunt AI API Users", std::chrono::hours(24 * 30)).ok());
+  const auto body = nlohmann::json::parse(h.transport.requests.at(0).body);
+  CHECK(body["time_to_live"] == 30 * 86'400);  // a number of seconds, not "30 days"
+  CHECK(body["entry_type"] == "ALN");
+  CHECK(body["expiry_type"] == "LAST_SEEN");
+}
+
+namespace {
+
+// A collections console whose bulk update task reads `statuses` in turn (the last one repeats).
+struct TaskConsole {
+  std::vector<std::string> statuses;
+  std::string final_body_extra;
+  std::size_t reads = 0;
+
+  core::Result<qradar::HttpResponse> operator()(const qradar::HttpRequest& r) {
+    if (r.url.find("set_bulk_update_tasks/9") != std::string::npos) {
+      const std::string& status = statuses.at(std::min(reads++, statuses.size() - 1));
+      return jsonResponse(200, R"({"id":9,"status":")" + status + "\"" +
+                                   (isFinal(status) ? final_body_extra : "") + "}");
+    }
+    if (r.method == "GET") return jsonResponse(200, R"([{"id":42,"name":"users"}])");
+    return jsonResponse(202, R"({"id":9,"status":"QUEUED"})");
+  }
+  static bool isFinal(const std::string& status) { return qradar::isFinalTaskStatus(status); }
+};
+
+}  // namespace
+
+TEST_CASE("collections: the bulk update task is polled until it is final", "[reference][task]") {
+  SECTION("QUEUED, PROCESSING twice, COMPLETED") {
+    RefHarness h("26.0");
+    TaskConsole console{{"PROCESSING", "PROCESSING", "COMPLETED"}, "", 0};
+    h.answer = std::ref(console);
+    qradar::ReferenceDataClient client(*h.api);
+    REQUIRE(client.addValues("users", {"alice", "bob"}, "aihunt").ok());
+    REQUIRE(client.lastTask().has_value());
+    CHECK(client.lastTask()->status == "COMPLETED");
+    CHECK(client.lastTask()->polls == 3);
+    CHECK(console.reads == 3);
+    CHECK(h.sleeper.total > std::chrono::milliseconds(0));  // paused between reads, on the clock
+  }
+  SECTION("EXCEPTION: the task's error_code and error_message are reported") {
+    RefHarness h("26.0");
+    TaskConsole console{{"PROCESSING", "EXCEPTION"},
+                        R"(,"error_code":1020,"error_message":"entry 2: bad value")",
+                        0};
+    h.answer = std::ref(console);
+    qradar::ReferenceDataClient client(*h.api);
+    auto added = client.addValues("users", {"alice"}, "aihunt");
+    REQUIRE_FALSE(added.ok());
+    CHECK(added.error().code == core::ErrorCode::kRemote);
+    REQUIRE(client.lastTask().has_value());
+    CHECK(client.lastTask()->status == "EXCEPTION");
+    CHECK(client.lastTask()->error_code == 1020);
+    CHECK(client.lastTask()->error_message == "entry 2: bad value");
+    CHECK(added.error().message.find("entry 2: bad value") != std::string::npos);
+  }
+  SECTION("CONFLICT and INTERRUPTED are final failures too") {
+    for (const char* status : {"CONFLICT", "INTERRUPTED"}) {
+      RefHarness h("26.0");
+      TaskConsole console{{status}, "", 0};
+      h.answer = std::ref(console);
+      qradar::ReferenceDataClient client(*h.api);
+      CHECK_FALSE(client.addValues("users", {"alice"}, "aihunt").ok());
+      CHECK(console.reads == 1);
+    }
+  }
+  SECTION("a task that never ends is given up at the task timeout, with bounded reads") {
+    RefHarness h("26.0");
+    TaskConsole console{{"PROCESSING"}, "", 0};
+    h.answer = std::ref(console);
+    qradar::ReferenceOptions options;
+    options.task_timeout = std::chrono::seconds(10);
+    qradar::ReferenceDataClient client(*h.api, options);
+    auto added = client.addValues("users", {"alice"}, "aihunt");
+    REQUIRE_FALSE(added.ok());
+    CHECK(added.error().code == core::ErrorCode::kTimeout);
+    CHECK(console.reads <= 10);
+  }
 }
 
 TEST_CASE("offenses: list with a filter and a Range, notes", "[offense]") {
