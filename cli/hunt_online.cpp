@@ -218,6 +218,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     if (outcome.result == service::HuntResult::kFailed) {
       std::fprintf(context.streams.err, "aihunt: error: hunt '%s': %s\n", hunt.name.c_str(),
                    context.redactor->redact(outcome.error->message).c_str());
+      // The console is unreachable or refuses the credentials: every other hunt would fail the
+      // same way, so the run stops here. A search QRadar refused stops only its own hunt.
+      if (outcome.exitCode() == core::kExitConnection) break;
       continue;
     }
     context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
