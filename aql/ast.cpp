@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "aql/function_catalog.h"
+
 namespace aihunt::aql {
 
 bool operator==(const Expr& a, const Expr& b) {
@@ -50,7 +52,7 @@ bool operator==(const TimeClause& a, const TimeClause& b) {
     case TimeClause::Kind::kLast:
       return a.amount == b.amount && a.unit == b.unit;
     case TimeClause::Kind::kStartStop:
-      return a.start == b.start && a.stop == b.stop;
+      return a.start == b.start && a.has_stop == b.has_stop && (!a.has_stop || a.stop == b.stop);
   }
   return false;
 }
@@ -148,8 +150,8 @@ Expr makeAnd(std::vector<Expr> parts) { return makeChain(ExprKind::kAnd, std::mo
 Expr makeOr(std::vector<Expr> parts) { return makeChain(ExprKind::kOr, std::move(parts)); }
 
 bool isAggregateName(std::string_view upper_name) {
-  return upper_name == "COUNT" || upper_name == "SUM" || upper_name == "MIN" ||
-         upper_name == "MAX" || upper_name == "AVG" || upper_name == "UNIQUECOUNT";
+  const FunctionSpec* spec = findFunction(upper_name);
+  return spec != nullptr && spec->kind == FunctionKind::kAggregate;
 }
 
 bool containsAggregate(const Expr& expr) {

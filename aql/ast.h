@@ -62,7 +62,8 @@ enum class TimeUnit : std::uint8_t { kMinutes, kHours, kDays };
 struct TimePoint {
   enum class Kind : std::uint8_t { kText, kEpochMs, kParseDateTime };
   Kind kind = Kind::kText;
-  std::string text;  // kText: 'yyyy-MM-dd HH:mm'; kParseDateTime: its argument
+  std::string
+      text;  // kText: 'yyyy-MM-dd HH:mm[Z]' etc. (parseAqlTimeText); kParseDateTime: its argument
   std::int64_t epoch_ms = 0;
   friend bool operator==(const TimePoint&, const TimePoint&) = default;
 };
@@ -73,8 +74,9 @@ struct TimeClause {
   std::int64_t amount = 0;  // kLast
   TimeUnit unit = TimeUnit::kMinutes;
   TimePoint start;
-  TimePoint stop;
-  Position pos;  // not compared
+  TimePoint stop;        // meaningful only with has_stop
+  bool has_stop = true;  // START without STOP: STOP is now (IBM, "Time criteria in AQL queries")
+  Position pos;          // not compared
   friend bool operator==(const TimeClause& a, const TimeClause& b);
 };
 

@@ -2,36 +2,37 @@
 #include <array>
 
 #include "aql/compiled.h"
+#include "aql/function_catalog.h"
 #include "aql/lexer.h"
 #include "aql/printer.h"
 
 namespace aihunt::aql::detail {
 namespace {
 
-struct FunctionInfo {
+// How each scalar function of the catalog (aql/function_catalog.h) is evaluated; names,
+// argument counts and kinds live in the catalog only.
+struct FunctionImpl {
   std::string_view name;
   Fn fn;
-  std::size_t min_args;
-  std::size_t max_args;
 };
 
-constexpr std::array<FunctionInfo, 16> kFunctions = {{
-    {"LOWER", Fn::kLower, 1, 1},
-    {"UPPER", Fn::kUpper, 1, 1},
-    {"STR", Fn::kStr, 1, 1},
-    {"LONG", Fn::kLong, 1, 1},
-    {"DOUBLE", Fn::kDouble, 1, 1},
-    {"NOW", Fn::kNow, 0, 0},
-    {"DATEFORMAT", Fn::kDateFormat, 2, 2},
-    {"CATEGORYNAME", Fn::kCategoryName, 1, 1},
-    {"LOGSOURCENAME", Fn::kLogSourceName, 1, 1},
-    {"QIDNAME", Fn::kQidName, 1, 1},
-    {"LOGSOURCETYPENAME", Fn::kLogSourceTypeName, 1, 1},
-    {"INCIDR", Fn::kInCidr, 2, 2},
-    {"REFERENCESETCONTAINS", Fn::kReferenceSetContains, 2, 2},
-    {"CONCAT", Fn::kConcat, 1, 64},
-    {"STRLEN", Fn::kLength, 1, 1},
-    {"PARSEDATETIME", Fn::kParseDateTime, 1, 1},
+constexpr std::array<FunctionImpl, 16> kImplementations = {{
+    {"LOWER", Fn::kLower},
+    {"UPPER", Fn::kUpper},
+    {"STR", Fn::kStr},
+    {"LONG", Fn::kLong},
+    {"DOUBLE", Fn::kDouble},
+    {"NOW", Fn::kNow},
+    {"DATEFORMAT", Fn::kDateFormat},
+    {"CATEGORYNAME", Fn::kCategoryName},
+    {"LOGSOURCENAME", Fn::kLogSourceName},
+    {"QIDNAME", Fn::kQidName},
+    {"LOGSOURCETYPENAME", Fn::kLogSourceTypeName},
+    {"INCIDR", Fn::kInCidr},
+    {"REFERENCESETCONTAINS", Fn::kReferenceSetContains},
+    {"CONCAT", Fn::kConcat},
+    {"STRLEN", Fn::kLength},
+    {"PARSEDATETIME", Fn::kParseDateTime},
 }};
 
 std::optional<AggFn> aggregateOf(std::string_view name) {
@@ -127,13 +128,13 @@ core::Result<Node> Compiler::compile(const Expr& expr, bool group) {
 }
 
 core::Result<Node> Compiler::compileFunction(const Expr& expr, bool group) {
+  if (auto problem = functionCallProblem(expr)) return compileError(expr, *problem);
   if (auto agg = aggregateOf(expr.text)) {
     if (!group) {
       return compileError(expr, expr.text +
                                     "() is an aggregate; it belongs in SELECT, HAVING or "
                                     "ORDER BY of an aggregated query, not here");
     }
-    if (expr.args.size() != 1) return compileError(expr, expr.text + "() takes one argument");
     AggregateSpec spec;
     spec.fn = *agg;
     if (expr.args[0].kind == ExprKind::kStar) {
@@ -153,27 +154,22 @@ core::Result<Node> Compiler::compileFunction(const Expr& expr, bool group) {
     aggregates_.push_back(std::move(spec));
     return node;
   }
-  const FunctionInfo* info = nullptr;
-  for (const FunctionInfo& candidate : kFunctions) {
-    if (candidate.name == expr.text) info = &candidate;
+  const FunctionImpl* impl = nullptr;
+  for (const FunctionImpl& candidate : kImplementations) {
+    if (candidate.name == expr.text) impl = &candidate;
   }
-  if (info == nullptr) return compileError(expr, "unknown function " + expr.text + "()");
-  if (expr.args.size() < info->min_args || expr.args.size() > info->max_args) {
-    return compileError(
-        expr,
-        expr.text + "() takes " + std::to_string(info->min_args) +
-            (info->min_args == info->max_args ? "" : " to " + std::to_string(info->max_args)) +
-            " argument(s)");
+  if (impl == nullptr) {
+    return compileError(expr, expr.text + "() is an AQL function that aihunt does not evaluate");
   }
   Node node;
   node.op = NodeOp::kCall;
-  node.fn = info->fn;
+  node.fn = impl->fn;
   for (const Expr& arg : expr.args) {
     auto kid = compile(arg, group);
     if (!kid.ok()) return kid.error();
     node.kids.push_back(std::move(kid.value()));
   }
-  if (info->fn == Fn::kInCidr && expr.args[0].kind == ExprKind::kString) {
+  if (impl->fn == Fn::kInCidr && expr.args[0].kind == ExprKind::kString) {
     node.cidr = Cidr::parse(expr.args[0].text);
     if (!node.cidr) return compileError(expr.args[0], "not a CIDR network");
   }

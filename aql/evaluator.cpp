@@ -328,7 +328,7 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
   if (options.range) {
     impl->range = *options.range;
   } else {
-    auto range = resolveTimeRange(query.time, options.now);
+    auto range = resolveTimeRange(query.time, options.now, options.console_zone);
     if (!range.ok()) return range.error();
     impl->range = range.value();
   }

@@ -24,6 +24,8 @@ struct EvalOptions {
   core::EpochMs now = 0;
   // Replaces the query's own time range (the CLI's --last / --from --to).
   std::optional<TimeRange> range;
+  // The zone zone-less START/STOP text is read in (a console's; UTC offline).
+  ConsoleTimeZone console_zone{};
   const LookupTables* lookups = nullptr;          // CATEGORYNAME() etc.; null: names are NULL
   const ReferenceData* reference_data = nullptr;  // null: REFERENCESETCONTAINS() is false
 };

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "aql/function_catalog.h"
 #include "aql/parser.h"
 #include "aql/printer.h"
+#include "aql/time_window.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
@@ -47,10 +49,51 @@ void checkLikePatterns(const Expr& e, std::vector<Diagnostic>& out) {
   for (const Expr& arg : e.args) checkLikePatterns(arg, out);
 }
 
+// Every call against the function catalog: QRadar answers 422 to a function it does not know.
+void checkFunctions(const Expr& e, std::vector<Diagnostic>& out) {
+  if (e.kind == ExprKind::kFunction) {
+    if (auto problem = functionCallProblem(e)) {
+      const bool unknown = findFunction(e.text) == nullptr;
+      out.push_back({Severity::kError, unknown ? "unknown-function" : "function-arguments", e.pos,
+                     *problem + (unknown ? "; QRadar refuses the query (422)" : "")});
+    } else if (findFunction(e.text)->kind == FunctionKind::kDocumented) {
+      out.push_back({Severity::kWarning, "unevaluated-function", e.pos,
+                     e.text + "() is an AQL function, but aihunt's engine (offline hunts, "
+                              "qradar-emu) does not evaluate it"});
+    }
+  }
+  for (const Expr& arg : e.args) checkFunctions(arg, out);
+}
+
+void checkAllFunctions(const Query& query, std::vector<Diagnostic>& out) {
+  for (const SelectItem& item : query.select) checkFunctions(item.expr, out);
+  if (query.where) checkFunctions(*query.where, out);
+  for (const Expr& e : query.group_by) checkFunctions(e, out);
+  if (query.having) checkFunctions(*query.having, out);
+  for (const OrderItem& item : query.order_by) checkFunctions(item.expr, out);
+}
+
+// Zone-less START/STOP text is read in the console's time zone, which differs between consoles.
+void checkTimeZone(const TimeClause& clause, std::vector<Diagnostic>& out) {
+  if (clause.kind != TimeClause::Kind::kStartStop) return;
+  const auto zoneless = [](const TimePoint& p) {
+    if (p.kind != TimePoint::Kind::kText) return false;
+    auto parsed = parseAqlTimeText(p.text);
+    return parsed.ok() && !parsed.value().utc;
+  };
+  if (zoneless(clause.start) || (clause.has_stop && zoneless(clause.stop))) {
+    out.push_back({Severity::kWarning, "zoneless-time", clause.pos,
+                   "START/STOP text without a Z suffix is read in the console's time zone; "
+                   "write 'yyyy-MM-dd HH:mmZ' (UTC) or epoch milliseconds"});
+  }
+}
+
 }  // namespace
 
 std::vector<Diagnostic> lintQuery(const Query& query) {
   std::vector<Diagnostic> out;
+  checkAllFunctions(query, out);
+  checkTimeZone(query.time, out);
   if (query.time.kind == TimeClause::Kind::kNone) {
     std::string message =
         "no time clause: without LAST n MINUTES|HOURS|DAYS or START ... STOP ..., QRadar searches "

@@ -18,7 +18,8 @@ struct Diagnostic {
   std::string message;
 };
 
-// Parses and checks `text`. A syntax error is one kError diagnostic; warnings otherwise.
+// Parses and checks `text`. A syntax error is one kError diagnostic; unknown functions and wrong
+// argument counts are kError too (QRadar answers 422); the rest are warnings.
 std::vector<Diagnostic> lint(std::string_view text);
 // Checks an already parsed query.
 std::vector<Diagnostic> lintQuery(const Query& query);

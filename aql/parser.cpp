@@ -66,6 +66,9 @@ class Parser {
     if (acceptKeyword("ORDER")) {
       if (!acceptKeyword("BY")) return fail("expected BY after ORDER");
       do {
+        // `ORDER BY DESC` names no sort key; QRadar refuses it rather than sorting by a column
+        // called DESC.
+        if (peekKeyword("DESC") || peekKeyword("ASC")) return fail("expected a sort key");
         auto e = expression();
         if (!e.ok()) return e.error();
         OrderItem item{std::move(e.value()), false};
@@ -209,12 +212,15 @@ class Parser {
     next();  // START
     auto start = timePoint();
     if (!start.ok()) return start.error();
-    if (!acceptKeyword("STOP")) return fail("expected STOP after START");
-    auto stop = timePoint();
-    if (!stop.ok()) return stop.error();
     q.time.kind = TimeClause::Kind::kStartStop;
     q.time.start = std::move(start.value());
-    q.time.stop = std::move(stop.value());
+    // STOP is optional: without it the range ends now (IBM, "Time criteria in AQL queries").
+    q.time.has_stop = acceptKeyword("STOP");
+    if (q.time.has_stop) {
+      auto stop = timePoint();
+      if (!stop.ok()) return stop.error();
+      q.time.stop = std::move(stop.value());
+    }
     return {};
   }
 
@@ -230,8 +236,8 @@ class Parser {
       return point;
     }
     if (t.kind == TokenKind::kString) {
-      if (auto parsed = core::parseTimestamp(t.text); !parsed.ok()) {
-        return failAt(t, "not a time: " + parsed.error().message);
+      if (auto parsed = parseAqlTimeText(t.text); !parsed.ok()) {
+        return failAt(t, parsed.error().message);
       }
       point.kind = TimePoint::Kind::kText;
       point.text = t.text;

@@ -270,7 +270,8 @@ std::string printTimeClause(const TimeClause& clause) {
     case TimeClause::Kind::kLast:
       return "LAST " + std::to_string(clause.amount) + " " + std::string(timeUnitText(clause.unit));
     case TimeClause::Kind::kStartStop:
-      return "START " + printTimePoint(clause.start) + " STOP " + printTimePoint(clause.stop);
+      return "START " + printTimePoint(clause.start) +
+             (clause.has_stop ? " STOP " + printTimePoint(clause.stop) : std::string());
   }
   return "";
 }

@@ -1,5 +1,9 @@
 #include "emulator/ariel_handlers.h"
 
+#include <cctype>
+
+#include "aql/lint.h"
+
 #include "aql/parser.h"
 #include "core/text.h"
 #include "emulator/request_parsing.h"
@@ -81,6 +85,19 @@ HttpResponse ArielHandlers::create(const HttpRequest& request) {
   aql::SyntaxError detail;
   auto query = aql::parse(*text, &detail);
   if (!query.ok()) return errorResponse(aqlError(detail, query.error().message));
+  // Unknown functions and wrong argument counts, with their position, from the same function
+  // catalog as `aihunt aql lint` (QRadar answers 422 to a function it does not know).
+  for (const aql::Diagnostic& d : aql::lintQuery(*query)) {
+    if (d.severity != aql::Severity::kError) continue;
+    std::size_t end = std::min(d.pos.offset, text->size());
+    while (end < text->size() && (std::isalnum(static_cast<unsigned char>((*text)[end])) != 0 ||
+                                  (*text)[end] == '_' || (*text)[end] == ':')) {
+      ++end;
+    }
+    const std::size_t start = std::min(d.pos.offset, text->size());
+    return errorResponse(
+        aqlError(aql::SyntaxError{d.pos, text->substr(start, end - start), d.message}, d.message));
+  }
   // Compile once against the current catalog so that unknown functions and bad arguments fail
   // here, as Ariel rejects them at creation, not later as ERROR.
   {

@@ -231,6 +231,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   SearchRunnerOptions runner_options;
   runner_options.workers = static_cast<std::size_t>(options.config.ariel.workers);
   runner_options.phase_delay = std::chrono::milliseconds(options.config.ariel.phase_delay_ms);
+  runner_options.console_zone = options.config.ariel.console_timezone;
   p.runner =
       std::make_unique<SearchRunner>(runner_options, p.events, &p.lookups, &p.references, p.clock);
   ArielSettings ariel_settings;

@@ -131,7 +131,7 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
     if (reader.checkMap(
             ariel, "ariel",
             {"workers", "max_active_searches", "phase_delay_ms", "retention_ms", "reuse_window_ms",
-             "reuse_identical_queries", "content_range_without_range"})) {
+             "reuse_identical_queries", "content_range_without_range", "console_timezone"})) {
       ArielConfig& a = config.ariel;
       reader.readInt(ariel["workers"], "ariel.workers", a.workers);
       reader.readInt(ariel["max_active_searches"], "ariel.max_active_searches",
@@ -143,6 +143,16 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
                       a.reuse_identical_queries);
       reader.readBool(ariel["content_range_without_range"], "ariel.content_range_without_range",
                       a.content_range_without_range);
+      std::string zone;
+      reader.readString(ariel["console_timezone"], "ariel.console_timezone", zone);
+      if (!zone.empty()) {
+        auto parsed = aql::ConsoleTimeZone::parse(zone);
+        if (parsed.ok()) {
+          a.console_timezone = parsed.value();
+        } else {
+          reader.fail("ariel.console_timezone", parsed.error().message);
+        }
+      }
       if (a.workers < 1 || a.workers > 64) reader.fail("ariel.workers", "must be 1..64");
       if (a.max_active_searches < 1) reader.fail("ariel.max_active_searches", "must be >= 1");
       if (a.phase_delay_ms < 0 || a.retention_ms < 0 || a.reuse_window_ms < 0) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aql/time_window.h"
 #include "core/result.h"
 #include "emulator/capability.h"
 
@@ -33,6 +34,9 @@ struct ArielConfig {
   std::int64_t reuse_window_ms = 60'000;   // identical query text reuses the search id
   bool reuse_identical_queries = true;
   bool content_range_without_range = false;  // send Content-Range on unranged result reads
+  // The zone zone-less START/STOP text is read in (IBM: 'Z' marks UTC; without it the console's
+  // zone applies). A fixed UTC offset.
+  aql::ConsoleTimeZone console_timezone{};
 };
 
 // "Events whose LEEF EventID is one of `event_ids` create an offense indexed on `index`."

@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <sstream>
 
+#include "aql/time_window.h"
 #include "core/time.h"
 
 namespace aihunt::emulator {
@@ -58,7 +59,10 @@ po::options_description describe() {
       "lookups", po::value<std::string>()->value_name("FILE"),
       "id -> name tables for CATEGORYNAME(), LOGSOURCENAME(), QIDNAME() (JSON)")(
       "now", po::value<std::string>()->value_name("TIME"),
-      "fix the emulator clock (ISO 8601 or epoch ms); POST /admin/clock moves it");
+      "fix the emulator clock (ISO 8601 or epoch ms); POST /admin/clock moves it")(
+      "console-timezone", po::value<std::string>()->value_name("ZONE"),
+      "zone that START/STOP text without Z is read in: UTC or a fixed offset like -05:00 "
+      "(default UTC; config ariel.console_timezone)");
   po::options_description syslog("Syslog intake (LEEF)");
   syslog.add_options()("syslog-tcp-port", po::value<int>()->value_name("PORT"),
                        "syslog over TCP (newline or octet-counted framing); 0: any")(
@@ -194,6 +198,11 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     o.config.ariel.max_active_searches = vm["max-searches"].as<int>();
   if (vm.count("retention-ms") > 0)
     o.config.ariel.retention_ms = vm["retention-ms"].as<long long>();
+  if (vm.count("console-timezone") > 0) {
+    auto zone = aql::ConsoleTimeZone::parse(vm["console-timezone"].as<std::string>());
+    if (!zone.ok()) return zone.error().withContext("--console-timezone");
+    o.config.ariel.console_timezone = zone.value();
+  }
   if (o.config.ariel.workers < 1 || o.config.ariel.workers > 64) {
     return core::makeError(core::ErrorCode::kInvalidArgument, "--workers: 1..64");
   }

@@ -73,6 +73,7 @@ void SearchRunner::run(Search& search) const {
   std::vector<aql::Row> rows;
   aql::EvalOptions eval;
   eval.now = search.created_ms;
+  eval.console_zone = options_.console_zone;
   eval.lookups = lookups_;
   eval.reference_data = reference_data_;
   auto run = aql::QueryRun::create(search.query, snapshot.schema, eval,

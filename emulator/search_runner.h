@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aql/lookups.h"
+#include "aql/time_window.h"
 #include "emulator/emulator_clock.h"
 #include "emulator/event_store.h"
 #include "emulator/search.h"
@@ -19,7 +20,8 @@ namespace aihunt::emulator {
 struct SearchRunnerOptions {
   std::size_t workers = 2;
   std::chrono::milliseconds phase_delay{0};
-  std::size_t progress_step = 8192;  // events between progress updates
+  std::size_t progress_step = 8192;     // events between progress updates
+  aql::ConsoleTimeZone console_zone{};  // zone-less START/STOP text is read in this zone
 };
 
 class SearchRunner {

@@ -76,7 +76,7 @@ TEST_CASE("hunt template renders a windowed query", "[aql][builder]") {
       "LOWER(\"URL\") LIKE '%.openai.azure.com%') AND (LOWER(\"Application\") LIKE '%python%' OR "
       "LOWER(\"Application\") LIKE '%powershell%' OR LOWER(\"Application\") LIKE '%curl%')\n"
       "ORDER BY starttime ASC\n"
-      "START '2026-11-26 17:03' STOP '2026-11-26 18:04'");
+      "START '2026-11-26 17:03Z' STOP '2026-11-26 18:04Z'");
   CHECK(lint(text.value()).empty());
   auto q = parse(text.value());
   REQUIRE(q.ok());
@@ -87,7 +87,7 @@ TEST_CASE("whole-minute windows are not widened", "[aql][builder]") {
   const core::EpochMs from = 1'795'712'520'000;  // 17:02:00 exactly
   auto q = buildHuntQuery(seedLike(), from, from + 60'000);
   REQUIRE(q.ok());
-  CHECK(printTimeClause(q->time) == "START '2026-11-26 17:02' STOP '2026-11-26 17:03'");
+  CHECK(printTimeClause(q->time) == "START '2026-11-26 17:02Z' STOP '2026-11-26 17:03Z'");
 }
 
 TEST_CASE("the rendered query finds what it should", "[aql][builder]") {

@@ -102,13 +102,16 @@ TEST_CASE("the time range decides which events exist", "[aql][eval][time]") {
   const std::string start = std::to_string(kNow - 90'000);
   CHECK(f.column("SELECT id FROM events START " + start + " STOP " + std::to_string(kNow)) ==
         Strings{"1", "2"});
-  // Text times are cut to the minute: 17:02:30 means 17:02:00.
+  // IBM's minute semantics: START 17:02:30 means 17:02:00; STOP with seconds includes its
+  // whole minute (17:03:59 ends at 17:04:00, exclusive).
   Fixture g;
   const core::EpochMs minute = 1'795'712'520'000;  // 2026-11-26 17:02:00
   g.add({{"starttime", i(minute + 10'000)}, {"id", i(1)}});
   g.add({{"starttime", i(minute - 1)}, {"id", i(2)}});
   g.add({{"starttime", i(minute + 60'000)}, {"id", i(3)}});
   CHECK(g.column("SELECT id FROM events START '2026-11-26 17:02:30' STOP '2026-11-26 17:03:59'") ==
+        Strings{"1", "3"});
+  CHECK(g.column("SELECT id FROM events START '2026-11-26 17:02:30' STOP '2026-11-26 17:03'") ==
         Strings{"1"});
   CHECK(g.column(
             "SELECT id FROM events START PARSEDATETIME('1 hour ago') STOP PARSEDATETIME('now')") ==

@@ -143,7 +143,8 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
   INFO(printed.err);
   REQUIRE(printed.exit_code == 0);
   CHECK(printed.out.find("FROM events") != std::string::npos);
-  CHECK(printed.out.find("START '2026-11-26 10:00' STOP '2026-11-26 10:15'") != std::string::npos);
+  CHECK(printed.out.find("START '2026-11-26 10:00Z' STOP '2026-11-26 10:15Z'") !=
+        std::string::npos);
   CHECK(printed.out.find("LOWER(\"Process CommandLine\") LIKE '%api.openai.com%'") !=
         std::string::npos);
   std::ofstream("hunt_offline_test.aql") << printed.out;

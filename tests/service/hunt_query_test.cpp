@@ -45,7 +45,7 @@ TEST_CASE("every built-in hunt renders AQL that parses back and keeps its window
     auto query = service::huntQuery(h, builtin(), kFrom, kTo, false);
     REQUIRE(query);
     const std::string text = aql::print(*query);
-    CHECK(text.find("START '2026-11-26 00:00' STOP '2026-11-26 01:00'") != std::string::npos);
+    CHECK(text.find("START '2026-11-26 00:00Z' STOP '2026-11-26 01:00Z'") != std::string::npos);
     CHECK(text.find("starttime >= 1795651200000 AND starttime < 1795654800000") !=
           std::string::npos);
     CHECK(text.find("LIMIT") == std::string::npos);
