@@ -25,7 +25,23 @@ bool setUpLogging(const po::variables_map& values, CommandContext& context) {
   options.format = *format;
   options.stream = context.streams.err;
   context.logger = core::makeLogger("aihunt", options, context.redactor);
+  context.log_format = *format;
   return true;
+}
+
+void applyConfigLogging(const po::variables_map& values, const core::LogOptions& configured,
+                        CommandContext& context) {
+  const bool level_given = !values["log-level"].defaulted();
+  const bool format_given = !values["log-format"].defaulted();
+  if (level_given && format_given) return;
+  core::LogOptions options;
+  options.level =
+      level_given ? *core::parseLogLevel(values["log-level"].as<std::string>()) : configured.level;
+  options.format = format_given ? *core::parseLogFormat(values["log-format"].as<std::string>())
+                                : configured.format;
+  options.stream = context.streams.err;
+  context.logger = core::makeLogger("aihunt", options, context.redactor);
+  context.log_format = options.format;
 }
 
 bool parseOptions(const std::vector<std::string>& args, const po::options_description& options,
@@ -57,6 +73,19 @@ int fail(const Streams& streams, const std::string& message, int exit_code) {
 
 int fail(const Streams& streams, const core::Error& error, int exit_code) {
   return fail(streams, error.message, exit_code);
+}
+
+int fail(CommandContext& context, const std::string& message, int exit_code) {
+  if (context.log_format == core::LogFormat::kJson && context.logger) {
+    context.logger->error("{}", message);
+    context.logger->flush();
+    return exit_code;
+  }
+  return fail(context.streams, context.redactor->redact(message), exit_code);
+}
+
+int fail(CommandContext& context, const core::Error& error, int exit_code) {
+  return fail(context, error.message, exit_code);
 }
 
 }  // namespace aihunt::cli

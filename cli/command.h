@@ -18,6 +18,7 @@ struct CommandContext {
   Streams streams;
   std::shared_ptr<core::Redactor> redactor = std::make_shared<core::Redactor>();
   std::shared_ptr<spdlog::logger> logger;
+  core::LogFormat log_format = core::LogFormat::kText;
 };
 
 // Adds --log-level and --log-format to a subcommand's options.
@@ -39,6 +40,14 @@ int printHelp(const boost::program_options::options_description& options, std::s
 // "aihunt: error: <message>" on stderr; returns `exit_code`.
 int fail(const Streams& streams, const std::string& message, int exit_code);
 int fail(const Streams& streams, const core::Error& error, int exit_code);
+// The same through the context's logger when logs are JSON (every stderr line is then JSON), and
+// redacted either way.
+int fail(CommandContext& context, const core::Error& error, int exit_code);
+int fail(CommandContext& context, const std::string& message, int exit_code);
+
+// Applies the config's logging: section where --log-level / --log-format were not given.
+void applyConfigLogging(const boost::program_options::variables_map& values,
+                        const core::LogOptions& configured, CommandContext& context);
 
 int runTriageCommand(const std::vector<std::string>& args, CommandContext& context);
 int runConfigCommand(const std::vector<std::string>& args, CommandContext& context);

@@ -66,19 +66,22 @@ struct Runtime {
 int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
                 CommandContext& context, Runtime& runtime) {
   auto loaded = loadConfig(config_path, context);
-  if (!loaded) return fail(context.streams, loaded.error(), core::kExitUsage);
+  if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
   runtime.config = *loaded;
   const config::Config& cfg = *runtime.config;
+  core::LogOptions logging;
+  logging.level = cfg.logging.level;
+  logging.format = cfg.logging.format;
+  applyConfigLogging(values, logging, context);
   if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
     auto moved = state::moveAside(cfg.state.path, now);
-    if (!moved) return fail(context.streams, moved.error(), core::kExitState);
+    if (!moved) return fail(context, moved.error(), core::kExitState);
     if (!moved->empty()) {
-      std::fprintf(context.streams.err, "aihunt: state file moved aside to %s; starting afresh\n",
-                   moved->c_str());
+      context.logger->warn("state file moved aside to {}; starting afresh", *moved);
     }
   }
   auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
-  if (!store) return fail(context.streams, store.error(), core::kExitState);
+  if (!store) return fail(context, store.error(), core::kExitState);
   runtime.store = std::move(*store);
 
   std::vector<std::unique_ptr<service::Sink>> sinks;
@@ -107,7 +110,7 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   runtime.outbox = std::make_unique<service::Outbox>(*runtime.store, std::move(sinks), outbox,
                                                      runtime.metrics, context.logger);
   if (auto recovered = runtime.outbox->recover(); !recovered) {
-    return fail(context.streams, recovered.error(), core::kExitState);
+    return fail(context, recovered.error(), core::kExitState);
   }
   return core::kExitOk;
 }
@@ -167,14 +170,14 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("config") == 0) {
-    return fail(context.streams, "aihunt run needs --config (see 'aihunt config example')",
+    return fail(context, "aihunt run needs --config (see 'aihunt config example')",
                 core::kExitUsage);
   }
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
-  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  if (!now) return fail(context, now.error(), core::kExitUsage);
   auto grace = core::parseDuration(values["grace"].as<std::string>());
-  if (!grace) return fail(context.streams, grace.error().withContext("--grace"), core::kExitUsage);
+  if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
 
   Runtime runtime;
   if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
@@ -229,7 +232,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
           return report;
         },
         context.logger);
-    if (!started) return fail(context.streams, started.error(), core::kExitUsage);
+    if (!started) return fail(context, started.error(), core::kExitUsage);
     server = std::move(*started);
     context.logger->info("health and metrics on {}:{} (/healthz, /readyz, /metrics)",
                          server_config.host, server->port());
@@ -267,17 +270,17 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (!setUpLogging(values, context)) return core::kExitUsage;
   for (const char* required : {"config", "hunt", "from", "to"}) {
     if (values.count(required) == 0) {
-      return fail(context.streams, std::string("backfill needs --") + required, core::kExitUsage);
+      return fail(context, std::string("backfill needs --") + required, core::kExitUsage);
     }
   }
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
-  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
+  if (!now) return fail(context, now.error(), core::kExitUsage);
   auto from = core::parseTimestamp(values["from"].as<std::string>());
-  if (!from) return fail(context.streams, from.error().withContext("--from"), core::kExitUsage);
+  if (!from) return fail(context, from.error().withContext("--from"), core::kExitUsage);
   auto to = core::parseTimestamp(values["to"].as<std::string>());
-  if (!to) return fail(context.streams, to.error().withContext("--to"), core::kExitUsage);
-  if (*to <= *from) return fail(context.streams, "--to must be after --from", core::kExitUsage);
+  if (!to) return fail(context, to.error().withContext("--to"), core::kExitUsage);
+  if (*to <= *from) return fail(context, "--to must be after --from", core::kExitUsage);
 
   Runtime runtime;
   if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
@@ -291,12 +294,11 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (hunt == nullptr) {
     std::string known;
     for (const auto& h : runtime.config->hunts) known += (known.empty() ? "" : ", ") + h.name;
-    return fail(context.streams, "no hunt named '" + name + "' (hunts: " + known + ")",
-                core::kExitUsage);
+    return fail(context, "no hunt named '" + name + "' (hunts: " + known + ")", core::kExitUsage);
   }
   // Past the ledger's end the daemon hunts on its own: a backfill there would leave a hole.
   auto end = runtime.store->ledgerEnd(name);
-  if (!end) return fail(context.streams, end.error(), core::kExitState);
+  if (!end) return fail(context, end.error(), core::kExitState);
   if (*end && *to > **end) {
     return fail(context.streams,
                 "--to is after the ledger's end (" + core::formatIso8601(**end) +
@@ -308,7 +310,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   for (const auto& window : service::backfillWindows(spec, *from, *to)) {
     if (!values["force"].as<bool>()) {
       auto done = runtime.store->windows(name, window.from, window.to);
-      if (!done) return fail(context.streams, done.error(), core::kExitState);
+      if (!done) return fail(context, done.error(), core::kExitState);
       core::EpochMs covered = window.from;
       for (const auto& record : *done) {
         if (record.from <= covered) covered = std::max(covered, record.to);
@@ -317,17 +319,16 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     }
     windows.push_back(window);
   }
-  std::fprintf(context.streams.err, "aihunt: backfill '%s': %zu window(s) to hunt\n", name.c_str(),
-               windows.size());
+  context.logger->info("backfill '{}': {} window(s) to hunt", name, windows.size());
   const qradar::Cancellation stop = installInterruptHandler();
   service::HuntRunReport report;
   report.hunt = name;
   if (!windows.empty()) {
     auto request = connectionRequest(values, config_path);
-    if (!request) return fail(context.streams, request.error(), core::kExitUsage);
+    if (!request) return fail(context, request.error(), core::kExitUsage);
     auto connection = service::openConnection(std::move(*request), config::ProcessEnvironment(),
                                               context.redactor, context.logger);
-    if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
+    if (!connection) return fail(context, connection.error(), core::kExitUsage);
     service::WindowRunner runner(*runtime.config, *runtime.store, runtime.outbox->sinkNames(),
                                  runtime.metrics, context.logger);
     runner.run(**connection, *hunt, windows, *now, stop, report);

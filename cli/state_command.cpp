@@ -39,7 +39,7 @@ core::Result<std::string> statePath(const po::variables_map& values, CommandCont
 
 int show(state::StateStore& store, CommandContext& context) {
   auto summary = store.summary();
-  if (!summary) return fail(context.streams, summary.error(), core::kExitState);
+  if (!summary) return fail(context, summary.error(), core::kExitState);
   std::FILE* out = context.streams.out;
   std::fprintf(out, "state %s: schema %d, %llu bytes, %llu finding ids, %llu baselines\n",
                summary->path.c_str(), summary->schema_version,
@@ -65,7 +65,7 @@ int show(state::StateStore& store, CommandContext& context) {
 
 int gaps(state::StateStore& store, const std::string& hunt, CommandContext& context) {
   auto list = store.gaps(hunt);
-  if (!list) return fail(context.streams, list.error(), core::kExitState);
+  if (!list) return fail(context, list.error(), core::kExitState);
   std::FILE* out = context.streams.out;
   if (list->empty()) {
     std::fprintf(out, "no gaps\n");
@@ -108,10 +108,10 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string action = values["action"].as<std::string>();
   auto path = statePath(values, context);
-  if (!path) return fail(context.streams, path.error(), core::kExitUsage);
+  if (!path) return fail(context, path.error(), core::kExitUsage);
   if (action == "check") {
     auto problems = state::checkStateFile(*path);
-    if (!problems) return fail(context.streams, problems.error(), core::kExitState);
+    if (!problems) return fail(context, problems.error(), core::kExitState);
     if (problems->empty()) {
       std::fprintf(context.streams.out, "state %s: ok\n", path->c_str());
       return core::kExitOk;
@@ -126,21 +126,21 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
     return core::kExitState;
   }
   if (action != "show" && action != "gaps" && action != "vacuum") {
-    return fail(context.streams, "unknown action '" + action + "' (show, gaps, check, vacuum)",
+    return fail(context, "unknown action '" + action + "' (show, gaps, check, vacuum)",
                 core::kExitUsage);
   }
   state::OpenOptions open;
   open.create = false;
   open.read_only = action != "vacuum";
   auto store = state::StateStore::open(*path, open);
-  if (!store) return fail(context.streams, store.error(), core::kExitState);
+  if (!store) return fail(context, store.error(), core::kExitState);
   if (action == "show") return show(**store, context);
   if (action == "gaps") {
     return gaps(**store, values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "",
                 context);
   }
   if (auto vacuumed = (*store)->vacuum(); !vacuumed) {
-    return fail(context.streams, vacuumed.error(), core::kExitState);
+    return fail(context, vacuumed.error(), core::kExitState);
   }
   std::fprintf(context.streams.out, "state %s: vacuumed\n", path->c_str());
   return core::kExitOk;
