@@ -3,7 +3,6 @@
 #include <cctype>
 
 #include "aql/lint.h"
-
 #include "aql/parser.h"
 #include "core/text.h"
 #include "emulator/request_parsing.h"
@@ -108,7 +107,7 @@ HttpResponse ArielHandlers::create(const HttpRequest& request) {
       return errorResponse(aqlError(aql::SyntaxError{}, compiled.error().message));
     }
   }
-  auto created = searches_.create(*text, std::move(*query), next_fault_());
+  auto created = searches_.create(*text, std::move(*query), next_fault_(), events_.size());
   if (auto* error = std::get_if<ApiError>(&created)) return errorResponse(*error);
   CreatedSearch& result = std::get<CreatedSearch>(created);
   HttpResponse response = statusResponse(201, *result.search);
@@ -175,6 +174,17 @@ HttpResponse ArielHandlers::results(const HttpRequest& request, const std::strin
   auto search = searches_.find(id);
   if (!search) return errorResponse(searchNotFound(id));
   const SearchState state = search->state();
+  if (state == SearchState::kError) {
+    // No results, and they never will be: say so rather than "still in progress". IBM's results
+    // endpoint lists 404/1003 for "search results not found"; the ERROR case is unconfirmed.
+    const nlohmann::json status = search->statusJson();
+    return errorResponse(ApiError{
+        404, kCodeRecordNotFound, "The search (" + id + ") ended in ERROR and has no results.",
+        "Read error_messages from the search status and create a new search.",
+        nlohmann::json{
+            {"status", "ERROR"},
+            {"error_messages", status.value("error_messages", nlohmann::json::array())}}});
+  }
   if (state != SearchState::kCompleted && state != SearchState::kCanceled) {
     return errorResponse(
         ApiError{404, kCodeRecordNotFound, "The search (" + id + ") is still in progress.",

@@ -296,6 +296,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   if (options.https_port >= 0) {
     HttpServerOptions server{options.listen_address, static_cast<std::uint16_t>(options.https_port),
                              *tls};
+    server.idle_timeout = std::chrono::milliseconds(options.config.http_idle_timeout_ms);
     auto started = HttpServer::start(server, bound_handler);
     if (!started.ok()) return started.error().withContext("HTTPS");
     raw->https = std::move(*started);
@@ -303,6 +304,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   if (options.http_port >= 0) {
     HttpServerOptions server{options.listen_address, static_cast<std::uint16_t>(options.http_port),
                              nullptr};
+    server.idle_timeout = std::chrono::milliseconds(options.config.http_idle_timeout_ms);
     auto started = HttpServer::start(server, bound_handler);
     if (!started.ok()) return started.error().withContext("HTTP");
     raw->http = std::move(*started);

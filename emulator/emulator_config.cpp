@@ -95,7 +95,7 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
   if (root.IsNull()) return config;
   if (!reader.checkMap(root, "",
                        {"roles", "tokens", "users", "admin_token", "api_versions", "ariel", "rules",
-                        "max_recorded_requests"})) {
+                        "max_recorded_requests", "http_idle_timeout_ms"})) {
     return reader.error();
   }
   readRoles(reader, root["roles"], config);
@@ -163,6 +163,8 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
   readRules(reader, root["rules"], "rules", config.rules);
   reader.readInt(root["max_recorded_requests"], "max_recorded_requests",
                  config.max_recorded_requests);
+  reader.readInt(root["http_idle_timeout_ms"], "http_idle_timeout_ms", config.http_idle_timeout_ms);
+  if (config.http_idle_timeout_ms < 1) reader.fail("http_idle_timeout_ms", "must be >= 1");
   if (!reader.ok()) return reader.error();
   return config;
 }

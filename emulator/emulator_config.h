@@ -62,6 +62,9 @@ struct EmulatorConfig {
   ArielConfig ariel;
   std::vector<RuleConfig> rules;
   std::int64_t max_recorded_requests = 20'000;
+  // An HTTP connection with no complete request (TLS handshake, header, body) within this time
+  // is closed: idle keep-alive clients and slow senders do not hold a server thread forever.
+  std::int64_t http_idle_timeout_ms = 30'000;
 };
 
 // QRadar's API versions up to 26.0 (7.5.0 UP12/13); the newest answers requests without Version.

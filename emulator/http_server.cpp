@@ -8,10 +8,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <thread>
 
 #include "core/text.h"
 #include "emulator/qradar_error.h"
+#include "emulator/read_deadline.h"
 #include "emulator/request_parsing.h"
 #include "emulator/socket_util.h"
 
@@ -30,6 +32,7 @@ struct HttpServer::Impl {
   std::uint16_t port = 0;
   std::thread accept_thread;
   ConnectionRegistry connections;
+  ReadDeadlines deadlines;
   std::atomic<bool> stopping{false};
 
   void acceptLoop();
@@ -73,6 +76,8 @@ void HttpServer::Impl::serveRequests(Stream& stream, tcp::socket& socket,
     parser.body_limit(options.body_limit);
     parser.header_limit(64 * 1024);
     beast::error_code ec;
+    std::optional<ArmedDeadline> deadline;
+    deadline.emplace(deadlines, socket.native_handle(), options.idle_timeout);
     http::read_header(stream, buffer, parser, ec);
     if (ec && ec != http::error::body_limit) return;  // closed, timed out or not HTTP
     // curl and other clients wait (curl: 1 s) for "100 Continue" before sending larger bodies.
@@ -83,6 +88,7 @@ void HttpServer::Impl::serveRequests(Stream& stream, tcp::socket& socket,
       if (ec) return;
     }
     if (!ec && !parser.is_done()) http::read(stream, buffer, parser, ec);
+    deadline.reset();  // the handler may hold the request (Prefer: wait) as long as it likes
     if (ec == http::error::body_limit) {
       HttpResponse too_big = errorResponse(ApiError{
           413, kCodeInvalidParameter, "Request body too large", "", nlohmann::json::object()});
@@ -126,10 +132,13 @@ void HttpServer::Impl::serve(tcp::socket socket, std::size_t id) {
   beast::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   const std::string remote = ec ? std::string() : endpoint.address().to_string();
-  setSocketTimeouts(socket.native_handle(), options.idle_timeout_seconds);
   if (options.tls) {
     net::ssl::stream<tcp::socket> stream(std::move(socket), *options.tls);
-    stream.handshake(net::ssl::stream_base::server, ec);
+    {
+      const ArmedDeadline deadline(deadlines, stream.next_layer().native_handle(),
+                                   options.idle_timeout);
+      stream.handshake(net::ssl::stream_base::server, ec);
+    }
     if (!ec) serveRequests(stream, stream.next_layer(), remote);
     connections.release(id);
     stream.next_layer().shutdown(tcp::socket::shutdown_both, ec);

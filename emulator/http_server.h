@@ -1,8 +1,10 @@
 #pragma once
 // The Boost.Beast HTTP/1.1 server: HTTPS (or plain HTTP) on one address and port, one thread
 // per connection with blocking reads, so that a handler may hold a request (Prefer: wait=N)
-// without stalling others. Keep-alive, an idle timeout and a body limit. Handlers get plain
-// HttpRequest values; the server carries out a response's Delivery (normal, reset, truncated).
+// without stalling others. Keep-alive, an idle/request deadline and a body limit. Handlers get
+// plain HttpRequest values; the server carries out a response's Delivery (normal, reset,
+// truncated).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,7 +24,10 @@ struct HttpServerOptions {
   std::uint16_t port = 0;                           // 0: any free port
   std::shared_ptr<boost::asio::ssl::context> tls;   // null: plain HTTP
   std::size_t body_limit = std::size_t{256} << 20;  // bytes
-  int idle_timeout_seconds = 60;
+  // A connection that does not deliver a complete request (TLS handshake, header and body)
+  // within this time after it starts waiting for one is closed: idle keep-alive clients and
+  // slow senders do not hold a thread forever.
+  std::chrono::milliseconds idle_timeout{30'000};
   std::size_t max_connections = 1024;
 };
 

@@ -39,7 +39,10 @@ po::options_description describe() {
       "sets one)")("log-level", po::value<std::string>()->default_value("info"),
                    "trace, debug, info, warn, error, off")(
       "ports-file", po::value<std::string>()->value_name("FILE"),
-      "write the bound ports as JSON once listening (for --https-port 0 and friends)");
+      "write the bound ports as JSON once listening (for --https-port 0 and friends)")(
+      "http-idle-timeout-ms", po::value<long long>()->value_name("MS"),
+      "close a connection that delivers no complete request for this long (default 30000; "
+      "config http_idle_timeout_ms)");
   po::options_description network("Network");
   network.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1"),
                         "address to listen on (127.0.0.1, ::1, 0.0.0.0, ...)")(
@@ -202,6 +205,12 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     auto zone = aql::ConsoleTimeZone::parse(vm["console-timezone"].as<std::string>());
     if (!zone.ok()) return zone.error().withContext("--console-timezone");
     o.config.ariel.console_timezone = zone.value();
+  }
+  if (vm.count("http-idle-timeout-ms") > 0) {
+    o.config.http_idle_timeout_ms = vm["http-idle-timeout-ms"].as<long long>();
+    if (o.config.http_idle_timeout_ms < 1) {
+      return core::makeError(core::ErrorCode::kInvalidArgument, "--http-idle-timeout-ms: >= 1");
+    }
   }
   if (o.config.ariel.workers < 1 || o.config.ariel.workers > 64) {
     return core::makeError(core::ErrorCode::kInvalidArgument, "--workers: 1..64");

@@ -48,6 +48,10 @@ class Search {
   const aql::Query query;
   const core::EpochMs created_ms;  // emulator clock; the query's "now"
   const SearchFault fault;
+  // Real time of creation and the event store's generation then: identical-query reuse needs
+  // both to be recent, so a fixed --now or newly added events never revive an old search.
+  const std::chrono::steady_clock::time_point created_steady = std::chrono::steady_clock::now();
+  std::uint64_t data_generation = 0;  // set by SearchStore::create before the search is shared
 
   [[nodiscard]] nlohmann::json statusJson() const;
   [[nodiscard]] SearchState state() const;

@@ -37,17 +37,25 @@ void SearchStore::expireLocked(core::EpochMs now) {
 }
 
 std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& query_text,
-                                                          aql::Query query, SearchFault fault) {
+                                                          aql::Query query, SearchFault fault,
+                                                          std::uint64_t data_generation) {
   const core::EpochMs now = clock_.nowMs();
+  const auto real_now = std::chrono::steady_clock::now();
+  const auto window = std::chrono::milliseconds(config_.reuse_window_ms);
   std::lock_guard lock(mutex_);
   expireLocked(now);
   const bool scripted = fault.scripted();
   if (config_.reuse_identical_queries && !scripted) {
     for (const auto& [id, search] : searches_) {
       const SearchState state = search->state();
+      // QRadar reuses only a recent identical search: recent by the emulator clock and by real
+      // time (a fixed --now never ages), over the same events (unconfirmed: IBM documents no
+      // reuse rule; see docs/emulator.md, "Fidelity").
       if (search->query_text == query_text && now - search->created_ms < config_.reuse_window_ms &&
-          state != SearchState::kError && state != SearchState::kCanceled &&
-          !search->cancelRequested() && !search->fault.scripted()) {
+          real_now - search->created_steady < window &&
+          search->data_generation == data_generation && state != SearchState::kError &&
+          state != SearchState::kCanceled && !search->cancelRequested() &&
+          !search->fault.scripted()) {
         return CreatedSearch{search, true};
       }
     }
@@ -64,6 +72,7 @@ std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& que
   }
   auto search = std::make_shared<Search>(newId(), query_text, std::move(query), now,
                                          config_.retention_ms, fault);
+  search->data_generation = data_generation;
   searches_[search->id] = search;
   return CreatedSearch{search, false};
 }

@@ -27,9 +27,11 @@ class SearchStore {
  public:
   SearchStore(const ArielConfig& config, const EmulatorClock& clock);
 
-  // A new search in WAIT, or a recent identical one; 503/1010 over the cap.
+  // A new search in WAIT, or a recent identical one over the same data (`data_generation`:
+  // the event store's size, which only grows); 503/1010 over the cap.
   std::variant<CreatedSearch, ApiError> create(const std::string& query_text, aql::Query query,
-                                               SearchFault fault);
+                                               SearchFault fault,
+                                               std::uint64_t data_generation = 0);
   // Null when unknown, deleted or expired.
   [[nodiscard]] std::shared_ptr<Search> find(const std::string& id);
   // Removes it (cancelling it if it runs); false when unknown.
