@@ -127,7 +127,13 @@ core::Status RowSplitter::detectShape() {
     if (probe >= head.size() || head[probe] != ':') break;
     ++probe;
     while (probe < head.size() && isSpace(head[probe])) ++probe;
-    if (probe >= head.size() || head[probe] != '[') break;
+    if (probe >= head.size()) break;
+    if (head[probe] != '[') {
+      // {"events": "none"} claims to be a results document but holds no rows: malformed, not
+      // one empty row.
+      return errorHere("input is malformed: " + std::string(key) +
+                       " in an Ariel results document must be an array of rows");
+    }
     for (std::size_t i = 0; i <= probe; ++i) {
       if (head[i] == '\n') ++line_;
     }

@@ -180,6 +180,11 @@ TEST_CASE("bad input: one clear error line, exit 2, never a crash") {
        "\x7F"
        "ELF\x02\x01"},
       {"a JSONL line that is an array", "{\"a\": 1}\n[1, 2]\n"},
+      // Results documents whose rows are not an array are malformed, not one empty row.
+      {"events that is a string", "{\"events\": \"none\"}"},
+      {"events that is null", "{\"events\": null}"},
+      {"events that is an object", "{\"events\": {\"sourceip\": \"10.0.0.1\"}}"},
+      {"flows that is a number", "{\n  \"flows\" : 3\n}"},
   };
   for (const auto& [name, input] : cases) {
     INFO(name);

@@ -147,6 +147,23 @@ std::string firstError(const std::string& input, SplitLimits limits = {}) {
 
 }  // namespace
 
+TEST_CASE("a results document whose rows are not an array is malformed") {
+  for (const std::string input :
+       {"{\"events\": \"none\"}", "{\"events\": null}", "{\"events\":{}}", "{ \"flows\" :\n 0 }",
+        "{\"events\": true}\n{\"events\": []}\n"}) {
+    INFO(input);
+    for (unsigned seed = 1; seed <= 8; ++seed) {
+      testing::ChunkedByteSource source(input, seed, 3);
+      RowSplitter splitter(source);
+      auto row = splitter.next();
+      CHECK_FALSE(row.ok());
+      CHECK(splitter.rowsSeen() == 0);
+    }
+  }
+  // A JSON Lines row that merely has another first key stays a row.
+  CHECK(splitAll("{\"event\": \"none\"}\n", 1, 4, InputShape::kJsonLines).size() == 1);
+}
+
 TEST_CASE("bad input gets a clear, positioned error") {
   CHECK(firstError("{\"events\": [{\"a\": 1}, {\"a\": 2}") ==
         "line 1: input is truncated: it ends inside the events array after 2 rows");
