@@ -13,6 +13,7 @@
 #include "config/loader.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "qradar_client/api_version.h"
 #include "qradar_client/reference_data_client.h"
 
 namespace aihunt::cli {
@@ -55,6 +56,24 @@ std::vector<std::pair<std::string, std::string>> mappedProperties(
   return out;
 }
 
+// How the API version was settled, for the report: negotiated (with the console's range),
+// pinned, or the fallback after a failed negotiation.
+std::string versionDetail(const QRadarConnection& connection) {
+  std::string text = connection.qradar.api_version;
+  const auto& choice = connection.version_choice;
+  if (choice && choice->pinned) return text + " (pinned)";
+  if (choice && choice->negotiated) {
+    text += " (negotiated; the console serves " + choice->console_oldest + " to " +
+            choice->console_newest;
+    for (const std::string& version : choice->console_deprecated) {
+      text += ", " + version + " deprecated";
+    }
+    return text + "; aihunt speaks " + std::string(qradar::kOldestSpokenVersion) + " to " +
+           std::string(qradar::kNewestSpokenVersion) + ")";
+  }
+  return text + " (not negotiated: " + connection.version_error + ")";
+}
+
 // The first request answers three checks: TLS, token, API version. False: stop here.
 bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, CheckReport& report) {
   qradar::ApiCall call;
@@ -89,13 +108,15 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
   }
   report.pass("token", "accepted (from " + connection.token_origin + ")");
   if (response->status == 422 || response->status == 410) {
-    report.fail("API version", "Version " + connection.qradar.api_version +
-                                   " refused: " + api.coreErrorOf(*response).message);
+    report.fail("API version",
+                versionDetail(connection) + " refused: " + api.coreErrorOf(*response).message);
     return false;
   }
-  report.pass("API version",
-              connection.qradar.api_version +
-                  (qradar::findHeader(response->headers, "Deprecated") ? " (deprecated)" : ""));
+  std::string version = versionDetail(connection);
+  if (const auto deprecated = qradar::findHeader(response->headers, "Deprecated")) {
+    version += "; the console answers with Deprecated: " + std::string(*deprecated);
+  }
+  report.pass("API version", version);
   if (response->status == 403) {
     report.fail("Ariel search",
                 "the token's role lacks Log Activity: " + api.coreErrorOf(*response).message);

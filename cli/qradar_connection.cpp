@@ -77,7 +77,8 @@ void addConnectionOptions(po::options_description& options) {
       "file holding the API token (default: $AIHUNT_QRADAR_TOKEN, then qradar.token_file)")(
       "auth", po::value<std::string>(), "sec (token in the SEC header, default) or basic")(
       "username", po::value<std::string>(), "user for --auth basic (the token is the password)")(
-      "api-version", po::value<std::string>(), "Version header to pin (default 20.0)")(
+      "api-version", po::value<std::string>(),
+      "Version header to pin, e.g. 26.0 (default: auto, the newest the console and aihunt share)")(
       "ca-file", po::value<std::string>(),
       "CA certificate(s) that issued the console's certificate")(
       "pin-sha256", po::value<std::string>(),

@@ -44,7 +44,9 @@ struct QRadarTimeouts {
 
 struct QRadarConfig {
   std::string url;  // "https://qradar.example.com"
-  std::string api_version = "20.0";
+  // "auto": read the console's versions on connect and use the newest aihunt speaks
+  // (qradar_client/api_version.h); a version ("26.0") pins it.
+  std::string api_version = "auto";
   QRadarAuth auth = QRadarAuth::kSec;
   std::string username;    // basic auth only; the password is the token
   std::string token_file;  // the token never lives in the config itself

@@ -120,7 +120,7 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
   }
   if (const YamlNode* version = reader.get("api_version")) {
     if (auto text = readString(*version, diagnostics)) {
-      if (isApiVersion(*text)) {
+      if (isApiVersion(*text) || *text == "auto") {
         qradar.api_version = *text;
       } else {
         diagnostics.error(version->path,

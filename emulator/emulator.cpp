@@ -8,6 +8,7 @@
 #include "aql/lookups_file.h"
 #include "core/text.h"
 #include "emulator/admin_handlers.h"
+#include "emulator/api_versions.h"
 #include "emulator/ariel_handlers.h"
 #include "emulator/auth.h"
 #include "emulator/cert_generator.h"
@@ -49,9 +50,7 @@ struct Emulator::Parts {
   FaultInjector faults;
   RequestLog requests;
   Authenticator auth;
-  std::set<std::string> versions;
-  std::string newest_version;
-  std::string oldest_version;
+  ApiVersionPolicy version_policy;
   Router api;
   Router admin;
   std::unique_ptr<ArielHandlers> ariel_handlers;
@@ -88,26 +87,11 @@ HttpResponse Emulator::Parts::dispatchApi(HttpRequest& request,
   if (auto* error = std::get_if<ApiError>(&who)) return errorResponse(*error);
   const Principal& principal = std::get<Principal>(who);
   request.user = principal.user;
-  std::string version = newest_version;
-  if (const auto header = request.header("Version")) {
-    auto parsed = parseApiVersion(*header);
-    std::string normalized;
-    if (parsed.ok()) {
-      for (const std::string& known : versions) {
-        auto value = parseApiVersion(known);
-        if (value.ok() && *value == *parsed) normalized = known;
-      }
-    }
-    if (normalized.empty()) {
-      return errorResponse(
-          ApiError{422, kCodeInvalidParameter,
-                   "Version " + core::printableExcerpt(*header, 20) +
-                       " is not supported. Supported: " + oldest_version + " to " + newest_version,
-                   "The Version header names an API version this server does not provide.",
-                   nlohmann::json::object()});
-    }
-    version = normalized;
-  }
+  const auto header = request.header("Version");
+  auto served = version_policy.resolve(header ? std::optional<std::string>(std::string(*header))
+                                              : std::nullopt);
+  if (auto* error = std::get_if<ApiError>(&served)) return errorResponse(*error);
+  const std::string version = std::get<ServedVersion>(served).version;
   auto match = api.match(request.method, segments);
   if (auto* error = std::get_if<ApiError>(&match)) return errorResponse(*error);
   const RouteMatch& route = std::get<RouteMatch>(match);
@@ -115,6 +99,7 @@ HttpResponse Emulator::Parts::dispatchApi(HttpRequest& request,
     return errorResponse(insufficientCapabilities());
   }
   HttpResponse response = route.route->handler(request, route.params);
+  if (std::get<ServedVersion>(served).deprecated) response.setHeader("Deprecated", "true");
   auto version_value = parseApiVersion(version);
   if (segments.size() > 1 && segments[1] == "reference_data" && version_value.ok() &&
       *version_value >= 26.0) {
@@ -210,24 +195,9 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   p.faults.add(options.faults);
   const std::vector<std::string> versions =
       options.config.api_versions.empty() ? defaultApiVersions() : options.config.api_versions;
-  double newest = -1;
-  double oldest = 1e9;
-  for (const std::string& version : versions) {
-    auto value = parseApiVersion(version);
-    if (!value.ok()) {
-      return core::makeError(core::ErrorCode::kConfig,
-                             "api_versions: '" + version + "' is not a version");
-    }
-    p.versions.insert(version);
-    if (*value > newest) {
-      newest = *value;
-      p.newest_version = version;
-    }
-    if (*value < oldest) {
-      oldest = *value;
-      p.oldest_version = version;
-    }
-  }
+  auto policy = ApiVersionPolicy::make(options.config.api_profile, versions);
+  if (!policy.ok()) return policy.error();
+  p.version_policy = std::move(*policy);
   SearchRunnerOptions runner_options;
   runner_options.workers = static_cast<std::size_t>(options.config.ariel.workers);
   runner_options.phase_delay = std::chrono::milliseconds(options.config.ariel.phase_delay_ms);
@@ -245,9 +215,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   p.offense_handlers->registerRoutes(p.api);
   p.api.add("GET", "/api/help/versions", Capability::kNone,
             [&p](const HttpRequest&, const RouteParams&) {
-              nlohmann::json out = nlohmann::json::array();
-              for (const std::string& v : p.versions) out.push_back({{"version", v}});
-              return jsonResponse(200, out.dump());
+              return jsonResponse(200, p.version_policy.helpVersions().dump());
             });
   registerAdminRoutes(p.admin, AdminDeps{p.requests, p.faults, p.intake, p.events, p.clock,
                                          p.searches, p.offenses});

@@ -126,7 +126,12 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
     }
   }
   reader.readString(root["admin_token"], "admin_token", config.admin_token);
-  reader.readStrings(root["api_versions"], "api_versions", config.api_versions);
+  if (root["api_versions"] && root["api_versions"].IsScalar()) {
+    // A release profile by name: api_versions: "7.5 UP13".
+    reader.readString(root["api_versions"], "api_versions", config.api_profile);
+  } else {
+    reader.readStrings(root["api_versions"], "api_versions", config.api_versions);
+  }
   if (const YAML::Node ariel = root["ariel"]) {
     if (reader.checkMap(
             ariel, "ariel",

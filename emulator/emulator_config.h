@@ -59,6 +59,7 @@ struct EmulatorConfig {
   std::vector<UserConfig> users;
   std::string admin_token;
   std::vector<std::string> api_versions;  // answered Version values; empty: the default list
+  std::string api_profile;  // a release's versions instead ("7.5 UP13", api_versions.h)
   ArielConfig ariel;
   std::vector<RuleConfig> rules;
   std::int64_t max_recorded_requests = 20'000;

@@ -54,7 +54,11 @@ po::options_description describe() {
       "server certificate chain (PEM); default: generate a CA and a localhost certificate")(
       "key", po::value<std::string>()->value_name("FILE"), "private key for --cert (PEM)")(
       "ca-out", po::value<std::string>()->value_name("FILE"),
-      "write the CA certificate clients should trust (with --cert: that chain)");
+      "write the CA certificate clients should trust (with --cert: that chain)")(
+      "api-profile", po::value<std::string>()->value_name("RELEASE"),
+      "serve a QRadar release's API versions: \"7.5 UP8\", \"7.5 UP12\", \"7.5 UP13\", "
+      "\"7.5 UP14\" (deprecated ones with a Deprecated header, removed ones 422; config "
+      "api_versions: \"7.5 UP13\")");
   po::options_description data("Data");
   data.add_options()("events", po::value<std::vector<std::string>>()->value_name("FILE"),
                      "JSONL events to load at start (QRadar-shaped: starttime epoch ms, sourceip, "
@@ -194,6 +198,7 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     if (!faults.ok()) return faults.error().withContext(path);
     o.faults = std::move(*faults);
   }
+  if (vm.count("api-profile") > 0) o.config.api_profile = vm["api-profile"].as<std::string>();
   if (vm.count("workers") > 0) o.config.ariel.workers = vm["workers"].as<int>();
   if (vm.count("phase-delay-ms") > 0)
     o.config.ariel.phase_delay_ms = vm["phase-delay-ms"].as<int>();

@@ -119,6 +119,21 @@ std::optional<std::int64_t> parseId(std::string_view text) {
   return value;
 }
 
+// Seconds as the store's interval text ("30 days", "1 hour 30 seconds").
+std::string intervalText(std::int64_t seconds) {
+  std::string out;
+  for (const auto& [unit, size] : {std::pair<const char*, std::int64_t>{"days", 86'400},
+                                   {"hours", 3'600},
+                                   {"minutes", 60},
+                                   {"seconds", 1}}) {
+    if (seconds >= size) {
+      out += (out.empty() ? "" : " ") + std::to_string(seconds / size) + " " + unit;
+      seconds %= size;
+    }
+  }
+  return out;
+}
+
 ApiError taskNotFound(const std::string& id) {
   return notFound("The task " + core::printableExcerpt(id) + " does not exist.");
 }
@@ -370,7 +385,7 @@ HttpResponse ReferenceHandlers::createCollection(const HttpRequest& request) {
                                     "", json::object()});
     }
     if (expiry != "NO_EXPIRY" && ttl.get<std::int64_t>() > 0) {
-      time_to_live = std::to_string(ttl.get<std::int64_t>()) + " seconds";
+      time_to_live = intervalText(ttl.get<std::int64_t>());
     }
   }
   NewSet spec{text("name"), std::get<ElementType>(element), timeout, time_to_live,

@@ -68,7 +68,7 @@ HttpRequest ApiClient::makeRequest(const ApiCall& call, Millis timeout) const {
   request.method = call.method;
   request.url = settings_.base_url + call.path;
   request.headers = {{auth_header_name_, auth_header_value_.reveal()},
-                     {"Version", settings_.api_version},
+                     {"Version", call.version.empty() ? settings_.api_version : call.version},
                      {"Accept", "application/json"}};
   for (const auto& header : call.headers) request.headers.push_back(header);
   request.body = call.body;
@@ -132,6 +132,7 @@ core::Result<HttpResponse> ApiClient::call(const ApiCall& call) {
     }
     deps_.logger->warn("{} {}: {}; retrying in {} ms (attempt {} of {})", call.method, call.path,
                        why, delay.count(), attempt + 1, attempts);
+    ++retries_;
     pause(delay, call.abort_flag);
   }
 }

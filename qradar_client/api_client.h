@@ -48,6 +48,7 @@ struct ApiCall {
   // How long the server was asked to hold the answer (Prefer: wait=N). The call's limit is the
   // request timeout (or `timeout`) plus this, so that a held read never races its own timeout.
   Millis hold{0};
+  std::string version;  // the Version header for this call only; empty: the client's version
   const std::atomic<bool>* abort_flag = nullptr;
 };
 
@@ -77,7 +78,10 @@ class ApiClient {
   [[nodiscard]] core::Error redacted(core::Error error) const;
 
   [[nodiscard]] std::uint64_t requestCount() const { return requests_; }
+  [[nodiscard]] std::uint64_t retryCount() const { return retries_; }
   [[nodiscard]] const ApiSettings& settings() const { return settings_; }
+  // The Version header of every later call (after negotiation, api_version.h).
+  void setApiVersion(std::string version) { settings_.api_version = std::move(version); }
   [[nodiscard]] const ApiDeps& deps() const { return deps_; }
   // Waits `duration`, in slices, returning early when `abort_flag` turns true.
   void pause(Millis duration, const std::atomic<bool>* abort_flag);
@@ -90,6 +94,7 @@ class ApiClient {
   std::string auth_header_name_;
   config::SecretString auth_header_value_;
   std::uint64_t requests_ = 0;
+  std::uint64_t retries_ = 0;
 };
 
 // application/x-www-form-urlencoded and URL component encoding (RFC 3986 unreserved kept).

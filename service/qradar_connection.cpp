@@ -83,7 +83,8 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
 
   qradar::ApiSettings settings;
   settings.base_url = url->base;
-  settings.api_version = qradar.api_version;
+  const bool pinned = qradar.api_version != "auto";
+  settings.api_version = pinned ? qradar.api_version : std::string(qradar::kOldestSpokenVersion);
   settings.credentials.scheme = qradar.auth == config::QRadarAuth::kBasic
                                     ? qradar::AuthScheme::kBasic
                                     : qradar::AuthScheme::kSec;
@@ -104,6 +105,22 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   qradar::ApiDeps deps{*transport_used,    connection->clock, connection->sleeper,
                        connection->random, redactor,          logger};
   connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
+  if (pinned) {
+    qradar::VersionChoice choice;
+    choice.version = qradar.api_version;
+    choice.pinned = true;
+    connection->version_choice = std::move(choice);
+  } else if (auto choice = qradar::negotiateApiVersion(*connection->api)) {
+    connection->api->setApiVersion(choice->version);
+    logger->debug("API version {} (the console serves {} to {})", choice->version,
+                  choice->console_oldest, choice->console_newest);
+    connection->version_choice = std::move(*choice);
+  } else {
+    connection->version_error = choice.error().message;
+    logger->warn("API version: {}; sending {}", choice.error().message,
+                 connection->api->settings().api_version);
+  }
+  connection->qradar.api_version = connection->api->settings().api_version;
   return connection;
 }
 

@@ -16,6 +16,7 @@
 #include "core/metrics.h"
 #include "core/result.h"
 #include "qradar_client/api_client.h"
+#include "qradar_client/api_version.h"
 #include "qradar_client/curl_transport.h"
 #include "qradar_client/retry_policy.h"
 #include "qradar_client/tls_options.h"
@@ -43,6 +44,10 @@ struct QRadarConnection {
   std::unique_ptr<qradar::CurlTransport> transport;
   std::unique_ptr<qradar::HttpTransport> metered;  // around `transport`, when metrics are on
   std::unique_ptr<qradar::ApiClient> api;
+  // How the API version was settled: pinned, or negotiated from /api/help/versions; when the
+  // negotiation failed, why (the client then sends the oldest version it speaks).
+  std::optional<qradar::VersionChoice> version_choice;
+  std::string version_error;
 };
 
 // Errors are usage/config errors (exit 2): no URL, no token, a bad pin...

@@ -23,7 +23,7 @@ TEST_CASE("the example config loads clean", "[config][example]") {
 
   REQUIRE(config.qradar.has_value());
   CHECK(config.qradar->url == "https://qradar.example.com");
-  CHECK(config.qradar->api_version == "20.0");
+  CHECK(config.qradar->api_version == "auto");
   CHECK(config.qradar->timeouts.hunt_deadline == std::chrono::minutes(15));
   REQUIRE(config.qradar_token.has_value());
   CHECK(config.qradar_token_origin == "AIHUNT_QRADAR_TOKEN");

@@ -3,6 +3,8 @@
 // Version handling, the admin token, and --help.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <fstream>
 
 #include "emulator/cert_generator.h"
@@ -84,15 +86,65 @@ TEST_CASE("Version header: supported versions answer, others 422, legacy endpoin
   REQUIRE(emu.ok());
   CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 20.0"}).status == 200);
   CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 12"}).status == 200);
-  const HttpReply bad = emu.call("GET", "/api/ariel/databases", {"Version: 99.0"});
+  // Above the newest: served as the newest (IBM's getting-started page).
+  CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 99.0"}).status == 200);
+  const HttpReply bad = emu.call("GET", "/api/ariel/databases", {"Version: 5.0"});
   CHECK(bad.status == 422);
   CHECK(parseJson(bad.body)["http_response"]["code"] == 422);
+  CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 20.5"}).status == 422);
   CHECK(emu.call("GET", "/api/ariel/databases", {"Version: abc"}).status == 422);
   const HttpReply legacy = emu.call("GET", "/api/reference_data/sets", {"Version: 26.0"});
   CHECK(legacy.status == 200);
   CHECK(legacy.header("deprecated") == "true");
   CHECK(
       emu.call("GET", "/api/reference_data/sets", {"Version: 20.0"}).header("deprecated").empty());
+}
+
+TEST_CASE("API version profiles: a release's supported, deprecated and removed versions") {
+  SECTION("7.5 UP13: 24.0-26.0 served, 23.0 deprecated, older removed") {
+    RunningEmu emu({"--api-profile", "7.5 UP13"});
+    REQUIRE(emu.ok());
+    const HttpReply current = emu.call("GET", "/api/ariel/databases", {"Version: 26.0"});
+    CHECK(current.status == 200);
+    CHECK(current.header("deprecated").empty());
+    CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 24.0"}).status == 200);
+    const HttpReply old = emu.call("GET", "/api/ariel/databases", {"Version: 23.0"});
+    CHECK(old.status == 200);
+    CHECK(old.header("deprecated") == "true");
+    const HttpReply removed = emu.call("GET", "/api/ariel/databases", {"Version: 20.0"});
+    CHECK(removed.status == 422);
+    CHECK(parseJson(removed.body)["code"] == 1005);
+    // Above the newest: the newest answers, not deprecated.
+    const HttpReply future = emu.call("GET", "/api/ariel/databases", {"Version: 30.0"});
+    CHECK(future.status == 200);
+    CHECK(future.header("deprecated").empty());
+
+    const json versions = parseJson(emu.call("GET", "/api/help/versions").body);
+    std::map<std::string, std::pair<bool, bool>> listed;  // version -> {deprecated, removed}
+    for (const auto& v : versions) listed[v["version"]] = {v["deprecated"], v["removed"]};
+    CHECK(listed.at("26.0") == std::pair(false, false));
+    CHECK(listed.at("24.0") == std::pair(false, false));
+    CHECK(listed.at("23.0") == std::pair(true, false));
+    CHECK(listed.at("20.0") == std::pair(false, true));
+    CHECK(listed.count("27.0") == 0);
+  }
+  SECTION("7.5 UP8 from the config: 20.0-22.0 served, 26.0 answered as 22.0") {
+    RunningEmu emu({}, defaultConfigYaml() + "api_versions: \"7.5 UP8\"\n");
+    REQUIRE(emu.ok());
+    CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 20.0"}).status == 200);
+    CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 19.0"}).header("deprecated") ==
+          "true");
+    CHECK(emu.call("GET", "/api/ariel/databases", {"Version: 18.0"}).status == 422);
+    // 26.0 is above this console's newest: served (as 22.0), and legacy reference data is not
+    // deprecated in 22.0.
+    const HttpReply sets = emu.call("GET", "/api/reference_data/sets", {"Version: 26.0"});
+    CHECK(sets.status == 200);
+    CHECK(sets.header("deprecated").empty());
+  }
+  SECTION("an unknown profile is refused at start") {
+    RunningEmu emu({"--api-profile", "7.5 UP99"});
+    CHECK_FALSE(emu.ok());
+  }
 }
 
 TEST_CASE("admin endpoints need the admin token, and API tokens do not open them") {

@@ -242,7 +242,9 @@ TEST_CASE("scripted faults", "[online][faults]") {
     const auto result = runAihunt(huntArgs(emu), "ffffffff-ffff-4fff-8fff-ffffffffffff");
     CHECK(result.exit_code == 3);
     CHECK(result.err.find("HTTP 401") != std::string::npos);
-    CHECK(requestLines(emu).size() == 1);
+    // The version probe (GET /api/help/versions), then the one refused request, not retried.
+    CHECK(requestLines(emu).size() == 2);
+    CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 1);
   }
   SECTION("403: a token without Log Activity, exit 3") {
     RunningEmu emu(sampleData(), emuConfig());
