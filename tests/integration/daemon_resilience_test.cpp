@@ -1,0 +1,948 @@
+// The daemon, `aihunt run`, when things go wrong around it: the real binary against the real
+// qradar-emu over TLS on loopback (port 0). QRadar unavailable for half an hour (503s, then
+// connection resets) and back; searches slow enough that a hunt's turns could pile up; SIGHUP
+// with a broken config; disabled hunts and a backfill over a recorded gap. What is asserted is
+// what can be counted: exit codes, the ledger (`aihunt state show|gaps`, the windows table read
+// only), the JSONL findings, the emulator's request log and /metrics, never log wording.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "tests/emulator/emu_fixture.h"
+#include "tests/emulator/http_client.h"
+#include "tests/support/background_process.h"
+#include "tests/support/process_runner.h"
+#include "tests/support/prometheus_text.h"
+
+using aihunt::testing::BackgroundProcess;
+using aihunt::testing::binaryPath;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "8c1d7e2f-3a4b-4c5d-9e6f-0a1b2c3d4e5f";
+// A second API user: the test's own look at running searches, told apart in the request log.
+constexpr const char* kObserverToken = "observer-token-0004";
+constexpr std::int64_t kMinute = 60'000;
+constexpr std::int64_t kHour = 60 * kMinute;
+// Attempts per request (`--retries`), with a short first backoff so that an outage run is quick.
+constexpr int kAttempts = 3;
+
+// Hunt definitions as in content/hunts.yaml. Each has its own WHERE text, which is how a search
+// in the request log is mapped back to its hunt (huntOfQuery).
+constexpr const char* kProxyHunt = R"(  - name: proxy-ai-api
+    database: events
+    fields:
+      url: URL
+      application: Application
+      user_agent: User Agent
+      bytes_sent: Bytes Sent
+      host: Hostname
+    signals: [non_browser_ai_api, large_upload, first_seen, ai_api_contact]
+)";
+constexpr const char* kEndpointNetworkHunt = R"(  - name: endpoint-network
+    database: events
+    where: devicetype IN (11, 12)
+    fields:
+      application: Application
+      image: Process Path
+      dest_host: Destination Host Name
+      query_name: DNS Query Name
+      host: Hostname
+    signals: [non_browser_ai_api, first_seen]
+)";
+constexpr const char* kSniDnsHunt = R"(  - name: network-sni-dns
+    database: events
+    where: devicetype NOT IN (11, 12)
+    fields:
+      dest_host: Destination Host Name
+      query_name: DNS Query Name
+      host: Hostname
+    signals: [ai_api_contact, first_seen]
+)";
+
+// A hunt definition with `lines` (indented four spaces) added after its name.
+std::string withLines(const std::string& hunt, const std::string& lines) {
+  const std::size_t eol = hunt.find('\n');
+  return hunt.substr(0, eol + 1) + lines + hunt.substr(eol + 1);
+}
+
+std::string huntOfQuery(const std::string& aql) {
+  if (aql.find("devicetype NOT IN (11, 12)") != std::string::npos) return "network-sni-dns";
+  if (aql.find("devicetype IN (11, 12)") != std::string::npos) return "endpoint-network";
+  return "proxy-ai-api";
+}
+
+// The proxy row of content/samples/events.jsonl that proxy-ai-api finds; `at` is its starttime.
+std::string proxyEvent(std::int64_t at) {
+  json event = json::parse(
+      R"({"sourceip": "10.1.4.21", "destinationip": "162.159.140.245", "destinationport": 443,
+          "username": "jdoe", "category": 7006, "logsourceid": 102, "devicetype": 103,
+          "qid": 5002001, "Application": "powershell.exe",
+          "URL": "https://api.openai.com/v1/models",
+          "User Agent": "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.4894",
+          "Bytes Sent": 612, "Hostname": "WS-FIN-0193"})");
+  event["starttime"] = at;
+  return event.dump();
+}
+
+std::string emuConfig() {
+  return std::string("tokens:\n  - {token: ") + kToken +
+         ", user: aihunt, role: hunter}\n  - {token: " + kObserverToken +
+         ", user: observer, role: hunter}\nadmin_token: admin-token-0003\nariel:\n  workers: 4\n";
+}
+
+std::vector<std::string> sampleData() {
+  return {"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
+          sourcePath("content/samples/qradar_lookups.json")};
+}
+
+std::int64_t ms(const std::string& iso) {
+  auto parsed = aihunt::core::parseTimestamp(iso);
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
+std::string iso(std::int64_t at) { return aihunt::core::formatIso8601(at); }
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// application/x-www-form-urlencoded, decoded (the create request's body).
+std::string formValue(const std::string& body, const std::string& key) {
+  std::istringstream pairs(body);
+  std::string pair;
+  while (std::getline(pairs, pair, '&')) {
+    const std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) != key || eq == std::string::npos) continue;
+    std::string out;
+    for (std::size_t i = eq + 1; i < pair.size(); ++i) {
+      if (pair[i] == '+') {
+        out += ' ';
+      } else if (pair[i] == '%' && i + 2 < pair.size()) {
+        out += static_cast<char>(std::stoi(pair.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        out += pair[i];
+      }
+    }
+    return out;
+  }
+  return {};
+}
+
+// A test's folder: aihunt.yaml (state.db and findings.jsonl next to it) and the token file.
+struct RunDir {
+  std::string dir;
+  std::string config;
+  std::string qradar;  // the config's qradar section
+
+  [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
+  [[nodiscard]] std::string findings() const { return path("findings.jsonl"); }
+  [[nodiscard]] std::string state() const { return path("state.db"); }
+  // Writes the config: the qradar section, outputs, state and `extra` (hunts:, server:).
+  void write(const std::string& extra) const {
+    const std::string temp = config + ".new";
+    std::ofstream(temp) << qradar << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
+                        << "state:\n  path: state.db\n"
+                        << extra;
+    std::rename(temp.c_str(), config.c_str());
+  }
+};
+
+// `qradar_extra`: more keys of the qradar section (two spaces in).
+RunDir makeRunDir(const RunningEmu& emu, const std::string& extra,
+                  const std::string& qradar_extra = {}) {
+  RunDir run;
+  run.dir = aihunt::testing::makeTempDir("aihunt-resilience-test-");
+  const std::string token = run.path("token");
+  std::ofstream(token) << kToken;
+  ::chmod(token.c_str(), 0600);
+  run.config = run.path("aihunt.yaml");
+  // The API version is pinned: no version negotiation in the request counts.
+  run.qradar = "qradar:\n  url: " + emu.base() + "\n  token_file: " + token +
+               "\n  api_version: \"20.0\"\n  tls:\n    ca_file: " + emu.caFile() + "\n" +
+               qradar_extra;
+  run.write(extra);
+  return run;
+}
+
+const std::vector<std::string> kRetryArgs = {"--retries", std::to_string(kAttempts),
+                                             "--retry-delay", "50ms"};
+
+ProcessResult runOnce(const RunDir& run, std::int64_t now) {
+  std::vector<std::string> args = {"run", "-c", run.config, "--once", "--now", iso(now)};
+  args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
+  ProcessResult result = runProcess(binaryPath("aihunt"), args, {}, 60);
+  CHECK(result.out.find(kToken) == std::string::npos);
+  CHECK(result.err.find(kToken) == std::string::npos);
+  return result;
+}
+
+ProcessResult backfill(const RunDir& run, const std::string& hunt, std::int64_t from,
+                       std::int64_t to, std::int64_t now) {
+  std::vector<std::string> args = {"backfill", "-c",   run.config, "--hunt", hunt,    "--from",
+                                   iso(from),  "--to", iso(to),    "--now",  iso(now)};
+  args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
+  return runProcess(binaryPath("aihunt"), args, {}, 60);
+}
+
+// The per-hunt table that `run --once` and `backfill` print.
+struct TableRow {
+  std::uint64_t windows = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t findings = 0;
+  std::uint64_t repeats = 0;
+  std::uint64_t gaps = 0;
+  std::string status;
+};
+
+std::map<std::string, TableRow> parseTable(const std::string& out) {
+  std::map<std::string, TableRow> table;
+  std::istringstream lines(out);
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("HUNT ", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table) continue;
+    if (line.rfind("delivered ", 0) == 0 || line.rfind("state: ", 0) == 0) break;
+    std::istringstream fields(line);
+    std::string name;
+    TableRow row;
+    fields >> name >> row.windows >> row.rows >> row.findings >> row.repeats >> row.gaps;
+    std::getline(fields >> std::ws, row.status);
+    if (!name.empty()) table[name] = row;
+  }
+  return table;
+}
+
+// `aihunt state show`: per hunt, the ledger's range and its number of windows.
+struct LedgerRow {
+  std::string from;
+  std::string to;
+  std::uint64_t windows = 0;
+  std::uint64_t gaps = 0;
+};
+
+std::map<std::string, LedgerRow> stateShow(const RunDir& run) {
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+  INFO(shown.out << shown.err);
+  REQUIRE(shown.exit_code == 0);
+  std::map<std::string, LedgerRow> hunts;
+  std::istringstream lines(shown.out);
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("HUNT ", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.rfind("outbox ", 0) == 0) continue;
+    std::istringstream fields(line);
+    std::string name;
+    LedgerRow row;
+    std::uint64_t findings = 0;
+    std::uint64_t repeats = 0;
+    if (fields >> name >> row.from >> row.to >> row.windows >> findings >> repeats >> row.gaps) {
+      hunts[name] = row;
+    }
+  }
+  return hunts;
+}
+
+// `aihunt state gaps`: the recorded gaps as "hunt from to", or none.
+std::vector<std::string> stateGaps(const RunDir& run) {
+  const ProcessResult listed =
+      runProcess(binaryPath("aihunt"), {"state", "gaps", "--state", run.state()}, {}, 30);
+  INFO(listed.out << listed.err);
+  REQUIRE(listed.exit_code == 0);
+  std::vector<std::string> gaps;
+  std::istringstream lines(listed.out);
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("HUNT ", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.rfind("hunt a gap", 0) == 0) continue;
+    std::istringstream fields(line);
+    std::string hunt;
+    std::string from;
+    std::string to;
+    if (fields >> hunt >> from >> to) gaps.push_back(hunt + " " + from + " " + to);
+  }
+  if (gaps.empty()) CHECK(listed.out == "no gaps\n");
+  return gaps;
+}
+
+// Every window in the ledger, per hunt, oldest first: the state file opened read-only with the
+// sqlite3 shell (state show prints the range, not the windows). Empty when sqlite3 is missing.
+std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> ledgerWindows(
+    const RunDir& run) {
+  std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> windows;
+  const std::string sqlite = "/usr/bin/sqlite3";
+  if (::access(sqlite.c_str(), X_OK) != 0) return windows;
+  const ProcessResult listed =
+      runProcess(sqlite,
+                 {"-readonly", "-separator", " ", run.state(),
+                  "SELECT hunt, from_ms, to_ms FROM windows ORDER BY hunt, from_ms, to_ms"},
+                 {}, 30);
+  INFO(listed.err);
+  REQUIRE(listed.exit_code == 0);
+  std::istringstream lines(listed.out);
+  std::string hunt;
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  while (lines >> hunt >> from >> to) windows[hunt].emplace_back(from, to);
+  return windows;
+}
+
+bool haveSqlite() { return ::access("/usr/bin/sqlite3", X_OK) == 0; }
+
+// The windows of one hunt tile [from, to) exactly: no gap, no overlap, nothing hunted twice.
+void checkTiles(const std::vector<std::pair<std::int64_t, std::int64_t>>& windows,
+                std::int64_t from, std::int64_t to) {
+  REQUIRE(!windows.empty());
+  CHECK(iso(windows.front().first) == iso(from));
+  CHECK(iso(windows.back().second) == iso(to));
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    INFO("window " << i << " [" << iso(windows[i].first) << ", " << iso(windows[i].second) << ")");
+    CHECK(windows[i].first < windows[i].second);
+    if (i > 0) CHECK(windows[i].first == windows[i - 1].second);
+  }
+}
+
+// The JSONL output: finding rows, and how many findings each event time has.
+struct Findings {
+  std::vector<json> rows;
+  std::set<std::string> ids;
+
+  [[nodiscard]] std::size_t count(std::int64_t event_time) const {
+    std::size_t n = 0;
+    for (const auto& row : rows) n += row.value("event_time", "") == iso(event_time) ? 1 : 0;
+    return n;
+  }
+};
+
+Findings readFindings(const std::string& path) {
+  Findings out;
+  const std::string text = readFile(path);
+  CHECK((text.empty() || text.back() == '\n'));
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const json row = json::parse(line, nullptr, false);
+    REQUIRE((row.is_object() && row.contains("finding_id")));
+    out.ids.insert(row["finding_id"].get<std::string>());
+    out.rows.push_back(row);
+  }
+  CHECK(out.ids.size() == out.rows.size());  // never the same finding twice
+  return out;
+}
+
+void setEmuClock(RunningEmu& emu, std::int64_t at) {
+  REQUIRE(emu.admin("POST", "/admin/clock?now=" + std::to_string(at)).status == 200);
+}
+
+void addEvents(RunningEmu& emu, const std::vector<std::int64_t>& times) {
+  std::string body;
+  for (const std::int64_t at : times) body += proxyEvent(at) + "\n";
+  const auto reply = emu.admin("POST", "/admin/events", body);
+  INFO(reply.body);
+  REQUIRE(reply.status == 200);
+}
+
+void setFaults(RunningEmu& emu, const std::string& yaml) {
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  if (yaml.empty()) return;
+  const auto reply = emu.admin("POST", "/admin/faults", yaml);
+  INFO(reply.body);
+  REQUIRE(reply.status == 200);
+}
+
+void clearRequests(RunningEmu& emu) {
+  REQUIRE(emu.admin("DELETE", "/admin/requests").status == 200);
+}
+
+json requests(RunningEmu& emu) {
+  const auto reply = emu.admin("GET", "/admin/requests?limit=100000");
+  REQUIRE(reply.status == 200);
+  return json::parse(reply.body)["requests"];
+}
+
+bool isCreate(const json& request) {
+  return request["method"] == "POST" && request["target"] == "/api/ariel/searches";
+}
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+aihunt::testing::HttpReply httpGet(const std::string& url) {
+  aihunt::testing::HttpCall call;
+  call.url = url;
+  call.timeout_ms = 5000;
+  return aihunt::testing::perform(call);
+}
+
+// A daemon in forever mode with its health server: the base URL of /metrics and friends.
+std::string serverBase(BackgroundProcess& daemon) {
+  const std::string marker = "health and metrics on 127.0.0.1:";
+  const bool up = waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
+                            std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(up);
+  const std::string err = daemon.err();
+  return "http://127.0.0.1:" +
+         std::to_string(std::stoi(err.substr(err.find(marker) + marker.size())));
+}
+
+// /metrics, parsed by the strict parser; nullopt when it does not answer 200 or does not parse.
+std::optional<aihunt::testing::PromExposition> scrape(const std::string& base) {
+  const auto reply = httpGet(base + "/metrics");
+  if (reply.status != 200) return std::nullopt;
+  auto parsed = aihunt::testing::parsePrometheusText(reply.body);
+  if (!parsed) return std::nullopt;
+  return std::move(*parsed);
+}
+
+double valueOr0(const aihunt::testing::PromExposition& metrics, const std::string& name,
+                const aihunt::testing::PromLabels& labels) {
+  return metrics.value(name, labels).value_or(0.0);
+}
+
+const std::string kServer = "server:\n  enabled: true\n  listen: 127.0.0.1:0\n";
+
+}  // namespace
+
+TEST_CASE("QRadar down for 30 minutes: runs fail and keep the ledger, then every window once",
+          "[daemon][resilience][outage]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::vector<std::string> hunts = {"network-sni-dns", "proxy-ai-api"};
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt + kSniDnsHunt);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const std::int64_t ledger_start = t0 - kMinute - 24 * kHour;
+  const std::int64_t end0 = t0 - kMinute;  // the ledger's end after the run at t0
+
+  setEmuClock(emu, t0);
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  for (const auto& [hunt, row] : stateShow(run)) {
+    INFO(hunt);
+    CHECK(row.to == iso(end0));
+    CHECK(row.windows == 24);
+  }
+  const std::string delivered = readFile(run.findings());
+  REQUIRE(!delivered.empty());
+
+  // Events that arrive in QRadar while aihunt cannot reach it, inside the windows it misses
+  // (one on the last millisecond of the first missed 15-minute window).
+  const std::vector<std::vector<std::int64_t>> outage_events = {
+      {t0 + 5 * kMinute, t0 + 14 * kMinute - 1}, {t0 + 14 * kMinute, t0 + 25 * kMinute}};
+  // Every API call fails: first 503 (QRadar's "service unavailable", code 1010), then the
+  // connection is reset before any answer.
+  const std::vector<std::string> faults = {"- {kind: status_503, times: -1}\n",
+                                           "- {kind: reset, times: -1}\n"};
+  for (int step = 1; step <= 2; ++step) {
+    const std::int64_t now = t0 + step * 15 * kMinute;
+    INFO("outage step " << step << ", now " << iso(now));
+    setFaults(emu, faults[step - 1]);
+    setEmuClock(emu, now);
+    addEvents(emu, outage_events[step - 1]);
+    clearRequests(emu);
+    const ProcessResult result = runOnce(run, now);
+    INFO(result.out << result.err);
+    CHECK((result.exit_code == 3 || result.exit_code == 4));
+    const auto table = parseTable(result.out);
+    CHECK(table.size() == hunts.size());
+    for (const auto& [hunt, row] : table) {
+      INFO(hunt);
+      CHECK(row.windows == 0);
+      CHECK(row.status.rfind("failed", 0) == 0);
+    }
+    // The ledger has not moved, and nothing is recorded as a gap.
+    const auto ledger = stateShow(run);
+    CHECK(ledger.size() == hunts.size());
+    for (const auto& [hunt, row] : ledger) {
+      INFO(hunt);
+      CHECK(row.to == iso(end0));
+      CHECK(row.windows == 24);
+      CHECK(row.gaps == 0);
+    }
+    CHECK(stateGaps(run).empty());
+    CHECK(readFile(run.findings()) == delivered);
+
+    // Retries are bounded: each hunt's search creation is tried at most kAttempts times, and
+    // nothing else is sent (there is no search to poll or delete).
+    const json log = requests(emu);
+    std::map<std::string, int> creates;
+    for (const auto& request : log) {
+      INFO(request.dump());
+      CHECK(isCreate(request));
+      CHECK(!request["fault"].get<std::string>().empty());
+      if (isCreate(request)) {
+        ++creates[huntOfQuery(formValue(request["body"].get<std::string>(), "query_expression"))];
+      }
+    }
+    CHECK(log.size() <= hunts.size() * kAttempts);
+    CHECK(creates.size() == hunts.size());
+    for (const auto& [hunt, n] : creates) {
+      INFO(hunt << ": " << n << " attempts");
+      CHECK(n >= 1);
+      CHECK(n <= kAttempts);
+    }
+  }
+
+  // QRadar is back 45 minutes after the run that worked: one run hunts what was missed, in one
+  // merged window per hunt (every 15 min, max_window 1 h), and finds each outage event once.
+  setFaults(emu, "");
+  const std::int64_t back = t0 + 45 * kMinute;
+  setEmuClock(emu, back);
+  clearRequests(emu);
+  const ProcessResult recovered = runOnce(run, back);
+  INFO(recovered.out << recovered.err);
+  CHECK(recovered.exit_code == 0);
+  const auto table = parseTable(recovered.out);
+  CHECK(table.size() == hunts.size());
+  for (const auto& [hunt, row] : table) {
+    INFO(hunt);
+    CHECK(row.status == "ok");
+    CHECK(row.windows == 1);
+    CHECK(row.gaps == 0);
+  }
+  const std::int64_t end1 = back - kMinute;  // 18:44
+  const auto ledger = stateShow(run);
+  CHECK(ledger.size() == hunts.size());
+  for (const auto& [hunt, row] : ledger) {
+    INFO(hunt);
+    CHECK(row.from == iso(ledger_start));
+    CHECK(row.to == iso(end1));
+    CHECK(row.windows == 25);
+    CHECK(row.gaps == 0);
+  }
+  CHECK(stateGaps(run).empty());
+  if (haveSqlite()) {
+    const auto windows = ledgerWindows(run);
+    CHECK(windows.size() == hunts.size());
+    for (const auto& [hunt, list] : windows) {
+      INFO(hunt);
+      checkTiles(list, ledger_start, end1);
+      CHECK(list.back() == std::make_pair(end0, end1));
+    }
+  }
+  // One search per hunt, created once (no retry was needed) and deleted.
+  const json log = requests(emu);
+  int created = 0;
+  int deleted = 0;
+  for (const auto& request : log) {
+    if (isCreate(request)) {
+      CHECK(request["status"] == 201);
+      ++created;
+    }
+    if (request["method"] == "DELETE") ++deleted;
+  }
+  CHECK(created == static_cast<int>(hunts.size()));
+  CHECK(deleted == created);
+
+  const Findings found = readFindings(run.findings());
+  CHECK(readFile(run.findings()).rfind(delivered, 0) == 0);  // what was delivered stays
+  for (const auto& step_events : outage_events) {
+    for (const std::int64_t at : step_events) {
+      INFO("outage event at " << iso(at));
+      CHECK(found.count(at) == 1);
+    }
+  }
+
+  // 15 minutes on: the next window's overlap re-reads the end of the last one; nothing twice.
+  setEmuClock(emu, back + 15 * kMinute);
+  const ProcessResult next = runOnce(run, back + 15 * kMinute);
+  INFO(next.out << next.err);
+  CHECK(next.exit_code == 0);
+  const Findings after = readFindings(run.findings());
+  CHECK(after.ids == found.ids);
+}
+
+TEST_CASE("a hunt with a backlog of slow searches never runs twice at once",
+          "[daemon][resilience][concurrency]") {
+  // Every search spends 0.5 s in each of WAIT, EXECUTE and SORTING: about 1.5 s.
+  std::vector<std::string> args = sampleData();
+  args.insert(args.end(), {"--phase-delay-ms", "500"});
+  RunningEmu emu(args, emuConfig());
+  REQUIRE(emu.ok());
+  // Three hunts due every minute, five minutes of catch-up each (five 1-minute windows): more
+  // windows than one queue turn (4) takes, so the forever loop (1 s ticks) finds each hunt due
+  // again while its turn still runs. Three hunts on max_concurrent_searches 2, so that the
+  // bound is something the daemon has to enforce, not something two hunts give for free.
+  const std::string schedule = "    schedule: {every: 1m, catch_up_max: 5m, max_window: 1m}\n";
+  const std::vector<std::string> hunts = {"endpoint-network", "network-sni-dns", "proxy-ai-api"};
+  const RunDir run =
+      makeRunDir(emu,
+                 kServer + "hunts:\n" + withLines(kProxyHunt, schedule) +
+                     withLines(kEndpointNetworkHunt, schedule) + withLines(kSniDnsHunt, schedule),
+                 "  max_concurrent_searches: 2\n");
+
+  // The test's own view of the searches: which id runs which query (the request log has the
+  // query in the create request, but the id only in later requests).
+  std::mutex seen_mutex;
+  std::map<std::string, std::string> query_of_id;
+  std::atomic<bool> watching{true};
+  std::thread watcher([&] {
+    while (watching.load()) {
+      const auto listed = emu.call("GET", "/api/ariel/searches", {}, {}, kObserverToken);
+      const json ids = json::parse(listed.body, nullptr, false);
+      if (listed.status == 200 && ids.is_array()) {
+        for (const auto& id : ids) {
+          if (!id.is_string()) continue;
+          {
+            std::lock_guard lock(seen_mutex);
+            if (query_of_id.count(id.get<std::string>()) != 0) continue;
+          }
+          const auto status = emu.call("GET", "/api/ariel/searches/" + id.get<std::string>(), {},
+                                       {}, kObserverToken);
+          const json body = json::parse(status.body, nullptr, false);
+          if (status.status == 200 && body.is_object() && body.contains("query_string")) {
+            std::lock_guard lock(seen_mutex);
+            query_of_id[id.get<std::string>()] = body["query_string"].get<std::string>();
+          }
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  struct StopWatching {
+    std::atomic<bool>& flag;
+    std::thread& thread;
+    ~StopWatching() {
+      flag = false;
+      if (thread.joinable()) thread.join();
+    }
+  } stop_watching{watching, watcher};
+
+  const auto started = std::chrono::steady_clock::now();
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+
+  // Until every hunt has hunted its backlog; the lag each hunt reports on the way.
+  std::map<std::string, double> max_lag;
+  std::string text;
+  const bool caught_up = waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        if (!metrics) return false;
+        bool done = true;
+        for (const auto& hunt : hunts) {
+          if (auto lag = metrics->value("aihunt_window_lag_seconds", {{"hunt", hunt}})) {
+            max_lag[hunt] = std::max(max_lag[hunt], *lag);
+          } else {
+            done = false;
+          }
+          done = done &&
+                 valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) >=
+                     5 &&
+                 metrics->value("aihunt_windows_pending", {{"hunt", hunt}}) == 0.0;
+        }
+        return done;
+      },
+      std::chrono::seconds(45));
+  INFO(daemon.err());
+  CHECK(caught_up);
+  for (const auto& hunt : hunts) {
+    INFO(hunt);
+    REQUIRE(max_lag.count(hunt) == 1);
+    // Five minutes behind at the start (the whole catch-up), reported as such.
+    CHECK(max_lag[hunt] >= 60.0);
+  }
+  const auto metrics = scrape(base);
+  REQUIRE(metrics);
+  for (const auto& hunt : hunts) {
+    INFO(hunt);
+    CHECK(metrics->value("aihunt_window_lag_seconds", {{"hunt", hunt}}).has_value());
+    CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "failed"}}) ==
+          0);
+  }
+
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  CHECK(exited);
+  CHECK(daemon.stop(1000) == 0);
+  watching = false;
+  watcher.join();
+  INFO("took " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count()
+               << " ms");
+
+  // Each search's life in the request log's order (seq): from its create to its DELETE. The log
+  // records a request when its answer is ready, so a client's next request always comes later.
+  struct Life {
+    std::string hunt;
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    bool deleted = false;
+  };
+  std::map<std::string, std::string> id_of_query;
+  for (const auto& [id, query] : query_of_id) id_of_query[query] = id;
+  std::map<std::string, Life> lives;  // by search id
+  const json log = requests(emu);
+  for (const auto& request : log) {
+    if (request["user"] != "aihunt") continue;  // the watcher's own requests
+    const std::string target = request["target"].get<std::string>();
+    const std::uint64_t seq = request["seq"].get<std::uint64_t>();
+    if (isCreate(request)) {
+      REQUIRE(request["status"] == 201);
+      const std::string query = formValue(request["body"].get<std::string>(), "query_expression");
+      INFO(query);
+      REQUIRE(id_of_query.count(query) == 1);  // the watcher saw every search
+      Life& life = lives[id_of_query.at(query)];
+      life.hunt = huntOfQuery(query);
+      life.from = seq;
+    } else if (request["method"] == "DELETE" && target.rfind("/api/ariel/searches/", 0) == 0) {
+      const std::string id = target.substr(std::string("/api/ariel/searches/").size());
+      REQUIRE(lives.count(id) == 1);
+      lives[id].to = seq;
+      lives[id].deleted = true;
+    }
+  }
+  std::map<std::string, std::vector<std::pair<std::uint64_t, std::uint64_t>>> by_hunt;
+  std::vector<std::pair<std::uint64_t, int>> edges;
+  for (const auto& [id, life] : lives) {
+    INFO("search " << id << " of " << life.hunt);
+    CHECK(life.deleted);
+    by_hunt[life.hunt].emplace_back(life.from, life.to);
+    edges.emplace_back(life.from, +1);
+    edges.emplace_back(life.to, -1);
+  }
+  CHECK(by_hunt.size() == hunts.size());
+  for (auto& [hunt, spans] : by_hunt) {
+    INFO(hunt);
+    CHECK(spans.size() >= 5);
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i) {
+      INFO("search " << i << " created at seq " << spans[i].first << ", the one before deleted at "
+                     << spans[i - 1].second);
+      CHECK(spans[i].first > spans[i - 1].second);
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  int in_flight = 0;
+  int most = 0;
+  for (const auto& [seq, delta] : edges) {
+    in_flight += delta;
+    most = std::max(most, in_flight);
+  }
+  CHECK(most <= 2);
+  CHECK(most == 2);  // the two workers did run side by side
+}
+
+TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good one applies",
+          "[daemon][resilience][reload]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::vector<std::string> hunts = {"network-sni-dns", "proxy-ai-api"};
+  const std::string good = kServer + "hunts:\n" + kProxyHunt + kSniDnsHunt;
+  const RunDir run = makeRunDir(emu, good);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  const auto reloads = [&](const std::string& result) {
+    const auto metrics = scrape(base);
+    return metrics ? valueOr0(*metrics, "aihunt_config_reloads_total", {{"result", result}}) : -1.0;
+  };
+  const bool hunted = waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        if (!metrics) return false;
+        for (const auto& hunt : hunts) {
+          if (valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) < 24)
+            return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(30));
+  INFO(daemon.err());
+  REQUIRE(hunted);
+  CHECK(reloads("ok") == 0);
+  CHECK(reloads("rejected") == 0);
+
+  // Not YAML at all, then YAML with a key the schema does not know: each refused.
+  for (std::size_t i = 0; i < 2; ++i) {
+    INFO("broken config " << i);
+    if (i == 0) {
+      std::ofstream(run.config, std::ios::trunc) << "qradar: [url: {\n  - :\n";
+    } else {
+      run.write(good + "no_such_section:\n  really: true\n");
+    }
+    REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+    const double want = static_cast<double>(i + 1);
+    CHECK(waitUntil([&] { return reloads("rejected") == want; }, std::chrono::seconds(10)));
+    CHECK(daemon.running());
+    CHECK(httpGet(base + "/healthz").status == 200);
+    CHECK(httpGet(base + "/readyz").status == 200);  // QRadar answered, the state is writable
+    const auto metrics = scrape(base);               // still renders, and strictly
+    REQUIRE(metrics);
+    CHECK(valueOr0(*metrics, "aihunt_config_reloads_total", {{"result", "ok"}}) == 0);
+    for (const auto& hunt : hunts) {
+      INFO(hunt);
+      CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) == 24);
+      CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "failed"}}) ==
+            0);
+    }
+  }
+
+  // A good config again, with one hunt disabled: applied.
+  run.write(kServer + "hunts:\n" + kProxyHunt + withLines(kSniDnsHunt, "    enabled: false\n"));
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  CHECK(waitUntil([&] { return reloads("ok") == 1.0; }, std::chrono::seconds(10)));
+  CHECK(reloads("rejected") == 2);
+  CHECK(httpGet(base + "/healthz").status == 200);
+
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  INFO(daemon.err());
+  CHECK(exited);
+  CHECK(daemon.stop(1000) == 0);
+}
+
+TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
+          "[daemon][resilience][backfill]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string off = "    enabled: false\n";
+  const RunDir run =
+      makeRunDir(emu, std::string("hunts:\n") + kProxyHunt + withLines(kEndpointNetworkHunt, off) +
+                          withLines(kSniDnsHunt, off));
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const std::int64_t end0 = t0 - kMinute;
+
+  setEmuClock(emu, t0);
+  clearRequests(emu);
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const auto table = parseTable(first.out);
+  CHECK(table.size() == 1);
+  REQUIRE(table.count("proxy-ai-api") == 1);
+  CHECK(table.at("proxy-ai-api").windows == 24);
+  auto ledger = stateShow(run);
+  CHECK(ledger.size() == 1);
+  REQUIRE(ledger.count("proxy-ai-api") == 1);
+  CHECK(ledger.at("proxy-ai-api").to == iso(end0));
+  // Only the enabled hunt asked QRadar anything.
+  for (const auto& request : requests(emu)) {
+    if (isCreate(request)) {
+      CHECK(huntOfQuery(formValue(request["body"].get<std::string>(), "query_expression")) ==
+            "proxy-ai-api");
+    }
+  }
+  for (const auto& row : readFindings(run.findings()).rows) {
+    CHECK(row.value("hunt", "") == "proxy-ai-api");
+  }
+
+  // Events inside what will be the gap: its first millisecond, its middle, and late in it but
+  // before the overlap of the next run's first window.
+  const std::int64_t later = t0 + 30 * kHour;
+  const std::int64_t gap_from = end0;
+  const std::int64_t gap_to = later - kMinute - 24 * kHour;  // catch_up_max (24 h) before 1 d 23:59
+  const std::vector<std::int64_t> gap_events = {gap_from, gap_from + 3 * kHour,
+                                                gap_to - 10 * kMinute};
+  addEvents(emu, gap_events);
+
+  // 30 hours later: the last 24 h are hunted; the 6 h before them are a gap.
+  setEmuClock(emu, later);
+  const ProcessResult second = runOnce(run, later);
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  const auto table2 = parseTable(second.out);
+  REQUIRE(table2.count("proxy-ai-api") == 1);
+  CHECK(table2.at("proxy-ai-api").windows == 24);
+  CHECK(table2.at("proxy-ai-api").gaps == 1);
+  const std::vector<std::string> gaps = stateGaps(run);
+  CHECK(gaps == std::vector<std::string>{"proxy-ai-api " + iso(gap_from) + " " + iso(gap_to)});
+  CHECK(gap_to - gap_from == 6 * kHour);
+  for (const std::int64_t at : gap_events) {
+    INFO("gap event at " << iso(at));
+    CHECK(readFindings(run.findings()).count(at) == 0);
+  }
+
+  // The backfill of the gap: six 1-hour windows (max_window), the gap's events found once.
+  clearRequests(emu);
+  const ProcessResult filled = backfill(run, "proxy-ai-api", gap_from, gap_to, later);
+  INFO(filled.out << filled.err);
+  CHECK(filled.exit_code == 0);
+  const auto table3 = parseTable(filled.out);
+  REQUIRE(table3.count("proxy-ai-api") == 1);
+  CHECK(table3.at("proxy-ai-api").windows == 6);
+  CHECK(table3.at("proxy-ai-api").findings >= gap_events.size());
+  const Findings found = readFindings(run.findings());
+  for (const std::int64_t at : gap_events) {
+    INFO("gap event at " << iso(at));
+    CHECK(found.count(at) == 1);
+  }
+  int created = 0;
+  for (const auto& request : requests(emu)) created += isCreate(request) ? 1 : 0;
+  CHECK(created == 6);
+  ledger = stateShow(run);
+  REQUIRE(ledger.count("proxy-ai-api") == 1);
+  CHECK(ledger.at("proxy-ai-api").windows == 24 + 24 + 6);
+  CHECK(ledger.at("proxy-ai-api").to == iso(later - kMinute));
+  if (haveSqlite()) {
+    const auto windows = ledgerWindows(run);
+    CHECK(windows.size() == 1);
+    REQUIRE(windows.count("proxy-ai-api") == 1);
+    checkTiles(windows.at("proxy-ai-api"), end0 - 24 * kHour, later - kMinute);
+  }
+
+  // Again: the ledger already has every window of the range.
+  const std::string before = readFile(run.findings());
+  clearRequests(emu);
+  const ProcessResult again = backfill(run, "proxy-ai-api", gap_from, gap_to, later);
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  const auto table4 = parseTable(again.out);
+  REQUIRE(table4.count("proxy-ai-api") == 1);
+  CHECK(table4.at("proxy-ai-api").windows == 0);
+  CHECK(table4.at("proxy-ai-api").findings == 0);
+  CHECK(requests(emu).empty());
+  CHECK(readFile(run.findings()) == before);
+}
