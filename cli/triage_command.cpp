@@ -4,12 +4,12 @@
 
 #include "cli/command.h"
 #include "cli/detection_setup.h"
-#include "service/run_summary.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
 #include "service/finding_writer.h"
+#include "service/run_summary.h"
 #include "service/triage.h"
 
 namespace aihunt::cli {
