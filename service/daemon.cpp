@@ -26,6 +26,13 @@ class SilentObserver final : public HuntObserver {};
 
 double seconds(core::EpochMs ms) { return static_cast<double>(ms) / 1000.0; }
 
+// Whole intervals between the ledger's end and the horizon: what a hunt owes.
+double pendingWindows(const config::HuntConfig& hunt, const DuePlan& plan) {
+  const core::EpochMs every = std::max<core::EpochMs>(hunt.schedule.every.count(), 60'000);
+  const core::EpochMs whole = plan.lag / every;
+  return static_cast<double>(whole);
+}
+
 std::string errorText(const core::Error& error) { return error.message; }
 
 }  // namespace
@@ -76,6 +83,9 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
                    core::formatIso8601(window.to), job.aql);
     const HuntOutcome outcome = engine.run(job, writer, observer, cancellation);
     metrics_.add("aihunt_rows_read_total", {hunt.name}, static_cast<double>(outcome.rows));
+    metrics_.add("aihunt_qradar_requests_total", {hunt.name},
+                 static_cast<double>(outcome.requests));
+    metrics_.add("aihunt_qradar_retries_total", {hunt.name}, static_cast<double>(outcome.retries));
     for (const auto& [exception, count] : outcome.suppressed_by_exception) {
       if (count > 0)
         metrics_.add("aihunt_suppressed_total", {exception}, static_cast<double>(count));
@@ -176,8 +186,7 @@ struct Daemon::Impl {
     if (!end) return;
     const DuePlan plan = dueWindows(scheduleOf(hunt), *end, now(), 1'000'000);
     deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
-    deps.metrics.set("aihunt_windows_pending", {hunt.name},
-                     static_cast<double>(plan.windows.size()));
+    deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
   }
 
   void huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection& connection) {
@@ -217,7 +226,7 @@ struct Daemon::Impl {
         WindowRunner runner(*cfg, deps.store, deps.outbox.sinkNames(), deps.metrics, deps.logger);
         runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
         if (turn.exit_code == core::kExitState) state_ok = false;
-        if (turn.exit_code != core::kExitConnection) qradar_ok_at = steadyMs();
+        if (turn.windows > 0) qradar_ok_at = steadyMs();  // the console answered a whole search
       }
     }
     updateLag(*hunt);
@@ -313,6 +322,7 @@ struct Daemon::Impl {
                       : 0;
         const DuePlan plan = dueWindows(scheduleOf(hunt), *end, at - offset, 1);
         deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
+        deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
         if (plan.windows.empty() && !plan.gap) continue;
       }
       std::lock_guard lock(mutex);

@@ -92,11 +92,13 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   PagePipeline pipeline(settings_, job, writer, options_.now, options_.show_suppressed);
   qradar::ArielClient ariel(api_, options_.ariel);
   const std::uint64_t requests_before = api_.requestCount();
+  const std::uint64_t retries_before = api_.retryCount();
   auto searched = ariel.run(
       job.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); },
       [&](const qradar::SearchProgress& progress) { observer.progress(job, progress); },
       cancellation);
   outcome.requests = api_.requestCount() - requests_before;
+  outcome.retries = api_.retryCount() - retries_before;
   outcome.rows = pipeline.rows();
   outcome.stats = pipeline.stage().stats();
   outcome.suppressed_by_exception = pipeline.stage().suppressedByException();

@@ -45,6 +45,7 @@ struct HuntOutcome {
   std::uint64_t pages = 0;
   std::uint64_t record_count = 0;  // what Ariel found (more than rows when truncated)
   std::uint64_t requests = 0;
+  std::uint64_t retries = 0;  // requests sent again after a retryable failure
   int recreations = 0;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
@@ -73,7 +74,7 @@ class HuntEngine {
  public:
   HuntEngine(qradar::ApiClient& api, const detection::DetectionSettings& settings,
              EngineOptions options)
-      : api_(api), settings_(settings), options_(std::move(options)) {}
+      : api_(api), settings_(settings), options_(options) {}
 
   // Runs the search and streams its pages through the detection into `writer` (pageDone() after
   // each page; finish() is the caller's). Every failure is in the outcome.

@@ -72,6 +72,11 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "QRadar REST requests by method, endpoint and status code ('error': no answer).",
                   {"method", "endpoint", "code"},
                   {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
+  metrics.declare("aihunt_qradar_requests_total", MetricType::kCounter,
+                  "QRadar REST requests made by a hunt's searches (retries included).", {"hunt"});
+  metrics.declare("aihunt_qradar_retries_total", MetricType::kCounter,
+                  "QRadar REST requests sent again after a retryable failure (429, 5xx, reset).",
+                  {"hunt"});
   metrics.declare("aihunt_rows_read_total", MetricType::kCounter, "Result rows read.", {"hunt"});
   metrics.declare("aihunt_findings_total", MetricType::kCounter,
                   "New findings raised, by hunt and severity.", {"hunt", "severity"});
