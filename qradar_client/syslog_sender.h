@@ -1,0 +1,71 @@
+#pragma once
+// A syslog client over TCP or TLS for QRadar's syslog intake: one message per line, each ended by
+// a newline (RFC 6587 non-transparent framing), on one long-lived connection.
+//
+// - connect with a timeout to every address of the host in turn; TLS 1.2+ verified against the
+//   configured CA file (or the system store), with the host name (or IP address) checked. There
+//   is no plain-text fallback and no way to turn verification off.
+// - a send either writes every byte or returns an error (and closes the connection); the caller
+//   decides what to send again. Before a send, a connection the peer has closed meanwhile is
+//   noticed and replaced, so that a batch is not written into a dead socket.
+// - after a failed connect, the next attempt waits out a backoff (initial_backoff doubling up to
+//   max_backoff; a send during it fails at once), reset by a successful connect.
+// - SIGPIPE is never raised (MSG_NOSIGNAL, also under TLS).
+//
+// Name resolution (getaddrinfo) is blocking and not covered by connect_timeout.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace aihunt::qradar {
+
+enum class SyslogTransport { kTcp, kTls };
+
+struct SyslogSenderOptions {
+  std::string host;
+  std::uint16_t port = 514;
+  SyslogTransport transport = SyslogTransport::kTls;
+  std::string ca_file;                               // TLS: empty means the system trust store
+  std::chrono::milliseconds connect_timeout{5'000};  // TCP connect plus TLS handshake
+  std::chrono::milliseconds write_timeout{10'000};   // per send
+  std::chrono::milliseconds initial_backoff{500};
+  std::chrono::milliseconds max_backoff{30'000};
+};
+
+class SyslogSender {
+ public:
+  using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
+
+  explicit SyslogSender(SyslogSenderOptions options, SteadyNow now = {});
+  ~SyslogSender();
+  SyslogSender(const SyslogSender&) = delete;
+  SyslogSender& operator=(const SyslogSender&) = delete;
+
+  // Sends each message followed by '\n', all in order. A message holding '\n' or '\r' is refused
+  // before anything is written (it would forge a second record).
+  [[nodiscard]] core::Status send(const std::vector<std::string>& messages);
+  // Connects now if not connected (send() does this itself).
+  [[nodiscard]] core::Status connect();
+  void close();
+  [[nodiscard]] bool connected() const;
+  [[nodiscard]] const SyslogSenderOptions& options() const { return options_; }
+
+ private:
+  struct Connection;
+  [[nodiscard]] core::Status writeAll(std::string_view bytes);
+  [[nodiscard]] bool peerClosed();
+
+  SyslogSenderOptions options_;
+  SteadyNow now_;
+  std::unique_ptr<Connection> connection_;
+  int failures_ = 0;
+  std::chrono::steady_clock::time_point retry_at_{};
+};
+
+}  // namespace aihunt::qradar

@@ -1,0 +1,141 @@
+// The syslog sender over loopback TCP (TLS is exercised against qradar-emu's listener in
+// tests/integration/leef_sink_test.cpp): newline framing, refusal of line breaks, a refused
+// connection with backoff on an injected clock, and a peer that closed the idle connection.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "qradar_client/syslog_sender.h"
+
+using namespace aihunt::qradar;
+
+namespace {
+
+struct Listener {
+  int fd = -1;
+  std::uint16_t port = 0;
+
+  Listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(fd, 4) == 0);
+    socklen_t length = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+    port = ntohs(addr.sin_port);
+  }
+  ~Listener() { ::close(fd); }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Accepts one connection (already queued by the kernel) and reads `bytes` bytes from it.
+  [[nodiscard]] int accept() const { return ::accept(fd, nullptr, nullptr); }
+};
+
+std::string readExactly(int fd, std::size_t bytes) {
+  std::string out;
+  char buffer[4096];
+  while (out.size() < bytes) {
+    const ssize_t n = ::recv(fd, buffer, std::min(sizeof buffer, bytes - out.size()), 0);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+// A port nothing listens on: bound, then closed.
+std::uint16_t closedPort() {
+  Listener l;
+  return l.port;
+}
+
+}  // namespace
+
+TEST_CASE("messages go out newline-framed, in order, on one connection") {
+  Listener listener;
+  SyslogSenderOptions options;
+  options.host = "127.0.0.1";
+  options.port = listener.port;
+  options.transport = SyslogTransport::kTcp;
+  SyslogSender sender(options);
+  REQUIRE(sender.send({"<134>1 a", "<134>1 b"}).ok());
+  const int peer = listener.accept();
+  REQUIRE(peer >= 0);
+  CHECK(readExactly(peer, 18) == "<134>1 a\n<134>1 b\n");
+  REQUIRE(sender.send({"third"}).ok());
+  CHECK(readExactly(peer, 6) == "third\n");
+  // A line break inside a message is refused before anything is written.
+  auto refused = sender.send({"ok", "two\nlines"});
+  CHECK_FALSE(refused.ok());
+  CHECK(sender.send({"fourth"}).ok());
+  CHECK(readExactly(peer, 7) == "fourth\n");
+  ::close(peer);
+}
+
+TEST_CASE("a peer that closed the idle connection is replaced before the next send") {
+  Listener listener;
+  SyslogSenderOptions options;
+  options.host = "127.0.0.1";
+  options.port = listener.port;
+  options.transport = SyslogTransport::kTcp;
+  SyslogSender sender(options);
+  REQUIRE(sender.send({"one"}).ok());
+  int peer = listener.accept();
+  CHECK(readExactly(peer, 4) == "one\n");
+  ::close(peer);  // the receiver drops the connection while the sender is idle
+  ::usleep(20'000);
+  REQUIRE(sender.send({"two"}).ok());
+  peer = listener.accept();
+  REQUIRE(peer >= 0);
+  CHECK(readExactly(peer, 4) == "two\n");  // on the new connection, not lost in the old one
+  ::close(peer);
+}
+
+TEST_CASE("a refused connection fails, then backs off until the clock passes the backoff") {
+  auto now = std::chrono::steady_clock::now();
+  SyslogSenderOptions options;
+  options.host = "127.0.0.1";
+  options.port = closedPort();
+  options.transport = SyslogTransport::kTcp;
+  options.initial_backoff = std::chrono::milliseconds(1000);
+  SyslogSender sender(options, [&] { return now; });
+  auto first = sender.send({"x"});
+  REQUIRE_FALSE(first.ok());
+  CHECK(first.error().code == aihunt::core::ErrorCode::kTransport);
+  CHECK(first.error().message.find("connecting") != std::string::npos);
+  auto during = sender.send({"x"});
+  REQUIRE_FALSE(during.ok());
+  CHECK(during.error().message.find("not reconnecting") != std::string::npos);
+  now += std::chrono::milliseconds(1001);
+  auto after = sender.send({"x"});
+  REQUIRE_FALSE(after.ok());
+  CHECK(after.error().message.find("connecting") != std::string::npos);
+  CHECK(after.error().message.find("not reconnecting") == std::string::npos);
+}
+
+TEST_CASE("TLS to a plain-text listener fails; nothing falls back to plain text") {
+  Listener listener;
+  SyslogSenderOptions options;
+  options.host = "127.0.0.1";
+  options.port = listener.port;
+  options.transport = SyslogTransport::kTls;
+  options.connect_timeout = std::chrono::milliseconds(300);
+  SyslogSender sender(options);
+  auto sent = sender.send({"secret"});
+  CHECK_FALSE(sent.ok());
+  const int peer = listener.accept();
+  REQUIRE(peer >= 0);
+  char buffer[8];
+  const ssize_t n = ::recv(peer, buffer, sizeof buffer, MSG_DONTWAIT);
+  // Only a TLS ClientHello (0x16) went out, never the message.
+  CHECK((n <= 0 || buffer[0] == 0x16));
+  ::close(peer);
+}
