@@ -1,0 +1,727 @@
+// The daemon, `aihunt run`, as a user runs it: the real binary against the real qradar-emu over
+// TLS on loopback (port 0). One pass with --once over the sample (the printed table, the JSONL,
+// the state, repeats never raised twice), window edges and late events, SIGKILL at random
+// moments, one failing hunt next to a good one, a damaged state file, and the daemon proper
+// (metrics, /healthz, SIGTERM leaving no search behind).
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "tests/emulator/emu_fixture.h"
+#include "tests/emulator/http_client.h"
+#include "tests/support/background_process.h"
+#include "tests/support/process_runner.h"
+#include "tests/support/prometheus_text.h"
+
+using aihunt::testing::BackgroundProcess;
+using aihunt::testing::binaryPath;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "5f0e2c1a-7b3d-4e8f-9a6b-1c2d3e4f5a6b";
+// What `run --once` at the sample's now raises over the sample with the built-in hunts.
+constexpr std::size_t kSampleFindings = 27;
+constexpr std::int64_t kMinute = 60'000;
+
+const std::vector<std::string> kBuiltinHunts = {
+    "proxy-ai-api", "endpoint-network", "endpoint-process", "linux-audit", "network-sni-dns"};
+
+// Hunt definitions copied from content/hunts.yaml, for configs with their own `hunts:`.
+constexpr const char* kProxyHunt = R"(  - name: proxy-ai-api
+    database: events
+    fields:
+      url: URL
+      application: Application
+      user_agent: User Agent
+      bytes_sent: Bytes Sent
+      host: Hostname
+    signals: [non_browser_ai_api, large_upload, first_seen, ai_api_contact]
+)";
+constexpr const char* kEndpointNetworkHunt = R"(  - name: endpoint-network
+    database: events
+    where: devicetype IN (11, 12)
+    fields:
+      application: Application
+      image: Process Path
+      dest_host: Destination Host Name
+      query_name: DNS Query Name
+      host: Hostname
+    signals: [non_browser_ai_api, first_seen]
+)";
+constexpr const char* kSniDnsHunt = R"(  - name: network-sni-dns
+    database: events
+    where: devicetype NOT IN (11, 12)
+    fields:
+      dest_host: Destination Host Name
+      query_name: DNS Query Name
+      host: Hostname
+    signals: [ai_api_contact, first_seen]
+)";
+
+// The proxy row of content/samples/events.jsonl (jdoe's PowerShell to api.openai.com) that
+// proxy-ai-api finds; `at` replaces its starttime.
+std::string proxyEvent(std::int64_t at) {
+  json event = json::parse(
+      R"({"sourceip": "10.1.4.21", "destinationip": "162.159.140.245", "destinationport": 443,
+          "username": "jdoe", "category": 7006, "logsourceid": 102, "devicetype": 103,
+          "qid": 5002001, "Application": "powershell.exe",
+          "URL": "https://api.openai.com/v1/models",
+          "User Agent": "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.4894",
+          "Bytes Sent": 612, "Hostname": "WS-FIN-0193"})");
+  event["starttime"] = at;
+  return event.dump();
+}
+
+std::string emuConfig() {
+  return std::string("tokens:\n  - {token: ") + kToken +
+         ", user: aihunt, role: hunter}\nadmin_token: admin-token-0003\nariel:\n  workers: 2\n";
+}
+
+std::vector<std::string> sampleData() {
+  return {"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
+          sourcePath("content/samples/qradar_lookups.json")};
+}
+
+std::int64_t ms(const std::string& iso) {
+  auto parsed = aihunt::core::parseTimestamp(iso);
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
+std::string iso(std::int64_t at) { return aihunt::core::formatIso8601(at); }
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A test's folder: aihunt.yaml (state.db and findings.jsonl next to it) and the token file.
+struct RunDir {
+  std::string dir;
+  std::string config;
+
+  [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
+  [[nodiscard]] std::string findings() const { return path("findings.jsonl"); }
+  [[nodiscard]] std::string state() const { return path("state.db"); }
+};
+
+// `extra`: more top-level keys (hunts:, server:).
+RunDir makeRunDir(const RunningEmu& emu, const std::string& extra = {}) {
+  RunDir run;
+  run.dir = aihunt::testing::makeTempDir("aihunt-daemon-test-");
+  const std::string token = run.path("token");
+  std::ofstream(token) << kToken;
+  ::chmod(token.c_str(), 0600);
+  run.config = run.path("aihunt.yaml");
+  std::ofstream(run.config) << "qradar:\n  url: " << emu.base() << "\n  token_file: " << token
+                            << "\n  tls:\n    ca_file: " << emu.caFile()
+                            << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n"
+                               "state:\n  path: state.db\n"
+                            << extra;
+  return run;
+}
+
+std::vector<std::string> runArgs(const RunDir& run, const std::string& now,
+                                 const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"run", "-c", run.config, "--once", "--now", now};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+ProcessResult runOnce(const RunDir& run, const std::string& now,
+                      const std::vector<std::string>& extra = {}) {
+  ProcessResult result = runProcess(binaryPath("aihunt"), runArgs(run, now, extra), {}, 60);
+  INFO(result.err);
+  CHECK(result.out.find(kToken) == std::string::npos);
+  CHECK(result.err.find(kToken) == std::string::npos);
+  return result;
+}
+
+// The per-hunt table `run --once` prints.
+struct TableRow {
+  std::uint64_t windows = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t findings = 0;
+  std::uint64_t repeats = 0;
+  std::uint64_t gaps = 0;
+  std::string status;
+};
+
+std::map<std::string, TableRow> parseTable(const std::string& out) {
+  std::map<std::string, TableRow> table;
+  std::istringstream lines(out);
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("HUNT ", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table) continue;
+    if (line.rfind("delivered ", 0) == 0 || line.rfind("state: ", 0) == 0) break;
+    std::istringstream fields(line);
+    std::string name;
+    TableRow row;
+    fields >> name >> row.windows >> row.rows >> row.findings >> row.repeats >> row.gaps;
+    std::getline(fields >> std::ws, row.status);
+    if (!name.empty()) table[name] = row;
+  }
+  return table;
+}
+
+std::uint64_t totalFindings(const std::map<std::string, TableRow>& table) {
+  std::uint64_t sum = 0;
+  for (const auto& [name, row] : table) sum += row.findings;
+  return sum;
+}
+
+// `aihunt state show`: hunt -> windows in its ledger.
+std::map<std::string, std::uint64_t> stateShow(const RunDir& run) {
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+  INFO(shown.err);
+  REQUIRE(shown.exit_code == 0);
+  std::map<std::string, std::uint64_t> hunts;
+  std::istringstream lines(shown.out);
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("HUNT ", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.rfind("outbox ", 0) == 0) continue;
+    std::istringstream fields(line);
+    std::string name;
+    std::string from;
+    std::string to;
+    std::uint64_t windows = 0;
+    if (fields >> name >> from >> to >> windows) hunts[name] = windows;
+  }
+  return hunts;
+}
+
+// The JSONL output: every line a JSON object with a finding_id, the file ending with a line feed.
+struct Findings {
+  std::vector<json> rows;
+  std::multiset<std::string> ids;
+  std::string problem;  // empty: well formed
+
+  [[nodiscard]] std::set<std::string> idSet() const { return {ids.begin(), ids.end()}; }
+  [[nodiscard]] std::size_t count(const std::string& event_time) const {
+    std::size_t n = 0;
+    for (const auto& row : rows) n += row.value("event_time", "") == event_time ? 1 : 0;
+    return n;
+  }
+};
+
+Findings readFindings(const std::string& path) {
+  Findings out;
+  const std::string text = readFile(path);
+  if (!text.empty() && text.back() != '\n') out.problem = "the last line is torn (no line feed)";
+  std::istringstream lines(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    const json row = json::parse(line, nullptr, false);
+    if (row.is_discarded() || !row.is_object() || !row.contains("finding_id") ||
+        !row["finding_id"].is_string()) {
+      out.problem = "line " + std::to_string(number) + " is not a finding: " + line;
+      continue;
+    }
+    out.ids.insert(row["finding_id"].get<std::string>());
+    out.rows.push_back(row);
+  }
+  return out;
+}
+
+void setEmuClock(RunningEmu& emu, std::int64_t at) {
+  const auto reply = emu.admin("POST", "/admin/clock?now=" + std::to_string(at));
+  REQUIRE(reply.status == 200);
+}
+
+void addEvents(RunningEmu& emu, const std::vector<std::int64_t>& times) {
+  std::string body;
+  for (const std::int64_t at : times) body += proxyEvent(at) + "\n";
+  const auto reply = emu.admin("POST", "/admin/events", body);
+  INFO(reply.body);
+  REQUIRE(reply.status == 200);
+}
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+std::size_t lineCount(const std::string& path) {
+  const std::string text = readFile(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+aihunt::testing::HttpReply httpGet(const std::string& url) {
+  aihunt::testing::HttpCall call;
+  call.url = url;
+  call.timeout_ms = 5000;
+  return aihunt::testing::perform(call);
+}
+
+}  // namespace
+
+TEST_CASE("run --once over the sample: each finding once; repeats are never raised twice",
+          "[daemon][once]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+
+  const ProcessResult first = runOnce(run, iso(t0));
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const auto table = parseTable(first.out);
+  CHECK(table.size() == kBuiltinHunts.size());
+  for (const auto& hunt : kBuiltinHunts) {
+    INFO(hunt);
+    REQUIRE(table.count(hunt) == 1);
+    CHECK(table.at(hunt).status == "ok");
+    CHECK(table.at(hunt).windows == 24);  // 24 h of catch-up, in windows of max_window (1 h)
+    CHECK(table.at(hunt).gaps == 0);
+  }
+  const Findings found = readFindings(run.findings());
+  INFO(found.problem);
+  CHECK(found.problem.empty());
+  CHECK(found.rows.size() == totalFindings(table));
+  CHECK(found.idSet().size() == found.rows.size());
+  CHECK(found.rows.size() == kSampleFindings);
+
+  const auto ledger = stateShow(run);
+  CHECK(ledger.size() == kBuiltinHunts.size());
+  for (const auto& hunt : kBuiltinHunts) {
+    INFO(hunt);
+    CHECK(ledger.count(hunt) == 1);
+    if (ledger.count(hunt) == 1) CHECK(ledger.at(hunt) == 24);
+  }
+
+  // The same now again: nothing is due, nothing is delivered.
+  const std::string before = readFile(run.findings());
+  const ProcessResult second = runOnce(run, iso(t0));
+  INFO(second.out << second.err);
+  CHECK(second.exit_code == 0);
+  CHECK(totalFindings(parseTable(second.out)) == 0);
+  CHECK(readFile(run.findings()) == before);
+
+  // 15 minutes later (the emulator's clock too): one more window per hunt, whose overlap
+  // re-reads what the last one read; nothing is raised twice.
+  setEmuClock(emu, t0 + 15 * kMinute);
+  const ProcessResult third = runOnce(run, iso(t0 + 15 * kMinute));
+  INFO(third.out << third.err);
+  CHECK(third.exit_code == 0);
+  for (const auto& [hunt, row] : parseTable(third.out)) {
+    INFO(hunt);
+    CHECK(row.windows == 1);
+  }
+  const Findings after = readFindings(run.findings());
+  CHECK(after.problem.empty());
+  CHECK(after.idSet().size() == after.rows.size());
+  CHECK(after.idSet() == found.idSet());
+}
+
+TEST_CASE("run --once: window edges and late events are each found exactly once",
+          "[daemon][once][windows]") {
+  RunningEmu emu({}, emuConfig());  // no events but the ones added here
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);  // 18:00: windows end at :14 :29 ...
+  const std::int64_t first_end = t0 - kMinute;              // 17:59, the first run's ledger end
+
+  // Windows after the first run: [17:59, 18:14), [18:14, 18:29), ... (every 15 min, delay 1 min).
+  std::vector<std::int64_t> events = {
+      first_end - 1,           // 17:58:59.999: the first run's last window
+      first_end,               // 17:59:00.000: the first 15-minute window
+      t0 + 14 * kMinute - 1,   // 18:13:59.999: last ms before an edge
+      t0 + 14 * kMinute,       // 18:14:00.000: exactly an edge
+      t0 + 20 * kMinute,       // 18:20:00.000: a minute inside a window
+      t0 + 21 * kMinute - 1,   // 18:20:59.999
+      t0 + 89 * kMinute - 1,   // 19:28:59.999
+      t0 + 89 * kMinute,       // 19:29:00.000
+      t0 + 164 * kMinute - 1,  // 20:43:59.999
+      t0 + 164 * kMinute,      // 20:44:00.000
+      t0 + 179 * kMinute - 1,  // 20:58:59.999: the last window of the last run
+  };
+  addEvents(emu, events);
+
+  // Added after its window [18:29, 18:44) was hunted, but inside the next window's overlap
+  // (2 min: that window reads from 18:42).
+  const std::int64_t late = t0 + 43 * kMinute;  // 18:43:00.000
+  const int late_step = 3;                      // added after the run at 18:45
+  // Added after its window was hunted and before the next window's overlap: not read again (the
+  // documented limit of the overlap; `aihunt backfill --force` hunts such a window again).
+  const std::int64_t too_late = t0 + 30 * kMinute;  // 18:30:00.000
+
+  setEmuClock(emu, t0);
+  const ProcessResult first = runOnce(run, iso(t0));
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+
+  const int steps = 12;  // 3 hours, 15 minutes at a time
+  for (int step = 0; step <= steps; ++step) {
+    const std::int64_t now = t0 + step * 15 * kMinute;
+    if (step > 0) {
+      setEmuClock(emu, now);
+      const ProcessResult result = runOnce(run, iso(now));
+      INFO("step " << step << " now " << iso(now) << "\n" << result.out << result.err);
+      REQUIRE(result.exit_code == 0);
+      const auto table = parseTable(result.out);
+      REQUIRE(table.count("proxy-ai-api") == 1);
+      CHECK(table.at("proxy-ai-api").windows == 1);
+    }
+    if (step == late_step) addEvents(emu, {late, too_late});
+    const std::int64_t ledger_end = first_end + step * 15 * kMinute;
+    const Findings found = readFindings(run.findings());
+    INFO("step " << step << ", ledger ends " << iso(ledger_end));
+    CHECK(found.problem.empty());
+    CHECK(found.idSet().size() == found.rows.size());
+    for (const std::int64_t at : events) {
+      INFO("event at " << iso(at));
+      CHECK(found.count(iso(at)) == (at < ledger_end ? 1U : 0U));
+    }
+    INFO("late event at " << iso(late));
+    CHECK(found.count(iso(late)) == (step > late_step ? 1U : 0U));
+    CHECK(found.count(iso(too_late)) == 0);
+  }
+  const Findings found = readFindings(run.findings());
+  CHECK(found.rows.size() == events.size() + 1);
+}
+
+TEST_CASE("run --once killed at random moments delivers what a clean run delivers",
+          "[daemon][once][crash]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // Three fast hunts, so that a run (24 h of catch-up, then steps of 40 minutes) fits the kill
+  // range and kills land in every phase: starting, hunting, committing, delivering. 3000 more
+  // proxy rows (one every 12 s from 06:00) make each step deliver a few hundred findings.
+  const std::string hunts =
+      std::string("hunts:\n") + kProxyHunt + kEndpointNetworkHunt + kSniDnsHunt;
+  const std::int64_t start = ms("2026-11-26T06:00:00Z");
+  std::vector<std::int64_t> extra;
+  for (int i = 0; i < 3000; ++i) extra.push_back(start + i * 12'000);
+  addEvents(emu, extra);
+  std::vector<std::int64_t> nows;
+  for (int i = 0; i < 15; ++i) nows.push_back(start + i * 40 * kMinute);  // 06:00 .. 15:20
+  const std::int64_t last = ms(aihunt::testing::kSampleNow);
+
+  // The clean run: the same nows, never interrupted.
+  const RunDir clean = makeRunDir(emu, hunts);
+  for (const std::int64_t now : nows) {
+    setEmuClock(emu, now);
+    const ProcessResult result = runOnce(clean, iso(now));
+    INFO(result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+  }
+  setEmuClock(emu, last);
+  REQUIRE(runOnce(clean, iso(last)).exit_code == 0);
+  const Findings expected = readFindings(clean.findings());
+  REQUIRE(expected.problem.empty());
+  REQUIRE(expected.rows.size() >= extra.size());
+
+  // Ten runs killed after a random delay; every third run is killed as soon as the JSONL grows
+  // instead (mid-delivery: between the write and the outbox's commit).
+  const RunDir crashed = makeRunDir(emu, hunts);
+  std::mt19937 random(20261202);
+  std::uniform_int_distribution<int> delay_ms(0, 300);
+  int killed = 0;
+  int torn = 0;         // runs that left a partial last line behind
+  int rolled_back = 0;  // runs that found a delivery interrupted (diagnostics only)
+  for (std::size_t i = 0; i < nows.size(); ++i) {
+    setEmuClock(emu, nows[i]);
+    const std::size_t size_before = readFile(crashed.findings()).size();
+    BackgroundProcess process(binaryPath("aihunt"), runArgs(crashed, iso(nows[i])));
+    if (i % 3 == 2) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      struct stat info {};
+      while (process.running() && std::chrono::steady_clock::now() < deadline &&
+             (::stat(crashed.findings().c_str(), &info) != 0 ||
+              static_cast<std::size_t>(info.st_size) <= size_before)) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    }
+    if (process.running()) {
+      ::kill(process.pid(), SIGKILL);
+      ++killed;
+    }
+    process.stop(2000);
+    const std::string text = readFile(crashed.findings());
+    torn += !text.empty() && text.back() != '\n' ? 1 : 0;
+    rolled_back += process.err().find("was interrupted") != std::string::npos ? 1 : 0;
+  }
+  setEmuClock(emu, last);
+  const ProcessResult final_run = runOnce(crashed, iso(last));
+  INFO(final_run.out << final_run.err);
+  CHECK(final_run.exit_code == 0);
+  rolled_back += final_run.err.find("was interrupted") != std::string::npos ? 1 : 0;
+  INFO(killed << " of " << nows.size() << " runs killed, " << torn << " left a torn line, "
+              << rolled_back << " rolled an interrupted delivery back");
+  CHECK(killed > 0);
+
+  const Findings found = readFindings(crashed.findings());
+  INFO(found.problem);
+  CHECK(found.problem.empty());
+  CHECK(found.idSet().size() == found.rows.size());  // no duplicates
+  CHECK(found.idSet() == expected.idSet());
+
+  const ProcessResult check =
+      runProcess(binaryPath("aihunt"), {"state", "check", "--state", crashed.state()}, {}, 30);
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("run --once: one failing hunt fails the run; the other one delivers", "[daemon][once]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n"
+                                                 "  - name: bad-hunt\n"
+                                                 "    aql: \"SELECT NOSUCHFUNCTION(sourceip) AS "
+                                                 "application FROM events\"\n") +
+                                         kProxyHunt);
+  const ProcessResult result = runOnce(run, aihunt::testing::kSampleNow);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 4);
+  const auto table = parseTable(result.out);
+  REQUIRE(table.count("bad-hunt") == 1);
+  REQUIRE(table.count("proxy-ai-api") == 1);
+  CHECK(table.at("bad-hunt").status.rfind("failed", 0) == 0);
+  CHECK(table.at("bad-hunt").status.find("422") != std::string::npos);
+  CHECK(table.at("bad-hunt").windows == 0);
+  CHECK(table.at("proxy-ai-api").status == "ok");
+  CHECK(table.at("proxy-ai-api").windows == 24);
+  CHECK(table.at("proxy-ai-api").findings > 0);
+
+  const Findings found = readFindings(run.findings());
+  CHECK(found.problem.empty());
+  CHECK(found.rows.size() == table.at("proxy-ai-api").findings);
+  CHECK(found.idSet().size() == found.rows.size());
+  for (const auto& row : found.rows) CHECK(row.value("hunt", "") == "proxy-ai-api");
+
+  const auto ledger = stateShow(run);
+  CHECK((ledger.count("bad-hunt") == 0 || ledger.at("bad-hunt") == 0));
+  CHECK(ledger.count("proxy-ai-api") == 1);
+}
+
+TEST_CASE("run --once on a damaged state file exits 5; --state-reset starts afresh",
+          "[daemon][once][state]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  REQUIRE(runOnce(run, aihunt::testing::kSampleNow).exit_code == 0);
+
+  {
+    std::string bytes = readFile(run.state());
+    REQUIRE(bytes.size() > 8192);
+    for (std::size_t i = 4096; i < bytes.size(); i += 97) bytes[i] = static_cast<char>(~bytes[i]);
+    std::ofstream(run.state(), std::ios::binary | std::ios::trunc) << bytes;
+  }
+  const std::string delivered = readFile(run.findings());
+  const ProcessResult damaged = runOnce(run, aihunt::testing::kSampleNow);
+  INFO(damaged.out << damaged.err);
+  CHECK(damaged.exit_code == 5);
+  CHECK(damaged.err.find("--state-reset") != std::string::npos);
+  CHECK(readFile(run.findings()) == delivered);
+
+  const ProcessResult reset = runOnce(run, aihunt::testing::kSampleNow, {"--state-reset"});
+  INFO(reset.out << reset.err);
+  CHECK(reset.exit_code == 0);
+  bool moved_aside = false;
+  for (const auto& entry : std::filesystem::directory_iterator(run.dir)) {
+    moved_aside =
+        moved_aside || entry.path().filename().string().rfind("state.db.corrupt-", 0) == 0;
+  }
+  CHECK(moved_aside);
+  const ProcessResult check =
+      runProcess(binaryPath("aihunt"), {"state", "check", "--state", run.state()}, {}, 30);
+  CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("the daemon delivers, serves /metrics and /healthz, and stops on SIGTERM",
+          "[daemon][server]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "server:\n  enabled: true\n  listen: 127.0.0.1:0\n");
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string marker = "health and metrics on 127.0.0.1:";
+  REQUIRE(waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
+                    std::chrono::seconds(20)));
+  const std::string err = daemon.err();
+  const int port = std::stoi(err.substr(err.find(marker) + marker.size()));
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+
+  const bool all_delivered = waitUntil([&] { return lineCount(run.findings()) >= kSampleFindings; },
+                                       std::chrono::seconds(45));
+  INFO(daemon.err());
+  REQUIRE(all_delivered);
+
+  // The delivered counter follows the file (the outbox commits after the write), and the hunts
+  // finish their catch-up (24 windows each; the last hours hold no findings) a little later. The
+  // stop below comes once every hunt is idle: a SIGTERM while a search is being created aborts
+  // the POST, and the console keeps a search the daemon never learnt the id of (a known bug in
+  // the Ariel client, outside this test; the next test stops a daemon mid-search).
+  const auto caughtUp = [&](const aihunt::testing::PromExposition& metrics) {
+    if (metrics.value("aihunt_sink_delivered_total", {{"sink", "jsonl"}}) !=
+        static_cast<double>(kSampleFindings)) {
+      return false;
+    }
+    for (const auto& hunt : kBuiltinHunts) {
+      if (metrics.value("aihunt_windows_pending", {{"hunt", hunt}}) != 0.0) return false;
+      if (metrics.value("aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) != 24.0) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::string text;
+  const bool idle = waitUntil(
+      [&] {
+        const auto reply = httpGet(base + "/metrics");
+        if (reply.status != 200) return false;
+        text = reply.body;
+        auto parsed = aihunt::testing::parsePrometheusText(reply.body);
+        return parsed.ok() && caughtUp(*parsed);
+      },
+      std::chrono::seconds(30));
+  INFO(text);
+  CHECK(idle);
+  auto parsed = aihunt::testing::parsePrometheusText(text);
+  INFO((parsed.ok() ? std::string() : parsed.error().message));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->value("aihunt_sink_delivered_total", {{"sink", "jsonl"}}) ==
+        static_cast<double>(kSampleFindings));
+  const aihunt::testing::PromFamily* runs = parsed->family("aihunt_hunt_runs_total");
+  REQUIRE(runs != nullptr);
+  for (const auto& hunt : kBuiltinHunts) {
+    INFO(hunt);
+    double total = 0;
+    for (const auto& sample : runs->samples) {
+      if (sample.labels.count("hunt") != 0 && sample.labels.at("hunt") == hunt) {
+        total += sample.value;
+      }
+    }
+    CHECK(total > 0);
+    CHECK(parsed->value("aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) > 0);
+  }
+  CHECK(httpGet(base + "/healthz").status == 200);
+
+  const Findings found = readFindings(run.findings());
+  CHECK(found.problem.empty());
+  CHECK(found.rows.size() == kSampleFindings);
+  CHECK(found.idSet().size() == kSampleFindings);
+
+  const auto stopping = std::chrono::steady_clock::now();
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  INFO(daemon.err());
+  CHECK(exited);
+  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(10));
+  CHECK(daemon.stop(1000) == 0);
+
+  // Every search the daemon created was deleted.
+  const auto listed = emu.call("GET", "/api/ariel/searches", {}, {}, kToken);
+  REQUIRE(listed.status == 200);
+  INFO(listed.body);
+  CHECK(json::parse(listed.body) == json::array());
+  const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  int created = 0;
+  int deleted = 0;
+  for (const auto& request : log) {
+    const std::string target = request["target"].get<std::string>();
+    if (request["method"] == "POST" && target == "/api/ariel/searches" && request["status"] == 201)
+      ++created;
+    if (request["method"] == "DELETE" && target.rfind("/api/ariel/searches/", 0) == 0) ++deleted;
+  }
+  CHECK(created >= static_cast<int>(kBuiltinHunts.size()));
+  CHECK(deleted == created);
+}
+
+TEST_CASE("the daemon stopped while a search runs cancels and deletes the search",
+          "[daemon][server]") {
+  // Every search stays in progress for 20 s, so the stop finds one running.
+  std::vector<std::string> args = sampleData();
+  args.insert(args.end(), {"--phase-delay-ms", "20000"});
+  RunningEmu emu(args, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const auto requests = [&] {
+    return json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  };
+  const auto count = [&](const json& log, const std::string& method, const std::string& prefix,
+                         int status) {
+    int n = 0;
+    for (const auto& request : log) {
+      n += request["method"] == method &&
+                   request["target"].get<std::string>().rfind(prefix, 0) == 0 &&
+                   (status == 0 || request["status"] == status)
+               ? 1
+               : 0;
+    }
+    return n;
+  };
+  // Created (a request is logged once answered; the status reads wait for the search with
+  // Prefer: wait, so they show only later).
+  const bool created =
+      waitUntil([&] { return count(requests(), "POST", "/api/ariel/searches", 201) == 1; },
+                std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(created);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a status read is in flight
+
+  const auto stopping = std::chrono::steady_clock::now();
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  INFO(daemon.err());
+  CHECK(exited);
+  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(10));
+  CHECK(daemon.stop(1000) == 0);
+
+  const json log = requests();
+  CHECK(count(log, "POST", "/api/ariel/searches", 201) == 1);
+  CHECK(count(log, "DELETE", "/api/ariel/searches/", 0) == 1);
+  const auto listed = emu.call("GET", "/api/ariel/searches", {}, {}, kToken);
+  REQUIRE(listed.status == 200);
+  INFO(listed.body);
+  CHECK(json::parse(listed.body) == json::array());
+  CHECK(readFindings(run.findings()).rows.empty());
+  // Nothing was hunted to the end: the ledger is still empty.
+  CHECK(stateShow(run).empty());
+}
