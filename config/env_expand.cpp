@@ -12,6 +12,18 @@ core::Error expandError(std::string message) {
   return core::makeError(core::ErrorCode::kConfig, std::move(message));
 }
 
+// Names that hold secrets by convention: the token variable and anything ending in TOKEN, KEY,
+// SECRET or PASSWORD (any case). No config key is meant for a secret today, and a value such as
+// a hunt's `where:` goes into AQL that the console keeps in its search history.
+bool isSecretName(std::string_view name) {
+  constexpr std::string_view kSuffixes[] = {"token", "key", "secret", "password"};
+  const std::string lowered = core::asciiLowered(name);
+  for (const std::string_view suffix : kSuffixes) {
+    if (std::string_view(lowered).ends_with(suffix)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 core::Result<std::string> expandEnvironment(std::string_view text, const Environment& env) {
@@ -46,6 +58,11 @@ core::Result<std::string> expandEnvironment(std::string_view text, const Environ
     if (!valid_name) {
       return expandError("'${" + core::printableExcerpt(inner, 40) +
                          "}' is not a variable reference (use ${NAME} or ${NAME:-default})");
+    }
+    if (isSecretName(name)) {
+      return expandError("'${" + std::string(name) +
+                         "}' refers to a secret (a name ending in TOKEN, KEY, SECRET or PASSWORD); "
+                         "secrets may not be expanded into config values");
     }
     const std::optional<std::string> value = env.get(name);
     if (default_at != std::string_view::npos) {

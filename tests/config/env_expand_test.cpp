@@ -49,6 +49,41 @@ TEST_CASE("expandEnvironment reports bad references", "[config][env]") {
         "'${A B}' is not a variable reference (use ${NAME} or ${NAME:-default})");
 }
 
+TEST_CASE("expandEnvironment refuses variables that hold secrets", "[config][env]") {
+  MapEnvironment env = testEnv();
+  env.set("AIHUNT_QRADAR_TOKEN", "s3cr3t-token-value");
+  env.set("OPENAI_API_KEY", "s3cr3t-key-value");
+  env.set("db_password", "s3cr3t-password");
+  env.set("App_Secret", "s3cr3t");
+  env.set("KEYBOARD", "us");
+  for (const std::string_view text :
+       {"${AIHUNT_QRADAR_TOKEN}", "x${OPENAI_API_KEY}y", "${db_password}", "${App_Secret}",
+        "${AIHUNT_QRADAR_TOKEN:-fallback}", "${UNSET_TOKEN:-fallback}"}) {
+    auto result = expandEnvironment(text, env);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().message.find("refers to a secret") != std::string::npos);
+    CHECK(result.error().message.find("s3cr3t") == std::string::npos);
+  }
+  auto fine = expandEnvironment("${KEYBOARD}", env);
+  REQUIRE(fine.ok());
+  CHECK(fine.value() == "us");
+}
+
+TEST_CASE("a config value that references the token is refused at its path", "[config][env]") {
+  MapEnvironment env = testEnv();
+  env.set("AIHUNT_QRADAR_TOKEN", "s3cr3t-token-value");
+  const auto outcome = testing::load(
+      "hunts:\n"
+      "  - name: mine\n"
+      "    where: \"username = '${AIHUNT_QRADAR_TOKEN}'\"\n"
+      "    fields: {url: URL}\n",
+      env);
+  REQUIRE_FALSE(outcome.ok());
+  REQUIRE(outcome.errors.size() == 1);
+  CHECK(outcome.errors[0].path == "hunts[0].where");
+  CHECK(outcome.errors[0].describe().find("s3cr3t") == std::string::npos);
+}
+
 TEST_CASE("config values are expanded, keys are not", "[config][env]") {
   MapEnvironment env = testEnv();
   const auto outcome = testing::load(
