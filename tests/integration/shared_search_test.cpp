@@ -138,3 +138,39 @@ TEST_CASE(
   CHECK(reads[3].range == "items=4-5");
   CHECK(reads[3].status == 200);
 }
+
+TEST_CASE("a search another client cancels is created again once, and the hunt completes",
+          "[online][shared]") {
+  // Each phase takes 1.5 s: the search is still running when the other client cancels it.
+  RunningEmu emu(concat(sampleData(), {"--phase-delay-ms", "1500"}), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string token_file = emu.dir() + "/token";
+  std::ofstream(token_file) << kToken;
+  chmod(token_file.c_str(), 0600);
+  BackgroundProcess hunt(
+      binaryPath("aihunt"),
+      concat(huntArgs(emu, {"--hunt", kHunt, "--show-suppressed", "--token-file", token_file}),
+             {"--log-level", "debug"}));
+  std::string id;
+  for (int i = 0; i < 200 && id.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    const json ids = parseJson(emu.call("GET", "/api/ariel/searches", {}, {}, kToken).body);
+    if (ids.is_array() && !ids.empty()) id = ids[0].get<std::string>();
+  }
+  REQUIRE_FALSE(id.empty());
+  // Another client (an analyst, a second run sharing the search) cancels it.
+  const HttpReply cancelled =
+      emu.call("POST", "/api/ariel/searches/" + id + "?status=CANCELED", {}, {}, kToken);
+  REQUIRE(cancelled.status == 200);
+  for (int i = 0; i < 1200 && hunt.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  const int code = hunt.stop(1000);
+  INFO(hunt.err());
+  CHECK(code == 0);
+  CHECK(findingKeys(hunt.out()) == offlineFindings());
+  const json log = requestLog(emu);
+  CHECK(countTarget(log, "POST", "/api/ariel/searches") == 2);             // created once more
+  CHECK(countTarget(log, "DELETE", "/api/ariel/searches/" + id) == 1);     // the remains deleted
+  for (const auto& read : resultsReads(log)) CHECK(read.search_id != id);  // partial rows unread
+}
