@@ -780,7 +780,11 @@ TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const std::vector<std::string> hunts = {"network-sni-dns", "proxy-ai-api"};
-  const std::string good = kServer + "hunts:\n" + kProxyHunt + kSniDnsHunt;
+  // Two hours of catch-up (two windows per hunt), so that the first runs come quickly.
+  const std::string schedule = "    schedule: {catch_up_max: 2h}\n";
+  const std::string proxy = withLines(kProxyHunt, schedule);
+  const std::string sni = withLines(kSniDnsHunt, schedule);
+  const std::string good = kServer + "hunts:\n" + proxy + sni;
   const RunDir run = makeRunDir(emu, good);
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
@@ -794,7 +798,7 @@ TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good
         const auto metrics = scrape(base);
         if (!metrics) return false;
         for (const auto& hunt : hunts) {
-          if (valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) < 24)
+          if (valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) < 2)
             return false;
         }
         return true;
@@ -824,14 +828,14 @@ TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good
     CHECK(valueOr0(*metrics, "aihunt_config_reloads_total", {{"result", "ok"}}) == 0);
     for (const auto& hunt : hunts) {
       INFO(hunt);
-      CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) == 24);
+      CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) == 2);
       CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "failed"}}) ==
             0);
     }
   }
 
   // A good config again, with one hunt disabled: applied.
-  run.write(kServer + "hunts:\n" + kProxyHunt + withLines(kSniDnsHunt, "    enabled: false\n"));
+  run.write(kServer + "hunts:\n" + proxy + withLines(sni, "    enabled: false\n"));
   REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
   CHECK(waitUntil([&] { return reloads("ok") == 1.0; }, std::chrono::seconds(10)));
   CHECK(reloads("rejected") == 2);
@@ -945,4 +949,130 @@ TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
   CHECK(table4.at("proxy-ai-api").findings == 0);
   CHECK(requests(emu).empty());
   CHECK(readFile(run.findings()) == before);
+}
+
+TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",
+          "[daemon][resilience][outage][backoff]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // QRadar answers every API call with 503 from the start.
+  setFaults(emu, "- {kind: status_503, times: -1}\n");
+  const std::vector<std::string> hunts = {"network-sni-dns", "proxy-ai-api"};
+  // Six hours of catch-up: six 1-hour windows per hunt.
+  const std::string schedule = "    schedule: {catch_up_max: 6h}\n";
+  const RunDir run = makeRunDir(emu, kServer + "hunts:\n" + withLines(kProxyHunt, schedule) +
+                                         withLines(kSniDnsHunt, schedule));
+  std::vector<std::string> args = {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow};
+  args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
+  BackgroundProcess daemon(binaryPath("aihunt"), args);
+  const std::string base = serverBase(daemon);
+  const auto runs = [&](const aihunt::testing::PromExposition& metrics, const std::string& hunt,
+                        const std::string& result) {
+    return valueOr0(metrics, "aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", result}});
+  };
+
+  // Each hunt's first turn fails.
+  std::optional<aihunt::testing::PromExposition> metrics;
+  const bool failed = waitUntil(
+      [&] {
+        metrics = scrape(base);
+        if (!metrics) return false;
+        for (const auto& hunt : hunts) {
+          if (runs(*metrics, hunt, "failed") < 1) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(20));
+  const auto failed_at = std::chrono::steady_clock::now();
+  INFO(daemon.err());
+  REQUIRE(failed);
+  for (const auto& hunt : hunts) {
+    INFO(hunt);
+    CHECK(runs(*metrics, hunt, "failed") == 1);
+    CHECK(runs(*metrics, hunt, "ok") == 0);
+    // The whole catch-up is still owed; nothing was given up as a gap.
+    CHECK(metrics->value("aihunt_window_lag_seconds", {{"hunt", hunt}}) == 6 * 3600.0);
+    CHECK(valueOr0(*metrics, "aihunt_gaps_total", {{"hunt", hunt}}) == 0);
+  }
+  // Not ready: QRadar has not answered a search (nor the probe) successfully.
+  CHECK(httpGet(base + "/readyz").status == 503);
+  CHECK(httpGet(base + "/healthz").status == 200);
+
+  // QRadar is back at once, but the hunts wait out their backoff (5 s) rather than trying again
+  // at the next tick (1 s).
+  setFaults(emu, "");
+  const bool recovered = waitUntil(
+      [&] {
+        metrics = scrape(base);
+        if (!metrics) return false;
+        for (const auto& hunt : hunts) {
+          if (runs(*metrics, hunt, "ok") < 1) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(20));
+  const auto waited = std::chrono::steady_clock::now() - failed_at;
+  REQUIRE(recovered);
+  INFO("the first window succeeded "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()
+       << " ms after the failures were seen");
+  CHECK(waited >= std::chrono::milliseconds(4000));
+  CHECK(waited <= std::chrono::seconds(12));
+  for (const auto& hunt : hunts) {
+    INFO(hunt);
+    CHECK(runs(*metrics, hunt, "failed") == 1);  // no second failed turn in between
+  }
+
+  // The catch-up completes: every window once, no gap, and the daemon is ready.
+  const bool caught_up = waitUntil(
+      [&] {
+        metrics = scrape(base);
+        if (!metrics) return false;
+        for (const auto& hunt : hunts) {
+          if (runs(*metrics, hunt, "ok") != 6) return false;
+          if (metrics->value("aihunt_windows_pending", {{"hunt", hunt}}) != 0.0) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(30));
+  CHECK(caught_up);
+  CHECK(
+      waitUntil([&] { return httpGet(base + "/readyz").status == 200; }, std::chrono::seconds(5)));
+
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  CHECK(exited);
+  CHECK(daemon.stop(1000) == 0);
+
+  // In the request log: per hunt, one failed turn (at most kAttempts refused creates), then one
+  // search per window, each created once and deleted.
+  std::map<std::string, int> refused;
+  std::map<std::string, int> created;
+  int deleted = 0;
+  for (const auto& request : requests(emu)) {
+    if (request["method"] == "DELETE") ++deleted;
+    if (!isCreate(request)) continue;
+    const std::string hunt =
+        huntOfQuery(formValue(request["body"].get<std::string>(), "query_expression"));
+    ++(request["status"] == 201 ? created : refused)[hunt];
+  }
+  for (const auto& hunt : hunts) {
+    INFO(hunt);
+    CHECK(refused[hunt] >= 1);
+    CHECK(refused[hunt] <= kAttempts);
+    CHECK(created[hunt] == 6);
+  }
+  CHECK(deleted == 12);
+  CHECK(stateGaps(run).empty());
+  if (haveSqlite()) {
+    const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+    const auto windows = ledgerWindows(run);
+    CHECK(windows.size() == hunts.size());
+    for (const auto& [hunt, list] : windows) {
+      INFO(hunt);
+      checkTiles(list, t0 - kMinute - 6 * kHour, t0 - kMinute);
+    }
+  }
+  const Findings found = readFindings(run.findings());
+  CHECK(!found.rows.empty());
 }
