@@ -129,10 +129,16 @@ core::Result<SearchStatus> ArielClient::createUntilCompleted(
     SearchLifecycle& lifecycle, SearchGuard& guard, SearchOutcome& outcome, const std::string& aql,
     const ApiCall& base, const ProgressCallback& progress, const Cancellation& cancellation) {
   while (true) {
-    auto created = lifecycle.create(aql, base);
+    if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    // A create is never abandoned half-way: the console may have made the search already, and
+    // only its answer tells the id to cancel and delete. A stop is honoured once it answers.
+    ApiCall create = base;
+    create.abort_flag = nullptr;
+    auto created = lifecycle.create(aql, create);
     if (!created) return created.error();
     guard.hold(created->search_id);
     api_.deps().logger->debug("Ariel search {} created", created->search_id);
+    if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
     SearchStatus current = std::move(*created);
     auto finished = waitForCompletion(current, outcome, base, progress, cancellation);
     if (!finished) return finished.error();

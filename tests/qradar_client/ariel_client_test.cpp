@@ -305,6 +305,28 @@ TEST_CASE("a console that ignores Prefer: wait is polled with bounded, growing p
   CHECK(h.sleeper.total == std::chrono::milliseconds(2'300));
 }
 
+TEST_CASE("a stop while the create is in flight still cancels and deletes what it created",
+          "[ariel][cancel]") {
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "POST" && r.url.find("/api/ariel/searches?") == std::string::npos &&
+        r.url.size() >= 19 && r.url.substr(r.url.size() - 19) == "/api/ariel/searches") {
+      // SIGTERM arrives while the console is creating the search: the request must not be
+      // abandoned (the console makes the search anyway, and only the answer names it).
+      CHECK(r.abort_flag == nullptr);
+      h.flag = true;
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kCancelled);
+  CHECK(h.count("POST /api/ariel/searches") == 1);
+  CHECK(h.count("POST /api/ariel/searches/s1?status=CANCELED") == 1);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
+
 TEST_CASE("Ctrl-C mid-search cancels and deletes the search", "[ariel][cancel]") {
   Harness h;
   h.ariel.polls_to_complete = 1'000'000;
