@@ -269,7 +269,11 @@ void ReferenceHandlers::registerRoutes(Router& router) {
              [this](const HttpRequest&, const RouteParams& p) {
                const auto id = parseId(p[0]);
                auto task = id ? store_.task(*id, "bulk_update") : std::nullopt;
-               if (!task) return errorResponse(taskNotFound(p[0]));
+               if (!task) {
+                 ApiError error = taskNotFound(p[0]);
+                 error.code = kCodeBulkTaskNotFound;  // IBM: "The task_status_id does not exist"
+                 return errorResponse(error);
+               }
                return jsonResponse(200, taskJson(*task).dump());
              });
 }

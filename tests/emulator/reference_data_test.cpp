@@ -145,7 +145,10 @@ TEST_CASE("v26 collections: sets and PATCH set_entries as a task that completes"
   const HttpReply bad = emu.call("PATCH", "/api/reference_data_collections/set_entries", kJson,
                                  R"([{"collection_id": 999, "value": "x"}])");
   CHECK(bad.status == 422);
-  CHECK(emu.call("GET", "/api/reference_data_collections/set_bulk_update_tasks/999").status == 404);
+  const HttpReply no_task =
+      emu.call("GET", "/api/reference_data_collections/set_bulk_update_tasks/999");
+  CHECK(no_task.status == 404);
+  CHECK(parseJson(no_task.body)["code"] == 23001);
 }
 
 TEST_CASE("v26 collections as IBM's 26.0 reference has them") {
