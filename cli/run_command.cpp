@@ -335,13 +335,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   service::DaemonReport summary;
   summary.hunts.push_back(report);
-  while (true) {
-    const service::DrainReport drained =
-        runtime.outbox->drain(std::chrono::steady_clock::now() + std::chrono::hours(1));
-    summary.delivered += drained.delivered;
-    summary.outbox_empty = drained.empty;
-    if (drained.empty || drained.failures > 0 || drained.delivered == 0) break;
-  }
+  const service::DrainReport drained = runtime.outbox->drainAll();
+  summary.delivered = drained.delivered;
+  summary.outbox_empty = drained.empty;
   printReport(summary, *runtime.config, context);
   int code = report.exit_code;
   if (!summary.outbox_empty) code = service::worseExitCode(code, core::kExitSearchFailed);

@@ -413,18 +413,11 @@ struct Daemon::Impl {
       changed.wait(lock, [&] { return busy.empty(); });
     }
     stopWorkers();
-    std::uint64_t delivered = 0;
-    bool empty = true;
     // Deliver everything; a sink that fails keeps its rows for the next run.
-    while (true) {
-      const DrainReport drained = deps.outbox.drain(Clock::now() + std::chrono::hours(1));
-      delivered += drained.delivered;
-      empty = drained.empty;
-      if (drained.empty || drained.failures > 0 || drained.delivered == 0) break;
-    }
-    DaemonReport report = finish(delivered);
-    report.outbox_empty = empty;
-    if (!empty) report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
+    const DrainReport drained = deps.outbox.drainAll();
+    DaemonReport report = finish(drained.delivered);
+    report.outbox_empty = drained.empty;
+    if (!drained.empty) report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
     return report;
   }
 

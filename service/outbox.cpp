@@ -114,6 +114,17 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
   return report;
 }
 
+DrainReport Outbox::drainAll() {
+  DrainReport total;
+  while (true) {
+    const DrainReport drained = drain(std::chrono::steady_clock::now() + std::chrono::hours(1));
+    total.delivered += drained.delivered;
+    total.failures += drained.failures;
+    total.empty = drained.empty;
+    if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;
+  }
+}
+
 bool Outbox::full() {
   bool any_full = false;
   for (auto& state : sinks_) {

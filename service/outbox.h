@@ -44,6 +44,9 @@ class Outbox {
   // Delivers pending rows of every sink whose backoff has passed, until each is empty, fails, or
   // `deadline` passes.
   DrainReport drain(std::chrono::steady_clock::time_point deadline);
+  // Delivers until every sink is empty or one fails (its rows wait for the next run): the end of
+  // `run --once` and `backfill`.
+  DrainReport drainAll();
   // Whether any sink holds `max_rows` or more (hunting pauses); refreshes the depth gauges.
   [[nodiscard]] bool full();
 
