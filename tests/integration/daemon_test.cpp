@@ -422,6 +422,64 @@ TEST_CASE("run --once: window edges and late events are each found exactly once"
   CHECK(found.rows.size() == events.size() + 1);
 }
 
+TEST_CASE("a simulated day: every window hunted once, every event found once",
+          "[daemon][once][windows]") {
+  RunningEmu emu({}, emuConfig());  // only the events added here
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const std::int64_t first_end = t0 - kMinute;  // the first run's ledger end
+  const std::int64_t day = 24 * 60 * kMinute;
+  // 300 events at random milliseconds of the day after the first run, and one on each side of
+  // every 15-minute window edge.
+  std::mt19937_64 random(20261202);
+  std::vector<std::int64_t> events;
+  for (int i = 0; i < 300; ++i) {
+    events.push_back(first_end +
+                     static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(day)));
+  }
+  for (std::int64_t edge = first_end; edge < first_end + day; edge += 15 * kMinute) {
+    events.push_back(edge);
+    events.push_back(edge + 15 * kMinute - 1);
+  }
+  addEvents(emu, events);
+  setEmuClock(emu, t0);
+  REQUIRE(runOnce(run, iso(t0)).exit_code == 0);
+  std::uint64_t windows = 0;
+  for (int step = 1; step <= 96; ++step) {  // a day, 15 minutes at a time
+    const std::int64_t now = t0 + step * 15 * kMinute;
+    setEmuClock(emu, now);
+    const ProcessResult result = runOnce(run, iso(now));
+    INFO("step " << step << "\n" << result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+    const auto table = parseTable(result.out);
+    REQUIRE(table.count("proxy-ai-api") == 1);
+    CHECK(table.at("proxy-ai-api").windows == 1);
+    windows += table.at("proxy-ai-api").windows;
+  }
+  CHECK(windows == 96);
+  const Findings found = readFindings(run.findings());
+  INFO(found.problem);
+  CHECK(found.problem.empty());
+  CHECK(found.idSet().size() == found.rows.size());
+  std::map<std::string, std::size_t> expected;
+  for (const std::int64_t at : events) ++expected[iso(at)];
+  for (const auto& [at, count] : expected) {
+    INFO("event at " << at);
+    CHECK(found.count(at) == count);
+  }
+  CHECK(found.rows.size() == events.size());
+  // The ledger: one contiguous run of windows from the first run's start to the last end.
+  const ProcessResult show =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+  INFO(show.out << show.err);
+  REQUIRE(show.exit_code == 0);
+  CHECK(show.out.find(iso(first_end - day) + " " + iso(first_end + day)) != std::string::npos);
+  const ProcessResult gaps =
+      runProcess(binaryPath("aihunt"), {"state", "gaps", "--state", run.state()}, {}, 30);
+  CHECK(gaps.out.find("no gaps") != std::string::npos);
+}
+
 TEST_CASE("run --once killed at random moments delivers what a clean run delivers",
           "[daemon][once][crash]") {
   RunningEmu emu(sampleData(), emuConfig());
@@ -436,7 +494,7 @@ TEST_CASE("run --once killed at random moments delivers what a clean run deliver
   for (int i = 0; i < 3000; ++i) extra.push_back(start + i * 12'000);
   addEvents(emu, extra);
   std::vector<std::int64_t> nows;
-  for (int i = 0; i < 15; ++i) nows.push_back(start + i * 40 * kMinute);  // 06:00 .. 15:20
+  for (int i = 0; i < 50; ++i) nows.push_back(start + i * 20 * kMinute);  // 06:00 .. 22:20
   const std::int64_t last = ms(aihunt::testing::kSampleNow);
 
   // The clean run: the same nows, never interrupted.
@@ -453,7 +511,7 @@ TEST_CASE("run --once killed at random moments delivers what a clean run deliver
   REQUIRE(expected.problem.empty());
   REQUIRE(expected.rows.size() >= extra.size());
 
-  // Ten runs killed after a random delay; every third run is killed as soon as the JSONL grows
+  // Fifty runs, killed after a random delay; every third run is killed as soon as the JSONL grows
   // instead (mid-delivery: between the write and the outbox's commit).
   const RunDir crashed = makeRunDir(emu, hunts);
   std::mt19937 random(20261202);
