@@ -16,6 +16,7 @@
 #include "service/health_server.h"
 #include "service/instrumented_transport.h"
 #include "service/jsonl_sink.h"
+#include "service/leef_sink.h"
 #include "service/outbox.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
@@ -96,12 +97,26 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
         "outputs.jsonl.path is not set: findings are recorded in the state store "
         "only");
   }
-  if (cfg.outputs.reference_sets.enabled || cfg.outputs.leef.enabled ||
-      cfg.outputs.offense_notes.enabled) {
+  if (cfg.outputs.leef.enabled) {
+    service::LeefSinkOptions leef;
+    leef.syslog.host = cfg.outputs.leef.host;
+    leef.syslog.port = static_cast<std::uint16_t>(cfg.outputs.leef.port);
+    leef.syslog.transport = cfg.outputs.leef.protocol == config::LeefProtocol::kTls
+                                ? qradar::SyslogTransport::kTls
+                                : qradar::SyslogTransport::kTcp;
+    leef.syslog.ca_file = cfg.outputs.leef.ca_file;
+    leef.encoder.hostname =
+        cfg.outputs.leef.hostname.empty() ? service::machineHostName() : cfg.outputs.leef.hostname;
+    leef.encoder.product_version = AIHUNT_VERSION;
+    if (cfg.outputs.leef.protocol == config::LeefProtocol::kTcp) {
+      context.logger->warn("outputs.leef: protocol tcp sends findings in plain text; use tls");
+    }
+    sinks.push_back(std::make_unique<service::LeefSink>(leef, context.logger));
+  }
+  if (cfg.outputs.reference_sets.enabled || cfg.outputs.offense_notes.enabled) {
     context.logger->warn(
-        "outputs.reference_sets, outputs.leef and outputs.offense_notes are not "
-        "delivered by this version of aihunt run yet; findings go to the JSONL "
-        "file");
+        "outputs.reference_sets and outputs.offense_notes are not delivered by this "
+        "version of aihunt run yet");
   }
   service::declareDaemonMetrics(runtime.metrics);
   runtime.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
@@ -130,9 +145,15 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
         static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
         core::printableExcerpt(status, 200).c_str());
   }
-  if (!cfg.outputs.jsonl.path.empty()) {
+  std::string destinations = cfg.outputs.jsonl.path;
+  if (cfg.outputs.leef.enabled) {
+    if (!destinations.empty()) destinations += " and ";
+    destinations += "LEEF syslog " + cfg.outputs.leef.host + ":" +
+                    std::to_string(cfg.outputs.leef.port) + " (counted once per destination)";
+  }
+  if (!destinations.empty()) {
     std::fprintf(out, "delivered %llu new findings to %s%s\n",
-                 static_cast<unsigned long long>(report.delivered), cfg.outputs.jsonl.path.c_str(),
+                 static_cast<unsigned long long>(report.delivered), destinations.c_str(),
                  report.outbox_empty ? "" : " (some are still waiting in the outbox)");
   }
   std::fprintf(out, "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",

@@ -153,6 +153,8 @@ struct LeefOutput {
   int port = 514;
   LeefProtocol protocol = LeefProtocol::kTcp;
   std::string ca_file;  // tls only; empty: the system trust store
+  // The syslog header's host name, by which QRadar picks the log source; empty: this machine's.
+  std::string hostname;
 };
 
 struct OffenseNotesOutput {

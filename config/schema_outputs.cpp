@@ -89,6 +89,20 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     l.choice<LeefProtocol>("protocol", out.protocol,
                            {{"tcp", LeefProtocol::kTcp}, {"tls", LeefProtocol::kTls}});
     l.string("ca_file", out.ca_file);
+    if (const YamlNode* name = l.get("hostname")) {
+      // RFC 5424 HOSTNAME: printable ASCII, at most 255; IBM asks for a host name or IPv4
+      // address (no IPv6) in the header.
+      if (auto text = readString(*name, diagnostics)) {
+        if (isHostName(*text) && text->find(':') == std::string::npos) {
+          out.hostname = *text;
+        } else {
+          diagnostics.error(name->path,
+                            "'" + core::printableExcerpt(*text) +
+                                "' is not a host name (letters, digits, '-', '.', '_')",
+                            name->mark);
+        }
+      }
+    }
     if (out.enabled && out.host.empty() && leef->find("host") == nullptr) {
       diagnostics.error(childPath(leef->path, "host"), "LEEF output needs a syslog host",
                         leef->mark.line > 0 ? leef->mark : leef->key_mark);

@@ -124,6 +124,10 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
                     "LEEF output needs a syslog host");
   expectSingleError("outputs:\n  leef: {host: h, port: 70000}\n", "outputs.leef.port",
                     "must be between 1 and 65535, found 70000");
+  expectSingleError("outputs:\n  leef: {host: h, hostname: 'ws 1|x'}\n", "outputs.leef.hostname",
+                    "'ws 1|x' is not a host name (letters, digits, '-', '.', '_')");
+  expectSingleError("outputs:\n  leef: {host: h, hostname: '::1'}\n", "outputs.leef.hostname",
+                    "'::1' is not a host name (letters, digits, '-', '.', '_')");
   expectSingleError("outputs:\n  reference_sets: {enabled: true}\n",
                     "outputs.reference_sets.enabled", "needs a qradar: section to write to");
   expectSingleError("server: {listen: 'localhost'}\n", "server.listen",
@@ -174,7 +178,7 @@ TEST_CASE("unknown keys are rejected at every level", "[config][errors]") {
       {"outputs: {stdout: {colour: true}}\n", "outputs.stdout.colour"},
       {"outputs: {jsonl: {path: x, rotate: 1d}}\n", "outputs.jsonl.rotate"},
       {"outputs: {reference_sets: {ttl: 1d}}\n", "outputs.reference_sets.ttl"},
-      {"outputs: {leef: {hostname: h}}\n", "outputs.leef.hostname"},
+      {"outputs: {leef: {host_name: h}}\n", "outputs.leef.host_name"},
       {"outputs: {offense_notes: {enable: true}}\n", "outputs.offense_notes.enable"},
       {"state: {file: x}\n", "state.file"},
       {"server: {port: 1}\n", "server.port"},

@@ -1,0 +1,291 @@
+// The LEEF sink end to end: the real `aihunt run --once` against the real qradar-emu over TLS,
+// findings sent as LEEF 2.0 over the emulator's TLS syslog listener, and the emulator's custom
+// rule (content/qradar/rule.yaml, the one shipped for it) turning them into offenses: one offense
+// per source IP whose event count is that source's number of findings. A second run sends
+// nothing more. With the listener unreachable the run exits 4 and keeps the rows in the outbox;
+// pointed at the live listener, every event arrives exactly once (counted by findingId).
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "qradar_client/leef_encoder.h"
+#include "tests/emulator/emu_fixture.h"
+#include "tests/support/background_process.h"
+#include "tests/support/process_runner.h"
+
+using aihunt::testing::binaryPath;
+using aihunt::testing::kSampleNow;
+using aihunt::testing::parseJson;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "5f0e2c1a-7b3d-4e8f-9a6b-1c2d3e4f5a6b";
+constexpr const char* kLogSourceHost = "aihunt-leef-test";
+
+std::string emuConfig() {
+  // aihunt's token, and the fixture's hunter token for the test's own API calls.
+  return std::string("tokens:\n  - {token: ") + kToken +
+         ", user: aihunt, role: hunter}\n  - {token: " + aihunt::testing::kHunterToken +
+         ", user: analyst, role: hunter}\nadmin_token: " + aihunt::testing::kAdminToken +
+         "\nariel:\n  workers: 2\n";
+}
+
+std::unique_ptr<RunningEmu> startEmu() {
+  return std::make_unique<RunningEmu>(
+      std::vector<std::string>{"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
+                               sourcePath("content/samples/qradar_lookups.json"),
+                               "--syslog-tls-port", "0", "--rules",
+                               sourcePath("content/qradar/rule.yaml")},
+      emuConfig());
+}
+
+// A loopback port nothing listens on (bound, then released).
+int closedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t length = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct RunDir {
+  std::string dir;
+  std::string config;
+  std::string token;
+
+  [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
+};
+
+RunDir makeRunDir() {
+  RunDir run;
+  run.dir = aihunt::testing::makeTempDir("aihunt-leef-test-");
+  run.token = run.path("token");
+  std::ofstream(run.token) << kToken;
+  ::chmod(run.token.c_str(), 0600);
+  run.config = run.path("aihunt.yaml");
+  return run;
+}
+
+// (Re)writes the config with the LEEF output pointed at `syslog_port`.
+void writeConfig(const RunDir& run, const RunningEmu& emu, int syslog_port) {
+  std::ofstream(run.config) << "qradar:\n  url: " << emu.base() << "\n  token_file: " << run.token
+                            << "\n  tls:\n    ca_file: " << emu.caFile()
+                            << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n"
+                            << "  leef:\n    enabled: true\n    host: localhost\n    port: "
+                            << syslog_port << "\n    protocol: tls\n    ca_file: " << emu.caFile()
+                            << "\n    hostname: " << kLogSourceHost
+                            << "\nstate:\n  path: state.db\n";
+}
+
+ProcessResult runOnce(const RunDir& run) {
+  ProcessResult result = runProcess(
+      binaryPath("aihunt"), {"run", "-c", run.config, "--once", "--now", kSampleNow}, {}, 120);
+  INFO(result.err);
+  CHECK(result.out.find(kToken) == std::string::npos);
+  CHECK(result.err.find(kToken) == std::string::npos);
+  return result;
+}
+
+std::vector<json> readFindings(const RunDir& run) {
+  std::ifstream in(run.path("findings.jsonl"));
+  std::vector<json> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+std::uint64_t leefEvents(RunningEmu& emu) {
+  return parseJson(emu.admin("GET", "/admin/status").body).value("leef_events", 0ULL);
+}
+
+// Waits until the emulator has taken `n` LEEF events (it parses them as they arrive).
+bool waitLeefEvents(RunningEmu& emu, std::uint64_t n) {
+  for (int i = 0; i < 500; ++i) {
+    if (leefEvents(emu) >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// aihunt's events in the emulator: findingId -> how many events carry it, and their EventIDs.
+struct Received {
+  std::map<std::string, int> by_finding;
+  std::map<std::string, std::string> event_id;
+  std::map<std::string, std::string> log_source;
+};
+
+Received receivedEvents(RunningEmu& emu) {
+  const json done = emu.waitSearch(
+      emu.createSearch("SELECT \"findingId\", \"EventID\", logsourceidentifier FROM events "
+                       "WHERE \"LEEF Vendor\" = 'aihunt' LAST 3 DAYS")["search_id"]);
+  REQUIRE(done["status"] == "COMPLETED");
+  const json rows = parseJson(
+      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
+          .body)["events"];
+  Received out;
+  for (const auto& row : rows) {
+    const std::string id = row["findingId"].is_string() ? row["findingId"].get<std::string>() : "";
+    ++out.by_finding[id];
+    out.event_id[id] = row["EventID"].get<std::string>();
+    out.log_source[id] = row["logsourceidentifier"].get<std::string>();
+  }
+  return out;
+}
+
+// Offenses: offense_source -> event_count.
+std::map<std::string, std::int64_t> offenses(RunningEmu& emu) {
+  const json list = parseJson(emu.call("GET", "/api/siem/offenses?sort=%2Bid").body);
+  REQUIRE(list.is_array());
+  std::map<std::string, std::int64_t> out;
+  for (const auto& offense : list) {
+    CHECK(offense["status"] == "OPEN");
+    out[offense["offense_source"].get<std::string>()] += offense["event_count"].get<std::int64_t>();
+  }
+  return out;
+}
+
+std::map<std::string, std::int64_t> findingsPerSource(const std::vector<json>& findings) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& f : findings) {
+    if (f["source_ip"].is_string()) ++out[f["source_ip"].get<std::string>()];
+  }
+  return out;
+}
+
+// Every finding arrived exactly once, with the EventID its signals call for, from our host name.
+void checkExactlyOnce(const std::vector<json>& findings, const Received& received) {
+  CHECK(received.by_finding.size() == findings.size());
+  for (const auto& f : findings) {
+    const std::string id = f["finding_id"].get<std::string>();
+    INFO("finding " << id);
+    CHECK(received.by_finding.count(id) == 1);
+    if (received.by_finding.count(id) == 0) continue;
+    CHECK(received.by_finding.at(id) == 1);
+    CHECK(received.event_id.at(id) ==
+          aihunt::qradar::leefEventIdFor(f["signals"].get<std::vector<std::string>>()));
+    CHECK(received.log_source.at(id) == kLogSourceHost);
+  }
+}
+
+std::string stateShow(const RunDir& run) {
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.path("state.db")}, {}, 30);
+  INFO(shown.err);
+  REQUIRE(shown.exit_code == 0);
+  return shown.out;
+}
+
+}  // namespace
+
+TEST_CASE("run --once sends LEEF over TLS; the rule makes one offense per source IP") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  writeConfig(run, *emu, emu->ports()["syslog_tls"].get<int>());
+
+  const ProcessResult first = runOnce(run);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::vector<json> findings = readFindings(run);
+  REQUIRE(findings.size() >= 10);
+  REQUIRE(waitLeefEvents(*emu, findings.size()));
+  CHECK(leefEvents(*emu) == findings.size());
+  CHECK(parseJson(emu->admin("GET", "/admin/status").body).value("leef_errors", 0ULL) == 0);
+  checkExactlyOnce(findings, receivedEvents(*emu));
+
+  // One offense per source IP, its event count the number of that source's findings.
+  const auto expected = findingsPerSource(findings);
+  REQUIRE(expected.size() >= 2);
+  CHECK(offenses(*emu) == expected);
+  CHECK(stateShow(run).find("outbox leef:") == std::string::npos);  // empty: not listed
+
+  // The same windows again: nothing is due, nothing is sent.
+  const ProcessResult second = runOnce(run);
+  CHECK(second.exit_code == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(leefEvents(*emu) == findings.size());
+  CHECK(offenses(*emu) == expected);
+}
+
+TEST_CASE("with the syslog receiver down the rows wait; back up, each event arrives once") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  writeConfig(run, *emu, closedPort());
+
+  const ProcessResult down = runOnce(run);
+  INFO(down.out << down.err);
+  CHECK(down.exit_code == 4);
+  CHECK(down.out.find("still waiting in the outbox") != std::string::npos);
+  const std::vector<json> findings = readFindings(run);  // the JSONL sink delivered
+  REQUIRE(findings.size() >= 10);
+  CHECK(stateShow(run).find("outbox leef: " + std::to_string(findings.size()) + " pending") !=
+        std::string::npos);
+  CHECK(leefEvents(*emu) == 0);
+
+  // Down again: still kept, still nothing sent twice later.
+  CHECK(runOnce(run).exit_code == 4);
+
+  writeConfig(run, *emu, emu->ports()["syslog_tls"].get<int>());
+  const ProcessResult up = runOnce(run);
+  INFO(up.out << up.err);
+  CHECK(up.exit_code == 0);
+  REQUIRE(waitLeefEvents(*emu, findings.size()));
+  CHECK(stateShow(run).find("outbox leef:") == std::string::npos);  // empty: not listed
+  checkExactlyOnce(findings, receivedEvents(*emu));
+  CHECK(offenses(*emu) == findingsPerSource(findings));
+
+  CHECK(runOnce(run).exit_code == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(leefEvents(*emu) == findings.size());
+}
+
+TEST_CASE("a receiver whose certificate is not trusted gets nothing") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  writeConfig(run, *emu, emu->ports()["syslog_tls"].get<int>());
+  // The system store does not trust the emulator's throwaway CA.
+  std::string text;
+  {
+    std::ifstream in(run.config);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  const std::string leef_ca = "    ca_file: " + emu->caFile() + "\n    hostname:";
+  const std::size_t at = text.find(leef_ca);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, leef_ca.size(), "    hostname:");
+  std::ofstream(run.config) << text;
+
+  const ProcessResult result = runOnce(run);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("certificate") != std::string::npos);
+  CHECK(leefEvents(*emu) == 0);
+}
