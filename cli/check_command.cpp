@@ -187,26 +187,35 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
     report.skip("reference sets", "outputs.reference_sets is not enabled");
     return;
   }
-  for (const std::string& name :
-       {outputs.reference_sets.source_ips_set, outputs.reference_sets.users_set}) {
+  for (const config::ReferenceSetTarget& set : outputs.reference_sets.sets) {
+    const std::string& name = set.name;
+    const std::string type(config::referenceSetElementType(set.field));
     auto found = reference.find(name);
     if (!found) {
       report.fail("reference set", "'" + name + "': " + found.error().message);
       continue;
     }
     if (*found) {
-      report.pass("reference set", "'" + name + "' exists");
+      if ((*found)->element_type != type) {
+        report.fail("reference set",
+                    "'" + name + "' holds " + (*found)->element_type + " values, but " +
+                        std::string(config::referenceSetFieldName(set.field)) + " needs " + type +
+                        " (delete the set and run with --fix, or use another "
+                        "name)");
+      } else {
+        report.pass("reference set", "'" + name + "' exists (" + type + ")");
+      }
       continue;
     }
     if (!fix) {
       report.fail("reference set", "'" + name + "' does not exist (run with --fix to create it)");
       continue;
     }
-    if (auto created = reference.create(name, outputs.reference_sets.time_to_live); !created) {
+    if (auto created = reference.create(name, set.time_to_live, type); !created) {
       report.fail("reference set",
                   "'" + name + "' could not be created: " + created.error().message);
     } else {
-      report.pass("reference set", "'" + name + "' created");
+      report.pass("reference set", "'" + name + "' created (" + type + ")");
     }
   }
 }

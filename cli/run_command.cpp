@@ -18,6 +18,7 @@
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
 #include "service/outbox.h"
+#include "service/reference_set_sink.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
 
@@ -113,10 +114,25 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
     }
     sinks.push_back(std::make_unique<service::LeefSink>(leef, context.logger));
   }
-  if (cfg.outputs.reference_sets.enabled || cfg.outputs.offense_notes.enabled) {
+  if (cfg.outputs.reference_sets.enabled) {
+    service::ReferenceSetSinkOptions reference;
+    reference.sets = cfg.outputs.reference_sets.sets;
+    // Its own connection, opened at the first delivery and again after a failed one.
+    core::Metrics* metrics = &runtime.metrics;
+    auto connect = [values, config_path, &context,
+                    metrics]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+      auto request = connectionRequest(values, config_path);
+      if (!request) return request.error();
+      request->metrics = metrics;
+      return service::openConnection(std::move(*request), config::ProcessEnvironment(),
+                                     context.redactor, context.logger);
+    };
+    sinks.push_back(
+        std::make_unique<service::ReferenceSetSink>(reference, connect, context.logger));
+  }
+  if (cfg.outputs.offense_notes.enabled) {
     context.logger->warn(
-        "outputs.reference_sets and outputs.offense_notes are not delivered by this "
-        "version of aihunt run yet");
+        "outputs.offense_notes is not delivered by this version of aihunt run yet");
   }
   service::declareDaemonMetrics(runtime.metrics);
   runtime.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -140,11 +141,29 @@ struct JsonlOutput {
   int keep = 5;                                  // rotated files kept
 };
 
+// The finding field whose values a reference set collects.
+enum class ReferenceSetField { kSourceIp, kUsername, kHost, kDomain, kProcessName };
+
+// The finding's JSON key for `field` ("source_ip", "username", "host", "domain", "process_name").
+std::string_view referenceSetFieldName(ReferenceSetField field);
+// The set's element type in QRadar: "IP" for source addresses, "ALNIC" (alphanumeric, case
+// insensitive) for the rest.
+std::string_view referenceSetElementType(ReferenceSetField field);
+
+struct ReferenceSetTarget {
+  std::string name;  // validated: letters, digits, space, '_', '-', '.' (REST paths, AQL)
+  ReferenceSetField field = ReferenceSetField::kSourceIp;
+  detection::Severity min_severity = detection::Severity::kMedium;  // findings below: skipped
+  Millis time_to_live{30LL * 86'400'000};                           // since last seen
+};
+
 struct ReferenceSetsOutput {
   bool enabled = false;
-  std::string source_ips_set = "AIHunt AI API Sources";
-  std::string users_set = "AIHunt AI API Users";
-  Millis time_to_live{30LL * 86'400'000};
+  Millis time_to_live{30LL * 86'400'000};                           // default for each set
+  detection::Severity min_severity = detection::Severity::kMedium;  // default for each set
+  // `sets:` as written, or the two that source_ips_set and users_set name.
+  std::vector<ReferenceSetTarget> sets = {{"AIHunt AI API Sources", ReferenceSetField::kSourceIp},
+                                          {"AIHunt AI API Users", ReferenceSetField::kUsername}};
 };
 
 struct LeefOutput {

@@ -18,8 +18,9 @@ bool isReferenceSetName(std::string_view name) {
   return true;
 }
 
-void referenceSetName(MapReader& reader, std::string_view key, std::string& out) {
-  const YamlNode* node = reader.get(key);
+void referenceSetName(MapReader& reader, std::string_view key, std::string& out,
+                      bool required = false) {
+  const YamlNode* node = required ? reader.require(key) : reader.get(key);
   if (node == nullptr) return;
   auto text = readString(*node, reader.diagnostics());
   if (!text) return;
@@ -34,6 +35,63 @@ void referenceSetName(MapReader& reader, std::string_view key, std::string& out)
   out = *text;
 }
 
+void readSeverity(MapReader& reader, detection::Severity& out) {
+  reader.choice<detection::Severity>("min_severity", out,
+                                     {{"low", detection::Severity::kLow},
+                                      {"medium", detection::Severity::kMedium},
+                                      {"high", detection::Severity::kHigh},
+                                      {"critical", detection::Severity::kCritical}});
+}
+
+// `sets:` (a list of {name, field, min_severity, time_to_live}), or the two sets that
+// source_ips_set and users_set name (the shape before sets: existed); not both.
+void readReferenceSets(MapReader& reader, ReferenceSetsOutput& out) {
+  std::string sources = "AIHunt AI API Sources";
+  std::string users = "AIHunt AI API Users";
+  referenceSetName(reader, "source_ips_set", sources);
+  referenceSetName(reader, "users_set", users);
+  const YamlNode* list = reader.get("sets");
+  if (list == nullptr) {
+    out.sets = {{sources, ReferenceSetField::kSourceIp, out.min_severity, out.time_to_live},
+                {users, ReferenceSetField::kUsername, out.min_severity, out.time_to_live}};
+    return;
+  }
+  for (const char* key : {"source_ips_set", "users_set"}) {
+    if (const YamlNode* legacy = reader.node().find(key)) {
+      reader.diagnostics().error(legacy->path, "give the sets either in sets: or here, not both",
+                                 legacy->key_mark);
+    }
+  }
+  out.sets.clear();
+  if (!expectList(*list, reader.diagnostics())) return;
+  if (list->items.empty()) {
+    reader.diagnostics().error(list->path, "lists no reference set", list->mark);
+  }
+  for (const YamlNode& item : list->items) {
+    MapReader s(item, reader.diagnostics());
+    ReferenceSetTarget target{"", ReferenceSetField::kSourceIp, out.min_severity, out.time_to_live};
+    referenceSetName(s, "name", target.name, /*required=*/true);
+    if (s.require("field") != nullptr) {
+      s.choice<ReferenceSetField>("field", target.field,
+                                  {{"source_ip", ReferenceSetField::kSourceIp},
+                                   {"username", ReferenceSetField::kUsername},
+                                   {"host", ReferenceSetField::kHost},
+                                   {"domain", ReferenceSetField::kDomain},
+                                   {"process_name", ReferenceSetField::kProcessName}});
+    }
+    readSeverity(s, target.min_severity);
+    s.duration("time_to_live", target.time_to_live, std::chrono::milliseconds(60'000));
+    if (target.name.empty()) continue;
+    for (const auto& earlier : out.sets) {
+      if (earlier.name == target.name) {
+        const YamlNode* at = item.find("name");
+        reader.diagnostics().error(at->path, "'" + target.name + "' is listed twice", at->mark);
+      }
+    }
+    out.sets.push_back(std::move(target));
+  }
+}
+
 bool isHostName(std::string_view host) {
   if (host.empty() || host.size() > 253) return false;
   for (const char c : host) {
@@ -45,6 +103,26 @@ bool isHostName(std::string_view host) {
 }
 
 }  // namespace
+
+std::string_view referenceSetFieldName(ReferenceSetField field) {
+  switch (field) {
+    case ReferenceSetField::kSourceIp:
+      return "source_ip";
+    case ReferenceSetField::kUsername:
+      return "username";
+    case ReferenceSetField::kHost:
+      return "host";
+    case ReferenceSetField::kDomain:
+      return "domain";
+    case ReferenceSetField::kProcessName:
+      return "process_name";
+  }
+  return "source_ip";
+}
+
+std::string_view referenceSetElementType(ReferenceSetField field) {
+  return field == ReferenceSetField::kSourceIp ? "IP" : "ALNIC";
+}
 
 OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics) {
   OutputsConfig outputs;
@@ -67,9 +145,9 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     MapReader r(*sets, diagnostics);
     auto& out = outputs.reference_sets;
     r.boolean("enabled", out.enabled);
-    referenceSetName(r, "source_ips_set", out.source_ips_set);
-    referenceSetName(r, "users_set", out.users_set);
     r.duration("time_to_live", out.time_to_live, std::chrono::milliseconds(60'000));
+    readSeverity(r, out.min_severity);
+    readReferenceSets(r, out);
   }
   if (const YamlNode* leef = reader.get("leef")) {
     MapReader l(*leef, diagnostics);

@@ -88,20 +88,21 @@ core::Result<std::optional<ReferenceSetInfo>> ReferenceDataClient::find(const st
   return std::optional<ReferenceSetInfo>();
 }
 
-core::Status ReferenceDataClient::create(const std::string& name, Millis time_to_live) {
+core::Status ReferenceDataClient::create(const std::string& name, Millis time_to_live,
+                                         std::string_view element_type) {
   ApiCall call;
   call.method = "POST";
   if (kind_ == ReferenceApi::kLegacySets) {
-    call.path =
-        "/api/reference_data/sets?name=" + urlEncode(name) +
-        "&element_type=ALN&timeout_type=LAST_SEEN&time_to_live=" + urlEncode(ttlText(time_to_live));
+    call.path = "/api/reference_data/sets?name=" + urlEncode(name) +
+                "&element_type=" + urlEncode(element_type) +
+                "&timeout_type=LAST_SEEN&time_to_live=" + urlEncode(ttlText(time_to_live));
   } else {
     call.path = "/api/reference_data_collections/sets";
     call.headers.emplace_back("Content-Type", "application/json");
     // A number of seconds here, where the legacy API takes interval text.
     call.body =
         nlohmann::json{{"name", name},
-                       {"entry_type", "ALN"},
+                       {"entry_type", element_type},
                        {"expiry_type", "LAST_SEEN"},
                        {"time_to_live", std::max<std::int64_t>(1, time_to_live.count() / 1000)}}
             .dump();

@@ -52,8 +52,10 @@ class ReferenceDataClient {
   [[nodiscard]] ReferenceApi api() const { return kind_; }
   // nullopt when no set has that name.
   [[nodiscard]] core::Result<std::optional<ReferenceSetInfo>> find(const std::string& name);
-  // Creates an ALN set; an existing one (409/1004) counts as success.
-  [[nodiscard]] core::Status create(const std::string& name, Millis time_to_live);
+  // Creates a set of `element_type` (ALN, ALNIC, IP, NUM, PORT, DATE) whose values expire
+  // `time_to_live` after they were last seen; an existing one (409) counts as success.
+  [[nodiscard]] core::Status create(const std::string& name, Millis time_to_live,
+                                    std::string_view element_type = "ALN");
   // Adds values in one request (bulk_load, or PATCH set_entries for collections, then its task
   // polled to a final state; anything but COMPLETED is an error with the task's code/message).
   [[nodiscard]] core::Status addValues(const std::string& name,

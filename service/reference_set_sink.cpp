@@ -1,0 +1,176 @@
+#include "service/reference_set_sink.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <optional>
+#include <unordered_set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace aihunt::service {
+namespace {
+
+constexpr std::size_t kMaxTextValue = 255;
+
+std::optional<detection::Severity> severityOf(const nlohmann::json& finding) {
+  const auto it = finding.find("severity");
+  if (it == finding.end() || !it->is_string()) return std::nullopt;
+  const auto& text = it->get_ref<const std::string&>();
+  for (const auto severity : {detection::Severity::kLow, detection::Severity::kMedium,
+                              detection::Severity::kHigh, detection::Severity::kCritical}) {
+    if (core::iequals(text, detection::severityName(severity))) return severity;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool isReferenceSetValue(std::string_view element_type, std::string_view value) {
+  if (value.empty()) return false;
+  if (element_type == "IP") {
+    if (value.size() > INET6_ADDRSTRLEN) return false;
+    const std::string text(value);
+    in6_addr address{};
+    return inet_pton(AF_INET, text.c_str(), &address) == 1 ||
+           inet_pton(AF_INET6, text.c_str(), &address) == 1;
+  }
+  if (value.size() > kMaxTextValue) return false;
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) return false;
+  }
+  return true;
+}
+
+GroupedValues groupReferenceSetValues(const std::vector<config::ReferenceSetTarget>& sets,
+                                      const std::vector<state::OutboxRow>& rows) {
+  GroupedValues grouped;
+  std::vector<std::unordered_set<std::string>> seen(sets.size());
+  for (const auto& set : sets) grouped.sets.push_back({&set, {}, 0});
+  for (const auto& row : rows) {
+    const nlohmann::json finding = nlohmann::json::parse(row.payload, nullptr, false);
+    if (!finding.is_object()) {
+      ++grouped.unreadable;
+      continue;
+    }
+    // An exception said this finding is fine: it names no one to watch.
+    if (const auto it = finding.find("suppressed");
+        it != finding.end() && it->is_boolean() && it->get<bool>()) {
+      continue;
+    }
+    const auto severity = severityOf(finding);
+    if (!severity) {
+      ++grouped.unreadable;
+      continue;
+    }
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      const config::ReferenceSetTarget& set = sets[i];
+      if (*severity < set.min_severity) continue;
+      const auto it = finding.find(std::string(config::referenceSetFieldName(set.field)));
+      if (it == finding.end() || !it->is_string()) continue;
+      const auto& value = it->get_ref<const std::string&>();
+      if (value.empty()) continue;
+      const std::string_view type = config::referenceSetElementType(set.field);
+      if (!isReferenceSetValue(type, value)) {
+        ++grouped.sets[i].invalid;
+        continue;
+      }
+      // ALNIC compares without case, as QRadar does.
+      const std::string key = type == "ALNIC" ? core::asciiLowered(value) : value;
+      if (seen[i].insert(key).second) grouped.sets[i].values.push_back(value);
+    }
+  }
+  return grouped;
+}
+
+ReferenceSetSink::ReferenceSetSink(ReferenceSetSinkOptions options, QRadarConnector connect,
+                                   std::shared_ptr<spdlog::logger> logger)
+    : options_(std::move(options)), connect_(std::move(connect)), logger_(std::move(logger)) {}
+
+core::Result<state::SinkProgress> ReferenceSetSink::mark() {
+  state::SinkProgress progress;
+  progress.sink = name_;
+  progress.target = "qradar reference sets";
+  return progress;
+}
+
+core::Status ReferenceSetSink::rollback(const state::SinkProgress& /*progress*/) {
+  // Nothing to undo: the batch is added again, and a value added twice is only refreshed.
+  return {};
+}
+
+core::Status ReferenceSetSink::ensureSet(qradar::ReferenceDataClient& client,
+                                         const config::ReferenceSetTarget& set) {
+  const std::string_view type = config::referenceSetElementType(set.field);
+  auto found = client.find(set.name);
+  if (!found) return found.error();
+  if (*found) {
+    if (!core::iequals((*found)->element_type, type)) {
+      return core::makeError(core::ErrorCode::kConfig,
+                             "holds " + (*found)->element_type + " values, but " +
+                                 std::string(config::referenceSetFieldName(set.field)) + " needs " +
+                                 std::string(type) + " (see aihunt check)");
+    }
+    return {};
+  }
+  logger_->info("reference set '{}' does not exist: creating it ({}, time to live {} s)", set.name,
+                type, set.time_to_live.count() / 1000);
+  return client.create(set.name, set.time_to_live, type);
+}
+
+core::Status ReferenceSetSink::deliverGroups(const GroupedValues& grouped) {
+  if (!connection_) {
+    auto opened = connect_();
+    if (!opened) return opened.error();
+    connection_ = std::move(*opened);
+    ready_.clear();
+  }
+  qradar::ReferenceDataClient client(*connection_->api, options_.reference);
+  for (const auto& group : grouped.sets) {
+    const config::ReferenceSetTarget& set = *group.set;
+    if (group.values.empty()) continue;
+    if (ready_.count(set.name) == 0) {
+      if (auto ready = ensureSet(client, set); !ready) {
+        return ready.error().withContext("reference set '" + set.name + "'");
+      }
+      ready_.insert(set.name);
+    }
+    if (auto added = client.addValues(set.name, group.values, options_.source); !added) {
+      return added.error().withContext("adding " + std::to_string(group.values.size()) +
+                                       " values to reference set '" + set.name + "'");
+    }
+    logger_->debug("reference set '{}': {} values added", set.name, group.values.size());
+  }
+  return {};
+}
+
+core::Status ReferenceSetSink::deliver(const std::vector<state::OutboxRow>& rows) {
+  const GroupedValues grouped = groupReferenceSetValues(options_.sets, rows);
+  if (grouped.unreadable > 0) {
+    logger_->warn("reference sets: {} outbox rows are not findings with a severity; skipped",
+                  grouped.unreadable);
+  }
+  bool any = false;
+  for (const auto& group : grouped.sets) {
+    if (group.invalid > 0) {
+      logger_->warn("reference set '{}': {} values skipped ({} values only)", group.set->name,
+                    group.invalid, config::referenceSetElementType(group.set->field));
+    }
+    any = any || !group.values.empty();
+  }
+  if (!any) return {};
+  auto delivered = deliverGroups(grouped);
+  if (!delivered) {
+    // The next attempt starts afresh: a new connection, the sets looked up again (one may have
+    // been deleted meanwhile).
+    connection_.reset();
+    ready_.clear();
+  }
+  return delivered;
+}
+
+}  // namespace aihunt::service
