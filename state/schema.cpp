@@ -51,8 +51,7 @@ CREATE TABLE outbox (
   payload TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '',
-  UNIQUE (sink, finding_id)
+  last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX outbox_by_sink ON outbox (sink, id);
 

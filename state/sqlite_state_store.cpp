@@ -176,14 +176,19 @@ struct SqliteStateStore::Statements {
          "INSERT OR IGNORE INTO seen (finding_id, hunt, event_time, first_raised_at) "
          "VALUES (?1, ?2, ?3, ?4)"},
         {&statements->insert_outbox,
-         "INSERT OR IGNORE INTO outbox (sink, finding_id, payload, created_at) "
+         "INSERT INTO outbox (sink, finding_id, payload, created_at) "
          "VALUES (?1, ?2, ?3, ?4)"},
         {&statements->insert_baseline,
          "INSERT OR IGNORE INTO baselines (key, first_seen_at) VALUES (?1, ?2)"},
         {&statements->replace_window,
          "INSERT OR REPLACE INTO windows (hunt, from_ms, to_ms, rows, findings, repeats, "
          "suppressed, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
-        {&statements->prune_seen, "DELETE FROM seen WHERE first_raised_at < ?1"},
+        // An id whose outbox row may still be pending is kept: forgetting it would let the same
+        // finding be queued a second time. (The outbox has no index on finding ids: random keys
+        // cost a page write each; `seen` alone decides what is new.)
+        {&statements->prune_seen,
+         "DELETE FROM seen WHERE first_raised_at < ?1 AND first_raised_at < "
+         "(SELECT COALESCE(MIN(created_at), ?1) FROM outbox)"},
         {&statements->pending,
          "SELECT id, sink, finding_id, payload, created_at, attempts, last_error FROM outbox "
          "WHERE sink = ?1 ORDER BY id LIMIT ?2"},

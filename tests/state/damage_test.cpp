@@ -355,11 +355,11 @@ TEST_CASE("damage quick_check does not see: open works, integrityCheck reports i
   const TempDir dir;
   const std::string path = dir.file("state.db");
   buildStore(path);
-  // An outbox row's finding id changed in the table but not in its UNIQUE index.
+  // An outbox row's sink changed in the table but not in its index (outbox_by_sink).
   std::string bytes = readBytes(path);
   const std::size_t at = bytes.find(R"(jsonlw3-f4{)");
   REQUIRE(at != std::string::npos);
-  bytes[at + 5] = 'x';
+  bytes[at + 4] = 'x';
   writeBytes(path, bytes);
 
   auto store = openStore(path);

@@ -280,17 +280,28 @@ TEST_CASE("pruneSeen forgets ids first raised before the cut") {
     commit.now = kT0 + day * 1440 * kMinute;
     REQUIRE(store->commit(commit).ok());
   }
+  // While their outbox rows wait, ids are kept: forgetting one would queue it twice.
+  CHECK(store->pruneSeen(kT0 + 2 * 1440 * kMinute).value() == 0);
+  CHECK(store->seen("d0a").value());
+  // Days 0 and 1 delivered by both sinks: only what came before the oldest pending row may go.
+  for (const std::string sink : {"jsonl", "leef"}) {
+    const auto rows = store->pending(sink, 100).value();
+    REQUIRE(rows.size() == 10);
+    REQUIRE(store->delivered(sink, rows[0].id, rows[3].id).ok());
+  }
   CHECK(store->pruneSeen(kT0 + 2 * 1440 * kMinute).value() == 4);  // days 0 and 1
   CHECK_FALSE(store->seen("d0a").value());
   CHECK_FALSE(store->seen("d1b").value());
   CHECK(store->seen("d2a").value());
   CHECK(store->summary().value().seen_findings == 6);
   CHECK(store->pruneSeen(kT0 + 2 * 1440 * kMinute).value() == 0);
+  // Day 2 is past the cut but still pending: kept whatever the cut.
+  CHECK(store->pruneSeen(kT0 + 10 * 1440 * kMinute).value() == 0);
 
-  // A pruned id is new again; its old outbox row (never delivered) is not doubled.
+  // A pruned id is new again (retention is over): it is queued once more.
   const CommitResult again = store->commit(page("h", {finding("d0a")})).value();
   CHECK(again.added == 1);
-  CHECK(store->outboxDepth("jsonl").value() == 10);
+  CHECK(store->outboxDepth("jsonl").value() == 7);
 }
 
 TEST_CASE("summary: per hunt, per sink, counts and size") {
