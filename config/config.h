@@ -51,6 +51,9 @@ struct QRadarConfig {
   QRadarAuth auth = QRadarAuth::kSec;
   std::string username;    // basic auth only; the password is the token
   std::string token_file;  // the token never lives in the config itself
+  // Proxy for an https:// console ("http://proxy.corp:3128"); empty: HTTPS_PROXY, else none.
+  // Plain http:// (loopback only) is never proxied.
+  std::string proxy;
   TlsConfig tls;
   QRadarTimeouts timeouts;
   int max_concurrent_searches = 2;

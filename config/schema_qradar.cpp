@@ -141,6 +141,22 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
                 "passwords are never read from the config file; the basic-auth password is the "
                 "token (AIHUNT_QRADAR_TOKEN or qradar.token_file)");
   reader.string("token_file", qradar.token_file);
+  if (const YamlNode* proxy = reader.get("proxy")) {
+    if (auto text = readString(*proxy, diagnostics)) {
+      const std::string_view scheme = std::string_view(*text).substr(0, text->find("://"));
+      if (!text->empty() && (text->find("://") == std::string::npos ||
+                             (scheme != "http" && scheme != "https" && scheme != "socks5h"))) {
+        diagnostics.error(proxy->path,
+                          "'" + core::printableExcerpt(*text) +
+                              "' is not a proxy URL (http://, https:// or socks5h://host:port)",
+                          proxy->mark);
+      } else if (text->find('@') != std::string::npos) {
+        diagnostics.error(proxy->path, "credentials do not belong in the proxy URL", proxy->mark);
+      } else {
+        qradar.proxy = *text;
+      }
+    }
+  }
   if (const YamlNode* tls = reader.get("tls")) readTls(*tls, qradar.tls, diagnostics);
   if (const YamlNode* timeouts = reader.get("timeouts")) {
     MapReader t(*timeouts, diagnostics);

@@ -1,6 +1,9 @@
 #include "qradar_client/curl_transport.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <exception>
 
@@ -18,7 +21,59 @@ struct Transfer {
   core::Status sink_status;
   const std::atomic<bool>* abort_flag = nullptr;
   bool aborted = false;
+  // Plain http:// carries the token in clear text, so it may only reach a loopback peer: the
+  // address is checked before the socket is opened and again (for a reused connection, or
+  // whatever libcurl connected to) before the request is sent.
+  bool plain_http = false;
+  std::string refused_peer;  // the non-loopback address a plain-http request was refused for
 };
+
+// The numeric address of a socket address libcurl is about to connect to, or "".
+std::string numericAddress(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (address->sa_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+    if (inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text) == nullptr) return {};
+  } else if (address->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+    if (inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text) == nullptr) return {};
+  } else {
+    return {};
+  }
+  return text;
+}
+
+curl_socket_t onOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  try {
+    if (transfer->plain_http) {
+      const std::string peer = numericAddress(&address->addr);
+      if (!isLoopbackAddress(peer)) {
+        transfer->refused_peer = peer.empty() ? "a non-IP address" : peer;
+        return CURL_SOCKET_BAD;  // no packet leaves: nothing was connected
+      }
+    }
+  } catch (const std::exception&) {
+    return CURL_SOCKET_BAD;
+  }
+  (void)purpose;
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// Runs once connected (or on a reused connection), before a byte of the request is sent.
+int onPrerequest(void* user, char* primary_ip, char* /*local_ip*/, int /*primary_port*/,
+                 int /*local_port*/) {
+  auto* transfer = static_cast<Transfer*>(user);
+  try {
+    if (transfer->plain_http && (primary_ip == nullptr || !isLoopbackAddress(primary_ip))) {
+      transfer->refused_peer = primary_ip != nullptr ? primary_ip : "an unknown address";
+      return CURL_PREREQFUNC_ABORT;
+    }
+  } catch (const std::exception&) {
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
 
 // libcurl callbacks: nothing may throw through C code, so each catches everything.
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) {
@@ -147,6 +202,7 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
   transfer.response = &response;
   transfer.cap = options.max_response_bytes;
   transfer.abort_flag = request.abort_flag;
+  transfer.plain_http = core::asciiLowered(std::string_view(request.url).substr(0, 7)) == "http://";
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
@@ -159,7 +215,20 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
   if (request.timeout.count() > 0) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   }
-  curl_easy_setopt(curl, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION,
+                   options.tls13_minimum ? CURL_SSLVERSION_TLSv1_3 : CURL_SSLVERSION_TLSv1_2);
+  // Proxies only as configured: libcurl's own reading of http_proxy, ALL_PROXY and the like is
+  // switched off by always setting CURLOPT_PROXY; plain http:// is never proxied.
+  if (transfer.plain_http || options.https_proxy.empty()) {
+    curl_easy_setopt(curl, CURLOPT_PROXY, "");
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+  } else {
+    curl_easy_setopt(curl, CURLOPT_PROXY, options.https_proxy.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, onOpenSocket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, onPrerequest);
+  curl_easy_setopt(curl, CURLOPT_PREREQDATA, &transfer);
   if (options.insecure) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -219,6 +288,13 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
     }
     if (!transfer.sink_status) return transfer.sink_status.error();
     if (transfer.aborted) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    if (!transfer.refused_peer.empty()) {
+      // Not retried (a config error): nothing was sent, and the same route would be taken again.
+      return core::makeError(core::ErrorCode::kConfig,
+                             "plain http:// would go to " + transfer.refused_peer +
+                                 ", not a loopback address (a proxy or --connect-to?); refused "
+                                 "before anything was sent: use https://");
+    }
     return curlError(code, error_buffer, options);
   }
   long status = 0;

@@ -1,8 +1,10 @@
 #pragma once
 // HttpTransport over libcurl: one easy handle per transport, reused so that connections (and TLS
 // sessions) are kept alive between the many small Ariel requests. Verification is on unless
-// TransportOptions::insecure; TLS 1.2 is the floor; HTTPS_PROXY/NO_PROXY come from the
-// environment as libcurl reads them. Never verbose: libcurl's debug output would show headers.
+// TransportOptions::insecure; TLS 1.2 (or 1.3) is the floor; a proxy only when the options name
+// one, and only for https:// (NO_PROXY from the environment still applies); plain http:// only
+// ever to a loopback peer, checked on the address actually connected to before anything is
+// sent. Never verbose: libcurl's debug output would show headers.
 #include <memory>
 
 #include "qradar_client/http_transport.h"

@@ -46,6 +46,33 @@ bool isLoopbackHost(std::string_view host) {
   return true;
 }
 
+bool isLoopbackAddress(std::string_view address) {
+  if (address == "::1" || address == "0:0:0:0:0:0:0:1") return true;
+  constexpr std::string_view kMapped = "::ffff:";
+  if (address.size() > kMapped.size() &&
+      core::asciiLowered(address.substr(0, kMapped.size())) == kMapped) {
+    address.remove_prefix(kMapped.size());
+  }
+  // Dotted quad 127.a.b.c, each part 0-255.
+  int parts = 0;
+  std::string_view rest = address;
+  while (true) {
+    const auto dot = rest.find('.');
+    const std::string_view part = rest.substr(0, dot);
+    if (part.empty() || part.size() > 3) return false;
+    int value = 0;
+    for (const char c : part) {
+      if (std::isdigit(static_cast<unsigned char>(c)) == 0) return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 255 || (parts == 0 && value != 127)) return false;
+    ++parts;
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  return parts == 4;
+}
+
 core::Result<ParsedUrl> parseConsoleUrl(std::string_view url) {
   ParsedUrl parsed;
   const auto scheme_end = url.find("://");

@@ -17,7 +17,12 @@ struct TransportOptions {
   bool insecure = false;   // no peer or host verification; loudly warned about
   std::chrono::milliseconds connect_timeout{10'000};
   std::size_t max_response_bytes = 64U << 20;
-  std::string connect_to;  // "HOST:PORT:ADDR:PORT" as libcurl's CURLOPT_CONNECT_TO, optional
+  std::string connect_to;      // "HOST:PORT:ADDR:PORT" as libcurl's CURLOPT_CONNECT_TO, optional
+  bool tls13_minimum = false;  // TLS 1.3 at least (qradar.tls.min_version "1.3"); else 1.2
+  // The proxy for https:// URLs, e.g. "http://proxy.corp:3128"; empty: none. libcurl never
+  // reads proxy variables itself: the caller decides (qradar.proxy, else HTTPS_PROXY), and
+  // plain http:// never goes through a proxy.
+  std::string https_proxy;
 };
 
 struct ParsedUrl {
@@ -30,6 +35,9 @@ struct ParsedUrl {
 // Accepts https:// anywhere and http:// only to loopback (127.0.0.0/8, ::1, localhost).
 core::Result<ParsedUrl> parseConsoleUrl(std::string_view url);
 bool isLoopbackHost(std::string_view host);
+// True for a numeric loopback address as libcurl reports a peer: 127.0.0.0/8, ::1, and
+// ::ffff:127.x.y.z. Plain http:// may only ever reach such a peer.
+bool isLoopbackAddress(std::string_view address);
 
 // Checks pins ("sha256//" + 44 base64 characters each), that the CA file is readable and the
 // minimum TLS version is 1.2 or 1.3.

@@ -71,6 +71,15 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   transport.insecure = qradar.tls.insecure;
   transport.connect_timeout = qradar.timeouts.connect;
   transport.connect_to = request.connect_to;
+  transport.tls13_minimum = qradar.tls.min_version == "1.3";
+  // A proxy only when asked for: qradar.proxy, else HTTPS_PROXY, and only for https://.
+  if (url->scheme == "https") {
+    transport.https_proxy = qradar.proxy;
+    for (const std::string_view name : {"https_proxy", "HTTPS_PROXY"}) {
+      if (!transport.https_proxy.empty()) break;
+      if (auto value = environment.get(name); value) transport.https_proxy = *value;
+    }
+  }
   if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
   if (transport.insecure) {
     logger->warn(

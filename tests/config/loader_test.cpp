@@ -75,6 +75,20 @@ TEST_CASE("the example exceptions file is a valid config on its own", "[config][
   CHECK(outcome.config->settings.exceptions.size() == 4);
 }
 
+TEST_CASE("qradar.proxy takes a proxy URL without credentials", "[config]") {
+  const auto good = load("qradar:\n  url: https://q.example\n  proxy: http://proxy.corp:3128\n");
+  INFO(describeAll(good.errors));
+  REQUIRE(good.ok());
+  CHECK(good.config->qradar->proxy == "http://proxy.corp:3128");
+  CHECK(testing::messageAt(
+            load("qradar:\n  url: https://q.example\n  proxy: proxy.corp:3128\n").errors,
+            "qradar.proxy")
+            .find("is not a proxy URL") != std::string::npos);
+  CHECK(testing::messageAt(
+            load("qradar:\n  url: https://q.example\n  proxy: http://u:p@proxy:3128\n").errors,
+            "qradar.proxy") == "credentials do not belong in the proxy URL");
+}
+
 TEST_CASE("an empty file is a valid config with defaults", "[config]") {
   const LoadOutcome outcome = load("");
   REQUIRE(outcome.ok());

@@ -2,17 +2,33 @@
 // binary (and, where a console is needed, the real qradar-emu on loopback, port 0).
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "emulator/cert_generator.h"
+#include "tests/emulator/emu_fixture.h"
 #include "tests/support/background_process.h"
 #include "tests/support/process_runner.h"
 
 using aihunt::testing::binaryPath;
 using aihunt::testing::makeTempDir;
 using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
 using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
 
 namespace {
 
@@ -34,6 +50,114 @@ ProcessResult runWithToken(const std::vector<std::string>& args) {
   return result;
 }
 
+std::string emuConfig() {
+  return std::string("tokens:\n  - {token: ") + kSecretToken +
+         ", user: aihunt, role: hunter}\nadmin_token: admin-token-0003\n";
+}
+
+// A TCP listener on 127.0.0.1, port 0, that accepts whatever comes for the life of the object
+// and counts connections and bytes (a stand-in for a proxy or a wrong peer). With `tls12_only`
+// it is a TLS server that speaks TLS 1.2 at most.
+class LoopbackListener {
+ public:
+  explicit LoopbackListener(bool tls12_only = false) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(fd_, 16) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    if (tls12_only) makeTls12Context();
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LoopbackListener() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+    if (ssl_ctx_ != nullptr) SSL_CTX_free(ssl_ctx_);
+  }
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] int connections() const { return connections_; }
+  [[nodiscard]] std::size_t bytes() const { return bytes_; }
+  [[nodiscard]] bool handshakeFailed() const { return handshake_failed_; }
+
+ private:
+  void makeTls12Context() {
+    auto generated = aihunt::emulator::generateCertificate();
+    REQUIRE(generated.ok());
+    ca_pem_ = generated->ca_pem;
+    ssl_ctx_ = SSL_CTX_new(TLS_server_method());
+    REQUIRE(SSL_CTX_set_max_proto_version(ssl_ctx_, TLS1_2_VERSION) == 1);
+    BIO* cert = BIO_new_mem_buf(generated->cert_chain_pem.data(),
+                                static_cast<int>(generated->cert_chain_pem.size()));
+    X509* x509 = PEM_read_bio_X509(cert, nullptr, nullptr, nullptr);
+    BIO_free(cert);
+    BIO* key =
+        BIO_new_mem_buf(generated->key_pem.data(), static_cast<int>(generated->key_pem.size()));
+    EVP_PKEY* pkey = PEM_read_bio_PrivateKey(key, nullptr, nullptr, nullptr);
+    BIO_free(key);
+    REQUIRE(SSL_CTX_use_certificate(ssl_ctx_, x509) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey(ssl_ctx_, pkey) == 1);
+    X509_free(x509);
+    EVP_PKEY_free(pkey);
+  }
+
+  void serve() {
+    while (!stop_) {
+      pollfd wait{fd_, POLLIN, 0};
+      if (::poll(&wait, 1, 50) <= 0) continue;
+      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      ++connections_;
+      if (ssl_ctx_ != nullptr) {
+        timeval limit{2, 0};
+        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+        SSL* ssl = SSL_new(ssl_ctx_);
+        SSL_set_fd(ssl, client);
+        if (SSL_accept(ssl) != 1) handshake_failed_ = true;
+        SSL_free(ssl);
+      } else {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        char buffer[4096];
+        while (!stop_ && std::chrono::steady_clock::now() < deadline) {
+          pollfd readable{client, POLLIN, 0};
+          if (::poll(&readable, 1, 50) <= 0) continue;
+          const ssize_t got = ::read(client, buffer, sizeof buffer);
+          if (got <= 0) break;
+          bytes_ += static_cast<std::size_t>(got);
+        }
+      }
+      ::close(client);
+    }
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  SSL_CTX* ssl_ctx_ = nullptr;
+  std::string ca_pem_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<std::size_t> bytes_{0};
+  std::atomic<bool> handshake_failed_{false};
+  std::thread thread_;
+
+ public:
+  [[nodiscard]] const std::string& caPem() const { return ca_pem_; }
+};
+
+std::vector<std::string> checkArgs(const std::string& url, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"check", "--qradar-url",      url, "--retries",
+                                   "1",     "--connect-timeout", "2s"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 }  // namespace
 
 TEST_CASE("a config value that references the token is refused by config check and aql") {
@@ -52,4 +176,61 @@ TEST_CASE("a config value that references the token is refused by config check a
   CHECK(aql.exit_code == 2);
   CHECK(aql.err.find("hunts[0].where") != std::string::npos);
   CHECK(aql.out.empty());
+}
+
+TEST_CASE("plain http never goes through a proxy: the proxy variables are ignored") {
+  RunningEmu emu({"--plain-http", "--http-port", "0"}, emuConfig());
+  REQUIRE(emu.ok());
+  LoopbackListener proxy;
+  const std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  const std::string url = "http://localhost:" + std::to_string(emu.ports()["http"].get<int>());
+  const ProcessResult result =
+      runProcess(binaryPath("aihunt"), checkArgs(url), {}, 60,
+                 {std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "http_proxy=" + proxy_url,
+                  "HTTP_PROXY=" + proxy_url, "ALL_PROXY=" + proxy_url, "all_proxy=" + proxy_url,
+                  "HTTPS_PROXY=" + proxy_url, "NO_PROXY=", "no_proxy="});
+  INFO(result.out);
+  INFO(result.err);
+  CHECK(result.out.find(kSecretToken) == std::string::npos);
+  CHECK(result.err.find(kSecretToken) == std::string::npos);
+  CHECK(result.out.find("token") != std::string::npos);  // the check reached the emulator
+  CHECK(proxy.connections() == 0);
+  CHECK(proxy.bytes() == 0);
+}
+
+TEST_CASE("plain http to a non-loopback peer is refused before anything is sent") {
+  // --connect-to sends the localhost URL to a TEST-NET address: refused before the socket is
+  // opened, so not even a SYN leaves the machine.
+  const ProcessResult result = runWithToken(
+      checkArgs("http://localhost:18080", {"--connect-to", "localhost:18080:192.0.2.1:18080"}));
+  CHECK(result.exit_code == 3);  // check: NOT READY
+  CHECK(result.out.find("would go to 192.0.2.1, not a loopback address") != std::string::npos);
+}
+
+TEST_CASE("qradar.tls.min_version 1.3 refuses a console that speaks TLS 1.2 at most") {
+  LoopbackListener server(/*tls12_only=*/true);
+  const std::string dir = makeTempDir("aihunt-tls13");
+  const std::string ca = writeFile(dir, "ca.pem", server.caPem());
+  const std::string url = "https://localhost:" + std::to_string(server.port());
+  const auto config = [&](const std::string& version) {
+    return writeFile(dir, "aihunt-" + version + ".yaml",
+                     "qradar:\n  url: " + url + "\n  tls:\n    ca_file: " + ca +
+                         "\n    min_version: \"" + version + "\"\n");
+  };
+  const ProcessResult tls13 = runWithToken(checkArgs(url, {"--config", config("1.3")}));
+  CHECK(tls13.exit_code == 3);
+  CHECK(tls13.out.find("TLS") != std::string::npos);
+  CHECK(server.handshakeFailed());
+  CHECK(server.connections() >= 1);
+
+  LoopbackListener tls12_server(/*tls12_only=*/true);
+  const std::string url12 = "https://localhost:" + std::to_string(tls12_server.port());
+  const std::string ca12 = writeFile(dir, "ca12.pem", tls12_server.caPem());
+  const std::string config12 =
+      writeFile(dir, "aihunt-12.yaml",
+                "qradar:\n  url: " + url12 + "\n  tls:\n    ca_file: " + ca12 +
+                    "\n    min_version: \"1.2\"\n");
+  runWithToken(checkArgs(url12, {"--config", config12}));
+  CHECK(tls12_server.connections() >= 1);
+  CHECK_FALSE(tls12_server.handshakeFailed());
 }

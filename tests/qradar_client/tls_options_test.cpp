@@ -22,6 +22,20 @@ TEST_CASE("console URLs: https anywhere, http only to loopback", "[tls]") {
   CHECK_FALSE(qradar::parseConsoleUrl("https://qradar:80x").ok());
 }
 
+TEST_CASE("plain http may reach only a loopback peer address", "[tls]") {
+  for (const char* address : {"127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "0:0:0:0:0:0:0:1",
+                              "::ffff:127.0.0.1", "::FFFF:127.0.0.2"}) {
+    INFO(address);
+    CHECK(qradar::isLoopbackAddress(address));
+  }
+  for (const char* address :
+       {"192.0.2.1", "10.0.0.1", "128.0.0.1", "0.0.0.0", "::", "::2", "::ffff:192.0.2.1", "127.0.0",
+        "127.0.0.1.5", "127.0.0.256", "127.0.0.01x", "localhost", "", "fe80::1"}) {
+    INFO(address);
+    CHECK_FALSE(qradar::isLoopbackAddress(address));
+  }
+}
+
 TEST_CASE("pins must be sha256// with a 44-character base64 digest", "[tls]") {
   qradar::TransportOptions options;
   options.pin_sha256 = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
