@@ -75,6 +75,8 @@ void addConnectionOptions(po::options_description& options) {
       "console base URL, https://host[:port] (default: $AIHUNT_QRADAR_URL, then qradar.url)")(
       "token-file", po::value<std::string>(),
       "file holding the API token (default: $AIHUNT_QRADAR_TOKEN, then qradar.token_file)")(
+      "allow-readable-token-file", po::bool_switch(),
+      "accept a token file that group or others can read (a warning, not an error)")(
       "auth", po::value<std::string>(), "sec (token in the SEC header, default) or basic")(
       "username", po::value<std::string>(), "user for --auth basic (the token is the password)")(
       "api-version", po::value<std::string>(),
@@ -106,6 +108,9 @@ core::Result<service::ConnectionRequest> connectionRequest(const po::variables_m
   if (values.count("token-file") != 0) {
     request.qradar.token_file = values["token-file"].as<std::string>();
     request.token_file_only = true;
+  }
+  if (values["allow-readable-token-file"].as<bool>()) {
+    request.qradar.allow_readable_token_file = true;
   }
   if (values.count("connect-to") != 0) request.connect_to = values["connect-to"].as<std::string>();
   if (values.count("retries") != 0) request.retries = values["retries"].as<int>();

@@ -51,6 +51,8 @@ struct QRadarConfig {
   QRadarAuth auth = QRadarAuth::kSec;
   std::string username;    // basic auth only; the password is the token
   std::string token_file;  // the token never lives in the config itself
+  // A token file that group or others can read is refused unless this is set (then warned).
+  bool allow_readable_token_file = false;
   // Proxy for an https:// console ("http://proxy.corp:3128"); empty: HTTPS_PROXY, else none.
   // Plain http:// (loopback only) is never proxied.
   std::string proxy;

@@ -141,6 +141,7 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
                 "passwords are never read from the config file; the basic-auth password is the "
                 "token (AIHUNT_QRADAR_TOKEN or qradar.token_file)");
   reader.string("token_file", qradar.token_file);
+  reader.boolean("allow_readable_token_file", qradar.allow_readable_token_file);
   if (const YamlNode* proxy = reader.get("proxy")) {
     if (auto text = readString(*proxy, diagnostics)) {
       const std::string_view scheme = std::string_view(*text).substr(0, text->find("://"));

@@ -39,12 +39,17 @@ std::optional<std::string> checkToken(std::string raw, std::string_view where,
   return token;
 }
 
-std::optional<std::string> readTokenFile(const std::string& file, Diagnostics& diagnostics) {
+std::optional<std::string> readTokenFile(const std::string& file, bool allow_readable,
+                                         Diagnostics& diagnostics) {
   const std::string where = "token file '" + core::printableExcerpt(file, 200) + "'";
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO (or a device) must not hang the open; O_NOFOLLOW: the file named, not
+  // wherever a symbolic link put in its place points.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
+    const int saved = errno;
     diagnostics.error(std::string(kTokenFilePath),
-                      "cannot open " + where + ": " + std::strerror(errno));
+                      saved == ELOOP ? where + " is a symbolic link; name the file itself"
+                                     : "cannot open " + where + ": " + std::strerror(saved));
     return std::nullopt;
   }
   struct stat info {};
@@ -56,6 +61,15 @@ std::optional<std::string> readTokenFile(const std::string& file, Diagnostics& d
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    const bool readable = (info.st_mode & (S_IRGRP | S_IROTH)) != 0;
+    if (readable && !allow_readable) {
+      ::close(fd);
+      diagnostics.error(std::string(kTokenFilePath),
+                        where + " can be read by group or others (mode " + mode +
+                            "); chmod 600 it (or allow it with --allow-readable-token-file or "
+                            "qradar.allow_readable_token_file)");
+      return std::nullopt;
+    }
     diagnostics.warning(
         std::string(kTokenFilePath),
         where + " is accessible by group or others (mode " + mode + "); chmod 600 it");
@@ -108,7 +122,7 @@ std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, cons
                       "qradar.token_file");
     return std::nullopt;
   }
-  auto token = readTokenFile(qradar.token_file, diagnostics);
+  auto token = readTokenFile(qradar.token_file, qradar.allow_readable_token_file, diagnostics);
   if (!token) return std::nullopt;
   return ResolvedToken{SecretString(std::move(*token)), qradar.token_file};
 }

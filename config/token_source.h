@@ -20,8 +20,10 @@ struct ResolvedToken {
 };
 
 // Reports a missing, unreadable, empty or malformed token as an error at "qradar.token_file"
-// (or "qradar" when neither source is configured), and a token file that group or others may
-// access as a warning.
+// (or "qradar" when neither source is configured). The file is opened without following a
+// symbolic link and without blocking, and must be a regular file; one that group or others can
+// read is an error unless qradar.allow_readable_token_file (then a warning, as is any other
+// group or other access).
 std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
                                                 Diagnostics& diagnostics);
 

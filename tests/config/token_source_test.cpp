@@ -79,22 +79,58 @@ TEST_CASE("the token comes from token_file otherwise, trimmed", "[config][token]
   CHECK(fallback.config->qradar_token->reveal() == kToken);
 }
 
-TEST_CASE("a token file others can read gives a warning", "[config][token]") {
-  for (const mode_t mode : {0644, 0640, 0604, 0620, 0660}) {
+TEST_CASE("a token file group or others can read is refused unless allowed", "[config][token]") {
+  for (const mode_t mode : {0644, 0640, 0604, 0660}) {
     TempFile file(kToken, mode);
-    const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
     INFO(mode);
-    REQUIRE(outcome.ok());
     char expected_mode[8];
     std::snprintf(expected_mode, sizeof expected_mode, "%04o", static_cast<unsigned>(mode));
-    CHECK(testing::messageAt(outcome.warnings, "qradar.token_file") ==
+    const LoadOutcome refused = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(testing::messageAt(refused.errors, "qradar.token_file") ==
+          "token file '" + file.path() + "' can be read by group or others (mode " + expected_mode +
+              "); chmod 600 it (or allow it with --allow-readable-token-file or "
+              "qradar.allow_readable_token_file)");
+    expectTokenAbsent(refused, kToken);
+
+    const LoadOutcome allowed = loadWithToken(
+        qradarWithFile(file.path()) + "  allow_readable_token_file: true\n", MapEnvironment{});
+    REQUIRE(allowed.ok());
+    CHECK(allowed.config->qradar_token->reveal() == kToken);
+    CHECK(testing::messageAt(allowed.warnings, "qradar.token_file") ==
           "token file '" + file.path() + "' is accessible by group or others (mode " +
               expected_mode + "); chmod 600 it");
-    expectTokenAbsent(outcome, kToken);
+    expectTokenAbsent(allowed, kToken);
   }
+  TempFile writable(kToken, 0620);  // group may write but not read: a warning
+  const LoadOutcome warned = loadWithToken(qradarWithFile(writable.path()), MapEnvironment{});
+  REQUIRE(warned.ok());
+  CHECK(testing::messagesAt(warned.warnings, "qradar.token_file").size() == 1);
   TempFile strict(kToken, 0400);
   const LoadOutcome quiet = loadWithToken(qradarWithFile(strict.path()), MapEnvironment{});
   CHECK(testing::messagesAt(quiet.warnings, "qradar.token_file").empty());
+}
+
+TEST_CASE("a token file must be the regular file named: no FIFO, no symbolic link",
+          "[config][token]") {
+  SECTION("a FIFO fails at once instead of hanging the open") {
+    const std::string fifo = "/tmp/aihunt_token_fifo_" + std::to_string(::getpid());
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(fifo), MapEnvironment{});
+    std::remove(fifo.c_str());
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].message == "token file '" + fifo + "' is not a regular file");
+  }
+  SECTION("a symbolic link") {
+    TempFile file(kToken, 0600);
+    const std::string link = file.path() + ".link";
+    REQUIRE(::symlink(file.path().c_str(), link.c_str()) == 0);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(link), MapEnvironment{});
+    std::remove(link.c_str());
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors[0].message ==
+          "token file '" + link + "' is a symbolic link; name the file itself");
+  }
 }
 
 TEST_CASE("token problems are errors that never show the token", "[config][token]") {
@@ -121,7 +157,7 @@ TEST_CASE("token problems are errors that never show the token", "[config][token
     CHECK(outcome.errors[0].message == "token file '" + file.path() + "' holds an empty token");
   }
   SECTION("several lines") {
-    TempFile file(std::string(kToken) + "\nsecond-line-" + kToken + "\n", 0644);
+    TempFile file(std::string(kToken) + "\nsecond-line-" + kToken + "\n", 0600);
     const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
     REQUIRE(outcome.errors.size() == 1);
     CHECK(outcome.errors[0].message ==

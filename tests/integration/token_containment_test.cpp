@@ -234,3 +234,27 @@ TEST_CASE("qradar.tls.min_version 1.3 refuses a console that speaks TLS 1.2 at m
   CHECK(tls12_server.connections() >= 1);
   CHECK_FALSE(tls12_server.handshakeFailed());
 }
+
+TEST_CASE("a token file that is a FIFO fails fast, a readable one is refused unless allowed") {
+  const std::string dir = makeTempDir("aihunt-token-file");
+  const std::string fifo = dir + "/token.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto started = std::chrono::steady_clock::now();
+  const ProcessResult result = runProcess(
+      binaryPath("aihunt"),
+      {"hunt", "--qradar-url", "https://localhost:1", "--token-file", fifo, "--last", "15m"}, {},
+      10);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("is not a regular file") != std::string::npos);
+
+  const std::string readable = writeFile(dir, "token", kSecretToken);
+  REQUIRE(::chmod(readable.c_str(), 0644) == 0);
+  const ProcessResult refused = runProcess(
+      binaryPath("aihunt"),
+      {"hunt", "--qradar-url", "https://localhost:1", "--token-file", readable, "--last", "15m"},
+      {}, 10);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("can be read by group or others (mode 0644)") != std::string::npos);
+  CHECK(refused.err.find(kSecretToken) == std::string::npos);
+}
