@@ -287,3 +287,42 @@ TEST_CASE("reference sets over the collections API (auto: 26.0): exactly the exp
   REQUIRE(emu.ok());
   runBothTimes(emu, "auto", /*collections=*/true);
 }
+
+TEST_CASE("aihunt check: each configured set's element type; --fix creates the missing ones",
+          "[reference_sets][integration][check]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "20.0");
+  // Someone made the sources set as ALN: an IP set is needed.
+  REQUIRE(emu.call("POST",
+                   "/api/reference_data/sets?name=" + aihunt::testing::urlEncode(kSources) +
+                       "&element_type=ALN",
+                   {"Version: 20.0"}, {}, kToken)
+              .status == 201);
+  const auto check = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"check", "-c", run.config};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ProcessResult result = runProcess(binaryPath("aihunt"), args, {}, 60);
+    INFO(result.out << result.err);
+    CHECK(result.out.find(kToken) == std::string::npos);
+    return result;
+  };
+  const ProcessResult before = check({});
+  CHECK(before.exit_code == 3);
+  CHECK(before.out.find("'AIHunt AI API Sources' holds ALN values, but source_ip needs IP") !=
+        std::string::npos);
+  CHECK(before.out.find("'AIHunt AI API Users' does not exist") != std::string::npos);
+  const ProcessResult fixed = check({"--fix"});
+  CHECK(fixed.exit_code == 3);  // --fix does not replace a set of the wrong type
+  CHECK(fixed.out.find("'AIHunt AI API Users' created (ALNIC)") != std::string::npos);
+  CHECK(legacySet(emu, kUsers).element_type == "ALNIC");
+  CHECK(legacySet(emu, kUsers).time_to_live == json("7 days"));
+  REQUIRE(emu.call("DELETE", "/api/reference_data/sets/" + aihunt::testing::urlEncode(kSources),
+                   {"Version: 20.0"}, {}, kToken)
+              .status < 300);
+  CHECK(check({"--fix"}).out.find("'AIHunt AI API Sources' created (IP)") != std::string::npos);
+  const ProcessResult after = check({});
+  CHECK(after.exit_code == 0);
+  CHECK(after.out.find("'AIHunt AI API Sources' exists (IP)") != std::string::npos);
+  CHECK(after.out.find("'AIHunt AI API Users' exists (ALNIC)") != std::string::npos);
+}
