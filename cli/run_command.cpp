@@ -117,6 +117,7 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   if (cfg.outputs.reference_sets.enabled) {
     service::ReferenceSetSinkOptions reference;
     reference.sets = cfg.outputs.reference_sets.sets;
+    reference.metrics = &runtime.metrics;
     // Its own connection, opened at the first delivery and again after a failed one.
     core::Metrics* metrics = &runtime.metrics;
     auto connect = [values, config_path, &context,

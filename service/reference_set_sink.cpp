@@ -89,7 +89,14 @@ GroupedValues groupReferenceSetValues(const std::vector<config::ReferenceSetTarg
 
 ReferenceSetSink::ReferenceSetSink(ReferenceSetSinkOptions options, QRadarConnector connect,
                                    std::shared_ptr<spdlog::logger> logger)
-    : options_(std::move(options)), connect_(std::move(connect)), logger_(std::move(logger)) {}
+    : options_(std::move(options)), connect_(std::move(connect)), logger_(std::move(logger)) {
+  if (options_.metrics != nullptr) {
+    options_.metrics->declare("aihunt_reference_set_values_total", core::MetricType::kCounter,
+                              "Finding values sent to each QRadar reference set (added) or skipped "
+                              "because the set's element type refuses them (invalid)",
+                              {"set", "result"});
+  }
+}
 
 core::Result<state::SinkProgress> ReferenceSetSink::mark() {
   state::SinkProgress progress;
@@ -144,6 +151,10 @@ core::Status ReferenceSetSink::deliverGroups(const GroupedValues& grouped) {
                                        " values to reference set '" + set.name + "'");
     }
     logger_->debug("reference set '{}': {} values added", set.name, group.values.size());
+    if (options_.metrics != nullptr) {
+      options_.metrics->add("aihunt_reference_set_values_total", {set.name, "added"},
+                            static_cast<double>(group.values.size()));
+    }
   }
   return {};
 }
@@ -159,6 +170,10 @@ core::Status ReferenceSetSink::deliver(const std::vector<state::OutboxRow>& rows
     if (group.invalid > 0) {
       logger_->warn("reference set '{}': {} values skipped ({} values only)", group.set->name,
                     group.invalid, config::referenceSetElementType(group.set->field));
+      if (options_.metrics != nullptr) {
+        options_.metrics->add("aihunt_reference_set_values_total", {group.set->name, "invalid"},
+                              static_cast<double>(group.invalid));
+      }
     }
     any = any || !group.values.empty();
   }

@@ -24,6 +24,7 @@
 #include <spdlog/logger.h>
 
 #include "config/config.h"
+#include "core/metrics.h"
 #include "core/result.h"
 #include "qradar_client/reference_data_client.h"
 #include "service/qradar_connection.h"
@@ -35,6 +36,10 @@ struct ReferenceSetSinkOptions {
   std::vector<config::ReferenceSetTarget> sets;
   std::string source = "aihunt";       // each entry's source (collections API)
   qradar::ReferenceOptions reference;  // bulk update task polling
+  // When set: aihunt_reference_set_values_total{set,result}, result "added" (sent in a bulk
+  // request that succeeded, a value already in the set included) or "invalid" (refused by the
+  // set's element type and skipped).
+  core::Metrics* metrics = nullptr;
 };
 
 // Opens a connection to the console (the token resolved, the API version settled).

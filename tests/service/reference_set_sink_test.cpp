@@ -188,10 +188,13 @@ struct Harness {
     };
   }
 
+  core::Metrics metrics;
+
   std::unique_ptr<service::ReferenceSetSink> sink(
       std::vector<config::ReferenceSetTarget> sets = twoSets()) {
     service::ReferenceSetSinkOptions options;
     options.sets = std::move(sets);
+    options.metrics = &metrics;
     return std::make_unique<service::ReferenceSetSink>(options, connector(), quietLogger());
   }
 
@@ -275,6 +278,13 @@ TEST_CASE("legacy API (below 26.0): sets created once with TTL and type, then bu
                                  "POST /api/reference_data/sets/bulk_load/AIHunt%20Users"});
   CHECK(h.console.sets["AIHunt Sources"].values.size() == 3);
   CHECK(h.connects == 1);
+  CHECK(h.metrics.value("aihunt_reference_set_values_total", {"AIHunt Sources", "added"}) == 3);
+  CHECK(h.metrics.value("aihunt_reference_set_values_total", {"AIHunt Users", "added"}) == 2);
+  // A value the IP set refuses is counted, not sent.
+  h.transport.requests.clear();
+  REQUIRE(sink->deliver(rowsOf({finding("5", "high", "not-an-ip", "")})));
+  CHECK(h.transport.requests.empty());
+  CHECK(h.metrics.value("aihunt_reference_set_values_total", {"AIHunt Sources", "invalid"}) == 1);
   // Nothing at or above the minimums: no request at all.
   h.transport.requests.clear();
   REQUIRE(sink->deliver(rowsOf({finding("9", "low", "10.0.0.9", "zed")})));
