@@ -3,6 +3,8 @@
 // clock, signals) and printing. Everything they do is in service/.
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/qradar_connection.h"
@@ -162,12 +164,19 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
         static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
         core::printableExcerpt(status, 200).c_str());
   }
-  std::string destinations = cfg.outputs.jsonl.path;
+  std::vector<std::string> parts;
+  if (!cfg.outputs.jsonl.path.empty()) parts.push_back(cfg.outputs.jsonl.path);
   if (cfg.outputs.leef.enabled) {
-    if (!destinations.empty()) destinations += " and ";
-    destinations += "LEEF syslog " + cfg.outputs.leef.host + ":" +
-                    std::to_string(cfg.outputs.leef.port) + " (counted once per destination)";
+    parts.push_back("LEEF syslog " + cfg.outputs.leef.host + ":" +
+                    std::to_string(cfg.outputs.leef.port));
   }
+  if (cfg.outputs.reference_sets.enabled) parts.emplace_back("QRadar reference sets");
+  std::string destinations;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) destinations += i + 1 == parts.size() ? " and " : ", ";
+    destinations += parts[i];
+  }
+  if (parts.size() > 1) destinations += " (counted once per destination)";
   if (!destinations.empty()) {
     std::fprintf(out, "delivered %llu new findings to %s%s\n",
                  static_cast<unsigned long long>(report.delivered), destinations.c_str(),
