@@ -101,6 +101,20 @@ std::shared_ptr<spdlog::logger> makeLogger(std::string name, const LogOptions& o
   return logger;
 }
 
+void securityWarning(spdlog::logger& logger, std::string_view message) {
+  if (logger.should_log(spdlog::level::warn)) {
+    logger.warn("{}", message);
+    return;
+  }
+  // Below the logger's level: straight to its sinks, which do not filter by level themselves.
+  const spdlog::details::log_msg record(spdlog::string_view_t(logger.name()), spdlog::level::warn,
+                                        spdlog::string_view_t(message.data(), message.size()));
+  for (const auto& sink : logger.sinks()) {
+    sink->log(record);
+    sink->flush();
+  }
+}
+
 std::shared_ptr<spdlog::logger> makeNullLogger() {
   return std::make_shared<spdlog::logger>("null", std::make_shared<spdlog::sinks::null_sink_mt>());
 }

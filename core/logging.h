@@ -43,6 +43,12 @@ Result<LogFormat> parseLogFormat(std::string_view name);
 std::shared_ptr<spdlog::logger> makeLogger(std::string name, const LogOptions& options,
                                            std::shared_ptr<const Redactor> redactor);
 
+// A security warning (certificate verification off, a token file others can read, the token in
+// clear text over plain http): written at warn level through the logger's sinks (so redacted,
+// in the log format) whatever the logger's level, even "error" or "off". Every such warning
+// goes through here, so none can be silenced by a log level.
+void securityWarning(spdlog::logger& logger, std::string_view message);
+
 // A logger that drops everything: for library code under test that needs one.
 std::shared_ptr<spdlog::logger> makeNullLogger();
 

@@ -53,7 +53,9 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
       request.token_file_only
           ? config::resolveQRadarToken(qradar, config::MapEnvironment(), diagnostics)
           : config::resolveQRadarToken(qradar, environment, diagnostics);
-  for (const auto& warning : diagnostics.warnings()) logger->warn("{}", warning.describe());
+  for (const auto& warning : diagnostics.warnings()) {
+    core::securityWarning(*logger, warning.describe());  // a token file others may access
+  }
   if (!token) {
     std::string message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
     for (const auto& error : diagnostics.errors()) message += ": " + error.describe();
@@ -82,9 +84,15 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   }
   if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
   if (transport.insecure) {
-    logger->warn(
+    core::securityWarning(
+        *logger,
         "!!! --insecure: the console's certificate is NOT verified; anyone on the path can read "
         "the API token. Use --ca-file or --pin-sha256 instead. !!!");
+  }
+  if (url->scheme == "http") {
+    core::securityWarning(*logger, "plain http:// to " + url->host +
+                                       ": the token is sent unencrypted (accepted on loopback "
+                                       "only); use https://");
   }
   auto curl = qradar::CurlTransport::create(transport);
   if (!curl) return curl.error();

@@ -70,6 +70,33 @@ TEST_CASE("the logger redacts registered secrets at every level and format") {
   }
 }
 
+TEST_CASE("security warnings are written whatever the log level, redacted") {
+  const std::string token = "9f1c2d3e-aaaa-bbbb-cccc-0123456789ab";
+  for (const auto level : {spdlog::level::info, spdlog::level::err, spdlog::level::off}) {
+    std::FILE* sink = std::tmpfile();
+    REQUIRE(sink != nullptr);
+    auto redactor = std::make_shared<Redactor>();
+    redactor->addSecret(token);
+    LogOptions options;
+    options.level = level;
+    options.stream = sink;
+    auto logger = makeLogger("test", options, redactor);
+    logger->warn("an ordinary warning");
+    securityWarning(*logger, "--insecure: the token " + token + " can be read");
+    logger->flush();
+    std::rewind(sink);
+    std::string written;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, sink)) written.append(buffer, n);
+    std::fclose(sink);
+    INFO(written);
+    CHECK(written.find("--insecure: the token [REDACTED] can be read") != std::string::npos);
+    CHECK(written.find(" warning ") != std::string::npos);
+    CHECK((written.find("an ordinary warning") != std::string::npos) ==
+          (level == spdlog::level::info));
+  }
+}
+
 TEST_CASE("SHA-256 matches the FIPS 180-2 test vector and fields are unambiguous") {
   Sha256 digest;
   CHECK(digest.update("abc").hex() ==

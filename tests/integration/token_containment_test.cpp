@@ -258,3 +258,28 @@ TEST_CASE("a token file that is a FIFO fails fast, a readable one is refused unl
   CHECK(refused.err.find("can be read by group or others (mode 0644)") != std::string::npos);
   CHECK(refused.err.find(kSecretToken) == std::string::npos);
 }
+
+TEST_CASE("security warnings reach stderr whatever the log level") {
+  const std::string dir = makeTempDir("aihunt-security-warnings");
+  const std::string readable = writeFile(dir, "token", kSecretToken);
+  REQUIRE(::chmod(readable.c_str(), 0644) == 0);
+  for (const char* level : {"error", "off"}) {
+    INFO(level);
+    const ProcessResult https = runProcess(
+        binaryPath("aihunt"),
+        {"check", "--qradar-url", "https://localhost:1", "--token-file", readable,
+         "--allow-readable-token-file", "--insecure", "--retries", "1", "--log-level", level},
+        {}, 30);
+    INFO(https.err);
+    CHECK(https.err.find("can be read by group or others") == std::string::npos);
+    CHECK(https.err.find("is accessible by group or others (mode 0644)") != std::string::npos);
+    CHECK(https.err.find("--insecure: the console's certificate is NOT verified") !=
+          std::string::npos);
+    CHECK(https.err.find(kSecretToken) == std::string::npos);
+
+    const ProcessResult http = runWithToken(
+        {"check", "--qradar-url", "http://localhost:1", "--retries", "1", "--log-level", level});
+    CHECK(http.err.find("plain http:// to localhost: the token is sent unencrypted") !=
+          std::string::npos);
+  }
+}
