@@ -60,6 +60,15 @@ struct RunDir {
   [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
 };
 
+// Removes a test's folder when the test ends, however it ends.
+struct RemoveAtEnd {
+  const RunDir& run;
+  ~RemoveAtEnd() {
+    std::error_code ignored;
+    std::filesystem::remove_all(run.dir, ignored);
+  }
+};
+
 // Sources at medium and above (the default), users at high and above, a 7-day TTL.
 RunDir makeRunDir(const RunningEmu& emu, const std::string& api_version) {
   RunDir run;
@@ -202,6 +211,7 @@ int countRequests(RunningEmu& emu, const std::string& method, const std::string&
 
 void runBothTimes(RunningEmu& emu, const std::string& api_version, bool collections) {
   const RunDir run = makeRunDir(emu, api_version);
+  const RemoveAtEnd cleanup{run};
   const auto read = [&](const std::string& name) {
     return collections ? collectionSet(emu, name) : legacySet(emu, name);
   };
@@ -295,6 +305,7 @@ TEST_CASE("aihunt check: each configured set's element type; --fix creates the m
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const RunDir run = makeRunDir(emu, "20.0");
+  const RemoveAtEnd cleanup{run};
   // Someone made the sources set as ALN: an IP set is needed.
   REQUIRE(emu.call("POST",
                    "/api/reference_data/sets?name=" + aihunt::testing::urlEncode(kSources) +
