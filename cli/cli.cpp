@@ -41,13 +41,15 @@ Exit codes:
 
 }  // namespace
 
-int runCli(const std::vector<std::string>& args, const Streams& streams) {
+int runCli(const std::vector<std::string>& args, const Streams& streams,
+           std::shared_ptr<const config::Environment> environment) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? streams.err : streams.out);
     return args.empty() ? core::kExitUsage : core::kExitOk;
   }
   CommandContext context;
   context.streams = streams;
+  if (environment) context.environment = std::move(environment);
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   const std::string& command = args[0];
   if (command == "triage") return runTriageCommand(rest, context);

@@ -2,8 +2,13 @@
 // The aihunt command line: one entry point that main() calls, so tests can run every
 // subcommand in-process as well as through the real binary.
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace aihunt::config {
+class Environment;
+}
 
 namespace aihunt::cli {
 
@@ -12,7 +17,9 @@ struct Streams {
   std::FILE* err = stderr;  // diagnostics and logs
 };
 
-// Returns the process exit code (core/exit_codes.h).
-int runCli(const std::vector<std::string>& args, const Streams& streams);
+// Returns the process exit code (core/exit_codes.h). `environment`: where variables (and the
+// QRadar token) come from; null: the process environment as it is.
+int runCli(const std::vector<std::string>& args, const Streams& streams,
+           std::shared_ptr<const config::Environment> environment = nullptr);
 
 }  // namespace aihunt::cli

@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/cli.h"
+#include "config/environment.h"
 #include "core/error.h"
 #include "core/logging.h"
 
@@ -19,6 +20,10 @@ struct CommandContext {
   std::shared_ptr<core::Redactor> redactor = std::make_shared<core::Redactor>();
   std::shared_ptr<spdlog::logger> logger;
   core::LogFormat log_format = core::LogFormat::kText;
+  // Variables and the QRadar token (main() captures the token and takes it out of the
+  // process environment): read through here, never through getenv.
+  std::shared_ptr<const config::Environment> environment =
+      std::make_shared<config::ProcessEnvironment>();
 };
 
 // Adds --log-level and --log-format to a subcommand's options.

@@ -33,7 +33,7 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     return values.count("help") != 0 ? core::kExitOk : core::kExitUsage;
   }
   const std::string path = values["file"].as<std::string>();
-  config::ProcessEnvironment environment;
+  const config::Environment& environment = *context.environment;
   config::LoadOptions load;
   load.resolve_token = !values["offline"].as<bool>();
   load.now = core::toEpochMs(std::chrono::system_clock::now());

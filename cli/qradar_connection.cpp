@@ -127,8 +127,8 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variabl
                                                                CommandContext& context) {
   auto request = connectionRequest(values, config_path);
   if (!request) return request.error();
-  return service::openConnection(std::move(*request), config::ProcessEnvironment(),
-                                 context.redactor, context.logger);
+  return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                 context.logger);
 }
 
 }  // namespace aihunt::cli

@@ -127,8 +127,8 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
       auto request = connectionRequest(values, config_path);
       if (!request) return request.error();
       request->metrics = metrics;
-      return service::openConnection(std::move(*request), config::ProcessEnvironment(),
-                                     context.redactor, context.logger);
+      return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                     context.logger);
     };
     sinks.push_back(
         std::make_unique<service::ReferenceSetSink>(reference, connect, context.logger));
@@ -251,8 +251,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                              if (!request) return request.error();
                              request->metrics = &runtime.metrics;
                              return service::openConnection(std::move(*request),
-                                                            config::ProcessEnvironment(),
-                                                            context.redactor, context.logger);
+                                                            *context.environment, context.redactor,
+                                                            context.logger);
                            },
                            stop,
                            &reloadRequested(),
@@ -373,7 +373,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (!windows.empty()) {
     auto request = connectionRequest(values, config_path);
     if (!request) return fail(context, request.error(), core::kExitUsage);
-    auto connection = service::openConnection(std::move(*request), config::ProcessEnvironment(),
+    auto connection = service::openConnection(std::move(*request), *context.environment,
                                               context.redactor, context.logger);
     if (!connection) return fail(context, connection.error(), core::kExitUsage);
     service::WindowRunner runner(*runtime.config, *runtime.store, runtime.outbox->sinkNames(),

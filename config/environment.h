@@ -2,9 +2,12 @@
 // Environment lookup as a seam: the loader expands ${VAR} and reads AIHUNT_QRADAR_TOKEN through
 // it, so tests never touch (or depend on) the real process environment.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "config/secret.h"
 
 namespace aihunt::config {
 
@@ -19,6 +22,21 @@ class Environment {
 class ProcessEnvironment final : public Environment {
  public:
   [[nodiscard]] std::optional<std::string> get(std::string_view name) const override;
+};
+
+// The process environment without the QRadar token in it: capture() reads AIHUNT_QRADAR_TOKEN
+// once and unsets it, so /proc/<pid>/environ (and any child) no longer holds it; get() answers
+// it from memory for the life of the process (the daemon opens connections again after a
+// reload and for each worker), and every other variable from the environment.
+class TokenHoldingEnvironment final : public Environment {
+ public:
+  // Call once at start, before any thread exists (unsetenv is not thread-safe).
+  static std::shared_ptr<const TokenHoldingEnvironment> capture();
+  [[nodiscard]] std::optional<std::string> get(std::string_view name) const override;
+
+ private:
+  explicit TokenHoldingEnvironment(std::optional<SecretString> token) : token_(std::move(token)) {}
+  std::optional<SecretString> token_;
 };
 
 // A fixed set of variables: for tests, and for callers that build the environment themselves.

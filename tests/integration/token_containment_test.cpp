@@ -14,6 +14,8 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -282,4 +284,59 @@ TEST_CASE("security warnings reach stderr whatever the log level") {
     CHECK(http.err.find("plain http:// to localhost: the token is sent unencrypted") !=
           std::string::npos);
   }
+}
+
+namespace {
+
+std::string readProcFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("the running daemon is not dumpable and its environment no longer holds the token") {
+  RunningEmu emu({}, emuConfig());
+  REQUIRE(emu.ok());
+  const std::string dir = makeTempDir("aihunt-daemon-env");
+  const std::string config =
+      writeFile(dir, "aihunt.yaml",
+                "qradar:\n  url: " + emu.base() + "\n  tls:\n    ca_file: " + emu.caFile() +
+                    "\noutputs:\n  jsonl:\n    path: findings.jsonl\nstate:\n  path: state.db\n"
+                    "server:\n  enabled: true\n  listen: 127.0.0.1:0\n");
+  // The child inherits the token through its environment, as under systemd or a container.
+  REQUIRE(::setenv("AIHUNT_QRADAR_TOKEN", kSecretToken, 1) == 0);
+  aihunt::testing::BackgroundProcess daemon(
+      binaryPath("aihunt"), {"run", "-c", config, "--now", aihunt::testing::kSampleNow});
+  ::unsetenv("AIHUNT_QRADAR_TOKEN");
+  const std::string marker = "health and metrics on 127.0.0.1:";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (daemon.err().find(marker) == std::string::npos && daemon.running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(daemon.err().find(marker) != std::string::npos);
+  // The daemon has opened its connection with the token by now.
+  const std::string proc = "/proc/" + std::to_string(daemon.pid());
+  const std::string status = readProcFile(proc + "/status");
+  // Kernels that report it say "Dumpable: 0"; the core limit below shows on every kernel.
+  if (status.find("\nDumpable:") != std::string::npos) {
+    CHECK(status.find("\nDumpable:\t0") != std::string::npos);
+  }
+  const std::string environ_block = readProcFile(proc + "/environ");
+  INFO(status);
+  CHECK(environ_block.find(kSecretToken) == std::string::npos);
+  CHECK(environ_block.find(std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken) ==
+        std::string::npos);
+  const std::string limits = readProcFile(proc + "/limits");
+  const auto core_line = limits.find("Max core file size");
+  REQUIRE(core_line != std::string::npos);
+  std::istringstream fields(limits.substr(core_line + std::string("Max core file size").size()));
+  std::string soft;
+  std::string hard;
+  fields >> soft >> hard;
+  CHECK(soft == "0");
+  CHECK(hard == "0");
+  CHECK(daemon.stop() == 0);
+  CHECK(daemon.err().find(kSecretToken) == std::string::npos);
 }
