@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <string.h>  // explicit_bzero (glibc)
 #include <sys/socket.h>
 
+#include <cstring>
 #include <exception>
 
 #include "core/text.h"
@@ -58,6 +60,14 @@ curl_socket_t onOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* addr
   }
   (void)purpose;
   return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// Header lines hold the token: wiped before the list is freed, so no copy lingers in the heap.
+void wipeAndFree(curl_slist* list) {
+  for (curl_slist* item = list; item != nullptr; item = item->next) {
+    if (item->data != nullptr) explicit_bzero(item->data, std::strlen(item->data));
+  }
+  curl_slist_free_all(list);
 }
 
 // Runs once connected (or on a reused connection), before a byte of the request is sent.
@@ -252,7 +262,9 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
   }
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    std::string line = name + ": " + value;  // may hold the token (SEC, Authorization)
+    headers = curl_slist_append(headers, line.c_str());
+    explicit_bzero(line.data(), line.size());
   }
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -278,7 +290,7 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
 
   const CURLcode code = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
+  wipeAndFree(headers);
   curl_slist_free_all(connect_to);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   if (code != CURLE_OK) {
