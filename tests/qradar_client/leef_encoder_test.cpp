@@ -4,7 +4,9 @@
 // strict parser reads back to the same keys, each value equal to the sanitised input.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
