@@ -27,19 +27,33 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/time.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/http_client.h"
+#include "tests/integration/daemon_support.h"
 #include "tests/support/background_process.h"
 #include "tests/support/process_runner.h"
 #include "tests/support/prometheus_text.h"
 
+using aihunt::testing::addEvents;
 using aihunt::testing::BackgroundProcess;
 using aihunt::testing::binaryPath;
+using aihunt::testing::Findings;
+using aihunt::testing::httpGet;
+using aihunt::testing::iso;
+using aihunt::testing::kEndpointNetworkHunt;
+using aihunt::testing::kMinute;
+using aihunt::testing::kProxyHunt;
+using aihunt::testing::kSniDnsHunt;
+using aihunt::testing::ms;
+using aihunt::testing::parseTable;
 using aihunt::testing::ProcessResult;
+using aihunt::testing::readFile;
+using aihunt::testing::RunDir;
 using aihunt::testing::RunningEmu;
 using aihunt::testing::runProcess;
-using aihunt::testing::sourcePath;
+using aihunt::testing::sampleData;
+using aihunt::testing::setEmuClock;
+using aihunt::testing::stateShow;
 using nlohmann::json;
 
 namespace {
@@ -47,43 +61,9 @@ namespace {
 constexpr const char* kToken = "8c1d7e2f-3a4b-4c5d-9e6f-0a1b2c3d4e5f";
 // A second API user: the test's own look at running searches, told apart in the request log.
 constexpr const char* kObserverToken = "observer-token-0004";
-constexpr std::int64_t kMinute = 60'000;
 constexpr std::int64_t kHour = 60 * kMinute;
 // Attempts per request (`--retries`), with a short first backoff so that an outage run is quick.
 constexpr int kAttempts = 3;
-
-// Hunt definitions as in content/hunts.yaml. Each has its own WHERE text, which is how a search
-// in the request log is mapped back to its hunt (huntOfQuery).
-constexpr const char* kProxyHunt = R"(  - name: proxy-ai-api
-    database: events
-    fields:
-      url: URL
-      application: Application
-      user_agent: User Agent
-      bytes_sent: Bytes Sent
-      host: Hostname
-    signals: [non_browser_ai_api, large_upload, first_seen, ai_api_contact]
-)";
-constexpr const char* kEndpointNetworkHunt = R"(  - name: endpoint-network
-    database: events
-    where: devicetype IN (11, 12)
-    fields:
-      application: Application
-      image: Process Path
-      dest_host: Destination Host Name
-      query_name: DNS Query Name
-      host: Hostname
-    signals: [non_browser_ai_api, first_seen]
-)";
-constexpr const char* kSniDnsHunt = R"(  - name: network-sni-dns
-    database: events
-    where: devicetype NOT IN (11, 12)
-    fields:
-      dest_host: Destination Host Name
-      query_name: DNS Query Name
-      host: Hostname
-    signals: [ai_api_contact, first_seen]
-)";
 
 // A hunt definition with `lines` (indented four spaces) added after its name.
 std::string withLines(const std::string& hunt, const std::string& lines) {
@@ -97,43 +77,10 @@ std::string huntOfQuery(const std::string& aql) {
   return "proxy-ai-api";
 }
 
-// The proxy row of content/samples/events.jsonl that proxy-ai-api finds; `at` is its starttime.
-std::string proxyEvent(std::int64_t at) {
-  json event = json::parse(
-      R"({"sourceip": "10.1.4.21", "destinationip": "162.159.140.245", "destinationport": 443,
-          "username": "jdoe", "category": 7006, "logsourceid": 102, "devicetype": 103,
-          "qid": 5002001, "Application": "powershell.exe",
-          "URL": "https://api.openai.com/v1/models",
-          "User Agent": "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.4894",
-          "Bytes Sent": 612, "Hostname": "WS-FIN-0193"})");
-  event["starttime"] = at;
-  return event.dump();
-}
-
 std::string emuConfig() {
   return std::string("tokens:\n  - {token: ") + kToken +
          ", user: aihunt, role: hunter}\n  - {token: " + kObserverToken +
          ", user: observer, role: hunter}\nadmin_token: admin-token-0003\nariel:\n  workers: 4\n";
-}
-
-std::vector<std::string> sampleData() {
-  return {"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
-          sourcePath("content/samples/qradar_lookups.json")};
-}
-
-std::int64_t ms(const std::string& iso) {
-  auto parsed = aihunt::core::parseTimestamp(iso);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
-
-std::string iso(std::int64_t at) { return aihunt::core::formatIso8601(at); }
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // application/x-www-form-urlencoded, decoded (the create request's body).
@@ -159,52 +106,19 @@ std::string formValue(const std::string& body, const std::string& key) {
   return {};
 }
 
-// A test's folder: aihunt.yaml (state.db and findings.jsonl next to it) and the token file.
-struct RunDir {
-  std::string dir;
-  std::string config;
-  std::string qradar;  // the config's qradar section
-
-  [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
-  [[nodiscard]] std::string findings() const { return path("findings.jsonl"); }
-  [[nodiscard]] std::string state() const { return path("state.db"); }
-  // Writes the config: the qradar section, outputs, state and `extra` (hunts:, server:).
-  void write(const std::string& extra) const {
-    const std::string temp = config + ".new";
-    std::ofstream(temp) << qradar << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
-                        << "state:\n  path: state.db\n"
-                        << extra;
-    std::rename(temp.c_str(), config.c_str());
-  }
-};
-
-// `qradar_extra`: more keys of the qradar section (two spaces in).
+// A test's folder (aihunt-resilience-test-*). The API version is pinned: no version negotiation in
+// the request counts. `qradar_extra`: more keys of the qradar section (two spaces in).
 RunDir makeRunDir(const RunningEmu& emu, const std::string& extra,
                   const std::string& qradar_extra = {}) {
-  RunDir run;
-  run.dir = aihunt::testing::makeTempDir("aihunt-resilience-test-");
-  const std::string token = run.path("token");
-  std::ofstream(token) << kToken;
-  ::chmod(token.c_str(), 0600);
-  run.config = run.path("aihunt.yaml");
-  // The API version is pinned: no version negotiation in the request counts.
-  run.qradar = "qradar:\n  url: " + emu.base() + "\n  token_file: " + token +
-               "\n  api_version: \"20.0\"\n  tls:\n    ca_file: " + emu.caFile() + "\n" +
-               qradar_extra;
-  run.write(extra);
-  return run;
+  return aihunt::testing::makeRunDir(emu, "aihunt-resilience-test-", kToken,
+                                     "  api_version: \"20.0\"\n" + qradar_extra, extra);
 }
 
 const std::vector<std::string> kRetryArgs = {"--retries", std::to_string(kAttempts),
                                              "--retry-delay", "50ms"};
 
 ProcessResult runOnce(const RunDir& run, std::int64_t now) {
-  std::vector<std::string> args = {"run", "-c", run.config, "--once", "--now", iso(now)};
-  args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
-  ProcessResult result = runProcess(binaryPath("aihunt"), args, {}, 60);
-  CHECK(result.out.find(kToken) == std::string::npos);
-  CHECK(result.err.find(kToken) == std::string::npos);
-  return result;
+  return aihunt::testing::runOnce(run, iso(now), kRetryArgs);
 }
 
 ProcessResult backfill(const RunDir& run, const std::string& hunt, std::int64_t from,
@@ -215,73 +129,6 @@ ProcessResult backfill(const RunDir& run, const std::string& hunt, std::int64_t 
   return runProcess(binaryPath("aihunt"), args, {}, 60);
 }
 
-// The per-hunt table that `run --once` and `backfill` print.
-struct TableRow {
-  std::uint64_t windows = 0;
-  std::uint64_t rows = 0;
-  std::uint64_t findings = 0;
-  std::uint64_t repeats = 0;
-  std::uint64_t gaps = 0;
-  std::string status;
-};
-
-std::map<std::string, TableRow> parseTable(const std::string& out) {
-  std::map<std::string, TableRow> table;
-  std::istringstream lines(out);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(lines, line)) {
-    if (line.rfind("HUNT ", 0) == 0) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table) continue;
-    if (line.rfind("delivered ", 0) == 0 || line.rfind("state: ", 0) == 0) break;
-    std::istringstream fields(line);
-    std::string name;
-    TableRow row;
-    fields >> name >> row.windows >> row.rows >> row.findings >> row.repeats >> row.gaps;
-    std::getline(fields >> std::ws, row.status);
-    if (!name.empty()) table[name] = row;
-  }
-  return table;
-}
-
-// `aihunt state show`: per hunt, the ledger's range and its number of windows.
-struct LedgerRow {
-  std::string from;
-  std::string to;
-  std::uint64_t windows = 0;
-  std::uint64_t gaps = 0;
-};
-
-std::map<std::string, LedgerRow> stateShow(const RunDir& run) {
-  const ProcessResult shown =
-      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
-  INFO(shown.out << shown.err);
-  REQUIRE(shown.exit_code == 0);
-  std::map<std::string, LedgerRow> hunts;
-  std::istringstream lines(shown.out);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(lines, line)) {
-    if (line.rfind("HUNT ", 0) == 0) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table || line.rfind("outbox ", 0) == 0) continue;
-    std::istringstream fields(line);
-    std::string name;
-    LedgerRow row;
-    std::uint64_t findings = 0;
-    std::uint64_t repeats = 0;
-    if (fields >> name >> row.from >> row.to >> row.windows >> findings >> repeats >> row.gaps) {
-      hunts[name] = row;
-    }
-  }
-  return hunts;
-}
-
 // `aihunt state gaps`: the recorded gaps as "hunt from to", or none.
 std::vector<std::string> stateGaps(const RunDir& run) {
   const ProcessResult listed =
@@ -289,15 +136,8 @@ std::vector<std::string> stateGaps(const RunDir& run) {
   INFO(listed.out << listed.err);
   REQUIRE(listed.exit_code == 0);
   std::vector<std::string> gaps;
-  std::istringstream lines(listed.out);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(lines, line)) {
-    if (line.rfind("HUNT ", 0) == 0) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table || line.rfind("hunt a gap", 0) == 0) continue;
+  for (const std::string& line : aihunt::testing::huntTableLines(listed.out)) {
+    if (line.rfind("hunt a gap", 0) == 0) continue;
     std::istringstream fields(line);
     std::string hunt;
     std::string from;
@@ -345,44 +185,15 @@ void checkTiles(const std::vector<std::pair<std::int64_t, std::int64_t>>& window
   }
 }
 
-// The JSONL output: finding rows, and how many findings each event time has.
-struct Findings {
-  std::vector<json> rows;
-  std::set<std::string> ids;
-
-  [[nodiscard]] std::size_t count(std::int64_t event_time) const {
-    std::size_t n = 0;
-    for (const auto& row : rows) n += row.value("event_time", "") == iso(event_time) ? 1 : 0;
-    return n;
-  }
-};
-
+// The JSONL findings, asserted well formed: each line a finding, the last one ended, and never
+// the same finding twice.
 Findings readFindings(const std::string& path) {
-  Findings out;
-  const std::string text = readFile(path);
-  CHECK((text.empty() || text.back() == '\n'));
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const json row = json::parse(line, nullptr, false);
-    REQUIRE((row.is_object() && row.contains("finding_id")));
-    out.ids.insert(row["finding_id"].get<std::string>());
-    out.rows.push_back(row);
-  }
-  CHECK(out.ids.size() == out.rows.size());  // never the same finding twice
+  Findings out = aihunt::testing::readFindings(path);
+  CHECK(!out.torn);
+  INFO(out.problem);
+  REQUIRE(out.not_findings == 0);
+  CHECK(out.idSet().size() == out.rows.size());  // never the same finding twice
   return out;
-}
-
-void setEmuClock(RunningEmu& emu, std::int64_t at) {
-  REQUIRE(emu.admin("POST", "/admin/clock?now=" + std::to_string(at)).status == 200);
-}
-
-void addEvents(RunningEmu& emu, const std::vector<std::int64_t>& times) {
-  std::string body;
-  for (const std::int64_t at : times) body += proxyEvent(at) + "\n";
-  const auto reply = emu.admin("POST", "/admin/events", body);
-  INFO(reply.body);
-  REQUIRE(reply.status == 200);
 }
 
 void setFaults(RunningEmu& emu, const std::string& yaml) {
@@ -408,19 +219,7 @@ bool isCreate(const json& request) {
 }
 
 bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-aihunt::testing::HttpReply httpGet(const std::string& url) {
-  aihunt::testing::HttpCall call;
-  call.url = url;
-  call.timeout_ms = 5000;
-  return aihunt::testing::perform(call);
+  return aihunt::testing::waitUntil(done, limit, std::chrono::milliseconds(100));
 }
 
 // A daemon in forever mode with its health server: the base URL of /metrics and friends.
@@ -601,7 +400,7 @@ TEST_CASE("QRadar down for 30 minutes: runs fail and keep the ledger, then every
   INFO(next.out << next.err);
   CHECK(next.exit_code == 0);
   const Findings after = readFindings(run.findings());
-  CHECK(after.ids == found.ids);
+  CHECK(after.idSet() == found.idSet());
 }
 
 TEST_CASE("a hunt with a backlog of slow searches never runs twice at once",

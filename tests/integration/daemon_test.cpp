@@ -24,19 +24,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/time.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/http_client.h"
+#include "tests/integration/daemon_support.h"
 #include "tests/support/background_process.h"
 #include "tests/support/process_runner.h"
 #include "tests/support/prometheus_text.h"
 
-using aihunt::testing::BackgroundProcess;
-using aihunt::testing::binaryPath;
-using aihunt::testing::ProcessResult;
-using aihunt::testing::RunningEmu;
-using aihunt::testing::runProcess;
-using aihunt::testing::sourcePath;
+// The shared support (daemon_support.h), the emulator fixture and the process helpers.
+using namespace aihunt::testing;  // NOLINT(google-build-using-namespace)
 using nlohmann::json;
 
 namespace {
@@ -44,154 +40,18 @@ namespace {
 constexpr const char* kToken = "5f0e2c1a-7b3d-4e8f-9a6b-1c2d3e4f5a6b";
 // What `run --once` at the sample's now raises over the sample with the built-in hunts.
 constexpr std::size_t kSampleFindings = 27;
-constexpr std::int64_t kMinute = 60'000;
 
 const std::vector<std::string> kBuiltinHunts = {
     "proxy-ai-api", "endpoint-network", "endpoint-process", "linux-audit", "network-sni-dns"};
-
-// Hunt definitions copied from content/hunts.yaml, for configs with their own `hunts:`.
-constexpr const char* kProxyHunt = R"(  - name: proxy-ai-api
-    database: events
-    fields:
-      url: URL
-      application: Application
-      user_agent: User Agent
-      bytes_sent: Bytes Sent
-      host: Hostname
-    signals: [non_browser_ai_api, large_upload, first_seen, ai_api_contact]
-)";
-constexpr const char* kEndpointNetworkHunt = R"(  - name: endpoint-network
-    database: events
-    where: devicetype IN (11, 12)
-    fields:
-      application: Application
-      image: Process Path
-      dest_host: Destination Host Name
-      query_name: DNS Query Name
-      host: Hostname
-    signals: [non_browser_ai_api, first_seen]
-)";
-constexpr const char* kSniDnsHunt = R"(  - name: network-sni-dns
-    database: events
-    where: devicetype NOT IN (11, 12)
-    fields:
-      dest_host: Destination Host Name
-      query_name: DNS Query Name
-      host: Hostname
-    signals: [ai_api_contact, first_seen]
-)";
-
-// The proxy row of content/samples/events.jsonl (jdoe's PowerShell to api.openai.com) that
-// proxy-ai-api finds; `at` replaces its starttime.
-std::string proxyEvent(std::int64_t at) {
-  json event = json::parse(
-      R"({"sourceip": "10.1.4.21", "destinationip": "162.159.140.245", "destinationport": 443,
-          "username": "jdoe", "category": 7006, "logsourceid": 102, "devicetype": 103,
-          "qid": 5002001, "Application": "powershell.exe",
-          "URL": "https://api.openai.com/v1/models",
-          "User Agent": "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.4894",
-          "Bytes Sent": 612, "Hostname": "WS-FIN-0193"})");
-  event["starttime"] = at;
-  return event.dump();
-}
 
 std::string emuConfig() {
   return std::string("tokens:\n  - {token: ") + kToken +
          ", user: aihunt, role: hunter}\nadmin_token: admin-token-0003\nariel:\n  workers: 2\n";
 }
 
-std::vector<std::string> sampleData() {
-  return {"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
-          sourcePath("content/samples/qradar_lookups.json")};
-}
-
-std::int64_t ms(const std::string& iso) {
-  auto parsed = aihunt::core::parseTimestamp(iso);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
-
-std::string iso(std::int64_t at) { return aihunt::core::formatIso8601(at); }
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A test's folder: aihunt.yaml (state.db and findings.jsonl next to it) and the token file.
-struct RunDir {
-  std::string dir;
-  std::string config;
-
-  [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
-  [[nodiscard]] std::string findings() const { return path("findings.jsonl"); }
-  [[nodiscard]] std::string state() const { return path("state.db"); }
-};
-
 // `extra`: more top-level keys (hunts:, server:).
 RunDir makeRunDir(const RunningEmu& emu, const std::string& extra = {}) {
-  RunDir run;
-  run.dir = aihunt::testing::makeTempDir("aihunt-daemon-test-");
-  const std::string token = run.path("token");
-  std::ofstream(token) << kToken;
-  ::chmod(token.c_str(), 0600);
-  run.config = run.path("aihunt.yaml");
-  std::ofstream(run.config) << "qradar:\n  url: " << emu.base() << "\n  token_file: " << token
-                            << "\n  tls:\n    ca_file: " << emu.caFile()
-                            << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n"
-                               "state:\n  path: state.db\n"
-                            << extra;
-  return run;
-}
-
-std::vector<std::string> runArgs(const RunDir& run, const std::string& now,
-                                 const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"run", "-c", run.config, "--once", "--now", now};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
-ProcessResult runOnce(const RunDir& run, const std::string& now,
-                      const std::vector<std::string>& extra = {}) {
-  ProcessResult result = runProcess(binaryPath("aihunt"), runArgs(run, now, extra), {}, 60);
-  INFO(result.err);
-  CHECK(result.out.find(kToken) == std::string::npos);
-  CHECK(result.err.find(kToken) == std::string::npos);
-  return result;
-}
-
-// The per-hunt table `run --once` prints.
-struct TableRow {
-  std::uint64_t windows = 0;
-  std::uint64_t rows = 0;
-  std::uint64_t findings = 0;
-  std::uint64_t repeats = 0;
-  std::uint64_t gaps = 0;
-  std::string status;
-};
-
-std::map<std::string, TableRow> parseTable(const std::string& out) {
-  std::map<std::string, TableRow> table;
-  std::istringstream lines(out);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(lines, line)) {
-    if (line.rfind("HUNT ", 0) == 0) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table) continue;
-    if (line.rfind("delivered ", 0) == 0 || line.rfind("state: ", 0) == 0) break;
-    std::istringstream fields(line);
-    std::string name;
-    TableRow row;
-    fields >> name >> row.windows >> row.rows >> row.findings >> row.repeats >> row.gaps;
-    std::getline(fields >> std::ws, row.status);
-    if (!name.empty()) table[name] = row;
-  }
-  return table;
+  return aihunt::testing::makeRunDir(emu, "aihunt-daemon-test-", kToken, {}, extra);
 }
 
 std::uint64_t totalFindings(const std::map<std::string, TableRow>& table) {
@@ -200,99 +60,13 @@ std::uint64_t totalFindings(const std::map<std::string, TableRow>& table) {
   return sum;
 }
 
-// `aihunt state show`: hunt -> windows in its ledger.
-std::map<std::string, std::uint64_t> stateShow(const RunDir& run) {
-  const ProcessResult shown =
-      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
-  INFO(shown.err);
-  REQUIRE(shown.exit_code == 0);
-  std::map<std::string, std::uint64_t> hunts;
-  std::istringstream lines(shown.out);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(lines, line)) {
-    if (line.rfind("HUNT ", 0) == 0) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table || line.rfind("outbox ", 0) == 0) continue;
-    std::istringstream fields(line);
-    std::string name;
-    std::string from;
-    std::string to;
-    std::uint64_t windows = 0;
-    if (fields >> name >> from >> to >> windows) hunts[name] = windows;
-  }
-  return hunts;
-}
-
-// The JSONL output: every line a JSON object with a finding_id, the file ending with a line feed.
-struct Findings {
-  std::vector<json> rows;
-  std::multiset<std::string> ids;
-  std::string problem;  // empty: well formed
-
-  [[nodiscard]] std::set<std::string> idSet() const { return {ids.begin(), ids.end()}; }
-  [[nodiscard]] std::size_t count(const std::string& event_time) const {
-    std::size_t n = 0;
-    for (const auto& row : rows) n += row.value("event_time", "") == event_time ? 1 : 0;
-    return n;
-  }
-};
-
-Findings readFindings(const std::string& path) {
-  Findings out;
-  const std::string text = readFile(path);
-  if (!text.empty() && text.back() != '\n') out.problem = "the last line is torn (no line feed)";
-  std::istringstream lines(text);
-  std::string line;
-  int number = 0;
-  while (std::getline(lines, line)) {
-    ++number;
-    const json row = json::parse(line, nullptr, false);
-    if (row.is_discarded() || !row.is_object() || !row.contains("finding_id") ||
-        !row["finding_id"].is_string()) {
-      out.problem = "line " + std::to_string(number) + " is not a finding: " + line;
-      continue;
-    }
-    out.ids.insert(row["finding_id"].get<std::string>());
-    out.rows.push_back(row);
-  }
-  return out;
-}
-
-void setEmuClock(RunningEmu& emu, std::int64_t at) {
-  const auto reply = emu.admin("POST", "/admin/clock?now=" + std::to_string(at));
-  REQUIRE(reply.status == 200);
-}
-
-void addEvents(RunningEmu& emu, const std::vector<std::int64_t>& times) {
-  std::string body;
-  for (const std::int64_t at : times) body += proxyEvent(at) + "\n";
-  const auto reply = emu.admin("POST", "/admin/events", body);
-  INFO(reply.body);
-  REQUIRE(reply.status == 200);
-}
-
 bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
+  return aihunt::testing::waitUntil(done, limit, std::chrono::milliseconds(50));
 }
 
 std::size_t lineCount(const std::string& path) {
   const std::string text = readFile(path);
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-aihunt::testing::HttpReply httpGet(const std::string& url) {
-  aihunt::testing::HttpCall call;
-  call.url = url;
-  call.timeout_ms = 5000;
-  return aihunt::testing::perform(call);
 }
 
 }  // namespace
@@ -328,7 +102,7 @@ TEST_CASE("run --once over the sample: each finding once; repeats are never rais
   for (const auto& hunt : kBuiltinHunts) {
     INFO(hunt);
     CHECK(ledger.count(hunt) == 1);
-    if (ledger.count(hunt) == 1) CHECK(ledger.at(hunt) == 24);
+    if (ledger.count(hunt) == 1) CHECK(ledger.at(hunt).windows == 24);
   }
 
   // The same now again: nothing is due, nothing is delivered.
@@ -592,7 +366,7 @@ TEST_CASE("run --once: one failing hunt fails the run; the other one delivers", 
   for (const auto& row : found.rows) CHECK(row.value("hunt", "") == "proxy-ai-api");
 
   const auto ledger = stateShow(run);
-  CHECK((ledger.count("bad-hunt") == 0 || ledger.at("bad-hunt") == 0));
+  CHECK((ledger.count("bad-hunt") == 0 || ledger.at("bad-hunt").windows == 0));
   CHECK(ledger.count("proxy-ai-api") == 1);
 }
 
