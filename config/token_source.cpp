@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/text.h"
@@ -42,13 +43,23 @@ std::optional<std::string> checkToken(std::string raw, std::string_view where,
 std::optional<std::string> readTokenFile(const std::string& file, bool allow_readable,
                                          Diagnostics& diagnostics) {
   const std::string where = "token file '" + core::printableExcerpt(file, 200) + "'";
-  // O_NONBLOCK: a FIFO (or a device) must not hang the open; O_NOFOLLOW: the file named, not
-  // wherever a symbolic link put in its place points.
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  // Kubernetes mounts a Secret's keys as symbolic links (token -> ..data/token), so a link is
+  // resolved, once; the file it resolves to is then opened with O_NOFOLLOW, so that a link
+  // swapped in meanwhile is refused rather than followed. O_NONBLOCK: a FIFO (or a device) must
+  // not hang the open.
+  char* resolved = ::realpath(file.c_str(), nullptr);
+  if (resolved == nullptr) {
+    diagnostics.error(std::string(kTokenFilePath),
+                      "cannot open " + where + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  const std::string target(resolved);
+  std::free(resolved);  // NOLINT(cppcoreguidelines-no-malloc): realpath's buffer
+  const int fd = ::open(target.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     const int saved = errno;
     diagnostics.error(std::string(kTokenFilePath),
-                      saved == ELOOP ? where + " is a symbolic link; name the file itself"
+                      saved == ELOOP ? where + " was replaced by a symbolic link while it was read"
                                      : "cannot open " + where + ": " + std::strerror(saved));
     return std::nullopt;
   }

@@ -111,7 +111,7 @@ TEST_CASE("a token file group or others can read is refused unless allowed", "[c
   CHECK(testing::messagesAt(quiet.warnings, "qradar.token_file").empty());
 }
 
-TEST_CASE("a token file must be the regular file named: no FIFO, no symbolic link",
+TEST_CASE("a token file must be a regular file: no FIFO; a symbolic link is resolved once",
           "[config][token]") {
   SECTION("a FIFO fails at once instead of hanging the open") {
     const std::string fifo = "/tmp/aihunt_token_fifo_" + std::to_string(::getpid());
@@ -121,15 +121,35 @@ TEST_CASE("a token file must be the regular file named: no FIFO, no symbolic lin
     REQUIRE(outcome.errors.size() == 1);
     CHECK(outcome.errors[0].message == "token file '" + fifo + "' is not a regular file");
   }
-  SECTION("a symbolic link") {
+  SECTION("a symbolic link (how Kubernetes mounts a Secret) reads the file it names") {
     TempFile file(kToken, 0600);
     const std::string link = file.path() + ".link";
     REQUIRE(::symlink(file.path().c_str(), link.c_str()) == 0);
     const LoadOutcome outcome = loadWithToken(qradarWithFile(link), MapEnvironment{});
     std::remove(link.c_str());
+    CHECK(outcome.errors.empty());
+    REQUIRE(outcome.ok());
+    REQUIRE(outcome.config->qradar_token.has_value());
+    CHECK(outcome.config->qradar_token->reveal() == kToken);
+  }
+  SECTION("a symbolic link to a group-readable file is refused like the file") {
+    TempFile file(kToken, 0640);
+    const std::string link = file.path() + ".link";
+    REQUIRE(::symlink(file.path().c_str(), link.c_str()) == 0);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(link), MapEnvironment{});
+    std::remove(link.c_str());
+    CHECK(outcome.errors.size() == 1);
+  }
+  SECTION("a symbolic link to a FIFO fails at once") {
+    const std::string fifo = "/tmp/aihunt_token_fifo_l_" + std::to_string(::getpid());
+    const std::string link = fifo + ".link";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    REQUIRE(::symlink(fifo.c_str(), link.c_str()) == 0);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(link), MapEnvironment{});
+    std::remove(link.c_str());
+    std::remove(fifo.c_str());
     REQUIRE(outcome.errors.size() == 1);
-    CHECK(outcome.errors[0].message ==
-          "token file '" + link + "' is a symbolic link; name the file itself");
+    CHECK(outcome.errors[0].message == "token file '" + link + "' is not a regular file");
   }
 }
 
