@@ -23,7 +23,9 @@ std::optional<Millis> retryAfter(const HttpResponse& response) {
   std::int64_t seconds = 0;
   const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
   if (ec != std::errc() || seconds < 0) return std::nullopt;
-  return Millis(seconds * 1000);
+  // A server's number: clamped before it is multiplied (9223372036854775807 seconds overflows).
+  constexpr std::int64_t kMostSeconds = 3600;
+  return Millis(std::min(seconds, kMostSeconds) * 1000);
 }
 
 core::Error deadlineError() {

@@ -1,5 +1,10 @@
 #include "qradar_client/search_lifecycle.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 namespace aihunt::qradar {
@@ -53,11 +58,28 @@ core::Result<SearchStatus> parseSearchStatus(std::string_view body) {
   const auto state = parsed.find("status");
   if (state == parsed.end() || !state->is_string()) return malformed("no status");
   status.state = parseState(state->get<std::string>());
+  // Numbers from the server are range-checked before they become ints: nlohmann's get<int>() on
+  // 1e300 or on a 20-digit integer is undefined behaviour.
   if (auto progress = parsed.find("progress"); progress != parsed.end() && progress->is_number()) {
-    status.progress = std::clamp(progress->get<int>(), 0, 100);
+    const double value = progress->get<double>();
+    status.progress = std::isfinite(value) ? static_cast<int>(std::clamp(value, 0.0, 100.0)) : 0;
   }
-  if (auto count = parsed.find("record_count"); count != parsed.end() && count->is_number()) {
-    status.record_count = std::max<std::int64_t>(0, count->get<std::int64_t>());
+  bool count_valid = false;
+  if (auto count = parsed.find("record_count"); count != parsed.end()) {
+    if (count->is_number_unsigned() &&
+        count->get<std::uint64_t>() <=
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      status.record_count = static_cast<std::int64_t>(count->get<std::uint64_t>());
+      count_valid = true;
+    } else if (count->is_number_integer() && count->get<std::int64_t>() >= 0) {
+      status.record_count = count->get<std::int64_t>();
+      count_valid = true;
+    }
+  }
+  // A finished search must say how many rows it has: without a valid count, paging would stop at
+  // once and a failed read would look like "no findings".
+  if (status.state == SearchState::kCompleted && !count_valid) {
+    return malformed("a COMPLETED search without a valid non-negative record_count");
   }
   if (auto errors = parsed.find("error_messages"); errors != parsed.end() && errors->is_array()) {
     for (const auto& entry : *errors) {

@@ -94,3 +94,29 @@ TEST_CASE("a held call's limit is the request timeout plus the hold, still cappe
   REQUIRE(h.api->call(call).ok());
   CHECK(h.transport.requests.at(1).timeout == std::chrono::milliseconds(2'500));
 }
+
+TEST_CASE("a hostile Retry-After is clamped, not multiplied into an overflow", "[api]") {
+  qradar::ApiSettings settings;
+  settings.base_url = "https://console.test";
+  settings.retry.max_attempts = 3;
+  testing::ManualClock clock;
+  testing::ClockSleeper sleeper{clock};
+  testing::FixedRandom random;
+  testing::FakeHttpTransport transport{[](const qradar::HttpRequest&) {
+    qradar::HttpResponse response = jsonResponse(503, "{}");
+    response.headers.emplace_back("Retry-After", "9223372036854775807");
+    return core::Result(response);
+  }};
+  qradar::ApiClient api(qradar::ApiDeps{transport, clock, sleeper, random,
+                                        std::make_shared<core::Redactor>(), core::makeNullLogger()},
+                        settings);
+  qradar::ApiCall call;
+  call.path = "/api/ariel/searches";
+  auto response = api.call(call);
+  REQUIRE(response.ok());
+  CHECK(response->status == 503);
+  CHECK(transport.requests.size() == 3);
+  // Two waits, each at most the policy's longest delay.
+  CHECK(sleeper.total > std::chrono::milliseconds(0));
+  CHECK(sleeper.total <= 2 * settings.retry.max_delay);
+}

@@ -607,3 +607,51 @@ TEST_CASE("a search canceled by another client is deleted and created again, onc
     CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
   }
 }
+
+TEST_CASE("hostile numbers in a search status", "[ariel][status]") {
+  const auto parse = [](const std::string& tail) {
+    return qradar::parseSearchStatus(R"({"search_id":"s1","status":"COMPLETED")" + tail + "}");
+  };
+  SECTION("a COMPLETED status without a valid non-negative record_count is an error") {
+    for (const std::string& tail :
+         {std::string(), std::string(R"(,"record_count":-1)"),
+          std::string(R"(,"record_count":1e300)"), std::string(R"(,"record_count":2.5)"),
+          std::string(R"(,"record_count":"12")"), std::string(R"(,"record_count":null)"),
+          std::string(R"(,"record_count":18446744073709551615)")}) {
+      INFO(tail);
+      auto status = parse(tail);
+      REQUIRE_FALSE(status.ok());
+      CHECK(status.error().code == core::ErrorCode::kParse);
+    }
+  }
+  SECTION("a valid count is read; progress is clamped whatever its size") {
+    auto status = parse(R"(,"record_count":9223372036854775807,"progress":1e300)");
+    REQUIRE(status.ok());
+    CHECK(status->record_count == 9223372036854775807LL);
+    CHECK(status->progress == 100);
+    auto negative = parse(R"(,"record_count":0,"progress":-5e20)");
+    REQUIRE(negative.ok());
+    CHECK(negative->progress == 0);
+  }
+  SECTION("a running search may leave the count out") {
+    auto running = qradar::parseSearchStatus(R"({"search_id":"s1","status":"EXECUTE"})");
+    REQUIRE(running.ok());
+    CHECK(running->record_count == 0);
+  }
+}
+
+TEST_CASE("a COMPLETED search without a record count fails the hunt, never 'no findings'",
+          "[ariel][status]") {
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && r.url.find("/results") == std::string::npos) {
+      return core::Result(jsonResponse(200, R"({"search_id":"s1","status":"COMPLETED"})"));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kParse);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
