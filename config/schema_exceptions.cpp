@@ -1,4 +1,4 @@
-// The `exceptions:` section (detection.md §6): named, owned, optionally expiring suppressions.
+// The `exceptions:` section: named, owned, optionally expiring suppressions.
 #include <map>
 
 #include "config/schema.h"

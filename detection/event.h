@@ -11,7 +11,7 @@
 
 namespace aihunt::detection {
 
-// Logical fields (detection.md §4). Each hunt maps them to the console's column names.
+// Logical fields. Each hunt maps them to the console's column names.
 enum class Field : std::uint8_t {
   kEventTime,  // ISO text, 'yyyy-MM-dd HH:mm:ss' or epoch ms
   kSourceIp,

@@ -1,5 +1,5 @@
 #pragma once
-// False-positive exceptions (detection.md §6). Inside one exception every matcher given must
+// False-positive exceptions. Inside one exception every matcher given must
 // hold; across exceptions any one suppresses. Within one matcher, any listed value may match.
 // An expired exception no longer suppresses.
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// A finding: the output contract (detection.md §7). Owns its strings; nothing points back into
+// A finding: the output contract (README, "Findings"). Owns its strings; nothing points back into
 // the row it came from.
 #include <cstdint>
 #include <optional>

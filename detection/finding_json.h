@@ -1,5 +1,5 @@
 #pragma once
-// A finding as one JSON object (detection.md §7), the JSONL output contract. Written by hand
+// A finding as one JSON object (README, "Findings"), the JSONL output contract. Written by hand
 // rather than through a DOM: this runs once per finding on the hot path.
 #include <string>
 

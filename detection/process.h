@@ -1,5 +1,5 @@
 #pragma once
-// Process categories (detection.md §3), decided on the executable's normalised base name, never
+// Process categories, decided on the executable's normalised base name, never
 // a substring: "notepad++" is not "node" and "securl" is not "curl".
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The signals a finding can carry (detection.md §1), as a small bit set.
+// The signals a finding can carry, as a small bit set.
 #include <cstdint>
 #include <optional>
 #include <string>

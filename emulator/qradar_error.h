@@ -11,7 +11,7 @@
 
 namespace aihunt::emulator {
 
-// QRadar's unique error codes (qradar-api.md "Error body").
+// QRadar's unique error codes.
 inline constexpr int kCodeBadJson = 1001;
 inline constexpr int kCodeNotFound = 1002;
 inline constexpr int kCodeRecordNotFound = 1003;

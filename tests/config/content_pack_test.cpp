@@ -80,7 +80,7 @@ TEST_CASE("every seed host and every documented addition is classified", "[confi
         detection::ProviderClass::kPortal);
 }
 
-TEST_CASE("the built-in process categories cover detection.md §3", "[config][pack]") {
+TEST_CASE("the built-in process categories cover the documented categories", "[config][pack]") {
   const std::vector<std::pair<std::string, ProcessCategory>> names = {
       {"python", ProcessCategory::kScriptRuntime}, {"pythonw", ProcessCategory::kScriptRuntime},
       {"py", ProcessCategory::kScriptRuntime},     {"powershell", ProcessCategory::kScriptRuntime},

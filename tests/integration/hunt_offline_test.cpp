@@ -49,7 +49,7 @@ TEST_CASE("the built-in hunts find all five scenarios from every telemetry sourc
   REQUIRE(result.exit_code == 0);
   const auto findings = jsonLines(result.out);
   const auto found = keys(findings);
-  // Written from detection.md §5: each scenario, each source that carries it.
+  // Written from the five test scenarios: each scenario, each source that carries it.
   const std::set<std::tuple<std::string, std::string, std::string>> expected = {
       // 1: PowerShell Invoke-WebRequest: Sysmon 1, Sysmon 3, proxy, 4688
       {"endpoint-process", "Sysmon @ WS-FIN-0193", "2026-11-26T09:14:03.000Z"},

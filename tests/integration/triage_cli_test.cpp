@@ -30,7 +30,7 @@ struct Expected {
 };
 
 // What the detection must say about each sample row, keyed by event time and log source. Written
-// from detection.md §3, §5 and §6, not from the program's output.
+// from the process categories, scenarios and false-positive classes, not from the program's output.
 std::map<std::pair<std::string, std::string>, Expected> expectations() {
   const std::string nb = "non_browser_ai_api", key = "key_or_prompt_on_cmdline",
                     sdk = "ai_sdk_install";
