@@ -7,6 +7,7 @@
 #include "aql/lookups_file.h"
 #include "aql/parser.h"
 #include "cli/command.h"
+#include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
 #include "cli/time_options.h"
@@ -81,7 +82,10 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "id -> name tables for CATEGORYNAME(), LOGSOURCENAME() and QIDNAME() (JSON)")(
       "format,f", po::value<std::string>()->default_value("table"), "table, json, jsonl or csv")(
       "show-suppressed", po::bool_switch(), "also print findings that an exception suppressed")(
-      "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed");
+      "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
+      "deliver", po::bool_switch(),
+      "also record the findings in the config's state store and send the new ones through its "
+      "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config");
   addTimeOptions(options);
   addLoggingOptions(options);
   addOnlineHuntOptions(options);
@@ -94,7 +98,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         "clause unless a window is given (none at all covers 60 seconds, as in QRadar).\n"
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
         "error, 3 connection, TLS or authentication failure, 4 search failed, timed out, "
-        "was interrupted or hit the row cap.\n",
+        "was interrupted or hit the row cap, or (--deliver) findings could not be delivered and "
+        "wait in the outbox, 5 the state file is damaged or unwritable (--deliver).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
@@ -111,13 +116,20 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     lookups = std::move(*loaded);
   }
   const bool own_query = values.count("aql") != 0;
-  auto setup = loadDetectionSetup(
-      values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
-      std::string(), context);
+  const std::string config_path =
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
+  auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+  std::unique_ptr<HuntDelivery> delivery;
+  if (values["deliver"].as<bool>()) {
+    if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
+        code != core::kExitOk) {
+      return code;
+    }
+  }
 
   if (values.count("offline") == 0) {
-    return runOnlineHunt(values, *setup, *now, *window, *format, context);
+    return runOnlineHunt(values, *setup, *now, *window, *format, delivery.get(), context);
   }
   if (values["seed-query"].as<bool>()) {
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
@@ -141,7 +153,17 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   auto writer = service::makeFindingWriter(*format, context.streams.out);
   service::RunTotals totals;
   for (const auto& hunt : *plan) {
-    auto report = service::runOfflineHunt(events, hunt, *setup->settings, *writer, offline);
+    std::unique_ptr<DeliveringWriter> delivering;
+    if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);
+    service::FindingWriter& sink =
+        delivering ? static_cast<service::FindingWriter&>(*delivering) : *writer;
+    auto report = service::runOfflineHunt(events, hunt, *setup->settings, sink, offline);
+    if (delivering) {
+      if (auto committed = delivery->finishHunt(*delivering); !committed) {
+        static_cast<void>(writer->finish());
+        return fail(context, committed.error(), core::kExitState);
+      }
+    }
     if (!report) {
       static_cast<void>(writer->finish());
       return fail(context.streams, report.error(), core::kExitUsage);
@@ -158,6 +180,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     return fail(context.streams, status.error(), core::kExitUsage);
   }
   service::logRunSummary(*context.logger, "offline hunt", totals);
+  if (delivery) {
+    if (const int code = delivery->finish(context); code != core::kExitOk) return code;
+  }
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
     return core::kExitFindings;
   }

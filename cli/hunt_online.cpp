@@ -182,7 +182,7 @@ void addOnlineHuntOptions(po::options_description& options) {
 
 int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, core::EpochMs now,
                   const std::optional<aql::TimeRange>& window, service::OutputFormat format,
-                  CommandContext& context) {
+                  HuntDelivery* delivery, CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto connection = openConnection(values, config_path, context);
@@ -206,8 +206,18 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   for (const auto& hunt : *plan) {
     context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
     bars.start(hunt.name);
-    const service::HuntOutcome outcome = engine.run(hunt, *writer, bars, cancellation);
+    std::unique_ptr<DeliveringWriter> delivering;
+    if (delivery != nullptr) delivering = delivery->writerFor(*writer, *setup.settings, hunt.name);
+    service::FindingWriter& sink =
+        delivering ? static_cast<service::FindingWriter&>(*delivering) : *writer;
+    const service::HuntOutcome outcome = engine.run(hunt, sink, bars, cancellation);
     bars.stop();
+    if (delivering) {
+      if (auto committed = delivery->finishHunt(*delivering); !committed) {
+        static_cast<void>(writer->finish());
+        return fail(context, committed.error(), core::kExitState);
+      }
+    }
     totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
     exit_code = service::worseExitCode(exit_code, outcome.exitCode());
     if (outcome.result == service::HuntResult::kCancelled) {
@@ -238,6 +248,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     return fail(context.streams, status.error(), core::kExitUsage);
   }
   service::logRunSummary(*context.logger, "hunt", totals);
+  if (delivery != nullptr) exit_code = service::worseExitCode(exit_code, delivery->finish(context));
   if (exit_code != core::kExitOk) return exit_code;
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
     return core::kExitFindings;

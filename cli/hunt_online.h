@@ -7,6 +7,7 @@
 
 #include "aql/time_window.h"
 #include "cli/command.h"
+#include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "core/time.h"
 #include "service/output_format.h"
@@ -14,10 +15,11 @@
 namespace aihunt::cli {
 
 // --seed-query, --timeout, --page-size, --row-cap, --progress and the connection options.
+// `delivery`: set with --deliver (the findings are recorded and sent through the sinks too).
 void addOnlineHuntOptions(boost::program_options::options_description& options);
 
 int runOnlineHunt(const boost::program_options::variables_map& values, const DetectionSetup& setup,
                   core::EpochMs now, const std::optional<aql::TimeRange>& window,
-                  service::OutputFormat format, CommandContext& context);
+                  service::OutputFormat format, HuntDelivery* delivery, CommandContext& context);
 
 }  // namespace aihunt::cli

@@ -7,20 +7,14 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/delivery.h"
 #include "cli/qradar_connection.h"
 #include "cli/signals.h"
 #include "cli/time_options.h"
-#include "config/environment.h"
-#include "config/loader.h"
 #include "core/exit_codes.h"
 #include "core/metrics.h"
 #include "service/daemon.h"
 #include "service/health_server.h"
-#include "service/instrumented_transport.h"
-#include "service/jsonl_sink.h"
-#include "service/leef_sink.h"
-#include "service/outbox.h"
-#include "service/reference_set_sink.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
 
@@ -46,30 +40,15 @@ class OffsetClock final : public core::Clock {
   std::chrono::steady_clock::time_point started_;
 };
 
-core::Result<service::SharedConfig> loadConfig(const std::string& path, CommandContext& context) {
-  config::LoadOptions options;
-  options.resolve_token = false;  // the connection resolves it, and keeps it out of the config
-  config::LoadOutcome outcome = config::loadConfigFile(path, config::ProcessEnvironment(), options);
-  for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
-  if (!outcome.ok()) {
-    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
-    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
-    return core::makeError(core::ErrorCode::kConfig, message);
-  }
-  return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
-}
-
 // Everything `run` and `backfill` build before hunting.
 struct Runtime {
   service::SharedConfig config;
-  std::unique_ptr<state::StateStore> store;
-  core::Metrics metrics;
-  std::unique_ptr<service::Outbox> outbox;
+  Delivery delivery;
 };
 
 int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
                 CommandContext& context, Runtime& runtime) {
-  auto loaded = loadConfig(config_path, context);
+  auto loaded = loadDeliveryConfig(config_path, context);
   if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
   runtime.config = *loaded;
   const config::Config& cfg = *runtime.config;
@@ -77,76 +56,7 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   logging.level = cfg.logging.level;
   logging.format = cfg.logging.format;
   applyConfigLogging(values, logging, context);
-  if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
-    auto moved = state::moveAside(cfg.state.path, now);
-    if (!moved) return fail(context, moved.error(), core::kExitState);
-    if (!moved->empty()) {
-      context.logger->warn("state file moved aside to {}; starting afresh", *moved);
-    }
-  }
-  auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
-  if (!store) return fail(context, store.error(), core::kExitState);
-  runtime.store = std::move(*store);
-
-  std::vector<std::unique_ptr<service::Sink>> sinks;
-  if (!cfg.outputs.jsonl.path.empty()) {
-    service::JsonlSinkOptions jsonl;
-    jsonl.path = cfg.outputs.jsonl.path;
-    jsonl.max_bytes = cfg.outputs.jsonl.max_bytes;
-    jsonl.keep = cfg.outputs.jsonl.keep;
-    sinks.push_back(std::make_unique<service::JsonlSink>(jsonl));
-  } else {
-    context.logger->warn(
-        "outputs.jsonl.path is not set: findings are recorded in the state store "
-        "only");
-  }
-  if (cfg.outputs.leef.enabled) {
-    service::LeefSinkOptions leef;
-    leef.syslog.host = cfg.outputs.leef.host;
-    leef.syslog.port = static_cast<std::uint16_t>(cfg.outputs.leef.port);
-    leef.syslog.transport = cfg.outputs.leef.protocol == config::LeefProtocol::kTls
-                                ? qradar::SyslogTransport::kTls
-                                : qradar::SyslogTransport::kTcp;
-    leef.syslog.ca_file = cfg.outputs.leef.ca_file;
-    leef.encoder.hostname =
-        cfg.outputs.leef.hostname.empty() ? service::machineHostName() : cfg.outputs.leef.hostname;
-    leef.encoder.product_version = AIHUNT_VERSION;
-    if (cfg.outputs.leef.protocol == config::LeefProtocol::kTcp) {
-      context.logger->warn("outputs.leef: protocol tcp sends findings in plain text; use tls");
-    }
-    sinks.push_back(std::make_unique<service::LeefSink>(leef, context.logger));
-  }
-  if (cfg.outputs.reference_sets.enabled) {
-    service::ReferenceSetSinkOptions reference;
-    reference.sets = cfg.outputs.reference_sets.sets;
-    reference.metrics = &runtime.metrics;
-    // Its own connection, opened at the first delivery and again after a failed one.
-    core::Metrics* metrics = &runtime.metrics;
-    auto connect = [values, config_path, &context,
-                    metrics]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-      auto request = connectionRequest(values, config_path);
-      if (!request) return request.error();
-      request->metrics = metrics;
-      return service::openConnection(std::move(*request), *context.environment, context.redactor,
-                                     context.logger);
-    };
-    sinks.push_back(
-        std::make_unique<service::ReferenceSetSink>(reference, connect, context.logger));
-  }
-  if (cfg.outputs.offense_notes.enabled) {
-    context.logger->warn(
-        "outputs.offense_notes is not delivered by this version of aihunt run yet");
-  }
-  service::declareDaemonMetrics(runtime.metrics);
-  runtime.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
-  service::OutboxOptions outbox;
-  outbox.max_rows = static_cast<std::uint64_t>(cfg.state.outbox_max_rows);
-  runtime.outbox = std::make_unique<service::Outbox>(*runtime.store, std::move(sinks), outbox,
-                                                     runtime.metrics, context.logger);
-  if (auto recovered = runtime.outbox->recover(); !recovered) {
-    return fail(context, recovered.error(), core::kExitState);
-  }
-  return core::kExitOk;
+  return openDelivery(values, config_path, cfg, now, context, runtime.delivery);
 }
 
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
@@ -164,19 +74,7 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
         static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
         core::printableExcerpt(status, 200).c_str());
   }
-  std::vector<std::string> parts;
-  if (!cfg.outputs.jsonl.path.empty()) parts.push_back(cfg.outputs.jsonl.path);
-  if (cfg.outputs.leef.enabled) {
-    parts.push_back("LEEF syslog " + cfg.outputs.leef.host + ":" +
-                    std::to_string(cfg.outputs.leef.port));
-  }
-  if (cfg.outputs.reference_sets.enabled) parts.emplace_back("QRadar reference sets");
-  std::string destinations;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) destinations += i + 1 == parts.size() ? " and " : ", ";
-    destinations += parts[i];
-  }
-  if (parts.size() > 1) destinations += " (counted once per destination)";
+  const std::string destinations = describeDestinations(cfg.outputs);
   if (!destinations.empty()) {
     std::fprintf(out, "delivered %llu new findings to %s%s\n",
                  static_cast<unsigned long long>(report.delivered), destinations.c_str(),
@@ -240,23 +138,23 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   const qradar::Cancellation stop = installInterruptHandler();
   installReloadHandler();
   // Each connection's transport reports request latency to the metrics.
-  service::DaemonDeps deps{*runtime.store,
-                           *runtime.outbox,
-                           runtime.metrics,
+  service::DaemonDeps deps{*runtime.delivery.store,
+                           *runtime.delivery.outbox,
+                           runtime.delivery.metrics,
                            *clock,
                            context.logger,
                            [&](const config::Config& /*cfg*/)
                                -> core::Result<std::unique_ptr<service::QRadarConnection>> {
                              auto request = connectionRequest(values, config_path);
                              if (!request) return request.error();
-                             request->metrics = &runtime.metrics;
+                             request->metrics = &runtime.delivery.metrics;
                              return service::openConnection(std::move(*request),
                                                             *context.environment, context.redactor,
                                                             context.logger);
                            },
                            stop,
                            &reloadRequested(),
-                           [&]() { return loadConfig(config_path, context); }};
+                           [&]() { return loadDeliveryConfig(config_path, context); }};
   service::DaemonOptions daemon_options;
   daemon_options.once = values["once"].as<bool>();
   daemon_options.grace = *grace;
@@ -269,7 +167,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
     server_options.host = server_config.host;
     server_options.port = server_config.port;
     auto started = service::HealthServer::start(
-        server_options, runtime.metrics,
+        server_options, runtime.delivery.metrics,
         [&daemon]() {
           const service::Daemon::Readiness ready = daemon.readiness();
           service::ReadyReport report;
@@ -344,7 +242,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     return fail(context, "no hunt named '" + name + "' (hunts: " + known + ")", core::kExitUsage);
   }
   // Past the ledger's end the daemon hunts on its own: a backfill there would leave a hole.
-  auto end = runtime.store->ledgerEnd(name);
+  auto end = runtime.delivery.store->ledgerEnd(name);
   if (!end) return fail(context, end.error(), core::kExitState);
   if (*end && *to > **end) {
     return fail(context.streams,
@@ -356,7 +254,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   std::vector<service::PlannedWindow> windows;
   for (const auto& window : service::backfillWindows(spec, *from, *to)) {
     if (!values["force"].as<bool>()) {
-      auto done = runtime.store->windows(name, window.from, window.to);
+      auto done = runtime.delivery.store->windows(name, window.from, window.to);
       if (!done) return fail(context, done.error(), core::kExitState);
       core::EpochMs covered = window.from;
       for (const auto& record : *done) {
@@ -376,13 +274,14 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     auto connection = service::openConnection(std::move(*request), *context.environment,
                                               context.redactor, context.logger);
     if (!connection) return fail(context, connection.error(), core::kExitUsage);
-    service::WindowRunner runner(*runtime.config, *runtime.store, runtime.outbox->sinkNames(),
-                                 runtime.metrics, context.logger);
+    service::WindowRunner runner(*runtime.config, *runtime.delivery.store,
+                                 runtime.delivery.outbox->sinkNames(), runtime.delivery.metrics,
+                                 context.logger);
     runner.run(**connection, *hunt, windows, *now, stop, report);
   }
   service::DaemonReport summary;
   summary.hunts.push_back(report);
-  const service::DrainReport drained = runtime.outbox->drainAll();
+  const service::DrainReport drained = runtime.delivery.outbox->drainAll();
   summary.delivered = drained.delivered;
   summary.outbox_empty = drained.empty;
   printReport(summary, *runtime.config, context);

@@ -1,0 +1,218 @@
+#include "cli/delivery.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "cli/qradar_connection.h"
+#include "config/environment.h"
+#include "config/loader.h"
+#include "core/exit_codes.h"
+#include "service/instrumented_transport.h"
+#include "service/jsonl_sink.h"
+#include "service/leef_sink.h"
+#include "service/qradar_connection.h"
+#include "service/reference_set_sink.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
+                                                       CommandContext& context, bool quiet) {
+  config::LoadOptions options;
+  options.resolve_token = false;  // the connection resolves it, and keeps it out of the config
+  config::LoadOutcome outcome = config::loadConfigFile(path, config::ProcessEnvironment(), options);
+  if (!quiet) {
+    for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
+  }
+  if (!outcome.ok()) {
+    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
+    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
+    return core::makeError(core::ErrorCode::kConfig, message);
+  }
+  return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
+}
+
+namespace {
+
+std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, CommandContext& context) {
+  service::LeefSinkOptions leef;
+  leef.syslog.host = output.host;
+  leef.syslog.port = static_cast<std::uint16_t>(output.port);
+  leef.syslog.transport = output.protocol == config::LeefProtocol::kTls
+                              ? qradar::SyslogTransport::kTls
+                              : qradar::SyslogTransport::kTcp;
+  leef.syslog.ca_file = output.ca_file;
+  leef.encoder.hostname = output.hostname.empty() ? service::machineHostName() : output.hostname;
+  leef.encoder.product_version = AIHUNT_VERSION;
+  if (output.protocol == config::LeefProtocol::kTcp) {
+    context.logger->warn("outputs.leef: protocol tcp sends findings in plain text; use tls");
+  }
+  return std::make_unique<service::LeefSink>(leef, context.logger);
+}
+
+// A sink that talks to the console opens its own connection at its first delivery, and again
+// after a failed one.
+service::QRadarConnector connector(const po::variables_map& values, const std::string& config_path,
+                                   CommandContext& context, core::Metrics& metrics) {
+  core::Metrics* counted = &metrics;
+  return [values, config_path, &context,
+          counted]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+    auto request = connectionRequest(values, config_path);
+    if (!request) return request.error();
+    request->metrics = counted;
+    return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                   context.logger);
+  };
+}
+
+std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& values,
+                                                       const std::string& config_path,
+                                                       const config::Config& cfg,
+                                                       CommandContext& context,
+                                                       core::Metrics& metrics) {
+  std::vector<std::unique_ptr<service::Sink>> sinks;
+  if (!cfg.outputs.jsonl.path.empty()) {
+    service::JsonlSinkOptions jsonl;
+    jsonl.path = cfg.outputs.jsonl.path;
+    jsonl.max_bytes = cfg.outputs.jsonl.max_bytes;
+    jsonl.keep = cfg.outputs.jsonl.keep;
+    sinks.push_back(std::make_unique<service::JsonlSink>(jsonl));
+  } else {
+    context.logger->warn(
+        "outputs.jsonl.path is not set: findings are recorded in the state store only");
+  }
+  if (cfg.outputs.leef.enabled) sinks.push_back(leefSink(cfg.outputs.leef, context));
+  if (cfg.outputs.reference_sets.enabled) {
+    service::ReferenceSetSinkOptions reference;
+    reference.sets = cfg.outputs.reference_sets.sets;
+    reference.metrics = &metrics;
+    sinks.push_back(std::make_unique<service::ReferenceSetSink>(
+        reference, connector(values, config_path, context, metrics), context.logger));
+  }
+  if (cfg.outputs.offense_notes.enabled) {
+    context.logger->warn("outputs.offense_notes is not delivered by this version of aihunt yet");
+  }
+  return sinks;
+}
+
+}  // namespace
+
+int openDelivery(const po::variables_map& values, const std::string& config_path,
+                 const config::Config& cfg, core::EpochMs now, CommandContext& context,
+                 Delivery& delivery) {
+  if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
+    auto moved = state::moveAside(cfg.state.path, now);
+    if (!moved) return fail(context, moved.error(), core::kExitState);
+    if (!moved->empty()) {
+      context.logger->warn("state file moved aside to {}; starting afresh", *moved);
+    }
+  }
+  auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
+  if (!store) return fail(context, store.error(), core::kExitState);
+  delivery.store = std::move(*store);
+  auto sinks = buildSinks(values, config_path, cfg, context, delivery.metrics);
+  service::declareDaemonMetrics(delivery.metrics);
+  delivery.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
+  service::OutboxOptions outbox;
+  outbox.max_rows = static_cast<std::uint64_t>(cfg.state.outbox_max_rows);
+  delivery.outbox = std::make_unique<service::Outbox>(*delivery.store, std::move(sinks), outbox,
+                                                      delivery.metrics, context.logger);
+  if (auto recovered = delivery.outbox->recover(); !recovered) {
+    return fail(context, recovered.error(), core::kExitState);
+  }
+  return core::kExitOk;
+}
+
+std::string describeDestinations(const config::OutputsConfig& outputs) {
+  std::vector<std::string> parts;
+  if (!outputs.jsonl.path.empty()) parts.push_back(outputs.jsonl.path);
+  if (outputs.leef.enabled) {
+    parts.push_back("LEEF syslog " + outputs.leef.host + ":" + std::to_string(outputs.leef.port));
+  }
+  if (outputs.reference_sets.enabled) parts.emplace_back("QRadar reference sets");
+  std::string destinations;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) destinations += i + 1 == parts.size() ? " and " : ", ";
+    destinations += parts[i];
+  }
+  if (parts.size() > 1) destinations += " (counted once per destination)";
+  return destinations;
+}
+
+DeliveringWriter::DeliveringWriter(service::FindingWriter& terminal, Delivery& delivery,
+                                   const detection::DetectionSettings& settings, std::string hunt,
+                                   core::EpochMs now)
+    : terminal_(terminal),
+      ledger_(*delivery.store, settings, std::move(hunt), delivery.outbox->sinkNames(), now,
+              /*first_seen=*/false) {}
+
+core::Status DeliveringWriter::write(const detection::Finding& finding) {
+  if (auto recorded = ledger_.write(finding); !recorded) return recorded;
+  return terminal_.write(finding);
+}
+
+core::Status DeliveringWriter::pageDone() {
+  if (auto committed = ledger_.pageDone(); !committed) return committed;
+  return terminal_.pageDone();
+}
+
+core::Status DeliveringWriter::finish() { return ledger_.finish(); }
+
+int HuntDelivery::open(const po::variables_map& values, const std::string& config_path,
+                       core::EpochMs now, CommandContext& context,
+                       std::unique_ptr<HuntDelivery>& out) {
+  if (config_path.empty()) {
+    return fail(context,
+                "--deliver needs --config: its outputs: say where findings go and its state: "
+                "where the ledger of findings already raised is kept",
+                core::kExitUsage);
+  }
+  auto loaded = loadDeliveryConfig(config_path, context, /*quiet=*/true);
+  if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
+  auto delivery = std::make_unique<HuntDelivery>();
+  delivery->config_ = *loaded;
+  delivery->now_ = now;
+  if (const int code =
+          openDelivery(values, config_path, *delivery->config_, now, context, delivery->delivery_);
+      code != core::kExitOk) {
+    return code;
+  }
+  out = std::move(delivery);
+  return core::kExitOk;
+}
+
+std::unique_ptr<DeliveringWriter> HuntDelivery::writerFor(
+    service::FindingWriter& terminal, const detection::DetectionSettings& settings,
+    const std::string& hunt) {
+  return std::make_unique<DeliveringWriter>(terminal, delivery_, settings, hunt, now_);
+}
+
+core::Status HuntDelivery::finishHunt(DeliveringWriter& writer) {
+  auto committed = writer.finish();
+  added_ += writer.added();
+  repeats_ += writer.repeats();
+  return committed;
+}
+
+int HuntDelivery::finish(CommandContext& context) {
+  const config::Config& cfg = *config_;
+  const service::DrainReport drained = delivery_.outbox->drainAll();
+  const std::string destinations = describeDestinations(cfg.outputs);
+  std::fprintf(context.streams.err,
+               "aihunt: %llu new findings recorded in %s (%llu raised before, not sent again); "
+               "delivered %llu to %s\n",
+               static_cast<unsigned long long>(added_), cfg.state.path.c_str(),
+               static_cast<unsigned long long>(repeats_),
+               static_cast<unsigned long long>(drained.delivered),
+               destinations.empty() ? "no destination (outputs: has none)" : destinations.c_str());
+  if (!drained.empty) {
+    return fail(context,
+                "some findings could not be delivered and wait in the outbox of " + cfg.state.path +
+                    "; 'aihunt run' delivers them (see the log for why)",
+                core::kExitSearchFailed);
+  }
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

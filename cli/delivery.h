@@ -1,0 +1,94 @@
+#pragma once
+// Where findings go beyond the terminal: the state store (the ledger of findings already raised,
+// and the outbox) and the sinks that drain it (the JSONL file, LEEF over syslog, QRadar's
+// reference sets), built from a config's outputs: and state: sections. `aihunt run`, `aihunt
+// backfill` and `aihunt hunt --deliver` open them the same way, so a finding goes to the same
+// places, once, whichever command found it.
+#include <memory>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "cli/command.h"
+#include "config/config.h"
+#include "core/metrics.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "service/daemon.h"
+#include "service/finding_writer.h"
+#include "service/ledger_writer.h"
+#include "service/outbox.h"
+#include "state/state_store.h"
+
+namespace aihunt::cli {
+
+// A config file loaded for delivery, with its warnings logged (unless `quiet`: a caller that
+// loaded the same file for its detection settings has logged them already).
+core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
+                                                       CommandContext& context, bool quiet = false);
+
+struct Delivery {
+  std::unique_ptr<state::StateStore> store;
+  core::Metrics metrics;
+  std::unique_ptr<service::Outbox> outbox;
+};
+
+// Opens the state store (--state-reset moves a damaged one aside first), builds the configured
+// sinks, and rolls back batches a crash left half-delivered. A failure is printed; the return
+// value is the exit code (0 when `delivery` is ready).
+int openDelivery(const boost::program_options::variables_map& values,
+                 const std::string& config_path, const config::Config& cfg, core::EpochMs now,
+                 CommandContext& context, Delivery& delivery);
+
+// "aihunt-findings.jsonl, LEEF syslog siem:6514 and QRadar reference sets"; empty: no sink.
+std::string describeDestinations(const config::OutputsConfig& outputs);
+
+// A terminal writer that also records each finding in the ledger and the outbox, for `aihunt
+// hunt --deliver`. The ledger skips suppressed findings and findings already raised (by any run
+// or the daemon); first_seen is left to the daemon, so what is printed is what is delivered.
+// finish() commits the ledger only: the terminal writer is shared by every hunt of the run and
+// finished by its owner.
+class DeliveringWriter final : public service::FindingWriter {
+ public:
+  DeliveringWriter(service::FindingWriter& terminal, Delivery& delivery,
+                   const detection::DetectionSettings& settings, std::string hunt,
+                   core::EpochMs now);
+  [[nodiscard]] core::Status write(const detection::Finding& finding) override;
+  [[nodiscard]] core::Status pageDone() override;
+  [[nodiscard]] core::Status finish() override;
+  [[nodiscard]] std::uint64_t added() const { return ledger_.added(); }
+  [[nodiscard]] std::uint64_t repeats() const { return ledger_.repeats(); }
+
+ private:
+  service::FindingWriter& terminal_;
+  service::LedgerWriter ledger_;
+};
+
+// `aihunt hunt --deliver`: one on-demand run's findings through the configured sinks too.
+class HuntDelivery {
+ public:
+  // Loads the config's outputs: and state: sections and opens the store and the sinks; the
+  // return value is the exit code (0: `out` is ready).
+  static int open(const boost::program_options::variables_map& values,
+                  const std::string& config_path, core::EpochMs now, CommandContext& context,
+                  std::unique_ptr<HuntDelivery>& out);
+
+  // The writer for one hunt: the terminal's, plus the ledger. Counted by finishHunt().
+  std::unique_ptr<DeliveringWriter> writerFor(service::FindingWriter& terminal,
+                                              const detection::DetectionSettings& settings,
+                                              const std::string& hunt);
+  [[nodiscard]] core::Status finishHunt(DeliveringWriter& writer);
+  // Drains the outbox into every sink and says on stderr what went where. Returns the exit code
+  // the delivery alone deserves (4 when findings are left in the outbox: the next run or the
+  // daemon delivers them).
+  int finish(CommandContext& context);
+
+ private:
+  service::SharedConfig config_;
+  Delivery delivery_;
+  core::EpochMs now_ = 0;
+  std::uint64_t added_ = 0;
+  std::uint64_t repeats_ = 0;
+};
+
+}  // namespace aihunt::cli

@@ -1,0 +1,112 @@
+// `aihunt hunt --deliver`: an on-demand run whose findings also go where the daemon's go. The
+// real binary against the real qradar-emu over TLS: the findings printed are the findings
+// recorded in the state store and written to the config's JSONL output; a second on-demand run
+// sends nothing again, and neither does the daemon (`run --once`) over the same time, which
+// counts them as repeats. Without --config there is nowhere to deliver to: a usage error.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/emulator/emu_fixture.h"
+#include "tests/integration/daemon_support.h"
+#include "tests/support/process_runner.h"
+
+// The shared support (daemon_support.h), the emulator fixture and the process helpers.
+using namespace aihunt::testing;  // NOLINT(google-build-using-namespace)
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "0b9d2f4e-6a1c-4d3b-8e7f-2a9c4b6d8e10";
+
+std::string emuConfig() {
+  return std::string("tokens:\n  - {token: ") + kToken +
+         ", user: aihunt, role: hunter}\nadmin_token: admin-token-0003\nariel:\n  workers: 2\n";
+}
+
+ProcessResult huntDeliver(const RunDir& run, const std::string& now) {
+  ProcessResult result = runProcess(
+      binaryPath("aihunt"),
+      {"hunt", "-c", run.config, "--deliver", "--now", now, "--format", "jsonl"}, {}, 60);
+  CHECK(result.out.find(run.token) == std::string::npos);
+  CHECK(result.err.find(run.token) == std::string::npos);
+  return result;
+}
+
+// The finding ids of JSON Lines output.
+std::multiset<std::string> printedIds(const std::string& out) {
+  std::multiset<std::string> ids;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    const json finding = json::parse(line, nullptr, false);
+    REQUIRE(finding.is_object());
+    REQUIRE(finding.contains("finding_id"));
+    ids.insert(finding["finding_id"].get<std::string>());
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "hunt --deliver: what is printed is delivered once, and the daemon does not raise it "
+    "again",
+    "[hunt][deliver]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "aihunt-deliver-test-", kToken, {}, {});
+  const std::string now = aihunt::testing::kSampleNow;
+
+  const ProcessResult first = huntDeliver(run, now);
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::multiset<std::string> printed = printedIds(first.out);
+  REQUIRE(!printed.empty());
+  const Findings delivered = readFindings(run.findings());
+  INFO(delivered.problem);
+  CHECK(delivered.problem.empty());
+  // Every finding printed is in the output file, once; nothing else is.
+  CHECK(delivered.ids == std::multiset<std::string>(printed.begin(), printed.end()));
+  CHECK(delivered.idSet().size() == delivered.rows.size());
+
+  // The same run again prints the same findings and delivers none of them a second time.
+  const std::string before = readFile(run.findings());
+  const ProcessResult second = huntDeliver(run, now);
+  INFO(second.err);
+  CHECK(second.exit_code == 0);
+  CHECK(printedIds(second.out) == printed);
+  CHECK(readFile(run.findings()) == before);
+
+  // The daemon over the same day: what the on-demand run delivered comes back as repeats.
+  const ProcessResult daemon = runOnce(run, now);
+  INFO(daemon.out << daemon.err);
+  CHECK(daemon.exit_code == 0);
+  std::uint64_t repeats = 0;
+  std::uint64_t fresh = 0;
+  for (const auto& [hunt, row] : parseTable(daemon.out)) {
+    repeats += row.repeats;
+    fresh += row.findings;
+  }
+  CHECK(repeats >= delivered.idSet().size());
+  const Findings after = readFindings(run.findings());
+  CHECK(after.problem.empty());
+  CHECK(after.idSet().size() == after.rows.size());  // no finding twice
+  CHECK(after.rows.size() == delivered.rows.size() + fresh);
+}
+
+TEST_CASE("hunt --deliver without a config is a usage error that prints no result",
+          "[hunt][deliver]") {
+  const ProcessResult result = runProcess(
+      binaryPath("aihunt"), {"hunt", "--offline", sourcePath("content/samples/events.jsonl"),
+                             "--deliver", "--now", aihunt::testing::kSampleNow});
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK(result.err.find("--deliver needs --config") != std::string::npos);
+}
