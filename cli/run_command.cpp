@@ -19,6 +19,7 @@
 #include "service/instrumented_transport.h"
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
+#include "service/offense_notes_sink.h"
 #include "service/outbox.h"
 #include "service/reference_set_sink.h"
 #include "service/run_summary.h"
@@ -57,6 +58,21 @@ core::Result<service::SharedConfig> loadConfig(const std::string& path, CommandC
     return core::makeError(core::ErrorCode::kConfig, message);
   }
   return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
+}
+
+// A sink's own connection to the console, opened at its first delivery and again after a failed
+// one.
+service::QRadarConnector sinkConnector(const po::variables_map& values,
+                                       const std::string& config_path, CommandContext& context,
+                                       core::Metrics& metrics) {
+  return [values, config_path, &context,
+          metrics = &metrics]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+    auto request = connectionRequest(values, config_path);
+    if (!request) return request.error();
+    request->metrics = metrics;
+    return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                   context.logger);
+  };
 }
 
 // Everything `run` and `backfill` build before hunting.
@@ -121,21 +137,18 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
     reference.sets = cfg.outputs.reference_sets.sets;
     reference.metrics = &runtime.metrics;
     // Its own connection, opened at the first delivery and again after a failed one.
-    core::Metrics* metrics = &runtime.metrics;
-    auto connect = [values, config_path, &context,
-                    metrics]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-      auto request = connectionRequest(values, config_path);
-      if (!request) return request.error();
-      request->metrics = metrics;
-      return service::openConnection(std::move(*request), *context.environment, context.redactor,
-                                     context.logger);
-    };
-    sinks.push_back(
-        std::make_unique<service::ReferenceSetSink>(reference, connect, context.logger));
+    sinks.push_back(std::make_unique<service::ReferenceSetSink>(
+        reference, sinkConnector(values, config_path, context, runtime.metrics), context.logger));
   }
+  // After the LEEF sink: the offenses this batch's events make may exist by the time it runs
+  // (a source without one yet gets no note for the window; docs/operations.md).
   if (cfg.outputs.offense_notes.enabled) {
-    context.logger->warn(
-        "outputs.offense_notes is not delivered by this version of aihunt run yet");
+    service::OffenseNotesSinkOptions notes;
+    notes.match_description = cfg.outputs.offense_notes.match_description;
+    notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
+    notes.metrics = &runtime.metrics;
+    sinks.push_back(std::make_unique<service::OffenseNotesSink>(
+        notes, sinkConnector(values, config_path, context, runtime.metrics), context.logger));
   }
   service::declareDaemonMetrics(runtime.metrics);
   runtime.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
