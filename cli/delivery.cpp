@@ -10,6 +10,7 @@
 #include "service/instrumented_transport.h"
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
+#include "service/offense_notes_sink.h"
 #include "service/qradar_connection.h"
 #include "service/reference_set_sink.h"
 
@@ -90,8 +91,15 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     sinks.push_back(std::make_unique<service::ReferenceSetSink>(
         reference, connector(values, config_path, context, metrics), context.logger));
   }
+  // After the LEEF sink: the offenses this batch's events make may exist by the time it runs
+  // (a source without one yet gets no note for the window; docs/operations.md).
   if (cfg.outputs.offense_notes.enabled) {
-    context.logger->warn("outputs.offense_notes is not delivered by this version of aihunt yet");
+    service::OffenseNotesSinkOptions notes;
+    notes.match_description = cfg.outputs.offense_notes.match_description;
+    notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
+    notes.metrics = &metrics;
+    sinks.push_back(std::make_unique<service::OffenseNotesSink>(
+        notes, connector(values, config_path, context, metrics), context.logger));
   }
   return sinks;
 }
@@ -131,6 +139,7 @@ std::string describeDestinations(const config::OutputsConfig& outputs) {
     parts.push_back("LEEF syslog " + outputs.leef.host + ":" + std::to_string(outputs.leef.port));
   }
   if (outputs.reference_sets.enabled) parts.emplace_back("QRadar reference sets");
+  if (outputs.offense_notes.enabled) parts.emplace_back("QRadar offense notes");
   std::string destinations;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i > 0) destinations += i + 1 == parts.size() ? " and " : ", ";

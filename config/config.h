@@ -181,8 +181,14 @@ struct LeefOutput {
   std::string hostname;
 };
 
+// A note on the open offense of a finding's source IP, once per hunt window
+// (service/offense_notes_sink.h).
 struct OffenseNotesOutput {
   bool enabled = false;
+  // aihunt's offenses are those whose description contains this text (ASCII case-insensitive):
+  // the rule's offense naming (docs/qradar-setup.md) puts it there.
+  std::string match_description = "aihunt";
+  std::int64_t max_note_chars = 2000;  // a note's length in characters (code points), cut there
 };
 
 struct OutputsConfig {

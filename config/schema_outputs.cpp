@@ -1,5 +1,7 @@
 // The `outputs:` section: where findings go (terminal, JSONL file, QRadar reference sets, LEEF
 // over syslog, offense notes).
+#include <algorithm>
+
 #include "config/schema.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
@@ -192,7 +194,26 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
   }
   if (const YamlNode* notes = reader.get("offense_notes")) {
     MapReader n(*notes, diagnostics);
-    n.boolean("enabled", outputs.offense_notes.enabled);
+    auto& out = outputs.offense_notes;
+    n.boolean("enabled", out.enabled);
+    if (const YamlNode* match = n.get("match_description")) {
+      // Compared with server data; printable text, so that it can be logged as given.
+      if (auto text = readString(*match, diagnostics)) {
+        const bool printable = std::none_of(text->begin(), text->end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        });
+        if (core::trim(*text).empty() || text->size() > 255 || !printable) {
+          diagnostics.error(
+              match->path,
+              "'" + core::printableExcerpt(*text) + "' must be printable text of 1 to 255 bytes",
+              match->mark);
+        } else {
+          out.match_description = *text;
+        }
+      }
+    }
+    // The note's marker and summary head need some room.
+    n.integer("max_note_chars", out.max_note_chars, 200, 100'000);
   }
   return outputs;
 }

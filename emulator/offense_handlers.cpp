@@ -47,6 +47,31 @@ ApiResult<json> selectFields(const json& object, const HttpRequest& request) {
   return out;
 }
 
+// The `filter` parameter (none: everything matches).
+ApiResult<Filter> filterOf(const HttpRequest& request) {
+  const std::string* text = request.param("filter");
+  if (text == nullptr) return Filter{};
+  auto parsed = parseFilter(*text);
+  if (!parsed.ok()) return invalidParameter(parsed.error().message);
+  return std::move(*parsed);
+}
+
+// The Range slice of `rows`, each cut to `fields`, with its Content-Range.
+HttpResponse pagedResponse(const HttpRequest& request, const std::vector<json>& rows) {
+  auto window = pageWindow(request, rows.size());
+  if (auto* error = std::get_if<ApiError>(&window)) return errorResponse(*error);
+  const PageWindow& w = std::get<PageWindow>(window);
+  json out = json::array();
+  for (std::size_t i = w.first; i < w.end; ++i) {
+    auto selected = selectFields(rows[i], request);
+    if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
+    out.push_back(std::move(std::get<json>(selected)));
+  }
+  HttpResponse response = jsonResponse(200, out.dump());
+  setContentRange(response, w);
+  return response;
+}
+
 std::optional<bool> parseBool(const std::string* text) {
   if (text == nullptr) return std::nullopt;
   if (*text == "true") return true;
@@ -114,17 +139,7 @@ void OffenseHandlers::registerRoutes(Router& router) {
   router.add("POST", "/api/siem/offenses/{}", cap,
              [this](const HttpRequest& r, const RouteParams& p) { return update(r, p[0]); });
   router.add("GET", "/api/siem/offenses/{}/notes", cap,
-             [this](const HttpRequest&, const RouteParams& p) {
-               const auto id = parseId(p[0]);
-               if (!id) return errorResponse(notFound("The offense does not exist."));
-               auto notes = store_.notes(*id);
-               if (auto* error = std::get_if<ApiError>(&notes)) return errorResponse(*error);
-               json out = json::array();
-               for (const OffenseNote& note : std::get<std::vector<OffenseNote>>(notes)) {
-                 out.push_back(noteJson(note));
-               }
-               return jsonResponse(200, out.dump());
-             });
+             [this](const HttpRequest& r, const RouteParams& p) { return listNotes(r, p[0]); });
   router.add("POST", "/api/siem/offenses/{}/notes", cap,
              [this](const HttpRequest& r, const RouteParams& p) {
                const auto id = parseId(p[0]);
@@ -137,7 +152,9 @@ void OffenseHandlers::registerRoutes(Router& router) {
                // Notes made through the API name their author so (captured console answers).
                auto note = store_.addNote(*id, *text, "API_user: " + r.user, clock_.nowMs());
                if (auto* error = std::get_if<ApiError>(&note)) return errorResponse(*error);
-               return jsonResponse(201, noteJson(std::get<OffenseNote>(note)).dump());
+               auto selected = selectFields(noteJson(std::get<OffenseNote>(note)), r);
+               if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
+               return jsonResponse(201, std::get<json>(selected).dump());
              });
   router.add("GET", "/api/siem/offense_closing_reasons", cap,
              [this](const HttpRequest&, const RouteParams&) {
@@ -169,16 +186,12 @@ void OffenseHandlers::registerRoutes(Router& router) {
 }
 
 HttpResponse OffenseHandlers::list(const HttpRequest& request) {
-  Filter filter;
-  if (const std::string* text = request.param("filter")) {
-    auto parsed = parseFilter(*text);
-    if (!parsed.ok()) return errorResponse(invalidParameter(parsed.error().message));
-    filter = std::move(*parsed);
-  }
+  auto filter = filterOf(request);
+  if (auto* error = std::get_if<ApiError>(&filter)) return errorResponse(*error);
   std::vector<json> rows;
   for (const Offense& offense : store_.list()) {
     json object = offenseJson(offense);
-    if (filter.matches(object)) rows.push_back(std::move(object));
+    if (std::get<Filter>(filter).matches(object)) rows.push_back(std::move(object));
   }
   if (const std::string* text = request.param("sort")) {
     auto keys = parseSort(*text);
@@ -194,18 +207,25 @@ HttpResponse OffenseHandlers::list(const HttpRequest& request) {
     }
     sortObjects(rows, *keys);
   }
-  auto window = pageWindow(request, rows.size());
-  if (auto* error = std::get_if<ApiError>(&window)) return errorResponse(*error);
-  const PageWindow& w = std::get<PageWindow>(window);
-  json out = json::array();
-  for (std::size_t i = w.first; i < w.end; ++i) {
-    auto selected = selectFields(rows[i], request);
-    if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
-    out.push_back(std::move(std::get<json>(selected)));
+  return pagedResponse(request, rows);
+}
+
+// IBM's reference: Range, filter and fields; an array of {id, create_time, username, note_text};
+// 404/1002 for an unknown offense.
+// https://ibmsecuritydocs.github.io/qradar_api_14.0/14.0--siem-offenses-offense_id-notes-GET.html
+HttpResponse OffenseHandlers::listNotes(const HttpRequest& request, const std::string& id) {
+  const auto parsed = parseId(id);
+  if (!parsed) return errorResponse(notFound("The offense does not exist."));
+  auto notes = store_.notes(*parsed);
+  if (auto* error = std::get_if<ApiError>(&notes)) return errorResponse(*error);
+  auto filter = filterOf(request);
+  if (auto* error = std::get_if<ApiError>(&filter)) return errorResponse(*error);
+  std::vector<json> rows;
+  for (const OffenseNote& note : std::get<std::vector<OffenseNote>>(notes)) {
+    json object = noteJson(note);
+    if (std::get<Filter>(filter).matches(object)) rows.push_back(std::move(object));
   }
-  HttpResponse response = jsonResponse(200, out.dump());
-  setContentRange(response, w);
-  return response;
+  return pagedResponse(request, rows);
 }
 
 HttpResponse OffenseHandlers::getOne(const HttpRequest& request, const std::string& id) {

@@ -14,6 +14,7 @@ class OffenseHandlers {
 
   HttpResponse list(const HttpRequest& request);
   HttpResponse getOne(const HttpRequest& request, const std::string& id);
+  HttpResponse listNotes(const HttpRequest& request, const std::string& id);
   HttpResponse update(const HttpRequest& request, const std::string& id);
 
  private:

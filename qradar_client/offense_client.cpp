@@ -1,8 +1,23 @@
 #include "qradar_client/offense_client.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace aihunt::qradar {
+namespace {
+
+std::int64_t integerField(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string stringField(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
 
 core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string& filter,
                                                               std::uint64_t limit) {
@@ -22,12 +37,14 @@ core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string&
   for (const auto& entry : parsed) {
     if (!entry.is_object()) continue;
     OffenseSummary offense;
-    offense.id = entry.value("id", std::int64_t{0});
-    offense.description = entry.value("description", "");
-    offense.offense_source = entry.value("offense_source", "");
-    offense.status = entry.value("status", "");
-    offense.magnitude = entry.value("magnitude", 0);
-    offense.start_time = entry.value("start_time", std::int64_t{0});
+    // Server data: a field of another type (or null) reads as absent, never throws.
+    offense.id = integerField(entry, "id");
+    offense.description = stringField(entry, "description");
+    offense.offense_source = stringField(entry, "offense_source");
+    offense.status = stringField(entry, "status");
+    offense.magnitude =
+        static_cast<int>(std::clamp<std::int64_t>(integerField(entry, "magnitude"), 0, 10));
+    offense.start_time = integerField(entry, "start_time");
     offenses.push_back(std::move(offense));
   }
   return offenses;
@@ -41,6 +58,38 @@ core::Status OffenseClient::addNote(std::int64_t offense_id, const std::string& 
   auto response = api_.callOk(call);
   if (!response) return response.error().withContext("adding an offense note");
   return {};
+}
+
+core::Result<std::vector<OffenseNote>> OffenseClient::listNotes(std::int64_t offense_id,
+                                                                std::size_t limit,
+                                                                std::size_t page_size) {
+  std::vector<OffenseNote> notes;
+  if (page_size == 0) page_size = 1;
+  while (notes.size() < limit) {
+    const std::size_t first = notes.size();
+    const std::size_t want = std::min(page_size, limit - first);
+    ApiCall call;
+    call.path = "/api/siem/offenses/" + std::to_string(offense_id) +
+                "/notes?fields=" + urlEncode("id,note_text");
+    call.headers.emplace_back(
+        "Range", "items=" + std::to_string(first) + "-" + std::to_string(first + want - 1));
+    auto response = api_.callOk(call);
+    if (!response) return response.error().withContext("listing the notes of an offense");
+    const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
+    if (!parsed.is_array()) {
+      return core::makeError(core::ErrorCode::kParse,
+                             "listing the notes of an offense: expected a JSON array");
+    }
+    for (const auto& entry : parsed) {
+      if (!entry.is_object()) continue;
+      notes.push_back({integerField(entry, "id"), stringField(entry, "note_text")});
+      if (notes.size() == limit) break;
+    }
+    // A short page is the last one; so is a long one (a console that ignores Range answers
+    // everything at once).
+    if (parsed.size() != want) break;
+  }
+  return notes;
 }
 
 }  // namespace aihunt::qradar

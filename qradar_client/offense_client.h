@@ -1,6 +1,14 @@
 #pragma once
 // Offenses: list (filter, Range-paged) and notes. The REST API cannot create offenses; they come
 // from rules firing on the events aihunt sends as LEEF.
+//
+// Notes (IBM's API reference, e.g. 14.0): GET /siem/offenses/{offense_id}/notes takes Range,
+// filter and fields and answers an array of {id, create_time, username, note_text}; POST
+// /siem/offenses/{offense_id}/notes takes the text as the required query parameter note_text
+// and answers 201 with the note; an unknown offense is 404 (code 1002).
+//   https://ibmsecuritydocs.github.io/qradar_api_14.0/14.0--siem-offenses-offense_id-notes-GET.html
+//   https://ibmsecuritydocs.github.io/qradar_api_14.0/14.0--siem-offenses-offense_id-notes-POST.html
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +27,11 @@ struct OffenseSummary {
   std::int64_t start_time = 0;
 };
 
+struct OffenseNote {
+  std::int64_t id = 0;
+  std::string note_text;
+};
+
 class OffenseClient {
  public:
   explicit OffenseClient(ApiClient& api) : api_(api) {}
@@ -27,6 +40,11 @@ class OffenseClient {
   [[nodiscard]] core::Result<std::vector<OffenseSummary>> list(const std::string& filter,
                                                                std::uint64_t limit);
   [[nodiscard]] core::Status addNote(std::int64_t offense_id, const std::string& text);
+  // The offense's notes, oldest first as the console lists them, read in Range pages of
+  // `page_size`, at most `limit` of them (a longer list is cut there, not an error).
+  [[nodiscard]] core::Result<std::vector<OffenseNote>> listNotes(std::int64_t offense_id,
+                                                                 std::size_t limit,
+                                                                 std::size_t page_size = 100);
 
  private:
   ApiClient& api_;

@@ -79,6 +79,7 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
     job.signals = hunt.signals;
     LedgerWriter writer(store_, config_.settings, hunt.name, sinks_, now, first_seen);
     writer.setMetrics(&metrics_);
+    writer.setWindow(window.from, window.to);
     logger_->debug("hunt '{}' window [{}, {}) AQL: {}", hunt.name, core::formatIso8601(window.from),
                    core::formatIso8601(window.to), job.aql);
     const HuntOutcome outcome = engine.run(job, writer, observer, cancellation);

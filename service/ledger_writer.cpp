@@ -70,6 +70,13 @@ core::Status LedgerWriter::write(const detection::Finding& finding) {
   item.finding_id = out->finding_id;
   if (auto time = core::parseTimestamp(out->event_time)) item.event_time = *time;
   detection::appendFindingJson(item.payload, *out);
+  if (!window_.empty() && !item.payload.empty() && item.payload.back() == '}') {
+    // One more key before the object's end (the window text is ISO 8601: nothing to escape).
+    item.payload.pop_back();
+    item.payload += R"(,"window":")";
+    item.payload += window_;
+    item.payload += "\"}";
+  }
   if (metrics_ != nullptr) {
     metrics_->add("aihunt_findings_total",
                   {hunt_, std::string(detection::severityName(out->severity))});
@@ -99,6 +106,10 @@ core::Status LedgerWriter::flush(std::optional<state::WindowRecord> completes) {
   pending_ids_.clear();
   pending_baselines_.clear();
   return {};
+}
+
+void LedgerWriter::setWindow(core::EpochMs from, core::EpochMs to) {
+  window_ = core::formatIso8601(from) + "/" + core::formatIso8601(to);
 }
 
 core::Status LedgerWriter::pageDone() { return flush(std::nullopt); }

@@ -30,6 +30,10 @@ class LedgerWriter final : public FindingWriter {
   // Commits what is left and marks [from, to) done, with the window's counts.
   [[nodiscard]] core::Status complete(state::WindowRecord record);
 
+  // The hunt window [from, to) the findings come from: each outbox payload gets a "window" key,
+  // "<from>/<to>" in ISO 8601 UTC (offense notes are written once per window).
+  void setWindow(core::EpochMs from, core::EpochMs to);
+
   // Counts new findings by severity, signal and category (aihunt_findings_*).
   void setMetrics(core::Metrics* metrics) { metrics_ = metrics; }
 
@@ -54,6 +58,7 @@ class LedgerWriter final : public FindingWriter {
   std::uint64_t repeats_ = 0;
   std::uint64_t first_seen_count_ = 0;
   core::Metrics* metrics_ = nullptr;
+  std::string window_;  // empty: no window key
 };
 
 // The first-seen key of a finding: who (host, else source IP, else user), what process, which

@@ -197,6 +197,22 @@ TEST_CASE("offense API: Range, filter, sort, fields, get, close, notes, no creat
   REQUIRE(notes.size() == 1);
   CHECK(notes[0]["username"] == "API_user: aihunt");  // API-made notes name their author so
   CHECK(emu.call("POST", one + "/notes").status == 422);
+  // The notes list takes Range and fields like other lists (IBM's notes GET reference).
+  for (int i = 1; i <= 4; ++i) {
+    REQUIRE(emu.call("POST", one + "/notes?note_text=n" + std::to_string(i)).status == 201);
+  }
+  const HttpReply page =
+      emu.call("GET", one + "/notes?fields=" + urlEncode("id,note_text"), {"Range: items=1-2"});
+  CHECK(page.header("content-range") == "items 1-2/5");
+  const json paged = parseJson(page.body);
+  REQUIRE(paged.size() == 2);
+  CHECK(paged[0]["note_text"] == "n1");
+  CHECK(paged[1]["note_text"] == "n2");
+  CHECK(paged[0].size() == 2);  // id and note_text only
+  CHECK(parseJson(emu.call("GET", one + "/notes?filter=" + urlEncode("note_text=\"n3\"")).body)
+            .size() == 1);
+  CHECK(emu.call("GET", "/api/siem/offenses/9999/notes").status == 404);
+  CHECK(parseJson(emu.call("GET", "/api/siem/offenses/9999/notes").body)["code"] == 1002);
 
   const HttpReply create = emu.call("POST", "/api/siem/offenses");
   CHECK(create.status == 405);

@@ -196,3 +196,71 @@ TEST_CASE("offenses: list with a filter and a Range, notes", "[offense]") {
   CHECK(h.transport.lines().back() ==
         "POST /api/siem/offenses/7/notes?note_text=aihunt%3A%20finding%201a2b");
 }
+
+TEST_CASE("offenses: fields of the wrong type read as absent, never throw", "[offense]") {
+  RefHarness h("20.0");
+  h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+    return jsonResponse(200, R"([{"id":"7","description":null,"offense_source":5,"status":["OPEN"],
+                 "magnitude":1e300},{"id":8,"description":"d","offense_source":"10.0.0.6"},7])");
+  };
+  qradar::OffenseClient client(*h.api);
+  auto offenses = client.list("", 10);
+  REQUIRE(offenses.ok());
+  REQUIRE(offenses->size() == 2);
+  CHECK(offenses->at(0).id == 0);
+  CHECK(offenses->at(0).description.empty());
+  CHECK(offenses->at(0).offense_source.empty());
+  CHECK(offenses->at(0).status.empty());
+  CHECK(offenses->at(1).id == 8);
+  CHECK(offenses->at(1).offense_source == "10.0.0.6");
+}
+
+TEST_CASE("offense notes: listed in Range pages up to a limit", "[offense]") {
+  RefHarness h("20.0");
+  // 250 notes; the console honours Range like QRadar (items=a-b, inclusive).
+  h.answer = [](const qradar::HttpRequest& r) -> core::Result<qradar::HttpResponse> {
+    const std::string range = qradar::findHeader(r.headers, "Range").value_or("");
+    const auto dash = range.find('-');
+    const int first = std::stoi(range.substr(6, dash - 6));
+    const int last = std::min(std::stoi(range.substr(dash + 1)), 249);
+    nlohmann::json page = nlohmann::json::array();
+    for (int i = first; i <= last; ++i) {
+      page.push_back({{"id", i + 1}, {"note_text", "note " + std::to_string(i)}, {"x", 1}});
+    }
+    return jsonResponse(200, page.dump());
+  };
+  qradar::OffenseClient client(*h.api);
+  auto notes = client.listNotes(9, 1000, 100);
+  REQUIRE(notes.ok());
+  REQUIRE(notes->size() == 250);
+  CHECK(notes->at(249).note_text == "note 249");
+  CHECK(notes->at(249).id == 250);
+  REQUIRE(h.transport.requests.size() == 3);
+  CHECK(h.transport.lines()[0] == "GET /api/siem/offenses/9/notes?fields=id%2Cnote_text");
+  CHECK(qradar::findHeader(h.transport.requests[2].headers, "Range") == "items=200-299");
+  // The limit cuts the list.
+  h.transport.requests.clear();
+  auto cut = client.listNotes(9, 150, 100);
+  REQUIRE(cut.ok());
+  CHECK(cut->size() == 150);
+  CHECK(qradar::findHeader(h.transport.requests[1].headers, "Range") == "items=100-149");
+}
+
+TEST_CASE("offense notes: a console that ignores Range is read once", "[offense]") {
+  RefHarness h("20.0");
+  h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+    nlohmann::json all = nlohmann::json::array();
+    for (int i = 0; i < 30; ++i) all.push_back({{"id", i}, {"note_text", "n"}});
+    return jsonResponse(200, all.dump());
+  };
+  qradar::OffenseClient client(*h.api);
+  auto notes = client.listNotes(9, 1000, 10);
+  REQUIRE(notes.ok());
+  CHECK(notes->size() == 30);
+  CHECK(h.transport.requests.size() == 1);
+  // An unknown offense is QRadar's 404/1002, an error.
+  h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+    return jsonResponse(404, R"({"code":1002,"message":"No offense was found"})");
+  };
+  CHECK_FALSE(client.listNotes(10, 1000).ok());
+}

@@ -21,6 +21,8 @@
 #include "service/reference_set_sink.h"
 #include "state/state_store.h"
 #include "tests/support/fake_http_transport.h"
+#include "tests/support/fake_qradar_connection.h"
+#include "tests/support/outbox_rows.h"
 
 using namespace aihunt;
 using aihunt::testing::jsonResponse;
@@ -39,17 +41,7 @@ std::string finding(const std::string& id, const std::string& severity, const st
 }
 
 std::vector<state::OutboxRow> rowsOf(const std::vector<std::string>& payloads) {
-  std::vector<state::OutboxRow> rows;
-  std::int64_t id = 0;
-  for (const auto& payload : payloads) {
-    state::OutboxRow row;
-    row.id = ++id;
-    row.sink = "reference_sets";
-    row.finding_id = "f" + std::to_string(id);
-    row.payload = payload;
-    rows.push_back(row);
-  }
-  return rows;
+  return testing::outboxRows("reference_sets", payloads);
 }
 
 std::vector<config::ReferenceSetTarget> twoSets() {
@@ -73,22 +65,7 @@ struct FakeConsole {
   int fail_with = 0;                                       // answer every request with this status
 
   static std::string query(const std::string& url, const std::string& key) {
-    const auto at = url.find(key + "=");
-    if (at == std::string::npos) return {};
-    const auto end = url.find('&', at);
-    std::string text =
-        url.substr(at + key.size() + 1,
-                   end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '%' && i + 2 < text.size()) {
-        out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-        i += 2;
-      } else {
-        out += text[i];
-      }
-    }
-    return out;
+    return testing::queryParam(url, key);
   }
 
   core::Result<qradar::HttpResponse> answer(const qradar::HttpRequest& r) {
@@ -161,9 +138,7 @@ struct FakeConsole {
 };
 
 struct Harness {
-  testing::ManualClock clock;
-  testing::ClockSleeper sleeper{clock};
-  testing::FixedRandom random;
+  testing::FakeConnectionSeams seams;
   FakeConsole console;
   testing::FakeHttpTransport transport{
       [this](const qradar::HttpRequest& r) { return console.answer(r); }};
@@ -175,16 +150,7 @@ struct Harness {
   service::QRadarConnector connector() {
     return [this]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
       ++connects;
-      auto connection = std::make_unique<service::QRadarConnection>();
-      qradar::ApiSettings settings;
-      settings.base_url = "https://console.test";
-      settings.api_version = version;
-      settings.retry.max_attempts = 1;
-      connection->api = std::make_unique<qradar::ApiClient>(
-          qradar::ApiDeps{transport, clock, sleeper, random, std::make_shared<core::Redactor>(),
-                          core::makeNullLogger()},
-          settings);
-      return connection;
+      return testing::fakeConnection(transport, seams, version);
     };
   }
 

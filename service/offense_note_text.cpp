@@ -1,0 +1,233 @@
+#include "service/offense_note_text.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "service/reference_set_sink.h"
+
+namespace aihunt::service {
+namespace {
+
+constexpr std::size_t kValueChars = 64;       // one provider, process or user
+constexpr std::size_t kFindingIdChars = 8;    // enough to find the finding in the JSONL file
+constexpr std::size_t kMarkerPartChars = 64;  // the hunt name and the window in the marker
+constexpr std::string_view kEllipsis = "\u2026";
+constexpr std::int64_t kHourMs = 3'600'000;
+
+bool isContinuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
+
+std::size_t codePoints(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return !isContinuation(static_cast<unsigned char>(c));
+  }));
+}
+
+// The first `max_chars` code points of valid UTF-8 `text`.
+std::string_view firstCodePoints(std::string_view text, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (isContinuation(static_cast<unsigned char>(text[at]))) continue;
+    if (chars == max_chars) return text.substr(0, at);
+    ++chars;
+  }
+  return text;
+}
+
+std::string stringAt(const nlohmann::json& finding, const char* key) {
+  const auto it = finding.find(key);
+  return it != finding.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The finding's hunt window, or its event's UTC hour for a finding written before the ledger
+// recorded windows in the payload.
+std::string windowOf(const nlohmann::json& finding) {
+  std::string window = stringAt(finding, "window");
+  if (!window.empty()) return window;
+  const auto at = core::parseTimestamp(stringAt(finding, "event_time"));
+  if (!at) return "unknown";
+  const core::EpochMs hour = *at - (((*at % kHourMs) + kHourMs) % kHourMs);
+  return core::formatIso8601(hour) + "/" + core::formatIso8601(hour + kHourMs);
+}
+
+// A payload with invalid UTF-8 would not parse; its non-ASCII bytes (all inside strings) go.
+std::string asciiOnly(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x80) out.push_back(c);
+  }
+  return out;
+}
+
+void addDistinct(std::vector<std::string>& list, const std::string& value) {
+  if (value.empty()) return;
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+// Appends parts while they fit in `max_chars` code points.
+class BoundedText {
+ public:
+  BoundedText(std::string start, std::size_t max_chars)
+      : text_(std::move(start)), used_(codePoints(text_)), max_(max_chars) {}
+
+  [[nodiscard]] bool fits(std::string_view part, std::size_t reserve = 0) const {
+    return used_ + codePoints(part) + reserve <= max_;
+  }
+  void append(std::string_view part) {
+    text_ += part;
+    used_ += codePoints(part);
+  }
+  // " Label: a, b, c." with as many items as fit, then "+N more".
+  void appendList(std::string_view label, const std::vector<std::string>& items,
+                  std::size_t item_chars) {
+    if (items.empty()) return;
+    constexpr std::size_t kMoreReserve = 16;  // ", +99999 more."
+    const std::string head = " " + std::string(label) + ": ";
+    if (!fits(head, kMoreReserve)) return;
+    append(head);
+    std::size_t written = 0;
+    for (const auto& item : items) {
+      const std::string value = sanitizeNoteValue(item, item_chars);
+      const std::string part = (written == 0 ? "" : ", ") + value;
+      const bool last = written + 1 == items.size();
+      if (!fits(part, last ? 1 : kMoreReserve)) break;
+      append(part);
+      ++written;
+    }
+    if (written < items.size()) {
+      append((written == 0 ? "+" : ", +") + std::to_string(items.size() - written) + " more");
+    }
+    append(".");
+  }
+  [[nodiscard]] std::string take() && { return std::move(text_); }
+
+ private:
+  std::string text_;
+  std::size_t used_;
+  std::size_t max_;
+};
+
+}  // namespace
+
+std::string sanitizeNoteValue(std::string_view value, std::size_t max_chars) {
+  const bool valid = core::isValidUtf8(value);
+  std::string out;
+  out.reserve(std::min(value.size(), max_chars * 4));
+  for (std::size_t at = 0; at < value.size(); ++at) {
+    const auto byte = static_cast<unsigned char>(value[at]);
+    if (byte < 0x20 || byte == 0x7f) {
+      out.push_back(' ');
+    } else if (byte < 0x80) {
+      out.push_back(static_cast<char>(byte));
+    } else if (!valid) {
+      continue;  // no way to tell characters apart: only the ASCII stays
+    } else if (byte == 0xC2 && at + 1 < value.size() &&
+               static_cast<unsigned char>(value[at + 1]) < 0xA0) {
+      out.push_back(' ');  // C1 control, U+0080..U+009F
+      ++at;
+    } else if (byte == 0xE2 && at + 2 < value.size() && value[at + 1] == '\x80' &&
+               (value[at + 2] == '\xA8' || value[at + 2] == '\xA9')) {
+      out.push_back(' ');  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+      at += 2;
+    } else {
+      out.push_back(static_cast<char>(byte));
+    }
+  }
+  if (codePoints(out) <= max_chars) return out;
+  if (max_chars == 0) return {};
+  std::string cut(firstCodePoints(out, max_chars - 1));
+  cut += kEllipsis;
+  return cut;
+}
+
+NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows) {
+  NoteGroups out;
+  std::map<std::array<std::string, 3>, std::size_t> index;  // (source, hunt, window) -> group
+  for (const auto& row : rows) {
+    const nlohmann::json finding = nlohmann::json::parse(
+        core::isValidUtf8(row.payload) ? row.payload : asciiOnly(row.payload), nullptr, false);
+    if (!finding.is_object()) {
+      ++out.unreadable;
+      continue;
+    }
+    if (const auto it = finding.find("suppressed");
+        it != finding.end() && it->is_boolean() && it->get<bool>()) {
+      continue;
+    }
+    const std::string source = stringAt(finding, "source_ip");
+    // Offenses are indexed on the source IP; only an IP literal may reach a filter.
+    if (!isReferenceSetValue("IP", source)) {
+      ++out.without_source;
+      continue;
+    }
+    std::array<std::string, 3> key = {source, stringAt(finding, "hunt"), windowOf(finding)};
+    auto [it, added] = index.emplace(key, out.groups.size());
+    if (added) {
+      WindowFindings group;
+      group.source_ip = key[0];
+      group.hunt = key[1];
+      group.window = key[2];
+      out.groups.push_back(std::move(group));
+    }
+    WindowFindings& group = out.groups[it->second];
+    ++group.count;
+    std::string severity = core::asciiLowered(stringAt(finding, "severity"));
+    ++group.severities[severity.empty() ? "unknown" : severity];
+    addDistinct(group.providers, stringAt(finding, "provider"));
+    addDistinct(group.processes, stringAt(finding, "process_name"));
+    addDistinct(group.users, stringAt(finding, "username"));
+    addDistinct(group.finding_ids, stringAt(finding, "finding_id"));
+  }
+  return out;
+}
+
+std::string noteMarker(std::string_view hunt, std::string_view window) {
+  // '[' and ']' would let a hunt name end the marker early.
+  std::string safe_hunt = sanitizeNoteValue(hunt.empty() ? "-" : hunt, kMarkerPartChars);
+  std::replace_if(
+      safe_hunt.begin(), safe_hunt.end(), [](char c) { return c == '[' || c == ']' || c == ' '; },
+      '_');
+  return "[aihunt window " + safe_hunt + " " + sanitizeNoteValue(window, kMarkerPartChars) + "]";
+}
+
+std::string noteText(const WindowFindings& group, std::size_t max_chars) {
+  BoundedText text(noteMarker(group.hunt, group.window), max_chars);
+  const std::string head = " " + std::to_string(group.count) +
+                           (group.count == 1 ? " new finding" : " new findings") + " from " +
+                           sanitizeNoteValue(group.source_ip, kValueChars) + ".";
+  if (text.fits(head)) text.append(head);
+  // Most severe first, then anything else a finding called its severity.
+  std::vector<std::string> severities;
+  std::set<std::string> listed;
+  for (const char* name : {"critical", "high", "medium", "low"}) {
+    if (const auto it = group.severities.find(name); it != group.severities.end()) {
+      severities.push_back(it->first + " " + std::to_string(it->second));
+      listed.insert(it->first);
+    }
+  }
+  for (const auto& [name, count] : group.severities) {
+    if (listed.count(name) == 0) severities.push_back(name + " " + std::to_string(count));
+  }
+  text.appendList("Severity", severities, kValueChars + 8);
+  text.appendList("Providers", group.providers, kValueChars);
+  text.appendList("Processes", group.processes, kValueChars);
+  text.appendList("Users", group.users, kValueChars);
+  std::vector<std::string> short_ids;
+  short_ids.reserve(group.finding_ids.size());
+  for (const auto& id : group.finding_ids) short_ids.push_back(id.substr(0, kFindingIdChars));
+  text.appendList("Findings", short_ids, kFindingIdChars);
+  return std::move(text).take();
+}
+
+bool hasMarkedNote(const std::vector<std::string>& notes, std::string_view marker) {
+  return std::any_of(notes.begin(), notes.end(), [&](const std::string& note) {
+    return std::string_view(note).substr(0, marker.size()) == marker;
+  });
+}
+
+}  // namespace aihunt::service

@@ -1,0 +1,59 @@
+#pragma once
+// What the offense-notes sink writes (service/offense_notes_sink.h), without any I/O: a batch of
+// outbox findings grouped per (source IP, hunt, hunt window), and the note that summarises one
+// group. Pure, so the grouping and the text are tested without a console.
+//
+// A note starts with its marker, `[aihunt window <hunt> <from>/<to>]`, and nothing else may
+// start with it: every value after the marker comes from findings (hostile data) and is
+// sanitised here for the note (no control characters, valid UTF-8, cut), and a note counts as
+// present only when its text starts with the marker, so a value quoting a marker cannot forge
+// one. The window is the finding's `window` key (`<from>/<to>`, written by the daemon's ledger);
+// an older finding without one falls back to its event's UTC hour.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "state/state_store.h"
+
+namespace aihunt::service {
+
+struct WindowFindings {
+  std::string source_ip;  // an IP literal (the offense index)
+  std::string hunt;
+  std::string window;  // "<from>/<to>", ISO 8601 UTC
+  std::size_t count = 0;
+  std::map<std::string, std::size_t> severities;  // lower-case name -> findings
+  // Distinct values in batch order, raw (sanitised when the note is written).
+  std::vector<std::string> providers;
+  std::vector<std::string> processes;
+  std::vector<std::string> users;
+  std::vector<std::string> finding_ids;
+};
+
+struct NoteGroups {
+  std::vector<WindowFindings> groups;  // in order of first appearance
+  std::size_t unreadable = 0;          // payloads that are not finding objects
+  std::size_t without_source = 0;      // findings with no IP literal as source_ip
+};
+
+NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows);
+
+// `[aihunt window <hunt> <window>]`, the hunt and window sanitised.
+std::string noteMarker(std::string_view hunt, std::string_view window);
+
+// The marker, then the summary: count, severities, providers, processes, users and shortened
+// finding ids, at most `max_chars` code points (lists are cut with "+N more"; the marker is
+// always whole).
+std::string noteText(const WindowFindings& group, std::size_t max_chars);
+
+// True when one of `notes` starts with `marker`.
+bool hasMarkedNote(const std::vector<std::string>& notes, std::string_view marker);
+
+// A value as it may appear in a note: control characters (C0, DEL, C1, U+2028, U+2029) become
+// spaces, text that is not valid UTF-8 keeps only its ASCII, and the result is cut to
+// `max_chars` code points ("…" marks a cut).
+std::string sanitizeNoteValue(std::string_view value, std::size_t max_chars);
+
+}  // namespace aihunt::service

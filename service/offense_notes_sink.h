@@ -1,0 +1,72 @@
+#pragma once
+// Offense notes (outputs.offense_notes): a finding whose source IP has an open offense made by
+// aihunt's rule gets that offense a note summarising the source's findings of the hunt window,
+// at most one note per offense per hunt window (service/offense_note_text.h).
+//
+// Per batch, the findings are grouped per (source IP, hunt, window); per source, the open
+// offenses are listed with QRadar's filter `status = "OPEN" and offense_source = "<ip>"` and
+// kept when their description contains outputs.offense_notes.match_description (the description
+// is not filterable in IBM's API reference, so it is compared here). Each kept offense's notes
+// are read once per batch; a group whose marker starts one of them is already noted, otherwise
+// its note is added (POST .../notes?note_text=...).
+//
+// Offenses exist only after QRadar's rule has processed aihunt's LEEF events, so a source whose
+// events have not made an offense yet (the LEEF sink delivered moments before, or the rule is not
+// set up) gets no note for that window: counted as no_offense, not an error, and not retried.
+//
+// Delivery is at least once and idempotent: delivering a batch again (after a crash or a failed
+// request) finds the markers of the notes already added and adds no second one. mark() records
+// only where the notes go and rollback() has nothing to undo. An error leaves the batch's rows in
+// the outbox; the next attempt opens a new connection.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "core/metrics.h"
+#include "core/result.h"
+#include "qradar_client/offense_client.h"
+#include "service/offense_note_text.h"
+#include "service/reference_set_sink.h"
+#include "service/sink.h"
+
+namespace aihunt::service {
+
+struct OffenseNotesSinkOptions {
+  std::string match_description = "aihunt";  // ASCII case-insensitive substring
+  std::size_t max_note_chars = 2000;
+  std::size_t max_offenses_per_source = 10;  // open offenses of one source looked at
+  std::size_t max_notes_read = 10'000;       // notes of one offense searched for a marker
+  // When set: aihunt_offense_notes_total{result}, result "added", "already_present" (per offense
+  // and hunt window) or "no_offense" (per source and hunt window).
+  core::Metrics* metrics = nullptr;
+};
+
+class OffenseNotesSink final : public Sink {
+ public:
+  OffenseNotesSink(OffenseNotesSinkOptions options, QRadarConnector connect,
+                   std::shared_ptr<spdlog::logger> logger);
+
+  [[nodiscard]] const std::string& name() const override { return name_; }
+  [[nodiscard]] core::Result<state::SinkProgress> mark() override;
+  [[nodiscard]] core::Status rollback(const state::SinkProgress& progress) override;
+  [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
+
+ private:
+  [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped);
+  // aihunt's open offenses of `source_ip`.
+  [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
+      qradar::OffenseClient& client, const std::string& source_ip);
+  void count(const char* result);
+
+  std::string name_ = "offense_notes";
+  OffenseNotesSinkOptions options_;
+  std::string match_lower_;
+  QRadarConnector connect_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<QRadarConnection> connection_;
+};
+
+}  // namespace aihunt::service

@@ -1,0 +1,208 @@
+// Offense notes end to end: the real `aihunt run --once` against the real qradar-emu over TLS.
+// A first run sends LEEF over the emulator's TLS syslog intake, whose custom rule
+// (content/qradar/rule.yaml) makes one offense per source IP. A run over two later windows, with
+// findings from the same sources, adds exactly one note per offense per window, whatever the
+// number of findings in the window. The same windows hunted again from a copy of the state store
+// (the findings raised and delivered a second time, as after a crash) add no note.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/emulator/emu_fixture.h"
+#include "tests/integration/daemon_support.h"
+#include "tests/support/process_runner.h"
+
+using aihunt::testing::iso;
+using aihunt::testing::kMinute;
+using aihunt::testing::ms;
+using aihunt::testing::parseJson;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "7c1d9e2b-3a4f-4b5c-8d6e-9f0a1b2c3d4e";
+constexpr const char* kSourceA = "10.1.4.21";
+constexpr const char* kSourceB = "10.1.4.22";
+
+std::string emuConfig() {
+  return std::string("tokens:\n  - {token: ") + kToken +
+         ", user: aihunt, role: hunter}\n  - {token: " + aihunt::testing::kHunterToken +
+         ", user: analyst, role: hunter}\nadmin_token: " + aihunt::testing::kAdminToken +
+         "\nariel:\n  workers: 2\n";
+}
+
+// The proxy row of the sample (PowerShell to api.openai.com) from `source` at `at`.
+std::string proxyEventFrom(const std::string& source, std::int64_t at) {
+  json event = json::parse(aihunt::testing::proxyEvent(at));
+  event["sourceip"] = source;
+  return event.dump();
+}
+
+void addEvents(RunningEmu& emu, const std::vector<std::pair<std::string, std::int64_t>>& events) {
+  std::string body;
+  for (const auto& [source, at] : events) body += proxyEventFrom(source, at) + "\n";
+  const auto reply = emu.admin("POST", "/admin/events", body);
+  INFO(reply.body);
+  REQUIRE(reply.status == 200);
+}
+
+// A folder with the token file; configs are written by writeConfig.
+struct NotesRun {
+  std::string dir;
+  std::string config;
+
+  [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
+};
+
+NotesRun makeRun(const std::string& prefix) {
+  NotesRun run;
+  run.dir = aihunt::testing::makeTempDir(prefix);
+  std::ofstream(run.path("token")) << kToken;
+  ::chmod(run.path("token").c_str(), 0600);
+  run.config = run.path("aihunt.yaml");
+  return run;
+}
+
+// The proxy hunt alone, in 15-minute windows (no merging when catching up), LEEF and/or notes.
+void writeConfig(const NotesRun& run, const RunningEmu& emu, bool leef, bool notes) {
+  std::ofstream out(run.config);
+  out << "qradar:\n  url: " << emu.base() << "\n  token_file: " << run.path("token")
+      << "\n  tls:\n    ca_file: " << emu.caFile()
+      << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n";
+  if (leef) {
+    out << "  leef:\n    enabled: true\n    host: localhost\n    port: "
+        << emu.ports()["syslog_tls"].get<int>()
+        << "\n    protocol: tls\n    ca_file: " << emu.caFile()
+        << "\n    hostname: aihunt-notes-test\n";
+  }
+  if (notes) out << "  offense_notes:\n    enabled: true\n";
+  out << "state:\n  path: state.db\nhunts:\n"
+      << aihunt::testing::kProxyHunt
+      << "    schedule: {every: 15m, max_window: 15m, catch_up_max: 2h}\n";
+}
+
+ProcessResult runOnce(const NotesRun& run, std::int64_t now) {
+  ProcessResult result =
+      aihunt::testing::runProcess(aihunt::testing::binaryPath("aihunt"),
+                                  {"run", "-c", run.config, "--once", "--now", iso(now)}, {}, 120);
+  INFO(result.out << result.err);
+  CHECK(result.out.find(kToken) == std::string::npos);
+  CHECK(result.err.find(kToken) == std::string::npos);
+  return result;
+}
+
+// Open offenses: offense_source -> id.
+std::map<std::string, std::int64_t> offenses(RunningEmu& emu) {
+  const json list = parseJson(emu.call("GET", "/api/siem/offenses?sort=%2Bid").body);
+  std::map<std::string, std::int64_t> out;
+  if (!list.is_array()) return out;
+  for (const auto& offense : list) {
+    if (offense["status"] == "OPEN") {
+      out[offense["offense_source"].get<std::string>()] = offense["id"].get<std::int64_t>();
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> notesOf(RunningEmu& emu, std::int64_t offense) {
+  const auto reply = emu.call("GET", "/api/siem/offenses/" + std::to_string(offense) + "/notes");
+  REQUIRE(reply.status == 200);
+  std::vector<std::string> out;
+  for (const auto& note : parseJson(reply.body)) out.push_back(note["note_text"]);
+  return out;
+}
+
+std::string marker(std::int64_t from, std::int64_t to) {
+  return "[aihunt window proxy-ai-api " + iso(from) + "/" + iso(to) + "]";
+}
+
+void copyState(const NotesRun& from, const NotesRun& to) {
+  namespace fs = std::filesystem;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path file = from.path(std::string("state.db") + suffix);
+    if (fs::exists(file)) {
+      fs::copy_file(file, to.path(std::string("state.db") + suffix),
+                    fs::copy_options::overwrite_existing);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("offense notes: one per offense per window, none again for the same windows",
+          "[offense_notes]") {
+  RunningEmu emu({"--syslog-tls-port", "0", "--rules", sourcePath("content/qradar/rule.yaml")},
+                 emuConfig());
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);  // 18:00; the ledger ends at 17:59
+  addEvents(emu, {{kSourceA, t0 - 30 * kMinute}, {kSourceB, t0 - 30 * kMinute}});
+
+  // 1. LEEF only: the rule makes an offense for each source.
+  const NotesRun run = makeRun("aihunt-notes-test-");
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/false);
+  aihunt::testing::setEmuClock(emu, t0);
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(aihunt::testing::waitUntil([&] { return offenses(emu).size() == 2; },
+                                     std::chrono::seconds(10), std::chrono::milliseconds(50)));
+  const auto ids = offenses(emu);
+  REQUIRE(ids.count(kSourceA) == 1);
+  REQUIRE(ids.count(kSourceB) == 1);
+  CHECK(notesOf(emu, ids.at(kSourceA)).empty());
+
+  // 2. Two later windows, [17:59, 18:14) and [18:14, 18:29): A in both, B twice in the first.
+  const std::int64_t w1 = t0 - kMinute;
+  const std::int64_t w2 = w1 + 15 * kMinute;
+  const std::int64_t w3 = w2 + 15 * kMinute;
+  addEvents(emu, {{kSourceA, w1 + 6 * kMinute},
+                  {kSourceA, w2 + 6 * kMinute},
+                  {kSourceB, w1 + 6 * kMinute},
+                  {kSourceB, w1 + 7 * kMinute}});
+  const NotesRun again = makeRun("aihunt-notes-test-again-");
+  copyState(run, again);  // the ledger as it was before the notes run
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/true);
+  const std::int64_t now = t0 + 30 * kMinute;
+  aihunt::testing::setEmuClock(emu, now);
+  const ProcessResult second = runOnce(run, now);
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK(aihunt::testing::parseTable(second.out)["proxy-ai-api"].windows == 2);
+  CHECK(aihunt::testing::readFindings(run.path("findings.jsonl")).rows.size() == 2 + 4);
+
+  const auto a_notes = notesOf(emu, ids.at(kSourceA));
+  REQUIRE(a_notes.size() == 2);
+  CHECK(a_notes[0].rfind(marker(w1, w2) + " 1 new finding from 10.1.4.21.", 0) == 0);
+  CHECK(a_notes[1].rfind(marker(w2, w3) + " 1 new finding from 10.1.4.21.", 0) == 0);
+  CHECK(a_notes[0].find("Providers: openai.") != std::string::npos);
+  CHECK(a_notes[0].find("Users: jdoe.") != std::string::npos);
+  const auto b_notes = notesOf(emu, ids.at(kSourceB));
+  REQUIRE(b_notes.size() == 1);
+  CHECK(b_notes[0].rfind(marker(w1, w2) + " 2 new findings from 10.1.4.22.", 0) == 0);
+  CHECK(offenses(emu).size() == 2);  // the new LEEF events joined the same offenses
+
+  // 3. Nothing due: nothing noted.
+  REQUIRE(runOnce(run, now).exit_code == 0);
+  CHECK(notesOf(emu, ids.at(kSourceA)).size() == 2);
+
+  // 4. The same two windows hunted again from the earlier ledger: every finding is raised and
+  // delivered a second time, and the notes' markers stop a second note.
+  writeConfig(again, emu, /*leef=*/false, /*notes=*/true);
+  const ProcessResult third = runOnce(again, now);
+  INFO(third.out << third.err);
+  REQUIRE(third.exit_code == 0);
+  CHECK(aihunt::testing::parseTable(third.out)["proxy-ai-api"].findings >= 4);
+  CHECK(notesOf(emu, ids.at(kSourceA)) == a_notes);
+  CHECK(notesOf(emu, ids.at(kSourceB)) == b_notes);
+}

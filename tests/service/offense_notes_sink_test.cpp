@@ -1,0 +1,449 @@
+// The offense-notes sink against a fake console (tests/support/fake_http_transport.h): findings
+// grouped per source IP and hunt window, the note's marker and summary (sanitised, capped), one
+// note per offense per window however often a batch is delivered, sources without an aihunt
+// offense counted, errors that keep the rows for a retry; and outputs.offense_notes in the config.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <tuple>
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "config/environment.h"
+#include "config/loader.h"
+#include "core/metrics.h"
+#include "core/text.h"
+#include "service/ledger_writer.h"
+#include "service/offense_note_text.h"
+#include "service/offense_notes_sink.h"
+#include "state/state_store.h"
+#include "tests/support/fake_http_transport.h"
+#include "tests/support/fake_qradar_connection.h"
+#include "tests/support/outbox_rows.h"
+
+using namespace aihunt;
+using aihunt::testing::jsonResponse;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kWindow1 = "2026-11-26T17:00:00.000Z/2026-11-26T17:15:00.000Z";
+constexpr const char* kWindow2 = "2026-11-26T17:15:00.000Z/2026-11-26T17:30:00.000Z";
+
+std::shared_ptr<spdlog::logger> quietLogger() {
+  return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
+
+json finding(const std::string& id, const std::string& ip, const std::string& window,
+             const std::string& severity = "high", const std::string& provider = "openai",
+             const std::string& process = "powershell.exe", const std::string& user = "jdoe") {
+  return {{"finding_id", id},     {"hunt", "proxy-ai-api"},
+          {"source_ip", ip},      {"severity", severity},
+          {"provider", provider}, {"process_name", process},
+          {"username", user},     {"window", window},
+          {"suppressed", false},  {"event_time", "2026-11-26T17:03:08.000Z"}};
+}
+
+std::vector<state::OutboxRow> rowsOf(const std::vector<std::string>& payloads) {
+  return testing::outboxRows("offense_notes", payloads);
+}
+
+std::vector<state::OutboxRow> rowsOf(const std::vector<json>& findings) {
+  std::vector<std::string> payloads;
+  for (const auto& f : findings) payloads.push_back(f.dump());
+  return rowsOf(payloads);
+}
+
+// A console with offenses and their notes; the offense filter honours offense_source and status.
+struct FakeConsole {
+  struct Offense {
+    std::int64_t id = 0;
+    std::string source;
+    std::string description;
+    std::string status = "OPEN";
+    std::vector<std::string> notes;
+  };
+  std::vector<Offense> offenses;
+  int fail_adds_after = -1;  // answer 500 to POST notes once this many were added
+  int adds = 0;
+
+  Offense* find(std::int64_t id) {
+    for (auto& offense : offenses) {
+      if (offense.id == id) return &offense;
+    }
+    return nullptr;
+  }
+
+  core::Result<qradar::HttpResponse> answer(const qradar::HttpRequest& r) {
+    const std::string path = r.url.substr(r.url.find("/api/"));
+    const std::string base = "/api/siem/offenses";
+    if (path.rfind(base + "?", 0) == 0) {
+      const std::string filter = testing::queryParam(path, "filter");
+      const std::string want = "offense_source = \"";
+      const auto at = filter.find(want);
+      REQUIRE(at != std::string::npos);
+      REQUIRE(filter.find("status = \"OPEN\"") != std::string::npos);
+      const std::string ip =
+          filter.substr(at + want.size(), filter.find('"', at + want.size()) - at - want.size());
+      json list = json::array();
+      for (const auto& offense : offenses) {
+        if (offense.source == ip && offense.status == "OPEN") {
+          list.push_back({{"id", offense.id},
+                          {"description", offense.description},
+                          {"offense_source", offense.source},
+                          {"status", offense.status}});
+        }
+      }
+      return jsonResponse(200, list.dump());
+    }
+    const std::string rest = path.substr(base.size() + 1);
+    const std::int64_t id = std::stoll(rest.substr(0, rest.find('/')));
+    Offense* offense = find(id);
+    if (offense == nullptr) return jsonResponse(404, R"({"code":1002,"message":"no offense"})");
+    if (r.method == "GET") {
+      json list = json::array();
+      for (std::size_t i = 0; i < offense->notes.size(); ++i) {
+        list.push_back({{"id", i + 1}, {"note_text", offense->notes[i]}});
+      }
+      return jsonResponse(200, list.dump());
+    }
+    if (fail_adds_after >= 0 && adds >= fail_adds_after) {
+      return jsonResponse(500, R"({"code":1020,"message":"down"})");
+    }
+    ++adds;
+    offense->notes.push_back(testing::queryParam(path, "note_text"));
+    return jsonResponse(201, json{{"id", offense->notes.size()}}.dump());
+  }
+};
+
+struct Harness {
+  testing::FakeConnectionSeams seams;
+  FakeConsole console;
+  testing::FakeHttpTransport transport{
+      [this](const qradar::HttpRequest& r) { return console.answer(r); }};
+  int connects = 0;
+  core::Metrics metrics;
+
+  service::QRadarConnector connector() {
+    return [this]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+      ++connects;
+      return testing::fakeConnection(transport, seams, "20.0");
+    };
+  }
+
+  std::unique_ptr<service::OffenseNotesSink> sink(std::size_t max_chars = 2000) {
+    service::OffenseNotesSinkOptions options;
+    options.metrics = &metrics;
+    options.max_note_chars = max_chars;
+    return std::make_unique<service::OffenseNotesSink>(options, connector(), quietLogger());
+  }
+
+  double counted(const std::string& result) const {
+    return metrics.value("aihunt_offense_notes_total", {result});
+  }
+
+  std::size_t posts() const {
+    std::size_t n = 0;
+    for (const auto& request : transport.requests) n += request.method == "POST" ? 1 : 0;
+    return n;
+  }
+};
+
+std::size_t codePoints(const std::string& text) {
+  std::size_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
+  return n;
+}
+
+config::LoadOutcome loadYaml(const std::string& yaml) {
+  config::LoadOptions options;
+  options.resolve_token = false;
+  return config::loadConfigText(yaml, "test.yaml", config::MapEnvironment{}, options);
+}
+
+}  // namespace
+
+TEST_CASE("findings are grouped per source IP, hunt and window", "[offense_notes]") {
+  json suppressed = finding("s", "10.0.0.1", kWindow1);
+  suppressed["suppressed"] = true;
+  json old = finding("o", "10.0.0.1", "");
+  old.erase("window");  // written before the ledger recorded windows: the event's hour
+  const auto grouped = service::groupFindingsForNotes(rowsOf(std::vector<json>{
+      finding("a1", "10.0.0.1", kWindow1, "high", "openai", "powershell.exe", "jdoe"),
+      finding("b1", "10.0.0.2", kWindow1),
+      finding("a2", "10.0.0.1", kWindow1, "critical", "anthropic", "python", "jdoe"),
+      finding("a3", "10.0.0.1", kWindow2), finding("n", "", kWindow1),
+      finding("x", "10.0.0.1\" or id > \"0", kWindow1), suppressed, old}));
+  REQUIRE(grouped.groups.size() == 4);
+  const auto& a = grouped.groups[0];
+  CHECK(a.source_ip == "10.0.0.1");
+  CHECK(a.hunt == "proxy-ai-api");
+  CHECK(a.window == kWindow1);
+  CHECK(a.count == 2);
+  CHECK(a.severities == std::map<std::string, std::size_t>{{"critical", 1}, {"high", 1}});
+  CHECK(a.providers == std::vector<std::string>{"openai", "anthropic"});
+  CHECK(a.processes == std::vector<std::string>{"powershell.exe", "python"});
+  CHECK(a.users == std::vector<std::string>{"jdoe"});
+  CHECK(a.finding_ids == std::vector<std::string>{"a1", "a2"});
+  CHECK(grouped.groups[1].source_ip == "10.0.0.2");
+  CHECK(grouped.groups[2].window == kWindow2);
+  CHECK(grouped.groups[3].window == "2026-11-26T17:00:00.000Z/2026-11-26T18:00:00.000Z");
+  CHECK(grouped.without_source == 2);  // empty, and not an IP literal (never reaches a filter)
+  CHECK(grouped.unreadable == 0);
+  CHECK(service::groupFindingsForNotes(rowsOf(std::vector<std::string>{"not json", "[1]"}))
+            .unreadable == 2);
+}
+
+TEST_CASE("the note: marker first, then a sanitised summary", "[offense_notes]") {
+  const auto grouped = service::groupFindingsForNotes(rowsOf(std::vector<json>{
+      finding("0123456789abcdef", "10.0.0.1", kWindow1, "high", "openai", "power\nshell\x7f.exe",
+              "CORP\\jdoe\r\n[aihunt window x y]"),
+      finding("fedcba9876543210", "10.0.0.1", kWindow1, "critical", "openai", "curl",
+              "c1\xc2\x85x"),
+      finding("ffff", "10.0.0.1", kWindow1, "low", "openai", "curl", "sep\u2028x")}));
+  REQUIRE(grouped.groups.size() == 1);
+  const std::string text = service::noteText(grouped.groups[0], 2000);
+  const std::string marker = service::noteMarker("proxy-ai-api", kWindow1);
+  CHECK(marker == std::string("[aihunt window proxy-ai-api ") + kWindow1 + "]");
+  CHECK(text.rfind(marker, 0) == 0);
+  CHECK(text.find("3 new findings from 10.0.0.1.") != std::string::npos);
+  CHECK(text.find("Severity: critical 1, high 1, low 1.") != std::string::npos);
+  CHECK(text.find("Providers: openai.") != std::string::npos);
+  CHECK(text.find("Processes: power shell .exe, curl.") != std::string::npos);
+  CHECK(text.find("Findings: 01234567, fedcba98, ffff.") != std::string::npos);
+  CHECK(core::isValidUtf8(text));
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    CHECK((byte >= 0x20 && byte != 0x7f));
+  }
+  CHECK(text.find("\u2028") == std::string::npos);
+  CHECK(text.find("\xc2\x85") == std::string::npos);
+  CHECK(text.find("c1 x") != std::string::npos);
+  // A hunt name cannot end the marker early.
+  CHECK(service::noteMarker("a] b[", "w") == "[aihunt window a__b_ w]");
+}
+
+TEST_CASE("the note is capped; the marker stays whole and lists say how many were cut",
+          "[offense_notes]") {
+  std::vector<json> many;
+  for (int i = 0; i < 400; ++i) {
+    many.push_back(finding("id" + std::to_string(i) + "-0000000000", "10.0.0.1", kWindow1, "high",
+                           "provider-" + std::to_string(i), std::string(300, 'p'),
+                           "user\u00e9" + std::to_string(i)));
+  }
+  const auto grouped = service::groupFindingsForNotes(rowsOf(many));
+  REQUIRE(grouped.groups.size() == 1);
+  for (const std::size_t cap : {200, 333, 1000, 2000}) {
+    const std::string text = service::noteText(grouped.groups[0], cap);
+    INFO(cap << ": " << text);
+    CHECK(codePoints(text) <= cap);
+    CHECK(text.rfind(service::noteMarker("proxy-ai-api", kWindow1), 0) == 0);
+    CHECK(core::isValidUtf8(text));
+    CHECK(text.find(" more.") != std::string::npos);
+  }
+  // Generated groups: never over the cap, always valid UTF-8, always the marker first.
+  std::mt19937 random(7);
+  const std::vector<std::string> pieces = {
+      "a", "\u00e9", "\u4e2d", "\xf0\x9f\x98\x80", "\n", ",", "\xff", "]", " ", "\u2029"};
+  for (int round = 0; round < 200; ++round) {
+    service::WindowFindings group;
+    group.source_ip = "10.0.0.9";
+    group.hunt = "h";
+    group.window = kWindow2;
+    group.count = random() % 1000;
+    const auto text_of = [&](std::size_t n) {
+      std::string out;
+      for (std::size_t i = 0; i < n; ++i) out += pieces[random() % pieces.size()];
+      return out;
+    };
+    for (std::size_t i = random() % 30; i > 0; --i)
+      group.providers.push_back(text_of(random() % 90));
+    for (std::size_t i = random() % 30; i > 0; --i) group.users.push_back(text_of(random() % 90));
+    for (std::size_t i = random() % 60; i > 0; --i) group.finding_ids.push_back(text_of(12));
+    group.severities[text_of(5)] = 2;
+    const std::size_t cap = 200 + random() % 800;
+    const std::string text = service::noteText(group, cap);
+    INFO(round);
+    CHECK(codePoints(text) <= cap);
+    CHECK(core::isValidUtf8(text));
+    CHECK(text.rfind(service::noteMarker("h", kWindow2), 0) == 0);
+    CHECK(text.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("sanitizeNoteValue cuts on code points and marks the cut", "[offense_notes]") {
+  CHECK(service::sanitizeNoteValue("abcdef", 4) == "abc\u2026");
+  CHECK(service::sanitizeNoteValue("\u00e9\u00e9\u00e9", 3) == "\u00e9\u00e9\u00e9");
+  CHECK(service::sanitizeNoteValue("\u00e9\u00e9\u00e9\u00e9", 3) == "\u00e9\u00e9\u2026");
+  CHECK(service::sanitizeNoteValue(std::string("a\0b", 3), 10) == "a b");
+  CHECK(service::sanitizeNoteValue("a\tb\r\nc", 10) == "a b  c");
+  CHECK(service::sanitizeNoteValue("bad\xff\xfeutf8\xc3\xa9", 20) == "badutf8");
+}
+
+TEST_CASE("a payload with invalid UTF-8 is still read; its non-ASCII bytes are dropped",
+          "[offense_notes]") {
+  std::string payload =
+      finding("a1", "10.0.0.1", kWindow1, "high", "openai", "curl", "bad@@user").dump();
+  payload.replace(payload.find("@@"), 2, "\xff\xfe");
+  const auto grouped = service::groupFindingsForNotes(rowsOf(std::vector<std::string>{payload}));
+  REQUIRE(grouped.groups.size() == 1);
+  const std::string text = service::noteText(grouped.groups[0], 2000);
+  CHECK(core::isValidUtf8(text));
+  CHECK(text.find("Users: bad") != std::string::npos);
+}
+
+TEST_CASE("one note per offense per window, however often the batch is delivered",
+          "[offense_notes]") {
+  Harness h;
+  h.console.offenses = {
+      {1, "10.0.0.1", "AI API use by a non-browser process (aihunt)\n", "OPEN", {"analyst: seen"}},
+      {2, "10.0.0.1", "Excessive Firewall Denies\n", "OPEN", {}},  // not aihunt's
+      {3, "10.0.0.2", "AIHUNT: T1588.007\n", "OPEN", {}},
+      {4, "10.0.0.2", "AI API use (aihunt)\n", "CLOSED", {}}};
+  auto sink = h.sink();
+  CHECK(sink->name() == "offense_notes");
+  const auto batch = rowsOf(
+      std::vector<json>{finding("a1", "10.0.0.1", kWindow1), finding("a2", "10.0.0.1", kWindow1),
+                        finding("a3", "10.0.0.1", kWindow2), finding("b1", "10.0.0.2", kWindow1),
+                        finding("c1", "10.0.0.3", kWindow1)});  // no offense at all
+  REQUIRE(sink->deliver(batch));
+  CHECK(h.console.offenses[0].notes.size() == 3);  // the analyst's, window 1, window 2
+  CHECK(h.console.offenses[0].notes[1].rfind(service::noteMarker("proxy-ai-api", kWindow1), 0) ==
+        0);
+  CHECK(h.console.offenses[0].notes[1].find("2 new findings") != std::string::npos);
+  CHECK(h.console.offenses[0].notes[2].rfind(service::noteMarker("proxy-ai-api", kWindow2), 0) ==
+        0);
+  CHECK(h.console.offenses[1].notes.empty());
+  CHECK(h.console.offenses[2].notes.size() == 1);
+  CHECK(h.console.offenses[3].notes.empty());
+  CHECK(h.counted("added") == 3);
+  CHECK(h.counted("no_offense") == 1);
+  CHECK(h.counted("already_present") == 0);
+  // Each source's offenses and each offense's notes are read once per batch.
+  std::size_t gets = 0;
+  for (const auto& line : h.transport.lines()) gets += line.rfind("GET ", 0) == 0 ? 1 : 0;
+  CHECK(gets == 3 + 2);  // offenses of .1, .2, .3; notes of offenses 1 and 3
+
+  // Redelivered (a crash before the outbox's commit): nothing is added.
+  h.transport.requests.clear();
+  REQUIRE(sink->deliver(batch));
+  CHECK(h.posts() == 0);
+  CHECK(h.console.offenses[0].notes.size() == 3);
+  CHECK(h.counted("already_present") == 3);
+  // Later findings of a window already noted add nothing either; a new window adds one.
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{
+      finding("a9", "10.0.0.1", kWindow2),
+      finding("b9", "10.0.0.2", "2026-11-26T17:30:00.000Z/2026-11-26T17:45:00.000Z")})));
+  CHECK(h.console.offenses[0].notes.size() == 3);
+  CHECK(h.console.offenses[2].notes.size() == 2);
+  CHECK(h.connects == 1);
+}
+
+TEST_CASE("a note quoting a marker in its body does not count as that window's note",
+          "[offense_notes]") {
+  Harness h;
+  const std::string forged =
+      "user said: " + service::noteMarker("proxy-ai-api", kWindow1) + " nothing to see";
+  h.console.offenses = {{1, "10.0.0.1", "aihunt\n", "OPEN", {forged}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1)})));
+  CHECK(h.console.offenses[0].notes.size() == 2);
+  CHECK(h.counted("added") == 1);
+}
+
+TEST_CASE("a failure keeps the batch; the retry adds only the missing notes", "[offense_notes]") {
+  Harness h;
+  h.console.offenses = {{1, "10.0.0.1", "aihunt\n", "OPEN", {}},
+                        {2, "10.0.0.2", "aihunt\n", "OPEN", {}}};
+  h.console.fail_adds_after = 1;
+  auto sink = h.sink();
+  const auto batch = rowsOf(
+      std::vector<json>{finding("a1", "10.0.0.1", kWindow1), finding("b1", "10.0.0.2", kWindow1)});
+  const auto failed = sink->deliver(batch);
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().message.find("offense 2") != std::string::npos);
+  CHECK(h.console.offenses[0].notes.size() == 1);
+  CHECK(h.console.offenses[1].notes.empty());
+  h.console.fail_adds_after = -1;
+  REQUIRE(sink->deliver(batch));
+  CHECK(h.console.offenses[0].notes.size() == 1);
+  CHECK(h.console.offenses[1].notes.size() == 1);
+  CHECK(h.connects == 2);  // a new connection after the failure
+  CHECK(h.counted("added") == 2);
+  CHECK(h.counted("already_present") == 1);
+}
+
+TEST_CASE("a batch without findings that have a source IP makes no request", "[offense_notes]") {
+  Harness h;
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("n", "", kWindow1)})));
+  REQUIRE(sink->deliver(rowsOf(std::vector<std::string>{"not json"})));
+  CHECK(h.transport.requests.empty());
+  CHECK(h.connects == 0);
+}
+
+TEST_CASE("the ledger gives each outbox payload its hunt window", "[offense_notes][ledger]") {
+  // The daemon's LedgerWriter appends "window" to the finding JSON; the payload stays one object.
+  namespace fs = std::filesystem;
+  std::string dir = (fs::temp_directory_path() / "aihunt-notes-ledger-XXXXXX").string();
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  {
+    auto store = state::StateStore::open(dir + "/state.db", state::OpenOptions{});
+    REQUIRE(store);
+    detection::DetectionSettings settings;
+    service::LedgerWriter writer(**store, settings, "proxy-ai-api", {"offense_notes"}, 1'000,
+                                 /*first_seen=*/false);
+    writer.setWindow(*core::parseTimestamp("2026-11-26T17:00:00Z"),
+                     *core::parseTimestamp("2026-11-26T17:15:00Z"));
+    detection::Finding f;
+    f.finding_id = "abc";
+    f.hunt = "proxy-ai-api";
+    f.source_ip = "10.0.0.1";
+    f.event_time = "2026-11-26T17:03:08.000Z";
+    REQUIRE(writer.write(f));
+    state::WindowRecord record;
+    REQUIRE(writer.complete(record));
+    auto rows = (*store)->pending("offense_notes", 10);
+    REQUIRE(rows);
+    REQUIRE(rows->size() == 1);
+    const json payload = json::parse(rows->at(0).payload);
+    CHECK(payload["window"] == kWindow1);
+    CHECK(payload["finding_id"] == "abc");
+    const auto grouped = service::groupFindingsForNotes(*rows);
+    REQUIRE(grouped.groups.size() == 1);
+    CHECK(grouped.groups[0].window == kWindow1);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("config: outputs.offense_notes", "[offense_notes][config]") {
+  const std::string head = "qradar: {url: 'https://qradar.example.com'}\noutputs:\n";
+  // enabled, match_description, max_note_chars of a config that loads.
+  const auto notesOf = [&](const std::string& section) {
+    auto outcome = loadYaml(head + section);
+    REQUIRE(outcome.ok());
+    const auto& notes = outcome.config->outputs.offense_notes;
+    return std::make_tuple(notes.enabled, notes.match_description, notes.max_note_chars);
+  };
+  CHECK(notesOf("  offense_notes: {enabled: true}\n") ==
+        std::make_tuple(true, std::string("aihunt"), std::int64_t{2000}));
+  CHECK(notesOf("  offense_notes:\n    enabled: true\n    match_description: 'AIHUNT: T1588.007'\n"
+                "    max_note_chars: 500\n") ==
+        std::make_tuple(true, std::string("AIHUNT: T1588.007"), std::int64_t{500}));
+  auto bad = loadYaml(head +
+                      "  offense_notes:\n    match_description: ''\n    max_note_chars: 50\n"
+                      "    extra: 1\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.errors.size() == 3);
+  std::string all;
+  for (const auto& error : bad.errors) all += error.describe() + "\n";
+  CHECK(all.find("outputs.offense_notes.match_description") != std::string::npos);
+  CHECK(all.find("outputs.offense_notes.max_note_chars") != std::string::npos);
+  CHECK(all.find("outputs.offense_notes.extra") != std::string::npos);
+}
