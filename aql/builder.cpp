@@ -51,6 +51,8 @@ core::Result<Expr> columnExpr(const HuntColumn& column) {
       return makeFunction("LOGSOURCENAME", {field});
     case HuntColumn::Transform::kQidName:
       return makeFunction("QIDNAME", {field});
+    case HuntColumn::Transform::kLogSourceTypeName:
+      return makeFunction("LOGSOURCETYPENAME", {field});
     case HuntColumn::Transform::kDateFormat:
       return makeFunction("DATEFORMAT", {field, makeString("yyyy-MM-dd HH:mm:ss")});
   }

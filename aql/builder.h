@@ -16,11 +16,12 @@ namespace aihunt::aql {
 
 struct HuntColumn {
   enum class Transform : std::uint8_t {
-    kNone,           // "property" AS name
-    kCategoryName,   // CATEGORYNAME(property) AS name
-    kLogSourceName,  // LOGSOURCENAME(property) AS name
-    kQidName,        // QIDNAME(property) AS name
-    kDateFormat,     // DATEFORMAT(property, 'yyyy-MM-dd HH:mm:ss') AS name
+    kNone,               // "property" AS name
+    kCategoryName,       // CATEGORYNAME(property) AS name
+    kLogSourceName,      // LOGSOURCENAME(property) AS name
+    kQidName,            // QIDNAME(property) AS name
+    kLogSourceTypeName,  // LOGSOURCETYPENAME(property) AS name
+    kDateFormat,         // DATEFORMAT(property, 'yyyy-MM-dd HH:mm:ss') AS name
   };
   std::string name;      // logical field, used as the alias: [A-Za-z_][A-Za-z0-9_]*
   std::string property;  // Ariel property name: letters, digits, space, _ - . ( )

@@ -124,6 +124,7 @@ struct ScoringOverride {
 struct DetectionConfig {
   bool use_builtin_pack = true;
   std::optional<std::int64_t> large_upload_bytes;
+  std::optional<std::vector<std::string>> own_log_source_types;
   std::vector<ScoringOverride> scoring;
   std::vector<ProviderSpec> extra_providers;
   std::vector<ProcessSpec> extra_processes;

@@ -170,6 +170,12 @@ void buildDetectionSettings(const ContentPack* pack, const DetectionConfig& conf
   appendUnique(out.cmdline.installers, config.extra_indicators.installers);
   appendUnique(out.cmdline.sdk_paths, config.extra_indicators.sdk_paths);
   if (config.large_upload_bytes) out.large_upload_bytes = *config.large_upload_bytes;
+  if (config.own_log_source_types) {
+    out.own_log_source_types.clear();
+    for (const auto& type : *config.own_log_source_types) {
+      out.own_log_source_types.push_back(core::asciiLowered(type));
+    }
+  }
   buildScoring(pack, config, diagnostics, out.scoring);
   checkExceptions(exceptions, out.providers, diagnostics, out.exceptions);
   if (out.providers.providers().empty()) {

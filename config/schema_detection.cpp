@@ -25,6 +25,11 @@ DetectionConfig readDetectionSection(const YamlNode& node, Diagnostics& diagnost
       detection.large_upload_bytes = *value;
     }
   }
+  if (reader.get("own_log_source_types") != nullptr) {
+    std::vector<std::string> types;
+    reader.stringList("own_log_source_types", types);
+    detection.own_log_source_types = std::move(types);
+  }
   if (const YamlNode* scoring = reader.get("scoring")) {
     detection.scoring = readScoring(*scoring, diagnostics);
   }

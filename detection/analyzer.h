@@ -24,6 +24,7 @@ struct AnalyzerStats {
   std::uint64_t suppressed = 0;
   std::uint64_t browser_events_skipped = 0;
   std::uint64_t expired_exception_hits = 0;
+  std::uint64_t own_events_skipped = 0;  // aihunt's own LEEF events (not counted in `events`)
 };
 
 class Analyzer {

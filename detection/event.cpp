@@ -23,6 +23,7 @@ constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "event_category",
     "log_source",
     "process_category_hint",
+    "log_source_type",
 };
 
 }  // namespace

@@ -32,6 +32,7 @@ enum class Field : std::uint8_t {
   kEventCategory,
   kLogSource,
   kProcessCategoryHint,  // the seed query's CASE column, kept for comparison only
+  kLogSourceType,        // LOGSOURCETYPENAME(devicetype): tells aihunt's own LEEF events apart
   kCount,
 };
 

@@ -33,6 +33,10 @@ struct DetectionSettings {
   std::vector<ExceptionRule> exceptions;
   ScoringWeights scoring;
   std::int64_t large_upload_bytes = 1'048'576;  // per event
+  // Log source types whose events are aihunt's own (the LEEF events it sends, under the type
+  // docs/qradar-setup.md creates), lower-cased. They carry an AI API's URL, so a hunt over every
+  // log source would find them again, one generation after another: they are never analysed.
+  std::vector<std::string> own_log_source_types = {"aihunt"};
 };
 
 }  // namespace aihunt::detection

@@ -26,6 +26,8 @@ constexpr StandardColumn kStandardColumns[] = {
     {Field::kUsername, "username", aql::HuntColumn::Transform::kNone},
     {Field::kLogSource, "logsourceid", aql::HuntColumn::Transform::kLogSourceName},
     {Field::kEventCategory, "category", aql::HuntColumn::Transform::kCategoryName},
+    // aihunt's own LEEF events are recognised by their log source type and never analysed.
+    {Field::kLogSourceType, "devicetype", aql::HuntColumn::Transform::kLogSourceTypeName},
 };
 
 bool isHostField(Field field) {

@@ -14,6 +14,7 @@ void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& mor
   stats.suppressed += more.suppressed;
   stats.browser_events_skipped += more.browser_events_skipped;
   stats.expired_exception_hits += more.expired_exception_hits;
+  stats.own_events_skipped += more.own_events_skipped;
   for (const auto& item : suppressed) {
     auto it = std::find_if(suppressed_by_exception.begin(), suppressed_by_exception.end(),
                            [&](const auto& entry) { return entry.first == item.first; });
@@ -30,6 +31,10 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
               totals.stats.findings, totals.stats.suppressed);
   for (const auto& [id, count] : totals.suppressed_by_exception) {
     if (count > 0) logger.info("exception '{}' suppressed {} findings", id, count);
+  }
+  if (totals.stats.own_events_skipped > 0) {
+    logger.info("{} of aihunt's own LEEF events skipped (detection.own_log_source_types)",
+                totals.stats.own_events_skipped);
   }
   if (totals.stats.expired_exception_hits > 0) {
     logger.warn(

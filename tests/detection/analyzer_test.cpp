@@ -362,3 +362,35 @@ TEST_CASE("a reused Finding carries nothing over from the finding before it") {
     }
   }
 }
+
+TEST_CASE("aihunt's own LEEF events are never analysed, whatever else they carry") {
+  auto settings = aihunt::testing::makeTestSettings();
+  // As QRadar stores aihunt's LEEF event: the URL of an AI API, a source and a user, no process.
+  const Event own = event({{Field::kUrl, "https://api.openai.com/v1/chat/completions"},
+                           {Field::kSourceIp, "10.0.0.5"},
+                           {Field::kUsername, "jdoe"},
+                           {Field::kLogSourceType, "AIHunt"}});
+  Event other = own;
+  other.set(Field::kLogSourceType, "Blue Coat SG Appliance");
+
+  SECTION("the default list names the type docs/qradar-setup.md creates, in any case") {
+    Analyzer analyzer(settings, "proxy");
+    CHECK_FALSE(analyzer.analyze(own, kNow).has_value());
+    CHECK(analyzer.stats().own_events_skipped == 1);
+    CHECK(analyzer.stats().events == 0);
+    REQUIRE(analyzer.analyze(other, kNow).has_value());
+    CHECK(analyzer.stats().events == 1);
+  }
+  SECTION("an empty list analyses every event") {
+    settings.own_log_source_types.clear();
+    Analyzer analyzer(settings, "proxy");
+    CHECK(analyzer.analyze(own, kNow).has_value());
+    CHECK(analyzer.stats().own_events_skipped == 0);
+  }
+  SECTION("a row without the column (exported results, the seed query) is analysed") {
+    Event bare = own;
+    bare.set(Field::kLogSourceType, "");
+    Analyzer analyzer(settings, "proxy");
+    CHECK(analyzer.analyze(bare, kNow).has_value());
+  }
+}

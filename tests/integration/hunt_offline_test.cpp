@@ -1,6 +1,8 @@
 // `aihunt hunt --offline` and `aihunt aql` as a user runs them, over the bundled sample events.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -171,4 +173,35 @@ TEST_CASE("offline hunt errors are usage errors") {
                               "1970-01-01T00:01:00Z", "--last", "1h"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.rfind("aihunt: error: ", 0) == 0);
+}
+
+TEST_CASE("aihunt's own LEEF events, back from QRadar, are not found again") {
+  // One event as QRadar stores an aihunt LEEF event (an AI API's URL, a source and a user, no
+  // application or user agent: alone, an ai_api_contact finding), from log source type 4001.
+  std::string pattern = "/tmp/aihunt-own-events-XXXXXX";
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  const std::string dir = pattern;
+  const std::string events = dir + "/events.jsonl";
+  const std::string lookups = dir + "/lookups.json";
+  std::ofstream(events)
+      << R"({"starttime": 1795683600000, "devicetype": 4001, "logsourceid": 900, "category": 0,)"
+      << R"( "sourceip": "10.20.30.40", "username": "jdoe",)"
+      << R"( "URL": "https://api.openai.com/v1/chat/completions", "destinationport": 443})" << '\n';
+  const std::string config = dir + "/aihunt.yaml";
+  std::ofstream(config) << "detection:\n  own_log_source_types: []\n";
+  const auto run = [&](const std::string& type_name, const std::vector<std::string>& extra) {
+    std::ofstream(lookups, std::ios::trunc)
+        << R"({"logsourcetypes": {"4001": ")" << type_name << R"("}})";
+    std::vector<std::string> args = {
+        "hunt",   "--offline",    events,     "--lookups", lookups, "--now", "2026-11-26T10:00:00Z",
+        "--hunt", "proxy-ai-api", "--format", "jsonl"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto result = runAihunt(args);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    return jsonLines(result.out).size();
+  };
+  CHECK(run("aihunt", {}) == 0);                    // the type docs/qradar-setup.md creates
+  CHECK(run("Blue Coat SG", {}) == 1);              // any other type is a proxy's event
+  CHECK(run("aihunt", {"--config", config}) == 1);  // the list emptied: analysed again
 }
