@@ -20,6 +20,7 @@
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
 #include "service/outbox.h"
+#include "service/reference_set_refresher.h"
 #include "service/reference_set_sink.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
@@ -65,7 +66,40 @@ struct Runtime {
   std::unique_ptr<state::StateStore> store;
   core::Metrics metrics;
   std::unique_ptr<service::Outbox> outbox;
+  std::unique_ptr<service::ReferenceSetRefresher> reference_sets;  // when exceptions name sets
 };
+
+// Opens a console connection from the command line and config, each time it is called; the
+// transport reports request latency to `metrics`.
+service::QRadarConnector consoleConnector(const po::variables_map& values,
+                                          const std::string& config_path, CommandContext& context,
+                                          core::Metrics* metrics) {
+  return [values, config_path, &context,
+          metrics]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+    auto request = connectionRequest(values, config_path);
+    if (!request) return request.error();
+    request->metrics = metrics;
+    return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                   context.logger);
+  };
+}
+
+// The refresher of the reference sets that exceptions name, with the stored copies loaded; none
+// when no exception names a set.
+void openReferenceSets(const po::variables_map& values, const std::string& config_path,
+                       const core::Clock& clock, CommandContext& context, Runtime& runtime) {
+  auto names = service::referencedSetNames(runtime.config->settings.exceptions);
+  if (names.empty()) return;
+  const config::QRadarConfig qradar = runtime.config->qradar.value_or(config::QRadarConfig());
+  service::ReferenceSetRefresherOptions options;
+  options.names = std::move(names);
+  options.every = qradar.exceptions_refresh;
+  options.max_values = static_cast<std::size_t>(qradar.exceptions_max_values);
+  runtime.reference_sets = std::make_unique<service::ReferenceSetRefresher>(
+      options, consoleConnector(values, config_path, context, &runtime.metrics),
+      runtime.store.get(), clock, &runtime.metrics, context.logger);
+  runtime.reference_sets->loadStored();
+}
 
 int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
                 CommandContext& context, Runtime& runtime) {
@@ -121,17 +155,9 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
     reference.sets = cfg.outputs.reference_sets.sets;
     reference.metrics = &runtime.metrics;
     // Its own connection, opened at the first delivery and again after a failed one.
-    core::Metrics* metrics = &runtime.metrics;
-    auto connect = [values, config_path, &context,
-                    metrics]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-      auto request = connectionRequest(values, config_path);
-      if (!request) return request.error();
-      request->metrics = metrics;
-      return service::openConnection(std::move(*request), *context.environment, context.redactor,
-                                     context.logger);
-    };
-    sinks.push_back(
-        std::make_unique<service::ReferenceSetSink>(reference, connect, context.logger));
+    sinks.push_back(std::make_unique<service::ReferenceSetSink>(
+        reference, consoleConnector(values, config_path, context, &runtime.metrics),
+        context.logger));
   }
   if (cfg.outputs.offense_notes.enabled) {
     context.logger->warn(
@@ -237,6 +263,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
     clock = std::make_unique<core::SystemClock>();
   }
 
+  openReferenceSets(values, config_path, *clock, context, runtime);
+
   const qradar::Cancellation stop = installInterruptHandler();
   installReloadHandler();
   // Each connection's transport reports request latency to the metrics.
@@ -256,7 +284,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                            },
                            stop,
                            &reloadRequested(),
-                           [&]() { return loadConfig(config_path, context); }};
+                           [&]() { return loadConfig(config_path, context); },
+                           runtime.reference_sets.get()};
   service::DaemonOptions daemon_options;
   daemon_options.once = values["once"].as<bool>();
   daemon_options.grace = *grace;
@@ -329,6 +358,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (!to) return fail(context, to.error().withContext("--to"), core::kExitUsage);
   if (*to <= *from) return fail(context, "--to must be after --from", core::kExitUsage);
 
+  const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
   Runtime runtime;
   if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
     return code;
@@ -378,6 +408,11 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     if (!connection) return fail(context, connection.error(), core::kExitUsage);
     service::WindowRunner runner(*runtime.config, *runtime.store, runtime.outbox->sinkNames(),
                                  runtime.metrics, context.logger);
+    openReferenceSets(values, config_path, clock, context, runtime);
+    if (runtime.reference_sets) {
+      runtime.reference_sets->refresh();
+      runner.setReferenceSets(runtime.reference_sets.get());
+    }
     runner.run(**connection, *hunt, windows, *now, stop, report);
   }
   service::DaemonReport summary;
