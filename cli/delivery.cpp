@@ -34,6 +34,20 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
   return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
 }
 
+service::QRadarConnector consoleConnector(const po::variables_map& values,
+                                          const std::string& config_path, CommandContext& context,
+                                          core::Metrics& metrics) {
+  core::Metrics* counted = &metrics;
+  return [values, config_path, &context,
+          counted]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+    auto request = connectionRequest(values, config_path);
+    if (!request) return request.error();
+    request->metrics = counted;
+    return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                   context.logger);
+  };
+}
+
 namespace {
 
 std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, CommandContext& context) {
@@ -50,21 +64,6 @@ std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, Comman
     context.logger->warn("outputs.leef: protocol tcp sends findings in plain text; use tls");
   }
   return std::make_unique<service::LeefSink>(leef, context.logger);
-}
-
-// A sink that talks to the console opens its own connection at its first delivery, and again
-// after a failed one.
-service::QRadarConnector connector(const po::variables_map& values, const std::string& config_path,
-                                   CommandContext& context, core::Metrics& metrics) {
-  core::Metrics* counted = &metrics;
-  return [values, config_path, &context,
-          counted]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-    auto request = connectionRequest(values, config_path);
-    if (!request) return request.error();
-    request->metrics = counted;
-    return service::openConnection(std::move(*request), *context.environment, context.redactor,
-                                   context.logger);
-  };
 }
 
 std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& values,
@@ -89,7 +88,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     reference.sets = cfg.outputs.reference_sets.sets;
     reference.metrics = &metrics;
     sinks.push_back(std::make_unique<service::ReferenceSetSink>(
-        reference, connector(values, config_path, context, metrics), context.logger));
+        reference, consoleConnector(values, config_path, context, metrics), context.logger));
   }
   // After the LEEF sink: the offenses this batch's events make may exist by the time it runs
   // (a source without one yet gets no note for the window; docs/operations.md).
@@ -99,7 +98,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
     notes.metrics = &metrics;
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
-        notes, connector(values, config_path, context, metrics), context.logger));
+        notes, consoleConnector(values, config_path, context, metrics), context.logger));
   }
   return sinks;
 }

@@ -18,6 +18,7 @@
 #include "service/finding_writer.h"
 #include "service/ledger_writer.h"
 #include "service/outbox.h"
+#include "service/reference_set_sink.h"
 #include "state/state_store.h"
 
 namespace aihunt::cli {
@@ -26,6 +27,13 @@ namespace aihunt::cli {
 // loaded the same file for its detection settings has logged them already).
 core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
                                                        CommandContext& context, bool quiet = false);
+
+// Opens a console connection from the command line and config each time it is called, for what
+// talks to the console on its own (the reference-set and offense-note sinks, the refresher of
+// the sets exceptions name); its transport reports request latency to `metrics`.
+service::QRadarConnector consoleConnector(const boost::program_options::variables_map& values,
+                                          const std::string& config_path, CommandContext& context,
+                                          core::Metrics& metrics);
 
 struct Delivery {
   std::unique_ptr<state::StateStore> store;

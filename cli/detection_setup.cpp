@@ -34,6 +34,8 @@ core::Status loadConfig(const std::string& path, DetectionSetup& setup, CommandC
   config::Config& config = *outcome.config;
   setup.settings = std::make_unique<detection::DetectionSettings>(std::move(config.settings));
   setup.hunts = std::move(config.hunts);
+  setup.state_path = config.state.path;
+  if (config.qradar) setup.reference_set_max_values = config.qradar->exceptions_max_values;
   return {};
 }
 

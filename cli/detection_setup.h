@@ -17,6 +17,10 @@ struct DetectionSetup {
   std::vector<config::HuntConfig> hunts;  // the config's, or the built-in ones
   detection::FieldMapping mapping = detection::FieldMapping::seedDefaults();
   std::string hunt_name = "triage";
+  // From the config (empty without one): where the daemon's state store is, whose stored
+  // reference set copies an online hunt falls back on, and how many values of a set to read.
+  std::string state_path;
+  std::int64_t reference_set_max_values = 100'000;
 };
 
 // `config_path` empty: the built-in pack. `hunt` empty: the seed query's column names.

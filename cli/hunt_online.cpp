@@ -1,5 +1,6 @@
 #include "cli/hunt_online.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
 #include "cli/signals.h"
+#include "core/clock.h"
 #include "core/exit_codes.h"
 #include "qradar_client/ariel_client.h"
 #include "service/embedded_queries.h"
@@ -15,7 +17,9 @@
 #include "service/hunt_engine.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
+#include "state/state_store.h"
 
 namespace aihunt::cli {
 
@@ -161,6 +165,38 @@ core::Result<qradar::ArielOptions> arielOptions(const po::variables_map& values,
   return options;
 }
 
+// The reference sets exceptions name, read once for the whole run. A set that cannot be read
+// falls back on the copy the daemon stored (its state file, opened read-only, when there is
+// one); without either it is unknown and exceptions that need it suppress nothing (a warning).
+detection::ReferenceSetSnapshot readReferenceSets(const po::variables_map& values,
+                                                  const std::string& config_path,
+                                                  const DetectionSetup& setup,
+                                                  CommandContext& context) {
+  service::ReferenceSetRefresherOptions options;
+  options.names = service::referencedSetNames(setup.settings->exceptions);
+  if (options.names.empty()) return nullptr;
+  options.max_values = static_cast<std::size_t>(setup.reference_set_max_values);
+  options.save = false;
+  std::unique_ptr<state::StateStore> store;
+  std::error_code ec;
+  if (!setup.state_path.empty() && std::filesystem::exists(setup.state_path, ec)) {
+    auto opened = state::StateStore::open(setup.state_path, {/*create=*/false, /*read_only=*/true});
+    if (opened) {
+      store = std::move(*opened);
+    } else {
+      context.logger->warn("stored reference set copies are not available: {}",
+                           opened.error().message);
+    }
+  }
+  const core::SystemClock clock;
+  service::ReferenceSetRefresher refresher(
+      options, [&]() { return openConnection(values, config_path, context); }, store.get(), clock,
+      nullptr, context.logger);
+  refresher.loadStored();
+  refresher.refresh();
+  return refresher.snapshot();
+}
+
 }  // namespace
 
 void addOnlineHuntOptions(po::options_description& options) {
@@ -198,6 +234,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.now = now;
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   service::HuntEngine engine(*(*connection)->api, *setup.settings, engine_options);
+  engine.setReferenceSets(readReferenceSets(values, config_path, setup, context));
   auto writer = service::makeFindingWriter(format, context.streams.out);
   BarObserver bars(context.streams.err);
   service::RunTotals totals;

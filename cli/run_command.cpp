@@ -15,6 +15,7 @@
 #include "core/metrics.h"
 #include "service/daemon.h"
 #include "service/health_server.h"
+#include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
 
@@ -44,7 +45,25 @@ class OffsetClock final : public core::Clock {
 struct Runtime {
   service::SharedConfig config;
   Delivery delivery;
+  std::unique_ptr<service::ReferenceSetRefresher> reference_sets;  // when exceptions name sets
 };
+
+// The refresher of the reference sets that exceptions name, with the stored copies loaded; none
+// when no exception names a set.
+void openReferenceSets(const po::variables_map& values, const std::string& config_path,
+                       const core::Clock& clock, CommandContext& context, Runtime& runtime) {
+  auto names = service::referencedSetNames(runtime.config->settings.exceptions);
+  if (names.empty()) return;
+  const config::QRadarConfig qradar = runtime.config->qradar.value_or(config::QRadarConfig());
+  service::ReferenceSetRefresherOptions options;
+  options.names = std::move(names);
+  options.every = qradar.exceptions_refresh;
+  options.max_values = static_cast<std::size_t>(qradar.exceptions_max_values);
+  runtime.reference_sets = std::make_unique<service::ReferenceSetRefresher>(
+      options, consoleConnector(values, config_path, context, runtime.delivery.metrics),
+      runtime.delivery.store.get(), clock, &runtime.delivery.metrics, context.logger);
+  runtime.reference_sets->loadStored();
+}
 
 int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
                 CommandContext& context, Runtime& runtime) {
@@ -135,6 +154,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
     clock = std::make_unique<core::SystemClock>();
   }
 
+  openReferenceSets(values, config_path, *clock, context, runtime);
+
   const qradar::Cancellation stop = installInterruptHandler();
   installReloadHandler();
   // Each connection's transport reports request latency to the metrics.
@@ -154,7 +175,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                            },
                            stop,
                            &reloadRequested(),
-                           [&]() { return loadDeliveryConfig(config_path, context); }};
+                           [&]() { return loadDeliveryConfig(config_path, context); },
+                           runtime.reference_sets.get()};
   service::DaemonOptions daemon_options;
   daemon_options.once = values["once"].as<bool>();
   daemon_options.grace = *grace;
@@ -227,6 +249,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (!to) return fail(context, to.error().withContext("--to"), core::kExitUsage);
   if (*to <= *from) return fail(context, "--to must be after --from", core::kExitUsage);
 
+  const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
   Runtime runtime;
   if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
     return code;
@@ -277,6 +300,11 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     service::WindowRunner runner(*runtime.config, *runtime.delivery.store,
                                  runtime.delivery.outbox->sinkNames(), runtime.delivery.metrics,
                                  context.logger);
+    openReferenceSets(values, config_path, clock, context, runtime);
+    if (runtime.reference_sets) {
+      runtime.reference_sets->refresh();
+      runner.setReferenceSets(runtime.reference_sets.get());
+    }
     runner.run(**connection, *hunt, windows, *now, stop, report);
   }
   service::DaemonReport summary;

@@ -61,6 +61,10 @@ struct QRadarConfig {
   int max_concurrent_searches = 2;
   int page_size = 1000;
   std::int64_t row_cap = 100'000;  // per hunt cycle; hitting it warns
+  // Reference sets that exceptions name (match.reference_set) are read this often by the daemon
+  // (once at the start by `aihunt hunt`), and at most this many values of each are kept.
+  Millis exceptions_refresh{5 * 60'000};
+  std::int64_t exceptions_max_values = 100'000;
 };
 
 // --- hunts: -----------------------------------------------------------------------------------

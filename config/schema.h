@@ -27,6 +27,11 @@ struct ExceptionSpec {
   std::string path;
 };
 
+// A QRadar reference set name aihunt accepts (letters, digits, space, '_', '-', '.'; it ends up
+// in REST paths and AQL), read from `node`; nullopt after reporting the error.
+bool isReferenceSetName(std::string_view name);
+std::optional<std::string> readReferenceSetName(const YamlNode& node, Diagnostics& diagnostics);
+
 QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics);
 std::vector<HuntConfig> readHuntsSection(const YamlNode& node, Diagnostics& diagnostics);
 DetectionConfig readDetectionSection(const YamlNode& node, Diagnostics& diagnostics);

@@ -47,12 +47,50 @@ void readGlobs(MapReader& reader, std::string_view key, std::vector<std::string>
   }
 }
 
+// One reference_set item: a set name (its source_ip is looked up), or {name, field}.
+void readReferenceSetItem(const YamlNode& item, std::vector<detection::ReferenceSetMatch>& out,
+                          Diagnostics& diagnostics) {
+  detection::ReferenceSetMatch match;
+  if (item.isMap()) {
+    MapReader reader(item, diagnostics);
+    const YamlNode* name = reader.require("name");
+    auto text = name != nullptr ? readReferenceSetName(*name, diagnostics) : std::nullopt;
+    reader.choice<detection::ReferenceField>("field", match.field,
+                                             {{"source_ip", detection::ReferenceField::kSourceIp},
+                                              {"username", detection::ReferenceField::kUsername},
+                                              {"host", detection::ReferenceField::kHost}});
+    if (!text) return;
+    match.name = std::move(*text);
+  } else {
+    auto text = readReferenceSetName(item, diagnostics);
+    if (!text) return;
+    match.name = std::move(*text);
+  }
+  out.push_back(std::move(match));
+}
+
+// `reference_set:` one item or a non-empty list of them.
+void readReferenceSets(MapReader& reader, detection::ExceptionRule& rule) {
+  const YamlNode* node = reader.get("reference_set");
+  if (node == nullptr) return;
+  Diagnostics& diagnostics = reader.diagnostics();
+  if (!node->isSequence()) {
+    readReferenceSetItem(*node, rule.reference_sets, diagnostics);
+    return;
+  }
+  if (node->items.empty()) {
+    diagnostics.error(node->path, "an empty list matches nothing; remove the key", node->mark);
+    return;
+  }
+  for (const auto& item : node->items) readReferenceSetItem(item, rule.reference_sets, diagnostics);
+}
+
 void readMatch(const YamlNode& node, ExceptionSpec& spec, Diagnostics& diagnostics) {
   if (node.isNull() || (node.isMap() && node.entries.empty())) {
     // Without a matcher the exception would suppress every finding.
     diagnostics.error(node.path,
                       "an exception needs at least one matcher (source_cidr, host, user, "
-                      "process, provider, domain, signal)",
+                      "process, provider, domain, signal, reference_set)",
                       node.mark.line > 0 ? node.mark : node.key_mark);
     return;
   }
@@ -84,6 +122,7 @@ void readMatch(const YamlNode& node, ExceptionSpec& spec, Diagnostics& diagnosti
     }
   }
   readGlobs(reader, "domain", rule.domain_globs);
+  readReferenceSets(reader, rule);
   if (const YamlNode* signals = matcherList(reader, "signal")) {
     for (const auto& item : signals->items) {
       auto text = readString(item, diagnostics);

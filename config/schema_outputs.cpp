@@ -7,7 +7,6 @@
 #include "core/text.h"
 
 namespace aihunt::config {
-namespace {
 
 // Reference set names end up in REST paths and AQL REFERENCESETCONTAINS('...').
 bool isReferenceSetName(std::string_view name) {
@@ -20,21 +19,26 @@ bool isReferenceSetName(std::string_view name) {
   return true;
 }
 
+std::optional<std::string> readReferenceSetName(const YamlNode& node, Diagnostics& diagnostics) {
+  auto text = readString(node, diagnostics);
+  if (!text) return std::nullopt;
+  if (!isReferenceSetName(*text)) {
+    diagnostics.error(node.path,
+                      "'" + core::printableExcerpt(*text) +
+                          "' is not a reference set name (letters, digits, space, '_', '-', '.')",
+                      node.mark);
+    return std::nullopt;
+  }
+  return text;
+}
+
+namespace {
+
 void referenceSetName(MapReader& reader, std::string_view key, std::string& out,
                       bool required = false) {
   const YamlNode* node = required ? reader.require(key) : reader.get(key);
   if (node == nullptr) return;
-  auto text = readString(*node, reader.diagnostics());
-  if (!text) return;
-  if (!isReferenceSetName(*text)) {
-    reader.diagnostics().error(node->path,
-                               "'" + core::printableExcerpt(*text) +
-                                   "' is not a reference set name (letters, digits, space, '_', "
-                                   "'-', '.')",
-                               node->mark);
-    return;
-  }
-  out = *text;
+  if (auto name = readReferenceSetName(*node, reader.diagnostics())) out = std::move(*name);
 }
 
 void readSeverity(MapReader& reader, detection::Severity& out) {

@@ -168,6 +168,8 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
   reader.integer("max_concurrent_searches", qradar.max_concurrent_searches, 1, 64);
   reader.integer("page_size", qradar.page_size, 1, 100'000);
   reader.integer("row_cap", qradar.row_cap, 1, 100'000'000);
+  reader.duration("exceptions_refresh", qradar.exceptions_refresh, milliseconds(60'000));
+  reader.integer("exceptions_max_values", qradar.exceptions_max_values, 1, 10'000'000);
 
   if (qradar.auth == QRadarAuth::kBasic && qradar.username.empty() &&
       node.find("username") == nullptr && node.isMap()) {

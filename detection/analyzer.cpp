@@ -217,6 +217,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   }
   ExceptionSubject subject;
   subject.source_ip = parseIpAddress(finding.source_ip);
+  subject.source_ip_text = finding.source_ip;
   subject.host = finding.host;
   subject.username = finding.username;
   subject.process_name = finding.process_name;
@@ -224,8 +225,9 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   subject.provider_id = finding.provider;
   subject.domain = finding.domain;
   subject.signals = signals;
-  const ExceptionVerdict verdict = exceptions_.match(subject, now);
+  const ExceptionVerdict verdict = exceptions_.match(subject, now, reference_sets_.get());
   if (verdict.expired_match != nullptr) ++stats_.expired_exception_hits;
+  if (verdict.unknown_reference_set) ++stats_.unknown_reference_set_checks;
   if (verdict.suppressed_by != nullptr) {
     finding.suppressed = true;
     finding.exception = verdict.suppressed_by->id;

@@ -14,6 +14,7 @@
 #include "detection/evidence.h"
 #include "detection/exceptions.h"
 #include "detection/finding.h"
+#include "detection/reference_sets.h"
 #include "detection/settings.h"
 
 namespace aihunt::detection {
@@ -25,6 +26,8 @@ struct AnalyzerStats {
   std::uint64_t browser_events_skipped = 0;
   std::uint64_t expired_exception_hits = 0;
   std::uint64_t own_events_skipped = 0;  // aihunt's own LEEF events (not counted in `events`)
+  // Findings an exception would have judged by a reference set whose contents are unknown.
+  std::uint64_t unknown_reference_set_checks = 0;
 };
 
 class Analyzer {
@@ -46,6 +49,8 @@ class Analyzer {
     return suppressed_per_rule_;
   }
   [[nodiscard]] const ExceptionMatcher& exceptions() const { return exceptions_; }
+  // The QRadar reference sets exceptions look values up in (null: none read).
+  void setReferenceSets(ReferenceSetSnapshot sets) { reference_sets_ = std::move(sets); }
 
  private:
   const DetectionSettings& settings_;
@@ -55,6 +60,7 @@ class Analyzer {
   std::string hunt_;
   SignalSet enabled_;
   ExceptionMatcher exceptions_;
+  ReferenceSetSnapshot reference_sets_;
   AnalyzerStats stats_;
   std::vector<std::uint64_t> suppressed_per_rule_;
 };

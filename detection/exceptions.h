@@ -2,6 +2,11 @@
 // False-positive exceptions. Inside one exception every matcher given must
 // hold; across exceptions any one suppresses. Within one matcher, any listed value may match.
 // An expired exception no longer suppresses.
+//
+// A `reference_set` matcher holds when the finding's field is in one of the named QRadar
+// reference sets, as last read (ReferenceSetContents). A set whose contents are unknown (never
+// read, no stored copy) does not hold: suppressing on data nobody has seen would hide findings.
+// Such a check is counted (ExceptionVerdict::unknown_reference_set) so that it is never silent.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,9 +14,16 @@
 
 #include "core/time.h"
 #include "detection/cidr.h"
+#include "detection/reference_sets.h"
 #include "detection/signals.h"
 
 namespace aihunt::detection {
+
+// `reference_set: {name: ..., field: ...}`: the finding's field must be in that set.
+struct ReferenceSetMatch {
+  std::string name;
+  ReferenceField field = ReferenceField::kSourceIp;
+};
 
 struct ExceptionRule {
   std::string id;
@@ -26,6 +38,7 @@ struct ExceptionRule {
   std::vector<std::string> providers;      // provider ids
   std::vector<std::string> domain_globs;   // the AI host reached
   SignalSet signals;                       // empty: any; otherwise the finding has one of them
+  std::vector<ReferenceSetMatch> reference_sets;  // any one may hold
 
   [[nodiscard]] bool hasMatchers() const;
 };
@@ -33,6 +46,7 @@ struct ExceptionRule {
 // What the matcher sees of a candidate finding.
 struct ExceptionSubject {
   std::optional<IpAddress> source_ip;
+  std::string_view source_ip_text;  // as the finding has it (looked up in text sets)
   std::string_view host;
   std::string_view username;
   std::string_view process_name;  // normalised
@@ -46,12 +60,17 @@ struct ExceptionVerdict {
   const ExceptionRule* suppressed_by = nullptr;
   // Expired rules that would have matched: reported so that nobody thinks they still work.
   const ExceptionRule* expired_match = nullptr;
+  // A rule whose other matchers held but whose reference sets were all unknown (not read).
+  bool unknown_reference_set = false;
 };
 
 class ExceptionMatcher {
  public:
   explicit ExceptionMatcher(std::vector<ExceptionRule> rules) : rules_(std::move(rules)) {}
-  [[nodiscard]] ExceptionVerdict match(const ExceptionSubject& subject, core::EpochMs now) const;
+  // `sets`: the reference sets as last read; null when none were (reference_set matchers then
+  // do not hold).
+  [[nodiscard]] ExceptionVerdict match(const ExceptionSubject& subject, core::EpochMs now,
+                                       const ReferenceSetContents* sets = nullptr) const;
   [[nodiscard]] const std::vector<ExceptionRule>& rules() const { return rules_; }
 
  private:

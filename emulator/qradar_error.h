@@ -25,6 +25,7 @@ inline constexpr int kCodeBadSort = 1030;
 inline constexpr int kCodeAqlSyntax = 2000;
 inline constexpr int kCodeCollectionNameInUse = 10006;  // reference_data_collections: 409
 inline constexpr int kCodeCollectionInvalid = 10007;    // reference_data_collections: 422
+inline constexpr int kCodeCollectionFilter = 14001;     // reference_data_collections: bad filter
 inline constexpr int kCodeBulkTaskNotFound = 23001;     // set_bulk_update_tasks/{id}: 404
 inline constexpr int kCodeUnauthorized = 18;            // QRadar's 401 body code
 

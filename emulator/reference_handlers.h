@@ -18,6 +18,7 @@ class ReferenceHandlers {
   HttpResponse createMapOfSets(const HttpRequest& request);
   HttpResponse bulkLoadMapOfSets(const HttpRequest& request, const std::string& name);
   HttpResponse createCollection(const HttpRequest& request);
+  HttpResponse collectionList(const HttpRequest& request);
   HttpResponse collectionEntries(const HttpRequest& request);
   HttpResponse patchEntries(const HttpRequest& request);
 

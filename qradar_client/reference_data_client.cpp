@@ -1,5 +1,6 @@
 #include "qradar_client/reference_data_client.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
@@ -177,6 +178,69 @@ core::Status ReferenceDataClient::waitForTask(std::int64_t task_id) {
   if (task.error_code) text += " (error_code " + std::to_string(*task.error_code) + ")";
   if (!task.error_message.empty()) text += ": " + task.error_message;
   return api_.redacted(core::makeError(core::ErrorCode::kRemote, text));
+}
+
+core::Result<std::size_t> ReferenceDataClient::readPage(const std::string& path, bool legacy,
+                                                        std::size_t first, std::size_t count,
+                                                        std::vector<std::string>& out) {
+  ApiCall call;
+  call.path = path;
+  call.headers.emplace_back(
+      "Range", "items=" + std::to_string(first) + "-" + std::to_string(first + count - 1));
+  auto response = api_.callOk(call);
+  if (!response) return response.error();
+  auto parsed = parseJson(*response, legacy ? "reference set" : "set entry list");
+  if (!parsed) return parsed.error();
+  // Legacy: the set object with its values in `data`; collections: a list of entries.
+  const nlohmann::json* items = &*parsed;
+  if (legacy) {
+    if (!parsed->is_object()) return core::makeError(core::ErrorCode::kParse, "expected a set");
+    const auto data = parsed->find("data");
+    if (data == parsed->end()) return std::size_t{0};  // an empty set has no data
+    items = &*data;
+  }
+  if (!items->is_array()) return core::makeError(core::ErrorCode::kParse, "expected a list");
+  for (const auto& item : *items) {
+    const auto value = item.is_object() ? item.find("value") : item.end();
+    if (value == item.end()) {
+      return core::makeError(core::ErrorCode::kParse, "a set entry without a value");
+    }
+    // NUM, PORT and DATE values may come as JSON numbers.
+    out.push_back(value->is_string() ? value->get<std::string>() : value->dump());
+  }
+  return items->size();
+}
+
+core::Result<std::optional<ReferenceSetRead>> ReferenceDataClient::readValues(
+    const std::string& name, std::size_t max_values, std::size_t page_size) {
+  // IBM's references: legacy GET /reference_data/sets/{name} answers {name, element_type,
+  // number_of_elements, data: [{value, source, first_seen, last_seen}]} and takes a Range header
+  // (ibmsecuritydocs.github.io/qradar_api_13.0/13.0--reference_data-sets-name-GET.html);
+  // GET /reference_data_collections/set_entries takes filter and Range and answers Set Entry
+  // DTOs {id, collection_id, value, source, notes, first_seen, last_seen, domain_id}
+  // (juniper.net/documentation/us/en/software/jsa7.5.0/jsa-rest-api-v160/topics/ref/
+  // jsa-16.0--reference_data_collections-set_entries-GET.html).
+  auto found = find(name);
+  if (!found) return found.error();
+  if (!*found) return std::optional<ReferenceSetRead>();
+  ReferenceSetRead read;
+  read.info = **found;
+  const bool legacy = kind_ == ReferenceApi::kLegacySets;
+  const std::string path = legacy ? "/api/reference_data/sets/" + urlEncode(name)
+                                  : "/api/reference_data_collections/set_entries?filter=" +
+                                        urlEncode("collection_id=" + std::to_string(read.info.id));
+  page_size = std::max<std::size_t>(1, page_size);
+  // One value past the cap is asked for: getting it is what says the set was cut short.
+  const std::size_t limit = max_values + 1;
+  while (read.values.size() < limit) {
+    const std::size_t want = std::min(page_size, limit - read.values.size());
+    auto got = readPage(path, legacy, read.values.size(), want, read.values);
+    if (!got) return got.error().withContext("reading reference set '" + name + "'");
+    if (*got < want) break;
+  }
+  read.truncated = read.values.size() > max_values;
+  if (read.truncated) read.values.resize(max_values);
+  return std::optional(std::move(read));
 }
 
 core::Status ReferenceDataClient::probe() {

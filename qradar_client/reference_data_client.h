@@ -36,6 +36,13 @@ struct BulkUpdateTask {
   int polls = 0;  // status reads it took
 };
 
+// A set's values as read (readValues).
+struct ReferenceSetRead {
+  ReferenceSetInfo info;
+  std::vector<std::string> values;
+  bool truncated = false;  // the set holds more than the cap; the rest was not read
+};
+
 // True for the task states that will not change any more.
 bool isFinalTaskStatus(std::string_view status);
 
@@ -61,6 +68,12 @@ class ReferenceDataClient {
   [[nodiscard]] core::Status addValues(const std::string& name,
                                        const std::vector<std::string>& values,
                                        const std::string& source);
+  // Every value of a set, `page_size` per request (Range: items=a-b), at most `max_values`;
+  // nullopt when no set has that name. Legacy: GET /reference_data/sets/{name}, values in
+  // data[].value. Collections: the set's id by name, then GET set_entries filtered on that
+  // collection_id, values in [].value.
+  [[nodiscard]] core::Result<std::optional<ReferenceSetRead>> readValues(
+      const std::string& name, std::size_t max_values, std::size_t page_size = 1000);
   // A cheap read that needs the reference-data capability.
   [[nodiscard]] core::Status probe();
   // The last bulk update task addValues() waited for (collections only).
@@ -68,6 +81,9 @@ class ReferenceDataClient {
 
  private:
   core::Status waitForTask(std::int64_t task_id);
+  // One page of values [first, first + count) into `out`; returns how many items the page had.
+  core::Result<std::size_t> readPage(const std::string& path, bool legacy, std::size_t first,
+                                     std::size_t count, std::vector<std::string>& out);
 
   ApiClient& api_;
   ReferenceApi kind_;

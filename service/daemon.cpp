@@ -47,6 +47,20 @@ ScheduleSpec scheduleOf(const config::HuntConfig& hunt) {
   return spec;
 }
 
+void WindowRunner::noteUnknownReferenceSets(const std::string& hunt, std::uint64_t checks) {
+  if (checks == 0) return;
+  metrics_.add("aihunt_reference_set_unknown_checks_total", {}, static_cast<double>(checks));
+  std::string unknown;
+  for (const auto& name : referencedSetNames(config_.settings.exceptions)) {
+    if (reference_sets_ != nullptr && reference_sets_->readAt(name)) continue;
+    unknown += (unknown.empty() ? "'" : ", '") + name + "'";
+  }
+  logger_->warn(
+      "hunt '{}': {} findings were not suppressed by exceptions naming reference sets never read "
+      "({})",
+      hunt, checks, unknown);
+}
+
 void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& hunt,
                        const std::vector<PlannedWindow>& windows, core::EpochMs now,
                        const qradar::Cancellation& cancellation, HuntRunReport& report) {
@@ -77,6 +91,8 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
     job.aql = aql::print(*query);
     job.mapping = hunt.aql.empty() ? logicalColumnMapping() : hunt.columns;
     job.signals = hunt.signals;
+    // A refresh between windows is seen by the next window, never half-way through one.
+    engine.setReferenceSets(reference_sets_ != nullptr ? reference_sets_->snapshot() : nullptr);
     LedgerWriter writer(store_, config_.settings, hunt.name, sinks_, now, first_seen);
     writer.setMetrics(&metrics_);
     writer.setWindow(window.from, window.to);
@@ -91,6 +107,7 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
       if (count > 0)
         metrics_.add("aihunt_suppressed_total", {exception}, static_cast<double>(count));
     }
+    noteUnknownReferenceSets(hunt.name, outcome.stats.unknown_reference_set_checks);
     report.rows += outcome.rows;
     if (outcome.result == HuntResult::kFailed || outcome.result == HuntResult::kCancelled) {
       const core::Error& error = *outcome.error;
@@ -225,6 +242,7 @@ struct Daemon::Impl {
       }
       if (gap_ok && !plan.windows.empty()) {
         WindowRunner runner(*cfg, deps.store, deps.outbox.sinkNames(), deps.metrics, deps.logger);
+        runner.setReferenceSets(deps.reference_sets);
         runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
         if (turn.exit_code == core::kExitState) state_ok = false;
         if (turn.windows > 0) qradar_ok_at = steadyMs();  // the console answered a whole search
@@ -406,7 +424,12 @@ struct Daemon::Impl {
     return report;
   }
 
+  void refreshReferenceSets() {
+    if (deps.reference_sets != nullptr) deps.reference_sets->refreshIfDue();
+  }
+
   DaemonReport runOnce() {
+    refreshReferenceSets();
     startWorkers(workerCount());
     schedule(/*all=*/true);
     {
@@ -451,6 +474,7 @@ struct Daemon::Impl {
           deps.logger->info("hunting resumed");
         }
       }
+      refreshReferenceSets();
       if (!full) schedule(/*all=*/false);
       delivered += deps.outbox.drain(Clock::now() + options.tick).delivered;
       if (Clock::now() >= next_probe) {

@@ -24,6 +24,7 @@
 #include "qradar_client/cancellation.h"
 #include "service/outbox.h"
 #include "service/qradar_connection.h"
+#include "service/reference_set_refresher.h"
 #include "service/scheduler.h"
 #include "state/state_store.h"
 
@@ -43,6 +44,8 @@ struct DaemonDeps {
   const qradar::Cancellation& stop;                         // SIGTERM/SIGINT
   std::atomic<bool>* reload = nullptr;                      // SIGHUP; cleared when handled
   std::function<core::Result<SharedConfig>()> load_config;  // for reloads
+  // Reads the reference sets exceptions name; null when none is named.
+  ReferenceSetRefresher* reference_sets = nullptr;
 };
 
 struct DaemonOptions {
@@ -84,6 +87,9 @@ class WindowRunner {
         metrics_(metrics),
         logger_(std::move(logger)) {}
 
+  // Each window's exceptions see the refresher's snapshot as it is when the window starts.
+  void setReferenceSets(const ReferenceSetRefresher* refresher) { reference_sets_ = refresher; }
+
   // Hunts `windows` of `hunt` in order; `report` accumulates.
   void run(QRadarConnection& connection, const config::HuntConfig& hunt,
            const std::vector<PlannedWindow>& windows, core::EpochMs now,
@@ -94,7 +100,12 @@ class WindowRunner {
   state::StateStore& store_;
   std::vector<std::string> sinks_;
   core::Metrics& metrics_;
+  // Findings an exception could not judge because a set it names was never read: a warning
+  // naming those sets and aihunt_reference_set_unknown_checks_total.
+  void noteUnknownReferenceSets(const std::string& hunt, std::uint64_t checks);
+
   std::shared_ptr<spdlog::logger> logger_;
+  const ReferenceSetRefresher* reference_sets_ = nullptr;
 };
 
 ScheduleSpec scheduleOf(const config::HuntConfig& hunt);

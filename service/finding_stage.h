@@ -31,6 +31,10 @@ class FindingStage {
   }
 
   [[nodiscard]] const detection::AnalyzerStats& stats() const { return analyzer_.stats(); }
+  // The QRadar reference sets exceptions look values up in (null: none read).
+  void setReferenceSets(detection::ReferenceSetSnapshot sets) {
+    analyzer_.setReferenceSets(std::move(sets));
+  }
   // Exception id -> findings it suppressed, in rule order.
   [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> suppressedByException() const;
 

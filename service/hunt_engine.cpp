@@ -37,6 +37,7 @@ class PagePipeline {
 
   [[nodiscard]] std::uint64_t rows() const { return rows_; }
   [[nodiscard]] const FindingStage& stage() const { return stage_; }
+  [[nodiscard]] FindingStage& stage() { return stage_; }
 
  private:
   results::RowDecoder decoder_;
@@ -90,6 +91,7 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   HuntOutcome outcome;
   outcome.hunt = job.name;
   PagePipeline pipeline(settings_, job, writer, options_.now, options_.show_suppressed);
+  pipeline.stage().setReferenceSets(options_.reference_sets);
   qradar::ArielClient ariel(api_, options_.ariel);
   const std::uint64_t requests_before = api_.requestCount();
   const std::uint64_t retries_before = api_.retryCount();

@@ -67,6 +67,8 @@ qradar::ArielOptions arielOptionsFor(const config::QRadarConfig& qradar);
 struct EngineOptions {
   qradar::ArielOptions ariel;
   core::EpochMs now = 0;  // exception expiry
+  // The reference sets exceptions name, as read when the hunt (window) started; null: unknown.
+  detection::ReferenceSetSnapshot reference_sets;
   bool show_suppressed = false;
 };
 
@@ -75,6 +77,11 @@ class HuntEngine {
   HuntEngine(qradar::ApiClient& api, const detection::DetectionSettings& settings,
              EngineOptions options)
       : api_(api), settings_(settings), options_(options) {}
+
+  // The reference sets the next run's exceptions see.
+  void setReferenceSets(detection::ReferenceSetSnapshot sets) {
+    options_.reference_sets = std::move(sets);
+  }
 
   // Runs the search and streams its pages through the detection into `writer` (pageDone() after
   // each page; finish() is the caller's). Every failure is in the outcome.

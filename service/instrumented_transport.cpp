@@ -1,5 +1,7 @@
 #include "service/instrumented_transport.h"
 
+#include "service/reference_set_refresher.h"
+
 #include <chrono>
 #include <string_view>
 
@@ -96,6 +98,7 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "Failed delivery attempts, by sink.", {"sink"});
   metrics.declare("aihunt_state_errors_total", MetricType::kCounter,
                   "Failed writes to the state store.", {});
+  declareReferenceSetMetrics(metrics);
   metrics.declare("aihunt_config_reloads_total", MetricType::kCounter,
                   "Config reloads (SIGHUP) by result (ok, rejected).", {"result"});
 }

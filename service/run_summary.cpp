@@ -15,6 +15,7 @@ void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& mor
   stats.browser_events_skipped += more.browser_events_skipped;
   stats.expired_exception_hits += more.expired_exception_hits;
   stats.own_events_skipped += more.own_events_skipped;
+  stats.unknown_reference_set_checks += more.unknown_reference_set_checks;
   for (const auto& item : suppressed) {
     auto it = std::find_if(suppressed_by_exception.begin(), suppressed_by_exception.end(),
                            [&](const auto& entry) { return entry.first == item.first; });
@@ -40,6 +41,12 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
     logger.warn(
         "{} findings matched an exception that has expired; they were reported, not suppressed",
         totals.stats.expired_exception_hits);
+  }
+  if (totals.stats.unknown_reference_set_checks > 0) {
+    logger.warn(
+        "{} findings were not suppressed by exceptions naming QRadar reference sets that could "
+        "not be read and have no stored copy",
+        totals.stats.unknown_reference_set_checks);
   }
 }
 

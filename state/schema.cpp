@@ -64,8 +64,26 @@ CREATE TABLE sink_progress (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the last good copy of each QRadar reference set that exceptions name, so that a
+// restart while QRadar is unreachable still suppresses what the allow-lists say.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE reference_sets (
+  name TEXT PRIMARY KEY NOT NULL,
+  element_type TEXT NOT NULL,
+  read_at INTEGER NOT NULL,
+  truncated INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE reference_set_values (
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (name, value)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kVersion1},
+    Migration{2, kVersion2},
 };
 static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
 

@@ -40,6 +40,9 @@ class SqliteStateStore final : public StateStore {
   core::Result<std::optional<SinkProgress>> progress(const std::string& sink) override;
   core::Status clearProgress(const std::string& sink) override;
 
+  core::Status saveReferenceSet(const ReferenceSetCopy& copy) override;
+  core::Result<std::vector<ReferenceSetCopy>> referenceSets() override;
+
   core::Result<StoreSummary> summary() override;
   core::Result<std::vector<std::string>> integrityCheck() override;
   core::Status vacuum() override;

@@ -96,6 +96,15 @@ struct StoreSummary {
   std::vector<std::pair<std::string, std::uint64_t>> outbox_depth;  // per sink
 };
 
+// The last good copy of a QRadar reference set that exceptions look values up in.
+struct ReferenceSetCopy {
+  std::string name;
+  std::string element_type;  // ALN, ALNIC, IP, NUM, PORT, DATE
+  core::EpochMs read_at = 0;
+  bool truncated = false;  // the set held more values than were kept
+  std::vector<std::string> values;
+};
+
 struct OpenOptions {
   bool create = true;      // create the file (and schema) when missing
   bool read_only = false;  // `aihunt state show|gaps|check`
@@ -147,6 +156,12 @@ class StateStore {
   [[nodiscard]] virtual core::Result<std::optional<SinkProgress>> progress(
       const std::string& sink) = 0;
   [[nodiscard]] virtual core::Status clearProgress(const std::string& sink) = 0;
+
+  // --- reference sets (exceptions' allow-lists) ---
+  // Replaces the stored copy of set `copy.name`, values included, in one transaction.
+  [[nodiscard]] virtual core::Status saveReferenceSet(const ReferenceSetCopy& copy) = 0;
+  // Every stored copy, by name.
+  [[nodiscard]] virtual core::Result<std::vector<ReferenceSetCopy>> referenceSets() = 0;
 
   // --- maintenance ---
   [[nodiscard]] virtual core::Result<StoreSummary> summary() = 0;

@@ -81,7 +81,7 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
   expectSingleError("exceptions:\n  - {id: a, reason: r, owner: o, match: {}}\n",
                     "exceptions[0].match",
                     "an exception needs at least one matcher (source_cidr, host, user, process, "
-                    "provider, domain, signal)");
+                    "provider, domain, signal, reference_set)");
   expectSingleError("exceptions:\n  - {id: a, reason: r, owner: o, match: {host: []}}\n",
                     "exceptions[0].match.host", "an empty list matches nothing; remove the key");
   expectSingleError(

@@ -217,3 +217,49 @@ TEST_CASE("a legacy set value added without a source gets 'reference data api'")
   CHECK(sources["b.example"] == "aihunt");
   CHECK(sources["c.example"] == "reference data api");
 }
+
+TEST_CASE("reading a set's values, both generations, as a client finds them") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  const std::string legacy = "/api/reference_data/sets";
+  const std::string name = urlEncode("AIHunt Allowed Sources");
+  REQUIRE(emu.call("POST", legacy + "?name=" + name + "&element_type=IP").status == 201);
+  REQUIRE(emu.call("POST", legacy + "/bulk_load/" + name, kJson,
+                   R"(["10.0.0.1","10.0.0.2","10.0.0.3"])")
+              .status == 200);
+  // Legacy: data[].value, paged by Range.
+  const HttpReply page = emu.call("GET", legacy + "/" + name, {"Range: items=1-5"});
+  REQUIRE(page.status == 200);
+  const json body = parseJson(page.body);
+  CHECK(body["element_type"] == "IP");
+  REQUIRE(body["data"].size() == 2);
+  CHECK(body["data"][0]["value"].is_string());
+  CHECK(page.header("content-range") == "items 1-2/3");
+
+  // Collections: the set found by a name filter (others left out), then its entries.
+  const std::string sets = "/api/reference_data_collections/sets";
+  REQUIRE(emu.call("POST", sets, kJson, R"({"name": "Other", "entry_type": "ALN"})").status == 201);
+  const HttpReply found =
+      emu.call("GET", sets + "?filter=" + urlEncode("name=\"AIHunt Allowed Sources\""));
+  REQUIRE(found.status == 200);
+  const json list = parseJson(found.body);
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["entry_type"] == "IP");
+  CHECK(list[0]["number_of_entries"] == 3);
+  const std::string id = std::to_string(list[0]["id"].get<int>());
+  CHECK(parseJson(emu.call("GET", sets + "?filter=" + urlEncode("name = \"nope\"")).body).empty());
+  const HttpReply bad = emu.call("GET", sets + "?filter=" + urlEncode("entry_type=\"IP\""));
+  CHECK(bad.status == 422);
+  CHECK(parseJson(bad.body)["code"] == 14001);
+
+  const HttpReply entries = emu.call(
+      "GET",
+      "/api/reference_data_collections/set_entries?filter=" + urlEncode("collection_id=" + id),
+      {"Range: items=0-1"});
+  REQUIRE(entries.status == 200);
+  const json values = parseJson(entries.body);
+  REQUIRE(values.size() == 2);
+  CHECK(values[0]["collection_id"].get<int>() == list[0]["id"].get<int>());
+  CHECK(values[0]["value"] == "10.0.0.1");
+  CHECK(entries.header("content-range") == "items 0-1/3");
+}

@@ -264,3 +264,69 @@ TEST_CASE("offense notes: a console that ignores Range is read once", "[offense]
   };
   CHECK_FALSE(client.listNotes(10, 1000).ok());
 }
+
+TEST_CASE("legacy sets: values read page by page up to the cap", "[reference]") {
+  RefHarness h("20.0");
+  // A set of 7 values, paged as the console does from the Range header.
+  h.answer = [](const qradar::HttpRequest& r) -> core::Result<qradar::HttpResponse> {
+    std::string range;
+    for (const auto& [key, value] : r.headers) {
+      if (key == "Range") range = value;
+    }
+    const auto dash = range.find('-');
+    const std::size_t first = std::stoul(range.substr(6, dash - 6));
+    const std::size_t last = std::stoul(range.substr(dash + 1));
+    nlohmann::json data = nlohmann::json::array();
+    for (std::size_t i = first; i <= last && i < 7; ++i) {
+      data.push_back({{"value", "10.0.0." + std::to_string(i)}, {"source", "s"}});
+    }
+    nlohmann::json body = {
+        {"name", "Allowed"}, {"element_type", "IP"}, {"number_of_elements", 7}, {"data", data}};
+    return jsonResponse(200, body.dump());
+  };
+  qradar::ReferenceDataClient client(*h.api);
+  auto all = client.readValues("Allowed", 100, 3);
+  REQUIRE(all.ok());
+  REQUIRE(all->has_value());
+  CHECK((*all)->info.element_type == "IP");
+  CHECK((*all)->values.size() == 7);
+  CHECK((*all)->values.front() == "10.0.0.0");
+  CHECK_FALSE((*all)->truncated);
+  CHECK(h.transport.lines().back() == "GET /api/reference_data/sets/Allowed");
+
+  auto capped = client.readValues("Allowed", 5, 3);
+  REQUIRE(capped.ok());
+  CHECK((*capped)->values.size() == 5);
+  CHECK((*capped)->truncated);
+  auto exact = client.readValues("Allowed", 7, 10);
+  REQUIRE(exact.ok());
+  CHECK((*exact)->values.size() == 7);
+  CHECK_FALSE((*exact)->truncated);
+}
+
+TEST_CASE("collections: values read from set_entries filtered on the set's id", "[reference]") {
+  RefHarness h("26.0");
+  h.answer = [](const qradar::HttpRequest& r) -> core::Result<qradar::HttpResponse> {
+    if (r.url.find("/sets?") != std::string::npos) {
+      return jsonResponse(
+          200, R"([{"id":42,"name":"Allowed Users","entry_type":"ALNIC","number_of_entries":2}])");
+    }
+    return jsonResponse(200, R"([{"id":1,"collection_id":42,"value":"Alice","source":"s"},)"
+                             R"({"id":2,"collection_id":42,"value":"svc-etl","source":"s"}])");
+  };
+  qradar::ReferenceDataClient client(*h.api);
+  auto read = client.readValues("Allowed Users", 100);
+  REQUIRE(read.ok());
+  REQUIRE(read->has_value());
+  CHECK((*read)->info.element_type == "ALNIC");
+  CHECK((*read)->values == std::vector<std::string>{"Alice", "svc-etl"});
+  CHECK(h.transport.lines().back() ==
+        "GET /api/reference_data_collections/set_entries?filter=collection_id%3D42");
+
+  h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+    return jsonResponse(200, "[]");
+  };
+  auto missing = client.readValues("Nope", 100);
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing->has_value());
+}

@@ -43,7 +43,9 @@ TEST_CASE("an empty file is migrated to the current version, once") {
                 "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)",
                 "test")
             .value();
-    CHECK(tables == "baselines,gaps,meta,outbox,seen,sink_progress,windows");
+    CHECK(tables ==
+          "baselines,gaps,meta,outbox,reference_set_values,reference_sets,seen,sink_progress,"
+          "windows");
   }
 
   auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});

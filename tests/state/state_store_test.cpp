@@ -46,7 +46,7 @@ TEST_CASE("a new store is empty") {
   CHECK(store->integrityCheck().value().empty());
   const StoreSummary summary = store->summary().value();
   CHECK(summary.path == dir.file("state.db"));
-  CHECK(summary.schema_version == 1);
+  CHECK(summary.schema_version == 2);
   CHECK(summary.seen_findings == 0);
   CHECK(summary.hunts.empty());
   CHECK(summary.outbox_depth.empty());
