@@ -88,7 +88,7 @@ TEST_CASE("brackets inside quotes, comments and block scalars do not count") {
        }) {
     INFO(text);
     CHECK_FALSE(findYamlCppHazard(text).has_value());
-    Diagnostics diagnostics;
+    Diagnostics diagnostics("block.yaml");
     static_cast<void>(parseYamlTree(text, diagnostics));
     CHECK(diagnostics.errors().empty());
   }

@@ -58,10 +58,17 @@ void requireInert(const std::string& what, const std::string& text) {
   }
 }
 
-ProcessResult runAihunt(const std::vector<std::string>& args) {
+// `stdout_is_json`: findings as JSON, which is escaped exactly rather than sanitised (a JSON
+// reader gets every value back); its control characters are escaped, but printable-but-hidden
+// characters such as U+202E stay as UTF-8, so only stderr is checked in full then.
+ProcessResult runAihunt(const std::vector<std::string>& args, bool stdout_is_json = false) {
   ProcessResult result = runProcess(binaryPath("aihunt"), args, {}, 60,
                                     {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
-  requireInert("stdout", result.out);
+  if (stdout_is_json) {
+    CHECK(result.out.find('\x1b') == std::string::npos);
+  } else {
+    requireInert("stdout", result.out);
+  }
   requireInert("stderr", result.err);
   return result;
 }
@@ -191,7 +198,7 @@ TEST_CASE("hostile search ids and error messages reach no output raw", "[hostile
     if (method == "GET") return ScriptedConsole::Answer{200, status};
     return ScriptedConsole::Answer{200, status};  // cancel and delete
   });
-  for (const std::string& format : {"text", "json"}) {
+  for (const char* format : {"text", "json"}) {
     INFO("--log-format " << format);
     const auto result = runAihunt(huntArgs(
         console.url(), {"--log-level", "trace", "--log-format", format, "--format", "csv"}));
@@ -238,10 +245,11 @@ TEST_CASE("hostile event fields reach no table, CSV or log raw", "[hostile][onli
       R"( "Application": "/usr/bin/python3.11",)" + R"( "URL": "https://api.anthropic.com/v1/)" +
       kHostileJson + R"(",)" + R"( "Bytes Sent": 4200, "Hostname": "h)" + kHostileJson + R"("})";
   const std::string formula =
-      R"({"starttime": 1795679114000, "sourceip": "10.50.0.12", "destinationip": "160.79.104.10",)"
-      R"( "destinationport": 443, "username": " =HYPERLINK(\"http://x\")", "category": 7006,)"
-      R"( "logsourceid": 121, "devicetype": 103, "qid": 5002001, "Application": "/usr/bin/python3.11",)"
-      R"( "URL": "https://api.anthropic.com/v1/messages", "Bytes Sent": 4200, "Hostname": "@h"})";
+      R"j({"starttime": 1795679114000, "sourceip": "10.50.0.12", "destinationip": "160.79.104.10",)j"
+      R"j( "destinationport": 443, "username": " =HYPERLINK(\"http://x\")", "category": 7006,)j"
+      R"j( "logsourceid": 121, "devicetype": 103, "qid": 5002001,)j"
+      R"j( "Application": "/usr/bin/python3.11", "URL": "https://api.anthropic.com/v1/messages",)j"
+      R"j( "Bytes Sent": 4200, "Hostname": "@h"})j";
   const auto added = emu.admin("POST", "/admin/events", hostile + "\n" + formula + "\n");
   REQUIRE(added.status == 200);
 
@@ -256,7 +264,7 @@ TEST_CASE("hostile event fields reach no table, CSV or log raw", "[hostile][onli
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
-  const auto jsonl = runAihunt(with({"--format", "jsonl"}));
+  const auto jsonl = runAihunt(with({"--format", "jsonl"}), /*stdout_is_json=*/true);
   REQUIRE(jsonl.exit_code == 0);
   // JSON is escaped exactly, not sanitised: the attack comes back whole from a JSON reader.
   bool found_hostile = false;
@@ -289,9 +297,11 @@ TEST_CASE("hostile event fields reach no table, CSV or log raw", "[hostile][onli
 TEST_CASE("aihunt check warns about a token that can do more than aihunt needs",
           "[check][online]") {
   constexpr const char* kAdminApiToken = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
-  RunningEmu emu({}, std::string("tokens:\n  - {token: ") + kToken +
-                         ", user: aihunt, role: hunter}\n  - {token: " + kAdminApiToken +
-                         ", user: root, role: admin}\nadmin_token: admin-token-0003\n");
+  RunningEmu emu({"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
+                  sourcePath("content/samples/qradar_lookups.json")},
+                 std::string("tokens:\n  - {token: ") + kToken +
+                     ", user: aihunt, role: hunter}\n  - {token: " + kAdminApiToken +
+                     ", user: root, role: admin}\nadmin_token: admin-token-0003\n");
   REQUIRE(emu.ok());
   // The emulator answers the admin-only read as QRadar documents it: 403 without ADMIN.
   CHECK(emu.call("GET", "/api/staged_config/access/users", {}, {}, kToken).status == 403);
@@ -307,12 +317,14 @@ TEST_CASE("aihunt check warns about a token that can do more than aihunt needs",
     return result;
   };
   const auto least = check(kToken);
+  INFO(least.out);
   CHECK(least.exit_code == 0);
   CHECK(least.out.find("ok    least privilege") != std::string::npos);
   CHECK(least.out.find("Log Activity") != std::string::npos);
   CHECK(least.out.find("WARN") == std::string::npos);
 
   const auto admin = check(kAdminApiToken);
+  INFO(admin.out);
   CHECK(admin.exit_code == 0);  // it works; it is a warning
   CHECK(admin.out.find("WARN  least privilege") != std::string::npos);
   CHECK(admin.out.find("Log Activity") != std::string::npos);
