@@ -8,6 +8,7 @@
 #include "aql/printer.h"
 #include "cli/command.h"
 #include "cli/detection_setup.h"
+#include "cli/print.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "service/hunt_query.h"
@@ -22,10 +23,9 @@ constexpr std::int64_t kDefaultWindowMs = 15LL * 60'000;
 
 int runLint(const std::vector<std::string>& args, CommandContext& context) {
   if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
-    std::fputs(
-        "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); "
-        "2: errors, each with line and column.\n",
-        args.size() == 1 ? context.streams.out : context.streams.err);
+    printText(*context.redactor, args.size() == 1 ? context.streams.out : context.streams.err,
+              "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); "
+              "2: errors, each with line and column.\n");
     return args.size() == 1 ? core::kExitOk : core::kExitUsage;
   }
   std::string text;
@@ -43,11 +43,12 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
   const auto diagnostics = aql::lint(text);
   const std::string name = args[0] == "-" ? "<stdin>" : args[0];
   for (const auto& diagnostic : diagnostics) {
-    std::fprintf(context.streams.out, "%s:%s\n", name.c_str(),
-                 aql::formatDiagnostic(diagnostic).c_str());
+    printFormatted(*context.redactor, context.streams.out, "%s:%s\n", name.c_str(),
+                   aql::formatDiagnostic(diagnostic).c_str());
   }
   if (aql::hasErrors(diagnostics)) return core::kExitUsage;
-  if (diagnostics.empty()) std::fprintf(context.streams.out, "%s: OK\n", name.c_str());
+  if (diagnostics.empty())
+    printFormatted(*context.redactor, context.streams.out, "%s: OK\n", name.c_str());
   return core::kExitOk;
 }
 
@@ -88,10 +89,10 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
     if (only.empty() ? !hunt.enabled : hunt.name != only) continue;
     auto query = service::huntQuery(hunt, *setup->settings, range.from, range.to, false);
     if (!query) return fail(context.streams, query.error(), core::kExitUsage);
-    std::fprintf(context.streams.err, "hunt %s:\n", hunt.name.c_str());
+    printFormatted(*context.redactor, context.streams.err, "hunt %s:\n", hunt.name.c_str());
     std::fflush(context.streams.err);
-    std::fprintf(context.streams.out, "%s%s\n", printed++ == 0 ? "" : "\n",
-                 aql::print(*query).c_str());
+    printFormatted(*context.redactor, context.streams.out, "%s%s\n", printed++ == 0 ? "" : "\n",
+                   aql::print(*query).c_str());
     std::fflush(context.streams.out);
   }
   if (printed == 0) return fail(context.streams, "no enabled hunts", core::kExitUsage);

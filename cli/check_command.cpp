@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/detection_setup.h"
+#include "cli/print.h"
 #include "cli/qradar_connection.h"
 #include "config/environment.h"
 #include "config/loader.h"
@@ -24,22 +25,29 @@ namespace {
 
 class CheckReport {
  public:
-  explicit CheckReport(std::FILE* out) : out_(out) {}
+  CheckReport(std::FILE* out, const core::Redactor& redactor) : out_(out), redactor_(redactor) {}
   void pass(const std::string& what, const std::string& detail) { line("ok  ", what, detail); }
   void fail(const std::string& what, const std::string& detail) {
     ++failures_;
     line("FAIL", what, detail);
   }
   void skip(const std::string& what, const std::string& detail) { line("skip", what, detail); }
+  // Works, but should be changed: does not make the verdict NOT READY.
+  void warn(const std::string& what, const std::string& detail) {
+    ++warnings_;
+    line("WARN", what, detail);
+  }
   [[nodiscard]] int failures() const { return failures_; }
+  [[nodiscard]] int warnings() const { return warnings_; }
 
  private:
   void line(const char* mark, const std::string& what, const std::string& detail) {
-    std::fprintf(out_, "%s  %-22s %s\n", mark, what.c_str(), detail.c_str());
-    std::fflush(out_);
+    printFormatted(redactor_, out_, "%s  %-22s %s\n", mark, what.c_str(), detail.c_str());
   }
   std::FILE* out_;
+  const core::Redactor& redactor_;
   int failures_ = 0;
+  int warnings_ = 0;
 };
 
 // The configured hunts' QRadar property names, each with the hunts that use it.
@@ -171,6 +179,48 @@ void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>&
   }
 }
 
+// What aihunt's token needs, and why: said whatever the console answers, so an administrator
+// can create a role with exactly that.
+std::string neededCapabilities(const config::OutputsConfig& outputs) {
+  std::string text = "Log Activity (Ariel searches and the events catalog)";
+  if (outputs.reference_sets.enabled) {
+    text += "; Manage Reference Data (outputs.reference_sets adds findings to sets)";
+  }
+  if (outputs.offense_notes.enabled) text += "; Offenses (outputs.offense_notes)";
+  return text;
+}
+
+// Least privilege: a read of an admin-only endpoint, with nothing asked for but one item. IBM
+// documents GET /staged_config/access/users as "Must have ADMIN or SAASADMIN capability to call
+// this endpoint" (QRadar REST API 17.0 reference,
+// https://ibmsecuritydocs.github.io/qradar_api_17.0/17.0--staged_config-access-users-GET.html).
+// GET /config/access/users, by contrast, answers every caller (their own user), so it cannot
+// tell. A 200 means the token could also change users, rules and the deployment.
+void checkLeastPrivilege(qradar::ApiClient& api, const config::OutputsConfig& outputs,
+                         CheckReport& report) {
+  const std::string needs = "aihunt needs " + neededCapabilities(outputs);
+  qradar::ApiCall call;
+  call.path = "/api/staged_config/access/users?fields=id";
+  call.headers = {{"Range", "items=0-0"}};
+  call.retry = false;
+  auto response = api.call(call);
+  if (response && (response->status == 200 || response->status == 206)) {
+    report.warn("least privilege",
+                "the token can read the console's user accounts (an ADMIN or SAASADMIN "
+                "capability): it can do more than aihunt needs. Give aihunt an authorized "
+                "service whose user role has only what it needs. " +
+                    needs);
+    return;
+  }
+  if (response && response->status == 403) {
+    report.pass("least privilege", "the token has no admin capability; " + needs);
+    return;
+  }
+  const std::string why =
+      response ? "HTTP " + std::to_string(response->status) : response.error().message;
+  report.skip("least privilege", "could not tell (" + why + "); " + needs);
+}
+
 void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& outputs, bool fix,
                         CheckReport& report) {
   qradar::ReferenceDataClient reference(api);
@@ -241,7 +291,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
         "check failed (connection, TLS, auth, capability, catalog).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
-  CheckReport report(context.streams.out);
+  CheckReport report(context.streams.out, *context.redactor);
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
 
@@ -249,7 +299,8 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) {
     report.fail("config", context.redactor->redact(setup.error().message));
-    std::fprintf(context.streams.out, "verdict: NOT READY (the config is invalid)\n");
+    printFormatted(*context.redactor, context.streams.out,
+                   "verdict: NOT READY (the config is invalid)\n");
     return core::kExitUsage;
   }
   if (!config_path.empty()) {
@@ -264,20 +315,22 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   auto connection = openConnection(values, config_path, context);
   if (!connection) {
     report.fail("connection settings", context.redactor->redact(connection.error().message));
-    std::fprintf(context.streams.out, "verdict: NOT READY\n");
+    printFormatted(*context.redactor, context.streams.out, "verdict: NOT READY\n");
     return core::kExitUsage;
   }
   qradar::ApiClient& api = *(*connection)->api;
   if (checkAccess(api, **connection, report)) {
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, values["fix"].as<bool>(), report);
+    checkLeastPrivilege(api, outputs, report);
   }
   if (report.failures() == 0) {
-    std::fprintf(context.streams.out, "verdict: READY\n");
+    printFormatted(*context.redactor, context.streams.out, "verdict: READY%s\n",
+                   report.warnings() == 0 ? "" : " (see the warnings above)");
     return core::kExitOk;
   }
-  std::fprintf(context.streams.out, "verdict: NOT READY (%d check%s failed)\n", report.failures(),
-               report.failures() == 1 ? "" : "s");
+  printFormatted(*context.redactor, context.streams.out, "verdict: NOT READY (%d check%s failed)\n",
+                 report.failures(), report.failures() == 1 ? "" : "s");
   return core::kExitConnection;
 }
 

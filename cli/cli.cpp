@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "cli/command.h"
+#include "cli/print.h"
 #include "core/exit_codes.h"
 
 namespace aihunt::cli {
@@ -44,7 +45,7 @@ Exit codes:
 int runCli(const std::vector<std::string>& args, const Streams& streams,
            std::shared_ptr<const config::Environment> environment) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? streams.err : streams.out);
+    printText(shapeRedactor(), args.empty() ? streams.err : streams.out, kUsage);
     return args.empty() ? core::kExitUsage : core::kExitOk;
   }
   CommandContext context;
@@ -61,7 +62,7 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
   if (command == "backfill") return runBackfillCommand(rest, context);
   if (command == "state") return runStateCommand(rest, context);
   if (command == "version" || command == "--version") {
-    std::fprintf(streams.out, "aihunt %s\n", AIHUNT_VERSION);
+    printFormatted(shapeRedactor(), streams.out, "aihunt %s\n", AIHUNT_VERSION);
     return core::kExitOk;
   }
   return fail(streams, "unknown command '" + command + "' (see aihunt --help)", core::kExitUsage);

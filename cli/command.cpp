@@ -1,4 +1,5 @@
 #include "cli/command.h"
+#include "cli/print.h"
 
 #include <sstream>
 
@@ -61,13 +62,12 @@ int printHelp(const po::options_description& options, std::string_view epilogue,
               const Streams& streams) {
   std::ostringstream text;
   text << options << epilogue;
-  std::fputs(text.str().c_str(), streams.out);
+  printText(shapeRedactor(), streams.out, text.str());
   return core::kExitOk;
 }
 
 int fail(const Streams& streams, const std::string& message, int exit_code) {
-  std::fprintf(streams.err, "aihunt: error: %s\n", message.c_str());
-  std::fflush(streams.err);
+  printFormatted(shapeRedactor(), streams.err, "aihunt: error: %s\n", message.c_str());
   return exit_code;
 }
 

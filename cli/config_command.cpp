@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/print.h"
 #include "config/environment.h"
 #include "config/example_config.h"
 #include "config/loader.h"
@@ -29,7 +30,8 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0 || values.count("file") == 0) {
-    std::fputs(kConfigUsage, values.count("help") != 0 ? context.streams.out : context.streams.err);
+    printText(*context.redactor,
+              values.count("help") != 0 ? context.streams.out : context.streams.err, kConfigUsage);
     return values.count("help") != 0 ? core::kExitOk : core::kExitUsage;
   }
   const std::string path = values["file"].as<std::string>();
@@ -39,18 +41,21 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   load.now = core::toEpochMs(std::chrono::system_clock::now());
   const config::LoadOutcome outcome = config::loadConfigFile(path, environment, load);
   for (const auto& warning : outcome.warnings) {
-    std::fprintf(context.streams.err, "warning: %s\n", warning.describe().c_str());
+    printFormatted(*context.redactor, context.streams.err, "warning: %s\n",
+                   warning.describe().c_str());
   }
   for (const auto& error : outcome.errors) {
-    std::fprintf(context.streams.err, "error: %s\n", error.describe().c_str());
+    printFormatted(*context.redactor, context.streams.err, "error: %s\n", error.describe().c_str());
   }
   if (!outcome.ok()) {
-    std::fprintf(context.streams.err, "%s: %zu error(s)\n", path.c_str(), outcome.errors.size());
+    printFormatted(*context.redactor, context.streams.err, "%s: %zu error(s)\n", path.c_str(),
+                   outcome.errors.size());
     return core::kExitUsage;
   }
-  std::fprintf(context.streams.out, "%s: OK (%zu hunt(s), %zu exception(s), %zu warning(s))\n",
-               path.c_str(), outcome.config->hunts.size(),
-               outcome.config->settings.exceptions.size(), outcome.warnings.size());
+  printFormatted(*context.redactor, context.streams.out,
+                 "%s: OK (%zu hunt(s), %zu exception(s), %zu warning(s))\n", path.c_str(),
+                 outcome.config->hunts.size(), outcome.config->settings.exceptions.size(),
+                 outcome.warnings.size());
   return core::kExitOk;
 }
 
@@ -58,14 +63,15 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
 
 int runConfigCommand(const std::vector<std::string>& args, CommandContext& context) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::fputs(kConfigUsage, args.empty() ? context.streams.err : context.streams.out);
+    printText(*context.redactor, args.empty() ? context.streams.err : context.streams.out,
+              kConfigUsage);
     return args.empty() ? core::kExitUsage : core::kExitOk;
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "check") return runCheck(rest, context);
   if (args[0] == "example") {
     const std::string text = config::exampleConfigText();
-    std::fwrite(text.data(), 1, text.size(), context.streams.out);
+    printText(*context.redactor, context.streams.out, text);
     return core::kExitOk;
   }
   return fail(context.streams, "unknown config subcommand '" + args[0] + "' (check, example)",

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "cli/print.h"
 #include "cli/qradar_connection.h"
 #include "config/environment.h"
 #include "config/loader.h"
@@ -207,7 +208,7 @@ int HuntDelivery::finish(CommandContext& context) {
   const config::Config& cfg = *config_;
   const service::DrainReport drained = delivery_.outbox->drainAll();
   const std::string destinations = describeDestinations(cfg.outputs);
-  std::fprintf(context.streams.err,
+  printFormatted(*context.redactor, context.streams.err,
                "aihunt: %llu new findings recorded in %s (%llu raised before, not sent again); "
                "delivered %llu to %s\n",
                static_cast<unsigned long long>(added_), cfg.state.path.c_str(),

@@ -6,6 +6,7 @@
 
 #include "aql/parser.h"
 #include "aql/printer.h"
+#include "cli/print.h"
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
 #include "cli/signals.h"
@@ -70,8 +71,8 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
     text.pop_back();
   }
   const std::string added = aql::printTimeClause(clause);
-  std::fprintf(context.streams.err, "aihunt: %s has no time clause; added: %s\n", what.c_str(),
-               added.c_str());
+  printFormatted(*context.redactor, context.streams.err,
+                 "aihunt: %s has no time clause; added: %s\n", what.c_str(), added.c_str());
   (void)now;
   return text + "\n" + added;
 }
@@ -263,8 +264,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   core::kExitSearchFailed);
     }
     if (outcome.result == service::HuntResult::kFailed) {
-      std::fprintf(context.streams.err, "aihunt: error: hunt '%s': %s\n", hunt.name.c_str(),
-                   context.redactor->redact(outcome.error->message).c_str());
+      printFormatted(*context.redactor, context.streams.err, "aihunt: error: hunt '%s': %s\n",
+                     hunt.name.c_str(), context.redactor->redact(outcome.error->message).c_str());
       // The console is unreachable or refuses the credentials: every other hunt would fail the
       // same way, so the run stops here. A search QRadar refused stops only its own hunt.
       if (outcome.exitCode() == core::kExitConnection) break;
@@ -274,11 +275,11 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                          hunt.name, outcome.rows, outcome.pages, outcome.stats.findings,
                          outcome.stats.suppressed, outcome.requests);
     if (outcome.result == service::HuntResult::kTruncated) {
-      std::fprintf(context.streams.err,
-                   "aihunt: warning: hunt '%s': Ariel found %llu rows; only the first %llu were "
-                   "read (row cap; raise --row-cap or narrow the window)\n",
-                   hunt.name.c_str(), static_cast<unsigned long long>(outcome.record_count),
-                   static_cast<unsigned long long>(outcome.rows));
+      printFormatted(*context.redactor, context.streams.err,
+                     "aihunt: warning: hunt '%s': Ariel found %llu rows; only the first %llu were "
+                     "read (row cap; raise --row-cap or narrow the window)\n",
+                     hunt.name.c_str(), static_cast<unsigned long long>(outcome.record_count),
+                     static_cast<unsigned long long>(outcome.rows));
     }
   }
   if (auto status = writer->finish(); !status) {

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include "core/display_text.h"
+
 namespace aihunt::cli {
 
-ProgressBar::ProgressBar(std::FILE* out, std::string label)
-    : out_(out), label_(std::move(label)), enabled_(isatty(fileno(out)) == 1) {}
+ProgressBar::ProgressBar(std::FILE* out, std::string_view label)
+    : out_(out), label_(core::displayText(label)), enabled_(isatty(fileno(out)) == 1) {}
 
 ProgressBar::~ProgressBar() { clear(); }
 
@@ -26,6 +28,8 @@ void ProgressBar::update(const qradar::SearchProgress& progress) {
   const int filled = percent * kWidth / 100;
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.append(static_cast<std::size_t>(kWidth - filled), ' ');
+  // The label (a hunt name) went through core::displayText; the rest is ours: numbers and a
+  // state name from our own enum, never the server's text.
   std::fprintf(out_, "\r\033[2K%s [%s] %3d%% %s", label_.c_str(), bar.c_str(), percent,
                status.c_str());
   std::fflush(out_);

@@ -3,6 +3,7 @@
 // runs, then rows fetched. Only on a terminal; otherwise silent (logs say what happened).
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "qradar_client/ariel_client.h"
 
@@ -11,7 +12,7 @@ namespace aihunt::cli {
 class ProgressBar {
  public:
   // Draws only when `out` is a terminal.
-  ProgressBar(std::FILE* out, std::string label);
+  ProgressBar(std::FILE* out, std::string_view label);
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;

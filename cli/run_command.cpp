@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/delivery.h"
+#include "cli/print.h"
 #include "cli/qradar_connection.h"
 #include "cli/signals.h"
 #include "cli/time_options.h"
@@ -81,13 +82,13 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
                  CommandContext& context) {
   std::FILE* out = context.streams.out;
-  std::fprintf(out, "%-20s %8s %10s %9s %8s %5s  %s\n", "HUNT", "WINDOWS", "ROWS", "FINDINGS",
-               "REPEATS", "GAPS", "STATUS");
+  printFormatted(*context.redactor, out, "%-20s %8s %10s %9s %8s %5s  %s\n", "HUNT", "WINDOWS",
+                 "ROWS", "FINDINGS", "REPEATS", "GAPS", "STATUS");
   for (const auto& hunt : report.hunts) {
     const std::string status =
         hunt.exit_code == core::kExitOk ? "ok" : "failed: " + context.redactor->redact(hunt.error);
-    std::fprintf(
-        out, "%-20s %8llu %10llu %9llu %8llu %5llu  %s\n", hunt.hunt.c_str(),
+    printFormatted(
+        *context.redactor, out, "%-20s %8llu %10llu %9llu %8llu %5llu  %s\n", hunt.hunt.c_str(),
         static_cast<unsigned long long>(hunt.windows), static_cast<unsigned long long>(hunt.rows),
         static_cast<unsigned long long>(hunt.findings),
         static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
@@ -95,12 +96,13 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
   }
   const std::string destinations = describeDestinations(cfg.outputs);
   if (!destinations.empty()) {
-    std::fprintf(out, "delivered %llu new findings to %s%s\n",
-                 static_cast<unsigned long long>(report.delivered), destinations.c_str(),
-                 report.outbox_empty ? "" : " (some are still waiting in the outbox)");
+    printFormatted(*context.redactor, out, "delivered %llu new findings to %s%s\n",
+                   static_cast<unsigned long long>(report.delivered), destinations.c_str(),
+                   report.outbox_empty ? "" : " (some are still waiting in the outbox)");
   }
-  std::fprintf(out, "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
-               cfg.state.path.c_str());
+  printFormatted(*context.redactor, out,
+                 "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
+                 cfg.state.path.c_str());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/print.h"
 #include "config/environment.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
@@ -41,24 +42,26 @@ int show(state::StateStore& store, CommandContext& context) {
   auto summary = store.summary();
   if (!summary) return fail(context, summary.error(), core::kExitState);
   std::FILE* out = context.streams.out;
-  std::fprintf(out, "state %s: schema %d, %llu bytes, %llu finding ids, %llu baselines\n",
-               summary->path.c_str(), summary->schema_version,
-               static_cast<unsigned long long>(summary->file_bytes),
-               static_cast<unsigned long long>(summary->seen_findings),
-               static_cast<unsigned long long>(summary->baselines));
-  std::fprintf(out, "%-20s %-24s %-24s %8s %9s %8s %5s\n", "HUNT", "LEDGER FROM", "LEDGER TO",
-               "WINDOWS", "FINDINGS", "REPEATS", "GAPS");
+  printFormatted(*context.redactor, out,
+                 "state %s: schema %d, %llu bytes, %llu finding ids, %llu baselines\n",
+                 summary->path.c_str(), summary->schema_version,
+                 static_cast<unsigned long long>(summary->file_bytes),
+                 static_cast<unsigned long long>(summary->seen_findings),
+                 static_cast<unsigned long long>(summary->baselines));
+  printFormatted(*context.redactor, out, "%-20s %-24s %-24s %8s %9s %8s %5s\n", "HUNT",
+                 "LEDGER FROM", "LEDGER TO", "WINDOWS", "FINDINGS", "REPEATS", "GAPS");
   for (const auto& hunt : summary->hunts) {
-    std::fprintf(out, "%-20s %-24s %-24s %8llu %9llu %8llu %5llu\n",
-                 core::printableExcerpt(hunt.hunt, 20).c_str(), when(hunt.ledger_start).c_str(),
-                 when(hunt.ledger_end).c_str(), static_cast<unsigned long long>(hunt.windows),
-                 static_cast<unsigned long long>(hunt.findings),
-                 static_cast<unsigned long long>(hunt.repeats),
-                 static_cast<unsigned long long>(hunt.gaps));
+    printFormatted(*context.redactor, out, "%-20s %-24s %-24s %8llu %9llu %8llu %5llu\n",
+                   core::printableExcerpt(hunt.hunt, 20).c_str(), when(hunt.ledger_start).c_str(),
+                   when(hunt.ledger_end).c_str(), static_cast<unsigned long long>(hunt.windows),
+                   static_cast<unsigned long long>(hunt.findings),
+                   static_cast<unsigned long long>(hunt.repeats),
+                   static_cast<unsigned long long>(hunt.gaps));
   }
   for (const auto& [sink, depth] : summary->outbox_depth) {
-    std::fprintf(out, "outbox %s: %llu pending\n", core::printableExcerpt(sink, 40).c_str(),
-                 static_cast<unsigned long long>(depth));
+    printFormatted(*context.redactor, out, "outbox %s: %llu pending\n",
+                   core::printableExcerpt(sink, 40).c_str(),
+                   static_cast<unsigned long long>(depth));
   }
   return core::kExitOk;
 }
@@ -68,16 +71,19 @@ int gaps(state::StateStore& store, const std::string& hunt, CommandContext& cont
   if (!list) return fail(context, list.error(), core::kExitState);
   std::FILE* out = context.streams.out;
   if (list->empty()) {
-    std::fprintf(out, "no gaps\n");
+    printFormatted(*context.redactor, out, "no gaps\n");
     return core::kExitOk;
   }
-  std::fprintf(out, "%-20s %-24s %-24s %s\n", "HUNT", "FROM", "TO", "RECORDED");
+  printFormatted(*context.redactor, out, "%-20s %-24s %-24s %s\n", "HUNT", "FROM", "TO",
+                 "RECORDED");
   for (const auto& gap : *list) {
-    std::fprintf(out, "%-20s %-24s %-24s %s\n", core::printableExcerpt(gap.hunt, 20).c_str(),
-                 core::formatIso8601(gap.from).c_str(), core::formatIso8601(gap.to).c_str(),
-                 core::formatIso8601(gap.recorded_at).c_str());
+    printFormatted(*context.redactor, out, "%-20s %-24s %-24s %s\n",
+                   core::printableExcerpt(gap.hunt, 20).c_str(),
+                   core::formatIso8601(gap.from).c_str(), core::formatIso8601(gap.to).c_str(),
+                   core::formatIso8601(gap.recorded_at).c_str());
   }
-  std::fprintf(out, "hunt a gap with: aihunt backfill -c CONFIG --hunt H --from FROM --to TO\n");
+  printFormatted(*context.redactor, out,
+                 "hunt a gap with: aihunt backfill -c CONFIG --hunt H --from FROM --to TO\n");
   return core::kExitOk;
 }
 
@@ -113,16 +119,17 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
     auto problems = state::checkStateFile(*path);
     if (!problems) return fail(context, problems.error(), core::kExitState);
     if (problems->empty()) {
-      std::fprintf(context.streams.out, "state %s: ok\n", path->c_str());
+      printFormatted(*context.redactor, context.streams.out, "state %s: ok\n", path->c_str());
       return core::kExitOk;
     }
-    std::fprintf(context.streams.out, "state %s: DAMAGED\n", path->c_str());
+    printFormatted(*context.redactor, context.streams.out, "state %s: DAMAGED\n", path->c_str());
     for (const auto& problem : *problems) {
-      std::fprintf(context.streams.out, "  %s\n", core::printableExcerpt(problem, 300).c_str());
+      printFormatted(*context.redactor, context.streams.out, "  %s\n",
+                     core::printableExcerpt(problem, 300).c_str());
     }
-    std::fprintf(context.streams.out,
-                 "keep a copy of the file, then start 'aihunt run --state-reset' to move it "
-                 "aside and begin afresh (windows are hunted again from catch_up_max)\n");
+    printFormatted(*context.redactor, context.streams.out,
+                   "keep a copy of the file, then start 'aihunt run --state-reset' to move it "
+                   "aside and begin afresh (windows are hunted again from catch_up_max)\n");
     return core::kExitState;
   }
   if (action != "show" && action != "gaps" && action != "vacuum") {
@@ -142,7 +149,7 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   if (auto vacuumed = (*store)->vacuum(); !vacuumed) {
     return fail(context, vacuumed.error(), core::kExitState);
   }
-  std::fprintf(context.streams.out, "state %s: vacuumed\n", path->c_str());
+  printFormatted(*context.redactor, context.streams.out, "state %s: vacuumed\n", path->c_str());
   return core::kExitOk;
 }
 

@@ -1,15 +1,42 @@
 #include "config/yaml_hazards.h"
 
+#include <vector>
+
 namespace aihunt::config {
 namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\t'; }
 
+// Whether a '|' or '>' at `at` starts a block scalar header: only indentation/chomping
+// indicators, then spaces and perhaps a comment, up to the end of the line.
+bool isBlockScalarHeader(std::string_view text, std::size_t at) {
+  std::size_t i = at + 1;
+  while (i < text.size() &&
+         (text[i] == '+' || text[i] == '-' || (text[i] >= '1' && text[i] <= '9'))) {
+    ++i;
+  }
+  if (i < text.size() && !isSpace(text[i]) && text[i] != '\n') return false;
+  while (i < text.size() && isSpace(text[i])) ++i;
+  return i == text.size() || text[i] == '\n' || text[i] == '#';
+}
+
+std::size_t indentationAt(std::string_view text, std::size_t line_start) {
+  std::size_t n = 0;
+  while (line_start + n < text.size() && text[line_start + n] == ' ') ++n;
+  return n;
+}
+
+const char* const kCommaMessage =
+    "',' outside a [...] or {...} list where YAML expects a value (quote the value if the comma "
+    "belongs to it)";
+
 }  // namespace
 
-std::optional<YamlMark> findYamlCppHazard(std::string_view text) {
+std::optional<YamlHazard> findYamlCppHazard(std::string_view text, const YamlScanLimits& limits) {
   int line = 1, column = 0;
-  int depth = 0;   // [ and { nesting outside quotes and comments
+  std::size_t line_start = 0;
+  // Entries so far in each open [ or { (outside quotes and comments); its size is the depth.
+  std::vector<std::size_t> flow;
   char quote = 0;  // the open quote, if inside a quoted scalar
   bool comment = false;
   // What the text before the cursor on this line ends with, at depth 0: nothing yet (only
@@ -23,6 +50,7 @@ std::optional<YamlMark> findYamlCppHazard(std::string_view text) {
     if (c == '\n') {
       ++line;
       column = 0;
+      line_start = i + 1;
       comment = false;
       in_property = false;
       if (quote == 0) before = Before::kNothing;
@@ -39,7 +67,7 @@ std::optional<YamlMark> findYamlCppHazard(std::string_view text) {
           ++column;
         } else {
           quote = 0;
-          if (depth == 0) before = Before::kNode;
+          if (flow.empty()) before = Before::kNode;
         }
       }
       continue;
@@ -60,15 +88,49 @@ std::optional<YamlMark> findYamlCppHazard(std::string_view text) {
       continue;
     }
     if (c == '[' || c == '{') {
-      ++depth;
+      if (flow.size() >= limits.max_flow_depth) {
+        return YamlHazard{{line, column},
+                          "[...] or {...} nested deeper than " +
+                              std::to_string(limits.max_flow_depth) + " levels"};
+      }
+      flow.push_back(0);
       continue;
     }
     if (c == ']' || c == '}') {
-      if (depth > 0 && --depth == 0) before = Before::kNode;
+      if (!flow.empty()) {
+        flow.pop_back();
+        if (flow.empty()) before = Before::kNode;
+      }
       continue;
     }
-    if (depth > 0) continue;
-    if (c == ',' && before != Before::kText) return YamlMark{line, column};
+    if (!flow.empty()) {
+      if (c == ',' && ++flow.back() >= limits.max_flow_entries) {
+        return YamlHazard{{line, column},
+                          "a [...] or {...} list with more than " +
+                              std::to_string(limits.max_flow_entries) + " entries"};
+      }
+      continue;
+    }
+    if (c == ',' && before != Before::kText) return YamlHazard{{line, column}, kCommaMessage};
+    if (token_start && (c == '|' || c == '>') && isBlockScalarHeader(text, i)) {
+      // A block scalar: its lines (blank, or indented deeper than the line that opened it) are
+      // text, whatever brackets, quotes or commas they hold.
+      const std::size_t parent = indentationAt(text, line_start);
+      std::size_t next = text.find('\n', i);
+      while (next != std::string_view::npos) {
+        const std::size_t start = next + 1;
+        const std::size_t indent = indentationAt(text, start);
+        const bool blank = start + indent >= text.size() || text[start + indent] == '\n';
+        if (!blank && indent <= parent) break;
+        ++line;
+        line_start = start;
+        next = text.find('\n', start);
+      }
+      if (next == std::string_view::npos) return std::nullopt;
+      i = next - 1;  // the loop's next step reads the '\n' that ends the block scalar
+      column = static_cast<int>(i - line_start) + 1;
+      continue;
+    }
     if (token_start && (c == '&' || c == '!' || c == '*')) {
       in_property = true;
       before = Before::kNode;

@@ -126,10 +126,7 @@ YamlNode parseYamlTree(std::string_view text, Diagnostics& diagnostics, const Ya
     return root;
   }
   if (const auto hazard = findYamlCppHazard(text)) {
-    diagnostics.error("",
-                      "',' outside a [...] or {...} list where YAML expects a value (quote the "
-                      "value if the comma belongs to it)",
-                      *hazard);
+    diagnostics.error("", hazard->message, hazard->mark);
     return root;
   }
   // The adapter: nothing thrown by yaml-cpp (syntax, its own recursion guard, allocation)

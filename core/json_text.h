@@ -8,4 +8,10 @@ namespace aihunt::core {
 
 void appendJsonString(std::string& out, std::string_view text);
 
+// The same for JSON a person may read on a terminal (the JSON log format): also escapes, as
+// \uXXXX, every code point core/display_text.h hides (C1 controls, bidi overrides, invisible
+// format characters), so `cat` shows them as text while a JSON reader gets them back exactly.
+// Bytes that are not UTF-8 cannot be carried by JSON: each becomes \ufffd.
+void appendJsonStringEscapingHidden(std::string& out, std::string_view text);
+
 }  // namespace aihunt::core

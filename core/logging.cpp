@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/display_text.h"
 #include "core/json_text.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
@@ -30,14 +31,17 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
     if (options_.format == LogFormat::kJson) {
       line = "{\"ts\":\"" + when + "\",\"level\":\"" +
              std::string(level_name.data(), level_name.size()) + "\",\"logger\":";
-      appendJsonString(line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+      appendJsonStringEscapingHidden(
+          line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
       line += ",\"msg\":";
-      appendJsonString(line, text);
+      // Escaped, not stripped: a JSON reader gets the message back exactly.
+      appendJsonStringEscapingHidden(line, text);
       line += "}\n";
     } else {
-      // One record, one line: a newline inside a message must not forge a second record.
+      // One record, one line, and nothing a terminal would act on: a newline or an escape
+      // sequence inside a message (server text) must not forge a record or rewrite the screen.
       line = when + " " + std::string(level_name.data(), level_name.size()) + " ";
-      for (const char c : text) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
+      appendDisplayText(line, text);
       line.push_back('\n');
     }
     std::fwrite(line.data(), 1, line.size(), options_.stream);

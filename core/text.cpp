@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/display_text.h"
+
 namespace aihunt::core {
 
 std::string asciiLowered(std::string_view text) {
@@ -78,56 +80,57 @@ bool globMatch(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+Utf8Char decodeUtf8At(std::string_view text, std::size_t at) {
+  const auto c = static_cast<std::uint8_t>(text[at]);
+  if (c < 0x80) return {c, 1};
+  std::size_t length = 0;
+  std::uint32_t code = 0;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2;
+    code = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3;
+    code = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4;
+    code = c & 0x07;
+  } else {
+    return {};
+  }
+  if (at + length > text.size()) return {};
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto cc = static_cast<std::uint8_t>(text[at + k]);
+    if ((cc & 0xC0) != 0x80) return {};
+    code = (code << 6) | (cc & 0x3F);
+  }
+  const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+                        (length == 4 && code < 0x10000);
+  if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return {};
+  return {static_cast<char32_t>(code), length};
+}
+
 bool isValidUtf8(std::string_view text) {
   std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const auto c = static_cast<std::uint8_t>(text[i]);
-    if (c < 0x80) {
+  while (i < text.size()) {
+    if (static_cast<std::uint8_t>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > n) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto cc = static_cast<std::uint8_t>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      code = (code << 6) | (cc & 0x3F);
-    }
-    const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
-                          (length == 4 && code < 0x10000);
-    if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    const std::size_t length = decodeUtf8At(text, i).length;
+    if (length == 0) return false;
     i += length;
   }
   return true;
 }
 
 std::string printableExcerpt(std::string_view text, std::size_t max_bytes) {
-  std::string out;
   std::size_t cut = text.size();
   if (cut > max_bytes) {
     cut = max_bytes;
     // Do not split a UTF-8 sequence: back up over continuation bytes.
     while (cut > 0 && (static_cast<std::uint8_t>(text[cut]) & 0xC0) == 0x80) --cut;
   }
-  out.reserve(cut + 3);
-  for (std::size_t i = 0; i < cut; ++i) {
-    const auto c = static_cast<std::uint8_t>(text[i]);
-    out.push_back(c < 0x20 || c == 0x7F ? '?' : text[i]);
-  }
+  std::string out = displayText(text.substr(0, cut), DisplayOptions{.keep_tab = false});
   if (cut < text.size()) out += "...";
   return out;
 }

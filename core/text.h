@@ -26,8 +26,16 @@ bool globMatch(std::string_view pattern, std::string_view text);
 // Valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(std::string_view text);
 
-// Replaces control characters by '?' and cuts to at most `max_bytes` (on a UTF-8 boundary), for
-// echoing untrusted values inside error messages.
+// One UTF-8 character at `at`: its code point and length in bytes, or length 0 when the bytes
+// there are not valid UTF-8 (by the rules of isValidUtf8).
+struct Utf8Char {
+  char32_t code = 0;
+  std::size_t length = 0;
+};
+Utf8Char decodeUtf8At(std::string_view text, std::size_t at);
+
+// Makes control and invisible characters inert (core/display_text.h, tab included) and cuts to at
+// most `max_bytes` (on a UTF-8 boundary), for echoing untrusted values inside error messages.
 std::string printableExcerpt(std::string_view text, std::size_t max_bytes = 80);
 
 }  // namespace aihunt::core

@@ -7,6 +7,7 @@
 
 #include "aql/lookups_file.h"
 #include "core/text.h"
+#include "emulator/access_handlers.h"
 #include "emulator/admin_handlers.h"
 #include "emulator/api_versions.h"
 #include "emulator/ariel_handlers.h"
@@ -217,6 +218,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
             [&p](const HttpRequest&, const RouteParams&) {
               return jsonResponse(200, p.version_policy.helpVersions().dump());
             });
+  registerAccessRoutes(p.api, options.config);
   registerAdminRoutes(p.admin, AdminDeps{p.requests, p.faults, p.intake, p.events, p.clock,
                                          p.searches, p.offenses});
 

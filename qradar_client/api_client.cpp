@@ -4,17 +4,32 @@
 #include <charconv>
 
 #include <openssl/evp.h>
+#include <string.h>  // explicit_bzero
 
 namespace aihunt::qradar {
 namespace {
 
-std::string base64(std::string_view text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(text.data()),
-                                      static_cast<int>(text.size()));
-  out.resize(static_cast<std::size_t>(std::max(written, 0)));
-  return out;
+// The Basic header value, encoded straight into the buffer that keeps it: no temporary holding
+// the password is freed unwiped.
+config::SecretString basicAuthValue(const Credentials& credentials) {
+  const config::SecretString pair(credentials.username + ":" + credentials.token.reveal());
+  constexpr std::string_view kPrefix = "Basic ";
+  std::string value(kPrefix.size() + 4 * ((pair.reveal().size() + 2) / 3) + 1, '\0');
+  value.replace(0, kPrefix.size(), kPrefix);
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(value.data() + kPrefix.size()),
+                      reinterpret_cast<const unsigned char*>(pair.reveal().data()),
+                      static_cast<int>(pair.reveal().size()));
+  value.resize(kPrefix.size() + static_cast<std::size_t>(std::max(written, 0)));
+  return config::SecretString(std::move(value));
+}
+
+// The request's header values (the token among them) are wiped once it has been sent: each
+// attempt builds a fresh request, and none should leave a copy of the token in freed memory.
+void wipeHeaderValues(HttpRequest& request) {
+  for (auto& header : request.headers) {
+    if (!header.second.empty()) explicit_bzero(header.second.data(), header.second.size());
+  }
 }
 
 std::optional<Millis> retryAfter(const HttpResponse& response) {
@@ -60,8 +75,7 @@ ApiClient::ApiClient(ApiDeps deps, ApiSettings settings)
     auth_header_value_ = config::SecretString(credentials.token.reveal());
   } else {
     auth_header_name_ = "Authorization";
-    auth_header_value_ = config::SecretString(
-        "Basic " + base64(credentials.username + ":" + credentials.token.reveal()));
+    auth_header_value_ = basicAuthValue(credentials);
   }
 }
 
@@ -102,10 +116,11 @@ core::Result<HttpResponse> ApiClient::call(const ApiCall& call) {
       if (left.count() <= 0) return deadlineError();
       timeout = std::min(timeout, left);
     }
-    const HttpRequest request = makeRequest(call, timeout);
+    HttpRequest request = makeRequest(call, timeout);
     ++requests_;
     const auto started = deps_.clock.now();
     auto response = deps_.transport.send(request, nullptr);
+    wipeHeaderValues(request);
     const auto took = std::chrono::duration_cast<Millis>(deps_.clock.now() - started).count();
 
     std::optional<Millis> server_hint;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/display_text.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
 
@@ -18,35 +19,18 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD, for invali
 constexpr std::string_view kCaretStandIn = "\xCB\x86";     // U+02C6 MODIFIER LETTER CIRCUMFLEX
 constexpr std::string_view kPipeStandIn = "\xC2\xA6";      // U+00A6 BROKEN BAR
 
-// Decodes one UTF-8 sequence at `text[at]`: the code point and its length, or kInvalid and 1.
+// One UTF-8 character at `at`: its code point and length, or kInvalid and 1 (core::decodeUtf8At,
+// the one decoder).
 std::pair<char32_t, std::size_t> decodeUtf8(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, cp = lead & 0x1FU, min = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, cp = lead & 0x0FU, min = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, cp = lead & 0x07U, min = 0x10000;
-  } else {
-    return {kInvalid, 1};
-  }
-  if (at + length > text.size()) return {kInvalid, 1};
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0U) != 0x80U) return {kInvalid, 1};
-    cp = (cp << 6U) | (byte(i) & 0x3FU);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {kInvalid, 1};
-  return {cp, length};
+  const core::Utf8Char decoded = core::decodeUtf8At(text, at);
+  if (decoded.length == 0) return {kInvalid, 1};
+  return {decoded.code, decoded.length};
 }
 
-bool isControl(char32_t cp) {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
-}
+// The same characters every human-facing text hides (core/display_text.h): a LEEF value is read
+// by analysts in the console, where a bidi override or a C1 control misleads as much as on a
+// terminal.
+bool isControl(char32_t cp) { return core::isHiddenOrControl(cp); }
 
 // Invalid UTF-8 bytes become U+FFFD; everything else is kept (JSON structure is ASCII).
 std::string repairUtf8(std::string_view text) {

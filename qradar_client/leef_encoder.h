@@ -8,8 +8,9 @@
 // columns of the QID map of the custom log source type (docs/qradar-setup.md).
 //
 // LEEF defines no escaping, so values are sanitised instead (sanitizeLeefValue): after it, a value
-// holds no '^' (the delimiter), no '|', no control character (C0, DEL, C1, U+2028/U+2029: no CR,
-// LF, NUL or tab), and only valid UTF-8; it is cut to a cap per key, and the caps keep a whole
+// holds no '^' (the delimiter), no '|', no control or invisible character (C0, DEL, C1,
+// U+2028/U+2029, bidi overrides and isolates, zero-width characters: core/display_text.h; so no
+// CR, LF, NUL or tab), and only valid UTF-8; it is cut to a cap per key, and the caps keep a whole
 // event under kLeefMaxEventBytes. Keys are fixed ASCII names. A value may hold '=': a LEEF parser
 // reads each pair's key up to the pair's first '=', and a value cannot contain the delimiter that
 // would start another pair, so no value can forge a key.

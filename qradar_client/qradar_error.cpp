@@ -1,18 +1,28 @@
 #include "qradar_client/qradar_error.h"
 
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
+
+#include "core/text.h"
 
 namespace aihunt::qradar {
 namespace {
 
-std::string printable(std::string_view text, std::size_t limit) {
-  std::string out;
-  for (const char c : text.substr(0, limit)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
+// QRadar's unique codes are small positive numbers; anything outside an int is not one.
+int codeOf(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    const auto code = value.get<std::uint64_t>();
+    return code <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+               ? static_cast<int>(code)
+               : 0;
   }
-  if (text.size() > limit) out += "...";
-  return out;
+  if (value.is_number_integer()) {
+    const auto code = value.get<std::int64_t>();
+    return code >= 0 && code <= std::numeric_limits<int>::max() ? static_cast<int>(code) : 0;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -22,18 +32,17 @@ QRadarError parseQRadarError(int http_status, std::string_view body) {
   error.http_status = http_status;
   const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_object()) {
-    if (auto code = parsed.find("code"); code != parsed.end() && code->is_number_integer()) {
-      error.code = code->get<int>();
-    }
+    if (auto code = parsed.find("code"); code != parsed.end()) error.code = codeOf(*code);
     for (const char* key : {"message", "description"}) {
       auto text = parsed.find(key);
       if (text != parsed.end() && text->is_string() && !text->get<std::string>().empty()) {
-        error.message = printable(text->get<std::string>(), 500);
+        error.message = core::printableExcerpt(text->get<std::string>(), 500);
         break;
       }
     }
   }
-  if (error.message.empty()) error.message = printable(body, 200);
+  // The body is the server's text and reaches people: made inert here, at the border.
+  if (error.message.empty()) error.message = core::printableExcerpt(body, 200);
   return error;
 }
 

@@ -9,23 +9,9 @@
 
 #include "core/result.h"
 #include "qradar_client/api_client.h"
+#include "qradar_client/search_status.h"
 
 namespace aihunt::qradar {
-
-enum class SearchState { kWait, kExecute, kSorting, kCompleted, kCanceled, kError, kUnknown };
-
-std::string_view searchStateName(SearchState state);
-
-struct SearchStatus {
-  std::string search_id;
-  SearchState state = SearchState::kUnknown;
-  int progress = 0;  // 0-100
-  std::int64_t record_count = 0;
-  std::vector<std::string> error_messages;
-};
-
-// Parses a status object; errors name what is missing or malformed.
-core::Result<SearchStatus> parseSearchStatus(std::string_view body);
 
 // What a status read found: the status, or that the search no longer exists (404/1002).
 struct StatusRead {

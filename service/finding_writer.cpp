@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "core/display_text.h"
 #include "core/text.h"
 #include "detection/finding_json.h"
 
@@ -133,20 +134,19 @@ class CsvWriter final : public BufferedWriter {
         "risk_score,severity,suppressed,exception,mitre,log_source,event_category\r\n";
     header_written_ = true;
   }
-  // RFC 4180 quoting, and a leading apostrophe on values a spreadsheet would run as a formula
+  // RFC 4180 quoting of the sanitised cell (core/display_text.h): one line, no control or
+  // invisible characters, and a leading apostrophe on what a spreadsheet would run as a formula
   // (an attacker controls URLs and user names).
   void appendCell(const std::string& value) {
-    const bool formula =
-        !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
-                           value[0] == '@' || value[0] == '\t' || value[0] == '\r');
-    const bool quote = formula || value.find_first_of(",\"\r\n") != std::string::npos;
+    const std::string cell = core::csvCellText(value);
+    const bool quote =
+        cell.find_first_of(",\"") != std::string::npos || (!cell.empty() && cell[0] == '\'');
     if (!quote) {
-      buffer_ += value;
+      buffer_ += cell;
       return;
     }
     buffer_.push_back('"');
-    if (formula) buffer_.push_back('\'');
-    for (const char c : value) {
+    for (const char c : cell) {
       if (c == '"') buffer_.push_back('"');
       buffer_.push_back(c);
     }
@@ -182,7 +182,7 @@ class TableWriter final : public BufferedWriter {
     static constexpr std::array<std::size_t, 9> kWidths = {19, 8, 4, 15, 16, 12, 13, 16, 0};
     std::string line;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      std::string cell = core::printableExcerpt(cells[i], cells[i].size());
+      std::string cell = core::displayText(cells[i], core::DisplayOptions{.keep_tab = false});
       if (kWidths[i] != 0 && cell.size() > kWidths[i]) {
         cell = core::printableExcerpt(cell, kWidths[i] - 3);  // ends in "..."
       }

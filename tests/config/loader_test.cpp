@@ -64,7 +64,7 @@ TEST_CASE("the example config loads clean", "[config][example]") {
   CHECK(config.outputs.leef.port == 6514);
   CHECK(config.outputs.reference_sets.time_to_live == std::chrono::hours(24 * 30));
   CHECK(config.server.port == 9464);
-  CHECK(config.server.host == "0.0.0.0");
+  CHECK(config.server.host == "127.0.0.1");  // loopback unless the operator widens it
   CHECK(config.logging.format == core::LogFormat::kJson);
 }
 

@@ -7,6 +7,7 @@
 #include "config/environment.h"
 #include "config/loader.h"
 #include "config/yaml_hazards.h"
+#include "config/yaml_tree.h"
 
 using namespace aihunt::config;
 
@@ -25,8 +26,8 @@ TEST_CASE("commas where yaml-cpp expects a node are refused with their position"
     INFO(text);
     const auto found = findYamlCppHazard(text);
     REQUIRE(found.has_value());
-    CHECK(found->line == mark.line);
-    CHECK(found->column == mark.column);
+    CHECK(found->mark.line == mark.line);
+    CHECK(found->mark.column == mark.column);
     // And through the loader: an error, promptly, not a hang.
     const LoadOutcome outcome = loadConfigText(text, "hazard.yaml", MapEnvironment{});
     REQUIRE_FALSE(outcome.ok());
@@ -41,4 +42,61 @@ TEST_CASE("commas inside values, quotes and flow collections are fine") {
     INFO(text);
     CHECK_FALSE(findYamlCppHazard(text).has_value());
   }
+}
+
+TEST_CASE("flow collections nested too deep or too long are refused before yaml-cpp") {
+  // 4 MiB of unclosed '[': refused at the 65th, with our message, not after yaml-cpp has spent a
+  // gigabyte on it.
+  const std::string brackets(4U << 20, '[');
+  const auto found = findYamlCppHazard(brackets);
+  REQUIRE(found.has_value());
+  CHECK(found->mark.line == 1);
+  CHECK(found->mark.column == 65);
+  const LoadOutcome outcome = loadConfigText(brackets, "deep.yaml", MapEnvironment{});
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.errors[0].message.find("nested deeper than 64") != std::string::npos);
+
+  std::string mixed = "k: ";
+  for (int i = 0; i < 70; ++i) mixed += i % 2 == 0 ? "[" : "{a: ";
+  REQUIRE(findYamlCppHazard(mixed).has_value());
+
+  std::string nested = "k: ";
+  for (int i = 0; i < 64; ++i) nested += "[";
+  for (int i = 0; i < 64; ++i) nested += "]";
+  CHECK_FALSE(findYamlCppHazard(nested).has_value());
+
+  std::string wide = "k: [";
+  for (int i = 0; i < 10'000; ++i) wide += "a,";
+  wide += "a]";
+  const auto too_wide = findYamlCppHazard(wide);
+  REQUIRE(too_wide.has_value());
+  CHECK(too_wide->message.find("more than 10000 entries") != std::string::npos);
+  const YamlScanLimits roomy{64, 20'000};
+  CHECK_FALSE(findYamlCppHazard(wide, roomy).has_value());
+}
+
+TEST_CASE("brackets inside quotes, comments and block scalars do not count") {
+  const std::string deep(100, '[');
+  for (const std::string& text : {
+           "k: '" + deep + "'",
+           "k: \"" + deep + "\"",
+           "k: 1 # " + deep,
+           "# " + deep + "\nk: 1",
+           "k: |\n  " + deep + "\n  more " + deep + "\n\n  after a blank\nnext: [a]",
+           "- >-\n   " + deep + "\n- b",
+           "a:\n  k: |+ # comment\n    " + deep + "\n  j: 2",
+       }) {
+    INFO(text);
+    CHECK_FALSE(findYamlCppHazard(text).has_value());
+    Diagnostics diagnostics("block.yaml");
+    static_cast<void>(parseYamlTree(text, diagnostics));
+    CHECK(diagnostics.errors().empty());
+  }
+  // A block scalar ends where the indentation does: a bracket after it counts again.
+  const auto after = findYamlCppHazard("k: |\n  " + deep + "\nj: " + deep);
+  REQUIRE(after.has_value());
+  CHECK(after->mark.line == 3);
+  CHECK(after->mark.column == 68);
+  // '|' inside a plain value is no block scalar.
+  CHECK(findYamlCppHazard("k: a | b\nj: " + deep).has_value());
 }

@@ -31,7 +31,8 @@ TEST_CASE("UTF-8 validation") {
 }
 
 TEST_CASE("printable excerpts cut on character boundaries and hide control characters") {
-  CHECK(printableExcerpt("a\nb\tc") == "a?b?c");
+  CHECK(printableExcerpt("a\nb\tc\x1b") == "a b c?");
+  CHECK(printableExcerpt("a\xC2\x9B\xE2\x80\xAE") == "a??");
   CHECK(printableExcerpt("abcdef", 3) == "abc...");
   const std::string euro = "\xE2\x82\xAC\xE2\x82\xAC";
   CHECK(printableExcerpt(euro, 4) == "\xE2\x82\xAC...");

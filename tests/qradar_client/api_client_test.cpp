@@ -120,3 +120,64 @@ TEST_CASE("a hostile Retry-After is clamped, not multiplied into an overflow", "
   CHECK(sleeper.total > std::chrono::milliseconds(0));
   CHECK(sleeper.total <= 2 * settings.retry.max_delay);
 }
+
+namespace {
+
+// A sleeper that, while the client waits between attempts, reads the request the client just
+// sent (still alive in the client's retry loop): its header values must be wiped by then.
+class InspectingSleeper final : public qradar::Sleeper {
+ public:
+  void sleepFor(std::chrono::milliseconds) override {
+    ++pauses;
+    if (last == nullptr) return;
+    for (const auto& [name, value] : last->headers) {
+      if (value.find_first_not_of('\0') != std::string::npos) ++unwiped_values;
+    }
+  }
+  const qradar::HttpRequest* last = nullptr;
+  int pauses = 0;
+  int unwiped_values = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a sent request's header values, the token among them, are wiped", "[api]") {
+  for (const auto scheme : {qradar::AuthScheme::kSec, qradar::AuthScheme::kBasic}) {
+    testing::ManualClock clock;
+    InspectingSleeper sleeper;
+    testing::FixedRandom random;
+    std::vector<std::string> sent_auth;  // what the transport saw while the request was live
+    struct Capturing final : qradar::HttpTransport {
+      InspectingSleeper* sleeper = nullptr;
+      std::vector<std::string>* seen = nullptr;
+      core::Result<qradar::HttpResponse> send(const qradar::HttpRequest& request,
+                                              const qradar::BodySink*) override {
+        sleeper->last = &request;
+        for (const auto& [name, value] : request.headers) {
+          if (name == "SEC" || name == "Authorization") seen->push_back(value);
+        }
+        return jsonResponse(503, "{}");
+      }
+    } transport;
+    transport.sleeper = &sleeper;
+    transport.seen = &sent_auth;
+    qradar::ApiSettings settings;
+    settings.base_url = "https://console.test";
+    settings.credentials.scheme = scheme;
+    settings.credentials.username = "admin";
+    settings.credentials.token = config::SecretString("5f0e2c1a-7b3d-4e8f-9a6b-1c2d3e4f5a6b");
+    settings.retry.max_attempts = 3;
+    qradar::ApiClient api(
+        qradar::ApiDeps{transport, clock, sleeper, random, std::make_shared<core::Redactor>(),
+                        core::makeNullLogger()},
+        std::move(settings));
+    qradar::ApiCall call;
+    call.path = "/api/ariel/searches";
+    static_cast<void>(api.call(call));
+    // Sent with the token each time, and wiped before each wait.
+    REQUIRE(sent_auth.size() == 3);
+    CHECK(sent_auth[0].find(scheme == qradar::AuthScheme::kSec ? "5f0e2c1a" : "Basic ") == 0);
+    CHECK(sleeper.pauses >= 2);
+    CHECK(sleeper.unwiped_values == 0);
+  }
+}

@@ -1,0 +1,129 @@
+#include "core/display_text.h"
+
+#include <cstdint>
+
+#include "core/text.h"
+
+namespace aihunt::core {
+namespace {
+
+constexpr char kReplacement = '?';
+
+// What an ASCII byte is shown as: itself, or for a control character, a space when it only
+// separates words (tab, CR, LF: a multi-line server message still reads as words, on one line)
+// and '?' otherwise, so that a removed escape sequence stays visible as damage.
+char asciiShown(char c, DisplayOptions options) {
+  if (c >= 0x20 && c < 0x7F) return c;
+  if (c == '\t') return options.keep_tab ? c : ' ';
+  if (c == '\n') return options.keep_newline ? c : ' ';
+  if (c == '\r') return ' ';
+  return kReplacement;
+}
+
+}  // namespace
+
+bool isHiddenOrControl(char32_t c) {
+  if (c < 0x20 || c == 0x7F) return true;
+  if (c >= 0x80 && c <= 0x9F) return true;  // C1 controls
+  switch (c) {
+    case 0x00AD:  // soft hyphen
+    case 0x034F:  // combining grapheme joiner
+    case 0x061C:  // Arabic letter mark
+    case 0x115F:  // Hangul fillers render as nothing
+    case 0x1160:
+    case 0x17B4:  // Khmer inherent vowels
+    case 0x17B5:
+    case 0x180E:  // Mongolian vowel separator
+    case 0x2028:  // line separator
+    case 0x2029:  // paragraph separator
+    case 0x3164:  // Hangul filler
+    case 0xFEFF:  // byte order mark / zero-width no-break space
+    case 0xFFA0:  // half-width Hangul filler
+      return true;
+    default:
+      break;
+  }
+  if (c >= 0x180B && c <= 0x180F) return true;    // Mongolian variation selectors
+  if (c >= 0x200B && c <= 0x200F) return true;    // zero-width space, joiners, LRM, RLM
+  if (c >= 0x202A && c <= 0x202E) return true;    // bidi embeddings and overrides
+  if (c >= 0x2060 && c <= 0x206F) return true;    // word joiner, invisible operators, isolates
+  if (c >= 0xFE00 && c <= 0xFE0F) return true;    // variation selectors
+  if (c >= 0xFFF9 && c <= 0xFFFB) return true;    // interlinear annotation
+  if (c >= 0x1D173 && c <= 0x1D17A) return true;  // musical format characters
+  if (c >= 0xE0000 && c <= 0xE0FFF) return true;  // tags and variation selectors supplement
+  return false;
+}
+
+void appendDisplayText(std::string& out, std::string_view text, DisplayOptions options) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      out.push_back(asciiShown(text[i], options));
+      ++i;
+      continue;
+    }
+    const Utf8Char decoded = decodeUtf8At(text, i);
+    if (decoded.length == 0) {
+      // One '?' per byte that is not UTF-8: a damaged sequence stays visible as damage.
+      out.push_back(kReplacement);
+      ++i;
+      continue;
+    }
+    if (isHiddenOrControl(decoded.code)) {
+      out.push_back(kReplacement);
+    } else {
+      out.append(text.substr(i, decoded.length));
+    }
+    i += decoded.length;
+  }
+}
+
+std::string displayText(std::string_view text, DisplayOptions options) {
+  std::string out;
+  out.reserve(text.size());
+  appendDisplayText(out, text, options);
+  return out;
+}
+
+bool csvLooksLikeFormula(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const Utf8Char decoded = decodeUtf8At(text, i);
+    if (decoded.length == 0) return false;
+    switch (decoded.code) {
+      case '=':
+      case '+':
+      case '-':
+      case '@':
+      case '\t':
+      case '\r':
+      case 0xFF1D:  // full-width '='
+      case 0xFF0B:  // full-width '+'
+      case 0xFF0D:  // full-width '-'
+      case 0xFF20:  // full-width '@'
+        return true;
+      case ' ':
+      case 0x00A0:  // no-break space
+      case 0x3000:  // ideographic space
+        i += decoded.length;
+        continue;
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
+std::string csvCellText(std::string_view text) {
+  // The formula test runs on the raw text too: a tab or CR at the start is a trigger even though
+  // displayText turns the CR into '?'.
+  const bool formula = csvLooksLikeFormula(text);
+  std::string out;
+  out.reserve(text.size() + 1);
+  if (formula) out.push_back('\'');
+  appendDisplayText(out, text);
+  return out;
+}
+
+}  // namespace aihunt::core
