@@ -249,7 +249,7 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     if (!zone.ok()) return zone.error().withContext("--console-timezone");
     o.config.ariel.console_timezone = zone.value();
   }
-  auto positive = [&vm](const char* name, std::int64_t& out, long long minimum) -> core::Status {
+  auto atLeast = [&vm](const char* name, std::int64_t& out, long long minimum) -> core::Status {
     if (vm.count(name) == 0) return {};
     out = vm[name].as<long long>();
     if (out < minimum) {
@@ -258,11 +258,11 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     }
     return {};
   };
-  for (auto status :
-       {positive("http-idle-timeout-ms", o.config.http_idle_timeout_ms, 1),
-        positive("syslog-idle-timeout-ms", o.config.syslog_idle_timeout_ms, 1),
-        positive("max-connections-per-address", o.config.max_connections_per_address, 1),
-        positive("max-events", o.config.max_events, 0)}) {
+  for (const auto& status :
+       {atLeast("http-idle-timeout-ms", o.config.http_idle_timeout_ms, 1),
+        atLeast("syslog-idle-timeout-ms", o.config.syslog_idle_timeout_ms, 1),
+        atLeast("max-connections-per-address", o.config.max_connections_per_address, 1),
+        atLeast("max-events", o.config.max_events, 0)}) {
     if (!status.ok()) return status.error();
   }
   if (o.config.ariel.workers < 1 || o.config.ariel.workers > 64) {
