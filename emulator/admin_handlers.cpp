@@ -60,6 +60,11 @@ void registerAdminRoutes(Router& router, AdminDeps d) {
       ++number;
       if (core::trim(line).empty()) continue;
       auto status = d.intake.onJsonEvent(line);
+      if (!status.ok() && status.error().code == core::ErrorCode::kLimitExceeded) {
+        return errorResponse(ApiError{
+            507, kCodeServerError, "line " + std::to_string(number) + ": " + status.error().message,
+            "", json{{"added", added}}});
+      }
       if (!status.ok()) {
         return errorResponse(ApiError{
             422, kCodeBadJson, "line " + std::to_string(number) + ": " + status.error().message, "",
@@ -111,6 +116,9 @@ void registerAdminRoutes(Router& router, AdminDeps d) {
                               {"leef_errors", c.leef_errors.load()},
                               {"other_events", c.other_events.load()},
                               {"rule_hits", c.rule_hits.load()},
+                              {"max_events", d.events.capacity()},
+                              {"dropped_store_full", c.dropped_store_full.load()},
+                              {"connections", d.connections ? d.connections() : json::object()},
                               {"recorded_requests", d.requests.lastSeq()}});
   });
 }

@@ -3,6 +3,8 @@
 // scripts, event injection, the clock, and counters.
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "emulator/emulator_clock.h"
 #include "emulator/event_intake.h"
 #include "emulator/event_store.h"
@@ -22,6 +24,8 @@ struct AdminDeps {
   EmulatorClock& clock;
   SearchStore& searches;
   OffenseStore& offenses;
+  // The listeners' connection counters, for GET /admin/status.
+  std::function<nlohmann::json()> connections;
 };
 
 void registerAdminRoutes(Router& router, AdminDeps deps);

@@ -13,12 +13,14 @@
 #include "emulator/ariel_handlers.h"
 #include "emulator/auth.h"
 #include "emulator/cert_generator.h"
+#include "emulator/classification_handlers.h"
 #include "emulator/event_intake.h"
 #include "emulator/http_server.h"
 #include "emulator/offense_handlers.h"
 #include "emulator/reference_handlers.h"
 #include "emulator/request_log.h"
 #include "emulator/request_parsing.h"
+#include "emulator/rule_handlers.h"
 #include "emulator/socket_util.h"
 #include "emulator/syslog_listener.h"
 #include "emulator/tls_context.h"
@@ -29,6 +31,7 @@ struct Emulator::Parts {
   explicit Parts(const EmulatorOptions& o)
       : options(o),
         clock(o.now),
+        events(static_cast<std::size_t>(std::max<std::int64_t>(o.config.max_events, 0))),
         references(clock),
         searches(o.config.ariel, clock),
         rules(o.config.rules, offenses, clock),
@@ -46,6 +49,7 @@ struct Emulator::Parts {
   SearchStore searches;
   std::unique_ptr<SearchRunner> runner;
   OffenseStore offenses;
+  ClassificationStore classification;
   RuleEngine rules;
   EventIntake intake;
   FaultInjector faults;
@@ -57,6 +61,7 @@ struct Emulator::Parts {
   std::unique_ptr<ArielHandlers> ariel_handlers;
   std::unique_ptr<ReferenceHandlers> reference_handlers;
   std::unique_ptr<OffenseHandlers> offense_handlers;
+  std::unique_ptr<ClassificationHandlers> classification_handlers;
   std::unique_ptr<HttpServer> https;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<SyslogListener> syslog;
@@ -70,6 +75,38 @@ namespace {
 bool isFormBody(const HttpRequest& request) {
   const auto type = request.header("Content-Type");
   return type && core::istartsWith(core::trim(*type), "application/x-www-form-urlencoded");
+}
+
+// Accepted, refused (per cap) and idle-closed connections of some listeners, summed.
+struct ConnectionTotals {
+  std::uint64_t accepted = 0;
+  std::uint64_t refused_total_cap = 0;
+  std::uint64_t refused_address_cap = 0;
+  std::uint64_t idle_closed = 0;
+
+  void add(const ConnectionCounters& counters, std::uint64_t idle) {
+    accepted += counters.accepted.load();
+    refused_total_cap += counters.refused_total_cap.load();
+    refused_address_cap += counters.refused_address_cap.load();
+    idle_closed += idle;
+  }
+  [[nodiscard]] nlohmann::json json() const {
+    return {{"accepted", accepted},
+            {"refused_total_cap", refused_total_cap},
+            {"refused_address_cap", refused_address_cap},
+            {"idle_closed", idle_closed}};
+  }
+};
+
+// {"http": {...}, "syslog": {...}} for GET /admin/status.
+nlohmann::json connectionStatus(const Emulator::Parts& p) {
+  ConnectionTotals http;
+  for (const HttpServer* server : {p.https.get(), p.http.get()}) {
+    if (server != nullptr) http.add(server->connectionCounters(), server->idleClosed());
+  }
+  ConnectionTotals syslog;
+  if (p.syslog) syslog.add(p.syslog->connectionCounters(), p.syslog->idleClosed());
+  return {{"http", http.json()}, {"syslog", syslog.json()}};
 }
 
 core::Status loadEvents(EventStore& events, const std::string& path) {
@@ -184,6 +221,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   auto parts = std::make_unique<Parts>(options);
   Parts& p = *parts;
   p.logger = std::move(logger);
+  p.intake.setLogger(p.logger);
   for (const std::string& file : options.event_files) {
     auto loaded = loadEvents(p.events, file);
     if (!loaded.ok()) return loaded.error();
@@ -214,13 +252,17 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   p.reference_handlers->registerRoutes(p.api);
   p.offense_handlers = std::make_unique<OffenseHandlers>(p.offenses, p.clock);
   p.offense_handlers->registerRoutes(p.api);
+  p.classification_handlers = std::make_unique<ClassificationHandlers>(p.classification);
+  p.classification_handlers->registerRoutes(p.api);
+  registerRuleRoutes(p.api, p.options.config.rules);
   p.api.add("GET", "/api/help/versions", Capability::kNone,
             [&p](const HttpRequest&, const RouteParams&) {
               return jsonResponse(200, p.version_policy.helpVersions().dump());
             });
   registerAccessRoutes(p.api, options.config);
-  registerAdminRoutes(p.admin, AdminDeps{p.requests, p.faults, p.intake, p.events, p.clock,
-                                         p.searches, p.offenses});
+  registerAdminRoutes(
+      p.admin, AdminDeps{p.requests, p.faults, p.intake, p.events, p.clock, p.searches, p.offenses,
+                         [&p] { return connectionStatus(p); }});
 
   // TLS material: given, or generated with a CA written for clients.
   std::string chain_pem;
@@ -263,10 +305,13 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   std::unique_ptr<Emulator> result(new Emulator(std::move(parts)));
   Emulator* self = result.get();
   auto bound_handler = [self](HttpRequest&& request) { return self->handle(std::move(request)); };
+  const auto per_address = static_cast<std::size_t>(
+      std::max<std::int64_t>(options.config.max_connections_per_address, 1));
   if (options.https_port >= 0) {
     HttpServerOptions server{options.listen_address, static_cast<std::uint16_t>(options.https_port),
                              *tls};
     server.idle_timeout = std::chrono::milliseconds(options.config.http_idle_timeout_ms);
+    server.limits.max_per_address = per_address;
     auto started = HttpServer::start(server, bound_handler);
     if (!started.ok()) return started.error().withContext("HTTPS");
     raw->https = std::move(*started);
@@ -275,6 +320,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     HttpServerOptions server{options.listen_address, static_cast<std::uint16_t>(options.http_port),
                              nullptr};
     server.idle_timeout = std::chrono::milliseconds(options.config.http_idle_timeout_ms);
+    server.limits.max_per_address = per_address;
     auto started = HttpServer::start(server, bound_handler);
     if (!started.ok()) return started.error().withContext("HTTP");
     raw->http = std::move(*started);
@@ -287,6 +333,8 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     syslog.tls_port = options.syslog_tls_port;
     syslog.udp_port = options.syslog_udp_port;
     syslog.tls = *tls;
+    syslog.idle_timeout = std::chrono::milliseconds(options.config.syslog_idle_timeout_ms);
+    syslog.limits.max_per_address = per_address;
     auto started =
         SyslogListener::start(syslog, [raw](std::string_view frame, const std::string& peer) {
           raw->intake.onSyslogFrame(frame, peer);

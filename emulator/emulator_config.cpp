@@ -95,7 +95,8 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
   if (root.IsNull()) return config;
   if (!reader.checkMap(root, "",
                        {"roles", "tokens", "users", "admin_token", "api_versions", "ariel", "rules",
-                        "max_recorded_requests", "http_idle_timeout_ms"})) {
+                        "max_recorded_requests", "http_idle_timeout_ms", "syslog_idle_timeout_ms",
+                        "max_connections_per_address", "max_events"})) {
     return reader.error();
   }
   readRoles(reader, root["roles"], config);
@@ -170,6 +171,16 @@ core::Result<EmulatorConfig> parseEmulatorConfig(std::string_view yaml_text) {
                  config.max_recorded_requests);
   reader.readInt(root["http_idle_timeout_ms"], "http_idle_timeout_ms", config.http_idle_timeout_ms);
   if (config.http_idle_timeout_ms < 1) reader.fail("http_idle_timeout_ms", "must be >= 1");
+  reader.readInt(root["syslog_idle_timeout_ms"], "syslog_idle_timeout_ms",
+                 config.syslog_idle_timeout_ms);
+  if (config.syslog_idle_timeout_ms < 1) reader.fail("syslog_idle_timeout_ms", "must be >= 1");
+  reader.readInt(root["max_connections_per_address"], "max_connections_per_address",
+                 config.max_connections_per_address);
+  if (config.max_connections_per_address < 1) {
+    reader.fail("max_connections_per_address", "must be >= 1");
+  }
+  reader.readInt(root["max_events"], "max_events", config.max_events);
+  if (config.max_events < 0) reader.fail("max_events", "must be >= 0");
   if (!reader.ok()) return reader.error();
   return config;
 }

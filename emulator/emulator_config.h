@@ -66,6 +66,14 @@ struct EmulatorConfig {
   // An HTTP connection with no complete request (TLS handshake, header, body) within this time
   // is closed: idle keep-alive clients and slow senders do not hold a server thread forever.
   std::int64_t http_idle_timeout_ms = 30'000;
+  // A syslog TCP/TLS connection that sends nothing for this long is closed.
+  std::int64_t syslog_idle_timeout_ms = 60'000;
+  // Open connections one peer address may hold, on the HTTPS/HTTP and on the syslog listeners
+  // (each); more are closed at once and counted (GET /admin/status).
+  std::int64_t max_connections_per_address = 64;
+  // Events the store holds; further events are refused (syslog: counted and logged; loaders
+  // and /admin/events: an error). About 1 KiB of memory per sample event.
+  std::int64_t max_events = 5'000'000;
 };
 
 // QRadar's API versions up to 26.0 (7.5.0 UP12/13); the newest answers requests without Version.

@@ -107,8 +107,23 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
   for (const auto& [name, value] : fields) {
     if (name == "starttime") origin.event_time = value.asInt();
   }
+  // Stored first: an event the store refuses must not make an offense either.
+  auto stored = events_.addFields(fields);
+  if (!stored.ok()) {
+    noteDropped(stored.error());
+    return;
+  }
   counters_.rule_hits += rules_.onEvent(fields, origin);
-  events_.addFields(fields);
+}
+
+void EventIntake::noteDropped(const core::Error& error) {
+  const std::uint64_t dropped = ++counters_.dropped_store_full;
+  // The first drop and then every power of ten: a sender that keeps sending cannot flood the log.
+  bool power_of_ten = true;
+  for (std::uint64_t n = dropped; n > 1 && power_of_ten; n /= 10) power_of_ten = n % 10 == 0;
+  if (logger_ && power_of_ten) {
+    logger_->warn("syslog event dropped ({} so far): {}", dropped, error.message);
+  }
 }
 
 core::Status EventIntake::onJsonEvent(std::string_view line) {
@@ -134,8 +149,9 @@ core::Status EventIntake::onJsonEvent(std::string_view line) {
       origin.log_source_name = "log source " + std::to_string(value.asInt());
     }
   }
+  auto stored = events_.addFields(fields);
+  if (!stored.ok()) return stored;
   counters_.rule_hits += rules_.onEvent(fields, origin);
-  events_.addFields(fields);
   return {};
 }
 

@@ -5,8 +5,11 @@
 // host, as QRadar's auto-discovery does.
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+
+#include <spdlog/logger.h>
 
 #include "emulator/emulator_clock.h"
 #include "emulator/event_store.h"
@@ -22,6 +25,7 @@ struct IntakeCounters {
   std::atomic<std::uint64_t> other_events{0};
   std::atomic<std::uint64_t> leef_errors{0};
   std::atomic<std::uint64_t> rule_hits{0};
+  std::atomic<std::uint64_t> dropped_store_full{0};  // syslog events refused by a full store
 };
 
 // LEEF + syslog header -> QRadar's field names (src -> sourceip, usrName -> username, url ->
@@ -32,15 +36,20 @@ class EventIntake {
  public:
   EventIntake(EventStore& events, RuleEngine& rules, const EmulatorClock& clock);
 
-  // One syslog frame from `peer` (an address).
+  // Where a refused syslog event is reported (a syslog sender has no answer to read).
+  void setLogger(std::shared_ptr<spdlog::logger> logger) { logger_ = std::move(logger); }
+
+  // One syslog frame from `peer` (an address). Dropped (counted, logged) when the store is full.
   void onSyslogFrame(std::string_view frame, const std::string& peer);
-  // One JSON object; rules run on it too. Returns a parse error for bad JSON.
+  // One JSON object; rules run on it too. Returns a parse error for bad JSON and
+  // kLimitExceeded when the store is full.
   core::Status onJsonEvent(std::string_view line);
 
   [[nodiscard]] const IntakeCounters& counters() const { return counters_; }
 
  private:
   std::pair<std::int64_t, std::string> logSourceFor(const std::string& host);
+  void noteDropped(const core::Error& error);
 
   EventStore& events_;
   RuleEngine& rules_;
@@ -48,6 +57,7 @@ class EventIntake {
   std::mutex mutex_;
   std::map<std::string, std::int64_t> log_sources_;
   IntakeCounters counters_;
+  std::shared_ptr<spdlog::logger> logger_;
 };
 
 }  // namespace aihunt::emulator

@@ -31,7 +31,7 @@ std::string typeOf(const aql::Value& value) {
 
 }  // namespace
 
-EventStore::EventStore() {
+EventStore::EventStore(std::size_t max_events) : max_events_(max_events) {
   // The fields every event has, in Ariel's catalog order, even before any event arrives.
   for (const char* name : {"starttime", "sourceip", "destinationip", "destinationport",
                            "sourceport", "username", "category", "logsourceid", "qid"}) {
@@ -58,8 +58,15 @@ void EventStore::appendLocked(aql::Event&& event) {
   ++count_;
 }
 
+core::Status EventStore::fullError() const {
+  return core::makeError(core::ErrorCode::kLimitExceeded,
+                         "the event store is full: it holds " + std::to_string(max_events_) +
+                             " events (--max-events, config max_events)");
+}
+
 core::Status EventStore::addJson(std::string_view line) {
   std::lock_guard lock(mutex_);
+  if (count_ >= max_events_) return fullError();
   auto event = aql::parseEventJson(line, schema_);
   if (!event.ok()) return event.error();
   appendLocked(std::move(*event));
@@ -70,6 +77,7 @@ core::Result<std::size_t> EventStore::addJsonl(std::istream& in) {
   std::lock_guard lock(mutex_);
   std::size_t added = 0;
   auto read = aql::readEventsJsonl(in, schema_, [this, &added](aql::Event&& event) {
+    if (count_ >= max_events_) return fullError();
     appendLocked(std::move(event));
     ++added;
     return core::Status{};
@@ -78,11 +86,13 @@ core::Result<std::size_t> EventStore::addJsonl(std::istream& in) {
   return added;
 }
 
-void EventStore::addFields(const FieldList& fields) {
+core::Status EventStore::addFields(const FieldList& fields) {
   std::lock_guard lock(mutex_);
+  if (count_ >= max_events_) return fullError();
   aql::Event event;
   for (const auto& [name, value] : fields) event.set(schema_.intern(name), value);
   appendLocked(std::move(event));
+  return {};
 }
 
 EventSnapshot EventStore::snapshot() const {

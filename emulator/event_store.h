@@ -40,23 +40,33 @@ struct ColumnInfo {
 
 using FieldList = std::vector<std::pair<std::string, aql::Value>>;
 
+// Holds at most `max_events` events: an emulator fed forever (a load run, a noisy syslog
+// sender) refuses more with kLimitExceeded instead of growing until the machine runs out of
+// memory.
 class EventStore {
  public:
-  EventStore();
+  explicit EventStore(std::size_t max_events = kDefaultMaxEvents);
+  static constexpr std::size_t kDefaultMaxEvents = 5'000'000;
+
   // Appends one JSON object (a JSONL line).
   core::Status addJson(std::string_view line);
-  // Appends a JSONL document; returns how many events were added. Stops at the first bad line.
+  // Appends a JSONL document; returns how many events were added. Stops at the first bad line,
+  // and when the store is full (then nothing more is read).
   core::Result<std::size_t> addJsonl(std::istream& in);
-  void addFields(const FieldList& fields);
+  core::Status addFields(const FieldList& fields);
 
   [[nodiscard]] EventSnapshot snapshot() const;
   [[nodiscard]] aql::Schema schema() const;
   [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] std::size_t capacity() const { return max_events_; }
   [[nodiscard]] std::vector<ColumnInfo> columns() const;
 
  private:
   void appendLocked(aql::Event&& event);
   void noteTypesLocked(const aql::Event& event);
+  [[nodiscard]] core::Status fullError() const;
+
+  const std::size_t max_events_;
 
   mutable std::mutex mutex_;
   aql::Schema schema_;

@@ -165,11 +165,13 @@ void HttpServer::Impl::acceptLoop() {
       continue;
     }
     const int fd = socket.native_handle();
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string address = ec ? std::string() : peer.address().to_string();
     auto shared = std::make_shared<tcp::socket>(std::move(socket));
-    const bool started =
-        connections.launch(fd, options.max_connections,
-                           [this, shared](std::size_t id) { serve(std::move(*shared), id); });
-    if (!started) shared->close(ec);
+    const LaunchOutcome outcome = connections.launch(
+        fd, address, [this, shared](std::size_t id) { serve(std::move(*shared), id); });
+    // Over a cap: closed at once, before any byte is read, so it costs no thread.
+    if (outcome != LaunchOutcome::kStarted) shared->close(ec);
   }
 }
 
@@ -178,6 +180,7 @@ core::Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions op
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->handler = std::move(handler);
+  impl->connections.setLimits(impl->options.limits);
   beast::error_code ec;
   const auto address = net::ip::make_address(impl->options.address, ec);
   if (ec) {
@@ -205,6 +208,12 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { stop(); }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
+
+const ConnectionCounters& HttpServer::connectionCounters() const {
+  return impl_->connections.counters();
+}
+
+std::uint64_t HttpServer::idleClosed() const { return impl_->deadlines.expired(); }
 
 void HttpServer::stop() {
   if (impl_->stopping.exchange(true)) return;

@@ -13,6 +13,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/result.h"
+#include "emulator/connection_registry.h"
 #include "emulator/http_message.h"
 
 namespace aihunt::emulator {
@@ -26,9 +27,9 @@ struct HttpServerOptions {
   std::size_t body_limit = std::size_t{256} << 20;  // bytes
   // A connection that does not deliver a complete request (TLS handshake, header and body)
   // within this time after it starts waiting for one is closed: idle keep-alive clients and
-  // slow senders do not hold a thread forever.
+  // slow senders do not hold a thread forever. It is the idle and the header deadline at once.
   std::chrono::milliseconds idle_timeout{30'000};
-  std::size_t max_connections = 1024;
+  ConnectionLimits limits{};
 };
 
 class HttpServer {
@@ -40,6 +41,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;
+  [[nodiscard]] const ConnectionCounters& connectionCounters() const;
+  // Connections closed because they delivered no complete request in time.
+  [[nodiscard]] std::uint64_t idleClosed() const;
   // Stops accepting, closes every connection and joins their threads. Idempotent.
   void stop();
 

@@ -3,8 +3,7 @@
 #include <charconv>
 
 #include "core/text.h"
-#include "emulator/offense_filter.h"
-#include "emulator/paging.h"
+#include "emulator/list_query.h"
 
 namespace aihunt::emulator {
 namespace {
@@ -23,53 +22,6 @@ json noteJson(const OffenseNote& note) {
           {"create_time", note.create_time},
           {"username", note.username},
           {"note_text", note.note_text}};
-}
-
-// `fields=id,status` keeps only those top-level fields.
-ApiResult<json> selectFields(const json& object, const HttpRequest& request) {
-  const std::string* fields = request.param("fields");
-  if (fields == nullptr || core::trim(*fields).empty()) return object;
-  json out = json::object();
-  std::string_view rest = *fields;
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    const std::string name(core::trim(rest.substr(0, comma)));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    if (name.empty()) continue;
-    if (!object.contains(name)) {
-      return ApiError{422, kCodeInvalidParameter,
-                      "Specified field \"" + core::printableExcerpt(name) +
-                          "\" is not recognized by this endpoint",
-                      "", json::object()};
-    }
-    out[name] = object[name];
-  }
-  return out;
-}
-
-// The `filter` parameter (none: everything matches).
-ApiResult<Filter> filterOf(const HttpRequest& request) {
-  const std::string* text = request.param("filter");
-  if (text == nullptr) return Filter{};
-  auto parsed = parseFilter(*text);
-  if (!parsed.ok()) return invalidParameter(parsed.error().message);
-  return std::move(*parsed);
-}
-
-// The Range slice of `rows`, each cut to `fields`, with its Content-Range.
-HttpResponse pagedResponse(const HttpRequest& request, const std::vector<json>& rows) {
-  auto window = pageWindow(request, rows.size());
-  if (auto* error = std::get_if<ApiError>(&window)) return errorResponse(*error);
-  const PageWindow& w = std::get<PageWindow>(window);
-  json out = json::array();
-  for (std::size_t i = w.first; i < w.end; ++i) {
-    auto selected = selectFields(rows[i], request);
-    if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
-    out.push_back(std::move(std::get<json>(selected)));
-  }
-  HttpResponse response = jsonResponse(200, out.dump());
-  setContentRange(response, w);
-  return response;
 }
 
 std::optional<bool> parseBool(const std::string* text) {
@@ -186,28 +138,9 @@ void OffenseHandlers::registerRoutes(Router& router) {
 }
 
 HttpResponse OffenseHandlers::list(const HttpRequest& request) {
-  auto filter = filterOf(request);
-  if (auto* error = std::get_if<ApiError>(&filter)) return errorResponse(*error);
   std::vector<json> rows;
-  for (const Offense& offense : store_.list()) {
-    json object = offenseJson(offense);
-    if (std::get<Filter>(filter).matches(object)) rows.push_back(std::move(object));
-  }
-  if (const std::string* text = request.param("sort")) {
-    auto keys = parseSort(*text);
-    const json sample = offenseJson(Offense{});
-    bool valid = keys.ok();
-    for (std::size_t i = 0; valid && i < keys->size(); ++i) {
-      valid = sample.contains((*keys)[i].field);
-    }
-    if (!valid) {
-      return errorResponse(ApiError{422, kCodeBadSort,
-                                    "Invalid sort: \"" + core::printableExcerpt(*text) + "\"", "",
-                                    json::object()});
-    }
-    sortObjects(rows, *keys);
-  }
-  return pagedResponse(request, rows);
+  for (const Offense& offense : store_.list()) rows.push_back(offenseJson(offense));
+  return listResponse(request, std::move(rows), offenseJson(Offense{}));
 }
 
 // IBM's reference: Range, filter and fields; an array of {id, create_time, username, note_text};
@@ -218,14 +151,11 @@ HttpResponse OffenseHandlers::listNotes(const HttpRequest& request, const std::s
   if (!parsed) return errorResponse(notFound("The offense does not exist."));
   auto notes = store_.notes(*parsed);
   if (auto* error = std::get_if<ApiError>(&notes)) return errorResponse(*error);
-  auto filter = filterOf(request);
-  if (auto* error = std::get_if<ApiError>(&filter)) return errorResponse(*error);
   std::vector<json> rows;
   for (const OffenseNote& note : std::get<std::vector<OffenseNote>>(notes)) {
-    json object = noteJson(note);
-    if (std::get<Filter>(filter).matches(object)) rows.push_back(std::move(object));
+    rows.push_back(noteJson(note));
   }
-  return pagedResponse(request, rows);
+  return listResponse(request, std::move(rows), noteJson(OffenseNote{}));
 }
 
 HttpResponse OffenseHandlers::getOne(const HttpRequest& request, const std::string& id) {
@@ -233,9 +163,7 @@ HttpResponse OffenseHandlers::getOne(const HttpRequest& request, const std::stri
   if (!parsed) return errorResponse(notFound("The offense does not exist."));
   const auto offense = store_.get(*parsed);
   if (!offense) return errorResponse(offenseNotFound(*parsed));
-  auto selected = selectFields(offenseJson(*offense), request);
-  if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
-  return jsonResponse(200, std::get<json>(selected).dump());
+  return objectResponse(200, offenseJson(*offense), request);
 }
 
 HttpResponse OffenseHandlers::update(const HttpRequest& request, const std::string& id) {
@@ -253,9 +181,7 @@ HttpResponse OffenseHandlers::update(const HttpRequest& request, const std::stri
   change.is_protected = parseBool(request.param("protected"));
   auto updated = store_.update(*parsed, change, request.user, clock_.nowMs());
   if (auto* error = std::get_if<ApiError>(&updated)) return errorResponse(*error);
-  auto selected = selectFields(offenseJson(std::get<Offense>(updated)), request);
-  if (auto* error = std::get_if<ApiError>(&selected)) return errorResponse(*error);
-  return jsonResponse(200, std::get<json>(selected).dump());
+  return objectResponse(200, offenseJson(std::get<Offense>(updated)), request);
 }
 
 }  // namespace aihunt::emulator

@@ -7,6 +7,7 @@
 
 #include "aql/time_window.h"
 #include "core/time.h"
+#include "emulator/token_file.h"
 
 namespace aihunt::emulator {
 namespace {
@@ -32,8 +33,14 @@ po::options_description describe() {
   general.add_options()("help,h", "print this help and exit")(
       "config", po::value<std::string>()->value_name("FILE"),
       "YAML config: roles, tokens, users, admin_token, api_versions, ariel, rules "
-      "(docs/emulator.md)")("token", po::value<std::vector<std::string>>()->value_name("TOKEN"),
-                            "add an API (SEC) token with the admin role; repeatable")(
+      "(docs/emulator.md)")(
+      "token", po::value<std::vector<std::string>>()->value_name("TOKEN"),
+      "add an API (SEC) token with the admin role; repeatable (visible in the process list: "
+      "prefer --token-file)")(
+      "token-file", po::value<std::vector<std::string>>()->value_name("FILE"),
+      "add the API tokens in FILE (one per line; mode 0600) with the admin role; repeatable")(
+      "admin-token-file", po::value<std::string>()->value_name("FILE"),
+      "read the admin token from FILE (one line; mode 0600)")(
       "admin-token", po::value<std::string>()->value_name("TOKEN"),
       "token for the /admin endpoints (generated and printed when neither this nor the config "
       "sets one)")("log-level", po::value<std::string>()->default_value("info"),
@@ -42,7 +49,13 @@ po::options_description describe() {
       "write the bound ports as JSON once listening (for --https-port 0 and friends)")(
       "http-idle-timeout-ms", po::value<long long>()->value_name("MS"),
       "close a connection that delivers no complete request for this long (default 30000; "
-      "config http_idle_timeout_ms)");
+      "config http_idle_timeout_ms)")(
+      "syslog-idle-timeout-ms", po::value<long long>()->value_name("MS"),
+      "close a syslog TCP/TLS connection that sends nothing for this long (default 60000; "
+      "config syslog_idle_timeout_ms)")(
+      "max-connections-per-address", po::value<long long>()->value_name("N"),
+      "open connections one peer address may hold on the HTTP(S) and on the syslog listeners; "
+      "more are closed at once (default 64; config max_connections_per_address)");
   po::options_description network("Network");
   network.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1"),
                         "address to listen on (127.0.0.1, ::1, 0.0.0.0, ...)")(
@@ -63,6 +76,8 @@ po::options_description describe() {
   data.add_options()("events", po::value<std::vector<std::string>>()->value_name("FILE"),
                      "JSONL events to load at start (QRadar-shaped: starttime epoch ms, sourceip, "
                      "custom properties...); repeatable")(
+      "max-events", po::value<long long>()->value_name("N"),
+      "events the store holds; more are refused (default 5000000; config max_events)")(
       "lookups", po::value<std::string>()->value_name("FILE"),
       "id -> name tables for CATEGORYNAME(), LOGSOURCENAME(), QIDNAME() (JSON)")(
       "now", po::value<std::string>()->value_name("TIME"),
@@ -133,12 +148,34 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
       o.config.tokens.push_back(TokenConfig{token, "admin", "admin"});
     }
   }
+  if (vm.count("token-file") > 0) {
+    for (const std::string& path : vm["token-file"].as<std::vector<std::string>>()) {
+      auto tokens = readTokenFile(path);
+      if (!tokens.ok()) return tokens.error();
+      for (std::string& token : *tokens) {
+        o.config.tokens.push_back(TokenConfig{std::move(token), "admin", "admin"});
+      }
+    }
+  }
   if (o.config.tokens.empty() && o.config.users.empty()) {
     const std::string token = randomToken();
     o.config.tokens.push_back(TokenConfig{token, "admin", "admin"});
     cl.notices.push_back("API token (SEC header): " + token);
   }
+  if (vm.count("admin-token") > 0 && vm.count("admin-token-file") > 0) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "--admin-token and --admin-token-file: give one");
+  }
   if (vm.count("admin-token") > 0) o.config.admin_token = vm["admin-token"].as<std::string>();
+  if (vm.count("admin-token-file") > 0) {
+    auto tokens = readTokenFile(vm["admin-token-file"].as<std::string>());
+    if (!tokens.ok()) return tokens.error();
+    if (tokens->size() != 1) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--admin-token-file: expected exactly one token");
+    }
+    o.config.admin_token = std::move(tokens->front());
+  }
   if (o.config.admin_token.empty()) {
     o.config.admin_token = randomToken();
     cl.notices.push_back("admin token (SEC header on /admin): " + o.config.admin_token);
@@ -212,11 +249,21 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     if (!zone.ok()) return zone.error().withContext("--console-timezone");
     o.config.ariel.console_timezone = zone.value();
   }
-  if (vm.count("http-idle-timeout-ms") > 0) {
-    o.config.http_idle_timeout_ms = vm["http-idle-timeout-ms"].as<long long>();
-    if (o.config.http_idle_timeout_ms < 1) {
-      return core::makeError(core::ErrorCode::kInvalidArgument, "--http-idle-timeout-ms: >= 1");
+  auto atLeast = [&vm](const char* name, std::int64_t& out, long long minimum) -> core::Status {
+    if (vm.count(name) == 0) return {};
+    out = vm[name].as<long long>();
+    if (out < minimum) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             std::string("--") + name + ": >= " + std::to_string(minimum));
     }
+    return {};
+  };
+  for (const auto& status :
+       {atLeast("http-idle-timeout-ms", o.config.http_idle_timeout_ms, 1),
+        atLeast("syslog-idle-timeout-ms", o.config.syslog_idle_timeout_ms, 1),
+        atLeast("max-connections-per-address", o.config.max_connections_per_address, 1),
+        atLeast("max-events", o.config.max_events, 0)}) {
+    if (!status.ok()) return status.error();
   }
   if (o.config.ariel.workers < 1 || o.config.ariel.workers > 64) {
     return core::makeError(core::ErrorCode::kInvalidArgument, "--workers: 1..64");

@@ -37,6 +37,8 @@ std::string reasonPhrase(int status) {
       return "Too Many Requests";
     case 500:
       return "Unexpected internal server error";
+    case 507:
+      return "Insufficient Storage";
     case 503:
       return "The server is temporarily unable to handle the request";
     default:

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulator/read_deadline.h"
 #include "emulator/socket_util.h"
 #include "emulator/syslog_parser.h"
 
@@ -32,16 +33,23 @@ struct SyslogListener::Impl {
   std::uint16_t udp_port = 0;
   std::vector<std::thread> threads;
   ConnectionRegistry connections;
+  ReadDeadlines deadlines;
   std::atomic<bool> stopping{false};
 
   template <typename Stream>
-  void readFrames(Stream& stream, const std::string& peer) {
+  void readFrames(Stream& stream, int fd, const std::string& peer) {
     SyslogFramer framer;
     std::vector<std::string> frames;
     char buffer[16384];
     for (;;) {
       boost::system::error_code ec;
-      const std::size_t n = stream.read_some(net::buffer(buffer), ec);
+      std::size_t n = 0;
+      {
+        // Blocking reads never time out by themselves (SO_RCVTIMEO does not reach Asio's
+        // poll): the watchdog shuts an idle connection down.
+        const ArmedDeadline deadline(deadlines, fd, options.idle_timeout);
+        n = stream.read_some(net::buffer(buffer), ec);
+      }
       if (n > 0) {
         framer.feed(std::string_view(buffer, n), frames);
         for (const std::string& frame : frames) handler(frame, peer);
@@ -57,15 +65,18 @@ struct SyslogListener::Impl {
     boost::system::error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
     const std::string peer = ec ? std::string("unknown") : endpoint.address().to_string();
-    setSocketTimeouts(socket.native_handle(), 300);
+    const int fd = socket.native_handle();
     if (use_tls) {
       net::ssl::stream<tcp::socket> stream(std::move(socket), *options.tls);
-      stream.handshake(net::ssl::stream_base::server, ec);
-      if (!ec) readFrames(stream, peer);
+      {
+        const ArmedDeadline deadline(deadlines, fd, options.idle_timeout);
+        stream.handshake(net::ssl::stream_base::server, ec);
+      }
+      if (!ec) readFrames(stream, fd, peer);
       connections.release(id);
       stream.next_layer().close(ec);
     } else {
-      readFrames(socket, peer);
+      readFrames(socket, fd, peer);
       connections.release(id);
       socket.close(ec);
     }
@@ -82,12 +93,15 @@ struct SyslogListener::Impl {
         continue;
       }
       const int fd = socket.native_handle();
+      const auto peer = socket.remote_endpoint(ec);
+      const std::string address = ec ? std::string() : peer.address().to_string();
       auto shared = std::make_shared<tcp::socket>(std::move(socket));
-      if (!connections.launch(fd, options.max_connections, [this, shared, use_tls](std::size_t id) {
-            serve(std::move(*shared), use_tls, id);
-          })) {
-        shared->close(ec);
-      }
+      const LaunchOutcome outcome = connections.launch(
+          fd, address,
+          [this, shared, use_tls](std::size_t id) { serve(std::move(*shared), use_tls, id); });
+      // Over a cap: closed before any byte is read. The sender sees the connection end and
+      // can retry; an event it already wrote into this socket is lost, as on a full console.
+      if (outcome != LaunchOutcome::kStarted) shared->close(ec);
     }
   }
 
@@ -136,6 +150,7 @@ core::Result<std::unique_ptr<SyslogListener>> SyslogListener::start(SyslogListen
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->handler = std::move(handler);
+  impl->connections.setLimits(impl->options.limits);
   Impl* raw = impl.get();
   if (raw->options.tcp_port >= 0) {
     auto status = raw->listen(raw->tcp_acceptor, raw->options.tcp_port, raw->tcp_port);
@@ -176,6 +191,10 @@ SyslogListener::~SyslogListener() { stop(); }
 std::uint16_t SyslogListener::tcpPort() const { return impl_->tcp_port; }
 std::uint16_t SyslogListener::tlsPort() const { return impl_->tls_port; }
 std::uint16_t SyslogListener::udpPort() const { return impl_->udp_port; }
+const ConnectionCounters& SyslogListener::connectionCounters() const {
+  return impl_->connections.counters();
+}
+std::uint64_t SyslogListener::idleClosed() const { return impl_->deadlines.expired(); }
 
 void SyslogListener::stop() {
   if (impl_->stopping.exchange(true)) return;

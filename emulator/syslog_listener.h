@@ -1,6 +1,9 @@
 #pragma once
 // Syslog receivers: TCP and TLS (RFC 6587 framing, one thread per connection) and UDP (one
-// datagram, one message). Each frame goes to the handler with the peer's address.
+// datagram, one message). Each frame goes to the handler with the peer's address. A TCP or TLS
+// connection that sends nothing (TLS handshake included) for `idle_timeout` is closed, and the
+// connection caps keep idle or hostile peers from taking every slot.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,6 +12,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/result.h"
+#include "emulator/connection_registry.h"
 
 namespace aihunt::emulator {
 
@@ -20,7 +24,8 @@ struct SyslogListenerOptions {
   int tls_port = -1;
   int udp_port = -1;
   std::shared_ptr<boost::asio::ssl::context> tls;  // needed when tls_port >= 0
-  std::size_t max_connections = 256;
+  ConnectionLimits limits{256, 64};
+  std::chrono::milliseconds idle_timeout{60'000};
 };
 
 class SyslogListener {
@@ -35,6 +40,9 @@ class SyslogListener {
   [[nodiscard]] std::uint16_t tcpPort() const;
   [[nodiscard]] std::uint16_t tlsPort() const;
   [[nodiscard]] std::uint16_t udpPort() const;
+  // TCP and TLS together.
+  [[nodiscard]] const ConnectionCounters& connectionCounters() const;
+  [[nodiscard]] std::uint64_t idleClosed() const;
   void stop();
 
   struct Impl;

@@ -28,6 +28,14 @@ rules:
 )";
 }
 
+std::string adminApiConfigYaml() {
+  std::string yaml = defaultConfigYaml();
+  const std::string anchor = "tokens:\n";
+  yaml.insert(yaml.find(anchor) + anchor.size(),
+              std::string("  - {token: ") + kAdminApiToken + ", user: admin, role: admin}\n");
+  return yaml;
+}
+
 nlohmann::json parseJson(const std::string& text) {
   return nlohmann::json::parse(text, nullptr, false);
 }

@@ -15,11 +15,14 @@ namespace aihunt::testing {
 inline constexpr const char* kHunterToken = "hunter-token-0001";
 inline constexpr const char* kSearcherToken = "searcher-token-0002";
 inline constexpr const char* kAdminToken = "admin-token-0003";
+inline constexpr const char* kAdminApiToken = "admin-api-token-0004";  // an API token, Admin role
 inline constexpr const char* kSampleNow = "2026-11-26T18:00:00Z";
 
 // The default test config: a hunter token, a searcher token (no reference data), a Basic user,
 // the admin token, and one custom rule for EventID AIHUNT-T1588.007 indexed on source IP.
 std::string defaultConfigYaml();
+// The default config plus kAdminApiToken, whose role has the Admin capability (setup endpoints).
+std::string adminApiConfigYaml();
 
 class RunningEmu {
  public:

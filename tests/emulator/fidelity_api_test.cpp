@@ -4,9 +4,6 @@
 // deadlines for idle clients.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +12,7 @@
 
 #include "core/time.h"
 #include "tests/emulator/emu_fixture.h"
+#include "tests/emulator/raw_socket.h"
 #include "tests/support/process_runner.h"
 
 using namespace aihunt::testing;
@@ -41,37 +39,6 @@ std::int64_t recordCount(RunningEmu& emu, const std::string& aql) {
   const json done = emu.waitSearch(created["search_id"].get<std::string>());
   REQUIRE(done["status"] == "COMPLETED");
   return done["record_count"].get<std::int64_t>();
-}
-
-// A loopback TCP connection to `port`; -1 on failure.
-int connectTo(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Reads until the peer closes the connection or `limit` passes; true if it closed.
-bool closedByPeerWithin(int fd, std::chrono::milliseconds limit, std::string* received = nullptr) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  char buffer[4096];
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 1))) <= 0) continue;
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return true;
-    if (received != nullptr) received->append(buffer, static_cast<std::size_t>(n));
-  }
-  return false;
 }
 
 }  // namespace
@@ -174,13 +141,13 @@ TEST_CASE("idle connections are closed after the idle timeout", "[fidelity][http
   RunningEmu emu({"--http-idle-timeout-ms", "300", "--plain-http", "--http-port", "0"});
   REQUIRE(emu.ok());
   SECTION("a client that connects to HTTPS and sends nothing") {
-    const int fd = connectTo(emu.ports()["https"].get<int>());
+    const int fd = connectTcp(emu.ports()["https"].get<int>());
     REQUIRE(fd >= 0);
     CHECK(closedByPeerWithin(fd, std::chrono::seconds(10)));
     ::close(fd);
   }
   SECTION("a keep-alive client that goes quiet after one request") {
-    const int fd = connectTo(emu.ports()["http"].get<int>());
+    const int fd = connectTcp(emu.ports()["http"].get<int>());
     REQUIRE(fd >= 0);
     const std::string request =
         std::string("GET /api/help/versions HTTP/1.1\r\nHost: localhost\r\n") +
@@ -192,7 +159,7 @@ TEST_CASE("idle connections are closed after the idle timeout", "[fidelity][http
     ::close(fd);
   }
   SECTION("a client that sends half a header") {
-    const int fd = connectTo(emu.ports()["http"].get<int>());
+    const int fd = connectTcp(emu.ports()["http"].get<int>());
     REQUIRE(fd >= 0);
     const std::string partial = "GET /api/help/versions HTTP/1.1\r\nHost: loc";
     REQUIRE(::send(fd, partial.data(), partial.size(), 0) == static_cast<ssize_t>(partial.size()));

@@ -12,24 +12,12 @@
 #include <thread>
 
 #include "tests/emulator/emu_fixture.h"
+#include "tests/emulator/raw_socket.h"
 
 using namespace aihunt::testing;
 using nlohmann::json;
 
 namespace {
-
-int connectTcp(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 void sendTcp(int port, const std::string& bytes) {
   const int fd = connectTcp(port);
