@@ -1,7 +1,8 @@
-// `aihunt config check FILE` and `aihunt config example`.
+// `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
 #include <sstream>
 
 #include "cli/command.h"
+#include "config/config_reference.h"
 #include "config/environment.h"
 #include "config/example_config.h"
 #include "config/loader.h"
@@ -16,6 +17,7 @@ namespace {
 constexpr const char* kConfigUsage = R"(Usage:
   aihunt config check FILE [--offline]   validate FILE; print every error at once (exit 0 or 2)
   aihunt config example                  print a complete, commented example config
+  aihunt config reference                print every key as Markdown (docs/config-reference.md)
 )";
 
 int runCheck(const std::vector<std::string>& args, CommandContext& context) {
@@ -68,7 +70,13 @@ int runConfigCommand(const std::vector<std::string>& args, CommandContext& conte
     std::fwrite(text.data(), 1, text.size(), context.streams.out);
     return core::kExitOk;
   }
-  return fail(context.streams, "unknown config subcommand '" + args[0] + "' (check, example)",
+  if (args[0] == "reference") {
+    const std::string text = config::configReferenceMarkdown();
+    std::fwrite(text.data(), 1, text.size(), context.streams.out);
+    return core::kExitOk;
+  }
+  return fail(context.streams,
+              "unknown config subcommand '" + args[0] + "' (check, example, reference)",
               core::kExitUsage);
 }
 
