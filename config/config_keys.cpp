@@ -17,8 +17,8 @@ constexpr std::array kKeys = {
               "`aihunt triage`).",
               ""},
     ConfigKey{"qradar.url", "http(s) URL", "required",
-              "The console, like https://qradar.example.com. No credentials, query or fragment; "
-              "plain http is meant for loopback and warned about elsewhere.",
+              "The console, like https://qradar.example.com: no credentials, query or fragment. "
+              "Plain http:// is warned about unless the host is loopback.",
               "https://qradar.example.com"},
     ConfigKey{"qradar.api_version", "string, \"auto\" or a version like \"26.0\"", "auto",
               "`auto`: the newest version both the console and aihunt speak; a quoted version "
@@ -44,6 +44,13 @@ constexpr std::array kKeys = {
               "symbolic link (how Kubernetes mounts Secrets) is resolved once. `token` and "
               "`password` keys are refused: the token never lives in the config.",
               "/run/secrets/aihunt_qradar_token"},
+    ConfigKey{"qradar.token", "refused", "",
+              "An error: the token never lives in the config (AIHUNT_QRADAR_TOKEN or token_file).",
+              ""},
+    ConfigKey{"qradar.password", "refused", "",
+              "An error: the basic-auth password is the token (AIHUNT_QRADAR_TOKEN or "
+              "token_file).",
+              ""},
     ConfigKey{"qradar.allow_readable_token_file", "boolean", "false",
               "Accept a token file that group or others can read (then warned about).", "false"},
     ConfigKey{"qradar.proxy", "URL (http://, https:// or socks5h://host:port)", "",
@@ -284,8 +291,9 @@ constexpr std::array kKeys = {
               "Package names whose installation is `ai_sdk_install`.", "[corp-llm-client]"},
     ConfigKey{"detection.extra_installers", "list of strings", "",
               "Package installers (pip, npm, ...) added to the pack's.", "[pipx]"},
-    ConfigKey{"detection.extra_sdk_paths", "list of strings", "",
-              "Path fragments of installed SDKs added to the pack's.", "[corp_llm_client]"},
+    ConfigKey{"detection.extra_sdk_paths", "list of path fragments with a '/' or '\\'", "",
+              "Path fragments of installed SDKs added to the pack's.",
+              "[site-packages/corp_llm_client]"},
 
     // --- exceptions: -----------------------------------------------------------------------
     ConfigKey{"exceptions", "list of maps", "",

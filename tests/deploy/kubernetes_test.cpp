@@ -26,6 +26,12 @@ using aihunt::testing::Manifest;
 
 namespace {
 
+// metadata.name, or "" for a document without one (kustomization.yaml).
+std::string nameOf(const YAML::Node& document) {
+  const YAML::Node metadata = document["metadata"];
+  return metadata && metadata["name"] ? metadata["name"].as<std::string>() : std::string();
+}
+
 struct PodTemplate {
   std::string where;  // "deployment.yaml Deployment/aihunt"
   YAML::Node spec;
@@ -35,8 +41,7 @@ std::vector<PodTemplate> podTemplates() {
   std::vector<PodTemplate> out;
   for (const Manifest& m : kubernetesManifests()) {
     const std::string kind = m.node["kind"].as<std::string>("");
-    const std::string where =
-        m.file + " " + kind + "/" + m.node["metadata"]["name"].as<std::string>("");
+    const std::string where = m.file + " " + kind + "/" + nameOf(m.node);
     if (kind == "Pod") out.push_back({where, m.node["spec"]});
     if (kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "Job") {
       out.push_back({where, m.node["spec"]["template"]["spec"]});
@@ -56,8 +61,7 @@ std::vector<YAML::Node> allContainers(const YAML::Node& spec) {
 const Manifest& manifestOf(const std::string& kind, const std::string& name) {
   static const std::vector<Manifest> manifests = kubernetesManifests();
   for (const Manifest& m : manifests) {
-    if (m.node["kind"].as<std::string>("") == kind &&
-        m.node["metadata"]["name"].as<std::string>("") == name) {
+    if (m.node["kind"].as<std::string>("") == kind && nameOf(m.node) == name) {
       return m;
     }
   }
@@ -174,7 +178,9 @@ TEST_CASE("every Pod template meets the Pod Security restricted profile") {
       const YAML::Node context = container["securityContext"];
       REQUIRE(context);
       CHECK_FALSE(context["privileged"].as<bool>(false));
-      CHECK_FALSE(context["windowsOptions"]["hostProcess"].as<bool>(false));
+      const bool host_process =
+          context["windowsOptions"] && context["windowsOptions"]["hostProcess"].as<bool>(false);
+      CHECK_FALSE(host_process);
       CHECK(context["allowPrivilegeEscalation"].as<bool>(true) == false);
       CHECK(context["runAsNonRoot"].as<bool>(true));  // unset inherits the Pod's true
       CHECK(context["runAsUser"].as<long>(1) != 0);

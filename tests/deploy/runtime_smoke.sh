@@ -49,21 +49,24 @@ read -r -a packages <<<"$(grep -o -- '--no-install-recommends[^&]*' <<<"$runtime
 mapfile -t copies < <(grep '^COPY ' <<<"$runtime_stage" | sed 's/^COPY //')
 ((${#copies[@]} > 0)) || fail "no COPY in the runtime stage"
 
-# Installed packages that `packages` need, recursively (Depends and Pre-Depends; of
-# alternatives, those installed here).
+# Installed packages that the named ones need, recursively (Depends and Pre-Depends; of
+# alternatives, those installed here). One dpkg-query for the whole database.
+declare -A depends_of=()
+while IFS=$'\t' read -r name deps; do
+  depends_of[$name]="$deps"
+done < <(dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Depends}, ${Pre-Depends}\n' |
+  awk -F'\t' '$1 ~ /^ii/ {print $2 "\t" $3}')
 closure() {
   local -A seen=()
-  local queue=("$@") name deps
+  local queue=("$@") name dep
   while ((${#queue[@]} > 0)); do
-    name="${queue[0]}"
+    name="${queue[0]%%:*}"
     queue=("${queue[@]:1}")
-    name="${name%%:*}"
-    [[ -n "$name" && -z "${seen[$name]+x}" ]] || continue
-    deps="$(dpkg-query -W -f='${Depends}, ${Pre-Depends}' "$name" 2>/dev/null)" || continue
+    [[ -n "$name" && -z "${seen[$name]+x}" && -n "${depends_of[$name]+x}" ]] || continue
     seen[$name]=1
     while read -r dep; do
       [[ -n "$dep" ]] && queue+=("$dep")
-    done < <(tr ',|' '\n' <<<"$deps" | sed -E 's/\(.*\)//; s/^ +//; s/ +$//; s/:any$//')
+    done < <(tr ',|' '\n' <<<"${depends_of[$name]}" | sed -E 's/\(.*\)//; s/^ +//; s/ +$//')
   done
   printf '%s\n' "${!seen[@]}"
 }
@@ -102,13 +105,16 @@ for copy in "${copies[@]}"; do
   mkdir -p "$root$(dirname "${parts[2]}")"
   cp -a "$source" "$root${parts[2]}"
 done
-for p in "${listed[@]}" "${base[@]}"; do
-  while read -r file; do
-    [[ -f "$file" || -L "$file" ]] || continue
-    cp -a --parents "$file" "$root"
-  done < <(dpkg -L "$p" 2>/dev/null | grep -E '^(/usr)?/lib(64|/x86_64-linux-gnu)?/[^ ]*\.so' || true)
-done
-cp -a --parents /etc/ssl/certs "$root"
+# Libraries at their canonical folders (on merged-/usr, /lib is a link to usr/lib).
+while read -r file; do
+  [[ -f "$file" || -L "$file" ]] || continue
+  folder="$(readlink -f "$(dirname "$file")")"
+  mkdir -p "$root$folder"
+  cp -a "$file" "$root$folder/"
+done < <(dpkg -L "${listed[@]}" "${base[@]}" 2>/dev/null |
+  grep -E '^(/usr)?/lib(64|/x86_64-linux-gnu)?/[^ ]*\.so' | sort -u)
+mkdir -p "$root/etc/ssl"
+cp -a /etc/ssl/certs "$root/etc/ssl/"
 loader="$(find "$root" -name 'ld-linux-x86-64.so.2' -type f | head -n 1)"
 [[ -n "$loader" ]] || fail "no dynamic loader in the listed packages"
 libpath="$root/lib/x86_64-linux-gnu:$root/usr/lib/x86_64-linux-gnu:$root/lib64:$root/usr/lib64"
