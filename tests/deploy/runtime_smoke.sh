@@ -8,7 +8,8 @@
 #     the listed packages is loaded;
 #  3. runs qradar-emu from the tree, then `aihunt run --once` from the tree as uid 65532 with the
 #     tree read-only and only a state directory writable, and checks that it delivered findings
-#     and wrote nowhere else.
+#     and wrote nowhere else;
+#  4. runs the image's HEALTHCHECK command against `aihunt run` (the daemon) from the tree.
 # Usage: runtime_smoke.sh BIN_DIR (the built aihunt and qradar-emu; the release ones in the
 # image, any preset's here: they link the same libraries). Needs root for setpriv; exits 77
 # (skipped) without it.
@@ -27,10 +28,16 @@ fail() {
   echo "runtime_smoke: FAIL: $*" >&2
   exit 1
 }
+trap 'echo "runtime_smoke: FAIL: a command failed at line $LINENO" >&2' ERR
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/aihunt-runtime-smoke.XXXXXX")"
 emu_pid=""
+daemon_pid=""
 cleanup() {
+  if [[ -n "$daemon_pid" ]]; then
+    kill "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
   if [[ -n "$emu_pid" ]]; then
     kill "$emu_pid" 2>/dev/null || true
     wait "$emu_pid" 2>/dev/null || true
@@ -201,9 +208,50 @@ timeout 120 setpriv --reuid "$uid" --regid "$uid" --clear-groups --no-new-privs 
 [[ -s "$state/findings.jsonl" ]] || fail "no findings in $state/findings.jsonl"
 findings="$(wc -l <"$state/findings.jsonl")"
 [[ "$(stat -c %u "$state/state.db")" -eq "$uid" ]] || fail "the state file is not the user's"
-# Nothing written outside the state directory: no file of the user's anywhere else it could write.
-stray="$(find "$work" /tmp /var/tmp /dev/shm -xdev -uid "$uid" \
-  -not -path "$state" -not -path "$state/*" -not -path "$secrets" -not -path "$secrets/*" \
-  -print 2>/dev/null | head -n 5)"
+# Nothing written outside the state directory: no file of the user's anywhere else it could
+# write (other runs of this test, in their own folders, are left out; files that other processes
+# delete while find walks are not errors).
+stray="$({
+  find "$work" -xdev -uid "$uid" -not -path "$state" -not -path "$state/*" \
+    -not -path "$secrets" -not -path "$secrets/*" -print 2>/dev/null || true
+  find /tmp /var/tmp /dev/shm -xdev -path '/tmp/aihunt-runtime-smoke.*' -prune \
+    -o -uid "$uid" -print 2>/dev/null || true
+} | head -n 5)"
 [[ -z "$stray" ]] || fail "aihunt wrote outside its state directory: $stray"
 echo "runtime_smoke: aihunt run --once as uid $uid: exit 0, $findings findings, writes only in $state"
+
+# --- 4. the image's HEALTHCHECK against the daemon -------------------------------------------
+# The Dockerfile's command, run as written but for the port (the daemon here cannot own 9464).
+healthcheck="$(sed -n 's/^HEALTHCHECK .* CMD \(\["bash".*\]\)$/\1/p' <<<"$runtime_stage" |
+  python3 -c 'import json, sys; print(json.loads(sys.stdin.read())[2])')"
+[[ "$healthcheck" == *"/dev/tcp/127.0.0.1/9464"* ]] || fail "unexpected HEALTHCHECK: $healthcheck"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+chmod u+w "$root/etc/aihunt" "$root/etc/aihunt/aihunt.yaml"
+sed -i "s#listen: 127.0.0.1:0#listen: 127.0.0.1:$port#" "$root/etc/aihunt/aihunt.yaml"
+chmod a-w "$root/etc/aihunt" "$root/etc/aihunt/aihunt.yaml"
+setpriv --reuid "$uid" --regid "$uid" --clear-groups --no-new-privs -- \
+  env -i PATH=/usr/bin:/bin HOME=/nonexistent \
+  "$loader" --inhibit-cache --library-path "$libpath" "$root/usr/local/bin/aihunt" run \
+  --config "$root/etc/aihunt/aihunt.yaml" --now 2026-11-26T18:00:00Z --log-level warn \
+  >"$work/daemon.out" 2>&1 &
+daemon_pid=$!
+healthy=0
+for _ in $(seq 100); do
+  if timeout 5 bash -c "${healthcheck//9464/$port}" 2>/dev/null; then
+    healthy=1
+    break
+  fi
+  kill -0 "$daemon_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -TERM "$daemon_pid" 2>/dev/null || true
+daemon_status=0
+wait "$daemon_pid" || daemon_status=$?
+daemon_pid=""
+[[ "$healthy" -eq 1 ]] || fail "the HEALTHCHECK never passed: $(cat "$work/daemon.out")"
+[[ "$daemon_status" -eq 0 ]] || fail "the daemon exited $daemon_status on SIGTERM"
+# And it fails where nothing answers.
+if timeout 5 bash -c "${healthcheck//9464/$port}" 2>/dev/null; then
+  fail "the HEALTHCHECK passed with no daemon"
+fi
+echo "runtime_smoke: the image's HEALTHCHECK passes against the daemon and fails without it"
