@@ -26,7 +26,8 @@ Commands:
   triage          Run the detection over exported Ariel results (a results document or JSONL)
   config check    Validate a config file and print every error at once
   config example  Print a complete, commented example config
-  version         Print the version
+  config reference  Print the configuration reference (docs/config-reference.md)
+  version         Print the version, commit and build type (also --version)
 
 Run 'aihunt <command> --help' for a command's options.
 
@@ -62,7 +63,10 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
   if (command == "backfill") return runBackfillCommand(rest, context);
   if (command == "state") return runStateCommand(rest, context);
   if (command == "version" || command == "--version") {
-    printFormatted(shapeRedactor(), streams.out, "aihunt %s\n", AIHUNT_VERSION);
+    // One line that scripts can split: the version (CMake's project version, also in the LEEF
+    // header and the image label), the commit and the build type.
+    printFormatted(shapeRedactor(), streams.out, "aihunt %s (commit %s, %s build)\n", AIHUNT_VERSION,
+                   AIHUNT_COMMIT, AIHUNT_BUILD_TYPE);
     return core::kExitOk;
   }
   return fail(streams, "unknown command '" + command + "' (see aihunt --help)", core::kExitUsage);

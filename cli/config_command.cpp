@@ -1,8 +1,9 @@
-// `aihunt config check FILE` and `aihunt config example`.
+// `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
 #include <sstream>
 
 #include "cli/command.h"
 #include "cli/print.h"
+#include "config/config_reference.h"
 #include "config/environment.h"
 #include "config/example_config.h"
 #include "config/loader.h"
@@ -17,6 +18,7 @@ namespace {
 constexpr const char* kConfigUsage = R"(Usage:
   aihunt config check FILE [--offline]   validate FILE; print every error at once (exit 0 or 2)
   aihunt config example                  print a complete, commented example config
+  aihunt config reference                print every key as Markdown (docs/config-reference.md)
 )";
 
 int runCheck(const std::vector<std::string>& args, CommandContext& context) {
@@ -74,7 +76,12 @@ int runConfigCommand(const std::vector<std::string>& args, CommandContext& conte
     printText(*context.redactor, context.streams.out, text);
     return core::kExitOk;
   }
-  return fail(context.streams, "unknown config subcommand '" + args[0] + "' (check, example)",
+  if (args[0] == "reference") {
+    printText(*context.redactor, context.streams.out, config::configReferenceMarkdown());
+    return core::kExitOk;
+  }
+  return fail(context.streams,
+              "unknown config subcommand '" + args[0] + "' (check, example, reference)",
               core::kExitUsage);
 }
 

@@ -46,6 +46,10 @@ class Diagnostics {
   // Replaces every occurrence of `secret` in the collected texts: defence in depth, so that a
   // token that ended up in some value can never be echoed back by an error.
   void scrub(std::string_view secret);
+  // Every key a MapReader asked for, as a path ("qradar.tls.ca_file"), present or not: how the
+  // tests prove that the key table (config_keys.h) lists everything the readers know.
+  void noteKeyRead(std::string path) { keys_read_.push_back(std::move(path)); }
+  std::vector<std::string> takeKeysRead() { return std::move(keys_read_); }
   std::vector<ConfigError> takeErrors() { return std::move(errors_); }
   std::vector<ConfigWarning> takeWarnings() { return std::move(warnings_); }
 
@@ -53,6 +57,7 @@ class Diagnostics {
   std::string source_;
   std::vector<ConfigError> errors_;
   std::vector<ConfigWarning> warnings_;
+  std::vector<std::string> keys_read_;
 };
 
 // "a.b" for child "b" of "a", "b" for a child of the document root.

@@ -141,6 +141,7 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
   scrubEnvironmentToken(diagnostics, env);
   outcome.errors = diagnostics.takeErrors();
   outcome.warnings = diagnostics.takeWarnings();
+  outcome.keys_read = diagnostics.takeKeysRead();
   if (outcome.errors.empty()) outcome.config = std::move(config);
   return outcome;
 }

@@ -34,6 +34,8 @@ struct LoadOutcome {
   std::optional<Config> config;  // set exactly when errors is empty
   std::vector<ConfigError> errors;
   std::vector<ConfigWarning> warnings;
+  // The paths of the keys the section readers asked for (Diagnostics::noteKeyRead).
+  std::vector<std::string> keys_read;
 
   [[nodiscard]] bool ok() const { return errors.empty(); }
 };

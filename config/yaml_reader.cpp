@@ -173,6 +173,7 @@ MapReader::~MapReader() { finish(); }
 
 const YamlNode* MapReader::get(std::string_view key) {
   known_.push_back(key);
+  if (valid_) diagnostics_.noteKeyRead(childPath(node_.path, key));
   return valid_ ? node_.find(key) : nullptr;
 }
 
