@@ -25,6 +25,11 @@ DetectionConfig readDetectionSection(const YamlNode& node, Diagnostics& diagnost
       detection.large_upload_bytes = *value;
     }
   }
+  if (const YamlNode* bytes = reader.get("large_upload_window_bytes")) {
+    if (auto value = readInteger(*bytes, diagnostics, 1, kMaxLargeUploadBytes)) {
+      detection.large_upload_window_bytes = *value;
+    }
+  }
   if (const YamlNode* scoring = reader.get("scoring")) {
     detection.scoring = readScoring(*scoring, diagnostics);
   }

@@ -33,6 +33,8 @@ struct DetectionSettings {
   std::vector<ExceptionRule> exceptions;
   ScoringWeights scoring;
   std::int64_t large_upload_bytes = 1'048'576;  // per event
+  // Per (source, user, provider) over one hunt window, summed by the aggregated upload query.
+  std::int64_t large_upload_window_bytes = 2'097'152;
 };
 
 }  // namespace aihunt::detection
