@@ -229,16 +229,11 @@ core::Result<Query> buildHuntQuery(const HuntTemplate& hunt, core::EpochMs from,
 core::Result<Query> buildUploadQuery(const HuntTemplate& hunt, const UploadAggregation& upload,
                                      core::EpochMs from, core::EpochMs to) {
   if (auto s = checkWindow(from, to); !s.ok()) return s.error().withContext(context(hunt));
-  const std::pair<const std::string*, const char*> properties[] = {
-      {&upload.source_property, "source_property"},
-      {&upload.user_property, "user_property"},
-      {&upload.host_property, "host_property"},
-      {&upload.bytes_property, "bytes_property"},
-  };
-  for (const auto& [value, path] : properties) {
-    if (auto s = validatePropertyName(*value, path); !s.ok()) {
-      return s.error().withContext(context(hunt));
-    }
+  if (upload.keys.empty()) {
+    return core::makeError(core::ErrorCode::kConfig, context(hunt) + ": no columns to group by");
+  }
+  if (auto s = validatePropertyName(upload.bytes_property, "bytes_property"); !s.ok()) {
+    return s.error().withContext(context(hunt));
   }
   if (upload.min_total_bytes < 0) {
     return core::makeError(core::ErrorCode::kConfig,
@@ -246,25 +241,42 @@ core::Result<Query> buildUploadQuery(const HuntTemplate& hunt, const UploadAggre
   }
   Query query;
   query.database = hunt.database;
-  const Expr source = makeField(upload.source_property);
-  const Expr user = makeField(upload.user_property);
-  const Expr host = makeField(upload.host_property);
+  for (std::size_t i = 0; i < upload.keys.size(); ++i) {
+    const HuntColumn& key = upload.keys[i];
+    const std::string path = indexed("keys", i);
+    if (auto s = validateAlias(key.name, path + ".name"); !s.ok()) {
+      return s.error().withContext(context(hunt));
+    }
+    for (const char* reserved :
+         {kUploadBytesColumn, kUploadFirstColumn, kUploadCountColumn, kUploadLastColumn}) {
+      if (key.name == reserved) {
+        return invalid(path + ".name", key.name, "is the name of an aggregate column")
+            .withContext(context(hunt));
+      }
+    }
+    if (auto s = validatePropertyName(key.property, path + ".property"); !s.ok()) {
+      return s.error().withContext(context(hunt));
+    }
+    if (key.transform != HuntColumn::Transform::kNone) {
+      return invalid(path + ".property", key.property, "is grouped by as it is, not transformed")
+          .withContext(context(hunt));
+    }
+    query.select.push_back(SelectItem{makeField(key.property), key.name});
+    query.group_by.push_back(makeField(key.property));
+  }
   const Expr bytes_sum = makeFunction("SUM", {makeField(upload.bytes_property)});
-  query.select.push_back(SelectItem{source, "source_ip"});
-  query.select.push_back(SelectItem{user, "username"});
-  query.select.push_back(SelectItem{host, "host"});
-  query.select.push_back(SelectItem{bytes_sum, "bytes_sent"});
-  query.select.push_back(SelectItem{makeFunction("COUNT", {makeStar()}), "event_count"});
-  query.select.push_back(SelectItem{makeFunction("MIN", {makeField("starttime")}), "first_seen"});
-  query.select.push_back(SelectItem{makeFunction("MAX", {makeField("starttime")}), "last_seen"});
+  query.select.push_back(SelectItem{bytes_sum, kUploadBytesColumn});
+  query.select.push_back(
+      SelectItem{makeFunction("MIN", {makeField("starttime")}), kUploadFirstColumn});
+  query.select.push_back(SelectItem{makeFunction("COUNT", {makeStar()}), kUploadCountColumn});
+  query.select.push_back(
+      SelectItem{makeFunction("MAX", {makeField("starttime")}), kUploadLastColumn});
   auto where = whereClause(hunt, from, to);
   if (!where.ok()) return where.error().withContext(context(hunt));
   query.where = std::move(where.value());
-  query.group_by = {source, user, host};
   if (upload.min_total_bytes > 0) {
     query.having = compare(BinaryOp::kGe, bytes_sum, makeInteger(upload.min_total_bytes));
   }
-  query.order_by.push_back(OrderItem{bytes_sum, true});
   query.time = minuteClause(from, to);
   return query;
 }

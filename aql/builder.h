@@ -56,14 +56,23 @@ struct HuntTemplate {
   bool order_by_time = true;
 };
 
-// The large-upload form: one row per (source, user, host) with byte totals.
+// The large-upload form: bytes sent summed per group of key columns over the window, with the
+// request count and the first and last request time. The keys are selected under their names
+// and grouped by; the aggregates have fixed aliases (kUpload*Column). No HAVING by default: the
+// caller may merge groups (several clients or URLs of one provider) before it applies its own
+// threshold. IBM documents GROUP BY over several columns, SUM, COUNT(*), MIN, MAX and HAVING:
+// "AQL data aggregation functions",
+// https://www.ibm.com/docs/SS42VS_7.4/com.ibm.qradar.doc/r_aql_aggregate_functions.html
 struct UploadAggregation {
-  std::string source_property = "sourceip";
-  std::string user_property = "username";
-  std::string host_property = "URL";
+  std::vector<HuntColumn> keys;  // transform must be kNone
   std::string bytes_property = "Bytes Sent";
   std::int64_t min_total_bytes = 0;  // HAVING SUM(bytes) >= n when > 0
 };
+
+inline constexpr const char* kUploadBytesColumn = "bytes_sent";      // SUM(bytes)
+inline constexpr const char* kUploadFirstColumn = "event_time";      // MIN(starttime)
+inline constexpr const char* kUploadCountColumn = "request_count";   // COUNT(*)
+inline constexpr const char* kUploadLastColumn = "last_event_time";  // MAX(starttime)
 
 core::Result<Query> buildHuntQuery(const HuntTemplate& hunt, core::EpochMs from, core::EpochMs to);
 core::Result<Query> buildUploadQuery(const HuntTemplate& hunt, const UploadAggregation& upload,

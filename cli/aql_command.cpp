@@ -94,6 +94,13 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
     printFormatted(*context.redactor, context.streams.out, "%s%s\n", printed++ == 0 ? "" : "\n",
                    aql::print(*query).c_str());
     std::fflush(context.streams.out);
+    auto upload = service::uploadQuery(hunt, *setup->settings, range.from, range.to);
+    if (!upload) return fail(context.streams, upload.error(), core::kExitUsage);
+    if (!*upload) continue;
+    std::fprintf(context.streams.err, "hunt %s (aggregated uploads):\n", hunt.name.c_str());
+    std::fflush(context.streams.err);
+    std::fprintf(context.streams.out, "\n%s\n", aql::print(**upload).c_str());
+    std::fflush(context.streams.out);
   }
   if (printed == 0) return fail(context.streams, "no enabled hunts", core::kExitUsage);
   return core::kExitOk;

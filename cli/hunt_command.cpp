@@ -58,6 +58,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
     hunt.mapping = std::move(configured.mapping);
     hunt.fallback_mapping = service::logicalColumnMapping();
     hunt.signals = configured.signals;
+    hunt.upload_query = std::move(configured.upload_query);
     plan.push_back(std::move(hunt));
   }
   return plan;

@@ -120,6 +120,8 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     hunt.aql = aql::print(configured.query);
     hunt.mapping = std::move(configured.mapping);
     hunt.signals = configured.signals;
+    if (configured.upload_query) hunt.upload_aql = aql::print(*configured.upload_query);
+    hunt.window = configured.window;
     plan.push_back(std::move(hunt));
   }
   return plan;

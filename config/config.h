@@ -93,7 +93,10 @@ struct HuntConfig {
   detection::SignalSet signals;  // the signals this hunt looks for; default all
   std::string aql;               // optional AQL template; empty: built from content
   std::string where;             // extra AQL condition ANDed into the generated query
-  bool builtin = false;          // from content/hunts.yaml rather than the config file
+  // A second query in the same window: bytes sent summed per source, user, URL and client
+  // (large_upload over the window). Needs a generated query with url and bytes_sent mapped.
+  bool aggregate_uploads = false;
+  bool builtin = false;  // from content/hunts.yaml rather than the config file
 };
 
 // --- detection: -------------------------------------------------------------------------------
@@ -129,6 +132,7 @@ struct DetectionConfig {
   bool use_builtin_pack = true;
   std::optional<std::int64_t> large_upload_bytes;
   std::optional<std::vector<std::string>> own_log_source_types;
+  std::optional<std::int64_t> large_upload_window_bytes;
   std::vector<ScoringOverride> scoring;
   std::vector<ProviderSpec> extra_providers;
   std::vector<ProcessSpec> extra_processes;

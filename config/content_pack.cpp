@@ -88,6 +88,11 @@ PackOutcome parseContentPack(std::span<const core::EmbeddedFile> files) {
         pack.large_upload_bytes = *value;
       }
     }
+    if (const YamlNode* bytes = reader.require("large_upload_window_bytes")) {
+      if (auto value = readInteger(*bytes, reader.diagnostics(), 1, kMaxLargeUploadBytes)) {
+        pack.large_upload_window_bytes = *value;
+      }
+    }
     if (const YamlNode* scoring = reader.require("scoring")) {
       // The pack is the reference: every weight is spelled out, none left to a C++ default.
       for (const auto& [name, field] : scoringFields()) {

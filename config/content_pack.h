@@ -21,6 +21,7 @@ struct ContentPack {
   std::vector<UserAgentSpec> user_agents;
   detection::CommandLineIndicators indicators;
   std::int64_t large_upload_bytes = 0;
+  std::int64_t large_upload_window_bytes = 0;
   detection::ScoringWeights scoring;
   std::vector<HuntConfig> hunts;  // hunts.yaml: one per telemetry family
 };

@@ -164,6 +164,7 @@ void buildDetectionSettings(const ContentPack* pack, const DetectionConfig& conf
     for (const auto& spec : pack->user_agents) out.user_agents.add(spec.rule);
     out.cmdline = pack->indicators;
     out.large_upload_bytes = pack->large_upload_bytes;
+    out.large_upload_window_bytes = pack->large_upload_window_bytes;
   }
   appendUnique(out.cmdline.key_variables, config.extra_indicators.key_variables);
   appendUnique(out.cmdline.sdk_packages, config.extra_indicators.sdk_packages);
@@ -175,6 +176,9 @@ void buildDetectionSettings(const ContentPack* pack, const DetectionConfig& conf
     for (const auto& type : *config.own_log_source_types) {
       out.own_log_source_types.push_back(core::asciiLowered(type));
     }
+  }
+  if (config.large_upload_window_bytes) {
+    out.large_upload_window_bytes = *config.large_upload_window_bytes;
   }
   buildScoring(pack, config, diagnostics, out.scoring);
   checkExceptions(exceptions, out.providers, diagnostics, out.exceptions);

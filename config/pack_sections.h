@@ -39,7 +39,8 @@ scoringFields();
 // {field: 0..100}; unknown fields are errors.
 std::vector<ScoringOverride> readScoring(const YamlNode& map, Diagnostics& diagnostics);
 
-// Upper bound for large_upload_bytes: 1 TiB is beyond any request body.
+// Upper bound for large_upload_bytes and large_upload_window_bytes: 1 TiB is beyond any request
+// body.
 inline constexpr std::int64_t kMaxLargeUploadBytes = std::int64_t{1} << 40;
 
 }  // namespace aihunt::config

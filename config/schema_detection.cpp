@@ -30,6 +30,11 @@ DetectionConfig readDetectionSection(const YamlNode& node, Diagnostics& diagnost
     reader.stringList("own_log_source_types", types);
     detection.own_log_source_types = std::move(types);
   }
+  if (const YamlNode* bytes = reader.get("large_upload_window_bytes")) {
+    if (auto value = readInteger(*bytes, diagnostics, 1, kMaxLargeUploadBytes)) {
+      detection.large_upload_window_bytes = *value;
+    }
+  }
   if (const YamlNode* scoring = reader.get("scoring")) {
     detection.scoring = readScoring(*scoring, diagnostics);
   }

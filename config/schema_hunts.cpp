@@ -1,4 +1,5 @@
 // The `hunts:` section: what to ask QRadar, how often, and where each logical field lives.
+#include <algorithm>
 #include <map>
 
 #include "config/schema.h"
@@ -112,6 +113,28 @@ void readSignals(const YamlNode& node, HuntConfig& hunt, Diagnostics& diagnostic
   }
 }
 
+// The aggregated upload query is generated from `fields`: it needs the URL (for the provider),
+// the bytes to sum, and large_upload among the hunt's signals.
+void checkUploadAggregation(const YamlNode& node, const HuntConfig& hunt,
+                            Diagnostics& diagnostics) {
+  const std::string path = childPath(node.path, "aggregate_uploads");
+  if (!hunt.aql.empty()) {
+    diagnostics.error(path, "needs a generated query: not with `aql`");
+    return;
+  }
+  for (const auto field : {detection::Field::kUrl, detection::Field::kBytesSent}) {
+    const bool mapped = std::any_of(hunt.fields.begin(), hunt.fields.end(),
+                                    [&](const auto& entry) { return entry.first == field; });
+    if (!mapped) {
+      diagnostics.error(path, "needs `fields." + std::string(detection::fieldName(field)) +
+                                  "`: the aggregated query groups by the URL and sums the bytes");
+    }
+  }
+  if (!hunt.signals.has(detection::Signal::kLargeUpload)) {
+    diagnostics.error(path, "needs large_upload among the hunt's signals");
+  }
+}
+
 HuntConfig readHunt(const YamlNode& node, Diagnostics& diagnostics) {
   HuntConfig hunt;
   for (int i = 0; i < detection::kSignalCount; ++i) {
@@ -169,6 +192,8 @@ HuntConfig readHunt(const YamlNode& node, Diagnostics& diagnostics) {
       }
     }
   }
+  reader.boolean("aggregate_uploads", hunt.aggregate_uploads);
+  if (hunt.aggregate_uploads) checkUploadAggregation(node, hunt, diagnostics);
   if (!hunt.aql.empty() && !hunt.where.empty()) {
     diagnostics.error(childPath(node.path, "where"),
                       "give either `aql` (a whole query) or `where` (a condition), not both");

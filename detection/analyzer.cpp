@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "detection/cmdline_indicators.h"
 #include "detection/host.h"
+#include "detection/request_facts.h"
 
 namespace aihunt::detection {
 namespace {
@@ -71,8 +72,7 @@ Analyzer::Analyzer(const DetectionSettings& settings, std::string hunt, SignalSe
       evidence_(settings.cmdline),
       hunt_(std::move(hunt)),
       enabled_(enabled),
-      exceptions_(settings.exceptions),
-      suppressed_per_rule_(settings.exceptions.size(), 0) {}
+      suppressor_(settings.exceptions) {}
 
 std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) {
   Finding finding;
@@ -92,47 +92,17 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   ++stats_.events;
 
   // Process: the application or image's base name; the user agent when there is no process.
-  const std::string_view application = event.get(Field::kApplication);
-  const std::string_view image = event.get(Field::kImage);
-  const std::string_view process_seen = application.empty() ? image : application;
-  const std::string seen_name = normaliseProcessName(process_seen);
-  std::string_view process_name;
-  ProcessCategory category = ProcessCategory::kUnknown;
-  std::string_view client_vendor;
-  if (!seen_name.empty()) {
-    const ProcessCatalog::Match match = settings_.processes.lookup(seen_name);
-    category = match.entry.category;
-    client_vendor = match.entry.vendor;
-    process_name = match.name;
-  }
-  std::string_view agent_label;
-  if (category == ProcessCategory::kUnknown || category == ProcessCategory::kOther) {
-    const UserAgentVerdict verdict = settings_.user_agents.classify(event.get(Field::kUserAgent));
-    if (verdict.category != ProcessCategory::kUnknown &&
-        (category == ProcessCategory::kUnknown || verdict.category != ProcessCategory::kOther)) {
-      category = verdict.category;
-      agent_label = verdict.label;
-    }
-  }
+  classifyClient(settings_, event, client_);
+  const ProcessCategory category = client_.category;
   if (category == ProcessCategory::kBrowser) {
     ++stats_.browser_events_skipped;
     return false;
   }
 
   // Provider: the network fields first, then a host named on the command line.
-  const Provider* provider = nullptr;
-  std::string_view domain;
-  for (const Field field : {Field::kUrl, Field::kDestHost, Field::kQueryName}) {
-    const std::string_view value = event.get(field);
-    if (value.empty()) continue;
-    const auto host = field == Field::kUrl ? hostFromUrl(value) : hostFromHostPort(value);
-    if (!host) continue;
-    if (const Provider* found = settings_.providers.classify(*host)) {
-      provider = found;
-      domain = *host;
-      break;
-    }
-  }
+  const ProviderHit hit = networkProvider(settings_.providers, event);
+  const Provider* provider = hit.provider;
+  std::string_view domain = hit.domain;
 
   SignalSet signals;
   std::string_view evidence_text;
@@ -159,7 +129,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
 
   if (provider != nullptr) {
     const bool own_vendor_client = category == ProcessCategory::kAiClient &&
-                                   !client_vendor.empty() && client_vendor == provider->vendor;
+                                   !client_.vendor.empty() && client_.vendor == provider->vendor;
     if (isNonBrowserProgram(category) ||
         (category == ProcessCategory::kAiClient && !own_vendor_client)) {
       signals.add(Signal::kNonBrowserAiApi);
@@ -192,12 +162,12 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   } else {
     finding.provider.clear();
   }
-  if (process_seen.empty()) {
-    finding.application = agent_label;
+  if (client_.process_seen.empty()) {
+    finding.application = client_.agent_label;
   } else {
-    finding.application = core::printableExcerpt(process_seen, 260);
+    finding.application = core::printableExcerpt(client_.process_seen, 260);
   }
-  finding.process_name = process_name.empty() ? agent_label : process_name;
+  finding.process_name = client_.process_name.empty() ? client_.agent_label : client_.process_name;
   finding.process_category = category;
   finding.bytes_sent = event.bytes_sent;
   finding.signals = signals;
@@ -209,34 +179,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   finding.risk_score = score.risk;
   finding.severity = score.severity;
 
-  finding.suppressed = false;
-  finding.exception.clear();
-  if (exceptions_.rules().empty()) {
-    ++stats_.findings;
-    return true;
-  }
-  ExceptionSubject subject;
-  subject.source_ip = parseIpAddress(finding.source_ip);
-  subject.source_ip_text = finding.source_ip;
-  subject.host = finding.host;
-  subject.username = finding.username;
-  subject.process_name = finding.process_name;
-  subject.process_path = process_seen;
-  subject.provider_id = finding.provider;
-  subject.domain = finding.domain;
-  subject.signals = signals;
-  const ExceptionVerdict verdict = exceptions_.match(subject, now, reference_sets_.get());
-  if (verdict.expired_match != nullptr) ++stats_.expired_exception_hits;
-  if (verdict.unknown_reference_set) ++stats_.unknown_reference_set_checks;
-  if (verdict.suppressed_by != nullptr) {
-    finding.suppressed = true;
-    finding.exception = verdict.suppressed_by->id;
-    ++stats_.suppressed;
-    const auto index = static_cast<std::size_t>(verdict.suppressed_by - exceptions_.rules().data());
-    ++suppressed_per_rule_[index];
-  } else {
-    ++stats_.findings;
-  }
+  suppressor_.apply(finding, client_.process_seen, now, stats_);
   return true;
 }
 

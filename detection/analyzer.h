@@ -9,26 +9,18 @@
 
 #include "core/digest.h"
 #include "core/time.h"
+#include "detection/analyzer_stats.h"
 #include "detection/cmdline_indicators.h"
 #include "detection/event.h"
 #include "detection/evidence.h"
 #include "detection/exceptions.h"
 #include "detection/finding.h"
 #include "detection/reference_sets.h"
+#include "detection/request_facts.h"
 #include "detection/settings.h"
+#include "detection/suppressor.h"
 
 namespace aihunt::detection {
-
-struct AnalyzerStats {
-  std::uint64_t events = 0;
-  std::uint64_t findings = 0;  // not suppressed
-  std::uint64_t suppressed = 0;
-  std::uint64_t browser_events_skipped = 0;
-  std::uint64_t expired_exception_hits = 0;
-  std::uint64_t own_events_skipped = 0;  // aihunt's own LEEF events (not counted in `events`)
-  // Findings an exception would have judged by a reference set whose contents are unknown.
-  std::uint64_t unknown_reference_set_checks = 0;
-};
 
 class Analyzer {
  public:
@@ -46,11 +38,12 @@ class Analyzer {
   [[nodiscard]] const AnalyzerStats& stats() const { return stats_; }
   // Exception id -> suppressed count, in rule order.
   [[nodiscard]] const std::vector<std::uint64_t>& suppressedPerException() const {
-    return suppressed_per_rule_;
+    return suppressor_.suppressedPerRule();
   }
-  [[nodiscard]] const ExceptionMatcher& exceptions() const { return exceptions_; }
+  [[nodiscard]] const ExceptionMatcher& exceptions() const { return suppressor_.exceptions(); }
+  [[nodiscard]] const Suppressor& suppressor() const { return suppressor_; }
   // The QRadar reference sets exceptions look values up in (null: none read).
-  void setReferenceSets(ReferenceSetSnapshot sets) { reference_sets_ = std::move(sets); }
+  void setReferenceSets(ReferenceSetSnapshot sets) { suppressor_.setReferenceSets(std::move(sets)); }
 
  private:
   const DetectionSettings& settings_;
@@ -59,10 +52,9 @@ class Analyzer {
   core::Sha256 digest_;  // reused for every finding id
   std::string hunt_;
   SignalSet enabled_;
-  ExceptionMatcher exceptions_;
-  ReferenceSetSnapshot reference_sets_;
+  Suppressor suppressor_;
+  Client client_;  // reused for every event
   AnalyzerStats stats_;
-  std::vector<std::uint64_t> suppressed_per_rule_;
 };
 
 }  // namespace aihunt::detection

@@ -37,6 +37,8 @@ struct DetectionSettings {
   // docs/qradar-setup.md creates), lower-cased. They carry an AI API's URL, so a hunt over every
   // log source would find them again, one generation after another: they are never analysed.
   std::vector<std::string> own_log_source_types = {"aihunt"};
+  // Per (source, user, provider) over one hunt window, summed by the aggregated upload query.
+  std::int64_t large_upload_window_bytes = 2'097'152;
 };
 
 }  // namespace aihunt::detection

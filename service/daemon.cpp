@@ -77,15 +77,16 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
       report.error = "interrupted";
       return;
     }
-    auto query = huntQuery(hunt, config_.settings, window.search_from, window.to,
-                           /*streamed=*/true);
-    if (!query) {
+    // A query that cannot be built (config values the builder refuses) stops the hunt's run.
+    const auto unplannable = [&](const core::Error& error) {
       report.exit_code = worseExitCode(report.exit_code, core::kExitUsage);
-      report.error = errorText(query.error());
+      report.error = errorText(error);
       metrics_.add("aihunt_hunt_runs_total", {hunt.name, "failed"});
       logger_->error("hunt '{}': {}", hunt.name, report.error);
-      return;
-    }
+    };
+    auto query = huntQuery(hunt, config_.settings, window.search_from, window.to,
+                           /*streamed=*/true);
+    if (!query) return unplannable(query.error());
     HuntJob job;
     job.name = hunt.name;
     job.aql = aql::print(*query);
@@ -93,6 +94,10 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
     job.signals = hunt.signals;
     // A refresh between windows is seen by the next window, never half-way through one.
     engine.setReferenceSets(reference_sets_ != nullptr ? reference_sets_->snapshot() : nullptr);
+    job.window = {window.search_from, window.to};
+    auto upload = uploadQuery(hunt, config_.settings, window.search_from, window.to);
+    if (!upload) return unplannable(upload.error());
+    if (*upload) job.upload_aql = aql::print(**upload);
     LedgerWriter writer(store_, config_.settings, hunt.name, sinks_, now, first_seen);
     writer.setMetrics(&metrics_);
     writer.setWindow(window.from, window.to);

@@ -11,12 +11,7 @@ FindingStage::FindingStage(const detection::DetectionSettings& settings, std::st
       show_suppressed_(show_suppressed) {}
 
 std::vector<std::pair<std::string, std::uint64_t>> FindingStage::suppressedByException() const {
-  std::vector<std::pair<std::string, std::uint64_t>> counts;
-  const auto& rules = analyzer_.exceptions().rules();
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    counts.emplace_back(rules[i].id, analyzer_.suppressedPerException()[i]);
-  }
-  return counts;
+  return analyzer_.suppressor().countsById();
 }
 
 }  // namespace aihunt::service

@@ -5,9 +5,30 @@
 #include "results/row_splitter.h"
 #include "service/finding_stage.h"
 #include "service/qradar_connection.h"
+#include "service/run_summary.h"
+#include "service/upload_stage.h"
 
 namespace aihunt::service {
 namespace {
+
+// Each row of one results page, split out: on_row(row) returns a Status. Errors name the row.
+template <typename OnRow>
+core::Status forEachRow(const qradar::ResultPage& page, OnRow&& on_row) {
+  results::MemoryByteSource source(page.body);
+  results::RowSplitter splitter(source);
+  while (true) {
+    auto row = splitter.next();
+    if (!row)
+      return row.error().withContext("results page at row " + std::to_string(page.first_row));
+    if (!row->has_value()) return {};
+    if (auto status = on_row(**row); !status) return status;
+  }
+}
+
+template <typename Row>
+std::string rowName(const qradar::ResultPage& page, const Row& row) {
+  return "row " + std::to_string(page.first_row + row.index + 1);
+}
 
 // Rows of one hunt: each page's rows are split, decoded and analysed, then the page is gone.
 class PagePipeline {
@@ -19,20 +40,15 @@ class PagePipeline {
         writer_(writer) {}
 
   core::Status consume(const qradar::ResultPage& page) {
-    results::MemoryByteSource source(page.body);
-    results::RowSplitter splitter(source);
-    while (true) {
-      auto row = splitter.next();
-      if (!row)
-        return row.error().withContext("results page at row " + std::to_string(page.first_row));
-      if (!row->has_value()) return writer_.pageDone();
-      if (auto status = decoder_.decode((*row)->json, event_, (*row)->readable_after); !status) {
-        return status.error().withContext("row " +
-                                          std::to_string(page.first_row + (*row)->index + 1));
+    auto status = forEachRow(page, [&](const auto& row) -> core::Status {
+      if (auto decoded = decoder_.decode(row.json, event_, row.readable_after); !decoded) {
+        return decoded.error().withContext(rowName(page, row));
       }
       ++rows_;
-      if (auto status = stage_.consume(event_); !status) return status;
-    }
+      return stage_.consume(event_);
+    });
+    if (!status) return status;
+    return writer_.pageDone();
   }
 
   [[nodiscard]] std::uint64_t rows() const { return rows_; }
@@ -46,6 +62,57 @@ class PagePipeline {
   detection::Event event_;
   std::uint64_t rows_ = 0;
 };
+
+// Rows of the aggregated upload query: each row decoded twice (service/upload_stage.h), then
+// totalled; the findings are written once the last page is in.
+class UploadPipeline {
+ public:
+  UploadPipeline(const detection::DetectionSettings& settings, const HuntJob& job,
+                 FindingWriter& writer, core::EpochMs now, bool show_suppressed)
+      : group_decoder_(uploadGroupMapping()),
+        count_decoder_(uploadCountMapping()),
+        stage_(settings, job.name, job.signals, job.window, writer, now, show_suppressed) {}
+
+  core::Status consume(const qradar::ResultPage& page) {
+    return forEachRow(page, [&](const auto& row) -> core::Status {
+      if (auto decoded = group_decoder_.decode(row.json, group_, row.readable_after); !decoded) {
+        return decoded.error().withContext(rowName(page, row));
+      }
+      if (auto decoded = count_decoder_.decode(row.json, counts_, row.readable_after); !decoded) {
+        return decoded.error().withContext(rowName(page, row));
+      }
+      ++rows_;
+      stage_.consume(group_, counts_);
+      return {};
+    });
+  }
+
+  [[nodiscard]] std::uint64_t rows() const { return rows_; }
+  [[nodiscard]] UploadStage& stage() { return stage_; }
+
+ private:
+  results::RowDecoder group_decoder_;
+  results::RowDecoder count_decoder_;
+  UploadStage stage_;
+  detection::Event group_;
+  detection::Event counts_;
+  std::uint64_t rows_ = 0;
+};
+
+// A search that did not complete: cancelled or failed, with the reason.
+void recordFailure(HuntOutcome& outcome, const core::Error& error) {
+  outcome.error = error;
+  outcome.result =
+      error.code == core::ErrorCode::kCancelled ? HuntResult::kCancelled : HuntResult::kFailed;
+}
+
+void recordSearch(HuntOutcome& outcome, const qradar::SearchOutcome& searched) {
+  if (outcome.search_id.empty()) outcome.search_id = searched.search_id;
+  outcome.pages += searched.pages.pages;
+  outcome.record_count += searched.record_count;
+  outcome.recreations += searched.recreations;
+  if (searched.capped) outcome.result = HuntResult::kTruncated;
+}
 
 }  // namespace
 
@@ -90,31 +157,53 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
                             const qradar::Cancellation& cancellation) {
   HuntOutcome outcome;
   outcome.hunt = job.name;
-  PagePipeline pipeline(settings_, job, writer, options_.now, options_.show_suppressed);
-  pipeline.stage().setReferenceSets(options_.reference_sets);
   qradar::ArielClient ariel(api_, options_.ariel);
   const std::uint64_t requests_before = api_.requestCount();
   const std::uint64_t retries_before = api_.retryCount();
+  const auto progress = [&](const qradar::SearchProgress& p) { observer.progress(job, p); };
+  const auto counters = [&] {
+    outcome.requests = api_.requestCount() - requests_before;
+    outcome.retries = api_.retryCount() - retries_before;
+  };
+
+  PagePipeline pipeline(settings_, job, writer, options_.now, options_.show_suppressed);
+  pipeline.stage().setReferenceSets(options_.reference_sets);
   auto searched = ariel.run(
-      job.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); },
-      [&](const qradar::SearchProgress& progress) { observer.progress(job, progress); },
+      job.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); }, progress,
       cancellation);
-  outcome.requests = api_.requestCount() - requests_before;
-  outcome.retries = api_.retryCount() - retries_before;
   outcome.rows = pipeline.rows();
   outcome.stats = pipeline.stage().stats();
   outcome.suppressed_by_exception = pipeline.stage().suppressedByException();
+  counters();
   if (!searched) {
-    outcome.error = api_.redacted(searched.error());
-    outcome.result = searched.error().code == core::ErrorCode::kCancelled ? HuntResult::kCancelled
-                                                                          : HuntResult::kFailed;
+    recordFailure(outcome, api_.redacted(searched.error()));
     return outcome;
   }
-  outcome.search_id = searched->search_id;
-  outcome.pages = searched->pages.pages;
-  outcome.record_count = searched->record_count;
-  outcome.recreations = searched->recreations;
-  if (searched->capped) outcome.result = HuntResult::kTruncated;
+  recordSearch(outcome, *searched);
+  if (job.upload_aql.empty()) return outcome;
+
+  // The second query of the hunt, in the same window.
+  UploadPipeline upload(settings_, job, writer, options_.now, options_.show_suppressed);
+  upload.stage().setReferenceSets(options_.reference_sets);
+  auto aggregated = ariel.run(
+      job.upload_aql, [&](const qradar::ResultPage& page) { return upload.consume(page); },
+      progress, cancellation);
+  core::Status written;
+  if (aggregated) written = upload.stage().finish();
+  RunTotals totals;
+  totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
+  totals.add(upload.rows(), upload.stage().stats(), upload.stage().suppressedByException());
+  outcome.rows = totals.rows;
+  outcome.stats = totals.stats;
+  outcome.suppressed_by_exception = std::move(totals.suppressed_by_exception);
+  counters();
+  if (!aggregated) {
+    recordFailure(outcome,
+                  api_.redacted(aggregated.error()).withContext("aggregated upload query"));
+    return outcome;
+  }
+  recordSearch(outcome, *aggregated);
+  if (!written) recordFailure(outcome, written.error());
   return outcome;
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "aql/time_window.h"
 #include "config/config.h"
 #include "core/result.h"
 #include "core/time.h"
@@ -30,6 +31,10 @@ struct HuntJob {
   std::string aql;
   detection::FieldMapping mapping = detection::FieldMapping::seedDefaults();
   detection::SignalSet signals = detection::SignalSet::all();
+  // The aggregated upload query (aggregate_uploads), run after `aql` in the same window; empty
+  // when the hunt has none. `window` is the range both cover: part of the window findings' ids.
+  std::string upload_aql;
+  aql::TimeRange window;
 };
 
 enum class HuntResult { kOk, kTruncated, kFailed, kCancelled };

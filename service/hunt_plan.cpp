@@ -21,6 +21,10 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     // Generated queries alias columns by logical field; an own `aql` uses the hunt's mapping.
     hunt.mapping = configured.aql.empty() ? logicalColumnMapping() : configured.columns;
     hunt.signals = configured.signals;
+    hunt.window = window;
+    auto upload = uploadQuery(configured, settings, window.from, window.to);
+    if (!upload) return upload.error().withContext("hunt '" + configured.name + "'");
+    hunt.upload_query = std::move(*upload);
     plan.push_back(std::move(hunt));
   }
   if (plan.empty()) {

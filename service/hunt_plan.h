@@ -2,6 +2,7 @@
 // Which hunts a run covers, offline or against a console: the configured hunts (one named, or
 // every enabled one) rendered for a window, and the helpers every mode shares.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct PlannedHunt {
   aql::Query query;                 // streamed form: no ORDER BY
   detection::FieldMapping mapping;  // result columns -> logical fields
   detection::SignalSet signals;
+  aql::TimeRange window;                   // what both queries cover
+  std::optional<aql::Query> upload_query;  // aggregate_uploads: the second query
 };
 
 // `only` empty: every enabled hunt; otherwise that hunt, enabled or not.

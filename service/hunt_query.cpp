@@ -142,4 +142,32 @@ core::Result<aql::Query> huntQuery(const config::HuntConfig& hunt,
   return aql::buildHuntQuery(*built, from, to);
 }
 
+core::Result<std::optional<aql::Query>> uploadQuery(const config::HuntConfig& hunt,
+                                                    const detection::DetectionSettings& settings,
+                                                    core::EpochMs from, core::EpochMs to) {
+  if (!hunt.aggregate_uploads) return std::optional<aql::Query>();
+  auto built = huntTemplate(hunt, settings);
+  if (!built) return built.error();
+  const auto property = [&](Field field, const char* standard) -> std::string {
+    for (const auto& [mapped, name] : hunt.fields) {
+      if (mapped == field) return name;
+    }
+    return standard;
+  };
+  aql::UploadAggregation upload;
+  upload.bytes_property = property(Field::kBytesSent, "");
+  for (const auto& [field, standard] :
+       {std::pair{Field::kSourceIp, "sourceip"}, std::pair{Field::kUsername, "username"},
+        std::pair{Field::kUrl, ""}, std::pair{Field::kApplication, ""},
+        std::pair{Field::kImage, ""}, std::pair{Field::kUserAgent, ""}}) {
+    std::string name = property(field, standard);
+    if (name.empty()) continue;  // not mapped: the per-event hunt has no such column either
+    upload.keys.push_back({std::string(detection::fieldName(field)), std::move(name),
+                           aql::HuntColumn::Transform::kNone});
+  }
+  auto query = aql::buildUploadQuery(*built, upload, from, to);
+  if (!query) return query.error().withContext("aggregate_uploads");
+  return std::optional<aql::Query>(std::move(*query));
+}
+
 }  // namespace aihunt::service

@@ -2,6 +2,7 @@
 // A configured hunt (config::HuntConfig) and the detection content become the AQL it sends:
 // every mapped field aliased by its logical name, the standard event columns, a broad
 // LIKE prefilter from the content pack, the hunt's `where`, and the window.
+#include <optional>
 #include <string>
 
 #include "aql/ast.h"
@@ -22,6 +23,13 @@ core::Result<aql::HuntTemplate> huntTemplate(const config::HuntConfig& hunt,
 core::Result<aql::Query> huntQuery(const config::HuntConfig& hunt,
                                    const detection::DetectionSettings& settings, core::EpochMs from,
                                    core::EpochMs to, bool streamed);
+
+// The hunt's aggregated upload query for [from, to) (`aggregate_uploads`), or nullopt when it has
+// none: grouped by source, user, URL and whichever of application, image and user agent the hunt
+// maps, with the same prefilter and `where` as its per-event query.
+core::Result<std::optional<aql::Query>> uploadQuery(const config::HuntConfig& hunt,
+                                                    const detection::DetectionSettings& settings,
+                                                    core::EpochMs from, core::EpochMs to);
 
 // Rows of a generated hunt name their columns by logical field: each field's column is its name.
 detection::FieldMapping logicalColumnMapping();

@@ -5,48 +5,112 @@
 #include "aql/evaluator.h"
 #include "service/finding_stage.h"
 #include "service/row_binder.h"
+#include "service/run_summary.h"
+#include "service/upload_stage.h"
 
 namespace aihunt::service {
 
-core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
-                                           const detection::DetectionSettings& settings,
-                                           FindingWriter& writer, const OfflineOptions& options) {
+namespace {
+
+core::Result<std::vector<std::string>> columnNames(const aql::Query& query,
+                                                   const std::string& hunt) {
   std::vector<std::string> columns;
-  for (const auto& item : hunt.query.select) {
+  for (const auto& item : query.select) {
     if (item.expr.kind == aql::ExprKind::kStar) {
       return core::makeError(core::ErrorCode::kInvalidArgument,
-                             "hunt '" + hunt.name +
+                             "hunt '" + hunt +
                                  "': SELECT * has no column names to map to fields; name the "
                                  "columns (with aliases such as AS \"DestinationURL\")");
     }
     columns.push_back(aql::columnName(item));
   }
-  std::ifstream events(events_path, std::ios::binary);
-  if (!events) {
-    return core::makeError(core::ErrorCode::kIo, "cannot open events file " + events_path);
+  return columns;
+}
+
+core::Result<std::ifstream> openEvents(const std::string& path) {
+  std::ifstream events(path, std::ios::binary);
+  if (!events) return core::makeError(core::ErrorCode::kIo, "cannot open events file " + path);
+  return events;
+}
+
+aql::EvalOptions evalOptions(const OfflineOptions& options) {
+  aql::EvalOptions eval;
+  eval.now = options.now;
+  eval.range = options.range;
+  eval.lookups = options.lookups;
+  return eval;
+}
+
+// The aggregated upload query over the same events: rows into an UploadStage, then its findings.
+core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& hunt,
+                            const detection::DetectionSettings& settings, FindingWriter& writer,
+                            const OfflineOptions& options, OfflineReport& report) {
+  auto columns = columnNames(*hunt.upload_query, hunt.name);
+  if (!columns) return columns.error();
+  auto events = openEvents(events_path);
+  if (!events) return events.error();
+  const detection::FieldMapping group_mapping = uploadGroupMapping();
+  const detection::FieldMapping count_mapping = uploadCountMapping();
+  RowBinder group_binder(*columns, group_mapping);
+  RowBinder count_binder(*columns, count_mapping);
+  // Without a range the query's own clause decides; the ids then name no window.
+  const aql::TimeRange window = options.range.value_or(aql::TimeRange{});
+  UploadStage stage(settings, hunt.name, hunt.signals, window, writer, options.now,
+                    options.show_suppressed);
+  detection::Event group;
+  detection::Event counts;
+  auto evaluated =
+      aql::evaluateJsonl(*hunt.upload_query, *events, evalOptions(options), [&](aql::Row&& row) {
+        ++report.rows;
+        group_binder.bind(row, group);
+        count_binder.bind(row, counts);
+        stage.consume(group, counts);
+      });
+  if (!evaluated) {
+    return evaluated.error().withContext("hunt '" + hunt.name + "' aggregated upload query");
   }
-  RowBinder binder(columns, hunt.mapping,
+  RunTotals totals;
+  totals.add(0, report.stats, report.suppressed_by_exception);
+  totals.add(0, stage.stats(), stage.suppressedByException());
+  report.stats = totals.stats;
+  report.suppressed_by_exception = std::move(totals.suppressed_by_exception);
+  return stage.finish();
+}
+
+}  // namespace
+
+core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
+                                           const detection::DetectionSettings& settings,
+                                           FindingWriter& writer, const OfflineOptions& options) {
+  auto columns = columnNames(hunt.query, hunt.name);
+  if (!columns) return columns.error();
+  auto events = openEvents(events_path);
+  if (!events) return events.error();
+  RowBinder binder(*columns, hunt.mapping,
                    hunt.fallback_mapping ? &*hunt.fallback_mapping : nullptr);
   FindingStage stage(settings, hunt.name, hunt.signals, writer, options.now,
                      options.show_suppressed);
   detection::Event event;
   OfflineReport report;
-  aql::EvalOptions eval;
-  eval.now = options.now;
-  eval.range = options.range;
-  eval.lookups = options.lookups;
   core::Status written;  // the first failed write; rows after it are not analysed
-  auto evaluated = aql::evaluateJsonl(hunt.query, events, eval, [&](aql::Row&& row) {
-    ++report.rows;
-    if (!written) return;
-    binder.bind(row, event);
-    written = stage.consume(event);
-  });
+  auto evaluated =
+      aql::evaluateJsonl(hunt.query, *events, evalOptions(options), [&](aql::Row&& row) {
+        ++report.rows;
+        if (!written) return;
+        binder.bind(row, event);
+        written = stage.consume(event);
+      });
   if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
   if (!written) return written.error();
   report.stats = stage.stats();
   report.unbound_fields = binder.unboundFields();
   report.suppressed_by_exception = stage.suppressedByException();
+  if (hunt.upload_query) {
+    if (auto status = runUploadQuery(events_path, hunt, settings, writer, options, report);
+        !status) {
+      return status.error();
+    }
+  }
   return report;
 }
 

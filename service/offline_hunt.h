@@ -24,6 +24,9 @@ struct OfflineHunt {
   detection::FieldMapping mapping;                          // result column names -> logical fields
   std::optional<detection::FieldMapping> fallback_mapping;  // tried when `mapping` misses
   detection::SignalSet signals = detection::SignalSet::all();
+  // aggregate_uploads: the second query, evaluated after `query` over the same events and window
+  // (OfflineOptions::range); its findings' ids name that window.
+  std::optional<aql::Query> upload_query;
 };
 
 struct OfflineOptions {

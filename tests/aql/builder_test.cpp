@@ -207,20 +207,51 @@ TEST_CASE("injection attempts are rejected or neutralised", "[aql][builder][secu
   }
 }
 
-TEST_CASE("large-upload aggregation", "[aql][builder]") {
-  HuntTemplate hunt = seedLike();
+UploadAggregation proxyUpload() {
   UploadAggregation upload;
-  upload.min_total_bytes = 1'000'000;
+  upload.keys = {{"source_ip", "sourceip"},
+                 {"username", "username"},
+                 {"url", "URL"},
+                 {"application", "Application"},
+                 {"user_agent", "User Agent"}};
+  return upload;
+}
+
+TEST_CASE("large-upload aggregation: the AQL", "[aql][builder]") {
+  const HuntTemplate hunt = seedLike();
+  UploadAggregation upload = proxyUpload();
   auto text = renderUploadQuery(hunt, upload, kFrom, kTo);
   if (!text.ok()) FAIL(text.error().message);
   CHECK(lint(text.value()).empty());
   auto q = parse(text.value());
   REQUIRE(q.ok());
-  CHECK(q->group_by.size() == 3);
-  REQUIRE(q->having);
-  CHECK(printExpr(*q->having) == "SUM(\"Bytes Sent\") >= 1000000");
-  CHECK(q->select.size() == 7);
+  // Grouped by every key, as selected; the aggregates after them under fixed names.
+  REQUIRE(q->group_by.size() == 5);
+  CHECK(printExpr(q->group_by[2]) == "\"URL\"");
+  CHECK(printExpr(q->group_by[4]) == "\"User Agent\"");
+  REQUIRE(q->select.size() == 9);
+  CHECK(printExpr(q->select[5].expr) == "SUM(\"Bytes Sent\")");
+  CHECK(q->select[5].alias == kUploadBytesColumn);
+  CHECK(printExpr(q->select[6].expr) == "MIN(starttime)");
+  CHECK(printExpr(q->select[7].expr) == "COUNT(*)");
+  CHECK(printExpr(q->select[8].expr) == "MAX(starttime)");
+  CHECK_FALSE(q->having);
+  CHECK(q->order_by.empty());
+  // The same window and prefilters as the per-event query.
+  checkStructure(*q, 9, 3, 3);
 
+  upload.min_total_bytes = 1'000'000;
+  auto having = parse(renderUploadQuery(hunt, upload, kFrom, kTo).value());
+  REQUIRE(having.ok());
+  REQUIRE(having->having);
+  CHECK(printExpr(*having->having) == "SUM(\"Bytes Sent\") >= 1000000");
+}
+
+TEST_CASE("large-upload aggregation: evaluated", "[aql][builder]") {
+  UploadAggregation upload = proxyUpload();
+  upload.keys.resize(3);  // source, user, URL
+  auto q = buildUploadQuery(seedLike(), upload, kFrom, kTo);
+  if (!q.ok()) FAIL(q.error().message);
   Schema schema;
   std::vector<Event> events;
   auto add = [&](core::EpochMs t, const char* ip, std::int64_t bytes) {
@@ -233,22 +264,57 @@ TEST_CASE("large-upload aggregation", "[aql][builder]") {
   };
   add(kFrom + 1, "10.0.0.1", 600'000);
   add(kFrom + 2, "10.0.0.1", 600'000);
+  add(kFrom - 1, "10.0.0.1", 600'000);  // before the window
+  add(kTo, "10.0.0.1", 600'000);        // the window is half-open
   add(kFrom + 3, "10.0.0.2", 10);
   EvalOptions options;
   options.now = kTo;
-  auto result = evaluate(q.value(), schema, events, options);
-  REQUIRE(result.ok());
-  REQUIRE(result->rows.size() == 1);
-  CHECK(result->columns == std::vector<std::string>{"source_ip", "username", "host", "bytes_sent",
-                                                    "event_count", "first_seen", "last_seen"});
-  CHECK(result->rows[0].values[3] == Value::integer(1'200'000));
-  CHECK(result->rows[0].values[4] == Value::integer(2));
-  CHECK(result->rows[0].values[5] == Value::integer(kFrom + 1));
-  CHECK(result->rows[0].values[6] == Value::integer(kFrom + 2));
+  SECTION("one row per group") {
+    auto result = evaluate(q.value(), schema, events, options);
+    REQUIRE(result.ok());
+    REQUIRE(result->rows.size() == 2);
+    CHECK(result->columns == std::vector<std::string>{"source_ip", "username", "url", "bytes_sent",
+                                                      "event_time", "request_count",
+                                                      "last_event_time"});
+    const auto& big =
+        result->rows[0].values[0] == Value::string("10.0.0.1") ? result->rows[0] : result->rows[1];
+    CHECK(big.values[3] == Value::integer(1'200'000));
+    CHECK(big.values[4] == Value::integer(kFrom + 1));
+    CHECK(big.values[5] == Value::integer(2));
+    CHECK(big.values[6] == Value::integer(kFrom + 2));
+  }
+  SECTION("HAVING drops small groups") {
+    upload.min_total_bytes = 1'000'000;
+    auto having = buildUploadQuery(seedLike(), upload, kFrom, kTo);
+    REQUIRE(having.ok());
+    auto result = evaluate(having.value(), schema, events, options);
+    REQUIRE(result.ok());
+    REQUIRE(result->rows.size() == 1);
+    CHECK(result->rows[0].values[0] == Value::string("10.0.0.1"));
+  }
+}
 
-  UploadAggregation bad = upload;
+TEST_CASE("large-upload aggregation: bad input is refused", "[aql][builder]") {
+  const HuntTemplate hunt = seedLike();
+  UploadAggregation bad = proxyUpload();
   bad.bytes_property = "Bytes\" Sent";
   CHECK_FALSE(renderUploadQuery(hunt, bad, kFrom, kTo).ok());
+  bad = proxyUpload();
+  bad.keys[0].property = "sourceip\" OR 1=1";
+  CHECK_FALSE(renderUploadQuery(hunt, bad, kFrom, kTo).ok());
+  bad = proxyUpload();
+  bad.keys[1].name = "request_count";  // would shadow an aggregate
+  CHECK_FALSE(renderUploadQuery(hunt, bad, kFrom, kTo).ok());
+  bad = proxyUpload();
+  bad.keys[1].transform = HuntColumn::Transform::kCategoryName;
+  CHECK_FALSE(renderUploadQuery(hunt, bad, kFrom, kTo).ok());
+  bad = proxyUpload();
+  bad.keys.clear();
+  CHECK_FALSE(renderUploadQuery(hunt, bad, kFrom, kTo).ok());
+  bad = proxyUpload();
+  bad.min_total_bytes = -1;
+  CHECK_FALSE(renderUploadQuery(hunt, bad, kFrom, kTo).ok());
+  CHECK_FALSE(renderUploadQuery(hunt, proxyUpload(), kTo, kFrom).ok());
 }
 
 }  // namespace

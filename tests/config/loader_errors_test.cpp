@@ -139,6 +139,37 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
   expectSingleError("version: 2\n", "version", "must be between 1 and 1, found 2");
 }
 
+TEST_CASE("aggregate_uploads needs a URL, bytes and the large_upload signal", "[config][errors]") {
+  expectSingleError("hunts:\n  - name: a\n    fields: {url: URL}\n    aggregate_uploads: true\n",
+                    "hunts[0].aggregate_uploads",
+                    "needs `fields.bytes_sent`: the aggregated query groups by the URL and sums "
+                    "the bytes");
+  expectSingleError(
+      "hunts:\n  - name: a\n    fields: {bytes_sent: Bytes Sent}\n    aggregate_uploads: true\n",
+      "hunts[0].aggregate_uploads",
+      "needs `fields.url`: the aggregated query groups by the URL and sums the bytes");
+  expectSingleError(
+      "hunts:\n  - name: a\n    fields: {url: URL, bytes_sent: Bytes Sent}\n"
+      "    signals: [non_browser_ai_api]\n    aggregate_uploads: true\n",
+      "hunts[0].aggregate_uploads", "needs large_upload among the hunt's signals");
+  expectSingleError(
+      "hunts:\n  - name: a\n    fields: {url: url, bytes_sent: b}\n"
+      "    aql: SELECT url, b FROM events\n    aggregate_uploads: true\n",
+      "hunts[0].aggregate_uploads", "needs a generated query: not with `aql`");
+  expectSingleError("hunts:\n  - name: a\n    aggregate_uploads: yes\n",
+                    "hunts[0].aggregate_uploads", "expected true or false, found 'yes'");
+  expectSingleError("detection:\n  large_upload_window_bytes: 0\n",
+                    "detection.large_upload_window_bytes",
+                    "must be between 1 and 1099511627776, found 0");
+  const LoadOutcome ok = load(
+      "detection:\n  large_upload_window_bytes: 5000000\nhunts:\n  - name: a\n"
+      "    fields: {url: URL, bytes_sent: Bytes Sent}\n    aggregate_uploads: true\n");
+  INFO(describeAll(ok.errors));
+  REQUIRE(ok.config);
+  CHECK(ok.config->hunts.at(0).aggregate_uploads);
+  CHECK(ok.config->settings.large_upload_window_bytes == 5'000'000);
+}
+
 TEST_CASE("a token key under qradar is refused with directions", "[config][errors]") {
   const LoadOutcome outcome = load("qradar:\n  url: https://q\n  token: abcdef-secret-value\n");
   REQUIRE(outcome.errors.size() == 1);

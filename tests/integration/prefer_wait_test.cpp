@@ -19,7 +19,8 @@ TEST_CASE("held status reads never outlast a short request timeout", "[online][p
   CHECK_FALSE(findingKeys(result.out).empty());
 
   const auto log = requestLog(emu);
-  CHECK(countRequests(log, "POST", "/api/ariel/searches") == 1);
+  // The per-event query and the aggregated upload query (aggregate_uploads).
+  CHECK(countRequests(log, "POST", "/api/ariel/searches") == 2);
   int held = 0;
   for (const auto& r : log) {
     const std::string target = r["target"];

@@ -201,7 +201,8 @@ TEST_CASE("scripted faults", "[online][faults]") {
         R"({"faults":[{"kind":"status_503","method":"POST","path":"/api/ariel/searches","times":2}]})");
     const auto result = runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api"}));
     CHECK(result.exit_code == 0);
-    CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 3);
+    // Two refused, then the per-event query and the aggregated upload query.
+    CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 4);
     CHECK(result.err.find("retrying") != std::string::npos);
   }
   SECTION("a search that vanishes mid-poll is created again") {
@@ -211,7 +212,8 @@ TEST_CASE("scripted faults", "[online][faults]") {
     const auto result = runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api", "--prefer-wait", "0"}));
     CHECK(result.exit_code == 0);
     CHECK(result.err.find("vanished") != std::string::npos);
-    CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 2);
+    // Created, created again, then the aggregated upload query.
+    CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 3);
   }
   SECTION("stuck in EXECUTE past the deadline: exit 4, search deleted") {
     RunningEmu emu(sampleData(), emuConfig());

@@ -21,7 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kHunt = "proxy-ai-api";
+// One search per run: proxy-ai-api also sends its aggregated upload query (aggregate_uploads).
+constexpr const char* kHunt = "endpoint-process";
 
 std::multiset<std::string> offlineFindings() {
   const auto offline =
