@@ -65,8 +65,8 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
   if (command == "version" || command == "--version") {
     // One line that scripts can split: the version (CMake's project version, also in the LEEF
     // header and the image label), the commit and the build type.
-    printFormatted(shapeRedactor(), streams.out, "aihunt %s (commit %s, %s build)\n", AIHUNT_VERSION,
-                   AIHUNT_COMMIT, AIHUNT_BUILD_TYPE);
+    printFormatted(shapeRedactor(), streams.out, "aihunt %s (commit %s, %s build)\n",
+                   AIHUNT_VERSION, AIHUNT_COMMIT, AIHUNT_BUILD_TYPE);
     return core::kExitOk;
   }
   return fail(streams, "unknown command '" + command + "' (see aihunt --help)", core::kExitUsage);

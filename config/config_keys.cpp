@@ -80,6 +80,11 @@ constexpr std::array kKeys = {
               "1000"},
     ConfigKey{"qradar.row_cap", "integer, 1 to 100000000", "100000",
               "Rows read per hunt cycle; hitting it is an error, never silent.", "100000"},
+    ConfigKey{"qradar.exceptions_refresh", "duration, at least 1m", "5m",
+              "How often the daemon reads the reference sets exceptions name.", "5m"},
+    ConfigKey{"qradar.exceptions_max_values", "integer, 1 to 10000000", "100000",
+              "Most values read from each such set; a larger set is cut there, with a warning.",
+              "100000"},
 
     // --- hunts: ----------------------------------------------------------------------------
     ConfigKey{"hunts", "list of maps", "the built-in hunts (content/hunts.yaml)",
@@ -157,7 +162,7 @@ constexpr std::array kKeys = {
               "`<field>` is one of: event_time, source_ip, username, host, destination_ip, "
               "destination_port, url, dest_host, query_name, application, image, user_agent, "
               "command_line, script_text, target_file, bytes_sent, event_category, log_source, "
-              "process_category_hint.",
+              "process_category_hint, log_source_type.",
               "URL", "url", "hunts[].name=h"},
     ConfigKey{"hunts[].signals",
               "list of signal names, at least one",
@@ -182,6 +187,15 @@ constexpr std::array kKeys = {
               "devicetype = 103",
               {},
               "hunts[].name=h"},
+    ConfigKey{"hunts[].aggregate_uploads",
+              "boolean",
+              "false (true for the built-in proxy-ai-api)",
+              "Also run the aggregated query in each window: bytes sent summed per source, user "
+              "and provider, `large_upload` past `detection.large_upload_window_bytes`. Needs "
+              "`url` and `bytes_sent` mapped, `large_upload` among the signals, and no `aql`.",
+              "true",
+              {},
+              "hunts[].name=h;hunts[].fields.url=URL;hunts[].fields.bytes_sent=Bytes Sent"},
 
     // --- detection: ------------------------------------------------------------------------
     ConfigKey{"detection", "map", "", "Tuning of the built-in content pack, and additions.", ""},
@@ -190,6 +204,14 @@ constexpr std::array kKeys = {
               "true"},
     ConfigKey{"detection.large_upload_bytes", "integer, 1 to 2^40", "1048576 (the pack's)",
               "Bytes sent in one event from which `large_upload` fires.", "1048576"},
+    ConfigKey{"detection.large_upload_window_bytes", "integer, 1 to 2^40", "2097152 (the pack's)",
+              "Bytes sent per source, user and provider over one hunt window (the aggregated "
+              "query) from which `large_upload` fires.",
+              "2097152"},
+    ConfigKey{"detection.own_log_source_types", "list of log source type names", "[aihunt]",
+              "aihunt's own LEEF events come back from QRadar under these types: never analysed "
+              "(compared without case). [] turns the skip off.",
+              "[aihunt]"},
     ConfigKey{"detection.scoring", "map of weight to integer", "the pack's",
               "Overrides of the scoring weights and severity thresholds.", ""},
     ConfigKey{"detection.scoring.<weight>", "integer, 0 to 100", "the pack's",
@@ -388,6 +410,14 @@ constexpr std::array kKeys = {
               "[large_upload]",
               {},
               "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o"},
+    ConfigKey{"exceptions[].match.reference_set",
+              "set name, {name, field}, or a list of them",
+              "",
+              "QRadar reference sets (read, never changed) that hold the finding's `field`: "
+              "source_ip (the default), username or host. Any one set holding it is enough.",
+              "{name: AIHunt Allowed Sources, field: source_ip}",
+              {},
+              "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o"},
 
     // --- outputs: --------------------------------------------------------------------------
     ConfigKey{"outputs", "map", "", "Where findings go.", ""},
@@ -478,7 +508,13 @@ constexpr std::array kKeys = {
               "The syslog header's host, by which QRadar picks the log source.", "aihunt-sidecar"},
     ConfigKey{"outputs.offense_notes", "map", "", "Notes on QRadar offenses.", ""},
     ConfigKey{"outputs.offense_notes.enabled", "boolean", "false",
-              "Accepted; not delivered by this version.", "false"},
+              "Add a note to the open aihunt offense of each source with findings, once per "
+              "hunt window.",
+              "false"},
+    ConfigKey{"outputs.offense_notes.match_description", "printable text, 1 to 255 bytes", "aihunt",
+              "An offense is aihunt's when its description contains this text.", "aihunt"},
+    ConfigKey{"outputs.offense_notes.max_note_chars", "integer, 200 to 100000", "2000",
+              "Longest note; lists are cut with \"+N more\".", "2000"},
 
     // --- state:, server:, logging: ---------------------------------------------------------
     ConfigKey{"state", "map", "", "The daemon's SQLite state store.", ""},

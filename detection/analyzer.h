@@ -43,7 +43,9 @@ class Analyzer {
   [[nodiscard]] const ExceptionMatcher& exceptions() const { return suppressor_.exceptions(); }
   [[nodiscard]] const Suppressor& suppressor() const { return suppressor_; }
   // The QRadar reference sets exceptions look values up in (null: none read).
-  void setReferenceSets(ReferenceSetSnapshot sets) { suppressor_.setReferenceSets(std::move(sets)); }
+  void setReferenceSets(ReferenceSetSnapshot sets) {
+    suppressor_.setReferenceSets(std::move(sets));
+  }
 
  private:
   const DetectionSettings& settings_;

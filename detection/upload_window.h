@@ -45,7 +45,9 @@ class UploadWindow {
   [[nodiscard]] const AnalyzerStats& stats() const { return stats_; }
   [[nodiscard]] const Suppressor& suppressor() const { return suppressor_; }
   // The QRadar reference sets exceptions look values up in (null: none read).
-  void setReferenceSets(ReferenceSetSnapshot sets) { suppressor_.setReferenceSets(std::move(sets)); }
+  void setReferenceSets(ReferenceSetSnapshot sets) {
+    suppressor_.setReferenceSets(std::move(sets));
+  }
 
  private:
   struct ClientTotal {
