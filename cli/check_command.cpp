@@ -16,6 +16,7 @@
 #include "core/text.h"
 #include "qradar_client/api_version.h"
 #include "qradar_client/reference_data_client.h"
+#include "service/reference_set_refresher.h"
 
 namespace aihunt::cli {
 
@@ -221,8 +222,32 @@ void checkLeastPrivilege(qradar::ApiClient& api, const config::OutputsConfig& ou
   report.skip("least privilege", "could not tell (" + why + "); " + needs);
 }
 
-void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& outputs, bool fix,
-                        CheckReport& report) {
+// The sets exceptions name (match.reference_set): aihunt only reads them, so each must exist;
+// its element type and how many values aihunt would use are reported.
+void checkAllowLists(qradar::ReferenceDataClient& reference, const DetectionSetup& setup,
+                     CheckReport& report) {
+  for (const auto& name : service::referencedSetNames(setup.settings->exceptions)) {
+    auto read =
+        reference.readValues(name, static_cast<std::size_t>(setup.reference_set_max_values));
+    if (!read) {
+      report.fail("exception set",
+                  "'" + name + "': " + core::printableExcerpt(read.error().message, 300));
+      continue;
+    }
+    if (!*read) {
+      report.fail("exception set",
+                  "'" + name + "' does not exist (exceptions naming it suppress nothing)");
+      continue;
+    }
+    std::string what = core::printableExcerpt((*read)->info.element_type, 16) + ", " +
+                       std::to_string((*read)->values.size()) + " values";
+    if ((*read)->truncated) what += "; more than qradar.exceptions_max_values, the rest unused";
+    report.pass("exception set", "'" + name + "' exists (" + what + ")");
+  }
+}
+
+void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& outputs,
+                        const DetectionSetup& setup, bool fix, CheckReport& report) {
   qradar::ReferenceDataClient reference(api);
   const std::string which =
       reference.api() == qradar::ReferenceApi::kCollections ? "collections API" : "legacy sets API";
@@ -233,6 +258,7 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
     return;
   }
   report.pass("reference data", "readable (" + which + ")");
+  checkAllowLists(reference, setup, report);
   if (!outputs.reference_sets.enabled) {
     report.skip("reference sets", "outputs.reference_sets is not enabled");
     return;
@@ -323,6 +349,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, values["fix"].as<bool>(), report);
     checkLeastPrivilege(api, outputs, report);
+    checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
   }
   if (report.failures() == 0) {
     printFormatted(*context.redactor, context.streams.out, "verdict: READY%s\n",
