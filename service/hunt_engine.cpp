@@ -1,5 +1,6 @@
 #include "service/hunt_engine.h"
 
+#include "aql/search_marker.h"
 #include "core/exit_codes.h"
 #include "results/row_decoder.h"
 #include "results/row_splitter.h"
@@ -48,6 +49,18 @@ class PagePipeline {
 
 }  // namespace
 
+std::string newSearchMarker(qradar::Random& random) {
+  // Two draws of 32 bits each: unique enough that two searches never share a marker.
+  constexpr double kSpan = 4294967296.0;
+  const auto high = static_cast<std::uint64_t>(random.uniform() * kSpan);
+  const auto low = static_cast<std::uint64_t>(random.uniform() * kSpan);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string marker = "aihunt-";
+  const std::uint64_t value = (high << 32U) | low;
+  for (int shift = 60; shift >= 0; shift -= 4) marker += kHex[(value >> shift) & 15U];
+  return marker;
+}
+
 qradar::ArielOptions arielOptionsFor(const config::QRadarConfig& qradar) {
   qradar::ArielOptions options;
   options.deadline = qradar.timeouts.hunt_deadline;
@@ -93,10 +106,18 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   qradar::ArielClient ariel(api_, options_.ariel);
   const std::uint64_t requests_before = api_.requestCount();
   const std::uint64_t retries_before = api_.retryCount();
+  // A marker unique to this search lets a create whose answer is lost find its search on the
+  // console instead of making another (qradar_client/lost_search_finder.h).
+  std::string aql = job.aql;
+  std::string marker_literal;
+  if (auto marked = aql::addSearchMarker(job.aql, newSearchMarker(api_.deps().random))) {
+    aql = std::move(marked->aql);
+    marker_literal = std::move(marked->literal);
+  }
   auto searched = ariel.run(
-      job.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); },
+      aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); },
       [&](const qradar::SearchProgress& progress) { observer.progress(job, progress); },
-      cancellation);
+      cancellation, marker_literal);
   outcome.requests = api_.requestCount() - requests_before;
   outcome.retries = api_.retryCount() - retries_before;
   outcome.rows = pipeline.rows();
