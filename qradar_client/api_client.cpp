@@ -76,6 +76,7 @@ HttpRequest ApiClient::makeRequest(const ApiCall& call, Millis timeout) const {
   request.body = call.body;
   request.timeout = timeout;
   request.abort_flag = call.abort_flag;
+  request.send_once = !call.repeatable;
   return request;
 }
 

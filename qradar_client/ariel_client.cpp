@@ -129,9 +129,9 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
 
 // What this run knows of its creates whose answers were lost.
 struct ArielClient::LostCreates {
-  std::string needle;     // the marker (or the AQL) a search of ours shows in its query_string
-  int lost = 0;           // creates whose answer was lost
-  int unresolved = 0;     // of those, not (yet) matched to a search on the console
+  std::string needle;  // the marker (or the AQL) a search of ours shows in its query_string
+  int lost = 0;        // creates whose answer was lost
+  int unresolved = 0;  // of those, not (yet) matched to a search on the console
   int adopted = 0;
   int strays_deleted = 0;
 };
@@ -152,15 +152,15 @@ core::Result<std::optional<SearchStatus>> ArielClient::adoptLost(SearchLifecycle
   find.abort_flag = nullptr;
   auto found = findLostSearches(lifecycle, lost.needle, find, options_.lost_search_checks);
   if (!found) {
-    return found.error().withContext("the answer to creating the search was lost (" +
-                                     why.message + "), and looking for it failed");
+    return found.error().withContext("the answer to creating the search was lost (" + why.message +
+                                     "), and looking for it failed");
   }
   if (found->matches.empty()) {
     if (lost.lost >= options_.max_lost_creates) {
-      return core::Error{why.code, "the answer to creating the Ariel search was lost " +
-                                       std::to_string(lost.lost) +
-                                       " times and the console shows no such search (last: " +
-                                       why.message + "); giving up"};
+      return core::Error{
+          why.code,
+          "the answer to creating the Ariel search was lost " + std::to_string(lost.lost) +
+              " times and the console shows no such search (last: " + why.message + "); giving up"};
     }
     logger->warn("no search of ours among the {} newest on the console; creating it again",
                  found->checked);

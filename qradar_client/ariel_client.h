@@ -39,8 +39,8 @@ struct ArielOptions {
   std::uint64_t row_cap = 100'000;  // 0: none
   int max_recreations = 3;          // of a search that vanished
   Millis cleanup_timeout{5'000};
-  int max_lost_creates = 3;                // creates whose answer was lost, before giving up
-  std::size_t lost_search_checks = 50;     // newest listed searches read to find a lost one
+  int max_lost_creates = 3;             // creates whose answer was lost, before giving up
+  std::size_t lost_search_checks = 50;  // newest listed searches read to find a lost one
 };
 
 struct SearchProgress {
@@ -89,9 +89,8 @@ class ArielClient {
                                          const Cancellation& cancellation);
   // After a create whose answer was lost: the search it made, found on the console (nullopt:
   // none found, create again).
-  core::Result<std::optional<SearchStatus>> adoptLost(SearchLifecycle& lifecycle,
-                                                      LostCreates& lost, const core::Error& why,
-                                                      const ApiCall& base);
+  core::Result<std::optional<SearchStatus>> adoptLost(SearchLifecycle& lifecycle, LostCreates& lost,
+                                                      const core::Error& why, const ApiCall& base);
   // Deletes every search that carries the marker (on the way out, when a lost create's search
   // was never found).
   void sweepLost(SearchLifecycle& lifecycle, LostCreates& lost);
@@ -99,8 +98,7 @@ class ArielClient {
   // Creates the search and waits for it, again after each vanishing or foreign cancel.
   core::Result<SearchStatus> createUntilCompleted(SearchLifecycle& lifecycle, SearchGuard& guard,
                                                   LostCreates& lost, SearchOutcome& outcome,
-                                                  const std::string& aql,
-                                                  const ApiCall& base,
+                                                  const std::string& aql, const ApiCall& base,
                                                   const ProgressCallback& progress,
                                                   const Cancellation& cancellation);
   core::Result<SearchStatus> waitForCompletion(SearchStatus& current, SearchOutcome& outcome,

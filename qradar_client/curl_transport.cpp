@@ -248,6 +248,10 @@ Exchange CurlTransport::send(const HttpRequest& request, const BodySink* sink) {
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // never carry the token to another host
+  // libcurl's own resend (a reused connection that died with no answer, Curl_retry_request in
+  // lib/transfer.c) applies to reused connections only: a fresh one is never resent. (libcurl
+  // 8.16 has CURLOPT_FORBID_RETRY_ON_REUSE for this; Debian 12 ships 7.88.)
+  if (request.send_once) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,

@@ -28,6 +28,10 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{60'000};  // the whole exchange; 0: the transport's default
   // When set and it turns true, the transfer is abandoned (Ctrl-C); cleanup requests leave it null.
   const std::atomic<bool>* abort_flag = nullptr;
+  // A request that must reach the server at most once (a search create): sent on a connection
+  // of its own. libcurl sends a request again by itself when a reused keep-alive connection dies
+  // before any answer, and a console that acted and then dropped the connection would get two.
+  bool send_once = false;
 };
 
 // Receives the body as it arrives. An error stops the transfer and becomes the send() result.

@@ -3,8 +3,9 @@
 // the request was written, a gateway's bodiless 5xx). The console's searches are listed
 // (GET /api/ariel/searches: ids only) and the newest few read (GET /api/ariel/searches/{id}:
 // query_string); a search is ours when its query_string holds our query's unique marker. IBM's
-// endpoints: https://ibmsecuritydocs.github.io/qradar_api_19.0/19.0--ariel-searches-search_id-GET.html
-// and IBMSecurityDocs/qradar_api_12.0 12.0--ariel-searches-GET.html; IBM/api-samples
+// endpoints:
+// https://ibmsecuritydocs.github.io/qradar_api_19.0/19.0--ariel-searches-search_id-GET.html and
+// IBMSecurityDocs/qradar_api_12.0 12.0--ariel-searches-GET.html; IBM/api-samples
 // modules/arielapiclient.py calls both (get_searches, get_search).
 #include <cstddef>
 #include <string>

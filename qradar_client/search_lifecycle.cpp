@@ -30,8 +30,8 @@ bool isPlausibleSearchId(std::string_view id) {
   constexpr std::size_t kLongest = 128;
   if (id.empty() || id.size() > kLongest) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
@@ -127,8 +127,7 @@ core::Result<Created> SearchLifecycle::create(const std::string& aql, const ApiC
   return created;
 }
 
-core::Result<std::vector<std::string>> SearchLifecycle::list(const ApiCall& base,
-                                                             std::size_t limit,
+core::Result<std::vector<std::string>> SearchLifecycle::list(const ApiCall& base, std::size_t limit,
                                                              std::size_t* skipped) {
   ApiCall call = base;
   call.method = "GET";

@@ -156,9 +156,10 @@ TEST_CASE("a call that must not be repeated is sent again only when it provably 
     // A repeatable call retries all of them alike.
     ApiHarness again;
     int repeats = 0;
-    again.transport = testing::FakeHttpTransport([&](const qradar::HttpRequest&) -> qradar::Exchange {
-      return repeats++ == 0 ? c.first : qradar::Exchange(jsonResponse(200, "{}"));
-    });
+    again.transport =
+        testing::FakeHttpTransport([&](const qradar::HttpRequest&) -> qradar::Exchange {
+          return repeats++ == 0 ? c.first : qradar::Exchange(jsonResponse(200, "{}"));
+        });
     call.repeatable = true;
     CHECK(again.api->call(call).ok());
     CHECK(repeats == 2);

@@ -702,7 +702,8 @@ TEST_CASE("a COMPLETED search without a record count fails the hunt, never 'no f
 
 namespace {
 
-constexpr const char* kMarked = "SELECT sourceip, 'aihunt-0123456789abcdef' AS aihunt_marker FROM events LAST 1 HOURS";
+constexpr const char* kMarked =
+    "SELECT sourceip, 'aihunt-0123456789abcdef' AS aihunt_marker FROM events LAST 1 HOURS";
 constexpr const char* kMarker = "'aihunt-0123456789abcdef'";
 
 bool isCreate(const qradar::HttpRequest& r) {
@@ -732,7 +733,8 @@ TEST_CASE("a create whose answer is lost after sending is found by its marker an
                 [] {
                   return qradar::Exchange(core::makeError(core::ErrorCode::kTransport, "eof"));
                 }},
-           Case{"a gateway's 504 page", [] { return qradar::Exchange(jsonResponse(504, "<html>")); }},
+           Case{"a gateway's 504 page",
+                [] { return qradar::Exchange(jsonResponse(504, "<html>")); }},
            Case{"an empty 500", [] { return qradar::Exchange(jsonResponse(500, "")); }},
        }) {
     INFO(c.name);
@@ -776,13 +778,16 @@ TEST_CASE("a create that provably never left is sent again without looking", "[a
     CHECK(outcome->lost_creates == 0);
     CHECK(h.count("GET /api/ariel/searches") == 0);
     CHECK(h.ariel.live.empty());
+    // Creates go on a connection of their own (libcurl resends on a dead reused one); the rest
+    // may reuse.
+    for (const auto& request : h.transport.requests) CHECK(request.send_once == isCreate(request));
   }
 }
 
 TEST_CASE("several searches carry the marker: the newest is adopted, the others deleted",
           "[ariel][lost]") {
   Harness h;
-  h.ariel.make(kMarked);  // s1: an earlier attempt's, made late
+  h.ariel.make(kMarked);                 // s1: an earlier attempt's, made late
   h.ariel.make("SELECT 1 FROM events");  // s2: someone else's
   bool lost = false;
   h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
@@ -851,9 +856,9 @@ TEST_CASE("the console's search list is server data: odd ids are skipped, never 
   h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
     if (isCreate(r)) return testing::maybeSent(core::ErrorCode::kTimeout, "timed out");
     if (r.method == "GET" && r.url.ends_with("/api/ariel/searches")) {
-      return qradar::Exchange(jsonResponse(
-          200, R"(["../../admin", "a b", "", 7, null, "s9?x=1", ")" + std::string(200, 'a') +
-                   R"(", "ok-1"])"));
+      return qradar::Exchange(
+          jsonResponse(200, R"(["../../admin", "a b", "", 7, null, "s9?x=1", ")" +
+                                std::string(200, 'a') + R"(", "ok-1"])"));
     }
     return std::nullopt;
   };

@@ -74,8 +74,7 @@ class FakeHttpTransport final : public qradar::HttpTransport {
 
   explicit FakeHttpTransport(Handler handler) : handler_(std::move(handler)) {}
 
-  qradar::Exchange send(const qradar::HttpRequest& request,
-                        const qradar::BodySink* sink) override {
+  qradar::Exchange send(const qradar::HttpRequest& request, const qradar::BodySink* sink) override {
     requests.push_back(request);
     qradar::Exchange exchange = handler_(request);
     auto& response = exchange.response;
