@@ -181,6 +181,9 @@ HttpResponse Emulator::handle(HttpRequest&& request) {
   if (!is_admin) fault = p.faults.onRequest(request.method, request.path);
   if (fault.delay.count() > 0) std::this_thread::sleep_for(fault.delay);
   HttpResponse response = fault.respond ? std::move(*fault.respond) : p.dispatch(request);
+  // The console has acted (a search exists); only its answer is late, or never comes.
+  if (fault.delay_after.count() > 0) std::this_thread::sleep_for(fault.delay_after);
+  if (fault.reset_after) response.delivery = Delivery::kReset;
   if (fault.truncate) response.delivery = Delivery::kTruncate;
   if (fault.malformed_json) response.body = malformJson(response.body);
   if (!fault.names.empty()) response.fault = fault.names;

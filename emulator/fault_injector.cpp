@@ -19,6 +19,8 @@ constexpr std::pair<FaultKind, std::string_view> kNames[] = {
     {FaultKind::kSearchVanish, "search_vanish"},
     {FaultKind::kSearchStuck, "search_stuck"},
     {FaultKind::kTaskException, "task_exception"},
+    {FaultKind::kLateResponse, "late_response"},
+    {FaultKind::kResetAfter, "reset_after"},
 };
 
 constexpr std::string_view kBulkUpdateTasks =
@@ -103,7 +105,7 @@ core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
                   "unknown fault '" + core::printableExcerpt(kind) +
                       "' (status_503, status_500, status_429, reset, latency, truncate, "
                       "malformed_json, search_error, search_vanish, search_stuck, "
-                      "task_exception)");
+                      "task_exception, late_response, reset_after)");
       continue;
     }
     rule.kind = *parsed;
@@ -218,6 +220,12 @@ FaultDecision FaultInjector::onRequest(std::string_view method, std::string_view
         break;
       case FaultKind::kTaskException:
         decision.respond = taskException(path);
+        break;
+      case FaultKind::kLateResponse:
+        decision.delay_after += std::chrono::milliseconds(rule.latency_ms);
+        break;
+      case FaultKind::kResetAfter:
+        decision.reset_after = true;
         break;
       default:
         break;

@@ -2,9 +2,11 @@
 // Scripted misbehaviour for one run (`--faults FILE` or POST /admin/faults): each rule matches
 // requests by method and path glob, skips the first `after` matches, then fires `times` times.
 // HTTP faults: status_503 (1010), status_500 (1020), status_429, reset, latency, truncate,
-// malformed_json. Search faults, taken by the next created searches: search_error,
-// search_vanish (404/1002 after `polls` status reads, or results reads with `on: results`),
-// search_stuck (EXECUTE forever). task_exception: a reference-data bulk update task read
+// malformed_json; late_response and reset_after handle the request first (a search is made)
+// and then hold the answer latency_ms, or cut the connection instead of answering: a client
+// whose answer is lost after the console acted. Search faults, taken by the next created searches:
+// search_error, search_vanish (404/1002 after `polls` status reads, or results reads with `on:
+// results`), search_stuck (EXECUTE forever). task_exception: a reference-data bulk update task read
 // (GET .../set_bulk_update_tasks/{id}) answers status EXCEPTION with error_code/error_message.
 #include <chrono>
 #include <cstdint>
@@ -34,6 +36,8 @@ enum class FaultKind {
   kSearchVanish,
   kSearchStuck,
   kTaskException,
+  kLateResponse,
+  kResetAfter,
 };
 
 std::optional<FaultKind> parseFaultKind(std::string_view name);
@@ -59,6 +63,8 @@ nlohmann::json faultsJson(const std::vector<FaultRule>& rules);
 struct FaultDecision {
   std::optional<HttpResponse> respond;  // answer this instead of handling the request
   std::chrono::milliseconds delay{0};
+  std::chrono::milliseconds delay_after{0};  // late_response: held after the request is handled
+  bool reset_after = false;                  // reset_after: handled, then the connection cut
   bool truncate = false;
   bool malformed_json = false;
   std::string names;  // for the request log

@@ -1,5 +1,6 @@
 #include "emulator/search_store.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace aihunt::emulator {
@@ -106,8 +107,17 @@ std::vector<std::string> SearchStore::ids() {
   const core::EpochMs now = clock_.nowMs();
   std::lock_guard lock(mutex_);
   expireLocked(now);
+  // Oldest first. IBM documents no order for GET /api/ariel/searches; this one lets a client
+  // that reads the newest last (aihunt, after a lost create) find a recent search (unconfirmed).
+  std::vector<const Search*> ordered;
+  ordered.reserve(searches_.size());
+  for (const auto& [id, search] : searches_) ordered.push_back(search.get());
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Search* a, const Search* b) {
+    return a->created_steady < b->created_steady;
+  });
   std::vector<std::string> out;
-  for (const auto& [id, search] : searches_) out.push_back(id);
+  out.reserve(ordered.size());
+  for (const Search* search : ordered) out.push_back(search->id);
   return out;
 }
 

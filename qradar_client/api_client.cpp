@@ -90,6 +90,7 @@ HttpRequest ApiClient::makeRequest(const ApiCall& call, Millis timeout) const {
   request.body = call.body;
   request.timeout = timeout;
   request.abort_flag = call.abort_flag;
+  request.send_once = !call.repeatable;
   return request;
 }
 
@@ -103,50 +104,63 @@ void ApiClient::pause(Millis duration, const std::atomic<bool>* abort_flag) {
   }
 }
 
-core::Result<HttpResponse> ApiClient::call(const ApiCall& call) {
+bool unknownOutcome(const Exchange& exchange) {
+  if (!exchange.response) return exchange.reach == Reach::kMaybeSent;
+  return exchange.response->status >= 500 && !isQRadarErrorBody(exchange.response->body);
+}
+
+core::Result<HttpResponse> ApiClient::call(const ApiCall& call) { return exchange(call).response; }
+
+Exchange ApiClient::exchange(const ApiCall& call) {
   const int attempts = call.retry ? std::max(1, settings_.retry.max_attempts) : 1;
   for (int attempt = 1;; ++attempt) {
     if (call.abort_flag != nullptr && call.abort_flag->load()) {
-      return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+      return {core::makeError(core::ErrorCode::kCancelled, "cancelled"), Reach::kNotSent};
     }
     Millis timeout = call.timeout.value_or(settings_.request_timeout);
     timeout = std::min(timeout, settings_.request_timeout) + std::max(call.hold, Millis(0));
     if (call.deadline) {
       const auto left = std::chrono::duration_cast<Millis>(*call.deadline - deps_.clock.now());
-      if (left.count() <= 0) return deadlineError();
+      if (left.count() <= 0) return {deadlineError(), Reach::kNotSent};
       timeout = std::min(timeout, left);
     }
     HttpRequest request = makeRequest(call, timeout);
     ++requests_;
     const auto started = deps_.clock.now();
-    auto response = deps_.transport.send(request, nullptr);
+    Exchange sent = deps_.transport.send(request, nullptr);
+    const auto& response = sent.response;
     wipeHeaderValues(request);
     const auto took = std::chrono::duration_cast<Millis>(deps_.clock.now() - started).count();
+    if (!response) sent = Exchange(redacted(response.error()), sent.reach);
+    // Sending it again could make a second one: the caller finds out what the first did.
+    if (!call.repeatable && unknownOutcome(sent)) {
+      deps_.logger->debug("{} {} -> outcome unknown ({} ms); not sent again", call.method,
+                          call.path, took);
+      return sent;
+    }
 
     std::optional<Millis> server_hint;
     std::string why;
     if (response) {
       deps_.logger->debug("{} {} -> {} ({} ms, {} bytes)", call.method, call.path, response->status,
                           took, response->body.size());
-      if (!isRetryableStatus(response->status)) return response;
+      if (!isRetryableStatus(response->status)) return sent;
       server_hint = retryAfter(*response);
       why = coreErrorOf(*response).message;
     } else {
-      deps_.logger->debug("{} {} -> {} ({} ms)", call.method, call.path,
-                          deps_.redactor->redact(response.error().message), took);
-      if (!isRetryableError(response.error())) return redacted(response.error());
-      why = deps_.redactor->redact(response.error().message);
+      deps_.logger->debug("{} {} -> {} ({} ms)", call.method, call.path, response.error().message,
+                          took);
+      if (!isRetryableError(response.error())) return sent;
+      why = response.error().message;
     }
     if (attempt >= attempts) {
-      if (response) return response;
-      return redacted(response.error().withContext("after " + std::to_string(attempt) + " attempt" +
-                                                   (attempt == 1 ? "" : "s")));
+      if (response) return sent;
+      return {response.error().withContext("after " + std::to_string(attempt) + " attempt" +
+                                           (attempt == 1 ? "" : "s")),
+              sent.reach};
     }
     const Millis delay = backoffDelay(settings_.retry, attempt, deps_.random, server_hint);
-    if (call.deadline && deps_.clock.now() + delay >= *call.deadline) {
-      if (response) return response;
-      return redacted(response.error());
-    }
+    if (call.deadline && deps_.clock.now() + delay >= *call.deadline) return sent;
     deps_.logger->warn("{} {}: {}; retrying in {} ms (attempt {} of {})", call.method, call.path,
                        why, delay.count(), attempt + 1, attempts);
     ++retries_;

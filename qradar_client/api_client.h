@@ -43,6 +43,10 @@ struct ApiCall {
   Headers headers;   // beyond the standard ones
   std::string body;
   bool retry = true;
+  // false for a request that makes something (an Ariel search): it is sent again only after a
+  // failure that proves it had no effect (exchange() then says kNotSent). After a failure that
+  // may have had one (unknownOutcome()) the call ends there, for the caller to find out.
+  bool repeatable = true;
   std::optional<core::TimePoint> deadline;  // no attempt starts, and none outlives it
   std::optional<Millis> timeout;            // this call's own limit, below request_timeout
   // How long the server was asked to hold the answer (Prefer: wait=N). The call's limit is the
@@ -69,6 +73,8 @@ class ApiClient {
   // The final response, whatever its status, once retries are spent or not warranted; an error
   // only when no response came (transport, TLS, timeout, cancelled, deadline).
   [[nodiscard]] core::Result<HttpResponse> call(const ApiCall& call);
+  // As call(), keeping whether a final failure may have reached the console.
+  [[nodiscard]] Exchange exchange(const ApiCall& call);
   // As call(), with any non-2xx status turned into an error carrying QRadar's message.
   [[nodiscard]] core::Result<HttpResponse> callOk(const ApiCall& call);
 
@@ -96,6 +102,12 @@ class ApiClient {
   std::uint64_t requests_ = 0;
   std::uint64_t retries_ = 0;
 };
+
+// A failure after which nobody knows whether the console acted on the request: no response
+// though the request may have been written (a timeout, a reset, an empty answer), or a 5xx that
+// is not QRadar's own error object (a proxy's 502/504, an empty 500), which a gateway sends when
+// it lost the console's answer, not when the console refused. Not a success, and not a refusal.
+bool unknownOutcome(const Exchange& exchange);
 
 // application/x-www-form-urlencoded and URL component encoding (RFC 3986 unreserved kept).
 std::string urlEncode(std::string_view text);

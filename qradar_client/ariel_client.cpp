@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "qradar_client/lost_search_finder.h"
+
 namespace aihunt::qradar {
 
 // Deletes the search it holds when it goes out of scope, whatever the way out.
@@ -125,9 +127,78 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
   }
 }
 
+// What this run knows of its creates whose answers were lost.
+struct ArielClient::LostCreates {
+  std::string needle;  // the marker (or the AQL) a search of ours shows in its query_string
+  int lost = 0;        // creates whose answer was lost
+  int unresolved = 0;  // of those, not (yet) matched to a search on the console
+  int adopted = 0;
+  int strays_deleted = 0;
+};
+
+core::Result<std::optional<SearchStatus>> ArielClient::adoptLost(SearchLifecycle& lifecycle,
+                                                                 LostCreates& lost,
+                                                                 const core::Error& why,
+                                                                 const ApiCall& base) {
+  ++lost.lost;
+  ++lost.unresolved;
+  const auto& logger = api_.deps().logger;
+  logger->warn(
+      "the answer to creating the Ariel search was lost ({}); looking for the search on the "
+      "console instead of creating another",
+      why.message);
+  // Not abortable: a stop now must still learn which search to delete.
+  ApiCall find = base;
+  find.abort_flag = nullptr;
+  auto found = findLostSearches(lifecycle, lost.needle, find, options_.lost_search_checks);
+  if (!found) {
+    return found.error().withContext("the answer to creating the search was lost (" + why.message +
+                                     "), and looking for it failed");
+  }
+  if (found->matches.empty()) {
+    if (lost.lost >= options_.max_lost_creates) {
+      return core::Error{
+          why.code,
+          "the answer to creating the Ariel search was lost " + std::to_string(lost.lost) +
+              " times and the console shows no such search (last: " + why.message + "); giving up"};
+    }
+    logger->warn("no search of ours among the {} newest on the console; creating it again",
+                 found->checked);
+    return std::optional<SearchStatus>();
+  }
+  --lost.unresolved;
+  ++lost.adopted;
+  SearchStatus adopted = std::move(found->matches.back());
+  found->matches.pop_back();
+  for (const SearchStatus& extra : found->matches) {
+    lifecycle.cleanUp(extra.search_id, /*completed=*/false, options_.cleanup_timeout);
+    ++lost.strays_deleted;
+  }
+  logger->info("adopted Ariel search {} made by the create whose answer was lost",
+               adopted.search_id);
+  return std::optional<SearchStatus>(std::move(adopted));
+}
+
+void ArielClient::sweepLost(SearchLifecycle& lifecycle, LostCreates& lost) {
+  ApiCall call;
+  call.retry = false;
+  call.timeout = options_.cleanup_timeout;
+  auto found = findLostSearches(lifecycle, lost.needle, call, options_.lost_search_checks);
+  if (!found) {
+    api_.deps().logger->warn("looking for searches left by lost creates: {}",
+                             found.error().message);
+    return;
+  }
+  for (const SearchStatus& stray : found->matches) {
+    lifecycle.cleanUp(stray.search_id, /*completed=*/false, options_.cleanup_timeout);
+    ++lost.strays_deleted;
+  }
+}
+
 core::Result<SearchStatus> ArielClient::createUntilCompleted(
-    SearchLifecycle& lifecycle, SearchGuard& guard, SearchOutcome& outcome, const std::string& aql,
-    const ApiCall& base, const ProgressCallback& progress, const Cancellation& cancellation) {
+    SearchLifecycle& lifecycle, SearchGuard& guard, LostCreates& lost, SearchOutcome& outcome,
+    const std::string& aql, const ApiCall& base, const ProgressCallback& progress,
+    const Cancellation& cancellation) {
   while (true) {
     if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
     // A create is never abandoned half-way: the console may have made the search already, and
@@ -136,10 +207,17 @@ core::Result<SearchStatus> ArielClient::createUntilCompleted(
     create.abort_flag = nullptr;
     auto created = lifecycle.create(aql, create);
     if (!created) return created.error();
-    guard.hold(created->search_id);
-    api_.deps().logger->debug("Ariel search {} created", created->search_id);
+    if (!created->status) {
+      auto adopted = adoptLost(lifecycle, lost, *created->lost, base);
+      if (!adopted) return adopted.error();
+      if (!*adopted) continue;
+      created->status = std::move(**adopted);
+    } else {
+      api_.deps().logger->debug("Ariel search {} created", created->status->search_id);
+    }
+    guard.hold(created->status->search_id);
     if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
-    SearchStatus current = std::move(*created);
+    SearchStatus current = std::move(*created->status);
     auto finished = waitForCompletion(current, outcome, base, progress, cancellation);
     if (!finished) return finished.error();
     if (!finished->search_id.empty()) return finished;
@@ -153,13 +231,33 @@ core::Result<SearchStatus> ArielClient::createUntilCompleted(
 
 core::Result<SearchOutcome> ArielClient::run(const std::string& aql, const PageConsumer& consumer,
                                              const ProgressCallback& progress,
-                                             const Cancellation& cancellation) {
+                                             const Cancellation& cancellation,
+                                             std::string_view marker) {
+  SearchLifecycle lifecycle(api_);
+  LostCreates lost;
+  lost.needle = marker.empty() ? aql : std::string(marker);
+  auto result = runGuarded(lifecycle, lost, aql, consumer, progress, cancellation);
+  // The search this run held is deleted by now; a lost create's search that never turned up
+  // may have been made since.
+  if (lost.unresolved > 0) sweepLost(lifecycle, lost);
+  if (result) {
+    result->lost_creates = lost.lost;
+    result->adopted = lost.adopted;
+    result->strays_deleted = lost.strays_deleted;
+  }
+  return result;
+}
+
+core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, LostCreates& lost,
+                                                    const std::string& aql,
+                                                    const PageConsumer& consumer,
+                                                    const ProgressCallback& progress,
+                                                    const Cancellation& cancellation) {
   const core::Clock& clock = api_.deps().clock;
   ApiCall base;
   base.deadline = clock.now() + options_.deadline;
   base.abort_flag = cancellation.flag();
 
-  SearchLifecycle lifecycle(api_);
   SearchGuard guard(lifecycle, options_.cleanup_timeout);
   SearchOutcome outcome;
   ResultPager pager(api_, std::max<std::uint64_t>(1, options_.page_size));
@@ -172,7 +270,7 @@ core::Result<SearchOutcome> ArielClient::run(const std::string& aql, const PageC
   };
   while (true) {
     auto completed =
-        createUntilCompleted(lifecycle, guard, outcome, aql, base, progress, cancellation);
+        createUntilCompleted(lifecycle, guard, lost, outcome, aql, base, progress, cancellation);
     if (!completed) return completed.error();
     guard.markCompleted();
     outcome.search_id = completed->search_id;

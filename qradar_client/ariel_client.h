@@ -6,9 +6,19 @@
 // it stopped: QRadar hands an identical recent query the existing search, so another client can
 // delete it from under us. A search found CANCELED that this run did not cancel is created again
 // once. A result larger than the row cap is cut there and says so.
+//
+// A create is never sent twice blindly: when its answer is lost after the request may have
+// reached the console (lost_search_finder.h), the console's searches are searched for the
+// query's marker; the one found is adopted and polled as if the create had answered, any others
+// are deleted, and only when none is found is the search created again. If a lost create's
+// search was never found, the console is searched once more on the way out and whatever carries
+// the marker is deleted: a late-made search is not left running.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "qradar_client/api_client.h"
@@ -29,6 +39,8 @@ struct ArielOptions {
   std::uint64_t row_cap = 100'000;  // 0: none
   int max_recreations = 3;          // of a search that vanished
   Millis cleanup_timeout{5'000};
+  int max_lost_creates = 3;             // creates whose answer was lost, before giving up
+  std::size_t lost_search_checks = 50;  // newest listed searches read to find a lost one
 };
 
 struct SearchProgress {
@@ -48,6 +60,9 @@ struct SearchOutcome {
   bool capped = false;             // record_count > row cap: rows stop at the cap
   int recreations = 0;      // searches created again (vanished, or canceled by another client)
   int foreign_cancels = 0;  // times the search was found CANCELED without this run canceling it
+  int lost_creates = 0;     // creates whose answer was lost (the search may have been made)
+  int adopted = 0;          // searches of lost creates found on the console and used
+  int strays_deleted = 0;   // searches of lost creates found on the console and deleted
   PagerStats pages;
 };
 
@@ -57,17 +72,33 @@ class ArielClient {
 
   // Errors: kCancelled (Ctrl-C), kTimeout (deadline), kRemote (QRadar said no: 422, ERROR
   // status), kAuth, kTls, kTransport; plus whatever the consumer returns. The search is gone
-  // from the console afterwards in every case.
+  // from the console afterwards in every case. `marker` is text unique to this search that the
+  // AQL holds (an AQL literal, aql/search_marker.h) and the console's query_string will show;
+  // empty: the whole AQL is looked for instead, which another client's identical query matches.
   [[nodiscard]] core::Result<SearchOutcome> run(const std::string& aql,
                                                 const PageConsumer& consumer,
                                                 const ProgressCallback& progress,
-                                                const Cancellation& cancellation);
+                                                const Cancellation& cancellation,
+                                                std::string_view marker = {});
 
  private:
+  struct LostCreates;
+  core::Result<SearchOutcome> runGuarded(SearchLifecycle& lifecycle, LostCreates& lost,
+                                         const std::string& aql, const PageConsumer& consumer,
+                                         const ProgressCallback& progress,
+                                         const Cancellation& cancellation);
+  // After a create whose answer was lost: the search it made, found on the console (nullopt:
+  // none found, create again).
+  core::Result<std::optional<SearchStatus>> adoptLost(SearchLifecycle& lifecycle, LostCreates& lost,
+                                                      const core::Error& why, const ApiCall& base);
+  // Deletes every search that carries the marker (on the way out, when a lost create's search
+  // was never found).
+  void sweepLost(SearchLifecycle& lifecycle, LostCreates& lost);
+
   // Creates the search and waits for it, again after each vanishing or foreign cancel.
   core::Result<SearchStatus> createUntilCompleted(SearchLifecycle& lifecycle, SearchGuard& guard,
-                                                  SearchOutcome& outcome, const std::string& aql,
-                                                  const ApiCall& base,
+                                                  LostCreates& lost, SearchOutcome& outcome,
+                                                  const std::string& aql, const ApiCall& base,
                                                   const ProgressCallback& progress,
                                                   const Cancellation& cancellation);
   core::Result<SearchStatus> waitForCompletion(SearchStatus& current, SearchOutcome& outcome,

@@ -174,6 +174,36 @@ core::Error curlError(CURLcode code, const char* detail, const TransportOptions&
   }
 }
 
+// Whether a failed request may have reached the server. Name resolution, connecting and the TLS
+// handshake all happen before a byte of the request is written, so those failures are kNotSent
+// whatever the counters say. Anything else (a timeout, a reset, an empty answer: CURLE_RECV_ERROR,
+// CURLE_GOT_NOTHING, CURLE_SEND_ERROR part-way) is kNotSent only when libcurl reports that no
+// request bytes were issued (CURLINFO_REQUEST_SIZE, the bytes of the requests sent).
+Reach reachOf(CURLcode code, CURL* curl) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return Reach::kNotSent;
+    default:
+      break;
+  }
+  long request_bytes = 0;
+  if (curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes) == CURLE_OK &&
+      request_bytes == 0) {
+    return Reach::kNotSent;
+  }
+  return Reach::kMaybeSent;
+}
+
 }  // namespace
 
 struct CurlTransport::Impl {
@@ -201,7 +231,7 @@ core::Result<std::unique_ptr<CurlTransport>> CurlTransport::create(TransportOpti
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(impl)));
 }
 
-core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const BodySink* sink) {
+Exchange CurlTransport::send(const HttpRequest& request, const BodySink* sink) {
   CURL* curl = impl_->handle;
   const TransportOptions& options = impl_->options;
   // Options are set in full for every request; the handle (and its connection cache) stays.
@@ -218,6 +248,10 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // never carry the token to another host
+  // libcurl's own resend (a reused connection that died with no answer, Curl_retry_request in
+  // lib/transfer.c) applies to reused connections only: a fresh one is never resent. (libcurl
+  // 8.16 has CURLOPT_FORBID_RETRY_ON_REUSE for this; Debian 12 ships 7.88.)
+  if (request.send_once) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -299,15 +333,19 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const
                              "response larger than " + std::to_string(transfer.cap) + " bytes");
     }
     if (!transfer.sink_status) return transfer.sink_status.error();
-    if (transfer.aborted) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    if (transfer.aborted) {
+      return Exchange(core::makeError(core::ErrorCode::kCancelled, "cancelled"),
+                      reachOf(code, curl));
+    }
     if (!transfer.refused_peer.empty()) {
       // Not retried (a config error): nothing was sent, and the same route would be taken again.
-      return core::makeError(core::ErrorCode::kConfig,
-                             "plain http:// would go to " + transfer.refused_peer +
-                                 ", not a loopback address (a proxy or --connect-to?); refused "
-                                 "before anything was sent: use https://");
+      return Exchange(core::makeError(core::ErrorCode::kConfig,
+                                      "plain http:// would go to " + transfer.refused_peer +
+                                          ", not a loopback address (a proxy or --connect-to?); "
+                                          "refused before anything was sent: use https://"),
+                      Reach::kNotSent);
     }
-    return curlError(code, error_buffer, options);
+    return Exchange(curlError(code, error_buffer, options), reachOf(code, curl));
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

@@ -20,7 +20,7 @@ class CurlTransport final : public HttpTransport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
-  core::Result<HttpResponse> send(const HttpRequest& request, const BodySink* sink) override;
+  Exchange send(const HttpRequest& request, const BodySink* sink) override;
 
  private:
   struct Impl;

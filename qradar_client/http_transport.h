@@ -28,6 +28,10 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{60'000};  // the whole exchange; 0: the transport's default
   // When set and it turns true, the transfer is abandoned (Ctrl-C); cleanup requests leave it null.
   const std::atomic<bool>* abort_flag = nullptr;
+  // A request that must reach the server at most once (a search create): sent on a connection
+  // of its own. libcurl sends a request again by itself when a reused keep-alive connection dies
+  // before any answer, and a console that acted and then dropped the connection would get two.
+  bool send_once = false;
 };
 
 // Receives the body as it arrives. An error stops the transfer and becomes the send() result.
@@ -39,13 +43,38 @@ struct HttpResponse {
   std::string body;  // empty when a sink took the body
 };
 
+// Whether a request that got no response may still have reached the server, and so may have
+// had its effect there (a search created). Only the transport knows: libcurl's error codes and
+// byte counts say whether anything was written to the peer, no message text needed.
+enum class Reach {
+  kNotSent,    // nothing reached the server: DNS, connect, TLS handshake, refused before sending
+  kMaybeSent,  // the request (or part of it) was written: a timeout, reset or empty answer after
+};
+
+// One send: the response, or why none came and whether the request may have been sent.
+struct Exchange {
+  // Implicit on purpose: a transport (or a test's handler) returns a response or an error.
+  Exchange(HttpResponse answer)  // NOLINT(google-explicit-constructor)
+      : response(std::move(answer)) {}
+  Exchange(core::Error error,  // NOLINT(google-explicit-constructor)
+           Reach how_far = Reach::kMaybeSent)
+      : response(std::move(error)), reach(how_far) {}
+  Exchange(core::Result<HttpResponse> result)  // NOLINT(google-explicit-constructor)
+      : response(std::move(result)) {}
+
+  core::Result<HttpResponse> response;
+  // With a response, always kMaybeSent (it was). Without one, an error that does not say
+  // otherwise is taken as kMaybeSent: assuming "not sent" is what leaves searches behind.
+  Reach reach = Reach::kMaybeSent;
+};
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   // Errors: kTransport (connect, reset, truncated), kTls, kTimeout, kCancelled, kLimitExceeded
-  // (body over the response cap). An HTTP error status is a response, not an error.
-  [[nodiscard]] virtual core::Result<HttpResponse> send(const HttpRequest& request,
-                                                        const BodySink* sink) = 0;
+  // (body over the response cap), each with its Reach. An HTTP error status is a response, not
+  // an error.
+  [[nodiscard]] virtual Exchange send(const HttpRequest& request, const BodySink* sink) = 0;
 };
 
 }  // namespace aihunt::qradar

@@ -46,6 +46,13 @@ QRadarError parseQRadarError(int http_status, std::string_view body) {
   return error;
 }
 
+bool isQRadarErrorBody(std::string_view body) {
+  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return false;
+  const auto code = parsed.find("code");
+  return code != parsed.end() && code->is_number_integer();
+}
+
 core::Error toCoreError(const QRadarError& error) {
   core::ErrorCode code = core::ErrorCode::kRemote;
   if (error.http_status == 401 || error.http_status == 403) code = core::ErrorCode::kAuth;

@@ -17,6 +17,10 @@ struct QRadarError {
 
 QRadarError parseQRadarError(int http_status, std::string_view body);
 
+// Whether a body is QRadar's own error object (a JSON object with its numeric "code"), as
+// opposed to a gateway's page or nothing at all.
+bool isQRadarErrorBody(std::string_view body);
+
 // 401/403 -> kAuth, 404 -> kNotFound, everything else -> kRemote. The message names the status,
 // the code and QRadar's text, e.g. "HTTP 422 (code 2000): Invalid AQL query".
 core::Error toCoreError(const QRadarError& error);

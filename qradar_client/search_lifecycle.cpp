@@ -1,18 +1,69 @@
 #include "qradar_client/search_lifecycle.h"
 
+#include <algorithm>
+
 namespace aihunt::qradar {
 
-core::Result<SearchStatus> SearchLifecycle::create(const std::string& aql, const ApiCall& base) {
+bool isPlausibleSearchId(std::string_view id) {
+  constexpr std::size_t kLongest = 128;
+  if (id.empty() || id.size() > kLongest) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
+core::Result<Created> SearchLifecycle::create(const std::string& aql, const ApiCall& base) {
   ApiCall call = base;
   call.method = "POST";
   call.path = "/api/ariel/searches";
   call.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   call.body = "query_expression=" + urlEncode(aql);
-  auto response = api_.callOk(call);
-  if (!response) return response.error().withContext("creating the Ariel search");
-  auto status = parseSearchStatus(response->body);
+  call.repeatable = false;
+  const Exchange sent = api_.exchange(call);
+  Created created;
+  if (unknownOutcome(sent)) {
+    created.lost = sent.response ? api_.coreErrorOf(*sent.response) : sent.response.error();
+    return created;
+  }
+  if (!sent.response) return sent.response.error().withContext("creating the Ariel search");
+  const HttpResponse& response = *sent.response;
+  if (response.status < 200 || response.status >= 300) {
+    return api_.coreErrorOf(response).withContext("creating the Ariel search");
+  }
+  auto status = parseSearchStatus(response.body);
   if (!status) return status.error().withContext("creating the Ariel search");
-  return status;
+  created.status = std::move(*status);
+  return created;
+}
+
+core::Result<std::vector<std::string>> SearchLifecycle::list(const ApiCall& base, std::size_t limit,
+                                                             std::size_t* skipped) {
+  ApiCall call = base;
+  call.method = "GET";
+  call.path = "/api/ariel/searches";
+  auto response = api_.callOk(call);
+  if (!response) return response.error().withContext("listing the Ariel searches");
+  const nlohmann::json parsed =
+      nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) {
+    return core::makeError(core::ErrorCode::kParse,
+                           "listing the Ariel searches: not a JSON array of search ids");
+  }
+  std::vector<std::string> ids;
+  std::size_t bad = 0;
+  for (const auto& entry : parsed) {
+    if (entry.is_string() && isPlausibleSearchId(entry.get<std::string>())) {
+      ids.push_back(entry.get<std::string>());
+    } else {
+      ++bad;
+    }
+  }
+  // The newest are taken to be last (unconfirmed: IBM documents no order), so a long list is
+  // cut at its front.
+  if (ids.size() > limit) ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(limit));
+  if (skipped != nullptr) *skipped = bad;
+  return ids;
 }
 
 core::Result<StatusRead> SearchLifecycle::status(const std::string& search_id, int wait_seconds,

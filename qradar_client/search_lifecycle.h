@@ -13,17 +13,32 @@
 
 namespace aihunt::qradar {
 
+// A search id from the server before it goes into a URL path: 1-128 of [A-Za-z0-9._-] (QRadar's
+// are UUIDs or "s16"-style cursors; the console's list is server data like any other).
+bool isPlausibleSearchId(std::string_view id);
+
 // What a status read found: the status, or that the search no longer exists (404/1002).
 struct StatusRead {
   std::optional<SearchStatus> status;
   bool vanished = false;
 };
 
+// What a create did: the console's answer, or no answer although the search may exist.
+struct Created {
+  std::optional<SearchStatus> status;
+  std::optional<core::Error> lost;  // set when the outcome is unknown: why the answer was lost
+};
+
 class SearchLifecycle {
  public:
   explicit SearchLifecycle(ApiClient& api) : api_(api) {}
 
-  [[nodiscard]] core::Result<SearchStatus> create(const std::string& aql, const ApiCall& base);
+  // Sent again only after failures that prove no search was made (api_client.h, unknownOutcome).
+  [[nodiscard]] core::Result<Created> create(const std::string& aql, const ApiCall& base);
+  // GET /api/ariel/searches: the ids of the console's searches, as listed (at most `limit`).
+  // Ids that could not be a search id are left out and counted in `skipped`.
+  [[nodiscard]] core::Result<std::vector<std::string>> list(const ApiCall& base, std::size_t limit,
+                                                            std::size_t* skipped = nullptr);
   // `wait_seconds` > 0 adds Prefer: wait=N.
   [[nodiscard]] core::Result<StatusRead> status(const std::string& search_id, int wait_seconds,
                                                 const ApiCall& base);

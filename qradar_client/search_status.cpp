@@ -85,6 +85,9 @@ core::Result<SearchStatus> parseSearchStatus(std::string_view body) {
   if (status.state == SearchState::kCompleted && !count_valid) {
     return malformed("a COMPLETED search without a valid non-negative record_count");
   }
+  if (auto query = parsed.find("query_string"); query != parsed.end() && query->is_string()) {
+    status.query_string = query->get<std::string>();
+  }
   if (auto errors = parsed.find("error_messages"); errors != parsed.end() && errors->is_array()) {
     for (const auto& entry : *errors) {
       if (entry.is_object() && entry.contains("message") && entry["message"].is_string()) {

@@ -22,6 +22,7 @@ struct SearchStatus {
   int progress = 0;  // 0-100
   std::int64_t record_count = 0;
   std::vector<std::string> error_messages;
+  std::string query_string;  // the AQL as the console holds it (it may add INTO, PARAMETERS)
 };
 
 // Parses a status object; errors name what is missing or malformed.

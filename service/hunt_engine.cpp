@@ -1,5 +1,6 @@
 #include "service/hunt_engine.h"
 
+#include "aql/search_marker.h"
 #include "core/exit_codes.h"
 #include "results/row_decoder.h"
 #include "results/row_splitter.h"
@@ -116,6 +117,18 @@ void recordSearch(HuntOutcome& outcome, const qradar::SearchOutcome& searched) {
 
 }  // namespace
 
+std::string newSearchMarker(qradar::Random& random) {
+  // Two draws of 32 bits each: unique enough that two searches never share a marker.
+  constexpr double kSpan = 4294967296.0;
+  const auto high = static_cast<std::uint64_t>(random.uniform() * kSpan);
+  const auto low = static_cast<std::uint64_t>(random.uniform() * kSpan);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string marker = "aihunt-";
+  const std::uint64_t value = (high << 32U) | low;
+  for (int shift = 60; shift >= 0; shift -= 4) marker += kHex[(value >> shift) & 15U];
+  return marker;
+}
+
 qradar::ArielOptions arielOptionsFor(const config::QRadarConfig& qradar) {
   qradar::ArielOptions options;
   options.deadline = qradar.timeouts.hunt_deadline;
@@ -165,12 +178,22 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
     outcome.requests = api_.requestCount() - requests_before;
     outcome.retries = api_.retryCount() - retries_before;
   };
+  // A marker unique to each search lets a create whose answer is lost find its search on the
+  // console instead of making another (qradar_client/lost_search_finder.h).
+  const auto marked = [&](const std::string& text) {
+    std::pair<std::string, std::string> out{text, std::string()};
+    if (auto with = aql::addSearchMarker(text, newSearchMarker(api_.deps().random))) {
+      out = {std::move(with->aql), std::move(with->literal)};
+    }
+    return out;
+  };
 
   PagePipeline pipeline(settings_, job, writer, options_.now, options_.show_suppressed);
   pipeline.stage().setReferenceSets(options_.reference_sets);
+  const auto [aql, marker_literal] = marked(job.aql);
   auto searched = ariel.run(
-      job.aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); }, progress,
-      cancellation);
+      aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); }, progress,
+      cancellation, marker_literal);
   outcome.rows = pipeline.rows();
   outcome.stats = pipeline.stage().stats();
   outcome.suppressed_by_exception = pipeline.stage().suppressedByException();
@@ -185,9 +208,10 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   // The second query of the hunt, in the same window.
   UploadPipeline upload(settings_, job, writer, options_.now, options_.show_suppressed);
   upload.stage().setReferenceSets(options_.reference_sets);
+  const auto [upload_aql, upload_marker] = marked(job.upload_aql);
   auto aggregated = ariel.run(
-      job.upload_aql, [&](const qradar::ResultPage& page) { return upload.consume(page); },
-      progress, cancellation);
+      upload_aql, [&](const qradar::ResultPage& page) { return upload.consume(page); }, progress,
+      cancellation, upload_marker);
   core::Status written;
   if (aggregated) written = upload.stage().finish();
   RunTotals totals;

@@ -25,7 +25,8 @@
 
 namespace aihunt::service {
 
-// What to run: a name, the AQL exactly as it will be sent, and how to read its rows.
+// What to run: a name, the AQL (the engine adds a marker column to it before it is sent:
+// aql/search_marker.h), and how to read its rows.
 struct HuntJob {
   std::string name;
   std::string aql;
@@ -64,6 +65,9 @@ class HuntObserver {
   virtual ~HuntObserver() = default;
   virtual void progress(const HuntJob& /*job*/, const qradar::SearchProgress& /*progress*/) {}
 };
+
+// "aihunt-" and 16 hex digits: the text that marks one search's AQL (aql/search_marker.h).
+std::string newSearchMarker(qradar::Random& random);
 
 // The Ariel options a config's qradar: section asks for (deadline, page size, row cap), with
 // Prefer: wait kept well below the request timeout.

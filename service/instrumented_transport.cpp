@@ -37,16 +37,17 @@ std::string endpointTemplate(const std::string& url) {
   return path.size() <= 64 ? std::string(path) : std::string(path.substr(0, 64));
 }
 
-core::Result<qradar::HttpResponse> InstrumentedTransport::send(const qradar::HttpRequest& request,
-                                                               const qradar::BodySink* sink) {
+qradar::Exchange InstrumentedTransport::send(const qradar::HttpRequest& request,
+                                             const qradar::BodySink* sink) {
   const auto started = std::chrono::steady_clock::now();
-  auto response = inner_.send(request, sink);
+  qradar::Exchange exchange = inner_.send(request, sink);
+  const auto& response = exchange.response;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const std::string code = response ? std::to_string(response->status) : "error";
   metrics_.observe("aihunt_qradar_request_duration_seconds",
                    {request.method, endpointTemplate(request.url), code}, seconds);
-  return response;
+  return exchange;
 }
 
 void declareDaemonMetrics(core::Metrics& metrics) {

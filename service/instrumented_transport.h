@@ -14,8 +14,8 @@ class InstrumentedTransport final : public qradar::HttpTransport {
  public:
   InstrumentedTransport(qradar::HttpTransport& inner, core::Metrics& metrics)
       : inner_(inner), metrics_(metrics) {}
-  [[nodiscard]] core::Result<qradar::HttpResponse> send(const qradar::HttpRequest& request,
-                                                        const qradar::BodySink* sink) override;
+  [[nodiscard]] qradar::Exchange send(const qradar::HttpRequest& request,
+                                      const qradar::BodySink* sink) override;
 
  private:
   qradar::HttpTransport& inner_;

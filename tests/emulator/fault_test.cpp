@@ -146,3 +146,32 @@ TEST_CASE("search_vanish on results reads: 404/1002 after N pages, as when a sha
 
   CHECK(emu.admin("POST", "/admin/faults", "- {kind: search_vanish, on: pages}\n").status == 422);
 }
+
+TEST_CASE("late_response and reset_after: the search is made, its answer late or never") {
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  REQUIRE(
+      emu.admin("POST", "/admin/faults",
+                R"(- {kind: late_response, method: POST, path: /api/ariel/searches, latency_ms: 600}
+- {kind: reset_after, method: POST, path: /api/ariel/searches, after: 1}
+)")
+          .status == 200);
+  const std::string create = "/api/ariel/searches?query_expression=" + urlEncode(kQuery);
+  const auto start = std::chrono::steady_clock::now();
+  const HttpReply late = emu.call("POST", create);
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(550));
+  CHECK(late.status == 201);
+  const HttpReply cut = emu.call("POST", "/api/ariel/searches?query_expression=" +
+                                             urlEncode(kQuery + " "));  // not the same text
+  CHECK(cut.curl_code != 0);                                            // no answer at all
+  // Both searches exist, listed oldest first, each with its query_string.
+  const json ids = parseJson(emu.call("GET", "/api/ariel/searches").body);
+  REQUIRE(ids.size() == 2);
+  CHECK(ids[0] == parseJson(late.body)["search_id"]);
+  const json second =
+      parseJson(emu.call("GET", "/api/ariel/searches/" + ids[1].get<std::string>()).body);
+  CHECK(second["query_string"] == kQuery + " ");
+  const json log = parseJson(emu.admin("GET", "/admin/requests").body)["requests"];
+  CHECK(log[0]["fault"] == "late_response");
+  CHECK(log[1]["fault"] == "reset_after");
+}

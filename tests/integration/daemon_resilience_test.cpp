@@ -71,6 +71,17 @@ std::string withLines(const std::string& hunt, const std::string& lines) {
   return hunt.substr(0, eol + 1) + lines + hunt.substr(eol + 1);
 }
 
+// The query without the marker column aihunt adds to each search (aql/search_marker.h), so that
+// two searches of one window compare equal.
+std::string withoutMarker(std::string query) {
+  const std::string alias = " AS aihunt_marker";
+  const auto at = query.find(alias);
+  if (at == std::string::npos) return query;
+  const auto start = query.rfind(", '", at);
+  if (start == std::string::npos) return query;
+  return query.erase(start, at + alias.size() - start);
+}
+
 std::string huntOfQuery(const std::string& aql) {
   if (aql.find("devicetype NOT IN (11, 12)") != std::string::npos) return "network-sni-dns";
   if (aql.find("devicetype IN (11, 12)") != std::string::npos) return "endpoint-network";
@@ -314,23 +325,29 @@ TEST_CASE("QRadar down for 30 minutes: runs fail and keep the ledger, then every
     CHECK(readFile(run.findings()) == delivered);
 
     // Retries are bounded: each hunt's search creation is tried at most kAttempts times, and
-    // nothing else is sent (there is no search to poll or delete).
+    // nothing else is sent (there is no search to poll or delete). A create cut off after it
+    // was sent (step 2) is never sent again: its search is looked for on the console instead
+    // (GET /api/ariel/searches, itself retried, then once more on the way out).
     const json log = requests(emu);
     std::map<std::string, int> creates;
+    std::size_t listings = 0;
     for (const auto& request : log) {
       INFO(request.dump());
-      CHECK(isCreate(request));
+      const bool listing = request["method"] == "GET" && request["target"] == "/api/ariel/searches";
+      CHECK((isCreate(request) || (listing && step == 2)));
       CHECK(!request["fault"].get<std::string>().empty());
+      listings += listing ? 1 : 0;
       if (isCreate(request)) {
         ++creates[huntOfQuery(formValue(request["body"].get<std::string>(), "query_expression"))];
       }
     }
-    CHECK(log.size() <= hunts.size() * kAttempts);
+    CHECK(log.size() - listings <= hunts.size() * kAttempts);
+    CHECK(listings <= hunts.size() * (kAttempts + 1));
     CHECK(creates.size() == hunts.size());
     for (const auto& [hunt, n] : creates) {
       INFO(hunt << ": " << n << " attempts");
       CHECK(n >= 1);
-      CHECK(n <= kAttempts);
+      CHECK(n <= (step == 1 ? kAttempts : 1));
     }
   }
 
@@ -553,7 +570,7 @@ TEST_CASE("a hunt with a backlog of slow searches never runs twice at once",
   std::vector<std::pair<std::uint64_t, int>> edges;
   for (const auto& create : creates) {
     INFO(create.query);
-    ++creates_of_query[create.query];
+    ++creates_of_query[withoutMarker(create.query)];
     REQUIRE(id_of_query.count(create.query) == 1);  // the watcher saw every search
     const auto& deleted = deletes[id_of_query.at(create.query)];
     const auto end = std::upper_bound(deleted.begin(), deleted.end(), create.seq);

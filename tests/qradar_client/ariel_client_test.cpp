@@ -35,29 +35,71 @@ std::string page(std::uint64_t first, std::uint64_t last) {
   return body + "]}";
 }
 
-// A small Ariel: searches finish after `polls_to_complete` status reads.
+// Form bodies back to text ("query_expression=SELECT%20..." -> "SELECT ...").
+std::string formValue(const std::string& body) {
+  std::string out;
+  const std::string encoded = body.substr(body.find('=') + 1);
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '%' && i + 2 < encoded.size()) {
+      out.push_back(static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(encoded[i] == '+' ? ' ' : encoded[i]);
+    }
+  }
+  return out;
+}
+
+// A small Ariel: searches finish after `polls_to_complete` status reads. It keeps each search's
+// query text (query_string in its status) and lists the searches it holds, oldest first.
 struct FakeAriel {
   int records = 25;
   int polls_to_complete = 2;
   int next_id = 1;
   std::map<std::string, int> polls;
+  std::vector<std::pair<std::string, std::string>> live;  // id, query text, oldest first
   // Hooks that may answer instead of the default.
-  std::function<std::optional<core::Result<qradar::HttpResponse>>(const qradar::HttpRequest&)>
-      override;
+  std::function<std::optional<qradar::Exchange>(const qradar::HttpRequest&)> override;
 
-  core::Result<qradar::HttpResponse> handle(const qradar::HttpRequest& request) {
+  // Makes a search as the console would, without answering anyone.
+  std::string make(const std::string& query) {
+    const std::string id = "s" + std::to_string(next_id++);
+    polls[id] = 0;
+    live.emplace_back(id, query);
+    return id;
+  }
+  [[nodiscard]] std::string queryOf(const std::string& id) const {
+    for (const auto& [known, query] : live) {
+      if (known == id) return query;
+    }
+    return {};
+  }
+  void forget(const std::string& id) {
+    std::erase_if(live, [&](const auto& entry) { return entry.first == id; });
+  }
+
+  qradar::Exchange handle(const qradar::HttpRequest& request) {
     if (override) {
       if (auto answer = override(request)) return *answer;
     }
+    return answer(request);
+  }
+
+  core::Result<qradar::HttpResponse> answer(const qradar::HttpRequest& request) {
     const std::string path = request.url.substr(request.url.find("/api/"));
     const std::string prefix = "/api/ariel/searches";
     if (request.method == "POST" && path == prefix) {
-      const std::string id = "s" + std::to_string(next_id++);
-      polls[id] = 0;
+      const std::string id = make(formValue(request.body));
       return jsonResponse(201, statusBody(id, "WAIT", 0, 0));
+    }
+    if (request.method == "GET" && path == prefix) {
+      nlohmann::json ids = nlohmann::json::array();
+      for (const auto& entry : live) ids.push_back(entry.first);
+      return jsonResponse(200, ids.dump());
     }
     const std::string rest = path.substr(prefix.size() + 1);
     const std::string id = rest.substr(0, rest.find_first_of("/?"));
+    if (request.method == "DELETE") forget(id);
     if (request.method == "DELETE" || request.method == "POST") {
       return jsonResponse(202, statusBody(id, "CANCELED", 0, 0));
     }
@@ -69,9 +111,14 @@ struct FakeAriel {
       return jsonResponse(200, page(first, last));
     }
     const int seen = ++polls[id];
+    const std::string query = queryOf(id);
+    auto with_query = [&](std::string body) {
+      body.pop_back();
+      return body + R"(,"query_string":)" + nlohmann::json(query).dump() + "}";
+    };
     if (seen >= polls_to_complete)
-      return jsonResponse(200, statusBody(id, "COMPLETED", 100, records));
-    return jsonResponse(206, statusBody(id, "EXECUTE", 50, 0));
+      return jsonResponse(200, with_query(statusBody(id, "COMPLETED", 100, records)));
+    return jsonResponse(206, with_query(statusBody(id, "EXECUTE", 50, 0)));
   }
 };
 
@@ -179,17 +226,14 @@ TEST_CASE("503 twice then success is retried with growing backoff", "[ariel][ret
   CHECK(h.sleeper.total >= std::chrono::milliseconds(75 + 150));
 }
 
-TEST_CASE("transport errors, 429 and 500 are retried; the attempts are bounded", "[ariel][retry]") {
+TEST_CASE("unsent transport errors, 429 and QRadar's 500 are retried; the attempts are bounded",
+          "[ariel][retry]") {
   Harness h;
   int calls = 0;
-  h.ariel.override =
-      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
     if (r.method != "POST" || !r.url.ends_with("/api/ariel/searches")) return std::nullopt;
     ++calls;
-    if (calls == 1) {
-      return core::Result<qradar::HttpResponse>(
-          core::makeError(core::ErrorCode::kTransport, "connection reset"));
-    }
+    if (calls == 1) return testing::notSent(core::ErrorCode::kTransport, "connection refused");
     if (calls == 2) return core::Result<qradar::HttpResponse>(jsonResponse(429, "{}"));
     return core::Result<qradar::HttpResponse>(
         jsonResponse(500, R"({"code":1020,"message":"server error"})"));
@@ -654,4 +698,179 @@ TEST_CASE("a COMPLETED search without a record count fails the hunt, never 'no f
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == core::ErrorCode::kParse);
   CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
+
+namespace {
+
+constexpr const char* kMarked =
+    "SELECT sourceip, 'aihunt-0123456789abcdef' AS aihunt_marker FROM events LAST 1 HOURS";
+constexpr const char* kMarker = "'aihunt-0123456789abcdef'";
+
+bool isCreate(const qradar::HttpRequest& r) {
+  return r.method == "POST" && r.url.ends_with("/api/ariel/searches");
+}
+
+core::Result<qradar::SearchOutcome> runMarked(Harness& h) {
+  qradar::ArielClient client(*h.api, h.options);
+  return client.run(
+      kMarked, [](const qradar::ResultPage&) { return core::Status(); }, nullptr, h.cancellation,
+      kMarker);
+}
+
+}  // namespace
+
+TEST_CASE("a create whose answer is lost after sending is found by its marker and adopted",
+          "[ariel][lost]") {
+  struct Case {
+    std::string name;
+    std::function<qradar::Exchange()> lost_answer;
+  };
+  for (const Case& c : {
+           Case{"timeout",
+                [] { return testing::maybeSent(core::ErrorCode::kTimeout, "timed out"); }},
+           Case{"reset", [] { return testing::maybeSent(core::ErrorCode::kTransport, "reset"); }},
+           Case{"plain error (reach unknown)",
+                [] {
+                  return qradar::Exchange(core::makeError(core::ErrorCode::kTransport, "eof"));
+                }},
+           Case{"a gateway's 504 page",
+                [] { return qradar::Exchange(jsonResponse(504, "<html>")); }},
+           Case{"an empty 500", [] { return qradar::Exchange(jsonResponse(500, "")); }},
+       }) {
+    INFO(c.name);
+    Harness h;
+    h.ariel.make("SELECT * FROM flows LAST 5 MINUTES");  // another client's search: s1
+    int creates = 0;
+    h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+      if (!isCreate(r) || creates++ > 0) return std::nullopt;
+      (void)h.ariel.answer(r);  // the console makes the search; its answer never arrives
+      return c.lost_answer();
+    };
+    auto outcome = runMarked(h);
+    REQUIRE(outcome.ok());
+    CHECK(creates == 1);  // never sent twice
+    CHECK(outcome->lost_creates == 1);
+    CHECK(outcome->adopted == 1);
+    CHECK(outcome->strays_deleted == 0);
+    CHECK(outcome->search_id == "s2");
+    CHECK(outcome->rows == 25);
+    CHECK(h.count("GET /api/ariel/searches") == 1);
+    CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
+    CHECK(h.count("DELETE /api/ariel/searches/s1") == 0);  // not ours: left alone
+    REQUIRE(h.ariel.live.size() == 1);
+    CHECK(h.ariel.live[0].first == "s1");
+    // The lost create was not retried by the API layer either.
+    CHECK(h.api->retryCount() == 0);
+  }
+}
+
+TEST_CASE("a create that provably never left is sent again without looking", "[ariel][lost]") {
+  for (const auto code : {core::ErrorCode::kTransport, core::ErrorCode::kTimeout}) {
+    Harness h;
+    int creates = 0;
+    h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+      if (!isCreate(r) || creates++ > 0) return std::nullopt;
+      return testing::notSent(code, "could not connect");
+    };
+    auto outcome = runMarked(h);
+    REQUIRE(outcome.ok());
+    CHECK(creates == 2);
+    CHECK(outcome->lost_creates == 0);
+    CHECK(h.count("GET /api/ariel/searches") == 0);
+    CHECK(h.ariel.live.empty());
+    // Creates go on a connection of their own (libcurl resends on a dead reused one); the rest
+    // may reuse.
+    for (const auto& request : h.transport.requests) CHECK(request.send_once == isCreate(request));
+  }
+}
+
+TEST_CASE("several searches carry the marker: the newest is adopted, the others deleted",
+          "[ariel][lost]") {
+  Harness h;
+  h.ariel.make(kMarked);                 // s1: an earlier attempt's, made late
+  h.ariel.make("SELECT 1 FROM events");  // s2: someone else's
+  bool lost = false;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (!isCreate(r) || lost) return std::nullopt;
+    lost = true;
+    (void)h.ariel.answer(r);  // s3
+    return testing::maybeSent(core::ErrorCode::kTimeout, "timed out");
+  };
+  auto outcome = runMarked(h);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->search_id == "s3");
+  CHECK(outcome->strays_deleted == 1);
+  CHECK(h.count("POST /api/ariel/searches/s1?status=CANCELED") == 1);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+  CHECK(h.count("DELETE /api/ariel/searches/s3") == 1);
+  REQUIRE(h.ariel.live.size() == 1);
+  CHECK(h.ariel.live[0].first == "s2");
+}
+
+TEST_CASE("a lost create whose search turns up late is swept on the way out", "[ariel][lost]") {
+  Harness h;
+  int creates = 0;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (!isCreate(r)) return std::nullopt;
+    if (++creates == 1) {
+      return testing::maybeSent(core::ErrorCode::kTimeout, "timed out");  // nothing made yet
+    }
+    // The console gets round to the first create while the second is made: two searches.
+    h.ariel.make(formValue(r.body));
+    return std::nullopt;
+  };
+  auto outcome = runMarked(h);
+  REQUIRE(outcome.ok());
+  CHECK(creates == 2);
+  CHECK(outcome->lost_creates == 1);
+  CHECK(outcome->adopted == 0);
+  CHECK(outcome->search_id == "s2");
+  CHECK(outcome->strays_deleted == 1);
+  CHECK(h.count("GET /api/ariel/searches") == 2);  // looking, then the sweep
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+  CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
+  CHECK(h.ariel.live.empty());
+}
+
+TEST_CASE("creates that keep losing their answers give up cleanly and leave nothing",
+          "[ariel][lost]") {
+  Harness h;
+  h.options.max_lost_creates = 2;
+  int creates = 0;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (!isCreate(r)) return std::nullopt;
+    ++creates;
+    return testing::maybeSent(core::ErrorCode::kTimeout, "timed out");
+  };
+  auto outcome = runMarked(h);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kTimeout);
+  CHECK(outcome.error().message.find("lost 2 times") != std::string::npos);
+  CHECK(creates == 2);
+  CHECK(h.count("GET /api/ariel/searches") == 3);  // after each lost create, then the sweep
+}
+
+TEST_CASE("the console's search list is server data: odd ids are skipped, never put in a URL",
+          "[ariel][lost]") {
+  Harness h;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (isCreate(r)) return testing::maybeSent(core::ErrorCode::kTimeout, "timed out");
+    if (r.method == "GET" && r.url.ends_with("/api/ariel/searches")) {
+      return qradar::Exchange(
+          jsonResponse(200, R"(["../../admin", "a b", "", 7, null, "s9?x=1", ")" +
+                                std::string(200, 'a') + R"(", "ok-1"])"));
+    }
+    return std::nullopt;
+  };
+  h.options.max_lost_creates = 1;
+  auto outcome = runMarked(h);
+  REQUIRE_FALSE(outcome.ok());
+  for (const auto& line : h.transport.lines()) {
+    if (line.rfind("GET /api/ariel/searches/", 0) != 0) continue;
+    CHECK(line == "GET /api/ariel/searches/ok-1");
+  }
+  CHECK(h.count("GET /api/ariel/searches/ok-1") == 2);  // looking, and the sweep
+  CHECK(qradar::isPlausibleSearchId("3c1e5e5d-3a4b-4c5d-8e9f-0a1b2c3d4e5f"));
+  CHECK_FALSE(qradar::isPlausibleSearchId("s1/results"));
+  CHECK_FALSE(qradar::isPlausibleSearchId("s1%2F"));
 }

@@ -57,21 +57,32 @@ inline qradar::HttpResponse jsonResponse(int status, std::string body,
   return response;
 }
 
+// A transport failure that provably never reached the server (connect refused, DNS, TLS
+// handshake), or one that may have (a timeout or reset after the request was written). A handler
+// returning a plain error means the latter, as the real transport assumes when it cannot tell.
+inline qradar::Exchange notSent(core::ErrorCode code, std::string message) {
+  return {core::makeError(code, std::move(message)), qradar::Reach::kNotSent};
+}
+inline qradar::Exchange maybeSent(core::ErrorCode code, std::string message) {
+  return {core::makeError(code, std::move(message)), qradar::Reach::kMaybeSent};
+}
+
 class FakeHttpTransport final : public qradar::HttpTransport {
  public:
-  using Handler = std::function<core::Result<qradar::HttpResponse>(const qradar::HttpRequest&)>;
+  // Returns a response, an error, or an Exchange (an error with its Reach).
+  using Handler = std::function<qradar::Exchange(const qradar::HttpRequest&)>;
 
   explicit FakeHttpTransport(Handler handler) : handler_(std::move(handler)) {}
 
-  core::Result<qradar::HttpResponse> send(const qradar::HttpRequest& request,
-                                          const qradar::BodySink* sink) override {
+  qradar::Exchange send(const qradar::HttpRequest& request, const qradar::BodySink* sink) override {
     requests.push_back(request);
-    auto response = handler_(request);
+    qradar::Exchange exchange = handler_(request);
+    auto& response = exchange.response;
     if (response && sink != nullptr) {
       if (auto status = (*sink)(response->body); !status) return status.error();
       response->body.clear();
     }
-    return response;
+    return exchange;
   }
 
   // "GET /api/ariel/searches/s1" for each recorded request (path without the base URL).
