@@ -150,8 +150,7 @@ TEST_CASE("a sent request's header values, the token among them, are wiped", "[a
     struct Capturing final : qradar::HttpTransport {
       InspectingSleeper* sleeper = nullptr;
       std::vector<std::string>* seen = nullptr;
-      core::Result<qradar::HttpResponse> send(const qradar::HttpRequest& request,
-                                              const qradar::BodySink*) override {
+      qradar::Exchange send(const qradar::HttpRequest& request, const qradar::BodySink*) override {
         sleeper->last = &request;
         for (const auto& [name, value] : request.headers) {
           if (name == "SEC" || name == "Authorization") seen->push_back(value);
@@ -179,50 +178,50 @@ TEST_CASE("a sent request's header values, the token among them, are wiped", "[a
     CHECK(sent_auth[0].find(scheme == qradar::AuthScheme::kSec ? "5f0e2c1a" : "Basic ") == 0);
     CHECK(sleeper.pauses >= 2);
     CHECK(sleeper.unwiped_values == 0);
-    TEST_CASE("a call that must not be repeated is sent again only when it provably never left",
-              "[api][lost]") {
-      struct Case {
-        std::string name;
-        qradar::Exchange first;
-        bool sent_again;
-      };
-      const std::string qradar_500 = R"({"http_response":{"code":500},"code":1020,"message":"x"})";
-      const std::string ariel_503 = R"({"code":1010,"message":"Ariel server is unavailable"})";
-      for (const Case& c : {
-               Case{"connect refused", testing::notSent(core::ErrorCode::kTransport, "refused"),
-                    true},
-               Case{"429", jsonResponse(429, "{}"), true},
-               Case{"QRadar's own 500", jsonResponse(500, qradar_500), true},
-               Case{"QRadar's own 503", jsonResponse(503, ariel_503), true},
-               Case{"timeout after sending", testing::maybeSent(core::ErrorCode::kTimeout, "t"),
-                    false},
-               Case{"reset", testing::maybeSent(core::ErrorCode::kTransport, "reset"), false},
-               Case{"a gateway's 502", jsonResponse(502, "<html>Bad Gateway</html>"), false},
-               Case{"an empty 500", jsonResponse(500, ""), false},
-           }) {
-        INFO(c.name);
-        ApiHarness h;
-        int sends = 0;
-        h.transport =
-            testing::FakeHttpTransport([&](const qradar::HttpRequest&) -> qradar::Exchange {
-              return sends++ == 0 ? c.first : qradar::Exchange(jsonResponse(201, "{}"));
-            });
-        qradar::ApiCall call;
-        call.method = "POST";
-        call.path = "/api/ariel/searches";
-        call.repeatable = false;
-        const qradar::Exchange result = h.api->exchange(call);
-        CHECK(sends == (c.sent_again ? 2 : 1));
-        CHECK(qradar::unknownOutcome(result) == !c.sent_again);
-        // A repeatable call retries all of them alike.
-        ApiHarness again;
-        int repeats = 0;
-        again.transport =
-            testing::FakeHttpTransport([&](const qradar::HttpRequest&) -> qradar::Exchange {
-              return repeats++ == 0 ? c.first : qradar::Exchange(jsonResponse(200, "{}"));
-            });
-        call.repeatable = true;
-        CHECK(again.api->call(call).ok());
-        CHECK(repeats == 2);
-      }
-    }
+  }
+}
+
+TEST_CASE("a call that must not be repeated is sent again only when it provably never left",
+          "[api][lost]") {
+  struct Case {
+    std::string name;
+    qradar::Exchange first;
+    bool sent_again;
+  };
+  const std::string qradar_500 = R"({"http_response":{"code":500},"code":1020,"message":"x"})";
+  const std::string ariel_503 = R"({"code":1010,"message":"Ariel server is unavailable"})";
+  for (const Case& c : {
+           Case{"connect refused", testing::notSent(core::ErrorCode::kTransport, "refused"), true},
+           Case{"429", jsonResponse(429, "{}"), true},
+           Case{"QRadar's own 500", jsonResponse(500, qradar_500), true},
+           Case{"QRadar's own 503", jsonResponse(503, ariel_503), true},
+           Case{"timeout after sending", testing::maybeSent(core::ErrorCode::kTimeout, "t"), false},
+           Case{"reset", testing::maybeSent(core::ErrorCode::kTransport, "reset"), false},
+           Case{"a gateway's 502", jsonResponse(502, "<html>Bad Gateway</html>"), false},
+           Case{"an empty 500", jsonResponse(500, ""), false},
+       }) {
+    INFO(c.name);
+    ApiHarness h;
+    int sends = 0;
+    h.transport = testing::FakeHttpTransport([&](const qradar::HttpRequest&) -> qradar::Exchange {
+      return sends++ == 0 ? c.first : qradar::Exchange(jsonResponse(201, "{}"));
+    });
+    qradar::ApiCall call;
+    call.method = "POST";
+    call.path = "/api/ariel/searches";
+    call.repeatable = false;
+    const qradar::Exchange result = h.api->exchange(call);
+    CHECK(sends == (c.sent_again ? 2 : 1));
+    CHECK(qradar::unknownOutcome(result) == !c.sent_again);
+    // A repeatable call retries all of them alike.
+    ApiHarness again;
+    int repeats = 0;
+    again.transport =
+        testing::FakeHttpTransport([&](const qradar::HttpRequest&) -> qradar::Exchange {
+          return repeats++ == 0 ? c.first : qradar::Exchange(jsonResponse(200, "{}"));
+        });
+    call.repeatable = true;
+    CHECK(again.api->call(call).ok());
+    CHECK(repeats == 2);
+  }
+}
