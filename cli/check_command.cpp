@@ -347,9 +347,8 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   qradar::ApiClient& api = *(*connection)->api;
   if (checkAccess(api, **connection, report)) {
     checkCatalog(api, setup->hunts, report);
-    checkReferenceSets(api, outputs, values["fix"].as<bool>(), report);
-    checkLeastPrivilege(api, outputs, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
+    checkLeastPrivilege(api, outputs, report);
   }
   if (report.failures() == 0) {
     printFormatted(*context.redactor, context.streams.out, "verdict: READY%s\n",

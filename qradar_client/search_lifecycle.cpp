@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace aihunt::qradar {
 
 bool isPlausibleSearchId(std::string_view id) {
