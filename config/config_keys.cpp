@@ -418,6 +418,21 @@ constexpr std::array kKeys = {
               "{name: AIHunt Allowed Sources, field: source_ip}",
               {},
               "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o"},
+    ConfigKey{"exceptions[].match.reference_set.name",
+              "reference set name",
+              "required",
+              "The set, in the `{name, field}` form.",
+              "AIHunt Allowed Sources",
+              {},
+              "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o"},
+    ConfigKey{"exceptions[].match.reference_set.field",
+              "one of: source_ip, username, host",
+              "source_ip",
+              "The finding field looked up in the set, in the `{name, field}` form.",
+              "username",
+              {},
+              "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o;"
+              "exceptions[].match.reference_set.name=AIHunt Allowed Users"},
 
     // --- outputs: --------------------------------------------------------------------------
     ConfigKey{"outputs", "map", "", "Where findings go.", ""},

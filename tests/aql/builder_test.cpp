@@ -144,7 +144,7 @@ TEST_CASE("injection attempts are rejected or neutralised", "[aql][builder][secu
     auto text = renderHuntQuery(hunt, kFrom, kTo);
     REQUIRE_FALSE(text.ok());
     CHECK(text.error().message.find("process_names[1]") != std::string::npos);
-    CHECK(text.error().message.find("evil?SELECT") != std::string::npos);
+    CHECK(text.error().message.find("evil SELECT") != std::string::npos);
     CHECK(text.error().message.find("control character") != std::string::npos);
     CHECK(text.error().message.find("proxy_ai_api") != std::string::npos);
   }
