@@ -85,7 +85,7 @@ class HuntEngine {
  public:
   HuntEngine(qradar::ApiClient& api, const detection::DetectionSettings& settings,
              EngineOptions options)
-      : api_(api), settings_(settings), options_(options) {}
+      : api_(api), settings_(settings), options_(std::move(options)) {}
 
   // The reference sets the next run's exceptions see.
   void setReferenceSets(detection::ReferenceSetSnapshot sets) {
