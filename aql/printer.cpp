@@ -119,14 +119,11 @@ void printTo(const Expr& e, std::string& out) {
       return;
     case ExprKind::kNegate:
       out += '-';
-      // "--x" would read as two minus signs today, but looks like a comment to people.
-      if (e.args[0].kind == ExprKind::kNegate) {
-        out += '(';
-        printTo(e.args[0], out);
-        out += ')';
-      } else {
-        printAt(e.args[0], kLevelUnary, out);
-      }
+      // "--x" reads as two minus signs, but looks like a comment to people: print "- -x". Not
+      // "-(-x)": each parenthesis is a level of the parser's nesting limit, so a long chain of
+      // minus signs that parsed would print to text that no longer does.
+      if (e.args[0].kind == ExprKind::kNegate) out += ' ';
+      printAt(e.args[0], kLevelUnary, out);
       return;
     case ExprKind::kAnd:
     case ExprKind::kOr: {
