@@ -11,6 +11,7 @@
 
 #include "aql/ast.h"
 #include "aql/cidr.h"
+#include "aql/evaluator.h"
 #include "aql/event.h"
 #include "aql/like.h"
 #include "aql/lookups.h"
@@ -174,6 +175,11 @@ class Compiler {
   Schema& schema_;
   std::vector<AggregateSpec>& aggregates_;
 };
+
+// The range a query reads: the caller's (--last, --from/--to) or the query's own clause.
+core::Result<TimeRange> queryRange(const Query& query, const EvalOptions& options);
+// Whether an event's starttime falls in `range`: Ariel has no event without a start time.
+bool inTimeRange(const Event& event, FieldId starttime, const TimeRange& range);
 
 // "line 2, column 5: ..." as a core::Error of kind kInvalidArgument.
 core::Error compileError(const Expr& at, std::string_view why);

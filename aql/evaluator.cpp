@@ -233,16 +233,7 @@ struct QueryRun::Impl {
 
   bool add(const Event& event) {
     if (done) return false;
-    const Value& t = event.get(starttime);
-    std::int64_t at = 0;
-    if (t.kind() == Value::Kind::kInt) {
-      at = t.asInt();
-    } else if (t.kind() == Value::Kind::kDouble) {
-      at = static_cast<std::int64_t>(t.asDouble());
-    } else {
-      return true;  // Ariel has no event without a start time
-    }
-    if (at < range.from || at >= range.to) return true;
+    if (!detail::inTimeRange(event, starttime, range)) return true;
     if (where && detail::truthOf(detail::eval(*where, event, ctx)) != detail::Truth::kTrue) {
       return true;
     }
@@ -325,13 +316,9 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
   impl->ctx.lookups = options.lookups;
   impl->ctx.reference_data = options.reference_data;
   impl->limit = query.limit;
-  if (options.range) {
-    impl->range = *options.range;
-  } else {
-    auto range = resolveTimeRange(query.time, options.now, options.console_zone);
-    if (!range.ok()) return range.error();
-    impl->range = range.value();
-  }
+  auto range = detail::queryRange(query, options);
+  if (!range.ok()) return range.error();
+  impl->range = range.value();
   impl->starttime = schema.intern("starttime");
 
   impl->has_group_by = !query.group_by.empty();

@@ -62,6 +62,27 @@ class QueryRun {
   std::unique_ptr<Impl> impl_;
 };
 
+// The part of a query that decides whether an event is in its result at all: the time range and
+// WHERE. Compiled on its own so that each thread of a parallel scan holds one and tests events
+// while a single QueryRun, fed the matching events in input order, does the rest exactly as it
+// would alone. Create it after the QueryRun over the same schema: then the schema already knows
+// every field the query reads, and this only reads it.
+class EventFilter {
+ public:
+  static core::Result<EventFilter> create(const Query& query, Schema& schema,
+                                          const EvalOptions& options);
+  EventFilter(EventFilter&&) noexcept;
+  EventFilter& operator=(EventFilter&&) noexcept;
+  ~EventFilter();
+
+  [[nodiscard]] bool matches(const Event& event);
+
+ private:
+  struct Impl;
+  explicit EventFilter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 struct ResultSet {
   Database database = Database::kEvents;
   std::vector<std::string> columns;

@@ -28,16 +28,21 @@ Event makeEvent(Schema& schema, const std::vector<std::pair<std::string, Value>>
   return event;
 }
 
-core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
+namespace {
+
+// `field_of(key)` names the field a key fills, or nullopt to drop it.
+core::Result<Event> parseEventWith(
+    std::string_view line, std::size_t width,
+    const std::function<std::optional<FieldId>(const std::string&)>& field_of) {
   // nlohmann throws on bad input unless asked not to; errors stay values here.
   const auto doc = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return core::makeError(core::ErrorCode::kParse, "not valid JSON");
   if (!doc.is_object()) return core::makeError(core::ErrorCode::kParse, "not a JSON object");
   Event event;
-  event.values.resize(schema.size());
+  event.values.resize(width);
   for (const auto& [key, item] : doc.items()) {
-    // Interned even when null, so SELECT * and the schema know the property exists.
-    const FieldId id = schema.intern(key);
+    const std::optional<FieldId> id = field_of(key);
+    if (!id) continue;
     Value value;
     if (item.is_null()) {
       continue;
@@ -57,9 +62,24 @@ core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
     } else {
       value = Value::string(item.dump());
     }
-    event.set(id, std::move(value));
+    event.set(*id, std::move(value));
   }
   return event;
+}
+
+}  // namespace
+
+core::Result<Event> parseEventJson(std::string_view line, Schema& schema) {
+  // Interned even when null, so SELECT * and the schema know the property exists.
+  return parseEventWith(
+      line, schema.size(),
+      [&schema](const std::string& key) -> std::optional<FieldId> { return schema.intern(key); });
+}
+
+core::Result<Event> parseEventJsonKnown(std::string_view line, const Schema& schema) {
+  return parseEventWith(
+      line, schema.size(),
+      [&schema](const std::string& key) -> std::optional<FieldId> { return schema.find(key); });
 }
 
 core::Status readEventsJsonl(std::istream& in, Schema& schema,

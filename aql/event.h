@@ -53,6 +53,10 @@ Event makeEvent(Schema& schema, const std::vector<std::pair<std::string, Value>>
 // arrays and objects are kept as their JSON text.
 core::Result<Event> parseEventJson(std::string_view line, Schema& schema);
 
+// The same, keeping only the fields `schema` already knows (a compiled query's): the schema is
+// only read, so threads may share it.
+core::Result<Event> parseEventJsonKnown(std::string_view line, const Schema& schema);
+
 // Reads JSONL (blank lines skipped), calling `sink` per event. Errors name the line number.
 // `sink` may return an error to stop early; that error is returned.
 core::Status readEventsJsonl(std::istream& in, Schema& schema,

@@ -20,6 +20,16 @@ class Value {
     return Value(Storage(std::in_place_index<4>, std::move(s)));
   }
 
+  // Sets text, reusing this value's string buffer when it already holds one: a decoder that
+  // fills the same event row after row then allocates only when a value outgrows its buffer.
+  void assignString(std::string_view s) {
+    if (auto* text = std::get_if<std::string>(&storage_)) {
+      text->assign(s);
+    } else {
+      storage_.emplace<std::string>(s);
+    }
+  }
+
   [[nodiscard]] Kind kind() const { return static_cast<Kind>(storage_.index()); }
   [[nodiscard]] bool isNull() const { return kind() == Kind::kNull; }
   [[nodiscard]] bool asBool() const { return std::get<1>(storage_); }

@@ -1,8 +1,8 @@
 #include "service/offline_hunt.h"
 
-#include <fstream>
-
 #include "aql/evaluator.h"
+#include "results/decompress.h"
+#include "results/event_scan.h"
 #include "service/finding_stage.h"
 #include "service/row_binder.h"
 #include "service/run_summary.h"
@@ -27,10 +27,12 @@ core::Result<std::vector<std::string>> columnNames(const aql::Query& query,
   return columns;
 }
 
-core::Result<std::ifstream> openEvents(const std::string& path) {
-  std::ifstream events(path, std::ios::binary);
-  if (!events) return core::makeError(core::ErrorCode::kIo, "cannot open events file " + path);
-  return events;
+// Plain, gzip or zstd JSONL, told apart by their magic bytes.
+core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string& path) {
+  // Each hunt reads the events again, which standard input cannot give: "-" stays a file name.
+  auto input = results::openInput(path == "-" ? "./-" : path);
+  if (!input) return input.error().withContext("events file");
+  return results::decompressing(std::move(*input));
 }
 
 aql::EvalOptions evalOptions(const OfflineOptions& options) {
@@ -60,7 +62,7 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
   detection::Event group;
   detection::Event counts;
   auto evaluated =
-      aql::evaluateJsonl(*hunt.upload_query, *events, evalOptions(options), [&](aql::Row&& row) {
+      results::scanEvents(**events, *hunt.upload_query, evalOptions(options), [&](aql::Row&& row) {
         ++report.rows;
         group_binder.bind(row, group);
         count_binder.bind(row, counts);
@@ -94,7 +96,7 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   OfflineReport report;
   core::Status written;  // the first failed write; rows after it are not analysed
   auto evaluated =
-      aql::evaluateJsonl(hunt.query, *events, evalOptions(options), [&](aql::Row&& row) {
+      results::scanEvents(**events, hunt.query, evalOptions(options), [&](aql::Row&& row) {
         ++report.rows;
         if (!written) return;
         binder.bind(row, event);

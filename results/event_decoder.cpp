@@ -1,0 +1,114 @@
+#include "results/event_decoder.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace aihunt::results {
+namespace {
+
+// A JSON number as nlohmann reads it (the full parser's word): integers that fit stay integers,
+// larger unsigned ones become doubles, anything with a fraction or exponent is a double. False
+// for what nlohmann rejects (a double out of range), so that the line goes to the full parser.
+bool numberValue(std::string_view text, aql::Value& out) {
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (text.find_first_of(".eE") == std::string_view::npos) {
+    std::int64_t i = 0;
+    if (auto [end, error] = std::from_chars(first, last, i); error == std::errc() && end == last) {
+      out = aql::Value::integer(i);
+      return true;
+    }
+    std::uint64_t u = 0;
+    if (auto [end, error] = std::from_chars(first, last, u); error == std::errc() && end == last) {
+      out = aql::Value::real(static_cast<double>(u));
+      return true;
+    }
+  }
+  double d = 0;
+  if (auto [end, error] = std::from_chars(first, last, d); error == std::errc() && end == last) {
+    out = aql::Value::real(d);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+EventDecoder::EventDecoder(const aql::Schema& schema) : schema_(schema) {
+  event_.values.resize(schema.size());
+  seen_in_row_.resize(schema.size(), 0);
+}
+
+int EventDecoder::fieldOf(std::size_t position, const FlatMember& member) {
+  if (position >= slots_.size()) slots_.resize(position + 1);
+  Slot& slot = slots_[position];
+  if (!member.key_was_expected) {
+    slot.key.assign(member.key);
+    const auto id = schema_.find(member.key);
+    slot.field = id ? static_cast<int>(*id) : -1;
+  }
+  return slot.field;
+}
+
+bool EventDecoder::setValue(aql::FieldId field, const FlatMember& member) {
+  aql::Value& value = event_.values[field];
+  switch (member.kind) {
+    case ScalarKind::kString:
+      value.assignString(member.value);
+      return true;
+    case ScalarKind::kNumber:
+      return numberValue(member.value, value);
+    case ScalarKind::kBoolean:
+      value = aql::Value::boolean(member.value == "true");
+      return true;
+    case ScalarKind::kNull:
+      value = aql::Value::null();
+      return true;
+  }
+  return false;
+}
+
+bool EventDecoder::scanFlat(std::string_view line) {
+  ++row_;
+  set_now_.clear();
+  bool ok = true;
+  const bool complete = scanner_.scan(
+      line,
+      [this](std::size_t position) {
+        return position < slots_.size() ? std::string_view(slots_[position].key)
+                                        : std::string_view();
+      },
+      [&](std::size_t position, const FlatMember& member) {
+        const int field = fieldOf(position, member);
+        if (field < 0 || !ok) return;
+        const auto id = static_cast<aql::FieldId>(field);
+        // Two keys for one field ("URL" and "url", or a repeat): which wins depends on the full
+        // parser's rules, so it decides.
+        if (seen_in_row_[id] == row_) ok = false;
+        seen_in_row_[id] = row_;
+        set_now_.push_back(id);
+        if (ok) ok = setValue(id, member);
+      });
+  // Fields the previous row set and this one lacks go back to null.
+  for (const aql::FieldId id : set_before_) {
+    if (seen_in_row_[id] != row_) event_.values[id] = aql::Value::null();
+  }
+  set_before_.swap(set_now_);
+  return complete && ok;
+}
+
+core::Result<const aql::Event*> EventDecoder::decode(std::string_view line) {
+  if (scanFlat(line)) return &event_;
+  ++fallbacks_;
+  auto parsed = aql::parseEventJsonKnown(line, schema_);
+  if (!parsed.ok()) return parsed.error();
+  parsed->values.resize(schema_.size());
+  event_ = std::move(parsed.value());
+  // Every field may now hold a value: the next row clears what it does not set.
+  set_before_.clear();
+  for (aql::FieldId id = 0; id < event_.values.size(); ++id) set_before_.push_back(id);
+  slots_.clear();
+  return &event_;
+}
+
+}  // namespace aihunt::results

@@ -1,0 +1,291 @@
+#include "results/event_scan.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/text.h"
+#include "results/event_decoder.h"
+
+namespace aihunt::results {
+namespace {
+
+// Cuts the input into chunks of whole lines (the last may lack its line end).
+class ChunkReader {
+ public:
+  ChunkReader(ByteSource& source, std::size_t chunk_bytes)
+      : source_(source), chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)) {}
+
+  core::Result<std::optional<std::string>> next() {
+    std::string chunk = std::move(carry_);
+    carry_.clear();
+    std::size_t target = chunk_bytes_;
+    while (true) {
+      while (!eof_ && chunk.size() < target) {
+        const std::size_t old = chunk.size();
+        chunk.resize(target);
+        auto got = source_.read(std::span<char>(chunk.data() + old, target - old));
+        if (!got.ok()) return got.error();
+        chunk.resize(old + got.value());
+        eof_ = got.value() == 0;
+      }
+      if (eof_) {
+        if (chunk.empty()) return std::optional<std::string>();
+        return std::optional<std::string>(std::move(chunk));
+      }
+      const std::size_t last = chunk.rfind('\n');
+      if (last != std::string::npos) {
+        carry_.assign(chunk, last + 1);
+        chunk.resize(last + 1);
+        return std::optional<std::string>(std::move(chunk));
+      }
+      target += chunk_bytes_;  // a line longer than a chunk: read on to its end
+    }
+  }
+
+ private:
+  ByteSource& source_;
+  std::size_t chunk_bytes_;
+  std::string carry_;
+  bool eof_ = false;
+};
+
+struct Chunk {
+  std::string bytes;
+  std::vector<aql::Event> matched;  // in input order
+  std::uint64_t lines = 0;
+  std::uint64_t events = 0;
+  std::uint64_t fallbacks = 0;
+  std::optional<core::Error> error;  // at line `lines` of the chunk; later lines unread
+  bool done = false;
+};
+
+// Calls on_line(line) for each line of `bytes` (blank lines included) until it returns false.
+template <typename OnLine>
+void forEachLine(std::string_view bytes, OnLine&& on_line) {
+  while (!bytes.empty()) {
+    const std::size_t end = bytes.find('\n');
+    const std::string_view line = bytes.substr(0, end);
+    bytes.remove_prefix(end == std::string_view::npos ? bytes.size() : end + 1);
+    if (!on_line(line)) return;
+  }
+}
+
+// One thread's decoder and filter.
+struct Worker {
+  EventDecoder decoder;
+  aql::EventFilter filter;
+
+  void process(Chunk& chunk) {
+    const std::uint64_t fallbacks_before = decoder.fallbacks();
+    forEachLine(chunk.bytes, [&](std::string_view line) {
+      ++chunk.lines;
+      if (core::trim(line).empty()) return true;
+      auto event = decoder.decode(line);
+      if (!event.ok()) {
+        chunk.error = event.error();
+        return false;
+      }
+      ++chunk.events;
+      if (filter.matches(**event)) chunk.matched.push_back(**event);
+      return true;
+    });
+    chunk.fallbacks = decoder.fallbacks() - fallbacks_before;
+    std::string().swap(chunk.bytes);  // done with the text: free it now
+  }
+};
+
+// Threads that take chunks from a queue; the caller waits for each chunk in turn.
+class Pool {
+ public:
+  explicit Pool(std::vector<Worker>& workers) {
+    threads_.reserve(workers.size());
+    for (Worker& worker : workers) threads_.emplace_back([this, &worker] { loop(worker); });
+  }
+  ~Pool() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+      queue_.clear();  // chunks not started are not needed (an early stop or an error)
+    }
+    work_ready_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  void submit(Chunk& chunk) {
+    {
+      const std::lock_guard lock(mutex_);
+      queue_.push_back(&chunk);
+    }
+    work_ready_.notify_one();
+  }
+  void wait(const Chunk& chunk) {
+    std::unique_lock lock(mutex_);
+    chunk_done_.wait(lock, [&] { return chunk.done; });
+  }
+
+ private:
+  void loop(Worker& worker) {
+    while (true) {
+      Chunk* chunk = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, nothing left
+        chunk = queue_.front();
+        queue_.pop_front();
+      }
+      worker.process(*chunk);
+      {
+        const std::lock_guard lock(mutex_);
+        chunk->done = true;
+      }
+      chunk_done_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::condition_variable chunk_done_;
+  std::deque<Chunk*> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+core::Error lineError(const core::Error& error, std::uint64_t line) {
+  return error.withContext("events line " + std::to_string(line));
+}
+
+// SELECT *: the columns are every property seen, so all events are read (and every property
+// interned) before the query is compiled. One thread, as aql::evaluateJsonl does it.
+core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Query& query,
+                                               const aql::EvalOptions& options, aql::RowSink sink,
+                                               EventScanStats& stats) {
+  aql::Schema schema;
+  std::vector<aql::Event> events;
+  std::uint64_t line_number = 0;
+  while (true) {
+    auto chunk = reader.next();
+    if (!chunk.ok()) return chunk.error();
+    if (!chunk.value()) break;
+    std::optional<core::Error> failed;
+    forEachLine(**chunk, [&](std::string_view line) {
+      ++line_number;
+      if (core::trim(line).empty()) return true;
+      auto event = aql::parseEventJson(line, schema);
+      if (!event.ok()) {
+        failed = lineError(event.error(), line_number);
+        return false;
+      }
+      ++stats.events;
+      ++stats.fallbacks;
+      events.push_back(std::move(event.value()));
+      return true;
+    });
+    if (failed) return *failed;
+  }
+  auto run = aql::QueryRun::create(query, schema, options, std::move(sink));
+  if (!run.ok()) return run.error();
+  for (const aql::Event& event : events) {
+    if (!run->add(event)) break;
+  }
+  run->finish();
+  return run->columns();
+}
+
+bool selectsStar(const aql::Query& query) {
+  return std::any_of(query.select.begin(), query.select.end(), [](const aql::SelectItem& item) {
+    return item.expr.kind == aql::ExprKind::kStar;
+  });
+}
+
+}  // namespace
+
+core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql::Query& query,
+                                                  const aql::EvalOptions& options,
+                                                  aql::RowSink sink, EventScanOptions scan,
+                                                  EventScanStats* stats_out) {
+  EventScanStats ignored;
+  EventScanStats& stats = stats_out != nullptr ? *stats_out : ignored;
+  ChunkReader reader(source, scan.chunk_bytes);
+  if (selectsStar(query)) return scanAll(reader, query, options, std::move(sink), stats);
+
+  // The run is compiled first, so the schema knows every field the query reads before the
+  // threads start reading it.
+  aql::Schema schema;
+  auto run = aql::QueryRun::create(query, schema, options, std::move(sink));
+  if (!run.ok()) return run.error();
+  const unsigned threads =
+      scan.threads != 0 ? scan.threads : std::max(1U, std::thread::hardware_concurrency());
+  std::vector<Worker> workers;
+  workers.reserve(threads);
+  for (unsigned i = 0; i < threads; ++i) {
+    auto filter = aql::EventFilter::create(query, schema, options);
+    if (!filter.ok()) return filter.error();
+    workers.push_back(Worker{EventDecoder(schema), std::move(filter.value())});
+  }
+  // Declared before the pool: chunks must outlive the threads that may still hold them.
+  std::deque<std::unique_ptr<Chunk>> in_flight;
+  // One thread: the chunks are processed inline, no pool.
+  std::optional<Pool> pool;
+  if (threads > 1) pool.emplace(workers);
+  const std::size_t max_in_flight = threads > 1 ? 2 * std::size_t{threads} : 1;
+
+  std::optional<core::Error> read_error;
+  bool input_done = false;
+  std::uint64_t lines_before = 0;  // lines in the chunks already consumed
+  // An event without a start time changes nothing; a run that refuses it has its result already.
+  const bool done_at_start = !run->add(aql::Event{});
+  while (true) {
+    while (!input_done && in_flight.size() < max_in_flight) {
+      auto bytes = reader.next();
+      if (!bytes.ok()) {
+        // Reported after the chunks before it, as a read error at the end of a stream is.
+        read_error = bytes.error();
+        input_done = true;
+      } else if (!bytes.value()) {
+        input_done = true;
+      } else {
+        auto chunk = std::make_unique<Chunk>();
+        chunk->bytes = std::move(**bytes);
+        if (pool) {
+          pool->submit(*chunk);
+        } else {
+          workers.front().process(*chunk);
+          chunk->done = true;
+        }
+        in_flight.push_back(std::move(chunk));
+      }
+    }
+    if (in_flight.empty()) break;
+    Chunk& chunk = *in_flight.front();
+    if (pool) pool->wait(chunk);
+    stats.events += chunk.events;
+    stats.fallbacks += chunk.fallbacks;
+    // A query done before any event (LIMIT 0) stops at the first event read.
+    bool more = !done_at_start || chunk.events == 0;
+    for (const aql::Event& event : chunk.matched) {
+      if (!more) break;
+      ++stats.matched;
+      // False: a streaming query reached its LIMIT, and the rest cannot change the result.
+      more = run->add(event);
+    }
+    // A stop comes from an event before the chunk's bad line (if any), which is never reached.
+    if (!more) break;
+    if (chunk.error) return lineError(*chunk.error, lines_before + chunk.lines);
+    lines_before += chunk.lines;
+    in_flight.pop_front();
+  }
+  pool.reset();  // joins the threads: no chunk is in use after this
+  if (read_error && in_flight.empty()) return *read_error;
+  run->finish();
+  return run->columns();
+}
+
+}  // namespace aihunt::results

@@ -1,0 +1,40 @@
+#pragma once
+// Offline hunts over exported events at the speed of the machine: the input (plain, gzip or
+// zstd JSONL) is cut into chunks at line boundaries, threads decode and filter the chunks in
+// parallel (results/event_decoder.h, aql::EventFilter), and one aql::QueryRun is fed the
+// matching events in input order. Everything after WHERE (GROUP BY, aggregates, ORDER BY with
+// its ties, LIMIT) therefore runs exactly as the single-threaded evaluator runs it, and the
+// result is the same row for row. Memory: the chunks in flight and their matching events, plus
+// what the query itself must hold (groups, ordered rows).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aql/ast.h"
+#include "aql/evaluator.h"
+#include "core/result.h"
+#include "results/byte_source.h"
+
+namespace aihunt::results {
+
+struct EventScanOptions {
+  unsigned threads = 0;                // 0: one per core
+  std::size_t chunk_bytes = 1U << 20;  // cut at the first line end after this many bytes
+};
+
+struct EventScanStats {
+  std::uint64_t events = 0;     // lines that held an event
+  std::uint64_t matched = 0;    // events in the time range that passed WHERE
+  std::uint64_t fallbacks = 0;  // lines the fast decoder handed to the full JSON parser
+};
+
+// Runs `query` over the JSONL events of `source`, passing rows to `sink` (on the calling
+// thread). Errors name the line ("events line N: not valid JSON"); rows before a bad line have
+// reached the sink, as with aql::evaluateJsonl. Returns the output column names.
+core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql::Query& query,
+                                                  const aql::EvalOptions& options,
+                                                  aql::RowSink sink, EventScanOptions scan = {},
+                                                  EventScanStats* stats = nullptr);
+
+}  // namespace aihunt::results

@@ -1,0 +1,245 @@
+// The parallel scan against the single-threaded evaluator (aql::evaluateJsonl) on generated
+// events: the same rows in the same order for every query shape whose result depends on how
+// events are combined (ORDER BY with ties, LIMIT, GROUP BY with aggregates, HAVING, SELECT *),
+// at several thread counts and chunk sizes small enough that every chunk boundary is crossed.
+// Then compressed input: gzip and zstd read by magic bytes, truncation and corruption as errors.
+#include <zlib.h>
+#include <zstd.h>
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "aql/evaluator.h"
+#include "aql/parser.h"
+#include "results/decompress.h"
+#include "results/event_scan.h"
+#include "tests/results/event_lines.h"
+
+using namespace aihunt;
+
+namespace {
+
+struct Outcome {
+  bool ok = false;
+  std::string error;
+  std::vector<std::string> columns;
+  std::vector<aql::Row> rows;
+};
+
+aql::EvalOptions evalOptions() {
+  aql::EvalOptions options;
+  options.now = 2'000'000;
+  options.range = aql::TimeRange{1'001'000, 1'005'000};  // cuts off the first start time
+  return options;
+}
+
+aql::Query parsed(const std::string& text) {
+  auto query = aql::parse(text);
+  if (!query.ok()) FAIL(query.error().message);
+  return std::move(query.value());
+}
+
+Outcome singleThreaded(const std::string& text, const std::string& events) {
+  std::istringstream in(events);
+  Outcome out;
+  auto columns = aql::evaluateJsonl(parsed(text), in, evalOptions(),
+                                    [&](aql::Row&& row) { out.rows.push_back(std::move(row)); });
+  out.ok = columns.ok();
+  if (columns.ok()) out.columns = *columns;
+  if (!columns.ok()) out.error = columns.error().message;
+  return out;
+}
+
+Outcome scanned(const std::string& text, results::ByteSource& source,
+                results::EventScanOptions scan, results::EventScanStats* stats = nullptr) {
+  Outcome out;
+  auto columns = results::scanEvents(
+      source, parsed(text), evalOptions(),
+      [&](aql::Row&& row) { out.rows.push_back(std::move(row)); }, scan, stats);
+  out.ok = columns.ok();
+  if (columns.ok()) out.columns = *columns;
+  if (!columns.ok()) out.error = columns.error().message;
+  return out;
+}
+
+Outcome scannedText(const std::string& text, const std::string& events,
+                    results::EventScanOptions scan) {
+  results::MemoryByteSource source(events);
+  return scanned(text, source, scan);
+}
+
+std::vector<std::vector<aql::Value>> values(const Outcome& outcome) {
+  std::vector<std::vector<aql::Value>> out;
+  for (const aql::Row& row : outcome.rows) out.push_back(row.values);
+  return out;
+}
+
+void requireSame(const Outcome& expected, const Outcome& actual) {
+  REQUIRE(actual.ok == expected.ok);
+  CHECK(actual.error == expected.error);
+  CHECK(actual.columns == expected.columns);
+  CHECK(values(actual) == values(expected));
+}
+
+const std::vector<std::string> kQueries = {
+    // ORDER BY on a column with many ties: the input order must break them.
+    "SELECT sourceip, username, starttime FROM events ORDER BY starttime DESC LIMIT 25",
+    "SELECT sourceip, \"Application\" FROM events ORDER BY sourceip, starttime",
+    // A streaming LIMIT: the first matching events in input order.
+    "SELECT username, \"Bytes Sent\" FROM events WHERE LOWER(\"Application\") LIKE '%py%' "
+    "LIMIT 40",
+    "SELECT username FROM events WHERE sourceip = '10.0.0.2'",
+    // Aggregates, including double sums whose rounding depends on the order of addition.
+    "SELECT sourceip, COUNT(*) AS n, SUM(\"Bytes Sent\") AS sent, SUM(ratio) AS r, "
+    "AVG(ratio) AS a, MIN(username) AS lo, MAX(\"Application\") AS hi, "
+    "UNIQUECOUNT(username) AS users FROM events GROUP BY sourceip ORDER BY n DESC",
+    "SELECT username, \"Application\", COUNT(*) AS n FROM events GROUP BY username, "
+    "\"Application\" HAVING n > 3",
+    "SELECT COUNT(*) AS n, SUM(ratio) AS r FROM events WHERE ratio > 0.15",
+    "SELECT username, SUM(ratio) AS r FROM events GROUP BY username ORDER BY r LIMIT 3",
+    // SELECT *: the columns are every property seen.
+    "SELECT * FROM events ORDER BY starttime LIMIT 10",
+    "SELECT sourceip FROM events LIMIT 0",
+};
+
+}  // namespace
+
+TEST_CASE("the parallel scan returns the single-threaded evaluator's rows") {
+  std::mt19937 random(2026);
+  for (int round = 0; round < 6; ++round) {
+    // Lines the full parser rejects (1e400) end a round early; keep most rounds clean.
+    std::string events = testing::eventLines(random, 1500);
+    if (round % 2 == 0) {
+      std::string clean;
+      std::istringstream lines(events);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("1e400") == std::string::npos) clean += line + "\n";
+      }
+      events = clean;
+    }
+    for (const std::string& query : kQueries) {
+      const Outcome expected = singleThreaded(query, events);
+      for (const unsigned threads : {1U, 2U, 5U}) {
+        for (const std::size_t chunk : {std::size_t{1}, std::size_t{700}, std::size_t{1} << 20}) {
+          INFO("round " << round << ", " << threads << " threads, chunks of " << chunk << ": "
+                        << query);
+          requireSame(expected, scannedText(query, events, {threads, chunk}));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("a bad line stops the scan with its line number, after the rows before it") {
+  const std::string events =
+      "{\"starttime\":1001000,\"username\":\"a\"}\n\n"
+      "{\"starttime\":1002000,\"username\":\"b\"}\r\n"
+      "{\"starttime\":1003000,\"username\":\n"
+      "{\"starttime\":1004000,\"username\":\"d\"}\n";
+  const std::string query = "SELECT username FROM events";
+  const Outcome expected = singleThreaded(query, events);
+  REQUIRE_FALSE(expected.ok);
+  CHECK(expected.error.find("events line 4") != std::string::npos);
+  for (const unsigned threads : {1U, 3U}) {
+    const Outcome actual = scannedText(query, events, {threads, 16});
+    requireSame(expected, actual);
+    CHECK(actual.rows.size() == 2);
+  }
+}
+
+TEST_CASE("the scan counts events, matches and lines the full parser decoded") {
+  const std::string events =
+      "{\"starttime\":1001000,\"username\":\"a\"}\n"
+      "{\"starttime\":1002000,\"username\":\"b\",\"tags\":[1]}\n"
+      "{\"starttime\":5,\"username\":\"c\"}\n";
+  results::MemoryByteSource source(events);
+  results::EventScanStats stats;
+  const Outcome outcome = scanned("SELECT username FROM events", source, {2, 8}, &stats);
+  REQUIRE(outcome.ok);
+  CHECK(stats.events == 3);
+  CHECK(stats.matched == 2);
+  CHECK(stats.fallbacks == 1);
+}
+
+namespace {
+
+std::string gzipped(const std::string& text) {
+  z_stream stream{};
+  REQUIRE(deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&stream, text.size()) + 64, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+std::string zstded(const std::string& text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const std::size_t size = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3);
+  REQUIRE(ZSTD_isError(size) == 0U);
+  out.resize(size);
+  return out;
+}
+
+Outcome scannedCompressed(const std::string& query, const std::string& bytes,
+                          results::Compression expected_kind) {
+  auto source = results::decompressing(std::make_unique<results::MemoryByteSource>(bytes));
+  REQUIRE(source.ok());
+  results::Compression kind = results::Compression::kNone;
+  auto again = results::decompressing(std::make_unique<results::MemoryByteSource>(bytes), &kind);
+  CHECK(kind == expected_kind);
+  return scanned(query, **source, {2, 4096});
+}
+
+}  // namespace
+
+TEST_CASE("gzip and zstd events are read by their magic bytes") {
+  std::mt19937 random(7);
+  std::string events;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string line = testing::eventLine(random);
+    if (line.find("1e400") == std::string::npos) events += line + "\n";
+  }
+  const std::string query = kQueries.front();
+  const Outcome expected = singleThreaded(query, events);
+  REQUIRE(expected.ok);
+  REQUIRE_FALSE(expected.rows.empty());
+  requireSame(expected, scannedCompressed(query, events, results::Compression::kNone));
+  requireSame(expected, scannedCompressed(query, gzipped(events), results::Compression::kGzip));
+  requireSame(expected, scannedCompressed(query, zstded(events), results::Compression::kZstd));
+
+  SECTION("concatenated gzip members and zstd frames are one stream") {
+    const std::size_t half = events.find('\n', events.size() / 2) + 1;
+    const std::string first = events.substr(0, half);
+    const std::string second = events.substr(half);
+    requireSame(expected, scannedCompressed(query, gzipped(first) + gzipped(second),
+                                            results::Compression::kGzip));
+    requireSame(expected, scannedCompressed(query, zstded(first) + zstded(second),
+                                            results::Compression::kZstd));
+  }
+  SECTION("a truncated or corrupt stream is an error, not a shorter input") {
+    for (const auto& [name, bytes] :
+         {std::pair{"gzip", gzipped(events)}, std::pair{"zstd", zstded(events)}}) {
+      for (const std::size_t cut : {bytes.size() - 1, bytes.size() / 2, std::size_t{5}}) {
+        INFO(name << " cut at " << cut);
+        const Outcome outcome =
+            scannedCompressed(query, bytes.substr(0, cut),
+                              std::string(name) == "gzip" ? results::Compression::kGzip
+                                                          : results::Compression::kZstd);
+        CHECK_FALSE(outcome.ok);
+        CHECK(outcome.error.find("corrupt or truncated") != std::string::npos);
+      }
+      std::string corrupt = bytes;
+      corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x55);
+      INFO(name << " corrupted");
+      CHECK_FALSE(scannedCompressed(query, corrupt,
+                                    std::string(name) == "gzip" ? results::Compression::kGzip
+                                                                : results::Compression::kZstd)
+                      .ok);
+    }
+  }
+}
