@@ -32,6 +32,11 @@ bool numberValue(std::string_view text, aql::Value& out) {
   return false;
 }
 
+// Only a number this long, or with an exponent, can be out of a double's range.
+bool mayOverflow(std::string_view text) {
+  return text.size() > 300 || text.find_first_of("eE") != std::string_view::npos;
+}
+
 }  // namespace
 
 EventDecoder::EventDecoder(const aql::Schema& schema) : schema_(schema) {
@@ -80,7 +85,16 @@ bool EventDecoder::scanFlat(std::string_view line) {
       },
       [&](std::size_t position, const FlatMember& member) {
         const int field = fieldOf(position, member);
-        if (field < 0 || !ok) return;
+        if (!ok) return;
+        if (field < 0) {
+          // Unread, but a number the full parser rejects (1e400) still makes the line bad.
+          aql::Value unused;
+          if (member.kind == ScalarKind::kNumber && mayOverflow(member.value) &&
+              !numberValue(member.value, unused)) {
+            ok = false;
+          }
+          return;
+        }
         const auto id = static_cast<aql::FieldId>(field);
         // Two keys for one field ("URL" and "url", or a repeat): which wins depends on the full
         // parser's rules, so it decides.

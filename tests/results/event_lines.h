@@ -50,7 +50,11 @@ inline std::string eventLine(std::mt19937& random) {
     if (line.size() > 1) line += random() % 10 == 0 ? " , " : ",";
     line += "\"" + key + "\":" + eventValue(random, key);
   }
-  if (random() % 7 == 0) line += std::string(line.size() > 1 ? "," : "") + "\"other\":\"x\"";
+  if (random() % 7 == 0) {  // a property no query reads, sometimes one that makes the line bad
+    line +=
+        std::string(line.size() > 1 ? "," : "") + "\"other\":" +
+        oneOf(random, {"\"x\"", "1e400", "-1e-400", "[1]", "2E+2", "1" + std::string(320, '0')});
+  }
   line += "}";
   if (random() % 19 == 0) line += "\r";
   return line;

@@ -202,7 +202,10 @@ TEST_CASE("gzip and zstd events are read by their magic bytes") {
   std::string events;
   for (int i = 0; i < 3000; ++i) {
     const std::string line = testing::eventLine(random);
-    if (line.find("1e400") == std::string::npos) events += line + "\n";
+    aql::Schema schema;
+    if (line.find('{') == std::string::npos || aql::parseEventJson(line, schema).ok()) {
+      events += line + "\n";  // only lines the full parser takes: the whole file is read
+    }
   }
   const std::string query = kQueries.front();
   const Outcome expected = singleThreaded(query, events);
