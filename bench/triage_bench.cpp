@@ -155,24 +155,37 @@ std::uint64_t countLines(const std::string& path) {
 int writeRows(const std::string& path, std::uint64_t rows, aihunt::bench::Mix mix);
 
 // --mix results: aihunt and the Python reference over the same file, both writing to a file.
+double runInProcess(const aihunt::detection::DetectionSettings& settings, std::uint64_t rows,
+                    aihunt::bench::Mix mix, std::uint64_t& findings);
+
 int runResultsMix(const std::string& aihunt, const std::string& python_script,
                   const std::string& scratch, const std::vector<std::uint64_t>& sizes,
-                  bool skip_reference) {
+                  bool skip_reference, const aihunt::detection::DetectionSettings& settings) {
   const std::string rows_path = scratch + "/triage_results_rows.jsonl";
   const std::string ours_path = scratch + "/triage_results_aihunt.jsonl";
   const std::string theirs_path = scratch + "/triage_results_python.jsonl";
   std::printf(
-      "| rows | aihunt triage rows/s | peak RSS MiB | findings | Python reference rows/s | "
-      "findings | ratio |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+      "| rows | aihunt triage rows/s | peak RSS MiB | findings | in-process pipeline rows/s | "
+      "Python reference rows/s | findings | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const std::uint64_t rows : sizes) {
     if (writeRows(rows_path, rows, aihunt::bench::Mix::kResults) != 0) return 1;
-    const ProcessRun ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl"},
-                                      "/dev/null", ours_path);
-    if (ours.exit_code != 0) {
-      std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), ours.exit_code);
-      return 1;
+    // Without the binary (a build of the libraries only), the in-process figure still stands.
+    const bool have_binary = access(aihunt.c_str(), X_OK) == 0;
+    ProcessRun ours;
+    if (have_binary) {
+      ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl"}, "/dev/null",
+                       ours_path);
+      if (ours.exit_code != 0) {
+        std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), ours.exit_code);
+        return 1;
+      }
     }
-    const double ours_rate = static_cast<double>(rows) / ours.seconds;
+    std::uint64_t in_process_findings = 0;
+    const double in_process_rate =
+        static_cast<double>(rows) /
+        runInProcess(settings, rows, aihunt::bench::Mix::kResults, in_process_findings);
+    const double ours_rate =
+        have_binary ? static_cast<double>(rows) / ours.seconds : in_process_rate;
     std::string theirs_cells = "- | - | -";
     if (!skip_reference) {
       const ProcessRun theirs =
@@ -187,9 +200,13 @@ int runResultsMix(const std::string& aihunt, const std::string& python_script,
                      std::to_string(countLines(theirs_path)) + " | " +
                      std::to_string(ours_rate / theirs_rate).substr(0, 5);
     }
-    std::printf("| %llu | %.0f | %.1f | %llu | %s |\n", static_cast<unsigned long long>(rows),
-                ours_rate, static_cast<double>(ours.peak_rss_kib) / 1024.0,
-                static_cast<unsigned long long>(countLines(ours_path)), theirs_cells.c_str());
+    const std::string ours_cell =
+        have_binary ? std::to_string(static_cast<long long>(ours_rate)) : std::string("-");
+    std::printf(
+        "| %llu | %s | %.1f | %llu | %.0f | %s |\n", static_cast<unsigned long long>(rows),
+        ours_cell.c_str(), static_cast<double>(ours.peak_rss_kib) / 1024.0,
+        static_cast<unsigned long long>(have_binary ? countLines(ours_path) : in_process_findings),
+        in_process_rate, theirs_cells.c_str());
     std::fflush(stdout);
   }
   for (const auto& path : {rows_path, ours_path, theirs_path}) std::remove(path.c_str());
@@ -299,13 +316,13 @@ int main(int argc, char** argv) {
   }
   if (sizes.empty()) sizes = {1'000'000, 10'000'000};
   if (!write_path.empty()) return writeRows(write_path, sizes.front(), mix);
-  if (mix == aihunt::bench::Mix::kResults) {
-    return runResultsMix(aihunt, python_script, scratch, sizes, skip_reference);
-  }
   auto settings = aihunt::config::builtinDetectionSettings();
   if (!settings) {
     std::fprintf(stderr, "built-in pack: %s\n", settings.error().message.c_str());
     return 1;
+  }
+  if (mix == aihunt::bench::Mix::kResults) {
+    return runResultsMix(aihunt, python_script, scratch, sizes, skip_reference, *settings);
   }
   std::printf(
       "| rows | aihunt triage (process, piped) rows/s | peak RSS MiB | in-process pipeline rows/s "

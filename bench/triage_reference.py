@@ -39,6 +39,8 @@ LABELLED = re.compile(r"(?i)(authorization:\s*(?:bearer|basic|token)?\s*|bearer 
 CATEGORY_WEIGHTS = {"ScriptRuntime": "script_runtime", "ScriptHost": "script_host",
                     "CLI_Transfer": "cli_transfer", "LOLBin": "lolbin", "AI_Client": "ai_client",
                     "Other": "other"}
+SIGNAL_ORDER = ["non_browser_ai_api", "large_upload", "key_or_prompt_on_cmdline", "ai_sdk_install",
+                "first_seen", "ai_api_contact"]
 HOST_TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
 VERSION = re.compile(r"^(.*?[^0-9.])[-_]?[0-9][0-9.]*$")
 
@@ -81,7 +83,7 @@ class Rules:
         self.install_verb = words(["install", "add", "i"])
         self.sdk_paths = [p.replace("\\", "/") for p in indicators["sdk_paths"]]
         self.assignment = re.compile(
-            r"(?i)(?<![A-Za-z0-9_])(%s)([\"'\]]*\s*[=:,]\s*[\"']*)([^\s\"';,)\]}]+)" %
+            r"(?i)(?<![A-Za-z0-9_])(%s)([\"'\]]*\s*[=:,]\s*[\"']*)(\[REDACTED\]|[^\s\"';,)\]}]+)" %
             "|".join(map(re.escape, indicators["key_variables"])))
         detection = load("detection.yaml")
         self.scoring = detection["scoring"]
@@ -228,7 +230,7 @@ def main():
                     signals.append("large_upload")
             if not signals:
                 continue
-            signals = sorted(set(signals))
+            signals = sorted(set(signals), key=SIGNAL_ORDER.index)
 
             risk = sum(weights[s] for s in signals)
             risk += weights.get(CATEGORY_WEIGHTS.get(category, ""), 0)
