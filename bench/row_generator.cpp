@@ -77,6 +77,106 @@ constexpr std::array<ProcessShape, 13> kProcessShapes = {{
     {"C:\\\\Windows\\\\System32\\\\conhost.exe", "conhost.exe 0xffffffff -ForceV1", 5},
 }};
 
+// Pre-filtered results (kResults): every row names an AI host or keyword, as the hunts' LIKE
+// prefilter guarantees; the detection still drops browsers, lookalike hosts and command lines
+// that only mention a vendor. Values are JSON text (backslashes escaped). 75 of 100 rows are
+// findings: 40 proxy, 35 endpoint.
+struct ResultShape {
+  bool endpoint;
+  const char* application;  // the proxy's initiating application, or the process image
+  const char* url;
+  const char* user_agent;
+  const char* command_line;
+  int bytes_sent;
+  int weight;  // out of 100
+};
+
+constexpr std::array<ResultShape, 18> kResultShapes = {{
+    // Proxy rows that are findings.
+    {false, R"(C:\\Users\\jdoe\\AppData\\Local\\Programs\\Python\\Python311\\python.exe)",
+     "https://api.openai.com/v1/chat/completions", "OpenAI/Python 1.54.3", "", 4180, 9},
+    {false, R"(C:\\Windows\\System32\\curl.exe)", "https://api.anthropic.com/v1/messages",
+     "curl/8.9.1", "", 2950, 5},
+    {false, "", "https://api.openai.com/v1/embeddings", "python-requests/2.32.3", "", 1630, 6},
+    {false, R"(C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)",
+     "https://contoso-eastus2.openai.azure.com/openai/deployments/gpt-4o-prod/chat/"
+     "completions?api-version=2024-10-21",
+     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.22621.4391", "", 5120,
+     6},
+    {false, R"(C:\\Program Files\\nodejs\\node.exe)",
+     "https://generativelanguage.googleapis.com/v1beta/models/gemini-1.5-pro:generateContent?"
+     "key=AIzaSyD4kQ2mN7xR1tY8vB3cZ6wL0pS5hJ9eFgU",
+     "node-fetch/1.0", "", 3370, 5},
+    {false, R"(/usr/lib/jvm/java-17-openjdk-amd64/bin/java)",
+     "https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+     "anthropic.claude-3-5-sonnet-20241022-v2:0/invoke",
+     "aws-sdk-java/2.25.60 Linux/6.1.0-27-amd64 OpenJDK_64-Bit_Server_VM/17.0.13", "", 7400, 4},
+    {false, R"(C:\\Tools\\sync-agent.exe)", "https://api.mistral.ai/v1/files", "", "", 3145728, 3},
+    {false, "", "https://api.groq.com/openai/v1/chat/completions", "Go-http-client/2.0", "", 1980,
+     2},
+    // Proxy rows that are not: browsers on chat portals, a lookalike host.
+    {false, R"(C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe)",
+     "https://chatgpt.com/backend-api/conversation", "", "", 2260, 5},
+    {false, "", "https://claude.ai/api/organizations/4d1c/chat_conversations",
+     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "", 1710,
+     3},
+    {false, R"(C:\\Tools\\securl.exe)", "https://notapi.openai.com.example.net/", "", "", 400, 2},
+    // Endpoint rows that are findings: keys and prompts on command lines, SDK installs.
+    {true, R"(C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)", "", "",
+     R"(powershell.exe -NoProfile -ExecutionPolicy Bypass -Command \"$h=@{Authorization=\\\"Bearer )"
+     R"($env:OPENAI_API_KEY\\\"}; $b=Get-Content C:\\Users\\jdoe\\Documents\\q3-forecast.txt -Raw; )"
+     R"(Invoke-RestMethod -Uri https://api.openai.com/v1/chat/completions -Method Post -Headers )"
+     R"($h -ContentType application/json -Body (@{model='gpt-4o';messages=@(@{role='user';)"
+     R"(content=$b})} | ConvertTo-Json -Depth 5)\")",
+     0, 10},
+    {true, R"(C:\\Users\\jdoe\\AppData\\Local\\Programs\\Python\\Python311\\python.exe)", "", "",
+     R"(python.exe -c \"import openai; openai.api_key='sk-proj-4fJ9kQ2mN7xR1tY8vB3cZ6wL0pS5hJ9e'; )"
+     R"(c=openai.OpenAI(api_key=openai.api_key); )"
+     R"(print(c.chat.completions.create(model='gpt-4o-mini',messages=[{'role':'user',)"
+     R"('content':open('notes.txt').read()}]))\")",
+     0, 8},
+    {true, R"(C:\\Users\\jdoe\\AppData\\Local\\Programs\\Python\\Python311\\Scripts\\pip.exe)", "",
+     "",
+     R"(pip.exe install --upgrade --user openai==1.54.3 tiktoken langchain-openai )"
+     R"(--index-url https://pypi.org/simple --trusted-host pypi.org)",
+     0, 7},
+    {true, R"(/usr/bin/curl)", "", "",
+     R"(curl -sS https://api.anthropic.com/v1/messages -H \"x-api-key: )"
+     R"(sk-ant-api03-Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8LzXc\" -H \"anthropic-version: 2023-06-01\" )"
+     R"(-H \"content-type: application/json\" -d @/home/jdoe/prompts/summarise-incident.json)",
+     0, 6},
+    {true, R"(C:\\Program Files\\nodejs\\node.exe)", "", "",
+     R"(node.exe -e \"fetch('https://generativelanguage.googleapis.com/v1beta/models/)"
+     R"(gemini-1.5-flash:generateContent?key='+process.env.GEMINI_API_KEY,{method:'POST',)"
+     R"(body:require('fs').readFileSync('payload.json')}).then(r=>r.text()).then(console.log)\")",
+     0, 4},
+    // Endpoint rows that are not: a vendor's name in a path or a repository.
+    {true, R"(C:\\Program Files\\Git\\cmd\\git.exe)", "", "",
+     R"(git.exe clone --depth 1 https://github.com/openai/openai-cookbook.git )"
+     R"(C:\\Users\\jdoe\\src\\openai-cookbook)",
+     0, 8},
+    {true, R"(C:\\Windows\\System32\\notepad.exe)", "", "",
+     R"(notepad.exe C:\\Users\\jdoe\\Documents\\anthropic-contract-review-2026.txt)", 0, 7},
+}};
+
+std::string resultRow(const ResultShape& shape) {
+  std::string row = std::string("{\"EventTime\":\"2026-11-26 %TIME%\",\"sourceip\":\"10.%IP%\",") +
+                    "\"username\":\"CORP\\\\jdoe\",\"Hostname\":\"ws-0142.corp.example.com\",";
+  if (shape.endpoint) {
+    return row + "\"EventCategory\":\"Process Creation\",\"LogSource\":\"WinCollect @ ws-0142\"," +
+           "\"Image\":\"" + shape.application + "\",\"CommandLine\":\"" + shape.command_line +
+           "\",\"ProcessCategory\":\"Other\"}\n";
+  }
+  row += std::string("\"destinationip\":\"203.0.113.9\",\"destinationport\":443,") +
+         "\"EventCategory\":\"Web Access\",\"LogSource\":\"Bluecoat Proxy\",\"DestinationURL\":\"" +
+         shape.url + "\",\"InitiatingApplication\":" +
+         (shape.application[0] != 0 ? "\"" + std::string(shape.application) + "\""
+                                    : std::string("null")) +
+         ",\"BytesSent\":" + std::to_string(shape.bytes_sent) + ",\"ProcessCategory\":\"Other\"";
+  if (shape.user_agent[0] != 0) row += std::string(",\"UserAgent\":\"") + shape.user_agent + "\"";
+  return row + "}\n";
+}
+
 std::string proxyRow(const Shape& shape) {
   std::string row = std::string("{\"EventTime\":\"2026-11-26 %TIME%\",\"sourceip\":\"10.%IP%\",") +
                     "\"username\":\"CORP\\\\user\",\"destinationip\":\"203.0.113.9\"," +
@@ -111,6 +211,10 @@ void RowGenerator::addTemplate(const std::string& row, int weight) {
 }
 
 RowGenerator::RowGenerator(std::uint32_t seed, Mix mix) : state_(seed) {
+  if (mix == Mix::kResults) {
+    for (const ResultShape& shape : kResultShapes) addTemplate(resultRow(shape), shape.weight);
+    return;
+  }
   if (mix == Mix::kEndpoint) {
     for (const ProcessShape& shape : kProcessShapes) addTemplate(processRow(shape), shape.weight);
     return;

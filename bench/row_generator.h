@@ -10,7 +10,10 @@ namespace aihunt::bench {
 // kProxy: proxy rows with URLs and user agents (the seed's shape). kEndpoint: process
 // creation rows (Sysmon 1, 4688) where the command line is the evidence, which is what the
 // endpoint hunts read; command lines are where the keyword matching does its work.
-enum class Mix { kProxy, kEndpoint };
+// kResults: what the built-in hunts' AQL actually returns. Their prefilter already keeps only
+// rows that name an AI host or keyword, so three rows in four become findings; proxy and
+// endpoint rows half and half, with URLs and command lines of realistic length.
+enum class Mix { kProxy, kEndpoint, kResults };
 
 class RowGenerator {
  public:

@@ -5,15 +5,20 @@
 //   triage_bench --aihunt build-release/bin/aihunt --rows 1000000 --rows 10000000
 //   triage_bench --rows 1000000 --write rows.jsonl   (the same rows into a file, for profiling)
 //   --mix endpoint: process-creation rows with command lines instead of proxy rows
+//   --mix results: pre-filtered hunt results (75% findings); the rows go to a file, `aihunt
+//     triage` reads it and writes its findings to a file, and the Python reference
+//     (bench/triage_reference.py, --python to point elsewhere) does the same in the same run
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -106,6 +111,108 @@ ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows, aihunt::benc
   return run;
 }
 
+// `argv` with stdin from `input` and stdout into `output`: the wall time and peak RSS.
+ProcessRun runOnFile(const std::vector<std::string>& argv, const std::string& input,
+                     const std::string& output) {
+  const auto start = Clock::now();
+  const pid_t child = fork();
+  if (child == 0) {
+    const int in_fd = open(input.c_str(), O_RDONLY);
+    const int out_fd = open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in_fd < 0 || out_fd < 0) _exit(126);
+    dup2(in_fd, STDIN_FILENO);
+    dup2(out_fd, STDOUT_FILENO);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(child, &status, 0, &usage);
+  ProcessRun run;
+  run.seconds = secondsSince(start);
+  run.peak_rss_kib = usage.ru_maxrss;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::uint64_t countLines(const std::string& path) {
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) return 0;
+  std::vector<char> buffer(1 << 20);
+  std::uint64_t lines = 0;
+  std::size_t got = 0;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), in)) > 0) {
+    lines += static_cast<std::uint64_t>(
+        std::count(buffer.begin(), buffer.begin() + static_cast<long>(got), '\n'));
+  }
+  std::fclose(in);
+  return lines;
+}
+
+int writeRows(const std::string& path, std::uint64_t rows, aihunt::bench::Mix mix);
+
+// --mix results: aihunt and the Python reference over the same file, both writing to a file.
+double runInProcess(const aihunt::detection::DetectionSettings& settings, std::uint64_t rows,
+                    aihunt::bench::Mix mix, std::uint64_t& findings);
+
+int runResultsMix(const std::string& aihunt, const std::string& python_script,
+                  const std::string& scratch, const std::vector<std::uint64_t>& sizes,
+                  bool skip_reference, const aihunt::detection::DetectionSettings& settings) {
+  const std::string rows_path = scratch + "/triage_results_rows.jsonl";
+  const std::string ours_path = scratch + "/triage_results_aihunt.jsonl";
+  const std::string theirs_path = scratch + "/triage_results_python.jsonl";
+  std::printf(
+      "| rows | aihunt triage rows/s | peak RSS MiB | findings | in-process pipeline rows/s | "
+      "Python reference rows/s | findings | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (const std::uint64_t rows : sizes) {
+    if (writeRows(rows_path, rows, aihunt::bench::Mix::kResults) != 0) return 1;
+    // Without the binary (a build of the libraries only), the in-process figure still stands.
+    const bool have_binary = access(aihunt.c_str(), X_OK) == 0;
+    ProcessRun ours;
+    if (have_binary) {
+      ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl"}, "/dev/null",
+                       ours_path);
+      if (ours.exit_code != 0) {
+        std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), ours.exit_code);
+        return 1;
+      }
+    }
+    std::uint64_t in_process_findings = 0;
+    const double in_process_rate =
+        static_cast<double>(rows) /
+        runInProcess(settings, rows, aihunt::bench::Mix::kResults, in_process_findings);
+    const double ours_rate =
+        have_binary ? static_cast<double>(rows) / ours.seconds : in_process_rate;
+    std::string theirs_cells = "- | - | -";
+    if (!skip_reference) {
+      const ProcessRun theirs =
+          runOnFile({"python3", python_script, rows_path}, "/dev/null", theirs_path);
+      if (theirs.exit_code != 0) {
+        std::fprintf(stderr, "python3 %s exited with %d\n", python_script.c_str(),
+                     theirs.exit_code);
+        return 1;
+      }
+      const double theirs_rate = static_cast<double>(rows) / theirs.seconds;
+      theirs_cells = std::to_string(static_cast<long long>(theirs_rate)) + " | " +
+                     std::to_string(countLines(theirs_path)) + " | " +
+                     std::to_string(ours_rate / theirs_rate).substr(0, 5);
+    }
+    const std::string ours_cell =
+        have_binary ? std::to_string(static_cast<long long>(ours_rate)) : std::string("-");
+    std::printf(
+        "| %llu | %s | %.1f | %llu | %.0f | %s |\n", static_cast<unsigned long long>(rows),
+        ours_cell.c_str(), static_cast<double>(ours.peak_rss_kib) / 1024.0,
+        static_cast<unsigned long long>(have_binary ? countLines(ours_path) : in_process_findings),
+        in_process_rate, theirs_cells.c_str());
+    std::fflush(stdout);
+  }
+  for (const auto& path : {rows_path, ours_path, theirs_path}) std::remove(path.c_str());
+  return 0;
+}
+
 double runInProcess(const aihunt::detection::DetectionSettings& settings, std::uint64_t rows,
                     aihunt::bench::Mix mix, std::uint64_t& findings) {
   GeneratedSource source(rows, mix);
@@ -166,6 +273,13 @@ int writeRows(const std::string& path, std::uint64_t rows, aihunt::bench::Mix mi
   return std::fclose(out) == 0 ? 0 : 1;
 }
 
+std::optional<aihunt::bench::Mix> mixNamed(std::string_view name) {
+  if (name == "proxy") return aihunt::bench::Mix::kProxy;
+  if (name == "endpoint") return aihunt::bench::Mix::kEndpoint;
+  if (name == "results") return aihunt::bench::Mix::kResults;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,6 +287,8 @@ int main(int argc, char** argv) {
   std::vector<std::uint64_t> sizes;
   bool skip_reference = false;
   std::string write_path;
+  std::string python_script = "bench/triage_reference.py";
+  std::string scratch = "/tmp";
   aihunt::bench::Mix mix = aihunt::bench::Mix::kProxy;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -184,14 +300,17 @@ int main(int argc, char** argv) {
       skip_reference = true;
     else if (arg == "--write" && i + 1 < argc)
       write_path = argv[++i];
-    else if (arg == "--mix" && i + 1 < argc &&
-             (std::string(argv[i + 1]) == "proxy" || std::string(argv[i + 1]) == "endpoint"))
-      mix = std::string(argv[++i]) == "endpoint" ? aihunt::bench::Mix::kEndpoint
-                                                 : aihunt::bench::Mix::kProxy;
+    else if (arg == "--python" && i + 1 < argc)
+      python_script = argv[++i];
+    else if (arg == "--scratch" && i + 1 < argc)
+      scratch = argv[++i];
+    else if (arg == "--mix" && i + 1 < argc && mixNamed(argv[i + 1]))
+      mix = *mixNamed(argv[++i]);
     else {
       std::fprintf(stderr,
                    "usage: triage_bench [--aihunt PATH] [--rows N]... [--skip-reference] "
-                   "[--write FILE] [--mix proxy|endpoint]\n");
+                   "[--write FILE] [--mix proxy|endpoint|results] [--python SCRIPT] "
+                   "[--scratch DIR]\n");
       return 2;
     }
   }
@@ -201,6 +320,9 @@ int main(int argc, char** argv) {
   if (!settings) {
     std::fprintf(stderr, "built-in pack: %s\n", settings.error().message.c_str());
     return 1;
+  }
+  if (mix == aihunt::bench::Mix::kResults) {
+    return runResultsMix(aihunt, python_script, scratch, sizes, skip_reference, *settings);
   }
   std::printf(
       "| rows | aihunt triage (process, piped) rows/s | peak RSS MiB | in-process pipeline rows/s "

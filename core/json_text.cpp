@@ -12,12 +12,43 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// Whether any of 8 bytes is a control character, '"', '\\' or DEL: the bytes a JSON string
-// cannot carry as they are. Eight bytes per step, because most values need no escaping at all.
+// Whether any of 8 bytes is a control character, '"', '\\', DEL or not ASCII: the bytes a JSON
+// string cannot carry as they are, or that must be checked for valid UTF-8. Eight bytes per
+// step, because most values need no escaping at all.
 bool blockNeedsEscape(const char* bytes) {
   const std::uint64_t word = swar::load(bytes);
   return (swar::bytesBelow(word, 0x20) | swar::bytesEqual(word, '"') |
-          swar::bytesEqual(word, '\\') | swar::bytesEqual(word, 0x7F)) != 0;
+          swar::bytesEqual(word, '\\') | swar::bytesEqual(word, 0x7F) | (word & swar::kHighBits)) !=
+         0;
+}
+
+// How many bytes one U+FFFD stands for when the UTF-8 sequence at `at` is invalid: the lead byte
+// and the continuation bytes that could still have completed it (Unicode's "maximal subpart",
+// which is also what nlohmann::json's replacing serialiser does).
+std::size_t invalidSequenceLength(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong below
+    if (lead == 0xED) high = 0x9F;  // surrogates above
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong below
+    if (lead == 0xF4) high = 0x8F;  // past U+10FFFF above
+  } else {
+    return 1;
+  }
+  std::size_t valid = 1;
+  for (; valid < length && at + valid < text.size(); ++valid) {
+    const auto next = static_cast<unsigned char>(text[at + valid]);
+    if (next < (valid == 1 ? low : 0x80) || next > (valid == 1 ? high : 0xBF)) break;
+  }
+  return valid;
 }
 
 bool byteNeedsEscape(unsigned char byte) {
@@ -46,6 +77,12 @@ void appendEscapedByte(std::string& out, unsigned char byte) {
     case '\t':
       out += "\\t";
       break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
     default:
       appendUnicodeEscape(out, byte);
   }
@@ -66,20 +103,29 @@ void appendCodePointEscape(std::string& out, char32_t code) {
 
 void appendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
-  std::size_t clean = 0;
-  while (clean + 8 <= text.size() && !blockNeedsEscape(text.data() + clean)) clean += 8;
-  if (clean == text.size()) {
-    out.append(text);
-    out.push_back('"');
-    return;
-  }
-  std::size_t run_start = 0;
-  for (std::size_t i = clean; i < text.size(); ++i) {
+  std::size_t run_start = 0;  // start of the bytes not yet copied
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i + 8 <= text.size() && !blockNeedsEscape(text.data() + i)) i += 8;
+    if (i == text.size()) break;
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (!byteNeedsEscape(byte)) continue;
+    if (byte < 0x80) {
+      if (byteNeedsEscape(byte)) {
+        out.append(text.substr(run_start, i - run_start));
+        appendEscapedByte(out, byte);
+        run_start = i + 1;
+      }
+      ++i;
+      continue;
+    }
+    if (const std::size_t length = decodeUtf8At(text, i).length; length != 0) {
+      i += length;  // valid UTF-8 passes through as it is
+      continue;
+    }
     out.append(text.substr(run_start, i - run_start));
-    run_start = i + 1;
-    appendEscapedByte(out, byte);
+    out.append("\xEF\xBF\xBD");  // U+FFFD: JSON text is UTF-8, these bytes were not
+    i += invalidSequenceLength(text, i);
+    run_start = i;
   }
   out.append(text.substr(run_start));
   out.push_back('"');

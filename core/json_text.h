@@ -1,6 +1,10 @@
 #pragma once
 // Minimal JSON text writing for hot paths (findings, log lines): appends a string as a JSON
-// string literal. Input is assumed to be valid UTF-8; control characters are escaped.
+// string literal, byte for byte what nlohmann::json's dump() writes for the same string (with
+// its replacing error handler) but for one rule of ours: DEL is escaped as \u007f, so that no
+// raw control byte reaches a file someone may `cat`. Control characters get JSON's short
+// escapes where it has one (\b \f \n \r \t) and \u00XX otherwise; valid UTF-8 passes as it
+// is; each invalid sequence becomes U+FFFD.
 #include <string>
 #include <string_view>
 

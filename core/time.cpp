@@ -124,6 +124,12 @@ Result<EpochMs> parseTimestamp(std::string_view text) {
 }
 
 std::string formatIso8601(EpochMs ms) {
+  std::string out;
+  formatIso8601Into(out, ms);
+  return out;
+}
+
+void formatIso8601Into(std::string& out, EpochMs ms) {
   std::int64_t days = ms / kMsPerDay;
   std::int64_t rest = ms % kMsPerDay;
   if (rest < 0) {
@@ -145,7 +151,7 @@ std::string formatIso8601(EpochMs ms) {
       static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
 
   // Hand-formatted: snprintf showed up in profiles of the findings path.
-  std::string out = "0000-00-00T00:00:00.000Z";
+  out.assign("0000-00-00T00:00:00.000Z");
   const auto put = [&out](std::size_t at, std::int64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
       out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
@@ -167,7 +173,6 @@ std::string formatIso8601(EpochMs ms) {
   put(t + 3, rest / 60'000 % 60, 2);
   put(t + 6, rest / 1000 % 60, 2);
   put(t + 9, rest % 1000, 3);
-  return out;
 }
 
 Result<std::chrono::milliseconds> parseDuration(std::string_view text) {

@@ -19,6 +19,8 @@ Result<EpochMs> parseTimestamp(std::string_view text);
 
 // "2026-11-26T17:03:08.123Z"; always UTC, always milliseconds.
 std::string formatIso8601(EpochMs ms);
+// The same into `out`, reusing its storage (once per finding on the hot path).
+void formatIso8601Into(std::string& out, EpochMs ms);
 
 // "90s", "15m", "24h", "7d", "2w", "500ms"; also combined "1h30m". Negative or empty is an error.
 Result<std::chrono::milliseconds> parseDuration(std::string_view text);

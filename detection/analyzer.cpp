@@ -20,10 +20,11 @@ bool isNonBrowserProgram(ProcessCategory category) {
          category == ProcessCategory::kCliTransfer || category == ProcessCategory::kLolbin;
 }
 
-// "https://user:secret@host/x?key=AIza..." -> "https://host/x?key=[REDACTED]"
-std::string redactUrl(std::string_view url) {
-  if (url.empty()) return {};
-  std::string out(url);
+// "https://user:secret@host/x?key=AIza..." -> "https://host/x?key=[REDACTED]", into `out`
+// (a reused finding's string: no allocation for the URLs that hold no secret, which is most).
+void redactUrlInto(std::string& out, std::string_view url) {
+  out.assign(url);
+  if (out.empty()) return;
   const std::size_t scheme = out.find("://");
   const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
   std::size_t path = authority;  // a loop: find_first_of calls memchr once per character
@@ -31,28 +32,53 @@ std::string redactUrl(std::string_view url) {
   if (path == out.size()) path = std::string::npos;
   const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
   if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
-  std::string redacted = core::redactSecretShapes(out);
-  if (redacted.find('?') == std::string::npos) return redacted;
+  if (!core::findApiKeyTokens(out).empty() || !core::findLabelledSecrets(out).empty()) {
+    out = core::redactSecretShapes(out);
+  }
+  if (out.find('?') == std::string::npos) return;
   // Query parameters named like keys ("key=", "access_token=") carry credentials.
   for (const std::string_view name : {"?key=", "&key=", "?access_token=", "&access_token="}) {
     std::size_t from = 0;
-    while ((from = core::ifindLower(redacted, name, from)) != std::string::npos) {
+    while ((from = core::ifindLower(out, name, from)) != std::string::npos) {
       const std::size_t begin = from + name.size();
-      std::size_t end = redacted.find('&', begin);
-      if (end == std::string::npos) end = redacted.size();
-      if (end > begin) redacted.replace(begin, end - begin, "[REDACTED]");
+      std::size_t end = out.find('&', begin);
+      if (end == std::string::npos) end = out.size();
+      if (end > begin) out.replace(begin, end - begin, "[REDACTED]");
       from = begin;
     }
   }
-  return redacted;
 }
 
-std::string eventTimeText(const Event& event) {
-  if (event.event_time_ms) return core::formatIso8601(*event.event_time_ms);
+void eventTimeInto(std::string& out, const Event& event) {
+  if (event.event_time_ms) {
+    core::formatIso8601Into(out, *event.event_time_ms);
+    return;
+  }
   const std::string_view raw = event.get(Field::kEventTime);
-  if (raw.empty()) return {};
+  if (raw.empty()) {
+    out.clear();
+    return;
+  }
   const auto parsed = core::parseTimestamp(raw);
-  return parsed ? core::formatIso8601(*parsed) : core::printableExcerpt(raw, 64);
+  if (parsed) {
+    core::formatIso8601Into(out, *parsed);
+  } else {
+    out = core::printableExcerpt(raw, 64);
+  }
+}
+
+// core::printableExcerpt into `out`; printable ASCII that fits (nearly every process path) is
+// copied into the reused storage as it is, which is what the excerpt would be.
+void printableExcerptInto(std::string& out, std::string_view text, std::size_t max_bytes) {
+  bool plain = text.size() <= max_bytes;
+  for (std::size_t i = 0; i < text.size() && plain; ++i) {
+    plain = text[i] >= 0x20 && text[i] < 0x7F;
+  }
+  if (plain) {
+    out.assign(text);
+  } else {
+    out = core::printableExcerpt(text, max_bytes);
+  }
 }
 
 void stableFindingId(core::Sha256& digest, std::string_view hunt, const Event& event,
@@ -147,13 +173,13 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   // Assigned field by field, so that a reused Finding keeps its strings' storage.
   finding.hunt = hunt_;
   stableFindingId(digest_, hunt_, event, finding.finding_id);
-  finding.event_time = eventTimeText(event);
+  eventTimeInto(finding.event_time, event);
   finding.source_ip = event.get(Field::kSourceIp);
   finding.username = event.get(Field::kUsername);
   finding.host = event.get(Field::kHost);
   finding.destination_ip = event.get(Field::kDestinationIp);
   finding.destination_port = event.destination_port;
-  finding.url = redactUrl(event.get(Field::kUrl));
+  redactUrlInto(finding.url, event.get(Field::kUrl));
   finding.domain = domain;
   core::asciiLowerInPlace(finding.domain);
   while (!finding.domain.empty() && finding.domain.back() == '.') finding.domain.pop_back();
@@ -165,7 +191,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   if (client_.process_seen.empty()) {
     finding.application = client_.agent_label;
   } else {
-    finding.application = core::printableExcerpt(client_.process_seen, 260);
+    printableExcerptInto(finding.application, client_.process_seen, 260);
   }
   finding.process_name = client_.process_name.empty() ? client_.agent_label : client_.process_name;
   finding.process_category = category;

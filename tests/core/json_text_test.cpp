@@ -45,3 +45,32 @@ TEST_CASE("appendJsonString round-trips generated strings through a JSON parser"
     }
   }
 }
+
+// The finding writer's JSON must be what a DOM serialiser writes, byte for byte, so that the
+// fast path and any document built with nlohmann::json agree. One deliberate difference: DEL
+// is escaped (\u007f), where nlohmann writes the raw byte.
+TEST_CASE("appendJsonString writes what nlohmann::json writes, for hostile bytes too") {
+  const std::vector<std::string> pieces = {
+      "a", "plain-text-run/", "\"", "\\", "\n", "\r", "\t", "\b", "\f", std::string(1, '\0'),
+      "\x01", "\x1b[31m", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x94\x91",
+      "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF",
+      // Invalid: stray continuation bytes, cut sequences, overlong forms, surrogates, bytes no
+      // UTF-8 uses, code points past U+10FFFF.
+      "\x80", "\xBF", "\xC3", "\xE2\x82", "\xF0\x9F\x94", "\xC0\xAF", "\xE0\x80\xAF",
+      "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xF4\x90\x80\x80", "\xFE", "\xFF", "\xF8\x88\x80\x80"};
+  std::mt19937 random(11);
+  for (int round = 0; round < 5000; ++round) {
+    std::string input;
+    const std::size_t count = random() % 16;
+    for (std::size_t i = 0; i < count; ++i) input += pieces[random() % pieces.size()];
+    std::string ours;
+    aihunt::core::appendJsonString(ours, input);
+    std::string theirs =
+        nlohmann::json(input).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    for (std::size_t at = 0; (at = theirs.find('\x7f', at)) != std::string::npos;) {
+      theirs.replace(at, 1, "\\u007f");
+    }
+    INFO("round " << round);
+    CHECK(ours == theirs);
+  }
+}

@@ -3,12 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <random>
 #include <set>
 
+#include "aql/like.h"
+#include "aql/like_subsumption.h"
 #include "aql/parser.h"
 #include "aql/printer.h"
 #include "config/content_pack.h"
 #include "config/detection_settings_builder.h"
+#include "core/text.h"
 #include "service/hunt_query.h"
 #include "service/row_binder.h"
 
@@ -83,6 +87,61 @@ TEST_CASE("the prefilter follows the mapped fields") {
   for (const char* name : {"event_time", "source_ip", "username", "log_source", "event_category",
                            "command_line", "target_file"}) {
     CHECK(aliases.count(name) == 1);
+  }
+}
+
+TEST_CASE("the prefilter drops covered needles and still matches the same texts") {
+  const auto pack = config::builtinContentPack();
+  REQUIRE(pack);
+  const auto endpoint = std::find_if(pack->hunts.begin(), pack->hunts.end(),
+                                     [](const auto& h) { return h.name == "endpoint-process"; });
+  REQUIRE(endpoint != pack->hunts.end());
+  auto built = service::huntTemplate(*endpoint, builtin());
+  REQUIRE(built);
+  auto query = service::huntQuery(*endpoint, builtin(), kFrom, kTo, true);
+  REQUIRE(query);
+  const std::string text = aql::print(*query);
+  std::size_t full_terms = 0;
+  std::size_t kept_terms = 0;
+  for (const auto& filter : built->any_contains) {
+    full_terms += filter.needles.size();
+    std::vector<std::string> lowered;
+    for (const auto& needle : filter.needles) lowered.push_back(core::asciiLowered(needle));
+    kept_terms += aql::withoutCoveredNeedles(lowered).size();
+  }
+  std::size_t terms = 0;
+  for (std::size_t at = 0; (at = text.find(" LIKE ", at)) != std::string::npos; ++at) ++terms;
+  CHECK(terms == kept_terms);
+  CHECK(terms + 100 < full_terms);  // 293 terms before, 178 after, with the built-in content
+  CHECK(text.find("'%perplexity.ai%'") != std::string::npos);
+  CHECK(text.find("'%api.perplexity.ai%'") == std::string::npos);
+  CHECK(text.find("'%openai_api_key%'") == std::string::npos);  // "openai" covers it
+  // The hunt's devicetype test comes before the LIKE terms.
+  CHECK(text.find("devicetype = 12") < text.find(" LIKE "));
+
+  // Texts made of pieces of the needles (and the hosts' neighbours) match the reduced list
+  // exactly when they match the full one.
+  std::mt19937 random(7);
+  for (const auto& filter : built->any_contains) {
+    std::vector<std::string> lowered;
+    for (const auto& needle : filter.needles) lowered.push_back(core::asciiLowered(needle));
+    const auto reduced = aql::withoutCoveredNeedles(lowered);
+    const auto matches = [](const std::vector<std::string>& needles, std::string_view value) {
+      return std::any_of(needles.begin(), needles.end(), [&](const std::string& needle) {
+        return aql::LikePattern("%" + needle + "%", false).matches(value);
+      });
+    };
+    for (int i = 0; i < 3000; ++i) {
+      std::string value = "cmd.exe /c ";
+      for (int piece = 0; piece < 3; ++piece) {
+        const std::string& needle = lowered[random() % lowered.size()];
+        const std::size_t from = random() % needle.size();
+        value += needle.substr(from, 1 + random() % (needle.size() - from));
+        value += std::string_view("._- /")[random() % 5];
+      }
+      INFO(value);
+      CHECK(matches(lowered, value) == matches(reduced, value));
+    }
   }
 }
 
