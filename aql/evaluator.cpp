@@ -171,6 +171,7 @@ struct QueryRun::Impl {
   RowSink sink;
   std::vector<std::string> columns;
   TimeRange range;
+  EventTimes* times = nullptr;
   FieldId starttime = 0;
   detail::EvalContext ctx;
   std::optional<Node> where;
@@ -231,6 +232,13 @@ struct QueryRun::Impl {
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(keep), pending.end());
   }
 
+  void note(std::int64_t at) {
+    times->earliest = times->events == 0 ? at : std::min(times->earliest, at);
+    times->latest = times->events == 0 ? at : std::max(times->latest, at);
+    ++times->events;
+    if (at >= range.from && at < range.to) ++times->in_window;
+  }
+
   bool add(const Event& event) {
     if (done) return false;
     const Value& t = event.get(starttime);
@@ -242,6 +250,7 @@ struct QueryRun::Impl {
     } else {
       return true;  // Ariel has no event without a start time
     }
+    if (times != nullptr) note(at);
     if (at < range.from || at >= range.to) return true;
     if (where && detail::truthOf(detail::eval(*where, event, ctx)) != detail::Truth::kTrue) {
       return true;
@@ -333,6 +342,8 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
     impl->range = range.value();
   }
   impl->starttime = schema.intern("starttime");
+  impl->times = options.times;
+  if (impl->times != nullptr) impl->times->window = impl->range;
 
   impl->has_group_by = !query.group_by.empty();
   impl->aggregated = impl->has_group_by || query.having.has_value();

@@ -20,6 +20,16 @@
 
 namespace aihunt::aql {
 
+// What the events fed to a query held, in time: an offline hunt that finds nothing can then say
+// whether its window missed the data (aihunt hunt --offline's empty-window hint).
+struct EventTimes {
+  TimeRange window;             // the query's resolved window
+  std::uint64_t events = 0;     // events with a start time
+  std::uint64_t in_window = 0;  // of those, inside the window
+  core::EpochMs earliest = 0;   // starttime range seen (valid when events > 0)
+  core::EpochMs latest = 0;
+};
+
 struct EvalOptions {
   core::EpochMs now = 0;
   // Replaces the query's own time range (the CLI's --last / --from --to).
@@ -28,6 +38,7 @@ struct EvalOptions {
   ConsoleTimeZone console_zone{};
   const LookupTables* lookups = nullptr;          // CATEGORYNAME() etc.; null: names are NULL
   const ReferenceData* reference_data = nullptr;  // null: REFERENCESETCONTAINS() is false
+  EventTimes* times = nullptr;                    // filled in when given
 };
 
 struct Row {

@@ -92,9 +92,11 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
                      options.show_suppressed);
   detection::Event event;
   OfflineReport report;
+  aql::EvalOptions eval = evalOptions(options);
+  eval.times = &report.times;
   core::Status written;  // the first failed write; rows after it are not analysed
   auto evaluated =
-      aql::evaluateJsonl(hunt.query, *events, evalOptions(options), [&](aql::Row&& row) {
+      aql::evaluateJsonl(hunt.query, *events, eval, [&](aql::Row&& row) {
         ++report.rows;
         if (!written) return;
         binder.bind(row, event);
