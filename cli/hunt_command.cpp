@@ -218,7 +218,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     if (!report) {
       const std::string message = context.redactor->redact(report.error().message);
       run.hunts.push_back(
-          {.name = hunt.name, .status = service::HuntStatus::kFailed, .error = message});
+          service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
       printFormatted(*context.redactor, context.streams.err, "aihunt: error: %s\n",
                      message.c_str());
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
@@ -233,10 +233,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     }
     context.logger->info("hunt '{}': {} rows, {} findings, {} suppressed", hunt.name, report->rows,
                          report->stats.findings, report->stats.suppressed);
-    run.hunts.push_back({.name = hunt.name,
-                         .rows = report->rows,
-                         .findings = report->stats.findings,
-                         .suppressed = report->stats.suppressed});
+    service::HuntReport& ran =
+        run.hunts.emplace_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kOk));
+    ran.rows = report->rows;
+    ran.findings = report->stats.findings;
+    ran.suppressed = report->stats.suppressed;
     seen.add(report->times);
     totals.add(report->rows, report->stats, report->suppressed_by_exception);
   }

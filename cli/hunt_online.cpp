@@ -259,7 +259,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
     if (outcome.result == service::HuntResult::kCancelled) {
       interrupted = true;
-      not_run = service::HuntReport{.status = service::HuntStatus::kCancelled};
+      not_run = service::HuntReport::ended({}, service::HuntStatus::kCancelled);
       continue;
     }
     exit_code = service::worseExitCode(exit_code, outcome.exitCode());
@@ -270,9 +270,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       // same way (and each would wait out its retries), so the run stops here; they are listed
       // as not run. A search QRadar refused stops only its own hunt.
       if (outcome.exitCode() == core::kExitConnection) {
-        not_run = service::HuntReport{
-            .status = service::HuntStatus::kFailed,
-            .error = "not run: hunt '" + hunt.name + "' could not reach the console"};
+        not_run = service::HuntReport::ended(
+            {}, service::HuntStatus::kFailed,
+            "not run: hunt '" + hunt.name + "' could not reach the console");
       }
       continue;
     }

@@ -79,7 +79,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   // The findings are printed once the input was read to its end: a file that breaks off
   // half-way prints none (--format json: its envelope says "complete": false).
   service::RunReport run;
-  run.hunts.push_back({.name = triage.hunt.empty() ? "triage" : triage.hunt});
+  run.hunts.push_back(service::HuntReport::ended(triage.hunt.empty() ? "triage" : triage.hunt,
+                                                 service::HuntStatus::kOk));
   if (!report) {
     run.hunts.back().status = service::HuntStatus::kFailed;
     run.hunts.back().error = context.redactor->redact(report.error().message);

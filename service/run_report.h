@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace aihunt::service {
@@ -14,6 +15,15 @@ enum class HuntStatus { kOk, kFailed, kCancelled, kTruncated };
 std::string_view huntStatusName(HuntStatus status);
 
 struct HuntReport {
+  // The hunts that never ran and the hunts that failed, made in one line each.
+  static HuntReport ended(std::string name, HuntStatus status, std::string error = {}) {
+    HuntReport report;
+    report.name = std::move(name);
+    report.status = status;
+    report.error = std::move(error);
+    return report;
+  }
+
   std::string name;
   HuntStatus status = HuntStatus::kOk;
   std::uint64_t rows = 0;

@@ -56,8 +56,12 @@ detection::Finding finding(int n, std::string evidence = {}) {
 
 service::RunReport report(service::HuntStatus status) {
   service::RunReport run;
-  run.hunts.push_back({.name = "proxy-ai-api", .rows = 10, .findings = 2, .suppressed = 1});
-  run.hunts.push_back({.name = "endpoint-process", .status = status, .rows = 3});
+  auto& first = run.hunts.emplace_back(
+      service::HuntReport::ended("proxy-ai-api", service::HuntStatus::kOk));
+  first.rows = 10;
+  first.findings = 2;
+  first.suppressed = 1;
+  run.hunts.emplace_back(service::HuntReport::ended("endpoint-process", status)).rows = 3;
   if (status == service::HuntStatus::kFailed) run.hunts.back().error = "QRadar refused it";
   return run;
 }
@@ -196,7 +200,7 @@ TEST_CASE("streaming writers (hold off) write as they go") {
 TEST_CASE("the hunts' table lines up and shows why a hunt failed") {
   service::RunReport run = report(service::HuntStatus::kFailed);
   run.hunts[0].rows = 123456;
-  run.hunts.push_back({.name = "x\x1b[31m", .status = service::HuntStatus::kCancelled});
+  run.hunts.push_back(service::HuntReport::ended("x\x1b[31m", service::HuntStatus::kCancelled));
   const std::string table = service::formatHuntTable(run);
   std::vector<std::string> rows;
   std::size_t from = 0;
