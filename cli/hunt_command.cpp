@@ -93,14 +93,13 @@ struct EventsSeen {
 // happened", when the window missed the data (an old export, a wrong --now).
 void noteEmptyWindow(const EventsSeen& seen, CommandContext& context) {
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
-  printFormatted(*context.redactor, context.streams.err,
-                 "aihunt: note: none of the events read falls inside the window %s to %s; their "
-                 "starttime runs from %s to %s (choose the window with --now, --last or "
-                 "--from/--to)\n",
-                 core::formatIso8601(seen.window->from).c_str(),
-                 core::formatIso8601(seen.window->to).c_str(),
-                 core::formatIso8601(seen.earliest).c_str(),
-                 core::formatIso8601(seen.latest).c_str());
+  printFormatted(
+      *context.redactor, context.streams.err,
+      "aihunt: note: none of the events read falls inside the window %s to %s; their "
+      "starttime runs from %s to %s (choose the window with --now, --last or "
+      "--from/--to)\n",
+      core::formatIso8601(seen.window->from).c_str(), core::formatIso8601(seen.window->to).c_str(),
+      core::formatIso8601(seen.earliest).c_str(), core::formatIso8601(seen.latest).c_str());
 }
 
 }  // namespace
@@ -222,9 +221,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       printFormatted(*context.redactor, context.streams.err, "aihunt: error: %s\n",
                      message.c_str());
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
-      exit_code = service::worseExitCode(
-          exit_code, service::isOutputLimit(report.error()) ? core::kExitSearchFailed
-                                                                         : core::kExitUsage);
+      exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
+                                                        ? core::kExitSearchFailed
+                                                        : core::kExitUsage);
       continue;
     }
     for (const auto field : report->unbound_fields) {

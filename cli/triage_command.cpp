@@ -5,12 +5,12 @@
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/run_output.h"
-#include "service/run_report.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
 #include "service/finding_writer.h"
+#include "service/run_report.h"
 #include "service/run_summary.h"
 #include "service/triage.h"
 
@@ -85,9 +85,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     run.hunts.back().status = service::HuntStatus::kFailed;
     run.hunts.back().error = context.redactor->redact(report.error().message);
     static_cast<void>(writer->finishRun(run));  // the error line below says it all
-    return fail(context.streams, report.error(),
-                service::isOutputLimit(report.error()) ? core::kExitSearchFailed
-                                                                     : core::kExitUsage);
+    return fail(
+        context.streams, report.error(),
+        service::isOutputLimit(report.error()) ? core::kExitSearchFailed : core::kExitUsage);
   }
   run.hunts.back().rows = report->rows;
   run.hunts.back().findings = report->stats.findings;

@@ -73,7 +73,8 @@ bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z
 // NAME: a letter or '_', then letters, digits and '_'.
 bool isVariableName(std::string_view name) {
   if (name.empty() || !isNameStart(name[0])) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return isNameStart(c) || isWordChar(c); });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return isNameStart(c) || isWordChar(c); });
 }
 
 }  // namespace

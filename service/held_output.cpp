@@ -49,10 +49,9 @@ core::Status HeldOutput::spill() {
     std::string path = options_.spool_dir + "/aihunt-output-XXXXXX";
     const int fd = ::mkstemp(path.data());
     if (fd < 0) {
-      return core::makeError(core::ErrorCode::kIo, "cannot hold the run's output in " +
-                                                       options_.spool_dir + ": " +
-                                                       std::strerror(errno) +
-                                                       " (set TMPDIR to a writable folder)");
+      return core::makeError(core::ErrorCode::kIo,
+                             "cannot hold the run's output in " + options_.spool_dir + ": " +
+                                 std::strerror(errno) + " (set TMPDIR to a writable folder)");
     }
     ::unlink(path.c_str());  // gone with the process, whatever happens to it
     spool_ = ::fdopen(fd, "w+b");

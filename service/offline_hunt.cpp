@@ -95,13 +95,12 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   aql::EvalOptions eval = evalOptions(options);
   eval.times = &report.times;
   core::Status written;  // the first failed write; rows after it are not analysed
-  auto evaluated =
-      aql::evaluateJsonl(hunt.query, *events, eval, [&](aql::Row&& row) {
-        ++report.rows;
-        if (!written) return;
-        binder.bind(row, event);
-        written = stage.consume(event);
-      });
+  auto evaluated = aql::evaluateJsonl(hunt.query, *events, eval, [&](aql::Row&& row) {
+    ++report.rows;
+    if (!written) return;
+    binder.bind(row, event);
+    written = stage.consume(event);
+  });
   if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
   if (!written) return written.error();
   report.stats = stage.stats();

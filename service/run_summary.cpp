@@ -53,7 +53,8 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
 }
 
 std::string formatHuntTable(const RunReport& run) {
-  std::vector<std::array<std::string, 5>> rows = {{"HUNT", "STATUS", "ROWS", "FINDINGS", "SUPPRESSED"}};
+  std::vector<std::array<std::string, 5>> rows = {
+      {"HUNT", "STATUS", "ROWS", "FINDINGS", "SUPPRESSED"}};
   for (const auto& hunt : run.hunts) {
     rows.push_back({core::displayText(hunt.name, {.keep_tab = false}),
                     std::string(huntStatusName(hunt.status)), std::to_string(hunt.rows),

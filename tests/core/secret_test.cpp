@@ -127,14 +127,14 @@ TEST_CASE("Authorization values are hidden whatever their scheme") {
 
 TEST_CASE("variable references are told apart from values") {
   using aihunt::core::isVariableReference;
-  for (const char* reference : {"$env:OPENAI_API_KEY", "$ENV:openai_api_key", "$OPENAI_API_KEY",
-                                "${OPENAI_API_KEY}", "${OPENAI_API_KEY", "${env:KEY_1}",
-                                "%OPENAI_API_KEY%", "$_key"}) {
+  for (const char* reference :
+       {"$env:OPENAI_API_KEY", "$ENV:openai_api_key", "$OPENAI_API_KEY", "${OPENAI_API_KEY}",
+        "${OPENAI_API_KEY", "${env:KEY_1}", "%OPENAI_API_KEY%", "$_key"}) {
     INFO(reference);
     CHECK(isVariableReference(reference));
   }
-  for (const char* value : {"", "$", "%%", "%KEY", "$1abc", "$env:", "sk-abc", "abc$KEY",
-                            "$KEY-1", "%KEY X%", "${KEY}x"}) {
+  for (const char* value : {"", "$", "%%", "%KEY", "$1abc", "$env:", "sk-abc", "abc$KEY", "$KEY-1",
+                            "%KEY X%", "${KEY}x"}) {
     INFO(value);
     CHECK_FALSE(isVariableReference(value));
   }

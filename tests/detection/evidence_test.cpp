@@ -64,7 +64,11 @@ TEST_CASE("evidence keeps the text as it was, apart from secrets") {
         "$k = '[REDACTED]'\nInvoke-RestMethod");
   // Bytes that are not UTF-8 become U+FFFD (JSON cannot carry them); a cut never splits a
   // character.
-  CHECK(e.redact("a\xFF" "b", 512) == "a\xEF\xBF\xBD" "b");
+  CHECK(e.redact("a\xFF"
+                 "b",
+                 512) ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(e.redact("\xC3\xA9\xC3\xA9", 3) == "\xC3\xA9...");
 }
 

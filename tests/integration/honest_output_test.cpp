@@ -128,8 +128,7 @@ TEST_CASE("json: the envelope, a version in every record, evidence exactly as it
   CHECK(expected.find("Bearer $env:OPENAI_API_KEY") != std::string::npos);
 }
 
-TEST_CASE("csv: an evidence column, one line a record, formulas neutralised",
-          "[honest][offline]") {
+TEST_CASE("csv: an evidence column, one line a record, formulas neutralised", "[honest][offline]") {
   const auto run = runCli(offlineArgs({"--format", "csv", "--hunt", "endpoint-process"}));
   REQUIRE(run.exit_code == 0);
   std::istringstream in(run.out);
@@ -261,8 +260,7 @@ TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[hon
   CHECK(run.exit_code == 4);
   const json document = json::parse(run.out);
   CHECK(document["complete"] == false);
-  CHECK(statuses(document) ==
-        std::vector<std::string>{"failed", "ok", "ok", "ok", "ok"});
+  CHECK(statuses(document) == std::vector<std::string>{"failed", "ok", "ok", "ok", "ok"});
   CHECK(document["hunts"][0].contains("error"));
   std::uint64_t rows = 0;
   for (const auto& hunt : document["hunts"]) rows += hunt["rows"].get<std::uint64_t>();

@@ -56,8 +56,8 @@ detection::Finding finding(int n, std::string evidence = {}) {
 
 service::RunReport report(service::HuntStatus status) {
   service::RunReport run;
-  auto& first = run.hunts.emplace_back(
-      service::HuntReport::ended("proxy-ai-api", service::HuntStatus::kOk));
+  auto& first =
+      run.hunts.emplace_back(service::HuntReport::ended("proxy-ai-api", service::HuntStatus::kOk));
   first.rows = 10;
   first.findings = 2;
   first.suppressed = 1;
@@ -131,7 +131,8 @@ TEST_CASE("json: the envelope says whether the run is complete and how each hunt
 
 TEST_CASE("evidence reaches JSON exactly and CSV on one line, formulas neutralised") {
   const std::string script =
-      "$h = @{ \"k\" = 'v' }\r\n\tWrite-Host \"r\xC3\xA9sum\xC3\xA9\" C:\\Users\\x\n\xE2\x80\xAE" "end";
+      "$h = @{ \"k\" = 'v' }\r\n\tWrite-Host \"r\xC3\xA9sum\xC3\xA9\" C:\\Users\\x\n\xE2\x80\xAE"
+      "end";
   {
     Captured out;
     auto writer = service::makeFindingWriter(service::OutputFormat::kJsonl, out.file(), holding());
