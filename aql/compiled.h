@@ -179,6 +179,7 @@ class Compiler {
 // The range a query reads: the caller's (--last, --from/--to) or the query's own clause.
 core::Result<TimeRange> queryRange(const Query& query, const EvalOptions& options);
 // Whether an event's starttime falls in `range`: Ariel has no event without a start time.
+std::optional<std::int64_t> startTimeOf(const Event& event, FieldId starttime);
 bool inTimeRange(const Event& event, FieldId starttime, const TimeRange& range);
 
 // "line 2, column 5: ..." as a core::Error of kind kInvalidArgument.

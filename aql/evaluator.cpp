@@ -171,6 +171,7 @@ struct QueryRun::Impl {
   RowSink sink;
   std::vector<std::string> columns;
   TimeRange range;
+  EventTimes* times = nullptr;
   FieldId starttime = 0;
   detail::EvalContext ctx;
   std::optional<Node> where;
@@ -233,7 +234,10 @@ struct QueryRun::Impl {
 
   bool add(const Event& event) {
     if (done) return false;
-    if (!detail::inTimeRange(event, starttime, range)) return true;
+    const auto at = detail::startTimeOf(event, starttime);
+    if (!at) return true;  // Ariel has no event without a start time
+    if (times != nullptr) times->note(*at);
+    if (*at < range.from || *at >= range.to) return true;
     if (where && detail::truthOf(detail::eval(*where, event, ctx)) != detail::Truth::kTrue) {
       return true;
     }
@@ -320,6 +324,8 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
   if (!range.ok()) return range.error();
   impl->range = range.value();
   impl->starttime = schema.intern("starttime");
+  impl->times = options.times;
+  if (impl->times != nullptr) impl->times->window = impl->range;
 
   impl->has_group_by = !query.group_by.empty();
   impl->aggregated = impl->has_group_by || query.having.has_value();

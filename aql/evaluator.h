@@ -3,6 +3,7 @@
 // START/STOP, or the last 60 seconds when there is none), then WHERE, GROUP BY/HAVING,
 // ORDER BY and LIMIT. Queries without GROUP BY, aggregates or ORDER BY stream: each event is
 // evaluated as it arrives and matching rows go straight to the sink.
+#include <algorithm>
 #include <functional>
 #include <istream>
 #include <memory>
@@ -20,6 +21,31 @@
 
 namespace aihunt::aql {
 
+// What the events fed to a query held, in time: an offline hunt that finds nothing can then say
+// whether its window missed the data (aihunt hunt --offline's empty-window hint).
+struct EventTimes {
+  TimeRange window;             // the query's resolved window
+  std::uint64_t events = 0;     // events with a start time
+  std::uint64_t in_window = 0;  // of those, inside the window
+  core::EpochMs earliest = 0;   // starttime range seen (valid when events > 0)
+  core::EpochMs latest = 0;
+
+  void note(core::EpochMs at) {
+    earliest = events == 0 ? at : std::min(earliest, at);
+    latest = events == 0 ? at : std::max(latest, at);
+    ++events;
+    if (at >= window.from && at < window.to) ++in_window;
+  }
+  // Adds what another part of the same scan saw (its window is this one's).
+  void merge(const EventTimes& other) {
+    if (other.events == 0) return;
+    earliest = events == 0 ? other.earliest : std::min(earliest, other.earliest);
+    latest = events == 0 ? other.latest : std::max(latest, other.latest);
+    events += other.events;
+    in_window += other.in_window;
+  }
+};
+
 struct EvalOptions {
   core::EpochMs now = 0;
   // Replaces the query's own time range (the CLI's --last / --from --to).
@@ -28,6 +54,7 @@ struct EvalOptions {
   ConsoleTimeZone console_zone{};
   const LookupTables* lookups = nullptr;          // CATEGORYNAME() etc.; null: names are NULL
   const ReferenceData* reference_data = nullptr;  // null: REFERENCESETCONTAINS() is false
+  EventTimes* times = nullptr;                    // filled in when given
 };
 
 struct Row {
@@ -75,7 +102,9 @@ class EventFilter {
   EventFilter& operator=(EventFilter&&) noexcept;
   ~EventFilter();
 
-  [[nodiscard]] bool matches(const Event& event);
+  // `times`, when given, counts the event's start time (see EventTimes).
+  [[nodiscard]] bool matches(const Event& event, EventTimes* times = nullptr);
+  [[nodiscard]] const TimeRange& range() const;
 
  private:
   struct Impl;

@@ -11,17 +11,16 @@ core::Result<TimeRange> queryRange(const Query& query, const EvalOptions& option
   return resolveTimeRange(query.time, options.now, options.console_zone);
 }
 
-bool inTimeRange(const Event& event, FieldId starttime, const TimeRange& range) {
+std::optional<std::int64_t> startTimeOf(const Event& event, FieldId starttime) {
   const Value& t = event.get(starttime);
-  std::int64_t at = 0;
-  if (t.kind() == Value::Kind::kInt) {
-    at = t.asInt();
-  } else if (t.kind() == Value::Kind::kDouble) {
-    at = static_cast<std::int64_t>(t.asDouble());
-  } else {
-    return false;
-  }
-  return at >= range.from && at < range.to;
+  if (t.kind() == Value::Kind::kInt) return t.asInt();
+  if (t.kind() == Value::Kind::kDouble) return static_cast<std::int64_t>(t.asDouble());
+  return std::nullopt;
+}
+
+bool inTimeRange(const Event& event, FieldId starttime, const TimeRange& range) {
+  const auto at = startTimeOf(event, starttime);
+  return at && *at >= range.from && *at < range.to;
 }
 
 }  // namespace detail
@@ -58,9 +57,14 @@ EventFilter::EventFilter(EventFilter&&) noexcept = default;
 EventFilter& EventFilter::operator=(EventFilter&&) noexcept = default;
 EventFilter::~EventFilter() = default;
 
-bool EventFilter::matches(const Event& event) {
+const TimeRange& EventFilter::range() const { return impl_->range; }
+
+bool EventFilter::matches(const Event& event, EventTimes* times) {
   Impl& impl = *impl_;
-  if (!detail::inTimeRange(event, impl.starttime, impl.range)) return false;
+  const auto at = detail::startTimeOf(event, impl.starttime);
+  if (!at) return false;
+  if (times != nullptr) times->note(*at);
+  if (*at < impl.range.from || *at >= impl.range.to) return false;
   return !impl.where ||
          detail::truthOf(detail::eval(*impl.where, event, impl.ctx)) == detail::Truth::kTrue;
 }

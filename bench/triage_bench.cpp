@@ -222,6 +222,7 @@ double runInProcess(const aihunt::detection::DetectionSettings& settings, std::u
   auto report =
       aihunt::service::runTriage(source, settings, aihunt::detection::FieldMapping::seedDefaults(),
                                  *writer, aihunt::service::TriageOptions{});
+  static_cast<void>(writer->finish());  // the caller closes the document (service/triage.h)
   const double seconds = secondsSince(start);
   std::fclose(sink);
   findings = report ? report->stats.findings : 0;

@@ -1,5 +1,6 @@
 // `aihunt hunt --offline EVENTS.jsonl`: the hunts' AQL evaluated locally over exported events,
 // then the detection; no QRadar involved. (Hunts against a live console arrive with the client.)
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,9 @@
 #include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
+#include "cli/print.h"
+#include "cli/query_window.h"
+#include "cli/run_output.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "service/hunt_plan.h"
@@ -24,10 +28,10 @@ namespace po = boost::program_options;
 namespace {
 
 // The hunts to run: one query file, one configured hunt, or every enabled hunt.
-core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_map& values,
-                                                          const DetectionSetup& setup,
-                                                          const aql::TimeRange& window,
-                                                          CommandContext& context) {
+core::Result<std::vector<service::OfflineHunt>> planHunts(
+    const po::variables_map& values, const DetectionSetup& setup,
+    const std::optional<aql::TimeRange>& given, const aql::TimeRange& window,
+    CommandContext& context) {
   std::vector<service::OfflineHunt> plan;
   if (values.count("aql") != 0) {
     const std::string path = values["aql"].as<std::string>();
@@ -37,8 +41,11 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
     auto query = aql::parse(*text, &detail);
     if (!query) return query.error().withContext(path);
     for (const auto& diagnostic : aql::lintQuery(*query)) {
+      // The missing time clause is settled below, as online.
+      if (diagnostic.code == "no-time-clause") continue;
       context.logger->warn("{}: {}", path, aql::formatDiagnostic(diagnostic));
     }
+    applyQueryWindow(*query, path, given, context);
     service::OfflineHunt hunt;
     hunt.name = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "aql";
     hunt.query = std::move(*query);
@@ -62,6 +69,37 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
     plan.push_back(std::move(hunt));
   }
   return plan;
+}
+
+// The events the run's hunts read, in time (every hunt reads the same file).
+struct EventsSeen {
+  std::uint64_t events = 0;
+  std::uint64_t in_window = 0;
+  core::EpochMs earliest = 0;
+  core::EpochMs latest = 0;
+  std::optional<aql::TimeRange> window;  // the first hunt's
+
+  void add(const aql::EventTimes& times) {
+    if (!window) window = times.window;
+    if (times.events == 0) return;
+    earliest = events == 0 ? times.earliest : std::min(earliest, times.earliest);
+    latest = events == 0 ? times.latest : std::max(latest, times.latest);
+    events += times.events;
+    in_window += times.in_window;
+  }
+};
+
+// Events read, none of them inside the window: "No findings." alone would read as "nothing
+// happened", when the window missed the data (an old export, a wrong --now).
+void noteEmptyWindow(const EventsSeen& seen, CommandContext& context) {
+  if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
+  printFormatted(
+      *context.redactor, context.streams.err,
+      "aihunt: note: none of the events read falls inside the window %s to %s; their "
+      "starttime runs from %s to %s (choose the window with --now, --last or "
+      "--from/--to)\n",
+      core::formatIso8601(seen.window->from).c_str(), core::formatIso8601(seen.window->to).c_str(),
+      core::formatIso8601(seen.earliest).c_str(), core::formatIso8601(seen.latest).c_str());
 }
 
 }  // namespace
@@ -95,12 +133,21 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (values.count("help") != 0)
     return printHelp(
         options,
-        "\nThe window defaults to --last 24h for hunts. An --aql query keeps its own time "
-        "clause unless a window is given (none at all covers 60 seconds, as in QRadar).\n"
+        "\nThe window defaults to --last 24h for hunts. An --aql query (and --seed-query) keeps "
+        "its own time clause (a --last/--from/--to beside it is ignored, with a warning); one "
+        "without gets the window given, or LAST 24 HOURS, and stderr says which: the same "
+        "online and offline.\n"
+        "Findings are printed when the run ends, and only when every hunt completed: a run "
+        "with a failed, interrupted or truncated hunt prints no findings on stdout (--format "
+        "json prints its envelope with \"complete\": false and each hunt's status). Every "
+        "hunt runs even when one fails (online, a connection or authentication failure stops "
+        "the rest); a table of the hunts follows on stderr. Output held past 1 GiB fails "
+        "the run (exit 4). Formats and fields: docs/output.md.\n"
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
-        "error, 3 connection, TLS or authentication failure, 4 search failed, timed out, "
-        "was interrupted or hit the row cap, or (--deliver) findings could not be delivered and "
-        "wait in the outbox, 5 the state file is damaged or unwritable (--deliver).\n",
+        "error, 3 connection, TLS or authentication failure, 4 search failed or timed out, "
+        "hit the row cap or the output cap, or (--deliver) findings could not be delivered and "
+        "wait in the outbox, 5 the state file is damaged or unwritable (--deliver), 130 "
+        "interrupted (Ctrl-C or SIGTERM; the search is cancelled and deleted first).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
@@ -137,22 +184,23 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                 core::kExitUsage);
   }
   const aql::TimeRange default_window{*now - service::kDefaultHuntWindowMs, *now};
-  auto plan = planHunts(values, *setup, window->value_or(default_window), context);
+  auto plan = planHunts(values, *setup, *window, window->value_or(default_window), context);
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
 
   service::OfflineOptions offline;
   offline.now = *now;
   offline.lookups = &lookups;
   offline.show_suppressed = values["show-suppressed"].as<bool>();
-  // Generated hunts carry their window; an own query keeps its clause unless one was given.
-  offline.range = own_query ? *window : std::optional(window->value_or(default_window));
-  if (own_query && !offline.range) {
-    context.logger->info("using the query's own time clause (none covers the last 60 seconds)");
-  }
+  // Generated hunts carry the window; an own query its time clause (cli/query_window.h).
+  if (!own_query) offline.range = window->value_or(default_window);
 
   const std::string events = values["offline"].as<std::string>();
-  auto writer = service::makeFindingWriter(*format, context.streams.out);
+  auto writer = service::makeFindingWriter(*format, context.streams.out, holdOptions(context));
   service::RunTotals totals;
+  service::RunReport run;
+  int exit_code = core::kExitOk;
+  EventsSeen seen;
+  // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   for (const auto& hunt : *plan) {
     std::unique_ptr<DeliveringWriter> delivering;
     if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);
@@ -161,13 +209,22 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     auto report = service::runOfflineHunt(events, hunt, *setup->settings, sink, offline);
     if (delivering) {
       if (auto committed = delivery->finishHunt(*delivering); !committed) {
-        static_cast<void>(writer->finish());
+        run.output_ok = false;
+        static_cast<void>(finishRun(*writer, run, *format, context));
         return fail(context, committed.error(), core::kExitState);
       }
     }
     if (!report) {
-      static_cast<void>(writer->finish());
-      return fail(context.streams, report.error(), core::kExitUsage);
+      const std::string message = context.redactor->redact(report.error().message);
+      run.hunts.push_back(
+          service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
+      printFormatted(*context.redactor, context.streams.err, "aihunt: error: %s\n",
+                     message.c_str());
+      // Held output past its cap is the run's size, as a row cap online; the rest is input.
+      exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
+                                                        ? core::kExitSearchFailed
+                                                        : core::kExitUsage);
+      continue;
     }
     for (const auto field : report->unbound_fields) {
       context.logger->debug("hunt '{}': no column for field {}", hunt.name,
@@ -175,12 +232,20 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     }
     context.logger->info("hunt '{}': {} rows, {} findings, {} suppressed", hunt.name, report->rows,
                          report->stats.findings, report->stats.suppressed);
+    service::HuntReport& ran =
+        run.hunts.emplace_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kOk));
+    ran.rows = report->rows;
+    ran.findings = report->stats.findings;
+    ran.suppressed = report->stats.suppressed;
+    seen.add(report->times);
     totals.add(report->rows, report->stats, report->suppressed_by_exception);
   }
-  if (auto status = writer->finish(); !status) {
-    return fail(context.streams, status.error(), core::kExitUsage);
+  if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
+    return code;
   }
+  noteEmptyWindow(seen, context);
   service::logRunSummary(*context.logger, "offline hunt", totals);
+  if (exit_code != core::kExitOk) return exit_code;
   if (delivery) {
     if (const int code = delivery->finish(context); code != core::kExitOk) return code;
   }

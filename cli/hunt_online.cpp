@@ -9,6 +9,8 @@
 #include "cli/print.h"
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
+#include "cli/query_window.h"
+#include "cli/run_output.h"
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/exit_codes.h"
@@ -46,35 +48,18 @@ class BarObserver final : public service::HuntObserver {
 };
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
-// none: without one Ariel searches only the last 60 seconds.
+// none (cli/query_window.h: the same rule as offline).
 core::Result<std::string> withTimeClause(std::string text, const std::string& what,
                                          const std::optional<aql::TimeRange>& window,
-                                         core::EpochMs now, CommandContext& context) {
+                                         CommandContext& context) {
   aql::SyntaxError detail;
   auto query = aql::parse(text, &detail);
   if (!query) return query.error().withContext(what);
-  if (query->time.kind != aql::TimeClause::Kind::kNone) {
-    if (window) {
-      context.logger->warn("{} has its own time clause; --last/--from/--to are ignored", what);
-    }
-    return text;
-  }
-  aql::TimeClause clause;
-  if (window) {
-    clause = aql::minuteClause(window->from, window->to);
-  } else {
-    clause.kind = aql::TimeClause::Kind::kLast;  // LAST 24 HOURS, as documented
-    clause.amount = service::kDefaultHuntWindowMs / 3'600'000;
-    clause.unit = aql::TimeUnit::kHours;
-  }
+  if (!applyQueryWindow(*query, what, window, context)) return text;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {
     text.pop_back();
   }
-  const std::string added = aql::printTimeClause(clause);
-  printFormatted(*context.redactor, context.streams.err,
-                 "aihunt: %s has no time clause; added: %s\n", what.c_str(), added.c_str());
-  (void)now;
-  return text + "\n" + added;
+  return text + "\n" + aql::printTimeClause(query->time);
 }
 
 core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
@@ -99,7 +84,7 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
       if (!read) return read.error();
       text = std::move(*read);
     }
-    auto aql = withTimeClause(std::move(text), what, window, now, context);
+    auto aql = withTimeClause(std::move(text), what, window, context);
     if (!aql) return aql.error();
     HuntJob hunt;
     hunt.name =
@@ -238,12 +223,22 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   service::HuntEngine engine(*(*connection)->api, *setup.settings, engine_options);
   engine.setReferenceSets(readReferenceSets(values, config_path, setup, context));
-  auto writer = service::makeFindingWriter(format, context.streams.out);
+  auto writer = service::makeFindingWriter(format, context.streams.out, holdOptions(context));
   BarObserver bars(context.streams.err);
   service::RunTotals totals;
+  service::RunReport report;
   int exit_code = core::kExitOk;
-  // Every hunt runs even when one fails; Ctrl-C stops the run.
+  // Why the hunts after this point do not run (Ctrl-C, or a console that cannot be used).
+  std::optional<service::HuntReport> not_run;
+  bool interrupted = false;
+  std::uint64_t searches_left = 0;  // searches whose DELETE failed
+  // Every hunt runs even when one fails; Ctrl-C, and a connection failure, stop the run.
   for (const auto& hunt : *plan) {
+    if (not_run) {
+      report.hunts.push_back(*not_run);
+      report.hunts.back().name = hunt.name;
+      continue;
+    }
     context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
     bars.start(hunt.name);
     std::unique_ptr<DeliveringWriter> delivering;
@@ -252,25 +247,33 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
         delivering ? static_cast<service::FindingWriter&>(*delivering) : *writer;
     const service::HuntOutcome outcome = engine.run(hunt, sink, bars, cancellation);
     bars.stop();
+    report.hunts.push_back(huntReport(outcome, *context.redactor));
+    searches_left += outcome.cleanup_failures;
     if (delivering) {
       if (auto committed = delivery->finishHunt(*delivering); !committed) {
-        static_cast<void>(writer->finish());
+        report.output_ok = false;
+        static_cast<void>(finishRun(*writer, report, format, context));
         return fail(context, committed.error(), core::kExitState);
       }
     }
     totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
-    exit_code = service::worseExitCode(exit_code, outcome.exitCode());
     if (outcome.result == service::HuntResult::kCancelled) {
-      static_cast<void>(writer->finish());
-      return fail(context.streams, "interrupted; the search was cancelled and deleted",
-                  core::kExitSearchFailed);
+      interrupted = true;
+      not_run = service::HuntReport::ended({}, service::HuntStatus::kCancelled);
+      continue;
     }
+    exit_code = service::worseExitCode(exit_code, outcome.exitCode());
     if (outcome.result == service::HuntResult::kFailed) {
       printFormatted(*context.redactor, context.streams.err, "aihunt: error: hunt '%s': %s\n",
                      hunt.name.c_str(), context.redactor->redact(outcome.error->message).c_str());
       // The console is unreachable or refuses the credentials: every other hunt would fail the
-      // same way, so the run stops here. A search QRadar refused stops only its own hunt.
-      if (outcome.exitCode() == core::kExitConnection) break;
+      // same way (and each would wait out its retries), so the run stops here; they are listed
+      // as not run. A search QRadar refused stops only its own hunt.
+      if (outcome.exitCode() == core::kExitConnection) {
+        not_run = service::HuntReport::ended(
+            {}, service::HuntStatus::kFailed,
+            "not run: hunt '" + hunt.name + "' could not reach the console");
+      }
       continue;
     }
     context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
@@ -284,10 +287,22 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                      static_cast<unsigned long long>(outcome.rows));
     }
   }
-  if (auto status = writer->finish(); !status) {
-    return fail(context.streams, status.error(), core::kExitUsage);
+  if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
+    return code;
   }
   service::logRunSummary(*context.logger, "hunt", totals);
+  if (interrupted) {
+    // Ctrl-C: the search in flight was cancelled and deleted on the way out (or could not be:
+    // then it is named in a warning above and waits for QRadar's own expiry).
+    if (searches_left == 0) {
+      return fail(context, "interrupted; the search was cancelled and deleted",
+                  core::kExitInterrupted);
+    }
+    return fail(context,
+                "interrupted; the search could not be deleted from the console (QRadar removes it "
+                "when it expires)",
+                core::kExitInterrupted);
+  }
   if (delivery != nullptr) exit_code = service::worseExitCode(exit_code, delivery->finish(context));
   if (exit_code != core::kExitOk) return exit_code;
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {

@@ -4,11 +4,13 @@
 
 #include "cli/command.h"
 #include "cli/detection_setup.h"
+#include "cli/run_output.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
 #include "service/finding_writer.h"
+#include "service/run_report.h"
 #include "service/run_summary.h"
 #include "service/triage.h"
 
@@ -40,8 +42,11 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0)
     return printHelp(options,
-                     "\nExit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
-                     "or input error.\n",
+                     "\nThe findings are printed once the whole input was read: input that "
+                     "breaks off prints none (--format json: an envelope with \"complete\": "
+                     "false). Formats and fields: docs/output.md.\n"
+                     "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
+                     "or input error, 4 the findings passed the 1 GiB output cap.\n",
                      context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("input") == 0) {
@@ -69,9 +74,27 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto input = results::openInput(values["input"].as<std::string>());
   if (!input) return fail(context.streams, input.error(), core::kExitUsage);
 
-  auto writer = service::makeFindingWriter(*format, context.streams.out);
+  auto writer = service::makeFindingWriter(*format, context.streams.out, holdOptions(context));
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
-  if (!report) return fail(context.streams, report.error(), core::kExitUsage);
+  // The findings are printed once the input was read to its end: a file that breaks off
+  // half-way prints none (--format json: its envelope says "complete": false).
+  service::RunReport run;
+  run.hunts.push_back(service::HuntReport::ended(triage.hunt.empty() ? "triage" : triage.hunt,
+                                                 service::HuntStatus::kOk));
+  if (!report) {
+    run.hunts.back().status = service::HuntStatus::kFailed;
+    run.hunts.back().error = context.redactor->redact(report.error().message);
+    static_cast<void>(writer->finishRun(run));  // the error line below says it all
+    return fail(
+        context.streams, report.error(),
+        service::isOutputLimit(report.error()) ? core::kExitSearchFailed : core::kExitUsage);
+  }
+  run.hunts.back().rows = report->rows;
+  run.hunts.back().findings = report->stats.findings;
+  run.hunts.back().suppressed = report->stats.suppressed;
+  if (auto status = writer->finishRun(run); !status) {
+    return fail(context.streams, status.error(), core::kExitUsage);
+  }
 
   service::RunTotals totals;
   totals.add(report->rows, report->stats, report->suppressed_by_exception);

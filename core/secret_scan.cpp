@@ -68,7 +68,31 @@ void mergeSpans(std::vector<SecretSpan>& spans) {
   spans.swap(merged);
 }
 
+bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
+// NAME: a letter or '_', then letters, digits and '_'.
+bool isVariableName(std::string_view name) {
+  if (name.empty() || !isNameStart(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return isNameStart(c) || isWordChar(c); });
+}
+
 }  // namespace
+
+bool isVariableReference(std::string_view value) {
+  if (value.size() >= 3 && value.front() == '%' && value.back() == '%') {
+    return isVariableName(value.substr(1, value.size() - 2));
+  }
+  if (value.empty() || value.front() != '$') return false;
+  value.remove_prefix(1);
+  const bool braced = !value.empty() && value.front() == '{';
+  if (braced) {
+    value.remove_prefix(1);
+    if (!value.empty() && value.back() == '}') value.remove_suffix(1);
+  }
+  if (value.size() > 4 && iequals(value.substr(0, 4), "env:")) value.remove_prefix(4);
+  return isVariableName(value);
+}
 
 std::span<const std::string_view> apiKeyPrefixes() { return kKeyPrefixes; }
 
@@ -140,8 +164,12 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
         end = second_end;
       }
     }
-    // Credentials are long; a short word after "Bearer " is an expression, not a secret.
-    if (end - begin >= kMinLabelledSecret) spans.push_back({begin, end});
+    // Credentials are long; a short word after "Bearer " is an expression, not a secret, and
+    // so is a variable's name ("Bearer $env:OPENAI_API_KEY" says where the key comes from).
+    const std::string_view value = text.substr(begin, end - begin);
+    if (end - begin >= kMinLabelledSecret && !isVariableReference(value)) {
+      spans.push_back({begin, end});
+    }
     resume[index] = end;
     return true;
   });

@@ -26,8 +26,15 @@ std::span<const std::string_view> apiKeyPrefixes();
 std::size_t apiKeyTokenEndAt(std::string_view text, std::size_t at);
 bool containsApiKeyToken(std::string_view text);
 
-// Values after "SEC:", "Authorization:", "Bearer ", "token=", "api_key=" and similar labels.
+// Values after "SEC:", "Authorization:", "Bearer ", "token=", "api_key=" and similar labels. A
+// value that only names a variable is not a secret (isVariableReference) and is not reported.
 std::vector<SecretSpan> findLabelledSecrets(std::string_view text);
+
+// Whether `value` is a reference to a variable rather than its content: `$env:NAME`, `$NAME`,
+// `${NAME}`, `${env:NAME}` (PowerShell, POSIX shells) or `%NAME%` (cmd.exe), NAME being a
+// letter or '_' then letters, digits and '_'. The closing '}' may be missing (a scanner may stop
+// before it). Evidence keeps such text: it says where the key came from without revealing it.
+bool isVariableReference(std::string_view value);
 
 // Replaces every span found by the two scanners above with "[REDACTED]".
 std::string redactSecretShapes(std::string_view text);

@@ -6,6 +6,7 @@
 
 #include "core/secret_scan.h"
 #include "core/text.h"
+#include "core/utf8_excerpt.h"
 
 namespace aihunt::detection {
 namespace {
@@ -75,7 +76,9 @@ std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_byte
       end = at + kRedacted.size();  // hidden already, by the secret scanner
     } else {
       while (end < out.size() && !isValueEnd(out[end])) ++end;
-      if (end > at) values.emplace_back(at, end);
+      // OPENAI_API_KEY=$env:VAULT_KEY copies another variable: a name, not a secret.
+      const std::string_view value = std::string_view(out).substr(at, end - at);
+      if (end > at && !core::isVariableReference(value)) values.emplace_back(at, end);
     }
     next_free = std::max(next_free, end);
     return true;
@@ -83,7 +86,9 @@ std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_byte
   for (auto it = values.rbegin(); it != values.rend(); ++it) {
     out.replace(it->first, it->second - it->first, "[REDACTED]");
   }
-  return core::printableExcerpt(out, max_bytes);
+  // Kept as written (newlines, tabs, quotes, non-ASCII): each output escapes it for its own
+  // reader (JSON exactly, the terminal and CSV through core/display_text.h, LEEF its encoder).
+  return core::utf8Excerpt(out, max_bytes);
 }
 
 }  // namespace aihunt::detection

@@ -16,8 +16,9 @@ class EvidenceRedactor {
  public:
   explicit EvidenceRedactor(const CommandLineIndicators& indicators);
 
-  // `text` with secrets replaced by [REDACTED], control characters shown as '?', cut to
-  // `max_bytes` on a UTF-8 boundary.
+  // `text` with secrets replaced by [REDACTED] and every other character kept as it was (bytes
+  // that are not UTF-8 become U+FFFD), cut to `max_bytes` on a character boundary ("..." marks
+  // a cut). A variable reference ($env:OPENAI_API_KEY, %OPENAI_API_KEY%) is not a secret.
   [[nodiscard]] std::string redact(std::string_view text, std::size_t max_bytes) const;
 
  private:

@@ -39,7 +39,8 @@ void integerOrNull(std::string& out, std::string_view opener_and_key,
 }  // namespace
 
 void appendFindingJson(std::string& out, const Finding& finding) {
-  stringOrNull(out, R"({"finding_id":)", finding.finding_id);
+  integer(out, R"({"schema_version":)", kOutputSchemaVersion);
+  stringOrNull(out, R"(,"finding_id":)", finding.finding_id);
   stringOrNull(out, R"(,"hunt":)", finding.hunt);
   stringOrNull(out, R"(,"event_time":)", finding.event_time);
   stringOrNull(out, R"(,"source_ip":)", finding.source_ip);

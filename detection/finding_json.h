@@ -8,8 +8,12 @@
 namespace aihunt::detection {
 
 inline constexpr std::string_view kMitreTechnique = "T1588.007";
+// The version of the finding record and of the documents around it (docs/output.md,
+// docs/schema/finding.schema.json). Raised only when a field changes meaning or disappears;
+// new fields do not raise it.
+inline constexpr int kOutputSchemaVersion = 1;
 
-// Appends {"finding_id":...,...} without a trailing newline.
+// Appends {"schema_version":1,"finding_id":...,...} without a trailing newline.
 void appendFindingJson(std::string& out, const Finding& finding);
 
 }  // namespace aihunt::detection

@@ -85,6 +85,9 @@ class ApiClient {
 
   [[nodiscard]] std::uint64_t requestCount() const { return requests_; }
   [[nodiscard]] std::uint64_t retryCount() const { return retries_; }
+  // Searches this client was asked to delete and could not (the CLI says so when interrupted).
+  void noteCleanupFailure() { ++cleanup_failures_; }
+  [[nodiscard]] std::uint64_t cleanupFailureCount() const { return cleanup_failures_; }
   [[nodiscard]] const ApiSettings& settings() const { return settings_; }
   // The Version header of every later call (after negotiation, api_version.h).
   void setApiVersion(std::string version) { settings_.api_version = std::move(version); }
@@ -101,6 +104,7 @@ class ApiClient {
   config::SecretString auth_header_value_;
   std::uint64_t requests_ = 0;
   std::uint64_t retries_ = 0;
+  std::uint64_t cleanup_failures_ = 0;
 };
 
 // A failure after which nobody knows whether the console acted on the request: no response

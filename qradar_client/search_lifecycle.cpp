@@ -110,8 +110,10 @@ void SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Mill
   call.path = path;
   auto deleted = api_.call(call);
   if (!deleted) {
+    api_.noteCleanupFailure();
     api_.deps().logger->warn("deleting search {}: {}", search_id, deleted.error().message);
   } else if (deleted->status >= 300 && deleted->status != 404) {
+    api_.noteCleanupFailure();
     api_.deps().logger->warn("deleting search {}: {}", search_id,
                              api_.coreErrorOf(*deleted).message);
   } else {

@@ -57,6 +57,7 @@ class ChunkReader {
 struct Chunk {
   std::string bytes;
   std::vector<aql::Event> matched;  // in input order
+  aql::EventTimes times;            // start times seen, for the empty-window hint
   std::uint64_t lines = 0;
   std::uint64_t events = 0;
   std::uint64_t fallbacks = 0;
@@ -91,7 +92,7 @@ struct Worker {
         return false;
       }
       ++chunk.events;
-      if (filter.matches(**event)) chunk.matched.push_back(**event);
+      if (filter.matches(**event, &chunk.times)) chunk.matched.push_back(**event);
       return true;
     });
     chunk.fallbacks = decoder.fallbacks() - fallbacks_before;
@@ -219,7 +220,10 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   // The run is compiled first, so the schema knows every field the query reads before the
   // threads start reading it.
   aql::Schema schema;
-  auto run = aql::QueryRun::create(query, schema, options, std::move(sink));
+  // The workers count start times (they see every event; the run sees only the matches).
+  aql::EvalOptions run_options = options;
+  run_options.times = nullptr;
+  auto run = aql::QueryRun::create(query, schema, run_options, std::move(sink));
   if (!run.ok()) return run.error();
   const unsigned threads =
       scan.threads != 0 ? scan.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -228,6 +232,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   for (unsigned i = 0; i < threads; ++i) {
     auto filter = aql::EventFilter::create(query, schema, options);
     if (!filter.ok()) return filter.error();
+    if (options.times != nullptr) options.times->window = filter->range();
     workers.push_back(Worker{EventDecoder(schema), std::move(filter.value())});
   }
   // Declared before the pool: chunks must outlive the threads that may still hold them.
@@ -268,6 +273,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     if (pool) pool->wait(chunk);
     stats.events += chunk.events;
     stats.fallbacks += chunk.fallbacks;
+    if (options.times != nullptr) options.times->merge(chunk.times);
     // A query done before any event (LIMIT 0) stops at the first event read.
     bool more = !done_at_start || chunk.events == 0;
     for (const aql::Event& event : chunk.matched) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/display_text.h"
+#include "core/json_text.h"
 #include "core/text.h"
 #include "detection/finding_json.h"
 
@@ -14,14 +15,22 @@ using detection::Finding;
 
 constexpr std::size_t kFlushBytes = 64 * 1024;
 
-// Buffers output and hands it to stdio in large writes: per-finding fwrite calls would
-// dominate the cost of a fast pipeline.
+// Buffers output and hands it on in large writes (per-finding fwrite calls would dominate the
+// cost of a fast pipeline), to the held output: stdout once the run ends, or straight away when
+// not holding.
 class BufferedWriter : public FindingWriter {
  public:
-  explicit BufferedWriter(std::FILE* out) : out_(out) { buffer_.reserve(kFlushBytes * 2); }
+  BufferedWriter(std::FILE* out, HoldOptions hold) : held_(out, std::move(hold)) {
+    buffer_.reserve(kFlushBytes * 2);
+  }
   core::Status finish() override {
     if (auto status = flush(); !status) return status;
-    if (std::fflush(out_) != 0 || std::ferror(out_) != 0) return writeError();
+    return held_.release();
+  }
+  core::Status finishRun(const RunReport& run) override {
+    if (run.complete()) return finish();
+    buffer_.clear();
+    held_.discard();
     return {};
   }
 
@@ -31,21 +40,12 @@ class BufferedWriter : public FindingWriter {
     return {};
   }
   core::Status flush() {
-    const std::size_t written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
-    const bool complete = written == buffer_.size();
+    auto status = held_.append(buffer_);
     buffer_.clear();
-    if (!complete) return writeError();
-    return {};
-  }
-  static core::Error writeError() {
-    return core::makeError(core::ErrorCode::kIo,
-                           "writing findings failed (disk full or output "
-                           "closed?)");
+    return status;
   }
   std::string buffer_;
-
- private:
-  std::FILE* out_;
+  HeldOutput held_;
 };
 
 class JsonLinesWriter final : public BufferedWriter {
@@ -58,20 +58,54 @@ class JsonLinesWriter final : public BufferedWriter {
   }
 };
 
-class JsonArrayWriter final : public BufferedWriter {
+// One document: the envelope (schema version, whether the run was complete, each hunt's status)
+// and the findings, one a line. The envelope comes first and is only known at the run's end, so
+// this writer always holds.
+class JsonDocumentWriter final : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
   core::Status write(const Finding& finding) override {
-    buffer_ += count_++ == 0 ? "[\n  " : ",\n  ";
+    buffer_ += count_++ == 0 ? "\n  " : ",\n  ";
     detection::appendFindingJson(buffer_, finding);
     return maybeFlush();
   }
-  core::Status finish() override {
-    buffer_ += count_ == 0 ? "[]\n" : "\n]\n";
-    return BufferedWriter::finish();
+  core::Status finish() override { return finishRun(RunReport{}); }
+  core::Status finishRun(const RunReport& run) override {
+    if (auto status = flush(); !status) return status;
+    if (auto status = held_.direct(envelope(run)); !status) return status;
+    if (auto status = held_.release(); !status) return status;
+    buffer_ += count_ == 0 ? "]}\n" : "\n]}\n";
+    if (auto status = held_.direct(buffer_); !status) return status;
+    buffer_.clear();
+    return held_.release();  // flushes
   }
 
  private:
+  static std::string envelope(const RunReport& run) {
+    std::string out = R"({"schema_version":)";
+    out += std::to_string(detection::kOutputSchemaVersion);
+    out += run.complete() ? R"(,"complete":true)" : R"(,"complete":false)";
+    out += R"(,"view":"findings","hunts":[)";
+    for (std::size_t i = 0; i < run.hunts.size(); ++i) {
+      const HuntReport& hunt = run.hunts[i];
+      out += i == 0 ? "\n  " : ",\n  ";
+      out += R"({"name":)";
+      core::appendJsonStringEscapingHidden(out, hunt.name);
+      out += R"(,"status":")";
+      out += huntStatusName(hunt.status);
+      out += R"(","rows":)" + std::to_string(hunt.rows);
+      out += R"(,"findings":)" + std::to_string(hunt.findings);
+      out += R"(,"suppressed":)" + std::to_string(hunt.suppressed);
+      if (hunt.status == HuntStatus::kFailed) {
+        out += R"(,"error":)";
+        core::appendJsonStringEscapingHidden(out, hunt.error);
+      }
+      out.push_back('}');
+    }
+    out += run.hunts.empty() ? "]," : "\n],";
+    out += R"("findings":[)";
+    return out;
+  }
   std::size_t count_ = 0;
 };
 
@@ -89,7 +123,7 @@ class CsvWriter final : public BufferedWriter {
   using BufferedWriter::BufferedWriter;
   core::Status write(const Finding& finding) override {
     if (!header_written_) writeHeader();
-    const std::array<std::string, 23> cells = {
+    const std::array<std::string, 24> cells = {
         finding.finding_id,
         finding.hunt,
         finding.event_time,
@@ -113,6 +147,7 @@ class CsvWriter final : public BufferedWriter {
         std::string(detection::kMitreTechnique),
         finding.log_source,
         finding.event_category,
+        finding.evidence,  // one line here: newlines and tabs become spaces (csvCellText)
     };
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) buffer_.push_back(',');
@@ -131,7 +166,7 @@ class CsvWriter final : public BufferedWriter {
     buffer_ +=
         "finding_id,hunt,event_time,source_ip,username,host,destination_ip,destination_port,"
         "url,domain,provider,application,process_name,process_category,bytes_sent,signals,"
-        "risk_score,severity,suppressed,exception,mitre,log_source,event_category\r\n";
+        "risk_score,severity,suppressed,exception,mitre,log_source,event_category,evidence\r\n";
     header_written_ = true;
   }
   // RFC 4180 quoting of the sanitised cell (core/display_text.h): one line, no control or
@@ -197,18 +232,20 @@ class TableWriter final : public BufferedWriter {
 
 }  // namespace
 
-std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out) {
+std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out,
+                                                 HoldOptions hold) {
   switch (format) {
     case OutputFormat::kTable:
-      return std::make_unique<TableWriter>(out);
+      return std::make_unique<TableWriter>(out, std::move(hold));
     case OutputFormat::kJson:
-      return std::make_unique<JsonArrayWriter>(out);
+      hold.hold = true;
+      return std::make_unique<JsonDocumentWriter>(out, std::move(hold));
     case OutputFormat::kJsonl:
-      return std::make_unique<JsonLinesWriter>(out);
+      return std::make_unique<JsonLinesWriter>(out, std::move(hold));
     case OutputFormat::kCsv:
-      return std::make_unique<CsvWriter>(out);
+      return std::make_unique<CsvWriter>(out, std::move(hold));
   }
-  return std::make_unique<JsonLinesWriter>(out);
+  return std::make_unique<JsonLinesWriter>(out, std::move(hold));
 }
 
 }  // namespace aihunt::service

@@ -1,14 +1,21 @@
 #pragma once
-// Where findings go as they come: the terminal formats (table, JSON array, JSON Lines or CSV),
-// and the daemon's state store (service/ledger_writer.h). Every format streams: nothing is held
-// back to size columns or close a document, beyond one finding. Writes can fail (a full disk, a
-// closed pipe, a damaged state file): each says so, and the pipeline stops there.
+// Where findings go as they come: the terminal formats (table, JSON document, JSON Lines or CSV),
+// and the daemon's state store (service/ledger_writer.h). Writes can fail (a full disk, a closed
+// pipe, a damaged state file): each says so, and the pipeline stops there.
+//
+// The terminal formats hold their document until the run ends (service/held_output.h: memory
+// stays small, the bytes wait in a spool file) and finishRun() decides what a reader gets: a
+// complete run prints the document; an incomplete one (a hunt failed, was cancelled or hit the
+// row cap) prints nothing on stdout, except with --format json, which prints its envelope with
+// "complete": false and every hunt's status (docs/output.md).
 #include <cstdio>
 #include <memory>
 
 #include "core/result.h"
 #include "detection/finding.h"
+#include "service/held_output.h"
 #include "service/output_format.h"
+#include "service/run_report.h"
 
 namespace aihunt::service {
 
@@ -18,10 +25,18 @@ class FindingWriter {
   [[nodiscard]] virtual core::Status write(const detection::Finding& finding) = 0;
   // After each results page: what was written so far may be made durable.
   [[nodiscard]] virtual core::Status pageDone() { return {}; }
-  // Closes the document (the JSON array's ']') and flushes.
+  // Closes the document and flushes: the run was complete.
   [[nodiscard]] virtual core::Status finish() = 0;
+  // The run's end, with how each hunt ended. The default, for writers that do not hold a
+  // document: finish() when the run is complete, nothing otherwise.
+  [[nodiscard]] virtual core::Status finishRun(const RunReport& run) {
+    return run.complete() ? finish() : core::Status{};
+  }
 };
 
-std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out);
+// `hold`: the terminal formats hold the run's document (the CLI); hold.hold = false streams it
+// (benchmarks). --format json always holds: its envelope comes first and says how the run ended.
+std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out,
+                                                 HoldOptions hold = {.hold = false});
 
 }  // namespace aihunt::service

@@ -173,10 +173,12 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   qradar::ArielClient ariel(api_, options_.ariel);
   const std::uint64_t requests_before = api_.requestCount();
   const std::uint64_t retries_before = api_.retryCount();
+  const std::uint64_t cleanup_failures_before = api_.cleanupFailureCount();
   const auto progress = [&](const qradar::SearchProgress& p) { observer.progress(job, p); };
   const auto counters = [&] {
     outcome.requests = api_.requestCount() - requests_before;
     outcome.retries = api_.retryCount() - retries_before;
+    outcome.cleanup_failures = api_.cleanupFailureCount() - cleanup_failures_before;
   };
   // A marker unique to each search lets a create whose answer is lost find its search on the
   // console instead of making another (qradar_client/lost_search_finder.h).

@@ -51,7 +51,8 @@ struct HuntOutcome {
   std::uint64_t pages = 0;
   std::uint64_t record_count = 0;  // what Ariel found (more than rows when truncated)
   std::uint64_t requests = 0;
-  std::uint64_t retries = 0;  // requests sent again after a retryable failure
+  std::uint64_t retries = 0;           // requests sent again after a retryable failure
+  std::uint64_t cleanup_failures = 0;  // searches whose DELETE failed (left on the console)
   int recreations = 0;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;

@@ -94,14 +94,15 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
                      options.show_suppressed);
   detection::Event event;
   OfflineReport report;
+  aql::EvalOptions eval = evalOptions(options);
+  eval.times = &report.times;
   core::Status written;  // the first failed write; rows after it are not analysed
-  auto evaluated =
-      results::scanEvents(**events, hunt.query, evalOptions(options), [&](aql::Row&& row) {
-        ++report.rows;
-        if (!written) return;
-        binder.bind(row, event);
-        written = stage.consume(event);
-      });
+  auto evaluated = results::scanEvents(**events, hunt.query, eval, [&](aql::Row&& row) {
+    ++report.rows;
+    if (!written) return;
+    binder.bind(row, event);
+    written = stage.consume(event);
+  });
   if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
   if (!written) return written.error();
   report.stats = stage.stats();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aql/ast.h"
+#include "aql/evaluator.h"
 #include "aql/lookups.h"
 #include "aql/time_window.h"
 #include "core/result.h"
@@ -41,6 +42,7 @@ struct OfflineReport {
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
   std::vector<detection::Field> unbound_fields;  // mapped but not among the query's columns
+  aql::EventTimes times;  // the events read by the hunt's query, in time, and its window
 };
 
 core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,

@@ -1,7 +1,9 @@
 #include "service/run_summary.h"
 
 #include <algorithm>
+#include <array>
 
+#include "core/display_text.h"
 #include "core/exit_codes.h"
 
 namespace aihunt::service {
@@ -48,6 +50,35 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
         "not be read and have no stored copy",
         totals.stats.unknown_reference_set_checks);
   }
+}
+
+std::string formatHuntTable(const RunReport& run) {
+  std::vector<std::array<std::string, 5>> rows = {
+      {"HUNT", "STATUS", "ROWS", "FINDINGS", "SUPPRESSED"}};
+  for (const auto& hunt : run.hunts) {
+    rows.push_back({core::displayText(hunt.name, {.keep_tab = false}),
+                    std::string(huntStatusName(hunt.status)), std::to_string(hunt.rows),
+                    std::to_string(hunt.findings), std::to_string(hunt.suppressed)});
+  }
+  std::array<std::size_t, 5> widths{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const std::string padding(widths[i] - row[i].size(), ' ');
+      if (i > 0) out += "  ";
+      // Names and statuses read left to right; counts line up on their last digit.
+      out += i < 2 ? row[i] + (i + 1 < row.size() ? padding : "") : padding + row[i];
+    }
+    out.push_back('\n');
+    if (r > 0 && !run.hunts[r - 1].error.empty()) {
+      out += "  " + core::displayText(run.hunts[r - 1].error, {.keep_tab = false}) + "\n";
+    }
+  }
+  return out;
 }
 
 int worseExitCode(int a, int b) {

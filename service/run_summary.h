@@ -9,6 +9,7 @@
 #include <spdlog/logger.h>
 
 #include "detection/analyzer.h"
+#include "service/run_report.h"
 
 namespace aihunt::service {
 
@@ -22,6 +23,10 @@ struct RunTotals {
 };
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals);
+
+// The hunts of a run as an aligned table for stderr (HUNT, STATUS, ROWS, FINDINGS, SUPPRESSED),
+// names made safe for a terminal; a failed hunt's reason follows on its own line.
+std::string formatHuntTable(const RunReport& run);
 
 // The exit code of a run whose hunts ended with `a` and `b`: a damaged state store over a usage
 // error, over a connection failure, over a failed search, over findings, over success.

@@ -18,23 +18,17 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
   while (true) {
     auto row = splitter.next();
     if (!row) {
-      static_cast<void>(writer.finish());
       return row.error().withContext("after " + std::to_string(report.rows) + " rows");
     }
     if (!row->has_value()) break;
     const results::RowText& text = **row;
     if (auto status = decoder.decode(text.json, event, text.readable_after); !status) {
-      static_cast<void>(writer.finish());
       return status.error().withContext("row " + std::to_string(text.index + 1) + " (line " +
                                         std::to_string(text.line) + ")");
     }
     ++report.rows;
-    if (auto status = stage.consume(event); !status) {
-      static_cast<void>(writer.finish());
-      return status.error();
-    }
+    if (auto status = stage.consume(event); !status) return status.error();
   }
-  if (auto status = writer.finish(); !status) return status.error();
   report.stats = stage.stats();
   report.suppressed_by_exception = stage.suppressedByException();
   return report;

@@ -28,8 +28,9 @@ struct TriageReport {
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
 };
 
-// Runs the pipeline; on bad input returns an error naming the row and line. Findings printed
-// before the error stay printed, and the error says how many rows were read.
+// Runs the pipeline; on bad input returns an error naming the row and line, and how many rows
+// were read. The writer is not finished: the caller decides, knowing how the run ended, what
+// its document says (FindingWriter::finishRun).
 core::Result<TriageReport> runTriage(results::ByteSource& input,
                                      const detection::DetectionSettings& settings,
                                      const detection::FieldMapping& mapping, FindingWriter& writer,

@@ -124,3 +124,18 @@ TEST_CASE("Authorization values are hidden whatever their scheme") {
   // Short words after a scheme are expressions, not secrets.
   CHECK(redactSecretShapes("Authorization: Bearer $t") == "Authorization: Bearer $t");
 }
+
+TEST_CASE("variable references are told apart from values") {
+  using aihunt::core::isVariableReference;
+  for (const char* reference :
+       {"$env:OPENAI_API_KEY", "$ENV:openai_api_key", "$OPENAI_API_KEY", "${OPENAI_API_KEY}",
+        "${OPENAI_API_KEY", "${env:KEY_1}", "%OPENAI_API_KEY%", "$_key"}) {
+    INFO(reference);
+    CHECK(isVariableReference(reference));
+  }
+  for (const char* value : {"", "$", "%%", "%KEY", "$1abc", "$env:", "sk-abc", "abc$KEY", "$KEY-1",
+                            "%KEY X%", "${KEY}x"}) {
+    INFO(value);
+    CHECK_FALSE(isVariableReference(value));
+  }
+}

@@ -39,9 +39,9 @@ TEST_CASE("evidence hides keys assigned through quotes, indexes, arguments and s
       {"echo {\"ANTHROPIC_API_KEY\": \"" + secret + "\"} > c.json",
        "echo {\"ANTHROPIC_API_KEY\": \"[REDACTED]\"} > c.json"},
       {"setx OPENAI_API_KEY " + secret + " /M", "setx OPENAI_API_KEY [REDACTED] /M"},
-      // Evidence shows a tab (like CR and LF) as a space (core/display_text.h).
-      {"SETX  ANTHROPIC_API_KEY\t" + secret, "SETX  ANTHROPIC_API_KEY [REDACTED]"},
-      {"OPENAI_API_KEY\t=" + secret, "OPENAI_API_KEY =[REDACTED]"},
+      // Evidence keeps a tab as it was (each output escapes it for its reader).
+      {"SETX  ANTHROPIC_API_KEY\t" + secret, "SETX  ANTHROPIC_API_KEY\t[REDACTED]"},
+      {"OPENAI_API_KEY\t=" + secret, "OPENAI_API_KEY\t=[REDACTED]"},
   };
   for (const auto& [text, expected] : cases) {
     INFO(text);
@@ -50,4 +50,44 @@ TEST_CASE("evidence hides keys assigned through quotes, indexes, arguments and s
   // Named, not assigned: left alone.
   CHECK(e.redact("notsetx OPENAI_API_KEY value", 512) == "notsetx OPENAI_API_KEY value");
   CHECK(e.redact("Get-Item env:OPENAI_API_KEY | fl", 512) == "Get-Item env:OPENAI_API_KEY | fl");
+}
+
+TEST_CASE("evidence keeps the text as it was, apart from secrets") {
+  const EvidenceRedactor e(aihunt::testing::makeTestSettings().cmdline);
+  // A script block: newlines, tabs, quotes, backslashes and non-ASCII letters stay.
+  const std::string script =
+      "$h = @{ \"Content-Type\" = 'application/json' }\r\n\tWrite-Host \"r\u00e9sum\u00e9\" "
+      "C:\\Users\\jdoe\n\u202eevil";
+  CHECK(e.redact(script, 512) == script);
+  // Only the secret goes.
+  CHECK(e.redact("$k = 'sk-proj-0123456789abcdefghijKLMNOP'\nInvoke-RestMethod", 512) ==
+        "$k = '[REDACTED]'\nInvoke-RestMethod");
+  // Bytes that are not UTF-8 become U+FFFD (JSON cannot carry them); a cut never splits a
+  // character.
+  CHECK(e.redact("a\xFF"
+                 "b",
+                 512) ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(e.redact("\xC3\xA9\xC3\xA9", 3) == "\xC3\xA9...");
+}
+
+TEST_CASE("a variable reference is not a secret") {
+  const EvidenceRedactor e(aihunt::testing::makeTestSettings().cmdline);
+  const std::vector<std::string> kept = {
+      "curl -H \"Authorization: Bearer $env:OPENAI_API_KEY\" https://api.openai.com/v1/models",
+      "curl -H \"Authorization: Bearer $OPENAI_API_KEY\" https://api.openai.com/v1/models",
+      "curl -H \"Authorization: Bearer ${OPENAI_API_KEY}\" https://api.openai.com/v1/models",
+      "curl -H \"Authorization: Bearer %OPENAI_API_KEY%\" https://api.openai.com/v1/models",
+      "curl -H \"x-api-key: $env:ANTHROPIC_API_KEY\" https://api.anthropic.com/v1/messages",
+      "$env:OPENAI_API_KEY = $env:VAULT_OPENAI_KEY; python ask.py",
+      "export OPENAI_API_KEY=${VAULT_KEY}",
+  };
+  for (const auto& text : kept) {
+    INFO(text);
+    CHECK(e.redact(text, 512) == text);
+  }
+  // A value next to a reference is still a value.
+  CHECK(e.redact("curl -H \"Authorization: Bearer abcdefghij$env\" x", 512) ==
+        "curl -H \"Authorization: Bearer [REDACTED]\" x");
 }

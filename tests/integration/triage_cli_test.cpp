@@ -143,13 +143,17 @@ TEST_CASE("every output format, and standard input") {
                            std::istreambuf_iterator<char>());
   const auto as_json = runAihunt({"triage", "--format", "json", "--input", "-"}, sample);
   REQUIRE(as_json.exit_code == 0);
-  const json array = json::parse(as_json.out);
+  const json document = json::parse(as_json.out);
+  CHECK(document["schema_version"] == 1);
+  CHECK(document["complete"] == true);
+  const json& array = document["findings"];
   REQUIRE(array.is_array());
   CHECK(array.size() == expectations().size());
 
   const auto csv = runAihunt({"triage", "--format", "csv", "-"}, sample);
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out.rfind("finding_id,hunt,event_time,", 0) == 0);
+  CHECK(csv.out.substr(0, csv.out.find('\r')).ends_with(",evidence"));
   CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') ==
         static_cast<long>(expectations().size()) + 1);
 

@@ -1,0 +1,31 @@
+#include "cli/query_window.h"
+
+#include "aql/printer.h"
+#include "cli/print.h"
+#include "service/hunt_plan.h"
+
+namespace aihunt::cli {
+
+bool applyQueryWindow(aql::Query& query, const std::string& what,
+                      const std::optional<aql::TimeRange>& window, CommandContext& context) {
+  if (query.time.kind != aql::TimeClause::Kind::kNone) {
+    if (window) {
+      context.logger->warn("{} has its own time clause; --last/--from/--to are ignored", what);
+    }
+    return false;
+  }
+  if (window) {
+    query.time = aql::minuteClause(window->from, window->to);
+  } else {
+    query.time = aql::TimeClause{};  // LAST 24 HOURS, as the help says
+    query.time.kind = aql::TimeClause::Kind::kLast;
+    query.time.amount = service::kDefaultHuntWindowMs / 3'600'000;
+    query.time.unit = aql::TimeUnit::kHours;
+  }
+  const std::string added = aql::printTimeClause(query.time);
+  printFormatted(*context.redactor, context.streams.err,
+                 "aihunt: %s has no time clause; added: %s\n", what.c_str(), added.c_str());
+  return true;
+}
+
+}  // namespace aihunt::cli

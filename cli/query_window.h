@@ -1,0 +1,20 @@
+#pragma once
+// The window of a query the user wrote (--aql FILE, --seed-query), one rule online and offline:
+// a query's own time clause is kept (a --last/--from/--to beside it is ignored, with a
+// warning); a query without one gets the window given, or LAST 24 HOURS, and stderr says which
+// (QRadar would otherwise search only the last 60 seconds).
+#include <optional>
+#include <string>
+
+#include "aql/ast.h"
+#include "aql/time_window.h"
+#include "cli/command.h"
+
+namespace aihunt::cli {
+
+// Sets `query.time` when the query has no time clause; true when it did. `what` names the query
+// in the messages ("the seed query", the file's path).
+bool applyQueryWindow(aql::Query& query, const std::string& what,
+                      const std::optional<aql::TimeRange>& window, CommandContext& context);
+
+}  // namespace aihunt::cli

@@ -1,0 +1,71 @@
+#include "cli/run_output.h"
+
+#include "cli/print.h"
+#include "core/exit_codes.h"
+#include "service/run_summary.h"
+
+namespace aihunt::cli {
+
+service::HoldOptions holdOptions(const CommandContext& context) {
+  service::HoldOptions options;
+  if (auto dir = context.environment->get("TMPDIR"); dir && !dir->empty()) {
+    options.spool_dir = *dir;
+  }
+  return options;
+}
+
+service::HuntReport huntReport(const service::HuntOutcome& outcome,
+                               const core::Redactor& redactor) {
+  service::HuntReport report;
+  report.name = outcome.hunt;
+  report.rows = outcome.rows;
+  report.findings = outcome.stats.findings;
+  report.suppressed = outcome.stats.suppressed;
+  switch (outcome.result) {
+    case service::HuntResult::kOk:
+      report.status = service::HuntStatus::kOk;
+      break;
+    case service::HuntResult::kTruncated:
+      report.status = service::HuntStatus::kTruncated;
+      break;
+    case service::HuntResult::kCancelled:
+      report.status = service::HuntStatus::kCancelled;
+      break;
+    case service::HuntResult::kFailed:
+      report.status = service::HuntStatus::kFailed;
+      break;
+  }
+  if (outcome.error && report.status == service::HuntStatus::kFailed) {
+    report.error = redactor.redact(outcome.error->message);
+  }
+  return report;
+}
+
+int finishRun(service::FindingWriter& writer, const service::RunReport& report,
+              service::OutputFormat format, CommandContext& context) {
+  if (auto status = writer.finishRun(report); !status) {
+    return fail(context, status.error(), core::kExitUsage);
+  }
+  if (!report.complete()) {
+    // Said whatever the log level: stdout's silence must not pass for "no findings".
+    context.logger->warn(format == service::OutputFormat::kJson
+                             ? "the run is incomplete: the document says \"complete\": false"
+                             : "the run is incomplete: its findings were not printed (the "
+                               "hunts' statuses are on stderr; --format json gives them too)");
+  }
+  if (!context.logger->should_log(spdlog::level::info) || report.hunts.empty()) {
+    return core::kExitOk;
+  }
+  if (context.log_format == core::LogFormat::kJson) {
+    for (const auto& hunt : report.hunts) {
+      context.logger->info("hunt '{}': {}, {} rows, {} findings, {} suppressed{}{}", hunt.name,
+                           service::huntStatusName(hunt.status), hunt.rows, hunt.findings,
+                           hunt.suppressed, hunt.error.empty() ? "" : ": ", hunt.error);
+    }
+  } else {
+    printText(*context.redactor, context.streams.err, service::formatHuntTable(report));
+  }
+  return core::kExitOk;
+}
+
+}  // namespace aihunt::cli

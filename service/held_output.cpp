@@ -1,0 +1,105 @@
+#include "service/held_output.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace aihunt::service {
+namespace {
+
+constexpr std::string_view kOutputLimit = "the run's findings passed ";
+constexpr std::size_t kMemoryBytes = 256 * 1024;  // held in memory before the spool file is used
+
+core::Error outputError() {
+  return core::makeError(core::ErrorCode::kIo,
+                         "writing findings failed (disk full or output closed?)");
+}
+
+}  // namespace
+
+bool isOutputLimit(const core::Error& error) {
+  return error.code == core::ErrorCode::kLimitExceeded &&
+         error.message.find(kOutputLimit) != std::string::npos;
+}
+
+HeldOutput::HeldOutput(std::FILE* out, HoldOptions options)
+    : out_(out), options_(std::move(options)) {}
+
+HeldOutput::~HeldOutput() { discard(); }
+
+core::Status HeldOutput::append(std::string_view bytes) {
+  if (!options_.hold) return direct(bytes);
+  held_bytes_ += bytes.size();
+  if (options_.max_bytes != 0 && held_bytes_ > options_.max_bytes) {
+    return core::makeError(core::ErrorCode::kLimitExceeded,
+                           std::string(kOutputLimit) + std::to_string(options_.max_bytes) +
+                               " bytes of output (held until the run ends, so that a failed run "
+                               "prints nothing); narrow the window or the hunts");
+  }
+  memory_.append(bytes);
+  if (memory_.size() >= kMemoryBytes) return spill();
+  return {};
+}
+
+core::Status HeldOutput::spill() {
+  if (spool_ == nullptr) {
+    std::string path = options_.spool_dir + "/aihunt-output-XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) {
+      return core::makeError(core::ErrorCode::kIo,
+                             "cannot hold the run's output in " + options_.spool_dir + ": " +
+                                 std::strerror(errno) + " (set TMPDIR to a writable folder)");
+    }
+    ::unlink(path.c_str());  // gone with the process, whatever happens to it
+    spool_ = ::fdopen(fd, "w+b");
+    if (spool_ == nullptr) {
+      ::close(fd);
+      return core::makeError(core::ErrorCode::kIo, "cannot open the output spool file");
+    }
+  }
+  const bool complete = std::fwrite(memory_.data(), 1, memory_.size(), spool_) == memory_.size();
+  memory_.clear();
+  if (!complete) {
+    return core::makeError(core::ErrorCode::kIo, "cannot hold the run's output in " +
+                                                     options_.spool_dir + " (disk full?)");
+  }
+  return {};
+}
+
+core::Status HeldOutput::direct(std::string_view bytes) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size()) return outputError();
+  return {};
+}
+
+core::Status HeldOutput::release() {
+  if (spool_ != nullptr) {
+    if (std::fflush(spool_) != 0 || std::fseek(spool_, 0, SEEK_SET) != 0) return outputError();
+    std::array<char, 64 * 1024> chunk{};
+    std::size_t read = 0;
+    while ((read = std::fread(chunk.data(), 1, chunk.size(), spool_)) > 0) {
+      if (std::fwrite(chunk.data(), 1, read, out_) != read) return outputError();
+    }
+    if (std::ferror(spool_) != 0) return outputError();
+    std::fclose(spool_);
+    spool_ = nullptr;
+  }
+  if (auto status = direct(memory_); !status) return status;
+  memory_.clear();
+  held_bytes_ = 0;
+  if (std::fflush(out_) != 0 || std::ferror(out_) != 0) return outputError();
+  return {};
+}
+
+void HeldOutput::discard() {
+  memory_.clear();
+  held_bytes_ = 0;
+  if (spool_ != nullptr) {
+    std::fclose(spool_);
+    spool_ = nullptr;
+  }
+}
+
+}  // namespace aihunt::service

@@ -1,0 +1,27 @@
+#include "service/run_report.h"
+
+#include <algorithm>
+
+namespace aihunt::service {
+
+std::string_view huntStatusName(HuntStatus status) {
+  switch (status) {
+    case HuntStatus::kOk:
+      return "ok";
+    case HuntStatus::kFailed:
+      return "failed";
+    case HuntStatus::kCancelled:
+      return "cancelled";
+    case HuntStatus::kTruncated:
+      return "truncated";
+  }
+  return "failed";
+}
+
+bool RunReport::complete() const {
+  return output_ok && std::all_of(hunts.begin(), hunts.end(), [](const HuntReport& hunt) {
+           return hunt.status == HuntStatus::kOk;
+         });
+}
+
+}  // namespace aihunt::service

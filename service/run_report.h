@@ -1,0 +1,44 @@
+#pragma once
+// How a run of hunts ended, hunt by hunt: what the terminal writers need to decide whether the
+// run's document may be printed (an incomplete run must not look like a clean "no findings"),
+// what the JSON envelope lists, and what the summary table on stderr shows.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace aihunt::service {
+
+// The statuses of the output contract (docs/output.md, "hunts").
+enum class HuntStatus { kOk, kFailed, kCancelled, kTruncated };
+std::string_view huntStatusName(HuntStatus status);
+
+struct HuntReport {
+  // The hunts that never ran and the hunts that failed, made in one line each.
+  static HuntReport ended(std::string name, HuntStatus status, std::string error = {}) {
+    HuntReport report;
+    report.name = std::move(name);
+    report.status = status;
+    report.error = std::move(error);
+    return report;
+  }
+
+  std::string name;
+  HuntStatus status = HuntStatus::kOk;
+  std::uint64_t rows = 0;
+  std::uint64_t findings = 0;
+  std::uint64_t suppressed = 0;
+  std::string error;  // why it failed or did not run; empty when ok
+};
+
+struct RunReport {
+  std::vector<HuntReport> hunts;
+  // False when a write failed after the hunts ran (the output itself is then incomplete).
+  bool output_ok = true;
+
+  // Every hunt ran to its end and every finding was written: the document tells the whole story.
+  [[nodiscard]] bool complete() const;
+};
+
+}  // namespace aihunt::service

@@ -1,0 +1,273 @@
+// Output that never lies (issue 13), with the real aihunt, offline and against the real qradar-emu
+// over TLS: a failed run prints no findings (JSON: an envelope that says it is incomplete), one
+// failing hunt does not stop the others, an offline window that misses the data says so, an
+// --aql query without a time clause gets the same window online and offline, and the evidence of
+// a PowerShell script block arrives byte for byte in JSON, only its key redacted.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "tests/integration/online_support.h"
+#include "tests/support/background_process.h"
+
+using aihunt::testing::kSampleNow;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using aihunt::testing::online::concat;
+using aihunt::testing::online::emuConfig;
+using aihunt::testing::online::huntArgs;
+using aihunt::testing::online::kToken;
+using aihunt::testing::online::sampleData;
+using nlohmann::json;
+
+namespace {
+
+const std::string kEvents = sourcePath("content/samples/events.jsonl");
+const std::string kLookups = sourcePath("content/samples/qradar_lookups.json");
+
+ProcessResult runCli(const std::vector<std::string>& args) {
+  return aihunt::testing::online::runAihunt(args);
+}
+
+std::vector<std::string> offlineArgs(const std::vector<std::string>& extra) {
+  return concat({"hunt", "--offline", kEvents, "--lookups", kLookups, "--now", kSampleNow}, extra);
+}
+
+std::string writeFile(const std::string& name, const std::string& text) {
+  const std::string dir = aihunt::testing::makeTempDir("honest");
+  const std::string path = dir + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::vector<json> lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+std::vector<json> sampleEvents() {
+  std::ifstream in(kEvents);
+  std::stringstream text;
+  text << in.rdbuf();
+  return lines(text.str());
+}
+
+std::multiset<std::string> ids(const std::vector<json>& findings) {
+  std::multiset<std::string> out;
+  for (const auto& f : findings) out.insert(f["finding_id"].get<std::string>());
+  return out;
+}
+
+std::vector<std::string> statuses(const json& document) {
+  std::vector<std::string> out;
+  for (const auto& hunt : document["hunts"]) out.push_back(hunt["status"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("json: the envelope, a version in every record, evidence exactly as it ran",
+          "[honest][offline]") {
+  const auto run = runCli(offlineArgs({"--format", "json"}));
+  REQUIRE(run.exit_code == 0);
+  const json document = json::parse(run.out);
+  CHECK(document["schema_version"] == 1);
+  CHECK(document["complete"] == true);
+  CHECK(document["view"] == "findings");
+  REQUIRE(document["hunts"].size() == 5);
+  std::uint64_t counted = 0;
+  for (const auto& hunt : document["hunts"]) {
+    CHECK(hunt["status"] == "ok");
+    CHECK_FALSE(hunt.contains("error"));
+    counted += hunt["findings"].get<std::uint64_t>();
+  }
+  REQUIRE(!document["findings"].empty());
+  CHECK(counted == document["findings"].size());  // no --show-suppressed: unsuppressed only
+  for (const auto& finding : document["findings"]) CHECK(finding["schema_version"] == 1);
+
+  // The sample's PowerShell 4104 script block: newlines, quotes, a variable reference and a key.
+  std::string script;
+  for (const auto& event : sampleEvents()) {
+    if (event.contains("Script Block Text") && event["username"] == "CORP\\ckent") {
+      script = event["Script Block Text"].get<std::string>();
+    }
+  }
+  REQUIRE(script.find('\n') != std::string::npos);
+  const std::string key = "sk-proj-4fJ9kL2mN8pQ1rS5tU7vW0xY3zA6bC9dE2fG";
+  REQUIRE(script.find(key) != std::string::npos);
+  std::string expected = script;
+  expected.replace(expected.find(key), key.size(), "[REDACTED]");
+  int matched = 0;
+  for (const auto& finding : document["findings"]) {
+    if (finding["evidence"].is_string() && finding["username"] == "CORP\\ckent" &&
+        finding["hunt"] == "endpoint-process") {
+      CHECK(finding["evidence"].get<std::string>() == expected);
+      ++matched;
+    }
+  }
+  CHECK(matched == 1);
+  // `Bearer $env:OPENAI_API_KEY` names the variable: it stays.
+  CHECK(expected.find("Bearer $env:OPENAI_API_KEY") != std::string::npos);
+}
+
+TEST_CASE("csv: an evidence column, one line a record, formulas neutralised", "[honest][offline]") {
+  const auto run = runCli(offlineArgs({"--format", "csv", "--hunt", "endpoint-process"}));
+  REQUIRE(run.exit_code == 0);
+  std::istringstream in(run.out);
+  std::string header;
+  std::getline(in, header);
+  CHECK(header.rfind(",evidence\r") == header.size() - 10);
+  const auto records = static_cast<std::size_t>(std::count(run.out.begin(), run.out.end(), '\n'));
+  const auto jsonl = runCli(offlineArgs({"--format", "jsonl", "--hunt", "endpoint-process"}));
+  CHECK(records == lines(jsonl.out).size() + 1);  // no newline inside a cell
+  CHECK(run.out.find("$env:OPENAI_API_KEY = '[REDACTED]' $body") != std::string::npos);
+}
+
+TEST_CASE("offline: a failing hunt does not stop the others; nothing printed but the envelope",
+          "[honest][offline]") {
+  const std::string config = writeFile(
+      "two-hunts.yaml",
+      "hunts:\n"
+      "  - name: broken\n"
+      "    aql: SELECT * FROM events\n"
+      "  - name: hosts\n"
+      "    aql: \"SELECT starttime AS event_time, sourceip AS source_ip, username, "
+      "\\\"Destination Host Name\\\" AS dest_host, Application AS application FROM events\"\n");
+  SECTION("jsonl: no findings on stdout, the table on stderr, exit 2") {
+    const auto run = runCli(offlineArgs({"--config", config, "--format", "jsonl"}));
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err.find("SELECT * has no column names") != std::string::npos);
+    CHECK(run.err.find("the run is incomplete") != std::string::npos);
+    // The summary table: one line per hunt, statuses aligned.
+    const auto broken = run.err.find("\nbroken  failed");
+    const auto hosts = run.err.find("\nhosts   ok");
+    CHECK(broken != std::string::npos);
+    CHECK(hosts != std::string::npos);
+  }
+  SECTION("table: not 'No findings.'") {
+    const auto run = runCli(offlineArgs({"--config", config}));
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+  }
+  SECTION("json: complete false, each hunt's status, the findings of the hunt that ran") {
+    const auto run = runCli(offlineArgs({"--config", config, "--format", "json"}));
+    CHECK(run.exit_code == 2);
+    const json document = json::parse(run.out);
+    CHECK(document["complete"] == false);
+    CHECK(statuses(document) == std::vector<std::string>{"failed", "ok"});
+    CHECK(document["hunts"][0]["error"].get<std::string>().find("SELECT *") != std::string::npos);
+    CHECK(document["hunts"][1]["rows"].get<int>() > 0);
+    CHECK(document["hunts"][1]["findings"] == document["findings"].size());
+  }
+}
+
+TEST_CASE("offline: a window that misses the data says so, with the data's time range",
+          "[honest][offline]") {
+  std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+  std::int64_t latest = std::numeric_limits<std::int64_t>::min();
+  for (const auto& event : sampleEvents()) {
+    if (!event["starttime"].is_number_integer()) continue;
+    earliest = std::min(earliest, event["starttime"].get<std::int64_t>());
+    latest = std::max(latest, event["starttime"].get<std::int64_t>());
+  }
+  const auto run = runCli({"hunt", "--offline", kEvents, "--lookups", kLookups, "--now",
+                           "2027-06-01T00:00:00Z", "--last", "1h"});
+  CHECK(run.exit_code == 0);
+  CHECK(run.out == "No findings.\n");
+  CHECK(run.err.find("none of the events read falls inside the window 2027-05-31T23:00") !=
+        std::string::npos);
+  CHECK(run.err.find("starttime runs from " + aihunt::core::formatIso8601(earliest) + " to " +
+                     aihunt::core::formatIso8601(latest)) != std::string::npos);
+  // A window that holds data but no findings says nothing of the kind.
+  const auto covered = runCli(offlineArgs({"--hunt", "linux-audit", "--last", "24h"}));
+  CHECK(covered.err.find("none of the events read") == std::string::npos);
+}
+
+TEST_CASE("--aql without a time clause: LAST 24 HOURS online and offline, the same findings",
+          "[honest][online][offline]") {
+  const std::string seed = sourcePath("content/seed_query.aql");
+  const auto offline = runCli(offlineArgs({"--aql", seed, "--format", "jsonl"}));
+  REQUIRE(offline.exit_code == 0);
+  CHECK(offline.err.find("has no time clause; added: LAST 24 HOURS") != std::string::npos);
+
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const auto online = runCli(huntArgs(emu, {"--aql", seed}));
+  REQUIRE(online.exit_code == 0);
+  CHECK(online.err.find("has no time clause; added: LAST 24 HOURS") != std::string::npos);
+  const auto offline_ids = ids(lines(offline.out));
+  CHECK(!offline_ids.empty());
+  CHECK(ids(lines(online.out)) == offline_ids);
+
+  // A window given is the one added, in both.
+  const auto narrow_offline = runCli(offlineArgs({"--aql", seed, "--last", "1h"}));
+  const auto narrow_online = runCli(huntArgs(emu, {"--aql", seed, "--last", "1h"}));
+  const std::string added = "added: START '2026-11-26 17:00";
+  CHECK(narrow_offline.err.find(added) != std::string::npos);
+  CHECK(narrow_online.err.find(added) != std::string::npos);
+}
+
+TEST_CASE("online: a run that cannot authenticate prints no findings", "[honest][online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string token_file = writeFile("wrong-token", "0a0a0a0a-0000-4000-8000-000000000000");
+  ::chmod(token_file.c_str(), 0600);
+  const auto args = [&](const std::string& format) {
+    return huntArgs(emu, {"--token-file", token_file, "--format", format});
+  };
+  for (const char* format : {"jsonl", "table", "csv"}) {
+    INFO(format);
+    const auto run = runCli(args(format));
+    CHECK(run.exit_code == 3);
+    CHECK(run.out.empty());
+  }
+  const auto run = runCli(args("json"));
+  CHECK(run.exit_code == 3);
+  const json document = json::parse(run.out);
+  CHECK(document["complete"] == false);
+  CHECK(document["findings"].empty());
+  REQUIRE(document["hunts"].size() == 5);
+  for (const auto& hunt : document["hunts"]) CHECK(hunt["status"] == "failed");
+  // The first hunt says why; the rest did not run (they would fail the same way).
+  CHECK(document["hunts"][1]["error"].get<std::string>().rfind("not run:", 0) == 0);
+}
+
+TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[honest][online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const auto fault = emu.admin("POST", "/admin/faults", "faults:\n  - {kind: search_error}\n");
+  REQUIRE(fault.status == 200);
+  const auto run = runCli(huntArgs(emu, {"--format", "json"}));
+  CHECK(run.exit_code == 4);
+  const json document = json::parse(run.out);
+  CHECK(document["complete"] == false);
+  CHECK(statuses(document) == std::vector<std::string>{"failed", "ok", "ok", "ok", "ok"});
+  CHECK(document["hunts"][0].contains("error"));
+  std::uint64_t rows = 0;
+  for (const auto& hunt : document["hunts"]) rows += hunt["rows"].get<std::uint64_t>();
+  CHECK(rows > 0);
+
+  REQUIRE(emu.admin("POST", "/admin/faults", "faults:\n  - {kind: search_error}\n").status == 200);
+  const auto jsonl = runCli(huntArgs(emu));
+  CHECK(jsonl.exit_code == 4);
+  CHECK(jsonl.out.empty());
+}
