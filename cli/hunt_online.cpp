@@ -322,6 +322,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   service::HuntRunner(*setup.settings, engine_options)
       .run(*plan, writers, clients, bars, cancellation, on_done);
   bars.stop();
+  // Ctrl-C before a hunt could start leaves no outcome to say so.
+  if (cancellation.requested()) interrupted = true;
   if (state_error) {
     static_cast<void>(writer->finish());
     return fail(context, *state_error, core::kExitState);

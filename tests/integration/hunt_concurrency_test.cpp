@@ -17,6 +17,7 @@
 #include "tests/support/background_process.h"
 
 using aihunt::testing::binaryPath;
+using aihunt::testing::parseJson;
 using aihunt::testing::ProcessResult;
 using aihunt::testing::RunningEmu;
 using namespace aihunt::testing::online;

@@ -1009,7 +1009,7 @@ TEST_CASE("generated row sizes keep pages within page_size and page_size_max",
     std::uint64_t previous_row_bytes = 0;
     std::uint64_t previous = 0;
     // Pages of ever larger rows: the next page never grows, and stays within the bounds.
-    for (int page = 0; page < 5; ++page) {
+    for (int page_no = 0; page_no < 5; ++page_no) {
       const std::uint64_t row_bytes = previous_row_bytes + 1 + random() % 20'000;
       const std::uint64_t rows = 1 + random() % 1000;
       qradar::PageSizer one(first, most);
@@ -1018,7 +1018,7 @@ TEST_CASE("generated row sizes keep pages within page_size and page_size_max",
       CHECK(next >= first);
       CHECK(next <= std::max(first, most));
       if (most == first) CHECK(next == first);
-      if (page > 0) CHECK(next <= previous);
+      if (page_no > 0) CHECK(next <= previous);
       const std::uint64_t ideal = qradar::PageSizer::kTargetPageBytes / row_bytes;
       if (ideal >= first && ideal <= most) CHECK(next == ideal);
       previous = next;
