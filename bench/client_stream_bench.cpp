@@ -2,29 +2,36 @@
 // over TLS on loopback, and the real `aihunt hunt --hunt proxy-ai-api --format jsonl` pages the
 // whole result through the detection. Reports wall time, rows/s, the aihunt process's peak RSS
 // (wait4's ru_maxrss) and the requests it made (from the emulator's request log). The
-// reference in the same run is the emulator's own peak RSS holding the same events.
+// reference in the same run is the emulator's own peak RSS holding the same events. The hunt
+// runs twice over the same emulator: pages fetched ahead while one is analysed (the default),
+// and strictly in turn (--no-prefetch); each run's CPU time (getrusage of the child: user +
+// system) per row is reported.
 //
 //   client_stream_bench --bin build-release/bin --rows 5000000 --page-size 10000
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "bench/bench_process.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr const char* kToken = "bench-token-0123456789abcdef";
-constexpr const char* kNow = "2026-11-26T18:00:00Z";
+using aihunt::bench::kAdminToken;
+using aihunt::bench::kNow;
+using aihunt::bench::kToken;
+using aihunt::bench::readFile;
+using aihunt::bench::spawn;
 constexpr long long kNowMs = 1'795'716'000'000;
 
 void writeEvents(const std::string& path, long long rows) {
@@ -44,31 +51,6 @@ void writeEvents(const std::string& path, long long rows) {
            std::to_string(i % 5000) + "\"}\n";
     out << line;
   }
-}
-
-pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& stdout_path) {
-  const pid_t child = fork();
-  if (child == 0) {
-    const int out = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    const int null_fd = open("/dev/null", O_WRONLY);
-    dup2(null_fd, STDERR_FILENO);
-    for (const auto& assignment : env) putenv(const_cast<char*>(assignment.c_str()));
-    std::vector<char*> argv;
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return child;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -92,77 +74,80 @@ int main(int argc, char** argv) {
   }
   char dir_template[] = "/tmp/aihunt-client-bench-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
-  const std::string events = dir + "/events.jsonl", ports = dir + "/ports.json",
-                    ca = dir + "/ca.pem";
+  const std::string events = dir + "/events.jsonl";
   std::fprintf(stderr, "generating %lld events...\n", rows);
   writeEvents(events, rows);
+  const auto emulator = aihunt::bench::startEmulator(bin, dir, {"--events", events});
+  if (emulator.pid < 0) return 1;
 
-  const pid_t emulator = spawn(
-      {bin + "/qradar-emu", "--events", events, "--https-port", "0", "--ports-file", ports,
-       "--ca-out", ca, "--token", kToken, "--admin-token", "bench-admin-token", "--now", kNow},
-      {}, dir + "/emu.out");
-  std::fprintf(stderr, "waiting for qradar-emu to load...\n");
-  nlohmann::json port_info = nlohmann::json::value_t::discarded;
-  for (int i = 0; i < 3600 && port_info.is_discarded(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    port_info = nlohmann::json::parse(readFile(ports), nullptr, false);
-  }
-  if (port_info.is_discarded()) {
-    std::fprintf(stderr, "qradar-emu did not start\n");
-    kill(emulator, SIGKILL);
-    return 1;
-  }
-  const std::string url = "https://127.0.0.1:" + std::to_string(port_info["https"].get<int>());
+  std::printf(
+      "| rows | page size | pages fetched | wall s | rows/s | aihunt CPU s | CPU us/row | aihunt "
+      "peak RSS MiB | API requests | findings | exit |\n"
+      "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  bool all_ok = true;
+  for (const bool prefetch : {true, false}) {
+    std::vector<std::string> args = {bin + "/aihunt", "hunt",
+                                     "--qradar-url",  emulator.url,
+                                     "--ca-file",     emulator.ca,
+                                     "--hunt",        "proxy-ai-api",
+                                     "--format",      "jsonl",
+                                     "--now",         kNow,
+                                     "--last",        "24h",
+                                     "--page-size",   std::to_string(page_size),
+                                     "--row-cap",     std::to_string(rows * 2),
+                                     "--timeout",     "2h"};
+    if (!prefetch) args.emplace_back("--no-prefetch");
+    // The emulator's request log is cleared first, so that it holds this run's requests only.
+    const pid_t clear =
+        spawn({"/usr/bin/curl", "-s", "-X", "DELETE", "--cacert", emulator.ca, "-H",
+               std::string("SEC: ") + kAdminToken, emulator.url + "/admin/requests"},
+              {}, dir + "/cleared.json");
+    waitpid(clear, nullptr, 0);
+    const auto start = Clock::now();
+    const pid_t hunt =
+        spawn(args, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken}, dir + "/findings.jsonl");
+    int status = 0;
+    rusage usage{};
+    wait4(hunt, &status, 0, &usage);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 
-  const auto start = Clock::now();
-  const pid_t hunt = spawn({bin + "/aihunt", "hunt",
-                            "--qradar-url",  url,
-                            "--ca-file",     ca,
-                            "--hunt",        "proxy-ai-api",
-                            "--format",      "jsonl",
-                            "--now",         kNow,
-                            "--last",        "24h",
-                            "--page-size",   std::to_string(page_size),
-                            "--row-cap",     std::to_string(rows * 2),
-                            "--timeout",     "2h"},
-                           {std::string("AIHUNT_QRADAR_TOKEN=") + kToken}, dir + "/findings.jsonl");
-  int status = 0;
-  rusage usage{};
-  wait4(hunt, &status, 0, &usage);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-
-  // Requests the hunt made, from the emulator's log (one page of the log is plenty).
-  const pid_t requests = spawn({"/usr/bin/curl", "-s", "--cacert", ca, "-H",
-                                "SEC: bench-admin-token", url + "/admin/requests?limit=100000"},
-                               {}, dir + "/requests.json");
-  waitpid(requests, nullptr, 0);
-  const auto log = nlohmann::json::parse(readFile(dir + "/requests.json"), nullptr, false);
-  std::size_t request_count = 0;
-  if (!log.is_discarded() && log.contains("requests")) {
-    for (const auto& entry : log["requests"]) {
-      const std::string path = entry.value("target", "");
-      if (path.rfind("/api/", 0) == 0) ++request_count;
+    // Requests the hunt made, from the emulator's log (one page of the log is plenty).
+    const pid_t requests =
+        spawn({"/usr/bin/curl", "-s", "--cacert", emulator.ca, "-H",
+               std::string("SEC: ") + kAdminToken, emulator.url + "/admin/requests?limit=100000"},
+              {}, dir + "/requests.json");
+    waitpid(requests, nullptr, 0);
+    const auto log = nlohmann::json::parse(readFile(dir + "/requests.json"), nullptr, false);
+    std::size_t request_count = 0;
+    if (!log.is_discarded() && log.contains("requests")) {
+      for (const auto& entry : log["requests"]) {
+        const std::string path = entry.value("target", "");
+        if (path.rfind("/api/", 0) == 0) ++request_count;
+      }
     }
+    std::size_t findings = 0;
+    {
+      std::ifstream in(dir + "/findings.jsonl");
+      std::string line;
+      while (std::getline(in, line)) ++findings;
+    }
+    const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    all_ok = all_ok && exit_code >= 0 && exit_code <= 1;
+    std::printf("| %lld | %d | %s | %.1f | %.0f | %.1f | %.2f | %.1f | %zu | %zu | %d |\n", rows,
+                page_size, prefetch ? "one ahead" : "in turn", seconds,
+                static_cast<double>(rows) / seconds, cpu,
+                cpu * 1e6 / static_cast<double>(std::max(1LL, rows)),
+                static_cast<double>(usage.ru_maxrss) / 1024.0, request_count, findings, exit_code);
+    std::fflush(stdout);
   }
   rusage emulator_usage{};
-  kill(emulator, SIGTERM);
-  wait4(emulator, nullptr, 0, &emulator_usage);
-
-  std::size_t findings = 0;
-  {
-    std::ifstream in(dir + "/findings.jsonl");
-    std::string line;
-    while (std::getline(in, line)) ++findings;
-  }
-  std::printf(
-      "| rows | page size | wall s | rows/s | aihunt peak RSS MiB | API requests | findings "
-      "| exit | qradar-emu peak RSS MiB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-  std::printf("| %lld | %d | %.1f | %.0f | %.1f | %zu | %zu | %d | %.0f |\n", rows, page_size,
-              seconds, static_cast<double>(rows) / seconds,
-              static_cast<double>(usage.ru_maxrss) / 1024.0, request_count, findings,
-              WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+  kill(emulator.pid, SIGTERM);
+  wait4(emulator.pid, nullptr, 0, &emulator_usage);
+  std::printf("\nqradar-emu peak RSS holding the events: %.0f MiB\n",
               static_cast<double>(emulator_usage.ru_maxrss) / 1024.0);
   std::remove(events.c_str());
   std::remove((dir + "/findings.jsonl").c_str());
-  return WIFEXITED(status) && WEXITSTATUS(status) <= 1 ? 0 : 1;
+  return all_ok ? 0 : 1;
 }

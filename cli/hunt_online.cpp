@@ -20,6 +20,8 @@
 #include "service/hunt_engine.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/hunt_runner.h"
+#include "service/ordered_findings.h"
 #include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
@@ -32,18 +34,24 @@ namespace {
 
 using service::HuntJob;
 
-// The terminal's view of a run: one progress bar per hunt, drawn only on a TTY.
+// The terminal's view of a run: a progress bar, drawn only on a TTY, for the hunt that last
+// reported progress (hunts run side by side; the runner calls this one call at a time).
 class BarObserver final : public service::HuntObserver {
  public:
   explicit BarObserver(std::FILE* out) : out_(out) {}
-  void start(const std::string& hunt) { bar_.emplace(out_, hunt); }
-  void progress(const HuntJob& /*job*/, const qradar::SearchProgress& progress) override {
-    if (bar_) bar_->update(progress);
+  void progress(const HuntJob& job, const qradar::SearchProgress& progress) override {
+    if (!bar_ || hunt_ != job.name) {
+      bar_.reset();
+      bar_.emplace(out_, job.name);
+      hunt_ = job.name;
+    }
+    bar_->update(progress);
   }
   void stop() { bar_.reset(); }
 
  private:
   std::FILE* out_;
+  std::string hunt_;
   std::optional<ProgressBar> bar_;
 };
 
@@ -114,10 +122,9 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
 
 core::Result<qradar::ArielOptions> arielOptions(const po::variables_map& values,
                                                 const config::QRadarConfig& qradar) {
-  qradar::ArielOptions options;
-  options.deadline = qradar.timeouts.hunt_deadline;
-  options.page_size = static_cast<std::uint64_t>(std::max(1, qradar.page_size));
-  options.row_cap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, qradar.row_cap));
+  qradar::ArielOptions options = service::arielOptionsFor(qradar);
+  options.prefer_wait_seconds = qradar::ArielOptions().prefer_wait_seconds;
+  options.prefetch = !values["no-prefetch"].as<bool>();
   if (values.count("timeout") != 0) {
     auto timeout = core::parseDuration(values["timeout"].as<std::string>());
     if (!timeout) return timeout.error().withContext("--timeout");
@@ -132,6 +139,7 @@ core::Result<qradar::ArielOptions> arielOptions(const po::variables_map& values,
       return core::makeError(core::ErrorCode::kInvalidArgument, "--page-size: 1 to 100000");
     }
     options.page_size = static_cast<std::uint64_t>(size);
+    options.page_size_max = options.page_size;  // asked for: every page this size
   }
   if (values.count("row-cap") != 0) {
     const auto cap = values["row-cap"].as<std::int64_t>();
@@ -194,7 +202,12 @@ void addOnlineHuntOptions(po::options_description& options) {
                        "LAST 24 HOURS, or the window given)")(
       "timeout", po::value<std::string>(),
       "deadline for each hunt's search, e.g. 5m (default: qradar.timeouts.hunt_deadline, 15m)")(
-      "page-size", po::value<std::int64_t>(), "rows per results page (default 1000)")(
+      "page-size", po::value<std::int64_t>(),
+      "rows per results page, every page (default: qradar.page_size, 1000, growing up to "
+      "qradar.page_size_max while rows are small)")(
+      "no-prefetch", po::bool_switch(),
+      "fetch results pages strictly in turn (default: the next page while this one is "
+      "analysed)")(
       "row-cap", po::value<std::int64_t>(),
       "most rows read per hunt; more is reported and exits 4 (default 100000, 0: no cap)")(
       "prefer-wait", po::value<int>(), "seconds Ariel may hold each status read (default 10)")(
@@ -221,60 +234,80 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.ariel = *options;
   engine_options.now = now;
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
-  service::HuntEngine engine(*(*connection)->api, *setup.settings, engine_options);
-  engine.setReferenceSets(readReferenceSets(values, config_path, setup, context));
+  engine_options.reference_sets = readReferenceSets(values, config_path, setup, context);
   auto writer = service::makeFindingWriter(format, context.streams.out, holdOptions(context));
   BarObserver bars(context.streams.err);
   service::RunTotals totals;
   service::RunReport report;
   int exit_code = core::kExitOk;
-  // Why the hunts after this point do not run (Ctrl-C, or a console that cannot be used).
+
+  // Up to qradar.max_concurrent_searches hunts at once, each on a connection of its own; the
+  // findings still come out grouped by hunt, in plan order (service/ordered_findings.h).
+  std::vector<std::unique_ptr<QRadarConnection>> connections;
+  connections.push_back(std::move(*connection));
+  const std::size_t width =
+      service::searchesAtOnce(connections.front()->qradar.max_concurrent_searches, plan->size());
+  while (connections.size() < width) {
+    auto more = openConnection(values, config_path, context);
+    if (!more) break;  // fewer hunts at once; the first connection works
+    connections.push_back(std::move(*more));
+  }
+  std::vector<qradar::ApiClient*> clients;
+  for (const auto& open : connections) clients.push_back(open->api.get());
+  service::OrderedFindings ordered(*writer, plan->size());
+  std::vector<std::unique_ptr<DeliveringWriter>> delivering(plan->size());
+  std::vector<service::FindingWriter*> writers;
+  for (std::size_t i = 0; i < plan->size(); ++i) {
+    const HuntJob& hunt = (*plan)[i];
+    context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
+    if (delivery != nullptr) {
+      delivering[i] = delivery->writerFor(ordered.writer(i), *setup.settings, hunt.name);
+    }
+    writers.push_back(delivering[i] ? static_cast<service::FindingWriter*>(delivering[i].get())
+                                    : &ordered.writer(i));
+  }
+  std::optional<core::Error> state_error;
+  std::optional<core::Error> write_error;
+  // Why the hunts after the last reported one did not run (Ctrl-C, or an unusable console).
   std::optional<service::HuntReport> not_run;
   bool interrupted = false;
   std::uint64_t searches_left = 0;  // searches whose DELETE failed
-  // Every hunt runs even when one fails; Ctrl-C, and a connection failure, stop the run.
-  for (const auto& hunt : *plan) {
-    if (not_run) {
-      report.hunts.push_back(*not_run);
-      report.hunts.back().name = hunt.name;
-      continue;
-    }
-    context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
-    bars.start(hunt.name);
-    std::unique_ptr<DeliveringWriter> delivering;
-    if (delivery != nullptr) delivering = delivery->writerFor(*writer, *setup.settings, hunt.name);
-    service::FindingWriter& sink =
-        delivering ? static_cast<service::FindingWriter&>(*delivering) : *writer;
-    const service::HuntOutcome outcome = engine.run(hunt, sink, bars, cancellation);
+  // Every hunt runs even when one fails; Ctrl-C, a connection failure and a state store that
+  // cannot record stop the run (the hunts already running finish and are reported).
+  const auto on_done = [&](std::size_t i, const service::HuntOutcome& outcome) -> bool {
+    const HuntJob& hunt = (*plan)[i];
+    if (auto flushed = ordered.done(i); !flushed && !write_error) write_error = flushed.error();
     bars.stop();
     report.hunts.push_back(huntReport(outcome, *context.redactor));
     searches_left += outcome.cleanup_failures;
-    if (delivering) {
-      if (auto committed = delivery->finishHunt(*delivering); !committed) {
-        report.output_ok = false;
-        static_cast<void>(finishRun(*writer, report, format, context));
-        return fail(context, committed.error(), core::kExitState);
+    if (delivering[i] && !state_error) {
+      if (auto committed = delivery->finishHunt(*delivering[i]); !committed) {
+        state_error = committed.error();
+        not_run = service::HuntReport::ended({}, service::HuntStatus::kFailed,
+                                             "not run: the state store could not record");
+        return false;
       }
     }
     totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
     if (outcome.result == service::HuntResult::kCancelled) {
       interrupted = true;
       not_run = service::HuntReport::ended({}, service::HuntStatus::kCancelled);
-      continue;
+      return false;
     }
     exit_code = service::worseExitCode(exit_code, outcome.exitCode());
     if (outcome.result == service::HuntResult::kFailed) {
       printFormatted(*context.redactor, context.streams.err, "aihunt: error: hunt '%s': %s\n",
                      hunt.name.c_str(), context.redactor->redact(outcome.error->message).c_str());
       // The console is unreachable or refuses the credentials: every other hunt would fail the
-      // same way (and each would wait out its retries), so the run stops here; they are listed
-      // as not run. A search QRadar refused stops only its own hunt.
+      // same way (and each would wait out its retries), so no further hunt starts; they are
+      // listed as not run. A search QRadar refused stops only its own hunt.
       if (outcome.exitCode() == core::kExitConnection) {
         not_run = service::HuntReport::ended(
             {}, service::HuntStatus::kFailed,
             "not run: hunt '" + hunt.name + "' could not reach the console");
+        return false;
       }
-      continue;
+      return true;
     }
     context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
                          hunt.name, outcome.rows, outcome.pages, outcome.stats.findings,
@@ -286,21 +319,48 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                      hunt.name.c_str(), static_cast<unsigned long long>(outcome.record_count),
                      static_cast<unsigned long long>(outcome.rows));
     }
+    return true;
+  };
+  service::HuntRunner(*setup.settings, engine_options)
+      .run(*plan, writers, clients, bars, cancellation, on_done);
+  bars.stop();
+  // Ctrl-C before a hunt could start leaves no outcome to say so.
+  if (cancellation.requested() && !interrupted) {
+    interrupted = true;
+    if (!not_run) not_run = service::HuntReport::ended({}, service::HuntStatus::kCancelled);
+  }
+  // The hunts that never started, in plan order after the reported ones.
+  for (std::size_t i = report.hunts.size(); i < plan->size(); ++i) {
+    report.hunts.push_back(not_run ? *not_run
+                                   : service::HuntReport::ended({}, service::HuntStatus::kFailed,
+                                                                "not run"));
+    report.hunts.back().name = (*plan)[i].name;
+  }
+  if (write_error) {
+    report.output_ok = false;
+    static_cast<void>(finishRun(*writer, report, format, context));
+    return fail(context, *write_error, core::kExitUsage);
+  }
+  if (state_error) {
+    report.output_ok = false;
+    static_cast<void>(finishRun(*writer, report, format, context));
+    return fail(context, *state_error, core::kExitState);
   }
   if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
     return code;
   }
   service::logRunSummary(*context.logger, "hunt", totals);
   if (interrupted) {
-    // Ctrl-C: the search in flight was cancelled and deleted on the way out (or could not be:
-    // then it is named in a warning above and waits for QRadar's own expiry).
+    // Ctrl-C: the searches in flight were cancelled and deleted on the way out (or could not be:
+    // then each is named in a warning above and waits for QRadar's own expiry).
     if (searches_left == 0) {
-      return fail(context, "interrupted; the search was cancelled and deleted",
+      return fail(context, "interrupted; every running search was cancelled and deleted",
                   core::kExitInterrupted);
     }
     return fail(context,
-                "interrupted; the search could not be deleted from the console (QRadar removes it "
-                "when it expires)",
+                "interrupted; " + std::to_string(searches_left) +
+                    " search(es) could not be deleted from the console (QRadar removes them when "
+                    "they expire)",
                 core::kExitInterrupted);
   }
   if (delivery != nullptr) exit_code = service::worseExitCode(exit_code, delivery->finish(context));

@@ -60,6 +60,9 @@ struct QRadarConfig {
   QRadarTimeouts timeouts;
   int max_concurrent_searches = 2;
   int page_size = 1000;
+  // Pages grow from page_size towards this many rows while rows are small (about 4 MiB a page,
+  // qradar_client/page_sizer.h); equal to page_size: every page is page_size rows.
+  int page_size_max = 10'000;
   std::int64_t row_cap = 100'000;  // per hunt cycle; hitting it warns
   // Reference sets that exceptions name (match.reference_set) are read this often by the daemon
   // (once at the start by `aihunt hunt`), and at most this many values of each are kept.

@@ -167,6 +167,13 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
   }
   reader.integer("max_concurrent_searches", qradar.max_concurrent_searches, 1, 64);
   reader.integer("page_size", qradar.page_size, 1, 100'000);
+  reader.integer("page_size_max", qradar.page_size_max, 1, 100'000);
+  if (qradar.page_size_max < qradar.page_size && node.find("page_size_max") != nullptr) {
+    const YamlNode* at = node.find("page_size_max");
+    diagnostics.error(at->path,
+                      "must be at least page_size (" + std::to_string(qradar.page_size) + ")",
+                      at->mark);
+  }
   reader.integer("row_cap", qradar.row_cap, 1, 100'000'000);
   reader.duration("exceptions_refresh", qradar.exceptions_refresh, milliseconds(60'000));
   reader.integer("exceptions_max_values", qradar.exceptions_max_values, 1, 10'000'000);

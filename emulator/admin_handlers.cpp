@@ -110,6 +110,7 @@ void registerAdminRoutes(Router& router, AdminDeps d) {
     const IntakeCounters& c = d.intake.counters();
     return dumpJson(200, json{{"events", d.events.size()},
                               {"searches", d.searches.size()},
+                              {"peak_active_searches", d.searches.peakActive()},
                               {"offenses", d.offenses.list().size()},
                               {"syslog_frames", c.frames.load()},
                               {"leef_events", c.leef_events.load()},

@@ -71,6 +71,7 @@ std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& que
                         std::to_string(active) + ")",
                     "Retry the search later.", nlohmann::json::object()};
   }
+  peak_active_ = std::max(peak_active_, active + 1);
   auto search = std::make_shared<Search>(newId(), query_text, std::move(query), now,
                                          config_.retention_ms, fault);
   search->data_generation = data_generation;
@@ -119,6 +120,11 @@ std::vector<std::string> SearchStore::ids() {
   out.reserve(ordered.size());
   for (const Search* search : ordered) out.push_back(search->id);
   return out;
+}
+
+std::int64_t SearchStore::peakActive() {
+  std::lock_guard lock(mutex_);
+  return peak_active_;
 }
 
 std::size_t SearchStore::size() {

@@ -38,6 +38,10 @@ class SearchStore {
   bool remove(const std::string& id);
   [[nodiscard]] std::vector<std::string> ids();
   [[nodiscard]] std::size_t size();
+  // The most unfinished searches there ever were at once (counted at each create, the new one
+  // included): what lets a test see that a client ran two searches at once, and never more than
+  // its limit, without timing anything itself.
+  [[nodiscard]] std::int64_t peakActive();
 
  private:
   void expireLocked(core::EpochMs now);
@@ -48,6 +52,7 @@ class SearchStore {
   const EmulatorClock& clock_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Search>> searches_;
+  std::int64_t peak_active_ = 0;
   std::mt19937_64 random_;
 };
 

@@ -260,7 +260,8 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
 
   SearchGuard guard(lifecycle, options_.cleanup_timeout);
   SearchOutcome outcome;
-  ResultPager pager(api_, std::max<std::uint64_t>(1, options_.page_size));
+  ResultPager pager(api_, std::max<std::uint64_t>(1, options_.page_size), options_.page_size_max,
+                    options_.prefetch);
   std::uint64_t limit = 0;
   const auto on_rows = [&](std::uint64_t rows) {
     if (progress) {

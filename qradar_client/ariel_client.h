@@ -35,7 +35,9 @@ struct ArielOptions {
   int prefer_wait_seconds = 10;  // Prefer: wait=N on status reads
   Millis min_poll_delay{200};    // between status reads that came back early
   Millis max_poll_delay{5'000};
-  std::uint64_t page_size = 1000;
+  std::uint64_t page_size = 1000;   // the first page's rows, and the fewest of any
+  std::uint64_t page_size_max = 0;  // pages of small rows grow to this (page_sizer.h); 0: fixed
+  bool prefetch = false;            // page N+1 fetched while page N is consumed (result_pager.h)
   std::uint64_t row_cap = 100'000;  // 0: none
   int max_recreations = 3;          // of a search that vanished
   Millis cleanup_timeout{5'000};

@@ -1,6 +1,7 @@
 #include "qradar_client/result_pager.h"
 
 #include <algorithm>
+#include <future>
 
 #include "results/byte_source.h"
 #include "results/row_splitter.h"
@@ -63,24 +64,55 @@ core::Result<std::optional<std::string>> ResultPager::fetchPage(const std::strin
   }
 }
 
+struct ResultPager::Fetched {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  core::Result<std::optional<std::string>> body;
+};
+
+ResultPager::Fetched ResultPager::fetchRows(const std::string& search_id, std::uint64_t first,
+                                            std::uint64_t rows, std::uint64_t limit,
+                                            const ApiCall& base) {
+  const std::uint64_t last = std::min(limit, first + rows) - 1;
+  return Fetched{first, last, fetchPage(search_id, first, last, base)};
+}
+
 core::Result<PagingEnd> ResultPager::fetch(const std::string& search_id, std::uint64_t limit,
                                            const ApiCall& base, const PageConsumer& consumer,
                                            const std::function<void(std::uint64_t)>& on_rows) {
-  for (std::uint64_t first = stats_.rows; first < limit; first += page_size_) {
-    const std::uint64_t last = std::min(limit, first + page_size_) - 1;
-    auto body = fetchPage(search_id, first, last, base);
-    if (!body) return body.error();
-    if (!*body) {
+  if (stats_.rows >= limit) return PagingEnd::kDone;
+  Fetched current = fetchRows(search_id, stats_.rows, sizer_.next(), limit, base);
+  while (true) {
+    if (!current.body) return current.body.error();
+    if (!*current.body) {
       ++stats_.vanished;
       return PagingEnd::kVanished;
     }
-    const ResultPage page{**body, first, last - first + 1};
-    if (auto status = consumer(page); !status) return status.error();
+    const std::string& body = **current.body;
+    const ResultPage page{body, current.first, current.last - current.first + 1};
+    sizer_.observe(page.rows, body.size());
+    const std::uint64_t next_first = current.last + 1;
+    // The next page is asked for before this one is analysed; its size is settled here, on
+    // this thread, from the pages already in.
+    std::future<Fetched> ahead;
+    if (prefetch_ && next_first < limit) {
+      ahead = std::async(std::launch::async,
+                         [this, &search_id, &base, next_first, limit, rows = sizer_.next()] {
+                           return fetchRows(search_id, next_first, rows, limit, base);
+                         });
+    }
+    auto status = consumer(page);
+    if (!status) {
+      if (ahead.valid()) ahead.wait();  // the page in flight is dropped, never left running
+      return status.error();
+    }
     stats_.rows += page.rows;
     ++stats_.pages;
     if (on_rows) on_rows(stats_.rows);
+    if (next_first >= limit) return PagingEnd::kDone;
+    current =
+        ahead.valid() ? ahead.get() : fetchRows(search_id, next_first, sizer_.next(), limit, base);
   }
-  return PagingEnd::kDone;
 }
 
 }  // namespace aihunt::qradar

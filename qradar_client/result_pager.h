@@ -5,6 +5,11 @@
 // (bounded by the retry policy) before any of its rows reach the consumer. A page answered
 // 404/1002 means the search is gone (another client sharing it deleted it): paging stops and
 // says so, and the caller re-creates the search and resumes at the row where it stopped.
+//
+// Pipelined: while the consumer analyses page N, page N+1 is fetched on a second thread (at most
+// one page ahead, so memory holds two pages at most). The consumer sees the same pages, in the
+// same order, as without it; a consumer error or a vanished search waits for the page in flight
+// and drops it. Page sizes follow qradar_client/page_sizer.h.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,6 +18,7 @@
 
 #include "core/result.h"
 #include "qradar_client/api_client.h"
+#include "qradar_client/page_sizer.h"
 
 namespace aihunt::qradar {
 
@@ -39,7 +45,11 @@ enum class PagingEnd { kDone, kVanished };
 
 class ResultPager {
  public:
-  ResultPager(ApiClient& api, std::uint64_t page_size) : api_(api), page_size_(page_size) {}
+  // Pages of `page_size` rows, growing up to `page_size_max` while rows are small (0: fixed);
+  // `prefetch`: page N+1 is fetched while page N is consumed.
+  ResultPager(ApiClient& api, std::uint64_t page_size, std::uint64_t page_size_max = 0,
+              bool prefetch = false)
+      : api_(api), sizer_(page_size, page_size_max), prefetch_(prefetch) {}
 
   // Rows [stats().rows, limit) of the search, in pages: a first call reads from row 0, a call
   // for a re-created search resumes after the rows already consumed. `on_rows` reports
@@ -55,8 +65,14 @@ class ResultPager {
                                                      std::uint64_t first, std::uint64_t last,
                                                      const ApiCall& base);
 
+  struct Fetched;
+  // Rows [first, min(limit, first + rows)) of the search.
+  Fetched fetchRows(const std::string& search_id, std::uint64_t first, std::uint64_t rows,
+                    std::uint64_t limit, const ApiCall& base);
+
   ApiClient& api_;
-  std::uint64_t page_size_;
+  PageSizer sizer_;
+  bool prefetch_;
   PagerStats stats_;
 };
 

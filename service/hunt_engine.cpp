@@ -133,6 +133,9 @@ qradar::ArielOptions arielOptionsFor(const config::QRadarConfig& qradar) {
   qradar::ArielOptions options;
   options.deadline = qradar.timeouts.hunt_deadline;
   options.page_size = static_cast<std::uint64_t>(std::max(1, qradar.page_size));
+  options.page_size_max =
+      static_cast<std::uint64_t>(std::max(qradar.page_size, qradar.page_size_max));
+  options.prefetch = true;
   options.row_cap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, qradar.row_cap));
   const auto request_seconds = static_cast<int>(qradar.timeouts.request.count() / 1000);
   options.prefer_wait_seconds = std::clamp(request_seconds / 2, 0, options.prefer_wait_seconds);

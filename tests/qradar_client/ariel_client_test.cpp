@@ -4,12 +4,16 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "core/logging.h"
 #include "qradar_client/ariel_client.h"
+#include "qradar_client/page_sizer.h"
 #include "tests/support/fake_http_transport.h"
 
 using namespace aihunt;
@@ -873,4 +877,152 @@ TEST_CASE("the console's search list is server data: odd ids are skipped, never 
   CHECK(qradar::isPlausibleSearchId("3c1e5e5d-3a4b-4c5d-8e9f-0a1b2c3d4e5f"));
   CHECK_FALSE(qradar::isPlausibleSearchId("s1/results"));
   CHECK_FALSE(qradar::isPlausibleSearchId("s1%2F"));
+}
+
+// Pipelined paging (result_pager.h): page N+1 is asked for while page N is consumed, at most one
+// page ahead, and the consumer sees exactly what it sees without it.
+namespace {
+
+struct Consumed {
+  std::vector<std::uint64_t> firsts;
+  std::string bodies;
+};
+
+core::Result<qradar::SearchOutcome> runCollecting(Harness& h, Consumed& consumed) {
+  qradar::ArielClient client(*h.api, h.options);
+  return client.run(
+      "SELECT * FROM events LAST 1 HOURS",
+      [&](const qradar::ResultPage& p) {
+        consumed.firsts.push_back(p.first_row);
+        consumed.bodies += p.body;
+        return core::Status();
+      },
+      nullptr, h.cancellation);
+}
+
+}  // namespace
+
+TEST_CASE("pages fetched ahead reach the consumer exactly as pages fetched in turn",
+          "[ariel][prefetch]") {
+  for (const int records : {0, 1, 9, 10, 11, 95, 100}) {
+    Consumed in_turn;
+    Consumed ahead;
+    {
+      Harness h;
+      h.ariel.records = records;
+      REQUIRE(runCollecting(h, in_turn).ok());
+    }
+    Harness h;
+    h.ariel.records = records;
+    h.options.prefetch = true;
+    auto outcome = runCollecting(h, ahead);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->rows == static_cast<std::uint64_t>(records));
+    CHECK(ahead.firsts == in_turn.firsts);
+    CHECK(ahead.bodies == in_turn.bodies);
+    CHECK(h.transport.lines().back() == "DELETE /api/ariel/searches/s1");
+  }
+}
+
+TEST_CASE("the next page is asked for while this one is consumed, never two ahead",
+          "[ariel][prefetch]") {
+  Harness h;
+  h.ariel.records = 95;  // pages of 10: ten pages
+  h.options.prefetch = true;
+  std::mutex mutex;
+  std::condition_variable asked;
+  int results_asked = 0;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (r.url.find("/results") != std::string::npos) {
+      const std::lock_guard lock(mutex);
+      ++results_asked;
+      asked.notify_all();
+    }
+    return std::nullopt;
+  };
+  int page_index = 0;
+  int most_ahead = 0;
+  bool overlapped_every_page = true;
+  qradar::ArielClient client(*h.api, h.options);
+  auto outcome = client.run(
+      "SELECT * FROM events LAST 1 HOURS",
+      [&](const qradar::ResultPage& p) {
+        std::unique_lock lock(mutex);
+        // Page k's consumer runs while page k+1 is asked for (not for the last page): wait for
+        // that request, bounded, instead of assuming how long it takes.
+        const int want = p.first_row + p.rows < 95 ? page_index + 2 : page_index + 1;
+        if (!asked.wait_for(lock, std::chrono::seconds(10),
+                            [&] { return results_asked >= want; })) {
+          overlapped_every_page = false;
+        }
+        most_ahead = std::max(most_ahead, results_asked - (page_index + 1));
+        ++page_index;
+        return core::Status();
+      },
+      nullptr, h.cancellation);
+  REQUIRE(outcome.ok());
+  CHECK(page_index == 10);
+  CHECK(overlapped_every_page);
+  CHECK(most_ahead == 1);
+}
+
+TEST_CASE("a consumer error waits for the page in flight, then the search is deleted",
+          "[ariel][prefetch]") {
+  Harness h;
+  h.ariel.records = 95;
+  h.options.prefetch = true;
+  int pages = 0;
+  qradar::ArielClient client(*h.api, h.options);
+  auto outcome = client.run(
+      "SELECT * FROM events LAST 1 HOURS",
+      [&](const qradar::ResultPage&) -> core::Status {
+        if (++pages == 3) return core::makeError(core::ErrorCode::kIo, "disk full");
+        return {};
+      },
+      nullptr, h.cancellation);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kIo);
+  CHECK(h.count("GET /api/ariel/searches/s1/results") == 4);  // three consumed, one ahead
+  CHECK(h.transport.lines().back() == "DELETE /api/ariel/searches/s1");
+}
+
+TEST_CASE("pages of small rows grow up to page_size_max", "[ariel][page_size]") {
+  Harness h;
+  h.ariel.records = 95;
+  h.options.page_size = 10;
+  h.options.page_size_max = 40;
+  std::vector<std::uint64_t> pages;
+  auto outcome = h.run(&pages);
+  REQUIRE(outcome.ok());
+  // Rows of about 8 bytes: after the first page every page is as large as allowed.
+  CHECK(pages == std::vector<std::uint64_t>{10, 40, 40, 5});
+}
+
+TEST_CASE("generated row sizes keep pages within page_size and page_size_max",
+          "[ariel][page_size]") {
+  std::mt19937 random(4242);
+  for (int round = 0; round < 2000; ++round) {
+    const std::uint64_t first = 1 + random() % 5000;
+    const std::uint64_t most = random() % 3 == 0 ? first : first + random() % 100'000;
+    qradar::PageSizer sizer(first, most);
+    CHECK(sizer.next() == first);
+    std::uint64_t previous_row_bytes = 0;
+    std::uint64_t previous = 0;
+    // Pages of ever larger rows: the next page never grows, and stays within the bounds.
+    for (int page_no = 0; page_no < 5; ++page_no) {
+      const std::uint64_t row_bytes = previous_row_bytes + 1 + random() % 20'000;
+      const std::uint64_t rows = 1 + random() % 1000;
+      qradar::PageSizer one(first, most);
+      one.observe(rows, rows * row_bytes);
+      const std::uint64_t next = one.next();
+      CHECK(next >= first);
+      CHECK(next <= std::max(first, most));
+      if (most == first) CHECK(next == first);
+      if (page_no > 0) CHECK(next <= previous);
+      const std::uint64_t ideal = qradar::PageSizer::kTargetPageBytes / row_bytes;
+      if (ideal >= first && ideal <= most) CHECK(next == ideal);
+      previous = next;
+      previous_row_bytes = row_bytes;
+    }
+  }
 }
