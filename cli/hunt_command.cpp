@@ -10,6 +10,7 @@
 #include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
+#include "cli/hunt_option.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "service/hunt_plan.h"
@@ -40,7 +41,11 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
       context.logger->warn("{}: {}", path, aql::formatDiagnostic(diagnostic));
     }
     service::OfflineHunt hunt;
-    hunt.name = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "aql";
+    const std::vector<std::string> names = huntOption(values);
+    if (names.size() > 1) {
+      return core::makeError(core::ErrorCode::kInvalidArgument, "--aql takes one --hunt name");
+    }
+    hunt.name = names.empty() ? "aql" : names.front();
     hunt.query = std::move(*query);
     // Columns named like the seed query's aliases, or like our logical fields.
     hunt.mapping = setup.mapping;
@@ -48,8 +53,8 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(const po::variables_ma
     plan.push_back(std::move(hunt));
     return plan;
   }
-  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  auto planned = service::planConfiguredHunts(setup.hunts, *setup.settings, only, window);
+  auto planned =
+      service::planConfiguredHunts(setup.hunts, *setup.settings, huntOption(values), window);
   if (!planned) return planned.error();
   for (auto& configured : *planned) {
     service::OfflineHunt hunt;
@@ -74,8 +79,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "offline", po::value<std::string>(),
       "QRadar-shaped events, one JSON object per line (starttime in epoch ms, sourceip, ..., "
       "custom properties by name)")("config,c", po::value<std::string>(),
-                                    "config file (default: the built-in pack and hunts)")(
-      "hunt", po::value<std::string>(), "run only this hunt (default: every enabled hunt)")(
+                                    "config file (default: the built-in pack and hunts)");
+  addHuntOption(options,
+                "run only these hunts: repeat or separate with commas (default: every enabled "
+                "hunt; 'aihunt hunts' lists them)");
+  options.add_options()(
       "aql", po::value<std::string>(),
       "run this AQL file instead of the hunts (its columns named like the seed query's "
       "aliases or like our logical fields)")(

@@ -6,6 +6,7 @@
 
 #include "aql/parser.h"
 #include "aql/printer.h"
+#include "cli/hunt_option.h"
 #include "cli/print.h"
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
@@ -30,19 +31,24 @@ namespace {
 
 using service::HuntJob;
 
-// The terminal's view of a run: one progress bar per hunt, drawn only on a TTY.
+// Prefer: wait while the progress display is on screen: one status read a second.
+constexpr int kWatchedPreferWait = 1;
+
+// The terminal's view of a run: a progress line per hunt in flight (cli/progress_bar.h), keyed
+// by hunt name so that hunts running at once each keep their own line.
 class BarObserver final : public service::HuntObserver {
  public:
-  explicit BarObserver(std::FILE* out) : out_(out) {}
-  void start(const std::string& hunt) { bar_.emplace(out_, hunt); }
-  void progress(const HuntJob& /*job*/, const qradar::SearchProgress& progress) override {
-    if (bar_) bar_->update(progress);
+  BarObserver(ProgressDisplay& display, std::size_t total) : display_(display), total_(total) {}
+  void start(const std::string& hunt) { display_.start(hunt, ++started_, total_); }
+  void progress(const HuntJob& job, const qradar::SearchProgress& progress) override {
+    display_.update(job.name, progress);
   }
-  void stop() { bar_.reset(); }
+  void stop(const std::string& hunt) { display_.finish(hunt); }
 
  private:
-  std::FILE* out_;
-  std::optional<ProgressBar> bar_;
+  ProgressDisplay& display_;
+  std::size_t total_;
+  std::size_t started_ = 0;
 };
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
@@ -71,8 +77,8 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
     text.pop_back();
   }
   const std::string added = aql::printTimeClause(clause);
-  printFormatted(*context.redactor, context.streams.err,
-                 "aihunt: %s has no time clause; added: %s\n", what.c_str(), added.c_str());
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                  what + " has no time clause; added: " + added);
   (void)now;
   return text + "\n" + added;
 }
@@ -101,9 +107,13 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     }
     auto aql = withTimeClause(std::move(text), what, window, now, context);
     if (!aql) return aql.error();
+    const std::vector<std::string> names = huntOption(values);
+    if (names.size() > 1) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--aql and --seed-query take one --hunt name");
+    }
     HuntJob hunt;
-    hunt.name =
-        values.count("hunt") != 0 ? values["hunt"].as<std::string>() : (seed ? "seed" : "aql");
+    hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.aql = std::move(*aql);
     hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
     plan.push_back(std::move(hunt));
@@ -111,8 +121,8 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
   }
   const aql::TimeRange range =
       window.value_or(aql::TimeRange{now - service::kDefaultHuntWindowMs, now});
-  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  auto planned = service::planConfiguredHunts(setup.hunts, *setup.settings, only, range);
+  auto planned =
+      service::planConfiguredHunts(setup.hunts, *setup.settings, huntOption(values), range);
   if (!planned) return planned.error();
   for (auto& configured : *planned) {
     HuntJob hunt;
@@ -212,7 +222,8 @@ void addOnlineHuntOptions(po::options_description& options) {
       "page-size", po::value<std::int64_t>(), "rows per results page (default 1000)")(
       "row-cap", po::value<std::int64_t>(),
       "most rows read per hunt; more is reported and exits 4 (default 100000, 0: no cap)")(
-      "prefer-wait", po::value<int>(), "seconds Ariel may hold each status read (default 10)")(
+      "prefer-wait", po::value<int>(),
+      "seconds Ariel may hold each status read (default 10; 1 while the progress bar shows)")(
       "poll-delay", po::value<std::string>(),
       "first pause between status reads that return early (default 200ms)");
   options.add(online);
@@ -227,9 +238,16 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto connection = openConnection(values, config_path, context);
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
   auto plan = planOnline(values, setup, window, now, context);
-  if (!plan) return fail(context.streams, plan.error(), exitCodeFor(plan.error()));
+  // Planning is local (files, AQL syntax, hunt names): its errors are input errors.
+  if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
+  ProgressDisplay display(context.streams.err, ProgressDisplay::wanted(context.streams));
+  if (display.enabled() && values.count("prefer-wait") == 0) {
+    // A held status read answers only when the wait ends: the bar would sit at 0% for seconds.
+    // Short reads while a person watches; scripts and the daemon keep the longer wait.
+    options->prefer_wait_seconds = std::min(options->prefer_wait_seconds, kWatchedPreferWait);
+  }
 
   const qradar::Cancellation cancellation = installInterruptHandler();
   service::EngineOptions engine_options;
@@ -239,7 +257,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   service::HuntEngine engine(*(*connection)->api, *setup.settings, engine_options);
   engine.setReferenceSets(readReferenceSets(values, config_path, setup, context));
   auto writer = service::makeFindingWriter(format, context.streams.out);
-  BarObserver bars(context.streams.err);
+  BarObserver bars(display, plan->size());
   service::RunTotals totals;
   int exit_code = core::kExitOk;
   // Every hunt runs even when one fails; Ctrl-C stops the run.
@@ -251,7 +269,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     service::FindingWriter& sink =
         delivering ? static_cast<service::FindingWriter&>(*delivering) : *writer;
     const service::HuntOutcome outcome = engine.run(hunt, sink, bars, cancellation);
-    bars.stop();
+    bars.stop(hunt.name);
     if (delivering) {
       if (auto committed = delivery->finishHunt(*delivering); !committed) {
         static_cast<void>(writer->finish());
@@ -266,8 +284,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   core::kExitSearchFailed);
     }
     if (outcome.result == service::HuntResult::kFailed) {
-      printFormatted(*context.redactor, context.streams.err, "aihunt: error: hunt '%s': %s\n",
-                     hunt.name.c_str(), context.redactor->redact(outcome.error->message).c_str());
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
+                      "hunt '" + hunt.name + "': " + outcome.error->message);
       // The console is unreachable or refuses the credentials: every other hunt would fail the
       // same way, so the run stops here. A search QRadar refused stops only its own hunt.
       if (outcome.exitCode() == core::kExitConnection) break;
@@ -277,11 +295,11 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                          hunt.name, outcome.rows, outcome.pages, outcome.stats.findings,
                          outcome.stats.suppressed, outcome.requests);
     if (outcome.result == service::HuntResult::kTruncated) {
-      printFormatted(*context.redactor, context.streams.err,
-                     "aihunt: warning: hunt '%s': Ariel found %llu rows; only the first %llu were "
-                     "read (row cap; raise --row-cap or narrow the window)\n",
-                     hunt.name.c_str(), static_cast<unsigned long long>(outcome.record_count),
-                     static_cast<unsigned long long>(outcome.rows));
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                      "hunt '" + hunt.name + "': Ariel found " +
+                          std::to_string(outcome.record_count) + " rows; only the first " +
+                          std::to_string(outcome.rows) +
+                          " were read (row cap; raise --row-cap or narrow the window)");
     }
   }
   if (auto status = writer->finish(); !status) {

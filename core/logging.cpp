@@ -29,14 +29,8 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
     const auto level_name = spdlog::level::to_string_view(msg.level);
     std::string line;
     if (options_.format == LogFormat::kJson) {
-      line = "{\"ts\":\"" + when + "\",\"level\":\"" +
-             std::string(level_name.data(), level_name.size()) + "\",\"logger\":";
-      appendJsonStringEscapingHidden(
-          line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
-      line += ",\"msg\":";
-      // Escaped, not stripped: a JSON reader gets the message back exactly.
-      appendJsonStringEscapingHidden(line, text);
-      line += "}\n";
+      line = jsonLogLine(when, std::string_view(level_name.data(), level_name.size()),
+                         std::string_view(msg.logger_name.data(), msg.logger_name.size()), text);
     } else {
       // One record, one line, and nothing a terminal would act on: a newline or an escape
       // sequence inside a message (server text) must not forge a record or rewrite the screen.
@@ -54,6 +48,21 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
 };
 
 }  // namespace
+
+std::string jsonLogLine(std::string_view when, std::string_view level, std::string_view logger,
+                        std::string_view message) {
+  std::string line = "{\"ts\":";
+  appendJsonStringEscapingHidden(line, when);
+  line += ",\"level\":";
+  appendJsonStringEscapingHidden(line, level);
+  line += ",\"logger\":";
+  appendJsonStringEscapingHidden(line, logger);
+  line += ",\"msg\":";
+  // Escaped, not stripped: a JSON reader gets the message back exactly.
+  appendJsonStringEscapingHidden(line, message);
+  line += "}\n";
+  return line;
+}
 
 void Redactor::addSecret(std::string secret) {
   if (secret.size() < kMinSecretLength) return;
