@@ -14,8 +14,8 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
   auto selected = selectHunts(hunts, only);
   if (!selected) return selected.error();
   std::vector<PlannedHunt> plan;
-  for (const config::HuntConfig* hunt : *selected) {
-    const config::HuntConfig& configured = *hunt;
+  for (const config::HuntConfig* selected_hunt : *selected) {
+    const config::HuntConfig& configured = *selected_hunt;
     auto query = huntQuery(configured, settings, window.from, window.to, /*streamed=*/true);
     if (!query) return query.error().withContext("hunt '" + configured.name + "'");
     PlannedHunt hunt;

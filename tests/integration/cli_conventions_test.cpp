@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -283,4 +286,31 @@ TEST_CASE("the example config passes config check as printed") {
                  {"AIHUNT_QRADAR_TOKEN=0f1e2d3c-4b5a-6978-8796"});
   INFO(with_token.err);
   CHECK(with_token.exit_code == 0);
+}
+
+TEST_CASE("every document the README, the example config and the help name is in the repository") {
+  std::string text;
+  for (const std::string file : {"README.md", "docs/detection.md", "docs/architecture.md"}) {
+    std::ifstream in(sourcePath(file));
+    REQUIRE(in);
+    text += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  text += runAihunt({"config", "example"}).out;
+  text += runAihunt({"--help"}).out;
+  for (const std::string command : {"hunt", "hunts", "aql", "check", "triage", "run"}) {
+    text += runAihunt({command, "--help"}).out;
+  }
+  CHECK(text.find("../shared") == std::string::npos);
+  CHECK(text.find("design.md") == std::string::npos);
+  const std::regex named(R"(docs/[A-Za-z0-9_./-]+\.(md|json))");
+  std::set<std::string> documents;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), named);
+       it != std::sregex_iterator(); ++it) {
+    documents.insert(it->str());
+  }
+  CHECK(documents.count("docs/detection.md") == 1);
+  for (const std::string& document : documents) {
+    INFO(document);
+    CHECK(std::ifstream(sourcePath(document)).good());
+  }
 }
