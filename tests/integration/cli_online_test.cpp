@@ -4,6 +4,7 @@
 // of a plain http:// console said once.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
