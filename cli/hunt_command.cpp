@@ -161,6 +161,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   const std::string events = values["offline"].as<std::string>();
   auto writer = service::makeFindingWriter(*format, context.streams.out);
   service::RunTotals totals;
+  totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
   for (const auto& hunt : *plan) {
     std::unique_ptr<DeliveringWriter> delivering;
     if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);

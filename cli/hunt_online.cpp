@@ -259,6 +259,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto writer = service::makeFindingWriter(format, context.streams.out);
   BarObserver bars(display, plan->size());
   service::RunTotals totals;
+  totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);
   int exit_code = core::kExitOk;
   // Every hunt runs even when one fails; Ctrl-C stops the run.
   for (const auto& hunt : *plan) {

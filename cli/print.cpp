@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/display_text.h"
+#include "core/json_log_line.h"
 #include "core/time.h"
 
 namespace aihunt::cli {

@@ -18,7 +18,7 @@ std::string progressText(const HuntProgress& line) {
   int percent = std::clamp(progress.percent, 0, 100);
   // A state name from our own enum and numbers: never the server's text.
   text += std::string(qradar::searchStateName(progress.state)) + " " + std::to_string(percent) +
-          "%, " + std::to_string(progress.pages) + (progress.pages == 1 ? " page" : " pages");
+          "%, " + std::to_string(line.pages) + (line.pages == 1 ? " page" : " pages");
   if (progress.phase == qradar::SearchProgress::Phase::kFetching) {
     text += ", " + std::to_string(progress.rows_fetched) + "/" +
             std::to_string(progress.rows_total) + " rows";
@@ -62,6 +62,7 @@ void ProgressDisplay::update(const std::string& hunt, const qradar::SearchProgre
     if (line.hunt != shown) continue;
     line.reported = true;
     line.progress = progress;
+    if (progress.phase == qradar::SearchProgress::Phase::kFetching) ++line.pages;
   }
   redraw();
 }

@@ -4,6 +4,7 @@
 // redrawn in place from the first status read to the last page, and erased when the hunt ends.
 // Several hunts may be in flight at once (each has its line); calls may come from several
 // threads. Drawn only when wanted (a terminal, not --quiet, not JSON logs); otherwise silent.
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -21,6 +22,7 @@ struct HuntProgress {
   std::size_t total = 0;
   bool reported = false;  // false until the first status read answers
   qradar::SearchProgress progress;
+  std::uint64_t pages = 0;  // result pages read (the client reports once per page)
 };
 
 // The text of a line (no escape sequences): what a person reads.

@@ -75,6 +75,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   if (!report) return fail(context.streams, report.error(), core::kExitUsage);
 
   service::RunTotals totals;
+  totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
   totals.add(report->rows, report->stats, report->suppressed_by_exception);
   service::logRunSummary(*context.logger, "triage", totals);
   const auto& stats = report->stats;

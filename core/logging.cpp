@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/display_text.h"
+#include "core/json_log_line.h"
 #include "core/json_text.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
@@ -48,21 +49,6 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
 };
 
 }  // namespace
-
-std::string jsonLogLine(std::string_view when, std::string_view level, std::string_view logger,
-                        std::string_view message) {
-  std::string line = "{\"ts\":";
-  appendJsonStringEscapingHidden(line, when);
-  line += ",\"level\":";
-  appendJsonStringEscapingHidden(line, level);
-  line += ",\"logger\":";
-  appendJsonStringEscapingHidden(line, logger);
-  line += ",\"msg\":";
-  // Escaped, not stripped: a JSON reader gets the message back exactly.
-  appendJsonStringEscapingHidden(line, message);
-  line += "}\n";
-  return line;
-}
 
 void Redactor::addSecret(std::string secret) {
   if (secret.size() < kMinSecretLength) return;

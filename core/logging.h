@@ -43,11 +43,6 @@ Result<LogFormat> parseLogFormat(std::string_view name);
 std::shared_ptr<spdlog::logger> makeLogger(std::string name, const LogOptions& options,
                                            std::shared_ptr<const Redactor> redactor);
 
-// One JSON log record, as the JSON log format writes it ({"ts":...,"level":...,"logger":...,
-// "msg":...} and a newline): for lines written outside a logger that must read the same.
-std::string jsonLogLine(std::string_view when, std::string_view level, std::string_view logger,
-                        std::string_view message);
-
 // A security warning (certificate verification off, a token file others can read, the token in
 // clear text over plain http): written at warn level through the logger's sinks (so redacted,
 // in the log format) whatever the logger's level, even "error" or "off". Every such warning

@@ -1,8 +1,6 @@
 #pragma once
 // What one detection pass counted: rows seen, findings raised or suppressed, browsers skipped.
 #include <cstdint>
-#include <string>
-#include <vector>
 
 namespace aihunt::detection {
 
@@ -12,9 +10,6 @@ struct AnalyzerStats {
   std::uint64_t suppressed = 0;
   std::uint64_t browser_events_skipped = 0;
   std::uint64_t expired_exception_hits = 0;
-  // The ids of the expired exceptions those hits matched, each once: the warning names them, so
-  // the owner knows which exception to renew or delete.
-  std::vector<std::string> expired_exceptions;
   std::uint64_t own_events_skipped = 0;  // aihunt's own LEEF events (not counted in `events`)
   // Findings an exception would have judged by a reference set whose contents are unknown.
   std::uint64_t unknown_reference_set_checks = 0;

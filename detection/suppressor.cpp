@@ -1,7 +1,5 @@
 #include "detection/suppressor.h"
 
-#include <algorithm>
-
 #include "detection/cidr.h"
 
 namespace aihunt::detection {
@@ -21,13 +19,7 @@ bool Suppressor::apply(Finding& finding, std::string_view process_path, core::Ep
   subject.domain = finding.domain;
   subject.signals = finding.signals;
   const ExceptionVerdict verdict = exceptions_.match(subject, now, reference_sets_.get());
-  if (verdict.expired_match != nullptr) {
-    ++expired_hits_;
-    const std::string& id = verdict.expired_match->id;
-    if (std::find(expired_ids_.begin(), expired_ids_.end(), id) == expired_ids_.end()) {
-      expired_ids_.push_back(id);
-    }
-  }
+  if (verdict.expired_match != nullptr) ++expired_hits_;
   if (verdict.unknown_reference_set) ++unknown_reference_set_checks_;
   if (verdict.suppressed_by == nullptr) return false;
   finding.suppressed = true;
@@ -45,10 +37,6 @@ void Suppressor::apply(Finding& finding, std::string_view process_path, core::Ep
     ++stats.findings;
   }
   stats.expired_exception_hits = expired_hits_;
-  // Copied only when a new id appeared: the common case costs one comparison.
-  if (stats.expired_exceptions.size() != expired_ids_.size()) {
-    stats.expired_exceptions = expired_ids_;
-  }
   stats.unknown_reference_set_checks = unknown_reference_set_checks_;
 }
 

@@ -42,7 +42,6 @@ class Suppressor {
   ExceptionMatcher exceptions_;
   std::vector<std::uint64_t> suppressed_per_rule_;
   std::uint64_t expired_hits_ = 0;
-  std::vector<std::string> expired_ids_;  // each matched expired rule once, in match order
   std::uint64_t unknown_reference_set_checks_ = 0;
   ReferenceSetSnapshot reference_sets_;
 };

@@ -265,7 +265,7 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
   const auto on_rows = [&](std::uint64_t rows) {
     if (progress) {
       progress(SearchProgress{SearchProgress::Phase::kFetching, SearchState::kCompleted, 100, rows,
-                              limit, pager.stats().pages});
+                              limit});
     }
   };
   while (true) {

@@ -49,7 +49,6 @@ struct SearchProgress {
   int percent = 0;
   std::uint64_t rows_fetched = 0;
   std::uint64_t rows_total = 0;
-  std::uint64_t pages = 0;  // result pages read so far
 };
 
 using ProgressCallback = std::function<void(const SearchProgress&)>;

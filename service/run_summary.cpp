@@ -14,12 +14,6 @@ void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& mor
   stats.suppressed += more.suppressed;
   stats.browser_events_skipped += more.browser_events_skipped;
   stats.expired_exception_hits += more.expired_exception_hits;
-  for (const std::string& id : more.expired_exceptions) {
-    if (std::find(stats.expired_exceptions.begin(), stats.expired_exceptions.end(), id) ==
-        stats.expired_exceptions.end()) {
-      stats.expired_exceptions.push_back(id);
-    }
-  }
   stats.own_events_skipped += more.own_events_skipped;
   stats.unknown_reference_set_checks += more.unknown_reference_set_checks;
   for (const auto& item : suppressed) {
@@ -31,6 +25,16 @@ void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& mor
       it->second += item.second;
     }
   }
+}
+
+std::vector<std::string> expiredExceptionIds(const std::vector<detection::ExceptionRule>& rules,
+                                             core::EpochMs now) {
+  std::vector<std::string> ids;
+  for (const auto& rule : rules) {
+    // The same test the matcher applies (detection/exceptions.cpp): at or after it, inert.
+    if (rule.expires && now >= *rule.expires) ids.push_back(rule.id);
+  }
+  return ids;
 }
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
@@ -45,14 +49,13 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
   }
   if (totals.stats.expired_exception_hits > 0) {
     std::string names;
-    for (const std::string& id : totals.stats.expired_exceptions) {
+    for (const std::string& id : totals.expired_exceptions) {
       names += (names.empty() ? "'" : ", '") + id + "'";
     }
     logger.warn(
-        "{} findings matched expired exception{} {}; they were reported, not suppressed (renew "
-        "its expires date or delete it)",
-        totals.stats.expired_exception_hits, totals.stats.expired_exceptions.size() == 1 ? "" : "s",
-        names);
+        "{} findings matched an exception that has expired{}; they were reported, not suppressed "
+        "(renew its expires date or remove it)",
+        totals.stats.expired_exception_hits, names.empty() ? "" : " (expired: " + names + ")");
   }
   if (totals.stats.unknown_reference_set_checks > 0) {
     logger.warn(

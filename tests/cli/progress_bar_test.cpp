@@ -50,7 +50,7 @@ TEST_CASE("a hunt's line: its place in the run, state, percent and pages, from t
   line.progress.phase = SearchProgress::Phase::kFetching;
   line.progress.state = SearchState::kCompleted;
   line.progress.percent = 100;
-  line.progress.pages = 1;
+  line.pages = 1;
   line.progress.rows_fetched = 1000;
   line.progress.rows_total = 4000;
   CHECK(progressText(line) ==
@@ -88,6 +88,15 @@ TEST_CASE("lines of hunts in flight are redrawn in place and erased when each en
     display.start("a", 1, 2);
     display.start("b\x1b]0;title\x07", 2, 2);  // a hostile name: shown inert
     display.update("a", searching(SearchState::kExecute, 50));
+    SearchProgress page;
+    page.phase = SearchProgress::Phase::kFetching;
+    page.state = SearchState::kCompleted;
+    page.percent = 100;
+    page.rows_total = 2000;
+    for (const std::uint64_t rows : {1000, 2000}) {
+      page.rows_fetched = rows;
+      display.update("a", page);
+    }
     display.finish("a");
     display.finish("b\x1b]0;title\x07");
   }
@@ -96,7 +105,10 @@ TEST_CASE("lines of hunts in flight are redrawn in place and erased when each en
   // Two lines on screen: the redraw climbs one line before clearing.
   CHECK(drawn.find("hunt 1/2 a: starting\nhunt 2/2 b") != std::string::npos);
   CHECK(drawn.find("\033[1A\r\033[J") != std::string::npos);
-  CHECK(drawn.find("hunt 1/2 a: EXECUTE 50%") != std::string::npos);
+  CHECK(drawn.find("hunt 1/2 a: EXECUTE 50%, 0 pages") != std::string::npos);
+  // One page per report of rows read.
+  CHECK(drawn.find("hunt 1/2 a: COMPLETED 100%, 1 page, 1000/2000 rows") != std::string::npos);
+  CHECK(drawn.find("hunt 1/2 a: COMPLETED 100%, 2 pages, 2000/2000 rows") != std::string::npos);
   CHECK(drawn.find("\x1b]0;") == std::string::npos);
   CHECK(drawn.find('\x07') == std::string::npos);
   // It ends erased: the last thing written clears the last line drawn.

@@ -227,8 +227,8 @@ TEST_CASE("the expired-exception warning names the exception") {
   bool named = false;
   for (const auto& record : jsonStderr(triage.err)) {
     const std::string msg = record["msg"];
-    if (msg.find("matched expired exception") == std::string::npos) continue;
-    named = msg.find("'soar-ai-enrichment'") != std::string::npos;
+    if (msg.find("matched an exception that has expired") == std::string::npos) continue;
+    named = msg.find("(expired: 'soar-ai-enrichment')") != std::string::npos;
   }
   CHECK(named);
   bool soar_reported = false;
