@@ -8,18 +8,19 @@
 #include "aql/printer.h"
 #include "cli/command.h"
 #include "cli/detection_setup.h"
+#include "cli/hunt_option.h"
 #include "cli/print.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
+#include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/hunt_selection.h"
 
 namespace aihunt::cli {
 
 namespace po = boost::program_options;
 
 namespace {
-
-constexpr std::int64_t kDefaultWindowMs = 15LL * 60'000;
 
 int runLint(const std::vector<std::string>& args, CommandContext& context) {
   if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
@@ -62,47 +63,50 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
       "aihunt aql: print the AQL each hunt would send for a window (aihunt aql lint FILE|- "
       "checks a query)");
   options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
-                                                    "config file (default: the built-in hunts)")(
-      "hunt", po::value<std::string>(), "only this hunt (default: every enabled hunt)");
+                                                    "config file (default: the built-in hunts)");
+  addHuntOption(options,
+                "only these hunts: repeat or separate with commas (default: every enabled hunt)");
   addTimeOptions(options);
   addLoggingOptions(options);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0)
     return printHelp(options,
-                     "\nThe window defaults to the last 15 minutes. Each query goes to stdout, "
-                     "preceded on stderr by the hunt's name.\n",
+                     "\nThe window defaults to the last 24 hours, as for 'aihunt hunt'. Each query "
+                     "goes to stdout, "
+                     "preceded on stderr by the hunt's name (not with --quiet).\n",
                      context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto now = resolveNow(values);
   if (!now) return fail(context.streams, now.error(), core::kExitUsage);
   auto window = resolveWindow(values, *now);
   if (!window) return fail(context.streams, window.error(), core::kExitUsage);
-  const aql::TimeRange range = window->value_or(aql::TimeRange{*now - kDefaultWindowMs, *now});
-  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
+  // The same default as `aihunt hunt`: what is printed here is what a hunt would send.
+  const aql::TimeRange range =
+      window->value_or(aql::TimeRange{*now - service::kDefaultHuntWindowMs, *now});
   auto setup = loadDetectionSetup(
-      values.count("config") != 0 ? values["config"].as<std::string>() : std::string(), only,
-      context);
+      values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
+      std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+  auto selected = service::selectHunts(setup->hunts, huntOption(values));
+  if (!selected) return fail(context.streams, selected.error(), core::kExitUsage);
   int printed = 0;
-  for (const auto& hunt : setup->hunts) {
-    if (only.empty() ? !hunt.enabled : hunt.name != only) continue;
+  for (const config::HuntConfig* selected_hunt : *selected) {
+    const config::HuntConfig& hunt = *selected_hunt;
     auto query = service::huntQuery(hunt, *setup->settings, range.from, range.to, false);
     if (!query) return fail(context.streams, query.error(), core::kExitUsage);
-    printFormatted(*context.redactor, context.streams.err, "hunt %s:\n", hunt.name.c_str());
-    std::fflush(context.streams.err);
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                    "hunt " + hunt.name + ":");
     printFormatted(*context.redactor, context.streams.out, "%s%s\n", printed++ == 0 ? "" : "\n",
                    aql::print(*query).c_str());
     std::fflush(context.streams.out);
     auto upload = service::uploadQuery(hunt, *setup->settings, range.from, range.to);
     if (!upload) return fail(context.streams, upload.error(), core::kExitUsage);
     if (!*upload) continue;
-    std::fprintf(context.streams.err, "hunt %s (aggregated uploads):\n", hunt.name.c_str());
-    std::fflush(context.streams.err);
-    std::fprintf(context.streams.out, "\n%s\n", aql::print(**upload).c_str());
-    std::fflush(context.streams.out);
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                    "hunt " + hunt.name + " (aggregated uploads):");
+    printFormatted(*context.redactor, context.streams.out, "\n%s\n", aql::print(**upload).c_str());
   }
-  if (printed == 0) return fail(context.streams, "no enabled hunts", core::kExitUsage);
   return core::kExitOk;
 }
 

@@ -24,29 +24,59 @@ namespace po = boost::program_options;
 
 namespace {
 
+// One line per check as it completes, or (--format json) one document at the end with every
+// check's name, status and detail and the verdict.
 class CheckReport {
  public:
-  CheckReport(std::FILE* out, const core::Redactor& redactor) : out_(out), redactor_(redactor) {}
-  void pass(const std::string& what, const std::string& detail) { line("ok  ", what, detail); }
+  CheckReport(std::FILE* out, const core::Redactor& redactor, bool json)
+      : out_(out), redactor_(redactor), json_(json) {}
+  void pass(const std::string& what, const std::string& detail) { line("ok", what, detail); }
   void fail(const std::string& what, const std::string& detail) {
     ++failures_;
-    line("FAIL", what, detail);
+    line("fail", what, detail);
   }
   void skip(const std::string& what, const std::string& detail) { line("skip", what, detail); }
   // Works, but should be changed: does not make the verdict NOT READY.
   void warn(const std::string& what, const std::string& detail) {
     ++warnings_;
-    line("WARN", what, detail);
+    line("warn", what, detail);
+  }
+  // The last line (or the document): `ready` and why not.
+  void verdict(bool ready, const std::string& text) {
+    if (!json_) {
+      printFormatted(redactor_, out_, "verdict: %s\n", text.c_str());
+      return;
+    }
+    const nlohmann::json document = {{"ready", ready},
+                                     {"verdict", redactor_.redact(text)},
+                                     {"failures", failures_},
+                                     {"warnings", warnings_},
+                                     {"checks", checks_}};
+    // ASCII-only: the console's text reaches a terminal as escapes; a JSON reader gets it back.
+    const std::string shown =
+        document.dump(2, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
+    printText(redactor_, out_, shown + "\n");
   }
   [[nodiscard]] int failures() const { return failures_; }
   [[nodiscard]] int warnings() const { return warnings_; }
 
  private:
-  void line(const char* mark, const std::string& what, const std::string& detail) {
+  void line(const char* status, const std::string& what, const std::string& detail) {
+    if (json_) {
+      checks_.push_back({{"name", what}, {"status", status}, {"detail", redactor_.redact(detail)}});
+      return;
+    }
+    const std::string_view name = status;
+    const char* mark = name == "ok"     ? "ok  "
+                       : name == "fail" ? "FAIL"
+                       : name == "warn" ? "WARN"
+                                        : "skip";
     printFormatted(redactor_, out_, "%s  %-22s %s\n", mark, what.c_str(), detail.c_str());
   }
   std::FILE* out_;
   const core::Redactor& redactor_;
+  bool json_;
+  nlohmann::json checks_ = nlohmann::json::array();
   int failures_ = 0;
   int warnings_ = 0;
 };
@@ -303,7 +333,10 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
       "aihunt check [--config F] [--fix]: check that aihunt can hunt on the console");
   options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
                                                     "config file (default: the built-in pack)")(
-      "fix", po::bool_switch(), "create missing reference sets");
+      "fix", po::bool_switch(), "create missing reference sets")(
+      "format,f", po::value<std::string>()->default_value("text"),
+      "text (one line per check) or json (one document: each check's name, status and detail, "
+      "and the verdict)");
   addConnectionOptions(options);
   addLoggingOptions(options);
   po::variables_map values;
@@ -317,7 +350,11 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
         "check failed (connection, TLS, auth, capability, catalog).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
-  CheckReport report(context.streams.out, *context.redactor);
+  const std::string format = values["format"].as<std::string>();
+  if (format != "text" && format != "json") {
+    return fail(context, "--format: '" + format + "' is not text or json", core::kExitUsage);
+  }
+  CheckReport report(context.streams.out, *context.redactor, format == "json");
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
 
@@ -325,8 +362,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) {
     report.fail("config", context.redactor->redact(setup.error().message));
-    printFormatted(*context.redactor, context.streams.out,
-                   "verdict: NOT READY (the config is invalid)\n");
+    report.verdict(false, "NOT READY (the config is invalid)");
     return core::kExitUsage;
   }
   if (!config_path.empty()) {
@@ -341,7 +377,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   auto connection = openConnection(values, config_path, context);
   if (!connection) {
     report.fail("connection settings", context.redactor->redact(connection.error().message));
-    printFormatted(*context.redactor, context.streams.out, "verdict: NOT READY\n");
+    report.verdict(false, "NOT READY");
     return core::kExitUsage;
   }
   qradar::ApiClient& api = *(*connection)->api;
@@ -351,12 +387,11 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkLeastPrivilege(api, outputs, report);
   }
   if (report.failures() == 0) {
-    printFormatted(*context.redactor, context.streams.out, "verdict: READY%s\n",
-                   report.warnings() == 0 ? "" : " (see the warnings above)");
+    report.verdict(true, report.warnings() == 0 ? "READY" : "READY (see the warnings above)");
     return core::kExitOk;
   }
-  printFormatted(*context.redactor, context.streams.out, "verdict: NOT READY (%d check%s failed)\n",
-                 report.failures(), report.failures() == 1 ? "" : "s");
+  report.verdict(false, "NOT READY (" + std::to_string(report.failures()) + " check" +
+                            (report.failures() == 1 ? "" : "s") + " failed)");
   return core::kExitConnection;
 }
 

@@ -20,6 +20,8 @@ Commands:
   state           The daemon's state: show, gaps, check, vacuum
   hunt            Run the hunts on a QRadar console (Ariel), print findings
   hunt --offline  Run the hunts' AQL over exported events (JSONL), then the detection
+  hunts           List the hunts (built-in, or the config's with -c): telemetry, signals,
+                  enabled, schedule (--format json)
   check           Check the console: TLS, token, API version, capabilities, catalog, sets
   aql             Print the AQL each hunt would send for a window
   aql lint        Check an AQL query: syntax with positions, missing time clause, silent LIMIT
@@ -57,6 +59,7 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
   if (command == "triage") return runTriageCommand(rest, context);
   if (command == "config") return runConfigCommand(rest, context);
   if (command == "hunt") return runHuntCommand(rest, context);
+  if (command == "hunts") return runHuntsCommand(rest, context);
   if (command == "aql") return runAqlCommand(rest, context);
   if (command == "check") return runCheckCommand(rest, context);
   if (command == "run") return runRunCommand(rest, context);

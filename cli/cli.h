@@ -15,6 +15,11 @@ namespace aihunt::cli {
 struct Streams {
   std::FILE* out = stdout;  // findings and requested output
   std::FILE* err = stderr;  // diagnostics and logs
+  // How aihunt's own diagnostic lines (errors, warnings, notes) are written, set from
+  // --log-format and --quiet: with JSON logs each is one JSON object, like every log line;
+  // quiet leaves only errors (and security warnings, which nothing silences).
+  bool json_diagnostics = false;
+  bool quiet = false;
 };
 
 // Returns the process exit code (core/exit_codes.h). `environment`: where variables (and the

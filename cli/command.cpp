@@ -13,8 +13,32 @@ void addLoggingOptions(po::options_description& options) {
   options.add_options()("log-level", po::value<std::string>()->default_value("info"),
                         "trace, debug, info, warn, error or off")(
       "log-format", po::value<std::string>()->default_value("text"),
-      "text (human) or json (one object per line)");
+      "text (human) or json: every line on stderr is then one JSON object (logs, errors and "
+      "warnings alike)")("quiet,q", po::bool_switch(),
+                         "only errors on stderr: no progress, notes or warnings (security "
+                         "warnings still show); the log level becomes error unless --log-level "
+                         "is given");
 }
+
+namespace {
+
+// --quiet lowers the logs to errors unless a level was asked for; both set how aihunt's own
+// diagnostic lines are written (cli/print.h).
+spdlog::level::level_enum effectiveLevel(const po::variables_map& values,
+                                         spdlog::level::level_enum level) {
+  const bool quiet = values.count("quiet") != 0 && values["quiet"].as<bool>();
+  if (quiet && values["log-level"].defaulted()) return spdlog::level::err;
+  return level;
+}
+
+void applyDiagnostics(const po::variables_map& values, core::LogFormat format,
+                      CommandContext& context) {
+  context.log_format = format;
+  context.streams.json_diagnostics = format == core::LogFormat::kJson;
+  context.streams.quiet = values.count("quiet") != 0 && values["quiet"].as<bool>();
+}
+
+}  // namespace
 
 bool setUpLogging(const po::variables_map& values, CommandContext& context) {
   auto level = core::parseLogLevel(values["log-level"].as<std::string>());
@@ -22,11 +46,11 @@ bool setUpLogging(const po::variables_map& values, CommandContext& context) {
   auto format = core::parseLogFormat(values["log-format"].as<std::string>());
   if (!format) return fail(context.streams, format.error(), core::kExitUsage), false;
   core::LogOptions options;
-  options.level = *level;
+  options.level = effectiveLevel(values, *level);
   options.format = *format;
   options.stream = context.streams.err;
   context.logger = core::makeLogger("aihunt", options, context.redactor);
-  context.log_format = *format;
+  applyDiagnostics(values, *format, context);
   return true;
 }
 
@@ -36,13 +60,13 @@ void applyConfigLogging(const po::variables_map& values, const core::LogOptions&
   const bool format_given = !values["log-format"].defaulted();
   if (level_given && format_given) return;
   core::LogOptions options;
-  options.level =
-      level_given ? *core::parseLogLevel(values["log-level"].as<std::string>()) : configured.level;
+  options.level = level_given ? *core::parseLogLevel(values["log-level"].as<std::string>())
+                              : effectiveLevel(values, configured.level);
   options.format = format_given ? *core::parseLogFormat(values["log-format"].as<std::string>())
                                 : configured.format;
   options.stream = context.streams.err;
   context.logger = core::makeLogger("aihunt", options, context.redactor);
-  context.log_format = options.format;
+  applyDiagnostics(values, options.format, context);
 }
 
 bool parseOptions(const std::vector<std::string>& args, const po::options_description& options,
@@ -67,7 +91,7 @@ int printHelp(const po::options_description& options, std::string_view epilogue,
 }
 
 int fail(const Streams& streams, const std::string& message, int exit_code) {
-  printFormatted(shapeRedactor(), streams.err, "aihunt: error: %s\n", message.c_str());
+  printDiagnostic(streams, shapeRedactor(), Diagnostic::kError, message);
   return exit_code;
 }
 
@@ -76,12 +100,8 @@ int fail(const Streams& streams, const core::Error& error, int exit_code) {
 }
 
 int fail(CommandContext& context, const std::string& message, int exit_code) {
-  if (context.log_format == core::LogFormat::kJson && context.logger) {
-    context.logger->error("{}", message);
-    context.logger->flush();
-    return exit_code;
-  }
-  return fail(context.streams, context.redactor->redact(message), exit_code);
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
+  return exit_code;
 }
 
 int fail(CommandContext& context, const core::Error& error, int exit_code) {

@@ -26,7 +26,7 @@ struct CommandContext {
       std::make_shared<config::ProcessEnvironment>();
 };
 
-// Adds --log-level and --log-format to a subcommand's options.
+// Adds --log-level, --log-format and --quiet to a subcommand's options.
 void addLoggingOptions(boost::program_options::options_description& options);
 // Builds the context's logger from those options; false (and a message) on bad values.
 bool setUpLogging(const boost::program_options::variables_map& values, CommandContext& context);
@@ -45,8 +45,8 @@ int printHelp(const boost::program_options::options_description& options, std::s
 // "aihunt: error: <message>" on stderr; returns `exit_code`.
 int fail(const Streams& streams, const std::string& message, int exit_code);
 int fail(const Streams& streams, const core::Error& error, int exit_code);
-// The same through the context's logger when logs are JSON (every stderr line is then JSON), and
-// redacted either way.
+// The same with the context's redactor (the token known); JSON when logs are JSON (every stderr
+// line is then JSON).
 int fail(CommandContext& context, const core::Error& error, int exit_code);
 int fail(CommandContext& context, const std::string& message, int exit_code);
 
@@ -57,6 +57,7 @@ void applyConfigLogging(const boost::program_options::variables_map& values,
 int runTriageCommand(const std::vector<std::string>& args, CommandContext& context);
 int runConfigCommand(const std::vector<std::string>& args, CommandContext& context);
 int runHuntCommand(const std::vector<std::string>& args, CommandContext& context);
+int runHuntsCommand(const std::vector<std::string>& args, CommandContext& context);
 int runAqlCommand(const std::vector<std::string>& args, CommandContext& context);
 int runCheckCommand(const std::vector<std::string>& args, CommandContext& context);
 int runRunCommand(const std::vector<std::string>& args, CommandContext& context);

@@ -1,4 +1,6 @@
 // `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
+#include <algorithm>
+#include <iostream>
 #include <sstream>
 
 #include "cli/command.h"
@@ -16,7 +18,10 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kConfigUsage = R"(Usage:
-  aihunt config check FILE [--offline]   validate FILE; print every error at once (exit 0 or 2)
+  aihunt config check FILE|- [--offline] validate FILE ('-': standard input); print every error
+                                         at once (exit 0 or 2). --offline: do not read the QRadar
+                                         token (a file meant for another machine, or the example:
+                                         aihunt config example | aihunt config check --offline -)
   aihunt config example                  print a complete, commented example config
   aihunt config reference                print every key as Markdown (docs/config-reference.md)
 )";
@@ -24,7 +29,7 @@ constexpr const char* kConfigUsage = R"(Usage:
 int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   po::options_description options("aihunt config check FILE");
   options.add_options()("help,h", "show this help")("file", po::value<std::string>(),
-                                                    "config file to check")(
+                                                    "config file to check ('-': standard input)")(
       "offline", po::bool_switch(),
       "do not resolve the QRadar token (check a file meant for another machine)");
   po::positional_options_description positional;
@@ -41,7 +46,15 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   config::LoadOptions load;
   load.resolve_token = !values["offline"].as<bool>();
   load.now = core::toEpochMs(std::chrono::system_clock::now());
-  const config::LoadOutcome outcome = config::loadConfigFile(path, environment, load);
+  config::LoadOutcome outcome;
+  if (path == "-") {
+    // Relative paths in it stay as written (there is no file folder to take them from).
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    outcome = config::loadConfigText(text.str(), "<stdin>", environment, load);
+  } else {
+    outcome = config::loadConfigFile(path, environment, load);
+  }
   for (const auto& warning : outcome.warnings) {
     printFormatted(*context.redactor, context.streams.err, "warning: %s\n",
                    warning.describe().c_str());
@@ -52,6 +65,16 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   if (!outcome.ok()) {
     printFormatted(*context.redactor, context.streams.err, "%s: %zu error(s)\n", path.c_str(),
                    outcome.errors.size());
+    const bool token_error =
+        std::any_of(outcome.errors.begin(), outcome.errors.end(),
+                    [](const auto& error) { return error.path.rfind("qradar.token", 0) == 0; });
+    if (token_error) {
+      // The token file exists only where aihunt runs (a mounted secret): on any other machine
+      // the rest of the file can still be checked.
+      printText(*context.redactor, context.streams.err,
+                "hint: the QRadar token is read from AIHUNT_QRADAR_TOKEN, else qradar.token_file; "
+                "to check this file on a machine without its token, add --offline\n");
+    }
     return core::kExitUsage;
   }
   printFormatted(*context.redactor, context.streams.out,

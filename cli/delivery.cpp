@@ -208,13 +208,11 @@ int HuntDelivery::finish(CommandContext& context) {
   const config::Config& cfg = *config_;
   const service::DrainReport drained = delivery_.outbox->drainAll();
   const std::string destinations = describeDestinations(cfg.outputs);
-  printFormatted(
-      *context.redactor, context.streams.err,
-      "aihunt: %llu new findings recorded in %s (%llu raised before, not sent again); "
-      "delivered %llu to %s\n",
-      static_cast<unsigned long long>(added_), cfg.state.path.c_str(),
-      static_cast<unsigned long long>(repeats_), static_cast<unsigned long long>(drained.delivered),
-      destinations.empty() ? "no destination (outputs: has none)" : destinations.c_str());
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                  std::to_string(added_) + " new findings recorded in " + cfg.state.path + " (" +
+                      std::to_string(repeats_) + " raised before, not sent again); delivered " +
+                      std::to_string(drained.delivered) + " to " +
+                      (destinations.empty() ? "no destination (outputs: has none)" : destinations));
   if (!drained.empty) {
     return fail(context,
                 "some findings could not be delivered and wait in the outbox of " + cfg.state.path +

@@ -6,6 +6,7 @@
 #include "config/detection_settings_builder.h"
 #include "config/environment.h"
 #include "config/loader.h"
+#include "service/hunt_selection.h"
 
 namespace aihunt::cli {
 namespace {
@@ -51,10 +52,7 @@ core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
     const auto found = std::find_if(setup.hunts.begin(), setup.hunts.end(),
                                     [&](const config::HuntConfig& h) { return h.name == hunt; });
     if (found == setup.hunts.end()) {
-      std::string known;
-      for (const auto& h : setup.hunts) known += (known.empty() ? "" : ", ") + h.name;
-      return core::makeError(core::ErrorCode::kInvalidArgument,
-                             "no hunt named '" + hunt + "' (hunts: " + known + ")");
+      return service::checkHuntNames({hunt}, service::huntNames(setup.hunts)).error();
     }
     setup.mapping = found->columns;
     setup.hunt_name = found->name;

@@ -14,6 +14,7 @@
 #include "cli/print.h"
 #include "cli/query_window.h"
 #include "cli/run_output.h"
+#include "cli/hunt_option.h"
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "service/hunt_plan.h"
@@ -47,7 +48,11 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     }
     applyQueryWindow(*query, path, given, context);
     service::OfflineHunt hunt;
-    hunt.name = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "aql";
+    const std::vector<std::string> names = huntOption(values);
+    if (names.size() > 1) {
+      return core::makeError(core::ErrorCode::kInvalidArgument, "--aql takes one --hunt name");
+    }
+    hunt.name = names.empty() ? "aql" : names.front();
     hunt.query = std::move(*query);
     // Columns named like the seed query's aliases, or like our logical fields.
     hunt.mapping = setup.mapping;
@@ -55,8 +60,8 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     plan.push_back(std::move(hunt));
     return plan;
   }
-  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  auto planned = service::planConfiguredHunts(setup.hunts, *setup.settings, only, window);
+  auto planned =
+      service::planConfiguredHunts(setup.hunts, *setup.settings, huntOption(values), window);
   if (!planned) return planned.error();
   for (auto& configured : *planned) {
     service::OfflineHunt hunt;
@@ -112,8 +117,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "offline", po::value<std::string>(),
       "QRadar-shaped events, one JSON object per line (starttime in epoch ms, sourceip, ..., "
       "custom properties by name)")("config,c", po::value<std::string>(),
-                                    "config file (default: the built-in pack and hunts)")(
-      "hunt", po::value<std::string>(), "run only this hunt (default: every enabled hunt)")(
+                                    "config file (default: the built-in pack and hunts)");
+  addHuntOption(options,
+                "run only these hunts: repeat or separate with commas (default: every enabled "
+                "hunt; 'aihunt hunts' lists them)");
+  options.add_options()(
       "aql", po::value<std::string>(),
       "run this AQL file instead of the hunts (its columns named like the seed query's "
       "aliases or like our logical fields)")(
@@ -201,6 +209,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   int exit_code = core::kExitOk;
   EventsSeen seen;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
+  totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
   for (const auto& hunt : *plan) {
     std::unique_ptr<DeliveringWriter> delivering;
     if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);

@@ -1,11 +1,14 @@
 #include "cli/hunt_online.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "aql/parser.h"
 #include "aql/printer.h"
+#include "cli/hunt_option.h"
 #include "cli/print.h"
 #include "cli/progress_bar.h"
 #include "cli/qradar_connection.h"
@@ -34,25 +37,32 @@ namespace {
 
 using service::HuntJob;
 
-// The terminal's view of a run: a progress bar, drawn only on a TTY, for the hunt that last
-// reported progress (hunts run side by side; the runner calls this one call at a time).
+// Prefer: wait while the progress display is on screen: one status read a second.
+constexpr int kWatchedPreferWait = 1;
+
+// The terminal's view of a run: a progress line per hunt in flight (cli/progress_bar.h), keyed
+// by hunt name, so hunts running side by side each keep their own line. The runner calls
+// progress() one call at a time; a hunt's line starts at its first status read.
 class BarObserver final : public service::HuntObserver {
  public:
-  explicit BarObserver(std::FILE* out) : out_(out) {}
+  BarObserver(ProgressDisplay& display, const std::vector<HuntJob>& plan)
+      : display_(display), plan_(plan) {}
   void progress(const HuntJob& job, const qradar::SearchProgress& progress) override {
-    if (!bar_ || hunt_ != job.name) {
-      bar_.reset();
-      bar_.emplace(out_, job.name);
-      hunt_ = job.name;
+    if (shown_.insert(job.name).second) {
+      const auto at = std::find_if(plan_.begin(), plan_.end(),
+                                   [&](const HuntJob& hunt) { return hunt.name == job.name; });
+      display_.start(job.name, static_cast<std::size_t>(at - plan_.begin()) + 1, plan_.size());
     }
-    bar_->update(progress);
+    display_.update(job.name, progress);
   }
-  void stop() { bar_.reset(); }
+  void stop(const std::string& hunt) {
+    if (shown_.erase(hunt) != 0) display_.finish(hunt);
+  }
 
  private:
-  std::FILE* out_;
-  std::string hunt_;
-  std::optional<ProgressBar> bar_;
+  ProgressDisplay& display_;
+  const std::vector<HuntJob>& plan_;
+  std::set<std::string> shown_;
 };
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
@@ -94,9 +104,13 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     }
     auto aql = withTimeClause(std::move(text), what, window, context);
     if (!aql) return aql.error();
+    const std::vector<std::string> names = huntOption(values);
+    if (names.size() > 1) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--aql and --seed-query take one --hunt name");
+    }
     HuntJob hunt;
-    hunt.name =
-        values.count("hunt") != 0 ? values["hunt"].as<std::string>() : (seed ? "seed" : "aql");
+    hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.aql = std::move(*aql);
     hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
     plan.push_back(std::move(hunt));
@@ -104,8 +118,8 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
   }
   const aql::TimeRange range =
       window.value_or(aql::TimeRange{now - service::kDefaultHuntWindowMs, now});
-  const std::string only = values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "";
-  auto planned = service::planConfiguredHunts(setup.hunts, *setup.settings, only, range);
+  auto planned =
+      service::planConfiguredHunts(setup.hunts, *setup.settings, huntOption(values), range);
   if (!planned) return planned.error();
   for (auto& configured : *planned) {
     HuntJob hunt;
@@ -210,7 +224,8 @@ void addOnlineHuntOptions(po::options_description& options) {
       "analysed)")(
       "row-cap", po::value<std::int64_t>(),
       "most rows read per hunt; more is reported and exits 4 (default 100000, 0: no cap)")(
-      "prefer-wait", po::value<int>(), "seconds Ariel may hold each status read (default 10)")(
+      "prefer-wait", po::value<int>(),
+      "seconds Ariel may hold each status read (default 10; 1 while the progress bar shows)")(
       "poll-delay", po::value<std::string>(),
       "first pause between status reads that return early (default 200ms)");
   options.add(online);
@@ -225,9 +240,16 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto connection = openConnection(values, config_path, context);
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
   auto plan = planOnline(values, setup, window, now, context);
-  if (!plan) return fail(context.streams, plan.error(), exitCodeFor(plan.error()));
+  // Planning is local (files, AQL syntax, hunt names): its errors are input errors.
+  if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
+  ProgressDisplay display(context.streams.err, ProgressDisplay::wanted(context.streams));
+  if (display.enabled() && values.count("prefer-wait") == 0) {
+    // A held status read answers only when the wait ends: the bar would sit at 0% for seconds.
+    // Short reads while a person watches; scripts and the daemon keep the longer wait.
+    options->prefer_wait_seconds = std::min(options->prefer_wait_seconds, kWatchedPreferWait);
+  }
 
   const qradar::Cancellation cancellation = installInterruptHandler();
   service::EngineOptions engine_options;
@@ -236,8 +258,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   engine_options.reference_sets = readReferenceSets(values, config_path, setup, context);
   auto writer = service::makeFindingWriter(format, context.streams.out, holdOptions(context));
-  BarObserver bars(context.streams.err);
+  BarObserver bars(display, *plan);
   service::RunTotals totals;
+  totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);
   service::RunReport report;
   int exit_code = core::kExitOk;
 
@@ -277,7 +300,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   const auto on_done = [&](std::size_t i, const service::HuntOutcome& outcome) -> bool {
     const HuntJob& hunt = (*plan)[i];
     if (auto flushed = ordered.done(i); !flushed && !write_error) write_error = flushed.error();
-    bars.stop();
+    bars.stop(hunt.name);
     report.hunts.push_back(huntReport(outcome, *context.redactor));
     searches_left += outcome.cleanup_failures;
     if (delivering[i] && !state_error) {
@@ -296,8 +319,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     }
     exit_code = service::worseExitCode(exit_code, outcome.exitCode());
     if (outcome.result == service::HuntResult::kFailed) {
-      printFormatted(*context.redactor, context.streams.err, "aihunt: error: hunt '%s': %s\n",
-                     hunt.name.c_str(), context.redactor->redact(outcome.error->message).c_str());
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
+                      "hunt '" + hunt.name + "': " + outcome.error->message);
       // The console is unreachable or refuses the credentials: every other hunt would fail the
       // same way (and each would wait out its retries), so no further hunt starts; they are
       // listed as not run. A search QRadar refused stops only its own hunt.
@@ -313,17 +336,16 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                          hunt.name, outcome.rows, outcome.pages, outcome.stats.findings,
                          outcome.stats.suppressed, outcome.requests);
     if (outcome.result == service::HuntResult::kTruncated) {
-      printFormatted(*context.redactor, context.streams.err,
-                     "aihunt: warning: hunt '%s': Ariel found %llu rows; only the first %llu were "
-                     "read (row cap; raise --row-cap or narrow the window)\n",
-                     hunt.name.c_str(), static_cast<unsigned long long>(outcome.record_count),
-                     static_cast<unsigned long long>(outcome.rows));
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                      "hunt '" + hunt.name + "': Ariel found " +
+                          std::to_string(outcome.record_count) + " rows; only the first " +
+                          std::to_string(outcome.rows) +
+                          " were read (row cap; raise --row-cap or narrow the window)");
     }
     return true;
   };
   service::HuntRunner(*setup.settings, engine_options)
       .run(*plan, writers, clients, bars, cancellation, on_done);
-  bars.stop();
   // Ctrl-C before a hunt could start leaves no outcome to say so.
   if (cancellation.requested() && !interrupted) {
     interrupted = true;

@@ -1,9 +1,12 @@
 #include "cli/print.h"
 
+#include <chrono>
 #include <cstdarg>
 #include <string>
 
 #include "core/display_text.h"
+#include "core/json_log_line.h"
+#include "core/time.h"
 
 namespace aihunt::cli {
 
@@ -29,6 +32,25 @@ void printFormatted(const core::Redactor& redactor, std::FILE* stream, const cha
   }
   va_end(again);
   printText(redactor, stream, text);
+}
+
+void printDiagnostic(const Streams& streams, const core::Redactor& redactor, Diagnostic kind,
+                     std::string_view message) {
+  if (streams.quiet && kind != Diagnostic::kError) return;
+  if (streams.json_diagnostics) {
+    const char* level = kind == Diagnostic::kError     ? "error"
+                        : kind == Diagnostic::kWarning ? "warning"
+                                                       : "info";
+    const std::string when = core::formatIso8601(core::toEpochMs(std::chrono::system_clock::now()));
+    const std::string line = core::jsonLogLine(when, level, "aihunt", redactor.redact(message));
+    std::fwrite(line.data(), 1, line.size(), streams.err);
+    std::fflush(streams.err);
+    return;
+  }
+  const char* prefix = kind == Diagnostic::kError     ? "aihunt: error: "
+                       : kind == Diagnostic::kWarning ? "aihunt: warning: "
+                                                      : "aihunt: ";
+  printText(redactor, streams.err, std::string(prefix) + std::string(message) + "\n");
 }
 
 const core::Redactor& shapeRedactor() {

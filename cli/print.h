@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "cli/cli.h"
 #include "core/logging.h"
 
 namespace aihunt::cli {
@@ -16,6 +17,14 @@ void printText(const core::Redactor& redactor, std::FILE* stream, std::string_vi
 // printf-style formatting, then printText.
 [[gnu::format(printf, 3, 4)]] void printFormatted(const core::Redactor& redactor, std::FILE* stream,
                                                   const char* format, ...);
+
+// aihunt's own diagnostic lines on stderr: "aihunt: error: ...", "aihunt: warning: ...", or a
+// note ("aihunt: ..."); with --log-format json one JSON object per line in the logger's format
+// (level error, warn or info), so hostile text inside cannot break the line. Redacted either
+// way; --quiet drops warnings and notes.
+enum class Diagnostic { kError, kWarning, kNote };
+void printDiagnostic(const Streams& streams, const core::Redactor& redactor, Diagnostic kind,
+                     std::string_view message);
 
 // A redactor that knows no secret: it still removes credential-shaped text (core/secret_scan.h).
 // For output written before a command knows its token.

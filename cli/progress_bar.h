@@ -1,30 +1,58 @@
 #pragma once
-// A one-line progress display on stderr for online hunts: Ariel's progress while the search
-// runs, then rows fetched. Only on a terminal; otherwise silent (logs say what happened).
+// The progress display of online hunts on stderr: one line per hunt in flight, e.g.
+//   hunt 2/5 proxy-ai-api: EXECUTE 60%, 0 pages [##################            ]
+// redrawn in place from the first status read to the last page, and erased when the hunt ends.
+// Several hunts may be in flight at once (each has its line); calls may come from several
+// threads. Drawn only when wanted (a terminal, not --quiet, not JSON logs); otherwise silent.
+#include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
-#include <string_view>
+#include <vector>
 
+#include "cli/cli.h"
 #include "qradar_client/ariel_client.h"
 
 namespace aihunt::cli {
 
-class ProgressBar {
- public:
-  // Draws only when `out` is a terminal.
-  ProgressBar(std::FILE* out, std::string_view label);
-  ~ProgressBar();
-  ProgressBar(const ProgressBar&) = delete;
-  ProgressBar& operator=(const ProgressBar&) = delete;
+// One hunt's line: its place in the run, and the last progress Ariel reported.
+struct HuntProgress {
+  std::string hunt;       // already made safe for a terminal
+  std::size_t index = 0;  // 1-based
+  std::size_t total = 0;
+  bool reported = false;  // false until the first status read answers
+  qradar::SearchProgress progress;
+  std::uint64_t pages = 0;  // result pages read (the client reports once per page)
+};
 
-  void update(const qradar::SearchProgress& progress);
-  void clear();  // erases the line (before any other stderr output)
+// The text of a line (no escape sequences): what a person reads.
+std::string progressText(const HuntProgress& line);
+
+class ProgressDisplay {
+ public:
+  // True when a display on `streams.err` would be seen and would not corrupt other output.
+  static bool wanted(const Streams& streams);
+
+  ProgressDisplay(std::FILE* out, bool enabled) : out_(out), enabled_(enabled) {}
+  ~ProgressDisplay();
+  ProgressDisplay(const ProgressDisplay&) = delete;
+  ProgressDisplay& operator=(const ProgressDisplay&) = delete;
+
+  [[nodiscard]] bool enabled() const { return enabled_; }
+  // A hunt starts (its line shows at once, "starting"), reports, and ends (its line goes).
+  void start(const std::string& hunt, std::size_t index, std::size_t total);
+  void update(const std::string& hunt, const qradar::SearchProgress& progress);
+  void finish(const std::string& hunt);
 
  private:
+  void redraw();  // with mutex_ held
+  void erase();   // with mutex_ held: removes every drawn line, cursor at the first
+
   std::FILE* out_;
-  std::string label_;
-  bool enabled_ = false;
-  bool drawn_ = false;
+  bool enabled_;
+  std::mutex mutex_;
+  std::vector<HuntProgress> lines_;
+  std::size_t drawn_ = 0;  // lines on screen
 };
 
 }  // namespace aihunt::cli

@@ -16,6 +16,7 @@
 #include "core/metrics.h"
 #include "service/daemon.h"
 #include "service/health_server.h"
+#include "service/hunt_selection.h"
 #include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
@@ -115,9 +116,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
       "once", po::bool_switch(),
       "hunt every due window of every hunt, deliver the findings, and exit (cron, CI, tests)")(
       "now", po::value<std::string>(),
-      "the instant treated as now (ISO 8601 or epoch ms); the clock runs on from it")(
-      "state-reset", po::bool_switch(),
-      "move a damaged state file aside (with a timestamp) and start afresh")(
+      (std::string("the instant treated as now; the clock runs on from it: ") + kTimestampForms)
+          .c_str())("state-reset", po::bool_switch(),
+                    "move a damaged state file aside (with a timestamp) and start afresh")(
       "grace", po::value<std::string>()->default_value("30s"),
       "after SIGTERM: how long to flush the outbox");
   addConnectionOptions(options);
@@ -221,10 +222,12 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
                                                     "config file (required)")(
       "hunt", po::value<std::string>(), "the hunt (required)")(
-      "from", po::value<std::string>(), "start (ISO 8601 or epoch ms), floored to the minute")(
+      "from", po::value<std::string>(), "start (forms as for --now), floored to the minute")(
       "to", po::value<std::string>(), "end, exclusive, ceiled to the minute")(
       "force", po::bool_switch(), "hunt windows the ledger already has too")(
-      "now", po::value<std::string>(), "the instant treated as now (exception expiry)");
+      "now", po::value<std::string>(),
+      (std::string("the instant treated as now, for exception expiry: ") + kTimestampForms)
+          .c_str());
   addConnectionOptions(options);
   addLoggingOptions(options);
   po::variables_map values;
@@ -245,10 +248,10 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
   if (!now) return fail(context, now.error(), core::kExitUsage);
-  auto from = core::parseTimestamp(values["from"].as<std::string>());
-  if (!from) return fail(context, from.error().withContext("--from"), core::kExitUsage);
-  auto to = core::parseTimestamp(values["to"].as<std::string>());
-  if (!to) return fail(context, to.error().withContext("--to"), core::kExitUsage);
+  auto from = timestampOption(values, "from");
+  if (!from) return fail(context, from.error(), core::kExitUsage);
+  auto to = timestampOption(values, "to");
+  if (!to) return fail(context, to.error(), core::kExitUsage);
   if (*to <= *from) return fail(context, "--to must be after --from", core::kExitUsage);
 
   const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
@@ -262,9 +265,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     if (candidate.name == name) hunt = &candidate;
   }
   if (hunt == nullptr) {
-    std::string known;
-    for (const auto& h : runtime.config->hunts) known += (known.empty() ? "" : ", ") + h.name;
-    return fail(context, "no hunt named '" + name + "' (hunts: " + known + ")", core::kExitUsage);
+    return fail(context,
+                service::checkHuntNames({name}, service::huntNames(runtime.config->hunts)).error(),
+                core::kExitUsage);
   }
   // Past the ledger's end the daemon hunts on its own: a backfill there would leave a hole.
   auto end = runtime.delivery.store->ledgerEnd(name);

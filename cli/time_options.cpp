@@ -1,24 +1,36 @@
 #include "cli/time_options.h"
 
 #include <chrono>
+#include <string>
 
 namespace aihunt::cli {
 
 namespace po = boost::program_options;
 
 void addTimeOptions(po::options_description& options) {
-  options.add_options()("last", po::value<std::string>(), "window ending now: 15m, 24h, 7d ...")(
-      "from", po::value<std::string>(), "window start (ISO 8601 or epoch ms), with --to")(
-      "to", po::value<std::string>(), "window end, exclusive")(
+  options.add_options()("last", po::value<std::string>(),
+                        "window ending now: a duration (90s, 15m, 24h, 7d, 2w, 1h30m)")(
+      "from", po::value<std::string>(), "window start, with --to (same forms as --now)")(
+      "to", po::value<std::string>(), "window end, exclusive (same forms as --now)")(
       "now", po::value<std::string>(),
-      "the instant treated as now, for --last and exception expiry (default: the clock)");
+      (std::string("the instant treated as now, for --last and exception expiry (default: the "
+                   "clock): ") +
+       kTimestampForms)
+          .c_str());
+}
+
+core::Result<core::EpochMs> timestampOption(const po::variables_map& values, const char* name) {
+  auto parsed = core::parseTimestamp(values[name].as<std::string>());
+  if (parsed) return parsed;
+  core::Error error = parsed.error().withContext(std::string("--") + name);
+  error.message += "; accepted: ";
+  error.message += kTimestampForms;
+  return error;
 }
 
 core::Result<core::EpochMs> resolveNow(const po::variables_map& values) {
   if (values.count("now") == 0) return core::toEpochMs(std::chrono::system_clock::now());
-  auto now = core::parseTimestamp(values["now"].as<std::string>());
-  if (!now) return now.error().withContext("--now");
-  return now;
+  return timestampOption(values, "now");
 }
 
 core::Result<std::optional<aql::TimeRange>> resolveWindow(const po::variables_map& values,
@@ -42,10 +54,10 @@ core::Result<std::optional<aql::TimeRange>> resolveWindow(const po::variables_ma
     return std::optional<aql::TimeRange>(aql::TimeRange{now - span->count(), now});
   }
   if (has_from) {
-    auto from = core::parseTimestamp(values["from"].as<std::string>());
-    if (!from) return from.error().withContext("--from");
-    auto to = core::parseTimestamp(values["to"].as<std::string>());
-    if (!to) return to.error().withContext("--to");
+    auto from = timestampOption(values, "from");
+    if (!from) return from.error();
+    auto to = timestampOption(values, "to");
+    if (!to) return to.error();
     if (*to <= *from) {
       return core::makeError(core::ErrorCode::kInvalidArgument, "--to must be after --from");
     }

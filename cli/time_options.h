@@ -10,9 +10,18 @@
 
 namespace aihunt::cli {
 
+// What --now, --from and --to accept (core::parseTimestamp), for help texts and errors.
+inline constexpr const char* kTimestampForms =
+    "2026-11-26T18:00:00Z (ISO 8601; an offset such as +01:00, fractions of a second, or no "
+    "zone: UTC), 2026-11-26 18:00[:00] (UTC), 2026-11-26 (midnight UTC), or epoch milliseconds";
+
 void addTimeOptions(boost::program_options::options_description& options);
 
-// --now (ISO 8601 or epoch ms), else the system clock.
+// The timestamp in option `name`; an error names the option and the forms it accepts.
+core::Result<core::EpochMs> timestampOption(const boost::program_options::variables_map& values,
+                                            const char* name);
+
+// --now (kTimestampForms), else the system clock.
 core::Result<core::EpochMs> resolveNow(const boost::program_options::variables_map& values);
 
 // [now - last, now) or [from, to); nullopt when none was given. Errors name the option.

@@ -32,9 +32,10 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
       "show-suppressed", po::bool_switch(), "also print findings that an exception suppressed")(
       "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
       "now", po::value<std::string>(),
-      "the time exceptions' expiry is judged against (ISO 8601 or epoch ms; default: now)")(
-      "max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
-      "largest row accepted; a larger one is an input error");
+      (std::string("the time exceptions' expiry is judged against (default: the clock): ") +
+       kTimestampForms)
+          .c_str())("max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
+                    "largest row accepted; a larger one is an input error");
   addLoggingOptions(options);
   po::positional_options_description positional;
   positional.add("input", 1);
@@ -97,6 +98,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   }
 
   service::RunTotals totals;
+  totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
   totals.add(report->rows, report->stats, report->suppressed_by_exception);
   service::logRunSummary(*context.logger, "triage", totals);
   const auto& stats = report->stats;

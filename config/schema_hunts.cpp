@@ -40,7 +40,7 @@ std::vector<std::string_view> allSignalNames() {
   return names;
 }
 
-// Windows are whole minutes (design.md §1): a schedule that is not would drift.
+// Windows are whole minutes (docs/architecture.md, data flow): a schedule that is not would drift.
 void wholeMinutes(MapReader& reader, std::string_view key, milliseconds& out, milliseconds min) {
   const YamlNode* node = reader.get(key);
   if (node == nullptr) return;

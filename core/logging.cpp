@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/display_text.h"
+#include "core/json_log_line.h"
 #include "core/json_text.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
@@ -29,14 +30,8 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
     const auto level_name = spdlog::level::to_string_view(msg.level);
     std::string line;
     if (options_.format == LogFormat::kJson) {
-      line = "{\"ts\":\"" + when + "\",\"level\":\"" +
-             std::string(level_name.data(), level_name.size()) + "\",\"logger\":";
-      appendJsonStringEscapingHidden(
-          line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
-      line += ",\"msg\":";
-      // Escaped, not stripped: a JSON reader gets the message back exactly.
-      appendJsonStringEscapingHidden(line, text);
-      line += "}\n";
+      line = jsonLogLine(when, std::string_view(level_name.data(), level_name.size()),
+                         std::string_view(msg.logger_name.data(), msg.logger_name.size()), text);
     } else {
       // One record, one line, and nothing a terminal would act on: a newline or an escape
       // sequence inside a message (server text) must not forge a record or rewrite the screen.

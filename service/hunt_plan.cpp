@@ -4,15 +4,18 @@
 #include <sstream>
 
 #include "service/hunt_query.h"
+#include "service/hunt_selection.h"
 
 namespace aihunt::service {
 
 core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
-    const std::string& only, const aql::TimeRange& window) {
+    const std::vector<std::string>& only, const aql::TimeRange& window) {
+  auto selected = selectHunts(hunts, only);
+  if (!selected) return selected.error();
   std::vector<PlannedHunt> plan;
-  for (const auto& configured : hunts) {
-    if (only.empty() ? !configured.enabled : configured.name != only) continue;
+  for (const config::HuntConfig* selected_hunt : *selected) {
+    const config::HuntConfig& configured = *selected_hunt;
     auto query = huntQuery(configured, settings, window.from, window.to, /*streamed=*/true);
     if (!query) return query.error().withContext("hunt '" + configured.name + "'");
     PlannedHunt hunt;
@@ -26,10 +29,6 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     if (!upload) return upload.error().withContext("hunt '" + configured.name + "'");
     hunt.upload_query = std::move(*upload);
     plan.push_back(std::move(hunt));
-  }
-  if (plan.empty()) {
-    return core::makeError(core::ErrorCode::kInvalidArgument,
-                           only.empty() ? "no enabled hunts" : "no hunt named '" + only + "'");
   }
   return plan;
 }

@@ -28,10 +28,11 @@ struct PlannedHunt {
   std::optional<aql::Query> upload_query;  // aggregate_uploads: the second query
 };
 
-// `only` empty: every enabled hunt; otherwise that hunt, enabled or not.
+// `only` empty: every enabled hunt; otherwise those hunts, enabled or not, in that order
+// (service/hunt_selection.h: an unknown name fails with the valid ones).
 core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
-    const std::string& only, const aql::TimeRange& window);
+    const std::vector<std::string>& only, const aql::TimeRange& window);
 
 core::Result<std::string> readTextFile(const std::string& path);
 

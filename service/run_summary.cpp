@@ -29,6 +29,16 @@ void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& mor
   }
 }
 
+std::vector<std::string> expiredExceptionIds(const std::vector<detection::ExceptionRule>& rules,
+                                             core::EpochMs now) {
+  std::vector<std::string> ids;
+  for (const auto& rule : rules) {
+    // The same test the matcher applies (detection/exceptions.cpp): at or after it, inert.
+    if (rule.expires && now >= *rule.expires) ids.push_back(rule.id);
+  }
+  return ids;
+}
+
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
   logger.info("{}: {} rows, {} findings, {} suppressed by exceptions", what, totals.rows,
               totals.stats.findings, totals.stats.suppressed);
@@ -40,9 +50,14 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
                 totals.stats.own_events_skipped);
   }
   if (totals.stats.expired_exception_hits > 0) {
+    std::string names;
+    for (const std::string& id : totals.expired_exceptions) {
+      names += (names.empty() ? "'" : ", '") + id + "'";
+    }
     logger.warn(
-        "{} findings matched an exception that has expired; they were reported, not suppressed",
-        totals.stats.expired_exception_hits);
+        "{} findings matched an exception that has expired{}; they were reported, not suppressed "
+        "(renew its expires date or remove it)",
+        totals.stats.expired_exception_hits, names.empty() ? "" : " (expired: " + names + ")");
   }
   if (totals.stats.unknown_reference_set_checks > 0) {
     logger.warn(

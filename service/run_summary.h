@@ -17,10 +17,17 @@ struct RunTotals {
   std::uint64_t rows = 0;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
+  // The exceptions that had expired by the run's "now" (expiredExceptionIds): the warning about
+  // findings that matched an expired exception names them, so their owners can act.
+  std::vector<std::string> expired_exceptions;
 
   void add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
            const std::vector<std::pair<std::string, std::uint64_t>>& suppressed);
 };
+
+// The ids of `rules` that are expired at `now`, in rule order.
+std::vector<std::string> expiredExceptionIds(const std::vector<detection::ExceptionRule>& rules,
+                                             core::EpochMs now);
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals);
 

@@ -98,7 +98,7 @@ TEST_CASE("the proxy hunt plans a second, aggregated query; the other hunts do n
   REQUIRE(none);
   CHECK_FALSE(*none);
 
-  auto plan = service::planConfiguredHunts({proxy}, builtin(), "", aql::TimeRange{kFrom, kTo});
+  auto plan = service::planConfiguredHunts({proxy}, builtin(), {}, aql::TimeRange{kFrom, kTo});
   REQUIRE(plan);
   REQUIRE(plan->front().upload_query);
   CHECK(plan->front().window == aql::TimeRange{kFrom, kTo});
@@ -163,7 +163,7 @@ TEST_CASE("the offline engine runs the second query over the same events") {
       out << event.dump() << "\n";
     }
   }
-  auto plan = service::planConfiguredHunts({builtinHunt("proxy-ai-api")}, builtin(), "",
+  auto plan = service::planConfiguredHunts({builtinHunt("proxy-ai-api")}, builtin(), {},
                                            aql::TimeRange{kFrom, kTo});
   REQUIRE(plan);
   service::OfflineHunt hunt;

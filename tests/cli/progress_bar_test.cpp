@@ -1,0 +1,136 @@
+// The progress display: what each hunt's line says, and how lines of hunts running at once are
+// redrawn in place (written to a file standing in for the terminal).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "cli/progress_bar.h"
+
+using aihunt::cli::HuntProgress;
+using aihunt::cli::ProgressDisplay;
+using aihunt::cli::progressText;
+using aihunt::qradar::SearchProgress;
+using aihunt::qradar::SearchState;
+
+namespace {
+
+std::string contents(std::FILE* file) {
+  std::fflush(file);
+  std::rewind(file);
+  std::string text;
+  char buffer[256];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  return text;
+}
+
+SearchProgress searching(SearchState state, int percent) {
+  SearchProgress progress;
+  progress.state = state;
+  progress.percent = percent;
+  return progress;
+}
+
+}  // namespace
+
+TEST_CASE("a hunt's line: its place in the run, state, percent and pages, from the first read") {
+  HuntProgress line;
+  line.hunt = "proxy-ai-api";
+  line.index = 2;
+  line.total = 5;
+  CHECK(progressText(line) == "hunt 2/5 proxy-ai-api: starting");
+
+  line.reported = true;
+  line.progress = searching(SearchState::kExecute, 60);
+  CHECK(progressText(line) ==
+        "hunt 2/5 proxy-ai-api: EXECUTE 60%, 0 pages [##################            ]");
+
+  line.progress.phase = SearchProgress::Phase::kFetching;
+  line.progress.state = SearchState::kCompleted;
+  line.progress.percent = 100;
+  line.pages = 1;
+  line.progress.rows_fetched = 1000;
+  line.progress.rows_total = 4000;
+  CHECK(progressText(line) ==
+        "hunt 2/5 proxy-ai-api: COMPLETED 100%, 1 page, 1000/4000 rows [#######               "
+        "        ]");
+}
+
+TEST_CASE("every percentage a console may send draws a bar of the same width") {
+  HuntProgress line;
+  line.hunt = "h";
+  line.index = 1;
+  line.total = 1;
+  line.reported = true;
+  const std::size_t width = progressText([&] {
+                              HuntProgress zero = line;
+                              zero.progress = searching(SearchState::kWait, 0);
+                              return zero;
+                            }())
+                                .size();
+  for (int percent = -50; percent <= 250; percent += 7) {
+    line.progress = searching(SearchState::kExecute, percent);
+    const std::string text = progressText(line);
+    INFO(text);
+    CHECK(text.size() == width + (std::string("EXECUTE").size() - std::string("WAIT").size()) +
+                             (std::to_string(std::clamp(percent, 0, 100)).size() - 1));
+    CHECK(text.back() == ']');
+  }
+}
+
+TEST_CASE("lines of hunts in flight are redrawn in place and erased when each ends") {
+  std::FILE* screen = std::tmpfile();
+  REQUIRE(screen != nullptr);
+  {
+    ProgressDisplay display(screen, /*enabled=*/true);
+    display.start("a", 1, 2);
+    display.start("b\x1b]0;title\x07", 2, 2);  // a hostile name: shown inert
+    display.update("a", searching(SearchState::kExecute, 50));
+    SearchProgress page;
+    page.phase = SearchProgress::Phase::kFetching;
+    page.state = SearchState::kCompleted;
+    page.percent = 100;
+    page.rows_total = 2000;
+    for (const std::uint64_t rows : {1000, 2000}) {
+      page.rows_fetched = rows;
+      display.update("a", page);
+    }
+    display.finish("a");
+    display.finish("b\x1b]0;title\x07");
+  }
+  const std::string drawn = contents(screen);
+  std::fclose(screen);
+  // Two lines on screen: the redraw climbs one line before clearing.
+  CHECK(drawn.find("hunt 1/2 a: starting\nhunt 2/2 b") != std::string::npos);
+  CHECK(drawn.find("\033[1A\r\033[J") != std::string::npos);
+  CHECK(drawn.find("hunt 1/2 a: EXECUTE 50%, 0 pages") != std::string::npos);
+  // One page per report of rows read.
+  CHECK(drawn.find("hunt 1/2 a: COMPLETED 100%, 1 page, 1000/2000 rows") != std::string::npos);
+  CHECK(drawn.find("hunt 1/2 a: COMPLETED 100%, 2 pages, 2000/2000 rows") != std::string::npos);
+  CHECK(drawn.find("\x1b]0;") == std::string::npos);
+  CHECK(drawn.find('\x07') == std::string::npos);
+  // It ends erased: the last thing written clears the last line drawn.
+  CHECK(drawn.size() >= 4);
+  CHECK(drawn.substr(drawn.size() - 4) == "\r\033[J");
+}
+
+TEST_CASE("a display that is not wanted writes nothing") {
+  std::FILE* screen = std::tmpfile();
+  REQUIRE(screen != nullptr);
+  {
+    ProgressDisplay display(screen, /*enabled=*/false);
+    display.start("a", 1, 1);
+    display.update("a", searching(SearchState::kExecute, 50));
+    display.finish("a");
+  }
+  CHECK(contents(screen).empty());
+  std::fclose(screen);
+  // A file is not a terminal: never wanted, whatever the options.
+  aihunt::cli::Streams streams;
+  std::FILE* file = std::tmpfile();
+  streams.err = file;
+  CHECK_FALSE(ProgressDisplay::wanted(streams));
+  std::fclose(file);
+}

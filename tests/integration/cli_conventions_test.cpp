@@ -1,0 +1,316 @@
+// CLI conventions as a user meets them (issue 13): `aihunt hunts`, --hunt lists with
+// did-you-mean, one default window for aql and hunt, --now's forms, --quiet, JSON on stderr,
+// check --format json, and the example config through `config check -`.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "tests/support/aihunt_cli.h"
+
+using aihunt::testing::binaryPath;
+using aihunt::testing::exampleConfigPath;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::runAihunt;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+const std::set<std::string> kBuiltinHunts = {"proxy-ai-api", "endpoint-network", "endpoint-process",
+                                             "linux-audit", "network-sni-dns"};
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+// Every stderr line is one JSON object with the logger's fields; returns them.
+std::vector<json> jsonStderr(const std::string& err) {
+  std::vector<json> records;
+  for (const std::string& line : lines(err)) {
+    INFO(line);
+    const json record = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    REQUIRE(record.is_object());
+    CHECK(record.contains("ts"));
+    CHECK(record.contains("level"));
+    CHECK(record["msg"].is_string());
+    records.push_back(record);
+  }
+  return records;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("aihunt hunts lists the built-in hunts, and the config's with -c") {
+  const ProcessResult table = runAihunt({"hunts"});
+  INFO(table.err);
+  REQUIRE(table.exit_code == 0);
+  for (const auto& name : kBuiltinHunts) CHECK(table.out.find(name + "\n") != std::string::npos);
+  CHECK(table.out.find("signals: non_browser_ai_api") != std::string::npos);
+  CHECK(table.out.find("schedule: every 15m") != std::string::npos);
+
+  const ProcessResult listed = runAihunt({"hunts", "--format", "json"});
+  REQUIRE(listed.exit_code == 0);
+  const json document = json::parse(listed.out);
+  std::set<std::string> names;
+  for (const auto& hunt : document["hunts"]) {
+    names.insert(hunt["name"]);
+    CHECK(hunt["enabled"] == true);
+    CHECK(hunt["builtin"] == true);
+    CHECK_FALSE(hunt["signals"].empty());
+    CHECK_FALSE(hunt["description"].get<std::string>().empty());
+    CHECK(hunt["schedule"]["every_seconds"] == 900);
+  }
+  CHECK(names == kBuiltinHunts);
+  const auto proxy = std::find_if(document["hunts"].begin(), document["hunts"].end(),
+                                  [](const json& h) { return h["name"] == "proxy-ai-api"; });
+  REQUIRE(proxy != document["hunts"].end());
+  CHECK((*proxy)["fields"]["url"] == "URL");
+  CHECK((*proxy)["aggregate_uploads"] == true);
+
+  // A config's own hunts replace the built-in ones.
+  const std::string config = "aihunt.cli_conventions.hunts.yaml";
+  std::ofstream(config) << "version: 1\nhunts:\n  - name: corp-proxy\n    enabled: false\n"
+                           "    fields: {url: URL, application: Application}\n"
+                           "    signals: [non_browser_ai_api]\n    schedule: {every: 1h}\n";
+  const ProcessResult own = runAihunt({"hunts", "-c", config, "--format", "json"});
+  INFO(own.err);
+  REQUIRE(own.exit_code == 0);
+  const json hunts = json::parse(own.out)["hunts"];
+  REQUIRE(hunts.size() == 1);
+  CHECK(hunts[0]["name"] == "corp-proxy");
+  CHECK(hunts[0]["enabled"] == false);
+  CHECK(hunts[0]["builtin"] == false);
+  CHECK(hunts[0]["signals"] == json::array({"non_browser_ai_api"}));
+  CHECK(hunts[0]["schedule"]["every_seconds"] == 3600);
+
+  CHECK(runAihunt({"hunts", "--format", "csv"}).exit_code == 2);
+}
+
+TEST_CASE("--hunt takes repeated and comma-separated names; an unknown one suggests the nearest") {
+  const ProcessResult three = runAihunt({"aql", "--hunt", "linux-audit,network-sni-dns", "--hunt",
+                                         "endpoint-process", "--now", "2026-11-26T18:00:00Z"});
+  INFO(three.err);
+  REQUIRE(three.exit_code == 0);
+  CHECK(count(three.err, "aihunt: hunt ") == 3);
+  // In the order given.
+  CHECK(three.err.find("hunt linux-audit:") < three.err.find("hunt network-sni-dns:"));
+  CHECK(three.err.find("hunt network-sni-dns:") < three.err.find("hunt endpoint-process:"));
+
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"aql", "--hunt", "proxy-ai-apj"},
+        std::vector<std::string>{"hunt", "--offline", sourcePath("content/samples/events.jsonl"),
+                                 "--hunt", "linux-audit,proxy-ai-apj"},
+        std::vector<std::string>{"triage", sourcePath("content/samples/ariel_results.json"),
+                                 "--hunt", "proxy-ai-apj"}}) {
+    const ProcessResult typo = runAihunt(command);
+    INFO(command[0] << ": " << typo.err);
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err.find("no hunt named 'proxy-ai-apj' (did you mean 'proxy-ai-api'?)") !=
+          std::string::npos);
+    for (const auto& name : kBuiltinHunts) CHECK(typo.err.find(name) != std::string::npos);
+    CHECK(typo.out.empty());
+  }
+}
+
+TEST_CASE("aql and hunt cover the same window by default: the last 24 hours") {
+  const std::vector<std::string> base = {"aql", "--hunt", "proxy-ai-api", "--now",
+                                         "2026-11-26T18:00:00Z"};
+  const ProcessResult implicit = runAihunt(base);
+  std::vector<std::string> explicit_args = base;
+  explicit_args.insert(explicit_args.end(), {"--last", "24h"});
+  const ProcessResult explicit_window = runAihunt(explicit_args);
+  REQUIRE(implicit.exit_code == 0);
+  REQUIRE(explicit_window.exit_code == 0);
+  CHECK(implicit.out == explicit_window.out);
+  CHECK(implicit.out.find("START '2026-11-25 18:00Z' STOP '2026-11-26 18:00Z'") !=
+        std::string::npos);
+}
+
+TEST_CASE("--now accepts every form its help names, and a bad one lists them") {
+  const ProcessResult help = runAihunt({"aql", "--help"});
+  REQUIRE(help.exit_code == 0);
+  for (const std::string form :
+       {"2026-11-26T18:00:00Z", "+01:00", "2026-11-26 18:00[:00]", "2026-11-26", "epoch"}) {
+    CHECK(help.out.find(form) != std::string::npos);
+  }
+  for (const std::string now :
+       {"2026-11-26T18:00:00Z", "2026-11-26T19:00:00+01:00", "2026-11-26T18:00:00",
+        "2026-11-26 18:00:00", "2026-11-26 18:00", "2026-11-26T18:00:00.000Z", "1795716000000"}) {
+    const ProcessResult printed = runAihunt({"aql", "--hunt", "linux-audit", "--now", now});
+    INFO(now << ": " << printed.err);
+    CHECK(printed.exit_code == 0);
+    CHECK(printed.out.find("STOP '2026-11-26 18:00Z'") != std::string::npos);
+  }
+  const ProcessResult midnight = runAihunt({"aql", "--hunt", "linux-audit", "--now", "2026-11-26"});
+  CHECK(midnight.out.find("STOP '2026-11-26 00:00Z'") != std::string::npos);
+
+  const ProcessResult bad = runAihunt({"aql", "--now", "yesterday"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--now: 'yesterday' is not a timestamp") != std::string::npos);
+  CHECK(bad.err.find("accepted: 2026-11-26T18:00:00Z") != std::string::npos);
+}
+
+TEST_CASE("--quiet leaves only errors on stderr") {
+  const ProcessResult quiet =
+      runAihunt({"aql", "--quiet", "--hunt", "linux-audit", "--now", "2026-11-26T18:00:00Z"});
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
+  CHECK(quiet.out.find("FROM events") != std::string::npos);
+
+  const ProcessResult offline =
+      runAihunt({"hunt", "-q", "--offline", sourcePath("content/samples/events.jsonl"), "--lookups",
+                 sourcePath("content/samples/qradar_lookups.json"), "--now", "2026-11-26T18:00:00Z",
+                 "--format", "jsonl"});
+  CHECK(offline.exit_code == 0);
+  CHECK(offline.err.empty());
+  CHECK_FALSE(offline.out.empty());
+
+  const ProcessResult failed = runAihunt({"aql", "--quiet", "--hunt", "nope"});
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.err.rfind("aihunt: error: no hunt named 'nope'", 0) == 0);
+}
+
+TEST_CASE("--log-format json: every stderr line is one JSON object, hostile text included") {
+  // Notes, info logs and the run summary.
+  const ProcessResult ok = runAihunt(
+      {"aql", "--log-format", "json", "--hunt", "linux-audit", "--now", "2026-11-26T18:00:00Z"});
+  REQUIRE(ok.exit_code == 0);
+  const auto notes = jsonStderr(ok.err);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["msg"] == "hunt linux-audit:");
+
+  // An error whose text carries an escape sequence, a newline and a forged record.
+  const std::string hostile = "x\x1b[2J\n{\"level\":\"info\"}";
+  const ProcessResult bad =
+      runAihunt({"aql", "--log-format", "json", "--hunt", hostile, "--now", "2026-11-26"});
+  CHECK(bad.exit_code == 2);
+  const auto errors = jsonStderr(bad.err);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]["level"] == "error");
+  CHECK(errors[0]["msg"].get<std::string>().find("no hunt named") != std::string::npos);
+  CHECK(bad.err.find('\x1b') == std::string::npos);
+
+  // Usage errors found after the options were read are JSON too.
+  const ProcessResult window = runAihunt({"hunt", "--log-format", "json", "--offline", "x.jsonl",
+                                          "--last", "1h", "--from", "2026-11-26"});
+  CHECK(window.exit_code == 2);
+  REQUIRE(jsonStderr(window.err).size() == 1);
+}
+
+TEST_CASE("the expired-exception warning names the exception") {
+  // The example's SOAR exception expires on 2027-01-31; the sample's SOAR worker is then a
+  // finding again, and the warning says which exception to renew.
+  const ProcessResult triage = runAihunt(
+      {"triage", sourcePath("content/samples/ariel_results.json"), "-c", exampleConfigPath(),
+       "--now", "2027-02-15T00:00:00Z", "--format", "jsonl", "--log-format", "json"});
+  INFO(triage.err);
+  REQUIRE(triage.exit_code == 0);
+  bool named = false;
+  for (const auto& record : jsonStderr(triage.err)) {
+    const std::string msg = record["msg"];
+    if (msg.find("matched an exception that has expired") == std::string::npos) continue;
+    named = msg.find("(expired: 'soar-ai-enrichment')") != std::string::npos;
+  }
+  CHECK(named);
+  bool soar_reported = false;
+  for (const auto& finding : aihunt::testing::jsonLines(triage.out)) {
+    soar_reported = soar_reported || finding["source_ip"] == "10.50.0.10";
+  }
+  CHECK(soar_reported);
+}
+
+TEST_CASE("check --format json: each check's name, status and detail, exit codes unchanged") {
+  // Nothing listens on port 1: the connection check fails and the token is not tried.
+  const ProcessResult result = runProcess(
+      binaryPath("aihunt"),
+      {"check", "--format", "json", "--qradar-url", "https://127.0.0.1:1", "--retries", "1"}, {},
+      60, {"AIHUNT_QRADAR_TOKEN=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"});
+  INFO(result.err);
+  CHECK(result.exit_code == 3);
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == false);
+  CHECK(document["failures"] == 1);
+  std::map<std::string, std::string> status;
+  for (const auto& check : document["checks"]) {
+    CHECK(check["detail"].is_string());
+    status[check["name"]] = check["status"];
+  }
+  CHECK(status["config"] == "ok");
+  CHECK(status["connection"] == "fail");
+  CHECK(status["token"] == "skip");
+  CHECK(result.out.find("0f1e2d3c") == std::string::npos);
+
+  CHECK(runAihunt({"check", "--format", "yaml"}).exit_code == 2);
+}
+
+TEST_CASE("the example config passes config check as printed") {
+  const ProcessResult example = runAihunt({"config", "example"});
+  REQUIRE(example.exit_code == 0);
+  // The example marks what only the daemon reads.
+  CHECK(example.out.find("[daemon]") != std::string::npos);
+
+  const ProcessResult offline = runAihunt({"config", "check", "--offline", "-"}, example.out);
+  INFO(offline.err);
+  CHECK(offline.exit_code == 0);
+  CHECK(offline.out.find("OK (5 hunt(s), 4 exception(s)") != std::string::npos);
+
+  // Checked for this machine, the token file it names does not exist here: an error, and the
+  // check says how to check the file anyway.
+  const ProcessResult here = runAihunt({"config", "check", "-"}, example.out);
+  CHECK(here.exit_code == 2);
+  CHECK(here.err.find("qradar.token_file") != std::string::npos);
+  CHECK(here.err.find("add --offline") != std::string::npos);
+
+  // With the token in the environment the file is not needed.
+  const ProcessResult with_token =
+      runProcess(binaryPath("aihunt"), {"config", "check", "-"}, example.out, 60,
+                 {"AIHUNT_QRADAR_TOKEN=0f1e2d3c-4b5a-6978-8796"});
+  INFO(with_token.err);
+  CHECK(with_token.exit_code == 0);
+}
+
+TEST_CASE("every document the README, the example config and the help name is in the repository") {
+  std::string text;
+  for (const std::string file : {"README.md", "docs/detection.md", "docs/architecture.md"}) {
+    std::ifstream in(sourcePath(file));
+    REQUIRE(in);
+    text += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  text += runAihunt({"config", "example"}).out;
+  text += runAihunt({"--help"}).out;
+  for (const std::string command : {"hunt", "hunts", "aql", "check", "triage", "run"}) {
+    text += runAihunt({command, "--help"}).out;
+  }
+  CHECK(text.find("../shared") == std::string::npos);
+  CHECK(text.find("design.md") == std::string::npos);
+  const std::regex named(R"(docs/[A-Za-z0-9_./-]+\.(md|json))");
+  std::set<std::string> documents;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), named);
+       it != std::sregex_iterator(); ++it) {
+    documents.insert(it->str());
+  }
+  CHECK(documents.count("docs/detection.md") == 1);
+  for (const std::string& document : documents) {
+    INFO(document);
+    CHECK(std::ifstream(sourcePath(document)).good());
+  }
+}
