@@ -11,9 +11,11 @@
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
 #include "cli/time_options.h"
+#include "cli/view_options.h"
 #include "core/exit_codes.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/incident_writer.h"
 #include "service/offline_hunt.h"
 #include "service/run_summary.h"
 
@@ -87,6 +89,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "deliver", po::bool_switch(),
       "also record the findings in the config's state store and send the new ones through its "
       "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config");
+  addViewOptions(options);
   addTimeOptions(options);
   addLoggingOptions(options);
   addOnlineHuntOptions(options);
@@ -121,6 +124,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+  auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
+  if (!table) return fail(context.streams, table.error(), core::kExitUsage);
   std::unique_ptr<HuntDelivery> delivery;
   if (values["deliver"].as<bool>()) {
     if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
@@ -130,7 +135,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
 
   if (values.count("offline") == 0) {
-    return runOnlineHunt(values, *setup, *now, *window, *format, delivery.get(), context);
+    return runOnlineHunt(values, *setup, *now, *window, *format, *table, delivery.get(), context);
   }
   if (values["seed-query"].as<bool>()) {
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
@@ -151,7 +156,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
 
   const std::string events = values["offline"].as<std::string>();
-  auto writer = service::makeFindingWriter(*format, context.streams.out);
+  auto writer = service::makeResultWriter(*format, context.streams.out, *table);
   service::RunTotals totals;
   for (const auto& hunt : *plan) {
     std::unique_ptr<DeliveringWriter> delivering;
@@ -177,6 +182,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                          report->stats.findings, report->stats.suppressed);
     totals.add(report->rows, report->stats, report->suppressed_by_exception);
   }
+  writer->setRunCounts({totals.stats.suppressed, std::size_t{0}});
   if (auto status = writer->finish(); !status) {
     return fail(context.streams, status.error(), core::kExitUsage);
   }

@@ -18,6 +18,7 @@
 #include "service/hunt_engine.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/incident_writer.h"
 #include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
 #include "state/state_store.h"
@@ -221,7 +222,8 @@ void addOnlineHuntOptions(po::options_description& options) {
 
 int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, core::EpochMs now,
                   const std::optional<aql::TimeRange>& window, service::OutputFormat format,
-                  HuntDelivery* delivery, CommandContext& context) {
+                  const service::TableOptions& table, HuntDelivery* delivery,
+                  CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto connection = openConnection(values, config_path, context);
@@ -238,7 +240,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   service::HuntEngine engine(*(*connection)->api, *setup.settings, engine_options);
   engine.setReferenceSets(readReferenceSets(values, config_path, setup, context));
-  auto writer = service::makeFindingWriter(format, context.streams.out);
+  auto writer = service::makeResultWriter(format, context.streams.out, table);
+  std::size_t hunts_failed = 0;
   BarObserver bars(context.streams.err);
   service::RunTotals totals;
   int exit_code = core::kExitOk;
@@ -266,6 +269,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   core::kExitSearchFailed);
     }
     if (outcome.result == service::HuntResult::kFailed) {
+      ++hunts_failed;
       printFormatted(*context.redactor, context.streams.err, "aihunt: error: hunt '%s': %s\n",
                      hunt.name.c_str(), context.redactor->redact(outcome.error->message).c_str());
       // The console is unreachable or refuses the credentials: every other hunt would fail the
@@ -284,6 +288,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                      static_cast<unsigned long long>(outcome.rows));
     }
   }
+  writer->setRunCounts({totals.stats.suppressed, hunts_failed});
   if (auto status = writer->finish(); !status) {
     return fail(context.streams, status.error(), core::kExitUsage);
   }

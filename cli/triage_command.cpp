@@ -5,10 +5,11 @@
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/time_options.h"
+#include "cli/view_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
-#include "service/finding_writer.h"
+#include "service/incident_writer.h"
 #include "service/run_summary.h"
 #include "service/triage.h"
 
@@ -33,6 +34,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
       "the time exceptions' expiry is judged against (ISO 8601 or epoch ms; default: now)")(
       "max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
       "largest row accepted; a larger one is an input error");
+  addViewOptions(options);
   addLoggingOptions(options);
   po::positional_options_description positional;
   positional.add("input", 1);
@@ -69,7 +71,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto input = results::openInput(values["input"].as<std::string>());
   if (!input) return fail(context.streams, input.error(), core::kExitUsage);
 
-  auto writer = service::makeFindingWriter(*format, context.streams.out);
+  auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
+  if (!table) return fail(context.streams, table.error(), core::kExitUsage);
+  auto writer = service::makeResultWriter(*format, context.streams.out, *table);
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   if (!report) return fail(context.streams, report.error(), core::kExitUsage);
 

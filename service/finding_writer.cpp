@@ -3,9 +3,9 @@
 #include <array>
 #include <string>
 
-#include "core/display_text.h"
-#include "core/text.h"
 #include "detection/finding_json.h"
+#include "service/csv_cell.h"
+#include "service/table_renderer.h"
 
 namespace aihunt::service {
 namespace {
@@ -134,65 +134,8 @@ class CsvWriter final : public BufferedWriter {
         "risk_score,severity,suppressed,exception,mitre,log_source,event_category\r\n";
     header_written_ = true;
   }
-  // RFC 4180 quoting of the sanitised cell (core/display_text.h): one line, no control or
-  // invisible characters, and a leading apostrophe on what a spreadsheet would run as a formula
-  // (an attacker controls URLs and user names).
-  void appendCell(const std::string& value) {
-    const std::string cell = core::csvCellText(value);
-    const bool quote =
-        cell.find_first_of(",\"") != std::string::npos || (!cell.empty() && cell[0] == '\'');
-    if (!quote) {
-      buffer_ += cell;
-      return;
-    }
-    buffer_.push_back('"');
-    for (const char c : cell) {
-      if (c == '"') buffer_.push_back('"');
-      buffer_.push_back(c);
-    }
-    buffer_.push_back('"');
-  }
+  void appendCell(const std::string& value) { appendCsvCell(buffer_, value); }
   bool header_written_ = false;
-};
-
-// A fixed-width table, so rows print as they arrive instead of after all are known.
-class TableWriter final : public BufferedWriter {
- public:
-  using BufferedWriter::BufferedWriter;
-  core::Status write(const Finding& finding) override {
-    if (count_++ == 0) {
-      buffer_ += row({"EVENT TIME (UTC)", "SEV", "RISK", "SOURCE", "USER", "PROCESS", "CATEGORY",
-                      "PROVIDER", "SIGNALS"});
-    }
-    std::string severity(detection::severityName(finding.severity));
-    if (finding.suppressed) severity = "supp";
-    buffer_ += row({finding.event_time.substr(0, 19), severity, std::to_string(finding.risk_score),
-                    finding.source_ip, finding.username, finding.process_name,
-                    std::string(detection::processCategoryName(finding.process_category)),
-                    finding.provider, signalList(finding, ',')});
-    return maybeFlush();
-  }
-  core::Status finish() override {
-    if (count_ == 0) buffer_ += "No findings.\n";
-    return BufferedWriter::finish();
-  }
-
- private:
-  static std::string row(const std::array<std::string, 9>& cells) {
-    static constexpr std::array<std::size_t, 9> kWidths = {19, 8, 4, 15, 16, 12, 13, 16, 0};
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      std::string cell = core::displayText(cells[i], core::DisplayOptions{.keep_tab = false});
-      if (kWidths[i] != 0 && cell.size() > kWidths[i]) {
-        cell = core::printableExcerpt(cell, kWidths[i] - 3);  // ends in "..."
-      }
-      line += cell;
-      if (kWidths[i] != 0) line.append(kWidths[i] - cell.size() + 2, ' ');
-    }
-    line.push_back('\n');
-    return line;
-  }
-  std::size_t count_ = 0;
 };
 
 }  // namespace
@@ -200,7 +143,7 @@ class TableWriter final : public BufferedWriter {
 std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out) {
   switch (format) {
     case OutputFormat::kTable:
-      return std::make_unique<TableWriter>(out);
+      return makeTableWriter(out, TableOptions{});
     case OutputFormat::kJson:
       return std::make_unique<JsonArrayWriter>(out);
     case OutputFormat::kJsonl:
