@@ -101,6 +101,12 @@ std::string renderTable(const std::vector<TableColumn>& columns,
       if (drop == columns.size()) break;
       shown[drop] = false;
     }
+    // Optional columns (the evidence) give way first, so that who and what stay readable.
+    std::vector<std::size_t> optional_first = floors;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].drop_rank == 0) optional_first[i] = widths[i];
+    }
+    shrink(optional_first, shown, options.width, widths);
     shrink(floors, shown, options.width, widths);
   }
   std::size_t last = 0;

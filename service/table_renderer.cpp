@@ -91,9 +91,9 @@ std::string domainOrProvider(const std::string& domain, const std::string& provi
 int severityRank(Severity severity) { return static_cast<int>(severity); }
 
 // Column minimums and the order in which columns leave a narrow terminal (highest rank first).
-// At 80 columns an incident keeps severity, time, sources, host, user, domain, process and
-// evidence; a finding keeps the same with its hunt.
-enum Rank : int { kKeep = 0, kHunt = 1, kEvidence = 2, kSourceIp = 3, kCount = 4, kSignals = 5 };
+// At 80 columns an incident or a finding keeps severity, time, (sources,) host, user, domain,
+// process and evidence.
+enum Rank : int { kKeep = 0, kEvidence = 1, kHunt = 2, kSourceIp = 3, kCount = 4, kSignals = 5 };
 
 std::string footer(std::size_t incidents, std::size_t findings, bool incidents_view,
                    const RunCounts& counts) {

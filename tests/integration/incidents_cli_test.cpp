@@ -11,6 +11,7 @@
 
 #include "tests/support/aihunt_cli.h"
 
+using aihunt::testing::exampleConfigPath;
 using aihunt::testing::jsonLines;
 using aihunt::testing::runAihunt;
 using aihunt::testing::runProcess;
@@ -28,7 +29,9 @@ std::vector<std::string> sampleArgs(std::vector<std::string> extra) {
                                    "--now",
                                    "2026-11-26T18:00:00Z",
                                    "--last",
-                                   "24h"};
+                                   "24h",
+                                   "--config",
+                                   exampleConfigPath()};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -102,9 +105,10 @@ TEST_CASE("the sample's findings fold into one incident per scenario action, eve
     INFO(ip);
     CHECK(per_ip[ip] == 1);
   }
-  // The Python SDK scenario is two actions: pip installing the SDK, then python calling the API.
-  CHECK(per_ip["10.1.7.33"] == 2);
-  CHECK(incidents.size() == 8);
+  // The Python SDK scenario is three actions: pip installing the SDK, python importing it with a
+  // key on its command line (no provider named), then python calling the API.
+  CHECK(per_ip["10.1.7.33"] == 3);
+  CHECK(incidents.size() == 9);
 
   // Every finding is in exactly one incident.
   std::multiset<std::string> folded;

@@ -16,6 +16,7 @@ trap 'tmx kill-server >/dev/null 2>&1 || true' EXIT
 
 hunt="$bin/aihunt hunt --offline $src/content/samples/events.jsonl"
 hunt+=" --lookups $src/content/samples/qradar_lookups.json --now 2026-11-26T18:00:00Z --last 24h"
+quiet="2>/dev/null"  # the log lines on stderr are not the table
 failures=0
 
 fail() {
@@ -50,7 +51,7 @@ check_fits() {
 }
 
 # --- 80 columns, NO_COLOR set -------------------------------------------------------------
-show 80 "env NO_COLOR=1 $hunt"
+show 80 "env NO_COLOR=1 $hunt $quiet"
 narrow=$(screen)
 header=$(printf '%s\n' "$narrow" | head -n 1)
 for column in SEVERITY "FIRST SEEN" SOURCES HOST USER DOMAIN PROCESS; do
@@ -62,7 +63,7 @@ check_fits 80 "$narrow"
 [[ $(screen_with_escapes) != *$'\e['*m* ]] || fail "80 columns: colour despite NO_COLOR"
 
 # --- 200 columns, a terminal: colour --------------------------------------------------------
-show 200 "env -u NO_COLOR TERM=xterm-256color $hunt"
+show 200 "env -u NO_COLOR TERM=xterm-256color $hunt $quiet"
 wide=$(screen)
 check_fits 200 "$wide"
 for whole in "4104,4688,NGFW,Sysmon 1,Sysmon 3" "build-07.lin.example.com" "CORP\\jdoe" \
@@ -74,9 +75,9 @@ colored=$(screen_with_escapes)
 [[ $colored == *$'\e['*m* ]] || fail "200 columns: no colour on a terminal"
 
 # --- --no-color, and stdout a pipe: no escape codes ---------------------------------------
-show 200 "env -u NO_COLOR TERM=xterm-256color $hunt --no-color"
+show 200 "env -u NO_COLOR TERM=xterm-256color $hunt --no-color $quiet"
 [[ $(screen_with_escapes) != *$'\e['*m* ]] || fail "colour despite --no-color"
-show 200 "env -u NO_COLOR TERM=xterm-256color $hunt | cat"
+show 200 "env -u NO_COLOR TERM=xterm-256color $hunt $quiet | cat"
 piped=$(screen)
 [[ $piped == *"incidents from"* ]] || fail "pipe: no footer"
 [[ $(screen_with_escapes) != *$'\e['*m* ]] || fail "colour on a pipe"
