@@ -29,8 +29,9 @@ fail() {
 show() {
   local width=$1 command=$2
   tmx kill-server >/dev/null 2>&1 || true
-  tmx new-session -d -s table -x "$width" -y 60 \; set-option -g remain-on-exit on \; \
-    respawn-pane -k -t table "$command"
+  # remain-on-exit is set before the pane exists, so that a quick command's pane stays.
+  tmx start-server \; set-option -g remain-on-exit on \; \
+    new-session -d -s table -x "$width" -y 60 "$command"
   local tries=0
   until [ "$(tmx display-message -p -t table '#{pane_dead}')" = 1 ]; do
     tries=$((tries + 1))
