@@ -10,7 +10,9 @@ bin=${1:?usage: table_tmux_test.sh BIN_DIR}
 src=${AIHUNT_SOURCE_DIR:?AIHUNT_SOURCE_DIR must name the source tree}
 command -v tmux >/dev/null || { echo "tmux is not installed: skipped"; exit 77; }
 
-socket="aihunt-table-test-$$"
+# One tmux server per pane (a fresh socket each time: reusing one races with its shutdown).
+runs=0
+socket="aihunt-table-test-$$-0"
 tmx() { tmux -L "$socket" -f /dev/null "$@"; }
 trap 'tmx kill-server >/dev/null 2>&1 || true' EXIT
 
@@ -24,25 +26,21 @@ fail() {
   failures=$((failures + 1))
 }
 
-# show WIDTH COMMAND: runs COMMAND in a fresh pane WIDTH columns wide and waits (polling, at most
-# about 10 s) until it has exited; the pane stays for capture-pane.
+# show WIDTH COMMAND: runs COMMAND in a fresh pane WIDTH columns wide and waits (at most 20 s)
+# for it to signal that it is done; the pane then idles in `cat` (no output) for capture-pane.
 show() {
-  local width=$1 command=$2
+  local width=$1 command=$2 channel=finished
   tmx kill-server >/dev/null 2>&1 || true
-  # remain-on-exit is set before the pane exists, so that a quick command's pane stays.
-  tmx start-server \; set-option -g remain-on-exit on \; \
-    new-session -d -s table -x "$width" -y 60 "$command"
-  local tries=0
-  until [ "$(tmx display-message -p -t table '#{pane_dead}')" = 1 ]; do
-    tries=$((tries + 1))
-    [ "$tries" -le 500 ] || { fail "'$command' did not finish"; return 1; }
-    sleep 0.02
-  done
+  runs=$((runs + 1))
+  socket="aihunt-table-test-$$-$runs"
+  tmx new-session -d -s table -x "$width" -y 60 \
+    "$command; tmux -L $socket wait-for -S $channel; exec cat"
+  timeout 20 tmux -L "$socket" wait-for "$channel" || { fail "'$command' did not finish"; return 1; }
 }
 
 # The screen with wrapped lines joined (-J): a line longer than the pane would show as two.
 screen() { tmx capture-pane -p -J -t table -S 0 -E 59 | sed -e 's/[[:space:]]*$//' -e '/^$/d' \
-  | grep -v '^Pane is dead'; }
+  ; }
 screen_with_escapes() { tmx capture-pane -p -e -J -t table -S 0 -E 59; }
 
 check_fits() {
