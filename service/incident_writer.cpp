@@ -64,8 +64,8 @@ void appendCsvRow(std::string& out, const Incident& incident) {
 
 class IncidentWriter final : public ResultWriter {
  public:
-  IncidentWriter(OutputFormat format, std::FILE* out, detection::IncidentOptions options)
-      : format_(format), out_(out), options_(std::move(options)) {}
+  IncidentWriter(OutputFormat format, std::FILE* out, const detection::IncidentOptions& options)
+      : format_(format), out_(out), options_(options) {}
   core::Status write(const detection::Finding& finding) override {
     findings_.push_back(finding);
     return {};

@@ -112,7 +112,7 @@ std::string footer(std::size_t incidents, std::size_t findings, bool incidents_v
 
 class TableWriter final : public ResultWriter {
  public:
-  TableWriter(std::FILE* out, TableOptions options) : out_(out), options_(std::move(options)) {}
+  TableWriter(std::FILE* out, const TableOptions& options) : out_(out), options_(options) {}
   core::Status write(const Finding& finding) override {
     findings_.push_back(finding);
     return {};
