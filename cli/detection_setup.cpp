@@ -36,6 +36,7 @@ core::Status loadConfig(const std::string& path, DetectionSetup& setup, CommandC
   setup.settings = std::make_unique<detection::DetectionSettings>(std::move(config.settings));
   setup.hunts = std::move(config.hunts);
   setup.state_path = config.state.path;
+  setup.incident_window_ms = config.outputs.standard_output.incident_window.count();
   if (config.qradar) setup.reference_set_max_values = config.qradar->exceptions_max_values;
   return {};
 }

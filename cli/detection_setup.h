@@ -21,6 +21,8 @@ struct DetectionSetup {
   // reference set copies an online hunt falls back on, and how many values of a set to read.
   std::string state_path;
   std::int64_t reference_set_max_values = 100'000;
+  // outputs.stdout.incident_window: the bucket that incidents group findings in.
+  std::int64_t incident_window_ms = 10LL * 60'000;
 };
 
 // `config_path` empty: the built-in pack. `hunt` empty: the seed query's column names.

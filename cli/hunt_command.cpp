@@ -11,14 +11,16 @@
 #include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_online.h"
+#include "cli/hunt_option.h"
 #include "cli/print.h"
 #include "cli/query_window.h"
 #include "cli/run_output.h"
-#include "cli/hunt_option.h"
 #include "cli/time_options.h"
+#include "cli/view_options.h"
 #include "core/exit_codes.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
+#include "service/incident_writer.h"
 #include "service/offline_hunt.h"
 #include "service/run_summary.h"
 
@@ -133,6 +135,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "deliver", po::bool_switch(),
       "also record the findings in the config's state store and send the new ones through its "
       "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config");
+  addViewOptions(options);
   addTimeOptions(options);
   addLoggingOptions(options);
   addOnlineHuntOptions(options);
@@ -176,6 +179,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
+  auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
+  if (!table) return fail(context.streams, table.error(), core::kExitUsage);
   std::unique_ptr<HuntDelivery> delivery;
   if (values["deliver"].as<bool>()) {
     if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
@@ -185,7 +190,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
 
   if (values.count("offline") == 0) {
-    return runOnlineHunt(values, *setup, *now, *window, *format, delivery.get(), context);
+    return runOnlineHunt(values, *setup, *now, *window, *format, *table, delivery.get(), context);
   }
   if (values["seed-query"].as<bool>()) {
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
@@ -203,7 +208,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!own_query) offline.range = window->value_or(default_window);
 
   const std::string events = values["offline"].as<std::string>();
-  auto writer = service::makeFindingWriter(*format, context.streams.out, holdOptions(context));
+  auto writer =
+      service::makeResultWriter(*format, context.streams.out, *table, holdOptions(context));
   service::RunTotals totals;
   service::RunReport run;
   int exit_code = core::kExitOk;
@@ -249,6 +255,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     seen.add(report->times);
     totals.add(report->rows, report->stats, report->suppressed_by_exception);
   }
+  writer->setRunCounts({totals.stats.suppressed, run.failed()});
   if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
     return code;
   }

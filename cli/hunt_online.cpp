@@ -24,6 +24,7 @@
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
 #include "service/hunt_runner.h"
+#include "service/incident_writer.h"
 #include "service/ordered_findings.h"
 #include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
@@ -234,7 +235,8 @@ void addOnlineHuntOptions(po::options_description& options) {
 
 int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, core::EpochMs now,
                   const std::optional<aql::TimeRange>& window, service::OutputFormat format,
-                  HuntDelivery* delivery, CommandContext& context) {
+                  const service::TableOptions& table, HuntDelivery* delivery,
+                  CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto connection = openConnection(values, config_path, context);
@@ -257,7 +259,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.now = now;
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   engine_options.reference_sets = readReferenceSets(values, config_path, setup, context);
-  auto writer = service::makeFindingWriter(format, context.streams.out, holdOptions(context));
+  auto writer = service::makeResultWriter(format, context.streams.out, table, holdOptions(context));
   BarObserver bars(display, *plan);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);
@@ -353,11 +355,12 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   }
   // The hunts that never started, in plan order after the reported ones.
   for (std::size_t i = report.hunts.size(); i < plan->size(); ++i) {
-    report.hunts.push_back(not_run ? *not_run
-                                   : service::HuntReport::ended({}, service::HuntStatus::kFailed,
-                                                                "not run"));
+    report.hunts.push_back(
+        not_run ? *not_run
+                : service::HuntReport::ended({}, service::HuntStatus::kFailed, "not run"));
     report.hunts.back().name = (*plan)[i].name;
   }
+  writer->setRunCounts({totals.stats.suppressed, report.failed()});
   if (write_error) {
     report.output_ok = false;
     static_cast<void>(finishRun(*writer, report, format, context));

@@ -11,6 +11,7 @@
 #include "cli/detection_setup.h"
 #include "core/time.h"
 #include "service/output_format.h"
+#include "service/table_renderer.h"
 
 namespace aihunt::cli {
 
@@ -20,6 +21,7 @@ void addOnlineHuntOptions(boost::program_options::options_description& options);
 
 int runOnlineHunt(const boost::program_options::variables_map& values, const DetectionSetup& setup,
                   core::EpochMs now, const std::optional<aql::TimeRange>& window,
-                  service::OutputFormat format, HuntDelivery* delivery, CommandContext& context);
+                  service::OutputFormat format, const service::TableOptions& table,
+                  HuntDelivery* delivery, CommandContext& context);
 
 }  // namespace aihunt::cli

@@ -6,10 +6,12 @@
 #include "cli/detection_setup.h"
 #include "cli/run_output.h"
 #include "cli/time_options.h"
+#include "cli/view_options.h"
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
 #include "service/finding_writer.h"
+#include "service/incident_writer.h"
 #include "service/run_report.h"
 #include "service/run_summary.h"
 #include "service/triage.h"
@@ -36,6 +38,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
        kTimestampForms)
           .c_str())("max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
                     "largest row accepted; a larger one is an input error");
+  addViewOptions(options);
   addLoggingOptions(options);
   po::positional_options_description positional;
   positional.add("input", 1);
@@ -75,7 +78,10 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto input = results::openInput(values["input"].as<std::string>());
   if (!input) return fail(context.streams, input.error(), core::kExitUsage);
 
-  auto writer = service::makeFindingWriter(*format, context.streams.out, holdOptions(context));
+  auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
+  if (!table) return fail(context.streams, table.error(), core::kExitUsage);
+  auto writer =
+      service::makeResultWriter(*format, context.streams.out, *table, holdOptions(context));
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   // The findings are printed once the input was read to its end: a file that breaks off
   // half-way prints none (--format json: its envelope says "complete": false).

@@ -150,6 +150,9 @@ enum class LeefProtocol { kTcp, kTls };
 
 struct StdoutOutput {
   StdoutFormat format = StdoutFormat::kTable;
+  // Incidents group one actor's findings of one provider and process within buckets this long
+  // (detection/incidents.h).
+  Millis incident_window{10LL * 60'000};
 };
 
 struct JsonlOutput {

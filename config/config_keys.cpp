@@ -442,6 +442,10 @@ constexpr std::array kKeys = {
     ConfigKey{"outputs.stdout", "map", "", "The terminal (`aihunt hunt`).", ""},
     ConfigKey{"outputs.stdout.format", "one of: table, json, jsonl, csv", "table",
               "Output format when --format is not given.", "jsonl"},
+    ConfigKey{"outputs.stdout.incident_window", "duration, at least 1m", "10m",
+              "Incidents (`--view incidents`, the table's default) group one actor's findings of "
+              "one provider and process within fixed buckets this long.",
+              "15m"},
     ConfigKey{"outputs.jsonl", "map", "", "`aihunt run`: every new finding, once, fsync'd.", ""},
     ConfigKey{"outputs.jsonl.path", "path", "required when the section is given",
               "The JSONL file; relative paths are taken from the config file's folder.",

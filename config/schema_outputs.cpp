@@ -140,6 +140,8 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
                             {"json", StdoutFormat::kJson},
                             {"jsonl", StdoutFormat::kJsonl},
                             {"csv", StdoutFormat::kCsv}});
+    s.duration("incident_window", outputs.standard_output.incident_window,
+               std::chrono::milliseconds(60'000));
   }
   if (const YamlNode* jsonl = reader.get("jsonl")) {
     MapReader j(*jsonl, diagnostics);

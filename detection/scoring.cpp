@@ -55,14 +55,15 @@ Score scoreFinding(const ScoringWeights& weights, SignalSet signals, ProcessCate
   }
   Score score;
   score.risk = std::clamp(total, 0, 100);
-  if (score.risk >= weights.critical_at) {
-    score.severity = Severity::kCritical;
-  } else if (score.risk >= weights.high_at) {
-    score.severity = Severity::kHigh;
-  } else if (score.risk >= weights.medium_at) {
-    score.severity = Severity::kMedium;
-  }
+  score.severity = severityForRisk(score.risk, weights);
   return score;
+}
+
+Severity severityForRisk(int risk, const ScoringWeights& weights) {
+  if (risk >= weights.critical_at) return Severity::kCritical;
+  if (risk >= weights.high_at) return Severity::kHigh;
+  if (risk >= weights.medium_at) return Severity::kMedium;
+  return Severity::kLow;
 }
 
 }  // namespace aihunt::detection

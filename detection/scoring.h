@@ -41,6 +41,9 @@ struct Score {
   Severity severity = Severity::kLow;
 };
 
+// The severity of a risk score by the weights' thresholds.
+Severity severityForRisk(int risk, const ScoringWeights& weights);
+
 Score scoreFinding(const ScoringWeights& weights, SignalSet signals, ProcessCategory category,
                    const Provider* provider);
 

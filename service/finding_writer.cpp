@@ -7,6 +7,8 @@
 #include "core/json_text.h"
 #include "core/text.h"
 #include "detection/finding_json.h"
+#include "service/csv_cell.h"
+#include "service/table_renderer.h"
 
 namespace aihunt::service {
 namespace {
@@ -81,33 +83,43 @@ class JsonDocumentWriter final : public BufferedWriter {
   }
 
  private:
-  static std::string envelope(const RunReport& run) {
-    std::string out = R"({"schema_version":)";
-    out += std::to_string(detection::kOutputSchemaVersion);
-    out += run.complete() ? R"(,"complete":true)" : R"(,"complete":false)";
-    out += R"(,"view":"findings","hunts":[)";
-    for (std::size_t i = 0; i < run.hunts.size(); ++i) {
-      const HuntReport& hunt = run.hunts[i];
-      out += i == 0 ? "\n  " : ",\n  ";
-      out += R"({"name":)";
-      core::appendJsonStringEscapingHidden(out, hunt.name);
-      out += R"(,"status":")";
-      out += huntStatusName(hunt.status);
-      out += R"(","rows":)" + std::to_string(hunt.rows);
-      out += R"(,"findings":)" + std::to_string(hunt.findings);
-      out += R"(,"suppressed":)" + std::to_string(hunt.suppressed);
-      if (hunt.status == HuntStatus::kFailed) {
-        out += R"(,"error":)";
-        core::appendJsonStringEscapingHidden(out, hunt.error);
-      }
-      out.push_back('}');
-    }
-    out += run.hunts.empty() ? "]," : "\n],";
-    out += R"("findings":[)";
-    return out;
-  }
+  static std::string envelope(const RunReport& run) { return jsonEnvelopeHead(run, "findings"); }
   std::size_t count_ = 0;
 };
+
+}  // namespace
+
+std::string jsonEnvelopeHead(const RunReport& run, std::string_view view) {
+  std::string out = R"({"schema_version":)";
+  out += std::to_string(detection::kOutputSchemaVersion);
+  out += run.complete() ? R"(,"complete":true)" : R"(,"complete":false)";
+  out += R"(,"view":")";
+  out += view;
+  out += R"(","hunts":[)";
+  for (std::size_t i = 0; i < run.hunts.size(); ++i) {
+    const HuntReport& hunt = run.hunts[i];
+    out += i == 0 ? "\n  " : ",\n  ";
+    out += R"({"name":)";
+    core::appendJsonStringEscapingHidden(out, hunt.name);
+    out += R"(,"status":")";
+    out += huntStatusName(hunt.status);
+    out += R"(","rows":)" + std::to_string(hunt.rows);
+    out += R"(,"findings":)" + std::to_string(hunt.findings);
+    out += R"(,"suppressed":)" + std::to_string(hunt.suppressed);
+    if (hunt.status == HuntStatus::kFailed) {
+      out += R"(,"error":)";
+      core::appendJsonStringEscapingHidden(out, hunt.error);
+    }
+    out.push_back('}');
+  }
+  out += run.hunts.empty() ? "]," : "\n],";
+  out += '"';
+  out += view;
+  out += R"(":[)";
+  return out;
+}
+
+namespace {
 
 std::string signalList(const Finding& finding, char separator) {
   std::string out;
@@ -169,65 +181,8 @@ class CsvWriter final : public BufferedWriter {
         "risk_score,severity,suppressed,exception,mitre,log_source,event_category,evidence\r\n";
     header_written_ = true;
   }
-  // RFC 4180 quoting of the sanitised cell (core/display_text.h): one line, no control or
-  // invisible characters, and a leading apostrophe on what a spreadsheet would run as a formula
-  // (an attacker controls URLs and user names).
-  void appendCell(const std::string& value) {
-    const std::string cell = core::csvCellText(value);
-    const bool quote =
-        cell.find_first_of(",\"") != std::string::npos || (!cell.empty() && cell[0] == '\'');
-    if (!quote) {
-      buffer_ += cell;
-      return;
-    }
-    buffer_.push_back('"');
-    for (const char c : cell) {
-      if (c == '"') buffer_.push_back('"');
-      buffer_.push_back(c);
-    }
-    buffer_.push_back('"');
-  }
+  void appendCell(const std::string& value) { appendCsvCell(buffer_, value); }
   bool header_written_ = false;
-};
-
-// A fixed-width table, so rows print as they arrive instead of after all are known.
-class TableWriter final : public BufferedWriter {
- public:
-  using BufferedWriter::BufferedWriter;
-  core::Status write(const Finding& finding) override {
-    if (count_++ == 0) {
-      buffer_ += row({"EVENT TIME (UTC)", "SEV", "RISK", "SOURCE", "USER", "PROCESS", "CATEGORY",
-                      "PROVIDER", "SIGNALS"});
-    }
-    std::string severity(detection::severityName(finding.severity));
-    if (finding.suppressed) severity = "supp";
-    buffer_ += row({finding.event_time.substr(0, 19), severity, std::to_string(finding.risk_score),
-                    finding.source_ip, finding.username, finding.process_name,
-                    std::string(detection::processCategoryName(finding.process_category)),
-                    finding.provider, signalList(finding, ',')});
-    return maybeFlush();
-  }
-  core::Status finish() override {
-    if (count_ == 0) buffer_ += "No findings.\n";
-    return BufferedWriter::finish();
-  }
-
- private:
-  static std::string row(const std::array<std::string, 9>& cells) {
-    static constexpr std::array<std::size_t, 9> kWidths = {19, 8, 4, 15, 16, 12, 13, 16, 0};
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      std::string cell = core::displayText(cells[i], core::DisplayOptions{.keep_tab = false});
-      if (kWidths[i] != 0 && cell.size() > kWidths[i]) {
-        cell = core::printableExcerpt(cell, kWidths[i] - 3);  // ends in "..."
-      }
-      line += cell;
-      if (kWidths[i] != 0) line.append(kWidths[i] - cell.size() + 2, ' ');
-    }
-    line.push_back('\n');
-    return line;
-  }
-  std::size_t count_ = 0;
 };
 
 }  // namespace
@@ -236,7 +191,7 @@ std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE*
                                                  HoldOptions hold) {
   switch (format) {
     case OutputFormat::kTable:
-      return std::make_unique<TableWriter>(out, std::move(hold));
+      return makeTableWriter(out, TableOptions{});
     case OutputFormat::kJson:
       hold.hold = true;
       return std::make_unique<JsonDocumentWriter>(out, std::move(hold));

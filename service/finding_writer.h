@@ -10,6 +10,8 @@
 // "complete": false and every hunt's status (docs/output.md).
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "detection/finding.h"
@@ -36,6 +38,10 @@ class FindingWriter {
 
 // `hold`: the terminal formats hold the run's document (the CLI); hold.hold = false streams it
 // (benchmarks). --format json always holds: its envelope comes first and says how the run ended.
+// The JSON document's head, up to the opening '[' of its `view` list ("findings" or
+// "incidents"): schema version, whether the run was complete, and how each hunt ended.
+std::string jsonEnvelopeHead(const RunReport& run, std::string_view view);
+
 std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE* out,
                                                  HoldOptions hold = {.hold = false});
 

@@ -24,4 +24,10 @@ bool RunReport::complete() const {
          });
 }
 
+std::size_t RunReport::failed() const {
+  return static_cast<std::size_t>(
+      std::count_if(hunts.begin(), hunts.end(),
+                    [](const HuntReport& hunt) { return hunt.status == HuntStatus::kFailed; }));
+}
+
 }  // namespace aihunt::service

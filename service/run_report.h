@@ -39,6 +39,8 @@ struct RunReport {
 
   // Every hunt ran to its end and every finding was written: the document tells the whole story.
   [[nodiscard]] bool complete() const;
+  // Hunts that failed or never ran (the table's footer counts them).
+  [[nodiscard]] std::size_t failed() const;
 };
 
 }  // namespace aihunt::service

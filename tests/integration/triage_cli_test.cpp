@@ -159,7 +159,11 @@ TEST_CASE("every output format, and standard input") {
 
   const auto table = runAihunt({"triage", "-"}, sample);
   REQUIRE(table.exit_code == 0);
-  CHECK(table.out.find("CLI_Transfer") != std::string::npos);
+  // The table folds findings into incidents and counts both in its footer.
+  CHECK(table.out.find(" incidents from ") != std::string::npos);
+  const auto rows = runAihunt({"triage", "--view", "findings", "--wide", "-"}, sample);
+  REQUIRE(rows.exit_code == 0);
+  CHECK(rows.out.find("curl") != std::string::npos);
 
   const auto fail_on = runAihunt({"triage", "--fail-on-findings", "-"}, sample);
   CHECK(fail_on.exit_code == 1);

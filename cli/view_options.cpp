@@ -1,0 +1,36 @@
+#include "cli/view_options.h"
+
+#include "cli/terminal.h"
+
+namespace aihunt::cli {
+
+namespace po = boost::program_options;
+
+void addViewOptions(po::options_description& options) {
+  options.add_options()("view", po::value<std::string>(),
+                        "incidents (one row per actor and action, the table's default) or "
+                        "findings (every finding: the default for json, jsonl and csv)")(
+      "wide", po::bool_switch(), "table: show every column and every cell whole")(
+      "no-color", po::bool_switch(), "table: no colour (also when NO_COLOR is set)");
+}
+
+core::Result<service::TableOptions> resolveTableOptions(const po::variables_map& values,
+                                                        service::OutputFormat format,
+                                                        const DetectionSetup& setup, std::FILE* out,
+                                                        const CommandContext& context) {
+  service::TableOptions options;
+  options.view = service::defaultOutputView(format);
+  if (values.count("view") != 0) {
+    auto view = service::parseOutputView(values["view"].as<std::string>());
+    if (!view) return view.error();
+    options.view = *view;
+  }
+  options.wide = values["wide"].as<bool>();
+  options.width = terminalWidth(out, *context.environment);
+  options.color = colorWanted(out, *context.environment, values["no-color"].as<bool>());
+  options.incidents.window_ms = setup.incident_window_ms;
+  if (setup.settings) options.incidents.weights = setup.settings->scoring;
+  return options;
+}
+
+}  // namespace aihunt::cli

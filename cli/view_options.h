@@ -1,0 +1,22 @@
+#pragma once
+// --view, --wide and --no-color: how `hunt` and `triage` present their results.
+#include <boost/program_options.hpp>
+
+#include "cli/command.h"
+#include "cli/detection_setup.h"
+#include "core/result.h"
+#include "service/output_format.h"
+#include "service/table_renderer.h"
+
+namespace aihunt::cli {
+
+void addViewOptions(boost::program_options::options_description& options);
+
+// The table and incident settings for a run printed in `format` on `out`: the view asked for
+// (default: incidents for the table, findings otherwise), the terminal's width and colour, the
+// incident window of the config and its scoring thresholds.
+core::Result<service::TableOptions> resolveTableOptions(
+    const boost::program_options::variables_map& values, service::OutputFormat format,
+    const DetectionSetup& setup, std::FILE* out, const CommandContext& context);
+
+}  // namespace aihunt::cli

@@ -1,0 +1,146 @@
+#include "service/incident_writer.h"
+
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detection/incident_json.h"
+#include "service/csv_cell.h"
+
+namespace aihunt::service {
+namespace {
+
+using detection::Incident;
+
+std::string listCell(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& value : values) {
+    if (!out.empty()) out += ';';
+    out += value;
+  }
+  return out;
+}
+
+void appendCsvHeader(std::string& out) {
+  out +=
+      "incident_id,first_seen,last_seen,severity,risk_score,user,user_display,host,source_ip,"
+      "provider,domain,process,sources,signals,finding_ids,events,hunts,suppressed,exceptions,"
+      "evidence\r\n";
+}
+
+void appendCsvRow(std::string& out, const Incident& incident) {
+  std::vector<std::string> signals;
+  incident.signals.forEach(
+      [&](detection::Signal signal) { signals.emplace_back(detection::signalName(signal)); });
+  const std::array<std::string, 20> cells = {
+      incident.incident_id,
+      incident.first_seen,
+      incident.last_seen,
+      std::string(detection::severityName(incident.severity)),
+      std::to_string(incident.risk_score),
+      incident.actor.user,
+      incident.actor.user_display,
+      incident.actor.host,
+      incident.actor.source_ip,
+      incident.provider,
+      incident.domain,
+      incident.process,
+      listCell(incident.sources),
+      listCell(signals),
+      listCell(incident.finding_ids),
+      std::to_string(incident.events),
+      listCell(incident.hunts),
+      incident.suppressed ? "true" : "false",
+      listCell(incident.exceptions),
+      incident.evidence,
+  };
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    appendCsvCell(out, cells[i]);
+  }
+  out += "\r\n";
+}
+
+class IncidentWriter final : public ResultWriter {
+ public:
+  IncidentWriter(OutputFormat format, std::FILE* out, const detection::IncidentOptions& options)
+      : format_(format), out_(out), options_(options) {}
+  core::Status write(const detection::Finding& finding) override {
+    findings_.push_back(finding);
+    return {};
+  }
+  core::Status finish() override { return emit(RunReport{}); }
+  // As the findings writers: an incomplete run prints nothing, except the JSON document, whose
+  // envelope says so (docs/output.md).
+  core::Status finishRun(const RunReport& run) override {
+    if (format_ != OutputFormat::kJson && !run.complete()) return {};
+    return emit(run);
+  }
+
+ private:
+  core::Status emit(const RunReport& run) {
+    const auto incidents = detection::correlateFindings(findings_, options_);
+    std::string text;
+    if (format_ == OutputFormat::kCsv) appendCsvHeader(text);
+    if (format_ == OutputFormat::kJson) text += jsonEnvelopeHead(run, "incidents");
+    for (std::size_t i = 0; i < incidents.size(); ++i) {
+      switch (format_) {
+        case OutputFormat::kCsv:
+          appendCsvRow(text, incidents[i]);
+          break;
+        case OutputFormat::kJson:
+          text += i == 0 ? "\n  " : ",\n  ";
+          detection::appendIncidentJson(text, incidents[i]);
+          break;
+        case OutputFormat::kJsonl:
+        case OutputFormat::kTable:
+          detection::appendIncidentJson(text, incidents[i]);
+          text += '\n';
+          break;
+      }
+    }
+    if (format_ == OutputFormat::kJson) text += incidents.empty() ? "]}\n" : "\n]}\n";
+    if (std::fwrite(text.data(), 1, text.size(), out_) != text.size() || std::fflush(out_) != 0) {
+      return core::makeError(core::ErrorCode::kIo,
+                             "writing incidents failed (disk full or output closed?)");
+    }
+    return {};
+  }
+
+  OutputFormat format_;
+  std::FILE* out_;
+  detection::IncidentOptions options_;
+  std::vector<detection::Finding> findings_;
+};
+
+// The streaming findings writers, seen as a ResultWriter (they print no footer).
+class StreamingFindings final : public ResultWriter {
+ public:
+  explicit StreamingFindings(std::unique_ptr<FindingWriter> inner) : inner_(std::move(inner)) {}
+  core::Status write(const detection::Finding& finding) override { return inner_->write(finding); }
+  core::Status pageDone() override { return inner_->pageDone(); }
+  core::Status finish() override { return inner_->finish(); }
+  core::Status finishRun(const RunReport& run) override { return inner_->finishRun(run); }
+
+ private:
+  std::unique_ptr<FindingWriter> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<ResultWriter> makeIncidentWriter(OutputFormat format, std::FILE* out,
+                                                 const detection::IncidentOptions& options) {
+  return std::make_unique<IncidentWriter>(format, out, options);
+}
+
+std::unique_ptr<ResultWriter> makeResultWriter(OutputFormat format, std::FILE* out,
+                                               const TableOptions& options, HoldOptions hold) {
+  if (format == OutputFormat::kTable) return makeTableWriter(out, options);
+  if (options.view == OutputView::kIncidents) {
+    return makeIncidentWriter(format, out, options.incidents);
+  }
+  return std::make_unique<StreamingFindings>(makeFindingWriter(format, out, std::move(hold)));
+}
+
+}  // namespace aihunt::service

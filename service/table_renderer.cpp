@@ -1,0 +1,236 @@
+#include "service/table_renderer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/display_text.h"
+#include "service/table_layout.h"
+
+namespace aihunt::service {
+namespace {
+
+using detection::Finding;
+using detection::Incident;
+using detection::Severity;
+
+// Every server-derived value passes the one terminal sanitiser; tabs too (they would break the
+// column arithmetic).
+std::string safe(std::string_view text) {
+  return core::displayText(text, core::DisplayOptions{.keep_tab = false});
+}
+
+// Short names keep the column narrow enough for an 80-column terminal.
+std::string_view shortSeverity(Severity severity) {
+  switch (severity) {
+    case Severity::kCritical:
+      return "crit";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kMedium:
+      return "med";
+    case Severity::kLow:
+      break;
+  }
+  return "low";
+}
+
+const char* severityColor(Severity severity) {
+  switch (severity) {
+    case Severity::kCritical:
+      return "\x1b[1;31m";  // bold red
+    case Severity::kHigh:
+      return "\x1b[31m";  // red
+    case Severity::kMedium:
+      return "\x1b[33m";  // yellow
+    case Severity::kLow:
+      break;
+  }
+  return "\x1b[36m";  // cyan
+}
+
+TableCell severityCell(Severity severity, int risk, const TableOptions& options) {
+  std::string text(shortSeverity(severity));
+  text += ' ';
+  text += std::to_string(risk);
+  return {std::move(text), options.color ? severityColor(severity) : nullptr};
+}
+
+// "2026-11-26T17:03:08.123Z" -> "2026-11-26 17:03" (the seconds are in JSON; the minute is what
+// a person scans for, and 80 columns are few); a time we could not read stays as it was.
+std::string tableTime(std::string_view iso) {
+  if (iso.size() >= 16 && iso[10] == 'T') {
+    std::string out(iso.substr(0, 16));
+    out[10] = ' ';
+    return out;
+  }
+  return safe(iso);
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& value : values) {
+    if (!out.empty()) out += ',';
+    out += value;
+  }
+  return safe(out);
+}
+
+std::string signalList(detection::SignalSet signals) {
+  std::string out;
+  signals.forEach([&](detection::Signal signal) {
+    if (!out.empty()) out += ',';
+    out += detection::signalName(signal);
+  });
+  return out;
+}
+
+std::string domainOrProvider(const std::string& domain, const std::string& provider) {
+  return safe(domain.empty() ? provider : domain);
+}
+
+int severityRank(Severity severity) { return static_cast<int>(severity); }
+
+// Column minimums and the order in which columns leave a narrow terminal (highest rank first).
+// At 80 columns an incident or a finding keeps severity, time, (sources,) host, user, domain,
+// process and evidence.
+enum Rank : int { kKeep = 0, kEvidence = 1, kHunt = 2, kSourceIp = 3, kCount = 4, kSignals = 5 };
+
+std::string footer(std::size_t incidents, std::size_t findings, bool incidents_view,
+                   const RunCounts& counts) {
+  std::string out;
+  if (incidents_view) {
+    out += std::to_string(incidents) + (incidents == 1 ? " incident from " : " incidents from ");
+  }
+  out += std::to_string(findings) + (findings == 1 ? " finding" : " findings");
+  if (counts.suppressed) {
+    out += "; " + std::to_string(*counts.suppressed) + " suppressed by exceptions";
+  }
+  if (counts.hunts_failed) out += "; " + std::to_string(*counts.hunts_failed) + " hunts failed";
+  out += '\n';
+  return out;
+}
+
+class TableWriter final : public ResultWriter {
+ public:
+  TableWriter(std::FILE* out, const TableOptions& options) : out_(out), options_(options) {}
+  core::Status write(const Finding& finding) override {
+    findings_.push_back(finding);
+    return {};
+  }
+  void setRunCounts(const RunCounts& counts) override { counts_ = counts; }
+  core::Status finish() override {
+    const RunCounts& counts = counts_;
+    const auto shown = static_cast<std::size_t>(std::count_if(
+        findings_.begin(), findings_.end(), [](const Finding& f) { return !f.suppressed; }));
+    std::string text;
+    std::size_t incident_count = 0;
+    if (findings_.empty()) {
+      text = "No findings.\n";
+      if (counts.suppressed.value_or(0) > 0 || counts.hunts_failed.value_or(0) > 0) {
+        text += footer(0, 0, options_.view == OutputView::kIncidents, counts);
+      }
+    } else {
+      if (options_.view == OutputView::kIncidents) {
+        const auto incidents = detection::correlateFindings(findings_, options_.incidents);
+        incident_count = static_cast<std::size_t>(
+            std::count_if(incidents.begin(), incidents.end(),
+                          [](const Incident& incident) { return !incident.suppressed; }));
+        text = renderIncidentsTable(incidents, options_);
+      } else {
+        std::vector<const Finding*> rows;
+        rows.reserve(findings_.size());
+        for (const auto& finding : findings_) rows.push_back(&finding);
+        text = renderFindingsTable(std::move(rows), options_);
+      }
+      text += '\n';
+      text += footer(incident_count, shown, options_.view == OutputView::kIncidents, counts);
+    }
+    if (std::fwrite(text.data(), 1, text.size(), out_) != text.size() || std::fflush(out_) != 0) {
+      return core::makeError(core::ErrorCode::kIo,
+                             "writing findings failed (disk full or output closed?)");
+    }
+    return {};
+  }
+
+ private:
+  std::FILE* out_;
+  TableOptions options_;
+  std::vector<Finding> findings_;
+  RunCounts counts_;
+};
+
+}  // namespace
+
+std::string renderFindingsTable(std::vector<const Finding*> findings, const TableOptions& options) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding* a, const Finding* b) {
+    if (a->severity != b->severity) return severityRank(a->severity) > severityRank(b->severity);
+    if (a->risk_score != b->risk_score) return a->risk_score > b->risk_score;
+    if (a->event_time != b->event_time) return a->event_time < b->event_time;
+    return a->finding_id < b->finding_id;
+  });
+  const bool exceptions = std::any_of(findings.begin(), findings.end(),
+                                      [](const Finding* f) { return !f->exception.empty(); });
+  std::vector<TableColumn> columns = {
+      {"SEVERITY", 0, kKeep},  {"TIME (UTC)", 0, kKeep},  {"HUNT", 8, kHunt},
+      {"HOST", 6, kKeep},      {"USER", 6, kKeep},        {"SOURCE IP", 0, kSourceIp},
+      {"DOMAIN", 8, kKeep},    {"PROCESS", 6, kKeep},     {"SIGNALS", 10, kSignals},
+      {"EXCEPTION", 8, kKeep}, {"EVIDENCE", 8, kEvidence}};
+  std::vector<std::vector<TableCell>> rows;
+  rows.reserve(findings.size());
+  for (const Finding* f : findings) {
+    rows.push_back({severityCell(f->severity, f->risk_score, options),
+                    {tableTime(f->event_time)},
+                    {safe(f->hunt)},
+                    {safe(f->host)},
+                    {safe(f->username)},
+                    {safe(f->source_ip)},
+                    {domainOrProvider(f->domain, f->provider)},
+                    {safe(f->process_name)},
+                    {signalList(f->signals)},
+                    {safe(f->exception)},
+                    {safe(f->evidence)}});
+  }
+  if (!exceptions) {
+    columns.erase(columns.begin() + 9);
+    for (auto& row : rows) row.erase(row.begin() + 9);
+  }
+  return renderTable(columns, rows, TableLayoutOptions{options.width, options.wide});
+}
+
+std::string renderIncidentsTable(const std::vector<Incident>& incidents,
+                                 const TableOptions& options) {
+  const bool exceptions = std::any_of(incidents.begin(), incidents.end(),
+                                      [](const Incident& i) { return !i.exceptions.empty(); });
+  std::vector<TableColumn> columns = {{"SEVERITY", 0, kKeep},    {"FIRST SEEN (UTC)", 0, kKeep},
+                                      {"SOURCES", 7, kKeep},     {"HOST", 6, kKeep},
+                                      {"USER", 6, kKeep},        {"SOURCE IP", 0, kSourceIp},
+                                      {"DOMAIN", 8, kKeep},      {"PROCESS", 6, kKeep},
+                                      {"FINDINGS", 0, kCount},   {"EXCEPTION", 8, kKeep},
+                                      {"EVIDENCE", 8, kEvidence}};
+  std::vector<std::vector<TableCell>> rows;
+  rows.reserve(incidents.size());
+  for (const Incident& i : incidents) {
+    rows.push_back({severityCell(i.severity, i.risk_score, options),
+                    {tableTime(i.first_seen)},
+                    {joined(i.sources)},
+                    {safe(i.actor.host)},
+                    {safe(i.actor.user_display)},
+                    {safe(i.actor.source_ip)},
+                    {domainOrProvider(i.domain, i.provider)},
+                    {safe(i.process)},
+                    {std::to_string(i.finding_ids.size())},
+                    {joined(i.exceptions)},
+                    {safe(i.evidence)}});
+  }
+  if (!exceptions) {
+    columns.erase(columns.begin() + 9);
+    for (auto& row : rows) row.erase(row.begin() + 9);
+  }
+  return renderTable(columns, rows, TableLayoutOptions{options.width, options.wide});
+}
+
+std::unique_ptr<ResultWriter> makeTableWriter(std::FILE* out, const TableOptions& options) {
+  return std::make_unique<TableWriter>(out, options);
+}
+
+}  // namespace aihunt::service

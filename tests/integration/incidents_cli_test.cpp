@@ -1,0 +1,173 @@
+// Incidents as a user sees them: the sample telemetry's findings folded into one incident per
+// scenario action, in the table and in JSON, and the JSON valid against its published schema.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "tests/support/aihunt_cli.h"
+
+using aihunt::testing::exampleConfigPath;
+using aihunt::testing::jsonLines;
+using aihunt::testing::runAihunt;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> sampleArgs(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"hunt",
+                                   "--offline",
+                                   sourcePath("content/samples/events.jsonl"),
+                                   "--lookups",
+                                   sourcePath("content/samples/qradar_lookups.json"),
+                                   "--now",
+                                   "2026-11-26T18:00:00Z",
+                                   "--last",
+                                   "24h",
+                                   "--config",
+                                   exampleConfigPath()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::size_t lineCount(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::set<std::string> strings(const json& array) {
+  std::set<std::string> out;
+  for (const auto& value : array) out.insert(value.get<std::string>());
+  return out;
+}
+
+// Validates `document` (one JSON value, or JSON Lines when `lines`) against the incident schema
+// with Debian's python3-jsonschema; returns what the validator said, empty when valid.
+std::string schemaErrors(const std::string& document, bool lines) {
+  const std::string file = lines ? "incidents.test.jsonl" : "incidents.test.json";
+  std::ofstream(file) << document;
+  static const char* kScript = R"(
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+Draft202012Validator.check_schema(schema)
+validator = Draft202012Validator(schema)
+text = open(sys.argv[2]).read()
+records = [json.loads(l) for l in text.splitlines() if l] if sys.argv[3] == "lines" else json.loads(text)
+errors = [f"{i}: {e.message}" for i, r in enumerate(records) for e in validator.iter_errors(r)]
+print("\n".join(errors) if errors else "", end="")
+print(f"checked {len(records)}", file=sys.stderr)
+sys.exit(1 if errors or not records else 0)
+)";
+  const auto result =
+      runProcess("/usr/bin/python3", {"-c", kScript, sourcePath("docs/schema/incident.schema.json"),
+                                      file, lines ? "lines" : "document"});
+  if (result.exit_code != 0)
+    return result.out + result.err + " (exit " + std::to_string(result.exit_code) + ")";
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("the sample's findings fold into one incident per scenario action, every source named") {
+  const auto findings_run = runAihunt(sampleArgs({"--format", "jsonl"}));
+  REQUIRE(findings_run.exit_code == 0);
+  const auto findings = jsonLines(findings_run.out);
+  const auto incidents_run = runAihunt(sampleArgs({"--format", "jsonl", "--view", "incidents"}));
+  INFO(incidents_run.err);
+  REQUIRE(incidents_run.exit_code == 0);
+  const auto incidents = jsonLines(incidents_run.out);
+
+  // Each scenario action by its source IP, with the telemetry that recorded it.
+  const std::map<std::string, std::set<std::string>> expected = {
+      {"10.1.4.21", {"Sysmon 1", "4688", "Sysmon 3", "proxy"}},         // PowerShell iwr
+      {"10.1.9.12", {"Sysmon 1", "4688", "Sysmon 3", "proxy"}},         // curl POST
+      {"10.1.2.88", {"Sysmon 1", "4688", "4104", "Sysmon 3", "NGFW"}},  // key in a variable
+      {"10.8.1.14", {"auditd", "Zeek", "NGFW"}},                        // Linux curl
+      {"10.1.5.61", {"proxy"}},                                         // large upload
+      {"10.1.3.9", {"Sysmon 22"}},                                      // mshta
+  };
+  std::map<std::string, int> per_ip;
+  for (const auto& incident : incidents) {
+    const std::string ip = incident["actor"]["source_ip"];
+    ++per_ip[ip];
+    if (const auto it = expected.find(ip); it != expected.end()) {
+      INFO(incident.dump());
+      CHECK(strings(incident["sources"]) == it->second);
+    }
+  }
+  for (const auto& [ip, sources] : expected) {
+    INFO(ip);
+    CHECK(per_ip[ip] == 1);
+  }
+  // The Python SDK scenario is three actions: pip installing the SDK, python importing it with a
+  // key on its command line (no provider named), then python calling the API.
+  CHECK(per_ip["10.1.7.33"] == 3);
+  CHECK(incidents.size() == 9);
+
+  // Every finding is in exactly one incident.
+  std::multiset<std::string> folded;
+  for (const auto& incident : incidents) {
+    for (const auto& id : incident["finding_ids"]) folded.insert(id.get<std::string>());
+  }
+  std::multiset<std::string> all;
+  for (const auto& finding : findings) all.insert(finding["finding_id"].get<std::string>());
+  CHECK(folded == all);
+
+  // The CORP\ and bare forms of one user are one actor, shown qualified.
+  for (const auto& incident : incidents) {
+    if (incident["actor"]["source_ip"] == "10.1.4.21") {
+      CHECK(incident["actor"]["user"] == "jdoe");
+      CHECK(incident["actor"]["user_display"] == "CORP\\jdoe");
+      CHECK(incident["events"] == 3);  // Sysmon 1 and 4688 of one process are one event
+      CHECK(incident["risk_score"].get<int>() <= 100);
+    }
+  }
+}
+
+TEST_CASE("the table shows incidents by default and every finding with --view findings") {
+  const auto findings = jsonLines(runAihunt(sampleArgs({"--format", "jsonl"})).out);
+  const auto incidents =
+      jsonLines(runAihunt(sampleArgs({"--format", "jsonl", "--view", "incidents"})).out);
+  const auto table = runAihunt(sampleArgs({}));
+  REQUIRE(table.exit_code == 0);
+  // Header, one row each, a blank line, the footer.
+  CHECK(lineCount(table.out) == incidents.size() + 3);
+  CHECK(table.out.find(std::to_string(incidents.size()) + " incidents from " +
+                       std::to_string(findings.size()) +
+                       " findings; 4 suppressed by exceptions; "
+                       "0 hunts failed") != std::string::npos);
+  const auto rows = runAihunt(sampleArgs({"--view", "findings"}));
+  REQUIRE(rows.exit_code == 0);
+  CHECK(lineCount(rows.out) == findings.size() + 3);
+  // Not a terminal: no colour, whatever the environment says.
+  CHECK(table.out.find('\x1b') == std::string::npos);
+
+  const auto bad = runAihunt(sampleArgs({"--view", "rows"}));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
+}
+
+TEST_CASE("incident JSON and JSON Lines validate against docs/schema/incident.schema.json") {
+  const auto jsonl =
+      runAihunt(sampleArgs({"--format", "jsonl", "--view", "incidents", "--show-suppressed"}));
+  REQUIRE(jsonl.exit_code == 0);
+  CHECK(schemaErrors(jsonl.out, true).empty());
+  const auto document = runAihunt(sampleArgs({"--format", "json", "--view", "incidents"}));
+  REQUIRE(document.exit_code == 0);
+  CHECK(schemaErrors(document.out, false).empty());
+  // The schema rejects what it should: a record without its version is not an incident.
+  json broken = jsonLines(jsonl.out).front();
+  broken.erase("schema_version");
+  CHECK_FALSE(schemaErrors(broken.dump() + "\n", true).empty());
+
+  const auto csv = runAihunt(sampleArgs({"--format", "csv", "--view", "incidents"}));
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("incident_id,first_seen,", 0) == 0);
+  CHECK(lineCount(csv.out) == json::parse(document.out).size() + 1);
+}

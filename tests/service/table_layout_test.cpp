@@ -1,0 +1,107 @@
+// The table fitted to a terminal: generated rows at every width from 40 to 200 columns.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/display_width.h"
+#include "detection/finding.h"
+#include "service/table_layout.h"
+#include "service/table_renderer.h"
+
+using aihunt::core::displayColumns;
+using aihunt::service::renderTable;
+using aihunt::service::TableCell;
+using aihunt::service::TableColumn;
+using aihunt::service::TableLayoutOptions;
+
+namespace {
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string randomText(std::mt19937& rng, std::size_t max_length) {
+  static const std::vector<std::string> pieces = {"a", "b", "-", ".", "\xC3\xA9", "\xE6\x9D\xB1"};
+  std::string out;
+  const std::size_t length = 1 + rng() % max_length;
+  for (std::size_t i = 0; i < length; ++i) out += pieces[rng() % pieces.size()];
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every line fits the width; columns leave in rank order; --wide keeps every cell") {
+  const std::vector<TableColumn> columns = {{"SEVERITY", 0, 0}, {"HOST", 6, 0},
+                                            {"USER", 6, 0},     {"SOURCE IP", 0, 3},
+                                            {"SIGNALS", 10, 5}, {"EVIDENCE", 8, 2}};
+  std::mt19937 rng(80);
+  std::vector<std::vector<TableCell>> rows;
+  for (int i = 0; i < 30; ++i) {
+    rows.push_back({{"high 70"},
+                    {randomText(rng, 30)},
+                    {randomText(rng, 20)},
+                    {"10.1.4." + std::to_string(i)},
+                    {randomText(rng, 40)},
+                    {randomText(rng, 200)}});
+  }
+  for (std::size_t width = 40; width <= 200; ++width) {
+    const auto out = lines(renderTable(columns, rows, TableLayoutOptions{width, false}));
+    REQUIRE(out.size() == rows.size() + 1);
+    for (const auto& line : out) {
+      INFO(width << ": " << line);
+      CHECK(displayColumns(line) <= width);
+    }
+    // The header shows whole words: a column is shown or left out, never half a header.
+    const std::string& header = out.front();
+    CHECK(header.find("SEVERITY") == 0);
+    CHECK(header.find("HOST") != std::string::npos);
+    CHECK(header.find("USER") != std::string::npos);
+    // Signals (rank 5) go before the source IP (rank 3), which goes before the evidence (2).
+    if (header.find("SOURCE IP") != std::string::npos) {
+      CHECK(header.find("EVIDENCE") != std::string::npos);
+    }
+    if (header.find("SIGNALS") != std::string::npos) {
+      CHECK(header.find("SOURCE IP") != std::string::npos);
+    }
+  }
+  const auto wide = renderTable(columns, rows, TableLayoutOptions{40, true});
+  for (const auto& row : rows) {
+    for (const auto& cell : row) CHECK(wide.find(cell.text) != std::string::npos);
+  }
+  CHECK(wide.find("\xE2\x80\xA6") == std::string::npos);
+}
+
+TEST_CASE("colour wraps the cell's text only, so that columns stay aligned") {
+  const std::vector<TableColumn> columns = {{"SEVERITY", 0, 0}, {"HOST", 0, 0}};
+  const std::vector<std::vector<TableCell>> rows = {{{"high 70", "\x1b[31m"}, {"WS-1"}},
+                                                    {{"low 5", "\x1b[36m"}, {"WS-2"}}};
+  const auto out = lines(renderTable(columns, rows, TableLayoutOptions{80, false}));
+  REQUIRE(out.size() == 3);
+  CHECK(out[1] == "\x1b[31mhigh 70\x1b[0m   WS-1");
+  CHECK(out[2] == "\x1b[36mlow 5\x1b[0m     WS-2");
+}
+
+TEST_CASE("server text reaches the table only through the terminal sanitiser") {
+  aihunt::detection::Finding f;
+  f.finding_id = "0123456789abcdef0123456789abcdef";
+  f.event_time = "2026-11-26T09:14:03.000Z";
+  f.username = "evil\x1b]0;owned\x07";
+  f.host =
+      "WS\xE2\x80\xAE"
+      "1";  // a bidi override
+  f.evidence = "line1\nline2\tend";
+  aihunt::service::TableOptions options;
+  options.view = aihunt::service::OutputView::kFindings;
+  options.wide = true;
+  const std::string table = aihunt::service::renderFindingsTable({&f}, options);
+  CHECK(table.find('\x1b') == std::string::npos);
+  CHECK(table.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK(table.find("line1 line2 end") != std::string::npos);
+  CHECK(lines(table).size() == 2);
+}
