@@ -5,7 +5,7 @@
 // after another) and the slowest hunt (the best any number of searches at once can do). Also
 // says whether every run printed the same findings, byte for byte.
 //
-//   online_hunts_bench --bin build-release/bin --events content/samples/events.jsonl \
+//   online_hunts_bench --bin build-release/bin --events content/samples/events.jsonl
 //     [--phase-delay-ms 1500]
 #include <signal.h>
 #include <sys/wait.h>

@@ -8,7 +8,7 @@ set -euo pipefail
 
 bin=${1:?usage: table_tmux_test.sh BIN_DIR}
 src=${AIHUNT_SOURCE_DIR:?AIHUNT_SOURCE_DIR must name the source tree}
-command -v tmux >/dev/null || { echo "tmux is not installed: skipped"; exit 77; }
+command -v tmux >/dev/null || { echo "tmux is not installed (scripts/install-deps installs it)" >&2; exit 1; }
 
 # One tmux server per pane (a fresh socket each time: reusing one races with its shutdown).
 runs=0
