@@ -273,7 +273,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   const std::size_t width =
       service::searchesAtOnce(connections.front()->qradar.max_concurrent_searches, plan->size());
   while (connections.size() < width) {
-    auto more = openConnection(values, config_path, context);
+    auto more = openConnection(values, config_path, context, /*warn=*/false);
     if (!more) break;  // fewer hunts at once; the first connection works
     connections.push_back(std::move(*more));
   }

@@ -124,9 +124,11 @@ core::Result<service::ConnectionRequest> connectionRequest(const po::variables_m
 
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variables_map& values,
                                                                const std::string& config_path,
-                                                               CommandContext& context) {
+                                                               CommandContext& context,
+                                                               bool warn) {
   auto request = connectionRequest(values, config_path);
   if (!request) return request.error();
+  request->warn = warn;
   return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                  context.logger);
 }

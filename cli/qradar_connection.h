@@ -31,8 +31,9 @@ core::Result<service::ConnectionRequest> connectionRequest(
 
 // connectionRequest(), then service::openConnection(). Errors are usage/config errors (exit 2):
 // no URL, no token, a bad pin...
+// `warn`: false for a run's further connections (the first said the security warnings).
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     const boost::program_options::variables_map& values, const std::string& config_path,
-    CommandContext& context);
+    CommandContext& context, bool warn = true);
 
 }  // namespace aihunt::cli

@@ -83,6 +83,7 @@ struct Worker {
 
   void process(Chunk& chunk) {
     const std::uint64_t fallbacks_before = decoder.fallbacks();
+    chunk.times.window = filter.range();
     forEachLine(chunk.bytes, [&](std::string_view line) {
       ++chunk.lines;
       if (core::trim(line).empty()) return true;

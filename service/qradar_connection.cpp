@@ -83,13 +83,13 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     }
   }
   if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
-  if (transport.insecure) {
+  if (transport.insecure && request.warn) {
     core::securityWarning(
         *logger,
         "!!! --insecure: the console's certificate is NOT verified; anyone on the path can read "
         "the API token. Use --ca-file or --pin-sha256 instead. !!!");
   }
-  if (url->scheme == "http") {
+  if (url->scheme == "http" && request.warn) {
     core::securityWarning(*logger, "plain http:// to " + url->host +
                                        ": the token is sent unencrypted (accepted on loopback "
                                        "only); use https://");

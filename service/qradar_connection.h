@@ -32,6 +32,9 @@ struct ConnectionRequest {
   std::optional<int> retries;
   std::optional<qradar::Millis> retry_delay;
   core::Metrics* metrics = nullptr;  // when set, requests are timed and counted
+  // The security warnings (--insecure, plain http). A run's further connections to the same
+  // console pass false: the first one said it.
+  bool warn = true;
 };
 
 struct QRadarConnection {

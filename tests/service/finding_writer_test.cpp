@@ -84,7 +84,10 @@ TEST_CASE("a complete run prints its document; an incomplete one prints nothing"
       REQUIRE(writer->write(finding(1)).ok());
       CHECK(out.text().empty());  // held until the run ends
       REQUIRE(writer->finishRun(report(service::HuntStatus::kOk)).ok());
-      CHECK(out.text().find("jdoe") != std::string::npos);
+      INFO(out.text());
+      // The table fits its cells to the width (the user may be cut): its footer counts the row.
+      CHECK(out.text().find(format == service::OutputFormat::kTable ? "from 1 finding" : "jdoe") !=
+            std::string::npos);
     }
     for (const auto status : {service::HuntStatus::kFailed, service::HuntStatus::kCancelled,
                               service::HuntStatus::kTruncated}) {
