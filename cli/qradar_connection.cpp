@@ -124,8 +124,7 @@ core::Result<service::ConnectionRequest> connectionRequest(const po::variables_m
 
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variables_map& values,
                                                                const std::string& config_path,
-                                                               CommandContext& context,
-                                                               bool warn) {
+                                                               CommandContext& context, bool warn) {
   auto request = connectionRequest(values, config_path);
   if (!request) return request.error();
   request->warn = warn;
