@@ -271,8 +271,15 @@ TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[hon
   CHECK(run.exit_code == 4);
   const json document = json::parse(run.out);
   CHECK(document["complete"] == false);
-  CHECK(statuses(document) == std::vector<std::string>{"failed", "ok", "ok", "ok", "ok"});
-  CHECK(document["hunts"][0].contains("error"));
+  // Hunts run side by side, so which search the fault hits first depends on which create reaches
+  // the emulator first: exactly one hunt fails, says why, and the other four finish.
+  const auto hunt_statuses = statuses(document);
+  REQUIRE(hunt_statuses.size() == 5);
+  CHECK(std::count(hunt_statuses.begin(), hunt_statuses.end(), "failed") == 1);
+  CHECK(std::count(hunt_statuses.begin(), hunt_statuses.end(), "ok") == 4);
+  for (const auto& hunt : document["hunts"]) {
+    CHECK(hunt.contains("error") == (hunt["status"] == "failed"));
+  }
   std::uint64_t rows = 0;
   for (const auto& hunt : document["hunts"]) rows += hunt["rows"].get<std::uint64_t>();
   CHECK(rows > 0);
