@@ -17,6 +17,7 @@
 #include "aql/lookups.h"
 #include "aql/regex_match.h"
 #include "aql/value.h"
+#include "core/ascii_pattern_set.h"
 #include "core/time.h"
 
 namespace aihunt::aql::detail {
@@ -93,6 +94,7 @@ enum class NodeOp : std::uint8_t {
   kCompare,
   kArith,
   kLike,
+  kContainsAny,  // an OR of case-insensitive '%literal%' LIKEs on one value, fused
   kRegex,
   kIn,
   kBetween,
@@ -138,6 +140,7 @@ struct Node {
   std::vector<Node> kids;
   std::string scratch;
   std::shared_ptr<const LikePattern> like;
+  std::shared_ptr<const core::AsciiPatternSet> needles;  // kContainsAny
   std::optional<RegexMatcher> regex;
   std::optional<Cidr> cidr;
 };
@@ -171,6 +174,7 @@ class Compiler {
   core::Result<Node> compile(const Expr& expr, bool group);
   core::Result<Node> compileFunction(const Expr& expr, bool group);
   core::Result<Node> compileLike(const Expr& expr, bool group);
+  static void fuseContains(Node& or_node);
 
   Schema& schema_;
   std::vector<AggregateSpec>& aggregates_;

@@ -1,5 +1,7 @@
 // AST -> evaluation nodes: names resolved, constants prepared, aggregates given slots.
+#include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "aql/compiled.h"
 #include "aql/function_catalog.h"
@@ -124,7 +126,50 @@ core::Result<Node> Compiler::compile(const Expr& expr, bool group) {
     if (!kid.ok()) return kid.error();
     node.kids.push_back(std::move(kid.value()));
   }
+  if (node.op == NodeOp::kOr) fuseContains(node);
   return node;
+}
+
+// Hunts test one value against dozens of host names: LOWER("URL") LIKE '%api.openai.com%' OR
+// LOWER("URL") LIKE '%api.anthropic.com%' OR ... Matching them one by one scans the value once
+// per pattern; the fused node scans it once for all (core::AsciiPatternSet). The answer is the
+// same under SQL's three-valued OR: a NULL value makes every term, and so the group, unknown; a
+// value makes each term true or false, and the group true exactly when one pattern occurs.
+void Compiler::fuseContains(Node& or_node) {
+  std::vector<Node> kept;
+  std::vector<std::pair<FieldId, std::vector<Node>>> groups;  // in order of first appearance
+  for (Node& kid : or_node.kids) {
+    const bool fusable = kid.op == NodeOp::kLike && !kid.negated && !kid.never_matches &&
+                         kid.like && !kid.like->icaseContainedLiteral().empty() &&
+                         kid.kids[0].op == NodeOp::kField;
+    if (!fusable) {
+      kept.push_back(std::move(kid));
+      continue;
+    }
+    const FieldId field = kid.kids[0].field;
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& candidate) { return candidate.first == field; });
+    if (group == groups.end()) {
+      groups.emplace_back(field, std::vector<Node>{});
+      group = std::prev(groups.end());
+    }
+    group->second.push_back(std::move(kid));
+  }
+  for (auto& [field, terms] : groups) {
+    if (terms.size() == 1) {
+      kept.push_back(std::move(terms.front()));
+      continue;
+    }
+    std::vector<std::string> literals;
+    literals.reserve(terms.size());
+    for (const Node& term : terms) literals.emplace_back(term.like->icaseContainedLiteral());
+    Node fused;
+    fused.op = NodeOp::kContainsAny;
+    fused.needles = std::make_shared<const core::AsciiPatternSet>(literals);
+    fused.kids.push_back(std::move(terms.front().kids[0]));
+    kept.push_back(std::move(fused));
+  }
+  or_node.kids = std::move(kept);
 }
 
 core::Result<Node> Compiler::compileFunction(const Expr& expr, bool group) {

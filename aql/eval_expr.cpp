@@ -173,6 +173,11 @@ Val eval(Node& node, const Event& event, EvalContext& ctx) {
     }
     case NodeOp::kLike:
       return likeNode(node, event, ctx);
+    case NodeOp::kContainsAny: {
+      const Val subject = eval(node.kids[0], event, ctx);
+      if (subject.isNull()) return Val::null();
+      return Val::boolean(node.needles->containsAny(textOf(subject, node.scratch)));
+    }
     case NodeOp::kRegex:
       return regexNode(node, event, ctx);
     case NodeOp::kIn: {

@@ -16,6 +16,11 @@ class LikePattern {
   [[nodiscard]] bool matches(std::string_view text) const;
   // True when no text can match (e.g. LOWER(x) LIKE '%API%': upper case after LOWER).
   [[nodiscard]] bool hasUpperCase() const { return has_upper_; }
+  // The lower-cased literal of a case-insensitive '%literal%' (no '_', no inner '%'): the shape
+  // an OR of many such patterns on one value can be matched by in one pass. Empty otherwise.
+  [[nodiscard]] std::string_view icaseContainedLiteral() const {
+    return shape_ == Shape::kContains && icase_ ? std::string_view(literal_) : std::string_view();
+  }
 
  private:
   enum class Shape { kExact, kPrefix, kSuffix, kContains, kGeneral };
