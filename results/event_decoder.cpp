@@ -9,10 +9,18 @@ namespace {
 // A JSON number as nlohmann reads it (the full parser's word): integers that fit stay integers,
 // larger unsigned ones become doubles, anything with a fraction or exponent is a double. False
 // for what nlohmann rejects (a double out of range), so that the line goes to the full parser.
+// find_first_of(".eE") would call memchr once per byte of the number: a plain loop is cheaper.
+bool hasAnyOf(std::string_view text, char a, char b, char c = '\0') {
+  for (const char ch : text) {
+    if (ch == a || ch == b || (c != '\0' && ch == c)) return true;
+  }
+  return false;
+}
+
 bool numberValue(std::string_view text, aql::Value& out) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
-  if (text.find_first_of(".eE") == std::string_view::npos) {
+  if (!hasAnyOf(text, 'e', 'E', '.')) {
     std::int64_t i = 0;
     if (auto [end, error] = std::from_chars(first, last, i); error == std::errc() && end == last) {
       out = aql::Value::integer(i);
@@ -33,9 +41,7 @@ bool numberValue(std::string_view text, aql::Value& out) {
 }
 
 // Only a number this long, or with an exponent, can be out of a double's range.
-bool mayOverflow(std::string_view text) {
-  return text.size() > 300 || text.find_first_of("eE") != std::string_view::npos;
-}
+bool mayOverflow(std::string_view text) { return text.size() > 300 || hasAnyOf(text, 'e', 'E'); }
 
 }  // namespace
 
@@ -49,8 +55,16 @@ int EventDecoder::fieldOf(std::size_t position, const FlatMember& member) {
   Slot& slot = slots_[position];
   if (!member.key_was_expected) {
     slot.key.assign(member.key);
-    const auto id = schema_.find(member.key);
-    slot.field = id ? static_cast<int>(*id) : -1;
+    // Telemetry families interleave, so keys often move; the schema's lookup lower-cases a copy
+    // of the key, the decoder's own map of keys it has met does not.
+    auto known = known_keys_.find(member.key);
+    if (known == known_keys_.end()) {
+      const auto id = schema_.find(member.key);
+      const int field = id ? static_cast<int>(*id) : -1;
+      if (known_keys_.size() >= kMaxKnownKeys) return slot.field = field;
+      known = known_keys_.emplace(std::string(member.key), field).first;
+    }
+    slot.field = known->second;
   }
   return slot.field;
 }

@@ -12,6 +12,7 @@
 
 #include "aql/event.h"
 #include "core/result.h"
+#include "core/string_map.h"
 #include "results/flat_row.h"
 
 namespace aihunt::results {
@@ -37,6 +38,11 @@ class EventDecoder {
   bool scanFlat(std::string_view line);
   int fieldOf(std::size_t position, const FlatMember& member);
   bool setValue(aql::FieldId field, const FlatMember& member);
+
+  // Keys met so far and their fields (-1: unread). Bounded: a file of ever new keys (one per
+  // line) must not grow it without end.
+  static constexpr std::size_t kMaxKnownKeys = 4096;
+  core::StringMap<int> known_keys_;
 
   const aql::Schema& schema_;
   FlatRowScanner scanner_;
