@@ -18,14 +18,25 @@ AsciiPatternSet::AsciiPatternSet(const std::vector<std::string>& patterns) {
     if (pattern.empty()) continue;
     const auto first = static_cast<unsigned char>(pattern.front());
     by_first_byte_[counts[first]++] = index;
-    const auto markPair = [&](unsigned second) {
-      const std::size_t pair = std::size_t{first} << 8U | second;
+    // Marked on raw bytes in every case combination, so the scan need not lower-case.
+    const auto cases = [](unsigned char lower) {
+      const auto upper =
+          static_cast<unsigned char>(lower >= 'a' && lower <= 'z' ? lower - 32 : lower);
+      return std::array<unsigned char, 2>{lower, upper};
+    };
+    const auto markPair = [&](unsigned char a, unsigned char b) {
+      const std::size_t pair = std::size_t{a} << 8U | b;
       pair_bits_[pair / 64] |= std::uint64_t{1} << (pair % 64);
     };
-    if (pattern.size() == 1) {
-      for (unsigned second = 0; second < 256; ++second) markPair(second);
-    } else {
-      markPair(static_cast<unsigned char>(pattern[1]));
+    for (const unsigned char a : cases(first)) {
+      if (pattern.size() == 1) {
+        single_bits_[a / 64] |= std::uint64_t{1} << (a % 64);
+        for (unsigned second = 0; second < 256; ++second) {
+          markPair(a, static_cast<unsigned char>(second));
+        }
+      } else {
+        for (const unsigned char b : cases(static_cast<unsigned char>(pattern[1]))) markPair(a, b);
+      }
     }
   }
 }

@@ -27,14 +27,18 @@ class AsciiPatternSet {
   // order and, at one position, in pattern order. Stops as soon as visit returns false.
   template <typename Visit>
   void forEachMatch(std::string_view text, Visit&& visit, std::size_t from = 0) const {
-    for (std::size_t at = from; at < text.size(); ++at) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+    for (std::size_t at = from; at < size; ++at) {
+      // One table look per byte on the raw bytes (both cases are marked): most positions stop
+      // here, without lower-casing anything.
+      if (at + 1 < size) {
+        if (!startsSomePattern(bytes[at], bytes[at + 1])) continue;
+      } else if (!startsSomePattern(bytes[at])) {
+        continue;
+      }
       const auto first = static_cast<unsigned char>(asciiLower(text[at]));
       const std::uint32_t end = bucket_start_[first + 1U];
-      if (bucket_start_[first] == end) continue;
-      if (at + 1 < text.size()) {
-        const auto second = static_cast<unsigned char>(asciiLower(text[at + 1]));
-        if (!startsSomePattern(first, second)) continue;
-      }
       for (std::uint32_t slot = bucket_start_[first]; slot < end; ++slot) {
         const std::uint32_t index = by_first_byte_[slot];
         if (matchesAt(text, at, patterns_[index]) && !visit(std::size_t{index}, at)) return;
@@ -46,12 +50,16 @@ class AsciiPatternSet {
   [[nodiscard]] bool containsAny(std::string_view text) const;
 
  private:
-  // Whether some pattern starts with these two (lower-cased) bytes; a one-byte pattern starts
+  // Whether some pattern starts with these two bytes, in any case; a one-byte pattern starts
   // every pair that begins with its byte. In command lines most letters start some keyword, but
   // few letter pairs do: this is what keeps the scan close to one look per byte.
   [[nodiscard]] bool startsSomePattern(unsigned char first, unsigned char second) const {
     const std::size_t pair = std::size_t{first} << 8U | second;
     return (pair_bits_[pair / 64] >> (pair % 64) & 1U) != 0;
+  }
+  // The last byte of a text: whether a one-byte pattern is this byte, in any case.
+  [[nodiscard]] bool startsSomePattern(unsigned char last) const {
+    return (single_bits_[last / 64] >> (last % 64) & 1U) != 0;
   }
 
   static bool matchesAt(std::string_view text, std::size_t at, const std::string& lower) {
@@ -67,6 +75,7 @@ class AsciiPatternSet {
   std::array<std::uint32_t, 257> bucket_start_{};
   std::vector<std::uint32_t> by_first_byte_;
   std::array<std::uint64_t, 65536 / 64> pair_bits_{};  // see startsSomePattern
+  std::array<std::uint64_t, 256 / 64> single_bits_{};  // one-byte patterns, both cases
 };
 
 }  // namespace aihunt::core
