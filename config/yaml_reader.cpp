@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/edit_distance.h"
 #include "core/time.h"
 
 namespace aihunt::config {
@@ -24,21 +25,6 @@ bool expectScalar(const YamlNode& node, Diagnostics& diagnostics, std::string_vi
                       node.mark);
   }
   return false;
-}
-
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string shortDuration(std::chrono::milliseconds value) {
@@ -143,7 +129,7 @@ std::string suggestion(std::string_view given, const std::vector<std::string_vie
   std::string_view best;
   std::size_t best_distance = 3;  // closer than this is a typo, not another word
   for (const auto& name : known) {
-    const std::size_t distance = editDistance(given, name);
+    const std::size_t distance = core::editDistance(given, name);
     if (distance < best_distance) {
       best = name;
       best_distance = distance;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/edit_distance.h"
 #include "core/text.h"
 
 namespace aihunt::service {
@@ -23,28 +24,11 @@ std::vector<std::string> splitHuntNames(const std::vector<std::string>& values) 
   return names;
 }
 
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  // One row of the table at a time: row[j] is the distance between a[0..i) and b[0..j).
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const bool same = core::asciiLower(a[i - 1]) == core::asciiLower(b[j - 1]);
-      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string nearestName(std::string_view name, const std::vector<std::string>& known) {
   std::string best;
   std::size_t best_distance = 0;
   for (const std::string& candidate : known) {
-    const std::size_t distance = editDistance(name, candidate);
+    const std::size_t distance = core::editDistance(name, candidate, /*ignore_case=*/true);
     // A prefix ("proxy" for "proxy-ai-api") is what people type when they half remember.
     const bool prefix = !name.empty() && core::istartsWith(candidate, name);
     const std::size_t limit = std::max<std::size_t>(1, std::max(name.size(), candidate.size()) / 3);

@@ -16,10 +16,6 @@ namespace aihunt::service {
 // (first occurrence keeps its place).
 std::vector<std::string> splitHuntNames(const std::vector<std::string>& values);
 
-// Levenshtein distance (insert, delete, substitute; ASCII case-insensitive). Hunt names are
-// short, so the quadratic table is fine.
-std::size_t editDistance(std::string_view a, std::string_view b);
-
 // The known name closest to `name`, or empty when none is close enough to be a plausible typo
 // (at most a third of the longer name's length, and at least 1 edit away is allowed).
 std::string nearestName(std::string_view name, const std::vector<std::string>& known);
