@@ -399,9 +399,8 @@ void checkLeefReceiver(const config::OutputsConfig& outputs, CheckReport& report
   }
   const std::string trust = options.ca_file.empty() ? std::string("the system trust store")
                                                     : "CA file " + options.ca_file;
-  report.pass("LEEF receiver",
-              where + " reachable, TLS ok (certificate verified against " + trust +
-                  "); no event sent");
+  report.pass("LEEF receiver", where + " reachable, TLS ok (certificate verified against " + trust +
+                                   "); no event sent");
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <linux/sockios.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -335,9 +335,9 @@ core::Status SyslogSender::awaitAcknowledged() {
     }
     if (queued == 0) return {};
     if (Clock::now() >= deadline) {
-      return core::makeError(core::ErrorCode::kTimeout,
-                             "the receiver did not acknowledge " + std::to_string(queued) +
-                                 " bytes within the write timeout");
+      return core::makeError(core::ErrorCode::kTimeout, "the receiver did not acknowledge " +
+                                                            std::to_string(queued) +
+                                                            " bytes within the write timeout");
     }
     pollfd p{fd, 0, 0};  // POLLERR and POLLHUP wake it at once
     ::poll(&p, 1, std::min(2, remainingMs(deadline)));

@@ -29,7 +29,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kToken = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";        // all it needs
+constexpr const char* kToken = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";            // all it needs
 constexpr const char* kNoOffensesToken = "0b9c8d7e-6f5a-4b4c-9d3e-2f1a0b9c8d7e";  // no OFFENSES
 constexpr const char* kSearchOnlyToken = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";  // LOG_ACTIVITY
 
@@ -66,15 +66,16 @@ int closedPort() {
 
 std::string writeConfig(const RunningEmu& emu, const std::string& outputs) {
   const std::string path = emu.dir() + "/aihunt.yaml";
-  std::ofstream(path) << "qradar:\n  url: " << emu.base() << "\n  tls:\n    ca_file: "
-                      << emu.caFile() << "\noutputs:\n"
+  std::ofstream(path) << "qradar:\n  url: " << emu.base()
+                      << "\n  tls:\n    ca_file: " << emu.caFile() << "\noutputs:\n"
                       << outputs;
   return path;
 }
 
 std::string leefOutputs(const RunningEmu& emu, int port, bool with_ca = true) {
-  std::string text = "  leef:\n    enabled: true\n    host: localhost\n    port: " +
-                     std::to_string(port) + "\n    protocol: tls\n";
+  std::string text =
+      "  leef:\n    enabled: true\n    host: localhost\n    port: " + std::to_string(port) +
+      "\n    protocol: tls\n";
   if (with_ca) text += "    ca_file: " + emu.caFile() + "\n";
   return text;
 }
@@ -191,8 +192,7 @@ TEST_CASE("check: unreadable reference data is informational when no set is conf
   CHECK(detailOf(document, "reference data").find("not needed") != std::string::npos);
 
   // With outputs.reference_sets it is needed: a failure again.
-  const std::string with_sets =
-      writeConfig(*emu, "  reference_sets:\n    enabled: true\n");
+  const std::string with_sets = writeConfig(*emu, "  reference_sets:\n    enabled: true\n");
   const ProcessResult needed = check(with_sets, kSearchOnlyToken);
   CHECK(needed.exit_code == 3);
   CHECK(needed.out.find("FAIL  reference data") != std::string::npos);

@@ -2,13 +2,13 @@
 // binary (and, where a console is needed, the real qradar-emu on loopback, port 0).
 #include <catch2/catch.hpp>
 
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <linux/capability.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>

@@ -397,5 +397,6 @@ TEST_CASE("the strict parser refuses what it should") {
   CHECK(parseStrict(head + "devTime=1795714800").event);
   CHECK_FALSE(parseStrict(head + "devTime=915148800000").event);         // 12 digits
   CHECK_FALSE(parseStrict(head + "devTime=2026-11-26 17:40:00").event);  // text, no format
-  CHECK(parseStrict(head + "devTime=Nov 26 2026 17:40:00^devTimeFormat=MMM dd yyyy HH:mm:ss").event);
+  CHECK(
+      parseStrict(head + "devTime=Nov 26 2026 17:40:00^devTimeFormat=MMM dd yyyy HH:mm:ss").event);
 }
