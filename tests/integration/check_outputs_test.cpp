@@ -65,7 +65,7 @@ int closedPort() {
 }
 
 std::string writeConfig(const RunningEmu& emu, const std::string& outputs) {
-  const std::string path = emu.dir() + "/aihunt.yaml";
+  std::string path = emu.dir() + "/aihunt.yaml";
   std::ofstream(path) << "qradar:\n  url: " << emu.base()
                       << "\n  tls:\n    ca_file: " << emu.caFile() << "\noutputs:\n"
                       << outputs;

@@ -35,14 +35,13 @@ using aihunt::testing::makeTempDir;
 using aihunt::testing::ProcessResult;
 using aihunt::testing::RunningEmu;
 using aihunt::testing::runProcess;
-using aihunt::testing::sourcePath;
 
 namespace {
 
 constexpr const char* kSecretToken = "5f0e2c1a-7b3d-4e8f-9a6b-1c2d3e4f5a6b";
 
 std::string writeFile(const std::string& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir + "/" + name;
+  std::string path = dir + "/" + name;
   std::ofstream(path) << text;
   return path;
 }
