@@ -1,6 +1,7 @@
 // `aihunt check` and the write-back paths (issue 11): the real aihunt against the real qradar-emu.
 // outputs.leef: the syslog receiver is connected to (TLS verified with the configured CA) and no
-// event is sent; a receiver that is down or untrusted fails the check (exit 3) with the reason.
+// event is sent; a receiver that is down or untrusted fails the check (exit 3) with the reason;
+// plain TCP passes with a warning.
 // outputs.offense_notes: a token whose role lacks the Offenses capability fails the check. And a
 // token that cannot read reference data is only informational when no set is configured.
 #include <catch2/catch.hpp>
@@ -47,7 +48,7 @@ std::unique_ptr<RunningEmu> startEmu() {
   return std::make_unique<RunningEmu>(
       std::vector<std::string>{"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
                                sourcePath("content/samples/qradar_lookups.json"),
-                               "--syslog-tls-port", "0"},
+                               "--syslog-tls-port", "0", "--syslog-tcp-port", "0"},
       emuConfig());
 }
 
@@ -161,6 +162,20 @@ TEST_CASE("check: a LEEF receiver whose certificate is not trusted fails the che
   CHECK(result.exit_code == 3);
   CHECK(result.out.find("FAIL  LEEF receiver") != std::string::npos);
   CHECK(result.out.find("certificate") != std::string::npos);
+  CHECK(syslogFrames(*emu) == 0);
+}
+
+TEST_CASE("check: a plain TCP receiver is reachable, with a warning", "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(
+      *emu, "  leef:\n    enabled: true\n    host: localhost\n    port: " +
+                std::to_string(emu->ports()["syslog_tcp"].get<int>()) + "\n    protocol: tcp\n");
+  const ProcessResult result = check(config, kToken);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("WARN  LEEF receiver") != std::string::npos);
+  CHECK(result.out.find("unencrypted") != std::string::npos);
+  CHECK(result.out.find("verdict: READY (see the warnings above)") != std::string::npos);
   CHECK(syslogFrames(*emu) == 0);
 }
 
