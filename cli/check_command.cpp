@@ -1,12 +1,14 @@
-// `aihunt check [--config F] [--fix]`: can this machine hunt on that console? One line per check
-// (config, TLS, token, API version, capabilities, Ariel catalog, reference sets), then a verdict.
-// Exit 0 when every check passes, 3 when any fails, 2 for usage or config errors.
+// `aihunt check [--config F] [--fix]`: can this machine hunt on that console, and deliver where
+// the config says? One line per check (config, TLS, token, API version, capabilities, Ariel
+// catalog, reference data and sets, offenses for notes, the LEEF syslog receiver), then a
+// verdict. Exit 0 when every check passes, 3 when any fails, 2 for usage or config errors.
 #include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "cli/print.h"
 #include "cli/qradar_connection.h"
@@ -16,6 +18,7 @@
 #include "core/text.h"
 #include "qradar_client/api_version.h"
 #include "qradar_client/reference_data_client.h"
+#include "qradar_client/syslog_sender.h"
 #include "service/reference_set_refresher.h"
 
 namespace aihunt::cli {
@@ -36,6 +39,8 @@ class CheckReport {
     line("fail", what, detail);
   }
   void skip(const std::string& what, const std::string& detail) { line("skip", what, detail); }
+  // Said for the record; not needed by this config, so it never makes the verdict NOT READY.
+  void info(const std::string& what, const std::string& detail) { line("info", what, detail); }
   // Works, but should be changed: does not make the verdict NOT READY.
   void warn(const std::string& what, const std::string& detail) {
     ++warnings_;
@@ -70,6 +75,7 @@ class CheckReport {
     const char* mark = name == "ok"     ? "ok  "
                        : name == "fail" ? "FAIL"
                        : name == "warn" ? "WARN"
+                       : name == "info" ? "info"
                                         : "skip";
     printFormatted(redactor_, out_, "%s  %-22s %s\n", mark, what.c_str(), detail.c_str());
   }
@@ -282,6 +288,16 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
   const std::string which =
       reference.api() == qradar::ReferenceApi::kCollections ? "collections API" : "legacy sets API";
   if (auto probe = reference.probe(); !probe) {
+    // Only outputs.reference_sets and exceptions naming a set read or write reference data.
+    const bool needed = outputs.reference_sets.enabled ||
+                        !service::referencedSetNames(setup.settings->exceptions).empty();
+    if (!needed) {
+      report.info("reference data",
+                  "not readable: " + probe.error().message +
+                      " (not needed: no reference sets are configured; outputs.reference_sets "
+                      "and exceptions that name a set need Manage Reference Data)");
+      return;
+    }
     report.fail("reference data", probe.error().message +
                                       " (the token's role needs Manage "
                                       "Reference Data)");
@@ -326,6 +342,67 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
   }
 }
 
+// outputs.offense_notes finds a source's offenses (GET /siem/offenses) and adds notes to them:
+// one offense is read (Range items=0-0). QRadar has no way to try the note write without
+// writing; both need the token's role to have the Offenses capability.
+void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
+                   CheckReport& report) {
+  if (!outputs.offense_notes.enabled) {
+    report.skip("offenses", "outputs.offense_notes is not enabled");
+    return;
+  }
+  qradar::ApiCall call;
+  call.path = "/api/siem/offenses?fields=id";
+  call.headers = {{"Range", "items=0-0"}};
+  call.retry = false;
+  auto response = api.call(call);
+  if (!response) {
+    report.fail("offenses", response.error().message);
+    return;
+  }
+  if (response->status == 403) {
+    report.fail("offenses",
+                "the token's role lacks the Offenses capability, which outputs.offense_notes "
+                "needs to read offenses and add notes: " +
+                    api.coreErrorOf(*response).message);
+    return;
+  }
+  if (response->status >= 300) {
+    report.fail("offenses", api.coreErrorOf(*response).message);
+    return;
+  }
+  report.pass("offenses",
+              "readable (outputs.offense_notes; adding a note needs the same Offenses "
+              "capability and is not tried)");
+}
+
+// outputs.leef: the connection the LEEF sink makes (TCP, or TLS verified against
+// outputs.leef.ca_file or the system store, the host name checked), then closed; no event is sent.
+void checkLeefReceiver(const config::OutputsConfig& outputs, CheckReport& report) {
+  if (!outputs.leef.enabled) {
+    report.skip("LEEF receiver", "outputs.leef is not enabled");
+    return;
+  }
+  const qradar::SyslogSenderOptions options = leefSyslogOptions(outputs.leef);
+  qradar::SyslogSender sender(options);
+  if (auto connected = sender.connect(); !connected) {
+    report.fail("LEEF receiver", connected.error().message);
+    return;
+  }
+  sender.close();
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  if (options.transport == qradar::SyslogTransport::kTcp) {
+    report.warn("LEEF receiver", where +
+                                     " reachable over plain TCP: findings would be sent "
+                                     "unencrypted (use protocol: tls); no event sent");
+    return;
+  }
+  const std::string trust = options.ca_file.empty() ? std::string("the system trust store")
+                                                    : "CA file " + options.ca_file;
+  report.pass("LEEF receiver", where + " reachable, TLS ok (certificate verified against " + trust +
+                                   "); no event sent");
+}
+
 }  // namespace
 
 int runCheckCommand(const std::vector<std::string>& args, CommandContext& context) {
@@ -346,8 +423,10 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
         options,
         "\nChecks: config, TLS handshake, token, API version, Ariel search capability, "
         "mapped properties in the events catalog, reference data and the configured "
-        "reference sets.\nExit codes: 0 every check passed, 2 usage or config error, 3 a "
-        "check failed (connection, TLS, auth, capability, catalog).\n",
+        "reference sets, offenses (outputs.offense_notes), the LEEF syslog receiver "
+        "(outputs.leef: connected to, TLS verified, no event sent).\nExit codes: 0 every check "
+        "passed, 2 usage or config error, 3 a check failed (connection, TLS, auth, capability, "
+        "catalog, LEEF receiver).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string format = values["format"].as<std::string>();
@@ -384,8 +463,10 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   if (checkAccess(api, **connection, report)) {
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
+    checkOffenses(api, outputs, report);
     checkLeastPrivilege(api, outputs, report);
   }
+  checkLeefReceiver(outputs, report);  // another path into QRadar: tried whatever the API said
   if (report.failures() == 0) {
     report.verdict(true, report.warnings() == 0 ? "READY" : "READY (see the warnings above)");
     return core::kExitOk;

@@ -2,6 +2,7 @@
 
 #include "cli/command.h"
 #include "cli/print.h"
+#include "config/token_source.h"
 #include "core/exit_codes.h"
 
 namespace aihunt::cli {
@@ -54,6 +55,11 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
   CommandContext context;
   context.streams = streams;
   if (environment) context.environment = std::move(environment);
+  // The token is known from the start, not only once a connection opens: a command that never
+  // connects (aql, config, hunts) still prints config text, which may hold it literally.
+  if (auto token = context.environment->get(config::kTokenVariable)) {
+    context.redactor->addSecret(*token);
+  }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   const std::string& command = args[0];
   if (command == "triage") return runTriageCommand(rest, context);

@@ -49,16 +49,21 @@ service::QRadarConnector consoleConnector(const po::variables_map& values,
   };
 }
 
+qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output) {
+  qradar::SyslogSenderOptions syslog;
+  syslog.host = output.host;
+  syslog.port = static_cast<std::uint16_t>(output.port);
+  syslog.transport = output.protocol == config::LeefProtocol::kTls ? qradar::SyslogTransport::kTls
+                                                                   : qradar::SyslogTransport::kTcp;
+  syslog.ca_file = output.ca_file;
+  return syslog;
+}
+
 namespace {
 
 std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, CommandContext& context) {
   service::LeefSinkOptions leef;
-  leef.syslog.host = output.host;
-  leef.syslog.port = static_cast<std::uint16_t>(output.port);
-  leef.syslog.transport = output.protocol == config::LeefProtocol::kTls
-                              ? qradar::SyslogTransport::kTls
-                              : qradar::SyslogTransport::kTcp;
-  leef.syslog.ca_file = output.ca_file;
+  leef.syslog = leefSyslogOptions(output);
   leef.encoder.hostname = output.hostname.empty() ? service::machineHostName() : output.hostname;
   leef.encoder.product_version = AIHUNT_VERSION;
   if (output.protocol == config::LeefProtocol::kTcp) {

@@ -14,6 +14,7 @@
 #include "core/metrics.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "qradar_client/syslog_sender.h"
 #include "service/daemon.h"
 #include "service/finding_writer.h"
 #include "service/ledger_writer.h"
@@ -34,6 +35,9 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
 service::QRadarConnector consoleConnector(const boost::program_options::variables_map& values,
                                           const std::string& config_path, CommandContext& context,
                                           core::Metrics& metrics);
+
+// Where and how outputs.leef sends (the LEEF sink's connection; `aihunt check` tries the same).
+qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output);
 
 struct Delivery {
   std::unique_ptr<state::StateStore> store;

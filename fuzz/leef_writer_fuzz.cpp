@@ -130,7 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   const std::string event_id(parsed.event->event_id);
   put("cat", std::string(aihunt::qradar::leefCategoryFor(event_id)));
-  if (auto at = aihunt::core::parseTimestamp(event_time); at.ok()) {
+  if (auto at = aihunt::core::parseTimestamp(event_time);
+      at.ok() && std::to_string(*at).size() == 13) {  // else left out (leef_encoder.cpp)
     put("devTime", std::to_string(*at));
   }
   put("sev", std::to_string(aihunt::qradar::leefSeverityFor(severity)));

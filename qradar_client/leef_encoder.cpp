@@ -175,8 +175,16 @@ core::Result<LeefEvent> leefEventFromFinding(std::string_view payload_json) {
     return value ? std::to_string(*value) : std::string();
   };
   add("cat", std::string(leefCategoryFor(event.event_id)));
-  if (auto at = core::parseTimestamp(stringField(finding, "event_time")); at.ok()) {
-    add("devTime", std::to_string(*at));  // epoch ms: needs no devTimeFormat
+  // IBM, "Predefined LEEF event attributes" (devTime row,
+  // https://www.ibm.com/docs/en/dsm?topic=overview-predefined-leef-event-attributes): "If the
+  // devTime value is an epoch value of 10 or 13 digits, a devTimeFormat string is not required";
+  // any other devTime needs devTimeFormat. So devTime is epoch milliseconds with no
+  // devTimeFormat, and only while that is 13 digits (2001-09-09 to 2286-11-20): a time outside
+  // is left out rather than sent in a form QRadar would misread (the syslog header's time is the
+  // fallback).
+  if (auto at = core::parseTimestamp(stringField(finding, "event_time"));
+      at.ok() && *at >= kLeefMinEpochMs13 && *at <= kLeefMaxEpochMs13) {
+    add("devTime", std::to_string(*at));
   }
   add("sev", std::to_string(leefSeverityFor(severity)));
   add("src", stringField(finding, "source_ip"));

@@ -24,7 +24,10 @@
 //     (no tab, pipe or caret in keys and values; custom keys must not reuse predefined names)
 //   https://www.ibm.com/docs/en/dsm?topic=overview-custom-event-keys (a key appears once)
 //   https://www.ibm.com/docs/en/dsm?topic=leef-overview (UTF-8)
+//   https://www.ibm.com/docs/en/dsm?topic=overview-predefined-leef-event-attributes (devTime: an
+//     epoch value of 10 or 13 digits needs no devTimeFormat)
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +45,10 @@ inline constexpr std::size_t kLeefMaxValueBytes = 256;
 inline constexpr std::size_t kLeefMaxUrlBytes = 2048;
 inline constexpr std::size_t kLeefMaxEvidenceBytes = 2048;
 inline constexpr std::size_t kLeefMaxHostnameBytes = 255;  // RFC 5424 HOSTNAME
+// devTime is sent only as 13-digit epoch milliseconds (IBM: an epoch devTime of 10 or 13 digits
+// needs no devTimeFormat); an event time outside this range is left out.
+inline constexpr std::int64_t kLeefMinEpochMs13 = 1'000'000'000'000;
+inline constexpr std::int64_t kLeefMaxEpochMs13 = 9'999'999'999'999;
 
 // The EventID vocabulary, most important first.
 inline constexpr std::string_view kLeefKeyOnCommandLine = "AI_Key_On_CommandLine";

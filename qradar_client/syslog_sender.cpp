@@ -2,8 +2,12 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -311,6 +315,35 @@ core::Status SyslogSender::writeAll(std::string_view bytes) {
   return {};
 }
 
+core::Status SyslogSender::awaitAcknowledged() {
+  const Clock::time_point deadline = Clock::now() + options_.write_timeout;
+  const int fd = connection_->fd;
+  while (true) {
+    int queued = 0;
+    if (::ioctl(fd, SIOCOUTQ, &queued) != 0) return {};  // cannot tell: written must do
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    const bool known = ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) == 0;
+    // A reset connection is TCP_CLOSE with its queue dropped: what was not acknowledged is lost.
+    if (known && info.tcpi_state == TCP_CLOSE) {
+      int error = 0;
+      socklen_t error_length = sizeof error;
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_length);
+      return transportError(
+          "the receiver closed the connection before acknowledging the batch" +
+          (error != 0 ? std::string(" (") + std::strerror(error) + ")" : std::string()));
+    }
+    if (queued == 0) return {};
+    if (Clock::now() >= deadline) {
+      return core::makeError(core::ErrorCode::kTimeout, "the receiver did not acknowledge " +
+                                                            std::to_string(queued) +
+                                                            " bytes within the write timeout");
+    }
+    pollfd p{fd, 0, 0};  // POLLERR and POLLHUP wake it at once
+    ::poll(&p, 1, std::min(2, remainingMs(deadline)));
+  }
+}
+
 core::Status SyslogSender::send(const std::vector<std::string>& messages) {
   std::string buffer;
   for (const auto& message : messages) {
@@ -324,7 +357,9 @@ core::Status SyslogSender::send(const std::vector<std::string>& messages) {
   if (buffer.empty()) return {};
   if (connection_ && peerClosed()) close();
   if (auto status = connect(); !status) return status;
-  if (auto status = writeAll(buffer); !status) {
+  auto status = writeAll(buffer);
+  if (status) status = awaitAcknowledged();
+  if (!status) {
     close();  // the stream's state is unknown: the next send starts on a new connection
     return status.error().withContext("syslog " + options_.host + ":" +
                                       std::to_string(options_.port));

@@ -5,9 +5,14 @@
 // - connect with a timeout to every address of the host in turn; TLS 1.2+ verified against the
 //   configured CA file (or the system store), with the host name (or IP address) checked. There
 //   is no plain-text fallback and no way to turn verification off.
-// - a send either writes every byte or returns an error (and closes the connection); the caller
-//   decides what to send again. Before a send, a connection the peer has closed meanwhile is
-//   noticed and replaced, so that a batch is not written into a dead socket.
+// - a send either writes every byte and sees the receiver's TCP acknowledge them (the socket's
+//   send queue empty, within write_timeout), or returns an error (and closes the connection);
+//   the caller decides what to send again. Written is not enough: a batch that fits the socket
+//   buffers is "written" at once, and a receiver that drops the connection then would lose it
+//   unseen. Bytes the receiver's TCP acknowledged but its process never read are beyond what
+//   syslog over TCP can tell (it has no application acknowledgement). Before a send, a
+//   connection the peer has closed meanwhile is noticed and replaced, so that a batch is not
+//   written into a dead socket.
 // - after a failed connect, the next attempt waits out a backoff (initial_backoff doubling up to
 //   max_backoff; a send during it fails at once), reset by a successful connect.
 // - SIGPIPE is never raised (MSG_NOSIGNAL, also under TLS).
@@ -59,6 +64,7 @@ class SyslogSender {
  private:
   struct Connection;
   [[nodiscard]] core::Status writeAll(std::string_view bytes);
+  [[nodiscard]] core::Status awaitAcknowledged();
   [[nodiscard]] bool peerClosed();
 
   SyslogSenderOptions options_;

@@ -5,13 +5,16 @@
 // offenses (docs/qradar-setup.md).
 //
 // Delivery is at least once. A stream cannot be rolled back: mark() records only where the
-// events go, and rollback() has nothing to undo. A batch is either written whole or reported as
-// failed, and the outbox keeps a failed batch's rows and sends the batch again. So a finding can
-// reach QRadar twice in two cases: a connection that breaks in the middle of a batch (the events
-// written before the break are sent again), and a crash between the write and the outbox's
-// commit (the batch is sent again after the restart). An idle connection that the receiver has
-// closed is noticed before a batch and replaced, so a batch is not written into it. QRadar's
-// events carry `findingId`, by which duplicates can be told apart.
+// events go, and rollback() has nothing to undo. A batch counts as sent only when every byte was
+// written and the receiver's TCP acknowledged it (qradar_client/syslog_sender.h); otherwise it is
+// reported as failed, and the outbox keeps the batch's rows and sends the batch again. So a
+// finding can reach QRadar twice in two cases: a connection that breaks in the middle of a batch
+// (the events the receiver took before the break are sent again: at most that batch), and a
+// crash between the write and the outbox's commit (the batch is sent again after the restart).
+// The limit of syslog over TCP: events the receiver's TCP acknowledged but its process never
+// read (it crashed right then) are lost unseen. An idle connection that the receiver has closed
+// is noticed before a batch and replaced, so a batch is not written into it. QRadar's events
+// carry `findingId`, by which duplicates can be told apart.
 //
 // A row whose payload is not a finding (not a JSON object) cannot be encoded; it is logged and
 // skipped rather than blocking every later finding (the JSONL file and the state store keep it).

@@ -119,10 +119,11 @@ TEST_CASE("the setup guide's REST calls work as written", "[setup-doc]") {
   REQUIRE(run.exit_code == 0);
 
   // Every documented call reached the API with a Version header and succeeded (the log holds
-  // only the script's calls so far): the token check 2, the type 1, a QID record and a mapping
-  // per row, the log source 1, the rule 1, the search 1, the reference sets 2.
+  // only the script's calls so far): the token check 3 (Log Activity, Manage Reference Data,
+  // Offenses), the type 1, a QID record and a mapping per row, the log source 1, the rule 1, the
+  // search 1, the reference sets 2.
   const json log = parseJson(emu.admin("GET", "/admin/requests?limit=1000").body);
-  REQUIRE(log["requests"].size() == 2 + 1 + 2 * table.size() + 1 + 1 + 1 + 2);
+  REQUIRE(log["requests"].size() == 3 + 1 + 2 * table.size() + 1 + 1 + 1 + 2);
   for (const json& request : log["requests"]) {
     INFO(request["method"] << " " << request["target"]);
     CHECK(request["headers"].contains("version"));

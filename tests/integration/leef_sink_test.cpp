@@ -4,18 +4,23 @@
 // per source IP whose event count is that source's number of findings. A second run sends
 // nothing more. With the listener unreachable the run exits 4 and keeps the rows in the outbox
 // (also across a kill -9 of the daemon); pointed at the live listener, every event arrives exactly
-// once (counted by findingId). An untrusted listener certificate gets nothing.
+// once (counted by findingId). An untrusted listener certificate gets nothing. A batch that a
+// receiver breaks midway fails and is sent again whole: every finding arrives at least once, and
+// the duplicates are exactly the events taken before the break.
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -196,6 +201,110 @@ void checkExactlyOnce(const std::vector<json>& findings, const Received& receive
   }
 }
 
+// A TCP syslog receiver on loopback whose first connection breaks mid-batch: it takes
+// `break_after` lines, then resets the connection (SO_LINGER 0), dropping what it has not read,
+// as a receiver that crashes or restarts does. Later connections take every line. Its receive
+// buffer is tiny, so most of a batch is still unacknowledged when the first connection breaks.
+class BreakingReceiver {
+ public:
+  explicit BreakingReceiver(int break_after) : break_after_(break_after) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int small = 1024;
+    ::setsockopt(listener_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);  // accepted ones inherit
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener_, 8) == 0);
+    socklen_t length = sizeof addr;
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~BreakingReceiver() {
+    stop_ = true;
+    thread_.join();
+    ::close(listener_);
+  }
+  BreakingReceiver(const BreakingReceiver&) = delete;
+  BreakingReceiver& operator=(const BreakingReceiver&) = delete;
+
+  [[nodiscard]] int port() const { return port_; }
+  // Each connection's complete lines, in order of connection.
+  [[nodiscard]] std::vector<std::vector<std::string>> connections() const {
+    std::lock_guard lock(mutex_);
+    return connections_;
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{listener_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      std::size_t index = 0;
+      {
+        std::lock_guard lock(mutex_);
+        index = connections_.size();
+        connections_.emplace_back();
+      }
+      const bool breaking = index == 0;
+      std::string pending;
+      bool open = true;
+      while (open && !stop_) {
+        pollfd c{fd, POLLIN, 0};
+        if (::poll(&c, 1, 50) <= 0) continue;
+        char buffer[256];  // small reads: the break comes close to the break_after-th line
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        pending.append(buffer, static_cast<std::size_t>(n));
+        for (std::size_t end = pending.find('\n'); end != std::string::npos;
+             end = pending.find('\n')) {
+          std::lock_guard lock(mutex_);
+          connections_[index].push_back(pending.substr(0, end));
+          pending.erase(0, end + 1);
+          if (breaking && static_cast<int>(connections_[index].size()) == break_after_) {
+            open = false;
+            break;
+          }
+        }
+      }
+      if (breaking) {
+        const linger reset{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      }
+      ::close(fd);
+    }
+  }
+
+  int break_after_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mutex_;
+  std::vector<std::vector<std::string>> connections_;
+  std::thread thread_;
+};
+
+std::string findingIdOf(const std::string& line) {
+  const std::string key = "^findingId=";
+  const std::size_t at = line.find(key);
+  if (at == std::string::npos) return "";
+  const std::size_t start = at + key.size();
+  return line.substr(start, line.find('^', start) - start);
+}
+
+// (Re)writes the config with the LEEF output over plain TCP to 127.0.0.1:`port`.
+void writeTcpConfig(const RunDir& run, const RunningEmu& emu, int port) {
+  std::ofstream(run.config) << "qradar:\n  url: " << emu.base() << "\n  token_file: " << run.token
+                            << "\n  tls:\n    ca_file: " << emu.caFile()
+                            << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n"
+                            << "  leef:\n    enabled: true\n    host: 127.0.0.1\n    port: " << port
+                            << "\n    protocol: tcp\n    hostname: " << kLogSourceHost
+                            << "\nstate:\n  path: state.db\n";
+}
+
 std::string stateShow(const RunDir& run) {
   const ProcessResult shown =
       runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.path("state.db")}, {}, 30);
@@ -331,4 +440,56 @@ TEST_CASE("a receiver whose certificate is not trusted gets nothing") {
   CHECK(result.exit_code == 4);
   CHECK(result.err.find("certificate") != std::string::npos);
   CHECK(leefEvents(*emu) == 0);
+}
+
+TEST_CASE("a batch broken midway is sent again: each finding at least once, duplicates bounded") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  // Receiver down: every finding waits in the outbox, so the next run sends them in one batch.
+  writeTcpConfig(run, *emu, closedPort());
+  const ProcessResult down = runOnce(run);
+  INFO(down.out << down.err);
+  REQUIRE(down.exit_code == 4);
+  const std::vector<json> findings = readFindings(run);
+  REQUIRE(findings.size() >= 10);
+
+  constexpr int kBreakAfter = 3;
+  BreakingReceiver receiver(kBreakAfter);
+  writeTcpConfig(run, *emu, receiver.port());
+  // The batch breaks after 3 events: the run reports the delivery failed, the rows stay.
+  const ProcessResult broken = runOnce(run);
+  INFO(broken.out << broken.err);
+  CHECK(broken.exit_code == 4);
+  REQUIRE(!receiver.connections().empty());
+  CHECK(receiver.connections()[0].size() == static_cast<std::size_t>(kBreakAfter));
+  CHECK(stateShow(run).find("outbox leef: " + std::to_string(findings.size()) + " pending") !=
+        std::string::npos);
+
+  // Back: the whole batch is sent again, on a new connection.
+  const ProcessResult again = runOnce(run);
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(stateShow(run).find("outbox leef:") == std::string::npos);  // empty: not listed
+
+  const auto connections = receiver.connections();
+  std::map<std::string, int> arrivals;
+  std::size_t lines = 0;
+  for (const auto& connection : connections) {
+    for (const auto& line : connection) {
+      ++arrivals[findingIdOf(line)];
+      ++lines;
+    }
+  }
+  // At least once: every finding arrived, and nothing else did.
+  for (const auto& f : findings) {
+    const std::string id = f["finding_id"].get<std::string>();
+    INFO("finding " << id);
+    CHECK(arrivals.count(id) == 1);
+  }
+  CHECK(arrivals.size() == findings.size());
+  // The duplicates are exactly the events the broken connection took before it broke.
+  const std::size_t duplicates = lines - arrivals.size();
+  CHECK(duplicates == static_cast<std::size_t>(kBreakAfter));
+  for (const auto& line : connections[0]) CHECK(arrivals[findingIdOf(line)] == 2);
 }

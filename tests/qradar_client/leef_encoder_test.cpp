@@ -94,7 +94,9 @@ std::map<std::string, std::string> expectedAttributes(const Finding& f) {
   };
   const std::string event_id(leefEventIdFor(f.signals));
   put("cat", std::string(leefCategoryFor(event_id)));
-  if (auto at = aihunt::core::parseTimestamp(f.field("event_time")); at.ok()) {
+  // 13-digit epoch milliseconds or nothing (IBM: such a devTime needs no devTimeFormat).
+  if (auto at = aihunt::core::parseTimestamp(f.field("event_time"));
+      at.ok() && std::to_string(*at).size() == 13) {
     put("devTime", std::to_string(*at));
   }
   put("sev", std::to_string(leefSeverityFor(f.field("severity"))));
@@ -357,6 +359,27 @@ TEST_CASE("a payload that is not a JSON object is refused; invalid UTF-8 is repa
   CHECK(parsed.event->event_id == "AI_API_Contact");
 }
 
+TEST_CASE("devTime is 13-digit epoch milliseconds with no devTimeFormat, or left out") {
+  LeefEncoderOptions options;
+  options.hostname = "h";
+  const auto encoded = [&](const std::string& event_time) {
+    Finding f = ordinaryFinding();
+    f.strings["event_time"] = event_time;
+    auto line = encodeFindingAsLeef(f.json(), options, kNow);
+    REQUIRE(line.ok());
+    const auto parsed = parseStrict(*line);
+    INFO(parsed.error);
+    REQUIRE(parsed.event);
+    CHECK_FALSE(parsed.event->get("devTimeFormat"));
+    return *parsed.event;
+  };
+  CHECK(encoded("2026-11-26T17:40:00.000Z").get("devTime") == "1795714800000");
+  CHECK(encoded("2001-09-09T01:46:40.000Z").get("devTime") == "1000000000000");
+  // 12 digits (before 2001-09-09): QRadar would need a devTimeFormat; left out instead.
+  CHECK_FALSE(encoded("1999-01-01T00:00:00Z").get("devTime"));
+  CHECK_FALSE(encoded("1970-01-01T00:00:00Z").get("devTime"));
+}
+
 TEST_CASE("the strict parser refuses what it should") {
   const std::string head = "<134>1 2026-11-26T17:59:50.123Z h aihunt - - - LEEF:2.0|a|b|1|E|^|";
   CHECK(parseStrict(head + "src=1.2.3.4^usrName=x").event);
@@ -370,4 +393,10 @@ TEST_CASE("the strict parser refuses what it should") {
   CHECK_FALSE(parseStrict(head + "src=1\n").event);                 // line break
   CHECK_FALSE(parseStrict("LEEF:2.0|a|b|1|E|^|src=1").event);       // no syslog header
   CHECK(parseStrict(head + "url=https://x/?a=b=c").event->get("url") == "https://x/?a=b=c");
+  CHECK(parseStrict(head + "devTime=1795714800000").event);
+  CHECK(parseStrict(head + "devTime=1795714800").event);
+  CHECK_FALSE(parseStrict(head + "devTime=915148800000").event);         // 12 digits
+  CHECK_FALSE(parseStrict(head + "devTime=2026-11-26 17:40:00").event);  // text, no format
+  CHECK(
+      parseStrict(head + "devTime=Nov 26 2026 17:40:00^devTimeFormat=MMM dd yyyy HH:mm:ss").event);
 }

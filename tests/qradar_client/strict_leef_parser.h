@@ -6,7 +6,9 @@
 // `key=value` pairs split on the delimiter, each key read up to its pair's first '='. It refuses
 // anything a lenient parser would guess at: empty pairs, a pair without '=', keys that are not
 // [A-Za-z][A-Za-z0-9]*, repeated keys, any '|' or control character after the header, invalid
-// UTF-8, CR/LF/NUL anywhere, a line over 8 KiB.
+// UTF-8, CR/LF/NUL anywhere, a line over 8 KiB, a devTime that is neither a 10 or 13 digit epoch
+// value nor comes with devTimeFormat.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -182,6 +184,14 @@ inline ParseOutcome parseStrict(std::string_view line) {
     event.attributes.emplace_back(key, value);
     if (end == std::string_view::npos) break;
     rest.remove_prefix(end + 1);
+  }
+  // IBM (predefined attributes, devTime): an epoch devTime of 10 or 13 digits needs no
+  // devTimeFormat; any other devTime must come with one.
+  if (const auto dev_time = event.get("devTime"); dev_time && !event.get("devTimeFormat")) {
+    const bool digits = std::all_of(dev_time->begin(), dev_time->end(), detail::isDigit);
+    if (!digits || (dev_time->size() != 10 && dev_time->size() != 13)) {
+      return fail("devTime is not a 10 or 13 digit epoch value and has no devTimeFormat");
+    }
   }
   outcome.event = std::move(event);
   return outcome;

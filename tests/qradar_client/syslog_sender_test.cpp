@@ -1,6 +1,7 @@
 // The syslog sender over loopback TCP (TLS is exercised against qradar-emu's listener in
 // tests/integration/leef_sink_test.cpp): newline framing, refusal of line breaks, a refused
-// connection with backoff on an injected clock, and a peer that closed the idle connection.
+// connection with backoff on an injected clock, a peer that closed the idle connection, and a
+// receiver that resets the connection before acknowledging a batch that was all written.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "qradar_client/syslog_sender.h"
@@ -137,5 +139,36 @@ TEST_CASE("TLS to a plain-text listener fails; nothing falls back to plain text"
   const ssize_t n = ::recv(peer, buffer, sizeof buffer, MSG_DONTWAIT);
   // Only a TLS ClientHello (0x16) went out, never the message.
   CHECK((n <= 0 || buffer[0] == 0x16));
+  ::close(peer);
+}
+
+TEST_CASE("written is not sent: a receiver that resets before acknowledging fails the send") {
+  Listener listener;
+  const int small = 1024;  // the receiver's TCP acknowledges little beyond what it reads
+  ::setsockopt(listener.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  SyslogSenderOptions options;
+  options.host = "127.0.0.1";
+  options.port = listener.port;
+  options.transport = SyslogTransport::kTcp;
+  SyslogSender sender(options);
+  // 4 KiB: fits this socket's send buffer, so every byte is written at once.
+  const std::vector<std::string> batch(4, std::string(1023, 'x'));
+  std::thread receiver([&listener] {
+    const int peer = listener.accept();
+    if (peer < 0) return;
+    CHECK(readExactly(peer, 100).size() == 100);
+    const linger reset{1, 0};  // closing with unread data: a reset, the rest dropped
+    ::setsockopt(peer, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::close(peer);
+  });
+  const auto sent = sender.send(batch);
+  receiver.join();
+  CHECK_FALSE(sent.ok());
+  CHECK_FALSE(sender.connected());
+  // Acknowledged batches still succeed, on a new connection.
+  REQUIRE(sender.send({"again"}).ok());
+  const int peer = listener.accept();
+  REQUIRE(peer >= 0);
+  CHECK(readExactly(peer, 6) == "again\n");
   ::close(peer);
 }

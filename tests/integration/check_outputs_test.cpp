@@ -1,0 +1,214 @@
+// `aihunt check` and the write-back paths (issue 11): the real aihunt against the real qradar-emu.
+// outputs.leef: the syslog receiver is connected to (TLS verified with the configured CA) and no
+// event is sent; a receiver that is down or untrusted fails the check (exit 3) with the reason;
+// plain TCP passes with a warning.
+// outputs.offense_notes: a token whose role lacks the Offenses capability fails the check. And a
+// token that cannot read reference data is only informational when no set is configured.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/emulator/emu_fixture.h"
+#include "tests/support/process_runner.h"
+
+using aihunt::testing::binaryPath;
+using aihunt::testing::parseJson;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::RunningEmu;
+using aihunt::testing::runProcess;
+using aihunt::testing::sourcePath;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";            // all it needs
+constexpr const char* kNoOffensesToken = "0b9c8d7e-6f5a-4b4c-9d3e-2f1a0b9c8d7e";  // no OFFENSES
+constexpr const char* kSearchOnlyToken = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";  // LOG_ACTIVITY
+
+std::string emuConfig() {
+  return std::string("roles:\n  no_offenses: [LOG_ACTIVITY, REFERENCE_DATA]\ntokens:\n") +
+         "  - {token: " + kToken + ", user: aihunt, role: hunter}\n" +
+         "  - {token: " + kNoOffensesToken + ", user: noofn, role: no_offenses}\n" +
+         "  - {token: " + kSearchOnlyToken + ", user: searcher, role: searcher}\n" +
+         "  - {token: " + aihunt::testing::kHunterToken + ", user: analyst, role: hunter}\n" +
+         "admin_token: " + aihunt::testing::kAdminToken + "\n";
+}
+
+std::unique_ptr<RunningEmu> startEmu() {
+  // The sample events bring the custom properties the built-in hunts map (the catalog check).
+  return std::make_unique<RunningEmu>(
+      std::vector<std::string>{"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
+                               sourcePath("content/samples/qradar_lookups.json"),
+                               "--syslog-tls-port", "0", "--syslog-tcp-port", "0"},
+      emuConfig());
+}
+
+// A loopback port nothing listens on (bound, then released).
+int closedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t length = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string writeConfig(const RunningEmu& emu, const std::string& outputs) {
+  std::string path = emu.dir() + "/aihunt.yaml";
+  std::ofstream(path) << "qradar:\n  url: " << emu.base()
+                      << "\n  tls:\n    ca_file: " << emu.caFile() << "\noutputs:\n"
+                      << outputs;
+  return path;
+}
+
+std::string leefOutputs(const RunningEmu& emu, int port, bool with_ca = true) {
+  std::string text =
+      "  leef:\n    enabled: true\n    host: localhost\n    port: " + std::to_string(port) +
+      "\n    protocol: tls\n";
+  if (with_ca) text += "    ca_file: " + emu.caFile() + "\n";
+  return text;
+}
+
+ProcessResult check(const std::string& config, const std::string& token,
+                    std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"check", "-c", config, "--retries", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ProcessResult result =
+      runProcess(binaryPath("aihunt"), args, {}, 60, {"AIHUNT_QRADAR_TOKEN=" + token});
+  UNSCOPED_INFO(result.out << result.err);
+  CHECK(result.out.find(token) == std::string::npos);
+  CHECK(result.err.find(token) == std::string::npos);
+  return result;
+}
+
+std::uint64_t syslogConnections(RunningEmu& emu) {
+  const json status = parseJson(emu.admin("GET", "/admin/status").body);
+  return status["connections"]["syslog"].value("accepted", 0ULL);
+}
+
+// Syslog frames of any kind the emulator took (a LEEF event is one).
+std::uint64_t syslogFrames(RunningEmu& emu) {
+  return parseJson(emu.admin("GET", "/admin/status").body).value("syslog_frames", 0ULL);
+}
+
+// The status of the check named `name` in a --format json document ("" when absent).
+std::string statusOf(const json& document, const std::string& name) {
+  for (const auto& entry : document["checks"]) {
+    if (entry["name"] == name) return entry["status"].get<std::string>();
+  }
+  return "";
+}
+
+std::string detailOf(const json& document, const std::string& name) {
+  for (const auto& entry : document["checks"]) {
+    if (entry["name"] == name) return entry["detail"].get<std::string>();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("check: the LEEF receiver is reached over verified TLS and sent nothing",
+          "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, leefOutputs(*emu, emu->ports()["syslog_tls"]));
+  const std::uint64_t before = syslogConnections(*emu);
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 0);
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == true);
+  CHECK(statusOf(document, "LEEF receiver") == "ok");
+  CHECK(detailOf(document, "LEEF receiver").find("TLS ok") != std::string::npos);
+  // It connected, and sent no event.
+  CHECK(syslogConnections(*emu) == before + 1);
+  CHECK(syslogFrames(*emu) == 0);
+}
+
+TEST_CASE("check: a LEEF receiver that is down fails the check, exit 3, the reason named",
+          "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, leefOutputs(*emu, closedPort()));
+  const ProcessResult result = check(config, kToken);
+  CHECK(result.exit_code == 3);
+  CHECK(result.out.find("FAIL  LEEF receiver") != std::string::npos);
+  CHECK(result.out.find("Connection refused") != std::string::npos);
+  CHECK(result.out.find("verdict: NOT READY (1 check failed)") != std::string::npos);
+  // The API checks still ran and passed.
+  CHECK(result.out.find("ok    token") != std::string::npos);
+}
+
+TEST_CASE("check: a LEEF receiver whose certificate is not trusted fails the check",
+          "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  // No ca_file: the system store does not trust the emulator's throwaway CA.
+  const std::string config =
+      writeConfig(*emu, leefOutputs(*emu, emu->ports()["syslog_tls"], /*with_ca=*/false));
+  const ProcessResult result = check(config, kToken);
+  CHECK(result.exit_code == 3);
+  CHECK(result.out.find("FAIL  LEEF receiver") != std::string::npos);
+  CHECK(result.out.find("certificate") != std::string::npos);
+  CHECK(syslogFrames(*emu) == 0);
+}
+
+TEST_CASE("check: a plain TCP receiver is reachable, with a warning", "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(
+      *emu, "  leef:\n    enabled: true\n    host: localhost\n    port: " +
+                std::to_string(emu->ports()["syslog_tcp"].get<int>()) + "\n    protocol: tcp\n");
+  const ProcessResult result = check(config, kToken);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("WARN  LEEF receiver") != std::string::npos);
+  CHECK(result.out.find("unencrypted") != std::string::npos);
+  CHECK(result.out.find("verdict: READY (see the warnings above)") != std::string::npos);
+  CHECK(syslogFrames(*emu) == 0);
+}
+
+TEST_CASE("check: offense notes need the Offenses capability", "[check][offense_notes]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, "  offense_notes:\n    enabled: true\n");
+  const ProcessResult ok = check(config, kToken);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("ok    offenses") != std::string::npos);
+
+  const ProcessResult missing = check(config, kNoOffensesToken);
+  CHECK(missing.exit_code == 3);
+  CHECK(missing.out.find("FAIL  offenses") != std::string::npos);
+  CHECK(missing.out.find("lacks the Offenses capability") != std::string::npos);
+  CHECK(missing.out.find("verdict: NOT READY (1 check failed)") != std::string::npos);
+}
+
+TEST_CASE("check: unreadable reference data is informational when no set is configured",
+          "[check][reference_sets]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, "  jsonl:\n    path: findings.jsonl\n");
+  const ProcessResult result = check(config, kSearchOnlyToken, {"--format", "json"});
+  CHECK(result.exit_code == 0);
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == true);
+  CHECK(statusOf(document, "reference data") == "info");
+  CHECK(detailOf(document, "reference data").find("not needed") != std::string::npos);
+
+  // With outputs.reference_sets it is needed: a failure again.
+  const std::string with_sets = writeConfig(*emu, "  reference_sets:\n    enabled: true\n");
+  const ProcessResult needed = check(with_sets, kSearchOnlyToken);
+  CHECK(needed.exit_code == 3);
+  CHECK(needed.out.find("FAIL  reference data") != std::string::npos);
+}
