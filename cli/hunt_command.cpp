@@ -100,13 +100,14 @@ struct EventsSeen {
 // happened", when the window missed the data (an old export, a wrong --now).
 void noteEmptyWindow(const EventsSeen& seen, CommandContext& context) {
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
-  printFormatted(
-      *context.redactor, context.streams.err,
-      "aihunt: note: none of the events read falls inside the window %s to %s; their "
-      "starttime runs from %s to %s (choose the window with --now, --last or "
-      "--from/--to)\n",
-      core::formatIso8601(seen.window->from).c_str(), core::formatIso8601(seen.window->to).c_str(),
-      core::formatIso8601(seen.earliest).c_str(), core::formatIso8601(seen.latest).c_str());
+  // A note: --quiet leaves it out, --log-format json makes it a JSON line like the rest.
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                  "note: none of the events read falls inside the window " +
+                      core::formatIso8601(seen.window->from) + " to " +
+                      core::formatIso8601(seen.window->to) + "; their starttime runs from " +
+                      core::formatIso8601(seen.earliest) + " to " +
+                      core::formatIso8601(seen.latest) +
+                      " (choose the window with --now, --last or --from/--to)");
 }
 
 }  // namespace
@@ -233,8 +234,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       const std::string message = context.redactor->redact(report.error().message);
       run.hunts.push_back(
           service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
-      printFormatted(*context.redactor, context.streams.err, "aihunt: error: %s\n",
-                     message.c_str());
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
       exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
                                                         ? core::kExitSearchFailed
