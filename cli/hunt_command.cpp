@@ -234,6 +234,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       const std::string message = context.redactor->redact(report.error().message);
       run.hunts.push_back(
           service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
+      run.hunts.back().error_said = true;
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
       exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())

@@ -77,6 +77,14 @@ std::vector<json> sampleEvents() {
   return lines(text.str());
 }
 
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 std::multiset<std::string> ids(const std::vector<json>& findings) {
   std::multiset<std::string> out;
   for (const auto& f : findings) out.insert(f["finding_id"].get<std::string>());
@@ -255,10 +263,66 @@ TEST_CASE("online: a run that cannot authenticate prints no findings", "[honest]
   CHECK(document["findings"].empty());
   REQUIRE(document["hunts"].size() == 5);
   for (const auto& hunt : document["hunts"]) CHECK(hunt["status"] == "failed");
-  // The first hunt says why; the hunts not yet started then did not run (they would fail the
-  // same way). Two run side by side (max_concurrent_searches), so the last is one of those.
-  CHECK(document["hunts"][0]["error"].get<std::string>().rfind("not run:", 0) != 0);
-  CHECK(document["hunts"][4]["error"].get<std::string>().rfind("not run:", 0) == 0);
+  // The first request (the API version's) is refused: no hunt runs, and stderr says why once.
+  for (const auto& hunt : document["hunts"]) {
+    CHECK(hunt["error"] == "not run: the console refuses the credentials");
+  }
+  CHECK(count(run.err, "HTTP 401") == 1);
+  CHECK(count(run.err, "the console refuses the credentials: ") == 1);
+}
+
+TEST_CASE("online: a console that cannot be reached is said once, and no hunt runs",
+          "[honest][online]") {
+  // A name that cannot resolve (.invalid never does), and a loopback port nothing listens on.
+  // What names the place appears only in the cause, so counting it counts the cause.
+  const std::vector<std::pair<std::string, std::string>> consoles = {
+      {"https://nonexistent.invalid", "nonexistent.invalid"},
+      {"https://127.0.0.1:1", "127.0.0.1"}};
+  for (const auto& [url, place] : consoles) {
+    INFO(url);
+    const std::vector<std::string> args = {"hunt",    "--now",         kSampleNow, "--qradar-url",
+                                           url,       "--retry-delay", "20ms",     "--format"};
+    // The default log level: what a person sees.
+    const auto run = runProcess(aihunt::testing::binaryPath("aihunt"), concat(args, {"table"}), {},
+                                60, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+    INFO(run.err);
+    CHECK(run.exit_code == 3);
+    CHECK(run.out.empty());
+    CHECK(count(run.err, place) == 1);
+    CHECK(count(run.err, "the console cannot be reached: ") == 1);
+    CHECK(count(run.err, "not run: the console cannot be reached") == 5);  // the hunts' table
+
+    const auto json_run = runProcess(aihunt::testing::binaryPath("aihunt"), concat(args, {"json"}),
+                                     {}, 60, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+    CHECK(json_run.exit_code == 3);
+    const json document = json::parse(json_run.out);
+    CHECK(document["complete"] == false);
+    REQUIRE(document["hunts"].size() == 5);
+    for (const auto& hunt : document["hunts"]) {
+      CHECK(hunt["status"] == "failed");
+      CHECK(hunt["error"] == "not run: the console cannot be reached");
+    }
+  }
+}
+
+TEST_CASE("online: the API version's warning once a run, however many connections it opens",
+          "[honest][online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // The version list fails (a console answers, so the hunts go on with the oldest version).
+  const auto fault = emu.admin(
+      "POST", "/admin/faults",
+      "faults:\n  - {kind: status_500, path: /api/help/versions, times: -1}\n");
+  REQUIRE(fault.status == 200);
+  const auto run = runProcess(aihunt::testing::binaryPath("aihunt"), huntArgs(emu), {}, 60,
+                              {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK_FALSE(run.out.empty());
+  CHECK(count(run.err, "API version: ") == 1);
+  // Further connections speak the first one's version: the list is read once.
+  const json log = aihunt::testing::online::requestLog(emu);
+  CHECK(aihunt::testing::online::countTarget(log, "GET", "/api/help/versions") == 1);
 }
 
 TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[honest][online]") {
