@@ -15,6 +15,7 @@
 #include "cli/print.h"
 #include "cli/query_window.h"
 #include "cli/run_output.h"
+#include "cli/signals.h"
 #include "cli/time_options.h"
 #include "cli/view_options.h"
 #include "core/exit_codes.h"
@@ -215,9 +216,18 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   service::RunReport run;
   int exit_code = core::kExitOk;
   EventsSeen seen;
+  // Ctrl-C ends the hunt at its next read and starts no other, as online.
+  const qradar::Cancellation cancellation = installInterruptHandler();
+  offline.stop = cancellation.flag();
+  bool interrupted = false;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
   for (const auto& hunt : *plan) {
+    if (interrupted || cancellation.requested()) {
+      interrupted = true;
+      run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
+      continue;
+    }
     std::unique_ptr<DeliveringWriter> delivering;
     if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);
     service::FindingWriter& sink =
@@ -229,6 +239,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         static_cast<void>(finishRun(*writer, run, *format, context));
         return fail(context, committed.error(), core::kExitState);
       }
+    }
+    if (!report && report.error().code == core::ErrorCode::kCancelled) {
+      interrupted = true;
+      run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
+      continue;
     }
     if (!report) {
       const std::string message = context.redactor->redact(report.error().message);
@@ -260,6 +275,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
     return code;
   }
+  if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
   noteEmptyWindow(seen, context);
   service::logRunSummary(*context.logger, "offline hunt", totals);
   if (exit_code != core::kExitOk) return exit_code;

@@ -8,11 +8,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -352,4 +354,45 @@ TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[hon
   const auto jsonl = runCli(huntArgs(emu));
   CHECK(jsonl.exit_code == 4);
   CHECK(jsonl.out.empty());
+}
+
+TEST_CASE("offline: Ctrl-C says the run was interrupted, exits 130 and prints no findings",
+          "[honest][offline][cancel]") {
+  // Two million short events in the window: five hunts over them take seconds.
+  const std::string events = aihunt::testing::makeTempDir("honest-sigint") + "/events.jsonl";
+  {
+    std::ofstream out(events);
+    const std::int64_t noon = 1795694400000;  // 2026-11-26T12:00:00Z
+    for (std::int64_t i = 0; i < 2'000'000; ++i) {
+      out << "{\"starttime\":" << noon + i << ",\"sourceip\":\"10.0.0.1\"}\n";
+    }
+  }
+  aihunt::testing::BackgroundProcess hunt(aihunt::testing::binaryPath("aihunt"),
+                                          {"hunt", "--offline", events, "--now", kSampleNow});
+  // Bounded wait until it is reading the events: its read count passes a megabyte.
+  const auto bytes_read = [&]() -> std::int64_t {
+    std::ifstream io("/proc/" + std::to_string(hunt.pid()) + "/io");
+    std::string key;
+    std::int64_t value = 0;
+    while (io >> key >> value) {
+      if (key == "rchar:") return value;
+    }
+    return 0;
+  };
+  bool reading = false;
+  for (int i = 0; i < 500 && !reading && hunt.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    reading = bytes_read() > (1 << 20);
+  }
+  INFO(hunt.err());
+  REQUIRE(reading);
+  ::kill(hunt.pid(), SIGINT);
+  for (int i = 0; i < 200 && hunt.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK_FALSE(hunt.running());
+  CHECK(hunt.stop(1000) == 130);  // 128 + SIGINT, the shell's convention
+  CHECK(hunt.out().empty());
+  CHECK(hunt.err().find("interrupted") != std::string::npos);
+  CHECK(hunt.err().find("cancelled") != std::string::npos);  // the hunts' table says which
 }
