@@ -271,6 +271,16 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
   }
 }
 
+TEST_CASE("aihunt --help lists every exit code, 130 included") {
+  const ProcessResult help = runAihunt({"--help"});
+  REQUIRE(help.exit_code == 0);
+  const std::string codes = help.out.substr(help.out.find("Exit codes:"));
+  for (const char* code : {"\n    0  ", "\n    1  ", "\n    2  ", "\n    3  ", "\n    4  ",
+                           "\n    5  ", "\n  130  interrupted"}) {
+    CHECK(codes.find(code) != std::string::npos);
+  }
+}
+
 TEST_CASE("the expired-exception warning names the exception") {
   // The example's SOAR exception expires on 2027-01-31; the sample's SOAR worker is then a
   // finding again, and the warning says which exception to renew.
