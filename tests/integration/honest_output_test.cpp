@@ -11,6 +11,7 @@
 #include <csignal>
 #include <fstream>
 #include <limits>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -395,4 +396,41 @@ TEST_CASE("offline: Ctrl-C says the run was interrupted, exits 130 and prints no
   CHECK(hunt.out().empty());
   CHECK(hunt.err().find("interrupted") != std::string::npos);
   CHECK(hunt.err().find("cancelled") != std::string::npos);  // the hunts' table says which
+}
+
+TEST_CASE("online: the default table shows the incidents the offline run shows",
+          "[honest][online][incidents]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // The footer: "13 incidents from 27 findings; ...".
+  const auto footer = [](const std::string& table) {
+    const std::regex counts(R"((\d+) incidents from (\d+) findings)");
+    std::smatch match;
+    REQUIRE(std::regex_search(table, match, counts));
+    return std::make_pair(std::stoi(match[1]), std::stoi(match[2]));
+  };
+  const auto offline = runCli(offlineArgs({"--format", "table"}));
+  REQUIRE(offline.exit_code == 0);
+  const auto online = runCli(withFormat(huntArgs(emu), "table"));
+  REQUIRE(online.exit_code == 0);
+  const auto offline_counts = footer(offline.out);
+  CHECK(offline_counts.first > 0);
+  CHECK(footer(online.out) == offline_counts);
+
+  // The same incidents, not only as many: their ids in the JSON envelope's incidents view.
+  const auto incident_ids = [](const std::string& out) {
+    std::multiset<std::string> found;
+    const json document = json::parse(out);
+    for (const auto& incident : document["incidents"]) {
+      found.insert(incident["incident_id"].get<std::string>());
+    }
+    return found;
+  };
+  const auto offline_json = runCli(offlineArgs({"--format", "json", "--view", "incidents"}));
+  const auto online_json = runCli(concat(withFormat(huntArgs(emu), "json"), {"--view", "incidents"}));
+  REQUIRE(offline_json.exit_code == 0);
+  REQUIRE(online_json.exit_code == 0);
+  const auto offline_incidents = incident_ids(offline_json.out);
+  CHECK(offline_incidents.size() == static_cast<std::size_t>(offline_counts.first));
+  CHECK(incident_ids(online_json.out) == offline_incidents);
 }
