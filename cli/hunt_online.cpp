@@ -204,8 +204,7 @@ detection::ReferenceSetSnapshot readReferenceSets(const po::variables_map& value
   service::ReferenceSetRefresher refresher(
       options,
       [&]() { return openConnection(values, config_path, context, ConnectionUse{&first}); },
-      store.get(), clock,
-      nullptr, context.logger);
+      store.get(), clock, nullptr, context.logger);
   refresher.loadStored();
   refresher.refresh();
   return refresher.snapshot();
@@ -217,17 +216,17 @@ int stopUnreachable(const core::Error& cause, const std::vector<HuntJob>& plan,
                     service::OutputFormat format, const service::TableOptions& table,
                     CommandContext& context) {
   const bool refused = cause.code == core::ErrorCode::kAuth;
-  printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
-                  (refused ? "the console refuses the credentials: "
-                           : "the console cannot be reached: ") +
-                      cause.message);
+  printDiagnostic(
+      context.streams, *context.redactor, Diagnostic::kError,
+      (refused ? "the console refuses the credentials: " : "the console cannot be reached: ") +
+          cause.message);
   auto writer = service::makeResultWriter(format, context.streams.out, table, holdOptions(context));
   service::RunReport report;
   for (const HuntJob& hunt : plan) {
-    report.hunts.push_back(service::HuntReport::ended(
-        hunt.name, service::HuntStatus::kFailed,
-        refused ? "not run: the console refuses the credentials"
-                : "not run: the console cannot be reached"));
+    report.hunts.push_back(
+        service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed,
+                                   refused ? "not run: the console refuses the credentials"
+                                           : "not run: the console cannot be reached"));
   }
   writer->setRunCounts({std::nullopt, report.failed()});
   if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
@@ -306,7 +305,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   const std::size_t width =
       service::searchesAtOnce(connections.front()->qradar.max_concurrent_searches, plan->size());
   while (connections.size() < width) {
-    auto more = openConnection(values, config_path, context, ConnectionUse{connections.front().get()});
+    auto more =
+        openConnection(values, config_path, context, ConnectionUse{connections.front().get()});
     if (!more) break;  // fewer hunts at once; the first connection works
     connections.push_back(std::move(*more));
   }

@@ -235,8 +235,8 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
        "info",
        0},
       // An own query without a time clause: a note.
-      {{"hunt", "--offline", events, "--lookups", lookups, "--now", "2026-11-26T18:00:00Z",
-        "--aql", seed, "--format", "jsonl"},
+      {{"hunt", "--offline", events, "--lookups", lookups, "--now", "2026-11-26T18:00:00Z", "--aql",
+        seed, "--format", "jsonl"},
        "has no time clause; added: LAST 24 HOURS",
        "info",
        0},

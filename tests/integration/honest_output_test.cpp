@@ -279,12 +279,11 @@ TEST_CASE("online: a console that cannot be reached is said once, and no hunt ru
   // A name that cannot resolve (.invalid never does), and a loopback port nothing listens on.
   // What names the place appears only in the cause, so counting it counts the cause.
   const std::vector<std::pair<std::string, std::string>> consoles = {
-      {"https://nonexistent.invalid", "nonexistent.invalid"},
-      {"https://127.0.0.1:1", "127.0.0.1"}};
+      {"https://nonexistent.invalid", "nonexistent.invalid"}, {"https://127.0.0.1:1", "127.0.0.1"}};
   for (const auto& [url, place] : consoles) {
     INFO(url);
-    const std::vector<std::string> args = {"hunt",    "--now",         kSampleNow, "--qradar-url",
-                                           url,       "--retry-delay", "20ms",     "--format"};
+    const std::vector<std::string> args = {"hunt", "--now",         kSampleNow, "--qradar-url",
+                                           url,    "--retry-delay", "20ms",     "--format"};
     // The default log level: what a person sees.
     const auto run = runProcess(aihunt::testing::binaryPath("aihunt"), concat(args, {"table"}), {},
                                 60, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
@@ -313,9 +312,9 @@ TEST_CASE("online: the API version's warning once a run, however many connection
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   // The version list fails (a console answers, so the hunts go on with the oldest version).
-  const auto fault = emu.admin(
-      "POST", "/admin/faults",
-      "faults:\n  - {kind: status_500, path: /api/help/versions, times: -1}\n");
+  const auto fault =
+      emu.admin("POST", "/admin/faults",
+                "faults:\n  - {kind: status_500, path: /api/help/versions, times: -1}\n");
   REQUIRE(fault.status == 200);
   const auto run = runProcess(aihunt::testing::binaryPath("aihunt"), huntArgs(emu), {}, 60,
                               {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
@@ -427,7 +426,8 @@ TEST_CASE("online: the default table shows the incidents the offline run shows",
     return found;
   };
   const auto offline_json = runCli(offlineArgs({"--format", "json", "--view", "incidents"}));
-  const auto online_json = runCli(concat(withFormat(huntArgs(emu), "json"), {"--view", "incidents"}));
+  const auto online_json =
+      runCli(concat(withFormat(huntArgs(emu), "json"), {"--view", "incidents"}));
   REQUIRE(offline_json.exit_code == 0);
   REQUIRE(online_json.exit_code == 0);
   const auto offline_incidents = incident_ids(offline_json.out);
