@@ -77,7 +77,8 @@ check_whole() {
   local value
   for value in "$@"; do
     # A whole value is followed by a blank or the line's end, never by the ellipsis.
-    printf '%s\n' "$text" | grep -qE -- "$(printf '%s' "$value" | sed 's/[.\\]/\\&/g')( |\$)" \
+    # (A here-string, not a pipe: grep -q leaving early would fail the pipe under pipefail.)
+    grep -qE -- "$(sed 's/[.\\]/\\&/g' <<<"$value")( |\$)" <<<"$text" \
       || fail "$width columns: '$value' is not shown whole"
   done
 }
