@@ -35,13 +35,15 @@ Commands:
 Run 'aihunt <command> --help' for a command's options.
 
 Exit codes:
-  0  success
-  1  findings found and --fail-on-findings given
-  2  usage, config or input error
-  3  connection, TLS or authentication failure
-  4  search failed, timed out, was interrupted, or hit the row cap
-     (run/backfill: also a delivery that failed)
-  5  the state file is damaged or unwritable (aihunt state check)
+    0  success
+    1  findings found and --fail-on-findings given
+    2  usage, config or input error
+    3  connection, TLS or authentication failure
+    4  search failed or timed out, or hit the row cap or the output cap
+       (run/backfill: also a delivery that failed)
+    5  the state file is damaged or unwritable (aihunt state check)
+  130  interrupted: Ctrl-C or SIGTERM stopped aihunt hunt (online, its searches
+       were cancelled and deleted first); stdout holds no findings
 )";
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "cli/print.h"
 #include "cli/query_window.h"
 #include "cli/run_output.h"
+#include "cli/signals.h"
 #include "cli/time_options.h"
 #include "cli/view_options.h"
 #include "core/exit_codes.h"
@@ -100,13 +101,14 @@ struct EventsSeen {
 // happened", when the window missed the data (an old export, a wrong --now).
 void noteEmptyWindow(const EventsSeen& seen, CommandContext& context) {
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
-  printFormatted(
-      *context.redactor, context.streams.err,
-      "aihunt: note: none of the events read falls inside the window %s to %s; their "
-      "starttime runs from %s to %s (choose the window with --now, --last or "
-      "--from/--to)\n",
-      core::formatIso8601(seen.window->from).c_str(), core::formatIso8601(seen.window->to).c_str(),
-      core::formatIso8601(seen.earliest).c_str(), core::formatIso8601(seen.latest).c_str());
+  // A note: --quiet leaves it out, --log-format json makes it a JSON line like the rest.
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                  "note: none of the events read falls inside the window " +
+                      core::formatIso8601(seen.window->from) + " to " +
+                      core::formatIso8601(seen.window->to) + "; their starttime runs from " +
+                      core::formatIso8601(seen.earliest) + " to " +
+                      core::formatIso8601(seen.latest) +
+                      " (choose the window with --now, --last or --from/--to)");
 }
 
 }  // namespace
@@ -214,9 +216,18 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   service::RunReport run;
   int exit_code = core::kExitOk;
   EventsSeen seen;
+  // Ctrl-C ends the hunt at its next read and starts no other, as online.
+  const qradar::Cancellation cancellation = installInterruptHandler();
+  offline.stop = cancellation.flag();
+  bool interrupted = false;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
   for (const auto& hunt : *plan) {
+    if (interrupted || cancellation.requested()) {
+      interrupted = true;
+      run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
+      continue;
+    }
     std::unique_ptr<DeliveringWriter> delivering;
     if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);
     service::FindingWriter& sink =
@@ -229,12 +240,17 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         return fail(context, committed.error(), core::kExitState);
       }
     }
+    if (!report && report.error().code == core::ErrorCode::kCancelled) {
+      interrupted = true;
+      run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
+      continue;
+    }
     if (!report) {
       const std::string message = context.redactor->redact(report.error().message);
       run.hunts.push_back(
           service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
-      printFormatted(*context.redactor, context.streams.err, "aihunt: error: %s\n",
-                     message.c_str());
+      run.hunts.back().error_said = true;
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
       exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
                                                         ? core::kExitSearchFailed
@@ -259,6 +275,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
     return code;
   }
+  if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
   noteEmptyWindow(seen, context);
   service::logRunSummary(*context.logger, "offline hunt", totals);
   if (exit_code != core::kExitOk) return exit_code;

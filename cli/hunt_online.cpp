@@ -182,6 +182,7 @@ core::Result<qradar::ArielOptions> arielOptions(const po::variables_map& values,
 detection::ReferenceSetSnapshot readReferenceSets(const po::variables_map& values,
                                                   const std::string& config_path,
                                                   const DetectionSetup& setup,
+                                                  const QRadarConnection& first,
                                                   CommandContext& context) {
   service::ReferenceSetRefresherOptions options;
   options.names = service::referencedSetNames(setup.settings->exceptions);
@@ -201,11 +202,37 @@ detection::ReferenceSetSnapshot readReferenceSets(const po::variables_map& value
   }
   const core::SystemClock clock;
   service::ReferenceSetRefresher refresher(
-      options, [&]() { return openConnection(values, config_path, context); }, store.get(), clock,
-      nullptr, context.logger);
+      options,
+      [&]() { return openConnection(values, config_path, context, ConnectionUse{&first}); },
+      store.get(), clock, nullptr, context.logger);
   refresher.loadStored();
   refresher.refresh();
   return refresher.snapshot();
+}
+
+// The first request reached no console (cli/qradar_connection.h): no hunt can run. The cause is
+// said once, every hunt is listed as not run, and the document says the run is incomplete.
+int stopUnreachable(const core::Error& cause, const std::vector<HuntJob>& plan,
+                    service::OutputFormat format, const service::TableOptions& table,
+                    CommandContext& context) {
+  const bool refused = cause.code == core::ErrorCode::kAuth;
+  printDiagnostic(
+      context.streams, *context.redactor, Diagnostic::kError,
+      (refused ? "the console refuses the credentials: " : "the console cannot be reached: ") +
+          cause.message);
+  auto writer = service::makeResultWriter(format, context.streams.out, table, holdOptions(context));
+  service::RunReport report;
+  for (const HuntJob& hunt : plan) {
+    report.hunts.push_back(
+        service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed,
+                                   refused ? "not run: the console refuses the credentials"
+                                           : "not run: the console cannot be reached"));
+  }
+  writer->setRunCounts({std::nullopt, report.failed()});
+  if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
+    return code;
+  }
+  return core::kExitConnection;
 }
 
 }  // namespace
@@ -239,13 +266,17 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
-  auto connection = openConnection(values, config_path, context);
+  auto connection = openConnection(values, config_path, context,
+                                   ConnectionUse{nullptr, /*caller_reports_unreachable=*/true});
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
   auto plan = planOnline(values, setup, window, now, context);
   // Planning is local (files, AQL syntax, hunt names): its errors are input errors.
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
+  if ((*connection)->unreachable) {
+    return stopUnreachable(*(*connection)->unreachable, *plan, format, table, context);
+  }
   ProgressDisplay display(context.streams.err, ProgressDisplay::wanted(context.streams));
   if (display.enabled() && values.count("prefer-wait") == 0) {
     // A held status read answers only when the wait ends: the bar would sit at 0% for seconds.
@@ -258,7 +289,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.ariel = *options;
   engine_options.now = now;
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
-  engine_options.reference_sets = readReferenceSets(values, config_path, setup, context);
+  engine_options.reference_sets =
+      readReferenceSets(values, config_path, setup, **connection, context);
   auto writer = service::makeResultWriter(format, context.streams.out, table, holdOptions(context));
   BarObserver bars(display, *plan);
   service::RunTotals totals;
@@ -273,7 +305,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   const std::size_t width =
       service::searchesAtOnce(connections.front()->qradar.max_concurrent_searches, plan->size());
   while (connections.size() < width) {
-    auto more = openConnection(values, config_path, context, /*warn=*/false);
+    auto more =
+        openConnection(values, config_path, context, ConnectionUse{connections.front().get()});
     if (!more) break;  // fewer hunts at once; the first connection works
     connections.push_back(std::move(*more));
   }
@@ -295,6 +328,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   std::optional<core::Error> write_error;
   // Why the hunts after the last reported one did not run (Ctrl-C, or an unusable console).
   std::optional<service::HuntReport> not_run;
+  // The hunt whose connection failure stopped the run: hunts in flight beside it that fail the
+  // same way do not say it again.
+  std::optional<std::string> unreachable_from;
   bool interrupted = false;
   std::uint64_t searches_left = 0;  // searches whose DELETE failed
   // Every hunt runs even when one fails; Ctrl-C, a connection failure and a state store that
@@ -321,12 +357,19 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     }
     exit_code = service::worseExitCode(exit_code, outcome.exitCode());
     if (outcome.result == service::HuntResult::kFailed) {
+      const bool unreachable = outcome.exitCode() == core::kExitConnection;
+      if (unreachable && unreachable_from) {
+        report.hunts.back().error = not_run->error;
+        return false;
+      }
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
                       "hunt '" + hunt.name + "': " + outcome.error->message);
+      report.hunts.back().error_said = true;
       // The console is unreachable or refuses the credentials: every other hunt would fail the
       // same way (and each would wait out its retries), so no further hunt starts; they are
       // listed as not run. A search QRadar refused stops only its own hunt.
-      if (outcome.exitCode() == core::kExitConnection) {
+      if (unreachable) {
+        unreachable_from = hunt.name;
         not_run = service::HuntReport::ended(
             {}, service::HuntStatus::kFailed,
             "not run: hunt '" + hunt.name + "' could not reach the console");

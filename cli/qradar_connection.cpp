@@ -124,10 +124,15 @@ core::Result<service::ConnectionRequest> connectionRequest(const po::variables_m
 
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variables_map& values,
                                                                const std::string& config_path,
-                                                               CommandContext& context, bool warn) {
+                                                               CommandContext& context,
+                                                               const ConnectionUse& use) {
   auto request = connectionRequest(values, config_path);
   if (!request) return request.error();
-  request->warn = warn;
+  if (use.first != nullptr) {
+    request->warn = false;
+    request->qradar.api_version = use.first->qradar.api_version;
+  }
+  request->caller_reports_unreachable = use.caller_reports_unreachable;
   return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                  context.logger);
 }

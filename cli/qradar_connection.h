@@ -29,11 +29,19 @@ using service::QRadarConnection;
 core::Result<service::ConnectionRequest> connectionRequest(
     const boost::program_options::variables_map& values, const std::string& config_path);
 
+// How a connection serves its run.
+struct ConnectionUse {
+  // A run's further connection: it speaks the first one's API version (no second negotiation)
+  // and repeats none of its warnings.
+  const QRadarConnection* first = nullptr;
+  // The caller stops on QRadarConnection::unreachable and says why (the cause said once).
+  bool caller_reports_unreachable = false;
+};
+
 // connectionRequest(), then service::openConnection(). Errors are usage/config errors (exit 2):
 // no URL, no token, a bad pin...
-// `warn`: false for a run's further connections (the first said the security warnings).
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     const boost::program_options::variables_map& values, const std::string& config_path,
-    CommandContext& context, bool warn = true);
+    CommandContext& context, const ConnectionUse& use = {});
 
 }  // namespace aihunt::cli

@@ -23,8 +23,8 @@ bool applyQueryWindow(aql::Query& query, const std::string& what,
     query.time.unit = aql::TimeUnit::kHours;
   }
   const std::string added = aql::printTimeClause(query.time);
-  printFormatted(*context.redactor, context.streams.err,
-                 "aihunt: %s has no time clause; added: %s\n", what.c_str(), added.c_str());
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                  what + " has no time clause; added: " + added);
   return true;
 }
 

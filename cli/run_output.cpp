@@ -58,9 +58,10 @@ int finishRun(service::FindingWriter& writer, const service::RunReport& report,
   }
   if (context.log_format == core::LogFormat::kJson) {
     for (const auto& hunt : report.hunts) {
+      const bool say_error = !hunt.error.empty() && !hunt.error_said;
       context.logger->info("hunt '{}': {}, {} rows, {} findings, {} suppressed{}{}", hunt.name,
                            service::huntStatusName(hunt.status), hunt.rows, hunt.findings,
-                           hunt.suppressed, hunt.error.empty() ? "" : ": ", hunt.error);
+                           hunt.suppressed, say_error ? ": " : "", say_error ? hunt.error : "");
     }
   } else {
     printText(*context.redactor, context.streams.err, service::formatHuntTable(report));

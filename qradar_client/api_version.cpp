@@ -96,7 +96,11 @@ core::Result<VersionChoice> negotiateApiVersion(ApiClient& api) {
   auto response = api.call(call);
   if (!response) return response.error().withContext("reading /api/help/versions");
   if (response->status < 200 || response->status >= 300) {
-    return api.coreErrorOf(*response).withContext("reading /api/help/versions");
+    core::Error error = api.coreErrorOf(*response).withContext("reading /api/help/versions");
+    // 401 refuses the credentials; 403 only this page (a token without the capability), which
+    // the searches may not need: not a failure to authenticate.
+    if (response->status == 403) error.code = core::ErrorCode::kRemote;
+    return error;
   }
   auto versions = parseHelpVersions(response->body);
   if (!versions) return versions.error();

@@ -27,12 +27,32 @@ core::Result<std::vector<std::string>> columnNames(const aql::Query& query,
   return columns;
 }
 
+// The events as read until a stop is asked for: then an error ends the scan (a read is at most
+// a chunk, so Ctrl-C is answered within a chunk's work however large the file).
+class StoppableSource final : public results::ByteSource {
+ public:
+  StoppableSource(std::unique_ptr<results::ByteSource> inner, const std::atomic<bool>& stop)
+      : inner_(std::move(inner)), stop_(stop) {}
+  core::Result<std::size_t> read(std::span<char> buffer) override {
+    if (stop_.load()) return core::makeError(core::ErrorCode::kCancelled, "interrupted");
+    return inner_->read(buffer);
+  }
+
+ private:
+  std::unique_ptr<results::ByteSource> inner_;
+  const std::atomic<bool>& stop_;
+};
+
 // Plain, gzip or zstd JSONL, told apart by their magic bytes.
-core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string& path) {
+core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string& path,
+                                                              const OfflineOptions& options) {
   // Each hunt reads the events again, which standard input cannot give: "-" stays a file name.
   auto input = results::openInput(path == "-" ? "./-" : path);
   if (!input) return input.error().withContext("events file");
-  return results::decompressing(std::move(*input));
+  auto events = results::decompressing(std::move(*input));
+  if (!events || options.stop == nullptr) return events;
+  return std::unique_ptr<results::ByteSource>(
+      std::make_unique<StoppableSource>(std::move(*events), *options.stop));
 }
 
 aql::EvalOptions evalOptions(const OfflineOptions& options) {
@@ -49,7 +69,7 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
                             const OfflineOptions& options, OfflineReport& report) {
   auto columns = columnNames(*hunt.upload_query, hunt.name);
   if (!columns) return columns.error();
-  auto events = openEvents(events_path);
+  auto events = openEvents(events_path, options);
   if (!events) return events.error();
   const detection::FieldMapping group_mapping = uploadGroupMapping();
   const detection::FieldMapping count_mapping = uploadCountMapping();
@@ -86,7 +106,7 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
                                            FindingWriter& writer, const OfflineOptions& options) {
   auto columns = columnNames(hunt.query, hunt.name);
   if (!columns) return columns.error();
-  auto events = openEvents(events_path);
+  auto events = openEvents(events_path, options);
   if (!events) return events.error();
   RowBinder binder(*columns, hunt.mapping,
                    hunt.fallback_mapping ? &*hunt.fallback_mapping : nullptr);

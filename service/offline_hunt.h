@@ -2,6 +2,7 @@
 // `aihunt hunt --offline`: a hunt's AQL evaluated locally over exported events (JSONL), then
 // the detection, with no QRadar at all. Streams: events are read once per hunt and rows reach
 // the detection as the evaluator yields them.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,8 @@ struct OfflineOptions {
   std::optional<aql::TimeRange> range;  // replaces the query's own time clause
   const aql::LookupTables* lookups = nullptr;
   bool show_suppressed = false;
+  // Set by Ctrl-C: the hunt ends at its next read of the events with a kCancelled error.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct OfflineReport {

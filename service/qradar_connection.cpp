@@ -134,8 +134,16 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     connection->version_choice = std::move(*choice);
   } else {
     connection->version_error = choice.error().message;
-    logger->warn("API version: {}; sending {}", choice.error().message,
-                 connection->api->settings().api_version);
+    // Nothing answered, TLS failed, or the credentials were refused (401): every request would
+    // fail the same way. Any other answer leaves the searches a chance.
+    const core::ErrorCode code = choice.error().code;
+    const bool nothing_there = code == core::ErrorCode::kTransport ||
+                               code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth;
+    if (nothing_there) connection->unreachable = choice.error();
+    if (request.warn && !(nothing_there && request.caller_reports_unreachable)) {
+      logger->warn("API version: {}; sending {}", choice.error().message,
+                   connection->api->settings().api_version);
+    }
   }
   connection->qradar.api_version = connection->api->settings().api_version;
   return connection;

@@ -32,9 +32,12 @@ struct ConnectionRequest {
   std::optional<int> retries;
   std::optional<qradar::Millis> retry_delay;
   core::Metrics* metrics = nullptr;  // when set, requests are timed and counted
-  // The security warnings (--insecure, plain http). A run's further connections to the same
-  // console pass false: the first one said it.
+  // The security warnings (--insecure, plain http) and the API version's. A run's further
+  // connections to the same console pass false: the first one said them.
   bool warn = true;
+  // The caller stops when the console cannot be reached at all (QRadarConnection::unreachable)
+  // and says why itself: no warning about the API version here, so that the cause is said once.
+  bool caller_reports_unreachable = false;
 };
 
 struct QRadarConnection {
@@ -51,6 +54,9 @@ struct QRadarConnection {
   // negotiation failed, why (the client then sends the oldest version it speaks).
   std::optional<qradar::VersionChoice> version_choice;
   std::string version_error;
+  // The negotiation's request found no console it could use (the name does not resolve, nothing
+  // listens, TLS fails, the credentials are refused): every request would fail the same way.
+  std::optional<core::Error> unreachable;
 };
 
 // Errors are usage/config errors (exit 2): no URL, no token, a bad pin...

@@ -30,6 +30,9 @@ struct HuntReport {
   std::uint64_t findings = 0;
   std::uint64_t suppressed = 0;
   std::string error;  // why it failed or did not run; empty when ok
+  // The error is on stderr already (an error line of its own): the hunts' table on stderr does
+  // not say it again. The JSON document still carries it.
+  bool error_said = false;
 };
 
 struct RunReport {

@@ -89,7 +89,7 @@ std::string formatHuntTable(const RunReport& run) {
       out += i < 2 ? row[i] + (i + 1 < row.size() ? padding : "") : padding + row[i];
     }
     out.push_back('\n');
-    if (r > 0 && !run.hunts[r - 1].error.empty()) {
+    if (r > 0 && !run.hunts[r - 1].error.empty() && !run.hunts[r - 1].error_said) {
       out += "  " + core::displayText(run.hunts[r - 1].error, {.keep_tab = false}) + "\n";
     }
   }

@@ -32,7 +32,8 @@ std::vector<std::string> expiredExceptionIds(const std::vector<detection::Except
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals);
 
 // The hunts of a run as an aligned table for stderr (HUNT, STATUS, ROWS, FINDINGS, SUPPRESSED),
-// names made safe for a terminal; a failed hunt's reason follows on its own line.
+// names made safe for a terminal; a failed hunt's reason follows on its own line (unless an error
+// line said it already: HuntReport::error_said).
 std::string formatHuntTable(const RunReport& run);
 
 // The exit code of a run whose hunts ended with `a` and `b`: a damaged state store over a usage

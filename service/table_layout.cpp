@@ -8,6 +8,10 @@ namespace aihunt::service {
 namespace {
 
 constexpr std::size_t kGap = 2;  // spaces between columns
+// When even the who and the what at their readable widths do not fit, the what shrink to their
+// minimum before a host or user is cut below this: a Windows (NetBIOS) host name is at most 15
+// characters, and DOMAIN\user mostly fits too.
+constexpr std::size_t kWhoFirm = 15;
 constexpr std::string_view kReset = "\x1b[0m";
 
 std::size_t totalWidth(const std::vector<std::size_t>& widths, const std::vector<bool>& shown) {
@@ -35,29 +39,23 @@ std::vector<std::size_t> floorWidths(const std::vector<TableColumn>& columns,
   return floors;
 }
 
-// Narrows the widest shrinkable column, down to the next widest (so that wide columns shrink
-// together) or to its floor, until the table fits or nothing can shrink.
-void shrink(const std::vector<std::size_t>& floors, const std::vector<bool>& shown,
-            std::size_t width, std::vector<std::size_t>& widths) {
+// Narrows the widest column above its floor by one, until the table fits or nothing can shrink;
+// of equally wide ones the least protected (plain, then what, then who) goes first, so wide
+// columns shrink together and the who keep the most.
+void shrink(const std::vector<TableColumn>& columns, const std::vector<std::size_t>& floors,
+            const std::vector<bool>& shown, std::size_t width, std::vector<std::size_t>& widths) {
   const std::size_t none = widths.size();
-  for (std::size_t total = totalWidth(widths, shown); total > width;
-       total = totalWidth(widths, shown)) {
+  for (std::size_t total = totalWidth(widths, shown); total > width; --total) {
     std::size_t widest = none;
     for (std::size_t i = 0; i < widths.size(); ++i) {
       if (!shown[i] || widths[i] <= floors[i]) continue;
-      if (widest == none || widths[i] > widths[widest]) widest = i;
+      if (widest == none || widths[i] > widths[widest] ||
+          (widths[i] == widths[widest] && columns[i].role < columns[widest].role)) {
+        widest = i;
+      }
     }
     if (widest == none) return;
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-      if (shown[i] && widths[i] < widths[widest]) next = std::max(next, widths[i]);
-    }
-    const std::size_t excess = total - width;
-    const std::size_t minimum = floors[widest];
-    std::size_t target = widths[widest] > minimum + excess ? widths[widest] - excess : minimum;
-    target = std::max(target, next);
-    if (target >= widths[widest]) target = widths[widest] - 1;
-    widths[widest] = target;
+    --widths[widest];
   }
 }
 
@@ -71,6 +69,60 @@ void appendCell(std::string& line, const TableCell& cell, std::size_t width, boo
     line += text;
   }
   if (!last) line.append(width - core::displayColumns(text) + kGap, ' ');
+}
+
+// What each column keeps before any optional column leaves: the who and the what their natural
+// width up to their cap, every other column its floor.
+std::vector<std::size_t> keptWidths(const std::vector<TableColumn>& columns,
+                                    const std::vector<std::size_t>& natural,
+                                    const std::vector<std::size_t>& floors) {
+  std::vector<std::size_t> kept = floors;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].role == ColumnRole::kPlain) continue;
+    const std::size_t cap = columns[i].readable_width;
+    kept[i] = std::max(floors[i], cap == 0 ? natural[i] : std::min(natural[i], cap));
+  }
+  return kept;
+}
+
+// Leaves out optional columns, highest rank first, while the kept widths do not fit.
+void dropColumns(const std::vector<TableColumn>& columns, const std::vector<std::size_t>& kept,
+                 std::size_t width, std::vector<bool>& shown) {
+  while (totalWidth(kept, shown) > width) {
+    std::size_t drop = columns.size();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (shown[i] && columns[i].drop_rank > 0 &&
+          (drop == columns.size() || columns[i].drop_rank > columns[drop].drop_rank)) {
+        drop = i;
+      }
+    }
+    if (drop == columns.size()) return;
+    shown[drop] = false;
+  }
+}
+
+// The widths that fit `width`, giving way in the order table_layout.h describes.
+void fit(const std::vector<TableColumn>& columns, const std::vector<std::size_t>& natural,
+         std::size_t width, std::vector<bool>& shown, std::vector<std::size_t>& widths) {
+  const std::vector<std::size_t> floors = floorWidths(columns, natural);
+  const std::vector<std::size_t> kept = keptWidths(columns, natural, floors);
+  dropColumns(columns, kept, width, shown);
+  // The optional columns (the evidence) shrink first, then the other plain ones.
+  std::vector<std::size_t> optional_first = natural;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].drop_rank > 0) optional_first[i] = floors[i];
+  }
+  shrink(columns, optional_first, shown, width, widths);
+  shrink(columns, kept, shown, width, widths);
+  // Then the what, down to their minimum, while the who keep a readable width.
+  std::vector<std::size_t> who_firm = floors;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].role == ColumnRole::kWho) {
+      who_firm[i] = std::max(floors[i], std::min(natural[i], kWhoFirm));
+    }
+  }
+  shrink(columns, who_firm, shown, width, widths);
+  shrink(columns, floors, shown, width, widths);
 }
 
 }  // namespace
@@ -87,28 +139,7 @@ std::string renderTable(const std::vector<TableColumn>& columns,
   }
   std::vector<bool> shown(columns.size(), true);
   std::vector<std::size_t> widths = natural;
-  if (!options.wide) {
-    // Leave out columns, least important first, while even their floors do not fit.
-    const std::vector<std::size_t> floors = floorWidths(columns, natural);
-    while (totalWidth(floors, shown) > options.width) {
-      std::size_t drop = columns.size();
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        if (shown[i] && columns[i].drop_rank > 0 &&
-            (drop == columns.size() || columns[i].drop_rank > columns[drop].drop_rank)) {
-          drop = i;
-        }
-      }
-      if (drop == columns.size()) break;
-      shown[drop] = false;
-    }
-    // Optional columns (the evidence) give way first, so that who and what stay readable.
-    std::vector<std::size_t> optional_first = floors;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i].drop_rank == 0) optional_first[i] = widths[i];
-    }
-    shrink(optional_first, shown, options.width, widths);
-    shrink(floors, shown, options.width, widths);
-  }
+  if (!options.wide) fit(columns, natural, options.width, shown, widths);
   std::size_t last = 0;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (shown[i]) last = i;

@@ -1,19 +1,28 @@
 #pragma once
 // A text table sized to a terminal: each column as wide as its widest cell, and when the table
-// is wider than the screen, the flexible columns shrink (cells cut with an ellipsis, never inside
-// a UTF-8 character) and, if that is not enough, the least important columns are left out.
-// Cells must already be display-safe (core/display_text.h): this file only measures and pads.
+// is wider than the screen, columns give way in this order: the optional ones shrink, the other
+// plain ones shrink, the optional ones are left out (least important first), the what (domain,
+// process) shrinks, and the who (host, user) last. Cells are cut with an ellipsis, never inside
+// a UTF-8 character. Cells must already be display-safe (core/display_text.h): this file only
+// measures and pads.
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace aihunt::service {
 
+// Who did it (host, user) and what it was (domain, process): the columns a person reads a row by.
+enum class ColumnRole { kPlain, kWhat, kWho };
+
 struct TableColumn {
   std::string header;
   std::size_t min_width = 0;  // shrinks down to this; a column with min 0 never shrinks
-  int drop_rank = 0;          // left out first when even the minimum widths do not fit: highest
-                              // rank first; 0 is never left out
+  int drop_rank = 0;          // left out, highest rank first, rather than cut the who and what
+                              // below their readable width; 0 is never left out
+  ColumnRole role = ColumnRole::kPlain;
+  // The who and the what keep their natural width up to this many columns while every plain
+  // column gives way (0: no cap). Past it a value is rare enough to be cut like any other.
+  std::size_t readable_width = 0;
 };
 
 struct TableCell {

@@ -95,6 +95,21 @@ int severityRank(Severity severity) { return static_cast<int>(severity); }
 // process and evidence.
 enum Rank : int { kKeep = 0, kEvidence = 1, kHunt = 2, kSourceIp = 3, kCount = 4, kSignals = 5 };
 
+// Who and what stay readable (docs/incidents.md): whole up to these widths while the other
+// columns give way; a longer value (an FQDN, an Azure deployment's host name) is rare enough to
+// be cut.
+constexpr std::size_t kWhoCap = 24;
+constexpr std::size_t kDomainCap = 28;
+constexpr std::size_t kProcessCap = 20;
+
+TableColumn who(std::string header) {
+  return {std::move(header), 6, kKeep, ColumnRole::kWho, kWhoCap};
+}
+
+TableColumn what(std::string header, std::size_t min_width, std::size_t cap) {
+  return {std::move(header), min_width, kKeep, ColumnRole::kWhat, cap};
+}
+
 std::string footer(std::size_t incidents, std::size_t findings, bool incidents_view,
                    const RunCounts& counts) {
   std::string out;
@@ -170,11 +185,17 @@ std::string renderFindingsTable(std::vector<const Finding*> findings, const Tabl
   });
   const bool exceptions = std::any_of(findings.begin(), findings.end(),
                                       [](const Finding* f) { return !f->exception.empty(); });
-  std::vector<TableColumn> columns = {
-      {"SEVERITY", 0, kKeep},  {"TIME (UTC)", 0, kKeep},  {"HUNT", 8, kHunt},
-      {"HOST", 6, kKeep},      {"USER", 6, kKeep},        {"SOURCE IP", 0, kSourceIp},
-      {"DOMAIN", 8, kKeep},    {"PROCESS", 6, kKeep},     {"SIGNALS", 10, kSignals},
-      {"EXCEPTION", 8, kKeep}, {"EVIDENCE", 8, kEvidence}};
+  std::vector<TableColumn> columns = {{"SEVERITY", 0, kKeep},
+                                      {"TIME (UTC)", 0, kKeep},
+                                      {"HUNT", 8, kHunt},
+                                      who("HOST"),
+                                      who("USER"),
+                                      {"SOURCE IP", 0, kSourceIp},
+                                      what("DOMAIN", 8, kDomainCap),
+                                      what("PROCESS", 6, kProcessCap),
+                                      {"SIGNALS", 10, kSignals},
+                                      {"EXCEPTION", 8, kKeep},
+                                      {"EVIDENCE", 8, kEvidence}};
   std::vector<std::vector<TableCell>> rows;
   rows.reserve(findings.size());
   for (const Finding* f : findings) {
@@ -201,11 +222,16 @@ std::string renderIncidentsTable(const std::vector<Incident>& incidents,
                                  const TableOptions& options) {
   const bool exceptions = std::any_of(incidents.begin(), incidents.end(),
                                       [](const Incident& i) { return !i.exceptions.empty(); });
-  std::vector<TableColumn> columns = {{"SEVERITY", 0, kKeep},    {"FIRST SEEN (UTC)", 0, kKeep},
-                                      {"SOURCES", 7, kKeep},     {"HOST", 6, kKeep},
-                                      {"USER", 6, kKeep},        {"SOURCE IP", 0, kSourceIp},
-                                      {"DOMAIN", 8, kKeep},      {"PROCESS", 6, kKeep},
-                                      {"FINDINGS", 0, kCount},   {"EXCEPTION", 8, kKeep},
+  std::vector<TableColumn> columns = {{"SEVERITY", 0, kKeep},
+                                      {"FIRST SEEN (UTC)", 0, kKeep},
+                                      {"SOURCES", 7, kKeep},
+                                      who("HOST"),
+                                      who("USER"),
+                                      {"SOURCE IP", 0, kSourceIp},
+                                      what("DOMAIN", 8, kDomainCap),
+                                      what("PROCESS", 6, kProcessCap),
+                                      {"FINDINGS", 0, kCount},
+                                      {"EXCEPTION", 8, kKeep},
                                       {"EVIDENCE", 8, kEvidence}};
   std::vector<std::vector<TableCell>> rows;
   rows.reserve(incidents.size());

@@ -216,6 +216,71 @@ TEST_CASE("--log-format json: every stderr line is one JSON object, hostile text
   REQUIRE(jsonStderr(window.err).size() == 1);
 }
 
+TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors follow them") {
+  const std::string events = sourcePath("content/samples/events.jsonl");
+  const std::string lookups = sourcePath("content/samples/qradar_lookups.json");
+  const std::string seed = sourcePath("content/seed_query.aql");
+  std::ofstream("cli_conventions_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
+  struct Path {
+    std::vector<std::string> args;
+    std::string said;  // what the JSON line's message holds
+    std::string level;
+    int exit_code;
+  };
+  const std::vector<Path> paths = {
+      // A window that misses every event: a note.
+      {{"hunt", "--offline", events, "--lookups", lookups, "--now", "2027-06-01T00:00:00Z",
+        "--last", "1h"},
+       "none of the events read falls inside the window",
+       "info",
+       0},
+      // An own query without a time clause: a note.
+      {{"hunt", "--offline", events, "--lookups", lookups, "--now", "2026-11-26T18:00:00Z", "--aql",
+        seed, "--format", "jsonl"},
+       "has no time clause; added: LAST 24 HOURS",
+       "info",
+       0},
+      // A hunt that fails on its input: an error, once per hunt.
+      {{"hunt", "--offline", "cli_conventions_test.bad.jsonl", "--now", "2026-11-26T18:00:00Z",
+        "--last", "24h", "--hunt", "linux-audit"},
+       "events line 2: not valid JSON",
+       "error",
+       2},
+  };
+  for (const Path& path : paths) {
+    INFO(path.said);
+    std::vector<std::string> args = path.args;
+    args.insert(args.end(), {"--log-format", "json"});
+    const ProcessResult json_run = runAihunt(args);
+    CHECK(json_run.exit_code == path.exit_code);
+    const auto records = jsonStderr(json_run.err);
+    // Said once at its level (a failed hunt is also named in the per-hunt info lines).
+    const auto said = std::count_if(records.begin(), records.end(), [&](const json& record) {
+      return record["level"] == path.level &&
+             record["msg"].get<std::string>().find(path.said) != std::string::npos;
+    });
+    CHECK(said == 1);
+
+    args = path.args;
+    args.emplace_back("--quiet");
+    const ProcessResult quiet = runAihunt(args);
+    CHECK(quiet.exit_code == path.exit_code);
+    // Notes leave with --quiet; errors stay.
+    CHECK(count(quiet.err, path.said) == (path.level == "error" ? 1U : 0U));
+    if (path.level != "error") CHECK(quiet.err.empty());
+  }
+}
+
+TEST_CASE("aihunt --help lists every exit code, 130 included") {
+  const ProcessResult help = runAihunt({"--help"});
+  REQUIRE(help.exit_code == 0);
+  const std::string codes = help.out.substr(help.out.find("Exit codes:"));
+  for (const char* code : {"\n    0  ", "\n    1  ", "\n    2  ", "\n    3  ", "\n    4  ",
+                           "\n    5  ", "\n  130  interrupted"}) {
+    CHECK(codes.find(code) != std::string::npos);
+  }
+}
+
 TEST_CASE("the expired-exception warning names the exception") {
   // The example's SOAR exception expires on 2027-01-31; the sample's SOAR worker is then a
   // finding again, and the warning says which exception to renew.

@@ -8,11 +8,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <limits>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +78,14 @@ std::vector<json> sampleEvents() {
   std::stringstream text;
   text << in.rdbuf();
   return lines(text.str());
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
 }
 
 std::multiset<std::string> ids(const std::vector<json>& findings) {
@@ -255,10 +266,65 @@ TEST_CASE("online: a run that cannot authenticate prints no findings", "[honest]
   CHECK(document["findings"].empty());
   REQUIRE(document["hunts"].size() == 5);
   for (const auto& hunt : document["hunts"]) CHECK(hunt["status"] == "failed");
-  // The first hunt says why; the hunts not yet started then did not run (they would fail the
-  // same way). Two run side by side (max_concurrent_searches), so the last is one of those.
-  CHECK(document["hunts"][0]["error"].get<std::string>().rfind("not run:", 0) != 0);
-  CHECK(document["hunts"][4]["error"].get<std::string>().rfind("not run:", 0) == 0);
+  // The first request (the API version's) is refused: no hunt runs, and stderr says why once.
+  for (const auto& hunt : document["hunts"]) {
+    CHECK(hunt["error"] == "not run: the console refuses the credentials");
+  }
+  CHECK(count(run.err, "HTTP 401") == 1);
+  CHECK(count(run.err, "the console refuses the credentials: ") == 1);
+}
+
+TEST_CASE("online: a console that cannot be reached is said once, and no hunt runs",
+          "[honest][online]") {
+  // A name that cannot resolve (.invalid never does), and a loopback port nothing listens on.
+  // What names the place appears only in the cause, so counting it counts the cause.
+  const std::vector<std::pair<std::string, std::string>> consoles = {
+      {"https://nonexistent.invalid", "nonexistent.invalid"}, {"https://127.0.0.1:1", "127.0.0.1"}};
+  for (const auto& [url, place] : consoles) {
+    INFO(url);
+    const std::vector<std::string> args = {"hunt", "--now",         kSampleNow, "--qradar-url",
+                                           url,    "--retry-delay", "20ms",     "--format"};
+    // The default log level: what a person sees.
+    const auto run = runProcess(aihunt::testing::binaryPath("aihunt"), concat(args, {"table"}), {},
+                                60, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+    INFO(run.err);
+    CHECK(run.exit_code == 3);
+    CHECK(run.out.empty());
+    CHECK(count(run.err, place) == 1);
+    CHECK(count(run.err, "the console cannot be reached: ") == 1);
+    CHECK(count(run.err, "not run: the console cannot be reached") == 5);  // the hunts' table
+
+    const auto json_run = runProcess(aihunt::testing::binaryPath("aihunt"), concat(args, {"json"}),
+                                     {}, 60, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+    CHECK(json_run.exit_code == 3);
+    const json document = json::parse(json_run.out);
+    CHECK(document["complete"] == false);
+    REQUIRE(document["hunts"].size() == 5);
+    for (const auto& hunt : document["hunts"]) {
+      CHECK(hunt["status"] == "failed");
+      CHECK(hunt["error"] == "not run: the console cannot be reached");
+    }
+  }
+}
+
+TEST_CASE("online: the API version's warning once a run, however many connections it opens",
+          "[honest][online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // The version list fails (a console answers, so the hunts go on with the oldest version).
+  const auto fault =
+      emu.admin("POST", "/admin/faults",
+                "faults:\n  - {kind: status_500, path: /api/help/versions, times: -1}\n");
+  REQUIRE(fault.status == 200);
+  const auto run = runProcess(aihunt::testing::binaryPath("aihunt"), huntArgs(emu), {}, 60,
+                              {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK_FALSE(run.out.empty());
+  CHECK(count(run.err, "API version: ") == 1);
+  // Further connections speak the first one's version: the list is read once.
+  const json log = aihunt::testing::online::requestLog(emu);
+  CHECK(aihunt::testing::online::countTarget(log, "GET", "/api/help/versions") == 1);
 }
 
 TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[honest][online]") {
@@ -288,4 +354,83 @@ TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[hon
   const auto jsonl = runCli(huntArgs(emu));
   CHECK(jsonl.exit_code == 4);
   CHECK(jsonl.out.empty());
+}
+
+TEST_CASE("offline: Ctrl-C says the run was interrupted, exits 130 and prints no findings",
+          "[honest][offline][cancel]") {
+  // Two million short events in the window: five hunts over them take seconds.
+  const std::string events = aihunt::testing::makeTempDir("honest-sigint") + "/events.jsonl";
+  {
+    std::ofstream out(events);
+    const std::int64_t noon = 1795694400000;  // 2026-11-26T12:00:00Z
+    for (std::int64_t i = 0; i < 2'000'000; ++i) {
+      out << "{\"starttime\":" << noon + i << ",\"sourceip\":\"10.0.0.1\"}\n";
+    }
+  }
+  aihunt::testing::BackgroundProcess hunt(aihunt::testing::binaryPath("aihunt"),
+                                          {"hunt", "--offline", events, "--now", kSampleNow});
+  // Bounded wait until it is reading the events: its read count passes a megabyte.
+  const auto bytes_read = [&]() -> std::int64_t {
+    std::ifstream io("/proc/" + std::to_string(hunt.pid()) + "/io");
+    std::string key;
+    std::int64_t value = 0;
+    while (io >> key >> value) {
+      if (key == "rchar:") return value;
+    }
+    return 0;
+  };
+  bool reading = false;
+  for (int i = 0; i < 500 && !reading && hunt.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    reading = bytes_read() > (1 << 20);
+  }
+  INFO(hunt.err());
+  REQUIRE(reading);
+  ::kill(hunt.pid(), SIGINT);
+  for (int i = 0; i < 200 && hunt.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK_FALSE(hunt.running());
+  CHECK(hunt.stop(1000) == 130);  // 128 + SIGINT, the shell's convention
+  CHECK(hunt.out().empty());
+  CHECK(hunt.err().find("interrupted") != std::string::npos);
+  CHECK(hunt.err().find("cancelled") != std::string::npos);  // the hunts' table says which
+}
+
+TEST_CASE("online: the default table shows the incidents the offline run shows",
+          "[honest][online][incidents]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // The footer: "13 incidents from 27 findings; ...".
+  const auto footer = [](const std::string& table) {
+    const std::regex counts(R"((\d+) incidents from (\d+) findings)");
+    std::smatch match;
+    REQUIRE(std::regex_search(table, match, counts));
+    return std::make_pair(std::stoi(match[1]), std::stoi(match[2]));
+  };
+  const auto offline = runCli(offlineArgs({"--format", "table"}));
+  REQUIRE(offline.exit_code == 0);
+  const auto online = runCli(withFormat(huntArgs(emu), "table"));
+  REQUIRE(online.exit_code == 0);
+  const auto offline_counts = footer(offline.out);
+  CHECK(offline_counts.first > 0);
+  CHECK(footer(online.out) == offline_counts);
+
+  // The same incidents, not only as many: their ids in the JSON envelope's incidents view.
+  const auto incident_ids = [](const std::string& out) {
+    std::multiset<std::string> found;
+    const json document = json::parse(out);
+    for (const auto& incident : document["incidents"]) {
+      found.insert(incident["incident_id"].get<std::string>());
+    }
+    return found;
+  };
+  const auto offline_json = runCli(offlineArgs({"--format", "json", "--view", "incidents"}));
+  const auto online_json =
+      runCli(concat(withFormat(huntArgs(emu), "json"), {"--view", "incidents"}));
+  REQUIRE(offline_json.exit_code == 0);
+  REQUIRE(online_json.exit_code == 0);
+  const auto offline_incidents = incident_ids(offline_json.out);
+  CHECK(offline_incidents.size() == static_cast<std::size_t>(offline_counts.first));
+  CHECK(incident_ids(online_json.out) == offline_incidents);
 }

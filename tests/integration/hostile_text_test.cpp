@@ -278,7 +278,9 @@ TEST_CASE("hostile event fields reach no table, CSV or log raw", "[hostile][onli
   }
   REQUIRE(found_hostile);
 
-  const auto table = runAihunt(with({"--format", "table"}));
+  // --wide: every column, the source IP too (the hostile host and user are long, and a narrow
+  // table leaves the source IP out before it cuts them).
+  const auto table = runAihunt(with({"--format", "table", "--wide"}));
   CHECK(table.exit_code == 0);
   CHECK(table.out.find("10.50.0.11") != std::string::npos);
 

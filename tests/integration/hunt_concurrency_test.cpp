@@ -135,6 +135,7 @@ TEST_CASE("Ctrl-C cancels and deletes every running search", "[online][concurren
   CHECK_FALSE(hunt.running());
   CHECK(hunt.stop(1000) == 130);  // 128 + SIGINT, the shell's convention
   CHECK(hunt.err().find("interrupted") != std::string::npos);
+  CHECK(hunt.out().empty());  // no findings document for a run that did not finish
   CHECK(peakActive(emu) == 3);
   CHECK(searchesLeft(emu).empty());
   CHECK(countRequests(requestLog(emu), "DELETE", "/api/ariel/searches/") == 3);

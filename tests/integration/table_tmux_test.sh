@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The table as a person sees it: tmux runs the offline hunt in a pane 80 and then 200 columns
-# wide, and `tmux capture-pane` returns what is on the screen. Checks that the header fits, that
-# rows are shortened with an ellipsis at 80 columns and whole at 200, that colour is there on a
+# The table as a person sees it: tmux runs the offline hunt in a pane 80, 100, 120 and then 200
+# columns wide, and `tmux capture-pane` returns what is on the screen. Checks that the header
+# fits, that rows are shortened with an ellipsis at 80 columns and whole at 200, that the
+# sample's hosts and users stay whole (all of them at 120), that colour is there on a
 # terminal and absent with NO_COLOR, with --no-color and when stdout is a pipe.
 # Usage: table_tmux_test.sh BIN_DIR   (AIHUNT_SOURCE_DIR: the source tree). Exit 77: no tmux.
 set -euo pipefail
@@ -61,6 +62,35 @@ check_fits 80 "$narrow"
 [[ $narrow == *"incidents from"*"findings"* ]] || fail "80 columns: no footer"
 [[ $(screen_with_escapes) != *$'\e['*m* ]] || fail "80 columns: colour despite NO_COLOR"
 
+# --- who stays readable: the sample's hosts and users whole at 80, 100 and 120 columns --------
+# At 80 columns the optional columns leave and the domain and process shrink first, so that a
+# Windows host name and DOMAIN\user (11 columns each) stay whole; at 100 every user and every
+# host up to 15 columns; at 120 every host and user of the sample.
+short_hosts=(WS-FIN-0193 WS-ENG-0412 WS-HR-0058 WS-LEG-0021 WS-OPS-0310 WS-MKT-0077 ops-jump-02
+  DEV-WS-0042)
+short_users=("CORP\\jdoe" "CORP\\bwayne" "CORP\\ckent" deploy dprince "CORP\\asmith" etl svc-soar
+  "CORP\\dev1")
+all_users=("${short_users[@]}" "CORP\\pparker" svc-logsummary)
+all_hosts=("${short_hosts[@]}" soar-worker-01 build-07.lin.example.com etl-03.dc1.example.com)
+check_whole() {
+  local width=$1 text=$2; shift 2
+  local value
+  for value in "$@"; do
+    # A whole value is followed by a blank or the line's end, never by the ellipsis.
+    [[ $text == *"$value "* || $text == *"$value"$'\n'* || $text == *"$value" ]] \
+      || fail "$width columns: '$value' is not shown whole"
+  done
+}
+check_whole 80 "$narrow" "${short_hosts[@]}" "${short_users[@]}"
+show 100 "env NO_COLOR=1 $hunt $quiet"
+medium=$(screen)
+check_fits 100 "$medium"
+check_whole 100 "$medium" "${short_hosts[@]}" soar-worker-01 "${all_users[@]}"
+show 120 "env NO_COLOR=1 $hunt $quiet"
+roomy=$(screen)
+check_fits 120 "$roomy"
+check_whole 120 "$roomy" "${all_hosts[@]}" "${all_users[@]}"
+
 # --- 200 columns, a terminal: colour --------------------------------------------------------
 show 200 "env -u NO_COLOR TERM=xterm-256color $hunt $quiet"
 wide=$(screen)
@@ -83,6 +113,8 @@ piped=$(screen)
 
 if [ "$failures" -ne 0 ]; then
   echo "--- 80 columns:"; printf '%s\n' "$narrow"
+  echo "--- 100 columns:"; printf '%s\n' "${medium:-}"
+  echo "--- 120 columns:"; printf '%s\n' "${roomy:-}"
   echo "--- 200 columns:"; printf '%s\n' "$wide"
   exit 1
 fi

@@ -1,6 +1,7 @@
 // The table fitted to a terminal: generated rows at every width from 40 to 200 columns.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <random>
 #include <sstream>
 #include <string>
@@ -104,4 +105,55 @@ TEST_CASE("server text reaches the table only through the terminal sanitiser") {
   CHECK(table.find("\xE2\x80\xAE") == std::string::npos);
   CHECK(table.find("line1 line2 end") != std::string::npos);
   CHECK(lines(table).size() == 2);
+}
+
+TEST_CASE("who and what stay readable: other columns give way before a host or user is cut") {
+  // Rows like the sample's: a Windows host and DOMAIN\user, an FQDN host, long evidence.
+  std::vector<aihunt::detection::Incident> incidents;
+  const std::vector<std::array<std::string, 4>> actors = {
+      {"WS-FIN-0042", "CORP\\jdoe", "api.openai.com", "powershell"},
+      {"WS-ENG-0412", "CORP\\bwayne", "api.anthropic.com", "anthropic-python"},
+      {"build-07.lin.example.com", "svc-logsummary", "aihunt-embeddings.openai.azure.com", "java"}};
+  for (const auto& [host, user, domain, process] : actors) {
+    aihunt::detection::Incident& i = incidents.emplace_back();
+    i.actor.host = host;
+    i.actor.user_display = user;
+    i.actor.source_ip = "10.20.30.15";
+    i.domain = domain;
+    i.process = process;
+    i.sources = {"4104", "4688", "NGFW", "Sysmon 1", "Sysmon 3"};
+    i.first_seen = "2026-11-26T09:14:03.000Z";
+    i.finding_ids = {"a", "b"};
+    i.evidence = std::string(150, 'e');
+    i.severity = aihunt::detection::Severity::kCritical;
+    i.risk_score = 90;
+  }
+  aihunt::service::TableOptions options;
+  for (std::size_t width = 80; width <= 200; ++width) {
+    options.width = width;
+    const auto out = lines(aihunt::service::renderIncidentsTable(incidents, options));
+    REQUIRE(out.size() == incidents.size() + 1);
+    INFO(width << "\n" << out[0] << "\n" << out[1] << "\n" << out[2] << "\n" << out[3]);
+    for (const auto& line : out) CHECK(displayColumns(line) <= width);
+    // A Windows host and DOMAIN\user are never cut, from 80 columns up.
+    CHECK(out[1].find("WS-FIN-0042") != std::string::npos);
+    CHECK(out[1].find("CORP\\jdoe") != std::string::npos);
+    CHECK(out[2].find("WS-ENG-0412") != std::string::npos);
+    CHECK(out[2].find("CORP\\bwayne") != std::string::npos);
+    if (width >= 100) {
+      // Every user, and the usual domain and process, whole.
+      CHECK(out[3].find("svc-logsummary") != std::string::npos);
+      CHECK(out[1].find("api.openai.com") != std::string::npos);
+      CHECK(out[1].find("powershell") != std::string::npos);
+    }
+    if (width >= 120) CHECK(out[3].find("build-07.lin.example.com") != std::string::npos);
+    // Before the who and the what are cut, the optional columns leave.
+    const bool cut = out[1].find("api.openai.com") == std::string::npos ||
+                     out[3].find("build-07.lin.example.com") == std::string::npos;
+    if (cut) {
+      CHECK(out[0].find("EVIDENCE") == std::string::npos);
+      CHECK(out[0].find("SOURCE IP") == std::string::npos);
+      CHECK(out[0].find("FINDINGS") == std::string::npos);
+    }
+  }
 }
