@@ -16,9 +16,11 @@ constexpr std::array kKeys = {
               "The console. Leave the section out for offline use (`aihunt hunt --offline`, "
               "`aihunt triage`).",
               ""},
-    ConfigKey{"qradar.url", "http(s) URL", "required",
+    ConfigKey{"qradar.url", "http(s) URL", "none",
               "The console, like https://qradar.example.com: no credentials, query or fragment. "
-              "Plain http:// is warned about unless the host is loopback.",
+              "Plain http:// is warned about unless the host is loopback. `--qradar-url`, then "
+              "`AIHUNT_QRADAR_URL`, take its place; a run against the console needs one of the "
+              "three.",
               "https://qradar.example.com"},
     ConfigKey{"qradar.api_version", "string, \"auto\" or a version like \"26.0\"", "auto",
               "`auto`: the newest version both the console and aihunt speak; a quoted version "

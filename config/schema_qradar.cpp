@@ -112,7 +112,9 @@ void readTls(const YamlNode& node, TlsConfig& tls, Diagnostics& diagnostics) {
 QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
   QRadarConfig qradar;
   MapReader reader(node, diagnostics);
-  if (const YamlNode* url = reader.require("url")) {
+  // Optional here: --qradar-url or AIHUNT_QRADAR_URL may name the console instead, and a run that
+  // ends up with none says so when it connects (service/qradar_connection.cpp).
+  if (const YamlNode* url = reader.get("url")) {
     if (auto text = readString(*url, diagnostics)) {
       qradar.url = *text;
       checkUrl(*url, qradar.url, diagnostics);

@@ -45,7 +45,6 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
                     "qradar.token_file");
   expectSingleError("qradar:\n  url: https://q\n  api_version: 20\n", "qradar.api_version",
                     "'20' is not an API version (like \"20.0\"; quote it)");
-  expectSingleError("qradar: {api_version: '20.0'}\n", "qradar.url", "missing required key");
   expectSingleError("qradar:\n  url: https://q\n  tls: [a]\n", "qradar.tls",
                     "expected a map, found a list");
   expectSingleError("hunts:\n  - name: a\n    fields: {url: 'URL\"; DROP'}\n",
@@ -168,6 +167,16 @@ TEST_CASE("aggregate_uploads needs a URL, bytes and the large_upload signal", "[
   REQUIRE(ok.config);
   CHECK(ok.config->hunts.at(0).aggregate_uploads);
   CHECK(ok.config->settings.large_upload_window_bytes == 5'000'000);
+}
+
+TEST_CASE("a qradar section may leave the URL to --qradar-url or the environment",
+          "[config][errors]") {
+  const LoadOutcome outcome = load("qradar:\n  max_concurrent_searches: 3\n");
+  INFO(describeAll(outcome.errors));
+  REQUIRE(outcome.config.has_value());
+  REQUIRE(outcome.config->qradar.has_value());
+  CHECK(outcome.config->qradar->url.empty());
+  CHECK(outcome.config->qradar->max_concurrent_searches == 3);
 }
 
 TEST_CASE("a token key under qradar is refused with directions", "[config][errors]") {

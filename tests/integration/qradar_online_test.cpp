@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/exit_codes.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/support/background_process.h"
 #include "tests/support/process_runner.h"
@@ -190,6 +191,21 @@ TEST_CASE("--seed-query runs the seed's AQL with an added time clause", "[online
     }
   }
   CHECK(seen);
+}
+
+TEST_CASE("--qradar-url names the console while --config tunes the rest", "[online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string config =
+      writeFile(emu.dir(), "no-url.yaml", "qradar:\n  max_concurrent_searches: 1\n");
+  const auto run = runAihunt(huntArgs(emu, {"--config", config, "--hunt", "proxy-ai-api"}));
+  CHECK(run.exit_code == 0);
+  CHECK_FALSE(jsonLines(run.out).empty());
+  // Without a URL from anywhere: a usage error, and no output that looks like an empty result.
+  const auto none = runAihunt({"hunt", "--config", config, "--hunt", "proxy-ai-api", "--now",
+                               aihunt::testing::kSampleNow, "--format", "jsonl"});
+  CHECK(none.exit_code == aihunt::core::kExitUsage);
+  CHECK(none.out.empty());
 }
 
 TEST_CASE("scripted faults", "[online][faults]") {
