@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
                                      "--last",        "24h",
                                      "--page-size",   std::to_string(page_size),
                                      "--row-cap",     std::to_string(rows * 2),
-                                     "--timeout",     "2h"};
+                                     "--timeout",     "2h",
+                                     "--max-output",  "0"};
     if (!prefetch) args.emplace_back("--no-prefetch");
     // The emulator's request log is cleared first, so that it holds this run's requests only.
     const pid_t clear =

@@ -84,7 +84,7 @@ ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows, aihunt::benc
     close(pipe_fds[0]);
     close(pipe_fds[1]);
     execl(aihunt.c_str(), aihunt.c_str(), "triage", "--input", "-", "--format", "jsonl",
-          static_cast<char*>(nullptr));
+          "--max-output", "0", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(pipe_fds[0]);
@@ -173,7 +173,8 @@ int runResultsMix(const std::string& aihunt, const std::string& python_script,
     const bool have_binary = access(aihunt.c_str(), X_OK) == 0;
     ProcessRun ours;
     if (have_binary) {
-      ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl"}, "/dev/null",
+      ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl", "--max-output", "0"},
+                       "/dev/null",
                        ours_path);
       if (ours.exit_code != 0) {
         std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), ours.exit_code);

@@ -154,8 +154,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         "with a failed, interrupted or truncated hunt prints no findings on stdout (--format "
         "json prints its envelope with \"complete\": false and each hunt's status). Every "
         "hunt runs even when one fails (online, a connection or authentication failure stops "
-        "the rest); a table of the hunts follows on stderr. Output held past 1 GiB fails "
-        "the run (exit 4). Formats and fields: docs/output.md.\n"
+        "the rest); a table of the hunts follows on stderr. Output held past --max-output (1 GiB) "
+        "fails the run (exit 4). Formats and fields: docs/output.md.\n"
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
         "error, 3 connection, TLS or authentication failure, 4 search failed or timed out, "
         "hit the row cap or the output cap, or (--deliver) findings could not be delivered and "
@@ -183,6 +183,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
   auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
   if (!table) return fail(context.streams, table.error(), core::kExitUsage);
+  auto hold = holdOptions(context, values);
+  if (!hold) return fail(context.streams, hold.error(), core::kExitUsage);
   std::unique_ptr<HuntDelivery> delivery;
   if (values["deliver"].as<bool>()) {
     if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
@@ -192,7 +194,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
 
   if (values.count("offline") == 0) {
-    return runOnlineHunt(values, *setup, *now, *window, *format, *table, delivery.get(), context);
+    return runOnlineHunt(values, *setup, *now, *window, *format, *table, *hold, delivery.get(),
+                         context);
   }
   if (values["seed-query"].as<bool>()) {
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
@@ -211,7 +214,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
 
   const std::string events = values["offline"].as<std::string>();
   auto writer =
-      service::makeResultWriter(*format, context.streams.out, *table, holdOptions(context));
+      service::makeResultWriter(*format, context.streams.out, *table, *hold);
   service::RunTotals totals;
   service::RunReport run;
   int exit_code = core::kExitOk;

@@ -214,13 +214,13 @@ detection::ReferenceSetSnapshot readReferenceSets(const po::variables_map& value
 // said once, every hunt is listed as not run, and the document says the run is incomplete.
 int stopUnreachable(const core::Error& cause, const std::vector<HuntJob>& plan,
                     service::OutputFormat format, const service::TableOptions& table,
-                    CommandContext& context) {
+                    const service::HoldOptions& hold, CommandContext& context) {
   const bool refused = cause.code == core::ErrorCode::kAuth;
   printDiagnostic(
       context.streams, *context.redactor, Diagnostic::kError,
       (refused ? "the console refuses the credentials: " : "the console cannot be reached: ") +
           cause.message);
-  auto writer = service::makeResultWriter(format, context.streams.out, table, holdOptions(context));
+  auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
   service::RunReport report;
   for (const HuntJob& hunt : plan) {
     report.hunts.push_back(
@@ -262,8 +262,8 @@ void addOnlineHuntOptions(po::options_description& options) {
 
 int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, core::EpochMs now,
                   const std::optional<aql::TimeRange>& window, service::OutputFormat format,
-                  const service::TableOptions& table, HuntDelivery* delivery,
-                  CommandContext& context) {
+                  const service::TableOptions& table, const service::HoldOptions& hold,
+                  HuntDelivery* delivery, CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto connection = openConnection(values, config_path, context,
@@ -275,7 +275,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
   if ((*connection)->unreachable) {
-    return stopUnreachable(*(*connection)->unreachable, *plan, format, table, context);
+    return stopUnreachable(*(*connection)->unreachable, *plan, format, table, hold, context);
   }
   ProgressDisplay display(context.streams.err, ProgressDisplay::wanted(context.streams));
   if (display.enabled() && values.count("prefer-wait") == 0) {
@@ -291,7 +291,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   engine_options.reference_sets =
       readReferenceSets(values, config_path, setup, **connection, context);
-  auto writer = service::makeResultWriter(format, context.streams.out, table, holdOptions(context));
+  auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
   BarObserver bars(display, *plan);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);

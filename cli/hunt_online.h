@@ -10,6 +10,7 @@
 #include "cli/delivery.h"
 #include "cli/detection_setup.h"
 #include "core/time.h"
+#include "service/held_output.h"
 #include "service/output_format.h"
 #include "service/table_renderer.h"
 
@@ -22,6 +23,7 @@ void addOnlineHuntOptions(boost::program_options::options_description& options);
 int runOnlineHunt(const boost::program_options::variables_map& values, const DetectionSetup& setup,
                   core::EpochMs now, const std::optional<aql::TimeRange>& window,
                   service::OutputFormat format, const service::TableOptions& table,
-                  HuntDelivery* delivery, CommandContext& context);
+                  const service::HoldOptions& hold, HuntDelivery* delivery,
+                  CommandContext& context);
 
 }  // namespace aihunt::cli

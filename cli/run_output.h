@@ -11,8 +11,10 @@
 
 namespace aihunt::cli {
 
-// Where the terminal writers hold a run's document: a spool file in $TMPDIR (or /tmp).
-service::HoldOptions holdOptions(const CommandContext& context);
+// Where the terminal writers hold a run's document (a spool file in $TMPDIR, or /tmp) and how
+// much of it (--max-output, in MiB; 0: no limit).
+core::Result<service::HoldOptions> holdOptions(const CommandContext& context,
+                                               const boost::program_options::variables_map& values);
 
 // One online hunt's line of the report; its error redacted.
 service::HuntReport huntReport(const service::HuntOutcome& outcome, const core::Redactor& redactor);

@@ -50,7 +50,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
                      "breaks off prints none (--format json: an envelope with \"complete\": "
                      "false). Formats and fields: docs/output.md.\n"
                      "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
-                     "or input error, 4 the findings passed the 1 GiB output cap.\n",
+                     "or input error, 4 the findings passed the output cap (--max-output, 1 GiB).\n",
                      context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("input") == 0) {
@@ -80,8 +80,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
 
   auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
   if (!table) return fail(context.streams, table.error(), core::kExitUsage);
-  auto writer =
-      service::makeResultWriter(*format, context.streams.out, *table, holdOptions(context));
+  auto hold = holdOptions(context, values);
+  if (!hold) return fail(context.streams, hold.error(), core::kExitUsage);
+  auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   // The findings are printed once the input was read to its end: a file that breaks off
   // half-way prints none (--format json: its envelope says "complete": false).

@@ -11,7 +11,10 @@ void addViewOptions(po::options_description& options) {
                         "incidents (one row per actor and action, the table's default) or "
                         "findings (every finding: the default for json, jsonl and csv)")(
       "wide", po::bool_switch(), "table: show every column and every cell whole")(
-      "no-color", po::bool_switch(), "table: no colour (also when NO_COLOR is set)");
+      "no-color", po::bool_switch(), "table: no colour (also when NO_COLOR is set)")(
+      "max-output", po::value<std::int64_t>()->default_value(1024),
+      "MiB of findings output held until the run ends (spooled to $TMPDIR); a run past it "
+      "prints nothing and exits 4. 0: no limit");
 }
 
 core::Result<service::TableOptions> resolveTableOptions(const po::variables_map& values,

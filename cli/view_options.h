@@ -1,5 +1,5 @@
 #pragma once
-// --view, --wide and --no-color: how `hunt` and `triage` present their results.
+// --view, --wide, --no-color and --max-output: how `hunt` and `triage` present their results.
 #include <boost/program_options.hpp>
 
 #include "cli/command.h"

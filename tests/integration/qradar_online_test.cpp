@@ -193,7 +193,7 @@ TEST_CASE("--seed-query runs the seed's AQL with an added time clause", "[online
   CHECK(seen);
 }
 
-TEST_CASE("--qradar-url names the console while --config tunes the rest", "[online]") {
+TEST_CASE("the console named by --qradar-url, the rest tuned by --config", "[online]") {
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const std::string config =

@@ -172,6 +172,27 @@ TEST_CASE("every output format, and standard input") {
   CHECK(none.out == "No findings.\n");
 }
 
+TEST_CASE("held findings stop at --max-output, and 0 lifts the cap") {
+  std::ifstream file(sourcePath("content/samples/ariel_results.json"));
+  const json sample = json::parse(file);
+  // The sample's rows a hundred times over: about 2 MiB of findings as JSON Lines.
+  std::string rows;
+  for (int copy = 0; copy < 100; ++copy) {
+    for (const json& event : sample["events"]) rows += event.dump() + "\n";
+  }
+  const auto capped = runAihunt({"triage", "--format", "jsonl", "--max-output", "1", "-"}, rows);
+  CHECK(capped.exit_code == 4);
+  CHECK(capped.out.empty());
+  const auto unlimited =
+      runAihunt({"triage", "--format", "jsonl", "--max-output", "0", "-"}, rows);
+  REQUIRE(unlimited.exit_code == 0);
+  CHECK(unlimited.out.size() > (std::size_t{1} << 20));
+  CHECK(jsonLines(unlimited.out).size() == 100 * expectations().size());
+  const auto negative = runAihunt({"triage", "--max-output", "-1", "-"}, rows);
+  CHECK(negative.exit_code == 2);
+  CHECK(negative.out.empty());
+}
+
 TEST_CASE("bad input: one clear error line, exit 2, never a crash") {
   std::string huge_field = "{\"events\": [{\"DestinationURL\": \"";
   huge_field.append(50U << 20, 'a');
