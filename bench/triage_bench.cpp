@@ -173,9 +173,9 @@ int runResultsMix(const std::string& aihunt, const std::string& python_script,
     const bool have_binary = access(aihunt.c_str(), X_OK) == 0;
     ProcessRun ours;
     if (have_binary) {
-      ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl", "--max-output", "0"},
-                       "/dev/null",
-                       ours_path);
+      ours = runOnFile(
+          {aihunt, "triage", "--input", rows_path, "--format", "jsonl", "--max-output", "0"},
+          "/dev/null", ours_path);
       if (ours.exit_code != 0) {
         std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), ours.exit_code);
         return 1;

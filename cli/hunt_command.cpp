@@ -213,8 +213,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!own_query) offline.range = window->value_or(default_window);
 
   const std::string events = values["offline"].as<std::string>();
-  auto writer =
-      service::makeResultWriter(*format, context.streams.out, *table, *hold);
+  auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   service::RunTotals totals;
   service::RunReport run;
   int exit_code = core::kExitOk;

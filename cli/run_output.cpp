@@ -6,8 +6,8 @@
 
 namespace aihunt::cli {
 
-core::Result<service::HoldOptions> holdOptions(const CommandContext& context,
-                                               const boost::program_options::variables_map& values) {
+core::Result<service::HoldOptions> holdOptions(
+    const CommandContext& context, const boost::program_options::variables_map& values) {
   service::HoldOptions options;
   if (auto dir = context.environment->get("TMPDIR"); dir && !dir->empty()) {
     options.spool_dir = *dir;
@@ -16,9 +16,9 @@ core::Result<service::HoldOptions> holdOptions(const CommandContext& context,
   constexpr std::int64_t kMaxMiB = std::int64_t{1} << 40;
   const auto mib = values["max-output"].as<std::int64_t>();
   if (mib < 0 || mib > kMaxMiB) {
-    return core::makeError(core::ErrorCode::kConfig,
-                           "--max-output: MiB from 0 (no limit) to 2^40, not " +
-                               std::to_string(mib));
+    return core::makeError(
+        core::ErrorCode::kConfig,
+        "--max-output: MiB from 0 (no limit) to 2^40, not " + std::to_string(mib));
   }
   options.max_bytes = static_cast<std::uint64_t>(mib) << 20;
   return options;

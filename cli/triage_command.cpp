@@ -45,13 +45,14 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0)
-    return printHelp(options,
-                     "\nThe findings are printed once the whole input was read: input that "
-                     "breaks off prints none (--format json: an envelope with \"complete\": "
-                     "false). Formats and fields: docs/output.md.\n"
-                     "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
-                     "or input error, 4 the findings passed the output cap (--max-output, 1 GiB).\n",
-                     context.streams);
+    return printHelp(
+        options,
+        "\nThe findings are printed once the whole input was read: input that "
+        "breaks off prints none (--format json: an envelope with \"complete\": "
+        "false). Formats and fields: docs/output.md.\n"
+        "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
+        "or input error, 4 the findings passed the output cap (--max-output, 1 GiB).\n",
+        context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("input") == 0) {
     return fail(context.streams, "triage needs --input FILE (or '-' for stdin)", core::kExitUsage);
