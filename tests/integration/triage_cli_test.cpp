@@ -183,8 +183,7 @@ TEST_CASE("held findings stop at --max-output, and 0 lifts the cap") {
   const auto capped = runAihunt({"triage", "--format", "jsonl", "--max-output", "1", "-"}, rows);
   CHECK(capped.exit_code == 4);
   CHECK(capped.out.empty());
-  const auto unlimited =
-      runAihunt({"triage", "--format", "jsonl", "--max-output", "0", "-"}, rows);
+  const auto unlimited = runAihunt({"triage", "--format", "jsonl", "--max-output", "0", "-"}, rows);
   REQUIRE(unlimited.exit_code == 0);
   CHECK(unlimited.out.size() > (std::size_t{1} << 20));
   CHECK(jsonLines(unlimited.out).size() == 100 * expectations().size());
