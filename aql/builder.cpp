@@ -7,6 +7,7 @@
 #include "aql/parser.h"
 #include "aql/printer.h"
 #include "aql/time_window.h"
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
@@ -21,8 +22,6 @@ core::Error invalid(std::string_view path, std::string_view value, std::string_v
       std::string(path) + ": '" + core::printableExcerpt(value, 60) + "' " + std::string(why));
 }
 
-bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isControl(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u < 0x20 || u == 0x7f;
@@ -154,8 +153,8 @@ core::Status validatePropertyName(std::string_view value, std::string_view path)
   if (value.size() > kMaxNameBytes) return invalid(path, value, "is too long for a property name");
   for (char c : value) {
     if (isControl(c)) return invalid(path, value, "contains a control character");
-    const bool ok = isAlpha(c) || isDigit(c) || c == ' ' || c == '_' || c == '-' || c == '.' ||
-                    c == '(' || c == ')';
+    const bool ok = core::isAsciiAlpha(c) || core::isAsciiDigit(c) || c == ' ' || c == '_' ||
+                    c == '-' || c == '.' || c == '(' || c == ')';
     if (!ok) {
       return invalid(path, value,
                      std::string("contains '") + c +
@@ -171,11 +170,11 @@ core::Status validatePropertyName(std::string_view value, std::string_view path)
 core::Status validateAlias(std::string_view value, std::string_view path) {
   if (value.empty()) return invalid(path, value, "is empty");
   if (value.size() > kMaxNameBytes) return invalid(path, value, "is too long for a column name");
-  if (!isAlpha(value.front()) && value.front() != '_') {
+  if (!core::isAsciiAlpha(value.front()) && value.front() != '_') {
     return invalid(path, value, "must start with a letter or '_'");
   }
   for (char c : value) {
-    if (!isAlpha(c) && !isDigit(c) && c != '_') {
+    if (!core::isAsciiAlpha(c) && !core::isAsciiDigit(c) && c != '_') {
       return invalid(path, value, "may only contain letters, digits and '_'");
     }
   }
@@ -198,7 +197,7 @@ core::Status validateHost(std::string_view value, std::string_view path) {
   if (rest.rfind("*.", 0) == 0) rest.remove_prefix(2);
   if (rest.empty()) return invalid(path, value, "is not a host name");
   for (char c : rest) {
-    if (!isAlpha(c) && !isDigit(c) && c != '.' && c != '-' && c != '_') {
+    if (!core::isAsciiAlpha(c) && !core::isAsciiDigit(c) && c != '.' && c != '-' && c != '_') {
       return invalid(path, value,
                      "is not a host name (letters, digits, '.', '-', '_', optional leading '*.')");
     }

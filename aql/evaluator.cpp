@@ -14,6 +14,17 @@ using detail::AggFn;
 using detail::Node;
 using detail::Val;
 
+// One aggregate's running state in a group. Outside the anonymous namespace because
+// QueryRun::Impl (which has linkage) holds it.
+struct AggState {
+  std::int64_t count = 0;
+  std::int64_t int_sum = 0;
+  double double_sum = 0;
+  bool use_double = false;
+  Value extreme;  // MIN / MAX
+  std::unordered_set<std::string> distinct;
+};
+
 namespace {
 
 // Appends a type-tagged encoding of `v`: group keys and UNIQUECOUNT sets compare these bytes.
@@ -39,15 +50,6 @@ void appendKey(const Val& v, std::string& out) {
     }
   }
 }
-
-struct AggState {
-  std::int64_t count = 0;
-  std::int64_t int_sum = 0;
-  double double_sum = 0;
-  bool use_double = false;
-  Value extreme;  // MIN / MAX
-  std::unordered_set<std::string> distinct;
-};
 
 void accumulate(AggFn fn, const Val& v, AggState& state, std::string& scratch) {
   if (fn == AggFn::kCountStar) {

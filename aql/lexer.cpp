@@ -1,14 +1,14 @@
 #include "aql/lexer.h"
 
 #include "aql/limits.h"
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
 namespace {
 
 bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isIdentPart(char c) { return isIdentStart(c) || isDigit(c); }
+bool isIdentPart(char c) { return isIdentStart(c) || core::isAsciiDigit(c); }
 // Tabs are tolerated inside literals (regex patterns use them); other control characters are
 // never meaningful in AQL and would let a value smuggle a line break into logs and displays.
 bool isForbiddenControl(char c) {
@@ -35,7 +35,7 @@ class Lexer {
       core::Status status;
       if (isIdentStart(c)) {
         lexIdentifier(token);
-      } else if (isDigit(c)) {
+      } else if (core::isAsciiDigit(c)) {
         status = lexNumber(token);
       } else if (c == '\'' || c == '"') {
         status = lexQuoted(token, c);
@@ -81,19 +81,19 @@ class Lexer {
   core::Status lexNumber(Token& token) {
     const std::size_t start = pos_;
     bool is_float = false;
-    while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
-    if (pos_ + 1 < text_.size() && text_[pos_] == '.' && isDigit(text_[pos_ + 1])) {
+    while (pos_ < text_.size() && core::isAsciiDigit(text_[pos_])) ++pos_;
+    if (pos_ + 1 < text_.size() && text_[pos_] == '.' && core::isAsciiDigit(text_[pos_ + 1])) {
       is_float = true;
       ++pos_;
-      while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+      while (pos_ < text_.size() && core::isAsciiDigit(text_[pos_])) ++pos_;
     }
     if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
       std::size_t look = pos_ + 1;
       if (look < text_.size() && (text_[look] == '+' || text_[look] == '-')) ++look;
-      if (look < text_.size() && isDigit(text_[look])) {
+      if (look < text_.size() && core::isAsciiDigit(text_[look])) {
         is_float = true;
         pos_ = look;
-        while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+        while (pos_ < text_.size() && core::isAsciiDigit(text_[pos_])) ++pos_;
       }
     }
     token.kind = is_float ? TokenKind::kFloat : TokenKind::kInteger;

@@ -39,16 +39,19 @@ void writeEvents(const std::string& path, long long rows) {
   std::string line;
   for (long long i = 0; i < rows; ++i) {
     // Every event matches the hunt's prefilter; one in five is a browser, so not a finding.
+    // 20,000 workstations, each with its own user: the hunt's aggregated upload query groups by
+    // source and user, and a console has that many of them, not one per event.
     const bool browser = i % 5 == 0;
+    const long long host = i % 20'000;
     line = "{\"starttime\":" + std::to_string(kNowMs - 3'600'000 + i % 3'600'000) +
-           ",\"sourceip\":\"10." + std::to_string(i % 250) + "." + std::to_string(i / 250 % 250) +
+           ",\"sourceip\":\"10." + std::to_string(host / 250) + "." + std::to_string(host % 250) +
            ".7\",\"destinationip\":\"162.159.140.245\",\"destinationport\":443,\"username\":\"u" +
-           std::to_string(i % 997) +
+           std::to_string(host) +
            "\",\"category\":7006,\"logsourceid\":102,\"devicetype\":103,\"URL\":\"https://"
            "api.openai.com/v1/chat/completions\",\"User Agent\":\"" +
            (browser ? "Mozilla/5.0 (Windows NT 10.0) Chrome/131.0" : "python-requests/2.32.3") +
            "\",\"Bytes Sent\":" + std::to_string(500 + i % 4000) + ",\"Hostname\":\"WS-" +
-           std::to_string(i % 5000) + "\"}\n";
+           std::to_string(host) + "\"}\n";
     out << line;
   }
 }

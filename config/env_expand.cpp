@@ -1,12 +1,12 @@
 #include "config/env_expand.h"
 
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::config {
 namespace {
 
-bool isNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool isNameChar(char c) { return isNameStart(c) || (c >= '0' && c <= '9'); }
+bool isNameChar(char c) { return core::isNameStart(c) || (c >= '0' && c <= '9'); }
 
 core::Error expandError(std::string message) {
   return core::makeError(core::ErrorCode::kConfig, std::move(message));
@@ -53,7 +53,7 @@ core::Result<std::string> expandEnvironment(std::string_view text, const Environ
     const std::string_view inner = text.substr(i + 2, close - i - 2);
     const std::size_t default_at = inner.find(":-");
     const std::string_view name = inner.substr(0, default_at);
-    bool valid_name = !name.empty() && isNameStart(name.front());
+    bool valid_name = !name.empty() && core::isNameStart(name.front());
     for (const char n : name) valid_name = valid_name && isNameChar(n);
     if (!valid_name) {
       return expandError("'${" + core::printableExcerpt(inner, 40) +

@@ -161,4 +161,13 @@ void appendJsonStringEscapingHidden(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+void appendJsonStringOrNull(std::string& out, std::string_view prefix, std::string_view value) {
+  out.append(prefix);
+  if (value.empty()) {
+    out.append("null");
+  } else {
+    appendJsonString(out, value);
+  }
+}
+
 }  // namespace aihunt::core

@@ -12,6 +12,10 @@ namespace aihunt::core {
 
 void appendJsonString(std::string& out, std::string_view text);
 
+// `prefix` (a key with its separator, written as it is), then the value as a JSON string, or
+// null when it is empty: how findings and incidents write a value they do not know.
+void appendJsonStringOrNull(std::string& out, std::string_view prefix, std::string_view value);
+
 // The same for JSON a person may read on a terminal (the JSON log format): also escapes, as
 // \uXXXX, every code point core/display_text.h hides (C1 controls, bidi overrides, invisible
 // format characters), so `cat` shows them as text while a JSON reader gets them back exactly.

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::core {
@@ -11,9 +12,6 @@ namespace aihunt::core {
 namespace {
 
 constexpr std::size_t kMaxMisuseNameBytes = 128;
-
-bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Every byte that does not start a valid sequence becomes U+FFFD.
 std::string toUtf8(std::string_view text) {
@@ -146,14 +144,16 @@ std::string escapeHelp(std::string_view help) {
 }
 
 bool isValidMetricName(std::string_view name) {
-  if (name.empty() || !(isNameStart(name[0]) || name[0] == ':')) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return isNameStart(c) || isDigit(c) || c == ':'; });
+  if (name.empty() || !(core::isNameStart(name[0]) || name[0] == ':')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return core::isNameStart(c) || core::isAsciiDigit(c) || c == ':';
+  });
 }
 
 bool isValidLabelName(std::string_view name) {
-  if (name.empty() || !isNameStart(name[0])) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return isNameStart(c) || isDigit(c); });
+  if (name.empty() || !core::isNameStart(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return core::isNameStart(c) || core::isAsciiDigit(c); });
 }
 
 Metrics::Metrics(std::size_t max_series_per_family)

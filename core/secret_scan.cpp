@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/ascii_pattern_set.h"
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::core {
@@ -27,10 +28,6 @@ constexpr std::array<std::string_view, 9> kSecretLabels = {
 bool isKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-';
-}
-
-bool isWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 // Where a labelled value ends: at a space, a quote or a separator of the text around it.
@@ -68,13 +65,11 @@ void mergeSpans(std::vector<SecretSpan>& spans) {
   spans.swap(merged);
 }
 
-bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-
 // NAME: a letter or '_', then letters, digits and '_'.
 bool isVariableName(std::string_view name) {
-  if (name.empty() || !isNameStart(name[0])) return false;
+  if (name.empty() || !core::isNameStart(name[0])) return false;
   return std::all_of(name.begin(), name.end(),
-                     [](char c) { return isNameStart(c) || isWordChar(c); });
+                     [](char c) { return core::isNameStart(c) || core::isAsciiAlnum(c); });
 }
 
 }  // namespace
@@ -97,7 +92,7 @@ bool isVariableReference(std::string_view value) {
 std::span<const std::string_view> apiKeyPrefixes() { return kKeyPrefixes; }
 
 std::size_t apiKeyTokenEndAt(std::string_view text, std::size_t at) {
-  if (at > 0 && isWordChar(text[at - 1])) return 0;
+  if (at > 0 && core::isAsciiAlnum(text[at - 1])) return 0;
   for (const std::string_view prefix : kKeyPrefixes) {
     // Vendors print prefixes in one case; "AIza" is case-sensitive, the rest are lower case.
     // The first prefix present decides (longest first): "sk-ant-" with a body too short is no

@@ -13,7 +13,6 @@ namespace aihunt::detection {
 namespace {
 
 constexpr std::size_t kEvidenceBytes = 512;
-constexpr std::size_t kFindingIdHexChars = 32;
 
 bool isNonBrowserProgram(ProcessCategory category) {
   return category == ProcessCategory::kScriptRuntime || category == ProcessCategory::kScriptHost ||

@@ -4,17 +4,16 @@
 #include <utility>
 #include <vector>
 
+#include "core/char_class.h"
 #include "core/secret_scan.h"
 
 namespace aihunt::detection {
 namespace {
 
-bool isWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 // Package names contain '-', '@', '/' and '.', so their boundaries are looser than words'.
-bool isPackageChar(char c) { return isWordChar(c) || c == '-' || c == '@' || c == '/' || c == '.'; }
+bool isPackageChar(char c) {
+  return core::isWordChar(c) || c == '-' || c == '@' || c == '/' || c == '.';
+}
 
 // Whether the match [at, at + length) has no character passing `is_inner` on either side.
 template <typename IsInner>
@@ -42,7 +41,7 @@ const core::AsciiPatternSet& installVerbs() {
 bool containsWord(const core::AsciiPatternSet& words, std::string_view text) {
   bool found = false;
   words.forEachMatch(text, [&](std::size_t index, std::size_t at) {
-    found = isBounded(text, at, words.pattern(index).size(), isWordChar);
+    found = isBounded(text, at, words.pattern(index).size(), core::isWordChar);
     return !found;
   });
   return found;
@@ -80,15 +79,15 @@ CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
     const std::size_t length = keywords_.pattern(index).size();
     switch (kinds_[index]) {
       case Kind::kKeyVariable:
-        key_variable = key_variable || isBounded(text, at, length, isWordChar);
+        key_variable = key_variable || isBounded(text, at, length, core::isWordChar);
         break;
       case Kind::kSdkPackage:
         // As a module or package name: "import openai", "openai.api_key", "new Anthropic(".
-        package_word = package_word || isBounded(text, at, length, isWordChar);
+        package_word = package_word || isBounded(text, at, length, core::isWordChar);
         installable_package = installable_package || isInstallablePackage(text, at, length);
         break;
       case Kind::kInstaller:
-        installer = installer || isBounded(text, at, length, isWordChar);
+        installer = installer || isBounded(text, at, length, core::isWordChar);
         break;
       case Kind::kKeyWord:
         key_word = true;  // a substring: "openai.api_key", "OPENAI_APIKEY"

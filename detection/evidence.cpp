@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/char_class.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
 #include "core/utf8_excerpt.h"
@@ -11,13 +12,10 @@
 namespace aihunt::detection {
 namespace {
 
-bool isWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 bool isWholeWord(std::string_view text, std::size_t at, std::size_t length) {
   const std::size_t end = at + length;
-  return (at == 0 || !isWordChar(text[at - 1])) && (end == text.size() || !isWordChar(text[end]));
+  return (at == 0 || !core::isWordChar(text[at - 1])) &&
+         (end == text.size() || !core::isWordChar(text[end]));
 }
 
 bool isValueEnd(char c) {
@@ -30,7 +28,7 @@ bool afterSetx(std::string_view text, std::size_t name_at) {
   std::size_t at = name_at;
   while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t')) --at;
   if (at == name_at || at < 4 || !core::iequals(text.substr(at - 4, 4), "setx")) return false;
-  return at == 4 || !isWordChar(text[at - 5]);
+  return at == 4 || !core::isWordChar(text[at - 5]);
 }
 
 // Where the value assigned to the variable named at [name_at, name_at + length) starts, or npos

@@ -1,6 +1,7 @@
 #pragma once
 // A finding: the output contract (README, "Findings"). Owns its strings; nothing points back into
 // the row it came from.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,9 @@
 #include "detection/signals.h"
 
 namespace aihunt::detection {
+
+// A finding id's length: the first 128 bits of a SHA-256, in hex.
+inline constexpr std::size_t kFindingIdHexChars = 32;
 
 struct Finding {
   std::string finding_id;  // 32 hex chars, stable for the same event and hunt

@@ -10,15 +10,6 @@ namespace {
 
 // Each key is written together with what precedes it ("{" or ","), in one append: key names are
 // fixed, so there is nothing to escape and no separator to decide at run time.
-void stringOrNull(std::string& out, std::string_view opener_and_key, std::string_view value) {
-  out.append(opener_and_key);
-  if (value.empty()) {
-    out.append("null");
-  } else {
-    core::appendJsonString(out, value);
-  }
-}
-
 void integer(std::string& out, std::string_view opener_and_key, std::int64_t value) {
   out.append(opener_and_key);
   std::array<char, 24> digits{};
@@ -40,20 +31,21 @@ void integerOrNull(std::string& out, std::string_view opener_and_key,
 
 void appendFindingJson(std::string& out, const Finding& finding) {
   integer(out, R"({"schema_version":)", kOutputSchemaVersion);
-  stringOrNull(out, R"(,"finding_id":)", finding.finding_id);
-  stringOrNull(out, R"(,"hunt":)", finding.hunt);
-  stringOrNull(out, R"(,"event_time":)", finding.event_time);
-  stringOrNull(out, R"(,"source_ip":)", finding.source_ip);
-  stringOrNull(out, R"(,"username":)", finding.username);
-  stringOrNull(out, R"(,"host":)", finding.host);
-  stringOrNull(out, R"(,"destination_ip":)", finding.destination_ip);
+  core::appendJsonStringOrNull(out, R"(,"finding_id":)", finding.finding_id);
+  core::appendJsonStringOrNull(out, R"(,"hunt":)", finding.hunt);
+  core::appendJsonStringOrNull(out, R"(,"event_time":)", finding.event_time);
+  core::appendJsonStringOrNull(out, R"(,"source_ip":)", finding.source_ip);
+  core::appendJsonStringOrNull(out, R"(,"username":)", finding.username);
+  core::appendJsonStringOrNull(out, R"(,"host":)", finding.host);
+  core::appendJsonStringOrNull(out, R"(,"destination_ip":)", finding.destination_ip);
   integerOrNull(out, R"(,"destination_port":)", finding.destination_port);
-  stringOrNull(out, R"(,"url":)", finding.url);
-  stringOrNull(out, R"(,"domain":)", finding.domain);
-  stringOrNull(out, R"(,"provider":)", finding.provider);
-  stringOrNull(out, R"(,"application":)", finding.application);
-  stringOrNull(out, R"(,"process_name":)", finding.process_name);
-  stringOrNull(out, R"(,"process_category":)", processCategoryName(finding.process_category));
+  core::appendJsonStringOrNull(out, R"(,"url":)", finding.url);
+  core::appendJsonStringOrNull(out, R"(,"domain":)", finding.domain);
+  core::appendJsonStringOrNull(out, R"(,"provider":)", finding.provider);
+  core::appendJsonStringOrNull(out, R"(,"application":)", finding.application);
+  core::appendJsonStringOrNull(out, R"(,"process_name":)", finding.process_name);
+  core::appendJsonStringOrNull(out, R"(,"process_category":)",
+                               processCategoryName(finding.process_category));
   integerOrNull(out, R"(,"bytes_sent":)", finding.bytes_sent);
   out.append(R"(,"signals":[)");
   bool first = true;
@@ -64,15 +56,15 @@ void appendFindingJson(std::string& out, const Finding& finding) {
   });
   out.push_back(']');
   integer(out, R"(,"risk_score":)", finding.risk_score);
-  stringOrNull(out, R"(,"severity":)", severityName(finding.severity));
+  core::appendJsonStringOrNull(out, R"(,"severity":)", severityName(finding.severity));
   out.append(finding.suppressed ? R"(,"suppressed":true)" : R"(,"suppressed":false)");
-  stringOrNull(out, R"(,"exception":)", finding.exception);
+  core::appendJsonStringOrNull(out, R"(,"exception":)", finding.exception);
   out.append(R"(,"mitre":[")");
   out.append(kMitreTechnique);
   out.append(R"("])");
-  stringOrNull(out, R"(,"log_source":)", finding.log_source);
-  stringOrNull(out, R"(,"event_category":)", finding.event_category);
-  stringOrNull(out, R"(,"evidence":)", finding.evidence);
+  core::appendJsonStringOrNull(out, R"(,"log_source":)", finding.log_source);
+  core::appendJsonStringOrNull(out, R"(,"event_category":)", finding.event_category);
+  core::appendJsonStringOrNull(out, R"(,"evidence":)", finding.evidence);
   out.push_back('}');
 }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::detection {
@@ -22,8 +23,6 @@ constexpr std::array<CategoryName, 8> kCategoryNames = {{
     {ProcessCategory::kBrowser, "Browser"},
     {ProcessCategory::kOther, "Other"},
 }};
-
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The executable part of an application value: a quoted path, a path ending in ".exe", or the
 // text up to the first space.
@@ -76,10 +75,10 @@ std::string normaliseProcessName(std::string_view application) {
 
 std::string_view withoutVersionSuffix(std::string_view name) {
   std::size_t end = name.size();
-  while (end > 0 && (isDigit(name[end - 1]) || name[end - 1] == '.')) --end;
+  while (end > 0 && (core::isAsciiDigit(name[end - 1]) || name[end - 1] == '.')) --end;
   // Only digits and dots that start with a digit count as a version ("x." is not), and a name
   // that is all version ("7") is left alone.
-  if (end == name.size() || end == 0 || !isDigit(name[end])) return name;
+  if (end == name.size() || end == 0 || !core::isAsciiDigit(name[end])) return name;
   if (name[end - 1] == '-' || name[end - 1] == '_') --end;
   return end == 0 ? name : name.substr(0, end);
 }

@@ -9,7 +9,6 @@
 namespace aihunt::detection {
 namespace {
 
-constexpr std::size_t kFindingIdHexChars = 32;
 constexpr std::size_t kClientsInEvidence = 3;
 
 // Counts come from the server: never let a hostile value wrap a total around.

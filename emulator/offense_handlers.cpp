@@ -4,18 +4,12 @@
 
 #include "core/text.h"
 #include "emulator/list_query.h"
+#include "emulator/request_parsing.h"
 
 namespace aihunt::emulator {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::int64_t> parseId(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 json noteJson(const OffenseNote& note) {
   return {{"id", note.id},

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "emulator/paging.h"
+#include "emulator/request_parsing.h"
 
 namespace aihunt::emulator {
 namespace {
@@ -110,13 +111,6 @@ ApiResult<TimeoutType> timeoutParam(const std::string& text) {
   const auto type = parseTimeoutType(text);
   if (!type) return invalidParameter("Invalid timeout_type (FIRST_SEEN, LAST_SEEN, UNKNOWN)");
   return *type;
-}
-
-std::optional<std::int64_t> parseId(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 // Seconds as the store's interval text ("30 days", "1 hour 30 seconds").

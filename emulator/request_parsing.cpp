@@ -184,4 +184,11 @@ core::Result<double> parseApiVersion(std::string_view text) {
   return value;
 }
 
+std::optional<std::int64_t> parseId(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 }  // namespace aihunt::emulator

@@ -45,6 +45,9 @@ core::Result<BasicCredentials> parseBasicAuth(std::string_view header);
 // Standard base64 (padding optional); errors on other characters.
 core::Result<std::string> base64Decode(std::string_view text);
 
+// A path's numeric id ("42"): a whole int64 and nothing else, or nullopt.
+std::optional<std::int64_t> parseId(std::string_view text);
+
 // "20.0" -> 20.0; "26" -> 26.0. Anything that is not a plain decimal is an error.
 core::Result<double> parseApiVersion(std::string_view text);
 

@@ -1,11 +1,10 @@
 #include "emulator/syslog_parser.h"
 
+#include "core/char_class.h"
 #include "core/text.h"
 
 namespace aihunt::emulator {
 namespace {
-
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Next space-delimited token; advances `rest` past it and one space.
 std::string_view token(std::string_view& rest) {
@@ -48,10 +47,11 @@ bool looksLike3164Time(std::string_view text) {
   if (text.size() < 15) return false;
   bool month = false;
   for (std::string_view m : kMonths) month = month || text.substr(0, 3) == m;
-  return month && text[3] == ' ' && (isDigit(text[4]) || text[4] == ' ') && isDigit(text[5]) &&
-         text[6] == ' ' && isDigit(text[7]) && isDigit(text[8]) && text[9] == ':' &&
-         isDigit(text[10]) && isDigit(text[11]) && text[12] == ':' && isDigit(text[13]) &&
-         isDigit(text[14]);
+  return month && text[3] == ' ' && (core::isAsciiDigit(text[4]) || text[4] == ' ') &&
+         core::isAsciiDigit(text[5]) && text[6] == ' ' && core::isAsciiDigit(text[7]) &&
+         core::isAsciiDigit(text[8]) && text[9] == ':' && core::isAsciiDigit(text[10]) &&
+         core::isAsciiDigit(text[11]) && text[12] == ':' && core::isAsciiDigit(text[13]) &&
+         core::isAsciiDigit(text[14]);
 }
 
 }  // namespace
@@ -65,7 +65,7 @@ SyslogMessage parseSyslog(std::string_view frame) {
   if (!rest.empty() && rest[0] == '<') {
     std::size_t i = 1;
     int priority = 0;
-    while (i < rest.size() && i <= 4 && isDigit(rest[i]))
+    while (i < rest.size() && i <= 4 && core::isAsciiDigit(rest[i]))
       priority = priority * 10 + (rest[i++] - '0');
     if (i > 1 && i < rest.size() && rest[i] == '>' && priority <= 191) {
       out.priority = priority;
@@ -124,7 +124,7 @@ void SyslogFramer::feed(std::string_view bytes, std::vector<std::string>& frames
     // Octet counting: digits, a space, then exactly that many bytes.
     std::size_t i = pos;
     std::size_t length = 0;
-    while (i < buffer_.size() && i - pos < 7 && isDigit(buffer_[i])) {
+    while (i < buffer_.size() && i - pos < 7 && core::isAsciiDigit(buffer_[i])) {
       length = length * 10 + static_cast<std::size_t>(buffer_[i] - '0');
       ++i;
     }

@@ -7,12 +7,12 @@
 namespace aihunt::qradar {
 namespace {
 
-std::int64_t integerField(const nlohmann::json& object, const char* key) {
+std::int64_t integerOrZero(const nlohmann::json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
-std::string stringField(const nlohmann::json& object, const char* key) {
+std::string stringOrEmpty(const nlohmann::json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -38,13 +38,13 @@ core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string&
     if (!entry.is_object()) continue;
     OffenseSummary offense;
     // Server data: a field of another type (or null) reads as absent, never throws.
-    offense.id = integerField(entry, "id");
-    offense.description = stringField(entry, "description");
-    offense.offense_source = stringField(entry, "offense_source");
-    offense.status = stringField(entry, "status");
+    offense.id = integerOrZero(entry, "id");
+    offense.description = stringOrEmpty(entry, "description");
+    offense.offense_source = stringOrEmpty(entry, "offense_source");
+    offense.status = stringOrEmpty(entry, "status");
     offense.magnitude =
-        static_cast<int>(std::clamp<std::int64_t>(integerField(entry, "magnitude"), 0, 10));
-    offense.start_time = integerField(entry, "start_time");
+        static_cast<int>(std::clamp<std::int64_t>(integerOrZero(entry, "magnitude"), 0, 10));
+    offense.start_time = integerOrZero(entry, "start_time");
     offenses.push_back(std::move(offense));
   }
   return offenses;
@@ -82,7 +82,7 @@ core::Result<std::vector<OffenseNote>> OffenseClient::listNotes(std::int64_t off
     }
     for (const auto& entry : parsed) {
       if (!entry.is_object()) continue;
-      notes.push_back({integerField(entry, "id"), stringField(entry, "note_text")});
+      notes.push_back({integerOrZero(entry, "id"), stringOrEmpty(entry, "note_text")});
       if (notes.size() == limit) break;
     }
     // A short page is the last one; so is a long one (a console that ignores Range answers

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "core/char_class.h"
 #include "core/swar.h"
 #include "core/text.h"
 
@@ -22,8 +23,6 @@ bool isAscii(std::string_view text) {
   for (; at < text.size(); ++at) high |= static_cast<unsigned char>(text[at]);
   return (high & core::swar::kHighBits) == 0;
 }
-
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 char unescaped(char escape) {
   switch (escape) {
@@ -103,7 +102,7 @@ FlatRowScanner::Step FlatRowScanner::next(std::string_view expected_key, FlatMem
   if (first == '"') {
     member.kind = ScalarKind::kString;
     read = readString(member.value, /*allow_escapes=*/true);
-  } else if (first == '-' || isDigit(first)) {
+  } else if (first == '-' || core::isAsciiDigit(first)) {
     member.kind = ScalarKind::kNumber;
     read = readNumber(member.value);
   } else if (first == 't' || first == 'f') {
@@ -176,7 +175,7 @@ bool FlatRowScanner::readNumber(std::string_view& out) {
   std::size_t i = at_;
   const auto digits = [&] {
     const std::size_t from = i;
-    while (i < row_.size() && isDigit(row_[i])) ++i;
+    while (i < row_.size() && core::isAsciiDigit(row_[i])) ++i;
     return i > from;
   };
   if (i < row_.size() && row_[i] == '-') ++i;

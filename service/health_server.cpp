@@ -74,9 +74,11 @@ struct Reply {
   bool close = false;  // end the connection after this reply
 };
 
-class Session;
-
 }  // namespace
+
+// A connection's reader and writer. Outside the anonymous namespace because Impl (which has
+// linkage) holds pointers to it.
+class Session;
 
 struct HealthServer::Impl {
   Impl(const HealthServerOptions& opts, const core::Metrics& registry, ReadyCallback callback,
@@ -106,8 +108,6 @@ struct HealthServer::Impl {
   Reply respond(const http::request<http::empty_body>& request) const;
   void run();
 };
-
-namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -234,8 +234,6 @@ class Session : public std::enable_shared_from_this<Session> {
   HealthServer::Impl& server_;
   std::uint64_t id_;
 };
-
-}  // namespace
 
 Reply HealthServer::Impl::respond(const http::request<http::empty_body>& request) const {
   const std::string_view target(request.target().data(), request.target().size());
