@@ -150,7 +150,7 @@ std::string describeDestinations(const config::OutputsConfig& outputs) {
     if (i > 0) destinations += i + 1 == parts.size() ? " and " : ", ";
     destinations += parts[i];
   }
-  if (parts.size() > 1) destinations += " (counted once per destination)";
+  if (parts.size() > 1) destinations += " (each new finding once per destination)";
   return destinations;
 }
 

@@ -97,7 +97,7 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
   }
   const std::string destinations = describeDestinations(cfg.outputs);
   if (!destinations.empty()) {
-    printFormatted(*context.redactor, out, "delivered %llu new findings to %s%s\n",
+    printFormatted(*context.redactor, out, "delivered %llu to %s%s\n",
                    static_cast<unsigned long long>(report.delivered), destinations.c_str(),
                    report.outbox_empty ? "" : " (some are still waiting in the outbox)");
   }

@@ -220,7 +220,8 @@ void runBothTimes(RunningEmu& emu, const std::string& api_version, bool collecti
   INFO(first.out);
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
-  CHECK(first.out.find("findings.jsonl and QRadar reference sets (counted once per destination)") !=
+  CHECK(first.out.find(
+            "findings.jsonl and QRadar reference sets (each new finding once per destination)") !=
         std::string::npos);
   const Expected expected = expectedFrom(run.path("findings.jsonl"));
   REQUIRE(expected.findings > 0);

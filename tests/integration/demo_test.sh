@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The Quickstart's demo (scripts/demo) on the binaries of this build: it must exit 0, the daemon's
+# first run must raise findings and deliver each one to every destination of the example config
+# (JSONL, LEEF over syslog, reference sets, offense notes: all on qradar-emu), and the second run
+# must raise none. The README's first command ends with exactly this.
+# Usage: demo_test.sh BIN_DIR   (AIHUNT_SOURCE_DIR: the source tree)
+set -euo pipefail
+
+bin=${1:?usage: demo_test.sh BIN_DIR}
+src=${AIHUNT_SOURCE_DIR:?AIHUNT_SOURCE_DIR must name the source tree}
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+
+if ! "$src/scripts/demo" "$bin" >"$out" 2>&1; then
+  cat "$out"
+  echo "FAIL: scripts/demo exited non-zero"
+  exit 1
+fi
+
+# The FINDINGS column of each `run --once` table, summed, and the "delivered N to" counts.
+mapfile -t findings < <(awk '
+  /^HUNT +WINDOWS/ { table++; next }
+  /^delivered / { in_table = 0 }
+  table && NF == 7 && $7 == "ok" { sum[table] += $4 }
+  END { print sum[1] + 0; print sum[2] + 0 }' "$out")
+mapfile -t delivered < <(sed -nE 's/^delivered ([0-9]+) to .*/\1/p' "$out")
+
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+[[ ${findings[0]} -gt 0 ]] || fail "the first run raised no findings"
+[[ ${findings[1]} -eq 0 ]] || fail "the second run raised ${findings[1]} findings again"
+[[ ${#delivered[@]} -eq 2 ]] || fail "expected two 'delivered' lines, found ${#delivered[@]}"
+# Four destinations in the example config: every new finding goes to each.
+[[ ${delivered[0]:-0} -eq $((4 * findings[0])) ]] ||
+  fail "first run delivered ${delivered[0]:-none}, not 4 x ${findings[0]}"
+[[ ${delivered[1]:-1} -eq 0 ]] || fail "second run delivered ${delivered[1]:-none}"
+grep -q "still waiting in the outbox" "$out" && fail "findings were left in the outbox"
+if [[ $failures -gt 0 ]]; then
+  cat "$out"
+  exit 1
+fi
+echo "demo: ${findings[0]} findings, ${delivered[0]} deliveries, none again"
