@@ -78,11 +78,11 @@ for events in $events_list; do
   bytes=$(stat -c %s "$file")
   echo "== $events events, $((bytes / 1048576)) MiB, $((bytes / events)) bytes per event"
 
-  read -r seed_s seed_kib < <(timed "$bin/aihunt" hunt --offline "$file" \
+  read -r seed_s seed_kib < <(timed "$bin/aihunt" hunt --offline "$file" --max-output 0 \
     --aql content/seed_query.aql --now "$now" --last 24h --format jsonl)
   echo "aihunt seed query:     ${seed_s}s $(rate "$events" "$seed_s") events/s, RSS $((seed_kib / 1024)) MiB"
 
-  read -r hunts_s hunts_kib < <(timed "$bin/aihunt" hunt --offline "$file" \
+  read -r hunts_s hunts_kib < <(timed "$bin/aihunt" hunt --offline "$file" --max-output 0 \
     --now "$now" --last 24h --format jsonl)
   echo "aihunt built-in hunts: ${hunts_s}s $(rate "$events" "$hunts_s") events/s, RSS $((hunts_kib / 1024)) MiB" \
     "($(grep -c . "$work/out" || true) findings)"

@@ -33,6 +33,19 @@ constexpr std::uint64_t bytesBelow(std::uint64_t word, unsigned char limit) {
   return (word - limit * kOnes) & ~word & kHighBits;
 }
 
+// Whether n bytes at a and b are equal: for the short keys of a row, where a call to memcmp
+// costs more than the comparison.
+inline bool equalBytes(const char* a, const char* b, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    if (load(a + i) != load(b + i)) return false;
+  }
+  for (; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Offset of the first flagged byte; `flags` must not be zero.
 constexpr std::size_t firstFlagged(std::uint64_t flags) {
   return static_cast<std::size_t>(std::countr_zero(flags)) / 8;

@@ -2,6 +2,10 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <utility>
+
+#include "core/char_class.h"
+#include "core/swar.h"
 
 namespace aihunt::results {
 namespace {
@@ -18,6 +22,21 @@ bool hasAnyOf(std::string_view text, char a, char b, char c = '\0') {
 }
 
 bool numberValue(std::string_view text, aql::Value& out) {
+  // The common case first: an integer of at most 18 digits (times, ports, ids, byte counts)
+  // cannot overflow an int64, and the scanner has checked the JSON grammar already.
+  const bool negative = !text.empty() && text.front() == '-';
+  if (const std::size_t digits = text.size() - (negative ? 1 : 0); digits > 0 && digits <= 18) {
+    std::int64_t value = 0;
+    bool plain = true;
+    for (std::size_t i = negative ? 1 : 0; i < text.size() && plain; ++i) {
+      plain = core::isAsciiDigit(text[i]);
+      value = value * 10 + (text[i] - '0');
+    }
+    if (plain) {
+      out = aql::Value::integer(negative ? -value : value);
+      return true;
+    }
+  }
   const char* first = text.data();
   const char* last = text.data() + text.size();
   if (!hasAnyOf(text, 'e', 'E', '.')) {
@@ -50,23 +69,43 @@ EventDecoder::EventDecoder(const aql::Schema& schema) : schema_(schema) {
   seen_in_row_.resize(schema.size(), 0);
 }
 
-int EventDecoder::fieldOf(std::size_t position, const FlatMember& member) {
-  if (position >= slots_.size()) slots_.resize(position + 1);
-  Slot& slot = slots_[position];
-  if (!member.key_was_expected) {
-    slot.key.assign(member.key);
-    // Telemetry families interleave, so keys often move; the schema's lookup lower-cases a copy
-    // of the key, the decoder's own map of keys it has met does not.
-    auto known = known_keys_.find(member.key);
-    if (known == known_keys_.end()) {
-      const auto id = schema_.find(member.key);
-      const int field = id ? static_cast<int>(*id) : -1;
-      if (known_keys_.size() >= kMaxKnownKeys) return slot.field = field;
-      known = known_keys_.emplace(std::string(member.key), field).first;
+int EventDecoder::predicted() const {
+  if (previous_ == kLineStart) return first_key_;
+  return previous_ < 0 ? -1 : keys_[previous_].next;
+}
+
+int EventDecoder::keyOf(const FlatMember& member) {
+  if (member.key_was_expected) return predicted();  // the scanner matched its name
+  if (previous_ >= 0) {
+    Key& before = keys_[previous_];
+    for (int& other : before.others) {
+      if (other >= 0 && keys_[other].name.size() == member.key.size() &&
+          core::swar::equalBytes(keys_[other].name.data(), member.key.data(), member.key.size())) {
+        std::swap(other, before.next);  // the wrong guess stays among the others
+        return before.next;
+      }
     }
-    slot.field = known->second;
   }
-  return slot.field;
+  // The schema's lookup lower-cases a copy of the key; the decoder's own map of keys does not.
+  auto known = known_keys_.find(member.key);
+  if (known == known_keys_.end()) {
+    if (keys_.size() >= kMaxKnownKeys) return -1;
+    const auto id = schema_.find(member.key);
+    keys_.push_back(Key{std::string(member.key), id ? static_cast<int>(*id) : -1, -1});
+    known = known_keys_.emplace(std::string(member.key), static_cast<int>(keys_.size() - 1)).first;
+  }
+  const int key = known->second;
+  if (previous_ == kLineStart) {
+    first_key_ = key;
+  } else if (previous_ >= 0) {
+    Key& before = keys_[previous_];
+    if (before.next >= 0) {
+      before.others[before.replace] = before.next;
+      before.replace = (before.replace + 1) % before.others.size();
+    }
+    before.next = key;
+  }
+  return key;
 }
 
 bool EventDecoder::setValue(aql::FieldId field, const FlatMember& member) {
@@ -90,15 +129,23 @@ bool EventDecoder::setValue(aql::FieldId field, const FlatMember& member) {
 bool EventDecoder::scanFlat(std::string_view line) {
   ++row_;
   set_now_.clear();
+  previous_ = kLineStart;
   bool ok = true;
   const bool complete = scanner_.scan(
       line,
-      [this](std::size_t position) {
-        return position < slots_.size() ? std::string_view(slots_[position].key)
-                                        : std::string_view();
+      [this](std::size_t /*position*/) {
+        const int key = predicted();
+        return key < 0 ? std::string_view() : std::string_view(keys_[key].name);
       },
-      [&](std::size_t position, const FlatMember& member) {
-        const int field = fieldOf(position, member);
+      [&](std::size_t /*position*/, const FlatMember& member) {
+        const int key = keyOf(member);
+        previous_ = key;  // -1 (a key past the bound): nothing predicted for the next one
+        int field = -1;
+        if (key >= 0) {
+          field = keys_[key].field;
+        } else if (const auto id = schema_.find(member.key)) {
+          field = static_cast<int>(*id);
+        }
         if (!ok) return;
         if (field < 0) {
           // Unread, but a number the full parser rejects (1e400) still makes the line bad.
@@ -135,7 +182,6 @@ core::Result<const aql::Event*> EventDecoder::decode(std::string_view line) {
   // Every field may now hold a value: the next row clears what it does not set.
   set_before_.clear();
   for (aql::FieldId id = 0; id < event_.values.size(); ++id) set_before_.push_back(id);
-  slots_.clear();
   return &event_;
 }
 

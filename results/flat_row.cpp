@@ -84,7 +84,7 @@ FlatRowScanner::Step FlatRowScanner::next(std::string_view expected_key, FlatMem
   // there exactly when the row holds its bytes followed by the closing quote.
   const std::size_t key_end = at_ + 1 + expected_key.size();
   if (!expected_key.empty() && key_end < row_.size() && row_[key_end] == '"' &&
-      std::memcmp(row_.data() + at_ + 1, expected_key.data(), expected_key.size()) == 0) {
+      core::swar::equalBytes(row_.data() + at_ + 1, expected_key.data(), expected_key.size())) {
     member.key = row_.substr(at_ + 1, expected_key.size());
     member.key_was_expected = true;
     at_ = key_end + 1;

@@ -98,7 +98,7 @@ struct RowDecoder::Impl {
     if (position >= key_order.size()) return nullptr;
     const std::string& key = key_order[position].raw_key;
     if (key.size() >= available || raw[key.size()] != '"' ||
-        std::memcmp(raw, key.data(), key.size()) != 0) {
+        !core::swar::equalBytes(raw, key.data(), key.size())) {
       return nullptr;
     }
     return &key_order[position];

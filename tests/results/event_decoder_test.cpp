@@ -3,6 +3,11 @@
 // key-position cache and its clearing of fields a line lacks are exercised across lines.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "aql/event.h"
 #include "results/event_decoder.h"
 #include "tests/results/event_lines.h"
@@ -44,4 +49,28 @@ TEST_CASE("fields the query does not read are not materialised") {
   REQUIRE(event.ok());
   REQUIRE((*event)->values.size() == 1);
   CHECK((*event)->get(url) == aql::Value::string("https://a"));
+}
+
+TEST_CASE("past its bound on remembered keys the decoder still reads every line right") {
+  aql::Schema schema;
+  const auto start = schema.intern("starttime");
+  const auto url = schema.intern("URL");
+  results::EventDecoder decoder(schema);
+  std::mt19937 random(2026);
+  // 6,000 lines, each with a key never seen before in a random place among the read ones, so
+  // the decoder's key memory (4,096 keys) fills up and later keys are looked up every time.
+  for (int line = 0; line < 6000; ++line) {
+    std::vector<std::string> members = {
+        R"("starttime":)" + std::to_string(1000 + line),
+        R"("URL":"https://h)" + std::to_string(line % 7) + R"(/")",
+        R"("k)" + std::to_string(line) + R"(":")" + std::to_string(line) + R"(")"};
+    std::shuffle(members.begin(), members.end(), random);
+    const std::string text = "{" + members[0] + "," + members[1] + "," + members[2] + "}";
+    INFO(text);
+    auto event = decoder.decode(text);
+    REQUIRE(event.ok());
+    CHECK((*event)->get(start) == aql::Value::integer(1000 + line));
+    CHECK((*event)->get(url) == aql::Value::string("https://h" + std::to_string(line % 7) + "/"));
+  }
+  CHECK(decoder.fallbacks() == 0);
 }
