@@ -8,7 +8,8 @@
 #   - and, when DuckDB can be installed from npm into a scratch folder (never a build
 #     dependency), DuckDB running the seed query's SQL equivalent (bench/offline_duckdb.cjs)
 # are timed, with peak RSS from /usr/bin/time (the seed query and DuckDB: best of three runs).
-# aihunt's AQL rows (bench/offline_rows.cpp, the same scan) are compared with DuckDB's. Prints events/s, RSS and the ratio to DuckDB.
+# aihunt's AQL rows (bench/offline_rows.cpp, the same scan) are compared with DuckDB's. Prints
+# events/s, RSS and the ratio to DuckDB.
 #
 #   bench/offline_bench.sh [--events "1000000"] [--bin build-release/bin] [--no-build]
 #                          [--no-duckdb] [--keep]
