@@ -186,11 +186,18 @@ void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>&
   const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
   std::set<std::string> exact;
   std::set<std::string> lowered;
+  // IBM's REST API reference (GET /ariel/databases/{database_name}) gives each column an
+  // "indexable" flag; columns that say false, by lower-cased name.
+  std::set<std::string> not_indexable;
   if (parsed.is_object() && parsed.contains("columns") && parsed["columns"].is_array()) {
     for (const auto& column : parsed["columns"]) {
       if (column.is_object() && column.contains("name") && column["name"].is_string()) {
         exact.insert(column["name"].get<std::string>());
         lowered.insert(core::asciiLowered(column["name"].get<std::string>()));
+        const auto flag = column.find("indexable");
+        if (flag != column.end() && flag->is_boolean() && !flag->get<bool>()) {
+          not_indexable.insert(core::asciiLowered(column["name"].get<std::string>()));
+        }
       }
     }
   }
@@ -199,11 +206,24 @@ void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>&
     return;
   }
   std::string missing;
+  std::string unindexed;
   std::size_t checked = 0;
   for (const auto& [property, hunt] : mappedProperties(hunts)) {
     ++checked;
+    if (not_indexable.count(core::asciiLowered(property)) != 0) {
+      unindexed += (unindexed.empty() ? "" : ", ") + ("\"" + property + "\"");
+    }
     if (exact.count(property) != 0 || lowered.count(core::asciiLowered(property)) != 0) continue;
     missing += (missing.empty() ? "" : ", ") + ("\"" + property + "\" (hunt " + hunt + ")");
+  }
+  // Informational: a search still works, it reads each event of its window for these.
+  if (unindexed.empty()) {
+    report.info("property indexes", "every mapped property the catalog lists is indexable");
+  } else {
+    report.info("property indexes",
+                "not indexable on this console: " + unindexed +
+                    "; a search filters on them by reading every event of its window, so the "
+                    "hunts test indexed properties (the time, the log source type) first");
   }
   if (missing.empty()) {
     report.pass("mapped properties", std::to_string(checked) +
@@ -422,7 +442,8 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     return printHelp(
         options,
         "\nChecks: config, TLS handshake, token, API version, Ariel search capability, "
-        "mapped properties in the events catalog, reference data and the configured "
+        "mapped properties in the events catalog (and, for the record, which are not indexable), "
+        "reference data and the configured "
         "reference sets, offenses (outputs.offense_notes), the LEEF syslog receiver "
         "(outputs.leef: connected to, TLS verified, no event sent).\nExit codes: 0 every check "
         "passed, 2 usage or config error, 3 a check failed (connection, TLS, auth, capability, "

@@ -212,3 +212,22 @@ TEST_CASE("check: unreadable reference data is informational when no set is conf
   CHECK(needed.exit_code == 3);
   CHECK(needed.out.find("FAIL  reference data") != std::string::npos);
 }
+
+TEST_CASE("check: mapped properties the catalog marks not indexable are named, for the record",
+          "[check][catalog]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, "  jsonl:\n    path: findings.jsonl\n");
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 0);
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == true);
+  // qradar-emu marks its built-in columns indexable and custom properties not, as the catalog
+  // of a console without custom property indexes would.
+  CHECK(statusOf(document, "property indexes") == "info");
+  const std::string detail = detailOf(document, "property indexes");
+  CHECK(detail.find("\"URL\"") != std::string::npos);
+  CHECK(detail.find("\"Application\"") != std::string::npos);
+  CHECK(detail.find("\"sourceip\"") == std::string::npos);
+  CHECK(detail.find("\"username\"") == std::string::npos);
+}
