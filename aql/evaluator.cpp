@@ -1,6 +1,7 @@
 #include "aql/evaluator.h"
 
 #include <algorithm>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -22,7 +23,9 @@ struct AggState {
   double double_sum = 0;
   bool use_double = false;
   Value extreme;  // MIN / MAX
-  std::unordered_set<std::string> distinct;
+  // UNIQUECOUNT only: allocated on first use, so that the other aggregates of a large GROUP BY
+  // do not carry an empty set each.
+  std::unique_ptr<std::unordered_set<std::string>> distinct;
 };
 
 namespace {
@@ -89,7 +92,8 @@ void accumulate(AggFn fn, const Val& v, AggState& state, std::string& scratch) {
     case AggFn::kUniqueCount:
       scratch.clear();
       appendKey(v, scratch);
-      state.distinct.insert(scratch);
+      if (!state.distinct) state.distinct = std::make_unique<std::unordered_set<std::string>>();
+      state.distinct->insert(scratch);
       return;
   }
 }
@@ -111,7 +115,7 @@ Value finalizeAgg(AggFn fn, const AggState& state) {
     case AggFn::kMax:
       return state.extreme;
     case AggFn::kUniqueCount:
-      return Value::integer(static_cast<std::int64_t>(state.distinct.size()));
+      return Value::integer(static_cast<std::int64_t>(state.distinct ? state.distinct->size() : 0));
   }
   return Value::null();
 }
@@ -286,17 +290,26 @@ struct QueryRun::Impl {
       if (groups.empty() && !has_group_by) {
         groups.push_back(Group{Event{}, std::vector<AggState>(aggs.size())});
       }
+      std::unordered_map<std::string, std::size_t>().swap(group_index);  // no more lookups
       std::vector<Value> results(aggs.size());
       ctx.aggregates = &results;
       for (Group& group : groups) {
         for (std::size_t i = 0; i < aggs.size(); ++i)
           results[i] = finalizeAgg(aggs[i].fn, group.aggs[i]);
-        if (having && detail::truthOf(detail::eval(*having, group.representative, ctx)) !=
-                          detail::Truth::kTrue) {
-          continue;
+        const bool kept = !having || detail::truthOf(detail::eval(*having, group.representative,
+                                                                  ctx)) == detail::Truth::kTrue;
+        if (kept) {
+          Row row = makeRow(group.representative);
+          if (!order.empty()) {
+            buffer(std::move(row), group.representative);
+          } else if (!limit || emitted < *limit) {
+            // Without ORDER BY the rows go out in the groups' order as they are made, rather
+            // than all being held first: a GROUP BY of many groups does not need twice the memory.
+            sink(std::move(row));
+            ++emitted;
+          }
         }
-        Row row = makeRow(group.representative);
-        buffer(std::move(row), group.representative);
+        group = Group{};  // done with it: its strings go back to the allocator for the next rows
       }
       ctx.aggregates = nullptr;
     }

@@ -156,6 +156,17 @@ TEST_CASE("GROUP BY, HAVING and aggregates", "[aql][eval][group]") {
                  "HOURS") == Strings{"10.0.0.1"});
   CHECK(f.column("SELECT sourceip FROM events GROUP BY sourceip HAVING SUM(n) >= 5 ORDER BY SUM(n) "
                  "DESC LAST 1 HOURS") == Strings{"192.168.1.9", "10.0.0.2"});
+  // Without ORDER BY, groups come out in the order they were first seen, and LIMIT keeps the
+  // first ones of that order (HAVING applied before the limit).
+  const Strings all = f.column("SELECT sourceip FROM events GROUP BY sourceip LAST 1 HOURS");
+  REQUIRE(all.size() == 3);
+  CHECK(f.column("SELECT sourceip FROM events GROUP BY sourceip LIMIT 2 LAST 1 HOURS") ==
+        Strings{all[0], all[1]});
+  const Strings big =
+      f.column("SELECT sourceip FROM events GROUP BY sourceip HAVING SUM(n) >= 5 LAST 1 HOURS");
+  REQUIRE(big.size() == 2);
+  CHECK(f.column("SELECT sourceip FROM events GROUP BY sourceip HAVING SUM(n) >= 5 LIMIT 1 "
+                 "LAST 1 HOURS") == Strings{big[0]});
   // Aggregates over no rows: one row, COUNT 0 and SUM NULL.
   const ResultSet empty =
       f.run("SELECT COUNT(*) AS c, SUM(n) AS t FROM events WHERE n > 100 LAST 1 HOURS");
