@@ -222,8 +222,8 @@ void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>&
   } else {
     report.info("property indexes",
                 "not indexable on this console: " + unindexed +
-                    "; a search filters on them by reading every event of its window, so the "
-                    "hunts test indexed properties (the time, the log source type) first");
+                    "; a search filters on them by reading every event of its time range, so "
+                    "the hunts' windows are what bound that work");
   }
   if (missing.empty()) {
     report.pass("mapped properties", std::to_string(checked) +

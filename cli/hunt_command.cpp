@@ -19,6 +19,7 @@
 #include "cli/time_options.h"
 #include "cli/view_options.h"
 #include "core/exit_codes.h"
+#include "results/byte_source.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
 #include "service/incident_writer.h"
@@ -213,6 +214,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!own_query) offline.range = window->value_or(default_window);
 
   const std::string events = values["offline"].as<std::string>();
+  // An events file that cannot be opened is said once, before any hunt (each would say it).
+  // "-" is a file name here, as for the hunts: each reads the events again.
+  if (auto opened = results::openInput(events == "-" ? "./-" : events); !opened) {
+    return fail(context, opened.error().withContext("events file"), core::kExitUsage);
+  }
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   service::RunTotals totals;
   service::RunReport run;

@@ -165,7 +165,13 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
 
 TEST_CASE("offline hunt errors are usage errors") {
   CHECK(runAihunt({"hunt"}).exit_code == 2);
-  CHECK(runAihunt({"hunt", "--offline", "/nonexistent.jsonl"}).exit_code == 2);
+  // A missing events file: said once (not once per hunt), and nothing on stdout.
+  const auto missing = runAihunt({"hunt", "--offline", "/nonexistent.jsonl", "--format", "jsonl"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.out.empty());
+  const auto first = missing.err.find("/nonexistent.jsonl");
+  REQUIRE(first != std::string::npos);
+  CHECK(missing.err.find("/nonexistent.jsonl", first + 1) == std::string::npos);
   CHECK(runAihunt(sampleArgs({"--hunt", "no-such-hunt"})).exit_code == 2);
   CHECK(runAihunt(sampleArgs({"--last", "24h", "--from", "2026-11-26T00:00:00Z"})).exit_code == 2);
   std::ofstream("hunt_offline_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
