@@ -125,6 +125,17 @@ std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, cons
   if (auto value = env.get(kTokenVariable); value && !value->empty()) {
     auto token = checkToken(std::move(*value), kTokenVariable, diagnostics, "qradar");
     if (!token) return std::nullopt;
+    // The path of the token file put in the variable (a common slip): the console would only
+    // answer 401. A real token is never the name of a file here; the value is not echoed.
+    struct stat info {};
+    if (::stat(token->c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+      explicit_bzero(token->data(), token->size());
+      diagnostics.error("qradar", std::string(kTokenVariable) +
+                                      " names a file on this machine; it must hold the token "
+                                      "itself (for a file, use --token-file or "
+                                      "qradar.token_file)");
+      return std::nullopt;
+    }
     return ResolvedToken{SecretString(std::move(*token)), std::string(kTokenVariable)};
   }
   if (qradar.token_file.empty()) {

@@ -64,6 +64,24 @@ TEST_CASE("the token comes from AIHUNT_QRADAR_TOKEN first", "[config][token]") {
   CHECK(outcome.config->qradar_token_origin == "AIHUNT_QRADAR_TOKEN");
 }
 
+TEST_CASE("AIHUNT_QRADAR_TOKEN holding a token file's path is refused, not sent",
+          "[config][token]") {
+  TempFile file(std::string(kToken) + "\n", 0600);
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", file.path());
+  const LoadOutcome outcome = loadWithToken("qradar:\n  url: https://q\n", env);
+  CHECK_FALSE(outcome.ok());
+  REQUIRE(outcome.errors.size() == 1);
+  CHECK(outcome.errors[0].path == "qradar");
+  expectTokenAbsent(outcome, file.path());
+  // A token that merely starts like a path, but names no file, is the token.
+  MapEnvironment slash;
+  slash.set("AIHUNT_QRADAR_TOKEN", "/no/such/file/but/a/password");
+  const LoadOutcome taken = loadWithToken("qradar:\n  url: https://q\n", slash);
+  REQUIRE(taken.ok());
+  CHECK(taken.config->qradar_token->reveal() == "/no/such/file/but/a/password");
+}
+
 TEST_CASE("the token comes from token_file otherwise, trimmed", "[config][token]") {
   TempFile file(std::string(kToken) + "\n", 0600);
   const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
