@@ -9,6 +9,7 @@
 #include "aql/time_window.h"
 #include "core/char_class.h"
 #include "core/text.h"
+#include "core/time.h"
 
 namespace aihunt::aql {
 namespace {
@@ -138,10 +139,15 @@ core::Result<Expr> whereClause(const HuntTemplate& hunt, core::EpochMs from, cor
 }
 
 core::Status checkWindow(core::EpochMs from, core::EpochMs to) {
-  if (from < 0 || to <= from) {
-    return core::makeError(
-        core::ErrorCode::kInvalidArgument,
-        "window [" + std::to_string(from) + ", " + std::to_string(to) + ") is empty or negative");
+  if (from < 0) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "the window starts before 1970-01-01, where QRadar has no events "
+                           "(a --last or --from too far back)");
+  }
+  if (to <= from) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "the window [" + core::formatIso8601(from) + ", " +
+                               core::formatIso8601(to) + ") is empty: it ends before it starts");
   }
   return {};
 }

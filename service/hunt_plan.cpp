@@ -11,13 +11,18 @@ namespace aihunt::service {
 core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
     const std::vector<std::string>& only, const aql::TimeRange& window) {
+  // The hunt's name before an error, unless the query builder has put it there already.
+  const auto named = [](core::Error error, const std::string& name) {
+    const std::string prefix = "hunt '" + name + "'";
+    return error.message.rfind(prefix, 0) == 0 ? error : error.withContext(prefix);
+  };
   auto selected = selectHunts(hunts, only);
   if (!selected) return selected.error();
   std::vector<PlannedHunt> plan;
   for (const config::HuntConfig* selected_hunt : *selected) {
     const config::HuntConfig& configured = *selected_hunt;
     auto query = huntQuery(configured, settings, window.from, window.to, /*streamed=*/true);
-    if (!query) return query.error().withContext("hunt '" + configured.name + "'");
+    if (!query) return named(query.error(), configured.name);
     PlannedHunt hunt;
     hunt.name = configured.name;
     hunt.query = std::move(*query);
@@ -26,7 +31,7 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     hunt.signals = configured.signals;
     hunt.window = window;
     auto upload = uploadQuery(configured, settings, window.from, window.to);
-    if (!upload) return upload.error().withContext("hunt '" + configured.name + "'");
+    if (!upload) return named(upload.error(), configured.name);
     hunt.upload_query = std::move(*upload);
     plan.push_back(std::move(hunt));
   }

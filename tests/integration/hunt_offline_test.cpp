@@ -173,6 +173,13 @@ TEST_CASE("offline hunt errors are usage errors") {
   REQUIRE(first != std::string::npos);
   CHECK(missing.err.find("/nonexistent.jsonl", first + 1) == std::string::npos);
   CHECK(runAihunt(sampleArgs({"--hunt", "no-such-hunt"})).exit_code == 2);
+  // A window reaching before 1970: a usage error, the hunt named once.
+  const auto ancient = runAihunt(sampleArgs({"--last", "99999d"}));
+  CHECK(ancient.exit_code == 2);
+  CHECK(ancient.out.empty());
+  const auto named = ancient.err.find("hunt '");
+  REQUIRE(named != std::string::npos);
+  CHECK(ancient.err.find("hunt '", named + 1) == std::string::npos);
   CHECK(runAihunt(sampleArgs({"--last", "24h", "--from", "2026-11-26T00:00:00Z"})).exit_code == 2);
   std::ofstream("hunt_offline_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
   const auto bad = runAihunt({"hunt", "--offline", "hunt_offline_test.bad.jsonl", "--now",
