@@ -63,6 +63,7 @@ class CheckReport {
     printText(redactor_, out_, shown + "\n");
   }
   [[nodiscard]] int failures() const { return failures_; }
+  [[nodiscard]] bool json() const { return json_; }
   [[nodiscard]] int warnings() const { return warnings_; }
 
  private:
@@ -171,6 +172,7 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
     report.fail("Ariel search", api.coreErrorOf(*response).message);
     return false;
   }
+  report.pass("Ariel search", "the token may use the Ariel API (Log Activity)");
   return true;
 }
 
@@ -489,7 +491,10 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   }
   checkLeefReceiver(outputs, report);  // another path into QRadar: tried whatever the API said
   if (report.failures() == 0) {
-    report.verdict(true, report.warnings() == 0 ? "READY" : "READY (see the warnings above)");
+    // A JSON reader has no "above": the warnings are in its checks.
+    report.verdict(true, report.warnings() == 0 ? "READY"
+                         : report.json()        ? "READY, with warnings"
+                                                : "READY (see the warnings above)");
     return core::kExitOk;
   }
   report.verdict(false, "NOT READY (" + std::to_string(report.failures()) + " check" +
