@@ -12,7 +12,7 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
     const std::vector<std::string>& only, const aql::TimeRange& window) {
   // The hunt's name before an error, unless the query builder has put it there already.
-  const auto named = [](core::Error error, const std::string& name) {
+  const auto named = [](const core::Error& error, const std::string& name) {
     const std::string prefix = "hunt '" + name + "'";
     return error.message.rfind(prefix, 0) == 0 ? error : error.withContext(prefix);
   };
