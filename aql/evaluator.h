@@ -19,6 +19,10 @@
 #include "core/result.h"
 #include "core/time.h"
 
+namespace aihunt::core {
+class AsciiPatternSet;
+}
+
 namespace aihunt::aql {
 
 // What the events fed to a query held, in time: an offline hunt that finds nothing can then say
@@ -105,6 +109,17 @@ class EventFilter {
   // `times`, when given, counts the event's start time (see EventTimes).
   [[nodiscard]] bool matches(const Event& event, EventTimes* times = nullptr);
   [[nodiscard]] const TimeRange& range() const;
+
+  // A condition every event the filter passes meets, testable on one property alone: the
+  // property holds a value whose text contains one of `needles` (ASCII case ignored). A missing
+  // or NULL property fails it. They come from the WHERE's top-level AND terms that are LIKE
+  // '%literal%' tests (or a fused OR of them) on a property, so a raw-event reader may drop a
+  // line that fails one without decoding it (results/event_prefilter.h).
+  struct TextDemand {
+    std::string property;  // lower-cased, as Schema matches names
+    std::shared_ptr<const core::AsciiPatternSet> needles;
+  };
+  [[nodiscard]] const std::vector<TextDemand>& textDemands() const;
 
  private:
   struct Impl;

@@ -1,6 +1,8 @@
 // The time range and WHERE of a query, on their own: what each thread of a parallel scan tests.
 #include "aql/compiled.h"
 #include "aql/evaluator.h"
+#include "core/ascii_pattern_set.h"
+#include "core/text.h"
 
 namespace aihunt::aql {
 
@@ -31,7 +33,33 @@ struct EventFilter::Impl {
   detail::EvalContext ctx;
   std::optional<detail::Node> where;
   std::vector<detail::AggregateSpec> unused_aggregates;  // WHERE has none; the compiler wants one
+  std::vector<EventFilter::TextDemand> demands;
 };
+
+namespace {
+
+// The TextDemands of a compiled WHERE: its AND terms (nested ANDs and one-term ORs looked
+// through) that are a fused OR of '%literal%' tests, or a single case-insensitive one, on a
+// property. Anything else (NOT, OR of other tests, functions) demands nothing.
+void collectDemands(const detail::Node& node, const Schema& schema,
+                    std::vector<EventFilter::TextDemand>& out) {
+  using detail::NodeOp;
+  if (node.op == NodeOp::kAnd || (node.op == NodeOp::kOr && node.kids.size() == 1)) {
+    for (const detail::Node& kid : node.kids) collectDemands(kid, schema, out);
+    return;
+  }
+  if (node.kids.empty() || node.kids[0].op != NodeOp::kField) return;
+  const std::string property = core::asciiLowered(schema.name(node.kids[0].field));
+  if (node.op == NodeOp::kContainsAny) {
+    out.push_back({property, node.needles});
+  } else if (node.op == NodeOp::kLike && !node.negated && !node.never_matches && node.like &&
+             !node.like->icaseContainedLiteral().empty()) {
+    out.push_back({property, std::make_shared<const core::AsciiPatternSet>(std::vector<std::string>{
+                                 std::string(node.like->icaseContainedLiteral())})});
+  }
+}
+
+}  // namespace
 
 core::Result<EventFilter> EventFilter::create(const Query& query, Schema& schema,
                                               const EvalOptions& options) {
@@ -48,6 +76,7 @@ core::Result<EventFilter> EventFilter::create(const Query& query, Schema& schema
     auto where = compiler.compileRow(*query.where);
     if (!where.ok()) return where.error();
     impl->where = std::move(where.value());
+    collectDemands(*impl->where, schema, impl->demands);
   }
   return EventFilter(std::move(impl));
 }
@@ -58,6 +87,10 @@ EventFilter& EventFilter::operator=(EventFilter&&) noexcept = default;
 EventFilter::~EventFilter() = default;
 
 const TimeRange& EventFilter::range() const { return impl_->range; }
+
+const std::vector<EventFilter::TextDemand>& EventFilter::textDemands() const {
+  return impl_->demands;
+}
 
 bool EventFilter::matches(const Event& event, EventTimes* times) {
   Impl& impl = *impl_;

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "results/event_decoder.h"
+#include "results/event_prefilter.h"
 
 namespace aihunt::results {
 namespace {
@@ -61,6 +62,7 @@ struct Chunk {
   std::uint64_t lines = 0;
   std::uint64_t events = 0;
   std::uint64_t fallbacks = 0;
+  std::uint64_t settled = 0;
   std::optional<core::Error> error;  // at line `lines` of the chunk; later lines unread
   bool done = false;
 };
@@ -76,17 +78,27 @@ void forEachLine(std::string_view bytes, OnLine&& on_line) {
   }
 }
 
-// One thread's decoder and filter.
+// One thread's prefilter, decoder and filter.
 struct Worker {
+  EventPrefilter prefilter;
   EventDecoder decoder;
   aql::EventFilter filter;
 
   void process(Chunk& chunk) {
     const std::uint64_t fallbacks_before = decoder.fallbacks();
     chunk.times.window = filter.range();
+    const char* const end = chunk.bytes.data() + chunk.bytes.size();
     forEachLine(chunk.bytes, [&](std::string_view line) {
       ++chunk.lines;
       if (core::trim(line).empty()) return true;
+      const bool padded =
+          static_cast<std::size_t>(end - (line.data() + line.size())) >= EventPrefilter::kPadding;
+      if (auto settled = prefilter.settle(line, padded)) {
+        ++chunk.events;
+        ++chunk.settled;
+        if (settled->start) chunk.times.note(*settled->start);
+        return true;
+      }
       auto event = decoder.decode(line);
       if (!event.ok()) {
         chunk.error = event.error();
@@ -234,7 +246,9 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     auto filter = aql::EventFilter::create(query, schema, options);
     if (!filter.ok()) return filter.error();
     if (options.times != nullptr) options.times->window = filter->range();
-    workers.push_back(Worker{EventDecoder(schema), std::move(filter.value())});
+    EventPrefilter prefilter(filter->range(), filter->textDemands());
+    workers.push_back(
+        Worker{std::move(prefilter), EventDecoder(schema), std::move(filter.value())});
   }
   // Declared before the pool: chunks must outlive the threads that may still hold them.
   std::deque<std::unique_ptr<Chunk>> in_flight;
@@ -274,6 +288,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     if (pool) pool->wait(chunk);
     stats.events += chunk.events;
     stats.fallbacks += chunk.fallbacks;
+    stats.settled += chunk.settled;
     if (options.times != nullptr) options.times->merge(chunk.times);
     // A query done before any event (LIMIT 0) stops at the first event read.
     bool more = !done_at_start || chunk.events == 0;

@@ -27,6 +27,7 @@ struct EventScanStats {
   std::uint64_t events = 0;     // lines that held an event
   std::uint64_t matched = 0;    // events in the time range that passed WHERE
   std::uint64_t fallbacks = 0;  // lines the fast decoder handed to the full JSON parser
+  std::uint64_t settled = 0;    // lines the prefilter settled without decoding (event_prefilter.h)
 };
 
 // Runs `query` over the JSONL events of `source`, passing rows to `sink` (on the calling
