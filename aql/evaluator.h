@@ -110,14 +110,18 @@ class EventFilter {
   [[nodiscard]] bool matches(const Event& event, EventTimes* times = nullptr);
   [[nodiscard]] const TimeRange& range() const;
 
-  // A condition every event the filter passes meets, testable on one property alone: the
-  // property holds a value whose text contains one of `needles` (ASCII case ignored). A missing
-  // or NULL property fails it. They come from the WHERE's top-level AND terms that are LIKE
-  // '%literal%' tests (or a fused OR of them) on a property, so a raw-event reader may drop a
-  // line that fails one without decoding it (results/event_prefilter.h).
-  struct TextDemand {
+  // A condition every event the filter passes meets, testable on a few properties alone: one of
+  // the alternatives' properties holds a value whose text contains one of its `needles` (ASCII
+  // case ignored). A missing or NULL property fails its alternative. Demands come from the
+  // WHERE's top-level AND terms that are LIKE '%literal%' tests on properties, or ORs of them
+  // (the built-in hunts' prefilter over URL, command line, script text...), so a raw-event reader
+  // may drop a line that fails one without decoding it (results/event_prefilter.h).
+  struct TextTest {
     std::string property;  // lower-cased, as Schema matches names
     std::shared_ptr<const core::AsciiPatternSet> needles;
+  };
+  struct TextDemand {
+    std::vector<TextTest> alternatives;
   };
   [[nodiscard]] const std::vector<TextDemand>& textDemands() const;
 

@@ -38,25 +38,44 @@ struct EventFilter::Impl {
 
 namespace {
 
-// The TextDemands of a compiled WHERE: its AND terms (nested ANDs and one-term ORs looked
-// through) that are a fused OR of '%literal%' tests, or a single case-insensitive one, on a
-// property. Anything else (NOT, OR of other tests, functions) demands nothing.
+// The one-property test a node is, if it is a '%literal%' LIKE (case-insensitive) on a
+// property, or a fused OR of them.
+std::optional<EventFilter::TextTest> textTestOf(const detail::Node& node, const Schema& schema) {
+  using detail::NodeOp;
+  if (node.kids.empty() || node.kids[0].op != NodeOp::kField) return std::nullopt;
+  std::string property = core::asciiLowered(schema.name(node.kids[0].field));
+  if (node.op == NodeOp::kContainsAny)
+    return EventFilter::TextTest{std::move(property), node.needles};
+  if (node.op == NodeOp::kLike && !node.negated && !node.never_matches && node.like &&
+      !node.like->icaseContainedLiteral().empty()) {
+    return EventFilter::TextTest{
+        std::move(property), std::make_shared<const core::AsciiPatternSet>(std::vector<std::string>{
+                                 std::string(node.like->icaseContainedLiteral())})};
+  }
+  return std::nullopt;
+}
+
+// The TextDemands of a compiled WHERE: its AND terms (nested ANDs looked through) that are such a
+// test, or an OR of nothing but such tests. Anything else (NOT, an OR with another kind of
+// test, functions) demands nothing.
 void collectDemands(const detail::Node& node, const Schema& schema,
                     std::vector<EventFilter::TextDemand>& out) {
   using detail::NodeOp;
-  if (node.op == NodeOp::kAnd || (node.op == NodeOp::kOr && node.kids.size() == 1)) {
+  if (node.op == NodeOp::kAnd) {
     for (const detail::Node& kid : node.kids) collectDemands(kid, schema, out);
     return;
   }
-  if (node.kids.empty() || node.kids[0].op != NodeOp::kField) return;
-  const std::string property = core::asciiLowered(schema.name(node.kids[0].field));
-  if (node.op == NodeOp::kContainsAny) {
-    out.push_back({property, node.needles});
-  } else if (node.op == NodeOp::kLike && !node.negated && !node.never_matches && node.like &&
-             !node.like->icaseContainedLiteral().empty()) {
-    out.push_back({property, std::make_shared<const core::AsciiPatternSet>(std::vector<std::string>{
-                                 std::string(node.like->icaseContainedLiteral())})});
+  EventFilter::TextDemand demand;
+  if (node.op == NodeOp::kOr) {
+    for (const detail::Node& kid : node.kids) {
+      auto test = textTestOf(kid, schema);
+      if (!test) return;
+      demand.alternatives.push_back(std::move(*test));
+    }
+  } else if (auto test = textTestOf(node, schema)) {
+    demand.alternatives.push_back(std::move(*test));
   }
+  if (!demand.alternatives.empty()) out.push_back(std::move(demand));
 }
 
 }  // namespace

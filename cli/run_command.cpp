@@ -104,6 +104,16 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
   printFormatted(*context.redactor, out,
                  "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
                  cfg.state.path.c_str());
+  // Why the outbox is not empty, on stderr whatever the log level: a run that exits 4 for it
+  // must say which destination and what went wrong (the log's warning may be filtered out).
+  for (const service::PendingSink& sink : report.pending) {
+    std::string message = std::to_string(sink.findings) + " finding deliveries to '" + sink.name +
+                          "' wait in the outbox for the next run";
+    if (!sink.error.empty()) message += ": " + sink.error;
+    printDiagnostic(context.streams, *context.redactor,
+                    report.exit_code == core::kExitOk ? Diagnostic::kWarning : Diagnostic::kError,
+                    message);
+  }
 }
 
 }  // namespace
@@ -317,9 +327,11 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   const service::DrainReport drained = runtime.delivery.outbox->drainAll();
   summary.delivered = drained.delivered;
   summary.outbox_empty = drained.empty;
-  printReport(summary, *runtime.config, context);
+  summary.pending = drained.pending;
   int code = report.exit_code;
   if (!summary.outbox_empty) code = service::worseExitCode(code, core::kExitSearchFailed);
+  summary.exit_code = code;
+  printReport(summary, *runtime.config, context);
   return code;
 }
 

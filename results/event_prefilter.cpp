@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <utility>
 
 #include <simdjson.h>
@@ -14,16 +15,34 @@ namespace aihunt::results {
 static_assert(EventPrefilter::kPadding == simdjson::SIMDJSON_PADDING);
 
 struct EventPrefilter::Impl {
+  // A property the prefilter reads: starttime first, then each the demands name, once.
+  struct Wanted {
+    std::string property;  // lower-cased
+    unsigned seen = 0;     // in this line
+    simdjson::dom::element value;
+  };
+  struct Test {
+    std::size_t wanted;  // index into `wanted`
+    const core::AsciiPatternSet* needles;
+  };
   aql::TimeRange range;
-  std::vector<aql::EventFilter::TextDemand> demands;
-  std::vector<simdjson::dom::element> demanded;  // per demand: the value found in this line
-  std::vector<unsigned> seen;                    // per demand: how often the line named it
+  std::vector<aql::EventFilter::TextDemand> demands;  // owns the needles
+  std::vector<Wanted> wanted;
+  std::vector<std::vector<Test>> tests;  // per demand, its alternatives
   // A bit per key length below 64 that some wanted key has: most keys of a line are skipped on
   // their length alone. Longer wanted keys set bit 0, which makes every long key compared.
   std::uint64_t lengths = 0;
   simdjson::dom::parser parser;
 
-  void want(std::size_t length) { lengths |= std::uint64_t{1} << (length < 64 ? length : 0); }
+  std::size_t want(std::string_view property) {
+    lengths |= std::uint64_t{1} << (property.size() < 64 ? property.size() : 0);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      if (wanted[i].property == property) return i;
+    }
+    Wanted& added = wanted.emplace_back();
+    added.property = std::string(property);
+    return wanted.size() - 1;
+  }
   [[nodiscard]] bool mayWant(std::size_t length) const {
     return length >= 64 ? (lengths & 1U) != 0 : (lengths >> length & 1U) != 0;
   }
@@ -64,10 +83,13 @@ EventPrefilter::EventPrefilter(aql::TimeRange range,
     : impl_(std::make_unique<Impl>()) {
   impl_->range = range;
   impl_->demands = std::move(demands);
-  impl_->demanded.resize(impl_->demands.size());
-  impl_->seen.resize(impl_->demands.size());
-  impl_->want(std::string_view("starttime").size());
-  for (const auto& demand : impl_->demands) impl_->want(demand.property.size());
+  impl_->want("starttime");
+  for (const auto& demand : impl_->demands) {
+    std::vector<Impl::Test>& tests = impl_->tests.emplace_back();
+    for (const auto& alternative : demand.alternatives) {
+      tests.push_back({impl_->want(alternative.property), alternative.needles.get()});
+    }
+  }
 }
 
 EventPrefilter::EventPrefilter(EventPrefilter&&) noexcept = default;
@@ -83,44 +105,47 @@ std::optional<EventPrefilter::Settled> EventPrefilter::settle(std::string_view l
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) return std::nullopt;
 
-  std::fill(impl.seen.begin(), impl.seen.end(), 0U);
-  unsigned start_keys = 0;
-  simdjson::dom::element start_value;
+  for (Impl::Wanted& wanted : impl.wanted) wanted.seen = 0;
   for (const simdjson::dom::key_value_pair member : object) {
     const std::string_view key = member.key;
     if (!impl.mayWant(key.size())) continue;
-    if (key.size() == 9 && core::iequals(key, "starttime")) {
-      ++start_keys;
-      start_value = member.value;
-    }
-    for (std::size_t i = 0; i < impl.demands.size(); ++i) {
-      if (key.size() == impl.demands[i].property.size() &&
-          core::iequals(key, impl.demands[i].property)) {
-        ++impl.seen[i];
-        impl.demanded[i] = member.value;
+    for (Impl::Wanted& wanted : impl.wanted) {
+      if (key.size() == wanted.property.size() && core::iequals(key, wanted.property)) {
+        ++wanted.seen;
+        wanted.value = member.value;
+        break;
       }
     }
   }
   // A repeated property: which value the decoder keeps is its business.
-  if (start_keys > 1) return std::nullopt;
-  for (const unsigned seen : impl.seen) {
-    if (seen > 1) return std::nullopt;
+  for (const Impl::Wanted& wanted : impl.wanted) {
+    if (wanted.seen > 1) return std::nullopt;
   }
 
   Settled settled;
   core::EpochMs at = 0;
-  const Start start = start_keys == 0 ? Start::kNone : startOf(start_value, at);
+  const Impl::Wanted& start_key = impl.wanted.front();
+  const Start start = start_key.seen == 0 ? Start::kNone : startOf(start_key.value, at);
   if (start == Start::kUnsure) return std::nullopt;
   if (start == Start::kNone) return settled;  // no start time: in no window
   settled.start = at;
   if (at < impl.range.from || at >= impl.range.to) return settled;
-  for (std::size_t i = 0; i < impl.demands.size(); ++i) {
-    if (impl.seen[i] == 0) return settled;  // missing: NULL, and the AND is not true
-    const simdjson::dom::element value = impl.demanded[i];
-    if (value.is_null()) return settled;
-    std::string_view text;
-    if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;  // a number...
-    if (!impl.demands[i].needles->containsAny(text)) return settled;
+  for (const std::vector<Impl::Test>& alternatives : impl.tests) {
+    bool unsure = false;
+    bool met = false;
+    for (const Impl::Test& test : alternatives) {
+      const Impl::Wanted& wanted = impl.wanted[test.wanted];
+      // Missing or NULL: the LIKE is NULL, which fails this alternative.
+      if (wanted.seen == 0 || wanted.value.is_null()) continue;
+      std::string_view text;
+      if (wanted.value.get_string().get(text) != simdjson::SUCCESS) {
+        unsure = true;  // a number or a nested value: its text is the decoder's to make
+      } else if (test.needles->containsAny(text)) {
+        met = true;
+        break;
+      }
+    }
+    if (!met && !unsure) return settled;  // every alternative fails: the AND is not true
   }
   return std::nullopt;  // it may match: decode it
 }

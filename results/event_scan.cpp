@@ -15,37 +15,73 @@
 namespace aihunt::results {
 namespace {
 
+// A chunk's bytes: whole lines, then EventPrefilter::kPadding bytes more, so that simdjson
+// reads every line where it lies. Not zeroed when allocated (a chunk is read over at once), and
+// reused from chunk to chunk.
+class ChunkBuffer {
+ public:
+  [[nodiscard]] std::string_view text() const { return {data_.get(), size_}; }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t capacity() const { return capacity_; }
+  char* data() { return data_.get(); }
+  void resize(std::size_t size) { size_ = size; }  // within capacity
+  // Room for `capacity` bytes (and the padding), keeping the first size() bytes.
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    std::unique_ptr<char[]> grown(new char[capacity + EventPrefilter::kPadding]);
+    std::copy_n(data_.get(), size_, grown.get());
+    std::fill_n(grown.get() + capacity, EventPrefilter::kPadding, ' ');
+    data_ = std::move(grown);
+    capacity_ = capacity;
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
+};
+
 // Cuts the input into chunks of whole lines (the last may lack its line end).
 class ChunkReader {
  public:
   ChunkReader(ByteSource& source, std::size_t chunk_bytes)
       : source_(source), chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)) {}
 
-  core::Result<std::optional<std::string>> next() {
-    std::string chunk = std::move(carry_);
+  // False at the end of the input; `chunk` then holds nothing.
+  core::Result<bool> next(ChunkBuffer& chunk) {
+    chunk.resize(0);
+    chunk.reserve(std::max(chunk_bytes_, carry_.size()));
+    std::copy(carry_.begin(), carry_.end(), chunk.data());
+    chunk.resize(carry_.size());
     carry_.clear();
     std::size_t target = chunk_bytes_;
     while (true) {
       while (!eof_ && chunk.size() < target) {
+        chunk.reserve(target);
         const std::size_t old = chunk.size();
-        chunk.resize(target);
         auto got = source_.read(std::span<char>(chunk.data() + old, target - old));
         if (!got.ok()) return got.error();
         chunk.resize(old + got.value());
         eof_ = got.value() == 0;
       }
-      if (eof_) {
-        if (chunk.empty()) return std::optional<std::string>();
-        return std::optional<std::string>(std::move(chunk));
-      }
-      const std::size_t last = chunk.rfind('\n');
-      if (last != std::string::npos) {
-        carry_.assign(chunk, last + 1);
+      if (eof_) return chunk.size() != 0;
+      const std::size_t last = chunk.text().rfind('\n');
+      if (last != std::string_view::npos) {
+        carry_.assign(chunk.text().substr(last + 1));
         chunk.resize(last + 1);
-        return std::optional<std::string>(std::move(chunk));
+        return true;
       }
       target += chunk_bytes_;  // a line longer than a chunk: read on to its end
     }
+  }
+
+  // A consumed chunk's buffer, for a later chunk.
+  void recycle(ChunkBuffer&& buffer) { spare_.push_back(std::move(buffer)); }
+  ChunkBuffer fresh() {
+    if (spare_.empty()) return {};
+    ChunkBuffer buffer = std::move(spare_.back());
+    spare_.pop_back();
+    return buffer;
   }
 
  private:
@@ -53,10 +89,11 @@ class ChunkReader {
   std::size_t chunk_bytes_;
   std::string carry_;
   bool eof_ = false;
+  std::vector<ChunkBuffer> spare_;
 };
 
 struct Chunk {
-  std::string bytes;
+  ChunkBuffer bytes;
   std::vector<aql::Event> matched;  // in input order
   aql::EventTimes times;            // start times seen, for the empty-window hint
   std::uint64_t lines = 0;
@@ -87,13 +124,10 @@ struct Worker {
   void process(Chunk& chunk) {
     const std::uint64_t fallbacks_before = decoder.fallbacks();
     chunk.times.window = filter.range();
-    const char* const end = chunk.bytes.data() + chunk.bytes.size();
-    forEachLine(chunk.bytes, [&](std::string_view line) {
+    forEachLine(chunk.bytes.text(), [&](std::string_view line) {
       ++chunk.lines;
       if (core::trim(line).empty()) return true;
-      const bool padded =
-          static_cast<std::size_t>(end - (line.data() + line.size())) >= EventPrefilter::kPadding;
-      if (auto settled = prefilter.settle(line, padded)) {
+      if (auto settled = prefilter.settle(line, /*padded=*/true)) {
         ++chunk.events;
         ++chunk.settled;
         if (settled->start) chunk.times.note(*settled->start);
@@ -109,7 +143,6 @@ struct Worker {
       return true;
     });
     chunk.fallbacks = decoder.fallbacks() - fallbacks_before;
-    std::string().swap(chunk.bytes);  // done with the text: free it now
   }
 };
 
@@ -184,12 +217,13 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
   aql::Schema schema;
   std::vector<aql::Event> events;
   std::uint64_t line_number = 0;
+  ChunkBuffer chunk;
   while (true) {
-    auto chunk = reader.next();
-    if (!chunk.ok()) return chunk.error();
-    if (!chunk.value()) break;
+    auto more = reader.next(chunk);
+    if (!more.ok()) return more.error();
+    if (!more.value()) break;
     std::optional<core::Error> failed;
-    forEachLine(**chunk, [&](std::string_view line) {
+    forEachLine(chunk.text(), [&](std::string_view line) {
       ++line_number;
       if (core::trim(line).empty()) return true;
       auto event = aql::parseEventJson(line, schema);
@@ -264,16 +298,16 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   const bool done_at_start = !run->add(aql::Event{});
   while (true) {
     while (!input_done && in_flight.size() < max_in_flight) {
-      auto bytes = reader.next();
-      if (!bytes.ok()) {
+      auto chunk = std::make_unique<Chunk>();
+      chunk->bytes = reader.fresh();
+      auto more = reader.next(chunk->bytes);
+      if (!more.ok()) {
         // Reported after the chunks before it, as a read error at the end of a stream is.
-        read_error = bytes.error();
+        read_error = more.error();
         input_done = true;
-      } else if (!bytes.value()) {
+      } else if (!more.value()) {
         input_done = true;
       } else {
-        auto chunk = std::make_unique<Chunk>();
-        chunk->bytes = std::move(**bytes);
         if (pool) {
           pool->submit(*chunk);
         } else {
@@ -302,6 +336,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     if (!more) break;
     if (chunk.error) return lineError(*chunk.error, lines_before + chunk.lines);
     lines_before += chunk.lines;
+    reader.recycle(std::move(chunk.bytes));
     in_flight.pop_front();
   }
   pool.reset();  // joins the threads: no chunk is in use after this

@@ -72,16 +72,18 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
   DrainReport report;
   for (auto& state : sinks_) {
     const std::string& name = state.sink->name();
+    std::string failed_with;
     if (state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at) {
       report.empty = false;
-      continue;
+      failed_with = state.last_error;
     }
-    while (std::chrono::steady_clock::now() < deadline) {
+    while (failed_with.empty() && std::chrono::steady_clock::now() < deadline) {
       auto rows = store_.pending(name, options_.batch_rows);
       if (!rows) {
         logger_->error("sink '{}': reading the outbox: {}", name, rows.error().message);
         report.empty = false;
         ++report.failures;
+        failed_with = "reading the outbox: " + rows.error().message;
         break;
       }
       if (rows->empty()) break;
@@ -99,16 +101,22 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
             rows->size(), state.failures, backoff.count(), status.error().message);
         static_cast<void>(
             store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
+        state.last_error = status.error().message;
+        failed_with = state.last_error;
         break;
       }
       state.failures = 0;
+      state.last_error.clear();
       report.delivered += rows->size();
       metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
     }
     auto depth = store_.outboxDepth(name);
     if (depth) {
       updateDepth(state, *depth);
-      if (*depth > 0) report.empty = false;
+      if (*depth > 0) {
+        report.empty = false;
+        report.pending.push_back({name, *depth, failed_with});
+      }
     }
   }
   return report;
@@ -121,6 +129,7 @@ DrainReport Outbox::drainAll() {
     total.delivered += drained.delivered;
     total.failures += drained.failures;
     total.empty = drained.empty;
+    total.pending = drained.pending;
     if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;
   }
 }

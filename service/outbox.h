@@ -26,10 +26,19 @@ struct OutboxOptions {
   std::chrono::milliseconds max_backoff{5 * 60'000};
 };
 
+// A sink that still holds findings after a drain, and why (its last failure, if this drain
+// had one): what `run --once` tells the operator when it exits 4.
+struct PendingSink {
+  std::string name;
+  std::uint64_t findings = 0;
+  std::string error;  // unsanitised: the sink's or the network's words
+};
+
 struct DrainReport {
   std::uint64_t delivered = 0;
   std::uint64_t failures = 0;
   bool empty = true;  // nothing left pending in any sink
+  std::vector<PendingSink> pending;
 };
 
 class Outbox {
@@ -53,7 +62,8 @@ class Outbox {
  private:
   struct SinkState {
     std::unique_ptr<Sink> sink;
-    int failures = 0;  // consecutive
+    int failures = 0;        // consecutive
+    std::string last_error{};  // of the latest of them
     std::chrono::steady_clock::time_point retry_at{};
     bool warned_near_full = false;
   };

@@ -359,6 +359,10 @@ TEST_CASE("with the syslog receiver down the rows wait; back up, each event arri
   REQUIRE(findings.size() >= 10);
   CHECK(stateShow(run).find("outbox leef: " + std::to_string(findings.size()) + " pending") !=
         std::string::npos);
+  // Why it exits 4, on stderr: the destination and how many wait (whatever the log level).
+  CHECK(down.err.find("error: " + std::to_string(findings.size()) +
+                      " finding deliveries to 'leef' wait in the outbox for the next run: ") !=
+        std::string::npos);
   CHECK(leefEvents(*emu) == 0);
 
   // Down again: still kept, still nothing sent twice later.

@@ -75,6 +75,9 @@ TEST_CASE("a settled line decodes, does not match, and keeps its start time") {
       "\"Bytes Sent\" > 10",
       "SELECT username FROM events WHERE LOWER(\"Application\") LIKE '%py%' OR username = "
       "'alice'",
+      // A demand over two properties: either may hold the text.
+      "SELECT username FROM events WHERE (LOWER(\"Application\") LIKE '%py%' OR username ILIKE "
+      "'%bob%' OR LOWER(\"Application\") LIKE '%node%') AND sourceip <> '10.0.0.3'",
   };
   for (const std::string& query : queries) {
     INFO(query);
@@ -105,7 +108,8 @@ TEST_CASE("what the prefilter leaves to the decoder") {
       "LOWER(\"URL\") LIKE '%api.groq.com%'",
       schema);
   REQUIRE(filter.textDemands().size() == 1);
-  CHECK(filter.textDemands()[0].property == "url");
+  REQUIRE(filter.textDemands()[0].alternatives.size() == 1);
+  CHECK(filter.textDemands()[0].alternatives[0].property == "url");
   results::EventPrefilter prefilter(filter.range(), filter.textDemands());
   const auto settle = [&](const std::string& line) { return prefilter.settle(line, false); };
 
@@ -152,4 +156,26 @@ TEST_CASE("what the prefilter leaves to the decoder") {
     REQUIRE(settled);
     CHECK(settled->start == 1002000);
   }
+}
+
+TEST_CASE("a demand over several properties is met by any of them") {
+  aql::Schema schema;
+  aql::EventFilter filter = filterFor(
+      "SELECT username FROM events WHERE devicetype = 12 AND (LOWER(\"Process CommandLine\") "
+      "LIKE '%openai%' OR LOWER(\"Script Block Text\") LIKE '%openai%' OR "
+      "LOWER(\"Process CommandLine\") LIKE '%sk-%')",
+      schema);
+  REQUIRE(filter.textDemands().size() == 1);
+  REQUIRE(filter.textDemands()[0].alternatives.size() == 2);  // the command line's two fused
+  results::EventPrefilter prefilter(filter.range(), filter.textDemands());
+  const auto settle = [&](const std::string& line) { return prefilter.settle(line, false); };
+  CHECK(settle(R"({"starttime":1002000,"devicetype":12})"));
+  CHECK(settle(R"({"starttime":1002000,"Process CommandLine":"dir","Script Block Text":null})"));
+  CHECK_FALSE(settle(R"({"starttime":1002000,"Process CommandLine":"dir","Script Block Text":)"
+                     R"("iwr https://api.OPENAI.com"})"));
+  CHECK_FALSE(settle(R"({"starttime":1002000,"process commandline":"curl -H sk-abc"})"));
+  // Text it cannot read (a number) leaves the line to the decoder, unless another property
+  // already meets the demand or none can.
+  CHECK_FALSE(settle(R"({"starttime":1002000,"Process CommandLine":5})"));
+  CHECK_FALSE(settle(R"({"starttime":1002000,"Process CommandLine":5,"Script Block Text":"x"})"));
 }
