@@ -219,12 +219,23 @@ int HuntDelivery::finish(CommandContext& context) {
                       std::to_string(drained.delivered) + " to " +
                       (destinations.empty() ? "no destination (outputs: has none)" : destinations));
   if (!drained.empty) {
+    printPendingSinks(drained.pending, Diagnostic::kError, context);
     return fail(context,
                 "some findings could not be delivered and wait in the outbox of " + cfg.state.path +
-                    "; 'aihunt run' delivers them (see the log for why)",
+                    "; 'aihunt run' delivers them",
                 core::kExitSearchFailed);
   }
   return core::kExitOk;
+}
+
+void printPendingSinks(const std::vector<service::PendingSink>& pending, Diagnostic kind,
+                       CommandContext& context) {
+  for (const service::PendingSink& sink : pending) {
+    std::string message = std::to_string(sink.findings) + " finding deliveries to '" + sink.name +
+                          "' wait in the outbox for the next run";
+    if (!sink.error.empty()) message += ": " + sink.error;
+    printDiagnostic(context.streams, *context.redactor, kind, message);
+  }
 }
 
 }  // namespace aihunt::cli

@@ -6,10 +6,12 @@
 // places, once, whichever command found it.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
 #include "cli/command.h"
+#include "cli/print.h"
 #include "config/config.h"
 #include "core/metrics.h"
 #include "core/result.h"
@@ -54,6 +56,12 @@ int openDelivery(const boost::program_options::variables_map& values,
 
 // "aihunt-findings.jsonl, LEEF syslog siem:6514 and QRadar reference sets"; empty: no sink.
 std::string describeDestinations(const config::OutputsConfig& outputs);
+
+// Each destination a drain left holding findings, with the count and its last error, on stderr
+// whatever the log level: a run that exits 4 for it must say which and why (the log's warning
+// may be filtered out).
+void printPendingSinks(const std::vector<service::PendingSink>& pending, Diagnostic kind,
+                       CommandContext& context);
 
 // A terminal writer that also records each finding in the ledger and the outbox, for `aihunt
 // hunt --deliver`. The ledger skips suppressed findings and findings already raised (by any run

@@ -104,16 +104,9 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
   printFormatted(*context.redactor, out,
                  "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
                  cfg.state.path.c_str());
-  // Why the outbox is not empty, on stderr whatever the log level: a run that exits 4 for it
-  // must say which destination and what went wrong (the log's warning may be filtered out).
-  for (const service::PendingSink& sink : report.pending) {
-    std::string message = std::to_string(sink.findings) + " finding deliveries to '" + sink.name +
-                          "' wait in the outbox for the next run";
-    if (!sink.error.empty()) message += ": " + sink.error;
-    printDiagnostic(context.streams, *context.redactor,
+  printPendingSinks(report.pending,
                     report.exit_code == core::kExitOk ? Diagnostic::kWarning : Diagnostic::kError,
-                    message);
-  }
+                    context);
 }
 
 }  // namespace

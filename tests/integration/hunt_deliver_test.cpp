@@ -5,6 +5,7 @@
 // counts them as repeats. Without --config there is nowhere to deliver to: a usage error.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
@@ -99,6 +100,35 @@ TEST_CASE(
   CHECK(after.problem.empty());
   CHECK(after.idSet().size() == after.rows.size());  // no finding twice
   CHECK(after.rows.size() == delivered.rows.size() + fresh);
+}
+
+TEST_CASE(
+    "hunt --deliver: a destination that fails is named, and its findings wait for the next run",
+    "[hunt][deliver]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "aihunt-deliver-fail-test-", kToken, {}, {});
+  const std::string now = aihunt::testing::kSampleNow;
+  // A folder where the JSONL output file should be: every append fails.
+  std::filesystem::create_directories(run.findings());
+
+  const ProcessResult failed = huntDeliver(run, now);
+  INFO(failed.err);
+  CHECK(failed.exit_code == 4);
+  const std::multiset<std::string> printed = printedIds(failed.out);
+  REQUIRE(!printed.empty());  // the result is printed all the same
+  CHECK(failed.err.find("error: " + std::to_string(printed.size()) +
+                        " finding deliveries to 'jsonl' wait in the outbox for the next run: ") !=
+        std::string::npos);
+
+  // The file can be written again: the next run delivers what waited, once.
+  std::filesystem::remove(run.findings());
+  const ProcessResult again = huntDeliver(run, now);
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  const Findings delivered = readFindings(run.findings());
+  CHECK(delivered.problem.empty());
+  CHECK(delivered.ids == printed);
 }
 
 TEST_CASE("hunt --deliver without a config is a usage error that prints no result",
