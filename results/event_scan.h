@@ -18,16 +18,22 @@
 
 namespace aihunt::results {
 
+// kAuto: the prefilter (results/event_prefilter.h) is used while it settles most lines it
+// tries. kAlways and kNever are for tests and benchmarks; the result is the same either way.
+enum class PrefilterUse { kAuto, kAlways, kNever };
+
 struct EventScanOptions {
   unsigned threads = 0;                // 0: one per core
   std::size_t chunk_bytes = 1U << 20;  // cut at the first line end after this many bytes
+  PrefilterUse prefilter = PrefilterUse::kAuto;
 };
 
 struct EventScanStats {
   std::uint64_t events = 0;     // lines that held an event
   std::uint64_t matched = 0;    // events in the time range that passed WHERE
   std::uint64_t fallbacks = 0;  // lines the fast decoder handed to the full JSON parser
-  std::uint64_t settled = 0;    // lines the prefilter settled without decoding (event_prefilter.h)
+  std::uint64_t tried = 0;      // lines the prefilter read (event_prefilter.h)
+  std::uint64_t settled = 0;    // of those, lines it settled: never decoded
 };
 
 // Runs `query` over the JSONL events of `source`, passing rows to `sink` (on the calling

@@ -129,7 +129,11 @@ TEST_CASE("the parallel scan returns the single-threaded evaluator's rows") {
         for (const std::size_t chunk : {std::size_t{1}, std::size_t{700}, std::size_t{1} << 20}) {
           INFO("round " << round << ", " << threads << " threads, chunks of " << chunk << ": "
                         << query);
-          requireSame(expected, scannedText(query, events, {threads, chunk}));
+          // The prefilter never changes a result: on, off, or left to decide.
+          const results::PrefilterUse use = threads == 1   ? results::PrefilterUse::kAlways
+                                            : threads == 2 ? results::PrefilterUse::kAuto
+                                                           : results::PrefilterUse::kNever;
+          requireSame(expected, scannedText(query, events, {threads, chunk, use}));
         }
       }
     }
@@ -196,7 +200,7 @@ TEST_CASE("lines settled on the raw text count toward the window's events as dec
     std::vector<aql::Row> rows;
     auto columns = results::scanEvents(
         source, parsed(query), options, [&](aql::Row&& row) { rows.push_back(row); },
-        {threads, 4096}, &stats);
+        {threads, 4096, results::PrefilterUse::kAlways}, &stats);
     INFO((expected.ok() ? std::string() : expected.error().message));
     REQUIRE(expected.ok());
     REQUIRE(columns.ok());
@@ -209,6 +213,39 @@ TEST_CASE("lines settled on the raw text count toward the window's events as dec
     CHECK(stats.settled > stats.events / 2);
     CHECK(stats.settled + stats.matched <= stats.events);
   }
+}
+
+TEST_CASE("the prefilter is left aside while it settles too few lines, and used when it pays") {
+  // Every line matches: the prefilter can settle none, and would only read each line twice.
+  std::string matching;
+  std::string settleable;
+  for (int i = 0; i < 60'000; ++i) {
+    matching += R"({"starttime":1002000,"Application":"python.exe","username":"u)" +
+                std::to_string(i) + "\"}\n";
+    settleable += R"({"starttime":1002000,"Application":"chrome.exe","username":"u)" +
+                  std::to_string(i) + "\"}\n";
+  }
+  const std::string query = "SELECT username FROM events WHERE LOWER(\"Application\") LIKE '%py%'";
+  const auto scan = [&](const std::string& events, results::PrefilterUse use) {
+    results::MemoryByteSource source(events);
+    results::EventScanStats stats;
+    const Outcome outcome = scanned(query, source, {2, 1U << 16, use}, &stats);
+    REQUIRE(outcome.ok);
+    CHECK(stats.events == 60'000);
+    return stats;
+  };
+  const results::EventScanStats automatic = scan(matching, results::PrefilterUse::kAuto);
+  CHECK(automatic.matched == 60'000);
+  CHECK(automatic.settled == 0);
+  CHECK(automatic.tried > 0);
+  CHECK(automatic.tried < automatic.events / 5);
+  CHECK(scan(matching, results::PrefilterUse::kAlways).tried == 60'000);
+  CHECK(scan(matching, results::PrefilterUse::kNever).tried == 0);
+
+  const results::EventScanStats paying = scan(settleable, results::PrefilterUse::kAuto);
+  CHECK(paying.matched == 0);
+  CHECK(paying.tried == 60'000);
+  CHECK(paying.settled == 60'000);
 }
 
 namespace {
