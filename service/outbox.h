@@ -62,7 +62,7 @@ class Outbox {
  private:
   struct SinkState {
     std::unique_ptr<Sink> sink;
-    int failures = 0;        // consecutive
+    int failures = 0;          // consecutive
     std::string last_error{};  // of the latest of them
     std::chrono::steady_clock::time_point retry_at{};
     bool warned_near_full = false;
