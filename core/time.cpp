@@ -187,6 +187,11 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
                                               "' is not a duration (examples: 90s, 15m, 24h, 7d)");
     }
     pos = static_cast<std::size_t>(end - text.data());
+    if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+      return makeError(ErrorCode::kParse, "'" + std::string(text.substr(0, 64)) +
+                                              "': whole numbers only; combine units instead "
+                                              "(1h30m, 90m, 1500ms)");
+    }
     std::size_t unit_end = pos;
     while (unit_end < text.size() && ((text[unit_end] >= 'a' && text[unit_end] <= 'z'))) ++unit_end;
     const std::string_view unit = text.substr(pos, unit_end - pos);

@@ -117,6 +117,9 @@ core::Result<ParsedUrl> parseConsoleUrl(std::string_view url) {
   }
   parsed.base = std::string(url);
   while (!parsed.base.empty() && parsed.base.back() == '/') parsed.base.pop_back();
+  if (path_start != std::string_view::npos) {
+    parsed.path = parsed.base.substr(scheme_end + 3 + path_start);
+  }
   return parsed;
 }
 

@@ -30,6 +30,7 @@ struct ParsedUrl {
   std::string host;    // without brackets
   std::string port;    // may be empty
   std::string base;    // scheme://host[:port] with any trailing path, no trailing '/'
+  std::string path;    // that path ("/console"), or empty
 };
 
 // Accepts https:// anywhere and http:// only to loopback (127.0.0.0/8, ::1, localhost).

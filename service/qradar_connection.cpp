@@ -2,6 +2,7 @@
 
 #include "config/token_source.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "service/instrumented_transport.h"
 
 namespace aihunt::service {
@@ -44,6 +45,16 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   }
   auto url = qradar::parseConsoleUrl(qradar.url);
   if (!url) return url.error();
+  // A browser's console address (https://host/console/...) pasted as the API's base: QRadar
+  // serves the REST API at /api on the console's host (IBM, "Accessing the interactive API
+  // documentation page": /api/ariel, /api/help, ...), so every request would answer 404. Only a
+  // warning: a reverse proxy may put the API under a path.
+  if (!url->path.empty() && request.warn) {
+    logger->warn(
+        "the console URL has the path '{}': requests go to {}/api/...; QRadar serves its API at "
+        "/api on the console's host (leave the path out unless a proxy puts the API under it)",
+        core::printableExcerpt(url->path, 100), core::printableExcerpt(url->base, 200));
+  }
   if (auto status = qradar::validateMinTlsVersion(qradar.tls.min_version); !status) {
     return status.error();
   }

@@ -55,4 +55,11 @@ TEST_CASE("durations") {
     INFO(bad);
     CHECK_FALSE(parseDuration(bad));
   }
+  // A fraction is not read as a number followed by an unknown unit.
+  for (const char* fraction : {"1.5h", "0,5d", "2h1.5m"}) {
+    INFO(fraction);
+    auto parsed = parseDuration(fraction);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().message.find("whole numbers only") != std::string::npos);
+  }
 }

@@ -10,6 +10,11 @@ TEST_CASE("console URLs: https anywhere, http only to loopback", "[tls]") {
   CHECK(https->host == "qradar.example.com");
   CHECK(https->port == "8443");
   CHECK(https->base == "https://qradar.example.com:8443");
+  CHECK(https->path.empty());  // a trailing '/' is no path
+  auto with_path = qradar::parseConsoleUrl("https://[::1]:8443/console/");
+  REQUIRE(with_path.ok());
+  CHECK(with_path->path == "/console");
+  CHECK(with_path->base == "https://[::1]:8443/console");
   CHECK(qradar::parseConsoleUrl("http://127.0.0.1:8080").ok());
   CHECK(qradar::parseConsoleUrl("http://[::1]:8080").ok());
   CHECK(qradar::parseConsoleUrl("http://localhost").ok());
