@@ -137,21 +137,27 @@ int openDelivery(const po::variables_map& values, const std::string& config_path
   return core::kExitOk;
 }
 
-std::string describeDestinations(const config::OutputsConfig& outputs) {
-  std::vector<std::string> parts;
-  if (!outputs.jsonl.path.empty()) parts.push_back(outputs.jsonl.path);
-  if (outputs.leef.enabled) {
-    parts.push_back("LEEF syslog " + outputs.leef.host + ":" + std::to_string(outputs.leef.port));
+std::string destinationName(const config::OutputsConfig& outputs, const std::string& sink) {
+  if (sink == "jsonl") return outputs.jsonl.path;
+  if (sink == "leef") {
+    return "LEEF syslog " + outputs.leef.host + ":" + std::to_string(outputs.leef.port);
   }
-  if (outputs.reference_sets.enabled) parts.emplace_back("QRadar reference sets");
-  if (outputs.offense_notes.enabled) parts.emplace_back("QRadar offense notes");
-  std::string destinations;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) destinations += i + 1 == parts.size() ? " and " : ", ";
-    destinations += parts[i];
+  if (sink == "reference_sets") return "QRadar reference sets";
+  if (sink == "offense_notes") return "QRadar offense notes";
+  return sink;
+}
+
+std::string describeDeliveries(const config::OutputsConfig& outputs,
+                               const std::vector<service::SinkDrain>& sinks) {
+  if (sinks.empty()) return "delivered: nothing (outputs: has no destination)";
+  std::string line = "delivered:";
+  for (std::size_t i = 0; i < sinks.size(); ++i) {
+    const service::SinkDrain& sink = sinks[i];
+    line += (i == 0 ? " " : ", ") + std::to_string(sink.delivered) + " to " +
+            destinationName(outputs, sink.name);
+    if (sink.waiting > 0) line += " (" + std::to_string(sink.waiting) + " waiting)";
   }
-  if (parts.size() > 1) destinations += " (each new finding once per destination)";
-  return destinations;
+  return line;
 }
 
 DeliveringWriter::DeliveringWriter(service::FindingWriter& terminal, Delivery& delivery,
@@ -212,14 +218,12 @@ core::Status HuntDelivery::finishHunt(DeliveringWriter& writer) {
 int HuntDelivery::finish(CommandContext& context) {
   const config::Config& cfg = *config_;
   const service::DrainReport drained = delivery_.outbox->drainAll();
-  const std::string destinations = describeDestinations(cfg.outputs);
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                   std::to_string(added_) + " new findings recorded in " + cfg.state.path + " (" +
-                      std::to_string(repeats_) + " raised before, not sent again); delivered " +
-                      std::to_string(drained.delivered) + " to " +
-                      (destinations.empty() ? "no destination (outputs: has none)" : destinations));
+                      std::to_string(repeats_) + " raised before, not sent again); " +
+                      describeDeliveries(cfg.outputs, drained.sinks));
   if (!drained.empty) {
-    printPendingSinks(drained.pending, Diagnostic::kError, context);
+    printPendingSinks(cfg.outputs, drained.sinks, Diagnostic::kError, context);
     return fail(context,
                 "some findings could not be delivered and wait in the outbox of " + cfg.state.path +
                     "; 'aihunt run' delivers them",
@@ -228,11 +232,14 @@ int HuntDelivery::finish(CommandContext& context) {
   return core::kExitOk;
 }
 
-void printPendingSinks(const std::vector<service::PendingSink>& pending, Diagnostic kind,
+void printPendingSinks(const config::OutputsConfig& outputs,
+                       const std::vector<service::SinkDrain>& sinks, Diagnostic kind,
                        CommandContext& context) {
-  for (const service::PendingSink& sink : pending) {
-    std::string message = std::to_string(sink.findings) + " finding deliveries to '" + sink.name +
-                          "' wait in the outbox for the next run";
+  for (const service::SinkDrain& sink : sinks) {
+    if (sink.waiting == 0) continue;
+    std::string message = std::to_string(sink.waiting) + " findings for " +
+                          destinationName(outputs, sink.name) + " (sink '" + sink.name +
+                          "') wait in the outbox for the next run";
     if (!sink.error.empty()) message += ": " + sink.error;
     printDiagnostic(context.streams, *context.redactor, kind, message);
   }

@@ -55,12 +55,20 @@ int openDelivery(const boost::program_options::variables_map& values,
                  CommandContext& context, Delivery& delivery);
 
 // "aihunt-findings.jsonl, LEEF syslog siem:6514 and QRadar reference sets"; empty: no sink.
-std::string describeDestinations(const config::OutputsConfig& outputs);
+// Where each sink delivers, as a person names it: the JSONL file's path, "LEEF syslog
+// host:port", "QRadar reference sets", "QRadar offense notes".
+std::string destinationName(const config::OutputsConfig& outputs, const std::string& sink);
+
+// One line for a drain's deliveries, per destination: "delivered: 23 to findings.jsonl, 0 to
+// LEEF syslog host:514 (23 waiting), ..." (each new finding goes once to each destination).
+std::string describeDeliveries(const config::OutputsConfig& outputs,
+                               const std::vector<service::SinkDrain>& sinks);
 
 // Each destination a drain left holding findings, with the count and its last error, on stderr
 // whatever the log level: a run that exits 4 for it must say which and why (the log's warning
 // may be filtered out).
-void printPendingSinks(const std::vector<service::PendingSink>& pending, Diagnostic kind,
+void printPendingSinks(const config::OutputsConfig& outputs,
+                       const std::vector<service::SinkDrain>& sinks, Diagnostic kind,
                        CommandContext& context);
 
 // A terminal writer that also records each finding in the ledger and the outbox, for `aihunt

@@ -2,6 +2,7 @@
 // then the detection; no QRadar involved. (Hunts against a live console arrive with the client.)
 #include <algorithm>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include "aql/lint.h"
@@ -100,7 +101,15 @@ struct EventsSeen {
 
 // Events read, none of them inside the window: "No findings." alone would read as "nothing
 // happened", when the window missed the data (an old export, a wrong --now).
-void noteEmptyWindow(const EventsSeen& seen, CommandContext& context) {
+void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
+                     CommandContext& context) {
+  if (seen.window && seen.events == 0) {
+    // An empty or cut-short export reads as "No findings." too: a warning, not a result.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    "no event with a start time was read from " + events_path +
+                        ": is the export empty? (\"No findings\" says nothing about the window)");
+    return;
+  }
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
   // A note: --quiet leaves it out, --log-format json makes it a JSON line like the rest.
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
@@ -227,6 +236,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   // Ctrl-C ends the hunt at its next read and starts no other, as online.
   const qradar::Cancellation cancellation = installInterruptHandler();
   offline.stop = cancellation.flag();
+  bool input_failed = false;
+  offline.input_failed = &input_failed;
   bool interrupted = false;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
@@ -259,6 +270,16 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
           service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
       run.hunts.back().error_said = true;
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
+      if (input_failed) {
+        // Every hunt reads the same events: the others would fail the same way. Said once.
+        for (const auto& rest : std::span(*plan).subspan(run.hunts.size())) {
+          run.hunts.push_back(
+              service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, message));
+          run.hunts.back().error_said = true;
+        }
+        exit_code = service::worseExitCode(exit_code, core::kExitUsage);
+        break;
+      }
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
       exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
                                                         ? core::kExitSearchFailed
@@ -284,7 +305,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     return code;
   }
   if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
-  noteEmptyWindow(seen, context);
+  noteEmptyWindow(seen, events, context);
   service::logRunSummary(*context.logger, "offline hunt", totals);
   if (exit_code != core::kExitOk) return exit_code;
   if (delivery) {

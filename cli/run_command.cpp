@@ -95,16 +95,13 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
         static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
         core::printableExcerpt(status, 200).c_str());
   }
-  const std::string destinations = describeDestinations(cfg.outputs);
-  if (!destinations.empty()) {
-    printFormatted(*context.redactor, out, "delivered %llu to %s%s\n",
-                   static_cast<unsigned long long>(report.delivered), destinations.c_str(),
-                   report.outbox_empty ? "" : " (some are still waiting in the outbox)");
-  }
+  // Per destination: a total over all of them would hide the one that took nothing.
+  printFormatted(*context.redactor, out, "%s\n",
+                 describeDeliveries(cfg.outputs, report.sinks).c_str());
   printFormatted(*context.redactor, out,
                  "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
                  cfg.state.path.c_str());
-  printPendingSinks(report.pending,
+  printPendingSinks(cfg.outputs, report.sinks,
                     report.exit_code == core::kExitOk ? Diagnostic::kWarning : Diagnostic::kError,
                     context);
 }
@@ -206,9 +203,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         },
         context.logger);
     if (!started) return fail(context, started.error(), core::kExitUsage);
-    server = std::move(*started);
-    context.logger->info("health and metrics on {}:{} (/healthz, /readyz, /metrics)",
-                         server_config.host, server->port());
+    server = std::move(*started);  // it says where it listens
   }
   context.logger->info("aihunt run: {} hunts, state {}{}", runtime.config->hunts.size(),
                        runtime.config->state.path, daemon_options.once ? ", once" : "");
@@ -320,7 +315,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   const service::DrainReport drained = runtime.delivery.outbox->drainAll();
   summary.delivered = drained.delivered;
   summary.outbox_empty = drained.empty;
-  summary.pending = drained.pending;
+  summary.sinks = drained.sinks;
   int code = report.exit_code;
   if (!summary.outbox_empty) code = service::worseExitCode(code, core::kExitSearchFailed);
   summary.exit_code = code;

@@ -263,7 +263,10 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
   ChunkBuffer chunk;
   while (true) {
     auto more = reader.next(chunk);
-    if (!more.ok()) return more.error();
+    if (!more.ok()) {
+      stats.input_error = true;
+      return more.error();
+    }
     if (!more.value()) break;
     std::optional<core::Error> failed;
     forEachLine(chunk.text(), [&](std::string_view line) {
@@ -279,7 +282,10 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
       events.push_back(std::move(event.value()));
       return true;
     });
-    if (failed) return *failed;
+    if (failed) {
+      stats.input_error = true;
+      return *failed;
+    }
   }
   auto run = aql::QueryRun::create(query, schema, options, std::move(sink));
   if (!run.ok()) return run.error();
@@ -378,13 +384,19 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     }
     // A stop comes from an event before the chunk's bad line (if any), which is never reached.
     if (!more) break;
-    if (chunk.error) return lineError(*chunk.error, lines_before + chunk.lines);
+    if (chunk.error) {
+      stats.input_error = true;
+      return lineError(*chunk.error, lines_before + chunk.lines);
+    }
     lines_before += chunk.lines;
     reader.recycle(std::move(chunk.bytes));
     in_flight.pop_front();
   }
   pool.reset();  // joins the threads: no chunk is in use after this
-  if (read_error && in_flight.empty()) return *read_error;
+  if (read_error && in_flight.empty()) {
+    stats.input_error = true;
+    return *read_error;
+  }
   run->finish();
   return run->columns();
 }

@@ -34,6 +34,7 @@ struct EventScanStats {
   std::uint64_t fallbacks = 0;  // lines the fast decoder handed to the full JSON parser
   std::uint64_t tried = 0;      // lines the prefilter read (event_prefilter.h)
   std::uint64_t settled = 0;    // of those, lines it settled: never decoded
+  bool input_error = false;     // the scan failed on the events (a bad line, a broken stream)
 };
 
 // Runs `query` over the JSONL events of `source`, passing rows to `sink` (on the calling

@@ -446,7 +446,7 @@ struct Daemon::Impl {
     const DrainReport drained = deps.outbox.drainAll();
     DaemonReport report = finish(drained.delivered);
     report.outbox_empty = drained.empty;
-    report.pending = drained.pending;
+    report.sinks = drained.sinks;
     if (!drained.empty) report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
     return report;
   }
@@ -510,7 +510,7 @@ struct Daemon::Impl {
     delivered += drained.delivered;
     DaemonReport report = finish(delivered);
     report.outbox_empty = drained.empty;
-    report.pending = drained.pending;
+    report.sinks = drained.sinks;
     report.exit_code = core::kExitOk;  // a requested stop is a clean exit
     return report;
   }

@@ -71,7 +71,7 @@ struct DaemonReport {
   std::vector<HuntRunReport> hunts;
   std::uint64_t delivered = 0;
   bool outbox_empty = true;
-  std::vector<PendingSink> pending;  // sinks left holding findings, and why
+  std::vector<SinkDrain> sinks;  // per sink: delivered at the end, what waits and why
   int exit_code = 0;
 };
 

@@ -350,7 +350,7 @@ core::Result<std::unique_ptr<HealthServer>> HealthServer::start(
                                                             impl->address + ": " + ec.message());
   }
   impl->address = displayAddress(host, impl->port);
-  impl->logger->info("health server listening on {} (/healthz, /readyz, /metrics)", impl->address);
+  impl->logger->info("health and metrics on {} (/healthz, /readyz, /metrics)", impl->address);
   impl->accept();
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->run(); });

@@ -55,6 +55,13 @@ core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string&
       std::make_unique<StoppableSource>(std::move(*events), *options.stop));
 }
 
+// The events are bad, not the hunt: named by the file, and flagged for the caller.
+core::Error inputError(const core::Error& error, const std::string& events_path,
+                       const OfflineOptions& options) {
+  if (options.input_failed != nullptr) *options.input_failed = true;
+  return error.withContext(events_path);
+}
+
 aql::EvalOptions evalOptions(const OfflineOptions& options) {
   aql::EvalOptions eval;
   eval.now = options.now;
@@ -81,14 +88,18 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
                     options.show_suppressed);
   detection::Event group;
   detection::Event counts;
-  auto evaluated =
-      results::scanEvents(**events, *hunt.upload_query, evalOptions(options), [&](aql::Row&& row) {
+  results::EventScanStats scanned;
+  auto evaluated = results::scanEvents(
+      **events, *hunt.upload_query, evalOptions(options),
+      [&](aql::Row&& row) {
         ++report.rows;
         group_binder.bind(row, group);
         count_binder.bind(row, counts);
         stage.consume(group, counts);
-      });
+      },
+      {}, &scanned);
   if (!evaluated) {
+    if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
     return evaluated.error().withContext("hunt '" + hunt.name + "' aggregated upload query");
   }
   RunTotals totals;
@@ -117,13 +128,20 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   aql::EvalOptions eval = evalOptions(options);
   eval.times = &report.times;
   core::Status written;  // the first failed write; rows after it are not analysed
-  auto evaluated = results::scanEvents(**events, hunt.query, eval, [&](aql::Row&& row) {
-    ++report.rows;
-    if (!written) return;
-    binder.bind(row, event);
-    written = stage.consume(event);
-  });
-  if (!evaluated) return evaluated.error().withContext("hunt '" + hunt.name + "'");
+  results::EventScanStats scanned;
+  auto evaluated = results::scanEvents(
+      **events, hunt.query, eval,
+      [&](aql::Row&& row) {
+        ++report.rows;
+        if (!written) return;
+        binder.bind(row, event);
+        written = stage.consume(event);
+      },
+      {}, &scanned);
+  if (!evaluated) {
+    if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
+    return evaluated.error().withContext("hunt '" + hunt.name + "'");
+  }
   if (!written) return written.error();
   report.stats = stage.stats();
   report.unbound_fields = binder.unboundFields();

@@ -38,6 +38,9 @@ struct OfflineOptions {
   bool show_suppressed = false;
   // Set by Ctrl-C: the hunt ends at its next read of the events with a kCancelled error.
   const std::atomic<bool>* stop = nullptr;
+  // Set when a hunt failed on the events themselves (a bad line, a broken stream): every hunt
+  // reads the same file, so the caller says it once and runs no other.
+  bool* input_failed = nullptr;
 };
 
 struct OfflineReport {

@@ -73,11 +73,15 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
   for (auto& state : sinks_) {
     const std::string& name = state.sink->name();
     std::string failed_with;
-    if (state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at) {
+    SinkDrain& drained = report.sinks.emplace_back();
+    drained.name = name;
+    const bool backing_off =
+        state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at;
+    if (backing_off) {
       report.empty = false;
       failed_with = state.last_error;
     }
-    while (failed_with.empty() && std::chrono::steady_clock::now() < deadline) {
+    while (!backing_off && failed_with.empty() && std::chrono::steady_clock::now() < deadline) {
       auto rows = store_.pending(name, options_.batch_rows);
       if (!rows) {
         logger_->error("sink '{}': reading the outbox: {}", name, rows.error().message);
@@ -108,16 +112,16 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
       state.failures = 0;
       state.last_error.clear();
       report.delivered += rows->size();
+      drained.delivered += rows->size();
       metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
     }
     auto depth = store_.outboxDepth(name);
     if (depth) {
       updateDepth(state, *depth);
-      if (*depth > 0) {
-        report.empty = false;
-        report.pending.push_back({name, *depth, failed_with});
-      }
+      drained.waiting = *depth;
+      if (*depth > 0) report.empty = false;
     }
+    drained.error = failed_with;
   }
   return report;
 }
@@ -129,7 +133,16 @@ DrainReport Outbox::drainAll() {
     total.delivered += drained.delivered;
     total.failures += drained.failures;
     total.empty = drained.empty;
-    total.pending = drained.pending;
+    // Per sink: delivered over every pass, what waits and why as the last pass left it.
+    if (total.sinks.empty()) {
+      total.sinks = drained.sinks;
+    } else {
+      for (std::size_t i = 0; i < total.sinks.size() && i < drained.sinks.size(); ++i) {
+        total.sinks[i].delivered += drained.sinks[i].delivered;
+        total.sinks[i].waiting = drained.sinks[i].waiting;
+        total.sinks[i].error = drained.sinks[i].error;
+      }
+    }
     if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;
   }
 }

@@ -26,19 +26,20 @@ struct OutboxOptions {
   std::chrono::milliseconds max_backoff{5 * 60'000};
 };
 
-// A sink that still holds findings after a drain, and why (its last failure, if this drain
-// had one): what `run --once` tells the operator when it exits 4.
-struct PendingSink {
+// What a drain did for one sink: delivered, and what still waits and why (its last failure, if
+// the drain had one). What `run --once` and `hunt --deliver` tell the operator per destination.
+struct SinkDrain {
   std::string name;
-  std::uint64_t findings = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t waiting = 0;
   std::string error;  // unsanitised: the sink's or the network's words
 };
 
 struct DrainReport {
   std::uint64_t delivered = 0;
   std::uint64_t failures = 0;
-  bool empty = true;  // nothing left pending in any sink
-  std::vector<PendingSink> pending;
+  bool empty = true;             // nothing left pending in any sink
+  std::vector<SinkDrain> sinks;  // every sink, in the outbox's order
 };
 
 class Outbox {

@@ -221,6 +221,7 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
   const std::string lookups = sourcePath("content/samples/qradar_lookups.json");
   const std::string seed = sourcePath("content/seed_query.aql");
   std::ofstream("cli_conventions_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
+  std::ofstream("cli_conventions_test.empty.jsonl").flush();
   struct Path {
     std::vector<std::string> args;
     std::string said;  // what the JSON line's message holds
@@ -240,12 +241,24 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
        "has no time clause; added: LAST 24 HOURS",
        "info",
        0},
-      // A hunt that fails on its input: an error, once per hunt.
+      // A hunt that fails on its input: an error, naming the file.
       {{"hunt", "--offline", "cli_conventions_test.bad.jsonl", "--now", "2026-11-26T18:00:00Z",
         "--last", "24h", "--hunt", "linux-audit"},
+       "cli_conventions_test.bad.jsonl: events line 2: not valid JSON",
+       "error",
+       2},
+      // Every hunt reads the same bad file: said once, not once per hunt.
+      {{"hunt", "--offline", "cli_conventions_test.bad.jsonl", "--now", "2026-11-26T18:00:00Z",
+        "--last", "24h"},
        "events line 2: not valid JSON",
        "error",
        2},
+      // An empty export is not a quiet day: a warning beside "No findings.".
+      {{"hunt", "--offline", "cli_conventions_test.empty.jsonl", "--now", "2026-11-26T18:00:00Z",
+        "--last", "24h"},
+       "no event with a start time was read from cli_conventions_test.empty.jsonl",
+       "warning",
+       0},
   };
   for (const Path& path : paths) {
     INFO(path.said);

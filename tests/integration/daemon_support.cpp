@@ -105,7 +105,7 @@ std::vector<std::string> huntTableLines(const std::string& out) {
 std::map<std::string, TableRow> parseTable(const std::string& out) {
   std::map<std::string, TableRow> table;
   for (const std::string& line : huntTableLines(out)) {
-    if (line.rfind("delivered ", 0) == 0 || line.rfind("state: ", 0) == 0) break;
+    if (line.rfind("delivered", 0) == 0 || line.rfind("state: ", 0) == 0) break;
     std::istringstream fields(line);
     std::string name;
     TableRow row;

@@ -117,8 +117,10 @@ TEST_CASE(
   CHECK(failed.exit_code == 4);
   const std::multiset<std::string> printed = printedIds(failed.out);
   REQUIRE(!printed.empty());  // the result is printed all the same
-  CHECK(failed.err.find("error: " + std::to_string(printed.size()) +
-                        " finding deliveries to 'jsonl' wait in the outbox for the next run: ") !=
+  CHECK(failed.err.find("delivered: 0 to " + run.findings() + " (" +
+                        std::to_string(printed.size()) + " waiting)") != std::string::npos);
+  CHECK(failed.err.find("error: " + std::to_string(printed.size()) + " findings for " +
+                        run.findings() + " (sink 'jsonl') wait in the outbox for the next run: ") !=
         std::string::npos);
 
   // The file can be written again: the next run delivers what waited, once.

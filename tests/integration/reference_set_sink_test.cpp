@@ -220,11 +220,12 @@ void runBothTimes(RunningEmu& emu, const std::string& api_version, bool collecti
   INFO(first.out);
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
-  CHECK(first.out.find(
-            "findings.jsonl and QRadar reference sets (each new finding once per destination)") !=
-        std::string::npos);
   const Expected expected = expectedFrom(run.path("findings.jsonl"));
   REQUIRE(expected.findings > 0);
+  // Each destination's count: every new finding went to both.
+  const std::string count = std::to_string(expected.findings);
+  CHECK(first.out.find("delivered: " + count + " to " + run.path("findings.jsonl") + ", " + count +
+                       " to QRadar reference sets\n") != std::string::npos);
   REQUIRE_FALSE(expected.sources.empty());
   REQUIRE_FALSE(expected.users.empty());
   INFO("findings whose user is below high: " << expected.below_high_with_user);
