@@ -182,6 +182,9 @@ struct Daemon::Impl {
   std::map<std::string, Clock::time_point> retry_at;
   std::map<std::string, int> failures;
   bool stopping = false;
+  // --once: why the console is out of reach (a refused connection, a refused token). Every other
+  // hunt would fail the same way after its retries, so none starts; each is reported not run.
+  std::string unreachable;
   std::vector<std::thread> workers;
 
   std::atomic<bool> state_ok{true};
@@ -264,6 +267,10 @@ struct Daemon::Impl {
     total.gaps += turn.gaps;
     total.exit_code = worseExitCode(total.exit_code, turn.exit_code);
     if (!turn.error.empty()) total.error = turn.error;
+    if (options.once && turn.exit_code == core::kExitConnection && turn.windows == 0 &&
+        unreachable.empty()) {
+      unreachable = "hunt '" + name + "' could not reach the console";
+    }
     if (turn.exit_code != core::kExitOk && turn.exit_code != core::kExitFindings) {
       const int n = ++failures[name];
       const auto backoff = std::min<std::chrono::milliseconds>(
@@ -290,6 +297,15 @@ struct Daemon::Impl {
         queue.pop_front();
         cfg = config;
         gen = generation;
+        if (options.once && !unreachable.empty()) {
+          HuntRunReport& total = reports[name];
+          total.hunt = name;
+          total.exit_code = worseExitCode(total.exit_code, core::kExitConnection);
+          total.error = "not run: " + unreachable;
+          busy.erase(name);
+          changed.notify_all();
+          continue;
+        }
       }
       if (!connection || connected_generation != gen) {
         auto opened = deps.connect(*cfg);
@@ -300,6 +316,9 @@ struct Daemon::Impl {
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
           total.error = opened.error().message;
+          if (options.once && unreachable.empty()) {
+            unreachable = "hunt '" + name + "' could not connect";
+          }
           retry_at[name] = Clock::now() + std::chrono::seconds(30);
           busy.erase(name);
           changed.notify_all();

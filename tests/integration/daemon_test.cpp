@@ -370,6 +370,35 @@ TEST_CASE("run --once: one failing hunt fails the run; the other one delivers", 
   CHECK(ledger.count("proxy-ai-api") == 1);
 }
 
+TEST_CASE("run --once with a token the console refuses: the first hunts say why, no other runs",
+          "[daemon][once]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run =
+      makeRunDir(emu, "aihunt-daemon-refused-", "not-the-token-0000-1111-2222", {}, {});
+  const ProcessResult result = runOnce(run, aihunt::testing::kSampleNow);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 3);
+  const auto table = parseTable(result.out);
+  CHECK(table.size() == 5);  // the built-in hunts
+  std::size_t tried = 0;
+  std::size_t not_run = 0;
+  for (const auto& [hunt, row] : table) {
+    INFO(hunt << ": " << row.status);
+    CHECK(row.windows == 0);
+    CHECK(row.status.rfind("failed: ", 0) == 0);
+    if (row.status.rfind("failed: not run: hunt '", 0) == 0) {
+      ++not_run;
+    } else {
+      ++tried;
+    }
+  }
+  // Two searches at once (the default): at most the first two tried, the rest left alone.
+  CHECK(tried >= 1);
+  CHECK(tried <= 2);
+  CHECK(not_run == table.size() - tried);
+}
+
 TEST_CASE("run --once on a damaged state file exits 5; --state-reset starts afresh",
           "[daemon][once][state]") {
   RunningEmu emu(sampleData(), emuConfig());
