@@ -8,6 +8,7 @@
 #include "config/environment.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "service/instrumented_transport.h"
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
@@ -237,9 +238,10 @@ void printPendingSinks(const config::OutputsConfig& outputs,
                        CommandContext& context) {
   for (const service::SinkDrain& sink : sinks) {
     if (sink.waiting == 0) continue;
-    std::string message = std::to_string(sink.waiting) + " findings for " +
+    std::string message = core::counted(sink.waiting, "finding") + " for " +
                           destinationName(outputs, sink.name) + " (sink '" + sink.name +
-                          "') wait in the outbox for the next run";
+                          (sink.waiting == 1 ? "') waits" : "') wait") +
+                          " in the outbox for the next run";
     if (!sink.error.empty()) message += ": " + sink.error;
     printDiagnostic(context.streams, *context.redactor, kind, message);
   }

@@ -20,6 +20,7 @@
 #include "cli/time_options.h"
 #include "cli/view_options.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "results/byte_source.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
@@ -291,8 +292,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       context.logger->debug("hunt '{}': no column for field {}", hunt.name,
                             detection::fieldName(field));
     }
-    context.logger->info("hunt '{}': {} rows, {} findings, {} suppressed", hunt.name, report->rows,
-                         report->stats.findings, report->stats.suppressed);
+    context.logger->info("hunt '{}': {}, {}, {} suppressed", hunt.name,
+                         core::counted(report->rows, "row"),
+                         core::counted(report->stats.findings, "finding"), report->stats.suppressed);
     service::HuntReport& ran =
         run.hunts.emplace_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kOk));
     ran.rows = report->rows;

@@ -17,6 +17,7 @@
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "qradar_client/ariel_client.h"
 #include "service/embedded_queries.h"
 #include "service/finding_writer.h"
@@ -377,9 +378,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       }
       return true;
     }
-    context.logger->info("hunt '{}': {} rows in {} pages, {} findings, {} suppressed, {} requests",
-                         hunt.name, outcome.rows, outcome.pages, outcome.stats.findings,
-                         outcome.stats.suppressed, outcome.requests);
+    context.logger->info("hunt '{}': {} in {}, {}, {} suppressed, {}", hunt.name,
+                         core::counted(outcome.rows, "row"), core::counted(outcome.pages, "page"),
+                         core::counted(outcome.stats.findings, "finding"), outcome.stats.suppressed,
+                         core::counted(outcome.requests, "request"));
     if (outcome.result == service::HuntResult::kTruncated) {
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
                       "hunt '" + hunt.name + "': Ariel found " +

@@ -2,6 +2,7 @@
 
 #include "cli/print.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "service/run_summary.h"
 
 namespace aihunt::cli {
@@ -69,8 +70,9 @@ int finishRun(service::FindingWriter& writer, const service::RunReport& report,
   if (context.log_format == core::LogFormat::kJson) {
     for (const auto& hunt : report.hunts) {
       const bool say_error = !hunt.error.empty() && !hunt.error_said;
-      context.logger->info("hunt '{}': {}, {} rows, {} findings, {} suppressed{}{}", hunt.name,
-                           service::huntStatusName(hunt.status), hunt.rows, hunt.findings,
+      context.logger->info("hunt '{}': {}, {}, {}, {} suppressed{}{}", hunt.name,
+                           service::huntStatusName(hunt.status), core::counted(hunt.rows, "row"),
+                           core::counted(hunt.findings, "finding"),
                            hunt.suppressed, say_error ? ": " : "", say_error ? hunt.error : "");
     }
   } else {

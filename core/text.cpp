@@ -135,4 +135,18 @@ std::string printableExcerpt(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::string counted(std::uint64_t count, std::string_view singular, std::string_view plural) {
+  std::string text = std::to_string(count);
+  text += ' ';
+  if (count == 1) {
+    text += singular;
+  } else if (plural.empty()) {
+    text += singular;
+    text += 's';
+  } else {
+    text += plural;
+  }
+  return text;
+}
+
 }  // namespace aihunt::core

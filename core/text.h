@@ -1,6 +1,7 @@
 #pragma once
 // ASCII text helpers. Host names, process names and keywords are compared ASCII
 // case-insensitively: locale-aware lowering would make results depend on the machine.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -37,5 +38,9 @@ Utf8Char decodeUtf8At(std::string_view text, std::size_t at);
 // Makes control and invisible characters inert (core/display_text.h, tab included) and cuts to at
 // most `max_bytes` (on a UTF-8 boundary), for echoing untrusted values inside error messages.
 std::string printableExcerpt(std::string_view text, std::size_t max_bytes = 80);
+
+// "1 row", "2 rows", "0 rows": a count with its noun, for messages people read. `plural` defaults
+// to the singular with an "s".
+std::string counted(std::uint64_t count, std::string_view singular, std::string_view plural = {});
 
 }  // namespace aihunt::core

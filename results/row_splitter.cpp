@@ -203,7 +203,7 @@ core::Status RowSplitter::expectEnd() {
 core::Result<std::optional<RowText>> RowSplitter::nextInArray() {
   if (!skipWhitespace()) {
     return errorHere("input is truncated: it ends inside the events array after " +
-                     std::to_string(rows_) + " rows");
+                     core::counted(rows_, "row"));
   }
   char c = buffer_[begin_];
   if (c == ']') {

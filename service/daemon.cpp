@@ -11,6 +11,7 @@
 
 #include "aql/printer.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "detection/finding.h"
 #include "service/hunt_engine.h"
 #include "service/hunt_query.h"
@@ -162,9 +163,10 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
     report.repeats += writer.repeats();
     // Quiet windows are the norm; they are logged at debug level.
     logger_->log(outcome.rows > 0 ? spdlog::level::info : spdlog::level::debug,
-                 "hunt '{}' window [{}, {}): {} rows, {} new findings, {} repeats, {} suppressed",
-                 hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
-                 outcome.rows, writer.added(), writer.repeats(), outcome.stats.suppressed);
+                 "hunt '{}' window [{}, {}): {}, {}, {}, {} suppressed", hunt.name,
+                 core::formatIso8601(window.from), core::formatIso8601(window.to),
+                 core::counted(outcome.rows, "row"), core::counted(writer.added(), "new finding"),
+                 core::counted(writer.repeats(), "repeat"), outcome.stats.suppressed);
   }
 }
 

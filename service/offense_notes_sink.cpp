@@ -107,8 +107,8 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped) {
       if (auto added = client.addNote(offense.id, text); !added) {
         return added.error().withContext("offense " + std::to_string(offense.id));
       }
-      logger_->info("offense {}: note added for {} ({} findings, {})", offense.id, group.source_ip,
-                    group.count, core::printableExcerpt(marker, 160));
+      logger_->info("offense {}: note added for {} ({}, {})", offense.id, group.source_ip,
+                    core::counted(group.count, "finding"), core::printableExcerpt(marker, 160));
       known->second.push_back(std::move(text));
       count("added");
     }

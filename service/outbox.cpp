@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace aihunt::service {
 
 Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sinks,
@@ -101,8 +103,8 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
         state.retry_at = std::chrono::steady_clock::now() + backoff;
         metrics_.add("aihunt_sink_delivery_errors_total", {name});
         logger_->warn(
-            "sink '{}': delivering {} findings failed (attempt {}), retrying in {} ms: {}", name,
-            rows->size(), state.failures, backoff.count(), status.error().message);
+            "sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
+            core::counted(rows->size(), "finding"), state.failures, backoff.count(), status.error().message);
         static_cast<void>(
             store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
         state.last_error = status.error().message;

@@ -5,6 +5,7 @@
 
 #include "core/display_text.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 
 namespace aihunt::service {
 
@@ -40,10 +41,10 @@ std::vector<std::string> expiredExceptionIds(const std::vector<detection::Except
 }
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
-  logger.info("{}: {} rows, {} findings, {} suppressed by exceptions", what, totals.rows,
-              totals.stats.findings, totals.stats.suppressed);
+  logger.info("{}: {}, {}, {} suppressed by exceptions", what, core::counted(totals.rows, "row"),
+              core::counted(totals.stats.findings, "finding"), totals.stats.suppressed);
   for (const auto& [id, count] : totals.suppressed_by_exception) {
-    if (count > 0) logger.info("exception '{}' suppressed {} findings", id, count);
+    if (count > 0) logger.info("exception '{}' suppressed {}", id, core::counted(count, "finding"));
   }
   if (totals.stats.own_events_skipped > 0) {
     logger.info("{} of aihunt's own LEEF events skipped (detection.own_log_source_types)",

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/display_text.h"
+#include "core/text.h"
 #include "service/table_layout.h"
 
 namespace aihunt::service {
@@ -120,7 +121,7 @@ std::string footer(std::size_t incidents, std::size_t findings, bool incidents_v
   if (counts.suppressed) {
     out += "; " + std::to_string(*counts.suppressed) + " suppressed by exceptions";
   }
-  if (counts.hunts_failed) out += "; " + std::to_string(*counts.hunts_failed) + " hunts failed";
+  if (counts.hunts_failed) out += "; " + core::counted(*counts.hunts_failed, "hunt") + " failed";
   out += '\n';
   return out;
 }

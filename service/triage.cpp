@@ -1,5 +1,6 @@
 #include "service/triage.h"
 
+#include "core/text.h"
 #include "results/row_decoder.h"
 #include "service/finding_stage.h"
 
@@ -18,7 +19,7 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
   while (true) {
     auto row = splitter.next();
     if (!row) {
-      return row.error().withContext("after " + std::to_string(report.rows) + " rows");
+      return row.error().withContext("after " + core::counted(report.rows, "row"));
     }
     if (!row->has_value()) break;
     const results::RowText& text = **row;

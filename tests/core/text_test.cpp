@@ -47,3 +47,11 @@ TEST_CASE("case-insensitive helpers") {
   CHECK(icontainsLower("xx WindowsPowerShell/5.1", "windowspowershell"));
   CHECK_FALSE(icontainsLower("short", "longer than it"));
 }
+
+TEST_CASE("counts read as English: one noun singular, every other count plural") {
+  CHECK(counted(0, "row") == "0 rows");
+  CHECK(counted(1, "row") == "1 row");
+  CHECK(counted(2, "new finding") == "2 new findings");
+  CHECK(counted(1, "query", "queries") == "1 query");
+  CHECK(counted(5, "query", "queries") == "5 queries");
+}
