@@ -292,9 +292,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       context.logger->debug("hunt '{}': no column for field {}", hunt.name,
                             detection::fieldName(field));
     }
-    context.logger->info("hunt '{}': {}, {}, {} suppressed", hunt.name,
-                         core::counted(report->rows, "row"),
-                         core::counted(report->stats.findings, "finding"), report->stats.suppressed);
+    context.logger->info(
+        "hunt '{}': {}, {}, {} suppressed", hunt.name, core::counted(report->rows, "row"),
+        core::counted(report->stats.findings, "finding"), report->stats.suppressed);
     service::HuntReport& ran =
         run.hunts.emplace_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kOk));
     ran.rows = report->rows;

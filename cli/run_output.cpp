@@ -72,8 +72,8 @@ int finishRun(service::FindingWriter& writer, const service::RunReport& report,
       const bool say_error = !hunt.error.empty() && !hunt.error_said;
       context.logger->info("hunt '{}': {}, {}, {}, {} suppressed{}{}", hunt.name,
                            service::huntStatusName(hunt.status), core::counted(hunt.rows, "row"),
-                           core::counted(hunt.findings, "finding"),
-                           hunt.suppressed, say_error ? ": " : "", say_error ? hunt.error : "");
+                           core::counted(hunt.findings, "finding"), hunt.suppressed,
+                           say_error ? ": " : "", say_error ? hunt.error : "");
     }
   } else {
     printText(*context.redactor, context.streams.err, service::formatHuntTable(report));

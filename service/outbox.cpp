@@ -102,9 +102,9 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
             options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
         state.retry_at = std::chrono::steady_clock::now() + backoff;
         metrics_.add("aihunt_sink_delivery_errors_total", {name});
-        logger_->warn(
-            "sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
-            core::counted(rows->size(), "finding"), state.failures, backoff.count(), status.error().message);
+        logger_->warn("sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
+                      core::counted(rows->size(), "finding"), state.failures, backoff.count(),
+                      status.error().message);
         static_cast<void>(
             store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
         state.last_error = status.error().message;
