@@ -476,7 +476,9 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   report.pass("config",
               config_path.empty() ? "built-in pack and hunts" : config_path + " is valid");
 
-  auto connection = openConnection(values, config_path, context);
+  // checkAccess() makes its own first request and reports an unreachable console as a check.
+  auto connection = openConnection(values, config_path, context,
+                                   ConnectionUse{nullptr, /*caller_reports_unreachable=*/true});
   if (!connection) {
     report.fail("connection settings", context.redactor->redact(connection.error().message));
     report.verdict(false, "NOT READY");

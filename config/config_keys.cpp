@@ -18,7 +18,10 @@ constexpr std::array kKeys = {
               ""},
     ConfigKey{"qradar.url", "http(s) URL", "none",
               "The console, like https://qradar.example.com: no credentials, query or fragment. "
-              "Plain http:// is warned about unless the host is loopback. `--qradar-url`, then "
+              "Plain http:// is refused unless the peer is loopback (then warned about). A path "
+              "is kept (a reverse proxy may put the API under one) but warned about, and a 404 "
+              "to the first request under it stops the run (exit 3): QRadar's API is at /api on "
+              "the console's host, which aihunt adds itself. `--qradar-url`, then "
               "`AIHUNT_QRADAR_URL`, take its place; a run against the console needs one of the "
               "three.",
               "https://qradar.example.com"},

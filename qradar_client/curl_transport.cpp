@@ -137,8 +137,28 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
-core::Error curlError(CURLcode code, const char* detail, const TransportOptions& options) {
+// Said when an http:// URL gets an answer that is not HTTP, or none: the usual cause is a port
+// that serves HTTPS (a TLS server drops or answers a plain request with TLS bytes), and without
+// the hint the empty answer to a create reads as a lost answer to be searched for.
+constexpr std::string_view kUseHttpsHint =
+    "; if this port serves HTTPS, as QRadar's console does, the URL needs https://, not http://";
+
+bool looksLikeHttpsPort(CURLcode code) {
+  return code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR ||
+         code == CURLE_WEIRD_SERVER_REPLY || code == CURLE_UNSUPPORTED_PROTOCOL;
+}
+
+// A web server's own answer to plain HTTP on its HTTPS port is a 400 saying so: Apache httpd's
+// "You're speaking plain HTTP to an SSL-enabled server port", nginx's "The plain HTTP request was
+// sent to HTTPS port". Both say "plain HTTP" (their error pages; not an IBM-documented answer).
+bool saysPlainHttpToHttpsPort(const HttpResponse& response) {
+  return response.status == 400 && core::icontainsLower(response.body, "plain http");
+}
+
+core::Error curlError(CURLcode code, const char* detail, const TransportOptions& options,
+                      bool plain_http) {
   std::string text = (detail != nullptr && detail[0] != '\0') ? detail : curl_easy_strerror(code);
+  if (plain_http && looksLikeHttpsPort(code)) text += kUseHttpsHint;
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -345,11 +365,20 @@ Exchange CurlTransport::send(const HttpRequest& request, const BodySink* sink) {
                                           "refused before anything was sent: use https://"),
                       Reach::kNotSent);
     }
-    return Exchange(curlError(code, error_buffer, options), reachOf(code, curl));
+    return Exchange(curlError(code, error_buffer, options, transfer.plain_http),
+                    reachOf(code, curl));
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
+  if (transfer.plain_http && saysPlainHttpToHttpsPort(response)) {
+    // A TLS mismatch (kTls: not retried, the console is unreachable over this URL, exit 3); the
+    // request never reached the API behind that server.
+    return Exchange(core::makeError(core::ErrorCode::kTls,
+                                    "the server answered 400 (plain HTTP sent to its HTTPS port)" +
+                                        std::string(kUseHttpsHint)),
+                    Reach::kNotSent);
+  }
   return response;
 }
 

@@ -145,12 +145,24 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     connection->version_choice = std::move(*choice);
   } else {
     connection->version_error = choice.error().message;
-    // Nothing answered, TLS failed, or the credentials were refused (401): every request would
-    // fail the same way. Any other answer leaves the searches a chance.
+    // Nothing answered, TLS failed, the credentials were refused (401), the transport refused
+    // the URL (kConfig: http:// to a non-loopback peer), or the URL's path holds no API (404
+    // under a path): every request would fail the same way. Any other answer leaves the
+    // searches a chance.
     const core::ErrorCode code = choice.error().code;
+    const bool wrong_path = code == core::ErrorCode::kNotFound && !url->path.empty();
     const bool nothing_there = code == core::ErrorCode::kTransport ||
-                               code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth;
+                               code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth ||
+                               code == core::ErrorCode::kConfig || wrong_path;
     if (nothing_there) connection->unreachable = choice.error();
+    if (wrong_path) {
+      connection->unreachable->message +=
+          " (no QRadar API under the URL's path '" + core::printableExcerpt(url->path, 100) +
+          "': give the console's address without it, e.g. " +
+          core::printableExcerpt(url->base.substr(0, url->base.size() - url->path.size()), 200) +
+          ")";
+      connection->version_error = connection->unreachable->message;
+    }
     if (request.warn && !(nothing_there && request.caller_reports_unreachable)) {
       logger->warn("API version: {}; sending {}", choice.error().message,
                    connection->api->settings().api_version);
