@@ -30,6 +30,9 @@ FIELDS = [
     "UserAgent", "CommandLine", "ScriptBlockText", "TargetFilename", "BytesSent",
     "EventCategory", "LogSource", "ProcessCategory", "LogSourceType",
 ]
+# The names QRadar looks up (and the query's CASE label) are not part of a finding's id.
+ID_FIELDS = [f for f in FIELDS
+             if f not in ("EventCategory", "LogSource", "ProcessCategory", "LogSourceType")]
 KEY_PREFIXES = ["sk-proj-", "sk-ant-", "sk-or-", "pplx-", "xai-", "gsk_", "AIza", "hf_", "r8_",
                 "sk-"]
 KEY_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:%s)[A-Za-z0-9_-]{20,}" %
@@ -241,7 +244,7 @@ def main():
                         "high" if risk >= weights["high_at"] else
                         "medium" if risk >= weights["medium_at"] else "low")
             digest = hashlib.sha256()
-            for value in [HUNT] + [get(column) for column in FIELDS]:
+            for value in [HUNT] + [get(column) for column in ID_FIELDS]:
                 data = value.encode("utf-8")
                 digest.update(len(data).to_bytes(8, "little") + data)
             event_time = get("EventTime")

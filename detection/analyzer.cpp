@@ -80,11 +80,25 @@ void printableExcerptInto(std::string& out, std::string_view text, std::size_t m
   }
 }
 
+// Names QRadar looks up from an id at query time (LOGSOURCENAME, LOGSOURCETYPENAME,
+// QIDNAME/CATEGORYNAME) and the seed query's CASE label, computed from other fields. They stay
+// out of a finding's id: an administrator renaming a log source, or an offline hunt run without
+// --lookups, would otherwise give the same event a new id, and the ledger would raise it again.
+constexpr bool isLookupName(std::size_t field) {
+  return field == static_cast<std::size_t>(Field::kLogSource) ||
+         field == static_cast<std::size_t>(Field::kLogSourceType) ||
+         field == static_cast<std::size_t>(Field::kEventCategory) ||
+         field == static_cast<std::size_t>(Field::kProcessCategoryHint);
+}
+
 void stableFindingId(core::Sha256& digest, std::string_view hunt, const Event& event,
                      std::string& out) {
   digest.field(hunt);
-  // Every field that tells two events apart; event_time_ms covers numeric times.
-  for (std::size_t i = 0; i < kFieldCount; ++i) digest.field(event.values[i]);
+  // Every field of the event itself that tells two events apart; event_time_ms covers numeric
+  // times.
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    if (!isLookupName(i)) digest.field(event.values[i]);
+  }
   digest.field(event.event_time_ms ? std::to_string(*event.event_time_ms) : std::string());
   digest.hexInto(out, kFindingIdHexChars);
 }

@@ -269,6 +269,37 @@ TEST_CASE("finding ids are stable for the same event and differ otherwise") {
   CHECK(a->event_time == "2026-11-26T09:14:03.000Z");
 }
 
+TEST_CASE("finding ids leave out the names QRadar looks up, and keep every field of the event") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "hunt-a");
+  const Event e = event({{Field::kApplication, "python"},
+                         {Field::kDestHost, "api.openai.com"},
+                         {Field::kCommandLine, "python ask.py"},
+                         {Field::kEventTime, "2026-11-26 09:14:03"},
+                         {Field::kLogSource, "Sysmon @ WS-1"},
+                         {Field::kEventCategory, "Process Create"},
+                         {Field::kLogSourceType, "Microsoft Windows Security Event Log"}});
+  const std::string id = analyzer.analyze(e, kNow)->finding_id;
+  // A log source renamed on the console, or names missing offline without --lookups.
+  for (const Field name : {Field::kLogSource, Field::kEventCategory, Field::kLogSourceType,
+                           Field::kProcessCategoryHint}) {
+    Event renamed = e;
+    renamed.set(name, "renamed");
+    CHECK(analyzer.analyze(renamed, kNow)->finding_id == id);
+    renamed.set(name, "");
+    CHECK(analyzer.analyze(renamed, kNow)->finding_id == id);
+  }
+  // Anything of the event itself is another event.
+  for (const Field own : {Field::kSourceIp, Field::kUsername, Field::kHost, Field::kCommandLine,
+                          Field::kImage, Field::kUrl, Field::kTargetFile}) {
+    Event other = e;
+    other.set(own, "x");
+    const auto finding = analyzer.analyze(other, kNow);
+    REQUIRE(finding);
+    CHECK(finding->finding_id != id);
+  }
+}
+
 TEST_CASE("URLs lose credentials and key parameters") {
   const auto settings = aihunt::testing::makeTestSettings();
   Analyzer analyzer(settings, "h");

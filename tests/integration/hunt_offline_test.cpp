@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -217,4 +218,26 @@ TEST_CASE("aihunt's own LEEF events, back from QRadar, are not found again") {
   CHECK(run("aihunt", {}) == 0);                    // the type docs/qradar-setup.md creates
   CHECK(run("Blue Coat SG", {}) == 1);              // any other type is a proxy's event
   CHECK(run("aihunt", {"--config", config}) == 1);  // the list emptied: analysed again
+}
+
+TEST_CASE("offline finding ids are the same with and without --lookups") {
+  const auto with = runAihunt(sampleArgs({"--config", exampleConfigPath(), "--show-suppressed"}));
+  std::vector<std::string> bare = sampleArgs({"--config", exampleConfigPath(), "--show-suppressed"});
+  const auto at = std::find(bare.begin(), bare.end(), "--lookups");
+  REQUIRE(at != bare.end());
+  bare.erase(at, at + 2);
+  const auto without = runAihunt(bare);
+  REQUIRE(with.exit_code == 0);
+  REQUIRE(without.exit_code == 0);
+  std::multiset<std::string> with_ids, without_ids;
+  for (const auto& f : jsonLines(with.out)) {
+    with_ids.insert(f["hunt"].get<std::string>() + "|" + f["finding_id"].get<std::string>());
+    CHECK(!f["log_source"].is_null());  // the names were there
+  }
+  for (const auto& f : jsonLines(without.out)) {
+    without_ids.insert(f["hunt"].get<std::string>() + "|" + f["finding_id"].get<std::string>());
+    CHECK(f["log_source"].is_null());  // and here they were not
+  }
+  REQUIRE(!with_ids.empty());
+  CHECK(with_ids == without_ids);
 }
