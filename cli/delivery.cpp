@@ -156,7 +156,11 @@ std::string describeDeliveries(const config::OutputsConfig& outputs,
     const service::SinkDrain& sink = sinks[i];
     line += (i == 0 ? " " : ", ") + std::to_string(sink.delivered) + " to " +
             destinationName(outputs, sink.name);
-    if (sink.waiting > 0) line += " (" + std::to_string(sink.waiting) + " waiting)";
+    std::string aside = sink.detail;
+    if (sink.waiting > 0) {
+      aside += (aside.empty() ? "" : "; ") + std::to_string(sink.waiting) + " waiting";
+    }
+    if (!aside.empty()) line += " (" + aside + ")";
   }
   return line;
 }

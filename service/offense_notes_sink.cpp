@@ -62,7 +62,7 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
   return ours;
 }
 
-core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped) {
+core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& tally) {
   if (!connection_) {
     auto opened = connect_();
     if (!opened) return opened.error();
@@ -84,9 +84,11 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped) {
                      group.source_ip, core::printableExcerpt(group.hunt),
                      core::printableExcerpt(group.window));
       count("no_offense");
+      tally.without_offense += group.count;
       continue;
     }
     const std::string marker = noteMarker(group.hunt, group.window);
+    bool added_any = false;
     for (const qradar::OffenseSummary& offense : found->second) {
       auto known = notes.find(offense.id);
       if (known == notes.end()) {
@@ -111,7 +113,9 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped) {
                     core::counted(group.count, "finding"), core::printableExcerpt(marker, 160));
       known->second.push_back(std::move(text));
       count("added");
+      added_any = true;
     }
+    (added_any ? tally.noted : tally.already_noted) += group.count;
   }
   return {};
 }
@@ -125,10 +129,32 @@ core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows
     logger_->debug("offense notes: {} findings have no source IP (offenses are indexed on it)",
                    grouped.without_source);
   }
-  if (grouped.groups.empty()) return {};
-  auto delivered = deliverGroups(grouped);
-  if (!delivered) connection_.reset();  // the next attempt starts with a new connection
-  return delivered;
+  Tally tally;
+  tally.without_source = grouped.without_source;
+  if (!grouped.groups.empty()) {
+    if (auto delivered = deliverGroups(grouped, tally); !delivered) {
+      connection_.reset();  // the next attempt starts with a new connection
+      return delivered;
+    }
+  }
+  delivered_.noted += tally.noted;
+  delivered_.already_noted += tally.already_noted;
+  delivered_.without_offense += tally.without_offense;
+  delivered_.without_source += tally.without_source;
+  return {};
+}
+
+std::string OffenseNotesSink::deliveredDetail() const {
+  std::string detail;
+  const auto part = [&](std::size_t count, const char* what) {
+    if (count == 0) return;
+    detail += (detail.empty() ? "" : ", ") + std::to_string(count) + " " + what;
+  };
+  part(delivered_.noted, "noted");
+  part(delivered_.already_noted, "noted before");
+  part(delivered_.without_offense, "without an open offense to note");
+  part(delivered_.without_source, "without a source IP");
+  return detail;
 }
 
 }  // namespace aihunt::service

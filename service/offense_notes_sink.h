@@ -53,9 +53,19 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] core::Result<state::SinkProgress> mark() override;
   [[nodiscard]] core::Status rollback(const state::SinkProgress& progress) override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
+  // "3 noted, 20 without an open offense, ...": the parts that are not zero.
+  [[nodiscard]] std::string deliveredDetail() const override;
 
  private:
-  [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped);
+  // Findings of delivered batches by what became of them (a batch that fails counts nothing:
+  // it is delivered again).
+  struct Tally {
+    std::size_t noted = 0;            // a note on at least one offense was added for them
+    std::size_t already_noted = 0;    // every offense had the window's note already
+    std::size_t without_offense = 0;  // their source had no open aihunt offense
+    std::size_t without_source = 0;   // no source IP: no offense can be theirs
+  };
+  [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
   // aihunt's open offenses of `source_ip`.
   [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
       qradar::OffenseClient& client, const std::string& source_ip);
@@ -67,6 +77,7 @@ class OffenseNotesSink final : public Sink {
   QRadarConnector connect_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<QRadarConnection> connection_;
+  Tally delivered_;
 };
 
 }  // namespace aihunt::service

@@ -124,6 +124,7 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
       if (*depth > 0) report.empty = false;
     }
     drained.error = failed_with;
+    drained.detail = state.sink->deliveredDetail();
   }
   return report;
 }
@@ -143,6 +144,7 @@ DrainReport Outbox::drainAll() {
         total.sinks[i].delivered += drained.sinks[i].delivered;
         total.sinks[i].waiting = drained.sinks[i].waiting;
         total.sinks[i].error = drained.sinks[i].error;
+        total.sinks[i].detail = drained.sinks[i].detail;
       }
     }
     if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;

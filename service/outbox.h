@@ -32,7 +32,8 @@ struct SinkDrain {
   std::string name;
   std::uint64_t delivered = 0;
   std::uint64_t waiting = 0;
-  std::string error;  // unsanitised: the sink's or the network's words
+  std::string error;   // unsanitised: the sink's or the network's words
+  std::string detail;  // Sink::deliveredDetail(), over the sink's life
 };
 
 struct DrainReport {

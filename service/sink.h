@@ -21,6 +21,10 @@ class Sink {
   [[nodiscard]] virtual core::Status rollback(const state::SinkProgress& progress) = 0;
   // Delivers the rows, durably, in order; all or an error.
   [[nodiscard]] virtual core::Status deliver(const std::vector<state::OutboxRow>& rows) = 0;
+  // What became of the findings this sink has delivered, where "delivered" alone would mislead
+  // (offense notes: a finding is delivered when it was noted, and also when its source had no
+  // offense to note). Empty: nothing to add.
+  [[nodiscard]] virtual std::string deliveredDetail() const { return {}; }
 };
 
 }  // namespace aihunt::service

@@ -180,6 +180,8 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   REQUIRE(second.exit_code == 0);
   CHECK(aihunt::testing::parseTable(second.out)["proxy-ai-api"].windows == 2);
   CHECK(aihunt::testing::readFindings(run.path("findings.jsonl")).rows.size() == 2 + 4);
+  // The delivered line says what became of the 4 new findings: each was noted.
+  CHECK(second.out.find("4 to QRadar offense notes (4 noted)") != std::string::npos);
 
   const auto a_notes = notesOf(emu, ids.at(kSourceA));
   REQUIRE(a_notes.size() == 2);
@@ -203,6 +205,8 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   INFO(third.out << third.err);
   REQUIRE(third.exit_code == 0);
   CHECK(aihunt::testing::parseTable(third.out)["proxy-ai-api"].findings >= 4);
+  CHECK(third.out.find(" noted before") != std::string::npos);
+  CHECK(third.out.find("(4 noted") == std::string::npos);
   CHECK(notesOf(emu, ids.at(kSourceA)) == a_notes);
   CHECK(notesOf(emu, ids.at(kSourceB)) == b_notes);
 }

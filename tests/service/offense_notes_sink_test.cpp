@@ -329,6 +329,8 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
   std::size_t gets = 0;
   for (const auto& line : h.transport.lines()) gets += line.rfind("GET ", 0) == 0 ? 1 : 0;
   CHECK(gets == 3 + 2);  // offenses of .1, .2, .3; notes of offenses 1 and 3
+  // What the delivered line says of the 5 findings: 4 noted, 1 with no offense to note.
+  CHECK(sink->deliveredDetail() == "4 noted, 1 without an open offense to note");
 
   // Redelivered (a crash before the outbox's commit): nothing is added.
   h.transport.requests.clear();
@@ -336,6 +338,7 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
   CHECK(h.posts() == 0);
   CHECK(h.console.offenses[0].notes.size() == 3);
   CHECK(h.counted("already_present") == 3);
+  CHECK(sink->deliveredDetail() == "4 noted, 4 noted before, 2 without an open offense to note");
   // Later findings of a window already noted add nothing either; a new window adds one.
   REQUIRE(sink->deliver(rowsOf(std::vector<json>{
       finding("a9", "10.0.0.1", kWindow2),
@@ -370,6 +373,7 @@ TEST_CASE("a failure keeps the batch; the retry adds only the missing notes", "[
   CHECK(failed.error().message.find("offense 2") != std::string::npos);
   CHECK(h.console.offenses[0].notes.size() == 1);
   CHECK(h.console.offenses[1].notes.empty());
+  CHECK(sink->deliveredDetail().empty());  // a failed batch counts nothing
   h.console.fail_adds_after = -1;
   REQUIRE(sink->deliver(batch));
   CHECK(h.console.offenses[0].notes.size() == 1);
@@ -377,6 +381,7 @@ TEST_CASE("a failure keeps the batch; the retry adds only the missing notes", "[
   CHECK(h.connects == 2);  // a new connection after the failure
   CHECK(h.counted("added") == 2);
   CHECK(h.counted("already_present") == 1);
+  CHECK(sink->deliveredDetail() == "1 noted, 1 noted before");
 }
 
 TEST_CASE("a batch without findings that have a source IP makes no request", "[offense_notes]") {
@@ -386,6 +391,7 @@ TEST_CASE("a batch without findings that have a source IP makes no request", "[o
   REQUIRE(sink->deliver(rowsOf(std::vector<std::string>{"not json"})));
   CHECK(h.transport.requests.empty());
   CHECK(h.connects == 0);
+  CHECK(sink->deliveredDetail() == "1 without a source IP");
 }
 
 TEST_CASE("the ledger gives each outbox payload its hunt window", "[offense_notes][ledger]") {
