@@ -222,7 +222,8 @@ TEST_CASE("aihunt's own LEEF events, back from QRadar, are not found again") {
 
 TEST_CASE("offline finding ids are the same with and without --lookups") {
   const auto with = runAihunt(sampleArgs({"--config", exampleConfigPath(), "--show-suppressed"}));
-  std::vector<std::string> bare = sampleArgs({"--config", exampleConfigPath(), "--show-suppressed"});
+  std::vector<std::string> bare =
+      sampleArgs({"--config", exampleConfigPath(), "--show-suppressed"});
   const auto at = std::find(bare.begin(), bare.end(), "--lookups");
   REQUIRE(at != bare.end());
   bare.erase(at, at + 2);
