@@ -177,12 +177,12 @@ core::Status DeliveringWriter::write(const detection::Finding& finding) {
   return terminal_.write(finding);
 }
 
-core::Status DeliveringWriter::pageDone() {
-  if (auto committed = ledger_.pageDone(); !committed) return committed;
-  return terminal_.pageDone();
-}
+core::Status DeliveringWriter::pageDone() { return terminal_.pageDone(); }
 
-core::Status DeliveringWriter::finish() { return ledger_.finish(); }
+// Nothing to do per hunt: the run commits at its end (HuntDelivery::finish).
+core::Status DeliveringWriter::finish() { return {}; }
+
+core::Status DeliveringWriter::commit() { return ledger_.finish(); }
 
 int HuntDelivery::open(const po::variables_map& values, const std::string& config_path,
                        core::EpochMs now, CommandContext& context,
@@ -207,25 +207,37 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
   return core::kExitOk;
 }
 
-std::unique_ptr<DeliveringWriter> HuntDelivery::writerFor(
-    service::FindingWriter& terminal, const detection::DetectionSettings& settings,
-    const std::string& hunt) {
-  return std::make_unique<DeliveringWriter>(terminal, delivery_, settings, hunt, now_);
+DeliveringWriter& HuntDelivery::writerFor(service::FindingWriter& terminal,
+                                          const detection::DetectionSettings& settings,
+                                          const std::string& hunt) {
+  return *writers_.emplace_back(
+      std::make_unique<DeliveringWriter>(terminal, delivery_, settings, hunt, now_));
 }
 
-core::Status HuntDelivery::finishHunt(DeliveringWriter& writer) {
-  auto committed = writer.finish();
-  added_ += writer.added();
-  repeats_ += writer.repeats();
-  return committed;
-}
-
-int HuntDelivery::finish(CommandContext& context) {
+int HuntDelivery::finish(CommandContext& context, bool complete) {
   const config::Config& cfg = *config_;
+  if (!complete) {
+    // What is delivered is what a complete run prints; an incomplete run prints no findings.
+    // Its outbox holds nothing of this run, so nothing is sent later either.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                    "--deliver: nothing recorded in " + cfg.state.path +
+                        " or delivered, since the run is incomplete; run it again once every "
+                        "hunt can complete");
+    return core::kExitOk;
+  }
+  std::uint64_t added = 0;
+  std::uint64_t repeats = 0;
+  for (const auto& writer : writers_) {
+    if (auto committed = writer->commit(); !committed) {
+      return fail(context, committed.error(), core::kExitState);
+    }
+    added += writer->added();
+    repeats += writer->repeats();
+  }
   const service::DrainReport drained = delivery_.outbox->drainAll();
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
-                  std::to_string(added_) + " new findings recorded in " + cfg.state.path + " (" +
-                      std::to_string(repeats_) + " raised before, not sent again); " +
+                  core::counted(added, "new finding") + " recorded in " + cfg.state.path + " (" +
+                      std::to_string(repeats) + " raised before, not sent again); " +
                       describeDeliveries(cfg.outputs, drained.sinks));
   if (!drained.empty) {
     printPendingSinks(cfg.outputs, drained.sinks, Diagnostic::kError, context);

@@ -71,11 +71,12 @@ void printPendingSinks(const config::OutputsConfig& outputs,
                        const std::vector<service::SinkDrain>& sinks, Diagnostic kind,
                        CommandContext& context);
 
-// A terminal writer that also records each finding in the ledger and the outbox, for `aihunt
+// A terminal writer that also stages each finding for the ledger and the outbox, for `aihunt
 // hunt --deliver`. The ledger skips suppressed findings and findings already raised (by any run
 // or the daemon); first_seen is left to the daemon, so what is printed is what is delivered.
-// finish() commits the ledger only: the terminal writer is shared by every hunt of the run and
-// finished by its owner.
+// Nothing is committed until commit(): the run commits every hunt's findings at its end, and
+// only when it is complete (an incomplete run prints no findings, so it delivers none). The
+// terminal writer is shared by every hunt of the run and finished by its owner.
 class DeliveringWriter final : public service::FindingWriter {
  public:
   DeliveringWriter(service::FindingWriter& terminal, Delivery& delivery,
@@ -84,6 +85,8 @@ class DeliveringWriter final : public service::FindingWriter {
   [[nodiscard]] core::Status write(const detection::Finding& finding) override;
   [[nodiscard]] core::Status pageDone() override;
   [[nodiscard]] core::Status finish() override;
+  // Records the staged findings in the ledger and the outbox, in one transaction.
+  [[nodiscard]] core::Status commit();
   [[nodiscard]] std::uint64_t added() const { return ledger_.added(); }
   [[nodiscard]] std::uint64_t repeats() const { return ledger_.repeats(); }
 
@@ -101,22 +104,22 @@ class HuntDelivery {
                   const std::string& config_path, core::EpochMs now, CommandContext& context,
                   std::unique_ptr<HuntDelivery>& out);
 
-  // The writer for one hunt: the terminal's, plus the ledger. Counted by finishHunt().
-  std::unique_ptr<DeliveringWriter> writerFor(service::FindingWriter& terminal,
-                                              const detection::DetectionSettings& settings,
-                                              const std::string& hunt);
-  [[nodiscard]] core::Status finishHunt(DeliveringWriter& writer);
-  // Drains the outbox into every sink and says on stderr what went where. Returns the exit code
-  // the delivery alone deserves (4 when findings are left in the outbox: the next run or the
-  // daemon delivers them).
-  int finish(CommandContext& context);
+  // The writer for one hunt (kept here until finish()): the terminal's, plus the ledger.
+  DeliveringWriter& writerFor(service::FindingWriter& terminal,
+                              const detection::DetectionSettings& settings,
+                              const std::string& hunt);
+  // A complete run: commits every hunt's findings to the ledger and the outbox, drains the
+  // outbox into every sink and says on stderr what went where. Returns the exit code the
+  // delivery alone deserves (4 when findings are left in the outbox: the next run or the daemon
+  // delivers them; 5 when the state store cannot record). An incomplete run (a hunt failed, was
+  // cut short or not run) records and delivers nothing, and says so.
+  int finish(CommandContext& context, bool complete);
 
  private:
   service::SharedConfig config_;
   Delivery delivery_;
   core::EpochMs now_ = 0;
-  std::uint64_t added_ = 0;
-  std::uint64_t repeats_ = 0;
+  std::vector<std::unique_ptr<DeliveringWriter>> writers_;
 };
 
 }  // namespace aihunt::cli

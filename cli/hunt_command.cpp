@@ -249,18 +249,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
       continue;
     }
-    std::unique_ptr<DeliveringWriter> delivering;
-    if (delivery) delivering = delivery->writerFor(*writer, *setup->settings, hunt.name);
     service::FindingWriter& sink =
-        delivering ? static_cast<service::FindingWriter&>(*delivering) : *writer;
+        delivery ? static_cast<service::FindingWriter&>(
+                       delivery->writerFor(*writer, *setup->settings, hunt.name))
+                 : *writer;
     auto report = service::runOfflineHunt(events, hunt, *setup->settings, sink, offline);
-    if (delivering) {
-      if (auto committed = delivery->finishHunt(*delivering); !committed) {
-        run.output_ok = false;
-        static_cast<void>(finishRun(*writer, run, *format, context));
-        return fail(context, committed.error(), core::kExitState);
-      }
-    }
     if (!report && report.error().code == core::ErrorCode::kCancelled) {
       interrupted = true;
       run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
@@ -310,10 +303,13 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
   noteEmptyWindow(seen, events, context);
   service::logRunSummary(*context.logger, "offline hunt", totals);
-  if (exit_code != core::kExitOk) return exit_code;
   if (delivery) {
-    if (const int code = delivery->finish(context); code != core::kExitOk) return code;
+    if (const int code = delivery->finish(context, exit_code == core::kExitOk);
+        code != core::kExitOk) {
+      return code;
+    }
   }
+  if (exit_code != core::kExitOk) return exit_code;
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
     return core::kExitFindings;
   }

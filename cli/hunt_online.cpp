@@ -314,18 +314,14 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   std::vector<qradar::ApiClient*> clients;
   for (const auto& open : connections) clients.push_back(open->api.get());
   service::OrderedFindings ordered(*writer, plan->size());
-  std::vector<std::unique_ptr<DeliveringWriter>> delivering(plan->size());
   std::vector<service::FindingWriter*> writers;
   for (std::size_t i = 0; i < plan->size(); ++i) {
     const HuntJob& hunt = (*plan)[i];
     context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
-    if (delivery != nullptr) {
-      delivering[i] = delivery->writerFor(ordered.writer(i), *setup.settings, hunt.name);
-    }
-    writers.push_back(delivering[i] ? static_cast<service::FindingWriter*>(delivering[i].get())
-                                    : &ordered.writer(i));
+    writers.push_back(delivery != nullptr
+                          ? &delivery->writerFor(ordered.writer(i), *setup.settings, hunt.name)
+                          : &ordered.writer(i));
   }
-  std::optional<core::Error> state_error;
   std::optional<core::Error> write_error;
   // Why the hunts after the last reported one did not run (Ctrl-C, or an unusable console).
   std::optional<service::HuntReport> not_run;
@@ -342,14 +338,6 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     bars.stop(hunt.name);
     report.hunts.push_back(huntReport(outcome, *context.redactor));
     searches_left += outcome.cleanup_failures;
-    if (delivering[i] && !state_error) {
-      if (auto committed = delivery->finishHunt(*delivering[i]); !committed) {
-        state_error = committed.error();
-        not_run = service::HuntReport::ended({}, service::HuntStatus::kFailed,
-                                             "not run: the state store could not record");
-        return false;
-      }
-    }
     totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
     if (outcome.result == service::HuntResult::kCancelled) {
       interrupted = true;
@@ -411,11 +399,6 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     static_cast<void>(finishRun(*writer, report, format, context));
     return fail(context, *write_error, core::kExitUsage);
   }
-  if (state_error) {
-    report.output_ok = false;
-    static_cast<void>(finishRun(*writer, report, format, context));
-    return fail(context, *state_error, core::kExitState);
-  }
   if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
     return code;
   }
@@ -433,7 +416,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                     "they expire)",
                 core::kExitInterrupted);
   }
-  if (delivery != nullptr) exit_code = service::worseExitCode(exit_code, delivery->finish(context));
+  if (delivery != nullptr) {
+    exit_code =
+        service::worseExitCode(exit_code, delivery->finish(context, exit_code == core::kExitOk));
+  }
   if (exit_code != core::kExitOk) return exit_code;
   if (values["fail-on-findings"].as<bool>() && totals.stats.findings > 0) {
     return core::kExitFindings;

@@ -6,8 +6,6 @@
 // token that cannot read reference data is only informational when no set is configured.
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/emulator/emu_fixture.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
 
 using aihunt::testing::binaryPath;
@@ -50,19 +49,6 @@ std::unique_ptr<RunningEmu> startEmu() {
                                sourcePath("content/samples/qradar_lookups.json"),
                                "--syslog-tls-port", "0", "--syslog-tcp-port", "0"},
       emuConfig());
-}
-
-// A loopback port nothing listens on (bound, then released).
-int closedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t length = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string writeConfig(const RunningEmu& emu, const std::string& outputs) {
@@ -141,7 +127,8 @@ TEST_CASE("check: a LEEF receiver that is down fails the check, exit 3, the reas
           "[check][leef]") {
   auto emu = startEmu();
   REQUIRE(emu->ok());
-  const std::string config = writeConfig(*emu, leefOutputs(*emu, closedPort()));
+  const std::string config =
+      writeConfig(*emu, leefOutputs(*emu, aihunt::testing::closedLoopbackPort()));
   const ProcessResult result = check(config, kToken);
   CHECK(result.exit_code == 3);
   CHECK(result.out.find("FAIL  LEEF receiver") != std::string::npos);

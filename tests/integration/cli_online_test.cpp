@@ -4,20 +4,17 @@
 // of a plain http:// console said once.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <regex>
 #include <thread>
 
 #include "tests/integration/online_support.h"
+#include "tests/support/scripted_console.h"
 
 using namespace aihunt::testing;
 using namespace aihunt::testing::online;
@@ -146,61 +143,6 @@ TEST_CASE("a plain http:// console on loopback: the clear-text warning is said o
   CHECK(warnings == 1);
 }
 
-namespace {
-
-// A web server's answer to plain HTTP on its HTTPS port (Apache httpd's wording), from a
-// one-shot loopback listener: accepts up to `connections` clients, answers each once.
-class PlainHttpOnTlsPort {
- public:
-  explicit PlainHttpOnTlsPort(int connections) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-    REQUIRE(::listen(fd_, 8) == 0);
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this, connections] {
-      for (int i = 0; i < connections; ++i) {
-        const int client = ::accept(fd_, nullptr, nullptr);
-        if (client < 0) return;
-        char request[4096];
-        static_cast<void>(::recv(client, request, sizeof(request), 0));
-        const std::string body =
-            "<html><body><p>Your browser sent a request that this server could not "
-            "understand.<br />Reason: You're speaking plain HTTP to an SSL-enabled server "
-            "port.<br /></p></body></html>\n";
-        const std::string answer =
-            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n"
-            "Content-Length: " +
-            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-        static_cast<void>(::send(client, answer.data(), answer.size(), MSG_NOSIGNAL));
-        ::close(client);
-        ++answered_;
-      }
-    });
-  }
-  ~PlainHttpOnTlsPort() {
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  PlainHttpOnTlsPort(const PlainHttpOnTlsPort&) = delete;
-  PlainHttpOnTlsPort& operator=(const PlainHttpOnTlsPort&) = delete;
-  int port() const { return port_; }
-  int answered() const { return answered_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<int> answered_{0};
-  std::thread thread_;
-};
-
-}  // namespace
-
 TEST_CASE("http:// to an HTTPS port says to use https://, not that an answer was lost",
           "[online]") {
   RunningEmu emu(sampleData(), emuConfig());
@@ -225,17 +167,24 @@ TEST_CASE("http:// to an HTTPS port says to use https://, not that an answer was
   CHECK(countRequests(requestLog(emu), "POST", "/api/ariel/searches") == 0);
 }
 
-TEST_CASE("a web server's 400 for plain HTTP on its HTTPS port is a config error, not retried",
+TEST_CASE("a web server's 400 for plain HTTP on its HTTPS port is a TLS error, not retried",
           "[online]") {
-  PlainHttpOnTlsPort server(4);
-  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
-  const auto result = runAihunt({"hunt", "--now", kSampleNow, "--qradar-url", url, "--hunt",
-                                 "linux-audit", "--api-version", "20.0", "--retry-delay", "20ms"});
+  // What Apache httpd answers plain HTTP on its HTTPS port with (nginx says "The plain HTTP
+  // request was sent to HTTPS port").
+  aihunt::testing::ScriptedConsole server([](const std::string&, const std::string&) {
+    return aihunt::testing::ScriptedConsole::Answer{
+        400,
+        "<html><body><p>Your browser sent a request that this server could not understand.<br "
+        "/>Reason: You're speaking plain HTTP to an SSL-enabled server port.<br "
+        "/></p></body></html>\n"};
+  });
+  const auto result =
+      runAihunt({"hunt", "--now", kSampleNow, "--qradar-url", server.url(), "--hunt", "linux-audit",
+                 "--api-version", "20.0", "--retry-delay", "20ms"});
   CHECK(result.exit_code == 3);  // like any console that cannot be reached
   CHECK(result.out.empty());
   CHECK(result.err.find("plain HTTP sent to its HTTPS port") != std::string::npos);
-  // One request, one answer: a config error is not retried.
-  CHECK(server.answered() == 1);
+  CHECK(server.requests() == 1);  // not retried
 }
 
 TEST_CASE("a console URL with a path that holds no API stops before any search, exit 3",

@@ -6,27 +6,21 @@
 // about a token that can do more than aihunt needs.
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <functional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/emulator/emu_fixture.h"
 #include "tests/support/process_runner.h"
+#include "tests/support/scripted_console.h"
 
 using aihunt::testing::binaryPath;
 using aihunt::testing::ProcessResult;
 using aihunt::testing::RunningEmu;
 using aihunt::testing::runProcess;
+using aihunt::testing::ScriptedConsole;
 using aihunt::testing::sourcePath;
 using nlohmann::json;
 
@@ -72,100 +66,6 @@ ProcessResult runAihunt(const std::vector<std::string>& args, bool stdout_is_jso
   requireInert("stderr", result.err);
   return result;
 }
-
-// A console that answers from a script: plain HTTP on 127.0.0.1, port 0, one request per
-// connection. aihunt allows plain http to a loopback peer.
-class ScriptedConsole {
- public:
-  struct Answer {
-    int status = 200;
-    std::string body;
-  };
-  using Script = std::function<Answer(const std::string& method, const std::string& target)>;
-
-  explicit ScriptedConsole(Script script) : script_(std::move(script)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
-    REQUIRE(::listen(fd_, 16) == 0);
-    socklen_t length = sizeof address;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ScriptedConsole() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  ScriptedConsole(const ScriptedConsole&) = delete;
-  ScriptedConsole& operator=(const ScriptedConsole&) = delete;
-
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  [[nodiscard]] int requests() const { return requests_; }
-
- private:
-  void serve() {
-    while (!stop_) {
-      pollfd waiting{fd_, POLLIN, 0};
-      if (::poll(&waiting, 1, 50) <= 0) continue;
-      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client < 0) continue;
-      answer(client);
-      ::close(client);
-    }
-  }
-  void answer(int client) {
-    std::string request;
-    char buffer[4096];
-    std::size_t header_end = std::string::npos;
-    std::size_t body_length = 0;
-    // Bounded: a request that does not arrive within 5 s of polls is dropped.
-    for (int polls = 0; polls < 100; ++polls) {
-      pollfd readable{client, POLLIN, 0};
-      if (::poll(&readable, 1, 50) <= 0) continue;
-      const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
-      if (got <= 0) return;
-      request.append(buffer, static_cast<std::size_t>(got));
-      if (header_end == std::string::npos) {
-        header_end = request.find("\r\n\r\n");
-        if (header_end == std::string::npos) continue;
-        const std::size_t length_at = request.find("Content-Length: ");
-        if (length_at != std::string::npos && length_at < header_end) {
-          body_length = std::stoul(request.substr(length_at + 16));
-        }
-      }
-      if (request.size() >= header_end + 4 + body_length) break;
-    }
-    if (header_end == std::string::npos) return;
-    std::istringstream first_line(request.substr(0, request.find("\r\n")));
-    std::string method;
-    std::string target;
-    first_line >> method >> target;
-    ++requests_;
-    const Answer reply = script_(method, target);
-    const std::string response = "HTTP/1.1 " + std::to_string(reply.status) +
-                                 " Scripted\r\nContent-Type: application/json\r\nContent-Length: " +
-                                 std::to_string(reply.body.size()) +
-                                 "\r\nConnection: close\r\n\r\n" + reply.body;
-    std::size_t sent = 0;
-    while (sent < response.size()) {
-      const ssize_t n =
-          ::send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return;
-      sent += static_cast<std::size_t>(n);
-    }
-  }
-
-  Script script_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
 
 ScriptedConsole::Answer versions(const std::string& target) {
   if (target.rfind("/api/help/versions", 0) == 0) return {200, R"(["20.0", "26.0"])"};

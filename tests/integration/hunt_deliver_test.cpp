@@ -142,3 +142,33 @@ TEST_CASE("hunt --deliver without a config is a usage error that prints no resul
   CHECK(result.out.empty());
   CHECK(result.err.find("--deliver needs --config") != std::string::npos);
 }
+
+TEST_CASE("hunt --deliver: an incomplete run prints no findings, so it records and sends none",
+          "[hunt][deliver]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "aihunt-deliver-incomplete-test-", kToken, {}, {});
+  const std::string now = aihunt::testing::kSampleNow;
+  // QRadar fails one search: that hunt fails, the other four complete with findings.
+  REQUIRE(emu.admin("POST", "/admin/faults", "faults:\n  - {kind: search_error}\n").status == 200);
+
+  const ProcessResult incomplete = huntDeliver(run, now);
+  INFO(incomplete.err);
+  CHECK(incomplete.exit_code == 4);
+  CHECK(incomplete.out.empty());                    // no findings printed...
+  CHECK(!std::filesystem::exists(run.findings()));  // ...none delivered...
+  CHECK(incomplete.err.find("nothing recorded in " + run.state() + " or delivered") !=
+        std::string::npos);
+
+  // ...and none recorded: the next complete run prints and delivers them all, once.
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  const ProcessResult complete = huntDeliver(run, now);
+  INFO(complete.err);
+  REQUIRE(complete.exit_code == 0);
+  const std::multiset<std::string> printed = printedIds(complete.out);
+  REQUIRE(!printed.empty());
+  const Findings delivered = readFindings(run.findings());
+  CHECK(delivered.problem.empty());
+  CHECK(delivered.ids == printed);
+  CHECK(complete.err.find(" (0 raised before, not sent again)") != std::string::npos);
+}

@@ -31,6 +31,7 @@
 #include "qradar_client/leef_encoder.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/support/background_process.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
 
 using aihunt::testing::BackgroundProcess;
@@ -63,19 +64,6 @@ std::unique_ptr<RunningEmu> startEmu() {
                                "--syslog-tls-port", "0", "--rules",
                                sourcePath("content/qradar/rule.yaml")},
       emuConfig());
-}
-
-// A loopback port nothing listens on (bound, then released).
-int closedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t length = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 struct RunDir {
@@ -208,28 +196,16 @@ void checkExactlyOnce(const std::vector<json>& findings, const Received& receive
 class BreakingReceiver {
  public:
   explicit BreakingReceiver(int break_after) : break_after_(break_after) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int small = 1024;
-    ::setsockopt(listener_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);  // accepted ones inherit
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listener_, 8) == 0);
-    socklen_t length = sizeof addr;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length);
-    port_ = ntohs(addr.sin_port);
     thread_ = std::thread([this] { serve(); });
   }
   ~BreakingReceiver() {
     stop_ = true;
     thread_.join();
-    ::close(listener_);
   }
   BreakingReceiver(const BreakingReceiver&) = delete;
   BreakingReceiver& operator=(const BreakingReceiver&) = delete;
 
-  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] int port() const { return listener_.port(); }
   // Each connection's complete lines, in order of connection.
   [[nodiscard]] std::vector<std::vector<std::string>> connections() const {
     std::lock_guard lock(mutex_);
@@ -239,9 +215,9 @@ class BreakingReceiver {
  private:
   void serve() {
     while (!stop_) {
-      pollfd p{listener_, POLLIN, 0};
+      pollfd p{listener_.fd(), POLLIN, 0};
       if (::poll(&p, 1, 50) <= 0) continue;
-      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int fd = listener_.accept();
       if (fd < 0) continue;
       std::size_t index = 0;
       {
@@ -279,8 +255,8 @@ class BreakingReceiver {
   }
 
   int break_after_;
-  int listener_ = -1;
-  int port_ = 0;
+  // A tiny receive buffer (accepted connections inherit it).
+  aihunt::testing::ListeningSocket listener_{8, 1024};
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
   std::vector<std::vector<std::string>> connections_;
@@ -349,7 +325,7 @@ TEST_CASE("with the syslog receiver down the rows wait; back up, each event arri
   auto emu = startEmu();
   REQUIRE(emu->ok());
   const RunDir run = makeRunDir();
-  writeConfig(run, *emu, closedPort());
+  writeConfig(run, *emu, aihunt::testing::closedLoopbackPort());
 
   const ProcessResult down = runOnce(run);
   INFO(down.out << down.err);
@@ -389,7 +365,7 @@ TEST_CASE("the daemon keeps undeliverable events across kill -9; back up, each a
   auto emu = startEmu();
   REQUIRE(emu->ok());
   const RunDir run = makeRunDir();
-  writeConfig(run, *emu, closedPort());
+  writeConfig(run, *emu, aihunt::testing::closedLoopbackPort());
   {
     BackgroundProcess daemon(binaryPath("aihunt"),
                              {"run", "-c", run.config, "--now", kSampleNow, "--log-level", "warn"});
@@ -454,7 +430,7 @@ TEST_CASE("a batch broken midway is sent again: each finding at least once, dupl
   REQUIRE(emu->ok());
   const RunDir run = makeRunDir();
   // Receiver down: every finding waits in the outbox, so the next run sends them in one batch.
-  writeTcpConfig(run, *emu, closedPort());
+  writeTcpConfig(run, *emu, aihunt::testing::closedLoopbackPort());
   const ProcessResult down = runOnce(run);
   INFO(down.out << down.err);
   REQUIRE(down.exit_code == 4);

@@ -4,8 +4,6 @@
 // receiver that resets the connection before acknowledging a batch that was all written.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,33 +12,11 @@
 #include <vector>
 
 #include "qradar_client/syslog_sender.h"
+#include "tests/support/loopback_socket.h"
 
 using namespace aihunt::qradar;
 
 namespace {
-
-struct Listener {
-  int fd = -1;
-  std::uint16_t port = 0;
-
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd, 4) == 0);
-    socklen_t length = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-    port = ntohs(addr.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-  Listener(const Listener&) = delete;
-  Listener& operator=(const Listener&) = delete;
-
-  // Accepts one connection (already queued by the kernel) and reads `bytes` bytes from it.
-  [[nodiscard]] int accept() const { return ::accept(fd, nullptr, nullptr); }
-};
 
 std::string readExactly(int fd, std::size_t bytes) {
   std::string out;
@@ -53,19 +29,13 @@ std::string readExactly(int fd, std::size_t bytes) {
   return out;
 }
 
-// A port nothing listens on: bound, then closed.
-std::uint16_t closedPort() {
-  Listener l;
-  return l.port;
-}
-
 }  // namespace
 
 TEST_CASE("messages go out newline-framed, in order, on one connection") {
-  Listener listener;
+  const aihunt::testing::ListeningSocket listener;
   SyslogSenderOptions options;
   options.host = "127.0.0.1";
-  options.port = listener.port;
+  options.port = listener.port();
   options.transport = SyslogTransport::kTcp;
   SyslogSender sender(options);
   REQUIRE(sender.send({"<134>1 a", "<134>1 b"}).ok());
@@ -83,10 +53,10 @@ TEST_CASE("messages go out newline-framed, in order, on one connection") {
 }
 
 TEST_CASE("a peer that closed the idle connection is replaced before the next send") {
-  Listener listener;
+  const aihunt::testing::ListeningSocket listener;
   SyslogSenderOptions options;
   options.host = "127.0.0.1";
-  options.port = listener.port;
+  options.port = listener.port();
   options.transport = SyslogTransport::kTcp;
   SyslogSender sender(options);
   REQUIRE(sender.send({"one"}).ok());
@@ -105,7 +75,7 @@ TEST_CASE("a refused connection fails, then backs off until the clock passes the
   auto now = std::chrono::steady_clock::now();
   SyslogSenderOptions options;
   options.host = "127.0.0.1";
-  options.port = closedPort();
+  options.port = aihunt::testing::closedLoopbackPort();
   options.transport = SyslogTransport::kTcp;
   options.initial_backoff = std::chrono::milliseconds(1000);
   SyslogSender sender(options, [&] { return now; });
@@ -124,10 +94,10 @@ TEST_CASE("a refused connection fails, then backs off until the clock passes the
 }
 
 TEST_CASE("TLS to a plain-text listener fails; nothing falls back to plain text") {
-  Listener listener;
+  const aihunt::testing::ListeningSocket listener;
   SyslogSenderOptions options;
   options.host = "127.0.0.1";
-  options.port = listener.port;
+  options.port = listener.port();
   options.transport = SyslogTransport::kTls;
   options.connect_timeout = std::chrono::milliseconds(300);
   SyslogSender sender(options);
@@ -143,12 +113,11 @@ TEST_CASE("TLS to a plain-text listener fails; nothing falls back to plain text"
 }
 
 TEST_CASE("written is not sent: a receiver that resets before acknowledging fails the send") {
-  Listener listener;
-  const int small = 1024;  // the receiver's TCP acknowledges little beyond what it reads
-  ::setsockopt(listener.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  // The receiver's TCP acknowledges little beyond what it reads.
+  const aihunt::testing::ListeningSocket listener(4, 1024);
   SyslogSenderOptions options;
   options.host = "127.0.0.1";
-  options.port = listener.port;
+  options.port = listener.port();
   options.transport = SyslogTransport::kTcp;
   SyslogSender sender(options);
   // 4 KiB: fits this socket's send buffer, so every byte is written at once.

@@ -3,8 +3,6 @@
 // nothing to undo, and an unreachable receiver is an error (the outbox keeps the rows).
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,30 +16,12 @@
 
 #include "service/leef_sink.h"
 #include "tests/qradar_client/strict_leef_parser.h"
+#include "tests/support/loopback_socket.h"
 
 using aihunt::service::LeefSink;
 using aihunt::service::LeefSinkOptions;
 
 namespace {
-
-struct Listener {
-  int fd = -1;
-  std::uint16_t port = 0;
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd, 4) == 0);
-    socklen_t length = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-    port = ntohs(addr.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-  Listener(const Listener&) = delete;
-  Listener& operator=(const Listener&) = delete;
-};
 
 std::vector<std::string> readLines(int fd, std::size_t lines) {
   std::string text;
@@ -85,12 +65,12 @@ std::shared_ptr<spdlog::logger> quietLogger() {
 }  // namespace
 
 TEST_CASE("each row is one strict LEEF line; a row that is not a finding is skipped") {
-  Listener listener;
-  LeefSink sink(options(listener.port), quietLogger());
+  const aihunt::testing::ListeningSocket listener;
+  LeefSink sink(options(listener.port()), quietLogger());
   CHECK(sink.name() == "leef");
   auto mark = sink.mark();
   REQUIRE(mark.ok());
-  CHECK(mark->target == "127.0.0.1:" + std::to_string(listener.port));
+  CHECK(mark->target == "127.0.0.1:" + std::to_string(listener.port()));
   CHECK(mark->offset == 0);
   CHECK(sink.rollback(*mark).ok());
 
@@ -100,7 +80,7 @@ TEST_CASE("each row is one strict LEEF line; a row that is not a finding is skip
       row(2, "bad", "not a finding"),
       row(3, "a3", R"({"finding_id":"a3","username":"x^src=6.6.6.6","signals":[]})")};
   REQUIRE(sink.deliver(rows).ok());
-  const int peer = ::accept(listener.fd, nullptr, nullptr);
+  const int peer = listener.accept();
   REQUIRE(peer >= 0);
   const auto lines = readLines(peer, 2);
   REQUIRE(lines.size() == 2);
@@ -120,11 +100,7 @@ TEST_CASE("each row is one strict LEEF line; a row that is not a finding is skip
 }
 
 TEST_CASE("an unreachable receiver is an error, so the outbox keeps the rows") {
-  std::uint16_t port = 0;
-  {
-    Listener gone;
-    port = gone.port;
-  }
+  const std::uint16_t port = aihunt::testing::closedLoopbackPort();
   LeefSink sink(options(port), quietLogger());
   const auto delivered = sink.deliver({row(1, "a1", R"({"finding_id":"a1"})")});
   CHECK_FALSE(delivered.ok());
