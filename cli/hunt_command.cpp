@@ -249,10 +249,10 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
       continue;
     }
-    service::FindingWriter& sink =
-        delivery ? static_cast<service::FindingWriter&>(
-                       delivery->writerFor(*writer, *setup->settings, hunt.name))
-                 : *writer;
+    service::FindingWriter& sink = delivery
+                                       ? static_cast<service::FindingWriter&>(delivery->writerFor(
+                                             *writer, *setup->settings, hunt.name))
+                                       : *writer;
     auto report = service::runOfflineHunt(events, hunt, *setup->settings, sink, offline);
     if (!report && report.error().code == core::ErrorCode::kCancelled) {
       interrupted = true;
