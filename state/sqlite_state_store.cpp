@@ -1,5 +1,6 @@
 #include "state/sqlite_state_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -319,18 +320,47 @@ core::Status SqliteStateStore::recordGap(const Gap& gap) {
 
 core::Result<std::vector<Gap>> SqliteStateStore::gaps(const std::string& hunt) {
   const std::lock_guard lock(mutex_);
-  Statement& statement = statements_->gaps;
-  const Statement::Reset reset(statement);
-  if (auto status = bindAll(statement, hunt); !status) return status.error();
-  std::vector<Gap> gaps;
-  for (;;) {
-    auto row = statement.step();
-    if (!row) return row.error().withContext("reading gaps");
-    if (!*row) break;
-    gaps.push_back(
-        Gap{statement.textAt(0), statement.int64At(1), statement.int64At(2), statement.int64At(3)});
+  return openGapsLocked(hunt);
+}
+
+core::Result<std::vector<Gap>> SqliteStateStore::openGapsLocked(const std::string& hunt) {
+  std::vector<Gap> recorded;
+  {
+    Statement& statement = statements_->gaps;
+    const Statement::Reset reset(statement);
+    if (auto status = bindAll(statement, hunt); !status) return status.error();
+    for (;;) {
+      auto row = statement.step();
+      if (!row) return row.error().withContext("reading gaps");
+      if (!*row) break;
+      recorded.push_back(Gap{statement.textAt(0), statement.int64At(1), statement.int64At(2),
+                             statement.int64At(3)});
+    }
   }
-  return gaps;
+  // A gap stays recorded (when it was found is history); what a backfill has hunted since is
+  // taken off it here: the done windows overlapping it, oldest first.
+  std::vector<Gap> open;
+  Statement& windows = statements_->windows;
+  for (const Gap& gap : recorded) {
+    const Statement::Reset reset(windows);
+    if (auto status = bindAll(windows, gap.hunt, gap.from, gap.to); !status) {
+      return status.error();
+    }
+    core::EpochMs cursor = gap.from;
+    for (;;) {
+      auto row = windows.step();
+      if (!row) return row.error().withContext("reading the ledger");
+      if (!*row) break;
+      const core::EpochMs from = windows.int64At(1);
+      const core::EpochMs to = windows.int64At(2);
+      if (from > cursor)
+        open.push_back(Gap{gap.hunt, cursor, std::min(from, gap.to), gap.recorded_at});
+      cursor = std::max(cursor, to);
+      if (cursor >= gap.to) break;
+    }
+    if (cursor < gap.to) open.push_back(Gap{gap.hunt, cursor, gap.to, gap.recorded_at});
+  }
+  return open;
 }
 
 // --- findings ---
@@ -549,10 +579,12 @@ core::Result<StoreSummary> SqliteStateStore::summary() {
       !status) {
     return failed(status.error());
   }
-  if (auto status = each("SELECT hunt, COUNT(*) FROM gaps GROUP BY hunt",
-                         [&](const Statement& row) { hunt(row).gaps = asUint64(row.int64At(1)); });
-      !status) {
-    return failed(status.error());
+  auto open_gaps = openGapsLocked("");
+  if (!open_gaps) return failed(open_gaps.error());
+  for (const Gap& gap : *open_gaps) {
+    HuntSummary& entry = hunts[gap.hunt];
+    entry.hunt = gap.hunt;
+    ++entry.gaps;
   }
   if (auto status = each("SELECT hunt, COUNT(*) FROM seen GROUP BY hunt",
                          [&](const Statement& row) {

@@ -50,6 +50,8 @@ class SqliteStateStore final : public StateStore {
  private:
   struct Statements;
   SqliteStateStore(std::unique_ptr<sqlite::Database> db, std::unique_ptr<Statements> statements);
+  // gaps(), with mutex_ held.
+  core::Result<std::vector<Gap>> openGapsLocked(const std::string& hunt);
 
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;  // declared before the statements it outlives

@@ -83,7 +83,7 @@ struct HuntSummary {
   std::uint64_t windows = 0;
   std::uint64_t findings = 0;
   std::uint64_t repeats = 0;
-  std::uint64_t gaps = 0;
+  std::uint64_t gaps = 0;  // still open: StateStore::gaps()
 };
 
 struct StoreSummary {
@@ -129,7 +129,9 @@ class StateStore {
                                                                         core::EpochMs from,
                                                                         core::EpochMs to) = 0;
   [[nodiscard]] virtual core::Status recordGap(const Gap& gap) = 0;
-  // All gaps (of one hunt when `hunt` is not empty), oldest first.
+  // The gaps still open (of one hunt when `hunt` is not empty), oldest first: each recorded gap
+  // less the done windows that cover part of it (a backfill), so one gap may come back as
+  // several pieces, each with the gap's recorded_at, and a gap backfilled in full not at all.
   [[nodiscard]] virtual core::Result<std::vector<Gap>> gaps(const std::string& hunt) = 0;
 
   // --- findings ---

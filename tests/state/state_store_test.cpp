@@ -189,6 +189,41 @@ TEST_CASE("gaps: per hunt or all, oldest first, recorded once") {
   CHECK(store->gaps("c").value().empty());
 }
 
+TEST_CASE("gaps: what a backfill has hunted is taken off; the rest stays open") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  REQUIRE(store->recordGap(Gap{"h", kT0, kT0 + 60 * kMinute, kT0 + 99}).ok());
+  REQUIRE(store->recordGap(Gap{"h", kT0 + 100 * kMinute, kT0 + 110 * kMinute, kT0 + 99}).ok());
+  REQUIRE(store->recordGap(Gap{"other", kT0, kT0 + 60 * kMinute, kT0 + 99}).ok());
+  // Backfilled: [10, 30) in two windows, [50, 70) past the gap's end, and all of [100, 110).
+  for (const auto& [from, to] :
+       std::vector<std::pair<int, int>>{{10, 20}, {20, 30}, {50, 70}, {100, 105}, {105, 110}}) {
+    Commit commit = page("h", {});
+    commit.completes = window("h", kT0 + from * kMinute, kT0 + to * kMinute);
+    REQUIRE(store->commit(commit).ok());
+  }
+  const auto open = store->gaps("h").value();
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].from == kT0);
+  CHECK(open[0].to == kT0 + 10 * kMinute);
+  CHECK(open[1].from == kT0 + 30 * kMinute);
+  CHECK(open[1].to == kT0 + 50 * kMinute);
+  CHECK(open[1].recorded_at == kT0 + 99);
+  CHECK(store->gaps("other").value().size() == 1);  // another hunt's windows do not close it
+  CHECK(store->gaps("").value().size() == 3);
+  const StoreSummary summary = store->summary().value();
+  for (const auto& hunt : summary.hunts) {
+    CHECK(hunt.gaps == (hunt.hunt == "h" ? 2U : 1U));
+  }
+  // The rest backfilled: nothing open.
+  for (const auto& [from, to] : std::vector<std::pair<int, int>>{{0, 10}, {30, 50}}) {
+    Commit commit = page("h", {});
+    commit.completes = window("h", kT0 + from * kMinute, kT0 + to * kMinute);
+    REQUIRE(store->commit(commit).ok());
+  }
+  CHECK(store->gaps("h").value().empty());
+}
+
 TEST_CASE("baselines are remembered once") {
   const TempDir dir;
   auto store = freshStore(dir);
