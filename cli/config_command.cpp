@@ -18,9 +18,10 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kConfigUsage = R"(Usage:
-  aihunt config check FILE|- [--offline] validate FILE ('-': standard input); print every error
-                                         at once (exit 0 or 2). --offline: do not read the QRadar
-                                         token (a file meant for another machine, or the example:
+  aihunt config check FILE|- [--offline] validate FILE ('-': standard input; -c FILE works too);
+                                         print every error at once (exit 0 or 2). --offline: do
+                                         not read the QRadar token (a file meant for another
+                                         machine, or the example:
                                          aihunt config example | aihunt config check --offline -)
   aihunt config example                  print a complete, commented example config
   aihunt config reference                print every key as Markdown (docs/config-reference.md)
@@ -30,18 +31,21 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   po::options_description options("aihunt config check FILE");
   options.add_options()("help,h", "show this help")("file", po::value<std::string>(),
                                                     "config file to check ('-': standard input)")(
+      "config,c", po::value<std::string>(),
+      "the same, as the other commands take it (aihunt config check -c FILE)")(
       "offline", po::bool_switch(),
       "do not resolve the QRadar token (check a file meant for another machine)");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
-  if (values.count("help") != 0 || values.count("file") == 0) {
+  const bool given = values.count("file") + values.count("config") == 1;
+  if (values.count("help") != 0 || !given) {
     printText(*context.redactor,
               values.count("help") != 0 ? context.streams.out : context.streams.err, kConfigUsage);
     return values.count("help") != 0 ? core::kExitOk : core::kExitUsage;
   }
-  const std::string path = values["file"].as<std::string>();
+  const std::string path = values[values.count("file") != 0 ? "file" : "config"].as<std::string>();
   const config::Environment& environment = *context.environment;
   config::LoadOptions load;
   load.resolve_token = !values["offline"].as<bool>();

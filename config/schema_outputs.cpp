@@ -174,7 +174,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     l.integer("port", out.port, 1, 65535);
     l.choice<LeefProtocol>("protocol", out.protocol,
                            {{"tcp", LeefProtocol::kTcp}, {"tls", LeefProtocol::kTls}});
-    l.string("ca_file", out.ca_file);
+    l.stringOrEmpty("ca_file", out.ca_file);
     if (const YamlNode* name = l.get("hostname")) {
       // RFC 5424 HOSTNAME: printable ASCII, at most 255; IBM asks for a host name or IPv4
       // address (no IPv6) in the header.

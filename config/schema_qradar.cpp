@@ -84,7 +84,7 @@ bool isPin(std::string_view text) {
 
 void readTls(const YamlNode& node, TlsConfig& tls, Diagnostics& diagnostics) {
   MapReader reader(node, diagnostics);
-  reader.string("ca_file", tls.ca_file);
+  reader.stringOrEmpty("ca_file", tls.ca_file);
   if (const YamlNode* pin = reader.get("pin_sha256")) {
     if (auto text = readString(*pin, diagnostics)) {
       if (isPin(*text)) {

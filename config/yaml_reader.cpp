@@ -183,6 +183,12 @@ void MapReader::string(std::string_view key, std::string& out, bool required) {
   if (auto value = readString(*node, diagnostics_)) out = std::move(*value);
 }
 
+void MapReader::stringOrEmpty(std::string_view key, std::string& out) {
+  const YamlNode* node = get(key);
+  if (node == nullptr) return;
+  if (auto value = readString(*node, diagnostics_, /*allow_empty=*/true)) out = std::move(*value);
+}
+
 void MapReader::boolean(std::string_view key, bool& out) {
   if (const YamlNode* node = get(key)) {
     if (auto value = readBool(*node, diagnostics_)) out = *value;

@@ -77,6 +77,8 @@ class MapReader {
   // Typed getters: assign `out` only when the key is present and valid; absent keys keep the
   // default already in `out`.
   void string(std::string_view key, std::string& out, bool required = false);
+  // A string where empty ("") means "not set" (a CA file left to the system trust store).
+  void stringOrEmpty(std::string_view key, std::string& out);
   void boolean(std::string_view key, bool& out);
   template <typename Int>
   void integer(std::string_view key, Int& out, std::int64_t min, std::int64_t max) {

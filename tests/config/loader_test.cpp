@@ -89,6 +89,18 @@ TEST_CASE("qradar.proxy takes a proxy URL without credentials", "[config]") {
             "qradar.proxy") == "credentials do not belong in the proxy URL");
 }
 
+TEST_CASE("an empty ca_file means the system trust store, as the example says", "[config]") {
+  const auto empty = load(
+      "qradar:\n  url: https://q.example\n  tls:\n    ca_file: \"\"\noutputs:\n  leef:\n"
+      "    enabled: true\n    host: ec.example\n    protocol: tls\n    ca_file: \"\"\n");
+  INFO(describeAll(empty.errors));
+  REQUIRE(empty.ok());
+  CHECK(empty.config->qradar->tls.ca_file.empty());
+  CHECK(empty.config->outputs.leef.ca_file.empty());
+  // Other paths still may not be empty.
+  CHECK_FALSE(load("state:\n  path: \"\"\n").ok());
+}
+
 TEST_CASE("an empty file is a valid config with defaults", "[config]") {
   const LoadOutcome outcome = load("");
   REQUIRE(outcome.ok());

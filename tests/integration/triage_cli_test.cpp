@@ -253,6 +253,15 @@ TEST_CASE("config example passes config check; help documents exit codes") {
   CHECK(check.err.find("0123456789abcdef") == std::string::npos);
   const auto offline = runAihunt({"config", "check", "--offline", exampleConfigPath()});
   CHECK(offline.exit_code == 0);
+  // -c FILE, as every other command takes the config, checks the same file.
+  for (const char* flag : {"-c", "--config"}) {
+    const auto flagged = runAihunt({"config", "check", "--offline", flag, exampleConfigPath()});
+    CHECK(flagged.exit_code == 0);
+    CHECK(flagged.out == offline.out);
+  }
+  // Two files: which one? A usage error.
+  CHECK(runAihunt({"config", "check", "--offline", "-c", exampleConfigPath(), exampleConfigPath()})
+            .exit_code == 2);
   const auto help = runAihunt({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("Exit codes:") != std::string::npos);
