@@ -172,6 +172,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                              auto request = connectionRequest(values, config_path);
                              if (!request) return request.error();
                              request->metrics = &runtime.delivery.metrics;
+                             // The daemon stops a turn on QRadarConnection::unreachable and
+                             // says why itself.
+                             request->caller_reports_unreachable = true;
                              return service::openConnection(std::move(*request),
                                                             *context.environment, context.redactor,
                                                             context.logger);

@@ -271,7 +271,7 @@ struct Daemon::Impl {
     if (!turn.error.empty()) total.error = turn.error;
     if (options.once && turn.exit_code == core::kExitConnection && turn.windows == 0 &&
         unreachable.empty()) {
-      unreachable = "hunt '" + name + "' could not reach the console";
+      unreachable = "hunt '" + name + "' could not reach the console, or its token was refused";
     }
     if (turn.exit_code != core::kExitOk && turn.exit_code != core::kExitFindings) {
       const int n = ++failures[name];
@@ -320,6 +320,30 @@ struct Daemon::Impl {
           total.error = opened.error().message;
           if (options.once && unreachable.empty()) {
             unreachable = "hunt '" + name + "' could not connect";
+          }
+          retry_at[name] = Clock::now() + std::chrono::seconds(30);
+          busy.erase(name);
+          changed.notify_all();
+          continue;
+        }
+        if ((*opened)->unreachable) {
+          // The first request found no console, or the token refused: every search would fail
+          // the same way, so none is created. The connection is not kept: the next turn asks the
+          // console again.
+          const core::Error why = *(*opened)->unreachable;
+          const bool refused = why.code == core::ErrorCode::kAuth;
+          deps.logger->error(
+              "hunt '{}': {}: {}", name,
+              refused ? "the console refuses the credentials" : "the console cannot be reached",
+              why.message);
+          std::lock_guard lock(mutex);
+          HuntRunReport& total = reports[name];
+          total.hunt = name;
+          total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
+          total.error = why.message;
+          if (options.once && unreachable.empty()) {
+            unreachable =
+                refused ? "the console refuses the credentials" : "the console cannot be reached";
           }
           retry_at[name] = Clock::now() + std::chrono::seconds(30);
           busy.erase(name);

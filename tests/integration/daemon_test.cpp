@@ -387,7 +387,7 @@ TEST_CASE("run --once with a token the console refuses: the first hunts say why,
     INFO(hunt << ": " << row.status);
     CHECK(row.windows == 0);
     CHECK(row.status.rfind("failed: ", 0) == 0);
-    if (row.status.rfind("failed: not run: hunt '", 0) == 0) {
+    if (row.status == "failed: not run: the console refuses the credentials") {
       ++not_run;
     } else {
       ++tried;
@@ -397,6 +397,18 @@ TEST_CASE("run --once with a token the console refuses: the first hunts say why,
   CHECK(tried >= 1);
   CHECK(tried <= 2);
   CHECK(not_run == table.size() - tried);
+  // The first request said so (401): no search was created, and nothing was retried.
+  const nlohmann::json log =
+      nlohmann::json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  std::size_t creates = 0;
+  for (const auto& request : log) {
+    creates += request["method"] == "POST" &&
+                       request["target"].get<std::string>().rfind("/api/ariel/searches", 0) == 0
+                   ? 1
+                   : 0;
+  }
+  CHECK(creates == 0);
+  CHECK(log.size() <= tried);  // one version question per hunt tried
 }
 
 TEST_CASE("run --once on a damaged state file exits 5; --state-reset starts afresh",
