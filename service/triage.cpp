@@ -5,6 +5,39 @@
 #include "service/finding_stage.h"
 
 namespace aihunt::service {
+namespace {
+
+// The fields a finding can come from: without any of them a row can never be one.
+constexpr detection::Field kDetectable[] = {
+    detection::Field::kUrl,         detection::Field::kDestHost,  detection::Field::kQueryName,
+    detection::Field::kApplication, detection::Field::kImage,     detection::Field::kCommandLine,
+    detection::Field::kScriptText,  detection::Field::kUserAgent, detection::Field::kTargetFile};
+
+bool detectable(const detection::Event& event) {
+  for (const detection::Field field : kDetectable) {
+    if (!event.get(field).empty()) return true;
+  }
+  return false;
+}
+
+// Input whose rows all lack those columns was not exported for these names: "No findings."
+// would pass for a clean result.
+core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& mapping) {
+  std::string names;
+  for (const detection::Field field : kDetectable) {
+    if (mapping.column(field).empty()) continue;
+    names += (names.empty() ? "" : ", ") + mapping.column(field);
+  }
+  return core::makeError(
+      core::ErrorCode::kInvalidArgument,
+      (rows == 1 ? std::string("the one row has no")
+                 : "none of the " + core::counted(rows, "row") + " has a") +
+          " column a finding can come from (" + names +
+          "): results exported under other column names need --hunt NAME (a configured hunt's "
+          "fields:), and raw QRadar events go to 'aihunt hunt --offline FILE'");
+}
+
+}  // namespace
 
 core::Result<TriageReport> runTriage(results::ByteSource& input,
                                      const detection::DetectionSettings& settings,
@@ -16,6 +49,7 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
                      options.show_suppressed);
   detection::Event event;
   TriageReport report;
+  bool any_detectable = false;
   while (true) {
     auto row = splitter.next();
     if (!row) {
@@ -28,8 +62,10 @@ core::Result<TriageReport> runTriage(results::ByteSource& input,
                                         std::to_string(text.line) + ")");
     }
     ++report.rows;
+    any_detectable = any_detectable || detectable(event);
     if (auto status = stage.consume(event); !status) return status.error();
   }
+  if (report.rows > 0 && !any_detectable) return nothingToDetect(report.rows, mapping);
   report.stats = stage.stats();
   report.suppressed_by_exception = stage.suppressedByException();
   return report;

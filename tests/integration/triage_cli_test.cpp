@@ -243,6 +243,22 @@ TEST_CASE("bad usage and bad config exit 2 with the reason") {
         std::string::npos);
 }
 
+TEST_CASE("rows without a column a finding can come from are an input error, not 'No findings.'") {
+  // Raw QRadar events (starttime, URL, "Process Path"...) are not Ariel results under the seed
+  // query's column names: nothing could ever be found in them.
+  const auto raw = runAihunt({"triage", sourcePath("content/samples/events.jsonl")});
+  CHECK(raw.exit_code == 2);
+  CHECK(raw.out.empty());
+  CHECK(raw.err.find("none of the 77 rows has a column a finding can come from") !=
+        std::string::npos);
+  CHECK(raw.err.find("'aihunt hunt --offline FILE'") != std::string::npos);
+  // One row with a detectable column is enough: the run is what it is.
+  const auto mixed =
+      runAihunt({"triage", "-"}, "{\"foo\":1}\n{\"DestinationURL\":\"https://example.com/\"}\n");
+  CHECK(mixed.exit_code == 0);
+  CHECK(mixed.out.find("No findings.") != std::string::npos);
+}
+
 TEST_CASE("config example passes config check; help documents exit codes") {
   const auto check = runProcess(binaryPath("aihunt"), {"config", "check", exampleConfigPath()}, {},
                                 60, {"AIHUNT_QRADAR_TOKEN=0123456789abcdef-test-token"});
