@@ -189,8 +189,8 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
                        std::unique_ptr<HuntDelivery>& out) {
   if (config_path.empty()) {
     return fail(context,
-                "--deliver needs --config: its outputs: say where findings go and its state: "
-                "where the ledger of findings already raised is kept",
+                "--deliver needs --config FILE: the config's outputs section says where findings "
+                "go, and its state section where the ledger of findings already raised is kept",
                 core::kExitUsage);
   }
   auto loaded = loadDeliveryConfig(config_path, context, /*quiet=*/true);

@@ -55,11 +55,16 @@ core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string&
       std::make_unique<StoppableSource>(std::move(*events), *options.stop));
 }
 
-// The events are bad, not the hunt: named by the file, and flagged for the caller.
+// The events are bad, not the hunt: flagged for the caller (every hunt would fail the same way).
+core::Error inputError(const core::Error& error, const OfflineOptions& options) {
+  if (options.input_failed != nullptr) *options.input_failed = true;
+  return error;
+}
+
+// The same, for an error met while reading: named by the file.
 core::Error inputError(const core::Error& error, const std::string& events_path,
                        const OfflineOptions& options) {
-  if (options.input_failed != nullptr) *options.input_failed = true;
-  return error.withContext(events_path);
+  return inputError(error.withContext(events_path), options);
 }
 
 aql::EvalOptions evalOptions(const OfflineOptions& options) {
@@ -77,7 +82,7 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
   auto columns = columnNames(*hunt.upload_query, hunt.name);
   if (!columns) return columns.error();
   auto events = openEvents(events_path, options);
-  if (!events) return events.error();
+  if (!events) return inputError(events.error(), options);
   const detection::FieldMapping group_mapping = uploadGroupMapping();
   const detection::FieldMapping count_mapping = uploadCountMapping();
   RowBinder group_binder(*columns, group_mapping);
@@ -118,7 +123,7 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   auto columns = columnNames(hunt.query, hunt.name);
   if (!columns) return columns.error();
   auto events = openEvents(events_path, options);
-  if (!events) return events.error();
+  if (!events) return inputError(events.error(), options);
   RowBinder binder(*columns, hunt.mapping,
                    hunt.fallback_mapping ? &*hunt.fallback_mapping : nullptr);
   FindingStage stage(settings, hunt.name, hunt.signals, writer, options.now,

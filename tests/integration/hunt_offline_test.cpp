@@ -173,6 +173,14 @@ TEST_CASE("offline hunt errors are usage errors") {
   const auto first = missing.err.find("/nonexistent.jsonl");
   REQUIRE(first != std::string::npos);
   CHECK(missing.err.find("/nonexistent.jsonl", first + 1) == std::string::npos);
+  // A folder given for the file: also said once.
+  const std::string folder = sourcePath("content/samples");
+  const auto directory = runAihunt({"hunt", "--offline", folder, "--format", "jsonl"});
+  CHECK(directory.exit_code == 2);
+  CHECK(directory.out.empty());
+  const auto said = directory.err.find("Is a directory");
+  REQUIRE(said != std::string::npos);
+  CHECK(directory.err.find("Is a directory", said + 1) == std::string::npos);
   CHECK(runAihunt(sampleArgs({"--hunt", "no-such-hunt"})).exit_code == 2);
   // A window reaching before 1970: a usage error, the hunt named once.
   const auto ancient = runAihunt(sampleArgs({"--last", "99999d"}));
