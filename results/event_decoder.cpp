@@ -1,68 +1,11 @@
 #include "results/event_decoder.h"
 
-#include <charconv>
-#include <cstdlib>
 #include <utility>
 
-#include "core/char_class.h"
 #include "core/swar.h"
+#include "results/json_text.h"
 
 namespace aihunt::results {
-namespace {
-
-// A JSON number as nlohmann reads it (the full parser's word): integers that fit stay integers,
-// larger unsigned ones become doubles, anything with a fraction or exponent is a double. False
-// for what nlohmann rejects (a double out of range), so that the line goes to the full parser.
-// find_first_of(".eE") would call memchr once per byte of the number: a plain loop is cheaper.
-bool hasAnyOf(std::string_view text, char a, char b, char c = '\0') {
-  for (const char ch : text) {
-    if (ch == a || ch == b || (c != '\0' && ch == c)) return true;
-  }
-  return false;
-}
-
-bool numberValue(std::string_view text, aql::Value& out) {
-  // The common case first: an integer of at most 18 digits (times, ports, ids, byte counts)
-  // cannot overflow an int64, and the scanner has checked the JSON grammar already.
-  const bool negative = !text.empty() && text.front() == '-';
-  if (const std::size_t digits = text.size() - (negative ? 1 : 0); digits > 0 && digits <= 18) {
-    std::int64_t value = 0;
-    bool plain = true;
-    for (std::size_t i = negative ? 1 : 0; i < text.size() && plain; ++i) {
-      plain = core::isAsciiDigit(text[i]);
-      value = value * 10 + (text[i] - '0');
-    }
-    if (plain) {
-      out = aql::Value::integer(negative ? -value : value);
-      return true;
-    }
-  }
-  const char* first = text.data();
-  const char* last = text.data() + text.size();
-  if (!hasAnyOf(text, 'e', 'E', '.')) {
-    std::int64_t i = 0;
-    if (auto [end, error] = std::from_chars(first, last, i); error == std::errc() && end == last) {
-      out = aql::Value::integer(i);
-      return true;
-    }
-    std::uint64_t u = 0;
-    if (auto [end, error] = std::from_chars(first, last, u); error == std::errc() && end == last) {
-      out = aql::Value::real(static_cast<double>(u));
-      return true;
-    }
-  }
-  double d = 0;
-  if (auto [end, error] = std::from_chars(first, last, d); error == std::errc() && end == last) {
-    out = aql::Value::real(d);
-    return true;
-  }
-  return false;
-}
-
-// Only a number this long, or with an exponent, can be out of a double's range.
-bool mayOverflow(std::string_view text) { return text.size() > 300 || hasAnyOf(text, 'e', 'E'); }
-
-}  // namespace
 
 EventDecoder::EventDecoder(const aql::Schema& schema) : schema_(schema) {
   event_.values.resize(schema.size());
@@ -115,7 +58,7 @@ bool EventDecoder::setValue(aql::FieldId field, const FlatMember& member) {
       value.assignString(member.value);
       return true;
     case ScalarKind::kNumber:
-      return numberValue(member.value, value);
+      return jsonNumberValue(member.value, value);
     case ScalarKind::kBoolean:
       value = aql::Value::boolean(member.value == "true");
       return true;
@@ -150,8 +93,8 @@ bool EventDecoder::scanFlat(std::string_view line) {
         if (field < 0) {
           // Unread, but a number the full parser rejects (1e400) still makes the line bad.
           aql::Value unused;
-          if (member.kind == ScalarKind::kNumber && mayOverflow(member.value) &&
-              !numberValue(member.value, unused)) {
+          if (member.kind == ScalarKind::kNumber && jsonNumberMayOverflow(member.value) &&
+              !jsonNumberValue(member.value, unused)) {
             ok = false;
           }
           return;

@@ -1,10 +1,16 @@
 #include "results/flat_row.h"
 
+#include <bit>
 #include <cstdint>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/char_class.h"
 #include "core/swar.h"
 #include "core/text.h"
+#include "results/json_text.h"
 
 namespace aihunt::results {
 namespace {
@@ -22,29 +28,6 @@ bool isAscii(std::string_view text) {
   for (; at + 8 <= text.size(); at += 8) high |= core::swar::load(text.data() + at);
   for (; at < text.size(); ++at) high |= static_cast<unsigned char>(text[at]);
   return (high & core::swar::kHighBits) == 0;
-}
-
-char unescaped(char escape) {
-  switch (escape) {
-    case '"':
-      return '"';
-    case '\\':
-      return '\\';
-    case '/':
-      return '/';
-    case 'b':
-      return '\b';
-    case 'f':
-      return '\f';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    default:
-      return 0;  // \u and anything invalid: declined
-  }
 }
 
 }  // namespace
@@ -130,6 +113,22 @@ FlatRowScanner::Step FlatRowScanner::next(std::string_view expected_key, FlatMem
 
 std::size_t FlatRowScanner::nextStringStop(std::size_t from) const {
   std::size_t i = from;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time where the baseline x86-64 instruction set allows (strings are most
+  // of a row's bytes). SSE2 compares bytes as signed, so "below 0x20" is min(byte, 0x1f) == byte.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i last_control = _mm_set1_epi8(0x1f);
+  while (i + 16 <= row_.size()) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row_.data() + i));
+    const __m128i stops =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(bytes, last_control), bytes));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops));
+    if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
+    i += 16;
+  }
+#endif
   while (i + 8 <= row_.size()) {
     const std::uint64_t stops = stringStops(core::swar::load(row_.data() + i));
     if (stops != 0) return i + core::swar::firstFlagged(stops);
@@ -155,7 +154,7 @@ bool FlatRowScanner::readString(std::string_view& out, bool allow_escapes) {
   const std::size_t scratch_begin = scratch_.size();
   std::size_t run = begin;
   while (stop < row_.size() && row_[stop] == '\\' && stop + 1 < row_.size()) {
-    const char plain = unescaped(row_[stop + 1]);
+    const char plain = jsonSimpleEscape(row_[stop + 1]);  // \u and invalid: declined
     if (plain == 0) return false;
     scratch_.append(row_.substr(run, stop - run));
     scratch_.push_back(plain);
@@ -170,31 +169,10 @@ bool FlatRowScanner::readString(std::string_view& out, bool allow_escapes) {
 }
 
 bool FlatRowScanner::readNumber(std::string_view& out) {
-  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, exactly JSON's grammar.
-  const std::size_t begin = at_;
-  std::size_t i = at_;
-  const auto digits = [&] {
-    const std::size_t from = i;
-    while (i < row_.size() && core::isAsciiDigit(row_[i])) ++i;
-    return i > from;
-  };
-  if (i < row_.size() && row_[i] == '-') ++i;
-  if (i < row_.size() && row_[i] == '0') {
-    ++i;
-  } else if (!digits()) {
-    return false;
-  }
-  if (i < row_.size() && row_[i] == '.') {
-    ++i;
-    if (!digits()) return false;
-  }
-  if (i < row_.size() && (row_[i] == 'e' || row_[i] == 'E')) {
-    ++i;
-    if (i < row_.size() && (row_[i] == '+' || row_[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  out = row_.substr(begin, i - begin);
-  at_ = i;
+  const std::size_t length = jsonNumberLength(row_.substr(at_));
+  if (length == 0) return false;
+  out = row_.substr(at_, length);
+  at_ += length;
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "results/flat_row.h"
 #include "results/row_decoder.h"
 
 using namespace aihunt;
@@ -112,4 +113,29 @@ TEST_CASE("the fast path and simdjson agree on generated rows") {
   CHECK(accepted < 19000);
   CHECK(fast.fastPathRows() > accepted / 4);
   CHECK(full.fastPathRows() == 0);
+}
+
+TEST_CASE("a string's end, escape or control character is found wherever it falls") {
+  // Strings are scanned sixteen bytes at a time, then eight, then one: put each stop (and bytes
+  // that must not stop the scan: DEL, UTF-8) at every offset across those steps.
+  results::FlatRowScanner scanner;
+  const auto scanValue = [&](const std::string& row, std::string& value) {
+    value.clear();
+    return scanner.scan(
+        row, [](std::size_t) { return std::string_view(); },
+        [&](std::size_t, const results::FlatMember& member) { value = member.value; });
+  };
+  for (std::size_t offset = 0; offset < 40; ++offset) {
+    INFO("offset " << offset);
+    const std::string before(offset, 'a');
+    std::string value;
+    REQUIRE(scanValue("{\"k\":\"" + before + "\"}", value));
+    CHECK(value == before);
+    REQUIRE(scanValue("{\"k\":\"" + before + "\\\\x\"}", value));
+    CHECK(value == before + "\\x");
+    REQUIRE(scanValue("{\"k\":\"" + before + "\x7F\xC3\xA9" + before + "\"}", value));
+    CHECK(value == before + "\x7F\xC3\xA9" + before);
+    CHECK_FALSE(scanValue("{\"k\":\"" + before + "\x1F" + "tail\"}", value));
+    CHECK_FALSE(scanValue("{\"k\":\"" + before + '\0' + "tail\"}", value));
+  }
 }
