@@ -141,6 +141,9 @@ struct Node {
   std::string scratch;
   std::shared_ptr<const LikePattern> like;
   std::shared_ptr<const core::AsciiPatternSet> needles;  // kContainsAny
+  // kContainsAny: per needle, the pattern an occurrence must also match ('_' in it), or null
+  // (the needle is the whole pattern). Empty when every entry would be null.
+  std::vector<std::shared_ptr<const LikePattern>> anchored;
   std::optional<RegexMatcher> regex;
   std::optional<Cidr> cidr;
 };

@@ -135,12 +135,14 @@ core::Result<Node> Compiler::compile(const Expr& expr, bool group) {
 // per pattern; the fused node scans it once for all (core::AsciiPatternSet). The answer is the
 // same under SQL's three-valued OR: a NULL value makes every term, and so the group, unknown; a
 // value makes each term true or false, and the group true exactly when one pattern occurs.
+// A pattern with '_' ('%openai_api_key%') joins the scan with its longest plain run ("openai"),
+// and each occurrence of the run is checked against the whole pattern (LikePattern::icaseAnchor).
 void Compiler::fuseContains(Node& or_node) {
   std::vector<Node> kept;
   std::vector<std::pair<FieldId, std::vector<Node>>> groups;  // in order of first appearance
   for (Node& kid : or_node.kids) {
     const bool fusable = kid.op == NodeOp::kLike && !kid.negated && !kid.never_matches &&
-                         kid.like && !kid.like->icaseContainedLiteral().empty() &&
+                         kid.like && !kid.like->icaseAnchor().run.empty() &&
                          kid.kids[0].op == NodeOp::kField;
     if (!fusable) {
       kept.push_back(std::move(kid));
@@ -162,10 +164,17 @@ void Compiler::fuseContains(Node& or_node) {
     }
     std::vector<std::string> literals;
     literals.reserve(terms.size());
-    for (const Node& term : terms) literals.emplace_back(term.like->icaseContainedLiteral());
+    std::vector<std::shared_ptr<const LikePattern>> anchored;
+    for (const Node& term : terms) {
+      literals.emplace_back(term.like->icaseAnchor().run);
+      anchored.push_back(term.like->icaseContainedLiteral().empty() ? term.like : nullptr);
+    }
     Node fused;
     fused.op = NodeOp::kContainsAny;
     fused.needles = std::make_shared<const core::AsciiPatternSet>(literals);
+    const bool any_anchored = std::any_of(anchored.begin(), anchored.end(),
+                                          [](const auto& like) { return like != nullptr; });
+    if (any_anchored) fused.anchored = std::move(anchored);
     fused.kids.push_back(std::move(terms.front().kids[0]));
     kept.push_back(std::move(fused));
   }

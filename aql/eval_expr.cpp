@@ -176,7 +176,16 @@ Val eval(Node& node, const Event& event, EvalContext& ctx) {
     case NodeOp::kContainsAny: {
       const Val subject = eval(node.kids[0], event, ctx);
       if (subject.isNull()) return Val::null();
-      return Val::boolean(node.needles->containsAny(textOf(subject, node.scratch)));
+      const std::string_view text = textOf(subject, node.scratch);
+      if (node.anchored.empty()) return Val::boolean(node.needles->containsAny(text));
+      bool found = false;
+      node.needles->forEachMatch(text, [&](std::size_t index, std::size_t at) {
+        const LikePattern* like = node.anchored[index].get();
+        const std::size_t offset = like == nullptr ? 0 : like->icaseAnchor().offset;
+        found = like == nullptr || (at >= offset && like->bodyMatchesAt(text, at - offset));
+        return !found;
+      });
+      return Val::boolean(found);
     }
     case NodeOp::kRegex:
       return regexNode(node, event, ctx);

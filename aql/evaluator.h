@@ -112,7 +112,9 @@ class EventFilter {
 
   // A condition every event the filter passes meets, testable on a few properties alone: one of
   // the alternatives' properties holds a value whose text contains one of its `needles` (ASCII
-  // case ignored). A missing or NULL property fails its alternative. Demands come from the
+  // case ignored). A missing or NULL property fails its alternative. The needles may be looser
+  // than the test (a pattern with '_' gives its longest plain run): a value without any of them
+  // fails, a value with one may pass. Demands come from the
   // WHERE's top-level AND terms that are LIKE '%literal%' tests on properties, or ORs of them
   // (the built-in hunts' prefilter over URL, command line, script text...), so a raw-event reader
   // may drop a line that fails one without decoding it (results/event_prefilter.h).

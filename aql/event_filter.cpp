@@ -39,7 +39,8 @@ struct EventFilter::Impl {
 namespace {
 
 // The one-property test a node is, if it is a '%literal%' LIKE (case-insensitive) on a
-// property, or a fused OR of them.
+// property, or a fused OR of them. A pattern with '_' demands its longest plain run: looser than
+// the pattern, which is what a demand may be (a value without the run cannot match).
 std::optional<EventFilter::TextTest> textTestOf(const detail::Node& node, const Schema& schema) {
   using detail::NodeOp;
   if (node.kids.empty() || node.kids[0].op != NodeOp::kField) return std::nullopt;
@@ -47,10 +48,10 @@ std::optional<EventFilter::TextTest> textTestOf(const detail::Node& node, const 
   if (node.op == NodeOp::kContainsAny)
     return EventFilter::TextTest{std::move(property), node.needles};
   if (node.op == NodeOp::kLike && !node.negated && !node.never_matches && node.like &&
-      !node.like->icaseContainedLiteral().empty()) {
+      !node.like->icaseAnchor().run.empty()) {
     return EventFilter::TextTest{
         std::move(property), std::make_shared<const core::AsciiPatternSet>(std::vector<std::string>{
-                                 std::string(node.like->icaseContainedLiteral())})};
+                                 std::string(node.like->icaseAnchor().run)})};
   }
   return std::nullopt;
 }

@@ -45,15 +45,39 @@ LikePattern::LikePattern(std::string_view pattern, bool case_insensitive)
   if (leading) ++first;
   if (trailing) --last;
   bool plain = true;
+  bool ones = false;  // '_' in the body, and no '%'
   for (std::size_t i = first; i < last; ++i) {
-    if (tokens_[i] >= 256) {
+    if (tokens_[i] == kAny) {
       plain = false;
+      ones = false;
       break;
     }
-    literal_.push_back(static_cast<char>(tokens_[i]));
+    if (tokens_[i] == kOne) {
+      plain = false;
+      ones = true;
+    }
+    literal_.push_back(tokens_[i] == kOne ? '_' : static_cast<char>(tokens_[i]));
+    one_.push_back(tokens_[i] == kOne ? '\1' : '\0');
   }
-  if (!plain) {
+  if (plain) one_.clear();  // only kContainsOne reads it
+  if (plain && leading && trailing) anchor_size_ = literal_.size();
+  if (!plain && ones && leading && trailing && icase_) {
+    // The longest run without '_': the rarest part to scan for, as a rule.
+    std::size_t run_start = 0;
+    for (std::size_t i = 0; i <= one_.size(); ++i) {
+      if (i < one_.size() && one_[i] == '\0') continue;
+      if (i - run_start > anchor_size_) {
+        anchor_offset_ = run_start;
+        anchor_size_ = i - run_start;
+      }
+      run_start = i + 1;
+    }
+  }
+  if (!plain && anchor_size_ > 0) {
+    shape_ = Shape::kContainsOne;
+  } else if (!plain) {
     literal_.clear();
+    one_.clear();
     shape_ = Shape::kGeneral;
   } else if (leading && trailing) {
     shape_ = Shape::kContains;
@@ -79,10 +103,34 @@ bool LikePattern::matches(std::string_view text) const {
     case Shape::kContains:
       return icase_ ? core::icontainsLower(text, literal_)
                     : text.find(literal_) != std::string_view::npos;
+    case Shape::kContainsOne: {
+      const std::string_view run = icaseAnchor().run;
+      for (std::size_t at = core::ifindLower(text, run); at != std::string_view::npos;
+           at = core::ifindLower(text, run, at + 1)) {
+        if (at >= anchor_offset_ && bodyMatchesAt(text, at - anchor_offset_)) return true;
+      }
+      return false;
+    }
     case Shape::kGeneral:
       return generalMatch(text);
   }
   return false;
+}
+
+LikePattern::Anchor LikePattern::icaseAnchor() const {
+  if ((shape_ != Shape::kContains || !icase_) && shape_ != Shape::kContainsOne) return {};
+  return Anchor{std::string_view(literal_).substr(anchor_offset_, anchor_size_), anchor_offset_};
+}
+
+bool LikePattern::bodyMatchesAt(std::string_view text, std::size_t start) const {
+  if (start > text.size() || literal_.size() > text.size() - start) return false;
+  for (std::size_t i = 0; i < literal_.size(); ++i) {
+    if (one_.empty() || one_[i] == '\0') {
+      const char have = icase_ ? core::asciiLower(text[start + i]) : text[start + i];
+      if (have != literal_[i]) return false;
+    }
+  }
+  return true;
 }
 
 // Greedy matching that remembers only the last '%': when a later literal fails, the last '%'

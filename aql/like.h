@@ -22,8 +22,24 @@ class LikePattern {
     return shape_ == Shape::kContains && icase_ ? std::string_view(literal_) : std::string_view();
   }
 
+  // A case-insensitive '%body%' whose body holds literal bytes and '_' but no inner '%' (the
+  // hunts' '%openai_api_key%', where '_' matches any byte): its longest run of literal bytes
+  // (lower-cased) and where the run starts in the body. The body occurs in a text only around an
+  // occurrence of the run, so a multi-pattern scan may look for the run alone and let
+  // bodyMatchesAt() check the rest. For a body without '_', the run is the body and
+  // icaseContainedLiteral() the same text. An empty run: not this shape (or a body of '_' only).
+  struct Anchor {
+    std::string_view run;
+    std::size_t offset = 0;
+  };
+  [[nodiscard]] Anchor icaseAnchor() const;
+  // Whether text[start, start + body size) is the body ('_' taking any byte), for the shapes
+  // icaseAnchor() describes.
+  [[nodiscard]] bool bodyMatchesAt(std::string_view text, std::size_t start) const;
+
  private:
-  enum class Shape { kExact, kPrefix, kSuffix, kContains, kGeneral };
+  // kContainsOne: '%body%' with '_' in the body and a literal run to look for.
+  enum class Shape { kExact, kPrefix, kSuffix, kContains, kContainsOne, kGeneral };
   // The pattern as tokens: literal bytes, kAny ('%') and kOne ('_').
   static constexpr int kAny = 256;
   static constexpr int kOne = 257;
@@ -31,7 +47,10 @@ class LikePattern {
   [[nodiscard]] bool generalMatch(std::string_view text) const;
 
   std::vector<int> tokens_;
-  std::string literal_;  // for the fast shapes
+  std::string literal_;  // for the fast shapes; kContainsOne: the body, '_' kept as kOne's byte
+  std::string one_;      // kContainsOne: per body byte, 1 where the body has '_'
+  std::size_t anchor_offset_ = 0;
+  std::size_t anchor_size_ = 0;  // kContains: the literal; kContainsOne: the longest plain run
   Shape shape_ = Shape::kGeneral;
   bool icase_ = false;
   bool has_upper_ = false;

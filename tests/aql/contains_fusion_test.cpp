@@ -1,7 +1,8 @@
 // An OR of case-insensitive '%literal%' LIKEs on one value is evaluated as one multi-pattern scan
 // (aql/compiler.cpp, fuseContains). These generated cases check it against SQL's three-valued
 // semantics worked out term by term here, with terms that fuse and terms that must not (negated,
-// case-sensitive, anchored, upper case after LOWER, another field) mixed in one chain.
+// case-sensitive, anchored, upper case after LOWER, another field) mixed in one chain, and
+// patterns with the one-byte wildcard '_'.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -28,6 +29,22 @@ struct Term {
   bool negated = false;
 };
 
+// Whether `text` holds `literal` at `at`, '_' in the literal standing for any one byte.
+bool likeAt(const std::string& text, std::size_t at, const std::string& literal) {
+  if (at + literal.size() > text.size()) return false;
+  for (std::size_t i = 0; i < literal.size(); ++i) {
+    if (literal[i] != '_' && literal[i] != text[at + i]) return false;
+  }
+  return true;
+}
+
+bool likeAnywhere(const std::string& text, const std::string& literal) {
+  for (std::size_t at = 0; at + literal.size() <= text.size(); ++at) {
+    if (likeAt(text, at, literal)) return true;
+  }
+  return false;
+}
+
 // What one term says of one value (nullopt: the field is NULL or absent).
 Truth expected(const Term& term, const std::optional<std::string>& value) {
   if (!value) return Truth::kUnknown;
@@ -36,16 +53,16 @@ Truth expected(const Term& term, const std::optional<std::string>& value) {
   switch (term.kind) {
     case Term::Kind::kLowerContains:
       // LOWER(x) LIKE '%Upper%' can never match: LOWER leaves no upper case.
-      matched = lowered.find(term.literal) != std::string::npos;
+      matched = likeAnywhere(lowered, term.literal);
       break;
     case Term::Kind::kILikeContains:
-      matched = lowered.find(core::asciiLowered(term.literal)) != std::string::npos;
+      matched = likeAnywhere(lowered, core::asciiLowered(term.literal));
       break;
     case Term::Kind::kLikeContains:
-      matched = value->find(term.literal) != std::string::npos;
+      matched = likeAnywhere(*value, term.literal);
       break;
     case Term::Kind::kLowerPrefix:
-      matched = lowered.rfind(term.literal, 0) == 0;
+      matched = likeAt(lowered, 0, term.literal);
       break;
   }
   return matched != term.negated ? Truth::kTrue : Truth::kFalse;
@@ -62,8 +79,11 @@ Truth orOf(const std::vector<Truth>& truths) {
 
 TEST_CASE("fused LIKE chains give the answers of the terms one by one", "[aql][eval][like]") {
   std::mt19937 random(20261202);
-  const std::vector<std::string> words = {"api.openai.com", "openai", "Anthropic", "api",
-                                          ".com",           "12",     "x",         "co"};
+  // '_' is LIKE's one-byte wildcard: such patterns join the fused scan through their longest
+  // plain run ("openai" of "openai_api_key"), and every occurrence of the run is checked whole.
+  const std::vector<std::string> words = {
+      "api.openai.com", "openai", "Anthropic", "api", ".com",          "12", "x", "co", "api_key",
+      "api-key",        "open_i", "o_e_a",     "_",   "openai_api_key"};
   const auto pick = [&](const std::vector<std::string>& from) {
     return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
   };

@@ -10,6 +10,7 @@
 
 #include "aql/evaluator.h"
 #include "aql/parser.h"
+#include "core/ascii_pattern_set.h"
 #include "results/event_decoder.h"
 #include "results/event_prefilter.h"
 #include "tests/results/event_lines.h"
@@ -77,6 +78,9 @@ TEST_CASE("a settled line decodes, does not match, and keeps its start time") {
       "\"Bytes Sent\" > 10",
       "SELECT username FROM events WHERE LOWER(\"Application\") LIKE '%py%' OR username = "
       "'alice'",
+      // '_' matches any byte: the demand is the longest plain run, looser than the patterns.
+      "SELECT username FROM events WHERE LOWER(\"Application\") LIKE '%p_thon%' OR "
+      "LOWER(\"Application\") LIKE '%cu_l%'",
       // A demand over two properties: either may hold the text.
       "SELECT username FROM events WHERE (LOWER(\"Application\") LIKE '%py%' OR username ILIKE "
       "'%bob%' OR LOWER(\"Application\") LIKE '%node%') AND sourceip <> '10.0.0.3'",
@@ -181,4 +185,20 @@ TEST_CASE("a demand over several properties is met by any of them") {
   // already meets the demand or none can.
   CHECK_FALSE(settle(R"({"starttime":1002000,"Process CommandLine":5})"));
   CHECK_FALSE(settle(R"({"starttime":1002000,"Process CommandLine":5,"Script Block Text":"x"})"));
+}
+
+TEST_CASE("a pattern with '_' demands its longest plain run") {
+  aql::Schema schema;
+  aql::EventFilter filter =
+      filterFor("SELECT username FROM events WHERE LOWER(\"URL\") LIKE '%openai_api%'", schema);
+  REQUIRE(filter.textDemands().size() == 1);
+  const auto& needles = *filter.textDemands()[0].alternatives[0].needles;
+  REQUIRE(needles.size() == 1);
+  CHECK(needles.pattern(0) == "openai");
+  results::EventPrefilter prefilter(filter.range(), filter.textDemands());
+  const auto settle = [&](const std::string& line) { return prefilter.settle(line, false); };
+  CHECK(settle(R"({"starttime":1002000,"URL":"https://example.com/api"})"));
+  // The run is there: the decoder decides (a match, then not one).
+  CHECK_FALSE(settle(R"({"starttime":1002000,"URL":"https://example.com/OpenAI-API"})"));
+  CHECK_FALSE(settle(R"({"starttime":1002000,"URL":"https://example.com/openai"})"));
 }
