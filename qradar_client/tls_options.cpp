@@ -2,6 +2,12 @@
 
 #include <cctype>
 #include <fstream>
+#include <memory>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "core/text.h"
 
@@ -129,6 +135,19 @@ core::Status validateMinTlsVersion(std::string_view version) {
                                                        std::string(version) + "'");
 }
 
+namespace {
+
+bool holdsPemCertificate(const std::string& path) {
+  const std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(path.c_str(), "r"), BIO_free);
+  X509* certificate = bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  ERR_clear_error();  // a failed read leaves its reasons on this thread's OpenSSL error queue
+  const bool found = certificate != nullptr;
+  X509_free(certificate);
+  return found;
+}
+
+}  // namespace
+
 core::Status validateTransportOptions(const TransportOptions& options) {
   if (!options.pin_sha256.empty()) {
     std::string_view pins = options.pin_sha256;
@@ -144,6 +163,15 @@ core::Status validateTransportOptions(const TransportOptions& options) {
     if (!file) {
       return core::makeError(core::ErrorCode::kConfig,
                              "CA file '" + options.ca_file + "' cannot be read");
+    }
+    // libcurl reads CA files as PEM. Another format (DER, a key, a copy of the wrong file) would
+    // fail every request as a TLS error, exit 3, for what is a mistake in the options (exit 2).
+    if (!holdsPemCertificate(options.ca_file)) {
+      return core::makeError(
+          core::ErrorCode::kConfig,
+          "CA file '" + options.ca_file +
+              "' holds no PEM certificate (-----BEGIN CERTIFICATE-----); a DER certificate "
+              "converts with: openssl x509 -inform der -in FILE -out FILE.pem");
     }
   }
   return {};

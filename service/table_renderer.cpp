@@ -111,8 +111,10 @@ TableColumn what(std::string header, std::size_t min_width, std::size_t cap) {
   return {std::move(header), min_width, kKeep, ColumnRole::kWhat, cap};
 }
 
+// `incidents` and `findings` count what no exception suppressed; `suppressed_incidents` the
+// suppressed incidents the table shows too (--show-suppressed), so that its rows add up.
 std::string footer(std::size_t incidents, std::size_t findings, bool incidents_view,
-                   const RunCounts& counts) {
+                   const RunCounts& counts, std::size_t suppressed_incidents = 0) {
   std::string out;
   if (incidents_view) {
     out += std::to_string(incidents) + (incidents == 1 ? " incident from " : " incidents from ");
@@ -120,6 +122,9 @@ std::string footer(std::size_t incidents, std::size_t findings, bool incidents_v
   out += std::to_string(findings) + (findings == 1 ? " finding" : " findings");
   if (counts.suppressed) {
     out += "; " + std::to_string(*counts.suppressed) + " suppressed by exceptions";
+    if (suppressed_incidents > 0) {
+      out += " (shown as " + core::counted(suppressed_incidents, "suppressed incident") + ")";
+    }
   }
   if (counts.hunts_failed) out += "; " + core::counted(*counts.hunts_failed, "hunt") + " failed";
   out += '\n';
@@ -140,6 +145,7 @@ class TableWriter final : public ResultWriter {
         findings_.begin(), findings_.end(), [](const Finding& f) { return !f.suppressed; }));
     std::string text;
     std::size_t incident_count = 0;
+    std::size_t suppressed_incidents = 0;
     if (findings_.empty()) {
       text = "No findings.\n";
       if (counts.suppressed.value_or(0) > 0 || counts.hunts_failed.value_or(0) > 0) {
@@ -151,6 +157,7 @@ class TableWriter final : public ResultWriter {
         incident_count = static_cast<std::size_t>(
             std::count_if(incidents.begin(), incidents.end(),
                           [](const Incident& incident) { return !incident.suppressed; }));
+        suppressed_incidents = incidents.size() - incident_count;
         text = renderIncidentsTable(incidents, options_);
       } else {
         std::vector<const Finding*> rows;
@@ -159,7 +166,8 @@ class TableWriter final : public ResultWriter {
         text = renderFindingsTable(std::move(rows), options_);
       }
       text += '\n';
-      text += footer(incident_count, shown, options_.view == OutputView::kIncidents, counts);
+      text += footer(incident_count, shown, options_.view == OutputView::kIncidents, counts,
+                     suppressed_incidents);
     }
     if (std::fwrite(text.data(), 1, text.size(), out_) != text.size() || std::fflush(out_) != 0) {
       return core::makeError(core::ErrorCode::kIo,

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -147,6 +148,24 @@ TEST_CASE("the table shows incidents by default and every finding with --view fi
   CHECK(lineCount(rows.out) == findings.size() + 3);
   // Not a terminal: no colour, whatever the environment says.
   CHECK(table.out.find('\x1b') == std::string::npos);
+
+  // With --show-suppressed the suppressed incidents are rows too, and the footer counts them, so
+  // that the rows add up.
+  const auto with_suppressed = jsonLines(
+      runAihunt(sampleArgs({"--format", "jsonl", "--view", "incidents", "--show-suppressed"})).out);
+  const auto suppressed =
+      std::count_if(with_suppressed.begin(), with_suppressed.end(),
+                    [](const json& incident) { return incident["suppressed"]; });
+  REQUIRE(suppressed > 0);
+  const auto shown = runAihunt(sampleArgs({"--show-suppressed"}));
+  REQUIRE(shown.exit_code == 0);
+  CHECK(lineCount(shown.out) == with_suppressed.size() + 3);
+  const std::regex footer(
+      R"((\d+) incidents from \d+ findings; 4 suppressed by exceptions \(shown as (\d+) suppressed incidents?\))");
+  std::smatch match;
+  REQUIRE(std::regex_search(shown.out, match, footer));
+  CHECK(std::stol(match[1]) == static_cast<long>(incidents.size()));
+  CHECK(std::stol(match[2]) == suppressed);
 
   const auto bad = runAihunt(sampleArgs({"--view", "rows"}));
   CHECK(bad.exit_code == 2);

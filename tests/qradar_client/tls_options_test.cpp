@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
+#include <string>
+
 #include "qradar_client/tls_options.h"
 
 using namespace aihunt;
@@ -56,4 +60,40 @@ TEST_CASE("pins must be sha256// with a 44-character base64 digest", "[tls]") {
   CHECK_FALSE(qradar::validateTransportOptions(options).ok());
   CHECK(qradar::validateMinTlsVersion("1.2").ok());
   CHECK_FALSE(qradar::validateMinTlsVersion("1.1").ok());
+}
+
+TEST_CASE("a CA file must hold a PEM certificate: anything else is an options error", "[tls]") {
+  // A throwaway self-signed certificate (CN=aihunt-test-ca), made for this test.
+  const std::string pem =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBiDCCAS+gAwIBAgIULlW/hpgTw52+Vpdj6kUYS6vbDkcwCgYIKoZIzj0EAwIw\n"
+    "GTEXMBUGA1UEAwwOYWlodW50LXRlc3QtY2EwIBcNMjYxMjAzMTU1NDE4WhgPMjEy\n"
+    "NjExMDkxNTU0MThaMBkxFzAVBgNVBAMMDmFpaHVudC10ZXN0LWNhMFkwEwYHKoZI\n"
+    "zj0CAQYIKoZIzj0DAQcDQgAE1QW990Hb/K+u0bQSBAXaB4hcMlUhzaKFm73H8IQX\n"
+    "9VIqEIHJQcxOvJYr6OGQIPtXsliFn0TkRnlRthQCZvS1WqNTMFEwHQYDVR0OBBYE\n"
+    "FHIKx+k7ujXBP3OL3mc3Xi7qIMyLMB8GA1UdIwQYMBaAFHIKx+k7ujXBP3OL3mc3\n"
+    "Xi7qIMyLMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgNEErwzf0\n"
+    "xy/226dUkFnWgHePx8VqoYjWdQDdcBK6OnICICaHLhpsd4SaAWCYqm+vIhZRLXXp\n"
+    "WgTz4Cer827qAGYE\n"
+    "-----END CERTIFICATE-----\n";
+  const std::string path = "aihunt_tls_options_test_ca.pem";
+  const auto withFile = [&](const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+    qradar::TransportOptions options;
+    options.ca_file = path;
+    auto status = qradar::validateTransportOptions(options);
+    std::remove(path.c_str());
+    return status;
+  };
+  CHECK(withFile(pem).ok());
+  CHECK(withFile("# the console's CA\n" + pem).ok());  // text around it is allowed, as curl reads
+  for (const std::string& wrong :
+       {std::string(), std::string("\x30\x82\x01\x88\x30\x82", 6),  // the start of a DER file
+        std::string("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+        pem.substr(0, pem.size() / 2)}) {
+    INFO(wrong);
+    const auto status = withFile(wrong);
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().code == core::ErrorCode::kConfig);  // exit 2, not a TLS failure
+  }
 }
