@@ -65,17 +65,17 @@ TEST_CASE("pins must be sha256// with a 44-character base64 digest", "[tls]") {
 TEST_CASE("a CA file must hold a PEM certificate: anything else is an options error", "[tls]") {
   // A throwaway self-signed certificate (CN=aihunt-test-ca), made for this test.
   const std::string pem =
-    "-----BEGIN CERTIFICATE-----\n"
-    "MIIBiDCCAS+gAwIBAgIULlW/hpgTw52+Vpdj6kUYS6vbDkcwCgYIKoZIzj0EAwIw\n"
-    "GTEXMBUGA1UEAwwOYWlodW50LXRlc3QtY2EwIBcNMjYxMjAzMTU1NDE4WhgPMjEy\n"
-    "NjExMDkxNTU0MThaMBkxFzAVBgNVBAMMDmFpaHVudC10ZXN0LWNhMFkwEwYHKoZI\n"
-    "zj0CAQYIKoZIzj0DAQcDQgAE1QW990Hb/K+u0bQSBAXaB4hcMlUhzaKFm73H8IQX\n"
-    "9VIqEIHJQcxOvJYr6OGQIPtXsliFn0TkRnlRthQCZvS1WqNTMFEwHQYDVR0OBBYE\n"
-    "FHIKx+k7ujXBP3OL3mc3Xi7qIMyLMB8GA1UdIwQYMBaAFHIKx+k7ujXBP3OL3mc3\n"
-    "Xi7qIMyLMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgNEErwzf0\n"
-    "xy/226dUkFnWgHePx8VqoYjWdQDdcBK6OnICICaHLhpsd4SaAWCYqm+vIhZRLXXp\n"
-    "WgTz4Cer827qAGYE\n"
-    "-----END CERTIFICATE-----\n";
+      "-----BEGIN CERTIFICATE-----\n"
+      "MIIBiDCCAS+gAwIBAgIULlW/hpgTw52+Vpdj6kUYS6vbDkcwCgYIKoZIzj0EAwIw\n"
+      "GTEXMBUGA1UEAwwOYWlodW50LXRlc3QtY2EwIBcNMjYxMjAzMTU1NDE4WhgPMjEy\n"
+      "NjExMDkxNTU0MThaMBkxFzAVBgNVBAMMDmFpaHVudC10ZXN0LWNhMFkwEwYHKoZI\n"
+      "zj0CAQYIKoZIzj0DAQcDQgAE1QW990Hb/K+u0bQSBAXaB4hcMlUhzaKFm73H8IQX\n"
+      "9VIqEIHJQcxOvJYr6OGQIPtXsliFn0TkRnlRthQCZvS1WqNTMFEwHQYDVR0OBBYE\n"
+      "FHIKx+k7ujXBP3OL3mc3Xi7qIMyLMB8GA1UdIwQYMBaAFHIKx+k7ujXBP3OL3mc3\n"
+      "Xi7qIMyLMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgNEErwzf0\n"
+      "xy/226dUkFnWgHePx8VqoYjWdQDdcBK6OnICICaHLhpsd4SaAWCYqm+vIhZRLXXp\n"
+      "WgTz4Cer827qAGYE\n"
+      "-----END CERTIFICATE-----\n";
   const std::string path = "aihunt_tls_options_test_ca.pem";
   const auto withFile = [&](const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
