@@ -4,6 +4,7 @@
 #include "cli/print.h"
 #include "config/token_source.h"
 #include "core/exit_codes.h"
+#include "service/hunt_selection.h"
 
 namespace aihunt::cli {
 namespace {
@@ -80,7 +81,14 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
                    AIHUNT_VERSION, AIHUNT_COMMIT, AIHUNT_BUILD_TYPE);
     return core::kExitOk;
   }
-  return fail(streams, "unknown command '" + command + "' (see aihunt --help)", core::kExitUsage);
+  const std::string nearest = service::nearestName(
+      command,
+      {"triage", "config", "hunt", "hunts", "aql", "check", "run", "backfill", "state", "version"});
+  return fail(streams,
+              "unknown command '" + command + "'" +
+                  (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+                  " (see aihunt --help)",
+              core::kExitUsage);
 }
 
 }  // namespace aihunt::cli

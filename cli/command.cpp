@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/exit_codes.h"
+#include "service/hunt_selection.h"
 
 namespace aihunt::cli {
 
@@ -76,6 +77,16 @@ bool parseOptions(const std::vector<std::string>& args, const po::options_descri
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
     po::notify(values);
     return true;
+  } catch (const po::unknown_option& error) {
+    // A typo ("--lats") gets the option meant, as hunt and config names do.
+    std::vector<std::string> known;
+    for (const auto& option : options.options()) known.push_back("--" + option->long_name());
+    const std::string nearest = service::nearestName(error.get_option_name(), known);
+    fail(streams,
+         std::string(error.what()) + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+             " (see --help)",
+         core::kExitUsage);
+    return false;
   } catch (const po::error& error) {
     fail(streams, std::string(error.what()) + " (see --help)", core::kExitUsage);
     return false;

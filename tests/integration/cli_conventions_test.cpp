@@ -131,6 +131,26 @@ TEST_CASE("--hunt takes repeated and comma-separated names; an unknown one sugge
   }
 }
 
+TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> typos = {
+      {{"hnut", "--offline", "x"}, "unknown command 'hnut'; did you mean 'hunt'?"},
+      {{"chek"}, "unknown command 'chek'; did you mean 'check'?"},
+      {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
+      {{"triage", "--formt", "json", "x"}, "'--formt'; did you mean '--format'?"},
+  };
+  for (const auto& [args, said] : typos) {
+    const ProcessResult typo = runAihunt(args);
+    INFO(args[0] << ": " << typo.err);
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err.find(said) != std::string::npos);
+    CHECK(typo.out.empty());
+  }
+  // Nothing close: no guess.
+  const ProcessResult far = runAihunt({"zzzz"});
+  CHECK(far.exit_code == 2);
+  CHECK(far.err.find("did you mean") == std::string::npos);
+}
+
 TEST_CASE("aql and hunt cover the same window by default: the last 24 hours") {
   const std::vector<std::string> base = {"aql", "--hunt", "proxy-ai-api", "--now",
                                          "2026-11-26T18:00:00Z"};

@@ -3,6 +3,7 @@
 // generated strings).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include "core/edit_distance.h"
@@ -12,17 +13,22 @@ using namespace aihunt;
 
 namespace {
 
-// Levenshtein by its definition: slow, obviously right, for short strings only.
+// The distance by its definition (Levenshtein, plus a swap of two neighbouring characters
+// counting one, the swapped pair then left alone): slow, obviously right, short strings only.
 std::size_t referenceDistance(const std::string& a, const std::string& b) {
   if (a.empty()) return b.size();
   if (b.empty()) return a.size();
+  const auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
   const std::string ra = a.substr(1);
   const std::string rb = b.substr(1);
-  const char x = static_cast<char>(std::tolower(static_cast<unsigned char>(a[0])));
-  const char y = static_cast<char>(std::tolower(static_cast<unsigned char>(b[0])));
-  if (x == y) return referenceDistance(ra, rb);
-  return 1 +
-         std::min({referenceDistance(ra, b), referenceDistance(a, rb), referenceDistance(ra, rb)});
+  std::size_t best = referenceDistance(ra, rb) + (lower(a[0]) == lower(b[0]) ? 0 : 1);
+  best = std::min({best, referenceDistance(ra, b) + 1, referenceDistance(a, rb) + 1});
+  if (a.size() >= 2 && b.size() >= 2 && lower(a[0]) == lower(b[1]) && lower(a[1]) == lower(b[0])) {
+    best = std::min(best, referenceDistance(a.substr(2), b.substr(2)) + 1);
+  }
+  return best;
 }
 
 config::HuntConfig hunt(const std::string& name, bool enabled = true) {
@@ -76,6 +82,9 @@ TEST_CASE("an unknown hunt name fails with the nearest valid one and every valid
   // A prefix is what people type when they half remember.
   CHECK(service::nearestName("linux", kBuiltin) == "linux-audit");
   CHECK(service::nearestName("endpoint-proces", kBuiltin) == "endpoint-process");
+  // Two neighbouring characters swapped are one typo.
+  CHECK(core::editDistance("hnut", "hunt") == 1);
+  CHECK(service::nearestName("linux-auidt", kBuiltin) == "linux-audit");
   // Nothing close: no suggestion, still the list.
   CHECK(service::nearestName("zzzz", kBuiltin).empty());
   auto far = service::checkHuntNames({"zzzz"}, kBuiltin);
