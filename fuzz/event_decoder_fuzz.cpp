@@ -31,12 +31,13 @@ const aihunt::aql::Schema& schema() {
   return fields;
 }
 
-// A query whose WHERE the prefilter reads in part (two demands, one over two properties), with a
-// window around the start times the corpus uses (1700000000000 and nearby).
+// A query whose WHERE the prefilter reads in part (two demands, one over two properties, one
+// pattern with LIKE's one-byte wildcard, which demands only its plain run), with a window around
+// the start times the corpus uses (1700000000000 and nearby).
 aihunt::aql::EventFilter prefilteredQuery(aihunt::aql::Schema& schema) {
   auto query = aihunt::aql::parse(
       "SELECT username FROM events WHERE (LOWER(\"URL\") LIKE '%openai%' OR LOWER(\"URL\") "
-      "LIKE '%groq%' OR username ILIKE '%root%') AND \"Application\" ILIKE '%py%' AND NOT (a = "
+      "LIKE '%gr_q%' OR username ILIKE '%root%') AND \"Application\" ILIKE '%py%' AND NOT (a = "
       "'x')");
   if (!query.ok()) __builtin_trap();
   aihunt::aql::EvalOptions options;
