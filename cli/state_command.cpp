@@ -1,6 +1,9 @@
 // `aihunt state show | gaps | check | vacuum`: what the daemon's state store holds, read-only
 // except vacuum.
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/print.h"
@@ -8,6 +11,7 @@
 #include "config/loader.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "service/hunt_selection.h"
 #include "state/state_store.h"
 
 namespace aihunt::cli {
@@ -67,6 +71,21 @@ int show(state::StateStore& store, CommandContext& context) {
 }
 
 int gaps(state::StateStore& store, const std::string& hunt, CommandContext& context) {
+  if (!hunt.empty()) {
+    // A misspelt name would read as "no gaps": the all-clear must name a hunt the store knows.
+    auto summary = store.summary();
+    if (!summary) return fail(context, summary.error(), core::kExitState);
+    std::vector<std::string> known;
+    for (const auto& recorded : summary->hunts) known.push_back(recorded.hunt);
+    if (std::find(known.begin(), known.end(), hunt) == known.end()) {
+      const std::string nearest = service::nearestName(hunt, known);
+      std::string message = "the state file has no ledger for a hunt named '" + hunt + "'";
+      if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
+      message += known.empty() ? "; it holds no hunt yet" : "; it holds: ";
+      for (std::size_t i = 0; i < known.size(); ++i) message += (i > 0 ? ", " : "") + known[i];
+      return fail(context, message, core::kExitUsage);
+    }
+  }
   auto list = store.gaps(hunt);
   if (!list) return fail(context, list.error(), core::kExitState);
   std::FILE* out = context.streams.out;

@@ -110,6 +110,7 @@ struct SyslogSender::Connection {
   int fd = -1;
   SSL_CTX* ctx = nullptr;
   SSL* ssl = nullptr;
+  bool first_batch_sent = false;
 
   ~Connection() {
     if (ssl != nullptr) {
@@ -344,6 +345,25 @@ core::Status SyslogSender::awaitAcknowledged() {
   }
 }
 
+core::Status SyslogSender::checkFirstBatchTaken() {
+  pollfd p{connection_->fd, POLLIN | POLLRDHUP, 0};
+  const auto grace = static_cast<int>(options_.first_batch_grace.count());
+  if (::poll(&p, 1, grace) <= 0) return {};  // silence: what a syslog receiver answers
+  unsigned char answer[8];
+  const ssize_t n = ::recv(connection_->fd, answer, sizeof answer, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return {};
+  // TLS records start with their content type: 0x15 an alert, 0x16 a handshake message.
+  if (n > 0 && (answer[0] == 0x15 || answer[0] == 0x16)) {
+    return transportError(
+        "the receiver answered the first batch in TLS and dropped it: it is a TLS listener "
+        "(set outputs.leef.protocol: tls)");
+  }
+  if (n > 0) return transportError("the receiver wrote back, which a syslog receiver never does");
+  return transportError(
+      "the receiver closed the connection right after the first batch, which it then did not "
+      "take (a TLS listener does this to plain TCP: is outputs.leef.protocol right?)");
+}
+
 core::Status SyslogSender::send(const std::vector<std::string>& messages) {
   std::string buffer;
   for (const auto& message : messages) {
@@ -359,6 +379,10 @@ core::Status SyslogSender::send(const std::vector<std::string>& messages) {
   if (auto status = connect(); !status) return status;
   auto status = writeAll(buffer);
   if (status) status = awaitAcknowledged();
+  if (status && connection_->ssl == nullptr && !connection_->first_batch_sent) {
+    connection_->first_batch_sent = true;
+    status = checkFirstBatchTaken();
+  }
   if (!status) {
     close();  // the stream's state is unknown: the next send starts on a new connection
     return status.error().withContext("syslog " + options_.host + ":" +

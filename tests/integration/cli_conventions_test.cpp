@@ -137,6 +137,9 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       {{"chek"}, "unknown command 'chek'; did you mean 'check'?"},
       {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
       {{"triage", "--formt", "json", "x"}, "'--formt'; did you mean '--format'?"},
+      // An empty --hunt (an unset shell variable) must not select every hunt.
+      {{"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--hunt", ""},
+       "--hunt names no hunt"},
   };
   for (const auto& [args, said] : typos) {
     const ProcessResult typo = runAihunt(args);

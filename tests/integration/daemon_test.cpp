@@ -252,6 +252,18 @@ TEST_CASE("a simulated day: every window hunted once, every event found once",
   const ProcessResult gaps =
       runProcess(binaryPath("aihunt"), {"state", "gaps", "--state", run.state()}, {}, 30);
   CHECK(gaps.out.find("no gaps") != std::string::npos);
+  // A misspelt hunt gets no all-clear: an error naming the hunt meant, and nothing on stdout.
+  const ProcessResult typo =
+      runProcess(binaryPath("aihunt"),
+                 {"state", "gaps", "--state", run.state(), "--hunt", "proxy-ai-apj"}, {}, 30);
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.out.empty());
+  CHECK(typo.err.find("did you mean 'proxy-ai-api'?") != std::string::npos);
+  const ProcessResult named =
+      runProcess(binaryPath("aihunt"),
+                 {"state", "gaps", "--state", run.state(), "--hunt", "proxy-ai-api"}, {}, 30);
+  CHECK(named.exit_code == 0);
+  CHECK(named.out.find("no gaps") != std::string::npos);
 }
 
 TEST_CASE("run --once killed at random moments delivers what a clean run delivers",

@@ -1,7 +1,8 @@
 // The syslog sender over loopback TCP (TLS is exercised against qradar-emu's listener in
 // tests/integration/leef_sink_test.cpp): newline framing, refusal of line breaks, a refused
 // connection with backoff on an injected clock, a peer that closed the idle connection, and a
-// receiver that resets the connection before acknowledging a batch that was all written.
+// receiver that resets the connection before acknowledging a batch that was all written, and a
+// receiver that answers the first batch in TLS or hangs up on it.
 #include <catch2/catch.hpp>
 
 #include <sys/socket.h>
@@ -139,5 +140,51 @@ TEST_CASE("written is not sent: a receiver that resets before acknowledging fail
   const int peer = listener.accept();
   REQUIRE(peer >= 0);
   CHECK(readExactly(peer, 6) == "again\n");
+  ::close(peer);
+}
+
+TEST_CASE("plain TCP to a receiver that answers in TLS or hangs up fails the first batch") {
+  // What a TLS listener does to plain text: reads it, answers with an alert, closes. Its TCP has
+  // acknowledged the batch by then, so only the answer tells that nothing was taken.
+  const std::string tls_alert("\x15\x03\x03\x00\x02\x02\x32", 7);
+  for (const bool answers : {true, false}) {
+    INFO((answers ? "a TLS alert, then close" : "close"));
+    const aihunt::testing::ListeningSocket listener;
+    SyslogSenderOptions options;
+    options.host = "127.0.0.1";
+    options.port = listener.port();
+    options.transport = SyslogTransport::kTcp;
+    options.first_batch_grace = std::chrono::milliseconds(5'000);  // ends at the answer
+    SyslogSender sender(options);
+    std::thread receiver([&] {
+      const int peer = listener.accept();
+      if (peer < 0) return;
+      CHECK(readExactly(peer, 4) == "one\n");
+      if (answers) CHECK(::send(peer, tls_alert.data(), tls_alert.size(), MSG_NOSIGNAL) == 7);
+      ::close(peer);
+    });
+    const auto sent = sender.send({"one"});
+    receiver.join();
+    REQUIRE_FALSE(sent.ok());
+    CHECK(sent.error().code == aihunt::core::ErrorCode::kTransport);
+    CHECK(sent.error().message.find(answers ? "in TLS" : "closed the connection") !=
+          std::string::npos);
+    CHECK_FALSE(sender.connected());
+  }
+}
+
+TEST_CASE("a silent receiver takes the first batch once the grace has passed") {
+  const aihunt::testing::ListeningSocket listener;
+  SyslogSenderOptions options;
+  options.host = "127.0.0.1";
+  options.port = listener.port();
+  options.transport = SyslogTransport::kTcp;
+  options.first_batch_grace = std::chrono::milliseconds(20);
+  SyslogSender sender(options);
+  REQUIRE(sender.send({"one"}).ok());
+  REQUIRE(sender.send({"two"}).ok());  // on the same connection
+  const int peer = listener.accept();
+  REQUIRE(peer >= 0);
+  CHECK(readExactly(peer, 8) == "one\ntwo\n");
   ::close(peer);
 }
