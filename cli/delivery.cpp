@@ -115,6 +115,10 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
 int openDelivery(const po::variables_map& values, const std::string& config_path,
                  const config::Config& cfg, core::EpochMs now, CommandContext& context,
                  Delivery& delivery) {
+  // Before --state-reset: another process's store is not moved aside under it.
+  auto lock = state::InstanceLock::acquire(cfg.state.path);
+  if (!lock) return fail(context, lock.error(), core::kExitState);
+  delivery.lock = std::move(*lock);
   if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
     auto moved = state::moveAside(cfg.state.path, now);
     if (!moved) return fail(context, moved.error(), core::kExitState);

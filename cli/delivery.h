@@ -22,6 +22,7 @@
 #include "service/ledger_writer.h"
 #include "service/outbox.h"
 #include "service/reference_set_sink.h"
+#include "state/instance_lock.h"
 #include "state/state_store.h"
 
 namespace aihunt::cli {
@@ -42,12 +43,14 @@ service::QRadarConnector consoleConnector(const boost::program_options::variable
 qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output);
 
 struct Delivery {
+  state::InstanceLock lock;  // held while the store is open (state/instance_lock.h)
   std::unique_ptr<state::StateStore> store;
   core::Metrics metrics;
   std::unique_ptr<service::Outbox> outbox;
 };
 
-// Opens the state store (--state-reset moves a damaged one aside first), builds the configured
+// Locks the state file against a second writer, opens the state store (--state-reset moves a
+// damaged one aside first), builds the configured
 // sinks, and rolls back batches a crash left half-delivered. A failure is printed; the return
 // value is the exit code (0 when `delivery` is ready).
 int openDelivery(const boost::program_options::variables_map& values,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -12,6 +13,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "service/hunt_selection.h"
+#include "state/instance_lock.h"
 #include "state/state_store.h"
 
 namespace aihunt::cli {
@@ -158,6 +160,13 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   state::OpenOptions open;
   open.create = false;
   open.read_only = action != "vacuum";
+  // Vacuum rewrites the file: not under a running daemon (state/instance_lock.h).
+  state::InstanceLock lock;
+  if (action == "vacuum") {
+    auto acquired = state::InstanceLock::acquire(*path);
+    if (!acquired) return fail(context, acquired.error(), core::kExitState);
+    lock = std::move(*acquired);
+  }
   auto store = state::StateStore::open(*path, open);
   if (!store) return fail(context, store.error(), core::kExitState);
   if (action == "show") return show(**store, context);

@@ -2,8 +2,11 @@
 // real binary against the real qradar-emu over TLS: the findings printed are the findings
 // recorded in the state store and written to the config's JSONL output; a second on-demand run
 // sends nothing again, and neither does the daemon (`run --once`) over the same time, which
-// counts them as repeats. Without --config there is nowhere to deliver to: a usage error.
+// counts them as repeats. Without --config there is nowhere to deliver to: a usage error. A
+// second writer on the state file stops before it delivers or moves anything.
 #include <catch2/catch.hpp>
+
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
@@ -13,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "state/instance_lock.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/integration/daemon_support.h"
 #include "tests/support/process_runner.h"
@@ -171,4 +175,35 @@ TEST_CASE("hunt --deliver: an incomplete run prints no findings, so it records a
   CHECK(delivered.problem.empty());
   CHECK(delivered.ids == printed);
   CHECK(complete.err.find(" (0 raised before, not sent again)") != std::string::npos);
+}
+
+TEST_CASE("a second writer on one state file stops before it delivers or moves anything",
+          "[hunt][deliver][lock]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "aihunt-deliver-lock-test-", kToken, {}, {});
+  const std::string now = aihunt::testing::kSampleNow;
+  REQUIRE(huntDeliver(run, now).exit_code == 0);  // the state file exists now
+  const auto findings_before = readFindings(run.findings()).rows.size();
+  {
+    // This test process plays the daemon that holds the state file.
+    auto held = aihunt::state::InstanceLock::acquire(run.state());
+    REQUIRE(held.ok());
+    REQUIRE(held->held());
+    const ProcessResult deliver = huntDeliver(run, now);
+    CHECK(deliver.exit_code == 5);
+    CHECK(deliver.out.empty());
+    CHECK(deliver.err.find("in use by another aihunt process (pid " + std::to_string(::getpid()) +
+                           ")") != std::string::npos);
+    const ProcessResult reset =
+        runProcess(binaryPath("aihunt"), runArgs(run, now, {"--state-reset"}), {}, 60);
+    CHECK(reset.exit_code == 5);
+    // Not moved aside under the holder, and nothing more delivered.
+    CHECK(std::filesystem::exists(run.state()));
+    CHECK(readFindings(run.findings()).rows.size() == findings_before);
+  }
+  // Released: the next run goes ahead.
+  const ProcessResult after = runProcess(binaryPath("aihunt"), runArgs(run, now, {}), {}, 60);
+  INFO(after.err);
+  CHECK(after.exit_code == 0);
 }

@@ -1,0 +1,73 @@
+#include "state/instance_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace aihunt::state {
+
+namespace {
+
+// The pid the holder wrote into the lock file, as text ("" when it cannot be read).
+std::string holderOf(int fd) {
+  char buffer[32] = {};
+  const ssize_t n = ::pread(fd, buffer, sizeof buffer - 1, 0);
+  std::string pid;
+  for (ssize_t i = 0; i < n && buffer[i] >= '0' && buffer[i] <= '9'; ++i) pid.push_back(buffer[i]);
+  return pid;
+}
+
+}  // namespace
+
+core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) {
+  const std::string path = state_path + ".lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // No folder: there is no store to share either, and opening it says what is wrong better.
+  if (fd < 0 && errno == ENOENT) return InstanceLock();
+  if (fd < 0) {
+    return core::makeError(core::ErrorCode::kState, "cannot open the state file's lock " + path +
+                                                        ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    const std::string holder = error == EWOULDBLOCK ? holderOf(fd) : std::string();
+    ::close(fd);
+    if (error != EWOULDBLOCK) {
+      return core::makeError(core::ErrorCode::kState,
+                             "cannot lock " + path + ": " + std::strerror(error));
+    }
+    return core::makeError(
+        core::ErrorCode::kState,
+        "state file " + state_path + " is in use by another aihunt process" +
+            (holder.empty() ? std::string() : " (pid " + holder + ")") +
+            ": one daemon, run or --deliver per state file (two would deliver every finding "
+            "twice); stop the other, or give this one its own state.path");
+  }
+  // Who holds it, for the message above; the lock itself is the flock, not this text.
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) {
+    static_cast<void>(::pwrite(fd, pid.data(), pid.size(), 0));
+  }
+  return InstanceLock(fd);
+}
+
+InstanceLock::InstanceLock(InstanceLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+InstanceLock& InstanceLock::operator=(InstanceLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+InstanceLock::~InstanceLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+}
+
+}  // namespace aihunt::state

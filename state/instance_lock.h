@@ -1,0 +1,37 @@
+#pragma once
+// One writer per state file. Two processes delivering from one state store (two daemons, or a
+// `run --once` beside the daemon) each send the outbox's batches, so QRadar gets every LEEF event
+// twice, and one may roll back the other's batch in flight as if a crash had left it. SQLite's
+// own locking keeps the file consistent but cannot stop that. So every command that writes the
+// store (run, backfill, hunt --deliver, state vacuum) holds an exclusive flock(2) on
+// `<state file>.lock` for as long as it runs; a second one stops at once with the holder's pid.
+// The kernel drops the lock when its process ends, however it ends: no stale lock after a crash.
+// Readers (`state show`, `state gaps`, `state check`) take no lock.
+#include <string>
+
+#include "core/result.h"
+
+namespace aihunt::state {
+
+class InstanceLock {
+ public:
+  // The lock of `state_path`, or ErrorCode::kState naming the process that holds it. When the
+  // state file's folder does not exist, a lock that holds nothing: opening the store then fails
+  // with the reason.
+  [[nodiscard]] static core::Result<InstanceLock> acquire(const std::string& state_path);
+
+  InstanceLock() = default;
+  InstanceLock(InstanceLock&& other) noexcept;
+  InstanceLock& operator=(InstanceLock&& other) noexcept;
+  InstanceLock(const InstanceLock&) = delete;
+  InstanceLock& operator=(const InstanceLock&) = delete;
+  ~InstanceLock();
+
+  [[nodiscard]] bool held() const { return fd_ >= 0; }
+
+ private:
+  explicit InstanceLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace aihunt::state

@@ -1,0 +1,42 @@
+// One writer per state file (state/instance_lock.h): a second lock on the same file fails while
+// the first is held, names the holder's pid, and succeeds once the first is released; a lock on
+// another file is independent. flock(2) locks conflict between two open() calls of one process
+// as between two processes, so this runs in one process.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include "state/instance_lock.h"
+
+using namespace aihunt;
+
+TEST_CASE("a state file takes one writer at a time") {
+  const std::string path = "instance_lock_test.db";
+  const std::string other = "instance_lock_test_other.db";
+  {
+    auto first = state::InstanceLock::acquire(path);
+    REQUIRE(first.ok());
+    CHECK(first->held());
+    auto second = state::InstanceLock::acquire(path);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.error().code == core::ErrorCode::kState);
+    CHECK(second.error().message.find("pid " + std::to_string(::getpid())) != std::string::npos);
+    auto elsewhere = state::InstanceLock::acquire(other);
+    CHECK(elsewhere.ok());
+    // Moved, the lock is still held; released with its last owner.
+    state::InstanceLock moved = std::move(*first);
+    CHECK(moved.held());
+    CHECK_FALSE(state::InstanceLock::acquire(path).ok());
+  }
+  CHECK(state::InstanceLock::acquire(path).ok());
+  // A folder that does not exist: nothing to share, no error here (opening the store says why).
+  auto nowhere = state::InstanceLock::acquire("no-such-folder/state.db");
+  REQUIRE(nowhere.ok());
+  CHECK_FALSE(nowhere->held());
+  std::remove((path + ".lock").c_str());
+  std::remove((other + ".lock").c_str());
+}
