@@ -147,6 +147,16 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
   } else {
     report.pass("TLS handshake", connection.qradar.url + " (" + trust + ")");
   }
+  if (response->status == 404) {
+    // No QRadar API at this address (a path in the URL, or not a console): whatever answered
+    // did not judge the token, so neither it nor the API version may read as ok.
+    report.fail("connection", connection.unreachable
+                                  ? connection.unreachable->message
+                                  : "no QRadar API at " + connection.qradar.url + ": " +
+                                        api.coreErrorOf(*response).message);
+    report.skip("token", "not tried");
+    return false;
+  }
   if (response->status == 401) {
     report.fail("token", api.coreErrorOf(*response).message + " (token from " +
                              connection.token_origin + ")");

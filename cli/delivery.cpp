@@ -1,6 +1,7 @@
 #include "cli/delivery.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 #include "cli/print.h"
@@ -120,6 +121,18 @@ int openDelivery(const po::variables_map& values, const std::string& config_path
   if (!lock) return fail(context, lock.error(), core::kExitState);
   delivery.lock = std::move(*lock);
   if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
+    // Only a damaged file: a sound one moved aside would raise every finding again.
+    if (std::filesystem::exists(cfg.state.path)) {
+      auto problems = state::checkStateFile(cfg.state.path);
+      if (problems && problems->empty()) {
+        return fail(context,
+                    "state file " + cfg.state.path +
+                        " is sound: --state-reset moves only a damaged file aside (a fresh "
+                        "store raises every finding again). To start afresh on purpose, stop "
+                        "aihunt and move the file yourself",
+                    core::kExitUsage);
+      }
+    }
     auto moved = state::moveAside(cfg.state.path, now);
     if (!moved) return fail(context, moved.error(), core::kExitState);
     if (!moved->empty()) {

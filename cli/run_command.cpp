@@ -117,10 +117,11 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
       "hunt every due window of every hunt, deliver the findings, and exit (cron, CI, tests)")(
       "now", po::value<std::string>(),
       (std::string("the instant treated as now; the clock runs on from it: ") + kTimestampForms)
-          .c_str())("state-reset", po::bool_switch(),
-                    "move a damaged state file aside (with a timestamp) and start afresh")(
-      "grace", po::value<std::string>()->default_value("30s"),
-      "after SIGTERM: how long to flush the outbox");
+          .c_str())(
+      "state-reset", po::bool_switch(),
+      "move a damaged state file aside (with a timestamp) and start afresh; a sound one is "
+      "refused")("grace", po::value<std::string>()->default_value("30s"),
+                 "after SIGTERM: how long to flush the outbox");
   addConnectionOptions(options);
   addLoggingOptions(options);
   po::variables_map values;

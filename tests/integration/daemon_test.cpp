@@ -423,12 +423,26 @@ TEST_CASE("run --once with a token the console refuses: the first hunts say why,
   CHECK(log.size() <= tried);  // one version question per hunt tried
 }
 
-TEST_CASE("run --once on a damaged state file exits 5; --state-reset starts afresh",
-          "[daemon][once][state]") {
+TEST_CASE(
+    "run --once on a damaged state file exits 5; --state-reset starts afresh, not on a sound one",
+    "[daemon][once][state]") {
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
   REQUIRE(runOnce(run, aihunt::testing::kSampleNow).exit_code == 0);
+
+  // A sound file is not moved aside: a fresh store would raise every finding again.
+  {
+    const std::string before = readFile(run.findings());
+    const ProcessResult sound = runOnce(run, aihunt::testing::kSampleNow, {"--state-reset"});
+    INFO(sound.err);
+    CHECK(sound.exit_code == 2);
+    CHECK(sound.err.find("is sound") != std::string::npos);
+    CHECK(readFile(run.findings()) == before);
+    for (const auto& entry : std::filesystem::directory_iterator(run.dir)) {
+      CHECK(entry.path().filename().string().rfind("state.db.corrupt-", 0) != 0);
+    }
+  }
 
   {
     std::string bytes = readFile(run.state());

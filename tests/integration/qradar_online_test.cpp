@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -347,6 +348,17 @@ TEST_CASE("TLS matrix", "[online][tls]") {
     const auto result = check({"--ca-file", emu.caFile()});
     CHECK(result.exit_code == 0);
     CHECK(result.out.find("verdict: READY") != std::string::npos);
+  }
+  SECTION("a URL whose path holds no API: the connection fails, the token is not judged") {
+    const auto result = runAihunt({"check", "--qradar-url", emu.base() + "/console", "--ca-file",
+                                   emu.caFile(), "--retries", "1", "--format", "json"});
+    CHECK(result.exit_code == 3);
+    const json document = json::parse(result.out);
+    std::map<std::string, std::string> status;
+    for (const auto& item : document["checks"]) status[item["name"]] = item["status"];
+    CHECK(status["connection"] == "fail");
+    CHECK(status["token"] == "skip");
+    CHECK(status.count("API version") == 0);
   }
   SECTION("wrong host name: refused") {
     const auto result =
