@@ -362,7 +362,10 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
       continue;
     }
     if (!fix) {
-      report.fail("reference set", "'" + name + "' does not exist (run with --fix to create it)");
+      // Not a fault: the sink creates a missing set at its first delivery, with this type and
+      // TTL (service/reference_set_sink.h), so a console before the first run is ready.
+      report.info("reference set", "'" + name + "' does not exist yet: 'aihunt run' creates it (" +
+                                       type + ") at the first delivery; --fix creates it now");
       continue;
     }
     if (auto created = reference.create(name, set.time_to_live, type); !created) {

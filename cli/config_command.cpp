@@ -1,5 +1,6 @@
 // `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "config/example_config.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
+#include "qradar_client/tls_options.h"
 
 namespace aihunt::cli {
 
@@ -19,13 +21,40 @@ namespace {
 
 constexpr const char* kConfigUsage = R"(Usage:
   aihunt config check FILE|- [--offline] validate FILE ('-': standard input; -c FILE works too);
-                                         print every error at once (exit 0 or 2). --offline: do
-                                         not read the QRadar token (a file meant for another
-                                         machine, or the example:
+                                         print every error at once (exit 0 or 2); also reads
+                                         the QRadar token and the CA files and finds the state
+                                         folder here. --offline: none of those (a file meant
+                                         for another machine, or the example:
                                          aihunt config example | aihunt config check --offline -)
   aihunt config example                  print a complete, commented example config
   aihunt config reference                print every key as Markdown (docs/config-reference.md)
 )";
+
+// What a check for this machine (not --offline) verifies besides the token: the files the
+// config names that `run` would open here. Each would otherwise pass the check and stop the
+// daemon at start (a CA file that is missing or not PEM, a state folder that does not exist).
+void checkLocalFiles(const config::Config& cfg, const std::string& source,
+                     std::vector<config::ConfigError>& errors) {
+  const auto caFile = [&](const std::string& key, const std::string& file) {
+    if (file.empty()) return;
+    qradar::TransportOptions options;
+    options.ca_file = file;
+    if (auto valid = qradar::validateTransportOptions(options); !valid) {
+      errors.push_back({source, key, valid.error().message});
+    }
+  };
+  if (cfg.qradar) caFile("qradar.tls.ca_file", cfg.qradar->tls.ca_file);
+  if (cfg.outputs.leef.enabled && cfg.outputs.leef.protocol == config::LeefProtocol::kTls) {
+    caFile("outputs.leef.ca_file", cfg.outputs.leef.ca_file);
+  }
+  const std::filesystem::path folder = std::filesystem::path(cfg.state.path).parent_path();
+  std::error_code error;
+  if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
+    errors.push_back({source, "state.path",
+                      "the folder '" + folder.string() +
+                          "' does not exist here; aihunt creates the state file, not its folder"});
+  }
+}
 
 int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   po::options_description options("aihunt config check FILE");
@@ -34,7 +63,8 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
       "config,c", po::value<std::string>(),
       "the same, as the other commands take it (aihunt config check -c FILE)")(
       "offline", po::bool_switch(),
-      "do not resolve the QRadar token (check a file meant for another machine)");
+      "do not read the QRadar token, the CA files or the state folder here (check a file meant "
+      "for another machine)");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map values;
@@ -59,6 +89,9 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   } else {
     outcome = config::loadConfigFile(path, environment, load);
   }
+  if (outcome.ok() && load.resolve_token) {
+    checkLocalFiles(*outcome.config, path == "-" ? "<stdin>" : path, outcome.errors);
+  }
   for (const auto& warning : outcome.warnings) {
     printFormatted(*context.redactor, context.streams.err, "warning: %s\n",
                    warning.describe().c_str());
@@ -69,15 +102,17 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   if (!outcome.ok()) {
     printFormatted(*context.redactor, context.streams.err, "%s: %zu error(s)\n", path.c_str(),
                    outcome.errors.size());
-    const bool token_error =
-        std::any_of(outcome.errors.begin(), outcome.errors.end(),
-                    [](const auto& error) { return error.path.rfind("qradar.token", 0) == 0; });
-    if (token_error) {
-      // The token file exists only where aihunt runs (a mounted secret): on any other machine
-      // the rest of the file can still be checked.
+    const auto local = [](const auto& error) {
+      return error.path.rfind("qradar.token", 0) == 0 || error.path == "state.path" ||
+             error.path.find("ca_file") != std::string::npos;
+    };
+    if (std::any_of(outcome.errors.begin(), outcome.errors.end(), local)) {
+      // The token, the CA files and the state folder exist only where aihunt runs (mounted
+      // secrets, a volume): on any other machine the rest of the file can still be checked.
       printText(*context.redactor, context.streams.err,
-                "hint: the QRadar token is read from AIHUNT_QRADAR_TOKEN, else qradar.token_file; "
-                "to check this file on a machine without its token, add --offline\n");
+                "hint: the QRadar token is read from AIHUNT_QRADAR_TOKEN, else qradar.token_file, "
+                "and the files the config names are looked for on this machine; to check it for "
+                "another machine, add --offline\n");
     }
     return core::kExitUsage;
   }

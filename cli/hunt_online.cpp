@@ -223,11 +223,15 @@ int stopUnreachable(const core::Error& cause, const std::vector<HuntJob>& plan,
           cause.message);
   auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
   service::RunReport report;
+  // The JSON document carries the cause for each hunt (a reader of the document alone must see
+  // why); the table does not repeat the error line above it.
+  const std::string why = std::string(refused ? "not run: the console refuses the credentials: "
+                                              : "not run: the console cannot be reached: ") +
+                          cause.message;
   for (const HuntJob& hunt : plan) {
     report.hunts.push_back(
-        service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed,
-                                   refused ? "not run: the console refuses the credentials"
-                                           : "not run: the console cannot be reached"));
+        service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, why));
+    report.hunts.back().error_said = true;
   }
   writer->setRunCounts({std::nullopt, report.failed()});
   if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {

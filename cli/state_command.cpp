@@ -123,7 +123,11 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   positional.add("action", 1);
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
-  if (values.count("help") != 0 || values.count("action") == 0) {
+  if (values.count("help") == 0 && values.count("action") == 0) {
+    return fail(context, "give an action: show, gaps, check or vacuum (aihunt state --help)",
+                core::kExitUsage);
+  }
+  if (values.count("help") != 0) {
     return printHelp(options,
                      "\nshow: per hunt, the ledger's range, windows, findings, repeats and "
                      "gaps; the outbox per sink.\ngaps: stretches the daemon will not hunt "

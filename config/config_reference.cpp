@@ -22,7 +22,8 @@ with `build/bin/aihunt config reference > docs/config-reference.md`.
 - Relative paths (token file, CA files, `outputs.jsonl.path`, `state.path`) are taken from the
   config file's folder.
 - The QRadar token is never in the config: `AIHUNT_QRADAR_TOKEN` or `qradar.token_file`.
-- `aihunt config example` prints a complete, commented example that passes `config check`.
+- `aihunt config example` prints a complete, commented example that passes `config check
+  --offline` (the token, CA and state paths it names exist only where aihunt runs).
 )";
 
 // Table cells: a '|' would end the cell, a line break the row.

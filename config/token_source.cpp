@@ -15,8 +15,6 @@ namespace aihunt::config {
 namespace {
 
 constexpr std::size_t kMaxTokenBytes = 64 * 1024;
-constexpr std::string_view kTokenFilePath = "qradar.token_file";
-
 // Trims surrounding whitespace (files end in a newline); anything non-printable left inside
 // means the wrong file or a pasted mistake. Says what is wrong, never what the token is.
 std::optional<std::string> checkToken(std::string raw, std::string_view where,
@@ -41,7 +39,8 @@ std::optional<std::string> checkToken(std::string raw, std::string_view where,
 }
 
 std::optional<std::string> readTokenFile(const std::string& file, bool allow_readable,
-                                         Diagnostics& diagnostics) {
+                                         Diagnostics& diagnostics, std::string_view file_key) {
+  const std::string key(file_key);
   const std::string where = "token file '" + core::printableExcerpt(file, 200) + "'";
   // Kubernetes mounts a Secret's keys as symbolic links (token -> ..data/token), so a link is
   // resolved, once; the file it resolves to is then opened with O_NOFOLLOW, so that a link
@@ -49,7 +48,7 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   // not hang the open.
   char* resolved = ::realpath(file.c_str(), nullptr);
   if (resolved == nullptr) {
-    diagnostics.error(std::string(kTokenFilePath),
+    diagnostics.error(key,
                       "cannot open " + where + ": " + std::strerror(errno));
     return std::nullopt;
   }
@@ -58,7 +57,7 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   const int fd = ::open(target.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     const int saved = errno;
-    diagnostics.error(std::string(kTokenFilePath),
+    diagnostics.error(key,
                       saved == ELOOP ? where + " was replaced by a symbolic link while it was read"
                                      : "cannot open " + where + ": " + std::strerror(saved));
     return std::nullopt;
@@ -66,7 +65,7 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);
-    diagnostics.error(std::string(kTokenFilePath), where + " is not a regular file");
+    diagnostics.error(key, where + " is not a regular file");
     return std::nullopt;
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
@@ -75,19 +74,19 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
     const bool readable = (info.st_mode & (S_IRGRP | S_IROTH)) != 0;
     if (readable && !allow_readable) {
       ::close(fd);
-      diagnostics.error(std::string(kTokenFilePath),
+      diagnostics.error(key,
                         where + " can be read by group or others (mode " + mode +
                             "); chmod 600 it (or allow it with --allow-readable-token-file or "
                             "qradar.allow_readable_token_file)");
       return std::nullopt;
     }
     diagnostics.warning(
-        std::string(kTokenFilePath),
+        key,
         where + " is accessible by group or others (mode " + mode + "); chmod 600 it");
   }
   if (static_cast<std::size_t>(info.st_size) > kMaxTokenBytes) {
     ::close(fd);
-    diagnostics.error(std::string(kTokenFilePath), where + " is larger than 64 KiB");
+    diagnostics.error(key, where + " is larger than 64 KiB");
     return std::nullopt;
   }
   std::string content(kMaxTokenBytes + 1, '\0');
@@ -99,7 +98,7 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
       const int saved = errno;
       ::close(fd);
       explicit_bzero(content.data(), used);
-      diagnostics.error(std::string(kTokenFilePath),
+      diagnostics.error(key,
                         "cannot read " + where + ": " + std::strerror(saved));
       return std::nullopt;
     }
@@ -109,17 +108,18 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   ::close(fd);
   if (used > kMaxTokenBytes) {
     explicit_bzero(content.data(), used);
-    diagnostics.error(std::string(kTokenFilePath), where + " is larger than 64 KiB");
+    diagnostics.error(key, where + " is larger than 64 KiB");
     return std::nullopt;
   }
   content.resize(used);
-  return checkToken(std::move(content), where, diagnostics, kTokenFilePath);
+  return checkToken(std::move(content), where, diagnostics, key);
 }
 
 }  // namespace
 
 std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
-                                                Diagnostics& diagnostics) {
+                                                Diagnostics& diagnostics,
+                                                std::string_view file_key) {
   // Set but empty counts as unset: `AIHUNT_QRADAR_TOKEN=${X}` with X unset is common in compose
   // files, and the token file should then still work.
   if (auto value = env.get(kTokenVariable); value && !value->empty()) {
@@ -144,7 +144,8 @@ std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, cons
                       "qradar.token_file");
     return std::nullopt;
   }
-  auto token = readTokenFile(qradar.token_file, qradar.allow_readable_token_file, diagnostics);
+  auto token =
+      readTokenFile(qradar.token_file, qradar.allow_readable_token_file, diagnostics, file_key);
   if (!token) return std::nullopt;
   return ResolvedToken{SecretString(std::move(*token)), qradar.token_file};
 }

@@ -13,18 +13,21 @@
 namespace aihunt::config {
 
 inline constexpr std::string_view kTokenVariable = "AIHUNT_QRADAR_TOKEN";
+inline constexpr std::string_view kTokenFileKey = "qradar.token_file";
 
 struct ResolvedToken {
   SecretString token;
   std::string origin;  // "AIHUNT_QRADAR_TOKEN" or the file's path
 };
 
-// Reports a missing, unreadable, empty or malformed token as an error at "qradar.token_file"
-// (or "qradar" when neither source is configured). The file is opened without following a
+// Reports a missing, unreadable, empty or malformed token as an error at `file_key` (the
+// setting that named the file: "qradar.token_file", or "--token-file" when the command line
+// did), or at "qradar" when neither source is configured. The file is opened without following a
 // symbolic link and without blocking, and must be a regular file; one that group or others can
 // read is an error unless qradar.allow_readable_token_file (then a warning, as is any other
 // group or other access).
 std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
-                                                Diagnostics& diagnostics);
+                                                Diagnostics& diagnostics,
+                                                std::string_view file_key = kTokenFileKey);
 
 }  // namespace aihunt::config

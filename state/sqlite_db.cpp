@@ -1,7 +1,11 @@
 #include "state/sqlite_db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -41,6 +45,21 @@ core::Error classify(const std::string& path, int rc, const std::string& message
   }
 }
 
+// SQLite creates a database 0644 (less the umask), readable by every local user. The state
+// holds what the findings file does (the outbox keeps whole findings), so a new file gets that
+// file's mode, 0640; SQLite gives the -wal and -shm files the database file's mode. An empty
+// file is an empty database to SQLite. An existing file is left as it is.
+core::Status createPrivately(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (fd >= 0) {
+    ::close(fd);
+    return {};
+  }
+  if (errno == EEXIST) return {};
+  return core::makeError(core::ErrorCode::kIo,
+                         "state file " + path + ": creating: " + std::strerror(errno));
+}
+
 }  // namespace
 
 core::Error damagedError(const std::string& path, std::string_view what) {
@@ -70,7 +89,10 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
     flags |= SQLITE_OPEN_READONLY;
   } else {
     flags |= SQLITE_OPEN_READWRITE;
-    if (create) flags |= SQLITE_OPEN_CREATE;
+    if (create) {
+      flags |= SQLITE_OPEN_CREATE;
+      if (auto created = createPrivately(path); !created) return created.error();
+    }
   }
   sqlite3* handle = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);

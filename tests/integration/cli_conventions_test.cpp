@@ -140,6 +140,9 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       // An empty --hunt (an unset shell variable) must not select every hunt.
       {{"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--hunt", ""},
        "--hunt names no hunt"},
+      // A command that needs an action does not print its help and claim success.
+      {{"state"}, "give an action"},
+      {{"state", "--state", "x.db"}, "give an action"},
   };
   for (const auto& [args, said] : typos) {
     const ProcessResult typo = runAihunt(args);
@@ -381,12 +384,18 @@ TEST_CASE("the example config passes config check as printed") {
   CHECK(here.err.find("qradar.token_file") != std::string::npos);
   CHECK(here.err.find("add --offline") != std::string::npos);
 
-  // With the token in the environment the file is not needed.
+  // With the token in the environment the token file is not needed; the CA files and the
+  // state folder the example names are looked for here too, and are missing.
   const ProcessResult with_token =
       runProcess(binaryPath("aihunt"), {"config", "check", "-"}, example.out, 60,
                  {"AIHUNT_QRADAR_TOKEN=0f1e2d3c-4b5a-6978-8796"});
   INFO(with_token.err);
-  CHECK(with_token.exit_code == 0);
+  CHECK(with_token.exit_code == 2);
+  CHECK(with_token.err.find(": qradar.token_file: ") == std::string::npos);
+  CHECK(with_token.err.find("3 error(s)") != std::string::npos);
+  for (const std::string key : {"qradar.tls.ca_file", "outputs.leef.ca_file", "state.path"}) {
+    CHECK(with_token.err.find(": " + key + ": ") != std::string::npos);
+  }
 }
 
 TEST_CASE("every document the README, the example config and the help name is in the repository") {

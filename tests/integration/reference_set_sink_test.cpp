@@ -340,4 +340,11 @@ TEST_CASE("aihunt check: each configured set's element type; --fix creates the m
   CHECK(after.exit_code == 0);
   CHECK(after.out.find("'AIHunt AI API Sources' exists (IP)") != std::string::npos);
   CHECK(after.out.find("'AIHunt AI API Users' exists (ALNIC)") != std::string::npos);
+  // A missing output set alone does not make the console NOT READY: run creates it.
+  REQUIRE(emu.call("DELETE", "/api/reference_data/sets/" + aihunt::testing::urlEncode(kUsers),
+                   {"Version: 20.0"}, {}, kToken)
+              .status < 300);
+  const ProcessResult missing = check({});
+  CHECK(missing.exit_code == 0);
+  CHECK(missing.out.find("'AIHunt AI API Users' does not exist yet") != std::string::npos);
 }

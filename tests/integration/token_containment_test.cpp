@@ -184,6 +184,37 @@ TEST_CASE("a config value that references the token is refused by config check a
   CHECK(aql.out.empty());
 }
 
+TEST_CASE("config check for this machine reads the CA files and finds the state folder") {
+  const std::string dir = makeTempDir("aihunt-config-local");
+  auto generated = aihunt::emulator::generateCertificate();
+  REQUIRE(generated.ok());
+  const std::string ca = writeFile(dir, "ca.pem", generated->ca_pem);
+  const auto config = [&](const std::string& ca_file, const std::string& state) {
+    return writeFile(dir, "aihunt.yaml",
+                     "qradar:\n  url: https://qradar.example.com\n  tls: {ca_file: " + ca_file +
+                         "}\noutputs:\n  leef: {enabled: true, host: qradar.example.com, "
+                         "protocol: tls, ca_file: " +
+                         ca_file + "}\nstate: {path: " + state + "}\n");
+  };
+  const ProcessResult ready = runWithToken({"config", "check", config(ca, dir + "/state.db")});
+  INFO(ready.err);
+  CHECK(ready.exit_code == 0);
+
+  // Not PEM (the config itself), and a folder that does not exist: each key said, exit 2.
+  const ProcessResult broken =
+      runWithToken({"config", "check", config(dir + "/aihunt.yaml", dir + "/no/state.db")});
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find("3 error(s)") != std::string::npos);
+  for (const std::string key : {"qradar.tls.ca_file", "outputs.leef.ca_file", "state.path"}) {
+    CHECK(broken.err.find(": " + key + ": ") != std::string::npos);
+  }
+  CHECK(broken.err.find("holds no PEM certificate") != std::string::npos);
+  // --offline: a file for another machine; none of it is looked for here.
+  CHECK(runWithToken({"config", "check", "--offline", config(dir + "/aihunt.yaml",
+                                                             dir + "/no/state.db")})
+            .exit_code == 0);
+}
+
 TEST_CASE("a token written literally in a config is redacted by commands that never connect") {
   const std::string dir = makeTempDir("aihunt-token-literal");
   const std::string config = writeFile(dir, "aihunt.yaml",
@@ -271,6 +302,8 @@ TEST_CASE("a token file that is a FIFO fails fast, a readable one is refused unl
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("is not a regular file") != std::string::npos);
+  // The file came from the command line: the error must not send the user to the config.
+  CHECK(result.err.find("qradar.token_file") == std::string::npos);
 
   const std::string readable = writeFile(dir, "token", kSecretToken);
   REQUIRE(::chmod(readable.c_str(), 0644) == 0);

@@ -32,6 +32,23 @@ Commit page(const std::string& hunt, std::vector<FindingItem> findings,
 
 }  // namespace
 
+TEST_CASE("a new state file is not readable by other users, and an existing file keeps its mode") {
+  const TempDir dir;
+  const mode_t old_mask = ::umask(022);  // the usual umask, which would give 0644
+  {
+    auto store = freshStore(dir);
+    REQUIRE(store->commit(page("h", {finding("a")})).ok());
+  }
+  struct stat info {};
+  REQUIRE(::stat(dir.file("state.db").c_str(), &info) == 0);
+  CHECK((info.st_mode & 07777) == 0640);
+  REQUIRE(::chmod(dir.file("state.db").c_str(), 0600) == 0);
+  { auto store = freshStore(dir); }
+  REQUIRE(::stat(dir.file("state.db").c_str(), &info) == 0);
+  CHECK((info.st_mode & 07777) == 0600);
+  ::umask(old_mask);
+}
+
 TEST_CASE("a new store is empty") {
   const TempDir dir;
   auto store = freshStore(dir);
