@@ -7,6 +7,7 @@
 
 #include "aql/compiled.h"
 #include "aql/printer.h"
+#include "aql/sorted_runs.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
@@ -162,11 +163,6 @@ struct QueryRun::Impl {
     Event representative;
     std::vector<AggState> aggs;
   };
-  struct Pending {
-    Row row;
-    std::vector<Value> keys;
-    std::uint64_t seq = 0;
-  };
   struct OrderKey {
     int column = -1;  // >= 0: sort by this output column
     Node node;
@@ -193,7 +189,12 @@ struct QueryRun::Impl {
   std::vector<Group> groups;
   std::string key_buffer;
   std::string agg_scratch;
-  std::vector<Pending> pending;
+  std::vector<SortItem> pending;
+  std::size_t pending_bytes = 0;  // heldBytes of `pending`, when a budget applies
+  std::size_t sort_memory_bytes = 0;
+  std::string spill_dir;
+  std::unique_ptr<SortedRuns> runs;  // made at the first spill
+  std::optional<core::Error> failed;  // a spill that could not be written or read back
   std::uint64_t seq = 0;
   std::int64_t emitted = 0;
   bool done = false;
@@ -207,21 +208,40 @@ struct QueryRun::Impl {
   }
 
   void buffer(Row&& row, const Event& event) {
-    Pending p;
-    p.keys.reserve(order.size());
+    SortItem item;
+    item.keys.reserve(order.size());
     for (OrderKey& key : order) {
-      p.keys.push_back(key.column >= 0 ? row.values[static_cast<std::size_t>(key.column)]
-                                       : detail::toValue(detail::eval(key.node, event, ctx)));
+      item.keys.push_back(key.column >= 0 ? row.values[static_cast<std::size_t>(key.column)]
+                                          : detail::toValue(detail::eval(key.node, event, ctx)));
     }
-    p.row = std::move(row);
-    p.seq = seq++;
-    pending.push_back(std::move(p));
+    item.values = std::move(row.values);
+    item.seq = seq++;
+    if (sort_memory_bytes != 0) pending_bytes += heldBytes(item);
+    pending.push_back(std::move(item));
     // With ORDER BY ... LIMIT n only the best n rows can survive; prune now and then so memory
     // stays bounded by the limit rather than the input.
     if (limit && pending.size() >= static_cast<std::size_t>(*limit) * 2 + 1024) prune();
+    // Without a LIMIT (or with one past the budget), the rows go to disk as a sorted run.
+    if (sort_memory_bytes != 0 && pending_bytes > sort_memory_bytes) spill();
   }
 
-  bool before(const Pending& a, const Pending& b) const {
+  void spill() {
+    sortPending();
+    if (!runs) runs = std::make_unique<SortedRuns>(spill_dir);
+    if (auto status = runs->write(pending); !status) {
+      failed = status.error();
+      done = true;  // nothing more can be ordered: add() stops the scan
+    }
+    pending.clear();
+    pending_bytes = 0;
+  }
+
+  void sortPending() {
+    std::sort(pending.begin(), pending.end(),
+              [this](const SortItem& a, const SortItem& b) { return before(a, b); });
+  }
+
+  bool before(const SortItem& a, const SortItem& b) const {
     for (std::size_t i = 0; i < order.size(); ++i) {
       const int c = detail::compareTotal(a.keys[i], b.keys[i]);
       if (c != 0) return order[i].descending ? c > 0 : c < 0;
@@ -232,10 +252,38 @@ struct QueryRun::Impl {
   void prune() {
     const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(*limit, 0));
     if (pending.size() <= keep) return;
-    auto less = [this](const Pending& a, const Pending& b) { return before(a, b); };
+    auto less = [this](const SortItem& a, const SortItem& b) { return before(a, b); };
     std::nth_element(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(keep),
                      pending.end(), less);
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(keep), pending.end());
+    if (sort_memory_bytes == 0) return;
+    pending_bytes = 0;
+    for (const SortItem& item : pending) pending_bytes += heldBytes(item);
+  }
+
+  // The ordered rows to the sink, up to the LIMIT.
+  void emitOrdered() {
+    const auto emit = [this](SortItem&& item) {
+      if (limit && emitted >= *limit) return false;
+      sink(Row{std::move(item.values)});
+      ++emitted;
+      return true;
+    };
+    sortPending();
+    if (runs) {
+      if (auto status = runs->merge(
+              pending, [this](const SortItem& a, const SortItem& b) { return before(a, b); },
+              emit);
+          !status) {
+        failed = status.error();
+      }
+      runs.reset();  // the spool file is closed, and with it gone
+    } else {
+      for (SortItem& item : pending) {
+        if (!emit(std::move(item))) break;
+      }
+    }
+    pending.clear();
   }
 
   bool add(const Event& event) {
@@ -254,7 +302,7 @@ struct QueryRun::Impl {
     Row row = makeRow(event);
     if (!order.empty()) {
       buffer(std::move(row), event);
-      return true;
+      return !done;  // done: a spill failed, and finish() says so
     }
     sink(std::move(row));
     ++emitted;
@@ -285,6 +333,7 @@ struct QueryRun::Impl {
   void finish() {
     if (finished) return;
     finished = true;
+    if (failed) return;
     if (aggregated) {
       // An aggregate without GROUP BY answers one row even over no events (COUNT(*) = 0).
       if (groups.empty() && !has_group_by) {
@@ -313,16 +362,8 @@ struct QueryRun::Impl {
       }
       ctx.aggregates = nullptr;
     }
-    if (!order.empty()) {
-      std::sort(pending.begin(), pending.end(),
-                [this](const Pending& a, const Pending& b) { return before(a, b); });
-    }
-    for (Pending& p : pending) {
-      if (limit && emitted >= *limit) break;
-      sink(std::move(p.row));
-      ++emitted;
-    }
-    pending.clear();
+    if (failed) return;
+    if (!order.empty()) emitOrdered();
   }
 };
 
@@ -340,6 +381,8 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
   impl->range = range.value();
   impl->starttime = schema.intern("starttime");
   impl->times = options.times;
+  impl->sort_memory_bytes = options.sort_memory_bytes;
+  impl->spill_dir = options.spill_dir;
   if (impl->times != nullptr) impl->times->window = impl->range;
 
   impl->has_group_by = !query.group_by.empty();
@@ -416,7 +459,11 @@ QueryRun::~QueryRun() = default;
 const std::vector<std::string>& QueryRun::columns() const { return impl_->columns; }
 TimeRange QueryRun::range() const { return impl_->range; }
 bool QueryRun::add(const Event& event) { return impl_->add(event); }
-void QueryRun::finish() { impl_->finish(); }
+core::Status QueryRun::finish() {
+  impl_->finish();
+  if (impl_->failed) return *impl_->failed;
+  return {};
+}
 
 core::Result<ResultSet> evaluate(const Query& query, Schema& schema,
                                  const std::vector<Event>& events, const EvalOptions& options) {
@@ -429,7 +476,7 @@ core::Result<ResultSet> evaluate(const Query& query, Schema& schema,
   for (const Event& event : events) {
     if (!run->add(event)) break;
   }
-  run->finish();
+  if (auto finished = run->finish(); !finished) return finished.error();
   return result;
 }
 
@@ -454,7 +501,7 @@ core::Result<std::vector<std::string>> evaluateJsonl(const Query& query, std::is
     for (const Event& event : events) {
       if (!run->add(event)) break;
     }
-    run->finish();
+    if (auto finished = run->finish(); !finished) return finished.error();
     return run->columns();
   }
   auto run = QueryRun::create(query, schema, options, std::move(sink));
@@ -466,7 +513,7 @@ core::Result<std::vector<std::string>> evaluateJsonl(const Query& query, std::is
     return {};
   });
   if (!read.ok() && read.error().code != core::ErrorCode::kCancelled) return read.error();
-  run->finish();
+  if (auto finished = run->finish(); !finished) return finished.error();
   return run->columns();
 }
 

@@ -221,6 +221,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   offline.now = *now;
   offline.lookups = &lookups;
   offline.show_suppressed = values["show-suppressed"].as<bool>();
+  offline.spill_dir = hold->spool_dir;  // $TMPDIR, like the held output
   // Generated hunts carry the window; an own query its time clause (cli/query_window.h).
   if (!own_query) offline.range = window->value_or(default_window);
 

@@ -104,7 +104,7 @@ void SearchRunner::run(Search& search) const {
     return true;
   });
   if (!completed_scan && !stopped_early) {
-    run->finish();
+    static_cast<void>(run->finish());  // no spill budget (EvalOptions): it cannot fail
     return cancelled(run->columns(), std::move(rows));
   }
   search.setProgress(total == 0 ? 50 : 60, processed, rows.size());
@@ -112,11 +112,11 @@ void SearchRunner::run(Search& search) const {
     // Stuck in EXECUTE: progress never moves again.
     while (search.pause(std::chrono::milliseconds(200))) {
     }
-    run->finish();
+    static_cast<void>(run->finish());
     return cancelled(run->columns(), std::move(rows));
   }
   if (!search.pause(options_.phase_delay)) {
-    run->finish();
+    static_cast<void>(run->finish());
     return cancelled(run->columns(), std::move(rows));
   }
   if (search.fault.error) {
@@ -130,7 +130,7 @@ void SearchRunner::run(Search& search) const {
   }
   search.setState(SearchState::kSorting);
   search.setProgress(90, processed, rows.size());
-  run->finish();
+  static_cast<void>(run->finish());
   if (!search.pause(options_.phase_delay)) return cancelled(run->columns(), std::move(rows));
   search.finish(SearchState::kCompleted, run->columns(), std::move(rows), clock_.nowMs(),
                 elapsedMs());

@@ -292,7 +292,7 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
   for (const aql::Event& event : events) {
     if (!run->add(event)) break;
   }
-  run->finish();
+  if (auto finished = run->finish(); !finished) return finished.error();
   return run->columns();
 }
 
@@ -397,7 +397,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     stats.input_error = true;
     return *read_error;
   }
-  run->finish();
+  if (auto finished = run->finish(); !finished) return finished.error();
   return run->columns();
 }
 

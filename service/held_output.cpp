@@ -3,9 +3,8 @@
 #include <unistd.h>
 
 #include <array>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
+
+#include "core/spool_file.h"
 
 namespace aihunt::service {
 namespace {
@@ -46,17 +45,11 @@ core::Status HeldOutput::append(std::string_view bytes) {
 
 core::Status HeldOutput::spill() {
   if (spool_ == nullptr) {
-    std::string path = options_.spool_dir + "/aihunt-output-XXXXXX";
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) {
-      return core::makeError(core::ErrorCode::kIo,
-                             "cannot hold the run's output in " + options_.spool_dir + ": " +
-                                 std::strerror(errno) + " (set TMPDIR to a writable folder)");
-    }
-    ::unlink(path.c_str());  // gone with the process, whatever happens to it
-    spool_ = ::fdopen(fd, "w+b");
+    auto fd = core::openSpoolFile(options_.spool_dir, "the run's output");
+    if (!fd) return fd.error();
+    spool_ = ::fdopen(*fd, "w+b");
     if (spool_ == nullptr) {
-      ::close(fd);
+      ::close(*fd);
       return core::makeError(core::ErrorCode::kIo, "cannot open the output spool file");
     }
   }

@@ -72,6 +72,8 @@ aql::EvalOptions evalOptions(const OfflineOptions& options) {
   eval.now = options.now;
   eval.range = options.range;
   eval.lookups = options.lookups;
+  eval.sort_memory_bytes = options.sort_memory_bytes;
+  eval.spill_dir = options.spill_dir;
   return eval;
 }
 

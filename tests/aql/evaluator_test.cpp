@@ -210,7 +210,7 @@ TEST_CASE("streaming queries stop at LIMIT", "[aql][eval][stream]") {
   REQUIRE(run.ok());
   CHECK_FALSE(run->add(f.events[0]));  // the first row fills the limit
   CHECK(rows == 1);                    // and went out at once, before finish()
-  run->finish();
+  REQUIRE(run->finish().ok());
   CHECK(rows == 1);
 }
 

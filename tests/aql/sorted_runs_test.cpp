@@ -1,0 +1,157 @@
+// ORDER BY past its memory budget (aql/sorted_runs.h): generated events are evaluated with every
+// row in memory and with budgets that force one run, many runs, or a run per row; the rows must
+// be the same, in the same order (ties in input order), with and without LIMIT and GROUP BY.
+// A spool folder that cannot be written fails the run with an error, never with fewer rows.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "aql/sorted_runs.h"
+#include "tests/aql/eval_helpers.h"
+
+namespace aihunt::aql {
+namespace {
+
+using testing::Fixture;
+using testing::kNow;
+
+// Events with few distinct start times (many ties), text of every length from empty to past the
+// spool reader's 64 KiB buffer, NULLs, doubles and booleans.
+Fixture generated(std::uint32_t seed, int count) {
+  std::mt19937 random(seed);
+  const auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  Fixture f;
+  for (int e = 0; e < count; ++e) {
+    std::string url = "https://api.example/" + std::to_string(pick(50));
+    if (pick(200) == 0) url.append(70 * 1024, 'x');  // one item longer than a read buffer
+    if (pick(10) == 0) url.clear();
+    f.add({{"starttime", Value::integer(kNow - 1000 * pick(40))},
+           {"URL", pick(15) == 0 ? Value::null() : Value::string(url)},
+           {"sourceip", Value::string("10.0.0." + std::to_string(pick(8)))},
+           {"bytes", pick(7) == 0 ? Value::real(pick(1000) / 8.0) : Value::integer(pick(100000))},
+           {"flag", Value::boolean(pick(2) == 0)}});
+  }
+  return f;
+}
+
+std::vector<std::vector<Value>> rowsOf(Fixture& f, const std::string& aql, std::size_t budget,
+                                       const std::string& dir = "") {
+  auto query = parse(aql);
+  REQUIRE(query.ok());
+  EvalOptions options;
+  options.now = kNow;
+  options.sort_memory_bytes = budget;
+  options.spill_dir = dir;
+  auto result = evaluate(*query, f.schema, f.events, options);
+  REQUIRE(result.ok());
+  std::vector<std::vector<Value>> rows;
+  for (Row& row : result->rows) rows.push_back(std::move(row.values));
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("ORDER BY past its memory budget gives the rows the in-memory sort gives",
+          "[aql][eval][sort]") {
+  const std::vector<std::string> queries = {
+      "SELECT URL, starttime, sourceip, bytes, flag FROM events ORDER BY starttime ASC "
+      "LAST 1 HOURS",
+      "SELECT URL, starttime, bytes FROM events ORDER BY starttime DESC, URL ASC LAST 1 HOURS",
+      "SELECT sourceip, bytes FROM events ORDER BY bytes DESC LAST 1 HOURS",
+      // A key that is not a column: computed per row and kept with it.
+      "SELECT URL FROM events ORDER BY LOWER(sourceip) DESC LAST 1 HOURS",
+      "SELECT URL, starttime FROM events ORDER BY starttime ASC LIMIT 77 LAST 1 HOURS",
+      "SELECT sourceip, URL, COUNT(*) AS n, MAX(bytes) AS most FROM events GROUP BY sourceip, URL "
+      "ORDER BY n DESC LAST 1 HOURS",
+  };
+  for (const std::uint32_t seed : {1U, 2U, 3U}) {
+    Fixture f = generated(seed, 600);
+    for (const std::string& aql : queries) {
+      INFO("seed " << seed << ": " << aql);
+      const auto expected = rowsOf(f, aql, 0);
+      REQUIRE(expected.size() > 40);
+      // 1 byte: every row its own run; 8 KiB: dozens of runs; 1 MiB: the rows fit, no spill.
+      for (const std::size_t budget : {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
+        INFO("budget " << budget);
+        CHECK(rowsOf(f, aql, budget) == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("SortedRuns merges runs and memory in order, and stops when told",
+          "[aql][sort]") {
+  const auto item = [](std::int64_t key, std::uint64_t seq) {
+    SortItem made;
+    made.keys = {Value::integer(key)};
+    made.seq = seq;
+    made.values = {Value::string(std::string(static_cast<std::size_t>(key % 5) * 30, 'v')),
+                   Value::integer(key)};
+    return made;
+  };
+  const SortedRuns::Before before = [](const SortItem& a, const SortItem& b) {
+    if (a.keys[0].asInt() != b.keys[0].asInt()) return a.keys[0].asInt() < b.keys[0].asInt();
+    return a.seq < b.seq;
+  };
+  SortedRuns runs("");
+  std::uint64_t seq = 0;
+  // Three runs and memory, each sorted, keys interleaved, with ties across runs.
+  for (int run = 0; run < 3; ++run) {
+    std::vector<SortItem> items;
+    for (std::int64_t key = run; key < 60; key += 3) items.push_back(item(key / 2, seq++));
+    REQUIRE(runs.write(items).ok());
+  }
+  std::vector<SortItem> memory;
+  for (std::int64_t key = 0; key < 30; key += 4) memory.push_back(item(key, seq++));
+  REQUIRE(runs.runs() == 3);
+
+  std::vector<SortItem> merged;
+  REQUIRE(runs.merge(memory, before, [&](SortItem&& next) {
+                merged.push_back(std::move(next));
+                return true;
+              }).ok());
+  CHECK(merged.size() == 3 * 20 + 8);
+  for (std::size_t k = 1; k < merged.size(); ++k) CHECK_FALSE(before(merged[k], merged[k - 1]));
+  for (const SortItem& got : merged) {
+    CHECK(got.values[1].asInt() == got.keys[0].asInt());
+    CHECK(got.values[0].asString().size() == static_cast<std::size_t>(got.keys[0].asInt() % 5) * 30);
+  }
+
+  SortedRuns again("");
+  REQUIRE(again.write({item(1, 0), item(2, 1), item(3, 2)}).ok());
+  std::vector<SortItem> none;
+  int emitted = 0;
+  REQUIRE(again.merge(none, before, [&](SortItem&&) { return ++emitted < 2; }).ok());
+  CHECK(emitted == 2);
+}
+
+TEST_CASE("a spool folder that cannot be written fails the ORDER BY, with the way out",
+          "[aql][eval][sort]") {
+  Fixture f = generated(7, 200);
+  auto query = parse("SELECT URL, starttime FROM events ORDER BY starttime ASC LAST 1 HOURS");
+  REQUIRE(query.ok());
+  EvalOptions options;
+  options.now = kNow;
+  options.sort_memory_bytes = 1;
+  options.spill_dir = "/nonexistent-aihunt-spool-folder";
+  std::size_t rows = 0;
+  auto run = QueryRun::create(*query, f.schema, options, [&rows](Row&&) { ++rows; });
+  REQUIRE(run.ok());
+  bool stopped = false;
+  for (const Event& event : f.events) {
+    if (!run->add(event)) {
+      stopped = true;
+      break;
+    }
+  }
+  CHECK(stopped);  // the scan stops at the failed write rather than reading on for nothing
+  const core::Status finished = run->finish();
+  REQUIRE_FALSE(finished.ok());
+  CHECK(finished.error().code == core::ErrorCode::kIo);
+  CHECK(finished.error().message.find("TMPDIR") != std::string::npos);
+  CHECK(rows == 0);  // no partial result reaches the sink
+}
+
+}  // namespace aihunt::aql
