@@ -1,5 +1,6 @@
 #include "cli/delivery.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -111,6 +112,23 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
   return sinks;
 }
 
+// Findings queued for a sink that this config does not enable (it was turned off after they
+// were raised) stay in the outbox and go out when it is enabled again; nothing else would ever
+// mention them, so each such sink is named at start, whatever the log level.
+void warnUnconfiguredOutbox(state::StateStore& store, const std::vector<std::string>& configured,
+                            CommandContext& context) {
+  for (const std::string_view name : service::kSinkNames) {
+    if (std::find(configured.begin(), configured.end(), name) != configured.end()) continue;
+    auto depth = store.outboxDepth(std::string(name));
+    if (!depth || *depth == 0) continue;
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    core::counted(*depth, "finding") + " in the outbox of sink '" +
+                        std::string(name) + "' wait for outputs." + std::string(name) +
+                        ", which this config does not enable; they are delivered when it is "
+                        "enabled again");
+  }
+}
+
 }  // namespace
 
 int openDelivery(const po::variables_map& values, const std::string& config_path,
@@ -152,6 +170,7 @@ int openDelivery(const po::variables_map& values, const std::string& config_path
   if (auto recovered = delivery.outbox->recover(); !recovered) {
     return fail(context, recovered.error(), core::kExitState);
   }
+  warnUnconfiguredOutbox(*delivery.store, delivery.outbox->sinkNames(), context);
   return core::kExitOk;
 }
 

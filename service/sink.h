@@ -3,13 +3,19 @@
 // syslog and offense notes next. Delivery is at least once and idempotent by finding id: before
 // a batch touches the destination the outbox records the sink's mark (e.g. the file's size), and
 // a restart that finds a mark rolls the destination back to it and delivers the batch again.
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
 #include "state/state_store.h"
 
 namespace aihunt::service {
+
+// Every sink's name (Sink::name()), which is also its outbox rows' key and its outputs: key.
+inline constexpr std::array<std::string_view, 4> kSinkNames = {"jsonl", "leef", "reference_sets",
+                                                               "offense_notes"};
 
 class Sink {
  public:

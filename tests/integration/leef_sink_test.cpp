@@ -347,6 +347,18 @@ TEST_CASE("with the syslog receiver down the rows wait; back up, each event arri
   // Down again: still kept, still nothing sent twice later.
   CHECK(runOnce(run).exit_code == 4);
 
+  // LEEF turned off in the config: its rows stay (not lost, not delivered), and the run names
+  // them, since no drain does any more.
+  std::ofstream(run.config) << "qradar:\n  url: " << emu->base() << "\n  token_file: "
+                            << run.token << "\n  tls:\n    ca_file: " << emu->caFile()
+                            << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n"
+                            << "state:\n  path: state.db\n";
+  const ProcessResult off = runOnce(run);
+  INFO(off.out << off.err);
+  CHECK(off.exit_code == 0);
+  CHECK(off.err.find(count + " findings in the outbox of sink 'leef'") != std::string::npos);
+  CHECK(stateShow(run).find("outbox leef: " + count + " pending") != std::string::npos);
+
   writeConfig(run, *emu, emu->ports()["syslog_tls"].get<int>());
   const ProcessResult up = runOnce(run);
   INFO(up.out << up.err);
