@@ -280,7 +280,11 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
   if ((*connection)->unreachable) {
-    return stopUnreachable(*(*connection)->unreachable, *plan, format, table, hold, context);
+    const int code =
+        stopUnreachable(*(*connection)->unreachable, *plan, format, table, hold, context);
+    // --deliver says that it recorded nothing, as for any incomplete run.
+    if (delivery != nullptr) static_cast<void>(delivery->finish(context, /*complete=*/false));
+    return code;
   }
   ProgressDisplay display(context.streams.err, ProgressDisplay::wanted(context.streams));
   if (display.enabled() && values.count("prefer-wait") == 0) {

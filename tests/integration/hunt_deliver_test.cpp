@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -19,6 +21,7 @@
 #include "state/instance_lock.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/integration/daemon_support.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
 
 // The shared support (daemon_support.h), the emulator fixture and the process helpers.
@@ -175,6 +178,22 @@ TEST_CASE("hunt --deliver: an incomplete run prints no findings, so it records a
   CHECK(delivered.problem.empty());
   CHECK(delivered.ids == printed);
   CHECK(complete.err.find(" (0 raised before, not sent again)") != std::string::npos);
+
+  // No console at all: no hunt runs, and --deliver says it recorded nothing, as above.
+  std::ifstream in(run.config);
+  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t url = config.find(emu.base());
+  REQUIRE(url != std::string::npos);
+  config.replace(url, emu.base().size(),
+                 "https://localhost:" + std::to_string(closedLoopbackPort()));
+  std::ofstream(run.config) << config;
+  const ProcessResult unreachable = huntDeliver(run, now);
+  INFO(unreachable.err);
+  CHECK(unreachable.exit_code == 3);
+  CHECK(unreachable.out.empty());
+  CHECK(unreachable.err.find("nothing recorded in " + run.state() + " or delivered") !=
+        std::string::npos);
+  CHECK(readFindings(run.findings()).ids == printed);  // nothing more delivered
 }
 
 TEST_CASE("a second writer on one state file stops before it delivers or moves anything",
