@@ -346,6 +346,7 @@ core::Status SyslogSender::awaitAcknowledged() {
 }
 
 core::Status SyslogSender::checkFirstBatchTaken() {
+  if (connection_->ssl != nullptr) return checkFirstBatchTakenTls();
   pollfd p{connection_->fd, POLLIN | POLLRDHUP, 0};
   const auto grace = static_cast<int>(options_.first_batch_grace.count());
   if (::poll(&p, 1, grace) <= 0) return {};  // silence: what a syslog receiver answers
@@ -364,6 +365,35 @@ core::Status SyslogSender::checkFirstBatchTaken() {
       "take (a TLS listener does this to plain TCP: is outputs.leef.protocol right?)");
 }
 
+// The same wait under TLS. A TLS server that is not a syslog receiver (the console's HTTPS port
+// given as outputs.leef.port) completes the handshake, reads the batch as a bad request, answers
+// (HTTP 400) or closes, and drops it. Records that carry no data (a TLS 1.3 session ticket) are
+// read and waited past.
+core::Status SyslogSender::checkFirstBatchTakenTls() {
+  const Clock::time_point deadline = Clock::now() + options_.first_batch_grace;
+  while (true) {
+    pollfd p{connection_->fd, POLLIN | POLLRDHUP, 0};
+    if (SSL_pending(connection_->ssl) == 0 && ::poll(&p, 1, remainingMs(deadline)) <= 0) {
+      return {};  // silence: what a syslog receiver answers
+    }
+    char answer[256];
+    const int n = SSL_read(connection_->ssl, answer, sizeof answer);
+    if (n > 0) {
+      return transportError(
+          "the receiver wrote back after the first batch, which a syslog receiver never does: "
+          "is outputs.leef.port a syslog port? (an HTTPS server answers like this)");
+    }
+    const int reason = SSL_get_error(connection_->ssl, n);
+    ERR_clear_error();
+    if (reason != SSL_ERROR_WANT_READ && reason != SSL_ERROR_WANT_WRITE) {
+      return transportError(
+          "the receiver closed the connection right after the first batch, which it then did "
+          "not take: is outputs.leef.port a syslog port?");
+    }
+    if (remainingMs(deadline) <= 0) return {};
+  }
+}
+
 core::Status SyslogSender::send(const std::vector<std::string>& messages) {
   std::string buffer;
   for (const auto& message : messages) {
@@ -379,7 +409,7 @@ core::Status SyslogSender::send(const std::vector<std::string>& messages) {
   if (auto status = connect(); !status) return status;
   auto status = writeAll(buffer);
   if (status) status = awaitAcknowledged();
-  if (status && connection_->ssl == nullptr && !connection_->first_batch_sent) {
+  if (status && !connection_->first_batch_sent) {
     connection_->first_batch_sent = true;
     status = checkFirstBatchTaken();
   }

@@ -13,11 +13,12 @@
 //   syslog over TCP can tell (it has no application acknowledgement). Before a send, a
 //   connection the peer has closed meanwhile is noticed and replaced, so that a batch is not
 //   written into a dead socket.
-// - plain TCP: after the first batch on a connection, the sender waits up to first_batch_grace
-//   for the receiver to answer or hang up. A syslog receiver never writes back; a TLS listener
-//   given plain text (outputs.leef.protocol: tcp against a TLS port) answers with a TLS alert and
-//   closes, after its TCP acknowledged the batch. Without this every batch would count as sent
-//   and be lost.
+// - after the first batch on a connection, the sender waits up to first_batch_grace for the
+//   receiver to answer or hang up. A syslog receiver never writes back; a TLS listener given
+//   plain text (outputs.leef.protocol: tcp against a TLS port) answers with a TLS alert and
+//   closes, and an HTTPS server reached over TLS (the console's API port given as the syslog
+//   port) answers HTTP 400 or closes, each after its TCP acknowledged the batch. Without this
+//   every batch would count as sent and be lost.
 // - after a failed connect, the next attempt waits out a backoff (initial_backoff doubling up to
 //   max_backoff; a send during it fails at once), reset by a successful connect.
 // - SIGPIPE is never raised (MSG_NOSIGNAL, also under TLS).
@@ -44,7 +45,7 @@ struct SyslogSenderOptions {
   std::string ca_file;                               // TLS: empty means the system trust store
   std::chrono::milliseconds connect_timeout{5'000};  // TCP connect plus TLS handshake
   std::chrono::milliseconds write_timeout{10'000};   // per send
-  std::chrono::milliseconds first_batch_grace{150};  // plain TCP, see above
+  std::chrono::milliseconds first_batch_grace{150};  // see above
   std::chrono::milliseconds initial_backoff{500};
   std::chrono::milliseconds max_backoff{30'000};
 };
@@ -73,6 +74,7 @@ class SyslogSender {
   [[nodiscard]] core::Status awaitAcknowledged();
   [[nodiscard]] bool peerClosed();
   [[nodiscard]] core::Status checkFirstBatchTaken();
+  [[nodiscard]] core::Status checkFirstBatchTakenTls();
 
   SyslogSenderOptions options_;
   SteadyNow now_;

@@ -411,6 +411,23 @@ TEST_CASE("the daemon keeps undeliverable events across kill -9; back up, each a
   CHECK(offenses(*emu) == findingsPerSource(findings));
 }
 
+TEST_CASE("LEEF over TLS to the console's HTTPS port: nothing counts as delivered") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  // A TLS server with a trusted certificate, that is not a syslog receiver: the handshake
+  // passes, the server reads the batch as a bad HTTP request and answers or closes.
+  writeConfig(run, *emu, emu->ports()["https"].get<int>());
+  const ProcessResult sent = runOnce(run);
+  INFO(sent.out << sent.err);
+  CHECK(sent.exit_code == 4);
+  const std::vector<json> findings = readFindings(run);  // the JSONL sink delivered
+  REQUIRE(!findings.empty());
+  CHECK(stateShow(run).find("outbox leef: " + std::to_string(findings.size()) + " pending") !=
+        std::string::npos);
+  CHECK(leefEvents(*emu) == 0);
+}
+
 TEST_CASE("a receiver whose certificate is not trusted gets nothing") {
   auto emu = startEmu();
   REQUIRE(emu->ok());
