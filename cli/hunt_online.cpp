@@ -256,7 +256,8 @@ void addOnlineHuntOptions(po::options_description& options) {
       "fetch results pages strictly in turn (default: the next page while this one is "
       "analysed)")(
       "row-cap", po::value<std::int64_t>(),
-      "most rows read per hunt; more is reported and exits 4 (default 100000, 0: no cap)")(
+      "most rows read per search (a hunt with an aggregated upload query runs two); more is "
+      "reported and exits 4 (default 100000, 0: no cap)")(
       "prefer-wait", po::value<int>(),
       "seconds Ariel may hold each status read (default 10; 1 while the progress bar shows)")(
       "poll-delay", po::value<std::string>(),
@@ -379,7 +380,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                          core::counted(outcome.stats.findings, "finding"), outcome.stats.suppressed,
                          core::counted(outcome.requests, "request"));
     if (outcome.result == service::HuntResult::kTruncated) {
-      printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+      // An error, not a warning: it fails the run (exit 4), so --quiet must still say why.
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
                       "hunt '" + hunt.name + "': Ariel found " +
                           std::to_string(outcome.record_count) + " rows; only the first " +
                           std::to_string(outcome.rows) +

@@ -297,6 +297,11 @@ TEST_CASE("the row cap is reported on stderr and in the exit code", "[online]") 
   const auto result = runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api", "--row-cap", "2"}));
   CHECK(result.exit_code == 4);
   CHECK(result.err.find("row cap") != std::string::npos);
+  // --quiet keeps errors: a run that exits 4 for the cap still says so.
+  const auto quiet =
+      runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api", "--row-cap", "2", "--quiet"}));
+  CHECK(quiet.exit_code == 4);
+  CHECK(quiet.err.find("row cap") != std::string::npos);
 }
 
 TEST_CASE("Ctrl-C mid-search cancels and deletes the search", "[online][cancel]") {
