@@ -97,11 +97,17 @@ int gaps(state::StateStore& store, const std::string& hunt, CommandContext& cont
   }
   printFormatted(*context.redactor, out, "%-20s %-24s %-24s %s\n", "HUNT", "FROM", "TO",
                  "RECORDED");
+  bool unrecorded = false;
   for (const auto& gap : *list) {
+    unrecorded = unrecorded || gap.recorded_at == 0;
     printFormatted(*context.redactor, out, "%-20s %-24s %-24s %s\n",
                    core::printableExcerpt(gap.hunt, 20).c_str(),
                    core::formatIso8601(gap.from).c_str(), core::formatIso8601(gap.to).c_str(),
-                   core::formatIso8601(gap.recorded_at).c_str());
+                   gap.recorded_at == 0 ? "-" : core::formatIso8601(gap.recorded_at).c_str());
+  }
+  if (unrecorded) {
+    printFormatted(*context.redactor, out,
+                   "-: never hunted, between a backfilled range and the rest of the ledger\n");
   }
   printFormatted(*context.redactor, out,
                  "hunt a gap with: aihunt backfill -c CONFIG --hunt H --from FROM --to TO\n");

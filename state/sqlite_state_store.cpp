@@ -144,6 +144,7 @@ struct SqliteStateStore::Statements {
   Statement windows;
   Statement insert_gap;
   Statement gaps;
+  Statement ledger_hunts;
   Statement seen;
   Statement baseline_known;
   Statement insert_seen;
@@ -168,6 +169,8 @@ struct SqliteStateStore::Statements {
          "FROM windows WHERE hunt = ?1 AND from_ms < ?3 AND to_ms > ?2 ORDER BY from_ms"},
         {&statements->insert_gap,
          "INSERT OR IGNORE INTO gaps (hunt, from_ms, to_ms, recorded_at) VALUES (?1, ?2, ?3, ?4)"},
+        {&statements->ledger_hunts,
+         "SELECT DISTINCT hunt FROM windows WHERE ?1 = '' OR hunt = ?1 ORDER BY hunt"},
         {&statements->gaps,
          "SELECT hunt, from_ms, to_ms, recorded_at FROM gaps WHERE ?1 = '' OR hunt = ?1 "
          "ORDER BY from_ms, hunt, to_ms"},
@@ -360,7 +363,72 @@ core::Result<std::vector<Gap>> SqliteStateStore::openGapsLocked(const std::strin
     }
     if (cursor < gap.to) open.push_back(Gap{gap.hunt, cursor, gap.to, gap.recorded_at});
   }
+  auto holes = unrecordedHolesLocked(hunt, recorded);
+  if (!holes) return holes.error();
+  open.insert(open.end(), holes->begin(), holes->end());
+  std::stable_sort(open.begin(), open.end(), [](const Gap& a, const Gap& b) {
+    return a.from != b.from ? a.from < b.from : a.hunt < b.hunt;  // oldest first, as recorded
+  });
   return open;
+}
+
+// Stretches between a hunt's first and last window that no window covers and no recorded gap
+// names. The daemon's ledger only grows forward, so it records a gap only after its ledger's
+// end; a backfill of a range older than the ledger's start leaves the stretch between the two
+// unhunted and unrecorded. Listed with recorded_at 0 (nobody recorded them).
+core::Result<std::vector<Gap>> SqliteStateStore::unrecordedHolesLocked(
+    const std::string& hunt, const std::vector<Gap>& recorded) {
+  std::vector<std::string> hunts;
+  {
+    Statement& statement = statements_->ledger_hunts;
+    const Statement::Reset reset(statement);
+    if (auto status = bindAll(statement, hunt); !status) return status.error();
+    for (;;) {
+      auto row = statement.step();
+      if (!row) return row.error().withContext("reading the ledger");
+      if (!*row) break;
+      hunts.push_back(statement.textAt(0));
+    }
+  }
+  std::vector<Gap> holes;
+  // A hole less the recorded gaps of its hunt (those are listed as recorded).
+  const auto addHole = [&](const std::string& name, core::EpochMs from, core::EpochMs to) {
+    std::vector<std::pair<core::EpochMs, core::EpochMs>> pieces = {{from, to}};
+    for (const Gap& gap : recorded) {
+      if (gap.hunt != name) continue;
+      std::vector<std::pair<core::EpochMs, core::EpochMs>> left;
+      for (const auto& [a, b] : pieces) {
+        if (gap.to <= a || gap.from >= b) {
+          left.emplace_back(a, b);
+          continue;
+        }
+        if (gap.from > a) left.emplace_back(a, gap.from);
+        if (gap.to < b) left.emplace_back(gap.to, b);
+      }
+      pieces = std::move(left);
+    }
+    for (const auto& [a, b] : pieces) holes.push_back(Gap{name, a, b, 0});
+  };
+  Statement& windows = statements_->windows;
+  for (const std::string& name : hunts) {
+    const Statement::Reset reset(windows);
+    if (auto status = bindAll(windows, name, std::numeric_limits<core::EpochMs>::min(),
+                              std::numeric_limits<core::EpochMs>::max());
+        !status) {
+      return status.error();
+    }
+    std::optional<core::EpochMs> cursor;
+    for (;;) {
+      auto row = windows.step();
+      if (!row) return row.error().withContext("reading the ledger");
+      if (!*row) break;
+      const core::EpochMs from = windows.int64At(1);
+      const core::EpochMs to = windows.int64At(2);
+      if (cursor && from > *cursor) addHole(name, *cursor, from);
+      cursor = cursor ? std::max(*cursor, to) : to;
+    }
+  }
+  return holes;
 }
 
 // --- findings ---

@@ -52,6 +52,8 @@ class SqliteStateStore final : public StateStore {
   SqliteStateStore(std::unique_ptr<sqlite::Database> db, std::unique_ptr<Statements> statements);
   // gaps(), with mutex_ held.
   core::Result<std::vector<Gap>> openGapsLocked(const std::string& hunt);
+  core::Result<std::vector<Gap>> unrecordedHolesLocked(const std::string& hunt,
+                                                       const std::vector<Gap>& recorded);
 
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;  // declared before the statements it outlives

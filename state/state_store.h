@@ -26,7 +26,8 @@ struct WindowRecord {
   core::EpochMs completed_at = 0;
 };
 
-// A stretch a hunt will never search: older than catch_up_max when the daemon came back.
+// A stretch a hunt will never search unless backfilled: older than catch_up_max when the daemon
+// came back (recorded then), or left between a backfilled range and the ledger (recorded_at 0).
 struct Gap {
   std::string hunt;
   core::EpochMs from = 0;
@@ -132,6 +133,8 @@ class StateStore {
   // The gaps still open (of one hunt when `hunt` is not empty), oldest first: each recorded gap
   // less the done windows that cover part of it (a backfill), so one gap may come back as
   // several pieces, each with the gap's recorded_at, and a gap backfilled in full not at all.
+  // Also, with recorded_at 0, the stretches between a hunt's windows that no gap records (a
+  // backfill of a range older than the ledger leaves one before the ledger's first window).
   [[nodiscard]] virtual core::Result<std::vector<Gap>> gaps(const std::string& hunt) = 0;
 
   // --- findings ---

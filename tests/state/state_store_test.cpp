@@ -220,25 +220,55 @@ TEST_CASE("gaps: what a backfill has hunted is taken off; the rest stays open") 
     REQUIRE(store->commit(commit).ok());
   }
   const auto open = store->gaps("h").value();
-  REQUIRE(open.size() == 2);
+  // [70, 100) lies between two windows and no gap names it: listed too, as never recorded.
+  REQUIRE(open.size() == 3);
   CHECK(open[0].from == kT0);
   CHECK(open[0].to == kT0 + 10 * kMinute);
   CHECK(open[1].from == kT0 + 30 * kMinute);
   CHECK(open[1].to == kT0 + 50 * kMinute);
   CHECK(open[1].recorded_at == kT0 + 99);
+  CHECK(open[2].from == kT0 + 70 * kMinute);
+  CHECK(open[2].to == kT0 + 100 * kMinute);
+  CHECK(open[2].recorded_at == 0);
   CHECK(store->gaps("other").value().size() == 1);  // another hunt's windows do not close it
-  CHECK(store->gaps("").value().size() == 3);
+  CHECK(store->gaps("").value().size() == 4);
   const StoreSummary summary = store->summary().value();
   for (const auto& hunt : summary.hunts) {
-    CHECK(hunt.gaps == (hunt.hunt == "h" ? 2U : 1U));
+    CHECK(hunt.gaps == (hunt.hunt == "h" ? 3U : 1U));
   }
   // The rest backfilled: nothing open.
-  for (const auto& [from, to] : std::vector<std::pair<int, int>>{{0, 10}, {30, 50}}) {
+  for (const auto& [from, to] : std::vector<std::pair<int, int>>{{0, 10}, {30, 50}, {70, 100}}) {
     Commit commit = page("h", {});
     commit.completes = window("h", kT0 + from * kMinute, kT0 + to * kMinute);
     REQUIRE(store->commit(commit).ok());
   }
   CHECK(store->gaps("h").value().empty());
+}
+
+TEST_CASE("gaps: a backfill older than the ledger leaves the stretch between them open") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  // The daemon's ledger: [1000, 1010) minutes. A backfill hunted [0, 20) minutes, long before.
+  for (const auto& [from, to] :
+       std::vector<std::pair<int, int>>{{1000, 1005}, {1005, 1010}, {0, 10}, {10, 20}}) {
+    Commit commit = page("h", {});
+    commit.completes = window("h", kT0 + from * kMinute, kT0 + to * kMinute);
+    REQUIRE(store->commit(commit).ok());
+  }
+  const auto open = store->gaps("h").value();
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].from == kT0 + 20 * kMinute);
+  CHECK(open[0].to == kT0 + 1000 * kMinute);
+  CHECK(open[0].recorded_at == 0);
+  CHECK(store->summary().value().hunts.at(0).gaps == 1);
+  // Part of it backfilled: the rest stays open, in two pieces.
+  Commit commit = page("h", {});
+  commit.completes = window("h", kT0 + 500 * kMinute, kT0 + 505 * kMinute);
+  REQUIRE(store->commit(commit).ok());
+  const auto pieces = store->gaps("").value();
+  REQUIRE(pieces.size() == 2);
+  CHECK(pieces[0].to == kT0 + 500 * kMinute);
+  CHECK(pieces[1].from == kT0 + 505 * kMinute);
 }
 
 TEST_CASE("baselines are remembered once") {
