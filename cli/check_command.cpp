@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/delivery.h"
 #include "cli/detection_setup.h"
+#include "cli/local_files.h"
 #include "cli/print.h"
 #include "cli/qradar_connection.h"
 #include "config/environment.h"
@@ -480,14 +481,23 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     report.verdict(false, "NOT READY (the config is invalid)");
     return core::kExitUsage;
   }
+  std::vector<LocalFileProblem> local_files;
   if (!config_path.empty()) {
     config::LoadOptions load;
     load.resolve_token = false;
     auto loaded = config::loadConfigFile(config_path, config::ProcessEnvironment(), load);
-    if (loaded.ok()) outputs = loaded.config->outputs;
+    if (loaded.ok()) {
+      outputs = loaded.config->outputs;
+      local_files = localFileProblems(*loaded.config);
+    }
   }
   report.pass("config",
               config_path.empty() ? "built-in pack and hunts" : config_path + " is valid");
+  // Warnings: check may run on another machine than the daemon's, whose files differ.
+  for (const LocalFileProblem& problem : local_files) {
+    report.warn("local files", problem.key + ": " + problem.message +
+                                   " (where aihunt runs, 'aihunt run' would stop on this)");
+  }
 
   // checkAccess() makes its own first request and reports an unreachable console as a check.
   auto connection = openConnection(values, config_path, context,

@@ -1,17 +1,17 @@
 // `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/local_files.h"
 #include "cli/print.h"
 #include "config/config_reference.h"
 #include "config/environment.h"
 #include "config/example_config.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
-#include "qradar_client/tls_options.h"
 
 namespace aihunt::cli {
 
@@ -23,38 +23,12 @@ constexpr const char* kConfigUsage = R"(Usage:
   aihunt config check FILE|- [--offline] validate FILE ('-': standard input; -c FILE works too);
                                          print every error at once (exit 0 or 2); also reads
                                          the QRadar token and the CA files and finds the state
-                                         folder here. --offline: none of those (a file meant
+                                         and findings folders here. --offline: none of those (a file meant
                                          for another machine, or the example:
                                          aihunt config example | aihunt config check --offline -)
   aihunt config example                  print a complete, commented example config
   aihunt config reference                print every key as Markdown (docs/config-reference.md)
 )";
-
-// What a check for this machine (not --offline) verifies besides the token: the files the
-// config names that `run` would open here. Each would otherwise pass the check and stop the
-// daemon at start (a CA file that is missing or not PEM, a state folder that does not exist).
-void checkLocalFiles(const config::Config& cfg, const std::string& source,
-                     std::vector<config::ConfigError>& errors) {
-  const auto caFile = [&](const std::string& key, const std::string& file) {
-    if (file.empty()) return;
-    qradar::TransportOptions options;
-    options.ca_file = file;
-    if (auto valid = qradar::validateTransportOptions(options); !valid) {
-      errors.push_back({source, key, valid.error().message});
-    }
-  };
-  if (cfg.qradar) caFile("qradar.tls.ca_file", cfg.qradar->tls.ca_file);
-  if (cfg.outputs.leef.enabled && cfg.outputs.leef.protocol == config::LeefProtocol::kTls) {
-    caFile("outputs.leef.ca_file", cfg.outputs.leef.ca_file);
-  }
-  const std::filesystem::path folder = std::filesystem::path(cfg.state.path).parent_path();
-  std::error_code error;
-  if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
-    errors.push_back({source, "state.path",
-                      "the folder '" + folder.string() +
-                          "' does not exist here; aihunt creates the state file, not its folder"});
-  }
-}
 
 int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   po::options_description options("aihunt config check FILE");
@@ -80,17 +54,35 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   config::LoadOptions load;
   load.resolve_token = !values["offline"].as<bool>();
   load.now = core::toEpochMs(std::chrono::system_clock::now());
-  config::LoadOutcome outcome;
+  std::string text;  // standard input, kept for a second reading
   if (path == "-") {
-    // Relative paths in it stay as written (there is no file folder to take them from).
-    std::ostringstream text;
-    text << std::cin.rdbuf();
-    outcome = config::loadConfigText(text.str(), "<stdin>", environment, load);
-  } else {
-    outcome = config::loadConfigFile(path, environment, load);
+    std::ostringstream read;
+    read << std::cin.rdbuf();
+    text = read.str();
   }
-  if (outcome.ok() && load.resolve_token) {
-    checkLocalFiles(*outcome.config, path == "-" ? "<stdin>" : path, outcome.errors);
+  const auto loadWith = [&](const config::LoadOptions& how) {
+    // Relative paths in standard input stay as written (there is no file folder to take them
+    // from).
+    return path == "-" ? config::loadConfigText(text, "<stdin>", environment, how)
+                       : config::loadConfigFile(path, environment, how);
+  };
+  config::LoadOutcome outcome = loadWith(load);
+  if (load.resolve_token) {
+    // What `run` would open here besides the token (cli/local_files.h). A token error leaves
+    // the outcome without a config: the rest is read again without the token, so that every
+    // error is said at once.
+    std::optional<config::LoadOutcome> without_token;
+    if (!outcome.ok()) {
+      config::LoadOptions offline = load;
+      offline.resolve_token = false;
+      without_token = loadWith(offline);
+    }
+    const config::LoadOutcome& read = without_token ? *without_token : outcome;
+    if (read.ok()) {
+      for (const LocalFileProblem& problem : localFileProblems(*read.config)) {
+        outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
+      }
+    }
   }
   for (const auto& warning : outcome.warnings) {
     printFormatted(*context.redactor, context.streams.err, "warning: %s\n",
@@ -104,7 +96,7 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
                    outcome.errors.size());
     const auto local = [](const auto& error) {
       return error.path.rfind("qradar.token", 0) == 0 || error.path == "state.path" ||
-             error.path.find("ca_file") != std::string::npos;
+             error.path == "outputs.jsonl.path" || error.path.find("ca_file") != std::string::npos;
     };
     if (std::any_of(outcome.errors.begin(), outcome.errors.end(), local)) {
       // The token, the CA files and the state folder exist only where aihunt runs (mounted

@@ -166,6 +166,25 @@ TEST_CASE("check: a plain TCP receiver is reachable, with a warning", "[check][l
   CHECK(syslogFrames(*emu) == 0);
 }
 
+TEST_CASE("check: folders run would need that are missing here are warnings, not failures",
+          "[check]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config =
+      writeConfig(*emu, "  jsonl:\n    path: " + emu->dir() + "/no-such/findings.jsonl\n" +
+                            "state:\n  path: " + emu->dir() + "/no-such/state.db\n");
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 0);  // check may run elsewhere than the daemon: READY, warned
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == true);
+  std::size_t warned = 0;
+  for (const auto& entry : document["checks"]) {
+    if (entry["name"] == "local files" && entry["status"] == "warn") ++warned;
+  }
+  CHECK(warned == 2);
+  CHECK(document["warnings"] == 2);
+}
+
 TEST_CASE("check: offense notes need the Offenses capability", "[check][offense_notes]") {
   auto emu = startEmu();
   REQUIRE(emu->ok());

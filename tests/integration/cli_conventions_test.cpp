@@ -383,17 +383,20 @@ TEST_CASE("the example config passes config check as printed") {
   CHECK(here.exit_code == 2);
   CHECK(here.err.find("qradar.token_file") != std::string::npos);
   CHECK(here.err.find("add --offline") != std::string::npos);
+  // Every error at once: the token's does not hide the files' (below).
+  CHECK(here.err.find("5 error(s)") != std::string::npos);
 
   // With the token in the environment the token file is not needed; the CA files and the
-  // state folder the example names are looked for here too, and are missing.
+  // state and findings folders the example names are looked for here too, and are missing.
   const ProcessResult with_token =
       runProcess(binaryPath("aihunt"), {"config", "check", "-"}, example.out, 60,
                  {"AIHUNT_QRADAR_TOKEN=0f1e2d3c-4b5a-6978-8796"});
   INFO(with_token.err);
   CHECK(with_token.exit_code == 2);
   CHECK(with_token.err.find(": qradar.token_file: ") == std::string::npos);
-  CHECK(with_token.err.find("3 error(s)") != std::string::npos);
-  for (const std::string key : {"qradar.tls.ca_file", "outputs.leef.ca_file", "state.path"}) {
+  CHECK(with_token.err.find("4 error(s)") != std::string::npos);
+  for (const std::string key :
+       {"qradar.tls.ca_file", "outputs.leef.ca_file", "state.path", "outputs.jsonl.path"}) {
     CHECK(with_token.err.find(": " + key + ": ") != std::string::npos);
   }
 }

@@ -189,29 +189,30 @@ TEST_CASE("config check for this machine reads the CA files and finds the state 
   auto generated = aihunt::emulator::generateCertificate();
   REQUIRE(generated.ok());
   const std::string ca = writeFile(dir, "ca.pem", generated->ca_pem);
-  const auto config = [&](const std::string& ca_file, const std::string& state) {
+  const auto config = [&](const std::string& ca_file, const std::string& folder) {
     return writeFile(dir, "aihunt.yaml",
                      "qradar:\n  url: https://qradar.example.com\n  tls: {ca_file: " + ca_file +
                          "}\noutputs:\n  leef: {enabled: true, host: qradar.example.com, "
                          "protocol: tls, ca_file: " +
-                         ca_file + "}\nstate: {path: " + state + "}\n");
+                         ca_file + "}\n  jsonl: {path: " + folder +
+                         "/findings.jsonl}\nstate: {path: " + folder + "/state.db}\n");
   };
-  const ProcessResult ready = runWithToken({"config", "check", config(ca, dir + "/state.db")});
+  const ProcessResult ready = runWithToken({"config", "check", config(ca, dir)});
   INFO(ready.err);
   CHECK(ready.exit_code == 0);
 
   // Not PEM (the config itself), and a folder that does not exist: each key said, exit 2.
   const ProcessResult broken =
-      runWithToken({"config", "check", config(dir + "/aihunt.yaml", dir + "/no/state.db")});
+      runWithToken({"config", "check", config(dir + "/aihunt.yaml", dir + "/no")});
   CHECK(broken.exit_code == 2);
-  CHECK(broken.err.find("3 error(s)") != std::string::npos);
-  for (const std::string key : {"qradar.tls.ca_file", "outputs.leef.ca_file", "state.path"}) {
+  CHECK(broken.err.find("4 error(s)") != std::string::npos);
+  for (const std::string key :
+       {"qradar.tls.ca_file", "outputs.leef.ca_file", "state.path", "outputs.jsonl.path"}) {
     CHECK(broken.err.find(": " + key + ": ") != std::string::npos);
   }
   CHECK(broken.err.find("holds no PEM certificate") != std::string::npos);
   // --offline: a file for another machine; none of it is looked for here.
-  CHECK(runWithToken({"config", "check", "--offline", config(dir + "/aihunt.yaml",
-                                                             dir + "/no/state.db")})
+  CHECK(runWithToken({"config", "check", "--offline", config(dir + "/aihunt.yaml", dir + "/no")})
             .exit_code == 0);
 }
 
