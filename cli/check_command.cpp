@@ -123,6 +123,13 @@ std::string versionDetail(const QRadarConnection& connection) {
 
 // The first request answers three checks: TLS, token, API version. False: stop here.
 bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, CheckReport& report) {
+  // The version probe already waited out the request timeout: a second request would wait as
+  // long again for the same silence.
+  if (connection.unreachable && connection.unreachable->code == core::ErrorCode::kTimeout) {
+    report.fail("connection", connection.unreachable->message);
+    report.skip("token", "not tried");
+    return false;
+  }
   qradar::ApiCall call;
   call.path = "/api/ariel/databases";
   call.retry = false;

@@ -152,10 +152,19 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     // searches a chance.
     const core::ErrorCode code = choice.error().code;
     const bool wrong_path = code == core::ErrorCode::kNotFound && !url->path.empty();
+    // A timeout: something took the connection (and the TLS handshake) but answered no HTTP
+    // request in time; every request would wait as long again.
+    const bool silent = code == core::ErrorCode::kTimeout;
     const bool nothing_there = code == core::ErrorCode::kTransport ||
                                code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth ||
-                               code == core::ErrorCode::kConfig || wrong_path;
+                               code == core::ErrorCode::kConfig || wrong_path || silent;
     if (nothing_there) connection->unreachable = choice.error();
+    if (silent) {
+      connection->unreachable->message +=
+          " (the port took the connection but answered nothing: is it the console's HTTPS API "
+          "port? a syslog port does this)";
+      connection->version_error = connection->unreachable->message;
+    }
     if (wrong_path) {
       connection->unreachable->message +=
           " (no QRadar API under the URL's path '" + core::printableExcerpt(url->path, 100) +

@@ -185,6 +185,24 @@ TEST_CASE("check: folders run would need that are missing here are warnings, not
   CHECK(document["warnings"] == 2);
 }
 
+TEST_CASE("check: a TLS port that answers nothing (a syslog port) is one wait, not two",
+          "[check]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, "");
+  const std::uint64_t before = syslogConnections(*emu);
+  // The emulator's syslog TLS port takes the handshake and never answers an HTTP request.
+  const ProcessResult result =
+      check(config, kToken,
+            {"--qradar-url",
+             "https://localhost:" + std::to_string(emu->ports()["syslog_tls"].get<int>()),
+             "--request-timeout", "1s"});
+  CHECK(result.exit_code == 3);
+  CHECK(result.out.find("FAIL  connection") != std::string::npos);
+  CHECK(result.out.find("answered nothing") != std::string::npos);
+  CHECK(syslogConnections(*emu) == before + 1);  // the version probe only: no second wait
+}
+
 TEST_CASE("check: offense notes need the Offenses capability", "[check][offense_notes]") {
   auto emu = startEmu();
   REQUIRE(emu->ok());
