@@ -27,6 +27,18 @@ core::Status bindOne(Statement& statement, int index, std::string_view text) {
   return statement.bind(index, text);
 }
 
+// Steps a bound statement through its rows, calling take(statement) on each; a failed step is
+// the error, named by `what`.
+template <typename Take>
+core::Status eachRow(Statement& statement, std::string_view what, const Take& take) {
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return row.error().withContext(std::string(what));
+    if (!*row) return {};
+    take(statement);
+  }
+}
+
 // Binds `values` to parameters 1..n in order.
 template <typename... Values>
 core::Status bindAll(Statement& statement, const Values&... values) {
@@ -332,12 +344,13 @@ core::Result<std::vector<Gap>> SqliteStateStore::openGapsLocked(const std::strin
     Statement& statement = statements_->gaps;
     const Statement::Reset reset(statement);
     if (auto status = bindAll(statement, hunt); !status) return status.error();
-    for (;;) {
-      auto row = statement.step();
-      if (!row) return row.error().withContext("reading gaps");
-      if (!*row) break;
-      recorded.push_back(Gap{statement.textAt(0), statement.int64At(1), statement.int64At(2),
-                             statement.int64At(3)});
+    if (auto status = eachRow(statement, "reading gaps",
+                              [&](const Statement& row) {
+                                recorded.push_back(Gap{row.textAt(0), row.int64At(1),
+                                                       row.int64At(2), row.int64At(3)});
+                              });
+        !status) {
+      return status.error();
     }
   }
   // A gap stays recorded (when it was found is history); what a backfill has hunted since is
@@ -383,11 +396,10 @@ core::Result<std::vector<Gap>> SqliteStateStore::unrecordedHolesLocked(
     Statement& statement = statements_->ledger_hunts;
     const Statement::Reset reset(statement);
     if (auto status = bindAll(statement, hunt); !status) return status.error();
-    for (;;) {
-      auto row = statement.step();
-      if (!row) return row.error().withContext("reading the ledger");
-      if (!*row) break;
-      hunts.push_back(statement.textAt(0));
+    if (auto status = eachRow(statement, "reading the ledger",
+                              [&](const Statement& row) { hunts.push_back(row.textAt(0)); });
+        !status) {
+      return status.error();
     }
   }
   std::vector<Gap> holes;
@@ -418,14 +430,15 @@ core::Result<std::vector<Gap>> SqliteStateStore::unrecordedHolesLocked(
       return status.error();
     }
     std::optional<core::EpochMs> cursor;
-    for (;;) {
-      auto row = windows.step();
-      if (!row) return row.error().withContext("reading the ledger");
-      if (!*row) break;
-      const core::EpochMs from = windows.int64At(1);
-      const core::EpochMs to = windows.int64At(2);
-      if (cursor && from > *cursor) addHole(name, *cursor, from);
-      cursor = cursor ? std::max(*cursor, to) : to;
+    if (auto status = eachRow(windows, "reading the ledger",
+                              [&](const Statement& row) {
+                                const core::EpochMs from = row.int64At(1);
+                                const core::EpochMs to = row.int64At(2);
+                                if (cursor && from > *cursor) addHole(name, *cursor, from);
+                                cursor = cursor ? std::max(*cursor, to) : to;
+                              });
+        !status) {
+      return status.error();
     }
   }
   return holes;
