@@ -1,10 +1,10 @@
 #pragma once
-// ORDER BY without a LIMIT over more rows than memory should hold (an offline hunt over a large
-// export: its built-in hunts order every finding by start time): the rows held so far are sorted
-// and written out as one run to an unlinked spool file, and at the end the runs and the rows
-// still in memory are merged, so memory is bounded by the budget, not by the input. The merge is
-// exact: items compare by their keys, then by their arrival number, so ties keep input order as
-// the in-memory sort does.
+// ORDER BY without a LIMIT over more rows than memory should hold (an analyst's own query over a
+// large export, ordered by start time): the rows held so far are sorted and written out as one
+// run to an unlinked spool file, and at the end the runs and the rows still in memory are
+// merged, so memory is bounded by the budget, not by the input. The merge is exact: items
+// compare by their keys, then by their arrival number, so ties keep input order as the
+// in-memory sort does.
 #include <cstdint>
 #include <functional>
 #include <memory>
