@@ -11,9 +11,12 @@ namespace aihunt::cli {
 namespace po = boost::program_options;
 
 void addLoggingOptions(po::options_description& options) {
-  options.add_options()("log-level", po::value<std::string>()->default_value("info"),
+  // The shown defaults name the config too: commands that read one take its logging: section
+  // when the option is not given (applyConfigLogging).
+  options.add_options()("log-level",
+                        po::value<std::string>()->default_value("info", "info, or the config's"),
                         "trace, debug, info, warn, error or off")(
-      "log-format", po::value<std::string>()->default_value("text"),
+      "log-format", po::value<std::string>()->default_value("text", "text, or the config's"),
       "text (human) or json: every line on stderr is then one JSON object (logs, errors and "
       "warnings alike)")("quiet,q", po::bool_switch(),
                          "only errors on stderr: no progress, notes or warnings (security "
