@@ -193,7 +193,7 @@ struct QueryRun::Impl {
   std::size_t pending_bytes = 0;  // heldBytes of `pending`, when a budget applies
   std::size_t sort_memory_bytes = 0;
   std::string spill_dir;
-  std::unique_ptr<SortedRuns> runs;  // made at the first spill
+  std::unique_ptr<SortedRuns> runs;   // made at the first spill
   std::optional<core::Error> failed;  // a spill that could not be written or read back
   std::uint64_t seq = 0;
   std::int64_t emitted = 0;
@@ -272,8 +272,7 @@ struct QueryRun::Impl {
     sortPending();
     if (runs) {
       if (auto status = runs->merge(
-              pending, [this](const SortItem& a, const SortItem& b) { return before(a, b); },
-              emit);
+              pending, [this](const SortItem& a, const SortItem& b) { return before(a, b); }, emit);
           !status) {
         failed = status.error();
       }

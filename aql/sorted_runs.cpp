@@ -128,9 +128,9 @@ class Decoder {
 };
 
 core::Error spoolError(const std::string& what) {
-  return core::makeError(core::ErrorCode::kIo,
-                         "the rows held for ORDER BY: " + what + " (disk full? set TMPDIR to a "
-                                                                 "folder with room)");
+  return core::makeError(core::ErrorCode::kIo, "the rows held for ORDER BY: " + what +
+                                                   " (disk full? set TMPDIR to a "
+                                                   "folder with room)");
 }
 
 std::size_t stringBytes(const Value& value) {
@@ -142,7 +142,8 @@ std::size_t stringBytes(const Value& value) {
 }  // namespace
 
 std::size_t heldBytes(const SortItem& item) {
-  std::size_t bytes = sizeof(SortItem) + (item.keys.capacity() + item.values.capacity()) * sizeof(Value);
+  std::size_t bytes =
+      sizeof(SortItem) + (item.keys.capacity() + item.values.capacity()) * sizeof(Value);
   for (const Value& key : item.keys) bytes += stringBytes(key);
   for (const Value& value : item.values) bytes += stringBytes(value);
   return bytes;
@@ -184,12 +185,13 @@ struct SortedRuns::Impl {
       pos_ = 0;
       if (buffer_.size() < bytes) buffer_.resize(std::max(bytes, kReadBuffer));
       while (len_ < bytes && offset_ < end_) {
-        const std::size_t want =
-            static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size() - len_, end_ - offset_));
+        const std::size_t want = static_cast<std::size_t>(
+            std::min<std::uint64_t>(buffer_.size() - len_, end_ - offset_));
         const ssize_t got = ::pread(fd_, buffer_.data() + len_, want, static_cast<off_t>(offset_));
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return spoolError(std::string("reading the spool file: ") +
-                                        (got < 0 ? std::strerror(errno) : "it ended early"));
+        if (got <= 0)
+          return spoolError(std::string("reading the spool file: ") +
+                            (got < 0 ? std::strerror(errno) : "it ended early"));
         len_ += static_cast<std::size_t>(got);
         offset_ += static_cast<std::uint64_t>(got);
       }
@@ -214,8 +216,8 @@ struct SortedRuns::Impl {
   core::Status append(const std::string& bytes) {
     std::size_t done = 0;
     while (done < bytes.size()) {
-      const ssize_t wrote = ::pwrite(fd, bytes.data() + done, bytes.size() - done,
-                                     static_cast<off_t>(size + done));
+      const ssize_t wrote =
+          ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size + done));
       if (wrote < 0 && errno == EINTR) continue;
       if (wrote <= 0) {
         return spoolError(std::string("writing the spool file: ") +
@@ -283,7 +285,8 @@ core::Status SortedRuns::merge(std::vector<SortItem>& memory, const Before& befo
   };
   std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (i < impl.runs.size()) sources[i].cursor = std::make_unique<Impl::Cursor>(impl.fd, impl.runs[i]);
+    if (i < impl.runs.size())
+      sources[i].cursor = std::make_unique<Impl::Cursor>(impl.fd, impl.runs[i]);
     auto more = advance(sources[i]);
     if (!more) return more.error();
     if (*more) heap.push(i);

@@ -11,17 +11,18 @@ namespace aihunt::cli {
 namespace po = boost::program_options;
 
 void addLoggingOptions(po::options_description& options) {
-  // The shown defaults name the config too: commands that read one take its logging: section
-  // when the option is not given (applyConfigLogging).
-  options.add_options()("log-level",
-                        po::value<std::string>()->default_value("info", "info, or the config's"),
-                        "trace, debug, info, warn, error or off")(
-      "log-format", po::value<std::string>()->default_value("text", "text, or the config's"),
+  // The defaults name the config too: commands that read one take its logging: section when the
+  // option is not given (applyConfigLogging).
+  options.add_options()("log-level", po::value<std::string>()->default_value("info", ""),
+                        "trace, debug, info, warn, error or off (default: info, or the config's "
+                        "logging.level)")(
+      "log-format", po::value<std::string>()->default_value("text", ""),
       "text (human) or json: every line on stderr is then one JSON object (logs, errors and "
-      "warnings alike)")("quiet,q", po::bool_switch(),
-                         "only errors on stderr: no progress, notes or warnings (security "
-                         "warnings still show); the log level becomes error unless --log-level "
-                         "is given");
+      "warnings alike; default: text, or the config's logging.format)")(
+      "quiet,q", po::bool_switch(),
+      "only errors on stderr: no progress, notes or warnings (security "
+      "warnings still show); the log level becomes error unless --log-level "
+      "is given");
 }
 
 namespace {

@@ -24,8 +24,9 @@ void checkFolderOf(const std::string& key, const std::string& file, const char* 
   const std::filesystem::path folder = std::filesystem::path(file).parent_path();
   std::error_code error;
   if (folder.empty() || std::filesystem::is_directory(folder, error)) return;
-  problems.push_back({key, "the folder '" + folder.string() + "' does not exist here; aihunt creates " +
-                               what + ", not its folder"});
+  problems.push_back({key, "the folder '" + folder.string() +
+                               "' does not exist here; aihunt creates " + what +
+                               ", not its folder"});
 }
 
 }  // namespace

@@ -87,7 +87,9 @@ constexpr std::array kKeys = {
               "Most rows per Range request: pages of small rows grow to about 4 MiB, up to this.",
               "10000"},
     ConfigKey{"qradar.row_cap", "integer, 1 to 100000000", "100000",
-              "Rows read per search (an aggregated upload query is a second search); hitting it is an error, never silent.", "100000"},
+              "Rows read per search (an aggregated upload query is a second search); hitting it is "
+              "an error, never silent.",
+              "100000"},
     ConfigKey{"qradar.exceptions_refresh", "duration, at least 1m", "5m",
               "How often the daemon reads the reference sets exceptions name.", "5m"},
     ConfigKey{"qradar.exceptions_max_values", "integer, 1 to 10000000", "100000",

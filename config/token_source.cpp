@@ -48,8 +48,7 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   // not hang the open.
   char* resolved = ::realpath(file.c_str(), nullptr);
   if (resolved == nullptr) {
-    diagnostics.error(key,
-                      "cannot open " + where + ": " + std::strerror(errno));
+    diagnostics.error(key, "cannot open " + where + ": " + std::strerror(errno));
     return std::nullopt;
   }
   const std::string target(resolved);
@@ -57,9 +56,9 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   const int fd = ::open(target.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     const int saved = errno;
-    diagnostics.error(key,
-                      saved == ELOOP ? where + " was replaced by a symbolic link while it was read"
-                                     : "cannot open " + where + ": " + std::strerror(saved));
+    diagnostics.error(key, saved == ELOOP
+                               ? where + " was replaced by a symbolic link while it was read"
+                               : "cannot open " + where + ": " + std::strerror(saved));
     return std::nullopt;
   }
   struct stat info {};
@@ -74,15 +73,13 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
     const bool readable = (info.st_mode & (S_IRGRP | S_IROTH)) != 0;
     if (readable && !allow_readable) {
       ::close(fd);
-      diagnostics.error(key,
-                        where + " can be read by group or others (mode " + mode +
-                            "); chmod 600 it (or allow it with --allow-readable-token-file or "
-                            "qradar.allow_readable_token_file)");
+      diagnostics.error(key, where + " can be read by group or others (mode " + mode +
+                                 "); chmod 600 it (or allow it with --allow-readable-token-file or "
+                                 "qradar.allow_readable_token_file)");
       return std::nullopt;
     }
     diagnostics.warning(
-        key,
-        where + " is accessible by group or others (mode " + mode + "); chmod 600 it");
+        key, where + " is accessible by group or others (mode " + mode + "); chmod 600 it");
   }
   if (static_cast<std::size_t>(info.st_size) > kMaxTokenBytes) {
     ::close(fd);
@@ -98,8 +95,7 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
       const int saved = errno;
       ::close(fd);
       explicit_bzero(content.data(), used);
-      diagnostics.error(key,
-                        "cannot read " + where + ": " + std::strerror(saved));
+      diagnostics.error(key, "cannot read " + where + ": " + std::strerror(saved));
       return std::nullopt;
     }
     if (got == 0) break;

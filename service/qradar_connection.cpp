@@ -61,10 +61,9 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
 
   config::Diagnostics diagnostics("token");
   std::optional<config::ResolvedToken> token =
-      request.token_file_only
-          ? config::resolveQRadarToken(qradar, config::MapEnvironment(), diagnostics,
-                                       "--token-file")
-          : config::resolveQRadarToken(qradar, environment, diagnostics);
+      request.token_file_only ? config::resolveQRadarToken(qradar, config::MapEnvironment(),
+                                                           diagnostics, "--token-file")
+                              : config::resolveQRadarToken(qradar, environment, diagnostics);
   for (const auto& warning : diagnostics.warnings()) {
     core::securityWarning(*logger, warning.describe());  // a token file others may access
   }

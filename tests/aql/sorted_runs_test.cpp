@@ -73,7 +73,8 @@ TEST_CASE("ORDER BY past its memory budget gives the rows the in-memory sort giv
       const auto expected = rowsOf(f, aql, 0);
       REQUIRE(expected.size() > 40);
       // 1 byte: every row its own run; 8 KiB: dozens of runs; 1 MiB: the rows fit, no spill.
-      for (const std::size_t budget : {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
+      for (const std::size_t budget :
+           {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
         INFO("budget " << budget);
         CHECK(rowsOf(f, aql, budget) == expected);
       }
@@ -81,8 +82,7 @@ TEST_CASE("ORDER BY past its memory budget gives the rows the in-memory sort giv
   }
 }
 
-TEST_CASE("SortedRuns merges runs and memory in order, and stops when told",
-          "[aql][sort]") {
+TEST_CASE("SortedRuns merges runs and memory in order, and stops when told", "[aql][sort]") {
   const auto item = [](std::int64_t key, std::uint64_t seq) {
     SortItem made;
     made.keys = {Value::integer(key)};
@@ -108,15 +108,18 @@ TEST_CASE("SortedRuns merges runs and memory in order, and stops when told",
   REQUIRE(runs.runs() == 3);
 
   std::vector<SortItem> merged;
-  REQUIRE(runs.merge(memory, before, [&](SortItem&& next) {
-                merged.push_back(std::move(next));
-                return true;
-              }).ok());
+  REQUIRE(runs.merge(memory, before,
+                     [&](SortItem&& next) {
+                       merged.push_back(std::move(next));
+                       return true;
+                     })
+              .ok());
   CHECK(merged.size() == 3 * 20 + 8);
   for (std::size_t k = 1; k < merged.size(); ++k) CHECK_FALSE(before(merged[k], merged[k - 1]));
   for (const SortItem& got : merged) {
     CHECK(got.values[1].asInt() == got.keys[0].asInt());
-    CHECK(got.values[0].asString().size() == static_cast<std::size_t>(got.keys[0].asInt() % 5) * 30);
+    CHECK(got.values[0].asString().size() ==
+          static_cast<std::size_t>(got.keys[0].asInt() % 5) * 30);
   }
 
   SortedRuns again("");

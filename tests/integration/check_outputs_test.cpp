@@ -192,11 +192,10 @@ TEST_CASE("check: a TLS port that answers nothing (a syslog port) is one wait, n
   const std::string config = writeConfig(*emu, "");
   const std::uint64_t before = syslogConnections(*emu);
   // The emulator's syslog TLS port takes the handshake and never answers an HTTP request.
-  const ProcessResult result =
-      check(config, kToken,
-            {"--qradar-url",
-             "https://localhost:" + std::to_string(emu->ports()["syslog_tls"].get<int>()),
-             "--request-timeout", "1s"});
+  const ProcessResult result = check(
+      config, kToken,
+      {"--qradar-url", "https://localhost:" + std::to_string(emu->ports()["syslog_tls"].get<int>()),
+       "--request-timeout", "1s"});
   CHECK(result.exit_code == 3);
   CHECK(result.out.find("FAIL  connection") != std::string::npos);
   CHECK(result.out.find("answered nothing") != std::string::npos);

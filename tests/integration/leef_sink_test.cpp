@@ -349,8 +349,8 @@ TEST_CASE("with the syslog receiver down the rows wait; back up, each event arri
 
   // LEEF turned off in the config: its rows stay (not lost, not delivered), and the run names
   // them, since no drain does any more.
-  std::ofstream(run.config) << "qradar:\n  url: " << emu->base() << "\n  token_file: "
-                            << run.token << "\n  tls:\n    ca_file: " << emu->caFile()
+  std::ofstream(run.config) << "qradar:\n  url: " << emu->base() << "\n  token_file: " << run.token
+                            << "\n  tls:\n    ca_file: " << emu->caFile()
                             << "\noutputs:\n  jsonl:\n    path: findings.jsonl\n"
                             << "state:\n  path: state.db\n";
   const ProcessResult off = runOnce(run);
