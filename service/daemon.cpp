@@ -319,7 +319,9 @@ struct Daemon::Impl {
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
           total.error = opened.error().message;
           if (options.once && unreachable.empty()) {
-            unreachable = "hunt '" + name + "' could not connect";
+            // The cause (a token file, a CA file, a URL) is on that hunt's row; each other row
+            // points there rather than repeat it.
+            unreachable = "the connection could not be set up (hunt '" + name + "' says why)";
           }
           retry_at[name] = Clock::now() + std::chrono::seconds(30);
           busy.erase(name);
