@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "aql/aggregate_state.h"
 #include "aql/compiled.h"
 #include "aql/printer.h"
 #include "aql/sorted_runs.h"
@@ -13,113 +14,11 @@
 namespace aihunt::aql {
 
 using detail::AggFn;
+using detail::AggState;
 using detail::Node;
 using detail::Val;
 
-// One aggregate's running state in a group. Outside the anonymous namespace because
-// QueryRun::Impl (which has linkage) holds it.
-struct AggState {
-  std::int64_t count = 0;
-  std::int64_t int_sum = 0;
-  double double_sum = 0;
-  bool use_double = false;
-  Value extreme;  // MIN / MAX
-  // UNIQUECOUNT only: allocated on first use, so that the other aggregates of a large GROUP BY
-  // do not carry an empty set each.
-  std::unique_ptr<std::unordered_set<std::string>> distinct;
-};
-
 namespace {
-
-// Appends a type-tagged encoding of `v`: group keys and UNIQUECOUNT sets compare these bytes.
-void appendKey(const Val& v, std::string& out) {
-  out.push_back(static_cast<char>(v.kind));
-  switch (v.kind) {
-    case Value::Kind::kNull:
-      break;
-    case Value::Kind::kBool:
-      out.push_back(v.b ? '1' : '0');
-      break;
-    case Value::Kind::kInt:
-      out.append(reinterpret_cast<const char*>(&v.i), sizeof v.i);
-      break;
-    case Value::Kind::kDouble:
-      out.append(reinterpret_cast<const char*>(&v.d), sizeof v.d);
-      break;
-    case Value::Kind::kString: {
-      const auto size = static_cast<std::uint32_t>(v.s.size());
-      out.append(reinterpret_cast<const char*>(&size), sizeof size);
-      out.append(v.s);
-      break;
-    }
-  }
-}
-
-void accumulate(AggFn fn, const Val& v, AggState& state, std::string& scratch) {
-  if (fn == AggFn::kCountStar) {
-    ++state.count;
-    return;
-  }
-  if (v.isNull()) return;
-  switch (fn) {
-    case AggFn::kCount:
-    case AggFn::kCountStar:
-      ++state.count;
-      return;
-    case AggFn::kSum:
-    case AggFn::kAvg: {
-      const Val n = detail::toNumber(v);
-      if (n.isNull()) return;
-      ++state.count;
-      if (n.kind == Value::Kind::kInt && !state.use_double &&
-          !__builtin_add_overflow(state.int_sum, n.i, &state.int_sum)) {
-        return;
-      }
-      if (!state.use_double) {
-        state.use_double = true;
-        state.double_sum = static_cast<double>(state.int_sum);
-        if (n.kind == Value::Kind::kInt) return void(state.double_sum += static_cast<double>(n.i));
-      }
-      state.double_sum += n.kind == Value::Kind::kInt ? static_cast<double>(n.i) : n.d;
-      return;
-    }
-    case AggFn::kMin:
-    case AggFn::kMax: {
-      const bool first = state.count++ == 0;
-      const int c = first ? 0 : detail::compareTotal(v, detail::viewOf(state.extreme));
-      if (first || (fn == AggFn::kMin ? c < 0 : c > 0)) state.extreme = detail::toValue(v);
-      return;
-    }
-    case AggFn::kUniqueCount:
-      scratch.clear();
-      appendKey(v, scratch);
-      if (!state.distinct) state.distinct = std::make_unique<std::unordered_set<std::string>>();
-      state.distinct->insert(scratch);
-      return;
-  }
-}
-
-Value finalizeAgg(AggFn fn, const AggState& state) {
-  switch (fn) {
-    case AggFn::kCount:
-    case AggFn::kCountStar:
-      return Value::integer(state.count);
-    case AggFn::kSum:
-      if (state.count == 0) return Value::null();
-      return state.use_double ? Value::real(state.double_sum) : Value::integer(state.int_sum);
-    case AggFn::kAvg: {
-      if (state.count == 0) return Value::null();
-      const double sum = state.use_double ? state.double_sum : static_cast<double>(state.int_sum);
-      return Value::real(sum / static_cast<double>(state.count));
-    }
-    case AggFn::kMin:
-    case AggFn::kMax:
-      return state.extreme;
-    case AggFn::kUniqueCount:
-      return Value::integer(static_cast<std::int64_t>(state.distinct ? state.distinct->size() : 0));
-  }
-  return Value::null();
-}
 
 const Expr* findField(const Expr& e) {
   if (e.kind == ExprKind::kField) return &e;
@@ -144,6 +43,22 @@ Expr substituteAliases(const Expr& e, const std::vector<SelectItem>& select) {
   return copy;
 }
 
+// The fields an expression reads from its event.
+void collectFields(const Node& node, std::vector<FieldId>& out) {
+  if (node.op == detail::NodeOp::kField) out.push_back(node.field);
+  for (const Node& kid : node.kids) collectFields(kid, out);
+}
+
+// A group in memory beyond its kept values' text: its vectors, and its key in the index (the
+// map's node and bucket on top of the key's bytes).
+constexpr std::size_t kGroupIndexOverhead = 64;
+
+// Spilled groups sort by their key's bytes; a key's partial groups then come in input order.
+bool byGroupKey(const SortItem& a, const SortItem& b) {
+  const int c = a.keys[0].asString().compare(b.keys[0].asString());
+  return c != 0 ? c < 0 : a.seq < b.seq;
+}
+
 }  // namespace
 
 std::string columnName(const SelectItem& item) {
@@ -159,9 +74,14 @@ std::string columnName(const SelectItem& item) {
 }
 
 struct QueryRun::Impl {
+  // A GROUP BY group: what its columns read outside aggregates (the fields in `kept_fields`, from
+  // the group's first event) and its aggregates' states. Past the memory budget, the groups go to
+  // disk as a run sorted by key (aql/sorted_runs.h); at the end the runs and the groups still in
+  // memory are merged by key, and each key's partial groups are folded together in input order.
   struct Group {
-    Event representative;
+    std::vector<Value> kept;
     std::vector<AggState> aggs;
+    std::uint64_t seq = 0;  // its first event's place among the groups: the output order
   };
   struct OrderKey {
     int column = -1;  // >= 0: sort by this output column
@@ -187,6 +107,13 @@ struct QueryRun::Impl {
   std::optional<Node> having;
   std::unordered_map<std::string, std::size_t> group_index;
   std::vector<Group> groups;
+  std::vector<FieldId> kept_fields;  // sorted
+  Event group_event;                 // a group's kept values in place, for its columns
+  std::vector<Value> group_results;  // a group's aggregates, for its columns
+  std::size_t group_bytes = 0;       // about what `groups` holds, when a budget applies
+  std::uint64_t group_seq = 0;
+  std::unique_ptr<SortedRuns> group_runs;  // made at the first spill of groups
+  bool groups_spilled = false;  // the groups come out of a merge: in their order via `pending`
   std::string key_buffer;
   std::string agg_scratch;
   std::vector<SortItem> pending;
@@ -207,7 +134,7 @@ struct QueryRun::Impl {
     return row;
   }
 
-  void buffer(Row&& row, const Event& event) {
+  void buffer(Row&& row, const Event& event, std::uint64_t arrival) {
     SortItem item;
     item.keys.reserve(order.size());
     for (OrderKey& key : order) {
@@ -215,7 +142,7 @@ struct QueryRun::Impl {
                                           : detail::toValue(detail::eval(key.node, event, ctx)));
     }
     item.values = std::move(row.values);
-    item.seq = seq++;
+    item.seq = arrival;
     if (sort_memory_bytes != 0) pending_bytes += heldBytes(item);
     pending.push_back(std::move(item));
     // With ORDER BY ... LIMIT n only the best n rows can survive; prune now and then so memory
@@ -227,7 +154,7 @@ struct QueryRun::Impl {
 
   void spill() {
     sortPending();
-    if (!runs) runs = std::make_unique<SortedRuns>(spill_dir);
+    if (!runs) runs = std::make_unique<SortedRuns>(spill_dir, "the rows held for ORDER BY");
     if (auto status = runs->write(pending); !status) {
       failed = status.error();
       done = true;  // nothing more can be ordered: add() stops the scan
@@ -296,11 +223,11 @@ struct QueryRun::Impl {
     }
     if (aggregated) {
       addToGroup(event);
-      return true;
+      return !done;  // done: a spill failed, and finish() says so
     }
     Row row = makeRow(event);
     if (!order.empty()) {
-      buffer(std::move(row), event);
+      buffer(std::move(row), event, seq++);
       return !done;  // done: a spill failed, and finish() says so
     }
     sink(std::move(row));
@@ -311,22 +238,155 @@ struct QueryRun::Impl {
 
   void addToGroup(const Event& event) {
     key_buffer.clear();
-    for (Node& key : group_keys) appendKey(detail::eval(key, event, ctx), key_buffer);
-    auto it = group_index.find(key_buffer);
-    std::size_t index = 0;
-    if (it == group_index.end()) {
-      index = groups.size();
-      groups.push_back(Group{event, std::vector<AggState>(aggs.size())});
-      group_index.emplace(key_buffer, index);
-    } else {
-      index = it->second;
+    for (Node& key : group_keys) detail::appendKey(detail::eval(key, event, ctx), key_buffer);
+    const auto [it, fresh] = group_index.try_emplace(key_buffer, groups.size());
+    if (fresh) {
+      groups.push_back(newGroup(&event));
+      if (sort_memory_bytes != 0) group_bytes += groupBytes(groups.back(), key_buffer.size());
     }
-    Group& group = groups[index];
+    Group& group = groups[it->second];
     for (std::size_t i = 0; i < aggs.size(); ++i) {
       detail::AggregateSpec& spec = aggs[i];
       const Val v = spec.fn == AggFn::kCountStar ? Val::null() : detail::eval(spec.arg, event, ctx);
-      accumulate(spec.fn, v, group.aggs[i], agg_scratch);
+      group_bytes += detail::accumulate(spec.fn, v, group.aggs[i], agg_scratch);
     }
+    if (sort_memory_bytes != 0 && group_bytes > sort_memory_bytes) spillGroups();
+  }
+
+  // `from` null: the one group of an aggregate without GROUP BY over no events.
+  Group newGroup(const Event* from) {
+    Group group;
+    group.kept.reserve(kept_fields.size());
+    for (const FieldId id : kept_fields) group.kept.push_back(from ? from->get(id) : Value());
+    group.aggs.resize(aggs.size());
+    group.seq = group_seq++;
+    return group;
+  }
+
+  static std::size_t groupBytes(const Group& group, std::size_t key_size) {
+    std::size_t bytes = sizeof(Group) + kGroupIndexOverhead + key_size +
+                        group.kept.capacity() * sizeof(Value) +
+                        group.aggs.capacity() * sizeof(AggState);
+    for (const Value& value : group.kept) {
+      if (value.kind() == Value::Kind::kString) bytes += value.asString().size();
+    }
+    return bytes;
+  }
+
+  void spillGroups() {
+    std::vector<SortItem> items = takeGroups();
+    if (!group_runs) {
+      group_runs = std::make_unique<SortedRuns>(spill_dir, "the groups held for GROUP BY");
+    }
+    if (auto status = group_runs->write(items); !status) {
+      failed = status.error();
+      done = true;
+    }
+    group_bytes = 0;
+  }
+
+  // The groups in memory as spool items (the key, then the kept values and each aggregate's
+  // encoded state), sorted by key. Leaves no group in memory.
+  std::vector<SortItem> takeGroups() {
+    std::vector<SortItem> items(groups.size());
+    for (const auto& [key, index] : group_index) items[index].keys.push_back(Value::string(key));
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      Group& group = groups[i];
+      SortItem& item = items[i];
+      item.seq = group.seq;
+      item.values = std::move(group.kept);
+      item.values.reserve(kept_fields.size() + aggs.size() * detail::kEncodedAggValues);
+      for (AggState& state : group.aggs) detail::encodeAgg(std::move(state), item.values);
+    }
+    groups.clear();
+    group_index.clear();
+    std::sort(items.begin(), items.end(), byGroupKey);
+    return items;
+  }
+
+  // What takeGroups() wrote, back as a group; nullopt when the item is not its shape.
+  std::optional<Group> groupOf(SortItem& item) const {
+    if (item.values.size() != kept_fields.size() + aggs.size() * detail::kEncodedAggValues) {
+      return std::nullopt;
+    }
+    Group group;
+    group.seq = item.seq;
+    group.aggs.resize(aggs.size());
+    auto at = item.values.begin() + static_cast<std::ptrdiff_t>(kept_fields.size());
+    for (AggState& state : group.aggs) {
+      if (!detail::decodeAgg(at, state)) return std::nullopt;
+      at += static_cast<std::ptrdiff_t>(detail::kEncodedAggValues);
+    }
+    item.values.resize(kept_fields.size());
+    group.kept = std::move(item.values);
+    return group;
+  }
+
+  // A group's row: to the sink, or held for ORDER BY (or, after a spill, for the groups' order).
+  void emitGroup(Group& group) {
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      group_results[i] = detail::finalizeAgg(aggs[i].fn, group.aggs[i]);
+    }
+    for (std::size_t i = 0; i < kept_fields.size(); ++i) {
+      group_event.values[kept_fields[i]] = std::move(group.kept[i]);
+    }
+    ctx.aggregates = &group_results;
+    const bool kept =
+        !having || detail::truthOf(detail::eval(*having, group_event, ctx)) == detail::Truth::kTrue;
+    if (kept) {
+      Row row = makeRow(group_event);
+      if (!order.empty() || groups_spilled) {
+        buffer(std::move(row), group_event, group.seq);
+      } else if (!limit || emitted < *limit) {
+        // Without ORDER BY the rows go out in the groups' order as they are made, rather than
+        // all being held first: a GROUP BY of many groups does not need twice the memory.
+        sink(std::move(row));
+        ++emitted;
+      }
+    }
+    ctx.aggregates = nullptr;
+  }
+
+  void finishGroups() {
+    // An aggregate without GROUP BY answers one row even over no events (COUNT(*) = 0).
+    if (groups.empty() && !has_group_by) groups.push_back(newGroup(nullptr));
+    std::unordered_map<std::string, std::size_t>().swap(group_index);  // no more lookups
+    for (Group& group : groups) {
+      emitGroup(group);
+      group = Group{};  // done with it: its strings go back to the allocator for the next rows
+    }
+  }
+
+  // The runs and the groups in memory merged by key; each key's partial groups (in input order)
+  // folded into one, which keeps the first one's values.
+  void finishSpilledGroups() {
+    groups_spilled = true;
+    std::vector<SortItem> memory = takeGroups();
+    std::unordered_map<std::string, std::size_t>().swap(group_index);
+    std::optional<Group> current;
+    std::string current_key;
+    const auto fold = [&](SortItem&& item) {
+      std::optional<Group> next = groupOf(item);
+      if (!next) {
+        failed = core::makeError(core::ErrorCode::kIo,
+                                 "the groups held for GROUP BY: the spool file holds a damaged "
+                                 "group");
+        return false;
+      }
+      if (current && item.keys[0].asString() == current_key) {
+        for (std::size_t i = 0; i < aggs.size(); ++i) {
+          detail::mergeInto(aggs[i].fn, current->aggs[i], std::move(next->aggs[i]));
+        }
+        return true;
+      }
+      if (current) emitGroup(*current);
+      current = std::move(next);
+      current_key = item.keys[0].asString();
+      return !failed;
+    };
+    if (auto status = group_runs->merge(memory, byGroupKey, fold); !status) failed = status.error();
+    if (current && !failed) emitGroup(*current);
+    group_runs.reset();  // the spool file is closed, and with it gone
   }
 
   void finish() {
@@ -334,35 +394,14 @@ struct QueryRun::Impl {
     finished = true;
     if (failed) return;
     if (aggregated) {
-      // An aggregate without GROUP BY answers one row even over no events (COUNT(*) = 0).
-      if (groups.empty() && !has_group_by) {
-        groups.push_back(Group{Event{}, std::vector<AggState>(aggs.size())});
+      if (group_runs) {
+        finishSpilledGroups();
+      } else {
+        finishGroups();
       }
-      std::unordered_map<std::string, std::size_t>().swap(group_index);  // no more lookups
-      std::vector<Value> results(aggs.size());
-      ctx.aggregates = &results;
-      for (Group& group : groups) {
-        for (std::size_t i = 0; i < aggs.size(); ++i)
-          results[i] = finalizeAgg(aggs[i].fn, group.aggs[i]);
-        const bool kept = !having || detail::truthOf(detail::eval(*having, group.representative,
-                                                                  ctx)) == detail::Truth::kTrue;
-        if (kept) {
-          Row row = makeRow(group.representative);
-          if (!order.empty()) {
-            buffer(std::move(row), group.representative);
-          } else if (!limit || emitted < *limit) {
-            // Without ORDER BY the rows go out in the groups' order as they are made, rather
-            // than all being held first: a GROUP BY of many groups does not need twice the memory.
-            sink(std::move(row));
-            ++emitted;
-          }
-        }
-        group = Group{};  // done with it: its strings go back to the allocator for the next rows
-      }
-      ctx.aggregates = nullptr;
     }
     if (failed) return;
-    if (!order.empty()) emitOrdered();
+    if (!order.empty() || groups_spilled) emitOrdered();
   }
 };
 
@@ -443,6 +482,18 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
       key.node = std::move(node.value());
     }
     impl->order.push_back(std::move(key));
+  }
+  if (impl->aggregated) {
+    std::vector<FieldId>& kept = impl->kept_fields;
+    for (const Node& node : impl->select) collectFields(node, kept);
+    if (impl->having) collectFields(*impl->having, kept);
+    for (const Impl::OrderKey& key : impl->order) {
+      if (key.column < 0) collectFields(key.node, kept);
+    }
+    std::sort(kept.begin(), kept.end());
+    kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+    if (!kept.empty()) impl->group_event.values.resize(kept.back() + 1);
+    impl->group_results.resize(impl->aggs.size());
   }
   if (impl->limit && *impl->limit <= 0 && !impl->aggregated && impl->order.empty()) {
     impl->done = true;

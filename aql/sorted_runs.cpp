@@ -127,10 +127,10 @@ class Decoder {
   const char* end_;
 };
 
-core::Error spoolError(const std::string& what) {
-  return core::makeError(core::ErrorCode::kIo, "the rows held for ORDER BY: " + what +
-                                                   " (disk full? set TMPDIR to a "
-                                                   "folder with room)");
+// `items`: what the spool file holds ("the rows held for ORDER BY").
+core::Error spoolError(const std::string& items, const std::string& what) {
+  return core::makeError(core::ErrorCode::kIo,
+                         items + ": " + what + " (disk full? set TMPDIR to a folder with room)");
 }
 
 std::size_t stringBytes(const Value& value) {
@@ -158,7 +158,8 @@ struct SortedRuns::Impl {
   // Reads one run's items in order, a buffer at a time.
   class Cursor {
    public:
-    Cursor(int fd, Run run) : fd_(fd), offset_(run.begin), end_(run.end) {}
+    Cursor(int fd, Run run, const std::string& what)
+        : fd_(fd), offset_(run.begin), end_(run.end), what_(what) {}
 
     // False at the end of the run; an error when the file cannot be read back.
     core::Result<bool> next(SortItem& item) {
@@ -169,9 +170,9 @@ struct SortedRuns::Impl {
       std::memcpy(&length, buffer_.data() + pos_, sizeof length);
       have = fill(sizeof length + length);
       if (!have) return have.error();
-      if (!*have) return spoolError("the spool file ended inside an item");
+      if (!*have) return spoolError(what_, "the spool file ended inside an item");
       Decoder decoder(buffer_.data() + pos_ + sizeof length, length);
-      if (!decoder.item(item)) return spoolError("the spool file holds a damaged item");
+      if (!decoder.item(item)) return spoolError(what_, "the spool file holds a damaged item");
       pos_ += sizeof length + length;
       return true;
     }
@@ -190,25 +191,27 @@ struct SortedRuns::Impl {
         const ssize_t got = ::pread(fd_, buffer_.data() + len_, want, static_cast<off_t>(offset_));
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0)
-          return spoolError(std::string("reading the spool file: ") +
-                            (got < 0 ? std::strerror(errno) : "it ended early"));
+          return spoolError(what_, std::string("reading the spool file: ") +
+                                       (got < 0 ? std::strerror(errno) : "it ended early"));
         len_ += static_cast<std::size_t>(got);
         offset_ += static_cast<std::uint64_t>(got);
       }
       if (len_ >= bytes) return true;
       if (len_ == 0) return false;
-      return spoolError("the spool file ended inside an item");
+      return spoolError(what_, "the spool file ended inside an item");
     }
 
     int fd_;
     std::uint64_t offset_;
     std::uint64_t end_;
+    const std::string& what_;
     std::vector<char> buffer_ = std::vector<char>(kReadBuffer);
     std::size_t pos_ = 0;
     std::size_t len_ = 0;
   };
 
   std::string dir;
+  std::string what;
   int fd = -1;
   std::uint64_t size = 0;
   std::vector<Run> runs;
@@ -220,8 +223,8 @@ struct SortedRuns::Impl {
           ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size + done));
       if (wrote < 0 && errno == EINTR) continue;
       if (wrote <= 0) {
-        return spoolError(std::string("writing the spool file: ") +
-                          (wrote < 0 ? std::strerror(errno) : "nothing written"));
+        return spoolError(what, std::string("writing the spool file: ") +
+                                    (wrote < 0 ? std::strerror(errno) : "nothing written"));
       }
       done += static_cast<std::size_t>(wrote);
     }
@@ -230,8 +233,9 @@ struct SortedRuns::Impl {
   }
 };
 
-SortedRuns::SortedRuns(std::string dir) : impl_(std::make_unique<Impl>()) {
+SortedRuns::SortedRuns(std::string dir, std::string what) : impl_(std::make_unique<Impl>()) {
   impl_->dir = std::move(dir);
+  impl_->what = std::move(what);
 }
 
 SortedRuns::~SortedRuns() {
@@ -243,7 +247,7 @@ std::size_t SortedRuns::runs() const { return impl_->runs.size(); }
 core::Status SortedRuns::write(const std::vector<SortItem>& items) {
   Impl& impl = *impl_;
   if (impl.fd < 0) {
-    auto fd = core::openSpoolFile(impl.dir, "the rows held for ORDER BY");
+    auto fd = core::openSpoolFile(impl.dir, impl.what);
     if (!fd) return fd.error();
     impl.fd = *fd;
   }
@@ -286,7 +290,7 @@ core::Status SortedRuns::merge(std::vector<SortItem>& memory, const Before& befo
   std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (i < impl.runs.size())
-      sources[i].cursor = std::make_unique<Impl::Cursor>(impl.fd, impl.runs[i]);
+      sources[i].cursor = std::make_unique<Impl::Cursor>(impl.fd, impl.runs[i], impl.what);
     auto more = advance(sources[i]);
     if (!more) return more.error();
     if (*more) heap.push(i);

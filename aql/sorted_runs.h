@@ -1,9 +1,9 @@
 #pragma once
 // ORDER BY without a LIMIT over more rows than memory should hold (an analyst's own query over a
-// large export, ordered by start time): the rows held so far are sorted and written out as one
-// run to an unlinked spool file, and at the end the runs and the rows still in memory are
-// merged, so memory is bounded by the budget, not by the input. The merge is exact: items
-// compare by their keys, then by their arrival number, so ties keep input order as the
+// large export, ordered by start time), or a GROUP BY over more groups: the rows held so far are
+// sorted and written out as one run to an unlinked spool file, and at the end the runs and the rows
+// still in memory are merged, so memory is bounded by the budget, not by the input. The merge is
+// exact: items compare by their keys, then by their arrival number, so ties keep input order as the
 // in-memory sort does.
 #include <cstdint>
 #include <functional>
@@ -32,8 +32,9 @@ class SortedRuns {
   // Returns false to stop the merge (a LIMIT reached).
   using Emit = std::function<bool(SortItem&&)>;
 
-  // `dir`: where the spool file goes ("" is /tmp).
-  explicit SortedRuns(std::string dir);
+  // `dir`: where the spool file goes ("" is /tmp). `what`: what the items are, for errors ("the
+  // rows held for ORDER BY").
+  SortedRuns(std::string dir, std::string what);
   ~SortedRuns();
   SortedRuns(const SortedRuns&) = delete;
   SortedRuns& operator=(const SortedRuns&) = delete;

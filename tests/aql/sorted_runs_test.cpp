@@ -1,7 +1,8 @@
-// ORDER BY past its memory budget (aql/sorted_runs.h): generated events are evaluated with every
-// row in memory and with budgets that force one run, many runs, or a run per row; the rows must
-// be the same, in the same order (ties in input order), with and without LIMIT and GROUP BY.
-// A spool folder that cannot be written fails the run with an error, never with fewer rows.
+// ORDER BY and GROUP BY past their memory budget (aql/sorted_runs.h): generated events are
+// evaluated with everything in memory and with budgets that force one run, many runs, or a run
+// per row or group; the rows must be the same, in the same order (ties in input order), with and
+// without LIMIT. A spool folder that cannot be written fails the run with an error, never with
+// fewer rows.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -82,6 +83,66 @@ TEST_CASE("ORDER BY past its memory budget gives the rows the in-memory sort giv
   }
 }
 
+// GROUP BY past the same budget: the groups go to disk sorted by key and meet again at the end.
+// Every aggregate must come out as one pass computes it (the fractional bytes are eighths, so
+// sums are exact in any order), non-grouped columns must hold the group's first event's values,
+// and without ORDER BY the groups must keep the order of their first events.
+TEST_CASE("GROUP BY past its memory budget gives the groups the in-memory pass gives",
+          "[aql][eval][sort][group]") {
+  const std::vector<std::string> queries = {
+      "SELECT sourceip, URL, COUNT(*) AS n, COUNT(bytes) AS counted, SUM(bytes) AS total, "
+      "AVG(bytes) AS mean, MIN(URL) AS low, MAX(starttime) AS latest, MIN(starttime) AS earliest, "
+      "UNIQUECOUNT(flag) AS flags FROM events GROUP BY sourceip, URL LAST 1 HOURS",
+      // URL and starttime are neither grouped nor aggregated: the group's first event's.
+      "SELECT sourceip, URL, starttime, COUNT(*) AS n FROM events GROUP BY sourceip "
+      "HAVING n > 60 LAST 1 HOURS",
+      "SELECT URL, UNIQUECOUNT(sourceip) AS sources FROM events GROUP BY URL LIMIT 9 LAST 1 HOURS",
+      // Keys of every kind: booleans, integers, doubles, NULL.
+      "SELECT flag, bytes, COUNT(*) AS n FROM events GROUP BY flag, bytes ORDER BY n DESC, "
+      "bytes ASC LAST 1 HOURS",
+      "SELECT COUNT(*) AS n, UNIQUECOUNT(URL) AS urls, MIN(bytes) AS least, MAX(URL) AS most "
+      "FROM events LAST 1 HOURS",
+      "SELECT sourceip, MAX(bytes) AS most FROM events GROUP BY sourceip ORDER BY LOWER(URL) DESC "
+      "LIMIT 5 LAST 1 HOURS",
+  };
+  for (const std::uint32_t seed : {4U, 5U}) {
+    Fixture f = generated(seed, 600);
+    for (const std::string& aql : queries) {
+      INFO("seed " << seed << ": " << aql);
+      const auto expected = rowsOf(f, aql, 0);
+      REQUIRE_FALSE(expected.empty());
+      for (const std::size_t budget :
+           {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
+        INFO("budget " << budget);
+        CHECK(rowsOf(f, aql, budget) == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("a SUM past the 64-bit integers turns into a double, spilled or not",
+          "[aql][eval][sort][group]") {
+  Fixture f;
+  constexpr std::int64_t kBig = std::int64_t{1} << 62;
+  for (int e = 0; e < 3; ++e) {
+    f.add({{"starttime", Value::integer(kNow - 1000)},
+           {"sourceip", Value::string("10.0.0.1")},
+           {"bytes", Value::integer(kBig)}});
+  }
+  f.add({{"starttime", Value::integer(kNow - 1000)},
+         {"sourceip", Value::string("10.0.0.2")},
+         {"bytes", Value::integer(kBig)}});
+  const std::string aql =
+      "SELECT sourceip, SUM(bytes) AS total FROM events GROUP BY sourceip LAST 1 HOURS";
+  for (const std::size_t budget : {std::size_t{0}, std::size_t{1}}) {
+    INFO("budget " << budget);
+    const auto rows = rowsOf(f, aql, budget);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0][1] == Value::real(3.0 * static_cast<double>(kBig)));
+    CHECK(rows[1][1] == Value::integer(kBig));
+  }
+}
+
 TEST_CASE("SortedRuns merges runs and memory in order, and stops when told", "[aql][sort]") {
   const auto item = [](std::int64_t key, std::uint64_t seq) {
     SortItem made;
@@ -95,7 +156,7 @@ TEST_CASE("SortedRuns merges runs and memory in order, and stops when told", "[a
     if (a.keys[0].asInt() != b.keys[0].asInt()) return a.keys[0].asInt() < b.keys[0].asInt();
     return a.seq < b.seq;
   };
-  SortedRuns runs("");
+  SortedRuns runs("", "test items");
   std::uint64_t seq = 0;
   // Three runs and memory, each sorted, keys interleaved, with ties across runs.
   for (int run = 0; run < 3; ++run) {
@@ -122,7 +183,7 @@ TEST_CASE("SortedRuns merges runs and memory in order, and stops when told", "[a
           static_cast<std::size_t>(got.keys[0].asInt() % 5) * 30);
   }
 
-  SortedRuns again("");
+  SortedRuns again("", "test items");
   REQUIRE(again.write({item(1, 0), item(2, 1), item(3, 2)}).ok());
   std::vector<SortItem> none;
   int emitted = 0;
@@ -155,6 +216,34 @@ TEST_CASE("a spool folder that cannot be written fails the ORDER BY, with the wa
   CHECK(finished.error().code == core::ErrorCode::kIo);
   CHECK(finished.error().message.find("TMPDIR") != std::string::npos);
   CHECK(rows == 0);  // no partial result reaches the sink
+}
+
+TEST_CASE("a spool folder that cannot be written fails the GROUP BY, with no partial groups",
+          "[aql][eval][sort][group]") {
+  Fixture f = generated(8, 200);
+  auto query =
+      parse("SELECT sourceip, URL, COUNT(*) AS n FROM events GROUP BY sourceip, URL LAST 1 HOURS");
+  REQUIRE(query.ok());
+  EvalOptions options;
+  options.now = kNow;
+  options.sort_memory_bytes = 1;
+  options.spill_dir = "/nonexistent-aihunt-spool-folder";
+  std::size_t rows = 0;
+  auto run = QueryRun::create(*query, f.schema, options, [&rows](Row&&) { ++rows; });
+  REQUIRE(run.ok());
+  bool stopped = false;
+  for (const Event& event : f.events) {
+    if (!run->add(event)) {
+      stopped = true;
+      break;
+    }
+  }
+  CHECK(stopped);
+  const core::Status finished = run->finish();
+  REQUIRE_FALSE(finished.ok());
+  CHECK(finished.error().code == core::ErrorCode::kIo);
+  CHECK(finished.error().message.find("GROUP BY") != std::string::npos);
+  CHECK(rows == 0);
 }
 
 }  // namespace aihunt::aql
