@@ -13,32 +13,77 @@ std::size_t heapBytes(const Value& value) {
   return value.asString().size();
 }
 
-// The UNIQUECOUNT set as one text: each member as its length (u32) and its bytes.
-Value packSet(const std::unordered_set<std::string>& set) {
-  std::string packed;
-  for (const std::string& member : set) {
-    const auto size = static_cast<std::uint32_t>(member.size());
-    char bytes[sizeof size];
-    std::memcpy(bytes, &size, sizeof size);
-    packed.append(bytes, sizeof size);
-    packed.append(member);
-  }
-  return Value::string(std::move(packed));
+template <typename T>
+void put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
 }
 
-bool unpackSet(const std::string& packed, std::unordered_set<std::string>& set) {
-  std::size_t at = 0;
-  while (at < packed.size()) {
-    std::uint32_t size = 0;
-    if (packed.size() - at < sizeof size) return false;
-    std::memcpy(&size, packed.data() + at, sizeof size);
-    at += sizeof size;
-    if (packed.size() - at < size) return false;
-    set.emplace(packed, at, size);
-    at += size;
-  }
-  return true;
+void putText(std::string& out, std::string_view text) {
+  put(out, static_cast<std::uint32_t>(text.size()));
+  out.append(text);
 }
+
+// Reads what put()/putText() wrote; every read fails once the bytes run out.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : rest_(bytes) {}
+
+  template <typename T>
+  bool get(T& value) {
+    if (rest_.size() < sizeof(T)) return false;
+    std::memcpy(&value, rest_.data(), sizeof(T));
+    rest_.remove_prefix(sizeof(T));
+    return true;
+  }
+  bool text(std::string_view& out) {
+    std::uint32_t size = 0;
+    if (!get(size) || rest_.size() < size) return false;
+    out = rest_.substr(0, size);
+    rest_.remove_prefix(size);
+    return true;
+  }
+  // One appendKey() value.
+  bool value(Value& out) {
+    std::uint8_t kind = 0;
+    if (!get(kind)) return false;
+    switch (static_cast<Value::Kind>(kind)) {
+      case Value::Kind::kNull:
+        out = Value::null();
+        return true;
+      case Value::Kind::kBool: {
+        char flag = 0;
+        if (!get(flag)) return false;
+        out = Value::boolean(flag == '1');
+        return true;
+      }
+      case Value::Kind::kInt: {
+        std::int64_t number = 0;
+        if (!get(number)) return false;
+        out = Value::integer(number);
+        return true;
+      }
+      case Value::Kind::kDouble: {
+        double number = 0;
+        if (!get(number)) return false;
+        out = Value::real(number);
+        return true;
+      }
+      case Value::Kind::kString: {
+        std::string_view chars;
+        if (!text(chars)) return false;
+        out.assignString(chars);
+        return true;
+      }
+    }
+    return false;
+  }
+  [[nodiscard]] bool done() const { return rest_.empty(); }
+
+ private:
+  std::string_view rest_;
+};
 
 void addSums(AggState& into, std::int64_t int_part, double double_part, bool use_double) {
   std::int64_t total = 0;
@@ -175,35 +220,56 @@ Value finalizeAgg(AggFn fn, const AggState& state) {
   return Value::null();
 }
 
-void encodeAgg(AggState&& state, std::vector<Value>& out) {
-  out.push_back(Value::integer(state.count));
-  out.push_back(Value::integer(state.int_sum));
-  out.push_back(Value::real(state.double_sum));
-  out.push_back(Value::boolean(state.use_double));
-  out.push_back(std::move(state.extreme));
-  out.push_back(state.distinct ? packSet(*state.distinct) : Value::null());
+bool decodeKey(std::string_view key, std::vector<Value>& out) {
+  out.clear();
+  Reader reader(key);
+  while (!reader.done()) {
+    if (!reader.value(out.emplace_back())) return false;
+  }
+  return true;
 }
 
-bool decodeAgg(std::vector<Value>::iterator in, AggState& state) {
-  const Value& count = in[0];
-  const Value& int_sum = in[1];
-  const Value& double_sum = in[2];
-  const Value& use_double = in[3];
-  const Value& distinct = in[5];
-  if (count.kind() != Value::Kind::kInt || int_sum.kind() != Value::Kind::kInt ||
-      double_sum.kind() != Value::Kind::kDouble || use_double.kind() != Value::Kind::kBool) {
-    return false;
+// Per state: count, the integer sum, the double sum, whether the double is the sum (u8), the
+// MIN/MAX value as appendKey() writes it, then the number of distinct values (u32, all ones for
+// no set) and each as text.
+void encodeAggs(std::vector<AggState>& states, std::string& out) {
+  for (AggState& state : states) {
+    put(out, state.count);
+    put(out, state.int_sum);
+    put(out, state.double_sum);
+    put(out, static_cast<std::uint8_t>(state.use_double ? 1 : 0));
+    appendKey(viewOf(state.extreme), out);
+    if (!state.distinct) {
+      put(out, ~std::uint32_t{0});
+      continue;
+    }
+    put(out, static_cast<std::uint32_t>(state.distinct->size()));
+    for (const std::string& member : *state.distinct) putText(out, member);
   }
-  state.count = count.asInt();
-  state.int_sum = int_sum.asInt();
-  state.double_sum = double_sum.asDouble();
-  state.use_double = use_double.asBool();
-  state.extreme = std::move(in[4]);
-  state.distinct.reset();
-  if (distinct.isNull()) return true;
-  if (distinct.kind() != Value::Kind::kString) return false;
-  state.distinct = std::make_unique<std::unordered_set<std::string>>();
-  return unpackSet(distinct.asString(), *state.distinct);
+}
+
+bool decodeAggs(std::string_view bytes, std::size_t count, std::vector<AggState>& states) {
+  states.resize(count);
+  Reader reader(bytes);
+  for (AggState& state : states) {
+    std::uint8_t use_double = 0;
+    std::uint32_t members = 0;
+    if (!reader.get(state.count) || !reader.get(state.int_sum) || !reader.get(state.double_sum) ||
+        !reader.get(use_double) || !reader.value(state.extreme) || !reader.get(members)) {
+      return false;
+    }
+    state.use_double = use_double != 0;
+    state.distinct.reset();
+    if (members == ~std::uint32_t{0}) continue;
+    state.distinct = std::make_unique<std::unordered_set<std::string>>();
+    state.distinct->reserve(members);
+    for (std::uint32_t i = 0; i < members; ++i) {
+      std::string_view member;
+      if (!reader.text(member)) return false;
+      state.distinct->emplace(member);
+    }
+  }
+  return reader.done();
 }
 
 }  // namespace aihunt::aql::detail

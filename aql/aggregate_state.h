@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct AggState {
 
 // Appends a type-tagged encoding of `v`: group keys and UNIQUECOUNT sets compare these bytes.
 void appendKey(const Val& v, std::string& out);
+// The values a key of appendKey()s holds, in order; false when `key` is not such a key.
+bool decodeKey(std::string_view key, std::vector<Value>& out);
 
 // Adds one row's value. Returns about how many bytes the state grew by (a new distinct value, a
 // longer MIN/MAX text), for the GROUP BY's memory budget.
@@ -40,10 +43,9 @@ void mergeInto(AggFn fn, AggState& into, AggState&& later);
 
 Value finalizeAgg(AggFn fn, const AggState& state);
 
-// A state as plain values, for the spool file: kEncodedAggValues of them.
-inline constexpr std::size_t kEncodedAggValues = 6;
-void encodeAgg(AggState&& state, std::vector<Value>& out);
-// Reads kEncodedAggValues values from `in`; false when they are not what encodeAgg wrote.
-bool decodeAgg(std::vector<Value>::iterator in, AggState& state);
+// A group's states as bytes, for the spool file, and back. decodeAggs() sizes `states` to
+// `count` and returns false when `bytes` is not what encodeAggs() wrote for that many.
+void encodeAggs(std::vector<AggState>& states, std::string& out);
+bool decodeAggs(std::string_view bytes, std::size_t count, std::vector<AggState>& states);
 
 }  // namespace aihunt::aql::detail

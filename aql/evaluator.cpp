@@ -75,7 +75,8 @@ std::string columnName(const SelectItem& item) {
 
 struct QueryRun::Impl {
   // A GROUP BY group: what its columns read outside aggregates (the fields in `kept_fields`, from
-  // the group's first event) and its aggregates' states. Past the memory budget, the groups go to
+  // the group's first event; a field grouped by as it is comes from the key instead) and its
+  // aggregates' states. Past the memory budget, the groups go to
   // disk as a run sorted by key (aql/sorted_runs.h); at the end the runs and the groups still in
   // memory are merged by key, and each key's partial groups are folded together in input order.
   struct Group {
@@ -108,7 +109,10 @@ struct QueryRun::Impl {
   std::unordered_map<std::string, std::size_t> group_index;
   std::vector<Group> groups;
   std::vector<FieldId> kept_fields;  // sorted
-  Event group_event;                 // a group's kept values in place, for its columns
+  // Fields the columns read that are themselves group keys: (field, the key's position).
+  std::vector<std::pair<FieldId, std::size_t>> key_fields;
+  std::vector<Value> key_values;     // scratch: a key's values
+  Event group_event;                 // a group's kept and key values in place, for its columns
   std::vector<Value> group_results;  // a group's aggregates, for its columns
   std::size_t group_bytes = 0;       // about what `groups` holds, when a budget applies
   std::uint64_t group_seq = 0;
@@ -295,8 +299,9 @@ struct QueryRun::Impl {
       SortItem& item = items[i];
       item.seq = group.seq;
       item.values = std::move(group.kept);
-      item.values.reserve(kept_fields.size() + aggs.size() * detail::kEncodedAggValues);
-      for (AggState& state : group.aggs) detail::encodeAgg(std::move(state), item.values);
+      std::string states;
+      detail::encodeAggs(group.aggs, states);
+      item.values.push_back(Value::string(std::move(states)));
     }
     groups.clear();
     group_index.clear();
@@ -306,29 +311,33 @@ struct QueryRun::Impl {
 
   // What takeGroups() wrote, back as a group; nullopt when the item is not its shape.
   std::optional<Group> groupOf(SortItem& item) const {
-    if (item.values.size() != kept_fields.size() + aggs.size() * detail::kEncodedAggValues) {
+    if (item.values.size() != kept_fields.size() + 1 ||
+        item.values.back().kind() != Value::Kind::kString) {
       return std::nullopt;
     }
     Group group;
     group.seq = item.seq;
-    group.aggs.resize(aggs.size());
-    auto at = item.values.begin() + static_cast<std::ptrdiff_t>(kept_fields.size());
-    for (AggState& state : group.aggs) {
-      if (!detail::decodeAgg(at, state)) return std::nullopt;
-      at += static_cast<std::ptrdiff_t>(detail::kEncodedAggValues);
+    if (!detail::decodeAggs(item.values.back().asString(), aggs.size(), group.aggs)) {
+      return std::nullopt;
     }
-    item.values.resize(kept_fields.size());
+    item.values.pop_back();
     group.kept = std::move(item.values);
     return group;
   }
 
   // A group's row: to the sink, or held for ORDER BY (or, after a spill, for the groups' order).
-  void emitGroup(Group& group) {
+  // `key`: the group's key, as appendKey() wrote it.
+  void emitGroup(Group& group, std::string_view key) {
     for (std::size_t i = 0; i < aggs.size(); ++i) {
       group_results[i] = detail::finalizeAgg(aggs[i].fn, group.aggs[i]);
     }
     for (std::size_t i = 0; i < kept_fields.size(); ++i) {
       group_event.values[kept_fields[i]] = std::move(group.kept[i]);
+    }
+    if (!key_fields.empty() && detail::decodeKey(key, key_values)) {
+      for (const auto& [field, position] : key_fields) {
+        group_event.values[field] = std::move(key_values[position]);
+      }
     }
     ctx.aggregates = &group_results;
     const bool kept =
@@ -349,12 +358,17 @@ struct QueryRun::Impl {
 
   void finishGroups() {
     // An aggregate without GROUP BY answers one row even over no events (COUNT(*) = 0).
-    if (groups.empty() && !has_group_by) groups.push_back(newGroup(nullptr));
-    std::unordered_map<std::string, std::size_t>().swap(group_index);  // no more lookups
-    for (Group& group : groups) {
-      emitGroup(group);
-      group = Group{};  // done with it: its strings go back to the allocator for the next rows
+    if (groups.empty() && !has_group_by) {
+      groups.push_back(newGroup(nullptr));
+      group_index.emplace(std::string(), 0);
     }
+    std::vector<const std::string*> keys(groups.size());
+    for (const auto& [key, index] : group_index) keys[index] = &key;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      emitGroup(groups[i], *keys[i]);
+      groups[i] = Group{};  // done with it: its strings go back to the allocator for the next rows
+    }
+    std::unordered_map<std::string, std::size_t>().swap(group_index);
   }
 
   // The runs and the groups in memory merged by key; each key's partial groups (in input order)
@@ -379,13 +393,13 @@ struct QueryRun::Impl {
         }
         return true;
       }
-      if (current) emitGroup(*current);
+      if (current) emitGroup(*current, current_key);
       current = std::move(next);
       current_key = item.keys[0].asString();
       return !failed;
     };
     if (auto status = group_runs->merge(memory, byGroupKey, fold); !status) failed = status.error();
-    if (current && !failed) emitGroup(*current);
+    if (current && !failed) emitGroup(*current, current_key);
     group_runs.reset();  // the spool file is closed, and with it gone
   }
 
@@ -484,15 +498,28 @@ core::Result<QueryRun> QueryRun::create(const Query& query, Schema& schema,
     impl->order.push_back(std::move(key));
   }
   if (impl->aggregated) {
-    std::vector<FieldId>& kept = impl->kept_fields;
-    for (const Node& node : impl->select) collectFields(node, kept);
-    if (impl->having) collectFields(*impl->having, kept);
+    std::vector<FieldId> read;
+    for (const Node& node : impl->select) collectFields(node, read);
+    if (impl->having) collectFields(*impl->having, read);
     for (const Impl::OrderKey& key : impl->order) {
-      if (key.column < 0) collectFields(key.node, kept);
+      if (key.column < 0) collectFields(key.node, read);
     }
-    std::sort(kept.begin(), kept.end());
-    kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
-    if (!kept.empty()) impl->group_event.values.resize(kept.back() + 1);
+    std::sort(read.begin(), read.end());
+    read.erase(std::unique(read.begin(), read.end()), read.end());
+    for (const FieldId field : read) {
+      // A field grouped by as it is has one value in its group, held in the key already.
+      const auto key =
+          std::find_if(impl->group_keys.begin(), impl->group_keys.end(), [field](const Node& node) {
+            return node.op == detail::NodeOp::kField && node.field == field;
+          });
+      if (key == impl->group_keys.end()) {
+        impl->kept_fields.push_back(field);
+      } else {
+        impl->key_fields.emplace_back(field,
+                                      static_cast<std::size_t>(key - impl->group_keys.begin()));
+      }
+    }
+    if (!read.empty()) impl->group_event.values.resize(read.back() + 1);
     impl->group_results.resize(impl->aggs.size());
   }
   if (impl->limit && *impl->limit <= 0 && !impl->aggregated && impl->order.empty()) {
