@@ -252,6 +252,33 @@ ApiResult<json> ClassificationStore::createLogSource(const json& body) {
   return addLocked(ClassificationKind::kLogSource, std::move(object));
 }
 
+std::optional<ClassificationStore::LogSourceMatch> ClassificationStore::logSourceFor(
+    std::string_view identifier) const {
+  std::lock_guard lock(mutex_);
+  for (const json& source : log_sources_.objects) {
+    if (!source.value("enabled", false)) continue;
+    for (const json& parameter : source.value("protocol_parameters", json::array())) {
+      const json* value = parameter.contains("value") ? &parameter.at("value") : nullptr;
+      if (parameter.value("name", "") == "identifier" && value != nullptr && value->is_string() &&
+          value->get_ref<const std::string&>() == identifier) {
+        return LogSourceMatch{source.value("id", std::int64_t{0}),
+                              source.value("type_id", std::int64_t{0}), source.value("name", "")};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void ClassificationStore::addNames(aql::LookupTables& tables) const {
+  std::lock_guard lock(mutex_);
+  for (const json& type : log_source_types_.objects) {
+    tables.log_source_type_names.emplace(type.value("id", std::int64_t{0}), type.value("name", ""));
+  }
+  for (const json& source : log_sources_.objects) {
+    tables.log_source_names.emplace(source.value("id", std::int64_t{0}), source.value("name", ""));
+  }
+}
+
 std::vector<json> ClassificationStore::list(ClassificationKind kind) const {
   std::lock_guard lock(mutex_);
   return collectionLocked(kind).objects;

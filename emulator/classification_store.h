@@ -1,16 +1,21 @@
 #pragma once
 // What an administrator sets up for a custom event source, through the API: log source types,
 // QID records, DSM event mappings (event ID and category -> QID record) and log sources. The
-// emulator stores and lists them with the validation and answers IBM's API reference gives;
-// they do not change how events are parsed or how rules fire (rules match LEEF EventIDs).
-// Objects are kept in their JSON form, the shape the list endpoints answer with.
+// emulator stores and lists them with the validation and answers IBM's API reference gives. A
+// log source routes the syslog events whose header host is its identifier to itself and its
+// type (an event's logsourceid and devicetype), and the names of both answer LOGSOURCENAME()
+// and LOGSOURCETYPENAME(); QID records and mappings do not change parsing or rules (rules match
+// LEEF EventIDs). Objects are kept in their JSON form, the shape the list endpoints answer with.
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "aql/lookups.h"
 #include "emulator/qradar_error.h"
 
 namespace aihunt::emulator {
@@ -30,6 +35,18 @@ class ClassificationStore {
   [[nodiscard]] std::optional<nlohmann::json> get(ClassificationKind kind, std::int64_t id) const;
   // An object of that kind with every field (null values), for checking sort keys.
   [[nodiscard]] static nlohmann::json sample(ClassificationKind kind);
+
+  struct LogSourceMatch {
+    std::int64_t id = 0;
+    std::int64_t type_id = 0;
+    std::string name;
+  };
+  // The enabled log source whose `identifier` protocol parameter is `identifier`: QRadar gives a
+  // syslog event the log source whose Log Source Identifier is the host in the event's header.
+  [[nodiscard]] std::optional<LogSourceMatch> logSourceFor(std::string_view identifier) const;
+  // Adds the names of the log source types and log sources made here to `tables` (an id that
+  // `tables` already names keeps its name).
+  void addNames(aql::LookupTables& tables) const;
 
  private:
   struct Collection {

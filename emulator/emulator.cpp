@@ -35,7 +35,7 @@ struct Emulator::Parts {
         references(clock),
         searches(o.config.ariel, clock),
         rules(o.config.rules, offenses, clock),
-        intake(events, rules, clock),
+        intake(events, rules, classification, clock),
         requests(
             static_cast<std::size_t>(std::max<std::int64_t>(o.config.max_recorded_requests, 1))),
         auth(o.config) {}
@@ -244,8 +244,8 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   runner_options.workers = static_cast<std::size_t>(options.config.ariel.workers);
   runner_options.phase_delay = std::chrono::milliseconds(options.config.ariel.phase_delay_ms);
   runner_options.console_zone = options.config.ariel.console_timezone;
-  p.runner =
-      std::make_unique<SearchRunner>(runner_options, p.events, &p.lookups, &p.references, p.clock);
+  p.runner = std::make_unique<SearchRunner>(runner_options, p.events, &p.lookups, p.classification,
+                                            &p.references, p.clock);
   ArielSettings ariel_settings;
   ariel_settings.content_range_without_range = options.config.ariel.content_range_without_range;
   p.ariel_handlers = std::make_unique<ArielHandlers>(

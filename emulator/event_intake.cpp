@@ -41,12 +41,14 @@ aql::Value jsonToValue(const nlohmann::json& value) {
 
 }  // namespace
 
-FieldList leefToFields(const LeefEvent& leef, const SyslogMessage& syslog, core::EpochMs now) {
+FieldList leefToFields(const LeefEvent& leef, const SyslogMessage& syslog, core::EpochMs received) {
   FieldList fields;
-  core::EpochMs start = syslog.time.value_or(now);
+  core::EpochMs device_time = syslog.time.value_or(received);
   for (const auto& [key, value] : leef.attributes) {
     if (key == "devTime") {
-      if (const auto ms = parseInteger(value); ms && value.size() >= 12) start = *ms;
+      // Epoch milliseconds (13 digits), as aihunt sends it; other forms need devTimeFormat,
+      // which the emulator does not read: the header's time stands then.
+      if (const auto ms = parseInteger(value); ms && value.size() >= 12) device_time = *ms;
       fields.emplace_back("devTime", aql::Value::string(value));
       continue;
     }
@@ -62,7 +64,8 @@ FieldList leefToFields(const LeefEvent& leef, const SyslogMessage& syslog, core:
     fields.emplace_back(std::string(mapping->qradar),
                         number ? aql::Value::integer(*number) : aql::Value::string(value));
   }
-  fields.emplace_back("starttime", aql::Value::integer(start));
+  fields.emplace_back("starttime", aql::Value::integer(received));
+  fields.emplace_back("devicetime", aql::Value::integer(device_time));
   fields.emplace_back("EventID", aql::Value::string(leef.event_id));
   fields.emplace_back("LEEF Vendor", aql::Value::string(leef.vendor));
   fields.emplace_back("LEEF Product", aql::Value::string(leef.product));
@@ -70,21 +73,25 @@ FieldList leefToFields(const LeefEvent& leef, const SyslogMessage& syslog, core:
   return fields;
 }
 
-EventIntake::EventIntake(EventStore& events, RuleEngine& rules, const EmulatorClock& clock)
-    : events_(events), rules_(rules), clock_(clock) {}
+EventIntake::EventIntake(EventStore& events, RuleEngine& rules,
+                         const ClassificationStore& classification, const EmulatorClock& clock)
+    : events_(events), rules_(rules), classification_(classification), clock_(clock) {}
 
-std::pair<std::int64_t, std::string> EventIntake::logSourceFor(const std::string& host) {
+EventIntake::LogSource EventIntake::logSourceFor(const std::string& host) {
+  if (auto configured = classification_.logSourceFor(host)) {
+    return {configured->id, std::move(configured->name), configured->type_id};
+  }
   std::lock_guard lock(mutex_);
   auto [it, inserted] =
       log_sources_.try_emplace(host, 1000 + static_cast<std::int64_t>(log_sources_.size()));
-  return {it->second, "LEEF @ " + host};
+  return {it->second, "LEEF @ " + host, std::nullopt};
 }
 
 void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer) {
   ++counters_.frames;
   const SyslogMessage syslog = parseSyslog(frame);
   const std::string host = syslog.hostname.empty() ? peer : syslog.hostname;
-  const auto [log_source_id, log_source_name] = logSourceFor(host);
+  const LogSource source = logSourceFor(host);
   const core::EpochMs now = clock_.nowMs();
   FieldList fields;
   if (core::istartsWith(syslog.message, "LEEF:")) {
@@ -98,15 +105,14 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
   }
   if (fields.empty()) {
     ++counters_.other_events;
-    fields.emplace_back("starttime", aql::Value::integer(syslog.time.value_or(now)));
+    fields.emplace_back("starttime", aql::Value::integer(now));
+    fields.emplace_back("devicetime", aql::Value::integer(syslog.time.value_or(now)));
   }
-  fields.emplace_back("logsourceid", aql::Value::integer(log_source_id));
+  fields.emplace_back("logsourceid", aql::Value::integer(source.id));
+  if (source.type_id) fields.emplace_back("devicetype", aql::Value::integer(*source.type_id));
   fields.emplace_back("logsourceidentifier", aql::Value::string(host));
   fields.emplace_back("payload", aql::Value::string(std::string(frame)));
-  EventOrigin origin{log_source_id, log_source_name, now};
-  for (const auto& [name, value] : fields) {
-    if (name == "starttime") origin.event_time = value.asInt();
-  }
+  const EventOrigin origin{source.id, source.name, now};
   // Stored first: an event the store refuses must not make an offense either.
   auto stored = events_.addFields(fields);
   if (!stored.ok()) {

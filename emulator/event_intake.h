@@ -1,16 +1,27 @@
 #pragma once
 // Events arriving while the emulator runs: syslog frames (LEEF parsed into QRadar's normalized
 // fields, other messages kept as payload) and JSON events from the admin endpoint. Each event
-// passes the rule engine, then lands in the event store. Log sources are assigned per sending
-// host, as QRadar's auto-discovery does.
+// passes the rule engine, then lands in the event store. A syslog event's log source is the one
+// set up through the API whose identifier is the header's host (with its type), else one per
+// sending host, as QRadar's auto-discovery makes them.
+//
+// Times, as IBM's "Viewing event details" page defines them
+// (https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/c_qradar_event_details.html): "Start
+// Time: the time of the event was received from the log source", so `starttime` is when the
+// emulator took the frame; "Log Source Time: the system time as reported by the log source in
+// the event payload", so `devicetime` is LEEF's `devTime` (IBM's LEEF guide lists it as the
+// device time) or else the syslog header's time. An event with neither gets its receipt time as
+// `devicetime` too: what a console stores then is **unconfirmed**.
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <spdlog/logger.h>
 
+#include "emulator/classification_store.h"
 #include "emulator/emulator_clock.h"
 #include "emulator/event_store.h"
 #include "emulator/leef_parser.h"
@@ -29,12 +40,14 @@ struct IntakeCounters {
 };
 
 // LEEF + syslog header -> QRadar's field names (src -> sourceip, usrName -> username, url ->
-// URL, devTime -> starttime, ...). Unmapped keys keep their LEEF names. Pure.
-FieldList leefToFields(const LeefEvent& leef, const SyslogMessage& syslog, core::EpochMs now);
+// URL, devTime -> devicetime, ...), with `received` as starttime. Unmapped keys keep their LEEF
+// names. Pure.
+FieldList leefToFields(const LeefEvent& leef, const SyslogMessage& syslog, core::EpochMs received);
 
 class EventIntake {
  public:
-  EventIntake(EventStore& events, RuleEngine& rules, const EmulatorClock& clock);
+  EventIntake(EventStore& events, RuleEngine& rules, const ClassificationStore& classification,
+              const EmulatorClock& clock);
 
   // Where a refused syslog event is reported (a syslog sender has no answer to read).
   void setLogger(std::shared_ptr<spdlog::logger> logger) { logger_ = std::move(logger); }
@@ -48,11 +61,17 @@ class EventIntake {
   [[nodiscard]] const IntakeCounters& counters() const { return counters_; }
 
  private:
-  std::pair<std::int64_t, std::string> logSourceFor(const std::string& host);
+  struct LogSource {
+    std::int64_t id = 0;
+    std::string name;
+    std::optional<std::int64_t> type_id;  // for a log source set up through the API
+  };
+  LogSource logSourceFor(const std::string& host);
   void noteDropped(const core::Error& error);
 
   EventStore& events_;
   RuleEngine& rules_;
+  const ClassificationStore& classification_;
   const EmulatorClock& clock_;
   std::mutex mutex_;
   std::map<std::string, std::int64_t> log_sources_;

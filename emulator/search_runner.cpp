@@ -4,10 +4,12 @@ namespace aihunt::emulator {
 
 SearchRunner::SearchRunner(SearchRunnerOptions options, const EventStore& events,
                            const aql::LookupTables* lookups,
+                           const ClassificationStore& classification,
                            const aql::ReferenceData* reference_data, const EmulatorClock& clock)
     : options_(options),
       events_(events),
       lookups_(lookups),
+      classification_(classification),
       reference_data_(reference_data),
       clock_(clock) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.workers, 1); ++i) {
@@ -74,7 +76,9 @@ void SearchRunner::run(Search& search) const {
   aql::EvalOptions eval;
   eval.now = search.created_ms;
   eval.console_zone = options_.console_zone;
-  eval.lookups = lookups_;
+  aql::LookupTables names = lookups_ != nullptr ? *lookups_ : aql::LookupTables{};
+  classification_.addNames(names);
+  eval.lookups = &names;
   eval.reference_data = reference_data_;
   auto run = aql::QueryRun::create(search.query, snapshot.schema, eval,
                                    [&rows](aql::Row&& row) { rows.push_back(std::move(row)); });

@@ -11,6 +11,7 @@
 
 #include "aql/lookups.h"
 #include "aql/time_window.h"
+#include "emulator/classification_store.h"
 #include "emulator/emulator_clock.h"
 #include "emulator/event_store.h"
 #include "emulator/search.h"
@@ -26,9 +27,11 @@ struct SearchRunnerOptions {
 
 class SearchRunner {
  public:
+  // `lookups`: the names loaded from a file; a search also sees the names of the log source
+  // types and log sources set up through `classification` when it starts.
   SearchRunner(SearchRunnerOptions options, const EventStore& events,
-               const aql::LookupTables* lookups, const aql::ReferenceData* reference_data,
-               const EmulatorClock& clock);
+               const aql::LookupTables* lookups, const ClassificationStore& classification,
+               const aql::ReferenceData* reference_data, const EmulatorClock& clock);
   ~SearchRunner();
   SearchRunner(const SearchRunner&) = delete;
   SearchRunner& operator=(const SearchRunner&) = delete;
@@ -45,6 +48,7 @@ class SearchRunner {
   SearchRunnerOptions options_;
   const EventStore& events_;
   const aql::LookupTables* lookups_;
+  const ClassificationStore& classification_;
   const aql::ReferenceData* reference_data_;
   const EmulatorClock& clock_;
   std::mutex mutex_;

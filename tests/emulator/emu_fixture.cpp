@@ -40,6 +40,29 @@ nlohmann::json parseJson(const std::string& text) {
   return nlohmann::json::parse(text, nullptr, false);
 }
 
+std::int64_t addLogSource(RunningEmu& emu, const std::string& type_name,
+                          const std::string& identifier) {
+  const std::vector<std::string> headers = {"Version: 20.0", "Content-Type: application/json"};
+  const HttpReply type =
+      emu.call("POST", "/api/config/event_sources/log_source_management/log_source_types", headers,
+               nlohmann::json{{"name", type_name}}.dump(), kAdminApiToken);
+  INFO(type.body);
+  REQUIRE(type.status == 201);
+  const std::int64_t type_id = parseJson(type.body).at("id").get<std::int64_t>();
+  const nlohmann::json source = {
+      {"name", type_name + " @ " + identifier},
+      {"type_id", type_id},
+      {"protocol_type_id", 0},
+      {"enabled", true},
+      {"protocol_parameters", {{{"name", "identifier"}, {"value", identifier}}}}};
+  const HttpReply created =
+      emu.call("POST", "/api/config/event_sources/log_source_management/log_sources", headers,
+               source.dump(), kAdminApiToken);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  return type_id;
+}
+
 std::string seedQueryLast24h() {
   std::ifstream in(sourcePath("content/seed_query.aql"));
   std::ostringstream text;

@@ -64,6 +64,13 @@ class RunningEmu {
 };
 
 nlohmann::json parseJson(const std::string& text);
+
+// What docs/qradar-setup.md's steps 2 and 3 set up on a console, through the API: a log source
+// type `type_name` and an enabled log source of that type whose identifier is `identifier` (the
+// host in the syslog header of the events it takes). Needs kAdminApiToken in the emulator's
+// config. Returns the log source type's id.
+std::int64_t addLogSource(RunningEmu& emu, const std::string& type_name,
+                          const std::string& identifier);
 // The seed query with a 24-hour time clause, as an hourly hunt would send it.
 std::string seedQueryLast24h();
 

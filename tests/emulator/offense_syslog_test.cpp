@@ -105,8 +105,8 @@ TEST_CASE("syslog over TCP, TLS and UDP becomes events and offenses") {
   CHECK(status["leef_events"] == 4);
   CHECK(status["other_events"] == 1);
 
-  // The events are searchable with QRadar's normalized names. (Frames without a time are
-  // stamped with the fixed clock's now; a search covers [now - 10 min, now), so step past it.)
+  // The events are searchable with QRadar's normalized names. (A syslog event starts when it
+  // arrives, at the fixed clock's now; a search covers [now - 10 min, now), so step past it.)
   emu.admin("POST", "/admin/clock?advance=1s");
   const json done = emu.waitSearch(
       emu.createSearch("SELECT sourceip, username, \"URL\", \"Bytes Sent\", logsourceidentifier "
@@ -134,6 +134,49 @@ TEST_CASE("syslog over TCP, TLS and UDP becomes events and offenses") {
   CHECK(offenses[0]["rules"][0]["id"] == 100001);
   CHECK(offenses[1]["offense_source"] == "10.1.4.21");
   CHECK(offenses[1]["event_count"] == 1);
+}
+
+// IBM, "Viewing event details": Start Time is when the event was received from the log source,
+// Log Source Time the time the log source reports in the payload. A log source set up through
+// the API takes the events whose syslog header names its identifier, and gives them its type.
+TEST_CASE("a syslog event starts when it arrives; its log source and type follow the setup") {
+  RunningEmu emu(syslogArgs(), adminApiConfigYaml());
+  REQUIRE(emu.ok());
+  const std::int64_t type_id = addLogSource(emu, "aihunt", "ws-fin-0193");
+  const int tcp = emu.ports()["syslog_tcp"];
+  // devTime (17:59:50) and a header time (17:59:58) from the configured host; a header time
+  // alone from another host; a 3164 header, whose time has no year, from a third.
+  sendTcp(tcp, "<134>1 2026-11-26T17:59:58Z ws-fin-0193 aihunt - - - " +
+                   leef2("10.1.2.3", "alice") +
+                   "\n<134>1 2026-11-26T17:59:40Z ws-eng-0412 aihunt - - - " +
+                   "LEEF:1.0|aihunt|aihunt|0.1|AIHUNT-T1588.007|src=10.1.4.21\tusrName=bob\n" +
+                   "<13>Nov 26 17:59:52 router just a plain message\n");
+  REQUIRE(waitFrames(emu, 3));
+  emu.admin("POST", "/admin/clock?advance=1s");  // the frames arrived at the fixed clock's now
+  const json done = emu.waitSearch(emu.createSearch(
+      "SELECT logsourceidentifier, starttime, devicetime, devicetype, logsourceid, "
+      "LOGSOURCETYPENAME(devicetype) AS type_name, LOGSOURCENAME(logsourceid) AS source_name "
+      "FROM events ORDER BY logsourceidentifier LAST 10 MINUTES")["search_id"]);
+  REQUIRE(done["status"] == "COMPLETED");
+  const json rows = parseJson(
+      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
+          .body)["events"];
+  REQUIRE(rows.size() == 3);
+  const std::int64_t arrived = 1795716000000;  // kSampleNow, 18:00:00
+  for (const json& row : rows) CHECK(row["starttime"] == arrived);
+  CHECK(rows[0]["logsourceidentifier"] == "router");
+  CHECK(rows[0]["devicetime"] == arrived);  // no time a console would read: **unconfirmed**
+  CHECK(rows[0]["devicetype"].is_null());
+  CHECK(rows[1]["logsourceidentifier"] == "ws-eng-0412");
+  CHECK(rows[1]["devicetime"] == 1795715980000);  // the 5424 header's 17:59:40
+  CHECK(rows[1]["devicetype"].is_null());
+  CHECK(rows[1]["type_name"].is_null());
+  CHECK(rows[2]["logsourceidentifier"] == "ws-fin-0193");
+  CHECK(rows[2]["devicetime"] == 1795715990000);  // devTime, over the header's 17:59:58
+  CHECK(rows[2]["devicetype"] == type_id);
+  CHECK(rows[2]["type_name"] == "aihunt");
+  CHECK(rows[2]["source_name"] == "aihunt @ ws-fin-0193");
+  CHECK(rows[2]["logsourceid"] != rows[1]["logsourceid"]);
 }
 
 TEST_CASE("offense API: Range, filter, sort, fields, get, close, notes, no create") {

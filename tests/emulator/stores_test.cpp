@@ -98,7 +98,9 @@ TEST_CASE("a search runs over the event store with reference data") {
       references.createSet({"watch", ElementType::kIp, TimeoutType::kUnknown, "", ""})));
   REQUIRE(std::holds_alternative<RefSetInfo>(references.addValue("watch", "10.0.0.2", "")));
   aihunt::aql::LookupTables lookups;
-  SearchRunner runner({1, std::chrono::milliseconds(0), 1}, events, &lookups, &references, clock);
+  const ClassificationStore classification;
+  SearchRunner runner({1, std::chrono::milliseconds(0), 1}, events, &lookups, classification,
+                      &references, clock);
   auto query = aihunt::aql::parse(
       "SELECT sourceip FROM events WHERE REFERENCESETCONTAINS('watch', sourceip)");
   REQUIRE(query.ok());

@@ -137,6 +137,9 @@ struct Received {
 };
 
 Received receivedEvents(RunningEmu& emu) {
+  // The emulator's clock stands still (--now) and a syslog event's start time is when it arrived:
+  // time passes first, so that the search's range, which ends before its own start, holds them.
+  REQUIRE(emu.admin("POST", "/admin/clock?advance=1m").status == 200);
   const json done = emu.waitSearch(
       emu.createSearch("SELECT \"findingId\", \"EventID\", logsourceidentifier FROM events "
                        "WHERE \"LEEF Vendor\" = 'aihunt' LAST 3 DAYS")["search_id"]);

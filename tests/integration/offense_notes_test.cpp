@@ -38,7 +38,8 @@ constexpr const char* kSourceB = "10.1.4.22";
 std::string emuConfig() {
   return std::string("tokens:\n  - {token: ") + kToken +
          ", user: aihunt, role: hunter}\n  - {token: " + aihunt::testing::kHunterToken +
-         ", user: analyst, role: hunter}\nadmin_token: " + aihunt::testing::kAdminToken +
+         ", user: analyst, role: hunter}\n  - {token: " + aihunt::testing::kAdminApiToken +
+         ", user: admin, role: admin}\nadmin_token: " + aihunt::testing::kAdminToken +
          "\nariel:\n  workers: 2\n";
 }
 
@@ -147,6 +148,10 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);  // 18:00; the ledger ends at 17:59
   addEvents(emu, {{kSourceA, t0 - 30 * kMinute}, {kSourceB, t0 - 30 * kMinute}});
+  // The console's setup for aihunt's LEEF: its events get the log source type "aihunt", which
+  // the hunts skip. Without it the second run's windows, which hold the first run's LEEF events
+  // (a syslog event's start time is when it arrived), would find them again.
+  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
 
   // 1. LEEF only: the rule makes an offense for each source.
   const NotesRun run = makeRun("aihunt-notes-test-");
@@ -204,9 +209,8 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   const ProcessResult third = runOnce(again, now);
   INFO(third.out << third.err);
   REQUIRE(third.exit_code == 0);
-  CHECK(aihunt::testing::parseTable(third.out)["proxy-ai-api"].findings >= 4);
-  CHECK(third.out.find(" noted before") != std::string::npos);
-  CHECK(third.out.find("(4 noted") == std::string::npos);
+  CHECK(aihunt::testing::parseTable(third.out)["proxy-ai-api"].findings == 4);
+  CHECK(third.out.find("4 to QRadar offense notes (4 noted before)") != std::string::npos);
   CHECK(notesOf(emu, ids.at(kSourceA)) == a_notes);
   CHECK(notesOf(emu, ids.at(kSourceB)) == b_notes);
 }
