@@ -275,7 +275,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   auto end = runtime.delivery.store->ledgerEnd(name);
   if (!end) return fail(context, end.error(), core::kExitState);
   if (*end && *to > **end) {
-    return fail(context.streams,
+    return fail(context,
                 "--to is after the ledger's end (" + core::formatIso8601(**end) +
                     "); the daemon hunts from there on",
                 core::kExitUsage);
