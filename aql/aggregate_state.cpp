@@ -1,6 +1,6 @@
 #include "aql/aggregate_state.h"
 
-#include <cstring>
+#include "aql/value_bytes.h"
 
 namespace aihunt::aql::detail {
 namespace {
@@ -12,78 +12,6 @@ std::size_t heapBytes(const Value& value) {
   if (value.kind() != Value::Kind::kString) return 0;
   return value.asString().size();
 }
-
-template <typename T>
-void put(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-void putText(std::string& out, std::string_view text) {
-  put(out, static_cast<std::uint32_t>(text.size()));
-  out.append(text);
-}
-
-// Reads what put()/putText() wrote; every read fails once the bytes run out.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : rest_(bytes) {}
-
-  template <typename T>
-  bool get(T& value) {
-    if (rest_.size() < sizeof(T)) return false;
-    std::memcpy(&value, rest_.data(), sizeof(T));
-    rest_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool text(std::string_view& out) {
-    std::uint32_t size = 0;
-    if (!get(size) || rest_.size() < size) return false;
-    out = rest_.substr(0, size);
-    rest_.remove_prefix(size);
-    return true;
-  }
-  // One appendKey() value.
-  bool value(Value& out) {
-    std::uint8_t kind = 0;
-    if (!get(kind)) return false;
-    switch (static_cast<Value::Kind>(kind)) {
-      case Value::Kind::kNull:
-        out = Value::null();
-        return true;
-      case Value::Kind::kBool: {
-        char flag = 0;
-        if (!get(flag)) return false;
-        out = Value::boolean(flag == '1');
-        return true;
-      }
-      case Value::Kind::kInt: {
-        std::int64_t number = 0;
-        if (!get(number)) return false;
-        out = Value::integer(number);
-        return true;
-      }
-      case Value::Kind::kDouble: {
-        double number = 0;
-        if (!get(number)) return false;
-        out = Value::real(number);
-        return true;
-      }
-      case Value::Kind::kString: {
-        std::string_view chars;
-        if (!text(chars)) return false;
-        out.assignString(chars);
-        return true;
-      }
-    }
-    return false;
-  }
-  [[nodiscard]] bool done() const { return rest_.empty(); }
-
- private:
-  std::string_view rest_;
-};
 
 void addSums(AggState& into, std::int64_t int_part, double double_part, bool use_double) {
   std::int64_t total = 0;
@@ -98,29 +26,6 @@ void addSums(AggState& into, std::int64_t int_part, double double_part, bool use
 }
 
 }  // namespace
-
-void appendKey(const Val& v, std::string& out) {
-  out.push_back(static_cast<char>(v.kind));
-  switch (v.kind) {
-    case Value::Kind::kNull:
-      break;
-    case Value::Kind::kBool:
-      out.push_back(v.b ? '1' : '0');
-      break;
-    case Value::Kind::kInt:
-      out.append(reinterpret_cast<const char*>(&v.i), sizeof v.i);
-      break;
-    case Value::Kind::kDouble:
-      out.append(reinterpret_cast<const char*>(&v.d), sizeof v.d);
-      break;
-    case Value::Kind::kString: {
-      const auto size = static_cast<std::uint32_t>(v.s.size());
-      out.append(reinterpret_cast<const char*>(&size), sizeof size);
-      out.append(v.s);
-      break;
-    }
-  }
-}
 
 std::size_t accumulate(AggFn fn, const Val& v, AggState& state, std::string& scratch) {
   if (fn == AggFn::kCountStar) {
@@ -157,7 +62,7 @@ std::size_t accumulate(AggFn fn, const Val& v, AggState& state, std::string& scr
     }
     case AggFn::kUniqueCount:
       scratch.clear();
-      appendKey(v, scratch);
+      appendValue(scratch, v);
       if (!state.distinct) state.distinct = std::make_unique<std::unordered_set<std::string>>();
       return state.distinct->insert(scratch).second ? scratch.size() + kSetEntryOverhead : 0;
   }
@@ -222,7 +127,7 @@ Value finalizeAgg(AggFn fn, const AggState& state) {
 
 bool decodeKey(std::string_view key, std::vector<Value>& out) {
   out.clear();
-  Reader reader(key);
+  ByteReader reader(key);
   while (!reader.done()) {
     if (!reader.value(out.emplace_back())) return false;
   }
@@ -230,32 +135,32 @@ bool decodeKey(std::string_view key, std::vector<Value>& out) {
 }
 
 // Per state: count, the integer sum, the double sum, whether the double is the sum (u8), the
-// MIN/MAX value as appendKey() writes it, then the number of distinct values (u32, all ones for
+// MIN/MAX value, then the number of distinct values (u32, all ones for
 // no set) and each as text.
 void encodeAggs(std::vector<AggState>& states, std::string& out) {
   for (AggState& state : states) {
-    put(out, state.count);
-    put(out, state.int_sum);
-    put(out, state.double_sum);
-    put(out, static_cast<std::uint8_t>(state.use_double ? 1 : 0));
-    appendKey(viewOf(state.extreme), out);
+    appendRaw(out, state.count);
+    appendRaw(out, state.int_sum);
+    appendRaw(out, state.double_sum);
+    appendRaw(out, static_cast<std::uint8_t>(state.use_double ? 1 : 0));
+    appendValue(out, viewOf(state.extreme));
     if (!state.distinct) {
-      put(out, ~std::uint32_t{0});
+      appendRaw(out, ~std::uint32_t{0});
       continue;
     }
-    put(out, static_cast<std::uint32_t>(state.distinct->size()));
-    for (const std::string& member : *state.distinct) putText(out, member);
+    appendRaw(out, static_cast<std::uint32_t>(state.distinct->size()));
+    for (const std::string& member : *state.distinct) appendText(out, member);
   }
 }
 
 bool decodeAggs(std::string_view bytes, std::size_t count, std::vector<AggState>& states) {
   states.resize(count);
-  Reader reader(bytes);
+  ByteReader reader(bytes);
   for (AggState& state : states) {
     std::uint8_t use_double = 0;
     std::uint32_t members = 0;
-    if (!reader.get(state.count) || !reader.get(state.int_sum) || !reader.get(state.double_sum) ||
-        !reader.get(use_double) || !reader.value(state.extreme) || !reader.get(members)) {
+    if (!reader.raw(state.count) || !reader.raw(state.int_sum) || !reader.raw(state.double_sum) ||
+        !reader.raw(use_double) || !reader.value(state.extreme) || !reader.raw(members)) {
       return false;
     }
     state.use_double = use_double != 0;

@@ -27,9 +27,8 @@ struct AggState {
   std::unique_ptr<std::unordered_set<std::string>> distinct;
 };
 
-// Appends a type-tagged encoding of `v`: group keys and UNIQUECOUNT sets compare these bytes.
-void appendKey(const Val& v, std::string& out);
-// The values a key of appendKey()s holds, in order; false when `key` is not such a key.
+// The values a group key holds (the key: each key value's detail::appendValue() bytes, in
+// order); false when `key` is not such a key.
 bool decodeKey(std::string_view key, std::vector<Value>& out);
 
 // Adds one row's value. Returns about how many bytes the state grew by (a new distinct value, a

@@ -9,6 +9,7 @@
 #include "aql/compiled.h"
 #include "aql/printer.h"
 #include "aql/sorted_runs.h"
+#include "aql/value_bytes.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
@@ -242,7 +243,7 @@ struct QueryRun::Impl {
 
   void addToGroup(const Event& event) {
     key_buffer.clear();
-    for (Node& key : group_keys) detail::appendKey(detail::eval(key, event, ctx), key_buffer);
+    for (Node& key : group_keys) detail::appendValue(key_buffer, detail::eval(key, event, ctx));
     const auto [it, fresh] = group_index.try_emplace(key_buffer, groups.size());
     if (fresh) {
       groups.push_back(newGroup(&event));
@@ -326,7 +327,7 @@ struct QueryRun::Impl {
   }
 
   // A group's row: to the sink, or held for ORDER BY (or, after a spill, for the groups' order).
-  // `key`: the group's key, as appendKey() wrote it.
+  // `key`: the group's key (its values' detail::appendValue() bytes).
   void emitGroup(Group& group, std::string_view key) {
     for (std::size_t i = 0; i < aggs.size(); ++i) {
       group_results[i] = detail::finalizeAgg(aggs[i].fn, group.aggs[i]);

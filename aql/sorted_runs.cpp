@@ -7,125 +7,45 @@
 #include <cstring>
 #include <queue>
 
+#include "aql/value_bytes.h"
 #include "core/spool_file.h"
 
 namespace aihunt::aql {
 namespace {
 
 // An item on disk: its body's length (u32), then the body: seq (u64), the key and value counts
-// (u16 each), then each value as its kind (u8) and payload (8 bytes for numbers, 1 for a boolean,
-// a u32 length and the bytes for text). Native byte order: the file lives only as long as the run.
+// (u16 each), then each value as aql/value_bytes.h writes it.
 constexpr std::size_t kWriteBuffer = 1 << 20;
 constexpr std::size_t kReadBuffer = 64 * 1024;
 
-template <typename T>
-void put(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-void putValue(std::string& out, const Value& value) {
-  put(out, static_cast<std::uint8_t>(value.kind()));
-  switch (value.kind()) {
-    case Value::Kind::kNull:
-      break;
-    case Value::Kind::kBool:
-      put(out, static_cast<std::uint8_t>(value.asBool() ? 1 : 0));
-      break;
-    case Value::Kind::kInt:
-      put(out, value.asInt());
-      break;
-    case Value::Kind::kDouble:
-      put(out, value.asDouble());
-      break;
-    case Value::Kind::kString:
-      put(out, static_cast<std::uint32_t>(value.asString().size()));
-      out.append(value.asString());
-      break;
-  }
-}
-
 void putItem(std::string& out, const SortItem& item) {
   const std::size_t start = out.size();
-  put(out, std::uint32_t{0});  // the length, filled in below
-  put(out, item.seq);
-  put(out, static_cast<std::uint16_t>(item.keys.size()));
-  put(out, static_cast<std::uint16_t>(item.values.size()));
-  for (const Value& key : item.keys) putValue(out, key);
-  for (const Value& value : item.values) putValue(out, value);
+  detail::appendRaw(out, std::uint32_t{0});  // the length, filled in below
+  detail::appendRaw(out, item.seq);
+  detail::appendRaw(out, static_cast<std::uint16_t>(item.keys.size()));
+  detail::appendRaw(out, static_cast<std::uint16_t>(item.values.size()));
+  for (const Value& key : item.keys) detail::appendValue(out, detail::viewOf(key));
+  for (const Value& value : item.values) detail::appendValue(out, detail::viewOf(value));
   const auto length = static_cast<std::uint32_t>(out.size() - start - sizeof(std::uint32_t));
   std::memcpy(out.data() + start, &length, sizeof length);
 }
 
 // Reads what putItem wrote; false when the bytes do not hold a whole item (a damaged file).
-class Decoder {
- public:
-  Decoder(const char* data, std::size_t size) : at_(data), end_(data + size) {}
-
-  bool item(SortItem& item) {
-    std::uint16_t keys = 0;
-    std::uint16_t values = 0;
-    if (!get(item.seq) || !get(keys) || !get(values)) return false;
-    item.keys.resize(keys);
-    item.values.resize(values);
-    for (Value& key : item.keys) {
-      if (!value(key)) return false;
-    }
-    for (Value& value_out : item.values) {
-      if (!value(value_out)) return false;
-    }
-    return at_ == end_;
+bool decodeItem(std::string_view body, SortItem& item) {
+  detail::ByteReader reader(body);
+  std::uint16_t keys = 0;
+  std::uint16_t values = 0;
+  if (!reader.raw(item.seq) || !reader.raw(keys) || !reader.raw(values)) return false;
+  item.keys.resize(keys);
+  item.values.resize(values);
+  for (Value& key : item.keys) {
+    if (!reader.value(key)) return false;
   }
-
- private:
-  template <typename T>
-  bool get(T& value) {
-    if (static_cast<std::size_t>(end_ - at_) < sizeof(T)) return false;
-    std::memcpy(&value, at_, sizeof(T));
-    at_ += sizeof(T);
-    return true;
+  for (Value& value : item.values) {
+    if (!reader.value(value)) return false;
   }
-
-  bool value(Value& out) {
-    std::uint8_t kind = 0;
-    if (!get(kind)) return false;
-    switch (static_cast<Value::Kind>(kind)) {
-      case Value::Kind::kNull:
-        out = Value::null();
-        return true;
-      case Value::Kind::kBool: {
-        std::uint8_t flag = 0;
-        if (!get(flag)) return false;
-        out = Value::boolean(flag != 0);
-        return true;
-      }
-      case Value::Kind::kInt: {
-        std::int64_t number = 0;
-        if (!get(number)) return false;
-        out = Value::integer(number);
-        return true;
-      }
-      case Value::Kind::kDouble: {
-        double number = 0;
-        if (!get(number)) return false;
-        out = Value::real(number);
-        return true;
-      }
-      case Value::Kind::kString: {
-        std::uint32_t length = 0;
-        if (!get(length) || static_cast<std::size_t>(end_ - at_) < length) return false;
-        out.assignString(std::string_view(at_, length));
-        at_ += length;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  const char* at_;
-  const char* end_;
-};
+  return reader.done();
+}
 
 // `items`: what the spool file holds ("the rows held for ORDER BY").
 core::Error spoolError(const std::string& items, const std::string& what) {
@@ -171,8 +91,8 @@ struct SortedRuns::Impl {
       have = fill(sizeof length + length);
       if (!have) return have.error();
       if (!*have) return spoolError(what_, "the spool file ended inside an item");
-      Decoder decoder(buffer_.data() + pos_ + sizeof length, length);
-      if (!decoder.item(item)) return spoolError(what_, "the spool file holds a damaged item");
+      if (!decodeItem(std::string_view(buffer_.data() + pos_ + sizeof length, length), item))
+        return spoolError(what_, "the spool file holds a damaged item");
       pos_ += sizeof length + length;
       return true;
     }

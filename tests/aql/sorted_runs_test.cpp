@@ -52,6 +52,53 @@ std::vector<std::vector<Value>> rowsOf(Fixture& f, const std::string& aql, std::
   return rows;
 }
 
+// Each query over generated events, all in memory and then at budgets that spill: 1 byte (every
+// row or group its own run), 8 KiB (dozens of runs), 1 MiB (it fits: no spill). The rows must be
+// the same, in the same order; the in-memory result has at least `min_rows`.
+void checkSpillGivesWhatMemoryGives(const std::vector<std::string>& queries,
+                                    const std::vector<std::uint32_t>& seeds, std::size_t min_rows) {
+  for (const std::uint32_t seed : seeds) {
+    Fixture f = generated(seed, 600);
+    for (const std::string& aql : queries) {
+      INFO("seed " << seed << ": " << aql);
+      const auto expected = rowsOf(f, aql, 0);
+      REQUIRE(expected.size() >= min_rows);
+      for (const std::size_t budget :
+           {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
+        INFO("budget " << budget);
+        CHECK(rowsOf(f, aql, budget) == expected);
+      }
+    }
+  }
+}
+
+// `aql` run with a budget of one byte and a spool folder that does not exist.
+struct NowhereToSpill {
+  bool stopped = false;  // add() said to stop the scan
+  core::Status finished;
+  std::size_t rows = 0;  // what reached the sink
+};
+
+NowhereToSpill runWithNowhereToSpill(Fixture& f, const std::string& aql) {
+  auto query = parse(aql);
+  REQUIRE(query.ok());
+  EvalOptions options;
+  options.now = kNow;
+  options.sort_memory_bytes = 1;
+  options.spill_dir = "/nonexistent-aihunt-spool-folder";
+  NowhereToSpill out;
+  auto run = QueryRun::create(*query, f.schema, options, [&out](Row&&) { ++out.rows; });
+  REQUIRE(run.ok());
+  for (const Event& event : f.events) {
+    if (!run->add(event)) {
+      out.stopped = true;
+      break;
+    }
+  }
+  out.finished = run->finish();
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("ORDER BY past its memory budget gives the rows the in-memory sort gives",
@@ -67,20 +114,7 @@ TEST_CASE("ORDER BY past its memory budget gives the rows the in-memory sort giv
       "SELECT sourceip, URL, COUNT(*) AS n, MAX(bytes) AS most FROM events GROUP BY sourceip, URL "
       "ORDER BY n DESC LAST 1 HOURS",
   };
-  for (const std::uint32_t seed : {1U, 2U, 3U}) {
-    Fixture f = generated(seed, 600);
-    for (const std::string& aql : queries) {
-      INFO("seed " << seed << ": " << aql);
-      const auto expected = rowsOf(f, aql, 0);
-      REQUIRE(expected.size() > 40);
-      // 1 byte: every row its own run; 8 KiB: dozens of runs; 1 MiB: the rows fit, no spill.
-      for (const std::size_t budget :
-           {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
-        INFO("budget " << budget);
-        CHECK(rowsOf(f, aql, budget) == expected);
-      }
-    }
-  }
+  checkSpillGivesWhatMemoryGives(queries, {1U, 2U, 3U}, 41);
 }
 
 // GROUP BY past the same budget: the groups go to disk sorted by key and meet again at the end.
@@ -105,19 +139,7 @@ TEST_CASE("GROUP BY past its memory budget gives the groups the in-memory pass g
       "SELECT sourceip, MAX(bytes) AS most FROM events GROUP BY sourceip ORDER BY LOWER(URL) DESC "
       "LIMIT 5 LAST 1 HOURS",
   };
-  for (const std::uint32_t seed : {4U, 5U}) {
-    Fixture f = generated(seed, 600);
-    for (const std::string& aql : queries) {
-      INFO("seed " << seed << ": " << aql);
-      const auto expected = rowsOf(f, aql, 0);
-      REQUIRE_FALSE(expected.empty());
-      for (const std::size_t budget :
-           {std::size_t{1}, std::size_t{8} << 10, std::size_t{1} << 20}) {
-        INFO("budget " << budget);
-        CHECK(rowsOf(f, aql, budget) == expected);
-      }
-    }
-  }
+  checkSpillGivesWhatMemoryGives(queries, {4U, 5U}, 1);
 }
 
 TEST_CASE("a SUM past the 64-bit integers turns into a double, spilled or not",
@@ -194,56 +216,25 @@ TEST_CASE("SortedRuns merges runs and memory in order, and stops when told", "[a
 TEST_CASE("a spool folder that cannot be written fails the ORDER BY, with the way out",
           "[aql][eval][sort]") {
   Fixture f = generated(7, 200);
-  auto query = parse("SELECT URL, starttime FROM events ORDER BY starttime ASC LAST 1 HOURS");
-  REQUIRE(query.ok());
-  EvalOptions options;
-  options.now = kNow;
-  options.sort_memory_bytes = 1;
-  options.spill_dir = "/nonexistent-aihunt-spool-folder";
-  std::size_t rows = 0;
-  auto run = QueryRun::create(*query, f.schema, options, [&rows](Row&&) { ++rows; });
-  REQUIRE(run.ok());
-  bool stopped = false;
-  for (const Event& event : f.events) {
-    if (!run->add(event)) {
-      stopped = true;
-      break;
-    }
-  }
-  CHECK(stopped);  // the scan stops at the failed write rather than reading on for nothing
-  const core::Status finished = run->finish();
-  REQUIRE_FALSE(finished.ok());
-  CHECK(finished.error().code == core::ErrorCode::kIo);
-  CHECK(finished.error().message.find("TMPDIR") != std::string::npos);
-  CHECK(rows == 0);  // no partial result reaches the sink
+  const NowhereToSpill run = runWithNowhereToSpill(
+      f, "SELECT URL, starttime FROM events ORDER BY starttime ASC LAST 1 HOURS");
+  CHECK(run.stopped);  // the scan stops at the failed write rather than reading on for nothing
+  REQUIRE_FALSE(run.finished.ok());
+  CHECK(run.finished.error().code == core::ErrorCode::kIo);
+  CHECK(run.finished.error().message.find("TMPDIR") != std::string::npos);
+  CHECK(run.rows == 0);  // no partial result reaches the sink
 }
 
 TEST_CASE("a spool folder that cannot be written fails the GROUP BY, with no partial groups",
           "[aql][eval][sort][group]") {
   Fixture f = generated(8, 200);
-  auto query =
-      parse("SELECT sourceip, URL, COUNT(*) AS n FROM events GROUP BY sourceip, URL LAST 1 HOURS");
-  REQUIRE(query.ok());
-  EvalOptions options;
-  options.now = kNow;
-  options.sort_memory_bytes = 1;
-  options.spill_dir = "/nonexistent-aihunt-spool-folder";
-  std::size_t rows = 0;
-  auto run = QueryRun::create(*query, f.schema, options, [&rows](Row&&) { ++rows; });
-  REQUIRE(run.ok());
-  bool stopped = false;
-  for (const Event& event : f.events) {
-    if (!run->add(event)) {
-      stopped = true;
-      break;
-    }
-  }
-  CHECK(stopped);
-  const core::Status finished = run->finish();
-  REQUIRE_FALSE(finished.ok());
-  CHECK(finished.error().code == core::ErrorCode::kIo);
-  CHECK(finished.error().message.find("GROUP BY") != std::string::npos);
-  CHECK(rows == 0);
+  const NowhereToSpill run = runWithNowhereToSpill(
+      f, "SELECT sourceip, URL, COUNT(*) AS n FROM events GROUP BY sourceip, URL LAST 1 HOURS");
+  CHECK(run.stopped);
+  REQUIRE_FALSE(run.finished.ok());
+  CHECK(run.finished.error().code == core::ErrorCode::kIo);
+  CHECK(run.finished.error().message.find("GROUP BY") != std::string::npos);
+  CHECK(run.rows == 0);
 }
 
 }  // namespace aihunt::aql

@@ -155,4 +155,13 @@ nlohmann::json RunningEmu::waitSearch(const std::string& id, int max_seconds) {
   return status;
 }
 
+nlohmann::json RunningEmu::searchRows(const std::string& aql) {
+  const nlohmann::json done = waitSearch(createSearch(aql)["search_id"]);
+  INFO(done.dump());
+  REQUIRE(done["status"] == "COMPLETED");
+  const nlohmann::json results = parseJson(
+      call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results").body);
+  return results.contains("events") ? results["events"] : results["flows"];
+}
+
 }  // namespace aihunt::testing

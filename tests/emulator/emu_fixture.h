@@ -52,6 +52,8 @@ class RunningEmu {
   nlohmann::json createSearch(const std::string& aql);
   // Polls with Prefer: wait until finished; returns the final status object.
   nlohmann::json waitSearch(const std::string& id, int max_seconds = 20);
+  // Runs `aql` to completion (a test failure otherwise) and returns its result rows.
+  nlohmann::json searchRows(const std::string& aql);
 
   BackgroundProcess& process() { return *process_; }
 

@@ -108,14 +108,10 @@ TEST_CASE("syslog over TCP, TLS and UDP becomes events and offenses") {
   // The events are searchable with QRadar's normalized names. (A syslog event starts when it
   // arrives, at the fixed clock's now; a search covers [now - 10 min, now), so step past it.)
   emu.admin("POST", "/admin/clock?advance=1s");
-  const json done = emu.waitSearch(
-      emu.createSearch("SELECT sourceip, username, \"URL\", \"Bytes Sent\", logsourceidentifier "
-                       "FROM events WHERE \"EventID\" = 'AIHUNT-T1588.007' ORDER BY username "
-                       "LAST 10 MINUTES")["search_id"]);
-  REQUIRE(done["status"] == "COMPLETED");
-  const json rows = parseJson(
-      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
-          .body)["events"];
+  const json rows = emu.searchRows(
+      "SELECT sourceip, username, \"URL\", \"Bytes Sent\", logsourceidentifier "
+      "FROM events WHERE \"EventID\" = 'AIHUNT-T1588.007' ORDER BY username "
+      "LAST 10 MINUTES");
   REQUIRE(rows.size() == 4);
   CHECK(rows[0]["username"] == "alice");
   CHECK(rows[0]["URL"] == "https://api.openai.com/v1/chat/completions");
@@ -153,14 +149,10 @@ TEST_CASE("a syslog event starts when it arrives; its log source and type follow
                    "<13>Nov 26 17:59:52 router just a plain message\n");
   REQUIRE(waitFrames(emu, 3));
   emu.admin("POST", "/admin/clock?advance=1s");  // the frames arrived at the fixed clock's now
-  const json done = emu.waitSearch(emu.createSearch(
+  const json rows = emu.searchRows(
       "SELECT logsourceidentifier, starttime, devicetime, devicetype, logsourceid, "
       "LOGSOURCETYPENAME(devicetype) AS type_name, LOGSOURCENAME(logsourceid) AS source_name "
-      "FROM events ORDER BY logsourceidentifier LAST 10 MINUTES")["search_id"]);
-  REQUIRE(done["status"] == "COMPLETED");
-  const json rows = parseJson(
-      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
-          .body)["events"];
+      "FROM events ORDER BY logsourceidentifier LAST 10 MINUTES");
   REQUIRE(rows.size() == 3);
   const std::int64_t arrived = 1795716000000;  // kSampleNow, 18:00:00
   for (const json& row : rows) CHECK(row["starttime"] == arrived);

@@ -82,13 +82,8 @@ TEST_CASE("REFERENCESETCONTAINS in a search sees the sets") {
   emu.admin("POST", "/admin/events",
             "{\"starttime\": 1795715990000, \"sourceip\": \"10.0.0.1\"}\n"
             "{\"starttime\": 1795715995000, \"sourceip\": \"10.0.0.2\"}\n");
-  const json done = emu.waitSearch(emu.createSearch(
-      "SELECT sourceip FROM events WHERE REFERENCESETCONTAINS('watch', sourceip) LAST 5 "
-      "MINUTES")["search_id"]);
-  REQUIRE(done["status"] == "COMPLETED");
-  const json rows = parseJson(
-      emu.call("GET", "/api/ariel/searches/" + done["search_id"].get<std::string>() + "/results")
-          .body)["events"];
+  const json rows = emu.searchRows(
+      "SELECT sourceip FROM events WHERE REFERENCESETCONTAINS('watch', sourceip) LAST 5 MINUTES");
   CHECK(rows == json::array({{{"sourceip", "10.0.0.2"}}}));
 }
 
