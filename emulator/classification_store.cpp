@@ -75,6 +75,7 @@ bool ClassificationStore::existsLocked(ClassificationKind kind, std::int64_t id)
 
 json& ClassificationStore::addLocked(ClassificationKind kind, json object) {
   Collection& collection = collectionLocked(kind);
+  while (collection.reserved.count(collection.next_id) != 0) ++collection.next_id;
   const std::int64_t id = collection.next_id++;
   object["id"] = id;
   // Only the kinds whose documented answer has one (the key is in sample()).
@@ -277,6 +278,11 @@ void ClassificationStore::addNames(aql::LookupTables& tables) const {
   for (const json& source : log_sources_.objects) {
     tables.log_source_names.emplace(source.value("id", std::int64_t{0}), source.value("name", ""));
   }
+}
+
+void ClassificationStore::reserveIds(ClassificationKind kind, std::set<std::int64_t> ids) {
+  std::lock_guard lock(mutex_);
+  collectionLocked(kind).reserved.merge(ids);
 }
 
 std::vector<json> ClassificationStore::list(ClassificationKind kind) const {

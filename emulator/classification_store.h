@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,11 +48,16 @@ class ClassificationStore {
   // Adds the names of the log source types and log sources made here to `tables` (an id that
   // `tables` already names keeps its name).
   void addNames(aql::LookupTables& tables) const;
+  // Ids that new objects of `kind` must not take: those the loaded lookups name and the loaded
+  // events carry, so that a type made through the API never shares an id (and so a name in
+  // LOGSOURCETYPENAME) with events of another source.
+  void reserveIds(ClassificationKind kind, std::set<std::int64_t> ids);
 
  private:
   struct Collection {
     std::vector<nlohmann::json> objects;
     std::int64_t next_id = 1;
+    std::set<std::int64_t> reserved;
   };
   Collection& collectionLocked(ClassificationKind kind);
   [[nodiscard]] const Collection& collectionLocked(ClassificationKind kind) const;
@@ -59,10 +65,10 @@ class ClassificationStore {
   nlohmann::json& addLocked(ClassificationKind kind, nlohmann::json object);
 
   mutable std::mutex mutex_;
-  Collection log_source_types_{{}, 4000};
-  Collection qid_records_{{}, 100000};
-  Collection dsm_event_mappings_{{}, 300000};
-  Collection log_sources_{{}, 2000};
+  Collection log_source_types_{{}, 4000, {}};
+  Collection qid_records_{{}, 100000, {}};
+  Collection dsm_event_mappings_{{}, 300000, {}};
+  Collection log_sources_{{}, 2000, {}};
   std::int64_t next_qid_ = 2500001;
 };
 

@@ -109,6 +109,31 @@ nlohmann::json connectionStatus(const Emulator::Parts& p) {
   return {{"http", http.json()}, {"syslog", syslog.json()}};
 }
 
+// The log source and type ids the loaded events and lookups already use: the setup API's new
+// objects skip them (the sample's Zeek events are type 4000, where custom types start).
+void reserveLoadedIds(const EventStore& events, const aql::LookupTables& lookups,
+                      ClassificationStore& classification) {
+  std::set<std::int64_t> types;
+  std::set<std::int64_t> sources;
+  for (const auto& [id, name] : lookups.log_source_type_names) types.insert(id);
+  for (const auto& [id, name] : lookups.log_source_names) sources.insert(id);
+  const EventSnapshot snapshot = events.snapshot();
+  const auto type_field = snapshot.schema.find("devicetype");
+  const auto source_field = snapshot.schema.find("logsourceid");
+  snapshot.forEach([&](const aql::Event& event) {
+    const auto note = [&event](std::optional<aql::FieldId> field, std::set<std::int64_t>& ids) {
+      if (!field) return;
+      const aql::Value& value = event.get(*field);
+      if (value.kind() == aql::Value::Kind::kInt) ids.insert(value.asInt());
+    };
+    note(type_field, types);
+    note(source_field, sources);
+    return true;
+  });
+  classification.reserveIds(ClassificationKind::kLogSourceType, std::move(types));
+  classification.reserveIds(ClassificationKind::kLogSource, std::move(sources));
+}
+
 core::Status loadEvents(EventStore& events, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return core::makeError(core::ErrorCode::kIo, "cannot open events file " + path);
@@ -234,6 +259,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     if (!lookups.ok()) return lookups.error().withContext(options.lookups_file);
     p.lookups = std::move(*lookups);
   }
+  reserveLoadedIds(p.events, p.lookups, p.classification);
   p.faults.add(options.faults);
   const std::vector<std::string> versions =
       options.config.api_versions.empty() ? defaultApiVersions() : options.config.api_versions;

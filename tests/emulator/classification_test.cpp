@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/emulator/emu_fixture.h"
+#include "tests/support/process_runner.h"
 
 using namespace aihunt::testing;
 using nlohmann::json;
@@ -148,4 +149,28 @@ TEST_CASE("a custom log source type, its QID map and a log source are created an
     CHECK(refused.status == 403);
     CHECK(errorCode(refused) == 1009);
   }
+}
+
+// The sample's Zeek events are log source type 4000, where the emulator's custom types start: a
+// type made through the API must not take an id that loaded events or lookups already use, or
+// LOGSOURCETYPENAME would name those events after it.
+TEST_CASE("a custom log source type skips the ids of the loaded events and lookups",
+          "[classification]") {
+  RunningEmu emu({"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
+                  sourcePath("content/samples/qradar_lookups.json")},
+                 adminApiConfigYaml());
+  REQUIRE(emu.ok());
+  Api api{emu};
+  const HttpReply created = api.post(kTypes, {{"name", "aihunt"}});
+  REQUIRE(created.status == 201);
+  const std::int64_t id = parseJson(created.body)["id"].get<std::int64_t>();
+  CHECK(id > 4000);
+  const json rows = emu.searchRows(
+      "SELECT LOGSOURCETYPENAME(devicetype) AS type_name FROM events WHERE devicetype = 4000 "
+      "LAST 3 DAYS");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["type_name"] == "Zeek");
+  CHECK(emu.searchRows("SELECT devicetype FROM events WHERE devicetype = " + std::to_string(id) +
+                       " LAST 3 DAYS")
+            .empty());
 }
