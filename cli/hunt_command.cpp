@@ -122,6 +122,23 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
                       " (choose the window with --now, --last or --from/--to)");
 }
 
+// The run's held output broke at a hunt that failed with `message`: the hunts that ended well
+// before it lose their findings with it (they fail too), and the hunts after it do not run.
+void markOutputLost(service::RunReport& run, const std::vector<service::OfflineHunt>& plan,
+                    const std::string& message) {
+  for (service::HuntReport& ended : run.hunts) {
+    if (ended.status != service::HuntStatus::kOk || ended.findings == 0) continue;
+    ended.status = service::HuntStatus::kFailed;
+    ended.error = "its findings could not be held for printing: " + message;
+    ended.error_said = true;
+  }
+  for (const auto& rest : std::span(plan).subspan(run.hunts.size())) {
+    run.hunts.push_back(
+        service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, "not run: " + message));
+    run.hunts.back().error_said = true;
+  }
+}
+
 }  // namespace
 
 int runHuntCommand(const std::vector<std::string>& args, CommandContext& context) {
@@ -281,6 +298,12 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
                                                         ? core::kExitSearchFailed
                                                         : core::kExitUsage);
+      if (writer->outputFailure()) {
+        // The held output broke (its cap, a spool folder without room): the findings held so
+        // far are cut short and no later hunt's could be held. Said once; no hunt runs on.
+        markOutputLost(run, *plan, message);
+        break;
+      }
       continue;
     }
     for (const auto field : report->unbound_fields) {

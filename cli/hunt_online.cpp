@@ -341,10 +341,16 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   std::uint64_t searches_left = 0;  // searches whose DELETE failed
   // Every hunt runs even when one fails; Ctrl-C, a connection failure and a state store that
   // cannot record stop the run (the hunts already running finish and are reported).
-  const auto on_done = [&](std::size_t i, const service::HuntOutcome& outcome) -> bool {
+  const auto on_hunt_done = [&](std::size_t i, const service::HuntOutcome& outcome) -> bool {
     const HuntJob& hunt = (*plan)[i];
     if (auto flushed = ordered.done(i); !flushed && !write_error) write_error = flushed.error();
     bars.stop(hunt.name);
+    if (write_error && !not_run) {
+      // The held output broke (its cap, a spool folder without room): no later hunt's findings
+      // could be held, so none starts.
+      not_run = service::HuntReport::ended({}, service::HuntStatus::kFailed,
+                                           "not run: " + write_error->message);
+    }
     report.hunts.push_back(huntReport(outcome, *context.redactor));
     searches_left += outcome.cleanup_failures;
     totals.add(outcome.rows, outcome.stats, outcome.suppressed_by_exception);
@@ -389,6 +395,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     }
     return true;
   };
+  const auto on_done = [&](std::size_t i, const service::HuntOutcome& outcome) {
+    return on_hunt_done(i, outcome) && !write_error;
+  };
   service::HuntRunner(*setup.settings, engine_options)
       .run(*plan, writers, clients, bars, cancellation, on_done);
   // Ctrl-C before a hunt could start leaves no outcome to say so.
@@ -407,7 +416,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   if (write_error) {
     report.output_ok = false;
     static_cast<void>(finishRun(*writer, report, format, context));
-    return fail(context, *write_error, core::kExitUsage);
+    // Past the output cap is the run's size (exit 4, as a row cap); the rest is the output's.
+    return fail(context, *write_error,
+                service::isOutputLimit(*write_error) ? core::kExitSearchFailed : core::kExitUsage);
   }
   if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
     return code;

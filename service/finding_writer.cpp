@@ -35,6 +35,9 @@ class BufferedWriter : public FindingWriter {
     held_.discard();
     return {};
   }
+  [[nodiscard]] std::optional<core::Error> outputFailure() const override {
+    return held_.failure();
+  }
 
  protected:
   core::Status maybeFlush() {
@@ -73,7 +76,14 @@ class JsonDocumentWriter final : public BufferedWriter {
   }
   core::Status finish() override { return finishRun(RunReport{}); }
   core::Status finishRun(const RunReport& run) override {
-    if (auto status = flush(); !status) return status;
+    if (held_.failure()) {
+      // What was held is cut short: the envelope says how each hunt ended, with no findings.
+      buffer_.clear();
+      held_.discard();
+      count_ = 0;
+    } else if (auto status = flush(); !status) {
+      return status;
+    }
     if (auto status = held_.direct(envelope(run)); !status) return status;
     if (auto status = held_.release(); !status) return status;
     buffer_ += count_ == 0 ? "]}\n" : "\n]}\n";

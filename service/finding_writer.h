@@ -10,6 +10,7 @@
 // "complete": false and every hunt's status (docs/output.md).
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,9 @@ class FindingWriter {
   [[nodiscard]] virtual core::Status finishRun(const RunReport& run) {
     return run.complete() ? finish() : core::Status{};
   }
+  // Why the held document broke (its size cap, a spool folder without room), if it did: every
+  // hunt's findings after that are lost, so the run cannot go on.
+  [[nodiscard]] virtual std::optional<core::Error> outputFailure() const { return std::nullopt; }
 };
 
 // `hold`: the terminal formats hold the run's document (the CLI); hold.hold = false streams it

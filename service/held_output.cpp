@@ -31,15 +31,22 @@ HeldOutput::~HeldOutput() { discard(); }
 
 core::Status HeldOutput::append(std::string_view bytes) {
   if (!options_.hold) return direct(bytes);
+  if (failure_) return *failure_;
   held_bytes_ += bytes.size();
   if (options_.max_bytes != 0 && held_bytes_ > options_.max_bytes) {
-    return core::makeError(core::ErrorCode::kLimitExceeded,
-                           std::string(kOutputLimit) + std::to_string(options_.max_bytes) +
-                               " bytes of output (held until the run ends, so that a failed run "
-                               "prints nothing); narrow the window or the hunts");
+    failure_ = core::makeError(core::ErrorCode::kLimitExceeded,
+                               std::string(kOutputLimit) + std::to_string(options_.max_bytes) +
+                                   " bytes of output (held until the run ends, so that a failed "
+                                   "run prints nothing); narrow the window or the hunts");
+    return *failure_;
   }
   memory_.append(bytes);
-  if (memory_.size() >= kMemoryBytes) return spill();
+  if (memory_.size() >= kMemoryBytes) {
+    if (auto status = spill(); !status) {
+      failure_ = status.error();
+      return status;
+    }
+  }
   return {};
 }
 
@@ -56,8 +63,9 @@ core::Status HeldOutput::spill() {
   const bool complete = std::fwrite(memory_.data(), 1, memory_.size(), spool_) == memory_.size();
   memory_.clear();
   if (!complete) {
-    return core::makeError(core::ErrorCode::kIo, "cannot hold the run's output in " +
-                                                     options_.spool_dir + " (disk full?)");
+    return core::makeError(core::ErrorCode::kIo,
+                           "cannot hold the run's output in " + options_.spool_dir +
+                               " (disk full? set TMPDIR to a folder with room)");
   }
   return {};
 }

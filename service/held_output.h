@@ -6,6 +6,7 @@
 // caller reports it; exit 4) instead of filling the disk.
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,9 @@ class HeldOutput {
   // Drops what is held: nothing of it reaches the output.
   void discard();
   [[nodiscard]] std::uint64_t heldBytes() const { return held_bytes_; }
+  // Why holding failed (past max_bytes, a spool folder without room), if it did: what is held is
+  // then incomplete and must not be released, and every later append() fails the same way.
+  [[nodiscard]] const std::optional<core::Error>& failure() const { return failure_; }
 
  private:
   [[nodiscard]] core::Status spill();
@@ -47,6 +51,7 @@ class HeldOutput {
   std::string memory_;
   std::FILE* spool_ = nullptr;
   std::uint64_t held_bytes_ = 0;
+  std::optional<core::Error> failure_;
 };
 
 }  // namespace aihunt::service

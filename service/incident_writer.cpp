@@ -122,6 +122,9 @@ class StreamingFindings final : public ResultWriter {
   core::Status pageDone() override { return inner_->pageDone(); }
   core::Status finish() override { return inner_->finish(); }
   core::Status finishRun(const RunReport& run) override { return inner_->finishRun(run); }
+  [[nodiscard]] std::optional<core::Error> outputFailure() const override {
+    return inner_->outputFailure();
+  }
 
  private:
   std::unique_ptr<FindingWriter> inner_;

@@ -250,3 +250,58 @@ TEST_CASE("offline finding ids are the same with and without --lookups") {
   REQUIRE(!with_ids.empty());
   CHECK(with_ids == without_ids);
 }
+
+// Past --max-output the held document is cut short: the run stops there (no later hunt runs),
+// says why once, and prints no findings: with --format json, an envelope that parses, says
+// "complete": false and fails every hunt whose findings were lost; exit 4 (the run's size).
+TEST_CASE("a run whose held output breaks says so once and prints no findings") {
+  // The sample's events two hundred times over, each copy a second later: distinct findings,
+  // about 5,000 of them, well past 1 MiB of output.
+  std::ifstream sample(sourcePath("content/samples/events.jsonl"));
+  std::vector<json> events;
+  for (std::string line; std::getline(sample, line);) {
+    if (!line.empty()) events.push_back(json::parse(line));
+  }
+  const std::string file = "hunt_offline_test.many.jsonl";
+  {
+    std::ofstream out(file);
+    for (int copy = 0; copy < 200; ++copy) {
+      for (json event : events) {
+        event["starttime"] = event["starttime"].get<std::int64_t>() + copy * 1000;
+        out << event.dump() << "\n";
+      }
+    }
+  }
+  const std::vector<std::string> base = {"hunt", "--offline", file, "--now",
+                                         "2026-11-26T18:00:00Z", "--max-output", "1"};
+  auto args = base;
+  args.insert(args.end(), {"--format", "json"});
+  const auto document = runAihunt(args);
+  INFO(document.err);
+  CHECK(document.exit_code == 4);
+  const json parsed = json::parse(document.out, nullptr, false);
+  REQUIRE_FALSE(parsed.is_discarded());
+  CHECK(parsed["complete"] == false);
+  CHECK(parsed["findings"].empty());
+  REQUIRE(parsed["hunts"].size() == 5);
+  for (const json& hunt : parsed["hunts"]) {
+    INFO(hunt.dump());
+    // A hunt that found nothing lost nothing; every other failed with the cap's error.
+    if (hunt["status"] != "ok") {
+      CHECK(hunt["status"] == "failed");
+      CHECK(hunt["error"].get<std::string>().find("1048576 bytes") != std::string::npos);
+    } else {
+      CHECK(hunt["findings"] == 0);
+    }
+  }
+  const std::string said = "passed 1048576 bytes";
+  const auto first = document.err.find(said);
+  REQUIRE(first != std::string::npos);
+  CHECK(document.err.find(said, first + 1) == std::string::npos);
+
+  args = base;
+  args.insert(args.end(), {"--format", "jsonl"});
+  const auto lines = runAihunt(args);
+  CHECK(lines.exit_code == 4);
+  CHECK(lines.out.empty());
+}
