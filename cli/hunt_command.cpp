@@ -22,6 +22,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "results/byte_source.h"
+#include "service/detectable_fields.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
 #include "service/incident_writer.h"
@@ -63,6 +64,13 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     // Columns named like the seed query's aliases, or like our logical fields.
     hunt.mapping = setup.mapping;
     hunt.fallback_mapping = service::logicalColumnMapping();
+    if (auto columns = ownQueryColumns(hunt.query)) {
+      if (auto status =
+              service::checkDetectableColumns(*columns, hunt.mapping, &*hunt.fallback_mapping);
+          !status) {
+        return status.error().withContext(path);
+      }
+    }
     plan.push_back(std::move(hunt));
     return plan;
   }

@@ -19,6 +19,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "qradar_client/ariel_client.h"
+#include "service/detectable_fields.h"
 #include "service/embedded_queries.h"
 #include "service/finding_writer.h"
 #include "service/hunt_engine.h"
@@ -115,6 +116,13 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.aql = std::move(*aql);
     hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
+    if (auto parsed = aql::parse(hunt.aql); parsed) {  // a bad query is QRadar's to refuse
+      if (auto columns = ownQueryColumns(*parsed)) {
+        if (auto status = service::checkDetectableColumns(*columns, hunt.mapping); !status) {
+          return status.error().withContext(what);
+        }
+      }
+    }
     plan.push_back(std::move(hunt));
     return plan;
   }

@@ -1,5 +1,6 @@
 #include "cli/query_window.h"
 
+#include "aql/evaluator.h"
 #include "aql/printer.h"
 #include "cli/print.h"
 #include "service/hunt_plan.h"
@@ -26,6 +27,15 @@ bool applyQueryWindow(aql::Query& query, const std::string& what,
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                   what + " has no time clause; added: " + added);
   return true;
+}
+
+std::optional<std::vector<std::string>> ownQueryColumns(const aql::Query& query) {
+  std::vector<std::string> columns;
+  for (const aql::SelectItem& item : query.select) {
+    if (item.expr.kind == aql::ExprKind::kStar) return std::nullopt;
+    columns.push_back(aql::columnName(item));
+  }
+  return columns;
 }
 
 }  // namespace aihunt::cli

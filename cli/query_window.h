@@ -5,6 +5,7 @@
 // (QRadar would otherwise search only the last 60 seconds).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aql/ast.h"
 #include "aql/time_window.h"
@@ -16,5 +17,9 @@ namespace aihunt::cli {
 // in the messages ("the seed query", the file's path).
 bool applyQueryWindow(aql::Query& query, const std::string& what,
                       const std::optional<aql::TimeRange>& window, CommandContext& context);
+
+// The output column names of a query the user wrote, as Ariel names them; nullopt for SELECT *
+// (its columns are the events' properties, known only when it runs).
+std::optional<std::vector<std::string>> ownQueryColumns(const aql::Query& query);
 
 }  // namespace aihunt::cli

@@ -2,19 +2,14 @@
 
 #include "core/text.h"
 #include "results/row_decoder.h"
+#include "service/detectable_fields.h"
 #include "service/finding_stage.h"
 
 namespace aihunt::service {
 namespace {
 
-// The fields a finding can come from: without any of them a row can never be one.
-constexpr detection::Field kDetectable[] = {
-    detection::Field::kUrl,         detection::Field::kDestHost,  detection::Field::kQueryName,
-    detection::Field::kApplication, detection::Field::kImage,     detection::Field::kCommandLine,
-    detection::Field::kScriptText,  detection::Field::kUserAgent, detection::Field::kTargetFile};
-
 bool detectable(const detection::Event& event) {
-  for (const detection::Field field : kDetectable) {
+  for (const detection::Field field : detectableFields()) {
     if (!event.get(field).empty()) return true;
   }
   return false;
@@ -23,11 +18,7 @@ bool detectable(const detection::Event& event) {
 // Input whose rows all lack those columns was not exported for these names: "No findings."
 // would pass for a clean result.
 core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& mapping) {
-  std::string names;
-  for (const detection::Field field : kDetectable) {
-    if (mapping.column(field).empty()) continue;
-    names += (names.empty() ? "" : ", ") + mapping.column(field);
-  }
+  const std::string names = detectableColumnNames(mapping);
   return core::makeError(
       core::ErrorCode::kInvalidArgument,
       (rows == 1 ? std::string("the one row has no")

@@ -190,6 +190,20 @@ TEST_CASE("offline hunt errors are usage errors") {
   REQUIRE(named != std::string::npos);
   CHECK(ancient.err.find("hunt '", named + 1) == std::string::npos);
   CHECK(runAihunt(sampleArgs({"--last", "24h", "--from", "2026-11-26T00:00:00Z"})).exit_code == 2);
+  // An own query whose columns the detection cannot read (QRadar's property names, unaliased):
+  // every row would pass as clean, so it is refused before the scan, with the names that do.
+  std::ofstream("hunt_offline_test.noalias.aql")
+      << "SELECT sourceip, \"URL\", \"User Agent\", starttime FROM events LAST 24 HOURS\n";
+  const auto unreadable = runAihunt(sampleArgs({"--aql", "hunt_offline_test.noalias.aql"}));
+  CHECK(unreadable.exit_code == 2);
+  CHECK(unreadable.out.empty());
+  CHECK(unreadable.err.find("none of the query's columns (sourceip, URL, User Agent, starttime)") !=
+        std::string::npos);
+  std::ofstream("hunt_offline_test.aliased.aql")
+      << "SELECT sourceip, \"URL\" AS DestinationURL FROM events LAST 24 HOURS\n";
+  const auto aliased = runAihunt(sampleArgs({"--aql", "hunt_offline_test.aliased.aql"}));
+  CHECK(aliased.exit_code == 0);
+  CHECK_FALSE(jsonLines(aliased.out).empty());
   std::ofstream("hunt_offline_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
   const auto bad = runAihunt({"hunt", "--offline", "hunt_offline_test.bad.jsonl", "--now",
                               "1970-01-01T00:01:00Z", "--last", "1h"});
@@ -272,8 +286,8 @@ TEST_CASE("a run whose held output breaks says so once and prints no findings") 
       }
     }
   }
-  const std::vector<std::string> base = {"hunt", "--offline", file, "--now",
-                                         "2026-11-26T18:00:00Z", "--max-output", "1"};
+  const std::vector<std::string> base = {
+      "hunt", "--offline", file, "--now", "2026-11-26T18:00:00Z", "--max-output", "1"};
   auto args = base;
   args.insert(args.end(), {"--format", "json"});
   const auto document = runAihunt(args);

@@ -249,7 +249,9 @@ TEST_CASE("scripted faults", "[online][faults]") {
     RunningEmu emu(sampleData(), emuConfig());
     REQUIRE(emu.ok());
     const std::string bad =
-        writeFile(emu.dir(), "bad.aql", "SELECT NOSUCHFUNCTION(sourceip) FROM events LAST 1 HOURS");
+        writeFile(emu.dir(), "bad.aql",
+                  "SELECT NOSUCHFUNCTION(sourceip), \"URL\" AS DestinationURL FROM events "
+                  "LAST 1 HOURS");
     const auto result = runAihunt(huntArgs(emu, {"--aql", bad}));
     CHECK(result.exit_code == 4);
     CHECK(result.err.find("HTTP 422") != std::string::npos);
