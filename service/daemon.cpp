@@ -162,11 +162,17 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
     report.findings += writer.added();
     report.repeats += writer.repeats();
     // Quiet windows are the norm; they are logged at debug level.
+    // aihunt's own LEEF events come back in later windows (QRadar stamps them on arrival): the
+    // skip is said, so that a window of rows and no findings does not look like a miss.
+    const std::string own_skipped = outcome.stats.own_events_skipped == 0
+                                        ? std::string()
+                                        : ", " + std::to_string(outcome.stats.own_events_skipped) +
+                                              " of aihunt's own LEEF events skipped";
     logger_->log(outcome.rows > 0 ? spdlog::level::info : spdlog::level::debug,
-                 "hunt '{}' window [{}, {}): {}, {}, {}, {} suppressed", hunt.name,
+                 "hunt '{}' window [{}, {}): {}, {}, {}, {} suppressed{}", hunt.name,
                  core::formatIso8601(window.from), core::formatIso8601(window.to),
                  core::counted(outcome.rows, "row"), core::counted(writer.added(), "new finding"),
-                 core::counted(writer.repeats(), "repeat"), outcome.stats.suppressed);
+                 core::counted(writer.repeats(), "repeat"), outcome.stats.suppressed, own_skipped);
   }
 }
 

@@ -184,6 +184,10 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   INFO(second.out << second.err);
   REQUIRE(second.exit_code == 0);
   CHECK(aihunt::testing::parseTable(second.out)["proxy-ai-api"].windows == 2);
+  // The first run's two LEEF events arrived at 18:00, inside the first window: read, skipped,
+  // and the skip said in that window's line of the run's log.
+  CHECK(second.err.find("18:14:00.000Z): 5 rows, 3 new findings, 0 repeats, 0 suppressed, 2 of "
+                        "aihunt's own LEEF events skipped") != std::string::npos);
   CHECK(aihunt::testing::readFindings(run.path("findings.jsonl")).rows.size() == 2 + 4);
   // The delivered line says what became of the 4 new findings: each was noted.
   CHECK(second.out.find("4 to QRadar offense notes (4 noted)") != std::string::npos);
