@@ -109,12 +109,14 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
     if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
     return evaluated.error().withContext("hunt '" + hunt.name + "' aggregated upload query");
   }
+  // The stage writes its findings at the end: its counts are read after that.
+  if (auto finished = stage.finish(); !finished) return finished;
   RunTotals totals;
   totals.add(0, report.stats, report.suppressed_by_exception);
   totals.add(0, stage.stats(), stage.suppressedByException());
   report.stats = totals.stats;
   report.suppressed_by_exception = std::move(totals.suppressed_by_exception);
-  return stage.finish();
+  return {};
 }
 
 }  // namespace

@@ -319,3 +319,39 @@ TEST_CASE("a run whose held output breaks says so once and prints no findings") 
   CHECK(lines.exit_code == 4);
   CHECK(lines.out.empty());
 }
+
+// proxy-ai-api's aggregated upload query adds findings of its own (requests each under
+// large_upload_bytes whose sum passes large_upload_window_bytes): the hunt's count must
+// include them, as the printed findings do.
+TEST_CASE("a hunt's finding count includes its aggregated upload findings") {
+  std::ifstream sample(sourcePath("content/samples/events.jsonl"));
+  json proxy;
+  for (std::string line; std::getline(sample, line);) {
+    const json event = json::parse(line);
+    if (event.value("URL", "") == "https://api.openai.com/v1/models") proxy = event;
+  }
+  REQUIRE(proxy.is_object());
+  const std::string file = "hunt_offline_test.uploads.jsonl";
+  {
+    std::ofstream out(file);
+    for (int request = 0; request < 3; ++request) {  // 3 x 900,000 bytes: past 2 MiB together
+      json event = proxy;
+      event["starttime"] = proxy["starttime"].get<std::int64_t>() + request * 1000;
+      event["Bytes Sent"] = 900000;
+      out << event.dump() << "\n";
+    }
+  }
+  const auto run = runAihunt({"hunt", "--offline", file, "--now", "2026-11-26T18:00:00Z", "--hunt",
+                              "proxy-ai-api", "--format", "json"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json parsed = json::parse(run.out);
+  REQUIRE(parsed["hunts"].size() == 1);
+  const auto& findings = parsed["findings"];
+  CHECK(parsed["hunts"][0]["findings"] == findings.size());
+  const auto uploads = std::count_if(findings.begin(), findings.end(), [](const json& f) {
+    const auto& signals = f["signals"];
+    return std::find(signals.begin(), signals.end(), "large_upload") != signals.end();
+  });
+  CHECK(uploads == 1);
+}
