@@ -185,7 +185,8 @@ struct Daemon::Impl {
   SharedConfig config;
   std::uint64_t generation = 0;
   std::deque<std::string> queue;
-  std::set<std::string> busy;  // queued or running
+  std::set<std::string> busy;        // queued or running
+  std::set<std::string> said_ahead;  // hunts whose ledger ends after now, said once each
   std::map<std::string, HuntRunReport> reports;
   std::map<std::string, Clock::time_point> retry_at;
   std::map<std::string, int> failures;
@@ -223,6 +224,21 @@ struct Daemon::Impl {
     deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
   }
 
+  // A ledger that ends after now (an earlier run given a later --now, a clock set back) makes
+  // every run hunt nothing, quietly, until the clock catches up: said once per hunt.
+  void noteLedgerAhead(const std::string& name, std::optional<core::EpochMs> end,
+                       core::EpochMs at) {
+    if (!end || *end <= at) return;
+    {
+      std::lock_guard lock(mutex);
+      if (!said_ahead.insert(name).second) return;
+    }
+    deps.logger->warn(
+        "hunt '{}': the ledger ends at {}, after now ({}): no window is due until then (was an "
+        "earlier run given a later --now, or the clock set back?)",
+        name, core::formatIso8601(*end), core::formatIso8601(at));
+  }
+
   void huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection& connection) {
     const config::HuntConfig* hunt = findHunt(*cfg, name);
     if (hunt == nullptr) return;  // removed by a reload
@@ -236,6 +252,7 @@ struct Daemon::Impl {
       turn.error = end.error().message;
       deps.logger->error("hunt '{}': reading the ledger: {}", name, turn.error);
     } else {
+      noteLedgerAhead(name, *end, at);
       const std::size_t most = options.once ? SIZE_MAX : options.windows_per_turn;
       const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, at, most);
       bool gap_ok = true;

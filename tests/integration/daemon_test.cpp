@@ -382,6 +382,26 @@ TEST_CASE("run --once: one failing hunt fails the run; the other one delivers", 
   CHECK(ledger.count("proxy-ai-api") == 1);
 }
 
+// A run given a --now in the future moves the ledger there; a later run at the real now has
+// nothing due, and says why once rather than print a table of zeros as if all were well.
+TEST_CASE("run --once says so when a hunt's ledger ends after now", "[daemon][once]") {
+  RunningEmu emu({}, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  REQUIRE(runOnce(run, iso(t0 + 24 * 3600 * 1000)).exit_code == 0);  // a day ahead
+  const ProcessResult behind = runOnce(run, iso(t0));
+  INFO(behind.out << behind.err);
+  CHECK(behind.exit_code == 0);
+  CHECK(parseTable(behind.out).at("proxy-ai-api").windows == 0);
+  CHECK(behind.err.find("hunt 'proxy-ai-api': the ledger ends at 2026-11-27T") !=
+        std::string::npos);
+  CHECK(behind.err.find(", after now (2026-11-26T18:00:") != std::string::npos);
+  // At the ledger's own time nothing is ahead, and nothing is said.
+  const ProcessResult level = runOnce(run, iso(t0 + 24 * 3600 * 1000));
+  CHECK(level.err.find("after now") == std::string::npos);
+}
+
 TEST_CASE("run --once with a token the console refuses: the first hunts say why, no other runs",
           "[daemon][once]") {
   RunningEmu emu(sampleData(), emuConfig());
