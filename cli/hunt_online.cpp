@@ -286,6 +286,15 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto plan = planOnline(values, setup, window, now, context);
   // Planning is local (files, AQL syntax, hunt names): its errors are input errors.
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
+  if (window && window->from >= now) {
+    // QRadar has no events after now: the hunt can only come back empty, which would read as
+    // a clean result.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    "the window starts at " + core::formatIso8601(window->from) + ", after now (" +
+                        core::formatIso8601(now) +
+                        "): QRadar holds no events there yet, so finding nothing says nothing "
+                        "(choose the window with --now, --last or --from/--to)");
+  }
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
   if ((*connection)->unreachable) {

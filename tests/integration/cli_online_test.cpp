@@ -204,3 +204,19 @@ TEST_CASE("a console URL with a path that holds no API stops before any search, 
   CHECK(countRequests(requestLog(emu), "POST", "/api") == 0);  // no search was tried
   CHECK(countRequests(requestLog(emu), "GET", "/api/api/help/versions") == 1);
 }
+
+// A window after now can only come back empty: the run says so rather than let "No findings."
+// pass for a clean result. A window that ends at now is the normal case and says nothing.
+TEST_CASE("a window that starts after now is said to be one QRadar has no events for", "[online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const auto future =
+      runAihunt(huntArgs(emu, {"--hunt", "linux-audit", "--from", "2026-11-27T00:00:00Z", "--to",
+                               "2026-11-28T00:00:00Z"}));
+  CHECK(future.exit_code == 0);
+  CHECK(future.err.find("the window starts at 2026-11-27T00:00:00.000Z, after now") !=
+        std::string::npos);
+  const auto past = runAihunt(huntArgs(emu, {"--hunt", "linux-audit", "--last", "24h"}));
+  CHECK(past.exit_code == 0);
+  CHECK(past.err.find("after now") == std::string::npos);
+}
