@@ -545,8 +545,18 @@ int main(int argc, char** argv) {
   long long now = parseNow("2026-11-26T18:00:00Z");
   std::uint64_t seed = 1;
   std::string path = "day.jsonl";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  constexpr const char* kUsage =
+      "usage: daemon_day_events [--events N] [--now T] [--seed S] [--out FILE]\n";
+  for (int i = 1; i < argc; i += 2) {
     const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (i + 1 == argc) {  // a flag without its value: no file is written on a guess
+      std::fputs(kUsage, stderr);
+      return 2;
+    }
     if (flag == "--events") {
       events = std::atoll(argv[i + 1]);
     } else if (flag == "--now") {
@@ -556,8 +566,7 @@ int main(int argc, char** argv) {
     } else if (flag == "--out") {
       path = argv[i + 1];
     } else {
-      std::fprintf(stderr,
-                   "usage: daemon_day_events [--events N] [--now T] [--seed S] [--out FILE]\n");
+      std::fputs(kUsage, stderr);
       return 2;
     }
   }

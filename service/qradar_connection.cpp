@@ -68,8 +68,20 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     core::securityWarning(*logger, warning.describe());  // a token file others may access
   }
   if (!token) {
-    std::string message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
-    for (const auto& error : diagnostics.errors()) message += ": " + error.describe();
+    // The resolver's own words say what to set; its source ("token") and a path of just "qradar"
+    // would only repeat them.
+    std::string message;
+    for (const auto& error : diagnostics.errors()) {
+      const bool plain = error.path.empty() || error.path == "qradar";
+      message += (message.empty() ? "" : "; ") + (plain ? "" : error.path + ": ") + error.message;
+    }
+    if (message.empty()) {
+      message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
+    } else if (message.rfind("no QRadar token", 0) == 0) {
+      message += " (or --token-file FILE)";
+    } else {
+      message = "no usable QRadar token: " + message;
+    }
     return configError(message);
   }
   redactor->addSecret(token->token.reveal());

@@ -355,3 +355,16 @@ TEST_CASE("a hunt's finding count includes its aggregated upload findings") {
   });
   CHECK(uploads == 1);
 }
+
+// Online without a token: one line that says what to set, in the resolver's words and the
+// command line's, without repeating itself.
+TEST_CASE("a hunt without a QRadar token says what to set, once") {
+  const auto run = runProcess(binaryPath("aihunt"),
+                              {"hunt", "--qradar-url", "https://127.0.0.1:1", "--last", "1h"}, {},
+                              60, {"AIHUNT_QRADAR_TOKEN="});
+  CHECK(run.exit_code == 2);
+  CHECK(run.out.empty());
+  CHECK(run.err.rfind("aihunt: error: no QRadar token: set the AIHUNT_QRADAR_TOKEN environment "
+                      "variable or qradar.token_file (or --token-file FILE)\n",
+                      0) == 0);
+}
