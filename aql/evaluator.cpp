@@ -77,9 +77,9 @@ std::string columnName(const SelectItem& item) {
 struct QueryRun::Impl {
   // A GROUP BY group: what its columns read outside aggregates (the fields in `kept_fields`, from
   // the group's first event; a field grouped by as it is comes from the key instead) and its
-  // aggregates' states. Past the memory budget, the groups go to
-  // disk as a run sorted by key (aql/sorted_runs.h); at the end the runs and the groups still in
-  // memory are merged by key, and each key's partial groups are folded together in input order.
+  // aggregates' states. Past the memory budget, the groups go to disk as a run sorted by key
+  // (aql/sorted_runs.h); at the end the runs and the groups still in memory are merged by key,
+  // and each key's partial groups are folded together in input order.
   struct Group {
     std::vector<Value> kept;
     std::vector<AggState> aggs;

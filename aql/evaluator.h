@@ -59,8 +59,9 @@ struct EvalOptions {
   const LookupTables* lookups = nullptr;          // CATEGORYNAME() etc.; null: names are NULL
   const ReferenceData* reference_data = nullptr;  // null: REFERENCESETCONTAINS() is false
   EventTimes* times = nullptr;                    // filled in when given
-  // ORDER BY rows held in memory past this many bytes go to a sorted run on disk, in an unlinked
-  // file in `spill_dir` ("": /tmp), merged back at the end (aql/sorted_runs.h). 0: all in memory.
+  // ORDER BY rows, and GROUP BY groups, held in memory past this many bytes (each) go to a sorted
+  // run on disk, in an unlinked file in `spill_dir` ("": /tmp), merged back at the end
+  // (aql/sorted_runs.h, aql/aggregate_state.h). 0: all in memory.
   std::size_t sort_memory_bytes = 0;
   std::string spill_dir;
 };
@@ -89,7 +90,7 @@ class QueryRun {
   // query reached its LIMIT).
   bool add(const Event& event);
   // Emits buffered rows (grouped or ordered queries) to the sink. Call once, after the last add.
-  // An error: ORDER BY rows spilled to disk could not be written or read back (add() returned
+  // An error: rows or groups spilled to disk could not be written or read back (add() returned
   // false at the failed write); the sink then has only some of the rows.
   [[nodiscard]] core::Status finish();
 

@@ -41,8 +41,9 @@ struct OfflineOptions {
   // Set when a hunt failed on the events themselves (a bad line, a broken stream): every hunt
   // reads the same file, so the caller says it once and runs no other.
   bool* input_failed = nullptr;
-  // ORDER BY without a LIMIT (an own --aql query's) holds this much of its rows in memory; the
-  // rest wait in sorted runs on disk, in `spill_dir` (aql/sorted_runs.h).
+  // ORDER BY without a LIMIT (an own --aql query's) holds this much of its rows in memory, and a
+  // GROUP BY (proxy-ai-api's upload query) this much of its groups; the rest wait in sorted runs
+  // on disk, in `spill_dir` (aql/sorted_runs.h).
   std::size_t sort_memory_bytes = std::size_t{64} << 20;
   std::string spill_dir = "/tmp";
 };
