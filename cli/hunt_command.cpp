@@ -134,12 +134,7 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
 // before it lose their findings with it (they fail too), and the hunts after it do not run.
 void markOutputLost(service::RunReport& run, const std::vector<service::OfflineHunt>& plan,
                     const std::string& message) {
-  for (service::HuntReport& ended : run.hunts) {
-    if (ended.status != service::HuntStatus::kOk || ended.findings == 0) continue;
-    ended.status = service::HuntStatus::kFailed;
-    ended.error = "its findings could not be held for printing: " + message;
-    ended.error_said = true;
-  }
+  run.loseHeldFindings(message);
   for (const auto& rest : std::span(plan).subspan(run.hunts.size())) {
     run.hunts.push_back(
         service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, "not run: " + message));

@@ -361,12 +361,17 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   const auto on_hunt_done = [&](std::size_t i, const service::HuntOutcome& outcome) -> bool {
     const HuntJob& hunt = (*plan)[i];
     if (auto flushed = ordered.done(i); !flushed && !write_error) write_error = flushed.error();
+    // A hunt that failed on the held output (under its own findings) breaks it for all.
+    const bool output_broke =
+        outcome.result == service::HuntResult::kFailed && writer->outputFailure().has_value();
+    if (output_broke && !write_error) write_error = *writer->outputFailure();
     bars.stop(hunt.name);
     if (write_error && !not_run) {
       // The held output broke (its cap, a spool folder without room): no later hunt's findings
       // could be held, so none starts.
       not_run = service::HuntReport::ended({}, service::HuntStatus::kFailed,
                                            "not run: " + write_error->message);
+      not_run->error_said = true;  // said once, when the run ends
     }
     report.hunts.push_back(huntReport(outcome, *context.redactor));
     searches_left += outcome.cleanup_failures;
@@ -377,6 +382,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       return false;
     }
     exit_code = service::worseExitCode(exit_code, outcome.exitCode());
+    if (output_broke) {
+      report.hunts.back().error_said = true;  // the run's end says it, once
+      return false;
+    }
     if (outcome.result == service::HuntResult::kFailed) {
       const bool unreachable = outcome.exitCode() == core::kExitConnection;
       if (unreachable && unreachable_from) {
@@ -431,7 +440,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   }
   writer->setRunCounts({totals.stats.suppressed, report.failed()});
   if (write_error) {
-    report.output_ok = false;
+    report.loseHeldFindings(context.redactor->redact(write_error->message));
     static_cast<void>(finishRun(*writer, report, format, context));
     // Past the output cap is the run's size (exit 4, as a row cap); the rest is the output's.
     return fail(context, *write_error,

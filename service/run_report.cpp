@@ -24,6 +24,16 @@ bool RunReport::complete() const {
          });
 }
 
+void RunReport::loseHeldFindings(const std::string& why) {
+  output_ok = false;
+  for (HuntReport& hunt : hunts) {
+    if (hunt.status != HuntStatus::kOk || hunt.findings == 0) continue;
+    hunt.status = HuntStatus::kFailed;
+    hunt.error = "its findings could not be held for printing: " + why;
+    hunt.error_said = true;
+  }
+}
+
 std::size_t RunReport::failed() const {
   return static_cast<std::size_t>(
       std::count_if(hunts.begin(), hunts.end(),

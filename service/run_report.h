@@ -44,6 +44,9 @@ struct RunReport {
   [[nodiscard]] bool complete() const;
   // Hunts that failed or never ran (the table's footer counts them).
   [[nodiscard]] std::size_t failed() const;
+  // The held output broke (its cap, a spool folder without room; `why`, said on stderr already):
+  // the hunts that ended well with findings lost them, and now fail with it.
+  void loseHeldFindings(const std::string& why);
 };
 
 }  // namespace aihunt::service

@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "tests/integration/online_support.h"
 #include "tests/support/background_process.h"
+#include "tests/support/many_sample_events.h"
 
 using aihunt::testing::kSampleNow;
 using aihunt::testing::ProcessResult;
@@ -357,6 +358,28 @@ TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[hon
 
   REQUIRE(emu.admin("POST", "/admin/faults", "faults:\n  - {kind: search_error}\n").status == 200);
   const auto jsonl = runCli(huntArgs(emu));
+  CHECK(jsonl.exit_code == 4);
+  CHECK(jsonl.out.empty());
+}
+
+// Past --max-output the held document is cut short: no further hunt starts, the cap is said
+// once, and the JSON envelope says the run is incomplete with no findings (exit 4, its size).
+TEST_CASE("online: a run past --max-output stops there and prints no findings",
+          "[honest][online]") {
+  RunningEmu emu({}, emuConfig());
+  REQUIRE(emu.ok());
+  const std::string body = aihunt::testing::manySampleEvents(200);  // past 1 MiB of findings
+  REQUIRE(emu.admin("POST", "/admin/events", body).status == 200);
+  const auto run = runCli(concat(withFormat(huntArgs(emu), "json"), {"--max-output", "1"}));
+  INFO(run.err);
+  CHECK(run.exit_code == 4);
+  const json document = json::parse(run.out, nullptr, false);
+  REQUIRE_FALSE(document.is_discarded());
+  CHECK(document["complete"] == false);
+  CHECK(document["findings"].empty());
+  CHECK(count(run.err, "passed 1048576 bytes") == 1);
+
+  const auto jsonl = runCli(concat(huntArgs(emu), {"--max-output", "1"}));
   CHECK(jsonl.exit_code == 4);
   CHECK(jsonl.out.empty());
 }

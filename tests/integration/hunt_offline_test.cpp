@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/support/aihunt_cli.h"
+#include "tests/support/many_sample_events.h"
 
 using aihunt::testing::binaryPath;
 using aihunt::testing::exampleConfigPath;
@@ -269,23 +270,8 @@ TEST_CASE("offline finding ids are the same with and without --lookups") {
 // says why once, and prints no findings: with --format json, an envelope that parses, says
 // "complete": false and fails every hunt whose findings were lost; exit 4 (the run's size).
 TEST_CASE("a run whose held output breaks says so once and prints no findings") {
-  // The sample's events two hundred times over, each copy a second later: distinct findings,
-  // about 5,000 of them, well past 1 MiB of output.
-  std::ifstream sample(sourcePath("content/samples/events.jsonl"));
-  std::vector<json> events;
-  for (std::string line; std::getline(sample, line);) {
-    if (!line.empty()) events.push_back(json::parse(line));
-  }
   const std::string file = "hunt_offline_test.many.jsonl";
-  {
-    std::ofstream out(file);
-    for (int copy = 0; copy < 200; ++copy) {
-      for (json event : events) {
-        event["starttime"] = event["starttime"].get<std::int64_t>() + copy * 1000;
-        out << event.dump() << "\n";
-      }
-    }
-  }
+  std::ofstream(file) << aihunt::testing::manySampleEvents(200);
   const std::vector<std::string> base = {
       "hunt", "--offline", file, "--now", "2026-11-26T18:00:00Z", "--max-output", "1"};
   auto args = base;
