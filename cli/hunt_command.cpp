@@ -51,6 +51,12 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     for (const auto& diagnostic : aql::lintQuery(*query)) {
       // The missing time clause is settled below, as online.
       if (diagnostic.code == "no-time-clause") continue;
+      // What QRadar refuses (an unknown function, a wrong argument count) the evaluator cannot
+      // run either: refused here, once, before any event is read.
+      if (diagnostic.severity == aql::Severity::kError) {
+        return core::makeError(core::ErrorCode::kInvalidArgument,
+                               path + ":" + aql::formatDiagnostic(diagnostic));
+      }
       context.logger->warn("{}: {}", path, aql::formatDiagnostic(diagnostic));
     }
     applyQueryWindow(*query, path, given, context);
@@ -275,17 +281,28 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                                        ? static_cast<service::FindingWriter&>(delivery->writerFor(
                                              *writer, *setup->settings, hunt.name))
                                        : *writer;
-    auto report = service::runOfflineHunt(events, hunt, *setup->settings, sink, offline);
-    if (!report && report.error().code == core::ErrorCode::kCancelled) {
+    service::OfflineReport report;
+    const core::Status status =
+        service::runOfflineHunt(events, hunt, *setup->settings, sink, offline, report);
+    // Counted also when the hunt failed or was interrupted, as online: what it read and found.
+    const auto counted = [&](service::HuntStatus outcome,
+                             std::string error) -> service::HuntReport& {
+      service::HuntReport& ended =
+          run.hunts.emplace_back(service::HuntReport::ended(hunt.name, outcome, std::move(error)));
+      ended.rows = report.rows;
+      ended.findings = report.stats.findings;
+      ended.suppressed = report.stats.suppressed;
+      totals.add(report.rows, report.stats, report.suppressed_by_exception);
+      return ended;
+    };
+    if (!status && status.error().code == core::ErrorCode::kCancelled) {
       interrupted = true;
-      run.hunts.push_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kCancelled));
+      counted(service::HuntStatus::kCancelled, {});
       continue;
     }
-    if (!report) {
-      const std::string message = context.redactor->redact(report.error().message);
-      run.hunts.push_back(
-          service::HuntReport::ended(hunt.name, service::HuntStatus::kFailed, message));
-      run.hunts.back().error_said = true;
+    if (!status) {
+      const std::string message = context.redactor->redact(status.error().message);
+      counted(service::HuntStatus::kFailed, message).error_said = true;
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
       if (input_failed) {
         // Every hunt reads the same events: the others would fail the same way. Said once.
@@ -298,7 +315,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         break;
       }
       // Held output past its cap is the run's size, as a row cap online; the rest is input.
-      exit_code = service::worseExitCode(exit_code, service::isOutputLimit(report.error())
+      exit_code = service::worseExitCode(exit_code, service::isOutputLimit(status.error())
                                                         ? core::kExitSearchFailed
                                                         : core::kExitUsage);
       if (writer->outputFailure()) {
@@ -309,20 +326,15 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       }
       continue;
     }
-    for (const auto field : report->unbound_fields) {
+    for (const auto field : report.unbound_fields) {
       context.logger->debug("hunt '{}': no column for field {}", hunt.name,
                             detection::fieldName(field));
     }
     context.logger->info(
-        "hunt '{}': {}, {}, {} suppressed", hunt.name, core::counted(report->rows, "row"),
-        core::counted(report->stats.findings, "finding"), report->stats.suppressed);
-    service::HuntReport& ran =
-        run.hunts.emplace_back(service::HuntReport::ended(hunt.name, service::HuntStatus::kOk));
-    ran.rows = report->rows;
-    ran.findings = report->stats.findings;
-    ran.suppressed = report->stats.suppressed;
-    seen.add(report->times);
-    totals.add(report->rows, report->stats, report->suppressed_by_exception);
+        "hunt '{}': {}, {}, {} suppressed", hunt.name, core::counted(report.rows, "row"),
+        core::counted(report.stats.findings, "finding"), report.stats.suppressed);
+    counted(service::HuntStatus::kOk, {});
+    seen.add(report.times);
   }
   writer->setRunCounts({totals.stats.suppressed, run.failed()});
   if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
@@ -330,7 +342,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
   if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
   noteEmptyWindow(seen, events, context);
-  service::logRunSummary(*context.logger, "offline hunt", totals);
+  // A run whose held output broke has said so; its totals would read as a result (as online).
+  if (!writer->outputFailure()) service::logRunSummary(*context.logger, "offline hunt", totals);
   if (delivery) {
     if (const int code = delivery->finish(context, exit_code == core::kExitOk);
         code != core::kExitOk) {

@@ -37,7 +37,8 @@ core::Status HeldOutput::append(std::string_view bytes) {
     failure_ = core::makeError(core::ErrorCode::kLimitExceeded,
                                std::string(kOutputLimit) + std::to_string(options_.max_bytes) +
                                    " bytes of output (held until the run ends, so that a failed "
-                                   "run prints nothing); narrow the window or the hunts");
+                                   "run prints nothing); narrow the window or the hunts, or raise "
+                                   "--max-output (MiB; 0: no limit)");
     return *failure_;
   }
   memory_.append(bytes);

@@ -105,25 +105,27 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
         stage.consume(group, counts);
       },
       {}, &scanned);
-  if (!evaluated) {
-    if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
-    return evaluated.error().withContext("hunt '" + hunt.name + "' aggregated upload query");
-  }
-  // The stage writes its findings at the end: its counts are read after that.
-  if (auto finished = stage.finish(); !finished) return finished;
+  // The stage writes its findings at the end; its counts are read after that, and added also
+  // when the query or the writing failed (as far as they went).
+  core::Status finished = evaluated ? stage.finish() : core::Status{};
   RunTotals totals;
   totals.add(0, report.stats, report.suppressed_by_exception);
   totals.add(0, stage.stats(), stage.suppressedByException());
   report.stats = totals.stats;
   report.suppressed_by_exception = std::move(totals.suppressed_by_exception);
-  return {};
+  if (!evaluated) {
+    if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
+    return evaluated.error().withContext("hunt '" + hunt.name + "' aggregated upload query");
+  }
+  return finished;
 }
 
 }  // namespace
 
-core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
-                                           const detection::DetectionSettings& settings,
-                                           FindingWriter& writer, const OfflineOptions& options) {
+core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
+                            const detection::DetectionSettings& settings, FindingWriter& writer,
+                            const OfflineOptions& options, OfflineReport& report) {
+  report = OfflineReport{};
   auto columns = columnNames(hunt.query, hunt.name);
   if (!columns) return columns.error();
   auto events = openEvents(events_path, options);
@@ -133,7 +135,6 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
   FindingStage stage(settings, hunt.name, hunt.signals, writer, options.now,
                      options.show_suppressed);
   detection::Event event;
-  OfflineReport report;
   aql::EvalOptions eval = evalOptions(options);
   eval.times = &report.times;
   core::Status written;  // the first failed write; rows after it are not analysed
@@ -147,21 +148,17 @@ core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const
         written = stage.consume(event);
       },
       {}, &scanned);
+  // Counted as far as the hunt went, also when it fails: its table row says what it read.
+  report.stats = stage.stats();
+  report.suppressed_by_exception = stage.suppressedByException();
   if (!evaluated) {
     if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
     return evaluated.error().withContext("hunt '" + hunt.name + "'");
   }
   if (!written) return written.error();
-  report.stats = stage.stats();
   report.unbound_fields = binder.unboundFields();
-  report.suppressed_by_exception = stage.suppressedByException();
-  if (hunt.upload_query) {
-    if (auto status = runUploadQuery(events_path, hunt, settings, writer, options, report);
-        !status) {
-      return status.error();
-    }
-  }
-  return report;
+  if (hunt.upload_query) return runUploadQuery(events_path, hunt, settings, writer, options, report);
+  return {};
 }
 
 }  // namespace aihunt::service

@@ -56,8 +56,10 @@ struct OfflineReport {
   aql::EventTimes times;  // the events read by the hunt's query, in time, and its window
 };
 
-core::Result<OfflineReport> runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
-                                           const detection::DetectionSettings& settings,
-                                           FindingWriter& writer, const OfflineOptions& options);
+// Fills `report` as far as the hunt went: a hunt that fails still says the rows it read and the
+// findings it wrote before the failure.
+core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
+                            const detection::DetectionSettings& settings, FindingWriter& writer,
+                            const OfflineOptions& options, OfflineReport& report);
 
 }  // namespace aihunt::service

@@ -205,6 +205,18 @@ TEST_CASE("offline hunt errors are usage errors") {
   const auto aliased = runAihunt(sampleArgs({"--aql", "hunt_offline_test.aliased.aql"}));
   CHECK(aliased.exit_code == 0);
   CHECK_FALSE(jsonLines(aliased.out).empty());
+  // A function the evaluator (and QRadar) does not know: refused before the scan, said once,
+  // nothing on stdout.
+  std::ofstream("hunt_offline_test.nosuch.aql")
+      << "SELECT sourceip, NOSUCHFUNCTION(username) AS username, \"URL\" AS DestinationURL "
+         "FROM events LAST 24 HOURS\n";
+  const auto unknown =
+      runAihunt(sampleArgs({"--aql", "hunt_offline_test.nosuch.aql"}));
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.out.empty());
+  const auto function_named = unknown.err.find("NOSUCHFUNCTION");
+  REQUIRE(function_named != std::string::npos);
+  CHECK(unknown.err.find("NOSUCHFUNCTION", function_named + 1) == std::string::npos);
   std::ofstream("hunt_offline_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
   const auto bad = runAihunt({"hunt", "--offline", "hunt_offline_test.bad.jsonl", "--now",
                               "1970-01-01T00:01:00Z", "--last", "1h"});

@@ -176,20 +176,23 @@ TEST_CASE("the offline engine runs the second query over the same events") {
   options.now = kTo;
   options.range = aql::TimeRange{kFrom, kTo};
   Collect writer;
-  auto report = service::runOfflineHunt(path, hunt, builtin(), writer, options);
-  if (!report) FAIL(report.error().message);
+  service::OfflineReport report;
+  if (auto ran = service::runOfflineHunt(path, hunt, builtin(), writer, options, report); !ran) {
+    FAIL(ran.error().message);
+  }
   const auto found = uploads(writer.found);
   REQUIRE(found.size() == 1);
   CHECK(found[0].username == "exfil");
   CHECK(found[0].bytes_sent == 300 * 10'486);
   // 600 event rows, then 2 aggregated rows (one per source).
-  CHECK(report->rows == 602);
-  CHECK(report->stats.browser_events_skipped == 301);
+  CHECK(report.rows == 602);
+  CHECK(report.stats.browser_events_skipped == 301);
 
   SECTION("without the second query, nothing is large") {
     hunt.upload_query.reset();
     Collect quiet;
-    REQUIRE(service::runOfflineHunt(path, hunt, builtin(), quiet, options));
+    service::OfflineReport quiet_report;
+    REQUIRE(service::runOfflineHunt(path, hunt, builtin(), quiet, options, quiet_report));
     CHECK(uploads(quiet.found).empty());
   }
 }
