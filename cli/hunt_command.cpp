@@ -330,9 +330,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       context.logger->debug("hunt '{}': no column for field {}", hunt.name,
                             detection::fieldName(field));
     }
-    context.logger->info(
-        "hunt '{}': {}, {}, {} suppressed", hunt.name, core::counted(report.rows, "row"),
-        core::counted(report.stats.findings, "finding"), report.stats.suppressed);
+    context.logger->info("hunt '{}': {}, {}, {} suppressed", hunt.name,
+                         core::counted(report.rows, "row"),
+                         core::counted(report.stats.findings, "finding"), report.stats.suppressed);
     counted(service::HuntStatus::kOk, {});
     seen.add(report.times);
   }

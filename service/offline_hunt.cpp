@@ -157,7 +157,8 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
   }
   if (!written) return written.error();
   report.unbound_fields = binder.unboundFields();
-  if (hunt.upload_query) return runUploadQuery(events_path, hunt, settings, writer, options, report);
+  if (hunt.upload_query)
+    return runUploadQuery(events_path, hunt, settings, writer, options, report);
   return {};
 }
 

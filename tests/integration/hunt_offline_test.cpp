@@ -210,8 +210,7 @@ TEST_CASE("offline hunt errors are usage errors") {
   std::ofstream("hunt_offline_test.nosuch.aql")
       << "SELECT sourceip, NOSUCHFUNCTION(username) AS username, \"URL\" AS DestinationURL "
          "FROM events LAST 24 HOURS\n";
-  const auto unknown =
-      runAihunt(sampleArgs({"--aql", "hunt_offline_test.nosuch.aql"}));
+  const auto unknown = runAihunt(sampleArgs({"--aql", "hunt_offline_test.nosuch.aql"}));
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.out.empty());
   const auto function_named = unknown.err.find("NOSUCHFUNCTION");
