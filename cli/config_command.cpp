@@ -12,6 +12,7 @@
 #include "config/example_config.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
+#include "qradar_client/api_version.h"
 
 namespace aihunt::cli {
 
@@ -82,6 +83,25 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
       for (const LocalFileProblem& problem : localFileProblems(*read.config)) {
         outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
       }
+      // The console's URL may come from the command line (--qradar-url) instead: a warning.
+      const bool no_url = !read.config->qradar || read.config->qradar->url.empty();
+      const std::optional<std::string> url_variable = environment.get("AIHUNT_QRADAR_URL");
+      if (no_url && (!url_variable || url_variable->empty())) {
+        outcome.warnings.push_back(
+            {path == "-" ? "<stdin>" : path, "qradar.url",
+             "not set, nor AIHUNT_QRADAR_URL here: 'aihunt run' and online hunts need the "
+             "console's URL (or --qradar-url)"});
+      }
+    }
+  }
+  // A pinned API version aihunt does not speak: every connection would refuse it.
+  if (outcome.config && outcome.config->qradar && outcome.config->qradar->api_version != "auto") {
+    if (auto pinned = qradar::checkPinnedVersion(outcome.config->qradar->api_version); !pinned) {
+      config::ConfigError error;
+      error.source = path == "-" ? "<stdin>" : path;
+      error.path = "qradar.api_version";
+      error.message = pinned.error().message;
+      outcome.errors.push_back(std::move(error));
     }
   }
   for (const auto& warning : outcome.warnings) {

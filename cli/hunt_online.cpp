@@ -280,8 +280,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   HuntDelivery* delivery, CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
-  auto connection = openConnection(values, config_path, context,
-                                   ConnectionUse{nullptr, /*caller_reports_unreachable=*/true});
+  auto connection =
+      openConnection(values, config_path, context,
+                     ConnectionUse{nullptr, /*caller_reports_unreachable=*/true,
+                                   "or --offline EVENTS.jsonl to hunt an export of events"});
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
   auto plan = planOnline(values, setup, window, now, context);
   // Planning is local (files, AQL syntax, hunt names): its errors are input errors.

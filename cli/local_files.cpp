@@ -1,5 +1,7 @@
 #include "cli/local_files.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -18,15 +20,33 @@ void checkCaFile(const std::string& key, const std::string& file,
   }
 }
 
+// The folder must exist and take new files: the state store adds its lock, journal and WAL files
+// beside the database, and the findings file is created when missing. An existing file must be
+// writable too. (For root, access() grants all, as the kernel would.)
 void checkFolderOf(const std::string& key, const std::string& file, const char* what,
                    std::vector<LocalFileProblem>& problems) {
   if (file.empty()) return;
-  const std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  const std::filesystem::path path(file);
+  std::filesystem::path folder = path.parent_path();
   std::error_code error;
-  if (folder.empty() || std::filesystem::is_directory(folder, error)) return;
-  problems.push_back({key, "the folder '" + folder.string() +
-                               "' does not exist here; aihunt creates " + what +
-                               ", not its folder"});
+  if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
+    problems.push_back({key, "the folder '" + folder.string() +
+                                 "' does not exist here; aihunt creates " + what +
+                                 ", not its folder"});
+    return;
+  }
+  if (folder.empty()) folder = ".";
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    problems.push_back({key, "the folder '" + folder.string() +
+                                 "' is not writable here (check its owner and permissions): "
+                                 "aihunt creates " +
+                                 what + " and the files beside it there"});
+    return;
+  }
+  if (std::filesystem::exists(path, error) && ::access(path.c_str(), R_OK | W_OK) != 0) {
+    problems.push_back(
+        {key, "'" + file + "' is not writable here (check its owner and permissions)"});
+  }
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ void addConnectionOptions(po::options_description& options) {
       "qradar-url", po::value<std::string>(),
       "console base URL, https://host[:port] (default: $AIHUNT_QRADAR_URL, then qradar.url)")(
       "token-file", po::value<std::string>(),
-      "file holding the API token (default: $AIHUNT_QRADAR_TOKEN, then qradar.token_file)")(
+      "file holding the API token (without it: the token itself in $AIHUNT_QRADAR_TOKEN, "
+      "then the file qradar.token_file)")(
       "allow-readable-token-file", po::bool_switch(),
       "accept a token file that group or others can read (a warning, not an error)")(
       "auth", po::value<std::string>(), "sec (token in the SEC header, default) or basic")(
@@ -133,6 +134,7 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variabl
     request->qradar.api_version = use.first->qradar.api_version;
   }
   request->caller_reports_unreachable = use.caller_reports_unreachable;
+  request->without_console = use.without_console;
   return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                  context.logger);
 }

@@ -36,6 +36,9 @@ struct ConnectionUse {
   const QRadarConnection* first = nullptr;
   // The caller stops on QRadarConnection::unreachable and says why (the cause said once).
   bool caller_reports_unreachable = false;
+  // What else the command could do without a console URL ("or --offline EVENTS.jsonl"): said
+  // only by the commands that have it.
+  std::string without_console = {};
 };
 
 // connectionRequest(), then service::openConnection(). Errors are usage/config errors (exit 2):

@@ -80,6 +80,16 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   return openDelivery(values, config_path, cfg, now, context, runtime.delivery);
 }
 
+// What the console connection needs and the config or the command line must give (the URL, the
+// token, a version aihunt speaks): checked when the daemon starts and on each reload, since
+// without it every cycle would fail the same way while /readyz said the config was fine.
+core::Status checkConsoleSettings(const po::variables_map& values, const std::string& config_path,
+                                  CommandContext& context) {
+  auto request = connectionRequest(values, config_path);
+  if (!request) return request.error();
+  return service::checkConnectionSettings(*request, *context.environment);
+}
+
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
                  CommandContext& context) {
   std::FILE* out = context.streams.out;
@@ -151,6 +161,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
     return code;
   }
+  if (auto console = checkConsoleSettings(values, config_path, context); !console) {
+    return fail(context, console.error(), core::kExitUsage);
+  }
   std::unique_ptr<core::Clock> clock;
   if (values.count("now") != 0) {
     clock = std::make_unique<OffsetClock>(*now);
@@ -163,27 +176,34 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   const qradar::Cancellation stop = installInterruptHandler();
   installReloadHandler();
   // Each connection's transport reports request latency to the metrics.
-  service::DaemonDeps deps{*runtime.delivery.store,
-                           *runtime.delivery.outbox,
-                           runtime.delivery.metrics,
-                           *clock,
-                           context.logger,
-                           [&](const config::Config& /*cfg*/)
-                               -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-                             auto request = connectionRequest(values, config_path);
-                             if (!request) return request.error();
-                             request->metrics = &runtime.delivery.metrics;
-                             // The daemon stops a turn on QRadarConnection::unreachable and
-                             // says why itself.
-                             request->caller_reports_unreachable = true;
-                             return service::openConnection(std::move(*request),
-                                                            *context.environment, context.redactor,
-                                                            context.logger);
-                           },
-                           stop,
-                           &reloadRequested(),
-                           [&]() { return loadDeliveryConfig(config_path, context); },
-                           runtime.reference_sets.get()};
+  service::DaemonDeps deps{
+      *runtime.delivery.store,
+      *runtime.delivery.outbox,
+      runtime.delivery.metrics,
+      *clock,
+      context.logger,
+      [&](const config::Config& /*cfg*/)
+          -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+        auto request = connectionRequest(values, config_path);
+        if (!request) return request.error();
+        request->metrics = &runtime.delivery.metrics;
+        // The daemon stops a turn on QRadarConnection::unreachable and
+        // says why itself.
+        request->caller_reports_unreachable = true;
+        return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                       context.logger);
+      },
+      stop,
+      &reloadRequested(),
+      [&]() -> core::Result<service::SharedConfig> {
+        auto loaded = loadDeliveryConfig(config_path, context);
+        if (!loaded) return loaded;
+        if (auto console = checkConsoleSettings(values, config_path, context); !console) {
+          return console.error();
+        }
+        return loaded;
+      },
+      runtime.reference_sets.get()};
   service::DaemonOptions daemon_options;
   daemon_options.once = values["once"].as<bool>();
   daemon_options.grace = *grace;

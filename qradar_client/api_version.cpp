@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace aihunt::qradar {
 
 std::optional<double> apiVersionNumber(std::string_view text) {
@@ -46,6 +48,19 @@ core::Result<std::vector<ConsoleApiVersion>> parseHelpVersions(std::string_view 
     if (apiVersionNumber(version.version)) out.push_back(std::move(version));
   }
   return out;
+}
+
+core::Status checkPinnedVersion(std::string_view version) {
+  const std::optional<double> number = apiVersionNumber(version);
+  if (number && *number >= *apiVersionNumber(kOldestSpokenVersion) &&
+      *number <= *apiVersionNumber(kNewestSpokenVersion)) {
+    return {};
+  }
+  return core::makeError(core::ErrorCode::kConfig,
+                         "API version '" + core::printableExcerpt(version, 40) +
+                             "': aihunt speaks " + std::string(kOldestSpokenVersion) + " to " +
+                             std::string(kNewestSpokenVersion) +
+                             " (leave it auto to use the newest the console and aihunt share)");
 }
 
 core::Result<VersionChoice> chooseApiVersion(const std::vector<ConsoleApiVersion>& console) {

@@ -22,6 +22,10 @@ inline constexpr std::string_view kNewestSpokenVersion = "26.0";
 // "26.0" → 26.0; nullopt for anything that is not digits, a dot and digits.
 std::optional<double> apiVersionNumber(std::string_view text);
 
+// A version pinned by the config or --api-version: one aihunt speaks, or an error that says the
+// range (a version outside it sends requests aihunt was not written for).
+core::Status checkPinnedVersion(std::string_view version);
+
 // One entry of GET /api/help/versions.
 struct ConsoleApiVersion {
   std::string version;

@@ -12,7 +12,70 @@ core::Error configError(std::string message) {
   return core::makeError(core::ErrorCode::kConfig, std::move(message));
 }
 
+// What can be told wrong without the console: the URL, the TLS floor, a pinned API version, the
+// login's user. The parsed URL when all is well.
+core::Result<qradar::ParsedUrl> checkSettings(const ConnectionRequest& request) {
+  const config::QRadarConfig& qradar = request.qradar;
+  if (qradar.url.empty()) {
+    return configError(
+        "no QRadar console: give --qradar-url, set AIHUNT_QRADAR_URL, or qradar.url in --config" +
+        (request.without_console.empty() ? std::string() : " (" + request.without_console + ")"));
+  }
+  auto url = qradar::parseConsoleUrl(qradar.url);
+  if (!url) return url.error();
+  if (auto status = qradar::validateMinTlsVersion(qradar.tls.min_version); !status) {
+    return status.error();
+  }
+  if (qradar.api_version != "auto") {
+    if (auto status = qradar::checkPinnedVersion(qradar.api_version); !status) {
+      return status.error();
+    }
+  }
+  if (qradar.auth == config::QRadarAuth::kBasic && qradar.username.empty()) {
+    return configError("--auth basic needs --username");
+  }
+  if (request.retries && (*request.retries < 1 || *request.retries > 20)) {
+    return configError("--retries: 1 to 20");
+  }
+  return url;
+}
+
+std::optional<config::ResolvedToken> resolveToken(const ConnectionRequest& request,
+                                                  const config::Environment& environment,
+                                                  config::Diagnostics& diagnostics) {
+  return request.token_file_only
+             ? config::resolveQRadarToken(request.qradar, config::MapEnvironment(), diagnostics,
+                                          "--token-file")
+             : config::resolveQRadarToken(request.qradar, environment, diagnostics);
+}
+
+// The resolver's own words say what to set; its source ("token") and a path of just "qradar"
+// would only repeat them.
+core::Error tokenError(const config::Diagnostics& diagnostics) {
+  std::string message;
+  for (const auto& error : diagnostics.errors()) {
+    const bool plain = error.path.empty() || error.path == "qradar";
+    message += (message.empty() ? "" : "; ") + (plain ? "" : error.path + ": ") + error.message;
+  }
+  if (message.empty()) {
+    message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
+  } else if (message.rfind("no QRadar token", 0) == 0) {
+    message += " (or --token-file FILE)";
+  } else {
+    message = "no usable QRadar token: " + message;
+  }
+  return configError(message);
+}
+
 }  // namespace
+
+core::Status checkConnectionSettings(const ConnectionRequest& request,
+                                     const config::Environment& environment) {
+  if (auto url = checkSettings(request); !url) return url.error();
+  config::Diagnostics diagnostics("token");
+  if (!resolveToken(request, environment, diagnostics)) return tokenError(diagnostics);
+  return {};
+}
 
 int exitCodeFor(const core::Error& error) {
   switch (error.code) {
@@ -37,13 +100,8 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     const std::shared_ptr<spdlog::logger>& logger) {
   auto connection = std::make_unique<QRadarConnection>();
   config::QRadarConfig& qradar = connection->qradar;
-  qradar = std::move(request.qradar);
-  if (qradar.url.empty()) {
-    return configError(
-        "no QRadar console: give --qradar-url, set AIHUNT_QRADAR_URL, or qradar.url in --config "
-        "(or use --offline)");
-  }
-  auto url = qradar::parseConsoleUrl(qradar.url);
+  qradar = request.qradar;
+  auto url = checkSettings(request);
   if (!url) return url.error();
   // A browser's console address (https://host/console/...) pasted as the API's base: QRadar
   // serves the REST API at /api on the console's host (IBM, "Accessing the interactive API
@@ -55,40 +113,14 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
         "/api on the console's host (leave the path out unless a proxy puts the API under it)",
         core::printableExcerpt(url->path, 100), core::printableExcerpt(url->base, 200));
   }
-  if (auto status = qradar::validateMinTlsVersion(qradar.tls.min_version); !status) {
-    return status.error();
-  }
-
   config::Diagnostics diagnostics("token");
-  std::optional<config::ResolvedToken> token =
-      request.token_file_only ? config::resolveQRadarToken(qradar, config::MapEnvironment(),
-                                                           diagnostics, "--token-file")
-                              : config::resolveQRadarToken(qradar, environment, diagnostics);
+  std::optional<config::ResolvedToken> token = resolveToken(request, environment, diagnostics);
   for (const auto& warning : diagnostics.warnings()) {
     core::securityWarning(*logger, warning.describe());  // a token file others may access
   }
-  if (!token) {
-    // The resolver's own words say what to set; its source ("token") and a path of just "qradar"
-    // would only repeat them.
-    std::string message;
-    for (const auto& error : diagnostics.errors()) {
-      const bool plain = error.path.empty() || error.path == "qradar";
-      message += (message.empty() ? "" : "; ") + (plain ? "" : error.path + ": ") + error.message;
-    }
-    if (message.empty()) {
-      message = "no usable QRadar token (set AIHUNT_QRADAR_TOKEN or --token-file)";
-    } else if (message.rfind("no QRadar token", 0) == 0) {
-      message += " (or --token-file FILE)";
-    } else {
-      message = "no usable QRadar token: " + message;
-    }
-    return configError(message);
-  }
+  if (!token) return tokenError(diagnostics);
   redactor->addSecret(token->token.reveal());
   connection->token_origin = token->origin;
-  if (qradar.auth == config::QRadarAuth::kBasic && qradar.username.empty()) {
-    return configError("--auth basic needs --username");
-  }
 
   qradar::TransportOptions& transport = connection->transport_options;
   transport.ca_file = qradar.tls.ca_file;
@@ -131,10 +163,7 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   settings.credentials.username = qradar.username;
   settings.credentials.token = std::move(token->token);
   settings.request_timeout = qradar.timeouts.request;
-  if (request.retries) {
-    if (*request.retries < 1 || *request.retries > 20) return configError("--retries: 1 to 20");
-    settings.retry.max_attempts = *request.retries;
-  }
+  if (request.retries) settings.retry.max_attempts = *request.retries;
   if (request.retry_delay) settings.retry.initial_delay = *request.retry_delay;
   qradar::HttpTransport* transport_used = connection->transport.get();
   if (request.metrics != nullptr) {

@@ -38,6 +38,8 @@ struct ConnectionRequest {
   // The caller stops when the console cannot be reached at all (QRadarConnection::unreachable)
   // and says why itself: no warning about the API version here, so that the cause is said once.
   bool caller_reports_unreachable = false;
+  // Added to the no-URL error when the command has another way ("or --offline EVENTS.jsonl").
+  std::string without_console;
 };
 
 struct QRadarConnection {
@@ -58,6 +60,12 @@ struct QRadarConnection {
   // listens, TLS fails, the credentials are refused): every request would fail the same way.
   std::optional<core::Error> unreachable;
 };
+
+// What openConnection would refuse before it reaches the console (no URL, a bad URL, no token, a
+// pinned API version aihunt does not speak): for the daemon, which checks once at start and on
+// each reload rather than failing every cycle.
+core::Status checkConnectionSettings(const ConnectionRequest& request,
+                                     const config::Environment& environment);
 
 // Errors are usage/config errors (exit 2): no URL, no token, a bad pin...
 core::Result<std::unique_ptr<QRadarConnection>> openConnection(

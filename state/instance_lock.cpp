@@ -30,8 +30,16 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
   // No folder: there is no store to share either, and opening it says what is wrong better.
   if (fd < 0 && errno == ENOENT) return InstanceLock();
   if (fd < 0) {
-    return core::makeError(core::ErrorCode::kState, "cannot open the state file's lock " + path +
-                                                        ": " + std::strerror(errno));
+    const int error = errno;
+    // Most often a read-only folder (a volume mounted for another user): the store keeps its
+    // lock, journal and WAL files beside the database, so the folder itself must be writable.
+    return core::makeError(core::ErrorCode::kState,
+                           "cannot open the state file's lock " + path + ": " +
+                               std::strerror(error) +
+                               (error == EACCES || error == EROFS
+                                    ? " (the state file's folder must be writable by aihunt: "
+                                      "check its owner and permissions)"
+                                    : ""));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;

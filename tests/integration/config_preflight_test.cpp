@@ -1,0 +1,146 @@
+// What `config check`, `check` and `run` must find wrong before anything is hunted: a state folder
+// aihunt cannot write, no console URL, a pinned API version aihunt does not speak. Found by `run`
+// instead, each failed every cycle of a daemon whose /readyz said the config was fine.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/aihunt_cli.h"
+
+using aihunt::testing::binaryPath;
+using aihunt::testing::ProcessResult;
+using aihunt::testing::runAihunt;
+using aihunt::testing::runProcess;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A folder for one case, readable by everyone (the unprivileged runs below read it).
+struct CaseDir {
+  explicit CaseDir(const std::string& name)
+      : path(fs::temp_directory_path() /
+             ("aihunt_preflight_" + name + "_" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path / "state");
+    fs::permissions(path, fs::perms::all);
+    fs::permissions(path / "state", fs::perms::all);
+    std::ofstream(path / "token") << "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n";
+    ::chmod((path / "token").c_str(), 0600);
+  }
+  ~CaseDir() {
+    std::error_code ignored;
+    fs::permissions(path / "state", fs::perms::all, ignored);
+    fs::remove_all(path, ignored);
+  }
+  CaseDir(const CaseDir&) = delete;
+  CaseDir& operator=(const CaseDir&) = delete;
+
+  // The URL names a port where nothing listens: every check here comes before any request.
+  [[nodiscard]] std::string config(const std::string& qradar_lines) const {
+    const std::string file = (path / "aihunt.yaml").string();
+    std::ofstream(file) << "qradar:\n"
+                        << qradar_lines << "  token_file: " << (path / "token").string() << "\n"
+                        << "outputs:\n  jsonl:\n    path: "
+                        << (path / "state/findings.jsonl").string()
+                        << "\nstate:\n  path: " << (path / "state/state.db").string() << "\n";
+    ::chmod(file.c_str(), 0644);
+    return file;
+  }
+
+  fs::path path;
+};
+
+constexpr const char* kUrl = "  url: https://127.0.0.1:9\n";
+
+// aihunt as a user who does not own `dir`: as root (CI), through setpriv as nobody, whose token
+// file is then unreadable too, so the token comes from the environment.
+ProcessResult runUnprivileged(const std::vector<std::string>& args) {
+  const std::vector<std::string> env = {"AIHUNT_QRADAR_TOKEN=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"};
+  if (::geteuid() != 0) return runProcess(binaryPath("aihunt"), args, {}, 60, env);
+  std::vector<std::string> wrapped = {"--reuid=65534", "--regid=65534", "--clear-groups",
+                                      binaryPath("aihunt")};
+  wrapped.insert(wrapped.end(), args.begin(), args.end());
+  return runProcess("/usr/bin/setpriv", wrapped, {}, 60, env);
+}
+
+}  // namespace
+
+TEST_CASE("a state folder aihunt cannot write fails config check and check, before run does") {
+  const CaseDir dir("readonly");
+  const std::string config = dir.config(kUrl);
+  // Writable: the checks pass (the baseline the read-only case departs from).
+  const ProcessResult writable = runUnprivileged({"config", "check", config});
+  INFO(writable.err);
+  CHECK(writable.exit_code == 0);
+
+  // Read-only for everyone but root (0555): the unprivileged user cannot add files there.
+  fs::permissions(dir.path / "state", fs::perms::owner_read | fs::perms::owner_exec |
+                                          fs::perms::group_read | fs::perms::group_exec |
+                                          fs::perms::others_read | fs::perms::others_exec);
+  const ProcessResult checked = runUnprivileged({"config", "check", config});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err.find(": state.path: ") != std::string::npos);
+  CHECK(checked.err.find(": outputs.jsonl.path: ") != std::string::npos);
+  CHECK(checked.out.empty());
+
+  // `aihunt check` names it as a warning (it may run on another machine than the daemon).
+  const ProcessResult check = runUnprivileged({"check", "-c", config, "--format", "json"});
+  INFO(check.out);
+  bool warned = false;
+  const nlohmann::json document = nlohmann::json::parse(check.out);
+  for (const auto& item : document["checks"]) {
+    warned = warned || (item["status"] == "warn" &&
+                        item["detail"].get<std::string>().find("state.path") != std::string::npos);
+  }
+  CHECK(warned);
+
+  // And run: a state error (exit 5), with what to check.
+  const ProcessResult run = runUnprivileged({"run", "--once", "-c", config});
+  INFO(run.err);
+  CHECK(run.exit_code == 5);
+  CHECK(run.err.find("owner and permissions") != std::string::npos);
+}
+
+TEST_CASE("a daemon without a console URL stops at once (exit 2) and config check warns") {
+  const CaseDir dir("nourl");
+  const std::string config = dir.config("");
+  const ProcessResult checked = runAihunt({"config", "check", config});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 0);  // --qradar-url may give it
+  CHECK(checked.err.find("qradar.url") != std::string::npos);
+
+  // The daemon itself (not --once): it used to fail every cycle for ever (here: until the
+  // runner's time limit, exit -1).
+  const ProcessResult daemon = runAihunt({"run", "-c", config});
+  INFO(daemon.err);
+  CHECK(daemon.exit_code == 2);
+  CHECK(daemon.err.find("--qradar-url") != std::string::npos);
+  CHECK(daemon.err.find("--offline") == std::string::npos);  // run has no such option
+}
+
+TEST_CASE("a pinned API version aihunt does not speak is refused by config check, check and run") {
+  const CaseDir dir("version");
+  for (const std::string version : {"19.0", "99.0"}) {
+    const std::string config =
+        dir.config(std::string(kUrl) + "  api_version: \"" + version + "\"\n");
+    const ProcessResult checked = runAihunt({"config", "check", config});
+    INFO(checked.err);
+    CHECK(checked.exit_code == 2);
+    CHECK(checked.err.find("qradar.api_version") != std::string::npos);
+    CHECK(checked.err.find("20.0 to 26.0") != std::string::npos);
+    const ProcessResult run = runAihunt({"run", "--once", "-c", config});
+    CHECK(run.exit_code == 2);
+    const ProcessResult pinned =
+        runAihunt({"check", "-c", dir.config(kUrl), "--api-version", version});
+    CHECK(pinned.exit_code == 2);
+    CHECK(pinned.out.find("20.0 to 26.0") != std::string::npos);
+  }
+}
