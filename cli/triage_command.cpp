@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/print.h"
 #include "cli/detection_setup.h"
 #include "cli/run_output.h"
 #include "cli/time_options.h"
@@ -105,6 +106,14 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     return fail(context.streams, status.error(), core::kExitUsage);
   }
 
+  if (report->rows == 0) {
+    // A zero-byte file (an export that failed) reads as "No findings." too: a warning, as for
+    // an offline hunt's events.
+    const std::string name = values["input"].as<std::string>();
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    "no result row was read from " + (name == "-" ? "standard input" : name) +
+                        ": is the export empty? (\"No findings\" says nothing about the events)");
+  }
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
   totals.add(report->rows, report->stats, report->suppressed_by_exception);

@@ -259,6 +259,20 @@ TEST_CASE("rows without a column a finding can come from are an input error, not
   CHECK(mixed.out.find("No findings.") != std::string::npos);
 }
 
+TEST_CASE("input without a single row warns that 'No findings.' says nothing") {
+  // A zero-byte file (an export that failed) and results with no rows: the run is clean, and
+  // stderr says that nothing was read.
+  for (const std::string& input : {std::string(), std::string("{\"events\":[]}")}) {
+    INFO(input);
+    const auto empty = runAihunt({"triage", "-"}, input);
+    CHECK(empty.exit_code == 0);
+    CHECK(empty.out.find("No findings.") != std::string::npos);
+    CHECK(empty.err.find("is the export empty?") != std::string::npos);
+  }
+  const auto rows = runAihunt({"triage", "-"}, "{\"DestinationURL\":\"https://example.com/\"}\n");
+  CHECK(rows.err.find("is the export empty?") == std::string::npos);
+}
+
 TEST_CASE("config example passes config check; help documents exit codes") {
   const auto check = runProcess(binaryPath("aihunt"), {"config", "check", exampleConfigPath()}, {},
                                 60, {"AIHUNT_QRADAR_TOKEN=0123456789abcdef-test-token"});
