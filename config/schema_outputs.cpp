@@ -172,8 +172,11 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
       }
     }
     l.integer("port", out.port, 1, 65535);
+    const std::size_t errors_before_protocol = diagnostics.errors().size();
     l.choice<LeefProtocol>("protocol", out.protocol,
                            {{"tcp", LeefProtocol::kTcp}, {"tls", LeefProtocol::kTls}});
+    // A mistyped protocol ("tsl") is said once: the ca_file beside it is no second error.
+    const bool protocol_read = diagnostics.errors().size() == errors_before_protocol;
     l.stringOrEmpty("ca_file", out.ca_file);
     if (const YamlNode* name = l.get("hostname")) {
       // RFC 5424 HOSTNAME: printable ASCII, at most 255; IBM asks for a host name or IPv4
@@ -193,7 +196,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
       diagnostics.error(childPath(leef->path, "host"), "LEEF output needs a syslog host",
                         leef->mark.line > 0 ? leef->mark : leef->key_mark);
     }
-    if (!out.ca_file.empty() && out.protocol != LeefProtocol::kTls) {
+    if (protocol_read && !out.ca_file.empty() && out.protocol != LeefProtocol::kTls) {
       const YamlNode* at = leef->find("ca_file");
       diagnostics.error(at->path, "ca_file only applies to protocol: tls", at->mark);
     }

@@ -127,6 +127,11 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
                     "'ws 1|x' is not a host name (letters, digits, '-', '.', '_')");
   expectSingleError("outputs:\n  leef: {host: h, hostname: '::1'}\n", "outputs.leef.hostname",
                     "'::1' is not a host name (letters, digits, '-', '.', '_')");
+  // A mistyped protocol is the one error: the ca_file meant for TLS is not a second.
+  expectSingleError("outputs:\n  leef: {host: h, protocol: tsl, ca_file: ca.pem}\n",
+                    "outputs.leef.protocol", "'tsl' is not one of: tcp, tls");
+  expectSingleError("outputs:\n  leef: {host: h, protocol: tcp, ca_file: ca.pem}\n",
+                    "outputs.leef.ca_file", "ca_file only applies to protocol: tls");
   expectSingleError("outputs:\n  reference_sets: {enabled: true}\n",
                     "outputs.reference_sets.enabled", "needs a qradar: section to write to");
   expectSingleError("server: {listen: 'localhost'}\n", "server.listen",
