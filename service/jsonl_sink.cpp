@@ -71,6 +71,11 @@ core::Result<state::SinkProgress> JsonlSink::mark() {
   return progress;
 }
 
+std::string JsonlSink::rollbackDetail(const state::SinkProgress& progress) const {
+  return "truncating " + progress.target + " back to " + std::to_string(progress.offset) +
+         " bytes (the batch's lines written before the interruption)";
+}
+
 core::Status JsonlSink::rollback(const state::SinkProgress& progress) {
   // The batch's lines may be partly in the file; everything past the mark goes. A file that is
   // now shorter than the mark was rotated or replaced by someone else: nothing of ours to undo.

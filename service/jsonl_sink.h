@@ -27,6 +27,7 @@ class JsonlSink final : public Sink {
   [[nodiscard]] const std::string& name() const override { return name_; }
   [[nodiscard]] core::Result<state::SinkProgress> mark() override;
   [[nodiscard]] core::Status rollback(const state::SinkProgress& progress) override;
+  [[nodiscard]] std::string rollbackDetail(const state::SinkProgress& progress) const override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
 
  private:

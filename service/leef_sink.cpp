@@ -25,6 +25,10 @@ core::Result<state::SinkProgress> LeefSink::mark() {
   return progress;
 }
 
+std::string LeefSink::rollbackDetail(const state::SinkProgress& /*progress*/) const {
+  return "events already sent to " + target_ + " cannot be unsent (QRadar may receive some twice)";
+}
+
 core::Status LeefSink::rollback(const state::SinkProgress& /*progress*/) {
   // What was sent cannot be unsent; the batch is sent again (at least once, see the header).
   return {};

@@ -29,6 +29,10 @@ core::Result<state::SinkProgress> OffenseNotesSink::mark() {
   return progress;
 }
 
+std::string OffenseNotesSink::rollbackDetail(const state::SinkProgress& /*progress*/) const {
+  return "nothing to undo in the offense notes (a window's marker stops a second note)";
+}
+
 core::Status OffenseNotesSink::rollback(const state::SinkProgress& /*progress*/) {
   // Nothing to undo: the batch is delivered again, and the notes' markers stop a second note.
   return {};

@@ -52,6 +52,7 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] const std::string& name() const override { return name_; }
   [[nodiscard]] core::Result<state::SinkProgress> mark() override;
   [[nodiscard]] core::Status rollback(const state::SinkProgress& progress) override;
+  [[nodiscard]] std::string rollbackDetail(const state::SinkProgress& progress) const override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
   // "3 noted, 20 without an open offense, ...": the parts that are not zero.
   [[nodiscard]] std::string deliveredDetail() const override;

@@ -25,11 +25,10 @@ core::Status Outbox::recover() {
     auto progress = store_.progress(state.sink->name());
     if (!progress) return progress.error();
     if (!*progress) continue;
-    logger_->warn(
-        "sink '{}': a batch (outbox rows {}-{}) was interrupted; rolling {} back to {} "
-        "bytes and delivering it again",
-        state.sink->name(), (*progress)->first_row, (*progress)->last_row, (*progress)->target,
-        (*progress)->offset);
+    logger_->warn("sink '{}': a batch (outbox rows {}-{}) was interrupted; {}, and delivering it "
+                  "again",
+                  state.sink->name(), (*progress)->first_row, (*progress)->last_row,
+                  state.sink->rollbackDetail(**progress));
     if (auto status = state.sink->rollback(**progress); !status) {
       return status.error().withContext("sink '" + state.sink->name() + "'");
     }

@@ -105,6 +105,10 @@ core::Result<state::SinkProgress> ReferenceSetSink::mark() {
   return progress;
 }
 
+std::string ReferenceSetSink::rollbackDetail(const state::SinkProgress& /*progress*/) const {
+  return "nothing to undo in the reference sets (a value added again is only refreshed)";
+}
+
 core::Status ReferenceSetSink::rollback(const state::SinkProgress& /*progress*/) {
   // Nothing to undo: the batch is added again, and a value added twice is only refreshed.
   return {};

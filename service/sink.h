@@ -25,6 +25,9 @@ class Sink {
   [[nodiscard]] virtual core::Result<state::SinkProgress> mark() = 0;
   // Puts the destination back to `progress`: a batch was half-delivered when the process died.
   [[nodiscard]] virtual core::Status rollback(const state::SinkProgress& progress) = 0;
+  // What rollback(progress) does, for the operator's log: "truncating findings.jsonl back to
+  // 1024 bytes", or why nothing needs undoing.
+  [[nodiscard]] virtual std::string rollbackDetail(const state::SinkProgress& progress) const = 0;
   // Delivers the rows, durably, in order; all or an error.
   [[nodiscard]] virtual core::Status deliver(const std::vector<state::OutboxRow>& rows) = 0;
   // What became of the findings this sink has delivered, where "delivered" alone would mislead

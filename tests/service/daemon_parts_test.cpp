@@ -100,6 +100,9 @@ class FlakySink final : public aihunt::service::Sink {
     got.resize(static_cast<std::size_t>(progress.offset));
     return {};
   }
+  std::string rollbackDetail(const aihunt::state::SinkProgress& /*progress*/) const override {
+    return "dropping the half-delivered rows";
+  }
   aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
     ++attempts;
     if (failing) {
