@@ -307,6 +307,18 @@ struct Daemon::Impl {
     }
   }
 
+  // --once, under the mutex: a hunt whose connection failed while another hunt's, running beside
+  // it, already failed and said why. Its row points there (as a hunt that never started) rather
+  // than say it again, and its turn ends.
+  bool sameCauseSaid(HuntRunReport& total) {
+    if (!options.once || unreachable.empty()) return false;
+    total.error = "not run: " + unreachable;
+    retry_at[total.hunt] = Clock::now() + std::chrono::seconds(30);
+    busy.erase(total.hunt);
+    changed.notify_all();
+    return true;
+  }
+
   void worker() {
     std::unique_ptr<QRadarConnection> connection;
     std::uint64_t connected_generation = 0;
@@ -335,13 +347,14 @@ struct Daemon::Impl {
       if (!connection || connected_generation != gen) {
         auto opened = deps.connect(*cfg);
         if (!opened) {
-          deps.logger->error("hunt '{}': connecting to QRadar: {}", name, opened.error().message);
           std::lock_guard lock(mutex);
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
+          if (sameCauseSaid(total)) continue;
+          deps.logger->error("hunt '{}': connecting to QRadar: {}", name, opened.error().message);
           total.error = opened.error().message;
-          if (options.once && unreachable.empty()) {
+          if (options.once) {
             // The cause (a token file, a CA file, a URL) is on that hunt's row; each other row
             // points there rather than repeat it.
             unreachable = "the connection could not be set up (hunt '" + name + "' says why)";
@@ -357,16 +370,17 @@ struct Daemon::Impl {
           // console again.
           const core::Error why = *(*opened)->unreachable;
           const bool refused = why.code == core::ErrorCode::kAuth;
-          deps.logger->error(
-              "hunt '{}': {}: {}", name,
-              refused ? "the console refuses the credentials" : "the console cannot be reached",
-              why.message);
           std::lock_guard lock(mutex);
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
+          if (sameCauseSaid(total)) continue;
+          deps.logger->error(
+              "hunt '{}': {}: {}", name,
+              refused ? "the console refuses the credentials" : "the console cannot be reached",
+              why.message);
           total.error = why.message;
-          if (options.once && unreachable.empty()) {
+          if (options.once) {
             unreachable =
                 refused ? "the console refuses the credentials" : "the console cannot be reached";
           }
