@@ -232,7 +232,13 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   context.logger->info("aihunt run: {} hunts, state {}{}", runtime.config->hunts.size(),
                        runtime.config->state.path, daemon_options.once ? ", once" : "");
   const service::DaemonReport report = daemon.run();
-  if (daemon_options.once) printReport(report, *runtime.config, context);
+  if (daemon_options.once) {
+    printReport(report, *runtime.config, context);
+  } else {
+    // Stopped with findings a sink could not take in the grace period: they wait in the outbox
+    // for the next start, and the operator is told which and why.
+    printPendingSinks(runtime.config->outputs, report.sinks, Diagnostic::kWarning, context);
+  }
   if (server) server->stop();
   return report.exit_code;
 }

@@ -590,7 +590,7 @@ struct Daemon::Impl {
         "{} ms)",
         options.grace.count());
     stopWorkers();
-    const DrainReport drained = deps.outbox.drain(Clock::now() + options.grace);
+    const DrainReport drained = deps.outbox.flush(Clock::now() + options.grace);
     delivered += drained.delivered;
     DaemonReport report = finish(delivered);
     report.outbox_empty = drained.empty;

@@ -1,6 +1,8 @@
 #include "service/outbox.h"
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 
 #include "core/text.h"
 
@@ -25,10 +27,11 @@ core::Status Outbox::recover() {
     auto progress = store_.progress(state.sink->name());
     if (!progress) return progress.error();
     if (!*progress) continue;
-    logger_->warn("sink '{}': a batch (outbox rows {}-{}) was interrupted; {}, and delivering it "
-                  "again",
-                  state.sink->name(), (*progress)->first_row, (*progress)->last_row,
-                  state.sink->rollbackDetail(**progress));
+    logger_->warn(
+        "sink '{}': a batch (outbox rows {}-{}) was interrupted; {}, and delivering it "
+        "again",
+        state.sink->name(), (*progress)->first_row, (*progress)->last_row,
+        state.sink->rollbackDetail(**progress));
     if (auto status = state.sink->rollback(**progress); !status) {
       return status.error().withContext("sink '" + state.sink->name() + "'");
     }
@@ -128,25 +131,49 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
   return report;
 }
 
+namespace {
+
+// Adds one drain pass to the passes before it: delivered over every pass; per sink, what waits
+// and why as the last pass left it.
+void addPass(DrainReport& total, const DrainReport& pass, bool first) {
+  total.delivered += pass.delivered;
+  total.failures += pass.failures;
+  total.empty = pass.empty;
+  if (first) {
+    total.sinks = pass.sinks;
+    return;
+  }
+  for (std::size_t i = 0; i < total.sinks.size() && i < pass.sinks.size(); ++i) {
+    total.sinks[i].delivered += pass.sinks[i].delivered;
+    total.sinks[i].waiting = pass.sinks[i].waiting;
+    total.sinks[i].error = pass.sinks[i].error;
+    total.sinks[i].detail = pass.sinks[i].detail;
+  }
+}
+
+}  // namespace
+
 DrainReport Outbox::drainAll() {
   DrainReport total;
-  while (true) {
+  for (bool first = true;; first = false) {
     const DrainReport drained = drain(std::chrono::steady_clock::now() + std::chrono::hours(1));
-    total.delivered += drained.delivered;
-    total.failures += drained.failures;
-    total.empty = drained.empty;
-    // Per sink: delivered over every pass, what waits and why as the last pass left it.
-    if (total.sinks.empty()) {
-      total.sinks = drained.sinks;
-    } else {
-      for (std::size_t i = 0; i < total.sinks.size() && i < drained.sinks.size(); ++i) {
-        total.sinks[i].delivered += drained.sinks[i].delivered;
-        total.sinks[i].waiting = drained.sinks[i].waiting;
-        total.sinks[i].error = drained.sinks[i].error;
-        total.sinks[i].detail = drained.sinks[i].detail;
-      }
-    }
+    addPass(total, drained, first);
     if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;
+  }
+}
+
+DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
+  DrainReport total;
+  for (bool first = true;; first = false) {
+    addPass(total, drain(deadline), first);
+    if (total.empty) return total;
+    // A sink that failed is tried again when its backoff ends, if that comes before the deadline.
+    std::optional<std::chrono::steady_clock::time_point> next;
+    for (const auto& state : sinks_) {
+      if (state.failures > 0 && (!next || state.retry_at < *next)) next = state.retry_at;
+    }
+    if (!next || *next >= deadline) return total;
+    std::this_thread::sleep_until(*next);
   }
 }
 

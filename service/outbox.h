@@ -58,6 +58,9 @@ class Outbox {
   // Delivers until every sink is empty or one fails (its rows wait for the next run): the end of
   // `run --once` and `backfill`.
   DrainReport drainAll();
+  // At shutdown: drains until nothing waits or `deadline` passes, trying a failed sink again when
+  // its backoff ends (if that is before the deadline). What still waits is in the report.
+  DrainReport flush(std::chrono::steady_clock::time_point deadline);
   // Whether any sink holds `max_rows` or more (hunting pauses); refreshes the depth gauges.
   [[nodiscard]] bool full();
 

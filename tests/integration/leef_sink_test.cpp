@@ -414,6 +414,36 @@ TEST_CASE("the daemon keeps undeliverable events across kill -9; back up, each a
   CHECK(offenses(*emu) == findingsPerSource(findings));
 }
 
+TEST_CASE("a daemon stopped with events LEEF cannot take says which wait, and keeps them") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  writeConfig(run, *emu, aihunt::testing::closedLoopbackPort());
+  BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now", kSampleNow,
+                                                  "--log-level", "error", "--grace", "1s"});
+  std::size_t found = 0;
+  bool waiting = false;
+  for (int i = 0; i < 600 && !waiting; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    found = readFindings(run).size();
+    waiting = found >= 10 && stateShow(run).find("outbox leef: " + std::to_string(found) +
+                                                 " pending") != std::string::npos;
+  }
+  INFO(daemon.err());
+  REQUIRE(waiting);
+  ::kill(daemon.pid(), SIGTERM);
+  CHECK(daemon.stop(15000) == 0);  // a requested stop is a clean exit
+  // Said whatever the log level: how many wait (every finding raised, up to the stop), for
+  // which destination, and why.
+  const std::string all = std::to_string(readFindings(run).size());
+  const std::string err = daemon.err();
+  INFO(err);
+  CHECK(err.find(all + " findings for LEEF syslog localhost:") != std::string::npos);
+  CHECK(err.find("(sink 'leef') wait in the outbox for the next run: ") != std::string::npos);
+  CHECK(stateShow(run).find("outbox leef: " + all + " pending") != std::string::npos);
+  CHECK(leefEvents(*emu) == 0);
+}
+
 TEST_CASE("LEEF over TLS to the console's HTTPS port: nothing counts as delivered") {
   auto emu = startEmu();
   REQUIRE(emu->ok());

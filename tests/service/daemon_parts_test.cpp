@@ -105,6 +105,7 @@ class FlakySink final : public aihunt::service::Sink {
   }
   aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
     ++attempts;
+    if (recover_at != 0 && attempts >= recover_at) failing = false;
     if (failing) {
       got.push_back(rows.front().finding_id);  // half a batch, then the failure
       return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "receiver down");
@@ -113,6 +114,7 @@ class FlakySink final : public aihunt::service::Sink {
     return {};
   }
   bool failing = true;
+  int recover_at = 0;  // when set, the attempt from which it delivers
   int attempts = 0;
   std::vector<std::string> got;
 
@@ -234,6 +236,45 @@ TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when
   REQUIRE(sink.got.size() == 7);
   for (int i = 0; i < 7; ++i)
     CHECK(sink.got[static_cast<std::size_t>(i)] == "id-" + std::to_string(i));
+}
+
+TEST_CASE("at shutdown the outbox tries a failed sink again until its deadline",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 5, {"flaky"})));
+  auto owned = std::make_unique<FlakySink>();
+  FlakySink& sink = *owned;
+  sink.recover_at = 3;  // down for two attempts, then back
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::move(owned));
+  OutboxOptions options;
+  options.initial_backoff = std::chrono::milliseconds(5);
+  options.max_backoff = std::chrono::milliseconds(20);
+  metrics.declare("aihunt_sink_delivery_errors_total", aihunt::core::MetricType::kCounter, "e",
+                  {"sink"});
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+  // One drain pass gives up at the first failure; the flush waits out the backoff and goes on.
+  auto report = outbox.flush(std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  CHECK(report.delivered == 5);
+  CHECK(report.empty);
+  CHECK(sink.attempts == 3);
+  CHECK(sink.got.size() == 5);
+
+  // Down for good: the flush ends at its deadline, and the report says what waits and why.
+  REQUIRE(store->commit(findings("h", 5, 3, {"flaky"})));
+  sink.failing = true;
+  sink.recover_at = 0;
+  const int before = sink.attempts;
+  report = outbox.flush(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+  CHECK_FALSE(report.empty);
+  CHECK(report.delivered == 0);
+  REQUIRE(report.sinks.size() == 1);
+  CHECK(report.sinks[0].waiting == 3);
+  CHECK(report.sinks[0].error == "receiver down");
+  CHECK(sink.attempts - before >= 2);  // tried again within the deadline
+  CHECK(*store->outboxDepth("flaky") == 3);
 }
 
 TEST_CASE("the ledger writer raises a finding once and first_seen once per actor",
