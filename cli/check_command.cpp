@@ -177,6 +177,13 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
     return false;
   }
   std::string version = versionDetail(connection);
+  if (connection.version_choice && connection.version_choice->pinned) {
+    // Pinned, the connection asked the console nothing: the range it serves is read here, so
+    // the report shows whether the pin is inside it (one request, not retried).
+    if (auto served = qradar::negotiateApiVersion(api); served) {
+      version += "; the console serves " + served->console_oldest + " to " + served->console_newest;
+    }
+  }
   if (const auto deprecated = qradar::findHeader(response->headers, "Deprecated")) {
     version += "; the console answers with Deprecated: " + std::string(*deprecated);
   }

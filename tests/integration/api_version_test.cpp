@@ -83,4 +83,8 @@ TEST_CASE("a pinned version is sent as is: refused when removed, reported when d
   const auto deprecated = runAihunt(checkArgs(emu, {"--api-version", "23.0"}));
   CHECK(deprecated.exit_code == 0);
   CHECK(lineOf(deprecated.out, "ok    API version").find("Deprecated: true") != std::string::npos);
+  // check reads the range the console serves for a pinned version too (the report's promise).
+  CHECK(lineOf(deprecated.out, "ok    API version").find("; the console serves ") !=
+        std::string::npos);
+  CHECK(lineOf(deprecated.out, "ok    API version").find(" to 26.0") != std::string::npos);
 }
