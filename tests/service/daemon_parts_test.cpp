@@ -122,6 +122,27 @@ class FlakySink final : public aihunt::service::Sink {
   std::string name_ = "flaky";
 };
 
+// An outbox over one FlakySink and `rows` committed findings, with the delivery error counter the
+// outbox counts into.
+struct FlakyOutbox {
+  FlakyOutbox(int rows, const OutboxOptions& options) {
+    REQUIRE(store->commit(findings("h", 0, rows, {"flaky"})));
+    auto owned = std::make_unique<FlakySink>();
+    sink = owned.get();
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+    sinks.push_back(std::move(owned));
+    metrics.declare("aihunt_sink_delivery_errors_total", aihunt::core::MetricType::kCounter, "e",
+                    {"sink"});
+    outbox = std::make_unique<Outbox>(*store, std::move(sinks), options, metrics, quietLogger());
+  }
+
+  TempDir dir;
+  Metrics metrics;
+  std::unique_ptr<StateStore> store = openStore(dir.file("state.db"));
+  FlakySink* sink = nullptr;
+  std::unique_ptr<Outbox> outbox;
+};
+
 }  // namespace
 
 TEST_CASE("the JSONL sink rolls a half-written batch back to its mark", "[daemon][jsonl]") {
@@ -207,20 +228,14 @@ TEST_CASE("the outbox redelivers a batch a crash left half-delivered, exactly on
 
 TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when it recovers",
           "[daemon][outbox]") {
-  TempDir dir;
-  Metrics metrics;
-  auto store = openStore(dir.file("state.db"));
-  REQUIRE(store->commit(findings("h", 0, 7, {"flaky"})));
-  auto owned = std::make_unique<FlakySink>();
-  FlakySink& sink = *owned;
-  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
-  sinks.push_back(std::move(owned));
   OutboxOptions options;
   options.batch_rows = 3;
   options.initial_backoff = std::chrono::milliseconds(0);
-  metrics.declare("aihunt_sink_delivery_errors_total", aihunt::core::MetricType::kCounter, "e",
-                  {"sink"});
-  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+  FlakyOutbox flaky(7, options);
+  FlakySink& sink = *flaky.sink;
+  Outbox& outbox = *flaky.outbox;
+  StateStore* store = flaky.store.get();
+  Metrics& metrics = flaky.metrics;
   for (int i = 0; i < 3; ++i) {
     const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     CHECK(report.delivered == 0);
@@ -240,21 +255,14 @@ TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when
 
 TEST_CASE("at shutdown the outbox tries a failed sink again until its deadline",
           "[daemon][outbox]") {
-  TempDir dir;
-  Metrics metrics;
-  auto store = openStore(dir.file("state.db"));
-  REQUIRE(store->commit(findings("h", 0, 5, {"flaky"})));
-  auto owned = std::make_unique<FlakySink>();
-  FlakySink& sink = *owned;
-  sink.recover_at = 3;  // down for two attempts, then back
-  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
-  sinks.push_back(std::move(owned));
   OutboxOptions options;
   options.initial_backoff = std::chrono::milliseconds(5);
   options.max_backoff = std::chrono::milliseconds(20);
-  metrics.declare("aihunt_sink_delivery_errors_total", aihunt::core::MetricType::kCounter, "e",
-                  {"sink"});
-  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+  FlakyOutbox flaky(5, options);
+  FlakySink& sink = *flaky.sink;
+  sink.recover_at = 3;  // down for two attempts, then back
+  Outbox& outbox = *flaky.outbox;
+  StateStore* store = flaky.store.get();
   // One drain pass gives up at the first failure; the flush waits out the backoff and goes on.
   auto report = outbox.flush(std::chrono::steady_clock::now() + std::chrono::seconds(30));
   CHECK(report.delivered == 5);
