@@ -166,7 +166,9 @@ DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
   DrainReport total;
   for (bool first = true;; first = false) {
     addPass(total, drain(deadline), first);
-    if (total.empty) return total;
+    // Past the deadline a pass tries nothing, so a retry time before it would be waited for
+    // again and again: the flush ends there.
+    if (total.empty || std::chrono::steady_clock::now() >= deadline) return total;
     // A sink that failed is tried again when its backoff ends, if that comes before the deadline.
     std::optional<std::chrono::steady_clock::time_point> next;
     for (const auto& state : sinks_) {

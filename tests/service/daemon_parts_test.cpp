@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -275,7 +276,7 @@ TEST_CASE("at shutdown the outbox tries a failed sink again until its deadline",
   sink.failing = true;
   sink.recover_at = 0;
   const int before = sink.attempts;
-  report = outbox.flush(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+  report = outbox.flush(std::chrono::steady_clock::now() + std::chrono::seconds(1));
   CHECK_FALSE(report.empty);
   CHECK(report.delivered == 0);
   REQUIRE(report.sinks.size() == 1);
@@ -283,6 +284,14 @@ TEST_CASE("at shutdown the outbox tries a failed sink again until its deadline",
   CHECK(report.sinks[0].error == "receiver down");
   CHECK(sink.attempts - before >= 2);  // tried again within the deadline
   CHECK(*store->outboxDepth("flaky") == 3);
+
+  // A deadline already past, with a retry time before it: the flush tries nothing and ends
+  // (it used to wait for that retry time again and again).
+  const int tried = sink.attempts;
+  std::this_thread::sleep_for(options.max_backoff + std::chrono::milliseconds(10));  // passed
+  report = outbox.flush(std::chrono::steady_clock::now());
+  CHECK_FALSE(report.empty);
+  CHECK(sink.attempts == tried);
 }
 
 TEST_CASE("the ledger writer raises a finding once and first_seen once per actor",
