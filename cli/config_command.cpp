@@ -68,17 +68,17 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
                        : config::loadConfigFile(path, environment, how);
   };
   config::LoadOutcome outcome = loadWith(load);
+  // A token error leaves the outcome without a config: the rest is read again without the
+  // token, so that every error is said at once.
+  std::optional<config::LoadOutcome> without_token;
+  if (load.resolve_token && !outcome.ok()) {
+    config::LoadOptions offline = load;
+    offline.resolve_token = false;
+    without_token = loadWith(offline);
+  }
+  const config::LoadOutcome& read = without_token ? *without_token : outcome;
   if (load.resolve_token) {
-    // What `run` would open here besides the token (cli/local_files.h). A token error leaves
-    // the outcome without a config: the rest is read again without the token, so that every
-    // error is said at once.
-    std::optional<config::LoadOutcome> without_token;
-    if (!outcome.ok()) {
-      config::LoadOptions offline = load;
-      offline.resolve_token = false;
-      without_token = loadWith(offline);
-    }
-    const config::LoadOutcome& read = without_token ? *without_token : outcome;
+    // What `run` would open here besides the token (cli/local_files.h).
     if (read.ok()) {
       for (const LocalFileProblem& problem : localFileProblems(*read.config)) {
         outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
@@ -95,8 +95,8 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     }
   }
   // A pinned API version aihunt does not speak: every connection would refuse it.
-  if (outcome.config && outcome.config->qradar && outcome.config->qradar->api_version != "auto") {
-    if (auto pinned = qradar::checkPinnedVersion(outcome.config->qradar->api_version); !pinned) {
+  if (read.ok() && read.config->qradar && read.config->qradar->api_version != "auto") {
+    if (auto pinned = qradar::checkPinnedVersion(read.config->qradar->api_version); !pinned) {
       config::ConfigError error;
       error.source = path == "-" ? "<stdin>" : path;
       error.path = "qradar.api_version";

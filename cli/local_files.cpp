@@ -24,10 +24,11 @@ void checkCaFile(const std::string& key, const std::string& file,
 // beside the database, and the findings file is created when missing. An existing file must be
 // writable too. (For root, access() grants all, as the kernel would.)
 void checkFolderOf(const std::string& key, const std::string& file, const char* what,
+                   const std::vector<std::string>& besides,
                    std::vector<LocalFileProblem>& problems) {
   if (file.empty()) return;
   const std::filesystem::path path(file);
-  std::filesystem::path folder = path.parent_path();
+  const std::filesystem::path folder = path.parent_path();
   std::error_code error;
   if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
     problems.push_back({key, "the folder '" + folder.string() +
@@ -35,7 +36,9 @@ void checkFolderOf(const std::string& key, const std::string& file, const char* 
                                  ", not its folder"});
     return;
   }
-  if (folder.empty()) folder = ".";
+  // A bare file name is found in the working directory of the process that opens it, which a
+  // check run elsewhere cannot see (the systemd unit sets its own): not checked.
+  if (folder.empty()) return;
   if (::access(folder.c_str(), W_OK | X_OK) != 0) {
     problems.push_back({key, "the folder '" + folder.string() +
                                  "' is not writable here (check its owner and permissions): "
@@ -43,9 +46,14 @@ void checkFolderOf(const std::string& key, const std::string& file, const char* 
                                  what + " and the files beside it there"});
     return;
   }
-  if (std::filesystem::exists(path, error) && ::access(path.c_str(), R_OK | W_OK) != 0) {
-    problems.push_back(
-        {key, "'" + file + "' is not writable here (check its owner and permissions)"});
+  // The file, and what aihunt keeps beside it (the state's lock), when they exist already: a
+  // run as another user (root) may have left them unwritable.
+  for (const std::string& existing : besides) {
+    if (std::filesystem::exists(existing, error) && ::access(existing.c_str(), R_OK | W_OK) != 0) {
+      problems.push_back({key, "'" + existing +
+                                   "' is not writable here (check its owner and permissions; "
+                                   "an earlier run as another user may have left it)"});
+    }
   }
 }
 
@@ -57,8 +65,10 @@ std::vector<LocalFileProblem> localFileProblems(const config::Config& cfg) {
   if (cfg.outputs.leef.enabled && cfg.outputs.leef.protocol == config::LeefProtocol::kTls) {
     checkCaFile("outputs.leef.ca_file", cfg.outputs.leef.ca_file, problems);
   }
-  checkFolderOf("state.path", cfg.state.path, "the state file", problems);
-  checkFolderOf("outputs.jsonl.path", cfg.outputs.jsonl.path, "the findings file", problems);
+  checkFolderOf("state.path", cfg.state.path, "the state file",
+                {cfg.state.path, cfg.state.path + ".lock"}, problems);
+  checkFolderOf("outputs.jsonl.path", cfg.outputs.jsonl.path, "the findings file",
+                {cfg.outputs.jsonl.path}, problems);
   return problems;
 }
 

@@ -67,19 +67,6 @@ void openReferenceSets(const po::variables_map& values, const std::string& confi
   runtime.reference_sets->loadStored();
 }
 
-int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
-                CommandContext& context, Runtime& runtime) {
-  auto loaded = loadDeliveryConfig(config_path, context);
-  if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
-  runtime.config = *loaded;
-  const config::Config& cfg = *runtime.config;
-  core::LogOptions logging;
-  logging.level = cfg.logging.level;
-  logging.format = cfg.logging.format;
-  applyConfigLogging(values, logging, context);
-  return openDelivery(values, config_path, cfg, now, context, runtime.delivery);
-}
-
 // What the console connection needs and the config or the command line must give (the URL, the
 // token, a version aihunt speaks): checked when the daemon starts and on each reload, since
 // without it every cycle would fail the same way while /readyz said the config was fine.
@@ -88,6 +75,27 @@ core::Status checkConsoleSettings(const po::variables_map& values, const std::st
   auto request = connectionRequest(values, config_path);
   if (!request) return request.error();
   return service::checkConnectionSettings(*request, *context.environment);
+}
+
+// Loads the config and opens the state store and the sinks. `check_console` (run): the console
+// settings are checked first, before the state file is locked, opened or reset and before a
+// crash's half-delivered batch is rolled back, since a run refused for them changes nothing.
+int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
+                CommandContext& context, Runtime& runtime, bool check_console = false) {
+  auto loaded = loadDeliveryConfig(config_path, context);
+  if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
+  runtime.config = *loaded;
+  const config::Config& cfg = *runtime.config;
+  core::LogOptions logging;
+  logging.level = cfg.logging.level;
+  logging.format = cfg.logging.format;
+  applyConfigLogging(values, logging, context);
+  if (check_console) {
+    if (auto console = checkConsoleSettings(values, config_path, context); !console) {
+      return fail(context, console.error(), core::kExitUsage);
+    }
+  }
+  return openDelivery(values, config_path, cfg, now, context, runtime.delivery);
 }
 
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
@@ -158,11 +166,10 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
 
   Runtime runtime;
-  if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
+  if (const int code = openRuntime(values, config_path, *now, context, runtime,
+                                   /*check_console=*/true);
+      code != 0) {
     return code;
-  }
-  if (auto console = checkConsoleSettings(values, config_path, context); !console) {
-    return fail(context, console.error(), core::kExitUsage);
   }
   std::unique_ptr<core::Clock> clock;
   if (values.count("now") != 0) {

@@ -3,8 +3,8 @@
 #include <sstream>
 
 #include "cli/command.h"
-#include "cli/print.h"
 #include "cli/detection_setup.h"
+#include "cli/print.h"
 #include "cli/run_output.h"
 #include "cli/time_options.h"
 #include "cli/view_options.h"

@@ -194,6 +194,7 @@ struct Daemon::Impl {
   // --once: why the console is out of reach (a refused connection, a refused token). Every other
   // hunt would fail the same way after its retries, so none starts; each is reported not run.
   std::string unreachable;
+  int unreachable_exit = core::kExitOk;  // its exit code: 3 out of reach or refused, 2 set-up
   std::vector<std::thread> workers;
 
   std::atomic<bool> state_ok{true};
@@ -295,6 +296,7 @@ struct Daemon::Impl {
     if (options.once && turn.exit_code == core::kExitConnection && turn.windows == 0 &&
         unreachable.empty()) {
       unreachable = "hunt '" + name + "' could not reach the console, or its token was refused";
+      unreachable_exit = core::kExitConnection;
     }
     if (turn.exit_code != core::kExitOk && turn.exit_code != core::kExitFindings) {
       const int n = ++failures[name];
@@ -307,11 +309,11 @@ struct Daemon::Impl {
     }
   }
 
-  // --once, under the mutex: a hunt whose connection failed while another hunt's, running beside
-  // it, already failed and said why. Its row points there (as a hunt that never started) rather
-  // than say it again, and its turn ends.
-  bool sameCauseSaid(HuntRunReport& total) {
-    if (!options.once || unreachable.empty()) return false;
+  // --once, under the mutex: a hunt whose connection failed the same way (the same exit code)
+  // as another hunt's that, running beside it, already failed and said why. Its row points there
+  // (as a hunt that never started) rather than say it again, and its turn ends.
+  bool sameCauseSaid(HuntRunReport& total, int exit_code) {
+    if (!options.once || unreachable.empty() || exit_code != unreachable_exit) return false;
     total.error = "not run: " + unreachable;
     retry_at[total.hunt] = Clock::now() + std::chrono::seconds(30);
     busy.erase(total.hunt);
@@ -351,13 +353,14 @@ struct Daemon::Impl {
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
-          if (sameCauseSaid(total)) continue;
+          if (sameCauseSaid(total, exitCodeFor(opened.error()))) continue;
           deps.logger->error("hunt '{}': connecting to QRadar: {}", name, opened.error().message);
           total.error = opened.error().message;
           if (options.once) {
             // The cause (a token file, a CA file, a URL) is on that hunt's row; each other row
             // points there rather than repeat it.
             unreachable = "the connection could not be set up (hunt '" + name + "' says why)";
+            unreachable_exit = exitCodeFor(opened.error());
           }
           retry_at[name] = Clock::now() + std::chrono::seconds(30);
           busy.erase(name);
@@ -374,7 +377,7 @@ struct Daemon::Impl {
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
-          if (sameCauseSaid(total)) continue;
+          if (sameCauseSaid(total, exitCodeFor(why))) continue;
           deps.logger->error(
               "hunt '{}': {}: {}", name,
               refused ? "the console refuses the credentials" : "the console cannot be reached",
@@ -383,6 +386,7 @@ struct Daemon::Impl {
           if (options.once) {
             unreachable =
                 refused ? "the console refuses the credentials" : "the console cannot be reached";
+            unreachable_exit = exitCodeFor(why);
           }
           retry_at[name] = Clock::now() + std::chrono::seconds(30);
           busy.erase(name);

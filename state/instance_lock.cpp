@@ -33,13 +33,18 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
     const int error = errno;
     // Most often a read-only folder (a volume mounted for another user): the store keeps its
     // lock, journal and WAL files beside the database, so the folder itself must be writable.
-    return core::makeError(core::ErrorCode::kState,
-                           "cannot open the state file's lock " + path + ": " +
-                               std::strerror(error) +
-                               (error == EACCES || error == EROFS
-                                    ? " (the state file's folder must be writable by aihunt: "
-                                      "check its owner and permissions)"
-                                    : ""));
+    std::string hint;
+    if (error == EACCES && ::access(path.c_str(), F_OK) == 0) {
+      hint =
+          " (the lock file is there but not aihunt's to open: an earlier run as another user, "
+          "root perhaps, left it; remove it or give it to aihunt's user)";
+    } else if (error == EACCES || error == EROFS) {
+      hint =
+          " (the state file's folder must be writable by aihunt: check its owner and "
+          "permissions)";
+    }
+    return core::makeError(core::ErrorCode::kState, "cannot open the state file's lock " + path +
+                                                        ": " + std::strerror(error) + hint);
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;

@@ -109,6 +109,27 @@ TEST_CASE("a state folder aihunt cannot write fails config check and check, befo
   CHECK(run.err.find("owner and permissions") != std::string::npos);
 }
 
+TEST_CASE("a state lock left by a run as another user fails config check, and run says why") {
+  const CaseDir dir("lock");
+  const std::string config = dir.config(kUrl);
+  // Root's lock file (0600), or, run unprivileged already, one with no permissions at all.
+  const fs::path lock = dir.path / "state/state.db.lock";
+  std::ofstream(lock) << "";
+  fs::permissions(
+      lock, ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write : fs::perms::none);
+  const ProcessResult checked = runUnprivileged({"config", "check", config});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err.find(": state.path: '" + lock.string() + "' is not writable") !=
+        std::string::npos);
+
+  const ProcessResult run = runUnprivileged({"run", "--once", "-c", config});
+  INFO(run.err);
+  CHECK(run.exit_code == 5);
+  CHECK(run.err.find("remove it or give it to aihunt's user") != std::string::npos);
+  fs::permissions(lock, fs::perms::owner_all);
+}
+
 TEST_CASE("a daemon without a console URL stops at once (exit 2) and config check warns") {
   const CaseDir dir("nourl");
   const std::string config = dir.config("");
@@ -124,6 +145,8 @@ TEST_CASE("a daemon without a console URL stops at once (exit 2) and config chec
   CHECK(daemon.exit_code == 2);
   CHECK(daemon.err.find("--qradar-url") != std::string::npos);
   CHECK(daemon.err.find("--offline") == std::string::npos);  // run has no such option
+  // Refused before the state was touched: no state file was made.
+  CHECK_FALSE(fs::exists(dir.path / "state/state.db"));
 }
 
 TEST_CASE("a pinned API version aihunt does not speak is refused by config check, check and run") {
@@ -143,4 +166,12 @@ TEST_CASE("a pinned API version aihunt does not speak is refused by config check
     CHECK(pinned.exit_code == 2);
     CHECK(pinned.out.find("20.0 to 26.0") != std::string::npos);
   }
+  // Every error at once: a token file missing here does not hide the pin's.
+  const std::string config = dir.config(std::string(kUrl) + "  api_version: \"99.0\"\n");
+  std::filesystem::remove(dir.path / "token");
+  const ProcessResult both = runAihunt({"config", "check", config});
+  INFO(both.err);
+  CHECK(both.exit_code == 2);
+  CHECK(both.err.find("qradar.token_file") != std::string::npos);
+  CHECK(both.err.find("qradar.api_version") != std::string::npos);
 }
