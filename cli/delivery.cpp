@@ -38,13 +38,12 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
   return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
 }
 
-service::QRadarConnector consoleConnector(const po::variables_map& values,
-                                          const std::string& config_path, CommandContext& context,
-                                          core::Metrics& metrics) {
+service::QRadarConnector consoleConnector(const po::variables_map& values, ConsoleSection section,
+                                          CommandContext& context, core::Metrics& metrics) {
   core::Metrics* counted = &metrics;
-  return [values, config_path, &context,
+  return [values, section = std::move(section), &context,
           counted]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-    auto request = connectionRequest(values, config_path);
+    auto request = connectionRequest(values, *section);
     if (!request) return request.error();
     request->metrics = counted;
     return service::openConnection(std::move(*request), *context.environment, context.redactor,
@@ -76,7 +75,7 @@ std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, Comman
 }
 
 std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& values,
-                                                       const std::string& config_path,
+                                                       const ConsoleSection& console,
                                                        const config::Config& cfg,
                                                        CommandContext& context,
                                                        core::Metrics& metrics) {
@@ -97,7 +96,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     reference.sets = cfg.outputs.reference_sets.sets;
     reference.metrics = &metrics;
     sinks.push_back(std::make_unique<service::ReferenceSetSink>(
-        reference, consoleConnector(values, config_path, context, metrics), context.logger));
+        reference, consoleConnector(values, console, context, metrics), context.logger));
   }
   // After the LEEF sink: the offenses this batch's events make may exist by the time it runs
   // (a source without one yet gets no note for the window; docs/operations.md).
@@ -107,7 +106,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
     notes.metrics = &metrics;
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
-        notes, consoleConnector(values, config_path, context, metrics), context.logger));
+        notes, consoleConnector(values, console, context, metrics), context.logger));
   }
   return sinks;
 }
@@ -131,9 +130,8 @@ void warnUnconfiguredOutbox(state::StateStore& store, const std::vector<std::str
 
 }  // namespace
 
-int openDelivery(const po::variables_map& values, const std::string& config_path,
-                 const config::Config& cfg, core::EpochMs now, CommandContext& context,
-                 Delivery& delivery) {
+int openDelivery(const po::variables_map& values, const config::Config& cfg, core::EpochMs now,
+                 CommandContext& context, Delivery& delivery) {
   // Before --state-reset: another process's store is not moved aside under it.
   auto lock = state::InstanceLock::acquire(cfg.state.path);
   if (!lock) return fail(context, lock.error(), core::kExitState);
@@ -160,7 +158,8 @@ int openDelivery(const po::variables_map& values, const std::string& config_path
   auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
   if (!store) return fail(context, store.error(), core::kExitState);
   delivery.store = std::move(*store);
-  auto sinks = buildSinks(values, config_path, cfg, context, delivery.metrics);
+  *delivery.console = cfg.qradar;
+  auto sinks = buildSinks(values, delivery.console, cfg, context, delivery.metrics);
   service::declareDaemonMetrics(delivery.metrics);
   delivery.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
   service::OutboxOptions outbox;
@@ -234,8 +233,7 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
   auto delivery = std::make_unique<HuntDelivery>();
   delivery->config_ = *loaded;
   delivery->now_ = now;
-  if (const int code =
-          openDelivery(values, config_path, *delivery->config_, now, context, delivery->delivery_);
+  if (const int code = openDelivery(values, *delivery->config_, now, context, delivery->delivery_);
       code != core::kExitOk) {
     return code;
   }

@@ -32,17 +32,23 @@ namespace aihunt::cli {
 core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
                                                        CommandContext& context, bool quiet = false);
 
-// Opens a console connection from the command line and config each time it is called, for what
-// talks to the console on its own (the reference-set and offense-note sinks, the refresher of
-// the sets exceptions name); its transport reports request latency to `metrics`.
+// The qradar: section of the config a run uses, shared by its console connectors. The daemon
+// replaces it on a SIGHUP reload; an edit of the file without one changes nothing.
+using ConsoleSection = std::shared_ptr<std::optional<config::QRadarConfig>>;
+
+// Opens a console connection from the command line and `section` each time it is called, for
+// what talks to the console on its own (the reference-set and offense-note sinks, the refresher
+// of the sets exceptions name); its transport reports request latency to `metrics`.
 service::QRadarConnector consoleConnector(const boost::program_options::variables_map& values,
-                                          const std::string& config_path, CommandContext& context,
+                                          ConsoleSection section, CommandContext& context,
                                           core::Metrics& metrics);
 
 // Where and how outputs.leef sends (the LEEF sink's connection; `aihunt check` tries the same).
 qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output);
 
 struct Delivery {
+  // The config's qradar: section, which the console sinks connect with (openDelivery sets it).
+  ConsoleSection console = std::make_shared<std::optional<config::QRadarConfig>>();
   state::InstanceLock lock;  // held while the store is open (state/instance_lock.h)
   std::unique_ptr<state::StateStore> store;
   core::Metrics metrics;
@@ -53,9 +59,8 @@ struct Delivery {
 // damaged one aside first), builds the configured
 // sinks, and rolls back batches a crash left half-delivered. A failure is printed; the return
 // value is the exit code (0 when `delivery` is ready).
-int openDelivery(const boost::program_options::variables_map& values,
-                 const std::string& config_path, const config::Config& cfg, core::EpochMs now,
-                 CommandContext& context, Delivery& delivery);
+int openDelivery(const boost::program_options::variables_map& values, const config::Config& cfg,
+                 core::EpochMs now, CommandContext& context, Delivery& delivery);
 
 // "aihunt-findings.jsonl, LEEF syslog siem:6514 and QRadar reference sets"; empty: no sink.
 // Where each sink delivers, as a person names it: the JSONL file's path, "LEEF syslog

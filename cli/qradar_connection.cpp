@@ -103,8 +103,13 @@ core::Result<service::ConnectionRequest> connectionRequest(const po::variables_m
                                                            const std::string& config_path) {
   auto section = qradarSection(config_path);
   if (!section) return section.error();
+  return connectionRequest(values, *section);
+}
+
+core::Result<service::ConnectionRequest> connectionRequest(
+    const po::variables_map& values, const std::optional<config::QRadarConfig>& section) {
   service::ConnectionRequest request;
-  if (*section) request.qradar = **section;
+  if (section) request.qradar = *section;
   if (auto status = applyFlags(values, request.qradar); !status) return status.error();
   if (values.count("token-file") != 0) {
     request.qradar.token_file = values["token-file"].as<std::string>();

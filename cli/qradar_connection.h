@@ -28,6 +28,11 @@ using service::QRadarConnection;
 // The qradar: section of `config_path` (if any) with the flags and the environment applied.
 core::Result<service::ConnectionRequest> connectionRequest(
     const boost::program_options::variables_map& values, const std::string& config_path);
+// The same from a config already loaded (the daemon's running one: the file on disk may have
+// been edited since, and only a SIGHUP makes an edit count).
+core::Result<service::ConnectionRequest> connectionRequest(
+    const boost::program_options::variables_map& values,
+    const std::optional<config::QRadarConfig>& section);
 
 // How a connection serves its run.
 struct ConnectionUse {

@@ -52,8 +52,8 @@ struct Runtime {
 
 // The refresher of the reference sets that exceptions name, with the stored copies loaded; none
 // when no exception names a set.
-void openReferenceSets(const po::variables_map& values, const std::string& config_path,
-                       const core::Clock& clock, CommandContext& context, Runtime& runtime) {
+void openReferenceSets(const po::variables_map& values, const core::Clock& clock,
+                       CommandContext& context, Runtime& runtime) {
   auto names = service::referencedSetNames(runtime.config->settings.exceptions);
   if (names.empty()) return;
   const config::QRadarConfig qradar = runtime.config->qradar.value_or(config::QRadarConfig());
@@ -62,7 +62,8 @@ void openReferenceSets(const po::variables_map& values, const std::string& confi
   options.every = qradar.exceptions_refresh;
   options.max_values = static_cast<std::size_t>(qradar.exceptions_max_values);
   runtime.reference_sets = std::make_unique<service::ReferenceSetRefresher>(
-      options, consoleConnector(values, config_path, context, runtime.delivery.metrics),
+      options,
+      consoleConnector(values, runtime.delivery.console, context, runtime.delivery.metrics),
       runtime.delivery.store.get(), clock, &runtime.delivery.metrics, context.logger);
   runtime.reference_sets->loadStored();
 }
@@ -70,9 +71,9 @@ void openReferenceSets(const po::variables_map& values, const std::string& confi
 // What the console connection needs and the config or the command line must give (the URL, the
 // token, a version aihunt speaks): checked when the daemon starts and on each reload, since
 // without it every cycle would fail the same way while /readyz said the config was fine.
-core::Status checkConsoleSettings(const po::variables_map& values, const std::string& config_path,
+core::Status checkConsoleSettings(const po::variables_map& values, const config::Config& cfg,
                                   CommandContext& context) {
-  auto request = connectionRequest(values, config_path);
+  auto request = connectionRequest(values, cfg.qradar);
   if (!request) return request.error();
   return service::checkConnectionSettings(*request, *context.environment);
 }
@@ -91,11 +92,11 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   logging.format = cfg.logging.format;
   applyConfigLogging(values, logging, context);
   if (check_console) {
-    if (auto console = checkConsoleSettings(values, config_path, context); !console) {
+    if (auto console = checkConsoleSettings(values, cfg, context); !console) {
       return fail(context, console.error(), core::kExitUsage);
     }
   }
-  return openDelivery(values, config_path, cfg, now, context, runtime.delivery);
+  return openDelivery(values, cfg, now, context, runtime.delivery);
 }
 
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
@@ -178,20 +179,17 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
     clock = std::make_unique<core::SystemClock>();
   }
 
-  openReferenceSets(values, config_path, *clock, context, runtime);
+  openReferenceSets(values, *clock, context, runtime);
 
   const qradar::Cancellation stop = installInterruptHandler();
   installReloadHandler();
   // Each connection's transport reports request latency to the metrics.
   service::DaemonDeps deps{
-      *runtime.delivery.store,
-      *runtime.delivery.outbox,
-      runtime.delivery.metrics,
-      *clock,
+      *runtime.delivery.store, *runtime.delivery.outbox, runtime.delivery.metrics, *clock,
       context.logger,
-      [&](const config::Config& /*cfg*/)
-          -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-        auto request = connectionRequest(values, config_path);
+      // The running config's console, not the file's: an edit counts from its SIGHUP on.
+      [&](const config::Config& cfg) -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+        auto request = connectionRequest(values, cfg.qradar);
         if (!request) return request.error();
         request->metrics = &runtime.delivery.metrics;
         // The daemon stops a turn on QRadarConnection::unreachable and
@@ -200,14 +198,16 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                        context.logger);
       },
-      stop,
-      &reloadRequested(),
+      stop, &reloadRequested(),
       [&]() -> core::Result<service::SharedConfig> {
         auto loaded = loadDeliveryConfig(config_path, context);
         if (!loaded) return loaded;
-        if (auto console = checkConsoleSettings(values, config_path, context); !console) {
+        if (auto console = checkConsoleSettings(values, **loaded, context); !console) {
           return console.error();
         }
+        // Accepted (the daemon takes what this returns): the console sinks and the refresher
+        // connect with it from now on. They run on the daemon's loop, as this reload does.
+        *runtime.delivery.console = (*loaded)->qradar;
         return loaded;
       },
       runtime.reference_sets.get()};
@@ -332,7 +332,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   service::HuntRunReport report;
   report.hunt = name;
   if (!windows.empty()) {
-    auto request = connectionRequest(values, config_path);
+    auto request = connectionRequest(values, runtime.config->qradar);
     if (!request) return fail(context, request.error(), core::kExitUsage);
     auto connection = service::openConnection(std::move(*request), *context.environment,
                                               context.redactor, context.logger);
@@ -340,7 +340,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     service::WindowRunner runner(*runtime.config, *runtime.delivery.store,
                                  runtime.delivery.outbox->sinkNames(), runtime.delivery.metrics,
                                  context.logger);
-    openReferenceSets(values, config_path, clock, context, runtime);
+    openReferenceSets(values, clock, context, runtime);
     if (runtime.reference_sets) {
       runtime.reference_sets->refresh();
       runner.setReferenceSets(runtime.reference_sets.get());

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -300,6 +301,42 @@ TEST_CASE("reference sets over the collections API (auto: 26.0): exactly the exp
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   runBothTimes(emu, "auto", /*collections=*/true);
+}
+
+// The daemon works from the config it loaded (or the last one a SIGHUP accepted). An edit of the
+// file on disk without a SIGHUP changes nothing, also for what connects later: the reference-set
+// sink connects at its first delivery, after the hunts' searches.
+TEST_CASE("the daemon's later connections use its running config, not the file edited since",
+          "[reference_sets][integration]") {
+  std::vector<std::string> args = sampleData();
+  args.insert(args.end(), {"--phase-delay-ms", "300"});  // searches take a while
+  RunningEmu emu(args, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "26.0");
+  const RemoveAtEnd cleanup{run};
+  aihunt::testing::BackgroundProcess daemon(
+      binaryPath("aihunt"),
+      {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow, "--log-level", "warn"});
+  // A search was created: the hunts have connected, and their findings are still to come.
+  bool searching = false;
+  for (int i = 0; i < 400 && !searching; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    searching = countRequests(emu, "POST", "/api/ariel/searches") >= 1;
+  }
+  INFO(daemon.err());
+  REQUIRE(searching);
+  std::ofstream(run.config) << "qradar: [this, is, not, a, config\n";  // and no SIGHUP
+  // The findings reach the sets all the same.
+  bool delivered = false;
+  for (int i = 0; i < 1200 && !delivered; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    delivered = !collectionSet(emu, kSources).value_set.empty();
+  }
+  const std::string err = daemon.err();
+  INFO(err);
+  CHECK(delivered);
+  CHECK(err.find("config error") == std::string::npos);
+  CHECK(daemon.stop(10000) == 0);
 }
 
 TEST_CASE("aihunt check: each configured set's element type; --fix creates the missing ones",
