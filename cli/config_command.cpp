@@ -118,7 +118,7 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
       return error.path.rfind("qradar.token", 0) == 0 || error.path == "state.path" ||
              error.path == "outputs.jsonl.path" || error.path.find("ca_file") != std::string::npos;
     };
-    if (std::any_of(outcome.errors.begin(), outcome.errors.end(), local)) {
+    if (load.resolve_token && std::any_of(outcome.errors.begin(), outcome.errors.end(), local)) {
       // The token, the CA files and the state folder exist only where aihunt runs (mounted
       // secrets, a volume): on any other machine the rest of the file can still be checked.
       printText(*context.redactor, context.streams.err,

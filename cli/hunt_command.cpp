@@ -14,6 +14,7 @@
 #include "cli/hunt_online.h"
 #include "cli/hunt_option.h"
 #include "cli/print.h"
+#include "cli/qradar_connection.h"
 #include "cli/query_window.h"
 #include "cli/run_output.h"
 #include "cli/signals.h"
@@ -225,6 +226,16 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   auto hold = holdOptions(context, values);
   if (!hold) return fail(context.streams, hold.error(), core::kExitUsage);
   std::unique_ptr<HuntDelivery> delivery;
+  if (values["deliver"].as<bool>() && values.count("offline") == 0) {
+    // Online: what the console connection needs is checked before the state file is opened,
+    // so that a hunt refused for it leaves no state behind.
+    auto request = connectionRequest(values, config_path);
+    if (!request) return fail(context.streams, request.error(), core::kExitUsage);
+    request->without_console = kOfflineInstead;
+    if (auto status = service::checkConnectionSettings(*request, *context.environment); !status) {
+      return fail(context.streams, status.error(), core::kExitUsage);
+    }
+  }
   if (values["deliver"].as<bool>()) {
     if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
         code != core::kExitOk) {

@@ -282,8 +282,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto connection =
       openConnection(values, config_path, context,
-                     ConnectionUse{nullptr, /*caller_reports_unreachable=*/true,
-                                   "or --offline EVENTS.jsonl to hunt an export of events"});
+                     ConnectionUse{nullptr, /*caller_reports_unreachable=*/true, kOfflineInstead});
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
   auto plan = planOnline(values, setup, window, now, context);
   // Planning is local (files, AQL syntax, hunt names): its errors are input errors.

@@ -16,6 +16,10 @@
 
 namespace aihunt::cli {
 
+// What `hunt` can do without a console, for the no-URL error.
+inline constexpr const char* kOfflineInstead =
+    "or --offline EVENTS.jsonl to hunt an export of events";
+
 // --seed-query, --timeout, --page-size, --row-cap, --progress and the connection options.
 // `delivery`: set with --deliver (the findings are recorded and sent through the sinks too).
 void addOnlineHuntOptions(boost::program_options::options_description& options);

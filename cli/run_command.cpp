@@ -78,8 +78,8 @@ core::Status checkConsoleSettings(const po::variables_map& values, const config:
   return service::checkConnectionSettings(*request, *context.environment);
 }
 
-// Loads the config and opens the state store and the sinks. `check_console` (run): the console
-// settings are checked first, before the state file is locked, opened or reset and before a
+// Loads the config and opens the state store and the sinks. `check_console` (run, backfill): the
+// console settings are checked first, before the state file is locked, opened or reset and before
 // crash's half-delivered batch is rolled back, since a run refused for them changes nothing.
 int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
                 CommandContext& context, Runtime& runtime, bool check_console = false) {
@@ -146,14 +146,16 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0) {
-    return printHelp(options,
-                     "\nSignals: SIGTERM/SIGINT stop (in-flight searches are cancelled and "
-                     "deleted, the outbox is flushed), SIGHUP reloads the config (a bad one is "
-                     "refused and the running one kept).\nExit codes (--once): 0 every window "
-                     "hunted and delivered, 2 usage or config error, 3 connection failure, 4 a "
-                     "search or a delivery failed, 5 the state file is damaged; a stopped daemon "
-                     "exits 0.\n",
-                     context.streams);
+    return printHelp(
+        options,
+        "\nSignals: SIGTERM/SIGINT stop (in-flight searches are cancelled and "
+        "deleted, the outbox is flushed), SIGHUP reloads the config (a bad one is "
+        "refused and the running one kept).\nExit codes (--once): 0 every window "
+        "hunted and delivered, 2 usage or config error, 3 connection failure, 4 a "
+        "search or a delivery failed, 5 the state file is damaged, unwritable or in use "
+        "by another aihunt; a stopped daemon "
+        "exits 0.\n",
+        context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("config") == 0) {
@@ -291,7 +293,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
 
   const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
   Runtime runtime;
-  if (const int code = openRuntime(values, config_path, *now, context, runtime); code != 0) {
+  if (const int code = openRuntime(values, config_path, *now, context, runtime,
+                                   /*check_console=*/true);
+      code != 0) {
     return code;
   }
   const std::string name = values["hunt"].as<std::string>();

@@ -57,8 +57,9 @@ core::Status checkPinnedVersion(std::string_view version) {
     return {};
   }
   return core::makeError(core::ErrorCode::kConfig,
-                         "API version '" + core::printableExcerpt(version, 40) +
-                             "': aihunt speaks " + std::string(kOldestSpokenVersion) + " to " +
+                         "API version '" + core::printableExcerpt(version, 40) + "'" +
+                             (number ? "" : " is not a version (like 26.0)") + ": aihunt speaks " +
+                             std::string(kOldestSpokenVersion) + " to " +
                              std::string(kNewestSpokenVersion) +
                              " (leave it auto to use the newest the console and aihunt share)");
 }

@@ -426,6 +426,9 @@ struct Daemon::Impl {
           state_ok = false;
           continue;
         }
+        // Said here too: a hunt whose ledger ends after now has nothing due and never reaches
+        // huntOnce, where --once says it.
+        noteLedgerAhead(hunt.name, *end, at);
         // The splay holds each hunt back by its own share, so hunts do not all start at once.
         const core::EpochMs splay = hunt.schedule.splay.count();
         const core::EpochMs offset =

@@ -128,6 +128,18 @@ TEST_CASE("a state lock left by a run as another user fails config check, and ru
   CHECK(run.exit_code == 5);
   CHECK(run.err.find("remove it or give it to aihunt's user") != std::string::npos);
   fs::permissions(lock, fs::perms::owner_all);
+
+  // The same for the state file itself (no lock left): run names what to check.
+  fs::remove(lock);
+  const fs::path state = dir.path / "state/state.db";
+  std::ofstream(state) << "";
+  fs::permissions(
+      state, ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write : fs::perms::none);
+  const ProcessResult unreadable = runUnprivileged({"run", "--once", "-c", config});
+  INFO(unreadable.err);
+  CHECK(unreadable.exit_code == 5);
+  CHECK(unreadable.err.find("check its owner and permissions") != std::string::npos);
+  fs::permissions(state, fs::perms::owner_all);
 }
 
 TEST_CASE("a daemon without a console URL stops at once (exit 2) and config check warns") {
@@ -145,7 +157,16 @@ TEST_CASE("a daemon without a console URL stops at once (exit 2) and config chec
   CHECK(daemon.exit_code == 2);
   CHECK(daemon.err.find("--qradar-url") != std::string::npos);
   CHECK(daemon.err.find("--offline") == std::string::npos);  // run has no such option
-  // Refused before the state was touched: no state file was made.
+  // Refused before the state was touched: no state file was made. Nor by backfill and
+  // hunt --deliver, which hunt on the console too.
+  CHECK_FALSE(fs::exists(dir.path / "state/state.db"));
+  const ProcessResult backfill =
+      runAihunt({"backfill", "-c", config, "--hunt", "proxy-ai-api", "--from",
+                 "2026-11-26T00:00:00Z", "--to", "2026-11-26T01:00:00Z"});
+  CHECK(backfill.exit_code == 2);
+  const ProcessResult deliver = runAihunt({"hunt", "--deliver", "-c", config});
+  CHECK(deliver.exit_code == 2);
+  CHECK(deliver.err.find("--offline") != std::string::npos);  // hunt has it
   CHECK_FALSE(fs::exists(dir.path / "state/state.db"));
 }
 
@@ -166,6 +187,12 @@ TEST_CASE("a pinned API version aihunt does not speak is refused by config check
     CHECK(pinned.exit_code == 2);
     CHECK(pinned.out.find("20.0 to 26.0") != std::string::npos);
   }
+  // Not a version at all: said as such.
+  const ProcessResult garbled =
+      runAihunt({"check", "-c", dir.config(kUrl), "--api-version", "abc"});
+  CHECK(garbled.exit_code == 2);
+  CHECK(garbled.out.find("'abc' is not a version") != std::string::npos);
+
   // Every error at once: a token file missing here does not hide the pin's.
   const std::string config = dir.config(std::string(kUrl) + "  api_version: \"99.0\"\n");
   std::filesystem::remove(dir.path / "token");
@@ -174,4 +201,22 @@ TEST_CASE("a pinned API version aihunt does not speak is refused by config check
   CHECK(both.exit_code == 2);
   CHECK(both.err.find("qradar.token_file") != std::string::npos);
   CHECK(both.err.find("qradar.api_version") != std::string::npos);
+}
+
+TEST_CASE("config check --offline does not suggest --offline") {
+  const CaseDir dir("hint");
+  const std::string config =
+      dir.config(std::string(kUrl) + "  tls:\n    ca_file: /nonexistent.pem\n");
+  const ProcessResult here = runAihunt({"config", "check", config});
+  CHECK(here.exit_code == 2);
+  CHECK(here.err.find("add --offline") != std::string::npos);  // a file of this machine's
+  // A config error that is no machine's (ca_file only applies to TLS), --offline given.
+  std::ofstream(config) << "qradar:\n"
+                        << kUrl
+                        << "outputs:\n  leef:\n    enabled: true\n    host: h\n"
+                           "    protocol: tcp\n    ca_file: ca.pem\n";
+  const ProcessResult offline = runAihunt({"config", "check", "--offline", config});
+  INFO(offline.err);
+  CHECK(offline.exit_code == 2);
+  CHECK(offline.err.find("add --offline") == std::string::npos);
 }

@@ -400,6 +400,18 @@ TEST_CASE("run --once says so when a hunt's ledger ends after now", "[daemon][on
   // At the ledger's own time nothing is ahead, and nothing is said.
   const ProcessResult level = runOnce(run, iso(t0 + 24 * 3600 * 1000));
   CHECK(level.err.find("after now") == std::string::npos);
+
+  // The daemon proper says it too (no window is due, so no hunt turn would), once.
+  aihunt::testing::BackgroundProcess daemon(binaryPath("aihunt"),
+                                            {"run", "-c", run.config, "--now", iso(t0)});
+  const bool said = waitUntil(
+      [&] { return daemon.err().find("the ledger ends at 2026-11-27T") != std::string::npos; },
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  CHECK(said);
+  CHECK(daemon.stop(10000) == 0);
+  const std::string err = daemon.err();
+  CHECK(err.find("after now") == err.rfind("after now"));
 }
 
 TEST_CASE("run --once with a token the console refuses: the first hunt says why, no other runs",
