@@ -55,7 +55,7 @@ std::vector<std::string> slashNormalised(std::vector<std::string> paths) {
 }  // namespace
 
 CommandLineMatcher::CommandLineMatcher(const CommandLineIndicators& indicators)
-    : sdk_paths_(slashNormalised(indicators.sdk_paths)) {
+    : installers_(indicators.installers), sdk_paths_(slashNormalised(indicators.sdk_paths)) {
   std::vector<std::string> keywords;
   const auto add = [&](const std::vector<std::string>& list, Kind kind) {
     for (const auto& keyword : list) {
@@ -65,7 +65,6 @@ CommandLineMatcher::CommandLineMatcher(const CommandLineIndicators& indicators)
   };
   add(indicators.key_variables, Kind::kKeyVariable);
   add(indicators.sdk_packages, Kind::kSdkPackage);
-  add(indicators.installers, Kind::kInstaller);
   add({"api_key", "apikey", "api-key"}, Kind::kKeyWord);
   const auto prefixes = core::apiKeyPrefixes();
   add(std::vector<std::string>(prefixes.begin(), prefixes.end()), Kind::kKeyPrefix);
@@ -74,7 +73,7 @@ CommandLineMatcher::CommandLineMatcher(const CommandLineIndicators& indicators)
 
 CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
   bool key_variable = false, key_word = false, package_word = false;
-  bool installer = false, installable_package = false, api_key_token = false;
+  bool installable_package = false, api_key_token = false;
   keywords_.forEachMatch(text, [&](std::size_t index, std::size_t at) {
     const std::size_t length = keywords_.pattern(index).size();
     switch (kinds_[index]) {
@@ -86,9 +85,6 @@ CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
         package_word = package_word || isBounded(text, at, length, core::isWordChar);
         installable_package = installable_package || isInstallablePackage(text, at, length);
         break;
-      case Kind::kInstaller:
-        installer = installer || isBounded(text, at, length, core::isWordChar);
-        break;
       case Kind::kKeyWord:
         key_word = true;  // a substring: "openai.api_key", "OPENAI_APIKEY"
         break;
@@ -98,9 +94,11 @@ CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
     }
     return true;
   });
-  // The verbs ("i" among them) match almost anywhere, so they are looked for only when an
-  // installer and a package were found, which is rare.
-  const bool install = installer && installable_package && containsWord(installVerbs(), text);
+  // Installers ("uv", "go", "pip") and verbs ("i") are short and match almost anywhere, so they
+  // are looked for only when an installable package was found, which is rare: in the one pass
+  // they would let most positions of a command line through its filter.
+  const bool install = installable_package && containsWord(installers_, text) &&
+                       containsWord(installVerbs(), text);
   return {key_variable, key_word && package_word, install, api_key_token};
 }
 

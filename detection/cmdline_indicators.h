@@ -27,8 +27,8 @@ class CommandLineMatcher {
   explicit CommandLineMatcher(const CommandLineIndicators& indicators);
 
   // The three questions below, and whether an API key is written out, in one pass over `text`:
-  // every keyword list lives in one pattern set, so a long command line is read once rather
-  // than once per list.
+  // the keyword lists live in one pattern set, so a long command line is read once rather than
+  // once per list (the installers, only when a package was found).
   [[nodiscard]] CommandLineFacts examine(std::string_view text) const;
 
   // An API-key variable name from the indicators, as a whole word (OPENAI_API_KEY, but not
@@ -47,10 +47,11 @@ class CommandLineMatcher {
 
  private:
   // Which list a keyword of keywords_ came from.
-  enum class Kind : std::uint8_t { kKeyVariable, kSdkPackage, kInstaller, kKeyWord, kKeyPrefix };
+  enum class Kind : std::uint8_t { kKeyVariable, kSdkPackage, kKeyWord, kKeyPrefix };
 
-  core::AsciiPatternSet keywords_;   // every list below and the fixed words, in one set
-  std::vector<Kind> kinds_;          // kinds_[i] is the list of keywords_'s pattern i
+  core::AsciiPatternSet keywords_;    // the lists of Kind and the fixed words, in one set
+  std::vector<Kind> kinds_;           // kinds_[i] is the list of keywords_'s pattern i
+  core::AsciiPatternSet installers_;  // looked for only once a package was found (see examine)
   core::AsciiPatternSet sdk_paths_;  // separators normalised to '/'
 };
 

@@ -70,6 +70,34 @@ TEST_CASE("AsciiPatternSet finds exactly what one scan per pattern finds") {
   }
 }
 
+TEST_CASE("AsciiPatternSet finds matches in long texts and long patterns") {
+  // Command-line-sized texts, and patterns long enough that many share their first bytes.
+  std::mt19937 random(20261205);
+  for (int round = 0; round < 300; ++round) {
+    const std::string text = randomText(random, 1200);
+    std::vector<std::string> patterns;
+    const std::size_t count = 1 + random() % 12;
+    for (std::size_t i = 0; i < count; ++i) {
+      // Half of them cut from the text itself, so that long patterns match too.
+      if (random() % 2 == 0 || text.size() <= 12) {
+        patterns.push_back(randomText(random, 12));
+      } else {
+        patterns.push_back(text.substr(random() % (text.size() - 12), 1 + random() % 12));
+      }
+    }
+    const AsciiPatternSet set(patterns);
+    const std::size_t from = text.empty() ? 0 : random() % (text.size() + 1);
+    INFO("round " << round << " from " << from);
+    CHECK(scanned(set, text, from) == oracle(patterns, text, from));
+  }
+  // Matches deep in a long text, at its very end, and one that would run past it.
+  const AsciiPatternSet set({"OPENAI_API_KEY", "sk-", "ab"});
+  const std::string text = std::string(250, 'x') + "openai_API_key" + std::string(300, 'y') + "SK-";
+  CHECK(scanned(set, text, 0) == std::vector<Match>{{250, 0}, {564, 1}});
+  CHECK(scanned(set, text + "A", 0).size() == 2);
+  CHECK(scanned(set, text + "AB", 0).back() == Match{567, 2});
+}
+
 TEST_CASE("AsciiPatternSet keeps pattern order, lower-cases patterns and stops when told") {
   const AsciiPatternSet set({"Key", "", "k", "API_KEY"});
   REQUIRE(set.size() == 4);
