@@ -140,7 +140,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
       "state-reset", po::bool_switch(),
       "move a damaged state file aside (with a timestamp) and start afresh; a sound one is "
       "refused")("grace", po::value<std::string>()->default_value("30s"),
-                 "after SIGTERM: how long to flush the outbox");
+                 "after SIGTERM: the outbox is flushed until this long after the signal "
+                 "(in-flight searches are cancelled first); a second SIGTERM or Ctrl-C ends "
+                 "aihunt at once");
   addConnectionOptions(options);
   addLoggingOptions(options);
   po::variables_map values;

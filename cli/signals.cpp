@@ -11,8 +11,15 @@ std::atomic<bool> g_interrupted{
 std::atomic<bool> g_reload{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 static_assert(std::atomic<bool>::is_always_lock_free);
 
+// The first signal asks for a clean stop. A second one ends the process at once, as the signal
+// would have without a handler: the operator has decided not to wait for the cleanup (the
+// searches' cancellation, the outbox's flush). Nothing is lost by it: the state store's
+// transactions and the outbox survive a kill, as they survive kill -9.
 extern "C" void onInterrupt(int signal_number) {
-  if (g_interrupted.exchange(true)) std::signal(signal_number, SIG_DFL);
+  if (g_interrupted.exchange(true)) {
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+  }
 }
 
 extern "C" void onHangUp(int /*signal_number*/) { g_reload.store(true); }

@@ -8,8 +8,8 @@
 
 namespace aihunt::cli {
 
-// SIGINT and SIGTERM set the stop flag. A second one after the first restores the default
-// action, so a stuck cleanup can be interrupted for good.
+// SIGINT and SIGTERM set the stop flag. A second one after the first ends the process at once
+// (the signal's default action), so a slow cleanup can be cut short.
 qradar::Cancellation installInterruptHandler();
 
 // SIGHUP sets this flag (the daemon reloads its config and clears it). Installed by

@@ -593,11 +593,14 @@ struct Daemon::Impl {
       changed.wait_for(lock, options.tick, [&] { return deps.stop.requested(); });
     }
     deps.logger->info(
-        "stopping: cancelling in-flight searches, then flushing the outbox (up to "
-        "{} ms)",
+        "stopping: cancelling in-flight searches, then flushing the outbox (both within {} ms)",
         options.grace.count());
+    // The grace period counts from the stop, not from the end of the cancellation: a slow
+    // console must not push the exit past what the supervisor waits for (systemd's
+    // TimeoutStopSec, Kubernetes' terminationGracePeriodSeconds) before it kills.
+    const auto deadline = Clock::now() + options.grace;
     stopWorkers();
-    const DrainReport drained = deps.outbox.flush(Clock::now() + options.grace);
+    const DrainReport drained = deps.outbox.flush(deadline);
     delivered += drained.delivered;
     DaemonReport report = finish(delivered);
     report.outbox_empty = drained.empty;

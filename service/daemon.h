@@ -50,7 +50,7 @@ struct DaemonDeps {
 
 struct DaemonOptions {
   bool once = false;                        // every due window of every hunt, deliver, exit
-  std::chrono::milliseconds grace{30'000};  // after stop: flushing the outbox
+  std::chrono::milliseconds grace{30'000};  // from the stop: cancelling, then flushing the outbox
   std::chrono::milliseconds tick{1'000};    // how often the loop looks at the schedule
   std::size_t windows_per_turn = 4;         // a hunt's windows per queue turn (others get a go)
 };

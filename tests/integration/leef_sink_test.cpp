@@ -444,6 +444,40 @@ TEST_CASE("a daemon stopped with events LEEF cannot take says which wait, and ke
   CHECK(leefEvents(*emu) == 0);
 }
 
+TEST_CASE("a second SIGTERM ends the stop's flush at once; the events still wait") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const RunDir run = makeRunDir();
+  writeConfig(run, *emu, aihunt::testing::closedLoopbackPort());
+  // A minute of grace: the flush would try the receiver again and again for all of it.
+  BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now", kSampleNow,
+                                                  "--log-level", "error", "--grace", "60s"});
+  std::size_t found = 0;
+  bool waiting = false;
+  for (int i = 0; i < 600 && !waiting; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    found = readFindings(run).size();
+    waiting = found >= 10 && stateShow(run).find("outbox leef: " + std::to_string(found) +
+                                                 " pending") != std::string::npos;
+  }
+  INFO(daemon.err());
+  REQUIRE(waiting);
+  ::kill(daemon.pid(), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first is taken alone
+  CHECK(daemon.running());  // flushing
+  ::kill(daemon.pid(), SIGTERM);
+  bool ended = false;
+  for (int i = 0; i < 200 && !ended; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ended = !daemon.running();
+  }
+  CHECK(ended);                      // within 10 s, not the minute of grace
+  CHECK(daemon.stop(1000) == -1);    // ended by the signal
+  const std::string all = std::to_string(readFindings(run).size());
+  CHECK(stateShow(run).find("outbox leef: " + all + " pending") != std::string::npos);
+  CHECK(leefEvents(*emu) == 0);
+}
+
 TEST_CASE("LEEF over TLS to the console's HTTPS port: nothing counts as delivered") {
   auto emu = startEmu();
   REQUIRE(emu->ok());
