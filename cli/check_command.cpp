@@ -15,6 +15,7 @@
 #include "cli/qradar_connection.h"
 #include "config/environment.h"
 #include "config/loader.h"
+#include "core/display_text.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "qradar_client/api_version.h"
@@ -79,7 +80,10 @@ class CheckReport {
                        : name == "warn" ? "WARN"
                        : name == "info" ? "info"
                                         : "skip";
-    printFormatted(redactor_, out_, "%s  %-22s %s\n", mark, what.c_str(), detail.c_str());
+    // One line per check whatever a detail holds: a console's text (a set's element type, an
+    // error) with a newline in it must not print a line of its own, such as a forged "ok".
+    const std::string shown = core::displayText(redactor_.redact(detail), core::DisplayOptions{});
+    printFormatted(redactor_, out_, "%s  %-22s %s\n", mark, what.c_str(), shown.c_str());
   }
   std::FILE* out_;
   const core::Redactor& redactor_;
@@ -367,7 +371,8 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
     if (*found) {
       if ((*found)->element_type != type) {
         report.fail("reference set",
-                    "'" + name + "' holds " + (*found)->element_type + " values, but " +
+                    "'" + name + "' holds " + core::printableExcerpt((*found)->element_type) +
+                        " values, but " +
                         std::string(config::referenceSetFieldName(set.field)) + " needs " + type +
                         " (delete the set and run with --fix, or use another "
                         "name)");

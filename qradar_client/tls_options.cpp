@@ -14,8 +14,33 @@
 namespace aihunt::qradar {
 namespace {
 
+// The URL as an error may show it: whatever stands before an '@' in the authority and whatever
+// follows a '?' or '#' is hidden, since a user who put a credential in the URL (user:token@,
+// ?SEC=token) is told so by this very error, before the token is known to the redactor.
+std::string shownUrl(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  const std::size_t authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const std::string_view rest = url.substr(authority_start);
+  const std::size_t authority_end = rest.find_first_of("/?#");
+  const std::string_view authority = rest.substr(0, authority_end);
+  std::string shown(url.substr(0, authority_start));
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    shown += "[hidden]@";
+    shown += authority.substr(at + 1);
+  } else {
+    shown += authority;
+  }
+  if (authority_end != std::string_view::npos) {
+    const std::string_view tail = rest.substr(authority_end);
+    const std::size_t query = tail.find_first_of("?#");
+    shown += tail.substr(0, query);
+    if (query != std::string_view::npos) shown += tail[query] == '?' ? "?[hidden]" : "#[hidden]";
+  }
+  return core::printableExcerpt(shown);
+}
+
 core::Error urlError(std::string_view url, const std::string& why) {
-  return core::makeError(core::ErrorCode::kConfig, "QRadar URL '" + std::string(url) + "': " + why);
+  return core::makeError(core::ErrorCode::kConfig, "QRadar URL '" + shownUrl(url) + "': " + why);
 }
 
 bool isBase64Char(char c) {

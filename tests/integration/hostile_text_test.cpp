@@ -6,6 +6,7 @@
 // about a token that can do more than aihunt needs.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/emulator/emu_fixture.h"
+#include "tests/support/background_process.h"
 #include "tests/support/process_runner.h"
 #include "tests/support/scripted_console.h"
 
@@ -231,4 +233,35 @@ TEST_CASE("aihunt check warns about a token that can do more than aihunt needs",
   CHECK(admin.out.find("WARN  least privilege") != std::string::npos);
   CHECK(admin.out.find("Log Activity") != std::string::npos);
   CHECK(admin.out.find("verdict: READY (see the warnings above)") != std::string::npos);
+}
+
+TEST_CASE("a hostile reference set type forges no line of aihunt check", "[hostile][check]") {
+  // The legacy reference-set read (API 20.0) answers with an element type holding the attack.
+  ScriptedConsole console([&](const std::string&, const std::string& target) {
+    if (target.rfind("/api/help/versions", 0) == 0) return ScriptedConsole::Answer{200, R"(["20.0"])"};
+    if (target.rfind("/api/reference_data/sets/", 0) == 0) {
+      return ScriptedConsole::Answer{
+          200, std::string(R"({"name":"AIHunt Test Sources","element_type":"ALN)") + kHostileJson +
+                   R"(","number_of_elements":0,"creation_time":0,"timeout_type":"LAST_SEEN"})"};
+    }
+    if (target.rfind("/api/ariel/databases", 0) == 0) {
+      return ScriptedConsole::Answer{200, R"(["events", "flows"])"};
+    }
+    return ScriptedConsole::Answer{200, "[]"};
+  });
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-hostile-check-");
+  const std::string config = dir + "/aihunt.yaml";
+  std::ofstream(config) << "qradar:\n  url: " << console.url()
+                        << "\n  api_version: \"20.0\"\n"
+                           "outputs:\n  reference_sets:\n    enabled: true\n    sets:\n"
+                           "      - {name: AIHunt Test Sources, field: source_ip}\n";
+  const ProcessResult result =
+      runAihunt({"check", "-c", config, "--retries", "1", "--retry-delay", "10ms"});
+  INFO("exit " << result.exit_code << "\n" << result.out << result.err);
+  CHECK(result.exit_code == 3);  // the set's type is wrong
+  // Shown, on the reference set's own FAIL line, and inert.
+  const std::size_t line = result.out.find("FAIL  reference set");
+  REQUIRE(line != std::string::npos);
+  const std::size_t end = result.out.find('\n', line);
+  CHECK(result.out.substr(line, end - line).find("FORGED-LINE") != std::string::npos);
 }

@@ -31,6 +31,25 @@ TEST_CASE("console URLs: https anywhere, http only to loopback", "[tls]") {
   CHECK_FALSE(qradar::parseConsoleUrl("https://qradar:80x").ok());
 }
 
+TEST_CASE("a URL refused for a credential in it is shown without the credential", "[tls]") {
+  // The token is not yet known to the redactor when the URL is checked.
+  constexpr std::string_view kToken = "SECRETTOKEN-0123456789abcdef";
+  const std::string token(kToken);
+  for (const std::string& url :
+       {"https://aihunt:" + token + "@qradar.example.com:8443", "https://" + token + "@qradar",
+        "https://qradar.example.com/?SEC=" + token, "https://qradar.example.com/api#" + token,
+        "aihunt:" + token + "@qradar.example.com", "https://a@b:" + token + "@qradar/x?y"}) {
+    const auto parsed = qradar::parseConsoleUrl(url);
+    REQUIRE_FALSE(parsed.ok());
+    INFO(parsed.error().message);
+    CHECK(parsed.error().message.find(token) == std::string::npos);
+    CHECK(parsed.error().message.find("[hidden]") != std::string::npos);
+  }
+  const auto credentials = qradar::parseConsoleUrl("https://aihunt:" + token + "@qradar:8443/x");
+  REQUIRE_FALSE(credentials.ok());
+  CHECK(credentials.error().message.rfind("QRadar URL 'https://[hidden]@qradar:8443/x': ", 0) == 0);
+}
+
 TEST_CASE("plain http may reach only a loopback peer address", "[tls]") {
   for (const char* address : {"127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "0:0:0:0:0:0:0:1",
                               "::ffff:127.0.0.1", "::FFFF:127.0.0.2"}) {
