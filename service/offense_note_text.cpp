@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/display_text.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "service/reference_set_sink.h"
@@ -118,25 +119,21 @@ std::string sanitizeNoteValue(std::string_view value, std::size_t max_chars) {
   const bool valid = core::isValidUtf8(value);
   std::string out;
   out.reserve(std::min(value.size(), max_chars * 4));
-  for (std::size_t at = 0; at < value.size(); ++at) {
-    const auto byte = static_cast<unsigned char>(value[at]);
-    if (byte < 0x20 || byte == 0x7f) {
-      out.push_back(' ');
-    } else if (byte < 0x80) {
-      out.push_back(static_cast<char>(byte));
-    } else if (!valid) {
-      continue;  // no way to tell characters apart: only the ASCII stays
-    } else if (byte == 0xC2 && at + 1 < value.size() &&
-               static_cast<unsigned char>(value[at + 1]) < 0xA0) {
-      out.push_back(' ');  // C1 control, U+0080..U+009F
-      ++at;
-    } else if (byte == 0xE2 && at + 2 < value.size() && value[at + 1] == '\x80' &&
-               (value[at + 2] == '\xA8' || value[at + 2] == '\xA9')) {
-      out.push_back(' ');  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
-      at += 2;
-    } else {
-      out.push_back(static_cast<char>(byte));
+  for (std::size_t at = 0; at < value.size();) {
+    if (!valid && static_cast<unsigned char>(value[at]) >= 0x80) {
+      ++at;  // no way to tell characters apart: only the ASCII stays
+      continue;
     }
+    // The display sanitiser's test: controls (C0, DEL, C1), bidi overrides and isolates, and
+    // the invisible characters an analyst reading the note in the console could be fooled by.
+    const core::Utf8Char decoded = core::decodeUtf8At(value, at);
+    const std::size_t length = std::max<std::size_t>(decoded.length, 1);
+    if (core::isHiddenOrControl(decoded.code)) {
+      out.push_back(' ');
+    } else {
+      out.append(value.substr(at, length));
+    }
+    at += length;
   }
   if (codePoints(out) <= max_chars) return out;
   if (max_chars == 0) return {};

@@ -51,8 +51,9 @@ std::string noteText(const WindowFindings& group, std::size_t max_chars);
 // True when one of `notes` starts with `marker`.
 bool hasMarkedNote(const std::vector<std::string>& notes, std::string_view marker);
 
-// A value as it may appear in a note: control characters (C0, DEL, C1, U+2028, U+2029) become
-// spaces, text that is not valid UTF-8 keeps only its ASCII, and the result is cut to
+// A value as it may appear in a note: what the display sanitiser hides (controls, bidi overrides
+// and isolates, zero-width and other invisible characters; core::isHiddenOrControl) becomes a
+// space, text that is not valid UTF-8 keeps only its ASCII, and the result is cut to
 // `max_chars` code points ("…" marks a cut).
 std::string sanitizeNoteValue(std::string_view value, std::size_t max_chars);
 

@@ -165,7 +165,9 @@ TEST_CASE("CSV cells that a spreadsheet would run as a formula get a leading apo
         "1",  // full-width '-'
         "\xEF\xBC\xA0"
         "x",  // full-width '@'
-        "\xC2\xA0=1", "\xE3\x80\x80=1"}) {
+        "\xC2\xA0=1", "\xE3\x80\x80=1",
+        // A newline shows as a space, so the shown cell starts with the formula.
+        "\n=HYPERLINK(\"http://x/\")", "\n\n+1+cmd", "\v=1", "\f@SUM(A1)"}) {
     INFO(formula);
     CHECK(csvLooksLikeFormula(formula));
     CHECK(csvCellText(formula).front() == '\'');
