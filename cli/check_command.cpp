@@ -372,8 +372,8 @@ void checkReferenceSets(qradar::ApiClient& api, const config::OutputsConfig& out
       if ((*found)->element_type != type) {
         report.fail("reference set",
                     "'" + name + "' holds " + core::printableExcerpt((*found)->element_type) +
-                        " values, but " +
-                        std::string(config::referenceSetFieldName(set.field)) + " needs " + type +
+                        " values, but " + std::string(config::referenceSetFieldName(set.field)) +
+                        " needs " + type +
                         " (delete the set and run with --fix, or use another "
                         "name)");
       } else {

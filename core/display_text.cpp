@@ -104,9 +104,9 @@ bool csvLooksLikeFormula(std::string_view text) {
       case 0xFF20:  // full-width '@'
         return true;
       case ' ':
-      case '\n':   // shown as a space by displayText, so blank in the cell a spreadsheet
-      case '\v':   // reads; vertical tab and form feed count as blank too (a spreadsheet
-      case '\f':   // may trim them), which costs at most an apostrophe
+      case '\n':    // shown as a space by displayText, so blank in the cell a spreadsheet
+      case '\v':    // reads; vertical tab and form feed count as blank too (a spreadsheet
+      case '\f':    // may trim them), which costs at most an apostrophe
       case 0x00A0:  // no-break space
       case 0x3000:  // ideographic space
         i += decoded.length;

@@ -97,8 +97,8 @@ CommandLineFacts CommandLineMatcher::examine(std::string_view text) const {
   // Installers ("uv", "go", "pip") and verbs ("i") are short and match almost anywhere, so they
   // are looked for only when an installable package was found, which is rare: in the one pass
   // they would let most positions of a command line through its filter.
-  const bool install = installable_package && containsWord(installers_, text) &&
-                       containsWord(installVerbs(), text);
+  const bool install =
+      installable_package && containsWord(installers_, text) && containsWord(installVerbs(), text);
   return {key_variable, key_word && package_word, install, api_key_token};
 }
 

@@ -52,7 +52,7 @@ class CommandLineMatcher {
   core::AsciiPatternSet keywords_;    // the lists of Kind and the fixed words, in one set
   std::vector<Kind> kinds_;           // kinds_[i] is the list of keywords_'s pattern i
   core::AsciiPatternSet installers_;  // looked for only once a package was found (see examine)
-  core::AsciiPatternSet sdk_paths_;  // separators normalised to '/'
+  core::AsciiPatternSet sdk_paths_;   // separators normalised to '/'
 };
 
 }  // namespace aihunt::detection

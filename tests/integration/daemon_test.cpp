@@ -673,9 +673,10 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   // The reference sets answer with broken JSON, so the first run's findings wait in the outbox.
   // (Not a 503: the client would try that again a few times, and a delivery that had begun
   // before the stop could still be retrying when the test looks.)
-  REQUIRE(emu.admin("POST", "/admin/faults",
-                    "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", times: -1}\n")
-              .status == 200);
+  REQUIRE(
+      emu.admin("POST", "/admin/faults",
+                "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", times: -1}\n")
+          .status == 200);
   const RunDir run = makeRunDir(emu);
   const auto writeConfig = [&](const std::string& hunts) {
     std::ofstream(run.config) << run.qradar
@@ -693,19 +694,21 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
     const ProcessResult shown =
         runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
     const std::size_t at = shown.out.find("outbox reference_sets: ");
-    return at == std::string::npos ? std::string() : shown.out.substr(at, shown.out.find('\n', at) - at);
+    return at == std::string::npos ? std::string()
+                                   : shown.out.substr(at, shown.out.find('\n', at) - at);
   };
   const std::string pending = pendingLine();
   REQUIRE(!pending.empty());
 
   // Now a hunt the ledger has not seen: its search never finishes, and deleting it takes 4 s
   // (within the 5 s a clean-up call may take), four times the grace period.
-  REQUIRE(emu.admin("POST", "/admin/faults",
-                    "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", times: -1}\n"
-                    "  - {kind: search_stuck, times: -1}\n"
-                    "  - {kind: latency, method: DELETE, path: /api/ariel/searches/*, "
-                    "latency_ms: 4000, times: -1}\n")
-              .status == 200);
+  REQUIRE(
+      emu.admin("POST", "/admin/faults",
+                "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", times: -1}\n"
+                "  - {kind: search_stuck, times: -1}\n"
+                "  - {kind: latency, method: DELETE, path: /api/ariel/searches/*, "
+                "latency_ms: 4000, times: -1}\n")
+          .status == 200);
   writeConfig(std::string(kProxyHunt) + kEndpointNetworkHunt);
   const auto requests = [&] {
     return json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
@@ -725,15 +728,15 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   };
   const std::size_t start = requests().size();
   const int before = created();
-  BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now",
-                                                  aihunt::testing::kSampleNow, "--grace", "1s",
-                                                  "--log-level", "error"});
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow,
+                            "--grace", "1s", "--log-level", "error"});
   // Stopped once the new hunt's search runs and the daemon has tried the reference sets again.
   const bool searching = waitUntil(
       [&] {
         const json log = requests();
-        const bool tried = std::any_of(log.begin() + static_cast<std::ptrdiff_t>(start),
-                                       log.end(), isDelivery);
+        const bool tried =
+            std::any_of(log.begin() + static_cast<std::ptrdiff_t>(start), log.end(), isDelivery);
         return tried && created() > before;
       },
       std::chrono::seconds(20));
@@ -751,11 +754,12 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   std::size_t last_delete = log.size();
   for (std::size_t i = start; i < log.size(); ++i) {
     const std::string target = log[i]["target"].get<std::string>();
-    if (log[i]["method"] == "DELETE" && target.rfind("/api/ariel/searches/", 0) == 0) last_delete = i;
+    if (log[i]["method"] == "DELETE" && target.rfind("/api/ariel/searches/", 0) == 0)
+      last_delete = i;
   }
   REQUIRE(last_delete < log.size());
-  CHECK(std::none_of(log.begin() + static_cast<std::ptrdiff_t>(last_delete), log.end(),
-                     isDelivery));
+  CHECK(
+      std::none_of(log.begin() + static_cast<std::ptrdiff_t>(last_delete), log.end(), isDelivery));
   // The findings still wait, every one of them.
   CHECK(pendingLine() == pending);
 }

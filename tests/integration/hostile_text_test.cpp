@@ -238,7 +238,8 @@ TEST_CASE("aihunt check warns about a token that can do more than aihunt needs",
 TEST_CASE("a hostile reference set type forges no line of aihunt check", "[hostile][check]") {
   // The legacy reference-set read (API 20.0) answers with an element type holding the attack.
   ScriptedConsole console([&](const std::string&, const std::string& target) {
-    if (target.rfind("/api/help/versions", 0) == 0) return ScriptedConsole::Answer{200, R"(["20.0"])"};
+    if (target.rfind("/api/help/versions", 0) == 0)
+      return ScriptedConsole::Answer{200, R"(["20.0"])"};
     if (target.rfind("/api/reference_data/sets/", 0) == 0) {
       return ScriptedConsole::Answer{
           200, std::string(R"({"name":"AIHunt Test Sources","element_type":"ALN)") + kHostileJson +

@@ -464,15 +464,15 @@ TEST_CASE("a second SIGTERM ends the stop's flush at once; the events still wait
   REQUIRE(waiting);
   ::kill(daemon.pid(), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first is taken alone
-  CHECK(daemon.running());  // flushing
+  CHECK(daemon.running());                                      // flushing
   ::kill(daemon.pid(), SIGTERM);
   bool ended = false;
   for (int i = 0; i < 200 && !ended; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ended = !daemon.running();
   }
-  CHECK(ended);                      // within 10 s, not the minute of grace
-  CHECK(daemon.stop(1000) == -1);    // ended by the signal
+  CHECK(ended);                    // within 10 s, not the minute of grace
+  CHECK(daemon.stop(1000) == -1);  // ended by the signal
   const std::string all = std::to_string(readFindings(run).size());
   CHECK(stateShow(run).find("outbox leef: " + all + " pending") != std::string::npos);
   CHECK(leefEvents(*emu) == 0);

@@ -286,8 +286,7 @@ TEST_CASE("sanitizeNoteValue cuts on code points and marks the cut", "[offense_n
   CHECK(service::sanitizeNoteValue("bad\xff\xfeutf8\xc3\xa9", 20) == "badutf8");
   // What could fool an analyst reading the note: C1, bidi overrides and isolates, zero-width
   // characters and line separators all become spaces; other non-ASCII text stays.
-  CHECK(service::sanitizeNoteValue("adm\u202egnp.exe\u200b\u2066X\u2069", 40) ==
-        "adm gnp.exe  X ");
+  CHECK(service::sanitizeNoteValue("adm\u202egnp.exe\u200b\u2066X\u2069", 40) == "adm gnp.exe  X ");
   CHECK(service::sanitizeNoteValue("a\u009b31mb\u2028c\ufeffd", 40) == "a 31mb c d");
   CHECK(service::sanitizeNoteValue("J\u00fcrgen \u5f20\u4f1f", 40) == "J\u00fcrgen \u5f20\u4f1f");
 }
