@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include "aql/parser.h"
 #include "aql/printer.h"
+#include "cli/hunt_bars.h"
 #include "cli/hunt_option.h"
 #include "cli/print.h"
 #include "cli/progress_bar.h"
@@ -42,31 +42,6 @@ using service::HuntJob;
 
 // Prefer: wait while the progress display is on screen: one status read a second.
 constexpr int kWatchedPreferWait = 1;
-
-// The terminal's view of a run: a progress line per hunt in flight (cli/progress_bar.h), keyed
-// by hunt name, so hunts running side by side each keep their own line. The runner calls
-// progress() one call at a time; a hunt's line starts at its first status read.
-class BarObserver final : public service::HuntObserver {
- public:
-  BarObserver(ProgressDisplay& display, const std::vector<HuntJob>& plan)
-      : display_(display), plan_(plan) {}
-  void progress(const HuntJob& job, const qradar::SearchProgress& progress) override {
-    if (shown_.insert(job.name).second) {
-      const auto at = std::find_if(plan_.begin(), plan_.end(),
-                                   [&](const HuntJob& hunt) { return hunt.name == job.name; });
-      display_.start(job.name, static_cast<std::size_t>(at - plan_.begin()) + 1, plan_.size());
-    }
-    display_.update(job.name, progress);
-  }
-  void stop(const std::string& hunt) {
-    if (shown_.erase(hunt) != 0) display_.finish(hunt);
-  }
-
- private:
-  ProgressDisplay& display_;
-  const std::vector<HuntJob>& plan_;
-  std::set<std::string> shown_;
-};
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
 // none (cli/query_window.h: the same rule as offline).
@@ -320,7 +295,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.reference_sets =
       readReferenceSets(values, config_path, setup, **connection, context);
   auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
-  BarObserver bars(display, *plan);
+  HuntBars bars(display, *plan);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);
   service::RunReport report;

@@ -292,6 +292,20 @@ std::string stateShow(const RunDir& run) {
   return shown.out;
 }
 
+// Waits (30 s at most) until a running daemon has raised findings (the JSONL sink has them) and
+// every one of them waits in the LEEF outbox.
+bool allWaitForLeef(const RunDir& run) {
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::size_t found = readFindings(run).size();
+    if (found >= 10 && stateShow(run).find("outbox leef: " + std::to_string(found) + " pending") !=
+                           std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("run --once sends LEEF over TLS; the rule makes one offense per source IP") {
@@ -384,15 +398,7 @@ TEST_CASE("the daemon keeps undeliverable events across kill -9; back up, each a
   {
     BackgroundProcess daemon(binaryPath("aihunt"),
                              {"run", "-c", run.config, "--now", kSampleNow, "--log-level", "warn"});
-    // Wait until the daemon has raised findings (the JSONL sink has them) and every one of them
-    // waits in the LEEF outbox.
-    bool waiting = false;
-    for (int i = 0; i < 600 && !waiting; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      const std::size_t found = readFindings(run).size();
-      waiting = found >= 10 && stateShow(run).find("outbox leef: " + std::to_string(found) +
-                                                   " pending") != std::string::npos;
-    }
+    const bool waiting = allWaitForLeef(run);
     INFO(daemon.err());
     REQUIRE(waiting);
     ::kill(daemon.pid(), SIGKILL);
@@ -421,14 +427,7 @@ TEST_CASE("a daemon stopped with events LEEF cannot take says which wait, and ke
   writeConfig(run, *emu, aihunt::testing::closedLoopbackPort());
   BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now", kSampleNow,
                                                   "--log-level", "error", "--grace", "1s"});
-  std::size_t found = 0;
-  bool waiting = false;
-  for (int i = 0; i < 600 && !waiting; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    found = readFindings(run).size();
-    waiting = found >= 10 && stateShow(run).find("outbox leef: " + std::to_string(found) +
-                                                 " pending") != std::string::npos;
-  }
+  const bool waiting = allWaitForLeef(run);
   INFO(daemon.err());
   REQUIRE(waiting);
   ::kill(daemon.pid(), SIGTERM);
@@ -452,14 +451,7 @@ TEST_CASE("a second SIGTERM ends the stop's flush at once; the events still wait
   // A minute of grace: the flush would try the receiver again and again for all of it.
   BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now", kSampleNow,
                                                   "--log-level", "error", "--grace", "60s"});
-  std::size_t found = 0;
-  bool waiting = false;
-  for (int i = 0; i < 600 && !waiting; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    found = readFindings(run).size();
-    waiting = found >= 10 && stateShow(run).find("outbox leef: " + std::to_string(found) +
-                                                 " pending") != std::string::npos;
-  }
+  const bool waiting = allWaitForLeef(run);
   INFO(daemon.err());
   REQUIRE(waiting);
   ::kill(daemon.pid(), SIGTERM);
