@@ -197,6 +197,13 @@ YAML
 chmod -R a-w "$root"
 chmod 0755 "$work"
 
+# The user's files in the shared scratch folders before the run (another tool's, or another
+# test's leftovers): only what this run adds counts as written outside the state directory.
+userFilesOutside() {
+  find /tmp /var/tmp /dev/shm -xdev \( -path '/tmp/aihunt-runtime-smoke.*' -o -path "$work" \) \
+    -prune -o -uid "$uid" -print 2>/dev/null | sort || true
+}
+files_before="$(userFilesOutside)"
 status=0
 timeout 120 setpriv --reuid "$uid" --regid "$uid" --clear-groups --no-new-privs -- \
   env -i PATH=/usr/bin:/bin HOME=/nonexistent \
@@ -208,14 +215,13 @@ timeout 120 setpriv --reuid "$uid" --regid "$uid" --clear-groups --no-new-privs 
 [[ -s "$state/findings.jsonl" ]] || fail "no findings in $state/findings.jsonl"
 findings="$(wc -l <"$state/findings.jsonl")"
 [[ "$(stat -c %u "$state/state.db")" -eq "$uid" ]] || fail "the state file is not the user's"
-# Nothing written outside the state directory: no file of the user's anywhere else it could
-# write (other runs of this test, in their own folders, are left out; files that other processes
-# delete while find walks are not errors).
+# Nothing written outside the state directory: no new file of the user's anywhere else it could
+# write (other runs of this test, in their own folders, and files that were there before are
+# left out; files that other processes delete while find walks are not errors).
 stray="$({
   find "$work" -xdev -uid "$uid" -not -path "$state" -not -path "$state/*" \
     -not -path "$secrets" -not -path "$secrets/*" -print 2>/dev/null || true
-  find /tmp /var/tmp /dev/shm -xdev -path '/tmp/aihunt-runtime-smoke.*' -prune \
-    -o -uid "$uid" -print 2>/dev/null || true
+  comm -13 <(printf '%s\n' "$files_before") <(userFilesOutside) | sed '/^$/d'
 } | head -n 5)"
 [[ -z "$stray" ]] || fail "aihunt wrote outside its state directory: $stray"
 echo "runtime_smoke: aihunt run --once as uid $uid: exit 0, $findings findings, writes only in $state"
