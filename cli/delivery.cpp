@@ -39,16 +39,19 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
 }
 
 service::QRadarConnector consoleConnector(const po::variables_map& values, ConsoleSection section,
-                                          CommandContext& context, core::Metrics& metrics) {
+                                          CommandContext& context, core::Metrics& metrics,
+                                          AbandonFlag abandon) {
   core::Metrics* counted = &metrics;
-  return [values, section = std::move(section), &context,
-          counted]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-    auto request = connectionRequest(values, *section);
-    if (!request) return request.error();
-    request->metrics = counted;
-    return service::openConnection(std::move(*request), *context.environment, context.redactor,
-                                   context.logger);
-  };
+  return
+      [values, section = std::move(section), &context, counted,
+       abandon = std::move(abandon)]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+        auto request = connectionRequest(values, *section);
+        if (!request) return request.error();
+        request->metrics = counted;
+        request->abort_flag = abandon.get();
+        return service::openConnection(std::move(*request), *context.environment, context.redactor,
+                                       context.logger);
+      };
 }
 
 qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output) {
@@ -74,11 +77,9 @@ std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, Comman
   return std::make_unique<service::LeefSink>(leef, context.logger);
 }
 
-std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& values,
-                                                       const ConsoleSection& console,
-                                                       const config::Config& cfg,
-                                                       CommandContext& context,
-                                                       core::Metrics& metrics) {
+std::vector<std::unique_ptr<service::Sink>> buildSinks(
+    const po::variables_map& values, const ConsoleSection& console, const config::Config& cfg,
+    CommandContext& context, core::Metrics& metrics, const AbandonFlag& abandon) {
   std::vector<std::unique_ptr<service::Sink>> sinks;
   if (!cfg.outputs.jsonl.path.empty()) {
     service::JsonlSinkOptions jsonl;
@@ -96,7 +97,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     reference.sets = cfg.outputs.reference_sets.sets;
     reference.metrics = &metrics;
     sinks.push_back(std::make_unique<service::ReferenceSetSink>(
-        reference, consoleConnector(values, console, context, metrics), context.logger));
+        reference, consoleConnector(values, console, context, metrics, abandon), context.logger));
   }
   // After the LEEF sink: the offenses this batch's events make may exist by the time it runs
   // (a source without one yet gets no note for the window; docs/operations.md).
@@ -106,7 +107,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(const po::variables_map& 
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
     notes.metrics = &metrics;
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
-        notes, consoleConnector(values, console, context, metrics), context.logger));
+        notes, consoleConnector(values, console, context, metrics, abandon), context.logger));
   }
   return sinks;
 }
@@ -159,7 +160,8 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg, cor
   if (!store) return fail(context, store.error(), core::kExitState);
   delivery.store = std::move(*store);
   *delivery.console = cfg.qradar;
-  auto sinks = buildSinks(values, delivery.console, cfg, context, delivery.metrics);
+  auto sinks =
+      buildSinks(values, delivery.console, cfg, context, delivery.metrics, delivery.abandon);
   service::declareDaemonMetrics(delivery.metrics);
   delivery.metrics.set("aihunt_build_info", {AIHUNT_VERSION}, 1);
   service::OutboxOptions outbox;

@@ -4,6 +4,7 @@
 // reference sets), built from a config's outputs: and state: sections. `aihunt run`, `aihunt
 // backfill` and `aihunt hunt --deliver` open them the same way, so a finding goes to the same
 // places, once, whichever command found it.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,12 +37,18 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
 // replaces it on a SIGHUP reload; an edit of the file without one changes nothing.
 using ConsoleSection = std::shared_ptr<std::optional<config::QRadarConfig>>;
 
+// The flag that ends every request of the console sinks and the refresher: the daemon sets it
+// when the stop's grace period is over, so that a delivery retrying a slow console does not
+// hold the exit past it (the findings stay in the outbox).
+using AbandonFlag = std::shared_ptr<std::atomic<bool>>;
+
 // Opens a console connection from the command line and `section` each time it is called, for
 // what talks to the console on its own (the reference-set and offense-note sinks, the refresher
-// of the sets exceptions name); its transport reports request latency to `metrics`.
+// of the sets exceptions name); its transport reports request latency to `metrics`, and its
+// requests end once `abandon` turns true.
 service::QRadarConnector consoleConnector(const boost::program_options::variables_map& values,
                                           ConsoleSection section, CommandContext& context,
-                                          core::Metrics& metrics);
+                                          core::Metrics& metrics, AbandonFlag abandon);
 
 // Where and how outputs.leef sends (the LEEF sink's connection; `aihunt check` tries the same).
 qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output);
@@ -52,6 +59,7 @@ struct Delivery {
   state::InstanceLock lock;  // held while the store is open (state/instance_lock.h)
   std::unique_ptr<state::StateStore> store;
   core::Metrics metrics;
+  AbandonFlag abandon = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<service::Outbox> outbox;
 };
 

@@ -63,7 +63,8 @@ void openReferenceSets(const po::variables_map& values, const core::Clock& clock
   options.max_values = static_cast<std::size_t>(qradar.exceptions_max_values);
   runtime.reference_sets = std::make_unique<service::ReferenceSetRefresher>(
       options,
-      consoleConnector(values, runtime.delivery.console, context, runtime.delivery.metrics),
+      consoleConnector(values, runtime.delivery.console, context, runtime.delivery.metrics,
+                       runtime.delivery.abandon),
       runtime.delivery.store.get(), clock, &runtime.delivery.metrics, context.logger);
   runtime.reference_sets->loadStored();
 }
@@ -141,8 +142,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
       "move a damaged state file aside (with a timestamp) and start afresh; a sound one is "
       "refused")("grace", po::value<std::string>()->default_value("30s"),
                  "after SIGTERM: the outbox is flushed until this long after the signal "
-                 "(in-flight searches are cancelled first); a second SIGTERM or Ctrl-C ends "
-                 "aihunt at once");
+                 "(in-flight searches are cancelled first; a delivery still retrying then is "
+                 "cut off, its findings kept); a second SIGTERM or Ctrl-C ends aihunt at once");
   addConnectionOptions(options);
   addLoggingOptions(options);
   po::variables_map values;
@@ -214,7 +215,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         *runtime.delivery.console = (*loaded)->qradar;
         return loaded;
       },
-      runtime.reference_sets.get()};
+      runtime.reference_sets.get(), runtime.delivery.abandon.get()};
   service::DaemonOptions daemon_options;
   daemon_options.once = values["once"].as<bool>();
   daemon_options.grace = *grace;

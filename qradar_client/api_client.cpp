@@ -89,7 +89,7 @@ HttpRequest ApiClient::makeRequest(const ApiCall& call, Millis timeout) const {
   for (const auto& header : call.headers) request.headers.push_back(header);
   request.body = call.body;
   request.timeout = timeout;
-  request.abort_flag = call.abort_flag;
+  request.abort_flag = abortFlagOf(call);
   request.send_once = !call.repeatable;
   return request;
 }
@@ -113,8 +113,9 @@ core::Result<HttpResponse> ApiClient::call(const ApiCall& call) { return exchang
 
 Exchange ApiClient::exchange(const ApiCall& call) {
   const int attempts = call.retry ? std::max(1, settings_.retry.max_attempts) : 1;
+  const std::atomic<bool>* abort_flag = abortFlagOf(call);
   for (int attempt = 1;; ++attempt) {
-    if (call.abort_flag != nullptr && call.abort_flag->load()) {
+    if (abort_flag != nullptr && abort_flag->load()) {
       return {core::makeError(core::ErrorCode::kCancelled, "cancelled"), Reach::kNotSent};
     }
     Millis timeout = call.timeout.value_or(settings_.request_timeout);
@@ -164,7 +165,7 @@ Exchange ApiClient::exchange(const ApiCall& call) {
     deps_.logger->warn("{} {}: {}; retrying in {} ms (attempt {} of {})", call.method, call.path,
                        why, delay.count(), attempt + 1, attempts);
     ++retries_;
-    pause(delay, call.abort_flag);
+    pause(delay, abort_flag);
   }
 }
 

@@ -35,6 +35,9 @@ struct ApiSettings {
   Credentials credentials;
   Millis request_timeout{60'000};
   RetryPolicy retry;
+  // The abort flag of every call that names none: a client whose work must end with its owner
+  // (the daemon's delivery connections once the stop's grace period is over).
+  const std::atomic<bool>* abort_flag = nullptr;
 };
 
 struct ApiCall {
@@ -97,6 +100,9 @@ class ApiClient {
 
  private:
   HttpRequest makeRequest(const ApiCall& call, Millis timeout) const;
+  [[nodiscard]] const std::atomic<bool>* abortFlagOf(const ApiCall& call) const {
+    return call.abort_flag != nullptr ? call.abort_flag : settings_.abort_flag;
+  }
 
   ApiDeps deps_;
   ApiSettings settings_;

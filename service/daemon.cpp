@@ -13,6 +13,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "detection/finding.h"
+#include "service/grace_watch.h"
 #include "service/hunt_engine.h"
 #include "service/hunt_query.h"
 #include "service/ledger_writer.h"
@@ -549,6 +550,7 @@ struct Daemon::Impl {
   }
 
   DaemonReport runForever() {
+    const GraceWatch watch(deps.stop, options.grace, deps.abandon_deliveries);
     startWorkers(workerCount());
     std::unique_ptr<QRadarConnection> probe;
     auto next_probe = Clock::now();
@@ -598,7 +600,7 @@ struct Daemon::Impl {
     // The grace period counts from the stop, not from the end of the cancellation: a slow
     // console must not push the exit past what the supervisor waits for (systemd's
     // TimeoutStopSec, Kubernetes' terminationGracePeriodSeconds) before it kills.
-    const auto deadline = Clock::now() + options.grace;
+    const auto deadline = watch.deadline();
     stopWorkers();
     const DrainReport drained = deps.outbox.flush(deadline);
     delivered += drained.delivered;

@@ -46,6 +46,9 @@ struct DaemonDeps {
   std::function<core::Result<SharedConfig>()> load_config;  // for reloads
   // Reads the reference sets exceptions name; null when none is named.
   ReferenceSetRefresher* reference_sets = nullptr;
+  // Set by the daemon when the stop's grace period is over; the console sinks' requests end on
+  // it (a delivery retrying a slow console would otherwise hold the exit). Null: none to end.
+  std::atomic<bool>* abandon_deliveries = nullptr;
 };
 
 struct DaemonOptions {

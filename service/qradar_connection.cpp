@@ -165,6 +165,7 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   settings.request_timeout = qradar.timeouts.request;
   if (request.retries) settings.retry.max_attempts = *request.retries;
   if (request.retry_delay) settings.retry.initial_delay = *request.retry_delay;
+  settings.abort_flag = request.abort_flag;
   qradar::HttpTransport* transport_used = connection->transport.get();
   if (request.metrics != nullptr) {
     connection->metered =

@@ -3,6 +3,7 @@
 // effective qradar: settings and the token become the transport and the API client. The token
 // is registered with the redactor before anything can log. Flags are the CLI's business: it
 // folds them into a ConnectionRequest first.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ struct ConnectionRequest {
   std::optional<int> retries;
   std::optional<qradar::Millis> retry_delay;
   core::Metrics* metrics = nullptr;  // when set, requests are timed and counted
+  // When set, every request of the connection ends (and none starts) once it turns true.
+  const std::atomic<bool>* abort_flag = nullptr;
   // The security warnings (--insecure, plain http) and the API version's. A run's further
   // connections to the same console pass false: the first one said them.
   bool warn = true;

@@ -763,3 +763,63 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   // The findings still wait, every one of them.
   CHECK(pendingLine() == pending);
 }
+
+TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace period",
+          "[daemon][server]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // The first run's findings wait in the outbox: the reference sets answer with broken JSON.
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", "
+                    "times: -1}\n")
+              .status == 200);
+  const RunDir run = makeRunDir(emu);
+  std::ofstream(run.config) << run.qradar
+                            << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
+                               "  reference_sets:\n    enabled: true\n    sets:\n"
+                               "      - {name: AIHunt Grace Sources, field: source_ip}\n"
+                               "state:\n  path: state.db\nhunts:\n"
+                            << kProxyHunt;
+  const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 4);
+  const auto pendingLine = [&] {
+    const ProcessResult shown =
+        runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+    const std::size_t at = shown.out.find("outbox reference_sets: ");
+    return at == std::string::npos ? std::string()
+                                   : shown.out.substr(at, shown.out.find('\n', at) - at);
+  };
+  const std::string pending = pendingLine();
+  REQUIRE(!pending.empty());
+
+  // Now each attempt takes 2.5 s and ends in a 503, which the client tries again: one delivery
+  // takes about 20 s (five attempts and their backoff), ten times the grace period.
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: latency, path: \"/api/reference_data*\", "
+                    "latency_ms: 2500, times: -1}\n"
+                    "  - {kind: status_503, path: \"/api/reference_data*\", times: -1}\n")
+              .status == 200);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow,
+                            "--grace", "2s", "--log-level", "error"});
+  // Stopped while the delivery is under way: the console has its first request.
+  const bool delivering = waitUntil(
+      [&] {
+        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
+        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
+      },
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(delivering);
+  const auto stopping = std::chrono::steady_clock::now();
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(40));
+  const auto took = std::chrono::steady_clock::now() - stopping;
+  CHECK(exited);
+  CHECK(daemon.stop(1000) == 0);
+  // The 2 s of grace and one look of the watch, well short of the delivery's 20 s.
+  CHECK(took < std::chrono::seconds(7));
+  CHECK(pendingLine() == pending);  // every finding still waits
+}
