@@ -69,6 +69,26 @@ std::size_t lineCount(const std::string& path) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// A config whose outputs are the JSONL file and one reference set, with `hunts`.
+void writeReferenceSetConfig(const RunDir& run, const std::string& hunts) {
+  std::ofstream(run.config) << run.qradar
+                            << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
+                               "  reference_sets:\n    enabled: true\n    sets:\n"
+                               "      - {name: AIHunt Grace Sources, field: source_ip}\n"
+                               "state:\n  path: state.db\nhunts:\n"
+                            << hunts;
+}
+
+// `aihunt state show`'s line for the reference-set sink's outbox ("outbox reference_sets: N
+// pending"); empty when nothing waits.
+std::string referenceSetsPending(const RunDir& run) {
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+  const std::size_t at = shown.out.find("outbox reference_sets: ");
+  return at == std::string::npos ? std::string()
+                                 : shown.out.substr(at, shown.out.find('\n', at) - at);
+}
+
 }  // namespace
 
 TEST_CASE("run --once over the sample: each finding once; repeats are never raised twice",
@@ -678,26 +698,11 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
                 "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", times: -1}\n")
           .status == 200);
   const RunDir run = makeRunDir(emu);
-  const auto writeConfig = [&](const std::string& hunts) {
-    std::ofstream(run.config) << run.qradar
-                              << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
-                                 "  reference_sets:\n    enabled: true\n    sets:\n"
-                                 "      - {name: AIHunt Grace Sources, field: source_ip}\n"
-                                 "state:\n  path: state.db\nhunts:\n"
-                              << hunts;
-  };
-  writeConfig(kProxyHunt);
+  writeReferenceSetConfig(run, kProxyHunt);
   const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 4);  // a delivery failed: the rows stay
-  const auto pendingLine = [&] {
-    const ProcessResult shown =
-        runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
-    const std::size_t at = shown.out.find("outbox reference_sets: ");
-    return at == std::string::npos ? std::string()
-                                   : shown.out.substr(at, shown.out.find('\n', at) - at);
-  };
-  const std::string pending = pendingLine();
+  const std::string pending = referenceSetsPending(run);
   REQUIRE(!pending.empty());
 
   // Now a hunt the ledger has not seen: its search never finishes, and deleting it takes 4 s
@@ -709,7 +714,7 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
                 "  - {kind: latency, method: DELETE, path: /api/ariel/searches/*, "
                 "latency_ms: 4000, times: -1}\n")
           .status == 200);
-  writeConfig(std::string(kProxyHunt) + kEndpointNetworkHunt);
+  writeReferenceSetConfig(run, std::string(kProxyHunt) + kEndpointNetworkHunt);
   const auto requests = [&] {
     return json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
   };
@@ -761,7 +766,7 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   CHECK(
       std::none_of(log.begin() + static_cast<std::ptrdiff_t>(last_delete), log.end(), isDelivery));
   // The findings still wait, every one of them.
-  CHECK(pendingLine() == pending);
+  CHECK(referenceSetsPending(run) == pending);
 }
 
 TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace period",
@@ -774,23 +779,11 @@ TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace per
                     "times: -1}\n")
               .status == 200);
   const RunDir run = makeRunDir(emu);
-  std::ofstream(run.config) << run.qradar
-                            << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
-                               "  reference_sets:\n    enabled: true\n    sets:\n"
-                               "      - {name: AIHunt Grace Sources, field: source_ip}\n"
-                               "state:\n  path: state.db\nhunts:\n"
-                            << kProxyHunt;
+  writeReferenceSetConfig(run, kProxyHunt);
   const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 4);
-  const auto pendingLine = [&] {
-    const ProcessResult shown =
-        runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
-    const std::size_t at = shown.out.find("outbox reference_sets: ");
-    return at == std::string::npos ? std::string()
-                                   : shown.out.substr(at, shown.out.find('\n', at) - at);
-  };
-  const std::string pending = pendingLine();
+  const std::string pending = referenceSetsPending(run);
   REQUIRE(!pending.empty());
 
   // Now each attempt takes 2.5 s and ends in a 503, which the client tries again: one delivery
@@ -821,5 +814,5 @@ TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace per
   CHECK(daemon.stop(1000) == 0);
   // The 2 s of grace and one look of the watch, well short of the delivery's 20 s.
   CHECK(took < std::chrono::seconds(7));
-  CHECK(pendingLine() == pending);  // every finding still waits
+  CHECK(referenceSetsPending(run) == pending);  // every finding still waits
 }
