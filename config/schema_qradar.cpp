@@ -1,6 +1,7 @@
 // The `qradar:` section: where the console is, how to authenticate and how hard to push it.
 #include "config/schema.h"
 #include "config/yaml_reader.h"
+#include "core/shown_url.h"
 #include "core/text.h"
 
 namespace aihunt::config {
@@ -21,8 +22,7 @@ void checkUrl(const YamlNode& node, std::string& url, Diagnostics& diagnostics) 
     rest.remove_prefix(7);
     plain_http = true;
   } else {
-    diagnostics.error(node.path, "'" + core::printableExcerpt(url) + "' is not an http(s) URL",
-                      node.mark);
+    diagnostics.error(node.path, "'" + core::shownUrl(url) + "' is not an http(s) URL", node.mark);
     return;
   }
   const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
@@ -35,7 +35,7 @@ void checkUrl(const YamlNode& node, std::string& url, Diagnostics& diagnostics) 
     return;
   }
   if (authority.empty() || authority.front() == ':') {
-    diagnostics.error(node.path, "'" + core::printableExcerpt(url) + "' has no host", node.mark);
+    diagnostics.error(node.path, "'" + core::shownUrl(url) + "' has no host", node.mark);
     return;
   }
   if (rest.find_first_of("?#") != std::string_view::npos) {
@@ -150,7 +150,7 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
       if (!text->empty() && (text->find("://") == std::string::npos ||
                              (scheme != "http" && scheme != "https" && scheme != "socks5h"))) {
         diagnostics.error(proxy->path,
-                          "'" + core::printableExcerpt(*text) +
+                          "'" + core::shownUrl(*text) +
                               "' is not a proxy URL (http://, https:// or socks5h://host:port)",
                           proxy->mark);
       } else if (text->find('@') != std::string::npos) {

@@ -9,38 +9,15 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "core/shown_url.h"
 #include "core/text.h"
 
 namespace aihunt::qradar {
 namespace {
 
-// The URL as an error may show it: whatever stands before an '@' in the authority and whatever
-// follows a '?' or '#' is hidden, since a user who put a credential in the URL (user:token@,
-// ?SEC=token) is told so by this very error, before the token is known to the redactor.
-std::string shownUrl(std::string_view url) {
-  const std::size_t scheme_end = url.find("://");
-  const std::size_t authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
-  const std::string_view rest = url.substr(authority_start);
-  const std::size_t authority_end = rest.find_first_of("/?#");
-  const std::string_view authority = rest.substr(0, authority_end);
-  std::string shown(url.substr(0, authority_start));
-  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    shown += "[hidden]@";
-    shown += authority.substr(at + 1);
-  } else {
-    shown += authority;
-  }
-  if (authority_end != std::string_view::npos) {
-    const std::string_view tail = rest.substr(authority_end);
-    const std::size_t query = tail.find_first_of("?#");
-    shown += tail.substr(0, query);
-    if (query != std::string_view::npos) shown += tail[query] == '?' ? "?[hidden]" : "#[hidden]";
-  }
-  return core::printableExcerpt(shown);
-}
-
 core::Error urlError(std::string_view url, const std::string& why) {
-  return core::makeError(core::ErrorCode::kConfig, "QRadar URL '" + shownUrl(url) + "': " + why);
+  return core::makeError(core::ErrorCode::kConfig,
+                         "QRadar URL '" + core::shownUrl(url) + "': " + why);
 }
 
 bool isBase64Char(char c) {
@@ -105,6 +82,7 @@ bool isLoopbackAddress(std::string_view address) {
 }
 
 core::Result<ParsedUrl> parseConsoleUrl(std::string_view url) {
+  if (core::trim(url) != url) return urlError(url, "remove the white space before or after it");
   ParsedUrl parsed;
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return urlError(url, "expected https://host[:port]");
@@ -119,10 +97,14 @@ core::Result<ParsedUrl> parseConsoleUrl(std::string_view url) {
   const std::string_view authority = rest.substr(0, path_start);
   if (authority.empty()) return urlError(url, "no host");
   if (authority.find('@') != std::string_view::npos) {
-    return urlError(url, "credentials do not belong in the URL; use a token file");
+    return urlError(url,
+                    "credentials do not belong in the URL; give the token in a file "
+                    "(--token-file, qradar.token_file) or in AIHUNT_QRADAR_TOKEN");
   }
   if (url.find('?') != std::string_view::npos || url.find('#') != std::string_view::npos) {
-    return urlError(url, "no query or fragment allowed");
+    return urlError(url,
+                    "no query or fragment allowed (the token goes in a file, --token-file or "
+                    "qradar.token_file, or in AIHUNT_QRADAR_TOKEN, never in the URL)");
   }
   if (authority.front() == '[') {
     const auto close = authority.find(']');

@@ -40,6 +40,12 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
   expectSingleError("qradar:\n  url: https://q\n  auth: basic\n", "qradar.username",
                     "basic auth needs a username");
   expectSingleError("qradar:\n  url: ftp://q\n", "qradar.url", "'ftp://q' is not an http(s) URL");
+  // A typo in the scheme does not show the credential either.
+  expectSingleError("qradar:\n  url: https//admin:SECRET-TOKEN@q\n", "qradar.url",
+                    "'[hidden]@q' is not an http(s) URL");
+  expectSingleError(
+      "qradar:\n  url: https://q\n  proxy: http//puser:PROXYPASS@p:3128\n", "qradar.proxy",
+      "'[hidden]@p:3128' is not a proxy URL (http://, https:// or socks5h://host:port)");
   expectSingleError("qradar:\n  url: https://admin:pw@q\n", "qradar.url",
                     "credentials do not belong in the URL; use AIHUNT_QRADAR_TOKEN or "
                     "qradar.token_file");

@@ -38,7 +38,10 @@ TEST_CASE("a URL refused for a credential in it is shown without the credential"
   for (const std::string& url :
        {"https://aihunt:" + token + "@qradar.example.com:8443", "https://" + token + "@qradar",
         "https://qradar.example.com/?SEC=" + token, "https://qradar.example.com/api#" + token,
-        "aihunt:" + token + "@qradar.example.com", "https://a@b:" + token + "@qradar/x?y"}) {
+        "aihunt:" + token + "@qradar.example.com", "https://a@b:" + token + "@qradar/x?y",
+        // A typo in the scheme: the URL does not parse, and the credential is hidden all the same.
+        "https//u:" + token + "@qradar", "https:/u:" + token + "@qradar",
+        "https:///u:" + token + "@qradar", " https://u:" + token + "@qradar"}) {
     const auto parsed = qradar::parseConsoleUrl(url);
     REQUIRE_FALSE(parsed.ok());
     INFO(parsed.error().message);
@@ -48,6 +51,10 @@ TEST_CASE("a URL refused for a credential in it is shown without the credential"
   const auto credentials = qradar::parseConsoleUrl("https://aihunt:" + token + "@qradar:8443/x");
   REQUIRE_FALSE(credentials.ok());
   CHECK(credentials.error().message.rfind("QRadar URL 'https://[hidden]@qradar:8443/x': ", 0) == 0);
+  // Pasted with a space before it: said as such, not as a wrong scheme.
+  const auto spaced = qradar::parseConsoleUrl(" https://qradar.example.com");
+  REQUIRE_FALSE(spaced.ok());
+  CHECK(spaced.error().message.find("white space") != std::string::npos);
 }
 
 TEST_CASE("plain http may reach only a loopback peer address", "[tls]") {
