@@ -75,6 +75,18 @@ void ProgressDisplay::finish(const std::string& hunt) {
   redraw();
 }
 
+void ProgressDisplay::clear() {
+  if (!enabled_) return;
+  const std::lock_guard lock(mutex_);
+  erase();
+}
+
+void ProgressDisplay::draw() {
+  if (!enabled_) return;
+  const std::lock_guard lock(mutex_);
+  redraw();
+}
+
 void ProgressDisplay::erase() {
   if (drawn_ == 0) return;
   std::string text;

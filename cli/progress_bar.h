@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "core/logging.h"
 #include "qradar_client/ariel_client.h"
 
 namespace aihunt::cli {
@@ -28,7 +29,7 @@ struct HuntProgress {
 // The text of a line (no escape sequences): what a person reads.
 std::string progressText(const HuntProgress& line);
 
-class ProgressDisplay {
+class ProgressDisplay final : public core::LiveArea {
  public:
   // True when a display on `streams.err` would be seen and would not corrupt other output.
   static bool wanted(const Streams& streams);
@@ -43,6 +44,10 @@ class ProgressDisplay {
   void start(const std::string& hunt, std::size_t index, std::size_t total);
   void update(const std::string& hunt, const qradar::SearchProgress& progress);
   void finish(const std::string& hunt);
+
+  // core::LiveArea: the lines go while a log line is written below them, then come back.
+  void clear() override;
+  void draw() override;
 
  private:
   void redraw();  // with mutex_ held

@@ -39,16 +39,34 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
       appendDisplayText(line, text);
       line.push_back('\n');
     }
+    if (area_ != nullptr) area_->clear();
     std::fwrite(line.data(), 1, line.size(), options_.stream);
+    if (area_ != nullptr) {
+      std::fflush(options_.stream);
+      area_->draw();
+    }
   }
   void flush_() override { std::fflush(options_.stream); }
+
+ public:
+  void attach(LiveArea* area) {
+    const std::lock_guard lock(mutex_);
+    area_ = area;
+  }
 
  private:
   LogOptions options_;
   std::shared_ptr<const Redactor> redactor_;
+  LiveArea* area_ = nullptr;  // under base_sink's mutex_
 };
 
 }  // namespace
+
+void attachLiveArea(spdlog::logger& logger, LiveArea* area) {
+  for (const auto& sink : logger.sinks()) {
+    if (auto* ours = dynamic_cast<RedactingSink*>(sink.get()); ours != nullptr) ours->attach(area);
+  }
+}
 
 void Redactor::addSecret(std::string secret) {
   if (secret.size() < kMinSecretLength) return;

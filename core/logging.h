@@ -43,6 +43,21 @@ Result<LogFormat> parseLogFormat(std::string_view name);
 std::shared_ptr<spdlog::logger> makeLogger(std::string name, const LogOptions& options,
                                            std::shared_ptr<const Redactor> redactor);
 
+// Lines drawn on the log's stream below the log (a progress display) and redrawn in place: a
+// log line written while they show would be glued to their last line. The logger's sink
+// clears them before each line and draws them again after it, under its own lock; clear() and
+// draw() must not log.
+class LiveArea {
+ public:
+  virtual ~LiveArea() = default;
+  virtual void clear() = 0;
+  virtual void draw() = 0;
+};
+
+// Makes `logger` (one from makeLogger) keep `area` clear of its lines; null detaches. The area
+// must outlive its attachment.
+void attachLiveArea(spdlog::logger& logger, LiveArea* area);
+
 // A security warning (certificate verification off, a token file others can read, the token in
 // clear text over plain http): written at warn level through the logger's sinks (so redacted,
 // in the log format) whatever the logger's level, even "error" or "off". Every such warning

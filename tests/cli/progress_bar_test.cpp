@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "cli/progress_bar.h"
+#include "core/logging.h"
 
 using aihunt::cli::HuntProgress;
 using aihunt::cli::ProgressDisplay;
@@ -114,6 +116,40 @@ TEST_CASE("lines of hunts in flight are redrawn in place and erased when each en
   // It ends erased: the last thing written clears the last line drawn.
   CHECK(drawn.size() >= 4);
   CHECK(drawn.substr(drawn.size() - 4) == "\r\033[J");
+}
+
+TEST_CASE("a log line written while bars show goes above them, on a line of its own") {
+  std::FILE* screen = std::tmpfile();
+  REQUIRE(screen != nullptr);
+  {
+    ProgressDisplay display(screen, /*enabled=*/true);
+    aihunt::core::LogOptions options;
+    options.stream = screen;
+    auto logger =
+        aihunt::core::makeLogger("aihunt", options, std::make_shared<aihunt::core::Redactor>());
+    aihunt::core::attachLiveArea(*logger, &display);
+    display.start("a", 1, 2);
+    display.start("b", 2, 2);
+    logger->info("hunt 'c' done");
+    aihunt::core::attachLiveArea(*logger, nullptr);
+    display.finish("a");
+    display.finish("b");
+  }
+  const std::string drawn = contents(screen);
+  std::fclose(screen);
+  INFO(drawn);
+  // The bars are cleared (climb one line, clear to the end), the line is written where they
+  // were, and they are drawn again below it.
+  const std::size_t logged = drawn.find(" info hunt 'c' done\n");
+  REQUIRE(logged != std::string::npos);
+  const std::size_t line_start = drawn.rfind("\033[1A\r\033[J", logged);
+  REQUIRE(line_start != std::string::npos);
+  constexpr std::size_t kClear = 8;       // ESC [ 1 A, CR, ESC [ J
+  constexpr std::size_t kTimestamp = 24;  // 2026-12-05T01:40:10.498Z
+  CHECK(logged == line_start + kClear + kTimestamp);
+  const std::string again = "hunt 1/2 a: starting\nhunt 2/2 b: starting";
+  CHECK(drawn.compare(logged + std::string(" info hunt 'c' done\n").size(), again.size(), again) ==
+        0);
 }
 
 TEST_CASE("a display that is not wanted writes nothing") {
