@@ -1,9 +1,12 @@
 #include "cli/hunt_online.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "aql/parser.h"
 #include "aql/printer.h"
@@ -42,6 +45,52 @@ using service::HuntJob;
 
 // Prefer: wait while the progress display is on screen: one status read a second.
 constexpr int kWatchedPreferWait = 1;
+
+// While the bars show, a log line (a retry, a hunt's summary) is written above them rather than
+// glued to the last one; detached before the display goes.
+class LogAboveBars {
+ public:
+  LogAboveBars(spdlog::logger& logger, ProgressDisplay& display) : logger_(logger) {
+    if (display.enabled()) core::attachLiveArea(logger_, &display);
+  }
+  ~LogAboveBars() { core::attachLiveArea(logger_, nullptr); }
+  LogAboveBars(const LogAboveBars&) = delete;
+  LogAboveBars& operator=(const LogAboveBars&) = delete;
+
+ private:
+  spdlog::logger& logger_;
+};
+
+// Says, the moment Ctrl-C (or SIGTERM) arrives, what happens now and how not to wait for it:
+// cancelling and deleting searches can take seconds on a slow console, and a screen that shows
+// nothing but "^C" looks hung. A thread of its own, since every other one is busy with a hunt
+// or waits for one.
+class InterruptNotice {
+ public:
+  InterruptNotice(const qradar::Cancellation& cancellation, spdlog::logger& logger)
+      : thread_([this, &cancellation, &logger] {
+          while (!done_) {
+            if (cancellation.requested()) {
+              logger.warn(
+                  "interrupted: cancelling and deleting the searches in flight; Ctrl-C again "
+                  "quits without waiting (they then stay on the console until QRadar expires "
+                  "them)");
+              return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+        }) {}
+  ~InterruptNotice() {
+    done_ = true;
+    thread_.join();
+  }
+  InterruptNotice(const InterruptNotice&) = delete;
+  InterruptNotice& operator=(const InterruptNotice&) = delete;
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
 // none (cli/query_window.h: the same rule as offline).
@@ -281,6 +330,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     return code;
   }
   ProgressDisplay display(context.streams.err, ProgressDisplay::wanted(context.streams));
+  const LogAboveBars log_above(*context.logger, display);
   if (display.enabled() && values.count("prefer-wait") == 0) {
     // A held status read answers only when the wait ends: the bar would sit at 0% for seconds.
     // Short reads while a person watches; scripts and the daemon keep the longer wait.
@@ -288,6 +338,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   }
 
   const qradar::Cancellation cancellation = installInterruptHandler();
+  const InterruptNotice notice(cancellation, *context.logger);
   service::EngineOptions engine_options;
   engine_options.ariel = *options;
   engine_options.now = now;

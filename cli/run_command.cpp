@@ -141,7 +141,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
       "state-reset", po::bool_switch(),
       "move a damaged state file aside (with a timestamp) and start afresh; a sound one is "
       "refused")("grace", po::value<std::string>()->default_value("30s"),
-                 "after SIGTERM: the outbox is flushed until this long after the signal "
+                 "after SIGTERM or Ctrl-C: the outbox is flushed until this long after the signal "
                  "(in-flight searches are cancelled first; a delivery still retrying then is "
                  "cut off, its findings kept); a second SIGTERM or Ctrl-C ends aihunt at once");
   addConnectionOptions(options);
@@ -152,7 +152,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
     return printHelp(
         options,
         "\nSignals: SIGTERM/SIGINT stop (in-flight searches are cancelled and "
-        "deleted, the outbox is flushed), SIGHUP reloads the config (a bad one is "
+        "deleted, the outbox is flushed, both within --grace); a second one ends aihunt at "
+        "once (killed by it: 143 or 130 in a shell); SIGHUP reloads the config (a bad one is "
         "refused and the running one kept).\nExit codes (--once): 0 every window "
         "hunted and delivered, 2 usage or config error, 3 connection failure, 4 a "
         "search or a delivery failed, 5 the state file is damaged, unwritable or in use "

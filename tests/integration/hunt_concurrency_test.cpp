@@ -135,6 +135,11 @@ TEST_CASE("Ctrl-C cancels and deletes every running search", "[online][concurren
   CHECK_FALSE(hunt.running());
   CHECK(hunt.stop(1000) == 130);  // 128 + SIGINT, the shell's convention
   CHECK(hunt.err().find("interrupted") != std::string::npos);
+  // Said as the interrupt came, once, with the way out of the wait.
+  const std::string err = hunt.err();
+  const std::size_t notice = err.find("Ctrl-C again quits without waiting");
+  CHECK(notice != std::string::npos);
+  CHECK(err.find("Ctrl-C again", notice + 1) == std::string::npos);
   CHECK(hunt.out().empty());  // no findings document for a run that did not finish
   CHECK(peakActive(emu) == 3);
   CHECK(searchesLeft(emu).empty());
