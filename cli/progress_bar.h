@@ -35,7 +35,7 @@ class ProgressDisplay final : public core::LiveArea {
   static bool wanted(const Streams& streams);
 
   ProgressDisplay(std::FILE* out, bool enabled) : out_(out), enabled_(enabled) {}
-  ~ProgressDisplay();
+  ~ProgressDisplay() override;
   ProgressDisplay(const ProgressDisplay&) = delete;
   ProgressDisplay& operator=(const ProgressDisplay&) = delete;
 
