@@ -38,12 +38,18 @@ core::Error classify(const std::string& path, int rc, const std::string& message
       return core::makeError(core::ErrorCode::kIo, where + ": " + message);
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-      // Most often a file another user made (a run as root): said, with what to check.
-      if (::access(path.c_str(), F_OK) == 0 && ::access(path.c_str(), R_OK | W_OK) != 0) {
-        return core::makeError(core::ErrorCode::kIo,
-                               where + ": " + message +
-                                   " (aihunt may not read and write it: check its owner and "
-                                   "permissions; an earlier run as another user may have made it)");
+      // Most often a file another user made (a run as root, a restore): the state file or one
+      // SQLite keeps beside it (a check run as root leaves root's -wal and -shm). Said, with
+      // which file and what to check.
+      for (const std::string& file : {path, path + "-wal", path + "-shm", path + "-journal"}) {
+        if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), R_OK | W_OK) != 0) {
+          const std::string which = file == path ? "it" : file;
+          return core::makeError(core::ErrorCode::kIo,
+                                 where + ": " + message + " (aihunt may not read and write " +
+                                     which +
+                                     ": check its owner and permissions; an earlier run as "
+                                     "another user may have made it)");
+        }
       }
       return core::makeError(core::ErrorCode::kIo, where + ": " + message);
     case SQLITE_FULL:

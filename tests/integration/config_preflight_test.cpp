@@ -140,6 +140,24 @@ TEST_CASE("a state lock left by a run as another user fails config check, and ru
   CHECK(unreadable.exit_code == 5);
   CHECK(unreadable.err.find("check its owner and permissions") != std::string::npos);
   fs::permissions(state, fs::perms::owner_all);
+
+  // A state file of aihunt's user, beside a -wal and a -shm file that another user left (a
+  // check run as root after a restore): the error names the file to give back.
+  fs::remove(state);
+  const ProcessResult made = runUnprivileged({"run", "--once", "-c", config});
+  INFO(made.err);
+  REQUIRE(fs::exists(state));  // made before the console was tried
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const fs::path beside = dir.path / ("state/state.db" + std::string(suffix));
+    std::ofstream(beside) << "";
+    fs::permissions(beside, ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write
+                                             : fs::perms::none);
+  }
+  const ProcessResult companions = runUnprivileged({"run", "--once", "-c", config});
+  INFO(companions.err);
+  CHECK(companions.exit_code == 5);
+  CHECK(companions.err.find("may not read and write " + state.string() + "-") != std::string::npos);
+  CHECK(companions.err.find("check its owner and permissions") != std::string::npos);
 }
 
 TEST_CASE("a daemon without a console URL stops at once (exit 2) and config check warns") {
