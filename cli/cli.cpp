@@ -42,7 +42,9 @@ Exit codes:
     3  connection, TLS or authentication failure
     4  search failed or timed out, or hit the row cap or the output cap
        (run/backfill: also a delivery that failed)
-    5  the state file is damaged, unwritable or in use (aihunt state check)
+    5  the state file is damaged or unwritable (aihunt state check)
+    6  busy: another aihunt holds the state file, or another process the
+       health server's port; it passes (a later try may succeed)
   130  interrupted: Ctrl-C or SIGTERM stopped aihunt hunt (online, its searches
        were cancelled and deleted first); stdout holds no findings
 )";

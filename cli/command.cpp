@@ -43,6 +43,10 @@ void applyDiagnostics(const po::variables_map& values, core::LogFormat format,
   context.streams.quiet = values.count("quiet") != 0 && values["quiet"].as<bool>();
 }
 
+int exitCodeOf(const core::Error& error, int otherwise) {
+  return error.code == core::ErrorCode::kBusy ? core::kExitBusy : otherwise;
+}
+
 }  // namespace
 
 bool setUpLogging(const po::variables_map& values, CommandContext& context) {
@@ -111,7 +115,7 @@ int fail(const Streams& streams, const std::string& message, int exit_code) {
 }
 
 int fail(const Streams& streams, const core::Error& error, int exit_code) {
-  return fail(streams, error.message, exit_code);
+  return fail(streams, error.message, exitCodeOf(error, exit_code));
 }
 
 int fail(CommandContext& context, const std::string& message, int exit_code) {
@@ -120,7 +124,7 @@ int fail(CommandContext& context, const std::string& message, int exit_code) {
 }
 
 int fail(CommandContext& context, const core::Error& error, int exit_code) {
-  return fail(context, error.message, exit_code);
+  return fail(context, error.message, exitCodeOf(error, exit_code));
 }
 
 }  // namespace aihunt::cli

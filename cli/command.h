@@ -42,7 +42,9 @@ bool parseOptions(const std::vector<std::string>& args,
 int printHelp(const boost::program_options::options_description& options, std::string_view epilogue,
               const Streams& streams);
 
-// "aihunt: error: <message>" on stderr; returns `exit_code`.
+// "aihunt: error: <message>" on stderr; returns `exit_code`. An error of kind kBusy (another
+// process holds the state file or the port) returns kExitBusy instead, whatever the caller
+// passed, so that every command reports contention with the one code a restart can act on.
 int fail(const Streams& streams, const std::string& message, int exit_code);
 int fail(const Streams& streams, const core::Error& error, int exit_code);
 // The same with the context's redactor (the token known); JSON when logs are JSON (every stderr

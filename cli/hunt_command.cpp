@@ -199,7 +199,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config or input "
         "error, 3 connection, TLS or authentication failure, 4 search failed or timed out, "
         "hit the row cap or the output cap, or (--deliver) findings could not be delivered and "
-        "wait in the outbox, 5 the state file is damaged or unwritable (--deliver), 130 "
+        "wait in the outbox, 5 the state file is damaged or unwritable (--deliver), 6 another "
+        "aihunt holds the state file (--deliver), 130 "
         "interrupted (Ctrl-C or SIGTERM; the search is cancelled and deleted first).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;

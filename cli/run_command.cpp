@@ -156,9 +156,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         "once (killed by it: 143 or 130 in a shell); SIGHUP reloads the config (a bad one is "
         "refused and the running one kept).\nExit codes (--once): 0 every window "
         "hunted and delivered, 2 usage or config error, 3 connection failure, 4 a "
-        "search or a delivery failed, 5 the state file is damaged, unwritable or in use "
-        "by another aihunt; a stopped daemon "
-        "exits 0.\n",
+        "search or a delivery failed, 5 the state file is damaged or unwritable, 6 busy: "
+        "another aihunt holds the state file or another process the health port (it passes; "
+        "the systemd unit restarts on it); a stopped daemon exits 0.\n",
         context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;

@@ -30,6 +30,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "cancelled";
     case ErrorCode::kState:
       return "state";
+    case ErrorCode::kBusy:
+      return "busy";
     case ErrorCode::kInternal:
       return "internal";
   }

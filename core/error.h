@@ -20,6 +20,7 @@ enum class ErrorCode {
   kTimeout,
   kCancelled,
   kState,  // the state store is unusable (damaged, newer schema, unwritable)
+  kBusy,   // another process holds what is needed (the state file, a port): a later try may do
   kInternal,
 };
 

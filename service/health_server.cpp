@@ -345,6 +345,13 @@ core::Result<std::unique_ptr<HealthServer>> HealthServer::start(
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (!ec) impl->port = impl->acceptor.local_endpoint(ec).port();
+  if (ec == net::error::address_in_use) {
+    // Most often a daemon still stopping, or another one on the same port: it passes, so it is
+    // told apart from a wrong address (core::kExitBusy).
+    return core::makeError(core::ErrorCode::kBusy,
+                           "health server: cannot listen on " + impl->address +
+                               ": the port is in use by another process (server.port)");
+  }
   if (ec) {
     return core::makeError(core::ErrorCode::kTransport, "health server: cannot listen on " +
                                                             impl->address + ": " + ec.message());

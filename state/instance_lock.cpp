@@ -55,7 +55,7 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
                              "cannot lock " + path + ": " + std::strerror(error));
     }
     return core::makeError(
-        core::ErrorCode::kState,
+        core::ErrorCode::kBusy,
         "state file " + state_path + " is in use by another aihunt process" +
             (holder.empty() ? std::string() : " (pid " + holder + ")") +
             ": one daemon, run or --deliver per state file (two would deliver every finding "

@@ -27,7 +27,9 @@
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/http_client.h"
 #include "tests/integration/daemon_support.h"
+#include "state/instance_lock.h"
 #include "tests/support/background_process.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
 #include "tests/support/prometheus_text.h"
 
@@ -530,6 +532,48 @@ TEST_CASE(
   const ProcessResult check =
       runProcess(binaryPath("aihunt"), {"state", "check", "--state", run.state()}, {}, 30);
   CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("a daemon whose state file or health port another process holds exits 6 and hunts "
+          "nothing",
+          "[daemon][busy]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const auto searchesCreated = [&] {
+    const json log =
+        json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+    return std::count_if(log.begin(), log.end(), [](const json& request) {
+      return request["method"] == "POST" && request["target"] == "/api/ariel/searches";
+    });
+  };
+  {
+    // The health port: another program listens on it.
+    const aihunt::testing::ListeningSocket taken;
+    const RunDir run = makeRunDir(
+        emu, "server:\n  enabled: true\n  listen: 127.0.0.1:" + std::to_string(taken.port()) + "\n");
+    const ProcessResult busy = runOnce(run, iso(t0));
+    INFO(busy.err);
+    CHECK(busy.exit_code == 6);
+    CHECK(busy.err.find("in use by another process") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(run.findings()));
+    CHECK(searchesCreated() == 0);
+  }
+  {
+    // The state file: this test process plays the daemon that holds it.
+    const RunDir run = makeRunDir(emu);
+    REQUIRE(runOnce(run, iso(t0)).exit_code == 0);  // the state file exists now
+    const std::size_t delivered = lineCount(run.findings());
+    auto held = aihunt::state::InstanceLock::acquire(run.state());
+    REQUIRE(held.ok());
+    REQUIRE(held->held());
+    const auto created = searchesCreated();
+    const ProcessResult busy = runOnce(run, iso(t0 + 3'600'000));
+    INFO(busy.err);
+    CHECK(busy.exit_code == 6);
+    CHECK(searchesCreated() == created);
+    CHECK(lineCount(run.findings()) == delivered);
+  }
 }
 
 TEST_CASE("the daemon delivers, serves /metrics and /healthz, and stops on SIGTERM",
