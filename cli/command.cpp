@@ -1,6 +1,8 @@
 #include "cli/command.h"
 #include "cli/print.h"
 
+#include <algorithm>
+#include <iterator>
 #include <sstream>
 
 #include "core/exit_codes.h"
@@ -45,6 +47,42 @@ void applyDiagnostics(const po::variables_map& values, core::LogFormat format,
 
 int exitCodeOf(const core::Error& error, int otherwise) {
   return error.code == core::ErrorCode::kBusy ? core::kExitBusy : otherwise;
+}
+
+// Boost says only "too many positional options"; this names the word it did not expect, parsing
+// again with a catch-all positional. The usual cause is a list typed with spaces after its
+// commas ("--hunt a, b"), which the shell splits in two.
+std::string strayArgumentMessage(const std::vector<std::string>& args,
+                                 const po::options_description& options,
+                                 const po::positional_options_description& positional) {
+  constexpr const char* kStray = "aihunt-stray-argument";
+  po::options_description widened_options;
+  widened_options.add(options);
+  widened_options.add_options()(kStray, po::value<std::vector<std::string>>());
+  po::positional_options_description widened;
+  for (unsigned position = 0; position < positional.max_total_count(); ++position) {
+    widened.add(positional.name_for_position(position).c_str(), 1);
+  }
+  widened.add(kStray, -1);
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(args).options(widened_options).positional(widened).run(),
+              values);
+  } catch (const po::error&) {
+    return "too many arguments (see --help)";
+  }
+  if (values.count(kStray) == 0) return "too many arguments (see --help)";
+  const std::string stray = values[kStray].as<std::vector<std::string>>().front();
+  std::string message = "unexpected argument '" + stray + "'";
+  const auto at = std::find(args.begin(), args.end(), stray);
+  if (at != args.begin() && at != args.end() && !std::prev(at)->empty() &&
+      std::prev(at)->back() == ',') {
+    message += ": a list takes no spaces after its commas; did you mean '" + *std::prev(at) +
+               stray + "'?";
+  } else {
+    message += ": options start with -- (a value with spaces needs quotes)";
+  }
+  return message + " (see --help)";
 }
 
 }  // namespace
@@ -94,6 +132,9 @@ bool parseOptions(const std::vector<std::string>& args, const po::options_descri
          std::string(error.what()) + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
              " (see --help)",
          core::kExitUsage);
+    return false;
+  } catch (const po::too_many_positional_options_error&) {
+    fail(streams, strayArgumentMessage(args, options, positional), core::kExitUsage);
     return false;
   } catch (const po::error& error) {
     fail(streams, std::string(error.what()) + " (see --help)", core::kExitUsage);

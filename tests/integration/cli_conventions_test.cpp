@@ -143,6 +143,13 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       // A command that needs an action does not print its help and claim success.
       {{"state"}, "give an action"},
       {{"state", "--state", "x.db"}, "give an action"},
+      // A list with a space after its comma: the shell makes two words of it.
+      {{"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--hunt",
+        "proxy-ai-api,", "linux-audit"},
+       "unexpected argument 'linux-audit': a list takes no spaces after its commas; did you mean "
+       "'proxy-ai-api,linux-audit'?"},
+      // A stray word after a command's own positional one is named, not counted.
+      {{"state", "show", "extra"}, "unexpected argument 'extra'"},
   };
   for (const auto& [args, said] : typos) {
     const ProcessResult typo = runAihunt(args);
