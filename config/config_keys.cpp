@@ -59,7 +59,9 @@ constexpr std::array kKeys = {
     ConfigKey{"qradar.allow_readable_token_file", "boolean", "false",
               "Accept a token file that group or others can read (then warned about).", "false"},
     ConfigKey{"qradar.proxy", "URL (http://, https:// or socks5h://host:port)", "",
-              "Proxy for an https:// console; empty: HTTPS_PROXY, else none. No credentials.",
+              "Proxy for an https:// console; empty: https_proxy or HTTPS_PROXY, else none. "
+              "NO_PROXY exempts the console from either. No credentials here: a proxy that "
+              "needs them takes them from HTTPS_PROXY (hidden in every message).",
               "http://proxy.corp.example:3128"},
     ConfigKey{"qradar.tls", "map", "", "TLS towards the console.", ""},
     ConfigKey{"qradar.tls.ca_file", "path", "",

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 
+#include "core/shown_url.h"
 #include "core/text.h"
 
 namespace aihunt::qradar {
@@ -159,6 +160,14 @@ core::Error curlError(CURLcode code, const char* detail, const TransportOptions&
                       bool plain_http) {
   std::string text = (detail != nullptr && detail[0] != '\0') ? detail : curl_easy_strerror(code);
   if (plain_http && looksLikeHttpsPort(code)) text += kUseHttpsHint;
+  // Through a proxy, a refused connection or a certificate not the console's may be the
+  // proxy's doing: say which one, credentials hidden.
+  if (!plain_http && !options.https_proxy.empty()) {
+    text += " (through the proxy " + core::shownUrl(options.https_proxy) + " from " +
+            (options.https_proxy_origin.empty() ? std::string("the config")
+                                                : options.https_proxy_origin) +
+            ")";
+  }
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -288,6 +297,8 @@ Exchange CurlTransport::send(const HttpRequest& request, const BodySink* sink) {
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   } else {
     curl_easy_setopt(curl, CURLOPT_PROXY, options.https_proxy.c_str());
+    // The caller already applied NO_PROXY: "" keeps libcurl from applying it a second time.
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "");
   }
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, onOpenSocket);
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &transfer);

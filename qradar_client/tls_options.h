@@ -20,9 +20,10 @@ struct TransportOptions {
   std::string connect_to;      // "HOST:PORT:ADDR:PORT" as libcurl's CURLOPT_CONNECT_TO, optional
   bool tls13_minimum = false;  // TLS 1.3 at least (qradar.tls.min_version "1.3"); else 1.2
   // The proxy for https:// URLs, e.g. "http://proxy.corp:3128"; empty: none. libcurl never
-  // reads proxy variables itself: the caller decides (qradar.proxy, else HTTPS_PROXY), and
-  // plain http:// never goes through a proxy.
+  // reads proxy variables itself (NO_PROXY included): the caller decides
+  // (service/proxy_choice.h), and plain http:// never goes through a proxy.
   std::string https_proxy;
+  std::string https_proxy_origin;  // where it came from, for errors: "HTTPS_PROXY", ...
 };
 
 struct ParsedUrl {

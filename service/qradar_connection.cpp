@@ -4,6 +4,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "service/instrumented_transport.h"
+#include "service/proxy_choice.h"
 
 namespace aihunt::service {
 namespace {
@@ -129,14 +130,11 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   transport.connect_timeout = qradar.timeouts.connect;
   transport.connect_to = request.connect_to;
   transport.tls13_minimum = qradar.tls.min_version == "1.3";
-  // A proxy only when asked for: qradar.proxy, else HTTPS_PROXY, and only for https://.
-  if (url->scheme == "https") {
-    transport.https_proxy = qradar.proxy;
-    for (const std::string_view name : {"https_proxy", "HTTPS_PROXY"}) {
-      if (!transport.https_proxy.empty()) break;
-      if (auto value = environment.get(name); value) transport.https_proxy = *value;
-    }
-  }
+  // A proxy only when asked for: qradar.proxy, else HTTPS_PROXY, only for https://, and not
+  // for a console NO_PROXY names.
+  const ProxyChoice proxy = chooseProxy(qradar, url->scheme, url->host, environment);
+  transport.https_proxy = proxy.url;
+  transport.https_proxy_origin = proxy.origin;
   if (auto status = qradar::validateTransportOptions(transport); !status) return status.error();
   if (transport.insecure && request.warn) {
     core::securityWarning(

@@ -254,6 +254,37 @@ TEST_CASE("plain http never goes through a proxy: the proxy variables are ignore
   CHECK(proxy.bytes() == 0);
 }
 
+TEST_CASE("an https console goes through HTTPS_PROXY unless NO_PROXY names it; errors say so") {
+  LoopbackListener proxy;  // takes the CONNECT, answers nothing, closes
+  const std::string proxy_url =
+      "http://proxyuser:proxy-secret-77@127.0.0.1:" + std::to_string(proxy.port());
+  const std::vector<std::string> args = checkArgs("https://qradar.invalid");
+  const std::vector<std::string> through_proxy = {
+      std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "HTTPS_PROXY=" + proxy_url,
+      "https_proxy=", "NO_PROXY=other.invalid", "no_proxy="};
+  const ProcessResult proxied = runProcess(binaryPath("aihunt"), args, {}, 60, through_proxy);
+  INFO(proxied.out << proxied.err);
+  CHECK(proxied.exit_code == 3);
+  CHECK(proxy.connections() >= 1);
+  CHECK(proxied.out.find("(through the proxy http://[hidden]@127.0.0.1:" +
+                         std::to_string(proxy.port()) + " from HTTPS_PROXY)") !=
+        std::string::npos);
+  CHECK(proxied.out.find("proxy-secret-77") == std::string::npos);
+  CHECK(proxied.err.find("proxy-secret-77") == std::string::npos);
+
+  // Exempt: straight to the console's name, which does not resolve; the proxy is not blamed.
+  const int connections = proxy.connections();
+  const ProcessResult direct =
+      runProcess(binaryPath("aihunt"), args, {}, 60,
+                 {std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "HTTPS_PROXY=" + proxy_url,
+                  "https_proxy=", "NO_PROXY=", "no_proxy=.invalid"});
+  INFO(direct.out << direct.err);
+  CHECK(direct.exit_code == 3);
+  CHECK(proxy.connections() == connections);
+  CHECK(direct.out.find("qradar.invalid") != std::string::npos);
+  CHECK(direct.out.find("through the proxy") == std::string::npos);
+}
+
 TEST_CASE("plain http to a non-loopback peer is refused before anything is sent") {
   // --connect-to sends the localhost URL to a TEST-NET address: refused before the socket is
   // opened, so not even a SYN leaves the machine.
