@@ -485,9 +485,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   core::kExitInterrupted);
     }
     return fail(context,
-                "interrupted; " + std::to_string(searches_left) +
-                    " search(es) could not be deleted from the console (QRadar removes them when "
-                    "they expire)",
+                "interrupted; " + core::counted(searches_left, "search", "searches") +
+                    " could not be deleted from the console (QRadar removes them when they "
+                    "expire)",
                 core::kExitInterrupted);
   }
   if (delivery != nullptr) {

@@ -175,6 +175,21 @@ void formatIso8601Into(std::string& out, EpochMs ms) {
   put(t + 9, rest % 1000, 3);
 }
 
+std::string formatDuration(std::chrono::milliseconds duration) {
+  const std::int64_t ms = duration.count();
+  if (ms % 1000 != 0 || ms == 0) return std::to_string(ms) + "ms";
+  std::int64_t seconds = ms / 1000;
+  std::string text;
+  for (const auto& [unit, size] : {std::pair<const char*, std::int64_t>{"h", 3600}, {"m", 60}}) {
+    if (seconds >= size) {
+      text += std::to_string(seconds / size) + unit;
+      seconds %= size;
+    }
+  }
+  if (seconds != 0) text += std::to_string(seconds) + "s";
+  return text;
+}
+
 Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
   if (text.empty()) return makeError(ErrorCode::kParse, "empty duration");
   std::int64_t total = 0;

@@ -24,6 +24,9 @@ void formatIso8601Into(std::string& out, EpochMs ms);
 
 // "90s", "15m", "24h", "7d", "2w", "500ms"; also combined "1h30m". Negative or empty is an error.
 Result<std::chrono::milliseconds> parseDuration(std::string_view text);
+// A duration as a person writes it, and as parseDuration reads it back: "30s", "2m", "1h30m",
+// "1500ms" (milliseconds only where whole seconds do not fit).
+std::string formatDuration(std::chrono::milliseconds duration);
 
 EpochMs toEpochMs(std::chrono::system_clock::time_point at);
 std::chrono::system_clock::time_point fromEpochMs(EpochMs ms);

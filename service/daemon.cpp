@@ -12,6 +12,7 @@
 #include "aql/printer.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "detection/finding.h"
 #include "service/grace_watch.h"
 #include "service/hunt_engine.h"
@@ -595,8 +596,9 @@ struct Daemon::Impl {
       changed.wait_for(lock, options.tick, [&] { return deps.stop.requested(); });
     }
     deps.logger->info(
-        "stopping: cancelling in-flight searches, then flushing the outbox (both within {} ms)",
-        options.grace.count());
+        "stopping: cancelling in-flight searches, then flushing the outbox (both within {} of "
+        "the signal)",
+        core::formatDuration(options.grace));
     // The grace period counts from the stop, not from the end of the cancellation: a slow
     // console must not push the exit past what the supervisor waits for (systemd's
     // TimeoutStopSec, Kubernetes' terminationGracePeriodSeconds) before it kills.

@@ -42,6 +42,28 @@ TEST_CASE("bad timestamps are errors, not guesses") {
   }
 }
 
+TEST_CASE("a formatted duration reads back as itself, in the largest units that fit") {
+  using std::chrono::milliseconds;
+  CHECK(formatDuration(milliseconds(30'000)) == "30s");
+  CHECK(formatDuration(milliseconds(120'000)) == "2m");
+  CHECK(formatDuration(milliseconds(5'400'000)) == "1h30m");
+  CHECK(formatDuration(milliseconds(3'601'000)) == "1h1s");
+  CHECK(formatDuration(milliseconds(1'500)) == "1500ms");
+  CHECK(formatDuration(milliseconds(0)) == "0ms");
+  // Generated: every formatted duration parses back to the same value.
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < 2000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto ms = static_cast<std::int64_t>(state >> 24U) % 1'000'000'000;
+    const milliseconds value(i % 2 == 0 ? ms - ms % 1000 : ms);
+    const std::string text = formatDuration(value);
+    INFO(value.count() << " -> " << text);
+    const auto parsed = parseDuration(text);
+    REQUIRE(parsed.ok());
+    CHECK(*parsed == value);
+  }
+}
+
 TEST_CASE("durations") {
   using std::chrono::milliseconds;
   CHECK(parseDuration("90s").value() == milliseconds(90'000));
