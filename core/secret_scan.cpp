@@ -134,49 +134,84 @@ std::vector<SecretSpan> findApiKeyTokens(std::string_view text) {
 
 bool containsApiKeyToken(std::string_view text) { return !findApiKeyTokens(text).empty(); }
 
+namespace {
+
+// The labelled secret whose label `index` (of kSecretLabels) starts at `at`, if it names one;
+// `resume` is where each label may match again: after the value it labelled, as a scan per label
+// would.
+void labelledSecretAt(std::string_view text, std::size_t index, std::size_t at,
+                      std::array<std::size_t, kSecretLabels.size()>& resume,
+                      std::vector<SecretSpan>& spans) {
+  if (at < resume[index]) return;
+  const std::string_view label = kSecretLabels[index];
+  std::size_t begin = at + label.size();
+  while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
+    ++begin;
+  std::size_t end = valueEnd(text, begin);
+  // "Authorization: Token x", "Authorization: Api-Key x": a known scheme word stays readable
+  // and the word after it is the secret. An unknown first word may be the secret itself, so
+  // with a word after it both go.
+  if (label == "authorization:" && end < text.size() && text[end] == ' ') {
+    std::size_t second = end;
+    while (second < text.size() && text[second] == ' ') ++second;
+    const std::size_t second_end = valueEnd(text, second);
+    if (second_end > second) {
+      if (isKnownScheme(text.substr(begin, end - begin))) begin = second;
+      end = second_end;
+    }
+  }
+  // Credentials are long; a short word after "Bearer " is an expression, not a secret, and
+  // so is a variable's name ("Bearer $env:OPENAI_API_KEY" says where the key comes from).
+  const std::string_view value = text.substr(begin, end - begin);
+  if (end - begin >= kMinLabelledSecret && !isVariableReference(value)) {
+    spans.push_back({begin, end});
+  }
+  resume[index] = end;
+}
+
+}  // namespace
+
 std::vector<SecretSpan> findLabelledSecrets(std::string_view text) {
   static const AsciiPatternSet labels(
       std::vector<std::string>(kSecretLabels.begin(), kSecretLabels.end()));
-  // Where each label may match again: after the value it labelled, as a scan per label would.
   std::array<std::size_t, kSecretLabels.size()> resume{};
   std::vector<SecretSpan> spans;
   labels.forEachMatch(text, [&](std::size_t index, std::size_t at) {
-    if (at < resume[index]) return true;
-    const std::string_view label = kSecretLabels[index];
-    std::size_t begin = at + label.size();
-    while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
-      ++begin;
-    std::size_t end = valueEnd(text, begin);
-    // "Authorization: Token x", "Authorization: Api-Key x": a known scheme word stays readable
-    // and the word after it is the secret. An unknown first word may be the secret itself, so
-    // with a word after it both go.
-    if (label == "authorization:" && end < text.size() && text[end] == ' ') {
-      std::size_t second = end;
-      while (second < text.size() && text[second] == ' ') ++second;
-      const std::size_t second_end = valueEnd(text, second);
-      if (second_end > second) {
-        if (isKnownScheme(text.substr(begin, end - begin))) begin = second;
-        end = second_end;
-      }
-    }
-    // Credentials are long; a short word after "Bearer " is an expression, not a secret, and
-    // so is a variable's name ("Bearer $env:OPENAI_API_KEY" says where the key comes from).
-    const std::string_view value = text.substr(begin, end - begin);
-    if (end - begin >= kMinLabelledSecret && !isVariableReference(value)) {
-      spans.push_back({begin, end});
-    }
-    resume[index] = end;
+    labelledSecretAt(text, index, at, resume, spans);
     return true;
   });
   return spans;
 }
 
-std::string redactSecretShapes(std::string_view text) {
-  std::vector<SecretSpan> spans = findApiKeyTokens(text);
-  const std::vector<SecretSpan> labelled = findLabelledSecrets(text);
-  spans.insert(spans.end(), labelled.begin(), labelled.end());
-  if (spans.empty()) return std::string(text);
+std::vector<SecretSpan> findSecretSpans(std::string_view text) {
+  // Prefixes first, then labels: one pass over the text for both scanners. The set matches any
+  // case; apiKeyTokenEndAt then holds a prefix to its vendor's case.
+  static const AsciiPatternSet shapes = [] {
+    std::vector<std::string> patterns(kKeyPrefixes.begin(), kKeyPrefixes.end());
+    patterns.insert(patterns.end(), kSecretLabels.begin(), kSecretLabels.end());
+    return AsciiPatternSet(patterns);
+  }();
+  std::array<std::size_t, kSecretLabels.size()> resume{};
+  std::vector<SecretSpan> spans;
+  std::size_t key_resume = 0;  // a key's body is not searched for another key
+  std::size_t key_tried = std::string_view::npos;
+  shapes.forEachMatch(text, [&](std::size_t index, std::size_t at) {
+    if (index >= kKeyPrefixes.size()) {
+      labelledSecretAt(text, index - kKeyPrefixes.size(), at, resume, spans);
+    } else if (at >= key_resume && at != key_tried) {
+      key_tried = at;  // apiKeyTokenEndAt tries every prefix at `at` itself
+      if (const std::size_t end = apiKeyTokenEndAt(text, at); end != 0) {
+        spans.push_back({at, end});
+        key_resume = end;
+      }
+    }
+    return true;
+  });
   mergeSpans(spans);
+  return spans;
+}
+
+std::string redactSpans(std::string_view text, const std::vector<SecretSpan>& spans) {
   std::string out;
   out.reserve(text.size());
   std::size_t cursor = 0;
@@ -187,6 +222,12 @@ std::string redactSecretShapes(std::string_view text) {
   }
   out.append(text.substr(cursor));
   return out;
+}
+
+std::string redactSecretShapes(std::string_view text) {
+  const std::vector<SecretSpan> spans = findSecretSpans(text);
+  if (spans.empty()) return std::string(text);
+  return redactSpans(text, spans);
 }
 
 }  // namespace aihunt::core

@@ -36,6 +36,10 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text);
 // before it). Evidence keeps such text: it says where the key came from without revealing it.
 bool isVariableReference(std::string_view value);
 
+// What both scanners above find, in one pass over `text`: sorted, overlaps merged.
+std::vector<SecretSpan> findSecretSpans(std::string_view text);
+// `text` with each of `spans` (sorted, apart) replaced by "[REDACTED]".
+std::string redactSpans(std::string_view text, const std::vector<SecretSpan>& spans);
 // Replaces every span found by the two scanners above with "[REDACTED]".
 std::string redactSecretShapes(std::string_view text);
 

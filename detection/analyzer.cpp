@@ -31,8 +31,8 @@ void redactUrlInto(std::string& out, std::string_view url) {
   if (path == out.size()) path = std::string::npos;
   const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
   if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
-  if (!core::findApiKeyTokens(out).empty() || !core::findLabelledSecrets(out).empty()) {
-    out = core::redactSecretShapes(out);
+  if (const auto spans = core::findSecretSpans(out); !spans.empty()) {
+    out = core::redactSpans(out, spans);
   }
   if (out.find('?') == std::string::npos) return;
   // Query parameters named like keys ("key=", "access_token=") carry credentials.
@@ -145,6 +145,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
 
   SignalSet signals;
   std::string_view evidence_text;
+  bool evidence_names_key_variable = false;
   for (const Field field : {Field::kCommandLine, Field::kScriptText}) {
     const std::string_view text = event.get(field);
     if (text.empty()) continue;
@@ -157,11 +158,17 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
     if (named.provider != nullptr || facts.key_variable || facts.sdk_with_key ||
         facts.api_key_token) {
       signals.add(Signal::kKeyOrPromptOnCmdline);
-      if (evidence_text.empty()) evidence_text = text;
+      if (evidence_text.empty()) {
+        evidence_text = text;
+        evidence_names_key_variable = facts.key_variable;
+      }
     }
     if (facts.sdk_install) {
       signals.add(Signal::kAiSdkInstall);
-      if (evidence_text.empty()) evidence_text = text;
+      if (evidence_text.empty()) {
+        evidence_text = text;
+        evidence_names_key_variable = facts.key_variable;
+      }
     }
   }
   if (cmdline_.isSdkPath(event.get(Field::kTargetFile))) signals.add(Signal::kAiSdkInstall);
@@ -213,7 +220,9 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   finding.log_source = event.get(Field::kLogSource);
   finding.event_category = event.get(Field::kEventCategory);
   finding.evidence.clear();
-  if (!evidence_text.empty()) finding.evidence = evidence_.redact(evidence_text, kEvidenceBytes);
+  if (!evidence_text.empty()) {
+    finding.evidence = evidence_.redact(evidence_text, kEvidenceBytes, evidence_names_key_variable);
+  }
   const Score score = scoreFinding(settings_.scoring, signals, category, provider);
   finding.risk_score = score.risk;
   finding.severity = score.severity;

@@ -56,8 +56,10 @@ std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::
 EvidenceRedactor::EvidenceRedactor(const CommandLineIndicators& indicators)
     : key_variables_(indicators.key_variables) {}
 
-std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_bytes) const {
+std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_bytes,
+                                     bool names_key_variable) const {
   std::string out = core::redactSecretShapes(text);
+  if (!names_key_variable) return core::utf8Excerpt(out, max_bytes);
   // OPENAI_API_KEY = "value", $env:OPENAI_API_KEY='value', export OPENAI_API_KEY=value,
   // os.environ['OPENAI_API_KEY']='value', SetEnvironmentVariable("OPENAI_API_KEY","value"),
   // {"OPENAI_API_KEY": "value"}, setx OPENAI_API_KEY value

@@ -1,9 +1,13 @@
 // Secrets never reach a log: the redactor and the credential-shape scanner.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "core/digest.h"
 #include "core/logging.h"
@@ -137,5 +141,93 @@ TEST_CASE("variable references are told apart from values") {
                             "%KEY X%", "${KEY}x"}) {
     INFO(value);
     CHECK_FALSE(isVariableReference(value));
+  }
+}
+
+TEST_CASE("the one-pass secret scan finds what the key and label scanners find, generated") {
+  // Texts built from the pieces the scanners react to, in every case and order: prefixes,
+  // labels, key bodies, variable references, separators and word characters around them.
+  const std::vector<std::string> pieces = {"sk-",
+                                           "SK-",
+                                           "sk-ant-",
+                                           "sk-proj-",
+                                           "pplx-",
+                                           "xai-",
+                                           "gsk_",
+                                           "AIza",
+                                           "aiza",
+                                           "hf_",
+                                           "r8_",
+                                           "sec:",
+                                           "SEC: ",
+                                           "Bearer ",
+                                           "bearer",
+                                           "basic ",
+                                           "token=",
+                                           "api_key=",
+                                           "APIKEY=",
+                                           "api-key:",
+                                           "x-api-key:",
+                                           "Authorization: ",
+                                           "Token ",
+                                           "Api-Key ",
+                                           "abcdefghijklmnopqrstuvwxyz0123",
+                                           "ABCDEF1234",
+                                           "$env:OPENAI",
+                                           "${KEY}",
+                                           "%KEY%",
+                                           " ",
+                                           "\"",
+                                           "'",
+                                           ",",
+                                           "&",
+                                           ";",
+                                           "\n",
+                                           "}",
+                                           "x",
+                                           "_",
+                                           "-",
+                                           "=",
+                                           ":",
+                                           "a1"};
+  std::uint64_t state = 0x2545f4914f6cdd1dULL;
+  const auto next = [&] {
+    state ^= state << 13U;
+    state ^= state >> 7U;
+    state ^= state << 17U;
+    return state;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t count = 1 + next() % 14;
+    for (std::size_t i = 0; i < count; ++i) text += pieces[next() % pieces.size()];
+    std::vector<SecretSpan> expected = findApiKeyTokens(text);
+    const std::vector<SecretSpan> labelled = findLabelledSecrets(text);
+    expected.insert(expected.end(), labelled.begin(), labelled.end());
+    std::sort(expected.begin(), expected.end(),
+              [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });
+    std::vector<SecretSpan> merged;
+    for (const auto& span : expected) {
+      if (!merged.empty() && span.begin <= merged.back().end) {
+        merged.back().end = std::max(merged.back().end, span.end);
+      } else {
+        merged.push_back(span);
+      }
+    }
+    const std::vector<SecretSpan> found = findSecretSpans(text);
+    INFO(text);
+    REQUIRE(found.size() == merged.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      CHECK(found[i].begin == merged[i].begin);
+      CHECK(found[i].end == merged[i].end);
+    }
+    std::string by_hand;
+    std::size_t cursor = 0;
+    for (const auto& span : merged) {
+      by_hand += text.substr(cursor, span.begin - cursor) + "[REDACTED]";
+      cursor = span.end;
+    }
+    by_hand += text.substr(cursor);
+    CHECK(redactSecretShapes(text) == by_hand);
   }
 }

@@ -1,10 +1,12 @@
 // What evidence keeps and what it hides.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "detection/cmdline_indicators.h"
 #include "detection/evidence.h"
 #include "tests/support/detection_fixture.h"
 
@@ -90,4 +92,56 @@ TEST_CASE("a variable reference is not a secret") {
   // A value next to a reference is still a value.
   CHECK(e.redact("curl -H \"Authorization: Bearer abcdefghij$env\" x", 512) ==
         "curl -H \"Authorization: Bearer [REDACTED]\" x");
+}
+
+TEST_CASE(
+    "evidence for a text that names no key variable as a word is the same without the "
+    "search for assignments, generated") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  const EvidenceRedactor e(settings.cmdline);
+  const aihunt::detection::CommandLineMatcher matcher(settings.cmdline);
+  // Key variables glued to words, prefixes, labels and secrets: what could make hiding a secret
+  // turn a name into a word.
+  const std::vector<std::string> pieces = {"OPENAI_API_KEY",
+                                           "openai_api_key",
+                                           "HF_TOKEN",
+                                           "x",
+                                           "_",
+                                           "1",
+                                           "-",
+                                           "=",
+                                           ":",
+                                           " ",
+                                           "\"",
+                                           "'",
+                                           ";",
+                                           ",",
+                                           "sk-",
+                                           "hf_",
+                                           "AIza",
+                                           "token=",
+                                           "Bearer ",
+                                           "sec:",
+                                           "]",
+                                           "abcdefghijklmnopqrstuvwxyz012345",
+                                           "$env:",
+                                           "setx ",
+                                           "[REDACTED]",
+                                           "\n"};
+  std::uint64_t state = 0x853c49e6748fea9bULL;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33U;
+  };
+  int without_names = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t count = 1 + next() % 12;
+    for (std::size_t i = 0; i < count; ++i) text += pieces[next() % pieces.size()];
+    if (matcher.examine(text).key_variable) continue;
+    ++without_names;
+    INFO(text);
+    CHECK(e.redact(text, 512, /*names_key_variable=*/false) == e.redact(text, 512));
+  }
+  CHECK(without_names > 1000);
 }
