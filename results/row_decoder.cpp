@@ -3,7 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -85,23 +87,48 @@ struct RowDecoder::Impl {
   core::StringMap<detection::Field> columns;
   // Rows of one result share their key order: remember the key seen at each position, as it
   // is written in the row (escapes and all), and its field. Most keys are then one short
-  // comparison against the row's bytes, with no unescaping and no hashing.
+  // comparison against the row's bytes, with no unescaping and no hashing. Exported events mix
+  // a few row shapes (proxy and endpoint rows name different keys), so each position keeps the
+  // last few keys seen there, the latest first.
   struct SeenKey {
     std::string raw_key;
     std::optional<detection::Field> field;
     bool plain = false;  // no escapes: usable as the fast scanner's expected key
   };
-  std::vector<SeenKey> key_order;
+  static constexpr std::size_t kWays = 4;
+  struct Position {
+    std::array<SeenKey, kWays> keys;  // keys[0, used), the latest first
+    std::size_t used = 0;
+  };
+  std::vector<Position> key_order;
+
+  // The latest key seen at `position`, if any.
+  [[nodiscard]] const SeenKey* latest(std::size_t position) const {
+    if (position >= key_order.size() || key_order[position].used == 0) return nullptr;
+    return &key_order[position].keys[0];
+  }
+
+  // Moves way `way` of `position` to the front, and returns it.
+  const SeenKey* promote(std::size_t position, std::size_t way) {
+    auto& keys = key_order[position].keys;
+    if (way != 0)
+      std::rotate(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(way),
+                  keys.begin() + static_cast<std::ptrdiff_t>(way) + 1);
+    return &keys[0];
+  }
 
   // `raw` points just after the key's opening quote; `available` bytes of the row follow it.
-  const SeenKey* remembered(std::size_t position, const char* raw, std::size_t available) const {
+  const SeenKey* remembered(std::size_t position, const char* raw, std::size_t available) {
     if (position >= key_order.size()) return nullptr;
-    const std::string& key = key_order[position].raw_key;
-    if (key.size() >= available || raw[key.size()] != '"' ||
-        !core::swar::equalBytes(raw, key.data(), key.size())) {
-      return nullptr;
+    const Position& seen = key_order[position];
+    for (std::size_t way = 0; way < seen.used; ++way) {
+      const std::string& key = seen.keys[way].raw_key;
+      if (key.size() < available && raw[key.size()] == '"' &&
+          core::swar::equalBytes(raw, key.data(), key.size())) {
+        return promote(position, way);
+      }
     }
-    return &key_order[position];
+    return nullptr;
   }
 
   std::optional<detection::Field> remember(std::size_t position, std::string_view raw_key,
@@ -111,18 +138,25 @@ struct RowDecoder::Impl {
     if (found != columns.end()) field = found->second;
     if (position < kMaxRememberedKeys) {
       if (position >= key_order.size()) key_order.resize(position + 1);
+      Position& seen = key_order[position];
+      if (seen.used < kWays) ++seen.used;
+      // The oldest way (or a free one) becomes the front.
+      promote(position, seen.used - 1);
       const bool plain = std::none_of(raw_key.begin(), raw_key.end(), [](char c) {
         return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
       });
-      key_order[position] = {std::string(raw_key), field, plain};
+      seen.keys[0] = {std::string(raw_key), field, plain};
     }
     return field;
   }
 
   // The same for a key the fast scanner read: it has no escapes, so it is its own raw form.
   std::optional<detection::Field> fieldFor(std::size_t position, std::string_view key) {
-    if (position < key_order.size() && key_order[position].raw_key == key) {
-      return key_order[position].field;
+    if (position < key_order.size()) {
+      const Position& seen = key_order[position];
+      for (std::size_t way = 0; way < seen.used; ++way) {
+        if (seen.keys[way].raw_key == key) return promote(position, way)->field;
+      }
     }
     return remember(position, key, key);
   }
@@ -152,13 +186,14 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
   out = detection::Event{};
   if (impl_->path == DecodePath::kFastWhenFlat) {
     const auto expected_key = [&](std::size_t position) -> std::string_view {
-      if (position >= impl_->key_order.size() || !impl_->key_order[position].plain) return {};
-      return impl_->key_order[position].raw_key;
+      const auto* latest = impl_->latest(position);
+      if (latest == nullptr || !latest->plain) return {};
+      return latest->raw_key;
     };
     const bool scanned = impl_->flat.scan(
         row_json, expected_key, [&](std::size_t position, const FlatMember& member) {
           const std::optional<Field> target = member.key_was_expected
-                                                  ? impl_->key_order[position].field
+                                                  ? impl_->latest(position)->field
                                                   : impl_->fieldFor(position, member.key);
           if (target) {
             assign(out, *target, member.value, member.kind == ScalarKind::kNumber);
