@@ -1,8 +1,12 @@
 #include "service/held_output.h"
 
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 
 #include "core/spool_file.h"
 
@@ -76,15 +80,39 @@ core::Status HeldOutput::direct(std::string_view bytes) {
   return {};
 }
 
+core::Status HeldOutput::copySpool() {
+  const int from = ::fileno(spool_);
+  const int to = ::fileno(out_);
+  struct stat held {};
+  if (from < 0 || to < 0 || ::fstat(from, &held) != 0) return outputError();
+  // In the kernel, page cache to file or pipe: no copy through this process (a run's output may
+  // be hundreds of MB). sendfile(2) takes any output since Linux 2.6.33; where it is refused
+  // (EINVAL: an output opened with O_APPEND, ENOSYS), the bytes are read and written instead.
+  off_t offset = 0;
+  const auto size = static_cast<off_t>(held.st_size);
+  while (offset < size) {
+    const ssize_t sent = ::sendfile(
+        to, from, &offset, static_cast<std::size_t>(std::min<off_t>(size - offset, 1 << 30)));
+    if (sent > 0) continue;
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EINVAL || errno == ENOSYS) && offset == 0) break;
+    return outputError();
+  }
+  if (offset == size) return {};
+  if (std::fseek(spool_, 0, SEEK_SET) != 0) return outputError();
+  std::array<char, 64 * 1024> chunk{};
+  std::size_t read = 0;
+  while ((read = std::fread(chunk.data(), 1, chunk.size(), spool_)) > 0) {
+    if (std::fwrite(chunk.data(), 1, read, out_) != read) return outputError();
+  }
+  if (std::ferror(spool_) != 0) return outputError();
+  return {};
+}
+
 core::Status HeldOutput::release() {
   if (spool_ != nullptr) {
-    if (std::fflush(spool_) != 0 || std::fseek(spool_, 0, SEEK_SET) != 0) return outputError();
-    std::array<char, 64 * 1024> chunk{};
-    std::size_t read = 0;
-    while ((read = std::fread(chunk.data(), 1, chunk.size(), spool_)) > 0) {
-      if (std::fwrite(chunk.data(), 1, read, out_) != read) return outputError();
-    }
-    if (std::ferror(spool_) != 0) return outputError();
+    if (std::fflush(spool_) != 0 || std::fflush(out_) != 0) return outputError();
+    if (auto copied = copySpool(); !copied) return copied;
     std::fclose(spool_);
     spool_ = nullptr;
   }

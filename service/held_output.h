@@ -46,6 +46,7 @@ class HeldOutput {
 
  private:
   [[nodiscard]] core::Status spill();
+  [[nodiscard]] core::Status copySpool();  // the spool file's bytes to the output
   std::FILE* out_;
   HoldOptions options_;
   std::string memory_;
