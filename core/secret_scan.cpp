@@ -30,12 +30,14 @@ bool isKeyChar(char c) {
          c == '-';
 }
 
-// Where a labelled value ends: at a space, a quote or a separator of the text around it.
+// Where a labelled value ends: at a space, a quote or a separator of the text around it. A quote
+// escaped with a backslash (\" in a Windows command line, "Bearer $env:KEY\"") ends it too,
+// backslash and all: the backslash belongs to the quote, not to the value.
 std::size_t valueEnd(std::string_view text, std::size_t begin) {
   std::size_t end = begin;
   while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
          text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
-         text[end] != '\r' && text[end] != '}')
+         text[end] != '\r' && text[end] != '}' && !isEscapedQuoteAt(text, end))
     ++end;
   return end;
 }

@@ -37,15 +37,18 @@ bool afterSetx(std::string_view text, std::size_t name_at) {
 // setx.
 std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::size_t length) {
   std::size_t at = name_at + length;
-  while (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == ']')) ++at;
+  while (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == ']' ||
+                              core::isEscapedQuoteAt(text, at))) {
+    ++at;
+  }
   while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
   if (at < text.size() && (text[at] == '=' || text[at] == ':' || text[at] == ',')) {
     ++at;
   } else if (!afterSetx(text, name_at) || at == name_at + length) {
     return std::string::npos;
   }
-  while (at < text.size() &&
-         (text[at] == ' ' || text[at] == '\t' || text[at] == '"' || text[at] == '\'')) {
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '"' ||
+                              text[at] == '\'' || core::isEscapedQuoteAt(text, at))) {
     ++at;
   }
   return at;
@@ -75,7 +78,7 @@ std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_byte
     if (out.compare(at, kRedacted.size(), kRedacted) == 0) {
       end = at + kRedacted.size();  // hidden already, by the secret scanner
     } else {
-      while (end < out.size() && !isValueEnd(out[end])) ++end;
+      while (end < out.size() && !isValueEnd(out[end]) && !core::isEscapedQuoteAt(out, end)) ++end;
       // OPENAI_API_KEY=$env:VAULT_KEY copies another variable: a name, not a secret.
       const std::string_view value = std::string_view(out).substr(at, end - at);
       if (end > at && !core::isVariableReference(value)) values.emplace_back(at, end);

@@ -74,6 +74,17 @@ TEST_CASE("evidence keeps the text as it was, apart from secrets") {
   CHECK(e.redact("\xC3\xA9\xC3\xA9", 3) == "\xC3\xA9...");
 }
 
+TEST_CASE("a quote escaped with a backslash closes a value, and the backslash stays") {
+  const EvidenceRedactor e(aihunt::testing::makeTestSettings().cmdline);
+  // A Windows 4688 command line: the inner quotes are written \".
+  CHECK(e.redact(R"(-Headers @{Authorization=\"Bearer $env:OPENAI_API_KEY\"} -Body $b)", 512) ==
+        R"(-Headers @{Authorization=\"Bearer $env:OPENAI_API_KEY\"} -Body $b)");
+  CHECK(e.redact(R"(-Headers @{Authorization=\"Bearer abcdefghijklmnop\"} -Body $b)", 512) ==
+        R"(-Headers @{Authorization=\"Bearer [REDACTED]\"} -Body $b)");
+  CHECK(e.redact(R"(@{\"OPENAI_API_KEY\"=\"s3cr3tvalue\"; x=1})", 512) ==
+        R"(@{\"OPENAI_API_KEY\"=\"[REDACTED]\"; x=1})");
+}
+
 TEST_CASE("a variable reference is not a secret") {
   const EvidenceRedactor e(aihunt::testing::makeTestSettings().cmdline);
   const std::vector<std::string> kept = {
