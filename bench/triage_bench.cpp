@@ -226,7 +226,7 @@ double runInProcess(const aihunt::detection::DetectionSettings& settings, std::u
   static_cast<void>(writer->finish());  // the caller closes the document (service/triage.h)
   const double seconds = secondsSince(start);
   std::fclose(sink);
-  findings = report ? report->stats.findings : 0;
+  findings = report.failure ? 0 : report.stats.findings;
   return seconds;
 }
 

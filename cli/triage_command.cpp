@@ -91,22 +91,24 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   service::RunReport run;
   run.hunts.push_back(service::HuntReport::ended(triage.hunt.empty() ? "triage" : triage.hunt,
                                                  service::HuntStatus::kOk));
-  if (!report) {
+  // The counts are those of the rows read, failed or not: a JSON document that lists the
+  // findings of the rows before a break lists their number too.
+  run.hunts.back().rows = report.rows;
+  run.hunts.back().findings = report.stats.findings;
+  run.hunts.back().suppressed = report.stats.suppressed;
+  if (report.failure) {
     run.hunts.back().status = service::HuntStatus::kFailed;
-    run.hunts.back().error = context.redactor->redact(report.error().message);
+    run.hunts.back().error = context.redactor->redact(report.failure->message);
     static_cast<void>(writer->finishRun(run));  // the error line below says it all
     return fail(
-        context.streams, report.error(),
-        service::isOutputLimit(report.error()) ? core::kExitSearchFailed : core::kExitUsage);
+        context.streams, *report.failure,
+        service::isOutputLimit(*report.failure) ? core::kExitSearchFailed : core::kExitUsage);
   }
-  run.hunts.back().rows = report->rows;
-  run.hunts.back().findings = report->stats.findings;
-  run.hunts.back().suppressed = report->stats.suppressed;
   if (auto status = writer->finishRun(run); !status) {
     return fail(context.streams, status.error(), core::kExitUsage);
   }
 
-  if (report->rows == 0) {
+  if (report.rows == 0) {
     // A zero-byte file (an export that failed) reads as "No findings." too: a warning, as for
     // an offline hunt's events.
     const std::string name = values["input"].as<std::string>();
@@ -116,9 +118,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   }
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
-  totals.add(report->rows, report->stats, report->suppressed_by_exception);
+  totals.add(report.rows, report.stats, report.suppressed_by_exception);
   service::logRunSummary(*context.logger, "triage", totals);
-  const auto& stats = report->stats;
+  const auto& stats = report.stats;
   if (values["fail-on-findings"].as<bool>() && stats.findings > 0) return core::kExitFindings;
   return core::kExitOk;
 }

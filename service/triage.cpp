@@ -30,36 +30,37 @@ core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& m
 
 }  // namespace
 
-core::Result<TriageReport> runTriage(results::ByteSource& input,
-                                     const detection::DetectionSettings& settings,
-                                     const detection::FieldMapping& mapping, FindingWriter& writer,
-                                     const TriageOptions& options) {
+TriageReport runTriage(results::ByteSource& input, const detection::DetectionSettings& settings,
+                       const detection::FieldMapping& mapping, FindingWriter& writer,
+                       const TriageOptions& options) {
   results::RowSplitter splitter(input, options.limits);
   results::RowDecoder decoder(mapping);
   FindingStage stage(settings, options.hunt, detection::SignalSet::all(), writer, options.now,
                      options.show_suppressed);
   detection::Event event;
   TriageReport report;
+  const auto ended = [&](std::optional<core::Error> failure) {
+    report.stats = stage.stats();
+    report.suppressed_by_exception = stage.suppressedByException();
+    report.failure = std::move(failure);
+    return report;
+  };
   bool any_detectable = false;
   while (true) {
     auto row = splitter.next();
-    if (!row) {
-      return row.error().withContext("after " + core::counted(report.rows, "row"));
-    }
+    if (!row) return ended(row.error().withContext("after " + core::counted(report.rows, "row")));
     if (!row->has_value()) break;
     const results::RowText& text = **row;
     if (auto status = decoder.decode(text.json, event, text.readable_after); !status) {
-      return status.error().withContext("row " + std::to_string(text.index + 1) + " (line " +
-                                        std::to_string(text.line) + ")");
+      return ended(status.error().withContext("row " + std::to_string(text.index + 1) + " (line " +
+                                              std::to_string(text.line) + ")"));
     }
     ++report.rows;
     any_detectable = any_detectable || detectable(event);
-    if (auto status = stage.consume(event); !status) return status.error();
+    if (auto status = stage.consume(event); !status) return ended(status.error());
   }
-  if (report.rows > 0 && !any_detectable) return nothingToDetect(report.rows, mapping);
-  report.stats = stage.stats();
-  report.suppressed_by_exception = stage.suppressedByException();
-  return report;
+  if (report.rows > 0 && !any_detectable) return ended(nothingToDetect(report.rows, mapping));
+  return ended(std::nullopt);
 }
 
 }  // namespace aihunt::service

@@ -2,7 +2,10 @@
 // `aihunt triage`: rows already exported from Ariel (a results document or JSON Lines) through
 // the detection, printed as findings. Streams: memory does not grow with the input.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "core/time.h"
@@ -26,12 +29,15 @@ struct TriageReport {
   std::uint64_t rows = 0;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
+  // Why the run stopped before the input's end: bad input, naming the row and line and how many
+  // rows were read, or the output's cap. The counts above are then those of the rows read
+  // before it, whose findings went to the writer.
+  std::optional<core::Error> failure;
 };
 
-// Runs the pipeline; on bad input returns an error naming the row and line, and how many rows
-// were read. The writer is not finished: the caller decides, knowing how the run ended, what
-// its document says (FindingWriter::finishRun).
-core::Result<TriageReport> runTriage(results::ByteSource& input,
+// Runs the pipeline. The writer is not finished: the caller decides, knowing how the run ended,
+// what its document says (FindingWriter::finishRun).
+TriageReport runTriage(results::ByteSource& input,
                                      const detection::DetectionSettings& settings,
                                      const detection::FieldMapping& mapping, FindingWriter& writer,
                                      const TriageOptions& options);

@@ -224,6 +224,23 @@ TEST_CASE("bad input: one clear error line, exit 2, never a crash") {
   }
 }
 
+TEST_CASE("an export cut short: the JSON document counts the findings it lists") {
+  std::ifstream file(sourcePath("content/samples/ariel_results.json"));
+  const std::string whole((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string cut = whole.substr(0, whole.size() / 2);
+  const auto result = runAihunt({"triage", "--format", "json", "-"}, cut);
+  CHECK(result.exit_code == 2);
+  INFO(result.out << result.err);
+  const auto document = nlohmann::json::parse(result.out);
+  CHECK(document["complete"] == false);
+  REQUIRE(document["hunts"].size() == 1);
+  const auto& hunt = document["hunts"][0];
+  CHECK(hunt["status"] == "failed");
+  CHECK(hunt["rows"].get<int>() > 0);
+  CHECK(document["findings"].size() > 0);
+  CHECK(hunt["findings"].get<std::size_t>() == document["findings"].size());
+}
+
 TEST_CASE("bad usage and bad config exit 2 with the reason") {
   CHECK(runAihunt({"triage"}).exit_code == 2);
   CHECK(runAihunt({"triage", "--format", "xml", "x"}).exit_code == 2);
