@@ -23,7 +23,8 @@ void addLoggingOptions(po::options_description& options) {
       "warnings alike; default: text, or the config's logging.format)")(
       "quiet,q", po::bool_switch(),
       "only errors on stderr: no progress, notes or warnings (security "
-      "warnings still show); the log level becomes error unless --log-level "
+      "warnings still show, and so do warnings that a result says nothing: an empty export, "
+      "a window that misses the events); the log level becomes error unless --log-level "
       "is given");
 }
 

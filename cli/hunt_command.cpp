@@ -121,15 +121,15 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
                      CommandContext& context) {
   if (seen.window && seen.events == 0) {
     // An empty or cut-short export reads as "No findings." too: a warning, not a result.
-    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
                     "no event with a start time was read from " + events_path +
                         ": is the export empty? (\"No findings\" says nothing about the window)");
     return;
   }
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
-  // A note: --quiet leaves it out, --log-format json makes it a JSON line like the rest.
-  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
-                  "note: none of the events read falls inside the window " +
+  // Kept under --quiet: "No findings." alone would pass for a clean window.
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                  "none of the events read falls inside the window " +
                       core::formatIso8601(seen.window->from) + " to " +
                       core::formatIso8601(seen.window->to) + "; their starttime runs from " +
                       core::formatIso8601(seen.earliest) + " to " +

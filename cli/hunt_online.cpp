@@ -314,7 +314,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   if (window && window->from >= now) {
     // QRadar has no events after now: the hunt can only come back empty, which would read as
     // a clean result.
-    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
                     "the window starts at " + core::formatIso8601(window->from) + ", after now (" +
                         core::formatIso8601(now) +
                         "): QRadar holds no events there yet, so finding nothing says nothing "

@@ -36,20 +36,20 @@ void printFormatted(const core::Redactor& redactor, std::FILE* stream, const cha
 
 void printDiagnostic(const Streams& streams, const core::Redactor& redactor, Diagnostic kind,
                      std::string_view message) {
-  if (streams.quiet && kind != Diagnostic::kError) return;
+  if (streams.quiet && kind != Diagnostic::kError && kind != Diagnostic::kCaveat) return;
   if (streams.json_diagnostics) {
-    const char* level = kind == Diagnostic::kError     ? "error"
-                        : kind == Diagnostic::kWarning ? "warning"
-                                                       : "info";
+    const char* level = kind == Diagnostic::kError  ? "error"
+                        : kind == Diagnostic::kNote ? "info"
+                                                    : "warning";
     const std::string when = core::formatIso8601(core::toEpochMs(std::chrono::system_clock::now()));
     const std::string line = core::jsonLogLine(when, level, "aihunt", redactor.redact(message));
     std::fwrite(line.data(), 1, line.size(), streams.err);
     std::fflush(streams.err);
     return;
   }
-  const char* prefix = kind == Diagnostic::kError     ? "aihunt: error: "
-                       : kind == Diagnostic::kWarning ? "aihunt: warning: "
-                                                      : "aihunt: ";
+  const char* prefix = kind == Diagnostic::kError  ? "aihunt: error: "
+                       : kind == Diagnostic::kNote ? "aihunt: "
+                                                   : "aihunt: warning: ";
   printText(redactor, streams.err, std::string(prefix) + std::string(message) + "\n");
 }
 

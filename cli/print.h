@@ -22,7 +22,10 @@ void printText(const core::Redactor& redactor, std::FILE* stream, std::string_vi
 // note ("aihunt: ..."); with --log-format json one JSON object per line in the logger's format
 // (level error, warn or info), so hostile text inside cannot break the line. Redacted either
 // way; --quiet drops warnings and notes.
-enum class Diagnostic { kError, kWarning, kNote };
+// kCaveat: a warning without which the result on stdout would mislead ("No findings." over an
+// empty export, or over a window that misses every event): --quiet keeps it, as it keeps errors,
+// since scripts run with --quiet are where such a result is taken at its word.
+enum class Diagnostic { kError, kWarning, kCaveat, kNote };
 void printDiagnostic(const Streams& streams, const core::Redactor& redactor, Diagnostic kind,
                      std::string_view message);
 

@@ -112,7 +112,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     // A zero-byte file (an export that failed) reads as "No findings." too: a warning, as for
     // an offline hunt's events.
     const std::string name = values["input"].as<std::string>();
-    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
                     "no result row was read from " + (name == "-" ? "standard input" : name) +
                         ": is the export empty? (\"No findings\" says nothing about the events)");
   }

@@ -216,6 +216,12 @@ TEST_CASE("offline: a window that misses the data says so, with the data's time 
         std::string::npos);
   CHECK(run.err.find("starttime runs from " + aihunt::core::formatIso8601(earliest) + " to " +
                      aihunt::core::formatIso8601(latest)) != std::string::npos);
+  // Under --quiet too: a script that reads "No findings." must see why.
+  const auto quiet = runCli({"hunt", "--offline", kEvents, "--lookups", kLookups, "--now",
+                             "2027-06-01T00:00:00Z", "--last", "1h", "--quiet", "--format", "csv"});
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.find("warning: none of the events read falls inside the window") !=
+        std::string::npos);
   // A window that holds data but no findings says nothing of the kind.
   const auto covered = runCli(offlineArgs({"--hunt", "linux-audit", "--last", "24h"}));
   CHECK(covered.err.find("none of the events read") == std::string::npos);
