@@ -77,12 +77,24 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     without_token = loadWith(offline);
   }
   const config::LoadOutcome& read = without_token ? *without_token : outcome;
-  if (load.resolve_token) {
+  // The checks below run on what could be read even when the schema found errors, so that one
+  // run says every error; a key already in error (its value left at the default) is skipped.
+  const config::Config* readable = read.config ? &*read.config : nullptr;
+  if (readable == nullptr && read.partial) readable = &*read.partial;
+  const auto inError = [&](const std::string& key) {
+    return std::any_of(outcome.errors.begin(), outcome.errors.end(), [&](const auto& error) {
+      // The key, a key inside it, or a section holding it ("state" for state.path).
+      return error.path == key || error.path.rfind(key + ".", 0) == 0 ||
+             key.rfind(error.path + ".", 0) == 0;
+    });
+  };
+  if (load.resolve_token && readable != nullptr) {
     // What `run` would open here besides the token (cli/local_files.h).
+    for (const LocalFileProblem& problem : localFileProblems(*readable)) {
+      if (inError(problem.key)) continue;
+      outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
+    }
     if (read.ok()) {
-      for (const LocalFileProblem& problem : localFileProblems(*read.config)) {
-        outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
-      }
       // The console's URL may come from the command line (--qradar-url) instead: a warning.
       const bool no_url = !read.config->qradar || read.config->qradar->url.empty();
       const std::optional<std::string> url_variable = environment.get("AIHUNT_QRADAR_URL");
@@ -95,8 +107,9 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     }
   }
   // A pinned API version aihunt does not speak: every connection would refuse it.
-  if (read.ok() && read.config->qradar && read.config->qradar->api_version != "auto") {
-    if (auto pinned = qradar::checkPinnedVersion(read.config->qradar->api_version); !pinned) {
+  if (readable != nullptr && readable->qradar && readable->qradar->api_version != "auto" &&
+      !inError("qradar.api_version")) {
+    if (auto pinned = qradar::checkPinnedVersion(readable->qradar->api_version); !pinned) {
       config::ConfigError error;
       error.source = path == "-" ? "<stdin>" : path;
       error.path = "qradar.api_version";

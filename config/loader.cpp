@@ -142,7 +142,11 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
   outcome.errors = diagnostics.takeErrors();
   outcome.warnings = diagnostics.takeWarnings();
   outcome.keys_read = diagnostics.takeKeysRead();
-  if (outcome.errors.empty()) outcome.config = std::move(config);
+  if (outcome.errors.empty()) {
+    outcome.config = std::move(config);
+  } else {
+    outcome.partial = std::move(config);
+  }
   return outcome;
 }
 

@@ -32,6 +32,9 @@ struct LoadOptions {
 
 struct LoadOutcome {
   std::optional<Config> config;  // set exactly when errors is empty
+  // The config as far as it could be read, errors or not (a key in error keeps its default):
+  // for checks that add their own errors to these, so that every error is said at once.
+  std::optional<Config> partial;
   std::vector<ConfigError> errors;
   std::vector<ConfigWarning> warnings;
   // The paths of the keys the section readers asked for (Diagnostics::noteKeyRead).

@@ -8,6 +8,8 @@ namespace {
 
 void resolve(std::string& path, const std::string& base_directory) {
   if (path.empty() || path.front() == '/') return;
+  // "./state.db" beside "./aihunt.yaml" is "./state.db", not "././state.db".
+  while (path.size() > 2 && path.compare(0, 2, "./") == 0) path.erase(0, 2);
   std::string absolute = base_directory;
   if (absolute.back() != '/') absolute.push_back('/');
   path = absolute + path;

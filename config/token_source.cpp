@@ -135,7 +135,7 @@ std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, cons
     return ResolvedToken{SecretString(std::move(*token)), std::string(kTokenVariable)};
   }
   if (qradar.token_file.empty()) {
-    diagnostics.error("qradar",
+    diagnostics.error("qradar.token_file",
                       "no QRadar token: set the AIHUNT_QRADAR_TOKEN environment variable or "
                       "qradar.token_file");
     return std::nullopt;

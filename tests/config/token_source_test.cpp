@@ -175,7 +175,7 @@ TEST_CASE("token problems are errors that never show the token", "[config][token
   SECTION("no source at all") {
     const LoadOutcome outcome = loadWithToken("qradar: {url: 'https://q'}\n", MapEnvironment{});
     REQUIRE(outcome.errors.size() == 1);
-    CHECK(outcome.errors[0].path == "qradar");
+    CHECK(outcome.errors[0].path == "qradar.token_file");
     CHECK(outcome.errors[0].message ==
           "no QRadar token: set the AIHUNT_QRADAR_TOKEN environment variable or "
           "qradar.token_file");

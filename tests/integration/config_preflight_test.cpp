@@ -221,6 +221,28 @@ TEST_CASE("a pinned API version aihunt does not speak is refused by config check
   CHECK(both.err.find("qradar.api_version") != std::string::npos);
 }
 
+TEST_CASE("config check says the schema's errors, the pin's and the missing folders in one run") {
+  const CaseDir dir("all_at_once");
+  const std::string config = (dir.path / "all.yaml").string();
+  std::ofstream(config) << "qradar:\n"
+                        << kUrl << "  api_version: \"99.0\"\n  max_concurent_searches: 3\n"
+                        << "  token_file: " << (dir.path / "token").string() << "\n"
+                        << "outputs:\n  jsonl:\n    path: "
+                        << (dir.path / "gone/findings.jsonl").string()
+                        << "\nstate:\n  path: ./no-such-folder/state.db\n"
+                        << "server: {enabled: true, listen: 9464}\n";
+  const ProcessResult checked = runAihunt({"config", "check", config});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  for (const char* key : {"qradar.max_concurent_searches", "server.listen", "qradar.api_version",
+                          "outputs.jsonl.path", "state.path"}) {
+    CHECK(checked.err.find(std::string(": ") + key + ": ") != std::string::npos);
+  }
+  CHECK(checked.err.find("5 error(s)") != std::string::npos);
+  // The state folder as written beside the file, without a doubled "./".
+  CHECK(checked.err.find("'" + dir.path.string() + "/no-such-folder'") != std::string::npos);
+}
+
 TEST_CASE("config check --offline does not suggest --offline") {
   const CaseDir dir("hint");
   const std::string config =
