@@ -50,12 +50,14 @@ std::optional<config::ResolvedToken> resolveToken(const ConnectionRequest& reque
              : config::resolveQRadarToken(request.qradar, environment, diagnostics);
 }
 
-// The resolver's own words say what to set; its source ("token") and a path of just "qradar"
-// would only repeat them.
+// The resolver's own words say what to set; its source ("token"), a path of just "qradar", or
+// the token_file key in front of "no QRadar token: set ... or qradar.token_file" would only
+// repeat them.
 core::Error tokenError(const config::Diagnostics& diagnostics) {
   std::string message;
   for (const auto& error : diagnostics.errors()) {
-    const bool plain = error.path.empty() || error.path == "qradar";
+    const bool plain = error.path.empty() || error.path == "qradar" ||
+                       error.message.rfind("no QRadar token", 0) == 0;
     message += (message.empty() ? "" : "; ") + (plain ? "" : error.path + ": ") + error.message;
   }
   if (message.empty()) {
