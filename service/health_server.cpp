@@ -348,9 +348,11 @@ core::Result<std::unique_ptr<HealthServer>> HealthServer::start(
   if (ec == net::error::address_in_use) {
     // Most often a daemon still stopping, or another one on the same port: it passes, so it is
     // told apart from a wrong address (core::kExitBusy).
-    return core::makeError(core::ErrorCode::kBusy,
-                           "health server: cannot listen on " + impl->address +
-                               ": the port is in use by another process (server.port)");
+    return core::makeError(
+        core::ErrorCode::kBusy,
+        "health server: cannot listen on " + impl->address +
+            ": the port is in use by another process (a daemon still stopping, or another "
+            "program): stop it, or give server.listen another port");
   }
   if (ec) {
     return core::makeError(core::ErrorCode::kTransport, "health server: cannot listen on " +
