@@ -88,7 +88,6 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
       std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
-  if (setup->logging) applyConfigLogging(values, *setup->logging, context);
   auto selected = service::selectHunts(setup->hunts, huntOption(values));
   if (!selected) return fail(context.streams, selected.error(), core::kExitUsage);
   int printed = 0;

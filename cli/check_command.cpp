@@ -500,7 +500,6 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     report.verdict(false, "NOT READY (the config is invalid)");
     return core::kExitUsage;
   }
-  if (setup->logging) applyConfigLogging(values, *setup->logging, context);
   std::vector<LocalFileProblem> local_files;
   if (!config_path.empty()) {
     config::LoadOptions load;

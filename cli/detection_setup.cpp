@@ -38,10 +38,6 @@ core::Status loadConfig(const std::string& path, DetectionSetup& setup, CommandC
   setup.state_path = config.state.path;
   setup.incident_window_ms = config.outputs.standard_output.incident_window.count();
   if (config.qradar) setup.reference_set_max_values = config.qradar->exceptions_max_values;
-  core::LogOptions logging;
-  logging.level = config.logging.level;
-  logging.format = config.logging.format;
-  setup.logging = logging;
   return {};
 }
 

@@ -2,11 +2,9 @@
 // Where a command's detection settings come from: the built-in content pack, or a config file
 // (pack plus its additions and exceptions), and which hunt's field mapping reads the rows.
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "cli/command.h"
-#include "core/logging.h"
 #include "config/config.h"
 #include "core/result.h"
 #include "detection/event.h"
@@ -25,8 +23,6 @@ struct DetectionSetup {
   std::int64_t reference_set_max_values = 100'000;
   // outputs.stdout.incident_window: the bucket that incidents group findings in.
   std::int64_t incident_window_ms = 10LL * 60'000;
-  // The config's logging: section, for applyConfigLogging (--log-level and --log-format win).
-  std::optional<core::LogOptions> logging;
 };
 
 // `config_path` empty: the built-in pack. `hunt` empty: the seed query's column names.

@@ -222,7 +222,6 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
-  if (setup->logging) applyConfigLogging(values, *setup->logging, context);
   auto table = resolveTableOptions(values, *format, *setup, context.streams.out, context);
   if (!table) return fail(context.streams, table.error(), core::kExitUsage);
   auto hold = holdOptions(context, values);

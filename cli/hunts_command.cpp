@@ -136,7 +136,6 @@ int runHuntsCommand(const std::vector<std::string>& args, CommandContext& contex
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
       std::string(), context);
   if (!setup) return fail(context, setup.error(), core::kExitUsage);
-  if (setup->logging) applyConfigLogging(values, *setup->logging, context);
   if (format == "json") {
     nlohmann::json hunts = nlohmann::json::array();
     for (const auto& hunt : setup->hunts) hunts.push_back(huntJson(hunt));

@@ -75,7 +75,6 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
       values.count("hunt") != 0 ? values["hunt"].as<std::string>() : std::string(), context);
   if (!setup) return fail(context.streams, setup.error(), core::kExitUsage);
-  if (setup->logging) applyConfigLogging(values, *setup->logging, context);
   triage.hunt = setup->hunt_name;
 
   auto input = results::openInput(values["input"].as<std::string>());

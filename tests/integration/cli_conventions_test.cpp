@@ -249,28 +249,6 @@ TEST_CASE("--log-format json: every stderr line is one JSON object, hostile text
   REQUIRE(jsonStderr(window.err).size() == 1);
 }
 
-TEST_CASE("hunt triage and aql take the config's logging section unless told otherwise") {
-  const std::string config = "cli_conventions_test.logging.yaml";
-  std::ofstream(config) << "logging:\n  format: json\n  level: info\n";
-  const std::string events = sourcePath("content/samples/events.jsonl");
-  const std::string results = sourcePath("content/samples/ariel_results.json");
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"hunt", "--offline", events, "--now", "2026-11-26T18:00:00Z", "-c", config},
-           {"triage", results, "--now", "2026-11-26T18:00:00Z", "-c", config},
-           {"aql", "--hunt", "linux-audit", "--now", "2026-11-26T18:00:00Z", "-c", config}}) {
-    INFO(args[0]);
-    const ProcessResult run = runAihunt(args);
-    CHECK(run.exit_code == 0);
-    CHECK_FALSE(run.err.empty());
-    CHECK_FALSE(jsonStderr(run.err).empty());  // every line JSON
-    // The option wins over the config.
-    std::vector<std::string> text = args;
-    text.insert(text.end(), {"--log-format", "text"});
-    const ProcessResult as_text = runAihunt(text);
-    CHECK(as_text.err.rfind("{", 0) == std::string::npos);
-  }
-}
-
 TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors follow them") {
   const std::string events = sourcePath("content/samples/events.jsonl");
   const std::string lookups = sourcePath("content/samples/qradar_lookups.json");
