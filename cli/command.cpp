@@ -12,15 +12,19 @@ namespace aihunt::cli {
 
 namespace po = boost::program_options;
 
-void addLoggingOptions(po::options_description& options) {
-  // The defaults name the config too: commands that read one take its logging: section when the
-  // option is not given (applyConfigLogging).
+void addLoggingOptions(po::options_description& options, ConfigLogging config) {
+  // The daemon's commands take the config's logging: section when the option is not given
+  // (applyConfigLogging); their defaults say so.
+  const bool read = config == ConfigLogging::kRead;
   options.add_options()("log-level", po::value<std::string>()->default_value("info", ""),
-                        "trace, debug, info, warn, error or off (default: info, or the config's "
-                        "logging.level)")(
+                        read ? "trace, debug, info, warn, error or off (default: info, or the "
+                               "config's logging.level)"
+                             : "trace, debug, info, warn, error or off (default: info)")(
       "log-format", po::value<std::string>()->default_value("text", ""),
-      "text (human) or json: every line on stderr is then one JSON object (logs, errors and "
-      "warnings alike; default: text, or the config's logging.format)")(
+      read ? "text (human) or json: every line on stderr is then one JSON object (logs, errors "
+             "and warnings alike; default: text, or the config's logging.format)"
+           : "text (human) or json: every line on stderr is then one JSON object (logs, errors "
+             "and warnings alike; default: text)")(
       "quiet,q", po::bool_switch(),
       "only errors on stderr: no progress, notes or warnings (security "
       "warnings still show, and so do warnings that a result says nothing: an empty export, "
@@ -78,8 +82,8 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
   const auto at = std::find(args.begin(), args.end(), stray);
   if (at != args.begin() && at != args.end() && !std::prev(at)->empty() &&
       std::prev(at)->back() == ',') {
-    message += ": a list takes no spaces after its commas; did you mean '" + *std::prev(at) +
-               stray + "'?";
+    message +=
+        ": a list takes no spaces after its commas; did you mean '" + *std::prev(at) + stray + "'?";
   } else {
     message += ": options start with -- (a value with spaces needs quotes)";
   }

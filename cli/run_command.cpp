@@ -145,7 +145,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                  "(in-flight searches are cancelled first; a delivery still retrying then is "
                  "cut off, its findings kept); a second SIGTERM or Ctrl-C ends aihunt at once");
   addConnectionOptions(options);
-  addLoggingOptions(options);
+  addLoggingOptions(options, ConfigLogging::kRead);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0) {
@@ -270,7 +270,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       (std::string("the instant treated as now, for exception expiry: ") + kTimestampForms)
           .c_str());
   addConnectionOptions(options);
-  addLoggingOptions(options);
+  addLoggingOptions(options, ConfigLogging::kRead);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;
   if (values.count("help") != 0) {
