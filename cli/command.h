@@ -26,11 +26,11 @@ struct CommandContext {
       std::make_shared<config::ProcessEnvironment>();
 };
 
-// Adds --log-level, --log-format and --quiet to a subcommand's options.
 // Which logging settings a command reads: the daemon's commands (run, backfill) take the
 // config's logging: section where an option is not given; the others log as the options say,
 // text by default, whatever the config (its logging: section is marked [daemon]).
 enum class ConfigLogging { kIgnored, kRead };
+// Adds --log-level, --log-format and --quiet to a subcommand's options.
 void addLoggingOptions(boost::program_options::options_description& options,
                        ConfigLogging config = ConfigLogging::kIgnored);
 // Builds the context's logger from those options; false (and a message) on bad values.
