@@ -82,8 +82,23 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
   const auto at = std::find(args.begin(), args.end(), stray);
   if (at != args.begin() && at != args.end() && !std::prev(at)->empty() &&
       std::prev(at)->back() == ',') {
-    message +=
-        ": a list takes no spaces after its commas; did you mean '" + *std::prev(at) + stray + "'?";
+    // The option the comma's value belongs to: "--hunt a," or "--hunt=a,".
+    const std::string& value = *std::prev(at);
+    std::string name;
+    if (value.rfind("--", 0) == 0 && value.find('=') != std::string::npos) {
+      name = value.substr(2, value.find('=') - 2);
+    } else if (std::prev(at) != args.begin() && std::prev(at, 2)->rfind("--", 0) == 0) {
+      name = std::prev(at, 2)->substr(2);
+    }
+    const po::option_description* option =
+        name.empty() ? nullptr : options.find_nothrow(name, /*approx=*/false);
+    if (option != nullptr && option->semantic()->is_composing()) {
+      message += ": a list takes no spaces after its commas; did you mean '" + value + stray + "'?";
+    } else if (option != nullptr) {
+      message += ": --" + name + " takes one value here, not a list";
+    } else {
+      message += ": a space after a comma splits a value in two";
+    }
   } else {
     message += ": options start with -- (a value with spaces needs quotes)";
   }

@@ -148,6 +148,10 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
         "proxy-ai-api,", "linux-audit"},
        "unexpected argument 'linux-audit': a list takes no spaces after its commas; did you mean "
        "'proxy-ai-api,linux-audit'?"},
+      // An option that takes one value is not offered a list it would refuse.
+      {{"backfill", "-c", "x.yaml", "--hunt", "linux-audit,", "proxy-ai-api", "--from",
+        "2026-11-25", "--to", "2026-11-26"},
+       "unexpected argument 'proxy-ai-api': --hunt takes one value here, not a list"},
       // A stray word after a command's own positional one is named, not counted.
       {{"state", "show", "extra"}, "unexpected argument 'extra'"},
   };
