@@ -120,7 +120,8 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
     if (outcome.result == HuntResult::kFailed || outcome.result == HuntResult::kCancelled) {
       const core::Error& error = *outcome.error;
       report.exit_code = worseExitCode(report.exit_code, outcome.exitCode());
-      report.error = errorText(error);
+      // A search cancelled by the stop reads as the hunts stopped between windows do.
+      report.error = outcome.result == HuntResult::kCancelled ? "interrupted" : errorText(error);
       metrics_.add("aihunt_hunt_runs_total",
                    {hunt.name, std::string(huntResultName(outcome.result))});
       metrics_.add("aihunt_searches_total",
@@ -535,6 +536,12 @@ struct Daemon::Impl {
       changed.wait(lock, [&] { return busy.empty(); });
     }
     stopWorkers();
+    if (deps.stop.requested()) {
+      // Said once, before the table: its "interrupted" rows all have this one cause.
+      deps.logger->warn(
+          "stopped by a signal: the searches in flight were cancelled and deleted; the windows "
+          "not hunted stay due for the next run");
+    }
     // Deliver everything; a sink that fails keeps its rows for the next run.
     const DrainReport drained = deps.outbox.drainAll();
     DaemonReport report = finish(drained.delivered);

@@ -24,10 +24,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "state/instance_lock.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/http_client.h"
 #include "tests/integration/daemon_support.h"
-#include "state/instance_lock.h"
 #include "tests/support/background_process.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
@@ -534,15 +534,15 @@ TEST_CASE(
   CHECK(check.exit_code == 0);
 }
 
-TEST_CASE("a daemon whose state file or health port another process holds exits 6 and hunts "
-          "nothing",
-          "[daemon][busy]") {
+TEST_CASE(
+    "a daemon whose state file or health port another process holds exits 6 and hunts "
+    "nothing",
+    "[daemon][busy]") {
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
   const auto searchesCreated = [&] {
-    const json log =
-        json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+    const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
     return std::count_if(log.begin(), log.end(), [](const json& request) {
       return request["method"] == "POST" && request["target"] == "/api/ariel/searches";
     });
@@ -550,8 +550,8 @@ TEST_CASE("a daemon whose state file or health port another process holds exits 
   {
     // The health port: another program listens on it.
     const aihunt::testing::ListeningSocket taken;
-    const RunDir run = makeRunDir(
-        emu, "server:\n  enabled: true\n  listen: 127.0.0.1:" + std::to_string(taken.port()) + "\n");
+    const RunDir run = makeRunDir(emu, "server:\n  enabled: true\n  listen: 127.0.0.1:" +
+                                           std::to_string(taken.port()) + "\n");
     const ProcessResult busy = runOnce(run, iso(t0));
     INFO(busy.err);
     CHECK(busy.exit_code == 6);
@@ -728,6 +728,39 @@ TEST_CASE("the daemon stopped while a search runs cancels and deletes the search
   CHECK(readFindings(run.findings()).rows.empty());
   // Nothing was hunted to the end: the ledger is still empty.
   CHECK(stateShow(run).empty());
+}
+
+TEST_CASE("run --once stopped by SIGTERM says so once, and every hunt it stopped reads interrupted",
+          "[daemon][once]") {
+  std::vector<std::string> args = sampleData();
+  args.insert(args.end(), {"--phase-delay-ms", "20000"});  // every search stays in progress
+  RunningEmu emu(args, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  BackgroundProcess once(binaryPath("aihunt"),
+                         {"run", "-c", run.config, "--once", "--now", aihunt::testing::kSampleNow});
+  const auto created = [&] {
+    const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+    return std::count_if(log.begin(), log.end(), [](const json& request) {
+      return request["method"] == "POST" && request["target"] == "/api/ariel/searches" &&
+             request["status"] == 201;
+    });
+  };
+  REQUIRE(waitUntil([&] { return created() >= 1; }, std::chrono::seconds(20)));
+  ::kill(once.pid(), SIGTERM);
+  REQUIRE(waitUntil([&] { return !once.running(); }, std::chrono::seconds(15)));
+  CHECK(once.stop(1000) == 4);
+  const std::string err = once.err();
+  INFO(err << once.out());
+  const std::string said = "stopped by a signal";
+  CHECK(err.find(said) != std::string::npos);
+  CHECK(err.find(said) == err.rfind(said));
+  const auto table = parseTable(once.out());
+  CHECK(table.size() == kBuiltinHunts.size());
+  for (const auto& [hunt, row] : table) {
+    INFO(hunt);
+    CHECK(row.status == "failed: interrupted");
+  }
 }
 
 TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the flush no time",
