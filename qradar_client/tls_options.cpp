@@ -1,6 +1,8 @@
 #include "qradar_client/tls_options.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -166,10 +168,13 @@ core::Status validateTransportOptions(const TransportOptions& options) {
     }
   }
   if (!options.ca_file.empty()) {
+    errno = 0;
     std::ifstream file(options.ca_file);
     if (!file) {
+      const int error = errno;
       return core::makeError(core::ErrorCode::kConfig,
-                             "CA file '" + options.ca_file + "' cannot be read");
+                             "CA file '" + options.ca_file + "' cannot be read" +
+                                 (error != 0 ? std::string(": ") + std::strerror(error) : ""));
     }
     // libcurl reads CA files as PEM. Another format (DER, a key, a copy of the wrong file) would
     // fail every request as a TLS error, exit 3, for what is a mistake in the options (exit 2).

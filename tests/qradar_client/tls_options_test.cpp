@@ -83,7 +83,11 @@ TEST_CASE("pins must be sha256// with a 44-character base64 digest", "[tls]") {
   CHECK_FALSE(qradar::validateTransportOptions(options).ok());
   options.pin_sha256.clear();
   options.ca_file = "/nonexistent/ca.pem";
-  CHECK_FALSE(qradar::validateTransportOptions(options).ok());
+  const auto missing = qradar::validateTransportOptions(options);
+  REQUIRE_FALSE(missing.ok());
+  // Why, as the token file's error says it.
+  CHECK(missing.error().message ==
+        "CA file '/nonexistent/ca.pem' cannot be read: No such file or directory");
   CHECK(qradar::validateMinTlsVersion("1.2").ok());
   CHECK_FALSE(qradar::validateMinTlsVersion("1.1").ok());
 }
