@@ -154,7 +154,11 @@ QRadarConfig readQRadarSection(const YamlNode& node, Diagnostics& diagnostics) {
                               "' is not a proxy URL (http://, https:// or socks5h://host:port)",
                           proxy->mark);
       } else if (text->find('@') != std::string::npos) {
-        diagnostics.error(proxy->path, "credentials do not belong in the proxy URL", proxy->mark);
+        diagnostics.error(proxy->path,
+                          "credentials do not belong in the proxy URL (config files are copied "
+                          "and shown): a proxy that needs them takes them from HTTPS_PROXY in "
+                          "aihunt's environment",
+                          proxy->mark);
       } else {
         qradar.proxy = *text;
       }

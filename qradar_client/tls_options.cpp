@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 
+#include <curl/curl.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -157,7 +158,46 @@ bool holdsPemCertificate(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// The proxy as libcurl will read it (a URL, or host:port for http://): one it cannot use would
+// fail every request as a connection error, exit 3, for what is a mistake in the settings.
+core::Status validateProxy(const TransportOptions& options) {
+  const std::string origin =
+      options.https_proxy_origin.empty() ? "the config" : options.https_proxy_origin;
+  const auto refuse = [&](const std::string& why) {
+    return core::makeError(core::ErrorCode::kConfig,
+                           "the proxy '" + core::shownUrl(options.https_proxy) + "' from " +
+                               origin + " " + why + ": fix " + origin +
+                               (origin == "qradar.proxy" ? "" : ", or unset it"));
+  };
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), &curl_url_cleanup);
+  if (!url) return core::makeError(core::ErrorCode::kInternal, "libcurl failed to make a URL");
+  if (curl_url_set(url.get(), CURLUPART_URL, options.https_proxy.c_str(),
+                   CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    return refuse("is not a URL (like http://proxy.example.com:3128)");
+  }
+  char* scheme = nullptr;
+  char* host = nullptr;
+  const bool parts = curl_url_get(url.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+                     curl_url_get(url.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK;
+  const std::string scheme_text = scheme != nullptr ? scheme : "";
+  const std::string host_text = host != nullptr ? host : "";
+  curl_free(scheme);
+  curl_free(host);
+  if (!parts || host_text.empty()) return refuse("names no host");
+  for (const char* known : {"http", "https", "socks4", "socks4a", "socks5", "socks5h"}) {
+    if (core::iequals(scheme_text, known)) return {};
+  }
+  return refuse("has a scheme libcurl cannot proxy with (http, https or socks5h)");
+}
+
+}  // namespace
+
 core::Status validateTransportOptions(const TransportOptions& options) {
+  if (!options.https_proxy.empty()) {
+    if (auto proxy = validateProxy(options); !proxy) return proxy;
+  }
   if (!options.pin_sha256.empty()) {
     std::string_view pins = options.pin_sha256;
     while (!pins.empty()) {

@@ -1,5 +1,6 @@
 #include "service/proxy_choice.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/text.h"
@@ -29,7 +30,14 @@ std::optional<std::string> firstSet(const config::Environment& environment,
 bool entryExempts(std::string_view entry, std::string_view host,
                   const std::optional<detection::IpAddress>& address) {
   if (address) {
-    // An address is matched as an address or network only ("10.0.0.0/8", "::1").
+    // An address is matched as an address or network only ("10.0.0.0/8", "::1"); a port after
+    // an IPv4 address ("10.0.0.5:443") or a bracketed IPv6 one ("[::1]:443") is not compared.
+    if (!entry.empty() && entry.front() == '[') {
+      entry = entry.substr(1, entry.find(']') == std::string_view::npos ? std::string_view::npos
+                                                                        : entry.find(']') - 1);
+    } else if (std::count(entry.begin(), entry.end(), ':') == 1) {
+      entry = entry.substr(0, entry.find(':'));
+    }
     auto network = detection::Cidr::parse(entry);
     return network && network->contains(*address);
   }

@@ -25,7 +25,8 @@ ProxyChoice chooseProxy(const config::QRadarConfig& qradar, std::string_view sch
 // space-separated list; "*" alone exempts every host; a name exempts itself and the names below
 // it ("example.com" and ".example.com" both exempt www.example.com, never notexample.com); an
 // IP address or CIDR network exempts the addresses in it. Case does not matter, IPv6 addresses
-// come without brackets, and a port after a name is ignored.
+// come without brackets (or in them, with a port), and a port after a name or an address is
+// ignored.
 bool noProxyExempts(std::string_view list, std::string_view host);
 
 }  // namespace aihunt::service

@@ -86,7 +86,9 @@ TEST_CASE("qradar.proxy takes a proxy URL without credentials", "[config]") {
             .find("is not a proxy URL") != std::string::npos);
   CHECK(testing::messageAt(
             load("qradar:\n  url: https://q.example\n  proxy: http://u:p@proxy:3128\n").errors,
-            "qradar.proxy") == "credentials do not belong in the proxy URL");
+            "qradar.proxy")
+            .find("credentials do not belong in the proxy URL (config files are copied and "
+                  "shown): a proxy that needs them takes them from HTTPS_PROXY") == 0);
 }
 
 TEST_CASE("an empty ca_file means the system trust store, as the example says", "[config]") {

@@ -50,6 +50,9 @@ TEST_CASE("NO_PROXY exempts a host, its subdomains, addresses and networks, as l
       {"10.0.0.0/8", "10.1.2.3", true},
       {"10.0.0.0/8", "11.1.2.3", false},
       {"10.1.2.3", "10.1.2.3", true},
+      {"10.1.2.3:8443", "10.1.2.3", true},
+      {"[::1]:8443", "::1", true},
+      {"[::1]", "::1", true},
       {"fd00::/8", "fd12::1", true},
       {"::1", "::1", true},
       {"1.2.3", "10.1.2.3", false},  // an address is not matched as a name
