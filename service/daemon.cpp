@@ -558,7 +558,12 @@ struct Daemon::Impl {
   }
 
   DaemonReport runForever() {
-    const GraceWatch watch(deps.stop, options.grace, deps.abandon_deliveries);
+    const GraceWatch watch(deps.stop, options.grace, deps.abandon_deliveries, [this] {
+      deps.logger->info(
+          "stopping: cancelling in-flight searches, then flushing the outbox (both within {} of "
+          "the signal)",
+          core::formatDuration(options.grace));
+    });
     startWorkers(workerCount());
     std::unique_ptr<QRadarConnection> probe;
     auto next_probe = Clock::now();
@@ -602,10 +607,6 @@ struct Daemon::Impl {
       std::unique_lock lock(mutex);
       changed.wait_for(lock, options.tick, [&] { return deps.stop.requested(); });
     }
-    deps.logger->info(
-        "stopping: cancelling in-flight searches, then flushing the outbox (both within {} of "
-        "the signal)",
-        core::formatDuration(options.grace));
     // The grace period counts from the stop, not from the end of the cancellation: a slow
     // console must not push the exit past what the supervisor waits for (systemd's
     // TimeoutStopSec, Kubernetes' terminationGracePeriodSeconds) before it kills.

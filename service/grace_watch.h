@@ -6,6 +6,7 @@
 // 60 s request timeout), past what systemd or Kubernetes waits for before it kills.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "qradar_client/cancellation.h"
@@ -16,9 +17,11 @@ class GraceWatch {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `abandon` may be null: then only the deadline is kept.
+  // `abandon` may be null: then only the deadline is kept. `on_stop`, if given, is called once,
+  // on the watch's thread, when it sees the stop: what the daemon says at once, while its loop
+  // may still be inside a delivery for a few seconds.
   GraceWatch(const qradar::Cancellation& stop, std::chrono::milliseconds grace,
-             std::atomic<bool>* abandon);
+             std::atomic<bool>* abandon, std::function<void()> on_stop = {});
   ~GraceWatch();
   GraceWatch(const GraceWatch&) = delete;
   GraceWatch& operator=(const GraceWatch&) = delete;
@@ -33,6 +36,7 @@ class GraceWatch {
   const qradar::Cancellation& stop_;
   std::chrono::milliseconds grace_;
   std::atomic<bool>* abandon_;
+  std::function<void()> on_stop_;
   std::atomic<bool> done_{false};
   std::atomic<Clock::rep> deadline_{0};  // 0 until the stop was seen
   std::thread thread_;
