@@ -83,6 +83,14 @@ int runCli(const std::vector<std::string>& args, const Streams& streams,
                    AIHUNT_VERSION, AIHUNT_COMMIT, AIHUNT_BUILD_TYPE);
     return core::kExitOk;
   }
+  // Views and actions that are options of a command, not commands of their own.
+  if (command == "incidents" || command == "incident") {
+    return fail(streams,
+                "unknown command '" + command +
+                    "'; incidents are a view: 'aihunt hunt --view incidents' or 'aihunt triage "
+                    "--view incidents' (see aihunt --help)",
+                core::kExitUsage);
+  }
   const std::string nearest = service::nearestName(
       command,
       {"triage", "config", "hunt", "hunts", "aql", "check", "run", "backfill", "state", "version"});

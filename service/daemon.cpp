@@ -477,8 +477,15 @@ struct Daemon::Impl {
     auto loaded = deps.load_config();
     if (!loaded) {
       deps.metrics.add("aihunt_config_reloads_total", {"rejected"});
-      deps.logger->error("config reload refused; the running config stays: {}",
-                         loaded.error().message);
+      // One log line: the errors, listed a line each in the message, joined with "; ".
+      std::string errors = loaded.error().message;
+      for (std::size_t at = 0; (at = errors.find(":\n  ", at)) != std::string::npos;) {
+        errors.replace(at, 4, ": ");
+      }
+      for (std::size_t at = 0; (at = errors.find("\n  ", at)) != std::string::npos;) {
+        errors.replace(at, 3, "; ");
+      }
+      deps.logger->error("config reload refused; the running config stays: {}", errors);
       return;
     }
     std::lock_guard lock(mutex);

@@ -135,6 +135,8 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> typos = {
       {{"hnut", "--offline", "x"}, "unknown command 'hnut'; did you mean 'hunt'?"},
       {{"chek"}, "unknown command 'chek'; did you mean 'check'?"},
+      // A view taken for a command: where it is.
+      {{"incidents"}, "incidents are a view: 'aihunt hunt --view incidents'"},
       {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
       {{"triage", "--formt", "json", "x"}, "'--formt'; did you mean '--format'?"},
       // An empty --hunt (an unset shell variable) must not select every hunt.
