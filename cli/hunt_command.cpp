@@ -128,13 +128,12 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
   }
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
   // Kept under --quiet: "No findings." alone would pass for a clean window.
-  printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
-                  "none of the events read falls inside the window " +
-                      core::formatIso8601(seen.window->from) + " to " +
-                      core::formatIso8601(seen.window->to) + "; their starttime runs from " +
-                      core::formatIso8601(seen.earliest) + " to " +
-                      core::formatIso8601(seen.latest) +
-                      " (choose the window with --now, --last or --from/--to)");
+  printDiagnostic(
+      context.streams, *context.redactor, Diagnostic::kCaveat,
+      "none of the events read falls inside the window " + core::formatIso8601(seen.window->from) +
+          " to " + core::formatIso8601(seen.window->to) + "; their starttime runs from " +
+          core::formatIso8601(seen.earliest) + " to " + core::formatIso8601(seen.latest) +
+          " (choose the window with --now, --last or --from/--to)");
 }
 
 // The run's held output broke at a hunt that failed with `message`: the hunts that ended well

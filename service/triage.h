@@ -37,9 +37,8 @@ struct TriageReport {
 
 // Runs the pipeline. The writer is not finished: the caller decides, knowing how the run ended,
 // what its document says (FindingWriter::finishRun).
-TriageReport runTriage(results::ByteSource& input,
-                                     const detection::DetectionSettings& settings,
-                                     const detection::FieldMapping& mapping, FindingWriter& writer,
-                                     const TriageOptions& options);
+TriageReport runTriage(results::ByteSource& input, const detection::DetectionSettings& settings,
+                       const detection::FieldMapping& mapping, FindingWriter& writer,
+                       const TriageOptions& options);
 
 }  // namespace aihunt::service

@@ -146,8 +146,8 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       {{"state"}, "give an action"},
       {{"state", "--state", "x.db"}, "give an action"},
       // A list with a space after its comma: the shell makes two words of it.
-      {{"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--hunt",
-        "proxy-ai-api,", "linux-audit"},
+      {{"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--hunt", "proxy-ai-api,",
+        "linux-audit"},
        "unexpected argument 'linux-audit': a list takes no spaces after its commas; did you mean "
        "'proxy-ai-api,linux-audit'?"},
       // An option that takes one value is not offered a list it would refuse.

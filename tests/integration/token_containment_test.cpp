@@ -267,8 +267,7 @@ TEST_CASE("an https console goes through HTTPS_PROXY unless NO_PROXY names it; e
   CHECK(proxied.exit_code == 3);
   CHECK(proxy.connections() >= 1);
   CHECK(proxied.out.find("(through the proxy http://[hidden]@127.0.0.1:" +
-                         std::to_string(proxy.port()) + " from HTTPS_PROXY)") !=
-        std::string::npos);
+                         std::to_string(proxy.port()) + " from HTTPS_PROXY)") != std::string::npos);
   CHECK(proxied.out.find("proxy-secret-77") == std::string::npos);
   CHECK(proxied.err.find("proxy-secret-77") == std::string::npos);
 
