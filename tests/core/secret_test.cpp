@@ -12,6 +12,7 @@
 #include "core/digest.h"
 #include "core/logging.h"
 #include "core/secret_scan.h"
+#include "tests/support/piece_text.h"
 
 using namespace aihunt::core;
 
@@ -147,60 +148,52 @@ TEST_CASE("variable references are told apart from values") {
 TEST_CASE("the one-pass secret scan finds what the key and label scanners find, generated") {
   // Texts built from the pieces the scanners react to, in every case and order: prefixes,
   // labels, key bodies, variable references, separators and word characters around them.
-  const std::vector<std::string> pieces = {"sk-",
-                                           "SK-",
-                                           "sk-ant-",
-                                           "sk-proj-",
-                                           "pplx-",
-                                           "xai-",
-                                           "gsk_",
-                                           "AIza",
-                                           "aiza",
-                                           "hf_",
-                                           "r8_",
-                                           "sec:",
-                                           "SEC: ",
-                                           "Bearer ",
-                                           "bearer",
-                                           "basic ",
-                                           "token=",
-                                           "api_key=",
-                                           "APIKEY=",
-                                           "api-key:",
-                                           "x-api-key:",
-                                           "Authorization: ",
-                                           "Token ",
-                                           "Api-Key ",
-                                           "abcdefghijklmnopqrstuvwxyz0123",
-                                           "ABCDEF1234",
-                                           "$env:OPENAI",
-                                           "${KEY}",
-                                           "%KEY%",
-                                           " ",
-                                           "\"",
-                                           "'",
-                                           ",",
-                                           "&",
-                                           ";",
-                                           "\n",
-                                           "}",
-                                           "x",
-                                           "_",
-                                           "-",
-                                           "=",
-                                           ":",
-                                           "a1"};
-  std::uint64_t state = 0x2545f4914f6cdd1dULL;
-  const auto next = [&] {
-    state ^= state << 13U;
-    state ^= state >> 7U;
-    state ^= state << 17U;
-    return state;
-  };
+  aihunt::testing::PieceText texts({"sk-",
+                                    "SK-",
+                                    "sk-ant-",
+                                    "sk-proj-",
+                                    "pplx-",
+                                    "xai-",
+                                    "gsk_",
+                                    "AIza",
+                                    "aiza",
+                                    "hf_",
+                                    "r8_",
+                                    "sec:",
+                                    "SEC: ",
+                                    "Bearer ",
+                                    "bearer",
+                                    "basic ",
+                                    "token=",
+                                    "api_key=",
+                                    "APIKEY=",
+                                    "api-key:",
+                                    "x-api-key:",
+                                    "Authorization: ",
+                                    "Token ",
+                                    "Api-Key ",
+                                    "abcdefghijklmnopqrstuvwxyz0123",
+                                    "ABCDEF1234",
+                                    "$env:OPENAI",
+                                    "${KEY}",
+                                    "%KEY%",
+                                    " ",
+                                    "\"",
+                                    "'",
+                                    ",",
+                                    "&",
+                                    ";",
+                                    "\n",
+                                    "}",
+                                    "x",
+                                    "_",
+                                    "-",
+                                    "=",
+                                    ":",
+                                    "a1"},
+                                   0x2545f4914f6cdd1dULL);
   for (int round = 0; round < 20000; ++round) {
-    std::string text;
-    const std::size_t count = 1 + next() % 14;
-    for (std::size_t i = 0; i < count; ++i) text += pieces[next() % pieces.size()];
+    const std::string text = texts.next(14);
     std::vector<SecretSpan> expected = findApiKeyTokens(text);
     const std::vector<SecretSpan> labelled = findLabelledSecrets(text);
     expected.insert(expected.end(), labelled.begin(), labelled.end());

@@ -9,6 +9,7 @@
 #include "detection/cmdline_indicators.h"
 #include "detection/evidence.h"
 #include "tests/support/detection_fixture.h"
+#include "tests/support/piece_text.h"
 
 using aihunt::detection::EvidenceRedactor;
 
@@ -113,42 +114,36 @@ TEST_CASE(
   const aihunt::detection::CommandLineMatcher matcher(settings.cmdline);
   // Key variables glued to words, prefixes, labels and secrets: what could make hiding a secret
   // turn a name into a word.
-  const std::vector<std::string> pieces = {"OPENAI_API_KEY",
-                                           "openai_api_key",
-                                           "HF_TOKEN",
-                                           "x",
-                                           "_",
-                                           "1",
-                                           "-",
-                                           "=",
-                                           ":",
-                                           " ",
-                                           "\"",
-                                           "'",
-                                           ";",
-                                           ",",
-                                           "sk-",
-                                           "hf_",
-                                           "AIza",
-                                           "token=",
-                                           "Bearer ",
-                                           "sec:",
-                                           "]",
-                                           "abcdefghijklmnopqrstuvwxyz012345",
-                                           "$env:",
-                                           "setx ",
-                                           "[REDACTED]",
-                                           "\n"};
-  std::uint64_t state = 0x853c49e6748fea9bULL;
-  const auto next = [&] {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return state >> 33U;
-  };
+  aihunt::testing::PieceText texts({"OPENAI_API_KEY",
+                                    "openai_api_key",
+                                    "HF_TOKEN",
+                                    "x",
+                                    "_",
+                                    "1",
+                                    "-",
+                                    "=",
+                                    ":",
+                                    " ",
+                                    "\"",
+                                    "'",
+                                    ";",
+                                    ",",
+                                    "sk-",
+                                    "hf_",
+                                    "AIza",
+                                    "token=",
+                                    "Bearer ",
+                                    "sec:",
+                                    "]",
+                                    "abcdefghijklmnopqrstuvwxyz012345",
+                                    "$env:",
+                                    "setx ",
+                                    "[REDACTED]",
+                                    "\n"},
+                                   0x853c49e6748fea9bULL);
   int without_names = 0;
   for (int round = 0; round < 20000; ++round) {
-    std::string text;
-    const std::size_t count = 1 + next() % 12;
-    for (std::size_t i = 0; i < count; ++i) text += pieces[next() % pieces.size()];
+    const std::string text = texts.next(12);
     if (matcher.examine(text).key_variable) continue;
     ++without_names;
     INFO(text);
