@@ -81,8 +81,11 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   // run says every error; a key already in error (its value left at the default) is skipped.
   const config::Config* readable = read.config ? &*read.config : nullptr;
   if (readable == nullptr && read.partial) readable = &*read.partial;
+  // The schema's errors only: the token's (AIHUNT_QRADAR_TOKEN's are filed under "qradar")
+  // say nothing about the other qradar keys.
+  const std::vector<config::ConfigError> schema_errors = read.errors;
   const auto inError = [&](const std::string& key) {
-    return std::any_of(outcome.errors.begin(), outcome.errors.end(), [&](const auto& error) {
+    return std::any_of(schema_errors.begin(), schema_errors.end(), [&](const auto& error) {
       // The key, a key inside it, or a section holding it ("state" for state.path).
       return error.path == key || error.path.rfind(key + ".", 0) == 0 ||
              key.rfind(error.path + ".", 0) == 0;

@@ -50,7 +50,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
         options,
         "\nThe findings are printed once the whole input was read: input that "
         "breaks off prints none (--format json: an envelope with \"complete\": "
-        "false). Formats and fields: docs/output.md.\n"
+        "false and the hunt failed, listing and counting the findings of the rows read before "
+        "the break). Formats and fields: docs/output.md.\n"
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
         "or input error, 4 the findings passed the output cap (--max-output, 1 GiB).\n",
         context.streams);
@@ -87,15 +88,18 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   // The findings are printed once the input was read to its end: a file that breaks off
-  // half-way prints none (--format json: its envelope says "complete": false).
+  // half-way prints none (--format json: its envelope says "complete": false, and lists the
+  // findings of the rows read before the break).
   service::RunReport run;
   run.hunts.push_back(service::HuntReport::ended(triage.hunt.empty() ? "triage" : triage.hunt,
                                                  service::HuntStatus::kOk));
   // The counts are those of the rows read, failed or not: a JSON document that lists the
-  // findings of the rows before a break lists their number too.
+  // findings of the rows before a break lists their number too. Past the output cap the
+  // document lists none (what was held is dropped), and says so.
+  const bool output_dropped = report.failure && service::isOutputLimit(*report.failure);
   run.hunts.back().rows = report.rows;
-  run.hunts.back().findings = report.stats.findings;
-  run.hunts.back().suppressed = report.stats.suppressed;
+  run.hunts.back().findings = output_dropped ? 0 : report.stats.findings;
+  run.hunts.back().suppressed = output_dropped ? 0 : report.stats.suppressed;
   if (report.failure) {
     run.hunts.back().status = service::HuntStatus::kFailed;
     run.hunts.back().error = context.redactor->redact(report.failure->message);

@@ -146,16 +146,21 @@ void labelledSecretAt(std::string_view text, std::size_t index, std::size_t at,
                       std::vector<SecretSpan>& spans) {
   if (at < resume[index]) return;
   const std::string_view label = kSecretLabels[index];
-  std::size_t begin = at + label.size();
-  while (begin < text.size() && (text[begin] == ' ' || text[begin] == '"' || text[begin] == '\''))
-    ++begin;
+  // Spaces and opening quotes, escaped ones too (token=\"value\"), come before the value.
+  const auto skipOpening = [&](std::size_t from) {
+    while (from < text.size() && (text[from] == ' ' || text[from] == '"' || text[from] == '\'' ||
+                                  isEscapedQuoteAt(text, from))) {
+      ++from;
+    }
+    return from;
+  };
+  std::size_t begin = skipOpening(at + label.size());
   std::size_t end = valueEnd(text, begin);
   // "Authorization: Token x", "Authorization: Api-Key x": a known scheme word stays readable
   // and the word after it is the secret. An unknown first word may be the secret itself, so
   // with a word after it both go.
   if (label == "authorization:" && end < text.size() && text[end] == ' ') {
-    std::size_t second = end;
-    while (second < text.size() && text[second] == ' ') ++second;
+    const std::size_t second = skipOpening(end);
     const std::size_t second_end = valueEnd(text, second);
     if (second_end > second) {
       if (isKnownScheme(text.substr(begin, end - begin))) begin = second;

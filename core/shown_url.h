@@ -8,9 +8,10 @@
 
 namespace aihunt::core {
 
-// `url` with everything before the last '@' that comes ahead of any '?' or '#' hidden (a
-// leading "scheme://" kept), and everything from the first '?' or '#' on hidden, made printable
-// and cut as core::printableExcerpt does: "https://[hidden]@qradar:8443/x?[hidden]".
+// `url` with everything before its last '@' hidden (a leading "scheme://" kept), and after it
+// everything from the first '?' or '#' on, made printable and cut as core::printableExcerpt
+// does: "https://[hidden]@qradar:8443/x?[hidden]". A '?' or '#' before the last '@' may be part
+// of a password, so it does not end what is hidden.
 std::string shownUrl(std::string_view url);
 
 }  // namespace aihunt::core

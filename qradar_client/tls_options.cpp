@@ -186,10 +186,12 @@ core::Status validateProxy(const TransportOptions& options) {
   curl_free(scheme);
   curl_free(host);
   if (!parts || host_text.empty()) return refuse("names no host");
-  for (const char* known : {"http", "https", "socks4", "socks4a", "socks5", "socks5h"}) {
+  for (const char* known : {"http", "https", "socks", "socks4", "socks4a", "socks5", "socks5h"}) {
     if (core::iequals(scheme_text, known)) return {};
   }
-  return refuse("has a scheme libcurl cannot proxy with (http, https or socks5h)");
+  return refuse(
+      "has a scheme libcurl cannot proxy with (http, https, socks, socks4, socks4a, socks5 or "
+      "socks5h)");
 }
 
 }  // namespace

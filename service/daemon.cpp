@@ -546,8 +546,9 @@ struct Daemon::Impl {
     if (deps.stop.requested()) {
       // Said once, before the table: its "interrupted" rows all have this one cause.
       deps.logger->warn(
-          "stopped by a signal: the searches in flight were cancelled and deleted; the windows "
-          "not hunted stay due for the next run");
+          "stopped by a signal: the hunts still running stopped at once (their searches "
+          "cancelled and deleted, or named above if a delete failed); the windows not hunted "
+          "stay due for the next run");
     }
     // Deliver everything; a sink that fails keeps its rows for the next run.
     const DrainReport drained = deps.outbox.drainAll();

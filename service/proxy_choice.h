@@ -16,17 +16,19 @@ struct ProxyChoice {
   std::string origin;  // "qradar.proxy", "HTTPS_PROXY" or "https_proxy"; empty with no proxy
 };
 
-// qradar.proxy, else https_proxy, else HTTPS_PROXY (libcurl's order: lower case first), unless
-// no_proxy or NO_PROXY names `host`. A plain http:// console never goes through a proxy.
+// qradar.proxy, else https_proxy, else HTTPS_PROXY (libcurl's order: lower case first, and the
+// first one set decides, empty meaning none), unless no_proxy or NO_PROXY (the same way) names
+// `host`. A plain http:// console never goes through a proxy.
 ProxyChoice chooseProxy(const config::QRadarConfig& qradar, std::string_view scheme,
                         std::string_view host, const config::Environment& environment);
 
-// NO_PROXY as libcurl reads it (CURLOPT_NOPROXY, libcurl 7.86 and later): a comma- or
-// space-separated list; "*" alone exempts every host; a name exempts itself and the names below
-// it ("example.com" and ".example.com" both exempt www.example.com, never notexample.com); an
-// IP address or CIDR network exempts the addresses in it. Case does not matter, IPv6 addresses
-// come without brackets (or in them, with a port), and a port after a name or an address is
-// ignored.
+// NO_PROXY as libcurl reads it (CURLOPT_NOPROXY, libcurl 7.86 to 8.x: Debian 12 has 7.88): a
+// list separated by commas or spaces; "*" alone exempts every host; a name exempts itself and
+// the names below it ("example.com", ".example.com" and "example.com." all exempt
+// www.example.com, never notexample.com); an IP address or CIDR network exempts the addresses
+// in it. Case does not matter, and IPv6 addresses come with or without brackets. One addition
+// to libcurl: a port after an entry ("qradar.corp:443", "10.0.0.5:443", "[::1]:443") is
+// ignored rather than never matching, since the console's port is known anyway.
 bool noProxyExempts(std::string_view list, std::string_view host);
 
 }  // namespace aihunt::service

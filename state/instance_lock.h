@@ -15,7 +15,7 @@ namespace aihunt::state {
 
 class InstanceLock {
  public:
-  // The lock of `state_path`, or ErrorCode::kState naming the process that holds it. When the
+  // The lock of `state_path`, or ErrorCode::kBusy naming the process that holds it. When the
   // state file's folder does not exist, a lock that holds nothing: opening the store then fails
   // with the reason.
   [[nodiscard]] static core::Result<InstanceLock> acquire(const std::string& state_path);

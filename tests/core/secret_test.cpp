@@ -145,6 +145,14 @@ TEST_CASE("variable references are told apart from values") {
   }
 }
 
+TEST_CASE("a value written between escaped quotes is hidden, quotes kept") {
+  CHECK(redactSecretShapes(R"(-H token=\"s3cr3tvalue12345\" x)") == R"(-H token=\"[REDACTED]\" x)");
+  CHECK(redactSecretShapes(R"(-H \"Authorization: Bearer \"abcdefghijklmnop\"\")") ==
+        R"(-H \"Authorization: Bearer \"[REDACTED]\"\")");
+  CHECK(redactSecretShapes(R"(Authorization: \"abcdefghijklmnop\")") ==
+        R"(Authorization: \"[REDACTED]\")");
+}
+
 TEST_CASE("the one-pass secret scan finds what the key and label scanners find, generated") {
   // Texts built from the pieces the scanners react to, in every case and order: prefixes,
   // labels, key bodies, variable references, separators and word characters around them.
@@ -184,6 +192,7 @@ TEST_CASE("the one-pass secret scan finds what the key and label scanners find, 
                                     "&",
                                     ";",
                                     "\n",
+                                    "\\\"",
                                     "}",
                                     "x",
                                     "_",

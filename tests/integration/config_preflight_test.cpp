@@ -243,6 +243,21 @@ TEST_CASE("config check says the schema's errors, the pin's and the missing fold
   CHECK(checked.err.find("'" + dir.path.string() + "/no-such-folder'") != std::string::npos);
 }
 
+TEST_CASE("a bad AIHUNT_QRADAR_TOKEN does not hide the qradar keys' own errors") {
+  const CaseDir dir("bad_env_token");
+  const std::string config = dir.config(std::string(kUrl) + "  api_version: \"99.0\"\n" +
+                                        "  tls:\n    ca_file: /nonexistent/ca.pem\n");
+  // The variable names a file: a mistake said as such, under the key "qradar".
+  const ProcessResult checked =
+      runProcess(binaryPath("aihunt"), {"config", "check", config}, {}, 60,
+                 {"AIHUNT_QRADAR_TOKEN=" + (dir.path / "token").string()});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err.find("names a file on this machine") != std::string::npos);
+  CHECK(checked.err.find("qradar.api_version") != std::string::npos);
+  CHECK(checked.err.find("qradar.tls.ca_file") != std::string::npos);
+}
+
 TEST_CASE("config check --offline does not suggest --offline") {
   const CaseDir dir("hint");
   const std::string config =

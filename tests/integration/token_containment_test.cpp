@@ -28,9 +28,11 @@
 #include "emulator/cert_generator.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/support/background_process.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
 
 using aihunt::testing::binaryPath;
+using aihunt::testing::closedLoopbackPort;
 using aihunt::testing::makeTempDir;
 using aihunt::testing::ProcessResult;
 using aihunt::testing::RunningEmu;
@@ -254,20 +256,23 @@ TEST_CASE("plain http never goes through a proxy: the proxy variables are ignore
   CHECK(proxy.bytes() == 0);
 }
 
-TEST_CASE("an https console goes through HTTPS_PROXY unless NO_PROXY names it; errors say so") {
+TEST_CASE("an https console goes through https_proxy unless no_proxy names it; errors say so") {
   LoopbackListener proxy;  // takes the CONNECT, answers nothing, closes
   const std::string proxy_url =
       "http://proxyuser:proxy-secret-77@127.0.0.1:" + std::to_string(proxy.port());
   const std::vector<std::string> args = checkArgs("https://qradar.invalid");
+  // The lower-case variables decide when set (as for libcurl), whatever the environment the test
+  // runs in holds; HTTPS_PROXY names a port where nothing listens, so using it would show.
+  const std::string decoy = "HTTPS_PROXY=http://127.0.0.1:" + std::to_string(closedLoopbackPort());
   const std::vector<std::string> through_proxy = {
-      std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "HTTPS_PROXY=" + proxy_url,
-      "https_proxy=", "NO_PROXY=other.invalid", "no_proxy="};
+      std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "https_proxy=" + proxy_url, decoy,
+      "no_proxy=other.invalid", "NO_PROXY=.invalid"};
   const ProcessResult proxied = runProcess(binaryPath("aihunt"), args, {}, 60, through_proxy);
   INFO(proxied.out << proxied.err);
   CHECK(proxied.exit_code == 3);
   CHECK(proxy.connections() >= 1);
   CHECK(proxied.out.find("(through the proxy http://[hidden]@127.0.0.1:" +
-                         std::to_string(proxy.port()) + " from HTTPS_PROXY)") != std::string::npos);
+                         std::to_string(proxy.port()) + " from https_proxy)") != std::string::npos);
   CHECK(proxied.out.find("proxy-secret-77") == std::string::npos);
   CHECK(proxied.err.find("proxy-secret-77") == std::string::npos);
 
@@ -275,8 +280,8 @@ TEST_CASE("an https console goes through HTTPS_PROXY unless NO_PROXY names it; e
   const int connections = proxy.connections();
   const ProcessResult direct =
       runProcess(binaryPath("aihunt"), args, {}, 60,
-                 {std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "HTTPS_PROXY=" + proxy_url,
-                  "https_proxy=", "NO_PROXY=", "no_proxy=.invalid"});
+                 {std::string("AIHUNT_QRADAR_TOKEN=") + kSecretToken, "https_proxy=" + proxy_url,
+                  decoy, "no_proxy=.invalid", "NO_PROXY="});
   INFO(direct.out << direct.err);
   CHECK(direct.exit_code == 3);
   CHECK(proxy.connections() == connections);

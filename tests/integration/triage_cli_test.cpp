@@ -183,6 +183,14 @@ TEST_CASE("held findings stop at --max-output, and 0 lifts the cap") {
   const auto capped = runAihunt({"triage", "--format", "jsonl", "--max-output", "1", "-"}, rows);
   CHECK(capped.exit_code == 4);
   CHECK(capped.out.empty());
+  // As JSON: the envelope lists no finding, and counts none.
+  const auto capped_json =
+      runAihunt({"triage", "--format", "json", "--max-output", "1", "-"}, rows);
+  CHECK(capped_json.exit_code == 4);
+  const json document = json::parse(capped_json.out);
+  CHECK(document["complete"] == false);
+  CHECK(document["findings"].empty());
+  CHECK(document["hunts"][0]["findings"] == 0);
   const auto unlimited = runAihunt({"triage", "--format", "jsonl", "--max-output", "0", "-"}, rows);
   REQUIRE(unlimited.exit_code == 0);
   CHECK(unlimited.out.size() > (std::size_t{1} << 20));

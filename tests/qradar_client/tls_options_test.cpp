@@ -132,13 +132,17 @@ TEST_CASE("a proxy libcurl could not use is a settings error, said with its cred
           "[tls][proxy]") {
   qradar::TransportOptions options;
   options.https_proxy_origin = "HTTPS_PROXY";
-  for (const char* usable : {"http://proxy.corp:3128", "proxy.corp:3128", "https://p:443",
-                             "socks5h://p:1080", "http://user:pw@p:3128", "http://[::1]:3128"}) {
+  for (const char* usable :
+       {"http://proxy.corp:3128", "proxy.corp:3128", "https://p:443", "socks5h://p:1080",
+        "socks://p:1080", "http://user:pw@p:3128", "http://[::1]:3128"}) {
     INFO(usable);
     options.https_proxy = usable;
     CHECK(qradar::validateTransportOptions(options).ok());
   }
-  for (const char* unusable : {"::::", "http://", "ftp://p:21", "http://user:s3cr3t@:3128"}) {
+  // A '#' or '?' in a password: libcurl reads a fragment or a query there, and refuses the
+  // port; the message must still show nothing before the last '@'.
+  for (const char* unusable : {"::::", "http://", "ftp://p:21", "http://user:s3cr3t@:3128",
+                               "http://user:s3cr3t#x@p:3128", "http://user:s3cr3t?x@p:3128"}) {
     INFO(unusable);
     options.https_proxy = unusable;
     const auto refused = qradar::validateTransportOptions(options);
@@ -146,5 +150,6 @@ TEST_CASE("a proxy libcurl could not use is a settings error, said with its cred
     CHECK(refused.error().code == core::ErrorCode::kConfig);  // exit 2, not a connection failure
     CHECK(refused.error().message.find("from HTTPS_PROXY") != std::string::npos);
     CHECK(refused.error().message.find("s3cr3t") == std::string::npos);
+    CHECK(refused.error().message.find("user") == std::string::npos);
   }
 }

@@ -43,6 +43,8 @@ TEST_CASE("NO_PROXY exempts a host, its subdomains, addresses and networks, as l
       {"other.corp qradar.corp", "qradar.corp", true},
       {"qradar.corp:443", "qradar.corp", true},
       {"qradar.corp", "qradar.corp.", true},  // a fully qualified name
+      {"qradar.corp.", "qradar.corp", true},
+      {"[fd00::]/8", "fd12::1", true},
       {"*", "anything.example", true},
       {" * ", "anything.example", true},
       {"*.corp", "qradar.corp", false},  // no wildcards but "*" alone
@@ -80,9 +82,9 @@ TEST_CASE("the config's proxy comes first, then https_proxy, then HTTPS_PROXY, u
   CHECK(chosen.url == "http://lower:3128");
   CHECK(chosen.origin == "https_proxy");
 
-  // Set but empty counts as not set.
+  // Set but empty decides, as for libcurl: https_proxy="" turns a global HTTPS_PROXY off.
   const auto empty_lower = environment({{"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:3128"}});
-  CHECK(chooseProxy(qradar, "https", "qradar.corp", empty_lower).origin == "HTTPS_PROXY");
+  CHECK(chooseProxy(qradar, "https", "qradar.corp", empty_lower).url.empty());
 
   // Plain http:// (loopback only) never goes through a proxy.
   CHECK(chooseProxy(qradar, "http", "localhost", upper).url.empty());
