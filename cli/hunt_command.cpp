@@ -251,6 +251,19 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     return fail(context.streams, "--seed-query runs on a console; not with --offline",
                 core::kExitUsage);
   }
+  // Console options given with --offline would read as an online hunt that found nothing.
+  std::string console_options;
+  for (const char* name : {"qradar-url", "token-file", "ca-file", "pin-sha256", "api-version",
+                           "auth", "username", "connect-to"}) {
+    if (values.count(name) != 0 && !values[name].defaulted()) {
+      console_options += (console_options.empty() ? "--" : ", --") + std::string(name);
+    }
+  }
+  if (!console_options.empty()) {
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    console_options + ": console options, not used by an offline hunt (--offline " +
+                        "reads the events file only)");
+  }
   const aql::TimeRange default_window{*now - service::kDefaultHuntWindowMs, *now};
   auto plan = planHunts(values, *setup, *window, window->value_or(default_window), context);
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);

@@ -1,6 +1,9 @@
 #include "cli/view_options.h"
 
+#include "cli/print.h"
 #include "cli/terminal.h"
+
+#include <string>
 
 namespace aihunt::cli {
 
@@ -30,6 +33,16 @@ core::Result<service::TableOptions> resolveTableOptions(const po::variables_map&
     options.view = *view;
   }
   options.wide = values["wide"].as<bool>();
+  // Asked for and not used: said, so that "--wide -f json" is not taken for a wider document.
+  if (format != service::OutputFormat::kTable) {
+    for (const char* table_only : {"wide", "no-color"}) {
+      if (values[table_only].as<bool>()) {
+        printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                        std::string("--") + table_only +
+                            " applies to the table (--format table) only; ignored here");
+      }
+    }
+  }
   options.width = terminalWidth(out, *context.environment);
   options.color = colorWanted(out, *context.environment, values["no-color"].as<bool>());
   options.incidents.window_ms = setup.incident_window_ms;

@@ -170,6 +170,28 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
   CHECK(far.err.find("did you mean") == std::string::npos);
 }
 
+TEST_CASE(
+    "options given but not used are said: table options for another format, console "
+    "options offline") {
+  const std::string results = sourcePath("content/samples/ariel_results.json");
+  const ProcessResult wide = runAihunt({"triage", results, "--wide", "--no-color", "-f", "json"});
+  CHECK(wide.exit_code == 0);
+  CHECK_FALSE(wide.out.empty());
+  CHECK(wide.err.find("--wide applies to the table (--format table) only") != std::string::npos);
+  CHECK(wide.err.find("--no-color applies to the table") != std::string::npos);
+  const ProcessResult table = runAihunt({"triage", results, "--wide"});
+  CHECK(table.err.find("applies to the table") == std::string::npos);
+
+  const ProcessResult offline =
+      runAihunt({"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--now",
+                 "2026-11-26T18:00:00Z", "--qradar-url", "https://q.example", "--ca-file", "x.pem",
+                 "-f", "jsonl"});
+  CHECK(offline.exit_code == 0);
+  CHECK_FALSE(offline.out.empty());
+  CHECK(offline.err.find("--qradar-url, --ca-file: console options, not used by an offline hunt") !=
+        std::string::npos);
+}
+
 TEST_CASE("aql and hunt cover the same window by default: the last 24 hours") {
   const std::vector<std::string> base = {"aql", "--hunt", "proxy-ai-api", "--now",
                                          "2026-11-26T18:00:00Z"};
