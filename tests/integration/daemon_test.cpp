@@ -91,6 +91,20 @@ std::string referenceSetsPending(const RunDir& run) {
                                  : shown.out.substr(at, shown.out.find('\n', at) - at);
 }
 
+// Makes the reference sets answer with broken JSON for good, and runs the proxy hunt once: its
+// findings wait in the outbox. Returns `state show`'s line for them.
+std::string leaveFindingsWaiting(RunningEmu& emu, const RunDir& run) {
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", "
+                    "times: -1}\n")
+              .status == 200);
+  writeReferenceSetConfig(run, kProxyHunt);
+  const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 4);  // a delivery failed: the rows stay
+  return referenceSetsPending(run);
+}
+
 }  // namespace
 
 TEST_CASE("run --once over the sample: each finding once; repeats are never raised twice",
@@ -770,16 +784,8 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   // The reference sets answer with broken JSON, so the first run's findings wait in the outbox.
   // (Not a 503: the client would try that again a few times, and a delivery that had begun
   // before the stop could still be retrying when the test looks.)
-  REQUIRE(
-      emu.admin("POST", "/admin/faults",
-                "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", times: -1}\n")
-          .status == 200);
   const RunDir run = makeRunDir(emu);
-  writeReferenceSetConfig(run, kProxyHunt);
-  const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
-  INFO(first.out << first.err);
-  REQUIRE(first.exit_code == 4);  // a delivery failed: the rows stay
-  const std::string pending = referenceSetsPending(run);
+  const std::string pending = leaveFindingsWaiting(emu, run);
   REQUIRE(!pending.empty());
 
   // Now a hunt the ledger has not seen: its search never finishes, and deleting it takes 4 s
@@ -851,16 +857,8 @@ TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace per
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   // The first run's findings wait in the outbox: the reference sets answer with broken JSON.
-  REQUIRE(emu.admin("POST", "/admin/faults",
-                    "faults:\n  - {kind: malformed_json, path: \"/api/reference_data*\", "
-                    "times: -1}\n")
-              .status == 200);
   const RunDir run = makeRunDir(emu);
-  writeReferenceSetConfig(run, kProxyHunt);
-  const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
-  INFO(first.out << first.err);
-  REQUIRE(first.exit_code == 4);
-  const std::string pending = referenceSetsPending(run);
+  const std::string pending = leaveFindingsWaiting(emu, run);
   REQUIRE(!pending.empty());
 
   // Now each attempt takes 2.5 s and ends in a 503, which the client tries again: one delivery
