@@ -125,7 +125,9 @@ DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
       drained.waiting = *depth;
       if (*depth > 0) report.empty = false;
     }
-    drained.error = failed_with;
+    // A pass that reached its deadline before trying still says why rows wait: the sink's last
+    // failure, if it has one (cleared by a delivery).
+    drained.error = failed_with.empty() && drained.waiting > 0 ? state.last_error : failed_with;
     drained.detail = state.sink->deliveredDetail();
   }
   return report;
