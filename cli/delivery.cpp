@@ -1,6 +1,7 @@
 #include "cli/delivery.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "config/loader.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "service/instrumented_transport.h"
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
@@ -131,7 +133,7 @@ void warnUnconfiguredOutbox(state::StateStore& store, const std::vector<std::str
 
 }  // namespace
 
-int openDelivery(const po::variables_map& values, const config::Config& cfg, core::EpochMs now,
+int openDelivery(const po::variables_map& values, const config::Config& cfg,
                  CommandContext& context, Delivery& delivery) {
   // Before --state-reset: another process's store is not moved aside under it.
   auto lock = state::InstanceLock::acquire(cfg.state.path);
@@ -150,7 +152,10 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg, cor
                     core::kExitUsage);
       }
     }
-    auto moved = state::moveAside(cfg.state.path, now);
+    // Stamped with the wall clock, not the hunts' `now` (--now): the name says when the file
+    // was set aside, for whoever finds it later.
+    auto moved =
+        state::moveAside(cfg.state.path, core::toEpochMs(std::chrono::system_clock::now()));
     if (!moved) return fail(context, moved.error(), core::kExitState);
     if (!moved->empty()) {
       context.logger->warn("state file moved aside to {}; starting afresh", *moved);
@@ -235,7 +240,7 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
   auto delivery = std::make_unique<HuntDelivery>();
   delivery->config_ = *loaded;
   delivery->now_ = now;
-  if (const int code = openDelivery(values, *delivery->config_, now, context, delivery->delivery_);
+  if (const int code = openDelivery(values, *delivery->config_, context, delivery->delivery_);
       code != core::kExitOk) {
     return code;
   }

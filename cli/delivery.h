@@ -68,7 +68,7 @@ struct Delivery {
 // sinks, and rolls back batches a crash left half-delivered. A failure is printed; the return
 // value is the exit code (0 when `delivery` is ready).
 int openDelivery(const boost::program_options::variables_map& values, const config::Config& cfg,
-                 core::EpochMs now, CommandContext& context, Delivery& delivery);
+                 CommandContext& context, Delivery& delivery);
 
 // "aihunt-findings.jsonl, LEEF syslog siem:6514 and QRadar reference sets"; empty: no sink.
 // Where each sink delivers, as a person names it: the JSONL file's path, "LEEF syslog

@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "results/byte_source.h"
 #include "service/detectable_fields.h"
+#include "service/finding_writer.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
 #include "service/incident_writer.h"
@@ -367,6 +368,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
   noteEmptyWindow(seen, events, context);
   // A run whose held output broke has said so; its totals would read as a result (as online).
+  totals.findings_printed = service::printsFindings(*format, run);
   if (!writer->outputFailure()) service::logRunSummary(*context.logger, "offline hunt", totals);
   if (delivery) {
     if (const int code = delivery->finish(context, exit_code == core::kExitOk);

@@ -476,6 +476,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   if (const int code = finishRun(*writer, report, format, context); code != core::kExitOk) {
     return code;
   }
+  totals.findings_printed = service::printsFindings(format, report);
   service::logRunSummary(*context.logger, "hunt", totals);
   if (interrupted) {
     // Ctrl-C: the searches in flight were cancelled and deleted on the way out (or could not be:

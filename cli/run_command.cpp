@@ -82,7 +82,7 @@ core::Status checkConsoleSettings(const po::variables_map& values, const config:
 // Loads the config and opens the state store and the sinks. `check_console` (run, backfill): the
 // console settings are checked first, before the state file is locked, opened or reset and before
 // crash's half-delivered batch is rolled back, since a run refused for them changes nothing.
-int openRuntime(const po::variables_map& values, const std::string& config_path, core::EpochMs now,
+int openRuntime(const po::variables_map& values, const std::string& config_path,
                 CommandContext& context, Runtime& runtime, bool check_console = false) {
   auto loaded = loadDeliveryConfig(config_path, context);
   if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
@@ -97,7 +97,7 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
       return fail(context, console.error(), core::kExitUsage);
     }
   }
-  return openDelivery(values, cfg, now, context, runtime.delivery);
+  return openDelivery(values, cfg, context, runtime.delivery);
 }
 
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
@@ -173,7 +173,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
 
   Runtime runtime;
-  if (const int code = openRuntime(values, config_path, *now, context, runtime,
+  if (const int code = openRuntime(values, config_path, context, runtime,
                                    /*check_console=*/true);
       code != 0) {
     return code;
@@ -297,7 +297,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
 
   const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
   Runtime runtime;
-  if (const int code = openRuntime(values, config_path, *now, context, runtime,
+  if (const int code = openRuntime(values, config_path, context, runtime,
                                    /*check_console=*/true);
       code != 0) {
     return code;

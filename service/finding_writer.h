@@ -40,6 +40,12 @@ class FindingWriter {
   [[nodiscard]] virtual std::optional<core::Error> outputFailure() const { return std::nullopt; }
 };
 
+// Whether a run's findings reach the output: an incomplete run prints nothing, except the JSON
+// document, whose envelope says it is incomplete (docs/output.md). Every writer follows this.
+inline bool printsFindings(OutputFormat format, const RunReport& run) {
+  return run.complete() || format == OutputFormat::kJson;
+}
+
 // `hold`: the terminal formats hold the run's document (the CLI); hold.hold = false streams it
 // (benchmarks). --format json always holds: its envelope comes first and says how the run ended.
 // The JSON document's head, up to the opening '[' of its `view` list ("findings" or

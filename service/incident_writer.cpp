@@ -7,6 +7,7 @@
 
 #include "detection/incident_json.h"
 #include "service/csv_cell.h"
+#include "service/finding_writer.h"
 
 namespace aihunt::service {
 namespace {
@@ -71,10 +72,8 @@ class IncidentWriter final : public ResultWriter {
     return {};
   }
   core::Status finish() override { return emit(RunReport{}); }
-  // As the findings writers: an incomplete run prints nothing, except the JSON document, whose
-  // envelope says so (docs/output.md).
   core::Status finishRun(const RunReport& run) override {
-    if (format_ != OutputFormat::kJson && !run.complete()) return {};
+    if (!printsFindings(format_, run)) return {};
     return emit(run);
   }
 

@@ -56,6 +56,7 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
   // "3 noted, 20 without an open offense, ...": the parts that are not zero.
   [[nodiscard]] std::string deliveredDetail() const override;
+  [[nodiscard]] std::string_view follows() const override { return "leef"; }
 
  private:
   // Findings of delivered batches by what became of them (a batch that fails counts nothing:

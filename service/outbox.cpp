@@ -1,6 +1,8 @@
 #include "service/outbox.h"
 
 #include <algorithm>
+#include <functional>
+#include <future>
 #include <optional>
 #include <thread>
 
@@ -13,12 +15,35 @@ Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sink
                std::shared_ptr<spdlog::logger> logger)
     : store_(store), options_(options), metrics_(metrics), logger_(std::move(logger)) {
   for (auto& sink : sinks) sinks_.push_back(SinkState{std::move(sink)});
+  // A sink that follows an earlier one joins the end of its lane; any other starts a lane.
+  for (std::size_t index = 0; index < sinks_.size(); ++index) {
+    const std::string_view leader = sinks_[index].sink->follows();
+    const auto joined = std::find_if(lanes_.begin(), lanes_.end(), [&](const auto& lane) {
+      return !leader.empty() && std::any_of(lane.begin(), lane.end(), [&](std::size_t member) {
+        return sinks_[member].sink->name() == leader;
+      });
+    });
+    if (joined != lanes_.end()) {
+      joined->push_back(index);
+    } else {
+      lanes_.push_back({index});
+    }
+  }
 }
 
 std::vector<std::string> Outbox::sinkNames() const {
   std::vector<std::string> names;
   names.reserve(sinks_.size());
   for (const auto& state : sinks_) names.push_back(state.sink->name());
+  return names;
+}
+
+std::vector<std::vector<std::string>> Outbox::lanes() const {
+  std::vector<std::vector<std::string>> names;
+  for (const auto& lane : lanes_) {
+    auto& named = names.emplace_back();
+    for (const std::size_t index : lane) named.push_back(sinks_[index].sink->name());
+  }
   return names;
 }
 
@@ -72,63 +97,119 @@ void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
   state.warned_near_full = near_full;
 }
 
-DrainReport Outbox::drain(std::chrono::steady_clock::time_point deadline) {
-  DrainReport report;
-  for (auto& state : sinks_) {
-    const std::string& name = state.sink->name();
-    std::string failed_with;
-    SinkDrain& drained = report.sinks.emplace_back();
-    drained.name = name;
-    const bool backing_off =
-        state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at;
-    if (backing_off) {
-      report.empty = false;
-      failed_with = state.last_error;
+Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline,
+                                   std::optional<std::chrono::steady_clock::time_point> run_ends) {
+  SinkPass pass;
+  const std::string& name = state.sink->name();
+  std::string failed_with;
+  SinkDrain& drained = pass.drained;
+  drained.name = name;
+  const bool backing_off = state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at;
+  if (backing_off) {
+    pass.empty = false;
+    failed_with = state.last_error;
+  }
+  while (!backing_off && failed_with.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto rows = store_.pending(name, options_.batch_rows);
+    if (!rows) {
+      logger_->error("sink '{}': reading the outbox: {}", name, rows.error().message);
+      pass.empty = false;
+      ++pass.failures;
+      failed_with = "reading the outbox: " + rows.error().message;
+      break;
     }
-    while (!backing_off && failed_with.empty() && std::chrono::steady_clock::now() < deadline) {
-      auto rows = store_.pending(name, options_.batch_rows);
-      if (!rows) {
-        logger_->error("sink '{}': reading the outbox: {}", name, rows.error().message);
-        report.empty = false;
-        ++report.failures;
-        failed_with = "reading the outbox: " + rows.error().message;
-        break;
-      }
-      if (rows->empty()) break;
-      if (auto status = deliverBatch(state, *rows); !status) {
-        ++state.failures;
-        ++report.failures;
-        report.empty = false;
-        const auto backoff = std::min<std::chrono::milliseconds>(
-            options_.max_backoff,
-            options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
-        state.retry_at = std::chrono::steady_clock::now() + backoff;
-        metrics_.add("aihunt_sink_delivery_errors_total", {name});
+    if (rows->empty()) break;
+    if (auto status = deliverBatch(state, *rows); !status) {
+      ++state.failures;
+      ++pass.failures;
+      pass.empty = false;
+      const auto backoff = std::min<std::chrono::milliseconds>(
+          options_.max_backoff,
+          options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
+      state.retry_at = std::chrono::steady_clock::now() + backoff;
+      metrics_.add("aihunt_sink_delivery_errors_total", {name});
+      if (run_ends && state.retry_at >= *run_ends) {
+        logger_->warn(
+            "sink '{}': delivering {} failed (attempt {}); they wait in the outbox for the next "
+            "run: {}",
+            name, core::counted(rows->size(), "finding"), state.failures, status.error().message);
+      } else {
         logger_->warn("sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
                       core::counted(rows->size(), "finding"), state.failures, backoff.count(),
                       status.error().message);
-        static_cast<void>(
-            store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
-        state.last_error = status.error().message;
-        failed_with = state.last_error;
-        break;
       }
-      state.failures = 0;
-      state.last_error.clear();
-      report.delivered += rows->size();
-      drained.delivered += rows->size();
-      metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
+      static_cast<void>(
+          store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
+      state.last_error = status.error().message;
+      failed_with = state.last_error;
+      break;
     }
-    auto depth = store_.outboxDepth(name);
-    if (depth) {
-      updateDepth(state, *depth);
-      drained.waiting = *depth;
-      if (*depth > 0) report.empty = false;
+    state.failures = 0;
+    state.last_error.clear();
+    drained.delivered += rows->size();
+    metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
+  }
+  auto depth = store_.outboxDepth(name);
+  if (depth) {
+    updateDepth(state, *depth);
+    drained.waiting = *depth;
+    if (*depth > 0) pass.empty = false;
+  }
+  // A pass that reached its deadline before trying still says why rows wait: the sink's last
+  // failure, if it has one (cleared by a delivery).
+  drained.error = failed_with.empty() && drained.waiting > 0 ? state.last_error : failed_with;
+  drained.detail = state.sink->deliveredDetail();
+  return pass;
+}
+
+Outbox::SinkPass Outbox::waitBehind(SinkState& state, const std::string& leader) {
+  SinkPass pass;
+  pass.empty = false;
+  pass.drained.name = state.sink->name();
+  auto depth = store_.outboxDepth(state.sink->name());
+  if (depth) {
+    updateDepth(state, *depth);
+    pass.drained.waiting = *depth;
+    pass.empty = *depth == 0;
+  }
+  if (pass.drained.waiting > 0) {
+    pass.drained.error = "they follow sink '" + leader + "', whose findings wait too";
+  }
+  pass.drained.detail = state.sink->deliveredDetail();
+  return pass;
+}
+
+DrainReport Outbox::pass(std::chrono::steady_clock::time_point deadline,
+                         std::optional<std::chrono::steady_clock::time_point> run_ends) {
+  std::vector<SinkPass> passes(sinks_.size());
+  const auto runLane = [&](const std::vector<std::size_t>& lane) {
+    // A sink waits while one before it in its lane has rows left: offense notes taken while
+    // LEEF's events are held up (a syslog outage) would find no offense, and not be retried.
+    const std::string* held_up_by = nullptr;
+    for (const std::size_t index : lane) {
+      passes[index] = held_up_by == nullptr ? drainSink(sinks_[index], deadline, run_ends)
+                                            : waitBehind(sinks_[index], *held_up_by);
+      if (held_up_by == nullptr && passes[index].drained.waiting > 0) {
+        held_up_by = &sinks_[index].sink->name();
+      }
     }
-    // A pass that reached its deadline before trying still says why rows wait: the sink's last
-    // failure, if it has one (cleared by a delivery).
-    drained.error = failed_with.empty() && drained.waiting > 0 ? state.last_error : failed_with;
-    drained.detail = state.sink->deliveredDetail();
+  };
+  // Each lane but the first in a thread of its own, the first in this one. The store, the
+  // metrics and the logger take calls from several threads; a sink and its SinkState are
+  // touched by its lane alone. A thread's exception (out of memory) comes back through get().
+  std::vector<std::future<void>> others;
+  for (std::size_t lane = 1; lane < lanes_.size(); ++lane) {
+    others.push_back(std::async(std::launch::async, runLane, std::cref(lanes_[lane])));
+  }
+  if (!lanes_.empty()) runLane(lanes_.front());
+  for (auto& other : others) other.get();
+
+  DrainReport report;
+  for (auto& pass : passes) {
+    report.delivered += pass.drained.delivered;
+    report.failures += pass.failures;
+    report.empty = report.empty && pass.empty;
+    report.sinks.push_back(std::move(pass.drained));
   }
   return report;
 }
@@ -158,7 +239,9 @@ void addPass(DrainReport& total, const DrainReport& pass, bool first) {
 DrainReport Outbox::drainAll() {
   DrainReport total;
   for (bool first = true;; first = false) {
-    const DrainReport drained = drain(std::chrono::steady_clock::now() + std::chrono::hours(1));
+    // A sink that fails is not tried again in this run: its rows wait for the next.
+    const auto now = std::chrono::steady_clock::now();
+    const DrainReport drained = pass(now + std::chrono::hours(1), now);
     addPass(total, drained, first);
     if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;
   }
@@ -167,7 +250,7 @@ DrainReport Outbox::drainAll() {
 DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
   DrainReport total;
   for (bool first = true;; first = false) {
-    addPass(total, drain(deadline), first);
+    addPass(total, pass(deadline, deadline), first);
     // Past the deadline a pass tries nothing, so a retry time before it would be waited for
     // again and again: the flush ends there.
     if (total.empty || std::chrono::steady_clock::now() >= deadline) return total;

@@ -1,12 +1,15 @@
 #pragma once
 // Drains the outbox (state::StateStore's pending rows per sink) into the sinks, oldest first, in
 // batches, at least once and idempotently: each batch's mark is recorded before the sink is
-// touched and cleared in the same transaction that removes the delivered rows (sink.h). A sink
-// that fails keeps its rows and is retried with exponential backoff; its depth is bounded, and the
-// daemon stops hunting while any sink is full (backpressure, never silent loss).
+// touched and cleared in the same transaction that removes the delivered rows (sink.h). Sinks
+// deliver side by side, a thread per lane (Sink::follows()), so that a slow console holds up
+// neither the LEEF events nor the JSONL file. A sink that fails keeps its rows and is retried
+// with exponential backoff; its depth is bounded, and the daemon stops hunting while any sink is
+// full (backpressure, never silent loss).
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,11 +53,13 @@ class Outbox {
 
   // The names the ledger gives new findings' outbox rows.
   [[nodiscard]] std::vector<std::string> sinkNames() const;
+  // The sinks' names lane by lane: the lanes deliver side by side, a lane's sinks in order.
+  [[nodiscard]] std::vector<std::vector<std::string>> lanes() const;
   // At start: batches a crash left half-delivered are rolled back (and will be delivered again).
   [[nodiscard]] core::Status recover();
   // Delivers pending rows of every sink whose backoff has passed, until each is empty, fails, or
-  // `deadline` passes.
-  DrainReport drain(std::chrono::steady_clock::time_point deadline);
+  // `deadline` passes; the lanes side by side, the sinks of a lane in order.
+  DrainReport drain(std::chrono::steady_clock::time_point deadline) { return pass(deadline, {}); }
   // Delivers until every sink is empty or one fails (its rows wait for the next run): the end of
   // `run --once` and `backfill`.
   DrainReport drainAll();
@@ -72,12 +77,28 @@ class Outbox {
     std::chrono::steady_clock::time_point retry_at{};
     bool warned_near_full = false;
   };
+  // What one sink's part of a drain pass did.
+  struct SinkPass {
+    SinkDrain drained;
+    std::uint64_t failures = 0;
+    bool empty = true;
+  };
   [[nodiscard]] core::Status deliverBatch(SinkState& state,
                                           const std::vector<state::OutboxRow>& rows);
+  // `run_ends`: when the run stops delivering (the end of a flush or of drainAll), if it does; a
+  // failed sink's retry after it is not promised in the log.
+  DrainReport pass(std::chrono::steady_clock::time_point deadline,
+                   std::optional<std::chrono::steady_clock::time_point> run_ends);
+  SinkPass drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline,
+                     std::optional<std::chrono::steady_clock::time_point> run_ends);
+  // A pass in which a sink delivers nothing, because `leader`, before it in its lane, has rows
+  // left: what waits, and why.
+  SinkPass waitBehind(SinkState& state, const std::string& leader);
   void updateDepth(SinkState& state, std::uint64_t depth);
 
   state::StateStore& store_;
   std::vector<SinkState> sinks_;
+  std::vector<std::vector<std::size_t>> lanes_;  // indices into sinks_, each lane in order
   OutboxOptions options_;
   core::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> logger_;

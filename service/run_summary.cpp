@@ -41,8 +41,12 @@ std::vector<std::string> expiredExceptionIds(const std::vector<detection::Except
 }
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
-  logger.info("{}: {}, {}, {} suppressed by exceptions", what, core::counted(totals.rows, "row"),
-              core::counted(totals.stats.findings, "finding"), totals.stats.suppressed);
+  logger.info("{}: {}, {}{}, {} suppressed by exceptions", what, core::counted(totals.rows, "row"),
+              core::counted(totals.stats.findings, "finding"),
+              totals.findings_printed || totals.stats.findings == 0
+                  ? ""
+                  : " (not printed: the run is incomplete)",
+              totals.stats.suppressed);
   for (const auto& [id, count] : totals.suppressed_by_exception) {
     if (count > 0) logger.info("exception '{}' suppressed {}", id, core::counted(count, "finding"));
   }

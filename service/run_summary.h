@@ -20,6 +20,9 @@ struct RunTotals {
   // The exceptions that had expired by the run's "now" (expiredExceptionIds): the warning about
   // findings that matched an expired exception names them, so their owners can act.
   std::vector<std::string> expired_exceptions;
+  // False when the run's findings were counted but not printed (an incomplete run): the summary
+  // says so, so that its count does not read as what stdout holds.
+  bool findings_printed = true;
 
   void add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
            const std::vector<std::pair<std::string, std::uint64_t>>& suppressed);

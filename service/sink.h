@@ -34,6 +34,12 @@ class Sink {
   // (offense notes: a finding is delivered when it was noted, and also when its source had no
   // offense to note). Empty: nothing to add.
   [[nodiscard]] virtual std::string deliveredDetail() const { return {}; }
+  // The sink whose deliveries this one must come after in each drain pass (offense notes follow
+  // LEEF: the offenses they annotate are made from LEEF's events). Sinks deliver side by side,
+  // each in its own lane, so that a slow or failing destination holds up no other; a sink that
+  // follows another comes after it in its lane, and waits while that sink has rows left. Empty:
+  // a lane of its own.
+  [[nodiscard]] virtual std::string_view follows() const { return {}; }
 };
 
 }  // namespace aihunt::service

@@ -111,6 +111,8 @@ struct OpenOptions {
   bool read_only = false;  // `aihunt state show|gaps|check`
 };
 
+// Safe to call from several threads at once (the daemon's hunt workers, the outbox's lanes):
+// each call is one transaction.
 class StateStore {
  public:
   // Opens (creating or migrating) the store and runs a quick integrity check. A file that is not

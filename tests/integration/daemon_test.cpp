@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -534,15 +536,30 @@ TEST_CASE(
   CHECK(damaged.err.find("--state-reset") != std::string::npos);
   CHECK(readFile(run.findings()) == delivered);
 
+  const auto utcDay = [] {
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    std::array<char, 16> day{};
+    return std::string(day.data(), std::strftime(day.data(), day.size(), "%Y%m%d", &parts));
+  };
+  const std::string day_before = utcDay();
   const ProcessResult reset = runOnce(run, aihunt::testing::kSampleNow, {"--state-reset"});
+  const std::string day_after = utcDay();
   INFO(reset.out << reset.err);
   CHECK(reset.exit_code == 0);
-  bool moved_aside = false;
+  std::string moved_aside;
   for (const auto& entry : std::filesystem::directory_iterator(run.dir)) {
-    moved_aside =
-        moved_aside || entry.path().filename().string().rfind("state.db.corrupt-", 0) == 0;
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("state.db.corrupt-", 0) == 0 && name.find("-wal") == std::string::npos &&
+        name.find("-shm") == std::string::npos) {
+      moved_aside = name;
+    }
   }
-  CHECK(moved_aside);
+  // Stamped with the day it was set aside, not with --now's (the sample's) day.
+  INFO(moved_aside);
+  const std::string stamp_day = moved_aside.substr(std::string("state.db.corrupt-").size(), 8);
+  CHECK((stamp_day == day_before || stamp_day == day_after));
   const ProcessResult check =
       runProcess(binaryPath("aihunt"), {"state", "check", "--state", run.state()}, {}, 30);
   CHECK(check.exit_code == 0);

@@ -181,6 +181,8 @@ TEST_CASE("offline: a failing hunt does not stop the others; nothing printed but
     const auto hosts = run.err.find("\nhosts   ok");
     CHECK(broken != std::string::npos);
     CHECK(hosts != std::string::npos);
+    // The run's summary counts the findings it found, and says they were not printed.
+    CHECK(run.err.find("findings (not printed: the run is incomplete)") != std::string::npos);
   }
   SECTION("table: not 'No findings.'") {
     const auto run = runCli(offlineArgs({"--config", config}));
@@ -196,6 +198,7 @@ TEST_CASE("offline: a failing hunt does not stop the others; nothing printed but
     CHECK(document["hunts"][0]["error"].get<std::string>().find("SELECT *") != std::string::npos);
     CHECK(document["hunts"][1]["rows"].get<int>() > 0);
     CHECK(document["hunts"][1]["findings"] == document["findings"].size());
+    CHECK(run.err.find("not printed") == std::string::npos);  // they are, in the document
   }
 }
 

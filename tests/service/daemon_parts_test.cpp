@@ -5,8 +5,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -292,6 +295,151 @@ TEST_CASE("at shutdown the outbox tries a failed sink again until its deadline",
   report = outbox.flush(std::chrono::steady_clock::now());
   CHECK_FALSE(report.empty);
   CHECK(sink.attempts == tried);
+}
+
+// A sink whose deliveries run `on_deliver` (which may wait), under a name of the test's choosing.
+class HookSink final : public aihunt::service::Sink {
+ public:
+  HookSink(std::string name, std::string follows, std::function<bool()> on_deliver)
+      : name_(std::move(name)), follows_(std::move(follows)), on_deliver_(std::move(on_deliver)) {}
+  const std::string& name() const override { return name_; }
+  std::string_view follows() const override { return follows_; }
+  aihunt::core::Result<aihunt::state::SinkProgress> mark() override {
+    return aihunt::state::SinkProgress{};
+  }
+  aihunt::core::Status rollback(const aihunt::state::SinkProgress& /*progress*/) override {
+    return {};
+  }
+  std::string rollbackDetail(const aihunt::state::SinkProgress& /*progress*/) const override {
+    return "nothing to undo";
+  }
+  aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
+    if (!on_deliver_()) return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "gave up");
+    delivered += rows.size();
+    return {};
+  }
+  std::atomic<std::size_t> delivered{0};
+
+ private:
+  std::string name_;
+  std::string follows_;
+  std::function<bool()> on_deliver_;
+};
+
+TEST_CASE("a sink that is slow to deliver holds up no other sink", "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 4, {"reference_sets", "leef", "offense_notes"})));
+  // The console's sink and LEEF each deliver only once the other has started delivering: one
+  // after the other (in either order), the first would give up after 20 s; side by side, both
+  // go through at once.
+  struct Arrival {
+    std::promise<void> promise;
+    std::shared_future<void> seen = promise.get_future().share();
+    std::atomic<bool> announced{false};
+    void announce() {
+      if (!announced.exchange(true)) promise.set_value();
+    }
+  };
+  Arrival console_arrived, leef_arrived;
+  const auto meet = [](Arrival& mine, Arrival& other) {
+    mine.announce();
+    return other.seen.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  };
+  auto console = std::make_unique<HookSink>("reference_sets", "",
+                                            [&] { return meet(console_arrived, leef_arrived); });
+  auto leef =
+      std::make_unique<HookSink>("leef", "", [&] { return meet(leef_arrived, console_arrived); });
+  // Notes follow LEEF: they must find LEEF's outbox rows all delivered when they start.
+  std::atomic<bool> notes_after_leef{true};
+  auto notes = std::make_unique<HookSink>("offense_notes", "leef", [&] {
+    auto depth = store->outboxDepth("leef");
+    if (!depth || *depth != 0) notes_after_leef = false;
+    return true;
+  });
+  HookSink* console_sink = console.get();
+  HookSink* leef_sink = leef.get();
+  HookSink* notes_sink = notes.get();
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::move(console));
+  sinks.push_back(std::move(leef));
+  sinks.push_back(std::move(notes));
+  OutboxOptions options;
+  options.batch_rows = 2;
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+  CHECK(outbox.lanes() ==
+        std::vector<std::vector<std::string>>{{"reference_sets"}, {"leef", "offense_notes"}});
+
+  const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(60));
+  CHECK(report.failures == 0);
+  CHECK(report.empty);
+  CHECK(report.delivered == 12);
+  CHECK(console_sink->delivered == 4);
+  CHECK(leef_sink->delivered == 4);
+  CHECK(notes_sink->delivered == 4);
+  CHECK(notes_after_leef);
+  // The report keeps the outbox's order of sinks, whatever order the lanes finished in.
+  REQUIRE(report.sinks.size() == 3);
+  CHECK(report.sinks[0].name == "reference_sets");
+  CHECK(report.sinks[1].name == "leef");
+  CHECK(report.sinks[2].name == "offense_notes");
+}
+
+TEST_CASE("offense notes wait while LEEF's findings wait", "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  metrics.declare("aihunt_sink_delivery_errors_total", aihunt::core::MetricType::kCounter, "e",
+                  {"sink"});
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 3, {"leef", "offense_notes"})));
+  std::atomic<bool> syslog_up{false};
+  auto leef = std::make_unique<HookSink>("leef", "", [&] { return syslog_up.load(); });
+  auto notes = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+  HookSink* notes_sink = notes.get();
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::move(leef));
+  sinks.push_back(std::move(notes));
+  OutboxOptions options;
+  options.initial_backoff = std::chrono::milliseconds(1);
+  options.max_backoff = std::chrono::milliseconds(1);
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+
+  // The syslog receiver is down: LEEF fails, and the notes are not taken (they would find no
+  // offense, and not be tried again).
+  auto report = outbox.drainAll();
+  CHECK_FALSE(report.empty);
+  CHECK(report.delivered == 0);
+  REQUIRE(report.sinks.size() == 2);
+  CHECK(report.sinks[0].error == "gave up");
+  CHECK(report.sinks[1].waiting == 3);
+  CHECK(report.sinks[1].error.find("'leef'") != std::string::npos);
+  CHECK(notes_sink->delivered == 0);
+  CHECK(*store->outboxDepth("offense_notes") == 3);
+
+  // Back up: LEEF delivers its backlog, then the notes go.
+  syslog_up = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // past the 1 ms backoff
+  report = outbox.drainAll();
+  CHECK(report.empty);
+  CHECK(report.delivered == 6);
+  CHECK(notes_sink->delivered == 3);
+  CHECK(report.sinks[1].error.empty());
+}
+
+TEST_CASE("a sink follows another only when that sink comes before it", "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  const auto yes = [] { return true; };
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::make_unique<HookSink>("offense_notes", "leef", yes));
+  sinks.push_back(std::make_unique<HookSink>("leef", "", yes));
+  sinks.push_back(std::make_unique<HookSink>("jsonl", "", yes));
+  sinks.push_back(std::make_unique<HookSink>("reference_sets", "jsonl", yes));
+  Outbox outbox(*store, std::move(sinks), OutboxOptions{}, metrics, quietLogger());
+  CHECK(outbox.lanes() == std::vector<std::vector<std::string>>{
+                              {"offense_notes"}, {"leef"}, {"jsonl", "reference_sets"}});
 }
 
 TEST_CASE("the ledger writer raises a finding once and first_seen once per actor",
