@@ -27,16 +27,8 @@ class AsciiPatternSet {
   // order and, at one position, in pattern order. Stops as soon as visit returns false.
   template <typename Visit>
   void forEachMatch(std::string_view text, Visit&& visit, std::size_t from = 0) const {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
-    for (std::size_t at = from; at < size; ++at) {
-      // One table look per byte on the raw bytes (both cases are marked): most positions stop
-      // here, without lower-casing anything.
-      if (at + 1 < size) {
-        if (!startsSomePattern(bytes[at], bytes[at + 1])) continue;
-      } else if (!startsSomePattern(bytes[at])) {
-        continue;
-      }
+    for (std::size_t at = nextCandidate(text, from); at < size; at = nextCandidate(text, at + 1)) {
       const auto first = static_cast<unsigned char>(asciiLower(text[at]));
       const std::uint32_t end = bucket_start_[first + 1U];
       for (std::uint32_t slot = bucket_start_[first]; slot < end; ++slot) {
@@ -50,6 +42,13 @@ class AsciiPatternSet {
   [[nodiscard]] bool containsAny(std::string_view text) const;
 
  private:
+  // The first position at or after `at` whose bytes pass startsSomePattern, or text.size(). Most
+  // positions of a command line pass no filter, so this is where a scan spends its time: with
+  // SSSE3, sixteen positions a step go through a nibble-table filter first (nibble_tables_).
+  [[nodiscard]] std::size_t nextCandidate(std::string_view text, std::size_t at) const;
+  [[nodiscard]] std::size_t nextCandidateBytewise(std::string_view text, std::size_t at) const;
+  [[nodiscard]] std::size_t nextCandidateSsse3(std::string_view text, std::size_t at) const;
+
   // Whether some pattern starts with these two bytes, in any case; a one-byte pattern starts
   // every pair that begins with its byte. In command lines most letters start some keyword, but
   // few letter pairs do: this is what keeps the scan close to one look per byte.
@@ -76,6 +75,12 @@ class AsciiPatternSet {
   std::vector<std::uint32_t> by_first_byte_;
   std::array<std::uint64_t, 65536 / 64> pair_bits_{};  // see startsSomePattern
   std::array<std::uint64_t, 256 / 64> single_bits_{};  // one-byte patterns, both cases
+  // A looser form of pair_bits_ that sixteen bytes can be tested against at once (pshufb): the
+  // patterns fall in eight groups by their first byte; per group, which low and high nibbles
+  // the first bytes have, and which the second bytes have (any, for one-byte patterns). A pair
+  // passes when, for some group, all four nibbles are among the group's. Tables: first byte's
+  // low and high nibbles, then the second byte's, 16 bytes each (bit g: group g).
+  alignas(16) std::array<std::uint8_t, 64> nibble_tables_{};
 };
 
 }  // namespace aihunt::core

@@ -98,6 +98,39 @@ TEST_CASE("AsciiPatternSet finds matches in long texts and long patterns") {
   CHECK(scanned(set, text + "AB", 0).back() == Match{567, 2});
 }
 
+TEST_CASE("AsciiPatternSet's sixteen-byte filter lets every match through, whatever the bytes") {
+  // Bytes of every kind (letters of both cases, digits, punctuation, controls, bytes past 0x7F),
+  // patterns that start with any of them, texts long enough for many sixteen-byte steps and
+  // ending anywhere within one: the filter tests nibbles, so this is where a wrong table shows.
+  std::mt19937 random(20261206);
+  const auto anyText = [&](std::size_t max_length) {
+    std::string text(random() % (max_length + 1), ' ');
+    for (char& c : text) {
+      const unsigned pick = random() % 4;
+      c = pick == 0   ? static_cast<char>(random() % 256)
+          : pick == 1 ? "ApKsOk-_9"[random() % 9]
+                      : static_cast<char>('a' + random() % 26 - (random() % 2 == 0 ? 32 : 0));
+    }
+    return text;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = anyText(90);
+    std::vector<std::string> patterns;
+    const std::size_t count = 1 + random() % 10;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (random() % 2 == 0 && text.size() > 3) {
+        patterns.push_back(text.substr(random() % (text.size() - 3), 1 + random() % 3));
+      } else {
+        patterns.push_back(anyText(4));
+      }
+    }
+    const AsciiPatternSet set(patterns);
+    const std::size_t from = text.empty() ? 0 : random() % (text.size() + 1);
+    INFO("round " << round << " from " << from);
+    CHECK(scanned(set, text, from) == oracle(patterns, text, from));
+  }
+}
+
 TEST_CASE("AsciiPatternSet keeps pattern order, lower-cases patterns and stops when told") {
   const AsciiPatternSet set({"Key", "", "k", "API_KEY"});
   REQUIRE(set.size() == 4);
