@@ -47,7 +47,7 @@ service::QRadarConnector consoleConnector(const po::variables_map& values, Conso
   return
       [values, section = std::move(section), &context, counted,
        abandon = std::move(abandon)]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
-        auto request = connectionRequest(values, *section);
+        auto request = connectionRequest(values, section->get());
         if (!request) return request.error();
         request->metrics = counted;
         request->abort_flag = abandon.get();
@@ -164,7 +164,7 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg,
   auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
   if (!store) return fail(context, store.error(), core::kExitState);
   delivery.store = std::move(*store);
-  *delivery.console = cfg.qradar;
+  delivery.console->set(cfg.qradar);
   auto sinks =
       buildSinks(values, delivery.console, cfg, context, delivery.metrics, delivery.abandon);
   service::declareDaemonMetrics(delivery.metrics);

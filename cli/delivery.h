@@ -6,6 +6,8 @@
 // places, once, whichever command found it.
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +36,24 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
                                                        CommandContext& context, bool quiet = false);
 
 // The qradar: section of the config a run uses, shared by its console connectors. The daemon
-// replaces it on a SIGHUP reload; an edit of the file without one changes nothing.
-using ConsoleSection = std::shared_ptr<std::optional<config::QRadarConfig>>;
+// replaces it on a SIGHUP reload; an edit of the file without one changes nothing. A sink's lane
+// may open a connection while a reload replaces it, so it is read and replaced under a lock.
+class ConsoleSettings {
+ public:
+  void set(std::optional<config::QRadarConfig> section) {
+    const std::lock_guard lock(mutex_);
+    section_ = std::move(section);
+  }
+  [[nodiscard]] std::optional<config::QRadarConfig> get() const {
+    const std::lock_guard lock(mutex_);
+    return section_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<config::QRadarConfig> section_;
+};
+using ConsoleSection = std::shared_ptr<ConsoleSettings>;
 
 // The flag that ends every request of the console sinks and the refresher: the daemon sets it
 // when the stop's grace period is over, so that a delivery retrying a slow console does not
@@ -55,7 +73,7 @@ qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output);
 
 struct Delivery {
   // The config's qradar: section, which the console sinks connect with (openDelivery sets it).
-  ConsoleSection console = std::make_shared<std::optional<config::QRadarConfig>>();
+  ConsoleSection console = std::make_shared<ConsoleSettings>();
   state::InstanceLock lock;  // held while the store is open (state/instance_lock.h)
   std::unique_ptr<state::StateStore> store;
   core::Metrics metrics;

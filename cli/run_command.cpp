@@ -212,8 +212,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
           return console.error();
         }
         // Accepted (the daemon takes what this returns): the console sinks and the refresher
-        // connect with it from now on. They run on the daemon's loop, as this reload does.
-        *runtime.delivery.console = (*loaded)->qradar;
+        // connect with it from now on (a connection a sink's lane holds keeps the old one).
+        runtime.delivery.console->set((*loaded)->qradar);
         return loaded;
       },
       runtime.reference_sets.get(), runtime.delivery.abandon.get()};

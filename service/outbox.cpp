@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "core/text.h"
@@ -18,15 +20,15 @@ Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sink
   // A sink that follows an earlier one joins the end of its lane; any other starts a lane.
   for (std::size_t index = 0; index < sinks_.size(); ++index) {
     const std::string_view leader = sinks_[index].sink->follows();
-    const auto joined = std::find_if(lanes_.begin(), lanes_.end(), [&](const auto& lane) {
-      return !leader.empty() && std::any_of(lane.begin(), lane.end(), [&](std::size_t member) {
-        return sinks_[member].sink->name() == leader;
-      });
+    const auto joined = std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& lane) {
+      return !leader.empty() &&
+             std::any_of(lane.sinks.begin(), lane.sinks.end(),
+                         [&](std::size_t member) { return sinks_[member].sink->name() == leader; });
     });
     if (joined != lanes_.end()) {
-      joined->push_back(index);
+      joined->sinks.push_back(index);
     } else {
-      lanes_.push_back({index});
+      lanes_.emplace_back().sinks.push_back(index);
     }
   }
 }
@@ -42,7 +44,7 @@ std::vector<std::vector<std::string>> Outbox::lanes() const {
   std::vector<std::vector<std::string>> names;
   for (const auto& lane : lanes_) {
     auto& named = names.emplace_back();
-    for (const std::size_t index : lane) named.push_back(sinks_[index].sink->name());
+    for (const std::size_t index : lane.sinks) named.push_back(sinks_[index].sink->name());
   }
   return names;
 }
@@ -84,6 +86,8 @@ core::Status Outbox::deliverBatch(SinkState& state, const std::vector<state::Out
 }
 
 void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
+  // From a lane's thread, and from full() on the daemon's while a slow lane still delivers.
+  const std::lock_guard lock(depth_mutex_);
   const std::string& name = state.sink->name();
   metrics_.set("aihunt_outbox_depth", {name}, static_cast<double>(depth));
   const bool near_full = depth >= options_.max_rows * 9 / 10;
@@ -97,8 +101,8 @@ void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
   state.warned_near_full = near_full;
 }
 
-Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline,
-                                   std::optional<std::chrono::steady_clock::time_point> run_ends) {
+Outbox::SinkPass Outbox::drainSink(SinkState& state,
+                                   std::chrono::steady_clock::time_point deadline) {
   SinkPass pass;
   const std::string& name = state.sink->name();
   std::string failed_with;
@@ -128,7 +132,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
           options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
       state.retry_at = std::chrono::steady_clock::now() + backoff;
       metrics_.add("aihunt_sink_delivery_errors_total", {name});
-      if (run_ends && state.retry_at >= *run_ends) {
+      if (state.retry_at.time_since_epoch().count() >= run_ends_.load()) {
         logger_->warn(
             "sink '{}': delivering {} failed (attempt {}); they wait in the outbox for the next "
             "run: {}",
@@ -162,54 +166,101 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   return pass;
 }
 
-Outbox::SinkPass Outbox::waitBehind(SinkState& state, const std::string& leader) {
-  SinkPass pass;
-  pass.empty = false;
-  pass.drained.name = state.sink->name();
-  auto depth = store_.outboxDepth(state.sink->name());
-  if (depth) {
-    updateDepth(state, *depth);
-    pass.drained.waiting = *depth;
-    pass.empty = *depth == 0;
+namespace {
+
+// Adds what a later run of a sink's pass did to an earlier one: deliveries and failures add up;
+// what waits, and why, is the later run's.
+void absorb(std::optional<SinkDrain>& into, std::uint64_t& failures, bool& empty,
+            const SinkDrain& later, std::uint64_t later_failures, bool later_empty) {
+  failures += later_failures;
+  empty = later_empty;
+  if (!into) {
+    into = later;
+    return;
   }
-  if (pass.drained.waiting > 0) {
-    pass.drained.error = "they follow sink '" + leader + "', whose findings wait too";
-  }
-  pass.drained.detail = state.sink->deliveredDetail();
-  return pass;
+  into->delivered += later.delivered;
+  into->waiting = later.waiting;
+  into->error = later.error;
+  into->detail = later.detail;
 }
 
-DrainReport Outbox::pass(std::chrono::steady_clock::time_point deadline,
-                         std::optional<std::chrono::steady_clock::time_point> run_ends) {
-  std::vector<SinkPass> passes(sinks_.size());
-  const auto runLane = [&](const std::vector<std::size_t>& lane) {
-    // A sink waits while one before it in its lane has rows left: offense notes taken while
-    // LEEF's events are held up (a syslog outage) would find no offense, and not be retried.
-    const std::string* held_up_by = nullptr;
-    for (const std::size_t index : lane) {
-      passes[index] = held_up_by == nullptr ? drainSink(sinks_[index], deadline, run_ends)
-                                            : waitBehind(sinks_[index], *held_up_by);
-      if (held_up_by == nullptr && passes[index].drained.waiting > 0) {
-        held_up_by = &sinks_[index].sink->name();
-      }
+}  // namespace
+
+std::vector<Outbox::SinkPass> Outbox::runLane(const Lane& lane,
+                                              std::chrono::steady_clock::time_point deadline) {
+  std::vector<SinkPass> passes;
+  passes.reserve(lane.sinks.size());
+  for (const std::size_t index : lane.sinks) {
+    passes.push_back(drainSink(sinks_[index], deadline));
+  }
+  return passes;
+}
+
+void Outbox::startLane(Lane& lane, std::chrono::steady_clock::time_point deadline) {
+  try {
+    lane.running =
+        std::async(std::launch::async, [this, &lane, deadline] { return runLane(lane, deadline); });
+  } catch (const std::system_error&) {
+    // No thread to be had (a process limit): the lane runs here, as all of them once did.
+    std::promise<std::vector<SinkPass>> done;
+    done.set_value(runLane(lane, deadline));
+    lane.running = done.get_future();
+  }
+}
+
+DrainReport Outbox::pass(std::chrono::steady_clock::time_point deadline, bool wait_all) {
+  std::vector<std::optional<SinkDrain>> drained(sinks_.size());
+  std::vector<std::uint64_t> failures(sinks_.size(), 0);
+  std::vector<bool> empty(sinks_.size(), true);
+  // A lane's results, once it has finished (get() rethrows what its thread threw).
+  const auto collect = [&](Lane& lane) {
+    const std::vector<SinkPass> passes = lane.running.get();
+    for (std::size_t k = 0; k < lane.sinks.size(); ++k) {
+      const std::size_t index = lane.sinks[k];
+      bool lane_empty = empty[index];
+      absorb(drained[index], failures[index], lane_empty, passes[k].drained, passes[k].failures,
+             passes[k].empty);
+      empty[index] = lane_empty;
     }
   };
-  // Each lane but the first in a thread of its own, the first in this one. The store, the
-  // metrics and the logger take calls from several threads; a sink and its SinkState are
-  // touched by its lane alone. A thread's exception (out of memory) comes back through get().
-  std::vector<std::future<void>> others;
-  for (std::size_t lane = 1; lane < lanes_.size(); ++lane) {
-    others.push_back(std::async(std::launch::async, runLane, std::cref(lanes_[lane])));
+  const auto finished = [](const Lane& lane, std::chrono::steady_clock::time_point until) {
+    return lane.running.wait_until(until) == std::future_status::ready;
+  };
+  // Lanes still delivering since an earlier pass (a slow batch) go on; their results count now
+  // if they have finished. Every other lane starts, each in a thread of its own, so that a
+  // slow destination holds up no other. The store, the metrics and the logger take calls from
+  // several threads; a sink and its SinkState are touched by its lane alone.
+  const auto now = std::chrono::steady_clock::now();
+  for (Lane& lane : lanes_) {
+    if (lane.running.valid() && (wait_all || finished(lane, now))) collect(lane);
+    if (!lane.running.valid()) startLane(lane, deadline);
   }
-  if (!lanes_.empty()) runLane(lanes_.front());
-  for (auto& other : others) other.get();
+  for (Lane& lane : lanes_) {
+    if (wait_all || finished(lane, deadline)) collect(lane);
+  }
+
+  // A lane still inside a batch at the deadline: its sinks' rows wait, as the store says.
+  for (const Lane& lane : lanes_) {
+    if (!lane.running.valid()) continue;
+    for (const std::size_t index : lane.sinks) {
+      if (!drained[index]) {
+        drained[index].emplace();
+        drained[index]->name = sinks_[index].sink->name();
+      }
+      if (auto depth = store_.outboxDepth(drained[index]->name); depth) {
+        drained[index]->waiting = *depth;
+      }
+      empty[index] = false;
+    }
+  }
 
   DrainReport report;
-  for (auto& pass : passes) {
-    report.delivered += pass.drained.delivered;
-    report.failures += pass.failures;
-    report.empty = report.empty && pass.empty;
-    report.sinks.push_back(std::move(pass.drained));
+  for (std::size_t index = 0; index < sinks_.size(); ++index) {
+    SinkDrain sink = std::move(*drained[index]);
+    report.delivered += sink.delivered;
+    report.failures += failures[index];
+    report.empty = report.empty && empty[index];
+    report.sinks.push_back(std::move(sink));
   }
   return report;
 }
@@ -241,16 +292,19 @@ DrainReport Outbox::drainAll() {
   for (bool first = true;; first = false) {
     // A sink that fails is not tried again in this run: its rows wait for the next.
     const auto now = std::chrono::steady_clock::now();
-    const DrainReport drained = pass(now + std::chrono::hours(1), now);
+    run_ends_ = now.time_since_epoch().count();
+    const DrainReport drained = pass(now + std::chrono::hours(1), /*wait_all=*/true);
     addPass(total, drained, first);
     if (drained.empty || drained.failures > 0 || drained.delivered == 0) return total;
   }
 }
 
 DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
+  // Also for batches that lanes still in flight (started by drain()) fail from now on.
+  run_ends_ = deadline.time_since_epoch().count();
   DrainReport total;
   for (bool first = true;; first = false) {
-    addPass(total, pass(deadline, deadline), first);
+    addPass(total, pass(deadline, /*wait_all=*/true), first);
     // Past the deadline a pass tries nothing, so a retry time before it would be waited for
     // again and again: the flush ends there.
     if (total.empty || std::chrono::steady_clock::now() >= deadline) return total;

@@ -6,10 +6,13 @@
 // neither the LEEF events nor the JSONL file. A sink that fails keeps its rows and is retried
 // with exponential backoff; its depth is bounded, and the daemon stops hunting while any sink is
 // full (backpressure, never silent loss).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
+#include <limits>
 #include <memory>
-#include <optional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -58,8 +61,12 @@ class Outbox {
   // At start: batches a crash left half-delivered are rolled back (and will be delivered again).
   [[nodiscard]] core::Status recover();
   // Delivers pending rows of every sink whose backoff has passed, until each is empty, fails, or
-  // `deadline` passes; the lanes side by side, the sinks of a lane in order.
-  DrainReport drain(std::chrono::steady_clock::time_point deadline) { return pass(deadline, {}); }
+  // `deadline` passes; the lanes side by side, the sinks of a lane in order. A lane still inside
+  // a batch at the deadline goes on: this pass counts its rows as waiting, and a later one
+  // collects what it delivered (the daemon's loop, which a slow console must not hold up).
+  DrainReport drain(std::chrono::steady_clock::time_point deadline) {
+    return pass(deadline, /*wait_all=*/false);
+  }
   // Delivers until every sink is empty or one fails (its rows wait for the next run): the end of
   // `run --once` and `backfill`.
   DrainReport drainAll();
@@ -83,22 +90,31 @@ class Outbox {
     std::uint64_t failures = 0;
     bool empty = true;
   };
+  // Sinks delivered in order by one thread; the lanes run side by side.
+  struct Lane {
+    std::vector<std::size_t> sinks;  // indices into sinks_
+    // The lane's pass in flight. A pass of drain() may end while a lane is still inside a slow
+    // batch: the lane goes on, and later passes collect it and leave it alone until it is done.
+    std::future<std::vector<SinkPass>> running;
+  };
   [[nodiscard]] core::Status deliverBatch(SinkState& state,
                                           const std::vector<state::OutboxRow>& rows);
-  // `run_ends`: when the run stops delivering (the end of a flush or of drainAll), if it does; a
-  // failed sink's retry after it is not promised in the log.
-  DrainReport pass(std::chrono::steady_clock::time_point deadline,
-                   std::optional<std::chrono::steady_clock::time_point> run_ends);
-  SinkPass drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline,
-                     std::optional<std::chrono::steady_clock::time_point> run_ends);
-  // A pass in which a sink delivers nothing, because `leader`, before it in its lane, has rows
-  // left: what waits, and why.
-  SinkPass waitBehind(SinkState& state, const std::string& leader);
+  // `wait_all`: the pass waits for every lane to finish, whatever the deadline (flush, drainAll).
+  DrainReport pass(std::chrono::steady_clock::time_point deadline, bool wait_all);
+  void startLane(Lane& lane, std::chrono::steady_clock::time_point deadline);
+  std::vector<SinkPass> runLane(const Lane& lane, std::chrono::steady_clock::time_point deadline);
+  SinkPass drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline);
   void updateDepth(SinkState& state, std::uint64_t depth);
 
   state::StateStore& store_;
   std::vector<SinkState> sinks_;
-  std::vector<std::vector<std::size_t>> lanes_;  // indices into sinks_, each lane in order
+  std::mutex depth_mutex_;  // SinkState::warned_near_full, set from several threads
+  // When the run stops delivering (steady clock ticks), once flush() or drainAll() has begun: a
+  // failure whose retry would come later says its findings wait for the next run instead.
+  std::atomic<std::chrono::steady_clock::rep> run_ends_{
+      std::numeric_limits<std::chrono::steady_clock::rep>::max()};
+  // After sinks_, so that destroying the outbox waits for lanes in flight before their sinks go.
+  std::vector<Lane> lanes_;
   OutboxOptions options_;
   core::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> logger_;

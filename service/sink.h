@@ -37,8 +37,7 @@ class Sink {
   // The sink whose deliveries this one must come after in each drain pass (offense notes follow
   // LEEF: the offenses they annotate are made from LEEF's events). Sinks deliver side by side,
   // each in its own lane, so that a slow or failing destination holds up no other; a sink that
-  // follows another comes after it in its lane, and waits while that sink has rows left. Empty:
-  // a lane of its own.
+  // follows another comes after it in its lane. Empty: a lane of its own.
   [[nodiscard]] virtual std::string_view follows() const { return {}; }
 };
 
