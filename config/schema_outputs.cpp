@@ -153,6 +153,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     MapReader r(*sets, diagnostics);
     auto& out = outputs.reference_sets;
     r.boolean("enabled", out.enabled);
+    r.warnIfOffBySilence(out.enabled, "the reference-set output");
     r.duration("time_to_live", out.time_to_live, std::chrono::milliseconds(60'000));
     readSeverity(r, out.min_severity);
     readReferenceSets(r, out);
@@ -161,6 +162,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     MapReader l(*leef, diagnostics);
     auto& out = outputs.leef;
     l.boolean("enabled", out.enabled);
+    l.warnIfOffBySilence(out.enabled, "the LEEF output");
     if (const YamlNode* host = l.get("host")) {
       if (auto text = readString(*host, diagnostics)) {
         if (isHostName(*text)) {
@@ -205,6 +207,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     MapReader n(*notes, diagnostics);
     auto& out = outputs.offense_notes;
     n.boolean("enabled", out.enabled);
+    n.warnIfOffBySilence(out.enabled, "the offense-notes output");
     if (const YamlNode* match = n.get("match_description")) {
       // Compared with server data; printable text, so that it can be logged as given.
       if (auto text = readString(*match, diagnostics)) {

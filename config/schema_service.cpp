@@ -20,6 +20,7 @@ ServerConfig readServerSection(const YamlNode& node, Diagnostics& diagnostics) {
   ServerConfig server;
   MapReader reader(node, diagnostics);
   reader.boolean("enabled", server.enabled);
+  reader.warnIfOffBySilence(server.enabled, "the health and metrics server");
   if (const YamlNode* listen = reader.get("listen")) {
     auto text = readString(*listen, diagnostics);
     if (!text) return server;

@@ -208,6 +208,17 @@ void MapReader::stringList(std::string_view key, std::vector<std::string>& out) 
   }
 }
 
+void MapReader::warnIfOffBySilence(bool enabled, std::string_view what) {
+  if (enabled || !node_.isMap() || node_.entries.empty() || node_.find("enabled") != nullptr) {
+    return;
+  }
+  diagnostics_.warning(node_.path,
+                       std::string(what) +
+                           " is off: this section has settings but no "
+                           "'enabled: true'",
+                       node_.key_mark.line > 0 ? node_.key_mark : node_.mark);
+}
+
 void MapReader::finish() {
   if (finished_) return;
   finished_ = true;

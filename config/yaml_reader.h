@@ -103,6 +103,11 @@ class MapReader {
   // Reports unknown keys now (the destructor does it otherwise).
   void finish();
 
+  // For a section that is off unless `enabled: true` (server, the console outputs): settings
+  // given with no `enabled` key at all are a warning, since they would quietly do nothing.
+  // `enabled: false` is a choice, and says nothing.
+  void warnIfOffBySilence(bool enabled, std::string_view what);
+
  private:
   const YamlNode& node_;
   Diagnostics& diagnostics_;

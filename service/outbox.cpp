@@ -132,19 +132,21 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state,
           options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
       state.retry_at = std::chrono::steady_clock::now() + backoff;
       metrics_.add("aihunt_sink_delivery_errors_total", {name});
+      // A sink's requests are cancelled only when aihunt stops (the end of the grace period, or
+      // Ctrl-C): a bare "cancelled" would read as the destination's doing.
+      std::string why = status.error().message;
+      if (status.error().code == core::ErrorCode::kCancelled) why += " (aihunt was stopping)";
       if (state.retry_at.time_since_epoch().count() >= run_ends_.load()) {
         logger_->warn(
             "sink '{}': delivering {} failed (attempt {}); they wait in the outbox for the next "
             "run: {}",
-            name, core::counted(rows->size(), "finding"), state.failures, status.error().message);
+            name, core::counted(rows->size(), "finding"), state.failures, why);
       } else {
         logger_->warn("sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
-                      core::counted(rows->size(), "finding"), state.failures, backoff.count(),
-                      status.error().message);
+                      core::counted(rows->size(), "finding"), state.failures, backoff.count(), why);
       }
-      static_cast<void>(
-          store_.deliveryFailed(name, rows->front().id, rows->back().id, status.error().message));
-      state.last_error = status.error().message;
+      static_cast<void>(store_.deliveryFailed(name, rows->front().id, rows->back().id, why));
+      state.last_error = why;
       failed_with = state.last_error;
       break;
     }

@@ -126,6 +126,32 @@ TEST_CASE("a hunts: section replaces the built-in hunts", "[config]") {
   CHECK(none.warnings[0].path == "hunts");
 }
 
+TEST_CASE("a section with settings but no 'enabled' warns that it is off", "[config]") {
+  const LoadOutcome silent = load(
+      "server:\n  listen: 127.0.0.1:19876\n"
+      "outputs:\n"
+      "  leef: {host: siem.example.com, port: 6514}\n"
+      "  reference_sets: {time_to_live: 1d}\n"
+      "  offense_notes: {max_note_chars: 2000}\n");
+  INFO(describeAll(silent.errors));
+  REQUIRE(silent.ok());
+  CHECK_FALSE(silent.config->server.enabled);
+  CHECK_FALSE(silent.config->outputs.leef.enabled);
+  for (const char* path :
+       {"server", "outputs.leef", "outputs.reference_sets", "outputs.offense_notes"}) {
+    INFO(path);
+    CHECK(testing::messagesAt(silent.warnings, path).size() == 1);
+  }
+  // Turned off on purpose, or on: nothing to say.
+  const LoadOutcome chosen = load(
+      "server: {enabled: false, listen: 127.0.0.1:19876}\n"
+      "outputs:\n  leef: {enabled: true, host: siem.example.com}\n"
+      "  reference_sets: {}\n");
+  INFO(describeAll(chosen.errors));
+  REQUIRE(chosen.ok());
+  CHECK(chosen.warnings.empty());
+}
+
 TEST_CASE("hunt where and aql must be valid AQL", "[config]") {
   const LoadOutcome outcome = load(
       "hunts:\n  - name: a\n    where: 'devicetype = = 12'\n    fields: {url: URL}\n"
