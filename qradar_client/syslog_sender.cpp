@@ -234,7 +234,10 @@ core::Status SyslogSender::connect() {
                                                             : 0;
       if (wanted != 0) {
         if (waitFor(conn->fd, wanted, deadline)) continue;
-        return fail(core::makeError(core::ErrorCode::kTimeout, "TLS handshake timed out"));
+        // A plain-TCP listener reads the ClientHello as a message and waits for the next.
+        return fail(core::makeError(core::ErrorCode::kTimeout,
+                                    "TLS handshake timed out (is outputs.leef.port a plain-TCP "
+                                    "syslog port? then use protocol: tcp, or the TLS port)"));
       }
       const long verify = SSL_get_verify_result(conn->ssl);
       std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify) : sslErrors();

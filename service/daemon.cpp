@@ -58,10 +58,8 @@ void WindowRunner::noteUnknownReferenceSets(const std::string& hunt, std::uint64
     if (reference_sets_ != nullptr && reference_sets_->readAt(name)) continue;
     unknown += (unknown.empty() ? "'" : ", '") + name + "'";
   }
-  logger_->warn(
-      "hunt '{}': {} findings were not suppressed by exceptions naming reference sets never read "
-      "({})",
-      hunt, checks, unknown);
+  logger_->warn("hunt '{}': {} not suppressed by exceptions naming reference sets never read ({})",
+                hunt, core::counted(checks, "finding was", "findings were"), unknown);
 }
 
 void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& hunt,

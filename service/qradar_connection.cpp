@@ -215,8 +215,13 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
       connection->version_error = connection->unreachable->message;
     }
     if (request.warn && !(nothing_there && request.caller_reports_unreachable)) {
-      logger->warn("API version: {}; sending {}", choice.error().message,
-                   connection->api->settings().api_version);
+      if (code == core::ErrorCode::kAuth) {
+        // Not a version problem: every request with this token will be refused the same way.
+        logger->warn("the console refuses the token: {}", choice.error().message);
+      } else {
+        logger->warn("API version: {}; sending {}", choice.error().message,
+                     connection->api->settings().api_version);
+      }
     }
   }
   connection->qradar.api_version = connection->api->settings().api_version;

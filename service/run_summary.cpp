@@ -60,15 +60,16 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
       names += (names.empty() ? "'" : ", '") + id + "'";
     }
     logger.warn(
-        "{} findings matched an exception that has expired{}; they were reported, not suppressed "
-        "(renew its expires date or remove it)",
-        totals.stats.expired_exception_hits, names.empty() ? "" : " (expired: " + names + ")");
+        "{} an exception that has expired{}; reported, not suppressed (renew its expires date "
+        "or remove it)",
+        core::counted(totals.stats.expired_exception_hits, "finding matched", "findings matched"),
+        names.empty() ? "" : " (expired: " + names + ")");
   }
   if (totals.stats.unknown_reference_set_checks > 0) {
     logger.warn(
-        "{} findings were not suppressed by exceptions naming QRadar reference sets that could "
-        "not be read and have no stored copy",
-        totals.stats.unknown_reference_set_checks);
+        "{} not suppressed by exceptions naming QRadar reference sets that could not be read and "
+        "have no stored copy",
+        core::counted(totals.stats.unknown_reference_set_checks, "finding was", "findings were"));
   }
 }
 
