@@ -40,12 +40,18 @@ AsciiPatternSet::AsciiPatternSet(const std::vector<std::string>& patterns) {
       nibble_tables_[a & 0xFU] |= group;
       nibble_tables_[16 + (a >> 4U)] |= group;
     }
-    if (pattern.size() == 1) {
-      for (std::size_t nibble = 32; nibble < 64; ++nibble) nibble_tables_[nibble] |= group;
-    } else {
-      for (const unsigned char b : cases(static_cast<unsigned char>(pattern[1]))) {
-        nibble_tables_[32 + (b & 0xFU)] |= group;
-        nibble_tables_[48 + (b >> 4U)] |= group;
+    // The second and third bytes; any byte where the pattern is shorter.
+    for (std::size_t at = 1; at < 3; ++at) {
+      const std::size_t table = 32 * at;
+      if (pattern.size() <= at) {
+        for (std::size_t nibble = table; nibble < table + 32; ++nibble) {
+          nibble_tables_[nibble] |= group;
+        }
+        continue;
+      }
+      for (const unsigned char b : cases(static_cast<unsigned char>(pattern[at]))) {
+        nibble_tables_[table + (b & 0xFU)] |= group;
+        nibble_tables_[table + 16 + (b >> 4U)] |= group;
       }
     }
     for (const unsigned char a : cases(first)) {
@@ -94,12 +100,14 @@ __attribute__((target("ssse3"))) std::size_t AsciiPatternSet::nextCandidateSsse3
     std::string_view text, std::size_t at) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::uint8_t* tables = nibble_tables_.data();
-  // Sixteen positions a step, each with the byte after it (so 17 bytes must be there).
-  for (; at + 17 <= text.size(); at += 16) {
+  // Sixteen positions a step, each with the two bytes after it (so 18 bytes must be there).
+  for (; at + 18 <= text.size(); at += 16) {
     const __m128i firsts = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + at));
     const __m128i seconds = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + at + 1));
-    const __m128i both = _mm_and_si128(groupsOf(firsts, tables, tables + 16),
-                                       groupsOf(seconds, tables + 32, tables + 48));
+    const __m128i thirds = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + at + 2));
+    const __m128i both = _mm_and_si128(_mm_and_si128(groupsOf(firsts, tables, tables + 16),
+                                                     groupsOf(seconds, tables + 32, tables + 48)),
+                                       groupsOf(thirds, tables + 64, tables + 80));
     auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(both, _mm_setzero_si128())));
     mask = ~mask & 0xFFFFU;  // positions some group lets through
     for (; mask != 0; mask &= mask - 1) {

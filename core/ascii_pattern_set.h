@@ -75,12 +75,13 @@ class AsciiPatternSet {
   std::vector<std::uint32_t> by_first_byte_;
   std::array<std::uint64_t, 65536 / 64> pair_bits_{};  // see startsSomePattern
   std::array<std::uint64_t, 256 / 64> single_bits_{};  // one-byte patterns, both cases
-  // A looser form of pair_bits_ that sixteen bytes can be tested against at once (pshufb): the
-  // patterns fall in eight groups by their first byte; per group, which low and high nibbles
-  // the first bytes have, and which the second bytes have (any, for one-byte patterns). A pair
-  // passes when, for some group, all four nibbles are among the group's. Tables: first byte's
-  // low and high nibbles, then the second byte's, 16 bytes each (bit g: group g).
-  alignas(16) std::array<std::uint8_t, 64> nibble_tables_{};
+  // A filter that sixteen positions can be tested against at once (pshufb), looser than
+  // pair_bits_ in one way and tighter in another: the patterns fall in eight groups by their
+  // first byte; per group, which low and high nibbles the first, second and third bytes of its
+  // patterns have (any byte past a pattern's end). A position passes when, for some group, all
+  // six nibbles are among the group's; it then still needs the exact pair. Tables: 16 bytes of
+  // low nibbles and 16 of high ones for each of the three bytes (bit g: group g).
+  alignas(16) std::array<std::uint8_t, 96> nibble_tables_{};
 };
 
 }  // namespace aihunt::core
