@@ -1,5 +1,7 @@
 #include "cli/signals.h"
 
+#include <unistd.h>
+
 #include <csignal>
 
 namespace aihunt::cli {
@@ -17,6 +19,11 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 // transactions and the outbox survive a kill, as they survive kill -9.
 extern "C" void onInterrupt(int signal_number) {
   if (g_interrupted.exchange(true)) {
+    // Said, so that a stop cut short is not taken for a clean one (write(2) is safe here).
+    static constexpr char kNote[] =
+        "aihunt: a second signal: exiting now, without the cleanup the first one started "
+        "(deleting running searches, delivering what waits)\n";
+    static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
     std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
   }

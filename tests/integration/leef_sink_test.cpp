@@ -473,6 +473,7 @@ TEST_CASE("a second SIGTERM ends the stop's flush at once; the events still wait
   }
   CHECK(ended);                    // within 10 s, not the minute of grace
   CHECK(daemon.stop(1000) == -1);  // ended by the signal
+  CHECK(daemon.err().find("a second signal: exiting now") != std::string::npos);  // and said so
   const std::string all = std::to_string(readFindings(run).size());
   CHECK(stateShow(run).find("outbox leef: " + all + " pending") != std::string::npos);
   CHECK(leefEvents(*emu) == 0);
