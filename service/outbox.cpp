@@ -9,8 +9,14 @@
 #include <thread>
 
 #include "core/text.h"
+#include "core/time.h"
 
 namespace aihunt::service {
+namespace {
+
+constexpr std::chrono::milliseconds kSlowBatch{10'000};  // a batch this slow is logged
+
+}  // namespace
 
 Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sinks,
                OutboxOptions options, core::Metrics& metrics,
@@ -123,6 +129,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state,
       break;
     }
     if (rows->empty()) break;
+    const auto batch_started = std::chrono::steady_clock::now();
     if (auto status = deliverBatch(state, *rows); !status) {
       ++state.failures;
       ++pass.failures;
@@ -154,6 +161,14 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state,
     state.last_error.clear();
     drained.delivered += rows->size();
     metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
+    // A slow destination (a console busy with reference-data tasks) would otherwise leave the
+    // log silent for minutes, which reads as a hang.
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - batch_started);
+    if (took >= kSlowBatch) {
+      logger_->info("sink '{}': delivered {} in {}", name, core::counted(rows->size(), "finding"),
+                    core::formatDuration(took));
+    }
   }
   auto depth = store_.outboxDepth(name);
   if (depth) {
