@@ -1,5 +1,6 @@
 #include "cli/signals.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -19,12 +20,20 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 // transactions and the outbox survive a kill, as they survive kill -9.
 extern "C" void onInterrupt(int signal_number) {
   if (g_interrupted.exchange(true)) {
-    // Said, so that a stop cut short is not taken for a clean one (write(2) is safe here).
+    // The default action first, and the signal unblocked: if the note below blocks (a stalled
+    // pipe, a terminal paused with XOFF), a third signal still ends the process. A closed
+    // stderr must not turn the exit into SIGPIPE's. All of these are async-signal-safe.
+    std::signal(signal_number, SIG_DFL);
+    std::signal(SIGPIPE, SIG_IGN);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, signal_number);
+    sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+    // Said, so that a stop cut short is not taken for a clean one.
     static constexpr char kNote[] =
         "aihunt: a second signal: exiting now, without the cleanup the first one started "
         "(deleting running searches, delivering what waits)\n";
     static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
-    std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
   }
 }

@@ -121,6 +121,7 @@ __attribute__((target("ssse3"))) std::size_t AsciiPatternSet::nextCandidateSsse3
 #endif
 
 std::size_t AsciiPatternSet::nextCandidate(std::string_view text, std::size_t at) const {
+  if (at >= text.size()) return text.size();  // also keeps `at + 18` from overflowing
 #if defined(AIHUNT_PATTERN_SSSE3)
   // SSSE3 came with CPUs of 2006; the baseline x86-64 that Debian builds for lacks it.
   static const bool kHasSsse3 = __builtin_cpu_supports("ssse3") != 0;

@@ -1,6 +1,7 @@
 #include "service/outbox.h"
 
 #include <algorithm>
+#include <exception>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -36,6 +37,13 @@ Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sink
     } else {
       lanes_.emplace_back().sinks.push_back(index);
     }
+  }
+}
+
+Outbox::~Outbox() {
+  // A lane still in flight uses the logger, the options and the metrics, which go before lanes_.
+  for (Lane& lane : lanes_) {
+    if (lane.running.valid()) lane.running.wait();
   }
 }
 
@@ -208,7 +216,22 @@ std::vector<Outbox::SinkPass> Outbox::runLane(const Lane& lane,
   std::vector<SinkPass> passes;
   passes.reserve(lane.sinks.size());
   for (const std::size_t index : lane.sinks) {
-    passes.push_back(drainSink(sinks_[index], deadline));
+    SinkState& state = sinks_[index];
+    try {
+      passes.push_back(drainSink(state, deadline));
+    } catch (const std::exception& error) {
+      // Out of memory, most likely. The sink's rows stay; it backs off like any failing sink,
+      // and the lane's other sinks and the pass's report go on.
+      ++state.failures;
+      state.retry_at = std::chrono::steady_clock::now() + options_.max_backoff;
+      state.last_error = std::string("unexpected error: ") + error.what();
+      logger_->error("sink '{}': {}", state.sink->name(), state.last_error);
+      SinkPass& failed = passes.emplace_back();
+      failed.drained.name = state.sink->name();
+      failed.drained.error = state.last_error;
+      failed.failures = 1;
+      failed.empty = false;
+    }
   }
   return passes;
 }
@@ -248,12 +271,23 @@ DrainReport Outbox::pass(std::chrono::steady_clock::time_point deadline, bool wa
   // slow destination holds up no other. The store, the metrics and the logger take calls from
   // several threads; a sink and its SinkState are touched by its lane alone.
   const auto now = std::chrono::steady_clock::now();
-  for (Lane& lane : lanes_) {
-    if (lane.running.valid() && (wait_all || finished(lane, now))) collect(lane);
-    if (!lane.running.valid()) startLane(lane, deadline);
+  std::vector<bool> started(lanes_.size(), false);
+  for (std::size_t i = 0; i < lanes_.size(); ++i) {
+    if (lanes_[i].running.valid() && finished(lanes_[i], now)) collect(lanes_[i]);
+    if (!lanes_[i].running.valid()) {
+      startLane(lanes_[i], deadline);
+      started[i] = true;
+    }
   }
   for (Lane& lane : lanes_) {
     if (wait_all || finished(lane, deadline)) collect(lane);
+  }
+  // The end of a run: a lane that was still busy from an earlier pass has had no pass of its
+  // own in this one (it was waited for only after the others started).
+  for (std::size_t i = 0; wait_all && i < lanes_.size(); ++i) {
+    if (started[i]) continue;
+    startLane(lanes_[i], deadline);
+    collect(lanes_[i]);
   }
 
   // A lane still inside a batch at the deadline: its sinks' rows wait, as the store says.

@@ -53,6 +53,10 @@ class Outbox {
  public:
   Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sinks, OutboxOptions options,
          core::Metrics& metrics, std::shared_ptr<spdlog::logger> logger);
+  // Waits for any lane still in flight (flush() and drainAll() leave none).
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
 
   // The names the ledger gives new findings' outbox rows.
   [[nodiscard]] std::vector<std::string> sinkNames() const;
@@ -113,8 +117,7 @@ class Outbox {
   // failure whose retry would come later says its findings wait for the next run instead.
   std::atomic<std::chrono::steady_clock::rep> run_ends_{
       std::numeric_limits<std::chrono::steady_clock::rep>::max()};
-  // After sinks_, so that destroying the outbox waits for lanes in flight before their sinks go.
-  std::vector<Lane> lanes_;
+  std::vector<Lane> lanes_;  // ~Outbox waits for those in flight
   OutboxOptions options_;
   core::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> logger_;
