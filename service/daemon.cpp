@@ -50,21 +50,34 @@ ScheduleSpec scheduleOf(const config::HuntConfig& hunt) {
   return spec;
 }
 
-void WindowRunner::noteUnknownReferenceSets(const std::string& hunt, std::uint64_t checks) {
+void WindowRunner::noteUnknownReferenceSets(std::uint64_t checks) {
   if (checks == 0) return;
   metrics_.add("aihunt_reference_set_unknown_checks_total", {}, static_cast<double>(checks));
+  unknown_set_checks_ += checks;
+}
+
+void WindowRunner::sayUnknownReferenceSets(const std::string& hunt) {
+  if (unknown_set_checks_ == 0) return;
   std::string unknown;
   for (const auto& name : referencedSetNames(config_.settings.exceptions)) {
     if (reference_sets_ != nullptr && reference_sets_->readAt(name)) continue;
     unknown += (unknown.empty() ? "'" : ", '") + name + "'";
   }
   logger_->warn("hunt '{}': {} not suppressed by exceptions naming reference sets never read ({})",
-                hunt, core::counted(checks, "finding was", "findings were"), unknown);
+                hunt, core::counted(unknown_set_checks_, "finding was", "findings were"), unknown);
+  unknown_set_checks_ = 0;
 }
 
 void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& hunt,
                        const std::vector<PlannedWindow>& windows, core::EpochMs now,
                        const qradar::Cancellation& cancellation, HuntRunReport& report) {
+  runWindows(connection, hunt, windows, now, cancellation, report);
+  sayUnknownReferenceSets(hunt.name);
+}
+
+void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntConfig& hunt,
+                              const std::vector<PlannedWindow>& windows, core::EpochMs now,
+                              const qradar::Cancellation& cancellation, HuntRunReport& report) {
   report.hunt = hunt.name;
   EngineOptions options;
   options.ariel = arielOptionsFor(config_.qradar.value_or(config::QRadarConfig()));
@@ -113,7 +126,7 @@ void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& h
       if (count > 0)
         metrics_.add("aihunt_suppressed_total", {exception}, static_cast<double>(count));
     }
-    noteUnknownReferenceSets(hunt.name, outcome.stats.unknown_reference_set_checks);
+    noteUnknownReferenceSets(outcome.stats.unknown_reference_set_checks);
     report.rows += outcome.rows;
     if (outcome.result == HuntResult::kFailed || outcome.result == HuntResult::kCancelled) {
       const core::Error& error = *outcome.error;

@@ -104,9 +104,15 @@ class WindowRunner {
   state::StateStore& store_;
   std::vector<std::string> sinks_;
   core::Metrics& metrics_;
-  // Findings an exception could not judge because a set it names was never read: a warning
-  // naming those sets and aihunt_reference_set_unknown_checks_total.
-  void noteUnknownReferenceSets(const std::string& hunt, std::uint64_t checks);
+  void runWindows(QRadarConnection& connection, const config::HuntConfig& hunt,
+                  const std::vector<PlannedWindow>& windows, core::EpochMs now,
+                  const qradar::Cancellation& cancellation, HuntRunReport& report);
+  // Findings an exception could not judge because a set it names was never read: counted in
+  // aihunt_reference_set_unknown_checks_total per window, and said in one warning per run of
+  // the hunt's windows (a catch-up of a day would otherwise say it 24 times).
+  void noteUnknownReferenceSets(std::uint64_t checks);
+  void sayUnknownReferenceSets(const std::string& hunt);
+  std::uint64_t unknown_set_checks_ = 0;
 
   std::shared_ptr<spdlog::logger> logger_;
   const ReferenceSetRefresher* reference_sets_ = nullptr;

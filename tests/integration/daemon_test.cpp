@@ -565,6 +565,38 @@ TEST_CASE(
   CHECK(check.exit_code == 0);
 }
 
+TEST_CASE("an exception naming a set that cannot be read is said once per run of a hunt's windows",
+          "[daemon][once][exceptions]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run =
+      makeRunDir(emu, std::string("hunts:\n") + kProxyHunt +
+                          "exceptions:\n"
+                          "  - id: allow-list\n"
+                          "    reason: the SOC's cleared machines\n"
+                          "    owner: soc@example.com\n"
+                          "    match:\n"
+                          "      reference_set: {name: AIHunt Missing Set, field: source_ip}\n");
+  const ProcessResult once = runOnce(run, aihunt::testing::kSampleNow, {"--log-format", "text"});
+  INFO(once.err);
+  CHECK(once.exit_code == 0);
+  // The catch-up hunts many windows with findings; one warning sums them.
+  std::size_t windows_with_findings = 0;
+  std::size_t warnings = 0;
+  std::istringstream lines(once.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("new finding") != std::string::npos &&
+        line.find(" 0 new findings") == std::string::npos) {
+      ++windows_with_findings;
+    }
+    if (line.find("reference sets never read ('AIHunt Missing Set')") != std::string::npos) {
+      ++warnings;
+    }
+  }
+  CHECK(windows_with_findings > 1);
+  CHECK(warnings == 1);
+}
+
 TEST_CASE(
     "a daemon whose state file or health port another process holds exits 6 and hunts "
     "nothing",
