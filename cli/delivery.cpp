@@ -101,12 +101,13 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
     sinks.push_back(std::make_unique<service::ReferenceSetSink>(
         reference, consoleConnector(values, console, context, metrics, abandon), context.logger));
   }
-  // After the LEEF sink: the offenses this batch's events make may exist by the time it runs
-  // (a source without one yet gets no note for the window; docs/operations.md).
+  // After the LEEF sink, and `delay` after it delivered each finding: by then QRadar's rule has
+  // made the offense from the LEEF event (docs/operations.md).
   if (cfg.outputs.offense_notes.enabled) {
     service::OffenseNotesSinkOptions notes;
     notes.match_description = cfg.outputs.offense_notes.match_description;
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
+    notes.delay = cfg.outputs.offense_notes.delay;
     notes.metrics = &metrics;
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
         notes, consoleConnector(values, console, context, metrics, abandon), context.logger));
@@ -199,9 +200,10 @@ std::string describeDeliveries(const config::OutputsConfig& outputs,
     line += (i == 0 ? " " : ", ") + std::to_string(sink.delivered) + " to " +
             destinationName(outputs, sink.name);
     std::string aside = sink.detail;
-    if (sink.waiting > 0) {
-      aside += (aside.empty() ? "" : "; ") + std::to_string(sink.waiting) + " waiting";
+    if (sink.waiting > sink.held) {
+      aside += (aside.empty() ? "" : "; ") + std::to_string(sink.waiting - sink.held) + " waiting";
     }
+    if (sink.held > 0) aside += (aside.empty() ? "" : "; ") + std::to_string(sink.held) + " held";
     if (!aside.empty()) line += " (" + aside + ")";
   }
   return line;
@@ -280,8 +282,9 @@ int HuntDelivery::finish(CommandContext& context, bool complete) {
                   core::counted(added, "new finding") + " recorded in " + cfg.state.path + " (" +
                       std::to_string(repeats) + " raised before, not sent again); " +
                       describeDeliveries(cfg.outputs, drained.sinks));
+  // Rows held back on purpose (offense notes) are said either way; only others fail the run.
+  printPendingSinks(cfg.outputs, drained.sinks, Diagnostic::kError, context);
   if (!drained.empty) {
-    printPendingSinks(cfg.outputs, drained.sinks, Diagnostic::kError, context);
     return fail(context,
                 "some findings could not be delivered and wait in the outbox of " + cfg.state.path +
                     "; 'aihunt run' delivers them",
@@ -290,14 +293,36 @@ int HuntDelivery::finish(CommandContext& context, bool complete) {
   return core::kExitOk;
 }
 
+namespace {
+
+// Rows a sink holds back on purpose (offense notes wait for QRadar to make the offenses): what
+// happens next, not a failure.
+void printHeldSink(const config::OutputsConfig& outputs, const service::SinkDrain& sink,
+                   CommandContext& context) {
+  std::string message = core::counted(sink.held, "finding") + " for " +
+                        destinationName(outputs, sink.name) + " (sink '" + sink.name + "') " +
+                        (sink.held == 1 ? "is" : "are") + " held in the outbox ";
+  message += sink.next_due ? "until " + core::formatIso8601(*sink.next_due)
+                           : std::string("until the LEEF events of their findings are delivered");
+  if (sink.name == "offense_notes") {
+    message += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
+  }
+  message += "; the daemon, or the next 'aihunt run', delivers them";
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote, message);
+}
+
+}  // namespace
+
 void printPendingSinks(const config::OutputsConfig& outputs,
                        const std::vector<service::SinkDrain>& sinks, Diagnostic kind,
                        CommandContext& context) {
   for (const service::SinkDrain& sink : sinks) {
-    if (sink.waiting == 0) continue;
-    std::string message = core::counted(sink.waiting, "finding") + " for " +
+    if (sink.held > 0) printHeldSink(outputs, sink, context);
+    const std::uint64_t waiting = sink.waiting - std::min(sink.waiting, sink.held);
+    if (waiting == 0) continue;
+    std::string message = core::counted(waiting, "finding") + " for " +
                           destinationName(outputs, sink.name) + " (sink '" + sink.name +
-                          (sink.waiting == 1 ? "') waits" : "') wait") +
+                          (waiting == 1 ? "') waits" : "') wait") +
                           " in the outbox for the next run";
     if (!sink.error.empty()) message += ": " + sink.error;
     printDiagnostic(context.streams, *context.redactor, kind, message);

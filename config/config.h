@@ -204,6 +204,9 @@ struct OffenseNotesOutput {
   // the rule's offense naming (docs/qradar-setup.md) puts it there.
   std::string match_description = "aihunt";
   std::int64_t max_note_chars = 2000;  // a note's length in characters (code points), cut there
+  // How long after its LEEF event a finding's note is added: QRadar's rule makes the offense,
+  // and the offense API lists it, some time after the event arrives.
+  Millis delay{120'000};
 };
 
 struct OutputsConfig {

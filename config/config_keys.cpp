@@ -546,6 +546,10 @@ constexpr std::array kKeys = {
               "An offense is aihunt's when its description contains this text.", "aihunt"},
     ConfigKey{"outputs.offense_notes.max_note_chars", "integer, 200 to 100000", "2000",
               "Longest note; lists are cut with \"+N more\".", "2000"},
+    ConfigKey{"outputs.offense_notes.delay", "duration, 0s or more", "2m",
+              "How long after a finding's LEEF event its note is added, for QRadar's rule to "
+              "make the offense first.",
+              "2m"},
 
     // --- state:, server:, logging: ---------------------------------------------------------
     ConfigKey{"state", "map", "", "The daemon's SQLite state store.", ""},

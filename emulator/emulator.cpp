@@ -1,6 +1,7 @@
 #include "emulator/emulator.h"
 
 #include <unistd.h>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -34,6 +35,7 @@ struct Emulator::Parts {
         events(static_cast<std::size_t>(std::max<std::int64_t>(o.config.max_events, 0))),
         references(clock),
         searches(o.config.ariel, clock),
+        offenses(std::chrono::milliseconds(o.config.offense_delay_ms)),
         rules(o.config.rules, offenses, clock),
         intake(events, rules, classification, clock),
         requests(

@@ -62,6 +62,8 @@ struct EmulatorConfig {
   std::string api_profile;  // a release's versions instead ("7.5 UP13", api_versions.h)
   ArielConfig ariel;
   std::vector<RuleConfig> rules;
+  // How long an offense the rules make stays out of the API (offense_store.h); 0: at once.
+  std::int64_t offense_delay_ms = 0;
   std::int64_t max_recorded_requests = 20'000;
   // An HTTP connection with no complete request (TLS handshake, header, body) within this time
   // is closed: idle keep-alive clients and slow senders do not hold a server thread forever.

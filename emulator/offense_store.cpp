@@ -9,14 +9,20 @@ int offenseTypeFor(const std::string& index_field) {
   return 0;
 }
 
+// Whether the API shows the offense yet (OffenseStore's `shown_after`).
+bool shown(const Offense& offense) {
+  return offense.shown_from <= std::chrono::steady_clock::now();
+}
+
 }  // namespace
 
 ApiError offenseNotFound(std::int64_t id) {
   return notFound("The offense " + std::to_string(id) + " does not exist.");
 }
 
-OffenseStore::OffenseStore()
-    : closing_reasons_{{1, "Non-Issue", false, false},
+OffenseStore::OffenseStore(std::chrono::milliseconds shown_after)
+    : shown_after_(shown_after),
+      closing_reasons_{{1, "Non-Issue", false, false},
                        {2, "False-Positive, Tuned", true, false},
                        {3, "Policy Violation", false, false}} {}
 
@@ -42,6 +48,7 @@ std::int64_t OffenseStore::recordHit(const RuleHit& hit, core::EpochMs now) {
     created.credibility = hit.credibility;
     created.relevance = hit.relevance;
     created.start_time = hit.event_time;
+    created.shown_from = std::chrono::steady_clock::now() + shown_after_;
     offense = &offenses_.emplace(created.id, std::move(created)).first->second;
   } else if (offense->description.find(hit.description) == std::string::npos) {
     // QRadar chains the descriptions of further rules: "A\n preceded by B\n".
@@ -66,14 +73,16 @@ std::vector<Offense> OffenseStore::list() const {
   std::lock_guard lock(mutex_);
   std::vector<Offense> out;
   out.reserve(offenses_.size());
-  for (const auto& [id, offense] : offenses_) out.push_back(offense);
+  for (const auto& [id, offense] : offenses_) {
+    if (shown(offense)) out.push_back(offense);
+  }
   return out;
 }
 
 std::optional<Offense> OffenseStore::get(std::int64_t id) const {
   std::lock_guard lock(mutex_);
   auto it = offenses_.find(id);
-  if (it == offenses_.end()) return std::nullopt;
+  if (it == offenses_.end() || !shown(it->second)) return std::nullopt;
   return it->second;
 }
 
@@ -81,7 +90,7 @@ ApiResult<Offense> OffenseStore::update(std::int64_t id, const OffenseUpdate& up
                                         const std::string& user, core::EpochMs now) {
   std::lock_guard lock(mutex_);
   auto it = offenses_.find(id);
-  if (it == offenses_.end()) return offenseNotFound(id);
+  if (it == offenses_.end() || !shown(it->second)) return offenseNotFound(id);
   Offense& offense = it->second;
   if (update.status) {
     const std::string& status = *update.status;
@@ -124,7 +133,7 @@ ApiResult<OffenseNote> OffenseStore::addNote(std::int64_t id, const std::string&
                                              const std::string& user, core::EpochMs now) {
   std::lock_guard lock(mutex_);
   auto it = offenses_.find(id);
-  if (it == offenses_.end()) return offenseNotFound(id);
+  if (it == offenses_.end() || !shown(it->second)) return offenseNotFound(id);
   OffenseNote note{next_note_id_++, now, user, text};
   it->second.notes.push_back(note);
   return note;
@@ -133,7 +142,7 @@ ApiResult<OffenseNote> OffenseStore::addNote(std::int64_t id, const std::string&
 ApiResult<std::vector<OffenseNote>> OffenseStore::notes(std::int64_t id) const {
   std::lock_guard lock(mutex_);
   auto it = offenses_.find(id);
-  if (it == offenses_.end()) return offenseNotFound(id);
+  if (it == offenses_.end() || !shown(it->second)) return offenseNotFound(id);
   return it->second.notes;
 }
 

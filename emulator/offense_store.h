@@ -3,6 +3,12 @@
 // value); later events from a matching rule add to it (event_count, last_updated_time, rules,
 // log sources, categories). The REST API can only read, update status (CLOSED needs a valid
 // closing_reason_id), and add notes.
+//
+// A new offense can be held back from the API for a while (`--offense-delay-ms`): on a console,
+// events queue through the collector, the event processor's rule engine and the magistrate that
+// makes offenses (IBM Support, "QRadar: The Event Processing Pipeline"), so an offense shows some
+// time after the event that made it. How long is not documented and depends on the load.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -50,6 +56,7 @@ struct Offense {
   bool follow_up = false;
   bool is_protected = false;
   std::vector<OffenseNote> notes;
+  std::chrono::steady_clock::time_point shown_from{};  // the API shows it from then on
 };
 
 struct ClosingReason {
@@ -88,7 +95,8 @@ struct OffenseUpdate {
 
 class OffenseStore {
  public:
-  OffenseStore();
+  // `shown_after`: how long a new offense stays out of the API (real time).
+  explicit OffenseStore(std::chrono::milliseconds shown_after = {});
 
   // Creates or updates the open offense for the hit's index value; returns its id.
   std::int64_t recordHit(const RuleHit& hit, core::EpochMs now);
@@ -104,6 +112,7 @@ class OffenseStore {
 
  private:
   mutable std::mutex mutex_;
+  std::chrono::milliseconds shown_after_;
   std::map<std::int64_t, Offense> offenses_;
   std::vector<ClosingReason> closing_reasons_;
   std::int64_t next_id_ = 1;

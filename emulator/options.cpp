@@ -92,7 +92,10 @@ po::options_description describe() {
       "syslog over TLS (same certificate as HTTPS); 0: any")(
       "syslog-udp-port", po::value<int>()->value_name("PORT"), "syslog over UDP; 0: any")(
       "rules", po::value<std::string>()->value_name("FILE"),
-      "custom-rule table (YAML {rules: [...]}) turning LEEF events into offenses");
+      "custom-rule table (YAML {rules: [...]}) turning LEEF events into offenses")(
+      "offense-delay-ms", po::value<long long>()->value_name("MS"),
+      "how long a new offense stays out of the API, as a console's rule pipeline takes time "
+      "(default 0)");
   po::options_description ariel("Ariel and faults");
   ariel.add_options()("workers", po::value<int>()->value_name("N"),
                       "search threads (default 2; config ariel.workers)")(
@@ -238,6 +241,9 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
   }
   if (vm.count("api-profile") > 0) o.config.api_profile = vm["api-profile"].as<std::string>();
   if (vm.count("workers") > 0) o.config.ariel.workers = vm["workers"].as<int>();
+  if (vm.count("offense-delay-ms") > 0) {
+    o.config.offense_delay_ms = vm["offense-delay-ms"].as<long long>();
+  }
   if (vm.count("phase-delay-ms") > 0)
     o.config.ariel.phase_delay_ms = vm["phase-delay-ms"].as<int>();
   if (vm.count("max-searches") > 0)
@@ -272,6 +278,10 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
       o.config.ariel.retention_ms < 0) {
     return core::makeError(core::ErrorCode::kInvalidArgument,
                            "--phase-delay-ms, --max-searches and --retention-ms must be positive");
+  }
+  if (o.config.offense_delay_ms < 0) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "--offense-delay-ms must be 0 or more");
   }
   return cl;
 }

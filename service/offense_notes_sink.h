@@ -10,14 +10,17 @@
 // are read once per batch; a group whose marker starts one of them is already noted, otherwise
 // its note is added (POST .../notes?note_text=...).
 //
-// Offenses exist only after QRadar's rule has processed aihunt's LEEF events, so a source whose
-// events have not made an offense yet (the LEEF sink delivered moments before, or the rule is not
-// set up) gets no note for that window: counted as no_offense, not an error, and not retried.
+// Offenses exist only after QRadar's rule has processed aihunt's LEEF events, and the offense
+// list shows them a while later still. So a finding's note waits in the outbox until `delay`
+// after the LEEF sink delivered that finding (Sink::waitAfterLeader()). A source that still has
+// no offense then (the rule is not set up, or QRadar was slower than the delay) gets no note for
+// that window: counted as no_offense, not an error, and not retried.
 //
 // Delivery is at least once and idempotent: delivering a batch again (after a crash or a failed
 // request) finds the markers of the notes already added and adds no second one. mark() records
 // only where the notes go and rollback() has nothing to undo. An error leaves the batch's rows in
 // the outbox; the next attempt opens a new connection.
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -39,6 +42,8 @@ struct OffenseNotesSinkOptions {
   std::size_t max_note_chars = 2000;
   std::size_t max_offenses_per_source = 10;  // open offenses of one source looked at
   std::size_t max_notes_read = 10'000;       // notes of one offense searched for a marker
+  // How long after the LEEF event a finding's note is due (outputs.offense_notes.delay).
+  std::chrono::milliseconds delay{120'000};
   // When set: aihunt_offense_notes_total{result}, result "added", "already_present" (per offense
   // and hunt window) or "no_offense" (per source and hunt window).
   core::Metrics* metrics = nullptr;
@@ -57,6 +62,9 @@ class OffenseNotesSink final : public Sink {
   // "3 noted, 20 without an open offense, ...": the parts that are not zero.
   [[nodiscard]] std::string deliveredDetail() const override;
   [[nodiscard]] std::string_view follows() const override { return "leef"; }
+  [[nodiscard]] std::chrono::milliseconds waitAfterLeader() const override {
+    return options_.delay;
+  }
 
  private:
   // Findings of delivered batches by what became of them (a batch that fails counts nothing:

@@ -16,6 +16,9 @@ namespace aihunt::service {
 namespace {
 
 constexpr std::chrono::milliseconds kSlowBatch{10'000};  // a batch this slow is logged
+// SinkState::held_until of a sink whose oldest row has no due time yet: its leader has not
+// delivered that finding, so only the leader's next delivery can make it due.
+constexpr core::EpochMs kUntilLeaderDelivers = std::numeric_limits<core::EpochMs>::max();
 
 }  // namespace
 
@@ -34,6 +37,7 @@ Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sink
     });
     if (joined != lanes_.end()) {
       joined->sinks.push_back(index);
+      sinks_[index].leader = std::string(leader);
     } else {
       lanes_.emplace_back().sinks.push_back(index);
     }
@@ -115,8 +119,29 @@ void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
   state.warned_near_full = near_full;
 }
 
-Outbox::SinkPass Outbox::drainSink(SinkState& state,
-                                   std::chrono::steady_clock::time_point deadline) {
+core::EpochMs Outbox::wallNow() const {
+  return core::toEpochMs(options_.clock != nullptr ? options_.clock->now()
+                                                   : std::chrono::system_clock::now());
+}
+
+core::Result<bool> Outbox::releaseHeld(SinkState& state, bool leader_delivered) {
+  const core::EpochMs now = wallNow();
+  // Rows can become releasable only when the leader delivers, or, with no leader in the lane,
+  // when new rows come. The first pass of a process releases whatever an earlier one left (it
+  // may have stopped between a leader's delivery and the release).
+  if (leader_delivered || state.leader.empty() || !state.released) {
+    auto released = store_.release(state.sink->name(), state.leader,
+                                   now + state.sink->waitAfterLeader().count());
+    if (!released) return released.error();
+    state.released = true;
+    if (*released > 0) state.held_until.reset();
+  }
+  // The oldest row is known not to be due yet: no need to read the outbox in this pass.
+  return !(state.held_until && now < *state.held_until);
+}
+
+Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline,
+                                   bool leader_delivered) {
   SinkPass pass;
   const std::string& name = state.sink->name();
   std::string failed_with;
@@ -127,16 +152,44 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state,
     pass.empty = false;
     failed_with = state.last_error;
   }
-  while (!backing_off && failed_with.empty() && std::chrono::steady_clock::now() < deadline) {
+  const bool waits = state.sink->waitAfterLeader().count() > 0;
+  bool held = false;
+  const auto outboxFailed = [&](const core::Error& error) {
+    logger_->error("sink '{}': reading the outbox: {}", name, error.message);
+    pass.empty = false;
+    ++pass.failures;
+    failed_with = "reading the outbox: " + error.message;
+  };
+  if (!backing_off && waits) {
+    auto go = releaseHeld(state, leader_delivered);
+    if (!go) {
+      outboxFailed(go.error());
+    } else {
+      held = !*go;
+    }
+  }
+  while (!backing_off && !held && failed_with.empty() &&
+         std::chrono::steady_clock::now() < deadline) {
     auto rows = store_.pending(name, options_.batch_rows);
     if (!rows) {
-      logger_->error("sink '{}': reading the outbox: {}", name, rows.error().message);
-      pass.empty = false;
-      ++pass.failures;
-      failed_with = "reading the outbox: " + rows.error().message;
+      outboxFailed(rows.error());
       break;
     }
     if (rows->empty()) break;
+    if (waits) {
+      // Rows are due in id order (given times as their leader delivers them); the batch ends
+      // at the first that is not due, or that its leader has not delivered yet.
+      const core::EpochMs now = wallNow();
+      const auto not_due = std::find_if(rows->begin(), rows->end(), [&](const auto& row) {
+        return !row.due_at || *row.due_at > now;
+      });
+      if (not_due == rows->begin()) {
+        state.held_until = rows->front().due_at.value_or(kUntilLeaderDelivers);
+        held = true;
+        break;
+      }
+      rows->erase(not_due, rows->end());
+    }
     const auto batch_started = std::chrono::steady_clock::now();
     if (auto status = deliverBatch(state, *rows); !status) {
       ++state.failures;
@@ -182,7 +235,13 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state,
   if (depth) {
     updateDepth(state, *depth);
     drained.waiting = *depth;
-    if (*depth > 0) pass.empty = false;
+    if (held) {
+      drained.held = *depth;
+      if (state.held_until && *state.held_until != kUntilLeaderDelivers) {
+        drained.next_due = state.held_until;
+      }
+    }
+    if (*depth > drained.held) pass.empty = false;
   }
   // A pass that reached its deadline before trying still says why rows wait: the sink's last
   // failure, if it has one (cleared by a delivery).
@@ -205,6 +264,8 @@ void absorb(std::optional<SinkDrain>& into, std::uint64_t& failures, bool& empty
   }
   into->delivered += later.delivered;
   into->waiting = later.waiting;
+  into->held = later.held;
+  into->next_due = later.next_due;
   into->error = later.error;
   into->detail = later.detail;
 }
@@ -217,8 +278,15 @@ std::vector<Outbox::SinkPass> Outbox::runLane(const Lane& lane,
   passes.reserve(lane.sinks.size());
   for (const std::size_t index : lane.sinks) {
     SinkState& state = sinks_[index];
+    // Whether the sink this one follows delivered in this run of the lane (it came earlier).
+    bool leader_delivered = false;
+    for (std::size_t k = 0; k < passes.size(); ++k) {
+      if (passes[k].drained.name == state.leader) {
+        leader_delivered = passes[k].drained.delivered > 0;
+      }
+    }
     try {
-      passes.push_back(drainSink(state, deadline));
+      passes.push_back(drainSink(state, deadline, leader_delivered));
     } catch (const std::exception& error) {
       // Out of memory, most likely. The sink's rows stay; it backs off like any failing sink,
       // and the lane's other sinks and the pass's report go on.
@@ -331,6 +399,8 @@ void addPass(DrainReport& total, const DrainReport& pass, bool first) {
   for (std::size_t i = 0; i < total.sinks.size() && i < pass.sinks.size(); ++i) {
     total.sinks[i].delivered += pass.sinks[i].delivered;
     total.sinks[i].waiting = pass.sinks[i].waiting;
+    total.sinks[i].held = pass.sinks[i].held;
+    total.sinks[i].next_due = pass.sinks[i].next_due;
     total.sinks[i].error = pass.sinks[i].error;
     total.sinks[i].detail = pass.sinks[i].detail;
   }

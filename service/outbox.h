@@ -13,11 +13,13 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <spdlog/logger.h>
 
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "core/result.h"
 #include "service/sink.h"
@@ -30,6 +32,10 @@ struct OutboxOptions {
   std::uint64_t max_rows = 1'000'000;  // per sink
   std::chrono::milliseconds initial_backoff{1'000};
   std::chrono::milliseconds max_backoff{5 * 60'000};
+  // The wall clock that due times (Sink::waitAfterLeader()) are set and judged by; nullptr: the
+  // system clock. Not the hunts' clock: a due time is about when QRadar can have made an
+  // offense, whatever instant `--now` hunts at.
+  const core::Clock* clock = nullptr;
 };
 
 // What a drain did for one sink: delivered, and what still waits and why (its last failure, if
@@ -40,12 +46,16 @@ struct SinkDrain {
   std::uint64_t waiting = 0;
   std::string error;   // unsanitised: the sink's or the network's words
   std::string detail;  // Sink::deliveredDetail(), over the sink's life
+  // Of `waiting`, the rows held back on purpose (Sink::waitAfterLeader()): not due yet, or
+  // their leader has not delivered them. Not a failure.
+  std::uint64_t held = 0;
+  std::optional<core::EpochMs> next_due;  // when the first held row may go, if it is known
 };
 
 struct DrainReport {
   std::uint64_t delivered = 0;
   std::uint64_t failures = 0;
-  bool empty = true;             // nothing left pending in any sink
+  bool empty = true;  // nothing left pending in any sink, but for rows held back on purpose
   std::vector<SinkDrain> sinks;  // every sink, in the outbox's order
 };
 
@@ -87,6 +97,10 @@ class Outbox {
     std::string last_error{};  // of the latest of them
     std::chrono::steady_clock::time_point retry_at{};
     bool warned_near_full = false;
+    // A sink that waits after its leader (Sink::waitAfterLeader()):
+    std::string leader{};                       // the sink before it in its lane, if any
+    bool released = false;                      // StateStore::release() has run in this process
+    std::optional<core::EpochMs> held_until{};  // its oldest row is not due before then
   };
   // What one sink's part of a drain pass did.
   struct SinkPass {
@@ -107,7 +121,13 @@ class Outbox {
   DrainReport pass(std::chrono::steady_clock::time_point deadline, bool wait_all);
   void startLane(Lane& lane, std::chrono::steady_clock::time_point deadline);
   std::vector<SinkPass> runLane(const Lane& lane, std::chrono::steady_clock::time_point deadline);
-  SinkPass drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline);
+  // `leader_delivered`: the sink before it in the lane delivered rows in this lane's run.
+  SinkPass drainSink(SinkState& state, std::chrono::steady_clock::time_point deadline,
+                     bool leader_delivered);
+  // For a sink that waits after its leader: gives due times to the rows its leader has
+  // delivered; false when its oldest row is already known not to be due (the pass skips it).
+  [[nodiscard]] core::Result<bool> releaseHeld(SinkState& state, bool leader_delivered);
+  [[nodiscard]] core::EpochMs wallNow() const;
   void updateDepth(SinkState& state, std::uint64_t depth);
 
   state::StateStore& store_;

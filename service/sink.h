@@ -4,6 +4,7 @@
 // a batch touches the destination the outbox records the sink's mark (e.g. the file's size), and
 // a restart that finds a mark rolls the destination back to it and delivers the batch again.
 #include <array>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ class Sink {
   // each in its own lane, so that a slow or failing destination holds up no other; a sink that
   // follows another comes after it in its lane. Empty: a lane of its own.
   [[nodiscard]] virtual std::string_view follows() const { return {}; }
+  // How long after the sink it follows has delivered a finding this one may deliver it (offense
+  // notes: QRadar's rule needs time to make the offense from the LEEF event). Rows wait in the
+  // outbox until then, across restarts (StateStore::release()); zero: at once.
+  [[nodiscard]] virtual std::chrono::milliseconds waitAfterLeader() const { return {}; }
 };
 
 }  // namespace aihunt::service

@@ -168,6 +168,7 @@ struct SqliteStateStore::Statements {
   Statement delete_outbox;
   Statement fail_outbox;
   Statement outbox_depth;
+  Statement release;
   Statement set_progress;
   Statement get_progress;
   Statement clear_progress;
@@ -206,13 +207,19 @@ struct SqliteStateStore::Statements {
          "DELETE FROM seen WHERE first_raised_at < ?1 AND first_raised_at < "
          "(SELECT COALESCE(MIN(created_at), ?1) FROM outbox)"},
         {&statements->pending,
-         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error FROM outbox "
-         "WHERE sink = ?1 ORDER BY id LIMIT ?2"},
+         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at "
+         "FROM outbox WHERE sink = ?1 ORDER BY id LIMIT ?2"},
         {&statements->delete_outbox, "DELETE FROM outbox WHERE sink = ?1 AND id BETWEEN ?2 AND ?3"},
         {&statements->fail_outbox,
          "UPDATE outbox SET attempts = attempts + 1, last_error = ?4 "
          "WHERE sink = ?1 AND id BETWEEN ?2 AND ?3"},
         {&statements->outbox_depth, "SELECT COUNT(*) FROM outbox WHERE sink = ?1"},
+        // One statement: the leader's oldest row and the newest id are read in the same
+        // snapshot as the rows updated, so a commit cannot slip in between.
+        {&statements->release,
+         "UPDATE outbox SET due_at = ?3 WHERE sink = ?1 AND due_at IS NULL AND id < "
+         "COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
+         "(SELECT MAX(id) + 1 FROM outbox))"},
         {&statements->set_progress,
          "INSERT OR REPLACE INTO sink_progress (sink, target, offset, first_row, last_row) "
          "VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -544,6 +551,7 @@ core::Result<std::vector<OutboxRow>> SqliteStateStore::pending(const std::string
     out.attempts = attempts > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
                                                               : static_cast<int>(attempts);
     out.last_error = statement.textAt(6);
+    if (!statement.nullAt(7)) out.due_at = statement.int64At(7);
   }
   return rows;
 }
@@ -585,6 +593,16 @@ core::Result<std::uint64_t> SqliteStateStore::outboxDepth(const std::string& sin
   auto row = statement.step();
   if (!row) return row.error().withContext("reading the outbox");
   return *row ? asUint64(statement.int64At(0)) : 0;
+}
+
+core::Result<std::uint64_t> SqliteStateStore::release(const std::string& sink,
+                                                      const std::string& leader,
+                                                      core::EpochMs due_at) {
+  const std::lock_guard lock(mutex_);
+  if (auto status = runWith(statements_->release, sink, leader, due_at); !status) {
+    return status.error().withContext("releasing rows of sink '" + sink + "'");
+  }
+  return asUint64(db_->changes());
 }
 
 core::Status SqliteStateStore::setProgress(const SinkProgress& progress) {

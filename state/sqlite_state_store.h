@@ -36,6 +36,8 @@ class SqliteStateStore final : public StateStore {
   core::Status deliveryFailed(const std::string& sink, std::int64_t first_row,
                               std::int64_t last_row, const std::string& error) override;
   core::Result<std::uint64_t> outboxDepth(const std::string& sink) override;
+  core::Result<std::uint64_t> release(const std::string& sink, const std::string& leader,
+                                      core::EpochMs due_at) override;
   core::Status setProgress(const SinkProgress& progress) override;
   core::Result<std::optional<SinkProgress>> progress(const std::string& sink) override;
   core::Status clearProgress(const std::string& sink) override;

@@ -65,6 +65,9 @@ struct OutboxRow {
   core::EpochMs created_at = 0;
   int attempts = 0;
   std::string last_error;
+  // For a sink that waits behind another (Sink::waitAfterLeader()): when the row may go, set
+  // once the leader has delivered the finding (StateStore::release()); unset until then.
+  std::optional<core::EpochMs> due_at;
 };
 
 // A sink's delivery under way: written before it touches its destination, cleared after the
@@ -159,6 +162,14 @@ class StateStore {
                                                     std::int64_t last_row,
                                                     const std::string& error) = 0;
   [[nodiscard]] virtual core::Result<std::uint64_t> outboxDepth(const std::string& sink) = 0;
+  // Gives `due_at` to the rows of `sink` that have none and whose findings `leader` has
+  // delivered: those below the oldest row `leader` still holds (all of them when it holds none,
+  // or when `leader` is empty). A finding's rows are made in one commit, the leader's first
+  // (Sink::follows()), so a row below the leader's oldest has had its leader row delivered.
+  // Returns how many rows were given a time.
+  [[nodiscard]] virtual core::Result<std::uint64_t> release(const std::string& sink,
+                                                            const std::string& leader,
+                                                            core::EpochMs due_at) = 0;
   [[nodiscard]] virtual core::Status setProgress(const SinkProgress& progress) = 0;
   [[nodiscard]] virtual core::Result<std::optional<SinkProgress>> progress(
       const std::string& sink) = 0;

@@ -75,8 +75,10 @@ NotesRun makeRun(const std::string& prefix) {
   return run;
 }
 
-// The proxy hunt alone, in 15-minute windows (no merging when catching up), LEEF and/or notes.
-void writeConfig(const NotesRun& run, const RunningEmu& emu, bool leef, bool notes) {
+// The proxy hunt alone, in 15-minute windows (no merging when catching up), LEEF and/or notes
+// (added `notes_delay` after the LEEF events).
+void writeConfig(const NotesRun& run, const RunningEmu& emu, bool leef, bool notes,
+                 const std::string& notes_delay = "0s") {
   std::ofstream out(run.config);
   out << "qradar:\n  url: " << emu.base() << "\n  token_file: " << run.path("token")
       << "\n  tls:\n    ca_file: " << emu.caFile()
@@ -87,7 +89,7 @@ void writeConfig(const NotesRun& run, const RunningEmu& emu, bool leef, bool not
         << "\n    protocol: tls\n    ca_file: " << emu.caFile()
         << "\n    hostname: aihunt-notes-test\n";
   }
-  if (notes) out << "  offense_notes:\n    enabled: true\n";
+  if (notes) out << "  offense_notes:\n    enabled: true\n    delay: " << notes_delay << "\n";
   out << "state:\n  path: state.db\nhunts:\n"
       << aihunt::testing::kProxyHunt
       << "    schedule: {every: 15m, max_window: 15m, catch_up_max: 2h}\n";
@@ -217,4 +219,49 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   CHECK(third.out.find("4 to QRadar offense notes (4 noted before)") != std::string::npos);
   CHECK(notesOf(emu, ids.at(kSourceA)) == a_notes);
   CHECK(notesOf(emu, ids.at(kSourceB)) == b_notes);
+}
+
+TEST_CASE("offense notes: a new source's note waits until its offense can exist, across runs",
+          "[offense_notes]") {
+  // The console shows a new offense 1.5 s after the event that made it; notes wait 2 s after
+  // LEEF delivered their findings.
+  RunningEmu emu({"--syslog-tls-port", "0", "--rules", sourcePath("content/qradar/rule.yaml"),
+                  "--offense-delay-ms", "1500"},
+                 emuConfig());
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
+  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  const NotesRun run = makeRun("aihunt-notes-wait-test-");
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/true, "2s");
+  aihunt::testing::setEmuClock(emu, t0);
+
+  // The run sends the LEEF event; the note is held, which is not a failure.
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("1 to LEEF") != std::string::npos);
+  CHECK(first.out.find("0 to QRadar offense notes (1 held)") != std::string::npos);
+  CHECK(first.err.find("is held in the outbox until") != std::string::npos);
+  CHECK(offenses(emu).empty());  // not shown yet: a note now would have found no offense
+
+  // Later runs hunt nothing new and deliver the note once it is due: on the offense the LEEF
+  // event made.
+  REQUIRE(aihunt::testing::waitUntil([&] { return offenses(emu).size() == 1; },
+                                     std::chrono::seconds(10), std::chrono::milliseconds(50)));
+  ProcessResult later;
+  const bool noted = aihunt::testing::waitUntil(
+      [&] {
+        later = runOnce(run, t0);
+        return later.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos;
+      },
+      std::chrono::seconds(20), std::chrono::milliseconds(250));
+  INFO(later.out << later.err);
+  REQUIRE(noted);
+  CHECK(later.exit_code == 0);
+  const auto ids = offenses(emu);
+  REQUIRE(ids.count(kSourceA) == 1);
+  const auto notes = notesOf(emu, ids.at(kSourceA));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
 }

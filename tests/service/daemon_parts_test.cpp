@@ -18,7 +18,9 @@
 #include <spdlog/spdlog.h>
 
 #include "config/detection_settings_builder.h"
+#include "core/clock.h"
 #include "core/metrics.h"
+#include "core/time.h"
 #include "detection/finding.h"
 #include "service/jsonl_sink.h"
 #include "service/ledger_writer.h"
@@ -304,6 +306,7 @@ class HookSink final : public aihunt::service::Sink {
       : name_(std::move(name)), follows_(std::move(follows)), on_deliver_(std::move(on_deliver)) {}
   const std::string& name() const override { return name_; }
   std::string_view follows() const override { return follows_; }
+  std::chrono::milliseconds waitAfterLeader() const override { return wait; }
   aihunt::core::Result<aihunt::state::SinkProgress> mark() override {
     return aihunt::state::SinkProgress{};
   }
@@ -319,6 +322,7 @@ class HookSink final : public aihunt::service::Sink {
     return {};
   }
   std::atomic<std::size_t> delivered{0};
+  std::chrono::milliseconds wait{0};
 
  private:
   std::string name_;
@@ -486,6 +490,71 @@ TEST_CASE("the end of a run waits for a lane still busy from an earlier pass, th
   CHECK(report.empty);
   CHECK(report.delivered == 4);
   CHECK(console_sink->delivered == 4);
+}
+
+TEST_CASE("a sink that waits after its leader delivers a row only that long after the leader did",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  const std::string path = dir.file("state.db");
+  auto store = openStore(path);
+  REQUIRE(store->commit(findings("h", 0, 3, {"leef", "offense_notes"})));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  aihunt::core::FixedClock clock{aihunt::core::fromEpochMs(kT)};
+  OutboxOptions options;
+  options.clock = &clock;
+  options.initial_backoff = std::chrono::milliseconds(0);  // LEEF is tried again at once
+  std::atomic<bool> leef_up{false};
+  HookSink* notes_sink = nullptr;
+  const auto outbox = [&] {
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+    sinks.push_back(std::make_unique<HookSink>("leef", "", [&] { return leef_up.load(); }));
+    auto notes = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+    notes->wait = std::chrono::minutes(2);
+    notes_sink = notes.get();
+    sinks.push_back(std::move(notes));
+    return std::make_unique<Outbox>(*store, std::move(sinks), options, metrics, quietLogger());
+  };
+  auto first = outbox();
+
+  // LEEF down: the notes wait for it, with no time yet; only LEEF's rows make the run fail.
+  auto report = first->drainAll();
+  CHECK_FALSE(report.empty);
+  CHECK(notes_sink->delivered == 0);
+  CHECK(report.sinks[1].held == 3);
+  CHECK_FALSE(report.sinks[1].next_due.has_value());
+  CHECK(report.sinks[1].error.empty());
+
+  // LEEF delivers: the notes are due two minutes later; the run is complete meanwhile.
+  leef_up = true;
+  report = first->drainAll();
+  CHECK(report.empty);
+  CHECK(report.sinks[0].delivered == 3);
+  CHECK(notes_sink->delivered == 0);
+  CHECK(report.sinks[1].held == 3);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 120'000));
+  clock.set(aihunt::core::fromEpochMs(kT + 119'999));
+  report = first->drainAll();
+  CHECK(notes_sink->delivered == 0);
+  CHECK(report.sinks[1].held == 3);
+  first.reset();
+
+  // Another process, once they are due: the due times were kept in the store. Two findings
+  // raised meanwhile go out with LEEF, and their notes wait their own two minutes.
+  REQUIRE(store->commit(findings("h", 10, 2, {"leef", "offense_notes"})));
+  clock.set(aihunt::core::fromEpochMs(kT + 120'000));
+  auto second = outbox();
+  report = second->drainAll();
+  CHECK(report.empty);
+  CHECK(report.sinks[0].delivered == 2);
+  CHECK(notes_sink->delivered == 3);
+  CHECK(report.sinks[1].held == 2);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 240'000));
+  clock.set(aihunt::core::fromEpochMs(kT + 240'000));
+  report = second->drainAll();
+  CHECK(notes_sink->delivered == 5);  // this process's sink: three, then the last two
+  CHECK(report.sinks[1].held == 0);
+  CHECK(store->outboxDepth("offense_notes").value() == 0);
 }
 
 TEST_CASE("a sink follows another only when that sink comes before it", "[daemon][outbox]") {

@@ -69,7 +69,7 @@ TEST_CASE("a version 1 store is migrated to hold reference set copies") {
   }
   auto store = openStore(path);
   REQUIRE(store != nullptr);
-  CHECK(store->summary().value().schema_version == 2);
+  CHECK(store->summary().value().schema_version == schema::kVersion);
   CHECK(store->baselineKnown("host|python|openai").value());
   REQUIRE(store->saveReferenceSet({"Allowed", "IP", kT0, false, {"10.0.0.1"}}).ok());
   CHECK(store->referenceSets().value().size() == 1);

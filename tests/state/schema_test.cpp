@@ -80,3 +80,35 @@ TEST_CASE("an unreadable schema_version is damage") {
   CHECK(store.error().code == core::ErrorCode::kState);
   CHECK_THAT(store.error().message, Catch::Contains("is damaged"));
 }
+
+TEST_CASE("a version 2 store keeps its outbox rows, which wait for no leader until released") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto db = sqlite::Database::open(path, false, true);
+    REQUIRE(db.ok());
+    REQUIRE((*db)
+                ->exec("CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value NOT NULL) "
+                       "WITHOUT ROWID",
+                       "test")
+                .ok());
+    REQUIRE((*db)->exec(schema::migrations()[0].sql, "test").ok());
+    REQUIRE((*db)->exec(schema::migrations()[1].sql, "test").ok());
+    REQUIRE((*db)
+                ->exec("INSERT INTO meta VALUES ('schema_version', 2);"
+                       "INSERT INTO outbox (sink, finding_id, payload, created_at) "
+                       "VALUES ('offense_notes', 'f1', '{}', 5)",
+                       "test")
+                .ok());
+  }
+  auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
+  REQUIRE(store.ok());
+  CHECK((*store)->summary().value().schema_version == schema::kVersion);
+  auto rows = (*store)->pending("offense_notes", 10).value();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].finding_id == "f1");
+  CHECK_FALSE(rows[0].due_at.has_value());
+  CHECK((*store)->release("offense_notes", "leef", 42).value() == 1);
+  CHECK((*store)->pending("offense_notes", 10).value()[0].due_at ==
+        std::optional<core::EpochMs>(42));
+}

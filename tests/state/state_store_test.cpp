@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include "state/schema.h"
 #include "state/state_store.h"
 #include "tests/state/state_test_support.h"
 
@@ -63,7 +64,7 @@ TEST_CASE("a new store is empty") {
   CHECK(store->integrityCheck().value().empty());
   const StoreSummary summary = store->summary().value();
   CHECK(summary.path == dir.file("state.db"));
-  CHECK(summary.schema_version == 2);
+  CHECK(summary.schema_version == schema::kVersion);
   CHECK(summary.seen_findings == 0);
   CHECK(summary.hunts.empty());
   CHECK(summary.outbox_depth.empty());
@@ -328,6 +329,46 @@ TEST_CASE("outbox: pending order and limit, delivered, failed") {
   // Delivered rows do not come back when the same finding is committed again.
   CHECK(store->commit(page("h", {finding("f0")})).value().repeats == 1);
   CHECK(store->outboxDepth("jsonl").value() == 4);
+}
+
+TEST_CASE("outbox: a follower's rows get a due time once the leader has delivered their findings") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  const std::vector<std::string> sinks = {"jsonl", "leef", "offense_notes"};
+  REQUIRE(store->commit(page("h", {finding("a"), finding("b"), finding("c")}, sinks)).ok());
+  const auto due = [&] {
+    std::vector<std::string> released;
+    for (const auto& row : store->pending("offense_notes", 100).value()) {
+      if (row.due_at) released.push_back(row.finding_id + "@" + std::to_string(*row.due_at));
+    }
+    return released;
+  };
+  CHECK(due().empty());
+
+  // LEEF holds all three: nothing is released.
+  CHECK(store->release("offense_notes", "leef", 500).value() == 0);
+  CHECK(due().empty());
+
+  // LEEF delivers a and b: their notes get the time; c waits for its LEEF row.
+  const auto leef = store->pending("leef", 2).value();
+  REQUIRE(store->delivered("leef", leef.front().id, leef.back().id).ok());
+  CHECK(store->release("offense_notes", "leef", 600).value() == 2);
+  CHECK(due() == std::vector<std::string>{"a@600", "b@600"});
+  // A row keeps the time it was first given.
+  CHECK(store->release("offense_notes", "leef", 700).value() == 0);
+
+  // LEEF empty: c goes too, but not a finding committed afterwards.
+  const auto rest = store->pending("leef", 10).value();
+  REQUIRE(store->delivered("leef", rest.front().id, rest.back().id).ok());
+  CHECK(store->release("offense_notes", "leef", 800).value() == 1);
+  REQUIRE(store->commit(page("h", {finding("d")}, sinks)).ok());
+  CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800"});
+  // Other sinks' rows are never touched.
+  for (const auto& row : store->pending("jsonl", 10).value()) CHECK_FALSE(row.due_at);
+
+  // Without a leader, every row present is released.
+  CHECK(store->release("offense_notes", "", 900).value() == 1);
+  CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800", "d@900"});
 }
 
 TEST_CASE("sink progress: set, get, replace, clear") {
