@@ -68,9 +68,13 @@ qradar::SyslogSenderOptions leefSyslogOptions(const config::LeefOutput& output) 
 
 namespace {
 
-std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, CommandContext& context) {
+std::unique_ptr<service::Sink> leefSink(const config::LeefOutput& output, CommandContext& context,
+                                        const AbandonFlag& abandon) {
   service::LeefSinkOptions leef;
   leef.syslog = leefSyslogOptions(output);
+  // A connect or send under way at the end of a stop's grace period ends there, as the console
+  // sinks' requests do (its batch stays in the outbox).
+  leef.syslog.abort_flag = abandon;
   leef.encoder.hostname = output.hostname.empty() ? service::machineHostName() : output.hostname;
   leef.encoder.product_version = AIHUNT_VERSION;
   if (output.protocol == config::LeefProtocol::kTcp) {
@@ -93,7 +97,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
     context.logger->warn(
         "outputs.jsonl.path is not set: findings are recorded in the state store only");
   }
-  if (cfg.outputs.leef.enabled) sinks.push_back(leefSink(cfg.outputs.leef, context));
+  if (cfg.outputs.leef.enabled) sinks.push_back(leefSink(cfg.outputs.leef, context, abandon));
   if (cfg.outputs.reference_sets.enabled) {
     service::ReferenceSetSinkOptions reference;
     reference.sets = cfg.outputs.reference_sets.sets;

@@ -44,16 +44,10 @@ int remainingMs(Clock::time_point deadline) {
   return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60 * 60 * 1000));
 }
 
-// Waits until `fd` is ready for `events` or the deadline passes.
-bool waitFor(int fd, short events, Clock::time_point deadline) {
-  while (true) {
-    pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, remainingMs(deadline));
-    if (n > 0) return true;
-    if (n == 0) return false;
-    if (errno != EINTR) return false;
-  }
-}
+// How often a wait looks at the abort flag.
+constexpr int kAbortCheckMs = 100;
+
+core::Error cancelled() { return core::makeError(core::ErrorCode::kCancelled, "cancelled"); }
 
 // A BIO over a non-blocking socket that writes with MSG_NOSIGNAL: OpenSSL's own socket BIO uses
 // write(2), which raises SIGPIPE on a connection the peer has closed.
@@ -171,7 +165,13 @@ core::Status SyslogSender::connect() {
     }
     int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      if (waitFor(fd, POLLOUT, deadline)) {
+      const Wait waited = waitFor(fd, POLLOUT, deadline);
+      if (waited == Wait::kAborted) {
+        ::close(fd);
+        ::freeaddrinfo(addresses);
+        return fail(cancelled());
+      }
+      if (waited == Wait::kReady) {
         int error = 0;
         socklen_t length = sizeof error;
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
@@ -233,7 +233,9 @@ core::Status SyslogSender::connect() {
                            : reason == SSL_ERROR_WANT_WRITE ? POLLOUT
                                                             : 0;
       if (wanted != 0) {
-        if (waitFor(conn->fd, wanted, deadline)) continue;
+        const Wait waited = waitFor(conn->fd, wanted, deadline);
+        if (waited == Wait::kReady) continue;
+        if (waited == Wait::kAborted) return fail(cancelled());
         // A plain-TCP listener reads the ClientHello as a message and waits for the next.
         return fail(core::makeError(core::ErrorCode::kTimeout,
                                     "TLS handshake timed out (is outputs.leef.port a plain-TCP "
@@ -250,6 +252,23 @@ core::Status SyslogSender::connect() {
   connection_ = std::move(conn);
   failures_ = 0;
   return {};
+}
+
+bool SyslogSender::aborted() const {
+  return options_.abort_flag != nullptr && options_.abort_flag->load();
+}
+
+SyslogSender::Wait SyslogSender::waitFor(int fd, short events, Clock::time_point deadline) {
+  while (true) {
+    if (aborted()) return Wait::kAborted;
+    const int left = remainingMs(deadline);
+    pollfd p{fd, events, 0};
+    const int n =
+        ::poll(&p, 1, options_.abort_flag != nullptr ? std::min(left, kAbortCheckMs) : left);
+    if (n > 0) return Wait::kReady;
+    if (n == 0 && left <= kAbortCheckMs) return aborted() ? Wait::kAborted : Wait::kTimedOut;
+    if (n < 0 && errno != EINTR) return Wait::kTimedOut;
+  }
 }
 
 bool SyslogSender::peerClosed() {
@@ -310,7 +329,9 @@ core::Status SyslogSender::writeAll(std::string_view bytes) {
         return transportError(std::string("write: ") + std::strerror(errno));
       }
     }
-    if (!waitFor(connection_->fd, wanted, deadline)) {
+    const Wait waited = waitFor(connection_->fd, wanted, deadline);
+    if (waited == Wait::kAborted) return cancelled();
+    if (waited == Wait::kTimedOut) {
       return core::makeError(core::ErrorCode::kTimeout,
                              "write timed out after " + std::to_string(written) + " of " +
                                  std::to_string(bytes.size()) + " bytes");
@@ -338,6 +359,7 @@ core::Status SyslogSender::awaitAcknowledged() {
           (error != 0 ? std::string(" (") + std::strerror(error) + ")" : std::string()));
     }
     if (queued == 0) return {};
+    if (aborted()) return cancelled();
     if (Clock::now() >= deadline) {
       return core::makeError(core::ErrorCode::kTimeout, "the receiver did not acknowledge " +
                                                             std::to_string(queued) +

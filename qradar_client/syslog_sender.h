@@ -22,8 +22,11 @@
 // - after a failed connect, the next attempt waits out a backoff (initial_backoff doubling up to
 //   max_backoff; a send during it fails at once), reset by a successful connect.
 // - SIGPIPE is never raised (MSG_NOSIGNAL, also under TLS).
+// - when `abort_flag` turns true, a connect or send under way ends within about 100 ms with
+//   kCancelled (the daemon's stop, past its grace period: the batch stays in the outbox).
 //
 // Name resolution (getaddrinfo) is blocking and not covered by connect_timeout.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -48,6 +51,7 @@ struct SyslogSenderOptions {
   std::chrono::milliseconds first_batch_grace{150};  // see above
   std::chrono::milliseconds initial_backoff{500};
   std::chrono::milliseconds max_backoff{30'000};
+  std::shared_ptr<const std::atomic<bool>> abort_flag;  // optional: see above
 };
 
 class SyslogSender {
@@ -70,6 +74,11 @@ class SyslogSender {
 
  private:
   struct Connection;
+  enum class Wait { kReady, kTimedOut, kAborted };
+  // Waits until the connection's socket (or `fd`) is ready for `events`, the deadline passes, or
+  // the abort flag turns true.
+  [[nodiscard]] Wait waitFor(int fd, short events, std::chrono::steady_clock::time_point deadline);
+  [[nodiscard]] bool aborted() const;
   [[nodiscard]] core::Status writeAll(std::string_view bytes);
   [[nodiscard]] core::Status awaitAcknowledged();
   [[nodiscard]] bool peerClosed();

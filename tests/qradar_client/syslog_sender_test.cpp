@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -187,4 +190,59 @@ TEST_CASE("a silent receiver takes the first batch once the grace has passed") {
   REQUIRE(peer >= 0);
   CHECK(readExactly(peer, 8) == "one\ntwo\n");
   ::close(peer);
+}
+
+TEST_CASE("the abort flag ends a send stuck on a receiver that stops reading, and a handshake") {
+  auto abort = std::make_shared<std::atomic<bool>>(false);
+  // Sets the flag a moment after the call has begun: it is then blocked in a wait.
+  const auto abortLater = [&abort] {
+    return std::thread([&abort] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      abort->store(true);
+    });
+  };
+
+  SECTION("a send") {
+    // A receiver that takes the connection and reads nothing: 8 MiB cannot all be written.
+    const aihunt::testing::ListeningSocket listener(4, 4096);
+    SyslogSenderOptions options;
+    options.host = "127.0.0.1";
+    options.port = listener.port();
+    options.transport = SyslogTransport::kTcp;
+    options.write_timeout = std::chrono::seconds(60);
+    options.abort_flag = abort;
+    SyslogSender sender(options);
+    REQUIRE(sender.connect().ok());
+    const int peer = listener.accept();
+    REQUIRE(peer >= 0);
+    std::thread aborter = abortLater();
+    const auto started = std::chrono::steady_clock::now();
+    const auto sent = sender.send(std::vector<std::string>(8, std::string(1 << 20, 'x')));
+    const auto took = std::chrono::steady_clock::now() - started;
+    aborter.join();
+    ::close(peer);
+    REQUIRE_FALSE(sent.ok());
+    CHECK(sent.error().code == aihunt::core::ErrorCode::kCancelled);
+    CHECK(took < std::chrono::seconds(30));  // not the 60 s write timeout
+    CHECK_FALSE(sender.connected());
+  }
+
+  SECTION("a TLS handshake with a listener that never answers") {
+    const aihunt::testing::ListeningSocket listener;
+    SyslogSenderOptions options;
+    options.host = "127.0.0.1";
+    options.port = listener.port();
+    options.transport = SyslogTransport::kTls;
+    options.connect_timeout = std::chrono::seconds(60);
+    options.abort_flag = abort;
+    SyslogSender sender(options);
+    std::thread aborter = abortLater();
+    const auto started = std::chrono::steady_clock::now();
+    const auto connected = sender.connect();
+    const auto took = std::chrono::steady_clock::now() - started;
+    aborter.join();
+    REQUIRE_FALSE(connected.ok());
+    CHECK(connected.error().code == aihunt::core::ErrorCode::kCancelled);
+    CHECK(took < std::chrono::seconds(30));
+  }
 }
