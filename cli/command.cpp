@@ -136,9 +136,25 @@ void applyConfigLogging(const po::variables_map& values, const core::LogOptions&
   applyDiagnostics(values, options.format, context);
 }
 
+namespace {
+
+// `--log-format json` read straight from the arguments, for the error of a command line that
+// did not parse: a log collector that reads JSON lines then gets that error as one too.
+bool asksForJsonLogs(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--log-format=json") return true;
+    if (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool parseOptions(const std::vector<std::string>& args, const po::options_description& options,
                   const po::positional_options_description& positional, po::variables_map& values,
-                  const Streams& streams) {
+                  const Streams& given) {
+  Streams streams = given;
+  streams.json_diagnostics = streams.json_diagnostics || asksForJsonLogs(args);
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
     po::notify(values);

@@ -275,6 +275,17 @@ TEST_CASE("--log-format json: every stderr line is one JSON object, hostile text
                                           "--last", "1h", "--from", "2026-11-26"});
   CHECK(window.exit_code == 2);
   REQUIRE(jsonStderr(window.err).size() == 1);
+
+  // And so are the errors of a command line that does not parse, in either spelling.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"triage", "--log-format", "json", "--bogus"},
+        std::vector<std::string>{"run", "--log-format=json", "--once", "--grace"}}) {
+    const ProcessResult unparsed = runAihunt(args);
+    CHECK(unparsed.exit_code == 2);
+    const auto records = jsonStderr(unparsed.err);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["level"] == "error");
+  }
 }
 
 TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors follow them") {
