@@ -108,10 +108,12 @@ void registerAdminRoutes(Router& router, AdminDeps d) {
   });
   router.add("GET", "/admin/status", none, [d](const HttpRequest&, const RouteParams&) {
     const IntakeCounters& c = d.intake.counters();
+    const auto [offenses, offenses_hidden] = d.offenses.counts();
     return dumpJson(200, json{{"events", d.events.size()},
                               {"searches", d.searches.size()},
                               {"peak_active_searches", d.searches.peakActive()},
-                              {"offenses", d.offenses.list().size()},
+                              {"offenses", offenses},
+                              {"offenses_not_shown_yet", offenses_hidden},
                               {"syslog_frames", c.frames.load()},
                               {"leef_events", c.leef_events.load()},
                               {"leef_errors", c.leef_errors.load()},

@@ -1,5 +1,7 @@
 #include "emulator/offense_store.h"
 
+#include <algorithm>
+
 namespace aihunt::emulator {
 namespace {
 
@@ -77,6 +79,13 @@ std::vector<Offense> OffenseStore::list() const {
     if (shown(offense)) out.push_back(offense);
   }
   return out;
+}
+
+std::pair<std::size_t, std::size_t> OffenseStore::counts() const {
+  std::lock_guard lock(mutex_);
+  const auto hidden = std::count_if(offenses_.begin(), offenses_.end(),
+                                    [](const auto& entry) { return !shown(entry.second); });
+  return {offenses_.size(), static_cast<std::size_t>(hidden)};
 }
 
 std::optional<Offense> OffenseStore::get(std::int64_t id) const {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/time.h"
@@ -101,7 +102,9 @@ class OffenseStore {
   // Creates or updates the open offense for the hit's index value; returns its id.
   std::int64_t recordHit(const RuleHit& hit, core::EpochMs now);
 
-  [[nodiscard]] std::vector<Offense> list() const;
+  [[nodiscard]] std::vector<Offense> list() const;  // those the API shows
+  // Every offense made, and of those how many the API does not show yet (/admin/status).
+  [[nodiscard]] std::pair<std::size_t, std::size_t> counts() const;
   [[nodiscard]] std::optional<Offense> get(std::int64_t id) const;
   ApiResult<Offense> update(std::int64_t id, const OffenseUpdate& update, const std::string& user,
                             core::EpochMs now);

@@ -279,9 +279,9 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     return core::makeError(core::ErrorCode::kInvalidArgument,
                            "--phase-delay-ms, --max-searches and --retention-ms must be positive");
   }
-  if (o.config.offense_delay_ms < 0) {
+  if (o.config.offense_delay_ms < 0 || o.config.offense_delay_ms > 86'400'000) {
     return core::makeError(core::ErrorCode::kInvalidArgument,
-                           "--offense-delay-ms must be 0 or more");
+                           "--offense-delay-ms: 0 to 86400000 (a day)");
   }
   return cl;
 }

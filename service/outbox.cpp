@@ -124,14 +124,21 @@ core::EpochMs Outbox::wallNow() const {
                                                    : std::chrono::system_clock::now());
 }
 
-core::Result<bool> Outbox::releaseHeld(SinkState& state, bool leader_delivered) {
+core::Result<bool> Outbox::releaseHeld(SinkState& state) {
   const core::EpochMs now = wallNow();
-  // Rows can become releasable only when the leader delivers, or, with no leader in the lane,
-  // when new rows come. The first pass of a process releases whatever an earlier one left (it
-  // may have stopped between a leader's delivery and the release).
-  if (leader_delivered || state.leader.empty() || !state.released) {
-    auto released = store_.release(state.sink->name(), state.leader,
-                                   now + state.sink->waitAfterLeader().count());
+  const core::EpochMs due = now + state.sink->waitAfterLeader().count();
+  // A due time further off than the wait: the wall clock went back, or the wait was shortened.
+  // Releasing brings it back.
+  if (state.held_until && *state.held_until != kUntilLeaderDelivers && *state.held_until > due) {
+    state.released = false;
+  }
+  // Rows can become releasable only when the leader delivers (runLane then clears `released`,
+  // which stays cleared until a release succeeds: a sink backing off, or a release that fails,
+  // releases on its next pass), or, with no leader in the lane, when new rows come. The first
+  // pass of a process releases whatever an earlier one left (it may have stopped between a
+  // leader's delivery and the release).
+  if (state.leader.empty() || !state.released) {
+    auto released = store_.release(state.sink->name(), state.leader, due);
     if (!released) return released.error();
     state.released = true;
     if (*released > 0) state.held_until.reset();
@@ -160,8 +167,9 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
     ++pass.failures;
     failed_with = "reading the outbox: " + error.message;
   };
+  if (leader_delivered) state.released = false;
   if (!backing_off && waits) {
-    auto go = releaseHeld(state, leader_delivered);
+    auto go = releaseHeld(state);
     if (!go) {
       outboxFailed(go.error());
     } else {

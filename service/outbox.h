@@ -98,8 +98,9 @@ class Outbox {
     std::chrono::steady_clock::time_point retry_at{};
     bool warned_near_full = false;
     // A sink that waits after its leader (Sink::waitAfterLeader()):
-    std::string leader{};                       // the sink before it in its lane, if any
-    bool released = false;                      // StateStore::release() has run in this process
+    std::string leader{};  // the sink before it in its lane, if any
+    // StateStore::release() has run since the leader last delivered (or since the start).
+    bool released = false;
     std::optional<core::EpochMs> held_until{};  // its oldest row is not due before then
   };
   // What one sink's part of a drain pass did.
@@ -126,7 +127,7 @@ class Outbox {
                      bool leader_delivered);
   // For a sink that waits after its leader: gives due times to the rows its leader has
   // delivered; false when its oldest row is already known not to be due (the pass skips it).
-  [[nodiscard]] core::Result<bool> releaseHeld(SinkState& state, bool leader_delivered);
+  [[nodiscard]] core::Result<bool> releaseHeld(SinkState& state);
   [[nodiscard]] core::EpochMs wallNow() const;
   void updateDepth(SinkState& state, std::uint64_t depth);
 

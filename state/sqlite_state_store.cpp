@@ -217,9 +217,9 @@ struct SqliteStateStore::Statements {
         // One statement: the leader's oldest row and the newest id are read in the same
         // snapshot as the rows updated, so a commit cannot slip in between.
         {&statements->release,
-         "UPDATE outbox SET due_at = ?3 WHERE sink = ?1 AND due_at IS NULL AND id < "
-         "COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
-         "(SELECT MAX(id) + 1 FROM outbox))"},
+         "UPDATE outbox SET due_at = ?3 WHERE sink = ?1 AND (due_at > ?3 OR (due_at IS NULL AND "
+         "id < COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
+         "(SELECT MAX(id) + 1 FROM outbox))))"},
         {&statements->set_progress,
          "INSERT OR REPLACE INTO sink_progress (sink, target, offset, first_row, last_row) "
          "VALUES (?1, ?2, ?3, ?4, ?5)"},

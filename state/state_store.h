@@ -166,7 +166,8 @@ class StateStore {
   // delivered: those below the oldest row `leader` still holds (all of them when it holds none,
   // or when `leader` is empty). A finding's rows are made in one commit, the leader's first
   // (Sink::follows()), so a row below the leader's oldest has had its leader row delivered.
-  // Returns how many rows were given a time.
+  // A row due later than `due_at` is brought back to it: the wall clock was set back, or the
+  // wait was shortened. Returns how many rows were given a time.
   [[nodiscard]] virtual core::Result<std::uint64_t> release(const std::string& sink,
                                                             const std::string& leader,
                                                             core::EpochMs due_at) = 0;

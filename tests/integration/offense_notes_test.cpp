@@ -223,17 +223,18 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
 
 TEST_CASE("offense notes: a new source's note waits until its offense can exist, across runs",
           "[offense_notes]") {
-  // The console shows a new offense 1.5 s after the event that made it; notes wait 2 s after
-  // LEEF delivered their findings.
+  // The console shows a new offense 4 s after the event that made it (long enough for the
+  // first run to end and be checked on a loaded machine); notes wait 5 s after LEEF delivered
+  // their findings.
   RunningEmu emu({"--syslog-tls-port", "0", "--rules", sourcePath("content/qradar/rule.yaml"),
-                  "--offense-delay-ms", "1500"},
+                  "--offense-delay-ms", "4000"},
                  emuConfig());
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
   addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
   aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
   const NotesRun run = makeRun("aihunt-notes-wait-test-");
-  writeConfig(run, emu, /*leef=*/true, /*notes=*/true, "2s");
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/true, "5s");
   aihunt::testing::setEmuClock(emu, t0);
 
   // The run sends the LEEF event; the note is held, which is not a failure.
@@ -244,6 +245,9 @@ TEST_CASE("offense notes: a new source's note waits until its offense can exist,
   CHECK(first.out.find("0 to QRadar offense notes (1 held)") != std::string::npos);
   CHECK(first.err.find("is held in the outbox until") != std::string::npos);
   CHECK(offenses(emu).empty());  // not shown yet: a note now would have found no offense
+  const json status = parseJson(emu.admin("GET", "/admin/status").body);
+  CHECK(status["offenses"] == 1);  // made, and held back from the API
+  CHECK(status["offenses_not_shown_yet"] == 1);
 
   // Later runs hunt nothing new and deliver the note once it is due: on the offense the LEEF
   // event made.

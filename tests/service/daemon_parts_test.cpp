@@ -557,6 +557,68 @@ TEST_CASE("a sink that waits after its leader delivers a row only that long afte
   CHECK(store->outboxDepth("offense_notes").value() == 0);
 }
 
+TEST_CASE(
+    "a waiting sink releases what its leader delivered while it backed off, and follows "
+    "a clock set back",
+    "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  aihunt::core::FixedClock clock{aihunt::core::fromEpochMs(kT)};
+  OutboxOptions options;
+  options.clock = &clock;
+  options.initial_backoff = std::chrono::milliseconds(500);
+  std::atomic<bool> notes_up{false};
+  std::atomic<int> notes_attempts{0};
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  auto leef = std::make_unique<HookSink>("leef", "", [] { return true; });
+  auto notes = std::make_unique<HookSink>("offense_notes", "leef", [&] {
+    ++notes_attempts;
+    return notes_up.load();
+  });
+  notes->wait = std::chrono::minutes(2);
+  HookSink* leef_sink = leef.get();
+  HookSink* notes_sink = notes.get();
+  sinks.push_back(std::move(leef));
+  sinks.push_back(std::move(notes));
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+  const auto pass = [&] {
+    return outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  };
+
+  // A's note comes due and fails: the notes sink backs off.
+  REQUIRE(store->commit(findings("h", 0, 1, {"leef", "offense_notes"})));
+  pass();
+  clock.set(aihunt::core::fromEpochMs(kT + 120'000));
+  auto report = pass();
+  CHECK(report.sinks[1].error == "gave up");
+  // B: LEEF delivers it while the notes sink still backs off (it tries nothing in this pass).
+  REQUIRE(store->commit(findings("h", 1, 1, {"leef", "offense_notes"})));
+  report = pass();
+  REQUIRE(leef_sink->delivered == 2);
+  REQUIRE(notes_attempts == 1);
+  // Once the backoff is over, A goes out and B's note is due two minutes after that pass, not
+  // held until some later LEEF delivery.
+  notes_up = true;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (notes_sink->delivered == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    report = pass();
+  }
+  REQUIRE(notes_sink->delivered == 1);
+  CHECK(report.sinks[1].held == 1);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 240'000));
+
+  // The wall clock set back an hour: B is due two minutes from the new now, not in an hour.
+  clock.set(aihunt::core::fromEpochMs(kT - 3'600'000));
+  report = pass();
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT - 3'480'000));
+  clock.set(aihunt::core::fromEpochMs(kT - 3'480'000));
+  pass();
+  CHECK(notes_sink->delivered == 2);
+}
+
 TEST_CASE("a sink follows another only when that sink comes before it", "[daemon][outbox]") {
   TempDir dir;
   Metrics metrics;

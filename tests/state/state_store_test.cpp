@@ -369,6 +369,10 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   // Without a leader, every row present is released.
   CHECK(store->release("offense_notes", "", 900).value() == 1);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800", "d@900"});
+
+  // A due time later than the one given comes back to it (a wall clock set back).
+  CHECK(store->release("offense_notes", "leef", 700).value() == 2);
+  CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@700", "d@700"});
 }
 
 TEST_CASE("sink progress: set, get, replace, clear") {
