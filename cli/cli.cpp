@@ -51,8 +51,12 @@ Exit codes:
 
 }  // namespace
 
-int runCli(const std::vector<std::string>& args, const Streams& streams,
+int runCli(const std::vector<std::string>& args, const Streams& given,
            std::shared_ptr<const config::Environment> environment) {
+  // An unknown command's error follows --log-format json too (the command's own options set
+  // the format for everything else).
+  Streams streams = given;
+  streams.json_diagnostics = streams.json_diagnostics || asksForJsonLogs(args);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     printText(shapeRedactor(), args.empty() ? streams.err : streams.out, kUsage);
     return args.empty() ? core::kExitUsage : core::kExitOk;

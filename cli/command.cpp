@@ -136,10 +136,6 @@ void applyConfigLogging(const po::variables_map& values, const core::LogOptions&
   applyDiagnostics(values, options.format, context);
 }
 
-namespace {
-
-// `--log-format json` read straight from the arguments, for the error of a command line that
-// did not parse: a log collector that reads JSON lines then gets that error as one too.
 bool asksForJsonLogs(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--log-format=json") return true;
@@ -147,8 +143,6 @@ bool asksForJsonLogs(const std::vector<std::string>& args) {
   }
   return false;
 }
-
-}  // namespace
 
 bool parseOptions(const std::vector<std::string>& args, const po::options_description& options,
                   const po::positional_options_description& positional, po::variables_map& values,

@@ -36,6 +36,10 @@ void addLoggingOptions(boost::program_options::options_description& options,
 // Builds the context's logger from those options; false (and a message) on bad values.
 bool setUpLogging(const boost::program_options::variables_map& values, CommandContext& context);
 
+// Whether `args` ask for `--log-format json` (either spelling): read before the options parse,
+// so that the error of a command line that does not parse is a JSON line too.
+bool asksForJsonLogs(const std::vector<std::string>& args);
+
 // Parses `args` against `options` (positional names allowed). On error prints it and returns
 // false; `help` is set when --help was given.
 bool parseOptions(const std::vector<std::string>& args,

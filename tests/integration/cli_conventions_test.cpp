@@ -279,7 +279,8 @@ TEST_CASE("--log-format json: every stderr line is one JSON object, hostile text
   // And so are the errors of a command line that does not parse, in either spelling.
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"triage", "--log-format", "json", "--bogus"},
-        std::vector<std::string>{"run", "--log-format=json", "--once", "--grace"}}) {
+        std::vector<std::string>{"run", "--log-format=json", "--once", "--grace"},
+        std::vector<std::string>{"hnut", "--log-format", "json"}}) {
     const ProcessResult unparsed = runAihunt(args);
     CHECK(unparsed.exit_code == 2);
     const auto records = jsonStderr(unparsed.err);
