@@ -69,6 +69,28 @@ void openReferenceSets(const po::variables_map& values, const core::Clock& clock
   runtime.reference_sets->loadStored();
 }
 
+// A reload applies hunts: and qradar:; the outputs (the sinks), the state file, the health
+// server and the logging were set up at the start and stay. An edit of those would otherwise
+// be taken in silence, as if it applied.
+void warnStartOnlyChanges(const config::Config& running, const config::Config& loaded,
+                          core::Metrics& metrics, CommandContext& context) {
+  std::vector<std::string> changed;
+  if (!(loaded.outputs == running.outputs)) changed.emplace_back("outputs:");
+  if (!(loaded.state == running.state)) changed.emplace_back("state:");
+  if (!(loaded.server == running.server)) changed.emplace_back("server:");
+  if (!(loaded.logging == running.logging)) changed.emplace_back("logging:");
+  metrics.set("aihunt_config_restart_needed", {}, changed.empty() ? 0 : 1);
+  if (changed.empty()) return;
+  std::string sections;
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    sections += (i == 0 ? "" : i + 1 == changed.size() ? " and " : ", ") + changed[i];
+  }
+  context.logger->warn(
+      "config reloaded, but {} changed: {} set up at the start, so the change takes effect when "
+      "aihunt is restarted (a reload applies hunts: and qradar:)",
+      sections, changed.size() == 1 ? "it is" : "they are");
+}
+
 // What the console connection needs and the config or the command line must give (the URL, the
 // token, a version aihunt speaks): checked when the daemon starts and on each reload, since
 // without it every cycle would fail the same way while /readyz said the config was fine.
@@ -214,6 +236,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         // Accepted (the daemon takes what this returns): the console sinks and the refresher
         // connect with it from now on (a connection a sink's lane holds keeps the old one).
         runtime.delivery.console->set((*loaded)->qradar);
+        warnStartOnlyChanges(*runtime.config, **loaded, runtime.delivery.metrics, context);
         return loaded;
       },
       runtime.reference_sets.get(), runtime.delivery.abandon.get()};

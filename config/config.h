@@ -153,12 +153,16 @@ struct StdoutOutput {
   // Incidents group one actor's findings of one provider and process within buckets this long
   // (detection/incidents.h).
   Millis incident_window{10LL * 60'000};
+
+  bool operator==(const StdoutOutput&) const = default;
 };
 
 struct JsonlOutput {
   std::string path;                              // empty: off
   std::int64_t max_bytes = 100LL * 1024 * 1024;  // rotate at this size (daemon)
   int keep = 5;                                  // rotated files kept
+
+  bool operator==(const JsonlOutput&) const = default;
 };
 
 // The finding field whose values a reference set collects.
@@ -175,6 +179,8 @@ struct ReferenceSetTarget {
   ReferenceSetField field = ReferenceSetField::kSourceIp;
   detection::Severity min_severity = detection::Severity::kMedium;  // findings below: skipped
   Millis time_to_live{30LL * 86'400'000};                           // since last seen
+
+  bool operator==(const ReferenceSetTarget&) const = default;
 };
 
 struct ReferenceSetsOutput {
@@ -184,6 +190,8 @@ struct ReferenceSetsOutput {
   // `sets:` as written, or the two that source_ips_set and users_set name.
   std::vector<ReferenceSetTarget> sets = {{"AIHunt AI API Sources", ReferenceSetField::kSourceIp},
                                           {"AIHunt AI API Users", ReferenceSetField::kUsername}};
+
+  bool operator==(const ReferenceSetsOutput&) const = default;
 };
 
 struct LeefOutput {
@@ -194,6 +202,8 @@ struct LeefOutput {
   std::string ca_file;  // tls only; empty: the system trust store
   // The syslog header's host name, by which QRadar picks the log source; empty: this machine's.
   std::string hostname;
+
+  bool operator==(const LeefOutput&) const = default;
 };
 
 // A note on the open offense of a finding's source IP, once per hunt window
@@ -207,6 +217,8 @@ struct OffenseNotesOutput {
   // How long after its LEEF event a finding's note is added: QRadar's rule makes the offense,
   // and the offense API lists it, some time after the event arrives.
   Millis delay{120'000};
+
+  bool operator==(const OffenseNotesOutput&) const = default;
 };
 
 struct OutputsConfig {
@@ -215,6 +227,8 @@ struct OutputsConfig {
   ReferenceSetsOutput reference_sets;
   LeefOutput leef;
   OffenseNotesOutput offense_notes;
+
+  bool operator==(const OutputsConfig&) const = default;
 };
 
 // --- state:, server:, logging: ----------------------------------------------------------------
@@ -223,6 +237,8 @@ struct StateConfig {
   std::string path = "aihunt-state.db";
   Millis retention{90LL * 86'400'000};
   std::int64_t outbox_max_rows = 1'000'000;  // per sink; hunting pauses when a sink is this full
+
+  bool operator==(const StateConfig&) const = default;
 };
 
 struct ServerConfig {
@@ -230,11 +246,15 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:9464";
   std::string host = "127.0.0.1";  // parsed from listen
   std::uint16_t port = 9464;
+
+  bool operator==(const ServerConfig&) const = default;
 };
 
 struct LoggingConfig {
   spdlog::level::level_enum level = spdlog::level::info;
   core::LogFormat format = core::LogFormat::kText;
+
+  bool operator==(const LoggingConfig&) const = default;
 };
 
 // --- the whole file ---------------------------------------------------------------------------

@@ -665,11 +665,28 @@ TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good
   }
 
   // A good config again, with one hunt disabled: applied.
+  const auto restart_needed = [&] {
+    const auto metrics = scrape(base);
+    return metrics ? valueOr0(*metrics, "aihunt_config_restart_needed", {}) : -1.0;
+  };
   run.write(kServer + "hunts:\n" + proxy + withLines(sni, "    enabled: false\n"));
   REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
   CHECK(waitUntil([&] { return reloads("ok") == 1.0; }, std::chrono::seconds(10)));
   CHECK(reloads("rejected") == 2);
   CHECK(httpGet(base + "/healthz").status == 200);
+  CHECK(restart_needed() == 0);
+
+  // A change to what is set up only at the start (here the logging) is accepted, and the gauge
+  // says a restart is needed; reverting it clears the gauge.
+  run.write(kServer + "logging:\n  level: warn\nhunts:\n" + proxy +
+            withLines(sni, "    enabled: false\n"));
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  CHECK(waitUntil([&] { return reloads("ok") == 2.0; }, std::chrono::seconds(10)));
+  CHECK(restart_needed() == 1);
+  run.write(kServer + "hunts:\n" + proxy + withLines(sni, "    enabled: false\n"));
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  CHECK(waitUntil([&] { return reloads("ok") == 3.0; }, std::chrono::seconds(10)));
+  CHECK(restart_needed() == 0);
 
   ::kill(daemon.pid(), SIGTERM);
   const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
