@@ -306,8 +306,12 @@ void printHeldSink(const config::OutputsConfig& outputs, const service::SinkDrai
   std::string message = core::counted(sink.held, "finding") + " for " +
                         destinationName(outputs, sink.name) + " (sink '" + sink.name + "') " +
                         (sink.held == 1 ? "is" : "are") + " held in the outbox ";
-  message += sink.next_due ? "until " + core::formatIso8601(*sink.next_due)
-                           : std::string("until the LEEF events of their findings are delivered");
+  if (sink.next_due) {
+    message += (sink.held == 1 ? "until " : "(the first until ") +
+               core::formatIso8601(*sink.next_due) + (sink.held == 1 ? "" : ")");
+  } else {
+    message += "until the LEEF events of their findings are delivered";
+  }
   if (sink.name == "offense_notes") {
     message += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
   }

@@ -12,6 +12,7 @@
 #include "config/loader.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "service/hunt_selection.h"
 #include "state/instance_lock.h"
 #include "state/state_store.h"
@@ -65,9 +66,14 @@ int show(state::StateStore& store, CommandContext& context) {
                    static_cast<unsigned long long>(hunt.gaps));
   }
   for (const auto& [sink, depth] : summary->outbox_depth) {
-    printFormatted(*context.redactor, out, "outbox %s: %llu pending\n",
-                   core::printableExcerpt(sink, 40).c_str(),
-                   static_cast<unsigned long long>(depth));
+    // A sink that holds rows back on purpose (offense notes wait for their offenses).
+    std::string due;
+    for (const auto& [name, first] : summary->outbox_first_due) {
+      if (name == sink) due = " (the first due at " + core::formatIso8601(first) + ")";
+    }
+    printFormatted(*context.redactor, out, "outbox %s: %llu pending%s\n",
+                   core::printableExcerpt(sink, 40).c_str(), static_cast<unsigned long long>(depth),
+                   due.c_str());
   }
   return core::kExitOk;
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/edit_distance.h"
+#include "core/text.h"
 #include "core/time.h"
 
 namespace aihunt::config {
@@ -89,6 +90,11 @@ std::optional<std::chrono::milliseconds> readDuration(const YamlNode& node,
                                                       Diagnostics& diagnostics,
                                                       std::chrono::milliseconds min) {
   if (!expectScalar(node, diagnostics, "a duration like 15m")) return std::nullopt;
+  if (core::trim(node.scalar).starts_with('-')) {
+    diagnostics.error(
+        node.path, "must be at least " + shortDuration(min) + ", found " + found(node), node.mark);
+    return std::nullopt;
+  }
   auto parsed = core::parseDuration(node.scalar);
   if (!parsed) {
     diagnostics.error(node.path, parsed.error().message, node.mark);
@@ -97,6 +103,14 @@ std::optional<std::chrono::milliseconds> readDuration(const YamlNode& node,
   if (*parsed < min) {
     diagnostics.error(
         node.path, "must be at least " + shortDuration(min) + ", found " + found(node), node.mark);
+    return std::nullopt;
+  }
+  // Every duration is added to a time somewhere (a due time, an expiry, a window's end): a
+  // century is more than any key means, and keeps those sums far from overflowing.
+  constexpr std::chrono::milliseconds kLongest{36'500LL * 86'400'000};
+  if (*parsed > kLongest) {
+    diagnostics.error(node.path, "must be at most 36500d (100 years), found " + found(node),
+                      node.mark);
     return std::nullopt;
   }
   return *parsed;

@@ -93,6 +93,10 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "Findings suppressed, by exception id.", {"exception"});
   metrics.declare("aihunt_outbox_depth", MetricType::kGauge,
                   "Findings waiting for delivery, by sink.", {"sink"});
+  metrics.declare("aihunt_outbox_held", MetricType::kGauge,
+                  "Of the outbox depth, findings a sink holds back on purpose (offense notes "
+                  "wait for their offenses), by sink.",
+                  {"sink"});
   metrics.declare("aihunt_sink_delivered_total", MetricType::kCounter,
                   "Findings delivered, by sink.", {"sink"});
   metrics.declare("aihunt_sink_delivery_errors_total", MetricType::kCounter,

@@ -89,6 +89,7 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
                      core::printableExcerpt(group.window));
       count("no_offense");
       tally.without_offense += group.count;
+      ++tally.groups_without_offense;
       continue;
     }
     const std::string marker = noteMarker(group.hunt, group.window);
@@ -140,6 +141,17 @@ core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows
       connection_.reset();  // the next attempt starts with a new connection
       return delivered;
     }
+  }
+  // Said at the default level: a note that finds no offense is gone for good, and a delay
+  // shorter than the console's pipeline would drop every first note in silence.
+  if (tally.without_offense > 0) {
+    logger_->info(
+        "offense notes: {} had no open aihunt offense when {} due ({} source and window "
+        "pairs); no note for them. If their offenses appear in QRadar later, raise "
+        "outputs.offense_notes.delay; if none ever does, check the rule (docs/qradar-setup.md)",
+        core::counted(tally.without_offense, "finding"),
+        tally.without_offense == 1 ? "its note was" : "their notes were",
+        tally.groups_without_offense);
   }
   delivered_.noted += tally.noted;
   delivered_.already_noted += tally.already_noted;

@@ -70,10 +70,11 @@ class OffenseNotesSink final : public Sink {
   // Findings of delivered batches by what became of them (a batch that fails counts nothing:
   // it is delivered again).
   struct Tally {
-    std::size_t noted = 0;            // a note on at least one offense was added for them
-    std::size_t already_noted = 0;    // every offense had the window's note already
-    std::size_t without_offense = 0;  // their source had no open aihunt offense
-    std::size_t without_source = 0;   // no source IP: no offense can be theirs
+    std::size_t noted = 0;                   // a note on at least one offense was added for them
+    std::size_t already_noted = 0;           // every offense had the window's note already
+    std::size_t without_offense = 0;         // their source had no open aihunt offense
+    std::size_t without_source = 0;          // no source IP: no offense can be theirs
+    std::size_t groups_without_offense = 0;  // (source, hunt, window) groups among them
   };
   [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
   // aihunt's open offenses of `source_ip`.

@@ -35,9 +35,12 @@ Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sink
              std::any_of(lane.sinks.begin(), lane.sinks.end(),
                          [&](std::size_t member) { return sinks_[member].sink->name() == leader; });
     });
+    // The rows of a sink that waits after its leader wait for the leader's rows even when the
+    // leader is not configured now: its rows stay in the outbox until it is again.
+    sinks_[index].leader = std::string(leader);
     if (joined != lanes_.end()) {
       joined->sinks.push_back(index);
-      sinks_[index].leader = std::string(leader);
+      sinks_[index].leader_in_lane = true;
     } else {
       lanes_.emplace_back().sinks.push_back(index);
     }
@@ -137,7 +140,7 @@ core::Result<bool> Outbox::releaseHeld(SinkState& state) {
   // releases on its next pass), or, with no leader in the lane, when new rows come. The first
   // pass of a process releases whatever an earlier one left (it may have stopped between a
   // leader's delivery and the release).
-  if (state.leader.empty() || !state.released) {
+  if (!state.leader_in_lane || !state.released) {
     auto released = store_.release(state.sink->name(), state.leader, due);
     if (!released) return released.error();
     state.released = true;
@@ -243,6 +246,9 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   if (depth) {
     updateDepth(state, *depth);
     drained.waiting = *depth;
+    if (state.sink->waitAfterLeader().count() > 0) {
+      metrics_.set("aihunt_outbox_held", {name}, held ? static_cast<double>(*depth) : 0.0);
+    }
     if (held) {
       drained.held = *depth;
       if (state.held_until && *state.held_until != kUntilLeaderDelivers) {

@@ -98,7 +98,8 @@ class Outbox {
     std::chrono::steady_clock::time_point retry_at{};
     bool warned_near_full = false;
     // A sink that waits after its leader (Sink::waitAfterLeader()):
-    std::string leader{};  // the sink before it in its lane, if any
+    std::string leader{};         // Sink::follows(), configured or not
+    bool leader_in_lane = false;  // the leader is configured: it comes before it in its lane
     // StateStore::release() has run since the leader last delivered (or since the start).
     bool released = false;
     std::optional<core::EpochMs> held_until{};  // its oldest row is not due before then

@@ -708,6 +708,15 @@ core::Result<StoreSummary> SqliteStateStore::summary() {
       !status) {
     return failed(status.error());
   }
+  if (auto status = each(
+          "SELECT sink, MIN(due_at) FROM outbox WHERE due_at IS NOT NULL GROUP BY sink ORDER BY "
+          "sink",
+          [&](const Statement& row) {
+            summary.outbox_first_due.emplace_back(row.textAt(0), row.int64At(1));
+          });
+      !status) {
+    return failed(status.error());
+  }
   for (auto& [name, entry] : hunts) summary.hunts.push_back(std::move(entry));
   return summary;
 }

@@ -98,6 +98,8 @@ struct StoreSummary {
   std::uint64_t baselines = 0;
   std::vector<HuntSummary> hunts;
   std::vector<std::pair<std::string, std::uint64_t>> outbox_depth;  // per sink
+  // Per sink whose rows have due times (OutboxRow::due_at): the earliest of them.
+  std::vector<std::pair<std::string, core::EpochMs>> outbox_first_due;
 };
 
 // The last good copy of a QRadar reference set that exceptions look values up in.

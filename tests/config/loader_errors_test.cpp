@@ -145,7 +145,13 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
   expectSingleError("logging: {level: loud}\n", "logging.level",
                     "'loud' is not a log level (trace, debug, info, warn, error, off)");
   expectSingleError("state: {retention: -1d}\n", "state.retention",
-                    "'-1d' is not a duration (examples: 90s, 15m, 24h, 7d)");
+                    "must be at least 1d, found '-1d'");
+  expectSingleError("state: {retention: 1x}\n", "state.retention",
+                    "'1x' has no unit or an unknown one (use ms, s, m, h, d or w)");
+  // Added to a time somewhere, a duration past a century would overflow it.
+  expectSingleError("outputs:\n  offense_notes: {enabled: false, delay: 106751991167d}\n",
+                    "outputs.offense_notes.delay",
+                    "must be at most 36500d (100 years), found '106751991167d'");
   expectSingleError("version: 2\n", "version", "must be between 1 and 1, found 2");
 }
 

@@ -619,6 +619,46 @@ TEST_CASE(
   CHECK(notes_sink->delivered == 2);
 }
 
+TEST_CASE("a waiting sink waits for its leader's rows even while the leader is not configured",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  metrics.declare("aihunt_outbox_held", aihunt::core::MetricType::kGauge, "held", {"sink"});
+  // LEEF's rows were queued by an earlier run; this one has outputs.leef turned off.
+  REQUIRE(store->commit(findings("h", 0, 2, {"leef", "offense_notes"})));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  aihunt::core::FixedClock clock{aihunt::core::fromEpochMs(kT)};
+  OutboxOptions options;
+  options.clock = &clock;
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  auto notes = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+  notes->wait = std::chrono::minutes(2);
+  HookSink* notes_sink = notes.get();
+  sinks.push_back(std::move(notes));
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+
+  auto report = outbox.drainAll();
+  CHECK(report.empty);  // held, not failed
+  CHECK(report.sinks[0].held == 2);
+  CHECK_FALSE(report.sinks[0].next_due.has_value());
+  clock.set(aihunt::core::fromEpochMs(kT + 3'600'000));
+  report = outbox.drainAll();
+  CHECK(notes_sink->delivered == 0);  // an hour on: still waiting for LEEF
+  CHECK(metrics.value("aihunt_outbox_held", {"offense_notes"}) == 2);
+
+  // LEEF delivers them (another process, or this config once LEEF is on again): due 2 min on.
+  const auto leef = store->pending("leef", 10).value();
+  REQUIRE(store->delivered("leef", leef.front().id, leef.back().id));
+  report = outbox.drainAll();
+  CHECK(report.sinks[0].next_due == std::optional<aihunt::core::EpochMs>(kT + 3'720'000));
+  clock.set(aihunt::core::fromEpochMs(kT + 3'720'000));
+  report = outbox.drainAll();
+  CHECK(notes_sink->delivered == 2);
+  CHECK(report.sinks[0].held == 0);
+  CHECK(metrics.value("aihunt_outbox_held", {"offense_notes"}) == 0);
+}
+
 TEST_CASE("a sink follows another only when that sink comes before it", "[daemon][outbox]") {
   TempDir dir;
   Metrics metrics;

@@ -373,6 +373,11 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   // A due time later than the one given comes back to it (a wall clock set back).
   CHECK(store->release("offense_notes", "leef", 700).value() == 2);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@700", "d@700"});
+  // The summary gives the earliest due time of each sink that has them.
+  const auto summary = store->summary().value();
+  REQUIRE(summary.outbox_first_due.size() == 1);
+  CHECK(summary.outbox_first_due[0] ==
+        std::pair<std::string, aihunt::core::EpochMs>{"offense_notes", 600});
 }
 
 TEST_CASE("sink progress: set, get, replace, clear") {
