@@ -95,7 +95,7 @@ po::options_description describe() {
       "custom-rule table (YAML {rules: [...]}) turning LEEF events into offenses")(
       "offense-delay-ms", po::value<long long>()->value_name("MS"),
       "how long a new offense stays out of the API, as a console's rule pipeline takes time "
-      "(default 0)");
+      "(0 to 86400000; default 0)");
   po::options_description ariel("Ariel and faults");
   ariel.add_options()("workers", po::value<int>()->value_name("N"),
                       "search threads (default 2; config ariel.workers)")(

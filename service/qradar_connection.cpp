@@ -218,6 +218,9 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
       if (code == core::ErrorCode::kAuth) {
         // Not a version problem: every request with this token will be refused the same way.
         logger->warn("the console refuses the token: {}", choice.error().message);
+      } else if (nothing_there) {
+        // Nor is this: the requests that follow fail the same way, and say so themselves.
+        logger->warn("the console cannot be reached: {}", connection->unreachable->message);
       } else {
         logger->warn("API version: {}; sending {}", choice.error().message,
                      connection->api->settings().api_version);
