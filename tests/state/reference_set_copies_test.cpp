@@ -52,21 +52,7 @@ TEST_CASE("a reference set copy is replaced whole and survives reopening") {
 TEST_CASE("a version 1 store is migrated to hold reference set copies") {
   const TempDir dir;
   const std::string path = dir.file("state.db");
-  {
-    auto db = sqlite::Database::open(path, false, true);
-    REQUIRE(db.ok());
-    REQUIRE((*db)
-                ->exec("CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value NOT NULL) "
-                       "WITHOUT ROWID",
-                       "test")
-                .ok());
-    REQUIRE((*db)->exec(schema::migrations()[0].sql, "test").ok());
-    REQUIRE((*db)
-                ->exec("INSERT INTO meta VALUES ('schema_version', 1);"
-                       "INSERT INTO baselines VALUES ('host|python|openai', 5)",
-                       "test")
-                .ok());
-  }
+  REQUIRE(writeOlderStore(path, 1, "INSERT INTO baselines VALUES ('host|python|openai', 5)"));
   auto store = openStore(path);
   REQUIRE(store != nullptr);
   CHECK(store->summary().value().schema_version == schema::kVersion);

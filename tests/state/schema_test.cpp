@@ -84,23 +84,9 @@ TEST_CASE("an unreadable schema_version is damage") {
 TEST_CASE("a version 2 store keeps its outbox rows, which wait for no leader until released") {
   const TempDir dir;
   const std::string path = dir.file("state.db");
-  {
-    auto db = sqlite::Database::open(path, false, true);
-    REQUIRE(db.ok());
-    REQUIRE((*db)
-                ->exec("CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value NOT NULL) "
-                       "WITHOUT ROWID",
-                       "test")
-                .ok());
-    REQUIRE((*db)->exec(schema::migrations()[0].sql, "test").ok());
-    REQUIRE((*db)->exec(schema::migrations()[1].sql, "test").ok());
-    REQUIRE((*db)
-                ->exec("INSERT INTO meta VALUES ('schema_version', 2);"
-                       "INSERT INTO outbox (sink, finding_id, payload, created_at) "
-                       "VALUES ('offense_notes', 'f1', '{}', 5)",
-                       "test")
-                .ok());
-  }
+  REQUIRE(writeOlderStore(path, 2,
+                          "INSERT INTO outbox (sink, finding_id, payload, created_at) "
+                          "VALUES ('offense_notes', 'f1', '{}', 5)"));
   auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
   REQUIRE(store.ok());
   CHECK((*store)->summary().value().schema_version == schema::kVersion);

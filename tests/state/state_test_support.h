@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include "state/schema.h"
+#include "state/sqlite_db.h"
 #include "state/state_store.h"
 
 namespace aihunt::state::testing {
@@ -97,6 +99,27 @@ inline std::unique_ptr<StateStore> openStore(const std::string& path, OpenOption
   auto store = StateStore::open(path, options);
   if (!store) return nullptr;
   return std::move(*store);
+}
+
+// A store file as an older aihunt left it: the migrations up to `version`, that version
+// recorded, then `rows` (SQL that fills it). What a migration test opens. False on any error.
+inline bool writeOlderStore(const std::string& path, int version, const std::string& rows) {
+  auto db = sqlite::Database::open(path, false, true);
+  if (!db) return false;
+  if (!(*db)
+           ->exec("CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value NOT NULL) WITHOUT ROWID",
+                  "test")
+           .ok()) {
+    return false;
+  }
+  for (const auto& migration : schema::migrations()) {
+    if (migration.version > version) break;
+    if (!(*db)->exec(migration.sql, "test").ok()) return false;
+  }
+  return (*db)
+      ->exec("INSERT INTO meta VALUES ('schema_version', " + std::to_string(version) + ");" + rows,
+             "test")
+      .ok();
 }
 
 }  // namespace aihunt::state::testing
