@@ -79,6 +79,17 @@ void warnStartOnlyChanges(const config::Config& running, const config::Config& l
   if (!(loaded.state == running.state)) changed.emplace_back("state:");
   if (!(loaded.server == running.server)) changed.emplace_back("server:");
   if (!(loaded.logging == running.logging)) changed.emplace_back("logging:");
+  // The refresher of the sets that exceptions name is set up at the start too (its sets, how
+  // often and how much it reads).
+  const config::QRadarConfig none;
+  const config::QRadarConfig& was = running.qradar ? *running.qradar : none;
+  const config::QRadarConfig& is = loaded.qradar ? *loaded.qradar : none;
+  if (service::referencedSetNames(loaded.settings.exceptions) !=
+          service::referencedSetNames(running.settings.exceptions) ||
+      is.exceptions_refresh != was.exceptions_refresh ||
+      is.exceptions_max_values != was.exceptions_max_values) {
+    changed.emplace_back("the reference sets exceptions read");
+  }
   metrics.set("aihunt_config_restart_needed", {}, changed.empty() ? 0 : 1);
   if (changed.empty()) return;
   std::string sections;
@@ -87,7 +98,8 @@ void warnStartOnlyChanges(const config::Config& running, const config::Config& l
   }
   context.logger->warn(
       "config reloaded, but {} changed: {} set up at the start, so the change takes effect when "
-      "aihunt is restarted (a reload applies hunts: and qradar:)",
+      "aihunt is restarted (a reload applies the hunts, the exceptions' rules and the console "
+      "connection)",
       sections, changed.size() == 1 ? "it is" : "they are");
 }
 

@@ -105,14 +105,6 @@ std::optional<std::chrono::milliseconds> readDuration(const YamlNode& node,
         node.path, "must be at least " + shortDuration(min) + ", found " + found(node), node.mark);
     return std::nullopt;
   }
-  // Every duration is added to a time somewhere (a due time, an expiry, a window's end): a
-  // century is more than any key means, and keeps those sums far from overflowing.
-  constexpr std::chrono::milliseconds kLongest{36'500LL * 86'400'000};
-  if (*parsed > kLongest) {
-    diagnostics.error(node.path, "must be at most 36500d (100 years), found " + found(node),
-                      node.mark);
-    return std::nullopt;
-  }
   return *parsed;
 }
 

@@ -228,9 +228,12 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
                        "'" + std::string(text.substr(0, 64)) +
                            "' has no unit or an unknown one (use ms, s, m, h, d or w)");
     }
-    if (amount > std::numeric_limits<std::int64_t>::max() / scale - total / scale) {
-      return makeError(ErrorCode::kParse,
-                       "duration '" + std::string(text.substr(0, 64)) + "' is too long");
+    // Every duration is added to a time somewhere (a due time, a deadline, an expiry): a
+    // century is more than any of them means, and keeps those sums far from overflowing.
+    constexpr std::int64_t kLongest = 36'500LL * 86'400'000;
+    if (amount > (kLongest - total) / scale) {
+      return makeError(ErrorCode::kParse, "duration '" + std::string(text.substr(0, 64)) +
+                                              "' is longer than 36500d (100 years)");
     }
     total += amount * scale;
     pos = unit_end;

@@ -107,8 +107,8 @@ void declareDaemonMetrics(core::Metrics& metrics) {
   metrics.declare("aihunt_config_reloads_total", MetricType::kCounter,
                   "Config reloads (SIGHUP) by result (ok, rejected).", {"result"});
   metrics.declare("aihunt_config_restart_needed", MetricType::kGauge,
-                  "1 when the config a reload accepted changes outputs:, state:, server: or "
-                  "logging:, which apply only after a restart.",
+                  "1 when the config a reload accepted changes what applies only after a restart: "
+                  "outputs:, state:, server:, logging:, or the reference sets exceptions read.",
                   {});
 }
 

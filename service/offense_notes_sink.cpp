@@ -146,9 +146,10 @@ core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows
   // shorter than the console's pipeline would drop every first note in silence.
   if (tally.without_offense > 0) {
     logger_->info(
-        "offense notes: {} had no open aihunt offense when {} due ({} source and window "
-        "pairs); no note for them. If their offenses appear in QRadar later, raise "
-        "outputs.offense_notes.delay; if none ever does, check the rule (docs/qradar-setup.md)",
+        "offense notes: {} had no open aihunt offense when {} due ({} notes, one per source "
+        "IP, hunt and window, not written). If their offenses appear in QRadar later, raise "
+        "outputs.offense_notes.delay; if none ever does, check that outputs.leef delivers and "
+        "that the rule is set up (docs/qradar-setup.md)",
         core::counted(tally.without_offense, "finding"),
         tally.without_offense == 1 ? "its note was" : "their notes were",
         tally.groups_without_offense);

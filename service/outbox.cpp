@@ -19,6 +19,8 @@ constexpr std::chrono::milliseconds kSlowBatch{10'000};  // a batch this slow is
 // SinkState::held_until of a sink whose oldest row has no due time yet: its leader has not
 // delivered that finding, so only the leader's next delivery can make it due.
 constexpr core::EpochMs kUntilLeaderDelivers = std::numeric_limits<core::EpochMs>::max();
+// StateStore::release()'s `free_above` when every row waits for its leader's.
+constexpr std::int64_t kNoneFree = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
@@ -72,6 +74,7 @@ std::vector<std::vector<std::string>> Outbox::lanes() const {
 
 core::Status Outbox::recover() {
   for (auto& state : sinks_) {
+    if (auto noted = noteFreeRows(state); !noted) return noted;
     auto progress = store_.progress(state.sink->name());
     if (!progress) return progress.error();
     if (!*progress) continue;
@@ -127,7 +130,29 @@ core::EpochMs Outbox::wallNow() const {
                                                    : std::chrono::system_clock::now());
 }
 
+core::Status Outbox::noteFreeRows(SinkState& state) {
+  // Only for a sink that waits after a leader this config does not have: rows made from now on
+  // have no leader row, and must not wait for the leader's rows left from earlier runs.
+  if (state.free_above || state.leader.empty() || state.leader_in_lane ||
+      state.sink->waitAfterLeader().count() == 0) {
+    return {};
+  }
+  auto newest = store_.newestOutboxId();
+  if (!newest) return newest.error();
+  state.free_above = *newest;
+  return {};
+}
+
+std::optional<state::HeldRows> Outbox::refreshHeld(SinkState& state) {
+  if (state.sink->waitAfterLeader().count() == 0) return std::nullopt;
+  auto held = store_.held(state.sink->name(), wallNow());
+  if (!held) return std::nullopt;
+  metrics_.set("aihunt_outbox_held", {state.sink->name()}, static_cast<double>(held->count));
+  return *held;
+}
+
 core::Result<bool> Outbox::releaseHeld(SinkState& state) {
+  if (auto noted = noteFreeRows(state); !noted) return noted.error();
   const core::EpochMs now = wallNow();
   const core::EpochMs due = now + state.sink->waitAfterLeader().count();
   // A due time further off than the wait: the wall clock went back, or the wait was shortened.
@@ -141,7 +166,8 @@ core::Result<bool> Outbox::releaseHeld(SinkState& state) {
   // pass of a process releases whatever an earlier one left (it may have stopped between a
   // leader's delivery and the release).
   if (!state.leader_in_lane || !state.released) {
-    auto released = store_.release(state.sink->name(), state.leader, due);
+    auto released =
+        store_.release(state.sink->name(), state.leader, due, state.free_above.value_or(kNoneFree));
     if (!released) return released.error();
     state.released = true;
     if (*released > 0) state.held_until.reset();
@@ -181,24 +207,32 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   }
   while (!backing_off && !held && failed_with.empty() &&
          std::chrono::steady_clock::now() < deadline) {
-    auto rows = store_.pending(name, options_.batch_rows);
+    const core::EpochMs now = wallNow();
+    auto rows = waits ? store_.pendingFromDue(name, now, options_.batch_rows)
+                      : store_.pending(name, options_.batch_rows);
     if (!rows) {
       outboxFailed(rows.error());
       break;
     }
+    if (rows->empty() && waits) {
+      // Nothing due: no need to read the outbox again before the first due time, unless a
+      // release gives new rows a time.
+      auto rows_held = store_.held(name, now);
+      if (!rows_held) {
+        outboxFailed(rows_held.error());
+        break;
+      }
+      state.held_until = rows_held->first_due.value_or(kUntilLeaderDelivers);
+      held = rows_held->count > 0;
+    }
     if (rows->empty()) break;
     if (waits) {
-      // Rows are due in id order (given times as their leader delivers them); the batch ends
-      // at the first that is not due, or that its leader has not delivered yet.
-      const core::EpochMs now = wallNow();
+      // The batch starts at the oldest due row and ends before the first row that is not due
+      // (or that its leader has not delivered yet): a run of consecutive rows, as delivered()
+      // removes by range.
       const auto not_due = std::find_if(rows->begin(), rows->end(), [&](const auto& row) {
         return !row.due_at || *row.due_at > now;
       });
-      if (not_due == rows->begin()) {
-        state.held_until = rows->front().due_at.value_or(kUntilLeaderDelivers);
-        held = true;
-        break;
-      }
       rows->erase(not_due, rows->end());
     }
     const auto batch_started = std::chrono::steady_clock::now();
@@ -246,14 +280,11 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   if (depth) {
     updateDepth(state, *depth);
     drained.waiting = *depth;
-    if (state.sink->waitAfterLeader().count() > 0) {
-      metrics_.set("aihunt_outbox_held", {name}, held ? static_cast<double>(*depth) : 0.0);
-    }
-    if (held) {
-      drained.held = *depth;
-      if (state.held_until && *state.held_until != kUntilLeaderDelivers) {
-        drained.next_due = state.held_until;
-      }
+    // What is held is read from the store, not from this pass: a pass that ended at its
+    // deadline, or a sink backing off, looked at none of its rows.
+    if (const auto rows_held = refreshHeld(state)) {
+      drained.held = std::min(rows_held->count, *depth);
+      drained.next_due = rows_held->first_due;
     }
     if (*depth > drained.held) pass.empty = false;
   }
@@ -459,6 +490,7 @@ bool Outbox::full() {
     auto depth = store_.outboxDepth(state.sink->name());
     if (!depth) continue;
     updateDepth(state, *depth);
+    static_cast<void>(refreshHeld(state));
     any_full = any_full || *depth >= options_.max_rows;
   }
   return any_full;

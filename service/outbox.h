@@ -100,6 +100,8 @@ class Outbox {
     // A sink that waits after its leader (Sink::waitAfterLeader()):
     std::string leader{};         // Sink::follows(), configured or not
     bool leader_in_lane = false;  // the leader is configured: it comes before it in its lane
+    // Without the leader configured: rows above this id were made without a leader row.
+    std::optional<std::int64_t> free_above{};
     // StateStore::release() has run since the leader last delivered (or since the start).
     bool released = false;
     std::optional<core::EpochMs> held_until{};  // its oldest row is not due before then
@@ -129,6 +131,10 @@ class Outbox {
   // For a sink that waits after its leader: gives due times to the rows its leader has
   // delivered; false when its oldest row is already known not to be due (the pass skips it).
   [[nodiscard]] core::Result<bool> releaseHeld(SinkState& state);
+  // Records SinkState::free_above, once (at recover(), before anything is hunted).
+  [[nodiscard]] core::Status noteFreeRows(SinkState& state);
+  // StateStore::held() for a sink that waits after its leader, into aihunt_outbox_held.
+  std::optional<state::HeldRows> refreshHeld(SinkState& state);
   [[nodiscard]] core::EpochMs wallNow() const;
   void updateDepth(SinkState& state, std::uint64_t depth);
 

@@ -220,7 +220,7 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
         logger->warn("the console refuses the token: {}", choice.error().message);
       } else if (nothing_there) {
         // Nor is this: the requests that follow fail the same way, and say so themselves.
-        logger->warn("the console cannot be reached: {}", connection->unreachable->message);
+        logger->warn("the console cannot be used: {}", connection->unreachable->message);
       } else {
         logger->warn("API version: {}; sending {}", choice.error().message,
                      connection->api->settings().api_version);

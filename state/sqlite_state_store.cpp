@@ -169,6 +169,9 @@ struct SqliteStateStore::Statements {
   Statement fail_outbox;
   Statement outbox_depth;
   Statement release;
+  Statement newest_outbox_id;
+  Statement pending_from_due;
+  Statement held;
   Statement set_progress;
   Statement get_progress;
   Statement clear_progress;
@@ -218,8 +221,16 @@ struct SqliteStateStore::Statements {
         // snapshot as the rows updated, so a commit cannot slip in between.
         {&statements->release,
          "UPDATE outbox SET due_at = ?3 WHERE sink = ?1 AND (due_at > ?3 OR (due_at IS NULL AND "
-         "id < COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
-         "(SELECT MAX(id) + 1 FROM outbox))))"},
+         "(id > ?4 OR id < COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
+         "(SELECT MAX(id) + 1 FROM outbox)))))"},
+        {&statements->newest_outbox_id, "SELECT COALESCE(MAX(id), 0) FROM outbox"},
+        {&statements->pending_from_due,
+         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at "
+         "FROM outbox WHERE sink = ?1 AND id >= "
+         "(SELECT MIN(id) FROM outbox WHERE sink = ?1 AND due_at <= ?3) ORDER BY id LIMIT ?2"},
+        {&statements->held,
+         "SELECT COUNT(*), MIN(due_at) FROM outbox WHERE sink = ?1 AND "
+         "(due_at IS NULL OR due_at > ?2)"},
         {&statements->set_progress,
          "INSERT OR REPLACE INTO sink_progress (sink, target, offset, first_row, last_row) "
          "VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -530,12 +541,10 @@ core::Result<std::uint64_t> SqliteStateStore::pruneSeen(core::EpochMs before) {
 
 // --- outbox ---
 
-core::Result<std::vector<OutboxRow>> SqliteStateStore::pending(const std::string& sink,
-                                                               std::size_t limit) {
-  const std::lock_guard lock(mutex_);
-  Statement& statement = statements_->pending;
-  const Statement::Reset reset(statement);
-  if (auto status = bindAll(statement, sink, asInt64(limit)); !status) return status.error();
+namespace {
+
+// The rows a `pending` or `pending_from_due` statement reads (the same columns).
+core::Result<std::vector<OutboxRow>> readOutboxRows(Statement& statement) {
   std::vector<OutboxRow> rows;
   for (;;) {
     auto row = statement.step();
@@ -554,6 +563,29 @@ core::Result<std::vector<OutboxRow>> SqliteStateStore::pending(const std::string
     if (!statement.nullAt(7)) out.due_at = statement.int64At(7);
   }
   return rows;
+}
+
+}  // namespace
+
+core::Result<std::vector<OutboxRow>> SqliteStateStore::pending(const std::string& sink,
+                                                               std::size_t limit) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->pending;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, sink, asInt64(limit)); !status) return status.error();
+  return readOutboxRows(statement);
+}
+
+core::Result<std::vector<OutboxRow>> SqliteStateStore::pendingFromDue(const std::string& sink,
+                                                                      core::EpochMs now,
+                                                                      std::size_t limit) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->pending_from_due;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, sink, asInt64(limit), now); !status) {
+    return status.error();
+  }
+  return readOutboxRows(statement);
 }
 
 core::Status SqliteStateStore::delivered(const std::string& sink, std::int64_t first_row,
@@ -597,12 +629,37 @@ core::Result<std::uint64_t> SqliteStateStore::outboxDepth(const std::string& sin
 
 core::Result<std::uint64_t> SqliteStateStore::release(const std::string& sink,
                                                       const std::string& leader,
-                                                      core::EpochMs due_at) {
+                                                      core::EpochMs due_at,
+                                                      std::int64_t free_above) {
   const std::lock_guard lock(mutex_);
-  if (auto status = runWith(statements_->release, sink, leader, due_at); !status) {
+  if (auto status = runWith(statements_->release, sink, leader, due_at, free_above); !status) {
     return status.error().withContext("releasing rows of sink '" + sink + "'");
   }
   return asUint64(db_->changes());
+}
+
+core::Result<std::int64_t> SqliteStateStore::newestOutboxId() {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->newest_outbox_id;
+  const Statement::Reset reset(statement);
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading the outbox");
+  return *row ? statement.int64At(0) : 0;
+}
+
+core::Result<HeldRows> SqliteStateStore::held(const std::string& sink, core::EpochMs now) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->held;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, sink, now); !status) return status.error();
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading the outbox");
+  HeldRows held;
+  if (*row) {
+    held.count = asUint64(statement.int64At(0));
+    if (!statement.nullAt(1)) held.first_due = statement.int64At(1);
+  }
+  return held;
 }
 
 core::Status SqliteStateStore::setProgress(const SinkProgress& progress) {

@@ -37,7 +37,11 @@ class SqliteStateStore final : public StateStore {
                               std::int64_t last_row, const std::string& error) override;
   core::Result<std::uint64_t> outboxDepth(const std::string& sink) override;
   core::Result<std::uint64_t> release(const std::string& sink, const std::string& leader,
-                                      core::EpochMs due_at) override;
+                                      core::EpochMs due_at, std::int64_t free_above) override;
+  core::Result<std::vector<OutboxRow>> pendingFromDue(const std::string& sink, core::EpochMs now,
+                                                      std::size_t limit) override;
+  core::Result<std::int64_t> newestOutboxId() override;
+  core::Result<HeldRows> held(const std::string& sink, core::EpochMs now) override;
   core::Status setProgress(const SinkProgress& progress) override;
   core::Result<std::optional<SinkProgress>> progress(const std::string& sink) override;
   core::Status clearProgress(const std::string& sink) override;

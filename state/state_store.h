@@ -4,6 +4,7 @@
 // deliveries per sink, and per-sink delivery progress. Every write is one transaction, durable
 // when it returns (synchronous=FULL). Thread-safe: calls are serialised on one connection.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,12 @@ struct OutboxRow {
   // For a sink that waits behind another (Sink::waitAfterLeader()): when the row may go, set
   // once the leader has delivered the finding (StateStore::release()); unset until then.
   std::optional<core::EpochMs> due_at;
+};
+
+// What a sink that waits after another holds back (StateStore::held()).
+struct HeldRows {
+  std::uint64_t count = 0;
+  std::optional<core::EpochMs> first_due;  // none when every held row still waits for its leader
 };
 
 // A sink's delivery under way: written before it touches its destination, cleared after the
@@ -168,11 +175,24 @@ class StateStore {
   // delivered: those below the oldest row `leader` still holds (all of them when it holds none,
   // or when `leader` is empty). A finding's rows are made in one commit, the leader's first
   // (Sink::follows()), so a row below the leader's oldest has had its leader row delivered.
-  // A row due later than `due_at` is brought back to it: the wall clock was set back, or the
-  // wait was shortened. Returns how many rows were given a time.
+  // Rows above `free_above` need no leader row (made while the leader was not configured, so
+  // they have none). A row due later than `due_at` is brought back to it: the wall clock was
+  // set back, or the wait was shortened. Returns how many rows were given a time.
   [[nodiscard]] virtual core::Result<std::uint64_t> release(const std::string& sink,
                                                             const std::string& leader,
-                                                            core::EpochMs due_at) = 0;
+                                                            core::EpochMs due_at,
+                                                            std::int64_t free_above) = 0;
+  // For a sink whose rows have due times: its oldest rows from the oldest that is due at `now`
+  // on, at most `limit` (due or not: the caller ends its batch before the first that is not);
+  // none when nothing is due.
+  [[nodiscard]] virtual core::Result<std::vector<OutboxRow>> pendingFromDue(const std::string& sink,
+                                                                            core::EpochMs now,
+                                                                            std::size_t limit) = 0;
+  // The newest outbox id (0 when empty): rows made later have higher ids.
+  [[nodiscard]] virtual core::Result<std::int64_t> newestOutboxId() = 0;
+  // The rows of `sink` not due at `now` (no due time yet, or a later one), and the earliest of
+  // those later due times.
+  [[nodiscard]] virtual core::Result<HeldRows> held(const std::string& sink, core::EpochMs now) = 0;
   [[nodiscard]] virtual core::Status setProgress(const SinkProgress& progress) = 0;
   [[nodiscard]] virtual core::Result<std::optional<SinkProgress>> progress(
       const std::string& sink) = 0;

@@ -151,7 +151,7 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
   // Added to a time somewhere, a duration past a century would overflow it.
   expectSingleError("outputs:\n  offense_notes: {enabled: false, delay: 106751991167d}\n",
                     "outputs.offense_notes.delay",
-                    "must be at most 36500d (100 years), found '106751991167d'");
+                    "duration '106751991167d' is longer than 36500d (100 years)");
   expectSingleError("version: 2\n", "version", "must be between 1 and 1, found 2");
 }
 

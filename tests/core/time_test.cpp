@@ -77,6 +77,15 @@ TEST_CASE("durations") {
     INFO(bad);
     CHECK_FALSE(parseDuration(bad));
   }
+  // A century at most, however it is spelt: anything added to a time stays far from overflow.
+  CHECK(parseDuration("36500d").value() == milliseconds(36'500LL * 86'400'000));
+  CHECK(parseDuration("36499d23h59m59s999ms").ok());
+  for (const char* long_one : {"36500d1ms", "36501d", "106751991167d", "5215w", "36499d25h"}) {
+    INFO(long_one);
+    auto parsed = parseDuration(long_one);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().message.find("longer than 36500d") != std::string::npos);
+  }
   // A fraction is not read as a number followed by an unknown unit.
   for (const char* fraction : {"1.5h", "0,5d", "2h1.5m"}) {
     INFO(fraction);

@@ -183,13 +183,18 @@ TEST_CASE("offline hunt errors are usage errors") {
   REQUIRE(said != std::string::npos);
   CHECK(directory.err.find("Is a directory", said + 1) == std::string::npos);
   CHECK(runAihunt(sampleArgs({"--hunt", "no-such-hunt"})).exit_code == 2);
-  // A window reaching before 1970: a usage error, the hunt named once.
-  const auto ancient = runAihunt(sampleArgs({"--last", "99999d"}));
+  // A window reaching before 1970 (57 years before the sample's day): a usage error, the hunt
+  // named once.
+  const auto ancient = runAihunt(sampleArgs({"--last", "21000d"}));
   CHECK(ancient.exit_code == 2);
   CHECK(ancient.out.empty());
   const auto named = ancient.err.find("hunt '");
   REQUIRE(named != std::string::npos);
   CHECK(ancient.err.find("hunt '", named + 1) == std::string::npos);
+  // Past a century, the duration itself is refused.
+  const auto century = runAihunt(sampleArgs({"--last", "99999d"}));
+  CHECK(century.exit_code == 2);
+  CHECK(century.err.find("longer than 36500d") != std::string::npos);
   CHECK(runAihunt(sampleArgs({"--last", "24h", "--from", "2026-11-26T00:00:00Z"})).exit_code == 2);
   // An own query whose columns the detection cannot read (QRadar's property names, unaliased):
   // every row would pass as clean, so it is refused before the scan, with the names that do.

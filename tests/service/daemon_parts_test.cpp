@@ -642,9 +642,15 @@ TEST_CASE("a waiting sink waits for its leader's rows even while the leader is n
   CHECK(report.empty);  // held, not failed
   CHECK(report.sinks[0].held == 2);
   CHECK_FALSE(report.sinks[0].next_due.has_value());
+  // A finding raised by this run has no LEEF row to wait for: due two minutes on.
+  REQUIRE(store->commit(findings("h", 5, 1, {"offense_notes"})));
+  report = outbox.drainAll();
+  CHECK(report.sinks[0].held == 3);
+  CHECK(report.sinks[0].next_due == std::optional<aihunt::core::EpochMs>(kT + 120'000));
   clock.set(aihunt::core::fromEpochMs(kT + 3'600'000));
   report = outbox.drainAll();
-  CHECK(notes_sink->delivered == 0);  // an hour on: still waiting for LEEF
+  CHECK(notes_sink->delivered == 1);  // an hour on: that one went; the others wait for LEEF
+  CHECK(report.sinks[0].held == 2);
   CHECK(metrics.value("aihunt_outbox_held", {"offense_notes"}) == 2);
 
   // LEEF delivers them (another process, or this config once LEEF is on again): due 2 min on.
@@ -654,7 +660,7 @@ TEST_CASE("a waiting sink waits for its leader's rows even while the leader is n
   CHECK(report.sinks[0].next_due == std::optional<aihunt::core::EpochMs>(kT + 3'720'000));
   clock.set(aihunt::core::fromEpochMs(kT + 3'720'000));
   report = outbox.drainAll();
-  CHECK(notes_sink->delivered == 2);
+  CHECK(notes_sink->delivered == 3);
   CHECK(report.sinks[0].held == 0);
   CHECK(metrics.value("aihunt_outbox_held", {"offense_notes"}) == 0);
 }

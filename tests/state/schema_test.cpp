@@ -94,7 +94,7 @@ TEST_CASE("a version 2 store keeps its outbox rows, which wait for no leader unt
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].finding_id == "f1");
   CHECK_FALSE(rows[0].due_at.has_value());
-  CHECK((*store)->release("offense_notes", "leef", 42).value() == 1);
+  CHECK((*store)->release("offense_notes", "leef", 42, kNoneFree).value() == 1);
   CHECK((*store)->pending("offense_notes", 10).value()[0].due_at ==
         std::optional<core::EpochMs>(42));
 }

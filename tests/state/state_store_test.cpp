@@ -346,38 +346,69 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   CHECK(due().empty());
 
   // LEEF holds all three: nothing is released.
-  CHECK(store->release("offense_notes", "leef", 500).value() == 0);
+  CHECK(store->release("offense_notes", "leef", 500, kNoneFree).value() == 0);
   CHECK(due().empty());
 
   // LEEF delivers a and b: their notes get the time; c waits for its LEEF row.
   const auto leef = store->pending("leef", 2).value();
   REQUIRE(store->delivered("leef", leef.front().id, leef.back().id).ok());
-  CHECK(store->release("offense_notes", "leef", 600).value() == 2);
+  CHECK(store->release("offense_notes", "leef", 600, kNoneFree).value() == 2);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600"});
   // A row keeps the time it was first given.
-  CHECK(store->release("offense_notes", "leef", 700).value() == 0);
+  CHECK(store->release("offense_notes", "leef", 700, kNoneFree).value() == 0);
 
   // LEEF empty: c goes too, but not a finding committed afterwards.
   const auto rest = store->pending("leef", 10).value();
   REQUIRE(store->delivered("leef", rest.front().id, rest.back().id).ok());
-  CHECK(store->release("offense_notes", "leef", 800).value() == 1);
+  CHECK(store->release("offense_notes", "leef", 800, kNoneFree).value() == 1);
   REQUIRE(store->commit(page("h", {finding("d")}, sinks)).ok());
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800"});
   // Other sinks' rows are never touched.
   for (const auto& row : store->pending("jsonl", 10).value()) CHECK_FALSE(row.due_at);
 
   // Without a leader, every row present is released.
-  CHECK(store->release("offense_notes", "", 900).value() == 1);
+  CHECK(store->release("offense_notes", "", 900, kNoneFree).value() == 1);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800", "d@900"});
 
   // A due time later than the one given comes back to it (a wall clock set back).
-  CHECK(store->release("offense_notes", "leef", 700).value() == 2);
+  CHECK(store->release("offense_notes", "leef", 700, kNoneFree).value() == 2);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@700", "d@700"});
+  // What is held at 650: c and d (due at 700), none waiting for its leader.
+  auto held = store->held("offense_notes", 650).value();
+  CHECK(held.count == 2);
+  CHECK(held.first_due == std::optional<core::EpochMs>(700));
+
+  // The leader turned off with a row of it left: rows made since (above `free_above`) have no
+  // leader row and go; a row made before waits for the leader's.
+  REQUIRE(store->commit(page("h", {finding("e")}, sinks)).ok());  // leef and notes rows
+  const std::int64_t newest = store->newestOutboxId().value();
+  REQUIRE(store->commit(page("h", {finding("f")}, {"jsonl", "offense_notes"})).ok());
+  CHECK(store->release("offense_notes", "leef", 750, newest).value() == 1);
+  held = store->held("offense_notes", 650).value();
+  CHECK(held.count == 4);  // c, d, f due later; e waits for LEEF
+  CHECK(held.first_due == std::optional<core::EpochMs>(700));
+  CHECK(store->held("offense_notes", 800).value().count == 1);
+  CHECK_FALSE(store->held("offense_notes", 800).value().first_due.has_value());
+
+  // Rows from the oldest due one on: none before anything is due; past a row still waiting
+  // for its leader once a later one is due.
+  CHECK(store->pendingFromDue("offense_notes", 599, 10).value().empty());
+  CHECK(store->pendingFromDue("offense_notes", 600, 10).value().front().finding_id == "a");
+  const auto first_four = store->pending("offense_notes", 4).value();
+  REQUIRE(first_four.back().finding_id == "d");
+
   // The summary gives the earliest due time of each sink that has them.
   const auto summary = store->summary().value();
   REQUIRE(summary.outbox_first_due.size() == 1);
   CHECK(summary.outbox_first_due[0] ==
         std::pair<std::string, aihunt::core::EpochMs>{"offense_notes", 600});
+
+  // a to d delivered: e waits for LEEF, f (due at 750) is the first row from the oldest due.
+  REQUIRE(store->delivered("offense_notes", first_four.front().id, first_four.back().id).ok());
+  CHECK(store->pendingFromDue("offense_notes", 749, 10).value().empty());
+  const auto from_due = store->pendingFromDue("offense_notes", 750, 10).value();
+  REQUIRE(from_due.size() == 1);
+  CHECK(from_due[0].finding_id == "f");
 }
 
 TEST_CASE("sink progress: set, get, replace, clear") {

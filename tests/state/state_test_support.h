@@ -2,6 +2,7 @@
 // Shared by the state tests: a temporary folder removed on scope exit, and builders for commits.
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -39,6 +40,8 @@ class TempDir {
 
 inline constexpr core::EpochMs kMinute = 60'000;
 inline constexpr core::EpochMs kT0 = 1'795'684'980'000;  // 2026-11-26T09:23:00Z
+// StateStore::release()'s `free_above` when every row needs its leader's.
+inline constexpr std::int64_t kNoneFree = std::numeric_limits<std::int64_t>::max();
 
 inline FindingItem finding(const std::string& id, core::EpochMs event_time = kT0) {
   return FindingItem{id, event_time, R"({"finding_id":")" + id + R"("})"};
