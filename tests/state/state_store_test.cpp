@@ -338,7 +338,8 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   REQUIRE(store->commit(page("h", {finding("a"), finding("b"), finding("c")}, sinks)).ok());
   const auto due = [&] {
     std::vector<std::string> released;
-    for (const auto& row : store->pending("offense_notes", 100).value()) {
+    const auto rows = store->pending("offense_notes", 100).value();
+    for (const auto& row : rows) {
       if (row.due_at) released.push_back(row.finding_id + "@" + std::to_string(*row.due_at));
     }
     return released;
@@ -364,7 +365,8 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   REQUIRE(store->commit(page("h", {finding("d")}, sinks)).ok());
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800"});
   // Other sinks' rows are never touched.
-  for (const auto& row : store->pending("jsonl", 10).value()) CHECK_FALSE(row.due_at);
+  const auto jsonl_rows = store->pending("jsonl", 10).value();
+  for (const auto& row : jsonl_rows) CHECK_FALSE(row.due_at);
 
   // Without a leader, every row present is released.
   CHECK(store->release("offense_notes", "", 900, kNoneFree).value() == 1);
