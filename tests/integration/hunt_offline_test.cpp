@@ -16,7 +16,6 @@
 using aihunt::testing::binaryPath;
 using aihunt::testing::exampleConfigPath;
 using aihunt::testing::jsonLines;
-using aihunt::testing::ProcessResult;
 using aihunt::testing::runAihunt;
 using aihunt::testing::runProcess;
 using aihunt::testing::sourcePath;
