@@ -1,5 +1,9 @@
 #include "cli/cli.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "cli/command.h"
 #include "cli/print.h"
 #include "config/token_source.h"
@@ -95,9 +99,22 @@ int runCli(const std::vector<std::string>& args, const Streams& given,
                     "--view incidents' (see aihunt --help)",
                 core::kExitUsage);
   }
-  const std::string nearest = service::nearestName(
-      command,
-      {"triage", "config", "hunt", "hunts", "aql", "check", "run", "backfill", "state", "version"});
+  const std::vector<std::string> commands = {"triage", "config", "hunt",     "hunts", "aql",
+                                             "check",  "run",    "backfill", "state", "version"};
+  // An option given before the command (`aihunt --log-format json run ...`): options belong to
+  // a command, so say where it goes, naming the command found later on the line.
+  if (command.starts_with("-")) {
+    const auto named = std::find_if(args.begin() + 1, args.end(), [&](const std::string& arg) {
+      return std::find(commands.begin(), commands.end(), arg) != commands.end();
+    });
+    return fail(streams,
+                "'" + command + "' is an option of a command: put it after the command" +
+                    (named == args.end() ? std::string(" (aihunt COMMAND " + command + " ...)")
+                                         : " ('aihunt " + *named + " " + command + " ...')") +
+                    " (see aihunt --help)",
+                core::kExitUsage);
+  }
+  const std::string nearest = service::nearestName(command, commands);
   return fail(streams,
               "unknown command '" + command + "'" +
                   (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +

@@ -305,16 +305,29 @@ void printHeldSink(const config::OutputsConfig& outputs, const service::SinkDrai
                    CommandContext& context) {
   std::string message = core::counted(sink.held, "finding") + " for " +
                         destinationName(outputs, sink.name) + " (sink '" + sink.name + "') " +
-                        (sink.held == 1 ? "is" : "are") + " held in the outbox ";
-  if (sink.next_due) {
-    message += (sink.held == 1 ? "until " : "(the first until ") +
-               core::formatIso8601(*sink.next_due) + (sink.held == 1 ? "" : ")");
-  } else {
-    message += "until the LEEF events of their findings are delivered";
+                        (sink.held == 1 ? "is" : "are") + " held in the outbox";
+  // Two reasons, said apart: a due time not reached yet, and LEEF not having delivered the
+  // finding (which no run changes while outputs.leef is off).
+  const std::uint64_t timed = sink.held - std::min(sink.held, sink.held_for_leader);
+  std::vector<std::string> parts;
+  if (timed > 0 && sink.next_due) {
+    std::string part = (timed == sink.held ? std::string() : std::to_string(timed) + " ") +
+                       (timed == 1 ? "until " : "(the first) until ") +
+                       core::formatIso8601(*sink.next_due);
+    if (sink.name == "offense_notes") {
+      part += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
+    }
+    parts.push_back(part);
   }
-  if (sink.name == "offense_notes") {
-    message += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
+  if (sink.held_for_leader > 0) {
+    std::string part =
+        (sink.held_for_leader == sink.held ? std::string()
+                                           : std::to_string(sink.held_for_leader) + " ") +
+        "until the LEEF events of their findings are delivered";
+    if (!outputs.leef.enabled) part += " (outputs.leef is off: they wait until it is on again)";
+    parts.push_back(part);
   }
+  for (std::size_t i = 0; i < parts.size(); ++i) message += (i == 0 ? " " : "; ") + parts[i];
   message += "; the daemon, or the next 'aihunt run', delivers them";
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote, message);
 }

@@ -71,6 +71,10 @@ int show(state::StateStore& store, CommandContext& context) {
     for (const auto& [name, first] : summary->outbox_first_due) {
       if (name == sink) due = " (the first due at " + core::formatIso8601(first) + ")";
     }
+    // Notes without any due time: LEEF has not delivered their findings yet.
+    if (due.empty() && sink == "offense_notes") {
+      due = " (waiting for the LEEF events of their findings to be delivered)";
+    }
     printFormatted(*context.redactor, out, "outbox %s: %llu pending%s\n",
                    core::printableExcerpt(sink, 40).c_str(), static_cast<unsigned long long>(depth),
                    due.c_str());

@@ -50,6 +50,7 @@ struct SinkDrain {
   // their leader has not delivered them. Not a failure.
   std::uint64_t held = 0;
   std::optional<core::EpochMs> next_due;  // when the first held row may go, if it is known
+  std::uint64_t held_for_leader = 0;      // of `held`, rows whose leader has not delivered them
 };
 
 struct DrainReport {

@@ -229,8 +229,8 @@ struct SqliteStateStore::Statements {
          "FROM outbox WHERE sink = ?1 AND id >= "
          "(SELECT MIN(id) FROM outbox WHERE sink = ?1 AND due_at <= ?3) ORDER BY id LIMIT ?2"},
         {&statements->held,
-         "SELECT COUNT(*), MIN(due_at) FROM outbox WHERE sink = ?1 AND "
-         "(due_at IS NULL OR due_at > ?2)"},
+         "SELECT COUNT(*), MIN(due_at), COUNT(*) - COUNT(due_at) FROM outbox WHERE sink = ?1 "
+         "AND (due_at IS NULL OR due_at > ?2)"},
         {&statements->set_progress,
          "INSERT OR REPLACE INTO sink_progress (sink, target, offset, first_row, last_row) "
          "VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -658,6 +658,7 @@ core::Result<HeldRows> SqliteStateStore::held(const std::string& sink, core::Epo
   if (*row) {
     held.count = asUint64(statement.int64At(0));
     if (!statement.nullAt(1)) held.first_due = statement.int64At(1);
+    held.for_leader = asUint64(statement.int64At(2));
   }
   return held;
 }

@@ -75,6 +75,7 @@ struct OutboxRow {
 struct HeldRows {
   std::uint64_t count = 0;
   std::optional<core::EpochMs> first_due;  // none when every held row still waits for its leader
+  std::uint64_t for_leader = 0;            // of `count`, rows with no due time yet
 };
 
 // A sink's delivery under way: written before it touches its destination, cleared after the

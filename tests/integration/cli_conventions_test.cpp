@@ -135,6 +135,10 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> typos = {
       {{"hnut", "--offline", "x"}, "unknown command 'hnut'; did you mean 'hunt'?"},
       {{"chek"}, "unknown command 'chek'; did you mean 'check'?"},
+      // An option before the command: where it goes.
+      {{"--log-level", "debug", "version"},
+       "'--log-level' is an option of a command: put it after the command ('aihunt version "
+       "--log-level ...')"},
       // A view taken for a command: where it is.
       {{"incidents"}, "incidents are a view: 'aihunt hunt --view incidents'"},
       {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
@@ -280,7 +284,8 @@ TEST_CASE("--log-format json: every stderr line is one JSON object, hostile text
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"triage", "--log-format", "json", "--bogus"},
         std::vector<std::string>{"run", "--log-format=json", "--once", "--grace"},
-        std::vector<std::string>{"hnut", "--log-format", "json"}}) {
+        std::vector<std::string>{"hnut", "--log-format", "json"},
+        std::vector<std::string>{"--log-format", "json", "version"}}) {
     const ProcessResult unparsed = runAihunt(args);
     CHECK(unparsed.exit_code == 2);
     const auto records = jsonStderr(unparsed.err);

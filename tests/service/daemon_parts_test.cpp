@@ -665,6 +665,52 @@ TEST_CASE("a waiting sink waits for its leader's rows even while the leader is n
   CHECK(metrics.value("aihunt_outbox_held", {"offense_notes"}) == 0);
 }
 
+// A wall clock that one lane may move while another reads it.
+class SharedClock final : public aihunt::core::Clock {
+ public:
+  explicit SharedClock(aihunt::core::EpochMs at) : at_(at) {}
+  aihunt::core::TimePoint now() const override { return aihunt::core::fromEpochMs(at_.load()); }
+  void set(aihunt::core::EpochMs at) { at_.store(at); }
+
+ private:
+  std::atomic<aihunt::core::EpochMs> at_;
+};
+
+TEST_CASE("the end of a run delivers held rows that came due while another lane delivered",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 2, {"leef", "reference_sets", "offense_notes"})));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  SharedClock clock(kT);
+  OutboxOptions options;
+  options.clock = &clock;
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::make_unique<HookSink>("leef", "", [] { return true; }));
+  // The console's lane is slow: by the time it is done, the notes LEEF released are due.
+  sinks.push_back(std::make_unique<HookSink>("reference_sets", "", [&] {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto held = store->held("offense_notes", kT);
+      if (held && held->first_due) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    clock.set(kT + 1'000);
+    return true;
+  }));
+  auto notes = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+  notes->wait = std::chrono::milliseconds(500);
+  HookSink* notes_sink = notes.get();
+  sinks.push_back(std::move(notes));
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+
+  const auto report = outbox.drainAll();
+  CHECK(notes_sink->delivered == 2);
+  CHECK(report.sinks[2].held == 0);
+  CHECK(report.empty);
+}
+
 TEST_CASE("a sink follows another only when that sink comes before it", "[daemon][outbox]") {
   TempDir dir;
   Metrics metrics;
