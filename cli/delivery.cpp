@@ -112,6 +112,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
     notes.match_description = cfg.outputs.offense_notes.match_description;
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
     notes.delay = cfg.outputs.offense_notes.delay;
+    notes.wait_for_offense = cfg.outputs.offense_notes.wait_for_offense;
     notes.metrics = &metrics;
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
         notes, consoleConnector(values, console, context, metrics, abandon), context.logger));
@@ -316,6 +317,14 @@ void printHeldSink(const config::OutputsConfig& outputs, const service::SinkDrai
                        core::formatIso8601(*sink.next_due);
     if (sink.name == "offense_notes") {
       part += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
+      if (sink.held_retrying > 0) {
+        part +=
+            "; " +
+            (sink.held_retrying == sink.held ? std::string(sink.held == 1 ? "it" : "they")
+                                             : std::to_string(sink.held_retrying) + " of them") +
+            " found no open aihunt offense yet and " + (sink.held_retrying == 1 ? "is" : "are") +
+            " tried again until outputs.offense_notes.wait_for_offense has passed";
+      }
     }
     parts.push_back(part);
   }

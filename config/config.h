@@ -217,6 +217,9 @@ struct OffenseNotesOutput {
   // How long after its LEEF event a finding's note is added: QRadar's rule makes the offense,
   // and the offense API lists it, some time after the event arrives.
   Millis delay{120'000};
+  // How long after it was first due a note whose source has no open aihunt offense yet is
+  // tried again (every `delay`, at least every 5 s); zero: never.
+  Millis wait_for_offense{30 * 60'000};
 
   bool operator==(const OffenseNotesOutput&) const = default;
 };

@@ -550,6 +550,10 @@ constexpr std::array kKeys = {
               "How long after a finding's LEEF event its note is added, for QRadar's rule to "
               "make the offense first.",
               "2m"},
+    ConfigKey{"outputs.offense_notes.wait_for_offense", "duration, 0s or more", "30m",
+              "A note whose source has no open aihunt offense yet is tried again (every delay, "
+              "at least every 5s) until this long after it was first due; 0s: never.",
+              "30m"},
 
     // --- state:, server:, logging: ---------------------------------------------------------
     ConfigKey{"state", "map", "", "The daemon's SQLite state store.", ""},

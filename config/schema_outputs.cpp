@@ -227,6 +227,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     // The note's marker and summary head need some room.
     n.integer("max_note_chars", out.max_note_chars, 200, 100'000);
     n.duration("delay", out.delay, std::chrono::milliseconds(0));
+    n.duration("wait_for_offense", out.wait_for_offense, std::chrono::milliseconds(0));
   }
   return outputs;
 }

@@ -179,6 +179,11 @@ NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows) {
     addDistinct(group.processes, stringAt(finding, "process_name"));
     addDistinct(group.users, stringAt(finding, "username"));
     addDistinct(group.finding_ids, stringAt(finding, "finding_id"));
+    group.row_ids.push_back(row.id);
+    group.first_due = std::max(group.first_due, row.first_due_at.value_or(0));
+    if (row.due_at && row.first_due_at && *row.due_at > *row.first_due_at) {
+      group.tried_before = true;
+    }
   }
   return out;
 }

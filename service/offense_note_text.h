@@ -10,11 +10,13 @@
 // one. The window is the finding's `window` key (`<from>/<to>`, written by the daemon's ledger);
 // an older finding without one falls back to its event's UTC hour.
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/time.h"
 #include "state/state_store.h"
 
 namespace aihunt::service {
@@ -30,6 +32,10 @@ struct WindowFindings {
   std::vector<std::string> processes;
   std::vector<std::string> users;
   std::vector<std::string> finding_ids;
+  std::vector<std::int64_t> row_ids;  // the outbox rows of these findings
+  // The latest first due time of those rows (state::OutboxRow::first_due_at); 0 when none has.
+  core::EpochMs first_due = 0;
+  bool tried_before = false;  // a row of them was tried before (due later than first due)
 };
 
 struct NoteGroups {

@@ -1,5 +1,6 @@
 #include "service/offense_notes_sink.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -16,8 +17,9 @@ OffenseNotesSink::OffenseNotesSink(OffenseNotesSinkOptions options, QRadarConnec
   if (options_.metrics != nullptr) {
     options_.metrics->declare(
         "aihunt_offense_notes_total", core::MetricType::kCounter,
-        "Offense notes per hunt window: added, already present (a redelivery), or not written "
-        "because the source IP had no open aihunt offense",
+        "Offense notes per hunt window: added, already present (a redelivery), not written "
+        "because the source IP had no open aihunt offense (no_offense), or tried again later "
+        "because it had none yet (retry)",
         {"result"});
   }
 }
@@ -83,6 +85,23 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       if (!listed) return listed.error().withContext("offenses of " + group.source_ip);
       found = offenses.emplace(group.source_ip, std::move(*listed)).first;
     }
+    if (found->second.empty() && triesAgain(group)) {
+      count("retry");
+      tally.retried += group.count;
+      ++tally.groups_retried;
+      retries_.rows.insert(retries_.rows.end(), group.row_ids.begin(), group.row_ids.end());
+      if (!group.tried_before) {
+        // Said once per note: the tries that follow are the same news.
+        logger_->info(
+            "offense notes: {} has no open aihunt offense yet; the note for {} {} ({}) is tried "
+            "again every {} until {}",
+            group.source_ip, core::printableExcerpt(group.hunt),
+            core::printableExcerpt(group.window), core::counted(group.count, "finding"),
+            core::formatDuration(retryAfter()),
+            core::formatIso8601(group.first_due + options_.wait_for_offense.count()));
+      }
+      continue;
+    }
     if (found->second.empty()) {
       logger_->debug("offense notes: {} has no open aihunt offense; no note for {} {}",
                      group.source_ip, core::printableExcerpt(group.hunt),
@@ -125,7 +144,22 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
   return {};
 }
 
+bool OffenseNotesSink::triesAgain(const WindowFindings& group) const {
+  if (options_.wait_for_offense.count() <= 0) return false;
+  const core::EpochMs now = core::toEpochMs(
+      options_.clock != nullptr ? options_.clock->now() : std::chrono::system_clock::now());
+  const core::EpochMs first_due = group.first_due > 0 ? group.first_due : now;
+  return now < first_due + options_.wait_for_offense.count();
+}
+
+std::chrono::milliseconds OffenseNotesSink::retryAfter() const {
+  return std::max(options_.delay, kMinRetry);
+}
+
+Sink::Retries OffenseNotesSink::takeRetries() { return std::exchange(retries_, Retries{}); }
+
 core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows) {
+  retries_ = Retries{};
   const NoteGroups grouped = groupFindingsForNotes(rows);
   if (grouped.unreadable > 0) {
     logger_->warn("offense notes: {} outbox rows are not findings; skipped", grouped.unreadable);
@@ -138,20 +172,31 @@ core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows
   tally.without_source = grouped.without_source;
   if (!grouped.groups.empty()) {
     if (auto delivered = deliverGroups(grouped, tally); !delivered) {
-      connection_.reset();  // the next attempt starts with a new connection
+      connection_.reset();   // the next attempt starts with a new connection
+      retries_ = Retries{};  // the whole batch is delivered again
       return delivered;
     }
   }
-  // Said at the default level: a note that finds no offense is gone for good, and a delay
-  // shorter than the console's pipeline would drop every first note in silence.
+  if (!retries_.rows.empty()) {
+    retries_.why = "no open aihunt offense for " +
+                   core::counted(tally.groups_retried, "source IP and hunt window",
+                                 "source IPs and hunt windows") +
+                   " yet (tried again until outputs.offense_notes.wait_for_offense has passed)";
+  }
+  // Said at the default level: a note that finds no offense is gone for good.
   if (tally.without_offense > 0) {
     logger_->info(
-        "offense notes: {} had no open aihunt offense when {} due ({} notes, one per source "
-        "IP, hunt and window, not written). If their offenses appear in QRadar later, raise "
-        "outputs.offense_notes.delay; if none ever does, check that outputs.leef delivers and "
-        "that the rule is set up (docs/qradar-setup.md)",
+        "offense notes: {} had no open aihunt offense {} ({} notes, one per source IP, hunt "
+        "and window, not written). If their offenses appear in QRadar later, raise "
+        "outputs.offense_notes.wait_for_offense; if none ever does, check that outputs.leef "
+        "delivers and that the rule is set up (docs/qradar-setup.md)",
         core::counted(tally.without_offense, "finding"),
-        tally.without_offense == 1 ? "its note was" : "their notes were",
+        options_.wait_for_offense.count() > 0
+            ? "within outputs.offense_notes.wait_for_offense of " +
+                  std::string(tally.without_offense == 1 ? "its note's" : "their notes'") +
+                  " due time"
+            : std::string(tally.without_offense == 1 ? "when its note was due"
+                                                     : "when their notes were due"),
         tally.groups_without_offense);
   }
   delivered_.noted += tally.noted;

@@ -13,8 +13,10 @@
 // Offenses exist only after QRadar's rule has processed aihunt's LEEF events, and the offense
 // list shows them a while later still. So a finding's note waits in the outbox until `delay`
 // after the LEEF sink delivered that finding (Sink::waitAfterLeader()). A source that still has
-// no offense then (the rule is not set up, or QRadar was slower than the delay) gets no note for
-// that window: counted as no_offense, not an error, and not retried.
+// no offense then (QRadar was slower than the delay, or the rule is not set up) is tried again
+// every retryAfter() until `wait_for_offense` after the note was first due (Sink::takeRetries();
+// the rows stay in the outbox, so restarts keep the count). After that the window gets no note:
+// counted as no_offense, not an error.
 //
 // Delivery is at least once and idempotent: delivering a batch again (after a crash or a failed
 // request) finds the markers of the notes already added and adds no second one. mark() records
@@ -28,6 +30,7 @@
 
 #include <spdlog/logger.h>
 
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "core/result.h"
 #include "qradar_client/offense_client.h"
@@ -44,8 +47,14 @@ struct OffenseNotesSinkOptions {
   std::size_t max_notes_read = 10'000;       // notes of one offense searched for a marker
   // How long after the LEEF event a finding's note is due (outputs.offense_notes.delay).
   std::chrono::milliseconds delay{120'000};
+  // How long after a note was first due it is tried again while its source has no open aihunt
+  // offense (outputs.offense_notes.wait_for_offense); zero: never.
+  std::chrono::milliseconds wait_for_offense{30 * 60'000};
+  // The wall clock that judges it (the outbox's); nullptr: the system clock.
+  const core::Clock* clock = nullptr;
   // When set: aihunt_offense_notes_total{result}, result "added", "already_present" (per offense
-  // and hunt window) or "no_offense" (per source and hunt window).
+  // and hunt window), "no_offense" (per source and hunt window, given up) or "retry" (per source
+  // and hunt window, per try that found no offense and will try again).
   core::Metrics* metrics = nullptr;
 };
 
@@ -65,6 +74,11 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] std::chrono::milliseconds waitAfterLeader() const override {
     return options_.delay;
   }
+  [[nodiscard]] Retries takeRetries() override;
+  // Every `delay`, but not more often than every kMinRetry (a delay of 0s would otherwise ask
+  // the console about the same sources in a tight loop).
+  [[nodiscard]] std::chrono::milliseconds retryAfter() const override;
+  static constexpr std::chrono::milliseconds kMinRetry{5'000};
 
  private:
   // Findings of delivered batches by what became of them (a batch that fails counts nothing:
@@ -75,12 +89,17 @@ class OffenseNotesSink final : public Sink {
     std::size_t without_offense = 0;         // their source had no open aihunt offense
     std::size_t without_source = 0;          // no source IP: no offense can be theirs
     std::size_t groups_without_offense = 0;  // (source, hunt, window) groups among them
+    std::size_t retried = 0;                 // no open offense yet: tried again later
+    std::size_t groups_retried = 0;
   };
   [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
   // aihunt's open offenses of `source_ip`.
   [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
       qradar::OffenseClient& client, const std::string& source_ip);
   void count(const char* result);
+  // Whether a group without an offense is tried again: its note was first due less than
+  // wait_for_offense ago.
+  [[nodiscard]] bool triesAgain(const WindowFindings& group) const;
 
   std::string name_ = "offense_notes";
   OffenseNotesSinkOptions options_;
@@ -89,6 +108,7 @@ class OffenseNotesSink final : public Sink {
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<QRadarConnection> connection_;
   Tally delivered_;
+  Retries retries_;  // of the batch being delivered
 };
 
 }  // namespace aihunt::service

@@ -91,22 +91,38 @@ core::Status Outbox::recover() {
   return {};
 }
 
-core::Status Outbox::deliverBatch(SinkState& state, const std::vector<state::OutboxRow>& rows) {
+core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
+                                               const std::vector<state::OutboxRow>& rows) {
   const std::string& name = state.sink->name();
   auto mark = state.sink->mark();
   if (!mark) return mark.error();
   mark->sink = name;
   mark->first_row = rows.front().id;
   mark->last_row = rows.back().id;
-  if (auto status = store_.setProgress(*mark); !status) return status;
+  if (auto status = store_.setProgress(*mark); !status) return status.error();
   if (auto delivered = state.sink->deliver(rows); !delivered) {
     // Undo what part of the batch got through, so that the retry cannot write it twice.
     if (auto undone = state.sink->rollback(*mark); undone) {
       static_cast<void>(store_.clearProgress(name));
     }
-    return delivered;
+    return delivered.error();
   }
-  return store_.delivered(name, mark->first_row, mark->last_row);
+  const Sink::Retries retries = state.sink->takeRetries();
+  if (retries.rows.empty()) {
+    if (auto removed = store_.delivered(name, mark->first_row, mark->last_row); !removed) {
+      return removed.error();
+    }
+    return rows.size();
+  }
+  const core::EpochMs again_at = wallNow() + state.sink->retryAfter().count();
+  if (auto removed = store_.deliveredExcept(name, mark->first_row, mark->last_row, retries.rows,
+                                            again_at, retries.why);
+      !removed) {
+    return removed.error();
+  }
+  // The sink's next pass starts no sooner than the first time a row of it is due again.
+  state.held_until.reset();
+  return rows.size() - std::min(rows.size(), retries.rows.size());
 }
 
 void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
@@ -155,9 +171,12 @@ core::Result<bool> Outbox::releaseHeld(SinkState& state) {
   if (auto noted = noteFreeRows(state); !noted) return noted.error();
   const core::EpochMs now = wallNow();
   const core::EpochMs due = now + state.sink->waitAfterLeader().count();
-  // A due time further off than the wait: the wall clock went back, or the wait was shortened.
+  // Rows the sink tries again are due up to retryAfter() from now.
+  const core::EpochMs latest =
+      now + std::max(state.sink->waitAfterLeader(), state.sink->retryAfter()).count();
+  // A due time further off than that: the wall clock went back, or the wait was shortened.
   // Releasing brings it back.
-  if (state.held_until && *state.held_until != kUntilLeaderDelivers && *state.held_until > due) {
+  if (state.held_until && *state.held_until != kUntilLeaderDelivers && *state.held_until > latest) {
     state.released = false;
   }
   // Rows can become releasable only when the leader delivers (runLane then clears `released`,
@@ -166,8 +185,8 @@ core::Result<bool> Outbox::releaseHeld(SinkState& state) {
   // pass of a process releases whatever an earlier one left (it may have stopped between a
   // leader's delivery and the release).
   if (!state.leader_in_lane || !state.released) {
-    auto released =
-        store_.release(state.sink->name(), state.leader, due, state.free_above.value_or(kNoneFree));
+    auto released = store_.release(state.sink->name(), state.leader, due,
+                                   state.free_above.value_or(kNoneFree), latest);
     if (!released) return released.error();
     state.released = true;
     if (*released > 0) state.held_until.reset();
@@ -236,7 +255,8 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       rows->erase(not_due, rows->end());
     }
     const auto batch_started = std::chrono::steady_clock::now();
-    if (auto status = deliverBatch(state, *rows); !status) {
+    auto status = deliverBatch(state, *rows);
+    if (!status) {
       ++state.failures;
       ++pass.failures;
       pass.empty = false;
@@ -265,8 +285,8 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
     }
     state.failures = 0;
     state.last_error.clear();
-    drained.delivered += rows->size();
-    metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(rows->size()));
+    drained.delivered += *status;
+    metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(*status));
     // A slow destination (a console busy with reference-data tasks) would otherwise leave the
     // log silent for minutes, which reads as a hang.
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -286,6 +306,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       drained.held = std::min(rows_held->count, *depth);
       drained.next_due = rows_held->first_due;
       drained.held_for_leader = std::min(rows_held->for_leader, drained.held);
+      drained.held_retrying = std::min(rows_held->retrying, drained.held);
     }
     if (*depth > drained.held) pass.empty = false;
   }
@@ -313,6 +334,7 @@ void absorb(std::optional<SinkDrain>& into, std::uint64_t& failures, bool& empty
   into->held = later.held;
   into->next_due = later.next_due;
   into->held_for_leader = later.held_for_leader;
+  into->held_retrying = later.held_retrying;
   into->error = later.error;
   into->detail = later.detail;
 }

@@ -51,6 +51,7 @@ struct SinkDrain {
   std::uint64_t held = 0;
   std::optional<core::EpochMs> next_due;  // when the first held row may go, if it is known
   std::uint64_t held_for_leader = 0;      // of `held`, rows whose leader has not delivered them
+  std::uint64_t held_retrying = 0;        // of `held`, rows the sink tried and will try again
 };
 
 struct DrainReport {
@@ -120,8 +121,9 @@ class Outbox {
     // batch: the lane goes on, and later passes collect it and leave it alone until it is done.
     std::future<std::vector<SinkPass>> running;
   };
-  [[nodiscard]] core::Status deliverBatch(SinkState& state,
-                                          const std::vector<state::OutboxRow>& rows);
+  // How many of the rows were delivered (the rest the sink tries again later).
+  [[nodiscard]] core::Result<std::size_t> deliverBatch(SinkState& state,
+                                                       const std::vector<state::OutboxRow>& rows);
   // `wait_all`: the pass waits for every lane to finish, whatever the deadline (flush, drainAll).
   DrainReport pass(std::chrono::steady_clock::time_point deadline, bool wait_all);
   void startLane(Lane& lane, std::chrono::steady_clock::time_point deadline);

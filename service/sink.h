@@ -5,6 +5,7 @@
 // a restart that finds a mark rolls the destination back to it and delivers the batch again.
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,17 @@ class Sink {
   // notes: QRadar's rule needs time to make the offense from the LEEF event). Rows wait in the
   // outbox until then, across restarts (StateStore::release()); zero: at once.
   [[nodiscard]] virtual std::chrono::milliseconds waitAfterLeader() const { return {}; }
+
+  // Rows of the batch deliver() has just delivered that the sink could not deliver yet and will
+  // try again (offense notes whose offense QRadar does not show yet), and why; asked once after
+  // each deliver() that succeeded. They stay in the outbox, due again retryAfter() later. Only
+  // for a sink that waits after a leader (waitAfterLeader() > 0): only its rows have due times.
+  struct Retries {
+    std::vector<std::int64_t> rows;  // outbox ids
+    std::string why;
+  };
+  [[nodiscard]] virtual Retries takeRetries() { return {}; }
+  [[nodiscard]] virtual std::chrono::milliseconds retryAfter() const { return {}; }
 };
 
 }  // namespace aihunt::service

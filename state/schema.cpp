@@ -88,10 +88,20 @@ constexpr std::string_view kVersion3 = R"sql(
 ALTER TABLE outbox ADD COLUMN due_at INTEGER;
 )sql";
 
+// Version 4: when a row of a waiting sink was first due. A row its sink tries again later (an
+// offense note whose offense QRadar does not show yet) gets a later due_at and keeps this, so
+// that how long it has been tried is known across restarts. Rows due already were first due
+// then.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE outbox ADD COLUMN first_due_at INTEGER;
+UPDATE outbox SET first_due_at = due_at WHERE due_at IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kVersion1},
     Migration{2, kVersion2},
     Migration{3, kVersion3},
+    Migration{4, kVersion4},
 };
 static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
 

@@ -169,6 +169,7 @@ struct SqliteStateStore::Statements {
   Statement fail_outbox;
   Statement outbox_depth;
   Statement release;
+  Statement retry_outbox;
   Statement newest_outbox_id;
   Statement pending_from_due;
   Statement held;
@@ -210,8 +211,8 @@ struct SqliteStateStore::Statements {
          "DELETE FROM seen WHERE first_raised_at < ?1 AND first_raised_at < "
          "(SELECT COALESCE(MIN(created_at), ?1) FROM outbox)"},
         {&statements->pending,
-         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at "
-         "FROM outbox WHERE sink = ?1 ORDER BY id LIMIT ?2"},
+         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at, "
+         "first_due_at FROM outbox WHERE sink = ?1 ORDER BY id LIMIT ?2"},
         {&statements->delete_outbox, "DELETE FROM outbox WHERE sink = ?1 AND id BETWEEN ?2 AND ?3"},
         {&statements->fail_outbox,
          "UPDATE outbox SET attempts = attempts + 1, last_error = ?4 "
@@ -219,17 +220,25 @@ struct SqliteStateStore::Statements {
         {&statements->outbox_depth, "SELECT COUNT(*) FROM outbox WHERE sink = ?1"},
         // One statement: the leader's oldest row and the newest id are read in the same
         // snapshot as the rows updated, so a commit cannot slip in between.
+        // A row given its first time gets it as first_due_at too; a row brought back (due
+        // after ?5) keeps the earlier of the two. (SQLite reads every column of a SET
+        // expression as it was before the update.)
         {&statements->release,
-         "UPDATE outbox SET due_at = ?3 WHERE sink = ?1 AND (due_at > ?3 OR (due_at IS NULL AND "
-         "(id > ?4 OR id < COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
+         "UPDATE outbox SET due_at = ?3, first_due_at = CASE WHEN due_at IS NULL THEN ?3 ELSE "
+         "MIN(COALESCE(first_due_at, ?3), ?3) END WHERE sink = ?1 AND (due_at > ?5 OR (due_at IS "
+         "NULL AND (id > ?4 OR id < COALESCE((SELECT MIN(id) FROM outbox WHERE sink = ?2), "
          "(SELECT MAX(id) + 1 FROM outbox)))))"},
+        {&statements->retry_outbox,
+         "UPDATE outbox SET due_at = ?3, attempts = attempts + 1, last_error = ?4 "
+         "WHERE sink = ?1 AND id = ?2"},
         {&statements->newest_outbox_id, "SELECT COALESCE(MAX(id), 0) FROM outbox"},
         {&statements->pending_from_due,
-         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at "
-         "FROM outbox WHERE sink = ?1 AND id >= "
+         "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at, "
+         "first_due_at FROM outbox WHERE sink = ?1 AND id >= "
          "(SELECT MIN(id) FROM outbox WHERE sink = ?1 AND due_at <= ?3) ORDER BY id LIMIT ?2"},
         {&statements->held,
-         "SELECT COUNT(*), MIN(due_at), COUNT(*) - COUNT(due_at) FROM outbox WHERE sink = ?1 "
+         "SELECT COUNT(*), MIN(due_at), COUNT(*) - COUNT(due_at), "
+         "COALESCE(SUM(due_at > first_due_at), 0) FROM outbox WHERE sink = ?1 "
          "AND (due_at IS NULL OR due_at > ?2)"},
         {&statements->set_progress,
          "INSERT OR REPLACE INTO sink_progress (sink, target, offset, first_row, last_row) "
@@ -561,6 +570,7 @@ core::Result<std::vector<OutboxRow>> readOutboxRows(Statement& statement) {
                                                               : static_cast<int>(attempts);
     out.last_error = statement.textAt(6);
     if (!statement.nullAt(7)) out.due_at = statement.int64At(7);
+    if (!statement.nullAt(8)) out.first_due_at = statement.int64At(8);
   }
   return rows;
 }
@@ -606,6 +616,47 @@ core::Status SqliteStateStore::delivered(const std::string& sink, std::int64_t f
   return {};
 }
 
+core::Status SqliteStateStore::deliveredExcept(const std::string& sink, std::int64_t first_row,
+                                               std::int64_t last_row,
+                                               const std::vector<std::int64_t>& again,
+                                               core::EpochMs again_at, const std::string& why) {
+  const std::lock_guard lock(mutex_);
+  const auto failed = [](const core::Error& error) {
+    return error.withContext("removing delivered rows");
+  };
+  std::vector<std::int64_t> kept;
+  kept.reserve(again.size());
+  for (const std::int64_t id : again) {
+    if (id >= first_row && id <= last_row) kept.push_back(id);
+  }
+  std::sort(kept.begin(), kept.end());
+  kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+  auto transaction = sqlite::Transaction::begin(*db_);
+  if (!transaction) return failed(transaction.error());
+  const std::string_view error = cutText(why, kMaxErrorText);
+  for (const std::int64_t id : kept) {
+    if (auto status = runWith(statements_->retry_outbox, sink, id, again_at, error); !status) {
+      return failed(status.error());
+    }
+  }
+  // The rows between the kept ones, as ranges.
+  std::int64_t from = first_row;
+  for (std::size_t i = 0; i <= kept.size(); ++i) {
+    const std::int64_t to = i < kept.size() ? kept[i] - 1 : last_row;
+    if (from <= to) {
+      if (auto status = runWith(statements_->delete_outbox, sink, from, to); !status) {
+        return failed(status.error());
+      }
+    }
+    if (i < kept.size()) from = kept[i] + 1;
+  }
+  if (auto status = runWith(statements_->clear_progress, sink); !status) {
+    return failed(status.error());
+  }
+  if (auto status = transaction->commit(); !status) return failed(status.error());
+  return {};
+}
+
 core::Status SqliteStateStore::deliveryFailed(const std::string& sink, std::int64_t first_row,
                                               std::int64_t last_row, const std::string& error) {
   const std::lock_guard lock(mutex_);
@@ -629,10 +680,12 @@ core::Result<std::uint64_t> SqliteStateStore::outboxDepth(const std::string& sin
 
 core::Result<std::uint64_t> SqliteStateStore::release(const std::string& sink,
                                                       const std::string& leader,
-                                                      core::EpochMs due_at,
-                                                      std::int64_t free_above) {
+                                                      core::EpochMs due_at, std::int64_t free_above,
+                                                      core::EpochMs latest_due) {
   const std::lock_guard lock(mutex_);
-  if (auto status = runWith(statements_->release, sink, leader, due_at, free_above); !status) {
+  if (auto status = runWith(statements_->release, sink, leader, due_at, free_above,
+                            std::max(due_at, latest_due));
+      !status) {
     return status.error().withContext("releasing rows of sink '" + sink + "'");
   }
   return asUint64(db_->changes());
@@ -659,6 +712,7 @@ core::Result<HeldRows> SqliteStateStore::held(const std::string& sink, core::Epo
     held.count = asUint64(statement.int64At(0));
     if (!statement.nullAt(1)) held.first_due = statement.int64At(1);
     held.for_leader = asUint64(statement.int64At(2));
+    held.retrying = asUint64(statement.int64At(3));
   }
   return held;
 }

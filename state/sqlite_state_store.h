@@ -33,11 +33,15 @@ class SqliteStateStore final : public StateStore {
   core::Result<std::vector<OutboxRow>> pending(const std::string& sink, std::size_t limit) override;
   core::Status delivered(const std::string& sink, std::int64_t first_row,
                          std::int64_t last_row) override;
+  core::Status deliveredExcept(const std::string& sink, std::int64_t first_row,
+                               std::int64_t last_row, const std::vector<std::int64_t>& again,
+                               core::EpochMs again_at, const std::string& why) override;
   core::Status deliveryFailed(const std::string& sink, std::int64_t first_row,
                               std::int64_t last_row, const std::string& error) override;
   core::Result<std::uint64_t> outboxDepth(const std::string& sink) override;
   core::Result<std::uint64_t> release(const std::string& sink, const std::string& leader,
-                                      core::EpochMs due_at, std::int64_t free_above) override;
+                                      core::EpochMs due_at, std::int64_t free_above,
+                                      core::EpochMs latest_due) override;
   core::Result<std::vector<OutboxRow>> pendingFromDue(const std::string& sink, core::EpochMs now,
                                                       std::size_t limit) override;
   core::Result<std::int64_t> newestOutboxId() override;

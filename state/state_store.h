@@ -69,6 +69,9 @@ struct OutboxRow {
   // For a sink that waits behind another (Sink::waitAfterLeader()): when the row may go, set
   // once the leader has delivered the finding (StateStore::release()); unset until then.
   std::optional<core::EpochMs> due_at;
+  // When due_at was first set. A row the sink tries again (deliveredExcept()) gets a later
+  // due_at and keeps this.
+  std::optional<core::EpochMs> first_due_at;
 };
 
 // What a sink that waits after another holds back (StateStore::held()).
@@ -76,6 +79,7 @@ struct HeldRows {
   std::uint64_t count = 0;
   std::optional<core::EpochMs> first_due;  // none when every held row still waits for its leader
   std::uint64_t for_leader = 0;            // of `count`, rows with no due time yet
+  std::uint64_t retrying = 0;              // of `count`, rows tried before and due again later
 };
 
 // A sink's delivery under way: written before it touches its destination, cleared after the
@@ -167,6 +171,13 @@ class StateStore {
   // Removes delivered rows [first_row, last_row] of `sink` and clears its progress, at once.
   [[nodiscard]] virtual core::Status delivered(const std::string& sink, std::int64_t first_row,
                                                std::int64_t last_row) = 0;
+  // delivered(), but for the rows `again` (ids in the range), which the sink will try again:
+  // they stay, due at `again_at`, with a try counted and `why` as their last error.
+  [[nodiscard]] virtual core::Status deliveredExcept(const std::string& sink,
+                                                     std::int64_t first_row, std::int64_t last_row,
+                                                     const std::vector<std::int64_t>& again,
+                                                     core::EpochMs again_at,
+                                                     const std::string& why) = 0;
   // Counts a failed attempt on rows [first_row, last_row] of `sink`, with the error's text.
   [[nodiscard]] virtual core::Status deliveryFailed(const std::string& sink, std::int64_t first_row,
                                                     std::int64_t last_row,
@@ -177,12 +188,15 @@ class StateStore {
   // or when `leader` is empty). A finding's rows are made in one commit, the leader's first
   // (Sink::follows()), so a row below the leader's oldest has had its leader row delivered.
   // Rows above `free_above` need no leader row (made while the leader was not configured, so
-  // they have none). A row due later than `due_at` is brought back to it: the wall clock was
-  // set back, or the wait was shortened. Returns how many rows were given a time.
+  // they have none). A row given its first due time also gets it as `first_due_at`. A row due
+  // later than `latest_due` (or `due_at`, if later) is brought back to `due_at`: the wall clock
+  // was set back, or the wait was shortened. (`latest_due` leaves alone the rows a sink tries
+  // again after a longer wait: deliveredExcept().) Returns how many rows were given a time.
   [[nodiscard]] virtual core::Result<std::uint64_t> release(const std::string& sink,
                                                             const std::string& leader,
                                                             core::EpochMs due_at,
-                                                            std::int64_t free_above) = 0;
+                                                            std::int64_t free_above,
+                                                            core::EpochMs latest_due) = 0;
   // For a sink whose rows have due times: its oldest rows from the oldest that is due at `now`
   // on, at most `limit` (due or not: the caller ends its batch before the first that is not);
   // none when nothing is due.

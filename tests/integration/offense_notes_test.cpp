@@ -12,10 +12,12 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "state/state_store.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/integration/daemon_support.h"
 #include "tests/support/process_runner.h"
@@ -78,7 +80,8 @@ NotesRun makeRun(const std::string& prefix) {
 // The proxy hunt alone, in 15-minute windows (no merging when catching up), LEEF and/or notes
 // (added `notes_delay` after the LEEF events).
 void writeConfig(const NotesRun& run, const RunningEmu& emu, bool leef, bool notes,
-                 const std::string& notes_delay = "0s") {
+                 const std::string& notes_delay = "0s",
+                 const std::string& wait_for_offense = "0s") {
   std::ofstream out(run.config);
   out << "qradar:\n  url: " << emu.base() << "\n  token_file: " << run.path("token")
       << "\n  tls:\n    ca_file: " << emu.caFile()
@@ -89,7 +92,10 @@ void writeConfig(const NotesRun& run, const RunningEmu& emu, bool leef, bool not
         << "\n    protocol: tls\n    ca_file: " << emu.caFile()
         << "\n    hostname: aihunt-notes-test\n";
   }
-  if (notes) out << "  offense_notes:\n    enabled: true\n    delay: " << notes_delay << "\n";
+  if (notes) {
+    out << "  offense_notes:\n    enabled: true\n    delay: " << notes_delay
+        << "\n    wait_for_offense: " << wait_for_offense << "\n";
+  }
   out << "state:\n  path: state.db\nhunts:\n"
       << aihunt::testing::kProxyHunt
       << "    schedule: {every: 15m, max_window: 15m, catch_up_max: 2h}\n";
@@ -260,6 +266,64 @@ TEST_CASE("offense notes: a new source's note waits until its offense can exist,
         return later.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos;
       },
       std::chrono::seconds(20), std::chrono::milliseconds(250));
+  INFO(later.out << later.err);
+  REQUIRE(noted);
+  CHECK(later.exit_code == 0);
+  const auto ids = offenses(emu);
+  REQUIRE(ids.count(kSourceA) == 1);
+  const auto notes = notesOf(emu, ids.at(kSourceA));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+}
+
+TEST_CASE("offense notes: a note whose offense is slower than the delay is tried again",
+          "[offense_notes]") {
+  // The console shows a new offense 8 s after the event; notes are due 1 s after LEEF
+  // delivered their findings, find no offense, and are tried again (every 5 s at the least)
+  // for up to a minute.
+  RunningEmu emu({"--syslog-tls-port", "0", "--rules", sourcePath("content/qradar/rule.yaml"),
+                  "--offense-delay-ms", "8000"},
+                 emuConfig());
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
+  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  const NotesRun run = makeRun("aihunt-notes-retry-test-");
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/true, "1s", "1m");
+  aihunt::testing::setEmuClock(emu, t0);
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("0 to QRadar offense notes (1 held)") != std::string::npos);
+
+  // Due, and no offense yet: held again, counted as a retry in the state file, not a failure.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const ProcessResult second = runOnce(run, t0);
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  REQUIRE(offenses(emu).empty());  // the try above came before the offense was shown
+  CHECK(second.out.find("0 to QRadar offense notes (1 held)") != std::string::npos);
+  CHECK(second.err.find("found no open aihunt offense yet") != std::string::npos);
+  {
+    auto store = aihunt::state::StateStore::open(
+        run.path("state.db"), aihunt::state::OpenOptions{/*create=*/false, /*read_only=*/true});
+    REQUIRE(store);
+    const auto rows = (*store)->pending("offense_notes", 10).value();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].attempts == 1);
+    REQUIRE(rows[0].due_at.has_value());
+    REQUIRE(rows[0].first_due_at.has_value());
+    CHECK(*rows[0].due_at - *rows[0].first_due_at >= 5'000);
+  }
+
+  // Tried again once the offense is there: noted on it.
+  ProcessResult later;
+  const bool noted = aihunt::testing::waitUntil(
+      [&] {
+        later = runOnce(run, t0);
+        return later.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(500));
   INFO(later.out << later.err);
   REQUIRE(noted);
   CHECK(later.exit_code == 0);

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -318,16 +319,29 @@ class HookSink final : public aihunt::service::Sink {
   }
   aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
     if (!on_deliver_()) return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "gave up");
-    delivered += rows.size();
+    for (const auto& row : rows) {
+      if (retry_if && retry_if(row)) {
+        retries_.rows.push_back(row.id);
+      } else {
+        ++delivered;
+      }
+    }
+    if (!retries_.rows.empty()) retries_.why = "not yet";
     return {};
   }
+  Retries takeRetries() override { return std::exchange(retries_, Retries{}); }
+  std::chrono::milliseconds retryAfter() const override { return retry_after; }
   std::atomic<std::size_t> delivered{0};
   std::chrono::milliseconds wait{0};
+  // Rows it does not deliver yet, tried again `retry_after` later.
+  std::function<bool(const aihunt::state::OutboxRow&)> retry_if;
+  std::chrono::milliseconds retry_after{0};
 
  private:
   std::string name_;
   std::string follows_;
   std::function<bool()> on_deliver_;
+  Retries retries_;
 };
 
 TEST_CASE("a sink that is slow to deliver holds up no other sink", "[daemon][outbox]") {
@@ -490,6 +504,72 @@ TEST_CASE("the end of a run waits for a lane still busy from an earlier pass, th
   CHECK(report.empty);
   CHECK(report.delivered == 4);
   CHECK(console_sink->delivered == 4);
+}
+
+TEST_CASE("rows a sink tries again are held until due again; the rest of the batch is delivered",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 4, {"leef", "offense_notes"})));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  aihunt::core::FixedClock clock{aihunt::core::fromEpochMs(kT)};
+  OutboxOptions options;
+  options.clock = &clock;
+  std::atomic<bool> console_ready{false};
+  metrics.declare("aihunt_sink_delivered_total", aihunt::core::MetricType::kCounter, "d", {"sink"});
+  HookSink* notes_sink = nullptr;
+  const auto outbox = [&] {
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+    sinks.push_back(std::make_unique<HookSink>("leef", "", [] { return true; }));
+    auto notes = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+    notes->wait = std::chrono::minutes(2);
+    notes->retry_after = std::chrono::minutes(3);  // longer than the wait: kept at a release
+    notes->retry_if = [&](const aihunt::state::OutboxRow& row) {
+      return !console_ready && (row.finding_id == "id-1" || row.finding_id == "id-2");
+    };
+    notes_sink = notes.get();
+    sinks.push_back(std::move(notes));
+    return std::make_unique<Outbox>(*store, std::move(sinks), options, metrics, quietLogger());
+  };
+  auto first = outbox();
+  auto report = first->drainAll();
+  CHECK(report.sinks[0].delivered == 4);
+  CHECK(report.sinks[1].held == 4);
+
+  // Due: two go, two are tried again three minutes later. Not a failure.
+  clock.set(aihunt::core::fromEpochMs(kT + 120'000));
+  report = first->drainAll();
+  CHECK(report.empty);
+  CHECK(report.failures == 0);
+  CHECK(report.sinks[1].delivered == 2);
+  CHECK(notes_sink->delivered == 2);
+  CHECK(report.sinks[1].waiting == 2);
+  CHECK(report.sinks[1].held == 2);
+  CHECK(report.sinks[1].held_retrying == 2);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 300'000));
+  CHECK(metrics.value("aihunt_sink_delivered_total", {"offense_notes"}) == 2);
+  const auto kept = store->pending("offense_notes", 10).value();
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].finding_id == "id-1");
+  CHECK(kept[0].attempts == 1);
+  CHECK(kept[0].first_due_at == std::optional<aihunt::core::EpochMs>(kT + 120'000));
+  first.reset();
+
+  // A new process before then: its first release keeps their due time.
+  clock.set(aihunt::core::fromEpochMs(kT + 121'000));
+  auto second = outbox();
+  report = second->drainAll();
+  CHECK(notes_sink->delivered == 0);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 300'000));
+
+  // Due again, and the destination takes them now.
+  console_ready = true;
+  clock.set(aihunt::core::fromEpochMs(kT + 300'000));
+  report = second->drainAll();
+  CHECK(notes_sink->delivered == 2);
+  CHECK(report.sinks[1].held == 0);
+  CHECK(store->outboxDepth("offense_notes").value() == 0);
 }
 
 TEST_CASE("a sink that waits after its leader delivers a row only that long after the leader did",

@@ -17,8 +17,10 @@
 
 #include "config/environment.h"
 #include "config/loader.h"
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "service/ledger_writer.h"
 #include "service/offense_note_text.h"
 #include "service/offense_notes_sink.h"
@@ -137,12 +139,19 @@ struct Harness {
     };
   }
 
-  std::unique_ptr<service::OffenseNotesSink> sink(std::size_t max_chars = 2000) {
+  // By default a source without an offense gets no note at once (wait_for_offense 0s).
+  std::unique_ptr<service::OffenseNotesSink> sink(
+      std::size_t max_chars = 2000,
+      std::chrono::milliseconds wait_for_offense = std::chrono::milliseconds(0)) {
     service::OffenseNotesSinkOptions options;
     options.metrics = &metrics;
     options.max_note_chars = max_chars;
+    options.wait_for_offense = wait_for_offense;
+    options.clock = &clock;
     return std::make_unique<service::OffenseNotesSink>(options, connector(), quietLogger());
   }
+
+  core::FixedClock clock{core::fromEpochMs(1'795'684'980'000)};
 
   double counted(const std::string& result) const {
     return metrics.value("aihunt_offense_notes_total", {result});
@@ -351,6 +360,66 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
   CHECK(h.console.offenses[0].notes.size() == 3);
   CHECK(h.console.offenses[2].notes.size() == 2);
   CHECK(h.connects == 1);
+}
+
+TEST_CASE("a source without an offense yet is tried again until wait_for_offense has passed",
+          "[offense_notes]") {
+  Harness h;
+  h.console.offenses = {{1, "10.0.0.1", "aihunt\n", "OPEN", {}}};
+  auto sink = h.sink(2000, std::chrono::minutes(10));
+  const core::EpochMs now = core::toEpochMs(h.clock.now());
+  auto batch = rowsOf(
+      std::vector<json>{finding("a1", "10.0.0.1", kWindow1), finding("c1", "10.0.0.3", kWindow1),
+                        finding("c2", "10.0.0.3", kWindow1), finding("d1", "10.0.0.4", kWindow1)});
+  // c1 and c2 were first due a minute ago; d1 ten minutes ago, so its wait is over.
+  for (auto& row : batch) row.first_due_at = row.due_at = now - 60'000;
+  batch[3].first_due_at = batch[3].due_at = now - 600'000;
+  REQUIRE(sink->deliver(batch));
+  const auto retries = sink->takeRetries();
+  CHECK(retries.rows == std::vector<std::int64_t>{batch[1].id, batch[2].id});
+  CHECK_THAT(retries.why, Catch::Contains("no open aihunt offense"));
+  CHECK(sink->takeRetries().rows.empty());  // taken once
+  CHECK(h.counted("retry") == 1);           // one source and window
+  CHECK(h.counted("no_offense") == 1);      // d1's
+  CHECK(h.counted("added") == 1);
+  // The findings tried again are not delivered yet: the detail does not count them.
+  CHECK(sink->deliveredDetail() == "1 noted, 1 without an open offense to note");
+
+  // Their offense appears: the next try notes it.
+  h.console.offenses.push_back({2, "10.0.0.3", "aihunt\n", "OPEN", {}});
+  h.clock.set(h.clock.now() + std::chrono::minutes(2));
+  auto later = std::vector<state::OutboxRow>{batch[1], batch[2]};
+  for (auto& row : later) row.due_at = now + 120'000;
+  REQUIRE(sink->deliver(later));
+  CHECK(sink->takeRetries().rows.empty());
+  REQUIRE(h.console.offenses[1].notes.size() == 1);
+  CHECK(h.console.offenses[1].notes[0].find("2 new findings") != std::string::npos);
+  CHECK(sink->deliveredDetail() == "3 noted, 1 without an open offense to note");
+
+  // Tried every `delay`, but never more often than every kMinRetry.
+  CHECK(sink->retryAfter() == std::chrono::minutes(2));
+  service::OffenseNotesSinkOptions at_once;
+  at_once.delay = std::chrono::milliseconds(0);
+  const service::OffenseNotesSink quick(at_once, h.connector(), quietLogger());
+  CHECK(quick.retryAfter() == service::OffenseNotesSink::kMinRetry);
+}
+
+TEST_CASE("with wait_for_offense 0s, or a failed batch, nothing is tried again",
+          "[offense_notes]") {
+  Harness h;
+  auto never = h.sink();
+  REQUIRE(never->deliver(rowsOf(std::vector<json>{finding("c1", "10.0.0.3", kWindow1)})));
+  CHECK(never->takeRetries().rows.empty());
+  CHECK(h.counted("no_offense") == 1);
+  CHECK(h.counted("retry") == 0);
+
+  // A batch that fails is delivered again as a whole: it leaves nothing to try again.
+  h.console.offenses = {{1, "10.0.0.1", "aihunt\n", "OPEN", {}}};
+  h.console.fail_adds_after = 0;
+  auto waiting = h.sink(2000, std::chrono::minutes(10));
+  REQUIRE_FALSE(waiting->deliver(rowsOf(std::vector<json>{finding("c1", "10.0.0.3", kWindow1),
+                                                          finding("a1", "10.0.0.1", kWindow1)})));
+  CHECK(waiting->takeRetries().rows.empty());
 }
 
 TEST_CASE("a note quoting a marker in its body does not count as that window's note",

@@ -94,7 +94,24 @@ TEST_CASE("a version 2 store keeps its outbox rows, which wait for no leader unt
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].finding_id == "f1");
   CHECK_FALSE(rows[0].due_at.has_value());
-  CHECK((*store)->release("offense_notes", "leef", 42, kNoneFree).value() == 1);
+  CHECK((*store)->release("offense_notes", "leef", 42, kNoneFree, 42).value() == 1);
   CHECK((*store)->pending("offense_notes", 10).value()[0].due_at ==
         std::optional<core::EpochMs>(42));
+}
+
+TEST_CASE("a version 3 store's due rows were first due when they are due") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  REQUIRE(writeOlderStore(path, 3,
+                          "INSERT INTO outbox (sink, finding_id, payload, created_at, due_at) "
+                          "VALUES ('offense_notes', 'f1', '{}', 5, 77), "
+                          "('offense_notes', 'f2', '{}', 5, NULL)"));
+  auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
+  REQUIRE(store.ok());
+  CHECK((*store)->summary().value().schema_version == schema::kVersion);
+  const auto rows = (*store)->pending("offense_notes", 10).value();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].first_due_at == std::optional<core::EpochMs>(77));
+  CHECK_FALSE(rows[1].first_due_at.has_value());
+  CHECK((*store)->held("offense_notes", 0).value().retrying == 0);
 }

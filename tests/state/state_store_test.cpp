@@ -347,21 +347,21 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   CHECK(due().empty());
 
   // LEEF holds all three: nothing is released.
-  CHECK(store->release("offense_notes", "leef", 500, kNoneFree).value() == 0);
+  CHECK(store->release("offense_notes", "leef", 500, kNoneFree, 500).value() == 0);
   CHECK(due().empty());
 
   // LEEF delivers a and b: their notes get the time; c waits for its LEEF row.
   const auto leef = store->pending("leef", 2).value();
   REQUIRE(store->delivered("leef", leef.front().id, leef.back().id).ok());
-  CHECK(store->release("offense_notes", "leef", 600, kNoneFree).value() == 2);
+  CHECK(store->release("offense_notes", "leef", 600, kNoneFree, 600).value() == 2);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600"});
   // A row keeps the time it was first given.
-  CHECK(store->release("offense_notes", "leef", 700, kNoneFree).value() == 0);
+  CHECK(store->release("offense_notes", "leef", 700, kNoneFree, 700).value() == 0);
 
   // LEEF empty: c goes too, but not a finding committed afterwards.
   const auto rest = store->pending("leef", 10).value();
   REQUIRE(store->delivered("leef", rest.front().id, rest.back().id).ok());
-  CHECK(store->release("offense_notes", "leef", 800, kNoneFree).value() == 1);
+  CHECK(store->release("offense_notes", "leef", 800, kNoneFree, 800).value() == 1);
   REQUIRE(store->commit(page("h", {finding("d")}, sinks)).ok());
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800"});
   // Other sinks' rows are never touched.
@@ -369,11 +369,11 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   for (const auto& row : jsonl_rows) CHECK_FALSE(row.due_at);
 
   // Without a leader, every row present is released.
-  CHECK(store->release("offense_notes", "", 900, kNoneFree).value() == 1);
+  CHECK(store->release("offense_notes", "", 900, kNoneFree, 900).value() == 1);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@800", "d@900"});
 
   // A due time later than the one given comes back to it (a wall clock set back).
-  CHECK(store->release("offense_notes", "leef", 700, kNoneFree).value() == 2);
+  CHECK(store->release("offense_notes", "leef", 700, kNoneFree, 700).value() == 2);
   CHECK(due() == std::vector<std::string>{"a@600", "b@600", "c@700", "d@700"});
   // What is held at 650: c and d (due at 700), none waiting for its leader.
   auto held = store->held("offense_notes", 650).value();
@@ -385,7 +385,7 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   REQUIRE(store->commit(page("h", {finding("e")}, sinks)).ok());  // leef and notes rows
   const std::int64_t newest = store->newestOutboxId().value();
   REQUIRE(store->commit(page("h", {finding("f")}, {"jsonl", "offense_notes"})).ok());
-  CHECK(store->release("offense_notes", "leef", 750, newest).value() == 1);
+  CHECK(store->release("offense_notes", "leef", 750, newest, 750).value() == 1);
   held = store->held("offense_notes", 650).value();
   CHECK(held.count == 4);  // c, d, f due later; e waits for LEEF
   CHECK(held.first_due == std::optional<core::EpochMs>(700));
@@ -411,6 +411,53 @@ TEST_CASE("outbox: a follower's rows get a due time once the leader has delivere
   const auto from_due = store->pendingFromDue("offense_notes", 750, 10).value();
   REQUIRE(from_due.size() == 1);
   CHECK(from_due[0].finding_id == "f");
+}
+
+TEST_CASE("outbox: rows a sink tries again stay, due later, and keep when they were first due") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  REQUIRE(store
+              ->commit(page("h", {finding("a"), finding("b"), finding("c"), finding("d")},
+                            {"offense_notes"}))
+              .ok());
+  REQUIRE(store->release("offense_notes", "", 100, kNoneFree, 100).value() == 4);
+  const auto batch = store->pendingFromDue("offense_notes", 100, 10).value();
+  REQUIRE(batch.size() == 4);
+  CHECK(batch[0].first_due_at == std::optional<core::EpochMs>(100));
+  // b and d are tried again at 500 (an id outside the batch is ignored); a and c are gone.
+  REQUIRE(store
+              ->deliveredExcept("offense_notes", batch.front().id, batch.back().id,
+                                {batch[3].id, batch[1].id, batch.back().id + 7}, 500, "no offense")
+              .ok());
+  CHECK(store->outboxDepth("offense_notes").value() == 2);
+  auto held = store->held("offense_notes", 100).value();
+  CHECK(held.count == 2);
+  CHECK(held.retrying == 2);
+  CHECK(held.first_due == std::optional<core::EpochMs>(500));
+  CHECK(store->pendingFromDue("offense_notes", 499, 10).value().empty());
+  auto again = store->pendingFromDue("offense_notes", 500, 10).value();
+  REQUIRE(again.size() == 2);
+  CHECK(again[0].finding_id == "b");
+  CHECK(again[1].finding_id == "d");
+  CHECK(again[0].attempts == 1);
+  CHECK(again[0].last_error == "no offense");
+  CHECK(again[0].due_at == std::optional<core::EpochMs>(500));
+  CHECK(again[0].first_due_at == std::optional<core::EpochMs>(100));
+  CHECK_FALSE(store->progress("offense_notes").value().has_value());
+
+  // A release whose latest due time is past the retry leaves them alone; one whose latest due
+  // time is before it (a wall clock set back) brings them back to its due time, and their first
+  // due time with them when it is later still.
+  CHECK(store->release("offense_notes", "", 200, kNoneFree, 600).value() == 0);
+  CHECK(store->release("offense_notes", "", 300, kNoneFree, 300).value() == 2);
+  again = store->pending("offense_notes", 10).value();
+  CHECK(again[0].due_at == std::optional<core::EpochMs>(300));
+  CHECK(again[0].first_due_at == std::optional<core::EpochMs>(100));
+  CHECK(store->release("offense_notes", "", 50, kNoneFree, 50).value() == 2);
+  again = store->pending("offense_notes", 10).value();
+  CHECK(again[0].due_at == std::optional<core::EpochMs>(50));
+  CHECK(again[0].first_due_at == std::optional<core::EpochMs>(50));
+  CHECK(store->held("offense_notes", 40).value().retrying == 0);  // due again when first due
 }
 
 TEST_CASE("sink progress: set, get, replace, clear") {
