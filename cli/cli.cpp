@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/build_commit.h"
 #include "cli/command.h"
 #include "cli/print.h"
 #include "config/token_source.h"
@@ -88,7 +89,7 @@ int runCli(const std::vector<std::string>& args, const Streams& given,
     // One line that scripts can split: the version (CMake's project version, also in the LEEF
     // header and the image label), the commit and the build type.
     printFormatted(shapeRedactor(), streams.out, "aihunt %s (commit %s, %s build)\n",
-                   AIHUNT_VERSION, AIHUNT_COMMIT, AIHUNT_BUILD_TYPE);
+                   AIHUNT_VERSION, buildCommit(), AIHUNT_BUILD_TYPE);
     return core::kExitOk;
   }
   // Views and actions that are options of a command, not commands of their own.

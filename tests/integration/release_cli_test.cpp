@@ -42,7 +42,7 @@ TEST_CASE("aihunt --version names the version, the commit and the build type") {
     REQUIRE(std::regex_match(
         version.out, parts,
         std::regex(
-            R"(aihunt ([0-9]+\.[0-9]+\.[0-9]+) \(commit ([0-9a-f]{7,40}|unknown), ([A-Za-z]+) build\)\n)")));
+            R"(aihunt ([0-9]+\.[0-9]+\.[0-9]+) \(commit ([0-9a-f]{7,40}(-dirty)?|unknown), ([A-Za-z]+) build\)\n)")));
     // The one place the version lives.
     const std::string cmake = readFile(sourcePath("CMakeLists.txt"));
     CHECK(cmake.find("project(aihunt VERSION " + parts[1].str() + " ") != std::string::npos);
