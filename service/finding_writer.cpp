@@ -201,7 +201,7 @@ std::unique_ptr<FindingWriter> makeFindingWriter(OutputFormat format, std::FILE*
                                                  HoldOptions hold) {
   switch (format) {
     case OutputFormat::kTable:
-      return makeTableWriter(out, TableOptions{});
+      return makeTableWriter(out, TableOptions{}, hold.max_bytes);
     case OutputFormat::kJson:
       hold.hold = true;
       return std::make_unique<JsonDocumentWriter>(out, std::move(hold));

@@ -28,6 +28,14 @@ bool isOutputLimit(const core::Error& error) {
          error.message.find(kOutputLimit) != std::string::npos;
 }
 
+core::Error outputLimitError(std::uint64_t max_bytes, std::string_view what) {
+  return core::makeError(core::ErrorCode::kLimitExceeded,
+                         std::string(kOutputLimit) + std::to_string(max_bytes) + " bytes " +
+                             std::string(what) +
+                             "; narrow the window or the hunts, or raise --max-output (MiB; 0: "
+                             "no limit)");
+}
+
 HeldOutput::HeldOutput(std::FILE* out, HoldOptions options)
     : out_(out), options_(std::move(options)) {}
 
@@ -38,11 +46,9 @@ core::Status HeldOutput::append(std::string_view bytes) {
   if (failure_) return *failure_;
   held_bytes_ += bytes.size();
   if (options_.max_bytes != 0 && held_bytes_ > options_.max_bytes) {
-    failure_ = core::makeError(core::ErrorCode::kLimitExceeded,
-                               std::string(kOutputLimit) + std::to_string(options_.max_bytes) +
-                                   " bytes of output (held until the run ends, so that a failed "
-                                   "run prints nothing); narrow the window or the hunts, or raise "
-                                   "--max-output (MiB; 0: no limit)");
+    failure_ = outputLimitError(options_.max_bytes,
+                                "of output (held until the run ends, so that a failed run prints "
+                                "nothing)");
     return *failure_;
   }
   memory_.append(bytes);

@@ -23,6 +23,8 @@ struct HoldOptions {
 // The error of a run whose output passed `max_bytes` (kLimitExceeded with this text): the run's
 // size, like a row cap (exit 4), not an input error.
 bool isOutputLimit(const core::Error& error);
+// That error: "the run's findings passed <max_bytes> bytes <what>; narrow the window ...".
+core::Error outputLimitError(std::uint64_t max_bytes, std::string_view what);
 
 class HeldOutput {
  public:

@@ -8,6 +8,7 @@
 #include "detection/incident_json.h"
 #include "service/csv_cell.h"
 #include "service/finding_writer.h"
+#include "service/held_findings.h"
 
 namespace aihunt::service {
 namespace {
@@ -65,21 +66,28 @@ void appendCsvRow(std::string& out, const Incident& incident) {
 
 class IncidentWriter final : public ResultWriter {
  public:
-  IncidentWriter(OutputFormat format, std::FILE* out, const detection::IncidentOptions& options)
-      : format_(format), out_(out), options_(options) {}
-  core::Status write(const detection::Finding& finding) override {
-    findings_.push_back(finding);
-    return {};
+  IncidentWriter(OutputFormat format, std::FILE* out, const detection::IncidentOptions& options,
+                 std::uint64_t max_bytes)
+      : format_(format), out_(out), options_(options), held_(max_bytes) {}
+  core::Status write(const detection::Finding& finding) override { return held_.add(finding); }
+  [[nodiscard]] std::optional<core::Error> outputFailure() const override {
+    return held_.failure();
   }
-  core::Status finish() override { return emit(RunReport{}); }
+  core::Status finish() override {
+    if (held_.failure()) return *held_.failure();
+    return emit(RunReport{});
+  }
   core::Status finishRun(const RunReport& run) override {
     if (!printsFindings(format_, run)) return {};
+    // The JSON envelope of a run whose findings were dropped at the cap says it is incomplete
+    // (run.complete() is false then) and lists none.
+    if (held_.failure() && format_ != OutputFormat::kJson) return {};
     return emit(run);
   }
 
  private:
   core::Status emit(const RunReport& run) {
-    const auto incidents = detection::correlateFindings(findings_, options_);
+    const auto incidents = detection::correlateFindings(held_.findings(), options_);
     std::string text;
     if (format_ == OutputFormat::kCsv) appendCsvHeader(text);
     if (format_ == OutputFormat::kJson) text += jsonEnvelopeHead(run, "incidents");
@@ -110,7 +118,7 @@ class IncidentWriter final : public ResultWriter {
   OutputFormat format_;
   std::FILE* out_;
   detection::IncidentOptions options_;
-  std::vector<detection::Finding> findings_;
+  HeldFindings held_;
 };
 
 // The streaming findings writers, seen as a ResultWriter (they print no footer).
@@ -132,15 +140,16 @@ class StreamingFindings final : public ResultWriter {
 }  // namespace
 
 std::unique_ptr<ResultWriter> makeIncidentWriter(OutputFormat format, std::FILE* out,
-                                                 const detection::IncidentOptions& options) {
-  return std::make_unique<IncidentWriter>(format, out, options);
+                                                 const detection::IncidentOptions& options,
+                                                 std::uint64_t max_bytes) {
+  return std::make_unique<IncidentWriter>(format, out, options, max_bytes);
 }
 
 std::unique_ptr<ResultWriter> makeResultWriter(OutputFormat format, std::FILE* out,
                                                const TableOptions& options, HoldOptions hold) {
-  if (format == OutputFormat::kTable) return makeTableWriter(out, options);
+  if (format == OutputFormat::kTable) return makeTableWriter(out, options, hold.max_bytes);
   if (options.view == OutputView::kIncidents) {
-    return makeIncidentWriter(format, out, options.incidents);
+    return makeIncidentWriter(format, out, options.incidents, hold.max_bytes);
   }
   return std::make_unique<StreamingFindings>(makeFindingWriter(format, out, std::move(hold)));
 }

@@ -148,11 +148,14 @@ bool OffenseNotesSink::triesAgain(const WindowFindings& group) const {
   if (options_.wait_for_offense.count() <= 0) return false;
   const core::EpochMs now = core::toEpochMs(
       options_.clock != nullptr ? options_.clock->now() : std::chrono::system_clock::now());
-  const core::EpochMs first_due = group.first_due > 0 ? group.first_due : now;
-  return now < first_due + options_.wait_for_offense.count();
+  // Rows with no first due time were not given one by the outbox: nothing says how long they
+  // have been tried, so they are not tried again.
+  if (group.first_due <= 0) return false;
+  return now < group.first_due + options_.wait_for_offense.count();
 }
 
 std::chrono::milliseconds OffenseNotesSink::retryAfter() const {
+  if (options_.wait_for_offense.count() <= 0) return {};
   return std::max(options_.delay, kMinRetry);
 }
 

@@ -50,7 +50,8 @@ struct OffenseNotesSinkOptions {
   // How long after a note was first due it is tried again while its source has no open aihunt
   // offense (outputs.offense_notes.wait_for_offense); zero: never.
   std::chrono::milliseconds wait_for_offense{30 * 60'000};
-  // The wall clock that judges it (the outbox's); nullptr: the system clock.
+  // The wall clock that judges it, the same as the outbox's (OutboxOptions::clock); nullptr:
+  // the system clock.
   const core::Clock* clock = nullptr;
   // When set: aihunt_offense_notes_total{result}, result "added", "already_present" (per offense
   // and hunt window), "no_offense" (per source and hunt window, given up) or "retry" (per source
@@ -76,7 +77,7 @@ class OffenseNotesSink final : public Sink {
   }
   [[nodiscard]] Retries takeRetries() override;
   // Every `delay`, but not more often than every kMinRetry (a delay of 0s would otherwise ask
-  // the console about the same sources in a tight loop).
+  // the console about the same sources in a tight loop); zero when nothing is tried again.
   [[nodiscard]] std::chrono::milliseconds retryAfter() const override;
   static constexpr std::chrono::milliseconds kMinRetry{5'000};
 

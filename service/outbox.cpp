@@ -22,6 +22,12 @@ constexpr core::EpochMs kUntilLeaderDelivers = std::numeric_limits<core::EpochMs
 // StateStore::release()'s `free_above` when every row waits for its leader's.
 constexpr std::int64_t kNoneFree = std::numeric_limits<std::int64_t>::max();
 
+// Whether a sink's rows go by due time: it waits after its leader, or it tries rows again later
+// (which needs a due time even with no wait: the rows it hands back must not come straight back).
+bool hasDueTimes(const Sink& sink) {
+  return sink.waitAfterLeader().count() > 0 || sink.retryAfter().count() > 0;
+}
+
 }  // namespace
 
 Outbox::Outbox(state::StateStore& store, std::vector<std::unique_ptr<Sink>> sinks,
@@ -150,7 +156,7 @@ core::Status Outbox::noteFreeRows(SinkState& state) {
   // Only for a sink that waits after a leader this config does not have: rows made from now on
   // have no leader row, and must not wait for the leader's rows left from earlier runs.
   if (state.free_above || state.leader.empty() || state.leader_in_lane ||
-      state.sink->waitAfterLeader().count() == 0) {
+      !hasDueTimes(*state.sink)) {
     return {};
   }
   auto newest = store_.newestOutboxId();
@@ -160,7 +166,7 @@ core::Status Outbox::noteFreeRows(SinkState& state) {
 }
 
 std::optional<state::HeldRows> Outbox::refreshHeld(SinkState& state) {
-  if (state.sink->waitAfterLeader().count() == 0) return std::nullopt;
+  if (!hasDueTimes(*state.sink)) return std::nullopt;
   auto held = store_.held(state.sink->name(), wallNow());
   if (!held) return std::nullopt;
   metrics_.set("aihunt_outbox_held", {state.sink->name()}, static_cast<double>(held->count));
@@ -207,7 +213,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
     pass.empty = false;
     failed_with = state.last_error;
   }
-  const bool waits = state.sink->waitAfterLeader().count() > 0;
+  const bool waits = hasDueTimes(*state.sink);
   bool held = false;
   const auto outboxFailed = [&](const core::Error& error) {
     logger_->error("sink '{}': reading the outbox: {}", name, error.message);
@@ -471,6 +477,7 @@ void addPass(DrainReport& total, const DrainReport& pass, bool first) {
     total.sinks[i].held = pass.sinks[i].held;
     total.sinks[i].next_due = pass.sinks[i].next_due;
     total.sinks[i].held_for_leader = pass.sinks[i].held_for_leader;
+    total.sinks[i].held_retrying = pass.sinks[i].held_retrying;
     total.sinks[i].error = pass.sinks[i].error;
     total.sinks[i].detail = pass.sinks[i].detail;
   }

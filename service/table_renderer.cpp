@@ -5,6 +5,7 @@
 
 #include "core/display_text.h"
 #include "core/text.h"
+#include "service/held_findings.h"
 #include "service/table_layout.h"
 
 namespace aihunt::service {
@@ -133,27 +134,30 @@ std::string footer(std::size_t incidents, std::size_t findings, bool incidents_v
 
 class TableWriter final : public ResultWriter {
  public:
-  TableWriter(std::FILE* out, const TableOptions& options) : out_(out), options_(options) {}
-  core::Status write(const Finding& finding) override {
-    findings_.push_back(finding);
-    return {};
+  TableWriter(std::FILE* out, const TableOptions& options, std::uint64_t max_bytes)
+      : out_(out), options_(options), held_(max_bytes) {}
+  core::Status write(const Finding& finding) override { return held_.add(finding); }
+  [[nodiscard]] std::optional<core::Error> outputFailure() const override {
+    return held_.failure();
   }
   void setRunCounts(const RunCounts& counts) override { counts_ = counts; }
   core::Status finish() override {
+    if (held_.failure()) return *held_.failure();
     const RunCounts& counts = counts_;
+    const std::vector<Finding>& findings = held_.findings();
     const auto shown = static_cast<std::size_t>(std::count_if(
-        findings_.begin(), findings_.end(), [](const Finding& f) { return !f.suppressed; }));
+        findings.begin(), findings.end(), [](const Finding& f) { return !f.suppressed; }));
     std::string text;
     std::size_t incident_count = 0;
     std::size_t suppressed_incidents = 0;
-    if (findings_.empty()) {
+    if (findings.empty()) {
       text = "No findings.\n";
       if (counts.suppressed.value_or(0) > 0 || counts.hunts_failed.value_or(0) > 0) {
         text += footer(0, 0, options_.view == OutputView::kIncidents, counts);
       }
     } else {
       if (options_.view == OutputView::kIncidents) {
-        const auto incidents = detection::correlateFindings(findings_, options_.incidents);
+        const auto incidents = detection::correlateFindings(findings, options_.incidents);
         incident_count = static_cast<std::size_t>(
             std::count_if(incidents.begin(), incidents.end(),
                           [](const Incident& incident) { return !incident.suppressed; }));
@@ -161,8 +165,8 @@ class TableWriter final : public ResultWriter {
         text = renderIncidentsTable(incidents, options_);
       } else {
         std::vector<const Finding*> rows;
-        rows.reserve(findings_.size());
-        for (const auto& finding : findings_) rows.push_back(&finding);
+        rows.reserve(findings.size());
+        for (const auto& finding : findings) rows.push_back(&finding);
         text = renderFindingsTable(std::move(rows), options_);
       }
       text += '\n';
@@ -179,7 +183,7 @@ class TableWriter final : public ResultWriter {
  private:
   std::FILE* out_;
   TableOptions options_;
-  std::vector<Finding> findings_;
+  HeldFindings held_;
   RunCounts counts_;
 };
 
@@ -264,8 +268,9 @@ std::string renderIncidentsTable(const std::vector<Incident>& incidents,
   return renderTable(columns, rows, TableLayoutOptions{options.width, options.wide});
 }
 
-std::unique_ptr<ResultWriter> makeTableWriter(std::FILE* out, const TableOptions& options) {
-  return std::make_unique<TableWriter>(out, options);
+std::unique_ptr<ResultWriter> makeTableWriter(std::FILE* out, const TableOptions& options,
+                                              std::uint64_t max_bytes) {
+  return std::make_unique<TableWriter>(out, options, max_bytes);
 }
 
 }  // namespace aihunt::service

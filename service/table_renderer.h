@@ -44,6 +44,8 @@ std::string renderFindingsTable(std::vector<const detection::Finding*> findings,
 std::string renderIncidentsTable(const std::vector<detection::Incident>& incidents,
                                  const TableOptions& options);
 
-std::unique_ptr<ResultWriter> makeTableWriter(std::FILE* out, const TableOptions& options);
+// `max_bytes`: how much memory the run's findings may take until it ends (HeldFindings).
+std::unique_ptr<ResultWriter> makeTableWriter(std::FILE* out, const TableOptions& options,
+                                              std::uint64_t max_bytes);
 
 }  // namespace aihunt::service

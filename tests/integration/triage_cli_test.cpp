@@ -191,6 +191,18 @@ TEST_CASE("held findings stop at --max-output, and 0 lifts the cap") {
   CHECK(document["complete"] == false);
   CHECK(document["findings"].empty());
   CHECK(document["hunts"][0]["findings"] == 0);
+  // The table and the incidents hold findings in memory until the run ends: the same cap.
+  for (const std::vector<std::string>& view :
+       {std::vector<std::string>{"--format", "table"},
+        std::vector<std::string>{"--format", "jsonl", "--view", "incidents"}}) {
+    std::vector<std::string> args = {"triage", "--max-output", "1", "-"};
+    args.insert(args.begin() + 1, view.begin(), view.end());
+    const auto held = runAihunt(args, rows);
+    INFO(held.err);
+    CHECK(held.exit_code == 4);
+    CHECK(held.out.empty());
+    CHECK(held.err.find("passed 1048576 bytes of memory") != std::string::npos);
+  }
   const auto unlimited = runAihunt({"triage", "--format", "jsonl", "--max-output", "0", "-"}, rows);
   REQUIRE(unlimited.exit_code == 0);
   CHECK(unlimited.out.size() > (std::size_t{1} << 20));

@@ -318,6 +318,7 @@ class HookSink final : public aihunt::service::Sink {
     return "nothing to undo";
   }
   aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
+    ++calls;
     if (!on_deliver_()) return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "gave up");
     for (const auto& row : rows) {
       if (retry_if && retry_if(row)) {
@@ -332,6 +333,7 @@ class HookSink final : public aihunt::service::Sink {
   Retries takeRetries() override { return std::exchange(retries_, Retries{}); }
   std::chrono::milliseconds retryAfter() const override { return retry_after; }
   std::atomic<std::size_t> delivered{0};
+  std::atomic<int> calls{0};  // deliver() calls
   std::chrono::milliseconds wait{0};
   // Rows it does not deliver yet, tried again `retry_after` later.
   std::function<bool(const aihunt::state::OutboxRow&)> retry_if;
@@ -570,6 +572,41 @@ TEST_CASE("rows a sink tries again are held until due again; the rest of the bat
   CHECK(notes_sink->delivered == 2);
   CHECK(report.sinks[1].held == 0);
   CHECK(store->outboxDepth("offense_notes").value() == 0);
+}
+
+TEST_CASE("a sink with no wait that tries rows again holds them until then, without a loop",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 3, {"leef", "offense_notes"})));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  aihunt::core::FixedClock clock{aihunt::core::fromEpochMs(kT)};
+  OutboxOptions options;
+  options.clock = &clock;
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::make_unique<HookSink>("leef", "", [] { return true; }));
+  auto owned = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+  HookSink* notes = owned.get();
+  notes->retry_after = std::chrono::seconds(5);  // and no wait after LEEF
+  notes->retry_if = [](const aihunt::state::OutboxRow& row) { return row.finding_id == "id-1"; };
+  sinks.push_back(std::move(owned));
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+
+  // LEEF and the notes in one run: two notes at once, one held five seconds, asked for once.
+  auto report = outbox.drainAll();
+  CHECK(report.empty);
+  CHECK(notes->delivered == 2);
+  CHECK(notes->calls == 1);
+  CHECK(report.sinks[1].held == 1);
+  CHECK(report.sinks[1].held_retrying == 1);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 5'000));
+  report = outbox.drainAll();
+  CHECK(notes->calls == 1);
+  clock.set(aihunt::core::fromEpochMs(kT + 5'000));
+  report = outbox.drainAll();
+  CHECK(notes->calls == 2);
+  CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 10'000));
 }
 
 TEST_CASE("a sink that waits after its leader delivers a row only that long after the leader did",

@@ -7,12 +7,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "service/finding_writer.h"
+#include "service/held_findings.h"
+#include "service/incident_writer.h"
 #include "service/run_summary.h"
 
 using namespace aihunt;
@@ -186,6 +189,53 @@ TEST_CASE("held output spills to a spool file, in order, and stops at its cap") 
     REQUIRE_FALSE(status.ok());
     CHECK(service::isOutputLimit(status.error()));
     CHECK(written < 100);
+    service::RunReport run = report(service::HuntStatus::kOk);
+    run.output_ok = false;
+    REQUIRE(writer->finishRun(run).ok());
+    CHECK(out.text().empty());
+  }
+}
+
+TEST_CASE("the table and the incidents hold findings in memory up to the cap") {
+  const std::string evidence(400, 'x');
+  const std::uint64_t one = service::heldFindingBytes(finding(1, evidence));
+  CHECK(one > sizeof(detection::Finding) + 400);  // the evidence is on the heap
+  CHECK(service::heldFindingBytes(finding(1)) > sizeof(detection::Finding));  // the id too
+
+  service::HeldFindings held(10 * one);
+  for (int i = 0; i < 10; ++i) REQUIRE(held.add(finding(i, evidence)).ok());
+  CHECK(held.findings().size() == 10);
+  const auto past = held.add(finding(10, evidence));
+  REQUIRE_FALSE(past.ok());
+  CHECK(service::isOutputLimit(past.error()));
+  CHECK(held.findings().empty());  // what was held is let go
+  REQUIRE(held.failure().has_value());
+  CHECK_FALSE(held.add(finding(11)).ok());  // and nothing more is held
+  CHECK(held.findings().empty());
+
+  service::HeldFindings unlimited(0);
+  for (int i = 0; i < 100; ++i) REQUIRE(unlimited.add(finding(i, evidence)).ok());
+  CHECK(unlimited.findings().size() == 100);
+
+  service::TableOptions options;
+  service::HoldOptions hold = holding();
+  hold.max_bytes = 5 * one;
+  for (const auto& [format, view] :
+       {std::pair{service::OutputFormat::kTable, service::OutputView::kFindings},
+        std::pair{service::OutputFormat::kTable, service::OutputView::kIncidents},
+        std::pair{service::OutputFormat::kJsonl, service::OutputView::kIncidents},
+        std::pair{service::OutputFormat::kCsv, service::OutputView::kIncidents}}) {
+    INFO(static_cast<int>(format) << " " << service::outputViewName(view));
+    Captured out;
+    options.view = view;
+    auto writer = service::makeResultWriter(format, out.file(), options, hold);
+    core::Status status;
+    int written = 0;
+    for (; written < 100 && status.ok(); ++written) status = writer->write(finding(1, evidence));
+    REQUIRE_FALSE(status.ok());
+    CHECK(written == 6);
+    CHECK(service::isOutputLimit(status.error()));
+    REQUIRE(writer->outputFailure().has_value());
     service::RunReport run = report(service::HuntStatus::kOk);
     run.output_ok = false;
     REQUIRE(writer->finishRun(run).ok());

@@ -402,6 +402,9 @@ TEST_CASE("a source without an offense yet is tried again until wait_for_offense
   at_once.delay = std::chrono::milliseconds(0);
   const service::OffenseNotesSink quick(at_once, h.connector(), quietLogger());
   CHECK(quick.retryAfter() == service::OffenseNotesSink::kMinRetry);
+  at_once.wait_for_offense = std::chrono::milliseconds(0);  // never tried again
+  const service::OffenseNotesSink never(at_once, h.connector(), quietLogger());
+  CHECK(never.retryAfter() == std::chrono::milliseconds(0));
 }
 
 TEST_CASE("with wait_for_offense 0s, or a failed batch, nothing is tried again",
