@@ -313,17 +313,21 @@ void printHeldSink(const config::OutputsConfig& outputs, const service::SinkDrai
   std::vector<std::string> parts;
   if (timed > 0 && sink.next_due) {
     std::string part = (timed == sink.held ? std::string() : std::to_string(timed) + " ") +
-                       (timed == 1 ? "until " : "(the first) until ") +
-                       core::formatIso8601(*sink.next_due);
+                       "until " + core::formatIso8601(*sink.next_due) +
+                       (timed == 1 ? "" : " at the earliest");
     if (sink.name == "offense_notes") {
-      part += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
-      if (sink.held_retrying > 0) {
-        part +=
-            "; " +
-            (sink.held_retrying == sink.held ? std::string(sink.held == 1 ? "it" : "they")
-                                             : std::to_string(sink.held_retrying) + " of them") +
-            " found no open aihunt offense yet and " + (sink.held_retrying == 1 ? "is" : "are") +
-            " tried again until outputs.offense_notes.wait_for_offense has passed";
+      const std::uint64_t retrying = std::min(sink.held_retrying, timed);
+      if (retrying < timed) {
+        part += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
+      }
+      if (retrying > 0) {
+        part += std::string(retrying < timed ? "; " : ": ") +
+                (retrying == timed ? std::string(timed == 1 ? "it" : "they")
+                                   : std::to_string(retrying) + " of them") +
+                " found no open aihunt offense yet and " + (retrying == 1 ? "is" : "are") +
+                " tried again, up to the first try after outputs.offense_notes.wait_for_offense "
+                "has passed since " +
+                (retrying == 1 ? "it was" : "they were") + " first due";
       }
     }
     parts.push_back(part);

@@ -71,6 +71,12 @@ int show(state::StateStore& store, CommandContext& context) {
     for (const auto& [name, first] : summary->outbox_first_due) {
       if (name == sink) due = " (the first due at " + core::formatIso8601(first) + ")";
     }
+    for (const auto& [name, count] : summary->outbox_retrying) {
+      if (name != sink || due.empty()) continue;
+      due.insert(due.size() - 1,
+                 "; " + std::to_string(count) + " of them tried again" +
+                     (sink == "offense_notes" ? ": no open aihunt offense yet" : ""));
+    }
     // Notes without any due time: LEEF has not delivered their findings yet.
     if (due.empty() && sink == "offense_notes") {
       due = " (waiting for the LEEF events of their findings to be delivered)";

@@ -546,6 +546,7 @@ struct Daemon::Impl {
   }
 
   DaemonReport runOnce() {
+    const GraceWatch watch(deps.stop, options.grace, deps.abandon_deliveries);
     refreshReferenceSets();
     startWorkers(workerCount());
     schedule(/*all=*/true);
@@ -561,8 +562,11 @@ struct Daemon::Impl {
           "cancelled and deleted, or named above if a delete failed); the windows not hunted "
           "stay due for the next run");
     }
-    // Deliver everything; a sink that fails keeps its rows for the next run.
-    const DrainReport drained = deps.outbox.drainAll();
+    // Deliver everything; a sink that fails keeps its rows for the next run. Stopped (before or
+    // while delivering), the delivery ends with the grace period, as the daemon's flush does:
+    // the watch then cancels a delivery under way, and the rows wait for the next run.
+    const DrainReport drained =
+        deps.stop.requested() ? deps.outbox.flush(watch.deadline()) : deps.outbox.drainAll();
     DaemonReport report = finish(drained.delivered);
     report.outbox_empty = drained.empty;
     report.sinks = drained.sinks;

@@ -94,7 +94,7 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
         // Said once per note: the tries that follow are the same news.
         logger_->info(
             "offense notes: {} has no open aihunt offense yet; the note for {} {} ({}) is tried "
-            "again every {} until {}",
+            "again every {}, and given up at the first try after {}",
             group.source_ip, core::printableExcerpt(group.hunt),
             core::printableExcerpt(group.window), core::counted(group.count, "finding"),
             core::formatDuration(retryAfter()),
@@ -184,11 +184,13 @@ core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows
     retries_.why = "no open aihunt offense for " +
                    core::counted(tally.groups_retried, "source IP and hunt window",
                                  "source IPs and hunt windows") +
-                   " yet (tried again until outputs.offense_notes.wait_for_offense has passed)";
+                   " yet (tried again, up to the first try after "
+                   "outputs.offense_notes.wait_for_offense has passed)";
   }
-  // Said at the default level: a note that finds no offense is gone for good.
+  // A warning: such a note is gone for good, which after wait_for_offense means a console far
+  // slower than expected, or a rule that is not set up.
   if (tally.without_offense > 0) {
-    logger_->info(
+    logger_->warn(
         "offense notes: {} had no open aihunt offense {} ({} notes, one per source IP, hunt "
         "and window, not written). If their offenses appear in QRadar later, raise "
         "outputs.offense_notes.wait_for_offense; if none ever does, check that outputs.leef "

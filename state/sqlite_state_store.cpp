@@ -820,12 +820,15 @@ core::Result<StoreSummary> SqliteStateStore::summary() {
       !status) {
     return failed(status.error());
   }
-  if (auto status = each(
-          "SELECT sink, MIN(due_at) FROM outbox WHERE due_at IS NOT NULL GROUP BY sink ORDER BY "
-          "sink",
-          [&](const Statement& row) {
-            summary.outbox_first_due.emplace_back(row.textAt(0), row.int64At(1));
-          });
+  if (auto status =
+          each("SELECT sink, MIN(due_at), COALESCE(SUM(due_at > first_due_at), 0) FROM outbox "
+               "WHERE due_at IS NOT NULL GROUP BY sink ORDER BY sink",
+               [&](const Statement& row) {
+                 summary.outbox_first_due.emplace_back(row.textAt(0), row.int64At(1));
+                 if (row.int64At(2) > 0) {
+                   summary.outbox_retrying.emplace_back(row.textAt(0), asUint64(row.int64At(2)));
+                 }
+               });
       !status) {
     return failed(status.error());
   }

@@ -112,6 +112,8 @@ struct StoreSummary {
   std::vector<std::pair<std::string, std::uint64_t>> outbox_depth;  // per sink
   // Per sink whose rows have due times (OutboxRow::due_at): the earliest of them.
   std::vector<std::pair<std::string, core::EpochMs>> outbox_first_due;
+  // Per sink with rows it tried and tries again later (StateStore::deliveredExcept()): how many.
+  std::vector<std::pair<std::string, std::uint64_t>> outbox_retrying;
 };
 
 // The last good copy of a QRadar reference set that exceptions look values up in.

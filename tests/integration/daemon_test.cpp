@@ -940,3 +940,39 @@ TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace per
   CHECK(took < std::chrono::seconds(7));
   CHECK(referenceSetsPending(run) == pending);  // every finding still waits
 }
+
+TEST_CASE("run --once stopped while it delivers to a slow console ends with the grace period",
+          "[daemon][once]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  const std::string pending = leaveFindingsWaiting(emu, run);
+  REQUIRE(!pending.empty());
+  // Each attempt takes 2.5 s and ends in a 503, which the client tries again: one delivery
+  // takes about 20 s, ten times the grace period.
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: latency, path: \"/api/reference_data*\", "
+                    "latency_ms: 2500, times: -1}\n"
+                    "  - {kind: status_503, path: \"/api/reference_data*\", times: -1}\n")
+              .status == 200);
+  BackgroundProcess once(binaryPath("aihunt"),
+                         {"run", "-c", run.config, "--once", "--now", aihunt::testing::kSampleNow,
+                          "--grace", "2s", "--log-level", "error"});
+  const bool delivering = waitUntil(
+      [&] {
+        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
+        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
+      },
+      std::chrono::seconds(20));
+  INFO(once.err());
+  REQUIRE(delivering);
+  const auto stopping = std::chrono::steady_clock::now();
+  ::kill(once.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !once.running(); }, std::chrono::seconds(40));
+  const auto took = std::chrono::steady_clock::now() - stopping;
+  CHECK(exited);
+  CHECK(once.stop(1000) == 4);  // findings still wait: the run did not finish its work
+  CHECK(took < std::chrono::seconds(7));
+  CHECK(referenceSetsPending(run) == pending);  // every finding still waits
+}

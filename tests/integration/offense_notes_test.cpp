@@ -315,6 +315,13 @@ TEST_CASE("offense notes: a note whose offense is slower than the delay is tried
     REQUIRE(rows[0].first_due_at.has_value());
     CHECK(*rows[0].due_at - *rows[0].first_due_at >= 5'000);
   }
+  const ProcessResult shown = aihunt::testing::runProcess(
+      aihunt::testing::binaryPath("aihunt"), {"state", "show", "-c", run.config}, {}, 30);
+  INFO(shown.out << shown.err);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("outbox offense_notes: 1 pending (the first due at ") != std::string::npos);
+  CHECK(shown.out.find("; 1 of them tried again: no open aihunt offense yet)") !=
+        std::string::npos);
 
   // Tried again once the offense is there: noted on it.
   ProcessResult later;
