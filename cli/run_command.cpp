@@ -15,6 +15,7 @@
 #include "core/exit_codes.h"
 #include "core/metrics.h"
 #include "service/daemon.h"
+#include "service/grace_watch.h"
 #include "service/health_server.h"
 #include "service/hunt_selection.h"
 #include "service/reference_set_refresher.h"
@@ -311,7 +312,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (values.count("help") != 0) {
     return printHelp(options,
                      "\nWindows the ledger already holds are skipped unless --force; findings "
-                     "already raised are repeats, never raised twice. Exit codes as for 'run "
+                     "already raised are repeats, never raised twice. Ctrl-C or SIGTERM stops: "
+                     "the searches are cancelled, and findings are delivered for up to 30 s "
+                     "after the signal (the rest wait in the outbox). Exit codes as for 'run "
                      "--once'.\n",
                      context.streams);
   }
@@ -372,6 +375,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   context.logger->info("backfill '{}': {} window(s) to hunt", name, windows.size());
   const qradar::Cancellation stop = installInterruptHandler();
+  // Stopped, the delivery ends this long after the signal, as `run`'s does by default (a
+  // delivery still retrying a slow console is then cut off; its findings wait in the outbox).
+  const service::GraceWatch watch(stop, std::chrono::seconds(30), runtime.delivery.abandon.get());
   service::HuntRunReport report;
   report.hunt = name;
   if (!windows.empty()) {
@@ -392,7 +398,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   service::DaemonReport summary;
   summary.hunts.push_back(report);
-  const service::DrainReport drained = runtime.delivery.outbox->drainAll();
+  const service::DrainReport drained = stop.requested()
+                                           ? runtime.delivery.outbox->flush(watch.deadline())
+                                           : runtime.delivery.outbox->drainAll();
   summary.delivered = drained.delivered;
   summary.outbox_empty = drained.empty;
   summary.sinks = drained.sinks;

@@ -16,9 +16,9 @@ void addViewOptions(po::options_description& options) {
       "wide", po::bool_switch(), "table: show every column and every cell whole")(
       "no-color", po::bool_switch(), "table: no colour (also when NO_COLOR is set)")(
       "max-output", po::value<std::int64_t>()->default_value(1024),
-      "MiB of findings output held until the run ends (spooled to $TMPDIR); a run past it "
-      "prints nothing and exits 4. 0: no limit. The findings of json, jsonl and csv (the table "
-      "and the incidents views hold theirs in memory instead, about 2 KiB each)");
+      "MiB of findings held until the run ends: the output of json, jsonl and csv (spooled to "
+      "$TMPDIR), or the findings the table and the incidents views hold in memory; a run past "
+      "it prints no findings and exits 4. 0: no limit");
 }
 
 core::Result<service::TableOptions> resolveTableOptions(const po::variables_map& values,

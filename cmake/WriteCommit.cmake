@@ -6,16 +6,30 @@
 if(NOT FIXED STREQUAL "")
   set(commit "${FIXED}")
 else()
-  execute_process(COMMAND git -C "${SOURCE_DIR}" rev-parse --short=12 HEAD
-                  OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE
-                  ERROR_QUIET RESULT_VARIABLE git_result)
-  if(NOT git_result EQUAL 0 OR commit STREQUAL "")
-    set(commit "unknown")
-  else()
-    execute_process(COMMAND git -C "${SOURCE_DIR}" diff --quiet HEAD --
-                    RESULT_VARIABLE dirty_result ERROR_QUIET)
-    if(dirty_result EQUAL 1)
-      string(APPEND commit "-dirty")
+  # --no-optional-locks: a build must not take the index lock from a `git commit` running at
+  # the same time. The tree must be the repository's top: a source tarball unpacked inside
+  # another repository is not that repository's HEAD.
+  execute_process(COMMAND git --no-optional-locks -C "${SOURCE_DIR}" rev-parse --show-toplevel
+                  OUTPUT_VARIABLE top OUTPUT_STRIP_TRAILING_WHITESPACE
+                  ERROR_QUIET RESULT_VARIABLE top_result)
+  set(commit "unknown")
+  if(top_result EQUAL 0)
+    file(REAL_PATH "${top}" top)
+    file(REAL_PATH "${SOURCE_DIR}" source)
+    if(top STREQUAL source)
+      execute_process(COMMAND git --no-optional-locks -C "${SOURCE_DIR}" rev-parse --short=12 HEAD
+                      OUTPUT_VARIABLE head OUTPUT_STRIP_TRAILING_WHITESPACE
+                      ERROR_QUIET RESULT_VARIABLE head_result)
+      if(head_result EQUAL 0 AND NOT head STREQUAL "")
+        set(commit "${head}")
+        # Anything but "no changes" (1: changes; other codes: git could not tell) is not that
+        # commit.
+        execute_process(COMMAND git --no-optional-locks -C "${SOURCE_DIR}" diff --quiet HEAD --
+                        RESULT_VARIABLE dirty_result ERROR_QUIET)
+        if(NOT dirty_result EQUAL 0)
+          string(APPEND commit "-dirty")
+        endif()
+      endif()
     endif()
   endif()
 endif()
