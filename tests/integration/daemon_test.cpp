@@ -901,26 +901,36 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   CHECK(referenceSetsPending(run) == pending);
 }
 
-TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace period",
-          "[daemon][server]") {
+namespace {
+
+// `aihunt run` (or `run --once`) with --grace 2s, stopped by SIGTERM while it retries a slow
+// console: findings left waiting by a first run, then each reference-set request takes 2.5 s and
+// ends in a 503, which the client tries again, so one delivery takes about 20 s (five attempts
+// and their backoff), ten times the grace period.
+struct SlowConsoleStop {
+  std::chrono::steady_clock::duration took{};  // from SIGTERM to the exit
+  bool exited = false;
+  int exit_code = -1;
+  bool findings_kept = false;  // every finding that waited still waits
+};
+
+SlowConsoleStop stopWhileDeliveringToSlowConsole(bool once) {
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
-  // The first run's findings wait in the outbox: the reference sets answer with broken JSON.
   const RunDir run = makeRunDir(emu);
   const std::string pending = leaveFindingsWaiting(emu, run);
   REQUIRE(!pending.empty());
-
-  // Now each attempt takes 2.5 s and ends in a 503, which the client tries again: one delivery
-  // takes about 20 s (five attempts and their backoff), ten times the grace period.
   REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
   REQUIRE(emu.admin("POST", "/admin/faults",
                     "faults:\n  - {kind: latency, path: \"/api/reference_data*\", "
                     "latency_ms: 2500, times: -1}\n"
                     "  - {kind: status_503, path: \"/api/reference_data*\", times: -1}\n")
               .status == 200);
-  BackgroundProcess daemon(binaryPath("aihunt"),
-                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow,
-                            "--grace", "2s", "--log-level", "error"});
+  std::vector<std::string> args = {
+      "run",     "-c", run.config,    "--now", aihunt::testing::kSampleNow,
+      "--grace", "2s", "--log-level", "error"};
+  if (once) args.emplace_back("--once");
+  BackgroundProcess process(binaryPath("aihunt"), args);
   // Stopped while the delivery is under way: the console has its first request.
   const bool delivering = waitUntil(
       [&] {
@@ -928,51 +938,35 @@ TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace per
         return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
       },
       std::chrono::seconds(20));
-  INFO(daemon.err());
+  INFO(process.err());
   REQUIRE(delivering);
+  SlowConsoleStop stopped;
   const auto stopping = std::chrono::steady_clock::now();
-  ::kill(daemon.pid(), SIGTERM);
-  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(40));
-  const auto took = std::chrono::steady_clock::now() - stopping;
-  CHECK(exited);
-  CHECK(daemon.stop(1000) == 0);
+  ::kill(process.pid(), SIGTERM);
+  stopped.exited = waitUntil([&] { return !process.running(); }, std::chrono::seconds(40));
+  stopped.took = std::chrono::steady_clock::now() - stopping;
+  stopped.exit_code = process.stop(1000);
+  stopped.findings_kept = referenceSetsPending(run) == pending;
+  return stopped;
+}
+
+}  // namespace
+
+TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace period",
+          "[daemon][server]") {
+  const SlowConsoleStop stopped = stopWhileDeliveringToSlowConsole(/*once=*/false);
+  CHECK(stopped.exited);
+  CHECK(stopped.exit_code == 0);  // a stopped daemon exits 0
   // The 2 s of grace and one look of the watch, well short of the delivery's 20 s.
-  CHECK(took < std::chrono::seconds(7));
-  CHECK(referenceSetsPending(run) == pending);  // every finding still waits
+  CHECK(stopped.took < std::chrono::seconds(7));
+  CHECK(stopped.findings_kept);
 }
 
 TEST_CASE("run --once stopped while it delivers to a slow console ends with the grace period",
           "[daemon][once]") {
-  RunningEmu emu(sampleData(), emuConfig());
-  REQUIRE(emu.ok());
-  const RunDir run = makeRunDir(emu);
-  const std::string pending = leaveFindingsWaiting(emu, run);
-  REQUIRE(!pending.empty());
-  // Each attempt takes 2.5 s and ends in a 503, which the client tries again: one delivery
-  // takes about 20 s, ten times the grace period.
-  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
-  REQUIRE(emu.admin("POST", "/admin/faults",
-                    "faults:\n  - {kind: latency, path: \"/api/reference_data*\", "
-                    "latency_ms: 2500, times: -1}\n"
-                    "  - {kind: status_503, path: \"/api/reference_data*\", times: -1}\n")
-              .status == 200);
-  BackgroundProcess once(binaryPath("aihunt"),
-                         {"run", "-c", run.config, "--once", "--now", aihunt::testing::kSampleNow,
-                          "--grace", "2s", "--log-level", "error"});
-  const bool delivering = waitUntil(
-      [&] {
-        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
-        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
-      },
-      std::chrono::seconds(20));
-  INFO(once.err());
-  REQUIRE(delivering);
-  const auto stopping = std::chrono::steady_clock::now();
-  ::kill(once.pid(), SIGTERM);
-  const bool exited = waitUntil([&] { return !once.running(); }, std::chrono::seconds(40));
-  const auto took = std::chrono::steady_clock::now() - stopping;
-  CHECK(exited);
-  CHECK(once.stop(1000) == 4);  // findings still wait: the run did not finish its work
-  CHECK(took < std::chrono::seconds(7));
-  CHECK(referenceSetsPending(run) == pending);  // every finding still waits
+  const SlowConsoleStop stopped = stopWhileDeliveringToSlowConsole(/*once=*/true);
+  CHECK(stopped.exited);
+  CHECK(stopped.exit_code == 4);  // findings still wait: the run did not finish its work
+  CHECK(stopped.took < std::chrono::seconds(7));
+  CHECK(stopped.findings_kept);
 }

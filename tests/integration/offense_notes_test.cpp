@@ -147,6 +147,27 @@ void copyState(const NotesRun& from, const NotesRun& to) {
   }
 }
 
+// Runs `run --once` until one finding of kSourceA is noted (within `budget`), then checks that
+// its offense has exactly that note.
+void noteLandsOnceDue(RunningEmu& emu, const NotesRun& run, std::int64_t now,
+                      std::chrono::seconds budget) {
+  ProcessResult later;
+  const bool noted = aihunt::testing::waitUntil(
+      [&] {
+        later = runOnce(run, now);
+        return later.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos;
+      },
+      budget, std::chrono::milliseconds(250));
+  INFO(later.out << later.err);
+  REQUIRE(noted);
+  CHECK(later.exit_code == 0);
+  const auto ids = offenses(emu);
+  REQUIRE(ids.count(kSourceA) == 1);
+  const auto notes = notesOf(emu, ids.at(kSourceA));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("offense notes: one per offense per window, none again for the same windows",
@@ -259,21 +280,7 @@ TEST_CASE("offense notes: a new source's note waits until its offense can exist,
   // event made.
   REQUIRE(aihunt::testing::waitUntil([&] { return offenses(emu).size() == 1; },
                                      std::chrono::seconds(10), std::chrono::milliseconds(50)));
-  ProcessResult later;
-  const bool noted = aihunt::testing::waitUntil(
-      [&] {
-        later = runOnce(run, t0);
-        return later.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos;
-      },
-      std::chrono::seconds(20), std::chrono::milliseconds(250));
-  INFO(later.out << later.err);
-  REQUIRE(noted);
-  CHECK(later.exit_code == 0);
-  const auto ids = offenses(emu);
-  REQUIRE(ids.count(kSourceA) == 1);
-  const auto notes = notesOf(emu, ids.at(kSourceA));
-  REQUIRE(notes.size() == 1);
-  CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+  noteLandsOnceDue(emu, run, t0, std::chrono::seconds(20));
 }
 
 TEST_CASE("offense notes: a note whose offense is slower than the delay is tried again",
@@ -324,19 +331,5 @@ TEST_CASE("offense notes: a note whose offense is slower than the delay is tried
         std::string::npos);
 
   // Tried again once the offense is there: noted on it.
-  ProcessResult later;
-  const bool noted = aihunt::testing::waitUntil(
-      [&] {
-        later = runOnce(run, t0);
-        return later.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos;
-      },
-      std::chrono::seconds(30), std::chrono::milliseconds(500));
-  INFO(later.out << later.err);
-  REQUIRE(noted);
-  CHECK(later.exit_code == 0);
-  const auto ids = offenses(emu);
-  REQUIRE(ids.count(kSourceA) == 1);
-  const auto notes = notesOf(emu, ids.at(kSourceA));
-  REQUIRE(notes.size() == 1);
-  CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+  noteLandsOnceDue(emu, run, t0, std::chrono::seconds(30));
 }
