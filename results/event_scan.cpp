@@ -384,6 +384,10 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     }
     // A stop comes from an event before the chunk's bad line (if any), which is never reached.
     if (!more) break;
+    if (scan.stop != nullptr && scan.stop->load()) {
+      pool.reset();  // joins the threads: no chunk is in use after this
+      return run->columns();
+    }
     if (chunk.error) {
       stats.input_error = true;
       return lineError(*chunk.error, lines_before + chunk.lines);

@@ -6,6 +6,7 @@
 // its ties, LIMIT) therefore runs exactly as the single-threaded evaluator runs it, and the
 // result is the same row for row. Memory: the chunks in flight and their matching events, plus
 // what the query itself must hold (groups, ordered rows).
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,6 +27,9 @@ struct EventScanOptions {
   unsigned threads = 0;                // 0: one per core
   std::size_t chunk_bytes = 1U << 20;  // cut at the first line end after this many bytes
   PrefilterUse prefilter = PrefilterUse::kAuto;
+  // When it turns true (the caller's sink failed to write), the scan ends after the chunk in
+  // hand, without the query's end (no GROUP BY or ORDER BY rows): nothing more would be used.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct EventScanStats {

@@ -1,5 +1,7 @@
 #include "service/offline_hunt.h"
 
+#include <atomic>
+
 #include "aql/evaluator.h"
 #include "results/decompress.h"
 #include "results/event_scan.h"
@@ -138,6 +140,10 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
   aql::EvalOptions eval = evalOptions(options);
   eval.times = &report.times;
   core::Status written;  // the first failed write; rows after it are not analysed
+  // Set with it: the scan ends there too, instead of reading the rest of the file for nothing.
+  std::atomic<bool> write_failed{false};
+  results::EventScanOptions scan;
+  scan.stop = &write_failed;
   results::EventScanStats scanned;
   auto evaluated = results::scanEvents(
       **events, hunt.query, eval,
@@ -146,8 +152,9 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
         if (!written) return;
         binder.bind(row, event);
         written = stage.consume(event);
+        if (!written) write_failed = true;
       },
-      {}, &scanned);
+      scan, &scanned);
   // Counted as far as the hunt went, also when it fails: its table row says what it read.
   report.stats = stage.stats();
   report.suppressed_by_exception = stage.suppressedByException();

@@ -7,6 +7,8 @@
 #include <zstd.h>
 
 #include <catch2/catch.hpp>
+
+#include <atomic>
 #include <sstream>
 
 #include "aql/evaluator.h"
@@ -173,6 +175,41 @@ TEST_CASE("the scan counts events, matches and lines the full parser decoded") {
   CHECK(stats.matched == 2);
   CHECK(stats.fallbacks == 1);
   CHECK(stats.settled == 1);  // the third: its start time is outside the window
+}
+
+TEST_CASE("a stop from the sink ends the scan after the chunk in hand") {
+  std::string events;
+  for (int i = 0; i < 2000; ++i) {
+    events += "{\"starttime\":1002000,\"username\":\"u" + std::to_string(i) + "\"}\n";
+  }
+  for (const unsigned threads : {1U, 2U}) {
+    INFO(threads << " threads");
+    results::MemoryByteSource source(events);
+    std::atomic<bool> stop{false};
+    results::EventScanOptions scan{threads, 256};  // about 7 events a chunk
+    scan.stop = &stop;
+    results::EventScanStats stats;
+    std::size_t rows = 0;
+    auto columns = results::scanEvents(
+        source, parsed("SELECT username FROM events ORDER BY username"), evalOptions(),
+        [&](aql::Row&&) { ++rows; }, scan, &stats);
+    REQUIRE(columns.ok());
+    CHECK(rows == 2000);  // no stop: every row, at the query's end
+    results::MemoryByteSource again(events);
+    rows = 0;
+    std::size_t seen = 0;
+    columns = results::scanEvents(
+        again, parsed("SELECT username FROM events"), evalOptions(),
+        [&](aql::Row&&) {
+          ++rows;
+          if (++seen == 10) stop = true;
+        },
+        scan, &stats);
+    REQUIRE(columns.ok());
+    CHECK(columns.value() == std::vector<std::string>{"username"});
+    CHECK(rows >= 10);
+    CHECK(rows < 200);  // the chunk in hand (and, with threads, those read ahead), not the file
+  }
 }
 
 TEST_CASE("lines settled on the raw text count toward the window's events as decoded ones do") {
