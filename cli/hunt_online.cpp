@@ -366,7 +366,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   }
   std::vector<qradar::ApiClient*> clients;
   for (const auto& open : connections) clients.push_back(open->api.get());
-  service::OrderedFindings ordered(*writer, plan->size());
+  service::OrderedFindings ordered(*writer, plan->size(), hold.max_bytes);
   std::vector<service::FindingWriter*> writers;
   for (std::size_t i = 0; i < plan->size(); ++i) {
     const HuntJob& hunt = (*plan)[i];
@@ -389,9 +389,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     const HuntJob& hunt = (*plan)[i];
     if (auto flushed = ordered.done(i); !flushed && !write_error) write_error = flushed.error();
     // A hunt that failed on the held output (under its own findings) breaks it for all.
-    const bool output_broke =
-        outcome.result == service::HuntResult::kFailed && writer->outputFailure().has_value();
-    if (output_broke && !write_error) write_error = *writer->outputFailure();
+    const std::optional<core::Error> broke_with =
+        writer->outputFailure() ? writer->outputFailure() : ordered.failure();
+    const bool output_broke = outcome.result == service::HuntResult::kFailed && broke_with;
+    if (output_broke && !write_error) write_error = *broke_with;
     bars.stop(hunt.name);
     if (write_error && !not_run) {
       // The held output broke (its cap, a spool folder without room): no later hunt's findings

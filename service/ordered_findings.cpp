@@ -1,5 +1,8 @@
 #include "service/ordered_findings.h"
 
+#include "service/held_findings.h"
+#include "service/held_output.h"
+
 namespace aihunt::service {
 
 class OrderedFindings::HuntWriter final : public FindingWriter {
@@ -17,8 +20,8 @@ class OrderedFindings::HuntWriter final : public FindingWriter {
   std::size_t index_;
 };
 
-OrderedFindings::OrderedFindings(FindingWriter& out, std::size_t hunts)
-    : out_(out), held_(hunts), done_(hunts, false) {
+OrderedFindings::OrderedFindings(FindingWriter& out, std::size_t hunts, std::uint64_t max_bytes)
+    : out_(out), held_(hunts), max_bytes_(max_bytes), done_(hunts, false) {
   writers_.reserve(hunts);
   for (std::size_t i = 0; i < hunts; ++i)
     writers_.push_back(std::make_unique<HuntWriter>(*this, i));
@@ -31,8 +34,22 @@ FindingWriter& OrderedFindings::writer(std::size_t index) { return *writers_.at(
 core::Status OrderedFindings::write(std::size_t index, const detection::Finding& finding) {
   const std::lock_guard lock(mutex_);
   if (index == head_) return out_.write(finding);
+  if (failure_) return *failure_;
   held_[index].push_back(finding);
+  held_bytes_ += heldFindingBytes(held_[index].back());
+  if (max_bytes_ != 0 && held_bytes_ > max_bytes_) {
+    failure_ = outputLimitError(max_bytes_,
+                                "of memory (the findings of hunts that ran beside an earlier "
+                                "one, held so that each hunt's findings come out together)");
+    for (auto& findings : held_) std::vector<detection::Finding>().swap(findings);
+    return *failure_;
+  }
   return {};
+}
+
+std::optional<core::Error> OrderedFindings::failure() const {
+  const std::lock_guard lock(mutex_);
+  return failure_;
 }
 
 core::Status OrderedFindings::pageDone(std::size_t index) {
@@ -56,6 +73,7 @@ core::Status OrderedFindings::advance() {
     // The new head's findings so far go out now; its later ones go straight through.
     std::vector<detection::Finding> held = std::move(held_[head_]);
     held_[head_] = {};
+    for (const auto& finding : held) held_bytes_ -= heldFindingBytes(finding);
     for (const auto& finding : held) {
       if (auto written = out_.write(finding); !written && status) status = written;
     }

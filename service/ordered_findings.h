@@ -4,8 +4,10 @@
 // until every hunt before them is done. A reader of JSONL, CSV or a table never sees two hunts'
 // findings interleaved, and the output is the same whatever the number of hunts at once.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "core/result.h"
@@ -16,8 +18,10 @@ namespace aihunt::service {
 
 class OrderedFindings {
  public:
-  // `out` receives every finding; `hunts` is the number of hunts in the plan.
-  OrderedFindings(FindingWriter& out, std::size_t hunts);
+  // `out` receives every finding; `hunts` is the number of hunts in the plan. The findings held
+  // back take at most `max_bytes` of memory (heldFindingBytes(); 0: no limit), the run's output
+  // cap: past it a hunt's write fails with the output-limit error (isOutputLimit()).
+  OrderedFindings(FindingWriter& out, std::size_t hunts, std::uint64_t max_bytes = 0);
   ~OrderedFindings();
   OrderedFindings(const OrderedFindings&) = delete;
   OrderedFindings& operator=(const OrderedFindings&) = delete;
@@ -29,6 +33,9 @@ class OrderedFindings {
   [[nodiscard]] core::Status done(std::size_t index);
   // Findings held back for hunts that are not first in line yet (memory the ordering costs).
   [[nodiscard]] std::size_t held() const;
+  // Why holding failed (past max_bytes), if it did: the findings of every hunt after the first
+  // in line are then lost, so the run cannot go on.
+  [[nodiscard]] std::optional<core::Error> failure() const;
 
  private:
   class HuntWriter;
@@ -41,6 +48,9 @@ class OrderedFindings {
   mutable std::mutex mutex_;
   std::size_t head_ = 0;  // the hunt that writes straight through
   std::vector<std::vector<detection::Finding>> held_;
+  std::uint64_t max_bytes_;
+  std::uint64_t held_bytes_ = 0;
+  std::optional<core::Error> failure_;
   std::vector<bool> done_;
   std::vector<std::unique_ptr<HuntWriter>> writers_;
 };

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "service/held_findings.h"
+#include "service/held_output.h"
 #include "service/ordered_findings.h"
 
 using namespace aihunt;
@@ -117,4 +119,35 @@ TEST_CASE("hunts on threads of their own come out grouped in plan order", "[orde
   for (auto& thread : threads) thread.join();
   CHECK(status == std::vector<int>(per_hunt.size(), 1));
   CHECK(out.ids == inPlanOrder(per_hunt));
+}
+
+TEST_CASE("findings held back for later hunts stop at the output cap", "[ordered_findings]") {
+  RecordingWriter out;
+  const std::uint64_t one = service::heldFindingBytes(finding(1, 0));
+  service::OrderedFindings ordered(out, 3, 4 * one);
+  // The first hunt in line writes through, whatever it writes: its findings are not held here.
+  for (std::size_t n = 0; n < 10; ++n) REQUIRE(ordered.writer(0).write(finding(0, n)).ok());
+  // Hunts 1 and 2 are held back: four findings fit, the fifth passes the cap.
+  REQUIRE(ordered.writer(1).write(finding(1, 0)).ok());
+  REQUIRE(ordered.writer(1).write(finding(1, 1)).ok());
+  REQUIRE(ordered.writer(2).write(finding(2, 0)).ok());
+  REQUIRE(ordered.writer(2).write(finding(2, 1)).ok());
+  CHECK(ordered.held() == 4);
+  CHECK_FALSE(ordered.failure().has_value());
+  const auto past = ordered.writer(2).write(finding(2, 2));
+  REQUIRE_FALSE(past.ok());
+  CHECK(service::isOutputLimit(past.error()));
+  REQUIRE(ordered.failure().has_value());
+  CHECK(ordered.held() == 0);  // what was held is let go
+  CHECK_FALSE(ordered.writer(1).write(finding(1, 2)).ok());
+  CHECK(out.ids.size() == 10);
+
+  // Once the hunts before it are done, a hunt's held findings go out and free their room.
+  service::OrderedFindings capped(out, 2, 2 * one);
+  REQUIRE(capped.writer(1).write(finding(1, 0)).ok());
+  REQUIRE(capped.writer(1).write(finding(1, 1)).ok());
+  REQUIRE(capped.done(0).ok());  // hunt 1 is first in line now: its findings go out
+  CHECK(capped.held() == 0);
+  for (std::size_t n = 2; n < 20; ++n) REQUIRE(capped.writer(1).write(finding(1, n)).ok());
+  CHECK_FALSE(capped.failure().has_value());
 }
