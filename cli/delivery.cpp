@@ -312,12 +312,16 @@ void printHeldSink(const config::OutputsConfig& outputs, const service::SinkDrai
   const std::uint64_t timed = sink.held - std::min(sink.held, sink.held_for_leader);
   std::vector<std::string> parts;
   if (timed > 0 && sink.next_due) {
+    // Due already: the run ended before it got to them (a stop, or a pass's limit).
+    const bool overdue = *sink.next_due <= core::toEpochMs(std::chrono::system_clock::now());
     std::string part = (timed == sink.held ? std::string() : std::to_string(timed) + " ") +
-                       "until " + core::formatIso8601(*sink.next_due) +
-                       (timed == 1 ? "" : " at the earliest");
+                       (overdue ? "due since " + core::formatIso8601(*sink.next_due) +
+                                      " (the run ended before it delivered them)"
+                                : "until " + core::formatIso8601(*sink.next_due) +
+                                      (timed == 1 ? "" : " at the earliest"));
     if (sink.name == "offense_notes") {
       const std::uint64_t retrying = std::min(sink.held_retrying, timed);
-      if (retrying < timed) {
+      if (retrying < timed && !overdue) {
         part += ", for QRadar's rule to make their offenses first (outputs.offense_notes.delay)";
       }
       if (retrying > 0) {

@@ -14,6 +14,7 @@
 #include "cli/time_options.h"
 #include "core/exit_codes.h"
 #include "core/metrics.h"
+#include "core/time.h"
 #include "service/daemon.h"
 #include "service/grace_watch.h"
 #include "service/health_server.h"
@@ -302,6 +303,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       "from", po::value<std::string>(), "start (forms as for --now), floored to the minute")(
       "to", po::value<std::string>(), "end, exclusive, ceiled to the minute")(
       "force", po::bool_switch(), "hunt windows the ledger already has too")(
+      "grace", po::value<std::string>()->default_value("30s"),
+      "after Ctrl-C or SIGTERM: findings are delivered until this long after the signal (a "
+      "delivery still retrying then is cut off, its findings kept in the outbox)")(
       "now", po::value<std::string>(),
       (std::string("the instant treated as now, for exception expiry: ") + kTimestampForms)
           .c_str());
@@ -313,9 +317,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     return printHelp(options,
                      "\nWindows the ledger already holds are skipped unless --force; findings "
                      "already raised are repeats, never raised twice. Ctrl-C or SIGTERM stops: "
-                     "the searches are cancelled, and findings are delivered for up to 30 s "
-                     "after the signal (the rest wait in the outbox). Exit codes as for 'run "
-                     "--once'.\n",
+                     "the searches are cancelled, and findings are delivered until --grace "
+                     "after the signal (the rest wait in the outbox); a second one ends aihunt "
+                     "at once. Exit codes as for 'run --once'.\n",
                      context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
@@ -324,6 +328,8 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       return fail(context, std::string("backfill needs --") + required, core::kExitUsage);
     }
   }
+  auto grace = core::parseDuration(values["grace"].as<std::string>());
+  if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
   if (!now) return fail(context, now.error(), core::kExitUsage);
@@ -375,9 +381,14 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   context.logger->info("backfill '{}': {} window(s) to hunt", name, windows.size());
   const qradar::Cancellation stop = installInterruptHandler();
-  // Stopped, the delivery ends this long after the signal, as `run`'s does by default (a
-  // delivery still retrying a slow console is then cut off; its findings wait in the outbox).
-  const service::GraceWatch watch(stop, std::chrono::seconds(30), runtime.delivery.abandon.get());
+  // Stopped, the delivery ends --grace after the signal, as `run`'s does (a delivery still
+  // retrying a slow console is then cut off; its findings wait in the outbox).
+  const service::GraceWatch watch(stop, *grace, runtime.delivery.abandon.get(), [&] {
+    context.logger->info(
+        "stopping: cancelling the searches in flight, then delivering what was found (both "
+        "within {} of the signal; what is left waits in the outbox for the next run)",
+        core::formatDuration(*grace));
+  });
   service::HuntRunReport report;
   report.hunt = name;
   if (!windows.empty()) {

@@ -546,7 +546,12 @@ struct Daemon::Impl {
   }
 
   DaemonReport runOnce() {
-    const GraceWatch watch(deps.stop, options.grace, deps.abandon_deliveries);
+    const GraceWatch watch(deps.stop, options.grace, deps.abandon_deliveries, [this] {
+      deps.logger->info(
+          "stopping: cancelling the searches in flight, then delivering what was found (both "
+          "within {} of the signal; what is left waits in the outbox for the next run)",
+          core::formatDuration(options.grace));
+    });
     refreshReferenceSets();
     startWorkers(workerCount());
     schedule(/*all=*/true);

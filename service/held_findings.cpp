@@ -29,8 +29,7 @@ core::Status HeldFindings::add(const detection::Finding& finding) {
   if (max_bytes_ != 0 && bytes_ > max_bytes_) {
     failure_ = outputLimitError(max_bytes_,
                                 "of memory (this view sorts or folds the whole run when it ends, "
-                                "so it holds every finding until then; " +
-                                    streams_instead_ + " streams them)");
+                                "so it holds every finding until then)");
     findings_.clear();
     findings_.shrink_to_fit();
     return *failure_;

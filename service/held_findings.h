@@ -6,8 +6,6 @@
 // machine's memory, and holds nothing more.
 #include <cstdint>
 #include <optional>
-#include <string>
-#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -20,9 +18,7 @@ std::uint64_t heldFindingBytes(const detection::Finding& finding);
 
 class HeldFindings {
  public:
-  // `streams_instead`: the options that print the same without holding (for the error).
-  HeldFindings(std::uint64_t max_bytes, std::string streams_instead)
-      : max_bytes_(max_bytes), streams_instead_(std::move(streams_instead)) {}
+  explicit HeldFindings(std::uint64_t max_bytes) : max_bytes_(max_bytes) {}
   // Holds a copy; past max_bytes (0: no limit) fails, then and at every later call.
   [[nodiscard]] core::Status add(const detection::Finding& finding);
   [[nodiscard]] const std::vector<detection::Finding>& findings() const { return findings_; }
@@ -30,7 +26,6 @@ class HeldFindings {
 
  private:
   std::uint64_t max_bytes_;
-  std::string streams_instead_;
   std::uint64_t bytes_ = 0;
   std::vector<detection::Finding> findings_;
   std::optional<core::Error> failure_;

@@ -32,8 +32,8 @@ core::Error outputLimitError(std::uint64_t max_bytes, std::string_view what) {
   return core::makeError(core::ErrorCode::kLimitExceeded,
                          std::string(kOutputLimit) + std::to_string(max_bytes) + " bytes " +
                              std::string(what) +
-                             "; narrow the window or the hunts, or raise --max-output (MiB; 0: "
-                             "no limit)");
+                             "; narrow the run (its window, hunts or input) or raise "
+                             "--max-output (MiB; 0: no limit)");
 }
 
 HeldOutput::HeldOutput(std::FILE* out, HoldOptions options)
@@ -48,7 +48,7 @@ core::Status HeldOutput::append(std::string_view bytes) {
   if (options_.max_bytes != 0 && held_bytes_ > options_.max_bytes) {
     failure_ = outputLimitError(options_.max_bytes,
                                 "of output (held until the run ends, so that a failed run prints "
-                                "nothing)");
+                                "no findings)");
     return *failure_;
   }
   memory_.append(bytes);

@@ -68,7 +68,7 @@ class IncidentWriter final : public ResultWriter {
  public:
   IncidentWriter(OutputFormat format, std::FILE* out, const detection::IncidentOptions& options,
                  std::uint64_t max_bytes)
-      : format_(format), out_(out), options_(options), held_(max_bytes, "--view findings") {}
+      : format_(format), out_(out), options_(options), held_(max_bytes) {}
   core::Status write(const detection::Finding& finding) override { return held_.add(finding); }
   [[nodiscard]] std::optional<core::Error> outputFailure() const override {
     return held_.failure();

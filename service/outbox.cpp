@@ -490,13 +490,31 @@ DrainReport Outbox::drainAll() {
   // Passes for held rows that came due while the pass ran (another lane took a while): a
   // few, so that rows the store calls due but no pass takes cannot keep the run going.
   int due_passes = 0;
+  bool failed = false;
+  // Retry times of the sinks that failed, put back at the end: a later run tries them again.
+  std::vector<std::pair<SinkState*, std::chrono::steady_clock::time_point>> held_back;
+  const auto done = [&]() -> DrainReport {
+    for (auto& [state, retry_at] : held_back) state->retry_at = retry_at;
+    return total;
+  };
   for (bool first = true;; first = false) {
-    // A sink that fails is not tried again in this run: its rows wait for the next.
     const auto now = std::chrono::steady_clock::now();
     run_ends_ = now.time_since_epoch().count();
     const DrainReport drained = pass(now + std::chrono::hours(1), /*wait_all=*/true);
     addPass(total, drained, first);
-    if (drained.failures > 0) return total;
+    if (drained.failures > 0) {
+      // A sink that fails is not tried again in this run: its rows wait for the next. The
+      // others still deliver what came due while it failed (notes due during a slow console's
+      // retries).
+      failed = true;
+      for (SinkState& state : sinks_) {
+        if (state.failures == 0 || state.retry_at == std::chrono::steady_clock::time_point::max()) {
+          continue;
+        }
+        held_back.emplace_back(&state, state.retry_at);
+        state.retry_at = std::chrono::steady_clock::time_point::max();
+      }
+    }
     const core::EpochMs wall = wallNow();
     const bool came_due =
         std::any_of(drained.sinks.begin(), drained.sinks.end(), [&](const auto& sink) {
@@ -506,7 +524,7 @@ DrainReport Outbox::drainAll() {
       ++due_passes;
       continue;
     }
-    if (drained.empty || drained.delivered == 0) return total;
+    if (failed || drained.empty || drained.delivered == 0) return done();
   }
 }
 

@@ -135,7 +135,7 @@ std::string footer(std::size_t incidents, std::size_t findings, bool incidents_v
 class TableWriter final : public ResultWriter {
  public:
   TableWriter(std::FILE* out, const TableOptions& options, std::uint64_t max_bytes)
-      : out_(out), options_(options), held_(max_bytes, "--format jsonl") {}
+      : out_(out), options_(options), held_(max_bytes) {}
   core::Status write(const Finding& finding) override { return held_.add(finding); }
   [[nodiscard]] std::optional<core::Error> outputFailure() const override {
     return held_.failure();

@@ -609,6 +609,60 @@ TEST_CASE("a sink with no wait that tries rows again holds them until then, with
   CHECK(report.sinks[1].next_due == std::optional<aihunt::core::EpochMs>(kT + 10'000));
 }
 
+TEST_CASE("rows that come due while another sink fails are still delivered in that run",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 3, {"leef", "offense_notes", "reference_sets"})));
+  constexpr aihunt::core::EpochMs kT = 1'795'684'980'000;
+  aihunt::core::FixedClock clock{aihunt::core::fromEpochMs(kT)};
+  OutboxOptions options;
+  options.clock = &clock;
+  options.initial_backoff = std::chrono::milliseconds(0);  // no wait before a retry
+  std::atomic<bool> console_ok{true};
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::make_unique<HookSink>("leef", "", [] { return true; }));
+  auto notes_owned = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+  HookSink* notes = notes_owned.get();
+  notes->wait = std::chrono::minutes(2);
+  sinks.push_back(std::move(notes_owned));
+  // The console's sink: once it fails, its attempt takes until the notes are due. It comes
+  // after the notes in their lane, so that the notes are looked at before that, every time.
+  auto console_owned = std::make_unique<HookSink>("reference_sets", "offense_notes", [&] {
+    if (console_ok) return true;
+    clock.set(aihunt::core::fromEpochMs(kT + 120'000));
+    return false;
+  });
+  HookSink* console = console_owned.get();
+  sinks.push_back(std::move(console_owned));
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+
+  auto report = outbox.drainAll();
+  CHECK(report.empty);
+  CHECK(report.sinks[1].held == 3);  // due two minutes after LEEF delivered them
+
+  console_ok = false;
+  REQUIRE(store->commit(findings("h", 10, 1, {"reference_sets"})));
+  clock.set(aihunt::core::fromEpochMs(kT + 60'000));
+  const int console_calls = console->calls;
+  report = outbox.drainAll();
+  CHECK(report.failures == 1);
+  CHECK_FALSE(report.empty);
+  CHECK(console->calls == console_calls + 1);  // not tried again in the same run
+  CHECK(notes->delivered == 3);                // due meanwhile: delivered all the same
+  CHECK(report.sinks[1].delivered == 3);
+  CHECK(report.sinks[1].held == 0);
+  CHECK(report.sinks[2].waiting == 1);
+  CHECK_FALSE(report.sinks[2].error.empty());
+
+  // A later run tries the failed sink again.
+  console_ok = true;
+  report = outbox.drainAll();
+  CHECK(report.empty);
+  CHECK(console->calls == console_calls + 2);
+}
+
 TEST_CASE("a sink that waits after its leader delivers a row only that long after the leader did",
           "[daemon][outbox]") {
   TempDir dir;

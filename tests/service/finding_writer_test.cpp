@@ -202,7 +202,7 @@ TEST_CASE("the table and the incidents hold findings in memory up to the cap") {
   CHECK(one > sizeof(detection::Finding) + 400);  // the evidence is on the heap
   CHECK(service::heldFindingBytes(finding(1)) > sizeof(detection::Finding));  // the id too
 
-  service::HeldFindings held(10 * one, "--format jsonl");
+  service::HeldFindings held(10 * one);
   for (int i = 0; i < 10; ++i) REQUIRE(held.add(finding(i, evidence)).ok());
   CHECK(held.findings().size() == 10);
   const auto past = held.add(finding(10, evidence));
@@ -213,7 +213,7 @@ TEST_CASE("the table and the incidents hold findings in memory up to the cap") {
   CHECK_FALSE(held.add(finding(11)).ok());  // and nothing more is held
   CHECK(held.findings().empty());
 
-  service::HeldFindings unlimited(0, "--format jsonl");
+  service::HeldFindings unlimited(0);
   for (int i = 0; i < 100; ++i) REQUIRE(unlimited.add(finding(i, evidence)).ok());
   CHECK(unlimited.findings().size() == 100);
 
