@@ -77,9 +77,12 @@ std::string formatHuntTable(const RunReport& run) {
   std::vector<std::array<std::string, 5>> rows = {
       {"HUNT", "STATUS", "ROWS", "FINDINGS", "SUPPRESSED"}};
   for (const auto& hunt : run.hunts) {
+    // A hunt the run never started (its error says why, once) is not one that failed.
+    const bool not_run = hunt.status == HuntStatus::kFailed && hunt.error.rfind("not run", 0) == 0;
     rows.push_back({core::displayText(hunt.name, {.keep_tab = false}),
-                    std::string(huntStatusName(hunt.status)), std::to_string(hunt.rows),
-                    std::to_string(hunt.findings), std::to_string(hunt.suppressed)});
+                    not_run ? std::string("not run") : std::string(huntStatusName(hunt.status)),
+                    std::to_string(hunt.rows), std::to_string(hunt.findings),
+                    std::to_string(hunt.suppressed)});
   }
   std::array<std::size_t, 5> widths{};
   for (const auto& row : rows) {

@@ -269,4 +269,13 @@ TEST_CASE("the hunts' table lines up and shows why a hunt failed") {
   CHECK(rows[2] == "endpoint-process  failed          3         0           0");
   CHECK(rows[3] == "  QRadar refused it");
   CHECK(rows[4] == "x?[31m            cancelled       0         0           0");
+
+  // A hunt the run never started, its reason said once elsewhere: "not run", not "failed".
+  service::RunReport stopped = report(service::HuntStatus::kOk);
+  auto& never = stopped.hunts.emplace_back(service::HuntReport::ended(
+      "linux-audit", service::HuntStatus::kFailed, "not run: the output cap"));
+  never.error_said = true;
+  const std::string with_not_run = service::formatHuntTable(stopped);
+  CHECK(with_not_run.find("linux-audit       not run") != std::string::npos);
+  CHECK(with_not_run.find("the output cap") == std::string::npos);
 }
