@@ -126,7 +126,8 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
       !removed) {
     return removed.error();
   }
-  // The sink's next pass starts no sooner than the first time a row of it is due again.
+  // What the sink holds has changed: its next pass reads the outbox again instead of trusting
+  // a first due time known from before.
   state.held_until.reset();
   return rows.size() - std::min(rows.size(), retries.rows.size());
 }
