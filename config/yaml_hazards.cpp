@@ -8,13 +8,16 @@ namespace {
 bool isSpace(char c) { return c == ' ' || c == '\t'; }
 
 // Whether a '|' or '>' at `at` starts a block scalar header: only indentation/chomping
-// indicators, then spaces and perhaps a comment, up to the end of the line.
+// indicators, then spaces and perhaps a comment, up to the end of the line. yaml-cpp also takes a
+// '#' right after the indicators for a comment (YAML wants a space first): so does this, or
+// ">#[" would open a bracket here that yaml-cpp never sees (found by fuzz/config_fuzz).
 bool isBlockScalarHeader(std::string_view text, std::size_t at) {
   std::size_t i = at + 1;
   while (i < text.size() &&
          (text[i] == '+' || text[i] == '-' || (text[i] >= '1' && text[i] <= '9'))) {
     ++i;
   }
+  if (i < text.size() && text[i] == '#') return true;
   if (i < text.size() && !isSpace(text[i]) && text[i] != '\n') return false;
   while (i < text.size() && isSpace(text[i])) ++i;
   return i == text.size() || text[i] == '\n' || text[i] == '#';

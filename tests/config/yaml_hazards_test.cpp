@@ -21,6 +21,9 @@ TEST_CASE("commas where yaml-cpp expects a node are refused with their position"
       {"'q', a", {1, 4}},     {"&x , a", {1, 4}},
       {"!!str , a", {1, 7}},  {"a: 1\n...\n, b", {3, 1}},
       {"x\n  , a]", {2, 3}},
+      // A block scalar whose header runs into a comment: yaml-cpp reads no bracket there.
+      {" >#[\n,", {2, 1}},   {"--- |#{\n, a", {2, 1}},
+      {">+#[\n\n,", {3, 1}},
   };
   for (const auto& [text, mark] : hazards) {
     INFO(text);
