@@ -13,16 +13,24 @@ using namespace aihunt::config;
 
 TEST_CASE("commas where yaml-cpp expects a node are refused with their position") {
   const std::pair<std::string, YamlMark> hazards[] = {
-      {",", {1, 1}},          {", a", {1, 1}},
-      {"[a, b], c]", {1, 7}}, {"{a: b}, c}", {1, 7}},
-      {"---\n, a", {2, 1}},   {"a: 1\n---\n, a", {3, 1}},
-      {"[a]\n, b", {2, 1}},   {"--- , a", {1, 5}},
-      {"# c\n, a", {2, 1}},   {"\"q\", a", {1, 4}},
-      {"'q', a", {1, 4}},     {"&x , a", {1, 4}},
-      {"!!str , a", {1, 7}},  {"a: 1\n...\n, b", {3, 1}},
+      {",", {1, 1}},
+      {", a", {1, 1}},
+      {"[a, b], c]", {1, 7}},
+      {"{a: b}, c}", {1, 7}},
+      {"---\n, a", {2, 1}},
+      {"a: 1\n---\n, a", {3, 1}},
+      {"[a]\n, b", {2, 1}},
+      {"--- , a", {1, 5}},
+      {"# c\n, a", {2, 1}},
+      {"\"q\", a", {1, 4}},
+      {"'q', a", {1, 4}},
+      {"&x , a", {1, 4}},
+      {"!!str , a", {1, 7}},
+      {"a: 1\n...\n, b", {3, 1}},
       {"x\n  , a]", {2, 3}},
       // A block scalar whose header runs into a comment: yaml-cpp reads no bracket there.
-      {" >#[\n,", {2, 1}},   {"--- |#{\n, a", {2, 1}},
+      {" >#[\n,", {2, 1}},
+      {"--- |#{\n, a", {2, 1}},
       {">+#[\n\n,", {3, 1}},
   };
   for (const auto& [text, mark] : hazards) {
