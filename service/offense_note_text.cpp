@@ -188,17 +188,37 @@ NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows) {
   return out;
 }
 
-std::string noteMarker(std::string_view hunt, std::string_view window) {
-  // '[' and ']' would let a hunt name end the marker early.
-  std::string safe_hunt = sanitizeNoteValue(hunt.empty() ? "-" : hunt, kMarkerPartChars);
+namespace {
+
+// A marker part: sanitised, with '[' , ']' and ' ' (which would end the marker or a part of it
+// early) made '_'.
+std::string markerPart(std::string_view value, std::size_t max_chars) {
+  std::string part = sanitizeNoteValue(value.empty() ? "-" : value, max_chars);
   std::replace_if(
-      safe_hunt.begin(), safe_hunt.end(), [](char c) { return c == '[' || c == ']' || c == ' '; },
-      '_');
-  return "[aihunt window " + safe_hunt + " " + sanitizeNoteValue(window, kMarkerPartChars) + "]";
+      part.begin(), part.end(), [](char c) { return c == '[' || c == ']' || c == ' '; }, '_');
+  return part;
+}
+
+}  // namespace
+
+std::string legacyNoteMarker(std::string_view hunt, std::string_view window) {
+  return "[aihunt window " + markerPart(hunt, kMarkerPartChars) + " " +
+         sanitizeNoteValue(window, kMarkerPartChars) + "]";
+}
+
+std::string noteMarker(std::string_view hunt, std::string_view window,
+                       std::string_view first_finding_id) {
+  return "[aihunt window " + markerPart(hunt, kMarkerPartChars) + " " +
+         markerPart(window, kMarkerPartChars) + " " + markerPart(first_finding_id.substr(0, kFindingIdChars), kFindingIdChars) + "]";
+}
+
+std::string noteMarker(const WindowFindings& group) {
+  return noteMarker(group.hunt, group.window,
+                    group.finding_ids.empty() ? std::string_view() : group.finding_ids.front());
 }
 
 std::string noteText(const WindowFindings& group, std::size_t max_chars) {
-  BoundedText text(noteMarker(group.hunt, group.window), max_chars);
+  BoundedText text(noteMarker(group), max_chars);
   const std::string head = " " + std::to_string(group.count) +
                            (group.count == 1 ? " new finding" : " new findings") + " from " +
                            sanitizeNoteValue(group.source_ip, kValueChars) + ".";

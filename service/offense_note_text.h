@@ -3,8 +3,8 @@
 // outbox findings grouped per (source IP, hunt, hunt window), and the note that summarises one
 // group. Pure, so the grouping and the text are tested without a console.
 //
-// A note starts with its marker, `[aihunt window <hunt> <from>/<to>]`, and nothing else may
-// start with it: every value after the marker comes from findings (hostile data) and is
+// A note starts with its marker, `[aihunt window <hunt> <from>/<to> <first finding>]`, and
+// nothing else may start with it: every value after the marker comes from findings (hostile data) and is
 // sanitised here for the note (no control characters, valid UTF-8, cut), and a note counts as
 // present only when its text starts with the marker, so a value quoting a marker cannot forge
 // one. The window is the finding's `window` key (`<from>/<to>`, written by the daemon's ledger);
@@ -46,8 +46,16 @@ struct NoteGroups {
 
 NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows);
 
-// `[aihunt window <hunt> <window>]`, the hunt and window sanitised.
-std::string noteMarker(std::string_view hunt, std::string_view window);
+// `[aihunt window <hunt> <window> <first finding id, 8 characters>]`, each part sanitised.
+std::string noteMarker(std::string_view hunt, std::string_view window,
+                       std::string_view first_finding_id);
+
+// The marker of aihunt before 2026-12-05, `[aihunt window <hunt> <window>]`: one note per window.
+// An offense with such a note for a window gets no other note for that window, as before.
+std::string legacyNoteMarker(std::string_view hunt, std::string_view window);
+
+// The marker of `group`'s note.
+std::string noteMarker(const WindowFindings& group);
 
 // The marker, then the summary: count, severities, providers, processes, users and shortened
 // finding ids, at most `max_chars` code points (lists are cut with "+N more"; the marker is

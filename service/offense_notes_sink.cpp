@@ -111,7 +111,8 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       ++tally.groups_without_offense;
       continue;
     }
-    const std::string marker = noteMarker(group.hunt, group.window);
+    const std::string marker = noteMarker(group);
+    const std::string legacy_marker = legacyNoteMarker(group.hunt, group.window);
     bool added_any = false;
     for (const qradar::OffenseSummary& offense : found->second) {
       auto known = notes.find(offense.id);
@@ -125,7 +126,7 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
         for (auto& note : *listed) texts.push_back(std::move(note.note_text));
         known = notes.emplace(offense.id, std::move(texts)).first;
       }
-      if (hasMarkedNote(known->second, marker)) {
+      if (hasMarkedNote(known->second, marker) || hasMarkedNote(known->second, legacy_marker)) {
         count("already_present");
         continue;
       }

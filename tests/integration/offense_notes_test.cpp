@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -132,8 +133,22 @@ std::vector<std::string> notesOf(RunningEmu& emu, std::int64_t offense) {
   return out;
 }
 
-std::string marker(std::int64_t from, std::int64_t to) {
-  return "[aihunt window proxy-ai-api " + iso(from) + "/" + iso(to) + "]";
+// The note's marker, `[aihunt window proxy-ai-api <from>/<to> <first finding>]`, and what follows
+// it, checked: the first finding is one of `source`'s in `findings`, by the first 8 characters
+// of its id. Returns the text after the marker ("" when the marker is not there).
+std::string afterMarker(const std::string& note, std::int64_t from, std::int64_t to,
+                        const std::vector<nlohmann::json>& findings, const std::string& source) {
+  const std::string start = "[aihunt window proxy-ai-api " + iso(from) + "/" + iso(to) + " ";
+  constexpr std::size_t kIdChars = 8;
+  if (note.rfind(start, 0) != 0 || note.size() < start.size() + kIdChars + 1 ||
+      note[start.size() + kIdChars] != ']') {
+    return "";
+  }
+  const std::string id = note.substr(start.size(), kIdChars);
+  const bool known = std::any_of(findings.begin(), findings.end(), [&](const nlohmann::json& f) {
+    return f.value("source_ip", "") == source && f.value("finding_id", "").rfind(id, 0) == 0;
+  });
+  return known ? note.substr(start.size() + kIdChars + 1) : "";
 }
 
 void copyState(const NotesRun& from, const NotesRun& to) {
@@ -217,19 +232,23 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   // and the skip said in that window's line of the run's log.
   CHECK(second.err.find("18:14:00.000Z): 5 rows, 3 new findings, 0 repeats, 0 suppressed, 2 of "
                         "aihunt's own LEEF events skipped") != std::string::npos);
-  CHECK(aihunt::testing::readFindings(run.path("findings.jsonl")).rows.size() == 2 + 4);
+  const auto findings = aihunt::testing::readFindings(run.path("findings.jsonl")).rows;
+  CHECK(findings.size() == 2 + 4);
   // The delivered line says what became of the 4 new findings: each was noted.
   CHECK(second.out.find("4 to QRadar offense notes (4 noted)") != std::string::npos);
 
   const auto a_notes = notesOf(emu, ids.at(kSourceA));
   REQUIRE(a_notes.size() == 2);
-  CHECK(a_notes[0].rfind(marker(w1, w2) + " 1 new finding from 10.1.4.21.", 0) == 0);
-  CHECK(a_notes[1].rfind(marker(w2, w3) + " 1 new finding from 10.1.4.21.", 0) == 0);
+  CHECK(afterMarker(a_notes[0], w1, w2, findings, kSourceA).rfind(" 1 new finding from 10.1.4.21.",
+                                                                  0) == 0);
+  CHECK(afterMarker(a_notes[1], w2, w3, findings, kSourceA).rfind(" 1 new finding from 10.1.4.21.",
+                                                                  0) == 0);
   CHECK(a_notes[0].find("Providers: openai.") != std::string::npos);
   CHECK(a_notes[0].find("Users: jdoe.") != std::string::npos);
   const auto b_notes = notesOf(emu, ids.at(kSourceB));
   REQUIRE(b_notes.size() == 1);
-  CHECK(b_notes[0].rfind(marker(w1, w2) + " 2 new findings from 10.1.4.22.", 0) == 0);
+  CHECK(afterMarker(b_notes[0], w1, w2, findings, kSourceB)
+            .rfind(" 2 new findings from 10.1.4.22.", 0) == 0);
   CHECK(offenses(emu).size() == 2);  // the new LEEF events joined the same offenses
 
   // 3. Nothing due: nothing noted.

@@ -218,8 +218,9 @@ TEST_CASE("the note: marker first, then a sanitised summary", "[offense_notes]")
       finding("ffff", "10.0.0.1", kWindow1, "low", "openai", "curl", "sep\u2028x")}));
   REQUIRE(grouped.groups.size() == 1);
   const std::string text = service::noteText(grouped.groups[0], 2000);
-  const std::string marker = service::noteMarker("proxy-ai-api", kWindow1);
-  CHECK(marker == std::string("[aihunt window proxy-ai-api ") + kWindow1 + "]");
+  const std::string marker = service::noteMarker(grouped.groups[0]);
+  // The window's part is told by its first finding's id, the first 8 characters.
+  CHECK(marker == std::string("[aihunt window proxy-ai-api ") + kWindow1 + " 01234567]");
   CHECK(text.rfind(marker, 0) == 0);
   CHECK(text.find("3 new findings from 10.0.0.1.") != std::string::npos);
   CHECK(text.find("Severity: critical 1, high 1, low 1.") != std::string::npos);
@@ -234,8 +235,10 @@ TEST_CASE("the note: marker first, then a sanitised summary", "[offense_notes]")
   CHECK(text.find("\u2028") == std::string::npos);
   CHECK(text.find("\xc2\x85") == std::string::npos);
   CHECK(text.find("c1 x") != std::string::npos);
-  // A hunt name cannot end the marker early.
-  CHECK(service::noteMarker("a] b[", "w") == "[aihunt window a__b_ w]");
+  // No part can end the marker, or a part of it, early.
+  CHECK(service::noteMarker("a] b[", "w", "x]y z") == "[aihunt window a__b_ w x_y_z]");
+  CHECK(service::noteMarker("h", "w x", "") == "[aihunt window h w_x -]");
+  CHECK(service::legacyNoteMarker("a] b[", "w") == "[aihunt window a__b_ w]");
 }
 
 TEST_CASE("the note is capped; the marker stays whole and lists say how many were cut",
@@ -252,7 +255,7 @@ TEST_CASE("the note is capped; the marker stays whole and lists say how many wer
     const std::string text = service::noteText(grouped.groups[0], cap);
     INFO(cap << ": " << text);
     CHECK(codePoints(text) <= cap);
-    CHECK(text.rfind(service::noteMarker("proxy-ai-api", kWindow1), 0) == 0);
+    CHECK(text.rfind(service::noteMarker("proxy-ai-api", kWindow1, "id0-0000"), 0) == 0);
     CHECK(core::isValidUtf8(text));
     CHECK(text.find(" more.") != std::string::npos);
   }
@@ -281,7 +284,7 @@ TEST_CASE("the note is capped; the marker stays whole and lists say how many wer
     INFO(round);
     CHECK(codePoints(text) <= cap);
     CHECK(core::isValidUtf8(text));
-    CHECK(text.rfind(service::noteMarker("h", kWindow2), 0) == 0);
+    CHECK(text.rfind(service::noteMarker(group), 0) == 0);
     CHECK(text.find('\n') == std::string::npos);
   }
 }
@@ -328,11 +331,11 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
                         finding("c1", "10.0.0.3", kWindow1)});  // no offense at all
   REQUIRE(sink->deliver(batch));
   CHECK(h.console.offenses[0].notes.size() == 3);  // the analyst's, window 1, window 2
-  CHECK(h.console.offenses[0].notes[1].rfind(service::noteMarker("proxy-ai-api", kWindow1), 0) ==
-        0);
+  CHECK(h.console.offenses[0].notes[1].rfind(
+            service::noteMarker("proxy-ai-api", kWindow1, "a1"), 0) == 0);
   CHECK(h.console.offenses[0].notes[1].find("2 new findings") != std::string::npos);
-  CHECK(h.console.offenses[0].notes[2].rfind(service::noteMarker("proxy-ai-api", kWindow2), 0) ==
-        0);
+  CHECK(h.console.offenses[0].notes[2].rfind(
+            service::noteMarker("proxy-ai-api", kWindow2, "a3"), 0) == 0);
   CHECK(h.console.offenses[1].notes.empty());
   CHECK(h.console.offenses[2].notes.size() == 1);
   CHECK(h.console.offenses[3].notes.empty());
@@ -353,13 +356,39 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
   CHECK(h.console.offenses[0].notes.size() == 3);
   CHECK(h.counted("already_present") == 3);
   CHECK(sink->deliveredDetail() == "4 noted, 4 noted before, 2 without an open offense to note");
-  // Later findings of a window already noted add nothing either; a new window adds one.
-  REQUIRE(sink->deliver(rowsOf(std::vector<json>{
-      finding("a9", "10.0.0.1", kWindow2),
-      finding("b9", "10.0.0.2", "2026-11-26T17:30:00.000Z/2026-11-26T17:45:00.000Z")})));
-  CHECK(h.console.offenses[0].notes.size() == 3);
+  // Later findings of a window already noted (the window spans two batches) get a note of
+  // their own, and so does a new window; delivered again, they add nothing.
+  const auto later = rowsOf(std::vector<json>{
+      finding("a9", "10.0.0.1", kWindow2), finding("a8", "10.0.0.1", kWindow2),
+      finding("b9", "10.0.0.2", "2026-11-26T17:30:00.000Z/2026-11-26T17:45:00.000Z")});
+  REQUIRE(sink->deliver(later));
+  REQUIRE(h.console.offenses[0].notes.size() == 4);
+  CHECK(h.console.offenses[0].notes[3].rfind(
+            service::noteMarker("proxy-ai-api", kWindow2, "a9") + " 2 new findings", 0) == 0);
+  CHECK(h.console.offenses[2].notes.size() == 2);
+  REQUIRE(sink->deliver(later));
+  CHECK(h.console.offenses[0].notes.size() == 4);
   CHECK(h.console.offenses[2].notes.size() == 2);
   CHECK(h.connects == 1);
+}
+
+TEST_CASE("a window noted by an older aihunt (one note per window) gets no second note",
+          "[offense_notes]") {
+  Harness h;
+  h.console.offenses = {
+      {1,
+       "10.0.0.1",
+       "aihunt\n",
+       "OPEN",
+       {service::legacyNoteMarker("proxy-ai-api", kWindow1) + " 2 new findings from 10.0.0.1."}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1),
+                                                 finding("a2", "10.0.0.1", kWindow2)})));
+  REQUIRE(h.console.offenses[0].notes.size() == 2);  // window 2's only
+  CHECK(h.console.offenses[0].notes[1].rfind(
+            service::noteMarker("proxy-ai-api", kWindow2, "a2"), 0) == 0);
+  CHECK(h.counted("already_present") == 1);
+  CHECK(h.counted("added") == 1);
 }
 
 TEST_CASE("a source without an offense yet is tried again until wait_for_offense has passed",
@@ -429,7 +458,7 @@ TEST_CASE("a note quoting a marker in its body does not count as that window's n
           "[offense_notes]") {
   Harness h;
   const std::string forged =
-      "user said: " + service::noteMarker("proxy-ai-api", kWindow1) + " nothing to see";
+      "user said: " + service::noteMarker("proxy-ai-api", kWindow1, "a1") + " nothing to see";
   h.console.offenses = {{1, "10.0.0.1", "aihunt\n", "OPEN", {forged}}};
   auto sink = h.sink();
   REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1)})));
