@@ -8,12 +8,14 @@
 
 #include "cli/print.h"
 #include "cli/qradar_connection.h"
+#include "cli/signals.h"
 #include "config/environment.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "service/instrumented_transport.h"
+#include "service/grace_watch.h"
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
 #include "service/offense_notes_sink.h"
@@ -242,9 +244,12 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
                 "go, and its state section where the ledger of findings already raised is kept",
                 core::kExitUsage);
   }
+  auto grace = core::parseDuration(values["grace"].as<std::string>());
+  if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
   auto loaded = loadDeliveryConfig(config_path, context, /*quiet=*/true);
   if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
   auto delivery = std::make_unique<HuntDelivery>();
+  delivery->grace_ = *grace;
   delivery->config_ = *loaded;
   delivery->now_ = now;
   if (const int code = openDelivery(values, *delivery->config_, context, delivery->delivery_);
@@ -282,13 +287,31 @@ int HuntDelivery::finish(CommandContext& context, bool complete) {
     added += writer->added();
     repeats += writer->repeats();
   }
-  const service::DrainReport drained = delivery_.outbox->drainAll();
+  // The findings are recorded: from here a stop only shortens the delivery, as `run`'s does.
+  const qradar::Cancellation stop = installInterruptHandler();
+  const service::GraceWatch watch(stop, grace_, delivery_.abandon.get(), [&] {
+    context.logger->info(
+        "interrupted: delivering for at most {} more; what is left waits in the outbox of {} for "
+        "'aihunt run'",
+        core::formatDuration(grace_), core::printableExcerpt(cfg.state.path));
+  });
+  const service::DrainReport drained = stop.requested()
+                                           ? delivery_.outbox->flush(watch.deadline())
+                                           : delivery_.outbox->drainAll();
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                   core::counted(added, "new finding") + " recorded in " + cfg.state.path + " (" +
                       std::to_string(repeats) + " raised before, not sent again); " +
                       describeDeliveries(cfg.outputs, drained.sinks));
   // Rows held back on purpose (offense notes) are said either way; only others fail the run.
   printPendingSinks(cfg.outputs, drained.sinks, Diagnostic::kError, context);
+  if (!drained.empty && stop.requested()) {
+    // The hunts completed and their findings are printed: exit 4, as for any delivery left
+    // unfinished, not 130, which says that stdout holds no findings.
+    return fail(context,
+                "interrupted while delivering: the findings not delivered wait in the outbox of " +
+                    cfg.state.path + "; 'aihunt run' delivers them",
+                core::kExitSearchFailed);
+  }
   if (!drained.empty) {
     return fail(context,
                 "some findings could not be delivered and wait in the outbox of " + cfg.state.path +

@@ -5,6 +5,7 @@
 // backfill` and `aihunt hunt --deliver` open them the same way, so a finding goes to the same
 // places, once, whichever command found it.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -147,12 +148,16 @@ class HuntDelivery {
   // delivery alone deserves (4 when findings are left in the outbox: the next run or the daemon
   // delivers them; 5 when the state store cannot record). An incomplete run (a hunt failed, was
   // cut short or not run) records and delivers nothing, and says so.
+  // Ctrl-C or SIGTERM while it delivers: the delivery ends `--grace` after the signal (a
+  // delivery still retrying a slow console is cut off), and what is left waits in the outbox
+  // (exit 4, as for a delivery that failed: the hunts completed and their findings are printed).
   int finish(CommandContext& context, bool complete);
 
  private:
   service::SharedConfig config_;
   Delivery delivery_;
   core::EpochMs now_ = 0;
+  std::chrono::milliseconds grace_{30'000};
   std::vector<std::unique_ptr<DeliveringWriter>> writers_;
 };
 

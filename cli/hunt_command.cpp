@@ -174,7 +174,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
       "deliver", po::bool_switch(),
       "also record the findings in the config's state store and send the new ones through its "
-      "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config");
+      "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config")(
+      "grace", po::value<std::string>()->default_value("30s"),
+      "with --deliver, after Ctrl-C or SIGTERM while delivering: findings are delivered until "
+      "this long after the signal (a delivery still retrying then is cut off, its findings "
+      "kept in the outbox)");
   addViewOptions(options);
   addTimeOptions(options);
   addLoggingOptions(options);

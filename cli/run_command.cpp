@@ -237,6 +237,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         // The daemon stops a turn on QRadarConnection::unreachable and
         // says why itself.
         request->caller_reports_unreachable = true;
+        // Stopped, a hunt cancels and deletes its search; those requests end with the grace
+        // period too (every other request of a hunt ends at the stop itself).
+        request->abort_flag = runtime.delivery.abandon.get();
         return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                        context.logger);
       },
@@ -394,6 +397,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (!windows.empty()) {
     auto request = connectionRequest(values, runtime.config->qradar);
     if (!request) return fail(context, request.error(), core::kExitUsage);
+    request->abort_flag = runtime.delivery.abandon.get();  // clean-up ends with the grace period
     auto connection = service::openConnection(std::move(*request), *context.environment,
                                               context.redactor, context.logger);
     if (!connection) return fail(context, connection.error(), core::kExitUsage);

@@ -109,7 +109,14 @@ void SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Mill
   call.method = "DELETE";
   call.path = path;
   auto deleted = api_.call(call);
-  if (!deleted) {
+  if (!deleted && deleted.error().code == core::ErrorCode::kCancelled) {
+    // Only the connection's own abort flag ends a clean-up call: its owner's time ran out.
+    api_.noteCleanupFailure();
+    api_.deps().logger->warn(
+        "deleting search {}: given up, the time to stop ran out (the search stays on the console "
+        "until QRadar removes it)",
+        search_id);
+  } else if (!deleted) {
     api_.noteCleanupFailure();
     api_.deps().logger->warn("deleting search {}: {}", search_id, deleted.error().message);
   } else if (deleted->status >= 300 && deleted->status != 404) {
