@@ -93,13 +93,12 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   service::RunReport run;
   run.hunts.push_back(service::HuntReport::ended(triage.hunt.empty() ? "triage" : triage.hunt,
                                                  service::HuntStatus::kOk));
-  // The counts are those of the rows read, failed or not: a JSON document that lists the
-  // findings of the rows before a break lists their number too. Past the output cap the
-  // document lists none (what was held is dropped), and says so.
-  const bool output_dropped = report.failure && service::isOutputLimit(*report.failure);
+  // The counts are those of the rows read, failed or not, as a hunt's are: a JSON document that
+  // lists the findings of the rows before a break lists their number too, and past the output
+  // cap the document lists none (what was held is dropped) but counts what was found until then.
   run.hunts.back().rows = report.rows;
-  run.hunts.back().findings = output_dropped ? 0 : report.stats.findings;
-  run.hunts.back().suppressed = output_dropped ? 0 : report.stats.suppressed;
+  run.hunts.back().findings = report.stats.findings;
+  run.hunts.back().suppressed = report.stats.suppressed;
   if (report.failure) {
     run.hunts.back().status = service::HuntStatus::kFailed;
     run.hunts.back().error = context.redactor->redact(report.failure->message);

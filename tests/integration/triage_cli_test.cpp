@@ -183,14 +183,19 @@ TEST_CASE("held findings stop at --max-output, and 0 lifts the cap") {
   const auto capped = runAihunt({"triage", "--format", "jsonl", "--max-output", "1", "-"}, rows);
   CHECK(capped.exit_code == 4);
   CHECK(capped.out.empty());
-  // As JSON: the envelope lists no finding, and counts none.
+  // As JSON: the envelope lists no finding, and counts those found before the cap, as a hunt's
+  // does: more than fit in 1 MiB of output, fewer than the whole input holds.
   const auto capped_json =
       runAihunt({"triage", "--format", "json", "--max-output", "1", "-"}, rows);
   CHECK(capped_json.exit_code == 4);
   const json document = json::parse(capped_json.out);
   CHECK(document["complete"] == false);
+  CHECK(document["hunts"][0]["status"] == "failed");
   CHECK(document["findings"].empty());
-  CHECK(document["hunts"][0]["findings"] == 0);
+  const auto counted = document["hunts"][0]["findings"].get<std::size_t>();
+  CHECK(counted > 0);
+  CHECK(counted < 100 * expectations().size());
+  CHECK(document["hunts"][0]["rows"].get<std::size_t>() >= counted);
   // The table and the incidents hold findings in memory until the run ends: the same cap.
   for (const std::vector<std::string>& view :
        {std::vector<std::string>{"--format", "table"},
