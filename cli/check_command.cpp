@@ -21,6 +21,7 @@
 #include "qradar_client/api_version.h"
 #include "qradar_client/reference_data_client.h"
 #include "qradar_client/syslog_sender.h"
+#include "qradar_client/tls_options.h"
 #include "service/reference_set_refresher.h"
 
 namespace aihunt::cli {
@@ -433,12 +434,30 @@ void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
 
 // outputs.leef: the connection the LEEF sink makes (TCP, or TLS verified against
 // outputs.leef.ca_file or the system store, the host name checked), then closed; no event is sent.
-void checkLeefReceiver(const config::OutputsConfig& outputs, CheckReport& report) {
+// `console_url` (the REST API's base URL; empty when unknown): a receiver at the same host and
+// port is the console's HTTPS server, which takes the TLS handshake (so the connection alone
+// passes) and then drops every event as a bad HTTP request.
+void checkLeefReceiver(const config::OutputsConfig& outputs, std::string_view console_url,
+                       CheckReport& report) {
   if (!outputs.leef.enabled) {
     report.skip("LEEF receiver", "outputs.leef is not enabled");
     return;
   }
   const qradar::SyslogSenderOptions options = leefSyslogOptions(outputs.leef);
+  if (auto console = qradar::parseConsoleUrl(console_url); console) {
+    const std::string console_port = console->port.empty()
+                                         ? std::string(console->scheme == "https" ? "443" : "80")
+                                         : console->port;
+    if (core::asciiLowered(console->host) == core::asciiLowered(options.host) &&
+        console_port == std::to_string(options.port)) {
+      report.fail("LEEF receiver",
+                  options.host + ":" + std::to_string(options.port) +
+                      " is the console's REST API (qradar.url), not a syslog receiver: set "
+                      "outputs.leef.port to the port of QRadar's TLS Syslog log source (6514 by "
+                      "convention, docs/qradar-setup.md)");
+      return;
+    }
+  }
   qradar::SyslogSender sender(options);
   if (auto connected = sender.connect(); !connected) {
     report.fail("LEEF receiver", connected.error().message);
@@ -533,7 +552,8 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkOffenses(api, outputs, report);
     checkLeastPrivilege(api, outputs, report);
   }
-  checkLeefReceiver(outputs, report);  // another path into QRadar: tried whatever the API said
+  // Another path into QRadar: tried whatever the API said.
+  checkLeefReceiver(outputs, (*connection)->api->settings().base_url, report);
   if (report.failures() == 0) {
     // A JSON reader has no "above": the warnings are in its checks.
     report.verdict(true, report.warnings() == 0 ? "READY"

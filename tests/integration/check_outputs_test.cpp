@@ -123,6 +123,22 @@ TEST_CASE("check: the LEEF receiver is reached over verified TLS and sent nothin
   CHECK(syslogFrames(*emu) == 0);
 }
 
+TEST_CASE("check: a LEEF receiver at the console's REST API address fails, without connecting",
+          "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  // The console's HTTPS port takes the TLS handshake, so only the address gives it away.
+  const std::string config = writeConfig(*emu, leefOutputs(*emu, emu->ports()["https"]));
+  const std::uint64_t before = syslogConnections(*emu);
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 3);
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == false);
+  CHECK(statusOf(document, "LEEF receiver") == "fail");
+  CHECK(detailOf(document, "LEEF receiver").find("is the console's REST API") != std::string::npos);
+  CHECK(syslogConnections(*emu) == before);
+}
+
 TEST_CASE("check: a LEEF receiver that is down fails the check, exit 3, the reason named",
           "[check][leef]") {
   auto emu = startEmu();
