@@ -14,8 +14,8 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "core/time.h"
-#include "service/instrumented_transport.h"
 #include "service/grace_watch.h"
+#include "service/instrumented_transport.h"
 #include "service/jsonl_sink.h"
 #include "service/leef_sink.h"
 #include "service/offense_notes_sink.h"
@@ -295,9 +295,8 @@ int HuntDelivery::finish(CommandContext& context, bool complete) {
         "'aihunt run'",
         core::formatDuration(grace_), core::printableExcerpt(cfg.state.path));
   });
-  const service::DrainReport drained = stop.requested()
-                                           ? delivery_.outbox->flush(watch.deadline())
-                                           : delivery_.outbox->drainAll();
+  const service::DrainReport drained =
+      stop.requested() ? delivery_.outbox->flush(watch.deadline()) : delivery_.outbox->drainAll();
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                   core::counted(added, "new finding") + " recorded in " + cfg.state.path + " (" +
                       std::to_string(repeats) + " raised before, not sent again); " +

@@ -209,7 +209,8 @@ std::string legacyNoteMarker(std::string_view hunt, std::string_view window) {
 std::string noteMarker(std::string_view hunt, std::string_view window,
                        std::string_view first_finding_id) {
   return "[aihunt window " + markerPart(hunt, kMarkerPartChars) + " " +
-         markerPart(window, kMarkerPartChars) + " " + markerPart(first_finding_id.substr(0, kFindingIdChars), kFindingIdChars) + "]";
+         markerPart(window, kMarkerPartChars) + " " +
+         markerPart(first_finding_id.substr(0, kFindingIdChars), kFindingIdChars) + "]";
 }
 
 std::string noteMarker(const WindowFindings& group) {

@@ -4,9 +4,9 @@
 // group. Pure, so the grouping and the text are tested without a console.
 //
 // A note starts with its marker, `[aihunt window <hunt> <from>/<to> <first finding>]`, and
-// nothing else may start with it: every value after the marker comes from findings (hostile data) and is
-// sanitised here for the note (no control characters, valid UTF-8, cut), and a note counts as
-// present only when its text starts with the marker, so a value quoting a marker cannot forge
+// nothing else may start with it: every value after the marker comes from findings (hostile data)
+// and is sanitised here for the note (no control characters, valid UTF-8, cut), and a note counts
+// as present only when its text starts with the marker, so a value quoting a marker cannot forge
 // one. The window is the finding's `window` key (`<from>/<to>`, written by the daemon's ledger);
 // an older finding without one falls back to its event's UTC hour.
 #include <cstddef>

@@ -896,12 +896,11 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
   // answers the delete 8 s after it came, whether or not anyone still waits.
   const auto deleteAnswered = [&] {
     const json log = requests();
-    return std::any_of(log.begin() + static_cast<std::ptrdiff_t>(start), log.end(),
-                       [](const json& request) {
-                         return request["method"] == "DELETE" &&
-                                request["target"].get<std::string>().rfind(
-                                    "/api/ariel/searches/", 0) == 0;
-                       });
+    return std::any_of(
+        log.begin() + static_cast<std::ptrdiff_t>(start), log.end(), [](const json& request) {
+          return request["method"] == "DELETE" &&
+                 request["target"].get<std::string>().rfind("/api/ariel/searches/", 0) == 0;
+        });
   };
   REQUIRE(waitUntil(deleteAnswered, std::chrono::seconds(15)));
   const json log = requests();
@@ -952,8 +951,9 @@ SlowConsoleStop stopWhileDeliveringToSlowConsole(Stopped what) {
   if (what == Stopped::kHuntDeliver) {
     // The same day hunted on demand: its findings are the ones already recorded, so nothing
     // new is added, and the delivery is of those that wait.
-    args = {"hunt",  "-c",      run.config, "--deliver", "--now",       aihunt::testing::kSampleNow,
-            "--format", "jsonl", "--grace", "2s",        "--log-level", "error"};
+    args = {
+        "hunt",     "-c",    run.config, "--deliver", "--now",       aihunt::testing::kSampleNow,
+        "--format", "jsonl", "--grace",  "2s",        "--log-level", "error"};
   }
   BackgroundProcess process(binaryPath("aihunt"), args);
   // Stopped while the delivery is under way: the console has its first request.

@@ -239,10 +239,10 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
 
   const auto a_notes = notesOf(emu, ids.at(kSourceA));
   REQUIRE(a_notes.size() == 2);
-  CHECK(afterMarker(a_notes[0], w1, w2, findings, kSourceA).rfind(" 1 new finding from 10.1.4.21.",
-                                                                  0) == 0);
-  CHECK(afterMarker(a_notes[1], w2, w3, findings, kSourceA).rfind(" 1 new finding from 10.1.4.21.",
-                                                                  0) == 0);
+  CHECK(afterMarker(a_notes[0], w1, w2, findings, kSourceA)
+            .rfind(" 1 new finding from 10.1.4.21.", 0) == 0);
+  CHECK(afterMarker(a_notes[1], w2, w3, findings, kSourceA)
+            .rfind(" 1 new finding from 10.1.4.21.", 0) == 0);
   CHECK(a_notes[0].find("Providers: openai.") != std::string::npos);
   CHECK(a_notes[0].find("Users: jdoe.") != std::string::npos);
   const auto b_notes = notesOf(emu, ids.at(kSourceB));

@@ -331,11 +331,11 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
                         finding("c1", "10.0.0.3", kWindow1)});  // no offense at all
   REQUIRE(sink->deliver(batch));
   CHECK(h.console.offenses[0].notes.size() == 3);  // the analyst's, window 1, window 2
-  CHECK(h.console.offenses[0].notes[1].rfind(
-            service::noteMarker("proxy-ai-api", kWindow1, "a1"), 0) == 0);
+  CHECK(h.console.offenses[0].notes[1].rfind(service::noteMarker("proxy-ai-api", kWindow1, "a1"),
+                                             0) == 0);
   CHECK(h.console.offenses[0].notes[1].find("2 new findings") != std::string::npos);
-  CHECK(h.console.offenses[0].notes[2].rfind(
-            service::noteMarker("proxy-ai-api", kWindow2, "a3"), 0) == 0);
+  CHECK(h.console.offenses[0].notes[2].rfind(service::noteMarker("proxy-ai-api", kWindow2, "a3"),
+                                             0) == 0);
   CHECK(h.console.offenses[1].notes.empty());
   CHECK(h.console.offenses[2].notes.size() == 1);
   CHECK(h.console.offenses[3].notes.empty());
@@ -385,8 +385,8 @@ TEST_CASE("a window noted by an older aihunt (one note per window) gets no secon
   REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1),
                                                  finding("a2", "10.0.0.1", kWindow2)})));
   REQUIRE(h.console.offenses[0].notes.size() == 2);  // window 2's only
-  CHECK(h.console.offenses[0].notes[1].rfind(
-            service::noteMarker("proxy-ai-api", kWindow2, "a2"), 0) == 0);
+  CHECK(h.console.offenses[0].notes[1].rfind(service::noteMarker("proxy-ai-api", kWindow2, "a2"),
+                                             0) == 0);
   CHECK(h.counted("already_present") == 1);
   CHECK(h.counted("added") == 1);
 }
