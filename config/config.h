@@ -206,7 +206,7 @@ struct LeefOutput {
   bool operator==(const LeefOutput&) const = default;
 };
 
-// A note on the open offense of a finding's source IP, once per hunt window
+// A note on the open offense of a finding's source IP, once per hunt window and outbox batch
 // (service/offense_notes_sink.h).
 struct OffenseNotesOutput {
   bool enabled = false;

@@ -31,7 +31,7 @@ class LedgerWriter final : public FindingWriter {
   [[nodiscard]] core::Status complete(state::WindowRecord record);
 
   // The hunt window [from, to) the findings come from: each outbox payload gets a "window" key,
-  // "<from>/<to>" in ISO 8601 UTC (offense notes are written once per window).
+  // "<from>/<to>" in ISO 8601 UTC (offense notes summarise a window).
   void setWindow(core::EpochMs from, core::EpochMs to);
 
   // Counts new findings by severity, signal and category (aihunt_findings_*).

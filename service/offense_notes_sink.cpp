@@ -32,7 +32,7 @@ core::Result<state::SinkProgress> OffenseNotesSink::mark() {
 }
 
 std::string OffenseNotesSink::rollbackDetail(const state::SinkProgress& /*progress*/) const {
-  return "nothing to undo in the offense notes (a window's marker stops a second note)";
+  return "nothing to undo in the offense notes (a note's marker stops a second one)";
 }
 
 core::Status OffenseNotesSink::rollback(const state::SinkProgress& /*progress*/) {
@@ -109,6 +109,7 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       count("no_offense");
       tally.without_offense += group.count;
       ++tally.groups_without_offense;
+      finished_rows_.insert(finished_rows_.end(), group.row_ids.begin(), group.row_ids.end());
       continue;
     }
     const std::string marker = noteMarker(group);
@@ -141,6 +142,7 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       added_any = true;
     }
     (added_any ? tally.noted : tally.already_noted) += group.count;
+    finished_rows_.insert(finished_rows_.end(), group.row_ids.begin(), group.row_ids.end());
   }
   return {};
 }
@@ -162,32 +164,17 @@ std::chrono::milliseconds OffenseNotesSink::retryAfter() const {
 
 Sink::Retries OffenseNotesSink::takeRetries() { return std::exchange(retries_, Retries{}); }
 
-core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows) {
-  retries_ = Retries{};
-  const NoteGroups grouped = groupFindingsForNotes(rows);
-  if (grouped.unreadable > 0) {
-    logger_->warn("offense notes: {} outbox rows are not findings; skipped", grouped.unreadable);
-  }
-  if (grouped.without_source > 0) {
-    logger_->debug("offense notes: {} findings have no source IP (offenses are indexed on it)",
-                   grouped.without_source);
-  }
-  Tally tally;
-  tally.without_source = grouped.without_source;
-  if (!grouped.groups.empty()) {
-    if (auto delivered = deliverGroups(grouped, tally); !delivered) {
-      connection_.reset();   // the next attempt starts with a new connection
-      retries_ = Retries{};  // the whole batch is delivered again
-      return delivered;
-    }
-  }
-  if (!retries_.rows.empty()) {
-    retries_.why = "no open aihunt offense for " +
-                   core::counted(tally.groups_retried, "source IP and hunt window",
-                                 "source IPs and hunt windows") +
-                   " yet (tried again, up to the first try after "
-                   "outputs.offense_notes.wait_for_offense has passed)";
-  }
+std::vector<std::int64_t> OffenseNotesSink::takeDeliveredOfFailed() {
+  return std::exchange(finished_rows_, {});
+}
+
+void OffenseNotesSink::addDelivered(const Tally& tally) {
+  delivered_.noted += tally.noted;
+  delivered_.already_noted += tally.already_noted;
+  delivered_.without_offense += tally.without_offense;
+}
+
+void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
   // A warning: such a note is gone for good, which after wait_for_offense means a console far
   // slower than expected, or a rule that is not set up.
   if (tally.without_offense > 0) {
@@ -205,9 +192,42 @@ core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows
                                                      : "when their notes were due"),
         tally.groups_without_offense);
   }
-  delivered_.noted += tally.noted;
-  delivered_.already_noted += tally.already_noted;
-  delivered_.without_offense += tally.without_offense;
+}
+
+core::Status OffenseNotesSink::deliver(const std::vector<state::OutboxRow>& rows) {
+  retries_ = Retries{};
+  finished_rows_.clear();
+  const NoteGroups grouped = groupFindingsForNotes(rows);
+  if (grouped.unreadable > 0) {
+    logger_->warn("offense notes: {} outbox rows are not findings; skipped", grouped.unreadable);
+  }
+  if (grouped.without_source > 0) {
+    logger_->debug("offense notes: {} findings have no source IP (offenses are indexed on it)",
+                   grouped.without_source);
+  }
+  Tally tally;
+  tally.without_source = grouped.without_source;
+  if (!grouped.groups.empty()) {
+    if (auto delivered = deliverGroups(grouped, tally); !delivered) {
+      connection_.reset();   // the next attempt starts with a new connection
+      retries_ = Retries{};  // what is not finished is delivered again, retried groups too
+      // The groups finished before the failure leave the outbox (takeDeliveredOfFailed()):
+      // said and counted now, as they will not be delivered again.
+      warnWithoutOffense(tally);
+      addDelivered(tally);
+      return delivered;
+    }
+  }
+  finished_rows_.clear();  // the whole batch leaves the outbox
+  if (!retries_.rows.empty()) {
+    retries_.why = "no open aihunt offense for " +
+                   core::counted(tally.groups_retried, "source IP and hunt window",
+                                 "source IPs and hunt windows") +
+                   " yet (tried again, up to the first try after "
+                   "outputs.offense_notes.wait_for_offense has passed)";
+  }
+  warnWithoutOffense(tally);
+  addDelivered(tally);
   delivered_.without_source += tally.without_source;
   return {};
 }

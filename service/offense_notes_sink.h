@@ -1,7 +1,8 @@
 #pragma once
 // Offense notes (outputs.offense_notes): a finding whose source IP has an open offense made by
-// aihunt's rule gets that offense a note summarising the source's findings of the hunt window,
-// at most one note per offense per hunt window (service/offense_note_text.h).
+// aihunt's rule gets that offense a note summarising the source's findings of the hunt window:
+// one note per offense per hunt window and batch (a busy source's window can take several
+// batches; each part's marker names it by its first finding, service/offense_note_text.h).
 //
 // Per batch, the findings are grouped per (source IP, hunt, window); per source, the open
 // offenses are listed with QRadar's filter `status = "OPEN" and offense_source = "<ip>"` and
@@ -20,8 +21,11 @@
 //
 // Delivery is at least once and idempotent: delivering a batch again (after a crash or a failed
 // request) finds the markers of the notes already added and adds no second one. mark() records
-// only where the notes go and rollback() has nothing to undo. An error leaves the batch's rows in
-// the outbox; the next attempt opens a new connection.
+// only where the notes go and rollback() has nothing to undo. An error leaves in the outbox the
+// rows of the groups not finished yet; those whose notes were added (or that had no offense to
+// note) leave it at once (takeDeliveredOfFailed()), since a batch read again may hold other rows
+// and so give a group another first finding, which would make a second note of the same
+// findings. The next attempt opens a new connection.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -76,14 +80,15 @@ class OffenseNotesSink final : public Sink {
     return options_.delay;
   }
   [[nodiscard]] Retries takeRetries() override;
+  [[nodiscard]] std::vector<std::int64_t> takeDeliveredOfFailed() override;
   // Every `delay`, but not more often than every kMinRetry (a delay of 0s would otherwise ask
   // the console about the same sources in a tight loop); zero when nothing is tried again.
   [[nodiscard]] std::chrono::milliseconds retryAfter() const override;
   static constexpr std::chrono::milliseconds kMinRetry{5'000};
 
  private:
-  // Findings of delivered batches by what became of them (a batch that fails counts nothing:
-  // it is delivered again).
+  // Findings of delivered batches by what became of them (of a batch that fails, only the groups
+  // finished before the failure: the rest is delivered again).
   struct Tally {
     std::size_t noted = 0;                   // a note on at least one offense was added for them
     std::size_t already_noted = 0;           // every offense had the window's note already
@@ -98,6 +103,10 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
       qradar::OffenseClient& client, const std::string& source_ip);
   void count(const char* result);
+  // The groups of `tally` that are finished, into delivered_ (not those without a source IP).
+  void addDelivered(const Tally& tally);
+  // Says how many findings' notes were given up without an offense, if any.
+  void warnWithoutOffense(const Tally& tally) const;
   // Whether a group without an offense is tried again: its note was first due less than
   // wait_for_offense ago.
   [[nodiscard]] bool triesAgain(const WindowFindings& group) const;
@@ -110,6 +119,9 @@ class OffenseNotesSink final : public Sink {
   std::unique_ptr<QRadarConnection> connection_;
   Tally delivered_;
   Retries retries_;  // of the batch being delivered
+  // Rows of the groups of the batch being delivered that are finished: noted (or found noted)
+  // on every offense, or given up without an offense.
+  std::vector<std::int64_t> finished_rows_;
 };
 
 }  // namespace aihunt::service

@@ -107,6 +107,16 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   mark->last_row = rows.back().id;
   if (auto status = store_.setProgress(*mark); !status) return status.error();
   if (auto delivered = state.sink->deliver(rows); !delivered) {
+    // What got through and cannot be undone leaves the outbox; the rest is delivered again. If
+    // removing it fails, the retry delivers it again, which the sink's markers make harmless
+    // for the same rows.
+    if (const auto through = state.sink->takeDeliveredOfFailed(); !through.empty()) {
+      if (auto removed = store_.deliveredRows(name, through); !removed) {
+        logger_->warn("sink '{}': {}", name, removed.error().message);
+      } else {
+        state.delivered_of_failed = through.size();
+      }
+    }
     // Undo what part of the batch got through, so that the retry cannot write it twice.
     if (auto undone = state.sink->rollback(*mark); undone) {
       static_cast<void>(store_.clearProgress(name));
@@ -286,6 +296,10 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
                       core::counted(rows->size(), "finding"), state.failures, backoff.count(), why);
       }
       static_cast<void>(store_.deliveryFailed(name, rows->front().id, rows->back().id, why));
+      if (const std::size_t through = std::exchange(state.delivered_of_failed, 0); through > 0) {
+        drained.delivered += through;
+        metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(through));
+      }
       state.last_error = why;
       failed_with = state.last_error;
       break;

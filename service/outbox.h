@@ -107,6 +107,8 @@ class Outbox {
     // StateStore::release() has run since the leader last delivered (or since the start).
     bool released = false;
     std::optional<core::EpochMs> held_until{};  // its oldest row is not due before then
+    // Rows of its last failed batch that got through (Sink::takeDeliveredOfFailed()).
+    std::size_t delivered_of_failed = 0;
   };
   // What one sink's part of a drain pass did.
   struct SinkPass {

@@ -55,6 +55,12 @@ class Sink {
     std::string why;
   };
   [[nodiscard]] virtual Retries takeRetries() { return {}; }
+  // Rows of a batch whose deliver() has just failed that got through before the failure, asked
+  // once after each failed deliver(): the outbox removes them, and delivers only the rest again.
+  // For a sink whose rollback() cannot undo what got through and whose redelivery is idempotent
+  // only for the same rows (offense notes: a note summarises a batch's part of a window, and a
+  // batch read again may hold other rows). Empty: the whole batch is delivered again.
+  [[nodiscard]] virtual std::vector<std::int64_t> takeDeliveredOfFailed() { return {}; }
   [[nodiscard]] virtual std::chrono::milliseconds retryAfter() const { return {}; }
 };
 

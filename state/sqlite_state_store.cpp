@@ -657,6 +657,23 @@ core::Status SqliteStateStore::deliveredExcept(const std::string& sink, std::int
   return {};
 }
 
+core::Status SqliteStateStore::deliveredRows(const std::string& sink,
+                                             const std::vector<std::int64_t>& rows) {
+  const std::lock_guard lock(mutex_);
+  const auto failed = [](const core::Error& error) {
+    return error.withContext("removing delivered rows");
+  };
+  auto transaction = sqlite::Transaction::begin(*db_);
+  if (!transaction) return failed(transaction.error());
+  for (const std::int64_t id : rows) {
+    if (auto status = runWith(statements_->delete_outbox, sink, id, id); !status) {
+      return failed(status.error());
+    }
+  }
+  if (auto status = transaction->commit(); !status) return failed(status.error());
+  return {};
+}
+
 core::Status SqliteStateStore::deliveryFailed(const std::string& sink, std::int64_t first_row,
                                               std::int64_t last_row, const std::string& error) {
   const std::lock_guard lock(mutex_);

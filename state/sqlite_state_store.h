@@ -36,6 +36,8 @@ class SqliteStateStore final : public StateStore {
   core::Status deliveredExcept(const std::string& sink, std::int64_t first_row,
                                std::int64_t last_row, const std::vector<std::int64_t>& again,
                                core::EpochMs again_at, const std::string& why) override;
+  core::Status deliveredRows(const std::string& sink,
+                             const std::vector<std::int64_t>& rows) override;
   core::Status deliveryFailed(const std::string& sink, std::int64_t first_row,
                               std::int64_t last_row, const std::string& error) override;
   core::Result<std::uint64_t> outboxDepth(const std::string& sink) override;

@@ -180,6 +180,9 @@ class StateStore {
                                                      const std::vector<std::int64_t>& again,
                                                      core::EpochMs again_at,
                                                      const std::string& why) = 0;
+  // Removes the rows `rows` of `sink` (what a failed batch got through), at once.
+  [[nodiscard]] virtual core::Status deliveredRows(const std::string& sink,
+                                                   const std::vector<std::int64_t>& rows) = 0;
   // Counts a failed attempt on rows [first_row, last_row] of `sink`, with the error's text.
   [[nodiscard]] virtual core::Status deliveryFailed(const std::string& sink, std::int64_t first_row,
                                                     std::int64_t last_row,

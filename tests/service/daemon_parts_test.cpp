@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -319,7 +320,19 @@ class HookSink final : public aihunt::service::Sink {
   }
   aihunt::core::Status deliver(const std::vector<aihunt::state::OutboxRow>& rows) override {
     ++calls;
-    if (!on_deliver_()) return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "gave up");
+    {
+      const std::lock_guard lock(seen_mutex);
+      std::vector<std::int64_t> ids;
+      for (const auto& row : rows) ids.push_back(row.id);
+      seen.push_back(std::move(ids));
+    }
+    if (!on_deliver_()) {
+      // The first rows got through before the failure.
+      for (std::size_t i = 0; i < std::min(through_on_failure, rows.size()); ++i) {
+        through_.push_back(rows[i].id);
+      }
+      return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "gave up");
+    }
     for (const auto& row : rows) {
       if (retry_if && retry_if(row)) {
         retries_.rows.push_back(row.id);
@@ -331,7 +344,12 @@ class HookSink final : public aihunt::service::Sink {
     return {};
   }
   Retries takeRetries() override { return std::exchange(retries_, Retries{}); }
+  std::vector<std::int64_t> takeDeliveredOfFailed() override { return std::exchange(through_, {}); }
   std::chrono::milliseconds retryAfter() const override { return retry_after; }
+  // A failed deliver() got this many of its first rows through.
+  std::size_t through_on_failure = 0;
+  std::mutex seen_mutex;
+  std::vector<std::vector<std::int64_t>> seen;  // the row ids of each deliver() call
   std::atomic<std::size_t> delivered{0};
   std::atomic<int> calls{0};  // deliver() calls
   std::chrono::milliseconds wait{0};
@@ -344,7 +362,41 @@ class HookSink final : public aihunt::service::Sink {
   std::string follows_;
   std::function<bool()> on_deliver_;
   Retries retries_;
+  std::vector<std::int64_t> through_;
 };
+
+TEST_CASE("rows a failed batch got through leave the outbox; only the rest is delivered again",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  metrics.declare("aihunt_sink_delivered_total", aihunt::core::MetricType::kCounter, "d", {"sink"});
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 5, {"reference_sets"})));
+  int tries = 0;
+  auto sink = std::make_unique<HookSink>("reference_sets", "", [&] { return ++tries > 1; });
+  sink->through_on_failure = 2;
+  HookSink* hook = sink.get();
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  sinks.push_back(std::move(sink));
+  OutboxOptions options;
+  options.initial_backoff = std::chrono::milliseconds(0);
+  Outbox outbox(*store, std::move(sinks), options, metrics, quietLogger());
+
+  auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  CHECK(report.failures == 1);
+  CHECK(report.delivered == 2);  // what got through counts as delivered
+  CHECK(*store->outboxDepth("reference_sets") == 3);
+  CHECK(metrics.value("aihunt_sink_delivered_total", {"reference_sets"}) == 2);
+
+  report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  CHECK(report.failures == 0);
+  CHECK(report.empty);
+  CHECK(report.delivered == 3);
+  REQUIRE(hook->seen.size() == 2);
+  REQUIRE(hook->seen[0].size() == 5);
+  // The second batch is the three rows that did not get through, and nothing else.
+  CHECK(hook->seen[1] == std::vector<std::int64_t>(hook->seen[0].begin() + 2, hook->seen[0].end()));
+}
 
 TEST_CASE("a sink that is slow to deliver holds up no other sink", "[daemon][outbox]") {
   TempDir dir;

@@ -479,15 +479,54 @@ TEST_CASE("a failure keeps the batch; the retry adds only the missing notes", "[
   CHECK(failed.error().message.find("offense 2") != std::string::npos);
   CHECK(h.console.offenses[0].notes.size() == 1);
   CHECK(h.console.offenses[1].notes.empty());
-  CHECK(sink->deliveredDetail().empty());  // a failed batch counts nothing
+  // The group noted before the failure is finished: its rows leave the outbox, and it counts.
+  CHECK(sink->takeDeliveredOfFailed() == std::vector<std::int64_t>{batch[0].id});
+  CHECK(sink->takeDeliveredOfFailed().empty());  // taken once
+  CHECK(sink->takeRetries().rows.empty());
+  CHECK(sink->deliveredDetail() == "1 noted");
   h.console.fail_adds_after = -1;
+  // Delivered again as a whole (a crash before the outbox removed a1's row): the marker stops
+  // a second note.
   REQUIRE(sink->deliver(batch));
+  CHECK(sink->takeDeliveredOfFailed().empty());  // a batch that succeeds leaves as a whole
   CHECK(h.console.offenses[0].notes.size() == 1);
   CHECK(h.console.offenses[1].notes.size() == 1);
   CHECK(h.connects == 2);  // a new connection after the failure
   CHECK(h.counted("added") == 2);
   CHECK(h.counted("already_present") == 1);
-  CHECK(sink->deliveredDetail() == "1 noted, 1 noted before");
+  CHECK(sink->deliveredDetail() == "2 noted, 1 noted before");
+}
+
+TEST_CASE("a window's part noted before a failure gets no second note when more rows come due",
+          "[offense_notes]") {
+  // The batch read again after a failure may hold other rows: rows tried again that came due
+  // meanwhile, or later rows of the same window. Its noted part left the outbox at the failure,
+  // so the next batch holds only findings not noted yet.
+  Harness h;
+  h.console.offenses = {{1, "10.0.0.1", "aihunt\n", "OPEN", {}},
+                        {2, "10.0.0.2", "aihunt\n", "OPEN", {}}};
+  h.console.fail_adds_after = 1;
+  auto sink = h.sink();
+  auto batch = rowsOf(
+      std::vector<json>{finding("a1", "10.0.0.1", kWindow1), finding("a2", "10.0.0.1", kWindow1),
+                        finding("b1", "10.0.0.2", kWindow1), finding("a3", "10.0.0.1", kWindow1)});
+  REQUIRE_FALSE(sink->deliver(batch));
+  const auto through = sink->takeDeliveredOfFailed();
+  CHECK(through == std::vector<std::int64_t>{batch[0].id, batch[1].id, batch[3].id});
+  REQUIRE(h.console.offenses[0].notes.size() == 1);
+  CHECK(h.console.offenses[0].notes[0].find("3 new findings") != std::string::npos);
+  // What the outbox delivers next: b1, and a later finding of a's window.
+  h.console.fail_adds_after = -1;
+  auto later = rowsOf(
+      std::vector<json>{finding("b1", "10.0.0.2", kWindow1), finding("a4", "10.0.0.1", kWindow1)});
+  later[0].id = batch[2].id;
+  later[1].id = batch[3].id + 1;
+  REQUIRE(sink->deliver(later));
+  REQUIRE(h.console.offenses[0].notes.size() == 2);
+  CHECK(h.console.offenses[0].notes[1].rfind(
+            service::noteMarker("proxy-ai-api", kWindow1, "a4") + " 1 new finding", 0) == 0);
+  CHECK(h.console.offenses[1].notes.size() == 1);
+  CHECK(sink->deliveredDetail() == "5 noted");
 }
 
 TEST_CASE("a batch without findings that have a source IP makes no request", "[offense_notes]") {

@@ -460,6 +460,28 @@ TEST_CASE("outbox: rows a sink tries again stay, due later, and keep when they w
   CHECK(store->held("offense_notes", 40).value().retrying == 0);  // due again when first due
 }
 
+TEST_CASE("outbox: rows a failed batch got through are removed, of that sink only") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  REQUIRE(store
+              ->commit(
+                  page("h", {finding("a"), finding("b"), finding("c")}, {"offense_notes", "jsonl"}))
+              .ok());
+  const auto rows = store->pending("offense_notes", 10).value();
+  REQUIRE(rows.size() == 3);
+  REQUIRE(
+      store->setProgress(SinkProgress{"offense_notes", "notes", 0, rows[0].id, rows[2].id}).ok());
+  REQUIRE(store->deliveredRows("offense_notes", {rows[2].id, rows[0].id}).ok());
+  const auto left = store->pending("offense_notes", 10).value();
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].finding_id == "b");
+  CHECK(store->outboxDepth("jsonl").value() == 3);
+  // The batch's mark stays: the outbox clears it as it ends the failed batch.
+  CHECK(store->progress("offense_notes").value().has_value());
+  REQUIRE(store->deliveredRows("offense_notes", {}).ok());
+  CHECK(store->outboxDepth("offense_notes").value() == 1);
+}
+
 TEST_CASE("sink progress: set, get, replace, clear") {
   const TempDir dir;
   auto store = freshStore(dir);
