@@ -290,9 +290,9 @@ int HuntDelivery::finish(CommandContext& context, bool complete) {
   // The findings are recorded: from here a stop only shortens the delivery, as `run`'s does.
   const qradar::Cancellation stop = installInterruptHandler();
   const service::GraceWatch watch(stop, grace_, delivery_.abandon.get(), [&] {
-    context.logger->info(
+    context.logger->warn(
         "interrupted: delivering for at most {} more; what is left waits in the outbox of {} for "
-        "'aihunt run'",
+        "'aihunt run' (Ctrl-C again quits at once)",
         core::formatDuration(grace_), core::printableExcerpt(cfg.state.path));
   });
   const service::DrainReport drained =

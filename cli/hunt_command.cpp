@@ -205,7 +205,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
         "hit the row cap or the output cap, or (--deliver) findings could not be delivered and "
         "wait in the outbox, 5 the state file is damaged or unwritable (--deliver), 6 another "
         "aihunt holds the state file (--deliver), 130 "
-        "interrupted (Ctrl-C or SIGTERM; the search is cancelled and deleted first).\n",
+        "interrupted (Ctrl-C or SIGTERM; the search is cancelled and deleted first; with "
+        "--deliver, a stop while delivering, once the hunts completed, exits 4).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
@@ -230,6 +231,12 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!table) return fail(context.streams, table.error(), core::kExitUsage);
   auto hold = holdOptions(context, values);
   if (!hold) return fail(context.streams, hold.error(), core::kExitUsage);
+  if (!values["grace"].defaulted() && !values["deliver"].as<bool>()) {
+    return fail(context.streams,
+                "--grace bounds --deliver's delivery after Ctrl-C or SIGTERM; without --deliver a "
+                "stop ends the hunt at once",
+                core::kExitUsage);
+  }
   std::unique_ptr<HuntDelivery> delivery;
   if (values["deliver"].as<bool>() && values.count("offline") == 0) {
     // Online: what the console connection needs is checked before the state file is opened,

@@ -80,9 +80,11 @@ class InterruptNotice {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
           }
         }) {}
-  ~InterruptNotice() {
+  ~InterruptNotice() { stop(); }
+  // From here a signal means something else (hunt --deliver's delivery says its own notice).
+  void stop() {
     done_ = true;
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   InterruptNotice(const InterruptNotice&) = delete;
   InterruptNotice& operator=(const InterruptNotice&) = delete;
@@ -338,7 +340,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   }
 
   const qradar::Cancellation cancellation = installInterruptHandler();
-  const InterruptNotice notice(cancellation, *context.logger);
+  InterruptNotice notice(cancellation, *context.logger);
   service::EngineOptions engine_options;
   engine_options.ariel = *options;
   engine_options.now = now;
@@ -493,6 +495,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                 core::kExitInterrupted);
   }
   if (delivery != nullptr) {
+    notice.stop();
     exit_code =
         service::worseExitCode(exit_code, delivery->finish(context, exit_code == core::kExitOk));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/text.h"
 #include "qradar_client/lost_search_finder.h"
 
 namespace aihunt::qradar {
@@ -201,12 +202,21 @@ core::Result<SearchStatus> ArielClient::createUntilCompleted(
     const Cancellation& cancellation) {
   while (true) {
     if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
-    // A create is never abandoned half-way: the console may have made the search already, and
-    // only its answer tells the id to cancel and delete. A stop is honoured once it answers.
+    // A stop does not abandon a create half-way: the console may have made the search already,
+    // and only its answer tells the id to cancel and delete. A stop is honoured once it answers.
+    // Only the connection's own abort flag ends it (its owner's time to stop ran out).
     ApiCall create = base;
     create.abort_flag = nullptr;
     auto created = lifecycle.create(aql, create);
     if (!created) return created.error();
+    if (!created->status && created->lost->code == core::ErrorCode::kCancelled) {
+      // Looking for it would be cut off the same way: said once, with what finds it.
+      api_.deps().logger->warn(
+          "creating the Ariel search was given up, the time to stop ran out: a search it made "
+          "stays on the console until QRadar removes it (its AQL holds '{}')",
+          core::printableExcerpt(lost.needle, 120));
+      return core::makeError(core::ErrorCode::kCancelled, "cancelled");
+    }
     if (!created->status) {
       auto adopted = adoptLost(lifecycle, lost, *created->lost, base);
       if (!adopted) return adopted.error();

@@ -1,6 +1,7 @@
 #include "qradar_client/search_lifecycle.h"
 
 #include <algorithm>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -98,24 +99,29 @@ void SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Mill
   ApiCall call;
   call.retry = false;
   call.timeout = timeout;
+  // Only the connection's own abort flag ends a clean-up call: its owner's time to stop ran out.
+  // The search then stays on the console until QRadar removes it; said once, for the delete.
+  const auto reason = [](const core::Error& error) {
+    return error.code == core::ErrorCode::kCancelled
+               ? std::string("given up, the time to stop ran out")
+               : error.message;
+  };
   if (!completed) {
     call.method = "POST";
     call.path = path + "?status=CANCELED";
     auto cancelled = api_.call(call);
     if (!cancelled) {
-      api_.deps().logger->warn("cancelling search {}: {}", search_id, cancelled.error().message);
+      api_.deps().logger->warn("cancelling search {}: {}", search_id, reason(cancelled.error()));
     }
   }
   call.method = "DELETE";
   call.path = path;
   auto deleted = api_.call(call);
   if (!deleted && deleted.error().code == core::ErrorCode::kCancelled) {
-    // Only the connection's own abort flag ends a clean-up call: its owner's time ran out.
     api_.noteCleanupFailure();
     api_.deps().logger->warn(
-        "deleting search {}: given up, the time to stop ran out (the search stays on the console "
-        "until QRadar removes it)",
-        search_id);
+        "deleting search {}: {} (the search stays on the console until QRadar removes it)",
+        search_id, reason(deleted.error()));
   } else if (!deleted) {
     api_.noteCleanupFailure();
     api_.deps().logger->warn("deleting search {}: {}", search_id, deleted.error().message);

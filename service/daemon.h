@@ -47,7 +47,9 @@ struct DaemonDeps {
   // Reads the reference sets exceptions name; null when none is named.
   ReferenceSetRefresher* reference_sets = nullptr;
   // Set by the daemon when the stop's grace period is over; the console sinks' requests end on
-  // it (a delivery retrying a slow console would otherwise hold the exit). Null: none to end.
+  // it (a delivery retrying a slow console would otherwise hold the exit), and so do the hunts'
+  // searches' clean-up and creates when `connect` gives their connections this flag (the CLI
+  // does). Null: none to end.
   std::atomic<bool>* abandon_deliveries = nullptr;
 };
 
