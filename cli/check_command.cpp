@@ -2,6 +2,7 @@
 // the config says? One line per check (config, TLS, token, API version, capabilities, Ariel
 // catalog, reference data and sets, offenses for notes, the LEEF syslog receiver), then a
 // verdict. Exit 0 when every check passes, 3 when any fails, 2 for usage or config errors.
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -19,6 +20,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "qradar_client/api_version.h"
+#include "qradar_client/log_source_types.h"
 #include "qradar_client/reference_data_client.h"
 #include "qradar_client/syslog_sender.h"
 #include "qradar_client/tls_options.h"
@@ -432,6 +434,52 @@ void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
               "capability and is not tried)");
 }
 
+// detection.own_log_source_types, with outputs.leef on: the type aihunt's LEEF events arrive
+// under must exist. Without it QRadar maps none of them to aihunt's QIDs (so the rule makes no
+// offense), and the hunts read them back as ordinary events and raise them as findings again.
+void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& outputs,
+                           const std::vector<std::string>& own_types, CheckReport& report) {
+  const std::string what = "aihunt log source type";
+  if (!outputs.leef.enabled) {
+    report.skip(what, "outputs.leef is not enabled: no event of aihunt's comes back");
+    return;
+  }
+  if (own_types.empty()) {
+    report.warn(what,
+                "detection.own_log_source_types is []: aihunt's own LEEF events are "
+                "hunted as ordinary events, and raised as findings again");
+    return;
+  }
+  auto types = qradar::listLogSourceTypes(api);
+  if (!types) {
+    report.warn(what, "could not list the log source types to find '" +
+                          core::printableExcerpt(own_types.front()) +
+                          "': " + types.error().message);
+    return;
+  }
+  for (const qradar::LogSourceType& type : *types) {
+    const std::string lowered = core::asciiLowered(type.name);
+    if (std::find(own_types.begin(), own_types.end(), lowered) != own_types.end()) {
+      report.pass(what, "'" + core::printableExcerpt(type.name) + "' (id " +
+                            std::to_string(type.id) +
+                            ") exists: aihunt's LEEF events are told apart, once the log source "
+                            "that receives them has this type (docs/qradar-setup.md)");
+      return;
+    }
+  }
+  std::string names;
+  for (const auto& name : own_types) {
+    names += (names.empty() ? "'" : ", '") + core::printableExcerpt(name) + "'";
+  }
+  report.fail(what, "no log source type named " + names + " among the console's " +
+                        std::to_string(types->size()) +
+                        " (detection.own_log_source_types): QRadar would map none of aihunt's "
+                        "LEEF events to its QIDs, so the rule makes no offense, and the hunts "
+                        "would read them back and raise them as findings again. Create it "
+                        "(docs/qradar-setup.md, the log source type and its log source), or "
+                        "name yours in detection.own_log_source_types");
+}
+
 // outputs.leef: the connection the LEEF sink makes (TCP, or TLS verified against
 // outputs.leef.ca_file or the system store, the host name checked), then closed; no event is sent.
 // `console_url` (the REST API's base URL; empty when unknown): a receiver at the same host and
@@ -499,9 +547,10 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
         "mapped properties in the events catalog (and, for the record, which are not indexable), "
         "reference data and the configured "
         "reference sets, offenses (outputs.offense_notes), the LEEF syslog receiver "
-        "(outputs.leef: connected to, TLS verified, no event sent).\nExit codes: 0 every check "
+        "(outputs.leef: connected to, TLS verified, no event sent) and the log source type its "
+        "events arrive under (detection.own_log_source_types).\nExit codes: 0 every check "
         "passed, 2 usage or config error, 3 a check failed (connection, TLS, auth, capability, "
-        "catalog, LEEF receiver).\n",
+        "catalog, LEEF receiver, log source type).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string format = values["format"].as<std::string>();
@@ -550,6 +599,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
     checkOffenses(api, outputs, report);
+    checkOwnLogSourceType(api, outputs, setup->settings->own_log_source_types, report);
     checkLeastPrivilege(api, outputs, report);
   }
   // Another path into QRadar: tried whatever the API said.

@@ -17,7 +17,23 @@ struct Resource {
   ClassificationKind kind;
   Create create;
   const char* noun;  // for 404 messages
+  // Who may read: Admin, or (log source types) any client, which then sees only each object's
+  // name and id.
+  bool names_for_all = false;
 };
+
+// IBM's API reference (JSA 7.5's edition of API 16.0 and 17.0, log_source_types GET and
+// GET {id}): System Administrator, Security Admin or Manage Log Source Types permission gets
+// every field; a less privileged client gets only name and id.
+//   https://www.juniper.net/documentation/us/en/software/jsa7.5.0/jsa-rest-api-v170/topics/ref/17.0--config-event_sources-log_source_management-log_source_types-id-GET.html
+// The emulator's roles have no Manage Log Source Types: only Admin sees everything.
+json namesOnly(const json& object) {
+  json out = json::object();
+  for (const char* key : {"id", "name"}) {
+    if (object.contains(key)) out[key] = object[key];
+  }
+  return out;
+}
 
 constexpr Resource kResources[] = {
     {"/api/data_classification/qid_records", ClassificationKind::kQidRecord,
@@ -26,7 +42,7 @@ constexpr Resource kResources[] = {
      &ClassificationStore::createDsmEventMapping, "DSM event mapping"},
     {"/api/config/event_sources/log_source_management/log_source_types",
      ClassificationKind::kLogSourceType, &ClassificationStore::createLogSourceType,
-     "log source type"},
+     "log source type", /*names_for_all=*/true},
     {"/api/config/event_sources/log_source_management/log_sources", ClassificationKind::kLogSource,
      &ClassificationStore::createLogSource, "log source"},
 };
@@ -43,10 +59,16 @@ std::optional<std::int64_t> positiveId(const std::string& text) {
 void ClassificationHandlers::registerRoutes(Router& router) {
   const Capability cap = Capability::kAdmin;
   for (const Resource& resource : kResources) {
-    router.add("GET", resource.path, cap,
+    const Capability read = resource.names_for_all ? Capability::kNone : cap;
+    router.add("GET", resource.path, read,
                [this, resource](const HttpRequest& r, const RouteParams&) {
-                 return listResponse(r, store_.list(resource.kind),
-                                     ClassificationStore::sample(resource.kind));
+                 std::vector<json> objects = store_.list(resource.kind);
+                 json sample = ClassificationStore::sample(resource.kind);
+                 if (!r.admin) {
+                   for (auto& object : objects) object = namesOnly(object);
+                   sample = namesOnly(sample);
+                 }
+                 return listResponse(r, std::move(objects), sample);
                });
     router.add("POST", resource.path, cap,
                [this, resource](const HttpRequest& r, const RouteParams&) {
@@ -60,7 +82,7 @@ void ClassificationHandlers::registerRoutes(Router& router) {
                  if (auto* error = std::get_if<ApiError>(&created)) return errorResponse(*error);
                  return objectResponse(201, std::get<json>(created), r);
                });
-    router.add("GET", std::string(resource.path) + "/{}", cap,
+    router.add("GET", std::string(resource.path) + "/{}", read,
                [this, resource](const HttpRequest& r, const RouteParams& p) {
                  const auto id = positiveId(p[0]);
                  if (!id) {
@@ -72,7 +94,7 @@ void ClassificationHandlers::registerRoutes(Router& router) {
                    return errorResponse(
                        notFound("The requested " + std::string(resource.noun) + " was not found."));
                  }
-                 return objectResponse(200, *object, r);
+                 return objectResponse(200, r.admin ? *object : namesOnly(*object), r);
                });
   }
 }

@@ -152,6 +152,7 @@ HttpResponse Emulator::Parts::dispatchApi(HttpRequest& request,
   if (auto* error = std::get_if<ApiError>(&who)) return errorResponse(*error);
   const Principal& principal = std::get<Principal>(who);
   request.user = principal.user;
+  request.admin = principal.capabilities.count(Capability::kAdmin) > 0;
   const auto header = request.header("Version");
   auto served = version_policy.resolve(header ? std::optional<std::string>(std::string(*header))
                                               : std::nullopt);

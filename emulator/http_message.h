@@ -25,6 +25,7 @@ struct HttpRequest {
   std::string body;
   std::string remote;  // peer address
   std::string user;    // the authenticated user, once auth has run
+  bool admin = false;  // the user's role has QRadar's Admin capability (set with `user`)
 
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
     return findHeader(headers, name);

@@ -174,3 +174,31 @@ TEST_CASE("a custom log source type skips the ids of the loaded events and looku
                        " LAST 3 DAYS")
             .empty());
 }
+
+TEST_CASE("any client lists log source types, but only an administrator sees more than names",
+          "[classification]") {
+  RunningEmu emu({}, adminApiConfigYaml());
+  REQUIRE(emu.ok());
+  Api api{emu};
+  const HttpReply type = api.post(kTypes, {{"name", "aihunt"}});
+  REQUIRE(type.status == 201);
+  const std::int64_t id = parseJson(type.body)["id"].get<std::int64_t>();
+  const auto asHunter = [&](const std::string& path) {
+    return emu.call("GET", path, {"Version: 20.0"}, {}, kHunterToken);
+  };
+  const auto isNameAndId = [&](const json& object) {
+    return object.is_object() && object.size() == 2 && object["id"] == id &&
+           object["name"] == "aihunt";
+  };
+  const HttpReply listed = asHunter(std::string(kTypes) + "?filter=name%3D%22aihunt%22");
+  REQUIRE(listed.status == 200);
+  REQUIRE(parseJson(listed.body).size() == 1);
+  CHECK(isNameAndId(parseJson(listed.body)[0]));
+  const HttpReply one = asHunter(std::string(kTypes) + "/" + std::to_string(id));
+  REQUIRE(one.status == 200);
+  CHECK(isNameAndId(parseJson(one.body)));
+  // The administrator sees every field; the other setup endpoints stay the administrator's.
+  CHECK(parseJson(api.get(std::string(kTypes) + "/" + std::to_string(id)).body).size() > 2);
+  CHECK(asHunter(kQids).status == 403);
+  CHECK(asHunter(kSources).status == 403);
+}

@@ -20,6 +20,7 @@
 #include "tests/support/process_runner.h"
 
 using aihunt::testing::binaryPath;
+using aihunt::testing::HttpReply;
 using aihunt::testing::parseJson;
 using aihunt::testing::ProcessResult;
 using aihunt::testing::RunningEmu;
@@ -39,16 +40,28 @@ std::string emuConfig() {
          "  - {token: " + kNoOffensesToken + ", user: noofn, role: no_offenses}\n" +
          "  - {token: " + kSearchOnlyToken + ", user: searcher, role: searcher}\n" +
          "  - {token: " + aihunt::testing::kHunterToken + ", user: analyst, role: hunter}\n" +
+         "  - {token: " + aihunt::testing::kAdminApiToken + ", user: admin, role: admin}\n" +
          "admin_token: " + aihunt::testing::kAdminToken + "\n";
 }
 
-std::unique_ptr<RunningEmu> startEmu() {
+// A console set up as docs/qradar-setup.md says (the 'aihunt' log source type made, by an
+// administrator), unless `set_up` is false.
+std::unique_ptr<RunningEmu> startEmu(bool set_up = true) {
   // The sample events bring the custom properties the built-in hunts map (the catalog check).
-  return std::make_unique<RunningEmu>(
+  auto emu = std::make_unique<RunningEmu>(
       std::vector<std::string>{"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
                                sourcePath("content/samples/qradar_lookups.json"),
                                "--syslog-tls-port", "0", "--syslog-tcp-port", "0"},
       emuConfig());
+  if (set_up && emu->ok()) {
+    const HttpReply type =
+        emu->call("POST", "/api/config/event_sources/log_source_management/log_source_types",
+                  {"Version: 20.0", "Content-Type: application/json"}, R"({"name": "aihunt"})",
+                  aihunt::testing::kAdminApiToken);
+    INFO(type.body);
+    REQUIRE(type.status == 201);
+  }
+  return emu;
 }
 
 std::string writeConfig(const RunningEmu& emu, const std::string& outputs) {
@@ -137,6 +150,37 @@ TEST_CASE("check: a LEEF receiver at the console's REST API address fails, witho
   CHECK(statusOf(document, "LEEF receiver") == "fail");
   CHECK(detailOf(document, "LEEF receiver").find("is the console's REST API") != std::string::npos);
   CHECK(syslogConnections(*emu) == before);
+}
+
+TEST_CASE("check: without the log source type aihunt's events arrive under, LEEF is not ready",
+          "[check][leef]") {
+  auto emu = startEmu(/*set_up=*/false);
+  REQUIRE(emu->ok());
+  const std::string config = writeConfig(*emu, leefOutputs(*emu, emu->ports()["syslog_tls"]));
+  // The hunter's token is not an administrator's: it sees the types' names and ids only, which
+  // is all the check needs.
+  ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 3);
+  json document = json::parse(result.out);
+  CHECK(document["ready"] == false);
+  CHECK(statusOf(document, "aihunt log source type") == "fail");
+  CHECK(detailOf(document, "aihunt log source type").find("no log source type named 'aihunt'") !=
+        std::string::npos);
+  CHECK(statusOf(document, "LEEF receiver") == "ok");
+
+  // Named otherwise in the config, an existing type passes (names compare without case).
+  const HttpReply type =
+      emu->call("POST", "/api/config/event_sources/log_source_management/log_source_types",
+                {"Version: 20.0", "Content-Type: application/json"}, R"({"name": "AIHunt LEEF"})",
+                aihunt::testing::kAdminApiToken);
+  REQUIRE(type.status == 201);
+  std::ofstream(config, std::ios::app) << "detection:\n  own_log_source_types: [aihunt leef]\n";
+  result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 0);
+  document = json::parse(result.out);
+  CHECK(statusOf(document, "aihunt log source type") == "ok");
+  CHECK(detailOf(document, "aihunt log source type").find("'AIHunt LEEF' (id ") !=
+        std::string::npos);
 }
 
 TEST_CASE("check: a LEEF receiver that is down fails the check, exit 3, the reason named",
