@@ -218,10 +218,12 @@ std::string describeDeliveries(const config::OutputsConfig& outputs,
 
 DeliveringWriter::DeliveringWriter(service::FindingWriter& terminal, Delivery& delivery,
                                    const detection::DetectionSettings& settings, std::string hunt,
-                                   core::EpochMs now)
+                                   core::EpochMs now, std::optional<aql::TimeRange> window)
     : terminal_(terminal),
       ledger_(*delivery.store, settings, std::move(hunt), delivery.outbox->sinkNames(), now,
-              /*first_seen=*/false) {}
+              /*first_seen=*/false) {
+  if (window && window->from < window->to) ledger_.setWindow(window->from, window->to);
+}
 
 core::Status DeliveringWriter::write(const detection::Finding& finding) {
   if (auto recorded = ledger_.write(finding); !recorded) return recorded;
@@ -262,9 +264,10 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
 
 DeliveringWriter& HuntDelivery::writerFor(service::FindingWriter& terminal,
                                           const detection::DetectionSettings& settings,
-                                          const std::string& hunt) {
+                                          const std::string& hunt,
+                                          std::optional<aql::TimeRange> window) {
   return *writers_.emplace_back(
-      std::make_unique<DeliveringWriter>(terminal, delivery_, settings, hunt, now_));
+      std::make_unique<DeliveringWriter>(terminal, delivery_, settings, hunt, now_, window));
 }
 
 int HuntDelivery::finish(CommandContext& context, bool complete) {
@@ -299,7 +302,8 @@ int HuntDelivery::finish(CommandContext& context, bool complete) {
       stop.requested() ? delivery_.outbox->flush(watch.deadline()) : delivery_.outbox->drainAll();
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                   core::counted(added, "new finding") + " recorded in " + cfg.state.path + " (" +
-                      std::to_string(repeats) + " raised before, not sent again); " +
+                      std::to_string(repeats) +
+                      " raised before or earlier in this run, not sent again); " +
                       describeDeliveries(cfg.outputs, drained.sinks));
   // Rows held back on purpose (offense notes) are said either way; only others fail the run.
   printPendingSinks(cfg.outputs, drained.sinks, Diagnostic::kError, context);

@@ -14,6 +14,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "aql/time_window.h"
 #include "cli/command.h"
 #include "cli/print.h"
 #include "config/config.h"
@@ -114,9 +115,11 @@ void printPendingSinks(const config::OutputsConfig& outputs,
 // terminal writer is shared by every hunt of the run and finished by its owner.
 class DeliveringWriter final : public service::FindingWriter {
  public:
+  // `window`: the range the hunt searched, written into each outbox payload as the daemon's
+  // windows are (offense notes name it); none for a query with a time clause of its own.
   DeliveringWriter(service::FindingWriter& terminal, Delivery& delivery,
                    const detection::DetectionSettings& settings, std::string hunt,
-                   core::EpochMs now);
+                   core::EpochMs now, std::optional<aql::TimeRange> window);
   [[nodiscard]] core::Status write(const detection::Finding& finding) override;
   [[nodiscard]] core::Status pageDone() override;
   [[nodiscard]] core::Status finish() override;
@@ -141,8 +144,8 @@ class HuntDelivery {
 
   // The writer for one hunt (kept here until finish()): the terminal's, plus the ledger.
   DeliveringWriter& writerFor(service::FindingWriter& terminal,
-                              const detection::DetectionSettings& settings,
-                              const std::string& hunt);
+                              const detection::DetectionSettings& settings, const std::string& hunt,
+                              std::optional<aql::TimeRange> window = std::nullopt);
   // A complete run: commits every hunt's findings to the ledger and the outbox, drains the
   // outbox into every sink and says on stderr what went where. Returns the exit code the
   // delivery alone deserves (4 when findings are left in the outbox: the next run or the daemon

@@ -315,7 +315,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     }
     service::FindingWriter& sink = delivery
                                        ? static_cast<service::FindingWriter&>(delivery->writerFor(
-                                             *writer, *setup->settings, hunt.name))
+                                             *writer, *setup->settings, hunt.name, offline.range))
                                        : *writer;
     service::OfflineReport report;
     const core::Status status =

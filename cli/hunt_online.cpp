@@ -373,9 +373,9 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   for (std::size_t i = 0; i < plan->size(); ++i) {
     const HuntJob& hunt = (*plan)[i];
     context.logger->debug("hunt '{}' AQL: {}", hunt.name, hunt.aql);
-    writers.push_back(delivery != nullptr
-                          ? &delivery->writerFor(ordered.writer(i), *setup.settings, hunt.name)
-                          : &ordered.writer(i));
+    writers.push_back(delivery != nullptr ? &delivery->writerFor(ordered.writer(i), *setup.settings,
+                                                                 hunt.name, hunt.window)
+                                          : &ordered.writer(i));
   }
   std::optional<core::Error> write_error;
   // Why the hunts after the last reported one did not run (Ctrl-C, or an unusable console).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -175,6 +176,16 @@ NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows) {
     ++group.count;
     std::string severity = core::asciiLowered(stringAt(finding, "severity"));
     ++group.severities[severity.empty() ? "unknown" : severity];
+    if (const auto listed = finding.find("signals");
+        listed != finding.end() && listed->is_array()) {
+      for (const auto& signal : *listed) {
+        if (signal.is_string()) ++group.signals[signal.get<std::string>()];
+      }
+    }
+    if (const auto risk = finding.find("risk_score");
+        risk != finding.end() && risk->is_number_integer()) {
+      group.top_risk = std::max(group.top_risk, risk->get<std::int64_t>());
+    }
     addDistinct(group.providers, stringAt(finding, "provider"));
     addDistinct(group.processes, stringAt(finding, "process_name"));
     addDistinct(group.users, stringAt(finding, "username"));
@@ -224,6 +235,10 @@ std::string noteText(const WindowFindings& group, std::size_t max_chars) {
                            (group.count == 1 ? " new finding" : " new findings") + " from " +
                            sanitizeNoteValue(group.source_ip, kValueChars) + ".";
   if (text.fits(head)) text.append(head);
+  if (group.top_risk >= 0) {
+    const std::string risk = " Highest risk score: " + std::to_string(group.top_risk) + ".";
+    if (text.fits(risk)) text.append(risk);
+  }
   // Most severe first, then anything else a finding called its severity.
   std::vector<std::string> severities;
   std::set<std::string> listed;
@@ -237,6 +252,15 @@ std::string noteText(const WindowFindings& group, std::size_t max_chars) {
     if (listed.count(name) == 0) severities.push_back(name + " " + std::to_string(count));
   }
   text.appendList("Severity", severities, kValueChars + 8);
+  // The most frequent first: what made these findings, in the detection's words.
+  std::vector<std::pair<std::string, std::size_t>> by_count(group.signals.begin(),
+                                                            group.signals.end());
+  std::stable_sort(by_count.begin(), by_count.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> signals;
+  signals.reserve(by_count.size());
+  for (const auto& [name, count] : by_count) signals.push_back(name + " " + std::to_string(count));
+  text.appendList("Signals", signals, kValueChars + 8);
   text.appendList("Providers", group.providers, kValueChars);
   text.appendList("Processes", group.processes, kValueChars);
   text.appendList("Users", group.users, kValueChars);

@@ -27,6 +27,8 @@ struct WindowFindings {
   std::string window;  // "<from>/<to>", ISO 8601 UTC
   std::size_t count = 0;
   std::map<std::string, std::size_t> severities;  // lower-case name -> findings
+  std::map<std::string, std::size_t> signals;     // signal name -> findings with it
+  std::int64_t top_risk = -1;                     // the highest risk_score; -1: none had one
   // Distinct values in batch order, raw (sanitised when the note is written).
   std::vector<std::string> providers;
   std::vector<std::string> processes;
@@ -57,9 +59,9 @@ std::string legacyNoteMarker(std::string_view hunt, std::string_view window);
 // The marker of `group`'s note.
 std::string noteMarker(const WindowFindings& group);
 
-// The marker, then the summary: count, severities, providers, processes, users and shortened
-// finding ids, at most `max_chars` code points (lists are cut with "+N more"; the marker is
-// always whole).
+// The marker, then the summary: count, highest risk score, severities, signals (why each finding
+// was raised), providers, processes, users and shortened finding ids, at most `max_chars` code
+// points (lists are cut with "+N more"; the marker is always whole).
 std::string noteText(const WindowFindings& group, std::size_t max_chars);
 
 // True when one of `notes` starts with `marker`.

@@ -83,6 +83,11 @@ TEST_CASE(
   // Every finding printed is in the output file, once; nothing else is.
   CHECK(delivered.ids == std::multiset<std::string>(printed.begin(), printed.end()));
   CHECK(delivered.idSet().size() == delivered.rows.size());
+  // Each names the window the run searched (--last 24h by default), as the daemon's findings
+  // name theirs: offense notes say it.
+  for (const auto& row : delivered.rows) {
+    CHECK(row.value("window", "") == iso(ms(now) - 24 * 3'600'000LL) + "/" + iso(ms(now)));
+  }
 
   // The same run again prints the same findings and delivers none of them a second time.
   const std::string before = readFile(run.findings());
@@ -177,7 +182,8 @@ TEST_CASE("hunt --deliver: an incomplete run prints no findings, so it records a
   const Findings delivered = readFindings(run.findings());
   CHECK(delivered.problem.empty());
   CHECK(delivered.ids == printed);
-  CHECK(complete.err.find(" (0 raised before, not sent again)") != std::string::npos);
+  CHECK(complete.err.find(" (0 raised before or earlier in this run, not sent again)") !=
+        std::string::npos);
 
   // No console at all: no hunt runs, and --deliver says it recorded nothing, as above.
   std::ifstream in(run.config);

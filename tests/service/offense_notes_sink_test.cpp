@@ -217,7 +217,28 @@ TEST_CASE("the note: marker first, then a sanitised summary", "[offense_notes]")
               "c1\xc2\x85x"),
       finding("ffff", "10.0.0.1", kWindow1, "low", "openai", "curl", "sep\u2028x")}));
   REQUIRE(grouped.groups.size() == 1);
-  const std::string text = service::noteText(grouped.groups[0], 2000);
+  std::string text = service::noteText(grouped.groups[0], 2000);
+  // Without signals or scores in the findings, the note says nothing of them.
+  CHECK(text.find("Signals") == std::string::npos);
+  CHECK(text.find("risk") == std::string::npos);
+  // With them: the highest score, and each signal by how many findings it made, most first.
+  std::vector<json> scored;
+  for (const auto& [id, score, signals] : std::vector<std::tuple<std::string, int, json>>{
+           {"0123456789abcdef", 80, json{"non_browser_ai_api", "key_or_prompt_on_cmdline"}},
+           {"fedcba9876543210", 50, json{"non_browser_ai_api"}},
+           {"ffff", 30, json{"non_browser_ai_api", 7, "large_upload"}}}) {
+    json f = finding(id, "10.0.0.1", kWindow1);
+    f["risk_score"] = score;
+    f["signals"] = signals;
+    scored.push_back(f);
+  }
+  const auto with_signals = service::groupFindingsForNotes(rowsOf(scored));
+  REQUIRE(with_signals.groups.size() == 1);
+  const std::string scored_text = service::noteText(with_signals.groups[0], 2000);
+  CHECK(scored_text.find(" 3 new findings from 10.0.0.1. Highest risk score: 80. Severity: high "
+                         "3. Signals: non_browser_ai_api 3, key_or_prompt_on_cmdline 1, "
+                         "large_upload 1.") != std::string::npos);
+  text = service::noteText(grouped.groups[0], 2000);
   const std::string marker = service::noteMarker(grouped.groups[0]);
   // The window's part is told by its first finding's id, the first 8 characters.
   CHECK(marker == std::string("[aihunt window proxy-ai-api ") + kWindow1 + " 01234567]");
