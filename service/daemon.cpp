@@ -427,14 +427,18 @@ struct Daemon::Impl {
     const core::EpochMs at = now();
     for (const auto& hunt : cfg->hunts) {
       if (!hunt.enabled) continue;
+      bool waits = false;  // running, or backing off after a failure
       {
         std::lock_guard lock(mutex);
-        if (busy.count(hunt.name) != 0) continue;
+        waits = busy.count(hunt.name) != 0;
         if (auto it = retry_at.find(hunt.name); it != retry_at.end() && Clock::now() < it->second) {
-          continue;
+          waits = true;
         }
       }
+      if (waits && all) continue;
       if (!all) {
+        // Read for a hunt that waits too: its lag and pending windows keep growing while it
+        // backs off from a console that is down, and the gauges must show it.
         auto end = deps.store.ledgerEnd(hunt.name);
         if (!end) {
           state_ok = false;
@@ -452,7 +456,7 @@ struct Daemon::Impl {
         const DuePlan plan = dueWindows(scheduleOf(hunt), *end, at - offset, 1);
         deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
         deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
-        if (plan.windows.empty() && !plan.gap) continue;
+        if (waits || (plan.windows.empty() && !plan.gap)) continue;
       }
       std::lock_guard lock(mutex);
       busy.insert(hunt.name);

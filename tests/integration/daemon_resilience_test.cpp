@@ -31,6 +31,7 @@
 #include "tests/emulator/http_client.h"
 #include "tests/integration/daemon_support.h"
 #include "tests/support/background_process.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
 #include "tests/support/prometheus_text.h"
 
@@ -922,4 +923,58 @@ TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, the
   }
   const Findings found = readFindings(run.findings());
   CHECK(!found.rows.empty());
+}
+
+TEST_CASE("a hunt backing off from a failing console still shows its lag growing",
+          "[daemon][resilience][outage][metrics]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string schedule = "    schedule: {catch_up_max: 6h, splay: 0s}\n";
+  const RunDir run = makeRunDir(emu, kServer + "hunts:\n" + withLines(kProxyHunt, schedule));
+  // A ledger first: with none, the lag is catch_up_max however long the outage lasts.
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+
+  // Twenty minutes later (a window is due), with the console gone: each try fails at once, and
+  // the hunt backs off 5 s, 10 s, then 20 s, so it tries at about 0, 5 and 15 s, then not before
+  // 35 s. Windows end a minute (schedule.delay) before now, on whole minutes: `now` minus the
+  // delay is 40 s into a minute, so the lag steps up by 60 s about 20 s after the start. Before,
+  // the gauge moved only when the hunt was tried again: not before 35 s.
+  const std::int64_t t1 = t0 + 20 * 60'000 + 40'000 + 60'000;
+  std::vector<std::string> args = {
+      "run",
+      "-c",
+      run.config,
+      "--now",
+      iso(t1),
+      "--qradar-url",
+      "https://localhost:" + std::to_string(aihunt::testing::closedLoopbackPort())};
+  args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
+  const auto started = std::chrono::steady_clock::now();
+  BackgroundProcess daemon(binaryPath("aihunt"), args);
+  const std::string base = serverBase(daemon);
+  const auto lag = [&]() -> std::optional<double> {
+    const auto metrics = scrape(base);
+    if (!metrics) return std::nullopt;
+    return metrics->value("aihunt_window_lag_seconds", {{"hunt", "proxy-ai-api"}});
+  };
+  std::optional<double> before;
+  REQUIRE(waitUntil([&] { return (before = lag()).has_value(); }, std::chrono::seconds(8)));
+  // 21 minutes behind (18:20 against the ledger's 17:59).
+  CHECK(*before == 21 * 60.0);
+  const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+      started + std::chrono::seconds(30) - std::chrono::steady_clock::now());
+  const bool stepped = waitUntil(
+      [&] {
+        const auto now = lag();
+        return now && *now > *before;
+      },
+      limit);
+  INFO(daemon.err());
+  CHECK(stepped);
+  CHECK(lag() == std::optional<double>(*before + 60.0));
+  ::kill(daemon.pid(), SIGTERM);
+  CHECK(daemon.stop(20'000) == 0);
 }
