@@ -273,9 +273,17 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         [&daemon]() {
           const service::Daemon::Readiness ready = daemon.readiness();
           service::ReadyReport report;
-          report.checks = {
-              {"config", true}, {"state", ready.state_ok}, {"qradar", ready.qradar_ok}};
+          // "config_file" does not make the daemon unready: it runs on the config it has.
+          report.checks = {{"config", true},
+                           {"config_file", ready.config_file_ok},
+                           {"state", ready.state_ok},
+                           {"qradar", ready.qradar_ok}};
           report.ready = ready.state_ok && ready.qradar_ok;
+          if (!ready.config_file_ok) {
+            report.detail =
+                "the config file was refused at the last reload (SIGHUP): the daemon runs on the "
+                "config it had, and a restart would stop on the file as it is";
+          }
           return report;
         },
         context.logger);

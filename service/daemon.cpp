@@ -213,6 +213,7 @@ struct Daemon::Impl {
 
   std::atomic<bool> state_ok{true};
   std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
+  std::atomic<bool> config_file_ok{true};     // the last reload, if any, was accepted
 
   Impl(DaemonDeps d, DaemonOptions o, SharedConfig c)
       : deps(std::move(d)), options(o), config(std::move(c)) {}
@@ -501,8 +502,10 @@ struct Daemon::Impl {
         errors.replace(at, 3, "; ");
       }
       deps.logger->error("config reload refused; the running config stays: {}", errors);
+      config_file_ok = false;
       return;
     }
+    config_file_ok = true;
     std::lock_guard lock(mutex);
     config = std::move(*loaded);
     ++generation;
@@ -664,6 +667,7 @@ DaemonReport Daemon::run() { return impl_->options.once ? impl_->runOnce() : imp
 Daemon::Readiness Daemon::readiness() const {
   Readiness ready;
   ready.state_ok = impl_->state_ok.load();
+  ready.config_file_ok = impl_->config_file_ok.load();
   const std::int64_t at = impl_->qradar_ok_at.load();
   ready.qradar_ok = at != 0 && Impl::steadyMs() - at < 5 * 60'000;
   return ready;

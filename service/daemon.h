@@ -135,6 +135,9 @@ class Daemon {
   struct Readiness {
     bool state_ok = true;
     bool qradar_ok = false;
+    // False after a reload (SIGHUP) was refused, until one is accepted: the daemon runs on, but
+    // a restart would stop on the file as it is.
+    bool config_file_ok = true;
   };
   [[nodiscard]] Readiness readiness() const;
 

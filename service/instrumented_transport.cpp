@@ -72,7 +72,9 @@ void declareDaemonMetrics(core::Metrics& metrics) {
   metrics.declare("aihunt_gap_seconds_total", MetricType::kCounter,
                   "Length of those gaps, in seconds.", {"hunt"});
   metrics.declare("aihunt_searches_total", MetricType::kCounter,
-                  "Ariel searches by how they ended.", {"status"});
+                  "Hunted windows' searches by how they ended: one a window, also for a hunt with "
+                  "aggregate_uploads, whose second search (the upload totals) ends with the first.",
+                  {"status"});
   metrics.declare("aihunt_qradar_request_duration_seconds", MetricType::kHistogram,
                   "QRadar REST requests by method, endpoint and status code ('error': no answer).",
                   {"method", "endpoint", "code"},

@@ -653,8 +653,11 @@ TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good
     CHECK(waitUntil([&] { return reloads("rejected") == want; }, std::chrono::seconds(10)));
     CHECK(daemon.running());
     CHECK(httpGet(base + "/healthz").status == 200);
-    CHECK(httpGet(base + "/readyz").status == 200);  // QRadar answered, the state is writable
-    const auto metrics = scrape(base);               // still renders, and strictly
+    // QRadar answered, the state is writable: ready, saying that the file would not start it.
+    const auto ready = httpGet(base + "/readyz");
+    CHECK(ready.status == 200);
+    CHECK(ready.body.find("config_file: failing\n") != std::string::npos);
+    const auto metrics = scrape(base);  // still renders, and strictly
     REQUIRE(metrics);
     CHECK(valueOr0(*metrics, "aihunt_config_reloads_total", {{"result", "ok"}}) == 0);
     for (const auto& hunt : hunts) {
@@ -675,6 +678,7 @@ TEST_CASE("SIGHUP with a broken config is refused and the daemon runs on; a good
   CHECK(waitUntil([&] { return reloads("ok") == 1.0; }, std::chrono::seconds(10)));
   CHECK(reloads("rejected") == 2);
   CHECK(httpGet(base + "/healthz").status == 200);
+  CHECK(httpGet(base + "/readyz").body.find("config_file: ok\n") != std::string::npos);
   CHECK(restart_needed() == 0);
 
   // A change to what is set up only at the start (here the logging) is accepted, and the gauge
