@@ -376,6 +376,23 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
                     "); the daemon hunts from there on",
                 core::kExitUsage);
   }
+  // A range that ends before the ledger starts leaves the stretch between unhunted, and the
+  // ledger then reads as having a hole there (a mistyped year makes one of months): said before
+  // it is made, whatever the log level.
+  if (auto summary = runtime.delivery.store->summary(); summary) {
+    for (const auto& recorded : summary->hunts) {
+      if (recorded.hunt != name || !recorded.ledger_start || *to >= *recorded.ledger_start) {
+        continue;
+      }
+      printDiagnostic(
+          context.streams, *context.redactor, Diagnostic::kCaveat,
+          "backfill '" + name + "': the range ends " +
+              core::formatDuration(std::chrono::milliseconds(*recorded.ledger_start - *to)) +
+              " before the ledger's first window (" + core::formatIso8601(*recorded.ledger_start) +
+              "); that stretch stays unhunted, and 'aihunt state gaps' lists it until "
+              "it is backfilled too");
+    }
+  }
   const service::ScheduleSpec spec = service::scheduleOf(*hunt);
   std::vector<service::PlannedWindow> windows;
   for (const auto& window : service::backfillWindows(spec, *from, *to)) {

@@ -801,6 +801,20 @@ TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
   CHECK(table4.at("proxy-ai-api").findings == 0);
   CHECK(requests(emu).empty());
   CHECK(readFile(run.findings()) == before);
+
+  // A range that ends before the ledger starts (a mistyped year would be months before): it is
+  // hunted, and the stretch between is said to stay unhunted before it is made.
+  const std::int64_t start0 = end0 - 24 * kHour;
+  const ProcessResult early =
+      backfill(run, "proxy-ai-api", start0 - 3 * 24 * kHour, start0 - 2 * 24 * kHour, later);
+  INFO(early.out << early.err);
+  CHECK(early.exit_code == 0);
+  CHECK(early.err.find("the range ends 48h before the ledger's first window (" + iso(start0) +
+                       "); that stretch stays unhunted") != std::string::npos);
+  const std::vector<std::string> open_gaps = stateGaps(run);
+  CHECK(std::find(open_gaps.begin(), open_gaps.end(),
+                  "proxy-ai-api " + iso(start0 - 2 * 24 * kHour) + " " + iso(start0)) !=
+        open_gaps.end());
 }
 
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",
