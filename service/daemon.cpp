@@ -214,6 +214,10 @@ struct Daemon::Impl {
   std::atomic<bool> state_ok{true};
   std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
   std::atomic<bool> config_file_ok{true};     // the last reload, if any, was accepted
+  // The console's unreachability as last said, and when (under `mutex`): other hunts finding the
+  // same within a turn say it at debug level.
+  std::string unreachable_said;
+  Clock::time_point unreachable_said_at{};
 
   Impl(DaemonDeps d, DaemonOptions o, SharedConfig c)
       : deps(std::move(d)), options(o), config(std::move(c)) {}
@@ -393,10 +397,19 @@ struct Daemon::Impl {
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
           if (sameCauseSaid(total, exitCodeFor(why))) continue;
-          deps.logger->error(
-              "hunt '{}': {}: {}", name,
+          // Every hunt finds the same: said once per turn of the outage, not once per hunt.
+          const auto said_now = Clock::now();
+          const bool said = why.message == unreachable_said &&
+                            said_now - unreachable_said_at < std::chrono::seconds(25);
+          deps.logger->log(
+              said ? spdlog::level::debug : spdlog::level::err,
+              "hunt '{}': {}: {}{}", name,
               refused ? "the console refuses the credentials" : "the console cannot be reached",
-              why.message);
+              why.message, options.once ? "" : " (each hunt tries again in 30 s)");
+          if (!said) {
+            unreachable_said = why.message;
+            unreachable_said_at = said_now;
+          }
           total.error = why.message;
           if (options.once) {
             unreachable =
