@@ -341,6 +341,13 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   auto grace = core::parseDuration(values["grace"].as<std::string>());
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
+  if (values["hunt"].as<std::string>().find(',') != std::string::npos) {
+    return fail(context,
+                "backfill takes one hunt, not a list ('" +
+                    core::printableExcerpt(values["hunt"].as<std::string>()) +
+                    "'): run one backfill per hunt",
+                core::kExitUsage);
+  }
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
   if (!now) return fail(context, now.error(), core::kExitUsage);

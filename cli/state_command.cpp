@@ -2,6 +2,7 @@
 // except vacuum.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -189,6 +190,12 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   // Vacuum rewrites the file: not under a running daemon (state/instance_lock.h).
   state::InstanceLock lock;
   if (action == "vacuum") {
+    // Checked before the lock, whose file would otherwise be left beside a state file that
+    // never was.
+    std::error_code error;
+    if (!std::filesystem::exists(*path, error)) {
+      return fail(context, "state file " + *path + " does not exist", core::kExitState);
+    }
     auto acquired = state::InstanceLock::acquire(*path);
     if (!acquired) return fail(context, acquired.error(), core::kExitState);
     lock = std::move(*acquired);

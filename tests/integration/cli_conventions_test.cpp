@@ -3,7 +3,10 @@
 // check --format json, and the example config through `config check -`.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -160,6 +163,10 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
        "unexpected argument 'proxy-ai-api': --hunt takes one value here, not a list"},
       // A stray word after a command's own positional one is named, not counted.
       {{"state", "show", "extra"}, "unexpected argument 'extra'"},
+      // A list where one hunt goes: said before the config is read.
+      {{"backfill", "-c", "x.yaml", "--hunt", "linux-audit,proxy-ai-api", "--from", "2026-11-25",
+        "--to", "2026-11-26"},
+       "backfill takes one hunt, not a list ('linux-audit,proxy-ai-api')"},
   };
   for (const auto& [args, said] : typos) {
     const ProcessResult typo = runAihunt(args);
@@ -365,6 +372,18 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
     CHECK(count(quiet.err, path.said) == (kept ? 1U : 0U));
     if (!kept) CHECK(quiet.err.empty());
   }
+}
+
+TEST_CASE("state vacuum of a file that does not exist: exit 5, and nothing left behind") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("aihunt-vacuum-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const ProcessResult vacuum = runAihunt({"state", "vacuum", "--state", (dir / "x.db").string()});
+  CHECK(vacuum.exit_code == 5);
+  CHECK(vacuum.err.find("does not exist") != std::string::npos);
+  CHECK(std::filesystem::is_empty(dir));  // no lock file beside a state file that never was
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("aihunt --help lists every exit code, 130 included") {
