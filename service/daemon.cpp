@@ -402,8 +402,7 @@ struct Daemon::Impl {
           const bool said = why.message == unreachable_said &&
                             said_now - unreachable_said_at < std::chrono::seconds(25);
           deps.logger->log(
-              said ? spdlog::level::debug : spdlog::level::err,
-              "hunt '{}': {}: {}{}", name,
+              said ? spdlog::level::debug : spdlog::level::err, "hunt '{}': {}: {}{}", name,
               refused ? "the console refuses the credentials" : "the console cannot be reached",
               why.message, options.once ? "" : " (each hunt tries again in 30 s)");
           if (!said) {
