@@ -471,8 +471,8 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
   for (const auto& name : own_types) {
     names += (names.empty() ? "'" : ", '") + core::printableExcerpt(name) + "'";
   }
-  report.fail(what, "no log source type named " + names + " among the console's " +
-                        std::to_string(types->size()) +
+  report.fail(what, "no log source type named " + names + " among the " +
+                        std::to_string(types->size()) + " the console lists" +
                         " (detection.own_log_source_types): QRadar would map none of aihunt's "
                         "LEEF events to its QIDs, so the rule makes no offense, and the hunts "
                         "would read them back and raise them as findings again. Create it "

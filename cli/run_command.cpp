@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aql/time_window.h"
 #include "cli/command.h"
 #include "cli/delivery.h"
 #include "cli/print.h"
@@ -388,13 +389,15 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   // it is made, whatever the log level.
   if (auto summary = runtime.delivery.store->summary(); summary) {
     for (const auto& recorded : summary->hunts) {
-      if (recorded.hunt != name || !recorded.ledger_start || *to >= *recorded.ledger_start) {
+      // The last window ends at --to's next whole minute (backfillWindows).
+      const core::EpochMs last_end = aql::ceilToMinute(*to);
+      if (recorded.hunt != name || !recorded.ledger_start || last_end >= *recorded.ledger_start) {
         continue;
       }
       printDiagnostic(
           context.streams, *context.redactor, Diagnostic::kCaveat,
           "backfill '" + name + "': the range ends " +
-              core::formatDuration(std::chrono::milliseconds(*recorded.ledger_start - *to)) +
+              core::formatDuration(std::chrono::milliseconds(*recorded.ledger_start - last_end)) +
               " before the ledger's first window (" + core::formatIso8601(*recorded.ledger_start) +
               "); that stretch stays unhunted, and 'aihunt state gaps' lists it until "
               "it is backfilled too");

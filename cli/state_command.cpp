@@ -194,7 +194,10 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
     // never was.
     std::error_code error;
     if (!std::filesystem::exists(*path, error)) {
-      return fail(context, "state file " + *path + " does not exist", core::kExitState);
+      return fail(
+          context,
+          "state file " + *path + (error ? ": " + error.message() : std::string(" does not exist")),
+          core::kExitState);
     }
     auto acquired = state::InstanceLock::acquire(*path);
     if (!acquired) return fail(context, acquired.error(), core::kExitState);

@@ -540,7 +540,7 @@ constexpr std::array kKeys = {
     ConfigKey{"outputs.offense_notes", "map", "", "Notes on QRadar offenses.", ""},
     ConfigKey{"outputs.offense_notes.enabled", "boolean", "false",
               "Add a note to the open aihunt offense of each source with findings, once per "
-              "hunt window (per 500 findings of a busy source's window).",
+              "hunt window (a window that spans outbox batches: once per batch).",
               "false"},
     ConfigKey{"outputs.offense_notes.match_description", "printable text, 1 to 255 bytes", "aihunt",
               "An offense is aihunt's when its description contains this text.", "aihunt"},

@@ -10,8 +10,10 @@ core::Result<std::vector<LogSourceType>> listLogSourceTypes(ApiClient& api, std:
                                                             std::size_t page_size) {
   std::vector<LogSourceType> types;
   if (page_size == 0) page_size = 1;
-  while (types.size() < limit) {
-    const std::size_t first = types.size();
+  // The next Range starts after the entries read, kept or not: an entry skipped for its shape
+  // still took its place on the page.
+  std::size_t first = 0;
+  while (first < limit) {
     const std::size_t want = std::min(page_size, limit - first);
     ApiCall call;
     call.path = "/api/config/event_sources/log_source_management/log_source_types?fields=" +
@@ -35,11 +37,11 @@ core::Result<std::vector<LogSourceType>> listLogSourceTypes(ApiClient& api, std:
         continue;
       }
       types.push_back({id->get<std::int64_t>(), name->get<std::string>()});
-      if (types.size() == limit) break;
     }
     // A short page is the last one; so is a long one (a console that ignores Range answers
     // everything at once).
     if (parsed.size() != want) break;
+    first += want;
   }
   return types;
 }

@@ -65,8 +65,9 @@ core::Result<std::vector<OffenseNote>> OffenseClient::listNotes(std::int64_t off
                                                                 std::size_t page_size) {
   std::vector<OffenseNote> notes;
   if (page_size == 0) page_size = 1;
-  while (notes.size() < limit) {
-    const std::size_t first = notes.size();
+  // The next Range starts after the entries read, kept or not (see listLogSourceTypes).
+  std::size_t first = 0;
+  while (first < limit) {
     const std::size_t want = std::min(page_size, limit - first);
     ApiCall call;
     call.path = "/api/siem/offenses/" + std::to_string(offense_id) +
@@ -88,6 +89,7 @@ core::Result<std::vector<OffenseNote>> OffenseClient::listNotes(std::int64_t off
     // A short page is the last one; so is a long one (a console that ignores Range answers
     // everything at once).
     if (parsed.size() != want) break;
+    first += want;
   }
   return notes;
 }

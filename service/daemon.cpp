@@ -214,8 +214,8 @@ struct Daemon::Impl {
   std::atomic<bool> state_ok{true};
   std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
   std::atomic<bool> config_file_ok{true};     // the last reload, if any, was accepted
-  // The console's unreachability as last said, and when (under `mutex`): other hunts finding the
-  // same within a turn say it at debug level.
+  // The kind of the console's unreachability as last said (ErrorCode, refused), and when (under
+  // `mutex`): other hunts finding the same within a minute say it at debug level.
   std::string unreachable_said;
   Clock::time_point unreachable_said_at{};
 
@@ -398,15 +398,18 @@ struct Daemon::Impl {
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
           if (sameCauseSaid(total, exitCodeFor(why))) continue;
           // Every hunt finds the same: said once per turn of the outage, not once per hunt.
+          // Keyed on the kind of failure, not its text: curl's names the milliseconds it waited.
           const auto said_now = Clock::now();
-          const bool said = why.message == unreachable_said &&
-                            said_now - unreachable_said_at < std::chrono::seconds(25);
+          const std::string kind =
+              std::to_string(static_cast<int>(why.code)) + (refused ? "r" : "");
+          const bool said =
+              kind == unreachable_said && said_now - unreachable_said_at < std::chrono::seconds(60);
           deps.logger->log(
               said ? spdlog::level::debug : spdlog::level::err, "hunt '{}': {}: {}{}", name,
               refused ? "the console refuses the credentials" : "the console cannot be reached",
               why.message, options.once ? "" : " (each hunt tries again in 30 s)");
           if (!said) {
-            unreachable_said = why.message;
+            unreachable_said = kind;
             unreachable_said_at = said_now;
           }
           total.error = why.message;
@@ -431,7 +434,9 @@ struct Daemon::Impl {
   }
 
   // Queues every enabled hunt that is idle, not backing off, and owes a window.
-  void schedule(bool all) {
+  // `enqueue` false: only the gauges are read (hunting pauses while the outbox is full, and the
+  // lag they show must still grow).
+  void schedule(bool all, bool enqueue = true) {
     SharedConfig cfg;
     {
       std::lock_guard lock(mutex);
@@ -469,7 +474,7 @@ struct Daemon::Impl {
         const DuePlan plan = dueWindows(scheduleOf(hunt), *end, at - offset, 1);
         deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
         deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
-        if (waits || (plan.windows.empty() && !plan.gap)) continue;
+        if (!enqueue || waits || (plan.windows.empty() && !plan.gap)) continue;
       }
       std::lock_guard lock(mutex);
       busy.insert(hunt.name);
@@ -504,6 +509,8 @@ struct Daemon::Impl {
   void reload() {
     auto loaded = deps.load_config();
     if (!loaded) {
+      // Before the counter: whoever sees the refusal counted sees /readyz say it.
+      config_file_ok = false;
       deps.metrics.add("aihunt_config_reloads_total", {"rejected"});
       // One log line: the errors, listed a line each in the message, joined with "; ".
       std::string errors = loaded.error().message;
@@ -514,7 +521,6 @@ struct Daemon::Impl {
         errors.replace(at, 3, "; ");
       }
       deps.logger->error("config reload refused; the running config stays: {}", errors);
-      config_file_ok = false;
       return;
     }
     config_file_ok = true;
@@ -634,7 +640,7 @@ struct Daemon::Impl {
         }
       }
       refreshReferenceSets();
-      if (!full) schedule(/*all=*/false);
+      schedule(/*all=*/false, /*enqueue=*/!full);
       delivered += deps.outbox.drain(Clock::now() + options.tick).delivered;
       if (Clock::now() >= next_probe) {
         if (steadyMs() - qradar_ok_at.load() > 60'000) probeQRadar(probe);

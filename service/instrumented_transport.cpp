@@ -58,8 +58,9 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "Hunted windows by hunt and result (ok, truncated, failed, cancelled).",
                   {"hunt", "result"});
   metrics.declare("aihunt_window_lag_seconds", MetricType::kGauge,
-                  "How far the hunt's ledger ends behind now minus schedule.delay: between 0 and "
-                  "schedule.every while the hunt keeps up, more when windows wait.",
+                  "How far the hunt's ledger ends behind now minus schedule.delay: while the hunt "
+                  "keeps up, between 0 and schedule.every plus its search's time; more when "
+                  "windows wait.",
                   {"hunt"});
   metrics.declare("aihunt_windows_pending", MetricType::kGauge,
                   "Windows due but not hunted yet (0 when the hunt is up to date).", {"hunt"});

@@ -100,6 +100,7 @@ core::Status Outbox::recover() {
 core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
                                                const std::vector<state::OutboxRow>& rows) {
   const std::string& name = state.sink->name();
+  state.delivered_of_failed = 0;
   auto mark = state.sink->mark();
   if (!mark) return mark.error();
   mark->sink = name;
@@ -108,11 +109,11 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   if (auto status = store_.setProgress(*mark); !status) return status.error();
   if (auto delivered = state.sink->deliver(rows); !delivered) {
     // What got through and cannot be undone leaves the outbox; the rest is delivered again. If
-    // removing it fails, the retry delivers it again, which the sink's markers make harmless
-    // for the same rows.
+    // removing it fails (the store itself failing), the retry delivers it again: the sink's
+    // markers stop a second note when the batch holds the same rows, not always otherwise.
     if (const auto through = state.sink->takeDeliveredOfFailed(); !through.empty()) {
       if (auto removed = store_.deliveredRows(name, through); !removed) {
-        logger_->warn("sink '{}': {}", name, removed.error().message);
+        logger_->error("sink '{}': {}; they are delivered again", name, removed.error().message);
       } else {
         state.delivered_of_failed = through.size();
       }
@@ -286,17 +287,24 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       // Ctrl-C): a bare "cancelled" would read as the destination's doing.
       std::string why = status.error().message;
       if (status.error().code == core::ErrorCode::kCancelled) why += " (aihunt was stopping)";
+      // Findings the batch got through before it failed have left the outbox: not counted
+      // among those that wait.
+      const std::size_t through = state.delivered_of_failed;
+      const std::string what =
+          core::counted(rows->size() - std::min(through, rows->size()), "finding") +
+          (through > 0 ? " (" + std::to_string(through) + " of the batch got through first)" : "");
       if (state.retry_at.time_since_epoch().count() >= run_ends_.load()) {
         logger_->warn(
             "sink '{}': delivering {} failed (attempt {}); they wait in the outbox for the next "
             "run: {}",
-            name, core::counted(rows->size(), "finding"), state.failures, why);
+            name, what, state.failures, why);
       } else {
         logger_->warn("sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
-                      core::counted(rows->size(), "finding"), state.failures, backoff.count(), why);
+                      what, state.failures, backoff.count(), why);
       }
       static_cast<void>(store_.deliveryFailed(name, rows->front().id, rows->back().id, why));
-      if (const std::size_t through = std::exchange(state.delivered_of_failed, 0); through > 0) {
+      state.delivered_of_failed = 0;
+      if (through > 0) {
         drained.delivered += through;
         metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(through));
       }

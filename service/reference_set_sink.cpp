@@ -60,6 +60,7 @@ GroupedValues groupReferenceSetValues(const std::vector<config::ReferenceSetTarg
     // An exception said this finding is fine: it names no one to watch.
     if (const auto it = finding.find("suppressed");
         it != finding.end() && it->is_boolean() && it->get<bool>()) {
+      ++grouped.in_no_set;
       continue;
     }
     const auto severity = severityOf(finding);
@@ -67,6 +68,7 @@ GroupedValues groupReferenceSetValues(const std::vector<config::ReferenceSetTarg
       ++grouped.unreadable;
       continue;
     }
+    bool in_a_set = false;
     for (std::size_t i = 0; i < sets.size(); ++i) {
       const config::ReferenceSetTarget& set = sets[i];
       if (*severity < set.min_severity) continue;
@@ -79,10 +81,12 @@ GroupedValues groupReferenceSetValues(const std::vector<config::ReferenceSetTarg
         ++grouped.sets[i].invalid;
         continue;
       }
+      in_a_set = true;
       // ALNIC compares without case, as QRadar does.
       const std::string key = type == "ALNIC" ? core::asciiLowered(value) : value;
       if (seen[i].insert(key).second) grouped.sets[i].values.push_back(value);
     }
+    if (!in_a_set) ++grouped.in_no_set;
   }
   return grouped;
 }
@@ -181,15 +185,23 @@ core::Status ReferenceSetSink::deliver(const std::vector<state::OutboxRow>& rows
     }
     any = any || !group.values.empty();
   }
-  if (!any) return {};
-  auto delivered = deliverGroups(grouped);
-  if (!delivered) {
-    // The next attempt starts afresh: a new connection, the sets looked up again (one may have
-    // been deleted meanwhile).
-    connection_.reset();
-    ready_.clear();
+  if (any) {
+    if (auto delivered = deliverGroups(grouped); !delivered) {
+      // The next attempt starts afresh: a new connection, the sets looked up again (one may
+      // have been deleted meanwhile).
+      connection_.reset();
+      ready_.clear();
+      return delivered;
+    }
   }
-  return delivered;
+  in_no_set_ += grouped.in_no_set;
+  return {};
+}
+
+std::string ReferenceSetSink::deliveredDetail() const {
+  if (in_no_set_ == 0) return {};
+  return std::to_string(in_no_set_) +
+         " in no set: suppressed, below each set's min_severity, or with no value a set takes";
 }
 
 }  // namespace aihunt::service

@@ -55,6 +55,9 @@ struct ReferenceSetValues {
 struct GroupedValues {
   std::vector<ReferenceSetValues> sets;  // one per configured set, in config order
   std::size_t unreadable = 0;            // rows whose payload is not a finding object
+  // Findings that go to no set: suppressed, below every set's min_severity, or without a value
+  // for any set that would take them.
+  std::size_t in_no_set = 0;
 };
 
 // What a batch adds to each set. Pure.
@@ -75,6 +78,10 @@ class ReferenceSetSink final : public Sink {
   [[nodiscard]] core::Status rollback(const state::SinkProgress& progress) override;
   [[nodiscard]] std::string rollbackDetail(const state::SinkProgress& progress) const override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
+  // "3 in no set: suppressed, below each set's min_severity, or with no value a set takes", or
+  // "": a
+  // finding delivered here is one the sink has handled, which is not always a value added.
+  [[nodiscard]] std::string deliveredDetail() const override;
 
  private:
   // Finds the set and checks its element type, or creates it.
@@ -88,6 +95,7 @@ class ReferenceSetSink final : public Sink {
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<QRadarConnection> connection_;
   std::set<std::string> ready_;  // sets found or created on this connection
+  std::size_t in_no_set_ = 0;    // of the findings of delivered batches
 };
 
 }  // namespace aihunt::service

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "qradar_client/log_source_types.h"
 #include "qradar_client/offense_client.h"
 #include "qradar_client/reference_data_client.h"
 #include "tests/support/fake_http_transport.h"
@@ -329,4 +330,41 @@ TEST_CASE("collections: values read from set_entries filtered on the set's id", 
   auto missing = client.readValues("Nope", 100);
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
+}
+
+TEST_CASE("log source types: every page read, entries of another shape skipped in place",
+          "[log_source_types]") {
+  RefHarness h("20.0");
+  // 23 entries; every third has no integer id (a console or proxy answering oddly). Each page
+  // must start after the entries of the one before, kept or not.
+  h.answer = [](const qradar::HttpRequest& r) -> core::Result<qradar::HttpResponse> {
+    const std::string range = qradar::findHeader(r.headers, "Range").value_or("");
+    const auto dash = range.find('-');
+    const int first = std::stoi(range.substr(6, dash - 6));
+    const int last = std::min(std::stoi(range.substr(dash + 1)), 22);
+    nlohmann::json page = nlohmann::json::array();
+    for (int i = first; i <= last; ++i) {
+      if (i % 3 == 0) {
+        page.push_back({{"id", "x"}, {"name", "odd " + std::to_string(i)}});
+      } else {
+        page.push_back({{"id", 4000 + i}, {"name", "type " + std::to_string(i)}});
+      }
+    }
+    return jsonResponse(200, page.dump());
+  };
+  auto types = qradar::listLogSourceTypes(*h.api, 10'000, 5);
+  REQUIRE(types.ok());
+  REQUIRE(types->size() == 15);  // 23 less the 8 odd ones (0, 3, ..., 21)
+  CHECK(types->front().id == 4001);
+  CHECK(types->back().name == "type 22");
+  REQUIRE(h.transport.requests.size() == 5);
+  CHECK(h.transport.lines()[0] ==
+        "GET /api/config/event_sources/log_source_management/log_source_types?fields=id%2Cname");
+  CHECK(qradar::findHeader(h.transport.requests[4].headers, "Range") == "items=20-24");
+  // The limit counts the entries read, kept or not.
+  h.transport.requests.clear();
+  auto cut = qradar::listLogSourceTypes(*h.api, 6, 3);
+  REQUIRE(cut.ok());
+  CHECK(cut->size() == 4);
+  CHECK(h.transport.requests.size() == 2);
 }

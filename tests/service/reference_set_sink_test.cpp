@@ -201,6 +201,7 @@ TEST_CASE("a batch's values: per set, deduplicated, by severity and element type
   CHECK(grouped.sets[1].values == std::vector<std::string>{"Bob", "frank"});
   CHECK(grouped.sets[1].invalid == 1);
   CHECK(grouped.unreadable == 2);  // no JSON, no severity
+  CHECK(grouped.in_no_set == 4);   // 4 below, 5 empty, 6 refused, 7 suppressed
 }
 
 TEST_CASE("element types: an IP set takes only IP literals", "[reference_sets]") {
@@ -220,6 +221,7 @@ TEST_CASE("legacy API (below 26.0): sets created once with TTL and type, then bu
   Harness h("20.0");
   auto sink = h.sink();
   CHECK(sink->name() == "reference_sets");
+  CHECK(sink->deliveredDetail().empty());
   REQUIRE(sink->deliver(rowsOf(
       {finding("1", "high", "10.0.0.1", "alice"), finding("2", "medium", "10.0.0.2", "bob")})));
   CHECK(h.calls() ==
@@ -246,6 +248,12 @@ TEST_CASE("legacy API (below 26.0): sets created once with TTL and type, then bu
   CHECK(h.connects == 1);
   CHECK(h.metrics.value("aihunt_reference_set_values_total", {"AIHunt Sources", "added"}) == 3);
   CHECK(h.metrics.value("aihunt_reference_set_values_total", {"AIHunt Users", "added"}) == 2);
+  // A batch of findings that go to no set asks nothing, and is said as such.
+  h.transport.requests.clear();
+  REQUIRE(sink->deliver(rowsOf({finding("9", "low", "10.0.0.9", "zed")})));
+  CHECK(h.transport.requests.empty());
+  CHECK(sink->deliveredDetail() ==
+        "1 in no set: suppressed, below each set's min_severity, or with no value a set takes");
   // A value the IP set refuses is counted, not sent.
   h.transport.requests.clear();
   REQUIRE(sink->deliver(rowsOf({finding("5", "high", "not-an-ip", "")})));
