@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "qradar_client/range_pages.h"
+
 namespace aihunt::qradar {
 namespace {
 
@@ -63,33 +65,15 @@ core::Status OffenseClient::addNote(std::int64_t offense_id, const std::string& 
 core::Result<std::vector<OffenseNote>> OffenseClient::listNotes(std::int64_t offense_id,
                                                                 std::size_t limit,
                                                                 std::size_t page_size) {
+  auto entries = readRangePages(api_,
+                                "/api/siem/offenses/" + std::to_string(offense_id) +
+                                    "/notes?fields=" + urlEncode("id,note_text"),
+                                limit, page_size, "listing the notes of an offense");
+  if (!entries) return entries.error();
   std::vector<OffenseNote> notes;
-  if (page_size == 0) page_size = 1;
-  // The next Range starts after the entries read, kept or not (see listLogSourceTypes).
-  std::size_t first = 0;
-  while (first < limit) {
-    const std::size_t want = std::min(page_size, limit - first);
-    ApiCall call;
-    call.path = "/api/siem/offenses/" + std::to_string(offense_id) +
-                "/notes?fields=" + urlEncode("id,note_text");
-    call.headers.emplace_back(
-        "Range", "items=" + std::to_string(first) + "-" + std::to_string(first + want - 1));
-    auto response = api_.callOk(call);
-    if (!response) return response.error().withContext("listing the notes of an offense");
-    const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
-    if (!parsed.is_array()) {
-      return core::makeError(core::ErrorCode::kParse,
-                             "listing the notes of an offense: expected a JSON array");
-    }
-    for (const auto& entry : parsed) {
-      if (!entry.is_object()) continue;
-      notes.push_back({integerOrZero(entry, "id"), stringOrEmpty(entry, "note_text")});
-      if (notes.size() == limit) break;
-    }
-    // A short page is the last one; so is a long one (a console that ignores Range answers
-    // everything at once).
-    if (parsed.size() != want) break;
-    first += want;
+  for (const auto& entry : *entries) {
+    if (!entry.is_object()) continue;
+    notes.push_back({integerOrZero(entry, "id"), stringOrEmpty(entry, "note_text")});
   }
   return notes;
 }

@@ -28,6 +28,12 @@ struct Api {
     headers.emplace_back("Version: 20.0");
     return emu.call("GET", path, std::move(headers), {}, kAdminApiToken);
   }
+  // A log source type made by the administrator: its id.
+  std::int64_t createType(const std::string& name) {
+    const HttpReply type = post(kTypes, {{"name", name}});
+    REQUIRE(type.status == 201);
+    return parseJson(type.body)["id"].get<std::int64_t>();
+  }
 };
 
 int errorCode(const HttpReply& reply) { return parseJson(reply.body).value("code", 0); }
@@ -180,9 +186,7 @@ TEST_CASE("any client lists log source types, but only an administrator sees mor
   RunningEmu emu({}, adminApiConfigYaml());
   REQUIRE(emu.ok());
   Api api{emu};
-  const HttpReply type = api.post(kTypes, {{"name", "aihunt"}});
-  REQUIRE(type.status == 201);
-  const std::int64_t id = parseJson(type.body)["id"].get<std::int64_t>();
+  const std::int64_t id = api.createType("aihunt");
   const auto asHunter = [&](const std::string& path) {
     return emu.call("GET", path, {"Version: 20.0"}, {}, kHunterToken);
   };
