@@ -2,7 +2,11 @@
 // the config says? One line per check (config, TLS, token, API version, capabilities, Ariel
 // catalog, reference data and sets, offenses for notes, the LEEF syslog receiver), then a
 // verdict. Exit 0 when every check passes, 3 when any fails, 2 for usage or config errors.
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <array>
 #include <set>
 #include <sstream>
 
@@ -480,6 +484,35 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
                         "name yours in detection.own_log_source_types");
 }
 
+// The numeric addresses `host` resolves to; none when it does not resolve.
+std::set<std::string> addressesOf(const std::string& host) {
+  std::set<std::string> out;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
+  for (const addrinfo* at = found; at != nullptr; at = at->ai_next) {
+    std::array<char, NI_MAXHOST> text{};
+    if (::getnameinfo(at->ai_addr, at->ai_addrlen, text.data(), text.size(), nullptr, 0,
+                      NI_NUMERICHOST) == 0) {
+      out.insert(text.data());
+    }
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+// True when `a` and `b` name the same host: the same name, or names with an address in common
+// (the console's name against its IP address, `localhost` against 127.0.0.1).
+bool sameHost(const std::string& a, const std::string& b) {
+  if (core::asciiLowered(a) == core::asciiLowered(b)) return true;
+  const std::set<std::string> of_a = addressesOf(a);
+  const std::set<std::string> of_b = addressesOf(b);
+  return std::any_of(of_a.begin(), of_a.end(),
+                     [&](const std::string& address) { return of_b.count(address) > 0; });
+}
+
 // outputs.leef: the connection the LEEF sink makes (TCP, or TLS verified against
 // outputs.leef.ca_file or the system store, the host name checked), then closed; no event is sent.
 // `console_url` (the REST API's base URL; empty when unknown): a receiver at the same host and
@@ -496,8 +529,7 @@ void checkLeefReceiver(const config::OutputsConfig& outputs, std::string_view co
     const std::string console_port = console->port.empty()
                                          ? std::string(console->scheme == "https" ? "443" : "80")
                                          : console->port;
-    if (core::asciiLowered(console->host) == core::asciiLowered(options.host) &&
-        console_port == std::to_string(options.port)) {
+    if (console_port == std::to_string(options.port) && sameHost(console->host, options.host)) {
       report.fail("LEEF receiver",
                   options.host + ":" + std::to_string(options.port) +
                       " is the console's REST API (qradar.url), not a syslog receiver: set "

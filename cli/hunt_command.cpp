@@ -234,7 +234,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!values["grace"].defaulted() && !values["deliver"].as<bool>()) {
     return fail(context.streams,
                 "--grace bounds --deliver's delivery after Ctrl-C or SIGTERM; without --deliver a "
-                "stop ends the hunt at once",
+                "stop ends the hunt at once: add --deliver, or leave --grace out",
                 core::kExitUsage);
   }
   std::unique_ptr<HuntDelivery> delivery;

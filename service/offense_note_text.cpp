@@ -189,6 +189,7 @@ NoteGroups groupFindingsForNotes(const std::vector<state::OutboxRow>& rows) {
     addDistinct(group.providers, stringAt(finding, "provider"));
     addDistinct(group.processes, stringAt(finding, "process_name"));
     addDistinct(group.users, stringAt(finding, "username"));
+    addDistinct(group.hosts, stringAt(finding, "host"));
     addDistinct(group.finding_ids, stringAt(finding, "finding_id"));
     group.row_ids.push_back(row.id);
     group.first_due = std::max(group.first_due, row.first_due_at.value_or(0));
@@ -264,6 +265,7 @@ std::string noteText(const WindowFindings& group, std::size_t max_chars) {
   text.appendList("Providers", group.providers, kValueChars);
   text.appendList("Processes", group.processes, kValueChars);
   text.appendList("Users", group.users, kValueChars);
+  text.appendList("Hosts", group.hosts, kValueChars);
   std::vector<std::string> short_ids;
   short_ids.reserve(group.finding_ids.size());
   for (const auto& id : group.finding_ids) short_ids.push_back(id.substr(0, kFindingIdChars));

@@ -33,6 +33,7 @@ struct WindowFindings {
   std::vector<std::string> providers;
   std::vector<std::string> processes;
   std::vector<std::string> users;
+  std::vector<std::string> hosts;  // the findings' `host` (the endpoint an analyst pivots on)
   std::vector<std::string> finding_ids;
   std::vector<std::int64_t> row_ids;  // the outbox rows of these findings
   // The latest first due time of those rows (state::OutboxRow::first_due_at); 0 when none has.
@@ -60,8 +61,8 @@ std::string legacyNoteMarker(std::string_view hunt, std::string_view window);
 std::string noteMarker(const WindowFindings& group);
 
 // The marker, then the summary: count, highest risk score, severities, signals (why each finding
-// was raised), providers, processes, users and shortened finding ids, at most `max_chars` code
-// points (lists are cut with "+N more"; the marker is always whole).
+// was raised), providers, processes, users, hosts and shortened finding ids, at most `max_chars`
+// code points (lists are cut with "+N more"; the marker is always whole).
 std::string noteText(const WindowFindings& group, std::size_t max_chars);
 
 // True when one of `notes` starts with `marker`.

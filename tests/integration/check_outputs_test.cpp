@@ -150,6 +150,13 @@ TEST_CASE("check: a LEEF receiver at the console's REST API address fails, witho
   CHECK(statusOf(document, "LEEF receiver") == "fail");
   CHECK(detailOf(document, "LEEF receiver").find("is the console's REST API") != std::string::npos);
   CHECK(syslogConnections(*emu) == before);
+  // Named otherwise (its address for the console's name): the same host, the same failure.
+  std::string by_address = leefOutputs(*emu, emu->ports()["https"]);
+  by_address.replace(by_address.find("host: localhost"), 15, "host: 127.0.0.1");
+  const ProcessResult again = check(writeConfig(*emu, by_address), kToken, {"--format", "json"});
+  CHECK(again.exit_code == 3);
+  CHECK(detailOf(json::parse(again.out), "LEEF receiver").find("is the console's REST API") !=
+        std::string::npos);
 }
 
 TEST_CASE("check: without the log source type aihunt's events arrive under, LEEF is not ready",

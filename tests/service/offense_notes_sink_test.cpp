@@ -230,6 +230,7 @@ TEST_CASE("the note: marker first, then a sanitised summary", "[offense_notes]")
     json f = finding(id, "10.0.0.1", kWindow1);
     f["risk_score"] = score;
     f["signals"] = signals;
+    f["host"] = "WS-FIN-0193";
     scored.push_back(f);
   }
   const auto with_signals = service::groupFindingsForNotes(rowsOf(scored));
@@ -238,6 +239,7 @@ TEST_CASE("the note: marker first, then a sanitised summary", "[offense_notes]")
   CHECK(scored_text.find(" 3 new findings from 10.0.0.1. Highest risk score: 80. Severity: high "
                          "3. Signals: non_browser_ai_api 3, key_or_prompt_on_cmdline 1, "
                          "large_upload 1.") != std::string::npos);
+  CHECK(scored_text.find(" Users: jdoe. Hosts: WS-FIN-0193. Findings: ") != std::string::npos);
   text = service::noteText(grouped.groups[0], 2000);
   const std::string marker = service::noteMarker(grouped.groups[0]);
   // The window's part is told by its first finding's id, the first 8 characters.
