@@ -35,6 +35,12 @@ class Converter {
     if (depth > limits_.max_depth) {
       return fail(out, "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
     }
+    text_bytes_ += out.path.size();
+    if (source.IsScalar()) text_bytes_ += source.Scalar().size();  // a reference: not copied yet
+    if (text_bytes_ > limits_.max_text_bytes) {
+      return fail(out, "document expands to more than " + std::to_string(limits_.max_text_bytes) +
+                           " bytes of text (alias expansion?)");
+    }
     out.mark = toMark(source.Mark());
     switch (source.Type()) {
       case YAML::NodeType::Undefined:
@@ -94,6 +100,7 @@ class Converter {
   Diagnostics& diagnostics_;
   const YamlLimits& limits_;
   std::size_t nodes_ = 0;
+  std::size_t text_bytes_ = 0;
 };
 
 }  // namespace

@@ -49,6 +49,10 @@ struct YamlLimits {
   std::size_t max_bytes = 4U << 20;  // 4 MiB: configs are kilobytes
   std::size_t max_depth = 64;        // nesting; real configs use about 6
   std::size_t max_nodes = 200'000;   // after alias expansion: stops "billion laughs"
+  // Text the tree holds after alias expansion (scalars and paths): a long scalar aliased by
+  // many nodes stays under max_nodes and still copies itself each time (a few KiB times 200,000
+  // nodes took config_fuzz past 2 GiB). Real configs hold kilobytes.
+  std::size_t max_text_bytes = 32U << 20;
 };
 
 // Parses one YAML document. Errors (syntax with line/column, limits, duplicate or non-scalar

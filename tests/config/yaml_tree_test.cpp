@@ -86,6 +86,19 @@ TEST_CASE("hostile YAML is refused without crashing", "[config][yaml][hostile]")
     REQUIRE(diagnostics.errors().size() == 1);
     CHECK(diagnostics.errors()[0].message.find("more than 200000 nodes") != std::string::npos);
   }
+  SECTION("a long scalar aliased by many nodes") {
+    // 10,100 nodes, under max_nodes, but 10,000 copies of 8,000 bytes: 80 MB of text.
+    std::string bomb = "a: &a \"" + std::string(8000, 'x') + "\"\nb: &b [";
+    for (int i = 0; i < 100; ++i) bomb += std::string(i ? ", *a" : "*a");
+    bomb += "]\nc: [";
+    for (int i = 0; i < 100; ++i) bomb += std::string(i ? ", *b" : "*b");
+    bomb += "]\n";
+    Diagnostics diagnostics("t.yaml");
+    (void)parseYamlTree(bomb, diagnostics);
+    REQUIRE(diagnostics.errors().size() == 1);
+    CHECK(diagnostics.errors()[0].message.find("bytes of text (alias expansion?)") !=
+          std::string::npos);
+  }
   SECTION("self-referencing alias") {
     Diagnostics diagnostics("t.yaml");
     (void)parseYamlTree("a: &x {b: *x}\n", diagnostics);
