@@ -11,6 +11,7 @@
 #include "cli/signals.h"
 #include "config/environment.h"
 #include "config/loader.h"
+#include "core/display_text.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -223,6 +224,7 @@ DeliveringWriter::DeliveringWriter(service::FindingWriter& terminal, Delivery& d
       ledger_(*delivery.store, settings, std::move(hunt), delivery.outbox->sinkNames(), now,
               /*first_seen=*/false) {
   if (window && window->from < window->to) ledger_.setWindow(window->from, window->to);
+  ledger_.setOverlappingTotalsRepeat(true);
 }
 
 core::Status DeliveringWriter::write(const detection::Finding& finding) {
@@ -388,7 +390,11 @@ void printPendingSinks(const config::OutputsConfig& outputs,
                           destinationName(outputs, sink.name) + " (sink '" + sink.name +
                           (waiting == 1 ? "') waits" : "') wait") +
                           " in the outbox for the next run";
-    if (!sink.error.empty()) message += ": " + sink.error;
+    // One line: a sink's error can quote the console (a set's type, a task's message), and a
+    // line break there would let it write a diagnostic line of its own.
+    if (!sink.error.empty()) {
+      message += ": " + core::displayText(sink.error, core::DisplayOptions{.keep_tab = false});
+    }
     printDiagnostic(context.streams, *context.redactor, kind, message);
   }
 }

@@ -125,7 +125,10 @@ std::string csvCellText(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 1);
   if (formula) out.push_back('\'');
-  appendDisplayText(out, text);
+  // Tabs become spaces: a cell pasted into a spreadsheet as tab-separated text would otherwise
+  // split at the tab, and what follows it ("=HYPERLINK(...)") would start a cell of its own,
+  // where the leading-character test above never looked.
+  appendDisplayText(out, text, DisplayOptions{.keep_tab = false});
   return out;
 }
 

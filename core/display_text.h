@@ -29,7 +29,7 @@ bool isHiddenOrControl(char32_t code_point);
 std::string displayText(std::string_view text, DisplayOptions options = {});
 void appendDisplayText(std::string& out, std::string_view text, DisplayOptions options = {});
 
-// A CSV cell's content, made safe for a spreadsheet: displayText (one line, tabs kept), then a
+// A CSV cell's content, made safe for a spreadsheet: displayText (one line, tabs as spaces), then a
 // leading apostrophe when the cell would be read as a formula (see csvLooksLikeFormula).
 std::string csvCellText(std::string_view text);
 // Whether a spreadsheet may run the cell as a formula: it starts, after any leading white space

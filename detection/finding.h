@@ -16,6 +16,14 @@ namespace aihunt::detection {
 // A finding id's length: the first 128 bits of a SHA-256, in hex.
 inline constexpr std::size_t kFindingIdHexChars = 32;
 
+// The window an upload total (detection/upload_window.h) sums, [from, to) in ms since the epoch.
+// Not part of the output contract: the ledger keeps it so that a total over a window that
+// overlaps one already raised is known for what it is (service/ledger_writer.h).
+struct TotalWindow {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+};
+
 struct Finding {
   std::string finding_id;  // 32 hex chars, stable for the same event and hunt
   std::string hunt;
@@ -40,6 +48,7 @@ struct Finding {
   std::string log_source;
   std::string event_category;
   std::string evidence;  // the command line or script excerpt that fired, secrets redacted
+  std::optional<TotalWindow> total_window;  // set on upload totals only
 };
 
 }  // namespace aihunt::detection

@@ -40,8 +40,13 @@ core::Result<std::vector<ConsoleApiVersion>> parseHelpVersions(std::string_view 
       version.version = entry.get<std::string>();
     } else if (entry.is_object() && entry.contains("version") && entry["version"].is_string()) {
       version.version = entry["version"].get<std::string>();
-      version.deprecated = entry.value("deprecated", false);
-      version.removed = entry.value("removed", false);
+      // A flag of another type (a string, say) reads as unset rather than throwing.
+      const auto flag = [&](const char* key) {
+        const auto it = entry.find(key);
+        return it != entry.end() && it->is_boolean() && it->get<bool>();
+      };
+      version.deprecated = flag("deprecated");
+      version.removed = flag("removed");
     } else {
       continue;
     }

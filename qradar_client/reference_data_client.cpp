@@ -5,8 +5,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace aihunt::qradar {
 namespace {
+
+// A field of the console's answer, read leniently: a field of another type, or an answer that is
+// not an object, reads as absent (nlohmann's value() would throw).
+std::string textOr(const nlohmann::json& object, const char* key, std::string fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+std::int64_t integerOr(const nlohmann::json& object, const char* key, std::int64_t fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
 
 core::Result<nlohmann::json> parseJson(const HttpResponse& response, const char* what) {
   nlohmann::json parsed = nlohmann::json::parse(response.body, nullptr, false);
@@ -65,9 +81,9 @@ core::Result<std::optional<ReferenceSetInfo>> ReferenceDataClient::find(const st
     auto parsed = parseJson(*response, "reference set");
     if (!parsed) return parsed.error();
     ReferenceSetInfo info;
-    info.name = parsed->value("name", name);
-    info.element_type = parsed->value("element_type", "");
-    info.count = parsed->value("number_of_elements", std::int64_t{0});
+    info.name = textOr(*parsed, "name", name);
+    info.element_type = textOr(*parsed, "element_type", "");
+    info.count = integerOr(*parsed, "number_of_elements", 0);
     return std::optional(info);
   }
   call.path = "/api/reference_data_collections/sets?filter=" + urlEncode("name=\"" + name + "\"");
@@ -77,12 +93,12 @@ core::Result<std::optional<ReferenceSetInfo>> ReferenceDataClient::find(const st
   if (!parsed) return parsed.error();
   if (!parsed->is_array()) return core::makeError(core::ErrorCode::kParse, "expected a list");
   for (const auto& entry : *parsed) {
-    if (entry.is_object() && entry.value("name", "") == name) {
+    if (textOr(entry, "name", "") == name) {
       ReferenceSetInfo info;
       info.name = name;
-      info.element_type = entry.value("entry_type", entry.value("element_type", ""));
-      info.id = entry.value("id", std::int64_t{0});
-      info.count = entry.value("number_of_entries", std::int64_t{0});
+      info.element_type = textOr(entry, "entry_type", textOr(entry, "element_type", ""));
+      info.id = integerOr(entry, "id", 0);
+      info.count = integerOr(entry, "number_of_entries", 0);
       return std::optional(info);
     }
   }
@@ -156,7 +172,8 @@ core::Status ReferenceDataClient::waitForTask(std::int64_t task_id) {
     if (clock.now() >= deadline) {
       return core::makeError(core::ErrorCode::kTimeout,
                              "bulk update task " + std::to_string(task_id) + " still " +
-                                 task.status + " after " + std::to_string(task.polls) + " reads");
+                                 core::printableExcerpt(task.status, 40) + " after " +
+                                 std::to_string(task.polls) + " reads");
     }
     api_.pause(delay, nullptr);
     delay = std::min(delay * 2, Millis(2'000));
@@ -174,9 +191,11 @@ core::Status ReferenceDataClient::waitForTask(std::int64_t task_id) {
     last_task_ = task;
   }
   if (task.status == "COMPLETED") return {};
-  std::string text = "bulk update task " + std::to_string(task_id) + " ended in " + task.status;
+  // Status and message are the console's words: made printable before they reach a log line.
+  std::string text = "bulk update task " + std::to_string(task_id) + " ended in " +
+                     core::printableExcerpt(task.status, 40);
   if (task.error_code) text += " (error_code " + std::to_string(*task.error_code) + ")";
-  if (!task.error_message.empty()) text += ": " + task.error_message;
+  if (!task.error_message.empty()) text += ": " + core::printableExcerpt(task.error_message, 300);
   return api_.redacted(core::makeError(core::ErrorCode::kRemote, text));
 }
 

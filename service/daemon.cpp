@@ -236,12 +236,28 @@ struct Daemon::Impl {
     return nullptr;
   }
 
+  // The splay holds each hunt back by its own share, so hunts do not all start at once.
+  static core::EpochMs splayOffset(const config::HuntConfig& hunt) {
+    const core::EpochMs splay = hunt.schedule.splay.count();
+    if (splay <= 0) return 0;
+    return static_cast<core::EpochMs>(std::hash<std::string>{}(hunt.name) %
+                                      static_cast<std::size_t>(splay));
+  }
+
+  // The lag and pending-window gauges, as the scheduler sees the hunt at `at` (splay included,
+  // so that the gauges and the schedule agree). Returns the plan for one window.
+  DuePlan publishLag(const config::HuntConfig& hunt, std::optional<core::EpochMs> ledger_end,
+                     core::EpochMs at) {
+    const DuePlan plan = dueWindows(scheduleOf(hunt), ledger_end, at - splayOffset(hunt), 1);
+    deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
+    deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
+    return plan;
+  }
+
   void updateLag(const config::HuntConfig& hunt) {
     auto end = deps.store.ledgerEnd(hunt.name);
     if (!end) return;
-    const DuePlan plan = dueWindows(scheduleOf(hunt), *end, now(), 1'000'000);
-    deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
-    deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
+    publishLag(hunt, *end, now());
   }
 
   // A ledger that ends after now (an earlier run given a later --now, a clock set back) makes
@@ -465,15 +481,7 @@ struct Daemon::Impl {
         // Said here too: a hunt whose ledger ends after now has nothing due and never reaches
         // huntOnce, where --once says it.
         noteLedgerAhead(hunt.name, *end, at);
-        // The splay holds each hunt back by its own share, so hunts do not all start at once.
-        const core::EpochMs splay = hunt.schedule.splay.count();
-        const core::EpochMs offset =
-            splay > 0 ? static_cast<core::EpochMs>(std::hash<std::string>{}(hunt.name) %
-                                                   static_cast<std::size_t>(splay))
-                      : 0;
-        const DuePlan plan = dueWindows(scheduleOf(hunt), *end, at - offset, 1);
-        deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
-        deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
+        const DuePlan plan = publishLag(hunt, *end, at);
         if (!enqueue || waits || (plan.windows.empty() && !plan.gap)) continue;
       }
       std::lock_guard lock(mutex);

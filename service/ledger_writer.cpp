@@ -6,6 +6,16 @@
 
 namespace aihunt::service {
 
+namespace {
+
+std::optional<state::UploadTotalMark> uploadTotalMark(const detection::Finding& finding) {
+  if (!finding.total_window) return std::nullopt;
+  return state::UploadTotalMark{finding.source_ip, finding.username, finding.provider,
+                                finding.total_window->from_ms, finding.total_window->to_ms};
+}
+
+}  // namespace
+
 std::string baselineKey(const detection::Finding& finding) {
   const std::string& who = !finding.host.empty()        ? finding.host
                            : !finding.source_ip.empty() ? finding.source_ip
@@ -43,6 +53,15 @@ core::Status LedgerWriter::write(const detection::Finding& finding) {
     ++repeats_;
     return {};
   }
+  std::optional<state::UploadTotalMark> mark = uploadTotalMark(finding);
+  if (mark && overlapping_totals_repeat_) {
+    auto raised = store_.uploadTotalRaised(hunt_, *mark);
+    if (!raised) return raised.error();
+    if (*raised) {
+      ++repeats_;
+      return {};
+    }
+  }
   const detection::Finding* out = &finding;
   if (first_seen_) {
     std::string key = baselineKey(finding);
@@ -68,6 +87,7 @@ core::Status LedgerWriter::write(const detection::Finding& finding) {
   }
   state::FindingItem item;
   item.finding_id = out->finding_id;
+  item.upload_total = std::move(mark);
   if (auto time = core::parseTimestamp(out->event_time)) item.event_time = *time;
   detection::appendFindingJson(item.payload, *out);
   if (!window_.empty() && !item.payload.empty() && item.payload.back() == '}') {

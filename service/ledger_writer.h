@@ -34,6 +34,12 @@ class LedgerWriter final : public FindingWriter {
   // "<from>/<to>" in ISO 8601 UTC (offense notes summarise a window).
   void setWindow(core::EpochMs from, core::EpochMs to);
 
+  // `aihunt hunt --deliver`: an upload total is a repeat when a total of its source, user and
+  // provider was raised over an overlapping window, not only over the same one. Its windows are
+  // not the daemon's fixed ones, so a run a minute after another would total the same bytes
+  // under another id. The daemon keeps one total per window of its own.
+  void setOverlappingTotalsRepeat(bool on) { overlapping_totals_repeat_ = on; }
+
   // Counts new findings by severity, signal and category (aihunt_findings_*).
   void setMetrics(core::Metrics* metrics) { metrics_ = metrics; }
 
@@ -50,6 +56,7 @@ class LedgerWriter final : public FindingWriter {
   std::vector<std::string> sinks_;
   core::EpochMs now_;
   bool first_seen_;
+  bool overlapping_totals_repeat_ = false;
   state::Commit pending_;
   std::unordered_set<std::string> pending_ids_;
   std::unordered_set<std::string> pending_baselines_;

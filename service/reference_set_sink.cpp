@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/display_text.h"
 #include "core/text.h"
 
 namespace aihunt::service {
@@ -39,9 +40,13 @@ bool isReferenceSetValue(std::string_view element_type, std::string_view value) 
            inet_pton(AF_INET6, text.c_str(), &address) == 1;
   }
   if (value.size() > kMaxTextValue) return false;
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return false;
+  // What the display sanitiser would hide (C0 and C1 controls, bidi overrides, zero-width
+  // characters) or could not decode is refused: a set's values are shown in QRadar's console and
+  // matched by rules, where a value that reads differently from what it is does harm.
+  for (std::size_t at = 0; at < value.size();) {
+    const core::Utf8Char one = core::decodeUtf8At(value, at);
+    if (one.length == 0 || core::isHiddenOrControl(one.code)) return false;
+    at += one.length;
   }
   return true;
 }
@@ -125,10 +130,14 @@ core::Status ReferenceSetSink::ensureSet(qradar::ReferenceDataClient& client,
   if (!found) return found.error();
   if (*found) {
     if (!core::iequals((*found)->element_type, type)) {
-      return core::makeError(core::ErrorCode::kConfig,
-                             "holds " + (*found)->element_type + " values, but " +
-                                 std::string(config::referenceSetFieldName(set.field)) + " needs " +
-                                 std::string(type) + " (see aihunt check)");
+      return core::makeError(
+          core::ErrorCode::kConfig,
+          "holds " +
+              ((*found)->element_type.empty()
+                   ? std::string("values of a type the console does not name")
+                   : core::printableExcerpt((*found)->element_type, 40) + " values") +
+              ", but " + std::string(config::referenceSetFieldName(set.field)) + " needs " +
+              std::string(type) + " (see aihunt check)");
     }
     return {};
   }

@@ -97,11 +97,26 @@ ALTER TABLE outbox ADD COLUMN first_due_at INTEGER;
 UPDATE outbox SET first_due_at = due_at WHERE due_at IS NOT NULL;
 )sql";
 
+// Version 5: the upload totals raised, by source, user, provider and window, so that
+// `aihunt hunt --deliver` over a window of its own does not raise a total again that an
+// overlapping window raised already (a total's id names its exact window).
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE upload_totals (
+  hunt TEXT NOT NULL,
+  source_ip TEXT NOT NULL,
+  username TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  raised_at INTEGER NOT NULL,
+  PRIMARY KEY (hunt, source_ip, username, provider, from_ms, to_ms)
+) WITHOUT ROWID;
+CREATE INDEX upload_totals_by_raised ON upload_totals (raised_at);
+)sql";
+
 constexpr std::array kMigrations = {
-    Migration{1, kVersion1},
-    Migration{2, kVersion2},
-    Migration{3, kVersion3},
-    Migration{4, kVersion4},
+    Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
+    Migration{4, kVersion4}, Migration{5, kVersion5},
 };
 static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
 

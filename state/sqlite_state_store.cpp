@@ -164,6 +164,9 @@ struct SqliteStateStore::Statements {
   Statement insert_baseline;
   Statement replace_window;
   Statement prune_seen;
+  Statement insert_upload_total;
+  Statement upload_total_raised;
+  Statement prune_upload_totals;
   Statement pending;
   Statement delete_outbox;
   Statement fail_outbox;
@@ -210,6 +213,13 @@ struct SqliteStateStore::Statements {
         {&statements->prune_seen,
          "DELETE FROM seen WHERE first_raised_at < ?1 AND first_raised_at < "
          "(SELECT COALESCE(MIN(created_at), ?1) FROM outbox)"},
+        {&statements->insert_upload_total,
+         "INSERT OR IGNORE INTO upload_totals (hunt, source_ip, username, provider, from_ms, "
+         "to_ms, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+        {&statements->upload_total_raised,
+         "SELECT 1 FROM upload_totals WHERE hunt = ?1 AND source_ip = ?2 AND username = ?3 AND "
+         "provider = ?4 AND from_ms < ?6 AND to_ms > ?5 LIMIT 1"},
+        {&statements->prune_upload_totals, "DELETE FROM upload_totals WHERE raised_at < ?1"},
         {&statements->pending,
          "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at, "
          "first_due_at FROM outbox WHERE sink = ?1 ORDER BY id LIMIT ?2"},
@@ -513,6 +523,13 @@ core::Result<CommitResult> SqliteStateStore::commit(const Commit& commit) {
       continue;
     }
     ++result.added;
+    if (const auto& mark = finding.upload_total) {
+      if (auto status = runWith(s.insert_upload_total, commit.hunt, mark->source_ip, mark->username,
+                                mark->provider, mark->from, mark->to, commit.now);
+          !status) {
+        return failed(status.error());
+      }
+    }
     for (const std::string& sink : commit.sinks) {
       if (auto status =
               runWith(s.insert_outbox, sink, finding.finding_id, finding.payload, commit.now);
@@ -540,12 +557,36 @@ core::Result<CommitResult> SqliteStateStore::commit(const Commit& commit) {
   return result;
 }
 
+core::Result<bool> SqliteStateStore::uploadTotalRaised(const std::string& hunt,
+                                                       const UploadTotalMark& mark) {
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->upload_total_raised;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, hunt, mark.source_ip, mark.username, mark.provider,
+                            mark.from, mark.to);
+      !status) {
+    return status.error();
+  }
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading upload totals");
+  return *row;
+}
+
 core::Result<std::uint64_t> SqliteStateStore::pruneSeen(core::EpochMs before) {
   const std::lock_guard lock(mutex_);
+  auto transaction = sqlite::Transaction::begin(*db_);
+  if (!transaction) return transaction.error().withContext("pruning seen findings");
   if (auto status = runWith(statements_->prune_seen, before); !status) {
     return status.error().withContext("pruning seen findings");
   }
-  return asUint64(db_->changes());
+  const std::uint64_t pruned = asUint64(db_->changes());
+  if (auto status = runWith(statements_->prune_upload_totals, before); !status) {
+    return status.error().withContext("pruning upload totals");
+  }
+  if (auto status = transaction->commit(); !status) {
+    return status.error().withContext("pruning seen findings");
+  }
+  return pruned;
 }
 
 // --- outbox ---

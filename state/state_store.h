@@ -36,11 +36,24 @@ struct Gap {
   core::EpochMs recorded_at = 0;
 };
 
+// An upload total's identity beyond its id: who sent the bytes to which provider, over which
+// window [from, to). The daemon's windows are fixed, so the same total hunted again has the same
+// id; `aihunt hunt --deliver` searches windows of its own, and asks whether a total of the same
+// source, user and provider over an overlapping window was raised already (uploadTotalRaised).
+struct UploadTotalMark {
+  std::string source_ip;
+  std::string username;
+  std::string provider;
+  core::EpochMs from = 0;
+  core::EpochMs to = 0;
+};
+
 // One new finding for the outbox: its id, when it happened, and what the sinks deliver.
 struct FindingItem {
   std::string finding_id;
   core::EpochMs event_time = 0;
-  std::string payload;  // the finding as one JSON object, no newline
+  std::string payload;                          // the finding as one JSON object, no newline
+  std::optional<UploadTotalMark> upload_total;  // kept when the finding is new (upload totals)
 };
 
 // What one results page (or the last page of a window) commits in one transaction.
@@ -163,7 +176,12 @@ class StateStore {
   [[nodiscard]] virtual core::Result<bool> baselineKnown(const std::string& key) = 0;
   // One transaction: seen ids, outbox rows for the new ones, baselines, and the window record.
   [[nodiscard]] virtual core::Result<CommitResult> commit(const Commit& commit) = 0;
-  // Forgets seen ids first raised before `before` (state.retention). Returns how many.
+  // Whether an upload total of `hunt` for the mark's source, user and provider was raised over a
+  // window that overlaps [mark.from, mark.to) (the same window included).
+  [[nodiscard]] virtual core::Result<bool> uploadTotalRaised(const std::string& hunt,
+                                                             const UploadTotalMark& mark) = 0;
+  // Forgets seen ids first raised before `before` (state.retention), and the upload totals
+  // raised before then. Returns how many ids.
   [[nodiscard]] virtual core::Result<std::uint64_t> pruneSeen(core::EpochMs before) = 0;
 
   // --- outbox ---

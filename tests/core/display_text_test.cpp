@@ -182,6 +182,10 @@ TEST_CASE("CSV cells that a spreadsheet would run as a formula get a leading apo
   CHECK(csvCellText("x\x1b]0;t\x07") == "x?]0;t?");
   // A zero-width space cannot hide a formula: it becomes a visible '?' first.
   CHECK(csvCellText("\xE2\x80\x8B=1") == "?=1");
+  // A tab becomes a space: pasted as tab-separated text, the cell would split at the tab and the
+  // formula after it would start a cell of its own.
+  CHECK(csvCellText("WS-1\t=HYPERLINK(\"http://x/\")") == "WS-1 =HYPERLINK(\"http://x/\")");
+  CHECK(csvCellText("a\tb").find('\t') == std::string::npos);
 }
 
 TEST_CASE("the JSON log escapes hidden code points exactly instead of stripping them") {

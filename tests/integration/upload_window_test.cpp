@@ -211,3 +211,55 @@ TEST_CASE("the daemon raises a window's large upload once, hunted again or not",
   CHECK(table.at("proxy-ai-api").repeats > 300);  // the per-event findings and the window's
   CHECK(countUploads() == expected);
 }
+
+TEST_CASE("hunt --deliver over a shifted window does not raise an upload total again",
+          "[hunt][deliver][upload]") {
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-upload-deliver");
+  RunningEmu emu({"--events", writeEvents(dir)}, emuConfig());
+  REQUIRE(emu.ok());
+  const auto run = aihunt::testing::makeRunDir(
+      emu, "aihunt-upload-deliver-", kToken, {},
+      std::string("hunts:\n") + aihunt::testing::kProxyHunt + "    aggregate_uploads: true\n");
+  const auto deliver = [&](const char* from, const char* to) {
+    auto result = runProcess(binaryPath("aihunt"),
+                             concat({"hunt", "-c", run.config, "--deliver", "--now",
+                                     "2026-11-26T12:00:00Z", "--format", "jsonl"},
+                                    window(from, to)),
+                             {}, 60);
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 0);
+    return result;
+  };
+  const auto deliveredTotals = [&] {
+    const auto found = aihunt::testing::readFindings(run.findings());
+    CHECK(found.problem.empty());
+    std::vector<json> totals;
+    for (const auto& f : found.rows) {
+      const json& evidence = f["evidence"];
+      if (evidence.is_string() &&
+          evidence.get<std::string>().find(" requests from ") != std::string::npos) {
+        totals.push_back(f);
+      }
+    }
+    return totals;
+  };
+
+  const auto first = deliver("2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z");
+  REQUIRE(deliveredTotals().size() == 1);
+  CHECK(deliveredTotals()[0]["username"] == "exfil");
+
+  // A minute later: the same bytes summed under another id. Printed, not delivered again.
+  const auto shifted = deliver("2026-11-26T10:01:00Z", "2026-11-26T11:01:00Z");
+  const auto printed = byUser(uploads(shifted.out));
+  REQUIRE(printed.count("exfil") == 1);
+  CHECK(printed.at("exfil")["finding_id"] != byUser(uploads(first.out)).at("exfil")["finding_id"]);
+  CHECK(deliveredTotals().size() == 1);
+
+  // A stretch no raised total covers is new: the hour before holds half of the curl's requests,
+  // too few; with the hour after they total 3 MiB, but that window overlaps the raised one, whose
+  // source differs: edge is raised, exfil is not raised again.
+  deliver("2026-11-26T09:00:00Z", "2026-11-26T11:00:00Z");
+  const auto totals = deliveredTotals();
+  REQUIRE(totals.size() == 2);
+  CHECK(byUser(totals).count("edge") == 1);
+}

@@ -81,6 +81,14 @@ TEST_CASE("/api/help/versions is parsed leniently", "[version]") {
   CHECK(parsed->at(2).removed);
   CHECK(parsed->at(3).version == "26.0");
   CHECK_FALSE(qradar::parseHelpVersions(R"({"versions":[]})").ok());
+  // A flag of another type reads as unset; it does not throw.
+  auto odd = qradar::parseHelpVersions(
+      R"([{"version":"25.0","deprecated":"yes","removed":1},{"version":"26.0","removed":null}])");
+  REQUIRE(odd.ok());
+  REQUIRE(odd->size() == 2);
+  CHECK_FALSE(odd->at(0).deprecated);
+  CHECK_FALSE(odd->at(0).removed);
+  CHECK_FALSE(odd->at(1).removed);
 }
 
 TEST_CASE("negotiation: one unretried GET with the newest version aihunt speaks", "[version]") {

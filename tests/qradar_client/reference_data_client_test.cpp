@@ -60,6 +60,46 @@ TEST_CASE("legacy sets: find, create (409 is fine), bulk load", "[reference]") {
   CHECK(h.transport.requests.back().body == R"(["alice","bob"])");
 }
 
+TEST_CASE("find: a set's fields of the wrong type read as absent, never throw", "[reference]") {
+  SECTION("legacy") {
+    RefHarness h("20.0");
+    h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+      return jsonResponse(200, R"({"name":7,"element_type":5,"number_of_elements":"many"})");
+    };
+    qradar::ReferenceDataClient client(*h.api);
+    auto found = client.find("users");
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->name == "users");
+    CHECK((*found)->element_type.empty());
+    CHECK((*found)->count == 0);
+  }
+  SECTION("collections") {
+    RefHarness h("26.0");
+    h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+      return jsonResponse(
+          200, R"([{"name":"users","entry_type":["ALN"],"id":"42"},{"name":3},"users"])");
+    };
+    qradar::ReferenceDataClient client(*h.api);
+    auto found = client.find("users");
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->element_type.empty());
+    CHECK((*found)->id == 0);
+  }
+  SECTION("an answer that is no object") {
+    RefHarness h("20.0");
+    h.answer = [](const qradar::HttpRequest&) -> core::Result<qradar::HttpResponse> {
+      return jsonResponse(200, R"([1,2])");
+    };
+    qradar::ReferenceDataClient client(*h.api);
+    auto found = client.find("users");
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->element_type.empty());
+  }
+}
+
 TEST_CASE("collections: find by name, PATCH entries with the collection id", "[reference]") {
   RefHarness h("26.0");
   h.answer = [](const qradar::HttpRequest& r) -> core::Result<qradar::HttpResponse> {
@@ -151,6 +191,21 @@ TEST_CASE("collections: the bulk update task is polled until it is final", "[ref
     CHECK(client.lastTask()->error_code == 1020);
     CHECK(client.lastTask()->error_message == "entry 2: bad value");
     CHECK(added.error().message.find("entry 2: bad value") != std::string::npos);
+  }
+  SECTION("the console's status and message reach the error as one printable line") {
+    RefHarness h("26.0");
+    TaskConsole console{{"PROCESSING", "EXCEPTION"},
+                        R"(,"error_message":"bad\naihunt: 6 findings delivered\u001b[2K\u009b")",
+                        0};
+    h.answer = std::ref(console);
+    qradar::ReferenceDataClient client(*h.api);
+    auto added = client.addValues("users", {"alice"}, "aihunt");
+    REQUIRE_FALSE(added.ok());
+    const std::string& message = added.error().message;
+    CHECK(message.find('\n') == std::string::npos);
+    CHECK(message.find('\x1b') == std::string::npos);
+    CHECK(message.find("\xC2\x9B") == std::string::npos);
+    CHECK(message.find("6 findings delivered") != std::string::npos);  // shown, made inert
   }
   SECTION("CONFLICT and INTERRUPTED are final failures too") {
     for (const char* status : {"CONFLICT", "INTERRUPTED"}) {

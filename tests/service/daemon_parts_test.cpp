@@ -996,3 +996,46 @@ TEST_CASE("the ledger writer raises a finding once and first_seen once per actor
   CHECK(*store->outboxDepth("jsonl") == 2);
   CHECK(*store->ledgerEnd("h") == 120'000);
 }
+
+TEST_CASE("an on-demand run's upload total over a window that overlaps a raised one is a repeat",
+          "[daemon][ledger]") {
+  TempDir dir;
+  auto store = openStore(dir.file("state.db"));
+  auto settings = aihunt::config::builtinDetectionSettings();
+  REQUIRE(settings);
+  constexpr std::int64_t kHour = 3'600'000;
+  const auto total = [](std::string id, std::string source, std::int64_t from) {
+    aihunt::detection::Finding finding;
+    finding.finding_id = std::move(id);
+    finding.source_ip = std::move(source);
+    finding.username = "alice";
+    finding.provider = "openai";
+    finding.bytes_sent = 5'000'000;
+    finding.signals.add(aihunt::detection::Signal::kLargeUpload);
+    finding.total_window = aihunt::detection::TotalWindow{from, from + 24 * kHour};
+    return finding;
+  };
+  // The first run raises its total; a run a minute later totals the same bytes under another id.
+  {
+    aihunt::service::LedgerWriter first(*store, *settings, "proxy", {"jsonl"}, 1'000, false);
+    first.setOverlappingTotalsRepeat(true);
+    REQUIRE(first.write(total("t-1", "10.0.0.5", 0)));
+    REQUIRE(first.finish());
+    CHECK(first.added() == 1);
+  }
+  aihunt::service::LedgerWriter later(*store, *settings, "proxy", {"jsonl"}, 2'000, false);
+  later.setOverlappingTotalsRepeat(true);
+  REQUIRE(later.write(total("t-2", "10.0.0.5", 60'000)));      // overlaps the first
+  REQUIRE(later.write(total("t-3", "10.0.0.6", 60'000)));      // another source: new
+  REQUIRE(later.write(total("t-4", "10.0.0.5", 24 * kHour)));  // the next day: new
+  REQUIRE(later.finish());
+  CHECK(later.added() == 2);
+  CHECK(later.repeats() == 1);
+  CHECK(*store->outboxDepth("jsonl") == 3);
+
+  // The daemon keeps one total per window of its own: overlap alone does not make a repeat.
+  aihunt::service::LedgerWriter daemon(*store, *settings, "proxy", {"jsonl"}, 3'000, false);
+  REQUIRE(daemon.write(total("t-5", "10.0.0.5", 60'000)));
+  REQUIRE(daemon.finish());
+  CHECK(daemon.added() == 1);
+}

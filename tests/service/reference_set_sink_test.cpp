@@ -214,6 +214,19 @@ TEST_CASE("element types: an IP set takes only IP literals", "[reference_sets]")
   CHECK(service::isReferenceSetValue("ALNIC", "CORP\\alice"));
   CHECK_FALSE(service::isReferenceSetValue("ALNIC", std::string(256, 'a')));
   CHECK_FALSE(service::isReferenceSetValue("ALNIC", std::string("a\0b", 3)));
+  // Non-ASCII letters are values like any other...
+  CHECK(service::isReferenceSetValue("ALNIC", "J\xC3\xBCrgen"));
+  CHECK(service::isReferenceSetValue("ALN", "\xE5\xB1\xB1\xE7\x94\xB0"));
+  // ...but what reads differently from what it is, or does not decode, is refused: C1 controls
+  // (U+009B is CSI to some terminals), bidi overrides, zero-width characters, a tab, bad UTF-8.
+  for (const std::string hidden : {"bob\xC2\x9B"
+                                   "31m",
+                                   "evil\xE2\x80\xAEtxt.exe", "bob\xE2\x80\x8B", "a\tb", "a\x7f",
+                                   "bad\xC3", "\xFF\xFE", "bob\xEF\xBB\xBF"}) {
+    INFO(hidden);
+    CHECK_FALSE(service::isReferenceSetValue("ALNIC", hidden));
+    CHECK_FALSE(service::isReferenceSetValue("ALN", hidden));
+  }
 }
 
 TEST_CASE("legacy API (below 26.0): sets created once with TTL and type, then bulk_load",

@@ -45,7 +45,7 @@ TEST_CASE("an empty file is migrated to the current version, once") {
             .value();
     CHECK(tables ==
           "baselines,gaps,meta,outbox,reference_set_values,reference_sets,seen,sink_progress,"
-          "windows");
+          "upload_totals,windows");
   }
 
   auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
@@ -114,4 +114,24 @@ TEST_CASE("a version 3 store's due rows were first due when they are due") {
   CHECK(rows[0].first_due_at == std::optional<core::EpochMs>(77));
   CHECK_FALSE(rows[1].first_due_at.has_value());
   CHECK((*store)->held("offense_notes", 0).value().retrying == 0);
+}
+
+TEST_CASE("a version 4 store keeps its seen ids and knows no upload total until one is raised") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  REQUIRE(writeOlderStore(path, 4,
+                          "INSERT INTO seen (finding_id, hunt, event_time, first_raised_at) "
+                          "VALUES ('t1', 'proxy', 5, 6)"));
+  auto store = StateStore::open(path, OpenOptions{/*create=*/false, /*read_only=*/false});
+  REQUIRE(store.ok());
+  CHECK((*store)->summary().value().schema_version == schema::kVersion);
+  CHECK((*store)->seen("t1").value());
+  const UploadTotalMark mark{"10.0.0.5", "alice", "openai", 0, 100};
+  CHECK_FALSE((*store)->uploadTotalRaised("proxy", mark).value());
+  Commit commit;
+  commit.hunt = "proxy";
+  commit.now = 7;
+  commit.findings.push_back(FindingItem{"t2", 5, "{}", mark});
+  REQUIRE((*store)->commit(commit).value().added == 1);
+  CHECK((*store)->uploadTotalRaised("proxy", mark).value());
 }

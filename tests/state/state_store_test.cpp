@@ -538,6 +538,53 @@ TEST_CASE("pruneSeen forgets ids first raised before the cut") {
   CHECK(store->outboxDepth("jsonl").value() == 7);
 }
 
+TEST_CASE("upload totals: a raised total's window is found by any window that overlaps it") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  const auto mark = [](std::string source, core::EpochMs from, core::EpochMs to) {
+    return UploadTotalMark{std::move(source), "alice", "openai", from, to};
+  };
+  const core::EpochMs from = kT0;
+  const core::EpochMs to = kT0 + 60 * kMinute;
+
+  FindingItem total = finding("total-1");
+  total.upload_total = mark("10.0.0.5", from, to);
+  REQUIRE(store->commit(page("proxy", {total, finding("per-event")})).value().added == 2);
+
+  CHECK(store->uploadTotalRaised("proxy", mark("10.0.0.5", from, to)).value());
+  CHECK(store->uploadTotalRaised("proxy", mark("10.0.0.5", from + kMinute, to + kMinute)).value());
+  CHECK(store->uploadTotalRaised("proxy", mark("10.0.0.5", from - kMinute, from + 1)).value());
+  CHECK(store->uploadTotalRaised("proxy", mark("10.0.0.5", from - 5 * kMinute, to + kMinute))
+            .value());
+  // Windows are [from, to): one that ends where the total's begins, or begins where it ends, does
+  // not overlap it.
+  CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.5", from - kMinute, from)).value());
+  CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.5", to, to + kMinute)).value());
+  // Another source, user, provider or hunt is another total.
+  CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.6", from, to)).value());
+  CHECK_FALSE(
+      store->uploadTotalRaised("proxy", UploadTotalMark{"10.0.0.5", "bob", "openai", from, to})
+          .value());
+  CHECK_FALSE(
+      store->uploadTotalRaised("proxy", UploadTotalMark{"10.0.0.5", "alice", "anthropic", from, to})
+          .value());
+  CHECK_FALSE(store->uploadTotalRaised("other", mark("10.0.0.5", from, to)).value());
+
+  // A total whose id was raised before is a repeat, and its mark is not taken again.
+  FindingItem again = finding("total-1");
+  again.upload_total = mark("10.0.0.7", from, to);
+  REQUIRE(store->commit(page("proxy", {again})).value().repeats == 1);
+  CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.7", from, to)).value());
+
+  // Retention forgets totals raised before the cut, with the seen ids.
+  for (const std::string sink : {"jsonl", "leef"}) {
+    const auto rows = store->pending(sink, 100).value();
+    REQUIRE(store->delivered(sink, rows.front().id, rows.back().id).ok());
+  }
+  CHECK(store->pruneSeen(kT0 + 11 * kMinute).value() == 2);
+  CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.5", from, to)).value());
+}
+
 TEST_CASE("summary: per hunt, per sink, counts and size") {
   const TempDir dir;
   auto store = freshStore(dir);

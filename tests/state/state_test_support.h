@@ -44,7 +44,7 @@ inline constexpr core::EpochMs kT0 = 1'795'684'980'000;  // 2026-11-26T09:23:00Z
 inline constexpr std::int64_t kNoneFree = std::numeric_limits<std::int64_t>::max();
 
 inline FindingItem finding(const std::string& id, core::EpochMs event_time = kT0) {
-  return FindingItem{id, event_time, R"({"finding_id":")" + id + R"("})"};
+  return FindingItem{id, event_time, R"({"finding_id":")" + id + R"("})", std::nullopt};
 }
 
 inline WindowRecord window(const std::string& hunt, core::EpochMs from, core::EpochMs to,
