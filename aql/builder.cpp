@@ -277,6 +277,18 @@ core::Result<Query> buildUploadQuery(const HuntTemplate& hunt, const UploadAggre
     query.select.push_back(SelectItem{makeField(key.property), key.name});
     query.group_by.push_back(makeField(key.property));
   }
+  if (const auto& type = upload.log_source_type) {
+    if (auto s = validateAlias(type->name, "log_source_type.name"); !s.ok()) {
+      return s.error().withContext(context(hunt));
+    }
+    if (auto s = validatePropertyName(type->property, "log_source_type.property"); !s.ok()) {
+      return s.error().withContext(context(hunt));
+    }
+    auto selected = columnExpr(*type);
+    if (!selected.ok()) return selected.error().withContext(context(hunt));
+    query.select.push_back(SelectItem{std::move(selected.value()), type->name});
+    query.group_by.push_back(makeField(type->property));
+  }
   const Expr bytes_sum = makeFunction("SUM", {makeField(upload.bytes_property)});
   query.select.push_back(SelectItem{bytes_sum, kUploadBytesColumn});
   query.select.push_back(

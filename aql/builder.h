@@ -5,6 +5,7 @@
 // renders as whole-minute START/STOP (what Ariel honours) plus an exact half-open
 // `starttime >= from AND starttime < to` filter in epoch milliseconds.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,12 @@ struct HuntTemplate {
 // https://www.ibm.com/docs/SS42VS_7.4/com.ibm.qradar.doc/r_aql_aggregate_functions.html
 struct UploadAggregation {
   std::vector<HuntColumn> keys;  // transform must be kNone
+  // Also grouped by (its property as it is) and selected (transformed, such as
+  // LOGSOURCETYPENAME(devicetype) AS log_source_type), so that rows of aihunt's own LEEF events
+  // can be told apart and left out. IBM's sample queries select LOGSOURCETYPENAME(devicetype)
+  // with GROUP BY devicetype ("Sample event, log source, and storage usage AQL statements",
+  // https://www.ibm.com/docs/en/SS42VS_SHR/com.ibm.Pulseapp.doc/r_Qapps_PulseDashboard_aql_statement_samples.html).
+  std::optional<HuntColumn> log_source_type;
   std::string bytes_property = "Bytes Sent";
   std::int64_t min_total_bytes = 0;  // HAVING SUM(bytes) >= n when > 0
 };

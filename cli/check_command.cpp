@@ -133,7 +133,10 @@ std::string versionDetail(const QRadarConnection& connection) {
 }
 
 // The first request answers three checks: TLS, token, API version. False: stop here.
-bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, CheckReport& report) {
+// `answered`: whether a QRadar API answered at the URL at all (a refused token is an answer).
+bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, CheckReport& report,
+                 bool& answered) {
+  answered = false;
   // The version probe already waited out the request timeout: a second request would wait as
   // long again for the same silence.
   if (connection.unreachable && connection.unreachable->code == core::ErrorCode::kTimeout) {
@@ -176,6 +179,7 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
     report.skip("token", "not tried");
     return false;
   }
+  answered = true;
   if (response->status == 401) {
     report.fail("token", api.coreErrorOf(*response).message + " (token from " +
                              connection.token_origin + ")");
@@ -517,9 +521,11 @@ bool sameHost(const std::string& a, const std::string& b) {
 // outputs.leef.ca_file or the system store, the host name checked), then closed; no event is sent.
 // `console_url` (the REST API's base URL; empty when unknown): a receiver at the same host and
 // port is the console's HTTPS server, which takes the TLS handshake (so the connection alone
-// passes) and then drops every event as a bad HTTP request.
+// passes) and then drops every event as a bad HTTP request. `console_answered`: whether the
+// REST API answered at that URL; when it did not, the URL may be the setting that is wrong (a
+// syslog port typed as the console's), and the check says so rather than blame the LEEF port.
 void checkLeefReceiver(const config::OutputsConfig& outputs, std::string_view console_url,
-                       CheckReport& report) {
+                       bool console_answered, CheckReport& report) {
   if (!outputs.leef.enabled) {
     report.skip("LEEF receiver", "outputs.leef is not enabled");
     return;
@@ -529,6 +535,17 @@ void checkLeefReceiver(const config::OutputsConfig& outputs, std::string_view co
     const std::string console_port = console->port.empty()
                                          ? std::string(console->scheme == "https" ? "443" : "80")
                                          : console->port;
+    if (console_port == std::to_string(options.port) && sameHost(console->host, options.host) &&
+        !console_answered) {
+      report.fail("LEEF receiver",
+                  options.host + ":" + std::to_string(options.port) +
+                      " is both qradar.url's address and outputs.leef's, and the REST API did "
+                      "not answer there (see 'connection' above): if it is QRadar's TLS Syslog "
+                      "port, fix qradar.url (the console's HTTPS port, 443 by default); if it is "
+                      "the console's HTTPS port, fix outputs.leef.port (6514 by convention, "
+                      "docs/qradar-setup.md)");
+      return;
+    }
     if (console_port == std::to_string(options.port) && sameHost(console->host, options.host)) {
       report.fail("LEEF receiver",
                   options.host + ":" + std::to_string(options.port) +
@@ -627,7 +644,8 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     return core::kExitUsage;
   }
   qradar::ApiClient& api = *(*connection)->api;
-  if (checkAccess(api, **connection, report)) {
+  bool console_answered = false;
+  if (checkAccess(api, **connection, report, console_answered)) {
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
     checkOffenses(api, outputs, report);
@@ -635,7 +653,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkLeastPrivilege(api, outputs, report);
   }
   // Another path into QRadar: tried whatever the API said.
-  checkLeefReceiver(outputs, (*connection)->api->settings().base_url, report);
+  checkLeefReceiver(outputs, (*connection)->api->settings().base_url, console_answered, report);
   if (report.failures() == 0) {
     // A JSON reader has no "above": the warnings are in its checks.
     report.verdict(true, report.warnings() == 0 ? "READY"

@@ -51,7 +51,9 @@ Exit codes:
     6  busy: another aihunt holds the state file, or another process the
        health server's port; it passes (a later try may succeed)
   130  interrupted: Ctrl-C or SIGTERM stopped aihunt hunt (online, its searches
-       were cancelled and deleted first); stdout holds no findings
+       were cancelled and deleted first); stdout holds no findings (--format
+       json: the envelope says "complete": false, with the completed hunts'
+       findings)
 )";
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -22,7 +24,8 @@ void checkCaFile(const std::string& key, const std::string& file,
 
 // The folder must exist and take new files: the state store adds its lock, journal and WAL files
 // beside the database, and the findings file is created when missing. An existing file must be
-// writable too. (For root, access() grants all, as the kernel would.)
+// writable too. access() grants root everything, and a pseudo-filesystem (/proc, /sys) refuses
+// new files whatever its mode bits say, so a file is also created there and removed at once.
 void checkFolderOf(const std::string& key, const std::string& file, const char* what,
                    const std::vector<std::string>& besides,
                    std::vector<LocalFileProblem>& problems) {
@@ -46,6 +49,17 @@ void checkFolderOf(const std::string& key, const std::string& file, const char* 
                                  what + " and the files beside it there"});
     return;
   }
+  std::string probe = (folder / ".aihunt-check-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    const int why = errno;
+    problems.push_back({key, "the folder '" + folder.string() + "' takes no new file here (" +
+                                 std::strerror(why) + "): aihunt creates " + what +
+                                 " and the files beside it there"});
+    return;
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
   // The file, and what aihunt keeps beside it (the state's lock), when they exist already: a
   // run as another user (root) may have left them unwritable.
   for (const std::string& existing : besides) {

@@ -418,7 +418,8 @@ constexpr std::array kKeys = {
     ConfigKey{"exceptions[].match.signal",
               "list of signal names",
               "",
-              "Signals.",
+              "Signals: the exception holds only when every signal of the finding is one of these "
+              "(a finding with another signal, such as a key on its command line, is reported).",
               "[large_upload]",
               {},
               "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o"},

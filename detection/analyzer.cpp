@@ -120,13 +120,9 @@ std::optional<Finding> Analyzer::analyze(const Event& event, core::EpochMs now) 
 }
 
 bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) {
-  if (const std::string_view type = event.get(Field::kLogSourceType); !type.empty()) {
-    for (const auto& own : settings_.own_log_source_types) {
-      if (core::iequals(type, own)) {
-        ++stats_.own_events_skipped;
-        return false;
-      }
-    }
+  if (isOwnEvent(settings_, event)) {
+    ++stats_.own_events_skipped;
+    return false;
   }
   ++stats_.events;
 

@@ -69,7 +69,10 @@ bool matches(const ExceptionRule& rule, const ExceptionSubject& subject) {
     return false;
   }
   if (!rule.domain_globs.empty() && !anyGlob(rule.domain_globs, subject.domain)) return false;
-  if (!rule.signals.empty() && !rule.signals.intersects(subject.signals)) return false;
+  // Every signal of the finding must be listed: an exception for plain API use
+  // ([non_browser_ai_api]) must not hide the same program with a key on its command line, which
+  // adds key_or_prompt_on_cmdline to the same finding.
+  if (!rule.signals.empty() && !subject.signals.isSubsetOf(rule.signals)) return false;
   return true;
 }
 

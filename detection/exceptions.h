@@ -37,7 +37,7 @@ struct ExceptionRule {
   std::vector<std::string> process_globs;  // normalised name or full path, glob
   std::vector<std::string> providers;      // provider ids
   std::vector<std::string> domain_globs;   // the AI host reached
-  SignalSet signals;                       // empty: any; otherwise the finding has one of them
+  SignalSet signals;  // empty: any; otherwise every signal of the finding is among them
   std::vector<ReferenceSetMatch> reference_sets;  // any one may hold
 
   [[nodiscard]] bool hasMatchers() const;

@@ -1,5 +1,6 @@
 #include "detection/request_facts.h"
 
+#include "core/text.h"
 #include "detection/host.h"
 
 namespace aihunt::detection {
@@ -28,6 +29,15 @@ void classifyClient(const DetectionSettings& settings, const Event& event, Clien
       out.agent_label = verdict.label;
     }
   }
+}
+
+bool isOwnEvent(const DetectionSettings& settings, const Event& event) {
+  const std::string_view type = event.get(Field::kLogSourceType);
+  if (type.empty()) return false;
+  for (const auto& own : settings.own_log_source_types) {
+    if (core::iequals(type, own)) return true;
+  }
+  return false;
 }
 
 ProviderHit networkProvider(const ProviderCatalog& providers, const Event& event) {

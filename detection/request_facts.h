@@ -30,6 +30,10 @@ struct ProviderHit {
   std::string_view domain;  // as written in the event
 };
 
+// Whether the row is one of aihunt's own LEEF events read back from QRadar: its log source type
+// is one of detection.own_log_source_types (ASCII case-insensitively). Never analysed.
+bool isOwnEvent(const DetectionSettings& settings, const Event& event);
+
 // The first of url, dest_host and query_name whose host is a known provider's.
 ProviderHit networkProvider(const ProviderCatalog& providers, const Event& event);
 

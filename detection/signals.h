@@ -31,6 +31,8 @@ class SignalSet {
   [[nodiscard]] bool has(Signal signal) const { return (bits_ & bit(signal)) != 0; }
   [[nodiscard]] bool empty() const { return bits_ == 0; }
   [[nodiscard]] bool intersects(SignalSet other) const { return (bits_ & other.bits_) != 0; }
+  // Every signal of this set is in `other` (true for an empty set).
+  [[nodiscard]] bool isSubsetOf(SignalSet other) const { return (bits_ & ~other.bits_) == 0; }
   [[nodiscard]] SignalSet intersection(SignalSet other) const {
     SignalSet out;
     out.bits_ = bits_ & other.bits_;

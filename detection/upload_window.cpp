@@ -43,6 +43,12 @@ UploadWindow::UploadWindow(const DetectionSettings& settings, std::string hunt, 
       suppressor_(settings.exceptions) {}
 
 void UploadWindow::add(const UploadGroup& row) {
+  // Groups of aihunt's own LEEF events (the query groups by log source type too) are left out
+  // as the per-event hunt leaves the events out: never summed into a source's total.
+  if (isOwnEvent(settings_, row.group)) {
+    ++stats_.own_events_skipped;
+    return;
+  }
   ++stats_.events;
   classifyClient(settings_, row.group, client_);
   if (client_.category == ProcessCategory::kBrowser) {

@@ -102,6 +102,7 @@ void registerAdminRoutes(Router& router, AdminDeps d) {
       if (!parsed.ok()) return errorResponse(invalidParameter(parsed.error().message));
       d.clock.advance(parsed->count());
     }
+    if (r.param("now") != nullptr || r.param("advance") != nullptr) d.searches.clockMoved();
     return dumpJson(200, json{{"now", d.clock.nowMs()},
                               {"now_iso", core::formatIso8601(d.clock.nowMs())},
                               {"fixed", d.clock.fixed()}});

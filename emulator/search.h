@@ -52,6 +52,7 @@ class Search {
   // both to be recent, so a fixed --now or newly added events never revive an old search.
   const std::chrono::steady_clock::time_point created_steady = std::chrono::steady_clock::now();
   std::uint64_t data_generation = 0;  // set by SearchStore::create before the search is shared
+  std::uint64_t clock_epoch = 0;      // SearchStore's count of clock moves then (see clockMoved)
 
   [[nodiscard]] nlohmann::json statusJson() const;
   [[nodiscard]] SearchState state() const;

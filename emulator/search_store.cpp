@@ -37,6 +37,11 @@ void SearchStore::expireLocked(core::EpochMs now) {
   }
 }
 
+void SearchStore::clockMoved() {
+  std::lock_guard lock(mutex_);
+  ++clock_epoch_;
+}
+
 std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& query_text,
                                                           aql::Query query, SearchFault fault,
                                                           std::uint64_t data_generation) {
@@ -54,9 +59,9 @@ std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& que
       // reuse rule; see docs/emulator.md, "Fidelity").
       if (search->query_text == query_text && now - search->created_ms < config_.reuse_window_ms &&
           real_now - search->created_steady < window &&
-          search->data_generation == data_generation && state != SearchState::kError &&
-          state != SearchState::kCanceled && !search->cancelRequested() &&
-          !search->fault.scripted()) {
+          search->data_generation == data_generation && search->clock_epoch == clock_epoch_ &&
+          state != SearchState::kError && state != SearchState::kCanceled &&
+          !search->cancelRequested() && !search->fault.scripted()) {
         return CreatedSearch{search, true};
       }
     }
@@ -75,6 +80,7 @@ std::variant<CreatedSearch, ApiError> SearchStore::create(const std::string& que
   auto search = std::make_shared<Search>(newId(), query_text, std::move(query), now,
                                          config_.retention_ms, fault);
   search->data_generation = data_generation;
+  search->clock_epoch = clock_epoch_;
   searches_[search->id] = search;
   return CreatedSearch{search, false};
 }

@@ -42,6 +42,9 @@ class SearchStore {
   // included): what lets a test see that a client ran two searches at once, and never more than
   // its limit, without timing anything itself.
   [[nodiscard]] std::int64_t peakActive();
+  // The clock was set or advanced (POST /admin/clock): no search made before is reused, since a
+  // query's relative range (LAST, no time clause) now means another stretch of time.
+  void clockMoved();
 
  private:
   void expireLocked(core::EpochMs now);
@@ -53,6 +56,7 @@ class SearchStore {
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Search>> searches_;
   std::int64_t peak_active_ = 0;
+  std::uint64_t clock_epoch_ = 0;
   std::mt19937_64 random_;
 };
 

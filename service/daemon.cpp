@@ -380,6 +380,17 @@ struct Daemon::Impl {
           changed.notify_all();
           continue;
         }
+        // Stopped before its turn came (more hunts than max_concurrent_searches): it did not
+        // run, which is not the same as a run the signal cut short.
+        if (options.once && deps.stop.requested()) {
+          HuntRunReport& total = reports[name];
+          total.hunt = name;
+          total.exit_code = worseExitCode(total.exit_code, core::kExitSearchFailed);
+          total.error = "not run: stopped before its turn";
+          busy.erase(name);
+          changed.notify_all();
+          continue;
+        }
       }
       if (!connection || connected_generation != gen) {
         auto opened = deps.connect(*cfg);

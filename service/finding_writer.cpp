@@ -76,8 +76,10 @@ class JsonDocumentWriter final : public BufferedWriter {
   }
   core::Status finish() override { return finishRun(RunReport{}); }
   core::Status finishRun(const RunReport& run) override {
-    if (held_.failure()) {
-      // What was held is cut short: the envelope says how each hunt ended, with no findings.
+    if (held_.failure() || !run.output_ok) {
+      // What was held is cut short (this output's cap, or the findings held for a later hunt
+      // passed theirs while the first hunt's were already here): the envelope says how each
+      // hunt ended, with no findings.
       buffer_.clear();
       held_.discard();
       count_ = 0;

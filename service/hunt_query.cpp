@@ -165,6 +165,15 @@ core::Result<std::optional<aql::Query>> uploadQuery(const config::HuntConfig& hu
     upload.keys.push_back({std::string(detection::fieldName(field)), std::move(name),
                            aql::HuntColumn::Transform::kNone});
   }
+  // The log source type, as the per-event hunt selects it (kStandardColumns), unless the hunt
+  // maps it to a property of its own.
+  const std::string type_property = property(Field::kLogSourceType, "");
+  upload.log_source_type =
+      type_property.empty()
+          ? aql::HuntColumn{std::string(detection::fieldName(Field::kLogSourceType)), "devicetype",
+                            aql::HuntColumn::Transform::kLogSourceTypeName}
+          : aql::HuntColumn{std::string(detection::fieldName(Field::kLogSourceType)), type_property,
+                            aql::HuntColumn::Transform::kNone};
   auto query = aql::buildUploadQuery(*built, upload, from, to);
   if (!query) return query.error().withContext("aggregate_uploads");
   return std::optional<aql::Query>(std::move(*query));

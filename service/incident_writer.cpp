@@ -81,13 +81,18 @@ class IncidentWriter final : public ResultWriter {
     if (!printsFindings(format_, run)) return {};
     // The JSON envelope of a run whose findings were dropped at the cap says it is incomplete
     // (run.complete() is false then) and lists none.
-    if (held_.failure() && format_ != OutputFormat::kJson) return {};
-    return emit(run);
+    // So does one whose findings could not all be held for printing elsewhere (run.output_ok):
+    // what is held here is then part of the run's findings, and a part is not shown.
+    const bool lost = held_.failure() || !run.output_ok;
+    if (lost && format_ != OutputFormat::kJson) return {};
+    return emit(run, lost);
   }
 
  private:
-  core::Status emit(const RunReport& run) {
-    const auto incidents = detection::correlateFindings(held_.findings(), options_);
+  core::Status emit(const RunReport& run, bool lost = false) {
+    const auto incidents =
+        lost ? decltype(detection::correlateFindings(held_.findings(), options_)){}
+             : detection::correlateFindings(held_.findings(), options_);
     std::string text;
     if (format_ == OutputFormat::kCsv) appendCsvHeader(text);
     if (format_ == OutputFormat::kJson) text += jsonEnvelopeHead(run, "incidents");

@@ -45,7 +45,8 @@ void OffenseNotesSink::count(const char* result) {
 }
 
 core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
-    qradar::OffenseClient& client, const std::string& source_ip) {
+    qradar::OffenseClient& client, const std::string& source_ip, std::size_t& described_otherwise) {
+  described_otherwise = 0;
   // `source_ip` is an IP literal (offense_note_text.cpp checks it): nothing in it can end the
   // quoted string. Filter syntax: IBM's GET /siem/offenses reference,
   // https://ibmsecuritydocs.github.io/qradar_api_14.0/14.0--siem-offenses-GET.html, and IBM's
@@ -63,6 +64,8 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
     }
     if (core::icontainsLower(offense.description, match_lower_)) {
       ours.push_back(std::move(offense));
+    } else {
+      ++described_otherwise;
     }
   }
   return ours;
@@ -77,14 +80,18 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
   qradar::OffenseClient client(*connection_->api);
   // Per batch: each source's offenses and each offense's notes are read once.
   std::map<std::string, std::vector<qradar::OffenseSummary>> offenses;
+  std::map<std::string, std::size_t> described_otherwise;
   std::map<std::int64_t, std::vector<std::string>> notes;
   for (const WindowFindings& group : grouped.groups) {
     auto found = offenses.find(group.source_ip);
     if (found == offenses.end()) {
-      auto listed = offensesOf(client, group.source_ip);
+      std::size_t others = 0;
+      auto listed = offensesOf(client, group.source_ip, others);
       if (!listed) return listed.error().withContext("offenses of " + group.source_ip);
       found = offenses.emplace(group.source_ip, std::move(*listed)).first;
+      described_otherwise[group.source_ip] = others;
     }
+    const std::size_t others = described_otherwise[group.source_ip];
     if (found->second.empty() && triesAgain(group)) {
       count("retry");
       tally.retried += group.count;
@@ -93,9 +100,9 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       if (!group.tried_before) {
         // Said once per note: the tries that follow are the same news.
         logger_->info(
-            "offense notes: {} has no open aihunt offense yet; the note for {} {} ({}) is tried "
-            "again every {}, and given up at the first try after {}",
-            group.source_ip, core::printableExcerpt(group.hunt),
+            "offense notes: {} has no open aihunt offense yet{}; the note for {} {} ({}) is "
+            "tried again every {}, and given up at the first try after {}",
+            group.source_ip, otherDescriptions(others), core::printableExcerpt(group.hunt),
             core::printableExcerpt(group.window), core::counted(group.count, "finding"),
             core::formatDuration(retryAfter()),
             core::formatIso8601(group.first_due + options_.wait_for_offense.count()));
@@ -109,6 +116,7 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       count("no_offense");
       tally.without_offense += group.count;
       ++tally.groups_without_offense;
+      if (others > 0) tally.described_otherwise += group.count;
       finished_rows_.insert(finished_rows_.end(), group.row_ids.begin(), group.row_ids.end());
       continue;
     }
@@ -172,6 +180,14 @@ void OffenseNotesSink::addDelivered(const Tally& tally) {
   delivered_.noted += tally.noted;
   delivered_.already_noted += tally.already_noted;
   delivered_.without_offense += tally.without_offense;
+  delivered_.described_otherwise += tally.described_otherwise;
+}
+
+std::string OffenseNotesSink::otherDescriptions(std::size_t others) const {
+  if (others == 0) return {};
+  return " (it has " + core::counted(others, "open offense") +
+         " whose description lacks outputs.offense_notes.match_description '" +
+         core::printableExcerpt(options_.match_description, 80) + "')";
 }
 
 void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
@@ -191,6 +207,16 @@ void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
             : std::string(tally.without_offense == 1 ? "when its note was due"
                                                      : "when their notes were due"),
         tally.groups_without_offense);
+  }
+  // Raising wait_for_offense cannot help these: the offenses are there, and the description
+  // test leaves them out.
+  if (tally.described_otherwise > 0) {
+    logger_->warn(
+        "offense notes: the source IPs of {} of them had open offenses, none of whose "
+        "descriptions contains outputs.offense_notes.match_description '{}': if those offenses "
+        "are aihunt's, set match_description to a part of the description the rule gives them",
+        core::counted(tally.described_otherwise, "finding"),
+        core::printableExcerpt(options_.match_description, 80));
   }
 }
 
@@ -241,6 +267,11 @@ std::string OffenseNotesSink::deliveredDetail() const {
   part(delivered_.noted, "noted");
   part(delivered_.already_noted, "noted before");
   part(delivered_.without_offense, "without an open offense to note");
+  if (delivered_.described_otherwise > 0) {
+    // Their sources had offenses, but none matched outputs.offense_notes.match_description.
+    detail += " (" + std::to_string(delivered_.described_otherwise) +
+              " with open offenses of another description)";
+  }
   part(delivered_.without_source, "without a source IP");
   return detail;
 }

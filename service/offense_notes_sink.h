@@ -97,12 +97,19 @@ class OffenseNotesSink final : public Sink {
     std::size_t groups_without_offense = 0;  // (source, hunt, window) groups among them
     std::size_t retried = 0;                 // no open offense yet: tried again later
     std::size_t groups_retried = 0;
+    // Of without_offense: findings whose source had open offenses, none of whose descriptions
+    // holds match_description (a rule that names its offenses otherwise, or a typo).
+    std::size_t described_otherwise = 0;
   };
   [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
-  // aihunt's open offenses of `source_ip`.
+  // aihunt's open offenses of `source_ip`; `described_otherwise`: how many other open offenses
+  // the source has, whose description lacks match_description.
   [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
-      qradar::OffenseClient& client, const std::string& source_ip);
+      qradar::OffenseClient& client, const std::string& source_ip,
+      std::size_t& described_otherwise);
   void count(const char* result);
+  // " (it has N open offenses whose description lacks ...)", or nothing when `others` is 0.
+  [[nodiscard]] std::string otherDescriptions(std::size_t others) const;
   // The groups of `tally` that are finished, into delivered_ (not those without a source IP).
   void addDelivered(const Tally& tally);
   // Says how many findings' notes were given up without an offense, if any.

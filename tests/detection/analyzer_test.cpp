@@ -250,6 +250,43 @@ TEST_CASE("exceptions suppress, count, and stop working when they expire") {
   CHECK(analyzer.stats().suppressed == 1);
 }
 
+TEST_CASE("an exception's signals bound what it forgives: a finding with another is reported") {
+  auto settings = aihunt::testing::makeTestSettings();
+  ExceptionRule rule = sourceException("dev", "10.0.0.0/8");
+  rule.signals.add(Signal::kNonBrowserAiApi);
+  rule.signals.add(Signal::kFirstSeen);
+  settings.exceptions.push_back(rule);
+  Analyzer analyzer(settings, "h");
+  const Event plain = event({{Field::kApplication, "python"},
+                             {Field::kDestHost, "api.openai.com"},
+                             {Field::kSourceIp, "10.1.2.3"}});
+  const auto forgiven = analyzer.analyze(plain, kNow);
+  REQUIRE(forgiven);
+  CHECK(forgiven->suppressed);
+  CHECK(forgiven->exception == "dev");
+
+  // The same program with a key on its command line: non_browser_ai_api is listed, but
+  // key_or_prompt_on_cmdline is not, so the finding is reported.
+  Event keyed = plain;
+  keyed.set(Field::kCommandLine,
+            "python -c \"import requests; requests.post('https://api.openai.com/v1/chat/"
+            "completions', headers={'Authorization': 'Bearer sk-proj-4fJ9aQ2xLm8ZtR7vB3nK'})\"");
+  const auto reported = analyzer.analyze(keyed, kNow);
+  REQUIRE(reported);
+  REQUIRE(has(*reported, Signal::kKeyOrPromptOnCmdline));
+  REQUIRE(has(*reported, Signal::kNonBrowserAiApi));
+  CHECK_FALSE(reported->suppressed);
+  CHECK(reported->exception.empty());
+
+  // A rule that lists both forgives both.
+  auto both = aihunt::testing::makeTestSettings();
+  ExceptionRule wide = rule;
+  wide.signals.add(Signal::kKeyOrPromptOnCmdline);
+  both.exceptions.push_back(wide);
+  Analyzer lenient(both, "h");
+  CHECK(lenient.analyze(keyed, kNow)->suppressed);
+}
+
 TEST_CASE("finding ids are stable for the same event and differ otherwise") {
   const auto settings = aihunt::testing::makeTestSettings();
   Analyzer first(settings, "hunt-a");

@@ -31,6 +31,7 @@ struct Group {
   std::string url = "https://api.openai.com/v1/files";
   std::string application;
   std::string user_agent;
+  std::string log_source_type;
   std::int64_t bytes = 0;
   std::int64_t requests = 5;
   EpochMs first = kFrom + 1000;
@@ -44,6 +45,7 @@ void add(UploadWindow& window, const Group& g) {
   event.set(Field::kUrl, g.url);
   event.set(Field::kApplication, g.application);
   event.set(Field::kUserAgent, g.user_agent);
+  event.set(Field::kLogSourceType, g.log_source_type);
   event.bytes_sent = g.bytes;
   event.event_time_ms = g.first;
   window.add(UploadGroup{event, g.requests, g.last});
@@ -104,6 +106,23 @@ TEST_CASE("a browser sending the same volume is not flagged") {
   slowScript(window, agent, 30, 104'858);
   CHECK(window.findings(kNow).empty());
   CHECK(window.stats().browser_events_skipped == 60);
+}
+
+TEST_CASE("groups of aihunt's own LEEF events are never summed") {
+  const auto config = settings();
+  UploadWindow window(config, "proxy", SignalSet::all(), kFrom, kTo);
+  Group own;
+  own.application = "python.exe";
+  own.log_source_type = "AIHunt";  // compared without case, as the per-event hunt does
+  slowScript(window, own, 30, 104'858);
+  CHECK(window.findings(kNow).empty());
+  CHECK(window.stats().own_events_skipped == 30);
+  CHECK(window.stats().events == 0);
+  // The same groups from another log source type are a total.
+  Group proxy = own;
+  proxy.log_source_type = "Blue Coat SG Appliance";
+  slowScript(window, proxy, 30, 104'858);
+  CHECK(window.findings(kNow).size() == 1);
 }
 
 TEST_CASE("totals are per source, user and provider; clients of one user add up") {

@@ -120,6 +120,11 @@ TEST_CASE(
   CHECK(second["search_id"] != first["search_id"]);
   const json done = emu.waitSearch(second["search_id"].get<std::string>());
   CHECK(done["record_count"] == 1);
+
+  // A clock moved through /admin/clock ends reuse too: LAST 10 MINUTES now means another range.
+  CHECK(emu.createSearch(aql)["search_id"] == second["search_id"]);
+  REQUIRE(emu.admin("POST", "/admin/clock?advance=1s").status == 200);
+  CHECK(emu.createSearch(aql)["search_id"] != second["search_id"]);
 }
 
 TEST_CASE("results of a search in ERROR say it failed", "[fidelity][error]") {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -252,6 +253,28 @@ TEST_CASE("check: folders run would need that are missing here are warnings, not
   CHECK(document["warnings"] == 2);
 }
 
+TEST_CASE("check: a folder that takes no new file is warned about, for root too", "[check]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  // /proc takes no new file, whatever access() tells root; a writable folder passes and is left
+  // as it was.
+  const std::string config =
+      writeConfig(*emu, "  jsonl:\n    path: " + emu->dir() +
+                            "/findings.jsonl\nstate:\n  path: /proc/state.db\n");
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 0);
+  const json document = json::parse(result.out);
+  std::vector<std::string> warned;
+  for (const auto& entry : document["checks"]) {
+    if (entry["name"] == "local files") warned.push_back(entry["detail"].get<std::string>());
+  }
+  REQUIRE(warned.size() == 1);
+  CHECK(warned[0].rfind("state.path", 0) == 0);
+  for (const auto& file : std::filesystem::directory_iterator(emu->dir())) {
+    CHECK(file.path().filename().string().rfind(".aihunt-check-", 0) == std::string::npos);
+  }
+}
+
 TEST_CASE("check: a TLS port that answers nothing (a syslog port) is one wait, not two",
           "[check]") {
   auto emu = startEmu();
@@ -267,6 +290,26 @@ TEST_CASE("check: a TLS port that answers nothing (a syslog port) is one wait, n
   CHECK(result.out.find("FAIL  connection") != std::string::npos);
   CHECK(result.out.find("answered nothing") != std::string::npos);
   CHECK(syslogConnections(*emu) == before + 1);  // the version probe only: no second wait
+}
+
+TEST_CASE("check: qradar.url at the LEEF receiver's syslog port names the URL, not LEEF",
+          "[check][leef]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const int syslog = emu->ports()["syslog_tls"].get<int>();
+  const std::string config = writeConfig(*emu, leefOutputs(*emu, syslog));
+  const ProcessResult result = check(config, kToken,
+                                     {"--qradar-url", "https://localhost:" + std::to_string(syslog),
+                                      "--request-timeout", "1s", "--format", "json"});
+  CHECK(result.exit_code == 3);
+  const json document = json::parse(result.out);
+  CHECK(statusOf(document, "connection") == "fail");
+  // The pair is wrong, and the REST API did not answer: the URL is the likelier culprit, so the
+  // check does not tell the user to move the LEEF port, which is right.
+  CHECK(statusOf(document, "LEEF receiver") == "fail");
+  const std::string detail = detailOf(document, "LEEF receiver");
+  CHECK(detail.find("fix qradar.url") != std::string::npos);
+  CHECK(detail.find("is the console's REST API") == std::string::npos);
 }
 
 TEST_CASE("check: offense notes need the Offenses capability", "[check][offense_notes]") {

@@ -135,6 +135,22 @@ TEST_CASE("json: the envelope says whether the run is complete and how each hunt
   CHECK_FALSE(clean["hunts"][1].contains("error"));
 }
 
+TEST_CASE("json: findings lost elsewhere (held for a later hunt) leave the envelope without any") {
+  // The first hunt's findings reached the writer; a later hunt's, held in memory until the first
+  // ended, passed their cap: the run's findings are not all here, so none are shown.
+  Captured out;
+  auto writer = service::makeFindingWriter(service::OutputFormat::kJson, out.file(), holding());
+  REQUIRE(writer->write(finding(1)).ok());
+  REQUIRE(writer->write(finding(2)).ok());
+  service::RunReport run = report(service::HuntStatus::kOk);
+  run.loseHeldFindings("the run's findings passed 1048576 bytes of memory");
+  REQUIRE(writer->finishRun(run).ok());
+  const json document = json::parse(out.text());
+  CHECK(document["complete"] == false);
+  CHECK(document["findings"] == json::array());
+  CHECK(document["hunts"][0]["status"] == "failed");
+}
+
 TEST_CASE("evidence reaches JSON exactly and CSV on one line, formulas neutralised") {
   const std::string script =
       "$h = @{ \"k\" = 'v' }\r\n\tWrite-Host \"r\xC3\xA9sum\xC3\xA9\" C:\\Users\\x\n\xE2\x80\xAE"

@@ -477,6 +477,25 @@ TEST_CASE("with wait_for_offense 0s, or a failed batch, nothing is tried again",
   CHECK(waiting->takeRetries().rows.empty());
 }
 
+TEST_CASE("a source whose open offenses all have another description is told apart",
+          "[offense_notes]") {
+  Harness h;
+  h.console.offenses = {{1, "10.0.0.5", "Excessive Firewall Denies\n", "OPEN", {}},
+                        {2, "10.0.0.6", "AI API use (aihunt)\n", "OPEN", {}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{
+      finding("a1", "10.0.0.5", kWindow1), finding("a2", "10.0.0.5", kWindow1),
+      finding("b1", "10.0.0.6", kWindow1), finding("c1", "10.0.0.7", kWindow1)})));
+  CHECK(h.console.offenses[0].notes.empty());
+  CHECK(h.console.offenses[1].notes.size() == 1);
+  CHECK(h.counted("no_offense") == 2);
+  // Of the three findings without an offense to note, the two of 10.0.0.5 had one: its
+  // description is what kept it out, which waiting longer cannot change.
+  CHECK(sink->deliveredDetail() ==
+        "1 noted, 3 without an open offense to note (2 with open offenses of another "
+        "description)");
+}
+
 TEST_CASE("a note quoting a marker in its body does not count as that window's note",
           "[offense_notes]") {
   Harness h;

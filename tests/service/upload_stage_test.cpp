@@ -84,8 +84,10 @@ TEST_CASE("the proxy hunt plans a second, aggregated query; the other hunts do n
   REQUIRE(upload);
   REQUIRE(*upload);
   const std::string text = aql::print(**upload);
-  CHECK(text.find("GROUP BY sourceip, username, \"URL\", \"Application\", \"User Agent\"") !=
-        std::string::npos);
+  CHECK(text.find("GROUP BY sourceip, username, \"URL\", \"Application\", \"User Agent\", "
+                  "devicetype") != std::string::npos);
+  // Grouped by log source type and named, so that aihunt's own LEEF events are left out.
+  CHECK(text.find("LOGSOURCETYPENAME(devicetype) AS log_source_type") != std::string::npos);
   CHECK(text.find("SUM(\"Bytes Sent\") AS bytes_sent") != std::string::npos);
   CHECK(text.find("starttime >= 1795651200000 AND starttime < 1795654800000") != std::string::npos);
   CHECK(text.find("START '2026-11-26 00:00Z' STOP '2026-11-26 01:00Z'") != std::string::npos);
