@@ -248,7 +248,7 @@ struct Daemon::Impl {
   // so that the gauges and the schedule agree). Returns the plan for one window.
   DuePlan publishLag(const config::HuntConfig& hunt, std::optional<core::EpochMs> ledger_end,
                      core::EpochMs at) {
-    const DuePlan plan = dueWindows(scheduleOf(hunt), ledger_end, at - splayOffset(hunt), 1);
+    DuePlan plan = dueWindows(scheduleOf(hunt), ledger_end, at - splayOffset(hunt), 1);
     deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
     deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
     return plan;
