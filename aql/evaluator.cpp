@@ -220,7 +220,10 @@ struct QueryRun::Impl {
   bool add(const Event& event) {
     if (done) return false;
     const auto at = detail::startTimeOf(event, starttime);
-    if (!at) return true;  // Ariel has no event without a start time
+    if (!at) {  // Ariel has no event without a start time
+      if (times != nullptr) ++times->without_time;
+      return true;
+    }
     if (times != nullptr) times->note(*at);
     if (*at < range.from || *at >= range.to) return true;
     if (where && detail::truthOf(detail::eval(*where, event, ctx)) != detail::Truth::kTrue) {

@@ -33,6 +33,9 @@ struct EventTimes {
   std::uint64_t in_window = 0;  // of those, inside the window
   core::EpochMs earliest = 0;   // starttime range seen (valid when events > 0)
   core::EpochMs latest = 0;
+  // Events whose starttime is missing or not a number (text, ISO 8601): in no window, as Ariel
+  // has no event without one; counted so that an export of such events is not read as empty.
+  std::uint64_t without_time = 0;
 
   void note(core::EpochMs at) {
     earliest = events == 0 ? at : std::min(earliest, at);
@@ -42,6 +45,7 @@ struct EventTimes {
   }
   // Adds what another part of the same scan saw (its window is this one's).
   void merge(const EventTimes& other) {
+    without_time += other.without_time;
     if (other.events == 0) return;
     earliest = events == 0 ? other.earliest : std::min(earliest, other.earliest);
     latest = events == 0 ? other.latest : std::max(latest, other.latest);

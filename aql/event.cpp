@@ -36,7 +36,14 @@ core::Result<Event> parseEventWith(
     const std::function<std::optional<FieldId>(const std::string&)>& field_of) {
   // nlohmann throws on bad input unless asked not to; errors stay values here.
   const auto doc = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return core::makeError(core::ErrorCode::kParse, "not valid JSON");
+  if (doc.is_discarded()) {
+    // JSON text is UTF-8: a line with other bytes is refused whole, and says why.
+    if (!core::isValidUtf8(line)) {
+      return core::makeError(core::ErrorCode::kParse,
+                             "not valid UTF-8 (JSON text must be: export the events as UTF-8)");
+    }
+    return core::makeError(core::ErrorCode::kParse, "not valid JSON");
+  }
   if (!doc.is_object()) return core::makeError(core::ErrorCode::kParse, "not a JSON object");
   Event event;
   event.values.resize(width);

@@ -115,7 +115,10 @@ const std::vector<EventFilter::TextDemand>& EventFilter::textDemands() const {
 bool EventFilter::matches(const Event& event, EventTimes* times) {
   Impl& impl = *impl_;
   const auto at = detail::startTimeOf(event, impl.starttime);
-  if (!at) return false;
+  if (!at) {
+    if (times != nullptr) ++times->without_time;
+    return false;
+  }
   if (times != nullptr) times->note(*at);
   if (*at < impl.range.from || *at >= impl.range.to) return false;
   return !impl.where ||

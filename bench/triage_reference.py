@@ -198,6 +198,7 @@ def main():
                     domain = host
                     break
             signals, evidence = [], ""
+            network_provider = provider
             for column in ("CommandLine", "ScriptBlockText"):
                 text = get(column)
                 if not text:
@@ -224,7 +225,9 @@ def main():
             if target and any(path in target for path in rules.sdk_paths):
                 signals.append("ai_sdk_install")
             if provider:
-                non_browser = category in ("ScriptRuntime", "ScriptHost", "CLI_Transfer", "LOLBin")
+                non_browser = (category in ("ScriptRuntime", "ScriptHost", "CLI_Transfer", "LOLBin") or
+                               (category == "Other" and network_provider is not None and
+                                network_provider["class"] == "api"))
                 if non_browser or (category == "AI_Client" and vendor != provider["vendor"]):
                     signals.insert(0, "non_browser_ai_api")
                 elif category == "Unknown" and provider["class"] == "api":

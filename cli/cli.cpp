@@ -52,8 +52,8 @@ Exit codes:
        health server's port; it passes (a later try may succeed)
   130  interrupted: Ctrl-C or SIGTERM stopped aihunt hunt (online, its searches
        were cancelled and deleted first); stdout holds no findings (--format
-       json: the envelope says "complete": false, with the completed hunts'
-       findings)
+       json: the envelope says "complete": false and holds what was found
+       before the stop)
 )";
 
 }  // namespace

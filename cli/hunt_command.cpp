@@ -102,12 +102,16 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
 struct EventsSeen {
   std::uint64_t events = 0;
   std::uint64_t in_window = 0;
+  std::uint64_t without_time = 0;  // the first hunt's count (every hunt reads the same file)
   core::EpochMs earliest = 0;
   core::EpochMs latest = 0;
   std::optional<aql::TimeRange> window;  // the first hunt's
 
   void add(const aql::EventTimes& times) {
-    if (!window) window = times.window;
+    if (!window) {
+      window = times.window;
+      without_time = times.without_time;
+    }
     if (times.events == 0) return;
     earliest = events == 0 ? times.earliest : std::min(earliest, times.earliest);
     latest = events == 0 ? times.latest : std::max(latest, times.latest);
@@ -120,12 +124,29 @@ struct EventsSeen {
 // happened", when the window missed the data (an old export, a wrong --now).
 void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
                      CommandContext& context) {
+  if (seen.window && seen.events == 0 && seen.without_time > 0) {
+    // Events were read, but none with a start time a search can place: not an empty export.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                    "none of the " + core::counted(seen.without_time, "event") + " read from " +
+                        events_path +
+                        " has a starttime that is a number (epoch milliseconds, as QRadar's "
+                        "API and exports give it; text or ISO 8601 times are not read): no "
+                        "hunt could place them in a window (\"No findings\" says nothing "
+                        "about them)");
+    return;
+  }
   if (seen.window && seen.events == 0) {
     // An empty or cut-short export reads as "No findings." too: a warning, not a result.
     printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
                     "no event with a start time was read from " + events_path +
                         ": is the export empty? (\"No findings\" says nothing about the window)");
     return;
+  }
+  if (seen.window && seen.events > 0 && seen.without_time > 0) {
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    core::counted(seen.without_time, "event") + " of " + events_path +
+                        " had no starttime that is a number (epoch milliseconds) and fell in "
+                        "no window");
   }
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
   // Kept under --quiet: "No findings." alone would pass for a clean window.
@@ -307,6 +328,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   bool interrupted = false;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
+  totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);
   for (const auto& hunt : *plan) {
     if (interrupted || cancellation.requested()) {
       interrupted = true;

@@ -351,6 +351,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   HuntBars bars(display, *plan);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);
+  totals.unread_reference_sets =
+      service::unreadReferenceSets(setup.settings->exceptions, engine_options.reference_sets);
   service::RunReport report;
   int exit_code = core::kExitOk;
 

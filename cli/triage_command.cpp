@@ -121,6 +121,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   }
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
+  totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);
   totals.add(report.rows, report.stats, report.suppressed_by_exception);
   service::logRunSummary(*context.logger, "triage", totals);
   const auto& stats = report.stats;

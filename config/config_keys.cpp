@@ -366,7 +366,9 @@ constexpr std::array kKeys = {
     ConfigKey{"exceptions[].expires",
               "date or UTC time",
               "",
-              "After this instant the exception suppresses nothing (and is warned about).",
+              "After this instant the exception suppresses nothing (and is warned about). A date "
+              "alone is that day's start, 00:00 UTC: write the day after the last one it should "
+              "hold.",
               "2027-06-30",
               {},
               "exceptions[].id=e;exceptions[].reason=r;exceptions[].owner=o;"

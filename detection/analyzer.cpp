@@ -172,7 +172,13 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   if (provider != nullptr) {
     const bool own_vendor_client = category == ProcessCategory::kAiClient &&
                                    !client_.vendor.empty() && client_.vendor == provider->vendor;
-    if (isNonBrowserProgram(category) ||
+    // A program outside the catalog (a custom tool, a runtime renamed to pass for something
+    // else) reaching an API host is programmatic use too, and renaming python.exe must not be a
+    // way around detection. Only an API host its network fields name: desktop applications
+    // open chat portals, and a host in an argument is not a request.
+    const bool other_program_api = category == ProcessCategory::kOther && hit.provider != nullptr &&
+                                   hit.provider->provider_class == ProviderClass::kApi;
+    if (isNonBrowserProgram(category) || other_program_api ||
         (category == ProcessCategory::kAiClient && !own_vendor_client)) {
       signals.add(Signal::kNonBrowserAiApi);
     } else if (category == ProcessCategory::kUnknown &&

@@ -44,11 +44,10 @@ UploadWindow::UploadWindow(const DetectionSettings& settings, std::string hunt, 
 
 void UploadWindow::add(const UploadGroup& row) {
   // Groups of aihunt's own LEEF events (the query groups by log source type too) are left out
-  // as the per-event hunt leaves the events out: never summed into a source's total.
-  if (isOwnEvent(settings_, row.group)) {
-    ++stats_.own_events_skipped;
-    return;
-  }
+  // as the per-event hunt leaves the events out: never summed into a source's total. Not
+  // counted: the per-event query read the same events and counted them, and a group is not an
+  // event.
+  if (isOwnEvent(settings_, row.group)) return;
   ++stats_.events;
   classifyClient(settings_, row.group, client_);
   if (client_.category == ProcessCategory::kBrowser) {

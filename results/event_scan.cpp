@@ -172,7 +172,11 @@ struct Worker {
         if (settled) {
           ++chunk.events;
           ++chunk.settled;
-          if (settled->start) chunk.times.note(*settled->start);
+          if (settled->start) {
+            chunk.times.note(*settled->start);
+          } else {
+            ++chunk.times.without_time;
+          }
           return true;
         }
       }

@@ -309,7 +309,13 @@ struct Daemon::Impl {
               name, core::formatIso8601(gap.from), core::formatIso8601(gap.to));
         }
       }
-      if (gap_ok && !plan.windows.empty()) {
+      if (gap_ok && !plan.windows.empty() && options.once && deps.stop.requested()) {
+        // Stopped before its turn came (more hunts than max_concurrent_searches): windows were
+        // due and none ran, which is not the same as a run the signal cut short. A hunt with
+        // nothing due ends ok, as it would have.
+        turn.exit_code = core::kExitSearchFailed;
+        turn.error = "not run: stopped before its turn";
+      } else if (gap_ok && !plan.windows.empty()) {
         WindowRunner runner(*cfg, deps.store, deps.outbox.sinkNames(), deps.metrics, deps.logger);
         runner.setReferenceSets(deps.reference_sets);
         runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
@@ -376,17 +382,6 @@ struct Daemon::Impl {
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, core::kExitConnection);
           total.error = "not run: " + unreachable;
-          busy.erase(name);
-          changed.notify_all();
-          continue;
-        }
-        // Stopped before its turn came (more hunts than max_concurrent_searches): it did not
-        // run, which is not the same as a run the signal cut short.
-        if (options.once && deps.stop.requested()) {
-          HuntRunReport& total = reports[name];
-          total.hunt = name;
-          total.exit_code = worseExitCode(total.exit_code, core::kExitSearchFailed);
-          total.error = "not run: stopped before its turn";
           busy.erase(name);
           changed.notify_all();
           continue;

@@ -6,6 +6,7 @@
 #include "core/display_text.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "service/reference_set_refresher.h"
 
 namespace aihunt::service {
 
@@ -40,6 +41,15 @@ std::vector<std::string> expiredExceptionIds(const std::vector<detection::Except
   return ids;
 }
 
+std::vector<std::string> unreadReferenceSets(const std::vector<detection::ExceptionRule>& rules,
+                                             const detection::ReferenceSetSnapshot& sets) {
+  std::vector<std::string> unread;
+  for (std::string& name : referencedSetNames(rules)) {
+    if (sets == nullptr || !sets->known(name)) unread.push_back(std::move(name));
+  }
+  return unread;
+}
+
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
   logger.info("{}: {}, {}{}, {} suppressed by exceptions", what, core::counted(totals.rows, "row"),
               core::counted(totals.stats.findings, "finding"),
@@ -66,10 +76,15 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
         names.empty() ? "" : " (expired: " + names + ")");
   }
   if (totals.stats.unknown_reference_set_checks > 0) {
+    std::string names;
+    for (const std::string& name : totals.unread_reference_sets) {
+      names += (names.empty() ? "'" : ", '") + core::printableExcerpt(name, 80) + "'";
+    }
     logger.warn(
         "{} not suppressed by exceptions naming QRadar reference sets that could not be read and "
-        "have no stored copy",
-        core::counted(totals.stats.unknown_reference_set_checks, "finding was", "findings were"));
+        "have no stored copy{}",
+        core::counted(totals.stats.unknown_reference_set_checks, "finding was", "findings were"),
+        names.empty() ? "" : " (" + names + ")");
   }
 }
 

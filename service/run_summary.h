@@ -20,6 +20,9 @@ struct RunTotals {
   // The exceptions that had expired by the run's "now" (expiredExceptionIds): the warning about
   // findings that matched an expired exception names them, so their owners can act.
   std::vector<std::string> expired_exceptions;
+  // The reference sets exceptions name that the run could not look in (unreadReferenceSets): the
+  // warning about findings they could not suppress names them.
+  std::vector<std::string> unread_reference_sets;
   // False when the run's findings were counted but not printed (an incomplete run): the summary
   // says so, so that its count does not read as what stdout holds.
   bool findings_printed = true;
@@ -31,6 +34,11 @@ struct RunTotals {
 // The ids of `rules` that are expired at `now`, in rule order.
 std::vector<std::string> expiredExceptionIds(const std::vector<detection::ExceptionRule>& rules,
                                              core::EpochMs now);
+
+// The sets `rules` name that `sets` does not hold (all of them when `sets` is null: an offline
+// run, triage), in the order referencedSetNames gives.
+std::vector<std::string> unreadReferenceSets(const std::vector<detection::ExceptionRule>& rules,
+                                             const detection::ReferenceSetSnapshot& sets);
 
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals);
 

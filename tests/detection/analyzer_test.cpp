@@ -128,6 +128,32 @@ TEST_CASE("a host on the command line names the provider and makes it non-browse
   CHECK(finding->evidence.find("[REDACTED]") != std::string::npos);
 }
 
+TEST_CASE("a program outside the catalog reaching an API host is non-browser use") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  // A renamed runtime or a custom tool: its name is in no list, the network says where it went.
+  const auto renamed =
+      analyzer.analyze(event({{Field::kImage, "C:\\Users\\o2\\AppData\\Local\\Temp\\svchost32.exe"},
+                              {Field::kDestHost, "api.openai.com"}}),
+                       kNow);
+  REQUIRE(renamed);
+  CHECK(renamed->process_category == ProcessCategory::kOther);
+  CHECK(has(*renamed, Signal::kNonBrowserAiApi));
+  CHECK(renamed->risk_score == 40);  // non_browser_ai_api 40 + other 0
+  CHECK(renamed->severity == Severity::kMedium);
+
+  // A chat portal is left to the other signals: desktop applications open them.
+  CHECK_FALSE(analyzer.analyze(
+      event({{Field::kImage, "myapp.exe"}, {Field::kDestHost, "chatgpt.com"}}), kNow));
+  // A host only written in its arguments is no request.
+  const auto named = analyzer.analyze(
+      event({{Field::kImage, "myapp.exe"}, {Field::kCommandLine, "myapp --server api.openai.com"}}),
+      kNow);
+  REQUIRE(named);  // the named host is still a key_or_prompt_on_cmdline signal
+  CHECK(has(*named, Signal::kKeyOrPromptOnCmdline));
+  CHECK_FALSE(has(*named, Signal::kNonBrowserAiApi));
+}
+
 TEST_CASE("key values assigned to key variables are redacted in evidence") {
   const auto settings = aihunt::testing::makeTestSettings();
   Analyzer analyzer(settings, "h");

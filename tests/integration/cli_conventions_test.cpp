@@ -307,6 +307,10 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
   const std::string seed = sourcePath("content/seed_query.aql");
   std::ofstream("cli_conventions_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
   std::ofstream("cli_conventions_test.empty.jsonl").flush();
+  // Start times as text: every event is read, none can be placed in a window.
+  std::ofstream("cli_conventions_test.textstart.jsonl")
+      << "{\"starttime\": \"1795687200000\", \"sourceip\": \"10.0.0.1\"}\n"
+      << "{\"starttime\": \"2026-11-26T10:00:00Z\", \"sourceip\": \"10.0.0.2\"}\n";
   struct Path {
     std::vector<std::string> args;
     std::string said;  // what the JSON line's message holds
@@ -344,6 +348,14 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
       {{"hunt", "--offline", "cli_conventions_test.empty.jsonl", "--now", "2026-11-26T18:00:00Z",
         "--last", "24h"},
        "no event with a start time was read from cli_conventions_test.empty.jsonl",
+       "warning",
+       0,
+       true},
+      // Events whose start times are text are no empty export: the warning counts them.
+      {{"hunt", "--offline", "cli_conventions_test.textstart.jsonl", "--now",
+        "2026-11-26T18:00:00Z", "--last", "24h"},
+       "none of the 2 events read from cli_conventions_test.textstart.jsonl has a starttime that "
+       "is a number",
        "warning",
        0,
        true},

@@ -162,6 +162,21 @@ TEST_CASE("a bad line stops the scan with its line number, after the rows before
   }
 }
 
+TEST_CASE("a line that is not UTF-8 is refused as such, not as bad JSON") {
+  const std::string events =
+      "{\"starttime\":1001000,\"username\":\"a\"}\n"
+      "{\"starttime\":1002000,\"username\":\"b\xff\xfe\"}\n";
+  const std::string query = "SELECT username FROM events";
+  const Outcome expected = singleThreaded(query, events);
+  REQUIRE_FALSE(expected.ok);
+  CHECK(expected.error.find("events line 2: not valid UTF-8") != std::string::npos);
+  for (const unsigned threads : {1U, 2U}) {
+    const Outcome actual = scannedText(query, events, {threads, 16});
+    REQUIRE_FALSE(actual.ok);
+    CHECK(actual.error.find("events line 2: not valid UTF-8") != std::string::npos);
+  }
+}
+
 TEST_CASE("the scan counts events, matches and lines the full parser decoded") {
   const std::string events =
       "{\"starttime\":1001000,\"username\":\"a\"}\n"

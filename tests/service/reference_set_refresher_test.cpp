@@ -10,6 +10,7 @@
 
 #include "core/metrics.h"
 #include "service/reference_set_refresher.h"
+#include "service/run_summary.h"
 #include "state/state_store.h"
 #include "tests/state/state_test_support.h"
 #include "tests/support/fake_http_transport.h"
@@ -211,4 +212,17 @@ TEST_CASE("referencedSetNames lists each set once, in rule order") {
   detection::ExceptionRule b;
   b.reference_sets = {{"A", detection::ReferenceField::kUsername}, {"C", {}}};
   CHECK(service::referencedSetNames({a, b}) == std::vector<std::string>{"B", "A", "C"});
+}
+
+TEST_CASE("unreadReferenceSets names the sets a run could not look in") {
+  detection::ExceptionRule a;
+  a.reference_sets = {{"B", detection::ReferenceField::kHost}, {"A", {}}};
+  detection::ExceptionRule b;
+  b.reference_sets = {{"C", {}}};
+  // No snapshot (offline, triage): every set named.
+  CHECK(service::unreadReferenceSets({a, b}, nullptr) == std::vector<std::string>{"B", "A", "C"});
+  auto read = std::make_shared<detection::ReferenceSetContents>();
+  read->put("A", "ALNIC", {"alice"});
+  CHECK(service::unreadReferenceSets({a, b}, read) == std::vector<std::string>{"B", "C"});
+  CHECK(service::unreadReferenceSets({}, read).empty());
 }
