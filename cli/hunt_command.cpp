@@ -158,6 +158,23 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
           " (choose the window with --now, --last or --from/--to)");
 }
 
+// What a first line that is no event most often means: a whole JSON document rather than one
+// event per line. Empty when the file's start says nothing (or is compressed).
+std::string firstLineHint(const std::string& events_path) {
+  std::ifstream in(events_path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string_view text = core::trim(head);
+  if (text.empty() || (text.front() != '{' && text.front() != '[')) return {};
+  if (text.front() == '{' && text.find("\"events\"") != std::string_view::npos) {
+    return " (this looks like an Ariel results document, {\"events\": [...]}: results go to "
+           "'aihunt triage'; --offline reads raw events, one JSON object per line)";
+  }
+  return " (--offline reads one JSON object per line, JSON Lines; a pretty-printed document or a "
+         "JSON array is not read)";
+}
+
 // The run's held output broke at a hunt that failed with `message`: the hunts that ended well
 // before it lose their findings with it (they fail too), and the hunts after it do not run.
 void markOutputLost(service::RunReport& run, const std::vector<service::OfflineHunt>& plan,
@@ -359,7 +376,10 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       continue;
     }
     if (!status) {
-      const std::string message = context.redactor->redact(status.error().message);
+      std::string message = context.redactor->redact(status.error().message);
+      if (input_failed && message.find("events line 1: ") != std::string::npos) {
+        message += firstLineHint(events);
+      }
       counted(service::HuntStatus::kFailed, message).error_said = true;
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
       if (input_failed) {

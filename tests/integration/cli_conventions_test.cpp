@@ -351,6 +351,12 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
        "warning",
        0,
        true},
+      // Ariel results given as events: the error says where they go.
+      {{"hunt", "--offline", sourcePath("content/samples/ariel_results.json"), "--now",
+        "2026-11-26T18:00:00Z", "--last", "24h"},
+       "results go to 'aihunt triage'",
+       "error",
+       2},
       // Events whose start times are text are no empty export: the warning counts them.
       {{"hunt", "--offline", "cli_conventions_test.textstart.jsonl", "--now",
         "2026-11-26T18:00:00Z", "--last", "24h"},
