@@ -103,6 +103,22 @@ core::Status RowSplitter::detectShape() {
     return {};
   }
   if (first != '{') {
+    // gzip (1f 8b) and zstd (28 b5 2f fd) say what they are in their first bytes.
+    while (end_ - begin_ < 4 && !eof_) {
+      auto more = fill();
+      if (!more) return more.error();
+      if (!*more) break;
+    }
+    const auto byte = [&](std::size_t i) {
+      return begin_ + i < end_ ? static_cast<unsigned char>(buffer_[begin_ + i]) : 0U;
+    };
+    if ((byte(0) == 0x1fU && byte(1) == 0x8bU) ||
+        (byte(0) == 0x28U && byte(1) == 0xb5U && byte(2) == 0x2fU && byte(3) == 0xfdU)) {
+      return errorHere(
+          "input is compressed (gzip or zstd): results are read as plain JSON; decompress them "
+          "first (zcat FILE | aihunt triage --input -); 'aihunt hunt --offline' reads compressed "
+          "events");
+    }
     return errorHere(
         "input is neither an Ariel results document ({\"events\": [...]}) nor "
         "JSON Lines (one object per line)");

@@ -180,6 +180,11 @@ TEST_CASE("bad input gets a clear, positioned error") {
         "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
         "Lines (one object per line)");
   CHECK(firstError("{\"a\": 1}\n[1]\n") == "line 2: not a JSON object");
+  // Compressed input says so (gzip, zstd magic bytes).
+  CHECK(firstError(std::string("\x1f\x8b\x08\x00\x00\x00", 6)).find("input is compressed") !=
+        std::string::npos);
+  CHECK(firstError(std::string("\x28\xb5\x2f\xfd\x00", 5)).find("input is compressed") !=
+        std::string::npos);
   SplitLimits small;
   small.max_row_bytes = 1024;
   CHECK(firstError("{\"events\": [{\"a\": \"" + std::string(5000, 'x') + "\"}]}", small) ==
