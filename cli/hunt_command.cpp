@@ -210,6 +210,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "format,f", po::value<std::string>()->default_value("table"), "table, json, jsonl or csv")(
       "show-suppressed", po::bool_switch(), "also print findings that an exception suppressed")(
       "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
+      "skip-bad-lines", po::bool_switch(),
+      "with --offline: pass over lines of the events file that hold no event (not JSON, not "
+      "UTF-8, not an object), count them and say so, instead of failing the run")(
       "deliver", po::bool_switch(),
       "also record the findings in the config's state store and send the new ones through its "
       "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config")(
@@ -286,6 +289,11 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       return fail(context.streams, status.error(), core::kExitUsage);
     }
   }
+  if (values["skip-bad-lines"].as<bool>() && values.count("offline") == 0) {
+    return fail(context.streams,
+                "--skip-bad-lines passes over bad lines of an events file: only with --offline",
+                core::kExitUsage);
+  }
   if (values["deliver"].as<bool>()) {
     if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
         code != core::kExitOk) {
@@ -322,6 +330,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   offline.now = *now;
   offline.lookups = &lookups;
   offline.show_suppressed = values["show-suppressed"].as<bool>();
+  offline.skip_bad_lines = values["skip-bad-lines"].as<bool>();
   offline.spill_dir = hold->spool_dir;  // $TMPDIR, like the held output
   // Generated hunts carry the window; an own query its time clause (cli/query_window.h).
   if (!own_query) offline.range = window->value_or(default_window);
@@ -343,6 +352,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   bool input_failed = false;
   offline.input_failed = &input_failed;
   bool interrupted = false;
+  // --skip-bad-lines: the lines passed over and the first of them (every hunt reads the same).
+  std::optional<std::pair<std::uint64_t, std::string>> skipped;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
   totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);
@@ -367,6 +378,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       ended.rows = report.rows;
       ended.findings = report.stats.findings;
       ended.suppressed = report.stats.suppressed;
+      ended.skipped_lines = report.skipped_lines;
       totals.add(report.rows, report.stats, report.suppressed_by_exception);
       return ended;
     };
@@ -379,6 +391,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       std::string message = context.redactor->redact(status.error().message);
       if (input_failed && message.find("events line 1: ") != std::string::npos) {
         message += firstLineHint(events);
+      } else if (input_failed && message.find(": events line ") != std::string::npos) {
+        message += "; --skip-bad-lines passes over such lines and counts them";
       }
       counted(service::HuntStatus::kFailed, message).error_said = true;
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
@@ -413,6 +427,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                          core::counted(report.stats.findings, "finding"), report.stats.suppressed);
     counted(service::HuntStatus::kOk, {});
     seen.add(report.times);
+    if (!skipped && report.skipped_lines > 0) {
+      skipped = std::make_pair(report.skipped_lines, report.first_skipped);
+    }
   }
   writer->setRunCounts({totals.stats.suppressed, run.failed()});
   if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
@@ -420,6 +437,14 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
   if (interrupted) return fail(context, "interrupted", core::kExitInterrupted);
   noteEmptyWindow(seen, events, context);
+  if (skipped) {
+    // Kept under --quiet: the findings leave those lines out.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                    "passed over " + core::counted(skipped->first, "line") + " of " + events +
+                        " that are not events (--skip-bad-lines): no hunt searched them; the "
+                        "first: " +
+                        skipped->second);
+  }
   // A run whose held output broke has said so; its totals would read as a result (as online).
   totals.findings_printed = service::printsFindings(*format, run);
   if (!writer->outputFailure()) service::logRunSummary(*context.logger, "offline hunt", totals);

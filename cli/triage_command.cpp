@@ -65,6 +65,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   service::TriageOptions triage;
   triage.show_suppressed = values["show-suppressed"].as<bool>();
   triage.limits.max_row_bytes = values["max-row-bytes"].as<std::size_t>();
+  triage.limits.raised_by = "--max-row-bytes";
   if (triage.limits.max_row_bytes < 1024) {
     return fail(context.streams, "--max-row-bytes must be at least 1024", core::kExitUsage);
   }
@@ -118,6 +119,19 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
                     "no result row was read from " + (name == "-" ? "standard input" : name) +
                         ": is the export empty? (\"No findings\" says nothing about the events)");
+  }
+  if (report.stats.findings > 0 && report.rows_with_event_time == 0) {
+    // Findings without a time still print, but an analyst should know why the column is empty.
+    const std::string& column = setup->mapping.column(detection::Field::kEventTime);
+    const std::string whose =
+        triage.hunt == "triage" ? "the seed query's" : "hunt " + triage.hunt + "'s";
+    printDiagnostic(
+        context.streams, *context.redactor, Diagnostic::kWarning,
+        (column.empty()
+             ? "no column is read as the event time (" + whose + " fields)"
+             : "no row has the column '" + column + "' (" + whose + " name for the event time)") +
+            ", so every finding's event_time is null: export the time under that name, or map "
+            "it in a configured hunt's fields: (event_time: starttime) and pass --hunt NAME");
   }
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);

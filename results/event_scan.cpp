@@ -102,6 +102,9 @@ struct Chunk {
   std::uint64_t tried = 0;
   std::uint64_t settled = 0;
   std::optional<core::Error> error;  // at line `lines` of the chunk; later lines unread
+  std::uint64_t skipped = 0;         // bad lines passed over (skip_bad_lines)
+  std::optional<core::Error> first_skipped;
+  std::uint64_t first_skipped_line = 0;  // of the chunk, one-based
   bool done = false;
 };
 
@@ -156,6 +159,7 @@ struct Worker {
   PrefilterGate gate;
   EventDecoder decoder;
   aql::EventFilter filter;
+  bool skip_bad_lines = false;
 
   void process(Chunk& chunk) {
     const std::uint64_t fallbacks_before = decoder.fallbacks();
@@ -182,8 +186,15 @@ struct Worker {
       }
       auto event = decoder.decode(line);
       if (!event.ok()) {
-        chunk.error = event.error();
-        return false;
+        if (!skip_bad_lines) {
+          chunk.error = event.error();
+          return false;
+        }
+        if (chunk.skipped++ == 0) {
+          chunk.first_skipped = event.error();
+          chunk.first_skipped_line = chunk.lines;
+        }
+        return true;
       }
       ++chunk.events;
       if (filter.matches(**event, &chunk.times)) chunk.matched.push_back(**event);
@@ -260,7 +271,7 @@ core::Error lineError(const core::Error& error, std::uint64_t line) {
 // interned) before the query is compiled. One thread, as aql::evaluateJsonl does it.
 core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Query& query,
                                                const aql::EvalOptions& options, aql::RowSink sink,
-                                               EventScanStats& stats) {
+                                               bool skip_bad_lines, EventScanStats& stats) {
   aql::Schema schema;
   std::vector<aql::Event> events;
   std::uint64_t line_number = 0;
@@ -278,8 +289,12 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
       if (core::trim(line).empty()) return true;
       auto event = aql::parseEventJson(line, schema);
       if (!event.ok()) {
-        failed = lineError(event.error(), line_number);
-        return false;
+        if (!skip_bad_lines) {
+          failed = lineError(event.error(), line_number);
+          return false;
+        }
+        if (stats.skipped++ == 0) stats.first_skipped = lineError(event.error(), line_number);
+        return true;
       }
       ++stats.events;
       ++stats.fallbacks;
@@ -315,7 +330,9 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   EventScanStats ignored;
   EventScanStats& stats = stats_out != nullptr ? *stats_out : ignored;
   ChunkReader reader(source, scan.chunk_bytes);
-  if (selectsStar(query)) return scanAll(reader, query, options, std::move(sink), stats);
+  if (selectsStar(query)) {
+    return scanAll(reader, query, options, std::move(sink), scan.skip_bad_lines, stats);
+  }
 
   // The run is compiled first, so the schema knows every field the query reads before the
   // threads start reading it.
@@ -335,7 +352,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     if (options.times != nullptr) options.times->window = filter->range();
     EventPrefilter prefilter(filter->range(), filter->textDemands());
     workers.push_back(Worker{std::move(prefilter), PrefilterGate(scan.prefilter),
-                             EventDecoder(schema), std::move(filter.value())});
+                             EventDecoder(schema), std::move(filter.value()), scan.skip_bad_lines});
   }
   // Declared before the pool: chunks must outlive the threads that may still hold them.
   std::deque<std::unique_ptr<Chunk>> in_flight;
@@ -377,6 +394,11 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
     stats.fallbacks += chunk.fallbacks;
     stats.tried += chunk.tried;
     stats.settled += chunk.settled;
+    if (chunk.skipped > 0 && stats.skipped == 0) {
+      stats.first_skipped =
+          lineError(*chunk.first_skipped, lines_before + chunk.first_skipped_line);
+    }
+    stats.skipped += chunk.skipped;
     if (options.times != nullptr) options.times->merge(chunk.times);
     // A query done before any event (LIMIT 0) stops at the first event read.
     bool more = !done_at_start || chunk.events == 0;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct EventScanOptions {
   // When it turns true (the caller's sink failed to write), the scan ends after the chunk in
   // hand, without the query's end (no GROUP BY or ORDER BY rows): nothing more would be used.
   const std::atomic<bool>* stop = nullptr;
+  // A line that holds no event (not JSON, not UTF-8, not an object) is counted in
+  // EventScanStats::skipped and the scan goes on, instead of failing there. A stream that cannot
+  // be read (a broken gzip member) still fails.
+  bool skip_bad_lines = false;
 };
 
 struct EventScanStats {
@@ -39,6 +44,8 @@ struct EventScanStats {
   std::uint64_t tried = 0;      // lines the prefilter read (event_prefilter.h)
   std::uint64_t settled = 0;    // of those, lines it settled: never decoded
   bool input_error = false;     // the scan failed on the events (a bad line, a broken stream)
+  std::uint64_t skipped = 0;    // bad lines passed over (EventScanOptions::skip_bad_lines)
+  std::optional<core::Error> first_skipped;  // the first of them, naming its line
 };
 
 // Runs `query` over the JSONL events of `source`, passing rows to `sink` (on the calling

@@ -51,6 +51,13 @@ std::string sizeText(std::size_t bytes) {
 RowSplitter::RowSplitter(ByteSource& source, SplitLimits limits)
     : source_(source), limits_(limits), buffer_(limits.max_row_bytes + limits.chunk_bytes) {}
 
+std::string RowSplitter::rowLimitText() const {
+  return sizeText(limits_.max_row_bytes) + " (the row size limit" +
+         (limits_.raised_by.empty() ? std::string()
+                                    : "; " + std::string(limits_.raised_by) + " raises it") +
+         ")";
+}
+
 core::Error RowSplitter::errorHere(std::string_view what) const {
   return core::makeError(core::ErrorCode::kParse,
                          "line " + std::to_string(line_) + ": " + std::string(what));
@@ -192,8 +199,7 @@ core::Result<std::size_t> RowSplitter::scanValue(std::size_t start) {
       }
     }
     if (rel >= limits_.max_row_bytes) {
-      return errorHere("row " + std::to_string(rows_ + 1) + " is larger than " +
-                       sizeText(limits_.max_row_bytes) + " (the row size limit)");
+      return errorHere("row " + std::to_string(rows_ + 1) + " is larger than " + rowLimitText());
     }
     auto more = fill();
     if (!more) return more.error();
@@ -252,8 +258,7 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
     const void* newline = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_);
     if (newline == nullptr && !eof_) {
       if (end_ - begin_ >= limits_.max_row_bytes) {
-        return errorHere("row " + std::to_string(rows_ + 1) + " is larger than " +
-                         sizeText(limits_.max_row_bytes) + " (the row size limit)");
+        return errorHere("row " + std::to_string(rows_ + 1) + " is larger than " + rowLimitText());
       }
       auto more = fill();
       if (!more) return more.error();
@@ -275,13 +280,22 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
       continue;
     }
     if (line.size() > limits_.max_row_bytes) {
-      return core::makeError(core::ErrorCode::kParse,
-                             "line " + std::to_string(row_line) + ": row is larger than " +
-                                 sizeText(limits_.max_row_bytes) + " (the row size limit)");
+      return core::makeError(core::ErrorCode::kParse, "line " + std::to_string(row_line) +
+                                                          ": row is larger than " + rowLimitText());
     }
     if (line.front() != '{') {
       return core::makeError(core::ErrorCode::kParse,
                              "line " + std::to_string(row_line) + ": not a JSON object");
+    }
+    if (rows_ == 0 && newline != nullptr && line.back() != '}') {
+      // A first line that opens an object and goes on below is a pretty-printed document
+      // (an API answer, a saved search) rather than a row cut short.
+      return core::makeError(
+          core::ErrorCode::kParse,
+          "line " + std::to_string(row_line) +
+              ": input is a JSON document over several lines whose first key is not "
+              "\"events\" or \"flows\": neither an Ariel results document ({\"events\": "
+              "[...]}) nor JSON Lines (one object per line)");
     }
     // Counting openers is a cheap bound (vectorised); only rows that could nest too deep are
     // scanned exactly.

@@ -19,6 +19,8 @@ struct SplitLimits {
       4U << 20;                // a PowerShell script block can be large; 50 MB is not a row
   std::size_t max_depth = 64;  // Ariel rows nest two levels at most
   std::size_t chunk_bytes = 1U << 20;
+  // The option that raises max_row_bytes, named in the error a larger row gets (empty: none).
+  std::string_view raised_by;
 };
 
 enum class InputShape { kUnknown, kDocument, kArray, kJsonLines };
@@ -50,6 +52,7 @@ class RowSplitter {
   core::Status expectEnd();
   bool skipWhitespace();  // false when input ends first
   core::Error errorHere(std::string_view what) const;
+  std::string rowLimitText() const;
   [[nodiscard]] RowText rowAt(std::string_view json, std::uint64_t line);
 
   ByteSource& source_;

@@ -79,6 +79,12 @@ aql::EvalOptions evalOptions(const OfflineOptions& options) {
   return eval;
 }
 
+results::EventScanOptions skipOptions(const OfflineOptions& options) {
+  results::EventScanOptions scan;
+  scan.skip_bad_lines = options.skip_bad_lines;
+  return scan;
+}
+
 // The aggregated upload query over the same events: rows into an UploadStage, then its findings.
 core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& hunt,
                             const detection::DetectionSettings& settings, FindingWriter& writer,
@@ -106,7 +112,7 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
         count_binder.bind(row, counts);
         stage.consume(group, counts);
       },
-      {}, &scanned);
+      skipOptions(options), &scanned);
   // The stage writes its findings at the end; its counts are read after that, and added also
   // when the query or the writing failed (as far as they went).
   core::Status finished = evaluated ? stage.finish() : core::Status{};
@@ -142,7 +148,7 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
   core::Status written;  // the first failed write; rows after it are not analysed
   // Set with it: the scan ends there too, instead of reading the rest of the file for nothing.
   std::atomic<bool> write_failed{false};
-  results::EventScanOptions scan;
+  results::EventScanOptions scan = skipOptions(options);
   scan.stop = &write_failed;
   results::EventScanStats scanned;
   auto evaluated = results::scanEvents(
@@ -158,6 +164,9 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
   // Counted as far as the hunt went, also when it fails: its table row says what it read.
   report.stats = stage.stats();
   report.suppressed_by_exception = stage.suppressedByException();
+  // The upload query reads the same lines again: the first scan's count is the file's.
+  report.skipped_lines = scanned.skipped;
+  if (scanned.first_skipped) report.first_skipped = scanned.first_skipped->message;
   if (!evaluated) {
     if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
     return evaluated.error().withContext("hunt '" + hunt.name + "'");

@@ -41,6 +41,9 @@ struct OfflineOptions {
   // Set when a hunt failed on the events themselves (a bad line, a broken stream): every hunt
   // reads the same file, so the caller says it once and runs no other.
   bool* input_failed = nullptr;
+  // Lines of the events file that hold no event are counted (OfflineReport::skipped_lines) and
+  // passed over instead of failing the hunt (--skip-bad-lines).
+  bool skip_bad_lines = false;
   // ORDER BY without a LIMIT (an own --aql query's) holds this much of its rows in memory, and a
   // GROUP BY (proxy-ai-api's upload query) this much of its groups; the rest wait in sorted runs
   // on disk, in `spill_dir` (aql/sorted_runs.h).
@@ -53,7 +56,9 @@ struct OfflineReport {
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
   std::vector<detection::Field> unbound_fields;  // mapped but not among the query's columns
-  aql::EventTimes times;  // the events read by the hunt's query, in time, and its window
+  aql::EventTimes times;            // the events read by the hunt's query, in time, and its window
+  std::uint64_t skipped_lines = 0;  // with skip_bad_lines: lines that held no event
+  std::string first_skipped;        // the first of them: its line and why
 };
 
 // Fills `report` as far as the hunt went: a hunt that fails still says the rows it read and the

@@ -57,6 +57,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
     }
     ++report.rows;
     any_detectable = any_detectable || detectable(event);
+    if (!event.get(detection::Field::kEventTime).empty()) ++report.rows_with_event_time;
     if (auto status = stage.consume(event); !status) return ended(status.error());
   }
   if (report.rows > 0 && !any_detectable) return ended(nothingToDetect(report.rows, mapping));

@@ -27,6 +27,9 @@ struct TriageOptions {
 
 struct TriageReport {
   std::uint64_t rows = 0;
+  // Rows whose event time column was there: none, with findings, means every finding's
+  // event_time is null (a time column under another name than the mapping's), worth saying.
+  std::uint64_t rows_with_event_time = 0;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
   // Why the run stopped before the input's end: bad input, naming the row and line and how many

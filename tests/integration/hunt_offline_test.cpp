@@ -227,6 +227,54 @@ TEST_CASE("offline hunt errors are usage errors") {
   CHECK(bad.err.rfind("aihunt: error: ", 0) == 0);
 }
 
+TEST_CASE("--skip-bad-lines passes over lines that are not events, counts them and says so") {
+  // The sample with a line cut short, a line that is not UTF-8 and a line of text between its
+  // events: the findings are the sample's.
+  std::ifstream sample(sourcePath("content/samples/events.jsonl"));
+  std::string dirty;
+  int line_number = 0;
+  for (std::string line; std::getline(sample, line);) {
+    if (++line_number % 10 == 3) dirty += "{\"starttime\": 1764151200000, \"URL\": \"\xC3\x28\"}\n";
+    dirty += line + "\n";
+  }
+  dirty += "{\"starttime\": 1764151200000, \"URL\": \"https://api.openai.com/\n";
+  const int bad_lines = (line_number + 7) / 10 + 1;
+  std::ofstream("hunt_offline_test.dirty.jsonl") << dirty;
+  std::vector<std::string> args = sampleArgs({});
+  args[2] = "hunt_offline_test.dirty.jsonl";
+
+  const auto refused = runAihunt(args);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("events line 3: not valid UTF-8") != std::string::npos);
+  CHECK(refused.err.find("--skip-bad-lines") != std::string::npos);
+
+  args.emplace_back("--skip-bad-lines");
+  const auto skipped = runAihunt(args);
+  const auto clean = runAihunt(sampleArgs({}));
+  CHECK(skipped.exit_code == 0);
+  REQUIRE_FALSE(jsonLines(clean.out).empty());
+  CHECK(skipped.out == clean.out);
+  CHECK(skipped.err.find("aihunt: warning: passed over " + std::to_string(bad_lines) +
+                         " lines of hunt_offline_test.dirty.jsonl") != std::string::npos);
+  // --quiet keeps it: the findings leave those lines out.
+  args.emplace_back("--quiet");
+  CHECK(runAihunt(args).err.find("passed over") != std::string::npos);
+
+  // The JSON document counts them for each hunt.
+  args[8] = "json";  // sampleArgs: --format jsonl
+  const auto document = json::parse(runAihunt(args).out);
+  CHECK(document["complete"] == true);
+  for (const auto& hunt : document["hunts"]) {
+    CHECK(hunt["skipped_lines"].get<int>() == bad_lines);
+  }
+  // Online it has no meaning.
+  const auto online =
+      runAihunt({"hunt", "--skip-bad-lines", "--qradar-url", "https://127.0.0.1:1"});
+  CHECK(online.exit_code == 2);
+  CHECK(online.err.find("only with --offline") != std::string::npos);
+}
+
 TEST_CASE("aihunt's own LEEF events, back from QRadar, are not found again") {
   // One event as QRadar stores an aihunt LEEF event (an AI API's URL, a source and a user, no
   // application or user agent: alone, an ai_api_contact finding), from log source type 4001.

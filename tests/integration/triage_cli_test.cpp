@@ -247,6 +247,11 @@ TEST_CASE("bad input: one clear error line, exit 2, never a crash") {
     CHECK(result.err.rfind("aihunt: error: ", 0) == 0);
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
   }
+  // The row size error names the option that lifts it.
+  const auto large = runAihunt({"triage", "--max-row-bytes", "1024", "-"},
+                               "{\"DestinationURL\": \"" + std::string(2000, 'a') + "\"}\n");
+  CHECK(large.exit_code == 2);
+  CHECK(large.err.find("--max-row-bytes raises it") != std::string::npos);
 }
 
 TEST_CASE("an export cut short: the JSON document counts the findings it lists") {
@@ -313,6 +318,37 @@ TEST_CASE("input without a single row warns that 'No findings.' says nothing") {
   }
   const auto rows = runAihunt({"triage", "-"}, "{\"DestinationURL\":\"https://example.com/\"}\n");
   CHECK(rows.err.find("is the export empty?") == std::string::npos);
+}
+
+TEST_CASE("findings whose rows lack the event time column come with a warning") {
+  // Rows of a console search over the proxy hunt's properties that kept QRadar's own
+  // `starttime` instead of the alias the mapping reads the time from (`EventTime`).
+  const std::string curl_row =
+      R"({"URL":"https://api.openai.com/v1/chat/completions","User Agent":"curl/8.4.0",)"
+      R"("sourceip":"10.0.0.7",)";
+  const auto without = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
+                                 curl_row + R"("starttime":1764151200000})" + "\n");
+  CHECK(without.exit_code == 0);
+  const auto findings = jsonLines(without.out);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["event_time"].is_null());
+  CHECK(without.err.find("aihunt: warning: no row has the column 'EventTime'") !=
+        std::string::npos);
+
+  const auto with = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
+                              curl_row + R"("EventTime":1764151200000})" + "\n");
+  CHECK(with.exit_code == 0);
+  REQUIRE(jsonLines(with.out).size() == 1);
+  CHECK(jsonLines(with.out)[0]["event_time"] == "2025-11-26T10:00:00.000Z");
+  CHECK(with.err.find("warning") == std::string::npos);
+
+  // Rows that make no finding need no time: no warning.
+  const auto benign = runAihunt(
+      {"triage", "--hunt", "proxy-ai-api", "-"},
+      R"({"URL":"https://example.com/","User Agent":"curl/8.4.0","starttime":1764151200000})"
+      "\n");
+  CHECK(benign.exit_code == 0);
+  CHECK(benign.err.find("warning") == std::string::npos);
 }
 
 TEST_CASE("config example passes config check; help documents exit codes") {

@@ -177,6 +177,73 @@ TEST_CASE("a line that is not UTF-8 is refused as such, not as bad JSON") {
   }
 }
 
+TEST_CASE("with skip_bad_lines, bad lines are counted and the rows are those of the good ones") {
+  const std::vector<std::string> bad = {"{\"starttime\":1002000,\"username\":",
+                                        "not json",
+                                        "[1, 2]",
+                                        "\"text\"",
+                                        "{\"starttime\":1002000,\"username\":\"b\xff\"}",
+                                        "{\"starttime\":1003000}}"};
+  std::mt19937 random(77);
+  for (int round = 0; round < 3; ++round) {
+    std::string clean;
+    std::istringstream generated(testing::eventLines(random, 900));
+    for (std::string line; std::getline(generated, line);) {
+      // The generator makes some lines bad on purpose (1e400); only good ones are kept here.
+      if (singleThreaded("SELECT username FROM events", line + "\n").ok) clean += line + "\n";
+    }
+    // The same lines with bad ones between them; the first bad line's number is remembered.
+    std::string dirty;
+    std::uint64_t line_number = 0;
+    std::uint64_t inserted = 0;
+    std::uint64_t first_bad = 0;
+    std::istringstream lines(clean);
+    for (std::string line; std::getline(lines, line);) {
+      if (random() % 60 == 0) {
+        dirty += bad[random() % bad.size()] + "\n";
+        ++line_number;
+        ++inserted;
+        if (first_bad == 0) first_bad = line_number;
+      }
+      dirty += line + "\n";
+      ++line_number;
+    }
+    REQUIRE(inserted > 3);
+    for (const std::string& query : kQueries) {
+      const Outcome expected = singleThreaded(query, clean);
+      REQUIRE(expected.ok);
+      // A LIMIT may end the scan before the last bad lines; the rest read them all.
+      const bool reads_all = query.find("LIMIT") == std::string::npos;
+      for (const unsigned threads : {1U, 2U, 5U}) {
+        for (const std::size_t chunk : {std::size_t{1}, std::size_t{700}, std::size_t{1} << 20}) {
+          INFO("round " << round << ", " << threads << " threads, chunks of " << chunk << ": "
+                        << query);
+          results::EventScanOptions scan{threads, chunk};
+          scan.prefilter =
+              threads == 2 ? results::PrefilterUse::kAlways : results::PrefilterUse::kNever;
+          scan.skip_bad_lines = true;
+          results::MemoryByteSource source(dirty);
+          results::EventScanStats stats;
+          requireSame(expected, scanned(query, source, scan, &stats));
+          CHECK_FALSE(stats.input_error);
+          if (!reads_all) continue;
+          CHECK(stats.skipped == inserted);
+          REQUIRE(stats.first_skipped.has_value());
+          CHECK(stats.first_skipped->message.rfind(
+                    "events line " + std::to_string(first_bad) + ": ", 0) == 0);
+        }
+      }
+    }
+  }
+  // Without it, the first bad line fails the scan.
+  results::MemoryByteSource source("{\"starttime\":1002000}\nnot json\n");
+  results::EventScanStats stats;
+  const Outcome failed = scanned("SELECT username FROM events", source, {1, 8}, &stats);
+  CHECK_FALSE(failed.ok);
+  CHECK(stats.input_error);
+  CHECK(stats.skipped == 0);
+}
+
 TEST_CASE("the scan counts events, matches and lines the full parser decoded") {
   const std::string events =
       "{\"starttime\":1001000,\"username\":\"a\"}\n"

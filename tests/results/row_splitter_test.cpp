@@ -180,6 +180,12 @@ TEST_CASE("bad input gets a clear, positioned error") {
         "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
         "Lines (one object per line)");
   CHECK(firstError("{\"a\": 1}\n[1]\n") == "line 2: not a JSON object");
+  // A pretty-printed object that is not a results document is named as such, not as a row cut
+  // short; a last line cut short is still a row.
+  CHECK(firstError("{\n  \"search_id\": \"x\",\n  \"status\": \"COMPLETED\"\n}\n")
+            .find("input is a JSON document over several lines") != std::string::npos);
+  CHECK(firstError("\n{ \"a\": [\n1]}\n").rfind("line 2: input is a JSON document", 0) == 0);
+  CHECK(firstError("{\"a\": 1}\n{\"b\": \n").empty());
   // Compressed input says so (gzip, zstd magic bytes).
   CHECK(firstError(std::string("\x1f\x8b\x08\x00\x00\x00", 6)).find("input is compressed") !=
         std::string::npos);
@@ -191,6 +197,10 @@ TEST_CASE("bad input gets a clear, positioned error") {
         "line 1: row 1 is larger than 1024 bytes (the row size limit)");
   CHECK(firstError("{\"a\": \"" + std::string(5000, 'x') + "\"}\n", small) ==
         "line 1: row 1 is larger than 1024 bytes (the row size limit)");
+  // A caller with an option for the limit has it named.
+  small.raised_by = "--max-row-bytes";
+  CHECK(firstError("{\"a\": \"" + std::string(5000, 'x') + "\"}\n", small) ==
+        "line 1: row 1 is larger than 1024 bytes (the row size limit; --max-row-bytes raises it)");
   std::string deep = "{\"events\": [";
   for (int i = 0; i < 100; ++i) deep += "{\"a\": ";
   CHECK(firstError(deep) == "line 1: row 1 nests deeper than 64 levels");
