@@ -295,6 +295,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                 core::kExitUsage);
   }
   if (values["deliver"].as<bool>()) {
+    if (auto ahead = nowNotAhead(values, *now); !ahead) {
+      return fail(context.streams, ahead.error(), core::kExitUsage);
+    }
     if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
         code != core::kExitOk) {
       return code;

@@ -136,6 +136,7 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variabl
   if (!request) return request.error();
   if (use.first != nullptr) {
     request->warn = false;
+    request->first_contact = false;
     request->qradar.api_version = use.first->qradar.api_version;
   }
   request->caller_reports_unreachable = use.caller_reports_unreachable;

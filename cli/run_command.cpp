@@ -206,6 +206,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
   if (!now) return fail(context, now.error(), core::kExitUsage);
+  if (auto ahead = nowNotAhead(values, *now); !ahead) {
+    return fail(context, ahead.error(), core::kExitUsage);
+  }
   auto grace = core::parseDuration(values["grace"].as<std::string>());
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
 
@@ -352,6 +355,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   const std::string config_path = values["config"].as<std::string>();
   auto now = resolveNow(values);
   if (!now) return fail(context, now.error(), core::kExitUsage);
+  if (auto ahead = nowNotAhead(values, *now); !ahead) {
+    return fail(context, ahead.error(), core::kExitUsage);
+  }
   auto from = timestampOption(values, "from");
   if (!from) return fail(context, from.error(), core::kExitUsage);
   auto to = timestampOption(values, "to");

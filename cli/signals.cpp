@@ -3,7 +3,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
+#include <cstdint>
+#include <ctime>
 
 namespace aihunt::cli {
 namespace {
@@ -12,14 +15,32 @@ namespace {
 std::atomic<bool> g_interrupted{
     false};                         // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 std::atomic<bool> g_reload{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+// When the first stop signal came (CLOCK_MONOTONIC, ns).
+std::atomic<std::int64_t> g_first_at{
+    0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 static_assert(std::atomic<bool>::is_always_lock_free);
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+
+// `timeout`, and anything else that signals a process and then its process group, delivers one
+// stop twice within microseconds; no person presses Ctrl-C twice within this.
+constexpr std::int64_t kSameStopNs = 200'000'000;
+
+std::int64_t monotonicNs() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe (POSIX.1-2008)
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
 
 // The first signal asks for a clean stop. A second one ends the process at once, as the signal
 // would have without a handler: the operator has decided not to wait for the cleanup (the
 // searches' cancellation, the outbox's flush). Nothing is lost by it: the state store's
 // transactions and the outbox survive a kill, as they survive kill -9.
 extern "C" void onInterrupt(int signal_number) {
-  if (g_interrupted.exchange(true)) {
+  const std::int64_t now = monotonicNs();
+  std::int64_t first = 0;  // stays 0 for the first signal, whichever thread takes it
+  g_first_at.compare_exchange_strong(first, now);
+  if (!g_interrupted.exchange(true)) return;
+  if (first == 0 || now - first >= kSameStopNs) {
     // The default action first, and the signal unblocked: if the note below blocks (a stalled
     // pipe, a terminal paused with XOFF), a third signal still ends the process. A closed
     // stderr must not turn the exit into SIGPIPE's. All of these are async-signal-safe.

@@ -20,7 +20,18 @@ void addTimeOptions(po::options_description& options) {
 }
 
 core::Result<core::EpochMs> timestampOption(const po::variables_map& values, const char* name) {
-  auto parsed = core::parseTimestamp(values[name].as<std::string>());
+  const std::string& text = values[name].as<std::string>();
+  auto parsed = core::parseTimestamp(text);
+  // A number is epoch milliseconds, Ariel's unit; one that puts the instant before 1973 is
+  // almost surely epoch seconds (1795716000 for 2026-11-26), which would hunt 1970 in silence.
+  constexpr core::EpochMs kSecondsLike = 100'000'000'000;  // 1973-03-03 in milliseconds
+  if (parsed && *parsed >= 0 && *parsed < kSecondsLike &&
+      text.find_first_not_of("0123456789") == std::string::npos) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           std::string("--") + name + " " + text +
+                               " reads as epoch milliseconds, " + core::formatIso8601(*parsed) +
+                               ": if it is epoch seconds, give " + text + "000");
+  }
   if (parsed) return parsed;
   core::Error error = parsed.error().withContext(std::string("--") + name);
   error.message += "; accepted: ";
@@ -31,6 +42,21 @@ core::Result<core::EpochMs> timestampOption(const po::variables_map& values, con
 core::Result<core::EpochMs> resolveNow(const po::variables_map& values) {
   if (values.count("now") == 0) return core::toEpochMs(std::chrono::system_clock::now());
   return timestampOption(values, "now");
+}
+
+core::Status nowNotAhead(const po::variables_map& values, core::EpochMs now) {
+  if (values.count("now") == 0) return {};
+  // A few minutes of leeway: clocks of two machines (a scheduler's, this one's) disagree a little.
+  constexpr core::EpochMs kLeeway = 5 * 60 * 1000;
+  const core::EpochMs clock = core::toEpochMs(std::chrono::system_clock::now());
+  if (now <= clock + kLeeway) return {};
+  return core::makeError(
+      core::ErrorCode::kInvalidArgument,
+      "--now " + core::formatIso8601(now) + " is after this machine's clock (" +
+          core::formatIso8601(clock) +
+          "): the windows hunted would lie in the future, where nothing is found, and the state "
+          "store would then hold every real window back until that instant; give an instant in "
+          "the past, or leave --now out");
 }
 
 core::Result<std::optional<aql::TimeRange>> resolveWindow(const po::variables_map& values,

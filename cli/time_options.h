@@ -24,6 +24,10 @@ core::Result<core::EpochMs> timestampOption(const boost::program_options::variab
 // --now (kTimestampForms), else the system clock.
 core::Result<core::EpochMs> resolveNow(const boost::program_options::variables_map& values);
 
+// For the commands that record their windows in the state store (run, backfill, hunt
+// --deliver): a --now after the machine's clock is refused.
+core::Status nowNotAhead(const boost::program_options::variables_map& values, core::EpochMs now);
+
 // [now - last, now) or [from, to); nullopt when none was given. Errors name the option.
 core::Result<std::optional<aql::TimeRange>> resolveWindow(
     const boost::program_options::variables_map& values, core::EpochMs now);

@@ -53,6 +53,15 @@ struct Event {
     return values[static_cast<std::size_t>(field)];
   }
   void set(Field field, std::string_view value) { values[static_cast<std::size_t>(field)] = value; }
+
+  // The numbers as rows give them; a value no port or byte count can have (a DSM's -1, a
+  // mis-parsed field) is no value: findings promise 0-65535 and non-negative counts.
+  void setBytesSent(std::optional<std::int64_t> bytes) {
+    bytes_sent = bytes && *bytes >= 0 ? bytes : std::nullopt;
+  }
+  void setDestinationPort(std::optional<std::int64_t> port) {
+    destination_port = port && *port >= 0 && *port <= 65535 ? port : std::nullopt;
+  }
 };
 
 // Logical field -> column name in a result row. The default is the seed query's aliases.

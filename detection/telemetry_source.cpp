@@ -72,13 +72,14 @@ TelemetrySource telemetrySource(const Finding& finding) {
   if (has(source, "firewall") || has(source, "palo alto") || has(source, "fortigate")) {
     return {"NGFW", F::kNetwork};
   }
+  // A proxy's own log source name is the customer's choice; QRadar's category says what it is.
+  if (has(category, "web access")) return {"proxy", F::kNetwork};
   if (!core::trim(source).empty()) {
     std::string_view name = source;
     if (const auto at = name.find(" @ "); at != std::string_view::npos) name = name.substr(0, at);
     TelemetrySource fallback = fromHunt(finding.hunt);
     return {std::string(core::trim(name)), fallback.family};
   }
-  if (has(category, "web access")) return {"proxy", F::kNetwork};
   return fromHunt(finding.hunt);
 }
 

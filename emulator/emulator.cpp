@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <variant>
 
 #include "aql/lookups_file.h"
 #include "core/text.h"
@@ -113,6 +114,38 @@ nlohmann::json connectionStatus(const Emulator::Parts& p) {
 
 // The log source and type ids the loaded events and lookups already use: the setup API's new
 // objects skip them (the sample's Zeek events are type 4000, where custom types start).
+// --log-source: each through the store's own create calls, so that the objects are the ones the
+// API would have made (and the same checks hold).
+core::Status setUpLogSources(const std::vector<EmulatorOptions::LogSourceSetup>& setups,
+                             ClassificationStore& classification) {
+  for (const auto& setup : setups) {
+    std::optional<std::int64_t> type_id;
+    for (const nlohmann::json& type : classification.list(ClassificationKind::kLogSourceType)) {
+      if (type.value("name", "") == setup.type_name) type_id = type["id"].get<std::int64_t>();
+    }
+    if (!type_id) {
+      auto type = classification.createLogSourceType({{"name", setup.type_name}});
+      if (const auto* refused = std::get_if<ApiError>(&type)) {
+        return core::makeError(core::ErrorCode::kInvalidArgument,
+                               "--log-source type '" + setup.type_name + "': " + refused->message);
+      }
+      type_id = std::get<nlohmann::json>(type)["id"].get<std::int64_t>();
+    }
+    auto source = classification.createLogSource(
+        {{"name", setup.type_name + " @ " + setup.identifier},
+         {"type_id", *type_id},
+         {"protocol_type_id", 0},
+         {"enabled", true},
+         {"protocol_parameters",
+          nlohmann::json::array({{{"name", "identifier"}, {"value", setup.identifier}}})}});
+    if (const auto* refused = std::get_if<ApiError>(&source)) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--log-source '" + setup.identifier + "': " + refused->message);
+    }
+  }
+  return {};
+}
+
 void reserveLoadedIds(const EventStore& events, const aql::LookupTables& lookups,
                       ClassificationStore& classification) {
   std::set<std::int64_t> types;
@@ -263,6 +296,9 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     p.lookups = std::move(*lookups);
   }
   reserveLoadedIds(p.events, p.lookups, p.classification);
+  if (auto made = setUpLogSources(options.log_sources, p.classification); !made) {
+    return made.error();
+  }
   p.faults.add(options.faults);
   const std::vector<std::string> versions =
       options.config.api_versions.empty() ? defaultApiVersions() : options.config.api_versions;

@@ -33,6 +33,13 @@ struct EmulatorOptions {
   std::string lookups_file;
   std::vector<FaultRule> faults;
   std::optional<core::EpochMs> now;  // fixed clock
+  // Log sources set up at start, as an administrator would through the API: syslog events from
+  // `identifier` get a log source of the custom type `type_name` (made once per name).
+  struct LogSourceSetup {
+    std::string identifier;
+    std::string type_name;
+  };
+  std::vector<LogSourceSetup> log_sources;
 };
 
 struct BoundPorts {

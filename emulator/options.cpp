@@ -93,6 +93,10 @@ po::options_description describe() {
       "syslog-udp-port", po::value<int>()->value_name("PORT"), "syslog over UDP; 0: any")(
       "rules", po::value<std::string>()->value_name("FILE"),
       "custom-rule table (YAML {rules: [...]}) turning LEEF events into offenses")(
+      "log-source", po::value<std::vector<std::string>>()->value_name("HOST=TYPE"),
+      "set up a log source for syslog events whose header host is HOST, of the custom log "
+      "source type TYPE (made if new), as through the API; repeatable (aihunt: "
+      "aihunt-sidecar=aihunt, so that its LEEF events are not hunted again)")(
       "offense-delay-ms", po::value<long long>()->value_name("MS"),
       "how long a new offense stays out of the API, as a console's rule pipeline takes time "
       "(0 to 86400000; default 0)");
@@ -230,6 +234,16 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     auto rules = parseRulesFile(*text);
     if (!rules.ok()) return rules.error().withContext(path);
     for (RuleConfig& rule : *rules) o.config.rules.push_back(std::move(rule));
+  }
+  if (vm.count("log-source") > 0) {
+    for (const std::string& pair : vm["log-source"].as<std::vector<std::string>>()) {
+      const std::size_t equals = pair.find('=');
+      if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
+        return core::makeError(core::ErrorCode::kInvalidArgument,
+                               "--log-source '" + pair + "': give HOST=TYPE");
+      }
+      o.log_sources.push_back({pair.substr(0, equals), pair.substr(equals + 1)});
+    }
   }
   if (vm.count("faults") > 0) {
     const std::string path = vm["faults"].as<std::string>();

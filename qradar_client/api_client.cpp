@@ -83,9 +83,10 @@ HttpRequest ApiClient::makeRequest(const ApiCall& call, Millis timeout) const {
   HttpRequest request;
   request.method = call.method;
   request.url = settings_.base_url + call.path;
-  request.headers = {{auth_header_name_, auth_header_value_.reveal()},
-                     {"Version", call.version.empty() ? settings_.api_version : call.version},
-                     {"Accept", "application/json"}};
+  if (!call.anonymous) request.headers.emplace_back(auth_header_name_, auth_header_value_.reveal());
+  request.headers.emplace_back("Version",
+                               call.version.empty() ? settings_.api_version : call.version);
+  request.headers.emplace_back("Accept", "application/json");
   for (const auto& header : call.headers) request.headers.push_back(header);
   request.body = call.body;
   request.timeout = timeout;

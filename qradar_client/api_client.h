@@ -57,6 +57,8 @@ struct ApiCall {
   Millis hold{0};
   std::string version;  // the Version header for this call only; empty: the client's version
   const std::atomic<bool>* abort_flag = nullptr;
+  // Sent without the credentials (probeWithoutToken): for a server not yet known to speak HTTP.
+  bool anonymous = false;
 };
 
 // The helpers below want the dependencies in one place.

@@ -109,6 +109,21 @@ core::Result<VersionChoice> chooseApiVersion(const std::vector<ConsoleApiVersion
   return choice;
 }
 
+core::Status probeWithoutToken(ApiClient& api) {
+  ApiCall call;
+  call.path = "/api/help/versions";
+  call.version = std::string(kNewestSpokenVersion);
+  call.retry = false;
+  call.anonymous = true;
+  auto response = api.call(call);
+  if (!response) {
+    return response.error().withContext(
+        "reading /api/help/versions without the token (it is sent only to a server that "
+        "answers HTTP)");
+  }
+  return {};
+}
+
 core::Result<VersionChoice> negotiateApiVersion(ApiClient& api) {
   ApiCall call;
   call.path = "/api/help/versions";

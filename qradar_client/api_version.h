@@ -57,4 +57,10 @@ core::Result<VersionChoice> chooseApiVersion(const std::vector<ConsoleApiVersion
 // answer is left at the version the client already has, and the choice says why.
 [[nodiscard]] core::Result<VersionChoice> negotiateApiVersion(ApiClient& api);
 
+// A first request without the token (GET /api/help/versions): any HTTP answer, 401 included,
+// shows an HTTP server. A URL that names another service (QRadar's syslog receiver, which
+// keeps every line it is sent as an event) would otherwise get the token as its first line.
+// Errors are the transport's: nothing answered, TLS failed, or no HTTP answer came in time.
+[[nodiscard]] core::Status probeWithoutToken(ApiClient& api);
+
 }  // namespace aihunt::qradar

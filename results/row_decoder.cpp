@@ -71,9 +71,9 @@ void assign(detection::Event& out, detection::Field target, std::string_view tex
   out.set(target, text);
   if (text.empty()) return;
   if (target == Field::kBytesSent) {
-    out.bytes_sent = parseInteger(text);
+    out.setBytesSent(parseInteger(text));
   } else if (target == Field::kDestinationPort) {
-    out.destination_port = parseInteger(text);
+    out.setDestinationPort(parseInteger(text));
   } else if (target == Field::kEventTime && is_number) {
     out.event_time_ms = parseInteger(text);
   }

@@ -68,6 +68,23 @@ void WindowRunner::sayUnknownReferenceSets(const std::string& hunt) {
   unknown_set_checks_ = 0;
 }
 
+// An exception that expires while the daemon runs stops suppressing without a config reload:
+// the findings it would have hidden are raised, and the log says why, window by window.
+void WindowRunner::warnExpiredExceptions(const std::string& hunt, std::uint64_t hits,
+                                         core::EpochMs now) {
+  if (hits == 0) return;
+  metrics_.add("aihunt_expired_exception_matches_total", {hunt}, static_cast<double>(hits));
+  std::string names;
+  for (const std::string& id : expiredExceptionIds(config_.settings.exceptions, now)) {
+    names += (names.empty() ? "'" : ", '") + id + "'";
+  }
+  logger_->warn(
+      "hunt '{}': {} an exception that has expired{}; raised, not suppressed (renew its expires "
+      "date or remove it)",
+      hunt, core::counted(hits, "finding matched", "findings matched"),
+      names.empty() ? "" : " (expired: " + names + ")");
+}
+
 void WindowRunner::run(QRadarConnection& connection, const config::HuntConfig& hunt,
                        const std::vector<PlannedWindow>& windows, core::EpochMs now,
                        const qradar::Cancellation& cancellation, HuntRunReport& report) {
@@ -178,15 +195,21 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
     // Quiet windows are the norm; they are logged at debug level.
     // aihunt's own LEEF events come back in later windows (QRadar stamps them on arrival): the
     // skip is said, so that a window of rows and no findings does not look like a miss.
-    const std::string own_skipped = outcome.stats.own_events_skipped == 0
-                                        ? std::string()
-                                        : ", " + std::to_string(outcome.stats.own_events_skipped) +
-                                              " of aihunt's own LEEF events skipped";
+    std::string skipped;
+    if (outcome.stats.own_events_skipped > 0) {
+      skipped += ", " + std::to_string(outcome.stats.own_events_skipped) +
+                 " of aihunt's own LEEF events skipped";
+    }
+    if (outcome.stats.browser_events_skipped > 0) {
+      skipped +=
+          ", " + core::counted(outcome.stats.browser_events_skipped, "browser event") + " skipped";
+    }
     logger_->log(outcome.rows > 0 ? spdlog::level::info : spdlog::level::debug,
                  "hunt '{}' window [{}, {}): {}, {}, {}, {} suppressed{}", hunt.name,
                  core::formatIso8601(window.from), core::formatIso8601(window.to),
                  core::counted(outcome.rows, "row"), core::counted(writer.added(), "new finding"),
-                 core::counted(writer.repeats(), "repeat"), outcome.stats.suppressed, own_skipped);
+                 core::counted(writer.repeats(), "repeat"), outcome.stats.suppressed, skipped);
+    warnExpiredExceptions(hunt.name, outcome.stats.expired_exception_hits, now);
   }
 }
 

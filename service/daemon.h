@@ -114,6 +114,7 @@ class WindowRunner {
   // the hunt's windows (a catch-up of a day would otherwise say it 24 times).
   void noteUnknownReferenceSets(std::uint64_t checks);
   void sayUnknownReferenceSets(const std::string& hunt);
+  void warnExpiredExceptions(const std::string& hunt, std::uint64_t hits, core::EpochMs now);
   std::uint64_t unknown_set_checks_ = 0;
 
   std::shared_ptr<spdlog::logger> logger_;

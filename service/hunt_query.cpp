@@ -5,6 +5,8 @@
 
 #include "aql/parser.h"
 #include "aql/time_window.h"
+#include "core/secret_scan.h"
+#include "core/text.h"
 
 namespace aihunt::service {
 namespace {
@@ -60,8 +62,21 @@ std::vector<std::string> hostNeedles(const detection::DetectionSettings& setting
   return {needles.begin(), needles.end()};
 }
 
+// Vendor key prefixes ("sk-ant-", "aiza", "hf_"), so that a command line holding only a key
+// reaches the detection. The bare "sk-" of OpenAI's older keys is left out: as a substring it is
+// in "task-", "disk-" and "desk-", and would bring back most process events.
+std::vector<std::string> keyNeedles() {
+  std::vector<std::string> needles;
+  for (const std::string_view prefix : core::apiKeyPrefixes()) {
+    if (prefix != "sk-") needles.push_back(core::asciiLowered(prefix));
+  }
+  return needles;
+}
+
 std::vector<std::string> textNeedles(const detection::DetectionSettings& settings) {
   std::vector<std::string> needles = hostNeedles(settings);
+  const std::vector<std::string> keys = keyNeedles();
+  needles.insert(needles.end(), keys.begin(), keys.end());
   needles.insert(needles.end(), settings.cmdline.key_variables.begin(),
                  settings.cmdline.key_variables.end());
   needles.insert(needles.end(), settings.cmdline.sdk_packages.begin(),

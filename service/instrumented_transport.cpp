@@ -96,6 +96,9 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "Findings already raised by an earlier window (not raised again).", {"hunt"});
   metrics.declare("aihunt_suppressed_total", MetricType::kCounter,
                   "Findings suppressed, by exception id.", {"exception"});
+  metrics.declare("aihunt_expired_exception_matches_total", MetricType::kCounter,
+                  "Findings raised that an exception past its expires date matched, by hunt.",
+                  {"hunt"});
   metrics.declare("aihunt_outbox_depth", MetricType::kGauge,
                   "Findings waiting for delivery, by sink.", {"sink"});
   metrics.declare("aihunt_outbox_held", MetricType::kGauge,

@@ -559,11 +559,25 @@ DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
     addPass(total, pass(deadline, /*wait_all=*/true), first);
     // Past the deadline a pass tries nothing, so a retry time before it would be waited for
     // again and again: the flush ends there.
-    if (total.empty || std::chrono::steady_clock::now() >= deadline) return total;
-    // A sink that failed is tried again when its backoff ends, if that comes before the deadline.
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return total;
+    // A sink that failed is tried again when its backoff ends, and rows held on purpose (offense
+    // notes wait a while after their LEEF event) are delivered when they fall due, if that comes
+    // before the deadline.
     std::optional<std::chrono::steady_clock::time_point> next;
-    for (const auto& state : sinks_) {
-      if (state.failures > 0 && (!next || state.retry_at < *next)) next = state.retry_at;
+    for (auto& state : sinks_) {
+      if (state.failures > 0 && !total.empty && (!next || state.retry_at < *next)) {
+        next = state.retry_at;
+      }
+      // Read from the store: the pass may have delivered the rows it knew of and never looked
+      // at the ones its leader's delivery made due later. Only a due time still ahead counts:
+      // rows due already that the pass left (a sink backing off) wait for its retry time.
+      const auto held = refreshHeld(state);
+      const core::EpochMs wall = wallNow();
+      if (held && held->count > 0 && held->first_due && *held->first_due > wall) {
+        const auto due = now + std::chrono::milliseconds(*held->first_due - wall);
+        if (!next || due < *next) next = due;
+      }
     }
     if (!next || *next >= deadline) return total;
     std::this_thread::sleep_until(*next);

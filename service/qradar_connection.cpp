@@ -175,7 +175,17 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   qradar::ApiDeps deps{*transport_used,    connection->clock, connection->sleeper,
                        connection->random, redactor,          logger};
   connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
-  if (pinned) {
+  std::optional<core::Error> failed;
+  bool unanswered = false;  // the request without the token got no HTTP answer
+  if (request.first_contact) {
+    if (auto reached = qradar::probeWithoutToken(*connection->api); !reached) {
+      failed = reached.error();
+      unanswered = true;
+    }
+  }
+  if (failed) {
+    // Nothing more is sent: the token goes only to a server that answered HTTP.
+  } else if (pinned) {
     qradar::VersionChoice choice;
     choice.version = qradar.api_version;
     choice.pinned = true;
@@ -186,20 +196,23 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
                   choice->console_oldest, choice->console_newest);
     connection->version_choice = std::move(*choice);
   } else {
-    connection->version_error = choice.error().message;
+    failed = choice.error();
+  }
+  if (failed) {
+    connection->version_error = failed->message;
     // Nothing answered, TLS failed, the credentials were refused (401), the transport refused
     // the URL (kConfig: http:// to a non-loopback peer), or the URL's path holds no API (404
     // under a path): every request would fail the same way. Any other answer leaves the
     // searches a chance.
-    const core::ErrorCode code = choice.error().code;
+    const core::ErrorCode code = failed->code;
     const bool wrong_path = code == core::ErrorCode::kNotFound && !url->path.empty();
     // A timeout: something took the connection (and the TLS handshake) but answered no HTTP
     // request in time; every request would wait as long again.
     const bool silent = code == core::ErrorCode::kTimeout;
-    const bool nothing_there = code == core::ErrorCode::kTransport ||
+    const bool nothing_there = unanswered || code == core::ErrorCode::kTransport ||
                                code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth ||
                                code == core::ErrorCode::kConfig || wrong_path || silent;
-    if (nothing_there) connection->unreachable = choice.error();
+    if (nothing_there) connection->unreachable = *failed;
     if (silent) {
       connection->unreachable->message +=
           " (the port took the connection but answered nothing: is it the console's HTTPS API "
@@ -217,12 +230,12 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     if (request.warn && !(nothing_there && request.caller_reports_unreachable)) {
       if (code == core::ErrorCode::kAuth) {
         // Not a version problem: every request with this token will be refused the same way.
-        logger->warn("the console refuses the token: {}", choice.error().message);
+        logger->warn("the console refuses the token: {}", failed->message);
       } else if (nothing_there) {
         // Nor is this: the requests that follow fail the same way, and say so themselves.
         logger->warn("the console cannot be used: {}", connection->unreachable->message);
       } else {
-        logger->warn("API version: {}; sending {}", choice.error().message,
+        logger->warn("API version: {}; sending {}", failed->message,
                      connection->api->settings().api_version);
       }
     }

@@ -60,9 +60,9 @@ void RowBinder::bind(const aql::Row& row, detection::Event& out) {
     }
     out.set(field, texts_[c]);
     if (field == Field::kBytesSent) {
-      out.bytes_sent = number;
+      out.setBytesSent(number);
     } else if (field == Field::kDestinationPort) {
-      out.destination_port = number;
+      out.setDestinationPort(number);
     } else if (field == Field::kEventTime) {
       out.event_time_ms = number;
     }

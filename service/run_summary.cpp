@@ -60,6 +60,11 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
   for (const auto& [id, count] : totals.suppressed_by_exception) {
     if (count > 0) logger.info("exception '{}' suppressed {}", id, core::counted(count, "finding"));
   }
+  if (totals.stats.browser_events_skipped > 0) {
+    // Browsers are people at work: never findings, but counted so that a hunt's rows add up.
+    logger.info("{} skipped (browser_events_skipped)",
+                core::counted(totals.stats.browser_events_skipped, "browser event"));
+  }
   if (totals.stats.own_events_skipped > 0) {
     logger.info("{} of aihunt's own LEEF events skipped (detection.own_log_source_types)",
                 totals.stats.own_events_skipped);

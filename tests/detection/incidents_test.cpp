@@ -269,6 +269,9 @@ TEST_CASE("telemetry sources by log source and category, else by hunt") {
       {"Bluecoat Proxy", "Web Access", "", "proxy", TelemetryFamily::kNetwork},
       {"PA-5220 Firewall", "Web Access", "", "NGFW", TelemetryFamily::kNetwork},
       {"Acme Sensor @ x", "", "network-sni-dns", "Acme Sensor", TelemetryFamily::kNetwork},
+      // A proxy under a name of the customer's: its category still says proxy.
+      {"Custom Thing @ gw-1", "Web Access", "endpoint-process", "proxy", TelemetryFamily::kNetwork},
+      {"", "Web Access", "", "proxy", TelemetryFamily::kNetwork},
       {"", "", "proxy-ai-api", "proxy", TelemetryFamily::kNetwork},
       {"", "", "endpoint-process", "endpoint", TelemetryFamily::kEndpoint},
       {"", "", "linux-audit", "auditd", TelemetryFamily::kEndpoint},

@@ -18,6 +18,14 @@ inline constexpr const char* kAdminToken = "admin-token-0003";
 inline constexpr const char* kAdminApiToken = "admin-api-token-0004";  // an API token, Admin role
 inline constexpr const char* kSampleNow = "2026-11-26T18:00:00Z";
 
+// aihunt's first request to a console, sent without the token (qradar::probeWithoutToken): an
+// entry of the emulator's request log (/admin/requests).
+inline bool isTokenlessProbe(const nlohmann::json& request) {
+  const nlohmann::json& headers = request["headers"];
+  return request["method"] == "GET" && request["target"] == "/api/help/versions" &&
+         !headers.contains("sec") && !headers.contains("authorization");
+}
+
 // The default test config: a hunter token, a searcher token (no reference data), a Basic user,
 // the admin token, and one custom rule for EventID AIHUNT-T1588.007 indexed on source IP.
 std::string defaultConfigYaml();

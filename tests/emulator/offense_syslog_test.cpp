@@ -171,6 +171,45 @@ TEST_CASE("a syslog event starts when it arrives; its log source and type follow
   CHECK(rows[2]["logsourceid"] != rows[1]["logsourceid"]);
 }
 
+// --log-source sets up what the API calls above would: the same objects, the same routing.
+TEST_CASE("--log-source sets up a log source and its type at start") {
+  std::vector<std::string> args = syslogArgs();
+  for (const char* setup : {"ws-fin-0193=aihunt", "ws-eng-0412=aihunt"}) {
+    args.emplace_back("--log-source");
+    args.emplace_back(setup);
+  }
+  RunningEmu emu(args, adminApiConfigYaml());
+  REQUIRE(emu.ok());
+  const json types =
+      parseJson(emu.call("GET", "/api/config/event_sources/log_source_management/log_source_types",
+                         {}, {}, kAdminApiToken)
+                    .body);
+  REQUIRE(types.size() == 1);  // one type, however many sources name it
+  CHECK(types[0]["name"] == "aihunt");
+  sendTcp(emu.ports()["syslog_tcp"],
+          "<134>1 2026-11-26T17:59:58Z ws-fin-0193 aihunt - - - " + leef2("10.1.2.3", "alice") +
+              "\n<134>1 2026-11-26T17:59:58Z ws-eng-0412 aihunt - - - " +
+              leef2("10.1.4.21", "bob") + "\n<134>1 2026-11-26T17:59:58Z other aihunt - - - " +
+              leef2("10.1.9.9", "eve") + "\n");
+  REQUIRE(waitFrames(emu, 3));
+  emu.admin("POST", "/admin/clock?advance=1s");
+  const json rows = emu.searchRows(
+      "SELECT logsourceidentifier, devicetype, LOGSOURCETYPENAME(devicetype) AS type_name, "
+      "LOGSOURCENAME(logsourceid) AS source_name FROM events ORDER BY logsourceidentifier "
+      "LAST 10 MINUTES");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0]["logsourceidentifier"] == "other");
+  CHECK(rows[0]["type_name"].is_null());
+  CHECK(rows[1]["type_name"] == "aihunt");
+  CHECK(rows[1]["source_name"] == "aihunt @ ws-eng-0412");
+  CHECK(rows[2]["type_name"] == "aihunt");
+  CHECK(rows[2]["devicetype"] == types[0]["id"]);
+
+  // A malformed pair is refused at start.
+  RunningEmu bad({"--log-source", "no-equals-sign"});
+  CHECK_FALSE(bad.ok());
+}
+
 TEST_CASE("offense API: Range, filter, sort, fields, get, close, notes, no create") {
   RunningEmu emu;
   REQUIRE(emu.ok());

@@ -291,7 +291,15 @@ TEST_CASE("check: a TLS port that answers nothing (a syslog port) is one wait, n
   CHECK(result.exit_code == 3);
   CHECK(result.out.find("FAIL  connection") != std::string::npos);
   CHECK(result.out.find("answered nothing") != std::string::npos);
-  CHECK(syslogConnections(*emu) == before + 1);  // the version probe only: no second wait
+  CHECK(syslogConnections(*emu) == before + 1);  // the first request only: no second wait
+  // That request went without the token: the listener, which keeps every line it is sent as an
+  // event, holds none with it. (Events arrive at the fixed clock's now; a search's range ends
+  // just before it.)
+  REQUIRE(emu->admin("POST", "/admin/clock?advance=1s").status == 200);
+  const json rows = emu->searchRows("SELECT payload FROM events LAST 10 MINUTES");
+  for (const json& row : rows) {
+    CHECK(row.dump().find(kToken) == std::string::npos);
+  }
 }
 
 TEST_CASE("check: qradar.url at the LEEF receiver's syslog port names the URL, not LEEF",

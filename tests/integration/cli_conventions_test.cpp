@@ -239,6 +239,38 @@ TEST_CASE("--now accepts every form its help names, and a bad one lists them") {
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--now: 'yesterday' is not a timestamp") != std::string::npos);
   CHECK(bad.err.find("accepted: 2026-11-26T18:00:00Z") != std::string::npos);
+
+  // Epoch seconds read as milliseconds would be January 1970: refused, with the fix.
+  const ProcessResult seconds = runAihunt({"aql", "--hunt", "linux-audit", "--now", "1795716000"});
+  CHECK(seconds.exit_code == 2);
+  CHECK(seconds.out.empty());
+  CHECK(seconds.err.find("give 1795716000000") != std::string::npos);
+}
+
+TEST_CASE("the commands that record windows refuse a --now after the machine's clock") {
+  // A ledger that ends in the future would hold every real window back until then.
+  const std::string config = "cli_conventions_test.future.yaml";
+  std::ofstream(config) << "qradar:\n  url: https://127.0.0.1:1\nstate:\n  path: "
+                           "cli_conventions_test.future.db\n";
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", "-c", config, "--once", "--now", "2099-01-01T00:00:00Z"},
+      {"backfill", "-c", config, "--hunt", "proxy-ai-api", "--from", "2098-12-31", "--to",
+       "2099-01-01", "--now", "2099-01-01T00:00:00Z"},
+      {"hunt", "--deliver", "-c", config, "--now", "2099-01-01T00:00:00Z"},
+  };
+  for (const auto& command : commands) {
+    INFO(command.front());
+    const ProcessResult refused =
+        runProcess(binaryPath("aihunt"), command, {}, 30, {"AIHUNT_QRADAR_TOKEN=x-test-token"});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("is after this machine's clock") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists("cli_conventions_test.future.db"));
+  }
+  // An on-demand hunt records nothing: a future window is its own business (and said).
+  const ProcessResult offline =
+      runAihunt({"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--now",
+                 "2099-01-01T00:00:00Z", "--format", "jsonl"});
+  CHECK(offline.exit_code == 0);
 }
 
 TEST_CASE("--quiet leaves only errors on stderr") {

@@ -263,8 +263,9 @@ TEST_CASE("scripted faults", "[online][faults]") {
     const auto result = runAihunt(huntArgs(emu), "ffffffff-ffff-4fff-8fff-ffffffffffff");
     CHECK(result.exit_code == 3);
     CHECK(result.err.find("HTTP 401") != std::string::npos);
-    // The version probe (GET /api/help/versions) is refused, not retried, and no hunt starts.
-    CHECK(requestLines(emu).size() == 1);
+    // The first request, without the token, has its 401; the version question, with it, is
+    // refused, not retried, and no hunt starts.
+    CHECK(requestLines(emu).size() == 2);
     CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 0);
   }
   SECTION("403: a token without Log Activity, exit 3") {
@@ -322,6 +323,9 @@ TEST_CASE("Ctrl-C mid-search cancels and deletes the search", "[online][cancel]"
   INFO(hunt.err());
   REQUIRE(created);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a status read is in flight
+  // Twice at once, as `timeout -s INT` delivers it (to the process, then to its group): one
+  // stop, with its cleanup, not the second Ctrl-C that skips it.
+  ::kill(hunt.pid(), SIGINT);
   ::kill(hunt.pid(), SIGINT);
   for (int i = 0; i < 100 && hunt.running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "results/row_decoder.h"
 
 using namespace aihunt;
@@ -24,6 +28,24 @@ TEST_CASE("the decoder maps the seed's columns to logical fields") {
   CHECK(event.get(Field::kCommandLine) == "curl \"https://x\" \xC3\xA9");
   CHECK(event.get(Field::kImage) == R"(["a", "b"])");
   CHECK_FALSE(event.event_time_ms.has_value());
+}
+
+TEST_CASE("a port outside 0-65535 or a negative byte count is no value") {
+  results::RowDecoder decoder(detection::FieldMapping::seedDefaults());
+  Event event;
+  for (const auto& [port, bytes, port_kept, bytes_kept] :
+       std::vector<std::tuple<std::string, std::string, bool, bool>>{
+           {"0", "0", true, true},
+           {"65535", "\"9\"", true, true},
+           {"65536", "-1", false, false},
+           {"-1", "-5", false, false},
+           {"\"70000\"", "9223372036854775807", false, true}}) {
+    INFO(port << " " << bytes);
+    REQUIRE(decoder.decode(R"({"destinationport": )" + port + R"(, "BytesSent": )" + bytes + "}",
+                           event));
+    CHECK(event.destination_port.has_value() == port_kept);
+    CHECK(event.bytes_sent.has_value() == bytes_kept);
+  }
 }
 
 TEST_CASE("numeric times and numbers as strings") {

@@ -780,6 +780,42 @@ TEST_CASE("a sink that waits after its leader delivers a row only that long afte
   CHECK(store->outboxDepth("offense_notes").value() == 0);
 }
 
+TEST_CASE("at shutdown the flush delivers held rows that fall due before its deadline",
+          "[daemon][outbox]") {
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 3, {"leef", "offense_notes"})));
+  HookSink* notes_sink = nullptr;
+  const auto outbox = [&] {
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+    sinks.push_back(std::make_unique<HookSink>("leef", "", [] { return true; }));
+    auto notes = std::make_unique<HookSink>("offense_notes", "leef", [] { return true; });
+    notes->wait = std::chrono::milliseconds(300);  // the wall clock's: due 0.3 s after LEEF
+    notes_sink = notes.get();
+    sinks.push_back(std::move(notes));
+    return std::make_unique<Outbox>(*store, std::move(sinks), OutboxOptions{}, metrics,
+                                    quietLogger());
+  };
+  // A deadline before the notes fall due: they stay held, and the report says so.
+  auto first = outbox();
+  auto report = first->flush(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+  CHECK(report.sinks[0].delivered == 3);
+  CHECK(notes_sink->delivered == 0);
+  CHECK(report.sinks[1].held == 3);
+  first.reset();
+  // A deadline after it: the flush waits for them and delivers them. The first three are due
+  // by then: the pass delivers them, and the flush must still find the two that LEEF's delivery
+  // in the same pass made due 0.3 s later.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  REQUIRE(store->commit(findings("h", 10, 2, {"leef", "offense_notes"})));
+  auto second = outbox();
+  report = second->flush(std::chrono::steady_clock::now() + std::chrono::seconds(20));
+  CHECK(report.empty);
+  CHECK(notes_sink->delivered == 5);
+  CHECK(store->outboxDepth("offense_notes").value() == 0);
+}
+
 TEST_CASE(
     "a waiting sink releases what its leader delivered while it backed off, and follows "
     "a clock set back",
