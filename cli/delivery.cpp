@@ -54,6 +54,7 @@ service::QRadarConnector consoleConnector(const po::variables_map& values, Conso
         if (!request) return request.error();
         request->metrics = counted;
         request->abort_flag = abandon.get();
+        request->warn = section->takeWarnings();
         return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                        context.logger);
       };

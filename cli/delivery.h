@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -45,15 +46,24 @@ class ConsoleSettings {
   void set(std::optional<config::QRadarConfig> section) {
     const std::lock_guard lock(mutex_);
     section_ = std::move(section);
+    warned_ = false;  // a reload may bring a console the warnings have not been said for
   }
   [[nodiscard]] std::optional<config::QRadarConfig> get() const {
     const std::lock_guard lock(mutex_);
     return section_;
   }
+  // True for the first connection since the section was set: its security and URL warnings
+  // (plain http://, --insecure, a path in the URL) are said once, not by every connection the
+  // hunts and sinks open.
+  bool takeWarnings() {
+    const std::lock_guard lock(mutex_);
+    return !std::exchange(warned_, true);
+  }
 
  private:
   mutable std::mutex mutex_;
   std::optional<config::QRadarConfig> section_;
+  bool warned_ = false;
 };
 using ConsoleSection = std::shared_ptr<ConsoleSettings>;
 

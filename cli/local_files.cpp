@@ -34,9 +34,11 @@ void checkFolderOf(const std::string& key, const std::string& file, const char* 
   const std::filesystem::path folder = path.parent_path();
   std::error_code error;
   if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
-    problems.push_back({key, "the folder '" + folder.string() +
-                                 "' does not exist here; aihunt creates " + what +
-                                 ", not its folder"});
+    problems.push_back(
+        {key, std::filesystem::exists(folder, error)
+                  ? "'" + folder.string() + "' is not a folder (a file is in the way)"
+                  : "the folder '" + folder.string() + "' does not exist here; aihunt creates " +
+                        what + ", not its folder"});
     return;
   }
   // A bare file name is found in the working directory of the process that opens it, which a

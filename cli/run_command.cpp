@@ -244,6 +244,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         // Stopped, a hunt cancels and deletes its search; those requests end with the grace
         // period too (every other request of a hunt ends at the stop itself).
         request->abort_flag = runtime.delivery.abandon.get();
+        request->warn = runtime.delivery.console->takeWarnings();
         return service::openConnection(std::move(*request), *context.environment, context.redactor,
                                        context.logger);
       },

@@ -85,6 +85,14 @@ int show(state::StateStore& store, CommandContext& context) {
     printFormatted(*context.redactor, out, "outbox %s: %llu pending%s\n",
                    core::printableExcerpt(sink, 40).c_str(), static_cast<unsigned long long>(depth),
                    due.c_str());
+    // Why a sink is stuck, without sqlite3: its most tried row's error (console text, made
+    // printable and kept to one line).
+    for (const auto& failing : summary->outbox_failing) {
+      if (failing.sink != sink) continue;
+      printFormatted(*context.redactor, out, "  failed up to %llu times; last error: %s\n",
+                     static_cast<unsigned long long>(failing.attempts),
+                     core::printableExcerpt(failing.last_error, 300).c_str());
+    }
   }
   return core::kExitOk;
 }

@@ -295,12 +295,14 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
           (through > 0 ? " (" + std::to_string(through) + " of the batch got through first)" : "");
       if (state.retry_at.time_since_epoch().count() >= run_ends_.load()) {
         logger_->warn(
-            "sink '{}': delivering {} failed (attempt {}); they wait in the outbox for the next "
-            "run: {}",
+            "sink '{}': delivering {} failed (failure {} in a row in this process); they wait in "
+            "the outbox for the next run: {}",
             name, what, state.failures, why);
       } else {
-        logger_->warn("sink '{}': delivering {} failed (attempt {}), retrying in {} ms: {}", name,
-                      what, state.failures, backoff.count(), why);
+        logger_->warn(
+            "sink '{}': delivering {} failed (failure {} in a row in this process), retrying in {} "
+            "ms: {}",
+            name, what, state.failures, backoff.count(), why);
       }
       static_cast<void>(store_.deliveryFailed(name, rows->front().id, rows->back().id, why));
       state.delivered_of_failed = 0;

@@ -75,6 +75,14 @@ core::Error tokenError(const config::Diagnostics& diagnostics) {
 core::Status checkConnectionSettings(const ConnectionRequest& request,
                                      const config::Environment& environment) {
   if (auto url = checkSettings(request); !url) return url.error();
+  // The CA file and pins too: without them every connection fails the same way, and the daemon
+  // would start and log the same error each cycle.
+  qradar::TransportOptions transport;
+  transport.ca_file = request.qradar.tls.ca_file;
+  transport.pin_sha256 = request.qradar.tls.pin_sha256;
+  if (auto valid = qradar::validateTransportOptions(transport); !valid) {
+    return valid.error().withContext("qradar.tls");
+  }
   config::Diagnostics diagnostics("token");
   if (!resolveToken(request, environment, diagnostics)) return tokenError(diagnostics);
   return {};
@@ -180,7 +188,8 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   if (request.first_contact) {
     if (auto reached = qradar::probeWithoutToken(*connection->api); !reached) {
       failed = reached.error();
-      unanswered = true;
+      // A stop that cut it short says nothing about the server (and lets no request start).
+      unanswered = reached.error().code != core::ErrorCode::kCancelled;
     }
   }
   if (failed) {
@@ -227,7 +236,9 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
           ")";
       connection->version_error = connection->unreachable->message;
     }
-    if (request.warn && !(nothing_there && request.caller_reports_unreachable)) {
+    // A stop (Ctrl-C, SIGTERM) that cut the question short is no news about the console.
+    const bool stopped = code == core::ErrorCode::kCancelled;
+    if (request.warn && !stopped && !(nothing_there && request.caller_reports_unreachable)) {
       if (code == core::ErrorCode::kAuth) {
         // Not a version problem: every request with this token will be refused the same way.
         logger->warn("the console refuses the token: {}", failed->message);

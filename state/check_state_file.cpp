@@ -10,6 +10,13 @@ namespace aihunt::state {
 core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
+    if (!std::filesystem::exists(path, ec) && std::filesystem::exists(path + "-wal", ec)) {
+      // What `run` says too: the log of a store whose file is gone.
+      return core::makeError(core::ErrorCode::kIo,
+                             "state file " + path + " is missing but its log " + path +
+                                 "-wal is still there: 'aihunt run --state-reset' moves it "
+                                 "aside and begins afresh");
+    }
     return core::makeError(core::ErrorCode::kIo,
                            "state file " + path + " does not exist or is not a file");
   }

@@ -890,6 +890,17 @@ core::Result<StoreSummary> SqliteStateStore::summary() {
       !status) {
     return failed(status.error());
   }
+  // SQLite takes a bare column of a MAX() query from the row that has the maximum.
+  if (auto status = each("SELECT sink, MAX(attempts), last_error FROM outbox WHERE attempts > 0 "
+                         "AND last_error IS NOT NULL AND last_error <> '' GROUP BY sink "
+                         "ORDER BY sink",
+                         [&](const Statement& row) {
+                           summary.outbox_failing.push_back(
+                               {row.textAt(0), asUint64(row.int64At(1)), row.textAt(2)});
+                         });
+      !status) {
+    return failed(status.error());
+  }
   for (auto& [name, entry] : hunts) summary.hunts.push_back(std::move(entry));
   return summary;
 }

@@ -127,6 +127,13 @@ struct StoreSummary {
   std::vector<std::pair<std::string, core::EpochMs>> outbox_first_due;
   // Per sink with rows it tried and tries again later (StateStore::deliveredExcept()): how many.
   std::vector<std::pair<std::string, std::uint64_t>> outbox_retrying;
+  // Per sink with rows that failed: the most failed attempts of a row, and that row's error.
+  struct FailingSink {
+    std::string sink;
+    std::uint64_t attempts = 0;
+    std::string last_error;
+  };
+  std::vector<FailingSink> outbox_failing;
 };
 
 // The last good copy of a QRadar reference set that exceptions look values up in.

@@ -188,6 +188,32 @@ TEST_CASE("a daemon without a console URL stops at once (exit 2) and config chec
   CHECK_FALSE(fs::exists(dir.path / "state/state.db"));
 }
 
+TEST_CASE("a daemon whose console CA file is missing stops at once (exit 2), as config check") {
+  const CaseDir dir("noca");
+  const std::string missing = (dir.path / "no-such-ca.pem").string();
+  const std::string config =
+      dir.config(std::string(kUrl) + "  tls:\n    ca_file: " + missing + "\n");
+  const ProcessResult checked = runAihunt({"config", "check", config});
+  CHECK(checked.exit_code == 2);
+  // The daemon used to start and log the same error every cycle.
+  const ProcessResult daemon = runAihunt({"run", "-c", config});
+  INFO(daemon.err);
+  CHECK(daemon.exit_code == 2);
+  CHECK(daemon.err.find(missing) != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path / "state/state.db"));
+}
+
+TEST_CASE("a state path under a file says the file is in the way") {
+  const CaseDir dir("underfile");
+  std::ofstream(dir.path / "afile") << "x";
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "state:\n  path: " << (dir.path / "afile/state.db").string() << "\n";
+  const ProcessResult online = runAihunt({"config", "check", file});
+  INFO(online.err);
+  CHECK(online.exit_code == 2);
+  CHECK(online.err.find("is not a folder (a file is in the way)") != std::string::npos);
+}
+
 TEST_CASE("a pinned API version aihunt does not speak is refused by config check, check and run") {
   const CaseDir dir("version");
   for (const std::string version : {"19.0", "99.0"}) {

@@ -104,6 +104,11 @@ std::string leaveFindingsWaiting(RunningEmu& emu, const RunDir& run) {
   const ProcessResult first = runOnce(run, aihunt::testing::kSampleNow);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 4);  // a delivery failed: the rows stay
+  // `state show` says why, under the sink's line: the rows' failed attempts and last error.
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+  const std::size_t line = shown.out.find("outbox reference_sets: ");
+  CHECK(shown.out.find("\n  failed up to 1 times; last error: ", line) != std::string::npos);
   return referenceSetsPending(run);
 }
 
@@ -599,6 +604,28 @@ TEST_CASE("an exception naming a set that cannot be read is said once per run of
   }
   CHECK(windows_with_findings > 1);
   CHECK(warnings == 1);
+}
+
+TEST_CASE("run --once says a console's security warning once, not once per connection",
+          "[daemon][once]") {
+  std::vector<std::string> args = sampleData();
+  for (const char* arg : {"--plain-http", "--http-port", "0"}) args.emplace_back(arg);
+  RunningEmu emu(args, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  // Two hunts and the reference-set sink: three connections to the same console.
+  writeReferenceSetConfig(run, std::string(kProxyHunt) + kEndpointNetworkHunt);
+  const std::string url = "http://localhost:" + std::to_string(emu.ports()["http"].get<int>());
+  const ProcessResult once =
+      runOnce(run, aihunt::testing::kSampleNow, {"--qradar-url", url, "--log-format", "text"});
+  INFO(once.err);
+  CHECK(once.exit_code == 0);
+  std::size_t said = 0;
+  for (std::size_t at = once.err.find("the token is sent unencrypted"); at != std::string::npos;
+       at = once.err.find("the token is sent unencrypted", at + 1)) {
+    ++said;
+  }
+  CHECK(said == 1);
 }
 
 TEST_CASE("an expired exception raises what it matched, and each window says so",

@@ -227,6 +227,19 @@ TEST_CASE("files that are not databases are refused as damaged") {
   CHECK(readBytes(text).substr(0, 12) == "this is not ");  // left as it was
 }
 
+TEST_CASE("a check of a store whose file is gone but whose log is left names the log") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  writeBytes(path + "-wal", std::string(64, '\0'));
+  auto checked = checkStateFile(path);
+  REQUIRE_FALSE(checked.ok());
+  CHECK_THAT(checked.error().message, Catch::Contains("-wal is still there"));
+  std::filesystem::remove(path + "-wal");
+  auto missing = checkStateFile(path);
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.error().message, Catch::Contains("does not exist"));
+}
+
 TEST_CASE("a store with a newer schema_version is refused") {
   const TempDir dir;
   const std::string path = dir.file("state.db");
