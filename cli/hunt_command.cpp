@@ -428,9 +428,25 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     context.logger->info("hunt '{}': {}, {}, {} suppressed", hunt.name,
                          core::counted(report.rows, "row"),
                          core::counted(report.stats.findings, "finding"), report.stats.suppressed);
+    if (report.skipped_lines > 0 && report.times.events + report.times.without_time == 0) {
+      // Every line was passed over (a UTF-16 export, a binary file): "No findings." would pass
+      // for a clean result. An input error, as without --skip-bad-lines.
+      const std::string message = context.redactor->redact(
+          events + ": no line holds an event (all " + core::counted(report.skipped_lines, "line") +
+          " passed over, --skip-bad-lines); the first: " + report.first_skipped);
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
+      for (const auto& rest : std::span(*plan).subspan(run.hunts.size())) {
+        run.hunts.push_back(
+            service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, message));
+        run.hunts.back().error_said = true;
+      }
+      exit_code = service::worseExitCode(exit_code, core::kExitUsage);
+      break;
+    }
     counted(service::HuntStatus::kOk, {});
     seen.add(report.times);
-    if (!skipped && report.skipped_lines > 0) {
+    // The most any hunt passed over: a hunt whose LIMIT ended its scan early read fewer lines.
+    if (report.skipped_lines > 0 && (!skipped || report.skipped_lines > skipped->first)) {
       skipped = std::make_pair(report.skipped_lines, report.first_skipped);
     }
   }

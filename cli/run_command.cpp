@@ -364,6 +364,14 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   auto to = timestampOption(values, "to");
   if (!to) return fail(context, to.error(), core::kExitUsage);
   if (*to <= *from) return fail(context, "--to must be after --from", core::kExitUsage);
+  // Windows after now hold nothing yet, and recorded as hunted they would hold the daemon back
+  // until then (its ledger would end after now).
+  if (*to > *now) {
+    return fail(context,
+                "--to " + core::formatIso8601(*to) + " is after now (" + core::formatIso8601(*now) +
+                    "): backfill hunts windows that have passed; give an earlier --to",
+                core::kExitUsage);
+  }
 
   const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
   Runtime runtime;

@@ -37,10 +37,13 @@ std::int64_t monotonicNs() {
 // transactions and the outbox survive a kill, as they survive kill -9.
 extern "C" void onInterrupt(int signal_number) {
   const std::int64_t now = monotonicNs();
-  std::int64_t first = 0;  // stays 0 for the first signal, whichever thread takes it
-  g_first_at.compare_exchange_strong(first, now);
-  if (!g_interrupted.exchange(true)) return;
-  if (first == 0 || now - first >= kSameStopNs) {
+  std::int64_t first = 0;
+  if (g_first_at.compare_exchange_strong(first, now)) {
+    // The first stop signal, whichever thread takes it (a burst may run handlers on two).
+    g_interrupted.store(true);
+    return;
+  }
+  if (now - first >= kSameStopNs) {
     // The default action first, and the signal unblocked: if the note below blocks (a stalled
     // pipe, a terminal paused with XOFF), a third signal still ends the process. A closed
     // stderr must not turn the exit into SIGPIPE's. All of these are async-signal-safe.

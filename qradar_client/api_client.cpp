@@ -112,7 +112,13 @@ bool unknownOutcome(const Exchange& exchange) {
 
 core::Result<HttpResponse> ApiClient::call(const ApiCall& call) { return exchange(call).response; }
 
+void ApiClient::refuseAll(core::Error why) {
+  refused_ = std::move(why);
+  auth_header_value_ = config::SecretString(std::string());
+}
+
 Exchange ApiClient::exchange(const ApiCall& call) {
+  if (refused_) return {*refused_, Reach::kNotSent};
   const int attempts = call.retry ? std::max(1, settings_.retry.max_attempts) : 1;
   const std::atomic<bool>* abort_flag = abortFlagOf(call);
   for (int attempt = 1;; ++attempt) {

@@ -99,6 +99,10 @@ class ApiClient {
   [[nodiscard]] const ApiDeps& deps() const { return deps_; }
   // Waits `duration`, in slices, returning early when `abort_flag` turns true.
   void pause(Millis duration, const std::atomic<bool>* abort_flag);
+  // Every later call fails with `why`, sent nowhere, and the credentials are dropped: for a
+  // server that answered no request sent without them (probeWithoutToken), whatever the caller
+  // does with the client next.
+  void refuseAll(core::Error why);
 
  private:
   HttpRequest makeRequest(const ApiCall& call, Millis timeout) const;
@@ -113,6 +117,7 @@ class ApiClient {
   std::uint64_t requests_ = 0;
   std::uint64_t retries_ = 0;
   std::uint64_t cleanup_failures_ = 0;
+  std::optional<core::Error> refused_;  // refuseAll()
 };
 
 // A failure after which nobody knows whether the console acted on the request: no response

@@ -236,6 +236,10 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
           ")";
       connection->version_error = connection->unreachable->message;
     }
+    // The token goes only to a server that answered HTTP: whoever uses this connection next
+    // (a backfill, a check, a sink, the reference-set reader) gets this error, and nothing
+    // is sent.
+    if (unanswered) connection->api->refuseAll(*connection->unreachable);
     // A stop (Ctrl-C, SIGTERM) that cut the question short is no news about the console.
     const bool stopped = code == core::ErrorCode::kCancelled;
     if (request.warn && !stopped && !(nothing_there && request.caller_reports_unreachable)) {

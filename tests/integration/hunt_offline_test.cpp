@@ -268,6 +268,17 @@ TEST_CASE("--skip-bad-lines passes over lines that are not events, counts them a
   for (const auto& hunt : document["hunts"]) {
     CHECK(hunt["skipped_lines"].get<int>() == bad_lines);
   }
+  // A file of which no line is an event (a UTF-16 export) is an input error still: "No findings."
+  // would pass for a clean result.
+  std::ofstream("hunt_offline_test.utf16.jsonl")
+      << std::string("\xff\xfe{\0\"\0s\0\"\0}\0\n\0{\0}\0\n\0", 20);
+  args[2] = "hunt_offline_test.utf16.jsonl";
+  args[8] = "jsonl";
+  const auto nothing = runAihunt(args);
+  CHECK(nothing.exit_code == 2);
+  CHECK(nothing.out.empty());
+  CHECK(nothing.err.find("no line holds an event") != std::string::npos);
+
   // Online it has no meaning.
   const auto online =
       runAihunt({"hunt", "--skip-bad-lines", "--qradar-url", "https://127.0.0.1:1"});
