@@ -43,6 +43,9 @@ namespace {
 
 using service::HuntJob;
 
+// How far a window may reach past this machine's clock before a run says so: clocks of two
+// machines (a scheduler's, this one's) disagree a little.
+constexpr core::EpochMs kClockLeewayMs = 5 * 60 * 1000;
 // Prefer: wait while the progress display is on screen: one status read a second.
 constexpr int kWatchedPreferWait = 1;
 
@@ -144,7 +147,9 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
     if (auto parsed = aql::parse(hunt.aql); parsed) {  // a bad query is QRadar's to refuse
       if (auto columns = ownQueryColumns(*parsed)) {
-        if (auto status = service::checkDetectableColumns(*columns, hunt.mapping); !status) {
+        const detection::FieldMapping logical = service::logicalColumnMapping();
+        if (auto status = service::checkDetectableColumns(*columns, hunt.mapping, &logical);
+            !status) {
           return status.error().withContext(what);
         }
       }
@@ -321,6 +326,16 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                         core::formatIso8601(now) +
                         "): QRadar holds no events there yet, so finding nothing says nothing "
                         "(choose the window with --now, --last or --from/--to)");
+  } else if (const core::EpochMs clock = core::toEpochMs(std::chrono::system_clock::now());
+             (window ? window->to : now) > clock + kClockLeewayMs) {
+    // A --now ahead of this machine's clock (a typo in the year): the part of the window after
+    // the clock holds nothing yet.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                    "the window ends at " + core::formatIso8601(window ? window->to : now) +
+                        ", after this machine's clock (" + core::formatIso8601(clock) +
+                        "): QRadar holds no events after its own now, so that part of the "
+                        "window finds nothing (choose the window with --now, --last or "
+                        "--from/--to)");
   }
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);

@@ -123,15 +123,11 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   if (report.stats.findings > 0 && report.rows_with_event_time == 0) {
     // Findings without a time still print, but an analyst should know why the column is empty.
     const std::string& column = setup->mapping.column(detection::Field::kEventTime);
-    const std::string whose =
-        triage.hunt == "triage" ? "the seed query's" : "hunt " + triage.hunt + "'s";
-    printDiagnostic(
-        context.streams, *context.redactor, Diagnostic::kWarning,
-        (column.empty()
-             ? "no column is read as the event time (" + whose + " fields)"
-             : "no row has the column '" + column + "' (" + whose + " name for the event time)") +
-            ", so every finding's event_time is null: export the time under that name, or map "
-            "it in a configured hunt's fields: (event_time: starttime) and pass --hunt NAME");
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    "no row has an event time column (" +
+                        (column.empty() ? std::string() : "'" + column + "', ") +
+                        "'event_time' or QRadar's 'starttime', in epoch milliseconds), so every "
+                        "finding's event_time is null: export the time under one of those names");
   }
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);

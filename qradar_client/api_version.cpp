@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -115,6 +116,9 @@ core::Status probeWithoutToken(ApiClient& api) {
   call.version = std::string(kNewestSpokenVersion);
   call.retry = false;
   call.anonymous = true;
+  // A console's web tier answers it at once (nothing to authenticate, nothing to look up); a
+  // port of another service is then said within seconds, not after the whole request timeout.
+  call.timeout = std::chrono::seconds(10);
   auto response = api.call(call);
   if (!response) {
     return response.error().withContext(

@@ -178,6 +178,10 @@ RowDecoder::RowDecoder(const detection::FieldMapping& mapping, DecodePath path)
 
 RowDecoder::~RowDecoder() = default;
 
+void RowDecoder::alsoRead(const std::string& column, detection::Field field) {
+  impl_->columns.emplace(column, field);
+}
+
 std::uint64_t RowDecoder::fastPathRows() const { return impl_->fast_rows; }
 
 core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out,

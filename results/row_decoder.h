@@ -30,6 +30,10 @@ class RowDecoder {
   [[nodiscard]] core::Status decode(std::string_view row_json, detection::Event& out,
                                     std::size_t readable_after = 0);
 
+  // Reads `column` as `field` too, unless the mapping already reads that name. A row that holds
+  // two names of one field gets the later one.
+  void alsoRead(const std::string& column, detection::Field field);
+
   // Rows the fast path decoded on its own (the rest went through simdjson).
   [[nodiscard]] std::uint64_t fastPathRows() const;
 

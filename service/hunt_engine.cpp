@@ -5,6 +5,7 @@
 #include "results/row_decoder.h"
 #include "results/row_splitter.h"
 #include "service/finding_stage.h"
+#include "service/hunt_query.h"
 #include "service/qradar_connection.h"
 #include "service/run_summary.h"
 #include "service/upload_stage.h"
@@ -38,7 +39,10 @@ class PagePipeline {
                FindingWriter& writer, core::EpochMs now, bool show_suppressed)
       : decoder_(job.mapping),
         stage_(settings, job.name, job.signals, writer, now, show_suppressed),
-        writer_(writer) {}
+        writer_(writer) {
+    // An own query's columns (--aql, --seed-query, a hunt's aql:) may be named by logical field.
+    alsoReadLogicalNames(decoder_);
+  }
 
   core::Status consume(const qradar::ResultPage& page) {
     auto status = forEachRow(page, [&](const auto& row) -> core::Status {

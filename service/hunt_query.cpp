@@ -104,6 +104,14 @@ detection::FieldMapping logicalColumnMapping() {
   return mapping;
 }
 
+void alsoReadLogicalNames(results::RowDecoder& decoder) {
+  for (std::size_t i = 0; i < detection::kFieldCount; ++i) {
+    const auto field = static_cast<Field>(i);
+    decoder.alsoRead(std::string(detection::fieldName(field)), field);
+  }
+  decoder.alsoRead("starttime", Field::kEventTime);
+}
+
 core::Result<aql::HuntTemplate> huntTemplate(const config::HuntConfig& hunt,
                                              const detection::DetectionSettings& settings) {
   aql::HuntTemplate out;

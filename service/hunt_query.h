@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "detection/event.h"
 #include "detection/settings.h"
+#include "results/row_decoder.h"
 
 namespace aihunt::service {
 
@@ -33,5 +34,10 @@ core::Result<std::optional<aql::Query>> uploadQuery(const config::HuntConfig& hu
 
 // Rows of a generated hunt name their columns by logical field: each field's column is its name.
 detection::FieldMapping logicalColumnMapping();
+
+// A decoder of rows named some other way (the seed's aliases, a hunt's property names) reads
+// those names too, and QRadar's own `starttime` as the event time: results of aihunt's own
+// queries, and of queries that keep `starttime`, need no renaming.
+void alsoReadLogicalNames(results::RowDecoder& decoder);
 
 }  // namespace aihunt::service

@@ -4,6 +4,7 @@
 #include "results/row_decoder.h"
 #include "service/detectable_fields.h"
 #include "service/finding_stage.h"
+#include "service/hunt_query.h"
 
 namespace aihunt::service {
 namespace {
@@ -18,7 +19,10 @@ bool detectable(const detection::Event& event) {
 // Input whose rows all lack those columns was not exported for these names: "No findings."
 // would pass for a clean result.
 core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& mapping) {
-  const std::string names = detectableColumnNames(mapping);
+  std::string names = detectableColumnNames(mapping) + "; or as aihunt's hunts name them: ";
+  for (std::size_t i = 0; i < detectableFields().size(); ++i) {
+    names += (i == 0 ? "" : ", ") + std::string(detection::fieldName(detectableFields()[i]));
+  }
   return core::makeError(
       core::ErrorCode::kInvalidArgument,
       (rows == 1 ? std::string("the one row has no")
@@ -35,6 +39,10 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
                        const TriageOptions& options) {
   results::RowSplitter splitter(input, options.limits);
   results::RowDecoder decoder(mapping);
+  // Results of aihunt's own hunt queries (`aihunt aql`, run on the console and exported) name
+  // their columns by logical field, and QRadar's own time column is `starttime`: both are read
+  // too, so that such an export needs no --hunt.
+  alsoReadLogicalNames(decoder);
   FindingStage stage(settings, options.hunt, detection::SignalSet::all(), writer, options.now,
                      options.show_suppressed);
   detection::Event event;

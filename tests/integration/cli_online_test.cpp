@@ -221,4 +221,12 @@ TEST_CASE("a window that starts after now is said to be one QRadar has no events
   const auto past = runAihunt(huntArgs(emu, {"--hunt", "linux-audit", "--last", "24h"}));
   CHECK(past.exit_code == 0);
   CHECK(past.err.find("after now") == std::string::npos);
+  CHECK(past.err.find("after this machine's clock") == std::string::npos);
+  // A --now ahead of this machine's clock (a year's typo): said too, under --quiet as well.
+  std::vector<std::string> ahead = huntArgs(emu, {"--hunt", "linux-audit", "--quiet"});
+  ahead[2] = "2099-11-26T18:00:00Z";  // huntArgs: hunt --now <now> ...
+  const auto typo = runAihunt(ahead);
+  CHECK(typo.exit_code == 0);
+  CHECK(typo.err.find("the window ends at 2099-11-26T18:00:00.000Z, after this machine's clock") !=
+        std::string::npos);
 }

@@ -307,6 +307,30 @@ TEST_CASE("the row cap is reported on stderr and in the exit code", "[online]") 
   CHECK(quiet.err.find("row cap") != std::string::npos);
 }
 
+TEST_CASE("an own query whose columns keep logical names and starttime is read, online as offline",
+          "[online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string query =
+      writeFile(emu.dir(), "logical.aql",
+                "SELECT \"URL\" AS url, \"User Agent\" AS user_agent, sourceip AS source_ip, "
+                "starttime FROM events WHERE \"URL\" IS NOT NULL LAST 24 HOURS");
+  const auto online = runAihunt(huntArgs(emu, {"--aql", query}));
+  INFO(online.err);
+  CHECK(online.exit_code == 0);
+  const auto online_findings = jsonLines(online.out);
+  REQUIRE_FALSE(online_findings.empty());
+  for (const auto& finding : online_findings) {
+    CHECK_FALSE(finding["event_time"].is_null());
+    CHECK_FALSE(finding["url"].is_null());
+  }
+  const auto offline =
+      runAihunt({"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--aql", query,
+                 "--now", aihunt::testing::kSampleNow, "--format", "jsonl"});
+  CHECK(offline.exit_code == 0);
+  CHECK(jsonLines(offline.out).size() == online_findings.size());
+}
+
 TEST_CASE("Ctrl-C mid-search cancels and deletes the search", "[online][cancel]") {
   RunningEmu emu(concat(sampleData(), {"--phase-delay-ms", "20000"}), emuConfig());
   REQUIRE(emu.ok());

@@ -454,3 +454,55 @@ TEST_CASE("the running daemon is not dumpable and its environment no longer hold
   CHECK(daemon.stop() == 0);
   CHECK(daemon.err().find(kSecretToken) == std::string::npos);
 }
+
+// A port where something takes the connection, reads, and closes without an HTTP answer (a
+// syslog receiver's idle close, a service of another protocol): nothing aihunt sends there may
+// carry the token, whatever the command (check reads on after a failed connection line).
+TEST_CASE("a server that answers no HTTP gets no token, from check, hunt or backfill") {
+  const std::string dir = makeTempDir("aihunt-no-http");
+  const std::string config = dir + "/aihunt.yaml";
+  std::ofstream(config) << "state:\n  path: " << dir << "/state.db\n";
+  const std::string token_file = dir + "/token";
+  std::ofstream(token_file) << kSecretToken << "\n";
+  ::chmod(token_file.c_str(), 0600);
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"check", "-c", config},
+        std::vector<std::string>{"hunt", "--hunt", "proxy-ai-api"},
+        std::vector<std::string>{"backfill", "-c", config, "--hunt", "proxy-ai-api", "--from",
+                                 "2026-11-26T00:00:00Z", "--to", "2026-11-26T01:00:00Z"}}) {
+    INFO(command.front());
+    const aihunt::testing::ListeningSocket listener;
+    std::vector<std::string> args = command;
+    for (const std::string& arg :
+         {std::string("--qradar-url"), "http://127.0.0.1:" + std::to_string(listener.port()),
+          std::string("--request-timeout"), std::string("5s"), std::string("--retries"),
+          std::string("1"), std::string("--token-file"), token_file}) {
+      args.push_back(arg);
+    }
+    aihunt::testing::BackgroundProcess aihunt(binaryPath("aihunt"), args);
+    // Every connection is read until the client sends nothing more for a moment, then closed
+    // with no answer; the reads end when no connection comes for two seconds.
+    std::string received;
+    for (int connections = 0; connections < 20; ++connections) {
+      pollfd waiting{listener.fd(), POLLIN, 0};
+      if (::poll(&waiting, 1, 2000) <= 0) break;
+      const int fd = listener.accept();
+      if (fd < 0) break;
+      char buffer[4096];
+      for (;;) {
+        pollfd readable{fd, POLLIN, 0};
+        if (::poll(&readable, 1, 300) <= 0) break;
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        received.append(buffer, static_cast<std::size_t>(n));
+      }
+      ::close(fd);
+    }
+    const int code = aihunt.stop(30000);
+    INFO(received << aihunt.err());
+    CHECK(received.find("GET /api/help/versions") != std::string::npos);
+    CHECK(received.find(kSecretToken) == std::string::npos);
+    CHECK(received.find("SEC:") == std::string::npos);
+    CHECK(code == 3);  // a connection failure
+  }
+}

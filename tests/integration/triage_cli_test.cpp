@@ -320,32 +320,59 @@ TEST_CASE("input without a single row warns that 'No findings.' says nothing") {
   CHECK(rows.err.find("is the export empty?") == std::string::npos);
 }
 
-TEST_CASE("findings whose rows lack the event time column come with a warning") {
-  // Rows of a console search over the proxy hunt's properties that kept QRadar's own
-  // `starttime` instead of the alias the mapping reads the time from (`EventTime`).
+TEST_CASE("results of aihunt's own hunt queries are read by their column names") {
+  // `aihunt aql --hunt proxy-ai-api` run on a console and its results exported: logical names.
+  const std::string rows =
+      R"({"events":[{"url":"https://api.openai.com/v1/chat/completions","user_agent":)"
+      R"("python-requests/2.31","source_ip":"10.0.0.7","event_time":1764151200000,)"
+      R"("host":"WS-1","bytes_sent":512}]})";
+  for (const std::vector<std::string>& hunt :
+       {std::vector<std::string>{}, std::vector<std::string>{"--hunt", "proxy-ai-api"}}) {
+    std::vector<std::string> args = {"triage", "--format", "jsonl"};
+    args.insert(args.end(), hunt.begin(), hunt.end());
+    args.emplace_back("-");
+    const auto read = runAihunt(args, rows);
+    INFO(read.err);
+    CHECK(read.exit_code == 0);
+    const auto findings = jsonLines(read.out);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0]["provider"] == "openai");
+    CHECK(findings[0]["host"] == "WS-1");
+    CHECK(findings[0]["source_ip"] == "10.0.0.7");
+    CHECK(findings[0]["event_time"] == "2025-11-26T10:00:00.000Z");
+  }
+}
+
+TEST_CASE("findings whose rows lack an event time column come with a warning") {
+  // Rows of a console search over the proxy hunt's properties whose time is under a name the
+  // detection does not read.
   const std::string curl_row =
       R"({"URL":"https://api.openai.com/v1/chat/completions","User Agent":"curl/8.4.0",)"
       R"("sourceip":"10.0.0.7",)";
   const auto without = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
-                                 curl_row + R"("starttime":1764151200000})" + "\n");
+                                 curl_row + R"("Start Time":1764151200000})" + "\n");
   CHECK(without.exit_code == 0);
   const auto findings = jsonLines(without.out);
   REQUIRE(findings.size() == 1);
   CHECK(findings[0]["event_time"].is_null());
-  CHECK(without.err.find("aihunt: warning: no row has the column 'EventTime'") !=
+  CHECK(without.err.find("aihunt: warning: no row has an event time column ('EventTime', ") !=
         std::string::npos);
 
-  const auto with = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
-                              curl_row + R"("EventTime":1764151200000})" + "\n");
-  CHECK(with.exit_code == 0);
-  REQUIRE(jsonLines(with.out).size() == 1);
-  CHECK(jsonLines(with.out)[0]["event_time"] == "2025-11-26T10:00:00.000Z");
-  CHECK(with.err.find("warning") == std::string::npos);
+  // The mapping's name, the hunts' own alias and QRadar's column are each read.
+  for (const char* name : {"EventTime", "event_time", "starttime"}) {
+    INFO(name);
+    const auto with = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
+                                curl_row + "\"" + name + "\":1764151200000}\n");
+    CHECK(with.exit_code == 0);
+    REQUIRE(jsonLines(with.out).size() == 1);
+    CHECK(jsonLines(with.out)[0]["event_time"] == "2025-11-26T10:00:00.000Z");
+    CHECK(with.err.find("warning") == std::string::npos);
+  }
 
   // Rows that make no finding need no time: no warning.
   const auto benign = runAihunt(
       {"triage", "--hunt", "proxy-ai-api", "-"},
-      R"({"URL":"https://example.com/","User Agent":"curl/8.4.0","starttime":1764151200000})"
+      R"({"URL":"https://example.com/","User Agent":"curl/8.4.0","Start Time":1764151200000})"
       "\n");
   CHECK(benign.exit_code == 0);
   CHECK(benign.err.find("warning") == std::string::npos);

@@ -125,3 +125,50 @@ TEST_CASE("negotiation: one unretried GET with the newest version aihunt speaks"
   REQUIRE_FALSE(failed.ok());
   CHECK(transport.requests.size() == 3);  // not retried
 }
+
+TEST_CASE("the token-less probe carries no credentials; after refuseAll nothing is sent",
+          "[version]") {
+  testing::ManualClock clock;
+  testing::ClockSleeper sleeper{clock};
+  testing::FixedRandom random;
+  bool answer = true;
+  testing::FakeHttpTransport transport{[&](const qradar::HttpRequest&) {
+    if (!answer) {
+      return core::Result<qradar::HttpResponse>(
+          core::makeError(core::ErrorCode::kTimeout, "no answer"));
+    }
+    return core::Result(jsonResponse(401, R"({"code":18,"message":"No SEC header present"})"));
+  }};
+  for (const auto scheme : {qradar::AuthScheme::kSec, qradar::AuthScheme::kBasic}) {
+    qradar::ApiSettings settings;
+    settings.base_url = "https://console.test";
+    settings.api_version = "20.0";
+    settings.credentials.scheme = scheme;
+    settings.credentials.username = "admin";
+    settings.credentials.token = config::SecretString("secret-token-value");
+    qradar::ApiClient api(
+        qradar::ApiDeps{transport, clock, sleeper, random, std::make_shared<core::Redactor>(),
+                        core::makeNullLogger()},
+        settings);
+    transport.requests.clear();
+    answer = true;
+    REQUIRE(qradar::probeWithoutToken(api).ok());  // a 401 is an HTTP answer
+    REQUIRE(transport.requests.size() == 1);
+    CHECK(transport.lines()[0] == "GET /api/help/versions");
+    CHECK_FALSE(qradar::findHeader(transport.requests[0].headers, "SEC").has_value());
+    CHECK_FALSE(qradar::findHeader(transport.requests[0].headers, "Authorization").has_value());
+
+    answer = false;
+    const auto unanswered = qradar::probeWithoutToken(api);
+    REQUIRE_FALSE(unanswered.ok());
+    CHECK(transport.requests.size() == 2);  // not retried
+    api.refuseAll(unanswered.error());
+    qradar::ApiCall call;
+    call.path = "/api/ariel/searches";
+    call.method = "POST";
+    const auto refused = api.call(call);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == core::ErrorCode::kTimeout);
+    CHECK(transport.requests.size() == 2);  // nothing more went out
+  }
+}
