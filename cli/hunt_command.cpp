@@ -445,6 +445,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     }
     counted(service::HuntStatus::kOk, {});
     seen.add(report.times);
+    noteOwnLimit(hunt.name, hunt.query, report.rows, context);
     // The most any hunt passed over: a hunt whose LIMIT ended its scan early read fewer lines.
     if (report.skipped_lines > 0 && (!skipped || report.skipped_lines > skipped->first)) {
       skipped = std::make_pair(report.skipped_lines, report.first_skipped);

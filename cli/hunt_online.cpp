@@ -466,6 +466,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                           std::to_string(outcome.rows) +
                           " were read (row cap; raise --row-cap or narrow the window)");
     }
+    if (auto parsed = aql::parse(hunt.aql); parsed)
+      noteOwnLimit(hunt.name, *parsed, outcome.rows, context);
     return true;
   };
   const auto on_done = [&](std::size_t i, const service::HuntOutcome& outcome) {

@@ -38,4 +38,13 @@ std::optional<std::vector<std::string>> ownQueryColumns(const aql::Query& query)
   return columns;
 }
 
+void noteOwnLimit(const std::string& hunt, const aql::Query& query, std::uint64_t rows,
+                  CommandContext& context) {
+  if (!query.limit || *query.limit <= 0 || rows < static_cast<std::uint64_t>(*query.limit)) return;
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                  "hunt '" + hunt + "': the query's own LIMIT " + std::to_string(*query.limit) +
+                      " was reached: rows past it were not read (remove or raise the LIMIT, or "
+                      "narrow the window)");
+}
+
 }  // namespace aihunt::cli

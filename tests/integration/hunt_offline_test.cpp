@@ -286,6 +286,21 @@ TEST_CASE("--skip-bad-lines passes over lines that are not events, counts them a
   CHECK(online.err.find("only with --offline") != std::string::npos);
 }
 
+TEST_CASE("an own query that stops at its own LIMIT says so") {
+  std::ofstream("hunt_offline_test.limit2.aql")
+      << "SELECT sourceip, \"URL\" AS DestinationURL FROM events WHERE \"URL\" IS NOT NULL "
+         "LIMIT 2 LAST 24 HOURS\n";
+  const auto capped = runAihunt(sampleArgs({"--aql", "hunt_offline_test.limit2.aql", "--quiet"}));
+  CHECK(capped.exit_code == 0);
+  CHECK(capped.err.find("the query's own LIMIT 2 was reached") != std::string::npos);
+  std::ofstream("hunt_offline_test.limit1000.aql")
+      << "SELECT sourceip, \"URL\" AS DestinationURL FROM events WHERE \"URL\" IS NOT NULL "
+         "LIMIT 1000 LAST 24 HOURS\n";
+  const auto room = runAihunt(sampleArgs({"--aql", "hunt_offline_test.limit1000.aql"}));
+  CHECK(room.exit_code == 0);
+  CHECK(room.err.find("was reached") == std::string::npos);
+}
+
 TEST_CASE("aihunt's own LEEF events, back from QRadar, are not found again") {
   // One event as QRadar stores an aihunt LEEF event (an AI API's URL, a source and a user, no
   // application or user agent: alone, an ai_api_contact finding), from log source type 4001.
