@@ -175,16 +175,22 @@ std::string firstLineHint(const std::string& events_path) {
          "JSON array is not read)";
 }
 
+// The hunts the run has not reported yet fail with `message`, said once already.
+void markRestFailed(service::RunReport& run, const std::vector<service::OfflineHunt>& plan,
+                    const std::string& message) {
+  for (const auto& rest : std::span(plan).subspan(run.hunts.size())) {
+    run.hunts.push_back(
+        service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, message));
+    run.hunts.back().error_said = true;
+  }
+}
+
 // The run's held output broke at a hunt that failed with `message`: the hunts that ended well
 // before it lose their findings with it (they fail too), and the hunts after it do not run.
 void markOutputLost(service::RunReport& run, const std::vector<service::OfflineHunt>& plan,
                     const std::string& message) {
   run.loseHeldFindings(message);
-  for (const auto& rest : std::span(plan).subspan(run.hunts.size())) {
-    run.hunts.push_back(
-        service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, "not run: " + message));
-    run.hunts.back().error_said = true;
-  }
+  markRestFailed(run, plan, "not run: " + message);
 }
 
 }  // namespace
@@ -401,11 +407,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
       if (input_failed) {
         // Every hunt reads the same events: the others would fail the same way. Said once.
-        for (const auto& rest : std::span(*plan).subspan(run.hunts.size())) {
-          run.hunts.push_back(
-              service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, message));
-          run.hunts.back().error_said = true;
-        }
+        markRestFailed(run, *plan, message);
         exit_code = service::worseExitCode(exit_code, core::kExitUsage);
         break;
       }
@@ -435,11 +437,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
           events + ": no line holds an event (all " + core::counted(report.skipped_lines, "line") +
           " passed over, --skip-bad-lines); the first: " + report.first_skipped);
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
-      for (const auto& rest : std::span(*plan).subspan(run.hunts.size())) {
-        run.hunts.push_back(
-            service::HuntReport::ended(rest.name, service::HuntStatus::kFailed, message));
-        run.hunts.back().error_said = true;
-      }
+      markRestFailed(run, *plan, message);  // this hunt and the rest: the same events
       exit_code = service::worseExitCode(exit_code, core::kExitUsage);
       break;
     }
