@@ -30,8 +30,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
                                                "config file (default: the built-in content pack)")(
       "hunt", po::value<std::string>(),
       "the configured hunt whose field mapping names the columns (default: the seed query's "
-      "column names)")("format,f", po::value<std::string>()->default_value("table"),
-                       "table, json, jsonl or csv")(
+      "column names; the names aihunt's own hunt queries give their columns, and QRadar's "
+      "starttime, are read either way)")(
+      "format,f", po::value<std::string>()->default_value("table"), "table, json, jsonl or csv")(
       "show-suppressed", po::bool_switch(), "also print findings that an exception suppressed")(
       "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
       "now", po::value<std::string>(),
