@@ -1,11 +1,11 @@
 // `aihunt aql`: the AQL each hunt would send; `aihunt aql lint FILE|-`: check a query before
 // QRadar spends a search on it.
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "aql/lint.h"
 #include "aql/printer.h"
+#include "cli/aql_file.h"
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_option.h"
@@ -35,11 +35,9 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
     in << std::cin.rdbuf();
     text = in.str();
   } else {
-    std::ifstream file(args[0], std::ios::binary);
-    if (!file) return fail(context.streams, "cannot open " + args[0], core::kExitUsage);
-    std::ostringstream in;
-    in << file.rdbuf();
-    text = in.str();
+    auto read = readAqlFile(args[0]);
+    if (!read) return fail(context.streams, read.error().message, core::kExitUsage);
+    text = std::move(*read);
   }
   const auto diagnostics = aql::lint(text);
   const std::string name = args[0] == "-" ? "<stdin>" : args[0];

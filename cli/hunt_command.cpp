@@ -8,6 +8,7 @@
 #include "aql/lint.h"
 #include "aql/lookups_file.h"
 #include "aql/parser.h"
+#include "cli/aql_file.h"
 #include "cli/command.h"
 #include "cli/delivery.h"
 #include "cli/detection_setup.h"
@@ -45,7 +46,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
   std::vector<service::OfflineHunt> plan;
   if (values.count("aql") != 0) {
     const std::string path = values["aql"].as<std::string>();
-    auto text = service::readTextFile(path);
+    auto text = readAqlFile(path);
     if (!text) return text.error();
     aql::SyntaxError detail;
     auto query = aql::parse(*text, &detail);

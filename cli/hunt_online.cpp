@@ -4,12 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "aql/parser.h"
 #include "aql/printer.h"
+#include "cli/aql_file.h"
 #include "cli/hunt_bars.h"
 #include "cli/hunt_option.h"
 #include "cli/print.h"
@@ -130,7 +129,7 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
       what = "the seed query";
     } else {
       what = values["aql"].as<std::string>();
-      auto read = service::readTextFile(what);
+      auto read = readAqlFile(what);
       if (!read) return read.error();
       text = std::move(*read);
     }

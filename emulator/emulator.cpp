@@ -9,6 +9,7 @@
 
 #include "aql/lookups_file.h"
 #include "core/text.h"
+#include "core/text_file.h"
 #include "emulator/access_handlers.h"
 #include "emulator/admin_handlers.h"
 #include "emulator/api_versions.h"
@@ -339,9 +340,9 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     if (options.cert_file.empty() || options.key_file.empty()) {
       return core::makeError(core::ErrorCode::kConfig, "--cert and --key go together");
     }
-    auto chain = readTextFile(options.cert_file);
+    auto chain = core::readTextFile(options.cert_file);
     if (!chain.ok()) return chain.error();
-    auto key = readTextFile(options.key_file);
+    auto key = core::readTextFile(options.key_file);
     if (!key.ok()) return key.error();
     chain_pem = std::move(*chain);
     key_pem = std::move(*key);

@@ -1,8 +1,6 @@
 #include "emulator/emulator_config.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "emulator/yaml_reader.h"
 
@@ -232,15 +230,6 @@ core::Status validateConfig(const EmulatorConfig& config) {
     }
   }
   return {};
-}
-
-core::Result<std::string> readTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::makeError(core::ErrorCode::kIo, "cannot open " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return core::makeError(core::ErrorCode::kIo, "cannot read " + path);
-  return text.str();
 }
 
 }  // namespace aihunt::emulator

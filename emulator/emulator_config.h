@@ -92,6 +92,4 @@ core::Result<std::vector<RuleConfig>> parseRulesFile(std::string_view yaml_text)
 // Checks cross references (roles named by tokens and users exist, token values unique).
 core::Status validateConfig(const EmulatorConfig& config);
 
-core::Result<std::string> readTextFile(const std::string& path);
-
 }  // namespace aihunt::emulator

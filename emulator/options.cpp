@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "aql/time_window.h"
+#include "core/text_file.h"
 #include "core/time.h"
 #include "emulator/token_file.h"
 
@@ -142,7 +143,7 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
   EmulatorOptions& o = cl.options;
   if (vm.count("config") > 0) {
     const std::string path = vm["config"].as<std::string>();
-    auto text = readTextFile(path);
+    auto text = core::readTextFile(path);
     if (!text.ok()) return text.error();
     auto config = parseEmulatorConfig(*text);
     if (!config.ok()) return config.error().withContext(path);
@@ -229,7 +230,7 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
   }
   if (vm.count("rules") > 0) {
     const std::string path = vm["rules"].as<std::string>();
-    auto text = readTextFile(path);
+    auto text = core::readTextFile(path);
     if (!text.ok()) return text.error();
     auto rules = parseRulesFile(*text);
     if (!rules.ok()) return rules.error().withContext(path);
@@ -247,7 +248,7 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
   }
   if (vm.count("faults") > 0) {
     const std::string path = vm["faults"].as<std::string>();
-    auto text = readTextFile(path);
+    auto text = core::readTextFile(path);
     if (!text.ok()) return text.error();
     auto faults = parseFaults(*text);
     if (!faults.ok()) return faults.error().withContext(path);

@@ -1,5 +1,6 @@
 #include "service/hunt_engine.h"
 
+#include "aql/lint.h"
 #include "aql/search_marker.h"
 #include "core/exit_codes.h"
 #include "results/row_decoder.h"
@@ -111,6 +112,25 @@ void recordFailure(HuntOutcome& outcome, const core::Error& error) {
       error.code == core::ErrorCode::kCancelled ? HuntResult::kCancelled : HuntResult::kFailed;
 }
 
+// A console that refuses a query names a position in the text it was sent, which holds the
+// marker column (aql/search_marker.h) before FROM: past it, the console's line and column are
+// not the ones in the user's file. So when the console said no (kRemote) and our own lint finds
+// errors in the query as written, they are added with positions in that text.
+core::Error withOwnLint(core::Error error, std::string_view aql) {
+  if (error.code != core::ErrorCode::kRemote) return error;
+  std::string found;
+  for (const aql::Diagnostic& d : aql::lint(aql)) {
+    if (d.severity != aql::Severity::kError) continue;
+    found += found.empty() ? "" : "; ";
+    found += std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ": " + d.message;
+  }
+  if (!found.empty()) {
+    error.message +=
+        " (aihunt's own check of the query as written, positions in that text: " + found + ")";
+  }
+  return error;
+}
+
 void recordSearch(HuntOutcome& outcome, const qradar::SearchOutcome& searched) {
   if (outcome.search_id.empty()) outcome.search_id = searched.search_id;
   outcome.pages += searched.pages.pages;
@@ -208,7 +228,7 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   outcome.suppressed_by_exception = pipeline.stage().suppressedByException();
   counters();
   if (!searched) {
-    recordFailure(outcome, api_.redacted(searched.error()));
+    recordFailure(outcome, withOwnLint(api_.redacted(searched.error()), job.aql));
     return outcome;
   }
   recordSearch(outcome, *searched);
@@ -231,8 +251,8 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   outcome.suppressed_by_exception = std::move(totals.suppressed_by_exception);
   counters();
   if (!aggregated) {
-    recordFailure(outcome,
-                  api_.redacted(aggregated.error()).withContext("aggregated upload query"));
+    recordFailure(outcome, withOwnLint(api_.redacted(aggregated.error()), job.upload_aql)
+                               .withContext("aggregated upload query"));
     return outcome;
   }
   recordSearch(outcome, *aggregated);

@@ -1,8 +1,5 @@
 #include "service/hunt_plan.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "service/hunt_query.h"
 #include "service/hunt_selection.h"
 
@@ -36,14 +33,6 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     plan.push_back(std::move(hunt));
   }
   return plan;
-}
-
-core::Result<std::string> readTextFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return core::makeError(core::ErrorCode::kIo, "cannot open " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 }  // namespace aihunt::service

@@ -34,6 +34,4 @@ core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
     const std::vector<std::string>& only, const aql::TimeRange& window);
 
-core::Result<std::string> readTextFile(const std::string& path);
-
 }  // namespace aihunt::service

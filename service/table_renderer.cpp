@@ -94,8 +94,17 @@ int severityRank(Severity severity) { return static_cast<int>(severity); }
 
 // Column minimums and the order in which columns leave a narrow terminal (highest rank first).
 // At 80 columns an incident or a finding keeps severity, time, (sources,) host, user, domain,
-// process and evidence.
-enum Rank : int { kKeep = 0, kEvidence = 1, kHunt = 2, kSourceIp = 3, kCount = 4, kSignals = 5 };
+// process and evidence. The sources leave only to make room for the exception column
+// (--show-suppressed): who and what matter more than which hunts found them.
+enum Rank : int {
+  kKeep = 0,
+  kEvidence = 1,
+  kSources = 2,
+  kHunt = 3,
+  kSourceIp = 4,
+  kCount = 5,
+  kSignals = 6
+};
 
 // Who and what stay readable (docs/incidents.md): whole up to these widths while the other
 // columns give way; a longer value (an FQDN, an Azure deployment's host name) is rare enough to
@@ -103,6 +112,8 @@ enum Rank : int { kKeep = 0, kEvidence = 1, kHunt = 2, kSourceIp = 3, kCount = 4
 constexpr std::size_t kWhoCap = 24;
 constexpr std::size_t kDomainCap = 28;
 constexpr std::size_t kProcessCap = 20;
+// A suppressed row is read by its exception's id: it stays as readable as the what.
+constexpr std::size_t kExceptionCap = 24;
 
 TableColumn who(std::string header) {
   return {std::move(header), 6, kKeep, ColumnRole::kWho, kWhoCap};
@@ -207,7 +218,7 @@ std::string renderFindingsTable(std::vector<const Finding*> findings, const Tabl
                                       what("DOMAIN", 8, kDomainCap),
                                       what("PROCESS", 6, kProcessCap),
                                       {"SIGNALS", 10, kSignals},
-                                      {"EXCEPTION", 8, kKeep},
+                                      what("EXCEPTION", 8, kExceptionCap),
                                       {"EVIDENCE", 8, kEvidence}};
   std::vector<std::vector<TableCell>> rows;
   rows.reserve(findings.size());
@@ -237,14 +248,14 @@ std::string renderIncidentsTable(const std::vector<Incident>& incidents,
                                       [](const Incident& i) { return !i.exceptions.empty(); });
   std::vector<TableColumn> columns = {{"SEVERITY", 0, kKeep},
                                       {"FIRST SEEN (UTC)", 0, kKeep},
-                                      {"SOURCES", 7, kKeep},
+                                      {"SOURCES", 7, exceptions ? kSources : kKeep},
                                       who("HOST"),
                                       who("USER"),
                                       {"SOURCE IP", 0, kSourceIp},
                                       what("DOMAIN", 8, kDomainCap),
                                       what("PROCESS", 6, kProcessCap),
                                       {"FINDINGS", 0, kCount},
-                                      {"EXCEPTION", 8, kKeep},
+                                      what("EXCEPTION", 8, kExceptionCap),
                                       {"EVIDENCE", 8, kEvidence}};
   std::vector<std::vector<TableCell>> rows;
   rows.reserve(incidents.size());

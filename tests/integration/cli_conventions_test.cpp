@@ -217,6 +217,26 @@ TEST_CASE("aql and hunt cover the same window by default: the last 24 hours") {
         std::string::npos);
 }
 
+TEST_CASE("a query given where its file is expected is named as one; a missing file says why") {
+  const std::string query = "SELECT sourceip FROM events LAST 1 HOURS";
+  const std::string events = sourcePath("content/samples/events.jsonl");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"hunt", "--offline", events, "--aql", query}, {"aql", "lint", query}}) {
+    INFO(args.front());
+    const ProcessResult result = runAihunt(args);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find("is a query, not a file name") != std::string::npos);
+  }
+  const ProcessResult missing = runAihunt({"aql", "lint", "no-such-query.aql"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("cannot open no-such-query.aql: No such file or directory") !=
+        std::string::npos);
+  const ProcessResult folder = runAihunt({"hunt", "--offline", events, "--aql", "/"});
+  CHECK(folder.exit_code == 2);
+  CHECK(folder.err.find("cannot read /: Is a directory") != std::string::npos);
+}
+
 TEST_CASE("--now accepts every form its help names, and a bad one lists them") {
   const ProcessResult help = runAihunt({"aql", "--help"});
   REQUIRE(help.exit_code == 0);

@@ -257,6 +257,19 @@ TEST_CASE("scripted faults", "[online][faults]") {
     CHECK(result.err.find("HTTP 422") != std::string::npos);
     CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 1);
   }
+  SECTION("422 past FROM: the position in the file as written is given too") {
+    // The console counts positions in the text it was sent, which holds the marker column
+    // before FROM; the file's own line and column come from aihunt's check of the file.
+    RunningEmu emu(sampleData(), emuConfig());
+    REQUIRE(emu.ok());
+    const std::string bad = writeFile(emu.dir(), "bad.aql",
+                                      "SELECT sourceip, \"URL\" AS DestinationURL FROM events\n"
+                                      "WHERE NOSUCH(sourceip) = 1 LAST 1 HOURS");
+    const auto result = runAihunt(huntArgs(emu, {"--aql", bad}));
+    CHECK(result.exit_code == 4);
+    CHECK(result.err.find("HTTP 422") != std::string::npos);
+    CHECK(result.err.find("2:7: unknown function NOSUCH()") != std::string::npos);
+  }
   SECTION("401: a wrong token, exit 3, not retried") {
     RunningEmu emu(sampleData(), emuConfig());
     REQUIRE(emu.ok());

@@ -157,3 +157,44 @@ TEST_CASE("who and what stay readable: other columns give way before a host or u
     }
   }
 }
+
+TEST_CASE("--show-suppressed: the exception is read like the what, the sources make room") {
+  std::vector<aihunt::detection::Incident> incidents;
+  const std::vector<std::array<std::string, 5>> rows = {
+      {"WS-FIN-0042", "CORP\\jdoe", "api.openai.com", "powershell", ""},
+      {"WS-ENG-0412", "CORP\\bwayne", "api.anthropic.com", "python", ""},
+      {"ops-jump-02", "svc-logsummary", "opsgpt.openai.azure.com", "pwsh", "itops-log-summaries"}};
+  for (const auto& [host, user, domain, process, exception] : rows) {
+    aihunt::detection::Incident& i = incidents.emplace_back();
+    i.actor.host = host;
+    i.actor.user_display = user;
+    i.domain = domain;
+    i.process = process;
+    if (!exception.empty()) i.exceptions = {exception};
+    i.sources = {"endpoint-process", "endpoint-network"};
+    i.first_seen = "2026-11-26T09:14:03.000Z";
+    i.finding_ids = {"a"};
+    i.severity = aihunt::detection::Severity::kMedium;
+    i.risk_score = 50;
+  }
+  aihunt::service::TableOptions options;
+  for (std::size_t width = 80; width <= 200; ++width) {
+    options.width = width;
+    const auto out = lines(aihunt::service::renderIncidentsTable(incidents, options));
+    REQUIRE(out.size() == incidents.size() + 1);
+    INFO(width << "\n" << out[0] << "\n" << out[1] << "\n" << out[2] << "\n" << out[3]);
+    for (const auto& line : out) CHECK(displayColumns(line) <= width);
+    CHECK(out[0].find("EXCEPTION") != std::string::npos);
+    // The who stay whole from 82 columns (at 80, an 11-column host loses its last character).
+    if (width >= 82) {
+      CHECK(out[1].find("WS-FIN-0042") != std::string::npos);
+      CHECK(out[1].find("CORP\\jdoe") != std::string::npos);
+    }
+    if (width >= 100) CHECK(out[3].find("svc-logsummary") != std::string::npos);
+    // The sources leave before the exception id is cut.
+    if (out[3].find("itops-log-summaries") == std::string::npos) {
+      CHECK(out[0].find("SOURCES") == std::string::npos);
+    }
+    if (width >= 130) CHECK(out[3].find("itops-log-summaries") != std::string::npos);
+  }
+}

@@ -1,0 +1,32 @@
+#include "cli/aql_file.h"
+
+#include "core/text.h"
+#include "core/text_file.h"
+
+namespace aihunt::cli {
+namespace {
+
+// "SELECT ..." with a space or line break after the keyword: no file is named like that by
+// accident, while a query always starts so.
+bool readsLikeQuery(const std::string& path) {
+  constexpr std::string_view kSelect = "select";
+  if (path.size() <= kSelect.size()) return false;
+  const char after = path[kSelect.size()];
+  return core::iequals(std::string_view(path).substr(0, kSelect.size()), kSelect) &&
+         (after == ' ' || after == '\t' || after == '\n' || after == '\r');
+}
+
+}  // namespace
+
+core::Result<std::string> readAqlFile(const std::string& path) {
+  auto text = core::readTextFile(path);
+  if (!text && readsLikeQuery(path)) {
+    return core::makeError(core::ErrorCode::kIo,
+                           "\"" + core::printableExcerpt(path, 40) +
+                               "\" is a query, not a file name: write the query to a file and "
+                               "give that file's name");
+  }
+  return text;
+}
+
+}  // namespace aihunt::cli

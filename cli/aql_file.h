@@ -1,0 +1,15 @@
+#pragma once
+// The query file that `hunt --aql FILE` and `aql lint FILE` read. A common slip is to give the
+// query itself instead of a file's name; the error then says so instead of only that no file by
+// that name exists.
+#include <string>
+
+#include "core/result.h"
+
+namespace aihunt::cli {
+
+// Errors: kIo (cannot open or read, with the system's reason, and the hint above when `path`
+// reads like a query).
+core::Result<std::string> readAqlFile(const std::string& path);
+
+}  // namespace aihunt::cli
