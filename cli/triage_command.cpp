@@ -11,6 +11,7 @@
 #include "core/exit_codes.h"
 #include "core/time.h"
 #include "results/byte_source.h"
+#include "service/detectable_fields.h"
 #include "service/finding_writer.h"
 #include "service/incident_writer.h"
 #include "service/run_report.h"
@@ -129,6 +130,21 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
                         (column.empty() ? std::string() : "'" + column + "', ") +
                         "'event_time' or QRadar's 'starttime', in epoch milliseconds), so every "
                         "finding's event_time is null: export the time under one of those names");
+  }
+  for (const auto& unread : service::unreadDetectableColumns(report.unread_columns, setup->hunts)) {
+    // Rows whose URL or command line sat in a column this mapping does not read: "No findings"
+    // (or fewer) would pass for a clean result.
+    const std::string field(detection::fieldName(unread.field));
+    const std::string& read_as = setup->mapping.column(unread.field);
+    printDiagnostic(
+        context.streams, *context.redactor, Diagnostic::kWarning,
+        "column '" + unread.column + "' was not read, though " +
+            (unread.hunt.empty() ? "the seed query names the " + field + " so"
+                                 : "hunt '" + unread.hunt + "' reads the " + field + " from it") +
+            ", so its values were not examined. " +
+            (unread.hunt.empty() ? "Leave out --hunt" : "Give --hunt " + unread.hunt) +
+            " if the export has those column names, or export the " + field + " as '" +
+            (read_as.empty() || read_as == field ? field : read_as + "' or '" + field) + "'");
   }
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);

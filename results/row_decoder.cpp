@@ -135,7 +135,11 @@ struct RowDecoder::Impl {
                                            std::string_view key) {
     const auto found = columns.find(key);
     std::optional<detection::Field> field;
-    if (found != columns.end()) field = found->second;
+    if (found != columns.end()) {
+      field = found->second;
+    } else {
+      noteUnread(key);
+    }
     if (position < kMaxRememberedKeys) {
       if (position >= key_order.size()) key_order.resize(position + 1);
       Position& seen = key_order[position];
@@ -161,7 +165,14 @@ struct RowDecoder::Impl {
     return remember(position, key, key);
   }
 
+  // Only keys missing from the remembered ones come here, so the hot path never pays for it.
+  void noteUnread(std::string_view key) {
+    if (unread.size() >= kMaxUnreadColumns) return;
+    if (std::find(unread.begin(), unread.end(), key) == unread.end()) unread.emplace_back(key);
+  }
+
   static constexpr std::size_t kMaxRememberedKeys = 256;
+  std::vector<std::string> unread;
   DecodePath path = DecodePath::kFastWhenFlat;
   FlatRowScanner flat;
   std::uint64_t fast_rows = 0;
@@ -183,6 +194,8 @@ void RowDecoder::alsoRead(const std::string& column, detection::Field field) {
 }
 
 std::uint64_t RowDecoder::fastPathRows() const { return impl_->fast_rows; }
+
+const std::vector<std::string>& RowDecoder::unreadColumns() const { return impl_->unread; }
 
 core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out,
                                 std::size_t readable_after) {

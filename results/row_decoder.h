@@ -4,7 +4,9 @@
 // decoder's buffers: they stay valid while the row text does, and until the next decode().
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "detection/event.h"
@@ -36,6 +38,11 @@ class RowDecoder {
 
   // Rows the fast path decoded on its own (the rest went through simdjson).
   [[nodiscard]] std::uint64_t fastPathRows() const;
+
+  // Column names seen in the rows that neither the mapping nor alsoRead() reads, in the order
+  // first seen; at most kMaxUnreadColumns of them are kept.
+  static constexpr std::size_t kMaxUnreadColumns = 32;
+  [[nodiscard]] const std::vector<std::string>& unreadColumns() const;
 
  private:
   struct Impl;  // keeps simdjson's heavy header out of every includer

@@ -59,4 +59,27 @@ core::Status checkDetectableColumns(const std::vector<std::string>& columns,
           (mapping.column(Field::kUrl).empty() ? std::string("url") : mapping.column(Field::kUrl)));
 }
 
+std::vector<UnreadDetectableColumn> unreadDetectableColumns(
+    const std::vector<std::string>& unread, const std::vector<config::HuntConfig>& hunts) {
+  std::vector<UnreadDetectableColumn> found;
+  const auto detectableAs = [](const detection::FieldMapping& mapping, const std::string& column) {
+    return std::find_if(kDetectable, std::end(kDetectable),
+                        [&](Field f) { return names(mapping, f, column); });
+  };
+  static const detection::FieldMapping seed = detection::FieldMapping::seedDefaults();
+  for (const std::string& column : unread) {
+    if (const auto* field = detectableAs(seed, column); field != std::end(kDetectable)) {
+      found.push_back({column, *field, std::string()});
+      continue;
+    }
+    for (const config::HuntConfig& hunt : hunts) {
+      const auto* field = detectableAs(hunt.columns, column);
+      if (field == std::end(kDetectable)) continue;
+      found.push_back({column, *field, hunt.name});
+      break;
+    }
+  }
+  return found;
+}
+
 }  // namespace aihunt::service

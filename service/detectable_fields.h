@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/result.h"
 #include "detection/event.h"
 
@@ -23,5 +24,18 @@ std::string detectableColumnNames(const detection::FieldMapping& mapping,
 core::Status checkDetectableColumns(const std::vector<std::string>& columns,
                                     const detection::FieldMapping& mapping,
                                     const detection::FieldMapping* fallback = nullptr);
+
+// A column the rows hold that the mapping in use leaves unread, while a configured hunt reads
+// it as a field a finding can come from: most likely an export made with that hunt's names, or
+// a column left unrenamed. Its rows may hide findings ("No findings." would mislead).
+struct UnreadDetectableColumn {
+  std::string column;
+  detection::Field field = detection::Field::kUrl;
+  std::string hunt;  // the first configured hunt whose fields name it; empty: the seed query's
+};
+
+// `unread`: the column names no field was read from (results::RowDecoder::unreadColumns).
+std::vector<UnreadDetectableColumn> unreadDetectableColumns(
+    const std::vector<std::string>& unread, const std::vector<config::HuntConfig>& hunts);
 
 }  // namespace aihunt::service

@@ -50,6 +50,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   const auto ended = [&](std::optional<core::Error> failure) {
     report.stats = stage.stats();
     report.suppressed_by_exception = stage.suppressedByException();
+    report.unread_columns = decoder.unreadColumns();
     report.failure = std::move(failure);
     return report;
   };

@@ -30,6 +30,8 @@ struct TriageReport {
   // Rows whose event time column was there: none, with findings, means every finding's
   // event_time is null (a time column under another name than the mapping's), worth saying.
   std::uint64_t rows_with_event_time = 0;
+  // Column names in the rows that no field was read from (results::RowDecoder::unreadColumns).
+  std::vector<std::string> unread_columns;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
   // Why the run stopped before the input's end: bad input, naming the row and line and how many

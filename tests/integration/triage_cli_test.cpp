@@ -378,6 +378,40 @@ TEST_CASE("findings whose rows lack an event time column come with a warning") {
   CHECK(benign.err.find("warning") == std::string::npos);
 }
 
+TEST_CASE("a column another mapping reads as a detectable field is named when left unread") {
+  // An export with one column left under its property name beside the seed query's names: the
+  // URL is not read, so without a word the run would look clean.
+  const std::string row =
+      R"({"EventTime":"2026-11-26 10:00:00","sourceip":"10.0.0.5","username":"jdoe",)"
+      R"("URL":"https://api.openai.com/v1/chat/completions","UserAgent":"python-requests/2.31",)"
+      R"("magnitude":5})"
+      "\n";
+  const auto seed = runAihunt({"triage", "--format", "jsonl", "-"}, row);
+  CHECK(seed.exit_code == 0);
+  CHECK(jsonLines(seed.out).empty());
+  CHECK(seed.err.find("column 'URL' was not read, though hunt 'proxy-ai-api' reads the url") !=
+        std::string::npos);
+  // A column no mapping reads as a detectable field is not worth a word.
+  CHECK(seed.err.find("'magnitude'") == std::string::npos);
+
+  // With the hunt's names the URL is read and found; now the seed's UserAgent is the one left.
+  const auto hunt = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"}, row);
+  CHECK(hunt.exit_code == 0);
+  CHECK(jsonLines(hunt.out).size() == 1);
+  CHECK(hunt.err.find("column 'URL'") == std::string::npos);
+  CHECK(hunt.err.find("column 'UserAgent' was not read, though the seed query names the "
+                      "user_agent so") != std::string::npos);
+
+  // Every column read: no warning.
+  const auto clean = runAihunt(
+      {"triage", "--format", "jsonl", "-"},
+      R"({"sourceip":"10.0.0.5","DestinationURL":"https://api.openai.com/v1/chat/completions",)"
+      R"("UserAgent":"python-requests/2.31","EventTime":"2026-11-26 10:00:00"})"
+      "\n");
+  CHECK(clean.exit_code == 0);
+  CHECK(clean.err.find("warning") == std::string::npos);
+}
+
 TEST_CASE("config example passes config check; help documents exit codes") {
   const auto check = runProcess(binaryPath("aihunt"), {"config", "check", exampleConfigPath()}, {},
                                 60, {"AIHUNT_QRADAR_TOKEN=0123456789abcdef-test-token"});
