@@ -60,7 +60,11 @@ class ChunkReader {
         chunk.reserve(target);
         const std::size_t old = chunk.size();
         auto got = source_.read(std::span<char>(chunk.data() + old, target - old));
-        if (!got.ok()) return got.error();
+        if (!got.ok()) {
+          const std::string_view read = chunk.text();
+          lines_at_error_ = static_cast<std::uint64_t>(std::count(read.begin(), read.end(), '\n'));
+          return got.error();
+        }
         chunk.resize(old + got.value());
         eof_ = got.value() == 0;
       }
@@ -74,6 +78,10 @@ class ChunkReader {
       target += chunk_bytes_;  // a line longer than a chunk: read on to its end
     }
   }
+
+  // After next() failed: the whole lines it had read into its chunk before the failure, which
+  // no caller saw.
+  [[nodiscard]] std::uint64_t linesAtError() const { return lines_at_error_; }
 
   // A consumed chunk's buffer, for a later chunk.
   void recycle(ChunkBuffer&& buffer) { spare_.push_back(std::move(buffer)); }
@@ -89,6 +97,7 @@ class ChunkReader {
   std::size_t chunk_bytes_;
   std::string carry_;
   bool eof_ = false;
+  std::uint64_t lines_at_error_ = 0;
   std::vector<ChunkBuffer> spare_;
 };
 
@@ -267,6 +276,14 @@ core::Error lineError(const core::Error& error, std::uint64_t line) {
   return error.withContext("events line " + std::to_string(line));
 }
 
+// The input broke off (a truncated or corrupt gzip or zstd file, a read error): how far it was
+// read, so that a user can tell a file cut near its end from one that is damaged throughout.
+core::Error readError(core::Error error, std::uint64_t lines_read) {
+  error.message += lines_read == 0 ? std::string(" (before the first events line)")
+                                   : " (after events line " + std::to_string(lines_read) + ")";
+  return error;
+}
+
 // SELECT *: the columns are every property seen, so all events are read (and every property
 // interned) before the query is compiled. One thread, as aql::evaluateJsonl does it.
 core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Query& query,
@@ -280,7 +297,7 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
     auto more = reader.next(chunk);
     if (!more.ok()) {
       stats.input_error = true;
-      return more.error();
+      return readError(more.error(), line_number + reader.linesAtError());
     }
     if (!more.value()) break;
     std::optional<core::Error> failed;
@@ -425,7 +442,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   pool.reset();  // joins the threads: no chunk is in use after this
   if (read_error && in_flight.empty()) {
     stats.input_error = true;
-    return *read_error;
+    return readError(*read_error, lines_before + reader.linesAtError());
   }
   if (auto finished = run->finish(); !finished) return finished.error();
   return run->columns();

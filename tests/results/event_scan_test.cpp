@@ -8,7 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <regex>
 #include <sstream>
 
 #include "aql/evaluator.h"
@@ -444,6 +446,23 @@ TEST_CASE("gzip and zstd events are read by their magic bytes") {
                                                           : results::Compression::kZstd);
         CHECK_FALSE(outcome.ok);
         CHECK(outcome.error.find("corrupt or truncated") != std::string::npos);
+        // How far the file was read: nothing for a cut in the header, else some whole lines
+        // and never more than the file holds.
+        std::smatch after;
+        const bool says_line =
+            std::regex_search(outcome.error, after, std::regex(R"(\(after events line (\d+)\))"));
+        if (cut == 5) {
+          CHECK(outcome.error.find("(before the first events line)") != std::string::npos);
+        } else {
+          REQUIRE(says_line);
+          const auto line = std::stoull(after[1].str());
+          const auto lines =
+              static_cast<std::uint64_t>(std::count(events.begin(), events.end(), '\n'));
+          CHECK(line > 0);
+          // A cut in the trailer (the last byte) leaves every line read.
+          CHECK(line <= lines);
+          if (cut == bytes.size() / 2) CHECK(line < lines);
+        }
       }
       std::string corrupt = bytes;
       corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x55);
