@@ -132,7 +132,13 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variabl
                                                                const std::string& config_path,
                                                                CommandContext& context,
                                                                const ConnectionUse& use) {
-  auto request = connectionRequest(values, config_path);
+  // A further connection takes the first one's settings as they were resolved, not the config
+  // file again: an edit made while the run goes on cannot point it at another console, which
+  // would then get the token without the token-less request first.
+  auto request = use.first != nullptr
+                     ? connectionRequest(values, std::optional<config::QRadarConfig>(
+                                                     use.first->qradar))
+                     : connectionRequest(values, config_path);
   if (!request) return request.error();
   if (use.first != nullptr) {
     request->warn = false;
