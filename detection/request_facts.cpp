@@ -4,9 +4,41 @@
 #include "detection/host.h"
 
 namespace aihunt::detection {
+namespace {
+
+bool isAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A product token and its version ("python-requests/2.31", "curl/8.4.0", "Mozilla/5.0 (...)"):
+// what a proxy logs as the user agent, which some DSMs and exports put in the application
+// column. A program path never starts so: it starts with '/', a drive or a name whose next part
+// after '/' is not a bare version ("bin/7zip" is not one).
+bool looksLikeUserAgent(std::string_view value) {
+  const std::size_t slash = value.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return false;
+  for (const char c : value.substr(0, slash)) {
+    const bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isAsciiDigit(c) ||
+                       c == '-' || c == '_' || c == '.' || c == '+';
+    if (!token) return false;
+  }
+  std::size_t at = slash + 1;
+  if (at >= value.size() || !isAsciiDigit(value[at])) return false;
+  while (at < value.size() && (isAsciiDigit(value[at]) || value[at] == '.')) ++at;
+  if (at == value.size()) return true;
+  const char next = value[at];
+  return next == ' ' || next == '-' || next == '+' || next == '(' || next == ';';
+}
+
+}  // namespace
 
 void classifyClient(const DetectionSettings& settings, const Event& event, Client& out) {
-  const std::string_view application = event.get(Field::kApplication);
+  std::string_view application = event.get(Field::kApplication);
+  std::string_view user_agent = event.get(Field::kUserAgent);
+  // A user agent in the application column is read as one: taken for a program, its last part
+  // would be the version ("2.31"), and a browser's would be reported as a script.
+  if (looksLikeUserAgent(application)) {
+    if (user_agent.empty()) user_agent = application;
+    application = {};
+  }
   out.process_seen = application.empty() ? event.get(Field::kImage) : application;
   out.seen_name = normaliseProcessName(out.process_seen);
   out.process_name = {};
@@ -21,7 +53,7 @@ void classifyClient(const DetectionSettings& settings, const Event& event, Clien
   }
   // A process the catalog does not know is Other; a user agent may still say what it is.
   if (out.category == ProcessCategory::kUnknown || out.category == ProcessCategory::kOther) {
-    const UserAgentVerdict verdict = settings.user_agents.classify(event.get(Field::kUserAgent));
+    const UserAgentVerdict verdict = settings.user_agents.classify(user_agent);
     if (verdict.category != ProcessCategory::kUnknown &&
         (out.category == ProcessCategory::kUnknown ||
          verdict.category != ProcessCategory::kOther)) {

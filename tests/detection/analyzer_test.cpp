@@ -65,6 +65,40 @@ TEST_CASE("browsers never produce findings, not even with keys on the command li
   CHECK(analyzer.stats().browser_events_skipped == 2);
 }
 
+TEST_CASE("a user agent logged in the application column is read as the user agent") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const auto url = std::pair{Field::kUrl, std::string_view("https://api.openai.com/v1/chat")};
+  // A browser's: skipped, as under the user agent's own column.
+  CHECK_FALSE(analyzer.analyze(
+      event({{Field::kApplication, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0"}, url}),
+      kNow));
+  CHECK(analyzer.stats().browser_events_skipped == 1);
+  // A script's and a tool's: named and scored as under the user agent's column, never by their
+  // version ("2.31").
+  for (const char* agent : {"python-requests/2.31.0", "curl/8.4.0"}) {
+    INFO(agent);
+    const auto finding = analyzer.analyze(event({{Field::kApplication, agent}, url}), kNow);
+    const auto as_agent = analyzer.analyze(event({{Field::kUserAgent, agent}, url}), kNow);
+    REQUIRE(finding);
+    REQUIRE(as_agent);
+    CHECK(finding->process_name == as_agent->process_name);
+    CHECK(finding->process_category == as_agent->process_category);
+    CHECK(finding->risk_score == as_agent->risk_score);
+    CHECK(finding->process_category != ProcessCategory::kOther);
+  }
+  // Program paths and names stay programs, a relative one whose next part starts with a digit
+  // included.
+  for (const char* program : {"/usr/bin/python3", "C:\\Python311\\python.exe", "python3.11",
+                              "tools/7zip/7z.exe", "node"}) {
+    INFO(program);
+    const auto finding = analyzer.analyze(event({{Field::kApplication, program}, url}), kNow);
+    REQUIRE(finding);
+    CHECK_FALSE(finding->process_name.empty());
+    CHECK(finding->process_name != "7z.exe");
+  }
+}
+
 TEST_CASE("non-AI destinations and lookalikes give nothing") {
   const auto settings = aihunt::testing::makeTestSettings();
   Analyzer analyzer(settings, "h");
