@@ -8,9 +8,16 @@ namespace {
 // IBM:
 // https://www.ibm.com/docs/en/qsip/7.6.0?topic=language-aql-data-calculation-formatting-functions
 // and https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_aggregate_functions.html;
-// PARSEDATETIME from "Time criteria in AQL queries"; NOW() from third-party queries.
+// PARSEDATETIME from "Time criteria in AQL queries"; NOW() from third-party queries; the data
+// retrieval functions from https://www.ibm.com/docs/en/SS42VS_7.5/com.ibm.qradar.doc/
+// r_aql_data_functions.html (GEO::... left out: the lexer has no "::").
 constexpr std::size_t kMany = 64;
-constexpr std::array<FunctionSpec, 28> kCatalog = {{
+// Argument counts of the functions only documented here: IBM's examples show the usual forms,
+// with an optional domain or time at the end for some; the bounds are kept loose (up to four)
+// where the reference gives no exact form, so that lint never calls a console's valid call an
+// error. Unconfirmed against a console.
+constexpr std::size_t kLoose = 4;
+constexpr std::array<FunctionSpec, 56> kCatalog = {{
     {"LOWER", FunctionKind::kScalar, 1, 1},
     {"UPPER", FunctionKind::kScalar, 1, 1},
     {"STR", FunctionKind::kScalar, 1, 1},
@@ -33,13 +40,43 @@ constexpr std::array<FunctionSpec, 28> kCatalog = {{
     {"MAX", FunctionKind::kAggregate, 1, 1},
     {"AVG", FunctionKind::kAggregate, 1, 1},
     {"UNIQUECOUNT", FunctionKind::kAggregate, 1, 1},
-    // Documented by IBM, not evaluated here.
+    // Documented by IBM, not evaluated here: calculation and formatting,
     {"BASE64", FunctionKind::kDocumented, 1, 1},
-    {"QIDDESCRIPTION", FunctionKind::kDocumented, 1, 1},
+    {"UTF8", FunctionKind::kDocumented, 1, 1},
+    {"PARSETIMESTAMP", FunctionKind::kDocumented, 1, 2},
+    {"REPLACEALL", FunctionKind::kDocumented, 3, 3},
+    {"REPLACEFIRST", FunctionKind::kDocumented, 3, 3},
+    {"STRPOS", FunctionKind::kDocumented, 2, 3},
+    {"SUBSTRING", FunctionKind::kDocumented, 2, 3},
+    // aggregation,
     {"DISTINCTCOUNT", FunctionKind::kDocumented, 1, 1},
     {"FIRST", FunctionKind::kDocumented, 1, 1},
-    {"ASSETUSER", FunctionKind::kDocumented, 1, 2},
-    {"RULENAME", FunctionKind::kDocumented, 1, 1},
+    {"STDEV", FunctionKind::kDocumented, 1, 1},
+    {"STDEVP", FunctionKind::kDocumented, 1, 1},
+    // and data retrieval.
+    {"APPLICATIONNAME", FunctionKind::kDocumented, 1, 1},
+    {"ARIELSERVERS4EPID", FunctionKind::kDocumented, 1, 1},
+    {"ARIELSERVERS4EPNAME", FunctionKind::kDocumented, 1, 1},
+    {"ASSETHOSTNAME", FunctionKind::kDocumented, 1, 3},
+    {"ASSETPROPERTY", FunctionKind::kDocumented, 2, 3},
+    {"ASSETUSER", FunctionKind::kDocumented, 1, 3},
+    {"COMPONENTID", FunctionKind::kDocumented, 1, kLoose},
+    {"DOMAINNAME", FunctionKind::kDocumented, 1, 1},
+    {"GLOBALVIEW", FunctionKind::kDocumented, 1, kLoose},
+    {"HOSTNAME", FunctionKind::kDocumented, 1, 1},
+    {"INOFFENSE", FunctionKind::kDocumented, 1, 1},
+    {"LOGSOURCEGROUPNAME", FunctionKind::kDocumented, 1, 1},
+    {"MATCHESASSETSEARCH", FunctionKind::kDocumented, 2, 3},
+    {"NETWORKNAME", FunctionKind::kDocumented, 1, 2},
+    {"FULLNETWORKNAME", FunctionKind::kDocumented, 1, 2},
+    {"OFFENSE_TIME", FunctionKind::kDocumented, 1, kLoose},
+    {"PROCESSORNAME", FunctionKind::kDocumented, 1, 1},
+    {"PROTOCOLNAME", FunctionKind::kDocumented, 1, 1},
+    {"QIDDESCRIPTION", FunctionKind::kDocumented, 1, 1},
+    {"REFERENCEMAP", FunctionKind::kDocumented, 2, 3},
+    {"REFERENCEMAPSETCONTAINS", FunctionKind::kDocumented, 3, 4},
+    {"REFERENCETABLE", FunctionKind::kDocumented, 3, 4},
+    {"RULENAME", FunctionKind::kDocumented, 1, 2},
 }};
 
 }  // namespace

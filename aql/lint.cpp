@@ -55,7 +55,10 @@ void checkFunctions(const Expr& e, std::vector<Diagnostic>& out) {
     if (auto problem = functionCallProblem(e)) {
       const bool unknown = findFunction(e.text) == nullptr;
       out.push_back({Severity::kError, unknown ? "unknown-function" : "function-arguments", e.pos,
-                     *problem + (unknown ? "; QRadar refuses the query (422)" : "")});
+                     *problem + (unknown ? ": not in IBM's AQL reference; a console refuses the "
+                                           "query (422) unless it has a custom function of "
+                                           "that name"
+                                         : "")});
     } else if (findFunction(e.text)->kind == FunctionKind::kDocumented) {
       out.push_back({Severity::kWarning, "unevaluated-function", e.pos,
                      e.text + "() is an AQL function, but aihunt's engine (offline hunts, "

@@ -30,6 +30,9 @@ core::Result<MarkedQuery> addSearchMarker(std::string_view aql, std::string_view
     if (at > 0 && aql[at - 1] != ' ' && aql[at - 1] != '\n') marked.aql += ' ';
     marked.aql += ", " + marked.literal + " AS " + std::string(kMarkerAlias) + " ";
     marked.aql.append(aql.substr(at));
+    marked.line = token.pos.line;
+    marked.column = token.pos.column;
+    marked.added = marked.aql.size() - aql.size();
     return marked;
   }
   return core::makeError(core::ErrorCode::kParse, "a marker needs a query with a FROM clause");

@@ -16,6 +16,12 @@ inline constexpr std::string_view kMarkerAlias = "aihunt_marker";
 struct MarkedQuery {
   std::string aql;      // the query with ", '<marker>' AS aihunt_marker" before its FROM
   std::string literal;  // the marker as it appears in `aql`: an AQL string literal, quotes doubled
+  // Where the text was added (the FROM's line and column in the query as written) and how many
+  // characters: a console's positions past it on that line are that many more. No line break is
+  // added, so line numbers stay those of the query as written.
+  int line = 0;
+  int column = 0;
+  std::size_t added = 0;
 };
 
 // Errors: kParse when the text does not tokenise, does not start with SELECT, or has no FROM

@@ -135,10 +135,10 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(const po::variabl
   // A further connection takes the first one's settings as they were resolved, not the config
   // file again: an edit made while the run goes on cannot point it at another console, which
   // would then get the token without the token-less request first.
-  auto request = use.first != nullptr
-                     ? connectionRequest(values, std::optional<config::QRadarConfig>(
-                                                     use.first->qradar))
-                     : connectionRequest(values, config_path);
+  auto request =
+      use.first != nullptr
+          ? connectionRequest(values, std::optional<config::QRadarConfig>(use.first->qradar))
+          : connectionRequest(values, config_path);
   if (!request) return request.error();
   if (use.first != nullptr) {
     request->warn = false;

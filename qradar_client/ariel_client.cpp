@@ -242,8 +242,9 @@ core::Result<SearchStatus> ArielClient::createUntilCompleted(
 core::Result<SearchOutcome> ArielClient::run(const std::string& aql, const PageConsumer& consumer,
                                              const ProgressCallback& progress,
                                              const Cancellation& cancellation,
-                                             std::string_view marker) {
+                                             std::string_view marker, std::string refusal_note) {
   SearchLifecycle lifecycle(api_);
+  lifecycle.explainRefusal(std::move(refusal_note));
   LostCreates lost;
   lost.needle = marker.empty() ? aql : std::string(marker);
   auto result = runGuarded(lifecycle, lost, aql, consumer, progress, cancellation);

@@ -77,11 +77,13 @@ class ArielClient {
   // from the console afterwards in every case. `marker` is text unique to this search that the
   // AQL holds (an AQL literal, aql/search_marker.h) and the console's query_string will show;
   // empty: the whole AQL is looked for instead, which another client's identical query matches.
+  // `refusal_note` is added to the error when the console refuses the query (422 at creation).
   [[nodiscard]] core::Result<SearchOutcome> run(const std::string& aql,
                                                 const PageConsumer& consumer,
                                                 const ProgressCallback& progress,
                                                 const Cancellation& cancellation,
-                                                std::string_view marker = {});
+                                                std::string_view marker = {},
+                                                std::string refusal_note = {});
 
  private:
   struct LostCreates;

@@ -32,7 +32,9 @@ core::Result<Created> SearchLifecycle::create(const std::string& aql, const ApiC
   if (!sent.response) return sent.response.error().withContext("creating the Ariel search");
   const HttpResponse& response = *sent.response;
   if (response.status < 200 || response.status >= 300) {
-    return api_.coreErrorOf(response).withContext("creating the Ariel search");
+    core::Error error = api_.coreErrorOf(response).withContext("creating the Ariel search");
+    if (response.status == 422) error.message += refusal_note_;
+    return error;
   }
   auto status = parseSearchStatus(response.body);
   if (!status) return status.error().withContext("creating the Ariel search");

@@ -33,6 +33,10 @@ class SearchLifecycle {
  public:
   explicit SearchLifecycle(ApiClient& api) : api_(api) {}
 
+  // Added to the error when the console refuses to create the search (422: the query is not
+  // valid AQL to it), to say how its positions relate to the query as the user wrote it.
+  void explainRefusal(std::string note) { refusal_note_ = std::move(note); }
+
   // Sent again only after failures that prove no search was made (api_client.h, unknownOutcome).
   [[nodiscard]] core::Result<Created> create(const std::string& aql, const ApiCall& base);
   // GET /api/ariel/searches: the ids of the console's searches, as listed (at most `limit`).
@@ -47,6 +51,7 @@ class SearchLifecycle {
 
  private:
   ApiClient& api_;
+  std::string refusal_note_;
 };
 
 }  // namespace aihunt::qradar

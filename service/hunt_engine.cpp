@@ -1,6 +1,7 @@
 #include "service/hunt_engine.h"
 
-#include "aql/lint.h"
+#include <tuple>
+
 #include "aql/search_marker.h"
 #include "core/exit_codes.h"
 #include "results/row_decoder.h"
@@ -112,25 +113,6 @@ void recordFailure(HuntOutcome& outcome, const core::Error& error) {
       error.code == core::ErrorCode::kCancelled ? HuntResult::kCancelled : HuntResult::kFailed;
 }
 
-// A console that refuses a query names a position in the text it was sent, which holds the
-// marker column (aql/search_marker.h) before FROM: past it, the console's line and column are
-// not the ones in the user's file. So when the console said no (kRemote) and our own lint finds
-// errors in the query as written, they are added with positions in that text.
-core::Error withOwnLint(core::Error error, std::string_view aql) {
-  if (error.code != core::ErrorCode::kRemote) return error;
-  std::string found;
-  for (const aql::Diagnostic& d : aql::lint(aql)) {
-    if (d.severity != aql::Severity::kError) continue;
-    found += found.empty() ? "" : "; ";
-    found += std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ": " + d.message;
-  }
-  if (!found.empty()) {
-    error.message +=
-        " (aihunt's own check of the query as written, positions in that text: " + found + ")";
-  }
-  return error;
-}
-
 void recordSearch(HuntOutcome& outcome, const qradar::SearchOutcome& searched) {
   if (outcome.search_id.empty()) outcome.search_id = searched.search_id;
   outcome.pages += searched.pages.pages;
@@ -209,26 +191,34 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   };
   // A marker unique to each search lets a create whose answer is lost find its search on the
   // console instead of making another (qradar_client/lost_search_finder.h).
+  // A console that refuses the query names positions in the text it was sent, which holds the
+  // marker: the note says how to find them in the query as written.
   const auto marked = [&](const std::string& text) {
-    std::pair<std::string, std::string> out{text, std::string()};
+    std::tuple<std::string, std::string, std::string> out{text, std::string(), std::string()};
     if (auto with = aql::addSearchMarker(text, newSearchMarker(api_.deps().random))) {
-      out = {std::move(with->aql), std::move(with->literal)};
+      const std::string added = std::to_string(with->added);
+      std::string note = " (the console counts positions in the query as sent: aihunt adds a " +
+                         added + "-character marker column at line " + std::to_string(with->line) +
+                         ", column " + std::to_string(with->column) +
+                         ", before FROM; on that line, a column past it is " + added +
+                         " more than in the query as written)";
+      out = {std::move(with->aql), std::move(with->literal), std::move(note)};
     }
     return out;
   };
 
   PagePipeline pipeline(settings_, job, writer, options_.now, options_.show_suppressed);
   pipeline.stage().setReferenceSets(options_.reference_sets);
-  const auto [aql, marker_literal] = marked(job.aql);
+  auto [aql, marker_literal, refusal_note] = marked(job.aql);
   auto searched = ariel.run(
       aql, [&](const qradar::ResultPage& page) { return pipeline.consume(page); }, progress,
-      cancellation, marker_literal);
+      cancellation, marker_literal, std::move(refusal_note));
   outcome.rows = pipeline.rows();
   outcome.stats = pipeline.stage().stats();
   outcome.suppressed_by_exception = pipeline.stage().suppressedByException();
   counters();
   if (!searched) {
-    recordFailure(outcome, withOwnLint(api_.redacted(searched.error()), job.aql));
+    recordFailure(outcome, api_.redacted(searched.error()));
     return outcome;
   }
   recordSearch(outcome, *searched);
@@ -237,10 +227,10 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   // The second query of the hunt, in the same window.
   UploadPipeline upload(settings_, job, writer, options_.now, options_.show_suppressed);
   upload.stage().setReferenceSets(options_.reference_sets);
-  const auto [upload_aql, upload_marker] = marked(job.upload_aql);
+  auto [upload_aql, upload_marker, upload_note] = marked(job.upload_aql);
   auto aggregated = ariel.run(
       upload_aql, [&](const qradar::ResultPage& page) { return upload.consume(page); }, progress,
-      cancellation, upload_marker);
+      cancellation, upload_marker, std::move(upload_note));
   core::Status written;
   if (aggregated) written = upload.stage().finish();
   RunTotals totals;
@@ -251,8 +241,8 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   outcome.suppressed_by_exception = std::move(totals.suppressed_by_exception);
   counters();
   if (!aggregated) {
-    recordFailure(outcome, withOwnLint(api_.redacted(aggregated.error()), job.upload_aql)
-                               .withContext("aggregated upload query"));
+    recordFailure(outcome,
+                  api_.redacted(aggregated.error()).withContext("aggregated upload query"));
     return outcome;
   }
   recordSearch(outcome, *aggregated);

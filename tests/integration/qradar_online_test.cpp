@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -257,18 +258,27 @@ TEST_CASE("scripted faults", "[online][faults]") {
     CHECK(result.err.find("HTTP 422") != std::string::npos);
     CHECK(countPrefix(requestLines(emu), "POST /api/ariel/searches") == 1);
   }
-  SECTION("422 past FROM: the position in the file as written is given too") {
+  SECTION("422 past FROM on its line: the note gives what turns its column into the file's") {
     // The console counts positions in the text it was sent, which holds the marker column
-    // before FROM; the file's own line and column come from aihunt's check of the file.
+    // before FROM; the note says where it was added and how long it is.
     RunningEmu emu(sampleData(), emuConfig());
     REQUIRE(emu.ok());
-    const std::string bad = writeFile(emu.dir(), "bad.aql",
-                                      "SELECT sourceip, \"URL\" AS DestinationURL FROM events\n"
-                                      "WHERE NOSUCH(sourceip) = 1 LAST 1 HOURS");
+    const std::string text =
+        "SELECT sourceip, \"URL\" AS DestinationURL FROM events WHERE NOSUCH(sourceip) = 1 "
+        "LAST 1 HOURS";
+    const std::string bad = writeFile(emu.dir(), "bad.aql", text);
     const auto result = runAihunt(huntArgs(emu, {"--aql", bad}));
     CHECK(result.exit_code == 4);
     CHECK(result.err.find("HTTP 422") != std::string::npos);
-    CHECK(result.err.find("2:7: unknown function NOSUCH()") != std::string::npos);
+    std::smatch console;
+    std::smatch note;
+    REQUIRE(std::regex_search(result.err, console, std::regex(R"(at line 1, column (\d+)\.)")));
+    REQUIRE(std::regex_search(
+        result.err, note,
+        std::regex(
+            R"(adds a (\d+)-character marker column at line 1, column (\d+), before FROM)")));
+    CHECK(std::stoul(note[2].str()) == text.find("FROM") + 1);
+    CHECK(std::stoul(console[1].str()) - std::stoul(note[1].str()) == text.find("NOSUCH") + 1);
   }
   SECTION("401: a wrong token, exit 3, not retried") {
     RunningEmu emu(sampleData(), emuConfig());
