@@ -1,4 +1,5 @@
 // `aihunt triage`: exported Ariel results through the detection, findings on stdout.
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -19,6 +20,39 @@
 #include "service/triage.h"
 
 namespace aihunt::cli {
+namespace {
+
+// Rows whose URL or command line sat in a column this mapping does not read: "No findings" (or
+// fewer) would pass for a clean result, so this is said under --quiet too. One --hunt (or none)
+// is suggested only when it reads every such column; otherwise the columns need renaming.
+void warnUnreadColumns(const service::UnreadColumns& found, const detection::FieldMapping& mapping,
+                       CommandContext& context) {
+  const auto& unread = found.columns;
+  if (unread.empty()) return;
+  std::string columns;
+  std::string renames;
+  for (const auto& entry : unread) {
+    const std::string field(detection::fieldName(entry.field));
+    const std::string& reader = entry.readers.front();
+    columns +=
+        (columns.empty() ? "'" : ", '") + entry.column + "' (the " + field +
+        (reader.empty() ? " in the seed query's names)" : " in hunt " + reader + "'s names)");
+    const std::string& read_as = mapping.column(entry.field);
+    renames += (renames.empty() ? "the " : ", the ") + field + " as '" +
+               (read_as.empty() || read_as == field ? field : read_as + "' or '" + field) + "'";
+  }
+  std::string advice = "export " + renames;
+  if (found.reads_all) {
+    advice = (found.reads_all->empty() ? "leave out --hunt" : "give --hunt " + *found.reads_all) +
+             " (it reads every such column these rows hold), or " + advice;
+  }
+  printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                  (unread.size() == 1 ? "a column was not read: " : "columns were not read: ") +
+                      columns + "; " + (unread.size() == 1 ? "its" : "their") +
+                      " values were not examined, which may hide findings: " + advice);
+}
+
+}  // namespace
 
 namespace po = boost::program_options;
 
@@ -89,6 +123,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto hold = holdOptions(context, values);
   if (!hold) return fail(context.streams, hold.error(), core::kExitUsage);
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
+  triage.watched_columns = service::detectableColumnNamesAnywhere(setup->hunts);
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
   // The findings are printed once the input was read to its end: a file that breaks off
   // half-way prints none (--format json: its envelope says "complete": false, and lists the
@@ -131,21 +166,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
                         "'event_time' or QRadar's 'starttime', in epoch milliseconds), so every "
                         "finding's event_time is null: export the time under one of those names");
   }
-  for (const auto& unread : service::unreadDetectableColumns(report.unread_columns, setup->hunts)) {
-    // Rows whose URL or command line sat in a column this mapping does not read: "No findings"
-    // (or fewer) would pass for a clean result.
-    const std::string field(detection::fieldName(unread.field));
-    const std::string& read_as = setup->mapping.column(unread.field);
-    printDiagnostic(
-        context.streams, *context.redactor, Diagnostic::kWarning,
-        "column '" + unread.column + "' was not read, though " +
-            (unread.hunt.empty() ? "the seed query names the " + field + " so"
-                                 : "hunt '" + unread.hunt + "' reads the " + field + " from it") +
-            ", so its values were not examined. " +
-            (unread.hunt.empty() ? "Leave out --hunt" : "Give --hunt " + unread.hunt) +
-            " if the export has those column names, or export the " + field + " as '" +
-            (read_as.empty() || read_as == field ? field : read_as + "' or '" + field) + "'");
-  }
+  warnUnreadColumns(
+      service::unreadDetectableColumns(report.watched_seen, report.unread_columns, setup->hunts),
+      setup->mapping, context);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
   totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);

@@ -135,11 +135,8 @@ struct RowDecoder::Impl {
                                            std::string_view key) {
     const auto found = columns.find(key);
     std::optional<detection::Field> field;
-    if (found != columns.end()) {
-      field = found->second;
-    } else {
-      noteUnread(key);
-    }
+    if (found != columns.end()) field = found->second;
+    noteWatched(key, !field.has_value());
     if (position < kMaxRememberedKeys) {
       if (position >= key_order.size()) key_order.resize(position + 1);
       Position& seen = key_order[position];
@@ -166,12 +163,16 @@ struct RowDecoder::Impl {
   }
 
   // Only keys missing from the remembered ones come here, so the hot path never pays for it.
-  void noteUnread(std::string_view key) {
-    if (unread.size() >= kMaxUnreadColumns) return;
-    if (std::find(unread.begin(), unread.end(), key) == unread.end()) unread.emplace_back(key);
+  void noteWatched(std::string_view key, bool is_unread) {
+    if (std::find(watched.begin(), watched.end(), key) == watched.end()) return;
+    if (std::find(watched_seen.begin(), watched_seen.end(), key) != watched_seen.end()) return;
+    watched_seen.emplace_back(key);
+    if (is_unread) unread.emplace_back(key);
   }
 
   static constexpr std::size_t kMaxRememberedKeys = 256;
+  std::vector<std::string> watched;
+  std::vector<std::string> watched_seen;
   std::vector<std::string> unread;
   DecodePath path = DecodePath::kFastWhenFlat;
   FlatRowScanner flat;
@@ -194,6 +195,10 @@ void RowDecoder::alsoRead(const std::string& column, detection::Field field) {
 }
 
 std::uint64_t RowDecoder::fastPathRows() const { return impl_->fast_rows; }
+
+void RowDecoder::watchUnread(std::vector<std::string> names) { impl_->watched = std::move(names); }
+
+const std::vector<std::string>& RowDecoder::watchedSeen() const { return impl_->watched_seen; }
 
 const std::vector<std::string>& RowDecoder::unreadColumns() const { return impl_->unread; }
 

@@ -39,9 +39,11 @@ class RowDecoder {
   // Rows the fast path decoded on its own (the rest went through simdjson).
   [[nodiscard]] std::uint64_t fastPathRows() const;
 
-  // Column names seen in the rows that neither the mapping nor alsoRead() reads, in the order
-  // first seen; at most kMaxUnreadColumns of them are kept.
-  static constexpr std::size_t kMaxUnreadColumns = 32;
+  // Names to look out for: those of them that rows hold are listed by watchedSeen(), and those
+  // neither the mapping nor alsoRead() reads by unreadColumns() too, in the order first seen.
+  // Other names are not kept (an export may hold hundreds of columns).
+  void watchUnread(std::vector<std::string> names);
+  [[nodiscard]] const std::vector<std::string>& watchedSeen() const;
   [[nodiscard]] const std::vector<std::string>& unreadColumns() const;
 
  private:

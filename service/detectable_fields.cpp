@@ -59,27 +59,60 @@ core::Status checkDetectableColumns(const std::vector<std::string>& columns,
           (mapping.column(Field::kUrl).empty() ? std::string("url") : mapping.column(Field::kUrl)));
 }
 
-std::vector<UnreadDetectableColumn> unreadDetectableColumns(
-    const std::vector<std::string>& unread, const std::vector<config::HuntConfig>& hunts) {
-  std::vector<UnreadDetectableColumn> found;
-  const auto detectableAs = [](const detection::FieldMapping& mapping, const std::string& column) {
-    return std::find_if(kDetectable, std::end(kDetectable),
-                        [&](Field f) { return names(mapping, f, column); });
-  };
+namespace {
+
+// The seed query's mapping (reader "") and each hunt's (its name), in that order.
+template <typename OnMapping>
+void forEachMapping(const std::vector<config::HuntConfig>& hunts, OnMapping&& on_mapping) {
   static const detection::FieldMapping seed = detection::FieldMapping::seedDefaults();
+  on_mapping(std::string(), seed);
+  for (const config::HuntConfig& hunt : hunts) on_mapping(hunt.name, hunt.columns);
+}
+
+}  // namespace
+
+std::vector<std::string> detectableColumnNamesAnywhere(
+    const std::vector<config::HuntConfig>& hunts) {
+  std::vector<std::string> names;
+  forEachMapping(hunts, [&](const std::string&, const detection::FieldMapping& mapping) {
+    for (const Field field : kDetectable) {
+      const std::string& name = mapping.column(field);
+      if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+      }
+    }
+  });
+  return names;
+}
+
+UnreadColumns unreadDetectableColumns(const std::vector<std::string>& seen,
+                                      const std::vector<std::string>& unread,
+                                      const std::vector<config::HuntConfig>& hunts) {
+  UnreadColumns result;
+  std::vector<UnreadDetectableColumn>& found = result.columns;
   for (const std::string& column : unread) {
-    if (const auto* field = detectableAs(seed, column); field != std::end(kDetectable)) {
-      found.push_back({column, *field, std::string()});
-      continue;
-    }
-    for (const config::HuntConfig& hunt : hunts) {
-      const auto* field = detectableAs(hunt.columns, column);
-      if (field == std::end(kDetectable)) continue;
-      found.push_back({column, *field, hunt.name});
-      break;
-    }
+    UnreadDetectableColumn entry{column, Field::kUrl, {}};
+    forEachMapping(hunts, [&](const std::string& reader, const detection::FieldMapping& mapping) {
+      const auto* field = std::find_if(std::begin(kDetectable), std::end(kDetectable),
+                                       [&](Field f) { return names(mapping, f, column); });
+      if (field == std::end(kDetectable)) return;
+      if (entry.readers.empty()) entry.field = *field;
+      if (*field == entry.field) entry.readers.push_back(reader);
+    });
+    if (!entry.readers.empty()) found.push_back(std::move(entry));
   }
-  return found;
+  if (found.empty()) return result;
+  // The first mapping (the seed's, then the hunts' in config order) that names every column
+  // the rows held as some detectable field: switching to it loses none of them.
+  forEachMapping(hunts, [&](const std::string& reader, const detection::FieldMapping& mapping) {
+    if (result.reads_all) return;
+    const bool all = std::all_of(seen.begin(), seen.end(), [&](const std::string& column) {
+      return std::any_of(std::begin(kDetectable), std::end(kDetectable),
+                         [&](Field f) { return names(mapping, f, column); });
+    });
+    if (all) result.reads_all = reader;
+  });
+  return result;
 }
 
 }  // namespace aihunt::service

@@ -2,6 +2,7 @@
 // The fields a finding can come from (URL, host, command line, ...): a row without any of them can
 // never become one. A query or an export that supplies none of them is a mistake to report, not
 // a clean result ("No findings." would pass for one).
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,17 +26,32 @@ core::Status checkDetectableColumns(const std::vector<std::string>& columns,
                                     const detection::FieldMapping& mapping,
                                     const detection::FieldMapping* fallback = nullptr);
 
-// A column the rows hold that the mapping in use leaves unread, while a configured hunt reads
-// it as a field a finding can come from: most likely an export made with that hunt's names, or
-// a column left unrenamed. Its rows may hide findings ("No findings." would mislead).
+// A column the rows hold that the mapping in use leaves unread, while the seed query or a
+// configured hunt reads it as a field a finding can come from: most likely an export made with
+// those names, or a column left unrenamed. Its rows may hide findings ("No findings." would
+// mislead).
 struct UnreadDetectableColumn {
   std::string column;
   detection::Field field = detection::Field::kUrl;
-  std::string hunt;  // the first configured hunt whose fields name it; empty: the seed query's
+  std::vector<std::string> readers;  // the hunts whose fields name it; "" for the seed query
 };
 
-// `unread`: the column names no field was read from (results::RowDecoder::unreadColumns).
-std::vector<UnreadDetectableColumn> unreadDetectableColumns(
-    const std::vector<std::string>& unread, const std::vector<config::HuntConfig>& hunts);
+// Every name the seed query or one of `hunts` reads a detectable field from: what a decoder
+// watches for (results::RowDecoder::watchUnread).
+std::vector<std::string> detectableColumnNamesAnywhere(
+    const std::vector<config::HuntConfig>& hunts);
+
+struct UnreadColumns {
+  std::vector<UnreadDetectableColumn> columns;
+  // A mapping that would read every watched column the rows held, read now or not: a hunt's
+  // name, "" for the seed query's names; nullopt when none does (the columns need renaming).
+  std::optional<std::string> reads_all;
+};
+
+// `seen`: the watched names the rows held (results::RowDecoder::watchedSeen); `unread`: those no
+// field was read from (unreadColumns).
+UnreadColumns unreadDetectableColumns(const std::vector<std::string>& seen,
+                                      const std::vector<std::string>& unread,
+                                      const std::vector<config::HuntConfig>& hunts);
 
 }  // namespace aihunt::service

@@ -43,6 +43,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   // their columns by logical field, and QRadar's own time column is `starttime`: both are read
   // too, so that such an export needs no --hunt.
   alsoReadLogicalNames(decoder);
+  decoder.watchUnread(options.watched_columns);
   FindingStage stage(settings, options.hunt, detection::SignalSet::all(), writer, options.now,
                      options.show_suppressed);
   detection::Event event;
@@ -50,6 +51,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   const auto ended = [&](std::optional<core::Error> failure) {
     report.stats = stage.stats();
     report.suppressed_by_exception = stage.suppressedByException();
+    report.watched_seen = decoder.watchedSeen();
     report.unread_columns = decoder.unreadColumns();
     report.failure = std::move(failure);
     return report;

@@ -23,6 +23,8 @@ struct TriageOptions {
   bool show_suppressed = false;
   core::EpochMs now = 0;  // for exception expiry
   results::SplitLimits limits;
+  // Column names to report when rows hold them unread (TriageReport::unread_columns).
+  std::vector<std::string> watched_columns;
 };
 
 struct TriageReport {
@@ -30,7 +32,8 @@ struct TriageReport {
   // Rows whose event time column was there: none, with findings, means every finding's
   // event_time is null (a time column under another name than the mapping's), worth saying.
   std::uint64_t rows_with_event_time = 0;
-  // Column names in the rows that no field was read from (results::RowDecoder::unreadColumns).
+  // Watched column names the rows held, and those of them no field was read from.
+  std::vector<std::string> watched_seen;
   std::vector<std::string> unread_columns;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;

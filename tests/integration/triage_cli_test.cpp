@@ -380,17 +380,21 @@ TEST_CASE("findings whose rows lack an event time column come with a warning") {
 
 TEST_CASE("a column another mapping reads as a detectable field is named when left unread") {
   // An export with one column left under its property name beside the seed query's names: the
-  // URL is not read, so without a word the run would look clean.
+  // URL is not read, so without a word the run would look clean. --quiet keeps the word.
   const std::string row =
       R"({"EventTime":"2026-11-26 10:00:00","sourceip":"10.0.0.5","username":"jdoe",)"
       R"("URL":"https://api.openai.com/v1/chat/completions","UserAgent":"python-requests/2.31",)"
       R"("magnitude":5})"
       "\n";
-  const auto seed = runAihunt({"triage", "--format", "jsonl", "-"}, row);
+  const auto seed = runAihunt({"triage", "--quiet", "--format", "jsonl", "-"}, row);
   CHECK(seed.exit_code == 0);
   CHECK(jsonLines(seed.out).empty());
-  CHECK(seed.err.find("column 'URL' was not read, though hunt 'proxy-ai-api' reads the url") !=
+  CHECK(seed.err.find("a column was not read: 'URL' (the url in hunt proxy-ai-api's names)") !=
         std::string::npos);
+  // No one --hunt reads both URL and UserAgent: renaming is the advice, not a hunt that would
+  // leave UserAgent unread in turn.
+  CHECK(seed.err.find("--hunt") == std::string::npos);
+  CHECK(seed.err.find("export the url as 'DestinationURL' or 'url'") != std::string::npos);
   // A column no mapping reads as a detectable field is not worth a word.
   CHECK(seed.err.find("'magnitude'") == std::string::npos);
 
@@ -398,18 +402,42 @@ TEST_CASE("a column another mapping reads as a detectable field is named when le
   const auto hunt = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"}, row);
   CHECK(hunt.exit_code == 0);
   CHECK(jsonLines(hunt.out).size() == 1);
-  CHECK(hunt.err.find("column 'URL'") == std::string::npos);
-  CHECK(hunt.err.find("column 'UserAgent' was not read, though the seed query names the "
-                      "user_agent so") != std::string::npos);
+  CHECK(hunt.err.find("'URL'") == std::string::npos);
+  CHECK(hunt.err.find("'UserAgent' (the user_agent in the seed query's names)") !=
+        std::string::npos);
 
-  // Every column read: no warning.
-  const auto clean = runAihunt(
-      {"triage", "--format", "jsonl", "-"},
+  // An export wholly in the seed's names triaged with a hunt's: the seed reads them all.
+  const std::string seed_row =
       R"({"sourceip":"10.0.0.5","DestinationURL":"https://api.openai.com/v1/chat/completions",)"
       R"("UserAgent":"python-requests/2.31","EventTime":"2026-11-26 10:00:00"})"
+      "\n";
+  const auto wrong_hunt = runAihunt({"triage", "--hunt", "proxy-ai-api", "-"}, seed_row);
+  CHECK(wrong_hunt.exit_code == 2);  // no column read at all: an input error, said as before
+  // An endpoint export triaged with the proxy hunt's names: the endpoint hunt reads every
+  // column these rows hold, the one read now included, so it is the advice.
+  const auto mixed = runAihunt(
+      {"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
+      R"({"sourceip":"10.0.0.5","Application":"C:\\Python311\\python.exe",)"
+      R"("Destination Host Name":"api.openai.com","Process Path":"C:\\Python311\\python.exe"})"
       "\n");
+  CHECK(mixed.exit_code == 0);
+  CHECK(mixed.err.find("'Destination Host Name' (the dest_host in hunt endpoint-network's "
+                       "names), 'Process Path'") != std::string::npos);
+  CHECK(mixed.err.find("give --hunt endpoint-network (it reads every such column") !=
+        std::string::npos);
+
+  // Every column read: no warning.
+  const auto clean = runAihunt({"triage", "--format", "jsonl", "-"}, seed_row);
   CHECK(clean.exit_code == 0);
   CHECK(clean.err.find("warning") == std::string::npos);
+
+  // Past a hundred unrelated columns, the URL left unread is still named.
+  std::string wide = "{";
+  for (int i = 0; i < 120; ++i) wide += "\"custom_" + std::to_string(i) + "\":1,";
+  wide += R"("URL":"https://api.openai.com/v1/chat/completions","UserAgent":"curl/8.4.0"})";
+  const auto many = runAihunt({"triage", "--quiet", "-"}, wide + "\n");
+  CHECK(many.exit_code == 0);
+  CHECK(many.err.find("'URL' (the url in hunt proxy-ai-api's names)") != std::string::npos);
 }
 
 TEST_CASE("config example passes config check; help documents exit codes") {
