@@ -1,11 +1,10 @@
 #include "aql/lookups_file.h"
 
 #include <charconv>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/text.h"
+#include "core/text_file.h"
 
 namespace aihunt::aql {
 namespace {
@@ -24,7 +23,13 @@ core::Result<LookupTables> parseLookupTables(std::string_view json_text) {
   try {
     document = nlohmann::json::parse(json_text);
   } catch (const nlohmann::json::exception& error) {
-    return lookupError(std::string("malformed JSON: ") + error.what());
+    // nlohmann's text starts with its own id ("[json.exception.parse_error.101] "): left out.
+    std::string_view why = error.what();
+    if (const std::size_t id_end = why.find("] ");
+        !why.empty() && why[0] == '[' && id_end != std::string_view::npos) {
+      why.remove_prefix(id_end + 2);
+    }
+    return lookupError("not valid JSON: " + std::string(why));
   }
   if (!document.is_object()) return lookupError("expected a JSON object");
   LookupTables tables;
@@ -58,14 +63,12 @@ core::Result<LookupTables> parseLookupTables(std::string_view json_text) {
 }
 
 core::Result<LookupTables> loadLookupTables(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return core::makeError(core::ErrorCode::kIo, "cannot open lookup tables " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (text.str().size() > kMaxLookupFileBytes) {
+  auto text = core::readTextFile(path);
+  if (!text) return text.error().withContext("lookup tables");
+  if (text->size() > kMaxLookupFileBytes) {
     return lookupError(path + " is larger than 64 MiB");
   }
-  auto tables = parseLookupTables(text.str());
+  auto tables = parseLookupTables(*text);
   if (!tables) return tables.error().withContext(path);
   return tables;
 }

@@ -8,7 +8,8 @@
 namespace aihunt::core {
 
 // Errors: kIo, "cannot open PATH: No such file or directory" (or the system's other reason),
-// "cannot read PATH: ..." when reading fails part way (a directory, an I/O error).
+// "cannot read PATH: ..." when a read fails, at the start (a directory) or part way (an I/O
+// error): never a shorter text.
 core::Result<std::string> readTextFile(const std::string& path);
 
 }  // namespace aihunt::core

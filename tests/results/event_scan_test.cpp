@@ -459,8 +459,10 @@ TEST_CASE("gzip and zstd events are read by their magic bytes") {
           const auto lines =
               static_cast<std::uint64_t>(std::count(events.begin(), events.end(), '\n'));
           CHECK(line > 0);
-          // A cut in the trailer (the last byte) leaves every line read.
           CHECK(line <= lines);
+          // gzip's last 8 bytes are its trailer (CRC and size): a cut there leaves every line
+          // read. A cut half-way leaves some unread.
+          if (std::string(name) == "gzip" && cut == bytes.size() - 1) CHECK(line == lines);
           if (cut == bytes.size() / 2) CHECK(line < lines);
         }
       }
