@@ -517,8 +517,12 @@ class Parser {
     if (isKeyword(t, "CASE")) return caseExpr();
     if (isKeyword(t, "IF")) return ifExpr();
     if (isReservedWord(t.text)) {
-      return fail("'" + t.text + "' is a keyword; quote it (\"" + t.text +
-                  "\") to use it as a name");
+      // Mostly an expression left unfinished before the next clause ("... AND" then "LAST 24
+      // HOURS"): the token before says so; quoting is for a property named like a keyword.
+      const std::string before = index_ > 0 ? tokens_[index_ - 1].text : std::string();
+      return fail("expected an expression" + (before.empty() ? "" : " after '" + before + "'") +
+                  ", found the keyword '" + t.text + "' (to use it as a name, quote it: \"" +
+                  t.text + "\")");
     }
     if (!peekSymbol("(", 1)) {
       Expr e = makeField(t.text);

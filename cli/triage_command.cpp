@@ -141,9 +141,13 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     run.hunts.back().status = service::HuntStatus::kFailed;
     run.hunts.back().error = context.redactor->redact(report.failure->message);
     static_cast<void>(writer->finishRun(run));  // the error line below says it all
-    return fail(
-        context.streams, *report.failure,
-        service::isOutputLimit(*report.failure) ? core::kExitSearchFailed : core::kExitUsage);
+    if (service::isOutputLimit(*report.failure)) {
+      return fail(context.streams, *report.failure, core::kExitSearchFailed);
+    }
+    // Bad input: the error names the file it is in.
+    const std::string name = values["input"].as<std::string>();
+    return fail(context.streams, report.failure->withContext(name == "-" ? "standard input" : name),
+                core::kExitUsage);
   }
   if (auto status = writer->finishRun(run); !status) {
     return fail(context.streams, status.error(), core::kExitUsage);

@@ -122,8 +122,8 @@ core::Status probeWithoutToken(ApiClient& api) {
   auto response = api.call(call);
   if (!response) {
     return response.error().withContext(
-        "reading /api/help/versions without the token (it is sent only to a server that "
-        "answers HTTP)");
+        "first request (GET /api/help/versions; the token goes only to a server that has "
+        "answered it)");
   }
   return {};
 }

@@ -117,6 +117,21 @@ struct Chunk {
   bool done = false;
 };
 
+// Whether `line` (a view into `bytes`) ends `bytes` without a line end: chunks end at a line end
+// but for the input's last, so this is the input's last line, unterminated.
+bool unterminatedLast(std::string_view bytes, std::string_view line) {
+  return line.data() + line.size() == bytes.data() + bytes.size() &&
+         (bytes.empty() || bytes.back() != '\n');
+}
+
+// A bad event on the input's unterminated last line is most likely a file cut short.
+core::Error badLineError(core::Error error, std::string_view bytes, std::string_view line) {
+  if (unterminatedLast(bytes, line)) {
+    error.message += " (the input's last line, with no line end after it: is the file cut short?)";
+  }
+  return error;
+}
+
 // Calls on_line(line) for each line of `bytes` (blank lines included) until it returns false.
 template <typename OnLine>
 void forEachLine(std::string_view bytes, OnLine&& on_line) {
@@ -196,7 +211,7 @@ struct Worker {
       auto event = decoder.decode(line);
       if (!event.ok()) {
         if (!skip_bad_lines) {
-          chunk.error = event.error();
+          chunk.error = badLineError(event.error(), chunk.bytes.text(), line);
           return false;
         }
         if (chunk.skipped++ == 0) {
@@ -307,7 +322,7 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
       auto event = aql::parseEventJson(line, schema);
       if (!event.ok()) {
         if (!skip_bad_lines) {
-          failed = lineError(event.error(), line_number);
+          failed = lineError(badLineError(event.error(), chunk.text(), line), line_number);
           return false;
         }
         if (stats.skipped++ == 0) stats.first_skipped = lineError(event.error(), line_number);

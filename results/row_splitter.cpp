@@ -306,7 +306,9 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
                                  std::to_string(rows_ + 1) + " nests deeper than " +
                                  std::to_string(limits_.max_depth) + " levels");
     }
-    return std::optional<RowText>(rowAt(line, row_line));
+    RowText row = rowAt(line, row_line);
+    row.unterminated = newline == nullptr;
+    return std::optional<RowText>(row);
   }
 }
 

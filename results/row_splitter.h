@@ -32,6 +32,9 @@ struct RowText {
   // Bytes that may be read (not used) past the end of `json`: the rest of the splitter's buffer.
   // A parser that over-reads, as simdjson does, can then work on the row where it lies.
   std::size_t readable_after = 0;
+  // JSON Lines: the input's last line, with no line end after it. A row there that does not
+  // parse is most likely a file cut short, which errors say.
+  bool unterminated = false;
 };
 
 class RowSplitter {

@@ -2,9 +2,9 @@
 // A text table sized to a terminal: each column as wide as its widest cell, and when the table
 // is wider than the screen, columns give way in this order: the optional ones shrink, the other
 // plain ones shrink, the optional ones are left out (least important first), the what (domain,
-// process) shrinks, and the who (host, user) last. Cells are cut with an ellipsis, never inside
-// a UTF-8 character. Cells must already be display-safe (core/display_text.h): this file only
-// measures and pads.
+// process, an exception) shrinks, and the who (host, user) last. Cells are cut with an ellipsis,
+// never inside a UTF-8 character. Cells must already be display-safe (core/display_text.h): this
+// file only measures and pads.
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -63,8 +63,14 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
     if (!row->has_value()) break;
     const results::RowText& text = **row;
     if (auto status = decoder.decode(text.json, event, text.readable_after); !status) {
-      return ended(status.error().withContext("row " + std::to_string(text.index + 1) + " (line " +
-                                              std::to_string(text.line) + ")"));
+      core::Error error = status.error().withContext("row " + std::to_string(text.index + 1) +
+                                                     " (line " + std::to_string(text.line) + ")");
+      if (text.unterminated) {
+        error.message +=
+            " (the input's last line, with no line end after it: is the file cut "
+            "short?)";
+      }
+      return ended(error);
     }
     ++report.rows;
     any_detectable = any_detectable || detectable(event);

@@ -286,6 +286,24 @@ TEST_CASE("--skip-bad-lines passes over lines that are not events, counts them a
   CHECK(online.err.find("only with --offline") != std::string::npos);
 }
 
+TEST_CASE("an events file cut inside its last line is said to be cut short") {
+  std::ifstream sample(sourcePath("content/samples/events.jsonl"));
+  const std::string whole((std::istreambuf_iterator<char>(sample)),
+                          std::istreambuf_iterator<char>());
+  const std::size_t cut_at = whole.find('\n', whole.size() / 2) + 20;  // inside a line
+  const auto lines_before = std::count(whole.begin(), whole.begin() + cut_at, '\n');
+  std::ofstream("hunt_offline_test.cut.jsonl") << whole.substr(0, cut_at);
+  std::vector<std::string> args = sampleArgs({});
+  args[2] = "hunt_offline_test.cut.jsonl";
+  const auto cut = runAihunt(args);
+  CHECK(cut.exit_code == 2);
+  CHECK(cut.out.empty());
+  CHECK(cut.err.find("events line " + std::to_string(lines_before + 1) +
+                     ": not valid JSON (the "
+                     "input's last line, with no line end after it: is the file cut short?)") !=
+        std::string::npos);
+}
+
 TEST_CASE("an own query that stops at its own LIMIT says so") {
   std::ofstream("hunt_offline_test.limit2.aql")
       << "SELECT sourceip, \"URL\" AS DestinationURL FROM events WHERE \"URL\" IS NOT NULL "

@@ -247,6 +247,16 @@ TEST_CASE("bad input: one clear error line, exit 2, never a crash") {
     CHECK(result.err.rfind("aihunt: error: ", 0) == 0);
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
   }
+  // JSON Lines cut inside its last row: said to be cut short, and named (stdin here); a bad
+  // row with its line end is not.
+  const auto cut =
+      runAihunt({"triage", "-"}, "{\"sourceip\": \"10.0.0.1\"}\n{\"sourceip\": \"10.0");
+  CHECK(cut.exit_code == 2);
+  CHECK(cut.err.rfind("aihunt: error: standard input: row 2 (line 2): ", 0) == 0);
+  CHECK(cut.err.find("is the file cut short?") != std::string::npos);
+  const auto bad = runAihunt({"triage", "-"}, "{\"sourceip\": \"10.0.0.1\"}\n{\"sourceip\": }\n");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("cut short") == std::string::npos);
   // The row size error names the option that lifts it.
   const auto large = runAihunt({"triage", "--max-row-bytes", "1024", "-"},
                                "{\"DestinationURL\": \"" + std::string(2000, 'a') + "\"}\n");
