@@ -1,7 +1,9 @@
 // `aihunt aql`: the AQL each hunt would send; `aihunt aql lint FILE|-`: check a query before
 // QRadar spends a search on it.
+#include <algorithm>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "aql/lint.h"
 #include "aql/printer.h"
@@ -39,7 +41,11 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
     if (!read) return fail(context.streams, read.error().message, core::kExitUsage);
     text = std::move(*read);
   }
-  const auto diagnostics = aql::lint(text);
+  auto diagnostics = aql::lint(text);
+  // In the file's order, as a compiler lists them (the checks run clause by clause).
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+  });
   const std::string name = args[0] == "-" ? "<stdin>" : args[0];
   for (const auto& diagnostic : diagnostics) {
     printFormatted(*context.redactor, context.streams.out, "%s:%s\n", name.c_str(),

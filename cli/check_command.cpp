@@ -90,7 +90,7 @@ class CheckReport {
     // One line per check whatever a detail holds: a console's text (a set's element type, an
     // error) with a newline in it must not print a line of its own, such as a forged "ok".
     const std::string shown = core::displayText(redactor_.redact(detail), core::DisplayOptions{});
-    printFormatted(redactor_, out_, "%s  %-22s %s\n", mark, what.c_str(), shown.c_str());
+    printFormatted(redactor_, out_, "%s  %-22s  %s\n", mark, what.c_str(), shown.c_str());
   }
   std::FILE* out_;
   const core::Redactor& redactor_;
@@ -449,7 +449,7 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
                            const std::vector<std::string>& own_types, CheckReport& report) {
   const std::string what = "aihunt log source type";
   if (!outputs.leef.enabled) {
-    report.skip(what, "outputs.leef is not enabled: no event of aihunt's comes back");
+    report.skip(what, "outputs.leef is not enabled: aihunt sends QRadar no events of its own");
     return;
   }
   if (own_types.empty()) {

@@ -60,7 +60,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
         return core::makeError(core::ErrorCode::kInvalidArgument,
                                path + ":" + aql::formatDiagnostic(diagnostic));
       }
-      context.logger->warn("{}: {}", path, aql::formatDiagnostic(diagnostic));
+      context.logger->warn("{}:{}", path, aql::formatDiagnostic(diagnostic));
     }
     applyQueryWindow(*query, path, given, context);
     service::OfflineHunt hunt;
@@ -460,8 +460,10 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     // Kept under --quiet: the findings leave those lines out.
     printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
                     "passed over " + core::counted(skipped->first, "line") + " of " + events +
-                        " that are not events (--skip-bad-lines): no hunt searched them; the "
-                        "first: " +
+                        (skipped->first == 1 ? " that is not an event (--skip-bad-lines): no "
+                                               "hunt searched it: "
+                                             : " that are not events (--skip-bad-lines): no "
+                                               "hunt searched them; the first: ") +
                         skipped->second);
   }
   // A run whose held output broke has said so; its totals would read as a result (as online).

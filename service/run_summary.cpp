@@ -62,7 +62,7 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
   }
   if (totals.stats.browser_events_skipped > 0) {
     // Browsers are people at work: never findings, but counted so that a hunt's rows add up.
-    logger.info("{} skipped (browser_events_skipped)",
+    logger.info("{} skipped (a browser is a person at work, never a finding)",
                 core::counted(totals.stats.browser_events_skipped, "browser event"));
   }
   if (totals.stats.own_events_skipped > 0) {

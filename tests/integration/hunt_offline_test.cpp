@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -158,6 +159,16 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
   const auto warned = runAihunt({"aql", "lint", sourcePath("content/seed_query.aql")});
   CHECK(warned.exit_code == 0);
   CHECK(warned.out.find("no-time-clause") != std::string::npos);
+  // Listed in the file's order: each line's line:column is at or after the one before.
+  std::pair<int, int> last{0, 0};
+  std::istringstream listed(warned.out);
+  for (std::string line; std::getline(listed, line);) {
+    std::smatch at;
+    REQUIRE(std::regex_search(line, at, std::regex(R"(\.aql:(\d+):(\d+): )")));
+    const std::pair<int, int> here{std::stoi(at[1].str()), std::stoi(at[2].str())};
+    CHECK(last <= here);
+    last = here;
+  }
 
   const auto broken = runAihunt({"aql", "lint", "-"}, "SELECT sourceip FROM events WHERE (");
   CHECK(broken.exit_code == 2);
