@@ -189,6 +189,14 @@ TEST_CASE("offline: a failing hunt does not stop the others; nothing printed but
     CHECK(run.exit_code == 2);
     CHECK(run.out.empty());
   }
+  SECTION("a run that failed before any finding: its summary's zero is said to be incomplete") {
+    const std::string only_broken =
+        writeFile("broken-only.yaml", "hunts:\n  - name: broken\n    aql: SELECT * FROM events\n");
+    const auto run = runCli(offlineArgs({"--config", only_broken, "--format", "jsonl"}));
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err.find("0 findings (the run is incomplete)") != std::string::npos);
+  }
   SECTION("json: complete false, each hunt's status, the findings of the hunt that ran") {
     const auto run = runCli(offlineArgs({"--config", config, "--format", "json"}));
     CHECK(run.exit_code == 2);
