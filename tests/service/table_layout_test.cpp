@@ -35,6 +35,20 @@ std::string randomText(std::mt19937& rng, std::size_t max_length) {
   return out;
 }
 
+// The incidents table at every width from 80 to 200: each line fits, then `check(width, lines)`.
+template <typename Check>
+void atEveryWidth(const std::vector<aihunt::detection::Incident>& incidents, Check&& check) {
+  aihunt::service::TableOptions options;
+  for (std::size_t width = 80; width <= 200; ++width) {
+    options.width = width;
+    const auto out = lines(aihunt::service::renderIncidentsTable(incidents, options));
+    REQUIRE(out.size() == incidents.size() + 1);
+    INFO(width << "\n" << out[0] << "\n" << out[1] << "\n" << out[2] << "\n" << out[3]);
+    for (const auto& line : out) CHECK(displayColumns(line) <= width);
+    check(width, out);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("every line fits the width; columns leave in rank order; --wide keeps every cell") {
@@ -128,13 +142,7 @@ TEST_CASE("who and what stay readable: other columns give way before a host or u
     i.severity = aihunt::detection::Severity::kCritical;
     i.risk_score = 90;
   }
-  aihunt::service::TableOptions options;
-  for (std::size_t width = 80; width <= 200; ++width) {
-    options.width = width;
-    const auto out = lines(aihunt::service::renderIncidentsTable(incidents, options));
-    REQUIRE(out.size() == incidents.size() + 1);
-    INFO(width << "\n" << out[0] << "\n" << out[1] << "\n" << out[2] << "\n" << out[3]);
-    for (const auto& line : out) CHECK(displayColumns(line) <= width);
+  atEveryWidth(incidents, [&](std::size_t width, const std::vector<std::string>& out) {
     // A Windows host and DOMAIN\user are never cut, from 80 columns up.
     CHECK(out[1].find("WS-FIN-0042") != std::string::npos);
     CHECK(out[1].find("CORP\\jdoe") != std::string::npos);
@@ -155,7 +163,7 @@ TEST_CASE("who and what stay readable: other columns give way before a host or u
       CHECK(out[0].find("SOURCE IP") == std::string::npos);
       CHECK(out[0].find("FINDINGS") == std::string::npos);
     }
-  }
+  });
 }
 
 TEST_CASE("--show-suppressed: the exception is read like the what, the sources make room") {
@@ -177,13 +185,7 @@ TEST_CASE("--show-suppressed: the exception is read like the what, the sources m
     i.severity = aihunt::detection::Severity::kMedium;
     i.risk_score = 50;
   }
-  aihunt::service::TableOptions options;
-  for (std::size_t width = 80; width <= 200; ++width) {
-    options.width = width;
-    const auto out = lines(aihunt::service::renderIncidentsTable(incidents, options));
-    REQUIRE(out.size() == incidents.size() + 1);
-    INFO(width << "\n" << out[0] << "\n" << out[1] << "\n" << out[2] << "\n" << out[3]);
-    for (const auto& line : out) CHECK(displayColumns(line) <= width);
+  atEveryWidth(incidents, [&](std::size_t width, const std::vector<std::string>& out) {
     CHECK(out[0].find("EXCEPTION") != std::string::npos);
     // The who stay whole from 82 columns (at 80, an 11-column host loses its last character).
     if (width >= 82) {
@@ -196,5 +198,5 @@ TEST_CASE("--show-suppressed: the exception is read like the what, the sources m
       CHECK(out[0].find("SOURCES") == std::string::npos);
     }
     if (width >= 130) CHECK(out[3].find("itops-log-summaries") != std::string::npos);
-  }
+  });
 }
