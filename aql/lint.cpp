@@ -54,11 +54,8 @@ void checkFunctions(const Expr& e, std::vector<Diagnostic>& out) {
   if (e.kind == ExprKind::kFunction) {
     if (auto problem = functionCallProblem(e)) {
       const bool unknown = findFunction(e.text) == nullptr;
-      out.push_back({Severity::kError, unknown ? "unknown-function" : "function-arguments", e.pos,
-                     *problem + (unknown ? ": not in IBM's AQL reference; a console refuses the "
-                                           "query (422) unless it has a custom function of "
-                                           "that name"
-                                         : "")});
+      out.push_back(
+          {Severity::kError, unknown ? "unknown-function" : "function-arguments", e.pos, *problem});
     } else if (findFunction(e.text)->kind == FunctionKind::kDocumented) {
       out.push_back({Severity::kWarning, "unevaluated-function", e.pos,
                      e.text + "() is an AQL function, but aihunt's engine (offline hunts, "
@@ -140,7 +137,13 @@ std::vector<Diagnostic> lint(std::string_view text) {
 
 std::string formatDiagnostic(const Diagnostic& d) {
   return std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ": " +
-         (d.severity == Severity::kError ? "error" : "warning") + " [" + d.code + "]: " + d.message;
+         (d.severity == Severity::kError ? "error" : "warning") + " [" + d.code +
+         "]: " + d.message +
+         // For a person, not what a console would say.
+         (d.code == "unknown-function" ? ": not in IBM's AQL reference; a console refuses the "
+                                         "query (422) unless it has a custom function of that "
+                                         "name"
+                                       : "");
 }
 
 bool hasErrors(const std::vector<Diagnostic>& diagnostics) {

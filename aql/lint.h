@@ -15,7 +15,7 @@ struct Diagnostic {
   Severity severity = Severity::kWarning;
   std::string code;  // stable: "syntax", "no-time-clause", "limit", "unaliased-function", ...
   Position pos;
-  std::string message;
+  std::string message;  // what is wrong, as a console might put it (qradar-emu answers with it)
 };
 
 // Parses and checks `text`. A syntax error is one kError diagnostic; unknown functions and wrong

@@ -436,6 +436,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       const bool unreachable = outcome.exitCode() == core::kExitConnection;
       if (unreachable && unreachable_from) {
         report.hunts.back().error = not_run->error;
+        report.hunts.back().error_said = true;
         return false;
       }
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
@@ -449,6 +450,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
         not_run = service::HuntReport::ended(
             {}, service::HuntStatus::kFailed,
             "not run: hunt '" + hunt.name + "' could not reach the console");
+        // The table shows them as `not run`; the cause is the error line above it.
+        not_run->error_said = true;
         return false;
       }
       return true;

@@ -26,7 +26,7 @@ namespace {
 // fewer) would pass for a clean result, so this is said under --quiet too. One --hunt (or none)
 // is suggested only when it reads every such column; otherwise the columns need renaming.
 void warnUnreadColumns(const service::UnreadColumns& found, const detection::FieldMapping& mapping,
-                       CommandContext& context) {
+                       const std::vector<std::string>& seen, CommandContext& context) {
   const auto& unread = found.columns;
   if (unread.empty()) return;
   std::string columns;
@@ -34,14 +34,22 @@ void warnUnreadColumns(const service::UnreadColumns& found, const detection::Fie
   for (const auto& entry : unread) {
     const std::string field(detection::fieldName(entry.field));
     const std::string& reader = entry.readers.front();
-    columns +=
-        (columns.empty() ? "'" : ", '") + entry.column + "' (the " + field +
-        (reader.empty() ? " in the seed query's names)" : " in hunt " + reader + "'s names)");
     const std::string& read_as = mapping.column(entry.field);
+    // The field is read from another column these rows hold (rows of two exports mixed):
+    // renaming would make two columns of one name.
+    const bool read_elsewhere =
+        !read_as.empty() && std::find(seen.begin(), seen.end(), read_as) != seen.end();
+    columns += (columns.empty() ? "'" : ", '") + entry.column + "' (the " + field +
+               (reader.empty() ? " in the seed query's names" : " in hunt " + reader + "'s names") +
+               (read_elsewhere ? "; the " + field + " is read from '" + read_as + "' here)" : ")");
+    if (read_elsewhere) continue;
     renames += (renames.empty() ? "the " : ", the ") + field + " as '" +
                (read_as.empty() || read_as == field ? field : read_as + "' or '" + field) + "'";
   }
-  std::string advice = "export " + renames;
+  std::string advice = renames.empty() ? "triage the rows that hold " +
+                                             std::string(unread.size() == 1 ? "it" : "them") +
+                                             " on their own, with the --hunt whose names they have"
+                                       : "export " + renames;
   if (found.reads_all) {
     advice = (found.reads_all->empty() ? "leave out --hunt" : "give --hunt " + *found.reads_all) +
              " (it reads every such column these rows hold), or " + advice;
@@ -172,7 +180,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   }
   warnUnreadColumns(
       service::unreadDetectableColumns(report.watched_seen, report.unread_columns, setup->hunts),
-      setup->mapping, context);
+      setup->mapping, report.watched_seen, context);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, triage.now);
   totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);

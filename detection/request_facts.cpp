@@ -31,16 +31,14 @@ bool looksLikeUserAgent(std::string_view value) {
 }  // namespace
 
 void classifyClient(const DetectionSettings& settings, const Event& event, Client& out) {
-  std::string_view application = event.get(Field::kApplication);
-  std::string_view user_agent = event.get(Field::kUserAgent);
-  // A user agent in the application column is read as one: taken for a program, its last part
-  // would be the version ("2.31"), and a browser's would be reported as a script.
-  if (looksLikeUserAgent(application)) {
-    if (user_agent.empty()) user_agent = application;
-    application = {};
-  }
+  const std::string_view application = event.get(Field::kApplication);
   out.process_seen = application.empty() ? event.get(Field::kImage) : application;
-  out.seen_name = normaliseProcessName(out.process_seen);
+  // Some proxy DSMs and exports log the user agent as the application. Its name is the product
+  // token: taken for a path, its last part would be the version ("2.31"). The value itself stays
+  // what findings show and exceptions match.
+  const bool agent_shaped = looksLikeUserAgent(out.process_seen);
+  out.seen_name = normaliseProcessName(
+      agent_shaped ? out.process_seen.substr(0, out.process_seen.find('/')) : out.process_seen);
   out.process_name = {};
   out.vendor = {};
   out.agent_label = {};
@@ -53,12 +51,26 @@ void classifyClient(const DetectionSettings& settings, const Event& event, Clien
   }
   // A process the catalog does not know is Other; a user agent may still say what it is.
   if (out.category == ProcessCategory::kUnknown || out.category == ProcessCategory::kOther) {
-    const UserAgentVerdict verdict = settings.user_agents.classify(user_agent);
+    const UserAgentVerdict verdict = settings.user_agents.classify(event.get(Field::kUserAgent));
     if (verdict.category != ProcessCategory::kUnknown &&
         (out.category == ProcessCategory::kUnknown ||
          verdict.category != ProcessCategory::kOther)) {
       out.category = verdict.category;
       out.agent_label = verdict.label;
+    }
+  }
+  // Still not known: the application column may hold an agent the agent catalog knows (a
+  // browser's "Mozilla/5.0 (...)", "OpenAI/JS 4.20.1"). Only a definite verdict is taken, and
+  // the agent's label then names the client instead of a part of the value.
+  if ((out.category == ProcessCategory::kUnknown || out.category == ProcessCategory::kOther) &&
+      !application.empty()) {
+    const UserAgentVerdict verdict = settings.user_agents.classify(application);
+    if (verdict.category != ProcessCategory::kUnknown &&
+        verdict.category != ProcessCategory::kOther) {
+      out.category = verdict.category;
+      out.agent_label = verdict.label;
+      if (!verdict.label.empty()) out.process_name = {};
+      out.vendor = {};
     }
   }
 }

@@ -200,8 +200,9 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
       std::string note = " (the console counts positions in the query as sent: aihunt adds a " +
                          added + "-character marker column at line " + std::to_string(with->line) +
                          ", column " + std::to_string(with->column) +
-                         ", before FROM; on that line, a column past it is " + added +
-                         " more than in the query as written)";
+                         " (in bytes), before FROM; on that line, a column past it is " + added +
+                         " more than in the query as written, or as `aihunt aql` prints a "
+                         "configured hunt's)";
       out = {std::move(with->aql), std::move(with->literal), std::move(note)};
     }
     return out;

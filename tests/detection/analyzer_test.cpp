@@ -66,7 +66,9 @@ TEST_CASE("browsers never produce findings, not even with keys on the command li
 }
 
 TEST_CASE("a user agent logged in the application column is read as the user agent") {
-  const auto settings = aihunt::testing::makeTestSettings();
+  auto settings = aihunt::testing::makeTestSettings();
+  settings.user_agents.add(
+      {UserAgentMatch::kPrefix, "OpenAI/JS", ProcessCategory::kScriptRuntime, "openai-node"});
   Analyzer analyzer(settings, "h");
   const auto url = std::pair{Field::kUrl, std::string_view("https://api.openai.com/v1/chat")};
   // A browser's: skipped, as under the user agent's own column.
@@ -74,19 +76,34 @@ TEST_CASE("a user agent logged in the application column is read as the user age
       event({{Field::kApplication, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0"}, url}),
       kNow));
   CHECK(analyzer.stats().browser_events_skipped == 1);
-  // A script's and a tool's: named and scored as under the user agent's column, never by their
-  // version ("2.31").
+  // A script's and a tool's: scored as under the user agent's column, and named by the agent's
+  // label or their product token, never by their version ("2.31").
   for (const char* agent : {"python-requests/2.31.0", "curl/8.4.0"}) {
     INFO(agent);
     const auto finding = analyzer.analyze(event({{Field::kApplication, agent}, url}), kNow);
     const auto as_agent = analyzer.analyze(event({{Field::kUserAgent, agent}, url}), kNow);
     REQUIRE(finding);
     REQUIRE(as_agent);
-    CHECK(finding->process_name == as_agent->process_name);
+    // The agent's label, or the process catalog's name for its product token (curl).
+    const std::string_view token =
+        std::string_view(agent).substr(0, std::string_view(agent).find('/'));
+    CHECK((finding->process_name == as_agent->process_name || finding->process_name == token));
     CHECK(finding->process_category == as_agent->process_category);
     CHECK(finding->risk_score == as_agent->risk_score);
     CHECK(finding->process_category != ProcessCategory::kOther);
+    CHECK(finding->application == agent);  // the value as logged, for people and exceptions
   }
+  // An agent the catalog knows though its shape is not "name/version", and one it does not
+  // know, named by its product token rather than left blank.
+  const auto node = analyzer.analyze(event({{Field::kApplication, "OpenAI/JS 4.20.1"}, url}), kNow);
+  REQUIRE(node);
+  CHECK(node->process_category == ProcessCategory::kScriptRuntime);
+  CHECK(node->process_name == "openai-node");
+  const auto unknown = analyzer.analyze(event({{Field::kApplication, "MyTool/1.0"}, url}), kNow);
+  REQUIRE(unknown);
+  CHECK(unknown->process_category == ProcessCategory::kOther);
+  CHECK(unknown->process_name == "mytool");
+  CHECK(unknown->application == "MyTool/1.0");
   // Program paths and names stay programs, a relative one whose next part starts with a digit
   // included.
   for (const char* program : {"/usr/bin/python3", "C:\\Python311\\python.exe", "python3.11",

@@ -330,6 +330,37 @@ TEST_CASE("online: a console that cannot be reached is said once, and no hunt ru
   }
 }
 
+TEST_CASE("online: a console lost part-way: the cause once, the hunts after it listed not run",
+          "[honest][online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  // Every search creation has its connection reset: the first hunts meet it, the rest never
+  // start.
+  const auto fault =
+      emu.admin("POST", "/admin/faults",
+                "faults:\n  - {kind: reset, method: POST, path: /api/ariel/searches, times: -1}\n");
+  REQUIRE(fault.status == 200);
+  const auto table =
+      runProcess(aihunt::testing::binaryPath("aihunt"), withFormat(huntArgs(emu), "table"), {}, 120,
+                 {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+  INFO(table.err);
+  CHECK(table.exit_code == 3);
+  CHECK(table.out.empty());
+  CHECK(count(table.err, "not run:") == 0);  // the hunts' table shows `not run`, no cause again
+  CHECK(count(table.err, "not run ") >= 3);
+
+  const auto json_run =
+      runProcess(aihunt::testing::binaryPath("aihunt"), withFormat(huntArgs(emu), "json"), {}, 120,
+                 {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+  const json document = json::parse(json_run.out);
+  std::size_t not_run = 0;
+  for (const auto& hunt : document["hunts"]) {
+    const std::string error = hunt["error"];
+    if (error.rfind("not run: hunt '", 0) == 0) ++not_run;
+  }
+  CHECK(not_run >= 3);  // the document alone says why each did not run
+}
+
 TEST_CASE("online: the API version's warning once a run, however many connections it opens",
           "[honest][online]") {
   RunningEmu emu(sampleData(), emuConfig());

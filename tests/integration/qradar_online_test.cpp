@@ -275,8 +275,7 @@ TEST_CASE("scripted faults", "[online][faults]") {
     REQUIRE(std::regex_search(result.err, console, std::regex(R"(at line 1, column (\d+)\.)")));
     REQUIRE(std::regex_search(
         result.err, note,
-        std::regex(
-            R"(adds a (\d+)-character marker column at line 1, column (\d+), before FROM)")));
+        std::regex(R"(adds a (\d+)-character marker column at line 1, column (\d+) )")));
     CHECK(std::stoul(note[2].str()) == text.find("FROM") + 1);
     CHECK(std::stoul(console[1].str()) - std::stoul(note[1].str()) == text.find("NOSUCH") + 1);
   }

@@ -436,6 +436,17 @@ TEST_CASE("a column another mapping reads as a detectable field is named when le
   CHECK(mixed.err.find("give --hunt endpoint-network (it reads every such column") !=
         std::string::npos);
 
+  // Rows of two exports mixed: the url is read from DestinationURL already, so renaming URL
+  // would make two columns of one name; the advice is to triage those rows on their own.
+  const auto both =
+      runAihunt({"triage", "--quiet", "--format", "jsonl", "-"},
+                R"({"sourceip":"10.0.0.5","DestinationURL":"https://api.openai.com/v1/chat",)"
+                R"("URL":"https://api.anthropic.com/v1/messages","UserAgent":"curl/8.4.0"})"
+                "\n");
+  CHECK(both.err.find("the url is read from 'DestinationURL' here") != std::string::npos);
+  CHECK(both.err.find("export the url") == std::string::npos);
+  CHECK(both.err.find("triage the rows that hold it on their own") != std::string::npos);
+
   // Every column read: no warning.
   const auto clean = runAihunt({"triage", "--format", "jsonl", "-"}, seed_row);
   CHECK(clean.exit_code == 0);
