@@ -251,13 +251,17 @@ detection::ReferenceSetSnapshot readReferenceSets(const po::variables_map& value
 
 // The first request reached no console (cli/qradar_connection.h): no hunt can run. The cause is
 // said once, every hunt is listed as not run, and the document says the run is incomplete.
-int stopUnreachable(const core::Error& cause, const std::vector<HuntJob>& plan,
-                    service::OutputFormat format, const service::TableOptions& table,
-                    const service::HoldOptions& hold, CommandContext& context) {
+int stopUnreachable(const core::Error& cause, const std::string& token_origin,
+                    const std::vector<HuntJob>& plan, service::OutputFormat format,
+                    const service::TableOptions& table, const service::HoldOptions& hold,
+                    CommandContext& context) {
   const bool refused = cause.code == core::ErrorCode::kAuth;
+  // Which token was refused: with the environment and a token file both possible, the one
+  // that won is not obvious.
   printDiagnostic(
       context.streams, *context.redactor, Diagnostic::kError,
-      (refused ? "the console refuses the credentials: " : "the console cannot be reached: ") +
+      (refused ? "the console refuses the credentials (the token from " + token_origin + "): "
+               : std::string("the console cannot be reached: ")) +
           cause.message);
   auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
   service::RunReport report;
@@ -339,8 +343,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);
   if ((*connection)->unreachable) {
-    const int code =
-        stopUnreachable(*(*connection)->unreachable, *plan, format, table, hold, context);
+    const int code = stopUnreachable(*(*connection)->unreachable, (*connection)->token_origin,
+                                     *plan, format, table, hold, context);
     // --deliver says that it recorded nothing, as for any incomplete run.
     if (delivery != nullptr) static_cast<void>(delivery->finish(context, /*complete=*/false));
     return code;

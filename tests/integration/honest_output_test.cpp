@@ -292,7 +292,9 @@ TEST_CASE("online: a run that cannot authenticate prints no findings", "[honest]
     CHECK(error.find("HTTP 401") != std::string::npos);
   }
   CHECK(count(run.err, "HTTP 401") == 1);
-  CHECK(count(run.err, "the console refuses the credentials: ") == 1);
+  CHECK(count(run.err, "the console refuses the credentials") == 1);
+  // Which token it refused: the one given with --token-file, not the environment's.
+  CHECK(run.err.find("(the token from " + token_file) != std::string::npos);
 }
 
 TEST_CASE("online: a console that cannot be reached is said once, and no hunt runs",
