@@ -25,6 +25,14 @@ namespace po = boost::program_options;
 namespace {
 
 int runLint(const std::vector<std::string>& args, CommandContext& context) {
+  // One argument, a file or '-': anything more (--quiet, --log-format) is named, not ignored.
+  if (args.size() > 1) {
+    std::string extra;
+    for (std::size_t i = 1; i < args.size(); ++i) extra += (i == 1 ? "'" : ", '") + args[i] + "'";
+    return fail(context.streams,
+                "aql lint takes one FILE (or - for standard input) and no options; not " + extra,
+                core::kExitUsage);
+  }
   if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
     printText(*context.redactor, args.size() == 1 ? context.streams.out : context.streams.err,
               "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); "

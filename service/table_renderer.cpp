@@ -125,20 +125,33 @@ TableColumn what(std::string header, std::size_t min_width, std::size_t cap) {
 
 // `incidents` and `findings` count what no exception suppressed; `suppressed_incidents` the
 // suppressed incidents the table shows too (--show-suppressed), so that its rows add up.
+// `suppressed_rows`: the suppressed incidents or findings the table shows too
+// (--show-suppressed). The parts go on one line, or on several at "; " when the table's width
+// (0: none) cannot hold them.
 std::string footer(std::size_t incidents, std::size_t findings, bool incidents_view,
-                   const RunCounts& counts, std::size_t suppressed_incidents = 0) {
-  std::string out;
-  if (incidents_view) {
-    out += std::to_string(incidents) + (incidents == 1 ? " incident from " : " incidents from ");
-  }
-  out += std::to_string(findings) + (findings == 1 ? " finding" : " findings");
+                   const RunCounts& counts, std::size_t suppressed_rows, std::size_t width) {
+  std::vector<std::string> parts;
+  parts.push_back(
+      (incidents_view ? core::counted(incidents, "incident") + " from " : std::string()) +
+      core::counted(findings, "finding"));
   if (counts.suppressed) {
-    out += "; " + std::to_string(*counts.suppressed) + " suppressed by exceptions";
-    if (suppressed_incidents > 0) {
-      out += " (shown as " + core::counted(suppressed_incidents, "suppressed incident") + ")";
+    parts.push_back(std::to_string(*counts.suppressed) + " suppressed by exceptions");
+    if (suppressed_rows > 0) {
+      parts.back() += " (shown as " +
+                      core::counted(suppressed_rows,
+                                    incidents_view ? "suppressed incident" : "suppressed finding") +
+                      ")";
     }
   }
-  if (counts.hunts_failed) out += "; " + core::counted(*counts.hunts_failed, "hunt") + " failed";
+  if (counts.hunts_failed) parts.push_back(core::counted(*counts.hunts_failed, "hunt") + " failed");
+  std::string out = parts.front();
+  std::size_t line_start = 0;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const bool fits = width == 0 || out.size() - line_start + 2 + parts[i].size() <= width;
+    out += fits ? "; " : ";\n";
+    if (!fits) line_start = out.size();
+    out += parts[i];
+  }
   out += '\n';
   return out;
 }
@@ -148,6 +161,7 @@ class TableWriter final : public ResultWriter {
   TableWriter(std::FILE* out, const TableOptions& options, std::uint64_t max_bytes)
       : out_(out), options_(options), held_(max_bytes) {}
   core::Status write(const Finding& finding) override { return held_.add(finding); }
+  [[nodiscard]] std::size_t footerWidth() const { return options_.wide ? 0 : options_.width; }
   [[nodiscard]] std::optional<core::Error> outputFailure() const override {
     return held_.failure();
   }
@@ -164,7 +178,7 @@ class TableWriter final : public ResultWriter {
     if (findings.empty()) {
       text = "No findings.\n";
       if (counts.suppressed.value_or(0) > 0 || counts.hunts_failed.value_or(0) > 0) {
-        text += footer(0, 0, options_.view == OutputView::kIncidents, counts);
+        text += footer(0, 0, options_.view == OutputView::kIncidents, counts, 0, footerWidth());
       }
     } else {
       if (options_.view == OutputView::kIncidents) {
@@ -181,8 +195,10 @@ class TableWriter final : public ResultWriter {
         text = renderFindingsTable(std::move(rows), options_);
       }
       text += '\n';
-      text += footer(incident_count, shown, options_.view == OutputView::kIncidents, counts,
-                     suppressed_incidents);
+      const bool incidents_view = options_.view == OutputView::kIncidents;
+      text +=
+          footer(incident_count, shown, incidents_view, counts,
+                 incidents_view ? suppressed_incidents : findings.size() - shown, footerWidth());
     }
     if (std::fwrite(text.data(), 1, text.size(), out_) != text.size() || std::fflush(out_) != 0) {
       return core::makeError(core::ErrorCode::kIo,

@@ -170,6 +170,12 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
     last = here;
   }
 
+  // An option after the file is named, not taken for a second file or ignored.
+  const auto extra = runAihunt({"aql", "lint", sourcePath("content/seed_query.aql"), "-q"});
+  CHECK(extra.exit_code == 2);
+  CHECK(extra.out.empty());
+  CHECK(extra.err.find("no options; not '-q'") != std::string::npos);
+
   const auto broken = runAihunt({"aql", "lint", "-"}, "SELECT sourceip FROM events WHERE (");
   CHECK(broken.exit_code == 2);
   CHECK(broken.out.find("<stdin>:1:") != std::string::npos);

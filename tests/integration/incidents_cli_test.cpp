@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "tests/support/aihunt_cli.h"
@@ -159,13 +160,33 @@ TEST_CASE("the table shows incidents by default and every finding with --view fi
   REQUIRE(suppressed > 0);
   const auto shown = runAihunt(sampleArgs({"--show-suppressed"}));
   REQUIRE(shown.exit_code == 0);
-  CHECK(lineCount(shown.out) == with_suppressed.size() + 3);
+  // Header, one row each, then a blank line before the footer.
+  CHECK(shown.out.find("\n\n") != std::string::npos);
+  CHECK(lineCount(shown.out.substr(0, shown.out.find("\n\n") + 1)) == with_suppressed.size() + 1);
   const std::regex footer(
       R"((\d+) incidents from \d+ findings; 4 suppressed by exceptions \(shown as (\d+) suppressed incidents?\))");
   std::smatch match;
   REQUIRE(std::regex_search(shown.out, match, footer));
   CHECK(std::stol(match[1]) == static_cast<long>(incidents.size()));
   CHECK(std::stol(match[2]) == suppressed);
+
+  // The footer fits the width too: at 80 columns its parts go on lines of their own.
+  for (const char* view : {"incidents", "findings"}) {
+    INFO(view);
+    const auto narrow =
+        runProcess(aihunt::testing::binaryPath("aihunt"),
+                   sampleArgs({"--show-suppressed", "--view", view}), {}, 120, {"COLUMNS=80"});
+    REQUIRE(narrow.exit_code == 0);
+    std::istringstream lines(narrow.out);
+    for (std::string line; std::getline(lines, line);) {
+      INFO(line);
+      // Code points: the sample's cells are one column each ("…" included).
+      CHECK(std::count_if(line.begin(), line.end(), [](char c) {
+              return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+            }) <= 80);
+    }
+    CHECK(narrow.out.find("suppressed by exceptions (shown as 4 suppressed") != std::string::npos);
+  }
 
   const auto bad = runAihunt(sampleArgs({"--view", "rows"}));
   CHECK(bad.exit_code == 2);
