@@ -1,11 +1,13 @@
 // `aihunt hunts [-c CONFIG] [--format table|json]`: the hunts a run would choose from (the
 // built-in ones, or the config's), with what each reads, what it looks for and when it runs, so
 // that `--hunt NAME` is never a guess.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/print.h"
+#include "cli/terminal.h"
 #include "core/exit_codes.h"
 
 namespace aihunt::cli {
@@ -89,8 +91,9 @@ std::string wrapped(const std::string& text, std::size_t width, const std::strin
   return out;
 }
 
-std::string huntText(const config::HuntConfig& hunt) {
-  constexpr std::size_t kWidth = 100;
+// Lines wrapped at `width` (the terminal's, else $COLUMNS, else 100), never below 40.
+std::string huntText(const config::HuntConfig& hunt, std::size_t width) {
+  const std::size_t kWidth = std::max<std::size_t>(width, 40);
   const std::string indent = "    ";
   std::string text = hunt.name + (hunt.enabled ? "" : " (disabled)") +
                      (hunt.builtin ? "" : " (from the config)") + "\n";
@@ -147,7 +150,10 @@ int runHuntsCommand(const std::vector<std::string>& args, CommandContext& contex
     return core::kExitOk;
   }
   std::string text;
-  for (const auto& hunt : setup->hunts) text += (text.empty() ? "" : "\n") + huntText(hunt);
+  const std::size_t width = terminalWidth(context.streams.out, *context.environment);
+  for (const auto& hunt : setup->hunts) {
+    text += (text.empty() ? "" : "\n") + huntText(hunt, width);
+  }
   printText(*context.redactor, context.streams.out, text);
   return core::kExitOk;
 }

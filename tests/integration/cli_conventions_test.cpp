@@ -69,6 +69,13 @@ TEST_CASE("aihunt hunts lists the built-in hunts, and the config's with -c") {
   for (const auto& name : kBuiltinHunts) CHECK(table.out.find(name + "\n") != std::string::npos);
   CHECK(table.out.find("signals: non_browser_ai_api") != std::string::npos);
   CHECK(table.out.find("schedule: every 15m") != std::string::npos);
+  // Wrapped at $COLUMNS when the output is not a terminal, as the tables are.
+  const ProcessResult narrow = runProcess(binaryPath("aihunt"), {"hunts"}, {}, 60, {"COLUMNS=60"});
+  REQUIRE(narrow.exit_code == 0);
+  for (const std::string& line : lines(narrow.out)) {
+    INFO(line);
+    CHECK(line.size() <= 60);
+  }
 
   const ProcessResult listed = runAihunt({"hunts", "--format", "json"});
   REQUIRE(listed.exit_code == 0);
