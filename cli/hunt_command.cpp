@@ -316,7 +316,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                          context);
   }
   if (values["seed-query"].as<bool>()) {
-    return fail(context.streams, "--seed-query runs on a console; not with --offline",
+    return fail(context.streams,
+                "--seed-query runs on a console; offline, give the seed query as a file "
+                "(in the source tree: --aql content/seed_query.aql)",
                 core::kExitUsage);
   }
   // Console options given with --offline would read as an online hunt that found nothing.
