@@ -59,6 +59,10 @@ extern "C" void onInterrupt(int signal_number) {
         "(deleting running searches, delivering what waits)\n";
     static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
     std::raise(signal_number);
+    // Still here: the kernel ignores a default-action signal sent to the first process of a PID
+    // namespace, even by itself, and that is what aihunt is as a container's entrypoint. Exit
+    // as a shell reports a death by that signal.
+    ::_exit(128 + signal_number);
   }
 }
 

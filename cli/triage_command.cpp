@@ -82,7 +82,10 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
       (std::string("the time exceptions' expiry is judged against (default: the clock): ") +
        kTimestampForms)
           .c_str())("max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
-                    "largest row accepted; a larger one is an input error");
+                    "largest row accepted; a larger one is an input error")(
+      "threads", po::value<unsigned>(),
+      "threads that examine rows (default: one per CPU this process may use); the findings come "
+      "out in input order either way");
   addViewOptions(options);
   addLoggingOptions(options);
   po::positional_options_description positional;
@@ -112,6 +115,12 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   triage.limits.raised_by = "--max-row-bytes";
   if (triage.limits.max_row_bytes < 1024) {
     return fail(context.streams, "--max-row-bytes must be at least 1024", core::kExitUsage);
+  }
+  if (values.count("threads") != 0) {
+    triage.threads = values["threads"].as<unsigned>();
+    if (triage.threads < 1 || triage.threads > 256) {
+      return fail(context.streams, "--threads must be from 1 to 256", core::kExitUsage);
+    }
   }
   auto now = resolveNow(values);
   if (!now) return fail(context.streams, now.error(), core::kExitUsage);

@@ -15,4 +15,29 @@ struct AnalyzerStats {
   std::uint64_t unknown_reference_set_checks = 0;
 };
 
+// Counts of several passes added up, and what one pass counted between two of its snapshots.
+inline AnalyzerStats& operator+=(AnalyzerStats& total, const AnalyzerStats& more) {
+  total.events += more.events;
+  total.findings += more.findings;
+  total.suppressed += more.suppressed;
+  total.browser_events_skipped += more.browser_events_skipped;
+  total.expired_exception_hits += more.expired_exception_hits;
+  total.own_events_skipped += more.own_events_skipped;
+  total.unknown_reference_set_checks += more.unknown_reference_set_checks;
+  return total;
+}
+
+inline AnalyzerStats operator-(const AnalyzerStats& after, const AnalyzerStats& before) {
+  AnalyzerStats delta;
+  delta.events = after.events - before.events;
+  delta.findings = after.findings - before.findings;
+  delta.suppressed = after.suppressed - before.suppressed;
+  delta.browser_events_skipped = after.browser_events_skipped - before.browser_events_skipped;
+  delta.expired_exception_hits = after.expired_exception_hits - before.expired_exception_hits;
+  delta.own_events_skipped = after.own_events_skipped - before.own_events_skipped;
+  delta.unknown_reference_set_checks =
+      after.unknown_reference_set_checks - before.unknown_reference_set_checks;
+  return delta;
+}
+
 }  // namespace aihunt::detection

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/text.h"
+#include "core/usable_cores.h"
 #include "results/event_decoder.h"
 #include "results/event_prefilter.h"
 
@@ -374,8 +375,7 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   run_options.times = nullptr;
   auto run = aql::QueryRun::create(query, schema, run_options, std::move(sink));
   if (!run.ok()) return run.error();
-  const unsigned threads =
-      scan.threads != 0 ? scan.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = scan.threads != 0 ? scan.threads : core::usableCores();
   std::vector<Worker> workers;
   workers.reserve(threads);
   for (unsigned i = 0; i < threads; ++i) {

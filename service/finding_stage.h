@@ -37,6 +37,13 @@ class FindingStage {
   }
   // Exception id -> findings it suppressed, in rule order.
   [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> suppressedByException() const;
+  // The same counts alone, in the order of exceptions().rules().
+  [[nodiscard]] const std::vector<std::uint64_t>& suppressedPerRule() const {
+    return analyzer_.suppressedPerException();
+  }
+  [[nodiscard]] const detection::ExceptionMatcher& exceptions() const {
+    return analyzer_.exceptions();
+  }
 
  private:
   detection::Analyzer analyzer_;

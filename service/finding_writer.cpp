@@ -57,8 +57,16 @@ class JsonLinesWriter final : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
   core::Status write(const Finding& finding) override {
-    detection::appendFindingJson(buffer_, finding);
-    buffer_.push_back('\n');
+    formatRecord(finding, buffer_);
+    return maybeFlush();
+  }
+  [[nodiscard]] bool formatsRecords() const override { return true; }
+  void formatRecord(const Finding& finding, std::string& out) const override {
+    detection::appendFindingJson(out, finding);
+    out.push_back('\n');
+  }
+  core::Status writeRecord(std::string_view record) override {
+    buffer_ += record;
     return maybeFlush();
   }
 };
@@ -71,7 +79,16 @@ class JsonDocumentWriter final : public BufferedWriter {
   using BufferedWriter::BufferedWriter;
   core::Status write(const Finding& finding) override {
     buffer_ += count_++ == 0 ? "\n  " : ",\n  ";
-    detection::appendFindingJson(buffer_, finding);
+    formatRecord(finding, buffer_);
+    return maybeFlush();
+  }
+  [[nodiscard]] bool formatsRecords() const override { return true; }
+  void formatRecord(const Finding& finding, std::string& out) const override {
+    detection::appendFindingJson(out, finding);
+  }
+  core::Status writeRecord(std::string_view record) override {
+    buffer_ += count_++ == 0 ? "\n  " : ",\n  ";
+    buffer_ += record;
     return maybeFlush();
   }
   core::Status finish() override { return finishRun(RunReport{}); }
@@ -148,6 +165,16 @@ class CsvWriter final : public BufferedWriter {
   using BufferedWriter::BufferedWriter;
   core::Status write(const Finding& finding) override {
     if (!header_written_) writeHeader();
+    formatRecord(finding, buffer_);
+    return maybeFlush();
+  }
+  [[nodiscard]] bool formatsRecords() const override { return true; }
+  core::Status writeRecord(std::string_view record) override {
+    if (!header_written_) writeHeader();
+    buffer_ += record;
+    return maybeFlush();
+  }
+  void formatRecord(const Finding& finding, std::string& out) const override {
     const std::array<std::string, 24> cells = {
         finding.finding_id,
         finding.hunt,
@@ -175,11 +202,10 @@ class CsvWriter final : public BufferedWriter {
         finding.evidence,  // one line here: newlines and tabs become spaces (csvCellText)
     };
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i > 0) buffer_.push_back(',');
-      appendCell(cells[i]);
+      if (i > 0) out.push_back(',');
+      appendCsvCell(out, cells[i]);
     }
-    buffer_ += "\r\n";
-    return maybeFlush();
+    out += "\r\n";
   }
   core::Status finish() override {
     if (!header_written_) writeHeader();
@@ -194,7 +220,6 @@ class CsvWriter final : public BufferedWriter {
         "risk_score,severity,suppressed,exception,mitre,log_source,event_category,evidence\r\n";
     header_written_ = true;
   }
-  void appendCell(const std::string& value) { appendCsvCell(buffer_, value); }
   bool header_written_ = false;
 };
 

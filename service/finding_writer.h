@@ -26,6 +26,16 @@ class FindingWriter {
  public:
   virtual ~FindingWriter() = default;
   [[nodiscard]] virtual core::Status write(const detection::Finding& finding) = 0;
+  // Writers whose record of a finding does not depend on the findings before it (a JSON line, a
+  // CSV row, an entry of the JSON document) let other threads format it: formatRecord() appends
+  // the record to `out` and is safe to call from several threads at once; writeRecord() then
+  // takes the records in order, as write() would have. The others (the table, incidents) say
+  // false and take write() alone.
+  [[nodiscard]] virtual bool formatsRecords() const { return false; }
+  virtual void formatRecord(const detection::Finding& /*finding*/, std::string& /*out*/) const {}
+  [[nodiscard]] virtual core::Status writeRecord(std::string_view /*record*/) {
+    return core::makeError(core::ErrorCode::kInternal, "this output takes whole findings");
+  }
   // After each results page: what was written so far may be made durable.
   [[nodiscard]] virtual core::Status pageDone() { return {}; }
   // Closes the document and flushes: the run was complete.

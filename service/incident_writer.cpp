@@ -131,6 +131,11 @@ class StreamingFindings final : public ResultWriter {
  public:
   explicit StreamingFindings(std::unique_ptr<FindingWriter> inner) : inner_(std::move(inner)) {}
   core::Status write(const detection::Finding& finding) override { return inner_->write(finding); }
+  [[nodiscard]] bool formatsRecords() const override { return inner_->formatsRecords(); }
+  void formatRecord(const detection::Finding& finding, std::string& out) const override {
+    inner_->formatRecord(finding, out);
+  }
+  core::Status writeRecord(std::string_view record) override { return inner_->writeRecord(record); }
   core::Status pageDone() override { return inner_->pageDone(); }
   core::Status finish() override { return inner_->finish(); }
   core::Status finishRun(const RunReport& run) override { return inner_->finishRun(run); }

@@ -13,13 +13,7 @@ namespace aihunt::service {
 void RunTotals::add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
                     const std::vector<std::pair<std::string, std::uint64_t>>& suppressed) {
   rows += more_rows;
-  stats.events += more.events;
-  stats.findings += more.findings;
-  stats.suppressed += more.suppressed;
-  stats.browser_events_skipped += more.browser_events_skipped;
-  stats.expired_exception_hits += more.expired_exception_hits;
-  stats.own_events_skipped += more.own_events_skipped;
-  stats.unknown_reference_set_checks += more.unknown_reference_set_checks;
+  stats += more;
   for (const auto& item : suppressed) {
     auto it = std::find_if(suppressed_by_exception.begin(), suppressed_by_exception.end(),
                            [&](const auto& entry) { return entry.first == item.first; });

@@ -1,20 +1,12 @@
 #include "service/triage.h"
 
 #include "core/text.h"
-#include "results/row_decoder.h"
+#include "core/usable_cores.h"
 #include "service/detectable_fields.h"
-#include "service/finding_stage.h"
-#include "service/hunt_query.h"
+#include "service/triage_workers.h"
 
 namespace aihunt::service {
 namespace {
-
-bool detectable(const detection::Event& event) {
-  for (const detection::Field field : detectableFields()) {
-    if (!event.get(field).empty()) return true;
-  }
-  return false;
-}
 
 // Input whose rows all lack those columns was not exported for these names: "No findings."
 // would pass for a clean result.
@@ -38,47 +30,24 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
                        const detection::FieldMapping& mapping, FindingWriter& writer,
                        const TriageOptions& options) {
   results::RowSplitter splitter(input, options.limits);
-  results::RowDecoder decoder(mapping);
-  // Results of aihunt's own hunt queries (`aihunt aql`, run on the console and exported) name
-  // their columns by logical field, and QRadar's own time column is `starttime`: both are read
-  // too, so that such an export needs no --hunt.
-  alsoReadLogicalNames(decoder);
-  decoder.watchUnread(options.watched_columns);
-  FindingStage stage(settings, options.hunt, detection::SignalSet::all(), writer, options.now,
-                     options.show_suppressed);
-  detection::Event event;
+  const unsigned threads = options.threads != 0 ? options.threads : core::usableCores();
+  // One thread: every row on this one. More: this thread reads and writes, and as many workers
+  // as there are threads examine the rows (reading and writing take a fraction of a row's time).
+  TriageTally tally = threads <= 1
+                          ? triageInOrder(splitter, settings, mapping, writer, options)
+                          : triageOnWorkers(splitter, settings, mapping, writer, options, threads);
   TriageReport report;
-  const auto ended = [&](std::optional<core::Error> failure) {
-    report.stats = stage.stats();
-    report.suppressed_by_exception = stage.suppressedByException();
-    report.watched_seen = decoder.watchedSeen();
-    report.unread_columns = decoder.unreadColumns();
-    report.failure = std::move(failure);
-    return report;
-  };
-  bool any_detectable = false;
-  while (true) {
-    auto row = splitter.next();
-    if (!row) return ended(row.error().withContext("after " + core::counted(report.rows, "row")));
-    if (!row->has_value()) break;
-    const results::RowText& text = **row;
-    if (auto status = decoder.decode(text.json, event, text.readable_after); !status) {
-      core::Error error = status.error().withContext("row " + std::to_string(text.index + 1) +
-                                                     " (line " + std::to_string(text.line) + ")");
-      if (text.unterminated) {
-        error.message +=
-            " (the input's last line, with no line end after it: is the file cut "
-            "short?)";
-      }
-      return ended(error);
-    }
-    ++report.rows;
-    any_detectable = any_detectable || detectable(event);
-    if (!event.get(detection::Field::kEventTime).empty()) ++report.rows_with_event_time;
-    if (auto status = stage.consume(event); !status) return ended(status.error());
+  report.rows = tally.counts.rows;
+  report.rows_with_event_time = tally.counts.rows_with_event_time;
+  report.stats = tally.counts.stats;
+  report.suppressed_by_exception = tally.counts.suppressedById(settings.exceptions);
+  report.watched_seen = std::move(tally.watched_seen);
+  report.unread_columns = std::move(tally.unread_columns);
+  report.failure = std::move(tally.failure);
+  if (!report.failure && report.rows > 0 && tally.counts.detectable_rows == 0) {
+    report.failure = nothingToDetect(report.rows, mapping);
   }
-  if (report.rows > 0 && !any_detectable) return ended(nothingToDetect(report.rows, mapping));
-  return ended(std::nullopt);
+  return report;
 }
 
 }  // namespace aihunt::service

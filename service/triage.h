@@ -25,6 +25,8 @@ struct TriageOptions {
   results::SplitLimits limits;
   // Column names to report when rows hold them unread (TriageReport::unread_columns).
   std::vector<std::string> watched_columns;
+  // Threads that examine rows; 0: one per core this process may run on (core::usableCores()).
+  unsigned threads = 0;
 };
 
 struct TriageReport {

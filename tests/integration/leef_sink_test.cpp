@@ -451,32 +451,69 @@ TEST_CASE("a daemon stopped with events LEEF cannot take says which wait, and ke
   CHECK(leefEvents(*emu) == 0);
 }
 
-TEST_CASE("a second SIGTERM ends the stop's flush at once; the events still wait") {
+namespace {
+
+// The process unshare(1) started: the first child of `parent`, once there is one.
+pid_t firstChild(pid_t parent) {
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
+                           "/children");
+    pid_t child = 0;
+    if (children >> child && child > 0) return child;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
+
+// A daemon flushing to a receiver that is not there gets two SIGTERMs: the second ends it at
+// once, not after the minute of grace. `in_pid_namespace`: aihunt is the first process of a PID
+// namespace, as a container's entrypoint is, where the kernel ignores a signal's default action.
+void secondSigtermEndsTheFlush(bool in_pid_namespace) {
   auto emu = startEmu();
   REQUIRE(emu->ok());
   const RunDir run = makeRunDir();
   writeConfig(run, *emu, aihunt::testing::closedLoopbackPort());
   // A minute of grace: the flush would try the receiver again and again for all of it.
-  BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now", kSampleNow,
-                                                  "--log-level", "error", "--grace", "60s"});
+  std::vector<std::string> args = {"run",         "-c",    run.config, "--now", kSampleNow,
+                                   "--log-level", "error", "--grace",  "60s"};
+  std::string program = binaryPath("aihunt");
+  if (in_pid_namespace) {
+    args.insert(args.begin(), {"--pid", "--fork", "--kill-child", program});
+    program = "/usr/bin/unshare";
+  }
+  BackgroundProcess daemon(program, args);
+  const pid_t aihunt = in_pid_namespace ? firstChild(daemon.pid()) : daemon.pid();
+  REQUIRE(aihunt > 0);
   const bool waiting = allWaitForLeef(run);
   INFO(daemon.err());
   REQUIRE(waiting);
-  ::kill(daemon.pid(), SIGTERM);
+  ::kill(aihunt, SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first is taken alone
   CHECK(daemon.running());                                      // flushing
-  ::kill(daemon.pid(), SIGTERM);
+  ::kill(aihunt, SIGTERM);
   bool ended = false;
   for (int i = 0; i < 200 && !ended; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ended = !daemon.running();
   }
-  CHECK(ended);                    // within 10 s, not the minute of grace
-  CHECK(daemon.stop(1000) == -1);  // ended by the signal
+  CHECK(ended);  // within 10 s, not the minute of grace
+  // Ended by the signal; in a namespace, by the exit status a shell gives that death (unshare
+  // passes it on).
+  CHECK(daemon.stop(1000) == (in_pid_namespace ? 128 + SIGTERM : -1));
   CHECK(daemon.err().find("a second signal: exiting now") != std::string::npos);  // and said so
   const std::string all = std::to_string(readFindings(run).size());
   CHECK(stateShow(run).find("outbox leef: " + all + " pending") != std::string::npos);
   CHECK(leefEvents(*emu) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a second SIGTERM ends the stop's flush at once; the events still wait") {
+  secondSigtermEndsTheFlush(false);
+}
+
+TEST_CASE("a second SIGTERM ends aihunt as a PID namespace's first process (a container)") {
+  secondSigtermEndsTheFlush(true);
 }
 
 TEST_CASE("LEEF over TLS to the console's HTTPS port: nothing counts as delivered") {

@@ -165,6 +165,16 @@ TEST_CASE("every output format, and standard input") {
   REQUIRE(rows.exit_code == 0);
   CHECK(rows.out.find("curl") != std::string::npos);
 
+  // One thread or several: the same document, byte for byte (the rows go to workers in
+  // batches; the findings come out in input order).
+  for (const char* format : {"json", "jsonl", "csv"}) {
+    const auto serial = runAihunt({"triage", "--format", format, "--threads", "1", "-"}, sample);
+    const auto parallel = runAihunt({"triage", "--format", format, "--threads", "3", "-"}, sample);
+    REQUIRE(serial.exit_code == 0);
+    CHECK(parallel.exit_code == 0);
+    CHECK(parallel.out == serial.out);
+  }
+
   const auto fail_on = runAihunt({"triage", "--fail-on-findings", "-"}, sample);
   CHECK(fail_on.exit_code == 1);
   const auto none = runAihunt({"triage", "--fail-on-findings", "-"}, "{\"events\": []}");
@@ -285,6 +295,9 @@ TEST_CASE("bad usage and bad config exit 2 with the reason") {
   CHECK(runAihunt({"triage"}).exit_code == 2);
   CHECK(runAihunt({"triage", "--format", "xml", "x"}).exit_code == 2);
   CHECK(runAihunt({"triage", "--bogus"}).exit_code == 2);
+  const auto no_threads = runAihunt({"triage", "--threads", "0", "-"}, "{\"events\":[]}");
+  CHECK(no_threads.exit_code == 2);
+  CHECK(no_threads.err.find("--threads must be from 1 to 256") != std::string::npos);
   CHECK(runAihunt({"nonsense"}).exit_code == 2);
   CHECK(runAihunt({"triage", "/nonexistent/file.json"}).err.find("cannot open") !=
         std::string::npos);
