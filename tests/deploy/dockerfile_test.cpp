@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "tests/deploy/manifest_reader.h"
 
 using aihunt::testing::DockerInstruction;
@@ -62,6 +64,7 @@ TEST_CASE("the build stage runs exactly the scripts CI runs, with the release pr
   const std::set<std::string> expected = {"scripts/install-deps", "scripts/build"};
   CHECK(scriptsCalled(runs) == expected);
   CHECK(runs.find("scripts/build release") != std::string::npos);
+  CHECK(runs.find("-DAIHUNT_BENCH=OFF") != std::string::npos);  // the image needs no benchmarks
   // CI (.ci/run -> scripts/test) builds through the same two scripts.
   CHECK(readSourceFile(".ci/run").find("scripts/test") != std::string::npos);
   const auto ci = scriptsCalled(readSourceFile("scripts/test"));
@@ -128,4 +131,18 @@ TEST_CASE("the runtime stage runs aihunt run as a numeric non-root user, with a 
   for (const auto& run : arguments(stage(stages, "build"), "RUN")) build_runs += run;
   CHECK(build_runs.find("aihunt --version | grep -q \"^aihunt ${AIHUNT_VERSION} \"") !=
         std::string::npos);
+}
+
+TEST_CASE("the compose demo's emulator takes aihunt's own LEEF events as its log source type") {
+  // Without it, aihunt's events come back with no log source type, the hunts read their url
+  // and raise aihunt's own findings again a window later.
+  const YAML::Node compose = YAML::Load(readSourceFile("docker/compose.yaml"));
+  const YAML::Node demo = YAML::Load(readSourceFile("docker/demo/aihunt.yaml"));
+  const std::string host = demo["outputs"]["leef"]["hostname"].as<std::string>();
+  REQUIRE_FALSE(host.empty());
+  std::set<std::string> flags;
+  for (const auto& argument : compose["services"]["qradar-emu"]["command"]) {
+    flags.insert(argument.as<std::string>());
+  }
+  CHECK(flags.count("--log-source=" + host + "=aihunt") == 1);
 }

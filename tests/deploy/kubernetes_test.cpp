@@ -334,3 +334,47 @@ TEST_CASE("the Service and the NetworkPolicy expose metrics and allow only conso
   CHECK(config.qradar->url.find(':', 8) == std::string::npos);
   CHECK(egress_ports == std::set<int>{443, config.outputs.leef.port, 53});
 }
+
+namespace {
+
+// Whether `selector` (a matchLabels map) selects a Pod with `labels`.
+bool selects(const YAML::Node& match_labels, const YAML::Node& labels) {
+  for (const auto& entry : match_labels) {
+    const std::string key = entry.first.as<std::string>();
+    if (!labels[key] || labels[key].as<std::string>() != entry.second.as<std::string>()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("applying the kustomization again leaves the token's Secret alone") {
+  const YAML::Node kustomization = manifestOf("Kustomization", "").node;
+  std::set<std::string> listed;
+  for (const auto& resource : kustomization["resources"]) listed.insert(resource.as<std::string>());
+  for (const Manifest& m : kubernetesManifests()) {
+    if (m.node["kind"].as<std::string>("") == "Kustomization") continue;
+    INFO(m.file);
+    // secret.yaml holds a placeholder: listed, every `apply -k` would put it over the real token.
+    if (m.node["kind"].as<std::string>("") == "Secret") {
+      CHECK(listed.count(m.file) == 0);
+    } else if (m.file != "sidecar-pod.yaml") {
+      CHECK(listed.count(m.file) == 1);  // the sidecar form is the other way to run it
+    }
+  }
+}
+
+TEST_CASE("the NetworkPolicy and the Service select aihunt's Deployment, not the sidecar's Pod") {
+  const YAML::Node policy = manifestOf("NetworkPolicy", "aihunt").node["spec"]["podSelector"];
+  const YAML::Node service = manifestOf("Service", "aihunt-metrics").node["spec"]["selector"];
+  const YAML::Node deployment =
+      manifestOf("Deployment", "aihunt").node["spec"]["template"]["metadata"]["labels"];
+  const YAML::Node sidecar = manifestOf("Pod", "app-with-aihunt").node["metadata"]["labels"];
+  CHECK(selects(policy["matchLabels"], deployment));
+  CHECK(selects(service, deployment));
+  // A policy holds for every container of a Pod it selects: the app beside aihunt would lose
+  // its own traffic.
+  CHECK_FALSE(selects(policy["matchLabels"], sidecar));
+}
