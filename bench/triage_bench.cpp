@@ -24,6 +24,7 @@
 
 #include "bench/row_generator.h"
 #include "config/detection_settings_builder.h"
+#include "core/usable_cores.h"
 #include "results/byte_source.h"
 #include "service/finding_writer.h"
 #include "service/triage.h"
@@ -83,8 +84,10 @@ ProcessRun runBinary(const std::string& aihunt, std::uint64_t rows, aihunt::benc
     dup2(null_fd, STDERR_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
+    // One thread, as these figures have always been taken (the results mix also measures the
+    // workers).
     execl(aihunt.c_str(), aihunt.c_str(), "triage", "--input", "-", "--format", "jsonl",
-          "--max-output", "0", static_cast<char*>(nullptr));
+          "--max-output", "0", "--threads", "1", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(pipe_fds[0]);
@@ -154,6 +157,23 @@ std::uint64_t countLines(const std::string& path) {
 
 int writeRows(const std::string& path, std::uint64_t rows, aihunt::bench::Mix mix);
 
+bool sameBytes(const std::string& a, const std::string& b) {
+  std::FILE* left = std::fopen(a.c_str(), "rb");
+  std::FILE* right = std::fopen(b.c_str(), "rb");
+  bool same = left != nullptr && right != nullptr;
+  std::vector<char> x(1 << 20);
+  std::vector<char> y(1 << 20);
+  while (same) {
+    const std::size_t got_x = std::fread(x.data(), 1, x.size(), left);
+    const std::size_t got_y = std::fread(y.data(), 1, y.size(), right);
+    same = got_x == got_y && std::memcmp(x.data(), y.data(), got_x) == 0;
+    if (got_x == 0) break;
+  }
+  if (left != nullptr) std::fclose(left);
+  if (right != nullptr) std::fclose(right);
+  return same;
+}
+
 // --mix results: aihunt and the Python reference over the same file, both writing to a file.
 double runInProcess(const aihunt::detection::DetectionSettings& settings, std::uint64_t rows,
                     aihunt::bench::Mix mix, std::uint64_t& findings);
@@ -164,9 +184,16 @@ int runResultsMix(const std::string& aihunt, const std::string& python_script,
   const std::string rows_path = scratch + "/triage_results_rows.jsonl";
   const std::string ours_path = scratch + "/triage_results_aihunt.jsonl";
   const std::string theirs_path = scratch + "/triage_results_python.jsonl";
+  const std::string workers_path = scratch + "/triage_results_aihunt_workers.jsonl";
+  // aihunt twice: on one thread (--threads 1: the rate of one core) and as users run it (a
+  // worker per usable CPU); the two outputs must be the same bytes.
+  const unsigned cores = aihunt::core::usableCores();
   std::printf(
-      "| rows | aihunt triage rows/s | peak RSS MiB | findings | in-process pipeline rows/s | "
-      "Python reference rows/s | findings | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      "| rows | aihunt triage, one thread, rows/s | peak RSS MiB | findings | aihunt triage, %u "
+      "workers, rows/s | peak RSS MiB | output | in-process pipeline (one thread) rows/s | "
+      "Python reference rows/s | findings | ratio (one thread) |\n"
+      "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n",
+      cores);
   for (const std::uint64_t rows : sizes) {
     if (writeRows(rows_path, rows, aihunt::bench::Mix::kResults) != 0) return 1;
     // The rows file (about 490 MB a million rows) is written back to disk before anything is
@@ -175,14 +202,22 @@ int runResultsMix(const std::string& aihunt, const std::string& python_script,
     // Without the binary (a build of the libraries only), the in-process figure still stands.
     const bool have_binary = access(aihunt.c_str(), X_OK) == 0;
     ProcessRun ours;
+    ProcessRun workers;
+    bool same_output = false;
     if (have_binary) {
-      ours = runOnFile(
+      ours = runOnFile({aihunt, "triage", "--input", rows_path, "--format", "jsonl", "--max-output",
+                        "0", "--threads", "1"},
+                       "/dev/null", ours_path);
+      workers = runOnFile(
           {aihunt, "triage", "--input", rows_path, "--format", "jsonl", "--max-output", "0"},
-          "/dev/null", ours_path);
-      if (ours.exit_code != 0) {
-        std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), ours.exit_code);
-        return 1;
+          "/dev/null", workers_path);
+      for (const ProcessRun* run : {&ours, &workers}) {
+        if (run->exit_code != 0) {
+          std::fprintf(stderr, "%s exited with %d\n", aihunt.c_str(), run->exit_code);
+          return 1;
+        }
       }
+      same_output = sameBytes(ours_path, workers_path);
     }
     std::uint64_t in_process_findings = 0;
     const double in_process_rate =
@@ -206,14 +241,22 @@ int runResultsMix(const std::string& aihunt, const std::string& python_script,
     }
     const std::string ours_cell =
         have_binary ? std::to_string(static_cast<long long>(ours_rate)) : std::string("-");
+    const std::string workers_cell =
+        have_binary
+            ? std::to_string(static_cast<long long>(static_cast<double>(rows) / workers.seconds)) +
+                  " | " + std::to_string(workers.peak_rss_kib / 1024) + " | " +
+                  (same_output ? "same" : "DIFFERS")
+            : std::string("- | - | -");
     std::printf(
-        "| %llu | %s | %.1f | %llu | %.0f | %s |\n", static_cast<unsigned long long>(rows),
+        "| %llu | %s | %.1f | %llu | %s | %.0f | %s |\n", static_cast<unsigned long long>(rows),
         ours_cell.c_str(), static_cast<double>(ours.peak_rss_kib) / 1024.0,
         static_cast<unsigned long long>(have_binary ? countLines(ours_path) : in_process_findings),
-        in_process_rate, theirs_cells.c_str());
+        workers_cell.c_str(), in_process_rate, theirs_cells.c_str());
     std::fflush(stdout);
   }
-  for (const auto& path : {rows_path, ours_path, theirs_path}) std::remove(path.c_str());
+  for (const auto& path : {rows_path, ours_path, workers_path, theirs_path}) {
+    std::remove(path.c_str());
+  }
   return 0;
 }
 
@@ -223,9 +266,10 @@ double runInProcess(const aihunt::detection::DetectionSettings& settings, std::u
   std::FILE* sink = std::fopen("/dev/null", "w");
   auto writer = aihunt::service::makeFindingWriter(aihunt::service::OutputFormat::kJsonl, sink);
   const auto start = Clock::now();
-  auto report =
-      aihunt::service::runTriage(source, settings, aihunt::detection::FieldMapping::seedDefaults(),
-                                 *writer, aihunt::service::TriageOptions{});
+  aihunt::service::TriageOptions options;
+  options.threads = 1;  // the pipeline's own rate, on one core
+  auto report = aihunt::service::runTriage(
+      source, settings, aihunt::detection::FieldMapping::seedDefaults(), *writer, options);
   static_cast<void>(writer->finish());  // the caller closes the document (service/triage.h)
   const double seconds = secondsSince(start);
   std::fclose(sink);

@@ -84,8 +84,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
           .c_str())("max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
                     "largest row accepted; a larger one is an input error")(
       "threads", po::value<unsigned>(),
-      "threads that examine rows (default: one per CPU this process may use); the findings come "
-      "out in input order either way");
+      "threads that examine rows, 1 to 64 (default: one per CPU this process may use, at most "
+      "8); the findings come out in input order either way");
   addViewOptions(options);
   addLoggingOptions(options);
   po::positional_options_description positional;
@@ -118,8 +118,10 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   }
   if (values.count("threads") != 0) {
     triage.threads = values["threads"].as<unsigned>();
-    if (triage.threads < 1 || triage.threads > 256) {
-      return fail(context.streams, "--threads must be from 1 to 256", core::kExitUsage);
+    if (triage.threads < 1 || triage.threads > service::kMaxTriageThreads) {
+      return fail(context.streams,
+                  "--threads must be from 1 to " + std::to_string(service::kMaxTriageThreads),
+                  core::kExitUsage);
     }
   }
   auto now = resolveNow(values);

@@ -1,5 +1,7 @@
 #include "service/triage.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 #include "core/usable_cores.h"
 #include "service/detectable_fields.h"
@@ -30,7 +32,11 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
                        const detection::FieldMapping& mapping, FindingWriter& writer,
                        const TriageOptions& options) {
   results::RowSplitter splitter(input, options.limits);
-  const unsigned threads = options.threads != 0 ? options.threads : core::usableCores();
+  // By default a worker per usable CPU, up to 8: past about that many, the reading thread
+  // (splitting rows, writing findings) sets the pace, and each worker holds batches in memory.
+  const unsigned threads = options.threads != 0
+                               ? options.threads
+                               : std::min(kMaxDefaultTriageThreads, core::usableCores());
   // One thread: every row on this one. More: this thread reads and writes, and as many workers
   // as there are threads examine the rows (reading and writing take a fraction of a row's time).
   TriageTally tally = threads <= 1

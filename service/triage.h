@@ -18,6 +18,9 @@
 
 namespace aihunt::service {
 
+inline constexpr unsigned kMaxDefaultTriageThreads = 8;
+inline constexpr unsigned kMaxTriageThreads = 64;
+
 struct TriageOptions {
   std::string hunt = "triage";
   bool show_suppressed = false;
@@ -25,7 +28,8 @@ struct TriageOptions {
   results::SplitLimits limits;
   // Column names to report when rows hold them unread (TriageReport::unread_columns).
   std::vector<std::string> watched_columns;
-  // Threads that examine rows; 0: one per core this process may run on (core::usableCores()).
+  // Threads that examine rows; 0: one per core this process may run on (core::usableCores()),
+  // at most kMaxDefaultTriageThreads.
   unsigned threads = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "core/text.h"
@@ -46,6 +47,7 @@ struct Batch {
   std::vector<std::string> seen_first;    // watched names its worker saw here first
   std::vector<std::string> unread_first;  // the same for the unread ones
   std::optional<core::Error> failure;     // at the row after the last one counted
+  std::exception_ptr exception;           // what the worker threw (the serial loop lets it out)
   bool done = false;                      // guarded by the pipeline's mutex
 
   void reset() {
@@ -59,6 +61,7 @@ struct Batch {
     seen_first.clear();
     unread_first.clear();
     failure.reset();
+    exception = nullptr;
     done = false;
   }
   [[nodiscard]] results::RowText rowText(std::size_t i) const {
@@ -129,11 +132,18 @@ class Pipeline {
            FindingWriter& writer, const TriageOptions& options, unsigned workers)
       : settings_(settings), mapping_(mapping), writer_(writer), options_(options) {
     threads_.reserve(workers);
-    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    try {
+      for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      // No more threads (a Pod's pid limit, RLIMIT_NPROC): go on with those that started; with
+      // none, the caller takes the serial loop.
+    }
     // Enough batches for every worker to hold one and find the next waiting.
-    for (unsigned i = 0; i < workers * 2 + 2; ++i) free_.push_back(std::make_unique<Batch>());
+    const std::size_t batches = threads_.size() * 2 + 2;
+    for (std::size_t i = 0; i < batches; ++i) free_.push_back(std::make_unique<Batch>());
   }
   ~Pipeline() {
+    stopping_.store(true, std::memory_order_relaxed);
     {
       const std::lock_guard lock(mutex_);
       closing_ = true;
@@ -141,16 +151,22 @@ class Pipeline {
     work_ready_.notify_all();
     for (auto& thread : threads_) thread.join();
   }
+  [[nodiscard]] std::size_t workers() const { return threads_.size(); }
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
   TriageTally run(results::RowSplitter& splitter) {
     bool at_end = false;
     std::optional<core::Error> split_error;
+    // A row that would have taken its batch past kBatchBytes starts the next one. Its text stays
+    // where the splitter has it until the splitter is asked for the next row.
+    std::optional<results::RowText> carried;
     while (!at_end && !split_error && !tally_.failure) {
       std::unique_ptr<Batch> batch = takeFreeBatch();
       if (!batch) break;  // a batch written on the way failed the run
-      while (batch->rows.size() < kBatchRows && batch->text.size() < kBatchBytes) {
+      if (carried) add(*batch, *carried);
+      carried.reset();
+      while (batch->rows.size() < kBatchRows) {
         auto row = splitter.next();
         if (!row) {
           split_error = std::move(row.error());
@@ -160,10 +176,11 @@ class Pipeline {
           at_end = true;
           break;
         }
-        const results::RowText& text = **row;
-        batch->rows.push_back(
-            {batch->text.size(), text.json.size(), text.index, text.line, text.unterminated});
-        batch->text.append(text.json);
+        if (!batch->rows.empty() && batch->text.size() + (*row)->json.size() > kBatchBytes) {
+          carried = **row;
+          break;
+        }
+        add(*batch, **row);
       }
       if (batch->rows.empty()) {
         free_.push_back(std::move(batch));
@@ -182,6 +199,12 @@ class Pipeline {
   }
 
  private:
+  static void add(Batch& batch, const results::RowText& text) {
+    batch.rows.push_back(
+        {batch.text.size(), text.json.size(), text.index, text.line, text.unterminated});
+    batch.text.append(text.json);
+  }
+
   // A free batch, writing the oldest batch in flight when all are taken. Null once the run failed.
   std::unique_ptr<Batch> takeFreeBatch() {
     while (free_.empty() && !tally_.failure) writeOldest();
@@ -193,11 +216,12 @@ class Pipeline {
   }
 
   void submit(std::unique_ptr<Batch> batch) {
+    Batch* queued = batch.get();
+    in_flight_.push_back(std::move(batch));  // owned here before a worker can see it
     {
       const std::lock_guard lock(mutex_);
-      todo_.push_back(batch.get());
+      todo_.push_back(queued);
     }
-    in_flight_.push_back(std::move(batch));
     work_ready_.notify_one();
   }
 
@@ -208,6 +232,10 @@ class Pipeline {
     {
       std::unique_lock lock(mutex_);
       batch_done_.wait(lock, [&] { return batch->done; });
+    }
+    if (batch->exception) {
+      stopping_.store(true, std::memory_order_relaxed);
+      std::rethrow_exception(batch->exception);
     }
     const bool records = writer_.formatsRecords();
     std::size_t record_start = 0;
@@ -223,6 +251,7 @@ class Pipeline {
       }
       if (!status) {
         // The serial loop stops at this finding's row: count the batch up to it, no further.
+        stopping_.store(true, std::memory_order_relaxed);
         addThrough(*batch, batch->finding_rows[i]);
         tally_.failure = status.error();
         free_.push_back(std::move(batch));
@@ -232,7 +261,10 @@ class Pipeline {
     tally_.counts.add(batch->counts);
     appendNew(tally_.watched_seen, batch->seen_first);
     appendNew(tally_.unread_columns, batch->unread_first);
-    if (batch->failure) tally_.failure = std::move(batch->failure);
+    if (batch->failure) {
+      stopping_.store(true, std::memory_order_relaxed);
+      tally_.failure = std::move(batch->failure);
+    }
     free_.push_back(std::move(batch));
   }
 
@@ -268,9 +300,11 @@ class Pipeline {
           examine(*batch, *rows, collector);
           batch->seen_first = tailFrom(rows->decoder().watchedSeen(), seen_taken);
           batch->unread_first = tailFrom(rows->decoder().unreadColumns(), unread_taken);
-        } catch (const std::exception& e) {
-          batch->failure = core::makeError(core::ErrorCode::kInternal,
-                                           std::string("triage worker: ") + e.what());
+        } catch (...) {
+          // Handed to the reading thread, which throws it where the serial loop would have
+          // (bad_alloc on a huge row). This worker's state is not to be trusted after it.
+          batch->exception = std::current_exception();
+          stopping_.store(true, std::memory_order_relaxed);
         }
       }
       {
@@ -328,8 +362,8 @@ TriageTally triageOnWorkers(results::RowSplitter& splitter,
                             const detection::FieldMapping& mapping, FindingWriter& writer,
                             const TriageOptions& options, unsigned workers) {
   Pipeline pipeline(settings, mapping, writer, options, std::max(1U, workers));
-  TriageTally tally = pipeline.run(splitter);
-  return tally;
+  if (pipeline.workers() == 0) return triageInOrder(splitter, settings, mapping, writer, options);
+  return pipeline.run(splitter);
 }
 
 TriageTally triageInOrder(results::RowSplitter& splitter,

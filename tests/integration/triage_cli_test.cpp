@@ -297,7 +297,7 @@ TEST_CASE("bad usage and bad config exit 2 with the reason") {
   CHECK(runAihunt({"triage", "--bogus"}).exit_code == 2);
   const auto no_threads = runAihunt({"triage", "--threads", "0", "-"}, "{\"events\":[]}");
   CHECK(no_threads.exit_code == 2);
-  CHECK(no_threads.err.find("--threads must be from 1 to 256") != std::string::npos);
+  CHECK(no_threads.err.find("--threads must be from 1 to 64") != std::string::npos);
   CHECK(runAihunt({"nonsense"}).exit_code == 2);
   CHECK(runAihunt({"triage", "/nonexistent/file.json"}).err.find("cannot open") !=
         std::string::npos);

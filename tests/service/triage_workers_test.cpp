@@ -24,10 +24,20 @@ namespace detection = aihunt::detection;
 namespace results = aihunt::results;
 namespace service = aihunt::service;
 
+// Watched column names that the seed mapping does not read, and the row each first appears at:
+// in the first batch (512 rows), in later ones (so that different workers see them first), and
+// two in one batch in the opposite order to this list.
+const std::vector<std::pair<std::string, std::size_t>> kUnread = {{"ProcessCommandLine", 5},
+                                                                  {"Url_Full", 700},
+                                                                  {"Destination_URL", 1300},
+                                                                  {"TargetUrl", 2100},
+                                                                  {"Process CommandLine", 2050}};
+
 // Rows of the seed query's shape: scripts and browsers on AI hosts, key-bearing command lines,
-// benign rows, rows an exception covers, and now and then a column nothing reads (which the
-// triage reports in the order rows first hold them).
-std::string generatedRows(std::uint32_t seed, std::size_t count) {
+// benign rows, rows an exception (live or expired) covers, aihunt's own events, and now and then
+// a column nothing reads (which the triage reports in the order rows first hold them).
+std::string generatedRows(std::uint32_t seed, std::size_t count,
+                          const std::string& separator = "\n") {
   std::mt19937 random(seed);
   const auto pick = [&](std::size_t n) {
     return static_cast<std::size_t>(random() % static_cast<std::uint32_t>(n));
@@ -38,14 +48,17 @@ std::string generatedRows(std::uint32_t seed, std::size_t count) {
       "C:\\\\Python311\\\\python.exe", "/usr/bin/curl",
       "C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe", "/usr/bin/node",
       "C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe"};
-  const std::vector<std::string> unread = {"ProcessCommandLine", "url", "Destination_URL"};
   std::string rows;
   for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) rows += separator;
     const std::string source = pick(7) == 0 ? "10.99.0." + std::to_string(pick(250))
                                             : "10.1.2." + std::to_string(pick(250));
     rows += R"({"EventTime":)" + std::to_string(1764547200000 + i * 1000) + R"(,"sourceip":")" +
             source + R"(","username":"user)" + std::to_string(pick(9)) + R"(",)";
-    if (pick(40) == 0) rows += "\"" + unread[pick(unread.size())] + "\":\"x\",";
+    for (const auto& [name, first] : kUnread) {
+      if (i == first || (i > first && pick(200) == 0)) rows += "\"" + name + "\":\"x\",";
+    }
+    if (pick(50) == 0) rows += R"("log_source_type":"aihunt",)";
     if (pick(2) == 0) {
       const std::string& host = hosts[pick(hosts.size())];
       rows += R"("DestinationURL":"https://)" + host +
@@ -59,9 +72,9 @@ std::string generatedRows(std::uint32_t seed, std::size_t count) {
               std::string(20 + pick(30), static_cast<char>('a' + pick(26))) +
               (pick(3) == 0 ? " OPENAI_API_KEY=abc" : " run.py") + R"(")";
     }
-    rows += "}\n";
+    rows += "}";
   }
-  return rows;
+  return rows + separator;
 }
 
 detection::DetectionSettings settingsWithException() {
@@ -73,6 +86,12 @@ detection::DetectionSettings settingsWithException() {
   rule.owner = "secops";
   rule.source_cidrs.push_back(*detection::Cidr::parse("10.99.0.0/16"));
   settings->exceptions.push_back(rule);
+  detection::ExceptionRule expired = rule;
+  expired.id = "old";
+  expired.source_cidrs.clear();
+  expired.user_globs = {"user8"};
+  expired.expires = 1000;  // long before the run's "now"
+  settings->exceptions.push_back(expired);
   return std::move(*settings);
 }
 
@@ -117,7 +136,8 @@ Outcome triage(const std::string& rows, unsigned threads, bool records, std::siz
   service::TriageOptions options;
   options.now = 1764547200000;
   options.show_suppressed = true;
-  options.watched_columns = {"ProcessCommandLine", "url", "Destination_URL", "CommandLine"};
+  options.watched_columns = {"CommandLine"};
+  for (const auto& entry : kUnread) options.watched_columns.push_back(entry.first);
   options.limits.max_row_bytes = max_row_bytes;
   results::MemoryByteSource source(rows);
   results::RowSplitter splitter(source, options.limits);
@@ -142,24 +162,35 @@ void requireSame(const Outcome& serial, const Outcome& parallel) {
   CHECK(b.counts.stats.findings == a.counts.stats.findings);
   CHECK(b.counts.stats.suppressed == a.counts.stats.suppressed);
   CHECK(b.counts.stats.browser_events_skipped == a.counts.stats.browser_events_skipped);
+  CHECK(b.counts.stats.expired_exception_hits == a.counts.stats.expired_exception_hits);
+  CHECK(b.counts.stats.own_events_skipped == a.counts.stats.own_events_skipped);
+  CHECK(b.counts.stats.unknown_reference_set_checks == a.counts.stats.unknown_reference_set_checks);
   CHECK(b.counts.suppressed_per_rule == a.counts.suppressed_per_rule);
   CHECK(b.watched_seen == a.watched_seen);
   CHECK(b.unread_columns == a.unread_columns);
   REQUIRE(b.failure.has_value() == a.failure.has_value());
-  if (a.failure) CHECK(b.failure->message == a.failure->message);
+  if (a.failure) {
+    CHECK(b.failure->message == a.failure->message);
+    CHECK(b.failure->code == a.failure->code);
+  }
 }
 
 }  // namespace
 
 TEST_CASE("workers write what the serial loop writes, in input order, with its counts") {
   for (const std::uint32_t seed : {1U, 2U, 3U}) {
-    const std::string rows = generatedRows(seed, 3000 + seed * 517);
+    const std::string rows = generatedRows(seed, 2500 + seed * 517);
     const Outcome serial = triage(rows, 0, true);
     // The rows hold findings, suppressed ones, browsers and unread columns: a real comparison.
     REQUIRE(serial.tally.counts.stats.findings > 500);
     REQUIRE(serial.tally.counts.stats.suppressed > 50);
     REQUIRE(serial.tally.counts.stats.browser_events_skipped > 50);
-    REQUIRE(serial.tally.unread_columns.size() >= 2);
+    REQUIRE(serial.tally.counts.stats.expired_exception_hits > 10);
+    REQUIRE(serial.tally.counts.stats.own_events_skipped > 10);
+    // Every unread name, in the order rows first held them, whichever worker saw each first.
+    REQUIRE(serial.tally.unread_columns ==
+            std::vector<std::string>{"ProcessCommandLine", "Url_Full", "Destination_URL",
+                                     "Process CommandLine", "TargetUrl"});
     REQUIRE_FALSE(serial.tally.failure);
     for (const unsigned threads : {1U, 2U, 3U, 5U}) {
       for (const bool records : {true, false}) {
@@ -250,4 +281,47 @@ TEST_CASE("every output format writes the same bytes from workers as from the se
     REQUIRE(outputs[0].size() > 10000);
     CHECK(outputs[1] == outputs[0]);
   }
+}
+
+TEST_CASE("an Ariel results document, whole or broken off, is read alike by workers") {
+  const std::string rows = generatedRows(12, 2200, ",\n");
+  const std::string document = R"({"events":[)" + rows.substr(0, rows.size() - 2) + "]}";
+  const Outcome serial = triage(document, 0, true);
+  REQUIRE_FALSE(serial.tally.failure);
+  REQUIRE(serial.tally.counts.rows == 2200);
+  for (const unsigned threads : {1U, 3U}) requireSame(serial, triage(document, threads, true));
+  // Garbage between two rows in the middle: the splitter's error, after the rows before it.
+  std::string broken = document;
+  broken.insert(broken.find("},\n", broken.size() / 2) + 2, "#");
+  const Outcome stopped = triage(broken, 0, true);
+  REQUIRE(stopped.tally.failure);
+  REQUIRE(stopped.tally.counts.rows > 500);
+  for (const unsigned threads : {1U, 3U}) requireSame(stopped, triage(broken, threads, true));
+}
+
+TEST_CASE("the held output's cap stops workers at the finding the serial loop stops at") {
+  const std::string rows = generatedRows(13, 3000);
+  static const detection::DetectionSettings settings = settingsWithException();
+  std::vector<service::TriageReport> reports;
+  for (const unsigned threads : {1U, 4U}) {
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out != nullptr);
+    service::HoldOptions hold;
+    hold.max_bytes = 300'000;  // a few hundred findings
+    auto writer = service::makeFindingWriter(service::OutputFormat::kJsonl, out, hold);
+    service::TriageOptions options;
+    options.threads = threads;
+    results::MemoryByteSource source(rows);
+    reports.push_back(service::runTriage(source, settings, detection::FieldMapping::seedDefaults(),
+                                         *writer, options));
+    std::fclose(out);
+  }
+  REQUIRE(reports[0].failure);
+  REQUIRE(service::isOutputLimit(*reports[0].failure));
+  REQUIRE(reports[0].rows < 3000);
+  REQUIRE(reports[1].failure);
+  CHECK(reports[1].failure->message == reports[0].failure->message);
+  CHECK(reports[1].rows == reports[0].rows);
+  CHECK(reports[1].stats.findings == reports[0].stats.findings);
+  CHECK(reports[1].stats.suppressed == reports[0].stats.suppressed);
 }
