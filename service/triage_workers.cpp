@@ -169,7 +169,7 @@ class Pipeline {
       while (batch->rows.size() < kBatchRows) {
         auto row = splitter.next();
         if (!row) {
-          split_error = std::move(row.error());
+          split_error = row.error();
           break;
         }
         if (!row->has_value()) {
