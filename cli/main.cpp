@@ -1,11 +1,15 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <new>
 
 #include <string>
 #include <vector>
 
 #include "cli/cli.h"
 #include "config/environment.h"
+#include "core/exit_codes.h"
 
 namespace {
 
@@ -25,5 +29,16 @@ int main(int argc, char** argv) {
   // is kept in memory for the life of the process.
   auto environment = aihunt::config::TokenHoldingEnvironment::capture();
   std::vector<std::string> args(argv + 1, argv + argc);
-  return aihunt::cli::runCli(args, aihunt::cli::Streams{}, std::move(environment));
+  try {
+    return aihunt::cli::runCli(args, aihunt::cli::Streams{}, std::move(environment));
+  } catch (const std::bad_alloc&) {
+    // A row or a page larger than the memory this process may have (ulimit -v with a raised
+    // --max-row-bytes; a container's memory limit kills instead). The stack has unwound: a held
+    // document was dropped, not printed. One line and exit 2, not libstdc++'s abort.
+    static constexpr char kNote[] =
+        "aihunt: error: out of memory: the input (a row, a results page) needs more memory than "
+        "this process may use (ulimit -v); nothing was printed as a result\n";
+    static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
+    return aihunt::core::kExitUsage;
+  }
 }

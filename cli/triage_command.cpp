@@ -81,9 +81,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
       "now", po::value<std::string>(),
       (std::string("the time exceptions' expiry is judged against (default: the clock): ") +
        kTimestampForms)
-          .c_str())("max-row-bytes", po::value<std::size_t>()->default_value(4U << 20),
+          .c_str())("max-row-bytes", po::value<long long>()->default_value(4LL << 20),
                     "largest row accepted; a larger one is an input error")(
-      "threads", po::value<unsigned>(),
+      "threads", po::value<long long>(),
       "threads that examine rows, 1 to 64 (default: one per CPU this process may use, at most "
       "8); the findings come out in input order either way");
   addViewOptions(options);
@@ -100,7 +100,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
         "false and the hunt failed, listing and counting the findings of the rows read before "
         "the break). Formats and fields: docs/output.md.\n"
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
-        "or input error, 4 the findings passed the output cap (--max-output, 1 GiB).\n",
+        "or input error, 4 the findings passed the output cap (--max-output, 1 GiB). Ctrl-C ends "
+        "it at once, printing nothing (130 in a shell).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("input") == 0) {
@@ -111,18 +112,21 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
 
   service::TriageOptions triage;
   triage.show_suppressed = values["show-suppressed"].as<bool>();
-  triage.limits.max_row_bytes = values["max-row-bytes"].as<std::size_t>();
+  // Read signed: Boost reads "-5" into an unsigned type as a huge number, not as an error.
+  const long long max_row_bytes = values["max-row-bytes"].as<long long>();
   triage.limits.raised_by = "--max-row-bytes";
-  if (triage.limits.max_row_bytes < 1024) {
+  if (max_row_bytes < 1024) {
     return fail(context.streams, "--max-row-bytes must be at least 1024", core::kExitUsage);
   }
+  triage.limits.max_row_bytes = static_cast<std::size_t>(max_row_bytes);
   if (values.count("threads") != 0) {
-    triage.threads = values["threads"].as<unsigned>();
-    if (triage.threads < 1 || triage.threads > service::kMaxTriageThreads) {
+    const long long threads = values["threads"].as<long long>();
+    if (threads < 1 || threads > service::kMaxTriageThreads) {
       return fail(context.streams,
                   "--threads must be from 1 to " + std::to_string(service::kMaxTriageThreads),
                   core::kExitUsage);
     }
+    triage.threads = static_cast<unsigned>(threads);
   }
   auto now = resolveNow(values);
   if (!now) return fail(context.streams, now.error(), core::kExitUsage);
@@ -144,6 +148,7 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   triage.watched_columns = service::detectableColumnNamesAnywhere(setup->hunts);
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
+  context.logger->debug("triage: {} thread(s) examined the rows", report.threads);
   // The findings are printed once the input was read to its end: a file that breaks off
   // half-way prints none (--format json: its envelope says "complete": false, and lists the
   // findings of the rows read before the break).

@@ -1,5 +1,7 @@
 #include "service/triage.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 
 #include "core/text.h"
@@ -23,7 +25,16 @@ core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& m
                  : "none of the " + core::counted(rows, "row") + " has a") +
           " column a finding can come from (" + names +
           "): results exported under other column names need --hunt NAME (a configured hunt's "
-          "fields:), and raw QRadar events go to 'aihunt hunt --offline FILE'");
+          "fields:), and raw QRadar events go to 'aihunt hunt --offline FILE'" +
+          (rows == 1 ? "; rows wrapped in a document under another key than \"events\" "
+                       "({\"data\": [...]}) read as one row: give them as JSON Lines, a JSON "
+                       "array or {\"events\": [...]}"
+                     : ""));
+}
+
+bool addressSpaceLimited() {
+  rlimit limit{};
+  return ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
 }
 
 }  // namespace
@@ -34,15 +45,19 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   results::RowSplitter splitter(input, options.limits);
   // By default a worker per usable CPU, up to 8: past about that many, the reading thread
   // (splitting rows, writing findings) sets the pace, and each worker holds batches in memory.
-  const unsigned threads = options.threads != 0
-                               ? options.threads
-                               : std::min(kMaxDefaultTriageThreads, core::usableCores());
+  // Under an address-space limit (ulimit -v) one thread: each thread's malloc arena and stack
+  // reserve tens of MiB of it, which a limit that fits one thread may not leave.
+  unsigned threads = options.threads;
+  if (threads == 0) {
+    threads = addressSpaceLimited() ? 1 : std::min(kMaxDefaultTriageThreads, core::usableCores());
+  }
   // One thread: every row on this one. More: this thread reads and writes, and as many workers
   // as there are threads examine the rows (reading and writing take a fraction of a row's time).
   TriageTally tally = threads <= 1
                           ? triageInOrder(splitter, settings, mapping, writer, options)
                           : triageOnWorkers(splitter, settings, mapping, writer, options, threads);
   TriageReport report;
+  report.threads = tally.threads;
   report.rows = tally.counts.rows;
   report.rows_with_event_time = tally.counts.rows_with_event_time;
   report.stats = tally.counts.stats;

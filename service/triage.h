@@ -34,6 +34,7 @@ struct TriageOptions {
 };
 
 struct TriageReport {
+  unsigned threads = 1;  // threads that examined rows (1: the serial loop)
   std::uint64_t rows = 0;
   // Rows whose event time column was there: none, with findings, means every finding's
   // event_time is null (a time column under another name than the mapping's), worth saying.

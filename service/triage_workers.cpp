@@ -363,7 +363,9 @@ TriageTally triageOnWorkers(results::RowSplitter& splitter,
                             const TriageOptions& options, unsigned workers) {
   Pipeline pipeline(settings, mapping, writer, options, std::max(1U, workers));
   if (pipeline.workers() == 0) return triageInOrder(splitter, settings, mapping, writer, options);
-  return pipeline.run(splitter);
+  TriageTally tally = pipeline.run(splitter);
+  tally.threads = static_cast<unsigned>(pipeline.workers());
+  return tally;
 }
 
 TriageTally triageInOrder(results::RowSplitter& splitter,

@@ -21,6 +21,7 @@ struct TriageOptions;
 
 // What a triage pass over the whole input gathered.
 struct TriageTally {
+  unsigned threads = 1;  // workers that examined rows (1 for the serial loop)
   TriageCounts counts;
   // Watched column names the rows held, and those of them nothing read, in the order first seen.
   std::vector<std::string> watched_seen;

@@ -295,9 +295,19 @@ TEST_CASE("bad usage and bad config exit 2 with the reason") {
   CHECK(runAihunt({"triage"}).exit_code == 2);
   CHECK(runAihunt({"triage", "--format", "xml", "x"}).exit_code == 2);
   CHECK(runAihunt({"triage", "--bogus"}).exit_code == 2);
-  const auto no_threads = runAihunt({"triage", "--threads", "0", "-"}, "{\"events\":[]}");
-  CHECK(no_threads.exit_code == 2);
-  CHECK(no_threads.err.find("--threads must be from 1 to 64") != std::string::npos);
+  // Negative and huge numbers are refused by range, not wrapped into an unsigned type.
+  for (const char* threads : {"0", "65", "-1", "-4294967295", "99999999999"}) {
+    INFO(threads);
+    const auto refused = runAihunt({"triage", "--threads", threads, "-"}, "{\"events\":[]}");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("--threads must be from 1 to 64") != std::string::npos);
+  }
+  for (const char* bytes : {"-5", "1000"}) {
+    INFO(bytes);
+    const auto refused = runAihunt({"triage", "--max-row-bytes", bytes, "-"}, "{\"events\":[]}");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("--max-row-bytes must be at least 1024") != std::string::npos);
+  }
   CHECK(runAihunt({"nonsense"}).exit_code == 2);
   CHECK(runAihunt({"triage", "/nonexistent/file.json"}).err.find("cannot open") !=
         std::string::npos);
@@ -499,3 +509,21 @@ TEST_CASE("config example passes config check; help documents exit codes") {
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("Exit codes:") != std::string::npos);
 }
+
+#if !defined(__SANITIZE_ADDRESS__)
+// (AddressSanitizer reserves terabytes of address space at start: it cannot run under ulimit -v.)
+TEST_CASE("a row larger than the memory the process may use is an error line, not an abort") {
+  // 120 MB in one row, under a 160 MB address-space limit, with --max-row-bytes raised to let
+  // it through: the splitter cannot hold it.
+  std::string huge = R"({"events":[{"CommandLine":")" + std::string(120'000'000, 'a') + "\"}]}";
+  const auto result = runProcess(
+      "/bin/sh",
+      {"-c", "ulimit -v 160000 && exec \"$0\" triage --max-row-bytes 400000000 --format json -",
+       binaryPath("aihunt")},
+      huge);
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());  // no document, no envelope: the run did not end
+  CHECK(result.err.find("out of memory") != std::string::npos);
+  CHECK(result.err.find("terminate called") == std::string::npos);
+}
+#endif

@@ -3,6 +3,10 @@
 // large or the output fails part-way, wherever that falls relative to the batches.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 #include <cstdint>
 #include <cstdio>
 #include <random>
@@ -10,6 +14,7 @@
 #include <vector>
 
 #include "config/detection_settings_builder.h"
+#include "core/usable_cores.h"
 #include "detection/finding_json.h"
 #include "results/byte_source.h"
 #include "service/finding_writer.h"
@@ -324,4 +329,29 @@ TEST_CASE("the held output's cap stops workers at the finding the serial loop st
   CHECK(reports[1].rows == reports[0].rows);
   CHECK(reports[1].stats.findings == reports[0].stats.findings);
   CHECK(reports[1].stats.suppressed == reports[0].stats.suppressed);
+}
+
+TEST_CASE("the default is a worker per usable core, and one thread under ulimit -v") {
+  const std::string rows = generatedRows(14, 600);
+  static const detection::DetectionSettings settings = settingsWithException();
+  const auto run = [&] {
+    std::FILE* out = std::tmpfile();
+    auto writer = service::makeFindingWriter(service::OutputFormat::kJsonl, out);
+    results::MemoryByteSource source(rows);
+    const auto report =
+        service::runTriage(source, settings, detection::FieldMapping::seedDefaults(), *writer, {});
+    std::fclose(out);
+    return report.threads;
+  };
+  CHECK(run() == std::min(service::kMaxDefaultTriageThreads, aihunt::core::usableCores()));
+  rlimit before{};
+  REQUIRE(getrlimit(RLIMIT_AS, &before) == 0);
+  // A limit, though one that holds nothing back: each thread's arena and stack reserve address
+  // space, so any limit makes the default one thread.
+  rlimit limited = before;
+  limited.rlim_cur = before.rlim_max == RLIM_INFINITY ? RLIM_INFINITY - 1 : before.rlim_max;
+  REQUIRE(setrlimit(RLIMIT_AS, &limited) == 0);
+  const unsigned under_limit = run();
+  REQUIRE(setrlimit(RLIMIT_AS, &before) == 0);
+  CHECK(under_limit == 1U);
 }
