@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "qradar_client/tls_options.h"
+#include "state/instance_lock.h"
 
 namespace aihunt::cli {
 namespace {
@@ -82,7 +83,7 @@ std::vector<LocalFileProblem> localFileProblems(const config::Config& cfg) {
     checkCaFile("outputs.leef.ca_file", cfg.outputs.leef.ca_file, problems);
   }
   checkFolderOf("state.path", cfg.state.path, "the state file",
-                {cfg.state.path, cfg.state.path + ".lock"}, problems);
+                {cfg.state.path, state::lockPathOf(cfg.state.path)}, problems);
   checkFolderOf("outputs.jsonl.path", cfg.outputs.jsonl.path, "the findings file",
                 {cfg.outputs.jsonl.path}, problems);
   return problems;

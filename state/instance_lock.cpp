@@ -4,7 +4,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -24,8 +27,26 @@ std::string holderOf(int fd) {
 
 }  // namespace
 
+std::string lockPathOf(const std::string& state_path) {
+  std::array<char, PATH_MAX> resolved{};
+  if (::realpath(state_path.c_str(), resolved.data()) != nullptr) {
+    return std::string(resolved.data()) + ".lock";
+  }
+  // No file yet: its folder's real path, and its own name.
+  const std::size_t slash = state_path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? std::string(".")
+                             : slash == 0               ? std::string("/")
+                                                        : state_path.substr(0, slash);
+  const std::string name = slash == std::string::npos ? state_path : state_path.substr(slash + 1);
+  if (::realpath(folder.c_str(), resolved.data()) != nullptr) {
+    const std::string real_folder(resolved.data());
+    return real_folder + (real_folder == "/" ? "" : "/") + name + ".lock";
+  }
+  return state_path + ".lock";
+}
+
 core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) {
-  const std::string path = state_path + ".lock";
+  const std::string path = lockPathOf(state_path);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   // No folder: there is no store to share either, and opening it says what is wrong better.
   if (fd < 0 && errno == ENOENT) return InstanceLock();

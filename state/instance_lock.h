@@ -5,6 +5,9 @@
 // own locking keeps the file consistent but cannot stop that. So every command that writes the
 // store (run, backfill, hunt --deliver, state vacuum) holds an exclusive flock(2) on
 // `<state file>.lock` for as long as it runs; a second one stops at once with the holder's pid.
+// The lock sits beside the file the path names once its symbolic links are followed, as SQLite
+// follows them: two names of one file (a symlink in one config) take the same lock. A hard link
+// is not seen through: give every config the file's own path.
 // The kernel drops the lock when its process ends, however it ends: no stale lock after a crash.
 // Readers (`state show`, `state gaps`, `state check`) take no lock.
 #include <string>
@@ -12,6 +15,10 @@
 #include "core/result.h"
 
 namespace aihunt::state {
+
+// The lock file of a state file: `<real path>.lock`, the real path with symbolic links followed
+// (of the file, or of its folder when the file is not there yet).
+std::string lockPathOf(const std::string& state_path);
 
 class InstanceLock {
  public:

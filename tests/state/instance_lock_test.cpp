@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -39,4 +41,40 @@ TEST_CASE("a state file takes one writer at a time") {
   CHECK_FALSE(nowhere->held());
   std::remove((path + ".lock").c_str());
   std::remove((other + ".lock").c_str());
+}
+
+TEST_CASE("two names of one state file take one lock") {
+  // A config naming the file through a symbolic link (its own folder's, or the file's) must not
+  // get a lock of its own: SQLite follows the link to the same file, and two writers would
+  // deliver every finding twice.
+  const std::string folder = "instance_lock_test_folder";
+  std::filesystem::remove(folder + "-link");  // what a failed run may have left
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directory(folder);
+  const std::string real = folder + "/state.db";
+  std::ofstream(real) << "";
+  std::filesystem::create_symlink("state.db", folder + "/alias.db");
+  std::filesystem::create_directory_symlink(folder, folder + "-link");
+  {
+    auto first = state::InstanceLock::acquire(real);
+    REQUIRE(first.ok());
+    REQUIRE(first->held());
+    for (const std::string& alias :
+         {folder + "/alias.db", folder + "-link/state.db", "./" + folder + "/../" + real}) {
+      INFO(alias);
+      auto second = state::InstanceLock::acquire(alias);
+      REQUIRE_FALSE(second.ok());
+      CHECK(second.error().code == core::ErrorCode::kBusy);
+    }
+  }
+  // A file not there yet: its folder's links are followed.
+  std::filesystem::remove(real);
+  {
+    auto first = state::InstanceLock::acquire(real);
+    REQUIRE(first.ok());
+    CHECK_FALSE(state::InstanceLock::acquire(folder + "-link/state.db").ok());
+  }
+  CHECK(state::lockPathOf(folder + "-link/state.db") == state::lockPathOf(real));
+  std::filesystem::remove(folder + "-link");
+  std::filesystem::remove_all(folder);
 }
