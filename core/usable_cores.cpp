@@ -1,6 +1,7 @@
 #include "core/usable_cores.h"
 
 #include <sched.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <charconv>
@@ -82,6 +83,16 @@ unsigned usableCores() {
   }
   if (const auto quota = quotaCpus()) cores = std::min(cores, *quota);
   return std::max(1U, cores);
+}
+
+bool addressSpaceLimited() {
+  rlimit limit{};
+  return ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+}
+
+unsigned defaultPassThreads(unsigned cap) {
+  if (addressSpaceLimited()) return 1;
+  return std::max(1U, std::min(cap, usableCores()));
 }
 
 }  // namespace aihunt::core

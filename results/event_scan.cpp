@@ -14,6 +14,10 @@
 #include "results/event_prefilter.h"
 
 namespace aihunt::results {
+
+// The scan's threads when the caller does not say: one per usable core, up to this many.
+constexpr unsigned kMaxDefaultScanThreads = 64;
+
 namespace {
 
 // A chunk's bytes: whole lines, then EventPrefilter::kPadding bytes more, so that simdjson
@@ -375,7 +379,9 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
   run_options.times = nullptr;
   auto run = aql::QueryRun::create(query, schema, run_options, std::move(sink));
   if (!run.ok()) return run.error();
-  const unsigned threads = scan.threads != 0 ? scan.threads : core::usableCores();
+  // A thread per usable core; one under ulimit -v (core::addressSpaceLimited()).
+  const unsigned threads =
+      scan.threads != 0 ? scan.threads : core::defaultPassThreads(kMaxDefaultScanThreads);
   std::vector<Worker> workers;
   workers.reserve(threads);
   for (unsigned i = 0; i < threads; ++i) {

@@ -1,9 +1,5 @@
 #include "service/triage.h"
 
-#include <sys/resource.h>
-
-#include <algorithm>
-
 #include "core/text.h"
 #include "core/usable_cores.h"
 #include "service/detectable_fields.h"
@@ -32,11 +28,6 @@ core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& m
                      : ""));
 }
 
-bool addressSpaceLimited() {
-  rlimit limit{};
-  return ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
-}
-
 }  // namespace
 
 TriageReport runTriage(results::ByteSource& input, const detection::DetectionSettings& settings,
@@ -49,7 +40,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   // reserve tens of MiB of it, which a limit that fits one thread may not leave.
   unsigned threads = options.threads;
   if (threads == 0) {
-    threads = addressSpaceLimited() ? 1 : std::min(kMaxDefaultTriageThreads, core::usableCores());
+    threads = core::defaultPassThreads(kMaxDefaultTriageThreads);
   }
   // One thread: every row on this one. More: this thread reads and writes, and as many workers
   // as there are threads examine the rows (reading and writing take a fraction of a row's time).

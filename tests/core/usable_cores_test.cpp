@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <sched.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 
 #include "core/usable_cores.h"
 
@@ -35,4 +38,22 @@ TEST_CASE("the affinity mask bounds the count, as under taskset -c") {
   REQUIRE(sched_setaffinity(0, sizeof(all), &all) == 0);
   CHECK(pinned == 1U);
   CHECK(aihunt::core::usableCores() <= static_cast<unsigned>(CPU_COUNT(&all)));
+}
+
+TEST_CASE("under an address-space limit a pass takes one thread") {
+  const unsigned free_count = aihunt::core::defaultPassThreads(64);
+  CHECK(free_count == std::min(64U, aihunt::core::usableCores()));
+  CHECK(aihunt::core::defaultPassThreads(1) == 1U);
+  rlimit before{};
+  REQUIRE(getrlimit(RLIMIT_AS, &before) == 0);
+  // A limit that holds nothing back is still a limit.
+  rlimit limited = before;
+  limited.rlim_cur = before.rlim_max == RLIM_INFINITY ? RLIM_INFINITY - 1 : before.rlim_max;
+  REQUIRE(setrlimit(RLIMIT_AS, &limited) == 0);
+  const bool seen = aihunt::core::addressSpaceLimited();
+  const unsigned limited_count = aihunt::core::defaultPassThreads(64);
+  REQUIRE(setrlimit(RLIMIT_AS, &before) == 0);
+  CHECK(seen);
+  CHECK(limited_count == 1U);
+  CHECK_FALSE(aihunt::core::addressSpaceLimited());
 }
