@@ -145,17 +145,21 @@ void warnUnconfiguredOutbox(state::StateStore& store, const std::vector<std::str
 
 int openDelivery(const po::variables_map& values, const config::Config& cfg,
                  CommandContext& context, Delivery& delivery) {
+  // The file SQLite opens, links followed: the lock, --state-reset's move and the open all take
+  // it, so that a symlinked state.path is one store with one lock (a moved link would leave the
+  // file where it was, and a new file under the link's name with a lock of its own).
+  const std::string state_path = state::realStatePath(cfg.state.path);
   // Before --state-reset: another process's store is not moved aside under it.
-  auto lock = state::InstanceLock::acquire(cfg.state.path);
+  auto lock = state::InstanceLock::acquire(state_path);
   if (!lock) return fail(context, lock.error(), core::kExitState);
   delivery.lock = std::move(*lock);
   if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
     // Only a damaged file: a sound one moved aside would raise every finding again.
-    if (std::filesystem::exists(cfg.state.path)) {
-      auto problems = state::checkStateFile(cfg.state.path);
+    if (std::filesystem::exists(state_path)) {
+      auto problems = state::checkStateFile(state_path);
       if (problems && problems->empty()) {
         return fail(context,
-                    "state file " + cfg.state.path +
+                    "state file " + state_path +
                         " is sound: --state-reset moves only a damaged file aside (a fresh "
                         "store raises every finding again). To start afresh on purpose, stop "
                         "aihunt and move the file yourself",
@@ -164,14 +168,13 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg,
     }
     // Stamped with the wall clock, not the hunts' `now` (--now): the name says when the file
     // was set aside, for whoever finds it later.
-    auto moved =
-        state::moveAside(cfg.state.path, core::toEpochMs(std::chrono::system_clock::now()));
+    auto moved = state::moveAside(state_path, core::toEpochMs(std::chrono::system_clock::now()));
     if (!moved) return fail(context, moved.error(), core::kExitState);
     if (!moved->empty()) {
       context.logger->warn("state file moved aside to {}; starting afresh", *moved);
     }
   }
-  auto store = state::StateStore::open(cfg.state.path, state::OpenOptions{});
+  auto store = state::StateStore::open(state_path, state::OpenOptions{});
   if (!store) return fail(context, store.error(), core::kExitState);
   delivery.store = std::move(*store);
   delivery.console->set(cfg.qradar);

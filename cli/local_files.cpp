@@ -82,8 +82,10 @@ std::vector<LocalFileProblem> localFileProblems(const config::Config& cfg) {
   if (cfg.outputs.leef.enabled && cfg.outputs.leef.protocol == config::LeefProtocol::kTls) {
     checkCaFile("outputs.leef.ca_file", cfg.outputs.leef.ca_file, problems);
   }
-  checkFolderOf("state.path", cfg.state.path, "the state file",
-                {cfg.state.path, state::lockPathOf(cfg.state.path)}, problems);
+  // Where SQLite will keep the file, its -wal and the lock: the folder a link points into.
+  const std::string state_path = state::realStatePath(cfg.state.path);
+  checkFolderOf("state.path", state_path, "the state file",
+                {state_path, state::lockPathOf(cfg.state.path)}, problems);
   checkFolderOf("outputs.jsonl.path", cfg.outputs.jsonl.path, "the findings file",
                 {cfg.outputs.jsonl.path}, problems);
   return problems;

@@ -32,11 +32,16 @@ int main(int argc, char** argv) {
   try {
     return aihunt::cli::runCli(args, aihunt::cli::Streams{}, std::move(environment));
   } catch (const std::bad_alloc&) {
-    // A row or a page larger than the memory this process may have (ulimit -v with a raised
+    // The daemon aborts as before: its service manager restarts it, where exit 2 (a config
+    // error to systemd's RestartPreventExitStatus) would leave it stopped.
+    if (!args.empty() && args.front() == "run") throw;
+    // A row larger than the memory this process may have (ulimit -v with a raised
     // --max-row-bytes; a container's memory limit kills instead). The stack has unwound: a held
-    // document was dropped, not printed. One line and exit 2, not libstdc++'s abort.
+    // document was dropped, not printed. One line and exit 2, not libstdc++'s abort. Only what
+    // runs on this thread gets here (triage's workers hand theirs over); a hunt's own thread
+    // that runs out still aborts.
     static constexpr char kNote[] =
-        "aihunt: error: out of memory: the input (a row, a results page) needs more memory than "
+        "aihunt: error: out of memory: the input (a row) needs more memory than "
         "this process may use (ulimit -v); nothing was printed as a result\n";
     static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
     return aihunt::core::kExitUsage;

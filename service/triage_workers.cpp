@@ -131,6 +131,11 @@ class Pipeline {
   Pipeline(const detection::DetectionSettings& settings, const detection::FieldMapping& mapping,
            FindingWriter& writer, const TriageOptions& options, unsigned workers)
       : settings_(settings), mapping_(mapping), writer_(writer), options_(options) {
+    // Enough batches for every worker to hold one and find the next waiting; made before any
+    // thread starts, so that a failing allocation leaves no thread to join.
+    for (std::size_t i = 0; i < std::size_t{workers} * 2 + 2; ++i) {
+      free_.push_back(std::make_unique<Batch>());
+    }
     threads_.reserve(workers);
     try {
       for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
@@ -138,9 +143,6 @@ class Pipeline {
       // No more threads (a Pod's pid limit, RLIMIT_NPROC): go on with those that started; with
       // none, the caller takes the serial loop.
     }
-    // Enough batches for every worker to hold one and find the next waiting.
-    const std::size_t batches = threads_.size() * 2 + 2;
-    for (std::size_t i = 0; i < batches; ++i) free_.push_back(std::make_unique<Batch>());
   }
   ~Pipeline() {
     stopping_.store(true, std::memory_order_relaxed);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -27,22 +28,39 @@ std::string holderOf(int fd) {
 
 }  // namespace
 
-std::string lockPathOf(const std::string& state_path) {
-  std::array<char, PATH_MAX> resolved{};
-  if (::realpath(state_path.c_str(), resolved.data()) != nullptr) {
-    return std::string(resolved.data()) + ".lock";
+std::string realStatePath(const std::string& state_path) {
+  std::string current = state_path;
+  std::array<char, PATH_MAX> buffer{};
+  // A link to a file not there yet is followed too, link by link (at most 40, as the kernel
+  // does): SQLite follows it and creates the file where it points.
+  for (int hops = 0; hops < 40; ++hops) {
+    if (::realpath(current.c_str(), buffer.data()) != nullptr) return buffer.data();
+    struct stat info {};
+    if (::lstat(current.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) break;
+    const ssize_t length = ::readlink(current.c_str(), buffer.data(), buffer.size() - 1);
+    if (length <= 0) break;
+    std::string target(buffer.data(), static_cast<std::size_t>(length));
+    if (target.front() != '/') {
+      const std::size_t slash = current.find_last_of('/');
+      if (slash != std::string::npos) target = current.substr(0, slash + 1) + target;
+    }
+    current = std::move(target);
   }
   // No file yet: its folder's real path, and its own name.
-  const std::size_t slash = state_path.find_last_of('/');
+  const std::size_t slash = current.find_last_of('/');
   const std::string folder = slash == std::string::npos ? std::string(".")
                              : slash == 0               ? std::string("/")
-                                                        : state_path.substr(0, slash);
-  const std::string name = slash == std::string::npos ? state_path : state_path.substr(slash + 1);
-  if (::realpath(folder.c_str(), resolved.data()) != nullptr) {
-    const std::string real_folder(resolved.data());
-    return real_folder + (real_folder == "/" ? "" : "/") + name + ".lock";
+                                                        : current.substr(0, slash);
+  const std::string name = slash == std::string::npos ? current : current.substr(slash + 1);
+  if (::realpath(folder.c_str(), buffer.data()) != nullptr) {
+    const std::string real_folder(buffer.data());
+    return real_folder + (real_folder == "/" ? "" : "/") + name;
   }
-  return state_path + ".lock";
+  return current;
+}
+
+std::string lockPathOf(const std::string& state_path) {
+  return realStatePath(state_path) + ".lock";
 }
 
 core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) {

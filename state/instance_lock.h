@@ -16,8 +16,11 @@
 
 namespace aihunt::state {
 
-// The lock file of a state file: `<real path>.lock`, the real path with symbolic links followed
-// (of the file, or of its folder when the file is not there yet).
+// The file SQLite opens for `state_path`: symbolic links followed, a link to a file not there yet
+// included, and the folder's when the file is not there. Commands that write the store lock,
+// move aside and open this path, so that two names of one file are one store.
+std::string realStatePath(const std::string& state_path);
+// The lock file of a state file: `<realStatePath>.lock`.
 std::string lockPathOf(const std::string& state_path);
 
 class InstanceLock {

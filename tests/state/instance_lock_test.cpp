@@ -75,6 +75,18 @@ TEST_CASE("two names of one state file take one lock") {
     CHECK_FALSE(state::InstanceLock::acquire(folder + "-link/state.db").ok());
   }
   CHECK(state::lockPathOf(folder + "-link/state.db") == state::lockPathOf(real));
+  // A link to a file not there yet: SQLite creates the file where it points, so the lock is
+  // that file's from the start, not the link's.
+  std::filesystem::create_symlink("state.db", folder + "/dangling.db");
+  CHECK(state::realStatePath(folder + "/dangling.db") ==
+        std::filesystem::weakly_canonical(real).string());
+  {
+    auto first = state::InstanceLock::acquire(folder + "/dangling.db");
+    REQUIRE(first.ok());
+    std::ofstream(real) << "";  // the file comes into being
+    CHECK_FALSE(state::InstanceLock::acquire(real).ok());
+    CHECK_FALSE(state::InstanceLock::acquire(folder + "/alias.db").ok());
+  }
   std::filesystem::remove(folder + "-link");
   std::filesystem::remove_all(folder);
 }
