@@ -19,14 +19,31 @@ std::string firstLine(const std::string& path) {
   return line;
 }
 
-// The cgroup v2 path of this process ("0::/kubepods/.../cri-containerd-..."), from its root.
-std::string ownCgroupV2() {
+// This process's cgroup path in the v2 hierarchy ("0::/kubepods/..."), or in the v1 hierarchy
+// of the cpu controller ("4:cpu,cpuacct:/system.slice/x.service"), from the hierarchy's root.
+std::string ownCgroup(bool v2) {
   std::ifstream in("/proc/self/cgroup");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("0::", 0) == 0) return line.substr(3);
+    if (v2 && line.rfind("0::", 0) == 0) return line.substr(3);
+    const std::size_t first = line.find(':');
+    const std::size_t second = first == std::string::npos ? first : line.find(':', first + 1);
+    if (v2 || second == std::string::npos) continue;
+    const std::string controllers = "," + line.substr(first + 1, second - first - 1) + ",";
+    if (controllers.find(",cpu,") != std::string::npos) return line.substr(second + 1);
   }
   return {};
+}
+
+// Calls `visit` with `path` and each folder above it, up to the hierarchy's root ("").
+template <typename Visit>
+void upwards(std::string path, Visit&& visit) {
+  while (true) {
+    visit(path == "/" ? std::string() : path);
+    if (path.empty() || path == "/") return;
+    const std::size_t slash = path.find_last_of('/');
+    path = slash == 0 || slash == std::string::npos ? std::string() : path.substr(0, slash);
+  }
 }
 
 // The tightest quota on this process's cgroup or any above it (a limit may sit on the Pod and
@@ -36,19 +53,19 @@ std::optional<unsigned> quotaCpus() {
   const auto consider = [&](std::optional<unsigned> cpus) {
     if (cpus && (!tightest || *cpus < *tightest)) tightest = cpus;
   };
-  std::string path = ownCgroupV2();
-  if (!path.empty()) {
-    while (true) {
+  if (const std::string v2 = ownCgroup(true); !v2.empty()) {
+    upwards(v2, [&](const std::string& path) {
       consider(cpusFromQuota(firstLine("/sys/fs/cgroup" + path + "/cpu.max")));
-      if (path.empty() || path == "/") break;
-      const std::size_t slash = path.find_last_of('/');
-      path = slash == 0 || slash == std::string::npos ? std::string() : path.substr(0, slash);
-    }
+    });
   }
   if (!tightest) {
-    const std::string quota = firstLine("/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
-    const std::string period = firstLine("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
-    if (!quota.empty() && !period.empty()) consider(cpusFromQuota(quota + " " + period));
+    // v1 (or a hybrid host, whose v2 tree has no cpu controller): the cpu hierarchy's mount.
+    upwards(ownCgroup(false), [&](const std::string& path) {
+      const std::string folder = "/sys/fs/cgroup/cpu" + path;
+      const std::string quota = firstLine(folder + "/cpu.cfs_quota_us");
+      const std::string period = firstLine(folder + "/cpu.cfs_period_us");
+      if (!quota.empty() && !period.empty()) consider(cpusFromQuota(quota + " " + period));
+    });
   }
   return tightest;
 }
