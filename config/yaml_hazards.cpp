@@ -90,7 +90,10 @@ std::optional<YamlHazard> findYamlCppHazard(std::string_view text, const YamlSca
       quote = c;
       continue;
     }
-    if (c == '[' || c == '{') {
+    // At depth 0 a bracket after plain text on its line belongs to that plain scalar ("w [" is
+    // text to yaml-cpp, so a ',' starting a later line is still at depth 0: found by
+    // fuzz/config_fuzz); after "key: ", "- " or "? " a node starts and a bracket opens a list.
+    if ((c == '[' || c == '{') && (!flow.empty() || before != Before::kText)) {
       if (flow.size() >= limits.max_flow_depth) {
         return YamlHazard{{line, column},
                           "[...] or {...} nested deeper than " +
@@ -132,6 +135,15 @@ std::optional<YamlHazard> findYamlCppHazard(std::string_view text, const YamlSca
       if (next == std::string_view::npos) return std::nullopt;
       i = next - 1;  // the loop's next step reads the '\n' that ends the block scalar
       column = static_cast<int>(i - line_start) + 1;
+      continue;
+    }
+    const bool separated = i + 1 == text.size() || isSpace(text[i + 1]) || text[i + 1] == '\n';
+    if (c == ':' && separated) {
+      before = Before::kNothing;  // a mapping's value starts after "key: "
+      continue;
+    }
+    if (token_start && (c == '-' || c == '?') && separated) {
+      before = Before::kNothing;  // a sequence entry's or complex key's node starts
       continue;
     }
     if (token_start && (c == '&' || c == '!' || c == '*')) {

@@ -32,6 +32,12 @@ TEST_CASE("commas where yaml-cpp expects a node are refused with their position"
       {" >#[\n,", {2, 1}},
       {"--- |#{\n, a", {2, 1}},
       {">+#[\n\n,", {3, 1}},
+      // A bracket after plain text is part of that plain scalar to yaml-cpp, so a ',' starting a
+      // later line is still where it expects a node (config_fuzz: LoadAll looped on these).
+      {"w [\n#\n,", {3, 1}},
+      {"w  [  [#\n#.K#\n,,>( [> [ ~[\n", {3, 1}},
+      {"a: w {\n, b", {2, 1}},
+      {"a: , b", {1, 4}},
   };
   for (const auto& [text, mark] : hazards) {
     INFO(text);
@@ -47,9 +53,11 @@ TEST_CASE("commas where yaml-cpp expects a node are refused with their position"
 }
 
 TEST_CASE("commas inside values, quotes and flow collections are fine") {
-  for (const char* text : {"reason: a, b, c", "k: 'it''s, fine'", "k: \"a\\\", b\"", "k: [a, b]",
-                           "k: {a: 1, b: 2}", "k: it's a, b", "k: &anc v, w", "- a, b\n- [c, d]",
-                           "k: >-\n  folded, text\n  more, text", "k: \"multi\n  line, quoted\""}) {
+  for (const char* text :
+       {"reason: a, b, c", "k: 'it''s, fine'", "k: \"a\\\", b\"", "k: [a, b]", "k: {a: 1, b: 2}",
+        "k: it's a, b", "k: &anc v, w", "- a, b\n- [c, d]", "k: >-\n  folded, text\n  more, text",
+        "k: \"multi\n  line, quoted\"", "k: w [x, y", "- w {a, b", "? [a, b]\n: c",
+        "k:\n  - [a, b]\n  - {c: d}"}) {
     INFO(text);
     CHECK_FALSE(findYamlCppHazard(text).has_value());
   }
