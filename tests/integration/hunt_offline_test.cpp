@@ -13,6 +13,7 @@
 
 #include "tests/support/aihunt_cli.h"
 #include "tests/support/output_cap.h"
+#include "tests/support/temp_dir.h"
 
 using aihunt::testing::binaryPath;
 using aihunt::testing::exampleConfigPath;
@@ -339,9 +340,7 @@ TEST_CASE("an own query that stops at its own LIMIT says so") {
 TEST_CASE("aihunt's own LEEF events, back from QRadar, are not found again") {
   // One event as QRadar stores an aihunt LEEF event (an AI API's URL, a source and a user, no
   // application or user agent: alone, an ai_api_contact finding), from log source type 4001.
-  std::string pattern = "/tmp/aihunt-own-events-XXXXXX";
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
-  const std::string dir = pattern;
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-own-events-");
   const std::string events = dir + "/events.jsonl";
   const std::string lookups = dir + "/lookups.json";
   std::ofstream(events)

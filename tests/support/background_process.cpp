@@ -24,15 +24,6 @@ std::string readAll(const std::string& path) {
 
 }  // namespace
 
-std::string makeTempDir(const std::string& prefix) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/" + prefix + "XXXXXX";
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  const char* made = mkdtemp(buffer.data());
-  return made != nullptr ? std::string(made) : std::string("/tmp");
-}
-
 BackgroundProcess::BackgroundProcess(const std::string& binary,
                                      const std::vector<std::string>& args) {
   const std::string dir = makeTempDir("aihunt-bg-");

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace aihunt::testing {
 
 class BackgroundProcess {
@@ -34,8 +36,5 @@ class BackgroundProcess {
   std::string out_path_;
   std::string err_path_;
 };
-
-// A fresh directory under $TMPDIR (or /tmp) for one test's files.
-std::string makeTempDir(const std::string& prefix);
 
 }  // namespace aihunt::testing
