@@ -166,6 +166,10 @@ class HuntDelivery {
   // (exit 4, as for a delivery that failed: the hunts completed and their findings are printed).
   int finish(CommandContext& context, bool complete);
 
+  // The state store the findings are recorded in; it also records the searches held on the
+  // console (service/console_searches.h).
+  [[nodiscard]] state::StateStore& store() { return *delivery_.store; }
+
  private:
   service::SharedConfig config_;
   Delivery delivery_;

@@ -21,6 +21,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "qradar_client/ariel_client.h"
+#include "service/console_searches.h"
 #include "service/detectable_fields.h"
 #include "service/embedded_queries.h"
 #include "service/finding_writer.h"
@@ -365,6 +366,13 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   engine_options.show_suppressed = values["show-suppressed"].as<bool>();
   engine_options.reference_sets =
       readReferenceSets(values, config_path, setup, **connection, context);
+  if (delivery != nullptr) {
+    // Recorded in the state store, as the daemon's are; a killed run's are deleted first.
+    engine_options.searches = &delivery->store();
+    const auto leftovers = service::deleteRecordedSearches(
+        *(*connection)->api, delivery->store(), options->cleanup_timeout, *context.logger);
+    if (!leftovers) return fail(context.streams, leftovers.error(), core::kExitState);
+  }
   auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
   HuntBars bars(display, *plan);
   service::RunTotals totals;

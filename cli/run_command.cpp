@@ -16,9 +16,11 @@
 #include "core/exit_codes.h"
 #include "core/metrics.h"
 #include "core/time.h"
+#include "service/console_searches.h"
 #include "service/daemon.h"
 #include "service/grace_watch.h"
 #include "service/health_server.h"
+#include "service/hunt_engine.h"
 #include "service/hunt_selection.h"
 #include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
@@ -451,6 +453,13 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     auto connection = service::openConnection(std::move(*request), *context.environment,
                                               context.redactor, context.logger);
     if (!connection) return fail(context, connection.error(), core::kExitUsage);
+    // A killed run's searches, left on the console, are deleted before this one starts its own.
+    const auto leftovers = service::deleteRecordedSearches(
+        *(*connection)->api, *runtime.delivery.store,
+        service::arielOptionsFor(runtime.config->qradar.value_or(config::QRadarConfig()))
+            .cleanup_timeout,
+        *context.logger);
+    if (!leftovers) return fail(context, leftovers.error(), core::kExitState);
     service::WindowRunner runner(*runtime.config, *runtime.delivery.store,
                                  runtime.delivery.outbox->sinkNames(), runtime.delivery.metrics,
                                  context.logger);

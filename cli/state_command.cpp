@@ -66,6 +66,13 @@ int show(state::StateStore& store, CommandContext& context) {
                    static_cast<unsigned long long>(hunt.repeats),
                    static_cast<unsigned long long>(hunt.gaps));
   }
+  if (summary->console_searches > 0) {
+    // Left by a run that was killed, or held by one running now (a daemon's in-flight searches).
+    printFormatted(*context.redactor, out,
+                   "searches recorded as held on the console: %llu (a run killed before it "
+                   "cleaned up leaves them; the next run or backfill deletes them)\n",
+                   static_cast<unsigned long long>(summary->console_searches));
+  }
   for (const auto& [sink, depth] : summary->outbox_depth) {
     // A sink that holds rows back on purpose (offense notes wait for their offenses).
     std::string due;

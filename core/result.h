@@ -31,7 +31,9 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<0>(storage_);
   }
-  T&& value() && {
+  // By value: `for (auto& x : load().value())` must not iterate a temporary already destroyed
+  // (a reference into the Result would dangle once the full expression ends).
+  T value() && {
     assert(ok());
     return std::get<0>(std::move(storage_));
   }

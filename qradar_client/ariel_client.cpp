@@ -8,11 +8,13 @@
 
 namespace aihunt::qradar {
 
-// Deletes the search it holds when it goes out of scope, whatever the way out.
+// Deletes the search it holds when it goes out of scope, whatever the way out, and keeps the
+// journal (if any) in step: written when a search is held, cleared when it is gone.
 class SearchGuard {
  public:
-  SearchGuard(SearchLifecycle& lifecycle, Millis timeout)
-      : lifecycle_(lifecycle), timeout_(timeout) {}
+  SearchGuard(SearchLifecycle& lifecycle, Millis timeout, SearchJournal* journal,
+              spdlog::logger& logger)
+      : lifecycle_(lifecycle), timeout_(timeout), journal_(journal), logger_(logger) {}
   ~SearchGuard() { release(); }
   SearchGuard(const SearchGuard&) = delete;
   SearchGuard& operator=(const SearchGuard&) = delete;
@@ -20,17 +22,35 @@ class SearchGuard {
   void hold(std::string search_id) {
     id_ = std::move(search_id);
     completed_ = false;
+    if (journal_ == nullptr) return;
+    // The search runs either way: an unwritten journal only loses the clean-up after a crash.
+    if (auto written = journal_->held(*id_); !written) {
+      logger_.warn("recording search {} (deleted after a crash): {}", *id_,
+                   written.error().message);
+    }
   }
-  void forget() { id_.reset(); }  // the search vanished: nothing left to delete
+  void forget() {  // the search vanished: nothing left to delete
+    if (id_) cleared(*id_);
+    id_.reset();
+  }
   void markCompleted() { completed_ = true; }
   void release() {
-    if (id_) lifecycle_.cleanUp(*id_, completed_, timeout_);
+    if (id_ && lifecycle_.cleanUp(*id_, completed_, timeout_)) cleared(*id_);
     id_.reset();
   }
 
  private:
+  void cleared(const std::string& search_id) {
+    if (journal_ == nullptr) return;
+    if (auto written = journal_->released(search_id); !written) {
+      logger_.warn("recording that search {} is gone: {}", search_id, written.error().message);
+    }
+  }
+
   SearchLifecycle& lifecycle_;
   Millis timeout_;
+  SearchJournal* journal_;
+  spdlog::logger& logger_;
   std::optional<std::string> id_;
   bool completed_ = false;
 };
@@ -269,7 +289,7 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
   base.deadline = clock.now() + options_.deadline;
   base.abort_flag = cancellation.flag();
 
-  SearchGuard guard(lifecycle, options_.cleanup_timeout);
+  SearchGuard guard(lifecycle, options_.cleanup_timeout, journal_, *api_.deps().logger);
   SearchOutcome outcome;
   ResultPager pager(api_, std::max<std::uint64_t>(1, options_.page_size), options_.page_size_max,
                     options_.prefetch);

@@ -24,6 +24,7 @@
 #include "qradar_client/api_client.h"
 #include "qradar_client/cancellation.h"
 #include "qradar_client/result_pager.h"
+#include "qradar_client/search_journal.h"
 #include "qradar_client/search_lifecycle.h"
 
 namespace aihunt::qradar {
@@ -70,7 +71,9 @@ struct SearchOutcome {
 
 class ArielClient {
  public:
-  ArielClient(ApiClient& api, ArielOptions options) : api_(api), options_(options) {}
+  // `journal`, when given, records each search while the run holds it (search_journal.h).
+  ArielClient(ApiClient& api, ArielOptions options, SearchJournal* journal = nullptr)
+      : api_(api), options_(options), journal_(journal) {}
 
   // Errors: kCancelled (Ctrl-C), kTimeout (deadline), kRemote (QRadar said no: 422, ERROR
   // status), kAuth, kTls, kTransport; plus whatever the consumer returns. The search is gone
@@ -112,6 +115,7 @@ class ArielClient {
 
   ApiClient& api_;
   ArielOptions options_;
+  SearchJournal* journal_;
 };
 
 }  // namespace aihunt::qradar

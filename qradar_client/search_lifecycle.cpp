@@ -96,11 +96,20 @@ core::Result<StatusRead> SearchLifecycle::status(const std::string& search_id, i
   return read;
 }
 
-void SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Millis timeout) {
-  const std::string path = "/api/ariel/searches/" + urlEncode(search_id);
+core::Result<bool> SearchLifecycle::remove(const std::string& search_id, Millis timeout) {
   ApiCall call;
   call.retry = false;
   call.timeout = timeout;
+  call.method = "DELETE";
+  call.path = "/api/ariel/searches/" + urlEncode(search_id);
+  auto deleted = api_.call(call);
+  if (!deleted) return deleted.error();
+  if (deleted->status == 404) return false;
+  if (deleted->status >= 300) return api_.coreErrorOf(*deleted);
+  return true;
+}
+
+bool SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Millis timeout) {
   // Only the connection's own abort flag ends a clean-up call: its owner's time to stop ran out.
   // The search then stays on the console until QRadar removes it; said once, for the delete.
   const auto reason = [](const core::Error& error) {
@@ -109,31 +118,27 @@ void SearchLifecycle::cleanUp(const std::string& search_id, bool completed, Mill
                : error.message;
   };
   if (!completed) {
+    ApiCall call;
+    call.retry = false;
+    call.timeout = timeout;
     call.method = "POST";
-    call.path = path + "?status=CANCELED";
+    call.path = "/api/ariel/searches/" + urlEncode(search_id) + "?status=CANCELED";
     auto cancelled = api_.call(call);
     if (!cancelled) {
       api_.deps().logger->warn("cancelling search {}: {}", search_id, reason(cancelled.error()));
     }
   }
-  call.method = "DELETE";
-  call.path = path;
-  auto deleted = api_.call(call);
-  if (!deleted && deleted.error().code == core::ErrorCode::kCancelled) {
+  auto deleted = remove(search_id, timeout);
+  if (!deleted) {
     api_.noteCleanupFailure();
-    api_.deps().logger->warn(
-        "deleting search {}: {} (the search stays on the console until QRadar removes it)",
-        search_id, reason(deleted.error()));
-  } else if (!deleted) {
-    api_.noteCleanupFailure();
-    api_.deps().logger->warn("deleting search {}: {}", search_id, deleted.error().message);
-  } else if (deleted->status >= 300 && deleted->status != 404) {
-    api_.noteCleanupFailure();
-    api_.deps().logger->warn("deleting search {}: {}", search_id,
-                             api_.coreErrorOf(*deleted).message);
-  } else {
-    api_.deps().logger->debug("search {} deleted", search_id);
+    api_.deps().logger->warn("deleting search {}: {}{}", search_id, reason(deleted.error()),
+                             deleted.error().code == core::ErrorCode::kCancelled
+                                 ? " (the search stays on the console until QRadar removes it)"
+                                 : "");
+    return false;
   }
+  api_.deps().logger->debug("search {} deleted", search_id);
+  return true;
 }
 
 }  // namespace aihunt::qradar

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "detection/finding.h"
+#include "service/console_searches.h"
 #include "service/grace_watch.h"
 #include "service/hunt_engine.h"
 #include "service/hunt_query.h"
@@ -99,6 +100,7 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
   EngineOptions options;
   options.ariel = arielOptionsFor(config_.qradar.value_or(config::QRadarConfig()));
   options.now = now;
+  options.searches = &store_;
   HuntEngine engine(*connection.api, config_.settings, options);
   SilentObserver observer;
   const bool first_seen = hunt.signals.has(detection::Signal::kFirstSeen);
@@ -233,6 +235,10 @@ struct Daemon::Impl {
   std::string unreachable;
   int unreachable_exit = core::kExitOk;  // its exit code: 3 out of reach or refused, 2 set-up
   std::vector<std::thread> workers;
+  // Searches an earlier process recorded as held on the console and never cleaned up (read once,
+  // before any worker starts a search): deleted by the first worker to reach the console, and
+  // those it could not delete by the next.
+  std::vector<state::ConsoleSearch> leftovers;
 
   std::atomic<bool> state_ok{true};
   std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
@@ -471,11 +477,50 @@ struct Daemon::Impl {
         connection = std::move(*opened);
         connected_generation = gen;
       }
+      deleteLeftovers(*connection, *cfg);
       huntOnce(name, cfg, *connection);
       std::lock_guard lock(mutex);
       busy.erase(name);
       changed.notify_all();
     }
+  }
+
+  void readLeftovers() {
+    auto recorded = deps.store.consoleSearches();
+    if (!recorded) {
+      state_ok = false;
+      deps.logger->error("reading the searches an earlier run held: {}", recorded.error().message);
+      return;
+    }
+    if (recorded->empty()) return;
+    deps.logger->warn(
+        "{} recorded as running on the console by an earlier run that did not clean up (killed, "
+        "or the machine went down): deleted once the console answers",
+        core::counted(recorded->size(), "search is", "searches are"));
+    const std::lock_guard lock(mutex);
+    leftovers = std::move(*recorded);
+  }
+
+  void deleteLeftovers(QRadarConnection& connection, const config::Config& cfg) {
+    std::vector<state::ConsoleSearch> mine;
+    {
+      const std::lock_guard lock(mutex);
+      mine.swap(leftovers);
+    }
+    if (mine.empty()) return;
+    const qradar::Millis timeout =
+        arielOptionsFor(cfg.qradar.value_or(config::QRadarConfig())).cleanup_timeout;
+    const LeftoverSweep sweep =
+        deleteLeftoverSearches(*connection.api, deps.store, mine, timeout, *deps.logger);
+    if (sweep.deleted > 0) {
+      deps.metrics.add("aihunt_leftover_searches_total", {"deleted"},
+                       static_cast<double>(sweep.deleted));
+    }
+    if (sweep.gone > 0) {
+      deps.metrics.add("aihunt_leftover_searches_total", {"gone"}, static_cast<double>(sweep.gone));
+    }
+    const std::lock_guard lock(mutex);
+    leftovers.insert(leftovers.end(), sweep.kept.begin(), sweep.kept.end());
   }
 
   // Queues every enabled hunt that is idle, not backing off, and owes a window.
@@ -615,6 +660,7 @@ struct Daemon::Impl {
           core::formatDuration(options.grace));
     });
     refreshReferenceSets();
+    readLeftovers();
     startWorkers(workerCount());
     schedule(/*all=*/true);
     {
@@ -654,6 +700,7 @@ struct Daemon::Impl {
           "the signal)",
           core::formatDuration(options.grace));
     });
+    readLeftovers();
     startWorkers(workerCount());
     std::unique_ptr<QRadarConnection> probe;
     auto next_probe = Clock::now();

@@ -1,11 +1,13 @@
 #include "service/hunt_engine.h"
 
+#include <optional>
 #include <tuple>
 
 #include "aql/search_marker.h"
 #include "core/exit_codes.h"
 #include "results/row_decoder.h"
 #include "results/row_splitter.h"
+#include "service/console_searches.h"
 #include "service/finding_stage.h"
 #include "service/hunt_query.h"
 #include "service/qradar_connection.h"
@@ -179,7 +181,11 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
                             const qradar::Cancellation& cancellation) {
   HuntOutcome outcome;
   outcome.hunt = job.name;
-  qradar::ArielClient ariel(api_, options_.ariel);
+  std::optional<StoreSearchJournal> journal;
+  if (options_.searches != nullptr) {
+    journal.emplace(*options_.searches, job.name, api_.deps().clock);
+  }
+  qradar::ArielClient ariel(api_, options_.ariel, journal ? &*journal : nullptr);
   const std::uint64_t requests_before = api_.requestCount();
   const std::uint64_t retries_before = api_.retryCount();
   const std::uint64_t cleanup_failures_before = api_.cleanupFailureCount();

@@ -22,6 +22,7 @@
 #include "qradar_client/ariel_client.h"
 #include "qradar_client/cancellation.h"
 #include "service/finding_writer.h"
+#include "state/state_store.h"
 
 namespace aihunt::service {
 
@@ -80,6 +81,9 @@ struct EngineOptions {
   // The reference sets exceptions name, as read when the hunt (window) started; null: unknown.
   detection::ReferenceSetSnapshot reference_sets;
   bool show_suppressed = false;
+  // Where the searches held on the console are recorded while they exist (console_searches.h),
+  // for the next process to delete if this one is killed; null: not recorded.
+  state::StateStore* searches = nullptr;
 };
 
 class HuntEngine {

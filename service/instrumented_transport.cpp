@@ -76,6 +76,10 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "Hunted windows' searches by how they ended: one a window, also for a hunt with "
                   "aggregate_uploads, whose second search (the upload totals) ends with the first.",
                   {"status"});
+  metrics.declare("aihunt_leftover_searches_total", MetricType::kCounter,
+                  "Searches an earlier process left on the console (killed before it cleaned up), "
+                  "by what became of them: deleted, or already gone.",
+                  {"result"});
   metrics.declare("aihunt_qradar_request_duration_seconds", MetricType::kHistogram,
                   "QRadar REST requests by method, endpoint and status code ('error': no answer).",
                   {"method", "endpoint", "code"},

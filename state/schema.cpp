@@ -114,9 +114,19 @@ CREATE TABLE upload_totals (
 CREATE INDEX upload_totals_by_raised ON upload_totals (raised_at);
 )sql";
 
+// Version 6: the Ariel searches a run holds on the console, recorded while they exist, so that
+// the next process deletes the ones a killed process left running.
+constexpr std::string_view kVersion6 = R"sql(
+CREATE TABLE console_searches (
+  search_id TEXT PRIMARY KEY NOT NULL,
+  hunt TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
-    Migration{4, kVersion4}, Migration{5, kVersion5},
+    Migration{4, kVersion4}, Migration{5, kVersion5}, Migration{6, kVersion6},
 };
 static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
 

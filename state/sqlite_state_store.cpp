@@ -870,6 +870,12 @@ core::Result<StoreSummary> SqliteStateStore::summary() {
       !status) {
     return failed(status.error());
   }
+  if (auto status =
+          each("SELECT COUNT(*) FROM console_searches",
+               [&](const Statement& row) { summary.console_searches = asUint64(row.int64At(0)); });
+      !status) {
+    return failed(status.error());
+  }
   if (auto status = each("SELECT sink, COUNT(*) FROM outbox GROUP BY sink ORDER BY sink",
                          [&](const Statement& row) {
                            summary.outbox_depth.emplace_back(row.textAt(0),

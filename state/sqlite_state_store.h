@@ -57,6 +57,10 @@ class SqliteStateStore final : public StateStore {
   core::Status saveReferenceSet(const ReferenceSetCopy& copy) override;
   core::Result<std::vector<ReferenceSetCopy>> referenceSets() override;
 
+  core::Status recordSearch(const ConsoleSearch& search) override;
+  core::Status forgetSearch(const std::string& search_id) override;
+  core::Result<std::vector<ConsoleSearch>> consoleSearches() override;
+
   core::Result<StoreSummary> summary() override;
   core::Result<std::vector<std::string>> integrityCheck() override;
   core::Status vacuum() override;

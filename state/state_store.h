@@ -121,6 +121,7 @@ struct StoreSummary {
   std::uint64_t file_bytes = 0;
   std::uint64_t seen_findings = 0;
   std::uint64_t baselines = 0;
+  std::uint64_t console_searches = 0;  // recorded as held on the console (ConsoleSearch)
   std::vector<HuntSummary> hunts;
   std::vector<std::pair<std::string, std::uint64_t>> outbox_depth;  // per sink
   // Per sink whose rows have due times (OutboxRow::due_at): the earliest of them.
@@ -143,6 +144,14 @@ struct ReferenceSetCopy {
   core::EpochMs read_at = 0;
   bool truncated = false;  // the set held more values than were kept
   std::vector<std::string> values;
+};
+
+// An Ariel search a run held on the console, recorded while it exists (qradar::SearchJournal):
+// one still recorded when a process starts was left by one that was killed.
+struct ConsoleSearch {
+  std::string search_id;
+  std::string hunt;
+  core::EpochMs created_at = 0;
 };
 
 struct OpenOptions {
@@ -248,6 +257,14 @@ class StateStore {
   [[nodiscard]] virtual core::Status saveReferenceSet(const ReferenceSetCopy& copy) = 0;
   // Every stored copy, by name.
   [[nodiscard]] virtual core::Result<std::vector<ReferenceSetCopy>> referenceSets() = 0;
+
+  // --- searches held on the console ---
+  // Records (or re-records) a search; at most one row per id.
+  [[nodiscard]] virtual core::Status recordSearch(const ConsoleSearch& search) = 0;
+  // Forgets a search; one not recorded is not an error.
+  [[nodiscard]] virtual core::Status forgetSearch(const std::string& search_id) = 0;
+  // Every recorded search, oldest first.
+  [[nodiscard]] virtual core::Result<std::vector<ConsoleSearch>> consoleSearches() = 0;
 
   // --- maintenance ---
   [[nodiscard]] virtual core::Result<StoreSummary> summary() = 0;

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "state/state_store.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/http_client.h"
 #include "tests/integration/daemon_support.h"
@@ -996,4 +997,102 @@ TEST_CASE("a hunt backing off from a failing console still shows its lag growing
   CHECK(lag() == std::optional<double>(*before + 60.0));
   // One SIGTERM (stop() sends it): a second one would end the daemon at once, by the signal.
   CHECK(daemon.stop(20'000) == 0);
+}
+
+TEST_CASE("a daemon killed mid-search: the next start deletes the search it left running",
+          "[daemon][resilience][crash]") {
+  // Each search spends 2 s in each of WAIT, EXECUTE and SORTING: time to kill the daemon while
+  // one runs.
+  std::vector<std::string> args = sampleData();
+  args.insert(args.end(), {"--phase-delay-ms", "2000"});
+  RunningEmu emu(args, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(
+      emu,
+      kServer + "hunts:\n" +
+          withLines(kProxyHunt, "    schedule: {every: 1m, catch_up_max: 1m, max_window: 1m}\n"));
+  const auto listed = [&] {
+    std::vector<std::string> ids;
+    const auto reply = emu.call("GET", "/api/ariel/searches", {}, {}, kObserverToken);
+    const json body = json::parse(reply.body, nullptr, false);
+    if (reply.status != 200 || !body.is_array()) return ids;
+    for (const auto& id : body) {
+      if (id.is_string()) ids.push_back(id.get<std::string>());
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const auto on_console = [&](const std::string& id) {
+    return emu.call("GET", "/api/ariel/searches/" + id, {}, {}, kObserverToken).status;
+  };
+  // What the state file records as held on the console (read-only, beside a running daemon).
+  const auto recorded = [&] {
+    std::vector<std::string> ids;
+    auto store = aihunt::state::StateStore::open(run.state(), {false, true});
+    if (!store) return ids;
+    auto searches = (*store)->consoleSearches();
+    if (!searches) return ids;
+    for (const auto& search : *searches) ids.push_back(search.search_id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const std::vector<std::string> daemon_args = {"run", "-c", run.config, "--now",
+                                                aihunt::testing::kSampleNow};
+
+  std::vector<std::string> left;
+  {
+    BackgroundProcess daemon(binaryPath("aihunt"), daemon_args);
+    const bool searching = waitUntil(
+        [&] {
+          left = listed();
+          return !left.empty() && recorded() == left;
+        },
+        std::chrono::seconds(20));
+    INFO(daemon.err());
+    REQUIRE(searching);
+    ::kill(daemon.pid(), SIGKILL);
+    CHECK(daemon.stop() == -1);
+  }
+  // The kill left the search running on the console, and recorded in the state file.
+  for (const auto& id : left) CHECK(on_console(id) == 200);
+  CHECK(recorded() == left);
+
+  BackgroundProcess daemon(binaryPath("aihunt"), daemon_args);
+  const std::string base = serverBase(daemon);
+  const bool deleted = waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        return metrics && valueOr0(*metrics, "aihunt_leftover_searches_total",
+                                   {{"result", "deleted"}}) == static_cast<double>(left.size());
+      },
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  CHECK(deleted);
+  for (const auto& id : left) CHECK(on_console(id) == 404);
+  // Its own search, recorded while it runs, is deleted and forgotten when it stops.
+  CHECK(daemon.stop(20'000) == 0);
+  CHECK(recorded().empty());
+  CHECK(listed().empty());
+
+  // A backfill cleans up the same way before it starts: a search made with aihunt's token and
+  // recorded in the state file, as a killed run leaves them.
+  const auto made = emu.call(
+      "POST", "/api/ariel/searches", {"Content-Type: application/x-www-form-urlencoded"},
+      "query_expression=" + aihunt::testing::urlEncode("SELECT sourceip FROM events LAST 1 HOURS"),
+      kToken);
+  REQUIRE(made.status == 201);
+  const std::string stray = json::parse(made.body)["search_id"].get<std::string>();
+  {
+    auto store = aihunt::state::StateStore::open(run.state(), {});
+    REQUIRE(store);
+    REQUIRE((*store)->recordSearch({stray, "proxy-ai-api", 0}).ok());
+  }
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const ProcessResult filled =
+      backfill(run, "proxy-ai-api", t0 - 3 * kMinute, t0 - 2 * kMinute, t0);
+  INFO(filled.err);
+  CHECK(filled.exit_code == 0);
+  CHECK(on_console(stray) == 404);
+  CHECK(recorded().empty());
+  CHECK(listed().empty());
 }

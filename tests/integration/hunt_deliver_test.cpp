@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "state/instance_lock.h"
+#include "state/state_store.h"
 #include "tests/emulator/emu_fixture.h"
 #include "tests/integration/daemon_support.h"
 #include "tests/support/loopback_socket.h"
@@ -231,4 +232,43 @@ TEST_CASE("a second writer on one state file stops before it delivers or moves a
   const ProcessResult after = runProcess(binaryPath("aihunt"), runArgs(run, now, {}), {}, 60);
   INFO(after.err);
   CHECK(after.exit_code == 0);
+}
+
+TEST_CASE("hunt --deliver deletes the search a killed run left on the console, and leaves none",
+          "[hunt][deliver][crash]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "aihunt-deliver-leftover-test-", kToken, {}, {});
+  const std::string now = aihunt::testing::kSampleNow;
+  // A search made with aihunt's token and recorded in its state file, as a run killed before
+  // it could clean up leaves them.
+  const HttpReply made =
+      emu.call("POST", "/api/ariel/searches", {"Content-Type: application/x-www-form-urlencoded"},
+               "query_expression=" + urlEncode("SELECT sourceip FROM events LAST 1 HOURS"), kToken);
+  REQUIRE(made.status == 201);
+  const std::string left = json::parse(made.body)["search_id"].get<std::string>();
+  const auto recorded = [&] {
+    std::vector<std::string> ids;
+    auto store = aihunt::state::StateStore::open(run.state(), {});
+    REQUIRE(store);
+    const auto searches = (*store)->consoleSearches().value();
+    for (const auto& search : searches) ids.push_back(search.search_id);
+    return ids;
+  };
+  {
+    auto store = aihunt::state::StateStore::open(run.state(), {});
+    REQUIRE(store);
+    REQUIRE((*store)->recordSearch({left, "proxy-ai-api", ms(now) - 60'000}).ok());
+  }
+  REQUIRE(recorded() == std::vector<std::string>{left});
+
+  const ProcessResult result = huntDeliver(run, now);
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(emu.call("GET", "/api/ariel/searches/" + left, {}, {}, kToken).status == 404);
+  // The run's own searches were recorded while they ran and forgotten once deleted.
+  CHECK(recorded().empty());
+  const HttpReply listed = emu.call("GET", "/api/ariel/searches", {}, {}, kToken);
+  REQUIRE(listed.status == 200);
+  CHECK(json::parse(listed.body) == json::array());
 }

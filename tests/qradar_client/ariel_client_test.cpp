@@ -136,6 +136,7 @@ struct Harness {
   qradar::Cancellation cancellation{flag};
   std::unique_ptr<qradar::ApiClient> api;
   qradar::ArielOptions options;
+  qradar::SearchJournal* journal = nullptr;
 
   Harness() {
     qradar::ApiSettings settings;
@@ -155,7 +156,7 @@ struct Harness {
   }
 
   core::Result<qradar::SearchOutcome> run(std::vector<std::uint64_t>* rows_per_page = nullptr) {
-    qradar::ArielClient client(*api, options);
+    qradar::ArielClient client(*api, options, journal);
     return client.run(
         "SELECT * FROM events LAST 1 HOURS",
         [&](const qradar::ResultPage& p) {
@@ -1025,4 +1026,116 @@ TEST_CASE("generated row sizes keep pages within page_size and page_size_max",
       previous_row_bytes = row_bytes;
     }
   }
+}
+
+namespace {
+
+// Each entry as "held s1" or "released s1", with the requests sent by then.
+struct RecordingJournal final : public qradar::SearchJournal {
+  explicit RecordingJournal(const FakeHttpTransport& transport) : transport_(transport) {}
+  core::Status held(const std::string& id) override { return note("held " + id); }
+  core::Status released(const std::string& id) override { return note("released " + id); }
+
+  std::vector<std::string> entries;
+  std::vector<std::size_t> requests_then;
+  bool failing = false;  // every write fails, as a full disk would
+
+ private:
+  core::Status note(std::string entry) {
+    entries.push_back(std::move(entry));
+    requests_then.push_back(transport_.requests.size());
+    if (failing) return core::makeError(core::ErrorCode::kState, "disk I/O error");
+    return {};
+  }
+  const FakeHttpTransport& transport_;
+};
+
+}  // namespace
+
+TEST_CASE("the journal holds a search from its create's answer until it is deleted",
+          "[ariel][journal]") {
+  Harness h;
+  RecordingJournal journal(h.transport);
+  h.journal = &journal;
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(journal.entries == std::vector<std::string>{"held s1", "released s1"});
+  // Held before the first status read; released after the DELETE was answered.
+  CHECK(journal.requests_then.front() == 1);
+  CHECK(journal.requests_then.back() == h.transport.requests.size());
+  CHECK(h.transport.lines().back() == "DELETE /api/ariel/searches/s1");
+}
+
+TEST_CASE("a search that vanished is released; its replacement is held in its turn",
+          "[ariel][journal]") {
+  Harness h;
+  RecordingJournal journal(h.transport);
+  h.journal = &journal;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && r.url.ends_with("/api/ariel/searches/s1")) return searchGone();
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(journal.entries ==
+        std::vector<std::string>{"held s1", "released s1", "held s2", "released s2"});
+}
+
+TEST_CASE("a search whose delete fails stays held, for the next run to delete",
+          "[ariel][journal]") {
+  Harness h;
+  RecordingJournal journal(h.transport);
+  h.journal = &journal;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "DELETE") return jsonResponse(503, R"({"code":1010,"message":"offline"})");
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(outcome->rows == 25);
+  CHECK(journal.entries == std::vector<std::string>{"held s1"});
+  CHECK(h.api->cleanupFailureCount() == 1);
+}
+
+TEST_CASE("Ctrl-C and a consumer error release the search they delete", "[ariel][journal]") {
+  Harness h;
+  RecordingJournal journal(h.transport);
+  h.journal = &journal;
+  h.ariel.polls_to_complete = 1'000'000;
+  int reads = 0;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && ++reads == 3) h.flag = true;
+    return std::nullopt;
+  };
+  auto cancelled = h.run();
+  REQUIRE_FALSE(cancelled.ok());
+  CHECK(journal.entries == std::vector<std::string>{"held s1", "released s1"});
+
+  Harness again;
+  RecordingJournal second(again.transport);
+  again.journal = &second;
+  qradar::ArielClient client(*again.api, again.options, &second);
+  auto failed = client.run(
+      "SELECT * FROM events LAST 1 HOURS",
+      [](const qradar::ResultPage&) {
+        return core::Status(core::makeError(core::ErrorCode::kState, "store full"));
+      },
+      nullptr, again.cancellation);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(second.entries == std::vector<std::string>{"held s1", "released s1"});
+}
+
+TEST_CASE("a journal that cannot write does not stop the search", "[ariel][journal]") {
+  Harness h;
+  RecordingJournal journal(h.transport);
+  journal.failing = true;
+  h.journal = &journal;
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(outcome->rows == 25);
+  CHECK(journal.entries == std::vector<std::string>{"held s1", "released s1"});
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
 }

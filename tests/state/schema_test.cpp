@@ -44,7 +44,8 @@ TEST_CASE("an empty file is migrated to the current version, once") {
                 "test")
             .value();
     CHECK(tables ==
-          "baselines,gaps,meta,outbox,reference_set_values,reference_sets,seen,sink_progress,"
+          "baselines,console_searches,gaps,meta,outbox,reference_set_values,reference_sets,seen,"
+          "sink_progress,"
           "upload_totals,windows");
   }
 
