@@ -67,10 +67,10 @@ int show(state::StateStore& store, CommandContext& context) {
                    static_cast<unsigned long long>(hunt.gaps));
   }
   if (summary->console_searches > 0) {
-    // Left by a run that was killed, or held by one running now (a daemon's in-flight searches).
     printFormatted(*context.redactor, out,
-                   "searches recorded as held on the console: %llu (a run killed before it "
-                   "cleaned up leaves them; the next run or backfill deletes them)\n",
+                   "searches recorded as held on the console: %llu (a run's searches while it "
+                   "runs; any left by a run that was killed or could not delete them are deleted "
+                   "by the next run, backfill or hunt --deliver)\n",
                    static_cast<unsigned long long>(summary->console_searches));
   }
   for (const auto& [sink, depth] : summary->outbox_depth) {

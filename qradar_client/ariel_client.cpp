@@ -23,10 +23,11 @@ class SearchGuard {
     id_ = std::move(search_id);
     completed_ = false;
     if (journal_ == nullptr) return;
-    // The search runs either way: an unwritten journal only loses the clean-up after a crash.
+    // The search runs either way: an unwritten record only loses the clean-up after a crash.
     if (auto written = journal_->held(*id_); !written) {
-      logger_.warn("recording search {} (deleted after a crash): {}", *id_,
-                   written.error().message);
+      logger_.warn(
+          "recording search {} in the state file (a crash would leave it on the console): {}", *id_,
+          written.error().message);
     }
   }
   void forget() {  // the search vanished: nothing left to delete
@@ -192,7 +193,7 @@ core::Result<std::optional<SearchStatus>> ArielClient::adoptLost(SearchLifecycle
   SearchStatus adopted = std::move(found->matches.back());
   found->matches.pop_back();
   for (const SearchStatus& extra : found->matches) {
-    lifecycle.cleanUp(extra.search_id, /*completed=*/false, options_.cleanup_timeout);
+    deleteStray(lifecycle, extra.search_id);
     ++lost.strays_deleted;
   }
   logger->info("adopted Ariel search {} made by the create whose answer was lost",
@@ -211,8 +212,18 @@ void ArielClient::sweepLost(SearchLifecycle& lifecycle, LostCreates& lost) {
     return;
   }
   for (const SearchStatus& stray : found->matches) {
-    lifecycle.cleanUp(stray.search_id, /*completed=*/false, options_.cleanup_timeout);
+    deleteStray(lifecycle, stray.search_id);
     ++lost.strays_deleted;
+  }
+}
+
+void ArielClient::deleteStray(SearchLifecycle& lifecycle, const std::string& search_id) {
+  if (lifecycle.cleanUp(search_id, /*completed=*/false, options_.cleanup_timeout)) return;
+  // Left on the console: recorded, for the next start to delete, like a held search.
+  if (journal_ == nullptr) return;
+  if (auto written = journal_->held(search_id); !written) {
+    api_.deps().logger->warn("recording search {} in the state file: {}", search_id,
+                             written.error().message);
   }
 }
 

@@ -101,6 +101,9 @@ class ArielClient {
   // Deletes every search that carries the marker (on the way out, when a lost create's search
   // was never found).
   void sweepLost(SearchLifecycle& lifecycle, LostCreates& lost);
+  // Deletes a search of a lost create that this run does not use; one that cannot be deleted is
+  // recorded in the journal (if any).
+  void deleteStray(SearchLifecycle& lifecycle, const std::string& search_id);
 
   // Creates the search and waits for it, again after each vanishing or foreign cancel.
   core::Result<SearchStatus> createUntilCompleted(SearchLifecycle& lifecycle, SearchGuard& guard,

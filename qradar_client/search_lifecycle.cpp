@@ -104,7 +104,8 @@ core::Result<bool> SearchLifecycle::remove(const std::string& search_id, Millis 
   call.path = "/api/ariel/searches/" + urlEncode(search_id);
   auto deleted = api_.call(call);
   if (!deleted) return deleted.error();
-  if (deleted->status == 404) return false;
+  // Gone only when the console says so (1002): a proxy's or gateway's bare 404 is not that.
+  if (deleted->status == 404 && api_.errorOf(*deleted).code == kCodeNotFound) return false;
   if (deleted->status >= 300) return api_.coreErrorOf(*deleted);
   return true;
 }

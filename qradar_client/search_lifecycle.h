@@ -47,12 +47,12 @@ class SearchLifecycle {
   [[nodiscard]] core::Result<StatusRead> status(const std::string& search_id, int wait_seconds,
                                                 const ApiCall& base);
   // POST ?status=CANCELED then DELETE; best effort, each error logged, never retried for long.
-  // True when the search is gone afterwards (deleted, or already gone: 404).
+  // True when the search is gone afterwards (deleted, or already gone: remove()).
   bool cleanUp(const std::string& search_id, bool completed, Millis timeout);
   // DELETE alone, which also stops a search still running (IBM: "This discards any results that
   // were collected and stops the search if it is in progress", DELETE /ariel/searches/{search_id}
-  // in the API reference of every release). True: deleted now; false: already gone (404). Not
-  // retried: `timeout` bounds it.
+  // in the API reference of every release). True: deleted now; false: already gone (404 with
+  // QRadar's code 1002, "The search does not exist"). Not retried: `timeout` bounds it.
   [[nodiscard]] core::Result<bool> remove(const std::string& search_id, Millis timeout);
 
  private:

@@ -4,6 +4,7 @@
 // running on the console, and a restarted daemon searches the same window again beside it.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -15,16 +16,22 @@
 
 namespace aihunt::service {
 
-// qradar::SearchJournal on the store: one hunt's searches, stamped with the clock's time.
+// How a console is named in the store: its base URL without a trailing '/'.
+std::string consoleKey(const qradar::ApiClient& api);
+
+// qradar::SearchJournal on the store: one hunt's searches on `api`'s console, stamped with the
+// clock's time.
 class StoreSearchJournal final : public qradar::SearchJournal {
  public:
-  StoreSearchJournal(state::StateStore& store, std::string hunt, const core::Clock& clock)
-      : store_(store), hunt_(std::move(hunt)), clock_(clock) {}
+  StoreSearchJournal(state::StateStore& store, const qradar::ApiClient& api, std::string hunt,
+                     const core::Clock& clock)
+      : store_(store), console_(consoleKey(api)), hunt_(std::move(hunt)), clock_(clock) {}
   [[nodiscard]] core::Status held(const std::string& search_id) override;
   [[nodiscard]] core::Status released(const std::string& search_id) override;
 
  private:
   state::StateStore& store_;
+  std::string console_;
   std::string hunt_;
   const core::Clock& clock_;
 };
@@ -34,11 +41,14 @@ struct LeftoverSweep {
   std::uint64_t gone = 0;     // no longer on the console (finished and expired, or deleted)
   // Not deleted (the console did not answer, or refused): still recorded, to be tried again.
   std::vector<state::ConsoleSearch> kept;
+  // Made on another console than `api`'s: left alone (still recorded), for a connection to it.
+  std::uint64_t elsewhere = 0;
 };
 
-// Deletes `leftovers`, searches an earlier process recorded and never cleaned up, and forgets
-// each that is gone. Only ids read from the store at start-up, under the instance lock, may be
-// given: a search this process holds is recorded too, and must not be deleted under it.
+// Deletes `leftovers`, searches an earlier process recorded and never cleaned up, that were made
+// on `api`'s console, and forgets each that is gone. Only ids read from the store at start-up,
+// under the instance lock, may be given: a search this process holds is recorded too, and must
+// not be deleted under it. A console that stops answering ends the sweep: the rest are kept.
 [[nodiscard]] LeftoverSweep deleteLeftoverSearches(
     qradar::ApiClient& api, state::StateStore& store,
     const std::vector<state::ConsoleSearch>& leftovers, qradar::Millis timeout,

@@ -489,18 +489,27 @@ struct Daemon::Impl {
     auto recorded = deps.store.consoleSearches();
     if (!recorded) {
       state_ok = false;
+      deps.metrics.add("aihunt_state_errors_total");
       deps.logger->error("reading the searches an earlier run held: {}", recorded.error().message);
       return;
     }
     if (recorded->empty()) return;
     deps.logger->warn(
-        "{} recorded as running on the console by an earlier run that did not clean up (killed, "
-        "or the machine went down): deleted once the console answers",
-        core::counted(recorded->size(), "search is", "searches are"));
+        "{} recorded as held on the console by an earlier run that did not delete {} (killed, "
+        "or its delete failed): deleted once the console answers",
+        core::counted(recorded->size(), "search is", "searches are"),
+        recorded->size() == 1 ? "it" : "them");
     const std::lock_guard lock(mutex);
     leftovers = std::move(*recorded);
   }
 
+  bool haveLeftovers() const {
+    const std::lock_guard lock(mutex);
+    return !leftovers.empty();
+  }
+
+  // Deletes the leftovers through `connection` (a worker's before its hunt, or the main loop's
+  // while no hunt runs): those it could not delete are tried again by the next caller.
   void deleteLeftovers(QRadarConnection& connection, const config::Config& cfg) {
     std::vector<state::ConsoleSearch> mine;
     {
@@ -519,8 +528,37 @@ struct Daemon::Impl {
     if (sweep.gone > 0) {
       deps.metrics.add("aihunt_leftover_searches_total", {"gone"}, static_cast<double>(sweep.gone));
     }
+    if (sweep.elsewhere > 0) {
+      // Left recorded: a run connected to that console deletes them (a changed qradar.url).
+      deps.logger->warn(
+          "{} recorded for another console than {}: left for a run that connects there",
+          core::counted(sweep.elsewhere, "search was", "searches were"),
+          consoleKey(*connection.api));
+    }
     const std::lock_guard lock(mutex);
     leftovers.insert(leftovers.end(), sweep.kept.begin(), sweep.kept.end());
+  }
+
+  // The main loop's share: leftovers are deleted even while no hunt runs (a full outbox pauses
+  // hunting; a slow schedule may owe nothing for an hour), on a connection of its own.
+  void deleteLeftoversNow(std::unique_ptr<QRadarConnection>& probe) {
+    if (!haveLeftovers()) return;
+    const SharedConfig cfg = currentConfig();
+    if (openProbe(probe, *cfg)) deleteLeftovers(*probe, *cfg);
+  }
+
+  SharedConfig currentConfig() const {
+    const std::lock_guard lock(mutex);
+    return config;
+  }
+
+  // The main loop's own connection (the readiness probe's), opened when first needed.
+  bool openProbe(std::unique_ptr<QRadarConnection>& probe, const config::Config& cfg) {
+    if (probe) return true;
+    auto opened = deps.connect(cfg);
+    if (!opened) return false;
+    probe = std::move(*opened);
+    return true;
   }
 
   // Queues every enabled hunt that is idle, not backing off, and owes a window.
@@ -614,16 +652,7 @@ struct Daemon::Impl {
   }
 
   void probeQRadar(std::unique_ptr<QRadarConnection>& probe) {
-    SharedConfig cfg;
-    {
-      std::lock_guard lock(mutex);
-      cfg = config;
-    }
-    if (!probe) {
-      auto opened = deps.connect(*cfg);
-      if (!opened) return;
-      probe = std::move(*opened);
-    }
+    if (!openProbe(probe, *currentConfig())) return;
     qradar::ApiCall call;
     call.path = "/api/ariel/databases";
     call.retry = false;
@@ -728,6 +757,7 @@ struct Daemon::Impl {
       delivered += deps.outbox.drain(Clock::now() + options.tick).delivered;
       if (Clock::now() >= next_probe) {
         if (steadyMs() - qradar_ok_at.load() > 60'000) probeQRadar(probe);
+        deleteLeftoversNow(probe);
         next_probe = Clock::now() + std::chrono::seconds(30);
       }
       if (Clock::now() >= next_prune) {

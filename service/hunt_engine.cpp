@@ -183,7 +183,7 @@ HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObser
   outcome.hunt = job.name;
   std::optional<StoreSearchJournal> journal;
   if (options_.searches != nullptr) {
-    journal.emplace(*options_.searches, job.name, api_.deps().clock);
+    journal.emplace(*options_.searches, api_, job.name, api_.deps().clock);
   }
   qradar::ArielClient ariel(api_, options_.ariel, journal ? &*journal : nullptr);
   const std::uint64_t requests_before = api_.requestCount();

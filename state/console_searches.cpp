@@ -10,10 +10,11 @@ core::Status SqliteStateStore::recordSearch(const ConsoleSearch& search) {
     return error.withContext("recording search '" + search.search_id + "'");
   };
   auto insert = db_->prepare(
-      "INSERT OR REPLACE INTO console_searches (search_id, hunt, created_at) VALUES (?1, ?2, ?3)");
+      "INSERT OR REPLACE INTO console_searches (search_id, console, hunt, created_at) "
+      "VALUES (?1, ?2, ?3, ?4)");
   if (!insert) return failed(insert.error());
-  for (const auto& status : {insert->bind(1, search.search_id), insert->bind(2, search.hunt),
-                             insert->bind(3, search.created_at)}) {
+  for (const auto& status : {insert->bind(1, search.search_id), insert->bind(2, search.console),
+                             insert->bind(3, search.hunt), insert->bind(4, search.created_at)}) {
     if (!status) return failed(status.error());
   }
   if (auto status = insert->run(); !status) return failed(status.error());
@@ -38,7 +39,8 @@ core::Result<std::vector<ConsoleSearch>> SqliteStateStore::consoleSearches() {
     return error.withContext("reading the recorded console searches");
   };
   auto select = db_->prepare(
-      "SELECT search_id, hunt, created_at FROM console_searches ORDER BY created_at, search_id");
+      "SELECT search_id, console, hunt, created_at FROM console_searches "
+      "ORDER BY created_at, search_id");
   if (!select) return failed(select.error());
   std::vector<ConsoleSearch> searches;
   for (;;) {
@@ -47,8 +49,9 @@ core::Result<std::vector<ConsoleSearch>> SqliteStateStore::consoleSearches() {
     if (!*row) break;
     ConsoleSearch& search = searches.emplace_back();
     search.search_id = select->textAt(0);
-    search.hunt = select->textAt(1);
-    search.created_at = select->int64At(2);
+    search.console = select->textAt(1);
+    search.hunt = select->textAt(2);
+    search.created_at = select->int64At(3);
   }
   return searches;
 }

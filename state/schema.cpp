@@ -115,10 +115,12 @@ CREATE INDEX upload_totals_by_raised ON upload_totals (raised_at);
 )sql";
 
 // Version 6: the Ariel searches a run holds on the console, recorded while they exist, so that
-// the next process deletes the ones a killed process left running.
+// the next process deletes the ones a killed process left running. `console` is the base URL they
+// were made on: a search is deleted only through a connection to that console.
 constexpr std::string_view kVersion6 = R"sql(
 CREATE TABLE console_searches (
   search_id TEXT PRIMARY KEY NOT NULL,
+  console TEXT NOT NULL,
   hunt TEXT NOT NULL,
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;

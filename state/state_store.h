@@ -150,6 +150,7 @@ struct ReferenceSetCopy {
 // one still recorded when a process starts was left by one that was killed.
 struct ConsoleSearch {
   std::string search_id;
+  std::string console;  // the base URL of the console that made it
   std::string hunt;
   core::EpochMs created_at = 0;
 };

@@ -1085,7 +1085,7 @@ TEST_CASE("a daemon killed mid-search: the next start deletes the search it left
   {
     auto store = aihunt::state::StateStore::open(run.state(), {});
     REQUIRE(store);
-    REQUIRE((*store)->recordSearch({stray, "proxy-ai-api", 0}).ok());
+    REQUIRE((*store)->recordSearch({stray, emu.base(), "proxy-ai-api", 0}).ok());
   }
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
   const ProcessResult filled =

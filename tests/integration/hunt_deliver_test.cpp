@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -258,7 +259,7 @@ TEST_CASE("hunt --deliver deletes the search a killed run left on the console, a
   {
     auto store = aihunt::state::StateStore::open(run.state(), {});
     REQUIRE(store);
-    REQUIRE((*store)->recordSearch({left, "proxy-ai-api", ms(now) - 60'000}).ok());
+    REQUIRE((*store)->recordSearch({left, emu.base(), "proxy-ai-api", ms(now) - 60'000}).ok());
   }
   REQUIRE(recorded() == std::vector<std::string>{left});
 
@@ -268,7 +269,35 @@ TEST_CASE("hunt --deliver deletes the search a killed run left on the console, a
   CHECK(emu.call("GET", "/api/ariel/searches/" + left, {}, {}, kToken).status == 404);
   // The run's own searches were recorded while they ran and forgotten once deleted.
   CHECK(recorded().empty());
-  const HttpReply listed = emu.call("GET", "/api/ariel/searches", {}, {}, kToken);
-  REQUIRE(listed.status == 200);
-  CHECK(json::parse(listed.body) == json::array());
+  const auto listed = [&] {
+    const HttpReply reply = emu.call("GET", "/api/ariel/searches", {}, {}, kToken);
+    REQUIRE(reply.status == 200);
+    std::vector<std::string> ids = json::parse(reply.body).get<std::vector<std::string>>();
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  CHECK(listed().empty());
+
+  // The console refuses every delete: the run's searches stay on it, and stay recorded.
+  const HttpReply faulted =
+      emu.admin("POST", "/admin/faults",
+                "faults:\n  - {kind: status_503, method: DELETE, path: \"/api/ariel/searches/*\", "
+                "times: -1}\n");
+  REQUIRE(faulted.status == 200);
+  const ProcessResult refused = huntDeliver(run, now);
+  INFO(refused.err);
+  CHECK(refused.exit_code == 0);
+  const std::vector<std::string> stayed = listed();
+  CHECK(!stayed.empty());
+  std::vector<std::string> stayed_recorded = recorded();
+  std::sort(stayed_recorded.begin(), stayed_recorded.end());
+  CHECK(stayed_recorded == stayed);
+
+  // Once the console deletes again, the next run deletes them before it starts its own.
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  const ProcessResult cleaned = huntDeliver(run, now);
+  INFO(cleaned.err);
+  CHECK(cleaned.exit_code == 0);
+  CHECK(recorded().empty());
+  CHECK(listed().empty());
 }

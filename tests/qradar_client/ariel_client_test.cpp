@@ -1139,3 +1139,30 @@ TEST_CASE("a journal that cannot write does not stop the search", "[ariel][journ
   CHECK(journal.entries == std::vector<std::string>{"held s1", "released s1"});
   CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
 }
+
+TEST_CASE(
+    "a lost create's extra search that cannot be deleted is recorded; the adopted one is held",
+    "[ariel][journal][lost]") {
+  Harness h;
+  RecordingJournal journal(h.transport);
+  h.ariel.make(kMarked);  // s1: an earlier attempt's, made late
+  bool lost = false;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (r.method == "DELETE" && r.url.ends_with("/s1")) {
+      return qradar::Exchange(jsonResponse(503, R"({"code":1010,"message":"offline"})"));
+    }
+    if (!isCreate(r) || lost) return std::nullopt;
+    lost = true;
+    (void)h.ariel.answer(r);  // s2
+    return testing::maybeSent(core::ErrorCode::kTimeout, "timed out");
+  };
+  qradar::ArielClient client(*h.api, h.options, &journal);
+  auto outcome = client.run(
+      kMarked, [](const qradar::ResultPage&) { return core::Status(); }, nullptr, h.cancellation,
+      kMarker);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->search_id == "s2");
+  // s1 stays on the console and in the journal, for the next start to delete; s2 is held from
+  // its adoption until its delete.
+  CHECK(journal.entries == std::vector<std::string>{"held s1", "held s2", "released s2"});
+}

@@ -28,12 +28,16 @@ TEST_CASE("searches held on the console are recorded until forgotten, across reo
     auto store = openStore(path);
     REQUIRE(store != nullptr);
     CHECK(store->consoleSearches().value().empty());
-    REQUIRE(store->recordSearch({"b-2", "proxy-ai-api", kT0 + kMinute}).ok());
-    REQUIRE(store->recordSearch({"a-1", "endpoint-network", kT0}).ok());
-    REQUIRE(store->recordSearch({"c-3", "proxy-ai-api", kT0 + 2 * kMinute}).ok());
-    // The same id again (a search adopted after a lost create) stays one row, with the newer
-    // time and hunt.
-    REQUIRE(store->recordSearch({"a-1", "endpoint-network", kT0 + 3 * kMinute}).ok());
+    REQUIRE(
+        store->recordSearch({"b-2", "https://qradar.example", "proxy-ai-api", kT0 + kMinute}).ok());
+    REQUIRE(store->recordSearch({"a-1", "https://qradar.example", "endpoint-network", kT0}).ok());
+    REQUIRE(
+        store->recordSearch({"c-3", "https://qradar.example", "proxy-ai-api", kT0 + 2 * kMinute})
+            .ok());
+    // The same id again stays one row, with what was recorded last.
+    REQUIRE(
+        store->recordSearch({"a-1", "https://other.example", "endpoint-network", kT0 + 3 * kMinute})
+            .ok());
     REQUIRE(store->forgetSearch("c-3").ok());
     REQUIRE(store->forgetSearch("never-recorded").ok());
     CHECK(store->summary().value().console_searches == 2);
@@ -43,9 +47,11 @@ TEST_CASE("searches held on the console are recorded until forgotten, across reo
   const auto searches = store->consoleSearches().value();
   REQUIRE(searches.size() == 2);
   CHECK(searches[0].search_id == "b-2");  // oldest first
+  CHECK(searches[0].console == "https://qradar.example");
   CHECK(searches[0].hunt == "proxy-ai-api");
   CHECK(searches[0].created_at == kT0 + kMinute);
   CHECK(searches[1].search_id == "a-1");
+  CHECK(searches[1].console == "https://other.example");
   CHECK(searches[1].created_at == kT0 + 3 * kMinute);
   REQUIRE(store->forgetSearch("a-1").ok());
   REQUIRE(store->forgetSearch("b-2").ok());
@@ -61,6 +67,6 @@ TEST_CASE("a version 5 store is migrated to record console searches, keeping wha
   REQUIRE(store != nullptr);
   CHECK(store->summary().value().schema_version == schema::kVersion);
   CHECK(store->baselineKnown("host|python|openai").value());
-  REQUIRE(store->recordSearch({"s1", "h", kT0}).ok());
+  REQUIRE(store->recordSearch({"s1", "https://qradar.example", "h", kT0}).ok());
   CHECK(ids(*store) == std::vector<std::string>{"s1"});
 }
