@@ -56,7 +56,8 @@ extern "C" void onInterrupt(int signal_number) {
     // Said, so that a stop cut short is not taken for a clean one.
     static constexpr char kNote[] =
         "aihunt: a second signal: exiting now, without the cleanup the first one started "
-        "(deleting running searches, delivering what waits)\n";
+        "(deleting running searches, delivering what waits; a daemon's searches stay recorded "
+        "and its next start deletes them)\n";
     static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
     std::raise(signal_number);
     // Still here: the kernel ignores a default-action signal sent to the first process of a PID

@@ -69,8 +69,8 @@ int show(state::StateStore& store, CommandContext& context) {
   if (summary->console_searches > 0) {
     printFormatted(*context.redactor, out,
                    "searches recorded as held on the console: %llu (a run's searches while it "
-                   "runs; any left by a run that was killed or could not delete them are deleted "
-                   "by the next run, backfill or hunt --deliver)\n",
+                   "runs; any a run was killed with or could not delete are deleted by the next "
+                   "run, backfill or hunt --deliver connected to that console)\n",
                    static_cast<unsigned long long>(summary->console_searches));
   }
   for (const auto& [sink, depth] : summary->outbox_depth) {

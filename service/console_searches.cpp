@@ -14,6 +14,8 @@ bool consoleAway(const core::Error& error) {
          error.code == core::ErrorCode::kTls || error.code == core::ErrorCode::kCancelled;
 }
 
+constexpr core::EpochMs kForgetElsewhereAfter = 7LL * 24 * 3'600'000;
+
 }  // namespace
 
 std::string consoleKey(const qradar::ApiClient& api) {
@@ -23,10 +25,14 @@ std::string consoleKey(const qradar::ApiClient& api) {
 }
 
 core::Status StoreSearchJournal::held(const std::string& search_id) {
-  return store_.recordSearch({search_id, console_, hunt_, core::toEpochMs(clock_.now())});
+  state::ConsoleSearch search{search_id, console_, hunt_, core::toEpochMs(clock_.now())};
+  std::erase_if(holding_, [&](const auto& held) { return held.search_id == search_id; });
+  holding_.push_back(search);
+  return store_.recordSearch(search);
 }
 
 core::Status StoreSearchJournal::released(const std::string& search_id) {
+  std::erase_if(holding_, [&](const auto& held) { return held.search_id == search_id; });
   return store_.forgetSearch(search_id);
 }
 
@@ -37,9 +43,25 @@ LeftoverSweep deleteLeftoverSearches(qradar::ApiClient& api, state::StateStore& 
   qradar::SearchLifecycle lifecycle(api);
   const std::string console = consoleKey(api);
   bool away = false;
+  const core::EpochMs now = core::toEpochMs(api.deps().clock.now());
   for (const state::ConsoleSearch& search : leftovers) {
     if (search.console != console) {
+      if (now - search.created_at > kForgetElsewhereAfter) {
+        logger.info(
+            "forgetting search {} recorded on {} for another console, {}: its results are "
+            "long gone",
+            search.search_id, core::formatIso8601(search.created_at),
+            core::printableExcerpt(search.console, 120));
+        if (auto forgot = store.forgetSearch(search.search_id); !forgot) {
+          logger.warn("{}", forgot.error().message);
+        }
+        continue;
+      }
       ++sweep.elsewhere;
+      if (sweep.elsewhere_consoles.find(search.console) == std::string::npos) {
+        sweep.elsewhere_consoles += (sweep.elsewhere_consoles.empty() ? "" : ", ") +
+                                    core::printableExcerpt(search.console, 120);
+      }
       continue;
     }
     if (away) {
@@ -58,11 +80,15 @@ LeftoverSweep deleteLeftoverSearches(qradar::ApiClient& api, state::StateStore& 
     auto removed = lifecycle.remove(search.search_id, timeout);
     if (!removed) {
       away = consoleAway(removed.error());
-      logger.warn(
-          "deleting search {} of hunt '{}', left on the console by an earlier run: {} (still "
-          "recorded, to be tried again)",
-          search.search_id, core::printableExcerpt(search.hunt, 64), removed.error().message);
       sweep.kept.push_back(search);
+      if (away) {
+        // Said once for the sweep, below: each search would only repeat it.
+        sweep.away_reason = removed.error().message;
+      } else {
+        logger.warn("deleting search {} of hunt '{}', left on the console: {} (still recorded)",
+                    search.search_id, core::printableExcerpt(search.hunt, 64),
+                    removed.error().message);
+      }
       continue;
     }
     if (auto forgot = store.forgetSearch(search.search_id); !forgot) {
@@ -78,9 +104,13 @@ LeftoverSweep deleteLeftoverSearches(qradar::ApiClient& api, state::StateStore& 
           core::formatIso8601(search.created_at));
     } else {
       ++sweep.gone;
-      logger.debug("search {} left by an earlier run is no longer on the console",
-                   search.search_id);
+      logger.info("search {} of hunt '{}', left on the console, is no longer there",
+                  search.search_id, core::printableExcerpt(search.hunt, 64));
     }
+  }
+  if (!sweep.away_reason.empty()) {
+    logger.warn("{} left on the console still recorded: the console did not answer ({})",
+                core::counted(sweep.kept.size(), "search", "searches"), sweep.away_reason);
   }
   return sweep;
 }

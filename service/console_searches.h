@@ -28,9 +28,13 @@ class StoreSearchJournal final : public qradar::SearchJournal {
       : store_(store), console_(consoleKey(api)), hunt_(std::move(hunt)), clock_(clock) {}
   [[nodiscard]] core::Status held(const std::string& search_id) override;
   [[nodiscard]] core::Status released(const std::string& search_id) override;
+  // Held and not released: once the run is over, searches whose delete failed, still on the
+  // console and recorded.
+  [[nodiscard]] std::vector<state::ConsoleSearch> stillHeld() const { return holding_; }
 
  private:
   state::StateStore& store_;
+  std::vector<state::ConsoleSearch> holding_;
   std::string console_;
   std::string hunt_;
   const core::Clock& clock_;
@@ -43,6 +47,8 @@ struct LeftoverSweep {
   std::vector<state::ConsoleSearch> kept;
   // Made on another console than `api`'s: left alone (still recorded), for a connection to it.
   std::uint64_t elsewhere = 0;
+  std::string elsewhere_consoles;  // their consoles, printable, joined with ", "
+  std::string away_reason;         // why the console did not answer, if it stopped the sweep
 };
 
 // Deletes `leftovers`, searches an earlier process recorded and never cleaned up, that were made

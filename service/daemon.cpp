@@ -137,6 +137,8 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
     logger_->debug("hunt '{}' window [{}, {}) AQL: {}", hunt.name, core::formatIso8601(window.from),
                    core::formatIso8601(window.to), job.aql);
     const HuntOutcome outcome = engine.run(job, writer, observer, cancellation);
+    report.left_on_console.insert(report.left_on_console.end(), outcome.left_on_console.begin(),
+                                  outcome.left_on_console.end());
     metrics_.add("aihunt_rows_read_total", {hunt.name}, static_cast<double>(outcome.rows));
     metrics_.add("aihunt_qradar_requests_total", {hunt.name},
                  static_cast<double>(outcome.requests));
@@ -354,6 +356,8 @@ struct Daemon::Impl {
     }
     updateLag(*hunt);
     std::lock_guard lock(mutex);
+    // No longer held by anyone: the main loop (every 30 s) or the next hunt deletes them.
+    leftovers.insert(leftovers.end(), turn.left_on_console.begin(), turn.left_on_console.end());
     HuntRunReport& total = reports[name];
     total.hunt = name;
     total.windows += turn.windows;
@@ -531,8 +535,9 @@ struct Daemon::Impl {
     if (sweep.elsewhere > 0) {
       // Left recorded: a run connected to that console deletes them (a changed qradar.url).
       deps.logger->warn(
-          "{} recorded for another console than {}: left for a run that connects there",
-          core::counted(sweep.elsewhere, "search was", "searches were"),
+          "{} recorded for another console ({}) than {}: left for a run connected to it "
+          "(forgotten a week after they were made)",
+          core::counted(sweep.elsewhere, "search was", "searches were"), sweep.elsewhere_consoles,
           consoleKey(*connection.api));
     }
     const std::lock_guard lock(mutex);
@@ -661,7 +666,21 @@ struct Daemon::Impl {
     if (answer && answer->status >= 200 && answer->status < 300) qradar_ok_at = steadyMs();
   }
 
+  // Said at the end of a run: what it leaves on the console for the next start.
+  void sayLeftovers() {
+    std::size_t left = 0;
+    {
+      const std::lock_guard lock(mutex);
+      left = leftovers.size();
+    }
+    if (left == 0) return;
+    deps.logger->warn("{} on the console, recorded in the state file: the next start deletes {}",
+                      core::counted(left, "search is left", "searches are left"),
+                      left == 1 ? "it" : "them");
+  }
+
   DaemonReport finish(std::uint64_t delivered) {
+    sayLeftovers();
     DaemonReport report;
     report.delivered = delivered;
     std::lock_guard lock(mutex);

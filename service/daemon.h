@@ -70,6 +70,8 @@ struct HuntRunReport {
   std::uint64_t gaps = 0;
   int exit_code = 0;
   std::string error;  // the last failure, redacted
+  // Searches whose delete failed, still on the console and recorded in the state store.
+  std::vector<state::ConsoleSearch> left_on_console;
 };
 
 struct DaemonReport {

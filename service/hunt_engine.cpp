@@ -1,6 +1,5 @@
 #include "service/hunt_engine.h"
 
-#include <optional>
 #include <tuple>
 
 #include "aql/search_marker.h"
@@ -179,13 +178,22 @@ int HuntOutcome::exitCode() const {
 
 HuntOutcome HuntEngine::run(const HuntJob& job, FindingWriter& writer, HuntObserver& observer,
                             const qradar::Cancellation& cancellation) {
+  if (options_.searches == nullptr) {
+    return runSearches(job, writer, observer, cancellation, nullptr);
+  }
+  StoreSearchJournal journal(*options_.searches, api_, job.name, api_.deps().clock);
+  HuntOutcome outcome = runSearches(job, writer, observer, cancellation, &journal);
+  outcome.left_on_console = journal.stillHeld();
+  return outcome;
+}
+
+HuntOutcome HuntEngine::runSearches(const HuntJob& job, FindingWriter& writer,
+                                    HuntObserver& observer,
+                                    const qradar::Cancellation& cancellation,
+                                    qradar::SearchJournal* journal) {
   HuntOutcome outcome;
   outcome.hunt = job.name;
-  std::optional<StoreSearchJournal> journal;
-  if (options_.searches != nullptr) {
-    journal.emplace(*options_.searches, api_, job.name, api_.deps().clock);
-  }
-  qradar::ArielClient ariel(api_, options_.ariel, journal ? &*journal : nullptr);
+  qradar::ArielClient ariel(api_, options_.ariel, journal);
   const std::uint64_t requests_before = api_.requestCount();
   const std::uint64_t retries_before = api_.retryCount();
   const std::uint64_t cleanup_failures_before = api_.cleanupFailureCount();

@@ -54,6 +54,8 @@ struct HuntOutcome {
   std::uint64_t requests = 0;
   std::uint64_t retries = 0;           // requests sent again after a retryable failure
   std::uint64_t cleanup_failures = 0;  // searches whose DELETE failed (left on the console)
+  // With EngineOptions::searches: those searches, still recorded in the store.
+  std::vector<state::ConsoleSearch> left_on_console;
   int recreations = 0;
   detection::AnalyzerStats stats;
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_by_exception;
@@ -103,6 +105,9 @@ class HuntEngine {
                                 const qradar::Cancellation& cancellation);
 
  private:
+  HuntOutcome runSearches(const HuntJob& job, FindingWriter& writer, HuntObserver& observer,
+                          const qradar::Cancellation& cancellation, qradar::SearchJournal* journal);
+
   qradar::ApiClient& api_;
   const detection::DetectionSettings& settings_;
   EngineOptions options_;

@@ -77,8 +77,8 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "aggregate_uploads, whose second search (the upload totals) ends with the first.",
                   {"status"});
   metrics.declare("aihunt_leftover_searches_total", MetricType::kCounter,
-                  "Searches an earlier process left on the console (killed before it cleaned up), "
-                  "by what became of them: deleted, or already gone.",
+                  "Searches left on the console (a process killed before it cleaned up, or a "
+                  "delete that failed), by what became of them: deleted, or already gone.",
                   {"result"});
   metrics.declare("aihunt_qradar_request_duration_seconds", MetricType::kHistogram,
                   "QRadar REST requests by method, endpoint and status code ('error': no answer).",

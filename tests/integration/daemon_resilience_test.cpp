@@ -1096,3 +1096,47 @@ TEST_CASE("a daemon killed mid-search: the next start deletes the search it left
   CHECK(recorded().empty());
   CHECK(listed().empty());
 }
+
+TEST_CASE("a search whose delete failed is deleted by the same daemon once the console deletes",
+          "[daemon][resilience][crash]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(
+      emu,
+      kServer + "hunts:\n" +
+          withLines(kProxyHunt, "    schedule: {every: 1m, catch_up_max: 1m, max_window: 1m}\n"));
+  // Every delete refused while the first window is hunted.
+  setFaults(emu,
+            "faults:\n  - {kind: status_500, method: DELETE, path: \"/api/ariel/searches/*\", "
+            "times: -1}\n");
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  const bool hunted = waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        return metrics && valueOr0(*metrics, "aihunt_hunt_runs_total",
+                                   {{"hunt", "proxy-ai-api"}, {"result", "ok"}}) >= 1;
+      },
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(hunted);
+  const auto left = emu.call("GET", "/api/ariel/searches", {}, {}, kObserverToken);
+  REQUIRE(left.status == 200);
+  REQUIRE(json::parse(left.body).size() >= 1);  // the window's search, not deleted
+
+  // The console deletes again: within the main loop's 30 s round, without a restart.
+  setFaults(emu, "");
+  const bool deleted = waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        return metrics &&
+               valueOr0(*metrics, "aihunt_leftover_searches_total", {{"result", "deleted"}}) >= 1;
+      },
+      std::chrono::seconds(40));
+  CHECK(deleted);
+  const auto after = emu.call("GET", "/api/ariel/searches", {}, {}, kObserverToken);
+  REQUIRE(after.status == 200);
+  CHECK(json::parse(after.body) == json::array());
+  CHECK(daemon.stop(20'000) == 0);
+}

@@ -66,7 +66,7 @@ struct Harness {
     return ids;
   }
 
-  core::EpochMs next_time = state::testing::kT0;
+  core::EpochMs next_time = core::toEpochMs(clock.now()) - 3'600'000;
 };
 
 std::vector<std::string> idsOf(const std::vector<state::ConsoleSearch>& searches) {
@@ -82,6 +82,11 @@ TEST_CASE("searches left by a killed run are deleted, or kept until the console 
   Harness h;
   h.record({"s1", "s2", "s3", "../ariel/databases", "s4"});
   h.record({"s9"}, "https://other-console.test");
+  // Another console's search from more than a week ago: its results are long gone.
+  REQUIRE(h.store
+              ->recordSearch({"s8", "https://old-console.test", "proxy-ai-api",
+                              core::toEpochMs(h.clock.now()) - 8LL * 24 * 3'600'000})
+              .ok());
   auto sweep = service::deleteRecordedSearches(*h.api, *h.store, std::chrono::seconds(5),
                                                *core::makeNullLogger());
   REQUIRE(sweep.ok());
