@@ -50,7 +50,7 @@ LeftoverSweep deleteLeftoverSearches(qradar::ApiClient& api, state::StateStore& 
         logger.info(
             "forgetting search {} recorded on {} for another console, {}: its results are "
             "long gone",
-            search.search_id, core::formatIso8601(search.created_at),
+            core::printableExcerpt(search.search_id, 128), core::formatIso8601(search.created_at),
             core::printableExcerpt(search.console, 120));
         if (auto forgot = store.forgetSearch(search.search_id); !forgot) {
           logger.warn("{}", forgot.error().message);
