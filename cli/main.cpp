@@ -38,8 +38,9 @@ int main(int argc, char** argv) {
     // A row larger than the memory this process may have (ulimit -v with a raised
     // --max-row-bytes; a container's memory limit kills instead). The stack has unwound: a held
     // document was dropped, not printed. One line and exit 2, not libstdc++'s abort. Only what
-    // runs on this thread gets here (triage's workers hand theirs over); a hunt's own thread
-    // that runs out still aborts.
+    // runs on this thread gets here (triage's workers and the offline scan's threads hand
+    // theirs over); an online hunt that runs out on its own thread fails alone instead
+    // (service/hunt_runner.cpp).
     static constexpr char kNote[] =
         "aihunt: error: out of memory: the input (a row) needs more memory than "
         "this process may use (ulimit -v); nothing was printed as a result\n";

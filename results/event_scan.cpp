@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -119,6 +120,9 @@ struct Chunk {
   std::uint64_t skipped = 0;         // bad lines passed over (skip_bad_lines)
   std::optional<core::Error> first_skipped;
   std::uint64_t first_skipped_line = 0;  // of the chunk, one-based
+  // What the worker threw (bad_alloc on an event larger than the memory left): thrown again on
+  // the thread that waits for the chunk, where a scan on one thread would have thrown it.
+  std::exception_ptr exception;
   bool done = false;
 };
 
@@ -262,6 +266,7 @@ class Pool {
   void wait(const Chunk& chunk) {
     std::unique_lock lock(mutex_);
     chunk_done_.wait(lock, [&] { return chunk.done; });
+    if (chunk.exception) std::rethrow_exception(chunk.exception);
   }
 
  private:
@@ -275,7 +280,11 @@ class Pool {
         chunk = queue_.front();
         queue_.pop_front();
       }
-      worker.process(*chunk);
+      try {
+        worker.process(*chunk);
+      } catch (...) {
+        chunk->exception = std::current_exception();
+      }
       {
         const std::lock_guard lock(mutex_);
         chunk->done = true;

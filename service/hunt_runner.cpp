@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 
@@ -23,6 +24,28 @@ class SerialObserver final : public HuntObserver {
   HuntObserver& inner_;
   std::mutex mutex_;
 };
+
+// A hunt whose results need more memory than the process may have (a huge row under ulimit -v,
+// with the row cap raised) fails alone, as any other failed hunt: thrown on this thread,
+// bad_alloc would end the process (std::terminate) with nothing said and no hunt reported. The
+// engine's own state (its search, its pager) has unwound with the stack; its search is deleted
+// or recorded as a leftover by the guards that held it.
+HuntOutcome runCatchingOutOfMemory(HuntEngine& engine, const HuntJob& job, FindingWriter& writer,
+                                   HuntObserver& observer,
+                                   const qradar::Cancellation& cancellation) {
+  try {
+    return engine.run(job, writer, observer, cancellation);
+  } catch (const std::bad_alloc&) {
+    HuntOutcome outcome;
+    outcome.hunt = job.name;
+    outcome.result = HuntResult::kFailed;
+    outcome.error = core::makeError(
+        core::ErrorCode::kLimitExceeded,
+        "out of memory: the hunt needs more memory than this process may use (ulimit -v, "
+        "a container's memory limit)");
+    return outcome;
+  }
+}
 
 }  // namespace
 
@@ -57,7 +80,8 @@ void HuntRunner::run(const std::vector<HuntJob>& jobs, const std::vector<Finding
         }
         index = next++;
       }
-      HuntOutcome outcome = engine.run(jobs[index], *writers[index], serial, cancellation);
+      HuntOutcome outcome =
+          runCatchingOutOfMemory(engine, jobs[index], *writers[index], serial, cancellation);
       {
         const std::lock_guard lock(mutex);
         outcomes[index] = std::move(outcome);

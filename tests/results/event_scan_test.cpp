@@ -3,6 +3,9 @@
 // events are combined (ORDER BY with ties, LIMIT, GROUP BY with aggregates, HAVING, SELECT *),
 // at several thread counts and chunk sizes small enough that every chunk boundary is crossed.
 // Then compressed input: gzip and zstd read by magic bytes, truncation and corruption as errors.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -10,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <regex>
 #include <sstream>
 
@@ -476,3 +480,48 @@ TEST_CASE("gzip and zstd events are read by their magic bytes") {
     }
   }
 }
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// (The sanitizers reserve terabytes of address space at start: they cannot run under a limit.)
+TEST_CASE("a worker that runs out of memory hands bad_alloc to the caller, which may catch it") {
+  // One event of 96 MB: larger than a malloc arena (64 MB), so every buffer that holds it is
+  // mapped on its own and counts against an address-space limit. The reading thread holds the
+  // chunk (twice the line's size while it grows); the worker that decodes it copies the value
+  // twice more (the event, then the matched copy). Under a limit of 2.5 times the line above
+  // what is in use, the reading fits and the worker's allocation fails. Before, that aborted the
+  // process (std::terminate from the thread); now the caller gets bad_alloc, as on one thread.
+  // In a child process, so that the limit leaves this test binary alone.
+  const std::size_t value_bytes = 96U << 20;
+  const std::string events =
+      R"({"starttime":1002000,"username":")" + std::string(value_bytes, 'b') + "\"}\n";
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    long pages = 0;
+    if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(statm, "%ld", &pages) != 1) pages = 0;
+      std::fclose(statm);
+    }
+    const auto in_use = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
+    const rlim_t allowed = in_use + value_bytes * 5 / 2;
+    const rlimit limit{allowed, allowed};
+    if (pages == 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(3);
+    results::MemoryByteSource source(events);
+    results::EventScanOptions scan;
+    scan.threads = 2;
+    scan.chunk_bytes = 16U << 20;  // the chunk grows to the line's end in six steps, not 96
+    try {
+      const Outcome outcome =
+          scanned("SELECT username FROM events WHERE username LIKE '%b%'", source, scan);
+      ::_exit(outcome.ok ? 4 : 5);
+    } catch (const std::bad_alloc&) {
+      ::_exit(42);
+    }
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 42);
+}
+#endif
