@@ -319,7 +319,8 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
   p.ariel_handlers->registerRoutes(p.api);
   p.reference_handlers = std::make_unique<ReferenceHandlers>(p.references);
   p.reference_handlers->registerRoutes(p.api);
-  p.offense_handlers = std::make_unique<OffenseHandlers>(p.offenses, p.clock);
+  p.offense_handlers = std::make_unique<OffenseHandlers>(p.offenses, p.clock,
+                                                         options.config.offense_filters_documented);
   p.offense_handlers->registerRoutes(p.api);
   p.classification_handlers = std::make_unique<ClassificationHandlers>(p.classification);
   p.classification_handlers->registerRoutes(p.api);

@@ -64,6 +64,9 @@ struct EmulatorConfig {
   std::vector<RuleConfig> rules;
   // How long an offense the rules make stays out of the API (offense_store.h); 0: at once.
   std::int64_t offense_delay_ms = 0;
+  // The offense list's filter takes only the fields IBM's reference marks Filterable
+  // (--offense-filters documented; offense_handlers.cpp); false: any field.
+  bool offense_filters_documented = false;
   std::int64_t max_recorded_requests = 20'000;
   // An HTTP connection with no complete request (TLS handshake, header, body) within this time
   // is closed: idle keep-alive clients and slow senders do not hold a server thread forever.

@@ -9,7 +9,11 @@ namespace aihunt::emulator {
 
 class OffenseHandlers {
  public:
-  OffenseHandlers(OffenseStore& store, const EmulatorClock& clock) : store_(store), clock_(clock) {}
+  // `documented_filters`: the offense list's filter may name only the fields IBM's reference
+  // marks Filterable (--offense-filters documented); otherwise any field, as public clients use
+  // it.
+  OffenseHandlers(OffenseStore& store, const EmulatorClock& clock, bool documented_filters = false)
+      : store_(store), clock_(clock), documented_filters_(documented_filters) {}
   void registerRoutes(Router& router);
 
   HttpResponse list(const HttpRequest& request);
@@ -20,6 +24,7 @@ class OffenseHandlers {
  private:
   OffenseStore& store_;
   const EmulatorClock& clock_;
+  bool documented_filters_;
 };
 
 nlohmann::json offenseJson(const Offense& offense);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "aql/time_window.h"
+#include "core/text.h"
 #include "core/text_file.h"
 #include "core/time.h"
 #include "emulator/token_file.h"
@@ -100,7 +101,10 @@ po::options_description describe() {
       "aihunt-sidecar=aihunt, so that its LEEF events are not hunted again)")(
       "offense-delay-ms", po::value<long long>()->value_name("MS"),
       "how long a new offense stays out of the API, as a console's rule pipeline takes time "
-      "(0 to 86400000; default 0)");
+      "(0 to 86400000; default 0)")(
+      "offense-filters", po::value<std::string>()->value_name("any|documented"),
+      "which fields the offense list's filter takes: any (default, as public clients use it) "
+      "or documented (only those IBM's reference marks Filterable; others 422/1005)");
   po::options_description ariel("Ariel and faults");
   ariel.add_options()("workers", po::value<int>()->value_name("N"),
                       "search threads (default 2; config ariel.workers)")(
@@ -258,6 +262,15 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
   if (vm.count("workers") > 0) o.config.ariel.workers = vm["workers"].as<int>();
   if (vm.count("offense-delay-ms") > 0) {
     o.config.offense_delay_ms = vm["offense-delay-ms"].as<long long>();
+  }
+  if (vm.count("offense-filters") > 0) {
+    const std::string which = vm["offense-filters"].as<std::string>();
+    if (which != "any" && which != "documented") {
+      return core::makeError(
+          core::ErrorCode::kInvalidArgument,
+          "--offense-filters: any or documented, not '" + core::printableExcerpt(which) + "'");
+    }
+    o.config.offense_filters_documented = which == "documented";
   }
   if (vm.count("phase-delay-ms") > 0)
     o.config.ariel.phase_delay_ms = vm["phase-delay-ms"].as<int>();

@@ -22,15 +22,22 @@ std::string stringOrEmpty(const nlohmann::json& object, const char* key) {
 }  // namespace
 
 core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string& filter,
-                                                              std::uint64_t limit) {
+                                                              std::uint64_t limit,
+                                                              const std::string& sort) {
   ApiCall call;
   call.path = "/api/siem/offenses?fields=" +
               urlEncode("id,description,offense_source,status,magnitude,start_time");
   if (!filter.empty()) call.path += "&filter=" + urlEncode(filter);
+  if (!sort.empty()) call.path += "&sort=" + urlEncode(sort);
   if (limit == 0) return std::vector<OffenseSummary>();
   call.headers.emplace_back("Range", "items=0-" + std::to_string(limit - 1));
-  auto response = api_.callOk(call);
+  auto response = api_.call(call);
   if (!response) return response.error().withContext("listing offenses");
+  if (response->status < 200 || response->status >= 300) {
+    core::Error error = api_.coreErrorOf(*response);
+    if (response->status == 422) error.code = core::ErrorCode::kInvalidArgument;
+    return error.withContext("listing offenses");
+  }
   const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
   if (!parsed.is_array()) {
     return core::makeError(core::ErrorCode::kParse, "listing offenses: expected a JSON array");

@@ -36,9 +36,13 @@ class OffenseClient {
  public:
   explicit OffenseClient(ApiClient& api) : api_(api) {}
 
-  // Up to `limit` offenses; `filter` is QRadar's filter syntax (encoded here), may be empty.
+  // Up to `limit` offenses; `filter` is QRadar's filter syntax and `sort` its sort syntax
+  // ("-last_updated_time"), both encoded here, either may be empty. A 422 answer (the console
+  // cannot use a parameter, such as a filter on a field it does not filter on) is
+  // kInvalidArgument, apart from the other refusals (kRemote).
   [[nodiscard]] core::Result<std::vector<OffenseSummary>> list(const std::string& filter,
-                                                               std::uint64_t limit);
+                                                               std::uint64_t limit,
+                                                               const std::string& sort = {});
   [[nodiscard]] core::Status addNote(std::int64_t offense_id, const std::string& text);
   // The offense's notes, oldest first as the console lists them, read in Range pages of
   // `page_size`, at most `limit` of them (a longer list is cut there, not an error).

@@ -44,16 +44,45 @@ void OffenseNotesSink::count(const char* result) {
   if (options_.metrics != nullptr) options_.metrics->add("aihunt_offense_notes_total", {result});
 }
 
+core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::listedOffensesOf(
+    qradar::OffenseClient& client, const std::string& source_ip,
+    std::optional<std::vector<qradar::OffenseSummary>>& open_offenses) {
+  if (!source_filter_refused_) {
+    // `source_ip` is an IP literal (offense_note_text.cpp checks it): nothing in it can end the
+    // quoted string. Filter syntax: IBM's GET /siem/offenses reference,
+    // https://ibmsecuritydocs.github.io/qradar_api_14.0/14.0--siem-offenses-GET.html, and IBM's
+    // api-samples siem/02_HideOffenses.py (status="OPEN"). The same reference (12.0 to 26.0)
+    // marks offense_source "Sortable" but not "Filterable"; public clients filter on it. A
+    // console that ignores the filter is caught by the check of each answer in offensesOf(),
+    // one that refuses it here.
+    auto listed = client.list("status = \"OPEN\" and offense_source = \"" + source_ip + "\"",
+                              options_.max_offenses_per_source);
+    if (listed || listed.error().code != core::ErrorCode::kInvalidArgument) return listed;
+    source_filter_refused_ = true;
+    logger_->warn(
+        "offense notes: the console refuses a filter on offense_source ({}); each batch now "
+        "reads the {} most recently updated open offenses and picks each source's among them",
+        core::printableExcerpt(listed.error().message, 200), kOpenOffensesRead);
+  }
+  if (!open_offenses) {
+    auto listed = client.list("status = \"OPEN\"", kOpenOffensesRead, "-last_updated_time");
+    if (!listed) return listed.error();
+    open_offenses = std::move(*listed);
+  }
+  std::vector<qradar::OffenseSummary> of_source;
+  for (const qradar::OffenseSummary& offense : *open_offenses) {
+    if (of_source.size() >= options_.max_offenses_per_source) break;
+    if (offense.offense_source == source_ip) of_source.push_back(offense);
+  }
+  return of_source;
+}
+
 core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
-    qradar::OffenseClient& client, const std::string& source_ip, std::size_t& described_otherwise) {
+    qradar::OffenseClient& client, const std::string& source_ip,
+    std::optional<std::vector<qradar::OffenseSummary>>& open_offenses,
+    std::size_t& described_otherwise) {
   described_otherwise = 0;
-  // `source_ip` is an IP literal (offense_note_text.cpp checks it): nothing in it can end the
-  // quoted string. Filter syntax: IBM's GET /siem/offenses reference,
-  // https://ibmsecuritydocs.github.io/qradar_api_14.0/14.0--siem-offenses-GET.html, and IBM's
-  // api-samples siem/02_HideOffenses.py (status="OPEN"); offense_source as a filterable field
-  // is unconfirmed, hence the check of each answer below.
-  auto listed = client.list("status = \"OPEN\" and offense_source = \"" + source_ip + "\"",
-                            options_.max_offenses_per_source);
+  auto listed = listedOffensesOf(client, source_ip, open_offenses);
   if (!listed) return listed.error();
   std::vector<qradar::OffenseSummary> ours;
   for (auto& offense : *listed) {
@@ -82,11 +111,12 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
   std::map<std::string, std::vector<qradar::OffenseSummary>> offenses;
   std::map<std::string, std::size_t> described_otherwise;
   std::map<std::int64_t, std::vector<std::string>> notes;
+  std::optional<std::vector<qradar::OffenseSummary>> open_offenses;  // when the filter is refused
   for (const WindowFindings& group : grouped.groups) {
     auto found = offenses.find(group.source_ip);
     if (found == offenses.end()) {
       std::size_t others = 0;
-      auto listed = offensesOf(client, group.source_ip, others);
+      auto listed = offensesOf(client, group.source_ip, open_offenses, others);
       if (!listed) return listed.error().withContext("offenses of " + group.source_ip);
       found = offenses.emplace(group.source_ip, std::move(*listed)).first;
       described_otherwise[group.source_ip] = others;

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,10 @@ class OffenseNotesSink final : public Sink {
   // the console about the same sources in a tight loop); zero when nothing is tried again.
   [[nodiscard]] std::chrono::milliseconds retryAfter() const override;
   static constexpr std::chrono::milliseconds kMinRetry{5'000};
+  // Open offenses read per batch when the console refuses the offense_source filter, most
+  // recently updated first: an aihunt offense that a new finding would be noted on was updated
+  // by that finding's LEEF event.
+  static constexpr std::size_t kOpenOffensesRead = 1'000;
 
  private:
   // Findings of delivered batches by what became of them (of a batch that fails, only the groups
@@ -104,9 +109,16 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
   // aihunt's open offenses of `source_ip`; `described_otherwise`: how many other open offenses
   // the source has, whose description lacks match_description.
+  // `open_offenses`: the batch's list of open offenses, read once when the console refuses the
+  // filter on offense_source (see source_filter_refused_).
   [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
       qradar::OffenseClient& client, const std::string& source_ip,
+      std::optional<std::vector<qradar::OffenseSummary>>& open_offenses,
       std::size_t& described_otherwise);
+  // The source's open offenses as the console lists them (not yet checked here).
+  [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> listedOffensesOf(
+      qradar::OffenseClient& client, const std::string& source_ip,
+      std::optional<std::vector<qradar::OffenseSummary>>& open_offenses);
   void count(const char* result);
   // " (it has N open offenses whose description lacks ...)", or nothing when `others` is 0.
   [[nodiscard]] std::string otherDescriptions(std::size_t others) const;
@@ -124,6 +136,11 @@ class OffenseNotesSink final : public Sink {
   QRadarConnector connect_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<QRadarConnection> connection_;
+  // IBM's reference does not mark offense_source as a field the offense list filters on; public
+  // clients filter on it. When this console refuses such a filter (422), the sink lists the
+  // most recently updated open offenses instead (status is filterable, last_updated_time
+  // sortable) and picks the source's among them, for the rest of the process.
+  bool source_filter_refused_ = false;
   Tally delivered_;
   Retries retries_;  // of the batch being delivered
   // Rows of the groups of the batch being delivered that are finished: noted (or found noted)

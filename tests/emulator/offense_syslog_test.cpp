@@ -210,6 +210,36 @@ TEST_CASE("--log-source sets up a log source and its type at start") {
   CHECK_FALSE(bad.ok());
 }
 
+TEST_CASE("offense API: --offense-filters documented takes only the fields marked Filterable") {
+  RunningEmu emu({"--offense-filters", "documented"});
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/events",
+                    "{\"EventID\": \"AIHUNT-T1588.007\", \"sourceip\": \"10.9.0.1\"}\n")
+              .status == 200);
+  const auto listed = [&](const std::string& filter) {
+    return emu.call("GET", "/api/siem/offenses?filter=" + urlEncode(filter));
+  };
+  // offense_source and description are Sortable only in IBM's field table; status and id are
+  // Filterable, on either side of an `or`.
+  for (const char* refused :
+       {"offense_source=\"10.9.0.1\"", "status=\"OPEN\" and description=\"x\"",
+        "id=1 or offense_source=\"10.9.0.1\""}) {
+    const HttpReply reply = listed(refused);
+    INFO(refused);
+    CHECK(reply.status == 422);
+    CHECK(parseJson(reply.body)["code"] == 1005);
+  }
+  CHECK(parseJson(listed("status=\"OPEN\" and id>0").body).size() == 1);
+  CHECK(listed("status=\"OPEN\"").status == 200);
+  // The default takes any field, as public clients filter on offense_source.
+  RunningEmu any;
+  REQUIRE(any.ok());
+  CHECK(any.call("GET", "/api/siem/offenses?filter=" + urlEncode("offense_source=\"10.9.0.1\""))
+            .status == 200);
+  RunningEmu wrong({"--offense-filters", "some"});
+  CHECK_FALSE(wrong.ok());
+}
+
 TEST_CASE("offense API: Range, filter, sort, fields, get, close, notes, no create") {
   RunningEmu emu;
   REQUIRE(emu.ok());

@@ -62,7 +62,9 @@ std::vector<state::OutboxRow> rowsOf(const std::vector<json>& findings) {
   return rowsOf(payloads);
 }
 
-// A console with offenses and their notes; the offense filter honours offense_source and status.
+// A console with offenses and their notes; the offense filter honours offense_source and status,
+// or, with refuse_source_filter, refuses offense_source (422, as IBM's reference does not mark
+// it Filterable) and lists every open offense for a filter on status alone.
 struct FakeConsole {
   struct Offense {
     std::int64_t id = 0;
@@ -74,6 +76,8 @@ struct FakeConsole {
   std::vector<Offense> offenses;
   int fail_adds_after = -1;  // answer 500 to POST notes once this many were added
   int adds = 0;
+  bool refuse_source_filter = false;
+  std::vector<std::string> sorts;  // the sort parameter of each offense list read ("" if none)
 
   Offense* find(std::int64_t id) {
     for (auto& offense : offenses) {
@@ -89,13 +93,21 @@ struct FakeConsole {
       const std::string filter = testing::queryParam(path, "filter");
       const std::string want = "offense_source = \"";
       const auto at = filter.find(want);
-      REQUIRE(at != std::string::npos);
       REQUIRE(filter.find("status = \"OPEN\"") != std::string::npos);
+      if (at != std::string::npos && refuse_source_filter) {
+        return jsonResponse(
+            422, R"({"code":1005,"message":"The field offense_source is not filterable."})");
+      }
+      REQUIRE((at != std::string::npos || refuse_source_filter));
+      sorts.push_back(testing::queryParam(path, "sort"));
       const std::string ip =
-          filter.substr(at + want.size(), filter.find('"', at + want.size()) - at - want.size());
+          at == std::string::npos
+              ? std::string()
+              : filter.substr(at + want.size(),
+                              filter.find('"', at + want.size()) - at - want.size());
       json list = json::array();
       for (const auto& offense : offenses) {
-        if (offense.source == ip && offense.status == "OPEN") {
+        if ((ip.empty() || offense.source == ip) && offense.status == "OPEN") {
           list.push_back({{"id", offense.id},
                           {"description", offense.description},
                           {"offense_source", offense.source},
@@ -393,6 +405,64 @@ TEST_CASE("one note per offense per window, however often the batch is delivered
   CHECK(h.console.offenses[0].notes.size() == 4);
   CHECK(h.console.offenses[2].notes.size() == 2);
   CHECK(h.connects == 1);
+}
+
+TEST_CASE("a console that refuses the offense_source filter: open offenses are read per batch",
+          "[offense_notes]") {
+  Harness h;
+  h.console.refuse_source_filter = true;
+  h.console.offenses = {{1, "10.0.0.1", "AI API use (aihunt)", "OPEN", {}},
+                        {2, "10.0.0.2", "AI API use (aihunt)", "OPEN", {}},
+                        {3, "10.0.0.9", "AI API use (aihunt)", "OPEN", {}},  // no finding of its
+                        {4, "10.0.0.1", "AI API use (aihunt)", "CLOSED", {}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1),
+                                                 finding("b1", "10.0.0.2", kWindow1),
+                                                 finding("c1", "10.0.0.3", kWindow1)})));
+  CHECK(h.console.offenses[0].notes.size() == 1);
+  CHECK(h.console.offenses[1].notes.size() == 1);
+  CHECK(h.console.offenses[2].notes.empty());
+  CHECK(h.console.offenses[3].notes.empty());
+  CHECK(h.counted("added") == 2);
+  CHECK(h.counted("no_offense") == 1);
+  // One refused filter, then one list of the open offenses for the three sources, newest first.
+  std::size_t lists = 0;
+  for (const auto& line : h.transport.lines()) {
+    lists += line.rfind("GET /api/siem/offenses?", 0) == 0 ? 1 : 0;
+  }
+  CHECK(lists == 2);
+  CHECK(h.console.sorts == std::vector<std::string>{"-last_updated_time"});
+
+  // The next batch does not ask for the refused filter again.
+  h.transport.requests.clear();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.1", kWindow2)})));
+  CHECK(h.console.offenses[0].notes.size() == 2);
+  lists = 0;
+  for (const auto& line : h.transport.lines()) {
+    lists += line.rfind("GET /api/siem/offenses?", 0) == 0 ? 1 : 0;
+  }
+  CHECK(lists == 1);
+  CHECK(h.console.sorts.size() == 2);
+}
+
+TEST_CASE("a console's other refusals of the offense list stay errors", "[offense_notes]") {
+  Harness h;
+  h.console.offenses = {{1, "10.0.0.1", "AI API use (aihunt)", "OPEN", {}}};
+  testing::FakeHttpTransport refusing{[](const qradar::HttpRequest& /*r*/) {
+    return jsonResponse(500, R"({"code":1020,"message":"down"})");
+  }};
+  service::OffenseNotesSinkOptions options;
+  options.wait_for_offense = std::chrono::milliseconds(0);
+  options.clock = &h.clock;
+  service::OffenseNotesSink sink(
+      options,
+      [&]() -> core::Result<std::unique_ptr<service::QRadarConnection>> {
+        return testing::fakeConnection(refusing, h.seams, "20.0");
+      },
+      quietLogger());
+  CHECK_FALSE(sink.deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1)})));
+  // No fallback listing after a 500: the batch is kept for the outbox to retry.
+  for (const auto& line : refusing.lines()) CHECK(line.find("sort=") == std::string::npos);
 }
 
 TEST_CASE("a window noted by an older aihunt (one note per window) gets no second note",
