@@ -13,6 +13,10 @@ struct AnalyzerStats {
   std::uint64_t own_events_skipped = 0;  // aihunt's own LEEF events (not counted in `events`)
   // Findings an exception would have judged by a reference set whose contents are unknown.
   std::uint64_t unknown_reference_set_checks = 0;
+  // Rows whose text was repaired before they were read (invalid UTF-8, a lone surrogate escape:
+  // results/row_repair.h). Counted by the row decoder, carried here so that every run's totals
+  // and summaries have it.
+  std::uint64_t repaired_rows = 0;
 };
 
 // Counts of several passes added up, and what one pass counted between two of its snapshots.
@@ -24,6 +28,7 @@ inline AnalyzerStats& operator+=(AnalyzerStats& total, const AnalyzerStats& more
   total.expired_exception_hits += more.expired_exception_hits;
   total.own_events_skipped += more.own_events_skipped;
   total.unknown_reference_set_checks += more.unknown_reference_set_checks;
+  total.repaired_rows += more.repaired_rows;
   return total;
 }
 
@@ -37,6 +42,7 @@ inline AnalyzerStats operator-(const AnalyzerStats& after, const AnalyzerStats& 
   delta.own_events_skipped = after.own_events_skipped - before.own_events_skipped;
   delta.unknown_reference_set_checks =
       after.unknown_reference_set_checks - before.unknown_reference_set_checks;
+  delta.repaired_rows = after.repaired_rows - before.repaired_rows;
   return delta;
 }
 

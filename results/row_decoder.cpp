@@ -15,6 +15,7 @@
 #include "core/string_map.h"
 #include "core/swar.h"
 #include "results/flat_row.h"
+#include "results/row_repair.h"
 
 namespace aihunt::results {
 namespace {
@@ -177,6 +178,8 @@ struct RowDecoder::Impl {
   DecodePath path = DecodePath::kFastWhenFlat;
   FlatRowScanner flat;
   std::uint64_t fast_rows = 0;
+  std::uint64_t repaired_rows = 0;
+  std::string repaired;  // the last repaired row's text (the Event may point into it)
 };
 
 RowDecoder::RowDecoder(const detection::FieldMapping& mapping, DecodePath path)
@@ -195,6 +198,7 @@ void RowDecoder::alsoRead(const std::string& column, detection::Field field) {
 }
 
 std::uint64_t RowDecoder::fastPathRows() const { return impl_->fast_rows; }
+std::uint64_t RowDecoder::repairedRows() const { return impl_->repaired_rows; }
 
 void RowDecoder::watchUnread(std::vector<std::string> names) { impl_->watched = std::move(names); }
 
@@ -227,6 +231,22 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
     }
     out = detection::Event{};  // declined part-way: the full parser starts over
   }
+  core::Status parsed = decodeFull(row_json, out, readable_after);
+  if (parsed) return parsed;
+  // Text that is not valid UTF-8, or a lone surrogate escape: the rest of the row is analysed
+  // with U+FFFD in their place (row_repair.h), and the row is counted.
+  auto repaired = repairedRowText(row_json);
+  if (!repaired) return parsed;
+  impl_->repaired = std::move(*repaired);
+  out = detection::Event{};
+  if (auto again = decodeFull(impl_->repaired, out, 0); !again) return parsed;
+  ++impl_->repaired_rows;
+  return {};
+}
+
+core::Status RowDecoder::decodeFull(std::string_view row_json, detection::Event& out,
+                                    std::size_t readable_after) {
+  using detection::Field;
   // simdjson reads up to SIMDJSON_PADDING bytes past the end. Their content does not change
   // the verdict (it looks at the first of them when the row ends early, and its own balance
   // check still rejects such rows), so the splitter's next bytes serve as padding.

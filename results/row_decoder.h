@@ -38,6 +38,9 @@ class RowDecoder {
 
   // Rows the fast path decoded on its own (the rest went through simdjson).
   [[nodiscard]] std::uint64_t fastPathRows() const;
+  // Rows decoded only once their invalid UTF-8 or lone surrogate escapes were replaced with
+  // U+FFFD (row_repair.h): the caller says how many, as their text is not quite the console's.
+  [[nodiscard]] std::uint64_t repairedRows() const;
 
   // Names to look out for: those of them that rows hold are listed by watchedSeen(), and those
   // neither the mapping nor alsoRead() reads by unreadColumns() too, in the order first seen.
@@ -47,6 +50,9 @@ class RowDecoder {
   [[nodiscard]] const std::vector<std::string>& unreadColumns() const;
 
  private:
+  // simdjson's parse of the row (decode() tries the fast scanner first, and a repair after).
+  [[nodiscard]] core::Status decodeFull(std::string_view row_json, detection::Event& out,
+                                        std::size_t readable_after);
   struct Impl;  // keeps simdjson's heavy header out of every includer
   std::unique_ptr<Impl> impl_;
 };

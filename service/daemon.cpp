@@ -208,6 +208,13 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
       skipped +=
           ", " + core::counted(outcome.stats.browser_events_skipped, "browser event") + " skipped";
     }
+    if (outcome.stats.repaired_rows > 0) {
+      // Read all the same (results/row_repair.h): a planted row does not hold the window back.
+      skipped += ", " + core::counted(outcome.stats.repaired_rows, "row") +
+                 " with text that is not valid UTF-8 (replaced with U+FFFD)";
+      metrics_.add("aihunt_repaired_rows_total", {hunt.name},
+                   static_cast<double>(outcome.stats.repaired_rows));
+    }
     logger_->log(outcome.rows > 0 ? spdlog::level::info : spdlog::level::debug,
                  "hunt '{}' window [{}, {}): {}, {}, {}, {} suppressed{}", hunt.name,
                  core::formatIso8601(window.from), core::formatIso8601(window.to),

@@ -60,6 +60,7 @@ class PagePipeline {
   }
 
   [[nodiscard]] std::uint64_t rows() const { return rows_; }
+  [[nodiscard]] std::uint64_t repairedRows() const { return decoder_.repairedRows(); }
   [[nodiscard]] const FindingStage& stage() const { return stage_; }
   [[nodiscard]] FindingStage& stage() { return stage_; }
 
@@ -230,6 +231,7 @@ HuntOutcome HuntEngine::runSearches(const HuntJob& job, FindingWriter& writer,
       cancellation, marker_literal, std::move(refusal_note));
   outcome.rows = pipeline.rows();
   outcome.stats = pipeline.stage().stats();
+  outcome.stats.repaired_rows = pipeline.repairedRows();
   outcome.suppressed_by_exception = pipeline.stage().suppressedByException();
   counters();
   if (!searched) {

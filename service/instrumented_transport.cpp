@@ -76,6 +76,10 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "Hunted windows' searches by how they ended: one a window, also for a hunt with "
                   "aggregate_uploads, whose second search (the upload totals) ends with the first.",
                   {"status"});
+  metrics.declare("aihunt_repaired_rows_total", MetricType::kCounter,
+                  "Result rows read after their text that is not valid UTF-8 (or a lone UTF-16 "
+                  "surrogate escape) was replaced with U+FFFD.",
+                  {"hunt"});
   metrics.declare("aihunt_leftover_searches_total", MetricType::kCounter,
                   "Searches left on the console (a process killed before it cleaned up, or a "
                   "delete that failed), by what became of them: deleted, or already gone.",

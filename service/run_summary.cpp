@@ -61,6 +61,15 @@ void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTot
     logger.info("{} skipped (a browser is a person at work, never a finding)",
                 core::counted(totals.stats.browser_events_skipped, "browser event"));
   }
+  if (totals.stats.repaired_rows > 0) {
+    // Planted or broken text must not blind a window: the rows were read, with U+FFFD in place
+    // of what could not be read.
+    logger.warn(
+        "{} text that is not valid UTF-8 (or a lone UTF-16 surrogate escape); it was replaced "
+        "with U+FFFD and the {} analysed",
+        core::counted(totals.stats.repaired_rows, "row held", "rows held"),
+        totals.stats.repaired_rows == 1 ? "row" : "rows");
+  }
   if (totals.stats.own_events_skipped > 0) {
     logger.info("{} of aihunt's own LEEF events skipped (detection.own_log_source_types)",
                 totals.stats.own_events_skipped);

@@ -88,6 +88,7 @@ TriageCounts TriageRows::counts() const {
   counts.rows_with_event_time = rows_with_event_time_;
   counts.detectable_rows = detectable_rows_;
   counts.stats = stage_.stats();
+  counts.stats.repaired_rows = decoder_.repairedRows();
   counts.suppressed_per_rule = stage_.suppressedPerRule();
   return counts;
 }

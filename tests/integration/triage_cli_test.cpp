@@ -527,3 +527,24 @@ TEST_CASE("a row larger than the memory the process may use is an error line, no
   CHECK(result.err.find("terminate called") == std::string::npos);
 }
 #endif
+
+TEST_CASE("a row with a lone surrogate escape or invalid UTF-8 is analysed, not fatal") {
+  // A planted event must not blind the run: each row is read with U+FFFD in place of what cannot
+  // be read, its finding is raised, and the run says how many rows were repaired.
+  const std::string rows =
+      R"({"sourceip":"10.1.4.21","username":"x\ud800y","InitiatingApplication":"curl.exe",)"
+      R"("DestinationURL":"https://api.openai.com/v1/chat/completions"})"
+      "\n"
+      "{\"sourceip\":\"10.1.4.22\",\"username\":\"\x9b\xff\",\"InitiatingApplication\":"
+      "\"python.exe\",\"DestinationURL\":\"https://api.anthropic.com/v1/messages\"}\n";
+  const auto result = runAihunt({"triage", "--format", "jsonl", "--now", kNow, "-"}, rows);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto findings = jsonLines(result.out);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0]["username"] == "x\xEF\xBF\xBDy");
+  CHECK(findings[0]["provider"] == "openai");
+  CHECK(findings[1]["username"] == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(findings[1]["provider"] == "anthropic");
+  CHECK(result.err.find("2 rows held text that is not valid UTF-8") != std::string::npos);
+}

@@ -68,7 +68,8 @@ TEST_CASE("malformed rows are errors") {
   Event event;
   for (const std::string& bad :
        {std::string(R"({"sourceip": "10.0.0.1")"), std::string(R"({"sourceip": })"),
-        std::string("{\"sourceip\": \"\xC3\x28\"}"), std::string("{\"sourceip\": \"\xFF\"}"),
+        // (Text that is not UTF-8 is read with U+FFFD in its place: row_repair_test.cpp.)
+        std::string("{\"sourceip\": \"\x01\"}"), std::string("{\"sourceip\": \"\\x\"}"),
         std::string(R"([1, 2])"), std::string(R"({"a": 1} {"b": 2})"),
         std::string(R"({"sourceip": "a" "b"})"), std::string("")}) {
     INFO(bad);
