@@ -35,12 +35,17 @@ int qualification(std::string_view user) {
 }  // namespace
 
 std::string userKey(std::string_view username) {
-  std::string_view name = core::trim(username);
+  const std::string_view whole = core::trim(username);
+  std::string_view name = whole;
   if (const auto slash = name.rfind('\\'); slash != std::string_view::npos) {
     name.remove_prefix(slash + 1);
   }
   if (const auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
   name = core::trim(name);
+  // A name with nothing where the user should be (`CORP\alice\`, `CORP\`, `@corp`) is keyed
+  // whole: an empty key means "no user", which would let the finding join another user's
+  // incident on its host or IP alone.
+  if (name.empty()) name = whole;
   if (isPlaceholder(name)) return {};
   return core::asciiLowered(name);
 }

@@ -10,7 +10,8 @@ namespace aihunt::detection {
 
 // The account name, lower case, without a domain: "CORP\JDoe", "jdoe", "JDoe@corp.example.com"
 // -> "jdoe". Empty for an empty name and for the placeholders telemetry writes for "nobody"
-// ("-", "N/A", "none", "null", "unknown").
+// ("-", "N/A", "none", "null", "unknown"). A name with nothing where the user should be
+// ("CORP\alice\", "CORP\") is keyed whole, lower case, never as "no user".
 std::string userKey(std::string_view username);
 
 // The host's first label, lower case: "WS-FIN-0193.corp.example.com" -> "ws-fin-0193". An IP

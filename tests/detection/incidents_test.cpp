@@ -101,6 +101,26 @@ TEST_CASE("different users, hosts or processes are different incidents") {
   CHECK(incidents.size() == 5);
 }
 
+TEST_CASE("a name with nothing where the user should be is one actor of its own") {
+  // `CORP\alice\` and `CORP\bob\` (a hostile or broken value) once had an empty key, "no
+  // user": both joined carol's incident on the shared host and IP, and carol was named for all.
+  const std::vector<Finding> findings = {
+      endpoint("CORP\\alice\\", "WS-1", kBase), endpoint("CORP\\bob\\", "WS-1", kBase + 1000),
+      endpoint("CORP\\carol", "WS-1", kBase + 2000), endpoint("CORP\\", "WS-1", kBase + 3000),
+      endpoint("@corp.example.com", "WS-1", kBase + 4000)};
+  const auto incidents = correlateFindings(findings, options());
+  REQUIRE(incidents.size() == 5);
+  std::set<std::string> users;
+  for (const auto& incident : incidents) {
+    CHECK(incident.finding_ids.size() == 1);
+    users.insert(incident.actor.user);
+  }
+  CHECK(users == std::set<std::string>{"corp\\alice\\", "corp\\bob\\", "carol", "corp\\",
+                                       "@corp.example.com"});
+  CHECK(aihunt::detection::userKey("mallory\\ ") == "mallory\\");
+  CHECK(aihunt::detection::userKey("CORP\\-").empty());  // a placeholder stays "no user"
+}
+
 TEST_CASE("buckets: fixed windows from the epoch, the last millisecond in, the next one out") {
   for (const std::int64_t window : {kMinute, 10 * kMinute, 60 * kMinute}) {
     IncidentOptions o;
