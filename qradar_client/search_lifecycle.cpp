@@ -93,6 +93,9 @@ core::Result<StatusRead> SearchLifecycle::status(const std::string& search_id, i
   auto parsed = parseSearchStatus(response->body);
   if (!parsed) return parsed.error();
   read.status = std::move(*parsed);
+  // The id asked about, not whatever the body says: the results and the delete go to the search
+  // this status is of (a body that echoed the path's escaped id sent them to another one).
+  read.status->search_id = search_id;
   return read;
 }
 

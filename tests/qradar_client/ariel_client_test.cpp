@@ -657,6 +657,31 @@ TEST_CASE("a search canceled by another client is deleted and created again, onc
   }
 }
 
+TEST_CASE("results and the delete go to the search asked about, whatever its status body says",
+          "[ariel][status]") {
+  // A status body that names another id (here the path's escaped form, as a proxy or a faulty
+  // console might echo it) does not redirect the reads: before, the results were asked of
+  // "s%2531" and the search's own were never read.
+  Harness h;
+  h.ariel.override = [&](const qradar::HttpRequest& r) -> std::optional<qradar::Exchange> {
+    if (r.method != "GET" || !r.url.ends_with("/api/ariel/searches/s1")) return std::nullopt;
+    return jsonResponse(200, statusBody("s%31", "COMPLETED", 100, 25));
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  CHECK(outcome->rows == 25);
+  CHECK(outcome->search_id == "s1");
+  int results = 0;
+  for (const auto& line : h.transport.lines()) {
+    if (line.ends_with("/results")) {
+      CHECK(line == "GET /api/ariel/searches/s1/results");
+      ++results;
+    }
+  }
+  CHECK(results == 3);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
+
 TEST_CASE("hostile numbers in a search status", "[ariel][status]") {
   const auto parse = [](const std::string& tail) {
     return qradar::parseSearchStatus(R"({"search_id":"s1","status":"COMPLETED")" + tail + "}");
