@@ -9,6 +9,7 @@
 #include "core/display_text.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
+#include "detection/cidr.h"
 
 namespace aihunt::qradar {
 namespace {
@@ -187,8 +188,13 @@ core::Result<LeefEvent> leefEventFromFinding(std::string_view payload_json) {
     add("devTime", std::to_string(*at));
   }
   add("sev", std::to_string(leefSeverityFor(severity)));
-  add("src", stringField(finding, "source_ip"));
-  add("dst", stringField(finding, "destination_ip"));
+  // QRadar reads src and dst as IP addresses (and may index an offense on src): a value that is
+  // not one (hostile or broken event data) goes under a key of its own instead.
+  const auto address = [&](const char* key, const char* text_key, const std::string& value) {
+    add(detection::parseIpAddress(value) ? key : text_key, value);
+  };
+  address("src", "srcText", stringField(finding, "source_ip"));
+  address("dst", "dstText", stringField(finding, "destination_ip"));
   const auto port = integerField(finding, "destination_port");
   add("dstPort", number(port));
   const std::string url = stringField(finding, "url");

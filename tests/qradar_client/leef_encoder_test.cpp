@@ -2,8 +2,11 @@
 // expected event, and hostile findings (fields holding '|', '^', tab, CR/LF, NUL, C1 controls,
 // invalid UTF-8, 1 MB strings and key=value look-alikes) still give exactly one line that the
 // strict parser reads back to the same keys, each value equal to the sanitised input.
+#include <arpa/inet.h>
+
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -85,6 +88,12 @@ std::string joinList(const std::vector<std::string>& items) {
   return out;
 }
 
+bool isIpAddress(const std::string& text) {
+  std::array<unsigned char, 16> buffer{};
+  return inet_pton(AF_INET, text.c_str(), buffer.data()) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer.data()) == 1;
+}
+
 // What the encoder must write for `f`: key -> sanitised value, keys absent when the input is empty.
 std::map<std::string, std::string> expectedAttributes(const Finding& f) {
   std::map<std::string, std::string> out;
@@ -100,8 +109,9 @@ std::map<std::string, std::string> expectedAttributes(const Finding& f) {
     put("devTime", std::to_string(*at));
   }
   put("sev", std::to_string(leefSeverityFor(f.field("severity"))));
-  put("src", f.field("source_ip"));
-  put("dst", f.field("destination_ip"));
+  // src and dst hold IP addresses only; another value goes under srcText or dstText.
+  put(isIpAddress(f.field("source_ip")) ? "src" : "srcText", f.field("source_ip"));
+  put(isIpAddress(f.field("destination_ip")) ? "dst" : "dstText", f.field("destination_ip"));
   if (f.destination_port) put("dstPort", std::to_string(*f.destination_port));
   if (!f.field("url").empty() || f.destination_port) put("proto", "TCP");
   put("usrName", f.field("username"));
@@ -245,6 +255,27 @@ TEST_CASE("a key=value look-alike cannot forge a key") {
   CHECK(parsed.event->get("src") == "10.1.4.21");
   CHECK(parsed.event->get("sev") == "8");
   CHECK(parsed.event->get("usrName") == "alice\xCB\x86src=6.6.6.6\xCB\x86sev=1");
+  checkRoundTrip(f, options);
+}
+
+TEST_CASE("a source or destination that is not an IP address is not sent as src or dst") {
+  Finding f = ordinaryFinding();
+  f.strings["source_ip"] = "10.66.0.3\" or status=\"CLOSED";
+  f.strings["destination_ip"] = "api.openai.com";
+  LeefEncoderOptions options;
+  options.hostname = "aihunt";
+  auto line = encodeFindingAsLeef(f.json(), options, kNow);
+  REQUIRE(line.ok());
+  const auto parsed = parseStrict(*line);
+  REQUIRE(parsed.event);
+  CHECK_FALSE(parsed.event->get("src").has_value());
+  CHECK_FALSE(parsed.event->get("dst").has_value());
+  CHECK(parsed.event->get("srcText") == "10.66.0.3\" or status=\"CLOSED");
+  CHECK(parsed.event->get("dstText") == "api.openai.com");
+  f.strings["source_ip"] = "2001:db8::7";
+  auto v6 = encodeFindingAsLeef(f.json(), options, kNow);
+  REQUIRE(v6.ok());
+  CHECK(parseStrict(*v6).event->get("src") == "2001:db8::7");
   checkRoundTrip(f, options);
 }
 
