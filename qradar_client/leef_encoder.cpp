@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/display_text.h"
+#include "core/ip_literal.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
-#include "detection/cidr.h"
 
 namespace aihunt::qradar {
 namespace {
@@ -191,7 +191,7 @@ core::Result<LeefEvent> leefEventFromFinding(std::string_view payload_json) {
   // QRadar reads src and dst as IP addresses (and may index an offense on src): a value that is
   // not one (hostile or broken event data) goes under a key of its own instead.
   const auto address = [&](const char* key, const char* text_key, const std::string& value) {
-    add(detection::parseIpAddress(value) ? key : text_key, value);
+    add(core::isIpLiteral(value) ? key : text_key, value);
   };
   address("src", "srcText", stringField(finding, "source_ip"));
   address("dst", "dstText", stringField(finding, "destination_ip"));

@@ -19,6 +19,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/ip_literal.h"
+
 namespace aihunt::qradar {
 namespace {
 
@@ -90,12 +92,6 @@ const BIO_METHOD* socketMethod() {
     return m;
   }();
   return method;
-}
-
-bool isIpLiteral(const std::string& host) {
-  unsigned char buffer[sizeof(in6_addr)];
-  return ::inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
-         ::inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
 }  // namespace
@@ -212,7 +208,7 @@ core::Status SyslogSender::connect() {
     if (conn->ssl == nullptr) return fail(transportError("TLS: " + sslErrors()));
     SSL_set_mode(conn->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     X509_VERIFY_PARAM* param = SSL_get0_param(conn->ssl);
-    if (isIpLiteral(options_.host)) {
+    if (core::isIpLiteral(options_.host)) {
       X509_VERIFY_PARAM_set1_ip_asc(param, options_.host.c_str());
     } else {
       X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);

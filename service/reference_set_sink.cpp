@@ -1,8 +1,5 @@
 #include "service/reference_set_sink.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <optional>
 #include <unordered_set>
 #include <utility>
@@ -10,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/display_text.h"
+#include "core/ip_literal.h"
 #include "core/text.h"
 
 namespace aihunt::service {
@@ -33,11 +31,7 @@ std::optional<detection::Severity> severityOf(const nlohmann::json& finding) {
 bool isReferenceSetValue(std::string_view element_type, std::string_view value) {
   if (value.empty()) return false;
   if (element_type == "IP") {
-    if (value.size() > INET6_ADDRSTRLEN) return false;
-    const std::string text(value);
-    in6_addr address{};
-    return inet_pton(AF_INET, text.c_str(), &address) == 1 ||
-           inet_pton(AF_INET6, text.c_str(), &address) == 1;
+    return core::isIpLiteral(value);
   }
   if (value.size() > kMaxTextValue) return false;
   // What the display sanitiser would hide (C0 and C1 controls, bidi overrides, zero-width
