@@ -1,5 +1,10 @@
 #include "service/qradar_connection.h"
 
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+
 #include "config/token_source.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
@@ -8,6 +13,34 @@
 
 namespace aihunt::service {
 namespace {
+
+// The consoles (base URL, connect-to, proxy) that answered a request sent without the token in
+// this process. The daemon opens connections all its life (a worker's after a reload or an
+// outage, each sink's, the readiness probe's), and each would otherwise send one more request
+// without credentials. Whether a console counts those toward its login-failure lockout is not
+// documented (IBM's is per host by default: a handful of failures from one address), so there is
+// one per console per process. Connections opened side by side (hunts at once) wait for the
+// first one's answer (at most the probe's 10 s) instead of each asking.
+class AnsweredConsoles {
+ public:
+  // Runs `probe` unless `key` answered before; remembers it when the probe succeeds.
+  core::Status probeOnce(const std::string& key, const std::function<core::Status()>& probe) {
+    const std::lock_guard lock(mutex_);
+    if (keys_.contains(key)) return {};
+    auto status = probe();
+    if (status) keys_.insert(key);
+    return status;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> keys_;
+};
+
+AnsweredConsoles& answeredConsoles() {
+  static AnsweredConsoles consoles;
+  return consoles;
+}
 
 core::Error configError(std::string message) {
   return core::makeError(core::ErrorCode::kConfig, std::move(message));
@@ -185,8 +218,11 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   connection->api = std::make_unique<qradar::ApiClient>(deps, std::move(settings));
   std::optional<core::Error> failed;
   bool unanswered = false;  // the request without the token got no HTTP answer
+  const std::string contact = url->base + '\n' + request.connect_to + '\n' + proxy.url;
   if (request.first_contact) {
-    if (auto reached = qradar::probeWithoutToken(*connection->api); !reached) {
+    auto reached = answeredConsoles().probeOnce(
+        contact, [&] { return qradar::probeWithoutToken(*connection->api); });
+    if (!reached) {
       failed = reached.error();
       // A stop that cut it short says nothing about the server (and lets no request start).
       unanswered = reached.error().code != core::ErrorCode::kCancelled;

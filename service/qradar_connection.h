@@ -39,7 +39,8 @@ struct ConnectionRequest {
   // connections to the same console pass false: the first one said them.
   bool warn = true;
   // The run's first connection to this console: a request without the token goes first
-  // (qradar::probeWithoutToken). A further one (the same console, already answered) skips it.
+  // (qradar::probeWithoutToken), unless the same console (URL, connect-to, proxy) answered one
+  // earlier in this process. A further one (the same console, already answered) skips it.
   bool first_contact = true;
   // The caller stops when the console cannot be reached at all (QRadarConnection::unreachable)
   // and says why itself: no warning about the API version here, so that the cause is said once.

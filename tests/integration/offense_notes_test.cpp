@@ -229,9 +229,16 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   writeConfig(run, emu, /*leef=*/true, /*notes=*/true);
   const std::int64_t now = t0 + 30 * kMinute;
   aihunt::testing::setEmuClock(emu, now);
+  emu.admin("DELETE", "/admin/requests");
   const ProcessResult second = runOnce(run, now);
   INFO(second.out << second.err);
   REQUIRE(second.exit_code == 0);
+  // The hunt's, the offense-notes sink's and the probe's connections: one request without the
+  // token for the whole process (a console's login-failure lockout may count such requests).
+  const json log = parseJson(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  std::size_t tokenless = 0;
+  for (const auto& request : log) tokenless += aihunt::testing::isTokenlessProbe(request) ? 1 : 0;
+  CHECK(tokenless == 1);
   CHECK(aihunt::testing::parseTable(second.out)["proxy-ai-api"].windows == 2);
   // The first run's two LEEF events arrived at 18:00, inside the first window: read, skipped,
   // and the skip said in that window's line of the run's log.
