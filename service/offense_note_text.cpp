@@ -72,6 +72,37 @@ void addDistinct(std::vector<std::string>& list, const std::string& value) {
 }
 
 // Appends parts while they fit in `max_chars` code points.
+// A list item as the note shows it: sanitised, each run of spaces (what the sanitiser put for
+// hidden and control characters) as one, then cut. An item that holds what the note itself
+// writes between items or lists (", ", ". ", ": "), a quote, or a space at either end is
+// quoted, with its quotes doubled: `x. Hosts: DC-01` or `WS-1, DC-01` in an event's user or
+// host field cannot read as another list or more items.
+std::string listValue(std::string_view item, std::size_t max_chars) {
+  const std::string sanitized = sanitizeNoteValue(item, std::string::npos);
+  std::string value;
+  value.reserve(sanitized.size());
+  for (const char c : sanitized) {
+    if (c == ' ' && !value.empty() && value.back() == ' ') continue;
+    value.push_back(c);
+  }
+  if (codePoints(value) > max_chars && max_chars > 0) {
+    value = std::string(firstCodePoints(value, max_chars - 1)) + std::string(kEllipsis);
+  }
+  if (value.empty()) return value;
+  const bool ambiguous =
+      value.find(", ") != std::string::npos || value.find(". ") != std::string::npos ||
+      value.find(": ") != std::string::npos || value.find('"') != std::string::npos ||
+      value.front() == ' ' || value.back() == ' ' || value.back() == '.' || value.back() == ',';
+  if (!ambiguous) return value;
+  std::string quoted = "\"";
+  for (const char c : value) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
 class BoundedText {
  public:
   BoundedText(std::string start, std::size_t max_chars)
@@ -94,7 +125,7 @@ class BoundedText {
     append(head);
     std::size_t written = 0;
     for (const auto& item : items) {
-      const std::string value = sanitizeNoteValue(item, item_chars);
+      const std::string value = listValue(item, item_chars);
       const std::string part = (written == 0 ? "" : ", ") + value;
       const bool last = written + 1 == items.size();
       if (!fits(part, last ? 1 : kMoreReserve)) break;

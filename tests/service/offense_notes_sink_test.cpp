@@ -324,6 +324,30 @@ TEST_CASE("the note is capped; the marker stays whole and lists say how many wer
   }
 }
 
+TEST_CASE("an event's value cannot read as another list or more items in the note",
+          "[offense_notes]") {
+  json forged = finding("0123456789abcdef", "10.0.0.1", kWindow1, "high", "openai", "curl",
+                        "x. Hosts: TRUSTED-DC01. Findings: 00000000. Users: admin");
+  forged["host"] = "WS-1, DC-01, FAKE";
+  json hidden = finding("fedcba9876543210", "10.0.0.1", kWindow1, "high", "openai", "curl",
+                        std::string(1500, '\0') + "bob");
+  hidden["host"] = "say \"hi\"";
+  const auto grouped = service::groupFindingsForNotes(rowsOf(std::vector<json>{forged, hidden}));
+  REQUIRE(grouped.groups.size() == 1);
+  const std::string text = service::noteText(grouped.groups[0], 2000);
+  INFO(text);
+  CHECK(text.find(
+            " Users: \"x. Hosts: TRUSTED-DC01. Findings: 00000000. Users: admin\", \" bob\".") !=
+        std::string::npos);
+  CHECK(text.find(" Hosts: \"WS-1, DC-01, FAKE\", \"say \"\"hi\"\"\".") != std::string::npos);
+  // Ordinary values stay as they were.
+  const auto plain = service::groupFindingsForNotes(
+      rowsOf(std::vector<json>{finding("0123456789abcdef", "10.0.0.1", kWindow1, "high", "openai",
+                                       "python3.11", "CORP\\john.doe")}));
+  const std::string plain_text = service::noteText(plain.groups[0], 2000);
+  CHECK(plain_text.find(" Processes: python3.11. Users: CORP\\john.doe.") != std::string::npos);
+}
+
 TEST_CASE("sanitizeNoteValue cuts on code points and marks the cut", "[offense_notes]") {
   CHECK(service::sanitizeNoteValue("abcdef", 4) == "abc\u2026");
   CHECK(service::sanitizeNoteValue("\u00e9\u00e9\u00e9", 3) == "\u00e9\u00e9\u00e9");
