@@ -2,12 +2,14 @@
 
 #include <cstdint>
 
+#include "core/display_width.h"
 #include "core/text.h"
 
 namespace aihunt::core {
 namespace {
 
 constexpr char kReplacement = '?';
+constexpr std::size_t kMaxCombiningMarks = 4;
 
 // What an ASCII byte is shown as: itself, or for a control character, a space when it only
 // separates words (tab, CR, LF: a multi-line server message still reads as words, on one line)
@@ -51,16 +53,26 @@ bool isHiddenOrControl(char32_t c) {
   if (c >= 0xFFF9 && c <= 0xFFFB) return true;    // interlinear annotation
   if (c >= 0x1D173 && c <= 0x1D17A) return true;  // musical format characters
   if (c >= 0xE0000 && c <= 0xE0FFF) return true;  // tags and variation selectors supplement
+  // The other format characters (Unicode category Cf): number signs and marks that attach to
+  // what follows, and format controls that lay out other characters.
+  if (c >= 0x0600 && c <= 0x0605) return true;                 // Arabic number signs
+  if (c == 0x06DD || c == 0x070F || c == 0x08E2) return true;  // Arabic and Syriac marks
+  if (c >= 0x0890 && c <= 0x0891) return true;                 // Arabic currency marks above
+  if (c == 0x110BD || c == 0x110CD) return true;               // Kaithi number signs
+  if (c >= 0x13430 && c <= 0x1345F) return true;  // Egyptian hieroglyph format controls
+  if (c >= 0x1BCA0 && c <= 0x1BCA3) return true;  // shorthand format controls
   return false;
 }
 
 void appendDisplayText(std::string& out, std::string_view text, DisplayOptions options) {
   std::size_t i = 0;
+  std::size_t marks = 0;  // combining marks in a row just written
   while (i < text.size()) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
       out.push_back(asciiShown(text[i], options));
       ++i;
+      marks = 0;
       continue;
     }
     const Utf8Char decoded = decodeUtf8At(text, i);
@@ -72,8 +84,20 @@ void appendDisplayText(std::string& out, std::string_view text, DisplayOptions o
     }
     if (isHiddenOrControl(decoded.code)) {
       out.push_back(kReplacement);
+      marks = 0;
+    } else if (decoded.code >= 0x300 && codePointColumns(decoded.code) == 0) {
+      // Combining marks stack on one character: a few are writing (Vietnamese takes two), a
+      // long run is a value that overwrites the lines above and below it. Past the cap, the run
+      // is one '?'.
+      ++marks;
+      if (marks <= kMaxCombiningMarks) {
+        out.append(text.substr(i, decoded.length));
+      } else if (marks == kMaxCombiningMarks + 1) {
+        out.push_back(kReplacement);
+      }
     } else {
       out.append(text.substr(i, decoded.length));
+      marks = 0;
     }
     i += decoded.length;
   }

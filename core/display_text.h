@@ -23,7 +23,8 @@ struct DisplayOptions {
 bool isHiddenOrControl(char32_t code_point);
 
 // `text` with every such code point, and every byte that is not part of valid UTF-8, replaced by
-// '?', except tab, CR and LF, which become a space (unless kept). Printable text, including
+// '?', except tab, CR and LF, which become a space (unless kept). More than four combining marks
+// in a row (which would draw over the lines around) end in one '?'. Printable text, including
 // non-ASCII letters, is kept as it is. The result is valid UTF-8 and one line unless
 // keep_newline.
 std::string displayText(std::string_view text, DisplayOptions options = {});

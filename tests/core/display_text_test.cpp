@@ -56,6 +56,13 @@ std::vector<char32_t> mustHide() {
   for (const char32_t c : {0x2028U, 0x2029U, 0xFEFFU, 0x061CU, 0x2060U, 0x00ADU, 0xE0041U}) {
     out.push_back(c);
   }
+  // The rest of Unicode's format characters (category Cf) that a hostile-data trial got through:
+  // Arabic and Syriac marks, Kaithi number signs, Egyptian hieroglyph and shorthand format
+  // controls.
+  for (const char32_t c : {0x0600U, 0x0605U, 0x06DDU, 0x070FU, 0x0890U, 0x08E2U, 0x110BDU, 0x110CDU,
+                           0x13430U, 0x1343FU, 0x1BCA0U, 0x1BCA3U}) {
+    out.push_back(c);
+  }
   return out;
 }
 
@@ -107,6 +114,20 @@ TEST_CASE("printable text in any script is kept byte for byte") {
         "\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A", "\xF0\x9F\x98\x80", "\xEF\xBC\x9D"}) {
     CHECK(displayText(text) == text);
   }
+}
+
+TEST_CASE("a few combining marks are writing; a long run of them is one '?'") {
+  const std::string acute = utf8(0x0301);
+  const std::string dot = utf8(0x0323);
+  // Vietnamese stacks two marks on a letter; four in a row are kept.
+  CHECK(displayText("e" + dot + utf8(0x0302) + "!") == "e" + dot + utf8(0x0302) + "!");
+  std::string four = "a";
+  for (int i = 0; i < 4; ++i) four += acute;
+  CHECK(displayText(four) == four);
+  // 3000 on one letter would draw over the lines above and below: the run past four is '?'.
+  std::string zalgo = "a";
+  for (int i = 0; i < 3000; ++i) zalgo += acute;
+  CHECK(displayText(zalgo + "b" + acute) == four + "?b" + acute);
 }
 
 TEST_CASE("bytes that are not UTF-8 become one '?' each") {
