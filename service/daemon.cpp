@@ -237,6 +237,13 @@ struct Daemon::Impl {
   std::set<std::string> said_ahead;  // hunts whose ledger ends after now, said once each
   std::map<std::string, HuntRunReport> reports;
   std::map<std::string, Clock::time_point> retry_at;
+  // The console refused the credentials: no hunt connects, and the readiness probe asks nothing,
+  // until then. Each refused request is a failed login, and QRadar locks a host out after a few
+  // (per host by default, IBM); one request per hold, the hold doubling from 30 s to 10 min
+  // while the console keeps refusing, instead of one per hunt every 30 s.
+  Clock::time_point refused_until{};
+  std::chrono::milliseconds refused_hold{0};  // the hold the last refusal started
+  int refusals = 0;
   std::map<std::string, int> failures;
   bool stopping = false;
   // --once: why the console is out of reach (a refused connection, a refused token). Every other
@@ -390,6 +397,28 @@ struct Daemon::Impl {
     }
   }
 
+  // Under the mutex: the console refused the credentials. Every hunt waits out the hold; a
+  // refusal within a hold (hunts that connected side by side) does not lengthen it.
+  void holdAfterRefusal(const config::Config& cfg) {
+    const auto at = Clock::now();
+    if (at >= refused_until) ++refusals;
+    const auto hold = std::min<std::chrono::milliseconds>(
+        std::chrono::minutes(10), std::chrono::seconds(30) * (1 << std::min(refusals - 1, 5)));
+    if (at + hold > refused_until) {
+      refused_until = at + hold;
+      refused_hold = hold;
+    }
+    for (const auto& hunt : cfg.hunts) {
+      auto& when = retry_at[hunt.name];
+      when = std::max(when, refused_until);
+    }
+  }
+
+  [[nodiscard]] bool refusedNow() const {
+    const std::lock_guard lock(mutex);
+    return Clock::now() < refused_until;
+  }
+
   // --once, under the mutex: a hunt whose connection failed the same way (the same exit code)
   // as another hunt's that, running beside it, already failed and said why. Its row points there
   // (as a hunt that never started) rather than say it again, and its turn ends.
@@ -428,6 +457,17 @@ struct Daemon::Impl {
         }
       }
       if (!connection || connected_generation != gen) {
+        {
+          // Queued before the console refused another hunt's connection: not tried until the
+          // hold ends (a try would be one more failed login).
+          std::lock_guard lock(mutex);
+          if (Clock::now() < refused_until) {
+            retry_at[name] = refused_until;
+            busy.erase(name);
+            changed.notify_all();
+            continue;
+          }
+        }
         auto opened = deps.connect(*cfg);
         if (!opened) {
           std::lock_guard lock(mutex);
@@ -459,6 +499,7 @@ struct Daemon::Impl {
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
           if (sameCauseSaid(total, exitCodeFor(why))) continue;
+          if (refused && !options.once) holdAfterRefusal(*cfg);
           // Every hunt finds the same: said once per turn of the outage, not once per hunt.
           // Keyed on the kind of failure, not its text: curl's names the milliseconds it waited.
           const auto said_now = Clock::now();
@@ -469,7 +510,12 @@ struct Daemon::Impl {
           deps.logger->log(
               said ? spdlog::level::debug : spdlog::level::err, "hunt '{}': {}: {}{}", name,
               refused ? "the console refuses the credentials" : "the console cannot be reached",
-              why.message, options.once ? "" : " (each hunt tries again in 30 s)");
+              why.message,
+              options.once ? std::string()
+              : refused    ? " (no hunt tries again for " + core::formatDuration(refused_hold) +
+                              ": each refused request is a failed login, and the console may lock "
+                              "this host out)"
+                        : std::string(" (each hunt tries again in 30 s)"));
           if (!said) {
             unreachable_said = kind;
             unreachable_said_at = said_now;
@@ -480,13 +526,15 @@ struct Daemon::Impl {
                 refused ? "the console refuses the credentials" : "the console cannot be reached";
             unreachable_exit = exitCodeFor(why);
           }
-          retry_at[name] = Clock::now() + std::chrono::seconds(30);
+          retry_at[name] = std::max(Clock::now() + std::chrono::seconds(30), refused_until);
           busy.erase(name);
           changed.notify_all();
           continue;
         }
         connection = std::move(*opened);
         connected_generation = gen;
+        std::lock_guard lock(mutex);
+        refusals = 0;
       }
       deleteLeftovers(*connection, *cfg);
       huntOnce(name, cfg, *connection);
@@ -554,7 +602,7 @@ struct Daemon::Impl {
   // The main loop's share: leftovers are deleted even while no hunt runs (a full outbox pauses
   // hunting; a slow schedule may owe nothing for an hour), on a connection of its own.
   void deleteLeftoversNow(std::unique_ptr<QRadarConnection>& probe) {
-    if (!haveLeftovers()) return;
+    if (!haveLeftovers() || refusedNow()) return;
     const SharedConfig cfg = currentConfig();
     if (openProbe(probe, *cfg)) deleteLeftovers(*probe, *cfg);
   }
@@ -567,8 +615,18 @@ struct Daemon::Impl {
   // The main loop's own connection (the readiness probe's), opened when first needed.
   bool openProbe(std::unique_ptr<QRadarConnection>& probe, const config::Config& cfg) {
     if (probe) return true;
+    if (refusedNow()) return false;
     auto opened = deps.connect(cfg);
     if (!opened) return false;
+    if ((*opened)->unreachable) {
+      // Not kept: a request on it would be one more failed login, or wait for a console that
+      // is not there. The next round connects again.
+      if ((*opened)->unreachable->code == core::ErrorCode::kAuth) {
+        const std::lock_guard lock(mutex);
+        holdAfterRefusal(cfg);
+      }
+      return false;
+    }
     probe = std::move(*opened);
     return true;
   }
@@ -659,11 +717,20 @@ struct Daemon::Impl {
     std::lock_guard lock(mutex);
     config = std::move(*loaded);
     ++generation;
+    // A new token (or console) is tried at once: the hold was for the old one.
+    if (Clock::now() < refused_until) {
+      for (auto it = retry_at.begin(); it != retry_at.end();) {
+        it = it->second <= refused_until ? retry_at.erase(it) : std::next(it);
+      }
+      refused_until = {};
+      refusals = 0;
+    }
     deps.metrics.add("aihunt_config_reloads_total", {"ok"});
     deps.logger->info("config reloaded: {} hunts", config->hunts.size());
   }
 
   void probeQRadar(std::unique_ptr<QRadarConnection>& probe) {
+    if (refusedNow()) return;  // the console is known to refuse; asking is a failed login
     if (!openProbe(probe, *currentConfig())) return;
     qradar::ApiCall call;
     call.path = "/api/ariel/databases";

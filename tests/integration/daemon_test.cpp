@@ -512,6 +512,48 @@ TEST_CASE("run --once with a token the console refuses: the first hunt says why,
   CHECK(log.size() - probes <= 2);
 }
 
+TEST_CASE("the daemon with a token the console refuses: one try per hold, not one per hunt",
+          "[daemon][refused]") {
+  // Each refused request is a failed login, and QRadar locks a host out after a few. Before, the
+  // five hunts each tried at once and again every 30 s, and the readiness probe asked too: six
+  // failed logins in the first second. Now the first refusal holds every hunt and the probe.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run =
+      makeRunDir(emu, "aihunt-daemon-refused-hold-", "not-the-token-0000-1111-2222", {}, {});
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  REQUIRE(waitUntil(
+      [&] { return daemon.err().find("the console refuses the credentials") != std::string::npos; },
+      std::chrono::seconds(20)));
+  // Long enough for every hunt to have had its turn, well within the first 30 s hold.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  const nlohmann::json held_log =
+      nlohmann::json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  // The token fixed and SIGHUP: the hold was for the old token, and the hunts run at once.
+  { std::ofstream(run.path("token"), std::ios::trunc) << kToken; }
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const bool delivered =
+      waitUntil([&] { return lineCount(run.findings()) > 0; }, std::chrono::seconds(20));
+  daemon.stop();
+  INFO(daemon.err());
+  CHECK(delivered);
+  const nlohmann::json& log = held_log;
+  std::size_t refused = 0;
+  std::string seen;
+  for (const auto& request : log) {
+    refused += request["status"] == 401 && !aihunt::testing::isTokenlessProbe(request) ? 1 : 0;
+    if (request["status"] == 401) {
+      seen +=
+          request["method"].get<std::string>() + " " + request["target"].get<std::string>() + "\n";
+    }
+  }
+  // The two workers' first connections, side by side, and at most the probe's beside them.
+  INFO(seen);
+  CHECK(refused >= 1);
+  CHECK(refused <= 3);
+}
+
 TEST_CASE(
     "run --once on a damaged state file exits 5; --state-reset starts afresh, not on a sound one",
     "[daemon][once][state]") {
