@@ -20,6 +20,7 @@ using namespace aihunt;
 using aihunt::testing::ClockSleeper;
 using aihunt::testing::FakeHttpTransport;
 using aihunt::testing::FixedRandom;
+using aihunt::testing::formValue;
 using aihunt::testing::jsonResponse;
 using aihunt::testing::ManualClock;
 
@@ -37,21 +38,6 @@ std::string page(std::uint64_t first, std::uint64_t last) {
     body += R"({"n":)" + std::to_string(i) + "}";
   }
   return body + "]}";
-}
-
-// Form bodies back to text ("query_expression=SELECT%20..." -> "SELECT ...").
-std::string formValue(const std::string& body) {
-  std::string out;
-  const std::string encoded = body.substr(body.find('=') + 1);
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded[i] == '%' && i + 2 < encoded.size()) {
-      out.push_back(static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(encoded[i] == '+' ? ' ' : encoded[i]);
-    }
-  }
-  return out;
 }
 
 // A small Ariel: searches finish after `polls_to_complete` status reads. It keeps each search's

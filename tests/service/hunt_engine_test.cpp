@@ -11,10 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "config/detection_settings_builder.h"
-#include "core/logging.h"
-#include "qradar_client/api_client.h"
 #include "service/hunt_engine.h"
 #include "tests/support/fake_http_transport.h"
+#include "tests/support/fake_qradar_connection.h"
 
 using namespace aihunt;
 using aihunt::testing::jsonResponse;
@@ -30,20 +29,6 @@ class Collect final : public service::FindingWriter {
   core::Status finish() override { return {}; }
   std::vector<std::string> users;
 };
-
-std::string decodedForm(const std::string& body) {
-  std::string out;
-  const std::string encoded = body.substr(body.find('=') + 1);
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded[i] == '%' && i + 2 < encoded.size()) {
-      out.push_back(static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(encoded[i] == '+' ? ' ' : encoded[i]);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -68,22 +53,15 @@ TEST_CASE("a planted row with broken text is analysed, and the hunt succeeds") {
   testing::FakeHttpTransport transport{[&](const qradar::HttpRequest& r) -> qradar::Exchange {
     const std::string path = r.url.substr(r.url.find("/api/"));
     if (r.method == "POST" && path == "/api/ariel/searches") {
-      query = decodedForm(r.body);
+      query = testing::formValue(r.body);
       return status("WAIT", 0);
     }
     if (r.method == "DELETE") return status("CANCELED", 0);
     if (path.find("/results") != std::string::npos) return jsonResponse(200, rows);
     return status("COMPLETED", 3);
   }};
-  testing::ManualClock clock;
-  testing::ClockSleeper sleeper{clock};
-  testing::FixedRandom random;
-  qradar::ApiSettings api_settings;
-  api_settings.base_url = "https://console.test";
-  api_settings.api_version = "20.0";
-  qradar::ApiClient api(qradar::ApiDeps{transport, clock, sleeper, random,
-                                        std::make_shared<core::Redactor>(), core::makeNullLogger()},
-                        api_settings);
+  testing::FakeConnectionSeams seams;
+  const auto connection = testing::fakeConnection(transport, seams, "20.0");
   const auto settings = config::builtinDetectionSettings();
   REQUIRE(settings.ok());
   service::HuntJob job;
@@ -93,7 +71,7 @@ TEST_CASE("a planted row with broken text is analysed, and the hunt succeeds") {
   service::HuntObserver observer;
   std::atomic<bool> stop{false};
   const qradar::Cancellation cancellation(stop);
-  service::HuntEngine engine(api, *settings, service::EngineOptions{});
+  service::HuntEngine engine(*connection->api, *settings, service::EngineOptions{});
   const service::HuntOutcome outcome = engine.run(job, writer, observer, cancellation);
 
   INFO((outcome.error ? outcome.error->message : std::string("no error")));

@@ -8,10 +8,9 @@
 
 #include "config/detection_settings_builder.h"
 #include "core/exit_codes.h"
-#include "core/logging.h"
-#include "qradar_client/api_client.h"
 #include "service/hunt_runner.h"
 #include "tests/support/fake_http_transport.h"
+#include "tests/support/fake_qradar_connection.h"
 
 using namespace aihunt;
 
@@ -33,16 +32,8 @@ TEST_CASE("a hunt that runs out of memory fails alone and the next hunt runs") {
     if (++sent == 1) throw std::bad_alloc();
     return testing::notSent(core::ErrorCode::kTransport, "connection refused");
   }};
-  testing::ManualClock clock;
-  testing::ClockSleeper sleeper{clock};
-  testing::FixedRandom random;
-  qradar::ApiSettings api_settings;
-  api_settings.base_url = "https://console.test";
-  api_settings.api_version = "20.0";
-  api_settings.retry.max_attempts = 1;
-  qradar::ApiClient api(qradar::ApiDeps{transport, clock, sleeper, random,
-                                        std::make_shared<core::Redactor>(), core::makeNullLogger()},
-                        api_settings);
+  testing::FakeConnectionSeams seams;
+  const auto connection = testing::fakeConnection(transport, seams, "20.0");
 
   const auto settings = config::builtinDetectionSettings();
   REQUIRE(settings.ok());
@@ -58,7 +49,7 @@ TEST_CASE("a hunt that runs out of memory fails alone and the next hunt runs") {
   qradar::Cancellation cancellation(stop);
   std::vector<service::HuntOutcome> outcomes;
   service::HuntRunner runner(*settings, service::EngineOptions{});
-  runner.run(jobs, {&first, &second}, {&api}, observer, cancellation,
+  runner.run(jobs, {&first, &second}, {connection->api.get()}, observer, cancellation,
              [&](std::size_t /*index*/, const service::HuntOutcome& outcome) {
                outcomes.push_back(outcome);
                return true;

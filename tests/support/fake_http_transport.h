@@ -47,6 +47,22 @@ class FixedRandom final : public qradar::Random {
   double value_;
 };
 
+// A form body's first value, percent- and plus-decoded ("query_expression=SELECT%20..." ->
+// "SELECT ...").
+inline std::string formValue(const std::string& body) {
+  std::string out;
+  const std::string encoded = body.substr(body.find('=') + 1);
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '%' && i + 2 < encoded.size()) {
+      out.push_back(static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(encoded[i] == '+' ? ' ' : encoded[i]);
+    }
+  }
+  return out;
+}
+
 inline qradar::HttpResponse jsonResponse(int status, std::string body,
                                          qradar::Headers headers = {}) {
   qradar::HttpResponse response;
