@@ -59,7 +59,7 @@ bool isHiddenOrControl(char32_t c) {
   if (c == 0x06DD || c == 0x070F || c == 0x08E2) return true;  // Arabic and Syriac marks
   if (c >= 0x0890 && c <= 0x0891) return true;                 // Arabic currency marks above
   if (c == 0x110BD || c == 0x110CD) return true;               // Kaithi number signs
-  if (c >= 0x13430 && c <= 0x1345F) return true;  // Egyptian hieroglyph format controls
+  if (c >= 0x13430 && c <= 0x1343F) return true;  // Egyptian hieroglyph format controls
   if (c >= 0x1BCA0 && c <= 0x1BCA3) return true;  // shorthand format controls
   return false;
 }

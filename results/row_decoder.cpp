@@ -179,7 +179,6 @@ struct RowDecoder::Impl {
   FlatRowScanner flat;
   std::uint64_t fast_rows = 0;
   std::uint64_t repaired_rows = 0;
-  std::string repaired;  // the last repaired row's text (the Event may point into it)
 };
 
 RowDecoder::RowDecoder(const detection::FieldMapping& mapping, DecodePath path)
@@ -237,9 +236,10 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
   // with U+FFFD in their place (row_repair.h), and the row is counted.
   auto repaired = repairedRowText(row_json);
   if (!repaired) return parsed;
-  impl_->repaired = std::move(*repaired);
+  // Parsed from a padded copy (no bytes readable after it), so the Event points into the
+  // decoder's buffers, not into `repaired`.
   out = detection::Event{};
-  if (auto again = decodeFull(impl_->repaired, out, 0); !again) return parsed;
+  if (auto again = decodeFull(*repaired, out, 0); !again) return parsed;
   ++impl_->repaired_rows;
   return {};
 }

@@ -152,6 +152,7 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
     if (outcome.result == HuntResult::kFailed || outcome.result == HuntResult::kCancelled) {
       const core::Error& error = *outcome.error;
       report.exit_code = worseExitCode(report.exit_code, outcome.exitCode());
+      if (error.code == core::ErrorCode::kAuth) report.refused = true;
       // A search cancelled by the stop reads as the hunts stopped between windows do.
       report.error = outcome.result == HuntResult::kCancelled ? "interrupted" : errorText(error);
       metrics_.add("aihunt_hunt_runs_total",
@@ -244,6 +245,9 @@ struct Daemon::Impl {
   Clock::time_point refused_until{};
   std::chrono::milliseconds refused_hold{0};  // the hold the last refusal started
   int refusals = 0;
+  // After a hold, one connection tries the console (a worker's); the others wait for its answer
+  // instead of each sending the token again at the same moment.
+  bool refusal_trial = false;
   std::map<std::string, int> failures;
   bool stopping = false;
   // --once: why the console is out of reach (a refused connection, a refused token). Every other
@@ -320,9 +324,10 @@ struct Daemon::Impl {
         name, core::formatIso8601(*end), core::formatIso8601(at));
   }
 
-  void huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection& connection) {
+  // True when the console refused the credentials during the hunt.
+  bool huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection& connection) {
     const config::HuntConfig* hunt = findHunt(*cfg, name);
-    if (hunt == nullptr) return;  // removed by a reload
+    if (hunt == nullptr) return false;  // removed by a reload
     HuntRunReport turn;
     turn.hunt = name;
     const core::EpochMs at = now();
@@ -395,13 +400,14 @@ struct Daemon::Impl {
       failures.erase(name);
       retry_at.erase(name);
     }
+    return turn.refused;
   }
 
   // Under the mutex: the console refused the credentials. Every hunt waits out the hold; a
   // refusal within a hold (hunts that connected side by side) does not lengthen it.
   void holdAfterRefusal(const config::Config& cfg) {
     const auto at = Clock::now();
-    if (at >= refused_until) ++refusals;
+    if (at >= refused_until || refusals == 0) ++refusals;
     const auto hold = std::min<std::chrono::milliseconds>(
         std::chrono::minutes(10), std::chrono::seconds(30) * (1 << std::min(refusals - 1, 5)));
     if (at + hold > refused_until) {
@@ -414,9 +420,11 @@ struct Daemon::Impl {
     }
   }
 
+  // In a hold, or after one until a worker's connection has shown the console takes the token:
+  // the probe sends nothing.
   [[nodiscard]] bool refusedNow() const {
     const std::lock_guard lock(mutex);
-    return Clock::now() < refused_until;
+    return Clock::now() < refused_until || refusals > 0;
   }
 
   // --once, under the mutex: a hunt whose connection failed the same way (the same exit code)
@@ -461,14 +469,21 @@ struct Daemon::Impl {
           // Queued before the console refused another hunt's connection: not tried until the
           // hold ends (a try would be one more failed login).
           std::lock_guard lock(mutex);
-          if (Clock::now() < refused_until) {
-            retry_at[name] = refused_until;
+          const bool held = Clock::now() < refused_until;
+          if (held || (refusals > 0 && refusal_trial)) {
+            retry_at[name] = held ? refused_until : Clock::now() + std::chrono::seconds(5);
             busy.erase(name);
             changed.notify_all();
             continue;
           }
+          if (refusals > 0) refusal_trial = true;  // this connection is the trial
         }
         auto opened = deps.connect(*cfg);
+        {
+          std::lock_guard lock(mutex);
+          refusal_trial = false;
+          if (opened && !(*opened)->unreachable) refusals = 0;  // the console took the token
+        }
         if (!opened) {
           std::lock_guard lock(mutex);
           HuntRunReport& total = reports[name];
@@ -533,11 +548,19 @@ struct Daemon::Impl {
         }
         connection = std::move(*opened);
         connected_generation = gen;
-        std::lock_guard lock(mutex);
-        refusals = 0;
       }
       deleteLeftovers(*connection, *cfg);
-      huntOnce(name, cfg, *connection);
+      if (huntOnce(name, cfg, *connection) && !options.once) {
+        // The console refused the token on this kept connection (revoked or expired since it
+        // was opened): the connection goes, and every hunt holds as after a refused connect.
+        connection.reset();
+        std::lock_guard lock(mutex);
+        holdAfterRefusal(*cfg);
+        deps.logger->error(
+            "hunt '{}': the console refuses the credentials (no hunt tries again for {}: each "
+            "refused request is a failed login, and the console may lock this host out)",
+            name, core::formatDuration(refused_hold));
+      }
       std::lock_guard lock(mutex);
       busy.erase(name);
       changed.notify_all();
@@ -738,6 +761,12 @@ struct Daemon::Impl {
     call.abort_flag = deps.stop.flag();
     auto answer = probe->api->call(call);
     if (answer && answer->status >= 200 && answer->status < 300) qradar_ok_at = steadyMs();
+    if (answer && answer->status == 401) {
+      // The token, refused on the probe's kept connection: every hunt and the probe hold.
+      probe.reset();
+      const std::lock_guard lock(mutex);
+      holdAfterRefusal(*config);
+    }
   }
 
   // Said at the end of a run: what it leaves on the console for the next start.

@@ -70,6 +70,9 @@ struct HuntRunReport {
   std::uint64_t gaps = 0;
   int exit_code = 0;
   std::string error;  // the last failure, redacted
+  // The console refused the credentials (a token revoked or expired while the connection was
+  // kept, or one a pinned API version first sent with a search).
+  bool refused = false;
   // Searches whose delete failed, still on the console and recorded in the state store.
   std::vector<state::ConsoleSearch> left_on_console;
 };

@@ -96,6 +96,8 @@ class UploadPipeline {
     });
   }
 
+  // Rows whose text was repaired (each row is decoded twice, by the same rule: counted once).
+  [[nodiscard]] std::uint64_t repairedRows() const { return group_decoder_.repairedRows(); }
   [[nodiscard]] std::uint64_t rows() const { return rows_; }
   [[nodiscard]] UploadStage& stage() { return stage_; }
 
@@ -255,6 +257,7 @@ HuntOutcome HuntEngine::runSearches(const HuntJob& job, FindingWriter& writer,
   totals.add(upload.rows(), upload.stage().stats(), upload.stage().suppressedByException());
   outcome.rows = totals.rows;
   outcome.stats = totals.stats;
+  outcome.stats.repaired_rows += upload.repairedRows();
   outcome.suppressed_by_exception = std::move(totals.suppressed_by_exception);
   counters();
   if (!aggregated) {

@@ -71,12 +71,12 @@ void addDistinct(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
-// Appends parts while they fit in `max_chars` code points.
 // A list item as the note shows it: sanitised, each run of spaces (what the sanitiser put for
 // hidden and control characters) as one, then cut. An item that holds what the note itself
-// writes between items or lists (", ", ". ", ": "), a quote, or a space at either end is
-// quoted, with its quotes doubled: `x. Hosts: DC-01` or `WS-1, DC-01` in an event's user or
-// host field cannot read as another list or more items.
+// writes between items or lists (", ", ". ", ": "), a quote, a space at either end, a '+' first
+// (as in "+3 more") or a ',', '.' or ':' last is quoted, with its quotes doubled: `x. Hosts:
+// DC-01` or `WS-1, DC-01` in an event's user or host field cannot read as another list, more
+// items, or a count of items left out.
 std::string listValue(std::string_view item, std::size_t max_chars) {
   const std::string sanitized = sanitizeNoteValue(item, std::string::npos);
   std::string value;
@@ -92,7 +92,8 @@ std::string listValue(std::string_view item, std::size_t max_chars) {
   const bool ambiguous =
       value.find(", ") != std::string::npos || value.find(". ") != std::string::npos ||
       value.find(": ") != std::string::npos || value.find('"') != std::string::npos ||
-      value.front() == ' ' || value.back() == ' ' || value.back() == '.' || value.back() == ',';
+      value.front() == ' ' || value.front() == '+' || value.back() == ' ' || value.back() == '.' ||
+      value.back() == ',' || value.back() == ':';
   if (!ambiguous) return value;
   std::string quoted = "\"";
   for (const char c : value) {
@@ -103,6 +104,7 @@ std::string listValue(std::string_view item, std::size_t max_chars) {
   return quoted;
 }
 
+// Appends parts while they fit in `max_chars` code points.
 class BoundedText {
  public:
   BoundedText(std::string start, std::size_t max_chars)

@@ -1,8 +1,11 @@
 #include "service/qradar_connection.h"
 
+#include <condition_variable>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
-#include <set>
+#include <optional>
 #include <string>
 
 #include "config/token_source.h"
@@ -20,21 +23,44 @@ namespace {
 // without credentials. Whether a console counts those toward its login-failure lockout is not
 // documented (IBM's is per host by default: a handful of failures from one address), so there is
 // one per console per process. Connections opened side by side (hunts at once) wait for the
-// first one's answer (at most the probe's 10 s) instead of each asking.
+// probe in flight (at most its 10 s) and take its answer, failure included, instead of each
+// asking; no lock is held during the request, and consoles do not wait on each other.
 class AnsweredConsoles {
  public:
-  // Runs `probe` unless `key` answered before; remembers it when the probe succeeds.
+  // Runs `probe` unless `key` answered before, or another connection's probe of `key` ends
+  // while this one waits (its result is this one's).
   core::Status probeOnce(const std::string& key, const std::function<core::Status()>& probe) {
-    const std::lock_guard lock(mutex_);
-    if (keys_.contains(key)) return {};
-    auto status = probe();
-    if (status) keys_.insert(key);
+    std::unique_lock lock(mutex_);
+    Console& console = consoles_[key];
+    if (console.answered) return {};
+    if (console.in_flight) {
+      const std::uint64_t round = console.round;
+      ended_.wait(lock, [&] { return !console.in_flight; });
+      if (console.answered) return {};
+      if (console.round != round && console.failure) return *console.failure;
+    }
+    console.in_flight = true;
+    lock.unlock();
+    core::Status status = probe();
+    lock.lock();
+    console.in_flight = false;
+    ++console.round;
+    console.answered = static_cast<bool>(status);
+    if (!status) console.failure = status.error();
+    ended_.notify_all();
     return status;
   }
 
  private:
+  struct Console {
+    bool answered = false;
+    bool in_flight = false;
+    std::uint64_t round = 0;  // probes ended
+    std::optional<core::Error> failure;
+  };
   std::mutex mutex_;
-  std::set<std::string> keys_;
+  std::condition_variable ended_;
+  std::map<std::string, Console> consoles_;  // node-based: references stay valid
 };
 
 AnsweredConsoles& answeredConsoles() {

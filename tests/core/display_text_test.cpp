@@ -128,6 +128,16 @@ TEST_CASE("a few combining marks are writing; a long run of them is one '?'") {
   std::string zalgo = "a";
   for (int i = 0; i < 3000; ++i) zalgo += acute;
   CHECK(displayText(zalgo + "b" + acute) == four + "?b" + acute);
+  // Marks of every script count, not only the combining diacritics block: Cyrillic's
+  // millions sign, Hebrew points, Arabic harakat, Thai vowels.
+  for (const char32_t mark : {0x0489U, 0x05B0U, 0x064BU, 0x0E34U, 0x20DDU}) {
+    INFO("U+" << std::hex << static_cast<std::uint32_t>(mark));
+    std::string run = "a";
+    std::string kept = "a";
+    for (int i = 0; i < 50; ++i) run += utf8(mark);
+    for (int i = 0; i < 4; ++i) kept += utf8(mark);
+    CHECK(displayText(run) == kept + "?");
+  }
 }
 
 TEST_CASE("bytes that are not UTF-8 become one '?' each") {

@@ -17,6 +17,13 @@ TEST_CASE("display columns count characters, wide ones twice") {
   CHECK(displayColumns("Z\xC3\xBCrich") == 6);             // ü: two bytes, one column
   CHECK(displayColumns("\xE6\x9D\xB1\xE4\xBA\xAC") == 4);  // 東京: two wide characters
   CHECK(displayColumns("e\xCC\x81") == 1);                 // e + combining acute
+  // Marks of other scripts take no column either: a Hebrew point, an Arabic fatha, a Thai
+  // vowel above, a Devanagari virama; a spacing mark (Devanagari vowel sign aa) takes one.
+  CHECK(displayColumns("\xD7\xA9\xD6\xB0") == 1);          // shin + sheva
+  CHECK(displayColumns("\xD8\xA8\xD9\x8E") == 1);          // beh + fatha
+  CHECK(displayColumns("\xE0\xB8\x81\xE0\xB8\xB4") == 1);  // ko kai + sara i
+  CHECK(displayColumns("\xE0\xA4\x95\xE0\xA5\x8D") == 1);  // ka + virama
+  CHECK(displayColumns("\xE0\xA4\x95\xE0\xA4\xBE") == 2);  // ka + vowel sign aa (Mc)
 }
 
 TEST_CASE("fitting keeps short text and cuts long text with one ellipsis") {

@@ -332,13 +332,16 @@ TEST_CASE("an event's value cannot read as another list or more items in the not
   json hidden = finding("fedcba9876543210", "10.0.0.1", kWindow1, "high", "openai", "curl",
                         std::string(1500, '\0') + "bob");
   hidden["host"] = "say \"hi\"";
-  const auto grouped = service::groupFindingsForNotes(rowsOf(std::vector<json>{forged, hidden}));
+  json counted =
+      finding("ffff000011112222", "10.0.0.1", kWindow1, "high", "openai", "+5 more", "admin:");
+  const auto grouped =
+      service::groupFindingsForNotes(rowsOf(std::vector<json>{forged, hidden, counted}));
   REQUIRE(grouped.groups.size() == 1);
   const std::string text = service::noteText(grouped.groups[0], 2000);
   INFO(text);
-  CHECK(text.find(
-            " Users: \"x. Hosts: TRUSTED-DC01. Findings: 00000000. Users: admin\", \" bob\".") !=
-        std::string::npos);
+  CHECK(text.find(" Users: \"x. Hosts: TRUSTED-DC01. Findings: 00000000. Users: admin\", \" bob\", "
+                  "\"admin:\".") != std::string::npos);
+  CHECK(text.find(" Processes: curl, \"+5 more\".") != std::string::npos);
   CHECK(text.find(" Hosts: \"WS-1, DC-01, FAKE\", \"say \"\"hi\"\"\".") != std::string::npos);
   // Ordinary values stay as they were.
   const auto plain = service::groupFindingsForNotes(
@@ -486,7 +489,11 @@ TEST_CASE("a console's other refusals of the offense list stay errors", "[offens
       quietLogger());
   CHECK_FALSE(sink.deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.1", kWindow1)})));
   // No fallback listing after a 500: the batch is kept for the outbox to retry.
-  for (const auto& line : refusing.lines()) CHECK(line.find("sort=") == std::string::npos);
+  REQUIRE_FALSE(refusing.lines().empty());
+  for (const auto& line : refusing.lines()) {
+    CHECK(line.rfind("GET /api/siem/offenses?", 0) == 0);
+    CHECK(line.find("sort=") == std::string::npos);
+  }
 }
 
 TEST_CASE("a window noted by an older aihunt (one note per window) gets no second note",
