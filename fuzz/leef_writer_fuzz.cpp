@@ -4,8 +4,10 @@
 // the same keys, each value equal to the sanitised input. Traps on any difference, and on a
 // sanitised value that is not valid UTF-8, holds a control character or the delimiter, or exceeds
 // its cap.
+#include <arpa/inet.h>
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +29,13 @@ using aihunt::qradar::sanitizeLeefValue;
   std::fprintf(stderr, "leef_writer_fuzz: %s: %s\n", what,
                aihunt::core::printableExcerpt(detail, 400).c_str());
   std::abort();
+}
+
+bool isAddress(const std::string& text) {
+  if (text.find('\0') != std::string::npos) return false;
+  std::array<unsigned char, 16> buffer{};
+  return inet_pton(AF_INET, text.c_str(), buffer.data()) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer.data()) == 1;
 }
 
 // A JSON string literal that passes bytes >= 0x80 through raw (invalid UTF-8 included).
@@ -135,8 +144,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     put("devTime", std::to_string(*at));
   }
   put("sev", std::to_string(aihunt::qradar::leefSeverityFor(severity)));
-  put("src", fields["source_ip"]);
-  put("dst", fields["destination_ip"]);
+  // src and dst hold IP addresses only (what inet_pton reads, with no NUL in the text); another
+  // value goes under srcText or dstText.
+  put(isAddress(fields["source_ip"]) ? "src" : "srcText", fields["source_ip"]);
+  put(isAddress(fields["destination_ip"]) ? "dst" : "dstText", fields["destination_ip"]);
   if (has_port) put("dstPort", std::to_string(port));
   if (!fields["url"].empty() || has_port) put("proto", "TCP");
   put("usrName", fields["username"]);

@@ -89,6 +89,7 @@ std::string joinList(const std::vector<std::string>& items) {
 }
 
 bool isIpAddress(const std::string& text) {
+  if (text.find('\0') != std::string::npos) return false;
   std::array<unsigned char, 16> buffer{};
   return inet_pton(AF_INET, text.c_str(), buffer.data()) == 1 ||
          inet_pton(AF_INET6, text.c_str(), buffer.data()) == 1;
