@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_repair.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
@@ -35,9 +36,19 @@ core::Result<Event> parseEventWith(
     std::string_view line, std::size_t width,
     const std::function<std::optional<FieldId>(const std::string&)>& field_of) {
   // nlohmann throws on bad input unless asked not to; errors stay values here.
-  const auto doc = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+  auto doc = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+  bool repaired = false;
   if (doc.is_discarded()) {
-    // JSON text is UTF-8: a line with other bytes is refused whole, and says why.
+    // One planted event with a stray byte must not fail a hunt, nor be passed over: it is read
+    // with U+FFFD in place of what cannot be read, and counted.
+    if (auto text = core::repairedJsonText(line)) {
+      doc = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
+      repaired = !doc.is_discarded();
+    }
+  }
+  if (doc.is_discarded()) {
+    // Not JSON even when repaired, and not UTF-8 either (a UTF-16 export, say): the encoding is
+    // the likelier fault, so the error names it.
     if (!core::isValidUtf8(line)) {
       return core::makeError(core::ErrorCode::kParse,
                              "not valid UTF-8 (JSON text must be: export the events as UTF-8)");
@@ -46,6 +57,7 @@ core::Result<Event> parseEventWith(
   }
   if (!doc.is_object()) return core::makeError(core::ErrorCode::kParse, "not a JSON object");
   Event event;
+  event.repaired = repaired;
   event.values.resize(width);
   for (const auto& [key, item] : doc.items()) {
     const std::optional<FieldId> id = field_of(key);

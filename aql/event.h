@@ -35,6 +35,9 @@ class Schema {
 // One event: values indexed by FieldId. Fields past the end are null.
 struct Event {
   std::vector<Value> values;
+  // Its text was not valid UTF-8 (or held a lone surrogate escape) and was read with U+FFFD in
+  // place of what could not be read (core/json_repair.h): the readers count such events.
+  bool repaired = false;
 
   [[nodiscard]] const Value& get(FieldId id) const {
     static const Value kNull;
@@ -50,7 +53,8 @@ struct Event {
 Event makeEvent(Schema& schema, const std::vector<std::pair<std::string, Value>>& fields);
 
 // One JSON object (a line of JSONL) -> Event. Numbers stay integers when they are; nested
-// arrays and objects are kept as their JSON text.
+// arrays and objects are kept as their JSON text. Text that is not valid UTF-8 is read with
+// U+FFFD in its place, and the event says so (Event::repaired).
 core::Result<Event> parseEventJson(std::string_view line, Schema& schema);
 
 // The same, keeping only the fields `schema` already knows (a compiled query's): the schema is

@@ -366,6 +366,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   bool interrupted = false;
   // --skip-bad-lines: the lines passed over and the first of them (every hunt reads the same).
   std::optional<std::pair<std::uint64_t, std::string>> skipped;
+  // Lines read with U+FFFD in place of text that is not UTF-8, and the first of them.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> repaired;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
   totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
   totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);
@@ -391,6 +393,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       ended.findings = report.stats.findings;
       ended.suppressed = report.stats.suppressed;
       ended.skipped_lines = report.skipped_lines;
+      ended.repaired_lines = report.repaired_lines;
       totals.add(report.rows, report.stats, report.suppressed_by_exception);
       return ended;
     };
@@ -451,6 +454,9 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     if (report.skipped_lines > 0 && (!skipped || report.skipped_lines > skipped->first)) {
       skipped = std::make_pair(report.skipped_lines, report.first_skipped);
     }
+    if (report.repaired_lines > 0 && (!repaired || report.repaired_lines > repaired->first)) {
+      repaired = std::make_pair(report.repaired_lines, report.first_repaired_line);
+    }
   }
   writer->setRunCounts({totals.stats.suppressed, run.failed()});
   if (const int code = finishRun(*writer, run, *format, context); code != core::kExitOk) {
@@ -467,6 +473,16 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                                              : " that are not events (--skip-bad-lines): no "
                                                "hunt searched them; the first: ") +
                         skipped->second);
+  }
+  if (repaired) {
+    // Searched, unlike passed-over lines, but their text is not quite the file's: a finding's
+    // fields show U+FFFD where the bytes were, and the line number leads to the original.
+    printDiagnostic(
+        context.streams, *context.redactor, Diagnostic::kWarning,
+        "read " + core::counted(repaired->first, "line") + " of " + events +
+            " with U+FFFD in place of text that is not valid UTF-8 (or a lone UTF-16 surrogate "
+            "escape); the first: events line " +
+            std::to_string(repaired->second));
   }
   // A run whose held output broke has said so; its totals would read as a result (as online).
   totals.findings_printed = service::printsFindings(*format, run);

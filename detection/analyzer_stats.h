@@ -14,7 +14,7 @@ struct AnalyzerStats {
   // Findings an exception would have judged by a reference set whose contents are unknown.
   std::uint64_t unknown_reference_set_checks = 0;
   // Rows whose text was repaired before they were read (invalid UTF-8, a lone surrogate escape:
-  // results/row_repair.h). Counted by the row decoder, carried here so that every run's totals
+  // core/json_repair.h). Counted by the row decoder, carried here so that every run's totals
   // and summaries have it.
   std::uint64_t repaired_rows = 0;
 };

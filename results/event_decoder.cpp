@@ -116,10 +116,13 @@ bool EventDecoder::scanFlat(std::string_view line) {
 }
 
 core::Result<const aql::Event*> EventDecoder::decode(std::string_view line) {
+  // The scanner declines text that is not valid UTF-8: only the full parser repairs.
+  event_.repaired = false;
   if (scanFlat(line)) return &event_;
   ++fallbacks_;
   auto parsed = aql::parseEventJsonKnown(line, schema_);
   if (!parsed.ok()) return parsed.error();
+  if (parsed->repaired) ++repaired_;
   parsed->values.resize(schema_.size());
   event_ = std::move(parsed.value());
   // Every field may now hold a value: the next row clears what it does not set.

@@ -31,6 +31,8 @@ class EventDecoder {
 
   // Lines the full parser decoded (or rejected) because the scanner declined them.
   [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
+  // Lines read with U+FFFD in place of text that is not valid UTF-8 (aql::Event::repaired).
+  [[nodiscard]] std::uint64_t repaired() const { return repaired_; }
 
  private:
   struct Key {
@@ -65,6 +67,7 @@ class EventDecoder {
   std::vector<aql::FieldId> set_before_;    // fields the previous row set
   std::uint64_t row_ = 0;
   std::uint64_t fallbacks_ = 0;
+  std::uint64_t repaired_ = 0;
 };
 
 }  // namespace aihunt::results

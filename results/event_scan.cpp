@@ -119,7 +119,9 @@ struct Chunk {
   std::optional<core::Error> error;  // at line `lines` of the chunk; later lines unread
   std::uint64_t skipped = 0;         // bad lines passed over (skip_bad_lines)
   std::optional<core::Error> first_skipped;
-  std::uint64_t first_skipped_line = 0;  // of the chunk, one-based
+  std::uint64_t first_skipped_line = 0;   // of the chunk, one-based
+  std::uint64_t repaired = 0;             // lines read with U+FFFD (aql::Event::repaired)
+  std::uint64_t first_repaired_line = 0;  // of the chunk, one-based
   // What the worker threw (bad_alloc on an event larger than the memory left): thrown again on
   // the thread that waits for the chunk, where a scan on one thread would have thrown it.
   std::exception_ptr exception;
@@ -230,6 +232,7 @@ struct Worker {
         return true;
       }
       ++chunk.events;
+      if ((*event)->repaired && chunk.repaired++ == 0) chunk.first_repaired_line = chunk.lines;
       if (filter.matches(**event, &chunk.times)) chunk.matched.push_back(**event);
       return true;
     });
@@ -344,6 +347,7 @@ core::Result<std::vector<std::string>> scanAll(ChunkReader& reader, const aql::Q
       }
       ++stats.events;
       ++stats.fallbacks;
+      if (event->repaired && stats.repaired++ == 0) stats.first_repaired_line = line_number;
       events.push_back(std::move(event.value()));
       return true;
     });
@@ -446,6 +450,10 @@ core::Result<std::vector<std::string>> scanEvents(ByteSource& source, const aql:
           lineError(*chunk.first_skipped, lines_before + chunk.first_skipped_line);
     }
     stats.skipped += chunk.skipped;
+    if (chunk.repaired > 0 && stats.repaired == 0) {
+      stats.first_repaired_line = lines_before + chunk.first_repaired_line;
+    }
+    stats.repaired += chunk.repaired;
     if (options.times != nullptr) options.times->merge(chunk.times);
     // A query done before any event (LIMIT 0) stops at the first event read.
     bool more = !done_at_start || chunk.events == 0;

@@ -31,7 +31,7 @@ struct EventScanOptions {
   // When it turns true (the caller's sink failed to write), the scan ends after the chunk in
   // hand, without the query's end (no GROUP BY or ORDER BY rows): nothing more would be used.
   const std::atomic<bool>* stop = nullptr;
-  // A line that holds no event (not JSON, not UTF-8, not an object) is counted in
+  // A line that holds no event (not JSON, not an object) is counted in
   // EventScanStats::skipped and the scan goes on, instead of failing there. A stream that cannot
   // be read (a broken gzip member) still fails.
   bool skip_bad_lines = false;
@@ -46,6 +46,10 @@ struct EventScanStats {
   bool input_error = false;     // the scan failed on the events (a bad line, a broken stream)
   std::uint64_t skipped = 0;    // bad lines passed over (EventScanOptions::skip_bad_lines)
   std::optional<core::Error> first_skipped;  // the first of them, naming its line
+  // Lines whose text was not valid UTF-8 (or held a lone surrogate escape), read with U+FFFD in
+  // place of what could not be read (aql::Event::repaired), and the first of them (one-based).
+  std::uint64_t repaired = 0;
+  std::uint64_t first_repaired_line = 0;
 };
 
 // Runs `query` over the JSONL events of `source`, passing rows to `sink` (on the calling

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "core/json_repair.h"
 #include "core/string_map.h"
 #include "core/swar.h"
 #include "results/flat_row.h"
-#include "results/row_repair.h"
 
 namespace aihunt::results {
 namespace {
@@ -233,8 +233,8 @@ core::Status RowDecoder::decode(std::string_view row_json, detection::Event& out
   core::Status parsed = decodeFull(row_json, out, readable_after);
   if (parsed) return parsed;
   // Text that is not valid UTF-8, or a lone surrogate escape: the rest of the row is analysed
-  // with U+FFFD in their place (row_repair.h), and the row is counted.
-  auto repaired = repairedRowText(row_json);
+  // with U+FFFD in their place (core/json_repair.h), and the row is counted.
+  auto repaired = core::repairedJsonText(row_json);
   if (!repaired) return parsed;
   // Parsed from a padded copy (no bytes readable after it), so the Event points into the
   // decoder's buffers, not into `repaired`.

@@ -39,7 +39,8 @@ class RowDecoder {
   // Rows the fast path decoded on its own (the rest went through simdjson).
   [[nodiscard]] std::uint64_t fastPathRows() const;
   // Rows decoded only once their invalid UTF-8 or lone surrogate escapes were replaced with
-  // U+FFFD (row_repair.h): the caller says how many, as their text is not quite the console's.
+  // U+FFFD (core/json_repair.h): the caller says how many, as their text is not quite the
+  // console's.
   [[nodiscard]] std::uint64_t repairedRows() const;
 
   // Names to look out for: those of them that rows hold are listed by watchedSeen(), and those

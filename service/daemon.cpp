@@ -210,7 +210,7 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
           ", " + core::counted(outcome.stats.browser_events_skipped, "browser event") + " skipped";
     }
     if (outcome.stats.repaired_rows > 0) {
-      // Read all the same (results/row_repair.h): a planted row does not hold the window back.
+      // Read all the same (core/json_repair.h): a planted row does not hold the window back.
       skipped += ", " + core::counted(outcome.stats.repaired_rows, "row") +
                  " with text that is not valid UTF-8 (replaced with U+FFFD)";
       metrics_.add("aihunt_repaired_rows_total", {hunt.name},

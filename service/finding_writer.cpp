@@ -136,6 +136,9 @@ std::string jsonEnvelopeHead(const RunReport& run, std::string_view view) {
     out += R"(,"findings":)" + std::to_string(hunt.findings);
     out += R"(,"suppressed":)" + std::to_string(hunt.suppressed);
     if (hunt.skipped_lines > 0) out += R"(,"skipped_lines":)" + std::to_string(hunt.skipped_lines);
+    if (hunt.repaired_lines > 0) {
+      out += R"(,"repaired_lines":)" + std::to_string(hunt.repaired_lines);
+    }
     if (hunt.status == HuntStatus::kFailed) {
       out += R"(,"error":)";
       core::appendJsonStringEscapingHidden(out, hunt.error);

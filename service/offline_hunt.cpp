@@ -167,6 +167,8 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
   // The upload query reads the same lines again: the first scan's count is the file's.
   report.skipped_lines = scanned.skipped;
   if (scanned.first_skipped) report.first_skipped = scanned.first_skipped->message;
+  report.repaired_lines = scanned.repaired;
+  report.first_repaired_line = scanned.first_repaired_line;
   if (!evaluated) {
     if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
     return evaluated.error().withContext("hunt '" + hunt.name + "'");

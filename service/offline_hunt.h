@@ -59,6 +59,9 @@ struct OfflineReport {
   aql::EventTimes times;            // the events read by the hunt's query, in time, and its window
   std::uint64_t skipped_lines = 0;  // with skip_bad_lines: lines that held no event
   std::string first_skipped;        // the first of them: its line and why
+  // Lines read with U+FFFD in place of text that is not valid UTF-8, and the first of them.
+  std::uint64_t repaired_lines = 0;
+  std::uint64_t first_repaired_line = 0;
 };
 
 // Fills `report` as far as the hunt went: a hunt that fails still says the rows it read and the

@@ -29,8 +29,9 @@ struct HuntReport {
   std::uint64_t rows = 0;
   std::uint64_t findings = 0;
   std::uint64_t suppressed = 0;
-  std::uint64_t skipped_lines = 0;  // offline, --skip-bad-lines: event lines passed over
-  std::string error;                // why it failed or did not run; empty when ok
+  std::uint64_t skipped_lines = 0;   // offline, --skip-bad-lines: event lines passed over
+  std::uint64_t repaired_lines = 0;  // offline: event lines read with U+FFFD (not UTF-8)
+  std::string error;                 // why it failed or did not run; empty when ok
   // The error is on stderr already (an error line of its own): the hunts' table on stderr does
   // not say it again. The JSON document still carries it.
   bool error_said = false;

@@ -1,5 +1,5 @@
 // Rows with text that is not valid UTF-8, or with a lone UTF-16 surrogate escape, are read with
-// U+FFFD in place of what cannot be read (results/row_repair.h), and counted; other malformed
+// U+FFFD in place of what cannot be read (core/json_repair.h), and counted; other malformed
 // rows still fail. Generated rows: a valid row with one flaw planted in one of its values.
 #include <catch2/catch.hpp>
 
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/json_repair.h"
 #include "results/row_decoder.h"
-#include "results/row_repair.h"
 
 using namespace aihunt;
 using detection::Event;
@@ -28,7 +28,7 @@ TEST_CASE("valid rows are left as they are") {
         std::string("{\"a\":\"caf\xC3\xA9 \xF0\x9F\x98\x80 \xE2\x82\xAC \xF4\x8F\xBF\xBF\"}"),
         std::string(R"({"a":1,"b":null,"c":[1,"x"]})")}) {
     INFO(row);
-    CHECK_FALSE(results::repairedRowText(row).has_value());
+    CHECK_FALSE(core::repairedJsonText(row).has_value());
   }
 }
 
@@ -50,7 +50,7 @@ TEST_CASE("each flaw is replaced, and nothing else changes") {
   };
   for (const auto& [row, expected] : cases) {
     INFO(row);
-    const auto repaired = results::repairedRowText(row);
+    const auto repaired = core::repairedJsonText(row);
     REQUIRE(repaired.has_value());
     CHECK(*repaired == expected);
   }

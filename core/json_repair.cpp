@@ -1,8 +1,8 @@
-#include "results/row_repair.h"
+#include "core/json_repair.h"
 
 #include <cstdint>
 
-namespace aihunt::results {
+namespace aihunt::core {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
@@ -63,7 +63,7 @@ bool isLow(unsigned unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
 
 }  // namespace
 
-std::optional<std::string> repairedRowText(std::string_view json) {
+std::optional<std::string> repairedJsonText(std::string_view json) {
   std::string out;
   bool changed = false;
   std::size_t at = 0;
@@ -109,4 +109,4 @@ std::optional<std::string> repairedRowText(std::string_view json) {
   return out;
 }
 
-}  // namespace aihunt::results
+}  // namespace aihunt::core
