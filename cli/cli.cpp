@@ -33,6 +33,7 @@ Commands:
   aql             Print the AQL each hunt would send for a window
   aql lint        Check an AQL query: syntax with positions, missing time clause, silent LIMIT
   triage          Run the detection over exported Ariel results (a results document or JSONL)
+  incidents       Fold findings aihunt wrote (the daemon's JSONL file) into incidents
   config check    Validate a config file and print every error at once
   config example  Print a complete, commented example config
   config reference  Print the configuration reference (docs/config-reference.md)
@@ -79,6 +80,7 @@ int runCli(const std::vector<std::string>& args, const Streams& given,
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   const std::string& command = args[0];
   if (command == "triage") return runTriageCommand(rest, context);
+  if (command == "incidents") return runIncidentsCommand(rest, context);
   if (command == "config") return runConfigCommand(rest, context);
   if (command == "hunt") return runHuntCommand(rest, context);
   if (command == "hunts") return runHuntsCommand(rest, context);
@@ -95,15 +97,16 @@ int runCli(const std::vector<std::string>& args, const Streams& given,
     return core::kExitOk;
   }
   // Views and actions that are options of a command, not commands of their own.
-  if (command == "incidents" || command == "incident") {
+  if (command == "incident") {
     return fail(streams,
-                "unknown command '" + command +
-                    "'; incidents are a view: 'aihunt hunt --view incidents' or 'aihunt triage "
-                    "--view incidents' (see aihunt --help)",
+                "unknown command 'incident'; did you mean 'incidents'? (aihunt incidents FILE: "
+                "the incidents of findings aihunt wrote; 'aihunt hunt --view incidents' for a "
+                "hunt's)",
                 core::kExitUsage);
   }
-  const std::vector<std::string> commands = {"triage", "config", "hunt",     "hunts", "aql",
-                                             "check",  "run",    "backfill", "state", "version"};
+  const std::vector<std::string> commands = {"triage",   "incidents", "config", "hunt",
+                                             "hunts",    "aql",       "check",  "run",
+                                             "backfill", "state",     "version"};
   // An option given before the command (`aihunt --log-format json run ...`): options belong to
   // a command, so say where it goes, naming the command found later on the line.
   if (command.starts_with("-")) {

@@ -66,6 +66,7 @@ void applyConfigLogging(const boost::program_options::variables_map& values,
                         const core::LogOptions& configured, CommandContext& context);
 
 int runTriageCommand(const std::vector<std::string>& args, CommandContext& context);
+int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& context);
 int runConfigCommand(const std::vector<std::string>& args, CommandContext& context);
 int runHuntCommand(const std::vector<std::string>& args, CommandContext& context);
 int runHuntsCommand(const std::vector<std::string>& args, CommandContext& context);

@@ -60,6 +60,16 @@ void warnUnreadColumns(const service::UnreadColumns& found, const detection::Fie
                       " values were not examined, which may hide findings: " + advice);
 }
 
+// The keys that only aihunt's own findings hold together (docs/output.md): such rows are not
+// Ariel results, and read as rows they would lose their evidence and scores without a word.
+const std::vector<std::string> kFindingKeys = {"finding_id", "schema_version", "risk_score"};
+
+bool holdsFindings(const std::vector<std::string>& seen) {
+  return std::all_of(kFindingKeys.begin(), kFindingKeys.end(), [&](const std::string& key) {
+    return std::find(seen.begin(), seen.end(), key) != seen.end();
+  });
+}
+
 }  // namespace
 
 namespace po = boost::program_options;
@@ -147,7 +157,15 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   if (!hold) return fail(context.streams, hold.error(), core::kExitUsage);
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   triage.watched_columns = service::detectableColumnNamesAnywhere(setup->hunts);
+  triage.watched_columns.insert(triage.watched_columns.end(), kFindingKeys.begin(),
+                                kFindingKeys.end());
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
+  if (!report.failure && holdsFindings(report.watched_seen)) {
+    report.failure = core::makeError(
+        core::ErrorCode::kParse,
+        "these rows are aihunt's own findings (finding_id, schema_version, risk_score), not "
+        "Ariel results: 'aihunt incidents FILE' folds them into incidents");
+  }
   context.logger->debug("triage: {} thread(s) examined the rows", report.threads);
   // The findings are printed once the input was read to its end: a file that breaks off
   // half-way prints none (--format json: its envelope says "complete": false, and lists the

@@ -149,8 +149,9 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       {{"--log-level", "debug", "version"},
        "'--log-level' is an option of a command: put it after the command ('aihunt version "
        "--log-level ...')"},
-      // A view taken for a command: where it is.
-      {{"incidents"}, "incidents are a view: 'aihunt hunt --view incidents'"},
+      // The singular of a command, and the command without what it reads.
+      {{"incident"}, "unknown command 'incident'; did you mean 'incidents'?"},
+      {{"incidents"}, "incidents needs the findings to read: aihunt incidents FILE..."},
       {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
       {{"triage", "--formt", "json", "x"}, "'--formt'; did you mean '--format'?"},
       // An empty --hunt (an unset shell variable) must not select every hunt.

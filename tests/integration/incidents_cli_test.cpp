@@ -215,3 +215,116 @@ TEST_CASE("incident JSON and JSON Lines validate against docs/schema/incident.sc
   CHECK(csv.out.rfind("incident_id,first_seen,", 0) == 0);
   CHECK(lineCount(csv.out) == envelope["incidents"].size() + 1);
 }
+
+TEST_CASE("aihunt incidents folds a findings file as the hunt that wrote it would") {
+  // What an analyst runs on the daemon's JSONL file: the hunt's findings written as JSON Lines,
+  // read back, give the hunt's own incidents. Suppressed findings stay out unless asked for.
+  const auto written = runAihunt(sampleArgs({"--format", "jsonl", "--show-suppressed"}));
+  REQUIRE(written.exit_code == 0);
+  const auto findings = jsonLines(written.out);
+  REQUIRE(findings.size() > 20);
+  const auto suppressed = static_cast<std::size_t>(std::count_if(
+      findings.begin(), findings.end(), [](const json& f) { return f["suppressed"] == true; }));
+  REQUIRE(suppressed > 0);
+  std::ofstream("incidents_cli_test.findings.jsonl") << written.out;
+  for (const bool show_suppressed : {false, true}) {
+    INFO("--show-suppressed " << show_suppressed);
+    std::vector<std::string> hunt_args = {"--format", "json", "--view", "incidents"};
+    std::vector<std::string> args = {"incidents", "incidents_cli_test.findings.jsonl",
+                                     "--config",  exampleConfigPath(),
+                                     "--format",  "json"};
+    if (show_suppressed) {
+      hunt_args.emplace_back("--show-suppressed");
+      args.emplace_back("--show-suppressed");
+    }
+    const auto expected = json::parse(runAihunt(sampleArgs(hunt_args)).out);
+    const auto folded = runAihunt(args);
+    INFO(folded.err);
+    REQUIRE(folded.exit_code == 0);
+    const auto document = json::parse(folded.out);
+    CHECK(document["complete"] == true);
+    REQUIRE_FALSE(expected["incidents"].empty());
+    CHECK(document["incidents"] == expected["incidents"]);
+    const auto& counts = document["hunts"][0];
+    CHECK(counts["rows"] == findings.size());
+    CHECK(counts["findings"] == findings.size() - (show_suppressed ? 0 : suppressed));
+    CHECK(counts["suppressed"] == (show_suppressed ? 0 : suppressed));
+  }
+}
+
+TEST_CASE("aihunt incidents reads rotated, compressed and repeated files once per finding") {
+  const auto written = runAihunt(sampleArgs({"--format", "jsonl"}));
+  REQUIRE(written.exit_code == 0);
+  const auto findings = jsonLines(written.out);
+  REQUIRE(findings.size() > 10);
+  std::ofstream("incidents_cli_test.all.jsonl") << written.out;
+  // Two "rotated" files that overlap by three findings (a sink delivers at least once), the
+  // older one compressed as logrotate leaves it.
+  std::istringstream lines(written.out);
+  std::string older;
+  std::string newer;
+  std::size_t index = 0;
+  for (std::string line; std::getline(lines, line); ++index) {
+    if (index < findings.size() / 2 + 3) older += line + "\n";
+    if (index >= findings.size() / 2) newer += line + "\n";
+  }
+  std::ofstream("incidents_cli_test.older.jsonl") << older;
+  REQUIRE(runProcess("/bin/gzip", {"-f", "incidents_cli_test.older.jsonl"}).exit_code == 0);
+  std::ofstream("incidents_cli_test.newer.jsonl") << newer;
+  const auto whole = runAihunt({"incidents", "incidents_cli_test.all.jsonl", "-f", "jsonl"});
+  const auto rotated = runAihunt({"incidents", "incidents_cli_test.older.jsonl.gz",
+                                  "incidents_cli_test.newer.jsonl", "-f", "json"});
+  INFO(rotated.err);
+  REQUIRE(whole.exit_code == 0);
+  REQUIRE(rotated.exit_code == 0);
+  const auto document = json::parse(rotated.out);
+  CHECK(document["hunts"][0]["rows"] == findings.size() + 3);
+  CHECK(document["hunts"][0]["findings"] == findings.size());
+  const auto one_file = jsonLines(whole.out);
+  REQUIRE_FALSE(one_file.empty());
+  CHECK(json(one_file) == document["incidents"]);
+
+  // A window keeps the findings whose event_time is in it: with none in it, said so.
+  const auto windowed = runAihunt({"incidents", "incidents_cli_test.all.jsonl", "--now",
+                                   "2026-11-26T12:00:00Z", "--last", "2h", "-f", "json"});
+  REQUIRE(windowed.exit_code == 0);
+  const auto in_window =
+      static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(), [](const json& f) {
+        const std::string at = f["event_time"];
+        return at >= "2026-11-26T10:00:00" && at < "2026-11-26T12:00:00";
+      }));
+  REQUIRE(in_window > 0);
+  CHECK(json::parse(windowed.out)["hunts"][0]["findings"] == in_window);
+  const auto none = runAihunt(
+      {"incidents", "incidents_cli_test.all.jsonl", "--from", "2020-01-01", "--to", "2020-01-02"});
+  CHECK(none.exit_code == 0);
+  CHECK(none.err.find("none of the " + std::to_string(findings.size()) +
+                      " findings read is in the window") != std::string::npos);
+}
+
+TEST_CASE("findings and Ariel results given to the wrong command fail and print nothing") {
+  const auto written = runAihunt(sampleArgs({"--format", "jsonl"}));
+  REQUIRE(written.exit_code == 0);
+  std::ofstream("incidents_cli_test.mixup.jsonl") << written.out;
+  // Findings read as Ariel rows would lose their evidence and scores.
+  for (const char* format : {"table", "jsonl", "csv"}) {
+    const auto triaged = runAihunt({"triage", "incidents_cli_test.mixup.jsonl", "-f", format});
+    CHECK(triaged.exit_code == 2);
+    CHECK(triaged.out.empty());
+    CHECK(triaged.err.find("aihunt's own findings") != std::string::npos);
+    CHECK(triaged.err.find("aihunt incidents") != std::string::npos);
+  }
+  // Ariel results (and raw events) are not findings.
+  for (const std::string& input : {sourcePath("content/samples/ariel_results.json"),
+                                   sourcePath("content/samples/events.jsonl")}) {
+    const auto folded = runAihunt({"incidents", input});
+    CHECK(folded.exit_code == 2);
+    CHECK(folded.out.empty());
+    CHECK(folded.err.find("not one of aihunt's findings") != std::string::npos);
+  }
+  // A findings file cut mid-line: nothing folded from part of it.
+  std::ofstream("incidents_cli_test.cut.jsonl") << written.out.substr(0, written.out.size() - 40);
+  const auto cut = runAihunt({"incidents", "incidents_cli_test.cut.jsonl", "-f", "csv"});
+  CHECK(cut.exit_code == 2);
+  CHECK(cut.out.empty());
+}

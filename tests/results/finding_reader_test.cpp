@@ -1,0 +1,141 @@
+// aihunt's findings read back (results/finding_reader.h): generated findings written by the
+// writer (detection/finding_json.h) come back field for field, and rows that are not findings,
+// or findings of another schema version, are refused with what they look like instead.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "detection/finding_json.h"
+#include "results/finding_reader.h"
+
+using namespace aihunt;
+using detection::Finding;
+
+namespace {
+
+std::string piece(std::mt19937& random) {
+  static const std::vector<std::string> pieces = {"a",
+                                                  "C:\\Windows\\curl.exe",
+                                                  "\"",
+                                                  "\\",
+                                                  "\n",
+                                                  "\t",
+                                                  "\x01",
+                                                  "\xC3\xA9",
+                                                  "\xF0\x9F\x94\x91",
+                                                  "https://api.openai.com/v1?x=1",
+                                                  "=cmd|' /C calc'!A0",
+                                                  "{\"k\":[1]}",
+                                                  ""};
+  std::string out;
+  for (std::size_t i = random() % 4; i > 0; --i) out += pieces[random() % pieces.size()];
+  return out;
+}
+
+Finding generated(std::mt19937& random) {
+  Finding finding;
+  static const char* kHex = "0123456789abcdef";
+  for (std::size_t i = 0; i < detection::kFindingIdHexChars; ++i) {
+    finding.finding_id.push_back(kHex[random() % 16]);
+  }
+  for (std::string* field :
+       {&finding.hunt, &finding.event_time, &finding.source_ip, &finding.username, &finding.host,
+        &finding.destination_ip, &finding.url, &finding.domain, &finding.provider,
+        &finding.application, &finding.process_name, &finding.exception, &finding.log_source,
+        &finding.event_category, &finding.evidence}) {
+    *field = piece(random);
+  }
+  if (finding.hunt.empty()) finding.hunt = "proxy-ai-api";  // every finding names its hunt
+  if (random() % 2 == 0) finding.destination_port = static_cast<std::int64_t>(random() % 65536);
+  if (random() % 2 == 0) finding.bytes_sent = static_cast<std::int64_t>(random());
+  for (int signal = 0; signal < detection::kSignalCount; ++signal) {
+    if (random() % 3 == 0) finding.signals.add(static_cast<detection::Signal>(signal));
+  }
+  finding.risk_score = static_cast<int>(random() % 101);
+  finding.severity = static_cast<detection::Severity>(random() % 4);
+  finding.suppressed = random() % 2 == 0;
+  finding.process_category = static_cast<detection::ProcessCategory>(random() % 8);
+  return finding;
+}
+
+std::string written(const Finding& finding) {
+  std::string out;
+  detection::appendFindingJson(out, finding);
+  return out;
+}
+
+std::string errorOf(std::string_view row) {
+  auto read = results::parseFinding(row);
+  REQUIRE_FALSE(read.ok());
+  return read.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("findings come back from their JSON field for field") {
+  std::mt19937 random(41);
+  for (int round = 0; round < 3000; ++round) {
+    const Finding finding = generated(random);
+    const std::string text = written(finding);
+    INFO("round " << round << ": " << text);
+    auto read = results::parseFinding(text);
+    REQUIRE(read.ok());
+    // Written again, the same bytes: every field was read, none changed.
+    CHECK(written(*read) == text);
+    CHECK(read->finding_id == finding.finding_id);
+    CHECK(read->signals.isSubsetOf(finding.signals));
+    CHECK(finding.signals.isSubsetOf(read->signals));
+    CHECK(read->severity == finding.severity);
+    CHECK(read->process_category == finding.process_category);
+    CHECK(read->bytes_sent == finding.bytes_sent);
+  }
+}
+
+TEST_CASE("rows that are not aihunt's findings are refused with what they look like") {
+  CHECK(errorOf(R"({"starttime":1,"sourceip":"10.0.0.1","URL":"https://api.openai.com"})")
+            .find("looks like Ariel results") != std::string::npos);
+  CHECK(errorOf(R"({"schema_version":1,"incident_id":"ab","actor":{}})").find("is an incident") !=
+        std::string::npos);
+  CHECK(errorOf(R"({"schema_version":1,"complete":true,"hunts":[]})").find("JSON document") !=
+        std::string::npos);
+  CHECK(errorOf(R"([1,2])").find("not a JSON object") != std::string::npos);
+  CHECK(errorOf("{\"finding_id\":").find("not valid JSON") != std::string::npos);
+
+  // A finding with one field spoiled: each refusal names the field.
+  std::mt19937 random(5);
+  const auto good = nlohmann::ordered_json::parse(written(generated(random)));
+  REQUIRE(results::parseFinding(good.dump()).ok());
+  const std::vector<std::pair<std::string, nlohmann::ordered_json>> spoiled = {
+      {"schema_version", 2},
+      {"schema_version", "1"},
+      {"finding_id", "ABC"},
+      {"finding_id", std::string(32, 'G')},
+      {"hunt", nullptr},
+      {"username", 7},
+      {"destination_port", "443"},
+      {"bytes_sent", 1.5},
+      {"process_category", "Rootkit"},
+      {"severity", "extreme"},
+      {"risk_score", 101},
+      {"risk_score", -1},
+      {"suppressed", "no"},
+      {"signals", "non_browser_ai_api"},
+      {"signals", nlohmann::ordered_json::array({"time_travel"})},
+  };
+  for (const auto& [key, value] : spoiled) {
+    auto row = good;
+    row[key] = value;
+    INFO(row.dump());
+    const std::string error = errorOf(row.dump());
+    CHECK((error.find("'" + key + "'") != std::string::npos ||
+           error.find("schema_version 2") != std::string::npos));
+  }
+  // A newer writer's findings say which version this aihunt reads.
+  auto newer = good;
+  newer["schema_version"] = 2;
+  CHECK(errorOf(newer.dump()).find("this aihunt reads version 1") != std::string::npos);
+}
