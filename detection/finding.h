@@ -22,6 +22,11 @@ inline constexpr std::size_t kFindingIdHexChars = 32;
 struct TotalWindow {
   std::int64_t from_ms = 0;
   std::int64_t to_ms = 0;
+  // The first and the last request the total holds (unknown when the rows had no times): the
+  // daemon's next window re-reads its overlap, and a total of only requests that a raised total
+  // held already is the same upload again.
+  std::optional<std::int64_t> first_request_ms;
+  std::optional<std::int64_t> last_request_ms;
 };
 
 struct Finding {

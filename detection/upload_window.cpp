@@ -118,7 +118,7 @@ Finding UploadWindow::makeFinding(const Key& key, const Total& total, core::Epoc
   finding.process_category = top.category;
   finding.bytes_sent = total.bytes;
   finding.signals.add(Signal::kLargeUpload);
-  finding.total_window = TotalWindow{from_, to_};
+  finding.total_window = TotalWindow{from_, to_, total.first, total.last};
 
   std::string evidence =
       std::to_string(total.bytes) + " bytes in " + std::to_string(total.requests) +

@@ -10,8 +10,13 @@ namespace {
 
 std::optional<state::UploadTotalMark> uploadTotalMark(const detection::Finding& finding) {
   if (!finding.total_window) return std::nullopt;
-  return state::UploadTotalMark{finding.source_ip, finding.username, finding.provider,
-                                finding.total_window->from_ms, finding.total_window->to_ms};
+  return state::UploadTotalMark{finding.source_ip,
+                                finding.username,
+                                finding.provider,
+                                finding.total_window->from_ms,
+                                finding.total_window->to_ms,
+                                finding.total_window->first_request_ms,
+                                finding.total_window->last_request_ms};
 }
 
 }  // namespace
@@ -54,8 +59,11 @@ core::Status LedgerWriter::write(const detection::Finding& finding) {
     return {};
   }
   std::optional<state::UploadTotalMark> mark = uploadTotalMark(finding);
-  if (mark && overlapping_totals_repeat_) {
-    auto raised = store_.uploadTotalRaised(hunt_, *mark);
+  if (mark) {
+    // The daemon's windows re-read their overlap: a total of only requests that a raised total
+    // held already is that upload again, not a new one. --deliver's own windows go further.
+    auto raised = overlapping_totals_repeat_ ? store_.uploadTotalRaised(hunt_, *mark)
+                                             : store_.uploadTotalCovers(hunt_, *mark);
     if (!raised) return raised.error();
     if (*raised) {
       ++repeats_;

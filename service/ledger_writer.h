@@ -37,7 +37,8 @@ class LedgerWriter final : public FindingWriter {
   // `aihunt hunt --deliver`: an upload total is a repeat when a total of its source, user and
   // provider was raised over an overlapping window, not only over the same one. Its windows are
   // not the daemon's fixed ones, so a run a minute after another would total the same bytes
-  // under another id. The daemon keeps one total per window of its own.
+  // under another id. The daemon keeps one total per window of its own, but for a total of only
+  // requests that a raised total held already (what its overlap re-reads): a repeat.
   void setOverlappingTotalsRepeat(bool on) { overlapping_totals_repeat_ = on; }
 
   // Counts new findings by severity, signal and category (aihunt_findings_*).

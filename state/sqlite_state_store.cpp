@@ -167,6 +167,7 @@ struct SqliteStateStore::Statements {
   Statement insert_upload_total;
   Statement upload_total_raised;
   Statement prune_upload_totals;
+  Statement upload_total_covers;
   Statement pending;
   Statement delete_outbox;
   Statement fail_outbox;
@@ -220,6 +221,9 @@ struct SqliteStateStore::Statements {
          "SELECT 1 FROM upload_totals WHERE hunt = ?1 AND source_ip = ?2 AND username = ?3 AND "
          "provider = ?4 AND from_ms < ?6 AND to_ms > ?5 LIMIT 1"},
         {&statements->prune_upload_totals, "DELETE FROM upload_totals WHERE raised_at < ?1"},
+        {&statements->upload_total_covers,
+         "SELECT 1 FROM upload_totals WHERE hunt = ?1 AND source_ip = ?2 AND username = ?3 AND "
+         "provider = ?4 AND from_ms <= ?5 AND to_ms > ?6 LIMIT 1"},
         {&statements->pending,
          "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at, "
          "first_due_at FROM outbox WHERE sink = ?1 ORDER BY id LIMIT ?2"},
@@ -564,6 +568,22 @@ core::Result<bool> SqliteStateStore::uploadTotalRaised(const std::string& hunt,
   const Statement::Reset reset(statement);
   if (auto status = bindAll(statement, hunt, mark.source_ip, mark.username, mark.provider,
                             mark.from, mark.to);
+      !status) {
+    return status.error();
+  }
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading upload totals");
+  return *row;
+}
+
+core::Result<bool> SqliteStateStore::uploadTotalCovers(const std::string& hunt,
+                                                       const UploadTotalMark& mark) {
+  if (!mark.first_request || !mark.last_request) return false;
+  const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->upload_total_covers;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, hunt, mark.source_ip, mark.username, mark.provider,
+                            *mark.first_request, *mark.last_request);
       !status) {
     return status.error();
   }

@@ -28,6 +28,8 @@ class SqliteStateStore final : public StateStore {
   core::Result<bool> seen(const std::string& finding_id) override;
   core::Result<bool> baselineKnown(const std::string& key) override;
   core::Result<CommitResult> commit(const Commit& commit) override;
+  core::Result<bool> uploadTotalCovers(const std::string& hunt,
+                                       const UploadTotalMark& mark) override;
   core::Result<bool> uploadTotalRaised(const std::string& hunt,
                                        const UploadTotalMark& mark) override;
   core::Result<std::uint64_t> pruneSeen(core::EpochMs before) override;

@@ -212,6 +212,62 @@ TEST_CASE("the daemon raises a window's large upload once, hunted again or not",
   CHECK(countUploads() == expected);
 }
 
+TEST_CASE(
+    "the daemon does not raise a total again for the uploads its next window's overlap "
+    "re-reads",
+    "[daemon][upload]") {
+  // A burst just before a window's end: the next window's search re-reads it in its overlap
+  // (two minutes by default). Found by a chaos trial: the same three uploads were raised twice,
+  // once per window. Uploads that go on past the window's end are a total of their own.
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-upload-overlap");
+  const std::string events = dir + "/overlap-events.jsonl";
+  {
+    std::ofstream out(events);
+    for (int i = 0; i < kRequests; ++i) {
+      // burst: 300 requests from 10:57:30, one every 100 ms (ends 10:58:00), all in [09:59,
+      // 10:59) and in the next window's overlap from 10:57.
+      json burst = proxyEvent(at("2026-11-26T10:57:30Z") + i * 100LL, "10.50.0.40", "burst", i);
+      burst["Application"] = "C:\\Python311\\python.exe";
+      out << burst.dump() << "\n";
+    }
+    // ongoing: 600 requests from 10:55:00, one a second (to 11:04:59): each window's total holds
+    // requests the other's does not.
+    for (int i = 0; i < 2 * kRequests; ++i) {
+      json ongoing =
+          proxyEvent(at("2026-11-26T10:55:00Z") + i * 1'000LL, "10.50.0.50", "ongoing", i);
+      ongoing["Application"] = "C:\\Python311\\python.exe";
+      out << ongoing.dump() << "\n";
+    }
+  }
+  RunningEmu emu({"--events", events}, emuConfig());
+  REQUIRE(emu.ok());
+  const auto run = aihunt::testing::makeRunDir(
+      emu, "aihunt-upload-overlap-", kToken, {},
+      std::string("hunts:\n") + aihunt::testing::kProxyHunt + "    aggregate_uploads: true\n");
+  const std::string now = "2026-11-26T12:00:00Z";
+  aihunt::testing::setEmuClock(emu, at(now.c_str()));
+  const auto first = aihunt::testing::runOnce(run, now);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const auto found = aihunt::testing::readFindings(run.findings());
+  REQUIRE(found.problem.empty());
+  std::map<std::string, std::vector<std::string>> windows;  // user: windows of their totals
+  for (const auto& f : found.rows) {
+    for (const auto& signal : f["signals"]) {
+      if (signal == "large_upload" && f["risk_score"].is_number()) {
+        windows[f["username"].get<std::string>()].push_back(f.value("window", std::string()));
+      }
+    }
+  }
+  // burst: raised by [09:59, 10:59) only; [10:59, 11:59) re-reads it all in its overlap.
+  // ongoing: [09:59, 10:59) holds 240 requests (2.4 MiB), [10:59, 11:59) reads 480 from 10:57
+  // (4.8 MiB), 360 of them after the first window: two totals.
+  REQUIRE(windows.count("burst") == 1);
+  CHECK(windows.at("burst").size() == 1);
+  REQUIRE(windows.count("ongoing") == 1);
+  CHECK(windows.at("ongoing").size() == 2);
+}
+
 TEST_CASE("hunt --deliver over a shifted window does not raise an upload total again",
           "[hunt][deliver][upload]") {
   const std::string dir = aihunt::testing::makeTempDir("aihunt-upload-deliver");

@@ -1048,7 +1048,7 @@ TEST_CASE("an on-demand run's upload total over a window that overlaps a raised 
     finding.provider = "openai";
     finding.bytes_sent = 5'000'000;
     finding.signals.add(aihunt::detection::Signal::kLargeUpload);
-    finding.total_window = aihunt::detection::TotalWindow{from, from + 24 * kHour};
+    finding.total_window = aihunt::detection::TotalWindow{from, from + 24 * kHour, {}, {}};
     return finding;
   };
   // The first run raises its total; a run a minute later totals the same bytes under another id.
@@ -1074,4 +1074,28 @@ TEST_CASE("an on-demand run's upload total over a window that overlaps a raised 
   REQUIRE(daemon.write(total("t-5", "10.0.0.5", 60'000)));
   REQUIRE(daemon.finish());
   CHECK(daemon.added() == 1);
+
+  // But a daemon total of only requests that a raised total held (its window's overlap read
+  // again) is a repeat; one request later than that window is a total of its own.
+  const auto requests = [&](std::string id, std::int64_t from, std::int64_t first,
+                            std::int64_t last) {
+    auto finding = total(std::move(id), "10.0.0.8", from);
+    finding.total_window = aihunt::detection::TotalWindow{from, from + 3 * 60'000, first, last};
+    return finding;
+  };
+  constexpr std::int64_t kMinute = 60'000;
+  {
+    aihunt::service::LedgerWriter window(*store, *settings, "proxy", {"jsonl"}, 4'000, false);
+    REQUIRE(window.write(requests("w-1", 0, 2 * kMinute + 20'000, 2 * kMinute + 40'000)));
+    REQUIRE(window.finish());
+    CHECK(window.added() == 1);
+  }
+  aihunt::service::LedgerWriter next(*store, *settings, "proxy", {"jsonl"}, 5'000, false);
+  // The next window, [2 min, 5 min), re-reads [2 min, 3 min): the same three uploads.
+  REQUIRE(next.write(requests("w-2", 2 * kMinute, 2 * kMinute + 20'000, 2 * kMinute + 40'000)));
+  // The same window with one more request after the first window's end: new bytes.
+  REQUIRE(next.write(requests("w-3", 2 * kMinute, 2 * kMinute + 20'000, 3 * kMinute)));
+  REQUIRE(next.finish());
+  CHECK(next.repeats() == 1);
+  CHECK(next.added() == 1);
 }

@@ -542,7 +542,7 @@ TEST_CASE("upload totals: a raised total's window is found by any window that ov
   const TempDir dir;
   auto store = freshStore(dir);
   const auto mark = [](std::string source, core::EpochMs from, core::EpochMs to) {
-    return UploadTotalMark{std::move(source), "alice", "openai", from, to};
+    return UploadTotalMark{std::move(source), "alice", "openai", from, to, {}, {}};
   };
   const core::EpochMs from = kT0;
   const core::EpochMs to = kT0 + 60 * kMinute;
@@ -562,12 +562,14 @@ TEST_CASE("upload totals: a raised total's window is found by any window that ov
   CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.5", to, to + kMinute)).value());
   // Another source, user, provider or hunt is another total.
   CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.6", from, to)).value());
-  CHECK_FALSE(
-      store->uploadTotalRaised("proxy", UploadTotalMark{"10.0.0.5", "bob", "openai", from, to})
-          .value());
-  CHECK_FALSE(
-      store->uploadTotalRaised("proxy", UploadTotalMark{"10.0.0.5", "alice", "anthropic", from, to})
-          .value());
+  CHECK_FALSE(store
+                  ->uploadTotalRaised(
+                      "proxy", UploadTotalMark{"10.0.0.5", "bob", "openai", from, to, {}, {}})
+                  .value());
+  CHECK_FALSE(store
+                  ->uploadTotalRaised(
+                      "proxy", UploadTotalMark{"10.0.0.5", "alice", "anthropic", from, to, {}, {}})
+                  .value());
   CHECK_FALSE(store->uploadTotalRaised("other", mark("10.0.0.5", from, to)).value());
 
   // A total whose id was raised before is a repeat, and its mark is not taken again.
@@ -583,6 +585,38 @@ TEST_CASE("upload totals: a raised total's window is found by any window that ov
   }
   CHECK(store->pruneSeen(kT0 + 11 * kMinute).value() == 2);
   CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.5", from, to)).value());
+}
+
+TEST_CASE("upload totals: a raised total covers a later one whose every request it held") {
+  // The daemon's next window re-reads its overlap: a total of only the requests a raised total
+  // held is that upload again; one request past it makes a total of its own.
+  const TempDir dir;
+  auto store = freshStore(dir);
+  const core::EpochMs from = kT0;
+  const core::EpochMs to = kT0 + 3 * kMinute;
+  const auto mark = [](std::string source, std::optional<core::EpochMs> first,
+                       std::optional<core::EpochMs> last) {
+    UploadTotalMark out{std::move(source), "alice", "openai", 0, 0, first, last};
+    return out;
+  };
+  FindingItem total = finding("total-1");
+  total.upload_total =
+      UploadTotalMark{"10.0.0.5", "alice", "openai", from, to, from + kMinute, from + 2 * kMinute};
+  REQUIRE(store->commit(page("proxy", {total})).value().added == 1);
+
+  CHECK(store->uploadTotalCovers("proxy", mark("10.0.0.5", from, to - 1)).value());
+  CHECK(
+      store->uploadTotalCovers("proxy", mark("10.0.0.5", from + kMinute, from + kMinute)).value());
+  // [from, to): a request at `to` or before `from` is outside the raised total's window.
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", from, to)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", from - 1, to - 1)).value());
+  CHECK_FALSE(
+      store->uploadTotalCovers("proxy", mark("10.0.0.5", from + kMinute, to + kMinute)).value());
+  // Unknown request times cover nothing; another source, hunt is another total.
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", std::nullopt, to - 1)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", from, std::nullopt)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.6", from, to - 1)).value());
+  CHECK_FALSE(store->uploadTotalCovers("other", mark("10.0.0.5", from, to - 1)).value());
 }
 
 TEST_CASE("summary: per hunt, per sink, counts and size") {
