@@ -55,8 +55,14 @@ service::QRadarConnector consoleConnector(const po::variables_map& values, Conso
         request->metrics = counted;
         request->abort_flag = abandon.get();
         request->warn = section->takeWarnings();
-        return service::openConnection(std::move(*request), *context.environment, context.redactor,
-                                       context.logger);
+        // A sink or the reference-set reader holds its connection for many batches: one whose
+        // console was away, or whose API version could not be settled, is not kept (the
+        // caller tries again later with a new one).
+        request->require_negotiated_version = true;
+        auto opened = service::openConnection(std::move(*request), *context.environment,
+                                              context.redactor, context.logger);
+        if (opened && (*opened)->unreachable) return *(*opened)->unreachable;
+        return opened;
       };
 }
 

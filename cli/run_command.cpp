@@ -243,6 +243,8 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
         // The daemon stops a turn on QRadarConnection::unreachable and
         // says why itself.
         request->caller_reports_unreachable = true;
+        // A long-lived process waits for the console's versions rather than guess one.
+        request->require_negotiated_version = true;
         // Stopped, a hunt cancels and deletes its search; those requests end with the grace
         // period too (every other request of a hunt ends at the stop itself).
         request->abort_flag = runtime.delivery.abandon.get();

@@ -26,8 +26,9 @@ constexpr std::array kKeys = {
               "three.",
               "https://qradar.example.com"},
     ConfigKey{"qradar.api_version", "string, \"auto\" or a version like \"26.0\"", "auto",
-              "`auto`: the newest version both the console and aihunt speak; a quoted version "
-              "pins it.",
+              "`auto`: the newest version both the console and aihunt speak (when the console "
+              "cannot say, the daemon and every delivery wait and ask again, and a one-off "
+              "command sends 20.0 with a warning); a quoted version pins it.",
               "\"26.0\""},
     ConfigKey{"qradar.auth",
               "one of: sec, basic",

@@ -280,10 +280,20 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     // A timeout: something took the connection (and the TLS handshake) but answered no HTTP
     // request in time; every request would wait as long again.
     const bool silent = code == core::ErrorCode::kTimeout;
-    const bool nothing_there = unanswered || code == core::ErrorCode::kTransport ||
-                               code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth ||
-                               code == core::ErrorCode::kConfig || wrong_path || silent;
+    const bool no_console = unanswered || code == core::ErrorCode::kTransport ||
+                            code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth ||
+                            code == core::ErrorCode::kConfig || wrong_path || silent;
+    const bool unversioned = !no_console && request.require_negotiated_version && !pinned;
+    const bool nothing_there = no_console || unversioned;
     if (nothing_there) connection->unreachable = *failed;
+    if (unversioned) {
+      // The console answered, but not with its versions (a 503 while it starts, say): guessing
+      // one could send requests in a version it refuses, or reads differently.
+      connection->unreachable->message =
+          "the console's API versions could not be read (" + failed->message +
+          "); qradar.api_version is auto, so nothing is sent until they can be";
+      connection->version_error = connection->unreachable->message;
+    }
     if (silent) {
       connection->unreachable->message +=
           " (the port took the connection but answered nothing: is it the console's HTTPS API "

@@ -47,6 +47,11 @@ struct ConnectionRequest {
   bool caller_reports_unreachable = false;
   // Added to the no-URL error when the command has another way ("or --offline EVENTS.jsonl").
   std::string without_console;
+  // With qradar.api_version auto, a negotiation that fails makes the connection unusable
+  // (QRadarConnection::unreachable) instead of sending the oldest version aihunt speaks: the
+  // daemon, its sinks and its reference-set reader try again later with a new connection, where
+  // a one-off command goes on with the oldest version (and says so).
+  bool require_negotiated_version = false;
 };
 
 struct QRadarConnection {

@@ -397,3 +397,54 @@ TEST_CASE("aihunt check: each configured set's element type; --fix creates the m
   CHECK(missing.exit_code == 0);
   CHECK(missing.out.find("'AIHunt AI API Users' does not exist yet") != std::string::npos);
 }
+
+// A chaos trial: the sink's connection was made again while the console was away (or answered
+// its versions with an error), fell back to the oldest API version aihunt speaks, and sent the
+// batch in it once the console was back (the legacy API, or a 422 from a console without 20.0).
+// With qradar.api_version auto, a connection whose versions could not be read is not used: the
+// batch waits, and goes in the negotiated version at the next attempt.
+TEST_CASE("a sink whose connection could not read the console's API versions sends nothing",
+          "[reference_sets][integration]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "auto");
+  const RemoveAtEnd cleanup{run};
+  // One hunt: one connection for the hunts, then the sink's.
+  std::ofstream(run.config, std::ios::app)
+      << "hunts:\n  - name: proxy-ai-api\n    database: events\n    fields: {url: URL, "
+         "application: Application, user_agent: User Agent, bytes_sent: Bytes Sent, host: "
+         "Hostname}\n";
+  // The request without the token and the hunt's negotiation get through; every later read of
+  // the versions (the sink's) answers 503.
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    R"({"faults":[{"kind":"status_503","path":"/api/help/versions","after":2,)"
+                    R"("times":-1}]})")
+              .status == 200);
+  const ProcessResult first =
+      runProcess(binaryPath("aihunt"),
+                 {"run", "-c", run.config, "--once", "--now", aihunt::testing::kSampleNow,
+                  "--retries", "2", "--retry-delay", "10ms"},
+                 {}, 120);
+  INFO(first.err);
+  CHECK(first.exit_code == 4);  // a delivery that failed: the batch waits in the outbox
+  const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  int versions_asked = 0;
+  for (const auto& r : log) {
+    const std::string target = r["target"];
+    versions_asked += target == "/api/help/versions" ? 1 : 0;
+    // Nothing reached the reference data APIs, in any version.
+    CHECK(target.rfind("/api/reference_data", 0) != 0);
+  }
+  CHECK(versions_asked > 2);  // the sink asked, and was answered 503
+  CHECK(legacySet(emu, kSources).value_set.empty());
+
+  // The console answers again: the waiting batch goes in the negotiated version (26.0).
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  const ProcessResult second = runProcess(
+      binaryPath("aihunt"),
+      {"run", "-c", run.config, "--once", "--now", aihunt::testing::kSampleNow}, {}, 120);
+  INFO(second.err);
+  CHECK(second.exit_code == 0);
+  CHECK_FALSE(collectionSet(emu, kSources).value_set.empty());
+  CHECK(countRequests(emu, "POST", "/api/reference_data/sets") == 0);  // the legacy API unused
+}
