@@ -20,6 +20,7 @@
 #include "cli/qradar_connection.h"
 #include "config/environment.h"
 #include "config/loader.h"
+#include "config/token_source.h"
 #include "core/display_text.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
@@ -618,6 +619,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     return core::kExitUsage;
   }
   std::vector<LocalFileProblem> local_files;
+  std::optional<std::string> hidden_token_file;
   if (!config_path.empty()) {
     config::LoadOptions load;
     load.resolve_token = false;
@@ -625,6 +627,10 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     if (loaded.ok()) {
       outputs = loaded.config->outputs;
       local_files = localFileProblems(*loaded.config);
+      if (loaded.config->qradar) {
+        hidden_token_file =
+            config::hiddenTokenFileWarning(*loaded.config->qradar, config::ProcessEnvironment());
+      }
     }
   }
   report.pass("config",
@@ -634,6 +640,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     report.warn("local files", problem.key + ": " + problem.message +
                                    " (where aihunt runs, 'aihunt run' would stop on this)");
   }
+  if (hidden_token_file) report.warn("token file", "qradar.token_file: " + *hidden_token_file);
 
   // checkAccess() makes its own first request and reports an unreachable console as a check.
   auto connection = openConnection(values, config_path, context,

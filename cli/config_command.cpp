@@ -11,6 +11,7 @@
 #include "config/environment.h"
 #include "config/example_config.h"
 #include "config/loader.h"
+#include "config/token_source.h"
 #include "core/exit_codes.h"
 #include "qradar_client/api_version.h"
 
@@ -97,6 +98,12 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
       if (inError(problem.key)) continue;
       outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
     }
+    if (readable->qradar) {
+      if (auto hidden = config::hiddenTokenFileWarning(*readable->qradar, environment)) {
+        outcome.warnings.push_back(
+            {path == "-" ? "<stdin>" : path, "qradar.token_file", std::move(*hidden)});
+      }
+    }
     if (read.ok()) {
       // The console's URL may come from the command line (--qradar-url) instead: a warning.
       const bool no_url = !read.config->qradar || read.config->qradar->url.empty();
@@ -137,10 +144,17 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     if (load.resolve_token && std::any_of(outcome.errors.begin(), outcome.errors.end(), local)) {
       // The token, the CA files and the state folder exist only where aihunt runs (mounted
       // secrets, a volume): on any other machine the rest of the file can still be checked.
+      const bool token =
+          std::any_of(outcome.errors.begin(), outcome.errors.end(), [](const auto& error) {
+            return error.path.rfind("qradar.token", 0) == 0 || error.path == "qradar";
+          });
       printText(*context.redactor, context.streams.err,
-                "hint: the QRadar token is read from AIHUNT_QRADAR_TOKEN, else qradar.token_file, "
-                "and the files the config names are looked for on this machine; to check it for "
-                "another machine, add --offline\n");
+                std::string("hint: ") +
+                    (token ? "the QRadar token is read from AIHUNT_QRADAR_TOKEN, else "
+                             "qradar.token_file, and the files"
+                           : "the files") +
+                    " the config names are looked for on this machine; to check it for another "
+                    "machine, add --offline\n");
     }
     return core::kExitUsage;
   }

@@ -13,6 +13,7 @@
 #include "cli/qradar_connection.h"
 #include "cli/signals.h"
 #include "cli/time_options.h"
+#include "config/token_source.h"
 #include "core/exit_codes.h"
 #include "core/metrics.h"
 #include "core/time.h"
@@ -134,6 +135,11 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   if (check_console) {
     if (auto console = checkConsoleSettings(values, cfg, context); !console) {
       return fail(context, console.error(), core::kExitUsage);
+    }
+    if (cfg.qradar) {
+      if (auto hidden = config::hiddenTokenFileWarning(*cfg.qradar, *context.environment)) {
+        context.logger->warn("qradar.token_file: {}", *hidden);
+      }
     }
   }
   return openDelivery(values, cfg, context, runtime.delivery);

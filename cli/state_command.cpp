@@ -96,8 +96,10 @@ int show(state::StateStore& store, CommandContext& context) {
     // printable and kept to one line).
     for (const auto& failing : summary->outbox_failing) {
       if (failing.sink != sink) continue;
-      printFormatted(*context.redactor, out, "  failed up to %llu times; last error: %s\n",
-                     static_cast<unsigned long long>(failing.attempts),
+      const std::string tries = failing.attempts == 1
+                                    ? std::string("once")
+                                    : "up to " + std::to_string(failing.attempts) + " times";
+      printFormatted(*context.redactor, out, "  failed %s; last error: %s\n", tries.c_str(),
                      core::printableExcerpt(failing.last_error, 300).c_str());
     }
   }

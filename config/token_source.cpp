@@ -19,7 +19,12 @@ constexpr std::size_t kMaxTokenBytes = 64 * 1024;
 // means the wrong file or a pasted mistake. Says what is wrong, never what the token is.
 std::optional<std::string> checkToken(std::string raw, std::string_view where,
                                       Diagnostics& diagnostics, std::string_view path) {
-  const std::string_view trimmed = core::trim(raw);
+  std::string_view trimmed = core::trim(raw);
+  // A byte-order mark (an editor on Windows saves one) is not part of any token: sent, it would
+  // be refused with a 401 that counts toward the console's login lockout.
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (trimmed.starts_with(kByteOrderMark))
+    trimmed = core::trim(trimmed.substr(kByteOrderMark.size()));
   std::string token(trimmed);
   explicit_bzero(raw.data(), raw.size());
   if (token.empty()) {
@@ -112,6 +117,16 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
 }
 
 }  // namespace
+
+std::optional<std::string> hiddenTokenFileWarning(const QRadarConfig& qradar,
+                                                  const Environment& env) {
+  const auto value = env.get(kTokenVariable);
+  if (!value || value->empty() || qradar.token_file.empty()) return std::nullopt;
+  if (::access(qradar.token_file.c_str(), R_OK) == 0) return std::nullopt;
+  return "token file '" + core::printableExcerpt(qradar.token_file, 200) + "' cannot be read (" +
+         std::strerror(errno) + "); the token comes from " + std::string(kTokenVariable) +
+         " here, but a run without that variable (the systemd unit sets none) would fail";
+}
 
 std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
                                                 Diagnostics& diagnostics,

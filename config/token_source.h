@@ -26,6 +26,12 @@ struct ResolvedToken {
 // symbolic link and without blocking, and must be a regular file; one that group or others can
 // read is an error unless qradar.allow_readable_token_file (then a warning, as is any other
 // group or other access).
+// AIHUNT_QRADAR_TOKEN wins over qradar.token_file, so a token file that cannot be read goes
+// unnoticed until a run without the variable fails on it. For the commands that check a setup
+// (`config check`, `check`) and the daemon's start: what to warn about, if anything.
+std::optional<std::string> hiddenTokenFileWarning(const QRadarConfig& qradar,
+                                                  const Environment& env);
+
 std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, const Environment& env,
                                                 Diagnostics& diagnostics,
                                                 std::string_view file_key = kTokenFileKey);

@@ -148,15 +148,19 @@ core::Status ReferenceSetSink::deliverGroups(const GroupedValues& grouped) {
     ready_.clear();
   }
   qradar::ReferenceDataClient client(*connection_->api, options_.reference);
+  // Every set is checked (made when missing) before any takes a value: a set with the wrong
+  // element type then holds the batch back whole, rather than after other sets took their part.
+  for (const auto& group : grouped.sets) {
+    const config::ReferenceSetTarget& set = *group.set;
+    if (group.values.empty() || ready_.count(set.name) != 0) continue;
+    if (auto ready = ensureSet(client, set); !ready) {
+      return ready.error().withContext("reference set '" + set.name + "'");
+    }
+    ready_.insert(set.name);
+  }
   for (const auto& group : grouped.sets) {
     const config::ReferenceSetTarget& set = *group.set;
     if (group.values.empty()) continue;
-    if (ready_.count(set.name) == 0) {
-      if (auto ready = ensureSet(client, set); !ready) {
-        return ready.error().withContext("reference set '" + set.name + "'");
-      }
-      ready_.insert(set.name);
-    }
     if (auto added = client.addValues(set.name, group.values, options_.source); !added) {
       return added.error().withContext("adding " + std::to_string(group.values.size()) +
                                        " values to reference set '" + set.name + "'");

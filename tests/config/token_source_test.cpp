@@ -64,6 +64,41 @@ TEST_CASE("the token comes from AIHUNT_QRADAR_TOKEN first", "[config][token]") {
   CHECK(outcome.config->qradar_token_origin == "AIHUNT_QRADAR_TOKEN");
 }
 
+TEST_CASE("a token file the variable hides is warned about when it cannot be read",
+          "[config][token]") {
+  // Taken from the variable, the token works today; the unit that sets no variable would fail
+  // on the file. Said only when the file cannot be read, and never with the token in it.
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", kToken);
+  QRadarConfig qradar;
+  qradar.token_file = "/tmp/aihunt-no-such-token";
+  const auto said = hiddenTokenFileWarning(qradar, env);
+  REQUIRE(said.has_value());
+  CHECK(said->find("cannot be read") != std::string::npos);
+  CHECK(said->find(kToken) == std::string::npos);
+  TempFile file("file-token-value-123456\n", 0600);
+  qradar.token_file = file.path();
+  CHECK_FALSE(hiddenTokenFileWarning(qradar, env).has_value());
+  // Without the variable the file is read, and its problems are errors of their own.
+  qradar.token_file = "/tmp/aihunt-no-such-token";
+  CHECK_FALSE(hiddenTokenFileWarning(qradar, MapEnvironment{}).has_value());
+  QRadarConfig without_file;
+  CHECK_FALSE(hiddenTokenFileWarning(without_file, env).has_value());
+}
+
+TEST_CASE("a byte-order mark before the token is not part of it", "[config][token]") {
+  // Windows editors save one; sent, the token would be refused (a 401 toward the lockout).
+  TempFile file("\xEF\xBB\xBF" + std::string(kToken) + "\r\n", 0600);
+  const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+  REQUIRE(outcome.ok());
+  CHECK(outcome.config->qradar_token->reveal() == kToken);
+  MapEnvironment env;
+  env.set("AIHUNT_QRADAR_TOKEN", "\xEF\xBB\xBF" + std::string(kToken));
+  const LoadOutcome variable = loadWithToken("qradar:\n  url: https://q\n", env);
+  REQUIRE(variable.ok());
+  CHECK(variable.config->qradar_token->reveal() == kToken);
+}
+
 TEST_CASE("AIHUNT_QRADAR_TOKEN holding a token file's path is refused, not sent",
           "[config][token]") {
   TempFile file(std::string(kToken) + "\n", 0600);

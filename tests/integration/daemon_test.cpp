@@ -108,7 +108,7 @@ std::string leaveFindingsWaiting(RunningEmu& emu, const RunDir& run) {
   const ProcessResult shown =
       runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
   const std::size_t line = shown.out.find("outbox reference_sets: ");
-  CHECK(shown.out.find("\n  failed up to 1 times; last error: ", line) != std::string::npos);
+  CHECK(shown.out.find("\n  failed once; last error: ", line) != std::string::npos);
   return referenceSetsPending(run);
 }
 

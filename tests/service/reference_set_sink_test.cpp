@@ -4,6 +4,8 @@
 // outputs.reference_sets.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -237,19 +239,20 @@ TEST_CASE("legacy API (below 26.0): sets created once with TTL and type, then bu
   CHECK(sink->deliveredDetail().empty());
   REQUIRE(sink->deliver(rowsOf(
       {finding("1", "high", "10.0.0.1", "alice"), finding("2", "medium", "10.0.0.2", "bob")})));
+  // Every set checked (and made) before any takes a value.
   CHECK(h.calls() ==
         std::vector<std::string>{
             "GET /api/reference_data/sets/AIHunt%20Sources", "POST /api/reference_data/sets",
-            "POST /api/reference_data/sets/bulk_load/AIHunt%20Sources",
             "GET /api/reference_data/sets/AIHunt%20Users", "POST /api/reference_data/sets",
+            "POST /api/reference_data/sets/bulk_load/AIHunt%20Sources",
             "POST /api/reference_data/sets/bulk_load/AIHunt%20Users"});
   const auto lines = h.transport.lines();
   CHECK(lines[1] ==
         "POST /api/reference_data/sets?name=AIHunt%20Sources&element_type=IP&timeout_type="
         "LAST_SEEN&time_to_live=7%20days");
-  CHECK(lines[4].find("element_type=ALNIC") != std::string::npos);
-  CHECK(lines[4].find("time_to_live=1%20days") != std::string::npos);
-  CHECK(h.transport.requests[2].body == R"(["10.0.0.1","10.0.0.2"])");
+  CHECK(lines[3].find("element_type=ALNIC") != std::string::npos);
+  CHECK(lines[3].find("time_to_live=1%20days") != std::string::npos);
+  CHECK(h.transport.requests[4].body == R"(["10.0.0.1","10.0.0.2"])");
   CHECK(h.transport.requests[5].body == R"(["alice"])");  // bob is only medium
   // The next batch: the sets are known, one request each; the same values again are harmless.
   h.transport.requests.clear();
@@ -294,8 +297,13 @@ TEST_CASE("collections API (26.0): numeric TTL, PATCH set_entries, the task poll
   CHECK(created["entry_type"] == "IP");
   CHECK(created["time_to_live"] == 7 * 86'400);
   CHECK(created["expiry_type"] == "LAST_SEEN");
-  CHECK(calls[3] == "PATCH /api/reference_data_collections/set_entries");
-  const auto entries = nlohmann::json::parse(h.transport.requests[3].body);
+  // The sets are all checked before the first entries go.
+  const auto patch =
+      std::find(calls.begin(), calls.end(), "PATCH /api/reference_data_collections/set_entries");
+  REQUIRE(patch != calls.end());
+  CHECK(std::count(calls.begin(), patch, "GET /api/reference_data_collections/sets") >= 2);
+  const auto entries = nlohmann::json::parse(
+      h.transport.requests[static_cast<std::size_t>(patch - calls.begin())].body);
   CHECK(entries ==
         nlohmann::json::parse(R"([{"collection_id":101,"value":"10.0.0.1","source":"aihunt"}])"));
   CHECK(h.console.task_reads == 4);  // QUEUED, PROCESSING, PROCESSING, COMPLETED
@@ -335,6 +343,20 @@ TEST_CASE("a set of the wrong element type is an error, not a silent mismatch",
   CHECK(result.error().code == core::ErrorCode::kConfig);
   CHECK(result.error().message.find("holds ALN values") != std::string::npos);
   CHECK(h.console.sets["AIHunt Sources"].values.empty());
+
+  // The wrong type on the second set: the first, checked (and made) first, takes no value either,
+  // on either API generation. The batch is delivered to every set or to none.
+  for (const std::string version : {"20.0", "26.0"}) {
+    INFO(version);
+    Harness second(version);
+    second.console.sets["AIHunt Users"] = {"IP", 0, {}};
+    auto later = second.sink();
+    auto refused = later->deliver(rowsOf({finding("1", "high", "10.0.0.1", "alice")}));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("AIHunt Users") != std::string::npos);
+    REQUIRE(second.console.sets.count("AIHunt Sources") == 1);
+    CHECK(second.console.sets["AIHunt Sources"].values.empty());
+  }
 }
 
 TEST_CASE("errors keep the rows in the outbox; they are delivered when the console is back",
