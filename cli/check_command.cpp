@@ -48,6 +48,28 @@ class CheckReport {
     ++failures_;
     line("fail", what, detail);
   }
+  // A failure of several parts (every config error): the first on the check's line, each other
+  // on a line of its own below it, indented under the detail so that it reads as part of it.
+  void failLines(const std::string& what, const std::string& details) {
+    ++failures_;
+    std::vector<std::string> parts;
+    for (std::string_view rest = details; !rest.empty();) {
+      const std::size_t end = rest.find('\n');
+      const std::string_view part = core::trim(rest.substr(0, end));
+      if (!part.empty()) parts.emplace_back(part);
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    }
+    if (json_ || parts.size() < 2) {
+      line("fail", what, details);
+      return;
+    }
+    line("fail", what, parts.front());
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      const std::string shown =
+          core::displayText(redactor_.redact(parts[i]), core::DisplayOptions{});
+      printFormatted(redactor_, out_, "      %-22s    %s\n", "", shown.c_str());
+    }
+  }
   void skip(const std::string& what, const std::string& detail) { line("skip", what, detail); }
   // Said for the record; not needed by this config, so it never makes the verdict NOT READY.
   void info(const std::string& what, const std::string& detail) { line("info", what, detail); }
@@ -614,7 +636,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
   config::OutputsConfig outputs;
   auto setup = loadDetectionSetup(config_path, std::string(), context);
   if (!setup) {
-    report.fail("config", context.redactor->redact(setup.error().message));
+    report.failLines("config", context.redactor->redact(setup.error().message));
     report.verdict(false, "NOT READY (the config is invalid)");
     return core::kExitUsage;
   }

@@ -294,10 +294,14 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                            {"state", ready.state_ok},
                            {"qradar", ready.qradar_ok}};
           report.ready = ready.state_ok && ready.qradar_ok;
+          if (!ready.qradar_ok && !ready.qradar_problem.empty()) {
+            report.detail = "qradar: " + ready.qradar_problem;
+          }
           if (!ready.config_file_ok) {
-            report.detail =
-                "the config file was refused at the last reload (SIGHUP): the daemon runs on the "
-                "config it had, and a restart would stop on the file as it is";
+            report.detail += std::string(report.detail.empty() ? "" : "; ") +
+                             "the config file was refused at the last reload (SIGHUP): the "
+                             "daemon runs on the config it had, and a restart would stop on the "
+                             "file as it is";
           }
           return report;
         },

@@ -178,7 +178,22 @@ core::Error curlError(CURLcode code, const char* detail, const TransportOptions&
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS: {
       std::string advice;
-      if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+      if (code == CURLE_SSL_CONNECT_ERROR) {
+        // The handshake failed before any certificate was looked at: advice about the CA
+        // would send the user the wrong way. OpenSSL's words when the far side is not TLS at
+        // all (an HTTP answer, or a close, in place of the server's hello).
+        const bool not_tls = core::icontainsLower(text, "wrong version number") ||
+                             core::icontainsLower(text, "ssl_error_syscall") ||
+                             core::icontainsLower(text, "unexpected eof") ||
+                             core::icontainsLower(text, "packet length too long") ||
+                             core::icontainsLower(text, "http request");
+        advice = not_tls ? " (the port answered, but not in TLS: is it the console's HTTPS port? "
+                           "a port that serves plain HTTP needs an http:// URL, which aihunt "
+                           "takes for loopback only)"
+                         : " (the TLS handshake failed before the certificate was checked: a "
+                           "TLS version or cipher the two sides do not share, or something "
+                           "between them that is not the console)";
+      } else if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
         advice =
             " (the console's public key does not match --pin-sha256; compute the pin with: "
             "openssl s_client -connect HOST:PORT </dev/null | openssl x509 -pubkey -noout "

@@ -262,7 +262,20 @@ struct Daemon::Impl {
 
   std::atomic<bool> state_ok{true};
   std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
-  std::atomic<bool> config_file_ok{true};     // the last reload, if any, was accepted
+  // Why the console was last found unusable (a refused token, no answer), for /readyz; cleared
+  // by the next answer. Its own lock: /readyz reads it on the health server's thread.
+  mutable std::mutex problem_mutex;
+  std::string qradar_problem;
+  void noteQRadarProblem(std::string why) {
+    const std::lock_guard lock(problem_mutex);
+    qradar_problem = std::move(why);
+  }
+  void noteQRadarAnswered() {
+    qradar_ok_at = steadyMs();
+    const std::lock_guard lock(problem_mutex);
+    qradar_problem.clear();
+  }
+  std::atomic<bool> config_file_ok{true};  // the last reload, if any, was accepted
   // The kind of the console's unreachability as last said (ErrorCode, refused), and when (under
   // `mutex`): other hunts finding the same within a minute say it at debug level.
   std::string unreachable_said;
@@ -370,7 +383,7 @@ struct Daemon::Impl {
         runner.setReferenceSets(deps.reference_sets);
         runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
         if (turn.exit_code == core::kExitState) state_ok = false;
-        if (turn.windows > 0) qradar_ok_at = steadyMs();  // the console answered a whole search
+        if (turn.windows > 0) noteQRadarAnswered();  // the console answered a whole search
       }
     }
     updateLag(*hunt);
@@ -414,6 +427,9 @@ struct Daemon::Impl {
       refused_until = at + hold;
       refused_hold = hold;
     }
+    noteQRadarProblem("the console refuses the token; nothing is sent for " +
+                      core::formatDuration(refused_hold) +
+                      " (each refused request counts as a failed login)");
     for (const auto& hunt : cfg.hunts) {
       auto& when = retry_at[hunt.name];
       when = std::max(when, refused_until);
@@ -536,6 +552,7 @@ struct Daemon::Impl {
             unreachable_said_at = said_now;
           }
           total.error = why.message;
+          if (!refused) noteQRadarProblem("the console cannot be reached: " + why.message);
           if (options.once) {
             unreachable =
                 refused ? "the console refuses the credentials" : "the console cannot be reached";
@@ -647,6 +664,8 @@ struct Daemon::Impl {
       if ((*opened)->unreachable->code == core::ErrorCode::kAuth) {
         const std::lock_guard lock(mutex);
         holdAfterRefusal(cfg);
+      } else {
+        noteQRadarProblem("the console cannot be reached: " + (*opened)->unreachable->message);
       }
       return false;
     }
@@ -760,7 +779,7 @@ struct Daemon::Impl {
     call.retry = false;
     call.abort_flag = deps.stop.flag();
     auto answer = probe->api->call(call);
-    if (answer && answer->status >= 200 && answer->status < 300) qradar_ok_at = steadyMs();
+    if (answer && answer->status >= 200 && answer->status < 300) noteQRadarAnswered();
     if (answer && answer->status == 401) {
       // The token, refused on the probe's kept connection: every hunt and the probe hold.
       probe.reset();
@@ -924,6 +943,8 @@ Daemon::Readiness Daemon::readiness() const {
   ready.config_file_ok = impl_->config_file_ok.load();
   const std::int64_t at = impl_->qradar_ok_at.load();
   ready.qradar_ok = at != 0 && Impl::steadyMs() - at < 5 * 60'000;
+  const std::lock_guard lock(impl_->problem_mutex);
+  ready.qradar_problem = impl_->qradar_problem;
   return ready;
 }
 

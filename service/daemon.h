@@ -144,6 +144,9 @@ class Daemon {
     // False after a reload (SIGHUP) was refused, until one is accepted: the daemon runs on, but
     // a restart would stop on the file as it is.
     bool config_file_ok = true;
+    // Why the console was last found unusable (a refused token, no answer); empty once it
+    // answered again, or before anything was found.
+    std::string qradar_problem;
   };
   [[nodiscard]] Readiness readiness() const;
 

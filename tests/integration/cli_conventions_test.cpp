@@ -587,3 +587,30 @@ TEST_CASE("every document the README, the example config and the help name is in
     CHECK(std::ifstream(sourcePath(document)).good());
   }
 }
+
+TEST_CASE("check names each config error on a line of its own") {
+  // A newcomer's trial: every error of the file ran together on the check's one line.
+  std::ofstream("cli_conventions_test.two_errors.yaml")
+      << "qradar:\n  url: https://q.example\n  tokne_file: x\nhunts: 3\n";
+  const ProcessResult checked = runAihunt({"check", "-c", "cli_conventions_test.two_errors.yaml"});
+  CHECK(checked.exit_code == 2);
+  std::vector<std::string> lines;
+  std::istringstream out(checked.out);
+  for (std::string line; std::getline(out, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 4);  // the check, its two errors, the verdict
+  CHECK(lines[0].rfind("FAIL  config ", 0) == 0);
+  CHECK(lines[1].find("qradar.tokne_file: unknown key; did you mean 'token_file'?") !=
+        std::string::npos);
+  CHECK(lines[2].find("hunts: expected a list") != std::string::npos);
+  for (const std::size_t i : {std::size_t{1}, std::size_t{2}}) {
+    CHECK(lines[i].rfind("      ", 0) == 0);  // under the detail, no status of its own
+  }
+  CHECK(lines[3].rfind("verdict: NOT READY", 0) == 0);
+  // For programs, the one check's detail holds them all.
+  const ProcessResult document =
+      runAihunt({"check", "-c", "cli_conventions_test.two_errors.yaml", "--format", "json"});
+  const auto parsed = nlohmann::json::parse(document.out);
+  const std::string detail = parsed["checks"][0]["detail"];
+  CHECK(detail.find("tokne_file") != std::string::npos);
+  CHECK(detail.find("hunts: expected a list") != std::string::npos);
+}

@@ -167,6 +167,30 @@ TEST_CASE("http:// to an HTTPS port says to use https://, not that an answer was
   CHECK(countRequests(requestLog(emu), "POST", "/api/ariel/searches") == 0);
 }
 
+TEST_CASE("https:// to a port that serves plain HTTP says so, not that the CA is wrong",
+          "[online]") {
+  // A newcomer's trial: the handshake's failure was blamed on the CA file.
+  aihunt::testing::ScriptedConsole server([](const std::string&, const std::string&) {
+    return aihunt::testing::ScriptedConsole::Answer{400, "plain HTTP only\n"};
+  });
+  std::string url = server.url();
+  REQUIRE(url.rfind("http://", 0) == 0);
+  url.replace(0, 7, "https://");
+  for (const bool with_ca : {false, true}) {
+    std::vector<std::string> args = {"hunt",   "--now",       kSampleNow,      "--qradar-url", url,
+                                     "--hunt", "linux-audit", "--retry-delay", "20ms"};
+    // Any PEM bundle will do: the handshake ends before a certificate is looked at.
+    if (with_ca) args.insert(args.end(), {"--ca-file", "/etc/ssl/certs/ca-certificates.crt"});
+    const auto result = runAihunt(args);
+    INFO(result.err);
+    CHECK(result.exit_code == 3);
+    CHECK(result.out.empty());
+    CHECK(result.err.find("the port answered, but not in TLS") != std::string::npos);
+    CHECK(result.err.find("holds the CA") == std::string::npos);
+    CHECK(result.err.find("needs --ca-file") == std::string::npos);
+  }
+}
+
 TEST_CASE("a web server's 400 for plain HTTP on its HTTPS port is a TLS error, not retried",
           "[online]") {
   // What Apache httpd answers plain HTTP on its HTTPS port with (nginx says "The plain HTTP

@@ -1140,3 +1140,43 @@ TEST_CASE("a search whose delete failed is deleted by the same daemon once the c
   CHECK(json::parse(after.body) == json::array());
   CHECK(daemon.stop(20'000) == 0);
 }
+
+TEST_CASE("/readyz says why the console is not usable: a refused token, then nothing",
+          "[daemon][resilience][readyz]") {
+  // A newcomer's trial: /readyz said "qradar: failing" and nothing more while the token was
+  // refused, where a refused config file gets a detail line.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run =
+      aihunt::testing::makeRunDir(emu, "aihunt-resilience-readyz-", "not-the-token-0000-1111-2222",
+                                  {}, kServer + "hunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  aihunt::testing::HttpReply ready;
+  const bool said = waitUntil(
+      [&] {
+        ready = httpGet(base + "/readyz");
+        return ready.body.find("detail: qradar: the console refuses the token") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20));
+  INFO(ready.body << daemon.err());
+  CHECK(said);
+  CHECK(ready.status == 503);
+  CHECK(ready.body.find("qradar: failing\n") != std::string::npos);
+  CHECK(ready.body.find("not-the-token") == std::string::npos);  // never the token
+  // The token fixed and SIGHUP: the console answers, the daemon is ready, the detail gone.
+  { std::ofstream(run.path("token"), std::ios::trunc) << kToken; }
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const bool recovered = waitUntil(
+      [&] {
+        ready = httpGet(base + "/readyz");
+        return ready.status == 200;
+      },
+      std::chrono::seconds(30));
+  INFO(ready.body << daemon.err());
+  CHECK(recovered);
+  CHECK(ready.body.find("detail:") == std::string::npos);
+  CHECK(daemon.stop(10000) == 0);
+}
