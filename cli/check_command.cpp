@@ -225,7 +225,14 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
   if (const auto deprecated = qradar::findHeader(response->headers, "Deprecated")) {
     version += "; the console answers with Deprecated: " + std::string(*deprecated);
   }
-  report.pass("API version", version);
+  if (connection.version_unavailable) {
+    // This check goes on with the oldest version; `aihunt run` would not (it waits).
+    report.warn("API version", version +
+                                   "; the daemon and its deliveries send nothing until the "
+                                   "console lists its versions (or pin qradar.api_version)");
+  } else {
+    report.pass("API version", version);
+  }
   if (response->status == 403) {
     report.fail("Ariel search",
                 "the token's role lacks Log Activity: " + api.coreErrorOf(*response).message);
@@ -651,7 +658,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
       local_files = localFileProblems(*loaded.config);
       if (loaded.config->qradar) {
         hidden_token_file =
-            config::hiddenTokenFileWarning(*loaded.config->qradar, config::ProcessEnvironment());
+            config::hiddenTokenFileWarning(*loaded.config->qradar, *context.environment);
       }
     }
   }

@@ -476,9 +476,11 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       // An error, not a warning: it fails the run (exit 4), so --quiet must still say why.
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
                       "hunt '" + hunt.name + "': Ariel found " +
-                          std::to_string(outcome.record_count) + " rows; only the first " +
-                          std::to_string(outcome.rows) +
-                          " were read (row cap; raise --row-cap or narrow the window)");
+                          std::to_string(outcome.record_count) + " rows; only " +
+                          std::to_string(outcome.rows) + " were read (the row cap, " +
+                          std::to_string(engine_options.ariel.row_cap) +
+                          " rows per search; raise qradar.row_cap or --row-cap, or narrow the "
+                          "window)");
     }
     if (auto parsed = aql::parse(hunt.aql); parsed)
       noteOwnLimit(hunt.name, *parsed, outcome.rows, context);

@@ -113,8 +113,9 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
         "once, rotated files overlap) is folded once. --last, --from and --to keep the findings "
         "whose event_time is in the window. --view findings prints the findings themselves. "
         "Formats and fields: docs/output.md and docs/incidents.md.\n"
-        "Exit codes: 0 ok, 2 usage, config or input error (nothing is printed), 4 the findings "
-        "passed the output cap (--max-output).\n",
+        "Exit codes: 0 ok, 2 usage, config or input error, 4 the findings passed the output cap "
+        "(--max-output). A failed run prints no incidents (--format json: its envelope says "
+        "\"complete\": false and why, as a failed hunt's does).\n",
         context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
@@ -154,7 +155,8 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
     run.hunts.back().findings = counts.written;
     run.hunts.back().suppressed = counts.suppressed;
     if (!read) {
-      // Nothing is printed: incidents folded from part of the findings would mislead.
+      // No incidents are printed: folded from part of the findings they would mislead. (The
+      // JSON envelope says "complete": false and why, as a failed hunt's does.)
       run.hunts.back().status = service::HuntStatus::kFailed;
       run.hunts.back().error = context.redactor->redact(read.error().message);
       static_cast<void>(writer->finishRun(run));

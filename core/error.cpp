@@ -24,6 +24,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "auth";
     case ErrorCode::kRemote:
       return "remote";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
     case ErrorCode::kTimeout:
       return "timeout";
     case ErrorCode::kCancelled:

@@ -17,6 +17,8 @@ enum class ErrorCode {
   kTls,
   kAuth,
   kRemote,  // the peer answered with an error
+  // The peer answered that it cannot serve now (a 5xx, a 429): the same request later may do.
+  kUnavailable,
   kTimeout,
   kCancelled,
   kState,  // the state store is unusable (damaged, newer schema, unwritable)

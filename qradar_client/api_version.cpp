@@ -140,6 +140,11 @@ core::Result<VersionChoice> negotiateApiVersion(ApiClient& api) {
     // 401 refuses the credentials; 403 only this page (a token without the capability), which
     // the searches may not need: not a failure to authenticate.
     if (response->status == 403) error.code = core::ErrorCode::kRemote;
+    // A console that is starting (503) or busy (429, 5xx) answers its versions a while later:
+    // a long-lived connection waits for them (ConnectionRequest::require_negotiated_version).
+    if (response->status == 429 || response->status >= 500) {
+      error.code = core::ErrorCode::kUnavailable;
+    }
     return error;
   }
   auto versions = parseHelpVersions(response->body);

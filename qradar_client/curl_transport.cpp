@@ -187,9 +187,9 @@ core::Error curlError(CURLcode code, const char* detail, const TransportOptions&
                              core::icontainsLower(text, "unexpected eof") ||
                              core::icontainsLower(text, "packet length too long") ||
                              core::icontainsLower(text, "http request");
-        advice = not_tls ? " (the port answered, but not in TLS: is it the console's HTTPS port? "
-                           "a port that serves plain HTTP needs an http:// URL, which aihunt "
-                           "takes for loopback only)"
+        advice = not_tls ? " (the port answered, but not in TLS, or something between cut the "
+                           "handshake: is it the console's HTTPS port? a port that serves plain "
+                           "HTTP needs an http:// URL, which aihunt takes for loopback only)"
                          : " (the TLS handshake failed before the certificate was checked: a "
                            "TLS version or cipher the two sides do not share, or something "
                            "between them that is not the console)";

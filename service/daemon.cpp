@@ -31,10 +31,16 @@ class SilentObserver final : public HuntObserver {};
 double seconds(core::EpochMs ms) { return static_cast<double>(ms) / 1000.0; }
 
 // Whole intervals between the ledger's end and the horizon: what a hunt owes.
+// The searches the scheduler would run for the lag: whole `every` steps, merged up to
+// max_window per search while catching up (as dueWindows() plans them), so that the gauge counts
+// down one per window hunted (a chaos trial saw 20 pending with 1 left to run).
 double pendingWindows(const config::HuntConfig& hunt, const DuePlan& plan) {
   const core::EpochMs every = std::max<core::EpochMs>(hunt.schedule.every.count(), 60'000);
-  const core::EpochMs whole = plan.lag / every;
-  return static_cast<double>(whole);
+  const core::EpochMs steps = plan.lag / every;
+  const core::EpochMs per_window =
+      std::max<core::EpochMs>(1, std::max(every, hunt.schedule.max_window.count()) / every);
+  const core::EpochMs searches = (steps + per_window - 1) / per_window;  // whole searches
+  return static_cast<double>(searches);
 }
 
 std::string errorText(const core::Error& error) { return error.message; }
@@ -168,10 +174,10 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
     }
     if (outcome.result == HuntResult::kTruncated) {
       logger_->error(
-          "hunt '{}' window [{}, {}): Ariel found {} rows; only the first {} were read "
-          "(qradar.row_cap); the rest of this window is not analysed",
+          "hunt '{}' window [{}, {}): Ariel found {} rows; only {} were read (qradar.row_cap, "
+          "{} rows per search); the rest of this window is not analysed",
           hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
-          outcome.record_count, outcome.rows);
+          outcome.record_count, outcome.rows, options.ariel.row_cap);
       report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
     }
     state::WindowRecord record;

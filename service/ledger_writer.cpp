@@ -16,7 +16,8 @@ std::optional<state::UploadTotalMark> uploadTotalMark(const detection::Finding& 
                                 finding.total_window->from_ms,
                                 finding.total_window->to_ms,
                                 finding.total_window->first_request_ms,
-                                finding.total_window->last_request_ms};
+                                finding.total_window->last_request_ms,
+                                finding.bytes_sent};
 }
 
 }  // namespace

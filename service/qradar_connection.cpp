@@ -271,6 +271,7 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   }
   if (failed) {
     connection->version_error = failed->message;
+    connection->version_unavailable = failed->code == core::ErrorCode::kUnavailable;
     // Nothing answered, TLS failed, the credentials were refused (401), the transport refused
     // the URL (kConfig: http:// to a non-loopback peer), or the URL's path holds no API (404
     // under a path): every request would fail the same way. Any other answer leaves the
@@ -283,15 +284,20 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
     const bool no_console = unanswered || code == core::ErrorCode::kTransport ||
                             code == core::ErrorCode::kTls || code == core::ErrorCode::kAuth ||
                             code == core::ErrorCode::kConfig || wrong_path || silent;
-    const bool unversioned = !no_console && request.require_negotiated_version && !pinned;
+    // Only an answer that says "later" (5xx, 429): a 403 on this page alone, an answer that is
+    // not a version list, or no version in common stay as they were (the oldest version, with
+    // the warning), since asking again would not change them; a stop is no news at all.
+    const bool unversioned = !no_console && request.require_negotiated_version && !pinned &&
+                             code == core::ErrorCode::kUnavailable;
     const bool nothing_there = no_console || unversioned;
     if (nothing_there) connection->unreachable = *failed;
     if (unversioned) {
       // The console answered, but not with its versions (a 503 while it starts, say): guessing
       // one could send requests in a version it refuses, or reads differently.
       connection->unreachable->message =
-          "the console's API versions could not be read (" + failed->message +
-          "); qradar.api_version is auto, so nothing is sent until they can be";
+          "the console's API versions could not be read yet (" + failed->message +
+          "); qradar.api_version is auto, so nothing is sent until they can be (or pin "
+          "qradar.api_version)";
       connection->version_error = connection->unreachable->message;
     }
     if (silent) {

@@ -47,7 +47,8 @@ struct ConnectionRequest {
   bool caller_reports_unreachable = false;
   // Added to the no-URL error when the command has another way ("or --offline EVENTS.jsonl").
   std::string without_console;
-  // With qradar.api_version auto, a negotiation that fails makes the connection unusable
+  // With qradar.api_version auto, a negotiation the console answers with "later" (5xx, 429)
+  // makes the connection unusable
   // (QRadarConnection::unreachable) instead of sending the oldest version aihunt speaks: the
   // daemon, its sinks and its reference-set reader try again later with a new connection, where
   // a one-off command goes on with the oldest version (and says so).
@@ -68,6 +69,9 @@ struct QRadarConnection {
   // negotiation failed, why (the client then sends the oldest version it speaks).
   std::optional<qradar::VersionChoice> version_choice;
   std::string version_error;
+  // The console answered the question with "later" (5xx, 429): a long-lived process waits for
+  // its versions rather than send the oldest (ConnectionRequest::require_negotiated_version).
+  bool version_unavailable = false;
   // The negotiation's request found no console it could use (the name does not resolve, nothing
   // listens, TLS fails, the credentials are refused): every request would fail the same way.
   std::optional<core::Error> unreachable;

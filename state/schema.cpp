@@ -126,9 +126,19 @@ CREATE TABLE console_searches (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 7: what each upload total held (its first and last request, its bytes), so that the
+// daemon knows a total of requests it raised already (the next window's overlap reading them
+// again) from one of requests indexed late. Rows raised before hold NULL: they match nothing.
+constexpr std::string_view kVersion7 = R"sql(
+ALTER TABLE upload_totals ADD COLUMN first_request_ms INTEGER;
+ALTER TABLE upload_totals ADD COLUMN last_request_ms INTEGER;
+ALTER TABLE upload_totals ADD COLUMN bytes INTEGER;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
     Migration{4, kVersion4}, Migration{5, kVersion5}, Migration{6, kVersion6},
+    Migration{7, kVersion7},
 };
 static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
 

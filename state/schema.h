@@ -11,7 +11,7 @@
 namespace aihunt::state::schema {
 
 // The schema version this build writes and understands.
-inline constexpr int kVersion = 6;
+inline constexpr int kVersion = 7;
 
 struct Migration {
   int version = 0;       // the version the schema has after this migration

@@ -204,6 +204,12 @@ core::Status Statement::bind(int index, std::int64_t value) {
   return {};
 }
 
+core::Status Statement::bindNull(int index) {
+  const int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) return db_->error(rc, "binding a value");
+  return {};
+}
+
 core::Status Statement::bind(int index, std::string_view text) {
   // A null pointer would bind NULL, not an empty string.
   const char* data = text.data() != nullptr ? text.data() : "";

@@ -89,6 +89,7 @@ class Statement {
 
   [[nodiscard]] core::Status bind(int index, std::int64_t value);
   [[nodiscard]] core::Status bind(int index, std::string_view text);
+  [[nodiscard]] core::Status bindNull(int index);
 
   // true: a row is ready to read; false: the statement is done.
   [[nodiscard]] core::Result<bool> step();

@@ -26,6 +26,9 @@ core::Status bindOne(Statement& statement, int index, std::int64_t value) {
 core::Status bindOne(Statement& statement, int index, std::string_view text) {
   return statement.bind(index, text);
 }
+core::Status bindOne(Statement& statement, int index, const std::optional<std::int64_t>& value) {
+  return value ? statement.bind(index, *value) : statement.bindNull(index);
+}
 
 // Steps a bound statement through its rows, calling take(statement) on each; a failed step is
 // the error, named by `what`.
@@ -216,14 +219,16 @@ struct SqliteStateStore::Statements {
          "(SELECT COALESCE(MIN(created_at), ?1) FROM outbox)"},
         {&statements->insert_upload_total,
          "INSERT OR IGNORE INTO upload_totals (hunt, source_ip, username, provider, from_ms, "
-         "to_ms, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+         "to_ms, raised_at, first_request_ms, last_request_ms, bytes) VALUES (?1, ?2, ?3, ?4, "
+         "?5, ?6, ?7, ?8, ?9, ?10)"},
         {&statements->upload_total_raised,
          "SELECT 1 FROM upload_totals WHERE hunt = ?1 AND source_ip = ?2 AND username = ?3 AND "
          "provider = ?4 AND from_ms < ?6 AND to_ms > ?5 LIMIT 1"},
         {&statements->prune_upload_totals, "DELETE FROM upload_totals WHERE raised_at < ?1"},
         {&statements->upload_total_covers,
          "SELECT 1 FROM upload_totals WHERE hunt = ?1 AND source_ip = ?2 AND username = ?3 AND "
-         "provider = ?4 AND from_ms <= ?5 AND to_ms > ?6 LIMIT 1"},
+         "provider = ?4 AND first_request_ms <= ?5 AND last_request_ms >= ?6 AND bytes >= ?7 "
+         "LIMIT 1"},
         {&statements->pending,
          "SELECT id, sink, finding_id, payload, created_at, attempts, last_error, due_at, "
          "first_due_at FROM outbox WHERE sink = ?1 ORDER BY id LIMIT ?2"},
@@ -529,7 +534,8 @@ core::Result<CommitResult> SqliteStateStore::commit(const Commit& commit) {
     ++result.added;
     if (const auto& mark = finding.upload_total) {
       if (auto status = runWith(s.insert_upload_total, commit.hunt, mark->source_ip, mark->username,
-                                mark->provider, mark->from, mark->to, commit.now);
+                                mark->provider, mark->from, mark->to, commit.now,
+                                mark->first_request, mark->last_request, mark->bytes);
           !status) {
         return failed(status.error());
       }
@@ -578,12 +584,12 @@ core::Result<bool> SqliteStateStore::uploadTotalRaised(const std::string& hunt,
 
 core::Result<bool> SqliteStateStore::uploadTotalCovers(const std::string& hunt,
                                                        const UploadTotalMark& mark) {
-  if (!mark.first_request || !mark.last_request) return false;
+  if (!mark.first_request || !mark.last_request || !mark.bytes) return false;
   const std::lock_guard lock(mutex_);
   Statement& statement = statements_->upload_total_covers;
   const Statement::Reset reset(statement);
   if (auto status = bindAll(statement, hunt, mark.source_ip, mark.username, mark.provider,
-                            *mark.first_request, *mark.last_request);
+                            *mark.first_request, *mark.last_request, *mark.bytes);
       !status) {
     return status.error();
   }

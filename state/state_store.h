@@ -46,9 +46,10 @@ struct UploadTotalMark {
   std::string provider;
   core::EpochMs from = 0;
   core::EpochMs to = 0;
-  // The first and the last request of the total, when known (uploadTotalCovers).
+  // The first and the last request of the total and its bytes, when known (uploadTotalCovers).
   std::optional<core::EpochMs> first_request;
   std::optional<core::EpochMs> last_request;
+  std::optional<std::int64_t> bytes;
 };
 
 // One new finding for the outbox: its id, when it happened, and what the sinks deliver.
@@ -200,9 +201,9 @@ class StateStore {
   // window that overlaps [mark.from, mark.to) (the same window included).
   [[nodiscard]] virtual core::Result<bool> uploadTotalRaised(const std::string& hunt,
                                                              const UploadTotalMark& mark) = 0;
-  // Whether an upload total of `hunt` for the mark's source, user and provider was raised over a
-  // window that holds every request of the mark's, [first_request, last_request] (false when
-  // the mark does not know them).
+  // Whether an upload total of `hunt` for the mark's source, user and provider was raised whose
+  // requests span every request of the mark's, [first_request, last_request], with at least the
+  // mark's bytes: the same requests read again (false when the mark does not know them).
   [[nodiscard]] virtual core::Result<bool> uploadTotalCovers(const std::string& hunt,
                                                              const UploadTotalMark& mark) = 0;
   // Forgets seen ids first raised before `before` (state.retention), and the upload totals

@@ -858,8 +858,10 @@ TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, the
     INFO(hunt);
     CHECK(runs(*metrics, hunt, "failed") == 1);
     CHECK(runs(*metrics, hunt, "ok") == 0);
-    // The whole catch-up is still owed; nothing was given up as a gap.
+    // The whole catch-up is still owed; nothing was given up as a gap. Six searches: the 24
+    // 15-minute windows merge into hour-long ones (schedule.max_window) while catching up.
     CHECK(metrics->value("aihunt_window_lag_seconds", {{"hunt", hunt}}) == 6 * 3600.0);
+    CHECK(metrics->value("aihunt_windows_pending", {{"hunt", hunt}}) == 6.0);
     CHECK(valueOr0(*metrics, "aihunt_gaps_total", {{"hunt", hunt}}) == 0);
   }
   // Not ready: QRadar has not answered a search (nor the probe) successfully.

@@ -327,4 +327,15 @@ TEST_CASE("findings and Ariel results given to the wrong command fail and print 
   const auto cut = runAihunt({"incidents", "incidents_cli_test.cut.jsonl", "-f", "csv"});
   CHECK(cut.exit_code == 2);
   CHECK(cut.out.empty());
+  // --format json: the envelope says the run is incomplete and why, as a failed hunt's does.
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"incidents", "incidents_cli_test.cut.jsonl", "-f", "json"},
+           {"triage", "incidents_cli_test.mixup.jsonl", "-f", "json"}}) {
+    const auto document = runAihunt(args);
+    CHECK(document.exit_code == 2);
+    const auto parsed = json::parse(document.out);
+    CHECK(parsed["complete"] == false);
+    CHECK(parsed["hunts"][0]["status"] == "failed");
+    CHECK_FALSE(parsed["hunts"][0]["error"].get<std::string>().empty());
+  }
 }

@@ -91,6 +91,21 @@ std::vector<std::string> window(const char* from, const char* to) {
   return {"--hunt", "proxy-ai-api", "--from", from, "--to", to};
 }
 
+// The proxy hunt with aggregate_uploads, in a new folder's config for `emu`.
+aihunt::testing::RunDir uploadRunDir(const RunningEmu& emu, const std::string& prefix) {
+  return aihunt::testing::makeRunDir(
+      emu, prefix, kToken, {},
+      std::string("hunts:\n") + aihunt::testing::kProxyHunt + "    aggregate_uploads: true\n");
+}
+
+// `run --once` at 12:00 (the emulator's clock too): the first run catches up on the last day in
+// hour-long windows ending at 11:59.
+constexpr const char* kDaemonNow = "2026-11-26T12:00:00Z";
+aihunt::testing::ProcessResult runDaemonOnce(RunningEmu& emu, const aihunt::testing::RunDir& run) {
+  aihunt::testing::setEmuClock(emu, at(kDaemonNow));
+  return aihunt::testing::runOnce(run, kDaemonNow);
+}
+
 }  // namespace
 
 TEST_CASE("the aggregated upload query finds a slow exfiltration, not a busy browser",
@@ -169,14 +184,11 @@ TEST_CASE("the daemon raises a window's large upload once, hunted again or not",
   const std::string dir = aihunt::testing::makeTempDir("aihunt-upload-daemon");
   RunningEmu emu({"--events", writeEvents(dir)}, emuConfig());
   REQUIRE(emu.ok());
-  const auto run = aihunt::testing::makeRunDir(
-      emu, "aihunt-upload-daemon-", kToken, {},
-      std::string("hunts:\n") + aihunt::testing::kProxyHunt + "    aggregate_uploads: true\n");
+  const auto run = uploadRunDir(emu, "aihunt-upload-daemon-");
   // At 12:00 the first run catches up on the last day in hour-long windows ending at 11:59;
   // the script's 300 requests (10:05 to 10:54:50) fall in [10:59 - 1h, 10:59).
-  const std::string now = "2026-11-26T12:00:00Z";
-  aihunt::testing::setEmuClock(emu, at(now.c_str()));
-  const auto first = aihunt::testing::runOnce(run, now);
+  const std::string now = kDaemonNow;
+  const auto first = runDaemonOnce(emu, run);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);
   const auto countUploads = [&] {
@@ -241,12 +253,9 @@ TEST_CASE(
   }
   RunningEmu emu({"--events", events}, emuConfig());
   REQUIRE(emu.ok());
-  const auto run = aihunt::testing::makeRunDir(
-      emu, "aihunt-upload-overlap-", kToken, {},
-      std::string("hunts:\n") + aihunt::testing::kProxyHunt + "    aggregate_uploads: true\n");
-  const std::string now = "2026-11-26T12:00:00Z";
-  aihunt::testing::setEmuClock(emu, at(now.c_str()));
-  const auto first = aihunt::testing::runOnce(run, now);
+  const auto run = uploadRunDir(emu, "aihunt-upload-overlap-");
+  const std::string now = kDaemonNow;
+  const auto first = runDaemonOnce(emu, run);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);
   const auto found = aihunt::testing::readFindings(run.findings());
@@ -273,9 +282,7 @@ TEST_CASE("hunt --deliver over a shifted window does not raise an upload total a
   const std::string dir = aihunt::testing::makeTempDir("aihunt-upload-deliver");
   RunningEmu emu({"--events", writeEvents(dir)}, emuConfig());
   REQUIRE(emu.ok());
-  const auto run = aihunt::testing::makeRunDir(
-      emu, "aihunt-upload-deliver-", kToken, {},
-      std::string("hunts:\n") + aihunt::testing::kProxyHunt + "    aggregate_uploads: true\n");
+  const auto run = uploadRunDir(emu, "aihunt-upload-deliver-");
   const auto deliver = [&](const char* from, const char* to) {
     auto result = runProcess(binaryPath("aihunt"),
                              concat({"hunt", "-c", run.config, "--deliver", "--now",

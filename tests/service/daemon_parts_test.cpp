@@ -1095,7 +1095,9 @@ TEST_CASE("an on-demand run's upload total over a window that overlaps a raised 
   REQUIRE(next.write(requests("w-2", 2 * kMinute, 2 * kMinute + 20'000, 2 * kMinute + 40'000)));
   // The same window with one more request after the first window's end: new bytes.
   REQUIRE(next.write(requests("w-3", 2 * kMinute, 2 * kMinute + 20'000, 3 * kMinute)));
+  // Within the first window but after its last request: indexed late, not seen by it.
+  REQUIRE(next.write(requests("w-4", 2 * kMinute, 2 * kMinute + 50'000, 2 * kMinute + 55'000)));
   REQUIRE(next.finish());
   CHECK(next.repeats() == 1);
-  CHECK(next.added() == 1);
+  CHECK(next.added() == 2);
 }

@@ -127,7 +127,7 @@ TEST_CASE("a version 4 store keeps its seen ids and knows no upload total until 
   REQUIRE(store.ok());
   CHECK((*store)->summary().value().schema_version == schema::kVersion);
   CHECK((*store)->seen("t1").value());
-  const UploadTotalMark mark{"10.0.0.5", "alice", "openai", 0, 100, {}, {}};
+  const UploadTotalMark mark{"10.0.0.5", "alice", "openai", 0, 100, {}, {}, {}};
   CHECK_FALSE((*store)->uploadTotalRaised("proxy", mark).value());
   Commit commit;
   commit.hunt = "proxy";

@@ -542,7 +542,7 @@ TEST_CASE("upload totals: a raised total's window is found by any window that ov
   const TempDir dir;
   auto store = freshStore(dir);
   const auto mark = [](std::string source, core::EpochMs from, core::EpochMs to) {
-    return UploadTotalMark{std::move(source), "alice", "openai", from, to, {}, {}};
+    return UploadTotalMark{std::move(source), "alice", "openai", from, to, {}, {}, {}};
   };
   const core::EpochMs from = kT0;
   const core::EpochMs to = kT0 + 60 * kMinute;
@@ -564,12 +564,13 @@ TEST_CASE("upload totals: a raised total's window is found by any window that ov
   CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.6", from, to)).value());
   CHECK_FALSE(store
                   ->uploadTotalRaised(
-                      "proxy", UploadTotalMark{"10.0.0.5", "bob", "openai", from, to, {}, {}})
+                      "proxy", UploadTotalMark{"10.0.0.5", "bob", "openai", from, to, {}, {}, {}})
                   .value());
-  CHECK_FALSE(store
-                  ->uploadTotalRaised(
-                      "proxy", UploadTotalMark{"10.0.0.5", "alice", "anthropic", from, to, {}, {}})
-                  .value());
+  CHECK_FALSE(
+      store
+          ->uploadTotalRaised(
+              "proxy", UploadTotalMark{"10.0.0.5", "alice", "anthropic", from, to, {}, {}, {}})
+          .value());
   CHECK_FALSE(store->uploadTotalRaised("other", mark("10.0.0.5", from, to)).value());
 
   // A total whose id was raised before is a repeat, and its mark is not taken again.
@@ -587,36 +588,49 @@ TEST_CASE("upload totals: a raised total's window is found by any window that ov
   CHECK_FALSE(store->uploadTotalRaised("proxy", mark("10.0.0.5", from, to)).value());
 }
 
-TEST_CASE("upload totals: a raised total covers a later one whose every request it held") {
+TEST_CASE("upload totals: a raised total covers a later one of the same requests, no more bytes") {
   // The daemon's next window re-reads its overlap: a total of only the requests a raised total
-  // held is that upload again; one request past it makes a total of its own.
+  // held (within its first and last request, no more bytes) is that upload again. A request
+  // outside that span, or more bytes (requests indexed late), make a total of their own.
   const TempDir dir;
   auto store = freshStore(dir);
   const core::EpochMs from = kT0;
   const core::EpochMs to = kT0 + 3 * kMinute;
-  const auto mark = [](std::string source, std::optional<core::EpochMs> first,
-                       std::optional<core::EpochMs> last) {
-    UploadTotalMark out{std::move(source), "alice", "openai", 0, 0, first, last};
+  const core::EpochMs first = from + kMinute;
+  const core::EpochMs last = from + 2 * kMinute;
+  const auto mark = [](std::string source, std::optional<core::EpochMs> first_request,
+                       std::optional<core::EpochMs> last_request,
+                       std::optional<std::int64_t> bytes) {
+    UploadTotalMark out{std::move(source), "alice",      "openai", 0, 0,
+                        first_request,     last_request, bytes};
     return out;
   };
   FindingItem total = finding("total-1");
   total.upload_total =
-      UploadTotalMark{"10.0.0.5", "alice", "openai", from, to, from + kMinute, from + 2 * kMinute};
+      UploadTotalMark{"10.0.0.5", "alice", "openai", from, to, first, last, 3'000'000};
   REQUIRE(store->commit(page("proxy", {total})).value().added == 1);
 
-  CHECK(store->uploadTotalCovers("proxy", mark("10.0.0.5", from, to - 1)).value());
-  CHECK(
-      store->uploadTotalCovers("proxy", mark("10.0.0.5", from + kMinute, from + kMinute)).value());
-  // [from, to): a request at `to` or before `from` is outside the raised total's window.
-  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", from, to)).value());
-  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", from - 1, to - 1)).value());
+  CHECK(store->uploadTotalCovers("proxy", mark("10.0.0.5", first, last, 3'000'000)).value());
+  CHECK(store->uploadTotalCovers("proxy", mark("10.0.0.5", first, first, 1'000'000)).value());
+  CHECK(store->uploadTotalCovers("proxy", mark("10.0.0.5", last, last, 1)).value());
+  // A request before the first or after the last, or more bytes than were raised: new.
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", first - 1, last, 1)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", first, last + 1, 1)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", first, last, 3'000'001)).value());
+  // Within the raised total's window but after its last request (indexed late): new.
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", to - 1, to - 1, 1'000)).value());
+  // Unknown request times or bytes cover nothing; another source or hunt is another total.
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", std::nullopt, last, 1)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", first, std::nullopt, 1)).value());
   CHECK_FALSE(
-      store->uploadTotalCovers("proxy", mark("10.0.0.5", from + kMinute, to + kMinute)).value());
-  // Unknown request times cover nothing; another source, hunt is another total.
-  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", std::nullopt, to - 1)).value());
-  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.5", from, std::nullopt)).value());
-  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.6", from, to - 1)).value());
-  CHECK_FALSE(store->uploadTotalCovers("other", mark("10.0.0.5", from, to - 1)).value());
+      store->uploadTotalCovers("proxy", mark("10.0.0.5", first, last, std::nullopt)).value());
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.6", first, last, 1)).value());
+  CHECK_FALSE(store->uploadTotalCovers("other", mark("10.0.0.5", first, last, 1)).value());
+  // A total raised before schema 7 knows neither: it covers nothing.
+  FindingItem older = finding("total-0");
+  older.upload_total = UploadTotalMark{"10.0.0.9", "alice", "openai", from, to, {}, {}, {}};
+  REQUIRE(store->commit(page("proxy", {older})).value().added == 1);
+  CHECK_FALSE(store->uploadTotalCovers("proxy", mark("10.0.0.9", first, last, 1)).value());
 }
 
 TEST_CASE("summary: per hunt, per sink, counts and size") {
