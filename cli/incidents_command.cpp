@@ -111,7 +111,8 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
         options,
         "\nA finding that appears more than once (the same finding_id: a sink delivers at least "
         "once, rotated files overlap) is folded once. --last, --from and --to keep the findings "
-        "whose event_time is in the window. --view findings prints the findings themselves. "
+        "whose event_time is in the window (--now sets the end of --last). The view is incidents "
+        "in every format; --view findings prints the findings themselves. "
         "Formats and fields: docs/output.md and docs/incidents.md.\n"
         "Exit codes: 0 ok, 2 usage, config or input error, 4 the findings passed the output cap "
         "(--max-output). A failed run prints no incidents (--format json: its envelope says "
