@@ -107,7 +107,14 @@ void fit(const std::vector<TableColumn>& columns, const std::vector<std::size_t>
   const std::vector<std::size_t> floors = floorWidths(columns, natural);
   const std::vector<std::size_t> kept = keptWidths(columns, natural, floors);
   dropColumns(columns, kept, width, shown);
-  // The optional columns (the evidence) shrink first, then the other plain ones.
+  // A who or what past its readable width gives way first: one long FQDN should not cost every
+  // row its evidence.
+  std::vector<std::size_t> capped = natural;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].role != ColumnRole::kPlain) capped[i] = kept[i];
+  }
+  shrink(columns, capped, shown, width, widths);
+  // Then the optional columns (the evidence), then the other plain ones.
   std::vector<std::size_t> optional_first = natural;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].drop_rank > 0) optional_first[i] = floors[i];

@@ -1,10 +1,11 @@
 #pragma once
-// A text table sized to a terminal: each column as wide as its widest cell, and when the table
-// is wider than the screen, columns give way in this order: the optional ones shrink, the other
-// plain ones shrink, the optional ones are left out (least important first), the what (domain,
-// process, an exception) shrinks, and the who (host, user) last. Cells are cut with an ellipsis,
-// never inside a UTF-8 character. Cells must already be display-safe (core/display_text.h): this
-// file only measures and pads.
+// A text table sized to a terminal: each column as wide as its widest cell. When the table is
+// wider than the screen, the optional columns are left out first (highest rank first) while the
+// who (host, user) and the what (domain, process, an exception) cannot keep their readable width
+// beside the other columns' minimums; then, in this order, a who or what past its readable width
+// shrinks to it, the optional columns shrink, the other plain ones shrink, the what shrinks, and
+// the who last. Cells are cut with an ellipsis, never inside a UTF-8 character. Cells must
+// already be display-safe (core/display_text.h): this file only measures and pads.
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -155,6 +155,11 @@ TEST_CASE("who and what stay readable: other columns give way before a host or u
       CHECK(out[1].find("powershell") != std::string::npos);
     }
     if (width >= 120) CHECK(out[3].find("build-07.lin.example.com") != std::string::npos);
+    // A what past its readable width (a 34-column Azure host) is cut before the evidence is.
+    if (out[0].find("EVIDENCE") != std::string::npos &&
+        out[3].find("aihunt-embeddings.openai.azure.com") != std::string::npos) {
+      CHECK(out[1].find(std::string(150, 'e')) != std::string::npos);
+    }
     // Before the who and the what are cut, the optional columns leave.
     const bool cut = out[1].find("api.openai.com") == std::string::npos ||
                      out[3].find("build-07.lin.example.com") == std::string::npos;
