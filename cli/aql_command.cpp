@@ -89,13 +89,13 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
                      "preceded on stderr by the hunt's name (not with --quiet).\n",
                      context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
-  auto now = resolveNow(values);
-  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
-  auto window = resolveWindow(values, *now);
-  if (!window) return fail(context.streams, window.error(), core::kExitUsage);
+  auto times = resolveTimes(values);
+  if (!times) return fail(context.streams, times.error(), core::kExitUsage);
+  const core::EpochMs now = times->now;
+  const std::optional<aql::TimeRange>& window = times->window;
   // The same default as `aihunt hunt`: what is printed here is what a hunt would send.
   const aql::TimeRange range =
-      window->value_or(aql::TimeRange{*now - service::kDefaultHuntWindowMs, *now});
+      window.value_or(aql::TimeRange{now - service::kDefaultHuntWindowMs, now});
   auto setup = loadDetectionSetup(
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string(),
       std::string(), context);

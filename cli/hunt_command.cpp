@@ -259,10 +259,10 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (!setUpLogging(values, context)) return core::kExitUsage;
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
   if (!format) return fail(context.streams, format.error(), core::kExitUsage);
-  auto now = resolveNow(values);
-  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
-  auto window = resolveWindow(values, *now);
-  if (!window) return fail(context.streams, window.error(), core::kExitUsage);
+  auto times = resolveTimes(values);
+  if (!times) return fail(context.streams, times.error(), core::kExitUsage);
+  const core::EpochMs now = times->now;
+  const std::optional<aql::TimeRange>& window = times->window;
 
   aql::LookupTables lookups;
   if (values.count("lookups") != 0) {
@@ -302,17 +302,17 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                 core::kExitUsage);
   }
   if (values["deliver"].as<bool>()) {
-    if (auto ahead = nowNotAhead(values, *now); !ahead) {
+    if (auto ahead = nowNotAhead(values, now); !ahead) {
       return fail(context.streams, ahead.error(), core::kExitUsage);
     }
-    if (const int code = HuntDelivery::open(values, config_path, *now, context, delivery);
+    if (const int code = HuntDelivery::open(values, config_path, now, context, delivery);
         code != core::kExitOk) {
       return code;
     }
   }
 
   if (values.count("offline") == 0) {
-    return runOnlineHunt(values, *setup, *now, *window, *format, *table, *hold, delivery.get(),
+    return runOnlineHunt(values, *setup, now, window, *format, *table, *hold, delivery.get(),
                          context);
   }
   if (values["seed-query"].as<bool>()) {
@@ -334,18 +334,18 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                     console_options + ": console options, not used by an offline hunt (--offline " +
                         "reads the events file only)");
   }
-  const aql::TimeRange default_window{*now - service::kDefaultHuntWindowMs, *now};
-  auto plan = planHunts(values, *setup, *window, window->value_or(default_window), context);
+  const aql::TimeRange default_window{now - service::kDefaultHuntWindowMs, now};
+  auto plan = planHunts(values, *setup, window, window.value_or(default_window), context);
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
 
   service::OfflineOptions offline;
-  offline.now = *now;
+  offline.now = now;
   offline.lookups = &lookups;
   offline.show_suppressed = values["show-suppressed"].as<bool>();
   offline.skip_bad_lines = values["skip-bad-lines"].as<bool>();
   offline.spill_dir = hold->spool_dir;  // $TMPDIR, like the held output
   // Generated hunts carry the window; an own query its time clause (cli/query_window.h).
-  if (!own_query) offline.range = window->value_or(default_window);
+  if (!own_query) offline.range = window.value_or(default_window);
 
   const std::string events = values["offline"].as<std::string>();
   // An events file that cannot be opened is said once, before any hunt (each would say it).
@@ -369,7 +369,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   // Lines read with U+FFFD in place of text that is not UTF-8, and the first of them.
   std::optional<std::pair<std::uint64_t, std::uint64_t>> repaired;
   // Every hunt runs even when one fails (a bad column, a query the evaluator refuses).
-  totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, *now);
+  totals.expired_exceptions = service::expiredExceptionIds(setup->settings->exceptions, now);
   totals.unread_reference_sets = service::unreadReferenceSets(setup->settings->exceptions, nullptr);
   for (const auto& hunt : *plan) {
     if (interrupted || cancellation.requested()) {

@@ -128,10 +128,9 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
   }
   auto format = service::parseOutputFormat(values["format"].as<std::string>());
   if (!format) return fail(context.streams, format.error(), core::kExitUsage);
-  auto now = resolveNow(values);
-  if (!now) return fail(context.streams, now.error(), core::kExitUsage);
-  auto window = resolveWindow(values, *now);
-  if (!window) return fail(context.streams, window.error(), core::kExitUsage);
+  auto times = resolveTimes(values);
+  if (!times) return fail(context.streams, times.error(), core::kExitUsage);
+  const std::optional<aql::TimeRange>& window = times->window;
   auto setup = loadDetectionSetup(
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string(), {},
       context);
@@ -151,7 +150,7 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
   service::RunReport run;
   run.hunts.push_back(service::HuntReport::ended("incidents", service::HuntStatus::kOk));
   for (const std::string& path : inputs) {
-    const core::Status read = readFile(path, *window, show_suppressed, seen, *writer, counts);
+    const core::Status read = readFile(path, window, show_suppressed, seen, *writer, counts);
     run.hunts.back().rows = counts.findings;
     run.hunts.back().findings = counts.written;
     run.hunts.back().suppressed = counts.suppressed;

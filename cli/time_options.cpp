@@ -92,4 +92,12 @@ core::Result<std::optional<aql::TimeRange>> resolveWindow(const po::variables_ma
   return std::optional<aql::TimeRange>();
 }
 
+core::Result<CommandTimes> resolveTimes(const po::variables_map& values) {
+  auto now = resolveNow(values);
+  if (!now) return now.error();
+  auto window = resolveWindow(values, *now);
+  if (!window) return window.error();
+  return CommandTimes{*now, *window};
+}
+
 }  // namespace aihunt::cli

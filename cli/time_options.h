@@ -32,4 +32,12 @@ core::Status nowNotAhead(const boost::program_options::variables_map& values, co
 core::Result<std::optional<aql::TimeRange>> resolveWindow(
     const boost::program_options::variables_map& values, core::EpochMs now);
 
+// --now and the window that --last, --from and --to give (resolveWindow): what every command
+// that takes addTimeOptions reads first.
+struct CommandTimes {
+  core::EpochMs now = 0;
+  std::optional<aql::TimeRange> window;
+};
+core::Result<CommandTimes> resolveTimes(const boost::program_options::variables_map& values);
+
 }  // namespace aihunt::cli
