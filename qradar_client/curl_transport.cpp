@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 
+#include "core/display_text.h"
 #include "core/shown_url.h"
 #include "core/text.h"
 
@@ -158,7 +159,11 @@ bool saysPlainHttpToHttpsPort(const HttpResponse& response) {
 
 core::Error curlError(CURLcode code, const char* detail, const TransportOptions& options,
                       bool plain_http) {
-  std::string text = (detail != nullptr && detail[0] != '\0') ? detail : curl_easy_strerror(code);
+  // libcurl's detail can quote the server (a certificate's subject name): one line, made inert,
+  // since error messages reach the terminal through a printer that keeps our own line breaks.
+  std::string text = core::displayText(
+      (detail != nullptr && detail[0] != '\0') ? detail : curl_easy_strerror(code),
+      core::DisplayOptions{.keep_tab = false});
   if (plain_http && looksLikeHttpsPort(code)) text += kUseHttpsHint;
   // Through a proxy, a refused connection or a certificate not the console's may be the
   // proxy's doing: say which one, credentials hidden.

@@ -17,6 +17,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/display_text.h"
 #include "core/logging.h"
 
 namespace aihunt::service {
@@ -40,13 +41,10 @@ constexpr std::size_t kMaxHeaderBytes = 1024 * 1024;
 // Boost 1.74's beast::string_view is boost::string_view.
 beast::string_view toBeast(std::string_view text) { return {text.data(), text.size()}; }
 
-// Names and details come from the daemon, which may quote hostile data: one line each.
+// Names and details come from the daemon, which may quote hostile data (a certificate's subject
+// name, a console's error text): one line each, through the one terminal sanitiser.
 std::string oneLine(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
-  }
-  return out;
+  return core::displayText(text, core::DisplayOptions{.keep_tab = false});
 }
 
 std::string readinessBody(const ReadyReport& report) {

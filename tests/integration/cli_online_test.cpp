@@ -254,3 +254,24 @@ TEST_CASE("a window that starts after now is said to be one QRadar has no events
   CHECK(typo.err.find("the window ends at 2099-11-26T18:00:00.000Z, after this machine's clock") !=
         std::string::npos);
 }
+
+TEST_CASE("a certificate's subject name reaches stderr on one line, made inert", "[online][tls]") {
+  // libcurl quotes the subject name of a certificate that does not name the host: the server
+  // chooses it, so a line break in it could forge a line of aihunt's own.
+  const std::string dir = makeTempDir("aihunt-cn-");
+  const ProcessResult made = runProcess(
+      "/usr/bin/openssl",
+      {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+       dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "2", "-subj",
+       "/CN=evil\nFORGED aihunt: all clear\x1b[2J", "-addext", "basicConstraints=critical,CA:TRUE"},
+      {}, 30);
+  REQUIRE(made.exit_code == 0);
+  RunningEmu emu(concat(sampleData(), {"--cert", dir + "/cert.pem", "--key", dir + "/key.pem"}),
+                 emuConfig());
+  REQUIRE(emu.ok());
+  const ProcessResult run = runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api"}));
+  CHECK(run.exit_code == 3);
+  CHECK(run.err.find("evil FORGED aihunt: all clear?[2J") != std::string::npos);
+  CHECK(run.err.find("\nFORGED") == std::string::npos);
+  CHECK(run.err.find('\x1b') == std::string::npos);
+}

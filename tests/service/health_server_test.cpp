@@ -178,8 +178,12 @@ struct Fixture {
         [this] {
           if (throw_in_check.load()) throw std::runtime_error("state store gone");
           const bool ok = ready.load();
-          return ReadyReport{
-              ok, {{"config", true}, {"qradar", ok}}, ok ? "" : "no answer\nfor 60s"};
+          return ReadyReport{ok,
+                             {{"config", true}, {"qradar", ok}},
+                             ok ? ""
+                                : "no answer\nfor 60s \xC2\x9B"
+                                  "2J\xE2\x80\xAE"
+                                  "exe"};
         },
         nullptr);
     if (!started.ok()) throw std::runtime_error(started.error().message);
@@ -364,8 +368,10 @@ TEST_CASE("readiness follows the callback") {
   auto down = client.get("/readyz");
   REQUIRE(down);
   CHECK(down->status == 503);
-  // The detail's line feed cannot forge a line of its own.
-  CHECK(down->body == "not ready\nconfig: ok\nqradar: failing\ndetail: no answer for 60s\n");
+  // The detail's line feed cannot forge a line of its own; a C1 control (CSI) and a bidi
+  // override are made inert as on a terminal.
+  CHECK(down->body ==
+        "not ready\nconfig: ok\nqradar: failing\ndetail: no answer for 60s ?2J?exe\n");
   auto down_head = client.get("/readyz", "HEAD");
   REQUIRE(down_head);
   CHECK(down_head->status == 503);
