@@ -145,8 +145,14 @@ void appendJsonString(std::string& out, std::string_view text) {
       run_start = ++i;
       continue;
     }
-    if (const std::size_t length = decodeUtf8At(text, i).length; length != 0) {
-      i += length;  // valid UTF-8 passes through as it is
+    if (const Utf8Char decoded = decodeUtf8At(text, i); decoded.length != 0) {
+      if (isHiddenOrControl(decoded.code)) {
+        // A C1 control or a bidi override would reach whoever `cat`s the file as it is.
+        out.append(text.substr(run_start, i - run_start));
+        appendCodePointEscape(out, decoded.code);
+        run_start = i + decoded.length;
+      }
+      i += decoded.length;  // other valid UTF-8 passes through as it is
       continue;
     }
     out.append(text.substr(run_start, i - run_start));

@@ -1,13 +1,15 @@
 // appendJsonString: whatever bytes come in (valid UTF-8 with any controls, quotes and
 // backslashes, at any alignment), a JSON parser reads back exactly those bytes, and the output
-// carries no raw control character or DEL.
+// carries no raw control character, DEL, C1 control, bidi override or other hidden character.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 
+#include "core/display_text.h"
 #include "core/json_text.h"
+#include "core/text.h"
 
 TEST_CASE("appendJsonString round-trips generated strings through a JSON parser") {
   // Weighted towards the bytes that need escaping, with plain runs long enough for the 8-byte
@@ -26,6 +28,9 @@ TEST_CASE("appendJsonString round-trips generated strings through a JSON parser"
                                            "\xC3\xA9",
                                            "\xE2\x82\xAC",
                                            "\xF0\x9F\x94\x91",
+                                           "\xC2\x9B",          // CSI (C1)
+                                           "\xE2\x80\xAE",      // right-to-left override
+                                           "\xF3\xA0\x81\x81",  // a tag character
                                            "{}",
                                            "0123456789abcdef"};
   std::mt19937 random(7);
@@ -39,21 +44,25 @@ TEST_CASE("appendJsonString round-trips generated strings through a JSON parser"
     REQUIRE(out.rfind("prefix", 0) == 0);
     const std::string literal = out.substr(6);
     CHECK(nlohmann::json::parse(literal).get<std::string>() == input);
-    for (const char c : literal) {
-      const auto byte = static_cast<unsigned char>(c);
-      CHECK((byte >= 0x20 && byte != 0x7F));
+    for (std::size_t i = 0; i < literal.size();) {
+      const aihunt::core::Utf8Char c = aihunt::core::decodeUtf8At(literal, i);
+      REQUIRE(c.length != 0);
+      CHECK_FALSE(aihunt::core::isHiddenOrControl(c.code));
+      i += c.length;
     }
   }
 }
 
 // The finding writer's JSON must be what a DOM serialiser writes, byte for byte, so that the
 // fast path and any document built with nlohmann::json agree. One deliberate difference: DEL
-// is escaped (\u007f), where nlohmann writes the raw byte.
+// and the hidden code points (C1 controls, bidi overrides, tags) are escaped (\u007f, \u009b),
+// where nlohmann writes them as they are.
 TEST_CASE("appendJsonString writes what nlohmann::json writes, for hostile bytes too") {
   const std::vector<std::string> pieces = {
       "a", "plain-text-run/", "\"", "\\", "\n", "\r", "\t", "\b", "\f", std::string(1, '\0'),
       "\x01", "\x1b[31m", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x94\x91",
-      "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF",
+      "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF", "\xC2\x85", "\xE2\x80\xAE", "\xE2\x81\xA6",
+      "\xF3\xA0\x81\x81",
       // Invalid: stray continuation bytes, cut sequences, overlong forms, surrogates, bytes no
       // UTF-8 uses, code points past U+10FFFF.
       "\x80", "\xBF", "\xC3", "\xE2\x82", "\xF0\x9F\x94", "\xC0\xAF", "\xE0\x80\xAF",
@@ -67,8 +76,17 @@ TEST_CASE("appendJsonString writes what nlohmann::json writes, for hostile bytes
     aihunt::core::appendJsonString(ours, input);
     std::string theirs =
         nlohmann::json(input).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    for (std::size_t at = 0; (at = theirs.find('\x7f', at)) != std::string::npos;) {
-      theirs.replace(at, 1, "\\u007f");
+    const std::vector<std::pair<std::string, std::string>> escaped = {
+        {"\x7f", "\\u007f"},
+        {"\xC2\x85", "\\u0085"},
+        {"\xE2\x80\xAE", "\\u202e"},
+        {"\xE2\x81\xA6", "\\u2066"},
+        {"\xF3\xA0\x81\x81", "\\udb40\\udc41"}};
+    for (const auto& [raw, escape] : escaped) {
+      for (std::size_t at = 0; (at = theirs.find(raw, at)) != std::string::npos;) {
+        theirs.replace(at, raw.size(), escape);
+        at += escape.size();
+      }
     }
     INFO("round " << round);
     CHECK(ours == theirs);

@@ -1,7 +1,8 @@
 // appendFindingJson writes a finding straight from its fields, without a DOM. Whatever the
 // fields hold (quotes, backslashes, control characters, non-BMP characters), the text must be
 // what nlohmann::json writes for the same document: parsed and written again, it comes back
-// byte for byte (DEL aside, which we escape and nlohmann does not).
+// byte for byte, but for the hidden code points (a bidi override here), which we escape and
+// nlohmann does not (core/json_text.h).
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -68,7 +69,11 @@ TEST_CASE("finding JSON is what a JSON library writes for the same document") {
     };
     CHECK(parsed.at("username") == value(finding.username));
     CHECK(parsed.at("evidence") == value(finding.evidence));
-    CHECK(parsed.dump() == ours);
+    std::string theirs = parsed.dump();
+    for (std::size_t at = 0; (at = theirs.find("\xE2\x80\xAE", at)) != std::string::npos;) {
+      theirs.replace(at, 3, "\\u202e");
+    }
+    CHECK(theirs == ours);
   }
 }
 

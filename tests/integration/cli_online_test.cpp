@@ -141,6 +141,17 @@ TEST_CASE("a plain http:// console on loopback: the clear-text warning is said o
     ++warnings;
   }
   CHECK(warnings == 1);
+  // `check` does not pass a TLS handshake that did not happen (a hostile-data review).
+  const auto checked = runAihunt({"check", "--qradar-url", url, "--format", "json"});
+  const nlohmann::json report = nlohmann::json::parse(checked.out);
+  bool tls_said = false;
+  for (const auto& check : report["checks"]) {
+    if (check["name"] != "TLS handshake") continue;
+    tls_said = true;
+    CHECK(check["status"] == "info");
+    CHECK(check["detail"].get<std::string>().rfind("none: plain HTTP", 0) == 0);
+  }
+  CHECK(tls_said);
 }
 
 TEST_CASE("http:// to an HTTPS port says to use https://, not that an answer was lost",
