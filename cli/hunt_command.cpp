@@ -1,5 +1,7 @@
 // `aihunt hunt --offline EVENTS.jsonl`: the hunts' AQL evaluated locally over exported events,
 // then the detection; no QRadar involved. (Hunts against a live console arrive with the client.)
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <span>
@@ -349,8 +351,19 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
 
   const std::string events = values["offline"].as<std::string>();
   // An events file that cannot be opened is said once, before any hunt (each would say it).
-  // "-" is a file name here, as for the hunts: each reads the events again.
-  if (auto opened = results::openInput(events == "-" ? "./-" : events); !opened) {
+  // "-" is a file name here, as for the hunts: each reads the events again. So a pipe or a
+  // FIFO (<(zcat ...), /dev/stdin) is refused before it is opened: the first hunt would drain
+  // it and every other would find nothing, yet report ok (a FIFO would block the next open).
+  const std::string events_path = events == "-" ? "./-" : events;
+  if (struct stat info{}; ::stat(events_path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    return fail(context,
+                "events file '" + core::printableExcerpt(events, 200) +
+                    "' is not a regular file (a pipe, a FIFO or a device): every hunt reads the "
+                    "events again, so --offline needs a file; save the stream first (zcat "
+                    "export.gz > events.jsonl), or give the .gz or .zst export as it is",
+                core::kExitUsage);
+  }
+  if (auto opened = results::openInput(events_path); !opened) {
     return fail(context, opened.error().withContext("events file"), core::kExitUsage);
   }
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);

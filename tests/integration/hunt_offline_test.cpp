@@ -518,3 +518,17 @@ TEST_CASE("a hunt without a QRadar token says what to set, once") {
                       "variable or qradar.token_file (or --token-file FILE)\n",
                       0) == 0);
 }
+
+TEST_CASE("a pipe as the events file is refused before any hunt reads it") {
+  // Every hunt reads the events again: over a pipe the first would drain it and the others
+  // would find nothing and say ok (a newcomer's trial: 7 findings of 27, exit 0).
+  std::ifstream in(sourcePath("content/samples/events.jsonl"), std::ios::binary);
+  std::stringstream events;
+  events << in.rdbuf();
+  const auto result = runAihunt(
+      {"hunt", "--offline", "/dev/stdin", "--now", "2026-11-26T18:00:00Z", "--format", "jsonl"},
+      events.str());
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK(result.err.find("is not a regular file") != std::string::npos);
+}
