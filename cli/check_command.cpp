@@ -671,8 +671,13 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
               config_path.empty() ? "built-in pack and hunts" : config_path + " is valid");
   // Warnings: check may run on another machine than the daemon's, whose files differ.
   for (const LocalFileProblem& problem : local_files) {
-    report.warn("local files", problem.key + ": " + problem.message +
-                                   " (where aihunt runs, 'aihunt run' would stop on this)");
+    // The findings file is an outbox sink: the daemon keeps hunting and holds those findings.
+    const char* consequence =
+        problem.key == "outputs.jsonl.path"
+            ? " (where aihunt runs, 'aihunt run' would hold the findings for that file in its "
+              "outbox and try again; run --once exits 4)"
+            : " (where aihunt runs, 'aihunt run' would stop on this)";
+    report.warn("local files", problem.key + ": " + problem.message + consequence);
   }
   if (hidden_token_file) report.warn("token file", "qradar.token_file: " + *hidden_token_file);
 

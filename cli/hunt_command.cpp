@@ -355,7 +355,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   // FIFO (<(zcat ...), /dev/stdin) is refused before it is opened: the first hunt would drain
   // it and every other would find nothing, yet report ok (a FIFO would block the next open).
   const std::string events_path = events == "-" ? "./-" : events;
-  if (struct stat info{}; ::stat(events_path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+  if (struct stat info{};
+      ::stat(events_path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
     return fail(context,
                 "events file '" + core::printableExcerpt(events, 200) +
                     "' is not a regular file (a pipe, a FIFO or a device): every hunt reads the "
@@ -366,13 +367,15 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (auto opened = results::openInput(events_path); !opened) {
     return fail(context, opened.error().withContext("events file"), core::kExitUsage);
   }
+  // Ctrl-C ends the hunt at its next read and starts no other, as online; after the hunts, it
+  // stops a table still being built.
+  const qradar::Cancellation cancellation = installInterruptHandler();
+  table->stop = cancellation.flag();
   auto writer = service::makeResultWriter(*format, context.streams.out, *table, *hold);
   service::RunTotals totals;
   service::RunReport run;
   int exit_code = core::kExitOk;
   EventsSeen seen;
-  // Ctrl-C ends the hunt at its next read and starts no other, as online.
-  const qradar::Cancellation cancellation = installInterruptHandler();
   offline.stop = cancellation.flag();
   bool input_failed = false;
   offline.input_failed = &input_failed;

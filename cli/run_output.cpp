@@ -55,6 +55,10 @@ service::HuntReport huntReport(const service::HuntOutcome& outcome,
 int finishRun(service::FindingWriter& writer, const service::RunReport& report,
               service::OutputFormat format, CommandContext& context) {
   if (auto status = writer.finishRun(report); !status) {
+    // Ctrl-C while the table was built: nothing was printed.
+    if (status.error().code == core::ErrorCode::kCancelled) {
+      return fail(context, "interrupted", core::kExitInterrupted);
+    }
     return fail(context, status.error(), core::kExitUsage);
   }
   if (!report.complete()) {

@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/digest.h"
 #include "detection/identity.h"
@@ -53,38 +54,57 @@ int specificity(const Keyed& keyed) {
   return known;
 }
 
-bool sameRecordOfOneEvent(const Keyed& a, const Keyed& b, const IncidentOptions& options) {
-  const Finding& x = *a.finding;
-  const Finding& y = *b.finding;
-  if (a.time == kNoTime || b.time == kNoTime) return false;
-  return x.log_source != y.log_source && b.time - a.time <= options.duplicate_skew_ms &&
-         a.user == b.user && a.host == b.host && x.source_ip == y.source_ip &&
-         a.process == b.process && x.domain == y.domain && x.evidence == y.evidence &&
-         x.event_category == y.event_category && x.signals == y.signals &&
-         x.suppressed == y.suppressed;
+// Two records are of one event when they come from different log sources, lie within
+// duplicate_skew_ms, and agree on everything else that describes the act: user, host, source
+// IP, process, domain, evidence, category, signals and suppression. This is that agreement as
+// one string: records with different keys are never records of one event.
+std::string duplicateKey(const Keyed& record) {
+  const Finding& f = *record.finding;
+  std::string key;
+  for (const std::string_view part :
+       {std::string_view(record.user), std::string_view(record.host), std::string_view(f.source_ip),
+        std::string_view(record.process), std::string_view(f.domain), std::string_view(f.evidence),
+        std::string_view(f.event_category)}) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  }
+  f.signals.forEach([&](Signal signal) { key += std::to_string(static_cast<int>(signal)) + ','; });
+  key += f.suppressed ? 'S' : 's';
+  return key;
 }
 
 // Folds records of one event (in time order) into events: a record joins the earliest event it
-// duplicates whose log sources do not already include its own.
+// duplicates whose log sources do not already include its own. Events are looked up by their
+// duplicate key, and for each key and log source a cursor skips the events that already hold
+// that source or have left the time skew: both stay so, so the fold is linear even when
+// thousands of records share one key and one second.
 std::vector<Event> foldDuplicates(const std::vector<Keyed>& keyed, const IncidentOptions& options) {
   std::vector<Event> events;
+  events.reserve(keyed.size());
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key;    // event indices, in order
+  std::map<std::pair<std::string, std::string>, std::size_t> cursors;  // (key, source) -> next
+  const auto holdsSource = [](const Event& event, const std::string& source) {
+    return std::any_of(event.records.begin(), event.records.end(),
+                       [&](const Keyed* r) { return r->finding->log_source == source; });
+  };
   for (const Keyed& record : keyed) {
     if (record.time == kNoTime) {  // nothing to compare a time with: an event of its own
       events.push_back(Event{{&record}});
       continue;
     }
-    Event* home = nullptr;
-    for (auto it = events.rbegin(); it != events.rend(); ++it) {
-      const Keyed& first = it->first();
-      if (first.time == kNoTime || record.time - first.time > options.duplicate_skew_ms) break;
-      const bool fits = std::all_of(it->records.begin(), it->records.end(), [&](const Keyed* r) {
-        return sameRecordOfOneEvent(*r, record, options);
-      });
-      if (fits) home = &*it;
+    std::string key = duplicateKey(record);
+    std::vector<std::size_t>& same = by_key[key];
+    std::size_t& next = cursors[{std::move(key), record.finding->log_source}];
+    while (next < same.size() &&
+           (record.time - events[same[next]].first().time > options.duplicate_skew_ms ||
+            holdsSource(events[same[next]], record.finding->log_source))) {
+      ++next;
     }
-    if (home != nullptr) {
-      home->records.push_back(&record);
+    if (next < same.size()) {
+      events[same[next]].records.push_back(&record);
     } else {
+      same.push_back(events.size());
       events.push_back(Event{{&record}});
     }
   }

@@ -200,6 +200,9 @@ class TableWriter final : public ResultWriter {
           footer(incident_count, shown, incidents_view, counts,
                  incidents_view ? suppressed_incidents : findings.size() - shown, footerWidth());
     }
+    if (options_.stop != nullptr && options_.stop->load()) {
+      return core::makeError(core::ErrorCode::kCancelled, "interrupted");
+    }
     if (std::fwrite(text.data(), 1, text.size(), out_) != text.size() || std::fflush(out_) != 0) {
       return core::makeError(core::ErrorCode::kIo,
                              "writing findings failed (disk full or output closed?)");

@@ -3,6 +3,7 @@
 // hunt of the run, columns fitted to the terminal (service/table_layout.h), colour by severity
 // when asked, and a footer that counts what the run found, suppressed and failed. Sorting needs
 // every row, so the table writer holds the run's findings and prints when the run ends.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +25,9 @@ struct TableOptions {
   bool wide = false;        // every cell whole
   bool color = false;       // SGR colour on the severity cell
   detection::IncidentOptions incidents;
+  // Set when the run is stopped (Ctrl-C): a table still being built when it is set is not
+  // printed, and finish() fails as cancelled, since a whole table would read as a whole run.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // What the run flow knows and the writer cannot see: findings that exceptions suppressed (not

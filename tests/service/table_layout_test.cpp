@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <random>
 #include <sstream>
 #include <string>
@@ -204,4 +206,33 @@ TEST_CASE("--show-suppressed: the exception is read like the what, the sources m
     }
     if (width >= 130) CHECK(out[3].find("itops-log-summaries") != std::string::npos);
   });
+}
+
+TEST_CASE("a table whose run was stopped while it was built is not printed") {
+  std::atomic<bool> stop{false};
+  aihunt::service::TableOptions options;
+  options.stop = &stop;
+  for (const bool stopped : {false, true}) {
+    stop = stopped;
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out != nullptr);
+    auto writer = aihunt::service::makeTableWriter(out, options, 0);
+    aihunt::detection::Finding finding;
+    finding.host = "WS-FIN-0042";
+    finding.event_time = "2026-11-26T09:14:03.000Z";
+    REQUIRE(writer->write(finding).ok());
+    const auto finished = writer->finish();
+    std::fflush(out);
+    const long written = std::ftell(out);
+    std::fclose(out);
+    INFO("stopped " << stopped);
+    if (stopped) {
+      REQUIRE_FALSE(finished.ok());
+      CHECK(finished.error().code == aihunt::core::ErrorCode::kCancelled);
+      CHECK(written == 0);
+    } else {
+      CHECK(finished.ok());
+      CHECK(written > 0);
+    }
+  }
 }
