@@ -1,6 +1,9 @@
 #include "cli/cli.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -44,7 +47,7 @@ Run 'aihunt <command> --help' for a command's options.
 Exit codes:
     0  success
     1  findings found and --fail-on-findings given
-    2  usage, config or input error
+    2  usage, config or input error, or output that could not be written
     3  connection, TLS or authentication failure
     4  search failed or timed out, or hit the row cap or the output cap
        (run/backfill: also a delivery that failed)
@@ -59,8 +62,10 @@ Exit codes:
 
 }  // namespace
 
-int runCli(const std::vector<std::string>& args, const Streams& given,
-           std::shared_ptr<const config::Environment> environment) {
+namespace {
+
+int dispatch(const std::vector<std::string>& args, const Streams& given,
+             std::shared_ptr<const config::Environment> environment) {
   // An unknown command's error follows --log-format json too (the command's own options set
   // the format for everything else).
   Streams streams = given;
@@ -126,6 +131,30 @@ int runCli(const std::vector<std::string>& args, const Streams& given,
                   (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
                   " (see aihunt --help)",
               core::kExitUsage);
+}
+
+}  // namespace
+
+int runCli(const std::vector<std::string>& args, const Streams& given,
+           std::shared_ptr<const config::Environment> environment) {
+  const int code = dispatch(args, given, std::move(environment));
+  // What a command printed as its result (a config example, a state report, the help) and could
+  // not write (a full disk, a closed stdout) must not end in success: `aihunt config example >
+  // aihunt.yaml` on a full disk would look done. A command that failed has said why already.
+  errno = 0;
+  const bool flushed = std::fflush(given.out) == 0;
+  if ((!flushed || std::ferror(given.out) != 0) &&
+      (code == core::kExitOk || code == core::kExitFindings)) {
+    const int cause = errno;
+    Streams streams = given;
+    streams.json_diagnostics = streams.json_diagnostics || asksForJsonLogs(args);
+    return fail(streams,
+                std::string("writing the output failed") +
+                    (cause != 0 ? std::string(": ") + std::strerror(cause) : std::string()) +
+                    " (disk full or output closed?)",
+                core::kExitUsage);
+  }
+  return code;
 }
 
 }  // namespace aihunt::cli

@@ -114,7 +114,8 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
         "whose event_time is in the window (--now sets the end of --last). The view is incidents "
         "in every format; --view findings prints the findings themselves. "
         "Formats and fields: docs/output.md and docs/incidents.md.\n"
-        "Exit codes: 0 ok, 2 usage, config or input error, 4 the findings passed the output cap "
+        "Exit codes: 0 ok, 2 usage, config or input error or unwritable output, 4 the findings "
+        "passed the output cap "
         "(--max-output). A failed run prints no incidents (--format json: its envelope says "
         "\"complete\": false and why, as a failed hunt's does).\n",
         context.streams);

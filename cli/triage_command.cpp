@@ -110,7 +110,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
         "false and the hunt failed, listing and counting the findings of the rows read before "
         "the break). Formats and fields: docs/output.md.\n"
         "Exit codes: 0 ok, 1 findings with --fail-on-findings, 2 usage, config "
-        "or input error, 4 the findings passed the output cap (--max-output, 1 GiB). Ctrl-C ends "
+        "or input error or unwritable output, 4 the findings passed the output cap (--max-output, "
+        "1 GiB). Ctrl-C ends "
         "it at once, printing nothing (130 in a shell).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;

@@ -614,3 +614,17 @@ TEST_CASE("check names each config error on a line of its own") {
   CHECK(detail.find("tokne_file") != std::string::npos);
   CHECK(detail.find("hunts: expected a list") != std::string::npos);
 }
+
+TEST_CASE("output that cannot be written is an error, not success") {
+  // `aihunt config example > aihunt.yaml` on a full disk looked done (a newcomer's trial).
+  for (const std::string command : {"config example", "hunts", "version", "--help"}) {
+    INFO(command);
+    const ProcessResult full =
+        runProcess("/bin/sh", {"-c", "'" + binaryPath("aihunt") + "' " + command + " > /dev/full"});
+    CHECK(full.exit_code == 2);
+    CHECK(full.err.find("writing the output failed") != std::string::npos);
+    const ProcessResult fine =
+        runProcess("/bin/sh", {"-c", "'" + binaryPath("aihunt") + "' " + command + " > /dev/null"});
+    CHECK(fine.exit_code == 0);
+  }
+}
