@@ -92,11 +92,14 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
              key.rfind(error.path + ".", 0) == 0;
     });
   };
+  // The errors about this machine's files (not the file's own): what --offline leaves out.
+  std::size_t local_file_errors = 0;
   if (load.resolve_token && readable != nullptr) {
     // What `run` would open here besides the token (cli/local_files.h).
     for (const LocalFileProblem& problem : localFileProblems(*readable)) {
       if (inError(problem.key)) continue;
       outcome.errors.push_back({path == "-" ? "<stdin>" : path, problem.key, problem.message});
+      ++local_file_errors;
     }
     if (readable->qradar) {
       if (auto hidden = config::hiddenTokenFileWarning(*readable->qradar, environment)) {
@@ -137,17 +140,15 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   if (!outcome.ok()) {
     printFormatted(*context.redactor, context.streams.err, "%s: %zu error(s)\n", path.c_str(),
                    outcome.errors.size());
-    const auto local = [](const auto& error) {
-      return error.path.rfind("qradar.token", 0) == 0 || error.path == "state.path" ||
-             error.path == "outputs.jsonl.path" || error.path.find("ca_file") != std::string::npos;
-    };
-    if (load.resolve_token && std::any_of(outcome.errors.begin(), outcome.errors.end(), local)) {
+    // A schema error of a ca_file key (one set for a protocol without TLS) is the file's own:
+    // --offline would say it again, so only the token and the files looked for here count.
+    const bool token =
+        std::any_of(outcome.errors.begin(), outcome.errors.end(), [&](const auto& error) {
+          return error.path.rfind("qradar.token", 0) == 0 || error.path == "qradar";
+        });
+    if (load.resolve_token && (token || local_file_errors > 0)) {
       // The token, the CA files and the state folder exist only where aihunt runs (mounted
       // secrets, a volume): on any other machine the rest of the file can still be checked.
-      const bool token =
-          std::any_of(outcome.errors.begin(), outcome.errors.end(), [](const auto& error) {
-            return error.path.rfind("qradar.token", 0) == 0 || error.path == "qradar";
-          });
       printText(*context.redactor, context.streams.err,
                 std::string("hint: ") +
                     (token ? "the QRadar token is read from AIHUNT_QRADAR_TOKEN, else "

@@ -301,4 +301,13 @@ TEST_CASE("config check --offline does not suggest --offline") {
   INFO(offline.err);
   CHECK(offline.exit_code == 2);
   CHECK(offline.err.find("add --offline") == std::string::npos);
+  // Without --offline neither, the token found: --offline would say the same error (a
+  // newcomer's trial).
+  const ProcessResult same =
+      runProcess(binaryPath("aihunt"), {"config", "check", config}, {}, 60,
+                 {"AIHUNT_QRADAR_TOKEN=5f0e2c1a-7b3d-4e8f-9a6b-1c2d3e4f5a6b"});
+  INFO(same.err);
+  CHECK(same.exit_code == 2);
+  CHECK(same.err.find("ca_file only applies") != std::string::npos);
+  CHECK(same.err.find("add --offline") == std::string::npos);
 }
