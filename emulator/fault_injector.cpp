@@ -79,7 +79,8 @@ core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
   YAML::Node list = reader.root();
   std::string path = "";
   if (list.IsMap()) {
-    if (!reader.checkMap(list, "", {"faults"})) return reader.error();
+    // A bare fault ({"kind": ...}) is refused rather than read as no faults at all.
+    if (!reader.checkMap(list, "", {"faults"}) || !reader.ok()) return reader.error();
     list = list["faults"];
     path = "faults";
   }

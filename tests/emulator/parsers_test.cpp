@@ -177,6 +177,10 @@ TEST_CASE("fault scripts and config files report errors with paths") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message.find("faults[0].kind") != std::string::npos);
   CHECK(bad.error().message.find("faults[1].colour: unknown key") != std::string::npos);
+  // A bare fault, not in a list: refused, not read as no faults (a newcomer's trial).
+  auto bare = parseFaults(R"({"kind": "search_stuck", "path": "/api/ariel/*"})");
+  REQUIRE_FALSE(bare.ok());
+  CHECK(bare.error().message.find("kind: unknown key") != std::string::npos);
   auto config = parseEmulatorConfig(
       "tokens:\n  - {token: t, role: hunter}\nariel: {workers: 0}\n"
       "bogus: 1\n");
