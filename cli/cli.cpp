@@ -125,6 +125,14 @@ int dispatch(const std::vector<std::string>& args, const Streams& given,
                     " (see aihunt --help)",
                 core::kExitUsage);
   }
+  // Delivery is not a command: 'hunt --deliver' (one-off) and 'run' (the daemon) deliver.
+  if (!service::nearestName(command, {"deliver", "delivery"}).empty()) {
+    return fail(streams,
+                "unknown command '" + command +
+                    "'; findings are delivered by 'aihunt hunt --deliver' (a one-off run) and "
+                    "'aihunt run' (the daemon) (see aihunt --help)",
+                core::kExitUsage);
+  }
   const std::string nearest = service::nearestName(command, commands);
   return fail(streams,
               "unknown command '" + command + "'" +

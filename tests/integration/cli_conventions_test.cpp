@@ -151,6 +151,7 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
        "--log-level ...')"},
       // The singular of a command, and the command without what it reads.
       {{"incident"}, "unknown command 'incident'; did you mean 'incidents'?"},
+      {{"delivr"}, "findings are delivered by 'aihunt hunt --deliver'"},
       {{"incidents"}, "incidents needs the findings to read: aihunt incidents FILE..."},
       {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
       {{"triage", "--formt", "json", "x"}, "'--formt'; did you mean '--format'?"},
