@@ -82,8 +82,8 @@ std::string duplicateKey(const Keyed& record) {
 std::vector<Event> foldDuplicates(const std::vector<Keyed>& keyed, const IncidentOptions& options) {
   std::vector<Event> events;
   events.reserve(keyed.size());
-  std::unordered_map<std::string, std::vector<std::size_t>> by_key;    // event indices, in order
-  std::map<std::pair<std::string, std::string>, std::size_t> cursors;  // (key, source) -> next
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key;  // event indices, in order
+  std::unordered_map<std::string, std::size_t> cursors;  // key, then the log source -> next
   const auto holdsSource = [](const Event& event, const std::string& source) {
     return std::any_of(event.records.begin(), event.records.end(),
                        [&](const Keyed* r) { return r->finding->log_source == source; });
@@ -95,7 +95,8 @@ std::vector<Event> foldDuplicates(const std::vector<Keyed>& keyed, const Inciden
     }
     std::string key = duplicateKey(record);
     std::vector<std::size_t>& same = by_key[key];
-    std::size_t& next = cursors[{std::move(key), record.finding->log_source}];
+    key += record.finding->log_source;  // after the key's last field, which is one letter
+    std::size_t& next = cursors[key];
     while (next < same.size() &&
            (record.time - events[same[next]].first().time > options.duplicate_skew_ms ||
             holdsSource(events[same[next]], record.finding->log_source))) {
