@@ -25,10 +25,12 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "qradar_client/api_version.h"
+#include "qradar_client/events_catalog.h"
 #include "qradar_client/log_source_types.h"
 #include "qradar_client/reference_data_client.h"
 #include "qradar_client/syslog_sender.h"
 #include "qradar_client/tls_options.h"
+#include "service/mapped_properties.h"
 #include "service/reference_set_refresher.h"
 
 namespace aihunt::cli {
@@ -122,20 +124,6 @@ class CheckReport {
   int failures_ = 0;
   int warnings_ = 0;
 };
-
-// The configured hunts' QRadar property names, each with the hunts that use it.
-std::vector<std::pair<std::string, std::string>> mappedProperties(
-    const std::vector<config::HuntConfig>& hunts) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::set<std::string> seen;
-  for (const auto& hunt : hunts) {
-    if (!hunt.enabled) continue;
-    for (const auto& [field, property] : hunt.fields) {
-      if (seen.insert(property).second) out.emplace_back(property, hunt.name);
-    }
-  }
-  return out;
-}
 
 // How the API version was settled, for the report: negotiated (with the console's range),
 // pinned, or the fallback after a failed negotiation.
@@ -253,44 +241,26 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
 
 void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>& hunts,
                   CheckReport& report) {
-  qradar::ApiCall call;
-  call.path = "/api/ariel/databases/events";
-  auto response = api.callOk(call);
-  if (!response) {
-    report.fail("Ariel catalog", response.error().message);
+  auto catalog = qradar::readEventsCatalog(api);
+  if (!catalog) {
+    report.fail("Ariel catalog", catalog.error().message);
     return;
   }
-  const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
-  std::set<std::string> exact;
-  std::set<std::string> lowered;
-  // IBM's REST API reference (GET /ariel/databases/{database_name}) gives each column an
-  // "indexable" flag; columns that say false, by lower-cased name.
-  std::set<std::string> not_indexable;
-  if (parsed.is_object() && parsed.contains("columns") && parsed["columns"].is_array()) {
-    for (const auto& column : parsed["columns"]) {
-      if (column.is_object() && column.contains("name") && column["name"].is_string()) {
-        exact.insert(column["name"].get<std::string>());
-        lowered.insert(core::asciiLowered(column["name"].get<std::string>()));
-        const auto flag = column.find("indexable");
-        if (flag != column.end() && flag->is_boolean() && !flag->get<bool>()) {
-          not_indexable.insert(core::asciiLowered(column["name"].get<std::string>()));
-        }
-      }
-    }
-  }
-  if (exact.empty()) {
+  if (catalog->empty()) {
     report.fail("Ariel catalog", "no columns in /api/ariel/databases/events");
     return;
   }
-  std::string missing;
+  const std::vector<service::MappedProperty> mapped = service::mappedProperties(hunts);
   std::string unindexed;
-  std::size_t checked = 0;
-  for (const auto& [property, hunt] : mappedProperties(hunts)) {
-    ++checked;
-    if (not_indexable.count(core::asciiLowered(property)) != 0) {
+  for (const auto& [hunt, property] : mapped) {
+    if (catalog->lists(property) && !catalog->indexable(property)) {
       unindexed += (unindexed.empty() ? "" : ", ") + ("\"" + property + "\"");
     }
-    if (exact.count(property) != 0 || lowered.count(core::asciiLowered(property)) != 0) continue;
+  }
+  std::string missing;
+  std::set<std::string> said;
+  for (const auto& [hunt, property] : service::missingMappedProperties(*catalog, hunts)) {
+    if (!said.insert(property).second) continue;  // named with the first hunt that maps it
     missing += (missing.empty() ? "" : ", ") + ("\"" + property + "\" (hunt " + hunt + ")");
   }
   // Informational: a search still works, it reads each event of its window for these.
@@ -303,7 +273,7 @@ void checkCatalog(qradar::ApiClient& api, const std::vector<config::HuntConfig>&
                     "the hunts' windows are what bound that work");
   }
   if (missing.empty()) {
-    report.pass("mapped properties", std::to_string(checked) +
+    report.pass("mapped properties", std::to_string(mapped.size()) +
                                          " properties found in the events "
                                          "catalog");
   } else {

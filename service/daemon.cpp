@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -14,11 +15,13 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "detection/finding.h"
+#include "qradar_client/events_catalog.h"
 #include "service/console_searches.h"
 #include "service/grace_watch.h"
 #include "service/hunt_engine.h"
 #include "service/hunt_query.h"
 #include "service/ledger_writer.h"
+#include "service/mapped_properties.h"
 #include "service/run_summary.h"
 
 namespace aihunt::service {
@@ -239,6 +242,8 @@ struct Daemon::Impl {
   std::condition_variable changed;
   SharedConfig config;
   std::uint64_t generation = 0;
+  // The config generation whose mapped properties were compared with the console's catalog.
+  std::optional<std::uint64_t> catalog_checked;
   std::deque<std::string> queue;
   std::set<std::string> busy;        // queued or running
   std::set<std::string> said_ahead;  // hunts whose ledger ends after now, said once each
@@ -571,6 +576,7 @@ struct Daemon::Impl {
         }
         connection = std::move(*opened);
         connected_generation = gen;
+        checkMappedProperties(*connection, *cfg, gen);
       }
       deleteLeftovers(*connection, *cfg);
       if (huntOnce(name, cfg, *connection) && !options.once) {
@@ -587,6 +593,42 @@ struct Daemon::Impl {
       std::lock_guard lock(mutex);
       busy.erase(name);
       changed.notify_all();
+    }
+  }
+
+  // Once per config, on the first connection that reaches the console: the mapped properties
+  // its events catalog does not list. A console refuses a search that names one, so such a hunt
+  // fails at every window; said here by name, with a gauge per hunt. A catalog that cannot be
+  // read is asked for again by the next connection.
+  void checkMappedProperties(QRadarConnection& connection, const config::Config& cfg,
+                             std::uint64_t gen) {
+    {
+      const std::lock_guard lock(mutex);
+      if (catalog_checked == gen) return;
+      catalog_checked = gen;
+    }
+    auto catalog = qradar::readEventsCatalog(*connection.api, /*retry=*/false);
+    if (!catalog || catalog->empty()) {
+      deps.logger->debug("reading the events catalog: {}",
+                         catalog ? std::string("no columns") : catalog.error().message);
+      const std::lock_guard lock(mutex);
+      if (catalog_checked == gen) catalog_checked.reset();
+      return;
+    }
+    const std::vector<MappedProperty> missing = missingMappedProperties(*catalog, cfg.hunts);
+    for (const auto& hunt : cfg.hunts) {
+      if (!hunt.enabled || hunt.database != config::HuntDatabase::kEvents) continue;
+      const auto count =
+          std::count_if(missing.begin(), missing.end(),
+                        [&](const MappedProperty& m) { return m.hunt == hunt.name; });
+      deps.metrics.set("aihunt_mapped_properties_missing", {hunt.name}, static_cast<double>(count));
+    }
+    for (const auto& [hunt, property] : missing) {
+      deps.logger->warn(
+          "hunt '{}': the console's events catalog has no property \"{}\" (hunts[].fields): a "
+          "console refuses a search that names one, so this hunt fails at every window until "
+          "the property exists or the mapping is corrected",
+          hunt, property);
     }
   }
 

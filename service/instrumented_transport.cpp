@@ -69,6 +69,10 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "keeps up, between 0 and schedule.every plus its search's time; more when "
                   "windows wait.",
                   {"hunt"});
+  metrics.declare("aihunt_mapped_properties_missing", MetricType::kGauge,
+                  "Properties a hunt maps (hunts[].fields) that the console's events catalog "
+                  "does not list: the console refuses that hunt's searches.",
+                  {"hunt"});
   metrics.declare("aihunt_windows_pending", MetricType::kGauge,
                   "Windows due but not hunted yet (0 when the hunt is up to date).", {"hunt"});
   metrics.declare("aihunt_last_window_end_seconds", MetricType::kGauge,

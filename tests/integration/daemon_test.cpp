@@ -17,6 +17,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -814,6 +815,8 @@ TEST_CASE("the daemon delivers, serves /metrics and /healthz, and stops on SIGTE
     }
     CHECK(total > 0);
     CHECK(parsed->value("aihunt_hunt_runs_total", {{"hunt", hunt}, {"result", "ok"}}) > 0);
+    // The console's events catalog lists every property the built-in hunts map.
+    CHECK(parsed->value("aihunt_mapped_properties_missing", {{"hunt", hunt}}) == 0.0);
   }
   CHECK(httpGet(base + "/healthz").status == 200);
 
@@ -846,6 +849,48 @@ TEST_CASE("the daemon delivers, serves /metrics and /healthz, and stops on SIGTE
   }
   CHECK(created >= static_cast<int>(kBuiltinHunts.size()));
   CHECK(deleted == created);
+}
+
+TEST_CASE("the daemon names a mapped property the console's catalog does not list",
+          "[daemon][server]") {
+  // A console refuses a search that names a property it does not have: the typo is said once
+  // per config, with a gauge per hunt, before its searches fail window after window.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu,
+                                "server:\n  enabled: true\n  listen: 127.0.0.1:0\n"
+                                "hunts:\n  - name: proxy-typo\n    database: events\n"
+                                "    fields:\n      url: URLL\n      application: Application\n");
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string marker = "health and metrics on 127.0.0.1:";
+  REQUIRE(waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
+                    std::chrono::seconds(20)));
+  const std::string err = daemon.err();
+  const int port = std::stoi(err.substr(err.find(marker) + marker.size()));
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  std::optional<double> missing;
+  const bool said = waitUntil(
+      [&] {
+        const auto reply = httpGet(base + "/metrics");
+        if (reply.status != 200) return false;
+        auto parsed = aihunt::testing::parsePrometheusText(reply.body);
+        if (!parsed.ok()) return false;
+        missing = parsed->value("aihunt_mapped_properties_missing", {{"hunt", "proxy-typo"}});
+        return missing.has_value();
+      },
+      std::chrono::seconds(30));
+  INFO(daemon.err());
+  CHECK(said);
+  CHECK(missing == 1.0);
+  // Asked once for the config, not once per connection or window.
+  const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  const auto catalog_reads = std::count_if(log.begin(), log.end(), [](const json& request) {
+    return request["method"] == "GET" && request["target"] == "/api/ariel/databases/events";
+  });
+  CHECK(catalog_reads == 1);
+  ::kill(daemon.pid(), SIGTERM);
+  CHECK(waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10)));
 }
 
 TEST_CASE("the daemon stopped while a search runs cancels and deletes the search",

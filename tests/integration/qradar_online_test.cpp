@@ -452,6 +452,16 @@ TEST_CASE("aihunt check: every check, --fix creates the reference sets", "[onlin
   CHECK(before.out.find("info  reference set") != std::string::npos);
   CHECK(before.out.find("ok    token") != std::string::npos);
   CHECK(before.out.find("ok    mapped properties") != std::string::npos);
+  // A mapping the console does not have fails the check by name: a console refuses a search
+  // that names it.
+  const std::string typo = writeFile(emu.dir(), "typo.yaml",
+                                     "qradar:\n  url: " + emu.base() +
+                                         "\nhunts:\n  - name: proxy-typo\n    database: events\n"
+                                         "    fields:\n      url: URLL\n");
+  const auto named = runAihunt(concat({"check", "--config", typo}, checkArgs(emu)));
+  CHECK(named.exit_code != 0);
+  CHECK(named.out.find("FAIL  mapped properties       missing from the events catalog: \"URLL\" "
+                       "(hunt proxy-typo)") != std::string::npos);
   CHECK(before.out.find("--fix") != std::string::npos);
   const auto fixed = runAihunt(concat({"check", "--config", config, "--fix"}, checkArgs(emu)));
   CHECK(fixed.exit_code == 0);
