@@ -235,18 +235,6 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limi
   return aihunt::testing::waitUntil(done, limit, std::chrono::milliseconds(100));
 }
 
-// A daemon in forever mode with its health server: the base URL of /metrics and friends.
-std::string serverBase(BackgroundProcess& daemon) {
-  const std::string marker = "health and metrics on 127.0.0.1:";
-  const bool up = waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
-                            std::chrono::seconds(20));
-  INFO(daemon.err());
-  REQUIRE(up);
-  const std::string err = daemon.err();
-  return "http://127.0.0.1:" +
-         std::to_string(std::stoi(err.substr(err.find(marker) + marker.size())));
-}
-
 // /metrics, parsed by the strict parser; nullopt when it does not answer 200 or does not parse.
 std::optional<aihunt::testing::PromExposition> scrape(const std::string& base) {
   const auto reply = httpGet(base + "/metrics");

@@ -195,4 +195,15 @@ HttpReply httpGet(const std::string& url) {
   return perform(call);
 }
 
+std::string serverBase(BackgroundProcess& daemon) {
+  const std::string marker = "health and metrics on 127.0.0.1:";
+  const bool up = waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
+                            std::chrono::seconds(20), std::chrono::milliseconds(100));
+  INFO(daemon.err());
+  REQUIRE(up);
+  const std::string err = daemon.err();
+  return "http://127.0.0.1:" +
+         std::to_string(std::stoi(err.substr(err.find(marker) + marker.size())));
+}
+
 }  // namespace aihunt::testing

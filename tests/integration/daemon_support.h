@@ -16,6 +16,7 @@
 
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/http_client.h"
+#include "tests/support/background_process.h"
 #include "tests/support/process_runner.h"
 
 namespace aihunt::testing {
@@ -148,5 +149,9 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limi
 
 // A plain GET with a 5 s timeout.
 HttpReply httpGet(const std::string& url);
+
+// A daemon in forever mode with its health server on port 0: the base URL of /metrics and
+// /readyz, read from its log (a test failure when it does not say it within 20 s).
+std::string serverBase(BackgroundProcess& daemon);
 
 }  // namespace aihunt::testing

@@ -756,12 +756,7 @@ TEST_CASE("the daemon delivers, serves /metrics and /healthz, and stops on SIGTE
   const RunDir run = makeRunDir(emu, "server:\n  enabled: true\n  listen: 127.0.0.1:0\n");
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
-  const std::string marker = "health and metrics on 127.0.0.1:";
-  REQUIRE(waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
-                    std::chrono::seconds(20)));
-  const std::string err = daemon.err();
-  const int port = std::stoi(err.substr(err.find(marker) + marker.size()));
-  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  const std::string base = serverBase(daemon);
 
   const bool all_delivered = waitUntil([&] { return lineCount(run.findings()) >= kSampleFindings; },
                                        std::chrono::seconds(45));
@@ -863,12 +858,7 @@ TEST_CASE("the daemon names a mapped property the console's catalog does not lis
                                 "    fields:\n      url: URLL\n      application: Application\n");
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
-  const std::string marker = "health and metrics on 127.0.0.1:";
-  REQUIRE(waitUntil([&] { return daemon.err().find(marker) != std::string::npos; },
-                    std::chrono::seconds(20)));
-  const std::string err = daemon.err();
-  const int port = std::stoi(err.substr(err.find(marker) + marker.size()));
-  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  const std::string base = serverBase(daemon);
   std::optional<double> missing;
   const bool said = waitUntil(
       [&] {
