@@ -373,7 +373,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
         *(*connection)->api, delivery->store(), options->cleanup_timeout, *context.logger);
     if (!leftovers) return fail(context.streams, leftovers.error(), core::kExitState);
   }
-  auto writer = service::makeResultWriter(format, context.streams.out, table, hold);
+  // Ctrl-C after the searches, while the table is built: nothing is printed (exit 130).
+  service::TableOptions shown = table;
+  shown.stop = cancellation.flag();
+  auto writer = service::makeResultWriter(format, context.streams.out, shown, hold);
   HuntBars bars(display, *plan);
   service::RunTotals totals;
   totals.expired_exceptions = service::expiredExceptionIds(setup.settings->exceptions, now);

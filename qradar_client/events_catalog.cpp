@@ -36,10 +36,11 @@ bool EventsCatalog::indexable(std::string_view property) const {
   return not_indexable_.count(core::asciiLowered(property)) == 0;
 }
 
-core::Result<EventsCatalog> readEventsCatalog(ApiClient& api, bool retry) {
+core::Result<EventsCatalog> readEventsCatalog(ApiClient& api, const CatalogRead& how) {
   ApiCall call;
   call.path = "/api/ariel/databases/events";
-  call.retry = retry;
+  call.retry = how.retry;
+  if (how.abort_flag != nullptr) call.abort_flag = how.abort_flag;
   auto response = api.callOk(call);
   if (!response) return response.error();
   return EventsCatalog::fromJson(response->body);

@@ -3,6 +3,7 @@
 // REST API reference gives each column a name and an "indexable" flag). A console refuses a
 // search that names a property it does not have, so `aihunt check` and the daemon compare the
 // hunts' mapped properties with this list before a search fails on one.
+#include <atomic>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,8 +31,12 @@ class EventsCatalog {
   std::set<std::string> not_indexable_;  // lower-cased
 };
 
-// One GET of the catalog: its HTTP or transport error, else the columns. `retry` false for a
-// caller that asks again later anyway (the daemon, while a console may be failing).
-core::Result<EventsCatalog> readEventsCatalog(ApiClient& api, bool retry = true);
+struct CatalogRead {
+  bool retry = true;  // false for a caller that asks again later anyway (the daemon)
+  const std::atomic<bool>* abort_flag = nullptr;  // set: the request ends (a stop)
+};
+
+// One GET of the catalog: its HTTP or transport error, else the columns.
+core::Result<EventsCatalog> readEventsCatalog(ApiClient& api, const CatalogRead& how = {});
 
 }  // namespace aihunt::qradar

@@ -242,8 +242,10 @@ struct Daemon::Impl {
   std::condition_variable changed;
   SharedConfig config;
   std::uint64_t generation = 0;
-  // The config generation whose mapped properties were compared with the console's catalog.
+  // The config generation whose mapped properties were compared with the console's catalog,
+  // and the hunts whose aihunt_mapped_properties_missing it set.
   std::optional<std::uint64_t> catalog_checked;
+  std::set<std::string> catalog_gauges;
   std::deque<std::string> queue;
   std::set<std::string> busy;        // queued or running
   std::set<std::string> said_ahead;  // hunts whose ledger ends after now, said once each
@@ -576,8 +578,8 @@ struct Daemon::Impl {
         }
         connection = std::move(*opened);
         connected_generation = gen;
-        checkMappedProperties(*connection, *cfg, gen);
       }
+      checkMappedProperties(*connection, *cfg, gen);
       deleteLeftovers(*connection, *cfg);
       if (huntOnce(name, cfg, *connection) && !options.once) {
         // The console refused the token on this kept connection (revoked or expired since it
@@ -596,10 +598,12 @@ struct Daemon::Impl {
     }
   }
 
-  // Once per config, on the first connection that reaches the console: the mapped properties
-  // its events catalog does not list. A console refuses a search that names one, so such a hunt
-  // fails at every window; said here by name, with a gauge per hunt. A catalog that cannot be
-  // read is asked for again by the next connection.
+  // Once per config, before a hunt's turn, until a read succeeds: the mapped properties the
+  // console's events catalog does not list. A console refuses a search that names one, so such
+  // a hunt fails at every window; said here by name, with a gauge per hunt (0 for every other
+  // hunt, and for one a reload removed or turned off). The read is not retried and ends at the
+  // stop: the next turn asks again. A refused token is left to the hunt's own requests, whose
+  // refusal holds every hunt (one more try here would be one more failed login).
   void checkMappedProperties(QRadarConnection& connection, const config::Config& cfg,
                              std::uint64_t gen) {
     {
@@ -607,22 +611,32 @@ struct Daemon::Impl {
       if (catalog_checked == gen) return;
       catalog_checked = gen;
     }
-    auto catalog = qradar::readEventsCatalog(*connection.api, /*retry=*/false);
+    auto catalog = qradar::readEventsCatalog(
+        *connection.api, qradar::CatalogRead{.retry = false, .abort_flag = deps.stop.flag()});
     if (!catalog || catalog->empty()) {
       deps.logger->debug("reading the events catalog: {}",
                          catalog ? std::string("no columns") : catalog.error().message);
+      const bool refused = !catalog && catalog.error().code == core::ErrorCode::kAuth;
       const std::lock_guard lock(mutex);
-      if (catalog_checked == gen) catalog_checked.reset();
+      if (catalog_checked == gen && !refused) catalog_checked.reset();
       return;
     }
     const std::vector<MappedProperty> missing = missingMappedProperties(*catalog, cfg.hunts);
+    const std::lock_guard lock(mutex);
+    // A reload while the catalog was read: the newer config's own check says what holds.
+    if (gen != generation) return;
+    std::set<std::string> counted;
     for (const auto& hunt : cfg.hunts) {
-      if (!hunt.enabled || hunt.database != config::HuntDatabase::kEvents) continue;
       const auto count =
           std::count_if(missing.begin(), missing.end(),
                         [&](const MappedProperty& m) { return m.hunt == hunt.name; });
       deps.metrics.set("aihunt_mapped_properties_missing", {hunt.name}, static_cast<double>(count));
+      counted.insert(hunt.name);
     }
+    for (const std::string& gone : catalog_gauges) {
+      if (counted.count(gone) == 0) deps.metrics.set("aihunt_mapped_properties_missing", {gone}, 0);
+    }
+    catalog_gauges = std::move(counted);
     for (const auto& [hunt, property] : missing) {
       deps.logger->warn(
           "hunt '{}': the console's events catalog has no property \"{}\" (hunts[].fields): a "

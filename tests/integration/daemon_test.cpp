@@ -879,6 +879,29 @@ TEST_CASE("the daemon names a mapped property the console's catalog does not lis
     return request["method"] == "GET" && request["target"] == "/api/ariel/databases/events";
   });
   CHECK(catalog_reads == 1);
+  // The mapping corrected and reloaded: that config's own check sets the gauge back to 0.
+  std::string text;
+  {
+    std::ifstream in(run.config);
+    std::stringstream read;
+    read << in.rdbuf();
+    text = read.str();
+  }
+  const auto typo = text.find("url: URLL");
+  REQUIRE(typo != std::string::npos);
+  text.replace(typo, 9, "url: URL");
+  std::ofstream(run.config, std::ios::trunc) << text;
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const bool cleared = waitUntil(
+      [&] {
+        const auto reply = httpGet(base + "/metrics");
+        auto parsed = aihunt::testing::parsePrometheusText(reply.body);
+        return reply.status == 200 && parsed.ok() &&
+               parsed->value("aihunt_mapped_properties_missing", {{"hunt", "proxy-typo"}}) == 0.0;
+      },
+      std::chrono::seconds(30));
+  INFO(daemon.err());
+  CHECK(cleared);
   ::kill(daemon.pid(), SIGTERM);
   CHECK(waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10)));
 }
