@@ -4,7 +4,6 @@
 #include <chrono>
 #include <fstream>
 #include <set>
-#include <thread>
 #include <variant>
 
 #include "aql/lookups_file.h"
@@ -241,10 +240,10 @@ HttpResponse Emulator::handle(HttpRequest&& request) {
   const bool is_admin = core::istartsWith(request.path, "/admin");
   FaultDecision fault;
   if (!is_admin) fault = p.faults.onRequest(request.method, request.path);
-  if (fault.delay.count() > 0) std::this_thread::sleep_for(fault.delay);
+  p.faults.hold(fault.delay);
   HttpResponse response = fault.respond ? std::move(*fault.respond) : p.dispatch(request);
   // The console has acted (a search exists); only its answer is late, or never comes.
-  if (fault.delay_after.count() > 0) std::this_thread::sleep_for(fault.delay_after);
+  p.faults.hold(fault.delay_after);
   if (fault.reset_after) response.delivery = Delivery::kReset;
   if (fault.truncate) response.delivery = Delivery::kTruncate;
   if (fault.malformed_json) response.body = malformJson(response.body);
@@ -420,6 +419,7 @@ Emulator::Emulator(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Emulator::~Emulator() { stop(); }
 
 void Emulator::stop() {
+  parts_->faults.release();  // before the connections' threads are joined
   if (parts_->https) parts_->https->stop();
   if (parts_->http) parts_->http->stop();
   if (parts_->syslog) parts_->syslog->stop();

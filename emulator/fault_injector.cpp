@@ -252,6 +252,20 @@ SearchFault FaultInjector::nextSearchFault() {
   return fault;
 }
 
+void FaultInjector::hold(std::chrono::milliseconds delay) {
+  if (delay.count() <= 0) return;
+  std::unique_lock lock(mutex_);
+  released_cv_.wait_for(lock, delay, [&] { return released_; });
+}
+
+void FaultInjector::release() {
+  {
+    const std::lock_guard lock(mutex_);
+    released_ = true;
+  }
+  released_cv_.notify_all();
+}
+
 std::string malformJson(const std::string& body) {
   return body.substr(0, body.size() / 2) + "{\"truncated\": tru,,]";
 }

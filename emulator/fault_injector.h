@@ -9,6 +9,7 @@
 // results`), search_stuck (EXECUTE forever). task_exception: a reference-data bulk update task read
 // (GET .../set_bulk_update_tasks/{id}) answers status EXCEPTION with error_code/error_message.
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -80,10 +81,18 @@ class FaultInjector {
   // The fault for a search being created now (consumes search_* rules).
   SearchFault nextSearchFault();
 
+  // Holds a request for a latency fault's time, or until release(): a request held for minutes
+  // must not keep the emulator from stopping (each connection's thread is joined at the stop).
+  void hold(std::chrono::milliseconds delay);
+  // Ends every hold, now and later: the emulator is stopping.
+  void release();
+
  private:
   bool fire(FaultRule& rule);
   mutable std::mutex mutex_;
   std::vector<FaultRule> rules_;
+  std::condition_variable released_cv_;
+  bool released_ = false;
 };
 
 // Makes a body unparseable as JSON (cuts it and appends garbage).

@@ -3,7 +3,9 @@
 // fail, vanish mid-poll or never leave EXECUTE. The request log shows each one.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "tests/emulator/emu_fixture.h"
 
@@ -68,6 +70,29 @@ TEST_CASE("transport faults: reset, latency, truncated body, malformed JSON") {
   CHECK(parseJson(malformed.body).is_discarded());
   CHECK(emu.admin("DELETE", "/admin/faults").status == 200);
   CHECK(emu.call("GET", "/api/siem/offenses").curl_code == 0);
+}
+
+TEST_CASE("a request held by a latency fault does not hold the emulator's stop") {
+  // Each connection's thread is joined at the stop; a held request used to sleep its latency out.
+  RunningEmu emu;
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "- {kind: latency, path: /api/ariel/databases, latency_ms: 60000}\n")
+              .status == 200);
+  std::thread client([&] { (void)emu.call("GET", "/api/ariel/databases"); });
+  bool held = false;
+  for (int i = 0; i < 200 && !held; ++i) {
+    const json faults = parseJson(emu.admin("GET", "/admin/faults").body);
+    held = faults.is_array() && !faults.empty() && faults[0]["seen"] == 1;
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto stopping = std::chrono::steady_clock::now();
+  const int code = emu.process().stop(20000);
+  const auto took = std::chrono::steady_clock::now() - stopping;
+  client.join();
+  CHECK(held);
+  CHECK(code == 0);
+  CHECK(took < std::chrono::seconds(5));
 }
 
 TEST_CASE("search faults: ERROR, vanishing mid-poll, stuck in EXECUTE") {

@@ -906,6 +906,37 @@ TEST_CASE("the daemon names a mapped property the console's catalog does not lis
   CHECK(waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10)));
 }
 
+TEST_CASE("the daemon stopped while it reads the events catalog does not wait for the answer",
+          "[daemon][server]") {
+  // The catalog answers a minute late: a read that did not end at the stop would hold the exit
+  // for the whole grace period, which the outbox's last delivery needs.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: latency, method: GET, path: /api/ariel/databases/events, "
+                    "latency_ms: 60000, times: -1}\n")
+              .status == 200);
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now",
+                                                  aihunt::testing::kSampleNow, "--grace", "8s"});
+  const bool reading = waitUntil(
+      [&] {
+        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
+        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
+      },
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(reading);
+  const auto stopping = std::chrono::steady_clock::now();
+  ::kill(daemon.pid(), SIGTERM);
+  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(30));
+  const auto took = std::chrono::steady_clock::now() - stopping;
+  CHECK(exited);
+  CHECK(daemon.stop(1000) == 0);
+  // One look of the watch and up to a second for libcurl to call back; not the 8 s of grace.
+  CHECK(took < std::chrono::milliseconds(4000));
+}
+
 TEST_CASE("the daemon stopped while a search runs cancels and deletes the search",
           "[daemon][server]") {
   // Every search stays in progress for 20 s, so the stop finds one running.
