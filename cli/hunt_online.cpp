@@ -112,6 +112,20 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
   return text + "\n" + aql::printTimeClause(query->time);
 }
 
+// " (window FROM to TO)" when every hunt of the plan covers the same window: "No findings." of
+// a window the user did not mean (the console's data is elsewhere in time) must show which one
+// was searched. A query of the user's keeps its own time clause: nothing is said for it.
+std::string sharedWindowText(const std::vector<HuntJob>& plan) {
+  if (plan.empty()) return {};
+  const aql::TimeRange& first = plan.front().window;
+  const bool shared = std::all_of(plan.begin(), plan.end(), [&](const HuntJob& hunt) {
+    return hunt.window.to > hunt.window.from && hunt.window == first;
+  });
+  if (!shared) return {};
+  return " (window " + core::formatIso8601(first.from) + " to " + core::formatIso8601(first.to) +
+         ")";
+}
+
 core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
                                               const DetectionSetup& setup,
                                               const std::optional<aql::TimeRange>& window,
@@ -518,7 +532,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     return code;
   }
   totals.findings_printed = service::printsFindings(format, report);
-  service::logRunSummary(*context.logger, "hunt", totals);
+  service::logRunSummary(*context.logger, "hunt" + sharedWindowText(*plan), totals);
   if (interrupted) {
     // Ctrl-C: the searches in flight were cancelled and deleted on the way out (or could not be:
     // then each is named in a warning above and waits for QRadar's own expiry).

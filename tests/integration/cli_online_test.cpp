@@ -266,6 +266,25 @@ TEST_CASE("a window that starts after now is said to be one QRadar has no events
         std::string::npos);
 }
 
+TEST_CASE("a run that finds nothing names the window it searched", "[online]") {
+  // The sample's events lie on 2026-11-26: a window a week before holds none of them, and "No
+  // findings." alone would not show that the window, not the network, was empty.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const auto early =
+      runAihunt(huntArgs(emu, {"--from", "2026-11-19T00:00:00Z", "--to", "2026-11-20T00:00:00Z"}));
+  CHECK(early.exit_code == 0);
+  CHECK(early.out.empty());
+  INFO(early.err);
+  CHECK(early.err.find("2026-11-19T00:00:00.000Z to 2026-11-20T00:00:00.000Z") !=
+        std::string::npos);
+  // A query of the user's keeps its own time clause; no window is claimed for it.
+  const auto seed = runAihunt(huntArgs(emu, {"--seed-query"}));
+  CHECK(seed.exit_code == 0);
+  CHECK(!seed.out.empty());
+  CHECK(seed.err.find("(window ") == std::string::npos);
+}
+
 TEST_CASE("a certificate's subject name reaches stderr on one line, made inert", "[online][tls]") {
   // libcurl quotes the subject name of a certificate that does not name the host: the server
   // chooses it, so a line break in it could forge a line of aihunt's own.
