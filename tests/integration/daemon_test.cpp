@@ -69,6 +69,33 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limi
   return aihunt::testing::waitUntil(done, limit, std::chrono::milliseconds(50));
 }
 
+// True once the first scripted fault has met a request: the process is inside that request.
+bool firstFaultSeen(RunningEmu& emu) {
+  return waitUntil(
+      [&] {
+        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
+        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
+      },
+      std::chrono::seconds(20));
+}
+
+// SIGTERM to `process`, then how long it took to exit (up to `limit`) and its exit code.
+struct StopResult {
+  bool exited = false;
+  int exit_code = -1;
+  std::chrono::steady_clock::duration took{};
+};
+
+StopResult stopAndTime(BackgroundProcess& process, std::chrono::seconds limit) {
+  StopResult stopped;
+  const auto stopping = std::chrono::steady_clock::now();
+  ::kill(process.pid(), SIGTERM);
+  stopped.exited = waitUntil([&] { return !process.running(); }, limit);
+  stopped.took = std::chrono::steady_clock::now() - stopping;
+  stopped.exit_code = process.stop(1000);
+  return stopped;
+}
+
 std::size_t lineCount(const std::string& path) {
   const std::string text = readFile(path);
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
@@ -820,13 +847,10 @@ TEST_CASE("the daemon delivers, serves /metrics and /healthz, and stops on SIGTE
   CHECK(found.rows.size() == kSampleFindings);
   CHECK(found.idSet().size() == kSampleFindings);
 
-  const auto stopping = std::chrono::steady_clock::now();
-  ::kill(daemon.pid(), SIGTERM);
-  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(10));
   INFO(daemon.err());
-  CHECK(exited);
-  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(10));
-  CHECK(daemon.stop(1000) == 0);
+  CHECK(stopped.exited);
+  CHECK(stopped.exit_code == 0);
 
   // Every search the daemon created was deleted.
   const auto listed = emu.call("GET", "/api/ariel/searches", {}, {}, kToken);
@@ -919,22 +943,14 @@ TEST_CASE("the daemon stopped while it reads the events catalog does not wait fo
   const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
   BackgroundProcess daemon(binaryPath("aihunt"), {"run", "-c", run.config, "--now",
                                                   aihunt::testing::kSampleNow, "--grace", "8s"});
-  const bool reading = waitUntil(
-      [&] {
-        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
-        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
-      },
-      std::chrono::seconds(20));
+  const bool reading = firstFaultSeen(emu);
   INFO(daemon.err());
   REQUIRE(reading);
-  const auto stopping = std::chrono::steady_clock::now();
-  ::kill(daemon.pid(), SIGTERM);
-  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(30));
-  const auto took = std::chrono::steady_clock::now() - stopping;
-  CHECK(exited);
-  CHECK(daemon.stop(1000) == 0);
+  const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(30));
+  CHECK(stopped.exited);
+  CHECK(stopped.exit_code == 0);
   // One look of the watch and up to a second for libcurl to call back; not the 8 s of grace.
-  CHECK(took < std::chrono::milliseconds(4000));
+  CHECK(stopped.took < std::chrono::milliseconds(4000));
 }
 
 TEST_CASE("the daemon stopped while a search runs cancels and deletes the search",
@@ -971,13 +987,10 @@ TEST_CASE("the daemon stopped while a search runs cancels and deletes the search
   REQUIRE(created);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a status read is in flight
 
-  const auto stopping = std::chrono::steady_clock::now();
-  ::kill(daemon.pid(), SIGTERM);
-  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10));
+  const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(10));
   INFO(daemon.err());
-  CHECK(exited);
-  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(10));
-  CHECK(daemon.stop(1000) == 0);
+  CHECK(stopped.exited);
+  CHECK(stopped.exit_code == 0);
 
   const json log = requests();
   CHECK(count(log, "POST", "/api/ariel/searches", 201) == 1);
@@ -1090,16 +1103,13 @@ TEST_CASE("--grace counts from SIGTERM: a cancellation slower than it leaves the
       std::chrono::seconds(20));
   INFO(daemon.err());
   REQUIRE(searching);
-  const auto stopping = std::chrono::steady_clock::now();
-  ::kill(daemon.pid(), SIGTERM);
-  const bool exited = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(30));
-  const auto took = std::chrono::steady_clock::now() - stopping;
-  CHECK(exited);
-  CHECK(daemon.stop(1000) == 0);
+  const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(30));
+  CHECK(stopped.exited);
+  CHECK(stopped.exit_code == 0);
   // The delete is given up when the grace period ends: the exit comes after the 1 s of grace,
   // one look of the watch and up to a second for libcurl to call back, not after the 5 s a
   // clean-up call may otherwise take.
-  CHECK(took < std::chrono::milliseconds(4500));
+  CHECK(stopped.took < std::chrono::milliseconds(4500));
 
   // No delivery can be tried once the grace period has run out: its requests end on the same
   // flag as the delete. The search whose delete was given up is named, for the operator to find
@@ -1130,9 +1140,7 @@ namespace {
 // ends in a 503, which the client tries again, so one delivery takes about 20 s (five attempts
 // and their backoff), ten times the grace period.
 struct SlowConsoleStop {
-  std::chrono::steady_clock::duration took{};  // from SIGTERM to the exit
-  bool exited = false;
-  int exit_code = -1;
+  StopResult stop;             // took: from SIGTERM to the exit
   bool findings_kept = false;  // every finding that waited still waits
 };
 
@@ -1163,20 +1171,11 @@ SlowConsoleStop stopWhileDeliveringToSlowConsole(Stopped what) {
   }
   BackgroundProcess process(binaryPath("aihunt"), args);
   // Stopped while the delivery is under way: the console has its first request.
-  const bool delivering = waitUntil(
-      [&] {
-        const json faults = json::parse(emu.admin("GET", "/admin/faults").body);
-        return !faults.empty() && faults[0]["seen"].get<int>() >= 1;
-      },
-      std::chrono::seconds(20));
+  const bool delivering = firstFaultSeen(emu);
   INFO(process.err());
   REQUIRE(delivering);
   SlowConsoleStop stopped;
-  const auto stopping = std::chrono::steady_clock::now();
-  ::kill(process.pid(), SIGTERM);
-  stopped.exited = waitUntil([&] { return !process.running(); }, std::chrono::seconds(40));
-  stopped.took = std::chrono::steady_clock::now() - stopping;
-  stopped.exit_code = process.stop(1000);
+  stopped.stop = stopAndTime(process, std::chrono::seconds(40));
   stopped.findings_kept = referenceSetsPending(run) == pending;
   return stopped;
 }
@@ -1186,29 +1185,29 @@ SlowConsoleStop stopWhileDeliveringToSlowConsole(Stopped what) {
 TEST_CASE("a delivery retrying a slow console at SIGTERM ends with the grace period",
           "[daemon][server]") {
   const SlowConsoleStop stopped = stopWhileDeliveringToSlowConsole(Stopped::kDaemon);
-  CHECK(stopped.exited);
-  CHECK(stopped.exit_code == 0);  // a stopped daemon exits 0
+  CHECK(stopped.stop.exited);
+  CHECK(stopped.stop.exit_code == 0);  // a stopped daemon exits 0
   // The 2 s of grace and one look of the watch, well short of the delivery's 20 s.
-  CHECK(stopped.took < std::chrono::seconds(7));
+  CHECK(stopped.stop.took < std::chrono::seconds(7));
   CHECK(stopped.findings_kept);
 }
 
 TEST_CASE("run --once stopped while it delivers to a slow console ends with the grace period",
           "[daemon][once]") {
   const SlowConsoleStop stopped = stopWhileDeliveringToSlowConsole(Stopped::kOnce);
-  CHECK(stopped.exited);
-  CHECK(stopped.exit_code == 4);  // findings still wait: the run did not finish its work
-  CHECK(stopped.took < std::chrono::seconds(7));
+  CHECK(stopped.stop.exited);
+  CHECK(stopped.stop.exit_code == 4);  // findings still wait: the run did not finish its work
+  CHECK(stopped.stop.took < std::chrono::seconds(7));
   CHECK(stopped.findings_kept);
 }
 
 TEST_CASE("hunt --deliver stopped while it delivers to a slow console ends with the grace period",
           "[hunt][deliver]") {
   const SlowConsoleStop stopped = stopWhileDeliveringToSlowConsole(Stopped::kHuntDeliver);
-  CHECK(stopped.exited);
+  CHECK(stopped.stop.exited);
   // The hunts completed and printed their findings: 4, as for a delivery that failed (130
   // would say that stdout holds none).
-  CHECK(stopped.exit_code == 4);
-  CHECK(stopped.took < std::chrono::seconds(7));
+  CHECK(stopped.stop.exit_code == 4);
+  CHECK(stopped.stop.took < std::chrono::seconds(7));
   CHECK(stopped.findings_kept);
 }
