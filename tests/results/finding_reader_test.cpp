@@ -139,3 +139,20 @@ TEST_CASE("rows that are not aihunt's findings are refused with what they look l
   newer["schema_version"] = 2;
   CHECK(errorOf(newer.dump()).find("this aihunt reads version 1") != std::string::npos);
 }
+
+TEST_CASE("a finding's key written twice keeps its last value; numbers past int64 are refused") {
+  std::mt19937 random(9);
+  Finding finding = generated(random);
+  finding.hunt = "first";
+  std::string text = written(finding);
+  REQUIRE(text.back() == '}');
+  text.pop_back();
+  auto twice = results::parseFinding(text + R"(,"hunt":"second"})");
+  REQUIRE(twice.ok());
+  CHECK(twice->hunt == "second");
+  // 2^64 - 1 fits no field of a finding: not read as -1 (a wrapped value) nor as a port.
+  CHECK(errorOf(text + R"(,"destination_port":18446744073709551615})")
+            .find("'destination_port' is not a whole number") != std::string::npos);
+  CHECK(errorOf(text + R"(,"schema_version":18446744073709551615})")
+            .find("schema_version 18446744073709551615") != std::string::npos);
+}
