@@ -4,10 +4,10 @@
 #include <array>
 #include <limits>
 #include <map>
-#include <set>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/digest.h"
 #include "detection/identity.h"
@@ -82,8 +82,13 @@ std::string duplicateKey(const Keyed& record) {
 std::vector<Event> foldDuplicates(const std::vector<Keyed>& keyed, const IncidentOptions& options) {
   std::vector<Event> events;
   events.reserve(keyed.size());
-  std::unordered_map<std::string, std::vector<std::size_t>> by_key;  // event indices, in order
-  std::unordered_map<std::string, std::size_t> cursors;  // key, then the log source -> next
+  // Per duplicate key: its events' indices in order, and per log source the next one to try.
+  struct Same {
+    std::vector<std::size_t> events;
+    std::vector<std::pair<std::string_view, std::size_t>> cursors;  // a key has few sources
+  };
+  std::unordered_map<std::string, Same> by_key;
+  by_key.reserve(keyed.size());
   const auto holdsSource = [](const Event& event, const std::string& source) {
     return std::any_of(event.records.begin(), event.records.end(),
                        [&](const Keyed* r) { return r->finding->log_source == source; });
@@ -93,19 +98,21 @@ std::vector<Event> foldDuplicates(const std::vector<Keyed>& keyed, const Inciden
       events.push_back(Event{{&record}});
       continue;
     }
-    std::string key = duplicateKey(record);
-    std::vector<std::size_t>& same = by_key[key];
-    key += record.finding->log_source;  // after the key's last field, which is one letter
-    std::size_t& next = cursors[key];
-    while (next < same.size() &&
-           (record.time - events[same[next]].first().time > options.duplicate_skew_ms ||
-            holdsSource(events[same[next]], record.finding->log_source))) {
+    Same& same = by_key[duplicateKey(record)];
+    const std::string_view source = record.finding->log_source;
+    auto cursor = std::find_if(same.cursors.begin(), same.cursors.end(),
+                               [&](const auto& entry) { return entry.first == source; });
+    if (cursor == same.cursors.end()) cursor = same.cursors.insert(cursor, {source, 0});
+    std::size_t& next = cursor->second;
+    while (next < same.events.size() &&
+           (record.time - events[same.events[next]].first().time > options.duplicate_skew_ms ||
+            holdsSource(events[same.events[next]], record.finding->log_source))) {
       ++next;
     }
-    if (next < same.size()) {
-      events[same[next]].records.push_back(&record);
+    if (next < same.events.size()) {
+      events[same.events[next]].records.push_back(&record);
     } else {
-      same.push_back(events.size());
+      same.events.push_back(events.size());
       events.push_back(Event{{&record}});
     }
   }
@@ -295,7 +302,9 @@ std::vector<Incident> correlateFindings(const std::vector<Finding>& findings,
         &event);
   }
   std::vector<Incident> incidents;
-  std::set<std::string> ids;
+  incidents.reserve(events.size());
+  std::unordered_set<std::string> ids;
+  ids.reserve(events.size());
   core::Sha256 sha;
   for (const auto& [group, members] : groups) {
     const auto& [provider, bucket, suppressed] = group;
@@ -313,13 +322,21 @@ std::vector<Incident> correlateFindings(const std::vector<Finding>& findings,
       incidents.push_back(std::move(incident));
     }
   }
-  std::sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) {
-    if (a.severity != b.severity) return severityRank(a.severity) > severityRank(b.severity);
-    if (a.risk_score != b.risk_score) return a.risk_score > b.risk_score;
-    if (a.first_seen != b.first_seen) return a.first_seen < b.first_seen;
-    return a.incident_id < b.incident_id;
+  // Sorted by pointer, then moved once into place: an incident is too large to move at every
+  // step of a sort.
+  std::vector<Incident*> order;
+  order.reserve(incidents.size());
+  for (Incident& incident : incidents) order.push_back(&incident);
+  std::sort(order.begin(), order.end(), [](const Incident* a, const Incident* b) {
+    if (a->severity != b->severity) return severityRank(a->severity) > severityRank(b->severity);
+    if (a->risk_score != b->risk_score) return a->risk_score > b->risk_score;
+    if (a->first_seen != b->first_seen) return a->first_seen < b->first_seen;
+    return a->incident_id < b->incident_id;
   });
-  return incidents;
+  std::vector<Incident> sorted;
+  sorted.reserve(incidents.size());
+  for (Incident* incident : order) sorted.push_back(std::move(*incident));
+  return sorted;
 }
 
 }  // namespace aihunt::detection
