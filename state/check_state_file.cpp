@@ -45,6 +45,8 @@ core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
   if (!version) {
     problems.push_back(version.error().message);
   } else if (*version > schema::kVersion) {
+    // Not damage: a newer aihunt's file (a rollback). Said as such, not as damage to reset.
+    if (problems.empty()) return schema::newerSchemaError(path, *version);
     problems.push_back(schema::newerSchemaError(path, *version).message);
   } else if (*version == 0) {
     problems.push_back("it holds no aihunt state");

@@ -74,6 +74,37 @@ core::Status createPrivately(const std::string& path) {
                          "state file " + path + ": creating: " + std::strerror(errno));
 }
 
+// A read-only open of a WAL database needs the -shm (and -wal) beside it, which SQLite creates
+// on first read: in a folder this process may not write (a read-only mount, another user's
+// folder) a sound file then fails to read with "attempt to write a readonly database". With no
+// -wal there is no log to replay and nobody writing (a writer keeps one), so the file is read as
+// immutable instead. With a -wal left beside it, SQLite cannot read it from here at all.
+bool folderWritable(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  return ::access(folder.c_str(), W_OK) == 0;
+}
+
+// file: URI for sqlite3_open_v2 with SQLITE_OPEN_URI: every byte but unreserved ones and '/'
+// percent-encoded, so that '?', '#' and '%' in a path stay part of it.
+std::string immutableUri(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+        (byte >= '0' && byte <= '9') || byte == '/' || byte == '-' || byte == '_' || byte == '.' ||
+        byte == '~') {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0x0F];
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 }  // namespace
 
 core::Error damagedError(const std::string& path, std::string_view what) {
@@ -108,8 +139,21 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
       if (auto created = createPrivately(path); !created) return created.error();
     }
   }
+  std::string name = path;
+  if (read_only && !folderWritable(path) && ::access((path + "-shm").c_str(), F_OK) != 0) {
+    if (::access((path + "-wal").c_str(), F_OK) == 0) {
+      return core::makeError(
+          core::ErrorCode::kIo,
+          "state file " + path + " cannot be read from here: its folder is not writable, and " +
+              "SQLite reads its write-ahead log (" + path +
+              "-wal) only with a shared-memory file it makes beside it (run as the user that "
+              "runs aihunt, or copy the file and its -wal to a writable folder)");
+    }
+    name = immutableUri(path);
+    flags |= SQLITE_OPEN_URI;
+  }
   sqlite3* handle = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &handle, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = messageFor(handle, rc);
     sqlite3_close_v2(handle);  // a handle comes back even on failure (or null: a no-op)

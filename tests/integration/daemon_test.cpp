@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -643,6 +644,63 @@ TEST_CASE(
   const ProcessResult check =
       runProcess(binaryPath("aihunt"), {"state", "check", "--state", run.state()}, {}, 30);
   CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("a sound state file in a folder aihunt may not write reads as sound, not damaged",
+          "[daemon][state]") {
+  // A read-only mount or another user's folder: SQLite could not make the -shm file it reads a
+  // WAL database with, and 'state check' called the file DAMAGED and advised a reset.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  REQUIRE(runOnce(run, aihunt::testing::kSampleNow).exit_code == 0);
+  namespace fs = std::filesystem;
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-readonly-state-");
+  const std::string folder = dir + "/ro";
+  fs::create_directory(folder);
+  fs::copy_file(run.state(), folder + "/state.db");
+  REQUIRE(!fs::exists(run.state() + "-wal"));  // run --once checkpoints as it closes
+  // As root, the folder's mode binds nobody: the commands then run as user nobody, with a copy
+  // of the binary where nobody may run it.
+  const bool root = ::geteuid() == 0;
+  const std::string binary = dir + "/aihunt";
+  fs::copy_file(binaryPath("aihunt"), binary);
+  for (const std::string& path : {dir, binary, folder + "/state.db"}) {
+    fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+  }
+  fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  const auto state = [&](const std::string& action) {
+    const std::vector<std::string> args = {"state", action, "--state", folder + "/state.db"};
+    if (!root) return runProcess(binary, args, {}, 30);
+    std::vector<std::string> as_nobody = {"--reuid=65534", "--regid=65534", "--clear-groups",
+                                          binary};
+    as_nobody.insert(as_nobody.end(), args.begin(), args.end());
+    return runProcess("/usr/bin/setpriv", as_nobody, {}, 30);
+  };
+  const ProcessResult check = state("check");
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find(": ok") != std::string::npos);
+  const ProcessResult show = state("show");
+  INFO(show.out << show.err);
+  CHECK(show.exit_code == 0);
+  for (const auto& hunt : kBuiltinHunts) CHECK(show.out.find(hunt) != std::string::npos);
+  CHECK(!fs::exists(folder + "/state.db-shm"));
+
+  // A write-ahead log beside it cannot be read from here: said so, not called damage.
+  fs::permissions(folder, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(folder + "/state.db-wal").put('\0');
+  fs::permissions(folder, fs::perms::owner_write, fs::perm_options::remove);
+  const ProcessResult logged = state("check");
+  INFO(logged.out << logged.err);
+  CHECK(logged.exit_code == 5);
+  CHECK(logged.out.find("DAMAGED") == std::string::npos);
+  CHECK(logged.err.find("state.db-wal") != std::string::npos);
+  fs::permissions(folder, fs::perms::owner_write, fs::perm_options::add);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("an exception naming a set that cannot be read is said once per run of a hunt's windows",
