@@ -53,7 +53,9 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
       core::Error error = row.error().withContext(shownName(path));
       error.message +=
           "; aihunt incidents reads findings as JSON Lines (the daemon's JSONL file, hunt or "
-          "triage --format jsonl; from a --format json document: jq -c '.findings[]' FILE)";
+          "triage --format jsonl; from a --format json document of findings: jq -c "
+          "'.findings[]' FILE; an incidents document holds none: give the findings it came "
+          "from)";
       return error;
     }
     if (!row) return row.error().withContext(shownName(path));
@@ -100,7 +102,7 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
       "format,f", po::value<std::string>()->default_value("table"), "table, json, jsonl or csv")(
       "show-suppressed", po::bool_switch(), "also fold findings that an exception suppressed");
   addTimeOptions(options);
-  addViewOptions(options);
+  addViewOptions(options, ViewDefault::kIncidentsAlways);
   addLoggingOptions(options);
   po::positional_options_description positional;
   positional.add("input", -1);

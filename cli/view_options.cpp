@@ -9,10 +9,13 @@ namespace aihunt::cli {
 
 namespace po = boost::program_options;
 
-void addViewOptions(po::options_description& options) {
+void addViewOptions(po::options_description& options, ViewDefault view_default) {
   options.add_options()("view", po::value<std::string>(),
-                        "incidents (one row per actor and action, the table's default) or "
-                        "findings (every finding: the default for json, jsonl and csv)")(
+                        view_default == ViewDefault::kIncidentsAlways
+                            ? "incidents (one row per actor and action: the default in every "
+                              "format) or findings (every finding, each once)"
+                            : "incidents (one row per actor and action, the table's default) or "
+                              "findings (every finding: the default for json, jsonl and csv)")(
       "wide", po::bool_switch(), "table: show every column and every cell whole")(
       "no-color", po::bool_switch(), "table: no colour (also when NO_COLOR is set)")(
       "max-output", po::value<std::int64_t>()->default_value(1024),

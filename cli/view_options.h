@@ -10,7 +10,12 @@
 
 namespace aihunt::cli {
 
-void addViewOptions(boost::program_options::options_description& options);
+// What --view's help says is the default: `hunt` and `triage` show incidents in the table and
+// findings otherwise; `incidents` shows incidents in every format.
+enum class ViewDefault { kByFormat, kIncidentsAlways };
+
+void addViewOptions(boost::program_options::options_description& options,
+                    ViewDefault view_default = ViewDefault::kByFormat);
 
 // The table and incident settings for a run printed in `format` on `out`: the view asked for
 // (default: incidents for the table, findings otherwise), the terminal's width and colour, the

@@ -57,7 +57,7 @@ constexpr std::array<std::string_view, kMemberCount> kMemberNames = {
     "exception",      "log_source", "event_category", "evidence"};
 
 // Keys that say what a row that is not a finding is instead.
-enum Hint : unsigned { kAriel = 1, kIncident = 2, kComplete = 4, kHunts = 8 };
+enum Hint : unsigned { kAriel = 1, kIncident = 2, kComplete = 4, kHunts = 8, kRawEvent = 16 };
 
 struct Row {
   std::array<std::optional<element>, kMemberCount> members;
@@ -74,6 +74,8 @@ Row readMembers(simdjson::dom::object object) {
       row.members[static_cast<std::size_t>(known - kMemberNames.begin())] = field.value;
     } else if (key == "events" || key == "flows" || key == "starttime") {
       row.hints |= kAriel;
+    } else if (key == "qid" || key == "devicetype" || key == "logsourceid") {
+      row.hints |= kRawEvent;  // ids a query turns into names (QIDNAME, LOGSOURCENAME)
     } else if (key == "incident_id") {
       row.hints |= kIncident;
     } else if (key == "complete") {
@@ -146,18 +148,23 @@ bool isFindingId(std::string_view id) {
 }
 
 // What a row that is not a finding looks like, so that the error says where it belongs.
+// An incident has an "events" count and "hunts" too: it is told apart first.
 std::string notAFinding(const Row& row) {
-  if ((row.hints & kAriel) != 0) {
-    return "not one of aihunt's findings (it looks like Ariel results: 'aihunt triage --view "
-           "incidents' reads those)";
-  }
   if ((row.hints & kIncident) != 0) {
-    return "not one of aihunt's findings (it is an incident: incidents are read from the "
-           "findings they fold)";
+    return "not one of aihunt's findings (it is an incident: incidents are folded from the "
+           "findings, so give the file of findings they came from)";
   }
   if ((row.hints & kComplete) != 0 && (row.hints & kHunts) != 0) {
     return "not one of aihunt's findings (it is a JSON document, --format json: give the "
            "findings as JSON Lines, --format jsonl, or its \"findings\" array)";
+  }
+  if ((row.hints & kRawEvent) != 0) {
+    return "not one of aihunt's findings (it looks like exported QRadar events: 'aihunt hunt "
+           "--offline FILE --view incidents' hunts those)";
+  }
+  if ((row.hints & kAriel) != 0) {
+    return "not one of aihunt's findings (it looks like Ariel results: 'aihunt triage --view "
+           "incidents' reads those)";
   }
   return "not one of aihunt's findings (no finding_id and schema_version)";
 }

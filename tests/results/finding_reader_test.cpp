@@ -98,6 +98,11 @@ TEST_CASE("findings come back from their JSON field for field") {
 TEST_CASE("rows that are not aihunt's findings are refused with what they look like") {
   CHECK(errorOf(R"({"starttime":1,"sourceip":"10.0.0.1","URL":"https://api.openai.com"})")
             .find("looks like Ariel results") != std::string::npos);
+  // An incident as `incidents --format jsonl` writes it: its "events" count is no Ariel key.
+  CHECK(errorOf(R"({"schema_version":1,"incident_id":"ab","actor":{},"events":2,"hunts":["x"]})")
+            .find("is an incident") != std::string::npos);
+  CHECK(errorOf(R"({"starttime":1,"qid":5000,"devicetype":12,"logsourceid":63,"URL":"x"})")
+            .find("exported QRadar events") != std::string::npos);
   CHECK(errorOf(R"({"schema_version":1,"incident_id":"ab","actor":{}})").find("is an incident") !=
         std::string::npos);
   CHECK(errorOf(R"({"schema_version":1,"complete":true,"hunts":[]})").find("JSON document") !=
