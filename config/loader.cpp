@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -34,6 +35,10 @@ void crossChecks(const Config& config, const YamlNode& root, Diagnostics& diagno
   needsQRadar("offense_notes", config.outputs.offense_notes.enabled);
   if (config.hunts.empty()) {
     diagnostics.warning("hunts", "no hunts are configured: `aihunt run` has nothing to do");
+  } else if (std::none_of(config.hunts.begin(), config.hunts.end(),
+                          [](const auto& hunt) { return hunt.enabled; })) {
+    // As empty for the daemon, which runs enabled hunts only; `hunt --hunt NAME` still runs one.
+    diagnostics.warning("hunts", "every hunt has enabled: false: `aihunt run` has nothing to do");
   }
 }
 

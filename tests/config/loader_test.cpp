@@ -124,6 +124,17 @@ TEST_CASE("a hunts: section replaces the built-in hunts", "[config]") {
   CHECK(none.config->hunts.empty());
   REQUIRE(none.warnings.size() == 1);
   CHECK(none.warnings[0].path == "hunts");
+  // Every hunt turned off is as empty for the daemon; one left on is not.
+  const std::string hunt = "  - name: mine\n    where: devicetype = 12\n    fields: {url: URL}\n";
+  const LoadOutcome off = load("hunts:\n" + hunt + "    enabled: false\n");
+  REQUIRE(off.ok());
+  REQUIRE(off.warnings.size() == 1);
+  CHECK(off.warnings[0].path == "hunts");
+  const LoadOutcome one_on =
+      load("hunts:\n" + hunt + "    enabled: false\n" +
+           "  - name: other\n    where: devicetype = 12\n    fields: {url: URL}\n");
+  REQUIRE(one_on.ok());
+  CHECK(one_on.warnings.empty());
 }
 
 TEST_CASE("a section with settings but no 'enabled' warns that it is off", "[config]") {
