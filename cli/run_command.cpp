@@ -386,6 +386,15 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
                     "): backfill hunts windows that have passed; give an earlier --to",
                 core::kExitUsage);
   }
+  // The last window ends at --to's next whole minute (backfillWindows): that end is recorded.
+  if (const core::EpochMs last_end = aql::ceilToMinute(*to); last_end > *now) {
+    return fail(context,
+                "--to " + core::formatIso8601(*to) + " ends its window at " +
+                    core::formatIso8601(last_end) + " (windows are whole minutes), after now (" +
+                    core::formatIso8601(*now) + "): give a --to at or before " +
+                    core::formatIso8601(aql::floorToMinute(*now)),
+                core::kExitUsage);
+  }
 
   const core::SystemClock clock;  // reference set copies' ages; declared before what reads it
   Runtime runtime;

@@ -276,6 +276,23 @@ TEST_CASE("--now accepts every form its help names, and a bad one lists them") {
   CHECK(seconds.err.find("give 1795716000000") != std::string::npos);
 }
 
+TEST_CASE("backfill refuses a --to whose whole-minute window would end after now") {
+  // --to 17:59:10 ends its last window at 18:00:00, past a --now of 17:59:30: recorded, that
+  // window would end the ledger after now.
+  const std::string config = "cli_conventions_test.backfill.yaml";
+  std::ofstream(config) << "qradar:\n  url: https://127.0.0.1:1\nstate:\n  path: "
+                           "cli_conventions_test.backfill.db\n";
+  const ProcessResult refused = runProcess(
+      binaryPath("aihunt"),
+      {"backfill", "-c", config, "--hunt", "proxy-ai-api", "--from", "2026-11-26T17:00:00Z", "--to",
+       "2026-11-26T17:59:10Z", "--now", "2026-11-26T17:59:30Z"},
+      {}, 30, {"AIHUNT_QRADAR_TOKEN=x-test-token"});
+  INFO(refused.err);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("2026-11-26T18:00:00.000Z") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists("cli_conventions_test.backfill.db"));
+}
+
 TEST_CASE("the commands that record windows refuse a --now after the machine's clock") {
   // A ledger that ends in the future would hold every real window back until then.
   const std::string config = "cli_conventions_test.future.yaml";
