@@ -54,6 +54,10 @@ struct Finding {
   std::string event_category;
   std::string evidence;  // the command line or script excerpt that fired, secrets redacted
   std::optional<TotalWindow> total_window;  // set on upload totals only
+  // The daemon's hunt window ("<from>/<to>", ISO 8601 UTC) as its findings file carries it:
+  // set only on a finding read back from that file (aihunt incidents), so that it is written
+  // again; empty otherwise.
+  std::string window;
 };
 
 }  // namespace aihunt::detection

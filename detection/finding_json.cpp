@@ -29,7 +29,7 @@ void integerOrNull(std::string& out, std::string_view opener_and_key,
 
 }  // namespace
 
-void appendFindingJson(std::string& out, const Finding& finding) {
+void appendFindingJson(std::string& out, const Finding& finding, std::string_view window) {
   integer(out, R"({"schema_version":)", kOutputSchemaVersion);
   core::appendJsonStringOrNull(out, R"(,"finding_id":)", finding.finding_id);
   core::appendJsonStringOrNull(out, R"(,"hunt":)", finding.hunt);
@@ -65,6 +65,11 @@ void appendFindingJson(std::string& out, const Finding& finding) {
   core::appendJsonStringOrNull(out, R"(,"log_source":)", finding.log_source);
   core::appendJsonStringOrNull(out, R"(,"event_category":)", finding.event_category);
   core::appendJsonStringOrNull(out, R"(,"evidence":)", finding.evidence);
+  if (window.empty()) window = finding.window;
+  if (!window.empty()) {
+    out.append(R"(,"window":)");
+    core::appendJsonString(out, window);
+  }
   out.push_back('}');
 }
 

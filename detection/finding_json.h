@@ -2,6 +2,7 @@
 // A finding as one JSON object (README, "Findings"), the JSONL output contract. Written by hand
 // rather than through a DOM: this runs once per finding on the hot path.
 #include <string>
+#include <string_view>
 
 #include "detection/finding.h"
 
@@ -14,6 +15,8 @@ inline constexpr std::string_view kMitreTechnique = "T1588.007";
 inline constexpr int kOutputSchemaVersion = 1;
 
 // Appends {"schema_version":1,"finding_id":...,...} without a trailing newline.
-void appendFindingJson(std::string& out, const Finding& finding);
+// `window` (aihunt run and backfill: "<from>/<to>") is written last, when given; otherwise the
+// finding's own window, when it has one.
+void appendFindingJson(std::string& out, const Finding& finding, std::string_view window = {});
 
 }  // namespace aihunt::detection

@@ -46,6 +46,7 @@ enum Member : std::size_t {
   kLogSource,
   kEventCategory,
   kEvidence,
+  kWindow,
   kMemberCount
 };
 
@@ -54,7 +55,7 @@ constexpr std::array<std::string_view, kMemberCount> kMemberNames = {
     "username",       "host",       "destination_ip", "destination_port", "url",
     "domain",         "provider",   "application",    "process_name",     "process_category",
     "bytes_sent",     "signals",    "risk_score",     "severity",         "suppressed",
-    "exception",      "log_source", "event_category", "evidence"};
+    "exception",      "log_source", "event_category", "evidence",         "window"};
 
 // Keys that say what a row that is not a finding is instead.
 enum Hint : unsigned { kAriel = 1, kIncident = 2, kComplete = 4, kHunts = 8, kRawEvent = 16 };
@@ -185,7 +186,8 @@ core::Status fill(const Row& row, detection::Finding& finding) {
            {kException, &finding.exception},
            {kLogSource, &finding.log_source},
            {kEventCategory, &finding.event_category},
-           {kEvidence, &finding.evidence}}) {
+           {kEvidence, &finding.evidence},
+           {kWindow, &finding.window}}) {
     if (auto status = text(row, member, *into); !status) return status;
   }
   if (finding.hunt.empty()) return bad("'hunt' is missing");

@@ -98,14 +98,7 @@ core::Status LedgerWriter::write(const detection::Finding& finding) {
   item.finding_id = out->finding_id;
   item.upload_total = std::move(mark);
   if (auto time = core::parseTimestamp(out->event_time)) item.event_time = *time;
-  detection::appendFindingJson(item.payload, *out);
-  if (!window_.empty() && !item.payload.empty() && item.payload.back() == '}') {
-    // One more key before the object's end (the window text is ISO 8601: nothing to escape).
-    item.payload.pop_back();
-    item.payload += R"(,"window":")";
-    item.payload += window_;
-    item.payload += "\"}";
-  }
+  detection::appendFindingJson(item.payload, *out, window_);
   if (metrics_ != nullptr) {
     metrics_->add("aihunt_findings_total",
                   {hunt_, std::string(detection::severityName(out->severity))});

@@ -59,6 +59,8 @@ Finding generated(std::mt19937& random) {
   finding.severity = static_cast<detection::Severity>(random() % 4);
   finding.suppressed = random() % 2 == 0;
   finding.process_category = static_cast<detection::ProcessCategory>(random() % 8);
+  // The daemon's findings file carries its hunt window; incidents --view findings keeps it.
+  if (random() % 2 == 0) finding.window = "2026-11-26T09:59:00.000Z/2026-11-26T10:59:00.000Z";
   return finding;
 }
 
@@ -92,6 +94,7 @@ TEST_CASE("findings come back from their JSON field for field") {
     CHECK(read->severity == finding.severity);
     CHECK(read->process_category == finding.process_category);
     CHECK(read->bytes_sent == finding.bytes_sent);
+    CHECK(read->window == finding.window);
   }
 }
 
