@@ -312,6 +312,15 @@ void Metrics::observe(std::string_view name, const LabelValues& labels, double v
   record(Op::kObserve, name, labels, value);
 }
 
+void Metrics::removeGauge(std::string_view name, const LabelValues& labels) {
+  const std::lock_guard lock(mutex_);
+  const auto it = families_.find(name);
+  if (it == families_.end() || it->second.type != MetricType::kGauge) return;
+  auto& series = it->second.series;
+  const auto found = allUtf8(labels) ? series.find(labels) : series.find(toUtf8(labels));
+  if (found != series.end()) series.erase(found);
+}
+
 const Metrics::Series* Metrics::findSeries(std::string_view name, const LabelValues& labels,
                                            const Family** family_out) const {
   const auto it = families_.find(name);

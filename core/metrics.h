@@ -55,6 +55,9 @@ class Metrics {
   void set(std::string_view name, const LabelValues& labels, double value);
   // Histograms: counted in every bucket whose upper bound is >= value.
   void observe(std::string_view name, const LabelValues& labels, double value);
+  // Gauges: the series is no longer exported (a hunt a reload removed: a gauge frozen at its
+  // last value would read as a hunt that is fine). Unknown series: nothing to do.
+  void removeGauge(std::string_view name, const LabelValues& labels);
 
   // A counter's or gauge's value, a histogram's observation count; 0 for an unknown family or a
   // series not yet recorded. For tests and readiness decisions.

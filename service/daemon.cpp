@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -332,6 +333,8 @@ struct Daemon::Impl {
   void updateLag(const config::HuntConfig& hunt) {
     auto end = deps.store.ledgerEnd(hunt.name);
     if (!end) return;
+    // From the ledger too, so that a restart shows it before the hunt's next window.
+    if (*end) deps.metrics.set("aihunt_last_window_end_seconds", {hunt.name}, seconds(**end));
     publishLag(hunt, *end, now());
   }
 
@@ -819,6 +822,7 @@ struct Daemon::Impl {
     }
     config_file_ok = true;
     std::lock_guard lock(mutex);
+    const std::set<std::string> before = runningHunts(*config);
     config = std::move(*loaded);
     ++generation;
     // A new token (or console) is tried at once: the hold was for the old one.
@@ -831,6 +835,48 @@ struct Daemon::Impl {
     }
     deps.metrics.add("aihunt_config_reloads_total", {"ok"});
     deps.logger->info("config reloaded: {} hunts", config->hunts.size());
+    noteHuntsChanged(before, runningHunts(*config));
+  }
+
+  static std::set<std::string> runningHunts(const config::Config& cfg) {
+    std::set<std::string> names;
+    for (const auto& hunt : cfg.hunts) {
+      if (hunt.enabled) names.insert(hunt.name);
+    }
+    return names;
+  }
+
+  // A reload that removes or turns off a hunt takes its per-hunt gauges away: a lag frozen at
+  // its last value would read as a hunt that keeps up. A hunt under a new name starts a ledger
+  // of its own, so a rename raises again what the old name raised: said, by name.
+  void noteHuntsChanged(const std::set<std::string>& before, const std::set<std::string>& after) {
+    std::vector<std::string> gone;
+    std::vector<std::string> added;
+    std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                        std::back_inserter(gone));
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                        std::back_inserter(added));
+    const auto list = [](const std::vector<std::string>& names) {
+      std::string text;
+      for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+      return text;
+    };
+    for (const std::string& name : gone) {
+      for (const char* gauge : {"aihunt_window_lag_seconds", "aihunt_windows_pending",
+                                "aihunt_last_window_end_seconds"}) {
+        deps.metrics.removeGauge(gauge, {name});
+      }
+    }
+    if (!gone.empty()) {
+      deps.logger->info("hunts no longer run: {} (their ledgers stay in the state file)",
+                        list(gone));
+    }
+    if (!added.empty()) {
+      deps.logger->info(
+          "hunts added: {} (each starts a ledger of its own: a hunt renamed raises again what "
+          "its old name raised)",
+          list(added));
+    }
   }
 
   void probeQRadar(std::unique_ptr<QRadarConnection>& probe) {

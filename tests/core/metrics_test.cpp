@@ -118,6 +118,26 @@ TEST_CASE("unlabelled families exist from their declaration") {
   CHECK(exposition.value("h_sum") == 0);
 }
 
+TEST_CASE("a removed gauge series is no longer exported; counters are not removed") {
+  Metrics metrics;
+  metrics.declare("lag", MetricType::kGauge, "lag", {"hunt"});
+  metrics.declare("runs_total", MetricType::kCounter, "runs", {"hunt"});
+  metrics.set("lag", {"gone"}, 5);
+  metrics.set("lag", {"kept"}, 7);
+  metrics.add("runs_total", {"gone"});
+  metrics.removeGauge("lag", {"gone"});
+  metrics.removeGauge("runs_total", {"gone"});  // not a gauge: stays
+  metrics.removeGauge("lag", {"never"});
+  metrics.removeGauge("unknown", {"x"});
+  const PromExposition exposition = parsed(metrics);
+  CHECK_FALSE(exposition.value("lag", {{"hunt", "gone"}}).has_value());
+  CHECK(exposition.value("lag", {{"hunt", "kept"}}) == 7);
+  CHECK(exposition.value("runs_total", {{"hunt", "gone"}}) == 1);
+  // Set again, it is exported again.
+  metrics.set("lag", {"gone"}, 1);
+  CHECK(parsed(metrics).value("lag", {{"hunt", "gone"}}) == 1);
+}
+
 TEST_CASE("histogram buckets count values up to and including their bound") {
   Metrics metrics;
   // Unsorted, repeated and non-finite bounds are normalised.

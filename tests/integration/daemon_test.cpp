@@ -988,6 +988,54 @@ TEST_CASE("the daemon names a mapped property the console's catalog does not lis
   CHECK(waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(10)));
 }
 
+TEST_CASE("a reload that removes a hunt takes its lag gauges away", "[daemon][server]") {
+  // A lag frozen at its last value would read as a hunt that keeps up, so no alert would fire.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string server = "server:\n  enabled: true\n  listen: 127.0.0.1:0\n";
+  const RunDir run = makeRunDir(emu, server + "hunts:\n" + kProxyHunt + kEndpointNetworkHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  const auto metrics = [&] {
+    const auto reply = httpGet(base + "/metrics");
+    auto parsed = aihunt::testing::parsePrometheusText(reply.body);
+    return reply.status == 200 && parsed.ok() ? std::make_optional(std::move(*parsed))
+                                              : std::nullopt;
+  };
+  const auto hasGauges = [&](const aihunt::testing::PromExposition& m, const std::string& hunt) {
+    return m.value("aihunt_window_lag_seconds", {{"hunt", hunt}}).has_value() &&
+           m.value("aihunt_windows_pending", {{"hunt", hunt}}).has_value() &&
+           m.value("aihunt_last_window_end_seconds", {{"hunt", hunt}}).has_value();
+  };
+  const bool both = waitUntil(
+      [&] {
+        const auto m = metrics();
+        return m && hasGauges(*m, "proxy-ai-api") && hasGauges(*m, "endpoint-network");
+      },
+      std::chrono::seconds(30));
+  INFO(daemon.err());
+  REQUIRE(both);
+  run.write(server + "hunts:\n" + kProxyHunt);
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  std::optional<aihunt::testing::PromExposition> after;
+  const bool reloaded = waitUntil(
+      [&] {
+        after = metrics();
+        return after && after->value("aihunt_config_reloads_total", {{"result", "ok"}}) == 1.0;
+      },
+      std::chrono::seconds(20));
+  REQUIRE(reloaded);
+  CHECK(hasGauges(*after, "proxy-ai-api"));
+  for (const char* gauge :
+       {"aihunt_window_lag_seconds", "aihunt_windows_pending", "aihunt_last_window_end_seconds"}) {
+    INFO(gauge);
+    CHECK_FALSE(after->value(gauge, {{"hunt", "endpoint-network"}}).has_value());
+  }
+  const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(10));
+  CHECK(stopped.exit_code == 0);
+}
+
 TEST_CASE("the daemon stopped while it reads the events catalog does not wait for the answer",
           "[daemon][server]") {
   // The catalog answers a minute late: a read that did not end at the stop would hold the exit
