@@ -1,5 +1,7 @@
 #include "aql/lexer.h"
 
+#include <cstdio>
+
 #include "aql/limits.h"
 #include "core/char_class.h"
 #include "core/text.h"
@@ -125,6 +127,15 @@ class Lexer {
         ++pos_;
         break;
       }
+      if (c == '\n' || c == '\r') {
+        // Most often the closing quote is missing (or a quote inside was written \' instead
+        // of twice): said at the opening quote, not at the line's end.
+        return fail(token.pos, core::printableExcerpt(text_.substr(start, pos_ - start), 40),
+                    quote == '\''
+                        ? "unterminated string literal: no closing quote before the end of the "
+                          "line (a quote inside a string is written twice: 'O''Brien')"
+                        : "unterminated quoted name: no closing quote before the end of the line");
+      }
       if (isForbiddenControl(c)) {
         return fail(here(), core::printableExcerpt(text_.substr(start, pos_ - start + 1), 40),
                     "control character inside a quoted literal");
@@ -141,6 +152,36 @@ class Lexer {
     return {};
   }
 
+  // The whole character, named by its code point: a typographic quote pasted from a web page
+  // or a word processor shows as itself, not as the first byte of it.
+  core::Error unexpectedCharacter(const Token& token) const {
+    const core::Utf8Char decoded = core::decodeUtf8At(text_, pos_);
+    if (decoded.length == 0) {
+      return fail(token.pos, core::printableExcerpt(text_.substr(pos_, 1)),
+                  "unexpected byte (not UTF-8 text)");
+    }
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(decoded.code));
+    std::string why = std::string("unexpected character ") + code;
+    switch (decoded.code) {
+      case 0x2018:
+      case 0x2019:
+      case 0x201A:
+      case 0x201B:
+        why += " (a typographic quote: AQL strings take the ASCII ' quote)";
+        break;
+      case 0x201C:
+      case 0x201D:
+      case 0x201E:
+      case 0x201F:
+        why += " (a typographic quote: AQL names take the ASCII \" quote, strings ')";
+        break;
+      default:
+        break;
+    }
+    return fail(token.pos, core::printableExcerpt(text_.substr(pos_, decoded.length)), why);
+  }
+
   core::Status lexSymbol(Token& token) {
     static constexpr std::string_view kTwo[] = {"!=", "<>", "<=", ">="};
     for (std::string_view two : kTwo) {
@@ -154,9 +195,7 @@ class Lexer {
     }
     const char c = text_[pos_];
     static constexpr std::string_view kOne = "(),*+-/%=<>;";
-    if (kOne.find(c) == std::string_view::npos) {
-      return fail(token.pos, core::printableExcerpt(text_.substr(pos_, 1)), "unexpected character");
-    }
+    if (kOne.find(c) == std::string_view::npos) return unexpectedCharacter(token);
     token.kind = TokenKind::kSymbol;
     token.text = std::string(1, c);
     token.raw = token.text;

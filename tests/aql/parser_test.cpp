@@ -112,7 +112,12 @@ TEST_CASE("malformed queries are rejected with positions", "[aql][parser]") {
       {"SELECT \"\" FROM events", 1, 8, "\"\""},
       {"SELECT a AS FROM events", 1, 13, "FROM"},
       {"SELECT select FROM events", 1, 8, "select"},
-      {"SELECT a FROM events WHERE a = 'x\ny'", 1, 34, "'x "},
+      // A line break inside a string: most often its closing quote is missing, said at the
+      // opening one.
+      {"SELECT a FROM events WHERE a = 'x\ny'", 1, 32, "'x"},
+      {"SELECT a FROM events WHERE a = 'O\\'Brien'\nLAST 1 HOURS", 1, 41, "'"},
+      // A typographic quote pasted from a web page: the whole character, not its first byte.
+      {"SELECT a FROM events WHERE \u201cURL\u201d = 'x'", 1, 28, "\u201c"},
       {"", 1, 1, ""},
   };
   for (const Case& c : cases) {
@@ -122,6 +127,10 @@ TEST_CASE("malformed queries are rejected with positions", "[aql][parser]") {
     CHECK(e.pos.column == c.column);
     CHECK(e.near == c.near);
   }
+  CHECK(parseFails("SELECT a FROM events WHERE \u201cURL\u201d = 'x'").why.find("U+201C") !=
+        std::string::npos);
+  CHECK(parseFails("SELECT a FROM events WHERE a = 'x\ny'").why.find("unterminated string") !=
+        std::string::npos);
   auto failed = parse("SELECT a\nFROM events\nWHERE a = = 1");
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().message.find("line 3, column 11") != std::string::npos);
