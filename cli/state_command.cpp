@@ -29,6 +29,12 @@ std::string when(const std::optional<core::EpochMs>& ms) {
 }
 
 core::Result<std::string> statePath(const po::variables_map& values, CommandContext& context) {
+  if (values.count("state") != 0 && values.count("config") != 0) {
+    // Which one was meant is not for aihunt to guess: the two may name different files.
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "give --config or --state, not both (the config names its own "
+                           "state.path)");
+  }
   if (values.count("state") != 0) return values["state"].as<std::string>();
   if (values.count("config") == 0) {
     return core::makeError(core::ErrorCode::kInvalidArgument, "give --config or --state FILE");
@@ -178,6 +184,10 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string action = values["action"].as<std::string>();
+  if (values.count("hunt") != 0 && action != "gaps") {
+    return fail(context, "--hunt is for 'state gaps' only ('" + action + "' shows every hunt)",
+                core::kExitUsage);
+  }
   auto path = statePath(values, context);
   if (!path) return fail(context, path.error(), core::kExitUsage);
   if (action == "check") {

@@ -172,6 +172,9 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
        "unexpected argument 'proxy-ai-api': --hunt takes one value here, not a list"},
       // A stray word after a command's own positional one is named, not counted.
       {{"state", "show", "extra"}, "unexpected argument 'extra'"},
+      // Options that would be passed over are refused, not ignored.
+      {{"state", "show", "--state", "x.db", "--hunt", "linux-audit"}, "--hunt is for 'state gaps'"},
+      {{"state", "show", "--state", "x.db", "-c", "x.yaml"}, "give --config or --state, not both"},
       // A list where one hunt goes: said before the config is read.
       {{"backfill", "-c", "x.yaml", "--hunt", "linux-audit,proxy-ai-api", "--from", "2026-11-25",
         "--to", "2026-11-26"},
