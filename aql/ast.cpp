@@ -184,6 +184,8 @@ std::string_view binaryOpText(BinaryOp op) {
       return "/";
     case BinaryOp::kMod:
       return "%";
+    case BinaryOp::kPow:
+      return "^";
   }
   return "?";
 }

@@ -33,7 +33,21 @@ enum class ExprKind : std::uint8_t {
   kIf,        // has_else; args: condition, then, [else]
 };
 
-enum class BinaryOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kAdd, kSub, kMul, kDiv, kMod };
+// kPow: `^`, "raises a value to the power given" (IBM's AQL operators table).
+enum class BinaryOp : std::uint8_t {
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kPow
+};
 enum class LikeOp : std::uint8_t { kLike, kILike, kMatches, kIMatches };
 
 struct Expr {
@@ -89,6 +103,9 @@ struct SelectItem {
 struct OrderItem {
   Expr expr;
   bool descending = false;
+  // COLLATE 'de-CH' (a BCP 47 language tag): kept and printed; aihunt's engine sorts by byte
+  // order whatever it says.
+  std::optional<std::string> collate;
   friend bool operator==(const OrderItem&, const OrderItem&) = default;
 };
 

@@ -27,6 +27,14 @@ Val arith(BinaryOp op, const Val& left, const Val& right) {
       case BinaryOp::kMul:
         if (!__builtin_mul_overflow(a.i, b.i, &r)) return Val::integer(r);
         break;
+      case BinaryOp::kPow:
+        if (b.i >= 0 && b.i <= 63) {
+          r = 1;
+          bool fits = true;
+          for (std::int64_t k = 0; k < b.i && fits; ++k) fits = !__builtin_mul_overflow(r, a.i, &r);
+          if (fits) return Val::integer(r);
+        }
+        break;
       case BinaryOp::kMod:
         if (b.i == 0) return Val::null();
         if (b.i == -1) return Val::integer(0);  // INT64_MIN % -1 traps
@@ -52,6 +60,10 @@ Val arith(BinaryOp op, const Val& left, const Val& right) {
       return y == 0 ? Val::null() : Val::real(x / y);
     case BinaryOp::kMod:
       return y == 0 ? Val::null() : Val::real(std::fmod(x, y));
+    case BinaryOp::kPow: {
+      const double p = std::pow(x, y);
+      return std::isfinite(p) ? Val::real(p) : Val::null();  // 0 ^ -1, (-8) ^ 0.5, overflow
+    }
     default:
       return Val::null();
   }

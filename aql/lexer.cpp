@@ -194,7 +194,7 @@ class Lexer {
       }
     }
     const char c = text_[pos_];
-    static constexpr std::string_view kOne = "(),*+-/%=<>;";
+    static constexpr std::string_view kOne = "(),*+-/%^=<>;";
     if (kOne.find(c) == std::string_view::npos) return unexpectedCharacter(token);
     token.kind = TokenKind::kSymbol;
     token.text = std::string(1, c);

@@ -123,6 +123,14 @@ std::vector<Diagnostic> lintQuery(const Query& query) {
   }
   if (query.where) checkLikePatterns(*query.where, out);
   for (const SelectItem& item : query.select) checkLikePatterns(item.expr, out);
+  for (const OrderItem& item : query.order_by) {
+    if (item.collate) {
+      out.push_back({Severity::kWarning, "collate", item.expr.pos,
+                     "COLLATE is AQL (IBM documents it for ORDER BY), but aihunt's engine "
+                     "(offline hunts, qradar-emu) sorts by byte order: a console may order "
+                     "non-ASCII text differently"});
+    }
+  }
   return out;
 }
 
@@ -130,6 +138,15 @@ std::vector<Diagnostic> lint(std::string_view text) {
   SyntaxError detail;
   auto parsed = parse(text, &detail);
   if (!parsed.ok()) {
+    // IBM documents full-text search (`WHERE TEXT SEARCH 'term'`, AQL quotation marks page);
+    // aihunt's engine does not run it. Not a syntax error a console would answer with 422: said
+    // as what it is, and that nothing past it was checked.
+    if (core::iequals(detail.near, "SEARCH")) {
+      return {Diagnostic{Severity::kError, "unsupported", detail.pos,
+                         "TEXT SEARCH is AQL (IBM documents full-text search), but aihunt's "
+                         "engine (offline hunts, qradar-emu) does not run it; the query was not "
+                         "checked past this point"}};
+    }
     return {Diagnostic{Severity::kError, "syntax", detail.pos, parsed.error().message}};
   }
   return lintQuery(parsed.value());

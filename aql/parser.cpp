@@ -71,11 +71,18 @@ class Parser {
         if (peekKeyword("DESC") || peekKeyword("ASC")) return fail("expected a sort key");
         auto e = expression();
         if (!e.ok()) return e.error();
-        OrderItem item{std::move(e.value()), false};
+        OrderItem item{std::move(e.value()), false, std::nullopt};
         if (acceptKeyword("DESC")) {
           item.descending = true;
         } else {
           (void)acceptKeyword("ASC");
+        }
+        if (acceptKeyword("COLLATE")) {
+          if (peek().kind != TokenKind::kString) {
+            return fail("expected a language tag in quotes after COLLATE ('de-CH')");
+          }
+          item.collate = peek().text;
+          next();
         }
         q.order_by.push_back(std::move(item));
       } while (acceptSymbol(","));
@@ -412,7 +419,7 @@ class Parser {
   }
 
   core::Result<Expr> multiplicative() {
-    auto left = unary();
+    auto left = power();
     if (!left.ok()) return left;
     Expr node = std::move(left.value());
     while (peekSymbol("*") || peekSymbol("/") || peekSymbol("%")) {
@@ -420,9 +427,27 @@ class Parser {
       const BinaryOp op = s == "*" ? BinaryOp::kMul : (s == "/" ? BinaryOp::kDiv : BinaryOp::kMod);
       const Position pos = node.pos;
       next();
-      auto right = unary();
+      auto right = power();
       if (!right.ok()) return right;
       node = makeBinary(op, std::move(node), std::move(right.value()));
+      node.pos = pos;
+      if (auto s2 = checkDepth(node); !s2.ok()) return s2.error();
+    }
+    return node;
+  }
+
+  // `^` binds tighter than `*` and reads left to right, as in PostgreSQL; IBM's table gives no
+  // precedence (unconfirmed), and its example, `sourceBytes ^ 2 < 256`, reads the same either way.
+  core::Result<Expr> power() {
+    auto left = unary();
+    if (!left.ok()) return left;
+    Expr node = std::move(left.value());
+    while (peekSymbol("^")) {
+      const Position pos = node.pos;
+      next();
+      auto right = unary();
+      if (!right.ok()) return right;
+      node = makeBinary(BinaryOp::kPow, std::move(node), std::move(right.value()));
       node.pos = pos;
       if (auto s2 = checkDepth(node); !s2.ok()) return s2.error();
     }

@@ -17,8 +17,9 @@ enum Level : int {
   kLevelCompare = 4,
   kLevelAdd = 5,
   kLevelMul = 6,
-  kLevelUnary = 7,
-  kLevelPrimary = 8,
+  kLevelPow = 7,
+  kLevelUnary = 8,
+  kLevelPrimary = 9,
 };
 
 int levelOf(const Expr& e) {
@@ -45,6 +46,8 @@ int levelOf(const Expr& e) {
         case BinaryOp::kDiv:
         case BinaryOp::kMod:
           return kLevelMul;
+        case BinaryOp::kPow:
+          return kLevelPow;
         default:
           return kLevelCompare;
       }
@@ -302,6 +305,7 @@ std::string print(const Query& query) {
       if (i > 0) out += ", ";
       printTo(query.order_by[i].expr, out);
       out += query.order_by[i].descending ? " DESC" : " ASC";
+      if (query.order_by[i].collate) out += " COLLATE " + quoteString(*query.order_by[i].collate);
     }
   }
   if (query.limit) out += "\nLIMIT " + std::to_string(*query.limit);

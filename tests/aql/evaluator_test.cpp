@@ -53,6 +53,19 @@ TEST_CASE("NULL follows three-valued logic", "[aql][eval]") {
   CHECK(f.column("SELECT n FROM events WHERE n NOT BETWEEN 2 AND 6") == Strings{"1", "7"});
 }
 
+TEST_CASE("^ raises to a power, before * and after unary minus", "[aql][eval]") {
+  // IBM's AQL operators table: `SELECT * FROM flows WHERE sourceBytes ^ 2 < 256`.
+  Fixture f = people();
+  CHECK(f.column("SELECT n FROM events WHERE n ^ 2 < 26") == Strings{"1", "5"});
+  CHECK(f.column("SELECT n ^ 2 AS m FROM events") == Strings{"1", "25", "49", "null"});
+  CHECK(f.column("SELECT 2 * n ^ 2 AS m FROM events WHERE n = 5") == Strings{"50"});
+  CHECK(f.column("SELECT -n ^ 2 AS m FROM events WHERE n = 5") == Strings{"25"});
+  CHECK(f.column("SELECT 2 ^ 3 ^ 2 AS m FROM events WHERE n = 5") == Strings{"64"});
+  // Not a whole number, or past int64: a real; no real result: null.
+  CHECK(f.column("SELECT 2 ^ 0.5 AS m FROM events WHERE n = 5") == Strings{"1.4142135623730951"});
+  CHECK(f.column("SELECT 0 ^ -1 AS m FROM events WHERE n = 5") == Strings{"null"});
+}
+
 TEST_CASE("LIKE, ILIKE, MATCHES", "[aql][eval][like]") {
   Fixture f = people();
   CHECK(f.column("SELECT username FROM events WHERE username LIKE 'a%'") == Strings{"alice"});

@@ -32,6 +32,13 @@ TEST_CASE("lint flags the seed query's traps", "[aql][lint]") {
 
 TEST_CASE("lint diagnostics", "[aql][lint]") {
   CHECK(lint("SELECT sourceip AS s FROM events LAST 1 HOURS").empty());
+  // IBM's operators table: `^` and ORDER BY ... COLLATE (the engine sorts by byte order).
+  CHECK(lint("SELECT * FROM flows WHERE sourceBytes ^ 2 < 256 LAST 1 HOURS").empty());
+  CHECK(codes(lint("SELECT sourceip FROM events ORDER BY sourceIP DESC COLLATE 'de-CH' LAST 1 "
+                   "HOURS")) == std::vector<std::string>{"collate"});
+  // Full-text search: AQL, not run by the engine; not called a syntax error.
+  CHECK(codes(lint("SELECT * FROM events WHERE TEXT SEARCH 'openai' LAST 1 HOURS")) ==
+        std::vector<std::string>{"unsupported"});
   CHECK(codes(lint("SELECT CATEGORYNAME(category) FROM events LAST 1 HOURS")) ==
         std::vector<std::string>{"unaliased-column"});
   CHECK(codes(lint("SELECT a FROM events WHERE LOWER(a) LIKE '%API%' LAST 1 HOURS")) ==

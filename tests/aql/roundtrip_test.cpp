@@ -30,7 +30,11 @@ class TreeGenerator {
     }
     if (chance(40)) {
       const int keys = pick(1, 3);
-      for (int i = 0; i < keys; ++i) q.order_by.push_back(OrderItem{expr(2), chance(50)});
+      for (int i = 0; i < keys; ++i) {
+        std::optional<std::string> collate;
+        if (chance(20)) collate = chance(50) ? "de-CH" : "it's";
+        q.order_by.push_back(OrderItem{expr(2), chance(50), collate});
+      }
     }
     if (chance(30)) q.limit = pick(0, 100000);
     switch (pick(0, 3)) {
@@ -77,7 +81,7 @@ class TreeGenerator {
       }
       case 7:
       case 8:
-        return makeBinary(static_cast<BinaryOp>(pick(0, 10)), expr(budget - 1), expr(budget - 1));
+        return makeBinary(static_cast<BinaryOp>(pick(0, 11)), expr(budget - 1), expr(budget - 1));
       case 9:
         return makeLike(static_cast<LikeOp>(pick(0, 3)), chance(30), expr(budget - 1),
                         expr(budget - 1));
