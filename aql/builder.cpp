@@ -234,7 +234,8 @@ core::Result<Query> buildHuntQuery(const HuntTemplate& hunt, core::EpochMs from,
   auto where = whereClause(hunt, from, to);
   if (!where.ok()) return where.error().withContext(context(hunt));
   query.where = std::move(where.value());
-  if (hunt.order_by_time) query.order_by.push_back(OrderItem{makeField("starttime"), false, std::nullopt});
+  if (hunt.order_by_time)
+    query.order_by.push_back(OrderItem{makeField("starttime"), false, std::nullopt});
   query.time = minuteClause(from, to);
   return query;
 }
