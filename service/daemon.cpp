@@ -325,17 +325,34 @@ struct Daemon::Impl {
   DuePlan publishLag(const config::HuntConfig& hunt, std::optional<core::EpochMs> ledger_end,
                      core::EpochMs at) {
     DuePlan plan = dueWindows(scheduleOf(hunt), ledger_end, at - splayOffset(hunt), 1);
+    // From the ledger, so that a restart shows it before the hunt's next window.
+    if (ledger_end) {
+      deps.metrics.set("aihunt_last_window_end_seconds", {hunt.name}, seconds(*ledger_end));
+    }
     deps.metrics.set("aihunt_window_lag_seconds", {hunt.name}, seconds(plan.lag));
     deps.metrics.set("aihunt_windows_pending", {hunt.name}, pendingWindows(hunt, plan));
     return plan;
   }
 
+  // After a hunt's turn. A reload during the turn may have removed or turned off the hunt: its
+  // gauges, which the turn set again, go (checked under the lock the reload takes, so that the
+  // two cannot cross).
   void updateLag(const config::HuntConfig& hunt) {
     auto end = deps.store.ledgerEnd(hunt.name);
+    const std::lock_guard lock(mutex);
+    if (runningHunts(*config).count(hunt.name) == 0) {
+      removeHuntGauges(hunt.name);
+      return;
+    }
     if (!end) return;
-    // From the ledger too, so that a restart shows it before the hunt's next window.
-    if (*end) deps.metrics.set("aihunt_last_window_end_seconds", {hunt.name}, seconds(**end));
     publishLag(hunt, *end, now());
+  }
+
+  void removeHuntGauges(const std::string& name) {
+    for (const char* gauge : {"aihunt_window_lag_seconds", "aihunt_windows_pending",
+                              "aihunt_last_window_end_seconds"}) {
+      deps.metrics.removeGauge(gauge, {name});
+    }
   }
 
   // A ledger that ends after now (an earlier run given a later --now, a clock set back) makes
@@ -861,21 +878,24 @@ struct Daemon::Impl {
       for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
       return text;
     };
-    for (const std::string& name : gone) {
-      for (const char* gauge : {"aihunt_window_lag_seconds", "aihunt_windows_pending",
-                                "aihunt_last_window_end_seconds"}) {
-        deps.metrics.removeGauge(gauge, {name});
-      }
-    }
+    for (const std::string& name : gone) removeHuntGauges(name);
     if (!gone.empty()) {
       deps.logger->info("hunts no longer run: {} (their ledgers stay in the state file)",
                         list(gone));
     }
-    if (!added.empty()) {
+    // A hunt turned back on carries on with its ledger; one the state has no ledger for is new
+    // (or renamed: its old name's findings are raised again under the new one).
+    std::vector<std::string> fresh;
+    for (const std::string& name : added) {
+      auto end = deps.store.ledgerEnd(name);
+      if (end && !*end) fresh.push_back(name);
+    }
+    if (!added.empty()) deps.logger->info("hunts now run: {}", list(added));
+    if (!fresh.empty()) {
       deps.logger->info(
-          "hunts added: {} (each starts a ledger of its own: a hunt renamed raises again what "
-          "its old name raised)",
-          list(added));
+          "no ledger yet for {}: hunted afresh from schedule.catch_up_max (a hunt renamed "
+          "raises again what its old name raised)",
+          list(fresh));
     }
   }
 

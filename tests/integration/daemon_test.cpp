@@ -990,10 +990,18 @@ TEST_CASE("the daemon names a mapped property the console's catalog does not lis
 
 TEST_CASE("a reload that removes a hunt takes its lag gauges away", "[daemon][server]") {
   // A lag frozen at its last value would read as a hunt that keeps up, so no alert would fire.
+  // The removed hunt is in the middle of its turn when the reload comes (every status read is
+  // 1.5 s late, and it has two windows to hunt): the gauges its turn sets again go too.
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: latency, method: GET, path: \"/api/ariel/searches/*\", "
+                    "latency_ms: 1500, times: -1}\n")
+              .status == 200);
   const std::string server = "server:\n  enabled: true\n  listen: 127.0.0.1:0\n";
-  const RunDir run = makeRunDir(emu, server + "hunts:\n" + kProxyHunt + kEndpointNetworkHunt);
+  const std::string removed =
+      std::string(kEndpointNetworkHunt) + "    schedule: {catch_up_max: 2h}\n";
+  const RunDir run = makeRunDir(emu, server + "hunts:\n" + kProxyHunt + removed);
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
   const std::string base = serverBase(daemon);
@@ -1003,35 +1011,52 @@ TEST_CASE("a reload that removes a hunt takes its lag gauges away", "[daemon][se
     return reply.status == 200 && parsed.ok() ? std::make_optional(std::move(*parsed))
                                               : std::nullopt;
   };
-  const auto hasGauges = [&](const aihunt::testing::PromExposition& m, const std::string& hunt) {
-    return m.value("aihunt_window_lag_seconds", {{"hunt", hunt}}).has_value() &&
-           m.value("aihunt_windows_pending", {{"hunt", hunt}}).has_value() &&
-           m.value("aihunt_last_window_end_seconds", {{"hunt", hunt}}).has_value();
+  const auto gaugesOf = [&](const aihunt::testing::PromExposition& m, const std::string& hunt) {
+    int present = 0;
+    for (const char* gauge : {"aihunt_window_lag_seconds", "aihunt_windows_pending",
+                              "aihunt_last_window_end_seconds"}) {
+      present += m.value(gauge, {{"hunt", hunt}}).has_value() ? 1 : 0;
+    }
+    return present;
   };
+  // Both hunts scheduled: their lag is published before their turn starts.
   const bool both = waitUntil(
       [&] {
         const auto m = metrics();
-        return m && hasGauges(*m, "proxy-ai-api") && hasGauges(*m, "endpoint-network");
+        return m && m->value("aihunt_window_lag_seconds", {{"hunt", "proxy-ai-api"}}) &&
+               m->value("aihunt_window_lag_seconds", {{"hunt", "endpoint-network"}});
       },
       std::chrono::seconds(30));
   INFO(daemon.err());
   REQUIRE(both);
   run.write(server + "hunts:\n" + kProxyHunt);
   REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
-  std::optional<aihunt::testing::PromExposition> after;
   const bool reloaded = waitUntil(
       [&] {
-        after = metrics();
-        return after && after->value("aihunt_config_reloads_total", {{"result", "ok"}}) == 1.0;
+        const auto m = metrics();
+        return m && m->value("aihunt_config_reloads_total", {{"result", "ok"}}) == 1.0;
       },
       std::chrono::seconds(20));
   REQUIRE(reloaded);
-  CHECK(hasGauges(*after, "proxy-ai-api"));
-  for (const char* gauge :
-       {"aihunt_window_lag_seconds", "aihunt_windows_pending", "aihunt_last_window_end_seconds"}) {
-    INFO(gauge);
-    CHECK_FALSE(after->value(gauge, {{"hunt", "endpoint-network"}}).has_value());
-  }
+  // Its turn ends (both windows hunted); then none of its gauges is left.
+  const bool turn_over = waitUntil(
+      [&] {
+        const auto m = metrics();
+        return m && m->value("aihunt_hunt_runs_total",
+                             {{"hunt", "endpoint-network"}, {"result", "ok"}}) >= 2.0;
+      },
+      std::chrono::seconds(60));
+  CHECK(turn_over);
+  const bool gone = waitUntil(
+      [&] {
+        const auto m = metrics();
+        return m && gaugesOf(*m, "endpoint-network") == 0;
+      },
+      std::chrono::seconds(10));
+  CHECK(gone);
+  const auto after = metrics();
+  REQUIRE(after);
+  CHECK(gaugesOf(*after, "proxy-ai-api") == 3);
   const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(10));
   CHECK(stopped.exit_code == 0);
 }
