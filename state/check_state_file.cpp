@@ -41,6 +41,17 @@ core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
   }
   statement->reset();
   if (problems.size() > 20) problems.resize(20);
+  if (!problems.empty() && (*db)->immutable()) {
+    // Read without locks: a writer that started meanwhile (a run --once from cron) could have
+    // torn what was read. Not to be called damage, or reset, on that evidence.
+    return core::makeError(core::ErrorCode::kState,
+                           "state file " + path +
+                               " was read without locks (its folder is not writable here) and "
+                               "shows problems (" +
+                               problems.front() +
+                               "): run 'aihunt state check' as the user that runs aihunt "
+                               "before acting on it");
+  }
   auto version = schema::readVersion(**db);
   if (!version) {
     problems.push_back(version.error().message);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -89,7 +90,9 @@ bool folderWritable(const std::string& path) {
 // percent-encoded, so that '?', '#' and '%' in a path stay part of it.
 std::string immutableUri(const std::string& path) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string uri = "file:";
+  // "file://" and an empty authority before an absolute path: "file:" + "//x" would read x as
+  // a host.
+  std::string uri = path.rfind('/', 0) == 0 ? "file://" : "file:";
   for (const char c : path) {
     const auto byte = static_cast<unsigned char>(c);
     if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
@@ -140,8 +143,15 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
     }
   }
   std::string name = path;
-  if (read_only && !folderWritable(path) && ::access((path + "-shm").c_str(), F_OK) != 0) {
-    if (::access((path + "-wal").c_str(), F_OK) == 0) {
+  bool immutable = false;
+  // SQLite keeps the -wal and -shm beside the file a link points to: the checks are made there.
+  std::string real = path;
+  if (char* resolved = ::realpath(path.c_str(), nullptr); resolved != nullptr) {
+    real = resolved;
+    std::free(resolved);  // NOLINT(cppcoreguidelines-no-malloc): realpath's own allocation
+  }
+  if (read_only && !folderWritable(real) && ::access((real + "-shm").c_str(), F_OK) != 0) {
+    if (::access((real + "-wal").c_str(), F_OK) == 0) {
       return core::makeError(
           core::ErrorCode::kIo,
           "state file " + path + " cannot be read from here: its folder is not writable, and " +
@@ -149,8 +159,9 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
               "-wal) only with a shared-memory file it makes beside it (run as the user that "
               "runs aihunt, or copy the file and its -wal to a writable folder)");
     }
-    name = immutableUri(path);
+    name = immutableUri(real);
     flags |= SQLITE_OPEN_URI;
+    immutable = true;
   }
   sqlite3* handle = nullptr;
   const int rc = sqlite3_open_v2(name.c_str(), &handle, flags, nullptr);
@@ -160,6 +171,7 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
     return classify(path, rc, message, "opening");
   }
   std::unique_ptr<Database> db(new Database(handle, path));
+  db->immutable_ = immutable;
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, kBusyTimeoutMs);
   // No writes to sqlite_master or other ways of corrupting the file through SQL.

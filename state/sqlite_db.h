@@ -50,6 +50,9 @@ class Database {
   [[nodiscard]] bool inTransaction() const;
   [[nodiscard]] bool readOnly() const;
   [[nodiscard]] const std::string& path() const { return path_; }
+  // Opened without locks (a folder this process may not write, no -wal beside the file): what
+  // it reads may be torn by a writer that starts meanwhile.
+  [[nodiscard]] bool immutable() const { return immutable_; }
 
   // SQLite's own text for the connection's most recent failure ("file is not a database").
   [[nodiscard]] std::string lastMessage() const;
@@ -59,6 +62,7 @@ class Database {
  private:
   Database(sqlite3* handle, std::string path) : db_(handle), path_(std::move(path)) {}
 
+  bool immutable_ = false;
   sqlite3* db_ = nullptr;
   std::string path_;
 };

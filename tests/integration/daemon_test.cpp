@@ -672,29 +672,41 @@ TEST_CASE("a sound state file in a folder aihunt may not write reads as sound, n
   fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
                               fs::perms::group_exec | fs::perms::others_read |
                               fs::perms::others_exec);
-  const auto state = [&](const std::string& action) {
-    const std::vector<std::string> args = {"state", action, "--state", folder + "/state.db"};
+  const auto state = [&](const std::string& action, const std::string& path) {
+    const std::vector<std::string> args = {"state", action, "--state", path};
     if (!root) return runProcess(binary, args, {}, 30);
     std::vector<std::string> as_nobody = {"--reuid=65534", "--regid=65534", "--clear-groups",
                                           binary};
     as_nobody.insert(as_nobody.end(), args.begin(), args.end());
     return runProcess("/usr/bin/setpriv", as_nobody, {}, 30);
   };
-  const ProcessResult check = state("check");
+  const ProcessResult check = state("check", folder + "/state.db");
   INFO(check.out << check.err);
   CHECK(check.exit_code == 0);
   CHECK(check.out.find(": ok") != std::string::npos);
-  const ProcessResult show = state("show");
+  const ProcessResult show = state("show", folder + "/state.db");
   INFO(show.out << show.err);
   CHECK(show.exit_code == 0);
   for (const auto& hunt : kBuiltinHunts) CHECK(show.out.find(hunt) != std::string::npos);
   CHECK(!fs::exists(folder + "/state.db-shm"));
+  // Through a link in a folder it may write (SQLite keeps the -shm beside the file linked to),
+  // and by a path that starts with "//".
+  const std::string writable = dir + "/rw";
+  fs::create_directory(writable);
+  fs::permissions(writable, fs::perms::all);
+  fs::create_symlink(folder + "/state.db", writable + "/link.db");
+  for (const std::string& path : {writable + "/link.db", "/" + folder + "/state.db"}) {
+    const ProcessResult linked = state("check", path);
+    INFO(path << ": " << linked.out << linked.err);
+    CHECK(linked.exit_code == 0);
+    CHECK(linked.out.find(": ok") != std::string::npos);
+  }
 
   // A write-ahead log beside it cannot be read from here: said so, not called damage.
   fs::permissions(folder, fs::perms::owner_write, fs::perm_options::add);
   std::ofstream(folder + "/state.db-wal").put('\0');
   fs::permissions(folder, fs::perms::owner_write, fs::perm_options::remove);
-  const ProcessResult logged = state("check");
+  const ProcessResult logged = state("check", folder + "/state.db");
   INFO(logged.out << logged.err);
   CHECK(logged.exit_code == 5);
   CHECK(logged.out.find("DAMAGED") == std::string::npos);
