@@ -1,6 +1,7 @@
 // Evaluation of operators over one event (functions are in functions.cpp).
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "aql/compiled.h"
 
@@ -9,6 +10,17 @@ namespace {
 
 double toDouble(const Val& v) {
   return v.kind == Value::Kind::kInt ? static_cast<double>(v.i) : v.d;
+}
+
+// base ^ exponent by squaring, or nothing when a step leaves int64 (the caller goes to reals).
+std::optional<std::int64_t> integerPower(std::int64_t base, std::int64_t exponent) {
+  std::int64_t result = 1;
+  while (exponent > 0) {
+    if ((exponent & 1) != 0 && __builtin_mul_overflow(result, base, &result)) return std::nullopt;
+    exponent >>= 1;
+    if (exponent > 0 && __builtin_mul_overflow(base, base, &base)) return std::nullopt;
+  }
+  return result;
 }
 
 Val arith(BinaryOp op, const Val& left, const Val& right) {
@@ -28,11 +40,8 @@ Val arith(BinaryOp op, const Val& left, const Val& right) {
         if (!__builtin_mul_overflow(a.i, b.i, &r)) return Val::integer(r);
         break;
       case BinaryOp::kPow:
-        if (b.i >= 0 && b.i <= 63) {
-          r = 1;
-          bool fits = true;
-          for (std::int64_t k = 0; k < b.i && fits; ++k) fits = !__builtin_mul_overflow(r, a.i, &r);
-          if (fits) return Val::integer(r);
+        if (b.i >= 0) {
+          if (auto power = integerPower(a.i, b.i)) return Val::integer(*power);
         }
         break;
       case BinaryOp::kMod:

@@ -1,6 +1,7 @@
 #include "aql/lint.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "aql/function_catalog.h"
 #include "aql/parser.h"
@@ -134,6 +135,18 @@ std::vector<Diagnostic> lintQuery(const Query& query) {
   return out;
 }
 
+// Whether the word before `offset` (past blanks) is TEXT: `TEXT SEARCH`, not another SEARCH.
+bool followsWordText(std::string_view text, std::size_t offset) {
+  std::size_t end = std::min(offset, text.size());
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n' ||
+                     text[end - 1] == '\r')) {
+    --end;
+  }
+  return end >= 4 && core::iequals(text.substr(end - 4, 4), "TEXT") &&
+         (end == 4 ||
+          !(std::isalnum(static_cast<unsigned char>(text[end - 5])) != 0 || text[end - 5] == '_'));
+}
+
 std::vector<Diagnostic> lint(std::string_view text) {
   SyntaxError detail;
   auto parsed = parse(text, &detail);
@@ -141,7 +154,7 @@ std::vector<Diagnostic> lint(std::string_view text) {
     // IBM documents full-text search (`WHERE TEXT SEARCH 'term'`, AQL quotation marks page);
     // aihunt's engine does not run it. Not a syntax error a console would answer with 422: said
     // as what it is, and that nothing past it was checked.
-    if (core::iequals(detail.near, "SEARCH")) {
+    if (core::iequals(detail.near, "SEARCH") && followsWordText(text, detail.pos.offset)) {
       return {Diagnostic{Severity::kError, "unsupported", detail.pos,
                          "TEXT SEARCH is AQL (IBM documents full-text search), but aihunt's "
                          "engine (offline hunts, qradar-emu) does not run it; the query was not "

@@ -388,11 +388,14 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   // The last window ends at --to's next whole minute (backfillWindows): that end is recorded.
   if (const core::EpochMs last_end = aql::ceilToMinute(*to); last_end > *now) {
+    const core::EpochMs latest = aql::floorToMinute(*now);
     return fail(context,
                 "--to " + core::formatIso8601(*to) + " ends its window at " +
                     core::formatIso8601(last_end) + " (windows are whole minutes), after now (" +
-                    core::formatIso8601(*now) + "): give a --to at or before " +
-                    core::formatIso8601(aql::floorToMinute(*now)),
+                    core::formatIso8601(*now) + "): " +
+                    (latest > *from ? "give a --to at or before " + core::formatIso8601(latest)
+                                    : std::string("the range lies in the minute still under "
+                                                  "way; hunt it once that minute is over")),
                 core::kExitUsage);
   }
 

@@ -184,9 +184,8 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string action = values["action"].as<std::string>();
-  if (values.count("hunt") != 0 && action != "gaps") {
-    return fail(context, "--hunt is for 'state gaps' only ('" + action + "' shows every hunt)",
-                core::kExitUsage);
+  if (values.count("hunt") != 0 && (action == "show" || action == "check" || action == "vacuum")) {
+    return fail(context, "--hunt is for 'state gaps' only", core::kExitUsage);
   }
   auto path = statePath(values, context);
   if (!path) return fail(context, path.error(), core::kExitUsage);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "core/time.h"
 #include "detection/finding_json.h"
 
 namespace aihunt::results {
@@ -142,6 +143,15 @@ std::optional<detection::Severity> severityFromName(std::string_view name) {
   return std::nullopt;
 }
 
+// The daemon's window text: two ISO 8601 UTC times, from before to.
+bool isWindow(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return false;
+  const auto from = core::parseTimestamp(std::string(text.substr(0, slash)));
+  const auto to = core::parseTimestamp(std::string(text.substr(slash + 1)));
+  return from && to && *from < *to && text.back() == 'Z';
+}
+
 bool isFindingId(std::string_view id) {
   return id.size() == detection::kFindingIdHexChars &&
          std::all_of(id.begin(), id.end(),
@@ -191,6 +201,9 @@ core::Status fill(const Row& row, detection::Finding& finding) {
     if (auto status = text(row, member, *into); !status) return status;
   }
   if (finding.hunt.empty()) return bad("'hunt' is missing");
+  if (!finding.window.empty() && !isWindow(finding.window)) {
+    return bad("'window' is not <from>/<to> in ISO 8601 UTC");
+  }
   auto port = integerOrNull(row, kDestinationPort);
   if (!port) return port.error();
   finding.destination_port = *port;
@@ -244,10 +257,14 @@ core::Result<detection::Finding> parseFinding(std::string_view text_json) {
   std::memcpy(reader.padded.data(), text_json.data(), text_json.size());
   std::memset(reader.padded.data() + text_json.size(), 0, simdjson::SIMDJSON_PADDING);
   element document;
-  if (reader.parser.parse(reader.padded.data(), text_json.size(), false).get(document) !=
-      simdjson::SUCCESS) {
-    return bad("not valid JSON");
+  const simdjson::error_code parsed =
+      reader.parser.parse(reader.padded.data(), text_json.size(), false).get(document);
+  // A whole number past 2^64 fails the whole parse (simdjson 3.0 calls it a number error); no
+  // field of a finding holds one.
+  if (parsed == simdjson::NUMBER_OUT_OF_RANGE || parsed == simdjson::NUMBER_ERROR) {
+    return bad("a number is too large for any field, or malformed");
   }
+  if (parsed != simdjson::SUCCESS) return bad("not valid JSON");
   simdjson::dom::object object;
   if (document.get(object) != simdjson::SUCCESS) return bad("not a JSON object (a finding is one)");
   const Row row = readMembers(object);

@@ -61,6 +61,9 @@ TEST_CASE("^ raises to a power, before * and after unary minus", "[aql][eval]") 
   CHECK(f.column("SELECT 2 * n ^ 2 AS m FROM events WHERE n = 5") == Strings{"50"});
   CHECK(f.column("SELECT -n ^ 2 AS m FROM events WHERE n = 5") == Strings{"25"});
   CHECK(f.column("SELECT 2 ^ 3 ^ 2 AS m FROM events WHERE n = 5") == Strings{"64"});
+  CHECK(f.column("SELECT 1 ^ 1000000000000 AS m FROM events WHERE n = 5") == Strings{"1"});
+  CHECK(f.column("SELECT (0 - 1) ^ 101 AS m FROM events WHERE n = 5") == Strings{"-1"});
+  CHECK(f.column("SELECT 2 ^ 62 AS m FROM events WHERE n = 5") == Strings{"4611686018427387904"});
   // Not a whole number, or past int64: a real; no real result: null.
   CHECK(f.column("SELECT 2 ^ 0.5 AS m FROM events WHERE n = 5") == Strings{"1.4142135623730951"});
   CHECK(f.column("SELECT 0 ^ -1 AS m FROM events WHERE n = 5") == Strings{"null"});

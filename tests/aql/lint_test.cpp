@@ -39,6 +39,14 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
   // Full-text search: AQL, not run by the engine; not called a syntax error.
   CHECK(codes(lint("SELECT * FROM events WHERE TEXT SEARCH 'openai' LAST 1 HOURS")) ==
         std::vector<std::string>{"unsupported"});
+  // Another word SEARCH where the query goes wrong is the syntax error it is.
+  for (const char* query : {"SELECT a FROM events WHERE x = 1 SEARCH",
+                            "SELECT a FROM events LIMIT 5 "
+                            "search",
+                            "SELECT a FROM events WHERE context SEARCH 'x'"}) {
+    INFO(query);
+    CHECK(codes(lint(query)) == std::vector<std::string>{"syntax"});
+  }
   CHECK(codes(lint("SELECT CATEGORYNAME(category) FROM events LAST 1 HOURS")) ==
         std::vector<std::string>{"unaliased-column"});
   CHECK(codes(lint("SELECT a FROM events WHERE LOWER(a) LIKE '%API%' LAST 1 HOURS")) ==

@@ -163,4 +163,8 @@ TEST_CASE("a finding's key written twice keeps its last value; numbers past int6
             .find("'destination_port' is not a whole number") != std::string::npos);
   CHECK(errorOf(text + R"(,"schema_version":18446744073709551615})")
             .find("schema_version 18446744073709551615") != std::string::npos);
+  CHECK(errorOf(text + R"(,"bytes_sent":18446744073709551616})").find("too large") !=
+        std::string::npos);
+  // The window is the daemon's <from>/<to>, or the line is not one of its findings.
+  CHECK(errorOf(text + R"(,"window":"yesterday"})").find("'window'") != std::string::npos);
 }
