@@ -112,18 +112,21 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
   return text + "\n" + aql::printTimeClause(query->time);
 }
 
-// " (window FROM to TO)" when every hunt of the plan covers the same window: "No findings." of
-// a window the user did not mean (the console's data is elsewhere in time) must show which one
-// was searched. A query of the user's keeps its own time clause: nothing is said for it.
-std::string sharedWindowText(const std::vector<HuntJob>& plan) {
-  if (plan.empty()) return {};
+// The window every hunt of the plan covers, when they share one: "No findings." of a window the
+// user did not mean (the console's data is elsewhere in time) must show which one was searched.
+// A query of the user's keeps its own time clause: none is claimed for it.
+std::optional<aql::TimeRange> sharedWindow(const std::vector<HuntJob>& plan) {
+  if (plan.empty()) return std::nullopt;
   const aql::TimeRange& first = plan.front().window;
   const bool shared = std::all_of(plan.begin(), plan.end(), [&](const HuntJob& hunt) {
     return hunt.window.to > hunt.window.from && hunt.window == first;
   });
-  if (!shared) return {};
-  return " (window " + core::formatIso8601(first.from) + " to " + core::formatIso8601(first.to) +
-         ")";
+  if (!shared) return std::nullopt;
+  return first;
+}
+
+std::string windowText(const aql::TimeRange& window) {
+  return core::formatIso8601(window.from) + " to " + core::formatIso8601(window.to);
 }
 
 core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
@@ -532,7 +535,18 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     return code;
   }
   totals.findings_printed = service::printsFindings(format, report);
-  service::logRunSummary(*context.logger, "hunt" + sharedWindowText(*plan), totals);
+  const std::optional<aql::TimeRange> window_searched = sharedWindow(*plan);
+  service::logRunSummary(
+      *context.logger,
+      window_searched ? "hunt (window " + windowText(*window_searched) + ")" : "hunt", totals);
+  if (!interrupted && report.complete() && totals.rows == 0 && window_searched) {
+    // Kept under --quiet, as offline: "No findings." of a window no event lies in (a console's
+    // events elsewhere in time, a forgotten --now) must say which window that was.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                    "no hunt returned a row in the window " + windowText(*window_searched) +
+                        ": \"No findings.\" says nothing of other times (choose the window "
+                        "with --now, --last or --from/--to)");
+  }
   if (interrupted) {
     // Ctrl-C: the searches in flight were cancelled and deleted on the way out (or could not be:
     // then each is named in a warning above and waits for QRadar's own expiry).

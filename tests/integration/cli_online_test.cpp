@@ -278,6 +278,19 @@ TEST_CASE("a run that finds nothing names the window it searched", "[online]") {
   INFO(early.err);
   CHECK(early.err.find("2026-11-19T00:00:00.000Z to 2026-11-20T00:00:00.000Z") !=
         std::string::npos);
+  // Under --quiet too (no log line then): said as a caveat, as an offline hunt does.
+  const ProcessResult quiet = runProcess(
+      binaryPath("aihunt"),
+      huntArgs(emu, {"--from", "2026-11-19T00:00:00Z", "--to", "2026-11-20T00:00:00Z", "--quiet"}),
+      {}, 60, {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
+  INFO(quiet.err);
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.find("no hunt returned a row in the window 2026-11-19T00:00:00.000Z to "
+                       "2026-11-20T00:00:00.000Z") != std::string::npos);
+  // A window with rows: no such caveat.
+  const auto day = runAihunt(huntArgs(emu, {"--last", "24h"}));
+  CHECK(day.exit_code == 0);
+  CHECK(day.err.find("no hunt returned a row") == std::string::npos);
   // A query of the user's keeps its own time clause; no window is claimed for it.
   const auto seed = runAihunt(huntArgs(emu, {"--seed-query"}));
   CHECK(seed.exit_code == 0);
