@@ -62,8 +62,15 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
     if (!*row) return {};
     auto finding = results::parseFinding((*row)->json);
     if (!finding) {
-      return finding.error().withContext(shownName(path) + ": line " +
-                                         std::to_string((*row)->line));
+      core::Error error =
+          finding.error().withContext(shownName(path) + ": line " + std::to_string((*row)->line));
+      if (splitter.shape() == results::InputShape::kDocument) {
+        // Rows of {"events": [...]}: the file is Ariel results, whatever its rows hold.
+        error.message +=
+            "; the file is an Ariel results document ({\"events\": [...]}): "
+            "'aihunt triage FILE --view incidents' reads those";
+      }
+      return error;
     }
     ++counts.findings;
     if (!seen.insert(finding->finding_id).second) {

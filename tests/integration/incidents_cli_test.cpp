@@ -314,13 +314,17 @@ TEST_CASE("findings and Ariel results given to the wrong command fail and print 
     CHECK(triaged.err.find("aihunt's own findings") != std::string::npos);
     CHECK(triaged.err.find("aihunt incidents") != std::string::npos);
   }
-  // Ariel results (and raw events) are not findings.
-  for (const std::string& input : {sourcePath("content/samples/ariel_results.json"),
-                                   sourcePath("content/samples/events.jsonl")}) {
+  // Ariel results and raw events are not findings: each is named, with the command that reads
+  // it.
+  for (const auto& [input, said] : std::vector<std::pair<std::string, std::string>>{
+           {sourcePath("content/samples/ariel_results.json"), "Ariel results document"},
+           {sourcePath("content/samples/events.jsonl"), "exported QRadar events"}}) {
     const auto folded = runAihunt({"incidents", input});
+    INFO(folded.err);
     CHECK(folded.exit_code == 2);
     CHECK(folded.out.empty());
     CHECK(folded.err.find("not one of aihunt's findings") != std::string::npos);
+    CHECK(folded.err.find(said) != std::string::npos);
   }
   // A findings file cut mid-line: nothing folded from part of it.
   std::ofstream("incidents_cli_test.cut.jsonl") << written.out.substr(0, written.out.size() - 40);
