@@ -1009,6 +1009,9 @@ struct Daemon::Impl {
       if (deps.reload != nullptr && deps.reload->exchange(false)) {
         reload();
         probe.reset();
+        // A new token or console is asked at once: /readyz should not say the old one's
+        // refusal for up to another 30 s, nor wait for a hunt's whole catch-up turn.
+        next_probe = Clock::now();
       }
       const bool full = deps.outbox.full();
       if (full != paused) {
