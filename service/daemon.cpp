@@ -535,6 +535,7 @@ struct Daemon::Impl {
         }
         if (!opened) {
           std::lock_guard lock(mutex);
+          deps.metrics.add("aihunt_qradar_connect_failures_total", {"setup"});
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
@@ -559,6 +560,10 @@ struct Daemon::Impl {
           const core::Error why = *(*opened)->unreachable;
           const bool refused = why.code == core::ErrorCode::kAuth;
           std::lock_guard lock(mutex);
+          // No window is tried, so aihunt_hunt_runs_total does not move: this is the counter an
+          // alert on a console out of reach (or a revoked token) reads.
+          deps.metrics.add("aihunt_qradar_connect_failures_total",
+                           {refused ? "refused" : "unreachable"});
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));

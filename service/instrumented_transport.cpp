@@ -99,6 +99,11 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "QRadar REST requests by method, endpoint and status code ('error': no answer).",
                   {"method", "endpoint", "code"},
                   {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
+  metrics.declare("aihunt_qradar_connect_failures_total", MetricType::kCounter,
+                  "A hunt's connections to the console that failed before any search: the console "
+                  "could not be reached (unreachable), refused the token (refused), or the "
+                  "connection could not be set up from the config (setup).",
+                  {"reason"});
   metrics.declare("aihunt_qradar_requests_total", MetricType::kCounter,
                   "QRadar REST requests made by a hunt's searches (retries included).", {"hunt"});
   metrics.declare("aihunt_qradar_retries_total", MetricType::kCounter,

@@ -991,6 +991,16 @@ TEST_CASE("a hunt backing off from a failing console still shows its lag growing
   INFO(daemon.err());
   CHECK(stepped);
   CHECK(lag() == std::optional<double>(*before + 60.0));
+  // No window was tried, so no run is counted; the failed connections are (an operator's trial:
+  // an alert on failed runs never fired while the console could not be reached).
+  const auto metrics = scrape(base);
+  REQUIRE(metrics.has_value());
+  CHECK(valueOr0(*metrics, "aihunt_qradar_connect_failures_total", {{"reason", "unreachable"}}) >=
+        1.0);
+  for (const char* result : {"ok", "failed"}) {
+    CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total",
+                   {{"hunt", "proxy-ai-api"}, {"result", result}}) == 0.0);
+  }
   // One SIGTERM (stop() sends it): a second one would end the daemon at once, by the signal.
   CHECK(daemon.stop(20'000) == 0);
 }
@@ -1160,6 +1170,11 @@ TEST_CASE("/readyz says why the console is not usable: a refused token, then not
   INFO(ready.body << daemon.err());
   CHECK(said);
   CHECK(ready.status == 503);
+  const auto metrics = scrape(base);
+  REQUIRE(metrics.has_value());
+  CHECK(valueOr0(*metrics, "aihunt_qradar_connect_failures_total", {{"reason", "refused"}}) >= 1.0);
+  CHECK(valueOr0(*metrics, "aihunt_qradar_connect_failures_total", {{"reason", "unreachable"}}) ==
+        0.0);
   CHECK(ready.body.find("qradar: failing\n") != std::string::npos);
   CHECK(ready.body.find("not-the-token") == std::string::npos);  // never the token
   // The token fixed and SIGHUP: the console answers, the daemon is ready, the detail gone.
