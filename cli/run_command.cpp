@@ -33,6 +33,9 @@ namespace po = boost::program_options;
 
 namespace {
 
+// backfill --max-windows: about six weeks of hourly windows. A year typed wrong is thousands.
+constexpr std::size_t kBackfillMaxWindows = 1000;
+
 // The instant given by --now, moving on with real time: `run --now T` follows an emulated clock.
 class OffsetClock final : public core::Clock {
  public:
@@ -333,6 +336,8 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       "from", po::value<std::string>(), "start (forms as for --now), floored to the minute")(
       "to", po::value<std::string>(), "end, exclusive, ceiled to the minute")(
       "force", po::bool_switch(), "hunt windows the ledger already has too")(
+      "max-windows", po::value<std::size_t>()->default_value(kBackfillMaxWindows),
+      "refuse a range of more windows than this (a mistyped year is thousands of searches)")(
       "grace", po::value<std::string>()->default_value("30s"),
       "after Ctrl-C or SIGTERM: findings are delivered until this long after the signal (a "
       "delivery still retrying then is cut off, its findings kept in the outbox)")(
@@ -445,8 +450,22 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     }
   }
   const service::ScheduleSpec spec = service::scheduleOf(*hunt);
+  const std::size_t max_windows = values["max-windows"].as<std::size_t>();
+  if (const std::size_t planned = service::backfillWindowCount(spec, *from, *to);
+      planned > max_windows) {
+    return fail(context,
+                "backfill '" + name + "': " + core::formatIso8601(*from) + " to " +
+                    core::formatIso8601(*to) + " is " + std::to_string(planned) +
+                    " windows (schedule.max_window " +
+                    core::formatDuration(std::chrono::milliseconds(spec.max_window)) +
+                    " at most), one search each: more than --max-windows (" +
+                    std::to_string(max_windows) + "); check the dates, or give --max-windows " +
+                    std::to_string(planned) + " to hunt them all",
+                core::kExitUsage);
+  }
+  const std::vector<service::PlannedWindow> planned = service::backfillWindows(spec, *from, *to);
   std::vector<service::PlannedWindow> windows;
-  for (const auto& window : service::backfillWindows(spec, *from, *to)) {
+  for (const auto& window : planned) {
     if (!values["force"].as<bool>()) {
       auto done = runtime.delivery.store->windows(name, window.from, window.to);
       if (!done) return fail(context, done.error(), core::kExitState);
@@ -459,6 +478,14 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     windows.push_back(window);
   }
   context.logger->info("backfill '{}': {} window(s) to hunt", name, windows.size());
+  if (windows.empty()) {
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
+                    "backfill '" + name + "': the ledger already holds every window from " +
+                        core::formatIso8601(planned.front().from) + " to " +
+                        core::formatIso8601(planned.back().to) +
+                        ": nothing to hunt (--force hunts them again; findings already raised "
+                        "stay repeats, not raised twice)");
+  }
   const qradar::Cancellation stop = installInterruptHandler();
   // Stopped, the delivery ends --grace after the signal, as `run`'s does (a delivery still
   // retrying a slow console is then cut off; its findings wait in the outbox).

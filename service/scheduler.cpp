@@ -11,6 +11,11 @@ PlannedWindow window(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs
   return PlannedWindow{from, to, from - spec.overlap};
 }
 
+// A backfill window's longest: schedule.max_window, never under a minute.
+core::EpochMs backfillWindowLength(const ScheduleSpec& spec) {
+  return std::max<core::EpochMs>(spec.max_window, 60'000);
+}
+
 }  // namespace
 
 DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger_end,
@@ -37,10 +42,18 @@ DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger
   return plan;
 }
 
+std::size_t backfillWindowCount(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs to) {
+  const core::EpochMs start = aql::floorToMinute(from);
+  const core::EpochMs end = aql::ceilToMinute(to);
+  if (end <= start) return 0;
+  const core::EpochMs largest = backfillWindowLength(spec);
+  return static_cast<std::size_t>((end - start + largest - 1) / largest);
+}
+
 std::vector<PlannedWindow> backfillWindows(const ScheduleSpec& spec, core::EpochMs from,
                                            core::EpochMs to) {
   std::vector<PlannedWindow> windows;
-  const core::EpochMs largest = std::max<core::EpochMs>(spec.max_window, 60'000);
+  const core::EpochMs largest = backfillWindowLength(spec);
   core::EpochMs start = aql::floorToMinute(from);
   const core::EpochMs end = aql::ceilToMinute(to);
   while (start < end) {

@@ -53,4 +53,8 @@ DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger
 std::vector<PlannedWindow> backfillWindows(const ScheduleSpec& spec, core::EpochMs from,
                                            core::EpochMs to);
 
+// How many windows backfillWindows makes for [from, to), without making them (a range of
+// decades is millions).
+std::size_t backfillWindowCount(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs to);
+
 }  // namespace aihunt::service

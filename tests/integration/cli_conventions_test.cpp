@@ -296,6 +296,36 @@ TEST_CASE("backfill refuses a --to whose whole-minute window would end after now
   CHECK_FALSE(std::filesystem::exists("cli_conventions_test.backfill.db"));
 }
 
+TEST_CASE("backfill refuses a range of more windows than --max-windows, before any search") {
+  // A mistyped year: 2025 for 2026 is 8,777 one-hour windows, a search each. The console here
+  // cannot be reached, so a backfill that went ahead would fail with exit 3, not 2.
+  const std::string config = "cli_conventions_test.brake.yaml";
+  std::ofstream(config) << "qradar:\n  url: https://127.0.0.1:1\nstate:\n  path: "
+                           "cli_conventions_test.brake.db\n";
+  const std::vector<std::string> args = {"backfill",
+                                         "-c",
+                                         config,
+                                         "--hunt",
+                                         "proxy-ai-api",
+                                         "--from",
+                                         "2025-11-26T00:00:00Z",
+                                         "--to",
+                                         "2026-11-26T17:00:00Z",
+                                         "--now",
+                                         "2026-11-26T17:59:30Z"};
+  const std::vector<std::string> env = {"AIHUNT_QRADAR_TOKEN=x-test-token"};
+  const ProcessResult refused = runProcess(binaryPath("aihunt"), args, {}, 30, env);
+  INFO(refused.err);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("--max-windows 8777") != std::string::npos);
+  // Allowed, it goes to the console (out of reach here: exit 3).
+  std::vector<std::string> allowed = args;
+  allowed.insert(allowed.end(), {"--max-windows", "8777"});
+  const ProcessResult tried = runProcess(binaryPath("aihunt"), allowed, {}, 30, env);
+  INFO(tried.err);
+  CHECK(tried.exit_code == 3);
+}
+
 TEST_CASE("the commands that record windows refuse a --now after the machine's clock") {
   // A ledger that ends in the future would hold every real window back until then.
   const std::string config = "cli_conventions_test.future.yaml";

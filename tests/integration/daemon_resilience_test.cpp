@@ -795,6 +795,7 @@ TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
   REQUIRE(table4.count("proxy-ai-api") == 1);
   CHECK(table4.at("proxy-ai-api").windows == 0);
   CHECK(table4.at("proxy-ai-api").findings == 0);
+  CHECK(again.err.find("--force hunts them again") != std::string::npos);
   CHECK(requests(emu).empty());
   CHECK(readFile(run.findings()) == before);
 
