@@ -28,14 +28,21 @@ std::string when(const std::optional<core::EpochMs>& ms) {
   return ms ? core::formatIso8601(*ms) : std::string("-");
 }
 
-core::Result<std::string> statePath(const po::variables_map& values, CommandContext& context) {
+// The state file to read, and with -c the config's hunts (name, enabled) to hold its ledgers
+// against.
+struct StateTarget {
+  std::string path;
+  std::optional<std::vector<std::pair<std::string, bool>>> hunts;
+};
+
+core::Result<StateTarget> stateTarget(const po::variables_map& values, CommandContext& context) {
   if (values.count("state") != 0 && values.count("config") != 0) {
     // Which one was meant is not for aihunt to guess: the two may name different files.
     return core::makeError(core::ErrorCode::kInvalidArgument,
                            "give --config or --state, not both (the config names its own "
                            "state.path)");
   }
-  if (values.count("state") != 0) return values["state"].as<std::string>();
+  if (values.count("state") != 0) return StateTarget{values["state"].as<std::string>(), {}};
   if (values.count("config") == 0) {
     return core::makeError(core::ErrorCode::kInvalidArgument, "give --config or --state FILE");
   }
@@ -49,10 +56,52 @@ core::Result<std::string> statePath(const po::variables_map& values, CommandCont
     for (const auto& error : outcome.errors) message += "\n  " + error.describe();
     return core::makeError(core::ErrorCode::kConfig, message);
   }
-  return outcome.config->state.path;
+  StateTarget target{outcome.config->state.path, std::vector<std::pair<std::string, bool>>()};
+  for (const auto& hunt : outcome.config->hunts)
+    target.hunts->emplace_back(hunt.name, hunt.enabled);
+  return target;
 }
 
-int show(state::StateStore& store, CommandContext& context) {
+// The ledgers the config no longer hunts, and the hunts with no ledger yet: a renamed hunt
+// starts a new ledger (and raises again what the old name raised), and its old one stays.
+void printLedgersAgainstConfig(const state::StoreSummary& summary,
+                               const std::vector<std::pair<std::string, bool>>& hunts,
+                               CommandContext& context) {
+  std::string removed;
+  std::string disabled;
+  std::string unhunted;
+  const auto add = [](std::string& list, const std::string& name) {
+    list += (list.empty() ? "" : ", ") + core::printableExcerpt(name, 60);
+  };
+  for (const auto& recorded : summary.hunts) {
+    const auto configured = std::find_if(
+        hunts.begin(), hunts.end(), [&](const auto& hunt) { return hunt.first == recorded.hunt; });
+    if (configured == hunts.end()) add(removed, recorded.hunt);
+    if (configured != hunts.end() && !configured->second) add(disabled, recorded.hunt);
+  }
+  for (const auto& [name, enabled] : hunts) {
+    const bool recorded =
+        std::any_of(summary.hunts.begin(), summary.hunts.end(),
+                    [&](const state::HuntSummary& hunt) { return hunt.hunt == name; });
+    if (enabled && !recorded) add(unhunted, name);
+  }
+  std::FILE* out = context.streams.out;
+  if (!removed.empty()) {
+    printFormatted(*context.redactor, out,
+                   "not in the config (removed or renamed; nothing hunts these ledgers now): %s\n",
+                   removed.c_str());
+  }
+  if (!disabled.empty()) {
+    printFormatted(*context.redactor, out, "turned off in the config (enabled: false): %s\n",
+                   disabled.c_str());
+  }
+  if (!unhunted.empty()) {
+    printFormatted(*context.redactor, out, "in the config, no ledger yet (never hunted): %s\n",
+                   unhunted.c_str());
+  }
+}
+
+int show(state::StateStore& store, const StateTarget& target, CommandContext& context) {
   auto summary = store.summary();
   if (!summary) return fail(context, summary.error(), core::kExitState);
   std::FILE* out = context.streams.out;
@@ -72,6 +121,7 @@ int show(state::StateStore& store, CommandContext& context) {
                    static_cast<unsigned long long>(hunt.repeats),
                    static_cast<unsigned long long>(hunt.gaps));
   }
+  if (target.hunts) printLedgersAgainstConfig(*summary, *target.hunts, context);
   if (summary->console_searches > 0) {
     printFormatted(*context.redactor, out,
                    "searches recorded as held on the console: %llu (a run's searches while it "
@@ -187,8 +237,9 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   if (values.count("hunt") != 0 && (action == "show" || action == "check" || action == "vacuum")) {
     return fail(context, "--hunt is for 'state gaps' only", core::kExitUsage);
   }
-  auto path = statePath(values, context);
-  if (!path) return fail(context, path.error(), core::kExitUsage);
+  auto target = stateTarget(values, context);
+  if (!target) return fail(context, target.error(), core::kExitUsage);
+  const std::string* path = &target->path;
   if (action == "check") {
     auto problems = state::checkStateFile(*path);
     if (!problems) return fail(context, problems.error(), core::kExitState);
@@ -231,7 +282,7 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   }
   auto store = state::StateStore::open(*path, open);
   if (!store) return fail(context, store.error(), core::kExitState);
-  if (action == "show") return show(**store, context);
+  if (action == "show") return show(**store, *target, context);
   if (action == "gaps") {
     return gaps(**store, values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "",
                 context);

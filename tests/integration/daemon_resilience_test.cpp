@@ -56,6 +56,7 @@ using aihunt::testing::runProcess;
 using aihunt::testing::sampleData;
 using aihunt::testing::setEmuClock;
 using aihunt::testing::stateShow;
+using aihunt::testing::withLines;
 using nlohmann::json;
 
 namespace {
@@ -66,12 +67,6 @@ constexpr const char* kObserverToken = "observer-token-0004";
 constexpr std::int64_t kHour = 60 * kMinute;
 // Attempts per request (`--retries`), with a short first backoff so that an outage run is quick.
 constexpr int kAttempts = 3;
-
-// A hunt definition with `lines` (indented four spaces) added after its name.
-std::string withLines(const std::string& hunt, const std::string& lines) {
-  const std::size_t eol = hunt.find('\n');
-  return hunt.substr(0, eol + 1) + lines + hunt.substr(eol + 1);
-}
 
 // The query without the marker column aihunt adds to each search (aql/search_marker.h), so that
 // two searches of one window compare equal.

@@ -56,6 +56,11 @@ void RunDir::write(const std::string& extra) const {
   std::rename(temp.c_str(), config.c_str());
 }
 
+std::string withLines(const std::string& hunt, const std::string& lines) {
+  const std::size_t eol = hunt.find('\n');
+  return hunt.substr(0, eol + 1) + lines + hunt.substr(eol + 1);
+}
+
 RunDir makeRunDir(const RunningEmu& emu, const std::string& temp_prefix, const std::string& token,
                   const std::string& qradar_keys, const std::string& extra) {
   RunDir run;

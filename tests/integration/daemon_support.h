@@ -68,6 +68,9 @@ std::string iso(std::int64_t at);
 
 std::string readFile(const std::string& path);
 
+// `hunt` (one of the k...Hunt entries) with `lines` (four spaces in) after its name.
+std::string withLines(const std::string& hunt, const std::string& lines);
+
 // A test's folder: aihunt.yaml (state.db and findings.jsonl next to it) and the token file.
 struct RunDir {
   std::string dir;

@@ -486,6 +486,38 @@ TEST_CASE("run --once says so when a hunt's ledger ends after now", "[daemon][on
   CHECK(err.find("after now") == err.rfind("after now"));
 }
 
+TEST_CASE("state show -c holds the ledgers against the config's hunts", "[daemon][state]") {
+  // An operator's trial: after a rename, `state show` listed the old name's ledger as if it
+  // were hunted still.
+  RunningEmu emu({}, emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt + kSniDnsHunt);
+  REQUIRE(runOnce(run, aihunt::testing::kSampleNow).exit_code == 0);
+  // proxy-ai-api renamed, network-sni-dns turned off, endpoint-network added.
+  std::string renamed = kProxyHunt;
+  renamed.replace(renamed.find("proxy-ai-api"), std::string("proxy-ai-api").size(), "proxy-web");
+  run.write("hunts:\n" + renamed + withLines(kSniDnsHunt, "    enabled: false\n") +
+            kEndpointNetworkHunt);
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "-c", run.config}, {}, 30);
+  INFO(shown.out << shown.err);
+  REQUIRE(shown.exit_code == 0);
+  const auto lineAfter = [&](const std::string& prefix) {
+    const std::size_t at = shown.out.find(prefix);
+    if (at == std::string::npos) return std::string("(absent)");
+    const std::size_t start = at + prefix.size();
+    return shown.out.substr(start, shown.out.find('\n', start) - start);
+  };
+  CHECK(lineAfter("nothing hunts these ledgers now): ") == "proxy-ai-api");
+  CHECK(lineAfter("(enabled: false): ") == "network-sni-dns");
+  CHECK(lineAfter("no ledger yet (never hunted): ") == "proxy-web, endpoint-network");
+  // Both ledgers are still listed, and --state (no config to hold them against) adds nothing.
+  CHECK(stateShow(run).size() == 2);
+  const ProcessResult bare =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
+  CHECK(bare.out.find("in the config") == std::string::npos);
+}
+
 TEST_CASE("run --once with a token the console refuses: the first hunt says why, no other runs",
           "[daemon][once]") {
   RunningEmu emu(sampleData(), emuConfig());
