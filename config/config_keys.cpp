@@ -562,7 +562,8 @@ constexpr std::array kKeys = {
     // --- state:, server:, logging: ---------------------------------------------------------
     ConfigKey{"state", "map", "", "The daemon's SQLite state store.", ""},
     ConfigKey{"state.path", "path", "aihunt-state.db",
-              "The state file; relative paths are taken from the config file's folder.",
+              "The state file; a relative path, and the default, are taken from the config "
+              "file's folder (one config, one ledger, wherever aihunt is started).",
               "/var/lib/aihunt/state.db"},
     ConfigKey{"state.retention", "duration, at least 1d", "90d",
               "Finding ids are remembered this long (repeats are not raised again).", "90d"},

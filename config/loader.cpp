@@ -117,7 +117,7 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
     }
   }
   if (options.now) warnExpired(exceptions, *options.now, diagnostics);
-  resolveRelativePaths(config, root, options.base_directory);
+  resolveRelativePaths(config, options.base_directory);
 
   std::optional<ContentPack> pack;
   if (config.detection.use_builtin_pack) {

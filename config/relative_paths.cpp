@@ -1,8 +1,5 @@
 #include "config/relative_paths.h"
 
-#include <initializer_list>
-#include <string_view>
-
 namespace aihunt::config {
 namespace {
 
@@ -15,18 +12,9 @@ void resolve(std::string& path, const std::string& base_directory) {
   path = absolute + path;
 }
 
-bool spelledOut(const YamlNode& root, std::initializer_list<std::string_view> keys) {
-  const YamlNode* node = &root;
-  for (const std::string_view key : keys) {
-    node = node->find(key);
-    if (node == nullptr) return false;
-  }
-  return !node->isNull();
-}
-
 }  // namespace
 
-void resolveRelativePaths(Config& config, const YamlNode& root, const std::string& base_directory) {
+void resolveRelativePaths(Config& config, const std::string& base_directory) {
   if (base_directory.empty()) return;
   if (config.qradar) {
     resolve(config.qradar->token_file, base_directory);
@@ -34,7 +22,9 @@ void resolveRelativePaths(Config& config, const YamlNode& root, const std::strin
   }
   resolve(config.outputs.jsonl.path, base_directory);
   resolve(config.outputs.leef.ca_file, base_directory);
-  if (spelledOut(root, {"state", "path"})) resolve(config.state.path, base_directory);
+  // The default too: taken from the working directory, a cron job and a shell started in other
+  // folders kept two ledgers, and each raised every finding (an operator's trial).
+  resolve(config.state.path, base_directory);
 }
 
 std::string directoryOf(const std::string& file_path) {

@@ -5,16 +5,15 @@
 #include <string>
 
 #include "config/config.h"
-#include "config/yaml_tree.h"
 
 namespace aihunt::config {
 
 // Makes qradar.token_file, qradar.tls.ca_file, outputs.jsonl.path, outputs.leef.ca_file and
-// state.path absolute against `base_directory` when the file gives them as relative paths.
-// Defaults the file does not spell out (state.path's "aihunt-state.db") stay relative to the
-// working directory, since the config's folder may well be read-only. An empty
-// `base_directory` (text that came from no file) changes nothing.
-void resolveRelativePaths(Config& config, const YamlNode& root, const std::string& base_directory);
+// state.path absolute against `base_directory` when they are relative paths, state.path's
+// default ("aihunt-state.db") included: one config, one ledger, wherever aihunt starts (a
+// config in a read-only folder names its state.path; `config check` says when the folder is
+// not writable). An empty `base_directory` (text that came from no file) changes nothing.
+void resolveRelativePaths(Config& config, const std::string& base_directory);
 
 // The folder holding `file_path`, or "." for a bare file name.
 std::string directoryOf(const std::string& file_path);
