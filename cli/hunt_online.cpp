@@ -125,6 +125,14 @@ std::optional<aql::TimeRange> sharedWindow(const std::vector<HuntJob>& plan) {
   return first;
 }
 
+// The time clause a plan's one query of the user's searches by, as written: "LAST 24 HOURS".
+std::string ownTimeClause(const std::vector<HuntJob>& plan) {
+  if (plan.size() != 1) return "the hunts' own";
+  auto query = aql::parse(plan.front().aql);
+  if (!query || query->time.kind == aql::TimeClause::Kind::kNone) return "none";
+  return core::printableExcerpt(aql::printTimeClause(query->time), 200);
+}
+
 std::string windowText(const aql::TimeRange& window) {
   return core::formatIso8601(window.from) + " to " + core::formatIso8601(window.to);
 }
@@ -163,6 +171,14 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     hunt.aql = std::move(*aql);
     hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
     if (auto parsed = aql::parse(hunt.aql); parsed) {  // a bad query is QRadar's to refuse
+      // The window given (--last, --from/--to) and added as START/STOP: the instants the
+      // console searches, as for the built-in hunts. A clause of the query's own, or the
+      // default LAST 24 HOURS, counts on the console's clock: no window is claimed for it.
+      if (window && parsed->time.kind == aql::TimeClause::Kind::kStartStop) {
+        if (auto searched = aql::resolveTimeRange(parsed->time, now); searched) {
+          hunt.window = *searched;
+        }
+      }
       if (auto columns = ownQueryColumns(*parsed)) {
         const detection::FieldMapping logical = service::logicalColumnMapping();
         if (auto status = service::checkDetectableColumns(*columns, hunt.mapping, &logical);
@@ -539,13 +555,16 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
   service::logRunSummary(
       *context.logger,
       window_searched ? "hunt (window " + windowText(*window_searched) + ")" : "hunt", totals);
-  if (!interrupted && report.complete() && totals.rows == 0 && window_searched) {
+  if (!interrupted && report.complete() && totals.rows == 0) {
     // Kept under --quiet, as offline: "No findings." of a window no event lies in (a console's
     // events elsewhere in time, a forgotten --now) must say which window that was.
-    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
-                    "no hunt returned a row in the window " + windowText(*window_searched) +
-                        ": \"No findings.\" says nothing of other times (choose the window "
-                        "with --now, --last or --from/--to)");
+    printDiagnostic(
+        context.streams, *context.redactor, Diagnostic::kCaveat,
+        (window_searched ? "no hunt returned a row in the window " + windowText(*window_searched)
+                         : "the query returned no row within its time clause (" +
+                               ownTimeClause(*plan) + ", on the console's clock)") +
+            ": \"No findings.\" says nothing of other times (choose the window "
+            "with --now, --last or --from/--to)");
   }
   if (interrupted) {
     // Ctrl-C: the searches in flight were cancelled and deleted on the way out (or could not be:

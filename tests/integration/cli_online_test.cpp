@@ -296,6 +296,28 @@ TEST_CASE("a run that finds nothing names the window it searched", "[online]") {
   CHECK(seed.exit_code == 0);
   CHECK(!seed.out.empty());
   CHECK(seed.err.find("(window ") == std::string::npos);
+  // A query of the user's given a window (none of its own): that window is named, under --quiet
+  // too (a newcomer's trial: a bare "No findings.").
+  const std::vector<std::string> token = {std::string("AIHUNT_QRADAR_TOKEN=") + kToken};
+  const ProcessResult seed_early =
+      runProcess(binaryPath("aihunt"),
+                 huntArgs(emu, {"--seed-query", "--from", "2026-11-19T00:00:00Z", "--to",
+                                "2026-11-20T00:00:00Z", "--quiet"}),
+                 {}, 60, token);
+  INFO(seed_early.err);
+  CHECK(seed_early.exit_code == 0);
+  CHECK(seed_early.err.find("no hunt returned a row in the window 2026-11-19T00:00:00.000Z to "
+                            "2026-11-20T00:00:00.000Z") != std::string::npos);
+  // Its own time clause: named as written, on the console's clock.
+  const std::string dir = makeTempDir("aihunt-own-clause-");
+  std::ofstream(dir + "/q.aql") << "SELECT sourceip, URL AS url FROM events WHERE URL IS NOT NULL\n"
+                                   "START '2020-01-01 00:00Z' STOP '2020-01-02 00:00Z'\n";
+  const ProcessResult own = runProcess(
+      binaryPath("aihunt"), huntArgs(emu, {"--aql", dir + "/q.aql", "--quiet"}), {}, 60, token);
+  INFO(own.err);
+  CHECK(own.exit_code == 0);
+  CHECK(own.err.find("no row within its time clause (START '2020-01-01 00:00Z' STOP "
+                     "'2020-01-02 00:00Z', on the console's clock)") != std::string::npos);
 }
 
 TEST_CASE("a certificate's subject name reaches stderr on one line, made inert", "[online][tls]") {
