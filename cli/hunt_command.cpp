@@ -109,11 +109,14 @@ struct EventsSeen {
   core::EpochMs earliest = 0;
   core::EpochMs latest = 0;
   std::optional<aql::TimeRange> window;  // the first hunt's
+  bool one_window = true;                // every hunt's is the first's
 
   void add(const aql::EventTimes& times) {
     if (!window) {
       window = times.window;
       without_time = times.without_time;
+    } else if (times.window != window) {
+      one_window = false;
     }
     if (times.events == 0) return;
     earliest = events == 0 ? times.earliest : std::min(earliest, times.earliest);
@@ -503,7 +506,15 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
   // A run whose held output broke has said so; its totals would read as a result (as online).
   totals.findings_printed = service::printsFindings(*format, run);
-  if (!writer->outputFailure()) service::logRunSummary(*context.logger, "offline hunt", totals);
+  if (!writer->outputFailure()) {
+    // The window searched, as online: "No findings." must show which one it was.
+    service::logRunSummary(*context.logger,
+                           seen.window && seen.one_window
+                               ? "offline hunt (window " + core::formatIso8601(seen.window->from) +
+                                     " to " + core::formatIso8601(seen.window->to) + ")"
+                               : std::string("offline hunt"),
+                           totals);
+  }
   if (delivery) {
     if (const int code = delivery->finish(context, exit_code == core::kExitOk);
         code != core::kExitOk) {

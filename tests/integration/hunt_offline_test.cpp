@@ -113,6 +113,9 @@ TEST_CASE("offline hunts honour the window") {
   const auto findings = jsonLines(narrow.out);
   REQUIRE(findings.size() == 3);  // scenario 5's auditd, Zeek and NGFW records
   for (const auto& f : findings) CHECK(f["source_ip"] == "10.8.1.14");
+  // The closing line names the window searched, as an online hunt's does.
+  CHECK(narrow.err.find("offline hunt (window 2026-11-26T13:00:00.000Z to "
+                        "2026-11-26T14:00:00.000Z): ") != std::string::npos);
   // A week back reaches the old event too.
   const auto week = runAihunt(sampleArgs({"--last", "7d", "--hunt", "proxy-ai-api"}));
   REQUIRE(week.exit_code == 0);
