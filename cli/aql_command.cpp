@@ -71,6 +71,14 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
   if (!args.empty() && args[0] == "lint") {
     return runLint(std::vector<std::string>(args.begin() + 1, args.end()), context);
   }
+  // `aql lnt q.aql`: a misspelt subcommand, not a stray argument.
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-' &&
+      service::nearestName(args[0], {"lint"}) == "lint") {
+    return fail(context.streams,
+                "unknown aql subcommand '" + core::printableExcerpt(args[0], 60) +
+                    "'; did you mean 'lint'? (aihunt aql lint FILE|-)",
+                core::kExitUsage);
+  }
   po::options_description options(
       "aihunt aql: print the AQL each hunt would send for a window (aihunt aql lint FILE|- "
       "checks a query)");

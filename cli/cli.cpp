@@ -50,7 +50,7 @@ Exit codes:
     2  usage, config or input error, or output that could not be written
     3  connection, TLS or authentication failure
     4  search failed or timed out, or hit the row cap or the output cap
-       (run/backfill: also a delivery that failed)
+       (run, backfill, hunt --deliver: also a delivery that failed)
     5  the state file is damaged or unwritable (aihunt state check)
     6  busy: another aihunt holds the state file, or another process the
        health server's port; it passes (a later try may succeed)

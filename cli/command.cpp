@@ -2,6 +2,7 @@
 #include "cli/print.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 #include <sstream>
 
@@ -99,6 +100,10 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
     } else {
       message += ": a space after a comma splits a value in two";
     }
+  } else if (std::error_code error; options.find_nothrow("offline", /*approx=*/false) != nullptr &&
+                                    std::filesystem::is_regular_file(stray, error)) {
+    // `aihunt hunt events.jsonl`: a file of events is hunted with --offline.
+    message += ": to hunt a file of exported events, give --offline " + stray;
   } else {
     message += ": options start with -- (a value with spaces needs quotes)";
   }

@@ -14,6 +14,7 @@
 #include "config/token_source.h"
 #include "core/exit_codes.h"
 #include "qradar_client/api_version.h"
+#include "service/hunt_selection.h"
 
 namespace aihunt::cli {
 
@@ -185,8 +186,11 @@ int runConfigCommand(const std::vector<std::string>& args, CommandContext& conte
     printText(*context.redactor, context.streams.out, config::configReferenceMarkdown());
     return core::kExitOk;
   }
+  const std::string nearest = service::nearestName(args[0], {"check", "example", "reference"});
   return fail(context.streams,
-              "unknown config subcommand '" + args[0] + "' (check, example, reference)",
+              "unknown config subcommand '" + core::printableExcerpt(args[0], 60) + "'" +
+                  (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+                  " (check, example, reference)",
               core::kExitUsage);
 }
 

@@ -369,7 +369,14 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
                 core::kExitUsage);
   }
   if (auto opened = results::openInput(events_path); !opened) {
-    return fail(context, opened.error().withContext("events file"), core::kExitUsage);
+    core::Error error = opened.error().withContext("events file");
+    // `--offline -` meant standard input, as other commands read it: say why it is a file here.
+    if (events == "-") {
+      error.message +=
+          " (here '-' is a file named '-', not standard input: every hunt reads the "
+          "events again, so --offline needs a file; save the stream first)";
+    }
+    return fail(context, error, core::kExitUsage);
   }
   // Ctrl-C ends the hunt at its next read and starts no other, as online; after the hunts, it
   // stops a table still being built.

@@ -79,8 +79,9 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
     if (readable && !allow_readable) {
       ::close(fd);
       diagnostics.error(key, where + " can be read by group or others (mode " + mode +
-                                 "); chmod 600 it (or allow it with --allow-readable-token-file or "
-                                 "qradar.allow_readable_token_file)");
+                                 "); chmod 600 it (or allow it: qradar.allow_readable_token_file: true "
+                                 "in the config, or --allow-readable-token-file on the "
+                                 "commands that connect)");
       return std::nullopt;
     }
     diagnostics.warning(

@@ -142,8 +142,8 @@ TEST_CASE("a token file group or others can read is refused unless allowed", "[c
     REQUIRE_FALSE(refused.ok());
     CHECK(testing::messageAt(refused.errors, "qradar.token_file") ==
           "token file '" + file.path() + "' can be read by group or others (mode " + expected_mode +
-              "); chmod 600 it (or allow it with --allow-readable-token-file or "
-              "qradar.allow_readable_token_file)");
+              "); chmod 600 it (or allow it: qradar.allow_readable_token_file: true in the "
+              "config, or --allow-readable-token-file on the commands that connect)");
     expectTokenAbsent(refused, kToken);
 
     const LoadOutcome allowed = loadWithToken(

@@ -679,3 +679,22 @@ TEST_CASE("output that cannot be written is an error, not success") {
     CHECK(fine.exit_code == 0);
   }
 }
+
+TEST_CASE("a misspelt subcommand, or an events file without --offline, gets the likely fix") {
+  // A newcomer's trial: these said only "unexpected argument ... options start with --".
+  const ProcessResult config = runAihunt({"config", "chek", "aihunt.yaml"});
+  CHECK(config.exit_code == 2);
+  CHECK(config.err.find("did you mean 'check'?") != std::string::npos);
+  const ProcessResult aql = runAihunt({"aql", "lnt", "q.aql"});
+  CHECK(aql.exit_code == 2);
+  CHECK(aql.err.find("did you mean 'lint'?") != std::string::npos);
+  const std::string events = sourcePath("content/samples/events.jsonl");
+  const ProcessResult hunt = runAihunt({"hunt", events});
+  CHECK(hunt.exit_code == 2);
+  CHECK(hunt.out.empty());
+  CHECK(hunt.err.find("give --offline " + events) != std::string::npos);
+  // A name that is no file keeps the general advice.
+  const ProcessResult stray = runAihunt({"hunt", "no-such-file.jsonl"});
+  CHECK(stray.exit_code == 2);
+  CHECK(stray.err.find("--offline") == std::string::npos);
+}
