@@ -32,6 +32,11 @@ struct ReadCounts {
   std::uint64_t suppressed = 0;  // left out: an exception suppressed them
   std::uint64_t outside = 0;     // left out: outside --last/--from/--to
   std::uint64_t written = 0;     // handed to the view
+  // The event times of the findings left outside the window (valid when `timed` > 0): what
+  // the window missed, said when nothing was in it.
+  std::uint64_t timed = 0;
+  core::EpochMs earliest = 0;
+  core::EpochMs latest = 0;
 };
 
 std::string shownName(const std::string& path) { return path == "-" ? "standard input" : path; }
@@ -86,6 +91,11 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
       const auto at = core::parseTimestamp(finding->event_time);
       if (!at || *at < window->from || *at >= window->to) {
         ++counts.outside;
+        if (at) {
+          counts.earliest = counts.timed == 0 ? *at : std::min(counts.earliest, *at);
+          counts.latest = counts.timed == 0 ? *at : std::max(counts.latest, *at);
+          ++counts.timed;
+        }
         continue;
       }
     }
@@ -186,9 +196,16 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
         context.streams, *context.redactor, Diagnostic::kCaveat,
         "no finding was read from " + names + ": \"No findings.\" says nothing about the events");
   } else if (counts.written == 0 && counts.outside > 0) {
-    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
-                    "none of the " + core::counted(counts.findings, "finding") +
-                        " read is in the window (--last, --from, --to)");
+    // As hunt --offline says it: the window, and where the findings lie in time.
+    printDiagnostic(
+        context.streams, *context.redactor, Diagnostic::kCaveat,
+        "none of the " + core::counted(counts.findings, "finding") + " read is in the window " +
+            core::formatIso8601(window->from) + " to " + core::formatIso8601(window->to) +
+            (counts.timed > 0
+                 ? "; their event_time runs from " + core::formatIso8601(counts.earliest) + " to " +
+                       core::formatIso8601(counts.latest)
+                 : std::string()) +
+            " (choose the window with --now, --last or --from/--to)");
   }
   context.logger->info(
       "incidents: {} read, {} folded{}{}{}", core::counted(counts.findings, "finding"),

@@ -299,7 +299,18 @@ TEST_CASE("aihunt incidents reads rotated, compressed and repeated files once pe
       {"incidents", "incidents_cli_test.all.jsonl", "--from", "2020-01-01", "--to", "2020-01-02"});
   CHECK(none.exit_code == 0);
   CHECK(none.err.find("none of the " + std::to_string(findings.size()) +
-                      " findings read is in the window") != std::string::npos);
+                      " findings read is in the window 2020-01-01T00:00:00.000Z to "
+                      "2020-01-02T00:00:00.000Z") != std::string::npos);
+  // With where the findings lie: the earliest and the latest event_time read.
+  std::string earliest = findings.front()["event_time"];
+  std::string latest = earliest;
+  for (const json& finding : findings) {
+    earliest = std::min(earliest, finding["event_time"].get<std::string>());
+    latest = std::max(latest, finding["event_time"].get<std::string>());
+  }
+  INFO(none.err);
+  CHECK(none.err.find("their event_time runs from " + earliest + " to " + latest) !=
+        std::string::npos);
 }
 
 TEST_CASE("findings and Ariel results given to the wrong command fail and print nothing") {
