@@ -164,6 +164,42 @@ TEST_CASE("a token file group or others can read is refused unless allowed", "[c
   CHECK(testing::messagesAt(quiet.warnings, "qradar.token_file").empty());
 }
 
+TEST_CASE("a systemd credential's group bits are its ACL's mask, not a group that may read",
+          "[config][token]") {
+  // systemd hands LoadCredential= files over readable by the unit's user alone, through an ACL
+  // where the file system takes one: mode 0440 then. Refused, the unit failed with exit 2 and
+  // was not restarted (a review of the systemd unit).
+  char folder_template[] = "/tmp/aihunt_credentials_XXXXXX";
+  REQUIRE(::mkdtemp(folder_template) != nullptr);
+  const std::string folder = folder_template;
+  const std::string token_file = folder + "/qradar-token";
+  const auto write = [&](mode_t mode) {
+    std::FILE* file = std::fopen(token_file.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs(kToken, file);
+    std::fclose(file);
+    REQUIRE(::chmod(token_file.c_str(), mode) == 0);
+  };
+  MapEnvironment systemd;
+  systemd.set("CREDENTIALS_DIRECTORY", folder + "/");
+  write(0440);
+  const LoadOutcome credential = loadWithToken(qradarWithFile(token_file), systemd);
+  for (const auto& error : credential.errors) INFO(error.describe());
+  REQUIRE(credential.ok());
+  CHECK(credential.config->qradar_token->reveal() == kToken);
+  CHECK(testing::messagesAt(credential.warnings, "qradar.token_file").empty());
+  // The same file without systemd's variable: a group may read it, as far as aihunt can tell.
+  CHECK_FALSE(loadWithToken(qradarWithFile(token_file), MapEnvironment{}).ok());
+  // Others may read it: no ACL makes that so.
+  write(0444);
+  CHECK_FALSE(loadWithToken(qradarWithFile(token_file), systemd).ok());
+  // A file outside the credentials folder is held to the usual rule.
+  TempFile outside(kToken, 0440);
+  CHECK_FALSE(loadWithToken(qradarWithFile(outside.path()), systemd).ok());
+  std::remove(token_file.c_str());
+  ::rmdir(folder.c_str());
+}
+
 TEST_CASE("a token file must be a regular file: no FIFO; a symbolic link is resolved once",
           "[config][token]") {
   SECTION("a FIFO fails at once instead of hanging the open") {
