@@ -29,7 +29,38 @@ const Expr* findStartTimeFilter(const Expr& e) {
   return nullptr;
 }
 
+// A pattern written in double quotes: in AQL they name a property ("User Agent"), single
+// quotes make a string (IBM's quotation marks table: LIKE and = take single-quoted VARCHARs).
+// A name holding a wildcard or a regular expression's metacharacters is a pattern meant as one.
+void checkQuotedPattern(const Expr& e, std::vector<Diagnostic>& out) {
+  const Expr& right = e.args[1];
+  if (right.kind != ExprKind::kField) return;
+  const bool regex = e.like_op == LikeOp::kMatches || e.like_op == LikeOp::kIMatches;
+  const bool pattern = regex ? right.text.find_first_of("*^$\\[|+?") != std::string::npos
+                             : right.text.find('%') != std::string::npos;
+  if (!pattern) return;
+  out.push_back({Severity::kError, "double-quoted-pattern", right.pos,
+                 "\"" + core::printableExcerpt(right.text, 60) +
+                     "\" is a property name: in AQL double quotes name a property and single "
+                     "quotes make a string; write the pattern as '" +
+                     core::printableExcerpt(right.text, 60) + "'"});
+}
+
+// `*` in a LIKE pattern is an asterisk: the wildcards are % (any run of characters) and _ (one).
+void checkStarWildcard(const Expr& e, std::vector<Diagnostic>& out) {
+  const std::string& pattern = e.args[1].text;
+  if (pattern.find('*') == std::string::npos || pattern.find('%') != std::string::npos) return;
+  out.push_back({Severity::kWarning, "like-star", e.args[1].pos,
+                 "'*' in a LIKE pattern matches only an asterisk; the wildcard for any "
+                 "characters is '%' (and '_' for one)"});
+}
+
 void checkLikePatterns(const Expr& e, std::vector<Diagnostic>& out) {
+  if (e.kind == ExprKind::kLike) checkQuotedPattern(e, out);
+  if (e.kind == ExprKind::kLike && e.args[1].kind == ExprKind::kString &&
+      (e.like_op == LikeOp::kLike || e.like_op == LikeOp::kILike)) {
+    checkStarWildcard(e, out);
+  }
   if (e.kind == ExprKind::kLike && e.args[1].kind == ExprKind::kString) {
     const std::string& pattern = e.args[1].text;
     const bool regex = e.like_op == LikeOp::kMatches || e.like_op == LikeOp::kIMatches;
@@ -50,9 +81,36 @@ void checkLikePatterns(const Expr& e, std::vector<Diagnostic>& out) {
   for (const Expr& arg : e.args) checkLikePatterns(arg, out);
 }
 
+// DATEFORMAT takes Java's date patterns (IBM's AQL date and time functions), in which Y is the
+// week-based year and D the day of the year: 'YYYY-MM-DD' prints 2027-12-365 on 31 December
+// 2026. Letters inside 'quoted text' are literal.
+void checkDatePattern(const Expr& e, std::vector<Diagnostic>& out) {
+  if (e.text != "DATEFORMAT" || e.args.size() < 2 || e.args[1].kind != ExprKind::kString) return;
+  bool quoted = false;
+  bool week_year = false;
+  bool day_of_year = false;
+  for (const char c : e.args[1].text) {
+    if (c == '\'') quoted = !quoted;
+    if (quoted) continue;
+    week_year = week_year || c == 'Y';
+    day_of_year = day_of_year || c == 'D';
+  }
+  if (week_year) {
+    out.push_back({Severity::kWarning, "week-year", e.args[1].pos,
+                   "'Y' in a DATEFORMAT pattern is the week-based year, which differs from the "
+                   "calendar year around New Year; write 'yyyy'"});
+  }
+  if (day_of_year) {
+    out.push_back({Severity::kWarning, "day-of-year", e.args[1].pos,
+                   "'D' in a DATEFORMAT pattern is the day of the year (1-366); write 'dd' for "
+                   "the day of the month"});
+  }
+}
+
 // Every call against the function catalog: QRadar answers 422 to a function it does not know.
 void checkFunctions(const Expr& e, std::vector<Diagnostic>& out) {
   if (e.kind == ExprKind::kFunction) {
+    checkDatePattern(e, out);
     if (auto problem = functionCallProblem(e)) {
       const bool unknown = findFunction(e.text) == nullptr;
       out.push_back(
@@ -89,12 +147,31 @@ void checkTimeZone(const TimeClause& clause, std::vector<Diagnostic>& out) {
   }
 }
 
+// START at or after STOP: the search covers no time. Only where both ends are fixed instants
+// (UTC text or epoch milliseconds): zone-less text and PARSEDATETIME depend on the console.
+void checkEmptyRange(const TimeClause& clause, std::vector<Diagnostic>& out) {
+  if (clause.kind != TimeClause::Kind::kStartStop || !clause.has_stop) return;
+  const auto fixed = [](const TimePoint& p) {
+    if (p.kind == TimePoint::Kind::kEpochMs) return true;
+    if (p.kind != TimePoint::Kind::kText) return false;
+    auto parsed = parseAqlTimeText(p.text);
+    return parsed.ok() && parsed.value().utc;
+  };
+  if (!fixed(clause.start) || !fixed(clause.stop)) return;
+  auto range = resolveTimeRange(clause, 0);
+  if (!range.ok() || range.value().from < range.value().to) return;
+  out.push_back({Severity::kWarning, "empty-range", clause.pos,
+                 "START is not before STOP (STOP without seconds ends before its minute): the "
+                 "search covers no time and returns no row"});
+}
+
 }  // namespace
 
 std::vector<Diagnostic> lintQuery(const Query& query) {
   std::vector<Diagnostic> out;
   checkAllFunctions(query, out);
   checkTimeZone(query.time, out);
+  checkEmptyRange(query.time, out);
   if (query.time.kind == TimeClause::Kind::kNone) {
     std::string message =
         "no time clause: without LAST n MINUTES|HOURS|DAYS or START ... STOP ..., QRadar searches "

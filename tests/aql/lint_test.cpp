@@ -53,6 +53,42 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
         std::vector<std::string>{"lower-like-uppercase"});
   CHECK(codes(lint("SELECT a FROM events WHERE a LIKE '100\\%' LAST 1 HOURS")) ==
         std::vector<std::string>{"like-escape"});
+  // Patterns in double quotes are property names (IBM's quotation marks table).
+  for (const char* query :
+       {"SELECT a FROM events WHERE URL LIKE \"%openai%\" LAST 1 HOURS",
+        "SELECT a FROM events WHERE URL ILIKE \"api.openai.com%\" LAST 1 HOURS",
+        "SELECT a FROM events WHERE URL NOT IMATCHES \".*openai\\.com.*\" LAST 1 HOURS"}) {
+    INFO(query);
+    const auto found = lint(query);
+    CHECK(codes(found) == std::vector<std::string>{"double-quoted-pattern"});
+    CHECK(hasErrors(found));
+  }
+  // A property compared with a property, and the quoted pattern itself, are not that.
+  CHECK(
+      lint("SELECT a FROM events WHERE \"User Agent\" LIKE \"Other Agent\" LAST 1 HOURS").empty());
+  CHECK(lint("SELECT a FROM events WHERE URL LIKE '%openai%' LAST 1 HOURS").empty());
+  CHECK(codes(lint("SELECT a FROM events WHERE URL LIKE '*openai*' LAST 1 HOURS")) ==
+        std::vector<std::string>{"like-star"});
+  CHECK(lint("SELECT a FROM events WHERE URL LIKE '%*%' LAST 1 HOURS").empty());
+  CHECK(lint("SELECT a FROM events WHERE URL MATCHES '.*openai.*' LAST 1 HOURS").empty());
+  // Java's date letters: Y the week-based year, D the day of the year; quoted text is literal.
+  CHECK(codes(lint("SELECT DATEFORMAT(starttime, 'YYYY-MM-DD') AS d FROM events LAST 1 HOURS")) ==
+        std::vector<std::string>{"week-year", "day-of-year"});
+  CHECK(lint("SELECT DATEFORMAT(starttime, 'yyyy-MM-dd ''Day'' D') AS d FROM events LAST 1 "
+             "HOURS")
+            .size() == 1);
+  CHECK(lint("SELECT DATEFORMAT(starttime, 'yyyy-MM-dd ''YD''') AS d FROM events LAST 1 HOURS")
+            .empty());
+  // START at or after STOP covers no time; STOP without seconds ends before its minute.
+  for (const char* clause : {"START '2026-11-27 00:00Z' STOP '2026-11-26 00:00Z'",
+                             "START '2026-11-26 10:00Z' STOP '2026-11-26 10:00Z'",
+                             "START 1795730400000 STOP 1795730400000"}) {
+    INFO(clause);
+    CHECK(codes(lint(std::string("SELECT a AS b FROM events ") + clause)) ==
+          std::vector<std::string>{"empty-range"});
+  }
+  CHECK(
+      lint("SELECT a AS b FROM events START '2026-11-26 10:00Z' STOP '2026-11-26 10:01Z'").empty());
   const auto syntax = lint("SELECT a\nFROM events\nWHERE a = = 1");
   REQUIRE(syntax.size() == 1);
   CHECK(syntax[0].severity == Severity::kError);
