@@ -98,7 +98,14 @@ class Parser {
       q.limit = n.value();
     }
     if (auto s = maybeTime(q); !s.ok()) return s.error();
+    // Just after the query's last token: where a time clause would go. The next token's place
+    // is past the trailing line break of a file or of standard input, a line that is not there.
     q.end_pos = peek().pos;
+    if (index_ > 0 && tokens_[index_ - 1].raw.find('\n') == std::string::npos) {
+      const Token& last = tokens_[index_ - 1];
+      q.end_pos = Position{last.pos.line, last.pos.column + static_cast<int>(last.raw.size()),
+                           last.pos.offset + last.raw.size()};
+    }
     (void)acceptSymbol(";");
     if (peek().kind != TokenKind::kEnd) return fail("unexpected text after the query");
     return q;

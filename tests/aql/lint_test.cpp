@@ -97,6 +97,11 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
   CHECK(formatDiagnostic(syntax[0]).rfind("3:11: error [syntax]: ", 0) == 0);
   const auto no_time = lint("SELECT a FROM events");
   REQUIRE(no_time.size() == 1);
+  // Just after the last token, not on the line after a file's last line break.
+  const auto at_end = lint("SELECT a FROM events\n\n");
+  REQUIRE(at_end.size() == 1);
+  CHECK(at_end[0].pos.line == 1);
+  CHECK(at_end[0].pos.column == 21);
   CHECK(no_time[0].message.find("does not widen") == std::string::npos);
 }
 
