@@ -1,5 +1,6 @@
 // `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -119,6 +120,19 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
              "console's URL (or --qradar-url)"});
       }
     }
+  }
+  // state.path left to its default: each folder aihunt is started in gets its own ledger, and
+  // a run from another folder raises every finding again.
+  if (readable != nullptr && !readable->state.path_given && !inError("state")) {
+    std::error_code error;
+    const std::filesystem::path here = std::filesystem::current_path(error);
+    outcome.warnings.push_back(
+        {path == "-" ? "<stdin>" : path, "state.path",
+         "not set: run, backfill and hunt --deliver keep their ledger in aihunt-state.db in "
+         "the folder they are started in" +
+             (error ? std::string() : " (here: " + (here / "aihunt-state.db").string() + ")") +
+             "; set state.path so that every run finds the same ledger (a run from another "
+             "folder would raise every finding again)"});
   }
   // A pinned API version aihunt does not speak: every connection would refuse it.
   if (readable != nullptr && readable->qradar && readable->qradar->api_version != "auto" &&

@@ -3,6 +3,7 @@
 // clock, signals) and printing. Everything they do is in service/.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -166,9 +167,12 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
   // Per destination: a total over all of them would hide the one that took nothing.
   printFormatted(*context.redactor, out, "%s\n",
                  describeDeliveries(cfg.outputs, report.sinks).c_str());
+  // Absolute: a default state.path is the working directory's, which the path alone hides.
+  std::error_code error;
+  const std::filesystem::path state = std::filesystem::absolute(cfg.state.path, error);
   printFormatted(*context.redactor, out,
                  "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
-                 cfg.state.path.c_str());
+                 (error ? cfg.state.path : state.lexically_normal().string()).c_str());
   printPendingSinks(cfg.outputs, report.sinks,
                     report.exit_code == core::kExitOk ? Diagnostic::kWarning : Diagnostic::kError,
                     context);

@@ -237,7 +237,11 @@ struct OutputsConfig {
 // --- state:, server:, logging: ----------------------------------------------------------------
 
 struct StateConfig {
+  // Not given, it stays relative to the working directory (the image's WORKDIR, the unit's
+  // WorkingDirectory); `config check` warns, since runs started in other folders would keep
+  // other ledgers.
   std::string path = "aihunt-state.db";
+  bool path_given = false;  // the file (or --set) names state.path
   Millis retention{90LL * 86'400'000};
   std::int64_t outbox_max_rows = 1'000'000;  // per sink; hunting pauses when a sink is this full
 

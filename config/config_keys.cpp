@@ -562,8 +562,10 @@ constexpr std::array kKeys = {
     // --- state:, server:, logging: ---------------------------------------------------------
     ConfigKey{"state", "map", "", "The daemon's SQLite state store.", ""},
     ConfigKey{"state.path", "path", "aihunt-state.db",
-              "The state file; a relative path, and the default, are taken from the config "
-              "file's folder (one config, one ledger, wherever aihunt is started).",
+              "The state file; a relative path is taken from the config file's folder. Not "
+              "set, it is aihunt-state.db in the folder aihunt is started in (the image's and "
+              "the systemd unit's state folder); config check warns, since a run started in "
+              "another folder keeps another ledger.",
               "/var/lib/aihunt/state.db"},
     ConfigKey{"state.retention", "duration, at least 1d", "90d",
               "Finding ids are remembered this long (repeats are not raised again).", "90d"},

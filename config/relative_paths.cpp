@@ -22,9 +22,9 @@ void resolveRelativePaths(Config& config, const std::string& base_directory) {
   }
   resolve(config.outputs.jsonl.path, base_directory);
   resolve(config.outputs.leef.ca_file, base_directory);
-  // The default too: taken from the working directory, a cron job and a shell started in other
-  // folders kept two ledgers, and each raised every finding (an operator's trial).
-  resolve(config.state.path, base_directory);
+  // Not its default, which stays in the working directory: the image and the systemd unit set
+  // it as the state folder, and the config's folder (a ConfigMap, /etc) is often read-only.
+  if (config.state.path_given) resolve(config.state.path, base_directory);
 }
 
 std::string directoryOf(const std::string& file_path) {

@@ -9,10 +9,11 @@
 namespace aihunt::config {
 
 // Makes qradar.token_file, qradar.tls.ca_file, outputs.jsonl.path, outputs.leef.ca_file and
-// state.path absolute against `base_directory` when they are relative paths, state.path's
-// default ("aihunt-state.db") included: one config, one ledger, wherever aihunt starts (a
-// config in a read-only folder names its state.path; `config check` says when the folder is
-// not writable). An empty `base_directory` (text that came from no file) changes nothing.
+// state.path absolute against `base_directory` when the file gives them as relative paths.
+// state.path's default ("aihunt-state.db"), not given, stays relative to the working directory,
+// which the image and the systemd unit set to the state folder (the config's folder is often
+// read-only); `config check` warns that runs started elsewhere keep other ledgers. An empty
+// `base_directory` (text that came from no file) changes nothing.
 void resolveRelativePaths(Config& config, const std::string& base_directory);
 
 // The folder holding `file_path`, or "." for a bare file name.

@@ -10,6 +10,9 @@ namespace aihunt::config {
 StateConfig readStateSection(const YamlNode& node, Diagnostics& diagnostics) {
   StateConfig state;
   MapReader reader(node, diagnostics);
+  if (const YamlNode* path = reader.get("path"); path != nullptr && !path->isNull()) {
+    state.path_given = true;
+  }
   reader.string("path", state.path);
   reader.duration("retention", state.retention, std::chrono::milliseconds(86'400'000));
   reader.integer("outbox_max_rows", state.outbox_max_rows, 1000, std::int64_t{1} << 40);

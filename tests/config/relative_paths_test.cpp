@@ -78,12 +78,13 @@ TEST_CASE("relative paths are taken from the config file's folder") {
   CHECK(config.state.path == folder.path() + "/state.db");
 }
 
-TEST_CASE("state.path's default is beside the config file; text from no file stays as it is") {
+TEST_CASE("state.path's default stays in the working directory; text from no file as it is") {
   TempFolder folder;
   folder.write("aihunt.yaml", "logging:\n  level: info\n");
   const LoadOutcome from_file = loadConfigFile(folder.path() + "/aihunt.yaml", MapEnvironment{});
   REQUIRE(from_file.ok());
-  CHECK(from_file.config->state.path == folder.path() + "/aihunt-state.db");
+  CHECK(from_file.config->state.path == "aihunt-state.db");
+  CHECK_FALSE(from_file.config->state.path_given);
 
   LoadOptions options;
   options.resolve_token = false;

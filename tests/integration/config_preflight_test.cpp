@@ -311,3 +311,23 @@ TEST_CASE("config check --offline does not suggest --offline") {
   CHECK(same.err.find("ca_file only applies") != std::string::npos);
   CHECK(same.err.find("add --offline") == std::string::npos);
 }
+
+TEST_CASE("config check warns when state.path is left to the working directory") {
+  // A review: runs started in other folders kept other ledgers, each raising every finding.
+  const CaseDir dir("nostate");
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "qradar:\n  url: https://127.0.0.1:1\n  token_file: "
+                      << (dir.path / "token").string() << "\n";
+  const ProcessResult unset = runAihunt({"config", "check", file});
+  INFO(unset.err);
+  CHECK(unset.exit_code == 0);
+  CHECK(unset.err.find("state.path: not set") != std::string::npos);
+  CHECK(unset.out.find("1 warning(s)") != std::string::npos);
+  std::ofstream(file, std::ios::app)
+      << "state:\n  path: " << (dir.path / "state/state.db").string() << "\n";
+  const ProcessResult set = runAihunt({"config", "check", file});
+  INFO(set.err);
+  CHECK(set.exit_code == 0);
+  CHECK(set.err.find("state.path") == std::string::npos);
+  CHECK(set.out.find("0 warning(s)") != std::string::npos);
+}
