@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "config/file_acl.h"
 #include "core/text.h"
 
 namespace aihunt::config {
@@ -43,24 +44,8 @@ std::optional<std::string> checkToken(std::string raw, std::string_view where,
   return token;
 }
 
-// Whether `resolved` (a real path) lies in the folder systemd hands a unit's credentials over
-// in (LoadCredential=, $CREDENTIALS_DIRECTORY). systemd makes them readable by the unit's user
-// alone, by an ACL where the file system takes one (https://systemd.io/CREDENTIALS/): the mode's
-// group bits then show the ACL's mask, not a group that may read.
-bool inCredentialsDirectory(const std::string& resolved, const Environment& env) {
-  const auto folder = env.get("CREDENTIALS_DIRECTORY");
-  if (!folder || folder->empty()) return false;
-  char* real = ::realpath(folder->c_str(), nullptr);
-  if (real == nullptr) return false;
-  std::string prefix(real);
-  std::free(real);  // NOLINT(cppcoreguidelines-no-malloc): realpath's buffer
-  if (prefix.back() != '/') prefix.push_back('/');
-  return resolved.size() > prefix.size() && resolved.compare(0, prefix.size(), prefix) == 0;
-}
-
 std::optional<std::string> readTokenFile(const std::string& file, bool allow_readable,
-                                         const Environment& env, Diagnostics& diagnostics,
-                                         std::string_view file_key) {
+                                         Diagnostics& diagnostics, std::string_view file_key) {
   const std::string key(file_key);
   const std::string where = "token file '" + core::printableExcerpt(file, 200) + "'";
   // Kubernetes mounts a Secret's keys as symbolic links (token -> ..data/token), so a link is
@@ -88,20 +73,24 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
     diagnostics.error(key, where + " is not a regular file");
     return std::nullopt;
   }
-  // A systemd credential's group bits are its ACL's mask (see inCredentialsDirectory).
-  const bool group_is_acl = inCredentialsDirectory(target, env);
-  const mode_t open_to = group_is_acl ? S_IRWXO : (S_IRWXG | S_IRWXO);
-  if ((info.st_mode & open_to) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-    const bool readable = (info.st_mode & open_to & (S_IRGRP | S_IROTH)) != 0;
+  // With an ACL the group bits are its mask (a systemd credential reads as 0440): who may read
+  // is the ACL's to say (config/file_acl.h).
+  const AclReaders acl = aclReaders(fd, ::geteuid());
+  const bool acl_says = acl != AclReaders::kNoAcl;
+  const mode_t open_to = acl_says ? S_IRWXO : (S_IRWXG | S_IRWXO);
+  if ((info.st_mode & open_to) != 0 || acl == AclReaders::kOthers) {
+    char bits[8];
+    std::snprintf(bits, sizeof bits, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    const std::string mode = std::string(bits) + (acl_says ? " and an ACL" : "");
+    const bool readable =
+        acl == AclReaders::kOthers || (info.st_mode & open_to & (S_IRGRP | S_IROTH)) != 0;
     if (readable && !allow_readable) {
       ::close(fd);
-      diagnostics.error(key,
-                        where + " can be read by group or others (mode " + mode +
-                            "); chmod 600 it (or allow it: qradar.allow_readable_token_file: true "
-                            "in the config, or --allow-readable-token-file on the "
-                            "commands that connect)");
+      diagnostics.error(
+          key, where + " can be read by group or others (mode " + mode + "); chmod 600 it" +
+                   (acl_says ? std::string(" and remove the ACL (setfacl -b)") : std::string()) +
+                   " (or allow it: qradar.allow_readable_token_file: true in the config, "
+                   "or --allow-readable-token-file on the commands that connect)");
       return std::nullopt;
     }
     diagnostics.warning(
@@ -176,8 +165,8 @@ std::optional<ResolvedToken> resolveQRadarToken(const QRadarConfig& qradar, cons
                       "qradar.token_file");
     return std::nullopt;
   }
-  auto token = readTokenFile(qradar.token_file, qradar.allow_readable_token_file, env, diagnostics,
-                             file_key);
+  auto token =
+      readTokenFile(qradar.token_file, qradar.allow_readable_token_file, diagnostics, file_key);
   if (!token) return std::nullopt;
   return ResolvedToken{SecretString(std::move(*token)), qradar.token_file};
 }

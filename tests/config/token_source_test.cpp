@@ -1,9 +1,12 @@
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "config/loader.h"
 #include "config/token_source.h"
@@ -164,40 +167,91 @@ TEST_CASE("a token file group or others can read is refused unless allowed", "[c
   CHECK(testing::messagesAt(quiet.warnings, "qradar.token_file").empty());
 }
 
-TEST_CASE("a systemd credential's group bits are its ACL's mask, not a group that may read",
-          "[config][token]") {
-  // systemd hands LoadCredential= files over readable by the unit's user alone, through an ACL
-  // where the file system takes one: mode 0440 then. Refused, the unit failed with exit 2 and
-  // was not restarted (a review of the systemd unit).
-  char folder_template[] = "/tmp/aihunt_credentials_XXXXXX";
-  REQUIRE(::mkdtemp(folder_template) != nullptr);
-  const std::string folder = folder_template;
-  const std::string token_file = folder + "/qradar-token";
-  const auto write = [&](mode_t mode) {
-    std::FILE* file = std::fopen(token_file.c_str(), "w");
-    REQUIRE(file != nullptr);
-    std::fputs(kToken, file);
-    std::fclose(file);
-    REQUIRE(::chmod(token_file.c_str(), mode) == 0);
+// Writes a POSIX access ACL in Linux's xattr form: version 2, then {tag, perm, id} entries.
+void setAcl(const std::string& path,
+            const std::vector<std::tuple<std::uint16_t, std::uint16_t, std::uint32_t>>& entries) {
+  std::string bytes;
+  const auto put = [&bytes](std::uint32_t value, int count) {
+    for (int i = 0; i < count; ++i) bytes.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
   };
-  MapEnvironment systemd;
-  systemd.set("CREDENTIALS_DIRECTORY", folder + "/");
-  write(0440);
-  const LoadOutcome credential = loadWithToken(qradarWithFile(token_file), systemd);
-  for (const auto& error : credential.errors) INFO(error.describe());
-  REQUIRE(credential.ok());
-  CHECK(credential.config->qradar_token->reveal() == kToken);
-  CHECK(testing::messagesAt(credential.warnings, "qradar.token_file").empty());
-  // The same file without systemd's variable: a group may read it, as far as aihunt can tell.
-  CHECK_FALSE(loadWithToken(qradarWithFile(token_file), MapEnvironment{}).ok());
-  // Others may read it: no ACL makes that so.
-  write(0444);
-  CHECK_FALSE(loadWithToken(qradarWithFile(token_file), systemd).ok());
-  // A file outside the credentials folder is held to the usual rule.
-  TempFile outside(kToken, 0440);
-  CHECK_FALSE(loadWithToken(qradarWithFile(outside.path()), systemd).ok());
-  std::remove(token_file.c_str());
-  ::rmdir(folder.c_str());
+  put(2, 4);
+  for (const auto& [tag, perm, id] : entries) {
+    put(tag, 2);
+    put(perm, 2);
+    put(id, 4);
+  }
+  REQUIRE(::setxattr(path.c_str(), "system.posix_acl_access", bytes.data(), bytes.size(), 0) == 0);
+}
+
+TEST_CASE("a token file with an ACL is judged by its ACL, not by its mask in the group bits",
+          "[config][token]") {
+  // systemd hands LoadCredential= files over as root's, with an ACL entry for the unit's user:
+  // mode 0440, the group bits being the ACL's mask. Refused, the unit failed with exit 2 and
+  // was not restarted (a review of the systemd unit).
+  constexpr std::uint16_t kUserObj = 0x01, kUser = 0x02, kGroupObj = 0x04, kGroup = 0x08,
+                          kMask = 0x10, kOther = 0x20, kNone = 0, kR = 4, kRw = 6;
+  constexpr std::uint32_t kAny = 0xffffffff;
+  const std::uint32_t self = ::geteuid();
+  const std::uint32_t stranger = self + 4242;
+  struct Case {
+    const char* what;
+    std::vector<std::tuple<std::uint16_t, std::uint16_t, std::uint32_t>> acl;
+    bool accepted;
+  };
+  const std::vector<Case> cases = {
+      {"systemd's: this user named, the owning group and others nothing",
+       {{kUserObj, kR, kAny},
+        {kUser, kR, self},
+        {kGroupObj, kNone, kAny},
+        {kMask, kR, kAny},
+        {kOther, kNone, kAny}},
+       true},
+      {"another user named",
+       {{kUserObj, kR, kAny},
+        {kUser, kR, stranger},
+        {kGroupObj, kNone, kAny},
+        {kMask, kR, kAny},
+        {kOther, kNone, kAny}},
+       false},
+      {"a named group",
+       {{kUserObj, kR, kAny},
+        {kUser, kR, self},
+        {kGroupObj, kNone, kAny},
+        {kGroup, kR, 4242},
+        {kMask, kR, kAny},
+        {kOther, kNone, kAny}},
+       false},
+      {"the owning group",
+       {{kUserObj, kRw, kAny},
+        {kUser, kR, self},
+        {kGroupObj, kR, kAny},
+        {kMask, kR, kAny},
+        {kOther, kNone, kAny}},
+       false},
+      {"the owning group, masked out",
+       {{kUserObj, kRw, kAny},
+        {kUser, kNone, stranger},
+        {kGroupObj, kR, kAny},
+        {kMask, kNone, kAny},
+        {kOther, kNone, kAny}},
+       true},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    TempFile file(kToken, 0400);
+    setAcl(file.path(), c.acl);
+    const LoadOutcome outcome = loadWithToken(qradarWithFile(file.path()), MapEnvironment{});
+    for (const auto& error : outcome.errors) INFO(error.describe());
+    CHECK(outcome.ok() == c.accepted);
+    if (c.accepted) {
+      CHECK(outcome.config->qradar_token->reveal() == kToken);
+      CHECK(testing::messagesAt(outcome.warnings, "qradar.token_file").empty());
+    } else {
+      CHECK(testing::messageAt(outcome.errors, "qradar.token_file").find("setfacl -b") !=
+            std::string::npos);
+    }
+    expectTokenAbsent(outcome, kToken);
+  }
 }
 
 TEST_CASE("a token file must be a regular file: no FIFO; a symbolic link is resolved once",
