@@ -1,6 +1,7 @@
 // `aihunt run` (the daemon, or one pass with --once) and `aihunt backfill`: argument parsing, the
 // composition root (config, state store, sinks, outbox, metrics, health server, connections,
 // clock, signals) and printing. Everything they do is in service/.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "core/exit_codes.h"
 #include "core/metrics.h"
 #include "core/time.h"
+#include "service/backfill_plan.h"
 #include "service/console_searches.h"
 #include "service/daemon.h"
 #include "service/grace_watch.h"
@@ -36,6 +38,22 @@ namespace {
 
 // backfill --max-windows: about six weeks of hourly windows. A year typed wrong is thousands.
 constexpr std::size_t kBackfillMaxWindows = 1000;
+
+// A whole number of at least 1 (program_options would read "-1" into a size_t as its maximum).
+std::optional<std::size_t> positiveCount(const std::string& text) {
+  std::size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value == 0) return std::nullopt;
+  return value;
+}
+
+// A span as hours and minutes, with days beside it past two days: a mistyped year reads as one.
+std::string spanText(core::EpochMs ms) {
+  std::string text = core::formatDuration(std::chrono::milliseconds(ms));
+  constexpr core::EpochMs kDay = 86'400'000;
+  if (ms >= 2 * kDay) text += " (" + std::to_string(ms / kDay) + " days)";
+  return text;
+}
 
 // The instant given by --now, moving on with real time: `run --now T` follows an emulated clock.
 class OffsetClock final : public core::Clock {
@@ -340,7 +358,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       "from", po::value<std::string>(), "start (forms as for --now), floored to the minute")(
       "to", po::value<std::string>(), "end, exclusive, ceiled to the minute")(
       "force", po::bool_switch(), "hunt windows the ledger already has too")(
-      "max-windows", po::value<std::size_t>()->default_value(kBackfillMaxWindows),
+      "max-windows", po::value<std::string>()->default_value(std::to_string(kBackfillMaxWindows)),
       "refuse a range of more windows than this (a mistyped year is thousands of searches)")(
       "grace", po::value<std::string>()->default_value("30s"),
       "after Ctrl-C or SIGTERM: findings are delivered until this long after the signal (a "
@@ -369,6 +387,15 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   }
   auto grace = core::parseDuration(values["grace"].as<std::string>());
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
+  const std::optional<std::size_t> max_windows =
+      positiveCount(values["max-windows"].as<std::string>());
+  if (!max_windows) {
+    return fail(context,
+                "--max-windows: '" +
+                    core::printableExcerpt(values["max-windows"].as<std::string>(), 40) +
+                    "' is not a whole number of windows, at least 1",
+                core::kExitUsage);
+  }
   if (values["hunt"].as<std::string>().find(',') != std::string::npos) {
     return fail(context,
                 "backfill takes one hunt, not a list ('" +
@@ -434,6 +461,33 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
                     "); the daemon hunts from there on",
                 core::kExitUsage);
   }
+  const service::ScheduleSpec spec = service::scheduleOf(*hunt);
+  const bool force = values["force"].as<bool>();
+  std::vector<state::WindowRecord> hunted;
+  if (!force) {
+    auto done =
+        runtime.delivery.store->windows(name, aql::floorToMinute(*from), aql::ceilToMinute(*to));
+    if (!done) return fail(context, done.error(), core::kExitState);
+    hunted = std::move(*done);
+  }
+  const service::BackfillPlan plan =
+      service::planBackfill(spec, *from, *to, hunted, force, *max_windows);
+  if (plan.to_hunt > *max_windows) {
+    return fail(context,
+                "backfill '" + name + "': " + core::formatIso8601(*from) + " to " +
+                    core::formatIso8601(*to) + " leaves " + std::to_string(plan.to_hunt) +
+                    " windows to hunt" +
+                    (plan.to_hunt < plan.in_range
+                         ? " (of " + std::to_string(plan.in_range) + " in the range)"
+                         : std::string()) +
+                    " of up to " +
+                    core::formatDuration(std::chrono::milliseconds(
+                        std::max<core::EpochMs>(spec.max_window, 60'000))) +
+                    " (schedule.max_window), one search each: more than --max-windows (" +
+                    std::to_string(*max_windows) + "); check the dates, or give --max-windows " +
+                    std::to_string(plan.to_hunt) + " to hunt them all",
+                core::kExitUsage);
+  }
   // A range that ends before the ledger starts leaves the stretch between unhunted, and the
   // ledger then reads as having a hole there (a mistyped year makes one of months): said before
   // it is made, whatever the log level.
@@ -446,47 +500,19 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       }
       printDiagnostic(
           context.streams, *context.redactor, Diagnostic::kCaveat,
-          "backfill '" + name + "': the range ends " +
-              core::formatDuration(std::chrono::milliseconds(*recorded.ledger_start - last_end)) +
+          "backfill '" + name + "': the range ends " + spanText(*recorded.ledger_start - last_end) +
               " before the ledger's first window (" + core::formatIso8601(*recorded.ledger_start) +
-              "); that stretch stays unhunted, and 'aihunt state gaps' lists it until "
-              "it is backfilled too");
+              "); that stretch stays unhunted, and 'aihunt state gaps' lists it "
+              "until it is backfilled too");
     }
   }
-  const service::ScheduleSpec spec = service::scheduleOf(*hunt);
-  const std::size_t max_windows = values["max-windows"].as<std::size_t>();
-  if (const std::size_t planned = service::backfillWindowCount(spec, *from, *to);
-      planned > max_windows) {
-    return fail(context,
-                "backfill '" + name + "': " + core::formatIso8601(*from) + " to " +
-                    core::formatIso8601(*to) + " is " + std::to_string(planned) +
-                    " windows (schedule.max_window " +
-                    core::formatDuration(std::chrono::milliseconds(spec.max_window)) +
-                    " at most), one search each: more than --max-windows (" +
-                    std::to_string(max_windows) + "); check the dates, or give --max-windows " +
-                    std::to_string(planned) + " to hunt them all",
-                core::kExitUsage);
-  }
-  const std::vector<service::PlannedWindow> planned = service::backfillWindows(spec, *from, *to);
-  std::vector<service::PlannedWindow> windows;
-  for (const auto& window : planned) {
-    if (!values["force"].as<bool>()) {
-      auto done = runtime.delivery.store->windows(name, window.from, window.to);
-      if (!done) return fail(context, done.error(), core::kExitState);
-      core::EpochMs covered = window.from;
-      for (const auto& record : *done) {
-        if (record.from <= covered) covered = std::max(covered, record.to);
-      }
-      if (covered >= window.to) continue;  // the ledger already has it
-    }
-    windows.push_back(window);
-  }
+  const std::vector<service::PlannedWindow>& windows = plan.windows;
   context.logger->info("backfill '{}': {} window(s) to hunt", name, windows.size());
   if (windows.empty()) {
     printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                     "backfill '" + name + "': the ledger already holds every window from " +
-                        core::formatIso8601(planned.front().from) + " to " +
-                        core::formatIso8601(planned.back().to) +
+                        core::formatIso8601(aql::floorToMinute(*from)) + " to " +
+                        core::formatIso8601(aql::ceilToMinute(*to)) +
                         ": nothing to hunt (--force hunts them again; findings already raised "
                         "stay repeats, not raised twice)");
   }

@@ -11,11 +11,6 @@ PlannedWindow window(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs
   return PlannedWindow{from, to, from - spec.overlap};
 }
 
-// A backfill window's longest: schedule.max_window, never under a minute.
-core::EpochMs backfillWindowLength(const ScheduleSpec& spec) {
-  return std::max<core::EpochMs>(spec.max_window, 60'000);
-}
-
 }  // namespace
 
 DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger_end,
@@ -40,28 +35,6 @@ DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger
   }
   plan.next_due = start + every + spec.delay;
   return plan;
-}
-
-std::size_t backfillWindowCount(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs to) {
-  const core::EpochMs start = aql::floorToMinute(from);
-  const core::EpochMs end = aql::ceilToMinute(to);
-  if (end <= start) return 0;
-  const core::EpochMs largest = backfillWindowLength(spec);
-  return static_cast<std::size_t>((end - start + largest - 1) / largest);
-}
-
-std::vector<PlannedWindow> backfillWindows(const ScheduleSpec& spec, core::EpochMs from,
-                                           core::EpochMs to) {
-  std::vector<PlannedWindow> windows;
-  const core::EpochMs largest = backfillWindowLength(spec);
-  core::EpochMs start = aql::floorToMinute(from);
-  const core::EpochMs end = aql::ceilToMinute(to);
-  while (start < end) {
-    const core::EpochMs stop = std::min(end, start + largest);
-    windows.push_back(window(spec, start, stop));
-    start = stop;
-  }
-  return windows;
 }
 
 }  // namespace aihunt::service

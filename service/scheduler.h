@@ -1,6 +1,7 @@
 #pragma once
-// Which windows a hunt owes, from its ledger and the clock. Pure arithmetic, no I/O: the daemon,
-// `run --once` and `backfill` ask it, and tests drive it with any clock.
+// Which windows a hunt owes, from its ledger and the clock. Pure arithmetic, no I/O: the daemon
+// and `run --once` ask it (backfill's windows: service/backfill_plan.h), and tests drive it
+// with any clock.
 //
 // Windows are whole minutes, contiguous and half-open [from, to). The newest window ends `delay`
 // before now (QRadar indexes late), floored to the minute. A hunt with an empty ledger starts
@@ -47,14 +48,5 @@ struct DuePlan {
 // when behind, consecutive windows merge up to `max_window`.
 DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger_end,
                    core::EpochMs now, std::size_t max_windows);
-
-// The windows covering [from, to) for a backfill: whole minutes (from floored, to ceiled), each at
-// most `max_window` long.
-std::vector<PlannedWindow> backfillWindows(const ScheduleSpec& spec, core::EpochMs from,
-                                           core::EpochMs to);
-
-// How many windows backfillWindows makes for [from, to), without making them (a range of
-// decades is millions).
-std::size_t backfillWindowCount(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs to);
 
 }  // namespace aihunt::service

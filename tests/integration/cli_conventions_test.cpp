@@ -318,6 +318,16 @@ TEST_CASE("backfill refuses a range of more windows than --max-windows, before a
   INFO(refused.err);
   CHECK(refused.exit_code == 2);
   CHECK(refused.err.find("--max-windows 8777") != std::string::npos);
+  // A limit that is no positive whole number is refused (program_options read "-1" as the
+  // largest size_t: no limit at all).
+  for (const char* limit : {"-1", "0", "ten", "5x"}) {
+    INFO(limit);
+    std::vector<std::string> bad = args;
+    bad.insert(bad.end(), {"--max-windows", limit});
+    const ProcessResult refused_limit = runProcess(binaryPath("aihunt"), bad, {}, 30, env);
+    CHECK(refused_limit.exit_code == 2);
+    CHECK(refused_limit.err.find("--max-windows: '") != std::string::npos);
+  }
   // Allowed, it goes to the console (out of reach here: exit 3).
   std::vector<std::string> allowed = args;
   allowed.insert(allowed.end(), {"--max-windows", "8777"});

@@ -130,10 +130,12 @@ ProcessResult runOnce(const RunDir& run, std::int64_t now) {
 }
 
 ProcessResult backfill(const RunDir& run, const std::string& hunt, std::int64_t from,
-                       std::int64_t to, std::int64_t now) {
+                       std::int64_t to, std::int64_t now,
+                       const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {"backfill", "-c",   run.config, "--hunt", hunt,    "--from",
                                    iso(from),  "--to", iso(to),    "--now",  iso(now)};
   args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
+  args.insert(args.end(), extra.begin(), extra.end());
   return runProcess(binaryPath("aihunt"), args, {}, 60);
 }
 
@@ -793,7 +795,13 @@ TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
   CHECK(again.err.find("--force hunts them again") != std::string::npos);
   CHECK(requests(emu).empty());
   CHECK(readFile(run.findings()) == before);
-
+  // --max-windows counts the windows still to hunt, not those the ledger holds (a trial: a
+  // range already hunted was refused as too many searches).
+  const ProcessResult limited =
+      backfill(run, "proxy-ai-api", gap_from, gap_to, later, {"--max-windows", "1"});
+  INFO(limited.err);
+  CHECK(limited.exit_code == 0);
+  CHECK(parseTable(limited.out).at("proxy-ai-api").windows == 0);
   // A range that ends before the ledger starts (a mistyped year would be months before): it is
   // hunted, and the stretch between is said to stay unhunted before it is made.
   const std::int64_t start0 = end0 - 24 * kHour;
@@ -801,12 +809,21 @@ TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
       backfill(run, "proxy-ai-api", start0 - 3 * 24 * kHour, start0 - 2 * 24 * kHour, later);
   INFO(early.out << early.err);
   CHECK(early.exit_code == 0);
-  CHECK(early.err.find("the range ends 48h before the ledger's first window (" + iso(start0) +
-                       "); that stretch stays unhunted") != std::string::npos);
+  CHECK(early.err.find("the range ends 48h (2 days) before the ledger's first window (" +
+                       iso(start0) + "); that stretch stays unhunted") != std::string::npos);
   const std::vector<std::string> open_gaps = stateGaps(run);
   CHECK(std::find(open_gaps.begin(), open_gaps.end(),
                   "proxy-ai-api " + iso(start0 - 2 * 24 * kHour) + " " + iso(start0)) !=
         open_gaps.end());
+
+  // Two windows, the last one that range hunted and the first of the stretch after it: one to
+  // hunt, within a limit of 1.
+  const std::int64_t hunted_end = start0 - 2 * 24 * kHour;
+  const ProcessResult one_more = backfill(run, "proxy-ai-api", hunted_end - kHour,
+                                          hunted_end + kHour, later, {"--max-windows", "1"});
+  INFO(one_more.err);
+  CHECK(one_more.exit_code == 0);
+  CHECK(parseTable(one_more.out).at("proxy-ai-api").windows == 1);
 }
 
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",

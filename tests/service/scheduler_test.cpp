@@ -8,8 +8,6 @@
 #include "service/scheduler.h"
 
 using aihunt::core::EpochMs;
-using aihunt::service::backfillWindowCount;
-using aihunt::service::backfillWindows;
 using aihunt::service::dueWindows;
 using aihunt::service::ScheduleSpec;
 
@@ -97,40 +95,4 @@ TEST_CASE("generated ledgers and clocks: contiguous whole-minute windows, a gap 
     // Nothing due is left behind unless the cap stopped the plan.
     if (plan.windows.size() < most) CHECK(cursor + spec.every > plan.horizon);
   }
-}
-
-TEST_CASE("backfill windows cover the range in whole minutes", "[scheduler]") {
-  ScheduleSpec spec;
-  const auto windows = backfillWindows(spec, kNow + 30'000, kNow + 3 * kHour + 1);
-  REQUIRE(windows.size() == 4);
-  CHECK(windows.front().from == kNow);
-  CHECK(windows.back().to == kNow + 3 * kHour + kMinute);
-  for (std::size_t i = 1; i < windows.size(); ++i) CHECK(windows[i].from == windows[i - 1].to);
-}
-
-TEST_CASE("the backfill window count is the number of windows made, without making them",
-          "[scheduler]") {
-  // Generated ranges: any start second, lengths from a second to a few days, windows of 30 s
-  // (read as a minute), a minute, 7 minutes and an hour.
-  std::uint64_t seed = 0x9e3779b97f4a7c15ULL;
-  const auto next = [&seed] {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed;
-  };
-  for (const EpochMs max_window : {EpochMs{30'000}, kMinute, 7 * kMinute, kHour}) {
-    ScheduleSpec spec;
-    spec.max_window = max_window;
-    for (int i = 0; i < 500; ++i) {
-      const EpochMs from = kNow + static_cast<EpochMs>(next() % (24 * kHour));
-      const EpochMs to = from + 1 + static_cast<EpochMs>(next() % (3 * 24 * kHour));
-      INFO(max_window << " " << from << " " << to);
-      CHECK(backfillWindowCount(spec, from, to) == backfillWindows(spec, from, to).size());
-    }
-  }
-  // A range of decades is counted, not built.
-  ScheduleSpec spec;
-  CHECK(backfillWindowCount(spec, 0, kNow) == static_cast<std::size_t>(kNow / kHour));
-  CHECK(backfillWindowCount(spec, kNow, kNow) == 0);
 }
