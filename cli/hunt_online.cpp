@@ -99,13 +99,15 @@ class InterruptNotice {
 
 // A query of the user's (or the seed's) sent as written, with a time clause added when it has
 // none (cli/query_window.h: the same rule as offline).
+// `own_clause`: set when the query has a time clause of its own (sent as written).
 core::Result<std::string> withTimeClause(std::string text, const std::string& what,
                                          const std::optional<aql::TimeRange>& window,
-                                         CommandContext& context) {
+                                         CommandContext& context, bool& own_clause) {
   aql::SyntaxError detail;
   auto query = aql::parse(text, &detail);
   if (!query) return query.error().withContext(what);
-  if (!applyQueryWindow(*query, what, window, context)) return text;
+  own_clause = !applyQueryWindow(*query, what, window, context);
+  if (own_clause) return text;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {
     text.pop_back();
   }
@@ -137,10 +139,13 @@ std::string windowText(const aql::TimeRange& window) {
   return core::formatIso8601(window.from) + " to " + core::formatIso8601(window.to);
 }
 
+// `own_clause`: set when the plan is a query of the user's with its own time clause, which no
+// --last, --from or --to changes.
 core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
                                               const DetectionSetup& setup,
                                               const std::optional<aql::TimeRange>& window,
-                                              core::EpochMs now, CommandContext& context) {
+                                              core::EpochMs now, CommandContext& context,
+                                              bool& own_clause) {
   std::vector<HuntJob> plan;
   const bool seed = values["seed-query"].as<bool>();
   if (seed || values.count("aql") != 0) {
@@ -159,7 +164,7 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
       if (!read) return read.error();
       text = std::move(*read);
     }
-    auto aql = withTimeClause(std::move(text), what, window, context);
+    auto aql = withTimeClause(std::move(text), what, window, context, own_clause);
     if (!aql) return aql.error();
     const std::vector<std::string> names = huntOption(values);
     if (names.size() > 1) {
@@ -174,7 +179,7 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
       // The window given (--last, --from/--to) and added as START/STOP: the instants the
       // console searches, as for the built-in hunts. A clause of the query's own, or the
       // default LAST 24 HOURS, counts on the console's clock: no window is claimed for it.
-      if (window && parsed->time.kind == aql::TimeClause::Kind::kStartStop) {
+      if (window && !own_clause) {
         if (auto searched = aql::resolveTimeRange(parsed->time, now); searched) {
           hunt.window = *searched;
         }
@@ -352,7 +357,8 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
       openConnection(values, config_path, context,
                      ConnectionUse{nullptr, /*caller_reports_unreachable=*/true, kOfflineInstead});
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
-  auto plan = planOnline(values, setup, window, now, context);
+  bool own_clause = false;
+  auto plan = planOnline(values, setup, window, now, context, own_clause);
   // Planning is local (files, AQL syntax, hunt names): its errors are input errors.
   if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
   if (window && window->from >= now) {
@@ -563,8 +569,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
         (window_searched ? "no hunt returned a row in the window " + windowText(*window_searched)
                          : "the query returned no row within its time clause (" +
                                ownTimeClause(*plan) + ", on the console's clock)") +
-            ": \"No findings.\" says nothing of other times (choose the window "
-            "with --now, --last or --from/--to)");
+            ": \"No findings.\" says nothing of other times " +
+            (own_clause ? std::string("(the query's own time clause chooses its window: edit it "
+                                      "there)")
+                        : std::string("(choose the window with --now, --last or --from/--to)")));
   }
   if (interrupted) {
     // Ctrl-C: the searches in flight were cancelled and deleted on the way out (or could not be:

@@ -318,6 +318,22 @@ TEST_CASE("a run that finds nothing names the window it searched", "[online]") {
   CHECK(own.exit_code == 0);
   CHECK(own.err.find("no row within its time clause (START '2020-01-01 00:00Z' STOP "
                      "'2020-01-02 00:00Z', on the console's clock)") != std::string::npos);
+  CHECK(own.err.find("edit it there") != std::string::npos);
+  // With --last too, which the query's own clause overrides: no window is claimed for it (a
+  // review found a zone-less START/STOP of the query's own named as a UTC window).
+  std::ofstream(dir + "/zoneless.aql")
+      << "SELECT sourceip, URL AS url FROM events WHERE URL IS NOT NULL\n"
+         "START '2020-01-01 00:00' STOP '2020-01-02 00:00'\n";
+  const ProcessResult zoneless = runProcess(
+      binaryPath("aihunt"),
+      huntArgs(emu, {"--aql", dir + "/zoneless.aql", "--last", "1h", "--quiet"}), {}, 60, token);
+  INFO(zoneless.err);
+  CHECK(zoneless.exit_code == 0);
+  CHECK(zoneless.err.find("(window ") == std::string::npos);
+  CHECK(zoneless.err.find("no hunt returned a row in the window") == std::string::npos);
+  CHECK(zoneless.err.find("no row within its time clause (START '2020-01-01 00:00' STOP "
+                          "'2020-01-02 00:00'") != std::string::npos);
+  CHECK(zoneless.err.find("--now, --last") == std::string::npos);
 }
 
 TEST_CASE("a certificate's subject name reaches stderr on one line, made inert", "[online][tls]") {
