@@ -58,6 +58,12 @@ int exitCodeOf(const core::Error& error, int otherwise) {
 // Boost says only "too many positional options"; this names the word it did not expect, parsing
 // again with a catch-all positional. The usual cause is a list typed with spaces after its
 // commas ("--hunt a, b"), which the shell splits in two.
+// `hunt --offline FILE` (config check's --offline is a switch).
+bool offlineTakesFile(const po::options_description& options) {
+  const po::option_description* offline = options.find_nothrow("offline", /*approx=*/false);
+  return offline != nullptr && offline->semantic()->max_tokens() > 0;
+}
+
 std::string strayArgumentMessage(const std::vector<std::string>& args,
                                  const po::options_description& options,
                                  const po::positional_options_description& positional) {
@@ -80,6 +86,7 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
   if (values.count(kStray) == 0) return "too many arguments (see --help)";
   const std::string stray = values[kStray].as<std::vector<std::string>>().front();
   std::string message = "unexpected argument '" + stray + "'";
+  std::error_code error;
   const auto at = std::find(args.begin(), args.end(), stray);
   if (at != args.begin() && at != args.end() && !std::prev(at)->empty() &&
       std::prev(at)->back() == ',') {
@@ -100,8 +107,9 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
     } else {
       message += ": a space after a comma splits a value in two";
     }
-  } else if (std::error_code error; options.find_nothrow("offline", /*approx=*/false) != nullptr &&
-                                    std::filesystem::is_regular_file(stray, error)) {
+  } else if (offlineTakesFile(options) &&
+             std::find(args.begin(), args.end(), "--offline") == args.end() &&
+             std::filesystem::is_regular_file(stray, error)) {
     // `aihunt hunt events.jsonl`: a file of events is hunted with --offline.
     message += ": to hunt a file of exported events, give --offline " + stray;
   } else {

@@ -68,15 +68,17 @@ void printLedgersAgainstConfig(const state::StoreSummary& summary,
                                const std::vector<std::pair<std::string, bool>>& hunts,
                                CommandContext& context) {
   std::string removed;
+  std::string on_demand;
   std::string disabled;
   std::string unhunted;
   const auto add = [](std::string& list, const std::string& name) {
-    list += (list.empty() ? "" : ", ") + core::printableExcerpt(name, 60);
+    list += (list.empty() ? "" : ", ") + core::printableExcerpt(name, 64);
   };
   for (const auto& recorded : summary.hunts) {
     const auto configured = std::find_if(
         hunts.begin(), hunts.end(), [&](const auto& hunt) { return hunt.first == recorded.hunt; });
-    if (configured == hunts.end()) add(removed, recorded.hunt);
+    // No window: only findings `hunt --deliver` recorded (a query of one's own, "seed", "aql").
+    if (configured == hunts.end()) add(recorded.windows == 0 ? on_demand : removed, recorded.hunt);
     if (configured != hunts.end() && !configured->second) add(disabled, recorded.hunt);
   }
   for (const auto& [name, enabled] : hunts) {
@@ -90,6 +92,11 @@ void printLedgersAgainstConfig(const state::StoreSummary& summary,
     printFormatted(*context.redactor, out,
                    "not in the config (removed or renamed; nothing hunts these ledgers now): %s\n",
                    removed.c_str());
+  }
+  if (!on_demand.empty()) {
+    printFormatted(*context.redactor, out,
+                   "not in the config, findings of hunt --deliver only (no window): %s\n",
+                   on_demand.c_str());
   }
   if (!disabled.empty()) {
     printFormatted(*context.redactor, out, "turned off in the config (enabled: false): %s\n",
@@ -224,13 +231,16 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
                 core::kExitUsage);
   }
   if (values.count("help") != 0) {
-    return printHelp(options,
-                     "\nshow: per hunt, the ledger's range, windows, findings, repeats and "
-                     "gaps; the outbox per sink.\ngaps: stretches the daemon will not hunt "
-                     "(older than catch_up_max after downtime).\ncheck: a full integrity check; "
-                     "exit 5 when the file is damaged (then: back it up, and start 'aihunt run "
-                     "--state-reset').\nvacuum: compacts the file (stop the daemon first).\n",
-                     context.streams);
+    return printHelp(
+        options,
+        "\nshow: per hunt, the ledger's range, windows, findings, repeats and "
+        "gaps; the outbox per sink; with -c, the ledgers of hunts the config no "
+        "longer has and its hunts with no ledger yet.\ngaps: stretches the daemon "
+        "will not hunt (older than catch_up_max after downtime, or left between a "
+        "backfilled range and the rest of the ledger).\ncheck: a full integrity check; "
+        "exit 5 when the file is damaged (then: back it up, and start 'aihunt run "
+        "--state-reset').\nvacuum: compacts the file (stop the daemon first).\n",
+        context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string action = values["action"].as<std::string>();
@@ -258,7 +268,11 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
     return core::kExitState;
   }
   if (action != "show" && action != "gaps" && action != "vacuum") {
-    return fail(context, "unknown action '" + action + "' (show, gaps, check, vacuum)",
+    const std::string nearest = service::nearestName(action, {"show", "gaps", "check", "vacuum"});
+    return fail(context,
+                "unknown action '" + core::printableExcerpt(action, 60) + "'" +
+                    (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+                    " (show, gaps, check, vacuum)",
                 core::kExitUsage);
   }
   state::OpenOptions open;

@@ -703,6 +703,13 @@ TEST_CASE("a misspelt subcommand, or an events file without --offline, gets the 
   CHECK(hunt.exit_code == 2);
   CHECK(hunt.out.empty());
   CHECK(hunt.err.find("give --offline " + events) != std::string::npos);
+  // Not where --offline takes no file (config check's is a switch), nor where it is given.
+  const ProcessResult config_two = runAihunt({"config", "check", events, events});
+  CHECK(config_two.exit_code == 2);
+  CHECK(config_two.err.find("give --offline") == std::string::npos);
+  const ProcessResult given = runAihunt({"hunt", "--offline", events, events});
+  CHECK(given.exit_code == 2);
+  CHECK(given.err.find("give --offline") == std::string::npos);
   // A name that is no file keeps the general advice.
   const ProcessResult stray = runAihunt({"hunt", "no-such-file.jsonl"});
   CHECK(stray.exit_code == 2);

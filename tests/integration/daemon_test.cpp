@@ -489,10 +489,19 @@ TEST_CASE("run --once says so when a hunt's ledger ends after now", "[daemon][on
 TEST_CASE("state show -c holds the ledgers against the config's hunts", "[daemon][state]") {
   // An operator's trial: after a rename, `state show` listed the old name's ledger as if it
   // were hunted still.
-  RunningEmu emu({}, emuConfig());
+  RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt + kSniDnsHunt);
   REQUIRE(runOnce(run, aihunt::testing::kSampleNow).exit_code == 0);
+  // Findings of a query of one's own, recorded by hunt --deliver: a ledger with no window.
+  const ProcessResult delivered =
+      runProcess(binaryPath("aihunt"),
+                 {"hunt", "--deliver", "-c", run.config, "--seed-query", "--now",
+                  aihunt::testing::kSampleNow, "--last", "24h", "--format", "jsonl"},
+                 {}, 60);
+  INFO(delivered.err);
+  REQUIRE(delivered.exit_code == 0);
+  REQUIRE_FALSE(delivered.out.empty());
   // proxy-ai-api renamed, network-sni-dns turned off, endpoint-network added.
   std::string renamed = kProxyHunt;
   renamed.replace(renamed.find("proxy-ai-api"), std::string("proxy-ai-api").size(), "proxy-web");
@@ -509,10 +518,11 @@ TEST_CASE("state show -c holds the ledgers against the config's hunts", "[daemon
     return shown.out.substr(start, shown.out.find('\n', start) - start);
   };
   CHECK(lineAfter("nothing hunts these ledgers now): ") == "proxy-ai-api");
+  CHECK(lineAfter("findings of hunt --deliver only (no window): ") == "seed");
   CHECK(lineAfter("(enabled: false): ") == "network-sni-dns");
   CHECK(lineAfter("no ledger yet (never hunted): ") == "proxy-web, endpoint-network");
-  // Both ledgers are still listed, and --state (no config to hold them against) adds nothing.
-  CHECK(stateShow(run).size() == 2);
+  // Every ledger is still listed, and --state (no config to hold them against) adds nothing.
+  CHECK(stateShow(run).size() == 3);
   const ProcessResult bare =
       runProcess(binaryPath("aihunt"), {"state", "show", "--state", run.state()}, {}, 30);
   CHECK(bare.out.find("in the config") == std::string::npos);
