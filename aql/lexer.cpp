@@ -1,6 +1,7 @@
 #include "aql/lexer.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "aql/limits.h"
 #include "core/char_class.h"
@@ -25,10 +26,22 @@ class Lexer {
   core::Result<std::vector<Token>> run() {
     std::vector<Token> tokens;
     while (true) {
-      skipSpace();
+      if (auto skipped = skipSpaceAndComments(); !skipped.ok()) return skipped.error();
+      // IBM: comments "can occur only in the body of the query and not at the beginning or the
+      // end"; one there is a parsing error on a console (support page 6959337).
+      if (comment_ && tokens.empty()) {
+        return fail(*comment_, "/*",
+                    "a comment before the query: QRadar reads /* ... */ only "
+                    "inside the query's body");
+      }
       Token token;
       token.pos = here();
       if (pos_ >= text_.size()) {
+        if (comment_ && comment_->offset > tokens.back().pos.offset) {
+          return fail(*comment_, "/*",
+                      "a comment after the query's last clause: QRadar reads "
+                      "/* ... */ only inside the query's body");
+        }
         token.kind = TokenKind::kEnd;
         tokens.push_back(std::move(token));
         return tokens;
@@ -60,12 +73,25 @@ class Lexer {
     ++pos_;
   }
 
-  void skipSpace() {
+  // Blanks, and /* ... */ comments (IBM documents them inside a query's body); `comment_` is
+  // where the last one began.
+  core::Status skipSpaceAndComments() {
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
+      if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
+        const Position start = here();
+        const std::size_t end = text_.find("*/", pos_ + 2);
+        if (end == std::string_view::npos) {
+          return fail(start, "/*", "unterminated comment: /* without */");
+        }
+        while (pos_ < end + 2) advance();
+        comment_ = start;
+        continue;
+      }
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
       advance();
     }
+    return {};
   }
 
   core::Error fail(const Position& pos, std::string_view near, std::string_view why) const {
@@ -206,6 +232,7 @@ class Lexer {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::size_t line_start_ = 0;
+  std::optional<Position> comment_;  // where the last /* ... */ began
   int line_ = 1;
   SyntaxError* detail_;
 };

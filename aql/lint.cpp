@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "aql/function_catalog.h"
+#include "aql/lexer.h"
 #include "aql/parser.h"
 #include "aql/printer.h"
 #include "aql/time_window.h"
@@ -224,9 +226,35 @@ bool followsWordText(std::string_view text, std::size_t offset) {
           !(std::isalnum(static_cast<unsigned char>(text[end - 5])) != 0 || text[end - 5] == '_'));
 }
 
+// The first `--` written as two adjacent minus signs: SQL's line comment, which AQL does not
+// have (IBM documents /* ... */ only), so the words after it are read as part of the query.
+std::optional<Position> findDoubleDash(std::string_view text) {
+  auto tokens = tokenize(text);
+  if (!tokens.ok()) return std::nullopt;
+  const std::vector<Token>& list = tokens.value();
+  for (std::size_t i = 0; i + 1 < list.size(); ++i) {
+    if (list[i].kind == TokenKind::kSymbol && list[i].text == "-" &&
+        list[i + 1].kind == TokenKind::kSymbol && list[i + 1].text == "-" &&
+        list[i + 1].pos.offset == list[i].pos.offset + 1) {
+      return list[i].pos;
+    }
+  }
+  return std::nullopt;
+}
+
+constexpr const char* kDoubleDash =
+    "'--' is not a comment in AQL (QRadar reads /* ... */ inside a query, nothing else): the "
+    "text after it is read as part of the query, '--' as two minus signs";
+
 std::vector<Diagnostic> lint(std::string_view text) {
   SyntaxError detail;
   auto parsed = parse(text, &detail);
+  const std::optional<Position> dash = findDoubleDash(text);
+  if (!parsed.ok() && dash && dash->offset <= detail.pos.offset) {
+    // The words of a comment are the syntax error: said as what they are.
+    return {Diagnostic{Severity::kError, "double-dash", *dash,
+                       std::string(kDoubleDash) + "; the query was not checked past it"}};
+  }
   if (!parsed.ok()) {
     // IBM documents full-text search (`WHERE TEXT SEARCH 'term'`, AQL quotation marks page);
     // aihunt's engine does not run it. Not a syntax error a console would answer with 422: said
@@ -239,7 +267,12 @@ std::vector<Diagnostic> lint(std::string_view text) {
     }
     return {Diagnostic{Severity::kError, "syntax", detail.pos, parsed.error().message}};
   }
-  return lintQuery(parsed.value());
+  std::vector<Diagnostic> out = lintQuery(parsed.value());
+  // A one-word comment parses (`'%x%' -- note` is `'%x%' - (-note)`) and silently matches
+  // nothing: an error all the same.
+  if (dash)
+    out.insert(out.begin(), Diagnostic{Severity::kError, "double-dash", *dash, kDoubleDash});
+  return out;
 }
 
 std::string formatDiagnostic(const Diagnostic& d) {

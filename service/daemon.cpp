@@ -259,9 +259,12 @@ struct Daemon::Impl {
   Clock::time_point refused_until{};
   std::chrono::milliseconds refused_hold{0};  // the hold the last refusal started
   int refusals = 0;
-  // After a hold, one connection tries the console (a worker's); the others wait for its answer
-  // instead of each sending the token again at the same moment.
+  // Until a connection shows the console takes the token (`token_taken`: false at the start,
+  // after a reload and after a refusal), one connection at a time tries it (a worker's or the
+  // probe's, `refusal_trial` while it does); the others wait for its answer instead of each
+  // sending the token at the same moment.
   bool refusal_trial = false;
+  bool token_taken = false;
   std::map<std::string, int> failures;
   bool stopping = false;
   // --once: why the console is out of reach (a refused connection, a refused token). Every other
@@ -452,6 +455,7 @@ struct Daemon::Impl {
   // Under the mutex: the console refused the credentials. Every hunt waits out the hold; a
   // refusal within a hold (hunts that connected side by side) does not lengthen it.
   void holdAfterRefusal(const config::Config& cfg) {
+    token_taken = false;
     const auto at = Clock::now();
     if (at >= refused_until || refusals == 0) ++refusals;
     const auto hold = std::min<std::chrono::milliseconds>(
@@ -479,6 +483,19 @@ struct Daemon::Impl {
   // --once, under the mutex: a hunt whose connection failed the same way (the same exit code)
   // as another hunt's that, running beside it, already failed and said why. Its row points there
   // (as a hunt that never started) rather than say it again, and its turn ends.
+  // --once, under the mutex: the console was found out of reach (or refusing the token) by
+  // another hunt, so `name` is reported not run rather than tried again.
+  bool notRunForUnreachable(const std::string& name) {
+    if (!options.once || unreachable.empty()) return false;
+    HuntRunReport& total = reports[name];
+    total.hunt = name;
+    total.exit_code = worseExitCode(total.exit_code, core::kExitConnection);
+    total.error = "not run: " + unreachable;
+    busy.erase(name);
+    changed.notify_all();
+    return true;
+  }
+
   bool sameCauseSaid(HuntRunReport& total, int exit_code) {
     if (!options.once || unreachable.empty() || exit_code != unreachable_exit) return false;
     total.error = "not run: " + unreachable;
@@ -503,38 +520,52 @@ struct Daemon::Impl {
         queue.pop_front();
         cfg = config;
         gen = generation;
-        if (options.once && !unreachable.empty()) {
-          HuntRunReport& total = reports[name];
-          total.hunt = name;
-          total.exit_code = worseExitCode(total.exit_code, core::kExitConnection);
-          total.error = "not run: " + unreachable;
-          busy.erase(name);
-          changed.notify_all();
-          continue;
-        }
+        if (notRunForUnreachable(name)) continue;
       }
       if (!connection || connected_generation != gen) {
+        bool trial = false;
         {
-          // Queued before the console refused another hunt's connection: not tried until the
-          // hold ends (a try would be one more failed login).
-          std::lock_guard lock(mutex);
-          const bool held = Clock::now() < refused_until;
-          if (held || (refusals > 0 && refusal_trial)) {
-            retry_at[name] = held ? refused_until : Clock::now() + std::chrono::seconds(5);
+          // Until the console has taken the token (at the start, after a reload or a refusal),
+          // one connection at a time asks it, and the others wait for its answer: each refused
+          // one is a failed login, and five hunts side by side were five at once.
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return stopping || !refusal_trial; });
+          if (stopping) {
             busy.erase(name);
             changed.notify_all();
             continue;
           }
-          if (refusals > 0) refusal_trial = true;  // this connection is the trial
+          if (notRunForUnreachable(name)) continue;
+          // Queued before the console refused another hunt's connection: not tried until the
+          // hold ends (a try would be one more failed login).
+          if (Clock::now() < refused_until) {
+            retry_at[name] = refused_until;
+            busy.erase(name);
+            changed.notify_all();
+            continue;
+          }
+          trial = !token_taken;
+          if (trial) refusal_trial = true;
         }
         auto opened = deps.connect(*cfg);
-        {
-          std::lock_guard lock(mutex);
-          refusal_trial = false;
-          if (opened && !(*opened)->unreachable) refusals = 0;  // the console took the token
+        // Under the mutex, in the same hold of it as what the answer changes (a hold, --once's
+        // cause): a waiting connection sees both together, never a finished trial without them.
+        const auto endTrial = [&] {
+          if (trial) refusal_trial = false;
+          trial = false;
+        };
+        if (opened && !(*opened)->unreachable) {  // the console took the token
+          {
+            std::lock_guard lock(mutex);
+            endTrial();
+            refusals = 0;
+            token_taken = true;
+          }
+          changed.notify_all();
         }
         if (!opened) {
           std::lock_guard lock(mutex);
+          endTrial();
           deps.metrics.add("aihunt_qradar_connect_failures_total", {"setup"});
           HuntRunReport& total = reports[name];
           total.hunt = name;
@@ -560,6 +591,7 @@ struct Daemon::Impl {
           const core::Error why = *(*opened)->unreachable;
           const bool refused = why.code == core::ErrorCode::kAuth;
           std::lock_guard lock(mutex);
+          endTrial();
           // No window is tried, so aihunt_hunt_runs_total does not move: this is the counter an
           // alert on a console out of reach (or a revoked token) reads.
           deps.metrics.add("aihunt_qradar_connect_failures_total",
@@ -742,16 +774,34 @@ struct Daemon::Impl {
   // The main loop's own connection (the readiness probe's), opened when first needed.
   bool openProbe(std::unique_ptr<QRadarConnection>& probe, const config::Config& cfg) {
     if (probe) return true;
-    if (refusedNow()) return false;
+    bool trial = false;
+    {
+      const std::lock_guard lock(mutex);
+      // A hold, or another connection trying the token: asked again next round.
+      if (Clock::now() < refused_until || refusals > 0 || refusal_trial) return false;
+      trial = !token_taken;
+      if (trial) refusal_trial = true;
+    }
     auto opened = deps.connect(cfg);
+    {
+      // The trial's end and the hold a refusal starts, seen together (as a worker's).
+      const std::lock_guard lock(mutex);
+      if (trial) refusal_trial = false;
+      if (opened && !(*opened)->unreachable) token_taken = true;
+      if (!opened) deps.metrics.add("aihunt_qradar_connect_failures_total", {"setup"});
+      if (opened && (*opened)->unreachable) {
+        const bool refused = (*opened)->unreachable->code == core::ErrorCode::kAuth;
+        deps.metrics.add("aihunt_qradar_connect_failures_total",
+                         {refused ? "refused" : "unreachable"});
+        if (refused) holdAfterRefusal(cfg);
+      }
+    }
+    changed.notify_all();
     if (!opened) return false;
     if ((*opened)->unreachable) {
       // Not kept: a request on it would be one more failed login, or wait for a console that
       // is not there. The next round connects again.
-      if ((*opened)->unreachable->code == core::ErrorCode::kAuth) {
-        const std::lock_guard lock(mutex);
-        holdAfterRefusal(cfg);
-      } else {
+      if ((*opened)->unreachable->code != core::ErrorCode::kAuth) {
         noteQRadarProblem("the console cannot be reached: " + (*opened)->unreachable->message);
       }
       return false;
@@ -847,7 +897,9 @@ struct Daemon::Impl {
     const std::set<std::string> before = runningHunts(*config);
     config = std::move(*loaded);
     ++generation;
-    // A new token (or console) is tried at once: the hold was for the old one.
+    // A new token (or console) is tried at once, by one connection first: the hold was for the
+    // old one.
+    token_taken = false;
     if (Clock::now() < refused_until) {
       for (auto it = retry_at.begin(); it != retry_at.end();) {
         it = it->second <= refused_until ? retry_at.erase(it) : std::next(it);
@@ -913,6 +965,14 @@ struct Daemon::Impl {
     call.abort_flag = deps.stop.flag();
     auto answer = probe->api->call(call);
     if (answer && answer->status >= 200 && answer->status < 300) noteQRadarAnswered();
+    // A console lost while the daemon runs (its kept connections found nothing): /readyz says
+    // why once it fails, as after a start with the console away (a trial saw no detail line).
+    if (!answer) {
+      noteQRadarProblem("the console cannot be reached: " + answer.error().message);
+      probe.reset();  // connected again next round, from its first request
+    } else if (answer->status >= 500) {
+      noteQRadarProblem("the console answers HTTP " + std::to_string(answer->status));
+    }
     if (answer && answer->status == 401) {
       // The token, refused on the probe's kept connection: every hunt and the probe hold.
       probe.reset();

@@ -104,6 +104,10 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "could not be reached (unreachable), refused the token (refused), or the "
                   "connection could not be set up from the config (setup).",
                   {"reason"});
+  // Each reason from 0, so that the first failure is an increase a rate can see.
+  for (const char* reason : {"unreachable", "refused", "setup"}) {
+    metrics.add("aihunt_qradar_connect_failures_total", {reason}, 0);
+  }
   metrics.declare("aihunt_qradar_requests_total", MetricType::kCounter,
                   "QRadar REST requests made by a hunt's searches (retries included).", {"hunt"});
   metrics.declare("aihunt_qradar_retries_total", MetricType::kCounter,

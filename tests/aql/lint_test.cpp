@@ -89,6 +89,28 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
   }
   CHECK(
       lint("SELECT a AS b FROM events START '2026-11-26 10:00Z' STOP '2026-11-26 10:01Z'").empty());
+  // Comments: /* ... */ inside the query's body is AQL (IBM); before or after it, a console's
+  // parse error; `--` is none (a trial: a one-word `--` comment made a query match nothing).
+  CHECK(lint("SELECT a AS b FROM events\n/* only the AI hosts */\nWHERE a = 1 /* x */ LAST 1 HOURS")
+            .empty());
+  for (const char* misplaced : {"/* first */ SELECT a AS b FROM events LAST 1 HOURS",
+                                "SELECT a AS b FROM events LAST 1 HOURS /* last */",
+                                "SELECT a AS b FROM events /* open LAST 1 HOURS"}) {
+    INFO(misplaced);
+    CHECK(codes(lint(misplaced)) == std::vector<std::string>{"syntax"});
+  }
+  for (const char* dashed :
+       {"SELECT a AS b FROM events WHERE URL LIKE '%openai%' -- openai\nLAST 1 HOURS",
+        "SELECT a AS b FROM events WHERE URL LIKE '%openai%' -- the OpenAI API\nLAST 1 HOURS"}) {
+    INFO(dashed);
+    const auto found = lint(dashed);
+    REQUIRE_FALSE(found.empty());
+    CHECK(found.front().code == "double-dash");
+    CHECK(found.front().pos.line == 1);
+    CHECK(found.front().pos.column == 53);
+    CHECK(hasErrors(found));
+  }
+  CHECK(lint("SELECT a - -b AS c FROM events LAST 1 HOURS").empty());
   const auto syntax = lint("SELECT a\nFROM events\nWHERE a = = 1");
   REQUIRE(syntax.size() == 1);
   CHECK(syntax[0].severity == Severity::kError);
