@@ -149,22 +149,34 @@ void checkTimeZone(const TimeClause& clause, std::vector<Diagnostic>& out) {
   }
 }
 
-// START at or after STOP: the search covers no time. Only where both ends are fixed instants
-// (UTC text or epoch milliseconds): zone-less text and PARSEDATETIME depend on the console.
+// START at or after STOP: the search covers no time. Where both ends are instants (UTC text or
+// epoch milliseconds), or both zone-less text (one console zone moves both alike); not for
+// PARSEDATETIME or a mix, which depend on the console.
 void checkEmptyRange(const TimeClause& clause, std::vector<Diagnostic>& out) {
   if (clause.kind != TimeClause::Kind::kStartStop || !clause.has_stop) return;
-  const auto fixed = [](const TimePoint& p) {
-    if (p.kind == TimePoint::Kind::kEpochMs) return true;
-    if (p.kind != TimePoint::Kind::kText) return false;
+  // 1: a fixed instant, 2: zone-less text, 0: neither.
+  const auto kind = [](const TimePoint& p) {
+    if (p.kind == TimePoint::Kind::kEpochMs) return 1;
+    if (p.kind != TimePoint::Kind::kText) return 0;
     auto parsed = parseAqlTimeText(p.text);
-    return parsed.ok() && parsed.value().utc;
+    if (!parsed.ok()) return 0;
+    return parsed.value().utc ? 1 : 2;
   };
-  if (!fixed(clause.start) || !fixed(clause.stop)) return;
+  const int start = kind(clause.start);
+  const int stop = kind(clause.stop);
+  if (start == 0 || stop == 0 || (start == 2) != (stop == 2)) return;
   auto range = resolveTimeRange(clause, 0);
   if (!range.ok() || range.value().from < range.value().to) return;
+  // Said only when it is the reason: STOP 10:00 ends at 09:59:59, before START 10:00.
+  bool minute_end = false;
+  if (clause.stop.kind == TimePoint::Kind::kText) {
+    auto text = parseAqlTimeText(clause.stop.text);
+    minute_end = text.ok() && !text.value().has_seconds && range.value().to == range.value().from;
+  }
   out.push_back({Severity::kWarning, "empty-range", clause.pos,
-                 "START is not before STOP (STOP without seconds ends before its minute): the "
-                 "search covers no time and returns no row"});
+                 std::string("START is not before STOP") +
+                     (minute_end ? " (STOP without seconds ends before its minute)" : "") +
+                     ": the search covers no time and returns no row"});
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "core/text.h"
 #include "results/byte_source.h"
 #include "service/detectable_fields.h"
+#include "service/embedded_queries.h"
 #include "service/finding_writer.h"
 #include "service/hunt_plan.h"
 #include "service/hunt_query.h"
@@ -46,9 +47,16 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     const std::optional<aql::TimeRange>& given, const aql::TimeRange& window,
     CommandContext& context) {
   std::vector<service::OfflineHunt> plan;
-  if (values.count("aql") != 0) {
-    const std::string path = values["aql"].as<std::string>();
-    auto text = readAqlFile(path);
+  const bool seed = values["seed-query"].as<bool>();
+  if (values.count("aql") != 0 || seed) {
+    if (seed && values.count("aql") != 0) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "give --seed-query or --aql, not both");
+    }
+    // The seed query is built in (service/embedded_queries.h), as online.
+    const std::string path = seed ? "the seed query" : values["aql"].as<std::string>();
+    auto text =
+        seed ? core::Result<std::string>(std::string(service::seedQueryText())) : readAqlFile(path);
     if (!text) return text.error();
     aql::SyntaxError detail;
     auto query = aql::parse(*text, &detail);
@@ -70,7 +78,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     if (names.size() > 1) {
       return core::makeError(core::ErrorCode::kInvalidArgument, "--aql takes one --hunt name");
     }
-    hunt.name = names.empty() ? "aql" : names.front();
+    hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.query = std::move(*query);
     // Columns named like the seed query's aliases, or like our logical fields.
     hunt.mapping = setup.mapping;
@@ -276,7 +284,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     if (!loaded) return fail(context.streams, loaded.error(), core::kExitUsage);
     lookups = std::move(*loaded);
   }
-  const bool own_query = values.count("aql") != 0;
+  const bool own_query = values.count("aql") != 0 || values["seed-query"].as<bool>();
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
   auto setup = loadDetectionSetup(config_path, std::string(), context);
@@ -320,12 +328,6 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   if (values.count("offline") == 0) {
     return runOnlineHunt(values, *setup, now, window, *format, *table, *hold, delivery.get(),
                          context);
-  }
-  if (values["seed-query"].as<bool>()) {
-    return fail(context.streams,
-                "--seed-query runs on a console; offline, give the seed query as a file "
-                "(in the source tree: --aql content/seed_query.aql)",
-                core::kExitUsage);
   }
   // Console options given with --offline would read as an online hunt that found nothing.
   std::string console_options;

@@ -89,6 +89,23 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
   }
   CHECK(
       lint("SELECT a AS b FROM events START '2026-11-26 10:00Z' STOP '2026-11-26 10:01Z'").empty());
+  // Both zone-less: one console zone moves both ends alike (a trial found it unsaid).
+  const auto zoneless =
+      lint("SELECT a AS b FROM events START '2026-11-26 10:00' STOP '2026-11-26 09:00'");
+  CHECK(codes(zoneless) == std::vector<std::string>{"zoneless-time", "empty-range"});
+  // The minute rule is named only where it is the reason.
+  const auto minute =
+      lint("SELECT a AS b FROM events START '2026-11-26 10:00Z' STOP '2026-11-26 10:00Z'");
+  REQUIRE(minute.size() == 1);
+  CHECK(minute[0].message.find("ends before its minute") != std::string::npos);
+  const auto later =
+      lint("SELECT a AS b FROM events START '2026-11-26 12:00Z' STOP '2026-11-26 10:00Z'");
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].message.find("ends before its minute") == std::string::npos);
+  // A zone-less end against a UTC one depends on the console's zone: not said.
+  CHECK(
+      codes(lint("SELECT a AS b FROM events START '2026-11-26 10:00' STOP '2026-11-26 09:00Z'")) ==
+      std::vector<std::string>{"zoneless-time"});
   // Comments: /* ... */ inside the query's body is AQL (IBM); before or after it, a console's
   // parse error; `--` is none (a trial: a one-word `--` comment made a query match nothing).
   CHECK(lint("SELECT a AS b FROM events\n/* only the AI hosts */\nWHERE a = 1 /* x */ LAST 1 HOURS")

@@ -142,6 +142,13 @@ TEST_CASE("the seed query runs verbatim with an explicit window") {
   const auto pasted = runAihunt(sampleArgs({"--aql", seed}));
   REQUIRE(pasted.exit_code == 0);
   CHECK(pasted.out == day.out);
+  // --seed-query offline is the built-in copy of the same query (it pointed to a file of the
+  // source tree, which an installed aihunt has not got): the same findings, hunt name apart.
+  const auto built_in = runAihunt(sampleArgs({"--seed-query", "--hunt", "aql", "--last", "24h"}));
+  INFO(built_in.err);
+  REQUIRE(built_in.exit_code == 0);
+  CHECK(built_in.out == day.out);
+  CHECK(runAihunt(sampleArgs({"--seed-query", "--aql", seed})).exit_code == 2);
 }
 
 TEST_CASE("aql prints each hunt's query and lint checks files") {
