@@ -26,6 +26,17 @@ core::Result<std::string> readAqlFile(const std::string& path) {
                                "\" is a query, not a file name: write the query to a file and "
                                "give that file's name");
   }
+  // A file of events or results given for the query (--aql events.jsonl): JSON, never AQL.
+  if (text) {
+    const std::string_view head = core::trim(std::string_view(*text).substr(0, 64));
+    if (!head.empty() && (head.front() == '{' || head.front() == '[')) {
+      return core::makeError(core::ErrorCode::kParse,
+                             core::printableExcerpt(path, 200) +
+                                 " holds JSON, not an AQL query: exported events are hunted "
+                                 "with --offline FILE, Ariel results read with 'aihunt triage "
+                                 "FILE'");
+    }
+  }
   return text;
 }
 

@@ -48,6 +48,12 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
   const bool given = values.count("file") + values.count("config") == 1;
+  if (values.count("help") == 0 && !given) {
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
+                    values.count("file") + values.count("config") == 0
+                        ? "config check needs the config file to check ('-': standard input)"
+                        : "config check takes one file: give it as FILE or -c FILE, not both");
+  }
   if (values.count("help") != 0 || !given) {
     printText(*context.redactor,
               values.count("help") != 0 ? context.streams.out : context.streams.err, kConfigUsage);

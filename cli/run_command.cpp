@@ -364,7 +364,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       "after Ctrl-C or SIGTERM: findings are delivered until this long after the signal (a "
       "delivery still retrying then is cut off, its findings kept in the outbox)")(
       "now", po::value<std::string>(),
-      (std::string("the instant treated as now, for exception expiry: ") + kTimestampForms)
+      (std::string("the instant treated as now (for exception expiry; --to may not be after it; "
+                   "not after this machine's clock): ") +
+       kTimestampForms)
           .c_str());
   addConnectionOptions(options);
   addLoggingOptions(options, ConfigLogging::kRead);

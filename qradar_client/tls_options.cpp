@@ -93,7 +93,9 @@ core::Result<ParsedUrl> parseConsoleUrl(std::string_view url) {
     parsed.scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (parsed.scheme != "https" && parsed.scheme != "http") {
-    return urlError(url, "only https:// is supported");
+    return urlError(url,
+                    "the scheme must be https:// (http:// only to this machine's loopback, "
+                    "for a test console)");
   }
   std::string_view rest = url.substr(scheme_end + 3);
   const auto path_start = rest.find('/');

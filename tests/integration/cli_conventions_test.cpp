@@ -715,3 +715,17 @@ TEST_CASE("a misspelt subcommand, or an events file without --offline, gets the 
   CHECK(stray.exit_code == 2);
   CHECK(stray.err.find("--offline") == std::string::npos);
 }
+
+TEST_CASE("a JSON file given as the query, and config check without a file, say what they are") {
+  // A trial: --aql events.jsonl was an AQL syntax error at '{'; config check alone printed
+  // only its usage.
+  const ProcessResult json_query =
+      runAihunt({"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--aql",
+                 sourcePath("content/samples/events.jsonl")});
+  CHECK(json_query.exit_code == 2);
+  CHECK(json_query.out.empty());
+  CHECK(json_query.err.find("holds JSON, not an AQL query") != std::string::npos);
+  const ProcessResult no_file = runAihunt({"config", "check"});
+  CHECK(no_file.exit_code == 2);
+  CHECK(no_file.err.find("error: config check needs the config file") != std::string::npos);
+}
