@@ -81,11 +81,12 @@ void printLedgersAgainstConfig(const state::StoreSummary& summary,
     if (configured == hunts.end()) add(recorded.windows == 0 ? on_demand : removed, recorded.hunt);
     if (configured != hunts.end() && !configured->second) add(disabled, recorded.hunt);
   }
-  for (const auto& [name, enabled] : hunts) {
+  for (const auto& configured : hunts) {
+    const std::string& name = configured.first;
     const bool recorded =
         std::any_of(summary.hunts.begin(), summary.hunts.end(),
                     [&](const state::HuntSummary& hunt) { return hunt.hunt == name; });
-    if (enabled && !recorded) add(unhunted, name);
+    if (configured.second && !recorded) add(unhunted, name);
   }
   std::FILE* out = context.streams.out;
   if (!removed.empty()) {
