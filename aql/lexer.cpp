@@ -202,6 +202,9 @@ class Lexer {
       case 0x201F:
         why += " (a typographic quote: AQL names take the ASCII \" quote, strings ')";
         break;
+      case 0xFEFF:
+        why += " (a byte-order mark, which some editors save: save the text without it)";
+        break;
       default:
         break;
     }

@@ -26,6 +26,9 @@ core::Result<std::string> readAqlFile(const std::string& path) {
                                "\" is a query, not a file name: write the query to a file and "
                                "give that file's name");
   }
+  // A byte-order mark that an editor on Windows saves is no part of the query: the console
+  // would refuse the query for it.
+  if (text && std::string_view(*text).substr(0, 3) == "\xEF\xBB\xBF") text->erase(0, 3);
   // A file of events or results given for the query (--aql events.jsonl): JSON, never AQL.
   if (text) {
     const std::string_view head = core::trim(std::string_view(*text).substr(0, 64));

@@ -129,6 +129,8 @@ TEST_CASE("malformed queries are rejected with positions", "[aql][parser]") {
   }
   CHECK(parseFails("SELECT a FROM events WHERE \u201cURL\u201d = 'x'").why.find("U+201C") !=
         std::string::npos);
+  CHECK(parseFails("\xEF\xBB\xBFSELECT a FROM events").why.find("byte-order mark") !=
+        std::string::npos);
   CHECK(parseFails("SELECT a FROM events WHERE a = 'x\ny'").why.find("unterminated string") !=
         std::string::npos);
   auto failed = parse("SELECT a\nFROM events\nWHERE a = = 1");

@@ -725,6 +725,12 @@ TEST_CASE("a JSON file given as the query, and config check without a file, say 
   CHECK(json_query.exit_code == 2);
   CHECK(json_query.out.empty());
   CHECK(json_query.err.find("holds JSON, not an AQL query") != std::string::npos);
+  // A byte-order mark before the query (an editor on Windows) is no part of it.
+  std::ofstream("cli_conventions_test.bom.aql")
+      << "\xEF\xBB\xBFSELECT sourceip AS s FROM events LAST 1 HOURS\n";
+  const ProcessResult bom = runAihunt({"aql", "lint", "cli_conventions_test.bom.aql"});
+  INFO(bom.err);
+  CHECK(bom.exit_code == 0);
   const ProcessResult no_file = runAihunt({"config", "check"});
   CHECK(no_file.exit_code == 2);
   CHECK(no_file.err.find("error: config check needs the config file") != std::string::npos);
