@@ -238,16 +238,25 @@ bool followsWordText(std::string_view text, std::size_t offset) {
           !(std::isalnum(static_cast<unsigned char>(text[end - 5])) != 0 || text[end - 5] == '_'));
 }
 
-// The first `--` written as two adjacent minus signs: SQL's line comment, which AQL does not
-// have (IBM documents /* ... */ only), so the words after it are read as part of the query.
+namespace {
+
+// The first `--` written as two adjacent minus signs and followed by a blank, a word or the end
+// of the text: SQL's line comment, which AQL does not have (IBM documents /* ... */ only), so the
+// words after it are read as part of the query. `5--1` (five minus minus one) is arithmetic.
 std::optional<Position> findDoubleDash(std::string_view text) {
   auto tokens = tokenize(text);
   if (!tokens.ok()) return std::nullopt;
   const std::vector<Token>& list = tokens.value();
   for (std::size_t i = 0; i + 1 < list.size(); ++i) {
-    if (list[i].kind == TokenKind::kSymbol && list[i].text == "-" &&
-        list[i + 1].kind == TokenKind::kSymbol && list[i + 1].text == "-" &&
-        list[i + 1].pos.offset == list[i].pos.offset + 1) {
+    if (list[i].kind != TokenKind::kSymbol || list[i].text != "-" ||
+        list[i + 1].kind != TokenKind::kSymbol || list[i + 1].text != "-" ||
+        list[i + 1].pos.offset != list[i].pos.offset + 1) {
+      continue;
+    }
+    const std::size_t after = list[i].pos.offset + 2;
+    const char next = after < text.size() ? text[after] : ' ';
+    if (next == ' ' || next == '\t' || next == '\r' || next == '\n' ||
+        std::isalpha(static_cast<unsigned char>(next)) != 0) {
       return list[i].pos;
     }
   }
@@ -257,6 +266,14 @@ std::optional<Position> findDoubleDash(std::string_view text) {
 constexpr const char* kDoubleDash =
     "'--' is not a comment in AQL (QRadar reads /* ... */ inside a query, nothing else): the "
     "text after it is read as part of the query, '--' as two minus signs";
+
+}  // namespace
+
+std::optional<Diagnostic> doubleDashComment(std::string_view text) {
+  const std::optional<Position> dash = findDoubleDash(text);
+  if (!dash) return std::nullopt;
+  return Diagnostic{Severity::kError, "double-dash", *dash, kDoubleDash};
+}
 
 std::vector<Diagnostic> lint(std::string_view text) {
   SyntaxError detail;
@@ -296,6 +313,10 @@ std::string formatDiagnostic(const Diagnostic& d) {
                                          "query (422) unless it has a custom function of that "
                                          "name"
                                        : "");
+}
+
+bool filtersOnStartTime(const Query& query) {
+  return query.where && findStartTimeFilter(*query.where) != nullptr;
 }
 
 bool hasErrors(const std::vector<Diagnostic>& diagnostics) {

@@ -15,6 +15,7 @@
 #include "config/token_source.h"
 #include "core/exit_codes.h"
 #include "qradar_client/api_version.h"
+#include "service/hunt_query.h"
 #include "service/hunt_selection.h"
 
 namespace aihunt::cli {
@@ -127,6 +128,18 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
       }
     }
   }
+  // Each hunt's query as every run builds it: what the schema cannot see (a hunt mapping no
+  // property a finding can come from) fails here, not at the first run (a trial).
+  if (read.ok()) {
+    const config::Config& cfg = *read.config;
+    for (std::size_t i = 0; i < cfg.hunts.size(); ++i) {
+      auto query = service::huntQuery(cfg.hunts[i], cfg.settings, 0, 60'000, /*streamed=*/true);
+      if (!query) {
+        outcome.errors.push_back({path == "-" ? "<stdin>" : path,
+                                  "hunts[" + std::to_string(i) + "]", query.error().message});
+      }
+    }
+  }
   // state.path left to its default: each folder aihunt is started in gets its own ledger, and
   // a run from another folder raises every finding again.
   if (readable != nullptr && !readable->state.path_given && !inError("state")) {
@@ -136,7 +149,10 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
         {path == "-" ? "<stdin>" : path, "state.path",
          "not set: run, backfill and hunt --deliver keep their ledger in aihunt-state.db in "
          "the folder they are started in" +
-             (error ? std::string() : " (here: " + (here / "aihunt-state.db").string() + ")") +
+             // --offline checks a file for another machine: this folder says nothing there.
+             (error || !load.resolve_token
+                  ? std::string()
+                  : " (here: " + (here / "aihunt-state.db").string() + ")") +
              "; set state.path so that every run finds the same ledger (a run from another "
              "folder would raise every finding again)"});
   }

@@ -58,6 +58,12 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     auto text =
         seed ? core::Result<std::string>(std::string(service::seedQueryText())) : readAqlFile(path);
     if (!text) return text.error();
+    // A `--` comment would be query text: refused as lint refuses it, before the syntax error
+    // its words make (or the nothing a one-word one matches).
+    if (auto dash = aql::doubleDashComment(*text)) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             path + ":" + aql::formatDiagnostic(*dash));
+    }
     aql::SyntaxError detail;
     auto query = aql::parse(*text, &detail);
     if (!query) return query.error().withContext(path);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "aql/lint.h"
 #include "aql/parser.h"
 #include "aql/printer.h"
 #include "cli/aql_file.h"
@@ -163,6 +164,11 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
       auto read = readAqlFile(what);
       if (!read) return read.error();
       text = std::move(*read);
+      // Sent as written, a `--` comment would be query text: refused as lint refuses it.
+      if (auto dash = aql::doubleDashComment(text)) {
+        return core::makeError(core::ErrorCode::kInvalidArgument,
+                               what + ":" + aql::formatDiagnostic(*dash));
+      }
     }
     auto aql = withTimeClause(std::move(text), what, window, context, own_clause);
     if (!aql) return aql.error();
@@ -353,14 +359,15 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                   HuntDelivery* delivery, CommandContext& context) {
   const std::string config_path =
       values.count("config") != 0 ? values["config"].as<std::string>() : std::string();
+  // Planning is local (files, AQL syntax, hunt names): its errors are input errors, said before
+  // the console is asked anything (a query file with a typo cost a login).
+  bool own_clause = false;
+  auto plan = planOnline(values, setup, window, now, context, own_clause);
+  if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
   auto connection =
       openConnection(values, config_path, context,
                      ConnectionUse{nullptr, /*caller_reports_unreachable=*/true, kOfflineInstead});
   if (!connection) return fail(context.streams, connection.error(), core::kExitUsage);
-  bool own_clause = false;
-  auto plan = planOnline(values, setup, window, now, context, own_clause);
-  // Planning is local (files, AQL syntax, hunt names): its errors are input errors.
-  if (!plan) return fail(context.streams, plan.error(), core::kExitUsage);
   if (window && window->from >= now) {
     // QRadar has no events after now: the hunt can only come back empty, which would read as
     // a clean result.

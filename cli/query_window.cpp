@@ -1,6 +1,7 @@
 #include "cli/query_window.h"
 
 #include "aql/evaluator.h"
+#include "aql/lint.h"
 #include "aql/printer.h"
 #include "cli/print.h"
 #include "service/hunt_plan.h"
@@ -26,6 +27,15 @@ bool applyQueryWindow(aql::Query& query, const std::string& what,
   const std::string added = aql::printTimeClause(query.time);
   printDiagnostic(context.streams, *context.redactor, Diagnostic::kNote,
                   what + " has no time clause; added: " + added);
+  if (window && aql::filtersOnStartTime(query)) {
+    // The seed query's `starttime > NOW() - 86400000`: a week given still returns one day, and
+    // a window a week back nothing (a trial). Kept under --quiet: it can explain an empty run.
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
+                    what +
+                        " also filters on starttime in its WHERE clause, which the window "
+                        "given does not widen: rows outside that filter are not returned "
+                        "(edit the query to search the whole window)");
+  }
   return true;
 }
 

@@ -167,6 +167,13 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   return openDelivery(values, cfg, context, runtime.delivery);
 }
 
+// Absolute: a default state.path is the working directory's, which the path alone hides.
+std::string absoluteStatePath(const config::Config& cfg) {
+  std::error_code error;
+  const std::filesystem::path state = std::filesystem::absolute(cfg.state.path, error);
+  return error ? cfg.state.path : state.lexically_normal().string();
+}
+
 void printReport(const service::DaemonReport& report, const config::Config& cfg,
                  CommandContext& context) {
   std::FILE* out = context.streams.out;
@@ -185,12 +192,9 @@ void printReport(const service::DaemonReport& report, const config::Config& cfg,
   // Per destination: a total over all of them would hide the one that took nothing.
   printFormatted(*context.redactor, out, "%s\n",
                  describeDeliveries(cfg.outputs, report.sinks).c_str());
-  // Absolute: a default state.path is the working directory's, which the path alone hides.
-  std::error_code error;
-  const std::filesystem::path state = std::filesystem::absolute(cfg.state.path, error);
   printFormatted(*context.redactor, out,
                  "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
-                 (error ? cfg.state.path : state.lexically_normal().string()).c_str());
+                 absoluteStatePath(cfg).c_str());
   printPendingSinks(cfg.outputs, report.sinks,
                     report.exit_code == core::kExitOk ? Diagnostic::kWarning : Diagnostic::kError,
                     context);
@@ -335,7 +339,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
     server = std::move(*started);  // it says where it listens
   }
   context.logger->info("aihunt run: {} hunts, state {}{}", runtime.config->hunts.size(),
-                       runtime.config->state.path, daemon_options.once ? ", once" : "");
+                       absoluteStatePath(*runtime.config), daemon_options.once ? ", once" : "");
   const service::DaemonReport report = daemon.run();
   if (daemon_options.once) {
     printReport(report, *runtime.config, context);

@@ -168,8 +168,11 @@ constexpr std::array kKeys = {
               "1h",
               {},
               "hunts[].name=h"},
-    ConfigKey{"hunts[].fields", "map of logical field to property name", "the seed query's",
-              "Where each logical field lives on your console.", ""},
+    ConfigKey{"hunts[].fields", "map of logical field to property name", "",
+              "Where each logical field lives on your console. Without `aql`, at least one of "
+              "url, dest_host, query_name, command_line, script_text or target_file (what the "
+              "generated query searches).",
+              ""},
     ConfigKey{"hunts[].fields.<field>",
               "property name: letters, digits, space, '_', '-', '.', '(', ')'; at most 128", "",
               "`<field>` is one of: event_time, source_ip, username, host, destination_ip, "

@@ -87,7 +87,10 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
     if (readable && !allow_readable) {
       ::close(fd);
       diagnostics.error(
-          key, where + " can be read by group or others (mode " + mode + "); chmod 600 it" +
+          key, where +
+                   (acl_says ? " can be read by others than its owner and this user"
+                             : " can be read by group or others") +
+                   " (mode " + mode + "); chmod 600 it" +
                    (acl_says ? std::string(" and remove the ACL (setfacl -b)") : std::string()) +
                    " (or allow it: qradar.allow_readable_token_file: true in the config, "
                    "or --allow-readable-token-file on the commands that connect)");

@@ -293,6 +293,7 @@ struct Daemon::Impl {
     qradar_problem.clear();
   }
   std::atomic<bool> config_file_ok{true};  // the last reload, if any, was accepted
+  bool probe_said_lost = false;  // the main loop's: the probe's lost console is in the log
   // The kind of the console's unreachability as last said (ErrorCode, refused), and when (under
   // `mutex`): other hunts finding the same within a minute say it at debug level.
   std::string unreachable_said;
@@ -967,9 +968,16 @@ struct Daemon::Impl {
     if (answer && answer->status >= 200 && answer->status < 300) noteQRadarAnswered();
     // A console lost while the daemon runs (its kept connections found nothing): /readyz says
     // why once it fails, as after a start with the console away (a trial saw no detail line).
+    if (answer && answer->status >= 200 && answer->status < 300) probe_said_lost = false;
     if (!answer) {
       noteQRadarProblem("the console cannot be reached: " + answer.error().message);
       probe.reset();  // connected again next round, from its first request
+      // In the log too, once an outage (no hunt may be due to say it): a trial saw none.
+      if (!probe_said_lost) {
+        deps.logger->error("the console cannot be reached (readiness probe): {}",
+                           answer.error().message);
+        probe_said_lost = true;
+      }
     } else if (answer->status >= 500) {
       noteQRadarProblem("the console answers HTTP " + std::to_string(answer->status));
     }

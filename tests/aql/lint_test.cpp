@@ -128,6 +128,9 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
     CHECK(hasErrors(found));
   }
   CHECK(lint("SELECT a - -b AS c FROM events LAST 1 HOURS").empty());
+  // Arithmetic written tight is no comment: five minus minus one.
+  CHECK(lint("SELECT a AS b FROM events WHERE x > 5--1 LAST 1 HOURS").empty());
+  CHECK(doubleDashComment("SELECT a AS b FROM events WHERE x = 1 --note\nLAST 1 HOURS"));
   const auto syntax = lint("SELECT a\nFROM events\nWHERE a = = 1");
   REQUIRE(syntax.size() == 1);
   CHECK(syntax[0].severity == Severity::kError);

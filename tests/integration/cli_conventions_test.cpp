@@ -731,6 +731,17 @@ TEST_CASE("a JSON file given as the query, and config check without a file, say 
   const ProcessResult bom = runAihunt({"aql", "lint", "cli_conventions_test.bom.aql"});
   INFO(bom.err);
   CHECK(bom.exit_code == 0);
+  // A `--` comment is refused by hunt --aql too, before anything runs (a trial: a one-word one
+  // parsed, and the hunt found nothing).
+  std::ofstream("cli_conventions_test.dash.aql")
+      << "SELECT sourceip AS s, URL AS url FROM events WHERE URL ILIKE '%openai%' --note\n";
+  const ProcessResult dashed =
+      runAihunt({"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--aql",
+                 "cli_conventions_test.dash.aql", "--format", "jsonl"});
+  INFO(dashed.err);
+  CHECK(dashed.exit_code == 2);
+  CHECK(dashed.out.empty());
+  CHECK(dashed.err.find("[double-dash]") != std::string::npos);
   const ProcessResult no_file = runAihunt({"config", "check"});
   CHECK(no_file.exit_code == 2);
   CHECK(no_file.err.find("error: config check needs the config file") != std::string::npos);

@@ -331,3 +331,18 @@ TEST_CASE("config check warns when state.path is left to the working directory")
   CHECK(set.err.find("state.path") == std::string::npos);
   CHECK(set.out.find("0 warning(s)") != std::string::npos);
 }
+
+TEST_CASE("config check refuses a hunt that every run would refuse: it maps nothing to search") {
+  // A trial: config check passed it, and aql, hunt and run --once each failed on it.
+  const CaseDir dir("nothing");
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "hunts:\n  - name: h1\n    schedule: {every: 15m}\n";
+  const ProcessResult checked = runAihunt({"config", "check", "--offline", file});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err.find("hunts[0]: hunt 'h1' maps none of url") != std::string::npos);
+  std::ofstream(file) << "hunts:\n  - name: h1\n    fields: {url: URL}\n";
+  const ProcessResult fixed = runAihunt({"config", "check", "--offline", file});
+  INFO(fixed.err);
+  CHECK(fixed.exit_code == 0);
+}

@@ -149,6 +149,12 @@ TEST_CASE("the seed query runs verbatim with an explicit window") {
   REQUIRE(built_in.exit_code == 0);
   CHECK(built_in.out == day.out);
   CHECK(runAihunt(sampleArgs({"--seed-query", "--aql", seed})).exit_code == 2);
+  // Its WHERE filters on starttime (the last day before NOW()): a wider window given does not
+  // widen that, and is said so (a trial found a week's window empty without a word).
+  const auto week = runAihunt(sampleArgs({"--seed-query", "--last", "7d", "--quiet"}));
+  CHECK(week.exit_code == 0);
+  CHECK(week.err.find("also filters on starttime in its WHERE clause") != std::string::npos);
+  CHECK(day.err.find("also filters on starttime") != std::string::npos);
 }
 
 TEST_CASE("aql prints each hunt's query and lint checks files") {
