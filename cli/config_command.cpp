@@ -1,9 +1,11 @@
 // `aihunt config check FILE`, `aihunt config example` and `aihunt config reference`.
 #include <algorithm>
+#include <climits>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "cli/command.h"
 #include "cli/local_files.h"
@@ -171,6 +173,15 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     printFormatted(*context.redactor, context.streams.err, "warning: %s\n",
                    warning.describe().c_str());
   }
+  // In file order (the checks run section by section): errors without a place come last.
+  std::stable_sort(outcome.errors.begin(), outcome.errors.end(),
+                   [](const config::ConfigError& a, const config::ConfigError& b) {
+                     const auto place = [](const config::ConfigError& e) {
+                       return std::tuple<const std::string&, int, int>(
+                           e.source, e.line == 0 ? INT_MAX : e.line, e.column);
+                     };
+                     return place(a) < place(b);
+                   });
   for (const auto& error : outcome.errors) {
     printFormatted(*context.redactor, context.streams.err, "error: %s\n", error.describe().c_str());
   }

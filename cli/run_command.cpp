@@ -39,11 +39,16 @@ namespace {
 // backfill --max-windows: about six weeks of hourly windows. A year typed wrong is thousands.
 constexpr std::size_t kBackfillMaxWindows = 1000;
 
-// A whole number of at least 1 (program_options would read "-1" into a size_t as its maximum).
+// A whole number from 1 to a million windows (program_options would read "-1" into a size_t
+// as its maximum; a million hourly windows are a century).
+constexpr std::size_t kMostWindows = 1'000'000;
 std::optional<std::size_t> positiveCount(const std::string& text) {
   std::size_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value == 0) return std::nullopt;
+  if (error != std::errc() || end != text.data() + text.size() || value == 0 ||
+      value > kMostWindows) {
+    return std::nullopt;
+  }
   return value;
 }
 
@@ -399,7 +404,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     return fail(context,
                 "--max-windows: '" +
                     core::printableExcerpt(values["max-windows"].as<std::string>(), 40) +
-                    "' is not a whole number of windows, at least 1",
+                    "' is not a whole number of windows from 1 to " + std::to_string(kMostWindows),
                 core::kExitUsage);
   }
   if (values["hunt"].as<std::string>().find(',') != std::string::npos) {

@@ -611,7 +611,11 @@ struct Daemon::Impl {
               kind == unreachable_said && said_now - unreachable_said_at < std::chrono::seconds(60);
           deps.logger->log(
               said ? spdlog::level::debug : spdlog::level::err, "hunt '{}': {}: {}{}", name,
-              refused ? "the console refuses the credentials" : "the console cannot be reached",
+              // Which token: with the environment and a token file both possible, the one that
+              // won is not obvious (as hunt says it).
+              refused ? "the console refuses the credentials (the token from " +
+                            (*opened)->token_origin + ")"
+                      : std::string("the console cannot be reached"),
               why.message,
               options.once ? std::string()
               : refused    ? " (no hunt tries again for " + core::formatDuration(refused_hold) +

@@ -320,7 +320,7 @@ TEST_CASE("backfill refuses a range of more windows than --max-windows, before a
   CHECK(refused.err.find("--max-windows 8777") != std::string::npos);
   // A limit that is no positive whole number is refused (program_options read "-1" as the
   // largest size_t: no limit at all).
-  for (const char* limit : {"-1", "0", "ten", "5x"}) {
+  for (const char* limit : {"-1", "0", "ten", "5x", "1000001", "99999999999999999999"}) {
     INFO(limit);
     std::vector<std::string> bad = args;
     bad.insert(bad.end(), {"--max-windows", limit});

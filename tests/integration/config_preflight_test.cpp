@@ -346,3 +346,22 @@ TEST_CASE("config check refuses a hunt that every run would refuse: it maps noth
   INFO(fixed.err);
   CHECK(fixed.exit_code == 0);
 }
+
+TEST_CASE("config check says its errors in the file's order") {
+  // A trial: the sections' readers' order came through (line 5 before line 2).
+  const CaseDir dir("order");
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "state:\n  retention: 1s\nqradar:\n  url: https://x\n  tokn_file: a\n"
+                         "logging:\n  level: loud\n";
+  const ProcessResult checked = runAihunt({"config", "check", "--offline", file});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  const std::size_t state = checked.err.find(file + ":2:");
+  const std::size_t qradar = checked.err.find(file + ":5:");
+  const std::size_t logging = checked.err.find(file + ":7:");
+  REQUIRE(state != std::string::npos);
+  REQUIRE(qradar != std::string::npos);
+  REQUIRE(logging != std::string::npos);
+  CHECK(state < qradar);
+  CHECK(qradar < logging);
+}
