@@ -30,17 +30,21 @@ std::uint32_t little(const unsigned char* bytes, std::size_t count) {
 
 }  // namespace
 
-AclReaders aclReaders(int fd, uid_t self) {
+AclAccess aclAccess(int fd, uid_t self) {
+  AclAccess access;
   // 32 entries is far more than any ACL a credential or a token file carries.
   std::array<unsigned char, kHeaderBytes + 32 * kEntryBytes> buffer{};
   const ssize_t size = ::fgetxattr(fd, "system.posix_acl_access", buffer.data(), buffer.size());
   if (size < 0) {
-    return errno == ENODATA || errno == ENOTSUP ? AclReaders::kNoAcl : AclReaders::kOthers;
+    access.readers =
+        errno == ENODATA || errno == ENOTSUP ? AclReaders::kNoAcl : AclReaders::kOthers;
+    return access;
   }
   const auto bytes = static_cast<std::size_t>(size);
   if (bytes < kHeaderBytes || (bytes - kHeaderBytes) % kEntryBytes != 0 ||
       little(buffer.data(), 4) != kAclVersion) {
-    return AclReaders::kOthers;
+    access.readers = AclReaders::kOthers;
+    return access;
   }
   // The mask limits every named entry and the owning group; without one (a minimal ACL) they
   // are not limited.
@@ -50,17 +54,21 @@ AclReaders aclReaders(int fd, uid_t self) {
       mask = static_cast<std::uint16_t>(little(buffer.data() + at + 2, 2));
     }
   }
+  access.readers = AclReaders::kOwnerAndSelf;
   for (std::size_t at = kHeaderBytes; at < bytes; at += kEntryBytes) {
     const auto tag = static_cast<std::uint16_t>(little(buffer.data() + at, 2));
     const auto perm = static_cast<std::uint16_t>(little(buffer.data() + at + 2, 2));
     const std::uint32_t id = little(buffer.data() + at + 4, 4);
-    const bool reads = (perm & kRead) != 0;
-    const bool masked_reads = reads && (mask & kRead) != 0;
-    if (tag == kOther && reads) return AclReaders::kOthers;
-    if ((tag == kGroupObj || tag == kGroup) && masked_reads) return AclReaders::kOthers;
-    if (tag == kUser && masked_reads && id != self) return AclReaders::kOthers;
+    // The owner's entry and this user's are theirs; every other entry is someone else's, the
+    // named ones and the owning group's limited by the mask.
+    const bool someone_else =
+        tag == kOther || tag == kGroupObj || tag == kGroup || (tag == kUser && id != self);
+    if (!someone_else) continue;
+    const std::uint16_t granted = tag == kOther ? perm : static_cast<std::uint16_t>(perm & mask);
+    if ((granted & kRead) != 0) access.readers = AclReaders::kOthers;
+    if ((granted & ~kRead & 0x07) != 0) access.others_write = true;
   }
-  return AclReaders::kOwnerAndSelf;
+  return access;
 }
 
 }  // namespace aihunt::config

@@ -13,8 +13,13 @@ enum class AclReaders {
   kOthers,        // a named group, the owning group, another named user, or others may read
 };
 
+struct AclAccess {
+  AclReaders readers = AclReaders::kNoAcl;
+  bool others_write = false;  // someone but the owner and `self` may write (or run) it
+};
+
 // Reads the ACL of the open file `fd` (system.posix_acl_access). An ACL that cannot be read or
 // parsed counts as kOthers: a token file is then held to the strict rule.
-AclReaders aclReaders(int fd, uid_t self);
+AclAccess aclAccess(int fd, uid_t self);
 
 }  // namespace aihunt::config

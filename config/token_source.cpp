@@ -75,10 +75,11 @@ std::optional<std::string> readTokenFile(const std::string& file, bool allow_rea
   }
   // With an ACL the group bits are its mask (a systemd credential reads as 0440): who may read
   // is the ACL's to say (config/file_acl.h).
-  const AclReaders acl = aclReaders(fd, ::geteuid());
+  const AclAccess access = aclAccess(fd, ::geteuid());
+  const AclReaders acl = access.readers;
   const bool acl_says = acl != AclReaders::kNoAcl;
   const mode_t open_to = acl_says ? S_IRWXO : (S_IRWXG | S_IRWXO);
-  if ((info.st_mode & open_to) != 0 || acl == AclReaders::kOthers) {
+  if ((info.st_mode & open_to) != 0 || acl == AclReaders::kOthers || access.others_write) {
     char bits[8];
     std::snprintf(bits, sizeof bits, "%04o", static_cast<unsigned>(info.st_mode & 07777));
     const std::string mode = std::string(bits) + (acl_says ? " and an ACL" : "");

@@ -252,6 +252,18 @@ TEST_CASE("a token file with an ACL is judged by its ACL, not by its mask in the
     }
     expectTokenAbsent(outcome, kToken);
   }
+  // A group that may write but not read: read as the plain mode 0620 is, a warning (a trial
+  // found it accepted without one).
+  TempFile writable(kToken, 0400);
+  setAcl(writable.path(), {{kUserObj, kRw, kAny},
+                           {kUser, kR, self},
+                           {kGroupObj, kNone, kAny},
+                           {kGroup, 2, 4242},
+                           {kMask, kRw, kAny},
+                           {kOther, kNone, kAny}});
+  const LoadOutcome warned = loadWithToken(qradarWithFile(writable.path()), MapEnvironment{});
+  REQUIRE(warned.ok());
+  CHECK(testing::messagesAt(warned.warnings, "qradar.token_file").size() == 1);
 }
 
 TEST_CASE("a token file must be a regular file: no FIFO; a symbolic link is resolved once",
