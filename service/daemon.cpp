@@ -481,9 +481,6 @@ struct Daemon::Impl {
     return Clock::now() < refused_until || refusals > 0;
   }
 
-  // --once, under the mutex: a hunt whose connection failed the same way (the same exit code)
-  // as another hunt's that, running beside it, already failed and said why. Its row points there
-  // (as a hunt that never started) rather than say it again, and its turn ends.
   // --once, under the mutex: the console was found out of reach (or refusing the token) by
   // another hunt, so `name` is reported not run rather than tried again.
   bool notRunForUnreachable(const std::string& name) {
@@ -497,6 +494,18 @@ struct Daemon::Impl {
     return true;
   }
 
+  // Under the mutex: a connection that failed before any window (no run is counted), by why.
+  void countConnectFailure(const core::Result<std::unique_ptr<QRadarConnection>>& opened) {
+    std::string reason = "setup";
+    if (opened && (*opened)->unreachable) {
+      reason = (*opened)->unreachable->code == core::ErrorCode::kAuth ? "refused" : "unreachable";
+    }
+    deps.metrics.add("aihunt_qradar_connect_failures_total", {reason});
+  }
+
+  // --once, under the mutex: a hunt whose connection failed the same way (the same exit code)
+  // as another hunt's that, running beside it, already failed and said why. Its row points there
+  // (as a hunt that never started) rather than say it again, and its turn ends.
   bool sameCauseSaid(HuntRunReport& total, int exit_code) {
     if (!options.once || unreachable.empty() || exit_code != unreachable_exit) return false;
     total.error = "not run: " + unreachable;
@@ -567,7 +576,7 @@ struct Daemon::Impl {
         if (!opened) {
           std::lock_guard lock(mutex);
           endTrial();
-          deps.metrics.add("aihunt_qradar_connect_failures_total", {"setup"});
+          countConnectFailure(opened);
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(opened.error()));
@@ -595,8 +604,7 @@ struct Daemon::Impl {
           endTrial();
           // No window is tried, so aihunt_hunt_runs_total does not move: this is the counter an
           // alert on a console out of reach (or a revoked token) reads.
-          deps.metrics.add("aihunt_qradar_connect_failures_total",
-                           {refused ? "refused" : "unreachable"});
+          countConnectFailure(opened);
           HuntRunReport& total = reports[name];
           total.hunt = name;
           total.exit_code = worseExitCode(total.exit_code, exitCodeFor(why));
@@ -792,13 +800,13 @@ struct Daemon::Impl {
       // The trial's end and the hold a refusal starts, seen together (as a worker's).
       const std::lock_guard lock(mutex);
       if (trial) refusal_trial = false;
-      if (opened && !(*opened)->unreachable) token_taken = true;
-      if (!opened) deps.metrics.add("aihunt_qradar_connect_failures_total", {"setup"});
-      if (opened && (*opened)->unreachable) {
-        const bool refused = (*opened)->unreachable->code == core::ErrorCode::kAuth;
-        deps.metrics.add("aihunt_qradar_connect_failures_total",
-                         {refused ? "refused" : "unreachable"});
-        if (refused) holdAfterRefusal(cfg);
+      if (opened && !(*opened)->unreachable) {
+        token_taken = true;
+      } else {
+        countConnectFailure(opened);
+        if (opened && (*opened)->unreachable->code == core::ErrorCode::kAuth) {
+          holdAfterRefusal(cfg);
+        }
       }
     }
     changed.notify_all();
@@ -969,10 +977,12 @@ struct Daemon::Impl {
     call.retry = false;
     call.abort_flag = deps.stop.flag();
     auto answer = probe->api->call(call);
-    if (answer && answer->status >= 200 && answer->status < 300) noteQRadarAnswered();
+    if (answer && answer->status >= 200 && answer->status < 300) {
+      noteQRadarAnswered();
+      probe_said_lost = false;
+    }
     // A console lost while the daemon runs (its kept connections found nothing): /readyz says
     // why once it fails, as after a start with the console away (a trial saw no detail line).
-    if (answer && answer->status >= 200 && answer->status < 300) probe_said_lost = false;
     if (!answer) {
       noteQRadarProblem("the console cannot be reached: " + answer.error().message);
       probe.reset();  // connected again next round, from its first request
