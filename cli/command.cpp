@@ -118,6 +118,36 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
   return message + " (see --help)";
 }
 
+// What to say after "unrecognised option": an option users bring from other tools, the one meant
+// here (`hunt --events FILE` is `--offline FILE`), else the nearest spelling. `--format` on a
+// command that prints text only is not '--log-format' (that is the log lines' format).
+std::string optionAdvice(const std::string& unknown, const std::vector<std::string>& known) {
+  const auto has = [&](std::string_view name) {
+    return std::find(known.begin(), known.end(), name) != known.end();
+  };
+  static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kMeant = {
+      {"--events", {"--offline", "--input"}},
+      {"--file", {"--offline", "--input"}},
+      {"--input", {"--offline"}},
+      {"--output", {"--format"}},
+      {"--json", {"--format"}},
+  };
+  for (const auto& [name, meant] : kMeant) {
+    if (name != unknown) continue;
+    for (const std::string_view option : meant) {
+      if (has(option)) {
+        return "; did you mean '" + std::string(option) + (name == "--json" ? " json" : "") + "'?";
+      }
+    }
+  }
+  const bool format_asked = unknown == "--format" || unknown == "--output" || unknown == "--json";
+  if (format_asked && !has("--format")) {
+    return "; this command prints text only (--log-format is the log lines' format)";
+  }
+  const std::string nearest = service::nearestName(unknown, known);
+  return nearest.empty() ? "" : "; did you mean '" + nearest + "'?";
+}
+
 }  // namespace
 
 bool setUpLogging(const po::variables_map& values, CommandContext& context) {
@@ -170,10 +200,8 @@ bool parseOptions(const std::vector<std::string>& args, const po::options_descri
     // A typo ("--lats") gets the option meant, as hunt and config names do.
     std::vector<std::string> known;
     for (const auto& option : options.options()) known.push_back("--" + option->long_name());
-    const std::string nearest = service::nearestName(error.get_option_name(), known);
     fail(streams,
-         std::string(error.what()) + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
-             " (see --help)",
+         std::string(error.what()) + optionAdvice(error.get_option_name(), known) + " (see --help)",
          core::kExitUsage);
     return false;
   } catch (const po::too_many_positional_options_error&) {

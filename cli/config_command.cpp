@@ -158,6 +158,10 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
              "; set state.path so that every run finds the same ledger (a run from another "
              "folder would raise every finding again)"});
   }
+  // Findings recorded with nowhere to go are never sent to a destination added later.
+  if (readable != nullptr && !inError("outputs") && !config::hasDestination(readable->outputs)) {
+    outcome.warnings.push_back({path == "-" ? "<stdin>" : path, "outputs", config::kNoDestination});
+  }
   // A pinned API version aihunt does not speak: every connection would refuse it.
   if (readable != nullptr && readable->qradar && readable->qradar->api_version != "auto" &&
       !inError("qradar.api_version")) {
@@ -190,7 +194,18 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
                    outcome.errors.size());
     // A schema error of a ca_file key (one set for a protocol without TLS) is the file's own:
     // --offline would say it again, so only the token and the files looked for here count.
+    // Only a token this machine does not have: a token file that is here but too open (or
+    // holds no token) is as wrong on the machine the file is for.
+    const bool token_missing = [&] {
+      const std::optional<std::string> variable = environment.get("AIHUNT_QRADAR_TOKEN");
+      if (variable && !variable->empty()) return false;
+      if (readable == nullptr || !readable->qradar) return true;
+      std::error_code error;
+      return readable->qradar->token_file.empty() ||
+             !std::filesystem::exists(readable->qradar->token_file, error);
+    }();
     const bool token =
+        token_missing &&
         std::any_of(outcome.errors.begin(), outcome.errors.end(), [&](const auto& error) {
           return error.path.rfind("qradar.token", 0) == 0 || error.path == "qradar";
         });

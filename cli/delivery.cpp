@@ -103,9 +103,6 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
     jsonl.max_bytes = cfg.outputs.jsonl.max_bytes;
     jsonl.keep = cfg.outputs.jsonl.keep;
     sinks.push_back(std::make_unique<service::JsonlSink>(jsonl));
-  } else {
-    context.logger->warn(
-        "outputs.jsonl.path is not set: findings are recorded in the state store only");
   }
   if (cfg.outputs.leef.enabled) sinks.push_back(leefSink(cfg.outputs.leef, context, abandon));
   if (cfg.outputs.reference_sets.enabled) {
@@ -127,6 +124,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
         notes, consoleConnector(values, console, context, metrics, abandon), context.logger));
   }
+  if (sinks.empty()) context.logger->warn("outputs: {}", config::kNoDestination);
   return sinks;
 }
 
@@ -262,6 +260,12 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
   auto loaded = loadDeliveryConfig(config_path, context, /*quiet=*/true);
   if (!loaded) return fail(context, loaded.error(), core::kExitUsage);
+  // Nothing to deliver to: the run would only mark its findings raised, and the next run with a
+  // destination would never send them.
+  if (!config::hasDestination((*loaded)->outputs)) {
+    return fail(context, std::string("--deliver: outputs: ") + config::kNoDestination,
+                core::kExitUsage);
+  }
   auto delivery = std::make_unique<HuntDelivery>();
   delivery->grace_ = *grace;
   delivery->config_ = *loaded;

@@ -234,6 +234,17 @@ struct OutputsConfig {
   bool operator==(const OutputsConfig&) const = default;
 };
 
+// True when the outputs name somewhere for findings to go (a JSONL file, LEEF, reference sets or
+// offense notes; `stdout:` only shapes what `hunt` prints). Without one, run and backfill record
+// findings in the ledger only, and a destination added later gets only findings raised after it
+// (each finding is raised once).
+bool hasDestination(const OutputsConfig& outputs);
+// What config check and run warn, and hunt --deliver refuses, when there is none.
+inline constexpr const char* kNoDestination =
+    "no destination (outputs.jsonl.path, outputs.leef, outputs.reference_sets or "
+    "outputs.offense_notes): findings are recorded in the ledger only, and a destination added "
+    "later gets only the findings raised after it";
+
 // --- state:, server:, logging: ----------------------------------------------------------------
 
 struct StateConfig {

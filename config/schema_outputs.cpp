@@ -130,6 +130,11 @@ std::string_view referenceSetElementType(ReferenceSetField field) {
   return field == ReferenceSetField::kSourceIp ? "IP" : "ALNIC";
 }
 
+bool hasDestination(const OutputsConfig& outputs) {
+  return !outputs.jsonl.path.empty() || outputs.leef.enabled || outputs.reference_sets.enabled ||
+         outputs.offense_notes.enabled;
+}
+
 OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics) {
   OutputsConfig outputs;
   MapReader reader(node, diagnostics);

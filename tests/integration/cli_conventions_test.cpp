@@ -155,6 +155,12 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       {{"incidents"}, "incidents needs the findings to read: aihunt incidents FILE..."},
       {{"hunt", "--lats", "24h"}, "'--lats'; did you mean '--last'?"},
       {{"triage", "--formt", "json", "x"}, "'--formt'; did you mean '--format'?"},
+      // Names from other tools: the option that does that here, not the nearest spelling.
+      {{"hunt", "--events", "x.jsonl"}, "'--events'; did you mean '--offline'?"},
+      {{"triage", "--events", "x.jsonl"}, "'--events'; did you mean '--input'?"},
+      {{"hunts", "--json"}, "'--json'; did you mean '--format json'?"},
+      {{"state", "show", "--state", "x.db", "--format", "json"},
+       "'--format'; this command prints text only"},
       // An empty --hunt (an unset shell variable) must not select every hunt.
       {{"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--hunt", ""},
        "--hunt names no hunt"},

@@ -310,6 +310,20 @@ TEST_CASE("config check --offline does not suggest --offline") {
   CHECK(same.exit_code == 2);
   CHECK(same.err.find("ca_file only applies") != std::string::npos);
   CHECK(same.err.find("add --offline") == std::string::npos);
+  // A token file that is here but readable by others is as wrong on any machine (a trial).
+  const std::string open_token = dir.config(kUrl);
+  ::chmod((dir.path / "token").c_str(), 0644);
+  const ProcessResult loose = runAihunt({"config", "check", open_token});
+  INFO(loose.err);
+  CHECK(loose.exit_code == 2);
+  CHECK(loose.err.find("can be read by group or others") != std::string::npos);
+  CHECK(loose.err.find("add --offline") == std::string::npos);
+  // Not here at all: it may be on the machine the file is for.
+  fs::remove(dir.path / "token");
+  const ProcessResult absent = runAihunt({"config", "check", open_token});
+  INFO(absent.err);
+  CHECK(absent.exit_code == 2);
+  CHECK(absent.err.find("add --offline") != std::string::npos);
 }
 
 TEST_CASE("config check warns when state.path is left to the working directory") {
@@ -317,7 +331,8 @@ TEST_CASE("config check warns when state.path is left to the working directory")
   const CaseDir dir("nostate");
   const std::string file = (dir.path / "aihunt.yaml").string();
   std::ofstream(file) << "qradar:\n  url: https://127.0.0.1:1\n  token_file: "
-                      << (dir.path / "token").string() << "\n";
+                      << (dir.path / "token").string() << "\noutputs:\n  jsonl:\n    path: "
+                      << (dir.path / "state/findings.jsonl").string() << "\n";
   const ProcessResult unset = runAihunt({"config", "check", file});
   INFO(unset.err);
   CHECK(unset.exit_code == 0);
@@ -364,4 +379,31 @@ TEST_CASE("config check says its errors in the file's order") {
   REQUIRE(logging != std::string::npos);
   CHECK(state < qradar);
   CHECK(qradar < logging);
+}
+
+TEST_CASE(
+    "a config whose outputs name no destination: config check warns, hunt --deliver refuses") {
+  // Findings recorded with nowhere to go are raised: a destination added later never gets them.
+  const CaseDir dir("nodest");
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "qradar:\n  url: https://127.0.0.1:9\n  token_file: "
+                      << (dir.path / "token").string()
+                      << "\nstate:\n  path: " << (dir.path / "state/state.db").string() << "\n";
+  const ProcessResult checked = runAihunt({"config", "check", file});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 0);
+  CHECK(checked.err.find(": outputs: no destination") != std::string::npos);
+  CHECK(checked.out.find("1 warning(s)") != std::string::npos);
+  const ProcessResult delivered = runAihunt({"hunt", "--deliver", "-c", file});
+  INFO(delivered.err);
+  CHECK(delivered.exit_code == 2);
+  CHECK(delivered.err.find("--deliver: outputs: no destination") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path / "state/state.db"));  // nothing recorded
+  std::ofstream(file, std::ios::app) << "outputs:\n  leef:\n    enabled: true\n    host: "
+                                        "127.0.0.1\n    port: 9\n    protocol: tls\n";
+  const ProcessResult leef = runAihunt({"config", "check", file});
+  INFO(leef.err);
+  CHECK(leef.exit_code == 0);
+  CHECK(leef.err.find("outputs") == std::string::npos);
+  CHECK(leef.out.find("0 warning(s)") != std::string::npos);
 }
