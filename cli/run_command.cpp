@@ -309,6 +309,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   service::DaemonOptions daemon_options;
   daemon_options.once = values["once"].as<bool>();
   daemon_options.grace = *grace;
+  daemon_options.ready_within = runtime.config->server.ready_within;
   service::Daemon daemon(std::move(deps), daemon_options, runtime.config);
 
   std::unique_ptr<service::HealthServer> server;

@@ -264,6 +264,8 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:9464";
   std::string host = "127.0.0.1";  // parsed from listen
   std::uint16_t port = 9464;
+  // /readyz fails once QRadar has not answered for this long (a search or the probe's request).
+  Millis ready_within{5LL * 60'000};
 
   bool operator==(const ServerConfig&) const = default;
 };

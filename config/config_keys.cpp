@@ -579,6 +579,11 @@ constexpr std::array kKeys = {
               "true"},
     ConfigKey{"server.listen", "host:port or [v6]:port", "127.0.0.1:9464",
               "Listening address; 0.0.0.0:9464 in a container.", "0.0.0.0:9464"},
+    ConfigKey{"server.ready_within", "duration, at least 5s", "5m",
+              "/readyz fails once QRadar has not answered (a search, or the daemon's probe of "
+              "/api/ariel/databases) for this long; the daemon probes after a fifth of it "
+              "without an answer.",
+              "5m"},
     ConfigKey{"logging", "map", "", "The log on standard error.", ""},
     ConfigKey{"logging.level", "one of: trace, debug, info, warn, error, off", "info",
               "Least severe level logged (security warnings are written at any level).", "info"},

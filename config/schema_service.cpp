@@ -24,6 +24,7 @@ ServerConfig readServerSection(const YamlNode& node, Diagnostics& diagnostics) {
   MapReader reader(node, diagnostics);
   reader.boolean("enabled", server.enabled);
   reader.warnIfOffBySilence(server.enabled, "the health and metrics server");
+  reader.duration("ready_within", server.ready_within, std::chrono::seconds(5));
   if (const YamlNode* listen = reader.get("listen")) {
     auto text = readString(*listen, diagnostics);
     if (!text) return server;

@@ -1115,9 +1115,12 @@ struct Daemon::Impl {
       schedule(/*all=*/false, /*enqueue=*/!full);
       delivered += deps.outbox.drain(Clock::now() + options.tick).delivered;
       if (Clock::now() >= next_probe) {
-        if (steadyMs() - qradar_ok_at.load() > 60'000) probeQRadar(probe);
+        if (steadyMs() - qradar_ok_at.load() > options.ready_within.count() / 5) {
+          probeQRadar(probe);
+        }
         deleteLeftoversNow(probe);
-        next_probe = Clock::now() + std::chrono::seconds(30);
+        next_probe = Clock::now() + std::min<std::chrono::milliseconds>(std::chrono::seconds(30),
+                                                                        options.ready_within / 10);
       }
       if (Clock::now() >= next_prune) {
         SharedConfig cfg;
@@ -1160,7 +1163,7 @@ Daemon::Readiness Daemon::readiness() const {
   ready.state_ok = impl_->state_ok.load();
   ready.config_file_ok = impl_->config_file_ok.load();
   const std::int64_t at = impl_->qradar_ok_at.load();
-  ready.qradar_ok = at != 0 && Impl::steadyMs() - at < 5 * 60'000;
+  ready.qradar_ok = at != 0 && Impl::steadyMs() - at < impl_->options.ready_within.count();
   const std::lock_guard lock(impl_->problem_mutex);
   ready.qradar_problem = impl_->qradar_problem;
   return ready;

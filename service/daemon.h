@@ -58,6 +58,9 @@ struct DaemonOptions {
   std::chrono::milliseconds grace{30'000};  // from the stop: cancelling, then flushing the outbox
   std::chrono::milliseconds tick{1'000};    // how often the loop looks at the schedule
   std::size_t windows_per_turn = 4;         // a hunt's windows per queue turn (others get a go)
+  // Readiness fails once the console has not answered for this long; the console is probed
+  // after a fifth of it without an answer, then every tenth (at most every 30 s).
+  std::chrono::milliseconds ready_within{5 * 60'000};
 };
 
 // Per hunt, what a run did (for --once's summary and exit code).

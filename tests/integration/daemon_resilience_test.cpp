@@ -1204,3 +1204,42 @@ TEST_CASE("/readyz says why the console is not usable: a refused token, then not
   CHECK(ready.body.find("detail:") == std::string::npos);
   CHECK(daemon.stop(10000) == 0);
 }
+
+TEST_CASE("/readyz says why when the console is lost while the daemon runs",
+          "[daemon][resilience][readyz]") {
+  // Left untested by the last round: readiness waited five minutes on the real clock.
+  // server.ready_within shortens it here; the probe asks after a fifth of it.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run =
+      aihunt::testing::makeRunDir(emu, "aihunt-resilience-lost-", kToken, {},
+                                  kServer + "  ready_within: 5s\nhunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  aihunt::testing::HttpReply ready;
+  const bool up = waitUntil(
+      [&] {
+        ready = httpGet(base + "/readyz");
+        return ready.status == 200;
+      },
+      std::chrono::seconds(20));
+  INFO(ready.body << daemon.err());
+  REQUIRE(up);
+  REQUIRE(emu.process().stop(10'000) == 0);  // the console goes away
+  const bool lost = waitUntil(
+      [&] {
+        ready = httpGet(base + "/readyz");
+        return ready.status == 503;
+      },
+      std::chrono::seconds(20));
+  INFO(ready.body << daemon.err());
+  CHECK(lost);
+  CHECK(ready.body.find("qradar: failing\n") != std::string::npos);
+  CHECK(ready.body.find("detail: qradar: the console cannot be reached") != std::string::npos);
+  const auto metrics = scrape(base);
+  REQUIRE(metrics.has_value());
+  CHECK(valueOr0(*metrics, "aihunt_qradar_connect_failures_total", {{"reason", "unreachable"}}) >=
+        1.0);
+  CHECK(daemon.stop(10'000) == 0);
+}
