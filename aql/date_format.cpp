@@ -20,7 +20,17 @@ struct Civil {
   unsigned day_of_year;  // 1-366
   unsigned weekday;      // 0 = Monday
   std::int64_t ms_of_day;
+  // Java's week fields as in the US locale (weeks start on Sunday; week 1 is the one holding
+  // 1 January): IBM's own example, week 26 for 20 June 2016, is the US count (ISO's is 25).
+  std::int64_t week_year;
+  unsigned week_of_year;   // w
+  unsigned week_of_month;  // W
 };
+
+// 0 = Sunday; 1970-01-01 (day 0) was a Thursday.
+unsigned sundayWeekday(std::int64_t days) {
+  return static_cast<unsigned>(((days % 7) + 7 + 4) % 7);
+}
 
 Civil toCivil(core::EpochMs ms) {
   std::int64_t days = ms / kMsPerDay;
@@ -43,6 +53,17 @@ Civil toCivil(core::EpochMs ms) {
   c.month = mp < 10 ? mp + 3 : mp - 9;
   c.year = static_cast<std::int64_t>(yoe) + era * 400 + (c.month <= 2 ? 1 : 0);
   c.day_of_year = static_cast<unsigned>(days - core::daysFromCivil(c.year, 1, 1)) + 1;
+  const std::int64_t week_start = days - sundayWeekday(days);
+  if (week_start + 6 >= core::daysFromCivil(c.year + 1, 1, 1)) {
+    c.week_year = c.year + 1;  // the week that holds next 1 January is its year's first
+    c.week_of_year = 1;
+  } else {
+    const std::int64_t new_year = core::daysFromCivil(c.year, 1, 1);
+    c.week_year = c.year;
+    c.week_of_year =
+        static_cast<unsigned>((week_start - (new_year - sundayWeekday(new_year))) / 7) + 1;
+  }
+  c.week_of_month = (c.day - 1 + sundayWeekday(days - (c.day - 1))) / 7 + 1;
   return c;
 }
 
@@ -57,12 +78,26 @@ void appendField(char letter, std::size_t count, const Civil& c, std::string& ou
   const std::int64_t hour = c.ms_of_day / 3'600'000;
   switch (letter) {
     case 'y':
-    case 'Y':
+    case 'Y': {
+      const std::int64_t year = letter == 'Y' ? c.week_year : c.year;
       if (count == 2) {
-        appendNumber(((c.year % 100) + 100) % 100, 2, out);
+        appendNumber(((year % 100) + 100) % 100, 2, out);
       } else {
-        appendNumber(c.year, count, out);
+        appendNumber(year, count, out);
       }
+      return;
+    }
+    case 'w':
+      appendNumber(c.week_of_year, count, out);
+      return;
+    case 'W':
+      appendNumber(c.week_of_month, count, out);
+      return;
+    case 'F':
+      appendNumber((c.day - 1) / 7 + 1, count, out);
+      return;
+    case 'G':
+      out += c.year > 0 ? "AD" : "BC";
       return;
     case 'M':
     case 'L':

@@ -36,6 +36,29 @@ TEST_CASE("DATEFORMAT speaks SimpleDateFormat in UTC", "[aql][functions]") {
   CHECK(date(951'782'400'000, "yyyy-MM-dd") == "2000-02-29");
 }
 
+TEST_CASE("DATEFORMAT's week fields count as Java does in the US locale", "[aql][functions]") {
+  // IBM's AQL date and time formats page: 20 June 2016 gives week 26 of the year ('ww') and
+  // week 4 of the month ('WW'); ISO weeks would make it 25.
+  const core::EpochMs june20 = core::daysFromCivil(2016, 6, 20) * 86'400'000;
+  CHECK(date(june20, "yyyy-ww-dd") == "2016-26-20");
+  CHECK(date(june20, "yyyy-WW-dd") == "2016-04-20");
+  CHECK(date(june20, "F E") == "3 Mon");  // the third Monday of the month
+  CHECK(date(june20, "G yyyy") == "AD 2016");
+  // The week-based year: the week (Sunday to Saturday) that holds 1 January is that year's
+  // first, so Thursday 31 December 2026 is in 2027's week 1 ('YYYY' vs 'yyyy', what lint warns).
+  const core::EpochMs eve = core::daysFromCivil(2026, 12, 31) * 86'400'000;
+  CHECK(date(eve, "YYYY-MM-dd") == "2027-12-31");
+  CHECK(date(eve, "yyyy-MM-dd") == "2026-12-31");
+  CHECK(date(eve, "YY w") == "27 1");
+  CHECK(date(eve, "YYYY-MM-DD") == "2027-12-365");
+  // The Saturday before that week: still 2026's last week (52 Sundays-to-Saturdays after the
+  // one holding 1 January 2026, a Thursday).
+  const core::EpochMs saturday = core::daysFromCivil(2026, 12, 26) * 86'400'000;
+  CHECK(date(saturday, "YYYY w") == "2026 52");
+  // 1 January itself is always week 1 of its own year.
+  CHECK(date(core::daysFromCivil(2022, 1, 1) * 86'400'000, "YYYY w W") == "2022 1 1");
+}
+
 TEST_CASE("LIKE patterns", "[aql][functions][like]") {
   CHECK(LikePattern("%api.openai.com%", false).matches("https://api.openai.com/v1"));
   CHECK_FALSE(LikePattern("%api.openai.com%", false).matches("https://API.openai.com/v1"));
