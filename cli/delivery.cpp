@@ -263,7 +263,10 @@ int HuntDelivery::open(const po::variables_map& values, const std::string& confi
   // Nothing to deliver to: the run would only mark its findings raised, and the next run with a
   // destination would never send them.
   if (!config::hasDestination((*loaded)->outputs)) {
-    return fail(context, std::string("--deliver: outputs: ") + config::kNoDestination,
+    return fail(context,
+                "--deliver: the config's outputs name no destination (outputs.jsonl.path, "
+                "outputs.leef, outputs.reference_sets or outputs.offense_notes): nothing would "
+                "be delivered, and the findings would be marked raised all the same",
                 core::kExitUsage);
   }
   auto delivery = std::make_unique<HuntDelivery>();

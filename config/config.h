@@ -242,8 +242,8 @@ bool hasDestination(const OutputsConfig& outputs);
 // What config check and run warn, and hunt --deliver refuses, when there is none.
 inline constexpr const char* kNoDestination =
     "no destination (outputs.jsonl.path, outputs.leef, outputs.reference_sets or "
-    "outputs.offense_notes): findings are recorded in the ledger only, and a destination added "
-    "later gets only the findings raised after it";
+    "outputs.offense_notes): run and backfill record findings in the ledger only, and a "
+    "destination added later gets only the findings raised after it";
 
 // --- state:, server:, logging: ----------------------------------------------------------------
 
