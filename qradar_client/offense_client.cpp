@@ -64,6 +64,9 @@ core::Status OffenseClient::addNote(std::int64_t offense_id, const std::string& 
   call.method = "POST";
   call.path =
       "/api/siem/offenses/" + std::to_string(offense_id) + "/notes?note_text=" + urlEncode(text);
+  // A note whose answer is lost may have been made: the sink's next try reads the offense's
+  // notes and finds its marker, where a blind resend would add it twice (a trial saw two).
+  call.repeatable = false;
   auto response = api_.callOk(call);
   if (!response) return response.error().withContext("adding an offense note");
   return {};

@@ -364,3 +364,45 @@ TEST_CASE("offense notes: a note whose offense is slower than the delay is tried
   // Tried again once the offense is there: noted on it.
   noteLandsOnceDue(emu, run, t0, std::chrono::seconds(30));
 }
+
+TEST_CASE("offense notes: a note whose answer is lost is not added twice", "[offense_notes]") {
+  // A trial: the connection cut after the console made the note, the POST was sent again and
+  // the offense had two identical notes. The next try reads the notes and finds the marker.
+  RunningEmu emu({"--syslog-tls-port", "0", "--rules", sourcePath("content/qradar/rule.yaml")},
+                 emuConfig());
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
+  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  const NotesRun run = makeRun("aihunt-notes-lost-");
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/false);
+  aihunt::testing::setEmuClock(emu, t0);
+  REQUIRE(runOnce(run, t0).exit_code == 0);
+  REQUIRE(aihunt::testing::waitUntil([&] { return offenses(emu).size() == 1; },
+                                     std::chrono::seconds(10), std::chrono::milliseconds(50)));
+  const std::int64_t offense = offenses(emu).at(kSourceA);
+
+  addEvents(emu, {{kSourceA, t0 + 5 * kMinute}});
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/true);
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "- {kind: reset_after, method: POST, path: /api/siem/offenses/*/notes, "
+                    "times: 1}\n")
+              .status == 200);
+  REQUIRE(emu.admin("DELETE", "/admin/requests").status == 200);
+  const std::int64_t now = t0 + 15 * kMinute;
+  aihunt::testing::setEmuClock(emu, now);
+  const ProcessResult noted = runOnce(run, now);
+  INFO(noted.out << noted.err);
+  // Whatever this run could deliver after the cut, the next one delivers the rest.
+  const ProcessResult rest = runOnce(run, now);
+  INFO(rest.out << rest.err);
+  CHECK(rest.exit_code == 0);
+  const json log = parseJson(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  const auto cut = std::count_if(log.begin(), log.end(), [](const json& request) {
+    return request.value("fault", "") == "reset_after";
+  });
+  CHECK(cut == 1);  // the fault fired: the first note was made and its answer lost
+  const auto notes = notesOf(emu, offense);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+}
