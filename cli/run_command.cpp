@@ -464,8 +464,9 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
                 service::checkHuntNames({name}, service::huntNames(runtime.config->hunts)).error(),
                 core::kExitUsage);
   }
-  // Past the ledger's end the daemon hunts on its own: a backfill there would leave a hole.
-  auto end = runtime.delivery.store->ledgerEnd(name);
+  // Past the ledger's end the daemon hunts on its own: a backfill there would leave a hole. A
+  // gap recorded past the last window counts as the ledger's (backfill is how it is hunted).
+  auto end = runtime.delivery.store->scheduledThrough(name);
   if (!end) return fail(context, end.error(), core::kExitState);
   if (*end && *to > **end) {
     return fail(context,

@@ -342,7 +342,7 @@ struct Daemon::Impl {
   // gauges, which the turn set again, go (checked under the lock the reload takes, so that the
   // two cannot cross).
   void updateLag(const config::HuntConfig& hunt) {
-    auto end = deps.store.ledgerEnd(hunt.name);
+    auto end = deps.store.scheduledThrough(hunt.name);
     const std::lock_guard lock(mutex);
     if (runningHunts(*config).count(hunt.name) == 0) {
       removeHuntGauges(hunt.name);
@@ -381,7 +381,9 @@ struct Daemon::Impl {
     HuntRunReport turn;
     turn.hunt = name;
     const core::EpochMs at = now();
-    auto end = deps.store.ledgerEnd(name);
+    // From the end of a gap recorded past the ledger (a turn that failed after recording it):
+    // that stretch is not hunted, nor recorded again.
+    auto end = deps.store.scheduledThrough(name);
     if (!end) {
       state_ok = false;
       turn.exit_code = core::kExitState;
@@ -400,8 +402,11 @@ struct Daemon::Impl {
           turn.exit_code = core::kExitState;
           turn.error = recorded.error().message;
         } else {
-          ++turn.gaps;
-          deps.metrics.add("aihunt_gaps_total", {name});
+          // An outage's later turns extend its gap: one gap, its seconds counted once each.
+          if (*recorded) {
+            ++turn.gaps;
+            deps.metrics.add("aihunt_gaps_total", {name});
+          }
           deps.metrics.add("aihunt_gap_seconds_total", {name}, seconds(gap.to - gap.from));
           deps.logger->warn(
               "hunt '{}': [{}, {}) is older than catch_up_max and will not be hunted (a gap; "
@@ -847,7 +852,7 @@ struct Daemon::Impl {
       if (!all) {
         // Read for a hunt that waits too: its lag and pending windows keep growing while it
         // backs off from a console that is down, and the gauges must show it.
-        auto end = deps.store.ledgerEnd(hunt.name);
+        auto end = deps.store.scheduledThrough(hunt.name);
         if (!end) {
           state_ok = false;
           continue;

@@ -158,6 +158,8 @@ struct SqliteStateStore::Statements {
   Statement ledger_end;
   Statement windows;
   Statement insert_gap;
+  Statement extend_gap;
+  Statement scheduled_through;
   Statement gaps;
   Statement ledger_hunts;
   Statement seen;
@@ -193,6 +195,12 @@ struct SqliteStateStore::Statements {
          "FROM windows WHERE hunt = ?1 AND from_ms < ?3 AND to_ms > ?2 ORDER BY from_ms"},
         {&statements->insert_gap,
          "INSERT OR IGNORE INTO gaps (hunt, from_ms, to_ms, recorded_at) VALUES (?1, ?2, ?3, ?4)"},
+        {&statements->extend_gap,
+         "UPDATE OR IGNORE gaps SET to_ms = MAX(to_ms, ?3) "
+         "WHERE hunt = ?1 AND from_ms <= ?2 AND to_ms >= ?2"},
+        {&statements->scheduled_through,
+         "SELECT MAX(e) FROM (SELECT MAX(to_ms) AS e FROM windows WHERE hunt = ?1 "
+         "UNION ALL SELECT MAX(to_ms) FROM gaps WHERE hunt = ?1)"},
         {&statements->ledger_hunts,
          "SELECT DISTINCT hunt FROM windows WHERE ?1 = '' OR hunt = ?1 ORDER BY hunt"},
         {&statements->gaps,
@@ -370,13 +378,31 @@ core::Result<std::vector<WindowRecord>> SqliteStateStore::windows(const std::str
   return records;
 }
 
-core::Status SqliteStateStore::recordGap(const Gap& gap) {
+core::Result<std::optional<core::EpochMs>> SqliteStateStore::scheduledThrough(
+    const std::string& hunt) {
   const std::lock_guard lock(mutex_);
+  Statement& statement = statements_->scheduled_through;
+  const Statement::Reset reset(statement);
+  if (auto status = bindAll(statement, hunt); !status) return status.error();
+  auto row = statement.step();
+  if (!row) return row.error().withContext("reading the ledger");
+  if (!*row || statement.nullAt(0)) return std::optional<core::EpochMs>();
+  return std::optional<core::EpochMs>(statement.int64At(0));
+}
+
+core::Result<bool> SqliteStateStore::recordGap(const Gap& gap) {
+  const std::lock_guard lock(mutex_);
+  // A stretch that starts inside a recorded gap or where one ends (the next turn of one outage)
+  // extends it; any other is a row of its own.
+  if (auto status = runWith(statements_->extend_gap, gap.hunt, gap.from, gap.to); !status) {
+    return status.error().withContext("recording a gap");
+  }
+  if (db_->changes() > 0) return false;
   if (auto status = runWith(statements_->insert_gap, gap.hunt, gap.from, gap.to, gap.recorded_at);
       !status) {
     return status.error().withContext("recording a gap");
   }
-  return {};
+  return db_->changes() > 0;
 }
 
 core::Result<std::vector<Gap>> SqliteStateStore::gaps(const std::string& hunt) {

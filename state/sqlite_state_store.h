@@ -22,7 +22,8 @@ class SqliteStateStore final : public StateStore {
   core::Result<std::optional<core::EpochMs>> ledgerEnd(const std::string& hunt) override;
   core::Result<std::vector<WindowRecord>> windows(const std::string& hunt, core::EpochMs from,
                                                   core::EpochMs to) override;
-  core::Status recordGap(const Gap& gap) override;
+  core::Result<std::optional<core::EpochMs>> scheduledThrough(const std::string& hunt) override;
+  core::Result<bool> recordGap(const Gap& gap) override;
   core::Result<std::vector<Gap>> gaps(const std::string& hunt) override;
 
   core::Result<bool> seen(const std::string& finding_id) override;

@@ -184,7 +184,15 @@ class StateStore {
   [[nodiscard]] virtual core::Result<std::vector<WindowRecord>> windows(const std::string& hunt,
                                                                         core::EpochMs from,
                                                                         core::EpochMs to) = 0;
-  [[nodiscard]] virtual core::Status recordGap(const Gap& gap) = 0;
+  // Where the daemon hunts `hunt` from: the end of its newest done window or of its newest
+  // recorded gap, whichever is later (a gap recorded by a turn whose hunt then failed is not
+  // hunted, nor recorded again by the next turn). nullopt: neither yet.
+  [[nodiscard]] virtual core::Result<std::optional<core::EpochMs>> scheduledThrough(
+      const std::string& hunt) = 0;
+  // Records a stretch that will not be hunted. One that starts inside or at the end of a
+  // recorded gap of the hunt extends it (one outage, one gap): true when a new gap was recorded,
+  // false when an earlier one was extended or already held it.
+  [[nodiscard]] virtual core::Result<bool> recordGap(const Gap& gap) = 0;
   // The gaps still open (of one hunt when `hunt` is not empty), oldest first: each recorded gap
   // less the done windows that cover part of it (a backfill), so one gap may come back as
   // several pieces, each with the gap's recorded_at, and a gap backfilled in full not at all.

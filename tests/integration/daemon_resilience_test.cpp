@@ -826,6 +826,46 @@ TEST_CASE("disabled hunts are left alone; backfill hunts a recorded gap once",
   CHECK(parseTable(one_more.out).at("proxy-ai-api").windows == 1);
 }
 
+TEST_CASE("a gap recorded by a run whose hunt then failed is extended, not recorded again",
+          "[daemon][resilience][gaps]") {
+  // An operator's trial: a failed run left the ledger where it was, and the next run recorded
+  // the stretch again from the same start: two overlapping gaps, counted twice.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const std::int64_t end0 = t0 - kMinute;
+  REQUIRE(runOnce(run, t0).exit_code == 0);
+
+  // 30 hours later, every search failing: the 6 hours before catch_up_max are a gap.
+  const std::int64_t later = t0 + 30 * kHour;
+  REQUIRE(emu.admin("POST", "/admin/faults", "- {kind: search_error, times: -1}\n").status == 200);
+  const ProcessResult failed = runOnce(run, later);
+  INFO(failed.out << failed.err);
+  CHECK(failed.exit_code == 4);
+  CHECK(parseTable(failed.out).at("proxy-ai-api").gaps == 1);
+  const std::int64_t first_to = later - kMinute - 24 * kHour;
+  CHECK(stateGaps(run) ==
+        std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(first_to)});
+
+  // An hour after that, the console well again: the gap grows by that hour, one gap still.
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  const std::int64_t after = later + kHour;
+  const ProcessResult recovered = runOnce(run, after);
+  INFO(recovered.out << recovered.err);
+  CHECK(recovered.exit_code == 0);
+  CHECK(parseTable(recovered.out).at("proxy-ai-api").gaps == 0);  // no new gap: the same one
+  const std::int64_t gap_to = after - kMinute - 24 * kHour;
+  CHECK(stateGaps(run) ==
+        std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(gap_to)});
+  CHECK(stateShow(run).at("proxy-ai-api").to == iso(after - kMinute));
+  // The whole gap can be backfilled.
+  const ProcessResult filled = backfill(run, "proxy-ai-api", end0, gap_to, after);
+  INFO(filled.out << filled.err);
+  CHECK(filled.exit_code == 0);
+  CHECK(stateGaps(run).empty());
+}
+
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",
           "[daemon][resilience][outage][backoff]") {
   RunningEmu emu(sampleData(), emuConfig());

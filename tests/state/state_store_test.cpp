@@ -207,6 +207,30 @@ TEST_CASE("gaps: per hunt or all, oldest first, recorded once") {
   CHECK(store->gaps("c").value().empty());
 }
 
+TEST_CASE("gaps: a stretch that starts where a gap ends extends it; the schedule resumes after") {
+  const TempDir dir;
+  auto store = freshStore(dir);
+  CHECK_FALSE(store->scheduledThrough("h").value().has_value());
+  Commit commit = page("h", {});
+  commit.completes = window("h", kT0 - kMinute, kT0);
+  REQUIRE(store->commit(commit).ok());
+  CHECK(store->scheduledThrough("h").value() == std::optional<core::EpochMs>(kT0));
+  CHECK(store->recordGap(Gap{"h", kT0, kT0 + 10 * kMinute, kT0 + 1}).value());  // a new gap
+  // Its turn failed: the ledger still ends at kT0, the schedule at the gap's end.
+  CHECK(store->ledgerEnd("h").value() == std::optional<core::EpochMs>(kT0));
+  CHECK(store->scheduledThrough("h").value() == std::optional<core::EpochMs>(kT0 + 10 * kMinute));
+  CHECK_FALSE(store->recordGap(Gap{"h", kT0 + 10 * kMinute, kT0 + 15 * kMinute, kT0 + 2}).value());
+  CHECK_FALSE(store->recordGap(Gap{"h", kT0 + 10 * kMinute, kT0 + 15 * kMinute, kT0 + 3}).value());
+  const auto gaps = store->gaps("h").value();
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0].from == kT0);
+  CHECK(gaps[0].to == kT0 + 15 * kMinute);
+  CHECK(gaps[0].recorded_at == kT0 + 1);  // when the outage was first found
+  // Another hunt's gap is its own.
+  CHECK(store->recordGap(Gap{"other", kT0 + 15 * kMinute, kT0 + 20 * kMinute, kT0}).value());
+  CHECK(store->gaps("h").value().size() == 1);
+}
+
 TEST_CASE("gaps: what a backfill has hunted is taken off; the rest stays open") {
   const TempDir dir;
   auto store = freshStore(dir);
