@@ -397,7 +397,8 @@ TEST_CASE(
   const ProcessResult delivered = runAihunt({"hunt", "--deliver", "-c", file});
   INFO(delivered.err);
   CHECK(delivered.exit_code == 2);
-  CHECK(delivered.err.find("--deliver: the config's outputs name no destination") != std::string::npos);
+  CHECK(delivered.err.find("--deliver: the config's outputs name no destination") !=
+        std::string::npos);
   CHECK_FALSE(fs::exists(dir.path / "state/state.db"));  // nothing recorded
   std::ofstream(file, std::ios::app) << "outputs:\n  leef:\n    enabled: true\n    host: "
                                         "127.0.0.1\n    port: 9\n    protocol: tls\n";
