@@ -224,6 +224,7 @@ core::Result<qradar::ArielOptions> arielOptions(const po::variables_map& values,
   qradar::ArielOptions options = service::arielOptionsFor(qradar);
   options.prefer_wait_seconds = qradar::ArielOptions().prefer_wait_seconds;
   options.prefetch = !values["no-prefetch"].as<bool>();
+  options.deadline_setting = "--timeout";
   if (values.count("timeout") != 0) {
     auto timeout = core::parseDuration(values["timeout"].as<std::string>());
     if (!timeout) return timeout.error().withContext("--timeout");

@@ -88,11 +88,12 @@ core::Result<SearchStatus> ArielClient::waitForCompletion(SearchStatus& current,
     if (cancellation.requested()) return core::makeError(core::ErrorCode::kCancelled, "cancelled");
     const auto left = std::chrono::duration_cast<Millis>(*base.deadline - clock.now());
     if (left.count() <= 0) {
-      return core::makeError(
-          core::ErrorCode::kTimeout,
-          "the search was still " + std::string(searchStateName(current.state)) + " (" +
-              std::to_string(current.progress) + "%) when the deadline of " +
-              std::to_string(options_.deadline.count() / 1000) + " s passed (raise --timeout)");
+      return core::makeError(core::ErrorCode::kTimeout,
+                             "the search was still " + std::string(searchStateName(current.state)) +
+                                 " (" + std::to_string(current.progress) +
+                                 "%) when the deadline of " +
+                                 std::to_string(options_.deadline.count() / 1000) +
+                                 " s passed (raise " + options_.deadline_setting + ")");
     }
     const int wait =
         preferWaitSeconds(options_.prefer_wait_seconds, left, api_.settings().request_timeout);

@@ -33,6 +33,8 @@ class SearchGuard;
 
 struct ArielOptions {
   Millis deadline{15 * 60'000};  // the whole search: create, poll, page
+  // What raises the deadline, said when it passes: the daemon's is a config key, hunt's an option.
+  std::string deadline_setting = "qradar.timeouts.hunt_deadline";
   int prefer_wait_seconds = 10;  // Prefer: wait=N on status reads
   Millis min_poll_delay{200};    // between status reads that came back early
   Millis max_poll_delay{5'000};

@@ -241,6 +241,7 @@ TEST_CASE("scripted faults", "[online][faults]") {
     const auto result = runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api", "--timeout", "2s"}));
     CHECK(result.exit_code == 4);
     CHECK(result.err.find("deadline") != std::string::npos);
+    CHECK(result.err.find("(raise --timeout)") != std::string::npos);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
     const auto lines = requestLines(emu);
     CHECK(countPrefix(lines, "DELETE /api/ariel/searches/") == 1);

@@ -320,6 +320,8 @@ TEST_CASE("a search stuck in EXECUTE hits the deadline, then is cancelled and de
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == core::ErrorCode::kTimeout);
   CHECK(outcome.error().message.find("EXECUTE") != std::string::npos);
+  // The daemon's deadline is a config key (a trial: it advised `run --timeout`, which is hunt's).
+  CHECK(outcome.error().message.find("(raise qradar.timeouts.hunt_deadline)") != std::string::npos);
   CHECK(h.count("POST /api/ariel/searches/s1?status=CANCELED") == 1);
   CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
   // Never asked Ariel to wait past the deadline.
