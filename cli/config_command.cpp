@@ -222,10 +222,14 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     }
     return core::kExitUsage;
   }
+  // Hunts turned off are said apart: "2 hunts" read as both running (a trial).
+  const auto& hunts = outcome.config->hunts;
+  const auto off = static_cast<std::size_t>(std::count_if(
+      hunts.begin(), hunts.end(), [](const config::HuntConfig& hunt) { return !hunt.enabled; }));
   printFormatted(*context.redactor, context.streams.out,
-                 "%s: OK (%zu hunt(s), %zu exception(s), %zu warning(s))\n", path.c_str(),
-                 outcome.config->hunts.size(), outcome.config->settings.exceptions.size(),
-                 outcome.warnings.size());
+                 "%s: OK (%zu hunt(s)%s, %zu exception(s), %zu warning(s))\n", path.c_str(),
+                 hunts.size(), off == 0 ? "" : (", " + std::to_string(off) + " turned off").c_str(),
+                 outcome.config->settings.exceptions.size(), outcome.warnings.size());
   return core::kExitOk;
 }
 

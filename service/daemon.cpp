@@ -926,7 +926,11 @@ struct Daemon::Impl {
       refusals = 0;
     }
     deps.metrics.add("aihunt_config_reloads_total", {"ok"});
-    deps.logger->info("config reloaded: {} hunts", config->hunts.size());
+    const std::size_t running = runningHunts(*config).size();
+    deps.logger->info("config reloaded: {} hunts run{}", running,
+                      running == config->hunts.size()
+                          ? std::string()
+                          : " (" + std::to_string(config->hunts.size() - running) + " turned off)");
     noteHuntsChanged(before, runningHunts(*config));
   }
 
@@ -984,6 +988,23 @@ struct Daemon::Impl {
     auto answer = probe->api->call(call);
     if (answer && answer->status >= 200 && answer->status < 300) {
       noteQRadarAnswered();
+      if (probe_said_lost) {
+        // The hunts backing off from the outage (up to 5 minutes) try now: /readyz says the
+        // console is back, and a hunt that waited on would turn more of its backlog into a gap
+        // (a trial). Their failure counts stay, so a console that fails again backs off as
+        // before.
+        std::size_t waiting = 0;
+        {
+          const std::lock_guard lock(mutex);
+          waiting = retry_at.size();
+          retry_at.clear();
+        }
+        deps.logger->info(
+            "the console answers again (readiness probe){}",
+            waiting == 0 ? std::string()
+                         : ": " + core::counted(waiting, "hunt") + " backing off from it try now");
+        changed.notify_all();
+      }
       probe_said_lost = false;
     }
     // A console lost while the daemon runs (its kept connections found nothing): /readyz says

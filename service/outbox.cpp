@@ -314,6 +314,12 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       failed_with = state.last_error;
       break;
     }
+    // The warnings said each failure: the recovery is said too (a trial read the log and could
+    // not tell when the destination took the findings again).
+    if (state.failures > 0) {
+      logger_->info("sink '{}': delivering again: {} delivered after {} in a row", name,
+                    core::counted(*status, "finding"), core::counted(state.failures, "failure"));
+    }
     state.failures = 0;
     state.last_error.clear();
     drained.delivered += *status;

@@ -408,3 +408,15 @@ TEST_CASE(
   CHECK(leef.err.find("outputs") == std::string::npos);
   CHECK(leef.out.find("0 warning(s)") != std::string::npos);
 }
+
+TEST_CASE("config check counts the hunts turned off apart") {
+  // A trial: "OK (2 hunt(s)" read as two hunts running where one was turned off.
+  const CaseDir dir("off");
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "hunts:\n  - name: h1\n    fields: {url: URL}\n  - name: h2\n"
+                         "    enabled: false\n    fields: {url: URL}\n";
+  const ProcessResult checked = runAihunt({"config", "check", "--offline", file});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 0);
+  CHECK(checked.out.find("OK (2 hunt(s), 1 turned off, 0 exception(s)") != std::string::npos);
+}
