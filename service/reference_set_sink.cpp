@@ -183,8 +183,15 @@ core::Status ReferenceSetSink::deliver(const std::vector<state::OutboxRow>& rows
   bool any = false;
   for (const auto& group : grouped.sets) {
     if (group.invalid > 0) {
-      logger_->warn("reference set '{}': {} values skipped ({} values only)", group.set->name,
-                    group.invalid, config::referenceSetElementType(group.set->field));
+      const bool ip = config::referenceSetElementType(group.set->field) == "IP";
+      logger_->warn(
+          "reference set '{}': {} left out: {} (counted in "
+          "aihunt_reference_set_values_total{{result=\"invalid\"}}; the findings are delivered "
+          "to the other destinations as they are)",
+          group.set->name, core::counted(group.invalid, "value"),
+          ip ? "not an IP address (the set's element type is IP)"
+             : "control or invisible characters, invalid UTF-8, or more than 255 bytes (a value "
+               "that would read differently in QRadar's console than it is)");
       if (options_.metrics != nullptr) {
         options_.metrics->add("aihunt_reference_set_values_total", {group.set->name, "invalid"},
                               static_cast<double>(group.invalid));
