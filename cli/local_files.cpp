@@ -66,6 +66,12 @@ void checkFolderOf(const std::string& key, const std::string& file, const char* 
   // The file, and what aihunt keeps beside it (the state's lock), when they exist already: a
   // run as another user (root) may have left them unwritable.
   for (const std::string& existing : besides) {
+    // A folder where the file should be passed the checks above and failed every delivery
+    // (a trial).
+    if (std::filesystem::is_directory(existing, error)) {
+      problems.push_back({key, "'" + existing + "' is a folder; " + what + " must be a file"});
+      continue;
+    }
     if (std::filesystem::exists(existing, error) && ::access(existing.c_str(), R_OK | W_OK) != 0) {
       problems.push_back({key, "'" + existing +
                                    "' is not writable here (check its owner and permissions; "

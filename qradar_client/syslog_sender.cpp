@@ -242,6 +242,14 @@ core::Status SyslogSender::connect() {
       if (reason == SSL_ERROR_SYSCALL && verify == X509_V_OK) {
         why = "connection closed during the handshake";
       }
+      // Which trust anchor refused it, and what to set (a trial got the bare OpenSSL words).
+      if (verify != X509_V_OK) {
+        why += options_.ca_file.empty()
+                   ? " (verified against the system trust store: set outputs.leef.ca_file to "
+                     "the CA that signed the receiver's certificate)"
+                   : " (verified against outputs.leef.ca_file " + options_.ca_file +
+                         ": is it the CA that signed the receiver's certificate?)";
+      }
       return fail(core::makeError(core::ErrorCode::kTls, "TLS handshake: " + why));
     }
   }

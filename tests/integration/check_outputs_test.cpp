@@ -137,6 +137,24 @@ TEST_CASE("check: the LEEF receiver is reached over verified TLS and sent nothin
   CHECK(syslogFrames(*emu) == 0);
 }
 
+TEST_CASE("check: a LEEF receiver whose certificate does not verify names the CA setting",
+          "[check][leef]") {
+  // A trial: the bare OpenSSL words ("self-signed certificate in certificate chain"), where the
+  // console's TLS failure names the setting to fix.
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const std::string config =
+      writeConfig(*emu, leefOutputs(*emu, emu->ports()["syslog_tls"], /*with_ca=*/false));
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code == 3);
+  const json document = json::parse(result.out);
+  CHECK(statusOf(document, "LEEF receiver") == "fail");
+  CHECK(detailOf(document, "LEEF receiver")
+            .find("verified against the system trust store: set outputs.leef.ca_file") !=
+        std::string::npos);
+  CHECK(syslogFrames(*emu) == 0);
+}
+
 TEST_CASE("check: a LEEF receiver at the console's REST API address fails, without connecting",
           "[check][leef]") {
   auto emu = startEmu();

@@ -215,6 +215,18 @@ TEST_CASE("a state path under a file says the file is in the way") {
   CHECK(online.err.find("is not a folder (a file is in the way)") != std::string::npos);
 }
 
+TEST_CASE("a findings file path that names a folder fails config check, before delivery does") {
+  // A trial: config check said OK, and every delivery failed with "Is a directory".
+  const CaseDir dir("jsonldir");
+  const std::string config = dir.config(kUrl);
+  fs::create_directories(dir.path / "state/findings.jsonl");
+  const ProcessResult checked = runAihunt({"config", "check", config});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err.find("outputs.jsonl.path: '" + (dir.path / "state/findings.jsonl").string() +
+                         "' is a folder; the findings file must be a file") != std::string::npos);
+}
+
 TEST_CASE("a pinned API version aihunt does not speak is refused by config check, check and run") {
   const CaseDir dir("version");
   for (const std::string version : {"19.0", "99.0"}) {
