@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/result.h"
 #include "qradar_client/api_client.h"
@@ -75,7 +76,7 @@ class ArielClient {
  public:
   // `journal`, when given, records each search while the run holds it (search_journal.h).
   ArielClient(ApiClient& api, ArielOptions options, SearchJournal* journal = nullptr)
-      : api_(api), options_(options), journal_(journal) {}
+      : api_(api), options_(std::move(options)), journal_(journal) {}
 
   // Errors: kCancelled (Ctrl-C), kTimeout (deadline), kRemote (QRadar said no: 422, ERROR
   // status), kAuth, kTls, kTransport; plus whatever the consumer returns. The search is gone
