@@ -342,15 +342,23 @@ SqliteStateStore::~SqliteStateStore() {
 
 // --- ledger ---
 
-core::Result<std::optional<core::EpochMs>> SqliteStateStore::ledgerEnd(const std::string& hunt) {
-  const std::lock_guard lock(mutex_);
-  Statement& statement = statements_->ledger_end;
+namespace {
+
+// One hunt's instant from a `SELECT MAX(...)` (nullopt: NULL, nothing recorded yet).
+core::Result<std::optional<core::EpochMs>> latestOf(Statement& statement, const std::string& hunt) {
   const Statement::Reset reset(statement);
   if (auto status = bindAll(statement, hunt); !status) return status.error();
   auto row = statement.step();
   if (!row) return row.error().withContext("reading the ledger");
   if (!*row || statement.nullAt(0)) return std::optional<core::EpochMs>();
   return std::optional<core::EpochMs>(statement.int64At(0));
+}
+
+}  // namespace
+
+core::Result<std::optional<core::EpochMs>> SqliteStateStore::ledgerEnd(const std::string& hunt) {
+  const std::lock_guard lock(mutex_);
+  return latestOf(statements_->ledger_end, hunt);
 }
 
 core::Result<std::vector<WindowRecord>> SqliteStateStore::windows(const std::string& hunt,
@@ -381,13 +389,7 @@ core::Result<std::vector<WindowRecord>> SqliteStateStore::windows(const std::str
 core::Result<std::optional<core::EpochMs>> SqliteStateStore::scheduledThrough(
     const std::string& hunt) {
   const std::lock_guard lock(mutex_);
-  Statement& statement = statements_->scheduled_through;
-  const Statement::Reset reset(statement);
-  if (auto status = bindAll(statement, hunt); !status) return status.error();
-  auto row = statement.step();
-  if (!row) return row.error().withContext("reading the ledger");
-  if (!*row || statement.nullAt(0)) return std::optional<core::EpochMs>();
-  return std::optional<core::EpochMs>(statement.int64At(0));
+  return latestOf(statements_->scheduled_through, hunt);
 }
 
 core::Result<bool> SqliteStateStore::recordGap(const Gap& gap) {
