@@ -98,10 +98,12 @@ class CheckReport {
   }
   [[nodiscard]] int failures() const { return failures_; }
   [[nodiscard]] bool json() const { return json_; }
+  [[nodiscard]] bool said(const std::string& what) const { return said_.count(what) != 0; }
   [[nodiscard]] int warnings() const { return warnings_; }
 
  private:
   void line(const char* status, const std::string& what, const std::string& detail) {
+    said_.insert(what);
     if (json_) {
       checks_.push_back({{"name", what}, {"status", status}, {"detail", redactor_.redact(detail)}});
       return;
@@ -123,6 +125,7 @@ class CheckReport {
   nlohmann::json checks_ = nlohmann::json::array();
   int failures_ = 0;
   int warnings_ = 0;
+  std::set<std::string> said_;  // the checks with a line already
 };
 
 // How the API version was settled, for the report: negotiated (with the console's range),
@@ -529,14 +532,17 @@ bool sameHost(const std::string& a, const std::string& b) {
 // passes) and then drops every event as a bad HTTP request. `console_answered`: whether the
 // REST API answered at that URL; when it did not, the URL may be the setting that is wrong (a
 // syslog port typed as the console's), and the check says so rather than blame the LEEF port.
-// The console's checks that need an answer, said as not tried when it gave none: a missing
-// line would read as a check that does not apply (a trial).
+// The console's checks that come after the first ones, said as not tried when those stopped the
+// check (no answer, a refused token or version, no Ariel search): a missing line would read as
+// a check that does not apply (a trial). A check that has its line already keeps it alone.
 void skipConsoleChecks(const config::OutputsConfig& outputs, CheckReport& report) {
-  for (const char* check : {"API version", "Ariel search", "mapped properties", "reference data"}) {
-    report.skip(check, "not tried");
+  std::vector<std::string> checks = {"API version", "Ariel search", "mapped properties",
+                                     "reference data"};
+  if (outputs.offense_notes.enabled) checks.emplace_back("offenses");
+  if (outputs.leef.enabled) checks.emplace_back("aihunt log source type");
+  for (const std::string& check : checks) {
+    if (!report.said(check)) report.skip(check, "not tried");
   }
-  if (outputs.offense_notes.enabled) report.skip("offenses", "not tried");
-  if (outputs.leef.enabled) report.skip("aihunt log source type", "not tried");
 }
 
 void checkLeefReceiver(const config::OutputsConfig& outputs, std::string_view console_url,

@@ -475,4 +475,19 @@ TEST_CASE("aihunt check: every check, --fix creates the reference sets", "[onlin
       runAihunt(concat({"check"}, checkArgs(emu)), "ffffffff-ffff-4fff-8fff-ffffffffffff");
   CHECK(bad.exit_code == 3);
   CHECK(bad.out.find("FAIL  token") != std::string::npos);
+  CHECK(bad.out.find("skip  API version             not tried") != std::string::npos);
+  // A token without Log Activity: its failed Ariel search has one line, the checks after it are
+  // not tried (a review: the search read "skip" as well as "FAIL").
+  const auto no_search =
+      runAihunt(concat({"check", "--format", "json"}, checkArgs(emu)), kNoSearchToken);
+  INFO(no_search.out << no_search.err);
+  CHECK(no_search.exit_code == 3);
+  std::map<std::string, std::vector<std::string>> lines;
+  const json document = json::parse(no_search.out);
+  for (const auto& item : document["checks"]) {
+    lines[item["name"].get<std::string>()].push_back(item["status"].get<std::string>());
+  }
+  CHECK(lines["API version"] == std::vector<std::string>{"ok"});
+  CHECK(lines["Ariel search"] == std::vector<std::string>{"fail"});
+  CHECK(lines["mapped properties"] == std::vector<std::string>{"skip"});
 }
