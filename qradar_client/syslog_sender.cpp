@@ -94,6 +94,36 @@ const BIO_METHOD* socketMethod() {
   return method;
 }
 
+// What to set when the receiver's certificate did not verify (a trial got the bare OpenSSL
+// words): the CA for a chain that does not reach a trusted one, the host for a name the
+// certificate does not hold; an expired certificate is the receiver's to renew.
+std::string verifyAdvice(long verify, const std::string& ca_file) {
+  switch (verify) {
+    case X509_V_OK:
+      return "";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+      return ca_file.empty() ? " (verified against the system trust store: set "
+                               "outputs.leef.ca_file to the CA that signed the receiver's "
+                               "certificate)"
+                             : " (verified against outputs.leef.ca_file " + ca_file +
+                                   ": is it the CA that signed the receiver's certificate?)";
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return " (outputs.leef.host must be a name or address the receiver's certificate holds)";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return " (the receiver's certificate is outside its validity dates, or this machine's "
+             "clock is wrong)";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 struct SyslogSender::Connection {
@@ -242,14 +272,7 @@ core::Status SyslogSender::connect() {
       if (reason == SSL_ERROR_SYSCALL && verify == X509_V_OK) {
         why = "connection closed during the handshake";
       }
-      // Which trust anchor refused it, and what to set (a trial got the bare OpenSSL words).
-      if (verify != X509_V_OK) {
-        why += options_.ca_file.empty()
-                   ? " (verified against the system trust store: set outputs.leef.ca_file to "
-                     "the CA that signed the receiver's certificate)"
-                   : " (verified against outputs.leef.ca_file " + options_.ca_file +
-                         ": is it the CA that signed the receiver's certificate?)";
-      }
+      why += verifyAdvice(verify, options_.ca_file);
       return fail(core::makeError(core::ErrorCode::kTls, "TLS handshake: " + why));
     }
   }

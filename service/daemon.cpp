@@ -287,13 +287,45 @@ struct Daemon::Impl {
     const std::lock_guard lock(problem_mutex);
     qradar_problem = std::move(why);
   }
+  // Called without `mutex` held (the probe, a hunt after a whole search).
   void noteQRadarAnswered() {
     qradar_ok_at = steadyMs();
-    const std::lock_guard lock(problem_mutex);
-    qradar_problem.clear();
+    {
+      const std::lock_guard lock(problem_mutex);
+      qradar_problem.clear();
+    }
+    if (console_lost.exchange(false)) consoleBack();
+  }
+  // The first answer after the probe found the console lost (no answer, or 5xx): said, and the
+  // hunts backing off from it (up to 5 minutes) try now, since /readyz says it is back and a
+  // hunt that waited on would turn more of its backlog into a gap (a trial). Only those whose
+  // last failure was the console out of reach; their failure counts stay, so a console that
+  // fails again backs off as before.
+  void consoleBack() {
+    std::size_t woken = 0;
+    {
+      const std::lock_guard lock(mutex);
+      const auto at = Clock::now();
+      for (const std::string& name : lost_console_hunts) {
+        auto it = retry_at.find(name);
+        if (it == retry_at.end() || it->second <= at || it->second <= refused_until) continue;
+        retry_at.erase(it);
+        ++woken;
+      }
+      lost_console_hunts.clear();
+    }
+    deps.logger->info("the console answers again{}",
+                      woken == 0
+                          ? std::string()
+                          : ": " + core::counted(woken, "hunt") + " backing off from it try now");
+    changed.notify_all();
   }
   std::atomic<bool> config_file_ok{true};  // the last reload, if any, was accepted
   bool probe_said_lost = false;  // the main loop's: the probe's lost console is in the log
+  // The probe found the console lost (no answer, or 5xx) and no answer has come since.
+  std::atomic<bool> console_lost{false};
+  // Under `mutex`: hunts whose last failure was the console out of reach (consoleBack()).
+  std::set<std::string> lost_console_hunts;
   // The kind of the console's unreachability as last said (ErrorCode, refused), and when (under
   // `mutex`): other hunts finding the same within a minute say it at debug level.
   std::string unreachable_said;
@@ -325,11 +357,14 @@ struct Daemon::Impl {
   }
 
   // The lag and pending-window gauges, as the scheduler sees the hunt at `at` (splay included,
-  // so that the gauges and the schedule agree). Returns the plan for one window.
-  DuePlan publishLag(const config::HuntConfig& hunt, std::optional<core::EpochMs> ledger_end,
-                     core::EpochMs at) {
-    DuePlan plan = dueWindows(scheduleOf(hunt), ledger_end, at - splayOffset(hunt), 1);
-    // From the ledger, so that a restart shows it before the hunt's next window.
+  // so that the gauges and the schedule agree), from where it is scheduled (the ledger's end, or
+  // a gap's after it). Returns the plan for one window.
+  DuePlan publishLag(const config::HuntConfig& hunt, std::optional<core::EpochMs> scheduled,
+                     std::optional<core::EpochMs> ledger_end, core::EpochMs at) {
+    DuePlan plan = dueWindows(scheduleOf(hunt), scheduled, at - splayOffset(hunt), 1);
+    // From the ledger, so that a restart shows it before the hunt's next window; a hunted
+    // window's end, never a gap's (a review: an outage's gap would keep it near now, and an alert
+    // on how long nothing was hunted would never fire).
     if (ledger_end) {
       deps.metrics.set("aihunt_last_window_end_seconds", {hunt.name}, seconds(*ledger_end));
     }
@@ -342,14 +377,15 @@ struct Daemon::Impl {
   // gauges, which the turn set again, go (checked under the lock the reload takes, so that the
   // two cannot cross).
   void updateLag(const config::HuntConfig& hunt) {
-    auto end = deps.store.scheduledThrough(hunt.name);
+    auto scheduled = deps.store.scheduledThrough(hunt.name);
+    auto end = deps.store.ledgerEnd(hunt.name);
     const std::lock_guard lock(mutex);
     if (runningHunts(*config).count(hunt.name) == 0) {
       removeHuntGauges(hunt.name);
       return;
     }
-    if (!end) return;
-    publishLag(hunt, *end, now());
+    if (!scheduled || !end) return;
+    publishLag(hunt, *scheduled, *end, now());
   }
 
   void removeHuntGauges(const std::string& name) {
@@ -445,6 +481,11 @@ struct Daemon::Impl {
         unreachable.empty()) {
       unreachable = "hunt '" + name + "' could not reach the console, or its token was refused";
       unreachable_exit = core::kExitConnection;
+    }
+    if (turn.exit_code == core::kExitConnection) {
+      lost_console_hunts.insert(name);
+    } else {
+      lost_console_hunts.erase(name);
     }
     if (turn.exit_code != core::kExitOk && turn.exit_code != core::kExitFindings) {
       const int n = ++failures[name];
@@ -595,6 +636,9 @@ struct Daemon::Impl {
             unreachable_exit = exitCodeFor(opened.error());
           }
           retry_at[name] = Clock::now() + std::chrono::seconds(30);
+          if (exitCodeFor(opened.error()) == core::kExitConnection) {
+            lost_console_hunts.insert(name);
+          }
           busy.erase(name);
           changed.notify_all();
           continue;
@@ -647,6 +691,7 @@ struct Daemon::Impl {
             unreachable_exit = exitCodeFor(why);
           }
           retry_at[name] = std::max(Clock::now() + std::chrono::seconds(30), refused_until);
+          if (!refused) lost_console_hunts.insert(name);
           busy.erase(name);
           changed.notify_all();
           continue;
@@ -821,6 +866,7 @@ struct Daemon::Impl {
       // is not there. The next round connects again.
       if ((*opened)->unreachable->code != core::ErrorCode::kAuth) {
         noteQRadarProblem("the console cannot be reached: " + (*opened)->unreachable->message);
+        console_lost = true;  // its first answer wakes the hunts backing off (consoleBack())
       }
       return false;
     }
@@ -852,15 +898,16 @@ struct Daemon::Impl {
       if (!all) {
         // Read for a hunt that waits too: its lag and pending windows keep growing while it
         // backs off from a console that is down, and the gauges must show it.
-        auto end = deps.store.scheduledThrough(hunt.name);
-        if (!end) {
+        auto scheduled = deps.store.scheduledThrough(hunt.name);
+        auto end = deps.store.ledgerEnd(hunt.name);
+        if (!scheduled || !end) {
           state_ok = false;
           continue;
         }
         // Said here too: a hunt whose ledger ends after now has nothing due and never reaches
         // huntOnce, where --once says it.
-        noteLedgerAhead(hunt.name, *end, at);
-        const DuePlan plan = publishLag(hunt, *end, at);
+        noteLedgerAhead(hunt.name, *scheduled, at);
+        const DuePlan plan = publishLag(hunt, *scheduled, *end, at);
         if (!enqueue || waits || (plan.windows.empty() && !plan.gap)) continue;
       }
       std::lock_guard lock(mutex);
@@ -985,30 +1032,18 @@ struct Daemon::Impl {
     call.path = "/api/ariel/databases";
     call.retry = false;
     call.abort_flag = deps.stop.flag();
+    // The main loop waits for it (deliveries, reloads): a console that takes the connection and
+    // hangs holds the loop no longer than a fifth of ready_within (at most the request timeout).
+    call.timeout =
+        std::max<std::chrono::milliseconds>(std::chrono::seconds(1), options.ready_within / 5);
     auto answer = probe->api->call(call);
     if (answer && answer->status >= 200 && answer->status < 300) {
       noteQRadarAnswered();
-      if (probe_said_lost) {
-        // The hunts backing off from the outage (up to 5 minutes) try now: /readyz says the
-        // console is back, and a hunt that waited on would turn more of its backlog into a gap
-        // (a trial). Their failure counts stay, so a console that fails again backs off as
-        // before.
-        std::size_t waiting = 0;
-        {
-          const std::lock_guard lock(mutex);
-          waiting = retry_at.size();
-          retry_at.clear();
-        }
-        deps.logger->info(
-            "the console answers again (readiness probe){}",
-            waiting == 0 ? std::string()
-                         : ": " + core::counted(waiting, "hunt") + " backing off from it try now");
-        changed.notify_all();
-      }
       probe_said_lost = false;
     }
     // A console lost while the daemon runs (its kept connections found nothing): /readyz says
     // why once it fails, as after a start with the console away (a trial saw no detail line).
+    if (!answer || answer->status >= 500) console_lost = true;
     if (!answer) {
       noteQRadarProblem("the console cannot be reached: " + answer.error().message);
       probe.reset();  // connected again next round, from its first request
@@ -1115,6 +1150,7 @@ struct Daemon::Impl {
     startWorkers(workerCount());
     std::unique_ptr<QRadarConnection> probe;
     auto next_probe = Clock::now();
+    auto next_sweep = Clock::now();
     auto next_prune = Clock::now();
     std::uint64_t delivered = 0;
     bool paused = false;
@@ -1125,6 +1161,7 @@ struct Daemon::Impl {
         // A new token or console is asked at once: /readyz should not say the old one's
         // refusal for up to another 30 s, nor wait for a hunt's whole catch-up turn.
         next_probe = Clock::now();
+        next_sweep = Clock::now();
       }
       const bool full = deps.outbox.full();
       if (full != paused) {
@@ -1144,9 +1181,14 @@ struct Daemon::Impl {
         if (steadyMs() - qradar_ok_at.load() > options.ready_within.count() / 5) {
           probeQRadar(probe);
         }
-        deleteLeftoversNow(probe);
         next_probe = Clock::now() + std::min<std::chrono::milliseconds>(std::chrono::seconds(30),
                                                                         options.ready_within / 10);
+      }
+      // Every 30 s whatever ready_within is: a search the console will not delete is said at
+      // each try.
+      if (Clock::now() >= next_sweep) {
+        deleteLeftoversNow(probe);
+        next_sweep = Clock::now() + std::chrono::seconds(30);
       }
       if (Clock::now() >= next_prune) {
         SharedConfig cfg;

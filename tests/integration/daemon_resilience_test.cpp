@@ -1283,3 +1283,50 @@ TEST_CASE("/readyz says why when the console is lost while the daemon runs",
         1.0);
   CHECK(daemon.stop(10'000) == 0);
 }
+
+TEST_CASE("hunts backing off from a console out of reach try once it answers again",
+          "[daemon][resilience][readyz]") {
+  // An operator's trial: /readyz said the console was back minutes before the hunts tried
+  // again, and that wait became a gap. Each hunt that finds no console waits 30 s; the probe
+  // (every half second here, server.ready_within: 5s) finds it back first and wakes them.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  REQUIRE(
+      emu.admin("POST", "/admin/faults", "- {kind: reset, path: \"/api/*\", times: -1}\n").status ==
+      200);
+  const RunDir run =
+      aihunt::testing::makeRunDir(emu, "aihunt-resilience-back-", kToken, {},
+                                  kServer + "  ready_within: 5s\nhunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  aihunt::testing::HttpReply ready;
+  const bool lost = waitUntil(
+      [&] {
+        ready = httpGet(base + "/readyz");
+        const auto metrics = scrape(base);
+        return metrics &&
+               valueOr0(*metrics, "aihunt_qradar_connect_failures_total",
+                        {{"reason", "unreachable"}}) >= 2.0 &&
+               ready.body.find("detail: qradar: the console cannot be reached") !=
+                   std::string::npos;
+      },
+      std::chrono::seconds(20));
+  INFO(ready.body << daemon.err());
+  REQUIRE(lost);  // the hunt's connection and the probe's (the probe's is what finds it back)
+  // The hunt failed at most a few seconds ago: its own retry is 30 s after that.
+  const auto back = std::chrono::steady_clock::now();
+  REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
+  const bool hunted = waitUntil(
+      [&] {
+        const json log = requests(emu);
+        return std::any_of(log.begin(), log.end(), isCreate);
+      },
+      std::chrono::seconds(15));
+  INFO(daemon.err());
+  CHECK(hunted);
+  CHECK(std::chrono::steady_clock::now() - back < std::chrono::seconds(15));
+  CHECK(
+      waitUntil([&] { return httpGet(base + "/readyz").status == 200; }, std::chrono::seconds(10)));
+  CHECK(daemon.stop(10'000) == 0);
+}
