@@ -432,3 +432,18 @@ TEST_CASE("config check counts the hunts turned off apart") {
   CHECK(checked.exit_code == 0);
   CHECK(checked.out.find("OK (2 hunt(s), 1 turned off, 0 exception(s)") != std::string::npos);
 }
+
+TEST_CASE("server.ready_within below 5 s is refused") {
+  // Shorter, the probe would ask a silent console every tick.
+  const CaseDir dir("ready");
+  const std::string file = (dir.path / "aihunt.yaml").string();
+  std::ofstream(file) << "hunts:\n  - name: h1\n    fields: {url: URL}\nserver:\n  enabled: true\n"
+                         "  ready_within: 4s\n";
+  const ProcessResult checked = runAihunt({"config", "check", "--offline", file});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err.find("server.ready_within") != std::string::npos);
+  std::ofstream(file, std::ios::trunc) << "hunts:\n  - name: h1\n    fields: {url: URL}\n"
+                                          "server:\n  enabled: true\n  ready_within: 5s\n";
+  CHECK(runAihunt({"config", "check", "--offline", file}).exit_code == 0);
+}
