@@ -90,14 +90,18 @@ void checkDatePattern(const Expr& e, std::vector<Diagnostic>& out) {
   if (e.text != "DATEFORMAT" || e.args.size() < 2 || e.args[1].kind != ExprKind::kString) return;
   bool quoted = false;
   bool week_year = false;
+  bool week = false;
   bool day_of_year = false;
   for (const char c : e.args[1].text) {
     if (c == '\'') quoted = !quoted;
     if (quoted) continue;
     week_year = week_year || c == 'Y';
+    week = week || c == 'w';
     day_of_year = day_of_year || c == 'D';
   }
-  if (week_year) {
+  // With the week of the year ('YYYY-ww'), the week-based year is the right one (a trial:
+  // 'yyyy-ww' labels 31 December 2026 as week 1 of 2026).
+  if (week_year && !week) {
     out.push_back({Severity::kWarning, "week-year", e.args[1].pos,
                    "'Y' in a DATEFORMAT pattern is the week-based year, which differs from the "
                    "calendar year around New Year; write 'yyyy'"});

@@ -535,13 +535,24 @@ bool sameHost(const std::string& a, const std::string& b) {
 // The console's checks that come after the first ones, said as not tried when those stopped the
 // check (no answer, a refused token or version, no Ariel search): a missing line would read as
 // a check that does not apply (a trial). A check that has its line already keeps it alone.
-void skipConsoleChecks(const config::OutputsConfig& outputs, CheckReport& report) {
+void skipConsoleChecks(const config::OutputsConfig& outputs, const DetectionSetup& setup,
+                       CheckReport& report) {
   std::vector<std::string> checks = {"API version", "Ariel search", "mapped properties",
                                      "reference data"};
   if (outputs.offense_notes.enabled) checks.emplace_back("offenses");
   if (outputs.leef.enabled) checks.emplace_back("aihunt log source type");
+  checks.emplace_back("least privilege");
   for (const std::string& check : checks) {
     if (!report.said(check)) report.skip(check, "not tried");
+  }
+  // One line per set, as when the console answers: a set that would fail is named.
+  for (const auto& name : service::referencedSetNames(setup.settings->exceptions)) {
+    report.skip("exception set", "'" + name + "': not tried");
+  }
+  if (outputs.reference_sets.enabled) {
+    for (const config::ReferenceSetTarget& set : outputs.reference_sets.sets) {
+      report.skip("reference set", "'" + set.name + "': not tried");
+    }
   }
 }
 
@@ -684,7 +695,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkOwnLogSourceType(api, outputs, setup->settings->own_log_source_types, report);
     checkLeastPrivilege(api, outputs, report);
   } else {
-    skipConsoleChecks(outputs, report);
+    skipConsoleChecks(outputs, *setup, report);
   }
   // Another path into QRadar: tried whatever the API said.
   checkLeefReceiver(outputs, (*connection)->api->settings().base_url, console_answered, report);

@@ -200,8 +200,10 @@ bool parseOptions(const std::vector<std::string>& args, const po::options_descri
     // A typo ("--lats") gets the option meant, as hunt and config names do.
     std::vector<std::string> known;
     for (const auto& option : options.options()) known.push_back("--" + option->long_name());
-    fail(streams,
-         std::string(error.what()) + optionAdvice(error.get_option_name(), known) + " (see --help)",
+    // "--events=x.jsonl" is looked up as "--events".
+    std::string name = error.get_option_name();
+    name = name.substr(0, name.find('='));
+    fail(streams, std::string(error.what()) + optionAdvice(name, known) + " (see --help)",
          core::kExitUsage);
     return false;
   } catch (const po::too_many_positional_options_error&) {

@@ -469,10 +469,15 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   auto end = runtime.delivery.store->scheduledThrough(name);
   if (!end) return fail(context, end.error(), core::kExitState);
   if (*end && *to > **end) {
-    return fail(context,
-                "--to is after the ledger's end (" + core::formatIso8601(**end) +
-                    "); the daemon hunts from there on",
-                core::kExitUsage);
+    auto hunted = runtime.delivery.store->ledgerEnd(name);
+    if (!hunted) return fail(context, hunted.error(), core::kExitState);
+    const bool gap = !*hunted || **hunted < **end;
+    return fail(
+        context,
+        std::string("--to is after ") +
+            (gap ? "the end of the gap recorded after the ledger (" : "the ledger's end (") +
+            core::formatIso8601(**end) + "); the daemon hunts from there on",
+        core::kExitUsage);
   }
   const service::ScheduleSpec spec = service::scheduleOf(*hunt);
   const bool force = values["force"].as<bool>();

@@ -438,11 +438,10 @@ struct Daemon::Impl {
           turn.exit_code = core::kExitState;
           turn.error = recorded.error().message;
         } else {
-          // An outage's later turns extend its gap: one gap, its seconds counted once each.
-          if (*recorded) {
-            ++turn.gaps;
-            deps.metrics.add("aihunt_gaps_total", {name});
-          }
+          // An outage's later turns extend its gap: one gap in the metric, its seconds counted
+          // once each; the run's table counts the stretch this run left, as its warning says.
+          ++turn.gaps;
+          if (*recorded) deps.metrics.add("aihunt_gaps_total", {name});
           deps.metrics.add("aihunt_gap_seconds_total", {name}, seconds(gap.to - gap.from));
           deps.logger->warn(
               "hunt '{}': [{}, {}) is older than catch_up_max and will not be hunted (a gap; "
@@ -973,11 +972,10 @@ struct Daemon::Impl {
       refusals = 0;
     }
     deps.metrics.add("aihunt_config_reloads_total", {"ok"});
-    const std::size_t running = runningHunts(*config).size();
-    deps.logger->info("config reloaded: {} hunts run{}", running,
-                      running == config->hunts.size()
-                          ? std::string()
-                          : " (" + std::to_string(config->hunts.size() - running) + " turned off)");
+    // Said as config check says it: every hunt, and how many of them are off.
+    const std::size_t off = config->hunts.size() - runningHunts(*config).size();
+    deps.logger->info("config reloaded: {} hunts{}", config->hunts.size(),
+                      off == 0 ? std::string() : ", " + std::to_string(off) + " turned off");
     noteHuntsChanged(before, runningHunts(*config));
   }
 

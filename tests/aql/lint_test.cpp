@@ -79,6 +79,8 @@ TEST_CASE("lint diagnostics", "[aql][lint]") {
             .size() == 1);
   CHECK(lint("SELECT DATEFORMAT(starttime, 'yyyy-MM-dd ''YD''') AS d FROM events LAST 1 HOURS")
             .empty());
+  // A week label wants the week-based year: 'YYYY-ww' is right, and not flagged.
+  CHECK(lint("SELECT DATEFORMAT(starttime, 'YYYY-ww') AS w FROM events LAST 1 HOURS").empty());
   // START at or after STOP covers no time; STOP without seconds ends before its minute.
   for (const char* clause : {"START '2026-11-27 00:00Z' STOP '2026-11-26 00:00Z'",
                              "START '2026-11-26 10:00Z' STOP '2026-11-26 10:00Z'",

@@ -159,6 +159,7 @@ TEST_CASE("a mistyped command or option gets the one meant, and nothing runs") {
       {{"hunt", "--events", "x.jsonl"}, "'--events'; did you mean '--offline'?"},
       {{"triage", "--events", "x.jsonl"}, "'--events'; did you mean '--input'?"},
       {{"hunts", "--json"}, "'--json'; did you mean '--format json'?"},
+      {{"hunt", "--events=x.jsonl"}, "did you mean '--offline'?"},
       {{"state", "show", "--state", "x.db", "--format", "json"},
        "'--format'; this command prints text only"},
       // An empty --hunt (an unset shell variable) must not select every hunt.
@@ -583,7 +584,8 @@ TEST_CASE("check --format json: each check's name, status and detail, exit codes
   CHECK(status["connection"] == "fail");
   CHECK(status["token"] == "skip");
   // The console's other checks are listed as not tried, not left out (a trial).
-  for (const char* check : {"API version", "Ariel search", "mapped properties", "reference data"}) {
+  for (const char* check :
+       {"API version", "Ariel search", "mapped properties", "reference data", "least privilege"}) {
     INFO(check);
     CHECK(status[check] == "skip");
   }

@@ -848,13 +848,21 @@ TEST_CASE("a gap recorded by a run whose hunt then failed is extended, not recor
   CHECK(stateGaps(run) ==
         std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(first_to)});
 
+  // A backfill may reach the gap's end, not past it (said as the gap's, not the ledger's).
+  const ProcessResult past = backfill(run, "proxy-ai-api", end0, first_to + kHour, later);
+  INFO(past.err);
+  CHECK(past.exit_code == 2);
+  CHECK(past.err.find("--to is after the end of the gap recorded after the ledger (" +
+                      iso(first_to) + ")") != std::string::npos);
+
   // An hour after that, the console well again: the gap grows by that hour, one gap still.
   REQUIRE(emu.admin("DELETE", "/admin/faults").status == 200);
   const std::int64_t after = later + kHour;
   const ProcessResult recovered = runOnce(run, after);
   INFO(recovered.out << recovered.err);
   CHECK(recovered.exit_code == 0);
-  CHECK(parseTable(recovered.out).at("proxy-ai-api").gaps == 0);  // no new gap: the same one
+  // The stretch this run left (the table counts it, as the warning says it), in the same gap.
+  CHECK(parseTable(recovered.out).at("proxy-ai-api").gaps == 1);
   const std::int64_t gap_to = after - kMinute - 24 * kHour;
   CHECK(stateGaps(run) ==
         std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(gap_to)});
