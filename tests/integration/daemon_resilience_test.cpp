@@ -874,6 +874,58 @@ TEST_CASE("a gap recorded by a run whose hunt then failed is extended, not recor
   CHECK(stateGaps(run).empty());
 }
 
+TEST_CASE("the daemon counts a gap once in aihunt_gaps_total and its seconds as it grows",
+          "[daemon][resilience][gaps]") {
+  // Left untested by the last round: the gap metrics in daemon mode (the test above counts the
+  // table of `run --once`). A new gap counts once; a later stretch of the same outage adds its
+  // seconds only.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, kServer + "hunts:\n" + kProxyHunt);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const std::int64_t end0 = t0 - kMinute;
+  REQUIRE(runOnce(run, t0).exit_code == 0);
+  REQUIRE(emu.admin("POST", "/admin/faults", "- {kind: search_error, times: -1}\n").status == 200);
+
+  // One daemon's turn: the metrics once the hunt's first run has failed.
+  const auto turn = [&](std::int64_t now) {
+    std::vector<std::string> args = {"run", "-c", run.config, "--now", iso(now)};
+    args.insert(args.end(), kRetryArgs.begin(), kRetryArgs.end());
+    BackgroundProcess daemon(binaryPath("aihunt"), args);
+    const std::string base = serverBase(daemon);
+    std::optional<aihunt::testing::PromExposition> metrics;
+    const bool failed = waitUntil(
+        [&] {
+          metrics = scrape(base);
+          return metrics && valueOr0(*metrics, "aihunt_hunt_runs_total",
+                                     {{"hunt", "proxy-ai-api"}, {"result", "failed"}}) >= 1;
+        },
+        std::chrono::seconds(30));
+    INFO(daemon.err());
+    REQUIRE(failed);
+    CHECK(daemon.stop(10'000) == 0);
+    return *metrics;
+  };
+  const aihunt::testing::PromLabels hunt = {{"hunt", "proxy-ai-api"}};
+
+  // 30 hours on: the 6 hours before catch_up_max (24h) are a new gap.
+  const std::int64_t later = t0 + 30 * kHour;
+  const auto first = turn(later);
+  CHECK(valueOr0(first, "aihunt_gaps_total", hunt) == 1);
+  const std::int64_t first_to = later - kMinute - 24 * kHour;
+  CHECK(valueOr0(first, "aihunt_gap_seconds_total", hunt) == (first_to - end0) / 1000.0);
+  CHECK(stateGaps(run) ==
+        std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(first_to)});
+
+  // An hour later, still failing (a new process, its counters from 0): the same gap grows by an
+  // hour; no new gap.
+  const auto second = turn(later + kHour);
+  CHECK(valueOr0(second, "aihunt_gaps_total", hunt) == 0);
+  CHECK(valueOr0(second, "aihunt_gap_seconds_total", hunt) == 3600.0);
+  CHECK(stateGaps(run) ==
+        std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(first_to + kHour)});
+}
+
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",
           "[daemon][resilience][outage][backoff]") {
   RunningEmu emu(sampleData(), emuConfig());
