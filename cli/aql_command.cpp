@@ -26,11 +26,26 @@ namespace {
 
 int runLint(const std::vector<std::string>& args, CommandContext& context) {
   // One argument, a file or '-': anything more (--quiet, --log-format) is named, not ignored.
+  // Options are named as options wherever they stand (`-q FILE` is not a second file, and a
+  // lone `-q` is not a file that cannot be opened).
+  const auto isOption = [](const std::string& arg) {
+    return arg.size() > 1 && arg[0] == '-' && arg != "--help" && arg != "-h";
+  };
+  std::string options;
+  for (const std::string& arg : args) {
+    if (isOption(arg)) options += (options.empty() ? "'" : ", '") + arg + "'";
+  }
+  if (!options.empty()) {
+    return fail(context.streams,
+                "aql lint takes no options (it prints each diagnostic with its line and column; "
+                "the exit code says whether there were errors); not " +
+                    options,
+                core::kExitUsage);
+  }
   if (args.size() > 1) {
     std::string extra;
     for (std::size_t i = 1; i < args.size(); ++i) extra += (i == 1 ? "'" : ", '") + args[i] + "'";
-    return fail(context.streams,
-                "aql lint takes one FILE (or - for standard input) and no options; not " + extra,
+    return fail(context.streams, "aql lint takes one FILE (or - for standard input); not " + extra,
                 core::kExitUsage);
   }
   if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {

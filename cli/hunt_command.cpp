@@ -78,12 +78,12 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
       }
       context.logger->warn("{}:{}", path, aql::formatDiagnostic(diagnostic));
     }
-    applyQueryWindow(*query, path, given, context);
-    service::OfflineHunt hunt;
     const std::vector<std::string> names = huntOption(values);
     if (names.size() > 1) {
       return core::makeError(core::ErrorCode::kInvalidArgument, "--aql takes one --hunt name");
     }
+    applyQueryWindow(*query, path, given, context);
+    service::OfflineHunt hunt;
     hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.query = std::move(*query);
     // Columns named like the seed query's aliases, or like our logical fields.
@@ -144,17 +144,6 @@ struct EventsSeen {
 // happened", when the window missed the data (an old export, a wrong --now).
 void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
                      CommandContext& context) {
-  if (seen.window && seen.events == 0 && seen.without_time > 0) {
-    // Events were read, but none with a start time a search can place: not an empty export.
-    printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
-                    "none of the " + core::counted(seen.without_time, "event") + " read from " +
-                        events_path +
-                        " has a starttime that is a number (epoch milliseconds, as QRadar's "
-                        "API and exports give it; text or ISO 8601 times are not read): no "
-                        "hunt could place them in a window (\"No findings\" says nothing "
-                        "about them)");
-    return;
-  }
   if (seen.window && seen.events == 0) {
     // An empty or cut-short export reads as "No findings." too: a warning, not a result.
     printDiagnostic(context.streams, *context.redactor, Diagnostic::kCaveat,
@@ -193,6 +182,21 @@ std::string firstLineHint(const std::string& events_path) {
   }
   return " (--offline reads one JSON object per line, JSON Lines; a pretty-printed document or a "
          "JSON array is not read)";
+}
+
+// What events without a start time most often are, from the first line's keys: aihunt's own
+// findings, or rows of Ariel results (columns a query named).
+std::string wrongKindHint(const std::string& events_path) {
+  std::ifstream in(events_path, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  if (line.find("\"finding_id\"") != std::string::npos &&
+      line.find("\"schema_version\"") != std::string::npos) {
+    return " (these are aihunt's own findings: 'aihunt incidents FILE' folds them into "
+           "incidents)";
+  }
+  return " (rows exported from Ariel's results, with the columns a query named, go to 'aihunt "
+         "triage FILE'; --offline reads QRadar's events)";
 }
 
 // The hunts the run has not reported yet fail with `message`, said once already.
@@ -335,18 +339,25 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
     return runOnlineHunt(values, *setup, now, window, *format, *table, *hold, delivery.get(),
                          context);
   }
-  // Console options given with --offline would read as an online hunt that found nothing.
-  std::string console_options;
-  for (const char* name : {"qradar-url", "token-file", "ca-file", "pin-sha256", "api-version",
-                           "auth", "username", "connect-to"}) {
-    if (values.count(name) != 0 && !values[name].defaulted()) {
-      console_options += (console_options.empty() ? "--" : ", --") + std::string(name);
+  // Console and search options given with --offline would read as an online hunt that found
+  // nothing, or as a cap or deadline that held: every one given is named. The list is the
+  // online options' own, so that a new one is never left out (--seed-query runs offline too).
+  po::options_description online_only;
+  addOnlineHuntOptions(online_only);
+  std::vector<std::string> unused;
+  for (const auto& option : online_only.options()) {
+    const std::string& name = option->long_name();
+    if (name != "seed-query" && values.count(name) != 0 && !values[name].defaulted()) {
+      unused.push_back("--" + name);
     }
   }
-  if (!console_options.empty()) {
+  if (!unused.empty()) {
+    std::string names;
+    for (const std::string& name : unused) names += (names.empty() ? "" : ", ") + name;
     printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
-                    console_options + ": console options, not used by an offline hunt (--offline " +
-                        "reads the events file only)");
+                    names + (unused.size() == 1 ? ": an option" : ": options") +
+                        " of online hunts, not used by an offline hunt (--offline reads the "
+                        "events file only)");
   }
   const aql::TimeRange default_window{now - service::kDefaultHuntWindowMs, now};
   auto plan = planHunts(values, *setup, window, window.value_or(default_window), context);
@@ -468,9 +479,6 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       context.logger->debug("hunt '{}': no column for field {}", hunt.name,
                             detection::fieldName(field));
     }
-    context.logger->info("hunt '{}': {}, {}, {} suppressed", hunt.name,
-                         core::counted(report.rows, "row"),
-                         core::counted(report.stats.findings, "finding"), report.stats.suppressed);
     if (report.skipped_lines > 0 && report.times.events + report.times.without_time == 0) {
       // Every line was passed over (a UTF-16 export, a binary file): "No findings." would pass
       // for a clean result. An input error, as without --skip-bad-lines.
@@ -482,6 +490,25 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       exit_code = service::worseExitCode(exit_code, core::kExitUsage);
       break;
     }
+    if (report.times.events == 0 && report.times.without_time > 0) {
+      // Lines that are JSON objects, none with a start time a search can place: not QRadar's
+      // events (Ariel results exported by a query, aihunt's own findings). "No findings." would
+      // pass for a clean run; every hunt would read them the same way.
+      const std::string message = context.redactor->redact(
+          events + ": none of the " + core::counted(report.times.without_time, "event") +
+          " has a starttime that is a number (epoch milliseconds, as QRadar's API and exports "
+          "give it; text or ISO 8601 times are not read), so no hunt can place them in a "
+          "window" +
+          wrongKindHint(events));
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kError, message);
+      markRestFailed(run, *plan, message);
+      exit_code = service::worseExitCode(exit_code, core::kExitUsage);
+      break;
+    }
+    // After the checks above: a hunt whose input failed them is not reported as having run.
+    context.logger->info("hunt '{}': {}, {}, {} suppressed", hunt.name,
+                         core::counted(report.rows, "row"),
+                         core::counted(report.stats.findings, "finding"), report.stats.suppressed);
     counted(service::HuntStatus::kOk, {});
     seen.add(report.times);
     noteOwnLimit(hunt.name, hunt.query, report.rows, context);

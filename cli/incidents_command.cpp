@@ -82,10 +82,6 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
       ++counts.repeated;
       continue;
     }
-    if (finding->suppressed && !show_suppressed) {
-      ++counts.suppressed;
-      continue;
-    }
     if (window) {
       // A time that cannot be read (kept raw by the writer) is outside every window.
       const auto at = core::parseTimestamp(finding->event_time);
@@ -98,6 +94,11 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
         }
         continue;
       }
+    }
+    // After the window: what an exception suppressed outside it is not this window's.
+    if (finding->suppressed && !show_suppressed) {
+      ++counts.suppressed;
+      continue;
     }
     if (auto written = writer.write(*finding); !written) return written;
     ++counts.written;
@@ -118,7 +119,7 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
                                      "(default: the built-in content pack)")(
       "format,f", po::value<std::string>()->default_value("table"), "table, json, jsonl or csv")(
       "show-suppressed", po::bool_switch(), "also fold findings that an exception suppressed");
-  addTimeOptions(options);
+  addTimeOptions(options, /*judges_expiry=*/false);
   addViewOptions(options, ViewDefault::kIncidentsAlways);
   addLoggingOptions(options);
   po::positional_options_description positional;
@@ -136,7 +137,7 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
         "Exit codes: 0 ok, 2 usage, config or input error or unwritable output, 4 the findings "
         "passed the output cap "
         "(--max-output). A failed run prints no incidents (--format json: its envelope says "
-        "\"complete\": false and why, as a failed hunt's does).\n",
+        "\"complete\": false and why, and lists none).\n",
         context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
@@ -176,8 +177,9 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
     run.hunts.back().suppressed = counts.suppressed;
     if (!read) {
       // No incidents are printed: folded from part of the findings they would mislead. (The
-      // JSON envelope says "complete": false and why, as a failed hunt's does.)
+      // JSON envelope says "complete": false and why, and lists none.)
       run.hunts.back().status = service::HuntStatus::kFailed;
+      run.output_ok = false;
       run.hunts.back().error = context.redactor->redact(read.error().message);
       static_cast<void>(writer->finishRun(run));
       return fail(

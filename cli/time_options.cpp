@@ -7,15 +7,14 @@ namespace aihunt::cli {
 
 namespace po = boost::program_options;
 
-void addTimeOptions(po::options_description& options) {
+void addTimeOptions(po::options_description& options, bool judges_expiry) {
   options.add_options()("last", po::value<std::string>(),
                         "window ending now: a duration (90s, 15m, 24h, 7d, 2w, 1h30m)")(
       "from", po::value<std::string>(), "window start, with --to (same forms as --now)")(
       "to", po::value<std::string>(), "window end, exclusive (same forms as --now)")(
       "now", po::value<std::string>(),
-      (std::string("the instant treated as now, for --last and exception expiry (default: the "
-                   "clock): ") +
-       kTimestampForms)
+      (std::string("the instant treated as now, for --last") +
+       (judges_expiry ? " and exception expiry" : "") + " (default: the clock): " + kTimestampForms)
           .c_str());
 }
 
@@ -27,10 +26,14 @@ core::Result<core::EpochMs> timestampOption(const po::variables_map& values, con
   constexpr core::EpochMs kSecondsLike = 100'000'000'000;  // 1973-03-03 in milliseconds
   if (parsed && *parsed >= 0 && *parsed < kSecondsLike &&
       text.find_first_not_of("0123456789") == std::string::npos) {
+    // Zero is no one's epoch seconds: adding zeros would suggest the same instant.
+    const std::string advice = *parsed == 0
+                                   ? std::string("give a time after 1973 (") + kTimestampForms + ")"
+                                   : "if it is epoch seconds, give " + text + "000";
     return core::makeError(core::ErrorCode::kInvalidArgument,
                            std::string("--") + name + " " + text +
                                " reads as epoch milliseconds, " + core::formatIso8601(*parsed) +
-                               ": if it is epoch seconds, give " + text + "000");
+                               ": " + advice);
   }
   if (parsed) return parsed;
   core::Error error = parsed.error().withContext(std::string("--") + name);

@@ -15,7 +15,9 @@ inline constexpr const char* kTimestampForms =
     "2026-11-26T18:00:00Z (ISO 8601; an offset such as +01:00, fractions of a second, or no "
     "zone: UTC), 2026-11-26 18:00[:00] (UTC), 2026-11-26 (midnight UTC), or epoch milliseconds";
 
-void addTimeOptions(boost::program_options::options_description& options);
+// `judges_expiry`: the command applies exceptions, whose expiry --now is also the instant for.
+void addTimeOptions(boost::program_options::options_description& options,
+                    bool judges_expiry = true);
 
 // The timestamp in option `name`; an error names the option and the forms it accepts.
 core::Result<core::EpochMs> timestampOption(const boost::program_options::variables_map& values,

@@ -161,7 +161,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   triage.watched_columns.insert(triage.watched_columns.end(), kFindingKeys.begin(),
                                 kFindingKeys.end());
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
-  if (!report.failure && holdsFindings(report.watched_seen)) {
+  const bool findings_given = !report.failure && holdsFindings(report.watched_seen);
+  if (findings_given) {
     report.failure = core::makeError(
         core::ErrorCode::kParse,
         "these rows are aihunt's own findings (finding_id, schema_version, risk_score), not "
@@ -182,6 +183,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   run.hunts.back().suppressed = report.stats.suppressed;
   if (report.failure) {
     run.hunts.back().status = service::HuntStatus::kFailed;
+    // Findings read as rows lost their evidence and scores: none is listed, even in JSON.
+    if (findings_given) run.output_ok = false;
     run.hunts.back().error = context.redactor->redact(report.failure->message);
     static_cast<void>(writer->finishRun(run));  // the error line below says it all
     if (service::isOutputLimit(*report.failure)) {

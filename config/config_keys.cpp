@@ -91,7 +91,7 @@ constexpr std::array kKeys = {
               "10000"},
     ConfigKey{"qradar.row_cap", "integer, 1 to 100000000", "100000",
               "Rows read per search (an aggregated upload query is a second search); hitting it is "
-              "an error, never silent.",
+              "an error, never silent (the daemon records such a window as a gap).",
               "100000"},
     ConfigKey{"qradar.exceptions_refresh", "duration, at least 1m", "5m",
               "How often the daemon reads the reference sets exceptions name.", "5m"},

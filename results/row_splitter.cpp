@@ -99,6 +99,22 @@ bool RowSplitter::skipWhitespace() {
 }
 
 core::Status RowSplitter::detectShape() {
+  // A byte order mark: Windows tools write one before UTF-8 text (passed over), and UTF-16 text
+  // starts with one (said as such: the rows would otherwise read as no JSON at all).
+  while (end_ - begin_ < 3 && !eof_) {
+    auto more = fill();
+    if (!more) return more.error();
+  }
+  const auto lead = [&](std::size_t i) {
+    return begin_ + i < end_ ? static_cast<unsigned char>(buffer_[begin_ + i]) : 0U;
+  };
+  if (lead(0) == 0xEFU && lead(1) == 0xBBU && lead(2) == 0xBFU) {
+    begin_ += 3;
+  } else if ((lead(0) == 0xFFU && lead(1) == 0xFEU) || (lead(0) == 0xFEU && lead(1) == 0xFFU)) {
+    return errorHere(
+        "input is UTF-16 text (it starts with a UTF-16 byte order mark): export it "
+        "as UTF-8");
+  }
   if (!skipWhitespace()) {
     shape_ = InputShape::kJsonLines;  // empty input: zero rows
     return {};

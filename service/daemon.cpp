@@ -177,12 +177,8 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
       return;
     }
     if (outcome.result == HuntResult::kTruncated) {
-      logger_->error(
-          "hunt '{}' window [{}, {}): Ariel found {} rows; only {} were read (qradar.row_cap, "
-          "{} rows per search); the rest of this window is not analysed",
-          hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
-          outcome.record_count, outcome.rows, options.ariel.row_cap);
-      report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
+      recordTruncated(hunt.name, window, outcome, options.ariel.row_cap, writer, now, report);
+      continue;
     }
     state::WindowRecord record;
     record.from = window.from;
@@ -233,6 +229,44 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
                  core::counted(writer.repeats(), "repeat"), outcome.stats.suppressed, skipped);
     warnExpiredExceptions(hunt.name, outcome.stats.expired_exception_hits, now);
   }
+}
+
+void WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow& window,
+                                   const HuntOutcome& outcome, std::uint64_t row_cap,
+                                   LedgerWriter& writer, core::EpochMs now, HuntRunReport& report) {
+  // The rows past the cap were never read, so the window is not marked done (an operator's
+  // trial: it was, and the rows were lost for good with no gap listed). It is a gap instead:
+  // `state gaps` lists it, the GAPS column and aihunt_gaps_total count it, and a backfill with a
+  // larger qradar.row_cap hunts it. The schedule moves on past it, since the same search would
+  // stop at the same cap. The findings of the rows read are committed as any window's are.
+  report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
+  metrics_.add("aihunt_hunt_runs_total", {hunt, std::string(huntResultName(outcome.result))});
+  metrics_.add("aihunt_searches_total", {"completed"});
+  auto committed = writer.finish();
+  core::Result<bool> recorded = false;
+  if (committed) recorded = store_.recordGap(state::Gap{hunt, window.from, window.to, now});
+  if (!committed || !recorded) {
+    report.error = errorText(!committed ? committed.error() : recorded.error());
+    metrics_.add("aihunt_state_errors_total");
+    logger_->error("hunt '{}': recording window [{}, {}) as a gap: {}", hunt,
+                   core::formatIso8601(window.from), core::formatIso8601(window.to), report.error);
+    return;
+  }
+  if (*recorded) metrics_.add("aihunt_gaps_total", {hunt});
+  metrics_.add("aihunt_gap_seconds_total", {hunt}, seconds(window.to - window.from));
+  metrics_.add("aihunt_finding_repeats_total", {hunt}, static_cast<double>(writer.repeats()));
+  ++report.gaps;
+  report.findings += writer.added();
+  report.repeats += writer.repeats();
+  report.error = "a window stopped at qradar.row_cap (Ariel found " +
+                 std::to_string(outcome.record_count) + " rows, " + std::to_string(outcome.rows) +
+                 " read): recorded as a gap";
+  logger_->error(
+      "hunt '{}' window [{}, {}): Ariel found {} rows; only {} were read (qradar.row_cap, {} "
+      "rows per search), {}: the window is recorded as a gap, not as hunted (raise "
+      "qradar.row_cap, then 'aihunt backfill' hunts it)",
+      hunt, core::formatIso8601(window.from), core::formatIso8601(window.to), outcome.record_count,
+      outcome.rows, row_cap, core::counted(writer.added(), "new finding"));
 }
 
 struct Daemon::Impl {

@@ -63,6 +63,9 @@ struct DaemonOptions {
   std::chrono::milliseconds ready_within{5 * 60'000};
 };
 
+class LedgerWriter;
+struct HuntOutcome;
+
 // Per hunt, what a run did (for --once's summary and exit code).
 struct HuntRunReport {
   std::string hunt;
@@ -123,6 +126,10 @@ class WindowRunner {
   void noteUnknownReferenceSets(std::uint64_t checks);
   void sayUnknownReferenceSets(const std::string& hunt);
   void warnExpiredExceptions(const std::string& hunt, std::uint64_t hits, core::EpochMs now);
+  // A window whose search stopped at qradar.row_cap: its findings kept, the window a gap.
+  void recordTruncated(const std::string& hunt, const PlannedWindow& window,
+                       const HuntOutcome& outcome, std::uint64_t row_cap, LedgerWriter& writer,
+                       core::EpochMs now, HuntRunReport& report);
   std::uint64_t unknown_set_checks_ = 0;
 
   std::shared_ptr<spdlog::logger> logger_;

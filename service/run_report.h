@@ -39,7 +39,9 @@ struct HuntReport {
 
 struct RunReport {
   std::vector<HuntReport> hunts;
-  // False when a write failed after the hunts ran (the output itself is then incomplete).
+  // False when what the writer holds must not be listed (the JSON document then lists none): a
+  // write failed after the hunts ran, or the records themselves are wrong (incidents folded from
+  // part of a file, aihunt's own findings read as result rows).
   bool output_ok = true;
 
   // Every hunt ran to its end and every finding was written: the document tells the whole story.

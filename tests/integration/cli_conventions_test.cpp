@@ -215,11 +215,12 @@ TEST_CASE(
   const ProcessResult offline =
       runAihunt({"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--now",
                  "2026-11-26T18:00:00Z", "--qradar-url", "https://q.example", "--ca-file", "x.pem",
-                 "-f", "jsonl"});
+                 "--insecure", "--row-cap", "5", "-f", "jsonl"});
   CHECK(offline.exit_code == 0);
   CHECK_FALSE(offline.out.empty());
-  CHECK(offline.err.find("--qradar-url, --ca-file: console options, not used by an offline hunt") !=
-        std::string::npos);
+  // Every one given is named: a newcomer's trial found --insecure and --row-cap left out.
+  CHECK(offline.err.find("--row-cap, --qradar-url, --ca-file, --insecure: options of online "
+                         "hunts, not used by an offline hunt") != std::string::npos);
 }
 
 TEST_CASE("aql and hunt cover the same window by default: the last 24 hours") {
@@ -284,6 +285,11 @@ TEST_CASE("--now accepts every form its help names, and a bad one lists them") {
   CHECK(seconds.exit_code == 2);
   CHECK(seconds.out.empty());
   CHECK(seconds.err.find("give 1795716000000") != std::string::npos);
+  // Zero gets the forms, not "give 0000" (the same instant).
+  const ProcessResult zero = runAihunt({"aql", "--hunt", "linux-audit", "--now", "0"});
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("give 0000") == std::string::npos);
+  CHECK(zero.err.find("2026-11-26T18:00:00Z") != std::string::npos);
 }
 
 TEST_CASE("backfill refuses a --to whose whole-minute window would end after now") {
@@ -485,14 +491,14 @@ TEST_CASE("--log-format json and --quiet: the hunt's notes and per-hunt errors f
        "results go to 'aihunt triage'",
        "error",
        2},
-      // Events whose start times are text are no empty export: the warning counts them.
+      // Events whose start times are text are no empty export, nor a clean run: an error that
+      // counts them (a newcomer's trial: a warning and exit 0 read as a clean run).
       {{"hunt", "--offline", "cli_conventions_test.textstart.jsonl", "--now",
         "2026-11-26T18:00:00Z", "--last", "24h"},
-       "none of the 2 events read from cli_conventions_test.textstart.jsonl has a starttime that "
-       "is a number",
-       "warning",
-       0,
-       true},
+       "cli_conventions_test.textstart.jsonl: none of the 2 events has a starttime that is a "
+       "number",
+       "error",
+       2},
   };
   for (const Path& path : paths) {
     INFO(path.said);

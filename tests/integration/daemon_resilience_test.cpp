@@ -926,6 +926,58 @@ TEST_CASE("the daemon counts a gap once in aihunt_gaps_total and its seconds as 
         std::vector<std::string>{"proxy-ai-api " + iso(end0) + " " + iso(first_to + kHour)});
 }
 
+TEST_CASE(
+    "a window stopped at qradar.row_cap is a gap, not hunted; a backfill with a larger cap "
+    "hunts it",
+    "[daemon][resilience][gaps]") {
+  // A docs trial: such a window was marked done, and the rows past the cap were lost for good
+  // with no gap listed.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const std::string hunts = std::string("hunts:\n") + kProxyHunt;
+  const RunDir whole = makeRunDir(emu, hunts);
+  const ProcessResult first = runOnce(whole, t0);
+  REQUIRE(first.exit_code == 0);
+  const std::uint64_t every_row = parseTable(first.out).at("proxy-ai-api").rows;
+  const auto reference = ledgerWindows(whole)["proxy-ai-api"];
+  const std::set<std::string> every_id = readFindings(whole.findings()).idSet();
+
+  const RunDir run = makeRunDir(emu, hunts, "  row_cap: 1\n");
+  const ProcessResult capped = runOnce(run, t0);
+  INFO(capped.out << capped.err);
+  CHECK(capped.exit_code == 4);
+  // Every window of the reference is either hunted or a gap, never both.
+  const auto hunted = ledgerWindows(run)["proxy-ai-api"];
+  const std::vector<std::string> gaps = stateGaps(run);
+  REQUIRE_FALSE(gaps.empty());  // the sample has windows of more than one row
+  CHECK(parseTable(capped.out).at("proxy-ai-api").gaps == gaps.size());
+  std::set<std::string> seen;
+  for (const auto& [from, to] : hunted) seen.insert("proxy-ai-api " + iso(from) + " " + iso(to));
+  for (const std::string& gap : gaps) CHECK(seen.insert(gap).second);
+  std::set<std::string> expected;
+  for (const auto& [from, to] : reference) {
+    expected.insert("proxy-ai-api " + iso(from) + " " + iso(to));
+  }
+  if (haveSqlite()) CHECK(seen == expected);
+  CHECK(parseTable(capped.out).at("proxy-ai-api").rows < every_row);
+
+  // The cap raised, a backfill of the whole range hunts the gaps only: every finding is there.
+  RunDir raised = run;
+  raised.qradar = run.qradar;
+  const auto at = raised.qradar.find("  row_cap: 1\n");
+  REQUIRE(at != std::string::npos);
+  raised.qradar.replace(at, std::string("  row_cap: 1\n").size(), "  row_cap: 100000\n");
+  raised.write(hunts);
+  REQUIRE_FALSE(reference.empty());
+  const ProcessResult filled =
+      backfill(run, "proxy-ai-api", reference.front().first, reference.back().second, t0);
+  INFO(filled.out << filled.err);
+  CHECK(filled.exit_code == 0);
+  CHECK(stateGaps(run).empty());
+  CHECK(readFindings(run.findings()).idSet() == every_id);
+}
+
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",
           "[daemon][resilience][outage][backoff]") {
   RunningEmu emu(sampleData(), emuConfig());

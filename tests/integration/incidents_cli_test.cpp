@@ -250,6 +250,11 @@ TEST_CASE("aihunt incidents folds a findings file as the hunt that wrote it woul
     CHECK(counts["findings"] == findings.size() - (show_suppressed ? 0 : suppressed));
     CHECK(counts["suppressed"] == (show_suppressed ? 0 : suppressed));
   }
+  // A newcomer's trial: suppressed findings outside the window were counted as this window's.
+  const auto outside = runAihunt({"incidents", "incidents_cli_test.findings.jsonl", "--from",
+                                  "2020-01-01", "--to", "2020-01-02", "-f", "json"});
+  REQUIRE(outside.exit_code == 0);
+  CHECK(json::parse(outside.out)["hunts"][0]["suppressed"] == 0);
 }
 
 TEST_CASE("aihunt incidents reads rotated, compressed and repeated files once per finding") {
@@ -352,5 +357,26 @@ TEST_CASE("findings and Ariel results given to the wrong command fail and print 
     CHECK(parsed["complete"] == false);
     CHECK(parsed["hunts"][0]["status"] == "failed");
     CHECK_FALSE(parsed["hunts"][0]["error"].get<std::string>().empty());
+    // And lists none (a newcomer's trial): incidents folded from part of a file, or findings
+    // that lost their evidence and scores, would mislead.
+    CHECK(parsed[args[0] == "incidents" ? "incidents" : "findings"].empty());
+  }
+  // Findings and Ariel rows given to hunt --offline: no event has a start time it can place;
+  // the run fails and names the command that reads them.
+  std::ifstream results_file(sourcePath("content/samples/ariel_results.json"));
+  const json results = json::parse(results_file);
+  std::ostringstream rows;
+  for (const json& row : results["events"]) rows << row.dump() << "\n";
+  REQUIRE_FALSE(rows.str().empty());
+  std::ofstream("incidents_cli_test.rows.jsonl") << rows.str();
+  for (const auto& [input, command] : std::vector<std::pair<std::string, std::string>>{
+           {"incidents_cli_test.mixup.jsonl", "aihunt incidents"},
+           {"incidents_cli_test.rows.jsonl", "aihunt triage"}}) {
+    const auto hunted =
+        runAihunt({"hunt", "--offline", input, "--now", "2026-11-26T18:00:00Z", "-f", "jsonl"});
+    INFO(hunted.err);
+    CHECK(hunted.exit_code == 2);
+    CHECK(hunted.out.empty());
+    CHECK(hunted.err.find(command) != std::string::npos);
   }
 }

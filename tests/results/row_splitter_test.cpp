@@ -210,3 +210,24 @@ TEST_CASE("bad input gets a clear, positioned error") {
   CHECK(firstError("{\"ok\": 1}\n" + deep_line + "}\n") ==
         "line 2: row 2 nests deeper than 64 levels");
 }
+
+TEST_CASE("a UTF-8 byte order mark is passed over in every shape; UTF-16 is said") {
+  // A newcomer's trial: a Windows export starting with a BOM read as neither shape.
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::vector<std::string> rows = {R"({"a": 1})", R"({"b": "x"})"};
+  for (unsigned seed = 1; seed <= 6; ++seed) {
+    const std::size_t chunk = seed;  // a chunk of 1 or 2 bytes splits the mark itself
+    CHECK(splitAll(bom + rows[0] + "\n" + rows[1] + "\n", seed, chunk, InputShape::kJsonLines) ==
+          rows);
+    CHECK(splitAll(bom + "[" + rows[0] + "," + rows[1] + "]", seed, chunk, InputShape::kArray) ==
+          rows);
+    CHECK(splitAll(bom + R"({"events": [)" + rows[0] + "," + rows[1] + "]}", seed, chunk,
+                   InputShape::kDocument) == rows);
+  }
+  CHECK(splitAll(bom, 1, 1, InputShape::kJsonLines).empty());
+  // Only at the start: the same bytes later are no row.
+  CHECK_FALSE(firstError(rows[0] + "\n" + bom + rows[1] + "\n").empty());
+  for (const std::string& utf16 : {std::string("\xFF\xFE{\0", 4), std::string("\xFE\xFF\0{", 4)}) {
+    CHECK(firstError(utf16).find("input is UTF-16 text") != std::string::npos);
+  }
+}
