@@ -31,9 +31,18 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
   const auto isOption = [](const std::string& arg) {
     return arg.size() > 1 && arg[0] == '-' && arg != "--help" && arg != "-h";
   };
+  // `--` ends the options: a file named -q can be linted as `aql lint -- -q`.
+  std::vector<std::string> rest;
   std::string options;
+  bool options_end = false;
   for (const std::string& arg : args) {
-    if (isOption(arg)) options += (options.empty() ? "'" : ", '") + arg + "'";
+    if (!options_end && arg == "--") {
+      options_end = true;
+    } else if (!options_end && isOption(arg)) {
+      options += (options.empty() ? "'" : ", '") + arg + "'";
+    } else {
+      rest.push_back(arg);
+    }
   }
   if (!options.empty()) {
     return fail(context.streams,
@@ -42,25 +51,25 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
                     options,
                 core::kExitUsage);
   }
-  if (args.size() > 1) {
+  if (rest.size() > 1) {
     std::string extra;
-    for (std::size_t i = 1; i < args.size(); ++i) extra += (i == 1 ? "'" : ", '") + args[i] + "'";
+    for (std::size_t i = 1; i < rest.size(); ++i) extra += (i == 1 ? "'" : ", '") + rest[i] + "'";
     return fail(context.streams, "aql lint takes one FILE (or - for standard input); not " + extra,
                 core::kExitUsage);
   }
-  if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
-    printText(*context.redactor, args.size() == 1 ? context.streams.out : context.streams.err,
+  if (rest.size() != 1 || rest[0] == "--help" || rest[0] == "-h") {
+    printText(*context.redactor, rest.size() == 1 ? context.streams.out : context.streams.err,
               "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); "
               "2: errors, each with line and column.\n");
-    return args.size() == 1 ? core::kExitOk : core::kExitUsage;
+    return rest.size() == 1 ? core::kExitOk : core::kExitUsage;
   }
   std::string text;
-  if (args[0] == "-") {
+  if (rest[0] == "-") {
     std::ostringstream in;
     in << std::cin.rdbuf();
     text = in.str();
   } else {
-    auto read = readAqlFile(args[0]);
+    auto read = readAqlFile(rest[0]);
     if (!read) return fail(context.streams, read.error().message, core::kExitUsage);
     text = std::move(*read);
   }
@@ -69,7 +78,7 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
     return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
   });
-  const std::string name = args[0] == "-" ? "<stdin>" : args[0];
+  const std::string name = rest[0] == "-" ? "<stdin>" : rest[0];
   for (const auto& diagnostic : diagnostics) {
     printFormatted(*context.redactor, context.streams.out, "%s:%s\n", name.c_str(),
                    aql::formatDiagnostic(diagnostic).c_str());
@@ -101,7 +110,7 @@ int runAqlCommand(const std::vector<std::string>& args, CommandContext& context)
                                                     "config file (default: the built-in hunts)");
   addHuntOption(options,
                 "only these hunts: repeat or separate with commas (default: every enabled hunt)");
-  addTimeOptions(options);
+  addTimeOptions(options, /*judges_expiry=*/false);
   addLoggingOptions(options);
   po::variables_map values;
   if (!parseOptions(args, options, {}, values, context.streams)) return core::kExitUsage;

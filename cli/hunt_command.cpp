@@ -26,6 +26,7 @@
 #include "core/exit_codes.h"
 #include "core/text.h"
 #include "results/byte_source.h"
+#include "results/decompress.h"
 #include "service/detectable_fields.h"
 #include "service/embedded_queries.h"
 #include "service/finding_writer.h"
@@ -184,16 +185,41 @@ std::string firstLineHint(const std::string& events_path) {
          "JSON array is not read)";
 }
 
-// What events without a start time most often are, from the first line's keys: aihunt's own
-// findings, or rows of Ariel results (columns a query named).
+// The first line of a file, decompressed as the hunts read it (a rotated findings file is
+// often gzip), up to 64 KiB; empty when it cannot be read.
+std::string firstLineOf(const std::string& path) {
+  auto input = results::openInput(path);
+  if (!input) return {};
+  auto source = results::decompressing(std::move(*input));
+  if (!source) return {};
+  std::string head(64 * 1024, '\0');
+  std::size_t filled = 0;
+  while (filled < head.size()) {
+    auto got = (*source)->read(std::span<char>(head.data() + filled, head.size() - filled));
+    if (!got || *got == 0) break;
+    filled += *got;
+  }
+  head.resize(filled);
+  return head.substr(0, head.find('\n'));
+}
+
+// What events without a start time most often are, from the first line's keys: events whose
+// starttime is text, aihunt's own findings or incidents, or rows of Ariel results (columns a
+// query named).
 std::string wrongKindHint(const std::string& events_path) {
-  std::ifstream in(events_path, std::ios::binary);
-  std::string line;
-  std::getline(in, line);
+  const std::string line = firstLineOf(events_path);
+  if (line.find("\"starttime\"") != std::string::npos) {
+    return " (these events hold a starttime, not as a number: convert it to epoch "
+           "milliseconds, as QRadar gives it)";
+  }
   if (line.find("\"finding_id\"") != std::string::npos &&
       line.find("\"schema_version\"") != std::string::npos) {
     return " (these are aihunt's own findings: 'aihunt incidents FILE' folds them into "
            "incidents)";
+  }
+  if (line.find("\"incident_id\"") != std::string::npos) {
+    return " (these are aihunt's incidents, what 'aihunt incidents' prints: give it the findings "
+           "they were folded from)";
   }
   return " (rows exported from Ariel's results, with the columns a query named, go to 'aihunt "
          "triage FILE'; --offline reads QRadar's events)";
@@ -342,14 +368,20 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   // Console and search options given with --offline would read as an online hunt that found
   // nothing, or as a cap or deadline that held: every one given is named. The list is the
   // online options' own, so that a new one is never left out (--seed-query runs offline too).
+  // With --deliver, the console's sinks (reference sets, offense notes) connect with the
+  // connection options: those are used.
   po::options_description online_only;
   addOnlineHuntOptions(online_only);
+  po::options_description connection;
+  addConnectionOptions(connection);
+  const bool delivers = values["deliver"].as<bool>();
   std::vector<std::string> unused;
   for (const auto& option : online_only.options()) {
     const std::string& name = option->long_name();
-    if (name != "seed-query" && values.count(name) != 0 && !values[name].defaulted()) {
-      unused.push_back("--" + name);
+    if (name == "seed-query" || (delivers && connection.find_nothrow(name, false) != nullptr)) {
+      continue;
     }
+    if (values.count(name) != 0 && !values[name].defaulted()) unused.push_back("--" + name);
   }
   if (!unused.empty()) {
     std::string names;

@@ -27,11 +27,13 @@ namespace {
 namespace po = boost::program_options;
 
 struct ReadCounts {
-  std::uint64_t findings = 0;    // rows read, each a finding
-  std::uint64_t repeated = 0;    // a finding_id already read (a sink delivers at least once)
-  std::uint64_t suppressed = 0;  // left out: an exception suppressed them
-  std::uint64_t outside = 0;     // left out: outside --last/--from/--to
-  std::uint64_t written = 0;     // handed to the view
+  std::uint64_t findings = 0;  // rows read, each a finding
+  std::uint64_t repeated = 0;  // a finding_id already read (a sink delivers at least once)
+  // In the window, suppressed by an exception: left out, or folded with --show-suppressed (and
+  // counted either way, as hunt and triage count them).
+  std::uint64_t suppressed = 0;
+  std::uint64_t outside = 0;  // left out: outside --last/--from/--to
+  std::uint64_t written = 0;  // handed to the view
   // The event times of the findings left outside the window (valid when `timed` > 0): what
   // the window missed, said when nothing was in it.
   std::uint64_t timed = 0;
@@ -96,9 +98,9 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
       }
     }
     // After the window: what an exception suppressed outside it is not this window's.
-    if (finding->suppressed && !show_suppressed) {
+    if (finding->suppressed) {
       ++counts.suppressed;
-      continue;
+      if (!show_suppressed) continue;
     }
     if (auto written = writer.write(*finding); !written) return written;
     ++counts.written;
@@ -173,7 +175,8 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
   for (const std::string& path : inputs) {
     const core::Status read = readFile(path, window, show_suppressed, seen, *writer, counts);
     run.hunts.back().rows = counts.findings;
-    run.hunts.back().findings = counts.written;
+    // The findings no exception suppressed, as output.md defines them, shown or not.
+    run.hunts.back().findings = counts.written - (show_suppressed ? counts.suppressed : 0);
     run.hunts.back().suppressed = counts.suppressed;
     if (!read) {
       // No incidents are printed: folded from part of the findings they would mislead. (The
@@ -197,7 +200,7 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
     printDiagnostic(
         context.streams, *context.redactor, Diagnostic::kCaveat,
         "no finding was read from " + names + ": \"No findings.\" says nothing about the events");
-  } else if (counts.written == 0 && counts.outside > 0) {
+  } else if (counts.written == 0 && counts.suppressed == 0 && counts.outside > 0) {
     // As hunt --offline says it: the window, and where the findings lie in time.
     printDiagnostic(
         context.streams, *context.redactor, Diagnostic::kCaveat,
@@ -214,7 +217,8 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
       counts.written,
       counts.repeated > 0 ? ", " + std::to_string(counts.repeated) + " repeated (read once)"
                           : std::string(),
-      counts.suppressed > 0 ? ", " + std::to_string(counts.suppressed) + " suppressed"
+      counts.suppressed > 0 ? ", " + std::to_string(counts.suppressed) + " suppressed" +
+                                  (show_suppressed ? " (folded too)" : "")
                             : std::string(),
       counts.outside > 0 ? ", " + std::to_string(counts.outside) + " outside the window"
                          : std::string());

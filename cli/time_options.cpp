@@ -26,10 +26,12 @@ core::Result<core::EpochMs> timestampOption(const po::variables_map& values, con
   constexpr core::EpochMs kSecondsLike = 100'000'000'000;  // 1973-03-03 in milliseconds
   if (parsed && *parsed >= 0 && *parsed < kSecondsLike &&
       text.find_first_not_of("0123456789") == std::string::npos) {
-    // Zero is no one's epoch seconds: adding zeros would suggest the same instant.
-    const std::string advice = *parsed == 0
-                                   ? std::string("give a time after 1973 (") + kTimestampForms + ")"
-                                   : "if it is epoch seconds, give " + text + "000";
+    // Epoch seconds are advised only when, as milliseconds, they would be accepted: zero, a
+    // bare year (2026) or a compact date (20261126) would get a hint refused in its turn.
+    const std::string advice =
+        *parsed * 1000 >= kSecondsLike
+            ? "if it is epoch seconds, give " + text + "000"
+            : std::string("give a time after 1973 (") + kTimestampForms + ")";
     return core::makeError(core::ErrorCode::kInvalidArgument,
                            std::string("--") + name + " " + text +
                                " reads as epoch milliseconds, " + core::formatIso8601(*parsed) +

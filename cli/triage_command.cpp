@@ -183,8 +183,13 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   run.hunts.back().suppressed = report.stats.suppressed;
   if (report.failure) {
     run.hunts.back().status = service::HuntStatus::kFailed;
-    // Findings read as rows lost their evidence and scores: none is listed, even in JSON.
-    if (findings_given) run.output_ok = false;
+    // Findings read as rows lost their evidence and scores: none is listed, even in JSON, nor
+    // counted as found.
+    if (findings_given) {
+      run.output_ok = false;
+      run.hunts.back().findings = 0;
+      run.hunts.back().suppressed = 0;
+    }
     run.hunts.back().error = context.redactor->redact(report.failure->message);
     static_cast<void>(writer->finishRun(run));  // the error line below says it all
     if (service::isOutputLimit(*report.failure)) {

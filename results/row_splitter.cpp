@@ -114,6 +114,9 @@ core::Status RowSplitter::detectShape() {
     return errorHere(
         "input is UTF-16 text (it starts with a UTF-16 byte order mark): export it "
         "as UTF-8");
+  } else if (end_ - begin_ >= 2 && (lead(0) == 0U || lead(1) == 0U)) {
+    // JSON text holds no NUL byte; UTF-16 without a mark has one in every ASCII character.
+    return errorHere("input starts with NUL bytes: UTF-16 text? Export it as UTF-8");
   }
   if (!skipWhitespace()) {
     shape_ = InputShape::kJsonLines;  // empty input: zero rows

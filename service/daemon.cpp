@@ -177,7 +177,10 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
       return;
     }
     if (outcome.result == HuntResult::kTruncated) {
-      recordTruncated(hunt.name, window, outcome, options.ariel.row_cap, writer, now, report);
+      if (!recordTruncated(hunt.name, window, outcome, options.ariel.row_cap, writer, now,
+                           report)) {
+        return;
+      }
       continue;
     }
     state::WindowRecord record;
@@ -231,7 +234,7 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
   }
 }
 
-void WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow& window,
+bool WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow& window,
                                    const HuntOutcome& outcome, std::uint64_t row_cap,
                                    LedgerWriter& writer, core::EpochMs now, HuntRunReport& report) {
   // The rows past the cap were never read, so the window is not marked done (an operator's
@@ -239,34 +242,55 @@ void WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow&
   // `state gaps` lists it, the GAPS column and aihunt_gaps_total count it, and a backfill with a
   // larger qradar.row_cap hunts it. The schedule moves on past it, since the same search would
   // stop at the same cap. The findings of the rows read are committed as any window's are.
+  ++report.truncated;
   report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
   metrics_.add("aihunt_hunt_runs_total", {hunt, std::string(huntResultName(outcome.result))});
   metrics_.add("aihunt_searches_total", {"completed"});
-  auto committed = writer.finish();
-  core::Result<bool> recorded = false;
-  if (committed) recorded = store_.recordGap(state::Gap{hunt, window.from, window.to, now});
-  if (!committed || !recorded) {
-    report.error = errorText(!committed ? committed.error() : recorded.error());
+  const auto stateFailed = [&](const core::Error& error) {
+    // As for a window that cannot be recorded: the hunt stops here, so that no later window
+    // moves the ledger past one that is neither hunted nor a gap.
+    report.exit_code = worseExitCode(report.exit_code, core::kExitState);
+    report.error = errorText(error);
     metrics_.add("aihunt_state_errors_total");
     logger_->error("hunt '{}': recording window [{}, {}) as a gap: {}", hunt,
                    core::formatIso8601(window.from), core::formatIso8601(window.to), report.error);
-    return;
-  }
-  if (*recorded) metrics_.add("aihunt_gaps_total", {hunt});
-  metrics_.add("aihunt_gap_seconds_total", {hunt}, seconds(window.to - window.from));
-  metrics_.add("aihunt_finding_repeats_total", {hunt}, static_cast<double>(writer.repeats()));
-  ++report.gaps;
+    return false;
+  };
+  if (auto committed = writer.finish(); !committed) return stateFailed(committed.error());
+  const std::string cut = "Ariel found " + std::to_string(outcome.record_count) + " rows; only " +
+                          std::to_string(outcome.rows) + " were read (qradar.row_cap, " +
+                          std::to_string(row_cap) + " rows per search), " +
+                          core::counted(writer.added(), "new finding");
   report.findings += writer.added();
   report.repeats += writer.repeats();
-  report.error = "a window stopped at qradar.row_cap (Ariel found " +
-                 std::to_string(outcome.record_count) + " rows, " + std::to_string(outcome.rows) +
-                 " read): recorded as a gap";
+  metrics_.add("aihunt_finding_repeats_total", {hunt}, static_cast<double>(writer.repeats()));
+  // A forced backfill over windows already hunted in full: those stay as they were.
+  auto held = store_.windows(hunt, window.from, window.to);
+  if (!held) return stateFailed(held.error());
+  core::EpochMs covered = window.from;
+  for (const auto& done : *held) {
+    if (done.from <= covered) covered = std::max(covered, done.to);
+  }
+  if (covered >= window.to) {
+    report.error = "a window stopped at qradar.row_cap (" + cut + "); its earlier search stays";
+    logger_->error(
+        "hunt '{}' window [{}, {}): {}: the ledger keeps the earlier search, which "
+        "read it whole",
+        hunt, core::formatIso8601(window.from), core::formatIso8601(window.to), cut);
+    return true;
+  }
+  auto recorded = store_.recordGap(state::Gap{hunt, window.from, window.to, now});
+  if (!recorded) return stateFailed(recorded.error());
+  if (*recorded) metrics_.add("aihunt_gaps_total", {hunt});
+  metrics_.add("aihunt_gap_seconds_total", {hunt}, seconds(window.to - window.from));
+  ++report.gaps;
+  report.error = "a window stopped at qradar.row_cap (" + cut + "): recorded as a gap";
   logger_->error(
-      "hunt '{}' window [{}, {}): Ariel found {} rows; only {} were read (qradar.row_cap, {} "
-      "rows per search), {}: the window is recorded as a gap, not as hunted (raise "
-      "qradar.row_cap, then 'aihunt backfill' hunts it)",
-      hunt, core::formatIso8601(window.from), core::formatIso8601(window.to), outcome.record_count,
-      outcome.rows, row_cap, core::counted(writer.added(), "new finding"));
+      "hunt '{}' window [{}, {}): {}: the window is recorded as a gap, not as hunted (raise "
+      "qradar.row_cap, or lower schedule.max_window if it is a merged catch-up window, then "
+      "'aihunt backfill' hunts it)",
+      hunt, core::formatIso8601(window.from), core::formatIso8601(window.to), cut);
+  return true;
 }
 
 struct Daemon::Impl {
@@ -494,7 +518,8 @@ struct Daemon::Impl {
         runner.setReferenceSets(deps.reference_sets);
         runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
         if (turn.exit_code == core::kExitState) state_ok = false;
-        if (turn.windows > 0) noteQRadarAnswered();  // the console answered a whole search
+        // The console answered a whole search (one cut at the row cap included).
+        if (turn.windows > 0 || turn.truncated > 0) noteQRadarAnswered();
       }
     }
     updateLag(*hunt);

@@ -74,6 +74,7 @@ struct HuntRunReport {
   std::uint64_t findings = 0;
   std::uint64_t repeats = 0;
   std::uint64_t gaps = 0;
+  std::uint64_t truncated = 0;  // windows whose search stopped at qradar.row_cap
   int exit_code = 0;
   std::string error;  // the last failure, redacted
   // The console refused the credentials (a token revoked or expired while the connection was
@@ -127,9 +128,11 @@ class WindowRunner {
   void sayUnknownReferenceSets(const std::string& hunt);
   void warnExpiredExceptions(const std::string& hunt, std::uint64_t hits, core::EpochMs now);
   // A window whose search stopped at qradar.row_cap: its findings kept, the window a gap.
-  void recordTruncated(const std::string& hunt, const PlannedWindow& window,
-                       const HuntOutcome& outcome, std::uint64_t row_cap, LedgerWriter& writer,
-                       core::EpochMs now, HuntRunReport& report);
+  // False when the state store failed (the hunt's run stops there, exit 5).
+  [[nodiscard]] bool recordTruncated(const std::string& hunt, const PlannedWindow& window,
+                                     const HuntOutcome& outcome, std::uint64_t row_cap,
+                                     LedgerWriter& writer, core::EpochMs now,
+                                     HuntRunReport& report);
   std::uint64_t unknown_set_checks_ = 0;
 
   std::shared_ptr<spdlog::logger> logger_;

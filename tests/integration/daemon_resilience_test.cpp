@@ -975,7 +975,23 @@ TEST_CASE(
   INFO(filled.out << filled.err);
   CHECK(filled.exit_code == 0);
   CHECK(stateGaps(run).empty());
+  // The backfill searched the capped windows only, and read them whole this time (each had
+  // more than one row, since one was its cap).
+  CHECK(parseTable(filled.out).at("proxy-ai-api").windows == gaps.size());
+  CHECK(parseTable(filled.out).at("proxy-ai-api").rows >= 2 * gaps.size());
+  if (haveSqlite()) CHECK(ledgerWindows(run)["proxy-ai-api"] == reference);
   CHECK(readFindings(run.findings()).idSet() == every_id);
+
+  // A forced backfill that stops at the cap over windows hunted whole leaves them as they were:
+  // no gap, and the ledger unchanged.
+  run.write(hunts);  // row_cap: 1 again
+  const ProcessResult forced = backfill(run, "proxy-ai-api", reference.front().first,
+                                        reference.back().second, t0, {"--force"});
+  INFO(forced.out << forced.err);
+  CHECK(forced.exit_code == 4);
+  CHECK(parseTable(forced.out).at("proxy-ai-api").gaps == 0);
+  CHECK(stateGaps(run).empty());
+  if (haveSqlite()) CHECK(ledgerWindows(run)["proxy-ai-api"] == reference);
 }
 
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",

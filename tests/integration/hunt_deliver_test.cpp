@@ -301,3 +301,22 @@ TEST_CASE("hunt --deliver deletes the search a killed run left on the console, a
   CHECK(recorded().empty());
   CHECK(listed().empty());
 }
+
+TEST_CASE(
+    "hunt --offline --deliver: the connection options the console's sinks use are not "
+    "called unused",
+    "[hunt][deliver]") {
+  // A review: with --deliver, reference sets and offense notes connect with them.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, "aihunt-deliver-test-", kToken, {}, {});
+  const ProcessResult result = runProcess(
+      binaryPath("aihunt"),
+      {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "-c", run.config,
+       "--deliver", "--now", kSampleNow, "--retries", "2", "--row-cap", "5", "-f", "jsonl"},
+      {}, 60);
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.find("--row-cap: an option of online hunts, not used") != std::string::npos);
+  CHECK(result.err.find("--retries") == std::string::npos);
+}

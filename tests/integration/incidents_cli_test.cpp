@@ -247,14 +247,44 @@ TEST_CASE("aihunt incidents folds a findings file as the hunt that wrote it woul
     CHECK(document["incidents"] == expected["incidents"]);
     const auto& counts = document["hunts"][0];
     CHECK(counts["rows"] == findings.size());
-    CHECK(counts["findings"] == findings.size() - (show_suppressed ? 0 : suppressed));
-    CHECK(counts["suppressed"] == (show_suppressed ? 0 : suppressed));
+    // Counted as the hunt counts them, with --show-suppressed or without (a re-trial: shown,
+    // they were counted as findings no exception suppressed).
+    CHECK(counts["findings"] == findings.size() - suppressed);
+    CHECK(counts["suppressed"] == suppressed);
+    std::uint64_t hunt_findings = 0;
+    std::uint64_t hunt_suppressed = 0;
+    for (const json& hunt : expected["hunts"]) {
+      hunt_findings += hunt["findings"].get<std::uint64_t>();
+      hunt_suppressed += hunt["suppressed"].get<std::uint64_t>();
+    }
+    CHECK(counts["findings"] == hunt_findings);
+    CHECK(counts["suppressed"] == hunt_suppressed);
   }
   // A newcomer's trial: suppressed findings outside the window were counted as this window's.
   const auto outside = runAihunt({"incidents", "incidents_cli_test.findings.jsonl", "--from",
                                   "2020-01-01", "--to", "2020-01-02", "-f", "json"});
   REQUIRE(outside.exit_code == 0);
   CHECK(json::parse(outside.out)["hunts"][0]["suppressed"] == 0);
+  // A window that holds only suppressed findings is not said to hold none.
+  std::string only_suppressed;
+  for (const json& finding : findings) {
+    if (finding["suppressed"] == true) {
+      only_suppressed = finding["event_time"].get<std::string>();
+      break;
+    }
+  }
+  bool alone = true;  // no unsuppressed finding in the same second
+  for (const json& finding : findings) {
+    if (finding["suppressed"] == false && finding["event_time"] == only_suppressed) alone = false;
+  }
+  REQUIRE(alone);
+  const auto one_second =
+      runAihunt({"incidents", "incidents_cli_test.findings.jsonl", "--from", only_suppressed,
+                 "--to", only_suppressed.substr(0, 19) + ".999Z", "-f", "json"});
+  INFO(one_second.err);
+  REQUIRE(one_second.exit_code == 0);
+  CHECK(json::parse(one_second.out)["hunts"][0]["suppressed"] >= 1);
+  CHECK(one_second.err.find("in the window") == std::string::npos);
 }
 
 TEST_CASE("aihunt incidents reads rotated, compressed and repeated files once per finding") {
