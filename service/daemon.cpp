@@ -114,7 +114,13 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
   HuntEngine engine(*connection.api, config_.settings, options);
   SilentObserver observer;
   const bool first_seen = hunt.signals.has(detection::Signal::kFirstSeen);
-  for (const auto& window : windows) {
+  const ScheduleSpec spec = scheduleOf(hunt);
+  // A window merged while catching up and cut at the row cap is hunted again in windows of
+  // `every`, which go to the front.
+  std::deque<PlannedWindow> pending(windows.begin(), windows.end());
+  while (!pending.empty()) {
+    const PlannedWindow window = pending.front();
+    pending.pop_front();
     if (cancellation.requested()) {
       report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
       report.error = "interrupted";
@@ -177,6 +183,23 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
       return;
     }
     if (outcome.result == HuntResult::kTruncated) {
+      if (window.to - window.from > spec.every) {
+        // Each piece may fit under the cap where the merged window did not: a catch-up hour
+        // is not given up whole (a review).
+        if (!keepCutFindings(hunt.name, window, writer, report)) return;
+        logger_->warn(
+            "hunt '{}' window [{}, {}): Ariel found {} rows, more than qradar.row_cap ({}): "
+            "hunted again in windows of {} (what was read comes back as repeats)",
+            hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
+            outcome.record_count, options.ariel.row_cap,
+            core::formatDuration(std::chrono::milliseconds(spec.every)));
+        std::vector<PlannedWindow> pieces;
+        for (core::EpochMs from = window.from; from < window.to; from += spec.every) {
+          pieces.push_back({from, std::min(from + spec.every, window.to), from - spec.overlap});
+        }
+        pending.insert(pending.begin(), pieces.begin(), pieces.end());
+        continue;
+      }
       if (!recordTruncated(hunt.name, window, outcome, options.ariel.row_cap, writer, now,
                            report)) {
         return;
@@ -234,6 +257,34 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
   }
 }
 
+void WindowRunner::stateFailure(const std::string& hunt, const PlannedWindow& window,
+                                const core::Error& error, HuntRunReport& report) {
+  // As for a window that cannot be recorded: the hunt stops here, so that no later window moves
+  // the ledger past one that is neither hunted nor a gap.
+  report.exit_code = worseExitCode(report.exit_code, core::kExitState);
+  report.error = errorText(error);
+  metrics_.add("aihunt_state_errors_total");
+  logger_->error("hunt '{}': recording the cut window [{}, {}): {}", hunt,
+                 core::formatIso8601(window.from), core::formatIso8601(window.to), report.error);
+}
+
+bool WindowRunner::keepCutFindings(const std::string& hunt, const PlannedWindow& window,
+                                   LedgerWriter& writer, HuntRunReport& report) {
+  // A search cut at the row cap: counted, and the findings of the rows read committed as any
+  // window's are.
+  ++report.truncated;
+  metrics_.add("aihunt_hunt_runs_total", {hunt, "truncated"});
+  metrics_.add("aihunt_searches_total", {"completed"});
+  if (auto committed = writer.finish(); !committed) {
+    stateFailure(hunt, window, committed.error(), report);
+    return false;
+  }
+  report.findings += writer.added();
+  report.repeats += writer.repeats();
+  metrics_.add("aihunt_finding_repeats_total", {hunt}, static_cast<double>(writer.repeats()));
+  return true;
+}
+
 bool WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow& window,
                                    const HuntOutcome& outcome, std::uint64_t row_cap,
                                    LedgerWriter& writer, core::EpochMs now, HuntRunReport& report) {
@@ -242,28 +293,16 @@ bool WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow&
   // `state gaps` lists it, the GAPS column and aihunt_gaps_total count it, and a backfill with a
   // larger qradar.row_cap hunts it. The schedule moves on past it, since the same search would
   // stop at the same cap. The findings of the rows read are committed as any window's are.
-  ++report.truncated;
   report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
-  metrics_.add("aihunt_hunt_runs_total", {hunt, std::string(huntResultName(outcome.result))});
-  metrics_.add("aihunt_searches_total", {"completed"});
-  const auto stateFailed = [&](const core::Error& error) {
-    // As for a window that cannot be recorded: the hunt stops here, so that no later window
-    // moves the ledger past one that is neither hunted nor a gap.
-    report.exit_code = worseExitCode(report.exit_code, core::kExitState);
-    report.error = errorText(error);
-    metrics_.add("aihunt_state_errors_total");
-    logger_->error("hunt '{}': recording window [{}, {}) as a gap: {}", hunt,
-                   core::formatIso8601(window.from), core::formatIso8601(window.to), report.error);
-    return false;
-  };
-  if (auto committed = writer.finish(); !committed) return stateFailed(committed.error());
+  if (!keepCutFindings(hunt, window, writer, report)) return false;
   const std::string cut = "Ariel found " + std::to_string(outcome.record_count) + " rows; only " +
                           std::to_string(outcome.rows) + " were read (qradar.row_cap, " +
                           std::to_string(row_cap) + " rows per search), " +
                           core::counted(writer.added(), "new finding");
-  report.findings += writer.added();
-  report.repeats += writer.repeats();
-  metrics_.add("aihunt_finding_repeats_total", {hunt}, static_cast<double>(writer.repeats()));
+  const auto stateFailed = [&](const core::Error& error) {
+    stateFailure(hunt, window, error, report);
+    return false;
+  };
   // A forced backfill over windows already hunted in full: those stay as they were.
   auto held = store_.windows(hunt, window.from, window.to);
   if (!held) return stateFailed(held.error());
@@ -287,8 +326,7 @@ bool WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow&
   report.error = "a window stopped at qradar.row_cap (" + cut + "): recorded as a gap";
   logger_->error(
       "hunt '{}' window [{}, {}): {}: the window is recorded as a gap, not as hunted (raise "
-      "qradar.row_cap, or lower schedule.max_window if it is a merged catch-up window, then "
-      "'aihunt backfill' hunts it)",
+      "qradar.row_cap, then 'aihunt backfill' hunts it)",
       hunt, core::formatIso8601(window.from), core::formatIso8601(window.to), cut);
   return true;
 }

@@ -128,6 +128,11 @@ class WindowRunner {
   void sayUnknownReferenceSets(const std::string& hunt);
   void warnExpiredExceptions(const std::string& hunt, std::uint64_t hits, core::EpochMs now);
   // A window whose search stopped at qradar.row_cap: its findings kept, the window a gap.
+  // A cut search's count and findings; false when the state store failed (exit 5, said).
+  [[nodiscard]] bool keepCutFindings(const std::string& hunt, const PlannedWindow& window,
+                                     LedgerWriter& writer, HuntRunReport& report);
+  void stateFailure(const std::string& hunt, const PlannedWindow& window, const core::Error& error,
+                    HuntRunReport& report);
   // False when the state store failed (the hunt's run stops there, exit 5).
   [[nodiscard]] bool recordTruncated(const std::string& hunt, const PlannedWindow& window,
                                      const HuntOutcome& outcome, std::uint64_t row_cap,
