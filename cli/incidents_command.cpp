@@ -55,8 +55,11 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
   results::RowSplitter splitter(**source);
   while (true) {
     auto row = splitter.next();
-    if (!row && splitter.rowsSeen() == 0) {
+    if (!row && splitter.rowsSeen() == 0 &&
+        (row.error().message.find("JSON document") != std::string::npos ||
+         row.error().message.find("neither an Ariel") != std::string::npos)) {
       // Not rows at all (the JSON document of --format json, say): what this command reads.
+      // (A file cut short or not UTF-8 has its own error, and no need of this advice.)
       core::Error error = row.error().withContext(shownName(path));
       error.message +=
           "; aihunt incidents reads findings as JSON Lines (the daemon's JSONL file, hunt or "

@@ -1,6 +1,7 @@
 // `aihunt triage`: exported Ariel results through the detection, findings on stdout.
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <sstream>
 
 #include "cli/command.h"
@@ -68,6 +69,18 @@ bool holdsFindings(const std::vector<std::string>& seen) {
   return std::all_of(kFindingKeys.begin(), kFindingKeys.end(), [&](const std::string& key) {
     return std::find(seen.begin(), seen.end(), key) != seen.end();
   });
+}
+
+// Whether the file starts as aihunt's JSON document does (docs/output.md): its schema version
+// and its hunts, within the first few KiB. Standard input cannot be read again: false.
+bool documentHoldsFindings(const std::string& path) {
+  if (path == "-") return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head.find("\"schema_version\"") != std::string::npos &&
+         head.find("\"hunts\"") != std::string::npos;
 }
 
 }  // namespace
@@ -161,6 +174,14 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   triage.watched_columns.insert(triage.watched_columns.end(), kFindingKeys.begin(),
                                 kFindingKeys.end());
   auto report = service::runTriage(**input, *setup->settings, setup->mapping, *writer, triage);
+  if (report.failure && report.rows == 0 &&
+      report.failure->message.find("JSON document") != std::string::npos &&
+      documentHoldsFindings(values["input"].as<std::string>())) {
+    // hunt or triage --format json: aihunt's findings document, named as such.
+    report.failure->message +=
+        "; this is aihunt's findings document (--format json): its findings fold into incidents "
+        "with jq -c '.findings[]' FILE | aihunt incidents -";
+  }
   const bool findings_given = !report.failure && holdsFindings(report.watched_seen);
   if (findings_given) {
     report.failure = core::makeError(

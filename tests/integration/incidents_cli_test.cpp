@@ -360,6 +360,12 @@ TEST_CASE("findings and Ariel results given to the wrong command fail and print 
     CHECK(triaged.err.find("aihunt's own findings") != std::string::npos);
     CHECK(triaged.err.find("aihunt incidents") != std::string::npos);
   }
+  // So is their --format json document (a re-trial: it was only "not a results document").
+  std::ofstream("incidents_cli_test.mixup.json") << runAihunt(sampleArgs({"--format", "json"})).out;
+  const auto json_document = runAihunt({"triage", "incidents_cli_test.mixup.json"});
+  CHECK(json_document.exit_code == 2);
+  CHECK(json_document.out.empty());
+  CHECK(json_document.err.find("aihunt's findings document") != std::string::npos);
   // Ariel results and raw events are not findings: each is named, with the command that reads
   // it.
   for (const auto& [input, said] : std::vector<std::pair<std::string, std::string>>{
