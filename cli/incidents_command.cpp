@@ -32,8 +32,9 @@ struct ReadCounts {
   // In the window, suppressed by an exception: left out, or folded with --show-suppressed (and
   // counted either way, as hunt and triage count them).
   std::uint64_t suppressed = 0;
-  std::uint64_t outside = 0;  // left out: outside --last/--from/--to
-  std::uint64_t written = 0;  // handed to the view
+  std::uint64_t outside = 0;           // left out: outside --last/--from/--to
+  std::uint64_t written = 0;           // handed to the view
+  std::uint64_t shown_suppressed = 0;  // of those, suppressed (--show-suppressed)
   // The event times of the findings left outside the window (valid when `timed` > 0): what
   // the window missed, said when nothing was in it.
   std::uint64_t timed = 0;
@@ -107,6 +108,7 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
     }
     if (auto written = writer.write(*finding); !written) return written;
     ++counts.written;
+    if (finding->suppressed) ++counts.shown_suppressed;
   }
 }
 
@@ -179,7 +181,7 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
     const core::Status read = readFile(path, window, show_suppressed, seen, *writer, counts);
     run.hunts.back().rows = counts.findings;
     // The findings no exception suppressed, as output.md defines them, shown or not.
-    run.hunts.back().findings = counts.written - (show_suppressed ? counts.suppressed : 0);
+    run.hunts.back().findings = counts.written - counts.shown_suppressed;
     run.hunts.back().suppressed = counts.suppressed;
     if (!read) {
       // No incidents are printed: folded from part of the findings they would mislead. (The

@@ -80,7 +80,7 @@ bool documentHoldsFindings(const std::string& path) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   return head.find("\"schema_version\"") != std::string::npos &&
-         head.find("\"hunts\"") != std::string::npos;
+         head.find("\"view\":\"findings\"") != std::string::npos;
 }
 
 }  // namespace

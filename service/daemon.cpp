@@ -114,13 +114,8 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
   HuntEngine engine(*connection.api, config_.settings, options);
   SilentObserver observer;
   const bool first_seen = hunt.signals.has(detection::Signal::kFirstSeen);
-  const ScheduleSpec spec = scheduleOf(hunt);
-  // A window merged while catching up and cut at the row cap is hunted again in windows of
-  // `every`, which go to the front.
-  std::deque<PlannedWindow> pending(windows.begin(), windows.end());
-  while (!pending.empty()) {
-    const PlannedWindow window = pending.front();
-    pending.pop_front();
+  cut_gap_end_.reset();
+  for (const auto& window : windows) {
     if (cancellation.requested()) {
       report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
       report.error = "interrupted";
@@ -183,23 +178,6 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
       return;
     }
     if (outcome.result == HuntResult::kTruncated) {
-      if (window.to - window.from > spec.every) {
-        // Each piece may fit under the cap where the merged window did not: a catch-up hour
-        // is not given up whole (a review).
-        if (!keepCutFindings(hunt.name, window, writer, report)) return;
-        logger_->warn(
-            "hunt '{}' window [{}, {}): Ariel found {} rows, more than qradar.row_cap ({}): "
-            "hunted again in windows of {} (what was read comes back as repeats)",
-            hunt.name, core::formatIso8601(window.from), core::formatIso8601(window.to),
-            outcome.record_count, options.ariel.row_cap,
-            core::formatDuration(std::chrono::milliseconds(spec.every)));
-        std::vector<PlannedWindow> pieces;
-        for (core::EpochMs from = window.from; from < window.to; from += spec.every) {
-          pieces.push_back({from, std::min(from + spec.every, window.to), from - spec.overlap});
-        }
-        pending.insert(pending.begin(), pieces.begin(), pieces.end());
-        continue;
-      }
       if (!recordTruncated(hunt.name, window, outcome, options.ariel.row_cap, writer, now,
                            report)) {
         return;
@@ -322,7 +300,9 @@ bool WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow&
   if (!recorded) return stateFailed(recorded.error());
   if (*recorded) metrics_.add("aihunt_gaps_total", {hunt});
   metrics_.add("aihunt_gap_seconds_total", {hunt}, seconds(window.to - window.from));
-  ++report.gaps;
+  // GAPS counts stretches, as `state gaps` lists them: consecutive cut windows extend one gap.
+  if (cut_gap_end_ != window.from) ++report.gaps;
+  cut_gap_end_ = window.to;
   report.error = "a window stopped at qradar.row_cap (" + cut + "): recorded as a gap";
   logger_->error(
       "hunt '{}' window [{}, {}): {}: the window is recorded as a gap, not as hunted (raise "

@@ -139,6 +139,7 @@ class WindowRunner {
                                      LedgerWriter& writer, core::EpochMs now,
                                      HuntRunReport& report);
   std::uint64_t unknown_set_checks_ = 0;
+  std::optional<core::EpochMs> cut_gap_end_;  // the end of the gap the last cut window made
 
   std::shared_ptr<spdlog::logger> logger_;
   const ReferenceSetRefresher* reference_sets_ = nullptr;

@@ -216,9 +216,15 @@ struct SqliteStateStore::Statements {
          "VALUES (?1, ?2, ?3, ?4)"},
         {&statements->insert_baseline,
          "INSERT OR IGNORE INTO baselines (key, first_seen_at) VALUES (?1, ?2)"},
+        // A window hunted again from the same start (a forced backfill) never shortens the one
+        // recorded: a shorter search replacing an hour would leave the rest of it unhunted in
+        // the ledger (a review).
         {&statements->replace_window,
-         "INSERT OR REPLACE INTO windows (hunt, from_ms, to_ms, rows, findings, repeats, "
-         "suppressed, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+         "INSERT INTO windows (hunt, from_ms, to_ms, rows, findings, repeats, suppressed, "
+         "completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (hunt, from_ms) DO "
+         "UPDATE SET to_ms = MAX(to_ms, excluded.to_ms), rows = excluded.rows, findings = "
+         "excluded.findings, repeats = excluded.repeats, suppressed = excluded.suppressed, "
+         "completed_at = excluded.completed_at"},
         // An id whose outbox row may still be pending is kept: forgetting it would let the same
         // finding be queued a second time. (The outbox has no index on finding ids: random keys
         // cost a page write each; `seen` alone decides what is new.)

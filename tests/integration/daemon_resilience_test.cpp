@@ -927,15 +927,19 @@ TEST_CASE("the daemon counts a gap once in aihunt_gaps_total and its seconds as 
 }
 
 TEST_CASE(
-    "a window stopped at qradar.row_cap is hunted again in windows of `every`, what still "
-    "passes the cap is a gap; a backfill with a larger cap hunts it",
+    "a window stopped at qradar.row_cap is a gap, not hunted; a backfill with a larger cap "
+    "hunts it",
     "[daemon][resilience][gaps]") {
   // A docs trial: such a window was marked done, and the rows past the cap were lost for good
-  // with no gap listed. A review: a catch-up window (merged up to max_window, an hour) was then
-  // given up whole, where its 15-minute windows might fit under the cap.
+  // with no gap listed.
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  // Two more requests in the hour before the sample's busiest one: two cut windows side by
+  // side, one stretch.
+  const std::int64_t busy_from = t0 - 10 * kHour - kMinute;  // 07:59, a window's start
+  const std::int64_t busy_to = busy_from + 2 * kHour;
+  addEvents(emu, {busy_from + 11 * kMinute, busy_from + 21 * kMinute});
   const std::string hunts = std::string("hunts:\n") + kProxyHunt;
   const RunDir whole = makeRunDir(emu, hunts);
   REQUIRE(runOnce(whole, t0).exit_code == 0);
@@ -949,29 +953,20 @@ TEST_CASE(
   const ProcessResult capped = runOnce(run, t0);
   INFO(capped.out << capped.err);
   CHECK(capped.exit_code == 4);
-  const std::vector<std::string> gaps = stateGaps(run);
-  REQUIRE_FALSE(gaps.empty());  // the sample has a quarter hour of more than one row
-  CHECK(parseTable(capped.out).at("proxy-ai-api").gaps == gaps.size());
-  // Each gap is a 15-minute piece of an hour-long catch-up window, never the hour.
-  std::vector<std::pair<std::int64_t, std::int64_t>> tiles;
-  for (const std::string& gap : gaps) {
-    std::istringstream fields(gap);
-    std::string hunt;
-    std::string from;
-    std::string to;
-    REQUIRE(fields >> hunt >> from >> to);
-    CHECK(ms(to) - ms(from) == 15 * kMinute);
-    tiles.emplace_back(ms(from), ms(to));
-  }
-  // Hunted windows and gaps tile the day: nothing hunted twice, nothing left out.
+  // The two cut hours are one gap, listed and counted once.
+  CHECK(stateGaps(run) ==
+        std::vector<std::string>{"proxy-ai-api " + iso(busy_from) + " " + iso(busy_to)});
+  CHECK(parseTable(capped.out).at("proxy-ai-api").gaps == 1);
+  // Hunted windows and the gap tile the day: nothing hunted twice, nothing left out.
   if (haveSqlite()) {
     auto ledger = ledgerWindows(run);
-    for (const auto& window : ledger["proxy-ai-api"]) tiles.push_back(window);
+    auto tiles = ledger["proxy-ai-api"];
+    tiles.emplace_back(busy_from, busy_to);
     std::sort(tiles.begin(), tiles.end());
     checkTiles(tiles, range_from, range_to);
   }
 
-  // The cap raised, a backfill of the whole range hunts the gaps only: every finding is there.
+  // The cap raised, a backfill of the whole range hunts the gap only: every finding is there.
   RunDir raised = run;
   const auto at = raised.qradar.find("  row_cap: 1\n");
   REQUIRE(at != std::string::npos);
@@ -981,21 +976,21 @@ TEST_CASE(
   INFO(filled.out << filled.err);
   CHECK(filled.exit_code == 0);
   CHECK(stateGaps(run).empty());
-  // The backfill searched the gaps only, and read them whole this time (each had more than
-  // one row, since one was its cap).
-  CHECK(parseTable(filled.out).at("proxy-ai-api").windows == gaps.size());
-  CHECK(parseTable(filled.out).at("proxy-ai-api").rows >= 2 * gaps.size());
-  if (haveSqlite()) checkTiles(ledgerWindows(run)["proxy-ai-api"], range_from, range_to);
+  // The two hours, read whole this time (each had more than one row, since one was its cap).
+  CHECK(parseTable(filled.out).at("proxy-ai-api").windows == 2);
+  CHECK(parseTable(filled.out).at("proxy-ai-api").rows >= 4);
+  if (haveSqlite()) CHECK(ledgerWindows(run)["proxy-ai-api"] == reference);
   CHECK(readFindings(run.findings()).idSet() == every_id);
 
-  // A forced backfill that stops at the cap over windows hunted whole leaves them hunted: no
-  // gap is recorded for them.
+  // A forced backfill that stops at the cap over windows hunted whole leaves them as they were:
+  // no gap, and the ledger unchanged.
   run.write(hunts);  // row_cap: 1 again
   const ProcessResult forced = backfill(run, "proxy-ai-api", range_from, range_to, t0, {"--force"});
   INFO(forced.out << forced.err);
   CHECK(forced.exit_code == 4);
   CHECK(parseTable(forced.out).at("proxy-ai-api").gaps == 0);
   CHECK(stateGaps(run).empty());
+  if (haveSqlite()) CHECK(ledgerWindows(run)["proxy-ai-api"] == reference);
 }
 
 TEST_CASE("the daemon backs a failing hunt off instead of asking every tick, then catches up",

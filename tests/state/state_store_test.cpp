@@ -150,6 +150,18 @@ TEST_CASE("commit: the window is marked done only by the completing commit") {
   const auto replaced = store->windows("h", from, to).value();
   REQUIRE(replaced.size() == 1);
   CHECK(replaced[0].rows == 99);
+
+  // A shorter window from the same start (a forced backfill with other edges) never shortens
+  // the record: the rest of the window stays hunted (a review: it read as never hunted).
+  Commit shorter = page("h", {});
+  shorter.completes = window("h", from, from + 5 * kMinute, 42);
+  REQUIRE(store->commit(shorter).ok());
+  const auto kept = store->windows("h", from, to).value();
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].to == to);
+  CHECK(kept[0].rows == 42);
+  CHECK(store->ledgerEnd("h").value() == to);
+  CHECK(store->gaps("h").value().empty());
 }
 
 TEST_CASE("ledger: end and overlapping windows, oldest first, per hunt") {
