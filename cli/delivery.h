@@ -166,6 +166,12 @@ class HuntDelivery {
   // (exit 4, as for a delivery that failed: the hunts completed and their findings are printed).
   int finish(CommandContext& context, bool complete);
 
+  // Whether a sink talks to the console (reference sets, offense notes): the connection
+  // options are then used, offline too.
+  [[nodiscard]] bool usesConsole() const {
+    return config_->outputs.reference_sets.enabled || config_->outputs.offense_notes.enabled;
+  }
+
   // The state store the findings are recorded in; it also records the searches held on the
   // console (service/console_searches.h).
   [[nodiscard]] state::StateStore& store() { return *delivery_.store; }

@@ -368,13 +368,13 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   // Console and search options given with --offline would read as an online hunt that found
   // nothing, or as a cap or deadline that held: every one given is named. The list is the
   // online options' own, so that a new one is never left out (--seed-query runs offline too).
-  // With --deliver, the console's sinks (reference sets, offense notes) connect with the
-  // connection options: those are used.
+  // With --deliver to the console's sinks (reference sets, offense notes), the connection
+  // options are used.
   po::options_description online_only;
   addOnlineHuntOptions(online_only);
   po::options_description connection;
   addConnectionOptions(connection);
-  const bool delivers = values["deliver"].as<bool>();
+  const bool delivers = delivery != nullptr && delivery->usesConsole();
   std::vector<std::string> unused;
   for (const auto& option : online_only.options()) {
     const std::string& name = option->long_name();

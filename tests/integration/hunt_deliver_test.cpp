@@ -306,17 +306,28 @@ TEST_CASE(
     "hunt --offline --deliver: the connection options the console's sinks use are not "
     "called unused",
     "[hunt][deliver]") {
-  // A review: with --deliver, reference sets and offense notes connect with them.
+  // A review: with --deliver to reference sets or offense notes, they connect with them; to a
+  // file only, they are unused as without --deliver.
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   const RunDir run = makeRunDir(emu, "aihunt-deliver-test-", kToken, {}, {});
-  const ProcessResult result = runProcess(
-      binaryPath("aihunt"),
-      {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "-c", run.config,
-       "--deliver", "--now", kSampleNow, "--retries", "2", "--row-cap", "5", "-f", "jsonl"},
-      {}, 60);
-  INFO(result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err.find("--row-cap: an option of online hunts, not used") != std::string::npos);
-  CHECK(result.err.find("--retries") == std::string::npos);
+  const auto deliver = [&]() {
+    ProcessResult result = runProcess(
+        binaryPath("aihunt"),
+        {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "-c", run.config,
+         "--deliver", "--now", kSampleNow, "--retries", "2", "--row-cap", "5", "-f", "jsonl"},
+        {}, 60);
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    return result;
+  };
+  const ProcessResult to_file = deliver();
+  CHECK(to_file.err.find("--row-cap, --retries: options of online hunts, not used") !=
+        std::string::npos);
+  std::ofstream(run.config) << run.qradar
+                            << "outputs:\n  jsonl:\n    path: findings.jsonl\n"
+                               "  reference_sets:\n    enabled: true\nstate:\n  path: state.db\n";
+  const ProcessResult to_console = deliver();
+  CHECK(to_console.err.find("--row-cap: an option of online hunts, not used") != std::string::npos);
+  CHECK(to_console.err.find("--retries") == std::string::npos);
 }
