@@ -1,6 +1,9 @@
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <new>
 
@@ -21,9 +24,23 @@ void makeNonDumpable() {
   ::setrlimit(RLIMIT_CORE, &no_core);
 }
 
+// A standard descriptor closed at start (`aihunt hunt >&-`) would be given to the next file or
+// socket opened, libcurl's say, and the findings written "to stdout" would go there, with exit
+// 0 (an online trial). Each closed one is held by /dev/null opened read-only: a write to it
+// fails, and the run says so (exit 2), as for any output that cannot be written.
+void holdClosedStandardDescriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // The lowest free descriptor: this one, since those below it are open by now.
+    const int held = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (held >= 0 && held != fd) ::close(held);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  holdClosedStandardDescriptors();
   makeNonDumpable();
   // Before any thread: the token leaves the environment block (and /proc/<pid>/environ) here and
   // is kept in memory for the life of the process.

@@ -173,16 +173,6 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   qradar = request.qradar;
   auto url = checkSettings(request);
   if (!url) return url.error();
-  // A browser's console address (https://host/console/...) pasted as the API's base: QRadar
-  // serves the REST API at /api on the console's host (IBM, "Accessing the interactive API
-  // documentation page": /api/ariel, /api/help, ...), so every request would answer 404. Only a
-  // warning: a reverse proxy may put the API under a path.
-  if (!url->path.empty() && request.warn) {
-    logger->warn(
-        "the console URL has the path '{}': requests go to {}/api/...; QRadar serves its API at "
-        "/api on the console's host (leave the path out unless a proxy puts the API under it)",
-        core::printableExcerpt(url->path, 100), core::printableExcerpt(url->base, 200));
-  }
   config::Diagnostics diagnostics("token");
   std::optional<config::ResolvedToken> token = resolveToken(request, environment, diagnostics);
   for (const auto& warning : diagnostics.warnings()) {
@@ -191,6 +181,28 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   if (!token) return tokenError(diagnostics);
   redactor->addSecret(token->token.reveal());
   connection->token_origin = token->origin;
+  // The token pasted into the URL (its path, say) would go out in every request line, with the
+  // first, tokenless probe too, and into proxies' logs: refused before anything is sent (an
+  // online trial; `user:token@` and `?sec=` are refused by checkSettings already).
+  constexpr std::size_t kShortest = 8;  // a short "token" could be a word of a host name
+  if (const std::string& secret = token->token.reveal();
+      secret.size() >= kShortest && url->base.find(secret) != std::string::npos) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "the console URL holds the API token: give the URL without it (the "
+                           "token goes in the SEC header only, from the token file or "
+                           "AIHUNT_QRADAR_TOKEN)");
+  }
+  // A browser's console address (https://host/console/...) pasted as the API's base: QRadar
+  // serves the REST API at /api on the console's host (IBM, "Accessing the interactive API
+  // documentation page": /api/ariel, /api/help, ...), so every request would answer 404. Only a
+  // warning: a reverse proxy may put the API under a path. Said once the token is known to the
+  // redactor.
+  if (!url->path.empty() && request.warn) {
+    logger->warn(
+        "the console URL has the path '{}': requests go to {}/api/...; QRadar serves its API at "
+        "/api on the console's host (leave the path out unless a proxy puts the API under it)",
+        core::printableExcerpt(url->path, 100), core::printableExcerpt(url->base, 200));
+  }
 
   qradar::TransportOptions& transport = connection->transport_options;
   transport.ca_file = qradar.tls.ca_file;

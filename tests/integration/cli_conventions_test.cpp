@@ -707,6 +707,20 @@ TEST_CASE("output that cannot be written is an error, not success") {
         runProcess("/bin/sh", {"-c", "'" + binaryPath("aihunt") + "' " + command + " > /dev/null"});
     CHECK(fine.exit_code == 0);
   }
+  // A closed stdout, whose number a file or socket opened later would take (an online trial:
+  // the findings went into libcurl's socket, exit 0; with --deliver, into the state's lock
+  // file).
+  std::ofstream("cli_conventions_test.deliver.yaml")
+      << "outputs:\n  jsonl:\n    path: cli_conventions_test.findings.jsonl\nstate:\n  path: "
+         "cli_conventions_test.state.db\n";
+  const ProcessResult closed =
+      runProcess("/bin/sh", {"-c", "'" + binaryPath("aihunt") + "' hunt --offline '" +
+                                       sourcePath("content/samples/events.jsonl") +
+                                       "' -c cli_conventions_test.deliver.yaml --deliver --now "
+                                       "2026-11-26T18:00:00Z -f jsonl >&-"});
+  INFO(closed.err);
+  CHECK(closed.exit_code == 2);
+  CHECK(closed.err.find("writing findings failed") != std::string::npos);
 }
 
 TEST_CASE("a misspelt subcommand, or an events file without --offline, gets the likely fix") {

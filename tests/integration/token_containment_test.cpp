@@ -506,3 +506,29 @@ TEST_CASE("a server that answers no HTTP gets no token, from check, hunt or back
     CHECK(code == 3);  // a connection failure
   }
 }
+
+TEST_CASE("a console URL that holds the token is refused before anything is sent or printed") {
+  // An online trial: with the token from a file, the URL-path warning printed it before the
+  // redactor knew it, and the first, tokenless request carried it in its path.
+  const std::string dir = makeTempDir("aihunt-token-in-url");
+  const std::string token_file = dir + "/token";
+  std::ofstream(token_file) << kSecretToken << "\n";
+  ::chmod(token_file.c_str(), 0600);
+  const LoopbackListener listener;
+  const std::string base = "http://127.0.0.1:" + std::to_string(listener.port());
+  for (const std::string& url : {base + "/" + kSecretToken, base + "/api/" + kSecretToken + "/"}) {
+    for (const std::string command : {"hunt", "check"}) {
+      INFO(command << " " << url);
+      const ProcessResult result = runProcess(
+          binaryPath("aihunt"),
+          {command, "--qradar-url", url, "--token-file", token_file, "--retries", "1"}, {}, 60);
+      INFO(result.err);
+      CHECK(result.out.find(kSecretToken) == std::string::npos);
+      CHECK(result.err.find(kSecretToken) == std::string::npos);
+      CHECK((result.out + result.err).find("the console URL holds the API token") !=
+            std::string::npos);
+      CHECK(result.exit_code == 2);
+    }
+  }
+  CHECK(listener.connections() == 0);
+}
