@@ -172,6 +172,14 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     }
     auto aql = withTimeClause(std::move(text), what, window, context, own_clause);
     if (!aql) return aql.error();
+    if (!window && values.count("now") != 0) {
+      // The clause sent (its own, or LAST 24 HOURS) counts on the console's clock: a --now
+      // given alone moves nothing here, unlike for the built-in hunts (an online trial).
+      printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                      "--now does not move " + what +
+                          "'s time clause: the console's clock counts it; give --from and --to "
+                          "for another day");
+    }
     const std::vector<std::string> names = huntOption(values);
     if (names.size() > 1) {
       return core::makeError(core::ErrorCode::kInvalidArgument,

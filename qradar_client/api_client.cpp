@@ -44,7 +44,7 @@ std::optional<Millis> retryAfter(const HttpResponse& response) {
 }
 
 core::Error deadlineError() {
-  return core::makeError(core::ErrorCode::kTimeout, "the hunt's deadline passed");
+  return core::makeError(core::ErrorCode::kTimeout, std::string(kDeadlinePassed));
 }
 
 }  // namespace
@@ -127,9 +127,11 @@ Exchange ApiClient::exchange(const ApiCall& call) {
     }
     Millis timeout = call.timeout.value_or(settings_.request_timeout);
     timeout = std::min(timeout, settings_.request_timeout) + std::max(call.hold, Millis(0));
+    bool cut_by_deadline = false;  // a time-out is then the deadline's, not the network's
     if (call.deadline) {
       const auto left = std::chrono::duration_cast<Millis>(*call.deadline - deps_.clock.now());
       if (left.count() <= 0) return {deadlineError(), Reach::kNotSent};
+      cut_by_deadline = left < timeout;
       timeout = std::min(timeout, left);
     }
     HttpRequest request = makeRequest(call, timeout);
@@ -140,6 +142,10 @@ Exchange ApiClient::exchange(const ApiCall& call) {
     wipeHeaderValues(request);
     const auto took = std::chrono::duration_cast<Millis>(deps_.clock.now() - started).count();
     if (!response) sent = Exchange(redacted(response.error()), sent.reach);
+    if (!response && cut_by_deadline && response.error().code == core::ErrorCode::kTimeout) {
+      // An online trial: a page read cut by the hunt's deadline read as a slow network.
+      return {deadlineError(), sent.reach};
+    }
     // Sending it again could make a second one: the caller finds out what the first did.
     if (!call.repeatable && unknownOutcome(sent)) {
       deps_.logger->debug("{} {} -> outcome unknown ({} ms); not sent again", call.method,

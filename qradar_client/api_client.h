@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <spdlog/logger.h>
 
@@ -20,6 +21,10 @@
 #include "qradar_client/retry_policy.h"
 
 namespace aihunt::qradar {
+
+// The error of a call that the hunt's deadline (ApiCall::deadline) ended, before it was sent or
+// while it waited for the answer: callers that know which setting sets it say so.
+inline constexpr std::string_view kDeadlinePassed = "the hunt's deadline passed";
 
 enum class AuthScheme { kSec, kBasic };
 

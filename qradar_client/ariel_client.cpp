@@ -327,6 +327,15 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
     auto fetched = pager.fetch(completed->search_id, limit, base, consumer, on_rows);
     outcome.pages = pager.stats();
     outcome.rows = pager.stats().rows;
+    if (!fetched && fetched.error().code == core::ErrorCode::kTimeout &&
+        fetched.error().message.find(kDeadlinePassed) != std::string::npos) {
+      // Said as the search's own deadline is, with the setting (or option) that raises it.
+      return core::makeError(core::ErrorCode::kTimeout,
+                             "the deadline of " + std::to_string(options_.deadline.count() / 1000) +
+                                 " s passed while the results were read, " +
+                                 std::to_string(outcome.rows) + " of " + std::to_string(limit) +
+                                 " rows in (raise " + options_.deadline_setting + ")");
+    }
     if (!fetched) return fetched.error();
     if (*fetched == PagingEnd::kDone) break;
     // Gone while its results were read: another client sharing it (an identical query) deleted

@@ -192,12 +192,23 @@ core::Error curlError(CURLcode code, const char* detail, const TransportOptions&
                              core::icontainsLower(text, "unexpected eof") ||
                              core::icontainsLower(text, "packet length too long") ||
                              core::icontainsLower(text, "http request");
-        advice = not_tls ? " (the port answered, but not in TLS, or something between cut the "
-                           "handshake: is it the console's HTTPS port? a port that serves plain "
-                           "HTTP needs an http:// URL, which aihunt takes for loopback only)"
-                         : " (the TLS handshake failed before the certificate was checked: a "
-                           "TLS version or cipher the two sides do not share, or something "
-                           "between them that is not the console)";
+        // OpenSSL 3 reports a certificate whose signature does not verify against the CA file
+        // (another CA of the same name: a test console's CA from an earlier start) as an ASN.1
+        // "EVP lib" error during the handshake (an online trial; `openssl s_client` says verify
+        // error 7, certificate signature failure).
+        const bool bad_signature = !options.ca_file.empty() &&
+                                   core::icontainsLower(text, "asn1 encoding routines") &&
+                                   core::icontainsLower(text, "evp lib");
+        advice = bad_signature
+                     ? " (the console's certificate did not verify against " + options.ca_file +
+                           ": check that it holds the CA that issued the console's certificate, "
+                           "not another CA of the same name)"
+                 : not_tls ? " (the port answered, but not in TLS, or something between cut the "
+                             "handshake: is it the console's HTTPS port? a port that serves plain "
+                             "HTTP needs an http:// URL, which aihunt takes for loopback only)"
+                           : " (the TLS handshake failed before the certificate was checked: a "
+                             "TLS version or cipher the two sides do not share, or something "
+                             "between them that is not the console)";
       } else if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
         advice =
             " (the console's public key does not match --pin-sha256; compute the pin with: "

@@ -171,6 +171,8 @@ TEST_CASE("--seed-query runs the seed's AQL with an added time clause", "[online
   const auto seed = runAihunt(huntArgs(emu, {"--seed-query", "--page-size", "4"}));
   REQUIRE(seed.exit_code == 0);
   CHECK(seed.err.find("has no time clause; added: LAST 24 HOURS") != std::string::npos);
+  // --now moves the built-in hunts' window, not this clause: said (an online trial).
+  CHECK(seed.err.find("--now does not move the seed query's time clause") != std::string::npos);
   const auto offline =
       runProcess(binaryPath("aihunt"),
                  {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--lookups",
@@ -246,6 +248,21 @@ TEST_CASE("scripted faults", "[online][faults]") {
     const auto lines = requestLines(emu);
     CHECK(countPrefix(lines, "DELETE /api/ariel/searches/") == 1);
     CHECK(countPrefix(lines, "POST /api/ariel/searches/") == 1);  // ?status=CANCELED
+  }
+  SECTION("the deadline passing while results are read is said as the deadline, not the network") {
+    // An online trial: it read "reading results: timed out: Operation timed out after 28 ms".
+    RunningEmu emu(sampleData(), emuConfig());
+    REQUIRE(emu.ok());
+    REQUIRE(emu.admin("POST", "/admin/faults",
+                      "faults:\n  - {kind: latency, method: GET, path: "
+                      "\"/api/ariel/searches/*/results\", latency_ms: 700, times: -1}\n")
+                .status == 200);
+    const auto result =
+        runAihunt(huntArgs(emu, {"--hunt", "proxy-ai-api", "--page-size", "1", "--timeout", "2s"}));
+    INFO(result.err);
+    CHECK(result.exit_code == 4);
+    CHECK(result.err.find("passed while the results were read") != std::string::npos);
+    CHECK(result.err.find("(raise --timeout)") != std::string::npos);
   }
   SECTION("422 on bad AQL is reported with QRadar's message, not retried") {
     RunningEmu emu(sampleData(), emuConfig());

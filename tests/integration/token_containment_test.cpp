@@ -532,3 +532,18 @@ TEST_CASE("a console URL that holds the token is refused before anything is sent
   }
   CHECK(listener.connections() == 0);
 }
+
+TEST_CASE("a CA file of another CA with the console CA's name is named as the cause") {
+  // An online trial: a test console's CA saved at an earlier start (same subject, other key)
+  // was diagnosed as a TLS version or cipher mismatch.
+  RunningEmu emu({}, emuConfig());
+  REQUIRE(emu.ok());
+  auto other = aihunt::emulator::generateCertificate();
+  REQUIRE(other.ok());
+  const std::string dir = makeTempDir("aihunt-other-ca");
+  const std::string ca = writeFile(dir, "other-ca.pem", other->ca_pem);
+  const ProcessResult result =
+      runWithToken({"hunt", "--qradar-url", emu.base(), "--ca-file", ca, "--retries", "1"});
+  CHECK(result.exit_code == 3);
+  CHECK(result.err.find("did not verify against " + ca) != std::string::npos);
+}
