@@ -395,6 +395,20 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
                         "): QRadar holds no events after its own now, so that part of the "
                         "window finds nothing (choose the window with --now, --last or "
                         "--from/--to)");
+  } else if (window && window->to > now) {
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    "the window ends at " + core::formatIso8601(window->to) + ", after now (" +
+                        core::formatIso8601(now) + "): the part after now holds nothing yet");
+  }
+  // A window of years (a year typed wrong) is one search per hunt over all of it: each reads
+  // every event of its range on the console (an online trial: 10 years went by in silence).
+  constexpr core::EpochMs kLongWindowMs = 31LL * 24 * 3'600'000;
+  if (window && window->to - window->from > kLongWindowMs) {
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    "the window spans " +
+                        std::to_string((window->to - window->from) / (24 * 3'600'000)) +
+                        " days: each hunt searches every event of it on the console in one "
+                        "search, which may take long and load the console");
   }
   auto options = arielOptions(values, (*connection)->qradar);
   if (!options) return fail(context.streams, options.error(), core::kExitUsage);

@@ -257,6 +257,18 @@ TEST_CASE("a window that starts after now is said to be one QRadar has no events
   CHECK(past.exit_code == 0);
   CHECK(past.err.find("after now") == std::string::npos);
   CHECK(past.err.find("after this machine's clock") == std::string::npos);
+  CHECK(past.err.find("the window spans") == std::string::npos);
+  // A window that ends after now, or spans years: said (an online trial: both were silent).
+  const auto straddling =
+      runAihunt(huntArgs(emu, {"--hunt", "linux-audit", "--from", "2026-11-26T17:00:00Z", "--to",
+                               "2026-11-27T12:00:00Z"}));
+  CHECK(straddling.exit_code == 0);
+  CHECK(straddling.err.find("the window ends at 2026-11-27T12:00:00.000Z, after now") !=
+        std::string::npos);
+  const auto decade = runAihunt(huntArgs(
+      emu, {"--hunt", "linux-audit", "--from", "2016-11-26", "--to", "2026-11-26T18:00:00Z"}));
+  CHECK(decade.exit_code == 0);
+  CHECK(decade.err.find("the window spans 3652 days") != std::string::npos);
   // A --now ahead of this machine's clock (a year's typo): said too, under --quiet as well.
   std::vector<std::string> ahead = huntArgs(emu, {"--hunt", "linux-audit", "--quiet"});
   ahead[2] = "2099-11-26T18:00:00Z";  // huntArgs: hunt --now <now> ...
