@@ -110,6 +110,16 @@ std::optional<YamlHazard> findYamlCppHazard(std::string_view text, const YamlSca
       continue;
     }
     if (!flow.empty()) {
+      // A ',' that starts a line inside what this scanner takes for a [...] list: where it and
+      // yaml-cpp disagree on the depth (a bracket on a multi-line plain scalar's next line is
+      // text to yaml-cpp, and a comment line ends the scalar), yaml-cpp spins on it, allocating
+      // without end (found by fuzz/config_fuzz). A leading comma in a multi-line list is valid
+      // YAML, but no config needs it.
+      if (c == ',' && i == line_start + indentationAt(text, line_start)) {
+        return YamlHazard{{line, column},
+                          "a line starts with ',' (end the line before with the comma, or quote "
+                          "the value if the comma belongs to it)"};
+      }
       if (c == ',' && ++flow.back() >= limits.max_flow_entries) {
         return YamlHazard{{line, column},
                           "a [...] or {...} list with more than " +

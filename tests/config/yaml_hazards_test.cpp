@@ -52,6 +52,22 @@ TEST_CASE("commas where yaml-cpp expects a node are refused with their position"
   }
 }
 
+TEST_CASE("a line starting with ',' where the scanner sees a list is refused, not parsed") {
+  // config_fuzz: a bracket on a plain scalar's next line is text to yaml-cpp, and the comment
+  // line after it ends the scalar; the ',' then starts a line at depth 0 to yaml-cpp, which
+  // spun allocating, while this scanner counted it inside a list.
+  const std::string text = "w $[  [#\n [\x1b\n#.K#\n,,>( [> [ ~\xbf[\n\xb9";
+  const auto found = findYamlCppHazard(text);
+  REQUIRE(found.has_value());
+  CHECK(found->mark.line == 4);
+  CHECK(found->mark.column == 1);
+  const LoadOutcome outcome = loadConfigText(text, "hazard.yaml", MapEnvironment{});
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.errors[0].message.find("a line starts with ','") != std::string::npos);
+  // A comma that ends a line of a multi-line list is fine.
+  CHECK_FALSE(findYamlCppHazard("k: [a,\n  b]").has_value());
+}
+
 TEST_CASE("commas inside values, quotes and flow collections are fine") {
   for (const char* text :
        {"reason: a, b, c", "k: 'it''s, fine'", "k: \"a\\\", b\"", "k: [a, b]", "k: {a: 1, b: 2}",
