@@ -1,105 +1,369 @@
 #include "config/yaml_tree.h"
 
-#include "config/yaml_hazards.h"
+#include <yaml.h>
 
-#include <exception>
-#include <new>
+#include <algorithm>
+#include <memory>
 #include <string>
-
-#include <yaml-cpp/yaml.h>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "core/text.h"
 
 namespace aihunt::config {
 namespace {
 
-YamlMark toMark(const YAML::Mark& mark) {
-  if (mark.is_null()) return {};
-  return {mark.line + 1, mark.column + 1};
+// libyaml (Debian's libyaml-0-2, the reference C parser) reads the text as a stream of events;
+// the builder below turns them into our tree. yaml-cpp 0.7 spun forever on some malformed
+// inputs, which config_fuzz kept finding however the text was screened; libyaml's scanner
+// always advances, and the builder bounds everything it keeps.
+
+YamlMark toMark(const yaml_mark_t& mark) {
+  return {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
 }
 
 // Keys are user text that ends up in paths and messages: keep them printable and short.
 std::string keyForPath(std::string_view key) { return core::printableExcerpt(key, 64); }
 
-class Converter {
- public:
-  Converter(Diagnostics& diagnostics, const YamlLimits& limits)
-      : diagnostics_(diagnostics), limits_(limits) {}
+std::string_view viewOf(const yaml_char_t* text, std::size_t length) {
+  return {reinterpret_cast<const char*>(text), length};
+}
 
-  // Returns false once a limit is hit: the conversion then stops everywhere.
-  bool convert(const YAML::Node& source, YamlNode& out, std::size_t depth) {
-    if (++nodes_ > limits_.max_nodes) {
-      return fail(out, "document expands to more than " + std::to_string(limits_.max_nodes) +
-                           " nodes (alias expansion?)");
+std::string_view viewOf(const yaml_char_t* text) {
+  return text == nullptr ? std::string_view{}
+                         : std::string_view(reinterpret_cast<const char*>(text));
+}
+
+// What YAML's core schema reads as null when written plain and untagged (yaml-cpp's reading too).
+bool isNullWord(std::string_view value) {
+  return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
+}
+
+// The owner of a libyaml parser, so that every way out frees it.
+class Parser {
+ public:
+  explicit Parser(std::string_view text) {
+    ready_ = yaml_parser_initialize(&parser_) != 0;
+    if (ready_) {
+      yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                   text.size());
     }
-    if (depth > limits_.max_depth) {
-      return fail(out, "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+  }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  ~Parser() {
+    if (ready_) yaml_parser_delete(&parser_);
+  }
+  [[nodiscard]] bool ready() const { return ready_; }
+  yaml_parser_t& get() { return parser_; }
+
+ private:
+  yaml_parser_t parser_{};
+  bool ready_ = false;
+};
+
+class Event {
+ public:
+  Event() = default;
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  ~Event() { yaml_event_delete(&event_); }
+  yaml_event_t& get() { return event_; }
+
+ private:
+  yaml_event_t event_{};
+};
+
+class TreeBuilder {
+ public:
+  TreeBuilder(std::string_view text, Diagnostics& diagnostics, const YamlLimits& limits)
+      : text_(text), diagnostics_(diagnostics), limits_(limits) {}
+
+  YamlNode build() {
+    Parser parser(text_);
+    if (!parser.ready()) {
+      diagnostics_.error("", "out of memory while parsing YAML");
+      return {};
     }
-    text_bytes_ += out.path.size();
-    if (source.IsScalar()) text_bytes_ += source.Scalar().size();  // a reference: not copied yet
-    if (text_bytes_ > limits_.max_text_bytes) {
-      return fail(out, "document expands to more than " + std::to_string(limits_.max_text_bytes) +
-                           " bytes of text (alias expansion?)");
+    for (;;) {
+      Event event;
+      if (yaml_parser_parse(&parser.get(), &event.get()) == 0) {
+        reportParserError(parser.get());
+        return {};
+      }
+      const yaml_event_type_t type = event.get().type;
+      if (type == YAML_STREAM_END_EVENT) break;
+      if (!consume(event.get())) return {};
     }
-    out.mark = toMark(source.Mark());
-    switch (source.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out.kind = YamlNode::Kind::kNull;
+    if (documents_ > 1) {
+      diagnostics_.error("", "expected one YAML document, found " + std::to_string(documents_) +
+                                 " (remove '---' separators)");
+      return {};
+    }
+    return std::move(root_);
+  }
+
+ private:
+  // A collection being filled. Map entries come as key, value, key, value...
+  struct Frame {
+    YamlNode node;
+    std::string anchor;
+    bool awaiting_value = false;  // a key has been read
+    bool drop_value = false;      // ...and refused: its value is built, then dropped
+    std::string key;
+    YamlMark key_mark;
+    std::unordered_set<std::string> keys;  // duplicate checks in O(1): maps may be long
+  };
+
+  // Returns false to stop: an error was reported.
+  bool consume(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        ++documents_;
         return true;
-      case YAML::NodeType::Scalar:
-        out.kind = YamlNode::Kind::kScalar;
-        out.scalar = source.Scalar();
-        // "?" is the tag of a plain scalar; "!" of a quoted one.
-        out.quoted = source.Tag() == "!";
+      case YAML_SCALAR_EVENT:
+      case YAML_ALIAS_EVENT:
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT:
+        // Later documents are only counted, for the error that names how many there are.
+        if (documents_ > 1) return true;
+        return startNode(event);
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        if (documents_ > 1) return true;
+        return endCollection();
+      default:
         return true;
-      case YAML::NodeType::Sequence: {
-        out.kind = YamlNode::Kind::kSequence;
-        out.items.reserve(source.size());
-        std::size_t index = 0;
-        for (const auto& item : source) {
-          YamlNode child;
-          child.path = indexPath(out.path, index++);
-          if (!convert(item, child, depth + 1)) return false;
-          out.items.push_back(std::move(child));
+    }
+  }
+
+  bool startNode(const yaml_event_t& event) {
+    YamlNode node;
+    node.path = pathForNext();
+    node.mark = toMark(event.start_mark);
+    switch (event.type) {
+      case YAML_SCALAR_EVENT: {
+        const auto& scalar = event.data.scalar;
+        const std::string_view value = viewOf(scalar.value, scalar.length);
+        const std::string_view tag = viewOf(scalar.tag);
+        const bool plain = scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (plain && tag.empty() && isNullWord(value)) {
+          node.kind = YamlNode::Kind::kNull;
+        } else {
+          node.kind = YamlNode::Kind::kScalar;
+          node.scalar = std::string(value);
+          // '...', "...", block scalars and an explicit string tag are text, whatever they say.
+          node.quoted = !plain || tag == "!" || tag == "tag:yaml.org,2002:str";
         }
+        if (!admit(node, 0)) return false;
+        return finish(std::move(node), viewOf(scalar.anchor));
+      }
+      case YAML_ALIAS_EVENT:
+        return resolveAlias(node, viewOf(event.data.alias.anchor));
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        const bool sequence = event.type == YAML_SEQUENCE_START_EVENT;
+        node.kind = sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMap;
+        if (!admit(node, 0)) return false;
+        const yaml_char_t* anchor =
+            sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
+        stack_.push_back(
+            Frame{std::move(node), std::string(viewOf(anchor)), false, false, {}, {}, {}});
         return true;
       }
-      case YAML::NodeType::Map: {
-        out.kind = YamlNode::Kind::kMap;
-        for (const auto& entry : source) {
-          const YAML::Node& key = entry.first;
-          if (!key.IsScalar()) {
-            diagnostics_.error(out.path, "map keys must be plain text", toMark(key.Mark()));
-            continue;
-          }
-          const std::string& name = key.Scalar();
-          YamlNode child;
-          child.path = childPath(out.path, keyForPath(name));
-          child.key_mark = toMark(key.Mark());
-          if (out.find(name) != nullptr) {
-            // yaml-cpp silently keeps one of them; a config that says two things is an error.
-            diagnostics_.error(child.path, "duplicate key", child.key_mark);
-            continue;
-          }
-          if (!convert(entry.second, child, depth + 1)) return false;
-          out.entries.push_back(YamlEntry{name, std::move(child)});
-        }
+      default:
+        return true;
+    }
+  }
+
+  bool endCollection() {
+    if (stack_.empty()) return true;  // libyaml pairs them; defensive only
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    return finish(std::move(frame.node), frame.anchor);
+  }
+
+  // The path the next node will have: its key's, its index's, or its parent's for a key.
+  [[nodiscard]] std::string pathForNext() const {
+    if (stack_.empty()) return {};
+    const Frame& top = stack_.back();
+    if (top.node.isSequence()) return indexPath(top.node.path, top.node.items.size());
+    if (top.awaiting_value) return childPath(top.node.path, keyForPath(top.key));
+    return top.node.path;
+  }
+
+  // A complete node goes to its anchor (if named) and then to its place in the parent.
+  bool finish(YamlNode node, std::string_view anchor) {
+    if (!anchor.empty()) {
+      // The copy kept for aliases is charged to the limits too: nested anchors each keep one.
+      if (!charge(node)) return false;
+      anchors_[std::string(anchor)] = std::make_shared<const YamlNode>(node);
+    }
+    if (stack_.empty()) {
+      root_ = std::move(node);
+      return true;
+    }
+    Frame& top = stack_.back();
+    if (top.node.isSequence()) {
+      top.node.items.push_back(std::move(node));
+      return true;
+    }
+    if (!top.awaiting_value) {
+      top.awaiting_value = true;
+      top.drop_value = false;
+      if (!node.isScalar()) {
+        diagnostics_.error(top.node.path, "map keys must be plain text", node.mark);
+        top.drop_value = true;
+        top.key.clear();
         return true;
       }
+      top.key = std::move(node.scalar);
+      top.key_mark = node.mark;
+      if (!top.keys.insert(top.key).second) {
+        // yaml-cpp kept one of them silently; a config that says two things is an error.
+        diagnostics_.error(childPath(top.node.path, keyForPath(top.key)), "duplicate key",
+                           top.key_mark);
+        top.drop_value = true;
+      }
+      return true;
+    }
+    top.awaiting_value = false;
+    if (!top.drop_value) {
+      node.key_mark = top.key_mark;
+      top.node.entries.push_back(YamlEntry{std::move(top.key), std::move(node)});
+    }
+    top.key.clear();
+    return true;
+  }
+
+  bool resolveAlias(const YamlNode& at, std::string_view anchor) {
+    ++aliases_;
+    const auto found = anchors_.find(std::string(anchor));
+    if (found == anchors_.end()) {
+      diagnostics_.error(
+          at.path, "alias *" + keyForPath(anchor) + " names no anchor defined before it", at.mark);
+      return false;
+    }
+    // Keep a reference: finish() may replace this anchor's entry while `copy` is built.
+    const std::shared_ptr<const YamlNode> source = found->second;
+    YamlNode copy;
+    if (!copyInto(*source, at.path, copy, 0)) return false;
+    copy.mark = at.mark;
+    return finish(std::move(copy), {});
+  }
+
+  // An aliased node copied to its new place: its paths follow the new place, and each node and
+  // byte counts against the limits, which is what stops "billion laughs".
+  bool copyInto(const YamlNode& source, const std::string& path, YamlNode& out, std::size_t depth) {
+    out.kind = source.kind;
+    out.path = path;
+    out.mark = source.mark;
+    out.scalar = source.scalar;
+    out.quoted = source.quoted;
+    if (!admit(out, depth)) return false;
+    out.items.reserve(source.items.size());
+    for (std::size_t i = 0; i < source.items.size(); ++i) {
+      YamlNode child;
+      if (!copyInto(source.items[i], indexPath(path, i), child, depth + 1)) return false;
+      out.items.push_back(std::move(child));
+    }
+    for (const auto& entry : source.entries) {
+      YamlNode child;
+      if (!copyInto(entry.value, childPath(path, keyForPath(entry.key)), child, depth + 1)) {
+        return false;
+      }
+      child.key_mark = entry.value.key_mark;
+      out.entries.push_back(YamlEntry{entry.key, std::move(child)});
     }
     return true;
   }
 
- private:
+  // One more node, `depth` levels below the collection being filled: counted against the
+  // limits on nodes, nesting (at most max_depth lists and maps inside each other) and text (its
+  // path and scalar).
+  bool admit(const YamlNode& node, std::size_t depth) {
+    const bool collection = node.isSequence() || node.isMap();
+    if (collection && stack_.size() + depth >= limits_.max_depth) {
+      return fail(node, "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+    return charge(node.path.size() + node.scalar.size(), node);
+  }
+
+  // A whole subtree, kept once more (an anchor's copy).
+  bool charge(const YamlNode& node) {
+    if (!charge(node.path.size() + node.scalar.size(), node)) return false;
+    for (const auto& item : node.items) {
+      if (!charge(item)) return false;
+    }
+    for (const auto& entry : node.entries) {
+      if (!charge(entry.value)) return false;
+    }
+    return true;
+  }
+
+  bool charge(std::size_t text_bytes, const YamlNode& at) {
+    // Aliases are what usually makes a small file large: say so only when there were some.
+    const char* const verb = aliases_ > 0 ? "expands to" : "holds";
+    const char* const hint = aliases_ > 0 ? " (alias expansion?)" : "";
+    if (++nodes_ > limits_.max_nodes) {
+      return fail(at, std::string("document ") + verb + " more than " +
+                          std::to_string(limits_.max_nodes) + " nodes" + hint);
+    }
+    text_bytes_ += text_bytes;
+    if (text_bytes_ <= limits_.max_text_bytes) return true;
+    return fail(at, std::string("document ") + verb + " more than " +
+                        std::to_string(limits_.max_text_bytes) + " bytes of text" + hint);
+  }
+
   bool fail(const YamlNode& at, std::string message) {
     diagnostics_.error(at.path, std::move(message), at.mark);
     return false;
   }
 
+  void reportParserError(const yaml_parser_t& parser) {
+    if (parser.error == YAML_MEMORY_ERROR) {
+      diagnostics_.error("", "out of memory while parsing YAML");
+      return;
+    }
+    std::string problem = parser.problem != nullptr ? parser.problem : "invalid YAML";
+    YamlMark mark;
+    if (parser.error == YAML_READER_ERROR) {
+      // Bad encoding or a control character: libyaml gives the byte offset, not a mark.
+      mark = markAtOffset(parser.problem_offset);
+      problem = "not YAML text: " + problem;
+    } else {
+      mark = toMark(parser.problem_mark);
+      if (parser.context != nullptr) {
+        problem += std::string(" (") + parser.context + " at line " +
+                   std::to_string(parser.context_mark.line + 1) + ")";
+      }
+    }
+    diagnostics_.error("",
+                       "YAML syntax error at line " + std::to_string(mark.line) + ", column " +
+                           std::to_string(mark.column) + ": " + problem,
+                       mark);
+  }
+
+  [[nodiscard]] YamlMark markAtOffset(std::size_t offset) const {
+    const std::string_view before = text_.substr(0, std::min(offset, text_.size()));
+    const std::size_t line_start = before.rfind('\n');
+    const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const std::size_t column =
+        line_start == std::string_view::npos ? before.size() : before.size() - line_start - 1;
+    return {line, static_cast<int>(column) + 1};
+  }
+
+  std::string_view text_;
   Diagnostics& diagnostics_;
   const YamlLimits& limits_;
+  std::vector<Frame> stack_;
+  std::unordered_map<std::string, std::shared_ptr<const YamlNode>> anchors_;
+  YamlNode root_;
+  std::size_t documents_ = 0;
   std::size_t nodes_ = 0;
+  std::size_t aliases_ = 0;
   std::size_t text_bytes_ = 0;
 };
 
@@ -127,46 +391,17 @@ std::string_view kindDescription(YamlNode::Kind kind) {
 }
 
 YamlNode parseYamlTree(std::string_view text, Diagnostics& diagnostics, const YamlLimits& limits) {
-  YamlNode root;
   if (text.size() > limits.max_bytes) {
     diagnostics.error("", "file is larger than " + std::to_string(limits.max_bytes) + " bytes");
-    return root;
+    return {};
   }
-  if (const auto hazard = findYamlCppHazard(text)) {
-    diagnostics.error("", hazard->message, hazard->mark);
-    return root;
-  }
-  // The adapter: nothing thrown by yaml-cpp (syntax, its own recursion guard, allocation)
-  // leaves this function.
+  // The builder allocates (std::bad_alloc); nothing else here throws.
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.empty()) return root;
-    if (documents.size() > 1) {
-      diagnostics.error("", "expected one YAML document, found " +
-                                std::to_string(documents.size()) + " (remove '---' separators)");
-      return root;
-    }
-    Converter converter(diagnostics, limits);
-    YamlNode converted;
-    if (converter.convert(documents.front(), converted, 0)) root = std::move(converted);
-  } catch (const YAML::Exception& error) {
-    YamlMark mark = toMark(error.mark);
-    std::string message = error.msg.empty() ? std::string("invalid YAML") : error.msg;
-    if (mark.line > 0) {
-      message = "YAML syntax error at line " + std::to_string(mark.line) + ", column " +
-                std::to_string(mark.column) + ": " + message;
-    } else {
-      message = "YAML syntax error: " + message;
-    }
-    diagnostics.error("", std::move(message), mark);
+    return TreeBuilder(text, diagnostics, limits).build();
   } catch (const std::bad_alloc&) {
     diagnostics.error("", "out of memory while parsing YAML");
-  } catch (const std::exception& error) {
-    diagnostics.error("", std::string("YAML parser failed: ") + error.what());
-  } catch (...) {
-    diagnostics.error("", "YAML parser failed");
   }
-  return root;
+  return {};
 }
 
 }  // namespace aihunt::config

@@ -1,7 +1,7 @@
 #pragma once
-// Our own YAML document tree. yaml-cpp is only touched inside parseYamlTree(): the tree below
+// Our own YAML document tree, built from libyaml's events inside parseYamlTree(): the tree below
 // owns plain strings, knows each node's config path and source position, and cannot throw, so
-// the schema code never sees a yaml-cpp exception or type.
+// the schema code never sees a parser's type or error.
 #include <cstddef>
 #include <string>
 #include <string_view>
