@@ -24,25 +24,34 @@ namespace po = boost::program_options;
 
 namespace {
 
+constexpr std::string_view kLintUsage =
+    "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); 2: errors, "
+    "each with line and column.\n";
+
 int runLint(const std::vector<std::string>& args, CommandContext& context) {
   // One argument, a file or '-': anything more (--quiet, --log-format) is named, not ignored.
   // Options are named as options wherever they stand (`-q FILE` is not a second file, and a
   // lone `-q` is not a file that cannot be opened).
-  const auto isOption = [](const std::string& arg) {
-    return arg.size() > 1 && arg[0] == '-' && arg != "--help" && arg != "-h";
-  };
-  // `--` ends the options: a file named -q can be linted as `aql lint -- -q`.
+  const auto isOption = [](const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; };
+  // `--` ends the options: a file named -q (or --help) can be linted as `aql lint -- -q`.
   std::vector<std::string> rest;
   std::string options;
   bool options_end = false;
+  bool help = false;
   for (const std::string& arg : args) {
     if (!options_end && arg == "--") {
       options_end = true;
+    } else if (!options_end && (arg == "--help" || arg == "-h")) {
+      help = true;
     } else if (!options_end && isOption(arg)) {
       options += (options.empty() ? "'" : ", '") + arg + "'";
     } else {
       rest.push_back(arg);
     }
+  }
+  if (help) {
+    printText(*context.redactor, context.streams.out, kLintUsage);
+    return core::kExitOk;
   }
   if (!options.empty()) {
     return fail(context.streams,
@@ -57,11 +66,9 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
     return fail(context.streams, "aql lint takes one FILE (or - for standard input); not " + extra,
                 core::kExitUsage);
   }
-  if (rest.size() != 1 || rest[0] == "--help" || rest[0] == "-h") {
-    printText(*context.redactor, rest.size() == 1 ? context.streams.out : context.streams.err,
-              "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); "
-              "2: errors, each with line and column.\n");
-    return rest.size() == 1 ? core::kExitOk : core::kExitUsage;
+  if (rest.empty()) {
+    printText(*context.redactor, context.streams.err, kLintUsage);
+    return core::kExitUsage;
   }
   std::string text;
   if (rest[0] == "-") {

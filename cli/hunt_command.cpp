@@ -580,6 +580,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   }
   // A run whose held output broke has said so; its totals would read as a result (as online).
   totals.findings_printed = service::printsFindings(*format, run);
+  totals.complete = run.complete();
   if (!writer->outputFailure()) {
     // The window searched, as online: "No findings." must show which one it was.
     service::logRunSummary(*context.logger,

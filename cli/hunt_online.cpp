@@ -519,7 +519,10 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     if (outcome.result == service::HuntResult::kFailed) {
       const bool unreachable = outcome.exitCode() == core::kExitConnection;
       if (unreachable && unreachable_from) {
-        report.hunts.back().error = not_run->error;
+        // It ran beside that hunt and failed the same way: failed, not "not run" (it may have
+        // searched, and its search may still be on the console), without the cause again.
+        report.hunts.back().error =
+            "the console could not be reached either (see hunt '" + *unreachable_from + "')";
         report.hunts.back().error_said = true;
         return false;
       }
@@ -587,6 +590,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
     return code;
   }
   totals.findings_printed = service::printsFindings(format, report);
+  totals.complete = report.complete();
   const std::optional<aql::TimeRange> window_searched = sharedWindow(*plan);
   service::logRunSummary(
       *context.logger,

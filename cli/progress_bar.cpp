@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cli/signals.h"
 #include "core/display_text.h"
 
 namespace aihunt::cli {
@@ -96,6 +97,12 @@ void ProgressDisplay::erase() {
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);
   drawn_ = 0;
+  publish();
+}
+
+void ProgressDisplay::publish() const {
+  // Only the lines on the process's stderr: that is where a second signal's note goes.
+  if (fileno(out_) == STDERR_FILENO) progressLinesOnStderr().store(static_cast<unsigned>(drawn_));
 }
 
 namespace {
@@ -132,6 +139,7 @@ void ProgressDisplay::redraw() {
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);
   drawn_ = lines_.size();
+  publish();
 }
 
 }  // namespace aihunt::cli

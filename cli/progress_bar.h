@@ -50,8 +50,9 @@ class ProgressDisplay final : public core::LiveArea {
   void draw() override;
 
  private:
-  void redraw();  // with mutex_ held
-  void erase();   // with mutex_ held: removes every drawn line, cursor at the first
+  void redraw();         // with mutex_ held
+  void erase();          // with mutex_ held: removes every drawn line, cursor at the first
+  void publish() const;  // with mutex_ held: drawn_ to progressLinesOnStderr()
 
   std::FILE* out_;
   bool enabled_;

@@ -15,11 +15,14 @@ namespace {
 std::atomic<bool> g_interrupted{
     false};                         // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 std::atomic<bool> g_reload{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::atomic<unsigned> g_progress_lines{
+    0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 // When the first stop signal came (CLOCK_MONOTONIC, ns).
 std::atomic<std::int64_t> g_first_at{
     0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 static_assert(std::atomic<bool>::is_always_lock_free);
 static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+static_assert(std::atomic<unsigned>::is_always_lock_free);
 
 // `timeout`, and anything else that signals a process and then its process group, delivers one
 // stop twice within microseconds; no person presses Ctrl-C twice within this.
@@ -53,6 +56,11 @@ extern "C" void onInterrupt(int signal_number) {
     sigemptyset(&unblock);
     sigaddset(&unblock, signal_number);
     sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+    // The progress bars go first: the note would otherwise start in the middle of one.
+    char erase[32];
+    const std::size_t erase_length =
+        formatProgressErase(g_progress_lines.load(), erase, sizeof erase);
+    if (erase_length > 0) static_cast<void>(::write(STDERR_FILENO, erase, erase_length));
     // Said, so that a stop cut short is not taken for a clean one.
     static constexpr char kNote[] =
         "aihunt: a second signal: exiting now, without the cleanup the first one started "
@@ -78,6 +86,26 @@ qradar::Cancellation installInterruptHandler() {
 }
 
 std::atomic<bool>& reloadRequested() { return g_reload; }
+
+std::atomic<unsigned>& progressLinesOnStderr() { return g_progress_lines; }
+
+std::size_t formatProgressErase(unsigned lines, char* buffer, std::size_t size) {
+  // "\033[<lines-1>A" when there is more than one line, then "\r\033[J": at most 17 bytes.
+  if (lines == 0 || size < 20) return 0;
+  std::size_t length = 0;
+  if (lines > 1) {
+    char digits[12];
+    std::size_t count = 0;
+    for (unsigned up = lines - 1; up > 0; up /= 10)
+      digits[count++] = static_cast<char>('0' + up % 10);
+    buffer[length++] = '\033';
+    buffer[length++] = '[';
+    while (count > 0) buffer[length++] = digits[--count];
+    buffer[length++] = 'A';
+  }
+  for (const char c : {'\r', '\033', '[', 'J'}) buffer[length++] = c;
+  return length;
+}
 
 void installReloadHandler() { std::signal(SIGHUP, onHangUp); }
 

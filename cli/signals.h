@@ -3,6 +3,7 @@
 // atomic flags (the one kind of global the project has); the code that acts on them reads the
 // flags through a qradar::Cancellation or the daemon's loop.
 #include <atomic>
+#include <cstddef>
 
 #include "qradar_client/cancellation.h"
 
@@ -11,6 +12,15 @@ namespace aihunt::cli {
 // SIGINT and SIGTERM set the stop flag. A second one after the first ends the process at once
 // (the signal's default action), so a slow cleanup can be cut short.
 qradar::Cancellation installInterruptHandler();
+
+// How many progress lines are on stderr now (cli/progress_bar.cpp keeps it): a second signal
+// erases them before its note, which would otherwise start in the middle of a bar.
+std::atomic<unsigned>& progressLinesOnStderr();
+
+// The escape sequence that erases `lines` progress lines drawn with the cursor on the last one
+// (up to the first, then clear to the end of the screen), written into `buffer` without
+// allocating: it runs in a signal handler. Returns its length; 0 when there is nothing to erase.
+std::size_t formatProgressErase(unsigned lines, char* buffer, std::size_t size);
 
 // SIGHUP sets this flag (the daemon reloads its config and clears it). Installed by
 // installReloadHandler().

@@ -34,12 +34,18 @@ void SearchRunner::stop() {
     if (stopping_) return;
     stopping_ = true;
     pending.swap(queue_);
+    pending.insert(pending.end(), running_.begin(), running_.end());
   }
   for (auto& search : pending) search->requestCancel();
   wake_.notify_all();
   for (std::thread& worker : workers_) {
     if (worker.joinable()) worker.join();
   }
+}
+
+std::size_t SearchRunner::busyWorkers() {
+  const std::lock_guard lock(mutex_);
+  return running_.size();
 }
 
 void SearchRunner::workerLoop() {
@@ -51,8 +57,11 @@ void SearchRunner::workerLoop() {
       if (stopping_) return;
       search = std::move(queue_.front());
       queue_.pop_front();
+      running_.push_back(search);
     }
     run(*search);
+    const std::lock_guard lock(mutex_);
+    std::erase(running_, search);
   }
 }
 

@@ -37,7 +37,10 @@ class SearchRunner {
   SearchRunner& operator=(const SearchRunner&) = delete;
 
   void submit(std::shared_ptr<Search> search);
+  // Cancels the queued searches and those being run, then joins the workers.
   void stop();
+  // Searches a worker is running now.
+  [[nodiscard]] std::size_t busyWorkers();
 
   // Runs one search on the calling thread (the workers' body; tests).
   void run(Search& search) const;
@@ -54,6 +57,9 @@ class SearchRunner {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<Search>> queue_;
+  // The searches the workers run now: a stop cancels them too, or a worker would sleep out its
+  // phase delays (minutes, with --phase-delay-ms) before the process could exit.
+  std::vector<std::shared_ptr<Search>> running_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

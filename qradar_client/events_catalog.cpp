@@ -6,12 +6,19 @@
 
 namespace aihunt::qradar {
 
-EventsCatalog EventsCatalog::fromJson(std::string_view body) {
+core::Result<EventsCatalog> EventsCatalog::fromJson(std::string_view body) {
   EventsCatalog catalog;
   const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
-  if (!parsed.is_object()) return catalog;
+  if (!parsed.is_object()) {
+    return core::Error{core::ErrorCode::kParse,
+                       "/api/ariel/databases/events answered with something other than a JSON "
+                       "object"};
+  }
   const auto columns = parsed.find("columns");
-  if (columns == parsed.end() || !columns->is_array()) return catalog;
+  if (columns == parsed.end() || !columns->is_array()) {
+    return core::Error{core::ErrorCode::kParse,
+                       "/api/ariel/databases/events answered without a \"columns\" list"};
+  }
   for (const auto& column : *columns) {
     if (!column.is_object()) continue;
     const auto name = column.find("name");

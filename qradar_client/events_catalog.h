@@ -15,8 +15,10 @@ namespace aihunt::qradar {
 
 class EventsCatalog {
  public:
-  // The response body; what cannot be read as {"columns": [{"name": ...}, ...]} lists nothing.
-  static EventsCatalog fromJson(std::string_view body);
+  // The response body, {"columns": [{"name": ...}, ...]}; entries without a name are passed
+  // over. A body that is not JSON or holds no "columns" list is an error (kParse): a garbled
+  // answer must not read as a console without columns.
+  static core::Result<EventsCatalog> fromJson(std::string_view body);
 
   [[nodiscard]] bool empty() const { return exact_.empty(); }
   [[nodiscard]] std::size_t size() const { return exact_.size(); }

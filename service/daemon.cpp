@@ -811,7 +811,7 @@ struct Daemon::Impl {
         *connection.api, qradar::CatalogRead{.retry = false, .abort_flag = deps.stop.flag()});
     if (!catalog || catalog->empty()) {
       deps.logger->debug("reading the events catalog: {}",
-                         catalog ? std::string("no columns") : catalog.error().message);
+                         catalog ? std::string("it lists no columns") : catalog.error().message);
       const bool refused = !catalog && catalog.error().code == core::ErrorCode::kAuth;
       const std::lock_guard lock(mutex);
       if (catalog_checked == gen && !refused) catalog_checked.reset();

@@ -175,8 +175,11 @@ core::Result<std::unique_ptr<QRadarConnection>> openConnection(
   if (!url) return url.error();
   config::Diagnostics diagnostics("token");
   std::optional<config::ResolvedToken> token = resolveToken(request, environment, diagnostics);
-  for (const auto& warning : diagnostics.warnings()) {
-    core::securityWarning(*logger, warning.describe());  // a token file others may access
+  // A token file others may access. Said once a run: a further connection reads the same file.
+  if (request.warn) {
+    for (const auto& warning : diagnostics.warnings()) {
+      core::securityWarning(*logger, warning.describe());
+    }
   }
   if (!token) return tokenError(diagnostics);
   redactor->addSecret(token->token.reveal());

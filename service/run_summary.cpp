@@ -47,7 +47,7 @@ std::vector<std::string> unreadReferenceSets(const std::vector<detection::Except
 void logRunSummary(spdlog::logger& logger, const std::string& what, const RunTotals& totals) {
   logger.info("{}: {}, {}{}, {} suppressed by exceptions", what, core::counted(totals.rows, "row"),
               core::counted(totals.stats.findings, "finding"),
-              totals.findings_printed ? ""
+              totals.findings_printed ? (totals.complete ? "" : " (the run is incomplete)")
               : totals.stats.findings == 0
                   // A failed run's zero is not a clean result.
                   ? " (the run is incomplete)"

@@ -26,6 +26,9 @@ struct RunTotals {
   // False when the run's findings were counted but not printed (an incomplete run): the summary
   // says so, so that its count does not read as what stdout holds.
   bool findings_printed = true;
+  // False when some hunt failed or did not run: a JSON document prints the findings of an
+  // incomplete run (it says "complete": false), and the summary must not read as a clean one.
+  bool complete = true;
 
   void add(std::uint64_t more_rows, const detection::AnalyzerStats& more,
            const std::vector<std::pair<std::string, std::uint64_t>>& suppressed);

@@ -2,12 +2,17 @@
 // redrawn in place (written to a file standing in for the terminal).
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/progress_bar.h"
+#include "cli/signals.h"
 #include "core/logging.h"
 
 using aihunt::cli::HuntProgress;
@@ -169,4 +174,53 @@ TEST_CASE("a display that is not wanted writes nothing") {
   streams.err = file;
   CHECK_FALSE(ProgressDisplay::wanted(streams));
   std::fclose(file);
+}
+
+TEST_CASE("a second signal's note erases the progress lines drawn on stderr first") {
+  // The handler writes this sequence, then its note (cli/signals.cpp).
+  char buffer[32];
+  const auto erase = [&](unsigned lines) {
+    return std::string(buffer, aihunt::cli::formatProgressErase(lines, buffer, sizeof buffer));
+  };
+  CHECK(erase(0).empty());
+  CHECK(erase(1) == "\r\033[J");
+  CHECK(erase(3) == "\033[2A\r\033[J");
+  CHECK(erase(12) == "\033[11A\r\033[J");
+  CHECK(erase(4'000'000'000U) == "\033[3999999999A\r\033[J");
+  CHECK(aihunt::cli::formatProgressErase(3, buffer, 8) == 0);  // too small: nothing, no overrun
+
+  // The display keeps the count of its lines on stderr; a display elsewhere leaves it alone.
+  // (stderr goes to /dev/null meanwhile: the lines are not for the test's log.)
+  std::atomic<unsigned>& shown = aihunt::cli::progressLinesOnStderr();
+  std::fflush(stderr);
+  const int saved_stderr = ::dup(STDERR_FILENO);
+  const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  REQUIRE(saved_stderr >= 0);
+  REQUIRE(null_fd >= 0);
+  REQUIRE(::dup2(null_fd, STDERR_FILENO) == STDERR_FILENO);
+  ::close(null_fd);
+  {
+    ProgressDisplay display(stderr, /*enabled=*/true);
+    display.start("a", 1, 2);
+    display.start("b", 2, 2);
+    CHECK(shown.load() == 2);
+    display.finish("a");
+    CHECK(shown.load() == 1);
+    display.clear();  // a log line is written below
+    CHECK(shown.load() == 0);
+    display.draw();
+    CHECK(shown.load() == 1);
+    std::FILE* screen = std::tmpfile();
+    REQUIRE(screen != nullptr);
+    {
+      ProgressDisplay elsewhere(screen, /*enabled=*/true);
+      elsewhere.start("c", 1, 1);
+      CHECK(shown.load() == 1);
+    }
+    std::fclose(screen);
+  }
+  std::fflush(stderr);
+  ::dup2(saved_stderr, STDERR_FILENO);
+  ::close(saved_stderr);
+  CHECK(shown.load() == 0);
 }

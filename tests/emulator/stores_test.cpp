@@ -2,7 +2,10 @@
 // offense indexing, search runs over the event store.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 #include "aql/parser.h"
 #include "emulator/event_store.h"
@@ -111,4 +114,29 @@ TEST_CASE("a search runs over the event store with reference data") {
   REQUIRE(page.rows.size() == 1);
   CHECK(page.rows[0].values[0] == aihunt::aql::Value::string("10.0.0.2"));
   runner.stop();
+}
+
+TEST_CASE("stopping the search runner cancels the searches its workers are running") {
+  // A worker in a search's hour-long WAIT pause must not hold the emulator's exit until the
+  // pause ends (a test's emulator then failed to stop within its grace period).
+  EventStore events;
+  EmulatorClock clock(kNow);
+  ReferenceDataStore references(clock);
+  const ClassificationStore classification;
+  SearchRunner runner({1, std::chrono::hours(1), 1}, events, nullptr, classification, &references,
+                      clock);
+  auto query = aihunt::aql::parse("SELECT sourceip FROM events");
+  REQUIRE(query.ok());
+  auto running = std::make_shared<Search>("running", "text", *query, kNow, 1000, SearchFault{});
+  auto queued = std::make_shared<Search>("queued", "text", *query, kNow, 1000, SearchFault{});
+  runner.submit(running);
+  runner.submit(queued);
+  // Bounded wait until the worker has taken the first search (its WAIT pause then runs).
+  for (int i = 0; i < 5000 && runner.busyWorkers() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(runner.busyWorkers() == 1);
+  runner.stop();
+  CHECK(running->state() == SearchState::kCanceled);
+  CHECK(queued->cancelRequested());
 }

@@ -393,3 +393,21 @@ TEST_CASE("check: mapped properties the catalog marks not indexable are named, f
   CHECK(detail.find("\"sourceip\"") == std::string::npos);
   CHECK(detail.find("\"username\"") == std::string::npos);
 }
+
+TEST_CASE("check: a catalog answer that is not JSON is named as such, not as no columns",
+          "[check][catalog]") {
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  REQUIRE(emu->admin("POST", "/admin/faults",
+                     "faults:\n  - {kind: malformed_json, method: GET, path: "
+                     "/api/ariel/databases/events, times: -1}\n")
+              .status == 200);
+  const std::string config = writeConfig(*emu, "  jsonl:\n    path: findings.jsonl\n");
+  const ProcessResult result = check(config, kToken, {"--format", "json"});
+  CHECK(result.exit_code != 0);
+  const json document = json::parse(result.out);
+  CHECK(document["ready"] == false);
+  CHECK(statusOf(document, "Ariel catalog") == "fail");
+  CHECK(detailOf(document, "Ariel catalog") ==
+        "/api/ariel/databases/events answered with something other than a JSON object");
+}

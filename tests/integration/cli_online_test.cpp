@@ -100,6 +100,62 @@ TEST_CASE("a person at a terminal sees each hunt's progress while it runs, then 
   CHECK(held >= 2);
 }
 
+TEST_CASE("a second Ctrl-C at a terminal erases the bars before its note", "[online][tty]") {
+  // Searches that take 12 s, and a cancel that hangs for 3 s: the bars are still up at the second
+  // Ctrl-C.
+  RunningEmu emu(concat(sampleData(), {"--phase-delay-ms", "4000"}), emuConfig());
+  REQUIRE(emu.ok());
+  REQUIRE(emu.admin("POST", "/admin/faults",
+                    "faults:\n  - {kind: latency, method: DELETE, path: /api/ariel/searches/*, "
+                    "latency_ms: 3000, times: -1}\n  - {kind: latency, method: POST, path: "
+                    "/api/ariel/searches/*, latency_ms: 3000, times: -1}\n")
+              .status == 200);
+  const std::string dir = makeTempDir("aihunt-tty-");
+  const std::string script = dir + "/run.sh";
+  {
+    std::ofstream out(script);
+    // The shell ignores SIGINT, so that it outlives aihunt and says how it ended.
+    out << "#!/bin/sh\ntrap '' INT\n"
+        << "AIHUNT_QRADAR_TOKEN=" << kToken << " '" << binaryPath("aihunt") << "' hunt --now "
+        << kSampleNow << " --qradar-url " << emu.base() << " --ca-file '" << emu.caFile()
+        << "' --hunt proxy-ai-api,linux-audit --format jsonl --log-level warn > '" << dir
+        << "/findings.jsonl'\n"
+        << "echo \"EXIT=$?\"\n"
+        << "exec cat\n";
+  }
+  REQUIRE(::chmod(script.c_str(), 0700) == 0);
+  Tmux tmux(dir);
+  REQUIRE(
+      tmux.run({"new-session", "-d", "-s", "aihunt", "-x", "160", "-y", "30", script}).exit_code ==
+      0);
+  // Bounded waits: at most 400 looks, 50 ms apart, for each thing to show.
+  const auto waitFor = [&](const std::string& text) {
+    std::string screen;
+    for (int i = 0; i < 400; ++i) {
+      screen = tmux.screen();
+      if (screen.find(text) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return screen;
+  };
+  REQUIRE(waitFor("hunt 2/2").find("hunt 2/2") != std::string::npos);
+  REQUIRE(tmux.run({"send-keys", "-t", "aihunt", "C-c"}).exit_code == 0);
+  const std::string first = waitFor("interrupted: ");
+  INFO(first);
+  REQUIRE(first.find("interrupted: ") != std::string::npos);
+  REQUIRE(first.find("hunt 2/2") != std::string::npos);  // the cancel hangs: bars still up
+  // A second signal within 200 ms is taken for the same stop (cli/signals.cpp).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(tmux.run({"send-keys", "-t", "aihunt", "C-c"}).exit_code == 0);
+  const std::string last = waitFor("EXIT=");
+  INFO(last);
+  CHECK(last.find("EXIT=130") != std::string::npos);
+  // The note starts a line of its own, and no bar is left above it.
+  CHECK(last.find("\naihunt: a second signal: exiting now") != std::string::npos);
+  CHECK(last.find("hunt 1/2") == std::string::npos);
+  CHECK(last.find("hunt 2/2") == std::string::npos);
+}
+
 TEST_CASE("without a terminal the status reads keep the long wait", "[online][tty]") {
   RunningEmu emu(concat(sampleData(), {"--phase-delay-ms", "300"}), emuConfig());
   REQUIRE(emu.ok());

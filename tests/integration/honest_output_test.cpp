@@ -24,6 +24,7 @@
 #include "tests/integration/online_support.h"
 #include "tests/support/background_process.h"
 #include "tests/support/output_cap.h"
+#include "tests/support/temp_dir.h"
 
 using aihunt::testing::kSampleNow;
 using aihunt::testing::ProcessResult;
@@ -349,18 +350,61 @@ TEST_CASE("online: a console lost part-way: the cause once, the hunts after it l
   CHECK(table.exit_code == 3);
   CHECK(table.out.empty());
   CHECK(count(table.err, "not run:") == 0);  // the hunts' table shows `not run`, no cause again
-  CHECK(count(table.err, "not run ") >= 3);
+  // Each hunt has its row: failed (it ran) or not run, never ok.
+  const std::regex row(R"((^|\n) *[a-z-]+ +(failed|not run) +0 +0 +0)");
+  CHECK(std::distance(std::sregex_iterator(table.err.begin(), table.err.end(), row),
+                      std::sregex_iterator()) == 5);
 
   const auto json_run =
       runProcess(aihunt::testing::binaryPath("aihunt"), withFormat(huntArgs(emu), "json"), {}, 120,
                  {std::string("AIHUNT_QRADAR_TOKEN=") + kToken});
   const json document = json::parse(json_run.out);
-  std::size_t not_run = 0;
-  for (const auto& hunt : document["hunts"]) {
-    const std::string error = hunt["error"];
-    if (error.rfind("not run: hunt '", 0) == 0) ++not_run;
+  const json hunts = document["hunts"];
+  REQUIRE(hunts.size() >= 4);
+  // The first hunt says why; hunts that ran beside it (they start while its outcome is being
+  // taken in) and failed the same way are failed, not "not run"; the rest never started.
+  const std::string first = hunts[0]["name"];
+  CHECK(hunts[0]["error"].get<std::string>().rfind("not run", 0) != 0);
+  std::size_t not_run = 0, beside = 0;
+  for (std::size_t i = 1; i < hunts.size(); ++i) {
+    const std::string error = hunts[i]["error"];
+    INFO(error);
+    if (error == "not run: hunt '" + first + "' could not reach the console") {
+      ++not_run;
+    } else {
+      CHECK(error == "the console could not be reached either (see hunt '" + first + "')");
+      CHECK(hunts[i]["status"] == "failed");
+      ++beside;
+    }
   }
-  CHECK(not_run >= 3);  // the document alone says why each did not run
+  CHECK(not_run + beside == hunts.size() - 1);
+  // Each hunt called failed did try to create its search (each try is reset).
+  std::size_t creates = 0;
+  for (const auto& request : aihunt::testing::online::requestLog(emu)) {
+    if (request["method"] == "POST" &&
+        request["target"].get<std::string>().rfind("/api/ariel/searches", 0) == 0) {
+      ++creates;
+    }
+  }
+  CHECK(creates >= 2 * (1 + beside));  // both runs (table and JSON) tried at least this often
+}
+
+TEST_CASE("online: a readable token file's warning is said once, however many connections",
+          "[honest][online]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-readable-token");
+  const std::string token_file = dir + "/token";
+  std::ofstream(token_file) << kToken << "\n";
+  REQUIRE(::chmod(token_file.c_str(), 0644) == 0);
+  // Two searches at once (qradar.max_concurrent_searches' default): the run opens a second
+  // connection, which reads the file again.
+  const auto run = runProcess(
+      aihunt::testing::binaryPath("aihunt"),
+      huntArgs(emu, {"--token-file", token_file, "--allow-readable-token-file"}), {}, 120);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(count(run.err, "is accessible by group or others (mode 0644)") == 1);
 }
 
 TEST_CASE("online: the API version's warning once a run, however many connections it opens",
@@ -411,6 +455,11 @@ TEST_CASE("online: one search QRadar fails does not stop the other hunts", "[hon
   std::uint64_t rows = 0;
   for (const auto& hunt : document["hunts"]) rows += hunt["rows"].get<std::uint64_t>();
   CHECK(rows > 0);
+  // The closing summary says so too: the document's findings are of an incomplete run.
+  const std::size_t findings = document["findings"].size();
+  REQUIRE(findings > 0);
+  CHECK(run.err.find(std::to_string(findings) + " findings (the run is incomplete)") !=
+        std::string::npos);
 
   REQUIRE(emu.admin("POST", "/admin/faults", "faults:\n  - {kind: search_error}\n").status == 200);
   const auto jsonl = runCli(huntArgs(emu));

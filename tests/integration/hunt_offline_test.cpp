@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -207,6 +208,22 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
     CHECK(option.err.find("seed_query.aql") == std::string::npos);
     CHECK(option.err.find("'json'") == std::string::npos);
   }
+
+  // After `--`, names that look like options are files: --help too.
+  std::ofstream("--help") << "SELECT sourceip FROM events LAST 1 HOURS";
+  std::ofstream("-q") << "SELECT sourceip FROM events WHERE (";
+  const auto help_file = runAihunt({"aql", "lint", "--", "--help"});
+  CHECK(help_file.exit_code == 0);
+  CHECK(help_file.out == "--help: OK\n");
+  const auto q_file = runAihunt({"aql", "lint", "--", "-q"});
+  CHECK(q_file.exit_code == 2);
+  CHECK(q_file.out.rfind("-q:1:", 0) == 0);
+  // Before `--`, --help is the usage, whatever else is given.
+  const auto usage = runAihunt({"aql", "lint", "--help", "--", "--help"});
+  CHECK(usage.exit_code == 0);
+  CHECK(usage.out.rfind("Usage: aihunt aql lint FILE|-", 0) == 0);
+  std::remove("--help");
+  std::remove("-q");
 
   const auto broken = runAihunt({"aql", "lint", "-"}, "SELECT sourceip FROM events WHERE (");
   CHECK(broken.exit_code == 2);

@@ -22,9 +22,11 @@ HuntConfig hunt(std::string name, std::vector<std::pair<Field, std::string>> fie
 }  // namespace
 
 TEST_CASE("a mapped property the catalog does not list is named with each hunt that maps it") {
-  const EventsCatalog catalog = EventsCatalog::fromJson(
+  const auto read = EventsCatalog::fromJson(
       R"({"columns":[{"name":"sourceip","indexable":true},{"name":"URL","indexable":false},)"
       R"({"name":"Process CommandLine"},{"name":7},"junk"]})");
+  REQUIRE(read.ok());
+  const EventsCatalog& catalog = *read;
   CHECK(catalog.size() == 3);
   CHECK(catalog.lists("url"));  // ASCII case aside
   CHECK_FALSE(catalog.indexable("URL"));
@@ -44,7 +46,19 @@ TEST_CASE("a mapped property the catalog does not list is named with each hunt t
   CHECK(missing[0].property == "Aplication");
   CHECK(missing[1].hunt == "endpoint");
   CHECK(missing[1].property == "Aplication");
-  // What cannot be read lists nothing, and then every mapping is missing.
-  CHECK(EventsCatalog::fromJson("<html>").empty());
-  CHECK(missingMappedProperties(EventsCatalog::fromJson("{}"), hunts).size() == 4);
+  // An empty list is a catalog without columns: every mapping is missing.
+  const auto empty = EventsCatalog::fromJson(R"({"columns": []})");
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+  CHECK(missingMappedProperties(*empty, hunts).size() == 4);
+}
+
+TEST_CASE("a catalog answer that cannot be read is an error, not a catalog without columns") {
+  for (const char* body : {"<html>", "", "[]", "{}", R"({"columns": {}})", R"({"columns": "x"})",
+                           "{\"columns\": [", "null"}) {
+    INFO(body);
+    const auto read = EventsCatalog::fromJson(body);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.error().code == aihunt::core::ErrorCode::kParse);
+  }
 }
