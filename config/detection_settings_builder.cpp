@@ -1,6 +1,8 @@
 #include "config/detection_settings_builder.h"
 
 #include <map>
+#include <string>
+#include <unordered_set>
 
 #include "config/yaml_reader.h"
 #include "core/string_map.h"
@@ -113,11 +115,14 @@ void buildProcesses(const ContentPack* pack, const DetectionConfig& config,
   }
 }
 
+// Appends the values `out` does not hold yet, ASCII case aside. A set of the lowered values keeps
+// it linear: a config may list tens of thousands (a newcomer's trial hung on 100,000).
 void appendUnique(std::vector<std::string>& out, const std::vector<std::string>& values) {
+  std::unordered_set<std::string> seen;
+  seen.reserve(out.size() + values.size());
+  for (const auto& existing : out) seen.insert(core::asciiLowered(existing));
   for (const auto& value : values) {
-    bool present = false;
-    for (const auto& existing : out) present = present || core::iequals(existing, value);
-    if (!present) out.push_back(value);
+    if (seen.insert(core::asciiLowered(value)).second) out.push_back(value);
   }
 }
 

@@ -58,7 +58,15 @@ std::optional<bool> readBool(const YamlNode& node, Diagnostics& diagnostics) {
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
   }
-  diagnostics.error(node.path, "expected true or false, found " + found(node), node.mark);
+  // "true" in quotes is text: say so, or the message reads as if true were not accepted.
+  const bool quoted_word = node.quoted && (text == "true" || text == "True" || text == "TRUE" ||
+                                           text == "false" || text == "False" || text == "FALSE");
+  diagnostics.error(
+      node.path,
+      "expected true or false, found " +
+          (quoted_word ? "the quoted text " + found(node) + " (write it without quotes)"
+                       : found(node)),
+      node.mark);
   return std::nullopt;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/yaml_text.h"
 #include "core/text.h"
 
 namespace aihunt::config {
@@ -79,9 +80,21 @@ class Event {
 class TreeBuilder {
  public:
   TreeBuilder(std::string_view text, Diagnostics& diagnostics, const YamlLimits& limits)
-      : text_(text), diagnostics_(diagnostics), limits_(limits) {}
+      : prepared_(prepareYamlText(text, kMaxDirectives)),
+        text_(prepared_.text),
+        diagnostics_(diagnostics),
+        limits_(limits) {}
 
   YamlNode build() {
+    if (prepared_.first_excess > 0) {
+      // libyaml compares each %TAG directive with every one before it: a file of them costs
+      // minutes. A config needs none.
+      diagnostics_.error("",
+                         "more than " + std::to_string(kMaxDirectives) +
+                             " YAML directives (lines that start with '%'); a config needs none",
+                         YamlMark{static_cast<int>(prepared_.first_excess), 1});
+      return {};
+    }
     Parser parser(text_);
     if (!parser.ready()) {
       diagnostics_.error("", "out of memory while parsing YAML");
@@ -94,12 +107,17 @@ class TreeBuilder {
         return {};
       }
       const yaml_event_type_t type = event.get().type;
-      if (type == YAML_STREAM_END_EVENT) break;
+      // No event: the parser has nothing more to give (past its end, or after an error it
+      // already reported); asking again would loop.
+      if (type == YAML_STREAM_END_EVENT || type == YAML_NO_EVENT) break;
       if (!consume(event.get())) return {};
     }
     if (documents_ > 1) {
-      diagnostics_.error("", "expected one YAML document, found " + std::to_string(documents_) +
-                                 " (remove '---' separators)");
+      diagnostics_.error("",
+                         "expected one YAML document, found " + std::to_string(documents_) +
+                             " (the second starts at line " +
+                             std::to_string(second_document_.line) + "; remove the '---' lines)",
+                         second_document_);
       return {};
     }
     return std::move(root_);
@@ -121,7 +139,7 @@ class TreeBuilder {
   bool consume(const yaml_event_t& event) {
     switch (event.type) {
       case YAML_DOCUMENT_START_EVENT:
-        ++documents_;
+        if (++documents_ == 2) second_document_ = toMark(event.start_mark);
         return true;
       case YAML_SCALAR_EVENT:
       case YAML_ALIAS_EVENT:
@@ -154,10 +172,19 @@ class TreeBuilder {
         } else {
           node.kind = YamlNode::Kind::kScalar;
           node.scalar = std::string(value);
-          // '...', "...", block scalars and an explicit string tag are text, whatever they say.
-          node.quoted = !plain || tag == "!" || tag == "tag:yaml.org,2002:str";
+          // '...', "..." and block scalars are text, whatever they say (yaml-cpp's reading:
+          // a tag such as !!str leaves a plain scalar plain).
+          node.quoted = !plain;
         }
         if (!admit(node, 0)) return false;
+        if (prepared_.replaced > 0 &&
+            node.scalar.find(kReplacementCharacter) != std::string::npos) {
+          diagnostics_.error(node.path,
+                             "holds a byte that is not UTF-8 text, a control character or a "
+                             "Unicode line separator (U+0085, U+2028, U+2029); save the file as "
+                             "UTF-8 and retype this value",
+                             node.mark);
+        }
         return finish(std::move(node), viewOf(scalar.anchor));
       }
       case YAML_ALIAS_EVENT:
@@ -169,6 +196,9 @@ class TreeBuilder {
         if (!admit(node, 0)) return false;
         const yaml_char_t* anchor =
             sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
+        // A name given again holds the new node once it is complete; until then an alias to
+        // it (inside it) names nothing, rather than the node it named before.
+        if (anchor != nullptr) anchors_.erase(std::string(viewOf(anchor)));
         stack_.push_back(
             Frame{std::move(node), std::string(viewOf(anchor)), false, false, {}, {}, {}});
         return true;
@@ -216,7 +246,7 @@ class TreeBuilder {
       if (!node.isScalar()) {
         diagnostics_.error(top.node.path, "map keys must be plain text", node.mark);
         top.drop_value = true;
-        top.key.clear();
+        top.key = "?";  // for the paths of what its (dropped) value holds
         return true;
       }
       top.key = std::move(node.scalar);
@@ -242,8 +272,11 @@ class TreeBuilder {
     ++aliases_;
     const auto found = anchors_.find(std::string(anchor));
     if (found == anchors_.end()) {
-      diagnostics_.error(
-          at.path, "alias *" + keyForPath(anchor) + " names no anchor defined before it", at.mark);
+      diagnostics_.error(at.path,
+                         "alias *" + keyForPath(anchor) +
+                             " names no node complete before it (an alias cannot stand inside the "
+                             "node it names)",
+                         at.mark);
       return false;
     }
     // Keep a reference: finish() may replace this anchor's entry while `copy` is built.
@@ -270,6 +303,7 @@ class TreeBuilder {
       out.items.push_back(std::move(child));
     }
     for (const auto& entry : source.entries) {
+      if (!charge(entry.key.size(), out)) return false;  // each copy holds its keys again
       YamlNode child;
       if (!copyInto(entry.value, childPath(path, keyForPath(entry.key)), child, depth + 1)) {
         return false;
@@ -298,7 +332,7 @@ class TreeBuilder {
       if (!charge(item)) return false;
     }
     for (const auto& entry : node.entries) {
-      if (!charge(entry.value)) return false;
+      if (!charge(entry.key.size(), node) || !charge(entry.value)) return false;
     }
     return true;
   }
@@ -330,20 +364,67 @@ class TreeBuilder {
     std::string problem = parser.problem != nullptr ? parser.problem : "invalid YAML";
     YamlMark mark;
     if (parser.error == YAML_READER_ERROR) {
-      // Bad encoding or a control character: libyaml gives the byte offset, not a mark.
+      // Only UTF-16 or UTF-32 text gets here (the rest was prepared): a byte offset, no mark.
       mark = markAtOffset(parser.problem_offset);
       problem = "not YAML text: " + problem;
     } else {
       mark = toMark(parser.problem_mark);
-      if (parser.context != nullptr) {
-        problem += std::string(" (") + parser.context + " at line " +
+      const std::string_view context = parser.context != nullptr ? parser.context : "";
+      if (problem == "could not find expected ':'" && !context.empty()) {
+        // libyaml finds out at the next line; the key it was reading is where the fault is.
+        mark = toMark(parser.context_mark);
+        problem = "a key without ':' after it, or ':' without a space after it";
+      } else if (problem == "did not find expected <document start>") {
+        // libyaml's words for text after the document's one top-level value.
+        problem = "unexpected text after a complete value";
+      } else if (!context.empty()) {
+        problem += " (" + std::string(context) + " at line " +
                    std::to_string(parser.context_mark.line + 1) + ")";
       }
+      problem += hintFor(characterAt(mark));
     }
-    diagnostics_.error("",
-                       "YAML syntax error at line " + std::to_string(mark.line) + ", column " +
-                           std::to_string(mark.column) + ": " + problem,
-                       mark);
+    diagnostics_.error("", "YAML syntax error: " + problem, mark);
+  }
+
+  // What to do about the character a syntax error points at, when it is a usual slip.
+  static std::string hintFor(std::string_view character) {
+    if (character == "\t") return "; it is a tab: YAML indents with spaces only";
+    if (character == ":") {
+      return "; quote a value that starts with ':', such as an IPv6 address (\"::1\")";
+    }
+    if (character == "," || character == "%" || character == "@" || character == "`") {
+      return "; quote a value that starts with '" + std::string(character) + "'";
+    }
+    return {};
+  }
+
+  // The character (its bytes) at `mark`, counted as libyaml counts: characters, and "\r\n",
+  // "\r" or "\n" for a line break. Empty past the end.
+  [[nodiscard]] std::string_view characterAt(const YamlMark& mark) const {
+    int line = 1, column = 1;
+    for (std::size_t at = 0; at < text_.size();) {
+      std::size_t length = 1;
+      const auto lead = static_cast<unsigned char>(text_[at]);
+      if (lead >= 0xF0U) {
+        length = 4;
+      } else if (lead >= 0xE0U) {
+        length = 3;
+      } else if (lead >= 0xC0U) {
+        length = 2;
+      }
+      length = std::min(length, text_.size() - at);
+      if (line == mark.line && column == mark.column) return text_.substr(at, length);
+      if (line > mark.line) return {};
+      const char c = text_[at];
+      at += length;
+      if (c == '\n' || (c == '\r' && (at >= text_.size() || text_[at] != '\n'))) {
+        ++line;
+        column = 1;
+      } else if (c != '\r') {
+        ++column;
+      }
+    }
+    return {};
   }
 
   [[nodiscard]] YamlMark markAtOffset(std::size_t offset) const {
@@ -355,13 +436,17 @@ class TreeBuilder {
     return {line, static_cast<int>(column) + 1};
   }
 
-  std::string_view text_;
+  static constexpr std::size_t kMaxDirectives = 16;
+
+  PreparedYaml prepared_;
+  std::string_view text_;  // the prepared text
   Diagnostics& diagnostics_;
   const YamlLimits& limits_;
   std::vector<Frame> stack_;
   std::unordered_map<std::string, std::shared_ptr<const YamlNode>> anchors_;
   YamlNode root_;
   std::size_t documents_ = 0;
+  YamlMark second_document_;
   std::size_t nodes_ = 0;
   std::size_t aliases_ = 0;
   std::size_t text_bytes_ = 0;

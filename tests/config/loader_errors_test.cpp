@@ -30,6 +30,10 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
                     "must be between 1 and 100000, found 0");
   expectSingleError("qradar:\n  url: https://q\n  tls: {insecure: yes}\n", "qradar.tls.insecure",
                     "expected true or false, found 'yes'");
+  expectSingleError("qradar:\n  url: https://q\n  tls: {insecure: \"false\"}\n",
+                    "qradar.tls.insecure",
+                    "expected true or false, found the quoted text 'false' (write it without "
+                    "quotes)");
   expectSingleError("qradar:\n  url: https://q\n  timeouts: {request: 15x}\n",
                     "qradar.timeouts.request",
                     "'15x' has no unit or an unknown one (use ms, s, m, h, d or w)");
