@@ -16,6 +16,10 @@ with `build/bin/aihunt config reference > docs/config-reference.md`.
 
 - Unknown keys are errors, so a typo never falls back to a default silently. `aihunt config
   check FILE` prints every problem at once, each with its path.
+- The file is YAML in UTF-8, one document, read as libyaml reads YAML 1.1. Quote a value that
+  starts with `:` inside `[...]` (an IPv6 address: `["::1/128"]`), or with `,`, `%`, `@`, `` ` ``,
+  `&`, `*` or `!`. Bytes that are not UTF-8, control characters and U+0085, U+2028 or U+2029 are
+  passed over in comments and refused in values, with their line.
 - `name[]` is an item of the list `name`; `<what>` is a name chosen from the set the row lists.
 - Durations: `500ms`, `90s`, `15m`, `24h`, `7d`, `2w`, `1h30m`.
 - Any value may use `${VAR}` or `${VAR:-default}` from the environment; `$$` is a literal `$`.
