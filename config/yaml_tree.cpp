@@ -3,6 +3,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -120,6 +121,15 @@ class TreeBuilder {
                          second_document_);
       return {};
     }
+    // `owner: &ops team` reads as "team" with an anchor: a name no alias uses is most likely a
+    // value that started with '&' and needed quotes.
+    for (const auto& [name, use] : anchor_use_) {
+      if (use.used) continue;
+      diagnostics_.warning(use.path,
+                           "anchor &" + keyForPath(name) +
+                               " is not used by any alias (quote a value that starts with '&')",
+                           use.mark);
+    }
     return std::move(root_);
   }
 
@@ -134,6 +144,22 @@ class TreeBuilder {
     YamlMark key_mark;
     std::unordered_set<std::string> keys;  // duplicate checks in O(1): maps may be long
   };
+
+  struct AnchorUse {
+    std::string path;
+    YamlMark mark;
+    bool used = false;
+  };
+
+  // A tag of YAML's own (!!str, !!int...) or the non-specific '!' is YAML; any other, such as
+  // `!urgent x`, is dropped by every reader here and most likely a value that needed quotes.
+  void noteTag(std::string_view tag, const YamlNode& node) {
+    if (tag.empty() || tag == "!" || tag.rfind("tag:yaml.org,2002:", 0) == 0) return;
+    diagnostics_.warning(node.path,
+                         "tag " + keyForPath(tag) +
+                             " is not YAML's and is ignored (quote a value that starts with '!')",
+                         node.mark);
+  }
 
   // Returns false to stop: an error was reported.
   bool consume(const yaml_event_t& event) {
@@ -166,6 +192,7 @@ class TreeBuilder {
         const auto& scalar = event.data.scalar;
         const std::string_view value = viewOf(scalar.value, scalar.length);
         const std::string_view tag = viewOf(scalar.tag);
+        noteTag(tag, node);
         const bool plain = scalar.style == YAML_PLAIN_SCALAR_STYLE;
         if (plain && tag.empty() && isNullWord(value)) {
           node.kind = YamlNode::Kind::kNull;
@@ -196,6 +223,8 @@ class TreeBuilder {
         if (!admit(node, 0)) return false;
         const yaml_char_t* anchor =
             sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
+        noteTag(viewOf(sequence ? event.data.sequence_start.tag : event.data.mapping_start.tag),
+                node);
         // A name given again holds the new node once it is complete; until then an alias to
         // it (inside it) names nothing, rather than the node it named before.
         if (anchor != nullptr) anchors_.erase(std::string(viewOf(anchor)));
@@ -230,6 +259,7 @@ class TreeBuilder {
       // The copy kept for aliases is charged to the limits too: nested anchors each keep one.
       if (!charge(node)) return false;
       anchors_[std::string(anchor)] = std::make_shared<const YamlNode>(node);
+      anchor_use_[std::string(anchor)] = AnchorUse{node.path, node.mark, false};
     }
     if (stack_.empty()) {
       root_ = std::move(node);
@@ -270,6 +300,9 @@ class TreeBuilder {
 
   bool resolveAlias(const YamlNode& at, std::string_view anchor) {
     ++aliases_;
+    if (const auto use = anchor_use_.find(std::string(anchor)); use != anchor_use_.end()) {
+      use->second.used = true;
+    }
     const auto found = anchors_.find(std::string(anchor));
     if (found == anchors_.end()) {
       diagnostics_.error(at.path,
@@ -444,6 +477,7 @@ class TreeBuilder {
   const YamlLimits& limits_;
   std::vector<Frame> stack_;
   std::unordered_map<std::string, std::shared_ptr<const YamlNode>> anchors_;
+  std::map<std::string, AnchorUse> anchor_use_;  // by name: the warnings come in a stable order
   YamlNode root_;
   std::size_t documents_ = 0;
   YamlMark second_document_;

@@ -216,3 +216,23 @@ TEST_CASE("brackets inside quotes, comments and block scalars do not nest") {
   CHECK(diagnostics.errors()[0].line == 3);
   CHECK(diagnostics.errors()[0].column == 67);
 }
+
+TEST_CASE("a value that started with '&' or '!' is warned about, anchors and tags in use are not") {
+  // `owner: &ops team` reads as "team" with an anchor, `reason: !urgent fix` as "fix" with a
+  // tag: YAML takes the words for an anchor and a tag, and the value loses them silently.
+  Diagnostics diagnostics("marks.yaml");
+  const YamlNode root =
+      parse("owner: &ops team\nreason: !urgent fix\nbase: &b {k: 1}\nuse: *b\nn: !!str 5\nq: ! x\n",
+            diagnostics);
+  CHECK(diagnostics.errors().empty());
+  CHECK(root.find("owner")->scalar == "team");
+  REQUIRE(diagnostics.warnings().size() == 2);
+  CHECK(diagnostics.warnings()[0].path == "reason");
+  CHECK(diagnostics.warnings()[0].line == 2);
+  CHECK(diagnostics.warnings()[0].message ==
+        "tag !urgent is not YAML's and is ignored (quote a value that starts with '!')");
+  CHECK(diagnostics.warnings()[1].path == "owner");
+  CHECK(diagnostics.warnings()[1].line == 1);
+  CHECK(diagnostics.warnings()[1].message ==
+        "anchor &ops is not used by any alias (quote a value that starts with '&')");
+}
