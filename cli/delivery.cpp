@@ -36,9 +36,7 @@ core::Result<service::SharedConfig> loadDeliveryConfig(const std::string& path,
     for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
   }
   if (!outcome.ok()) {
-    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
-    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
-    return core::makeError(core::ErrorCode::kConfig, message);
+    return core::makeError(core::ErrorCode::kConfig, config::describeErrors(outcome.errors));
   }
   return service::SharedConfig(std::make_shared<config::Config>(std::move(*outcome.config)));
 }

@@ -28,9 +28,7 @@ core::Status loadConfig(const std::string& path, DetectionSetup& setup, CommandC
   config::LoadOutcome outcome = config::loadConfigFile(path, environment, options);
   for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
   if (!outcome.ok()) {
-    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
-    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
-    return core::makeError(core::ErrorCode::kConfig, message);
+    return core::makeError(core::ErrorCode::kConfig, config::describeErrors(outcome.errors));
   }
   config::Config& config = *outcome.config;
   setup.settings = std::make_unique<detection::DetectionSettings>(std::move(config.settings));

@@ -21,9 +21,7 @@ core::Result<std::optional<config::QRadarConfig>> qradarSection(const std::strin
   options.resolve_token = false;
   auto outcome = config::loadConfigFile(config_path, environment, options);
   if (!outcome.ok()) {
-    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
-    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
-    return configError(message);
+    return configError(config::describeErrors(outcome.errors));
   }
   return outcome.config->qradar;
 }

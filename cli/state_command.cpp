@@ -52,9 +52,7 @@ core::Result<StateTarget> stateTarget(const po::variables_map& values, CommandCo
                                         config::ProcessEnvironment(), options);
   for (const auto& warning : outcome.warnings) context.logger->warn("{}", warning.describe());
   if (!outcome.ok()) {
-    std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
-    for (const auto& error : outcome.errors) message += "\n  " + error.describe();
-    return core::makeError(core::ErrorCode::kConfig, message);
+    return core::makeError(core::ErrorCode::kConfig, config::describeErrors(outcome.errors));
   }
   StateTarget target{outcome.config->state.path, std::vector<std::pair<std::string, bool>>()};
   for (const auto& hunt : outcome.config->hunts)

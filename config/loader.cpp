@@ -187,11 +187,21 @@ LoadOutcome loadConfigFile(const std::string& path, const Environment& env,
   return loadConfigText(text, path, env, options);
 }
 
+std::string describeErrors(const std::vector<ConfigError>& errors, std::size_t max_listed) {
+  std::string message = std::to_string(errors.size()) + " config error(s):";
+  for (std::size_t i = 0; i < errors.size() && i < max_listed; ++i) {
+    message += "\n  " + errors[i].describe();
+  }
+  if (errors.size() > max_listed) {
+    message += "\n  ... and " + std::to_string(errors.size() - max_listed) +
+               " more (aihunt config check lists them all)";
+  }
+  return message;
+}
+
 core::Result<Config> toResult(LoadOutcome outcome) {
   if (outcome.config) return std::move(*outcome.config);
-  std::string message = std::to_string(outcome.errors.size()) + " config error(s):";
-  for (const auto& error : outcome.errors) message += "\n  " + error.describe();
-  return core::makeError(core::ErrorCode::kConfig, std::move(message));
+  return core::makeError(core::ErrorCode::kConfig, describeErrors(outcome.errors));
 }
 
 }  // namespace aihunt::config

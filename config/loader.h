@@ -48,7 +48,12 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
 LoadOutcome loadConfigFile(const std::string& path, const Environment& env,
                            const LoadOptions& options = {});
 
-// For callers that only want go/no-go: the config, or one error listing every problem.
+// "N config error(s):", then each on a line of its own, up to `max_listed`, then how many more
+// there are: a file can hold thousands, which only `aihunt config check` lists in full.
+std::string describeErrors(const std::vector<ConfigError>& errors, std::size_t max_listed = 50);
+
+// For callers that only want go/no-go: the config, or one error listing its problems
+// (describeErrors).
 core::Result<Config> toResult(LoadOutcome outcome);
 
 }  // namespace aihunt::config

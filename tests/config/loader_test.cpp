@@ -245,5 +245,23 @@ TEST_CASE("loadConfigFile reads files and reports unreadable ones", "[config]") 
   CHECK(result.error().code == core::ErrorCode::kConfig);
 }
 
+TEST_CASE("a config error message lists the first errors and counts the rest", "[config]") {
+  std::string text = "version: 1\n";
+  for (int i = 0; i < 60; ++i) text += "unknown_" + std::to_string(i) + ": 1\n";
+  const LoadOutcome outcome = loadConfigText(text, "many.yaml", MapEnvironment{});
+  REQUIRE(outcome.errors.size() == 60);
+  const std::string message = describeErrors(outcome.errors);
+  CHECK(message.rfind("60 config error(s):\n  many.yaml:2:1: unknown_0: unknown key", 0) == 0);
+  CHECK(message.find("unknown_49:") != std::string::npos);
+  CHECK(message.find("unknown_50:") == std::string::npos);
+  CHECK(message.size() - message.rfind('\n') - 1 ==
+        std::string("  ... and 10 more (aihunt config check lists them all)").size());
+  CHECK(message.find("\n  ... and 10 more (aihunt config check lists them all)") !=
+        std::string::npos);
+  // Up to the cap, all of them and no count.
+  const std::vector<ConfigError> two(outcome.errors.begin(), outcome.errors.begin() + 2);
+  CHECK(describeErrors(two).find("more") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace aihunt::config
