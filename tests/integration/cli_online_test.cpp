@@ -40,6 +40,27 @@ class Tmux {
   std::string socket_;
 };
 
+// A shell script in `dir` that runs two hunts against `emu` with the findings in
+// dir/findings.jsonl, says "EXIT=<code>" and keeps the pane (and its last screen) until the tmux
+// server is killed, with no timer. With `outlive_interrupt` the shell ignores SIGINT, so that it
+// outlives an aihunt ended by Ctrl-C and says how it ended.
+std::string writeHuntScript(const std::string& dir, const RunningEmu& emu, bool outlive_interrupt) {
+  const std::string script = dir + "/run.sh";
+  {
+    std::ofstream out(script);
+    out << "#!/bin/sh\n"
+        << (outlive_interrupt ? "trap '' INT\n" : "") << "AIHUNT_QRADAR_TOKEN=" << kToken << " '"
+        << binaryPath("aihunt") << "' hunt --now " << kSampleNow << " --qradar-url " << emu.base()
+        << " --ca-file '" << emu.caFile()
+        << "' --hunt proxy-ai-api,linux-audit --format jsonl --log-level warn > '" << dir
+        << "/findings.jsonl'\n"
+        << "echo \"EXIT=$?\"\n"
+        << "exec cat\n";
+  }
+  REQUIRE(::chmod(script.c_str(), 0700) == 0);
+  return script;
+}
+
 }  // namespace
 
 TEST_CASE("a person at a terminal sees each hunt's progress while it runs, then no bar",
@@ -48,19 +69,7 @@ TEST_CASE("a person at a terminal sees each hunt's progress while it runs, then 
   RunningEmu emu(concat(sampleData(), {"--phase-delay-ms", "800"}), emuConfig());
   REQUIRE(emu.ok());
   const std::string dir = makeTempDir("aihunt-tty-");
-  const std::string script = dir + "/run.sh";
-  {
-    std::ofstream out(script);
-    out << "#!/bin/sh\n"
-        << "AIHUNT_QRADAR_TOKEN=" << kToken << " '" << binaryPath("aihunt") << "' hunt --now "
-        << kSampleNow << " --qradar-url " << emu.base() << " --ca-file '" << emu.caFile()
-        << "' --hunt proxy-ai-api,linux-audit --format jsonl --log-level warn > '" << dir
-        << "/findings.jsonl'\n"
-        << "echo \"EXIT=$?\"\n"
-        // Keeps the pane (and its last screen) until the server is killed; no timer.
-        << "exec cat\n";
-  }
-  REQUIRE(::chmod(script.c_str(), 0700) == 0);
+  const std::string script = writeHuntScript(dir, emu, /*outlive_interrupt=*/false);
   Tmux tmux(dir);
   REQUIRE(
       tmux.run({"new-session", "-d", "-s", "aihunt", "-x", "120", "-y", "30", script}).exit_code ==
@@ -111,19 +120,7 @@ TEST_CASE("a second Ctrl-C at a terminal erases the bars before its note", "[onl
                     "/api/ariel/searches/*, latency_ms: 3000, times: -1}\n")
               .status == 200);
   const std::string dir = makeTempDir("aihunt-tty-");
-  const std::string script = dir + "/run.sh";
-  {
-    std::ofstream out(script);
-    // The shell ignores SIGINT, so that it outlives aihunt and says how it ended.
-    out << "#!/bin/sh\ntrap '' INT\n"
-        << "AIHUNT_QRADAR_TOKEN=" << kToken << " '" << binaryPath("aihunt") << "' hunt --now "
-        << kSampleNow << " --qradar-url " << emu.base() << " --ca-file '" << emu.caFile()
-        << "' --hunt proxy-ai-api,linux-audit --format jsonl --log-level warn > '" << dir
-        << "/findings.jsonl'\n"
-        << "echo \"EXIT=$?\"\n"
-        << "exec cat\n";
-  }
-  REQUIRE(::chmod(script.c_str(), 0700) == 0);
+  const std::string script = writeHuntScript(dir, emu, /*outlive_interrupt=*/true);
   Tmux tmux(dir);
   REQUIRE(
       tmux.run({"new-session", "-d", "-s", "aihunt", "-x", "160", "-y", "30", script}).exit_code ==
