@@ -89,15 +89,20 @@ void ProgressDisplay::draw() {
 }
 
 void ProgressDisplay::erase() {
-  if (drawn_ == 0) return;
+  if (drawn_ == 0 || frozen()) return;
   std::string text;
   // Up to the first line, then clear to the end of the screen.
   if (drawn_ > 1) text += "\033[" + std::to_string(drawn_ - 1) + "A";
   text += "\r\033[J";
-  std::fwrite(text.data(), 1, text.size(), out_);
-  std::fflush(out_);
+  // Said gone before they go: a second signal in between must not climb over cleared lines.
   drawn_ = 0;
   publish();
+  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fflush(out_);
+}
+
+bool ProgressDisplay::frozen() const {
+  return fileno(out_) == STDERR_FILENO && progressFrozen().load();
 }
 
 void ProgressDisplay::publish() const {
@@ -129,6 +134,7 @@ std::string fitted(const std::string& text, std::size_t columns) {
 }  // namespace
 
 void ProgressDisplay::redraw() {
+  if (frozen()) return;
   erase();
   const std::size_t columns = terminalColumns(out_);
   std::string text;

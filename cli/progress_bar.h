@@ -53,6 +53,8 @@ class ProgressDisplay final : public core::LiveArea {
   void redraw();         // with mutex_ held
   void erase();          // with mutex_ held: removes every drawn line, cursor at the first
   void publish() const;  // with mutex_ held: drawn_ to progressLinesOnStderr()
+  // A second signal is ending the process: nothing more is drawn or erased on stderr.
+  [[nodiscard]] bool frozen() const;
 
   std::FILE* out_;
   bool enabled_;

@@ -17,6 +17,8 @@ std::atomic<bool> g_interrupted{
 std::atomic<bool> g_reload{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 std::atomic<unsigned> g_progress_lines{
     0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::atomic<bool> g_progress_frozen{
+    false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 // When the first stop signal came (CLOCK_MONOTONIC, ns).
 std::atomic<std::int64_t> g_first_at{
     0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
@@ -57,6 +59,7 @@ extern "C" void onInterrupt(int signal_number) {
     sigaddset(&unblock, signal_number);
     sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
     // The progress bars go first: the note would otherwise start in the middle of one.
+    g_progress_frozen.store(true);
     char erase[32];
     const std::size_t erase_length =
         formatProgressErase(g_progress_lines.load(), erase, sizeof erase);
@@ -88,6 +91,8 @@ qradar::Cancellation installInterruptHandler() {
 std::atomic<bool>& reloadRequested() { return g_reload; }
 
 std::atomic<unsigned>& progressLinesOnStderr() { return g_progress_lines; }
+
+std::atomic<bool>& progressFrozen() { return g_progress_frozen; }
 
 std::size_t formatProgressErase(unsigned lines, char* buffer, std::size_t size) {
   // "\033[<lines-1>A" when there is more than one line, then "\r\033[J": at most 17 bytes.

@@ -16,6 +16,9 @@ qradar::Cancellation installInterruptHandler();
 // How many progress lines are on stderr now (cli/progress_bar.cpp keeps it): a second signal
 // erases them before its note, which would otherwise start in the middle of a bar.
 std::atomic<unsigned>& progressLinesOnStderr();
+// Set by that second signal before it writes: the display then draws and erases nothing more,
+// so that no thread's redraw climbs over the note or wipes it.
+std::atomic<bool>& progressFrozen();
 
 // The escape sequence that erases `lines` progress lines drawn with the cursor on the last one
 // (up to the first, then clear to the end of the screen), written into `buffer` without

@@ -87,13 +87,13 @@ class TreeBuilder {
         limits_(limits) {}
 
   YamlNode build() {
-    if (prepared_.first_excess > 0) {
+    if (prepared_.excess_directive_line > 0) {
       // libyaml compares each %TAG directive with every one before it: a file of them costs
       // minutes. A config needs none.
       diagnostics_.error("",
                          "more than " + std::to_string(kMaxDirectives) +
                              " YAML directives (lines that start with '%'); a config needs none",
-                         YamlMark{static_cast<int>(prepared_.first_excess), 1});
+                         YamlMark{prepared_.excess_directive_line, 1});
       return {};
     }
     Parser parser(text_);
@@ -161,6 +161,18 @@ class TreeBuilder {
                          node.mark);
   }
 
+  // The first replaced character inside the event's text (prepareYamlText), or nullptr: a
+  // U+FFFD the file itself holds is text like any other.
+  [[nodiscard]] const ReplacedCharacter* replacedWithin(const yaml_event_t& event) const {
+    const auto& replaced = prepared_.replaced;
+    const auto at = std::lower_bound(replaced.begin(), replaced.end(), event.start_mark.index,
+                                     [](const ReplacedCharacter& character, std::size_t index) {
+                                       return character.index < index;
+                                     });
+    if (at == replaced.end() || at->index >= event.end_mark.index) return nullptr;
+    return &*at;
+  }
+
   // Returns false to stop: an error was reported.
   bool consume(const yaml_event_t& event) {
     switch (event.type) {
@@ -204,13 +216,12 @@ class TreeBuilder {
           node.quoted = !plain;
         }
         if (!admit(node, 0)) return false;
-        if (prepared_.replaced > 0 &&
-            node.scalar.find(kReplacementCharacter) != std::string::npos) {
+        if (const ReplacedCharacter* bad = replacedWithin(event)) {
           diagnostics_.error(node.path,
                              "holds a byte that is not UTF-8 text, a control character or a "
                              "Unicode line separator (U+0085, U+2028, U+2029); save the file as "
                              "UTF-8 and retype this value",
-                             node.mark);
+                             bad->mark);
         }
         return finish(std::move(node), viewOf(scalar.anchor));
       }
@@ -414,14 +425,17 @@ class TreeBuilder {
         problem += " (" + std::string(context) + " at line " +
                    std::to_string(parser.context_mark.line + 1) + ")";
       }
-      problem += hintFor(characterAt(mark));
+      problem += hintFor(problem, characterAt(mark));
     }
     diagnostics_.error("", "YAML syntax error: " + problem, mark);
   }
 
   // What to do about the character a syntax error points at, when it is a usual slip.
-  static std::string hintFor(std::string_view character) {
+  static std::string hintFor(std::string_view problem, std::string_view character) {
     if (character == "\t") return "; it is a tab: YAML indents with spaces only";
+    if (problem.rfind("mapping values are not allowed", 0) == 0) {
+      return "; quote a value that holds ': '";  // `name: a: b`
+    }
     if (character == ":") {
       return "; quote a value that starts with ':', such as an IPv6 address (\"::1\")";
     }
