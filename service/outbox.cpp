@@ -97,10 +97,35 @@ core::Status Outbox::recover() {
   return {};
 }
 
+core::Status Outbox::recordDelivered(SinkState& state) {
+  const SinkState::Unrecorded& batch = *state.unrecorded;
+  const std::string& name = state.sink->name();
+  if (batch.retries.rows.empty()) {
+    return store_.delivered(name, batch.mark.first_row, batch.mark.last_row);
+  }
+  auto removed = store_.deliveredExcept(name, batch.mark.first_row, batch.mark.last_row,
+                                        batch.retries.rows, batch.again_at, batch.retries.why);
+  // What the sink holds has changed: its next pass reads the outbox again instead of trusting
+  // a first due time known from before.
+  if (removed) state.held_until.reset();
+  return removed;
+}
+
 core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
                                                const std::vector<state::OutboxRow>& rows) {
   const std::string& name = state.sink->name();
   state.delivered_of_failed = 0;
+  if (state.unrecorded) {
+    // Delivered before; only its removal from the outbox is left to do.
+    if (auto recorded = recordDelivered(state); !recorded) {
+      return recorded.error().withContext("delivered, but not recorded as delivered");
+    }
+    logger_->info("sink '{}': recorded {} delivered before the store failed", name,
+                  core::counted(state.unrecorded->delivered, "finding"));
+    const std::size_t delivered = state.unrecorded->delivered;
+    state.unrecorded.reset();
+    return delivered;
+  }
   auto mark = state.sink->mark();
   if (!mark) return mark.error();
   mark->sink = name;
@@ -124,23 +149,19 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
     }
     return delivered.error();
   }
-  const Sink::Retries retries = state.sink->takeRetries();
-  if (retries.rows.empty()) {
-    if (auto removed = store_.delivered(name, mark->first_row, mark->last_row); !removed) {
-      return removed.error();
-    }
-    return rows.size();
+  Sink::Retries retries = state.sink->takeRetries();
+  const std::size_t delivered = rows.size() - std::min(rows.size(), retries.rows.size());
+  const core::EpochMs again_at =
+      retries.rows.empty() ? 0 : wallNow() + state.sink->retryAfter().count();
+  state.unrecorded = SinkState::Unrecorded{*mark, std::move(retries), again_at, delivered};
+  if (auto recorded = recordDelivered(state); !recorded) {
+    // Kept in `unrecorded` for the next attempt. The progress mark stays in the store too: if
+    // the process ends first, the next start rolls the sink back to it (a JSONL file is cut
+    // back) and delivers the batch once more.
+    return recorded.error().withContext("delivered, but not recorded as delivered");
   }
-  const core::EpochMs again_at = wallNow() + state.sink->retryAfter().count();
-  if (auto removed = store_.deliveredExcept(name, mark->first_row, mark->last_row, retries.rows,
-                                            again_at, retries.why);
-      !removed) {
-    return removed.error();
-  }
-  // What the sink holds has changed: its next pass reads the outbox again instead of trusting
-  // a first due time known from before.
-  state.held_until.reset();
-  return rows.size() - std::min(rows.size(), retries.rows.size());
+  state.unrecorded.reset();
+  return delivered;
 }
 
 void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
@@ -289,6 +310,19 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       if (status.error().code == core::ErrorCode::kCancelled) why += " (aihunt was stopping)";
       // Findings the batch got through before it failed have left the outbox: not counted
       // among those that wait.
+      if (state.unrecorded) {
+        // The destination has the batch; the store could not say so. Nothing waits to be
+        // delivered again: only the record does (a "failed ... waiting" here read as if the
+        // destination lacked findings it had).
+        metrics_.add("aihunt_state_errors_total");
+        logger_->warn(
+            "sink '{}': delivered {}, but the state store could not record it ({}); recording it "
+            "again in {} ms, without delivering it again",
+            name, core::counted(state.unrecorded->delivered, "finding"), why, backoff.count());
+        state.last_error = why;
+        failed_with = state.last_error;
+        break;
+      }
       const std::size_t through = state.delivered_of_failed;
       const std::string what =
           core::counted(rows->size() - std::min(through, rows->size()), "finding") +

@@ -109,6 +109,16 @@ class Outbox {
     std::optional<core::EpochMs> held_until{};  // its oldest row is not due before then
     // Rows of its last failed batch that got through (Sink::takeDeliveredOfFailed()).
     std::size_t delivered_of_failed = 0;
+    // A batch the sink delivered whose removal from the outbox failed (the store full or
+    // failing): the next attempt records it again instead of delivering it again, which would
+    // append it to a JSONL file twice and send its LEEF events twice.
+    struct Unrecorded {
+      state::SinkProgress mark;
+      Sink::Retries retries;
+      core::EpochMs again_at = 0;
+      std::size_t delivered = 0;
+    };
+    std::optional<Unrecorded> unrecorded{};
   };
   // What one sink's part of a drain pass did.
   struct SinkPass {
@@ -124,6 +134,8 @@ class Outbox {
     std::future<std::vector<SinkPass>> running;
   };
   // How many of the rows were delivered (the rest the sink tries again later).
+  // Removes the batch in `state.unrecorded` from the outbox (and re-dates its retries).
+  core::Status recordDelivered(SinkState& state);
   [[nodiscard]] core::Result<std::size_t> deliverBatch(SinkState& state,
                                                        const std::vector<state::OutboxRow>& rows);
   // `wait_all`: the pass waits for every lane to finish, whatever the deadline (flush, drainAll).

@@ -234,6 +234,195 @@ TEST_CASE("the outbox redelivers a batch a crash left half-delivered, exactly on
   CHECK_FALSE(*store->progress("jsonl"));
 }
 
+// A real store whose removal of delivered rows fails while `full` is set, as on a full disk.
+class FullAtRemoval final : public StateStore {
+ public:
+  explicit FullAtRemoval(StateStore& inner) : inner_(inner) {}
+  bool full = false;
+  int refused = 0;
+
+  aihunt::core::Result<std::optional<aihunt::core::EpochMs>> ledgerEnd(
+      const std::string& hunt) override {
+    return inner_.ledgerEnd(hunt);
+  }
+  aihunt::core::Result<std::vector<aihunt::state::WindowRecord>> windows(
+      const std::string& hunt, aihunt::core::EpochMs from, aihunt::core::EpochMs to) override {
+    return inner_.windows(hunt, from, to);
+  }
+  aihunt::core::Result<std::optional<aihunt::core::EpochMs>> scheduledThrough(
+      const std::string& hunt) override {
+    return inner_.scheduledThrough(hunt);
+  }
+  aihunt::core::Result<bool> recordGap(const aihunt::state::Gap& gap) override {
+    return inner_.recordGap(gap);
+  }
+  aihunt::core::Result<std::vector<aihunt::state::Gap>> gaps(const std::string& hunt) override {
+    return inner_.gaps(hunt);
+  }
+  aihunt::core::Result<bool> seen(const std::string& id) override { return inner_.seen(id); }
+  aihunt::core::Result<bool> baselineKnown(const std::string& key) override {
+    return inner_.baselineKnown(key);
+  }
+  aihunt::core::Result<aihunt::state::CommitResult> commit(
+      const aihunt::state::Commit& commit) override {
+    return inner_.commit(commit);
+  }
+  aihunt::core::Result<bool> uploadTotalRaised(
+      const std::string& hunt, const aihunt::state::UploadTotalMark& mark) override {
+    return inner_.uploadTotalRaised(hunt, mark);
+  }
+  aihunt::core::Result<bool> uploadTotalCovers(
+      const std::string& hunt, const aihunt::state::UploadTotalMark& mark) override {
+    return inner_.uploadTotalCovers(hunt, mark);
+  }
+  aihunt::core::Result<std::uint64_t> pruneSeen(aihunt::core::EpochMs before) override {
+    return inner_.pruneSeen(before);
+  }
+  aihunt::core::Result<std::vector<aihunt::state::OutboxRow>> pending(const std::string& sink,
+                                                                      std::size_t limit) override {
+    return inner_.pending(sink, limit);
+  }
+  aihunt::core::Status delivered(const std::string& sink, std::int64_t first,
+                                 std::int64_t last) override {
+    if (full) return refuse();
+    return inner_.delivered(sink, first, last);
+  }
+  aihunt::core::Status deliveredExcept(const std::string& sink, std::int64_t first,
+                                       std::int64_t last, const std::vector<std::int64_t>& again,
+                                       aihunt::core::EpochMs again_at,
+                                       const std::string& why) override {
+    if (full) return refuse();
+    return inner_.deliveredExcept(sink, first, last, again, again_at, why);
+  }
+  aihunt::core::Status deliveredRows(const std::string& sink,
+                                     const std::vector<std::int64_t>& rows) override {
+    return inner_.deliveredRows(sink, rows);
+  }
+  aihunt::core::Status deliveryFailed(const std::string& sink, std::int64_t first,
+                                      std::int64_t last, const std::string& error) override {
+    return inner_.deliveryFailed(sink, first, last, error);
+  }
+  aihunt::core::Result<std::uint64_t> outboxDepth(const std::string& sink) override {
+    return inner_.outboxDepth(sink);
+  }
+  aihunt::core::Result<std::uint64_t> release(const std::string& sink, const std::string& leader,
+                                              aihunt::core::EpochMs due_at, std::int64_t free_above,
+                                              aihunt::core::EpochMs latest_due) override {
+    return inner_.release(sink, leader, due_at, free_above, latest_due);
+  }
+  aihunt::core::Result<std::vector<aihunt::state::OutboxRow>> pendingFromDue(
+      const std::string& sink, aihunt::core::EpochMs now, std::size_t limit) override {
+    return inner_.pendingFromDue(sink, now, limit);
+  }
+  aihunt::core::Result<std::int64_t> newestOutboxId() override { return inner_.newestOutboxId(); }
+  aihunt::core::Result<aihunt::state::HeldRows> held(const std::string& sink,
+                                                     aihunt::core::EpochMs now) override {
+    return inner_.held(sink, now);
+  }
+  aihunt::core::Status setProgress(const aihunt::state::SinkProgress& progress) override {
+    return inner_.setProgress(progress);
+  }
+  aihunt::core::Result<std::optional<aihunt::state::SinkProgress>> progress(
+      const std::string& sink) override {
+    return inner_.progress(sink);
+  }
+  aihunt::core::Status clearProgress(const std::string& sink) override {
+    return inner_.clearProgress(sink);
+  }
+  aihunt::core::Status saveReferenceSet(const aihunt::state::ReferenceSetCopy& copy) override {
+    return inner_.saveReferenceSet(copy);
+  }
+  aihunt::core::Result<std::vector<aihunt::state::ReferenceSetCopy>> referenceSets() override {
+    return inner_.referenceSets();
+  }
+  aihunt::core::Status recordSearch(const aihunt::state::ConsoleSearch& search) override {
+    return inner_.recordSearch(search);
+  }
+  aihunt::core::Status forgetSearch(const std::string& id) override {
+    return inner_.forgetSearch(id);
+  }
+  aihunt::core::Result<std::vector<aihunt::state::ConsoleSearch>> consoleSearches() override {
+    return inner_.consoleSearches();
+  }
+  aihunt::core::Result<aihunt::state::StoreSummary> summary() override { return inner_.summary(); }
+  aihunt::core::Result<std::vector<std::string>> integrityCheck() override {
+    return inner_.integrityCheck();
+  }
+  aihunt::core::Status vacuum() override { return inner_.vacuum(); }
+
+ private:
+  aihunt::core::Status refuse() {
+    ++refused;
+    return aihunt::core::makeError(aihunt::core::ErrorCode::kState,
+                                   "state file: database or disk is full");
+  }
+  StateStore& inner_;
+};
+
+TEST_CASE("a batch delivered while the store cannot record it is recorded, not delivered again",
+          "[daemon][outbox]") {
+  // A resource trial: with the state's disk full, the removal of a delivered batch failed, and
+  // each retry appended the batch to the JSONL file again (and sent its LEEF events again).
+  TempDir dir;
+  const std::string path = dir.file("findings.jsonl");
+  Metrics metrics;
+  metrics.declare("aihunt_state_errors_total", aihunt::core::MetricType::kCounter, "s", {});
+  auto real = openStore(dir.file("state.db"));
+  REQUIRE(real->commit(findings("h", 0, 6, {"jsonl"})));
+  FullAtRemoval store(*real);
+  store.full = true;
+  {
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+    JsonlSinkOptions jsonl;
+    jsonl.path = path;
+    sinks.push_back(std::make_unique<JsonlSink>(jsonl));
+    OutboxOptions options;
+    options.initial_backoff = std::chrono::milliseconds(0);
+    Outbox outbox(store, std::move(sinks), options, metrics, quietLogger());
+    REQUIRE(outbox.recover());
+    for (int pass = 0; pass < 3; ++pass) {
+      const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+      CHECK(report.delivered == 0);
+    }
+    CHECK(store.refused == 3);
+    CHECK(lines(path).size() == 6);  // written once, whatever the retries
+    CHECK(metrics.value("aihunt_state_errors_total") == 3);
+    store.full = false;
+    const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    CHECK(report.delivered == 6);
+    CHECK(report.empty);
+    CHECK(lines(path).size() == 6);
+    CHECK(*real->outboxDepth("jsonl") == 0);
+    CHECK_FALSE(*real->progress("jsonl"));
+  }
+  // A process that ends before the record succeeds: the next start cuts the file back to the
+  // batch's mark and delivers the batch once.
+  REQUIRE(real->commit(findings("h", 6, 4, {"jsonl"})));
+  store.full = true;
+  {
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+    JsonlSinkOptions jsonl;
+    jsonl.path = path;
+    sinks.push_back(std::make_unique<JsonlSink>(jsonl));
+    Outbox outbox(store, std::move(sinks), OutboxOptions{}, metrics, quietLogger());
+    static_cast<void>(outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
+    CHECK(lines(path).size() == 10);
+  }
+  store.full = false;
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  JsonlSinkOptions jsonl;
+  jsonl.path = path;
+  sinks.push_back(std::make_unique<JsonlSink>(jsonl));
+  Outbox outbox(store, std::move(sinks), OutboxOptions{}, metrics, quietLogger());
+  REQUIRE(outbox.recover());
+  CHECK(lines(path).size() == 6);
+  const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  CHECK(report.delivered == 4);
+  const auto written = lines(path);
+  REQUIRE(written.size() == 10);
+  CHECK(std::set<std::string>(written.begin(), written.end()).size() == 10);
+}
+
 TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when it recovers",
           "[daemon][outbox]") {
   OutboxOptions options;
