@@ -170,10 +170,17 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg,
     }
     // Stamped with the wall clock, not the hunts' `now` (--now): the name says when the file
     // was set aside, for whoever finds it later.
+    const bool leftover_log = std::filesystem::exists(state_path + "-wal");
     auto moved = state::moveAside(state_path, core::toEpochMs(std::chrono::system_clock::now()));
     if (!moved) return fail(context, moved.error(), core::kExitState);
     if (!moved->empty()) {
       context.logger->warn("state file moved aside to {}; starting afresh", *moved);
+    } else if (leftover_log) {
+      // Said too: a store was there once, and whatever its log held is no longer counted.
+      context.logger->warn(
+          "state file {} was missing; its log {}-wal was moved aside beside it "
+          "(named {}.corrupt-...); starting afresh",
+          state_path, state_path, state_path);
     }
   }
   auto store = state::StateStore::open(state_path, state::OpenOptions{});

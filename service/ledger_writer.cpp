@@ -100,14 +100,7 @@ core::Status LedgerWriter::write(const detection::Finding& finding) {
   if (auto time = core::parseTimestamp(out->event_time)) item.event_time = *time;
   detection::appendFindingJson(item.payload, *out, window_);
   if (metrics_ != nullptr) {
-    metrics_->add("aihunt_findings_total",
-                  {hunt_, std::string(detection::severityName(out->severity))});
-    out->signals.forEach([&](detection::Signal signal) {
-      metrics_->add("aihunt_findings_by_signal_total",
-                    {std::string(detection::signalName(signal))});
-    });
-    metrics_->add("aihunt_findings_by_category_total",
-                  {std::string(detection::processCategoryName(out->process_category))});
+    pending_counts_.push_back({out->severity, out->signals, out->process_category});
   }
   pending_ids_.insert(item.finding_id);
   pending_.findings.push_back(std::move(item));
@@ -120,6 +113,17 @@ core::Status LedgerWriter::flush(std::optional<state::WindowRecord> completes) {
   pending_.completes = std::move(completes);
   auto committed = store_.commit(pending_);
   if (!committed) return committed.error();
+  for (const Counted& counted : pending_counts_) {
+    metrics_->add("aihunt_findings_total",
+                  {hunt_, std::string(detection::severityName(counted.severity))});
+    counted.signals.forEach([&](detection::Signal signal) {
+      metrics_->add("aihunt_findings_by_signal_total",
+                    {std::string(detection::signalName(signal))});
+    });
+    metrics_->add("aihunt_findings_by_category_total",
+                  {std::string(detection::processCategoryName(counted.category))});
+  }
+  pending_counts_.clear();
   added_ += committed->added;
   repeats_ += committed->repeats;
   pending_.findings.clear();

@@ -41,7 +41,8 @@ class LedgerWriter final : public FindingWriter {
   // requests that a raised total held already (what its overlap re-reads): a repeat.
   void setOverlappingTotalsRepeat(bool on) { overlapping_totals_repeat_ = on; }
 
-  // Counts new findings by severity, signal and category (aihunt_findings_*).
+  // Counts new findings by severity, signal and category (aihunt_findings_*), once the store has
+  // them: a window whose commit fails (a full disk) counts none.
   void setMetrics(core::Metrics* metrics) { metrics_ = metrics; }
 
   [[nodiscard]] std::uint64_t added() const { return added_; }
@@ -66,6 +67,13 @@ class LedgerWriter final : public FindingWriter {
   std::uint64_t repeats_ = 0;
   std::uint64_t first_seen_count_ = 0;
   core::Metrics* metrics_ = nullptr;
+  // What the pending findings add to the metrics when they are committed.
+  struct Counted {
+    detection::Severity severity;
+    detection::SignalSet signals;
+    detection::ProcessCategory category;
+  };
+  std::vector<Counted> pending_counts_;
   std::string window_;  // empty: no window key
 };
 

@@ -102,6 +102,20 @@ core::Status checkPath(const std::string& path, const OpenOptions& options) {
   if (fs::exists(status)) {
     // A pipe or a device would block or swallow writes: only a regular file (or a link to one).
     if (!fs::is_regular_file(status)) return ioError(path, "is not a regular file");
+    // An empty file beside a log with content: the file was truncated or replaced under a store
+    // whose latest writes are in that log. SQLite would take the file for a new store and drop
+    // the log, and every finding would be raised again (a resource trial).
+    std::error_code wal_error, file_error;
+    const auto wal_bytes = fs::file_size(path + "-wal", wal_error);
+    const auto file_bytes = fs::file_size(path, file_error);
+    if (!wal_error && !file_error && file_bytes == 0 && wal_bytes > 0) {
+      return core::makeError(core::ErrorCode::kState,
+                             "state file " + path + " is empty but its log " + path +
+                                 "-wal holds " + std::to_string(wal_bytes) +
+                                 " bytes (the file was truncated or replaced): restore it from a "
+                                 "backup, or start with --state-reset to move both aside and "
+                                 "begin afresh");
+    }
     return {};
   }
   if (fs::exists(path + "-wal", ec)) {

@@ -234,11 +234,13 @@ TEST_CASE("the outbox redelivers a batch a crash left half-delivered, exactly on
   CHECK_FALSE(*store->progress("jsonl"));
 }
 
-// A real store whose removal of delivered rows fails while `full` is set, as on a full disk.
+// A real store whose removal of delivered rows (`full`) or whose commits (`commit_full`) fail,
+// as on a full disk.
 class FullAtRemoval final : public StateStore {
  public:
   explicit FullAtRemoval(StateStore& inner) : inner_(inner) {}
   bool full = false;
+  bool commit_full = false;
   int refused = 0;
 
   aihunt::core::Result<std::optional<aihunt::core::EpochMs>> ledgerEnd(
@@ -265,6 +267,7 @@ class FullAtRemoval final : public StateStore {
   }
   aihunt::core::Result<aihunt::state::CommitResult> commit(
       const aihunt::state::Commit& commit) override {
+    if (commit_full) return refuse().error();
     return inner_.commit(commit);
   }
   aihunt::core::Result<bool> uploadTotalRaised(
@@ -1220,6 +1223,46 @@ TEST_CASE("the ledger writer raises a finding once and first_seen once per actor
   CHECK(next.repeats() == 1);
   CHECK(*store->outboxDepth("jsonl") == 2);
   CHECK(*store->ledgerEnd("h") == 120'000);
+}
+
+TEST_CASE("findings count in the metrics once the store has them", "[daemon][ledger]") {
+  // A resource trial: a window whose commit failed on a full disk counted its findings, and each
+  // retry counted them again (77 counted, 41 stored).
+  TempDir dir;
+  auto real = openStore(dir.file("state.db"));
+  FullAtRemoval store(*real);
+  auto settings = aihunt::config::builtinDetectionSettings();
+  REQUIRE(settings);
+  Metrics metrics;
+  metrics.declare("aihunt_findings_total", aihunt::core::MetricType::kCounter, "f",
+                  {"hunt", "severity"});
+  metrics.declare("aihunt_findings_by_signal_total", aihunt::core::MetricType::kCounter, "s",
+                  {"signal"});
+  metrics.declare("aihunt_findings_by_category_total", aihunt::core::MetricType::kCounter, "c",
+                  {"category"});
+  aihunt::detection::Finding finding;
+  finding.finding_id = "f-1";
+  finding.severity = aihunt::detection::Severity::kHigh;
+  finding.signals.add(aihunt::detection::Signal::kNonBrowserAiApi);
+  aihunt::state::WindowRecord record;
+  record.from = 0;
+  record.to = 60'000;
+  store.commit_full = true;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    aihunt::service::LedgerWriter writer(store, *settings, "h", {"jsonl"}, 1'000, false);
+    writer.setMetrics(&metrics);
+    REQUIRE(writer.write(finding));
+    CHECK_FALSE(writer.complete(record));
+  }
+  CHECK(metrics.value("aihunt_findings_total", {"h", "high"}) == 0);
+  CHECK(metrics.value("aihunt_findings_by_signal_total", {"non_browser_ai_api"}) == 0);
+  store.commit_full = false;
+  aihunt::service::LedgerWriter writer(store, *settings, "h", {"jsonl"}, 1'000, false);
+  writer.setMetrics(&metrics);
+  REQUIRE(writer.write(finding));
+  REQUIRE(writer.complete(record));
+  CHECK(metrics.value("aihunt_findings_total", {"h", "high"}) == 1);
+  CHECK(metrics.value("aihunt_findings_by_signal_total", {"non_browser_ai_api"}) == 1);
 }
 
 TEST_CASE("an on-demand run's upload total over a window that overlaps a raised one is a repeat",

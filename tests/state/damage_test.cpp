@@ -397,3 +397,24 @@ TEST_CASE("integrity check output: one finding a line, without SQLite's header")
   CHECK(lines[1] == "Page 6: never used");
   CHECK(lines[2] == "row 3 missing from index outbox_by_sink");
 }
+
+TEST_CASE("an empty state file beside a log with content is refused, not taken for a new store") {
+  // A resource trial: the file truncated (or replaced by an empty one) under a running daemon;
+  // the next start took it for a new store, dropped the log, and raised every finding again.
+  TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto store = StateStore::open(path, OpenOptions{});
+    REQUIRE(store);
+  }
+  std::ofstream(path + "-wal", std::ios::binary) << std::string(4096, 'w');
+  std::ofstream(path, std::ios::binary | std::ios::trunc).flush();
+  const auto refused = StateStore::open(path, OpenOptions{});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == core::ErrorCode::kState);
+  CHECK(refused.error().message.find("is empty but its log") != std::string::npos);
+  CHECK(std::filesystem::file_size(path + "-wal") == 4096);  // left as it was
+  // An empty file alone is a new store, as before.
+  std::filesystem::remove(path + "-wal");
+  CHECK(StateStore::open(path, OpenOptions{}));
+}
