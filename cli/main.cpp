@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <new>
@@ -37,11 +38,34 @@ void holdClosedStandardDescriptors() {
   }
 }
 
+// Out of descriptors, libcurl reports a CA file it cannot read and SQLite a file it cannot open:
+// the errors name the wrong cause (a resource trial saw "CA file holds no PEM certificate" at
+// `ulimit -n 16`). The soft limit goes up to the hard one, as far as aihunt could use; a limit
+// still too low is said once, before anything else.
+void raiseOpenFilesLimit() {
+  constexpr rlim_t kWanted = 4096;  // connections, the state store and its log, TLS files, spools
+  constexpr rlim_t kNeeded = 64;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < kWanted && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? kWanted : std::min(limit.rlim_max, kWanted);
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+      static_cast<void>(::getrlimit(RLIMIT_NOFILE, &limit));
+  }
+  if (limit.rlim_cur >= kNeeded) return;
+  const std::string note = "aihunt: warning: the open-files limit is " +
+                           std::to_string(limit.rlim_cur) +
+                           " (ulimit -n); aihunt needs about 64, and short of descriptors its "
+                           "errors name a file or the console instead of the limit\n";
+  static_cast<void>(::write(STDERR_FILENO, note.data(), note.size()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   holdClosedStandardDescriptors();
   makeNonDumpable();
+  raiseOpenFilesLimit();
   // Before any thread: the token leaves the environment block (and /proc/<pid>/environ) here and
   // is kept in memory for the life of the process.
   auto environment = aihunt::config::TokenHoldingEnvironment::capture();
@@ -59,8 +83,9 @@ int main(int argc, char** argv) {
     // theirs over); an online hunt that runs out on its own thread fails alone instead
     // (service/hunt_runner.cpp).
     static constexpr char kNote[] =
-        "aihunt: error: out of memory: the input (a row) needs more memory than "
-        "this process may use (ulimit -v); nothing was printed as a result\n";
+        "aihunt: error: out of memory: the input (a row), or the findings the table and "
+        "incidents views hold until the end, need more memory than this process may use "
+        "(ulimit -v; --format jsonl holds none); nothing was printed as a result\n";
     static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
     return aihunt::core::kExitUsage;
   }

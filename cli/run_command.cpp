@@ -332,6 +332,10 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
           if (!ready.qradar_ok && !ready.qradar_problem.empty()) {
             report.detail = "qradar: " + ready.qradar_problem;
           }
+          if (!ready.state_ok && !ready.state_problem.empty()) {
+            report.detail +=
+                std::string(report.detail.empty() ? "" : "; ") + "state: " + ready.state_problem;
+          }
           if (!ready.config_file_ok) {
             report.detail += std::string(report.detail.empty() ? "" : "; ") +
                              "the config file was refused at the last reload (SIGHUP): the "

@@ -359,6 +359,19 @@ struct Daemon::Impl {
   // by the next answer. Its own lock: /readyz reads it on the health server's thread.
   mutable std::mutex problem_mutex;
   std::string qradar_problem;
+  // Why the state store last failed, for /readyz; cleared, and state_ok set again, when a hunt
+  // commits a window (a disk that was full has room again).
+  std::string state_problem;
+  void noteStateFailed(const std::string& why) {
+    state_ok = false;
+    const std::lock_guard lock(problem_mutex);
+    state_problem = why;
+  }
+  void noteStateWorked() {
+    if (!state_ok.exchange(true)) deps.logger->info("the state store records again");
+    const std::lock_guard lock(problem_mutex);
+    state_problem.clear();
+  }
   void noteQRadarProblem(std::string why) {
     const std::lock_guard lock(problem_mutex);
     qradar_problem = std::move(why);
@@ -497,7 +510,7 @@ struct Daemon::Impl {
     // that stretch is not hunted, nor recorded again.
     auto end = deps.store.scheduledThrough(name);
     if (!end) {
-      state_ok = false;
+      noteStateFailed(end.error().message);
       turn.exit_code = core::kExitState;
       turn.error = end.error().message;
       deps.logger->error("hunt '{}': reading the ledger: {}", name, turn.error);
@@ -510,7 +523,7 @@ struct Daemon::Impl {
         state::Gap gap{name, plan.gap->from, plan.gap->to, at};
         if (auto recorded = deps.store.recordGap(gap); !recorded) {
           gap_ok = false;
-          state_ok = false;
+          noteStateFailed(recorded.error().message);
           turn.exit_code = core::kExitState;
           turn.error = recorded.error().message;
         } else {
@@ -535,7 +548,11 @@ struct Daemon::Impl {
         WindowRunner runner(*cfg, deps.store, deps.outbox.sinkNames(), deps.metrics, deps.logger);
         runner.setReferenceSets(deps.reference_sets);
         runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
-        if (turn.exit_code == core::kExitState) state_ok = false;
+        if (turn.exit_code == core::kExitState) {
+          noteStateFailed(turn.error);
+        } else if (turn.windows > 0) {
+          noteStateWorked();
+        }
         // The console answered a whole search (one cut at the row cap included).
         if (turn.windows > 0 || turn.truncated > 0) noteQRadarAnswered();
       }
@@ -845,7 +862,7 @@ struct Daemon::Impl {
   void readLeftovers() {
     auto recorded = deps.store.consoleSearches();
     if (!recorded) {
-      state_ok = false;
+      noteStateFailed(recorded.error().message);
       deps.metrics.add("aihunt_state_errors_total");
       deps.logger->error("reading the searches an earlier run held: {}", recorded.error().message);
       return;
@@ -977,7 +994,7 @@ struct Daemon::Impl {
         auto scheduled = deps.store.scheduledThrough(hunt.name);
         auto end = deps.store.ledgerEnd(hunt.name);
         if (!scheduled || !end) {
-          state_ok = false;
+          noteStateFailed(!scheduled ? scheduled.error().message : end.error().message);
           continue;
         }
         // Said here too: a hunt whose ledger ends after now has nothing due and never reaches
@@ -1309,6 +1326,7 @@ Daemon::Readiness Daemon::readiness() const {
   ready.qradar_ok = at != 0 && Impl::steadyMs() - at < impl_->options.ready_within.count();
   const std::lock_guard lock(impl_->problem_mutex);
   ready.qradar_problem = impl_->qradar_problem;
+  ready.state_problem = impl_->state_problem;
   return ready;
 }
 

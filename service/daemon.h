@@ -166,6 +166,7 @@ class Daemon {
     // Why the console was last found unusable (a refused token, no answer); empty once it
     // answered again, or before anything was found.
     std::string qradar_problem;
+    std::string state_problem;  // why the state store last failed, while state_ok is false
   };
   [[nodiscard]] Readiness readiness() const;
 

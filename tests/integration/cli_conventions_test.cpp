@@ -779,3 +779,17 @@ TEST_CASE("a JSON file given as the query, and config check without a file, say 
   CHECK(no_file.exit_code == 2);
   CHECK(no_file.err.find("error: config check needs the config file") != std::string::npos);
 }
+
+TEST_CASE("an open-files limit too low to work with is said; a soft one is raised silently") {
+  // A resource trial: at `ulimit -n 16` aihunt blamed its CA file and the console.
+  const auto hard = runProcess(
+      "/bin/sh", {"-c", "ulimit -n 16 && exec '" + binaryPath("aihunt") + "' --version"});
+  CHECK(hard.exit_code == 0);
+  CHECK(hard.err.find("aihunt: warning: the open-files limit is 16 (ulimit -n)") !=
+        std::string::npos);
+  // A soft limit under a higher hard one goes up (the trial's online failures began under 32).
+  const auto soft = runProcess(
+      "/bin/sh", {"-c", "ulimit -S -n 20 && exec '" + binaryPath("aihunt") + "' --version"});
+  CHECK(soft.exit_code == 0);
+  CHECK(soft.err.find("open-files limit") == std::string::npos);
+}
