@@ -374,11 +374,15 @@ TEST_CASE("a batch delivered while the store cannot record it is recorded, not d
   REQUIRE(real->commit(findings("h", 0, 6, {"jsonl"})));
   FullAtRemoval store(*real);
   store.full = true;
-  {
+  const auto jsonlSink = [&path] {
     std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
     JsonlSinkOptions jsonl;
     jsonl.path = path;
     sinks.push_back(std::make_unique<JsonlSink>(jsonl));
+    return sinks;
+  };
+  {
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks = jsonlSink();
     OutboxOptions options;
     options.initial_backoff = std::chrono::milliseconds(0);
     Outbox outbox(store, std::move(sinks), options, metrics, quietLogger());
@@ -403,19 +407,13 @@ TEST_CASE("a batch delivered while the store cannot record it is recorded, not d
   REQUIRE(real->commit(findings("h", 6, 4, {"jsonl"})));
   store.full = true;
   {
-    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
-    JsonlSinkOptions jsonl;
-    jsonl.path = path;
-    sinks.push_back(std::make_unique<JsonlSink>(jsonl));
+    std::vector<std::unique_ptr<aihunt::service::Sink>> sinks = jsonlSink();
     Outbox outbox(store, std::move(sinks), OutboxOptions{}, metrics, quietLogger());
     static_cast<void>(outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
     CHECK(lines(path).size() == 10);
   }
   store.full = false;
-  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
-  JsonlSinkOptions jsonl;
-  jsonl.path = path;
-  sinks.push_back(std::make_unique<JsonlSink>(jsonl));
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks = jsonlSink();
   Outbox outbox(store, std::move(sinks), OutboxOptions{}, metrics, quietLogger());
   REQUIRE(outbox.recover());
   CHECK(lines(path).size() == 6);
