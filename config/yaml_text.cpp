@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/text.h"
+
 namespace aihunt::config {
 namespace {
 
@@ -27,33 +29,9 @@ bool accepted(char32_t code) {
 // The character at `at` of UTF-8 text and its length in bytes; kNone for a byte that starts no
 // well-formed sequence (it is then one character of its own).
 std::pair<char32_t, std::size_t> decodeUtf8(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) {
-    return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0U;
-  };
-  const unsigned lead = byte(0);
-  if (lead < 0x80U) return {lead, 1};
-  std::size_t length = 0;
-  char32_t code = 0;
-  if (lead >= 0xC2U && lead <= 0xDFU) {
-    length = 2;
-    code = lead & 0x1FU;
-  } else if (lead >= 0xE0U && lead <= 0xEFU) {
-    length = 3;
-    code = lead & 0x0FU;
-  } else if (lead >= 0xF0U && lead <= 0xF4U) {
-    length = 4;
-    code = lead & 0x07U;
-  } else {
-    return {kNone, 1};  // a continuation byte, an overlong lead (C0, C1), or past U+10FFFF
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    const unsigned next = byte(i);
-    if ((next & 0xC0U) != 0x80U) return {kNone, 1};
-    code = (code << 6U) | (next & 0x3FU);
-  }
-  const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-  if (overlong || code > 0x10FFFF) return {kNone, 1};
-  return {code, length};
+  const core::Utf8Char character = core::decodeUtf8At(text, at);
+  if (character.length == 0) return {kNone, 1};
+  return {character.code, character.length};
 }
 
 // The character at `at` of UTF-16 text (little or big endian) and its length in bytes; kNone

@@ -408,7 +408,8 @@ class TreeBuilder {
     std::string problem = parser.problem != nullptr ? parser.problem : "invalid YAML";
     YamlMark mark;
     if (parser.error == YAML_READER_ERROR) {
-      // Only UTF-16 or UTF-32 text gets here (the rest was prepared): a byte offset, no mark.
+      // Prepared text is valid UTF-8 with no control character, so this is not expected; kept
+      // so that a reader error still gets a position (a byte offset: no mark).
       mark = markAtOffset(parser.problem_offset);
       problem = "not YAML text: " + problem;
     } else {
