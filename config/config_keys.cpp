@@ -157,7 +157,8 @@ constexpr std::array kKeys = {
     ConfigKey{"hunts[].schedule.catch_up_max",
               "duration, whole minutes, at least `every`",
               "24h",
-              "After downtime, hunt at most this far back; older is a recorded gap.",
+              "After downtime, hunt at most this far back; older is a recorded gap. Without it, "
+              "24h or `every` when that is longer.",
               "24h",
               {},
               "hunts[].name=h"},

@@ -63,9 +63,13 @@ void readSchedule(const YamlNode& node, HuntSchedule& schedule, Diagnostics& dia
   reader.duration("splay", schedule.splay, milliseconds(0));
   wholeMinutes(reader, "catch_up_max", schedule.catch_up_max, kMinute);
   wholeMinutes(reader, "max_window", schedule.max_window, kMinute);
-  if (schedule.catch_up_max < schedule.every && node.find("catch_up_max") != nullptr) {
-    const YamlNode* at = node.find("catch_up_max");
+  if (schedule.catch_up_max >= schedule.every) return;
+  if (const YamlNode* at = node.find("catch_up_max"); at != nullptr) {
     diagnostics.error(at->path, "must be at least the schedule's 'every'", at->mark);
+  } else {
+    // The default (24h) under a longer `every` would leave no whole window to hunt: the hunt
+    // would never run, and say nothing (a review).
+    schedule.catch_up_max = schedule.every;
   }
 }
 

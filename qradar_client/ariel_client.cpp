@@ -322,8 +322,6 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
     limit = outcome.record_count;
     outcome.capped = options_.row_cap > 0 && limit > options_.row_cap;
     if (outcome.capped) limit = options_.row_cap;
-    // A re-created search is read from the row where the vanished one stopped: the rows before
-    // it reached the consumer already.
     auto fetched = pager.fetch(completed->search_id, limit, base, consumer, on_rows);
     outcome.pages = pager.stats();
     outcome.rows = pager.stats().rows;
@@ -341,6 +339,19 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
     // Gone while its results were read: another client sharing it (an identical query) deleted
     // it, or retention did.
     guard.forget();
+    if (outcome.rows > 0) {
+      // Rows have reached the consumer. A new search cannot be read on from that row: Ariel
+      // keeps no fixed row order (none at all without ORDER BY; ties and events indexed since
+      // with it), so rows before it could be missed, and a GROUP BY's groups counted twice. The
+      // caller hunts the window again from its start (the daemon does; its findings already
+      // raised are repeats then).
+      return core::makeError(core::ErrorCode::kRemote,
+                             "the search vanished (404/1002) after " +
+                                 std::to_string(outcome.rows) + " of " + std::to_string(limit) +
+                                 " rows were read (another client or QRadar's retention deleted "
+                                 "it); its rows have no fixed order, so a new search cannot be "
+                                 "read on from there: the window must be hunted again");
+    }
     if (outcome.recreations >= options_.max_recreations) {
       return core::makeError(core::ErrorCode::kRemote, "the search vanished " +
                                                            std::to_string(outcome.recreations + 1) +
@@ -349,9 +360,8 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
     }
     ++outcome.recreations;
     api_.deps().logger->warn(
-        "search {} vanished (404/1002) while its results were read; creating it again and "
-        "resuming at row {}",
-        completed->search_id, outcome.rows);
+        "search {} vanished (404/1002) before its first rows were read; creating it again",
+        completed->search_id);
   }
   guard.release();
   return outcome;

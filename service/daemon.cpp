@@ -1246,7 +1246,22 @@ struct Daemon::Impl {
     auto next_prune = Clock::now();
     std::uint64_t delivered = 0;
     bool paused = false;
+    bool state_lost = false;
     while (!deps.stop.requested()) {
+      // A state file deleted or replaced under the daemon (a folder cleaned by hand, a backup
+      // restored in place): all it records from now on would be lost at the next start, and
+      // every window hunted meanwhile raised again. It stops instead, and exits as for damaged
+      // state (5), which a person must look at; what it has raised is still delivered.
+      if (auto here = deps.store.stillInPlace(); !here) {
+        deps.logger->error(
+            "{}; stopping (in-flight hunts finish, the outbox is flushed); "
+            "restart aihunt to use the file now at that path, or a new one",
+            here.error().message);
+        noteStateFailed(here.error().message);
+        deps.metrics.add("aihunt_state_errors_total");
+        state_lost = true;
+        break;
+      }
       if (deps.reload != nullptr && deps.reload->exchange(false)) {
         reload();
         probe.reset();
@@ -1306,7 +1321,8 @@ struct Daemon::Impl {
     DaemonReport report = finish(delivered);
     report.outbox_empty = drained.empty;
     report.sinks = drained.sinks;
-    report.exit_code = core::kExitOk;  // a requested stop is a clean exit
+    // A requested stop is a clean exit.
+    report.exit_code = state_lost ? core::kExitState : core::kExitOk;
     return report;
   }
 };
@@ -1324,9 +1340,16 @@ Daemon::Readiness Daemon::readiness() const {
   ready.config_file_ok = impl_->config_file_ok.load();
   const std::int64_t at = impl_->qradar_ok_at.load();
   ready.qradar_ok = at != 0 && Impl::steadyMs() - at < impl_->options.ready_within.count();
+  // Delivery records in the same store: a store that cannot say what was delivered is as
+  // unready as one that cannot record a window (each clears when its own next write works).
+  const std::optional<std::string> delivery = impl_->deps.outbox.stateProblem();
   const std::lock_guard lock(impl_->problem_mutex);
   ready.qradar_problem = impl_->qradar_problem;
   ready.state_problem = impl_->state_problem;
+  if (delivery) {
+    ready.state_ok = false;
+    ready.state_problem += (ready.state_problem.empty() ? "" : "; ") + *delivery;
+  }
   return ready;
 }
 

@@ -117,7 +117,7 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   state.delivered_of_failed = 0;
   if (state.unrecorded) {
     // Delivered before; only its removal from the outbox is left to do.
-    if (auto recorded = recordDelivered(state); !recorded) {
+    if (auto recorded = noteStore(recordDelivered(state)); !recorded) {
       return recorded.error().withContext("delivered, but not recorded as delivered");
     }
     logger_->info("sink '{}': recorded {} delivered before the store failed", name,
@@ -131,13 +131,13 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   mark->sink = name;
   mark->first_row = rows.front().id;
   mark->last_row = rows.back().id;
-  if (auto status = store_.setProgress(*mark); !status) return status.error();
+  if (auto status = noteStore(store_.setProgress(*mark)); !status) return status.error();
   if (auto delivered = state.sink->deliver(rows); !delivered) {
     // What got through and cannot be undone leaves the outbox; the rest is delivered again. If
     // removing it fails (the store itself failing), the retry delivers it again: the sink's
     // markers stop a second note when the batch holds the same rows, not always otherwise.
     if (const auto through = state.sink->takeDeliveredOfFailed(); !through.empty()) {
-      if (auto removed = store_.deliveredRows(name, through); !removed) {
+      if (auto removed = noteStore(store_.deliveredRows(name, through)); !removed) {
         logger_->error("sink '{}': {}; they are delivered again", name, removed.error().message);
       } else {
         state.delivered_of_failed = through.size();
@@ -154,7 +154,7 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   const core::EpochMs again_at =
       retries.rows.empty() ? 0 : wallNow() + state.sink->retryAfter().count();
   state.unrecorded = SinkState::Unrecorded{*mark, std::move(retries), again_at, delivered};
-  if (auto recorded = recordDelivered(state); !recorded) {
+  if (auto recorded = noteStore(recordDelivered(state)); !recorded) {
     // Kept in `unrecorded` for the next attempt. The progress mark stays in the store too: if
     // the process ends first, the next start rolls the sink back to it (a JSONL file is cut
     // back) and delivers the batch once more.
@@ -178,6 +178,26 @@ void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
         options_.max_rows);
   }
   state.warned_near_full = near_full;
+}
+
+core::Status Outbox::noteStore(core::Status status) {
+  if (!status) {
+    noteStoreFailed(status.error());
+  } else {
+    const std::lock_guard lock(state_problem_mutex_);
+    state_problem_.reset();
+  }
+  return status;
+}
+
+void Outbox::noteStoreFailed(const core::Error& error) {
+  const std::lock_guard lock(state_problem_mutex_);
+  state_problem_ = "delivery: " + error.message;
+}
+
+std::optional<std::string> Outbox::stateProblem() const {
+  const std::lock_guard lock(state_problem_mutex_);
+  return state_problem_;
 }
 
 core::EpochMs Outbox::wallNow() const {
@@ -249,6 +269,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   const bool waits = hasDueTimes(*state.sink);
   bool held = false;
   const auto outboxFailed = [&](const core::Error& error) {
+    noteStoreFailed(error);
     logger_->error("sink '{}': reading the outbox: {}", name, error.message);
     pass.empty = false;
     ++pass.failures;

@@ -91,6 +91,9 @@ class Outbox {
   DrainReport flush(std::chrono::steady_clock::time_point deadline);
   // Whether any sink holds `max_rows` or more (hunting pauses); refreshes the depth gauges.
   [[nodiscard]] bool full();
+  // Why the outbox's last use of the state store failed (recording a delivery, reading what
+  // waits), if none has worked since: the daemon's /readyz says it beside the hunts' own.
+  [[nodiscard]] std::optional<std::string> stateProblem() const;
 
  private:
   struct SinkState {
@@ -153,11 +156,16 @@ class Outbox {
   // StateStore::held() for a sink that waits after its leader, into aihunt_outbox_held.
   std::optional<state::HeldRows> refreshHeld(SinkState& state);
   [[nodiscard]] core::EpochMs wallNow() const;
+  // Notes how a use of the store went, for stateProblem(); returns `status`.
+  core::Status noteStore(core::Status status);
+  void noteStoreFailed(const core::Error& error);
   void updateDepth(SinkState& state, std::uint64_t depth);
 
   state::StateStore& store_;
   std::vector<SinkState> sinks_;
-  std::mutex depth_mutex_;  // SinkState::warned_near_full, set from several threads
+  std::mutex depth_mutex_;                  // SinkState::warned_near_full, set from several threads
+  mutable std::mutex state_problem_mutex_;  // lanes note, the health server's thread reads
+  std::optional<std::string> state_problem_;
   // When the run stops delivering (steady clock ticks), once flush() or drainAll() has begun: a
   // failure whose retry would come later says its findings wait for the next run instead.
   std::atomic<std::chrono::steady_clock::rep> run_ends_{

@@ -229,6 +229,14 @@ bool Database::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; 
 
 bool Database::readOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
+core::Result<bool> Database::hasMoved() const {
+  int moved = 0;
+  const int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+  if (rc == SQLITE_NOTFOUND) return false;  // a file system layer that cannot tell
+  if (rc != SQLITE_OK) return error(rc, "checking that the file is still in place");
+  return moved != 0;
+}
+
 std::string Database::lastMessage() const {
   const char* text = sqlite3_errmsg(db_);
   return text != nullptr ? text : "unknown SQLite error";

@@ -49,6 +49,9 @@ class Database {
   [[nodiscard]] std::int64_t changes() const;
   [[nodiscard]] bool inTransaction() const;
   [[nodiscard]] bool readOnly() const;
+  // Whether the file at path() is no longer the one this connection has open (deleted, renamed,
+  // or replaced by another file): SQLite's SQLITE_FCNTL_HAS_MOVED, which compares the inodes.
+  [[nodiscard]] core::Result<bool> hasMoved() const;
   [[nodiscard]] const std::string& path() const { return path_; }
   // Opened without locks (a folder this process may not write, no -wal beside the file): what
   // it reads may be torn by a writer that starts meanwhile.

@@ -663,6 +663,18 @@ core::Result<std::uint64_t> SqliteStateStore::pruneSeen(core::EpochMs before) {
   return pruned;
 }
 
+core::Status SqliteStateStore::stillInPlace() {
+  const std::lock_guard lock(mutex_);
+  auto moved = db_->hasMoved();
+  if (!moved) return moved.error();
+  if (!*moved) return {};
+  return core::makeError(
+      core::ErrorCode::kState,
+      "state file " + db_->path() +
+          " was deleted, moved or replaced while aihunt ran: what aihunt records now would be "
+          "lost at the next start");
+}
+
 // --- outbox ---
 
 namespace {

@@ -34,6 +34,7 @@ class SqliteStateStore final : public StateStore {
   core::Result<bool> uploadTotalRaised(const std::string& hunt,
                                        const UploadTotalMark& mark) override;
   core::Result<std::uint64_t> pruneSeen(core::EpochMs before) override;
+  core::Status stillInPlace() override;
 
   core::Result<std::vector<OutboxRow>> pending(const std::string& sink, std::size_t limit) override;
   core::Status delivered(const std::string& sink, std::int64_t first_row,

@@ -217,6 +217,10 @@ class StateStore {
   // Forgets seen ids first raised before `before` (state.retention), and the upload totals
   // raised before then. Returns how many ids.
   [[nodiscard]] virtual core::Result<std::uint64_t> pruneSeen(core::EpochMs before) = 0;
+  // Fails (kState) when the file at the store's path is no longer the one it has open: deleted,
+  // moved or replaced while aihunt runs. What is recorded after that would not be there for the
+  // next start (in WAL mode SQLite keeps writing to the unlinked file without a word).
+  [[nodiscard]] virtual core::Status stillInPlace() = 0;
 
   // --- outbox ---
   // Oldest pending rows of `sink`, at most `limit`.

@@ -450,5 +450,19 @@ TEST_CASE("bad values are rejected field by field", "[config][errors][generated]
   }
 }
 
+TEST_CASE("a schedule longer than the default catch-up takes that as its catch-up",
+          "[config][errors]") {
+  // A review: `every: 25h` under the default 24h catch-up passed `config check` and never hunted.
+  const LoadOutcome longer = load("hunts:\n  - name: a\n    schedule: {every: 25h}\n");
+  INFO(describeAll(longer.errors));
+  REQUIRE(longer.config);
+  CHECK(longer.config->hunts.at(0).schedule.catch_up_max == std::chrono::hours(25));
+  const LoadOutcome usual = load("hunts:\n  - name: a\n    schedule: {every: 1h}\n");
+  REQUIRE(usual.config);
+  CHECK(usual.config->hunts.at(0).schedule.catch_up_max == std::chrono::hours(24));
+  expectSingleError("hunts:\n  - name: a\n    schedule: {every: 25h, catch_up_max: 24h}\n",
+                    "hunts[0].schedule.catch_up_max", "must be at least the schedule's 'every'");
+}
+
 }  // namespace
 }  // namespace aihunt::config

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1409,6 +1410,42 @@ TEST_CASE("/readyz says why when the console is lost while the daemon runs",
   CHECK(valueOr0(*metrics, "aihunt_qradar_connect_failures_total", {{"reason", "unreachable"}}) >=
         1.0);
   CHECK(daemon.stop(10'000) == 0);
+}
+
+TEST_CASE("a state file moved away under the daemon stops it (exit 5); the file keeps its windows",
+          "[daemon][resilience][state]") {
+  // A resource trial: a state file deleted or replaced while the daemon ran was not noticed
+  // (SQLite in WAL mode writes on into the unlinked file), and the next start hunted and
+  // raised everything again.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = aihunt::testing::makeRunDir(emu, "aihunt-resilience-moved-", kToken, {},
+                                                 kServer + "hunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  const bool hunted = waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        return metrics && valueOr0(*metrics, "aihunt_hunt_runs_total",
+                                   {{"hunt", "proxy-ai-api"}, {"result", "ok"}}) >= 1.0;
+      },
+      std::chrono::seconds(30));
+  INFO(daemon.err());
+  REQUIRE(hunted);
+  const std::string aside = run.state() + ".aside";
+  std::filesystem::rename(run.state(), aside);
+  const bool ended = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(ended);
+  CHECK(daemon.stop() == 5);
+  // Nothing at the path: the daemon made no new file there. The file it had holds its windows
+  // (checkpointed at its close), as `aihunt state show` reads it back in place.
+  CHECK_FALSE(std::filesystem::exists(run.state()));
+  std::filesystem::rename(aside, run.state());
+  const auto ledger = stateShow(run);
+  REQUIRE(ledger.count("proxy-ai-api") == 1);
+  CHECK(ledger.at("proxy-ai-api").windows >= 1);
 }
 
 TEST_CASE("hunts backing off from a console out of reach try once it answers again",

@@ -2,9 +2,8 @@
 // the existing search, so two clients sending one query share it and the first to finish DELETEs
 // it from under the other. Real aihunt against real qradar-emu (identical-query reuse on): since
 // issue 12 every aihunt search carries its own marker, so two aihunt runs of one hunt no longer
-// share; a search that vanishes while it pages (another client's DELETE, scripted) is created
-// again and read on from the row where it stopped, so runs report exactly the findings an
-// offline hunt finds, none twice.
+// share; a search that vanishes while it pages (another client's DELETE, scripted) fails the
+// hunt rather than being read on from a new search (Ariel's rows have no fixed order).
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -118,9 +117,11 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a search that vanishes while its results are read is created again and read on from "
-    "the row where it stopped",
+    "a search that vanishes after rows were read fails the hunt, with no findings printed and no "
+    "new search read on from that row",
     "[online][shared]") {
+  // A review: the new search was read on from the row where the old one stopped, but Ariel
+  // keeps no fixed row order: rows could be missed, and the run would say nothing of it.
   RunningEmu emu(sampleData(), emuConfig());
   REQUIRE(emu.ok());
   REQUIRE(emu.admin("POST", "/admin/faults",
@@ -128,21 +129,17 @@ TEST_CASE(
               .status == 200);
   const auto result =
       runAihunt(huntArgs(emu, {"--hunt", kHunt, "--page-size", "2", "--show-suppressed"}));
-  CHECK(result.exit_code == 0);
-  CHECK(findingKeys(result.out) == offlineFindings());
+  INFO(result.err);
+  CHECK(result.exit_code == 4);  // a failed search
+  CHECK(findingKeys(result.out).empty());
 
   const json log = requestLog(emu);
-  CHECK(countTarget(log, "POST", "/api/ariel/searches") == 2);
+  CHECK(countTarget(log, "POST", "/api/ariel/searches") == 1);
   const auto reads = resultsReads(log);
-  REQUIRE(reads.size() >= 4);
+  REQUIRE(reads.size() == 3);
   CHECK(reads[0].range == "items=0-1");
   CHECK(reads[1].range == "items=2-3");
   CHECK(reads[2].status == 404);  // the third read: gone
-  CHECK(reads[2].range == "items=4-5");
-  // The new search is read from row 4 on: rows 0-3 reached the detection already.
-  CHECK(reads[3].search_id != reads[0].search_id);
-  CHECK(reads[3].range == "items=4-5");
-  CHECK(reads[3].status == 200);
 }
 
 TEST_CASE("a search another client cancels is created again once, and the hunt completes",

@@ -550,9 +550,11 @@ core::Result<qradar::HttpResponse> searchGone() {
 }  // namespace
 
 TEST_CASE(
-    "a search deleted by another client while its results are read is created again and "
-    "read on from the same row",
+    "a search deleted by another client after rows were read fails: it is not read on from a new "
+    "search",
     "[ariel][shared]") {
+  // A review: the new search was read on from the row where the old one stopped, but Ariel
+  // keeps no fixed row order, so rows could be skipped and groups counted twice.
   Harness h;
   // Another client sharing s1 deletes it after this run has read its first page.
   h.ariel.override =
@@ -561,6 +563,24 @@ TEST_CASE(
         qradar::findHeader(r.headers, "Range") != "items=0-9") {
       return searchGone();
     }
+    return std::nullopt;
+  };
+  core::Result<qradar::SearchOutcome> outcome =
+      core::makeError(core::ErrorCode::kInvalidArgument, "not run");
+  const auto rows = seenRows(h, outcome);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == core::ErrorCode::kRemote);
+  CHECK(rows == upTo(10));                               // the first page, once
+  CHECK(h.count("POST /api/ariel/searches") == 1);       // no new search
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 0);  // gone already
+}
+
+TEST_CASE("a search deleted before any of its rows were read is created again and read in full",
+          "[ariel][shared]") {
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.url.find("/s1/results") != std::string::npos) return searchGone();
     return std::nullopt;
   };
   core::Result<qradar::SearchOutcome> outcome = core::makeError(core::ErrorCode::kRemote, "");
@@ -572,32 +592,25 @@ TEST_CASE(
   CHECK(outcome->pages.vanished == 1);
   CHECK(outcome->search_id == "s2");
   CHECK(h.count("POST /api/ariel/searches") == 2);
-  CHECK(h.count("GET /api/ariel/searches/s2/results") == 2);
-  for (const auto& request : h.transport.requests) {
-    if (request.url.ends_with("/s2/results")) {
-      CHECK(qradar::findHeader(request.headers, "Range") != "items=0-9");  // not read twice
-    }
-  }
   CHECK(h.count("DELETE /api/ariel/searches/s1") == 0);  // gone already
   CHECK(h.count("DELETE /api/ariel/searches/s2") == 1);
 }
 
-TEST_CASE("a search that keeps vanishing while its results are read is given up, bounded",
+TEST_CASE("a search that keeps vanishing before its rows are read is given up, bounded",
           "[ariel][shared]") {
   Harness h;
   h.options.max_recreations = 2;
   h.ariel.override =
       [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
-    if (r.url.ends_with("/results") && qradar::findHeader(r.headers, "Range") != "items=0-9") {
-      return searchGone();
-    }
+    if (r.url.ends_with("/results")) return searchGone();
     return std::nullopt;
   };
-  core::Result<qradar::SearchOutcome> outcome = core::makeError(core::ErrorCode::kRemote, "");
+  core::Result<qradar::SearchOutcome> outcome =
+      core::makeError(core::ErrorCode::kInvalidArgument, "not run");
   const auto rows = seenRows(h, outcome);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == core::ErrorCode::kRemote);
-  CHECK(rows == upTo(10));  // the first page once, never again
+  CHECK(rows.empty());
   CHECK(h.count("POST /api/ariel/searches") == 3);
 }
 

@@ -281,6 +281,7 @@ class FullAtRemoval final : public StateStore {
   aihunt::core::Result<std::uint64_t> pruneSeen(aihunt::core::EpochMs before) override {
     return inner_.pruneSeen(before);
   }
+  aihunt::core::Status stillInPlace() override { return inner_.stillInPlace(); }
   aihunt::core::Result<std::vector<aihunt::state::OutboxRow>> pending(const std::string& sink,
                                                                       std::size_t limit) override {
     return inner_.pending(sink, limit);
@@ -394,10 +395,13 @@ TEST_CASE("a batch delivered while the store cannot record it is recorded, not d
     CHECK(store.refused == 3);
     CHECK(lines(path).size() == 6);  // written once, whatever the retries
     CHECK(metrics.value("aihunt_state_errors_total") == 3);
+    // The daemon's /readyz reports the store as failing while delivery cannot record.
+    CHECK(outbox.stateProblem().has_value());
     store.full = false;
     const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     CHECK(report.delivered == 6);
     CHECK(report.empty);
+    CHECK_FALSE(outbox.stateProblem().has_value());
     CHECK(lines(path).size() == 6);
     CHECK(*real->outboxDepth("jsonl") == 0);
     CHECK_FALSE(*real->progress("jsonl"));

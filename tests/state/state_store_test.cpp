@@ -797,3 +797,37 @@ TEST_CASE("read-only: reads work, writes are refused, a missing file is an error
   CHECK(fifo.error().code == core::ErrorCode::kIo);
   CHECK_THAT(fifo.error().message, Catch::Contains("not a regular file"));
 }
+
+TEST_CASE("a store notices its file deleted, moved or replaced while it is open") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  SECTION("in place") {
+    auto store = freshStore(dir);
+    CHECK(store->stillInPlace().ok());
+    REQUIRE(store->commit(page("h", {finding("f-1")})).ok());
+    CHECK(store->stillInPlace().ok());  // its own writes do not move it
+  }
+  SECTION("deleted") {
+    auto store = freshStore(dir);
+    REQUIRE(std::filesystem::remove(path));
+    const auto here = store->stillInPlace();
+    REQUIRE_FALSE(here.ok());
+    CHECK(here.error().code == core::ErrorCode::kState);
+  }
+  SECTION("moved aside") {
+    auto store = freshStore(dir);
+    std::filesystem::rename(path, path + ".old");
+    CHECK_FALSE(store->stillInPlace().ok());
+  }
+  SECTION("replaced by another store (a backup restored over it)") {
+    auto store = freshStore(dir);
+    {
+      auto other = StateStore::open(dir.file("backup.db"), OpenOptions{});
+      REQUIRE(other.ok());
+    }
+    std::filesystem::rename(dir.file("backup.db"), path);
+    const auto here = store->stillInPlace();
+    REQUIRE_FALSE(here.ok());
+    CHECK(here.error().code == core::ErrorCode::kState);
+  }
+}
