@@ -15,6 +15,7 @@
 #include "config/example_config.h"
 #include "config/loader.h"
 #include "config/token_source.h"
+#include "core/display_text.h"
 #include "core/exit_codes.h"
 #include "qradar_client/api_version.h"
 #include "service/hunt_query.h"
@@ -190,8 +191,8 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
     printFormatted(*context.redactor, context.streams.err, "error: %s\n", error.describe().c_str());
   }
   if (!outcome.ok()) {
-    printFormatted(*context.redactor, context.streams.err, "%s: %zu error(s)\n", path.c_str(),
-                   outcome.errors.size());
+    printFormatted(*context.redactor, context.streams.err, "%s: %zu error(s)\n",
+                   core::displayText(path).c_str(), outcome.errors.size());
     // A schema error of a ca_file key (one set for a protocol without TLS) is the file's own:
     // --offline would say it again, so only the token and the files looked for here count.
     // Only a token this machine does not have: a token file that is here but too open (or
@@ -227,8 +228,9 @@ int runCheck(const std::vector<std::string>& args, CommandContext& context) {
   const auto off = static_cast<std::size_t>(std::count_if(
       hunts.begin(), hunts.end(), [](const config::HuntConfig& hunt) { return !hunt.enabled; }));
   printFormatted(*context.redactor, context.streams.out,
-                 "%s: OK (%zu hunt(s)%s, %zu exception(s), %zu warning(s))\n", path.c_str(),
-                 hunts.size(), off == 0 ? "" : (", " + std::to_string(off) + " turned off").c_str(),
+                 "%s: OK (%zu hunt(s)%s, %zu exception(s), %zu warning(s))\n",
+                 core::displayText(path).c_str(), hunts.size(),
+                 off == 0 ? "" : (", " + std::to_string(off) + " turned off").c_str(),
                  outcome.config->settings.exceptions.size(), outcome.warnings.size());
   return core::kExitOk;
 }

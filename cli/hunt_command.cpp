@@ -410,8 +410,16 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   // FIFO (<(zcat ...), /dev/stdin) is refused before it is opened: the first hunt would drain
   // it and every other would find nothing, yet report ok (a FIFO would block the next open).
   const std::string events_path = events == "-" ? "./-" : events;
-  if (struct stat info{};
-      ::stat(events_path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+  struct stat info {};
+  const bool exists = ::stat(events_path.c_str(), &info) == 0;
+  if (exists && S_ISDIR(info.st_mode)) {
+    return fail(context,
+                "events file '" + core::printableExcerpt(events, 200) +
+                    "' is a folder: give the export file in it (one JSON object per line, "
+                    "plain, .gz or .zst)",
+                core::kExitUsage);
+  }
+  if (exists && !S_ISREG(info.st_mode)) {
     return fail(context,
                 "events file '" + core::printableExcerpt(events, 200) +
                     "' is not a regular file (a pipe, a FIFO or a device): every hunt reads the "
@@ -439,6 +447,7 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
   int exit_code = core::kExitOk;
   EventsSeen seen;
   offline.stop = cancellation.flag();
+  offline.events_stamp = service::stampOf(events_path);
   bool input_failed = false;
   offline.input_failed = &input_failed;
   bool interrupted = false;

@@ -1,5 +1,6 @@
 #include "cli/print.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <string>
@@ -50,7 +51,20 @@ void printDiagnostic(const Streams& streams, const core::Redactor& redactor, Dia
   const char* prefix = kind == Diagnostic::kError  ? "aihunt: error: "
                        : kind == Diagnostic::kNote ? "aihunt: "
                                                    : "aihunt: warning: ";
-  printText(redactor, streams.err, std::string(prefix) + std::string(message) + "\n");
+  // A message's later lines are indented under its first: ours are (a list of config errors);
+  // a file name or a value of the user's that holds a line feed would otherwise print a line
+  // that reads as a diagnostic of its own ("FAKE: ok").
+  std::string text(prefix);
+  for (std::size_t at = 0; at <= message.size();) {
+    const std::size_t end = std::min(message.find('\n', at), message.size());
+    const std::string_view line = message.substr(at, end - at);
+    if (at > 0 && end == message.size() && line.empty()) break;  // the message's own last LF
+    if (at > 0 && line.substr(0, 2) != "  ") text += "  ";
+    text += line;
+    text += '\n';
+    at = end + 1;
+  }
+  printText(redactor, streams.err, text);
 }
 
 const core::Redactor& shapeRedactor() {

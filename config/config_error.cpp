@@ -1,5 +1,7 @@
 #include "config/config_error.h"
 
+#include "core/display_text.h"
+
 namespace aihunt::config {
 namespace {
 
@@ -14,7 +16,8 @@ void replaceAll(std::string& text, std::string_view needle, std::string_view rep
 }  // namespace
 
 std::string ConfigMessage::describe() const {
-  std::string out = source.empty() ? std::string("<config>") : source;
+  // The file's name on one line: one with a line feed would print a line of its own.
+  std::string out = source.empty() ? std::string("<config>") : core::displayText(source);
   if (line > 0) {
     out += ':' + std::to_string(line);
     if (column > 0) out += ':' + std::to_string(column);

@@ -5,6 +5,7 @@
 #include "core/digest.h"
 #include "core/secret_scan.h"
 #include "core/text.h"
+#include "core/utf8_excerpt.h"
 #include "detection/cmdline_indicators.h"
 #include "detection/host.h"
 #include "detection/request_facts.h"
@@ -66,17 +67,19 @@ void eventTimeInto(std::string& out, const Event& event) {
   }
 }
 
-// core::printableExcerpt into `out`; printable ASCII that fits (nearly every process path) is
-// copied into the reused storage as it is, which is what the excerpt would be.
-void printableExcerptInto(std::string& out, std::string_view text, std::size_t max_bytes) {
+// core::utf8Excerpt into `out`: the value as it is (each output escapes it for itself; a tab
+// turned into a space changed the JSON's `application`: a newcomer's trial), cut to a size.
+// ASCII that fits (nearly every process path) is copied into the reused storage as it is, which
+// is what the excerpt would be.
+void excerptInto(std::string& out, std::string_view text, std::size_t max_bytes) {
   bool plain = text.size() <= max_bytes;
   for (std::size_t i = 0; i < text.size() && plain; ++i) {
-    plain = text[i] >= 0x20 && text[i] < 0x7F;
+    plain = static_cast<unsigned char>(text[i]) < 0x80;
   }
   if (plain) {
     out.assign(text);
   } else {
-    out = core::printableExcerpt(text, max_bytes);
+    out = core::utf8Excerpt(text, max_bytes);
   }
 }
 
@@ -213,7 +216,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   if (client_.process_seen.empty()) {
     finding.application = client_.agent_label;
   } else {
-    printableExcerptInto(finding.application, client_.process_seen, 260);
+    excerptInto(finding.application, client_.process_seen, 260);
   }
   finding.process_name = client_.process_name.empty() ? client_.agent_label : client_.process_name;
   finding.process_category = category;

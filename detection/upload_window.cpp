@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/text.h"
+#include "core/utf8_excerpt.h"
 #include "detection/scoring.h"
 
 namespace aihunt::detection {
@@ -78,9 +79,8 @@ void UploadWindow::add(const UploadGroup& row) {
   ClientTotal& client = total.clients[std::string(name)];
   client.category = client_.category;
   client.process_name = name;
-  client.application = client_.process_seen.empty()
-                           ? std::string(client_.agent_label)
-                           : core::printableExcerpt(client_.process_seen, 260);
+  client.application = client_.process_seen.empty() ? std::string(client_.agent_label)
+                                                    : core::utf8Excerpt(client_.process_seen, 260);
   client.bytes = addClamped(client.bytes, bytes);
 }
 

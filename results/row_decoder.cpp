@@ -15,6 +15,7 @@
 #include "core/json_repair.h"
 #include "core/string_map.h"
 #include "core/swar.h"
+#include "results/column_fields.h"
 #include "results/flat_row.h"
 
 namespace aihunt::results {
@@ -85,7 +86,7 @@ void assign(detection::Event& out, detection::Field target, std::string_view tex
 struct RowDecoder::Impl {
   simdjson::ondemand::parser parser;
   std::vector<char> padded;  // the row, copied with simdjson's required padding
-  core::StringMap<detection::Field> columns;
+  ColumnFields columns;
   // Rows of one result share their key order: remember the key seen at each position, as it
   // is written in the row (escapes and all), and its field. Most keys are then one short
   // comparison against the row's bytes, with no unescaping and no hashing. Exported events mix
@@ -134,9 +135,7 @@ struct RowDecoder::Impl {
 
   std::optional<detection::Field> remember(std::size_t position, std::string_view raw_key,
                                            std::string_view key) {
-    const auto found = columns.find(key);
-    std::optional<detection::Field> field;
-    if (found != columns.end()) field = found->second;
+    const std::optional<detection::Field> field = columns.find(key);
     noteWatched(key, !field.has_value());
     if (position < kMaxRememberedKeys) {
       if (position >= key_order.size()) key_order.resize(position + 1);
@@ -164,8 +163,14 @@ struct RowDecoder::Impl {
   }
 
   // Only keys missing from the remembered ones come here, so the hot path never pays for it.
+  // A watched name is seen however it is spelt (a `Command Line` column beside a mapping's
+  // `CommandLine`), and listed as the row spells it, so that the warning of unread columns
+  // names the column the user has.
   void noteWatched(std::string_view key, bool is_unread) {
-    if (std::find(watched.begin(), watched.end(), key) == watched.end()) return;
+    const bool is_watched = std::any_of(watched.begin(), watched.end(), [&](const std::string& w) {
+      return sameColumnName(w, key);
+    });
+    if (!is_watched) return;
     if (std::find(watched_seen.begin(), watched_seen.end(), key) != watched_seen.end()) return;
     watched_seen.emplace_back(key);
     if (is_unread) unread.emplace_back(key);
@@ -186,14 +191,14 @@ RowDecoder::RowDecoder(const detection::FieldMapping& mapping, DecodePath path)
   impl_->path = path;
   for (std::size_t i = 0; i < detection::kFieldCount; ++i) {
     const std::string& column = mapping.columns[i];
-    if (!column.empty()) impl_->columns.emplace(column, static_cast<detection::Field>(i));
+    if (!column.empty()) impl_->columns.add(column, static_cast<detection::Field>(i));
   }
 }
 
 RowDecoder::~RowDecoder() = default;
 
 void RowDecoder::alsoRead(const std::string& column, detection::Field field) {
-  impl_->columns.emplace(column, field);
+  impl_->columns.add(column, field, /*any_case=*/false);
 }
 
 std::uint64_t RowDecoder::fastPathRows() const { return impl_->fast_rows; }

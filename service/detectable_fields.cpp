@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+#include "results/column_fields.h"
+
 namespace aihunt::service {
 namespace {
 
@@ -11,9 +14,18 @@ constexpr Field kDetectable[] = {Field::kUrl,         Field::kDestHost,  Field::
                                  Field::kApplication, Field::kImage,     Field::kCommandLine,
                                  Field::kScriptText,  Field::kUserAgent, Field::kTargetFile};
 
-bool names(const detection::FieldMapping& mapping, Field field, const std::string& column) {
+// As the rows are read (results/column_fields.h): a mapping's names in any case, our logical
+// names (a fallback) only as they are.
+bool names(const detection::FieldMapping& mapping, Field field, const std::string& column,
+           bool any_case = true) {
   const std::string& name = mapping.column(field);
-  return !name.empty() && name == column;
+  return !name.empty() && (any_case ? core::iequals(name, column) : name == column);
+}
+
+// Also in another spelling (`Command Line` for `CommandLine`): what a warning names.
+bool spells(const detection::FieldMapping& mapping, Field field, const std::string& column) {
+  const std::string& name = mapping.column(field);
+  return !name.empty() && results::sameColumnName(name, column);
 }
 
 }  // namespace
@@ -43,7 +55,7 @@ core::Status checkDetectableColumns(const std::vector<std::string>& columns,
   for (const std::string& column : columns) {
     for (const Field field : kDetectable) {
       if (names(mapping, field, column) ||
-          (fallback != nullptr && names(*fallback, field, column))) {
+          (fallback != nullptr && names(*fallback, field, column, /*any_case=*/false))) {
         return {};
       }
     }
@@ -94,7 +106,7 @@ UnreadColumns unreadDetectableColumns(const std::vector<std::string>& seen,
     UnreadDetectableColumn entry{column, Field::kUrl, {}};
     forEachMapping(hunts, [&](const std::string& reader, const detection::FieldMapping& mapping) {
       const auto* field = std::find_if(std::begin(kDetectable), std::end(kDetectable),
-                                       [&](Field f) { return names(mapping, f, column); });
+                                       [&](Field f) { return spells(mapping, f, column); });
       if (field == std::end(kDetectable)) return;
       if (entry.readers.empty()) entry.field = *field;
       if (*field == entry.field) entry.readers.push_back(reader);

@@ -1,5 +1,7 @@
 #include "service/offline_hunt.h"
 
+#include <sys/stat.h>
+
 #include <atomic>
 
 #include "aql/evaluator.h"
@@ -61,6 +63,17 @@ core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string&
 core::Error inputError(const core::Error& error, const OfflineOptions& options) {
   if (options.input_failed != nullptr) *options.input_failed = true;
   return error;
+}
+
+// After a hunt's scan: the events file must still be what the run began with.
+core::Status unchanged(const std::string& events_path, const OfflineOptions& options) {
+  if (!options.events_stamp || stampOf(events_path) == options.events_stamp) return {};
+  return inputError(
+      core::makeError(core::ErrorCode::kIo,
+                      "the events file changed while it was hunted (its size, time or identity "
+                      "is not what it was when the run began): each hunt reads it again, so they "
+                      "would not have searched the same events; hunt a copy that is complete"),
+      options);
 }
 
 // The same, for an error met while reading: named by the file.
@@ -125,10 +138,23 @@ core::Status runUploadQuery(const std::string& events_path, const OfflineHunt& h
     if (scanned.input_error) return inputError(evaluated.error(), events_path, options);
     return evaluated.error().withContext("hunt '" + hunt.name + "' aggregated upload query");
   }
+  if (auto same = unchanged(events_path, options); !same) return same;
   return finished;
 }
 
 }  // namespace
+
+std::optional<FileStamp> stampOf(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
+  FileStamp stamp;
+  stamp.device = info.st_dev;
+  stamp.inode = info.st_ino;
+  stamp.size = info.st_size;
+  stamp.modified_ns =
+      static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+  return stamp;
+}
 
 core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& hunt,
                             const detection::DetectionSettings& settings, FindingWriter& writer,
@@ -174,6 +200,7 @@ core::Status runOfflineHunt(const std::string& events_path, const OfflineHunt& h
     return evaluated.error().withContext("hunt '" + hunt.name + "'");
   }
   if (!written) return written.error();
+  if (auto same = unchanged(events_path, options); !same) return same;
   report.unbound_fields = binder.unboundFields();
   if (hunt.upload_query)
     return runUploadQuery(events_path, hunt, settings, writer, options, report);

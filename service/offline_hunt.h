@@ -31,8 +31,24 @@ struct OfflineHunt {
   std::optional<aql::Query> upload_query;
 };
 
+// What an events file was when a run began: each hunt reads the file again, so one that changed
+// in between (an export still being copied, a log still written to) would have the hunts search
+// different events, and the run say nothing of it (a newcomer's trial).
+struct FileStamp {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::int64_t size = 0;
+  std::int64_t modified_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+// The file's stamp now (following links); nullopt when it cannot be read.
+std::optional<FileStamp> stampOf(const std::string& path);
+
 struct OfflineOptions {
   core::EpochMs now = 0;
+  // The events file's stamp before the first hunt: a hunt that finds it changed after its scan
+  // fails on the events (input_failed). nullopt: not checked.
+  std::optional<FileStamp> events_stamp;
   std::optional<aql::TimeRange> range;  // replaces the query's own time clause
   const aql::LookupTables* lookups = nullptr;
   bool show_suppressed = false;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "results/column_fields.h"
+
 namespace aihunt::service {
 
 using detection::Field;
@@ -11,18 +13,22 @@ RowBinder::RowBinder(const std::vector<std::string>& columns,
                      const detection::FieldMapping& mapping,
                      const detection::FieldMapping* fallback)
     : field_of_column_(columns.size()), texts_(columns.size()), mapping_(mapping) {
-  const auto find = [&](const detection::FieldMapping& in, const std::string& column) {
-    std::optional<Field> found;
-    for (std::size_t f = 0; f < detection::kFieldCount && !found; ++f) {
-      if (!in.columns[f].empty() && in.columns[f] == column) found = static_cast<Field>(f);
+  results::ColumnFields fields;
+  const auto addAll = [&](const detection::FieldMapping& in, bool any_case) {
+    for (std::size_t f = 0; f < detection::kFieldCount; ++f) {
+      if (!in.columns[f].empty()) fields.add(in.columns[f], static_cast<Field>(f), any_case);
     }
-    return found;
   };
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    field_of_column_[c] = find(mapping, columns[c]);
-    if (!field_of_column_[c] && fallback != nullptr)
-      field_of_column_[c] = find(*fallback, columns[c]);
+  addAll(mapping, true);
+  if (fallback != nullptr) {
+    // The logical names (url, application) only as they are, as triage reads them.
+    addAll(*fallback, false);
+    // Every event's own time, as triage and the online hunts read it (a query of the user's
+    // that selects `starttime` lost its findings' times, and two events of one source and URL
+    // an hour apart got one finding id: a newcomer's trial).
+    fields.add("starttime", Field::kEventTime, false);
   }
+  for (std::size_t c = 0; c < columns.size(); ++c) field_of_column_[c] = fields.find(columns[c]);
 }
 
 void RowBinder::bind(const aql::Row& row, detection::Event& out) {

@@ -266,3 +266,25 @@ TEST_CASE("a hostile reference set type forges no line of aihunt check", "[hosti
   const std::size_t end = result.out.find('\n', line);
   CHECK(result.out.substr(line, end - line).find("FORGED-LINE") != std::string::npos);
 }
+
+TEST_CASE("a file name with a line feed forges no line of an error", "[hostile][offline]") {
+  // A newcomer's trial: `hunt --offline $'evil\nFAKE: ok.jsonl'` printed "FAKE: ok.jsonl: ..." as
+  // a line of its own under the error.
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-hostile-name-");
+  const std::string name = dir + "/evil\nFORGED: ok.jsonl";
+  std::ofstream(name) << "not json\n";
+  const std::vector<std::vector<std::string>> runs = {
+      {"hunt", "--offline", name, "--now", "2026-11-26T18:00:00Z"},
+      {"triage", "--input", name},
+      {"hunt", "--offline", dir + "/missing\nFORGED: ok.jsonl"},
+      {"config", "check", "--offline", dir + "/missing\nFORGED: ok.yaml"},
+  };
+  for (const auto& args : runs) {
+    const ProcessResult result = runAihunt(args);
+    INFO(args.at(0) << " exit " << result.exit_code << "\n" << result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("FORGED") != std::string::npos);  // said, inside the error
+    std::istringstream lines(result.err);
+    for (std::string line; std::getline(lines, line);) CHECK(line.rfind("FORGED", 0) != 0);
+  }
+}

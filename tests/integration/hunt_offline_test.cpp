@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -244,9 +245,10 @@ TEST_CASE("offline hunt errors are usage errors") {
   const auto directory = runAihunt({"hunt", "--offline", folder, "--format", "jsonl"});
   CHECK(directory.exit_code == 2);
   CHECK(directory.out.empty());
-  const auto said = directory.err.find("Is a directory");
+  const auto said = directory.err.find("is a folder");
   REQUIRE(said != std::string::npos);
-  CHECK(directory.err.find("Is a directory", said + 1) == std::string::npos);
+  CHECK(directory.err.find("is a folder", said + 1) == std::string::npos);
+  CHECK(directory.err.find("HUNT") == std::string::npos);  // before any hunt: no table of them
   CHECK(runAihunt(sampleArgs({"--hunt", "no-such-hunt"})).exit_code == 2);
   // A window reaching before 1970 (57 years before the sample's day): a usage error, the hunt
   // named once.
@@ -579,4 +581,40 @@ TEST_CASE("a pipe as the events file is refused before any hunt reads it") {
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
   CHECK(result.err.find("is not a regular file") != std::string::npos);
+}
+
+TEST_CASE("an own query's columns are read however they are spelt, and its starttime dates them") {
+  // A newcomer's trial: `"URL" AS destinationurl` was read as no field (0 findings, exit 0), and
+  // a selected `starttime` was not the findings' time, so two events an hour apart got one id.
+  const std::string event =
+      R"({"starttime": %T%, "sourceip": "10.1.9.99", "username": "CORP\\jdoe", "devicetype": 12,)"
+      R"( "Application": "C:\\Windows\\System32\\curl.exe", "URL": "https://api.openai.com/v1/models"})";
+  std::ofstream events("hunt_offline_test.twice.jsonl");
+  for (const char* at : {"1795692000000", "1795695600000"}) {
+    std::string line = event;
+    line.replace(line.find("%T%"), 3, at);
+    events << line << "\n";
+  }
+  events.close();
+  std::ofstream("hunt_offline_test.spelt.aql")
+      << "SELECT starttime, sourceip, username, \"URL\" AS destinationurl, \"Application\" AS "
+         "initiatingapplication FROM events WHERE \"URL\" ILIKE '%openai%'\n";
+  const auto result = runAihunt({"hunt", "--offline", "hunt_offline_test.twice.jsonl", "--aql",
+                                 "hunt_offline_test.spelt.aql", "--now", "2026-11-26T18:00:00Z",
+                                 "--last", "24h", "--format", "jsonl"});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  const auto found = jsonLines(result.out);
+  REQUIRE(found.size() == 2);
+  std::set<std::string> ids;
+  std::set<std::string> times;
+  for (const auto& finding : found) {
+    ids.insert(finding["finding_id"].get<std::string>());
+    times.insert(finding["event_time"].is_string() ? finding["event_time"].get<std::string>()
+                                                   : std::string("null"));
+    CHECK(finding["url"] == "https://api.openai.com/v1/models");
+    CHECK(finding["process_name"] == "curl");
+  }
+  CHECK(ids.size() == 2);
+  CHECK(times == std::set<std::string>{"2026-11-26T11:20:00.000Z", "2026-11-26T12:20:00.000Z"});
 }

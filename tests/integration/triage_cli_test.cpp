@@ -411,6 +411,33 @@ TEST_CASE("findings whose rows lack an event time column come with a warning") {
   CHECK(benign.err.find("warning") == std::string::npos);
 }
 
+TEST_CASE("a column is read in any case; another spelling of a name is named, not read") {
+  // A newcomer's trial: `DestinationUrl` and `Command Line` columns beside the seed's names were
+  // left unread without a word (24 findings became 15).
+  const std::string row =
+      R"({"EventTime":"2026-11-26 10:00:00","sourceip":"10.0.0.5","username":"jdoe",)"
+      R"("DestinationUrl":"https://api.openai.com/v1/chat/completions",)"
+      R"("initiatingapplication":"C:\\Python311\\python.exe"})"
+      "\n";
+  const auto cased = runAihunt({"triage", "--format", "jsonl", "-"}, row);
+  INFO(cased.err);
+  CHECK(cased.exit_code == 0);
+  const auto found = jsonLines(cased.out);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]["url"] == "https://api.openai.com/v1/chat/completions");
+  CHECK(found[0]["process_name"] == "python");
+  CHECK(cased.err.find("a column was not read") == std::string::npos);
+
+  const std::string spelt =
+      R"({"EventTime":"2026-11-26 10:00:00","sourceip":"10.0.0.5","Image":"C:\\x\\curl.exe",)"
+      R"("Command Line":"curl -H \"Authorization: Bearer $OPENAI_API_KEY\" https://api.openai.com/v1/models"})"
+      "\n";
+  const auto named = runAihunt({"triage", "--quiet", "--format", "jsonl", "-"}, spelt);
+  CHECK(named.exit_code == 0);
+  CHECK(named.err.find("a column was not read: 'Command Line'") != std::string::npos);
+  CHECK(named.err.find("export the command_line as 'CommandLine'") != std::string::npos);
+}
+
 TEST_CASE("a column another mapping reads as a detectable field is named when left unread") {
   // An export with one column left under its property name beside the seed query's names: the
   // URL is not read, so without a word the run would look clean. --quiet keeps the word.

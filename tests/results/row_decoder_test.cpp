@@ -108,3 +108,44 @@ TEST_CASE("watched columns the rows hold are listed once, in order, read or not"
     CHECK(decoder.unreadColumns() == std::vector<std::string>{"URL", "x\"q", "magnitude"});
   }
 }
+
+TEST_CASE("a mapped column is read in any case; other spellings are named, not read") {
+  // A newcomer's trial: `DestinationUrl` and `commandline` columns went unread under a mapping
+  // of `DestinationURL` and `CommandLine`, and findings dropped without a word.
+  detection::FieldMapping mapping;
+  mapping.setColumn(Field::kUrl, "DestinationURL");
+  mapping.setColumn(Field::kCommandLine, "CommandLine");
+  mapping.setColumn(Field::kUserAgent, "User Agent");
+  mapping.setColumn(Field::kHost, "host");
+  mapping.setColumn(Field::kDestHost, "Host");
+  for (const auto path :
+       {results::DecodePath::kFastWhenFlat, results::DecodePath::kFullParserOnly}) {
+    results::RowDecoder decoder(mapping, path);
+    // Our logical names are read only as they are: `URL` is a raw event's name.
+    decoder.alsoRead("application", Field::kApplication);
+    decoder.watchUnread({"CommandLine", "DestinationURL"});
+    Event event;
+    REQUIRE(decoder.decode(R"({"destinationurl": "https://a", "commandline": "curl x",
+                               "USER AGENT": "python-requests/2", "HOST": "h1",
+                               "Application": "curl.exe"})",
+                           event));
+    CHECK(event.get(Field::kUrl) == "https://a");
+    CHECK(event.get(Field::kCommandLine) == "curl x");
+    CHECK(event.get(Field::kUserAgent) == "python-requests/2");
+    CHECK(event.get(Field::kApplication).empty());
+    // `host` and `Host` name two fields: `HOST` is read as neither.
+    CHECK(event.get(Field::kHost).empty());
+    CHECK(event.get(Field::kDestHost).empty());
+    REQUIRE(decoder.decode(R"({"host": "h1", "Host": "h2", "DestinationURL": "https://b",
+                               "Command Line": "curl y"})",
+                           event));
+    CHECK(event.get(Field::kHost) == "h1");
+    CHECK(event.get(Field::kDestHost) == "h2");
+    CHECK(event.get(Field::kUrl) == "https://b");
+    CHECK(event.get(Field::kCommandLine).empty());
+    // Each spelling a row holds is listed as the row has it; only `Command Line` was not read.
+    CHECK(decoder.watchedSeen() == std::vector<std::string>{"destinationurl", "commandline",
+                                                            "DestinationURL", "Command Line"});
+    CHECK(decoder.unreadColumns() == std::vector<std::string>{"Command Line"});
+  }
+}
