@@ -159,13 +159,18 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
                         "no window");
   }
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
+  // Times before 1973 are nearly always epoch seconds read as milliseconds (a trial).
+  constexpr core::EpochMs kMillisecondsSince1973 = 100'000'000'000;
+  const bool seconds = seen.latest < kMillisecondsSince1973;
   // Kept under --quiet: "No findings." alone would pass for a clean window.
   printDiagnostic(
       context.streams, *context.redactor, Diagnostic::kCaveat,
       "none of the events read falls inside the window " + core::formatIso8601(seen.window->from) +
           " to " + core::formatIso8601(seen.window->to) + "; their starttime runs from " +
           core::formatIso8601(seen.earliest) + " to " + core::formatIso8601(seen.latest) +
-          " (choose the window with --now, --last or --from/--to)");
+          (seconds ? " (is starttime in epoch seconds? QRadar gives epoch milliseconds: "
+                     "multiply it by 1000)"
+                   : " (choose the window with --now, --last or --from/--to)"));
 }
 
 // What a first line that is no event most often means: a whole JSON document rather than one
@@ -208,6 +213,16 @@ std::string firstLineOf(const std::string& path) {
 // query named).
 std::string wrongKindHint(const std::string& events_path) {
   const std::string line = firstLineOf(events_path);
+  // One document on one line, `{"events": [...]}` as the API gives it: its events' starttime is
+  // a number, only not at the top (a trial was sent between hunt and triage by the hints).
+  std::string_view head = core::trim(line);
+  if (!head.empty() && head.front() == '{') head = core::trim(head.substr(1));
+  if (head.starts_with("\"events\"") || head.starts_with("\"flows\"")) {
+    return " (this is one JSON document, {\"events\": [...]}, not one event per line: QRadar's "
+           "events (starttime, sourceip, properties by name) are read one a line, e.g. jq -c "
+           "'.events[]' FILE > events.jsonl; rows of a query's results, with the columns it "
+           "named, go to 'aihunt triage FILE' as they are)";
+  }
   if (line.find("\"starttime\"") != std::string::npos) {
     return " (these events hold a starttime, not as a number: convert it to epoch "
            "milliseconds, as QRadar gives it)";

@@ -230,8 +230,18 @@ core::Result<std::size_t> RowSplitter::scanValue(std::size_t start) {
 
 core::Status RowSplitter::expectEnd() {
   if (shape_ == InputShape::kDocument) {
-    if (!skipWhitespace() || buffer_[begin_] != '}') {
-      return errorHere("input is truncated or malformed: expected '}' after the events array");
+    if (!skipWhitespace()) {
+      return errorHere("input is truncated: expected '}' after the events array");
+    }
+    if (buffer_[begin_] == ',') {
+      // Not cut short: a document of its own making (a trial read it as truncated).
+      return errorHere(
+          "the results document has more keys after its events array: triage reads the "
+          "document Ariel's results give, {\"events\": [...]} alone (keep only that key, e.g. "
+          "jq '{events}' FILE)");
+    }
+    if (buffer_[begin_] != '}') {
+      return errorHere("input is malformed: expected '}' after the events array");
     }
     ++begin_;
   }

@@ -325,7 +325,6 @@ struct Daemon::Impl {
   std::set<std::string> catalog_gauges;
   std::deque<std::string> queue;
   std::set<std::string> busy;        // queued or running
-  std::set<std::string> said_ahead;  // hunts whose ledger ends after now, said once each
   std::map<std::string, HuntRunReport> reports;
   std::map<std::string, Clock::time_point> retry_at;
   // The console refused the credentials: no hunt connects, and the readiness probe asks nothing,
@@ -484,19 +483,27 @@ struct Daemon::Impl {
     }
   }
 
-  // A ledger that ends after now (an earlier run given a later --now, a clock set back) makes
-  // every run hunt nothing, quietly, until the clock catches up: said once per hunt.
-  void noteLedgerAhead(const std::string& name, std::optional<core::EpochMs> end,
-                       core::EpochMs at) {
-    if (!end || *end <= at) return;
-    {
-      std::lock_guard lock(mutex);
-      if (!said_ahead.insert(name).second) return;
-    }
+  // A ledger that ends after the newest window end allowed now: the clock was set back (a bad
+  // NTP step, a VM resumed), or an earlier run was given a later --now. The windows after the
+  // horizon were searched before their events could all be in QRadar; waiting for the clock to
+  // reach the ledger's end would lose them for good, with no gap to show (a review). They are
+  // forgotten and hunted again as time reaches them; their findings, already seen, are repeats.
+  core::Result<std::optional<core::EpochMs>> rewindIfAhead(const std::string& name,
+                                                           const config::HuntConfig& hunt,
+                                                           std::optional<core::EpochMs> end,
+                                                           core::EpochMs at) {
+    const core::EpochMs horizon = horizonAt(scheduleOf(hunt), at);
+    if (!end || *end <= horizon) return end;
+    auto forgotten = deps.store.rewind(name, horizon);
+    if (!forgotten) return forgotten.error();
+    deps.metrics.add("aihunt_ledger_rewinds_total", {name});
     deps.logger->warn(
-        "hunt '{}': the ledger ends at {}, after now ({}): no window is due until then (was an "
-        "earlier run given a later --now, or the clock set back?)",
-        name, core::formatIso8601(*end), core::formatIso8601(at));
+        "hunt '{}': the ledger ends at {}, after the newest window end allowed now ({}; was the "
+        "clock set back, or an earlier run given a later --now?): {} after that were searched "
+        "before their events could all be in QRadar; they are hunted again as time reaches them",
+        name, core::formatIso8601(*end), core::formatIso8601(horizon),
+        core::counted(*forgotten, "window"));
+    return deps.store.scheduledThrough(name);
   }
 
   // True when the console refused the credentials during the hunt.
@@ -509,13 +516,13 @@ struct Daemon::Impl {
     // From the end of a gap recorded past the ledger (a turn that failed after recording it):
     // that stretch is not hunted, nor recorded again.
     auto end = deps.store.scheduledThrough(name);
+    if (end) end = rewindIfAhead(name, *hunt, *end, at);
     if (!end) {
       noteStateFailed(end.error().message);
       turn.exit_code = core::kExitState;
       turn.error = end.error().message;
       deps.logger->error("hunt '{}': reading the ledger: {}", name, turn.error);
     } else {
-      noteLedgerAhead(name, *end, at);
       const std::size_t most = options.once ? SIZE_MAX : options.windows_per_turn;
       const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, at, most);
       bool gap_ok = true;
@@ -997,11 +1004,11 @@ struct Daemon::Impl {
           noteStateFailed(!scheduled ? scheduled.error().message : end.error().message);
           continue;
         }
-        // Said here too: a hunt whose ledger ends after now has nothing due and never reaches
-        // huntOnce, where --once says it.
-        noteLedgerAhead(hunt.name, *scheduled, at);
+        // A ledger that ends after the horizon has nothing due, yet its turn rewinds it
+        // (rewindIfAhead).
+        const bool ahead = *scheduled && **scheduled > horizonAt(scheduleOf(hunt), at);
         const DuePlan plan = publishLag(hunt, *scheduled, *end, at);
-        if (!enqueue || waits || (plan.windows.empty() && !plan.gap)) continue;
+        if (!enqueue || waits || (plan.windows.empty() && !plan.gap && !ahead)) continue;
       }
       std::lock_guard lock(mutex);
       busy.insert(hunt.name);
@@ -1304,8 +1311,13 @@ struct Daemon::Impl {
           cfg = config;
         }
         auto pruned = deps.store.pruneSeen(now() - cfg->state.retention.count());
-        if (pruned && *pruned > 0)
+        if (!pruned) {
+          // Tried again in an hour; meanwhile the store only grows.
+          deps.metrics.add("aihunt_state_errors_total");
+          deps.logger->error("forgetting finding ids past retention: {}", pruned.error().message);
+        } else if (*pruned > 0) {
           deps.logger->info("forgot {} finding ids past retention", *pruned);
+        }
         next_prune = Clock::now() + std::chrono::hours(1);
       }
       std::unique_lock lock(mutex);

@@ -181,23 +181,23 @@ void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
 }
 
 core::Status Outbox::noteStore(core::Status status) {
+  const std::lock_guard lock(state_problem_mutex_);
   if (!status) {
-    noteStoreFailed(status.error());
+    write_problem_ = "delivery: " + status.error().message;
   } else {
-    const std::lock_guard lock(state_problem_mutex_);
-    state_problem_.reset();
+    write_problem_.reset();
   }
   return status;
 }
 
-void Outbox::noteStoreFailed(const core::Error& error) {
+void Outbox::noteReadFailed(const core::Error& error) {
   const std::lock_guard lock(state_problem_mutex_);
-  state_problem_ = "delivery: " + error.message;
+  read_problem_ = "delivery: " + error.message;
 }
 
 std::optional<std::string> Outbox::stateProblem() const {
   const std::lock_guard lock(state_problem_mutex_);
-  return state_problem_;
+  return write_problem_ ? write_problem_ : read_problem_;
 }
 
 core::EpochMs Outbox::wallNow() const {
@@ -269,7 +269,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   const bool waits = hasDueTimes(*state.sink);
   bool held = false;
   const auto outboxFailed = [&](const core::Error& error) {
-    noteStoreFailed(error);
+    noteReadFailed(error);
     logger_->error("sink '{}': reading the outbox: {}", name, error.message);
     pass.empty = false;
     ++pass.failures;
@@ -649,12 +649,24 @@ DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
 
 bool Outbox::full() {
   bool any_full = false;
+  std::optional<core::Error> unread;
   for (auto& state : sinks_) {
     auto depth = store_.outboxDepth(state.sink->name());
-    if (!depth) continue;
+    if (!depth) {
+      // Not taken for full: the hunts' own commits meet the same store and say so. /readyz
+      // does, through stateProblem().
+      unread = depth.error();
+      continue;
+    }
     updateDepth(state, *depth);
     static_cast<void>(refreshHeld(state));
     any_full = any_full || *depth >= options_.max_rows;
+  }
+  if (unread) {
+    noteReadFailed(*unread);
+  } else {
+    const std::lock_guard lock(state_problem_mutex_);
+    read_problem_.reset();
   }
   return any_full;
 }

@@ -156,16 +156,18 @@ class Outbox {
   // StateStore::held() for a sink that waits after its leader, into aihunt_outbox_held.
   std::optional<state::HeldRows> refreshHeld(SinkState& state);
   [[nodiscard]] core::EpochMs wallNow() const;
-  // Notes how a use of the store went, for stateProblem(); returns `status`.
+  // Notes how a write to the store went, for stateProblem(); returns `status`.
   core::Status noteStore(core::Status status);
-  void noteStoreFailed(const core::Error& error);
+  // A read of the store failed; cleared by the next read that works (full(), every tick).
+  void noteReadFailed(const core::Error& error);
   void updateDepth(SinkState& state, std::uint64_t depth);
 
   state::StateStore& store_;
   std::vector<SinkState> sinks_;
   std::mutex depth_mutex_;                  // SinkState::warned_near_full, set from several threads
   mutable std::mutex state_problem_mutex_;  // lanes note, the health server's thread reads
-  std::optional<std::string> state_problem_;
+  std::optional<std::string> write_problem_;
+  std::optional<std::string> read_problem_;
   // When the run stops delivering (steady clock ticks), once flush() or drainAll() has begun: a
   // failure whose retry would come later says its findings wait for the next run instead.
   std::atomic<std::chrono::steady_clock::rep> run_ends_{

@@ -13,12 +13,16 @@ PlannedWindow window(const ScheduleSpec& spec, core::EpochMs from, core::EpochMs
 
 }  // namespace
 
+core::EpochMs horizonAt(const ScheduleSpec& spec, core::EpochMs now) {
+  return aql::floorToMinute(now - spec.delay);
+}
+
 DuePlan dueWindows(const ScheduleSpec& spec, std::optional<core::EpochMs> ledger_end,
                    core::EpochMs now, std::size_t max_windows) {
   DuePlan plan;
   const core::EpochMs every = std::max<core::EpochMs>(spec.every, 60'000);
   const core::EpochMs largest = std::max(every, spec.max_window);
-  plan.horizon = aql::floorToMinute(now - spec.delay);
+  plan.horizon = horizonAt(spec, now);
   const core::EpochMs oldest = plan.horizon - spec.catch_up_max;
   core::EpochMs start = ledger_end.value_or(oldest);
   if (start < oldest) {

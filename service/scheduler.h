@@ -43,6 +43,9 @@ struct DuePlan {
   core::EpochMs next_due = 0;          // when the next window will be due, if none is now
 };
 
+// The newest window end allowed at `now`: `delay` before it, on a whole minute.
+core::EpochMs horizonAt(const ScheduleSpec& spec, core::EpochMs now);
+
 // The windows due at `now` for a hunt whose ledger ends at `ledger_end` (nullopt: empty), at
 // most `max_windows` of them. A window is due once a whole `every` fits before the horizon;
 // when behind, consecutive windows merge up to `max_window`.

@@ -175,7 +175,12 @@ TEST_CASE("bad input gets a clear, positioned error") {
   CHECK(firstError("{\"events\": [{\"a\": 1}]} trailing") ==
         "line 1: unexpected content after the end of the results document");
   CHECK(firstError("{\"events\": [{\"a\": 1}]") ==
-        "line 1: input is truncated or malformed: expected '}' after the events array");
+        "line 1: input is truncated: expected '}' after the events array");
+  CHECK(firstError("{\"events\": [{\"a\": 1}] 7") ==
+        "line 1: input is malformed: expected '}' after the events array");
+  // Keys after the array: a document of the user's, not one cut short (a trial).
+  CHECK(firstError("{\"events\": [{\"a\": 1}], \"extra\": {}}").find(
+            "line 1: the results document has more keys after its events array") == 0);
   CHECK(firstError("hello") ==
         "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
         "Lines (one object per line)");
