@@ -59,4 +59,16 @@ core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
   return setup;
 }
 
+core::Result<detection::FieldMapping> ownQueryMapping(const DetectionSetup& setup,
+                                                      const std::vector<std::string>& names) {
+  if (names.empty()) return setup.mapping;
+  const auto found = std::find_if(setup.hunts.begin(), setup.hunts.end(),
+                                  [&](const config::HuntConfig& h) { return h.name == names[0]; });
+  if (found == setup.hunts.end()) {
+    return service::checkHuntNames({names[0]}, service::huntNames(setup.hunts)).error();
+  }
+  // A hunt of its own `aql` names its columns itself; a generated one by its `fields`.
+  return found->columns;
+}
+
 }  // namespace aihunt::cli

@@ -30,4 +30,10 @@ struct DetectionSetup {
 core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
                                                 const std::string& hunt, CommandContext& context);
 
+// The names an own query's columns (--aql, --seed-query) are read by: the seed query's, or with
+// a --hunt NAME the configured hunt's property names (`"URL"`, `"User Agent"`). An unknown name
+// is an error that lists the hunts.
+core::Result<detection::FieldMapping> ownQueryMapping(const DetectionSetup& setup,
+                                                      const std::vector<std::string>& names);
+
 }  // namespace aihunt::cli

@@ -88,7 +88,9 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.query = std::move(*query);
     // Columns named like the seed query's aliases, or like our logical fields.
-    hunt.mapping = setup.mapping;
+    auto mapping = ownQueryMapping(setup, names);
+    if (!mapping) return mapping.error();
+    hunt.mapping = std::move(*mapping);
     hunt.fallback_mapping = service::logicalColumnMapping();
     if (auto columns = ownQueryColumns(hunt.query)) {
       if (auto status =

@@ -188,7 +188,10 @@ core::Result<std::vector<HuntJob>> planOnline(const po::variables_map& values,
     HuntJob hunt;
     hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.aql = std::move(*aql);
-    hunt.mapping = setup.mapping;  // the seed query's aliases, or the named hunt's columns
+    // The seed query's aliases, or the named hunt's property names.
+    auto mapping = ownQueryMapping(setup, names);
+    if (!mapping) return mapping.error();
+    hunt.mapping = std::move(*mapping);
     if (auto parsed = aql::parse(hunt.aql); parsed) {  // a bad query is QRadar's to refuse
       // The window given (--last, --from/--to) and added as START/STOP: the instants the
       // console searches, as for the built-in hunts. A clause of the query's own, or the

@@ -177,8 +177,8 @@ TEST_CASE("--seed-query runs the seed's AQL with an added time clause", "[online
       runProcess(binaryPath("aihunt"),
                  {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--lookups",
                   sourcePath("content/samples/qradar_lookups.json"), "--now",
-                  aihunt::testing::kSampleNow, "--format", "jsonl", "--aql",
-                  sourcePath("content/seed_query.aql"), "--hunt", "seed", "--last", "24h"});
+                  aihunt::testing::kSampleNow, "--format", "jsonl", "--seed-query", "--last",
+                  "24h"});
   REQUIRE(offline.exit_code == 0);
   CHECK(keys(seed.out) == keys(offline.out));
   std::set<std::string> hosts;
