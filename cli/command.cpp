@@ -112,6 +112,13 @@ std::string strayArgumentMessage(const std::vector<std::string>& args,
              std::filesystem::is_regular_file(stray, error)) {
     // `aihunt hunt events.jsonl`: a file of events is hunted with --offline.
     message += ": to hunt a file of exported events, give --offline " + stray;
+  } else if (offlineTakesFile(options) &&
+             std::find(args.begin(), args.end(), "--offline") != args.end() &&
+             std::filesystem::is_regular_file(stray, error)) {
+    // `aihunt hunt --offline a.jsonl b.jsonl` (a trial): one file a run.
+    message +=
+        ": --offline reads one file; hunt several as one (cat a.jsonl b.jsonl > all.jsonl, "
+        "zcat for .gz), or one run each";
   } else {
     message += ": options start with -- (a value with spaces needs quotes)";
   }

@@ -77,7 +77,11 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
         return core::makeError(core::ErrorCode::kInvalidArgument,
                                path + ":" + aql::formatDiagnostic(diagnostic));
       }
-      context.logger->warn("{}:{}", path, aql::formatDiagnostic(diagnostic));
+      // Offline there is no console whose zone it would be: the evaluator reads it as UTC (a
+      // trial read the warning as if a console's zone applied).
+      context.logger->warn(
+          "{}:{}{}", path, aql::formatDiagnostic(diagnostic),
+          diagnostic.code == "zoneless-time" ? " (offline it is read as UTC)" : "");
     }
     const std::vector<std::string> names = huntOption(values);
     if (names.size() > 1) {

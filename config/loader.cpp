@@ -81,6 +81,14 @@ LoadOutcome loadConfigText(std::string_view text, std::string_view source_name,
     return outcome;
   }
   expandEnvironmentInTree(root, env, diagnostics);
+  // A file of comments only (or nothing) passed `config check` as OK (a trial): said, since a
+  // config written for another tool's path, or saved empty, would run on every default.
+  if (root.isNull() || (root.isMap() && root.entries.empty())) {
+    diagnostics.warning("",
+                        "the config holds no settings (it is empty, or comments only): every "
+                        "setting takes its default ('aihunt config example' prints one to "
+                        "start from)");
+  }
 
   Config config;
   std::vector<ExceptionSpec> exceptions;

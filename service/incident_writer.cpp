@@ -82,8 +82,11 @@ class IncidentWriter final : public ResultWriter {
     // The JSON envelope of a run whose findings were dropped at the cap says it is incomplete
     // (run.complete() is false then) and lists none.
     // So does one whose findings could not all be held for printing elsewhere (run.output_ok):
-    // what is held here is then part of the run's findings, and a part is not shown.
-    const bool lost = held_.failure() || !run.output_ok;
+    // what is held here is then part of the run's findings, and a part is not shown. So does an
+    // incomplete run (a hunt failed or was stopped, an input cut short): incidents folded from
+    // part of the findings would understate their counts, as `aihunt incidents` holds too (a
+    // trial found the two disagreeing).
+    const bool lost = held_.failure() || !run.output_ok || !run.complete();
     if (lost && format_ != OutputFormat::kJson) return {};
     return emit(run, lost);
   }

@@ -73,10 +73,19 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
     // Most often a read-only folder (a volume mounted for another user): the store keeps its
     // lock, journal and WAL files beside the database, so the folder itself must be writable.
     std::string hint;
-    if (error == EACCES && ::access(path.c_str(), F_OK) == 0) {
+    struct stat lock_file {};
+    if (error == EACCES && ::stat(path.c_str(), &lock_file) == 0 &&
+        lock_file.st_uid != ::geteuid()) {
+      hint = " (the lock file is there and belongs to another user (uid " +
+             std::to_string(lock_file.st_uid) +
+             "): an earlier run as that user, root perhaps, left it; remove it or give it to "
+             "aihunt's user)";
+    } else if (error == EACCES && ::access(path.c_str(), F_OK) == 0) {
+      // aihunt's own, made read-only (a folder and its files set read-only by hand, a volume
+      // mounted so): a resource trial saw this blamed on another user.
       hint =
-          " (the lock file is there but not aihunt's to open: an earlier run as another user, "
-          "root perhaps, left it; remove it or give it to aihunt's user)";
+          " (the lock file is aihunt's but not writable: the state file's folder and the files "
+          "in it must be writable by aihunt; check their permissions)";
     } else if (error == EACCES || error == EROFS) {
       hint =
           " (the state file's folder must be writable by aihunt: check its owner and "

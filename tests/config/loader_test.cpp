@@ -103,13 +103,19 @@ TEST_CASE("an empty ca_file means the system trust store, as the example says", 
   CHECK_FALSE(load("state:\n  path: \"\"\n").ok());
 }
 
-TEST_CASE("an empty file is a valid config with defaults", "[config]") {
-  const LoadOutcome outcome = load("");
-  REQUIRE(outcome.ok());
-  CHECK_FALSE(outcome.config->qradar.has_value());
-  CHECK(outcome.config->settings.providers.classify("api.openai.com") != nullptr);
-  CHECK(outcome.config->hunts.size() == 5);  // the built-in hunts
-  CHECK(outcome.warnings.empty());
+TEST_CASE("an empty file is a valid config with defaults, and a warning says so", "[config]") {
+  for (const char* text : {"", "# only a comment\n\n", "{}\n", "---\n"}) {
+    INFO(text);
+    const LoadOutcome outcome = load(text);
+    REQUIRE(outcome.ok());
+    CHECK_FALSE(outcome.config->qradar.has_value());
+    CHECK(outcome.config->settings.providers.classify("api.openai.com") != nullptr);
+    CHECK(outcome.config->hunts.size() == 5);  // the built-in hunts
+    // A trial: a comments-only file passed `config check` as OK without a word.
+    REQUIRE(outcome.warnings.size() == 1);
+    CHECK(outcome.warnings[0].message.find("the config holds no settings") == 0);
+  }
+  CHECK(load("version: 1\n").warnings.empty());
 }
 
 TEST_CASE("a hunts: section replaces the built-in hunts", "[config]") {

@@ -743,6 +743,8 @@ TEST_CASE("a misspelt subcommand, or an events file without --offline, gets the 
   const ProcessResult given = runAihunt({"hunt", "--offline", events, events});
   CHECK(given.exit_code == 2);
   CHECK(given.err.find("give --offline") == std::string::npos);
+  // Two files after --offline (a trial): one file a run, and how to hunt both.
+  CHECK(given.err.find("--offline reads one file") != std::string::npos);
   // A name that is no file keeps the general advice.
   const ProcessResult stray = runAihunt({"hunt", "no-such-file.jsonl"});
   CHECK(stray.exit_code == 2);

@@ -620,9 +620,11 @@ TEST_CASE("the daemon with a token the console refuses: one try per hold, not on
       makeRunDir(emu, "aihunt-daemon-refused-hold-", "not-the-token-0000-1111-2222", {}, {});
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
-  REQUIRE(waitUntil(
+  const bool refused_said = waitUntil(
       [&] { return daemon.err().find("the console refuses the credentials") != std::string::npos; },
-      std::chrono::seconds(20)));
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(refused_said);
   // Long enough for every hunt to have had its turn, well within the first 30 s hold.
   std::this_thread::sleep_for(std::chrono::seconds(4));
   const nlohmann::json held_log =

@@ -575,3 +575,28 @@ TEST_CASE("a row with a lone surrogate escape or invalid UTF-8 is analysed, not 
   CHECK(findings[1]["provider"] == "anthropic");
   CHECK(result.err.find("2 rows held text that is not valid UTF-8") != std::string::npos);
 }
+
+TEST_CASE("incidents of an input cut short are not listed, as aihunt incidents holds") {
+  // A newcomer's trial: `triage --format json --view incidents` over a truncated document printed
+  // incidents folded from the rows before the cut, while `aihunt incidents` over a cut findings
+  // file printed none; the docs say none.
+  const auto row = [](const char* second) {
+    return std::string(R"({"EventTime":"2026-11-26 10:00:)") + second +
+           R"(","sourceip":"10.0.0.5","username":"jdoe",)"
+           R"("DestinationURL":"https://api.openai.com/v1/models","InitiatingApplication":"curl.exe"})";
+  };
+  const std::string rows = row("01") + ", " + row("02");
+  const std::string cut = "{\"events\": [" + rows + ", {\"sourceip\": \"10.0";
+  const auto result = runAihunt({"triage", "--format", "json", "--view", "incidents", "-"}, cut);
+  CHECK(result.exit_code == 2);
+  const json document = json::parse(result.out);
+  CHECK(document["complete"] == false);
+  CHECK(document["hunts"][0]["status"] == "failed");
+  CHECK(document["hunts"][0]["findings"] == 2);  // counted, as far as the run went
+  CHECK(document["incidents"].empty());
+  // Whole, the same rows fold into an incident.
+  const auto whole = runAihunt({"triage", "--format", "json", "--view", "incidents", "-"},
+                               "{\"events\": [" + rows + "]}");
+  CHECK(whole.exit_code == 0);
+  CHECK(json::parse(whole.out)["incidents"].size() == 1);
+}
