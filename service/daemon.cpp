@@ -324,7 +324,7 @@ struct Daemon::Impl {
   std::optional<std::uint64_t> catalog_checked;
   std::set<std::string> catalog_gauges;
   std::deque<std::string> queue;
-  std::set<std::string> busy;        // queued or running
+  std::set<std::string> busy;  // queued or running
   std::map<std::string, HuntRunReport> reports;
   std::map<std::string, Clock::time_point> retry_at;
   // The console refused the credentials: no hunt connects, and the readiness probe asks nothing,

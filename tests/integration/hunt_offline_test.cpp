@@ -633,8 +633,8 @@ TEST_CASE("an own query with --hunt reads its columns by that hunt's property na
   std::ofstream("hunt_offline_test.props.aql")
       << "SELECT starttime, sourceip, username, \"URL\", \"Application\", \"User Agent\", "
          "\"Bytes Sent\" FROM events WHERE \"URL\" ILIKE '%openai%' LAST 24 HOURS\n";
-  const auto named = runAihunt(
-      sampleArgs({"--aql", "hunt_offline_test.props.aql", "--hunt", "proxy-ai-api"}));
+  const auto named =
+      runAihunt(sampleArgs({"--aql", "hunt_offline_test.props.aql", "--hunt", "proxy-ai-api"}));
   INFO(named.err);
   CHECK(named.exit_code == 0);
   const auto found = jsonLines(named.out);

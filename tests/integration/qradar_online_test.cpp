@@ -173,12 +173,11 @@ TEST_CASE("--seed-query runs the seed's AQL with an added time clause", "[online
   CHECK(seed.err.find("has no time clause; added: LAST 24 HOURS") != std::string::npos);
   // --now moves the built-in hunts' window, not this clause: said (an online trial).
   CHECK(seed.err.find("--now does not move the seed query's time clause") != std::string::npos);
-  const auto offline =
-      runProcess(binaryPath("aihunt"),
-                 {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--lookups",
-                  sourcePath("content/samples/qradar_lookups.json"), "--now",
-                  aihunt::testing::kSampleNow, "--format", "jsonl", "--seed-query", "--last",
-                  "24h"});
+  const auto offline = runProcess(
+      binaryPath("aihunt"),
+      {"hunt", "--offline", sourcePath("content/samples/events.jsonl"), "--lookups",
+       sourcePath("content/samples/qradar_lookups.json"), "--now", aihunt::testing::kSampleNow,
+       "--format", "jsonl", "--seed-query", "--last", "24h"});
   REQUIRE(offline.exit_code == 0);
   CHECK(keys(seed.out) == keys(offline.out));
   std::set<std::string> hosts;

@@ -179,8 +179,8 @@ TEST_CASE("bad input gets a clear, positioned error") {
   CHECK(firstError("{\"events\": [{\"a\": 1}] 7") ==
         "line 1: input is malformed: expected '}' after the events array");
   // Keys after the array: a document of the user's, not one cut short (a trial).
-  CHECK(firstError("{\"events\": [{\"a\": 1}], \"extra\": {}}").find(
-            "line 1: the results document has more keys after its events array") == 0);
+  CHECK(firstError("{\"events\": [{\"a\": 1}], \"extra\": {}}")
+            .find("line 1: the results document has more keys after its events array") == 0);
   CHECK(firstError("hello") ==
         "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
         "Lines (one object per line)");
