@@ -14,6 +14,22 @@ namespace {
 // RFC 1952 §2.3.1 (gzip) and RFC 8878 §3.1.1 (zstd frame) magic numbers.
 constexpr std::array<unsigned char, 2> kGzipMagic = {0x1f, 0x8b};
 constexpr std::array<unsigned char, 4> kZstdMagic = {0x28, 0xb5, 0x2f, 0xfd};
+
+// What is not read, by its first bytes, and what to do instead: said as such rather than as
+// text that is not UTF-8 (a newcomer's trial).
+struct Unread {
+  std::string_view magic;
+  std::string_view what;
+};
+constexpr Unread kUnread[] = {
+    {"BZh", "bzip2-compressed: decompress it first (bzcat FILE > events.jsonl)"},
+    {"\xFD"
+     "7zX",
+     "xz-compressed: decompress it first (xzcat FILE > events.jsonl)"},
+    {"PK\x03\x04", "a zip archive: extract the file from it first (unzip FILE)"},
+    {"\xFF\xFE", "UTF-16 text: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8 FILE)"},
+    {"\xFE\xFF", "UTF-16 text: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8 FILE)"},
+};
 constexpr std::size_t kInputChunk = 256U << 10;
 
 core::Error corrupt(std::string_view format, std::string_view why) {
@@ -164,6 +180,13 @@ core::Result<std::unique_ptr<ByteSource>> decompressing(std::unique_ptr<ByteSour
   Compression kind = Compression::kNone;
   if (startsWith(prefix, kGzipMagic)) kind = Compression::kGzip;
   if (startsWith(prefix, kZstdMagic)) kind = Compression::kZstd;
+  for (const Unread& unread : kUnread) {
+    if (std::string_view(prefix).starts_with(unread.magic)) {
+      return core::makeError(core::ErrorCode::kParse,
+                             "the file is " + std::string(unread.what) +
+                                 "; aihunt reads plain, gzip or zstd JSON Lines as they are");
+    }
+  }
   if (found != nullptr) *found = kind;
   Prefixed input(std::move(source), std::move(prefix));
   switch (kind) {

@@ -61,6 +61,7 @@ class ChunkReader {
     chunk.resize(carry_.size());
     carry_.clear();
     std::size_t target = chunk_bytes_;
+    std::size_t searched = 0;  // the chunk's first bytes, known to hold no line end
     while (true) {
       while (!eof_ && chunk.size() < target) {
         chunk.reserve(target);
@@ -75,13 +76,18 @@ class ChunkReader {
         eof_ = got.value() == 0;
       }
       if (eof_) return chunk.size() != 0;
-      const std::size_t last = chunk.text().rfind('\n');
-      if (last != std::string_view::npos) {
+      const std::size_t found = chunk.text().substr(searched).rfind('\n');
+      if (found != std::string_view::npos) {
+        const std::size_t last = searched + found;
         carry_.assign(chunk.text().substr(last + 1));
         chunk.resize(last + 1);
         return true;
       }
-      target += chunk_bytes_;  // a line longer than a chunk: read on to its end
+      // A line longer than a chunk: read on to its end. The room doubles and only the new bytes
+      // are searched, so a line of 100 MiB costs linear time (a trial: 23 s, growing a chunk at
+      // a time and searching it all again each time).
+      searched = chunk.size();
+      target = std::max(target + chunk_bytes_, target * 2);
     }
   }
 

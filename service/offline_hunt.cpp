@@ -54,7 +54,8 @@ core::Result<std::unique_ptr<results::ByteSource>> openEvents(const std::string&
   auto input = results::openInput(path == "-" ? "./-" : path);
   if (!input) return input.error().withContext("events file");
   auto events = results::decompressing(std::move(*input));
-  if (!events || options.stop == nullptr) return events;
+  if (!events) return events.error().withContext(path);
+  if (options.stop == nullptr) return events;
   return std::unique_ptr<results::ByteSource>(
       std::make_unique<StoppableSource>(std::move(*events), *options.stop));
 }

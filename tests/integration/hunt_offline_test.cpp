@@ -398,11 +398,10 @@ TEST_CASE("--skip-bad-lines passes over lines that are not events, counts them a
   for (const auto& hunt : document["hunts"]) {
     CHECK(hunt["skipped_lines"].get<int>() == bad_lines);
   }
-  // A file of which no line is an event (a UTF-16 export) is an input error still: "No findings."
-  // would pass for a clean result.
-  std::ofstream("hunt_offline_test.utf16.jsonl")
-      << std::string("\xff\xfe{\0\"\0s\0\"\0}\0\n\0{\0}\0\n\0", 20);
-  args[2] = "hunt_offline_test.utf16.jsonl";
+  // A file of which no line is an event (a CSV export) is an input error still: "No findings."
+  // would pass for a clean result. (A UTF-16 one is named as such before: its first bytes.)
+  std::ofstream("hunt_offline_test.csv.jsonl") << "starttime,sourceip\n1795692000000,10.0.0.1\n";
+  args[2] = "hunt_offline_test.csv.jsonl";
   args[8] = "jsonl";
   const auto nothing = runAihunt(args);
   CHECK(nothing.exit_code == 2);
@@ -652,4 +651,25 @@ TEST_CASE("an own query with --hunt reads its columns by that hunt's property na
       runAihunt(sampleArgs({"--aql", "hunt_offline_test.props.aql", "--hunt", "nope"}));
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("no hunt named 'nope'") != std::string::npos);
+}
+
+TEST_CASE("an events file in a format aihunt does not read is named by its format") {
+  // A newcomer's trial: bzip2, xz and UTF-16 files were all "not valid UTF-8".
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"hunt_offline_test.bz2", std::string("BZh91AY&SY\x01\x02", 12)},
+      {"hunt_offline_test.xz", std::string("\xFD"
+                                           "7zXZ\x00\x00\x04",
+                                           8)},
+      {"hunt_offline_test.utf16", std::string("\xFF\xFE{\x00\"\x00", 6)},
+  };
+  for (const auto& [name, bytes] : files) {
+    std::ofstream(name, std::ios::binary) << bytes;
+    const auto result = runAihunt(
+        {"hunt", "--offline", name, "--now", "2026-11-26T18:00:00Z", "--format", "jsonl"});
+    INFO(name << "\n" << result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find(name + ": the file is ") != std::string::npos);
+    CHECK(result.err.find("not valid UTF-8") == std::string::npos);
+  }
 }
