@@ -249,6 +249,18 @@ double valueOr0(const aihunt::testing::PromExposition& metrics, const std::strin
 
 const std::string kServer = "server:\n  enabled: true\n  listen: 127.0.0.1:0\n";
 
+// Waits until the daemon's /metrics count a window of `hunt` that ended ok.
+bool waitForHuntedWindow(const std::string& base, const std::string& hunt,
+                         std::chrono::milliseconds limit) {
+  return waitUntil(
+      [&] {
+        const auto metrics = scrape(base);
+        return metrics && valueOr0(*metrics, "aihunt_hunt_runs_total",
+                                   {{"hunt", hunt}, {"result", "ok"}}) >= 1.0;
+      },
+      limit);
+}
+
 }  // namespace
 
 TEST_CASE("QRadar down for 30 minutes: runs fail and keep the ledger, then every window once",
@@ -1299,13 +1311,7 @@ TEST_CASE("a search whose delete failed is deleted by the same daemon once the c
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
   const std::string base = serverBase(daemon);
-  const bool hunted = waitUntil(
-      [&] {
-        const auto metrics = scrape(base);
-        return metrics && valueOr0(*metrics, "aihunt_hunt_runs_total",
-                                   {{"hunt", "proxy-ai-api"}, {"result", "ok"}}) >= 1;
-      },
-      std::chrono::seconds(20));
+  const bool hunted = waitForHuntedWindow(base, "proxy-ai-api", std::chrono::seconds(20));
   INFO(daemon.err());
   REQUIRE(hunted);
   const auto left = emu.call("GET", "/api/ariel/searches", {}, {}, kObserverToken);
@@ -1424,13 +1430,7 @@ TEST_CASE("a state file moved away under the daemon stops it (exit 5); the file 
   BackgroundProcess daemon(binaryPath("aihunt"),
                            {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
   const std::string base = serverBase(daemon);
-  const bool hunted = waitUntil(
-      [&] {
-        const auto metrics = scrape(base);
-        return metrics && valueOr0(*metrics, "aihunt_hunt_runs_total",
-                                   {{"hunt", "proxy-ai-api"}, {"result", "ok"}}) >= 1.0;
-      },
-      std::chrono::seconds(30));
+  const bool hunted = waitForHuntedWindow(base, "proxy-ai-api", std::chrono::seconds(30));
   INFO(daemon.err());
   REQUIRE(hunted);
   const std::string aside = run.state() + ".aside";
