@@ -126,6 +126,13 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
     state.unrecorded.reset();
     return delivered;
   }
+  if (state.undo) {
+    if (auto undone = state.sink->rollback(*state.undo); !undone) {
+      return undone.error().withContext("undoing the failed batch before the next");
+    }
+    static_cast<void>(store_.clearProgress(name));
+    state.undo.reset();
+  }
   auto mark = state.sink->mark();
   if (!mark) return mark.error();
   mark->sink = name;
@@ -146,6 +153,8 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
     // Undo what part of the batch got through, so that the retry cannot write it twice.
     if (auto undone = state.sink->rollback(*mark); undone) {
       static_cast<void>(store_.clearProgress(name));
+    } else {
+      state.undo = *mark;  // and its progress row stays, for a restart to undo
     }
     return delivered.error();
   }

@@ -122,6 +122,10 @@ class Outbox {
       std::size_t delivered = 0;
     };
     std::optional<Unrecorded> unrecorded{};
+    // The mark of a failed batch whose undo failed too: the next attempt undoes it first. A new
+    // mark would count the half-written batch as delivered (a JSONL file keeps its torn lines
+    // and gets the batch's first findings twice: a review).
+    std::optional<state::SinkProgress> undo{};
   };
   // What one sink's part of a drain pass did.
   struct SinkPass {
