@@ -269,7 +269,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
 
   openReferenceSets(values, *clock, context, runtime);
 
-  const qradar::Cancellation stop = installInterruptHandler();
+  qradar::Cancellation stop = installInterruptHandler();
   installReloadHandler();
   // Each connection's transport reports request latency to the metrics.
   service::DaemonDeps deps{

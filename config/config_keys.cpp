@@ -158,7 +158,7 @@ constexpr std::array kKeys = {
               "duration, whole minutes, at least `every`",
               "24h",
               "After downtime, hunt at most this far back; older is a recorded gap. Without it, "
-              "24h or `every` when that is longer.",
+              "24h or twice `every`, whichever is longer.",
               "24h",
               {},
               "hunts[].name=h"},

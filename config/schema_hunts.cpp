@@ -63,14 +63,16 @@ void readSchedule(const YamlNode& node, HuntSchedule& schedule, Diagnostics& dia
   reader.duration("splay", schedule.splay, milliseconds(0));
   wholeMinutes(reader, "catch_up_max", schedule.catch_up_max, kMinute);
   wholeMinutes(reader, "max_window", schedule.max_window, kMinute);
-  if (schedule.catch_up_max >= schedule.every) return;
   if (const YamlNode* at = node.find("catch_up_max"); at != nullptr) {
-    diagnostics.error(at->path, "must be at least the schedule's 'every'", at->mark);
-  } else {
-    // The default (24h) under a longer `every` would leave no whole window to hunt: the hunt
-    // would never run, and say nothing (a review).
-    schedule.catch_up_max = schedule.every;
+    if (schedule.catch_up_max < schedule.every) {
+      diagnostics.error(at->path, "must be at least the schedule's 'every'", at->mark);
+    }
+    return;
   }
+  // The default, 24h, under an `every` as long left no whole window to hunt (a hunt of 25h never
+  // ran, and said nothing), or no room for a turn that comes late (a gap each time: reviews).
+  // Twice `every` leaves a whole window's room.
+  schedule.catch_up_max = std::max(schedule.catch_up_max, 2 * schedule.every);
 }
 
 void readFields(const YamlNode& node, HuntConfig& hunt, Diagnostics& diagnostics) {

@@ -324,7 +324,8 @@ struct Daemon::Impl {
   std::optional<std::uint64_t> catalog_checked;
   std::set<std::string> catalog_gauges;
   std::deque<std::string> queue;
-  std::set<std::string> busy;  // queued or running
+  std::set<std::string> busy;        // queued or running
+  std::set<std::string> said_ahead;  // hunts whose ledger ends after now, said once each
   std::map<std::string, HuntRunReport> reports;
   std::map<std::string, Clock::time_point> retry_at;
   // The console refused the credentials: no hunt connects, and the readiness probe asks nothing,
@@ -483,27 +484,26 @@ struct Daemon::Impl {
     }
   }
 
-  // A ledger that ends after the newest window end allowed now: the clock was set back (a bad
-  // NTP step, a VM resumed), or an earlier run was given a later --now. The windows after the
-  // horizon were searched before their events could all be in QRadar; waiting for the clock to
-  // reach the ledger's end would lose them for good, with no gap to show (a review). They are
-  // forgotten and hunted again as time reaches them; their findings, already seen, are repeats.
-  core::Result<std::optional<core::EpochMs>> rewindIfAhead(const std::string& name,
-                                                           const config::HuntConfig& hunt,
-                                                           std::optional<core::EpochMs> end,
-                                                           core::EpochMs at) {
-    const core::EpochMs horizon = horizonAt(scheduleOf(hunt), at);
-    if (!end || *end <= horizon) return end;
-    auto forgotten = deps.store.rewind(name, horizon);
-    if (!forgotten) return forgotten.error();
-    deps.metrics.add("aihunt_ledger_rewinds_total", {name});
+  // A ledger that ends after now (an earlier run given a later --now, a clock set back) makes
+  // every run hunt nothing, quietly, until the clock catches up: said once per hunt, with what
+  // to do if the clock was ahead when those windows were hunted. They were then searched before
+  // their events could all be in QRadar, and only a forced backfill searches them again. Not
+  // done by itself: a clock that is behind now (a boot before time sync) looks the same from
+  // here, and forgetting good windows then records false gaps (a review).
+  void noteLedgerAhead(const std::string& name, std::optional<core::EpochMs> end,
+                       core::EpochMs at) {
+    if (!end || *end <= at) return;
+    {
+      std::lock_guard lock(mutex);
+      if (!said_ahead.insert(name).second) return;
+    }
     deps.logger->warn(
-        "hunt '{}': the ledger ends at {}, after the newest window end allowed now ({}; was the "
-        "clock set back, or an earlier run given a later --now?): {} after that were searched "
-        "before their events could all be in QRadar; they are hunted again as time reaches them",
-        name, core::formatIso8601(*end), core::formatIso8601(horizon),
-        core::counted(*forgotten, "window"));
-    return deps.store.scheduledThrough(name);
+        "hunt '{}': the ledger ends at {}, after now ({}): no window is due until then (was an "
+        "earlier run given a later --now, or the clock set back?). If the clock ran ahead when "
+        "those windows were hunted, they were searched too early: once now is past their end, "
+        "hunt them again with 'aihunt backfill --force --hunt {} --from <when the clock went "
+        "wrong> --to {}'",
+        name, core::formatIso8601(*end), core::formatIso8601(at), name, core::formatIso8601(*end));
   }
 
   // True when the console refused the credentials during the hunt.
@@ -516,13 +516,13 @@ struct Daemon::Impl {
     // From the end of a gap recorded past the ledger (a turn that failed after recording it):
     // that stretch is not hunted, nor recorded again.
     auto end = deps.store.scheduledThrough(name);
-    if (end) end = rewindIfAhead(name, *hunt, *end, at);
     if (!end) {
       noteStateFailed(end.error().message);
       turn.exit_code = core::kExitState;
       turn.error = end.error().message;
       deps.logger->error("hunt '{}': reading the ledger: {}", name, turn.error);
     } else {
+      noteLedgerAhead(name, *end, at);
       const std::size_t most = options.once ? SIZE_MAX : options.windows_per_turn;
       const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, at, most);
       bool gap_ok = true;
@@ -1004,11 +1004,11 @@ struct Daemon::Impl {
           noteStateFailed(!scheduled ? scheduled.error().message : end.error().message);
           continue;
         }
-        // A ledger that ends after the horizon has nothing due, yet its turn rewinds it
-        // (rewindIfAhead).
-        const bool ahead = *scheduled && **scheduled > horizonAt(scheduleOf(hunt), at);
+        // Said here too: a hunt whose ledger ends after now has nothing due and never reaches
+        // huntOnce, where --once says it.
+        noteLedgerAhead(hunt.name, *scheduled, at);
         const DuePlan plan = publishLag(hunt, *scheduled, *end, at);
-        if (!enqueue || waits || (plan.windows.empty() && !plan.gap && !ahead)) continue;
+        if (!enqueue || waits || (plan.windows.empty() && !plan.gap)) continue;
       }
       std::lock_guard lock(mutex);
       busy.insert(hunt.name);
@@ -1257,16 +1257,20 @@ struct Daemon::Impl {
     while (!deps.stop.requested()) {
       // A state file deleted or replaced under the daemon (a folder cleaned by hand, a backup
       // restored in place): all it records from now on would be lost at the next start, and
-      // every window hunted meanwhile raised again. It stops instead, and exits as for damaged
-      // state (5), which a person must look at; what it has raised is still delivered.
+      // every window hunted meanwhile raised again. It stops as on SIGTERM instead (in-flight
+      // searches end at once: a stuck one held the exit for its whole deadline, a review; the
+      // grace period counts from here), and exits as for damaged state (5), which a person must
+      // look at; what it has raised is still delivered.
       if (auto here = deps.store.stillInPlace(); !here) {
         deps.logger->error(
-            "{}; stopping (in-flight hunts finish, the outbox is flushed); "
-            "restart aihunt to use the file now at that path, or a new one",
+            "{}; stopping as on SIGTERM (in-flight searches are cancelled, the outbox is "
+            "flushed), then exiting 5: restart aihunt to use the file now at that path, or a new "
+            "one",
             here.error().message);
         noteStateFailed(here.error().message);
         deps.metrics.add("aihunt_state_errors_total");
         state_lost = true;
+        deps.stop.request();
         break;
       }
       if (deps.reload != nullptr && deps.reload->exchange(false)) {

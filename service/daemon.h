@@ -41,7 +41,8 @@ struct DaemonDeps {
   std::shared_ptr<spdlog::logger> logger;
   // Opens one console connection (a worker's, or the readiness probe's).
   std::function<core::Result<std::unique_ptr<QRadarConnection>>(const config::Config&)> connect;
-  const qradar::Cancellation& stop;                         // SIGTERM/SIGINT
+  // SIGTERM/SIGINT; the daemon asks for it itself when its state file is moved away.
+  qradar::Cancellation& stop;
   std::atomic<bool>* reload = nullptr;                      // SIGHUP; cleared when handled
   std::function<core::Result<SharedConfig>()> load_config;  // for reloads
   // Reads the reference sets exceptions name; null when none is named.

@@ -83,10 +83,6 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   {"hunt"});
   metrics.declare("aihunt_gap_seconds_total", MetricType::kCounter,
                   "Length of those gaps, in seconds.", {"hunt"});
-  metrics.declare("aihunt_ledger_rewinds_total", MetricType::kCounter,
-                  "Times a hunt's ledger ended after the newest window end allowed now (the "
-                  "clock set back) and its windows after that were forgotten, to be hunted again.",
-                  {"hunt"});
   metrics.declare("aihunt_searches_total", MetricType::kCounter,
                   "Hunted windows' searches by how they ended: one a window, also for a hunt with "
                   "aggregate_uploads, whose second search (the upload totals) ends with the first.",

@@ -117,7 +117,7 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   state.delivered_of_failed = 0;
   if (state.unrecorded) {
     // Delivered before; only its removal from the outbox is left to do.
-    if (auto recorded = noteStore(recordDelivered(state)); !recorded) {
+    if (auto recorded = noteStore(name, recordDelivered(state)); !recorded) {
       return recorded.error().withContext("delivered, but not recorded as delivered");
     }
     logger_->info("sink '{}': recorded {} delivered before the store failed", name,
@@ -138,13 +138,13 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   mark->sink = name;
   mark->first_row = rows.front().id;
   mark->last_row = rows.back().id;
-  if (auto status = noteStore(store_.setProgress(*mark)); !status) return status.error();
+  if (auto status = noteStore(name, store_.setProgress(*mark)); !status) return status.error();
   if (auto delivered = state.sink->deliver(rows); !delivered) {
     // What got through and cannot be undone leaves the outbox; the rest is delivered again. If
     // removing it fails (the store itself failing), the retry delivers it again: the sink's
     // markers stop a second note when the batch holds the same rows, not always otherwise.
     if (const auto through = state.sink->takeDeliveredOfFailed(); !through.empty()) {
-      if (auto removed = noteStore(store_.deliveredRows(name, through)); !removed) {
+      if (auto removed = noteStore(name, store_.deliveredRows(name, through)); !removed) {
         logger_->error("sink '{}': {}; they are delivered again", name, removed.error().message);
       } else {
         state.delivered_of_failed = through.size();
@@ -163,7 +163,7 @@ core::Result<std::size_t> Outbox::deliverBatch(SinkState& state,
   const core::EpochMs again_at =
       retries.rows.empty() ? 0 : wallNow() + state.sink->retryAfter().count();
   state.unrecorded = SinkState::Unrecorded{*mark, std::move(retries), again_at, delivered};
-  if (auto recorded = noteStore(recordDelivered(state)); !recorded) {
+  if (auto recorded = noteStore(name, recordDelivered(state)); !recorded) {
     // Kept in `unrecorded` for the next attempt. The progress mark stays in the store too: if
     // the process ends first, the next start rolls the sink back to it (a JSONL file is cut
     // back) and delivers the batch once more.
@@ -189,12 +189,12 @@ void Outbox::updateDepth(SinkState& state, std::uint64_t depth) {
   state.warned_near_full = near_full;
 }
 
-core::Status Outbox::noteStore(core::Status status) {
+core::Status Outbox::noteStore(const std::string& sink, core::Status status) {
   const std::lock_guard lock(state_problem_mutex_);
   if (!status) {
-    write_problem_ = "delivery: " + status.error().message;
+    write_problems_[sink] = "delivery to '" + sink + "': " + status.error().message;
   } else {
-    write_problem_.reset();
+    write_problems_.erase(sink);
   }
   return status;
 }
@@ -206,7 +206,8 @@ void Outbox::noteReadFailed(const core::Error& error) {
 
 std::optional<std::string> Outbox::stateProblem() const {
   const std::lock_guard lock(state_problem_mutex_);
-  return write_problem_ ? write_problem_ : read_problem_;
+  if (!write_problems_.empty()) return write_problems_.begin()->second;
+  return read_problem_;
 }
 
 core::EpochMs Outbox::wallNow() const {

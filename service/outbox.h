@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <future>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -160,8 +161,8 @@ class Outbox {
   // StateStore::held() for a sink that waits after its leader, into aihunt_outbox_held.
   std::optional<state::HeldRows> refreshHeld(SinkState& state);
   [[nodiscard]] core::EpochMs wallNow() const;
-  // Notes how a write to the store went, for stateProblem(); returns `status`.
-  core::Status noteStore(core::Status status);
+  // Notes how a write of `sink`'s to the store went, for stateProblem(); returns `status`.
+  core::Status noteStore(const std::string& sink, core::Status status);
   // A read of the store failed; cleared by the next read that works (full(), every tick).
   void noteReadFailed(const core::Error& error);
   void updateDepth(SinkState& state, std::uint64_t depth);
@@ -170,7 +171,7 @@ class Outbox {
   std::vector<SinkState> sinks_;
   std::mutex depth_mutex_;                  // SinkState::warned_near_full, set from several threads
   mutable std::mutex state_problem_mutex_;  // lanes note, the health server's thread reads
-  std::optional<std::string> write_problem_;
+  std::map<std::string, std::string> write_problems_;  // by sink: one's success clears its own
   std::optional<std::string> read_problem_;
   // When the run stops delivering (steady clock ticks), once flush() or drainAll() has begun: a
   // failure whose retry would come later says its findings wait for the next run instead.

@@ -173,9 +173,6 @@ struct SqliteStateStore::Statements {
   Statement windows;
   Statement insert_gap;
   Statement extend_gap;
-  Statement rewind_windows;
-  Statement rewind_gaps;
-  Statement cut_gaps;
   Statement scheduled_through;
   Statement gaps;
   Statement ledger_hunts;
@@ -215,12 +212,6 @@ struct SqliteStateStore::Statements {
         {&statements->extend_gap,
          "UPDATE OR IGNORE gaps SET to_ms = MAX(to_ms, ?3) "
          "WHERE hunt = ?1 AND from_ms <= ?2 AND to_ms >= ?2"},
-        {&statements->rewind_windows, "DELETE FROM windows WHERE hunt = ?1 AND to_ms > ?2"},
-        {&statements->rewind_gaps, "DELETE FROM gaps WHERE hunt = ?1 AND from_ms >= ?2"},
-        // A gap cut to one already recorded (the same hunt, start and end) would break the
-        // unique key: it is dropped instead, as the one recorded holds the same stretch.
-        {&statements->cut_gaps,
-         "UPDATE OR REPLACE gaps SET to_ms = ?2 WHERE hunt = ?1 AND to_ms > ?2"},
         {&statements->scheduled_through,
          "SELECT MAX(e) FROM (SELECT MAX(to_ms) AS e FROM windows WHERE hunt = ?1 "
          "UNION ALL SELECT MAX(to_ms) FROM gaps WHERE hunt = ?1)"},
@@ -434,26 +425,6 @@ core::Result<bool> SqliteStateStore::recordGap(const Gap& gap) {
     return status.error().withContext("recording a gap");
   }
   return db_->changes() > 0;
-}
-
-core::Result<std::uint64_t> SqliteStateStore::rewind(const std::string& hunt,
-                                                     core::EpochMs horizon) {
-  const std::lock_guard lock(mutex_);
-  auto transaction = sqlite::Transaction::begin(*db_);
-  if (!transaction) return transaction.error().withContext("rewinding the ledger");
-  if (auto status = runWith(statements_->rewind_windows, hunt, horizon); !status) {
-    return status.error().withContext("rewinding the ledger");
-  }
-  const std::uint64_t forgotten = asUint64(db_->changes());
-  for (Statement* statement : {&statements_->rewind_gaps, &statements_->cut_gaps}) {
-    if (auto status = runWith(*statement, hunt, horizon); !status) {
-      return status.error().withContext("rewinding the ledger's gaps");
-    }
-  }
-  if (auto status = transaction->commit(); !status) {
-    return status.error().withContext("rewinding the ledger");
-  }
-  return forgotten;
 }
 
 core::Result<std::vector<Gap>> SqliteStateStore::gaps(const std::string& hunt) {

@@ -24,7 +24,6 @@ class SqliteStateStore final : public StateStore {
                                                   core::EpochMs to) override;
   core::Result<std::optional<core::EpochMs>> scheduledThrough(const std::string& hunt) override;
   core::Result<bool> recordGap(const Gap& gap) override;
-  core::Result<std::uint64_t> rewind(const std::string& hunt, core::EpochMs horizon) override;
   core::Result<std::vector<Gap>> gaps(const std::string& hunt) override;
 
   core::Result<bool> seen(const std::string& finding_id) override;

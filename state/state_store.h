@@ -193,14 +193,6 @@ class StateStore {
   // recorded gap of the hunt extends it (one outage, one gap): true when a new gap was recorded,
   // false when an earlier one was extended or already held it.
   [[nodiscard]] virtual core::Result<bool> recordGap(const Gap& gap) = 0;
-  // Forgets what `hunt`'s ledger holds after `horizon`, in one transaction: the done windows
-  // that end after it, the gaps that start at or after it, and the part after it of a gap
-  // across it. For a ledger that ends after the newest window end allowed now (the clock was set
-  // back, or an earlier run was given a later --now): those windows were searched before their
-  // events could all be in QRadar, and are hunted again as time reaches them (their findings,
-  // already seen, are repeats). Returns how many windows it forgot.
-  [[nodiscard]] virtual core::Result<std::uint64_t> rewind(const std::string& hunt,
-                                                           core::EpochMs horizon) = 0;
   // The gaps still open (of one hunt when `hunt` is not empty), oldest first: each recorded gap
   // less the done windows that cover part of it (a backfill), so one gap may come back as
   // several pieces, each with the gap's recorded_at, and a gap backfilled in full not at all.

@@ -456,10 +456,15 @@ TEST_CASE("a schedule longer than the default catch-up takes that as its catch-u
   const LoadOutcome longer = load("hunts:\n  - name: a\n    schedule: {every: 25h}\n");
   INFO(describeAll(longer.errors));
   REQUIRE(longer.config);
-  CHECK(longer.config->hunts.at(0).schedule.catch_up_max == std::chrono::hours(25));
+  // Twice `every`: room for a turn that comes late, which a catch-up of one `every` would
+  // record as a gap (a review).
+  CHECK(longer.config->hunts.at(0).schedule.catch_up_max == std::chrono::hours(50));
   const LoadOutcome usual = load("hunts:\n  - name: a\n    schedule: {every: 1h}\n");
   REQUIRE(usual.config);
   CHECK(usual.config->hunts.at(0).schedule.catch_up_max == std::chrono::hours(24));
+  const LoadOutcome day = load("hunts:\n  - name: a\n    schedule: {every: 24h}\n");
+  REQUIRE(day.config);
+  CHECK(day.config->hunts.at(0).schedule.catch_up_max == std::chrono::hours(48));
   expectSingleError("hunts:\n  - name: a\n    schedule: {every: 25h, catch_up_max: 24h}\n",
                     "hunts[0].schedule.catch_up_max", "must be at least the schedule's 'every'");
 }

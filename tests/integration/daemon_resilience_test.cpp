@@ -1448,6 +1448,39 @@ TEST_CASE("a state file moved away under the daemon stops it (exit 5); the file 
   CHECK(ledger.at("proxy-ai-api").windows >= 1);
 }
 
+TEST_CASE("a state file moved away under a stuck search: the daemon cancels it and exits 5",
+          "[daemon][resilience][state]") {
+  // A review: the stop waited for in-flight hunts, and a stuck search held the exit for its whole
+  // deadline (15 minutes), past the grace period the outbox is flushed in.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  setFaults(emu, "faults:\n  - {kind: search_stuck, times: -1}\n");
+  const RunDir run = aihunt::testing::makeRunDir(emu, "aihunt-resilience-stuck-moved-", kToken, {},
+                                                 kServer + "hunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  static_cast<void>(serverBase(daemon));
+  const auto creates = [&] {
+    const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body);
+    return std::count_if(log["requests"].begin(), log["requests"].end(),
+                         [](const json& r) { return isCreate(r); });
+  };
+  REQUIRE(waitUntil([&] { return creates() >= 1; }, std::chrono::seconds(20)));
+  std::filesystem::rename(run.state(), run.state() + ".aside");
+  const bool ended = waitUntil([&] { return !daemon.running(); }, std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(ended);
+  CHECK(daemon.stop() == 5);
+  // The stuck search was cancelled and deleted on the way out, as on SIGTERM.
+  const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body);
+  const bool deleted =
+      std::any_of(log["requests"].begin(), log["requests"].end(), [](const json& r) {
+        return r["method"] == "DELETE" &&
+               r["target"].get<std::string>().rfind("/api/ariel/searches/", 0) == 0;
+      });
+  CHECK(deleted);
+}
+
 TEST_CASE("hunts backing off from a console out of reach try once it answers again",
           "[daemon][resilience][readyz]") {
   // An operator's trial: /readyz said the console was back minutes before the hunts tried

@@ -454,60 +454,40 @@ TEST_CASE("run --once: one failing hunt fails the run; the other one delivers", 
   CHECK(ledger.count("proxy-ai-api") == 1);
 }
 
-// A review: a run on a clock that ran ahead hunted windows before their events were in QRadar;
-// once the clock was set right, the daemon waited for it to reach the ledger's end and went on
-// from there, so those stretches were never searched again (no gap, nothing said but a warning).
-TEST_CASE("a ledger that ends after now is rewound: its windows are hunted again, once",
-          "[daemon][once]") {
+// A run given a --now in the future moves the ledger there; a later run at the real now has
+// nothing due, and says why once rather than print a table of zeros as if all were well.
+TEST_CASE("run --once says so when a hunt's ledger ends after now", "[daemon][once]") {
   RunningEmu emu({}, emuConfig());
   REQUIRE(emu.ok());
   const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
-  addEvents(emu, {t0 - 30 * kMinute});  // in QRadar before the first run: found by it
-  // The clock two hours ahead: windows up to 19:59 are hunted, before the event at 18:20 exists.
-  const ProcessResult ahead = runOnce(run, iso(t0 + 120 * kMinute));
-  INFO(ahead.out << ahead.err);
-  REQUIRE(ahead.exit_code == 0);
-  REQUIRE(readFindings(run.findings()).count(t0 - 30 * kMinute) == 1);
-  addEvents(emu, {t0 + 20 * kMinute});
-
-  // The clock set right, at 18:40: the windows after the horizon (18:39) are forgotten and the
-  // stretch up to the horizon is hunted again at once: the event at 18:20 is found.
-  const ProcessResult behind = runOnce(run, iso(t0 + 40 * kMinute));
+  REQUIRE(runOnce(run, iso(t0 + 24 * 3600 * 1000)).exit_code == 0);  // a day ahead
+  const ProcessResult behind = runOnce(run, iso(t0));
   INFO(behind.out << behind.err);
   CHECK(behind.exit_code == 0);
-  CHECK(parseTable(behind.out).at("proxy-ai-api").windows >= 1);
-  CHECK(behind.err.find("hunt 'proxy-ai-api': the ledger ends at 2026-11-26T19:59:00.000Z, after "
-                        "the newest window end allowed now (2026-11-26T18:39:00.000Z") !=
+  CHECK(parseTable(behind.out).at("proxy-ai-api").windows == 0);
+  CHECK(behind.err.find("hunt 'proxy-ai-api': the ledger ends at 2026-11-27T") !=
         std::string::npos);
-  const Findings found = readFindings(run.findings());
-  INFO(found.problem);
-  CHECK(found.problem.empty());
-  CHECK(found.count(t0 + 20 * kMinute) == 1);
-  CHECK(found.count(t0 - 30 * kMinute) == 1);  // hunted twice, raised once
-  CHECK(found.idSet().size() == found.rows.size());
-  CHECK(stateShow(run).at("proxy-ai-api").to == iso(t0 + 29 * kMinute));
+  CHECK(behind.err.find(", after now (2026-11-26T18:00:") != std::string::npos);
+  // What to do if the clock was ahead when those windows were hunted (a review: the stretch was
+  // lost for good, and nothing said how to search it again).
+  CHECK(behind.err.find("'aihunt backfill --force --hunt proxy-ai-api --from") !=
+        std::string::npos);
+  // At the ledger's own time nothing is ahead, and nothing is said.
+  const ProcessResult level = runOnce(run, iso(t0 + 24 * 3600 * 1000));
+  CHECK(level.err.find("after now") == std::string::npos);
 
-  // Level with the ledger, nothing is rewound or said.
-  const ProcessResult level = runOnce(run, iso(t0 + 40 * kMinute));
-  CHECK(level.err.find("after the newest window end") == std::string::npos);
-
-  // The daemon proper rewinds too, although no window is due before the rewind.
-  const RunDir other = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
-  REQUIRE(runOnce(other, iso(t0 + 24 * 60 * kMinute)).exit_code == 0);  // a day ahead
+  // The daemon proper says it too (no window is due, so no hunt turn would), once.
   aihunt::testing::BackgroundProcess daemon(binaryPath("aihunt"),
-                                            {"run", "-c", other.config, "--now", iso(t0)});
+                                            {"run", "-c", run.config, "--now", iso(t0)});
   const bool said = waitUntil(
-      [&] {
-        return daemon.err().find("the ledger ends at 2026-11-27T17:59:00.000Z, after the newest") !=
-               std::string::npos;
-      },
+      [&] { return daemon.err().find("the ledger ends at 2026-11-27T") != std::string::npos; },
       std::chrono::seconds(20));
   INFO(daemon.err());
   CHECK(said);
   CHECK(daemon.stop(10000) == 0);
   const std::string err = daemon.err();
-  CHECK(err.find("after the newest window end") == err.rfind("after the newest window end"));
+  CHECK(err.find("after now") == err.rfind("after now"));
 }
 
 TEST_CASE("state show -c holds the ledgers against the config's hunts", "[daemon][state]") {

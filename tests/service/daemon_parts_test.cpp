@@ -263,10 +263,6 @@ class FullAtRemoval final : public StateStore {
   aihunt::core::Result<bool> recordGap(const aihunt::state::Gap& gap) override {
     return inner_.recordGap(gap);
   }
-  aihunt::core::Result<std::uint64_t> rewind(const std::string& hunt,
-                                             aihunt::core::EpochMs horizon) override {
-    return inner_.rewind(hunt, horizon);
-  }
   aihunt::core::Result<std::vector<aihunt::state::Gap>> gaps(const std::string& hunt) override {
     return inner_.gaps(hunt);
   }

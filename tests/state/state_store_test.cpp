@@ -831,34 +831,3 @@ TEST_CASE("a store notices its file deleted, moved or replaced while it is open"
     CHECK(here.error().code == core::ErrorCode::kState);
   }
 }
-
-TEST_CASE("rewind forgets a hunt's windows and gaps after the horizon, and cuts a gap across it") {
-  const TempDir dir;
-  auto store = freshStore(dir);
-  for (const char* hunt : {"h", "other"}) {
-    for (int i = 0; i < 4; ++i) {
-      Commit commit;
-      commit.hunt = hunt;
-      commit.now = kT0;
-      commit.completes = window(hunt, kT0 + i * kMinute, kT0 + (i + 1) * kMinute);
-      REQUIRE(store->commit(commit).ok());
-    }
-  }
-  REQUIRE(store->recordGap(Gap{"h", kT0 + 4 * kMinute, kT0 + 6 * kMinute, kT0}).ok());
-  REQUIRE(store->recordGap(Gap{"h", kT0 + 8 * kMinute, kT0 + 9 * kMinute, kT0}).ok());
-  // The horizon inside the third window: it and the fourth are forgotten.
-  const auto forgotten = store->rewind("h", kT0 + 2 * kMinute + 30'000);
-  REQUIRE(forgotten.ok());
-  CHECK(*forgotten == 2);
-  CHECK(*store->ledgerEnd("h") == kT0 + 2 * kMinute);
-  CHECK(*store->scheduledThrough("h") == kT0 + 2 * kMinute);
-  CHECK(*store->ledgerEnd("other") == kT0 + 4 * kMinute);  // another hunt's ledger stays
-  // A horizon inside a gap cuts it there; the later gap is gone.
-  REQUIRE(store->recordGap(Gap{"h", kT0 + 2 * kMinute, kT0 + 6 * kMinute, kT0}).ok());
-  REQUIRE(store->rewind("h", kT0 + 3 * kMinute).ok());
-  CHECK(*store->scheduledThrough("h") == kT0 + 3 * kMinute);
-  // Nothing after the horizon: nothing forgotten.
-  const auto none = store->rewind("h", kT0 + 3 * kMinute);
-  REQUIRE(none.ok());
-  CHECK(*none == 0);
-}
