@@ -135,6 +135,21 @@ class FlakySink final : public aihunt::service::Sink {
   std::string name_ = "flaky";
 };
 
+// Batches of `batch_rows`, a failed one tried again at once.
+OutboxOptions retriedAtOnce(std::size_t batch_rows) {
+  OutboxOptions options;
+  options.batch_rows = batch_rows;
+  options.initial_backoff = std::chrono::milliseconds(0);
+  return options;
+}
+
+// The sink got the findings id-0 ... id-<n-1>, each once, in order.
+void requireDeliveredInOrder(const FlakySink& sink, int n) {
+  REQUIRE(sink.got.size() == static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    CHECK(sink.got[static_cast<std::size_t>(i)] == "id-" + std::to_string(i));
+}
+
 // An outbox over one FlakySink and `rows` committed findings, with the delivery error counter the
 // outbox counts into.
 struct FlakyOutbox {
@@ -435,10 +450,7 @@ TEST_CASE("a batch delivered while the store cannot record it is recorded, not d
 
 TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when it recovers",
           "[daemon][outbox]") {
-  OutboxOptions options;
-  options.batch_rows = 3;
-  options.initial_backoff = std::chrono::milliseconds(0);
-  FlakyOutbox flaky(7, options);
+  FlakyOutbox flaky(7, retriedAtOnce(3));
   FlakySink& sink = *flaky.sink;
   Outbox& outbox = *flaky.outbox;
   StateStore* store = flaky.store.get();
@@ -455,19 +467,14 @@ TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when
   const auto report = outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   CHECK(report.delivered == 7);
   CHECK(report.empty);
-  REQUIRE(sink.got.size() == 7);
-  for (int i = 0; i < 7; ++i)
-    CHECK(sink.got[static_cast<std::size_t>(i)] == "id-" + std::to_string(i));
+  requireDeliveredInOrder(sink, 7);
 }
 
 TEST_CASE("a failed batch whose undo failed is undone before the next batch is marked",
           "[daemon][outbox]") {
   // A review: the next batch's mark took the half-written batch for delivered (a JSONL file
   // kept its torn lines and got the batch's first findings twice).
-  OutboxOptions options;
-  options.batch_rows = 3;
-  options.initial_backoff = std::chrono::milliseconds(0);
-  FlakyOutbox flaky(5, options);
+  FlakyOutbox flaky(5, retriedAtOnce(3));
   FlakySink& sink = *flaky.sink;
   sink.rollback_failures = 1;
   auto report = flaky.outbox->drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
@@ -476,9 +483,7 @@ TEST_CASE("a failed batch whose undo failed is undone before the next batch is m
   sink.failing = false;
   report = flaky.outbox->drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   CHECK(report.delivered == 5);
-  REQUIRE(sink.got.size() == 5);
-  for (int i = 0; i < 5; ++i)
-    CHECK(sink.got[static_cast<std::size_t>(i)] == "id-" + std::to_string(i));
+  requireDeliveredInOrder(sink, 5);
 }
 
 TEST_CASE("at shutdown the outbox tries a failed sink again until its deadline",
