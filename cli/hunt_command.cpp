@@ -25,6 +25,7 @@
 #include "cli/view_options.h"
 #include "core/exit_codes.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "results/byte_source.h"
 #include "results/decompress.h"
 #include "service/detectable_fields.h"
@@ -166,8 +167,7 @@ void noteEmptyWindow(const EventsSeen& seen, const std::string& events_path,
   }
   if (seen.events == 0 || seen.in_window != 0 || !seen.window) return;
   // Times before 1973 are nearly always epoch seconds read as milliseconds (a trial).
-  constexpr core::EpochMs kMillisecondsSince1973 = 100'000'000'000;
-  const bool seconds = seen.latest < kMillisecondsSince1973;
+  const bool seconds = seen.latest < core::kEpochSecondsSuspectBelowMs;
   // Kept under --quiet: "No findings." alone would pass for a clean window.
   printDiagnostic(
       context.streams, *context.redactor, Diagnostic::kCaveat,

@@ -11,6 +11,7 @@
 #include "cli/time_options.h"
 #include "cli/view_options.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "results/byte_source.h"
 #include "service/detectable_fields.h"
@@ -241,6 +242,14 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
                         (column.empty() ? std::string() : "'" + column + "', ") +
                         "'event_time' or QRadar's 'starttime', in epoch milliseconds), so every "
                         "finding's event_time is null: export the time under one of those names");
+  }
+  if (report.rows_with_early_time > 0) {
+    // The findings print dated 1970-1972, which an analyst may take at its word (a trial).
+    printDiagnostic(context.streams, *context.redactor, Diagnostic::kWarning,
+                    core::counted(report.rows_with_early_time, "row") +
+                        " had an event time before 1973 as epoch milliseconds, and their "
+                        "findings are dated so: is the time column in epoch seconds? QRadar "
+                        "gives epoch milliseconds (multiply it by 1000)");
   }
   warnUnreadColumns(
       service::unreadDetectableColumns(report.watched_seen, report.unread_columns, setup->hunts),

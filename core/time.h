@@ -28,6 +28,11 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text);
 // "1500ms" (milliseconds only where whole seconds do not fit).
 std::string formatDuration(std::chrono::milliseconds duration);
 
+// Event times below this, read as epoch milliseconds, fall before 1973: nearly always epoch
+// seconds given where QRadar gives milliseconds (1795716000 is 2026-11-26 in seconds and
+// 1970-01-21 in milliseconds). Used to say so, never to guess.
+inline constexpr EpochMs kEpochSecondsSuspectBelowMs = 100'000'000'000;
+
 EpochMs toEpochMs(std::chrono::system_clock::time_point at);
 std::chrono::system_clock::time_point fromEpochMs(EpochMs ms);
 

@@ -270,6 +270,24 @@ std::optional<ClassificationStore::LogSourceMatch> ClassificationStore::logSourc
   return std::nullopt;
 }
 
+std::optional<std::string> ClassificationStore::qidNameFor(std::int64_t type_id,
+                                                           std::string_view event_id,
+                                                           std::string_view category) const {
+  std::lock_guard lock(mutex_);
+  for (const json& mapping : dsm_event_mappings_.objects) {
+    if (mapping.value("log_source_type_id", std::int64_t{-1}) != type_id ||
+        mapping.value("log_source_event_id", "") != event_id ||
+        mapping.value("log_source_event_category", "") != category) {
+      continue;
+    }
+    const std::int64_t record_id = mapping.value("qid_record_id", std::int64_t{-1});
+    for (const json& record : qid_records_.objects) {
+      if (record.value("id", std::int64_t{-2}) == record_id) return record.value("name", "");
+    }
+  }
+  return std::nullopt;
+}
+
 void ClassificationStore::addNames(aql::LookupTables& tables) const {
   std::lock_guard lock(mutex_);
   for (const json& type : log_source_types_.objects) {

@@ -4,8 +4,9 @@
 // emulator stores and lists them with the validation and answers IBM's API reference gives. A
 // log source routes the syslog events whose header host is its identifier to itself and its
 // type (an event's logsourceid and devicetype), and the names of both answer LOGSOURCENAME()
-// and LOGSOURCETYPENAME(); QID records and mappings do not change parsing or rules (rules match
-// LEEF EventIDs). Objects are kept in their JSON form, the shape the list endpoints answer with.
+// and LOGSOURCETYPENAME(); QID records and mappings name the events (rules still match LEEF
+// EventIDs; a rule that sets no name names its offense after the event). Objects are kept in their
+// JSON form, the shape the list endpoints answer with.
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,11 @@ class ClassificationStore {
   // The enabled log source whose `identifier` protocol parameter is `identifier`: QRadar gives a
   // syslog event the log source whose Log Source Identifier is the host in the event's header.
   [[nodiscard]] std::optional<LogSourceMatch> logSourceFor(std::string_view identifier) const;
+  // The name of the QID record that type `type_id` maps (`event_id`, `category`) to, as a DSM
+  // names an event; none when no mapping (or its record) is there.
+  [[nodiscard]] std::optional<std::string> qidNameFor(std::int64_t type_id,
+                                                      std::string_view event_id,
+                                                      std::string_view category) const;
   // Adds the names of the log source types and log sources made here to `tables` (an id that
   // `tables` already names keeps its name).
   void addNames(aql::LookupTables& tables) const;

@@ -116,7 +116,34 @@ nlohmann::json connectionStatus(const Emulator::Parts& p) {
 // objects skip them (the sample's Zeek events are type 4000, where custom types start).
 // --log-source: each through the store's own create calls, so that the objects are the ones the
 // API would have made (and the same checks hold).
+// --qid-map: a QID record and a DSM event mapping per row for a type --log-source made.
+core::Status setUpQidMap(std::int64_t type_id, const std::string& type_name,
+                         const std::vector<EmulatorOptions::QidMapRow>& rows,
+                         ClassificationStore& classification) {
+  for (const auto& row : rows) {
+    const auto refusal = [&](const ApiError& refused) {
+      return core::makeError(
+          core::ErrorCode::kInvalidArgument,
+          "--qid-map row '" + row.event_id + "' for type '" + type_name + "': " + refused.message);
+    };
+    auto record = classification.createQidRecord({{"log_source_type_id", type_id},
+                                                  {"name", row.name},
+                                                  {"description", row.name},
+                                                  {"low_level_category_id", row.low_level_category},
+                                                  {"severity", row.severity}});
+    if (const auto* refused = std::get_if<ApiError>(&record)) return refusal(*refused);
+    auto mapping = classification.createDsmEventMapping(
+        {{"log_source_type_id", type_id},
+         {"log_source_event_id", row.event_id},
+         {"log_source_event_category", row.category},
+         {"qid_record_id", std::get<nlohmann::json>(record)["id"]}});
+    if (const auto* refused = std::get_if<ApiError>(&mapping)) return refusal(*refused);
+  }
+  return {};
+}
+
 core::Status setUpLogSources(const std::vector<EmulatorOptions::LogSourceSetup>& setups,
+                             const std::vector<EmulatorOptions::QidMapRow>& qid_map,
                              ClassificationStore& classification) {
   for (const auto& setup : setups) {
     std::optional<std::int64_t> type_id;
@@ -130,6 +157,9 @@ core::Status setUpLogSources(const std::vector<EmulatorOptions::LogSourceSetup>&
                                "--log-source type '" + setup.type_name + "': " + refused->message);
       }
       type_id = std::get<nlohmann::json>(type)["id"].get<std::int64_t>();
+      if (auto mapped = setUpQidMap(*type_id, setup.type_name, qid_map, classification); !mapped) {
+        return mapped;
+      }
     }
     auto source = classification.createLogSource(
         {{"name", setup.type_name + " @ " + setup.identifier},
@@ -296,7 +326,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     p.lookups = std::move(*lookups);
   }
   reserveLoadedIds(p.events, p.lookups, p.classification);
-  if (auto made = setUpLogSources(options.log_sources, p.classification); !made) {
+  if (auto made = setUpLogSources(options.log_sources, options.qid_map, p.classification); !made) {
     return made.error();
   }
   p.faults.add(options.faults);

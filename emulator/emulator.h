@@ -40,6 +40,16 @@ struct EmulatorOptions {
     std::string type_name;
   };
   std::vector<LogSourceSetup> log_sources;
+  // QID records and DSM event mappings made for each type of `log_sources` (when the type is
+  // new), as docs/qradar-setup.md's step 2 makes them: events then carry the QID's name.
+  struct QidMapRow {
+    std::string event_id;
+    std::string category;
+    std::string name;
+    std::int64_t low_level_category = 0;
+    std::int64_t severity = 0;
+  };
+  std::vector<QidMapRow> qid_map;
 };
 
 struct BoundPorts {

@@ -36,7 +36,6 @@ void readRules(YamlReader& reader, const YAML::Node& node, const std::string& pa
     reader.readStrings(item["categories"], childPath(at, "categories"), rule.categories);
     if (rule.event_ids.empty()) reader.fail(childPath(at, "event_ids"), "must not be empty");
     if (rule.name.empty()) reader.fail(childPath(at, "name"), "must not be empty");
-    if (rule.description.empty()) rule.description = rule.name;
     for (const std::int64_t* score :
          {&rule.magnitude, &rule.severity, &rule.credibility, &rule.relevance}) {
       if (*score < 1 || *score > 10) reader.fail(at, "scores must be between 1 and 10");

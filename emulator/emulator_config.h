@@ -45,6 +45,9 @@ struct RuleConfig {
   std::string name;
   std::vector<std::string> event_ids;
   std::string index = "sourceip";  // sourceip, destinationip or username
+  // Empty (the usual rule, as docs/qradar-setup.md builds it): the offense is named after the
+  // event that opened it (its QID name). Set: the name a rule that dispatches a new event
+  // "contributing to the name of the offense" gives it.
   std::string description;
   std::int64_t magnitude = 5;
   std::int64_t severity = 5;

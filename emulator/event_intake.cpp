@@ -94,11 +94,20 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
   const LogSource source = logSourceFor(host);
   const core::EpochMs now = clock_.nowMs();
   FieldList fields;
+  EventOrigin origin{source.id, source.name, now};
   if (core::istartsWith(syslog.message, "LEEF:")) {
     auto leef = parseLeef(syslog.message);
     if (leef.ok()) {
       fields = leefToFields(*leef, syslog, now);
       ++counters_.leef_events;
+      if (source.type_id) {
+        std::string_view category;
+        for (const auto& [key, value] : leef->attributes) {
+          if (key == "cat") category = value;
+        }
+        origin.event_name = classification_.qidNameFor(*source.type_id, leef->event_id, category)
+                                .value_or(origin.event_name);
+      }
     } else {
       ++counters_.leef_errors;
     }
@@ -112,7 +121,6 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
   if (source.type_id) fields.emplace_back("devicetype", aql::Value::integer(*source.type_id));
   fields.emplace_back("logsourceidentifier", aql::Value::string(host));
   fields.emplace_back("payload", aql::Value::string(std::string(frame)));
-  const EventOrigin origin{source.id, source.name, now};
   // Stored first: an event the store refuses must not make an offense either.
   auto stored = events_.addFields(fields);
   if (!stored.ok()) {

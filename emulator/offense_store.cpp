@@ -52,7 +52,8 @@ std::int64_t OffenseStore::recordHit(const RuleHit& hit, core::EpochMs now) {
     created.start_time = hit.event_time;
     created.shown_from = std::chrono::steady_clock::now() + shown_after_;
     offense = &offenses_.emplace(created.id, std::move(created)).first->second;
-  } else if (offense->description.find(hit.description) == std::string::npos) {
+  } else if (hit.rule_names_offense &&
+             offense->description.find(hit.description) == std::string::npos) {
     // QRadar chains the descriptions of further rules: "A\n preceded by B\n".
     offense->description.pop_back();
     offense->description += " preceded by " + hit.description + "\n";

@@ -73,6 +73,10 @@ struct RuleHit {
   std::string index_field;  // sourceip, destinationip, username
   std::string index_value;
   std::string description;
+  // The rule names offenses itself (a dispatched event that contributes to the name): its name
+  // is chained onto an offense another rule opened. Otherwise `description` is the event's
+  // name, which names a new offense and leaves an existing one's name as it is.
+  bool rule_names_offense = true;
   std::int64_t magnitude = 5;
   std::int64_t severity = 5;
   std::int64_t credibility = 5;

@@ -3,7 +3,9 @@
 #include <openssl/rand.h>
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "aql/time_window.h"
 #include "core/text.h"
@@ -99,6 +101,11 @@ po::options_description describe() {
       "set up a log source for syslog events whose header host is HOST, of the custom log "
       "source type TYPE (made if new), as through the API; repeatable (aihunt: "
       "aihunt-sidecar=aihunt, so that its LEEF events are not hunted again)")(
+      "qid-map", po::value<std::string>()->value_name("FILE"),
+      "QID records and event mappings for each new --log-source type, from FILE (lines "
+      "EventID|cat|QID name|low-level category id|severity; aihunt: "
+      "content/qradar/qid_map.txt): its events are then named, and so are the offenses a rule "
+      "that names none makes")(
       "offense-delay-ms", po::value<long long>()->value_name("MS"),
       "how long a new offense stays out of the API, as a console's rule pipeline takes time "
       "(0 to 86400000; default 0)")(
@@ -123,6 +130,43 @@ po::options_description describe() {
       "intake, faults)\nUsage: qradar-emu [options]");
   all.add(general).add(network).add(data).add(syslog).add(ariel);
   return all;
+}
+
+// --qid-map FILE: lines `EventID|cat|QID name|low-level category id|severity`, the rows of
+// docs/qradar-setup.md's step 2 (content/qradar/qid_map.txt); blank lines and `#` comments skip.
+core::Result<std::vector<EmulatorOptions::QidMapRow>> parseQidMap(const std::string& text) {
+  std::vector<EmulatorOptions::QidMapRow> rows;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    const std::string_view content = core::trim(line);
+    if (content.empty() || content.front() == '#') continue;
+    std::vector<std::string> cells;
+    std::istringstream split{std::string(content)};
+    for (std::string cell; std::getline(split, cell, '|');) cells.emplace_back(core::trim(cell));
+    const auto whole = [](const std::string& cell) -> std::optional<std::int64_t> {
+      if (cell.empty() || cell.size() > 9) return std::nullopt;
+      std::int64_t value = 0;
+      for (const char c : cell) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+      }
+      return value;
+    };
+    std::optional<std::int64_t> category;
+    std::optional<std::int64_t> severity;
+    if (cells.size() == 5) {
+      category = whole(cells[3]);
+      severity = whole(cells[4]);
+    }
+    if (!category || !severity || cells[0].empty() || cells[1].empty() || cells[2].empty()) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "line " + std::to_string(number) +
+                                 ": give EventID|cat|QID name|low-level category id|severity");
+    }
+    rows.push_back({cells[0], cells[1], cells[2], *category, *severity});
+  }
+  return rows;
 }
 
 }  // namespace
@@ -249,6 +293,19 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
       }
       o.log_sources.push_back({pair.substr(0, equals), pair.substr(equals + 1)});
     }
+  }
+  if (vm.count("qid-map") > 0) {
+    const std::string path = vm["qid-map"].as<std::string>();
+    if (o.log_sources.empty()) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--qid-map maps the events of a --log-source type: give --log-source "
+                             "HOST=TYPE too");
+    }
+    auto text = core::readTextFile(path);
+    if (!text.ok()) return text.error();
+    auto rows = parseQidMap(*text);
+    if (!rows.ok()) return rows.error().withContext(path);
+    o.qid_map = std::move(*rows);
   }
   if (vm.count("faults") > 0) {
     const std::string path = vm["faults"].as<std::string>();

@@ -32,7 +32,13 @@ std::size_t RuleEngine::onEvent(const FieldList& fields, const EventOrigin& orig
     hit.index_field = rule.index;
     hit.index_value = fieldText(fields, rule.index);
     if (hit.index_value.empty()) continue;  // a null index field creates no offense
-    hit.description = rule.description;
+    // A rule that dispatches no event of its own leaves the offense named after the event that
+    // opened it (IBM support, "QRadar: Troubleshooting incorrect offense name issues":
+    // "Offense descriptions show up with the event name ... instead of the custom naming
+    // configured in the triggered custom rule" when no CRE event was dispatched,
+    // https://www.ibm.com/support/pages/node/6485473).
+    hit.description = rule.description.empty() ? origin.event_name : rule.description;
+    hit.rule_names_offense = !rule.description.empty();
     hit.magnitude = rule.magnitude;
     hit.severity = rule.severity;
     hit.credibility = rule.credibility;

@@ -15,6 +15,11 @@ struct EventOrigin {
   std::int64_t log_source_id = 0;
   std::string log_source_name;
   core::EpochMs event_time = 0;
+  // The event's name: the QID record its log source type maps its EventID and category to, or
+  // "Unknown" when none does (IBM: "Until you map an event, all events ... are categorized as
+  // unknown ... the Event Name column and Low Level Category columns display Unknown",
+  // https://ibm.com/docs/en/dsm?topic=kona-creating-event-map-akamai-events).
+  std::string event_name = "Unknown";
 };
 
 class RuleEngine {

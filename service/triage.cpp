@@ -51,6 +51,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   report.threads = tally.threads;
   report.rows = tally.counts.rows;
   report.rows_with_event_time = tally.counts.rows_with_event_time;
+  report.rows_with_early_time = tally.counts.rows_with_early_time;
   report.stats = tally.counts.stats;
   report.suppressed_by_exception = tally.counts.suppressedById(settings.exceptions);
   report.watched_seen = std::move(tally.watched_seen);

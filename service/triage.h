@@ -39,6 +39,9 @@ struct TriageReport {
   // Rows whose event time column was there: none, with findings, means every finding's
   // event_time is null (a time column under another name than the mapping's), worth saying.
   std::uint64_t rows_with_event_time = 0;
+  // Rows whose numeric event time falls before 1973 as epoch milliseconds: epoch seconds, most
+  // likely, and their findings are dated 1970.
+  std::uint64_t rows_with_early_time = 0;
   // Watched column names the rows held, and those of them no field was read from.
   std::vector<std::string> watched_seen;
   std::vector<std::string> unread_columns;

@@ -19,6 +19,7 @@ bool detectable(const detection::Event& event) {
 void TriageCounts::add(const TriageCounts& more) {
   rows += more.rows;
   rows_with_event_time += more.rows_with_event_time;
+  rows_with_early_time += more.rows_with_early_time;
   detectable_rows += more.detectable_rows;
   stats += more.stats;
   if (suppressed_per_rule.size() < more.suppressed_per_rule.size()) {
@@ -33,6 +34,7 @@ TriageCounts TriageCounts::since(const TriageCounts& before) const {
   TriageCounts delta;
   delta.rows = rows - before.rows;
   delta.rows_with_event_time = rows_with_event_time - before.rows_with_event_time;
+  delta.rows_with_early_time = rows_with_early_time - before.rows_with_early_time;
   delta.detectable_rows = detectable_rows - before.detectable_rows;
   delta.stats = stats - before.stats;
   delta.suppressed_per_rule = suppressed_per_rule;
@@ -79,6 +81,9 @@ core::Status TriageRows::consume(const results::RowText& text) {
   ++rows_;
   if (detectable(event_)) ++detectable_rows_;
   if (!event_.get(detection::Field::kEventTime).empty()) ++rows_with_event_time_;
+  if (event_.event_time_ms && *event_.event_time_ms < core::kEpochSecondsSuspectBelowMs) {
+    ++rows_with_early_time_;
+  }
   return stage_.consume(event_);
 }
 
@@ -86,6 +91,7 @@ TriageCounts TriageRows::counts() const {
   TriageCounts counts;
   counts.rows = rows_;
   counts.rows_with_event_time = rows_with_event_time_;
+  counts.rows_with_early_time = rows_with_early_time_;
   counts.detectable_rows = detectable_rows_;
   counts.stats = stage_.stats();
   counts.stats.repaired_rows = decoder_.repairedRows();

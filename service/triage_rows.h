@@ -26,6 +26,8 @@ struct TriageOptions;
 struct TriageCounts {
   std::uint64_t rows = 0;
   std::uint64_t rows_with_event_time = 0;
+  // Rows whose event time, in epoch milliseconds, falls before 1973: most likely seconds.
+  std::uint64_t rows_with_early_time = 0;
   std::uint64_t detectable_rows = 0;  // rows with a column a finding can come from
   detection::AnalyzerStats stats;
   std::vector<std::uint64_t> suppressed_per_rule;  // in the exceptions' order
@@ -55,6 +57,7 @@ class TriageRows {
   detection::Event event_;
   std::uint64_t rows_ = 0;
   std::uint64_t rows_with_event_time_ = 0;
+  std::uint64_t rows_with_early_time_ = 0;
   std::uint64_t detectable_rows_ = 0;
 };
 

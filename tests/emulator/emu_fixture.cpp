@@ -63,6 +63,41 @@ std::int64_t addLogSource(RunningEmu& emu, const std::string& type_name,
   return type_id;
 }
 
+void addQidMap(RunningEmu& emu, std::int64_t type_id) {
+  const std::vector<std::string> headers = {"Version: 20.0", "Content-Type: application/json"};
+  std::ifstream in(sourcePath("content/qradar/qid_map.txt"));
+  int rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string> cells;
+    std::istringstream split(line);
+    for (std::string cell; std::getline(split, cell, '|');) cells.push_back(cell);
+    REQUIRE(cells.size() == 5);
+    const HttpReply record =
+        emu.call("POST", "/api/data_classification/qid_records", headers,
+                 nlohmann::json{{"log_source_type_id", type_id},
+                                {"name", cells[2]},
+                                {"low_level_category_id", std::stoll(cells[3])},
+                                {"severity", std::stoll(cells[4])}}
+                     .dump(),
+                 kAdminApiToken);
+    INFO(record.body);
+    REQUIRE(record.status == 201);
+    const HttpReply mapping =
+        emu.call("POST", "/api/data_classification/dsm_event_mappings", headers,
+                 nlohmann::json{{"log_source_type_id", type_id},
+                                {"log_source_event_id", cells[0]},
+                                {"log_source_event_category", cells[1]},
+                                {"qid_record_id", parseJson(record.body).at("id")}}
+                     .dump(),
+                 kAdminApiToken);
+    INFO(mapping.body);
+    REQUIRE(mapping.status == 201);
+    ++rows;
+  }
+  REQUIRE(rows == 6);
+}
+
 std::string seedQueryLast24h() {
   std::ifstream in(sourcePath("content/seed_query.aql"));
   std::ostringstream text;

@@ -81,6 +81,10 @@ nlohmann::json parseJson(const std::string& text);
 // config. Returns the log source type's id.
 std::int64_t addLogSource(RunningEmu& emu, const std::string& type_name,
                           const std::string& identifier);
+// The rest of step 2: a QID record and a DSM event mapping per row of aihunt's QID map
+// (content/qradar/qid_map.txt) for the type `type_id`, so that aihunt's events carry their QID
+// names (and the offenses they open are named after them). Needs kAdminApiToken.
+void addQidMap(RunningEmu& emu, std::int64_t type_id);
 // The seed query with a 24-hour time clause, as an hourly hunt would send it.
 std::string seedQueryLast24h();
 

@@ -9,10 +9,12 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <thread>
 
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/raw_socket.h"
+#include "tests/support/process_runner.h"
 
 using namespace aihunt::testing;
 using nlohmann::json;
@@ -208,6 +210,53 @@ TEST_CASE("--log-source sets up a log source and its type at start") {
   // A malformed pair is refused at start.
   RunningEmu bad({"--log-source", "no-equals-sign"});
   CHECK_FALSE(bad.ok());
+}
+
+// A rule that dispatches no event of its own (aihunt's, content/qradar/rule.yaml) names its
+// offense after the event that opened it: the QID name its type's event mapping gives, or
+// "Unknown" for an event no mapping names (IBM sources in emulator/rule_engine.h and .cpp).
+TEST_CASE("an offense is named after the QID name of the event that opened it") {
+  std::vector<std::string> args = syslogArgs();
+  for (const std::string& more :
+       {std::string("--rules"), sourcePath("content/qradar/rule.yaml"), std::string("--log-source"),
+        std::string("ws-fin-0193=aihunt"), std::string("--qid-map"),
+        sourcePath("content/qradar/qid_map.txt")}) {
+    args.push_back(more);
+  }
+  RunningEmu emu(args, adminApiConfigYaml());
+  REQUIRE(emu.ok());
+  CHECK(parseJson(
+            emu.call("GET", "/api/data_classification/qid_records", {}, {}, kAdminApiToken).body)
+            .size() == 6);
+  const auto event = [](const std::string& host, const std::string& event_id,
+                        const std::string& category, const std::string& src) {
+    return "<131>1 2026-11-26T17:59:58Z " + host + " aihunt - - - LEEF:2.0|aihunt|aihunt|0.1|" +
+           event_id + "|^|cat=" + category + "^src=" + src + "^usrName=alice\n";
+  };
+  sendTcp(emu.ports()["syslog_tcp"],
+          event("ws-fin-0193", "AI_API_NonBrowser", "AIAPIUse", "10.1.2.3") +
+              event("ws-fin-0193", "AI_Key_On_CommandLine", "CredentialExposure", "10.1.2.3") +
+              event("other", "AI_API_NonBrowser", "AIAPIUse", "10.1.9.9") +
+              event("ws-fin-0193", "AI_API_Contact", "NotTheMappedCat", "10.1.7.7"));
+  REQUIRE(waitFrames(emu, 4));
+  const json offenses = parseJson(emu.call("GET", "/api/siem/offenses?sort=%2Bid").body);
+  REQUIRE(offenses.size() == 3);
+  // The first event names it; a second of the same source joins it under that name.
+  CHECK(offenses[0]["offense_source"] == "10.1.2.3");
+  CHECK(offenses[0]["event_count"] == 2);
+  CHECK(offenses[0]["description"] == "aihunt: AI API used by a non-browser process\n");
+  // From a host with no log source (no type, so no mapping), and with a category no mapping
+  // has: unknown events.
+  CHECK(offenses[1]["offense_source"] == "10.1.9.9");
+  CHECK(offenses[1]["description"] == "Unknown\n");
+  CHECK(offenses[2]["offense_source"] == "10.1.7.7");
+  CHECK(offenses[2]["description"] == "Unknown\n");
+
+  // The map belongs to a --log-source type; a malformed row is refused at start.
+  CHECK_FALSE(RunningEmu({"--qid-map", sourcePath("content/qradar/qid_map.txt")}).ok());
+  const std::string bad_map = emu.dir() + "/bad_qid_map.txt";
+  std::ofstream(bad_map) << "AI_API_Contact|AIAPIUse|no category or severity\n";
+  CHECK_FALSE(RunningEmu({"--log-source", "h=aihunt", "--qid-map", bad_map}).ok());
 }
 
 TEST_CASE("offense API: --offense-filters documented takes only the fields marked Filterable") {

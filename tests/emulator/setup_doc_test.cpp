@@ -151,6 +151,28 @@ TEST_CASE("the setup guide's REST calls work as written", "[setup-doc]") {
     INFO(event_id);
     CHECK(vocabulary.count(event_id) == 1);
     CHECK(row.category == aihunt::qradar::leefCategoryFor(event_id));
+    // Offense notes know aihunt's offenses by the word in the QID name that names them.
+    CHECK(row.qid_name.rfind("aihunt: ", 0) == 0);
+  }
+  // content/qradar/qid_map.txt (qradar-emu's --qid-map) holds the same rows.
+  std::map<std::string, QidRow> shipped;
+  std::istringstream map_lines(readSource("content/qradar/qid_map.txt"));
+  for (std::string line; std::getline(map_lines, line);) {
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string> cells;
+    std::istringstream split(line);
+    for (std::string cell; std::getline(split, cell, '|');) cells.push_back(cell);
+    REQUIRE(cells.size() == 5);
+    shipped[cells[0]] = QidRow{cells[1], cells[2], std::stoll(cells[3]), std::stoll(cells[4])};
+  }
+  REQUIRE(shipped.size() == table.size());
+  for (const auto& [event_id, row] : table) {
+    INFO(event_id);
+    REQUIRE(shipped.count(event_id) == 1);
+    CHECK(shipped.at(event_id).category == row.category);
+    CHECK(shipped.at(event_id).qid_name == row.qid_name);
+    CHECK(shipped.at(event_id).low_level_category == row.low_level_category);
+    CHECK(shipped.at(event_id).severity == row.severity);
   }
 
   // One QID record per table row, as the table says; one mapping per (EventID, cat) to it.

@@ -177,6 +177,9 @@ void noteLandsOnceDue(RunningEmu& emu, const NotesRun& run, std::int64_t now,
   REQUIRE(noted);
   CHECK(later.exit_code == 0);
   const auto ids = offenses(emu);
+  for (const json& offense : parseJson(emu.call("GET", "/api/siem/offenses").body)) {
+    CHECK(offense["description"].get<std::string>().rfind("aihunt: ", 0) == 0);
+  }
   REQUIRE(ids.count(kSourceA) == 1);
   const auto notes = notesOf(emu, ids.at(kSourceA));
   REQUIRE(notes.size() == 1);
@@ -199,8 +202,10 @@ TEST_CASE("offense notes: one per offense per window, none again for the same wi
   addEvents(emu, {{kSourceA, t0 - 30 * kMinute}, {kSourceB, t0 - 30 * kMinute}});
   // The console's setup for aihunt's LEEF: its events get the log source type "aihunt", which
   // the hunts skip. Without it the second run's windows, which hold the first run's LEEF events
-  // (a syslog event's start time is when it arrived), would find them again.
-  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  // (a syslog event's start time is when it arrived), would find them again. Its QID map names
+  // the events, and so the offenses they open, "aihunt: ...": how the notes know them.
+  aihunt::testing::addQidMap(emu,
+                             aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test"));
 
   // 1. LEEF only: the rule makes an offense for each source.
   const NotesRun run = makeRun("aihunt-notes-test-");
@@ -290,7 +295,8 @@ TEST_CASE("offense notes: a new source's note waits until its offense can exist,
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
   addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
-  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  aihunt::testing::addQidMap(emu,
+                             aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test"));
   const NotesRun run = makeRun("aihunt-notes-wait-test-");
   writeConfig(run, emu, /*leef=*/true, /*notes=*/true, "5s");
   aihunt::testing::setEmuClock(emu, t0);
@@ -325,7 +331,8 @@ TEST_CASE("offense notes: a note whose offense is slower than the delay is tried
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
   addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
-  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  aihunt::testing::addQidMap(emu,
+                             aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test"));
   const NotesRun run = makeRun("aihunt-notes-retry-test-");
   writeConfig(run, emu, /*leef=*/true, /*notes=*/true, "1s", "1m");
   aihunt::testing::setEmuClock(emu, t0);
@@ -373,7 +380,8 @@ TEST_CASE("offense notes: a note whose answer is lost is not added twice", "[off
   REQUIRE(emu.ok());
   const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
   addEvents(emu, {{kSourceA, t0 - 30 * kMinute}});
-  aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test");
+  aihunt::testing::addQidMap(emu,
+                             aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test"));
   const NotesRun run = makeRun("aihunt-notes-lost-");
   writeConfig(run, emu, /*leef=*/true, /*notes=*/false);
   aihunt::testing::setEmuClock(emu, t0);

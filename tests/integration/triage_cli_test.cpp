@@ -411,6 +411,27 @@ TEST_CASE("findings whose rows lack an event time column come with a warning") {
   CHECK(benign.err.find("warning") == std::string::npos);
 }
 
+TEST_CASE("rows whose event time is in epoch seconds are warned of, not dated 1970 in silence") {
+  // A newcomer's trial: an export with `starttime` in seconds printed findings dated 1970.
+  const std::string row =
+      R"({"URL":"https://api.openai.com/v1/chat/completions","User Agent":"curl/8.4.0",)"
+      R"("sourceip":"10.0.0.7","starttime":)";
+  const auto seconds = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
+                                 row + "1764151200}\n" + row + "1764151200000}\n");
+  CHECK(seconds.exit_code == 0);
+  const auto findings = jsonLines(seconds.out);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0]["event_time"] == "1970-01-21T10:02:31.200Z");
+  CHECK(findings[1]["event_time"] == "2025-11-26T10:00:00.000Z");
+  CHECK(seconds.err.find("1 row had an event time before 1973") != std::string::npos);
+  CHECK(seconds.err.find("epoch seconds?") != std::string::npos);
+
+  const auto milliseconds = runAihunt(
+      {"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"}, row + "1764151200000}\n");
+  CHECK(milliseconds.exit_code == 0);
+  CHECK(milliseconds.err.find("before 1973") == std::string::npos);
+}
+
 TEST_CASE("a column is read in any case; another spelling of a name is named, not read") {
   // A newcomer's trial: `DestinationUrl` and `Command Line` columns beside the seed's names were
   // left unread without a word (24 findings became 15).

@@ -38,6 +38,8 @@ const std::vector<std::pair<std::string, std::size_t>> kUnread = {{"ProcessComma
                                                                   {"TargetUrl", 2100},
                                                                   {"Process CommandLine", 2050}};
 
+constexpr std::size_t kSecondsEvery = 97;
+
 // Rows of the seed query's shape: scripts and browsers on AI hosts, key-bearing command lines,
 // benign rows, rows an exception (live or expired) covers, aihunt's own events, and now and then
 // a column nothing reads (which the triage reports in the order rows first hold them).
@@ -58,8 +60,12 @@ std::string generatedRows(std::uint32_t seed, std::size_t count,
     if (i > 0) rows += separator;
     const std::string source = pick(7) == 0 ? "10.99.0." + std::to_string(pick(250))
                                             : "10.1.2." + std::to_string(pick(250));
-    rows += R"({"EventTime":)" + std::to_string(1764547200000 + i * 1000) + R"(,"sourceip":")" +
-            source + R"(","username":"user)" + std::to_string(pick(9)) + R"(",)";
+    // One row in kSecondsEvery gives its time in epoch seconds, as some exports do.
+    const std::int64_t time = i % kSecondsEvery == 5
+                                  ? 1764547200 + static_cast<std::int64_t>(i)
+                                  : 1764547200000 + static_cast<std::int64_t>(i) * 1000;
+    rows += R"({"EventTime":)" + std::to_string(time) + R"(,"sourceip":")" + source +
+            R"(","username":"user)" + std::to_string(pick(9)) + R"(",)";
     for (const auto& [name, first] : kUnread) {
       if (i == first || (i > first && pick(200) == 0)) rows += "\"" + name + "\":\"x\",";
     }
@@ -162,6 +168,7 @@ void requireSame(const Outcome& serial, const Outcome& parallel) {
   const auto& b = parallel.tally;
   CHECK(b.counts.rows == a.counts.rows);
   CHECK(b.counts.rows_with_event_time == a.counts.rows_with_event_time);
+  CHECK(b.counts.rows_with_early_time == a.counts.rows_with_early_time);
   CHECK(b.counts.detectable_rows == a.counts.detectable_rows);
   CHECK(b.counts.stats.events == a.counts.stats.events);
   CHECK(b.counts.stats.findings == a.counts.stats.findings);
@@ -184,7 +191,8 @@ void requireSame(const Outcome& serial, const Outcome& parallel) {
 
 TEST_CASE("workers write what the serial loop writes, in input order, with its counts") {
   for (const std::uint32_t seed : {1U, 2U, 3U}) {
-    const std::string rows = generatedRows(seed, 2500 + seed * 517);
+    const std::size_t count = 2500 + seed * 517;
+    const std::string rows = generatedRows(seed, count);
     const Outcome serial = triage(rows, 0, true);
     // The rows hold findings, suppressed ones, browsers and unread columns: a real comparison.
     REQUIRE(serial.tally.counts.stats.findings > 500);
@@ -192,6 +200,10 @@ TEST_CASE("workers write what the serial loop writes, in input order, with its c
     REQUIRE(serial.tally.counts.stats.browser_events_skipped > 50);
     REQUIRE(serial.tally.counts.stats.expired_exception_hits > 10);
     REQUIRE(serial.tally.counts.stats.own_events_skipped > 10);
+    // Rows whose time is in epoch seconds are counted (the command warns of them).
+    REQUIRE(serial.tally.counts.rows_with_early_time ==
+            (count - 5 + kSecondsEvery - 1) / kSecondsEvery);
+    REQUIRE(serial.tally.counts.rows_with_event_time == count);
     // Every unread name, in the order rows first held them, whichever worker saw each first.
     REQUIRE(serial.tally.unread_columns ==
             std::vector<std::string>{"ProcessCommandLine", "Url_Full", "Destination_URL",
