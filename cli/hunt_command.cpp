@@ -186,6 +186,12 @@ std::string firstLineHint(const std::string& events_path) {
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.find('\0') != std::string::npos) {
+    // JSON text holds no NUL byte; UTF-16 without a byte order mark has one in every ASCII
+    // character (with a mark, the file is named as UTF-16 before it is read).
+    return " (the file holds NUL bytes: UTF-16 text without a byte order mark? convert it to "
+           "UTF-8 first, e.g. iconv -f UTF-16LE -t UTF-8 FILE)";
+  }
   const std::string_view text = core::trim(head);
   if (text.empty() || (text.front() != '{' && text.front() != '[')) return {};
   if (text.front() == '{' && text.find("\"events\"") != std::string_view::npos) {

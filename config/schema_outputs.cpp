@@ -229,8 +229,11 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
         }
       }
     }
-    // The note's marker and summary head need some room.
-    n.integer("max_note_chars", out.max_note_chars, 200, 100'000);
+    // The note's marker and summary head need some room. The note is a query parameter (IBM's
+    // POST /siem/offenses/{id}/notes takes note_text in the query), and web front ends refuse
+    // long request lines (8 KiB is common): 2,000 characters, percent-encoded, stay under that
+    // for ASCII text. IBM documents no limit for these notes; closing notes are limited to 2,000.
+    n.integer("max_note_chars", out.max_note_chars, 200, 2'000);
     n.duration("delay", out.delay, std::chrono::milliseconds(0));
     n.duration("wait_for_offense", out.wait_for_offense, std::chrono::milliseconds(0));
   }

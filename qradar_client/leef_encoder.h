@@ -40,8 +40,9 @@ namespace aihunt::qradar {
 
 // The whole line (syslog header included, the framing newline excluded).
 inline constexpr std::size_t kLeefMaxEventBytes = 8192;
-// Caps per value, in bytes after sanitising (a cut value ends with "...", U+2026).
-inline constexpr std::size_t kLeefMaxValueBytes = 256;
+// Caps per value, in bytes after sanitising (a cut value ends with "...", U+2026). 255: IBM's
+// predefined attributes page gives usrName a maximum of 255 (and other short values fit).
+inline constexpr std::size_t kLeefMaxValueBytes = 255;
 inline constexpr std::size_t kLeefMaxUrlBytes = 2048;
 inline constexpr std::size_t kLeefMaxEvidenceBytes = 2048;
 inline constexpr std::size_t kLeefMaxHostnameBytes = 255;  // RFC 5424 HOSTNAME

@@ -72,7 +72,9 @@ ReferenceApi referenceApiFor(std::string_view api_version) {
 core::Result<std::optional<ReferenceSetInfo>> ReferenceDataClient::find(const std::string& name) {
   ApiCall call;
   if (kind_ == ReferenceApi::kLegacySets) {
-    call.path = "/api/reference_data/sets/" + urlEncode(name) + "?limit=0";
+    // The set's size and type without its values: a Range of one item (IBM's reference for
+    // GET /reference_data/sets/{name} lists namespace, Range, filter and fields, no limit).
+    call.path = "/api/reference_data/sets/" + urlEncode(name);
     call.headers.emplace_back("Range", "items=0-0");
     auto response = api_.call(call);
     if (!response) return response.error();

@@ -41,6 +41,67 @@ std::size_t countOpeners(std::string_view text) {
   return count;
 }
 
+// Whether the object that opens `head` (at its '{') has, at its top level and within `head`, an
+// "events" or "flows" key whose value is an array: a results document with other keys before
+// its rows ({"search_id": ..., "events": [...]}), which read as JSON Lines would be one row
+// holding nothing. A row of Ariel results has only scalar values, so it never matches.
+bool rowsArrayAfterOtherKeys(std::string_view head) {
+  std::size_t at = 1;
+  const auto skipSpace = [&] {
+    while (at < head.size() && isSpace(head[at])) ++at;
+  };
+  const auto skipString = [&] {  // at the opening quote; leaves `at` past the closing one
+    for (++at; at < head.size(); ++at) {
+      if (head[at] == '\\') {
+        ++at;
+      } else if (head[at] == '"') {
+        ++at;
+        return true;
+      }
+    }
+    return false;
+  };
+  while (true) {
+    skipSpace();
+    if (at >= head.size() || head[at] != '"') return false;
+    const std::size_t key_start = at;
+    if (!skipString()) return false;
+    const std::string_view key = head.substr(key_start, at - key_start);
+    skipSpace();
+    if (at >= head.size() || head[at] != ':') return false;
+    ++at;
+    skipSpace();
+    if (at >= head.size()) return false;
+    if ((key == "\"events\"" || key == "\"flows\"") && head[at] == '[') return true;
+    // Skip the value: a string, a nested value (brackets counted outside strings), or a scalar.
+    if (head[at] == '"') {
+      if (!skipString()) return false;
+    } else {
+      std::size_t depth = 0;
+      for (; at < head.size(); ++at) {
+        const char c = head[at];
+        if (c == '"') {
+          if (!skipString()) return false;
+          --at;
+        } else if (c == '{' || c == '[') {
+          ++depth;
+        } else if (c == '}' || c == ']') {
+          if (depth == 0) break;
+          if (--depth == 0) {
+            ++at;
+            break;
+          }
+        } else if (c == ',' && depth == 0) {
+          break;
+        }
+      }
+    }
+    skipSpace();
+    if (at >= head.size() || head[at] != ',') return false;
+    ++at;
+  }
+}
+
 std::string sizeText(std::size_t bytes) {
   if (bytes >= (1U << 20) && bytes % (1U << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
   return std::to_string(bytes) + " bytes";
@@ -149,9 +210,11 @@ core::Status RowSplitter::detectShape() {
         "input is neither an Ariel results document ({\"events\": [...]}) nor "
         "JSON Lines (one object per line)");
   }
-  // Look ahead for {"events": [ without consuming; a JSON Lines row starts the same way.
-  constexpr std::size_t kLookahead = 256;
-  while (end_ - begin_ < kLookahead && !eof_) {
+  // Look ahead for {"events": [ without consuming; a JSON Lines row starts the same way. The
+  // look-ahead also covers the keys a results document may hold before its rows.
+  constexpr std::size_t kLookahead = 4096;
+  // (A buffer smaller than that, with tiny test limits, is looked at as far as it holds.)
+  while (end_ - begin_ < std::min(kLookahead, buffer_.size()) && !eof_) {
     auto more = fill();
     if (!more) return more.error();
   }
@@ -182,6 +245,13 @@ core::Status RowSplitter::detectShape() {
     begin_ += probe + 1;
     shape_ = InputShape::kDocument;
     return {};
+  }
+  if (rowsArrayAfterOtherKeys(head)) {
+    // As with keys after the array (expectEnd): said, not read as one row that holds nothing.
+    return errorHere(
+        "the results document has other keys before its events array: triage reads the "
+        "document Ariel's results give, {\"events\": [...]} alone (keep only that key, e.g. "
+        "jq -c '{events}' FILE)");
   }
   shape_ = InputShape::kJsonLines;
   return {};

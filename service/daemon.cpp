@@ -524,7 +524,11 @@ struct Daemon::Impl {
     } else {
       noteLedgerAhead(name, *end, at);
       const std::size_t most = options.once ? SIZE_MAX : options.windows_per_turn;
-      const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, at, most);
+      // Planned as it was scheduled (schedule(), publishLag()): with the splay held back, so
+      // that a turn that starts late does not take a window before its splay has passed. --once
+      // queues every hunt at once, splay or not, and plans with now too.
+      const core::EpochMs planned_at = options.once ? at : at - splayOffset(*hunt);
+      const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, planned_at, most);
       bool gap_ok = true;
       if (plan.gap) {
         state::Gap gap{name, plan.gap->from, plan.gap->to, at};

@@ -1124,6 +1124,61 @@ TEST_CASE("a reload that removes a hunt takes its lag gauges away", "[daemon][se
   CHECK(stopped.exit_code == 0);
 }
 
+TEST_CASE("a hunt's turn takes no window its splay has not reached; --once ignores the splay",
+          "[daemon][server]") {
+  // The daemon holds each hunt back by its own share of the splay (a hash of its name): the
+  // scheduler queued the hunt by that, but its turn planned with the unheld clock and took the
+  // windows up to now (a review). A fresh ledger starts catch_up_max back from the horizon, so
+  // the turn's last window ends at the horizon it planned with.
+  const std::string hunt =
+      std::string(kProxyHunt) + "    schedule: {every: 5m, catch_up_max: 15m, splay: 1h}\n";
+  const std::int64_t splay_offset =
+      static_cast<std::int64_t>(std::hash<std::string>{}("proxy-ai-api") % 3'600'000U);
+  // Far enough back that the held horizon differs from the unheld one (17:59).
+  REQUIRE(splay_offset >= 2 * 60'000);
+  constexpr std::int64_t kNow = 1795716000000;  // kSampleNow, 18:00:00
+  constexpr std::int64_t kDelay = 60'000;       // schedule.delay's default
+  const std::int64_t held_horizon = (kNow - splay_offset - kDelay) / 60'000 * 60'000;
+  const std::int64_t unheld_horizon = (kNow - kDelay) / 60'000 * 60'000;
+
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const std::string server = "server:\n  enabled: true\n  listen: 127.0.0.1:0\n";
+  const RunDir run = makeRunDir(emu, server + "hunts:\n" + hunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  std::optional<double> last_end;
+  const bool hunted = waitUntil(
+      [&] {
+        const auto reply = httpGet(base + "/metrics");
+        auto parsed = aihunt::testing::parsePrometheusText(reply.body);
+        if (reply.status != 200 || !parsed.ok()) return false;
+        last_end = parsed->value("aihunt_last_window_end_seconds", {{"hunt", "proxy-ai-api"}});
+        return parsed->value("aihunt_hunt_runs_total", {{"hunt", "proxy-ai-api"}, {"result", "ok"}})
+                   .value_or(0) >= 1.0;
+      },
+      std::chrono::seconds(30));
+  INFO(daemon.err());
+  REQUIRE(hunted);
+  REQUIRE(last_end);
+  CHECK(*last_end == static_cast<double>(held_horizon / 1000));
+  const StopResult stopped = stopAndTime(daemon, std::chrono::seconds(10));
+  CHECK(stopped.exit_code == 0);
+
+  // run --once queues every hunt at once and hunts up to now, splay or not.
+  const RunDir once = makeRunDir(emu, "hunts:\n" + hunt);
+  const ProcessResult result = runOnce(once, aihunt::testing::kSampleNow);
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "--state", once.state()}, {}, 30);
+  INFO(shown.out << shown.err);
+  REQUIRE(shown.exit_code == 0);
+  CHECK(shown.out.find(iso(unheld_horizon)) != std::string::npos);
+  CHECK(shown.out.find(iso(held_horizon)) == std::string::npos);
+}
+
 TEST_CASE("the daemon stopped while it reads the events catalog does not wait for the answer",
           "[daemon][server]") {
   // The catalog answers a minute late: a read that did not end at the stop would hold the exit

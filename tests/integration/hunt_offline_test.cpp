@@ -672,4 +672,18 @@ TEST_CASE("an events file in a format aihunt does not read is named by its forma
     CHECK(result.err.find(name + ": the file is ") != std::string::npos);
     CHECK(result.err.find("not valid UTF-8") == std::string::npos);
   }
+  // UTF-16 with no byte order mark: NUL bytes, whatever the line starts with, and no hint about
+  // pretty-printed documents.
+  for (const std::string& bytes : {std::string("{\x00\"\x00a\x00\"\x00:\x001\x00}\x00\n\x00", 14),
+                                   std::string("\x00{\x00\"\x00a\x00\"\x00:\x001\x00}\n", 14)}) {
+    std::ofstream("hunt_offline_test.utf16le", std::ios::binary | std::ios::trunc) << bytes;
+    const auto result = runAihunt({"hunt", "--offline", "hunt_offline_test.utf16le", "--now",
+                                   "2026-11-26T18:00:00Z", "--format", "jsonl"});
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find("NUL bytes: UTF-16 text without a byte order mark?") !=
+          std::string::npos);
+    CHECK(result.err.find("pretty-printed") == std::string::npos);
+  }
 }

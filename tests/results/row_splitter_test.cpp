@@ -181,6 +181,21 @@ TEST_CASE("bad input gets a clear, positioned error") {
   // Keys after the array: a document of the user's, not one cut short (a trial).
   CHECK(firstError("{\"events\": [{\"a\": 1}], \"extra\": {}}")
             .find("line 1: the results document has more keys after its events array") == 0);
+  // Keys before the array: read as JSON Lines it would be one row holding nothing (a trial).
+  for (const std::string& head :
+       {std::string("{\"search_id\": \"s-1\", "),
+        std::string("{\"n\": 12, \"range\": [0, {\"x\": \"]\"}], "),
+        std::string("{\"status\": \"COMPLETED\",\n  \"note\": \"a \\\" b\", \n  ")}) {
+    for (const char* rows : {"\"events\": [{\"a\": 1}]}", "\"flows\": []}"}) {
+      INFO(head << rows);
+      CHECK(firstError(head + rows)
+                .find("line 1: the results document has other keys before its events array") == 0);
+    }
+  }
+  // ... but a row whose "events" column is a string, a number or null stays a row.
+  CHECK(splitAll("{\"a\": 1, \"events\": \"x\"}\n{\"a\": 2, \"events\": null}\n", 2, 4,
+                 InputShape::kJsonLines)
+            .size() == 2);
   CHECK(firstError("hello") ==
         "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
         "Lines (one object per line)");
