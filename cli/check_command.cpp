@@ -27,9 +27,11 @@
 #include "qradar_client/api_version.h"
 #include "qradar_client/events_catalog.h"
 #include "qradar_client/log_source_types.h"
+#include "qradar_client/log_sources.h"
 #include "qradar_client/reference_data_client.h"
 #include "qradar_client/syslog_sender.h"
 #include "qradar_client/tls_options.h"
+#include "service/leef_sink.h"
 #include "service/mapped_properties.h"
 #include "service/reference_set_refresher.h"
 
@@ -450,20 +452,77 @@ void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
               "capability and is not tried)");
 }
 
+// The log source of aihunt's type whose identifier is the host name aihunt's syslog header
+// carries: QRadar routes a syslog event to the log source whose Log Source Identifier is the
+// header's host. Any other, and the events get no QID names (offenses "Unknown", which offense
+// notes do not know) and no aihunt type, so the hunts raise them as findings again (a trial: a
+// typo in the host name passed every check and looped).
+void checkOwnLogSource(qradar::ApiClient& api, const qradar::LogSourceType& type,
+                       const std::string& hostname, CheckReport& report) {
+  const std::string what = "aihunt log source";
+  const std::string host = "'" + core::printableExcerpt(hostname) + "'";
+  auto sources = qradar::listLogSourcesOfType(api, type.id);
+  if (!sources) {
+    report.warn(what, "could not list the log sources (" + sources.error().message +
+                          "): check by hand that a log source of type '" +
+                          core::printableExcerpt(type.name) + "' has the Log Source Identifier " +
+                          host +
+                          ", the host name in aihunt's syslog header (outputs.leef.hostname)");
+    return;
+  }
+  std::vector<std::string> others;
+  for (const qradar::LogSource& source : *sources) {
+    if (source.identifier != hostname) {
+      if (!source.identifier.empty()) {
+        others.push_back("'" + core::printableExcerpt(source.identifier) + "'");
+      }
+      continue;
+    }
+    const std::string named =
+        "'" + core::printableExcerpt(source.name) + "' (id " + std::to_string(source.id) + ")";
+    if (!source.enabled) {
+      report.fail(what, named + " takes the events of " + host +
+                            " but is disabled: enable it (docs/qradar-setup.md, the log source)");
+    } else {
+      report.pass(what, named + " takes the events of " + host + " (outputs.leef.hostname)");
+    }
+    return;
+  }
+  std::string listed;
+  for (std::size_t i = 0; i < others.size() && i < 5; ++i) listed += (i ? ", " : "") + others[i];
+  if (others.size() > 5) listed += ", +" + std::to_string(others.size() - 5) + " more";
+  report.fail(what,
+              "no log source of type '" + core::printableExcerpt(type.name) +
+                  "' has the Log Source Identifier " + host +
+                  ", the host name aihunt's syslog header carries (outputs.leef.hostname, "
+                  "default: this machine's name)" +
+                  (listed.empty() ? std::string() : "; those of that type take " + listed) +
+                  ": aihunt's LEEF events would arrive under another log source, unnamed "
+                  "(offenses \"Unknown\", no offense notes) and hunted again as findings. Set "
+                  "outputs.leef.hostname to the identifier, or create the log source "
+                  "(docs/qradar-setup.md, the log source)");
+}
+
 // detection.own_log_source_types, with outputs.leef on: the type aihunt's LEEF events arrive
 // under must exist. Without it QRadar maps none of them to aihunt's QIDs (so the rule makes no
 // offense), and the hunts read them back as ordinary events and raise them as findings again.
 void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& outputs,
-                           const std::vector<std::string>& own_types, CheckReport& report) {
+                           const std::vector<std::string>& own_types,
+                           const std::string& leef_hostname, CheckReport& report) {
   const std::string what = "aihunt log source type";
   if (!outputs.leef.enabled) {
     report.skip(what, "outputs.leef is not enabled: aihunt sends QRadar no events of its own");
     return;
   }
+  // The log source is looked for among those of the type: without the type, not at all.
+  const auto noSourceCheck = [&report] {
+    report.skip("aihunt log source", "not tried: no aihunt log source type to look in");
+  };
   if (own_types.empty()) {
     report.warn(what,
                 "detection.own_log_source_types is []: aihunt's own LEEF events are "
                 "hunted as ordinary events, and raised as findings again");
+    noSourceCheck();
     return;
   }
   auto types = qradar::listLogSourceTypes(api);
@@ -471,6 +530,7 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
     report.warn(what, "could not list the log source types to find '" +
                           core::printableExcerpt(own_types.front()) +
                           "': " + types.error().message);
+    noSourceCheck();
     return;
   }
   for (const qradar::LogSourceType& type : *types) {
@@ -480,6 +540,7 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
                             std::to_string(type.id) +
                             ") exists: aihunt's LEEF events are told apart, once the log source "
                             "that receives them has this type (docs/qradar-setup.md)");
+      checkOwnLogSource(api, type, leef_hostname, report);
       return;
     }
   }
@@ -494,6 +555,7 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
                         "would read them back and raise them as findings again. Create it "
                         "(docs/qradar-setup.md, the log source type and its log source), or "
                         "name yours in detection.own_log_source_types");
+  noSourceCheck();
 }
 
 // The numeric addresses `host` resolves to; none when it does not resolve.
@@ -540,7 +602,10 @@ void skipConsoleChecks(const config::OutputsConfig& outputs, const DetectionSetu
   std::vector<std::string> checks = {"API version", "Ariel search", "mapped properties",
                                      "reference data"};
   if (outputs.offense_notes.enabled) checks.emplace_back("offenses");
-  if (outputs.leef.enabled) checks.emplace_back("aihunt log source type");
+  if (outputs.leef.enabled) {
+    checks.emplace_back("aihunt log source type");
+    checks.emplace_back("aihunt log source");
+  }
   checks.emplace_back("least privilege");
   for (const std::string& check : checks) {
     if (!report.said(check)) report.skip(check, "not tried");
@@ -628,10 +693,12 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
         "mapped properties in the events catalog (and, for the record, which are not indexable), "
         "reference data and the configured "
         "reference sets, offenses (outputs.offense_notes), the LEEF syslog receiver "
-        "(outputs.leef: connected to, TLS verified, no event sent) and the log source type its "
-        "events arrive under (detection.own_log_source_types).\nExit codes: 0 every check "
+        "(outputs.leef: connected to, TLS verified, no event sent), the log source type its "
+        "events arrive under (detection.own_log_source_types) and the log source of that type "
+        "whose identifier is outputs.leef.hostname (where the token may list log sources)."
+        "\nExit codes: 0 every check "
         "passed, 2 usage or config error, 3 a check failed (connection, TLS, auth, capability, "
-        "catalog, LEEF receiver, log source type).\n",
+        "catalog, LEEF receiver, log source type or log source).\n",
         context.streams);
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string format = values["format"].as<std::string>();
@@ -692,7 +759,9 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
     checkOffenses(api, outputs, report);
-    checkOwnLogSourceType(api, outputs, setup->settings->own_log_source_types, report);
+    checkOwnLogSourceType(
+        api, outputs, setup->settings->own_log_source_types,
+        outputs.leef.hostname.empty() ? service::machineHostName() : outputs.leef.hostname, report);
     checkLeastPrivilege(api, outputs, report);
   } else {
     skipConsoleChecks(outputs, *setup, report);

@@ -270,9 +270,8 @@ std::optional<ClassificationStore::LogSourceMatch> ClassificationStore::logSourc
   return std::nullopt;
 }
 
-std::optional<std::string> ClassificationStore::qidNameFor(std::int64_t type_id,
-                                                           std::string_view event_id,
-                                                           std::string_view category) const {
+std::optional<ClassificationStore::EventQid> ClassificationStore::qidFor(
+    std::int64_t type_id, std::string_view event_id, std::string_view category) const {
   std::lock_guard lock(mutex_);
   for (const json& mapping : dsm_event_mappings_.objects) {
     if (mapping.value("log_source_type_id", std::int64_t{-1}) != type_id ||
@@ -282,7 +281,9 @@ std::optional<std::string> ClassificationStore::qidNameFor(std::int64_t type_id,
     }
     const std::int64_t record_id = mapping.value("qid_record_id", std::int64_t{-1});
     for (const json& record : qid_records_.objects) {
-      if (record.value("id", std::int64_t{-2}) == record_id) return record.value("name", "");
+      if (record.value("id", std::int64_t{-2}) == record_id) {
+        return EventQid{record.value("qid", std::int64_t{0}), record.value("name", "")};
+      }
     }
   }
   return std::nullopt;
@@ -295,6 +296,9 @@ void ClassificationStore::addNames(aql::LookupTables& tables) const {
   }
   for (const json& source : log_sources_.objects) {
     tables.log_source_names.emplace(source.value("id", std::int64_t{0}), source.value("name", ""));
+  }
+  for (const json& record : qid_records_.objects) {
+    tables.qid_names.emplace(record.value("qid", std::int64_t{0}), record.value("name", ""));
   }
 }
 

@@ -46,13 +46,16 @@ class ClassificationStore {
   // The enabled log source whose `identifier` protocol parameter is `identifier`: QRadar gives a
   // syslog event the log source whose Log Source Identifier is the host in the event's header.
   [[nodiscard]] std::optional<LogSourceMatch> logSourceFor(std::string_view identifier) const;
-  // The name of the QID record that type `type_id` maps (`event_id`, `category`) to, as a DSM
-  // names an event; none when no mapping (or its record) is there.
-  [[nodiscard]] std::optional<std::string> qidNameFor(std::int64_t type_id,
-                                                      std::string_view event_id,
-                                                      std::string_view category) const;
-  // Adds the names of the log source types and log sources made here to `tables` (an id that
-  // `tables` already names keeps its name).
+  // The QID record that type `type_id` maps (`event_id`, `category`) to, as a DSM names an event
+  // (its QID number and name); none when no mapping (or its record) is there.
+  struct EventQid {
+    std::int64_t qid = 0;
+    std::string name;
+  };
+  [[nodiscard]] std::optional<EventQid> qidFor(std::int64_t type_id, std::string_view event_id,
+                                               std::string_view category) const;
+  // Adds the names of the log source types, log sources and QID records made here to `tables`
+  // (an id that `tables` already names keeps its name).
   void addNames(aql::LookupTables& tables) const;
   // Ids that new objects of `kind` must not take: those the loaded lookups name and the loaded
   // events carry, so that a type made through the API never shares an id (and so a name in

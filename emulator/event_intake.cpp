@@ -105,8 +105,11 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
         for (const auto& [key, value] : leef->attributes) {
           if (key == "cat") category = value;
         }
-        origin.event_name = classification_.qidNameFor(*source.type_id, leef->event_id, category)
-                                .value_or(origin.event_name);
+        if (auto qid = classification_.qidFor(*source.type_id, leef->event_id, category)) {
+          // The event's QID, as QIDNAME(qid) reads it back (docs/qradar-setup.md's check).
+          fields.emplace_back("qid", aql::Value::integer(qid->qid));
+          origin.event_name = std::move(qid->name);
+        }
       }
     } else {
       ++counters_.leef_errors;

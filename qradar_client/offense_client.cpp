@@ -36,6 +36,12 @@ core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string&
   if (response->status < 200 || response->status >= 300) {
     core::Error error = api_.coreErrorOf(*response);
     if (response->status == 422) error.code = core::ErrorCode::kInvalidArgument;
+    if (response->status == 403) {
+      // Named as `aihunt check` names it (a trial: "HTTP 403 (code 1009)" alone).
+      error.message +=
+          " (the token's role lacks the Offenses capability, which "
+          "outputs.offense_notes needs to read offenses and add notes)";
+    }
     return error.withContext("listing offenses");
   }
   const nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);

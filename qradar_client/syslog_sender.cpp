@@ -107,6 +107,9 @@ std::string verifyAdvice(long verify, const std::string& ca_file) {
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
     case X509_V_ERR_CERT_UNTRUSTED:
+    // A CA of the same name but another key (one from an earlier install, or another
+    // receiver's): the signature does not check (a trial got the bare words).
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
       return ca_file.empty() ? " (verified against the system trust store: set "
                                "outputs.leef.ca_file to the CA that signed the receiver's "
                                "certificate)"

@@ -4,6 +4,7 @@
 #include <array>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -104,11 +105,17 @@ std::string listValue(std::string_view item, std::size_t max_chars) {
   return quoted;
 }
 
-// Appends parts while they fit in `max_chars` code points.
+// Appends parts while they fit in `max_chars` code points, less room kept for saying which
+// lists did not fit at all (finish()).
 class BoundedText {
  public:
+  static constexpr std::size_t kCutReserve = 16;  // " +5 lists cut."
+
   BoundedText(std::string start, std::size_t max_chars)
-      : text_(std::move(start)), used_(codePoints(text_)), max_(max_chars) {}
+      : text_(std::move(start)),
+        used_(codePoints(text_)),
+        max_(max_chars > kCutReserve ? max_chars - kCutReserve : 0),
+        full_max_(max_chars) {}
 
   [[nodiscard]] bool fits(std::string_view part, std::size_t reserve = 0) const {
     return used_ + codePoints(part) + reserve <= max_;
@@ -123,7 +130,10 @@ class BoundedText {
     if (items.empty()) return;
     constexpr std::size_t kMoreReserve = 16;  // ", +99999 more."
     const std::string head = " " + std::string(label) + ": ";
-    if (!fits(head, kMoreReserve)) return;
+    if (!fits(head, kMoreReserve)) {
+      dropped_.emplace_back(label);
+      return;
+    }
     append(head);
     std::size_t written = 0;
     for (const auto& item : items) {
@@ -139,12 +149,30 @@ class BoundedText {
     }
     append(".");
   }
+  // Says which lists were left out whole (a trial: at 200 characters the providers, users,
+  // hosts and findings vanished without a word), by name when that fits, else by number.
+  void finish() {
+    if (dropped_.empty()) return;
+    max_ = full_max_;
+    std::string named = " Not shown:";
+    for (std::size_t i = 0; i < dropped_.size(); ++i) named += (i ? ", " : " ") + dropped_[i];
+    named += ".";
+    const std::string counted = " +" + std::to_string(dropped_.size()) +
+                                (dropped_.size() == 1 ? " list cut." : " lists cut.");
+    if (fits(named)) {
+      append(named);
+    } else if (fits(counted)) {
+      append(counted);
+    }
+  }
   [[nodiscard]] std::string take() && { return std::move(text_); }
 
  private:
   std::string text_;
   std::size_t used_;
   std::size_t max_;
+  std::size_t full_max_;
+  std::vector<std::string> dropped_;  // labels of lists left out whole
 };
 
 }  // namespace
@@ -303,6 +331,7 @@ std::string noteText(const WindowFindings& group, std::size_t max_chars) {
   short_ids.reserve(group.finding_ids.size());
   for (const auto& id : group.finding_ids) short_ids.push_back(id.substr(0, kFindingIdChars));
   text.appendList("Findings", short_ids, kFindingIdChars);
+  text.finish();
   return std::move(text).take();
 }
 

@@ -95,9 +95,35 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
       ours.push_back(std::move(offense));
     } else {
       ++described_otherwise;
+      warnDescribedOtherwise(source_ip, offense);
     }
   }
   return ours;
+}
+
+void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
+                                              const qradar::OffenseSummary& offense) {
+  // Server data: shown as a short printable excerpt, and remembered by it (a bounded set).
+  const std::string description = core::printableExcerpt(core::trim(offense.description), 120);
+  if (described_otherwise_said_.size() >= 32 ||
+      !described_otherwise_said_.insert(description).second) {
+    return;
+  }
+  // QRadar names an offense after the event that opened it when the rule dispatches none, and
+  // names an event it cannot map "Unknown" (docs/qradar-setup.md, step 4, with IBM's sources).
+  const bool unknown = core::istartsWith(core::trim(offense.description), "unknown");
+  logger_->warn(
+      "offense notes: {} has open offense {} named '{}', which lacks "
+      "outputs.offense_notes.match_description '{}', so no note goes on it. {}",
+      source_ip, offense.id, description, core::printableExcerpt(options_.match_description, 80),
+      unknown ? "QRadar names an event it cannot map 'Unknown': aihunt's LEEF events get no QID "
+                "name, because their EventIDs have no mapping for the log source type, or they "
+                "arrive under another log source (is outputs.leef.hostname the Log Source "
+                "Identifier? 'aihunt check' looks). Matching 'Unknown' would note offenses that "
+                "are not aihunt's (docs/qradar-setup.md, steps 2 and 3)"
+              : "If it is aihunt's (an offense is named after its first event's QID name), start "
+                "the QID names with 'aihunt' (docs/qradar-setup.md, step 2) or set "
+                "match_description to a part of that name");
 }
 
 core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& tally) {
@@ -243,8 +269,8 @@ void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
   if (tally.described_otherwise > 0) {
     logger_->warn(
         "offense notes: the source IPs of {} of them had open offenses, none of whose "
-        "descriptions contains outputs.offense_notes.match_description '{}': if those offenses "
-        "are aihunt's, set match_description to a part of the description the rule gives them",
+        "descriptions contains outputs.offense_notes.match_description '{}' (their names were "
+        "warned of when first seen)",
         core::counted(tally.described_otherwise, "finding"),
         core::printableExcerpt(options_.match_description, 80));
   }

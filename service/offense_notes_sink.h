@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,11 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] std::string rollbackDetail(const state::SinkProgress& progress) const override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
   // "3 noted, 20 without an open offense, ...": the parts that are not zero.
+  // The descriptions of open offenses, of sources with findings, that lacked match_description
+  // and were warned of (each once, as printable excerpts; at most 32 are kept).
+  [[nodiscard]] const std::set<std::string>& otherDescriptionsSaid() const {
+    return described_otherwise_said_;
+  }
   [[nodiscard]] std::string deliveredDetail() const override;
   [[nodiscard]] std::string_view follows() const override { return "leef"; }
   [[nodiscard]] std::chrono::milliseconds waitAfterLeader() const override {
@@ -108,7 +114,8 @@ class OffenseNotesSink final : public Sink {
   };
   [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
   // aihunt's open offenses of `source_ip`; `described_otherwise`: how many other open offenses
-  // the source has, whose description lacks match_description.
+  // the source has, whose description lacks match_description (each new description is warned
+  // of once: warnDescribedOtherwise()).
   // `open_offenses`: the batch's list of open offenses, read once when the console refuses the
   // filter on offense_source (see source_filter_refused_).
   [[nodiscard]] core::Result<std::vector<qradar::OffenseSummary>> offensesOf(
@@ -120,6 +127,11 @@ class OffenseNotesSink final : public Sink {
       qradar::OffenseClient& client, const std::string& source_ip,
       std::optional<std::vector<qradar::OffenseSummary>>& open_offenses);
   void count(const char* result);
+  // Warns of an open offense, of a source with findings, whose description lacks
+  // match_description, once per description: the note is not going to land on it however long
+  // it waits, and the description says why (a trial: "Unknown" offenses waited 30 minutes to be
+  // named, and the advice then was to match "Unknown").
+  void warnDescribedOtherwise(const std::string& source_ip, const qradar::OffenseSummary& offense);
   // " (it has N open offenses whose description lacks ...)", or nothing when `others` is 0.
   [[nodiscard]] std::string otherDescriptions(std::size_t others) const;
   // The groups of `tally` that are finished, into delivered_ (not those without a source IP).
@@ -141,6 +153,7 @@ class OffenseNotesSink final : public Sink {
   // most recently updated open offenses instead (status is filterable, last_updated_time
   // sortable) and picks the source's among them, for the rest of the process.
   bool source_filter_refused_ = false;
+  std::set<std::string> described_otherwise_said_;  // descriptions warnDescribedOtherwise() said
   Tally delivered_;
   Retries retries_;  // of the batch being delivered
   // Rows of the groups of the batch being delivered that are finished: noted (or found noted)

@@ -251,6 +251,15 @@ TEST_CASE("an offense is named after the QID name of the event that opened it") 
   CHECK(offenses[1]["description"] == "Unknown\n");
   CHECK(offenses[2]["offense_source"] == "10.1.7.7");
   CHECK(offenses[2]["description"] == "Unknown\n");
+  // The mapped events carry their QID, which QIDNAME() names (the setup guide's check).
+  emu.admin("POST", "/admin/clock?advance=1s");
+  const json rows = emu.searchRows(
+      "SELECT logsourceidentifier, QIDNAME(qid) AS event FROM events "
+      "WHERE \"EventID\" = 'AI_API_NonBrowser' ORDER BY logsourceidentifier LAST 10 MINUTES");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["logsourceidentifier"] == "other");
+  CHECK(rows[0]["event"].is_null());
+  CHECK(rows[1]["event"] == "aihunt: AI API used by a non-browser process");
 
   // The map belongs to a --log-source type; a malformed row is refused at start.
   CHECK_FALSE(RunningEmu({"--qid-map", sourcePath("content/qradar/qid_map.txt")}).ok());

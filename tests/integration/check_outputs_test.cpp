@@ -209,6 +209,59 @@ TEST_CASE("check: without the log source type aihunt's events arrive under, LEEF
         std::string::npos);
 }
 
+TEST_CASE("check: the log source that takes aihunt's events must have its host name",
+          "[check][leef]") {
+  // A trial: outputs.leef.hostname differed from the log source's identifier; every check
+  // passed, the events arrived under another log source (offenses "Unknown", no notes) and the
+  // hunts raised them again as findings, run after run.
+  auto emu = startEmu();
+  REQUIRE(emu->ok());
+  const json types =
+      parseJson(emu->call("GET", "/api/config/event_sources/log_source_management/log_source_types",
+                          {}, {}, aihunt::testing::kAdminApiToken)
+                    .body);
+  REQUIRE(types.size() == 1);
+  const json source = {
+      {"name", "aihunt @ sidecar"},
+      {"type_id", types[0]["id"]},
+      {"protocol_type_id", 0},
+      {"enabled", true},
+      {"protocol_parameters", {{{"name", "identifier"}, {"value", "aihunt-sidecar"}}}}};
+  REQUIRE(emu->call("POST", "/api/config/event_sources/log_source_management/log_sources",
+                    {"Version: 20.0", "Content-Type: application/json"}, source.dump(),
+                    aihunt::testing::kAdminApiToken)
+              .status == 201);
+  const std::string leef = leefOutputs(*emu, emu->ports()["syslog_tls"]);
+
+  // Listed with a token that may read the log sources (the emulator: an administrator's).
+  ProcessResult result = check(writeConfig(*emu, leef + "    hostname: aihunt-sidecar\n"),
+                               aihunt::testing::kAdminApiToken, {"--format", "json"});
+  json document = json::parse(result.out);
+  CHECK(statusOf(document, "aihunt log source") == "ok");
+  CHECK(detailOf(document, "aihunt log source").find("'aihunt @ sidecar' (id ") == 0);
+  CHECK(detailOf(document, "aihunt log source").find("takes the events of 'aihunt-sidecar'") !=
+        std::string::npos);
+
+  result = check(writeConfig(*emu, leef + "    hostname: aihunt-sidecr\n"),
+                 aihunt::testing::kAdminApiToken, {"--format", "json"});
+  CHECK(result.exit_code == 3);
+  document = json::parse(result.out);
+  CHECK(document["ready"] == false);
+  CHECK(statusOf(document, "aihunt log source") == "fail");
+  const std::string why = detailOf(document, "aihunt log source");
+  CHECK(why.find("no log source of type 'aihunt' has the Log Source Identifier 'aihunt-sidecr'") ==
+        0);
+  CHECK(why.find("those of that type take 'aihunt-sidecar'") != std::string::npos);
+
+  // A token that may not list them: said, with the host name to look for by hand.
+  result = check(writeConfig(*emu, leef + "    hostname: aihunt-sidecr\n"), kToken,
+                 {"--format", "json"});
+  document = json::parse(result.out);
+  CHECK(statusOf(document, "aihunt log source") == "warn");
+  CHECK(detailOf(document, "aihunt log source").find("the Log Source Identifier 'aihunt-sidecr'") !=
+        std::string::npos);
+}
+
 TEST_CASE("check: a LEEF receiver that is down fails the check, exit 3, the reason named",
           "[check][leef]") {
   auto emu = startEmu();
@@ -236,6 +289,18 @@ TEST_CASE("check: a LEEF receiver whose certificate is not trusted fails the che
   CHECK(result.out.find("FAIL  LEEF receiver") != std::string::npos);
   CHECK(result.out.find("certificate") != std::string::npos);
   CHECK(syslogFrames(*emu) == 0);
+
+  // Another CA file (another emulator's: the same name, another key): named, with the question
+  // to ask (a trial got the bare "certificate signature failure").
+  auto other = startEmu(/*set_up=*/false);
+  REQUIRE(other->ok());
+  std::string leef = leefOutputs(*emu, emu->ports()["syslog_tls"], /*with_ca=*/false);
+  leef += "    ca_file: " + other->caFile() + "\n";
+  const ProcessResult wrong = check(writeConfig(*emu, leef), kToken);
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.out.find("FAIL  LEEF receiver") != std::string::npos);
+  CHECK(wrong.out.find("is it the CA that signed the receiver's certificate?") !=
+        std::string::npos);
 }
 
 TEST_CASE("check: a plain TCP receiver is reachable, with a warning", "[check][leef]") {

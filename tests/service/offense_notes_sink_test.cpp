@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include <spdlog/sinks/null_sink.h>
@@ -77,6 +78,7 @@ struct FakeConsole {
   int fail_adds_after = -1;  // answer 500 to POST notes once this many were added
   int adds = 0;
   bool refuse_source_filter = false;
+  bool forbid = false;  // a token whose role lacks the Offenses capability: 403, code 1009
   std::vector<std::string> sorts;  // the sort parameter of each offense list read ("" if none)
 
   Offense* find(std::int64_t id) {
@@ -89,6 +91,11 @@ struct FakeConsole {
   core::Result<qradar::HttpResponse> answer(const qradar::HttpRequest& r) {
     const std::string path = r.url.substr(r.url.find("/api/"));
     const std::string base = "/api/siem/offenses";
+    if (forbid) {
+      return jsonResponse(
+          403, R"({"code":1009,"message":"User has insufficient capabilities to access this "
+               "endpoint resource"})");
+    }
     if (path.rfind(base + "?", 0) == 0) {
       const std::string filter = testing::queryParam(path, "filter");
       const std::string want = "offense_source = \"";
@@ -293,7 +300,14 @@ TEST_CASE("the note is capped; the marker stays whole and lists say how many wer
     CHECK(text.rfind(service::noteMarker("proxy-ai-api", kWindow1, "id0-0000"), 0) == 0);
     CHECK(core::isValidUtf8(text));
     CHECK(text.find(" more.") != std::string::npos);
+    // Lists left out whole are named (or counted) at the end, never dropped without a word.
+    if (text.find(" Findings: ") == std::string::npos) {
+      CHECK((text.find(" Not shown: ") != std::string::npos ||
+             text.find(" lists cut.") != std::string::npos ||
+             text.find(" list cut.") != std::string::npos));
+    }
   }
+
   // Generated groups: never over the cap, always valid UTF-8, always the marker first.
   std::mt19937 random(7);
   const std::vector<std::string> pieces = {
@@ -595,6 +609,41 @@ TEST_CASE("a source whose open offenses all have another description is told apa
   CHECK(sink->deliveredDetail() ==
         "1 noted, 3 without an open offense to note (2 with open offenses of another "
         "description)");
+  // The name that kept it out is warned of at once, once.
+  CHECK(sink->otherDescriptionsSaid() == std::set<std::string>{"Excessive Firewall Denies"});
+}
+
+TEST_CASE("an offense named otherwise is warned of when first seen, not when the wait ends",
+          "[offense_notes]") {
+  // A trial: offenses named "Unknown" (aihunt's events unmapped) were only "no open aihunt
+  // offense yet" for 30 minutes of retries.
+  Harness h;
+  h.console.offenses = {{1, "10.0.0.5", "Unknown\n", "OPEN", {}},
+                        {2, "10.0.0.5", "Unknown\n", "OPEN", {}},
+                        {3, "10.0.0.6", "Host Port Scan\n", "OPEN", {}}};
+  auto sink = h.sink(2000, std::chrono::minutes(30));
+  auto rows = rowsOf(
+      std::vector<json>{finding("a1", "10.0.0.5", kWindow1), finding("b1", "10.0.0.6", kWindow1)});
+  const core::EpochMs now = core::toEpochMs(h.clock.now());
+  for (auto& row : rows) row.first_due_at = row.due_at = now - 60'000;
+  REQUIRE(sink->deliver(rows));
+  CHECK(sink->takeRetries().rows.size() == 2);  // still waiting for aihunt's offenses
+  CHECK(sink->otherDescriptionsSaid() == std::set<std::string>{"Unknown", "Host Port Scan"});
+  REQUIRE(sink->deliver(rows));
+  CHECK(sink->otherDescriptionsSaid().size() == 2);
+  for (const auto& offense : h.console.offenses) CHECK(offense.notes.empty());
+}
+
+TEST_CASE("a token without the Offenses capability is named as such, and the batch kept",
+          "[offense_notes]") {
+  Harness h;
+  h.console.forbid = true;
+  auto sink = h.sink();
+  auto delivered = sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)}));
+  REQUIRE_FALSE(delivered);
+  CHECK(delivered.error().code == core::ErrorCode::kAuth);
+  CHECK_THAT(delivered.error().message, Catch::Contains("lacks the Offenses capability"));
+  CHECK(sink->takeDeliveredOfFailed().empty());  // nothing leaves the outbox
 }
 
 TEST_CASE("a note quoting a marker in its body does not count as that window's note",
