@@ -454,53 +454,69 @@ void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
 
 // The log source of aihunt's type whose identifier is the host name aihunt's syslog header
 // carries: QRadar routes a syslog event to the log source whose Log Source Identifier is the
-// header's host. Any other, and the events get no QID names (offenses "Unknown", which offense
-// notes do not know) and no aihunt type, so the hunts raise them as findings again (a trial: a
-// typo in the host name passed every check and looped).
-void checkOwnLogSource(qradar::ApiClient& api, const qradar::LogSourceType& type,
+// header's host. Any other, and the events get no aihunt type and no QID names, so the rule
+// (which tests both) makes no offense, no note is written, and the hunts raise them as findings
+// again (a trial: a typo in the host name passed every check and looped).
+void checkOwnLogSource(qradar::ApiClient& api, const std::vector<qradar::LogSourceType>& types,
                        const std::string& hostname, CheckReport& report) {
   const std::string what = "aihunt log source";
   const std::string host = "'" + core::printableExcerpt(hostname) + "'";
-  auto sources = qradar::listLogSourcesOfType(api, type.id);
-  if (!sources) {
-    report.warn(what, "could not list the log sources (" + sources.error().message +
-                          "): check by hand that a log source of type '" +
-                          core::printableExcerpt(type.name) + "' has the Log Source Identifier " +
-                          host +
-                          ", the host name in aihunt's syslog header (outputs.leef.hostname)");
-    return;
+  std::string type_names;
+  for (const auto& type : types) {
+    type_names += (type_names.empty() ? "'" : ", '") + core::printableExcerpt(type.name) + "'";
   }
   std::vector<std::string> others;
-  for (const qradar::LogSource& source : *sources) {
-    if (source.identifier != hostname) {
-      if (!source.identifier.empty()) {
-        others.push_back("'" + core::printableExcerpt(source.identifier) + "'");
+  std::size_t listed = 0;
+  for (const qradar::LogSourceType& type : types) {
+    auto sources = qradar::listLogSourcesOfType(api, type.id);
+    if (!sources) {
+      report.warn(what, "could not list the log sources (" + sources.error().message +
+                            "): check by hand that a log source of type " + type_names +
+                            " has the Log Source Identifier " + host +
+                            ", the host name in aihunt's syslog header (outputs.leef.hostname)");
+      return;
+    }
+    listed += sources->size();
+    for (const qradar::LogSource& source : *sources) {
+      if (source.identifier != hostname) {
+        if (!source.identifier.empty()) {
+          others.push_back("'" + core::printableExcerpt(source.identifier) + "'");
+        }
+        continue;
       }
-      continue;
+      const std::string named =
+          "'" + core::printableExcerpt(source.name) + "' (id " + std::to_string(source.id) + ")";
+      if (!source.enabled) {
+        report.fail(what, named + " takes the events of " + host +
+                              " but is disabled: enable it (docs/qradar-setup.md, the log source)");
+      } else {
+        report.pass(what, named + " takes the events of " + host + " (outputs.leef.hostname)");
+      }
+      return;
     }
-    const std::string named =
-        "'" + core::printableExcerpt(source.name) + "' (id " + std::to_string(source.id) + ")";
-    if (!source.enabled) {
-      report.fail(what, named + " takes the events of " + host +
-                            " but is disabled: enable it (docs/qradar-setup.md, the log source)");
-    } else {
-      report.pass(what, named + " takes the events of " + host + " (outputs.leef.hostname)");
-    }
+  }
+  if (listed > 0 && others.empty()) {
+    // Log sources of the type, none showing an identifier: a console that keeps the protocol
+    // parameters from this token, say. Not knowing is not a failure.
+    report.warn(what, "the console lists " + core::counted(listed, "log source") + " of type " +
+                          type_names +
+                          " but no identifier for any: check by hand that one has the Log "
+                          "Source Identifier " +
+                          host + " (outputs.leef.hostname)");
     return;
   }
-  std::string listed;
-  for (std::size_t i = 0; i < others.size() && i < 5; ++i) listed += (i ? ", " : "") + others[i];
-  if (others.size() > 5) listed += ", +" + std::to_string(others.size() - 5) + " more";
-  report.fail(what,
-              "no log source of type '" + core::printableExcerpt(type.name) +
-                  "' has the Log Source Identifier " + host +
-                  ", the host name aihunt's syslog header carries (outputs.leef.hostname, "
-                  "default: this machine's name)" +
-                  (listed.empty() ? std::string() : "; those of that type take " + listed) +
-                  ": aihunt's LEEF events would arrive under another log source, unnamed "
-                  "(offenses \"Unknown\", no offense notes) and hunted again as findings. Set "
-                  "outputs.leef.hostname to the identifier, or create the log source "
-                  "(docs/qradar-setup.md, the log source)");
+  std::string shown;
+  for (std::size_t i = 0; i < others.size() && i < 5; ++i) shown += (i ? ", " : "") + others[i];
+  if (others.size() > 5) shown += ", +" + std::to_string(others.size() - 5) + " more";
+  report.fail(what, "no log source of type " + type_names + " has the Log Source Identifier " +
+                        host +
+                        ", the host name aihunt's syslog header carries (outputs.leef.hostname, "
+                        "default: this machine's name)" +
+                        (shown.empty() ? std::string() : "; those of that type take " + shown) +
+                        ": aihunt's LEEF events would arrive under another log source, with no QID "
+                        "names (the rule makes no offense of them, and no note is written) and be "
+                        "hunted again as findings. Set outputs.leef.hostname to the identifier, or "
+                        "create the log source (docs/qradar-setup.md, the log source)");
 }
 
 // detection.own_log_source_types, with outputs.leef on: the type aihunt's LEEF events arrive
@@ -533,16 +549,23 @@ void checkOwnLogSourceType(qradar::ApiClient& api, const config::OutputsConfig& 
     noSourceCheck();
     return;
   }
+  std::vector<qradar::LogSourceType> own;
   for (const qradar::LogSourceType& type : *types) {
     const std::string lowered = core::asciiLowered(type.name);
     if (std::find(own_types.begin(), own_types.end(), lowered) != own_types.end()) {
-      report.pass(what, "'" + core::printableExcerpt(type.name) + "' (id " +
-                            std::to_string(type.id) +
-                            ") exists: aihunt's LEEF events are told apart, once the log source "
-                            "that receives them has this type (docs/qradar-setup.md)");
-      checkOwnLogSource(api, type, leef_hostname, report);
-      return;
+      own.push_back(type);
     }
+  }
+  if (!own.empty()) {
+    report.pass(what, "'" + core::printableExcerpt(own.front().name) + "' (id " +
+                          std::to_string(own.front().id) + ")" +
+                          (own.size() > 1 ? " and " + std::to_string(own.size() - 1) + " more"
+                                          : std::string()) +
+                          " exists: aihunt's LEEF events are told apart, once the log source "
+                          "that receives them has this type (docs/qradar-setup.md)");
+    // Every type named (own_log_source_types is a list): the log source may have any of them.
+    checkOwnLogSource(api, own, leef_hostname, report);
+    return;
   }
   std::string names;
   for (const auto& name : own_types) {

@@ -7,6 +7,12 @@
 #include "core/text.h"
 
 namespace aihunt::config {
+namespace {
+
+// The longest offense note: it is a query parameter (docs/operations.md, offense notes).
+constexpr std::int64_t kMaxNoteChars = 2'000;
+
+}  // namespace
 
 // Reference set names end up in REST paths and AQL REFERENCESETCONTAINS('...').
 bool isReferenceSetName(std::string_view name) {
@@ -233,7 +239,20 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     // POST /siem/offenses/{id}/notes takes note_text in the query), and web front ends refuse
     // long request lines (8 KiB is common): 2,000 characters, percent-encoded, stay under that
     // for ASCII text. IBM documents no limit for these notes; closing notes are limited to 2,000.
-    n.integer("max_note_chars", out.max_note_chars, 200, 2'000);
+    // A config written for the earlier bound (up to 100000) still loads: such a value is cut
+    // to 2,000 with a warning, not refused, so that a daemon's restart or reload goes on.
+    n.integer("max_note_chars", out.max_note_chars, 200, 100'000);
+    if (out.max_note_chars > kMaxNoteChars) {
+      if (const YamlNode* key = n.get("max_note_chars")) {
+        n.diagnostics().warning(key->path,
+                                std::to_string(out.max_note_chars) + " is cut to " +
+                                    std::to_string(kMaxNoteChars) +
+                                    ": a note travels in the request's URL, and longer ones "
+                                    "would be refused",
+                                key->mark);
+      }
+      out.max_note_chars = kMaxNoteChars;
+    }
     n.duration("delay", out.delay, std::chrono::milliseconds(0));
     n.duration("wait_for_offense", out.wait_for_offense, std::chrono::milliseconds(0));
   }

@@ -262,8 +262,16 @@ std::optional<ClassificationStore::LogSourceMatch> ClassificationStore::logSourc
       const json* value = parameter.contains("value") ? &parameter.at("value") : nullptr;
       if (parameter.value("name", "") == "identifier" && value != nullptr && value->is_string() &&
           value->get_ref<const std::string&>() == identifier) {
-        return LogSourceMatch{source.value("id", std::int64_t{0}),
-                              source.value("type_id", std::int64_t{0}), source.value("name", "")};
+        LogSourceMatch match{source.value("id", std::int64_t{0}),
+                             source.value("type_id", std::int64_t{0}),
+                             source.value("name", ""),
+                             {}};
+        for (const json& type : log_source_types_.objects) {
+          if (type.value("id", std::int64_t{-1}) == match.type_id) {
+            match.type_name = type.value("name", "");
+          }
+        }
+        return match;
       }
     }
   }

@@ -42,6 +42,7 @@ class ClassificationStore {
     std::int64_t id = 0;
     std::int64_t type_id = 0;
     std::string name;
+    std::string type_name;  // of the type the store holds; empty when none has type_id
   };
   // The enabled log source whose `identifier` protocol parameter is `identifier`: QRadar gives a
   // syslog event the log source whose Log Source Identifier is the host in the event's header.

@@ -143,7 +143,7 @@ core::Status setUpQidMap(std::int64_t type_id, const std::string& type_name,
 }
 
 core::Status setUpLogSources(const std::vector<EmulatorOptions::LogSourceSetup>& setups,
-                             const std::vector<EmulatorOptions::QidMapRow>& qid_map,
+                             const std::vector<EmulatorOptions::QidMap>& qid_maps,
                              ClassificationStore& classification) {
   for (const auto& setup : setups) {
     std::optional<std::int64_t> type_id;
@@ -157,8 +157,12 @@ core::Status setUpLogSources(const std::vector<EmulatorOptions::LogSourceSetup>&
                                "--log-source type '" + setup.type_name + "': " + refused->message);
       }
       type_id = std::get<nlohmann::json>(type)["id"].get<std::int64_t>();
-      if (auto mapped = setUpQidMap(*type_id, setup.type_name, qid_map, classification); !mapped) {
-        return mapped;
+      for (const auto& map : qid_maps) {
+        if (map.type_name != setup.type_name) continue;
+        if (auto mapped = setUpQidMap(*type_id, setup.type_name, map.rows, classification);
+            !mapped) {
+          return mapped;
+        }
       }
     }
     auto source = classification.createLogSource(
@@ -326,7 +330,7 @@ core::Result<std::unique_ptr<Emulator>> Emulator::start(const EmulatorOptions& o
     p.lookups = std::move(*lookups);
   }
   reserveLoadedIds(p.events, p.lookups, p.classification);
-  if (auto made = setUpLogSources(options.log_sources, options.qid_map, p.classification); !made) {
+  if (auto made = setUpLogSources(options.log_sources, options.qid_maps, p.classification); !made) {
     return made.error();
   }
   p.faults.add(options.faults);

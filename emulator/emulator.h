@@ -40,8 +40,9 @@ struct EmulatorOptions {
     std::string type_name;
   };
   std::vector<LogSourceSetup> log_sources;
-  // QID records and DSM event mappings made for each type of `log_sources` (when the type is
-  // new), as docs/qradar-setup.md's step 2 makes them: events then carry the QID's name.
+  // QID records and DSM event mappings made for the type of `log_sources` named `type_name`
+  // (when the type is new), as docs/qradar-setup.md's step 2 makes them: its events then carry
+  // the QIDs and their names.
   struct QidMapRow {
     std::string event_id;
     std::string category;
@@ -49,7 +50,11 @@ struct EmulatorOptions {
     std::int64_t low_level_category = 0;
     std::int64_t severity = 0;
   };
-  std::vector<QidMapRow> qid_map;
+  struct QidMap {
+    std::string type_name;
+    std::vector<QidMapRow> rows;
+  };
+  std::vector<QidMap> qid_maps;
 };
 
 struct BoundPorts {

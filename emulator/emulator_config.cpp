@@ -17,9 +17,10 @@ void readRules(YamlReader& reader, const YAML::Node& node, const std::string& pa
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string at = indexPath(path, i);
     const YAML::Node item = node[i];
-    if (!reader.checkMap(item, at,
-                         {"id", "name", "event_ids", "index", "description", "magnitude",
-                          "severity", "credibility", "relevance", "categories"})) {
+    if (!reader.checkMap(
+            item, at,
+            {"id", "name", "event_ids", "index", "description", "log_source_types", "mapped_only",
+             "magnitude", "severity", "credibility", "relevance", "categories"})) {
       continue;
     }
     RuleConfig rule;
@@ -29,6 +30,9 @@ void readRules(YamlReader& reader, const YAML::Node& node, const std::string& pa
     reader.readStrings(item["event_ids"], childPath(at, "event_ids"), rule.event_ids);
     reader.readString(item["index"], childPath(at, "index"), rule.index);
     reader.readString(item["description"], childPath(at, "description"), rule.description);
+    reader.readStrings(item["log_source_types"], childPath(at, "log_source_types"),
+                       rule.log_source_types);
+    reader.readBool(item["mapped_only"], childPath(at, "mapped_only"), rule.mapped_only);
     reader.readInt(item["magnitude"], childPath(at, "magnitude"), rule.magnitude);
     reader.readInt(item["severity"], childPath(at, "severity"), rule.severity);
     reader.readInt(item["credibility"], childPath(at, "credibility"), rule.credibility);

@@ -49,6 +49,13 @@ struct RuleConfig {
   // event that opened it (its QID name). Set: the name a rule that dispatches a new event
   // "contributing to the name of the offense" gives it.
   std::string description;
+  // "when the event(s) were detected by one or more of these log source types": empty, any
+  // event (also one with no type); else only events whose log source has one of these types
+  // (names, any case).
+  std::vector<std::string> log_source_types;
+  // "when the event QID is one of the following QIDs", with the QIDs the event_ids map to: only
+  // events their log source type's DSM mapping names (an unmapped, "Unknown" event does not).
+  bool mapped_only = false;
   std::int64_t magnitude = 5;
   std::int64_t severity = 5;
   std::int64_t credibility = 5;

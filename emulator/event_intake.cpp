@@ -79,12 +79,13 @@ EventIntake::EventIntake(EventStore& events, RuleEngine& rules,
 
 EventIntake::LogSource EventIntake::logSourceFor(const std::string& host) {
   if (auto configured = classification_.logSourceFor(host)) {
-    return {configured->id, std::move(configured->name), configured->type_id};
+    return {configured->id, std::move(configured->name), configured->type_id,
+            std::move(configured->type_name)};
   }
   std::lock_guard lock(mutex_);
   auto [it, inserted] =
       log_sources_.try_emplace(host, 1000 + static_cast<std::int64_t>(log_sources_.size()));
-  return {it->second, "LEEF @ " + host, std::nullopt};
+  return {it->second, "LEEF @ " + host, std::nullopt, {}};
 }
 
 void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer) {
@@ -94,7 +95,11 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
   const LogSource source = logSourceFor(host);
   const core::EpochMs now = clock_.nowMs();
   FieldList fields;
-  EventOrigin origin{source.id, source.name, now};
+  EventOrigin origin;
+  origin.log_source_id = source.id;
+  origin.log_source_name = source.name;
+  origin.event_time = now;
+  origin.log_source_type = source.type_name;
   if (core::istartsWith(syslog.message, "LEEF:")) {
     auto leef = parseLeef(syslog.message);
     if (leef.ok()) {
@@ -109,6 +114,7 @@ void EventIntake::onSyslogFrame(std::string_view frame, const std::string& peer)
           // The event's QID, as QIDNAME(qid) reads it back (docs/qradar-setup.md's check).
           fields.emplace_back("qid", aql::Value::integer(qid->qid));
           origin.event_name = std::move(qid->name);
+          origin.mapped = true;
         }
       }
     } else {

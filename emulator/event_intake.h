@@ -65,6 +65,7 @@ class EventIntake {
     std::int64_t id = 0;
     std::string name;
     std::optional<std::int64_t> type_id;  // for a log source set up through the API
+    std::string type_name;                // that type's name
   };
   LogSource logSourceFor(const std::string& host);
   void noteDropped(const core::Error& error);

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <optional>
 #include <sstream>
@@ -101,11 +102,11 @@ po::options_description describe() {
       "set up a log source for syslog events whose header host is HOST, of the custom log "
       "source type TYPE (made if new), as through the API; repeatable (aihunt: "
       "aihunt-sidecar=aihunt, so that its LEEF events are not hunted again)")(
-      "qid-map", po::value<std::string>()->value_name("FILE"),
-      "QID records and event mappings for each new --log-source type, from FILE (lines "
+      "qid-map", po::value<std::vector<std::string>>()->value_name("TYPE=FILE"),
+      "QID records and event mappings for the --log-source type TYPE, from FILE (lines "
       "EventID|cat|QID name|low-level category id|severity; aihunt: "
-      "content/qradar/qid_map.txt): its events are then named, and so are the offenses a rule "
-      "that names none makes")(
+      "aihunt=content/qradar/qid_map.txt): its events then carry QIDs and their names, which "
+      "name the offenses a rule without a description opens; repeatable")(
       "offense-delay-ms", po::value<long long>()->value_name("MS"),
       "how long a new offense stays out of the API, as a console's rule pipeline takes time "
       "(0 to 86400000; default 0)")(
@@ -295,17 +296,26 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
     }
   }
   if (vm.count("qid-map") > 0) {
-    const std::string path = vm["qid-map"].as<std::string>();
-    if (o.log_sources.empty()) {
-      return core::makeError(core::ErrorCode::kInvalidArgument,
-                             "--qid-map maps the events of a --log-source type: give --log-source "
-                             "HOST=TYPE too");
+    for (const std::string& pair : vm["qid-map"].as<std::vector<std::string>>()) {
+      const std::size_t equals = pair.find('=');
+      if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
+        return core::makeError(core::ErrorCode::kInvalidArgument,
+                               "--qid-map '" + pair + "': give TYPE=FILE");
+      }
+      const std::string type = pair.substr(0, equals);
+      if (std::none_of(o.log_sources.begin(), o.log_sources.end(),
+                       [&](const auto& setup) { return setup.type_name == type; })) {
+        return core::makeError(core::ErrorCode::kInvalidArgument,
+                               "--qid-map '" + pair + "': no --log-source makes the type '" + type +
+                                   "' (give --log-source HOST=" + type + " too)");
+      }
+      const std::string path = pair.substr(equals + 1);
+      auto text = core::readTextFile(path);
+      if (!text.ok()) return text.error();
+      auto rows = parseQidMap(*text);
+      if (!rows.ok()) return rows.error().withContext(path);
+      o.qid_maps.push_back({type, std::move(*rows)});
     }
-    auto text = core::readTextFile(path);
-    if (!text.ok()) return text.error();
-    auto rows = parseQidMap(*text);
-    if (!rows.ok()) return rows.error().withContext(path);
-    o.qid_map = std::move(*rows);
   }
   if (vm.count("faults") > 0) {
     const std::string path = vm["faults"].as<std::string>();

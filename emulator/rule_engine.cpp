@@ -27,6 +27,13 @@ std::size_t RuleEngine::onEvent(const FieldList& fields, const EventOrigin& orig
     if (std::find(rule.event_ids.begin(), rule.event_ids.end(), event_id) == rule.event_ids.end()) {
       continue;
     }
+    if (rule.mapped_only && !origin.mapped) continue;
+    if (!rule.log_source_types.empty() &&
+        std::none_of(
+            rule.log_source_types.begin(), rule.log_source_types.end(),
+            [&](const std::string& type) { return core::iequals(type, origin.log_source_type); })) {
+      continue;
+    }
     RuleHit hit;
     hit.rule_id = rule.id;
     hit.index_field = rule.index;

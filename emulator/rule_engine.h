@@ -20,6 +20,8 @@ struct EventOrigin {
   // unknown ... the Event Name column and Low Level Category columns display Unknown",
   // https://ibm.com/docs/en/dsm?topic=kona-creating-event-map-akamai-events).
   std::string event_name = "Unknown";
+  bool mapped = false;          // a DSM mapping named it (it has a QID)
+  std::string log_source_type;  // its log source's type's name; empty when none
 };
 
 class RuleEngine {

@@ -9,8 +9,9 @@
 // and each log source holds `protocol_parameters`, a list of {name, value}; for syslog the
 // parameter `identifier` is the Log Source Identifier (IBM's API reference, 16.0 and 17.0:
 // https://juniper.net/documentation/us/en/software/jsa7.5.0/jsa-rest-api-v170/topics/ref/17.0--config-event_sources-log_source_management-log_sources-POST.html).
-// Which capability may list them is not stated there: **unconfirmed**; a refusal is an error
-// the caller reports as "could not check".
+// Which capability may list them is not stated there: **unconfirmed** (the single read's
+// 403/1010, "Sensitive data requests require admin capabilities", is for its encryption
+// headers); a refusal is an error the caller reports as "could not check".
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,7 +31,6 @@ struct LogSource {
 
 // The log sources whose type_id is `type_id`, in Range pages, at most `limit` of them.
 [[nodiscard]] core::Result<std::vector<LogSource>> listLogSourcesOfType(
-    ApiClient& api, std::int64_t type_id, std::size_t limit = 10'000,
-    std::size_t page_size = 500);
+    ApiClient& api, std::int64_t type_id, std::size_t limit = 10'000, std::size_t page_size = 500);
 
 }  // namespace aihunt::qradar

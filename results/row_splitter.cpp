@@ -41,11 +41,12 @@ std::size_t countOpeners(std::string_view text) {
   return count;
 }
 
-// Whether the object that opens `head` (at its '{') has, at its top level and within `head`, an
-// "events" or "flows" key whose value is an array: a results document with other keys before
-// its rows ({"search_id": ..., "events": [...]}), which read as JSON Lines would be one row
-// holding nothing. A row of Ariel results has only scalar values, so it never matches.
-bool rowsArrayAfterOtherKeys(std::string_view head) {
+// The key ("events" or "flows") of a rows array of objects that the object opening `head` (at
+// its '{') holds at its top level after other keys, within `head`: a results document such as
+// {"search_id": ..., "events": [{...}]}, which read as JSON Lines would be one row holding
+// nothing. Empty when there is none. An array that does not start with an object (or end at
+// once) is a row's column (some AQL functions yield arrays), not rows.
+std::string_view rowsArrayAfterOtherKeys(std::string_view head) {
   std::size_t at = 1;
   const auto skipSpace = [&] {
     while (at < head.size() && isSpace(head[at])) ++at;
@@ -63,25 +64,31 @@ bool rowsArrayAfterOtherKeys(std::string_view head) {
   };
   while (true) {
     skipSpace();
-    if (at >= head.size() || head[at] != '"') return false;
+    if (at >= head.size() || head[at] != '"') return {};
     const std::size_t key_start = at;
-    if (!skipString()) return false;
+    if (!skipString()) return {};
     const std::string_view key = head.substr(key_start, at - key_start);
     skipSpace();
-    if (at >= head.size() || head[at] != ':') return false;
+    if (at >= head.size() || head[at] != ':') return {};
     ++at;
     skipSpace();
-    if (at >= head.size()) return false;
-    if ((key == "\"events\"" || key == "\"flows\"") && head[at] == '[') return true;
+    if (at >= head.size()) return {};
+    if ((key == "\"events\"" || key == "\"flows\"") && head[at] == '[') {
+      std::size_t first = at + 1;
+      while (first < head.size() && isSpace(head[first])) ++first;
+      if (first < head.size() && (head[first] == '{' || head[first] == ']')) {
+        return key.substr(1, key.size() - 2);
+      }
+    }
     // Skip the value: a string, a nested value (brackets counted outside strings), or a scalar.
     if (head[at] == '"') {
-      if (!skipString()) return false;
+      if (!skipString()) return {};
     } else {
       std::size_t depth = 0;
       for (; at < head.size(); ++at) {
         const char c = head[at];
         if (c == '"') {
-          if (!skipString()) return false;
+          if (!skipString()) return {};
           --at;
         } else if (c == '{' || c == '[') {
           ++depth;
@@ -97,7 +104,7 @@ bool rowsArrayAfterOtherKeys(std::string_view head) {
       }
     }
     skipSpace();
-    if (at >= head.size() || head[at] != ',') return false;
+    if (at >= head.size() || head[at] != ',') return {};
     ++at;
   }
 }
@@ -213,8 +220,10 @@ core::Status RowSplitter::detectShape() {
   // Look ahead for {"events": [ without consuming; a JSON Lines row starts the same way. The
   // look-ahead also covers the keys a results document may hold before its rows.
   constexpr std::size_t kLookahead = 4096;
-  // (A buffer smaller than that, with tiny test limits, is looked at as far as it holds.)
-  while (end_ - begin_ < std::min(kLookahead, buffer_.size()) && !eof_) {
+  // (A buffer smaller than that, with tiny test limits, is looked at as far as it holds.) A
+  // first line that is a whole object is all there is to look at: a slow pipe's first row is
+  // not held back for more (a review).
+  while (end_ - begin_ < std::min(kLookahead, buffer_.size()) && !eof_ && !firstLineIsObject()) {
     auto more = fill();
     if (!more) return more.error();
   }
@@ -244,17 +253,30 @@ core::Status RowSplitter::detectShape() {
     }
     begin_ += probe + 1;
     shape_ = InputShape::kDocument;
+    rows_key_ = key.substr(1, key.size() - 2);
     return {};
   }
-  if (rowsArrayAfterOtherKeys(head)) {
+  if (const std::string_view key = rowsArrayAfterOtherKeys(head); !key.empty()) {
     // As with keys after the array (expectEnd): said, not read as one row that holds nothing.
-    return errorHere(
-        "the results document has other keys before its events array: triage reads the "
-        "document Ariel's results give, {\"events\": [...]} alone (keep only that key, e.g. "
-        "jq -c '{events}' FILE)");
+    const std::string name(key);
+    return errorHere("the results document has other keys before its " + name +
+                     " array: triage reads the document Ariel's results give, {\"" + name +
+                     "\": [...]} alone (keep only that key, e.g. jq -c '{" + name + "}' FILE)");
   }
   shape_ = InputShape::kJsonLines;
   return {};
+}
+
+bool RowSplitter::firstLineIsObject() const {
+  const std::string_view held(buffer_.data() + begin_, end_ - begin_);
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t newline = held.find('\n', from);
+    if (newline == std::string_view::npos) return false;
+    const std::string_view line = core::trim(held.substr(from, newline - from));
+    if (!line.empty()) return line.front() == '{' && line.back() == '}';
+    from = newline + 1;
+  }
 }
 
 core::Result<std::size_t> RowSplitter::scanValue(std::size_t start) {
@@ -305,10 +327,10 @@ core::Status RowSplitter::expectEnd() {
     }
     if (buffer_[begin_] == ',') {
       // Not cut short: a document of its own making (a trial read it as truncated).
-      return errorHere(
-          "the results document has more keys after its events array: triage reads the "
-          "document Ariel's results give, {\"events\": [...]} alone (keep only that key, e.g. "
-          "jq '{events}' FILE)");
+      const std::string name(rows_key_);
+      return errorHere("the results document has more keys after its " + name +
+                       " array: triage reads the document Ariel's results give, {\"" + name +
+                       "\": [...]} alone (keep only that key, e.g. jq '{" + name + "}' FILE)");
     }
     if (buffer_[begin_] != '}') {
       return errorHere("input is malformed: expected '}' after the events array");

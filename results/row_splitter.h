@@ -56,6 +56,8 @@ class RowSplitter {
   bool skipWhitespace();  // false when input ends first
   core::Error errorHere(std::string_view what) const;
   std::string rowLimitText() const;
+  // Whether the buffer holds a first non-blank line that is one object, "{...}" whole.
+  [[nodiscard]] bool firstLineIsObject() const;
   [[nodiscard]] RowText rowAt(std::string_view json, std::uint64_t line);
 
   ByteSource& source_;
@@ -65,6 +67,7 @@ class RowSplitter {
   std::size_t end_ = 0;    // one past the last byte read
   bool eof_ = false;
   InputShape shape_ = InputShape::kUnknown;
+  std::string_view rows_key_ = "events";  // a document's key of its rows: "events" or "flows"
   bool after_element_ = false;
   bool finished_ = false;
   std::uint64_t rows_ = 0;

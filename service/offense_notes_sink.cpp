@@ -85,6 +85,7 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
   auto listed = listedOffensesOf(client, source_ip, open_offenses);
   if (!listed) return listed.error();
   std::vector<qradar::OffenseSummary> ours;
+  qradar::OffenseSummary first_other;
   for (auto& offense : *listed) {
     // The filter is the console's; checked again here, as a console that ignored it would
     // otherwise have every offense noted.
@@ -94,10 +95,12 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
     if (core::icontainsLower(offense.description, match_lower_)) {
       ours.push_back(std::move(offense));
     } else {
-      ++described_otherwise;
-      warnDescribedOtherwise(source_ip, offense);
+      if (described_otherwise++ == 0) first_other = offense;
     }
   }
+  // Only a source with no offense of aihunt's: another rule's offenses beside aihunt's are the
+  // normal case on a busy source (a review).
+  if (ours.empty() && described_otherwise > 0) warnDescribedOtherwise(source_ip, first_other);
   return ours;
 }
 
@@ -105,25 +108,29 @@ void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
                                               const qradar::OffenseSummary& offense) {
   // Server data: shown as a short printable excerpt, and remembered by it (a bounded set).
   const std::string description = core::printableExcerpt(core::trim(offense.description), 120);
-  if (described_otherwise_said_.size() >= 32 ||
-      !described_otherwise_said_.insert(description).second) {
+  if (described_otherwise_said_.count(description) != 0) return;
+  if (described_otherwise_said_.size() >= kOtherDescriptionsSaid) {
+    if (!described_otherwise_capped_) {
+      described_otherwise_capped_ = true;
+      logger_->warn(
+          "offense notes: {} names of other offenses were warned of already; further names "
+          "are not",
+          kOtherDescriptionsSaid);
+    }
     return;
   }
-  // QRadar names an offense after the event that opened it when the rule dispatches none, and
-  // names an event it cannot map "Unknown" (docs/qradar-setup.md, step 4, with IBM's sources).
-  const bool unknown = core::istartsWith(core::trim(offense.description), "unknown");
+  described_otherwise_said_.insert(description);
+  // QRadar names an offense after the event that opened it when the rule dispatches none
+  // (docs/qradar-setup.md, step 4, with IBM's source).
   logger_->warn(
-      "offense notes: {} has open offense {} named '{}', which lacks "
-      "outputs.offense_notes.match_description '{}', so no note goes on it. {}",
-      source_ip, offense.id, description, core::printableExcerpt(options_.match_description, 80),
-      unknown ? "QRadar names an event it cannot map 'Unknown': aihunt's LEEF events get no QID "
-                "name, because their EventIDs have no mapping for the log source type, or they "
-                "arrive under another log source (is outputs.leef.hostname the Log Source "
-                "Identifier? 'aihunt check' looks). Matching 'Unknown' would note offenses that "
-                "are not aihunt's (docs/qradar-setup.md, steps 2 and 3)"
-              : "If it is aihunt's (an offense is named after its first event's QID name), start "
-                "the QID names with 'aihunt' (docs/qradar-setup.md, step 2) or set "
-                "match_description to a part of that name");
+      "offense notes: {} has open offense {} named '{}' but none whose name holds "
+      "outputs.offense_notes.match_description '{}', so no note goes on it. If it is aihunt's "
+      "(named after its first event's QID name), set match_description to a part of that name "
+      "or start the QID names with 'aihunt' (docs/qradar-setup.md, step 2); if it is another "
+      "rule's, aihunt's rule has made no offense of this source's events yet: it needs their "
+      "QIDs (step 2) and the log source whose identifier is outputs.leef.hostname (step 3; "
+      "'aihunt check' looks)",
+      source_ip, offense.id, description, core::printableExcerpt(options_.match_description, 80));
 }
 
 core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& tally) {

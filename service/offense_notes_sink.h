@@ -76,8 +76,9 @@ class OffenseNotesSink final : public Sink {
   [[nodiscard]] std::string rollbackDetail(const state::SinkProgress& progress) const override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
   // "3 noted, 20 without an open offense, ...": the parts that are not zero.
-  // The descriptions of open offenses, of sources with findings, that lacked match_description
-  // and were warned of (each once, as printable excerpts; at most 32 are kept).
+  // The descriptions of open offenses, of sources with findings but no aihunt offense, that
+  // lacked match_description and were warned of (each once, as printable excerpts; at most
+  // kOtherDescriptionsSaid).
   [[nodiscard]] const std::set<std::string>& otherDescriptionsSaid() const {
     return described_otherwise_said_;
   }
@@ -127,10 +128,10 @@ class OffenseNotesSink final : public Sink {
       qradar::OffenseClient& client, const std::string& source_ip,
       std::optional<std::vector<qradar::OffenseSummary>>& open_offenses);
   void count(const char* result);
-  // Warns of an open offense, of a source with findings, whose description lacks
-  // match_description, once per description: the note is not going to land on it however long
-  // it waits, and the description says why (a trial: "Unknown" offenses waited 30 minutes to be
-  // named, and the advice then was to match "Unknown").
+  // Warns of an open offense of a source with findings but no aihunt offense, whose
+  // description lacks match_description, once per description (up to kOtherDescriptionsSaid):
+  // the note is not going to land on it however long it waits, and the name says why (a trial:
+  // such offenses were only "no open aihunt offense yet" for 30 minutes of retries).
   void warnDescribedOtherwise(const std::string& source_ip, const qradar::OffenseSummary& offense);
   // " (it has N open offenses whose description lacks ...)", or nothing when `others` is 0.
   [[nodiscard]] std::string otherDescriptions(std::size_t others) const;
@@ -153,7 +154,9 @@ class OffenseNotesSink final : public Sink {
   // most recently updated open offenses instead (status is filterable, last_updated_time
   // sortable) and picks the source's among them, for the rest of the process.
   bool source_filter_refused_ = false;
+  static constexpr std::size_t kOtherDescriptionsSaid = 32;
   std::set<std::string> described_otherwise_said_;  // descriptions warnDescribedOtherwise() said
+  bool described_otherwise_capped_ = false;         // said that no more are named
   Tally delivered_;
   Retries retries_;  // of the batch being delivered
   // Rows of the groups of the batch being delivered that are finished: noted (or found noted)

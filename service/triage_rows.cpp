@@ -81,7 +81,9 @@ core::Status TriageRows::consume(const results::RowText& text) {
   ++rows_;
   if (detectable(event_)) ++detectable_rows_;
   if (!event_.get(detection::Field::kEventTime).empty()) ++rows_with_event_time_;
-  if (event_.event_time_ms && *event_.event_time_ms < core::kEpochSecondsSuspectBelowMs) {
+  // Zero or below is no time at all rather than seconds: not counted as such.
+  if (event_.event_time_ms && *event_.event_time_ms > 0 &&
+      *event_.event_time_ms < core::kEpochSecondsSuspectBelowMs) {
     ++rows_with_early_time_;
   }
   return stage_.consume(event_);

@@ -146,7 +146,7 @@ TEST_CASE("the compose demo's emulator takes aihunt's own LEEF events as its log
   }
   CHECK(flags.count("--log-source=" + host + "=aihunt") == 1);
   // ... and named by the QID map, so that the offenses they open carry "aihunt" for the notes.
-  CHECK(flags.count("--qid-map=/usr/share/aihunt/content/qradar/qid_map.txt") == 1);
+  CHECK(flags.count("--qid-map=aihunt=/usr/share/aihunt/content/qradar/qid_map.txt") == 1);
 }
 
 TEST_CASE("the two ignore files leave out the same things, state files included") {

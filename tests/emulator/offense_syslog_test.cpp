@@ -15,6 +15,7 @@
 #include "tests/emulator/emu_fixture.h"
 #include "tests/emulator/raw_socket.h"
 #include "tests/support/process_runner.h"
+#include "tests/support/temp_dir.h"
 
 using namespace aihunt::testing;
 using nlohmann::json;
@@ -213,18 +214,27 @@ TEST_CASE("--log-source sets up a log source and its type at start") {
 }
 
 // A rule that dispatches no event of its own (aihunt's, content/qradar/rule.yaml) names its
-// offense after the event that opened it: the QID name its type's event mapping gives, or
-// "Unknown" for an event no mapping names (IBM sources in emulator/rule_engine.h and .cpp).
+// offense after the event that opened it: the QID name its type's event mapping gives. Like the
+// console rule it stands for, it takes only events of the aihunt type that the mapping names; a
+// rule without those tests names an unmapped event's offense "Unknown" (IBM sources in
+// emulator/rule_engine.h and .cpp).
 TEST_CASE("an offense is named after the QID name of the event that opened it") {
   std::vector<std::string> args = syslogArgs();
-  for (const std::string& more :
-       {std::string("--rules"), sourcePath("content/qradar/rule.yaml"), std::string("--log-source"),
-        std::string("ws-fin-0193=aihunt"), std::string("--qid-map"),
-        sourcePath("content/qradar/qid_map.txt")}) {
+  const std::string dir = makeTempDir("aihunt-qid-names-");
+  const std::string rules = dir + "/rules.yaml";
+  // aihunt's rule, and one without its tests for AI_API_Contact alone.
+  std::ofstream(rules) << std::ifstream(sourcePath("content/qradar/rule.yaml")).rdbuf()
+                       << "  - id: 100102\n    name: any contact\n    event_ids: [AI_API_Contact]\n"
+                          "    index: sourceip\n";
+  for (const std::string& more : {std::string("--rules"), rules, std::string("--log-source"),
+                                  std::string("ws-fin-0193=aihunt"), std::string("--log-source"),
+                                  std::string("ws-eng-0412=other"), std::string("--qid-map"),
+                                  "aihunt=" + sourcePath("content/qradar/qid_map.txt")}) {
     args.push_back(more);
   }
   RunningEmu emu(args, adminApiConfigYaml());
   REQUIRE(emu.ok());
+  // The map is the aihunt type's only.
   CHECK(parseJson(
             emu.call("GET", "/api/data_classification/qid_records", {}, {}, kAdminApiToken).body)
             .size() == 6);
@@ -236,36 +246,45 @@ TEST_CASE("an offense is named after the QID name of the event that opened it") 
   sendTcp(emu.ports()["syslog_tcp"],
           event("ws-fin-0193", "AI_API_NonBrowser", "AIAPIUse", "10.1.2.3") +
               event("ws-fin-0193", "AI_Key_On_CommandLine", "CredentialExposure", "10.1.2.3") +
+              // No log source (so no type), another type, an unmapped category: no QID, and
+              // none for aihunt's rule.
               event("other", "AI_API_NonBrowser", "AIAPIUse", "10.1.9.9") +
+              event("ws-eng-0412", "AI_API_NonBrowser", "AIAPIUse", "10.1.8.8") +
               event("ws-fin-0193", "AI_API_Contact", "NotTheMappedCat", "10.1.7.7"));
-  REQUIRE(waitFrames(emu, 4));
+  REQUIRE(waitFrames(emu, 5));
   const json offenses = parseJson(emu.call("GET", "/api/siem/offenses?sort=%2Bid").body);
-  REQUIRE(offenses.size() == 3);
+  REQUIRE(offenses.size() == 2);
   // The first event names it; a second of the same source joins it under that name.
   CHECK(offenses[0]["offense_source"] == "10.1.2.3");
   CHECK(offenses[0]["event_count"] == 2);
   CHECK(offenses[0]["description"] == "aihunt: AI API used by a non-browser process\n");
-  // From a host with no log source (no type, so no mapping), and with a category no mapping
-  // has: unknown events.
-  CHECK(offenses[1]["offense_source"] == "10.1.9.9");
+  CHECK(offenses[0]["rules"].size() == 1);
+  // The unmapped contact: only the rule without aihunt's tests took it.
+  CHECK(offenses[1]["offense_source"] == "10.1.7.7");
   CHECK(offenses[1]["description"] == "Unknown\n");
-  CHECK(offenses[2]["offense_source"] == "10.1.7.7");
-  CHECK(offenses[2]["description"] == "Unknown\n");
+  CHECK(offenses[1]["rules"][0]["id"] == 100102);
   // The mapped events carry their QID, which QIDNAME() names (the setup guide's check).
   emu.admin("POST", "/admin/clock?advance=1s");
   const json rows = emu.searchRows(
       "SELECT logsourceidentifier, QIDNAME(qid) AS event FROM events "
       "WHERE \"EventID\" = 'AI_API_NonBrowser' ORDER BY logsourceidentifier LAST 10 MINUTES");
-  REQUIRE(rows.size() == 2);
+  REQUIRE(rows.size() == 3);
   CHECK(rows[0]["logsourceidentifier"] == "other");
   CHECK(rows[0]["event"].is_null());
-  CHECK(rows[1]["event"] == "aihunt: AI API used by a non-browser process");
+  CHECK(rows[1]["logsourceidentifier"] == "ws-eng-0412");
+  CHECK(rows[1]["event"].is_null());
+  CHECK(rows[2]["event"] == "aihunt: AI API used by a non-browser process");
 
-  // The map belongs to a --log-source type; a malformed row is refused at start.
-  CHECK_FALSE(RunningEmu({"--qid-map", sourcePath("content/qradar/qid_map.txt")}).ok());
-  const std::string bad_map = emu.dir() + "/bad_qid_map.txt";
+  // A map names its --log-source type; a malformed row is refused at start.
+  const std::string map = "aihunt=" + sourcePath("content/qradar/qid_map.txt");
+  CHECK_FALSE(RunningEmu({"--qid-map", map}).ok());
+  CHECK_FALSE(RunningEmu({"--log-source", "h=other", "--qid-map", map}).ok());
+  CHECK_FALSE(RunningEmu({"--log-source", "h=aihunt", "--qid-map",
+                          sourcePath("content/qradar/qid_map.txt")})
+                  .ok());
+  const std::string bad_map = dir + "/bad_qid_map.txt";
   std::ofstream(bad_map) << "AI_API_Contact|AIAPIUse|no category or severity\n";
-  CHECK_FALSE(RunningEmu({"--log-source", "h=aihunt", "--qid-map", bad_map}).ok());
+  CHECK_FALSE(RunningEmu({"--log-source", "h=aihunt", "--qid-map", "aihunt=" + bad_map}).ok());
 }
 
 TEST_CASE("offense API: --offense-filters documented takes only the fields marked Filterable") {

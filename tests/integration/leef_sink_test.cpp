@@ -62,7 +62,11 @@ std::unique_ptr<RunningEmu> startEmu() {
       std::vector<std::string>{"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
                                sourcePath("content/samples/qradar_lookups.json"),
                                "--syslog-tls-port", "0", "--rules",
-                               sourcePath("content/qradar/rule.yaml")},
+                               sourcePath("content/qradar/rule.yaml"),
+                               // The console's setup (docs/qradar-setup.md, steps 2 and 3): the
+                               // rule takes the named events of the aihunt type only.
+                               "--log-source", std::string(kLogSourceHost) + "=aihunt", "--qid-map",
+                               "aihunt=" + sourcePath("content/qradar/qid_map.txt")},
       emuConfig());
 }
 

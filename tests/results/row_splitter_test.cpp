@@ -1,7 +1,9 @@
 // The row splitter over generated documents, cut into random chunks.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -164,6 +166,36 @@ TEST_CASE("a results document whose rows are not an array is malformed") {
   CHECK(splitAll("{\"event\": \"none\"}\n", 1, 4, InputShape::kJsonLines).size() == 1);
 }
 
+namespace {
+
+// Gives its text on the first read, then fails: a pipe whose writer has sent one row so far.
+class OneReadSource final : public results::ByteSource {
+ public:
+  explicit OneReadSource(std::string text) : text_(std::move(text)) {}
+  core::Result<std::size_t> read(std::span<char> buffer) override {
+    if (done_) return core::makeError(core::ErrorCode::kIo, "no more yet");
+    done_ = true;
+    const std::size_t n = std::min(buffer.size(), text_.size());
+    std::copy_n(text_.data(), n, buffer.data());
+    return n;
+  }
+
+ private:
+  std::string text_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a first row that is a whole line is read without waiting for more input") {
+  OneReadSource source("{\"sourceip\": \"10.0.0.1\", \"URL\": \"https://api.openai.com/\"}\n");
+  RowSplitter splitter(source);
+  auto first = splitter.next();
+  REQUIRE(first);  // no second read before the first row
+  REQUIRE(first->has_value());
+  CHECK((*first)->json.find("10.0.0.1") != std::string_view::npos);
+}
+
 TEST_CASE("bad input gets a clear, positioned error") {
   CHECK(firstError("{\"events\": [{\"a\": 1}, {\"a\": 2}") ==
         "line 1: input is truncated: it ends inside the events array after 2 rows");
@@ -186,16 +218,30 @@ TEST_CASE("bad input gets a clear, positioned error") {
        {std::string("{\"search_id\": \"s-1\", "),
         std::string("{\"n\": 12, \"range\": [0, {\"x\": \"]\"}], "),
         std::string("{\"status\": \"COMPLETED\",\n  \"note\": \"a \\\" b\", \n  ")}) {
-    for (const char* rows : {"\"events\": [{\"a\": 1}]}", "\"flows\": []}"}) {
+    for (const auto& [rows, key] :
+         {std::pair<std::string, std::string>{"\"events\": [{\"a\": 1}]}", "events"},
+          {"\"flows\": [ ]}", "flows"}}) {
       INFO(head << rows);
       CHECK(firstError(head + rows)
-                .find("line 1: the results document has other keys before its events array") == 0);
+                .find("line 1: the results document has other keys before its " + key + " array") ==
+            0);
     }
   }
-  // ... but a row whose "events" column is a string, a number or null stays a row.
+  // ... but a row whose "events" column is a string, null or an array of values (some AQL
+  // functions yield arrays) stays a row (a review).
   CHECK(splitAll("{\"a\": 1, \"events\": \"x\"}\n{\"a\": 2, \"events\": null}\n", 2, 4,
                  InputShape::kJsonLines)
             .size() == 2);
+  CHECK(splitAll("{\"sourceip\": \"10.0.0.1\", \"events\": [\"a\", \"b\"], \"n\": 2}\n"
+                 "{\"sourceip\": \"10.0.0.2\", \"flows\": [1, 2]}\n",
+                 3, 4, InputShape::kJsonLines)
+            .size() == 2);
+  // The array's key is named, and the advice keeps that key.
+  const std::string flows = firstError("{\"search_id\": \"s\", \"flows\": []}");
+  CHECK(flows.find("other keys before its flows array") != std::string::npos);
+  CHECK(flows.find("jq -c '{flows}'") != std::string::npos);
+  CHECK(firstError("{\"flows\": [{\"a\": 1}], \"x\": 1}").find("jq '{flows}' FILE") !=
+        std::string::npos);
   CHECK(firstError("hello") ==
         "line 1: input is neither an Ariel results document ({\"events\": [...]}) nor JSON "
         "Lines (one object per line)");

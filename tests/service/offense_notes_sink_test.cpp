@@ -620,18 +620,24 @@ TEST_CASE("an offense named otherwise is warned of when first seen, not when the
   Harness h;
   h.console.offenses = {{1, "10.0.0.5", "Unknown\n", "OPEN", {}},
                         {2, "10.0.0.5", "Unknown\n", "OPEN", {}},
-                        {3, "10.0.0.6", "Host Port Scan\n", "OPEN", {}}};
+                        {3, "10.0.0.6", "Host Port Scan\n", "OPEN", {}},
+                        // Another rule's offense beside aihunt's: the usual case, not warned of.
+                        {4, "10.0.0.7", "Excessive Firewall Denies\n", "OPEN", {}},
+                        {5, "10.0.0.7", "aihunt: AI API contacted\n", "OPEN", {}}};
   auto sink = h.sink(2000, std::chrono::minutes(30));
-  auto rows = rowsOf(
-      std::vector<json>{finding("a1", "10.0.0.5", kWindow1), finding("b1", "10.0.0.6", kWindow1)});
+  auto rows = rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1),
+                                       finding("b1", "10.0.0.6", kWindow1),
+                                       finding("c1", "10.0.0.7", kWindow1)});
   const core::EpochMs now = core::toEpochMs(h.clock.now());
   for (auto& row : rows) row.first_due_at = row.due_at = now - 60'000;
   REQUIRE(sink->deliver(rows));
   CHECK(sink->takeRetries().rows.size() == 2);  // still waiting for aihunt's offenses
   CHECK(sink->otherDescriptionsSaid() == std::set<std::string>{"Unknown", "Host Port Scan"});
+  CHECK(h.console.offenses[4].notes.size() == 1);
+  rows.pop_back();
   REQUIRE(sink->deliver(rows));
   CHECK(sink->otherDescriptionsSaid().size() == 2);
-  for (const auto& offense : h.console.offenses) CHECK(offense.notes.empty());
+  for (std::size_t i = 0; i < 4; ++i) CHECK(h.console.offenses[i].notes.empty());
 }
 
 TEST_CASE("a token without the Offenses capability is named as such, and the batch kept",
@@ -779,6 +785,14 @@ TEST_CASE("config: outputs.offense_notes", "[offense_notes][config]") {
   CHECK(notesOf("  offense_notes:\n    enabled: true\n    match_description: 'AIHUNT: T1588.007'\n"
                 "    max_note_chars: 500\n") ==
         std::make_tuple(true, std::string("AIHUNT: T1588.007"), std::int64_t{500}));
+  // Above 2000 (the earlier bound was 100000): cut, with a warning on the key; not refused,
+  // so that a daemon's restart or reload with an older config goes on (a review).
+  auto long_notes =
+      loadYaml(head + "  offense_notes:\n    enabled: true\n    max_note_chars: 4000\n");
+  REQUIRE(long_notes.ok());
+  CHECK(long_notes.config->outputs.offense_notes.max_note_chars == 2000);
+  REQUIRE(long_notes.warnings.size() == 1);
+  CHECK(long_notes.warnings[0].path == "outputs.offense_notes.max_note_chars");
   auto bad = loadYaml(head +
                       "  offense_notes:\n    match_description: ''\n    max_note_chars: 50\n"
                       "    extra: 1\n");
