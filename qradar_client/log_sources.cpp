@@ -7,12 +7,12 @@ namespace aihunt::qradar {
 core::Result<std::vector<LogSource>> listLogSourcesOfType(ApiClient& api, std::int64_t type_id,
                                                           std::size_t limit,
                                                           std::size_t page_size) {
-  auto entries = readRangePages(
-      api,
-      "/api/config/event_sources/log_source_management/log_sources?fields=" +
-          urlEncode("id,name,enabled,protocol_parameters") +
-          "&filter=" + urlEncode("type_id=" + std::to_string(type_id)),
-      limit, page_size, "listing the log sources");
+  auto entries =
+      readRangePages(api,
+                     "/api/config/event_sources/log_source_management/log_sources?fields=" +
+                         urlEncode("id,name,enabled,protocol_parameters") +
+                         "&filter=" + urlEncode("type_id=" + std::to_string(type_id)),
+                     limit, page_size, "listing the log sources");
   if (!entries) return entries.error();
   std::vector<LogSource> sources;
   for (const auto& entry : *entries) {
