@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <optional>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "aql/time_window.h"
@@ -131,6 +132,18 @@ po::options_description describe() {
       "intake, faults)\nUsage: qradar-emu [options]");
   all.add(general).add(network).add(data).add(syslog).add(ariel);
   return all;
+}
+
+// "A=B" of a repeatable option into its two sides, neither empty.
+core::Result<std::pair<std::string, std::string>> splitPair(const std::string& pair,
+                                                            const std::string& option,
+                                                            const std::string& form) {
+  const std::size_t equals = pair.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           option + " '" + pair + "': give " + form);
+  }
+  return std::make_pair(pair.substr(0, equals), pair.substr(equals + 1));
 }
 
 // --qid-map FILE: lines `EventID|cat|QID name|low-level category id|severity`, the rows of
@@ -287,29 +300,23 @@ core::Result<CommandLine> parseCommandLine(int argc, const char* const* argv) {
   }
   if (vm.count("log-source") > 0) {
     for (const std::string& pair : vm["log-source"].as<std::vector<std::string>>()) {
-      const std::size_t equals = pair.find('=');
-      if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
-        return core::makeError(core::ErrorCode::kInvalidArgument,
-                               "--log-source '" + pair + "': give HOST=TYPE");
-      }
-      o.log_sources.push_back({pair.substr(0, equals), pair.substr(equals + 1)});
+      auto split = splitPair(pair, "--log-source", "HOST=TYPE");
+      if (!split.ok()) return split.error();
+      o.log_sources.push_back({split->first, split->second});
     }
   }
   if (vm.count("qid-map") > 0) {
     for (const std::string& pair : vm["qid-map"].as<std::vector<std::string>>()) {
-      const std::size_t equals = pair.find('=');
-      if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
-        return core::makeError(core::ErrorCode::kInvalidArgument,
-                               "--qid-map '" + pair + "': give TYPE=FILE");
-      }
-      const std::string type = pair.substr(0, equals);
+      auto split = splitPair(pair, "--qid-map", "TYPE=FILE");
+      if (!split.ok()) return split.error();
+      const std::string& type = split->first;
       if (std::none_of(o.log_sources.begin(), o.log_sources.end(),
                        [&](const auto& setup) { return setup.type_name == type; })) {
         return core::makeError(core::ErrorCode::kInvalidArgument,
                                "--qid-map '" + pair + "': no --log-source makes the type '" + type +
                                    "' (give --log-source HOST=" + type + " too)");
       }
-      const std::string path = pair.substr(equals + 1);
+      const std::string& path = split->second;
       auto text = core::readTextFile(path);
       if (!text.ok()) return text.error();
       auto rows = parseQidMap(*text);

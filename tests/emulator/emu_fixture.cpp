@@ -63,16 +63,24 @@ std::int64_t addLogSource(RunningEmu& emu, const std::string& type_name,
   return type_id;
 }
 
-void addQidMap(RunningEmu& emu, std::int64_t type_id) {
-  const std::vector<std::string> headers = {"Version: 20.0", "Content-Type: application/json"};
+std::vector<std::vector<std::string>> qidMapRows() {
   std::ifstream in(sourcePath("content/qradar/qid_map.txt"));
-  int rows = 0;
+  std::vector<std::vector<std::string>> rows;
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line.front() == '#') continue;
     std::vector<std::string> cells;
     std::istringstream split(line);
     for (std::string cell; std::getline(split, cell, '|');) cells.push_back(cell);
     REQUIRE(cells.size() == 5);
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
+void addQidMap(RunningEmu& emu, std::int64_t type_id) {
+  const std::vector<std::string> headers = {"Version: 20.0", "Content-Type: application/json"};
+  int rows = 0;
+  for (const std::vector<std::string>& cells : qidMapRows()) {
     const HttpReply record =
         emu.call("POST", "/api/data_classification/qid_records", headers,
                  nlohmann::json{{"log_source_type_id", type_id},

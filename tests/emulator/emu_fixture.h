@@ -85,6 +85,10 @@ std::int64_t addLogSource(RunningEmu& emu, const std::string& type_name,
 // (content/qradar/qid_map.txt) for the type `type_id`, so that aihunt's events carry their QID
 // names (and the offenses they open are named after them). Needs kAdminApiToken.
 void addQidMap(RunningEmu& emu, std::int64_t type_id);
+
+// The rows of content/qradar/qid_map.txt, each split at '|' (EventID, cat, QID name, low-level
+// category id, severity); comment and blank lines left out.
+std::vector<std::vector<std::string>> qidMapRows();
 // The seed query with a 24-hour time clause, as an hourly hunt would send it.
 std::string seedQueryLast24h();
 

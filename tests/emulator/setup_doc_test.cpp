@@ -156,13 +156,7 @@ TEST_CASE("the setup guide's REST calls work as written", "[setup-doc]") {
   }
   // content/qradar/qid_map.txt (qradar-emu's --qid-map) holds the same rows.
   std::map<std::string, QidRow> shipped;
-  std::istringstream map_lines(readSource("content/qradar/qid_map.txt"));
-  for (std::string line; std::getline(map_lines, line);) {
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string> cells;
-    std::istringstream split(line);
-    for (std::string cell; std::getline(split, cell, '|');) cells.push_back(cell);
-    REQUIRE(cells.size() == 5);
+  for (const std::vector<std::string>& cells : qidMapRows()) {
     shipped[cells[0]] = QidRow{cells[1], cells[2], std::stoll(cells[3]), std::stoll(cells[4])};
   }
   REQUIRE(shipped.size() == table.size());
