@@ -466,6 +466,7 @@ void checkOwnLogSource(qradar::ApiClient& api, const std::vector<qradar::LogSour
     type_names += (type_names.empty() ? "'" : ", '") + core::printableExcerpt(type.name) + "'";
   }
   std::vector<std::string> others;
+  std::string disabled;  // the first log source with the identifier, when none is enabled
   std::size_t listed = 0;
   for (const qradar::LogSourceType& type : types) {
     auto sources = qradar::listLogSourcesOfType(api, type.id);
@@ -486,14 +487,18 @@ void checkOwnLogSource(qradar::ApiClient& api, const std::vector<qradar::LogSour
       }
       const std::string named =
           "'" + core::printableExcerpt(source.name) + "' (id " + std::to_string(source.id) + ")";
-      if (!source.enabled) {
-        report.fail(what, named + " takes the events of " + host +
-                              " but is disabled: enable it (docs/qradar-setup.md, the log source)");
-      } else {
+      if (source.enabled) {
         report.pass(what, named + " takes the events of " + host + " (outputs.leef.hostname)");
+        return;
       }
-      return;
+      // An enabled one with the same identifier, later or of another own type, may take them.
+      if (disabled.empty()) disabled = named;
     }
+  }
+  if (!disabled.empty()) {
+    report.fail(what, disabled + " has the identifier " + host +
+                          " but is disabled: enable it (docs/qradar-setup.md, the log source)");
+    return;
   }
   if (listed > 0 && others.empty()) {
     // Log sources of the type, none showing an identifier: a console that keeps the protocol

@@ -553,7 +553,7 @@ constexpr std::array kKeys = {
     ConfigKey{"outputs.offense_notes.match_description", "printable text, 1 to 255 bytes", "aihunt",
               "An offense is aihunt's when its description contains this text.", "aihunt"},
     ConfigKey{"outputs.offense_notes.max_note_chars",
-              "integer, 200 to 2000 (more: cut to 2000, with a warning)", "2000",
+              "integer, 200 to 2000 (2001 to 100000: cut to 2000, with a warning)", "2000",
               "Longest note; lists are cut with \"+N more\". The note travels in the request's URL "
               "(QRadar takes note_text as a query parameter), hence the cap.",
               "2000"},

@@ -169,7 +169,8 @@ core::Result<std::vector<EmulatorOptions::QidMapRow>> parseQidMap(const std::str
     };
     std::optional<std::int64_t> category;
     std::optional<std::int64_t> severity;
-    if (cells.size() == 5) {
+    // Counted by separators: getline drops an empty last cell ("a|b|c|1|2|" is six cells).
+    if (cells.size() == 5 && std::count(content.begin(), content.end(), '|') == 4) {
       category = whole(cells[3]);
       severity = whole(cells[4]);
     }

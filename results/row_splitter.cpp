@@ -41,6 +41,49 @@ std::size_t countOpeners(std::string_view text) {
   return count;
 }
 
+// Past the JSON string whose opening quote is at `at` in `head`; npos when it ends beyond.
+std::size_t stringEnd(std::string_view head, std::size_t at) {
+  for (++at; at < head.size(); ++at) {
+    if (head[at] == '\\') {
+      ++at;
+    } else if (head[at] == '"') {
+      return at + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Past the JSON value at `at` in `head` (a string, a nested value with its brackets counted
+// outside strings, or a scalar up to the next ',', '}' or ']'); npos when it ends beyond.
+std::size_t valueEnd(std::string_view head, std::size_t at) {
+  if (at < head.size() && head[at] == '"') return stringEnd(head, at);
+  std::size_t depth = 0;
+  while (at < head.size()) {
+    const char c = head[at];
+    if (c == '"') {
+      at = stringEnd(head, at);
+      if (at == std::string_view::npos) return at;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return at;
+      if (--depth == 0) return at + 1;
+    } else if (c == ',' && depth == 0) {
+      return at;
+    }
+    ++at;
+  }
+  return std::string_view::npos;
+}
+
+// Whether `at` in `head`, past spaces, is a ',': another key follows the value before it.
+bool commaNext(std::string_view head, std::size_t at) {
+  while (at < head.size() && isSpace(head[at])) ++at;
+  return at < head.size() && head[at] == ',';
+}
+
 // The key ("events" or "flows") of a rows array of objects that the object opening `head` (at
 // its '{') holds at its top level after other keys, within `head`: a results document such as
 // {"search_id": ..., "events": [{...}]}, which read as JSON Lines would be one row holding
@@ -51,22 +94,12 @@ std::string_view rowsArrayAfterOtherKeys(std::string_view head) {
   const auto skipSpace = [&] {
     while (at < head.size() && isSpace(head[at])) ++at;
   };
-  const auto skipString = [&] {  // at the opening quote; leaves `at` past the closing one
-    for (++at; at < head.size(); ++at) {
-      if (head[at] == '\\') {
-        ++at;
-      } else if (head[at] == '"') {
-        ++at;
-        return true;
-      }
-    }
-    return false;
-  };
   while (true) {
     skipSpace();
     if (at >= head.size() || head[at] != '"') return {};
     const std::size_t key_start = at;
-    if (!skipString()) return {};
+    at = stringEnd(head, at);
+    if (at == std::string_view::npos) return {};
     const std::string_view key = head.substr(key_start, at - key_start);
     skipSpace();
     if (at >= head.size() || head[at] != ':') return {};
@@ -74,37 +107,15 @@ std::string_view rowsArrayAfterOtherKeys(std::string_view head) {
     skipSpace();
     if (at >= head.size()) return {};
     if ((key == "\"events\"" || key == "\"flows\"") && head[at] == '[') {
-      std::size_t first = at + 1;
-      while (first < head.size() && isSpace(head[first])) ++first;
-      if (first < head.size() && (head[first] == '{' || head[first] == ']')) {
+      std::size_t element = at + 1;
+      while (element < head.size() && isSpace(head[element])) ++element;
+      if (element < head.size() && (head[element] == '{' || head[element] == ']')) {
         return key.substr(1, key.size() - 2);
       }
     }
-    // Skip the value: a string, a nested value (brackets counted outside strings), or a scalar.
-    if (head[at] == '"') {
-      if (!skipString()) return {};
-    } else {
-      std::size_t depth = 0;
-      for (; at < head.size(); ++at) {
-        const char c = head[at];
-        if (c == '"') {
-          if (!skipString()) return {};
-          --at;
-        } else if (c == '{' || c == '[') {
-          ++depth;
-        } else if (c == '}' || c == ']') {
-          if (depth == 0) break;
-          if (--depth == 0) {
-            ++at;
-            break;
-          }
-        } else if (c == ',' && depth == 0) {
-          break;
-        }
-      }
-    }
-    skipSpace();
-    if (at >= head.size() || head[at] != ',') return {};
+    at = valueEnd(head, at);
+    if (at == std::string_view::npos || !commaNext(head, at)) return {};
+    while (head[at] != ',') ++at;
     ++at;
   }
 }
@@ -247,6 +258,15 @@ core::Status RowSplitter::detectShape() {
       // one empty row.
       return errorHere("input is malformed: " + std::string(key) +
                        " in an Ariel results document must be an array of rows");
+    }
+    // An array of values followed by more keys ({"events": ["a"], "URL": ...}) is a row's
+    // column (some AQL functions yield arrays), not rows: rows are objects (a review). Alone,
+    // {"events": [1, 2]} stays a document whose rows are wrong.
+    std::size_t element = probe + 1;
+    while (element < head.size() && isSpace(head[element])) ++element;
+    if (element < head.size() && head[element] != '{' && head[element] != ']') {
+      const std::size_t after = valueEnd(head, probe);
+      if (after != std::string_view::npos && commaNext(head, after)) break;
     }
     for (std::size_t i = 0; i <= probe; ++i) {
       if (head[i] == '\n') ++line_;

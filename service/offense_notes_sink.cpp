@@ -126,10 +126,11 @@ void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
       "offense notes: {} has open offense {} named '{}' but none whose name holds "
       "outputs.offense_notes.match_description '{}', so no note goes on it. If it is aihunt's "
       "(named after its first event's QID name), set match_description to a part of that name "
-      "or start the QID names with 'aihunt' (docs/qradar-setup.md, step 2); if it is another "
-      "rule's, aihunt's rule has made no offense of this source's events yet: it needs their "
-      "QIDs (step 2) and the log source whose identifier is outputs.leef.hostname (step 3; "
-      "'aihunt check' looks)",
+      "or start the QID names with 'aihunt' (docs/qradar-setup.md, step 2). If it is another "
+      "rule's, either aihunt's events joined it (one open offense per source IP: it keeps its "
+      "first name, and aihunt notes no offense of another name) or aihunt's rule has made no "
+      "offense of them: it needs their QIDs (step 2) and the log source whose identifier is "
+      "outputs.leef.hostname (step 3; 'aihunt check' looks)",
       source_ip, offense.id, description, core::printableExcerpt(options_.match_description, 80));
 }
 
@@ -275,9 +276,9 @@ void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
   // test leaves them out.
   if (tally.described_otherwise > 0) {
     logger_->warn(
-        "offense notes: the source IPs of {} of them had open offenses, none of whose "
-        "descriptions contains outputs.offense_notes.match_description '{}' (their names were "
-        "warned of when first seen)",
+        "offense notes: {} had open offenses of their source IP, none of whose descriptions "
+        "contains outputs.offense_notes.match_description '{}' (the first names seen were "
+        "warned of)",
         core::counted(tally.described_otherwise, "finding"),
         core::printableExcerpt(options_.match_description, 80));
   }

@@ -232,6 +232,10 @@ TEST_CASE("bad input gets a clear, positioned error") {
   CHECK(splitAll("{\"a\": 1, \"events\": \"x\"}\n{\"a\": 2, \"events\": null}\n", 2, 4,
                  InputShape::kJsonLines)
             .size() == 2);
+  CHECK(splitAll("{\"events\": [\"a\", \"b\"], \"URL\": \"https://api.openai.com/\"}\n"
+                 "{\"events\": [1], \"URL\": \"https://api.openai.com/\"}\n",
+                 2, 4, InputShape::kJsonLines)
+            .size() == 2);
   CHECK(splitAll("{\"sourceip\": \"10.0.0.1\", \"events\": [\"a\", \"b\"], \"n\": 2}\n"
                  "{\"sourceip\": \"10.0.0.2\", \"flows\": [1, 2]}\n",
                  3, 4, InputShape::kJsonLines)
