@@ -480,8 +480,10 @@ void checkOwnLogSource(qradar::ApiClient& api, const std::vector<qradar::LogSour
     listed += sources->size();
     for (const qradar::LogSource& source : *sources) {
       if (source.identifier != hostname) {
-        if (!source.identifier.empty()) {
-          others.push_back("'" + core::printableExcerpt(source.identifier) + "'");
+        const std::string other = "'" + core::printableExcerpt(source.identifier) + "'";
+        if (!source.identifier.empty() &&
+            std::find(others.begin(), others.end(), other) == others.end()) {
+          others.push_back(other);
         }
         continue;
       }

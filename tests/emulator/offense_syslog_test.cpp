@@ -285,6 +285,8 @@ TEST_CASE("an offense is named after the QID name of the event that opened it") 
   const std::string bad_map = dir + "/bad_qid_map.txt";
   std::ofstream(bad_map) << "AI_API_Contact|AIAPIUse|no category or severity\n";
   CHECK_FALSE(RunningEmu({"--log-source", "h=aihunt", "--qid-map", "aihunt=" + bad_map}).ok());
+  std::ofstream(bad_map, std::ios::trunc) << "AI_API_Contact|AIAPIUse|a name|7006|3|\n";
+  CHECK_FALSE(RunningEmu({"--log-source", "h=aihunt", "--qid-map", "aihunt=" + bad_map}).ok());
 }
 
 TEST_CASE("offense API: --offense-filters documented takes only the fields marked Filterable") {

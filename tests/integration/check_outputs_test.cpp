@@ -221,16 +221,19 @@ TEST_CASE("check: the log source that takes aihunt's events must have its host n
                           {}, {}, aihunt::testing::kAdminApiToken)
                     .body);
   REQUIRE(types.size() == 1);
-  const json source = {
-      {"name", "aihunt @ sidecar"},
-      {"type_id", types[0]["id"]},
-      {"protocol_type_id", 0},
-      {"enabled", true},
-      {"protocol_parameters", {{{"name", "identifier"}, {"value", "aihunt-sidecar"}}}}};
-  REQUIRE(emu->call("POST", "/api/config/event_sources/log_source_management/log_sources",
-                    {"Version: 20.0", "Content-Type: application/json"}, source.dump(),
-                    aihunt::testing::kAdminApiToken)
-              .status == 201);
+  // A disabled one with the same identifier first: the enabled one decides (a review).
+  for (const bool enabled : {false, true}) {
+    const json source = {
+        {"name", enabled ? "aihunt @ sidecar" : "old aihunt @ sidecar"},
+        {"type_id", types[0]["id"]},
+        {"protocol_type_id", 0},
+        {"enabled", enabled},
+        {"protocol_parameters", {{{"name", "identifier"}, {"value", "aihunt-sidecar"}}}}};
+    REQUIRE(emu->call("POST", "/api/config/event_sources/log_source_management/log_sources",
+                      {"Version: 20.0", "Content-Type: application/json"}, source.dump(),
+                      aihunt::testing::kAdminApiToken)
+                .status == 201);
+  }
   const std::string leef = leefOutputs(*emu, emu->ports()["syslog_tls"]);
 
   // Listed with a token that may read the log sources (the emulator: an administrator's).
