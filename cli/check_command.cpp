@@ -29,6 +29,7 @@
 #include "qradar_client/log_source_types.h"
 #include "qradar_client/log_sources.h"
 #include "qradar_client/reference_data_client.h"
+#include "qradar_client/rule_names.h"
 #include "qradar_client/syslog_sender.h"
 #include "qradar_client/tls_options.h"
 #include "service/leef_sink.h"
@@ -296,6 +297,11 @@ std::string neededCapabilities(const config::OutputsConfig& outputs) {
     text += "; Manage Reference Data (outputs.reference_sets adds findings to sets)";
   }
   if (outputs.offense_notes.enabled) text += "; Offenses (outputs.offense_notes)";
+  if (outputs.offense_notes.enabled && !outputs.offense_notes.match_rule.empty()) {
+    text +=
+        "; View Custom Rules, under Offenses (offense notes tell by its rules an offense "
+        "another rule named)";
+  }
   return text;
 }
 
@@ -450,6 +456,52 @@ void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
   report.pass("offenses",
               "readable (outputs.offense_notes; adding a note needs the same Offenses "
               "capability and is not tried)");
+}
+
+// aihunt's rule, by outputs.offense_notes.match_rule: the notes tell an offense aihunt's events
+// joined (another rule opened and named it) by its rules. Warnings only: notes still go on the
+// offenses named after aihunt's QIDs (match_description) without it.
+void checkOffenseRule(qradar::ApiClient& api, const config::OutputsConfig& outputs,
+                      CheckReport& report) {
+  const config::OffenseNotesOutput& notes = outputs.offense_notes;
+  if (!notes.enabled || notes.match_rule.empty()) return;
+  const std::string match = core::printableExcerpt(notes.match_rule, 80);
+  auto rules = qradar::listRules(api);
+  if (!rules) {
+    report.warn("aihunt rule",
+                rules.error().code == core::ErrorCode::kAuth
+                    ? "the token may not read rules (its role needs View Custom Rules, under "
+                      "Offenses): offense notes go only on offenses named with "
+                      "match_description, not on one another rule opened that aihunt's events "
+                      "joined"
+                    : "could not read the rules: " + rules.error().message);
+    return;
+  }
+  const std::string match_lower = core::asciiLowered(notes.match_rule);
+  std::vector<const qradar::RuleSummary*> named;
+  for (const qradar::RuleSummary& rule : *rules) {
+    if (core::icontainsLower(rule.name, match_lower)) named.push_back(&rule);
+  }
+  const auto describe = [](const qradar::RuleSummary& rule) {
+    return "'" + core::printableExcerpt(rule.name, 120) + "' (id " + std::to_string(rule.id) + ")";
+  };
+  const auto enabled = std::find_if(named.begin(), named.end(),
+                                    [](const qradar::RuleSummary* rule) { return rule->enabled; });
+  if (named.empty()) {
+    report.warn("aihunt rule",
+                "no rule of " + core::counted(rules->size(), "rule") + " has '" + match +
+                    "' (outputs.offense_notes.match_rule) in its name: offense notes go only on "
+                    "offenses named with match_description (docs/qradar-setup.md, step 4 makes "
+                    "the rule)");
+  } else if (enabled == named.end()) {
+    report.warn("aihunt rule",
+                describe(*named.front()) + " is disabled: it makes no offense of aihunt's events");
+  } else {
+    report.pass("aihunt rule", describe(**enabled) + ", enabled" +
+                                   (named.size() > 1 ? " (" + std::to_string(named.size() - 1) +
+                                                           " more whose name holds '" + match + "')"
+                                                     : std::string()));
+  }
 }
 
 // The log source of aihunt's type whose identifier is the host name aihunt's syslog header
@@ -632,6 +684,9 @@ void skipConsoleChecks(const config::OutputsConfig& outputs, const DetectionSetu
   std::vector<std::string> checks = {"API version", "Ariel search", "mapped properties",
                                      "reference data"};
   if (outputs.offense_notes.enabled) checks.emplace_back("offenses");
+  if (outputs.offense_notes.enabled && !outputs.offense_notes.match_rule.empty()) {
+    checks.emplace_back("aihunt rule");
+  }
   if (outputs.leef.enabled) {
     checks.emplace_back("aihunt log source type");
     checks.emplace_back("aihunt log source");
@@ -722,7 +777,8 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
         "\nChecks: config, TLS handshake, token, API version, Ariel search capability, "
         "mapped properties in the events catalog (and, for the record, which are not indexable), "
         "reference data and the configured "
-        "reference sets, offenses (outputs.offense_notes), the LEEF syslog receiver "
+        "reference sets, offenses and aihunt's rule (outputs.offense_notes), the LEEF syslog "
+        "receiver "
         "(outputs.leef: connected to, TLS verified, no event sent), the log source type its "
         "events arrive under (detection.own_log_source_types) and the log source of that type "
         "whose identifier is outputs.leef.hostname (where the token may list log sources)."
@@ -789,6 +845,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
     checkOffenses(api, outputs, report);
+    checkOffenseRule(api, outputs, report);
     checkOwnLogSourceType(
         api, outputs, setup->settings->own_log_source_types,
         outputs.leef.hostname.empty() ? service::machineHostName() : outputs.leef.hostname, report);

@@ -115,6 +115,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
   if (cfg.outputs.offense_notes.enabled) {
     service::OffenseNotesSinkOptions notes;
     notes.match_description = cfg.outputs.offense_notes.match_description;
+    notes.match_rule = cfg.outputs.offense_notes.match_rule;
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
     notes.delay = cfg.outputs.offense_notes.delay;
     notes.wait_for_offense = cfg.outputs.offense_notes.wait_for_offense;

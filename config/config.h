@@ -213,6 +213,10 @@ struct OffenseNotesOutput {
   // aihunt's offenses are those whose description contains this text (ASCII case-insensitive):
   // the rule's offense naming (docs/qradar-setup.md) puts it there.
   std::string match_description = "aihunt";
+  // Also aihunt's: an offense to which a rule whose name contains this text contributed
+  // (ASCII case-insensitive; empty: by description only). QRadar keeps one open offense per
+  // source, so aihunt's events can join an offense another rule opened and named.
+  std::string match_rule = "aihunt";
   std::int64_t max_note_chars = 2000;  // a note's length in characters (code points), cut there
   // How long after its LEEF event a finding's note is added: QRadar's rule makes the offense,
   // and the offense API lists it, some time after the event arrives.

@@ -219,22 +219,28 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     auto& out = outputs.offense_notes;
     n.boolean("enabled", out.enabled);
     n.warnIfOffBySilence(out.enabled, "the offense-notes output");
-    if (const YamlNode* match = n.get("match_description")) {
-      // Compared with server data; printable text, so that it can be logged as given.
-      if (auto text = readString(*match, diagnostics)) {
-        const bool printable = std::none_of(text->begin(), text->end(), [](char c) {
-          return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-        });
-        if (core::trim(*text).empty() || text->size() > 255 || !printable) {
-          diagnostics.error(
-              match->path,
-              "'" + core::printableExcerpt(*text) + "' must be printable text of 1 to 255 bytes",
-              match->mark);
-        } else {
-          out.match_description = *text;
-        }
+    // Both are compared with server data; printable text, so that they can be logged as given.
+    // match_rule may be empty: offenses are then told by their description only.
+    const auto matchText = [&](const char* key, std::string& target, bool may_be_empty) {
+      const YamlNode* match = n.get(key);
+      if (match == nullptr) return;
+      auto text = readString(*match, diagnostics, may_be_empty);
+      if (!text) return;
+      const bool printable = std::none_of(text->begin(), text->end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
+      const bool blank = core::trim(*text).empty() && !(may_be_empty && text->empty());
+      if (blank || text->size() > 255 || !printable) {
+        diagnostics.error(match->path,
+                          "'" + core::printableExcerpt(*text) + "' must be printable text of " +
+                              (may_be_empty ? "0" : "1") + " to 255 bytes",
+                          match->mark);
+      } else {
+        target = *text;
       }
-    }
+    };
+    matchText("match_description", out.match_description, false);
+    matchText("match_rule", out.match_rule, true);
     // The note's marker and summary head need some room. The note is a query parameter (IBM's
     // POST /siem/offenses/{id}/notes takes note_text in the query), and web front ends refuse
     // long request lines (8 KiB is common): 2,000 characters, percent-encoded, stay under that

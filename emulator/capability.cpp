@@ -5,8 +5,9 @@
 namespace aihunt::emulator {
 
 std::optional<Capability> parseCapability(std::string_view name) {
-  for (const Capability c : {Capability::kAdmin, Capability::kLogActivity,
-                             Capability::kReferenceData, Capability::kOffenses}) {
+  for (const Capability c :
+       {Capability::kAdmin, Capability::kLogActivity, Capability::kReferenceData,
+        Capability::kOffenses, Capability::kViewCustomRules}) {
     if (core::iequals(name, capabilityName(c))) return c;
   }
   return std::nullopt;
@@ -22,6 +23,8 @@ std::string_view capabilityName(Capability capability) {
       return "REFERENCE_DATA";
     case Capability::kOffenses:
       return "OFFENSES";
+    case Capability::kViewCustomRules:
+      return "VIEW_CUSTOM_RULES";
     case Capability::kNone:
       return "NONE";
   }

@@ -11,7 +11,11 @@ enum class Capability {
   kLogActivity,    // Ariel event searches and the database catalog
   kReferenceData,  // Delegated Administration -> Manage Reference Data
   kOffenses,       // Offenses
-  kNone,           // any authenticated user
+  // Offenses -> View Custom Rules: reading rules (GET /analytics/rules). IBM's reference names
+  // no capability for it; IBM's QRadar Advisor page lists this one for a limited token that
+  // reads offenses' rules (**unconfirmed** for this endpoint).
+  kViewCustomRules,
+  kNone,  // any authenticated user
 };
 
 using CapabilitySet = std::set<Capability>;

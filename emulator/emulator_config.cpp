@@ -83,7 +83,9 @@ std::vector<std::string> defaultApiVersions() {
 
 std::map<std::string, CapabilitySet> defaultRoles() {
   return {{"admin", {Capability::kAdmin}},
-          {"hunter", {Capability::kLogActivity, Capability::kReferenceData, Capability::kOffenses}},
+          {"hunter",
+           {Capability::kLogActivity, Capability::kReferenceData, Capability::kOffenses,
+            Capability::kViewCustomRules}},
           {"searcher", {Capability::kLogActivity}}};
 }
 

@@ -31,15 +31,16 @@ json ruleJson(const RuleConfig& rule) {
 }  // namespace
 
 void registerRuleRoutes(Router& router, const std::vector<RuleConfig>& rules) {
-  // The capability is not named in IBM's reference: Admin here (unconfirmed).
-  router.add("GET", "/api/analytics/rules", Capability::kAdmin,
+  // The capability is not named in IBM's reference: View Custom Rules (or Admin) here, after
+  // IBM's QRadar Advisor page (emulator/capability.h; unconfirmed).
+  router.add("GET", "/api/analytics/rules", Capability::kViewCustomRules,
              [&rules](const HttpRequest& request, const RouteParams&) {
                std::vector<json> objects;
                objects.reserve(rules.size());
                for (const RuleConfig& rule : rules) objects.push_back(ruleJson(rule));
                return listResponse(request, std::move(objects), ruleJson(RuleConfig{}));
              });
-  router.add("GET", "/api/analytics/rules/{}", Capability::kAdmin,
+  router.add("GET", "/api/analytics/rules/{}", Capability::kViewCustomRules,
              [&rules](const HttpRequest& request, const RouteParams& params) {
                for (const RuleConfig& rule : rules) {
                  if (std::to_string(rule.id) == params[0]) {

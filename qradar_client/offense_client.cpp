@@ -26,7 +26,7 @@ core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string&
                                                               const std::string& sort) {
   ApiCall call;
   call.path = "/api/siem/offenses?fields=" +
-              urlEncode("id,description,offense_source,status,magnitude,start_time");
+              urlEncode("id,description,offense_source,status,magnitude,start_time,rules");
   if (!filter.empty()) call.path += "&filter=" + urlEncode(filter);
   if (!sort.empty()) call.path += "&sort=" + urlEncode(sort);
   if (limit == 0) return std::vector<OffenseSummary>();
@@ -60,6 +60,13 @@ core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string&
     offense.magnitude =
         static_cast<int>(std::clamp<std::int64_t>(integerOrZero(entry, "magnitude"), 0, 10));
     offense.start_time = integerOrZero(entry, "start_time");
+    if (const auto rules = entry.find("rules"); rules != entry.end() && rules->is_array()) {
+      for (const auto& rule : *rules) {
+        if (!rule.is_object()) continue;
+        const std::int64_t rule_id = integerOrZero(rule, "id");
+        if (rule_id > 0) offense.rule_ids.push_back(rule_id);
+      }
+    }
     offenses.push_back(std::move(offense));
   }
   return offenses;

@@ -25,6 +25,9 @@ struct OffenseSummary {
   std::string status;
   int magnitude = 0;
   std::int64_t start_time = 0;
+  // The ids of the rules that contributed to it (its `rules`, each {id, type}: IBM's GET
+  // /siem/offenses reference; read by Cortex XSOAR's QRadar integration the same way).
+  std::vector<std::int64_t> rule_ids;
 };
 
 struct OffenseNote {

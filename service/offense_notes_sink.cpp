@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "qradar_client/rule_names.h"
 
 namespace aihunt::service {
 
@@ -12,6 +13,7 @@ OffenseNotesSink::OffenseNotesSink(OffenseNotesSinkOptions options, QRadarConnec
                                    std::shared_ptr<spdlog::logger> logger)
     : options_(std::move(options)),
       match_lower_(core::asciiLowered(options_.match_description)),
+      match_rule_lower_(core::asciiLowered(options_.match_rule)),
       connect_(std::move(connect)),
       logger_(std::move(logger)) {
   if (options_.metrics != nullptr) {
@@ -85,7 +87,7 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
   auto listed = listedOffensesOf(client, source_ip, open_offenses);
   if (!listed) return listed.error();
   std::vector<qradar::OffenseSummary> ours;
-  qradar::OffenseSummary first_other;
+  std::vector<qradar::OffenseSummary> others;
   for (auto& offense : *listed) {
     // The filter is the console's; checked again here, as a console that ignored it would
     // otherwise have every offense noted.
@@ -95,13 +97,74 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
     if (core::icontainsLower(offense.description, match_lower_)) {
       ours.push_back(std::move(offense));
     } else {
-      if (described_otherwise++ == 0) first_other = offense;
+      others.push_back(std::move(offense));
     }
   }
+  if (!others.empty() && matchesByRule()) {
+    if (auto learned = learnRuleNames(others); !learned) return learned.error();
+    std::vector<qradar::OffenseSummary> unmatched;
+    for (auto& offense : others) {
+      if (hasAihuntRule(offense)) {
+        logger_->debug(
+            "offense notes: open offense {} of {} is named '{}'; aihunt's rule "
+            "contributed to it, so it is noted",
+            offense.id, source_ip, core::printableExcerpt(core::trim(offense.description), 120));
+        ours.push_back(std::move(offense));
+      } else {
+        unmatched.push_back(std::move(offense));
+      }
+    }
+    others = std::move(unmatched);
+  }
+  described_otherwise = others.size();
   // Only a source with no offense of aihunt's: another rule's offenses beside aihunt's are the
   // normal case on a busy source (a review).
-  if (ours.empty() && described_otherwise > 0) warnDescribedOtherwise(source_ip, first_other);
+  if (ours.empty() && !others.empty()) warnDescribedOtherwise(source_ip, others.front());
   return ours;
+}
+
+core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses) {
+  std::vector<std::int64_t> unknown;
+  for (const qradar::OffenseSummary& offense : offenses) {
+    for (const std::int64_t id : offense.rule_ids) {
+      if (rule_names_.count(id) == 0 &&
+          std::find(unknown.begin(), unknown.end(), id) == unknown.end()) {
+        unknown.push_back(id);
+      }
+    }
+  }
+  if (unknown.empty()) return {};
+  auto names = qradar::readRuleNames(*connection_->api, unknown);
+  if (!names) {
+    const core::ErrorCode code = names.error().code;
+    if (code != core::ErrorCode::kAuth && code != core::ErrorCode::kNotFound &&
+        code != core::ErrorCode::kInvalidArgument && code != core::ErrorCode::kRemote) {
+      return names.error();  // unreachable, or a 5xx: the batch is tried again
+    }
+    rule_names_refused_ = true;
+    logger_->warn(
+        "offense notes: the console does not give the names of offense rules ({}); offenses "
+        "are told by their description alone from now on, so an offense another rule opened "
+        "and named, that aihunt's events joined, gets no note. A token whose role has View "
+        "Custom Rules (under Offenses) may read them; outputs.offense_notes.match_rule: '' "
+        "stops asking",
+        core::printableExcerpt(names.error().message, 200));
+    return {};
+  }
+  if (rule_names_.size() + unknown.size() > kRuleNamesKept) rule_names_.clear();
+  for (const std::int64_t id : unknown) {
+    const auto named = names->find(id);
+    rule_names_[id] = named == names->end() ? std::string() : std::move(named->second);
+  }
+  return {};
+}
+
+bool OffenseNotesSink::hasAihuntRule(const qradar::OffenseSummary& offense) const {
+  return std::any_of(offense.rule_ids.begin(), offense.rule_ids.end(), [this](std::int64_t id) {
+    const auto named = rule_names_.find(id);
+    return named != rule_names_.end() && !named->second.empty() &&
+           core::icontainsLower(named->second, match_rule_lower_);
+  });
 }
 
 void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
@@ -122,16 +185,30 @@ void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
   described_otherwise_said_.insert(description);
   // QRadar names an offense after the event that opened it when the rule dispatches none
   // (docs/qradar-setup.md, step 4, with IBM's source).
+  const std::string match = core::printableExcerpt(options_.match_description, 80);
+  if (matchesByRule()) {
+    // aihunt's rule names none of its offenses' rules here: an offense of aihunt's, or one its
+    // events joined, would have it.
+    logger_->warn(
+        "offense notes: {} has open offense {} named '{}' but none whose name holds "
+        "outputs.offense_notes.match_description '{}' or that a rule whose name holds "
+        "match_rule '{}' contributed to, so no note goes on it. Either aihunt's rule is named "
+        "otherwise (set match_rule to a part of its name) or it has made no offense of these "
+        "events: it needs their QIDs (docs/qradar-setup.md, step 2) and the log source whose "
+        "identifier is outputs.leef.hostname (step 3; 'aihunt check' looks)",
+        source_ip, offense.id, description, match, core::printableExcerpt(options_.match_rule, 80));
+    return;
+  }
   logger_->warn(
       "offense notes: {} has open offense {} named '{}' but none whose name holds "
       "outputs.offense_notes.match_description '{}', so no note goes on it. If it is aihunt's "
       "(named after its first event's QID name), set match_description to a part of that name "
       "or start the QID names with 'aihunt' (docs/qradar-setup.md, step 2). If it is another "
       "rule's, either aihunt's events joined it (one open offense per source IP: it keeps its "
-      "first name, and aihunt notes no offense of another name) or aihunt's rule has made no "
-      "offense of them: it needs their QIDs (step 2) and the log source whose identifier is "
-      "outputs.leef.hostname (step 3; 'aihunt check' looks)",
-      source_ip, offense.id, description, core::printableExcerpt(options_.match_description, 80));
+      "first name; match_rule notes such offenses, with a token that may read rules) or "
+      "aihunt's rule has made no offense of them: it needs their QIDs (step 2) and the log "
+      "source whose identifier is outputs.leef.hostname (step 3; 'aihunt check' looks)",
+      source_ip, offense.id, description, match);
 }
 
 core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& tally) {
@@ -249,9 +326,14 @@ void OffenseNotesSink::addDelivered(const Tally& tally) {
 
 std::string OffenseNotesSink::otherDescriptions(std::size_t others) const {
   if (others == 0) return {};
-  return " (it has " + core::counted(others, "open offense") +
-         " whose description lacks outputs.offense_notes.match_description '" +
-         core::printableExcerpt(options_.match_description, 80) + "')";
+  std::string said = " (it has " + core::counted(others, "open offense") +
+                     " whose description lacks outputs.offense_notes.match_description '" +
+                     core::printableExcerpt(options_.match_description, 80) + "'";
+  if (matchesByRule()) {
+    said += " and that no rule whose name holds match_rule '" +
+            core::printableExcerpt(options_.match_rule, 80) + "' contributed to";
+  }
+  return said + ")";
 }
 
 void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {

@@ -7,7 +7,11 @@
 // Per batch, the findings are grouped per (source IP, hunt, window); per source, the open
 // offenses are listed with QRadar's filter `status = "OPEN" and offense_source = "<ip>"` and
 // kept when their description contains outputs.offense_notes.match_description (the description
-// is not filterable in IBM's API reference, so it is compared here). Each kept offense's notes
+// is not filterable in IBM's API reference, so it is compared here), or when a rule whose name
+// contains outputs.offense_notes.match_rule contributed to them: QRadar keeps one open offense
+// per source, so aihunt's events can join an offense another rule opened, which keeps that
+// rule's name (qradar_client/rule_names.h reads the rules' names, once per rule id and process;
+// a console that refuses them leaves the description alone to tell). Each kept offense's notes
 // are read once per batch; a group whose marker starts one of them is already noted, otherwise
 // its note is added (POST .../notes?note_text=...).
 //
@@ -28,6 +32,8 @@
 // findings. The next attempt opens a new connection.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -48,6 +54,7 @@ namespace aihunt::service {
 
 struct OffenseNotesSinkOptions {
   std::string match_description = "aihunt";  // ASCII case-insensitive substring
+  std::string match_rule = "aihunt";         // of a contributing rule's name; empty: off
   std::size_t max_note_chars = 2000;
   std::size_t max_offenses_per_source = 10;  // open offenses of one source looked at
   std::size_t max_notes_read = 10'000;       // notes of one offense searched for a marker
@@ -128,6 +135,15 @@ class OffenseNotesSink final : public Sink {
       qradar::OffenseClient& client, const std::string& source_ip,
       std::optional<std::vector<qradar::OffenseSummary>>& open_offenses);
   void count(const char* result);
+  // Reads the names of the rules of `offenses` not known yet (rule_names_). A console that
+  // refuses them (403, 404, 422 or another 4xx) is warned of once and not asked again
+  // (rule_names_refused_); only an error worth a retry (unreachable, 5xx, 429) is returned.
+  [[nodiscard]] core::Status learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses);
+  // Whether a rule whose name holds match_rule contributed to `offense` (names learnt first).
+  [[nodiscard]] bool hasAihuntRule(const qradar::OffenseSummary& offense) const;
+  [[nodiscard]] bool matchesByRule() const {
+    return !match_rule_lower_.empty() && !rule_names_refused_;
+  }
   // Warns of an open offense of a source with findings but no aihunt offense, whose
   // description lacks match_description, once per description (up to kOtherDescriptionsSaid):
   // the note is not going to land on it however long it waits, and the name says why (a trial:
@@ -146,6 +162,13 @@ class OffenseNotesSink final : public Sink {
   std::string name_ = "offense_notes";
   OffenseNotesSinkOptions options_;
   std::string match_lower_;
+  std::string match_rule_lower_;
+  // Rule names by id, as the console listed them ("" for an id it did not list), for the life
+  // of the process: a rule renamed meanwhile is seen under its old name until a restart. Cleared
+  // when it would pass kRuleNamesKept.
+  std::map<std::int64_t, std::string> rule_names_;
+  static constexpr std::size_t kRuleNamesKept = 10'000;
+  bool rule_names_refused_ = false;
   QRadarConnector connect_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<QRadarConnection> connection_;

@@ -34,10 +34,14 @@ namespace {
 constexpr const char* kToken = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";            // all it needs
 constexpr const char* kNoOffensesToken = "0b9c8d7e-6f5a-4b4c-9d3e-2f1a0b9c8d7e";  // no OFFENSES
 constexpr const char* kSearchOnlyToken = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";  // LOG_ACTIVITY
+constexpr const char* kNoRulesToken =
+    "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a";  // no VIEW_CUSTOM_RULES
 
 std::string emuConfig() {
-  return std::string("roles:\n  no_offenses: [LOG_ACTIVITY, REFERENCE_DATA]\ntokens:\n") +
+  return std::string("roles:\n  no_offenses: [LOG_ACTIVITY, REFERENCE_DATA]\n") +
+         "  no_rules: [LOG_ACTIVITY, REFERENCE_DATA, OFFENSES]\ntokens:\n" +
          "  - {token: " + kToken + ", user: aihunt, role: hunter}\n" +
+         "  - {token: " + kNoRulesToken + ", user: norules, role: no_rules}\n" +
          "  - {token: " + kNoOffensesToken + ", user: noofn, role: no_offenses}\n" +
          "  - {token: " + kSearchOnlyToken + ", user: searcher, role: searcher}\n" +
          "  - {token: " + aihunt::testing::kHunterToken + ", user: analyst, role: hunter}\n" +
@@ -47,13 +51,16 @@ std::string emuConfig() {
 
 // A console set up as docs/qradar-setup.md says (the 'aihunt' log source type made, by an
 // administrator), unless `set_up` is false.
-std::unique_ptr<RunningEmu> startEmu(bool set_up = true) {
+std::unique_ptr<RunningEmu> startEmu(bool set_up = true,
+                                     const std::vector<std::string>& more = {}) {
   // The sample events bring the custom properties the built-in hunts map (the catalog check).
-  auto emu = std::make_unique<RunningEmu>(
-      std::vector<std::string>{"--events", sourcePath("content/samples/events.jsonl"), "--lookups",
-                               sourcePath("content/samples/qradar_lookups.json"),
-                               "--syslog-tls-port", "0", "--syslog-tcp-port", "0"},
-      emuConfig());
+  std::vector<std::string> args = {
+      "--events",          sourcePath("content/samples/events.jsonl"),
+      "--lookups",         sourcePath("content/samples/qradar_lookups.json"),
+      "--syslog-tls-port", "0",
+      "--syslog-tcp-port", "0"};
+  args.insert(args.end(), more.begin(), more.end());
+  auto emu = std::make_unique<RunningEmu>(args, emuConfig());
   if (set_up && emu->ok()) {
     const HttpReply type =
         emu->call("POST", "/api/config/event_sources/log_source_management/log_source_types",
@@ -421,6 +428,38 @@ TEST_CASE("check: offense notes need the Offenses capability", "[check][offense_
   CHECK(missing.out.find("FAIL  offenses") != std::string::npos);
   CHECK(missing.out.find("lacks the Offenses capability") != std::string::npos);
   CHECK(missing.out.find("verdict: NOT READY (1 check failed)") != std::string::npos);
+}
+
+TEST_CASE("check: aihunt's rule, which offense notes tell joined offenses by, is looked for",
+          "[check][offense_notes]") {
+  auto emu = startEmu(true, {"--rules", sourcePath("content/qradar/rule.yaml")});
+  REQUIRE(emu->ok());
+  const auto lineOf = [&](const std::string& notes, const std::string& token) {
+    const ProcessResult result =
+        check(writeConfig(*emu, "  offense_notes:\n    enabled: true\n" + notes), token,
+              {"--format", "json"});
+    CHECK(result.exit_code == 0);  // warnings only: notes by description still work
+    const json document = parseJson(result.out);
+    return std::make_pair(statusOf(document, "aihunt rule"), detailOf(document, "aihunt rule"));
+  };
+  const auto found = lineOf("", kToken);
+  CHECK(found.first == "ok");
+  CHECK(found.second.find("(id 100101), enabled") != std::string::npos);
+  // A token whose role may not read rules.
+  const auto refused = lineOf("", kNoRulesToken);
+  CHECK(refused.first == "warn");
+  CHECK(refused.second.find("View Custom Rules") != std::string::npos);
+  // A match_rule that no rule's name holds.
+  const auto none = lineOf("    match_rule: 'GenAI misuse'\n", kToken);
+  CHECK(none.first == "warn");
+  CHECK(none.second.find("no rule of 1 rule has 'GenAI misuse'") != std::string::npos);
+  // Off: no line, no request.
+  REQUIRE(emu->admin("DELETE", "/admin/requests").status == 200);
+  CHECK(lineOf("    match_rule: ''\n", kToken).first.empty());
+  const json log = parseJson(emu->admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  for (const auto& request : log) {
+    CHECK(request.value("target", "").find("/api/analytics/rules") == std::string::npos);
+  }
 }
 
 TEST_CASE("check: unreadable reference data is informational when no set is configured",

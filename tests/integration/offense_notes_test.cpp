@@ -38,24 +38,31 @@ constexpr const char* kToken = "7c1d9e2b-3a4f-4b5c-8d6e-9f0a1b2c3d4e";
 constexpr const char* kSourceA = "10.1.4.21";
 constexpr const char* kSourceB = "10.1.4.22";
 
-std::string emuConfig() {
-  return std::string("tokens:\n  - {token: ") + kToken +
-         ", user: aihunt, role: hunter}\n  - {token: " + aihunt::testing::kHunterToken +
+// aihunt's token has `role`: hunter (Log Activity, Manage Reference Data, Offenses and View
+// Custom Rules) or noter (the same without View Custom Rules).
+std::string emuConfig(const std::string& role = "hunter") {
+  return std::string("roles:\n  noter: [LOG_ACTIVITY, REFERENCE_DATA, OFFENSES]\n") +
+         "tokens:\n  - {token: " + kToken + ", user: aihunt, role: " + role +
+         "}\n  - {token: " + aihunt::testing::kHunterToken +
          ", user: analyst, role: hunter}\n  - {token: " + aihunt::testing::kAdminApiToken +
          ", user: admin, role: admin}\nadmin_token: " + aihunt::testing::kAdminToken +
          "\nariel:\n  workers: 2\n";
 }
 
-// The proxy row of the sample (PowerShell to api.openai.com) from `source` at `at`.
-std::string proxyEventFrom(const std::string& source, std::int64_t at) {
+// The proxy row of the sample (PowerShell to api.openai.com) from `source` at `at`; with an
+// `event_id`, which the emulator's rules match on.
+std::string proxyEventFrom(const std::string& source, std::int64_t at,
+                           const std::string& event_id = "") {
   json event = json::parse(aihunt::testing::proxyEvent(at));
   event["sourceip"] = source;
+  if (!event_id.empty()) event["EventID"] = event_id;
   return event.dump();
 }
 
-void addEvents(RunningEmu& emu, const std::vector<std::pair<std::string, std::int64_t>>& events) {
+void addEvents(RunningEmu& emu, const std::vector<std::pair<std::string, std::int64_t>>& events,
+               const std::string& event_id = "") {
   std::string body;
-  for (const auto& [source, at] : events) body += proxyEventFrom(source, at) + "\n";
+  for (const auto& [source, at] : events) body += proxyEventFrom(source, at, event_id) + "\n";
   const auto reply = emu.admin("POST", "/admin/events", body);
   INFO(reply.body);
   REQUIRE(reply.status == 200);
@@ -413,4 +420,78 @@ TEST_CASE("offense notes: a note whose answer is lost is not added twice", "[off
   const auto notes = notesOf(emu, offense);
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+}
+
+TEST_CASE("offense notes: an offense another rule opened, that aihunt's events joined",
+          "[offense_notes]") {
+  // QRadar keeps one open offense per source IP. A proxy rule opens and names the source's
+  // offense first; aihunt's LEEF event joins it, and the offense keeps the proxy rule's name
+  // while its rules list both. A token that may read rules (View Custom Rules) tells it is
+  // aihunt's by its rules; one that may not has only the name, and adds no note.
+  const bool reads_rules = GENERATE(true, false);
+  INFO("reads rules: " << reads_rules);
+  const NotesRun run = makeRun("aihunt-notes-joined-");
+  {
+    std::ifstream aihunt_rule(sourcePath("content/qradar/rule.yaml"));
+    std::ofstream rules(run.path("rules.yaml"));
+    rules << aihunt_rule.rdbuf()
+          << "  - id: 100201\n    name: \"Proxy: traffic to an unsanctioned service\"\n"
+             "    description: \"Unsanctioned service contacted\"\n"
+             "    event_ids: [ProxyPolicy]\n    index: sourceip\n";
+  }
+  RunningEmu emu({"--syslog-tls-port", "0", "--rules", run.path("rules.yaml")},
+                 emuConfig(reads_rules ? "hunter" : "noter"));
+  REQUIRE(emu.ok());
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  addEvents(emu, {{kSourceA, t0 - 30 * kMinute}}, "ProxyPolicy");
+  aihunt::testing::addQidMap(emu,
+                             aihunt::testing::addLogSource(emu, "aihunt", "aihunt-notes-test"));
+  const auto offenseOfA = [&emu]() {
+    for (const json& offense : parseJson(emu.call("GET", "/api/siem/offenses").body)) {
+      if (offense["offense_source"] == kSourceA) return offense;
+    }
+    return json();
+  };
+  REQUIRE(offenseOfA().is_object());
+
+  // 1. LEEF only: aihunt's event joins the proxy rule's offense.
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/false);
+  aihunt::testing::setEmuClock(emu, t0);
+  const ProcessResult first = runOnce(run, t0);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(aihunt::testing::waitUntil([&] { return offenseOfA()["rules"].size() == 2; },
+                                     std::chrono::seconds(10), std::chrono::milliseconds(50)));
+  CHECK(offenseOfA()["description"] == "Unsanctioned service contacted\n");
+  CHECK(offenses(emu).size() == 1);
+
+  // 2. A finding in a later window, with notes.
+  addEvents(emu, {{kSourceA, t0 + 5 * kMinute}}, "ProxyPolicy");
+  writeConfig(run, emu, /*leef=*/true, /*notes=*/true);
+  const std::int64_t now = t0 + 15 * kMinute;
+  aihunt::testing::setEmuClock(emu, now);
+  REQUIRE(emu.admin("DELETE", "/admin/requests").status == 200);
+  const ProcessResult second = runOnce(run, now);
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  const std::int64_t offense = offenseOfA()["id"].get<std::int64_t>();
+  const auto notes = notesOf(emu, offense);
+  // The rules' names were asked for once, with the offense's two rule ids.
+  const json log = parseJson(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  std::vector<int> rule_answers;
+  for (const auto& request : log) {
+    if (request.value("target", "").rfind("/api/analytics/rules", 0) == 0) {
+      rule_answers.push_back(request.value("status", 0));
+    }
+  }
+  CHECK(rule_answers == std::vector<int>{reads_rules ? 200 : 403});
+  if (reads_rules) {
+    CHECK(second.out.find("1 to QRadar offense notes (1 noted)") != std::string::npos);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("1 new finding from 10.1.4.21.") != std::string::npos);
+  } else {
+    CHECK(second.out.find("1 without an open offense to note (1 with open offenses of another "
+                          "description)") != std::string::npos);
+    CHECK(notes.empty());
+  }
 }

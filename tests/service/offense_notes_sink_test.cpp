@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <tuple>
@@ -75,11 +76,45 @@ struct FakeConsole {
     std::vector<std::string> notes;
   };
   std::vector<Offense> offenses;
-  int fail_adds_after = -1;  // answer 500 to POST notes once this many were added
+  std::map<std::int64_t, std::vector<std::int64_t>> rules_of;  // offense id: its rules' ids
+  // GET /analytics/rules: the names of the rules it lists (an id not here is not listed) and
+  // the status it answers (403: a token whose role may not read rules; 503: down a while).
+  std::map<std::int64_t, std::string> rule_names;
+  int rules_status = 200;
+  std::vector<std::string> rule_filters;  // the filter of each rules request
+  int fail_adds_after = -1;               // answer 500 to POST notes once this many were added
   int adds = 0;
   bool refuse_source_filter = false;
   bool forbid = false;  // a token whose role lacks the Offenses capability: 403, code 1009
   std::vector<std::string> sorts;  // the sort parameter of each offense list read ("" if none)
+
+  // The rules the filter names ("id=1 or id=2"), as {id, name}.
+  core::Result<qradar::HttpResponse> rulesAnswer(const std::string& path) {
+    REQUIRE(testing::queryParam(path, "fields") == "id,name");
+    const std::string filter = testing::queryParam(path, "filter");
+    rule_filters.push_back(filter);
+    if (rules_status == 403) {
+      return jsonResponse(
+          403, R"({"code":1009,"message":"User has insufficient capabilities to access this "
+               "endpoint resource"})");
+    }
+    if (rules_status != 200) return jsonResponse(rules_status, R"({"code":1020,"message":"down"})");
+    // The filter: "id=N" terms joined by " or ".
+    std::set<std::int64_t> asked;
+    for (std::size_t at = 0; at < filter.size();) {
+      std::size_t end = filter.find(" or ", at);
+      if (end == std::string::npos) end = filter.size();
+      const std::string term = filter.substr(at, end - at);
+      REQUIRE(term.rfind("id=", 0) == 0);
+      asked.insert(std::stoll(term.substr(3)));
+      at = end == filter.size() ? end : end + 4;
+    }
+    json list = json::array();
+    for (const auto& [id, name] : rule_names) {
+      if (asked.count(id) != 0) list.push_back({{"id", id}, {"name", name}});
+    }
+    return jsonResponse(200, list.dump());
+  }
 
   Offense* find(std::int64_t id) {
     for (auto& offense : offenses) {
@@ -91,6 +126,7 @@ struct FakeConsole {
   core::Result<qradar::HttpResponse> answer(const qradar::HttpRequest& r) {
     const std::string path = r.url.substr(r.url.find("/api/"));
     const std::string base = "/api/siem/offenses";
+    if (path.rfind("/api/analytics/rules?", 0) == 0) return rulesAnswer(path);
     if (forbid) {
       return jsonResponse(
           403, R"({"code":1009,"message":"User has insufficient capabilities to access this "
@@ -115,10 +151,15 @@ struct FakeConsole {
       json list = json::array();
       for (const auto& offense : offenses) {
         if ((ip.empty() || offense.source == ip) && offense.status == "OPEN") {
+          json rules = json::array();
+          for (const std::int64_t rule : rules_of[offense.id]) {
+            rules.push_back({{"id", rule}, {"type", "CRE_RULE"}});
+          }
           list.push_back({{"id", offense.id},
                           {"description", offense.description},
                           {"offense_source", offense.source},
-                          {"status", offense.status}});
+                          {"status", offense.status},
+                          {"rules", rules}});
         }
       }
       return jsonResponse(200, list.dump());
@@ -167,7 +208,17 @@ struct Harness {
     options.max_note_chars = max_chars;
     options.wait_for_offense = wait_for_offense;
     options.clock = &clock;
+    options.match_rule = match_rule;
     return std::make_unique<service::OffenseNotesSink>(options, connector(), quietLogger());
+  }
+  std::string match_rule = "aihunt";
+
+  std::size_t ruleRequests() const {
+    std::size_t n = 0;
+    for (const auto& line : transport.lines()) {
+      n += line.find("/api/analytics/rules?") != std::string::npos ? 1 : 0;
+    }
+    return n;
   }
 
   core::FixedClock clock{core::fromEpochMs(1'795'684'980'000)};
@@ -613,6 +664,89 @@ TEST_CASE("a source whose open offenses all have another description is told apa
   CHECK(sink->otherDescriptionsSaid() == std::set<std::string>{"Excessive Firewall Denies"});
 }
 
+TEST_CASE("an offense another rule named is noted when aihunt's rule contributed to it",
+          "[offense_notes]") {
+  // QRadar keeps one open offense per source IP: aihunt's events join an offense another rule
+  // opened, which keeps that rule's name and lists both rules.
+  Harness h;
+  h.console.rule_names = {{100101, "AIHUNT: T1588.007 AI API use from a script"},
+                          {5001, "Excessive Firewall Denies"},
+                          {5002, "Host Port Scan"}};
+  h.console.offenses = {{1, "10.0.0.5", "Excessive Firewall Denies\n", "OPEN", {}},
+                        {2, "10.0.0.6", "Host Port Scan\n", "OPEN", {}},
+                        {3, "10.0.0.7", "Excessive Firewall Denies\n", "OPEN", {}},
+                        {4, "10.0.0.8", "Old rule\n", "OPEN", {}}};
+  // 7777: a rule id the console does not list (deleted since): not aihunt's.
+  h.console.rules_of = {{1, {5001, 100101}}, {2, {5002}}, {3, {100101, 5001}}, {4, {7777}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{
+      finding("a1", "10.0.0.5", kWindow1), finding("b1", "10.0.0.6", kWindow1),
+      finding("c1", "10.0.0.7", kWindow1), finding("d1", "10.0.0.8", kWindow1)})));
+  CHECK(h.console.offenses[0].notes.size() == 1);
+  CHECK(h.console.offenses[1].notes.empty());
+  CHECK(h.console.offenses[2].notes.size() == 1);
+  CHECK(h.console.offenses[3].notes.empty());
+  CHECK(sink->deliveredDetail() ==
+        "2 noted, 2 without an open offense to note (2 with open offenses of another "
+        "description)");
+  // Each rule id is asked for once: 5001 and 100101 with the first source, 5002, then 7777.
+  CHECK(h.console.rule_filters ==
+        std::vector<std::string>{"id=5001 or id=100101", "id=5002", "id=7777"});
+  // Known for the life of the sink, listed or not: a later batch asks for none of them again.
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.5", kWindow2),
+                                                 finding("d2", "10.0.0.8", kWindow2)})));
+  CHECK(h.console.offenses[0].notes.size() == 2);
+  CHECK(h.console.rule_filters.size() == 3);
+}
+
+TEST_CASE("a console that will not name rules leaves the description alone to tell",
+          "[offense_notes]") {
+  Harness h;
+  h.console.rule_names = {{100101, "AIHUNT: T1588.007"}};
+  h.console.offenses = {{1, "10.0.0.5", "Excessive Firewall Denies\n", "OPEN", {}},
+                        {2, "10.0.0.6", "aihunt: AI API contacted\n", "OPEN", {}}};
+  h.console.rules_of = {{1, {100101}}, {2, {100101}}};
+  SECTION("403: not asked again, and the batch is delivered") {
+    h.console.rules_status = 403;
+    auto sink = h.sink();
+    const auto rows = rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1),
+                                               finding("b1", "10.0.0.6", kWindow1)});
+    REQUIRE(sink->deliver(rows));
+    CHECK(h.console.offenses[0].notes.empty());
+    CHECK(h.console.offenses[1].notes.size() == 1);
+    CHECK(h.ruleRequests() == 1);
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.5", kWindow2)})));
+    CHECK(h.ruleRequests() == 1);
+    CHECK(h.console.offenses[0].notes.empty());
+  }
+  SECTION("503: the batch fails and is delivered again later, when the names are read") {
+    h.console.rules_status = 503;
+    auto sink = h.sink();
+    const auto rows = rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)});
+    REQUIRE_FALSE(sink->deliver(rows));
+    CHECK(h.console.offenses[0].notes.empty());
+    h.console.rules_status = 200;
+    REQUIRE(sink->deliver(rows));
+    CHECK(h.console.offenses[0].notes.size() == 1);
+  }
+  SECTION("match_rule '': rules are never asked for") {
+    h.match_rule = "";
+    auto sink = h.sink();
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1),
+                                                   finding("b1", "10.0.0.6", kWindow1)})));
+    CHECK(h.console.offenses[0].notes.empty());
+    CHECK(h.console.offenses[1].notes.size() == 1);
+    CHECK(h.ruleRequests() == 0);
+  }
+  SECTION("a match_rule no rule's name holds") {
+    h.match_rule = "Proxy";
+    auto sink = h.sink();
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)})));
+    CHECK(h.console.offenses[0].notes.empty());
+    CHECK(h.ruleRequests() == 1);
+  }
+}
+
 TEST_CASE("an offense named otherwise is warned of when first seen, not when the wait ends",
           "[offense_notes]") {
   // A trial: offenses named "Unknown" (aihunt's events unmapped) were only "no open aihunt
@@ -803,4 +937,17 @@ TEST_CASE("config: outputs.offense_notes", "[offense_notes][config]") {
   CHECK(all.find("outputs.offense_notes.match_description") != std::string::npos);
   CHECK(all.find("outputs.offense_notes.max_note_chars") != std::string::npos);
   CHECK(all.find("outputs.offense_notes.extra") != std::string::npos);
+  // match_rule: aihunt by default, may be empty (off), but not blank, long or unprintable.
+  const auto ruleOf = [&](const std::string& section) {
+    auto outcome = loadYaml(head + section);
+    return outcome.ok()
+               ? std::optional<std::string>(outcome.config->outputs.offense_notes.match_rule)
+               : std::nullopt;
+  };
+  CHECK(ruleOf("  offense_notes: {enabled: true}\n") == "aihunt");
+  CHECK(ruleOf("  offense_notes: {match_rule: ''}\n") == "");
+  CHECK(ruleOf("  offense_notes: {match_rule: 'AIHUNT: T1588.007'}\n") == "AIHUNT: T1588.007");
+  CHECK(ruleOf("  offense_notes: {match_rule: '  '}\n") == std::nullopt);
+  CHECK(ruleOf("  offense_notes: {match_rule: \"a\\tb\"}\n") == std::nullopt);
+  CHECK(ruleOf("  offense_notes: {match_rule: '" + std::string(256, 'x') + "'}\n") == std::nullopt);
 }
