@@ -299,8 +299,8 @@ std::string neededCapabilities(const config::OutputsConfig& outputs) {
   if (outputs.offense_notes.enabled) text += "; Offenses (outputs.offense_notes)";
   if (outputs.offense_notes.enabled && !outputs.offense_notes.match_rule.empty()) {
     text +=
-        "; View Custom Rules, under Offenses (offense notes tell by its rules an offense "
-        "another rule named)";
+        "; View Custom Rules, under Offenses and under Log Activity (offense notes tell by its "
+        "rules an offense another rule named)";
   }
   return text;
 }
@@ -471,9 +471,9 @@ void checkOffenseRule(qradar::ApiClient& api, const config::OutputsConfig& outpu
     report.warn("aihunt rule",
                 rules.error().code == core::ErrorCode::kAuth
                     ? "the token may not read rules (its role needs View Custom Rules, under "
-                      "Offenses): offense notes go only on offenses named with "
-                      "match_description, not on one another rule opened that aihunt's events "
-                      "joined"
+                      "Offenses and under Log Activity): offense notes go only on offenses "
+                      "named with match_description, not on one another rule opened that "
+                      "aihunt's events joined"
                     : "could not read the rules: " + rules.error().message);
     return;
   }
@@ -489,10 +489,13 @@ void checkOffenseRule(qradar::ApiClient& api, const config::OutputsConfig& outpu
                                     [](const qradar::RuleSummary* rule) { return rule->enabled; });
   if (named.empty()) {
     report.warn("aihunt rule",
-                "no rule of " + core::counted(rules->size(), "rule") + " has '" + match +
+                "no rule of the " + core::counted(rules->size(), "rule") + " the token sees has '" +
+                    match +
                     "' (outputs.offense_notes.match_rule) in its name: offense notes go only on "
-                    "offenses named with match_description (docs/qradar-setup.md, step 4 makes "
-                    "the rule)");
+                    "offenses named with match_description. Either the rule of "
+                    "docs/qradar-setup.md, step 4 is missing or named otherwise, or the token's "
+                    "role may not see it (event rules need View Custom Rules under Log "
+                    "Activity)");
   } else if (enabled == named.end()) {
     report.warn("aihunt rule",
                 describe(*named.front()) + " is disabled: it makes no offense of aihunt's events");

@@ -11,9 +11,10 @@ enum class Capability {
   kLogActivity,    // Ariel event searches and the database catalog
   kReferenceData,  // Delegated Administration -> Manage Reference Data
   kOffenses,       // Offenses
-  // Offenses -> View Custom Rules: reading rules (GET /analytics/rules). IBM's reference names
-  // no capability for it; IBM's QRadar Advisor page lists this one for a limited token that
-  // reads offenses' rules (**unconfirmed** for this endpoint).
+  // View Custom Rules: reading rules (GET /analytics/rules). IBM's reference names no
+  // capability for it; IBM's Use Case Manager page has View Custom Rules under Offenses (offense
+  // rules) and under Log Activity (event rules): one capability here, for any rule
+  // (**unconfirmed** for this endpoint; see qradar_client/rule_names.h).
   kViewCustomRules,
   kNone,  // any authenticated user
 };

@@ -32,7 +32,7 @@ json ruleJson(const RuleConfig& rule) {
 
 void registerRuleRoutes(Router& router, const std::vector<RuleConfig>& rules) {
   // The capability is not named in IBM's reference: View Custom Rules (or Admin) here, after
-  // IBM's QRadar Advisor page (emulator/capability.h; unconfirmed).
+  // IBM's Use Case Manager permissions page (emulator/capability.h; unconfirmed).
   router.add("GET", "/api/analytics/rules", Capability::kViewCustomRules,
              [&rules](const HttpRequest& request, const RouteParams&) {
                std::vector<json> objects;

@@ -6,15 +6,18 @@
 //
 // GET /analytics/rules takes fields, filter and Range, and a rule holds `id` (Long) and `name`
 // (String) (IBM's API reference, 17.0, mirrored at
-// https://juniper.net/documentation/us/en/software/jsa7.5.0/jsa-rest-api-v170/topics/ref/17.0--analytics-rules-GET.html).
-// Filtering by id the way Cortex XSOAR's QRadar integration reads the names of an offense's
-// rules (Packs/QRadar/Integrations/QRadar_v3, get_rules_names: fields id,name and a filter on
-// the ids); here the ids are joined with `or`, which IBM's filter syntax has in every version.
-// Which capability may read rules is not stated in the reference: IBM's QRadar Advisor page
-// lists "View Custom Rules" (under Offenses) for a limited token that analyses offenses, which
-// is the best evidence found
-// (https://www.ibm.com/docs/en/qsip/7.5?topic=wizard-creating-authorized-service-tokens);
-// **unconfirmed** for this endpoint.
+// https://juniper.net/documentation/us/en/software/jsa7.5.0/jsa-rest-api-v170/topics/ref/17.0--analytics-rules-GET.html);
+// an invalid parameter is 422 (code 1010). The reference marks no field of it Filterable; public
+// clients filter on them: Cortex XSOAR's QRadar integration reads the names of an offense's rules
+// with fields id,name and `id in (...)` (Packs/QRadar/Integrations/QRadar_v3, get_rules_names),
+// Ansible's ibm.qradar filters on name. IBM's common filter syntax page documents both `in` and
+// `or`; the ids are joined with `or` here, which qradar-emu's filter parser also reads.
+// Which capability may read rules is not stated in the reference (**unconfirmed**). IBM's Use
+// Case Manager permissions page has "View Custom Rules" under three parents: under Offenses it
+// gives read-only access to offense rules, under Log Activity to common, event and anomaly rules
+// (https://www.ibm.com/docs/en/qsip/7.5?topic=manager-assigning-user-permissions-qradar-use-case);
+// aihunt's rule is an event rule, so the docs ask for both. A role that may see only some rules
+// may get a shorter list rather than a 403: a rule it cannot see is then absent.
 #include <cstddef>
 #include <cstdint>
 #include <map>

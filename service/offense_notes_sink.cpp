@@ -137,8 +137,11 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
   auto names = qradar::readRuleNames(*connection_->api, unknown);
   if (!names) {
     const core::ErrorCode code = names.error().code;
+    // Only an error a later try may not meet again keeps the batch: an answer that is not a
+    // list of rules is a refusal too, or a console that keeps giving one would stall the notes.
     if (code != core::ErrorCode::kAuth && code != core::ErrorCode::kNotFound &&
-        code != core::ErrorCode::kInvalidArgument && code != core::ErrorCode::kRemote) {
+        code != core::ErrorCode::kInvalidArgument && code != core::ErrorCode::kRemote &&
+        code != core::ErrorCode::kParse) {
       return names.error();  // unreachable, or a 5xx: the batch is tried again
     }
     rule_names_refused_ = true;
@@ -146,8 +149,8 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
         "offense notes: the console does not give the names of offense rules ({}); offenses "
         "are told by their description alone from now on, so an offense another rule opened "
         "and named, that aihunt's events joined, gets no note. A token whose role has View "
-        "Custom Rules (under Offenses) may read them; outputs.offense_notes.match_rule: '' "
-        "stops asking",
+        "Custom Rules (under Offenses and under Log Activity) may read them; "
+        "outputs.offense_notes.match_rule: '' stops asking",
         core::printableExcerpt(names.error().message, 200));
     return {};
   }

@@ -136,7 +136,8 @@ class OffenseNotesSink final : public Sink {
       std::optional<std::vector<qradar::OffenseSummary>>& open_offenses);
   void count(const char* result);
   // Reads the names of the rules of `offenses` not known yet (rule_names_). A console that
-  // refuses them (403, 404, 422 or another 4xx) is warned of once and not asked again
+  // refuses them (403, 404, 422 or another 4xx, or an answer that is not a list) is warned of
+  // once and not asked again
   // (rule_names_refused_); only an error worth a retry (unreachable, 5xx, 429) is returned.
   [[nodiscard]] core::Status learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses);
   // Whether a rule whose name holds match_rule contributed to `offense` (names learnt first).

@@ -452,7 +452,8 @@ TEST_CASE("check: aihunt's rule, which offense notes tell joined offenses by, is
   // A match_rule that no rule's name holds.
   const auto none = lineOf("    match_rule: 'GenAI misuse'\n", kToken);
   CHECK(none.first == "warn");
-  CHECK(none.second.find("no rule of 1 rule has 'GenAI misuse'") != std::string::npos);
+  CHECK(none.second.find("no rule of the 1 rule the token sees has 'GenAI misuse'") !=
+        std::string::npos);
   // Off: no line, no request.
   REQUIRE(emu->admin("DELETE", "/admin/requests").status == 200);
   CHECK(lineOf("    match_rule: ''\n", kToken).first.empty());

@@ -81,6 +81,7 @@ struct FakeConsole {
   // the status it answers (403: a token whose role may not read rules; 503: down a while).
   std::map<std::int64_t, std::string> rule_names;
   int rules_status = 200;
+  bool rules_not_a_list = false;          // answers 200 with an object
   std::vector<std::string> rule_filters;  // the filter of each rules request
   int fail_adds_after = -1;               // answer 500 to POST notes once this many were added
   int adds = 0;
@@ -99,6 +100,7 @@ struct FakeConsole {
                "endpoint resource"})");
     }
     if (rules_status != 200) return jsonResponse(rules_status, R"({"code":1020,"message":"down"})");
+    if (rules_not_a_list) return jsonResponse(200, R"({"rules": "maintenance"})");
     // The filter: "id=N" terms joined by " or ".
     std::set<std::int64_t> asked;
     for (std::size_t at = 0; at < filter.size();) {
@@ -728,6 +730,14 @@ TEST_CASE("a console that will not name rules leaves the description alone to te
     h.console.rules_status = 200;
     REQUIRE(sink->deliver(rows));
     CHECK(h.console.offenses[0].notes.size() == 1);
+  }
+  SECTION("an answer that is not a list of rules: a refusal, not a batch kept for ever") {
+    h.console.rules_not_a_list = true;
+    auto sink = h.sink();
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)})));
+    CHECK(h.console.offenses[0].notes.empty());
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.5", kWindow2)})));
+    CHECK(h.ruleRequests() == 1);
   }
   SECTION("match_rule '': rules are never asked for") {
     h.match_rule = "";
