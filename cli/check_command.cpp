@@ -458,22 +458,31 @@ void checkOffenses(qradar::ApiClient& api, const config::OutputsConfig& outputs,
               "capability and is not tried)");
 }
 
-// aihunt's rule, by outputs.offense_notes.match_rule: the notes tell an offense aihunt's events
-// joined (another rule opened and named it) by its rules. Warnings only: notes still go on the
-// offenses named after aihunt's QIDs (match_description) without it.
-void checkOffenseRule(qradar::ApiClient& api, const config::OutputsConfig& outputs,
-                      CheckReport& report) {
+// aihunt's rule (docs/qradar-setup.md, step 4), found by outputs.offense_notes.match_rule: it
+// makes the offenses of aihunt's LEEF events, and the notes tell an offense aihunt's events
+// joined (another rule opened and named it) by it. Warnings only: the rule may be named
+// otherwise, or hidden from the token, and notes still go on offenses named with
+// match_description.
+void checkAihuntRule(qradar::ApiClient& api, const config::OutputsConfig& outputs,
+                     CheckReport& report) {
   const config::OffenseNotesOutput& notes = outputs.offense_notes;
-  if (!notes.enabled || notes.match_rule.empty()) return;
+  if (!notes.enabled && !outputs.leef.enabled) return;
+  if (notes.match_rule.empty()) {
+    report.skip("aihunt rule", "outputs.offense_notes.match_rule is '': not looked for");
+    return;
+  }
   const std::string match = core::printableExcerpt(notes.match_rule, 80);
   auto rules = qradar::listRules(api);
   if (!rules) {
     report.warn("aihunt rule",
                 rules.error().code == core::ErrorCode::kAuth
-                    ? "the token may not read rules (its role needs View Custom Rules, under "
-                      "Offenses and under Log Activity): offense notes go only on offenses "
-                      "named with match_description, not on one another rule opened that "
-                      "aihunt's events joined"
+                    ? std::string("the token may not read rules (View Custom Rules, under "
+                                  "Offenses and under Log Activity), so the rule that makes "
+                                  "aihunt's offenses cannot be checked") +
+                          (notes.enabled ? "; offense notes go only on offenses named with "
+                                           "match_description, not on one another rule opened "
+                                           "that aihunt's events joined"
+                                         : "")
                     : "could not read the rules: " + rules.error().message);
     return;
   }
@@ -485,26 +494,38 @@ void checkOffenseRule(qradar::ApiClient& api, const config::OutputsConfig& outpu
   const auto describe = [](const qradar::RuleSummary& rule) {
     return "'" + core::printableExcerpt(rule.name, 120) + "' (id " + std::to_string(rule.id) + ")";
   };
-  const auto enabled = std::find_if(named.begin(), named.end(),
-                                    [](const qradar::RuleSummary* rule) { return rule->enabled; });
   if (named.empty()) {
     report.warn("aihunt rule",
                 "no rule of the " + core::counted(rules->size(), "rule") + " the token sees has '" +
                     match +
-                    "' (outputs.offense_notes.match_rule) in its name: offense notes go only on "
-                    "offenses named with match_description. Either the rule of "
-                    "docs/qradar-setup.md, step 4 is missing or named otherwise, or the token's "
-                    "role may not see it (event rules need View Custom Rules under Log "
-                    "Activity)");
-  } else if (enabled == named.end()) {
-    report.warn("aihunt rule",
-                describe(*named.front()) + " is disabled: it makes no offense of aihunt's events");
-  } else {
-    report.pass("aihunt rule", describe(**enabled) + ", enabled" +
-                                   (named.size() > 1 ? " (" + std::to_string(named.size() - 1) +
-                                                           " more whose name holds '" + match + "')"
-                                                     : std::string()));
+                    "' (outputs.offense_notes.match_rule) in its name. Either the rule of "
+                    "docs/qradar-setup.md, step 4 is missing or named otherwise (set match_rule "
+                    "to a part of its name), or the token's role may not see it (event rules "
+                    "need View Custom Rules under Log Activity)");
+    return;
   }
+  if (named.size() > 1) {
+    // A short match_rule ("AI" is in "domain") would count other rules' offenses as aihunt's.
+    std::string listed;
+    for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
+      listed += (i == 0 ? "" : ", ") + describe(*named[i]);
+    }
+    if (named.size() > 5) listed += " and " + std::to_string(named.size() - 5) + " more";
+    report.warn("aihunt rule",
+                std::to_string(named.size()) + " rules have '" + match +
+                    "' (outputs.offense_notes.match_rule) in their names: " + listed +
+                    ". Offense notes count an offense any of them contributed "
+                    "to as aihunt's: set match_rule to a part of aihunt's rule's "
+                    "name that no other rule has");
+    return;
+  }
+  const qradar::RuleSummary& rule = *named.front();
+  if (!rule.enabled) {
+    report.warn("aihunt rule",
+                describe(rule) + " is disabled: it makes no offense of aihunt's LEEF events");
+    return;
+  }
+  report.pass("aihunt rule", describe(rule) + ", enabled");
 }
 
 // The log source of aihunt's type whose identifier is the host name aihunt's syslog header
@@ -687,7 +708,8 @@ void skipConsoleChecks(const config::OutputsConfig& outputs, const DetectionSetu
   std::vector<std::string> checks = {"API version", "Ariel search", "mapped properties",
                                      "reference data"};
   if (outputs.offense_notes.enabled) checks.emplace_back("offenses");
-  if (outputs.offense_notes.enabled && !outputs.offense_notes.match_rule.empty()) {
+  if ((outputs.offense_notes.enabled || outputs.leef.enabled) &&
+      !outputs.offense_notes.match_rule.empty()) {
     checks.emplace_back("aihunt rule");
   }
   if (outputs.leef.enabled) {
@@ -848,7 +870,7 @@ int runCheckCommand(const std::vector<std::string>& args, CommandContext& contex
     checkCatalog(api, setup->hunts, report);
     checkReferenceSets(api, outputs, *setup, values["fix"].as<bool>(), report);
     checkOffenses(api, outputs, report);
-    checkOffenseRule(api, outputs, report);
+    checkAihuntRule(api, outputs, report);
     checkOwnLogSourceType(
         api, outputs, setup->settings->own_log_source_types,
         outputs.leef.hostname.empty() ? service::machineHostName() : outputs.leef.hostname, report);

@@ -551,11 +551,14 @@ constexpr std::array kKeys = {
               "hunt window (a window that spans outbox batches: once per batch).",
               "false"},
     ConfigKey{"outputs.offense_notes.match_description", "printable text, 1 to 255 bytes", "aihunt",
-              "An offense is aihunt's when its description contains this text.", "aihunt"},
+              "An offense is aihunt's when its description contains this text (ASCII letters "
+              "in any case).",
+              "aihunt"},
     ConfigKey{"outputs.offense_notes.match_rule", "printable text, 0 to 255 bytes", "aihunt",
-              "An offense is aihunt's also when a rule whose name contains this text contributed "
-              "to it (an offense another rule opened, that aihunt's events joined); '' turns "
-              "this off. Needs a token that may read rules.",
+              "An offense is aihunt's also when a rule whose name contains this text (ASCII "
+              "letters in any case) contributed to it: an offense another rule opened, that "
+              "aihunt's events joined. '' turns this off. Reading rules needs View Custom Rules "
+              "under Offenses and Log Activity; 'aihunt check' looks for the rule.",
               "AIHUNT: T1588.007"},
     ConfigKey{"outputs.offense_notes.max_note_chars",
               "integer, 200 to 2000 (2001 to 100000: cut to 2000, with a warning)", "2000",

@@ -230,12 +230,27 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
       });
       const bool blank = core::trim(*text).empty() && !(may_be_empty && text->empty());
-      if (blank || text->size() > 255 || !printable) {
+      if (blank) {
+        diagnostics.error(match->path,
+                          std::string("must not be blank") +
+                              (may_be_empty ? " ('' turns it off)" : "") +
+                              ": it is looked for in offense and rule names",
+                          match->mark);
+      } else if (text->size() > 255 || !printable) {
         diagnostics.error(match->path,
                           "'" + core::printableExcerpt(*text) + "' must be printable text of " +
                               (may_be_empty ? "0" : "1") + " to 255 bytes",
                           match->mark);
       } else {
+        if (core::trim(*text).size() != text->size()) {
+          // Kept as given (a name may hold the spaces), but a quoted value's stray spaces are
+          // the likelier story: a trial's '  aihunt ' matched no rule.
+          diagnostics.warning(match->path,
+                              "'" + core::printableExcerpt(*text) +
+                                  "' has spaces at its ends: only a name with those spaces "
+                                  "matches it",
+                              match->mark);
+        }
         target = *text;
       }
     };

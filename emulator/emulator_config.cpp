@@ -19,14 +19,15 @@ void readRules(YamlReader& reader, const YAML::Node& node, const std::string& pa
     const YAML::Node item = node[i];
     if (!reader.checkMap(
             item, at,
-            {"id", "name", "event_ids", "index", "description", "log_source_types", "mapped_only",
-             "magnitude", "severity", "credibility", "relevance", "categories"})) {
+            {"id", "name", "enabled", "event_ids", "index", "description", "log_source_types",
+             "mapped_only", "magnitude", "severity", "credibility", "relevance", "categories"})) {
       continue;
     }
     RuleConfig rule;
     rule.id = 100'000 + static_cast<std::int64_t>(i);
     reader.readInt(item["id"], childPath(at, "id"), rule.id);
     reader.readString(item["name"], childPath(at, "name"), rule.name);
+    reader.readBool(item["enabled"], childPath(at, "enabled"), rule.enabled);
     reader.readStrings(item["event_ids"], childPath(at, "event_ids"), rule.event_ids);
     reader.readString(item["index"], childPath(at, "index"), rule.index);
     reader.readString(item["description"], childPath(at, "description"), rule.description);

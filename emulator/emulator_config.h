@@ -43,6 +43,7 @@ struct ArielConfig {
 struct RuleConfig {
   std::int64_t id = 0;
   std::string name;
+  bool enabled = true;  // a disabled rule is listed, and fires on nothing
   std::vector<std::string> event_ids;
   std::string index = "sourceip";  // sourceip, destinationip or username
   // Empty (the usual rule, as docs/qradar-setup.md builds it): the offense is named after the

@@ -24,6 +24,7 @@ std::size_t RuleEngine::onEvent(const FieldList& fields, const EventOrigin& orig
   if (event_id.empty()) return 0;
   std::size_t fired = 0;
   for (const RuleConfig& rule : rules_) {
+    if (!rule.enabled) continue;
     if (std::find(rule.event_ids.begin(), rule.event_ids.end(), event_id) == rule.event_ids.end()) {
       continue;
     }

@@ -15,7 +15,7 @@ json ruleJson(const RuleConfig& rule) {
   return {{"id", rule.id},
           {"name", rule.name},
           {"type", "EVENT"},
-          {"enabled", true},
+          {"enabled", rule.enabled},
           {"owner", "admin"},
           {"origin", "USER"},
           {"base_capacity", nullptr},

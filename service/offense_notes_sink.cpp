@@ -104,11 +104,8 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
     if (auto learned = learnRuleNames(others); !learned) return learned.error();
     std::vector<qradar::OffenseSummary> unmatched;
     for (auto& offense : others) {
-      if (hasAihuntRule(offense)) {
-        logger_->debug(
-            "offense notes: open offense {} of {} is named '{}'; aihunt's rule "
-            "contributed to it, so it is noted",
-            offense.id, source_ip, core::printableExcerpt(core::trim(offense.description), 120));
+      if (const std::int64_t rule = aihuntRuleOf(offense); rule != 0) {
+        sayJoined(source_ip, offense, rule);
         ours.push_back(std::move(offense));
       } else {
         unmatched.push_back(std::move(offense));
@@ -121,6 +118,15 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
   // normal case on a busy source (a review).
   if (ours.empty() && !others.empty()) warnDescribedOtherwise(source_ip, others.front());
   return ours;
+}
+
+core::TimePoint OffenseNotesSink::now() const {
+  return options_.clock != nullptr ? options_.clock->now() : std::chrono::system_clock::now();
+}
+
+bool OffenseNotesSink::matchesByRule() const {
+  return !match_rule_lower_.empty() &&
+         (!rules_refused_at_ || now() - *rules_refused_at_ >= kRulesAskedAgainAfter);
 }
 
 core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses) {
@@ -144,15 +150,29 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
         code != core::ErrorCode::kParse) {
       return names.error();  // unreachable, or a 5xx: the batch is tried again
     }
-    rule_names_refused_ = true;
+    rules_refused_at_ = now();
+    if (rules_refusal_said_) {
+      logger_->debug(
+          "offense notes: the console still does not give the names of offense "
+          "rules ({})",
+          core::printableExcerpt(names.error().message, 200));
+      return {};
+    }
+    rules_refusal_said_ = true;
     logger_->warn(
         "offense notes: the console does not give the names of offense rules ({}); offenses "
-        "are told by their description alone from now on, so an offense another rule opened "
-        "and named, that aihunt's events joined, gets no note. A token whose role has View "
-        "Custom Rules (under Offenses and under Log Activity) may read them; "
-        "outputs.offense_notes.match_rule: '' stops asking",
-        core::printableExcerpt(names.error().message, 200));
+        "are told by their description alone, so an offense another rule opened and named, "
+        "that aihunt's events joined, gets no note. A token whose role has View Custom Rules "
+        "(under Offenses and under Log Activity) may read them; aihunt asks again every {} "
+        "(outputs.offense_notes.match_rule: '' stops asking)",
+        core::printableExcerpt(names.error().message, 200),
+        core::formatDuration(
+            std::chrono::duration_cast<std::chrono::milliseconds>(kRulesAskedAgainAfter)));
     return {};
+  }
+  if (rules_refused_at_) {
+    rules_refused_at_.reset();
+    logger_->info("offense notes: the console gives the names of offense rules now");
   }
   if (rule_names_.size() + unknown.size() > kRuleNamesKept) rule_names_.clear();
   for (const std::int64_t id : unknown) {
@@ -162,12 +182,51 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
   return {};
 }
 
-bool OffenseNotesSink::hasAihuntRule(const qradar::OffenseSummary& offense) const {
-  return std::any_of(offense.rule_ids.begin(), offense.rule_ids.end(), [this](std::int64_t id) {
+std::int64_t OffenseNotesSink::aihuntRuleOf(const qradar::OffenseSummary& offense) const {
+  for (const std::int64_t id : offense.rule_ids) {
     const auto named = rule_names_.find(id);
-    return named != rule_names_.end() && !named->second.empty() &&
-           core::icontainsLower(named->second, match_rule_lower_);
-  });
+    if (named != rule_names_.end() && !named->second.empty() &&
+        core::icontainsLower(named->second, match_rule_lower_)) {
+      return id;
+    }
+  }
+  return 0;
+}
+
+void OffenseNotesSink::sayJoined(const std::string& source_ip,
+                                 const qradar::OffenseSummary& offense, std::int64_t rule) {
+  // Said at info, once per rule: a match_rule that is too short ("AI" is in "domain") would
+  // note other rules' offenses, and this is where an operator sees which rule counted.
+  if (rules_said_.size() >= kRulesSaid || !rules_said_.insert(rule).second) {
+    logger_->debug("offense notes: offense {} of {} is noted: rule {} contributed to it",
+                   offense.id, source_ip, rule);
+    return;
+  }
+  logger_->info(
+      "offense notes: open offense {} of {} is named '{}', and rule '{}' (id {}), whose name "
+      "holds outputs.offense_notes.match_rule '{}', contributed to it: aihunt's events joined "
+      "it, and it is noted",
+      offense.id, source_ip, core::printableExcerpt(core::trim(offense.description), 120),
+      core::printableExcerpt(rule_names_.at(rule), 120), rule,
+      core::printableExcerpt(options_.match_rule, 80));
+}
+
+std::string OffenseNotesSink::rulesOf(const qradar::OffenseSummary& offense) const {
+  constexpr std::size_t kShown = 5;
+  std::string said;
+  for (std::size_t i = 0; i < offense.rule_ids.size() && i < kShown; ++i) {
+    const std::int64_t id = offense.rule_ids[i];
+    const auto named = rule_names_.find(id);
+    if (!said.empty()) said += ", ";
+    said +=
+        named != rule_names_.end() && !named->second.empty()
+            ? "'" + core::printableExcerpt(named->second, 80) + "' (id " + std::to_string(id) + ")"
+            : "id " + std::to_string(id) + " (not listed)";
+  }
+  if (offense.rule_ids.size() > kShown) {
+    said += " and " + std::to_string(offense.rule_ids.size() - kShown) + " more";
+  }
+  return said.empty() ? "none listed" : said;
 }
 
 void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
@@ -190,28 +249,35 @@ void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
   // (docs/qradar-setup.md, step 4, with IBM's source).
   const std::string match = core::printableExcerpt(options_.match_description, 80);
   if (matchesByRule()) {
-    // aihunt's rule names none of its offenses' rules here: an offense of aihunt's, or one its
-    // events joined, would have it.
+    // Its rules' names were read, and none holds match_rule: an offense of aihunt's rule, or
+    // one its events joined, would have it.
     logger_->warn(
         "offense notes: {} has open offense {} named '{}' but none whose name holds "
         "outputs.offense_notes.match_description '{}' or that a rule whose name holds "
-        "match_rule '{}' contributed to, so no note goes on it. Either aihunt's rule is named "
-        "otherwise (set match_rule to a part of its name) or it has made no offense of these "
-        "events: it needs their QIDs (docs/qradar-setup.md, step 2) and the log source whose "
-        "identifier is outputs.leef.hostname (step 3; 'aihunt check' looks)",
-        source_ip, offense.id, description, match, core::printableExcerpt(options_.match_rule, 80));
+        "match_rule '{}' contributed to (its rules: {}), so no note goes on it. Either aihunt's "
+        "rule is named otherwise (set match_rule to a part of its name) or it has made no "
+        "offense of these events: it needs their QIDs (docs/qradar-setup.md, step 2) and the "
+        "log source whose identifier is outputs.leef.hostname (step 3; 'aihunt check' looks)",
+        source_ip, offense.id, description, match, core::printableExcerpt(options_.match_rule, 80),
+        rulesOf(offense));
     return;
   }
+  // match_rule off, or the rules' names refused: the name is all there is to go by.
+  const std::string joined =
+      rulesRefused() ? "aihunt's events joined it (one open offense per source IP; the console "
+                       "did not give its rules' names, so match_rule could not tell)"
+                     : "aihunt's events joined it (one open offense per source IP; "
+                       "outputs.offense_notes.match_rule notes such offenses, with a token "
+                       "that may read rules)";
   logger_->warn(
       "offense notes: {} has open offense {} named '{}' but none whose name holds "
       "outputs.offense_notes.match_description '{}', so no note goes on it. If it is aihunt's "
       "(named after its first event's QID name), set match_description to a part of that name "
       "or start the QID names with 'aihunt' (docs/qradar-setup.md, step 2). If it is another "
-      "rule's, either aihunt's events joined it (one open offense per source IP: it keeps its "
-      "first name; match_rule notes such offenses, with a token that may read rules) or "
-      "aihunt's rule has made no offense of them: it needs their QIDs (step 2) and the log "
-      "source whose identifier is outputs.leef.hostname (step 3; 'aihunt check' looks)",
-      source_ip, offense.id, description, match);
+      "rule's, either {} or aihunt's rule has made no offense of them: it needs their QIDs "
+      "(step 2) and the log source whose identifier is outputs.leef.hostname (step 3; 'aihunt "
+      "check' looks)",
+      source_ip, offense.id, description, match, joined);
 }
 
 core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& tally) {
@@ -260,7 +326,10 @@ core::Status OffenseNotesSink::deliverGroups(const NoteGroups& grouped, Tally& t
       count("no_offense");
       tally.without_offense += group.count;
       ++tally.groups_without_offense;
-      if (others > 0) tally.described_otherwise += group.count;
+      if (others > 0) {
+        tally.described_otherwise += group.count;
+        ++tally.groups_described_otherwise;
+      }
       finished_rows_.insert(finished_rows_.end(), group.row_ids.begin(), group.row_ids.end());
       continue;
     }
@@ -327,45 +396,50 @@ void OffenseNotesSink::addDelivered(const Tally& tally) {
   delivered_.described_otherwise += tally.described_otherwise;
 }
 
+std::string OffenseNotesSink::notAihuntsBecause() const {
+  std::string why = "no name holds outputs.offense_notes.match_description '" +
+                    core::printableExcerpt(options_.match_description, 80) + "'";
+  if (matchesByRule()) {
+    why += ", and no rule whose name holds match_rule '" +
+           core::printableExcerpt(options_.match_rule, 80) + "' contributed to them";
+  } else if (rulesRefused()) {
+    why += ", and the console did not give their rules' names";
+  }
+  return why;
+}
+
 std::string OffenseNotesSink::otherDescriptions(std::size_t others) const {
   if (others == 0) return {};
-  std::string said = " (it has " + core::counted(others, "open offense") +
-                     " whose description lacks outputs.offense_notes.match_description '" +
-                     core::printableExcerpt(options_.match_description, 80) + "'";
-  if (matchesByRule()) {
-    said += " and that no rule whose name holds match_rule '" +
-            core::printableExcerpt(options_.match_rule, 80) + "' contributed to";
-  }
-  return said + ")";
+  return " (it has " + core::counted(others, "open offense") +
+         " not aihunt's: " + notAihuntsBecause() + ")";
 }
 
 void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
   // A warning: such a note is gone for good, which after wait_for_offense means a console far
   // slower than expected, or a rule that is not set up.
-  if (tally.without_offense > 0) {
+  // Those whose source had no open offense at all: QRadar slower than expected, or no offense
+  // made. The others are below: waiting longer cannot help them.
+  const std::size_t alone = tally.without_offense - tally.described_otherwise;
+  const std::size_t alone_groups = tally.groups_without_offense - tally.groups_described_otherwise;
+  if (alone > 0) {
     logger_->warn(
-        "offense notes: {} had no open aihunt offense {} ({} notes, one per source IP, hunt "
-        "and window, not written). If their offenses appear in QRadar later, raise "
+        "offense notes: {} had no open offense of their source IP {} ({} not written, one per "
+        "source IP, hunt and window). If their offenses appear in QRadar later, raise "
         "outputs.offense_notes.wait_for_offense; if none ever does, check that outputs.leef "
         "delivers and that the rule is set up (docs/qradar-setup.md)",
-        core::counted(tally.without_offense, "finding"),
+        core::counted(alone, "finding"),
         options_.wait_for_offense.count() > 0
             ? "within outputs.offense_notes.wait_for_offense of " +
-                  std::string(tally.without_offense == 1 ? "its note's" : "their notes'") +
-                  " due time"
-            : std::string(tally.without_offense == 1 ? "when its note was due"
-                                                     : "when their notes were due"),
-        tally.groups_without_offense);
+                  std::string(alone == 1 ? "its note's" : "their notes'") + " due time"
+            : std::string(alone == 1 ? "when its note was due" : "when their notes were due"),
+        core::counted(alone_groups, "note"));
   }
-  // Raising wait_for_offense cannot help these: the offenses are there, and the description
-  // test leaves them out.
   if (tally.described_otherwise > 0) {
     logger_->warn(
-        "offense notes: {} had open offenses of their source IP, none of whose descriptions "
-        "contains outputs.offense_notes.match_description '{}' (the first names seen were "
-        "warned of)",
-        core::counted(tally.described_otherwise, "finding"),
-        core::printableExcerpt(options_.match_description, 80));
+        "offense notes: {} had open offenses of their source IP, but none of aihunt's: {} "
+        "({} not written; the first names seen were warned of)",
+        core::counted(tally.described_otherwise, "finding"), notAihuntsBecause(),
+        core::counted(tally.groups_described_otherwise, "note"));
   }
 }
 
@@ -417,9 +491,9 @@ std::string OffenseNotesSink::deliveredDetail() const {
   part(delivered_.already_noted, "noted before");
   part(delivered_.without_offense, "without an open offense to note");
   if (delivered_.described_otherwise > 0) {
-    // Their sources had offenses, but none matched outputs.offense_notes.match_description.
-    detail += " (" + std::to_string(delivered_.described_otherwise) +
-              " with open offenses of another description)";
+    // Their sources had open offenses, none of them aihunt's by name or rule.
+    detail += ", " + std::to_string(delivered_.described_otherwise) +
+              " of them beside open offenses not aihunt's";
   }
   part(delivered_.without_source, "without a source IP");
   return detail;

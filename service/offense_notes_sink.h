@@ -116,9 +116,11 @@ class OffenseNotesSink final : public Sink {
     std::size_t groups_without_offense = 0;  // (source, hunt, window) groups among them
     std::size_t retried = 0;                 // no open offense yet: tried again later
     std::size_t groups_retried = 0;
-    // Of without_offense: findings whose source had open offenses, none of whose descriptions
-    // holds match_description (a rule that names its offenses otherwise, or a typo).
+    // Of without_offense: findings whose source had open offenses, none of them aihunt's by
+    // name (match_description) or by rule (match_rule): a rule that names its offenses
+    // otherwise, a typo, or rules whose names the console did not give.
     std::size_t described_otherwise = 0;
+    std::size_t groups_described_otherwise = 0;
   };
   [[nodiscard]] core::Status deliverGroups(const NoteGroups& grouped, Tally& tally);
   // aihunt's open offenses of `source_ip`; `described_otherwise`: how many other open offenses
@@ -137,20 +139,32 @@ class OffenseNotesSink final : public Sink {
   void count(const char* result);
   // Reads the names of the rules of `offenses` not known yet (rule_names_). A console that
   // refuses them (403, 404, 422 or another 4xx, or an answer that is not a list) is warned of
-  // once and not asked again
-  // (rule_names_refused_); only an error worth a retry (unreachable, 5xx, 429) is returned.
+  // once and asked again only after kRulesAskedAgainAfter (rules_refused_at_), when a role may
+  // have been given the capability; only an error worth a retry (unreachable, 5xx, 429) is
+  // returned.
   [[nodiscard]] core::Status learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses);
-  // Whether a rule whose name holds match_rule contributed to `offense` (names learnt first).
-  [[nodiscard]] bool hasAihuntRule(const qradar::OffenseSummary& offense) const;
-  [[nodiscard]] bool matchesByRule() const {
-    return !match_rule_lower_.empty() && !rule_names_refused_;
-  }
+  // The id of a rule whose name holds match_rule among `offense`'s rules (names learnt first);
+  // 0 when none.
+  [[nodiscard]] std::int64_t aihuntRuleOf(const qradar::OffenseSummary& offense) const;
+  // Says once per rule (up to kRulesSaid) which rule made an offense of another name aihunt's.
+  void sayJoined(const std::string& source_ip, const qradar::OffenseSummary& offense,
+                 std::int64_t rule);
+  // Whether offenses are told by their rules now: match_rule is set, and the rules' names were
+  // not refused in the last kRulesAskedAgainAfter.
+  [[nodiscard]] bool matchesByRule() const;
+  // match_rule is set, but the rules' names were refused (and are not asked for again yet).
+  [[nodiscard]] bool rulesRefused() const { return !match_rule_lower_.empty() && !matchesByRule(); }
+  // "'A' (id 1), id 2 (not listed)": the rules of `offense` as far as they are known.
+  [[nodiscard]] std::string rulesOf(const qradar::OffenseSummary& offense) const;
+  [[nodiscard]] core::TimePoint now() const;
   // Warns of an open offense of a source with findings but no aihunt offense, whose
   // description lacks match_description, once per description (up to kOtherDescriptionsSaid):
   // the note is not going to land on it however long it waits, and the name says why (a trial:
   // such offenses were only "no open aihunt offense yet" for 30 minutes of retries).
   void warnDescribedOtherwise(const std::string& source_ip, const qradar::OffenseSummary& offense);
-  // " (it has N open offenses whose description lacks ...)", or nothing when `others` is 0.
+  // Why a source's open offenses are not aihunt's: their names, and their rules when known.
+  [[nodiscard]] std::string notAihuntsBecause() const;
+  // " (it has N open offenses not aihunt's: ...)", or nothing when `others` is 0.
   [[nodiscard]] std::string otherDescriptions(std::size_t others) const;
   // The groups of `tally` that are finished, into delivered_ (not those without a source IP).
   void addDelivered(const Tally& tally);
@@ -169,7 +183,12 @@ class OffenseNotesSink final : public Sink {
   // when it would pass kRuleNamesKept.
   std::map<std::int64_t, std::string> rule_names_;
   static constexpr std::size_t kRuleNamesKept = 10'000;
-  bool rule_names_refused_ = false;
+  // When the console last refused the rules' names; asked again kRulesAskedAgainAfter later.
+  std::optional<core::TimePoint> rules_refused_at_;
+  bool rules_refusal_said_ = false;  // the refusal is warned of once per process
+  static constexpr std::chrono::hours kRulesAskedAgainAfter{1};
+  std::set<std::int64_t> rules_said_;  // rules sayJoined() named
+  static constexpr std::size_t kRulesSaid = 32;
   QRadarConnector connect_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<QRadarConnection> connection_;

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "tests/emulator/emu_fixture.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/process_runner.h"
+#include "tests/support/temp_dir.h"
 
 using aihunt::testing::binaryPath;
 using aihunt::testing::HttpReply;
@@ -454,12 +456,51 @@ TEST_CASE("check: aihunt's rule, which offense notes tell joined offenses by, is
   CHECK(none.first == "warn");
   CHECK(none.second.find("no rule of the 1 rule the token sees has 'GenAI misuse'") !=
         std::string::npos);
-  // Off: no line, no request.
+  // Off: said, and no request.
   REQUIRE(emu->admin("DELETE", "/admin/requests").status == 200);
-  CHECK(lineOf("    match_rule: ''\n", kToken).first.empty());
+  CHECK(lineOf("    match_rule: ''\n", kToken).first == "skip");
   const json log = parseJson(emu->admin("GET", "/admin/requests?limit=100000").body)["requests"];
   for (const auto& request : log) {
     CHECK(request.value("target", "").find("/api/analytics/rules") == std::string::npos);
+  }
+}
+
+TEST_CASE("check: a match_rule that more rules' names hold, or a disabled rule, is warned of",
+          "[check][offense_notes]") {
+  // A trial: match_rule 'AI' is in "domain", so another rule's offenses counted as aihunt's, and
+  // check named that rule as aihunt's.
+  const bool aihunt_enabled = GENERATE(true, false);
+  INFO("aihunt's rule enabled: " << aihunt_enabled);
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-check-rules-");
+  {
+    std::stringstream aihunt_rule;
+    aihunt_rule << std::ifstream(sourcePath("content/qradar/rule.yaml")).rdbuf();
+    std::string yaml = aihunt_rule.str();
+    const std::string name = "    name: \"AIHUNT: T1588.007";
+    REQUIRE(yaml.find(name) != std::string::npos);
+    if (!aihunt_enabled) yaml.insert(yaml.find(name), "    enabled: false\n");
+    std::ofstream(dir + "/rules.yaml")
+        << yaml
+        << "  - id: 100201\n    name: \"Proxy: traffic to an unsanctioned domain\"\n"
+           "    event_ids: [ProxyPolicy]\n";
+  }
+  auto emu = startEmu(true, {"--rules", dir + "/rules.yaml"});
+  REQUIRE(emu->ok());
+  const auto lineOf = [&](const std::string& outputs) {
+    const ProcessResult result = check(writeConfig(*emu, outputs), kToken, {"--format", "json"});
+    const json document = parseJson(result.out);
+    return std::make_pair(statusOf(document, "aihunt rule"), detailOf(document, "aihunt rule"));
+  };
+  const auto both = lineOf("  offense_notes:\n    enabled: true\n    match_rule: AI\n");
+  CHECK(both.first == "warn");
+  CHECK(both.second.find("2 rules have 'AI'") != std::string::npos);
+  CHECK(both.second.find("(id 100201)") != std::string::npos);
+  // The default finds aihunt's alone; with LEEF on and notes off the rule is looked for too.
+  for (const std::string& outputs : {std::string("  offense_notes:\n    enabled: true\n"),
+                                     leefOutputs(*emu, emu->ports()["syslog_tls"].get<int>())}) {
+    const auto line = lineOf(outputs);
+    CHECK(line.first == (aihunt_enabled ? "ok" : "warn"));
+    CHECK(line.second.find("(id 100101)") != std::string::npos);
   }
 }
 

@@ -660,8 +660,8 @@ TEST_CASE("a source whose open offenses all have another description is told apa
   // Of the three findings without an offense to note, the two of 10.0.0.5 had one: its
   // description is what kept it out, which waiting longer cannot change.
   CHECK(sink->deliveredDetail() ==
-        "1 noted, 3 without an open offense to note (2 with open offenses of another "
-        "description)");
+        "1 noted, 3 without an open offense to note, 2 of them beside open offenses not "
+        "aihunt's");
   // The name that kept it out is warned of at once, once.
   CHECK(sink->otherDescriptionsSaid() == std::set<std::string>{"Excessive Firewall Denies"});
 }
@@ -689,8 +689,8 @@ TEST_CASE("an offense another rule named is noted when aihunt's rule contributed
   CHECK(h.console.offenses[2].notes.size() == 1);
   CHECK(h.console.offenses[3].notes.empty());
   CHECK(sink->deliveredDetail() ==
-        "2 noted, 2 without an open offense to note (2 with open offenses of another "
-        "description)");
+        "2 noted, 2 without an open offense to note, 2 of them beside open offenses not "
+        "aihunt's");
   // Each rule id is asked for once: 5001 and 100101 with the first source, 5002, then 7777.
   CHECK(h.console.rule_filters ==
         std::vector<std::string>{"id=5001 or id=100101", "id=5002", "id=7777"});
@@ -720,6 +720,15 @@ TEST_CASE("a console that will not name rules leaves the description alone to te
     REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.5", kWindow2)})));
     CHECK(h.ruleRequests() == 1);
     CHECK(h.console.offenses[0].notes.empty());
+    // An hour later (the role may have been given the capability meanwhile), asked again.
+    h.console.rules_status = 200;
+    h.clock.set(h.clock.now() + std::chrono::minutes(59));
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a3", "10.0.0.5", kWindow2)})));
+    CHECK(h.ruleRequests() == 1);
+    h.clock.set(h.clock.now() + std::chrono::minutes(1));
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a4", "10.0.0.5", kWindow2)})));
+    CHECK(h.ruleRequests() == 2);
+    CHECK(h.console.offenses[0].notes.size() == 1);
   }
   SECTION("503: the batch fails and is delivered again later, when the names are read") {
     h.console.rules_status = 503;
@@ -958,6 +967,12 @@ TEST_CASE("config: outputs.offense_notes", "[offense_notes][config]") {
   CHECK(ruleOf("  offense_notes: {match_rule: ''}\n") == "");
   CHECK(ruleOf("  offense_notes: {match_rule: 'AIHUNT: T1588.007'}\n") == "AIHUNT: T1588.007");
   CHECK(ruleOf("  offense_notes: {match_rule: '  '}\n") == std::nullopt);
+  // Spaces at its ends: kept, with a warning (a trial's '  aihunt ' matched no rule).
+  auto spaced = loadYaml(head + "  offense_notes: {enabled: true, match_rule: '  aihunt '}\n");
+  REQUIRE(spaced.ok());
+  CHECK(spaced.config->outputs.offense_notes.match_rule == "  aihunt ");
+  REQUIRE(spaced.warnings.size() == 1);
+  CHECK(spaced.warnings[0].path == "outputs.offense_notes.match_rule");
   CHECK(ruleOf("  offense_notes: {match_rule: \"a\\tb\"}\n") == std::nullopt);
   CHECK(ruleOf("  offense_notes: {match_rule: '" + std::string(256, 'x') + "'}\n") == std::nullopt);
 }
