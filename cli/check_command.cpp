@@ -473,6 +473,13 @@ void checkAihuntRule(qradar::ApiClient& api, const config::OutputsConfig& output
   }
   const std::string match = core::printableExcerpt(notes.match_rule, 80);
   auto rules = qradar::listRules(api);
+  if (!rules && rules.error().code == core::ErrorCode::kAuth && !notes.enabled) {
+    // LEEF alone does not need to read rules (step 0 does not ask for it): for the record.
+    report.info("aihunt rule",
+                "the token may not read rules, so the rule that makes aihunt's offenses cannot "
+                "be checked (View Custom Rules, under Log Activity, would let it)");
+    return;
+  }
   if (!rules) {
     report.warn("aihunt rule",
                 rules.error().code == core::ErrorCode::kAuth
@@ -508,15 +515,17 @@ void checkAihuntRule(qradar::ApiClient& api, const config::OutputsConfig& output
     // A short match_rule ("AI" is in "domain") would count other rules' offenses as aihunt's.
     std::string listed;
     for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
-      listed += (i == 0 ? "" : ", ") + describe(*named[i]);
+      listed += (i == 0 ? "" : ", ") + describe(*named[i]) +
+                (named[i]->enabled ? ", enabled" : ", disabled");
     }
     if (named.size() > 5) listed += " and " + std::to_string(named.size() - 5) + " more";
     report.warn("aihunt rule",
                 std::to_string(named.size()) + " rules have '" + match +
-                    "' (outputs.offense_notes.match_rule) in their names: " + listed +
-                    ". Offense notes count an offense any of them contributed "
-                    "to as aihunt's: set match_rule to a part of aihunt's rule's "
-                    "name that no other rule has");
+                    "' (outputs.offense_notes.match_rule) in their names: " + listed + ". " +
+                    (notes.enabled ? "Offense notes count an offense any of them contributed "
+                                     "to as aihunt's: set"
+                                   : "Which is aihunt's cannot be told: set") +
+                    " match_rule to a part of aihunt's rule's name that no other rule has");
     return;
   }
   const qradar::RuleSummary& rule = *named.front();

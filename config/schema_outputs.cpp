@@ -221,7 +221,8 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
     n.warnIfOffBySilence(out.enabled, "the offense-notes output");
     // Both are compared with server data; printable text, so that they can be logged as given.
     // match_rule may be empty: offenses are then told by their description only.
-    const auto matchText = [&](const char* key, std::string& target, bool may_be_empty) {
+    const auto matchText = [&](const char* key, std::string& target, bool may_be_empty,
+                               const char* looked_in) {
       const YamlNode* match = n.get(key);
       if (match == nullptr) return;
       auto text = readString(*match, diagnostics, may_be_empty);
@@ -234,7 +235,7 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
         diagnostics.error(match->path,
                           std::string("must not be blank") +
                               (may_be_empty ? " ('' turns it off)" : "") +
-                              ": it is looked for in offense and rule names",
+                              ": it is looked for in " + looked_in,
                           match->mark);
       } else if (text->size() > 255 || !printable) {
         diagnostics.error(match->path,
@@ -254,8 +255,8 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
         target = *text;
       }
     };
-    matchText("match_description", out.match_description, false);
-    matchText("match_rule", out.match_rule, true);
+    matchText("match_description", out.match_description, false, "offense names");
+    matchText("match_rule", out.match_rule, true, "rule names");
     // The note's marker and summary head need some room. The note is a query parameter (IBM's
     // POST /siem/offenses/{id}/notes takes note_text in the query), and web front ends refuse
     // long request lines (8 KiB is common): 2,000 characters, percent-encoded, stay under that

@@ -62,9 +62,13 @@ core::Result<std::vector<OffenseSummary>> OffenseClient::list(const std::string&
     offense.start_time = integerOrZero(entry, "start_time");
     if (const auto rules = entry.find("rules"); rules != entry.end() && rules->is_array()) {
       for (const auto& rule : *rules) {
+        if (offense.rule_ids.size() >= kMaxRulesPerOffense) break;
         if (!rule.is_object()) continue;
         const std::int64_t rule_id = integerOrZero(rule, "id");
-        if (rule_id > 0) offense.rule_ids.push_back(rule_id);
+        if (rule_id > 0 && std::find(offense.rule_ids.begin(), offense.rule_ids.end(), rule_id) ==
+                               offense.rule_ids.end()) {
+          offense.rule_ids.push_back(rule_id);
+        }
       }
     }
     offenses.push_back(std::move(offense));

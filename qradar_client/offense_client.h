@@ -26,9 +26,12 @@ struct OffenseSummary {
   int magnitude = 0;
   std::int64_t start_time = 0;
   // The ids of the rules that contributed to it (its `rules`, each {id, type}: IBM's GET
-  // /siem/offenses reference; read by Cortex XSOAR's QRadar integration the same way).
+  // /siem/offenses reference; read by Cortex XSOAR's QRadar integration the same way), each
+  // once, at most kMaxRulesPerOffense (server data: a hostile list stays small).
   std::vector<std::int64_t> rule_ids;
 };
+
+inline constexpr std::size_t kMaxRulesPerOffense = 64;
 
 struct OffenseNote {
   std::int64_t id = 0;

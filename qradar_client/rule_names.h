@@ -31,9 +31,9 @@ namespace aihunt::qradar {
 
 // The names of the rules among `ids` that the console lists (server data: sanitise before
 // display); an id it does not list (a deleted rule, or one the token may not see) is absent.
-// Asked kRuleIdsPerRequest ids at a time, so the URL stays short. A 403 is kAuth, a 404
-// kNotFound, a 422 (the filter refused) kInvalidArgument, a 5xx or 429 kUnavailable, another
-// refusal kRemote.
+// Asked kRuleIdsPerRequest ids at a time, so the URL stays short. A 401 or 403 is kAuth, a
+// 404 kNotFound, a 422 (the filter refused) kInvalidArgument, a 5xx or 429 kUnavailable,
+// another refusal kRemote; an answer that is not a JSON array kParse.
 [[nodiscard]] core::Result<std::map<std::int64_t, std::string>> readRuleNames(
     ApiClient& api, const std::vector<std::int64_t>& ids);
 

@@ -100,8 +100,11 @@ core::Result<std::vector<qradar::OffenseSummary>> OffenseNotesSink::offensesOf(
       others.push_back(std::move(offense));
     }
   }
-  if (!others.empty() && matchesByRule()) {
-    if (auto learned = learnRuleNames(others); !learned) return learned.error();
+  if (!others.empty() && !match_rule_lower_.empty()) {
+    // The names known so far tell, whether or not the console gives more now.
+    if (matchesByRule()) {
+      if (auto learned = learnRuleNames(others); !learned) return learned.error();
+    }
     std::vector<qradar::OffenseSummary> unmatched;
     for (auto& offense : others) {
       if (const std::int64_t rule = aihuntRuleOf(offense); rule != 0) {
@@ -129,26 +132,32 @@ bool OffenseNotesSink::matchesByRule() const {
          (!rules_refused_at_ || now() - *rules_refused_at_ >= kRulesAskedAgainAfter);
 }
 
+bool OffenseNotesSink::ruleNameDue(std::int64_t id) const {
+  const auto known = rule_names_.find(id);
+  if (known == rule_names_.end()) return true;
+  // A rule the console did not list may be one the token may not see yet: asked again later.
+  return known->second.unlisted_at && now() - *known->second.unlisted_at >= kRulesAskedAgainAfter;
+}
+
 core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses) {
-  std::vector<std::int64_t> unknown;
+  std::set<std::int64_t> due;
   for (const qradar::OffenseSummary& offense : offenses) {
     for (const std::int64_t id : offense.rule_ids) {
-      if (rule_names_.count(id) == 0 &&
-          std::find(unknown.begin(), unknown.end(), id) == unknown.end()) {
-        unknown.push_back(id);
-      }
+      if (due.size() >= kRuleIdsAskedPerBatch) break;  // the rest with a later batch
+      if (ruleNameDue(id)) due.insert(id);
     }
   }
-  if (unknown.empty()) return {};
-  auto names = qradar::readRuleNames(*connection_->api, unknown);
+  if (due.empty()) return {};
+  const std::vector<std::int64_t> asked(due.begin(), due.end());
+  auto names = qradar::readRuleNames(*connection_->api, asked);
   if (!names) {
     const core::ErrorCode code = names.error().code;
-    // Only an error a later try may not meet again keeps the batch: an answer that is not a
-    // list of rules is a refusal too, or a console that keeps giving one would stall the notes.
-    if (code != core::ErrorCode::kAuth && code != core::ErrorCode::kNotFound &&
-        code != core::ErrorCode::kInvalidArgument && code != core::ErrorCode::kRemote &&
-        code != core::ErrorCode::kParse) {
-      return names.error();  // unreachable, or a 5xx: the batch is tried again
+    // Only what a later try may well not meet keeps the batch: no answer, or a console that
+    // cannot answer now. Anything else is a refusal (rule names are an extra, and a batch kept
+    // for it would hold back the notes the descriptions alone can place).
+    if (code == core::ErrorCode::kUnavailable || code == core::ErrorCode::kTransport ||
+        code == core::ErrorCode::kTimeout || code == core::ErrorCode::kCancelled) {
+      return names.error();
     }
     rules_refused_at_ = now();
     if (rules_refusal_said_) {
@@ -159,13 +168,18 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
       return {};
     }
     rules_refusal_said_ = true;
+    // The capability is the likely cause of a 401 or 403 only.
+    const char* capability =
+        code == core::ErrorCode::kAuth
+            ? " A token whose role has View Custom Rules (under Offenses and under Log Activity) "
+              "may read them."
+            : "";
     logger_->warn(
         "offense notes: the console does not give the names of offense rules ({}); offenses "
-        "are told by their description alone, so an offense another rule opened and named, "
-        "that aihunt's events joined, gets no note. A token whose role has View Custom Rules "
-        "(under Offenses and under Log Activity) may read them; aihunt asks again every {} "
-        "(outputs.offense_notes.match_rule: '' stops asking)",
-        core::printableExcerpt(names.error().message, 200),
+        "are told by their description and the rule names known so far, so an offense another "
+        "rule opened and named, that aihunt's events joined, may get no note.{} aihunt asks "
+        "again after {} (outputs.offense_notes.match_rule: '' stops asking)",
+        core::printableExcerpt(names.error().message, 200), capability,
         core::formatDuration(
             std::chrono::duration_cast<std::chrono::milliseconds>(kRulesAskedAgainAfter)));
     return {};
@@ -174,10 +188,16 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
     rules_refused_at_.reset();
     logger_->info("offense notes: the console gives the names of offense rules now");
   }
-  if (rule_names_.size() + unknown.size() > kRuleNamesKept) rule_names_.clear();
-  for (const std::int64_t id : unknown) {
+  if (rule_names_.size() + asked.size() > kRuleNamesKept) rule_names_.clear();
+  const core::TimePoint at = now();
+  for (const std::int64_t id : asked) {
     const auto named = names->find(id);
-    rule_names_[id] = named == names->end() ? std::string() : std::move(named->second);
+    RuleName& entry = rule_names_[id];
+    if (named == names->end()) {
+      entry = RuleName{std::string(), at};
+    } else {
+      entry = RuleName{std::move(named->second), std::nullopt};
+    }
   }
   return {};
 }
@@ -185,8 +205,8 @@ core::Status OffenseNotesSink::learnRuleNames(const std::vector<qradar::OffenseS
 std::int64_t OffenseNotesSink::aihuntRuleOf(const qradar::OffenseSummary& offense) const {
   for (const std::int64_t id : offense.rule_ids) {
     const auto named = rule_names_.find(id);
-    if (named != rule_names_.end() && !named->second.empty() &&
-        core::icontainsLower(named->second, match_rule_lower_)) {
+    if (named != rule_names_.end() && !named->second.name.empty() &&
+        core::icontainsLower(named->second.name, match_rule_lower_)) {
       return id;
     }
   }
@@ -202,13 +222,26 @@ void OffenseNotesSink::sayJoined(const std::string& source_ip,
                    offense.id, source_ip, rule);
     return;
   }
+  const std::string name = core::printableExcerpt(rule_names_.at(rule).name, 120);
   logger_->info(
       "offense notes: open offense {} of {} is named '{}', and rule '{}' (id {}), whose name "
-      "holds outputs.offense_notes.match_rule '{}', contributed to it: aihunt's events joined "
-      "it, and it is noted",
-      offense.id, source_ip, core::printableExcerpt(core::trim(offense.description), 120),
-      core::printableExcerpt(rule_names_.at(rule), 120), rule,
-      core::printableExcerpt(options_.match_rule, 80));
+      "holds outputs.offense_notes.match_rule '{}', contributed to it: it counts as aihunt's, "
+      "and it is noted",
+      offense.id, source_ip, core::printableExcerpt(core::trim(offense.description), 120), name,
+      rule, core::printableExcerpt(options_.match_rule, 80));
+  // Two rules that both hold match_rule: one of them is most likely not aihunt's.
+  if (!first_rule_counted_) {
+    first_rule_counted_ = std::make_pair(rule, name);
+  } else if (!second_rule_warned_) {
+    second_rule_warned_ = true;
+    logger_->warn(
+        "offense notes: rules '{}' (id {}) and '{}' (id {}) both hold "
+        "outputs.offense_notes.match_rule '{}', so offenses either contributed to count as "
+        "aihunt's: set match_rule to a part of aihunt's rule's name that no other rule has "
+        "('aihunt check' lists the rules that hold it)",
+        first_rule_counted_->second, first_rule_counted_->first, name, rule,
+        core::printableExcerpt(options_.match_rule, 80));
+  }
 }
 
 std::string OffenseNotesSink::rulesOf(const qradar::OffenseSummary& offense) const {
@@ -218,10 +251,10 @@ std::string OffenseNotesSink::rulesOf(const qradar::OffenseSummary& offense) con
     const std::int64_t id = offense.rule_ids[i];
     const auto named = rule_names_.find(id);
     if (!said.empty()) said += ", ";
-    said +=
-        named != rule_names_.end() && !named->second.empty()
-            ? "'" + core::printableExcerpt(named->second, 80) + "' (id " + std::to_string(id) + ")"
-            : "id " + std::to_string(id) + " (not listed)";
+    said += named != rule_names_.end() && !named->second.name.empty()
+                ? "'" + core::printableExcerpt(named->second.name, 80) + "' (id " +
+                      std::to_string(id) + ")"
+                : "id " + std::to_string(id) + " (not listed)";
   }
   if (offense.rule_ids.size() > kShown) {
     said += " and " + std::to_string(offense.rule_ids.size() - kShown) + " more";
@@ -255,11 +288,19 @@ void OffenseNotesSink::warnDescribedOtherwise(const std::string& source_ip,
         "offense notes: {} has open offense {} named '{}' but none whose name holds "
         "outputs.offense_notes.match_description '{}' or that a rule whose name holds "
         "match_rule '{}' contributed to (its rules: {}), so no note goes on it. Either aihunt's "
-        "rule is named otherwise (set match_rule to a part of its name) or it has made no "
+        "rule is named otherwise (set match_rule to a part of its name){} or it has made no "
         "offense of these events: it needs their QIDs (docs/qradar-setup.md, step 2) and the "
         "log source whose identifier is outputs.leef.hostname (step 3; 'aihunt check' looks)",
         source_ip, offense.id, description, match, core::printableExcerpt(options_.match_rule, 80),
-        rulesOf(offense));
+        rulesOf(offense),
+        std::any_of(offense.rule_ids.begin(), offense.rule_ids.end(),
+                    [this](std::int64_t id) {
+                      const auto named = rule_names_.find(id);
+                      return named == rule_names_.end() || named->second.name.empty();
+                    })
+            ? ", or it is a rule the console did not list, which the token may not see (event "
+              "rules need View Custom Rules under Log Activity),"
+            : "");
     return;
   }
   // match_rule off, or the rules' names refused: the name is all there is to go by.
@@ -401,7 +442,7 @@ std::string OffenseNotesSink::notAihuntsBecause() const {
                     core::printableExcerpt(options_.match_description, 80) + "'";
   if (matchesByRule()) {
     why += ", and no rule whose name holds match_rule '" +
-           core::printableExcerpt(options_.match_rule, 80) + "' contributed to them";
+           core::printableExcerpt(options_.match_rule, 80) + "' contributed to any";
   } else if (rulesRefused()) {
     why += ", and the console did not give their rules' names";
   }
@@ -423,11 +464,11 @@ void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
   const std::size_t alone_groups = tally.groups_without_offense - tally.groups_described_otherwise;
   if (alone > 0) {
     logger_->warn(
-        "offense notes: {} had no open offense of their source IP {} ({} not written, one per "
+        "offense notes: {} had no open offense of {} source IP {} ({} not written, one per "
         "source IP, hunt and window). If their offenses appear in QRadar later, raise "
         "outputs.offense_notes.wait_for_offense; if none ever does, check that outputs.leef "
         "delivers and that the rule is set up (docs/qradar-setup.md)",
-        core::counted(alone, "finding"),
+        core::counted(alone, "finding"), alone == 1 ? "its" : "their",
         options_.wait_for_offense.count() > 0
             ? "within outputs.offense_notes.wait_for_offense of " +
                   std::string(alone == 1 ? "its note's" : "their notes'") + " due time"
@@ -436,9 +477,10 @@ void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
   }
   if (tally.described_otherwise > 0) {
     logger_->warn(
-        "offense notes: {} had open offenses of their source IP, but none of aihunt's: {} "
+        "offense notes: {} had open offenses of {} source IP, but none of aihunt's: {} "
         "({} not written; the first names seen were warned of)",
-        core::counted(tally.described_otherwise, "finding"), notAihuntsBecause(),
+        core::counted(tally.described_otherwise, "finding"),
+        tally.described_otherwise == 1 ? "its" : "their", notAihuntsBecause(),
         core::counted(tally.groups_described_otherwise, "note"));
   }
 }

@@ -38,6 +38,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -140,9 +141,11 @@ class OffenseNotesSink final : public Sink {
   // Reads the names of the rules of `offenses` not known yet (rule_names_). A console that
   // refuses them (403, 404, 422 or another 4xx, or an answer that is not a list) is warned of
   // once and asked again only after kRulesAskedAgainAfter (rules_refused_at_), when a role may
-  // have been given the capability; only an error worth a retry (unreachable, 5xx, 429) is
-  // returned.
+  // have been given the capability; only an error worth a retry (no answer, a 5xx or 429) is
+  // returned. At most kRuleIdsAskedPerBatch ids a batch.
   [[nodiscard]] core::Status learnRuleNames(const std::vector<qradar::OffenseSummary>& offenses);
+  // Whether rule `id`'s name is to be asked for: unknown, or not listed a while ago.
+  [[nodiscard]] bool ruleNameDue(std::int64_t id) const;
   // The id of a rule whose name holds match_rule among `offense`'s rules (names learnt first);
   // 0 when none.
   [[nodiscard]] std::int64_t aihuntRuleOf(const qradar::OffenseSummary& offense) const;
@@ -178,16 +181,27 @@ class OffenseNotesSink final : public Sink {
   OffenseNotesSinkOptions options_;
   std::string match_lower_;
   std::string match_rule_lower_;
-  // Rule names by id, as the console listed them ("" for an id it did not list), for the life
-  // of the process: a rule renamed meanwhile is seen under its old name until a restart. Cleared
-  // when it would pass kRuleNamesKept.
-  std::map<std::int64_t, std::string> rule_names_;
+  // Rule names by id, as the console listed them: a rule renamed meanwhile is seen under its
+  // old name until a restart. An id the console did not list (a deleted rule, or one the token
+  // may not see) has no name, and is asked for again kRulesAskedAgainAfter later. Cleared when
+  // it would pass kRuleNamesKept.
+  struct RuleName {
+    std::string name;
+    std::optional<core::TimePoint> unlisted_at;
+  };
+  std::map<std::int64_t, RuleName> rule_names_;
   static constexpr std::size_t kRuleNamesKept = 10'000;
+  static constexpr std::size_t kRuleIdsAskedPerBatch = 500;
   // When the console last refused the rules' names; asked again kRulesAskedAgainAfter later.
   std::optional<core::TimePoint> rules_refused_at_;
   bool rules_refusal_said_ = false;  // the refusal is warned of once per process
-  static constexpr std::chrono::hours kRulesAskedAgainAfter{1};
+  // Less than wait_for_offense's default (30m), so that a role given the capability meanwhile
+  // still rescues a note that waits for an offense.
+  static constexpr std::chrono::minutes kRulesAskedAgainAfter{10};
   std::set<std::int64_t> rules_said_;  // rules sayJoined() named
+  // The first rule that made an offense aihunt's (id, name); a second one is warned of, once.
+  std::optional<std::pair<std::int64_t, std::string>> first_rule_counted_;
+  bool second_rule_warned_ = false;
   static constexpr std::size_t kRulesSaid = 32;
   QRadarConnector connect_;
   std::shared_ptr<spdlog::logger> logger_;

@@ -460,9 +460,14 @@ TEST_CASE("check: aihunt's rule, which offense notes tell joined offenses by, is
   REQUIRE(emu->admin("DELETE", "/admin/requests").status == 200);
   CHECK(lineOf("    match_rule: ''\n", kToken).first == "skip");
   const json log = parseJson(emu->admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  REQUIRE(log.is_array());
+  std::size_t offense_reads = 0;
   for (const auto& request : log) {
-    CHECK(request.value("target", "").find("/api/analytics/rules") == std::string::npos);
+    const std::string target = request.value("target", "");
+    CHECK(target.find("/api/analytics/rules") == std::string::npos);
+    offense_reads += target.rfind("/api/siem/offenses", 0) == 0 ? 1 : 0;
   }
+  CHECK(offense_reads == 1);  // the check ran, and read the offenses
 }
 
 TEST_CASE("check: a match_rule that more rules' names hold, or a disabled rule, is warned of",

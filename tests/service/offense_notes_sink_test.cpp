@@ -81,9 +81,9 @@ struct FakeConsole {
   // the status it answers (403: a token whose role may not read rules; 503: down a while).
   std::map<std::int64_t, std::string> rule_names;
   int rules_status = 200;
-  bool rules_not_a_list = false;          // answers 200 with an object
-  std::vector<std::string> rule_filters;  // the filter of each rules request
-  int fail_adds_after = -1;               // answer 500 to POST notes once this many were added
+  bool rules_not_a_list = false;                  // answers 200 with an object
+  std::vector<std::set<std::int64_t>> rule_asks;  // the ids each rules request asked for
+  int fail_adds_after = -1;  // answer 500 to POST notes once this many were added
   int adds = 0;
   bool refuse_source_filter = false;
   bool forbid = false;  // a token whose role lacks the Offenses capability: 403, code 1009
@@ -93,14 +93,6 @@ struct FakeConsole {
   core::Result<qradar::HttpResponse> rulesAnswer(const std::string& path) {
     REQUIRE(testing::queryParam(path, "fields") == "id,name");
     const std::string filter = testing::queryParam(path, "filter");
-    rule_filters.push_back(filter);
-    if (rules_status == 403) {
-      return jsonResponse(
-          403, R"({"code":1009,"message":"User has insufficient capabilities to access this "
-               "endpoint resource"})");
-    }
-    if (rules_status != 200) return jsonResponse(rules_status, R"({"code":1020,"message":"down"})");
-    if (rules_not_a_list) return jsonResponse(200, R"({"rules": "maintenance"})");
     // The filter: "id=N" terms joined by " or ".
     std::set<std::int64_t> asked;
     for (std::size_t at = 0; at < filter.size();) {
@@ -111,6 +103,14 @@ struct FakeConsole {
       asked.insert(std::stoll(term.substr(3)));
       at = end == filter.size() ? end : end + 4;
     }
+    rule_asks.push_back(asked);
+    if (rules_status == 403) {
+      return jsonResponse(
+          403, R"({"code":1009,"message":"User has insufficient capabilities to access this "
+               "endpoint resource"})");
+    }
+    if (rules_status != 200) return jsonResponse(rules_status, R"({"code":1020,"message":"down"})");
+    if (rules_not_a_list) return jsonResponse(200, R"({"rules": "maintenance"})");
     json list = json::array();
     for (const auto& [id, name] : rule_names) {
       if (asked.count(id) != 0) list.push_back({{"id", id}, {"name", name}});
@@ -692,13 +692,55 @@ TEST_CASE("an offense another rule named is noted when aihunt's rule contributed
         "2 noted, 2 without an open offense to note, 2 of them beside open offenses not "
         "aihunt's");
   // Each rule id is asked for once: 5001 and 100101 with the first source, 5002, then 7777.
-  CHECK(h.console.rule_filters ==
-        std::vector<std::string>{"id=5001 or id=100101", "id=5002", "id=7777"});
-  // Known for the life of the sink, listed or not: a later batch asks for none of them again.
+  using Ids = std::set<std::int64_t>;
+  CHECK(h.console.rule_asks == std::vector<Ids>{Ids{5001, 100101}, Ids{5002}, Ids{7777}});
+  // Known names are kept: a later batch asks for none of them again; nor, for ten minutes,
+  // for a rule the console did not list.
   REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.5", kWindow2),
                                                  finding("d2", "10.0.0.8", kWindow2)})));
   CHECK(h.console.offenses[0].notes.size() == 2);
-  CHECK(h.console.rule_filters.size() == 3);
+  CHECK(h.console.rule_asks.size() == 3);
+  // Ten minutes on, the unlisted rule is asked for again: now listed (the token may see it, or
+  // it was renamed into sight), and its offense is aihunt's.
+  h.console.rule_names[7777] = "AIHUNT (renamed)";
+  h.clock.set(h.clock.now() + std::chrono::minutes(10));
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("d3", "10.0.0.8", kWindow2)})));
+  CHECK(h.console.rule_asks.back() == Ids{7777});
+  CHECK(h.console.offenses[3].notes.size() == 1);
+}
+
+TEST_CASE("names already known still tell while the console refuses new ones", "[offense_notes]") {
+  Harness h;
+  h.console.rule_names = {{100101, "AIHUNT: T1588.007"}, {5005, "Host Port Scan"}};
+  h.console.offenses = {{1, "10.0.0.5", "Excessive Firewall Denies\n", "OPEN", {}}};
+  h.console.rules_of = {{1, {100101}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)})));
+  CHECK(h.console.offenses[0].notes.size() == 1);
+  // A new offense with a rule not known yet, and a console that now refuses: aihunt's rule,
+  // known, still makes it aihunt's.
+  h.console.offenses.push_back({2, "10.0.0.6", "Host Port Scan\n", "OPEN", {}});
+  h.console.rules_of[2] = {5005, 100101};
+  h.console.rules_status = 403;
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("b1", "10.0.0.6", kWindow1)})));
+  CHECK(h.ruleRequests() == 2);
+  CHECK(h.console.offenses[1].notes.size() == 1);
+}
+
+TEST_CASE("a console that refuses the offense_source filter: offenses told by rules too",
+          "[offense_notes]") {
+  Harness h;
+  h.console.refuse_source_filter = true;
+  h.console.rule_names = {{100101, "AIHUNT: T1588.007"}, {5001, "Excessive Firewall Denies"}};
+  h.console.offenses = {{1, "10.0.0.5", "Excessive Firewall Denies\n", "OPEN", {}},
+                        {2, "10.0.0.6", "Excessive Firewall Denies\n", "OPEN", {}}};
+  h.console.rules_of = {{1, {5001, 100101}}, {2, {5001}}};
+  auto sink = h.sink();
+  REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1),
+                                                 finding("b1", "10.0.0.6", kWindow1)})));
+  CHECK(h.console.offenses[0].notes.size() == 1);
+  CHECK(h.console.offenses[1].notes.empty());
+  CHECK(h.ruleRequests() == 1);  // 5001 and 100101, once
 }
 
 TEST_CASE("a console that will not name rules leaves the description alone to tell",
@@ -720,15 +762,27 @@ TEST_CASE("a console that will not name rules leaves the description alone to te
     REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a2", "10.0.0.5", kWindow2)})));
     CHECK(h.ruleRequests() == 1);
     CHECK(h.console.offenses[0].notes.empty());
-    // An hour later (the role may have been given the capability meanwhile), asked again.
+    // Ten minutes later (the role may have been given the capability meanwhile), asked again.
     h.console.rules_status = 200;
-    h.clock.set(h.clock.now() + std::chrono::minutes(59));
+    h.clock.set(h.clock.now() + std::chrono::minutes(9));
     REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a3", "10.0.0.5", kWindow2)})));
     CHECK(h.ruleRequests() == 1);
     h.clock.set(h.clock.now() + std::chrono::minutes(1));
     REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a4", "10.0.0.5", kWindow2)})));
     CHECK(h.ruleRequests() == 2);
     CHECK(h.console.offenses[0].notes.size() == 1);
+  }
+  SECTION("no answer in time: the batch fails and is delivered again later") {
+    h.console.rules_status = 504;
+    auto sink = h.sink();
+    REQUIRE_FALSE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)})));
+    CHECK(h.console.offenses[0].notes.empty());
+  }
+  SECTION("400, another refusal: the description alone tells, the batch is delivered") {
+    h.console.rules_status = 400;
+    auto sink = h.sink();
+    REQUIRE(sink->deliver(rowsOf(std::vector<json>{finding("a1", "10.0.0.5", kWindow1)})));
+    CHECK(h.console.offenses[0].notes.empty());
   }
   SECTION("503: the batch fails and is delivered again later, when the names are read") {
     h.console.rules_status = 503;
