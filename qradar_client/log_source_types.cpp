@@ -1,5 +1,7 @@
 #include "qradar_client/log_source_types.h"
 
+#include <utility>
+
 #include "qradar_client/range_pages.h"
 
 namespace aihunt::qradar {
@@ -14,15 +16,8 @@ core::Result<std::vector<LogSourceType>> listLogSourceTypes(ApiClient& api, std:
   if (!entries) return entries.error();
   std::vector<LogSourceType> types;
   for (const auto& entry : *entries) {
-    // Server data: an entry of another shape is skipped, never thrown on.
-    if (!entry.is_object()) continue;
-    const auto id = entry.find("id");
-    const auto name = entry.find("name");
-    if (id == entry.end() || !id->is_number_integer() || name == entry.end() ||
-        !name->is_string()) {
-      continue;
-    }
-    types.push_back({id->get<std::int64_t>(), name->get<std::string>()});
+    auto read = idAndName(entry);
+    if (read) types.push_back({read->first, std::move(read->second)});
   }
   return types;
 }

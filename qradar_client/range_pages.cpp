@@ -32,4 +32,14 @@ core::Result<std::vector<nlohmann::json>> readRangePages(ApiClient& api, const s
   return entries;
 }
 
+std::optional<std::pair<std::int64_t, std::string>> idAndName(const nlohmann::json& entry) {
+  if (!entry.is_object()) return std::nullopt;
+  const auto id = entry.find("id");
+  const auto name = entry.find("name");
+  if (id == entry.end() || !id->is_number_integer() || name == entry.end() || !name->is_string()) {
+    return std::nullopt;
+  }
+  return std::make_pair(id->get<std::int64_t>(), name->get<std::string>());
+}
+
 }  // namespace aihunt::qradar

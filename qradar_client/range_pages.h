@@ -3,7 +3,10 @@
 // reference gives it for the list endpoints (offense notes, log source types, ...). Shared by
 // the clients that read whole lists.
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,5 +26,10 @@ namespace aihunt::qradar {
                                                                        std::size_t limit,
                                                                        std::size_t page_size,
                                                                        const std::string& what);
+
+// A list entry's integer `id` and text `name` (log source types, rules); nullopt for an entry
+// of another shape, which the caller skips (server data: never thrown on).
+[[nodiscard]] std::optional<std::pair<std::int64_t, std::string>> idAndName(
+    const nlohmann::json& entry);
 
 }  // namespace aihunt::qradar

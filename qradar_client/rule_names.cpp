@@ -1,6 +1,7 @@
 #include "qradar_client/rule_names.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -38,23 +39,14 @@ core::Result<std::map<std::int64_t, std::string>> readRuleNames(
     if (!parsed.is_array()) {
       return core::makeError(core::ErrorCode::kParse, what + ": expected a JSON array");
     }
+    const auto begin = ids.begin() + static_cast<std::ptrdiff_t>(first);
+    const auto end = ids.begin() + static_cast<std::ptrdiff_t>(last);
     for (const auto& entry : parsed) {
-      // Server data: an entry of another shape is skipped, never thrown on; an id that was not
-      // asked for (a console that ignored the filter) is not kept.
-      if (!entry.is_object()) continue;
-      const auto id = entry.find("id");
-      const auto name = entry.find("name");
-      if (id == entry.end() || !id->is_number_integer() || name == entry.end() ||
-          !name->is_string()) {
-        continue;
+      // An id that was not asked for (a console that ignored the filter) is not kept.
+      auto read = idAndName(entry);
+      if (read && std::find(begin, end, read->first) != end) {
+        names[read->first] = std::move(read->second);
       }
-      const std::int64_t value = id->get<std::int64_t>();
-      if (std::find(ids.begin() + static_cast<std::ptrdiff_t>(first),
-                    ids.begin() + static_cast<std::ptrdiff_t>(last),
-                    value) == ids.begin() + static_cast<std::ptrdiff_t>(last)) {
-        continue;
-      }
-      names[value] = name->get<std::string>();
     }
   }
   return names;
@@ -67,17 +59,11 @@ core::Result<std::vector<RuleSummary>> listRules(ApiClient& api, std::size_t lim
   if (!entries) return entries.error();
   std::vector<RuleSummary> rules;
   for (const auto& entry : *entries) {
-    // Server data: an entry of another shape is skipped, never thrown on.
-    if (!entry.is_object()) continue;
-    const auto id = entry.find("id");
-    const auto name = entry.find("name");
-    if (id == entry.end() || !id->is_number_integer() || name == entry.end() ||
-        !name->is_string()) {
-      continue;
-    }
+    auto read = idAndName(entry);
+    if (!read) continue;
     RuleSummary rule;
-    rule.id = id->get<std::int64_t>();
-    rule.name = name->get<std::string>();
+    rule.id = read->first;
+    rule.name = std::move(read->second);
     const auto enabled = entry.find("enabled");
     rule.enabled = enabled != entry.end() && enabled->is_boolean() && enabled->get<bool>();
     rules.push_back(std::move(rule));

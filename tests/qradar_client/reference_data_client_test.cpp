@@ -7,31 +7,14 @@
 #include "qradar_client/log_source_types.h"
 #include "qradar_client/offense_client.h"
 #include "qradar_client/reference_data_client.h"
-#include "tests/support/fake_http_transport.h"
+#include "tests/support/fake_api_client.h"
 
 using namespace aihunt;
 using aihunt::testing::jsonResponse;
 
 namespace {
 
-struct RefHarness {
-  testing::ManualClock clock;
-  testing::ClockSleeper sleeper{clock};
-  testing::FixedRandom random;
-  std::function<core::Result<qradar::HttpResponse>(const qradar::HttpRequest&)> answer;
-  testing::FakeHttpTransport transport{[this](const qradar::HttpRequest& r) { return answer(r); }};
-  std::unique_ptr<qradar::ApiClient> api;
-
-  explicit RefHarness(const std::string& version) {
-    qradar::ApiSettings settings;
-    settings.base_url = "https://console.test";
-    settings.api_version = version;
-    api = std::make_unique<qradar::ApiClient>(
-        qradar::ApiDeps{transport, clock, sleeper, random, std::make_shared<core::Redactor>(),
-                        core::makeNullLogger()},
-        settings);
-  }
-};
+using RefHarness = testing::FakeApiClient;
 
 }  // namespace
 

@@ -12,7 +12,8 @@
 
 #include "qradar_client/offense_client.h"
 #include "qradar_client/rule_names.h"
-#include "tests/support/fake_http_transport.h"
+#include "tests/support/fake_api_client.h"
+#include "tests/support/id_filter.h"
 
 using namespace aihunt;
 using aihunt::testing::jsonResponse;
@@ -20,24 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-struct RulesHarness {
-  testing::ManualClock clock;
-  testing::ClockSleeper sleeper{clock};
-  testing::FixedRandom random;
-  std::function<core::Result<qradar::HttpResponse>(const qradar::HttpRequest&)> answer;
-  testing::FakeHttpTransport transport{[this](const qradar::HttpRequest& r) { return answer(r); }};
-  std::unique_ptr<qradar::ApiClient> api;
-
-  RulesHarness() {
-    qradar::ApiSettings settings;
-    settings.base_url = "https://console.test";
-    settings.api_version = "20.0";
-    api = std::make_unique<qradar::ApiClient>(
-        qradar::ApiDeps{transport, clock, sleeper, random, std::make_shared<core::Redactor>(),
-                        core::makeNullLogger()},
-        settings);
-  }
-};
+using RulesHarness = testing::FakeApiClient;
 
 std::string percentDecoded(const std::string& text) {
   std::string out;
@@ -61,16 +45,9 @@ std::string param(const std::string& url, const std::string& key) {
 
 // The ids a filter of "id=N" terms joined by " or " names; fails the test on another shape.
 std::set<std::int64_t> idsOf(const std::string& filter) {
-  std::set<std::int64_t> ids;
-  for (std::size_t at = 0; at < filter.size();) {
-    std::size_t end = filter.find(" or ", at);
-    if (end == std::string::npos) end = filter.size();
-    const std::string term = filter.substr(at, end - at);
-    REQUIRE(term.rfind("id=", 0) == 0);
-    ids.insert(std::stoll(term.substr(3)));
-    at = end == filter.size() ? end : end + 4;
-  }
-  return ids;
+  const auto ids = testing::idsOfOrFilter(filter);
+  REQUIRE(ids.has_value());
+  return *ids;
 }
 
 std::string rangeOf(const qradar::HttpRequest& request) {

@@ -29,6 +29,7 @@
 #include "state/state_store.h"
 #include "tests/support/fake_http_transport.h"
 #include "tests/support/fake_qradar_connection.h"
+#include "tests/support/id_filter.h"
 #include "tests/support/outbox_rows.h"
 
 using namespace aihunt;
@@ -93,16 +94,9 @@ struct FakeConsole {
   core::Result<qradar::HttpResponse> rulesAnswer(const std::string& path) {
     REQUIRE(testing::queryParam(path, "fields") == "id,name");
     const std::string filter = testing::queryParam(path, "filter");
-    // The filter: "id=N" terms joined by " or ".
-    std::set<std::int64_t> asked;
-    for (std::size_t at = 0; at < filter.size();) {
-      std::size_t end = filter.find(" or ", at);
-      if (end == std::string::npos) end = filter.size();
-      const std::string term = filter.substr(at, end - at);
-      REQUIRE(term.rfind("id=", 0) == 0);
-      asked.insert(std::stoll(term.substr(3)));
-      at = end == filter.size() ? end : end + 4;
-    }
+    const auto ids = testing::idsOfOrFilter(filter);
+    REQUIRE(ids.has_value());
+    const std::set<std::int64_t>& asked = *ids;
     rule_asks.push_back(asked);
     if (rules_status == 403) {
       return jsonResponse(
