@@ -119,6 +119,7 @@ std::vector<std::unique_ptr<service::Sink>> buildSinks(
     notes.max_note_chars = static_cast<std::size_t>(cfg.outputs.offense_notes.max_note_chars);
     notes.delay = cfg.outputs.offense_notes.delay;
     notes.wait_for_offense = cfg.outputs.offense_notes.wait_for_offense;
+    notes.leef_enabled = cfg.outputs.leef.enabled;
     notes.metrics = &metrics;
     sinks.push_back(std::make_unique<service::OffenseNotesSink>(
         notes, consoleConnector(values, console, context, metrics, abandon), context.logger));

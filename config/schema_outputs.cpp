@@ -1,6 +1,7 @@
 // The `outputs:` section: where findings go (terminal, JSONL file, QRadar reference sets, LEEF
 // over syslog, offense notes).
 #include <algorithm>
+#include <string_view>
 
 #include "config/schema.h"
 #include "config/yaml_reader.h"
@@ -8,6 +9,21 @@
 
 namespace aihunt::config {
 namespace {
+
+// Whether `text` starts or ends with a no-break, narrow no-break, ideographic or zero-width space
+// (UTF-8): a value copied from a web page or a document brings them along, and they look like
+// nothing in the config and in a log.
+bool unicodeSpaceAtEnds(std::string_view text) {
+  for (const std::string_view space :
+       {std::string_view("\xC2\xA0"), std::string_view("\xE2\x80\xAF"),
+        std::string_view("\xE3\x80\x80"), std::string_view("\xE2\x80\x8B")}) {
+    if (text.size() >= space.size() && (text.substr(0, space.size()) == space ||
+                                        text.substr(text.size() - space.size()) == space)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // The longest offense note: it is a query parameter (docs/operations.md, offense notes).
 constexpr std::int64_t kMaxNoteChars = 2'000;
@@ -243,13 +259,13 @@ OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics)
                               (may_be_empty ? "0" : "1") + " to 255 bytes",
                           match->mark);
       } else {
-        if (core::trim(*text).size() != text->size()) {
+        if (core::trim(*text).size() != text->size() || unicodeSpaceAtEnds(*text)) {
           // Kept as given (a name may hold the spaces), but a quoted value's stray spaces are
           // the likelier story: a trial's '  aihunt ' matched no rule.
           diagnostics.warning(match->path,
                               "'" + core::printableExcerpt(*text) +
-                                  "' has spaces at its ends: only a name with those spaces "
-                                  "matches it",
+                                  "' has spaces at its ends (ASCII, no-break or zero-width): "
+                                  "only a name with those spaces matches it",
                               match->mark);
         }
         target = *text;

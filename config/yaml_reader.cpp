@@ -42,7 +42,11 @@ std::string shortDuration(std::chrono::milliseconds value) {
 
 std::optional<std::string> readString(const YamlNode& node, Diagnostics& diagnostics,
                                       bool allow_empty) {
-  if (!expectScalar(node, diagnostics, "text")) return std::nullopt;
+  // YAML reads `key:` with nothing after it as null, not as empty text: where empty text means
+  // something (a feature off), the message says how to write it.
+  if (!expectScalar(node, diagnostics, allow_empty ? "text, or '' for none" : "text")) {
+    return std::nullopt;
+  }
   if (!allow_empty && node.scalar.empty()) {
     diagnostics.error(node.path, "must not be empty", node.mark);
     return std::nullopt;

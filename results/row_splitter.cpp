@@ -87,35 +87,44 @@ bool commaNext(std::string_view head, std::size_t at) {
 // The key ("events" or "flows") of a rows array of objects that the object opening `head` (at
 // its '{') holds at its top level after other keys, within `head`: a results document such as
 // {"search_id": ..., "events": [{...}]}, which read as JSON Lines would be one row holding
-// nothing. Empty when there is none. An array that does not start with an object (or end at
-// once) is a row's column (some AQL functions yield arrays), not rows.
-std::string_view rowsArrayAfterOtherKeys(std::string_view head) {
+// nothing. No key when there is none. An array that does not start with an object (or end at
+// once) is a row's column (some AQL functions yield arrays), not rows. `cut` when `head` ended
+// before the answer was known: more of the input may tell.
+struct RowsKey {
+  std::string_view key;
+  bool cut = false;
+};
+RowsKey rowsArrayAfterOtherKeys(std::string_view head) {
   std::size_t at = 1;
   const auto skipSpace = [&] {
     while (at < head.size() && isSpace(head[at])) ++at;
   };
+  const RowsKey cut{{}, true};
   while (true) {
     skipSpace();
-    if (at >= head.size() || head[at] != '"') return {};
+    if (at >= head.size()) return cut;
+    if (head[at] != '"') return {};
     const std::size_t key_start = at;
     at = stringEnd(head, at);
-    if (at == std::string_view::npos) return {};
+    if (at == std::string_view::npos) return cut;
     const std::string_view key = head.substr(key_start, at - key_start);
     skipSpace();
-    if (at >= head.size() || head[at] != ':') return {};
+    if (at >= head.size()) return cut;
+    if (head[at] != ':') return {};
     ++at;
     skipSpace();
-    if (at >= head.size()) return {};
+    if (at >= head.size()) return cut;
     if ((key == "\"events\"" || key == "\"flows\"") && head[at] == '[') {
       std::size_t element = at + 1;
       while (element < head.size() && isSpace(head[element])) ++element;
-      if (element < head.size() && (head[element] == '{' || head[element] == ']')) {
-        return key.substr(1, key.size() - 2);
-      }
+      if (element >= head.size()) return cut;
+      if (head[element] == '{' || head[element] == ']') return {key.substr(1, key.size() - 2)};
     }
     at = valueEnd(head, at);
-    if (at == std::string_view::npos || !commaNext(head, at)) return {};
-    while (head[at] != ',') ++at;
+    if (at == std::string_view::npos) return cut;
+    while (at < head.size() && isSpace(head[at])) ++at;
+    if (at >= head.size()) return cut;
+    if (head[at] != ',') return {};
     ++at;
   }
 }
@@ -276,9 +285,20 @@ core::Status RowSplitter::detectShape() {
     rows_key_ = key.substr(1, key.size() - 2);
     return {};
   }
-  if (const std::string_view key = rowsArrayAfterOtherKeys(head); !key.empty()) {
+  RowsKey found = rowsArrayAfterOtherKeys(head);
+  if (found.cut && head.size() == kLookahead) {
+    // The keys before a document's rows can outgrow the look-ahead (a trial's 5 KB note): then
+    // the first line is looked at as far as a row may be long. A first line that is a whole
+    // object (JSON Lines) is all there is to look at, as above.
+    while (end_ - begin_ < buffer_.size() && !eof_ && !firstLineIsObject()) {
+      auto more = fill();
+      if (!more) return more.error();
+    }
+    found = rowsArrayAfterOtherKeys(std::string_view(buffer_.data() + begin_, end_ - begin_));
+  }
+  if (!found.key.empty()) {
     // As with keys after the array (expectEnd): said, not read as one row that holds nothing.
-    const std::string name(key);
+    const std::string name(found.key);
     return errorHere("the results document has other keys before its " + name +
                      " array: triage reads the document Ariel's results give, {\"" + name +
                      "\": [...]} alone (keep only that key, e.g. jq -c '{" + name + "}' FILE)");

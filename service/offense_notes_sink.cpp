@@ -466,14 +466,18 @@ void OffenseNotesSink::warnWithoutOffense(const Tally& tally) const {
     logger_->warn(
         "offense notes: {} had no open offense of {} source IP {} ({} not written, one per "
         "source IP, hunt and window). If their offenses appear in QRadar later, raise "
-        "outputs.offense_notes.wait_for_offense; if none ever does, check that outputs.leef "
-        "delivers and that the rule is set up (docs/qradar-setup.md)",
+        "outputs.offense_notes.wait_for_offense; {}",
         core::counted(alone, "finding"), alone == 1 ? "its" : "their",
         options_.wait_for_offense.count() > 0
             ? "within outputs.offense_notes.wait_for_offense of " +
                   std::string(alone == 1 ? "its note's" : "their notes'") + " due time"
             : std::string(alone == 1 ? "when its note was due" : "when their notes were due"),
-        core::counted(alone_groups, "note"));
+        core::counted(alone_groups, "note"),
+        options_.leef_enabled
+            ? "if none ever does, check that outputs.leef delivers and that the rule is set up "
+              "(docs/qradar-setup.md)"
+            : "outputs.leef is off, so aihunt's own rule makes no offense: only offenses that "
+              "other rules open on the same source IPs can be noted (docs/qradar-setup.md)");
   }
   if (tally.described_otherwise > 0) {
     logger_->warn(

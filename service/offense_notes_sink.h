@@ -64,6 +64,10 @@ struct OffenseNotesSinkOptions {
   // How long after a note was first due it is tried again while its source has no open aihunt
   // offense (outputs.offense_notes.wait_for_offense); zero: never.
   std::chrono::milliseconds wait_for_offense{30 * 60'000};
+  // Whether outputs.leef sends aihunt's findings to QRadar: without it, only offenses other
+  // rules open on the same sources can be noted, and a warning says so instead of pointing at
+  // the LEEF delivery.
+  bool leef_enabled = true;
   // The wall clock that judges it, the same as the outbox's (OutboxOptions::clock); nullptr:
   // the system clock.
   const core::Clock* clock = nullptr;

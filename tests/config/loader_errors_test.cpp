@@ -157,6 +157,36 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
                     "outputs.offense_notes.delay",
                     "duration '106751991167d' is longer than 36500d (100 years)");
   expectSingleError("version: 2\n", "version", "must be between 1 and 1, found 2");
+  // YAML reads `match_rule:` as null, not as empty text; where empty text turns a feature off,
+  // the error says how to write it.
+  expectSingleError("outputs:\n  offense_notes: {enabled: false, match_rule: }\n",
+                    "outputs.offense_notes.match_rule",
+                    "missing a value (expected text, or '' for none)");
+  expectSingleError("outputs:\n  offense_notes: {enabled: false, match_description: }\n",
+                    "outputs.offense_notes.match_description", "missing a value (expected text)");
+  expectSingleError("outputs:\n  offense_notes: {enabled: false, match_rule: '  '}\n",
+                    "outputs.offense_notes.match_rule",
+                    "must not be blank ('' turns it off): it is looked for in rule names");
+}
+
+TEST_CASE("spaces at the ends of a match value are warned of, Unicode ones too",
+          "[config][errors]") {
+  for (const std::string value : {"' aihunt'", "'aihunt '", "\"aihunt\xC2\xA0\"",
+                                  "\"\xE2\x80\x8B" "aihunt\"", "\"aihunt\xE3\x80\x80\""}) {
+    const LoadOutcome outcome =
+        load("outputs:\n  offense_notes: {enabled: false, match_rule: " + value + "}\n");
+    INFO(value);
+    REQUIRE(outcome.config.has_value());
+    REQUIRE(outcome.warnings.size() == 1);
+    CHECK(outcome.warnings[0].path == "outputs.offense_notes.match_rule");
+    // Kept as given: a rule's name may hold them.
+    CHECK(outcome.config->outputs.offense_notes.match_rule.size() > 6);
+  }
+  // Inside a value they are part of the name.
+  const LoadOutcome inside =
+      load("outputs:\n  offense_notes: {enabled: false, match_rule: \"ai\xC2\xA0hunt\"}\n");
+  REQUIRE(inside.config.has_value());
+  CHECK(inside.warnings.empty());
 }
 
 TEST_CASE("aggregate_uploads needs a URL, bytes and the large_upload signal", "[config][errors]") {

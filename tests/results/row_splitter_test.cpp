@@ -227,6 +227,34 @@ TEST_CASE("bad input gets a clear, positioned error") {
             0);
     }
   }
+  // Keys longer than the splitter's first look (4 KiB) before the rows: still said (a trial's
+  // 5 KB note read as one row that named no column).
+  for (const std::size_t note : {std::size_t{5000}, std::size_t{70'000}}) {
+    INFO(note);
+    CHECK(firstError("{\"note\": \"" + std::string(note, 'n') +
+                     "\", \"n\": [1, 2],\n \"events\": [{\"a\": 1}]}")
+              .find("line 1: the results document has other keys before its events array") == 0);
+  }
+  // A first JSON Lines row longer than that look stays a row, and so does its document-like
+  // column.
+  {
+    const std::string long_row = "{\"note\": \"" + std::string(6000, 'n') +
+                                 "\", \"events\": [1, 2], \"URL\": \"https://api.openai.com/\"}\n";
+    testing::ChunkedByteSource source(long_row + "{\"a\": 2}\n", 5, 97);
+    SplitLimits limits;
+    limits.chunk_bytes = 64;
+    RowSplitter splitter(source, limits);
+    std::vector<std::string> rows;
+    for (int guard = 0; guard < 10; ++guard) {
+      auto row = splitter.next();
+      REQUIRE(row);
+      if (!row->has_value()) break;
+      rows.emplace_back((*row)->json);
+    }
+    CHECK(splitter.shape() == InputShape::kJsonLines);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].size() == long_row.size() - 1);
+  }
   // ... but a row whose "events" column is a string, null or an array of values (some AQL
   // functions yield arrays) stays a row (a review).
   CHECK(splitAll("{\"a\": 1, \"events\": \"x\"}\n{\"a\": 2, \"events\": null}\n", 2, 4,
