@@ -172,7 +172,9 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
 TEST_CASE("spaces at the ends of a match value are warned of, Unicode ones too",
           "[config][errors]") {
   for (const std::string value : {"' aihunt'", "'aihunt '", "\"aihunt\xC2\xA0\"",
-                                  "\"\xE2\x80\x8B" "aihunt\"", "\"aihunt\xE3\x80\x80\""}) {
+                                  "\"\xE2\x80\x8B"
+                                  "aihunt\"",
+                                  "\"aihunt\xE3\x80\x80\""}) {
     const LoadOutcome outcome =
         load("outputs:\n  offense_notes: {enabled: false, match_rule: " + value + "}\n");
     INFO(value);
