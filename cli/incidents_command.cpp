@@ -215,6 +215,11 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
                  ? "; their event_time runs from " + core::formatIso8601(counts.earliest) + " to " +
                        core::formatIso8601(counts.latest)
                  : std::string()) +
+            (counts.outside > counts.timed
+                 ? "; " + core::counted(counts.outside - counts.timed, "finding") +
+                       " had no event_time that reads as a time (none, or the text an export "
+                       "gave), which no window holds"
+                 : std::string()) +
             " (choose the window with --now, --last or --from/--to)");
   }
   context.logger->info(

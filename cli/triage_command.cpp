@@ -41,7 +41,11 @@ void warnUnreadColumns(const service::UnreadColumns& found, const detection::Fie
     // renaming would make two columns of one name.
     const bool read_elsewhere =
         !read_as.empty() && std::find(seen.begin(), seen.end(), read_as) != seen.end();
+    // Named as it is spelled there, or in the reader's spelling when that differs
+    // ("'User Agent' (the user_agent, 'UserAgent' in the seed query's names)").
+    const bool spelled_otherwise = !core::iequals(entry.first_reader_names, entry.column);
     columns += (columns.empty() ? "'" : ", '") + entry.column + "' (the " + field +
+               (spelled_otherwise ? ", '" + entry.first_reader_names + "'" : std::string()) +
                (reader.empty() ? " in the seed query's names" : " in hunt " + reader + "'s names") +
                (read_elsewhere ? "; the " + field + " is read from '" + read_as + "' here)" : ")");
     if (read_elsewhere) continue;
@@ -183,6 +187,20 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
         "; this is aihunt's findings document (--format json): its findings fold into incidents "
         "with jq -c '.findings[]' FILE | aihunt incidents -";
   }
+  if (report.nothing_detectable) {
+    // The rows' columns may be another mapping's names (an export made for a configured hunt):
+    // the hunt to give is named, rather than only its option.
+    const auto unread =
+        service::unreadDetectableColumns(report.watched_seen, report.unread_columns, setup->hunts);
+    if (unread.reads_all) {
+      report.failure->message =
+          (unread.reads_all->empty()
+               ? "these rows' columns are the seed query's names: leave out --hunt"
+               : "these rows' columns are the names of hunt '" + *unread.reads_all +
+                     "': give --hunt " + *unread.reads_all) +
+          " (" + report.failure->message + ")";
+    }
+  }
   const bool findings_given = !report.failure && holdsFindings(report.watched_seen);
   if (findings_given) {
     report.failure = core::makeError(
@@ -250,6 +268,15 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
                         " had an event time before 1973 as epoch milliseconds, and their "
                         "findings are dated so: is the time column in epoch seconds? QRadar "
                         "gives epoch milliseconds (multiply it by 1000)");
+  }
+  if (report.stats.unreadable_event_times > 0) {
+    // Printed as given, the time reads as one in the table, but no window (incidents --last,
+    // the daemon's) can place it (a trial's "Nov 26, 2026, 9:14:04 AM" from a UI export).
+    printDiagnostic(
+        context.streams, *context.redactor, Diagnostic::kWarning,
+        core::counted(report.stats.unreadable_event_times, "finding") + " had an event time " +
+            "that is not a time aihunt reads, kept as the text given: export the time as epoch "
+            "milliseconds (QRadar's starttime) or ISO 8601 (2026-11-26T09:14:04Z)");
   }
   warnUnreadColumns(
       service::unreadDetectableColumns(report.watched_seen, report.unread_columns, setup->hunts),

@@ -27,11 +27,18 @@ void redactUrlInto(std::string& out, std::string_view url) {
   if (out.empty()) return;
   const std::size_t scheme = out.find("://");
   const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+  // The userinfo ends where hostFromUrl's authority does (a backslash too: browsers read it as
+  // '/'), so that the url shown names the host the domain was taken from; but a space does not end
+  // it here: "user:pass word@host" is malformed, and its password must not show either way.
   std::size_t path = authority;  // a loop: find_first_of calls memchr once per character
-  while (path < out.size() && out[path] != '/' && out[path] != '?' && out[path] != '#') ++path;
-  if (path == out.size()) path = std::string::npos;
-  const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
-  if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
+  while (path < out.size() && out[path] != '/' && out[path] != '?' && out[path] != '#' &&
+         out[path] != '\\') {
+    ++path;
+  }
+  const std::size_t at = out.rfind('@', path);
+  if (at != std::string::npos && at >= authority && at < path) {
+    out.erase(authority, at + 1 - authority);
+  }
   if (const auto spans = core::findSecretSpans(out); !spans.empty()) {
     out = core::redactSpans(out, spans);
   }
@@ -49,22 +56,24 @@ void redactUrlInto(std::string& out, std::string_view url) {
   }
 }
 
-void eventTimeInto(std::string& out, const Event& event) {
+// False when the event has a time that is not one (the text is kept, as an excerpt).
+bool eventTimeInto(std::string& out, const Event& event) {
   if (event.event_time_ms) {
     core::formatIso8601Into(out, *event.event_time_ms);
-    return;
+    return true;
   }
   const std::string_view raw = event.get(Field::kEventTime);
   if (raw.empty()) {
     out.clear();
-    return;
+    return true;
   }
   const auto parsed = core::parseTimestamp(raw);
   if (parsed) {
     core::formatIso8601Into(out, *parsed);
-  } else {
-    out = core::printableExcerpt(raw, 64);
+    return true;
   }
+  out = core::printableExcerpt(raw, 64);
+  return false;
 }
 
 // core::utf8Excerpt into `out`: the value as it is (each output escapes it for itself; a tab
@@ -198,7 +207,7 @@ bool Analyzer::analyze(const Event& event, core::EpochMs now, Finding& finding) 
   // Assigned field by field, so that a reused Finding keeps its strings' storage.
   finding.hunt = hunt_;
   stableFindingId(digest_, hunt_, event, finding.finding_id);
-  eventTimeInto(finding.event_time, event);
+  if (!eventTimeInto(finding.event_time, event)) ++stats_.unreadable_event_times;
   finding.source_ip = event.get(Field::kSourceIp);
   finding.username = event.get(Field::kUsername);
   finding.host = event.get(Field::kHost);

@@ -17,6 +17,9 @@ struct AnalyzerStats {
   // core/json_repair.h). Counted by the row decoder, carried here so that every run's totals
   // and summaries have it.
   std::uint64_t repaired_rows = 0;
+  // Findings whose event time was there but could not be read as a time ("Nov 26, 2026, 9:14:04
+  // AM", a UI export's): their event_time is the text as given, which no window can place.
+  std::uint64_t unreadable_event_times = 0;
 };
 
 // Counts of several passes added up, and what one pass counted between two of its snapshots.
@@ -29,6 +32,7 @@ inline AnalyzerStats& operator+=(AnalyzerStats& total, const AnalyzerStats& more
   total.own_events_skipped += more.own_events_skipped;
   total.unknown_reference_set_checks += more.unknown_reference_set_checks;
   total.repaired_rows += more.repaired_rows;
+  total.unreadable_event_times += more.unreadable_event_times;
   return total;
 }
 
@@ -43,6 +47,7 @@ inline AnalyzerStats operator-(const AnalyzerStats& after, const AnalyzerStats& 
   delta.unknown_reference_set_checks =
       after.unknown_reference_set_checks - before.unknown_reference_set_checks;
   delta.repaired_rows = after.repaired_rows - before.repaired_rows;
+  delta.unreadable_event_times = after.unreadable_event_times - before.unreadable_event_times;
   return delta;
 }
 

@@ -40,7 +40,9 @@ std::optional<std::string_view> hostFromAuthority(std::string_view authority) {
   return authority;
 }
 
-// Where the authority ends in a URL without its scheme.
+// Where the authority ends in a URL without its scheme. A browser reads a backslash as '/' in
+// http(s) URLs (WHATWG URL): in "https://api.openai.com\@evil.example/" the host is
+// api.openai.com.
 std::size_t authorityEnd(std::string_view url_after_scheme) {
   // A plain loop: find_first_of calls memchr on the set once per character of the URL.
   for (std::size_t i = 0; i < url_after_scheme.size(); ++i) {

@@ -103,14 +103,24 @@ UnreadColumns unreadDetectableColumns(const std::vector<std::string>& seen,
   UnreadColumns result;
   std::vector<UnreadDetectableColumn>& found = result.columns;
   for (const std::string& column : unread) {
-    UnreadDetectableColumn entry{column, Field::kUrl, {}};
-    forEachMapping(hunts, [&](const std::string& reader, const detection::FieldMapping& mapping) {
-      const auto* field = std::find_if(std::begin(kDetectable), std::end(kDetectable),
-                                       [&](Field f) { return spells(mapping, f, column); });
-      if (field == std::end(kDetectable)) return;
-      if (entry.readers.empty()) entry.field = *field;
-      if (*field == entry.field) entry.readers.push_back(reader);
-    });
+    UnreadDetectableColumn entry{column, Field::kUrl, {}, {}};
+    // Two passes: the mappings that name the column as it is, then those that spell it
+    // otherwise, so that the first reader named is an exact one where there is one.
+    for (const bool exact : {true, false}) {
+      forEachMapping(hunts, [&](const std::string& reader, const detection::FieldMapping& mapping) {
+        const auto* field =
+            std::find_if(std::begin(kDetectable), std::end(kDetectable), [&](Field f) {
+              return exact ? names(mapping, f, column) : spells(mapping, f, column);
+            });
+        if (field == std::end(kDetectable)) return;
+        if (!exact && names(mapping, *field, column)) return;  // listed in the first pass
+        if (entry.readers.empty()) {
+          entry.field = *field;
+          entry.first_reader_names = mapping.column(*field);
+        }
+        if (*field == entry.field) entry.readers.push_back(reader);
+      });
+    }
     if (!entry.readers.empty()) found.push_back(std::move(entry));
   }
   if (found.empty()) return result;

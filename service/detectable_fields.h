@@ -33,7 +33,11 @@ core::Status checkDetectableColumns(const std::vector<std::string>& columns,
 struct UnreadDetectableColumn {
   std::string column;
   detection::Field field = detection::Field::kUrl;
-  std::vector<std::string> readers;  // the hunts whose fields name it; "" for the seed query
+  // The hunts whose fields name it; "" for the seed query. Those that name it as it is spelled
+  // here (in any case) come first, then those that spell it otherwise ("UserAgent" for
+  // "User Agent").
+  std::vector<std::string> readers;
+  std::string first_reader_names;  // how readers.front() spells the column
 };
 
 // Every name the seed query or one of `hunts` reads a detectable field from: what a decoder

@@ -20,8 +20,9 @@ core::Error nothingToDetect(std::uint64_t rows, const detection::FieldMapping& m
       (rows == 1 ? std::string("the one row has no")
                  : "none of the " + core::counted(rows, "row") + " has a") +
           " column a finding can come from (" + names +
-          "): results exported under other column names need --hunt NAME (a configured hunt's "
-          "fields:), and raw QRadar events go to 'aihunt hunt --offline FILE'" +
+          "): results exported under other column names need --hunt NAME (the hunt whose "
+          "fields: name those columns), and raw QRadar events go to 'aihunt hunt --offline "
+          "FILE'" +
           (rows == 1 ? "; rows wrapped in a document under another key than \"events\" "
                        "({\"data\": [...]}) read as one row: give them as JSON Lines, a JSON "
                        "array or {\"events\": [...]}"
@@ -59,6 +60,7 @@ TriageReport runTriage(results::ByteSource& input, const detection::DetectionSet
   report.failure = std::move(tally.failure);
   if (!report.failure && report.rows > 0 && tally.counts.detectable_rows == 0) {
     report.failure = nothingToDetect(report.rows, mapping);
+    report.nothing_detectable = true;
   }
   return report;
 }

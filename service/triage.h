@@ -51,6 +51,9 @@ struct TriageReport {
   // rows were read, or the output's cap. The counts above are then those of the rows read
   // before it, whose findings went to the writer.
   std::optional<core::Error> failure;
+  // The failure is that no row held a column a finding can come from (under this mapping's
+  // names): the caller may know a hunt whose names the rows have (watched_seen).
+  bool nothing_detectable = false;
 };
 
 // Runs the pipeline. The writer is not finished: the caller decides, knowing how the run ended,

@@ -429,6 +429,29 @@ TEST_CASE("URLs lose credentials and key parameters") {
   CHECK(finding->url.find("x=1") != std::string::npos);
 }
 
+TEST_CASE("the url shown names the host the domain was taken from") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  // A browser reads the backslash as '/': the request went to api.openai.com, and "@evil.example"
+  // is path (a trial saw url https://evil.example/ beside domain api.openai.com).
+  for (const std::string url :
+       {"https://api.openai.com\\@evil.example/", "https://api.openai.com\\x@evil.example/v1"}) {
+    INFO(url);
+    const auto finding =
+        analyzer.analyze(event({{Field::kApplication, "python"}, {Field::kUrl, url}}), kNow);
+    REQUIRE(finding);
+    CHECK(finding->domain == "api.openai.com");
+    CHECK(finding->url == url);
+  }
+  // Credentials ahead of the host still go.
+  const auto with_password =
+      analyzer.analyze(event({{Field::kApplication, "python"},
+                              {Field::kUrl, "https://bob:s3cr3t@api.openai.com\\v1"}}),
+                       kNow);
+  REQUIRE(with_password);
+  CHECK(with_password->url == "https://api.openai.com\\v1");
+}
+
 TEST_CASE("finding JSON carries the contract's fields") {
   const auto settings = aihunt::testing::makeTestSettings();
   Analyzer analyzer(settings, "h");

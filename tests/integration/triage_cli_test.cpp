@@ -494,6 +494,9 @@ TEST_CASE("a column another mapping reads as a detectable field is named when le
       "\n";
   const auto wrong_hunt = runAihunt({"triage", "--hunt", "proxy-ai-api", "-"}, seed_row);
   CHECK(wrong_hunt.exit_code == 2);  // no column read at all: an input error, said as before
+  // ... which names the way out: the seed's names are these rows'.
+  CHECK(wrong_hunt.err.find("these rows' columns are the seed query's names: leave out --hunt") !=
+        std::string::npos);
   // An endpoint export triaged with the proxy hunt's names: the endpoint hunt reads every
   // column these rows hold, the one read now included, so it is the advice.
   const auto mixed = runAihunt(
@@ -620,4 +623,61 @@ TEST_CASE("incidents of an input cut short are not listed, as aihunt incidents h
                                "{\"events\": [" + rows + "]}");
   CHECK(whole.exit_code == 0);
   CHECK(json::parse(whole.out)["incidents"].size() == 1);
+}
+
+TEST_CASE("rows in a hunt's names alone name that hunt, spelled as the hunt spells them") {
+  // A trial: an export in proxy-ai-api's names without --hunt failed naming only the option.
+  const std::string row =
+      R"({"URL":"https://api.openai.com/v1/chat/completions","User Agent":"curl/8.4.0",)"
+      R"("sourceip":"10.0.0.7","starttime":1764151200000})"
+      "\n";
+  const auto bare = runAihunt({"triage", "--format", "jsonl", "-"}, row);
+  CHECK(bare.exit_code == 2);
+  CHECK(bare.out.empty());
+  CHECK(bare.err.find("these rows' columns are the names of hunt 'proxy-ai-api': give --hunt "
+                      "proxy-ai-api") != std::string::npos);
+  const auto given = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"}, row);
+  CHECK(given.exit_code == 0);
+  CHECK(jsonLines(given.out).size() == 1);
+
+  // 'User Agent' is proxy-ai-api's own spelling; the seed's is UserAgent, said as such.
+  const std::string mixed =
+      R"({"DestinationURL":"https://example.com/","User Agent":"curl/8.4.0","Command Line":"x"})"
+      "\n";
+  const auto spelt = runAihunt({"triage", "--quiet", "--format", "jsonl", "-"}, mixed);
+  INFO(spelt.err);
+  CHECK(spelt.err.find("'User Agent' (the user_agent in hunt proxy-ai-api's names)") !=
+        std::string::npos);
+  CHECK(spelt.err.find("'Command Line' (the command_line, 'CommandLine' in the seed query's "
+                       "names)") != std::string::npos);
+}
+
+TEST_CASE(
+    "an event time that is not a time is warned of, and incidents say why a window misses it") {
+  // A trial: a UI export's "Nov 26, 2026, 9:14:04 AM" printed as the time, said nothing, and
+  // incidents --last then said only that the finding was outside the window.
+  const std::string row =
+      R"({"URL":"https://api.openai.com/v1/chat/completions","User Agent":"curl/8.4.0",)"
+      R"("sourceip":"10.0.0.7","EventTime":"Nov 26, 2026, 9:14:04 AM"})"
+      "\n";
+  const auto triaged =
+      runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"}, row);
+  REQUIRE(triaged.exit_code == 0);
+  const auto findings = jsonLines(triaged.out);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["event_time"] == "Nov 26, 2026, 9:14:04 AM");
+  CHECK(triaged.err.find("1 finding had an event time that is not a time aihunt reads") !=
+        std::string::npos);
+  // A time that reads gets no such word.
+  const auto timed = runAihunt({"triage", "--hunt", "proxy-ai-api", "--format", "jsonl", "-"},
+                               R"({"URL":"https://api.openai.com/v1/x","User Agent":"curl/8.4.0",)"
+                               R"("EventTime":"2026-11-26 09:14:04"})"
+                               "\n");
+  REQUIRE(timed.exit_code == 0);
+  CHECK(timed.err.find("not a time") == std::string::npos);
+
+  const auto folded =
+      runAihunt({"incidents", "-", "--now", "2026-11-27T00:00:00Z", "--last", "1d"}, triaged.out);
+  CHECK(folded.exit_code == 0);
+  CHECK(folded.err.find("1 finding had no event_time that reads as a time") != std::string::npos);
 }
