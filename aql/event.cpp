@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/csv_sniff.h"
 #include "core/json_repair.h"
 #include "core/text.h"
 
@@ -47,11 +48,19 @@ core::Result<Event> parseEventWith(
     }
   }
   if (doc.is_discarded()) {
-    // Not JSON even when repaired, and not UTF-8 either (a UTF-16 export, say): the encoding is
-    // the likelier fault, so the error names it.
+    // Not JSON even when repaired, and not UTF-8 either (a UTF-16 export, say): both are said,
+    // since the line may be broken in another way too (a raw control character, a trial).
     if (!core::isValidUtf8(line)) {
+      return core::makeError(
+          core::ErrorCode::kParse,
+          "not valid JSON, and not valid UTF-8 either (JSON text must be UTF-8: export the "
+          "events as UTF-8)");
+    }
+    if (core::looksLikeCsvLine(line)) {
+      // A Log Activity "Export to CSV" (a trial's first try).
       return core::makeError(core::ErrorCode::kParse,
-                             "not valid UTF-8 (JSON text must be: export the events as UTF-8)");
+                             "not valid JSON: the line reads like CSV (a Log Activity export?), "
+                             "and events are read as JSON Lines, one JSON object per line");
     }
     return core::makeError(core::ErrorCode::kParse, "not valid JSON");
   }

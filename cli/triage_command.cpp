@@ -240,6 +240,9 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     return fail(context.streams, report.failure->withContext(name == "-" ? "standard input" : name),
                 core::kExitUsage);
   }
+  // The table's footer counts the suppressed findings, and the rows --show-suppressed shows of
+  // them, as hunt's and incidents' do (a trial's footer said 20 findings under 24 rows).
+  writer->setRunCounts({report.stats.suppressed, std::nullopt});
   if (auto status = writer->finishRun(run); !status) {
     return fail(context.streams, status.error(), core::kExitUsage);
   }

@@ -61,6 +61,14 @@ core::Result<std::unique_ptr<ByteSource>> openInput(const std::string& path) {
     return core::makeError(core::ErrorCode::kIo,
                            "cannot open " + path + ": " + std::strerror(errno));
   }
+  // A folder opens, and fails only at its first read ("Is a directory"), which reads like a
+  // fault in a file rather than the wrong name.
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           path + " is a folder: give a file in it");
+  }
   return std::unique_ptr<ByteSource>(new FdByteSource(fd, true, path));
 }
 

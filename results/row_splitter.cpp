@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/csv_sniff.h"
 #include "core/text.h"
 
 namespace aihunt::results {
@@ -230,8 +231,18 @@ core::Status RowSplitter::detectShape() {
         (byte(0) == 0x28U && byte(1) == 0xb5U && byte(2) == 0x2fU && byte(3) == 0xfdU)) {
       return errorHere(
           "input is compressed (gzip or zstd): results are read as plain JSON; decompress them "
-          "first (zcat FILE | aihunt triage --input -); 'aihunt hunt --offline' reads compressed "
-          "events");
+          "first (zcat or zstdcat FILE | aihunt triage --input -); 'aihunt hunt --offline' reads "
+          "compressed events");
+    }
+    const std::string_view held(buffer_.data() + begin_, end_ - begin_);
+    if (core::looksLikeCsvLine(held.substr(0, held.find('\n')))) {
+      // A Log Activity "Export to CSV" (a trial's first try): said as such, with the way to
+      // the same rows as JSON.
+      return errorHere(
+          "input reads like CSV (a Log Activity export?), which triage does not read: it reads "
+          "Ariel results as JSON ({\"events\": [...]}, a JSON array or JSON Lines); run the "
+          "search with 'aihunt hunt' against the console, or fetch its results as JSON with "
+          "GET /api/ariel/searches/{search_id}/results (docs/qradar-setup.md)");
     }
     return errorHere(
         "input is neither an Ariel results document ({\"events\": [...]}) nor "

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -680,4 +681,67 @@ TEST_CASE(
       runAihunt({"incidents", "-", "--now", "2026-11-27T00:00:00Z", "--last", "1d"}, triaged.out);
   CHECK(folded.exit_code == 0);
   CHECK(folded.err.find("1 finding had no event_time that reads as a time") != std::string::npos);
+}
+
+TEST_CASE("triage's table footer counts the suppressed rows it shows, as hunt's does") {
+  // A trial: 24 rows under --show-suppressed --view findings, and a footer of 20 findings.
+  const std::vector<std::string> args = {
+      "triage", "--config", exampleConfigPath(),
+      "--now",  kNow,       sourcePath("content/samples/ariel_results.json")};
+  const auto rows = jsonLines(
+      runAihunt({"triage", "--config", exampleConfigPath(), "--now", kNow, "--format", "jsonl",
+                 "--show-suppressed", sourcePath("content/samples/ariel_results.json")})
+          .out);
+  const auto suppressed = std::count_if(rows.begin(), rows.end(),
+                                        [](const nlohmann::json& f) { return f["suppressed"]; });
+  REQUIRE(suppressed > 0);
+  auto shown_args = args;
+  for (const char* more : {"--show-suppressed", "--view", "findings"})
+    shown_args.emplace_back(more);
+  const auto shown = runAihunt(shown_args);
+  REQUIRE(shown.exit_code == 0);
+  INFO(shown.out);
+  const std::regex footer(
+      R"((\d+) findings?; (\d+) suppressed by exceptions \(shown as (\d+) suppressed findings?\))");
+  std::smatch match;
+  REQUIRE(std::regex_search(shown.out, match, footer));
+  CHECK(std::stol(match[1]) + std::stol(match[3]) == static_cast<long>(rows.size()));
+  CHECK(std::stol(match[2]) == suppressed);
+  CHECK(std::stol(match[3]) == suppressed);
+  // Without --show-suppressed they are counted, not shown.
+  const auto hidden = runAihunt(args);
+  REQUIRE(hidden.exit_code == 0);
+  CHECK(hidden.out.find(std::to_string(suppressed) + " suppressed by exceptions\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("a CSV export is named as such by triage and hunt --offline") {
+  // A trial's first try: QRadar's Log Activity "Export to CSV".
+  const std::string csv =
+      "\"Start Time\",\"Source IP\",\"Username\",\"URL\",\"User Agent\"\r\n"
+      "\"Nov 26, 2026, 9:14:04 AM\",\"10.0.0.7\",\"bob\",\"https://api.openai.com/v1/chat\","
+      "\"curl/8.4.0\"\r\n";
+  const auto triaged = runAihunt({"triage", "--format", "jsonl", "-"}, csv);
+  CHECK(triaged.exit_code == 2);
+  CHECK(triaged.out.empty());
+  CHECK(triaged.err.find("input reads like CSV (a Log Activity export?), which triage does not "
+                         "read") != std::string::npos);
+  std::ofstream("triage_cli_test.export.csv", std::ios::binary) << csv;
+  const auto hunted = runAihunt({"hunt", "--offline", "triage_cli_test.export.csv", "--now",
+                                 "2026-11-26T18:00:00Z", "--format", "jsonl"});
+  INFO(hunted.err);
+  CHECK(hunted.exit_code == 2);
+  CHECK(hunted.out.empty());
+  CHECK(hunted.err.find("events line 1: not valid JSON: the line reads like CSV") !=
+        std::string::npos);
+}
+
+TEST_CASE("a folder given as the input is said to be one") {
+  const auto triaged = runAihunt({"triage", "--format", "jsonl", "/tmp"});
+  CHECK(triaged.exit_code == 2);
+  CHECK(triaged.out.empty());
+  CHECK(triaged.err.find("/tmp is a folder: give a file in it") != std::string::npos);
+  const auto folded = runAihunt({"incidents", "/tmp"});
+  CHECK(folded.exit_code == 2);
+  CHECK(folded.err.find("/tmp is a folder: give a file in it") != std::string::npos);
 }
