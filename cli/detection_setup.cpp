@@ -51,7 +51,12 @@ core::Result<DetectionSetup> loadDetectionSetup(const std::string& config_path,
     const auto found = std::find_if(setup.hunts.begin(), setup.hunts.end(),
                                     [&](const config::HuntConfig& h) { return h.name == hunt; });
     if (found == setup.hunts.end()) {
-      return service::checkHuntNames({hunt}, service::huntNames(setup.hunts)).error();
+      core::Error error = service::checkHuntNames({hunt}, service::huntNames(setup.hunts)).error();
+      // `hunt` takes a list; here one hunt's names read the rows (a trial gave two).
+      if (hunt.find(',') != std::string::npos) {
+        error.message += " (--hunt here names the one hunt whose column names the rows have)";
+      }
+      return error;
     }
     setup.mapping = found->columns;
     setup.hunt_name = found->name;

@@ -75,6 +75,11 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
     if (!finding) {
       core::Error error =
           finding.error().withContext(shownName(path) + ": line " + std::to_string((*row)->line));
+      if ((*row)->unterminated) {
+        // A file being written, or copied before its writer finished (as triage says it).
+        error.message +=
+            " (the input's last line, with no line end after it: is the file cut short?)";
+      }
       if (splitter.shape() == results::InputShape::kDocument) {
         // Rows of {"events": [...]}: the file is Ariel results, whatever its rows hold.
         error.message +=

@@ -429,7 +429,12 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   if (!from) return fail(context, from.error(), core::kExitUsage);
   auto to = timestampOption(values, "to");
   if (!to) return fail(context, to.error(), core::kExitUsage);
-  if (*to <= *from) return fail(context, "--to must be after --from", core::kExitUsage);
+  if (*to <= *from) {
+    return fail(context,
+                "--to (" + core::formatIso8601(*to) + ") must be after --from (" +
+                    core::formatIso8601(*from) + ")",
+                core::kExitUsage);
+  }
   // Windows after now hold nothing yet, and recorded as hunted they would hold the daemon back
   // until then (its ledger would end after now).
   if (*to > *now) {

@@ -90,7 +90,10 @@ core::Result<std::optional<aql::TimeRange>> resolveWindow(const po::variables_ma
     auto to = timestampOption(values, "to");
     if (!to) return to.error();
     if (*to <= *from) {
-      return core::makeError(core::ErrorCode::kInvalidArgument, "--to must be after --from");
+      // The times as read, since a zone-less time is UTC and may not be what was meant.
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "--to (" + core::formatIso8601(*to) + ") must be after --from (" +
+                                 core::formatIso8601(*from) + ")");
     }
     return std::optional<aql::TimeRange>(aql::TimeRange{*from, *to});
   }

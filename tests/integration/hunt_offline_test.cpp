@@ -237,6 +237,25 @@ TEST_CASE("aql prints each hunt's query and lint checks files") {
   const auto broken = runAihunt({"aql", "lint", "-"}, "SELECT sourceip FROM events WHERE (");
   CHECK(broken.exit_code == 2);
   CHECK(broken.out.find("<stdin>:1:") != std::string::npos);
+
+  // What `aihunt aql` prints for every hunt (queries apart by a blank line) lints as it is (a
+  // trial piped it in and got "unexpected text after the query").
+  const auto every_hunt = runAihunt({"aql", "-q", "--now", "2026-11-26T18:00:00Z"});
+  REQUIRE(every_hunt.exit_code == 0);
+  REQUIRE(every_hunt.out.find("\n\nSELECT") != std::string::npos);
+  const auto all = runAihunt({"aql", "lint", "-"}, every_hunt.out);
+  INFO(all.out);
+  CHECK(all.exit_code == 0);
+  CHECK(all.out.find("error") == std::string::npos);
+  // An error in the second query is placed on the file's line, not the query's.
+  const auto second = runAihunt(
+      {"aql", "lint", "-"},
+      "SELECT sourceip FROM events LAST 1 HOURS\n\nSELECT username FROM events WHERE (\n");
+  CHECK(second.exit_code == 2);
+  INFO(second.out);
+  // (The end of a query is placed after its last line end, as for a file of one query.)
+  CHECK(second.out.rfind("<stdin>:4:1: error [syntax]: AQL syntax error at line 4, column 1", 0) ==
+        0);
 }
 
 TEST_CASE("offline hunt errors are usage errors") {

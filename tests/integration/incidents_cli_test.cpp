@@ -416,3 +416,26 @@ TEST_CASE("findings and Ariel results given to the wrong command fail and print 
     CHECK(hunted.err.find(command) != std::string::npos);
   }
 }
+
+TEST_CASE("a findings file cut short names its last line as such") {
+  const auto written = runAihunt(sampleArgs({"--format", "jsonl"}));
+  REQUIRE(written.exit_code == 0);
+  REQUIRE(written.out.size() > 100);
+  // Half of the last line, with no line end: a file copied while the daemon wrote it.
+  const std::size_t last = written.out.rfind('\n', written.out.size() - 2) + 1;
+  const std::string cut = written.out.substr(0, last + (written.out.size() - last) / 2);
+  const auto folded = runAihunt({"incidents", "-", "-f", "jsonl"}, cut);
+  CHECK(folded.exit_code == 2);
+  CHECK(folded.out.empty());
+  CHECK(folded.err.find("is the file cut short?") != std::string::npos);
+  // Whole, it reads.
+  CHECK(runAihunt({"incidents", "-", "-f", "jsonl"}, written.out).exit_code == 0);
+}
+
+TEST_CASE("--to before --from says both times as read") {
+  const auto result = runAihunt(
+      {"incidents", "-", "--from", "2026-11-26 10:00", "--to", "2026-11-26T09:00:00+02:00"}, "");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("--to (2026-11-26T07:00:00.000Z) must be after --from "
+                        "(2026-11-26T10:00:00.000Z)") != std::string::npos);
+}
