@@ -56,7 +56,11 @@ void redactUrlInto(std::string& out, std::string_view url) {
   }
 }
 
-// False when the event has a time that is not one (the text is kept, as an excerpt).
+void excerptInto(std::string& out, std::string_view text, std::size_t max_bytes);
+
+// False when the event has a time that is not one. The text is then kept as it is (cut to 64
+// bytes on a character boundary): JSON carries it exactly, and each text output sanitises it,
+// as every other field of the event.
 bool eventTimeInto(std::string& out, const Event& event) {
   if (event.event_time_ms) {
     core::formatIso8601Into(out, *event.event_time_ms);
@@ -72,7 +76,7 @@ bool eventTimeInto(std::string& out, const Event& event) {
     core::formatIso8601Into(out, *parsed);
     return true;
   }
-  out = core::printableExcerpt(raw, 64);
+  excerptInto(out, raw, 64);
   return false;
 }
 
