@@ -8,6 +8,7 @@
 #include "aql/lint.h"
 #include "aql/printer.h"
 #include "cli/aql_file.h"
+#include "cli/aql_lint_queries.h"
 #include "cli/command.h"
 #include "cli/detection_setup.h"
 #include "cli/hunt_option.h"
@@ -29,40 +30,6 @@ constexpr std::string_view kLintUsage =
     "Usage: aihunt aql lint FILE|-\n  Exit 0: no errors (warnings may be printed); 2: errors, "
     "each with line and column. Several queries, each starting with SELECT after a blank line "
     "(as 'aihunt aql' prints them), are checked one by one.\n";
-
-bool startsWithSelect(std::string_view line) {
-  line = core::trim(line);
-  return line.size() >= 6 && core::iequals(line.substr(0, 6), "select") &&
-         (line.size() == 6 || line[6] == ' ' || line[6] == '\t' || line[6] == '\r' ||
-          line[6] == '\n');
-}
-
-// The queries of `text`: a new one starts at a line that opens with SELECT after a blank line,
-// which is how `aihunt aql` separates the hunts' queries; a query's own lines rarely do that.
-// Each query is led by as many empty lines as come before it, so that a diagnostic's line, in its
-// position and in its message, is the file's.
-std::vector<std::string> splitQueries(std::string_view text) {
-  std::vector<std::string> queries(1);
-  std::size_t line_number = 0;
-  bool after_blank = false;
-  bool seen_text = false;
-  std::size_t from = 0;
-  while (from < text.size()) {
-    std::size_t end = text.find('\n', from);
-    if (end == std::string_view::npos) end = text.size() - 1;
-    const std::string_view line = text.substr(from, end + 1 - from);
-    ++line_number;
-    const bool blank = core::trim(line).empty();
-    if (!blank && after_blank && seen_text && startsWithSelect(line)) {
-      queries.emplace_back(line_number - 1, '\n');
-    }
-    queries.back() += line;
-    if (!blank) seen_text = true;
-    after_blank = blank;
-    from = end + 1;
-  }
-  return queries;
-}
 
 int runLint(const std::vector<std::string>& args, CommandContext& context) {
   // One argument, a file or '-': anything more (--quiet, --log-format) is named, not ignored.
@@ -116,12 +83,7 @@ int runLint(const std::vector<std::string>& args, CommandContext& context) {
     if (!read) return fail(context.streams, read.error().message, core::kExitUsage);
     text = std::move(*read);
   }
-  std::vector<aql::Diagnostic> diagnostics;
-  for (const std::string& query : splitQueries(text)) {
-    std::vector<aql::Diagnostic> found = aql::lint(query);
-    diagnostics.insert(diagnostics.end(), std::make_move_iterator(found.begin()),
-                       std::make_move_iterator(found.end()));
-  }
+  std::vector<aql::Diagnostic> diagnostics = lintQueries(text);
   // In the file's order, as a compiler lists them (the checks run clause by clause).
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
     return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);

@@ -295,8 +295,8 @@ int runHuntCommand(const std::vector<std::string>& args, CommandContext& context
       "fail-on-findings", po::bool_switch(), "exit 1 when any unsuppressed finding is printed")(
       "skip-bad-lines", po::bool_switch(),
       "with --offline: pass over lines of the events file that hold no event (not JSON, or not "
-      "an object), count them and say so, instead of failing the run (text that is not UTF-8 "
-      "is read with U+FFFD in its place, not passed over)")(
+      "an object), count them and say so, instead of failing the run (a line whose only fault is "
+      "text that is not UTF-8 is read with U+FFFD in its place, not passed over)")(
       "deliver", po::bool_switch(),
       "also record the findings in the config's state store and send the new ones through its "
       "outputs (JSONL, LEEF, reference sets), as 'aihunt run' does; needs --config")(

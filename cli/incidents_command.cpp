@@ -58,7 +58,8 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
     auto row = splitter.next();
     if (!row && splitter.rowsSeen() == 0 &&
         (row.error().message.find("JSON document") != std::string::npos ||
-         row.error().message.find("neither an Ariel") != std::string::npos)) {
+         row.error().message.find("neither an Ariel") != std::string::npos ||
+         row.error().message.find(results::kReadsLikeCsv) != std::string::npos)) {
       // Not rows at all (the JSON document of --format json, say): what this command reads.
       // (A file cut short or not UTF-8 has its own error, and no need of this advice.)
       core::Error error = row.error().withContext(shownName(path));
@@ -66,7 +67,7 @@ core::Status readFile(const std::string& path, const std::optional<aql::TimeRang
           "; aihunt incidents reads findings as JSON Lines (the daemon's JSONL file, hunt or "
           "triage --format jsonl; from a --format json document of findings: jq -c "
           "'.findings[]' FILE; an incidents document holds none: give the findings it came "
-          "from)";
+          "from; a --format csv file is for spreadsheets and is not read back)";
       return error;
     }
     if (!row) return row.error().withContext(shownName(path));
@@ -235,7 +236,11 @@ int runIncidentsCommand(const std::vector<std::string>& args, CommandContext& co
       counts.suppressed > 0 ? ", " + std::to_string(counts.suppressed) + " suppressed" +
                                   (show_suppressed ? " (folded too)" : "")
                             : std::string(),
-      counts.outside > 0 ? ", " + std::to_string(counts.outside) + " outside the window"
+      counts.outside > 0 ? ", " + std::to_string(counts.outside) + " outside the window" +
+                               (counts.outside > counts.timed
+                                    ? " (" + std::to_string(counts.outside - counts.timed) +
+                                          " of them with no event_time that reads as a time)"
+                                    : std::string())
                          : std::string());
   return core::kExitOk;
 }

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "results/byte_source.h"
+#include "results/row_splitter.h"
 #include "service/detectable_fields.h"
 #include "service/finding_writer.h"
 #include "service/incident_writer.h"
@@ -186,6 +187,13 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
     report.failure->message +=
         "; this is aihunt's findings document (--format json): its findings fold into incidents "
         "with jq -c '.findings[]' FILE | aihunt incidents -";
+  }
+  if (report.failure && report.rows == 0 &&
+      report.failure->message.find(results::kReadsLikeCsv) != std::string::npos) {
+    report.failure->message +=
+        "; triage does not read CSV (a Log Activity export?): run the search with 'aihunt hunt' "
+        "against the console, or fetch its results as JSON with GET "
+        "/api/ariel/searches/{search_id}/results (docs/qradar-setup.md)";
   }
   if (report.nothing_detectable) {
     // The rows' columns may be another mapping's names (an export made for a configured hunt):

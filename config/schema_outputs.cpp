@@ -10,17 +10,27 @@
 namespace aihunt::config {
 namespace {
 
-// Whether `text` starts or ends with a no-break, narrow no-break, ideographic or zero-width space
-// (UTF-8): a value copied from a web page or a document brings them along, and they look like
-// nothing in the config and in a log.
+// Whether `text` starts or ends with a space that is not ASCII (UTF-8): no-break (U+00A0,
+// U+202F), the typographic spaces U+2000-U+200A, zero-width (U+200B, U+FEFF), U+205F and
+// ideographic (U+3000). A value copied from a web page or a document brings them along, and they
+// look like nothing in the config and in a log.
+bool unicodeSpaceAt(std::string_view bytes) {
+  const auto byte = [&](std::size_t i) {
+    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0U;
+  };
+  if (byte(0) == 0xC2U && byte(1) == 0xA0U) return true;
+  if (byte(0) == 0xE2U && byte(1) == 0x80U) {
+    return (byte(2) >= 0x80U && byte(2) <= 0x8BU) || byte(2) == 0xAFU;
+  }
+  return (byte(0) == 0xE2U && byte(1) == 0x81U && byte(2) == 0x9FU) ||
+         (byte(0) == 0xE3U && byte(1) == 0x80U && byte(2) == 0x80U) ||
+         (byte(0) == 0xEFU && byte(1) == 0xBBU && byte(2) == 0xBFU);
+}
+
 bool unicodeSpaceAtEnds(std::string_view text) {
-  for (const std::string_view space :
-       {std::string_view("\xC2\xA0"), std::string_view("\xE2\x80\xAF"),
-        std::string_view("\xE3\x80\x80"), std::string_view("\xE2\x80\x8B")}) {
-    if (text.size() >= space.size() && (text.substr(0, space.size()) == space ||
-                                        text.substr(text.size() - space.size()) == space)) {
-      return true;
-    }
+  if (unicodeSpaceAt(text)) return true;
+  for (const std::size_t length : {std::size_t{2}, std::size_t{3}}) {
+    if (text.size() >= length && unicodeSpaceAt(text.substr(text.size() - length))) return true;
   }
   return false;
 }

@@ -11,7 +11,14 @@ bool looksLikeCsvLine(std::string_view line) {
   if (line.empty()) return false;
   const char first = line.front();
   if (first != '"' && !isAsciiAlnum(first)) return false;
-  return line.find_first_of(",;\t") != std::string_view::npos;
+  for (const char delimiter : {',', ';', '\t'}) {
+    const std::size_t at = line.find(delimiter);
+    if (at == std::string_view::npos || line.find(delimiter, at + 1) == std::string_view::npos) {
+      continue;
+    }
+    if (first == '"' || line.substr(0, at).find(':') == std::string_view::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace aihunt::core

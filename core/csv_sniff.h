@@ -6,8 +6,9 @@
 
 namespace aihunt::core {
 
-// True for a line that is not JSON's opening ('{' or '['), starts with a quote or a letter or
-// digit, and holds a comma, a semicolon or a tab (the delimiters spreadsheets export with).
+// True for a line that starts with a quote or a letter or digit (not JSON's '{' or '['), holds at
+// least two of one delimiter (a comma, a semicolon or a tab: what spreadsheets export with), and
+// whose first field, unquoted, holds no ':' (a log line's time, "09:14:04,123 INFO", does).
 bool looksLikeCsvLine(std::string_view line);
 
 }  // namespace aihunt::core

@@ -27,17 +27,31 @@ void redactUrlInto(std::string& out, std::string_view url) {
   if (out.empty()) return;
   const std::size_t scheme = out.find("://");
   const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
-  // The userinfo ends where hostFromUrl's authority does (a backslash too: browsers read it as
-  // '/'), so that the url shown names the host the domain was taken from; but a space does not end
-  // it here: "user:pass word@host" is malformed, and its password must not show either way.
   std::size_t path = authority;  // a loop: find_first_of calls memchr once per character
-  while (path < out.size() && out[path] != '/' && out[path] != '?' && out[path] != '#' &&
-         out[path] != '\\') {
-    ++path;
-  }
+  while (path < out.size() && out[path] != '/' && out[path] != '?' && out[path] != '#') ++path;
   const std::size_t at = out.rfind('@', path);
   if (at != std::string::npos && at >= authority && at < path) {
-    out.erase(authority, at + 1 - authority);
+    const std::string_view userinfo = std::string_view(out).substr(authority, at - authority);
+    const std::size_t backslash = userinfo.find('\\');
+    if (backslash == std::string_view::npos) {
+      out.erase(authority, at + 1 - authority);
+    } else {
+      // A browser ends the host at the backslash (WHATWG URL): in
+      // "https://api.openai.com\\@evil.example/" the request goes to api.openai.com, which the
+      // url must keep naming, as the domain does. Yet "CORP\\alice:pw@host" (a proxy's
+      // DOMAIN\\user) and "alice:p\\w@host" hold a password: whatever follows a ':' that is
+      // not a port's is redacted in place.
+      const std::size_t colon = userinfo.find(':');
+      const bool port = colon != std::string_view::npos && colon < backslash &&
+                        colon + 1 < backslash &&
+                        std::all_of(userinfo.begin() + static_cast<std::ptrdiff_t>(colon + 1),
+                                    userinfo.begin() + static_cast<std::ptrdiff_t>(backslash),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+      const std::size_t secret = port ? userinfo.find(':', backslash) : colon;
+      if (secret != std::string_view::npos) {
+        out.replace(authority + secret + 1, at - (authority + secret + 1), "[REDACTED]");
+      }
+    }
   }
   if (const auto spans = core::findSecretSpans(out); !spans.empty()) {
     out = core::redactSpans(out, spans);

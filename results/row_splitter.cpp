@@ -234,15 +234,20 @@ core::Status RowSplitter::detectShape() {
           "first (zcat or zstdcat FILE | aihunt triage --input -); 'aihunt hunt --offline' reads "
           "compressed events");
     }
+    // The first line, as far as 4 KiB of it, to tell CSV by (a source may hand over a few
+    // bytes at a time).
+    constexpr std::size_t kFirstLine = 4096;
+    while (!eof_ && end_ - begin_ < std::min(kFirstLine, buffer_.size()) &&
+           std::memchr(buffer_.data() + begin_, '\n', end_ - begin_) == nullptr) {
+      auto more = fill();
+      if (!more) return more.error();
+    }
     const std::string_view held(buffer_.data() + begin_, end_ - begin_);
     if (core::looksLikeCsvLine(held.substr(0, held.find('\n')))) {
-      // A Log Activity "Export to CSV" (a trial's first try): said as such, with the way to
-      // the same rows as JSON.
-      return errorHere(
-          "input reads like CSV (a Log Activity export?), which triage does not read: it reads "
-          "Ariel results as JSON ({\"events\": [...]}, a JSON array or JSON Lines); run the "
-          "search with 'aihunt hunt' against the console, or fetch its results as JSON with "
-          "GET /api/ariel/searches/{search_id}/results (docs/qradar-setup.md)");
+      // A Log Activity "Export to CSV" or a --format csv file (a trial's first try): said as
+      // such; each command adds what it reads instead.
+      return errorHere(std::string(kReadsLikeCsv) +
+                       ", not JSON ({\"events\": [...]}, a JSON array or JSON Lines)");
     }
     return errorHere(
         "input is neither an Ariel results document ({\"events\": [...]}) nor "

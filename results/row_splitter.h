@@ -37,6 +37,9 @@ struct RowText {
   bool unterminated = false;
 };
 
+// How the splitter's error for input that reads like CSV begins: commands add their advice.
+inline constexpr std::string_view kReadsLikeCsv = "input reads like CSV";
+
 class RowSplitter {
  public:
   RowSplitter(ByteSource& source, SplitLimits limits = {});

@@ -60,7 +60,13 @@ TableCell severityCell(Severity severity, int risk, const TableOptions& options)
 // "2026-11-26T17:03:08.123Z" -> "2026-11-26 17:03" (the seconds are in JSON; the minute is what
 // a person scans for, and 80 columns are few); a time we could not read stays as it was.
 std::string tableTime(std::string_view iso) {
-  if (iso.size() >= 16 && iso[10] == 'T') {
+  // Only a time aihunt wrote is cut as one: an event's time that could not be read is its own
+  // text, hostile as any (a review: "\x1b]0;x\x07T..." passed byte 10's test).
+  const bool written =
+      iso.size() >= 16 && iso[10] == 'T' && std::all_of(iso.begin(), iso.begin() + 16, [](char c) {
+        return (c >= '0' && c <= '9') || c == '-' || c == ':' || c == 'T';
+      });
+  if (written) {
     std::string out(iso.substr(0, 16));
     out[10] = ' ';
     return out;

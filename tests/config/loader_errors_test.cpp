@@ -174,7 +174,10 @@ TEST_CASE("spaces at the ends of a match value are warned of, Unicode ones too",
   for (const std::string value : {"' aihunt'", "'aihunt '", "\"aihunt\xC2\xA0\"",
                                   "\"\xE2\x80\x8B"
                                   "aihunt\"",
-                                  "\"aihunt\xE3\x80\x80\""}) {
+                                  "\"aihunt\xE3\x80\x80\"",
+                                  "\"\xEF\xBB\xBF"
+                                  "aihunt\"",
+                                  "\"aihunt\xE2\x80\x8A\"", "\"aihunt\xE2\x81\x9F\""}) {
     const LoadOutcome outcome =
         load("outputs:\n  offense_notes: {enabled: false, match_rule: " + value + "}\n");
     INFO(value);

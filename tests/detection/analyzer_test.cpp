@@ -443,6 +443,24 @@ TEST_CASE("the url shown names the host the domain was taken from") {
     CHECK(finding->domain == "api.openai.com");
     CHECK(finding->url == url);
   }
+  // A password beside a backslash does not show either (a review): a proxy's DOMAIN\\user, a
+  // backslash in the password; a port before the backslash is no password.
+  for (const auto& [given, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"https://CORP\\alice:Winter2026@api.openai.com/v1",
+            "https://CORP\\alice:[REDACTED]@api.openai.com/v1"},
+           {"https://alice:pa\\ss@api.openai.com/", "https://alice:[REDACTED]@api.openai.com/"},
+           {"https://api.openai.com:443\\@evil.example/",
+            "https://api.openai.com:443\\@evil.example/"},
+           {"https://api.openai.com:443\\bob:pw@evil.example/",
+            "https://api.openai.com:443\\bob:[REDACTED]@evil.example/"}}) {
+    INFO(given);
+    const auto finding = analyzer.analyze(event({{Field::kApplication, "python"},
+                                                 {Field::kDestHost, "api.openai.com"},
+                                                 {Field::kUrl, given}}),
+                                          kNow);
+    REQUIRE(finding);
+    CHECK(finding->url == shown);
+  }
   // Credentials ahead of the host still go.
   const auto with_password =
       analyzer.analyze(event({{Field::kApplication, "python"},

@@ -724,8 +724,18 @@ TEST_CASE("a CSV export is named as such by triage and hunt --offline") {
   const auto triaged = runAihunt({"triage", "--format", "jsonl", "-"}, csv);
   CHECK(triaged.exit_code == 2);
   CHECK(triaged.out.empty());
-  CHECK(triaged.err.find("input reads like CSV (a Log Activity export?), which triage does not "
-                         "read") != std::string::npos);
+  CHECK(triaged.err.find("input reads like CSV, not JSON") != std::string::npos);
+  CHECK(triaged.err.find("triage does not read CSV (a Log Activity export?)") != std::string::npos);
+  // aihunt's own --format csv, given to incidents: said as CSV, with what incidents reads.
+  const auto findings_csv =
+      runAihunt({"triage", "--config", exampleConfigPath(), "--now", kNow, "--format", "csv",
+                 sourcePath("content/samples/ariel_results.json")});
+  REQUIRE(findings_csv.exit_code == 0);
+  const auto folded = runAihunt({"incidents", "-"}, findings_csv.out);
+  CHECK(folded.exit_code == 2);
+  CHECK(folded.err.find("input reads like CSV, not JSON") != std::string::npos);
+  CHECK(folded.err.find("aihunt incidents reads findings as JSON Lines") != std::string::npos);
+  CHECK(folded.err.find("triage does not read") == std::string::npos);
   std::ofstream("triage_cli_test.export.csv", std::ios::binary) << csv;
   const auto hunted = runAihunt({"hunt", "--offline", "triage_cli_test.export.csv", "--now",
                                  "2026-11-26T18:00:00Z", "--format", "jsonl"});

@@ -227,6 +227,11 @@ TEST_CASE("bad input gets a clear, positioned error") {
             0);
     }
   }
+  // CSV is named as such, however few bytes the source hands over at a time (incidents reads
+  // through a decompressing source that starts with a few).
+  CHECK(firstError("finding_id,hunt,event_time,source_ip\r\nabc,triage,,\r\n")
+            .find("line 1: input reads like CSV, not JSON") == 0);
+  CHECK(firstError("plain text, no JSON\n").find("line 1: input is neither") == 0);
   // Keys longer than the splitter's first look (4 KiB) before the rows: still said (a trial's
   // 5 KB note read as one row that named no column).
   for (const std::size_t note : {std::size_t{5000}, std::size_t{70'000}}) {

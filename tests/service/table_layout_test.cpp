@@ -121,6 +121,19 @@ TEST_CASE("server text reaches the table only through the terminal sanitiser") {
   CHECK(table.find("\xE2\x80\xAE") == std::string::npos);
   CHECK(table.find("line1 line2 end") != std::string::npos);
   CHECK(lines(table).size() == 2);
+
+  // An event time that could not be read is the event's own text: it is sanitised too, even
+  // when its eleventh byte is the 'T' of a time aihunt writes (a review), in both tables.
+  f.event_time = "\x1b]0;pwn\x07T\x1b[2JXXXXXXXXXXXX";
+  const std::string shown = aihunt::service::renderFindingsTable({&f}, options);
+  CHECK(shown.find('\x1b') == std::string::npos);
+  CHECK(shown.find('\x07') == std::string::npos);
+  aihunt::detection::Incident incident;
+  incident.first_seen = f.event_time;
+  options.view = aihunt::service::OutputView::kIncidents;
+  const std::string folded = aihunt::service::renderIncidentsTable({incident}, options);
+  CHECK(folded.find('\x1b') == std::string::npos);
+  CHECK(folded.find('\x07') == std::string::npos);
 }
 
 TEST_CASE("who and what stay readable: other columns give way before a host or user is cut") {
