@@ -615,6 +615,9 @@ struct Daemon::Impl {
       refused_until = at + hold;
       refused_hold = hold;
     }
+    // The sinks that send with the token wait as long (a trial: the offense-note sink went on
+    // logging in on its own backoff, 8 refused requests in two minutes).
+    deps.outbox.holdConsole(refused_until);
     noteQRadarProblem("the console refuses the token; nothing is sent for " +
                       core::formatDuration(refused_hold) +
                       " (each refused request counts as a failed login)");
@@ -1069,6 +1072,7 @@ struct Daemon::Impl {
     // A new token (or console) is tried at once, by one connection first: the hold was for the
     // old one.
     token_taken = false;
+    deps.outbox.retryConsoleNow();  // the sinks that send with it, too
     if (Clock::now() < refused_until) {
       for (auto it = retry_at.begin(); it != retry_at.end();) {
         it = it->second <= refused_until ? retry_at.erase(it) : std::next(it);

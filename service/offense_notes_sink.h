@@ -96,6 +96,7 @@ class OffenseNotesSink final : public Sink {
   }
   [[nodiscard]] std::string deliveredDetail() const override;
   [[nodiscard]] std::string_view follows() const override { return "leef"; }
+  [[nodiscard]] bool usesConsoleToken() const override { return true; }
   [[nodiscard]] std::chrono::milliseconds waitAfterLeader() const override {
     return options_.delay;
   }

@@ -271,10 +271,22 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
   std::string failed_with;
   SinkDrain& drained = pass.drained;
   drained.name = name;
-  const bool backing_off = state.failures > 0 && std::chrono::steady_clock::now() < state.retry_at;
+  const bool console = state.sink->usesConsoleToken();
+  if (console && state.console_retries_seen != console_retries_.load()) {
+    // A reload since this sink last failed: its token may be new, and is tried at once.
+    state.console_retries_seen = console_retries_.load();
+    state.retry_at = {};
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const bool console_held =
+      console && started.time_since_epoch().count() < console_hold_until_.load();
+  const bool backing_off = console_held || (state.failures > 0 && started < state.retry_at);
   if (backing_off) {
     pass.empty = false;
-    failed_with = state.last_error;
+    failed_with = state.failures > 0 || !console_held
+                      ? state.last_error
+                      : "the console refuses the token (each refused request counts as a failed "
+                        "login): held until it takes one";
   }
   const bool waits = hasDueTimes(*state.sink);
   bool held = false;
@@ -330,9 +342,13 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       ++state.failures;
       ++pass.failures;
       pass.empty = false;
-      const auto backoff = std::min<std::chrono::milliseconds>(
+      auto backoff = std::min<std::chrono::milliseconds>(
           options_.max_backoff,
           options_.initial_backoff * (1LL << std::min(state.failures - 1, 16)));
+      if (console && status.error().code == core::ErrorCode::kAuth) {
+        // A refused token: every console sink waits, longer while refusals go on.
+        backoff = std::max(backoff, holdAfterConsoleRefusal());
+      }
       state.retry_at = std::chrono::steady_clock::now() + backoff;
       metrics_.add("aihunt_sink_delivery_errors_total", {name});
       // A sink's requests are cancelled only when aihunt stops (the end of the grace period, or
@@ -387,6 +403,7 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
     }
     state.failures = 0;
     state.last_error.clear();
+    if (console) console_refusals_ = 0;  // the console takes the token
     drained.delivered += *status;
     metrics_.add("aihunt_sink_delivered_total", {name}, static_cast<double>(*status));
     // A slow destination (a console busy with reference-data tasks) would otherwise leave the
@@ -655,6 +672,27 @@ DrainReport Outbox::flush(std::chrono::steady_clock::time_point deadline) {
     if (!next || *next >= deadline) return total;
     std::this_thread::sleep_until(*next);
   }
+}
+
+void Outbox::holdConsole(std::chrono::steady_clock::time_point until) {
+  const auto ticks = until.time_since_epoch().count();
+  auto held = console_hold_until_.load();
+  while (held < ticks && !console_hold_until_.compare_exchange_weak(held, ticks)) {
+  }
+}
+
+void Outbox::retryConsoleNow() {
+  console_hold_until_ = 0;
+  console_refusals_ = 0;
+  ++console_retries_;
+}
+
+std::chrono::milliseconds Outbox::holdAfterConsoleRefusal() {
+  const int refusals = ++console_refusals_;
+  const std::chrono::milliseconds hold = std::min<std::chrono::milliseconds>(
+      kLongestConsoleHold, kFirstConsoleHold * (1 << std::min(refusals - 1, 5)));
+  holdConsole(std::chrono::steady_clock::now() + hold);
+  return hold;
 }
 
 bool Outbox::full() {

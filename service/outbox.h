@@ -95,6 +95,16 @@ class Outbox {
   // Why the outbox's last use of the state store failed (recording a delivery, reading what
   // waits), if none has worked since: the daemon's /readyz says it beside the hunts' own.
   [[nodiscard]] std::optional<std::string> stateProblem() const;
+  // The console refused the token (a hunt's request, or a console sink's): the sinks that send
+  // with it (Sink::usesConsoleToken) try nothing until `until`. A console sink's own refusal
+  // holds them too, 30 s, doubling to 10 minutes while refusals go on, as the daemon holds its
+  // hunts. Any thread.
+  void holdConsole(std::chrono::steady_clock::time_point until);
+  // The token may be new (a reload): console sinks try at their next pass, their backoff and
+  // the hold dropped. Any thread.
+  void retryConsoleNow();
+  static constexpr std::chrono::seconds kFirstConsoleHold{30};
+  static constexpr std::chrono::minutes kLongestConsoleHold{10};
 
  private:
   struct SinkState {
@@ -127,6 +137,8 @@ class Outbox {
     // mark would count the half-written batch as delivered (a JSONL file keeps its torn lines
     // and gets the batch's first findings twice: a review).
     std::optional<state::SinkProgress> undo{};
+    // The retryConsoleNow() count this sink's backoff last took into account.
+    std::uint64_t console_retries_seen{};
   };
   // What one sink's part of a drain pass did.
   struct SinkPass {
@@ -175,6 +187,13 @@ class Outbox {
   std::optional<std::string> read_problem_;
   // When the run stops delivering (steady clock ticks), once flush() or drainAll() has begun: a
   // failure whose retry would come later says its findings wait for the next run instead.
+  // The console hold (holdConsole), as steady_clock ticks; refusals in a row by console sinks;
+  // retryConsoleNow() calls.
+  std::atomic<std::chrono::steady_clock::rep> console_hold_until_{0};
+  std::atomic<int> console_refusals_{0};
+  std::atomic<std::uint64_t> console_retries_{0};
+  // The hold a console sink's refusal starts (and lengthens while they go on).
+  std::chrono::milliseconds holdAfterConsoleRefusal();
   std::atomic<std::chrono::steady_clock::rep> run_ends_{
       std::numeric_limits<std::chrono::steady_clock::rep>::max()};
   std::vector<Lane> lanes_;  // ~Outbox waits for those in flight

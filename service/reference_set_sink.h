@@ -78,6 +78,7 @@ class ReferenceSetSink final : public Sink {
   [[nodiscard]] core::Status rollback(const state::SinkProgress& progress) override;
   [[nodiscard]] std::string rollbackDetail(const state::SinkProgress& progress) const override;
   [[nodiscard]] core::Status deliver(const std::vector<state::OutboxRow>& rows) override;
+  [[nodiscard]] bool usesConsoleToken() const override { return true; }
   // "3 in no set: suppressed, below each set's min_severity, or with no value a set takes", or
   // "": a
   // finding delivered here is one the sink has handled, which is not always a value added.

@@ -62,6 +62,10 @@ class Sink {
   // batch read again may hold other rows). Empty: the whole batch is delivered again.
   [[nodiscard]] virtual std::vector<std::int64_t> takeDeliveredOfFailed() { return {}; }
   [[nodiscard]] virtual std::chrono::milliseconds retryAfter() const { return {}; }
+  // Whether the sink sends with the QRadar token (reference sets, offense notes): while the
+  // console refuses it, such a sink waits as the hunts do (Outbox::holdConsole), since each
+  // refused request counts as a failed login and QRadar locks a host out after a few.
+  [[nodiscard]] virtual bool usesConsoleToken() const { return false; }
 };
 
 }  // namespace aihunt::service

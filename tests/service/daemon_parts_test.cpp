@@ -97,7 +97,10 @@ aihunt::state::Commit findings(const std::string& hunt, int first, int count,
 // A sink that fails until told otherwise, and records what it got.
 class FlakySink final : public aihunt::service::Sink {
  public:
+  FlakySink() = default;
+  explicit FlakySink(std::string name) : name_(std::move(name)) {}
   const std::string& name() const override { return name_; }
+  bool usesConsoleToken() const override { return console; }
   aihunt::core::Result<aihunt::state::SinkProgress> mark() override {
     aihunt::state::SinkProgress progress;
     progress.target = "flaky";
@@ -120,12 +123,14 @@ class FlakySink final : public aihunt::service::Sink {
     if (recover_at != 0 && attempts >= recover_at) failing = false;
     if (failing) {
       got.push_back(rows.front().finding_id);  // half a batch, then the failure
-      return aihunt::core::makeError(aihunt::core::ErrorCode::kIo, "receiver down");
+      return aihunt::core::makeError(fail_code, "receiver down");
     }
     for (const auto& row : rows) got.push_back(row.finding_id);
     return {};
   }
   bool failing = true;
+  bool console = false;  // sends with the QRadar token
+  aihunt::core::ErrorCode fail_code = aihunt::core::ErrorCode::kIo;
   int recover_at = 0;  // when set, the attempt from which it delivers
   int attempts = 0;
   int rollback_failures = 0;  // the next this many rollbacks fail
@@ -468,6 +473,66 @@ TEST_CASE("a failing sink keeps its rows, backs off, and delivers each once when
   CHECK(report.delivered == 7);
   CHECK(report.empty);
   requireDeliveredInOrder(sink, 7);
+}
+
+TEST_CASE("a refused token holds every sink that sends with it, until a reload or the hold ends",
+          "[daemon][outbox]") {
+  // A trial: the offense-note sink went on sending a revoked token on its own backoff (8 refused
+  // requests in two minutes) while the hunts waited, and QRadar locks a host out after a few.
+  TempDir dir;
+  Metrics metrics;
+  auto store = openStore(dir.file("state.db"));
+  REQUIRE(store->commit(findings("h", 0, 4, {"reference_sets", "offense_notes", "jsonl"})));
+  std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
+  std::vector<FlakySink*> flaky;
+  for (const char* name : {"reference_sets", "offense_notes", "jsonl"}) {
+    auto sink = std::make_unique<FlakySink>(name);
+    sink->console = std::string(name) != "jsonl";
+    sink->failing = std::string(name) == "reference_sets";
+    sink->fail_code = aihunt::core::ErrorCode::kAuth;
+    flaky.push_back(sink.get());
+    sinks.push_back(std::move(sink));
+  }
+  FlakySink& sets = *flaky[0];
+  FlakySink& notes = *flaky[1];
+  FlakySink& file = *flaky[2];
+  Outbox outbox(*store, std::move(sinks), retriedAtOnce(10), metrics, quietLogger());
+  const auto drain = [&] {
+    return outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  };
+  // Each sink has a lane of its own; the first pass may deliver the notes before the sets'
+  // refusal, so the refusal is made first, alone.
+  notes.failing = true;
+  notes.fail_code = aihunt::core::ErrorCode::kIo;
+  drain();
+  REQUIRE(sets.attempts == 1);
+  CHECK(file.got.size() == 4);
+  // The sets' refusal holds both console sinks, although the outbox would retry at once and the
+  // notes' own failure was not a refusal; the file sink goes on.
+  notes.failing = false;
+  for (int i = 0; i < 3; ++i) drain();
+  CHECK(sets.attempts == 1);
+  CHECK(notes.attempts == 1);
+  CHECK(notes.got.empty());  // its first, failed batch was rolled back
+  CHECK(*store->outboxDepth("offense_notes") == 4);
+  // A hunt's refusal holds them the same way, and a reload (a new token) lets them try at once.
+  outbox.holdConsole(std::chrono::steady_clock::now() + std::chrono::hours(1));
+  drain();
+  CHECK(notes.attempts == 1);
+  sets.failing = false;
+  outbox.retryConsoleNow();
+  drain();
+  CHECK(sets.attempts == 2);
+  CHECK(notes.attempts == 2);
+  CHECK(*store->outboxDepth("reference_sets") == 0);
+  CHECK(*store->outboxDepth("offense_notes") == 0);
+  // Refused again: held again, not retried at once as its own backoff (zero here) would.
+  REQUIRE(store->commit(findings("h", 4, 2, {"reference_sets"})));
+  sets.failing = true;
+  drain();
+  drain();
+  CHECK(sets.attempts == 3);
+  CHECK(*store->outboxDepth("reference_sets") == 2);
 }
 
 TEST_CASE("a failed batch whose undo failed is undone before the next batch is marked",
