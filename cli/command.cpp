@@ -1,5 +1,6 @@
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/signals.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -48,6 +49,7 @@ void applyDiagnostics(const po::variables_map& values, core::LogFormat format,
                       CommandContext& context) {
   context.log_format = format;
   context.streams.json_diagnostics = format == core::LogFormat::kJson;
+  setSignalNoteAsJson(format == core::LogFormat::kJson);
   context.streams.quiet = values.count("quiet") != 0 && values["quiet"].as<bool>();
 }
 

@@ -197,6 +197,9 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg,
   outbox.max_rows = static_cast<std::uint64_t>(cfg.state.outbox_max_rows);
   delivery.outbox = std::make_unique<service::Outbox>(*delivery.store, std::move(sinks), outbox,
                                                       delivery.metrics, context.logger);
+  for (const std::string& sink : delivery.outbox->sinkNames()) {
+    service::zeroSinkCounters(delivery.metrics, sink);
+  }
   if (auto recovered = delivery.outbox->recover(); !recovered) {
     return fail(context, recovered.error(), core::kExitState);
   }

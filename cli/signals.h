@@ -4,6 +4,7 @@
 // flags through a qradar::Cancellation or the daemon's loop.
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #include "qradar_client/cancellation.h"
 
@@ -24,6 +25,13 @@ std::atomic<bool>& progressFrozen();
 // (up to the first, then clear to the end of the screen), written into `buffer` without
 // allocating: it runs in a signal handler. Returns its length; 0 when there is nothing to erase.
 std::size_t formatProgressErase(unsigned lines, char* buffer, std::size_t size);
+
+// Whether the second signal's note is written as a JSON log record (--log-format json: every
+// line on stderr is one JSON object) rather than as text.
+void setSignalNoteAsJson(bool json);
+// The note as a JSON log record stamped `epoch_ms` (UTC), written into `buffer` without
+// allocating: it runs in a signal handler. Returns its length; 0 when the buffer is too small.
+std::size_t formatJsonSignalNote(std::int64_t epoch_ms, char* buffer, std::size_t size);
 
 // SIGHUP sets this flag (the daemon reloads its config and clears it). Installed by
 // installReloadHandler().

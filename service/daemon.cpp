@@ -21,6 +21,7 @@
 #include "service/grace_watch.h"
 #include "service/hunt_engine.h"
 #include "service/hunt_query.h"
+#include "service/instrumented_transport.h"
 #include "service/ledger_writer.h"
 #include "service/mapped_properties.h"
 #include "service/run_summary.h"
@@ -1123,6 +1124,7 @@ struct Daemon::Impl {
       auto end = deps.store.ledgerEnd(name);
       if (end && !*end) fresh.push_back(name);
     }
+    for (const std::string& name : added) zeroHuntCounters(deps.metrics, name);
     if (!added.empty()) deps.logger->info("hunts now run: {}", list(added));
     if (!fresh.empty()) {
       deps.logger->info(
@@ -1164,8 +1166,11 @@ struct Daemon::Impl {
       noteQRadarProblem("the console answers HTTP " + std::to_string(answer->status));
     }
     if (answer && answer->status == 401) {
-      // The token, refused on the probe's kept connection: every hunt and the probe hold.
+      // The token, refused on the probe's kept connection: every hunt and the probe hold. A
+      // refused connection as the metric counts them (a trial saw it stay 0 for two minutes
+      // after the token was revoked).
       probe.reset();
+      deps.metrics.add("aihunt_qradar_connect_failures_total", {"refused"});
       const std::lock_guard lock(mutex);
       holdAfterRefusal(*config);
     }
@@ -1356,7 +1361,15 @@ Daemon::Daemon(DaemonDeps deps, DaemonOptions options, SharedConfig config)
 
 Daemon::~Daemon() { impl_->stopWorkers(); }
 
-DaemonReport Daemon::run() { return impl_->options.once ? impl_->runOnce() : impl_->runForever(); }
+DaemonReport Daemon::run() {
+  {
+    const std::lock_guard lock(impl_->mutex);
+    for (const std::string& hunt : Impl::runningHunts(*impl_->config)) {
+      zeroHuntCounters(impl_->deps.metrics, hunt);
+    }
+  }
+  return impl_->options.once ? impl_->runOnce() : impl_->runForever();
+}
 
 Daemon::Readiness Daemon::readiness() const {
   Readiness ready;

@@ -142,10 +142,34 @@ void declareDaemonMetrics(core::Metrics& metrics) {
   declareReferenceSetMetrics(metrics);
   metrics.declare("aihunt_config_reloads_total", MetricType::kCounter,
                   "Config reloads (SIGHUP) by result (ok, rejected).", {"result"});
+  // Each label value from 0 (zeroHuntCounters says why).
+  for (const char* status : {"completed", "failed", "cancelled"}) {
+    metrics.add("aihunt_searches_total", {status}, 0);
+  }
+  for (const char* result : {"deleted", "gone"}) {
+    metrics.add("aihunt_leftover_searches_total", {result}, 0);
+  }
+  for (const char* result : {"ok", "rejected"}) {
+    metrics.add("aihunt_config_reloads_total", {result}, 0);
+  }
+  metrics.add("aihunt_state_errors_total", {}, 0);
   metrics.declare("aihunt_config_restart_needed", MetricType::kGauge,
                   "1 when the config a reload accepted changes what applies only after a restart: "
                   "outputs:, state:, server:, logging:, or the reference sets exceptions read.",
                   {});
+}
+
+void zeroHuntCounters(core::Metrics& metrics, const std::string& hunt) {
+  for (const char* result : {"ok", "truncated", "failed", "cancelled"}) {
+    metrics.add("aihunt_hunt_runs_total", {hunt, result}, 0);
+  }
+  metrics.add("aihunt_gaps_total", {hunt}, 0);
+  metrics.add("aihunt_gap_seconds_total", {hunt}, 0);
+}
+
+void zeroSinkCounters(core::Metrics& metrics, const std::string& sink) {
+  metrics.add("aihunt_sink_delivered_total", {sink}, 0);
+  metrics.add("aihunt_sink_delivery_errors_total", {sink}, 0);
 }
 
 }  // namespace aihunt::service

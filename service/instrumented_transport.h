@@ -27,5 +27,10 @@ std::string endpointTemplate(const std::string& url);
 
 // Declares the metrics the daemon reports (names, help, labels, buckets).
 void declareDaemonMetrics(core::Metrics& metrics);
+// The counters of one hunt (runs by result, gaps) and of one sink (delivered, errors) at 0, so
+// that the first run, gap or error is an increase an alert's rate() can see (a series that
+// appears at 1 has none: a trial). Called for every hunt and sink the daemon runs.
+void zeroHuntCounters(core::Metrics& metrics, const std::string& hunt);
+void zeroSinkCounters(core::Metrics& metrics, const std::string& sink);
 
 }  // namespace aihunt::service

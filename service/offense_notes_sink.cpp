@@ -23,6 +23,10 @@ OffenseNotesSink::OffenseNotesSink(OffenseNotesSinkOptions options, QRadarConnec
         "because the source IP had no open aihunt offense (no_offense), or tried again later "
         "because it had none yet (retry)",
         {"result"});
+    // From 0, so that the first of each is an increase a rate() can see.
+    for (const char* result : {"added", "already_present", "no_offense", "retry"}) {
+      options_.metrics->add("aihunt_offense_notes_total", {result}, 0);
+    }
   }
 }
 

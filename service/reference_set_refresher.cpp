@@ -41,7 +41,7 @@ void declareReferenceSetMetrics(core::Metrics& metrics) {
   metrics.declare("aihunt_reference_set_age_seconds", MetricType::kGauge,
                   "Age of the copy of each reference set that exceptions use (absent: none).",
                   {"set"});
-  metrics.declare("aihunt_reference_set_values", MetricType::kGauge,
+  metrics.declare("aihunt_reference_set_copy_values", MetricType::kGauge,
                   "Values held by the copy of each reference set that exceptions use.", {"set"});
   metrics.declare("aihunt_reference_set_unknown_checks_total", MetricType::kCounter,
                   "Findings an exception did not suppress because a reference set it names was "
@@ -189,7 +189,8 @@ void ReferenceSetRefresher::updateGauges() {
     if (!state.copy) continue;
     metrics_->set("aihunt_reference_set_age_seconds", {name},
                   static_cast<double>(now() - state.copy->read_at) / 1000.0);
-    metrics_->set("aihunt_reference_set_values", {name}, static_cast<double>(current->size(name)));
+    metrics_->set("aihunt_reference_set_copy_values", {name},
+                  static_cast<double>(current->size(name)));
   }
 }
 

@@ -199,7 +199,7 @@ TEST_CASE("at most max_values values are kept, and the stored copy says it was c
   auto refresher = h.refresher(/*max_values=*/3);
   REQUIRE(refresher->refresh() == 0);
   CHECK(refresher->snapshot()->size("Allowed Sources") == 3);
-  CHECK(h.metrics.value("aihunt_reference_set_values", {"Allowed Sources"}) == 3);
+  CHECK(h.metrics.value("aihunt_reference_set_copy_values", {"Allowed Sources"}) == 3);
   const auto stored = h.store->referenceSets().value();
   REQUIRE(stored.size() == 1);
   CHECK(stored[0].truncated);
