@@ -1173,6 +1173,12 @@ struct Daemon::Impl {
       deps.metrics.add("aihunt_qradar_connect_failures_total", {"refused"});
       const std::lock_guard lock(mutex);
       holdAfterRefusal(*config);
+      // In the log too, as a hunt's refusal is: when the probe asks first, no hunt tries (and
+      // says) anything until the hold ends, and the log was silent about the token meanwhile.
+      deps.logger->error(
+          "the console refuses the credentials (readiness probe; no hunt tries again for {}: each "
+          "refused request is a failed login, and the console may lock this host out)",
+          core::formatDuration(refused_hold));
     }
   }
 
