@@ -354,7 +354,19 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
       // A sink's requests are cancelled only when aihunt stops (the end of the grace period, or
       // Ctrl-C): a bare "cancelled" would read as the destination's doing.
       std::string why = status.error().message;
-      if (status.error().code == core::ErrorCode::kCancelled) why += " (aihunt was stopping)";
+      if (status.error().code == core::ErrorCode::kCancelled) {
+        why += " (aihunt was stopping)";
+        // The try the stop cut short says nothing of the destination: the failure before it is
+        // why the rows still wait, and stays said (a trial read "cancelled" at the end of the
+        // grace period where the console had answered HTTP 500).
+        constexpr std::string_view kStopping = "(aihunt was stopping)";
+        const bool stop_said = state.last_error.size() >= kStopping.size() &&
+                               state.last_error.compare(state.last_error.size() - kStopping.size(),
+                                                        kStopping.size(), kStopping) == 0;
+        if (state.failures > 1 && !state.last_error.empty() && !stop_said) {
+          why = state.last_error + "; then " + why;
+        }
+      }
       // Findings the batch got through before it failed have left the outbox: not counted
       // among those that wait.
       if (state.unrecorded) {

@@ -535,6 +535,25 @@ TEST_CASE("a refused token holds every sink that sends with it, until a reload o
   CHECK(*store->outboxDepth("reference_sets") == 2);
 }
 
+TEST_CASE("a try cut short by the stop keeps the failure before it as the reason rows wait",
+          "[daemon][outbox]") {
+  FlakyOutbox flaky(2, retriedAtOnce(10));
+  FlakySink& sink = *flaky.sink;
+  const auto drain = [&] {
+    return flaky.outbox->drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  };
+  REQUIRE(drain().sinks[0].error == "receiver down");
+  sink.fail_code = aihunt::core::ErrorCode::kCancelled;
+  const auto stopped = drain();
+  CHECK(stopped.sinks[0].error == "receiver down; then receiver down (aihunt was stopping)");
+  // A cancelled first try has nothing before it to say.
+  FlakyOutbox fresh(1, retriedAtOnce(10));
+  fresh.sink->fail_code = aihunt::core::ErrorCode::kCancelled;
+  CHECK(fresh.outbox->drain(std::chrono::steady_clock::now() + std::chrono::seconds(5))
+            .sinks[0]
+            .error == "receiver down (aihunt was stopping)");
+}
+
 TEST_CASE("a failed batch whose undo failed is undone before the next batch is marked",
           "[daemon][outbox]") {
   // A review: the next batch's mark took the half-written batch for delivered (a JSONL file
