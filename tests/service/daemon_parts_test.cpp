@@ -479,10 +479,11 @@ TEST_CASE("a refused token holds every sink that sends with it, until a reload o
           "[daemon][outbox]") {
   // A trial: the offense-note sink went on sending a revoked token on its own backoff (8 refused
   // requests in two minutes) while the hunts waited, and QRadar locks a host out after a few.
+  // The lanes run side by side, so each step gives rows to the sinks it is about, no more.
   TempDir dir;
   Metrics metrics;
   auto store = openStore(dir.file("state.db"));
-  REQUIRE(store->commit(findings("h", 0, 4, {"reference_sets", "offense_notes", "jsonl"})));
+  REQUIRE(store->commit(findings("h", 0, 4, {"reference_sets", "jsonl"})));
   std::vector<std::unique_ptr<aihunt::service::Sink>> sinks;
   std::vector<FlakySink*> flaky;
   for (const char* name : {"reference_sets", "offense_notes", "jsonl"}) {
@@ -500,34 +501,31 @@ TEST_CASE("a refused token holds every sink that sends with it, until a reload o
   const auto drain = [&] {
     return outbox.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   };
-  // Each sink has a lane of its own; the first pass may deliver the notes before the sets'
-  // refusal, so the refusal is made first, alone.
-  notes.failing = true;
-  notes.fail_code = aihunt::core::ErrorCode::kIo;
   drain();
-  REQUIRE(sets.attempts == 1);
-  CHECK(file.got.size() == 4);
-  // The sets' refusal holds both console sinks, although the outbox would retry at once and the
-  // notes' own failure was not a refusal; the file sink goes on.
-  notes.failing = false;
+  REQUIRE(sets.attempts == 1);  // refused
+  CHECK(file.got.size() == 4);  // the file sink is not held
+  // The refusal holds both console sinks, although the outbox would try again at once: the notes'
+  // rows wait untried, and the sets are not tried again.
+  REQUIRE(store->commit(findings("h", 4, 2, {"offense_notes"})));
   for (int i = 0; i < 3; ++i) drain();
   CHECK(sets.attempts == 1);
-  CHECK(notes.attempts == 1);
-  CHECK(notes.got.empty());  // its first, failed batch was rolled back
-  CHECK(*store->outboxDepth("offense_notes") == 4);
-  // A hunt's refusal holds them the same way, and a reload (a new token) lets them try at once.
+  CHECK(notes.attempts == 0);
+  CHECK(*store->outboxDepth("offense_notes") == 2);
+  // A reload (a new token) lets them try at once; a hunt's refusal holds them as their own does.
+  outbox.retryConsoleNow();
   outbox.holdConsole(std::chrono::steady_clock::now() + std::chrono::hours(1));
   drain();
-  CHECK(notes.attempts == 1);
+  CHECK(sets.attempts == 1);
+  CHECK(notes.attempts == 0);
   sets.failing = false;
   outbox.retryConsoleNow();
   drain();
   CHECK(sets.attempts == 2);
-  CHECK(notes.attempts == 2);
+  CHECK(notes.attempts == 1);
   CHECK(*store->outboxDepth("reference_sets") == 0);
   CHECK(*store->outboxDepth("offense_notes") == 0);
-  // Refused again: held again, not retried at once as its own backoff (zero here) would.
-  REQUIRE(store->commit(findings("h", 4, 2, {"reference_sets"})));
+  // Refused again: held again, not tried again at once as its own backoff (zero here) would.
+  REQUIRE(store->commit(findings("h", 6, 2, {"reference_sets"})));
   sets.failing = true;
   drain();
   drain();
