@@ -158,6 +158,10 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg,
   if (!lock) return fail(context, lock.error(), core::kExitState);
   delivery.lock = std::move(*lock);
   if (values.count("state-reset") != 0 && values["state-reset"].as<bool>()) {
+    // Only aihunt's own file: a wrong state.path must not move another program's file aside.
+    if (auto ours = state::checkNotForeign(state_path); !ours) {
+      return fail(context, ours.error(), core::kExitState);
+    }
     // Only a damaged file: a sound one moved aside would raise every finding again.
     if (std::filesystem::exists(state_path)) {
       auto problems = state::checkStateFile(state_path);

@@ -1,4 +1,7 @@
+#include <array>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "state/schema.h"
@@ -6,6 +9,44 @@
 #include "state/state_store.h"
 
 namespace aihunt::state {
+namespace {
+
+// The first 16 bytes of every SQLite 3 database file (sqlite.org/fileformat.html, 1.3).
+constexpr std::array<char, 16> kSqliteHeader = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                                'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+
+// Why the file is not aihunt's store; empty when it may be, and when it cannot be read at all
+// (the open that follows says why, with SQLite's own advice for permissions and damage).
+std::string foreignFileReason(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return {};
+  const auto size = std::filesystem::file_size(path, ec);
+  // An empty file is what SQLite makes of a new database before its first write.
+  if (ec || size == 0) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return {};
+  std::array<char, kSqliteHeader.size()> head{};
+  in.read(head.data(), head.size());
+  if (in.bad()) return {};
+  if (static_cast<std::size_t>(in.gcount()) != head.size() ||
+      std::memcmp(head.data(), kSqliteHeader.data(), head.size()) != 0) {
+    return "it is not an SQLite database: its first bytes are not SQLite's header";
+  }
+  auto db = sqlite::Database::open(path, /*read_only=*/true, /*create=*/false);
+  if (!db) return {};
+  auto reason = schema::otherProgramsReason(**db);
+  // A database SQLite cannot read past its header is damaged, not foreign: that is the check's
+  // and the reset's business.
+  return reason ? *reason : std::string();
+}
+
+}  // namespace
+
+core::Status checkNotForeign(const std::string& path) {
+  const std::string reason = foreignFileReason(path);
+  if (!reason.empty()) return schema::notOursError(path, reason);
+  return {};
+}
 
 core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
   std::error_code ec;
@@ -20,6 +61,7 @@ core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
     return core::makeError(core::ErrorCode::kIo,
                            "state file " + path + " does not exist or is not a file");
   }
+  if (auto ours = checkNotForeign(path); !ours) return ours.error();
   auto db = sqlite::Database::open(path, /*read_only=*/true, /*create=*/false);
   if (!db) return db.error();
   std::vector<std::string> problems;

@@ -142,14 +142,6 @@ constexpr std::array kMigrations = {
 };
 static_assert(kMigrations.back().version == kVersion, "the last migration must reach kVersion");
 
-core::Error notOurs(const std::string& path, std::string_view why) {
-  return core::makeError(core::ErrorCode::kState,
-                         "state file " + path + " is not an aihunt state file (" +
-                             std::string(why) +
-                             "): point state.path elsewhere, or start with --state-reset to move "
-                             "it aside and begin afresh");
-}
-
 core::Status setVersion(sqlite::Database& db, int version) {
   auto statement =
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)");
@@ -158,9 +150,55 @@ core::Status setVersion(sqlite::Database& db, int version) {
   return statement->run();
 }
 
+// What the file holds, before its version is read: whether it has aihunt's `meta` table, and
+// why it is another program's database when it is one.
+struct Shape {
+  bool has_meta = false;
+  std::string foreign;  // empty: aihunt's store, or no tables yet
+};
+
+core::Result<Shape> readShape(sqlite::Database& db) {
+  auto tables = db.prepare(
+      "SELECT COUNT(*), COALESCE(SUM(name = 'meta'), 0) FROM sqlite_schema "
+      "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+  if (!tables) return tables.error();
+  auto row = tables->step();
+  if (!row) return row.error().withContext("reading the schema");
+  Shape shape;
+  const std::int64_t table_count = *row ? tables->int64At(0) : 0;
+  shape.has_meta = *row && tables->int64At(1) > 0;
+  tables->reset();
+  if (!shape.has_meta) {
+    if (table_count > 0) shape.foreign = "it holds other tables and no 'meta' table";
+    return shape;
+  }
+  auto version = db.prepare("SELECT COUNT(*) FROM meta WHERE key = 'schema_version'");
+  if (!version) return version.error();
+  auto found = version->step();
+  if (!found) return found.error().withContext("reading the schema version");
+  if (!*found || version->int64At(0) == 0) {
+    shape.foreign = "its 'meta' table has no schema_version";
+  }
+  return shape;
+}
+
 }  // namespace
 
 std::span<const Migration> migrations() { return kMigrations; }
+
+core::Error notOursError(const std::string& path, std::string_view why) {
+  return core::makeError(core::ErrorCode::kState,
+                         "state file " + path + " is not aihunt's state file (" + std::string(why) +
+                             "): point state.path (or --state) at aihunt's own file, or at a new "
+                             "path for a fresh store. aihunt leaves this file alone: "
+                             "--state-reset does not move it aside");
+}
+
+core::Result<std::string> otherProgramsReason(sqlite::Database& db) {
+  auto shape = readShape(db);
+  if (!shape) return shape.error();
+  return shape->foreign;
+}
 
 core::Error newerSchemaError(const std::string& path, int version) {
   return core::makeError(
@@ -172,24 +210,15 @@ core::Error newerSchemaError(const std::string& path, int version) {
 }
 
 core::Result<int> readVersion(sqlite::Database& db) {
-  auto tables = db.prepare(
-      "SELECT COUNT(*), COALESCE(SUM(name = 'meta'), 0) FROM sqlite_schema "
-      "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
-  if (!tables) return tables.error();
-  auto row = tables->step();
-  if (!row) return row.error().withContext("reading the schema");
-  const std::int64_t table_count = *row ? tables->int64At(0) : 0;
-  const bool has_meta = *row && tables->int64At(1) > 0;
-  tables->reset();
-  if (!has_meta) {
-    if (table_count > 0) return notOurs(db.path(), "it holds other tables and no 'meta' table");
-    return 0;
-  }
+  auto shape = readShape(db);
+  if (!shape) return shape.error();
+  if (!shape->foreign.empty()) return notOursError(db.path(), shape->foreign);
+  if (!shape->has_meta) return 0;
   auto version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!version) return version.error();
   auto found = version->step();
   if (!found) return found.error().withContext("reading the schema version");
-  if (!*found) return notOurs(db.path(), "its 'meta' table has no schema_version");
+  if (!*found) return notOursError(db.path(), "its 'meta' table has no schema_version");
   const std::string text = version->textAt(0);
   int value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

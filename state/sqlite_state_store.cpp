@@ -319,6 +319,9 @@ core::Result<std::unique_ptr<StateStore>> StateStore::open(const std::string& pa
 core::Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::open(const std::string& path,
                                                                        const OpenOptions& options) {
   if (auto status = checkPath(path, options); !status) return status.error();
+  // A wrong state.path (another program's database, a config file) is said as such, not as
+  // damage that --state-reset would move aside.
+  if (auto ours = checkNotForeign(path); !ours) return ours.error();
   auto db = sqlite::Database::open(path, options.read_only, options.create);
   if (!db) return db.error();
   if (!options.read_only && (*db)->readOnly()) {

@@ -300,6 +300,13 @@ class StateStore {
 // most 20 lines); empty when sound. Fails only when the file cannot be opened at all (kIo).
 [[nodiscard]] core::Result<std::vector<std::string>> checkStateFile(const std::string& path);
 
+// Fails (ErrorCode::kState) when the file at `path` is not aihunt's store at all: not an SQLite
+// database (its first bytes are not SQLite's header), or another program's database (tables and no
+// aihunt `meta`). Passes for aihunt's store, sound or damaged, and when there is no file.
+// --state-reset moves only files this passes: a wrong state.path must not move another program's
+// file aside.
+[[nodiscard]] core::Status checkNotForeign(const std::string& path);
+
 // Moves a damaged store (and its -wal and -shm files) aside to "<path>.corrupt-<yyyymmddThhmmssZ>"
 // and returns the new path of the main file; a missing file is not an error (returns "", after
 // moving any -wal or -shm left without their database).

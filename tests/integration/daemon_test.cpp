@@ -697,6 +697,35 @@ TEST_CASE(
   CHECK(check.exit_code == 0);
 }
 
+TEST_CASE("--state-reset leaves a file that is not aihunt's where it is", "[daemon][once][state]") {
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu, std::string("hunts:\n") + kProxyHunt);
+  // A wrong state.path: it names another program's file (here a config file).
+  const std::string other = "server:\n  port: 3000\n  secret: keep-me\n";
+  std::ofstream(run.state(), std::ios::binary | std::ios::trunc) << other;
+
+  for (const bool reset : {false, true}) {
+    const ProcessResult result =
+        runOnce(run, aihunt::testing::kSampleNow,
+                reset ? std::vector<std::string>{"--state-reset"} : std::vector<std::string>{});
+    INFO(result.err);
+    CHECK(result.exit_code == 5);
+    CHECK(result.err.find("not an SQLite database") != std::string::npos);
+    CHECK(readFile(run.state()) == other);
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(run.dir)) {
+    CHECK(entry.path().filename().string().find(".corrupt-") == std::string::npos);
+  }
+  // `state check` says the same, and does not call the file damaged or advise a reset of it.
+  const ProcessResult check =
+      runProcess(binaryPath("aihunt"), {"state", "check", "--state", run.state()}, {}, 30);
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 5);
+  CHECK(check.out.find("DAMAGED") == std::string::npos);
+  CHECK(check.err.find("not aihunt's state file") != std::string::npos);
+}
+
 TEST_CASE("a sound state file in a folder aihunt may not write reads as sound, not damaged",
           "[daemon][state]") {
   // A read-only mount or another user's folder: SQLite could not make the -shm file it reads a

@@ -138,7 +138,13 @@ TEST_CASE("generated damage: truncated and bit-flipped stores never crash open()
       exercise(**store);
     } else {
       ++refused;
-      requireRefusedAsDamaged(store.error(), path);
+      if (damaged.compare(0, 16, bytes, 0, 16) != 0) {
+        // SQLite's header itself was hit: no longer recognisable as any SQLite database, so not
+        // one --state-reset may move aside.
+        CHECK_THAT(store.error().message, Catch::Contains("not an SQLite database"));
+      } else {
+        requireRefusedAsDamaged(store.error(), path);
+      }
       // `aihunt state check` still has something to say about it, without crashing.
       auto problems = checkStateFile(path);
       if (problems.ok()) CHECK_FALSE(problems->empty());
@@ -199,8 +205,9 @@ TEST_CASE("generated damage to the -wal of a crashed store loses only whole comm
   CHECK(lost > 0);  // the damage did bite somewhere
 }
 
-TEST_CASE("files that are not databases are refused as damaged") {
+TEST_CASE("files that are not SQLite databases are refused as not aihunt's, and left alone") {
   const TempDir dir;
+  // A config file or a log named by a wrong state.path, and bytes with no SQLite header.
   const std::string text = dir.file("text.db");
   writeBytes(text, "this is not a database, just some text that someone put here\n");
   const std::string noise = dir.file("noise.db");
@@ -208,23 +215,43 @@ TEST_CASE("files that are not databases are refused as damaged") {
   std::string bytes(3 * kPageSize, '\0');
   for (char& c : bytes) c = static_cast<char>(random());
   writeBytes(noise, bytes);
-  const std::string header_only = dir.file("header.db");
-  writeBytes(header_only, std::string("SQLite format 3\0", 16) + std::string(84, '\xff'));
+  const std::string tiny = dir.file("tiny.db");
+  writeBytes(tiny, "SQLite");
 
-  for (const std::string& path : {text, noise, header_only}) {
+  for (const std::string& path : {text, noise, tiny}) {
     INFO(path);
+    const std::string before = readBytes(path);
     for (const bool read_only : {false, true}) {
       auto store = StateStore::open(path, OpenOptions{/*create=*/true, read_only});
       REQUIRE_FALSE(store.ok());
-      requireRefusedAsDamaged(store.error(), path);
+      CHECK(store.error().code == core::ErrorCode::kState);
+      CHECK_THAT(store.error().message, Catch::Contains(path));
+      CHECK_THAT(store.error().message, Catch::Contains("not an SQLite database"));
+      CHECK_THAT(store.error().message, Catch::Contains("--state-reset does not move it"));
     }
-    auto problems = checkStateFile(path);
-    REQUIRE(problems.ok());
-    CHECK_FALSE(problems->empty());
+    // `state check` says the same, as an error rather than as damage to reset.
+    auto checked = checkStateFile(path);
+    REQUIRE_FALSE(checked.ok());
+    CHECK_THAT(checked.error().message, Catch::Contains("not an SQLite database"));
+    CHECK_FALSE(checkNotForeign(path).ok());
+    CHECK(readBytes(path) == before);
   }
-  auto store = StateStore::open(text, OpenOptions{});
-  CHECK_THAT(store.error().message, Catch::Contains("file is not a database"));
-  CHECK(readBytes(text).substr(0, 12) == "this is not ");  // left as it was
+}
+
+TEST_CASE("a file with SQLite's header and nothing readable behind it is refused as damaged") {
+  const TempDir dir;
+  const std::string path = dir.file("header.db");
+  writeBytes(path, std::string("SQLite format 3\0", 16) + std::string(84, '\xff'));
+  for (const bool read_only : {false, true}) {
+    auto store = StateStore::open(path, OpenOptions{/*create=*/true, read_only});
+    REQUIRE_FALSE(store.ok());
+    requireRefusedAsDamaged(store.error(), path);
+  }
+  // Ours as far as anyone can tell: --state-reset may move it aside.
+  CHECK(checkNotForeign(path).ok());
+  auto problems = checkStateFile(path);
+  REQUIRE(problems.ok());
+  CHECK_FALSE(problems->empty());
 }
 
 TEST_CASE("a check of a store whose file is gone but whose log is left names the log") {
@@ -265,23 +292,48 @@ TEST_CASE("a store with a newer schema_version is refused") {
   CHECK_THAT(problems.error().message, Catch::Contains("run the newer aihunt"));
 }
 
-TEST_CASE("another program's database is not taken over") {
+TEST_CASE("another program's database is not taken over, checked as damage or reset") {
   const TempDir dir;
   const std::string path = dir.file("other.db");
+  const std::string with_meta = dir.file("other-meta.db");
   {
     auto db = sqlite::Database::open(path, false, true);
     REQUIRE(db.ok());
     REQUIRE((*db)->exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY)", "test").ok());
+    // `meta` is a common name: one without aihunt's schema_version is not aihunt's either.
+    auto other = sqlite::Database::open(with_meta, false, true);
+    REQUIRE(other.ok());
+    REQUIRE((*other)->exec("CREATE TABLE meta (key TEXT, value TEXT)", "test").ok());
+    REQUIRE((*other)->exec("INSERT INTO meta VALUES ('owner', 'grafana')", "test").ok());
   }
-  auto store = StateStore::open(path, OpenOptions{});
-  REQUIRE_FALSE(store.ok());
-  CHECK(store.error().code == core::ErrorCode::kState);
-  CHECK_THAT(store.error().message, Catch::Contains("not an aihunt state file"));
+  for (const std::string& file : {path, with_meta}) {
+    INFO(file);
+    auto store = StateStore::open(file, OpenOptions{});
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().code == core::ErrorCode::kState);
+    CHECK_THAT(store.error().message, Catch::Contains("not aihunt's state file"));
+    CHECK_THAT(store.error().message, Catch::Contains("--state-reset does not move it"));
+    auto checked = checkStateFile(file);
+    REQUIRE_FALSE(checked.ok());
+    CHECK_THAT(checked.error().message, Catch::Contains("not aihunt's state file"));
+    CHECK_FALSE(checkNotForeign(file).ok());
+  }
   auto db = sqlite::Database::open(path, true, false);
   REQUIRE(db.ok());
   CHECK((*db)->queryText("SELECT COUNT(*) FROM sqlite_schema", "test").value() == "1");
   // Left in its own journal mode: nothing was written into it.
   CHECK((*db)->queryText("PRAGMA journal_mode", "test").value() == "delete");
+}
+
+TEST_CASE("aihunt's own stores and an empty file are not foreign") {
+  const TempDir dir;
+  const std::string path = dir.file("state.db");
+  REQUIRE(openStore(path) != nullptr);
+  CHECK(checkNotForeign(path).ok());
+  const std::string empty = dir.file("empty.db");
+  writeBytes(empty, "");
+  CHECK(checkNotForeign(empty).ok());
+  CHECK(checkNotForeign(dir.file("missing.db")).ok());
 }
 
 TEST_CASE("a store missing one of its tables is refused as damaged") {
