@@ -11,6 +11,7 @@ constexpr std::pair<FaultKind, std::string_view> kNames[] = {
     {FaultKind::kStatus503, "status_503"},
     {FaultKind::kStatus500, "status_500"},
     {FaultKind::kStatus429, "status_429"},
+    {FaultKind::kStatus401, "status_401"},
     {FaultKind::kReset, "reset"},
     {FaultKind::kLatency, "latency"},
     {FaultKind::kTruncate, "truncate"},
@@ -102,11 +103,12 @@ core::Result<std::vector<FaultRule>> parseFaults(std::string_view text) {
     reader.readString(item["kind"], childPath(at, "kind"), kind);
     const auto parsed = parseFaultKind(kind);
     if (!parsed) {
-      reader.fail(childPath(at, "kind"),
-                  "unknown fault '" + core::printableExcerpt(kind) +
-                      "' (status_503, status_500, status_429, reset, latency, truncate, "
-                      "malformed_json, search_error, search_vanish, search_stuck, "
-                      "task_exception, late_response, reset_after)");
+      reader.fail(
+          childPath(at, "kind"),
+          "unknown fault '" + core::printableExcerpt(kind) +
+              "' (status_503, status_500, status_429, status_401, reset, latency, truncate, "
+              "malformed_json, search_error, search_vanish, search_stuck, "
+              "task_exception, late_response, reset_after)");
       continue;
     }
     rule.kind = *parsed;
@@ -204,6 +206,14 @@ FaultDecision FaultInjector::onRequest(std::string_view method, std::string_view
         decision.respond = std::move(response);
         break;
       }
+      case FaultKind::kStatus401:
+        // What a console answers a token revoked since the client's last request (the body of
+        // auth.cpp's refusal).
+        decision.respond = errorResponse(
+            ApiError{401, kCodeUnauthorized,
+                     "Invalid SEC token: the token is not an authorized service token (injected)",
+                     "", nlohmann::json::object()});
+        break;
       case FaultKind::kReset: {
         HttpResponse response;
         response.delivery = Delivery::kReset;

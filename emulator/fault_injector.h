@@ -1,7 +1,8 @@
 #pragma once
 // Scripted misbehaviour for one run (`--faults FILE` or POST /admin/faults): each rule matches
 // requests by method and path glob, skips the first `after` matches, then fires `times` times.
-// HTTP faults: status_503 (1010), status_500 (1020), status_429, reset, latency, truncate,
+// HTTP faults: status_503 (1010), status_500 (1020), status_429, status_401 (the token refused
+// on that request, as after a revocation), reset, latency, truncate,
 // malformed_json; late_response and reset_after handle the request first (a search is made)
 // and then hold the answer latency_ms, or cut the connection instead of answering: a client
 // whose answer is lost after the console acted. Search faults, taken by the next created searches:
@@ -29,6 +30,7 @@ enum class FaultKind {
   kStatus503,
   kStatus500,
   kStatus429,
+  kStatus401,
   kReset,
   kLatency,
   kTruncate,

@@ -124,8 +124,8 @@ po::options_description describe() {
       "retention-ms", po::value<long long>()->value_name("MS"),
       "how long finished results are kept (default 86400000)")(
       "faults", po::value<std::string>()->value_name("FILE"),
-      "fault script (YAML {faults: [...]}): status_503, status_500, status_429, reset, latency, "
-      "truncate, malformed_json, search_error, search_vanish (on: status or results), "
+      "fault script (YAML {faults: [...]}): status_503, status_500, status_429, status_401, reset, "
+      "latency, truncate, malformed_json, search_error, search_vanish (on: status or results), "
       "search_stuck, task_exception");
   po::options_description all(
       "qradar-emu: a QRadar stand-in (REST API, Ariel, reference data, offenses, syslog/LEEF "

@@ -809,7 +809,8 @@ struct Daemon::Impl {
       }
       checkMappedProperties(*connection, *cfg, gen);
       deleteLeftovers(*connection, *cfg);
-      if (huntOnce(name, cfg, *connection) && !options.once) {
+      const bool refused = huntOnce(name, cfg, *connection);
+      if (refused && !options.once) {
         // The console refused the token on this kept connection (revoked or expired since it
         // was opened): the connection goes, and every hunt holds as after a refused connect.
         connection.reset();
@@ -820,6 +821,10 @@ struct Daemon::Impl {
             "refused request is a failed login, and the console may lock this host out)",
             name, core::formatDuration(refused_hold));
       }
+      // A token revoked while the connection was kept: the window's run failed, and the refusal
+      // is counted where an alert on a refused token looks, as the probe's is (after the hold, so
+      // that whoever reads the counter finds the hold in place).
+      if (refused) deps.metrics.add("aihunt_qradar_connect_failures_total", {"refused"});
       std::lock_guard lock(mutex);
       busy.erase(name);
       changed.notify_all();

@@ -74,7 +74,9 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   "does not list: the console refuses that hunt's searches.",
                   {"hunt"});
   metrics.declare("aihunt_windows_pending", MetricType::kGauge,
-                  "Windows due but not hunted yet (0 when the hunt is up to date).", {"hunt"});
+                  "Searches due but not run yet: while catching up, consecutive windows up to "
+                  "schedule.max_window are one search (0 when the hunt is up to date).",
+                  {"hunt"});
   metrics.declare("aihunt_last_window_end_seconds", MetricType::kGauge,
                   "End of the newest window hunted, Unix seconds.", {"hunt"});
   metrics.declare("aihunt_gaps_total", MetricType::kCounter,
@@ -101,8 +103,9 @@ void declareDaemonMetrics(core::Metrics& metrics) {
                   {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
   metrics.declare("aihunt_qradar_connect_failures_total", MetricType::kCounter,
                   "A hunt's connections to the console that failed before any search: the console "
-                  "could not be reached (unreachable), refused the token (refused), or the "
-                  "connection could not be set up from the config (setup).",
+                  "could not be reached (unreachable), refused the token (refused; also counted "
+                  "when a kept connection's token is refused mid-hunt, and when the readiness "
+                  "probe's is), or the connection could not be set up from the config (setup).",
                   {"reason"});
   // Each reason from 0, so that the first failure is an increase a rate can see.
   for (const char* reason : {"unreachable", "refused", "setup"}) {

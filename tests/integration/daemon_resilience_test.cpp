@@ -1379,6 +1379,50 @@ TEST_CASE("/readyz says why the console is not usable: a refused token, then not
   CHECK(daemon.stop(10000) == 0);
 }
 
+TEST_CASE("a token refused mid-hunt, on a kept connection, holds the hunts and counts as refused",
+          "[daemon][resilience][refused]") {
+  // The token answers the connection's first request and is refused on the search that follows
+  // (revoked in between). Before, only aihunt_hunt_runs_total{failed} moved, and an alert on
+  // refused tokens missed it.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  setFaults(emu, "faults:\n  - {kind: status_401, method: POST, path: /api/ariel/searches}\n");
+  const RunDir run = aihunt::testing::makeRunDir(emu, "aihunt-resilience-revoked-", kToken, {},
+                                                 kServer + "hunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  std::optional<aihunt::testing::PromExposition> metrics;
+  const bool counted = waitUntil(
+      [&] {
+        metrics = scrape(base);
+        return metrics && valueOr0(*metrics, "aihunt_qradar_connect_failures_total",
+                                   {{"reason", "refused"}}) >= 1.0;
+      },
+      std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(counted);
+  CHECK(valueOr0(*metrics, "aihunt_hunt_runs_total",
+                 {{"hunt", "proxy-ai-api"}, {"result", "failed"}}) == 1.0);
+  CHECK(valueOr0(*metrics, "aihunt_qradar_connect_failures_total", {{"reason", "unreachable"}}) ==
+        0.0);
+  // SIGHUP ends the hold at once (a corrected token); the fault has fired its one time.
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const bool delivered = waitUntil([&] { return !readFindings(run.findings()).rows.empty(); },
+                                   std::chrono::seconds(30));
+  CHECK(delivered);
+  CHECK(daemon.stop(20'000) == 0);
+  // Held until the reload: the refused search was the only one refused, and no hunt asked
+  // again with the refused token (each refused request is a failed login on the console).
+  const json log = json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"];
+  std::size_t refused = 0;
+  for (const auto& request : log) {
+    // Not the client's first question without the token, whose 401 is expected.
+    refused += request["status"] == 401 && !aihunt::testing::isTokenlessProbe(request) ? 1 : 0;
+  }
+  CHECK(refused == 1);
+}
+
 TEST_CASE("/readyz says why when the console is lost while the daemon runs",
           "[daemon][resilience][readyz]") {
   // Left untested by the last round: readiness waited five minutes on the real clock.
