@@ -97,12 +97,19 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     if (!mapping) return mapping.error();
     hunt.mapping = std::move(*mapping);
     hunt.fallback_mapping = service::logicalColumnMapping();
-    if (auto columns = ownQueryColumns(hunt.query)) {
-      if (auto status =
-              service::checkDetectableColumns(*columns, hunt.mapping, &*hunt.fallback_mapping);
-          !status) {
-        return status.error().withContext(path);
-      }
+    // Refused here, before any event is read and without a hunts table that reads as a run.
+    auto columns = ownQueryColumns(hunt.query);
+    if (!columns) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             path +
+                                 ": SELECT * cannot run offline: exported events have no fixed "
+                                 "columns to map to fields; name the columns (with aliases such "
+                                 "as AS \"DestinationURL\", as the seed query does)");
+    }
+    if (auto status =
+            service::checkDetectableColumns(*columns, hunt.mapping, &*hunt.fallback_mapping);
+        !status) {
+      return status.error().withContext(path);
     }
     plan.push_back(std::move(hunt));
     return plan;

@@ -299,6 +299,14 @@ TEST_CASE("offline hunt errors are usage errors") {
   CHECK(unreadable.out.empty());
   CHECK(unreadable.err.find("none of the query's columns (sourceip, URL, User Agent, starttime)") !=
         std::string::npos);
+  // SELECT *: an export has no fixed columns. Refused before the scan, not as a failed hunt
+  // with a hunts table that reads as a run (a trial).
+  std::ofstream("hunt_offline_test.star.aql") << "SELECT * FROM events LAST 24 HOURS\n";
+  const auto star = runAihunt(sampleArgs({"--aql", "hunt_offline_test.star.aql"}));
+  CHECK(star.exit_code == 2);
+  CHECK(star.out.empty());
+  CHECK(star.err.find("SELECT * cannot run offline") != std::string::npos);
+  CHECK(star.err.find("HUNT") == std::string::npos);
   std::ofstream("hunt_offline_test.aliased.aql")
       << "SELECT sourceip, \"URL\" AS DestinationURL FROM events LAST 24 HOURS\n";
   const auto aliased = runAihunt(sampleArgs({"--aql", "hunt_offline_test.aliased.aql"}));
