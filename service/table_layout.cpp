@@ -59,8 +59,19 @@ void shrink(const std::vector<TableColumn>& columns, const std::vector<std::size
   }
 }
 
+// The cell's text in `width` columns: whole, or its head cut before its tail, or cut itself.
+std::string fitCell(const TableCell& cell, std::size_t width) {
+  if (cell.tail.empty() || core::displayColumns(cell.text) <= width) {
+    return core::fitColumns(cell.text, width);
+  }
+  const std::size_t tail = core::displayColumns(cell.tail);
+  // At least two columns of the head (one character and the ellipsis), or the plain cut.
+  if (width < tail + 2) return core::fitColumns(cell.text, width);
+  return core::fitColumns(cell.head, width - tail) + cell.tail;
+}
+
 void appendCell(std::string& line, const TableCell& cell, std::size_t width, bool last) {
-  const std::string text = core::fitColumns(cell.text, width);
+  const std::string text = fitCell(cell, width);
   if (cell.color != nullptr && !text.empty()) {
     line += cell.color;
     line += text;

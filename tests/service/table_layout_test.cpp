@@ -221,6 +221,38 @@ TEST_CASE("--show-suppressed: the exception is read like the what, the sources m
   });
 }
 
+TEST_CASE("a list cut to its column keeps its first item's start and how many more follow") {
+  std::vector<aihunt::detection::Incident> incidents;
+  for (const std::vector<std::string>& sources :
+       std::vector<std::vector<std::string>>{{"Sysmon 1", "Sysmon 3", "proxy"}, {"proxy"}, {}}) {
+    aihunt::detection::Incident& i = incidents.emplace_back();
+    i.actor.host = "WS-FIN-0042";
+    i.actor.user_display = "CORP\\jdoe";
+    i.domain = "api.openai.com";
+    i.process = "powershell";
+    i.sources = sources;
+    i.first_seen = "2026-11-26T09:14:03.000Z";
+    i.finding_ids = {"a"};
+  }
+  std::size_t counted = 0;
+  atEveryWidth(incidents, [&](std::size_t width, const std::vector<std::string>& out) {
+    const std::size_t at = out[0].find("SOURCES");
+    if (at == std::string::npos) return;
+    const std::string cell = out[1].substr(at, out[1].find("  ", at) - at);
+    INFO(width << ": " << cell);
+    if (cell == "Sysmon 1,Sysmon 3,proxy") return;
+    // Cut: the first item's start, then the count of the others, never a cut inside the list.
+    ++counted;
+    CHECK(cell.size() >= 4);
+    CHECK(cell.substr(cell.size() - 2) == "+2");
+    CHECK(cell.rfind("Sys", 0) == 0);
+    CHECK(cell.find(',') == std::string::npos);
+    // One item: cut (or whole) as before, with no count.
+    CHECK(out[2].find("+") == std::string::npos);
+  });
+  CHECK(counted > 0);
+}
+
 TEST_CASE("a table whose run was stopped while it was built is not printed") {
   std::atomic<bool> stop{false};
   aihunt::service::TableOptions options;
