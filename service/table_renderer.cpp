@@ -84,7 +84,7 @@ std::string joined(const std::vector<std::string>& values) {
 }
 
 // A list, and for a narrow column its first item with a count of the rest ("Sysmon 1+2").
-TableCell listCell(const std::vector<std::string>& values) {
+TableCell listTableCell(const std::vector<std::string>& values) {
   TableCell cell{joined(values)};
   if (values.size() > 1) {
     cell.head = safe(values.front());
@@ -297,14 +297,14 @@ std::string renderIncidentsTable(const std::vector<Incident>& incidents,
   for (const Incident& i : incidents) {
     rows.push_back({severityCell(i.severity, i.risk_score, options),
                     {tableTime(i.first_seen)},
-                    listCell(i.sources),
+                    listTableCell(i.sources),
                     {safe(i.actor.host)},
                     {safe(i.actor.user_display)},
                     {safe(i.actor.source_ip)},
                     {domainOrProvider(i.domain, i.provider)},
                     {safe(i.process)},
                     {std::to_string(i.finding_ids.size())},
-                    listCell(i.exceptions),
+                    listTableCell(i.exceptions),
                     {safe(i.evidence)}});
   }
   if (!exceptions) {
