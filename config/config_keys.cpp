@@ -582,8 +582,10 @@ constexpr std::array kKeys = {
               "the systemd unit's state folder); config check warns, since a run started in "
               "another folder keeps another ledger.",
               "/var/lib/aihunt/state.db"},
-    ConfigKey{"state.retention", "duration, at least 1d", "90d",
-              "Finding ids are remembered this long (repeats are not raised again).", "90d"},
+    ConfigKey{"state.retention",
+              "duration, at least 1d, and longer than every enabled hunt's "
+              "catch_up_max + overlap + every",
+              "90d", "Finding ids are remembered this long (repeats are not raised again).", "90d"},
     ConfigKey{"state.outbox_max_rows", "integer, 1000 to 2^40", "1000000",
               "Per sink; hunting pauses while a sink is this far behind.", "1000000"},
     ConfigKey{"server", "map", "", "The health and metrics server of `aihunt run`.", ""},

@@ -16,6 +16,7 @@
 #include "config/token_source.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
+#include "core/time.h"
 
 namespace aihunt::config {
 namespace {
@@ -33,6 +34,31 @@ void crossChecks(const Config& config, const YamlNode& root, Diagnostics& diagno
   };
   needsQRadar("reference_sets", config.outputs.reference_sets.enabled);
   needsQRadar("offense_notes", config.outputs.offense_notes.enabled);
+  // After an outage of up to catch_up_max, a hunt's first window re-reads its overlap: findings
+  // raised before the outage come back, and only their remembered ids make them repeats. A
+  // retention shorter than that forgets them first (a review), so they would be raised twice.
+  const HuntConfig* farthest = nullptr;
+  const auto reachOf = [](const HuntConfig& hunt) {
+    return hunt.schedule.catch_up_max + hunt.schedule.overlap + hunt.schedule.every;
+  };
+  for (const HuntConfig& hunt : config.hunts) {
+    if (hunt.enabled && (farthest == nullptr || reachOf(hunt) > reachOf(*farthest))) {
+      farthest = &hunt;
+    }
+  }
+  if (farthest != nullptr && config.state.retention <= reachOf(*farthest)) {
+    const YamlNode* state = root.find("state");
+    const YamlNode* retention = state != nullptr ? state->find("retention") : nullptr;
+    diagnostics.error("state.retention",
+                      "must be longer than how far back hunt '" + farthest->name +
+                          "' may re-read (schedule.catch_up_max plus its overlap and every: " +
+                          core::formatDuration(reachOf(*farthest)) + "), found " +
+                          core::formatDuration(config.state.retention) +
+                          ": after an outage that long its first window re-reads the overlap, "
+                          "and findings raised before the outage, whose ids would be forgotten by "
+                          "then, would be raised again",
+                      retention != nullptr ? retention->mark : YamlMark{});
+  }
   if (config.hunts.empty()) {
     diagnostics.warning("hunts", "no hunts are configured: `aihunt run` has nothing to do");
   } else if (std::none_of(config.hunts.begin(), config.hunts.end(),

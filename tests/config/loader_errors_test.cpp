@@ -504,5 +504,31 @@ TEST_CASE("a schedule longer than the default catch-up takes that as its catch-u
                     "hunts[0].schedule.catch_up_max", "must be at least the schedule's 'every'");
 }
 
+TEST_CASE("a retention shorter than a hunt's catch-up is refused: the overlap would raise twice",
+          "[config][errors]") {
+  // A review: after an outage of up to catch_up_max, the first window re-reads its overlap, and
+  // ids forgotten by then let findings raised before the outage be raised again.
+  const std::string hunts =
+      "hunts:\n  - name: fast\n    schedule: {every: 5m}\n"
+      "  - name: slow\n    schedule: {every: 10m, overlap: 2m, catch_up_max: 3d}\n";
+  const LoadOutcome short_lived = load(hunts + "state: {retention: 3d}\n");
+  INFO(describeAll(short_lived.errors));
+  CHECK_FALSE(short_lived.config.has_value());
+  REQUIRE(short_lived.errors.size() == 1);
+  CHECK(short_lived.errors[0].path == "state.retention");
+  CHECK(short_lived.errors[0].line == 6);
+  // The hunt that reaches farthest back is the one named, with its reach.
+  CHECK_THAT(short_lived.errors[0].message, Catch::Contains("hunt 'slow'"));
+  CHECK_THAT(short_lived.errors[0].message, Catch::Contains("72h12m), found 72h"));
+  CHECK_THAT(short_lived.errors[0].message, Catch::Contains("raised again"));
+  CHECK(load(hunts + "state: {retention: 4d}\n").ok());
+  // A hunt turned off never catches up, so it sets no floor.
+  CHECK(load("hunts:\n  - name: off\n    enabled: false\n"
+             "    schedule: {catch_up_max: 30d}\nstate: {retention: 2d}\n")
+            .ok());
+  // The defaults keep to the rule: 90 days against 24 hours.
+  CHECK(load("hunts:\n  - name: a\n").ok());
+}
+
 }  // namespace
 }  // namespace aihunt::config
