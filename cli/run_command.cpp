@@ -28,6 +28,7 @@
 #include "service/hunt_selection.h"
 #include "service/reference_set_refresher.h"
 #include "service/run_summary.h"
+#include "service/scheduler.h"
 #include "state/state_store.h"
 
 namespace aihunt::cli {
@@ -489,6 +490,22 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
         core::kExitUsage);
   }
   const service::ScheduleSpec spec = service::scheduleOf(*hunt);
+  // Not closer to now than the daemon goes (schedule.delay: QRadar indexes late). Into an empty
+  // ledger the daemon would start where the backfill ended, and events indexed after the backfill
+  // that are older than its overlap would never be searched (a review).
+  if (const core::EpochMs horizon = service::horizonAt(spec, *now);
+      aql::ceilToMinute(*to) > horizon) {
+    return fail(context,
+                "--to " + core::formatIso8601(*to) + " ends its window at " +
+                    core::formatIso8601(aql::ceilToMinute(*to)) + ", later than hunt '" + name +
+                    "' hunts at this time (now minus its schedule.delay, " +
+                    core::formatDuration(std::chrono::milliseconds(spec.delay)) +
+                    ", on a whole minute: " + core::formatIso8601(horizon) +
+                    "): events of the last minutes may not be indexed yet, and a window recorded "
+                    "as hunted is not searched again; give a --to at or before " +
+                    core::formatIso8601(horizon),
+                core::kExitUsage);
+  }
   const bool force = values["force"].as<bool>();
   std::vector<state::WindowRecord> hunted;
   if (!force) {
@@ -571,6 +588,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     service::WindowRunner runner(*runtime.config, *runtime.delivery.store,
                                  runtime.delivery.outbox->sinkNames(), runtime.delivery.metrics,
                                  context.logger);
+    runner.setOverlappingTotalsRepeat(force);
     openReferenceSets(values, clock, context, runtime);
     if (runtime.reference_sets) {
       runtime.reference_sets->refresh();

@@ -144,6 +144,7 @@ void WindowRunner::runWindows(QRadarConnection& connection, const config::HuntCo
     if (!upload) return unplannable(upload.error());
     if (*upload) job.upload_aql = aql::print(**upload);
     LedgerWriter writer(store_, config_.settings, hunt.name, sinks_, now, first_seen);
+    writer.setOverlappingTotalsRepeat(overlapping_totals_repeat_);
     writer.setMetrics(&metrics_);
     writer.setWindow(window.from, window.to);
     logger_->debug("hunt '{}' window [{}, {}) AQL: {}", hunt.name, core::formatIso8601(window.from),

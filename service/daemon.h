@@ -109,6 +109,12 @@ class WindowRunner {
   // Each window's exceptions see the refresher's snapshot as it is when the window starts.
   void setReferenceSets(const ReferenceSetRefresher* refresher) { reference_sets_ = refresher; }
 
+  // `backfill --force`: windows hunted again, cut from --from by max_window rather than as the
+  // daemon cut them, so an upload total over one spans several of the daemon's totals and none
+  // covers it. A total is then a repeat when one of its source, user and provider was raised over
+  // an overlapping window (LedgerWriter::setOverlappingTotalsRepeat), as hunt --deliver's are.
+  void setOverlappingTotalsRepeat(bool on) { overlapping_totals_repeat_ = on; }
+
   // Hunts `windows` of `hunt` in order; `report` accumulates.
   void run(QRadarConnection& connection, const config::HuntConfig& hunt,
            const std::vector<PlannedWindow>& windows, core::EpochMs now,
@@ -119,6 +125,7 @@ class WindowRunner {
   state::StateStore& store_;
   std::vector<std::string> sinks_;
   core::Metrics& metrics_;
+  bool overlapping_totals_repeat_ = false;
   void runWindows(QRadarConnection& connection, const config::HuntConfig& hunt,
                   const std::vector<PlannedWindow>& windows, core::EpochMs now,
                   const qradar::Cancellation& cancellation, HuntRunReport& report);

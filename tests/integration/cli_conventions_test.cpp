@@ -309,6 +309,32 @@ TEST_CASE("backfill refuses a --to whose whole-minute window would end after now
   CHECK_FALSE(std::filesystem::exists("cli_conventions_test.backfill.db"));
 }
 
+TEST_CASE("backfill refuses a --to closer to now than the hunt's schedule.delay") {
+  // A review: into an empty ledger, the daemon starts where the backfill ended; events indexed
+  // after the backfill and older than the overlap would never be searched. The console here
+  // cannot be reached: a backfill that went ahead would fail with exit 3, not 2.
+  const std::string config = "cli_conventions_test.delay.yaml";
+  std::ofstream(config) << "qradar:\n  url: https://127.0.0.1:1\nstate:\n  path: "
+                           "cli_conventions_test.delay.db\nhunts:\n  - name: late\n"
+                           "    fields: {url: URL}\n    schedule: {every: 5m, delay: 5m, overlap: 0m}\n";
+  const std::vector<std::string> env = {"AIHUNT_QRADAR_TOKEN=x-test-token"};
+  const auto backfillTo = [&](const std::string& to) {
+    return runProcess(binaryPath("aihunt"),
+                      {"backfill", "-c", config, "--hunt", "late", "--from", "2026-11-26T17:00:00Z",
+                       "--to", to, "--now", "2026-11-26T17:59:30Z"},
+                      {}, 30, env);
+  };
+  const ProcessResult refused = backfillTo("2026-11-26T17:57:00Z");
+  INFO(refused.err);
+  CHECK(refused.exit_code == 2);
+  // Now 17:59:30 less 5 minutes, on a whole minute.
+  CHECK(refused.err.find("at or before 2026-11-26T17:54:00.000Z") != std::string::npos);
+  // At the horizon it goes to the console (out of reach here: exit 3).
+  const ProcessResult allowed = backfillTo("2026-11-26T17:54:00Z");
+  INFO(allowed.err);
+  CHECK(allowed.exit_code == 3);
+}
+
 TEST_CASE("backfill refuses a range of more windows than --max-windows, before any search") {
   // A mistyped year: 2025 for 2026 is 8,777 one-hour windows, a search each. The console here
   // cannot be reached, so a backfill that went ahead would fail with exit 3, not 2.

@@ -222,6 +222,21 @@ TEST_CASE("the daemon raises a window's large upload once, hunted again or not",
   CHECK(table.at("proxy-ai-api").findings == 0);
   CHECK(table.at("proxy-ai-api").repeats > 300);  // the per-event findings and the window's
   CHECK(countUploads() == expected);
+
+  // Hunted again over windows cut otherwise (from 09:29): edge's total there holds requests of
+  // two of the daemon's windows, so no raised total covers it. One of its source, user and
+  // provider raised over an overlapping window makes it a repeat (a review: raised again).
+  const auto shifted = runProcess(
+      binaryPath("aihunt"),
+      {"backfill", "-c", run.config, "--hunt", "proxy-ai-api", "--from", "2026-11-26T09:29:00Z",
+       "--to", "2026-11-26T10:29:00Z", "--now", now, "--force", "--retry-delay", "20ms"},
+      {}, 60);
+  INFO(shifted.out << shifted.err);
+  REQUIRE(shifted.exit_code == 0);
+  const auto shifted_table = aihunt::testing::parseTable(shifted.out);
+  REQUIRE(shifted_table.count("proxy-ai-api") == 1);
+  CHECK(shifted_table.at("proxy-ai-api").findings == 0);
+  CHECK(countUploads() == expected);
 }
 
 TEST_CASE(
