@@ -319,6 +319,19 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
     guard.markCompleted();
     outcome.search_id = completed->search_id;
     outcome.record_count = static_cast<std::uint64_t>(completed->record_count);
+    outcome.console_messages = completed->error_messages;
+    if (!outcome.console_messages.empty()) {
+      // Already made inert (search_status.cpp). Said once per search, so that a window whose
+      // results a console called incomplete is not read as whole in silence.
+      std::string text;
+      for (const auto& message : outcome.console_messages) {
+        text += (text.empty() ? "" : "; ") + message;
+      }
+      api_.deps().logger->warn(
+          "search {} completed with messages from the console: {} (its results may be "
+          "incomplete)",
+          completed->search_id, text);
+    }
     limit = outcome.record_count;
     outcome.capped = options_.row_cap > 0 && limit > options_.row_cap;
     if (outcome.capped) limit = options_.row_cap;

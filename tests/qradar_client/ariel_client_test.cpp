@@ -455,6 +455,29 @@ TEST_CASE("a search that ends in ERROR reports Ariel's messages", "[ariel]") {
   CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
 }
 
+TEST_CASE("a COMPLETED search's messages from the console are kept in the outcome", "[ariel]") {
+  // IBM's search object carries error_messages (INFO, WARN, ERROR) whatever its status; a
+  // review asked that a completed search's not pass unseen.
+  Harness h;
+  h.ariel.override =
+      [&](const qradar::HttpRequest& r) -> std::optional<core::Result<qradar::HttpResponse>> {
+    if (r.method == "GET" && r.url.ends_with("/s1")) {
+      return core::Result<qradar::HttpResponse>(jsonResponse(
+          200,
+          R"({"search_id":"s1","status":"COMPLETED","progress":100,"record_count":0,)"
+          R"("error_messages":[{"severity":"WARN","message":"Host \u001b[31mep2 unavailable"}]})"));
+    }
+    return std::nullopt;
+  };
+  auto outcome = h.run();
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome->console_messages.size() == 1);
+  // Inert text: the escape byte from the server does not survive.
+  CHECK(outcome->console_messages[0].find("ep2 unavailable") != std::string::npos);
+  CHECK(outcome->console_messages[0].find('\x1b') == std::string::npos);
+  CHECK(h.count("DELETE /api/ariel/searches/s1") == 1);
+}
+
 TEST_CASE("the token never reaches an error message", "[ariel][secrets]") {
   Harness h;
   h.ariel.override =
