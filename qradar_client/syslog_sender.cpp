@@ -265,10 +265,14 @@ core::Status SyslogSender::connect() {
         const Wait waited = waitFor(conn->fd, wanted, deadline);
         if (waited == Wait::kReady) continue;
         if (waited == Wait::kAborted) return fail(cancelled());
-        // A plain-TCP listener reads the ClientHello as a message and waits for the next.
-        return fail(core::makeError(core::ErrorCode::kTimeout,
-                                    "TLS handshake timed out (is outputs.leef.port a plain-TCP "
-                                    "syslog port? then use protocol: tcp, or the TLS port)"));
+        // A plain-TCP listener reads the ClientHello as a message and waits for the next; a
+        // stalled receiver on the right port looks the same from here (a trial), so both are
+        // named, the one that needs no config change first.
+        return fail(core::makeError(
+            core::ErrorCode::kTimeout,
+            "TLS handshake timed out: the receiver took the connection but did not answer (a "
+            "receiver that is stalled or overloaded, or outputs.leef.port a plain-TCP syslog "
+            "port: then use protocol: tcp, or the TLS port)"));
       }
       const long verify = SSL_get_verify_result(conn->ssl);
       std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify) : sslErrors();

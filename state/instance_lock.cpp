@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -78,8 +79,11 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
         lock_file.st_uid != ::geteuid()) {
       hint = " (the lock file is there and belongs to another user (uid " +
              std::to_string(lock_file.st_uid) +
-             "): an earlier run as that user, root perhaps, left it; remove it or give it to "
-             "aihunt's user)";
+             "): an earlier run as that user, root perhaps, left it, and most likely the state "
+             "file and its -wal and -shm beside it too; give them all to aihunt's user: chown "
+             "--reference=" +
+             std::filesystem::path(path).parent_path().string() + " " + realStatePath(state_path) +
+             "*)";
     } else if (error == EACCES && ::access(path.c_str(), F_OK) == 0) {
       // aihunt's own, made read-only (a folder and its files set read-only by hand, a volume
       // mounted so): a resource trial saw this blamed on another user.

@@ -795,6 +795,33 @@ TEST_CASE("a sound state file in a folder aihunt may not write reads as sound, n
   fs::remove_all(dir);
 }
 
+TEST_CASE("a lock file another user left names the files to give back to aihunt's user",
+          "[daemon][state]") {
+  // A trial: after a run as root, the message named the lock file only; once it was removed,
+  // the next run failed on the state file root had made too.
+  if (::geteuid() != 0) return;  // only root can make a file of another user
+  namespace fs = std::filesystem;
+  const std::string dir = aihunt::testing::makeTempDir("aihunt-foreign-lock-");
+  fs::permissions(dir, fs::perms::all);
+  const std::string binary = dir + "/aihunt";
+  fs::copy_file(binaryPath("aihunt"), binary);
+  fs::permissions(binary, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+  const std::string state = dir + "/state.db";
+  std::ofstream(state).flush();
+  std::ofstream(state + ".lock").flush();
+  fs::permissions(state + ".lock", fs::perms::owner_read | fs::perms::owner_write);
+  const ProcessResult vacuum = runProcess("/usr/bin/setpriv",
+                                          {"--reuid=65534", "--regid=65534", "--clear-groups",
+                                           binary, "state", "vacuum", "--state", state},
+                                          {}, 30);
+  INFO(vacuum.err);
+  CHECK(vacuum.exit_code == 5);
+  CHECK(vacuum.err.find("belongs to another user (uid 0)") != std::string::npos);
+  CHECK(vacuum.err.find("chown --reference=" + dir + " " + state + "*") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("an exception naming a set that cannot be read is said once per run of a hunt's windows",
           "[daemon][once][exceptions]") {
   RunningEmu emu(sampleData(), emuConfig());
