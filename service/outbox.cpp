@@ -387,10 +387,11 @@ Outbox::SinkPass Outbox::drainSink(SinkState& state, std::chrono::steady_clock::
           core::counted(rows->size() - std::min(through, rows->size()), "finding") +
           (through > 0 ? " (" + std::to_string(through) + " of the batch got through first)" : "");
       if (state.retry_at.time_since_epoch().count() >= run_ends_.load()) {
+        const bool one = rows->size() - std::min(through, rows->size()) == 1;
         logger_->warn(
-            "sink '{}': delivering {} failed (failure {} in a row in this process); they wait in "
-            "the outbox for the next run: {}",
-            name, what, state.failures, why);
+            "sink '{}': delivering {} failed (failure {} in a row in this process); {} in the "
+            "outbox for the next run: {}",
+            name, what, state.failures, one ? "it waits" : "they wait", why);
       } else {
         logger_->warn(
             "sink '{}': delivering {} failed (failure {} in a row in this process), retrying in {} "
