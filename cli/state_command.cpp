@@ -32,7 +32,8 @@ std::string when(const std::optional<core::EpochMs>& ms) {
 // against.
 struct StateTarget {
   std::string path;
-  std::optional<std::vector<std::pair<std::string, bool>>> hunts;
+  std::optional<std::vector<std::pair<std::string, bool>>> hunts{};
+  std::optional<std::vector<std::string>> sinks{};  // with -c: the sinks the config enables
 };
 
 core::Result<StateTarget> stateTarget(const po::variables_map& values, CommandContext& context) {
@@ -54,7 +55,8 @@ core::Result<StateTarget> stateTarget(const po::variables_map& values, CommandCo
   if (!outcome.ok()) {
     return core::makeError(core::ErrorCode::kConfig, config::describeErrors(outcome.errors));
   }
-  StateTarget target{outcome.config->state.path, std::vector<std::pair<std::string, bool>>()};
+  StateTarget target{outcome.config->state.path, std::vector<std::pair<std::string, bool>>(),
+                     config::enabledSinkNames(outcome.config->outputs)};
   for (const auto& hunt : outcome.config->hunts)
     target.hunts->emplace_back(hunt.name, hunt.enabled);
   return target;
@@ -150,6 +152,13 @@ int show(state::StateStore& store, const StateTarget& target, CommandContext& co
     // Notes without any due time: LEEF has not delivered their findings yet.
     if (due.empty() && sink == "offense_notes") {
       due = " (waiting for the LEEF events of their findings to be delivered)";
+    }
+    // Rows for a sink this config turned off wait until it is on again (as run warns): said
+    // here, where someone looks for why they do not move (a trial).
+    if (target.sinks &&
+        std::find(target.sinks->begin(), target.sinks->end(), sink) == target.sinks->end()) {
+      due += " (outputs." + core::printableExcerpt(sink, 40) +
+             " is not enabled in this config: they wait until it is)";
     }
     printFormatted(*context.redactor, out, "outbox %s: %llu pending%s\n",
                    core::printableExcerpt(sink, 40).c_str(), static_cast<unsigned long long>(depth),

@@ -243,6 +243,9 @@ struct OutputsConfig {
 // findings in the ledger only, and a destination added later gets only findings raised after it
 // (each finding is raised once).
 bool hasDestination(const OutputsConfig& outputs);
+// The sinks these outputs enable, by their outbox names ("jsonl", "leef", "reference_sets",
+// "offense_notes"), in delivery order.
+std::vector<std::string> enabledSinkNames(const OutputsConfig& outputs);
 // What config check and run warn, and hunt --deliver refuses, when there is none.
 inline constexpr const char* kNoDestination =
     "no destination (outputs.jsonl.path, outputs.leef, outputs.reference_sets or "

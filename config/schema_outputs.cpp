@@ -162,9 +162,15 @@ std::string_view referenceSetElementType(ReferenceSetField field) {
   return field == ReferenceSetField::kSourceIp ? "IP" : "ALNIC";
 }
 
-bool hasDestination(const OutputsConfig& outputs) {
-  return !outputs.jsonl.path.empty() || outputs.leef.enabled || outputs.reference_sets.enabled ||
-         outputs.offense_notes.enabled;
+bool hasDestination(const OutputsConfig& outputs) { return !enabledSinkNames(outputs).empty(); }
+
+std::vector<std::string> enabledSinkNames(const OutputsConfig& outputs) {
+  std::vector<std::string> names;
+  if (!outputs.jsonl.path.empty()) names.emplace_back("jsonl");
+  if (outputs.leef.enabled) names.emplace_back("leef");
+  if (outputs.reference_sets.enabled) names.emplace_back("reference_sets");
+  if (outputs.offense_notes.enabled) names.emplace_back("offense_notes");
+  return names;
 }
 
 OutputsConfig readOutputsSection(const YamlNode& node, Diagnostics& diagnostics) {

@@ -380,6 +380,14 @@ TEST_CASE("with the syslog receiver down the rows wait; back up, each event arri
   CHECK(off.exit_code == 0);
   CHECK(off.err.find(count + " findings in the outbox of sink 'leef'") != std::string::npos);
   CHECK(stateShow(run).find("outbox leef: " + count + " pending") != std::string::npos);
+  // With the config, state show says why they do not move (a trial).
+  const ProcessResult shown =
+      runProcess(binaryPath("aihunt"), {"state", "show", "-c", run.config}, {}, 30);
+  INFO(shown.err);
+  CHECK(shown.out.find("outbox leef: " + count +
+                       " pending (outputs.leef is not enabled in this config") !=
+        std::string::npos);
+  CHECK(shown.out.find("outbox jsonl: 0 pending (") == std::string::npos);
 
   writeConfig(run, *emu, emu->ports()["syslog_tls"].get<int>());
   const ProcessResult up = runOnce(run);
