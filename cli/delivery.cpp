@@ -165,6 +165,10 @@ int openDelivery(const po::variables_map& values, const config::Config& cfg,
     // Only a damaged file: a sound one moved aside would raise every finding again.
     if (std::filesystem::exists(state_path)) {
       auto problems = state::checkStateFile(state_path);
+      // Another program's file (kConfig), found through its log: left where it is.
+      if (!problems && problems.error().code == core::ErrorCode::kConfig) {
+        return fail(context, problems.error(), core::kExitState);
+      }
       if (problems && problems->empty()) {
         return fail(context,
                     "state file " + state_path +

@@ -7,8 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "aql/time_window.h"
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/time_options.h"
 #include "config/environment.h"
 #include "config/loader.h"
 #include "core/exit_codes.h"
@@ -157,8 +159,10 @@ int show(state::StateStore& store, const StateTarget& target, CommandContext& co
     // here, where someone looks for why they do not move (a trial).
     if (target.sinks &&
         std::find(target.sinks->begin(), target.sinks->end(), sink) == target.sinks->end()) {
-      due += " (outputs." + core::printableExcerpt(sink, 40) +
-             " is not enabled in this config: they wait until it is)";
+      const std::string setting =
+          sink == "jsonl" ? "outputs.jsonl.path is not set"
+                          : "outputs." + core::printableExcerpt(sink, 40) + " is not enabled";
+      due = " (" + setting + " in this config: they wait until it is)";
     }
     printFormatted(*context.redactor, out, "outbox %s: %llu pending%s\n",
                    core::printableExcerpt(sink, 40).c_str(), static_cast<unsigned long long>(depth),
@@ -177,22 +181,28 @@ int show(state::StateStore& store, const StateTarget& target, CommandContext& co
   return core::kExitOk;
 }
 
-int gaps(state::StateStore& store, const std::string& hunt, CommandContext& context) {
-  if (!hunt.empty()) {
-    // A misspelt name would read as "no gaps": the all-clear must name a hunt the store knows.
-    auto summary = store.summary();
-    if (!summary) return fail(context, summary.error(), core::kExitState);
-    std::vector<std::string> known;
-    for (const auto& recorded : summary->hunts) known.push_back(recorded.hunt);
-    if (std::find(known.begin(), known.end(), hunt) == known.end()) {
-      const std::string nearest = service::nearestName(hunt, known);
-      std::string message = "the state file has no ledger for a hunt named '" + hunt + "'";
-      if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
-      message += known.empty() ? "; it holds no hunt yet" : "; it holds: ";
-      for (std::size_t i = 0; i < known.size(); ++i) message += (i > 0 ? ", " : "") + known[i];
-      return fail(context, message, core::kExitUsage);
-    }
+// --hunt, for gaps and rewind: a misspelt name would read as "no gaps" or "nothing changed", so
+// it must name a hunt the store knows. Returns 0 when it does (or none was given), else the exit.
+int checkKnownHunt(state::StateStore& store, const std::string& hunt, CommandContext& context) {
+  if (hunt.empty()) return core::kExitOk;
+  auto summary = store.summary();
+  if (!summary) return fail(context, summary.error(), core::kExitState);
+  std::vector<std::string> known;
+  for (const auto& recorded : summary->hunts) known.push_back(recorded.hunt);
+  if (std::find(known.begin(), known.end(), hunt) != known.end()) return core::kExitOk;
+  const std::string nearest = service::nearestName(hunt, known);
+  std::string message =
+      "the state file has no ledger for a hunt named '" + core::printableExcerpt(hunt, 64) + "'";
+  if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
+  message += known.empty() ? "; it holds no hunt yet" : "; it holds: ";
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    message += (i > 0 ? ", " : "") + core::printableExcerpt(known[i], 64);
   }
+  return fail(context, message, core::kExitUsage);
+}
+
+int gaps(state::StateStore& store, const std::string& hunt, CommandContext& context) {
+  if (const int code = checkKnownHunt(store, hunt, context); code != core::kExitOk) return code;
   auto list = store.gaps(hunt);
   if (!list) return fail(context, list.error(), core::kExitState);
   std::FILE* out = context.streams.out;
@@ -219,23 +229,53 @@ int gaps(state::StateStore& store, const std::string& hunt, CommandContext& cont
   return core::kExitOk;
 }
 
+int rewind(state::StateStore& store, const std::string& hunt, core::EpochMs to,
+           CommandContext& context) {
+  if (const int code = checkKnownHunt(store, hunt, context); code != core::kExitOk) return code;
+  auto rewound = store.rewindLedger(hunt, to);
+  if (!rewound) return fail(context, rewound.error(), core::kExitState);
+  std::FILE* out = context.streams.out;
+  if (rewound->empty()) {
+    printFormatted(*context.redactor, out, "nothing after %s: no ledger changed\n",
+                   core::formatIso8601(to).c_str());
+    return core::kExitOk;
+  }
+  for (const state::LedgerRewind& r : *rewound) {
+    printFormatted(*context.redactor, out,
+                   "hunt %s: %llu window(s) and %llu gap(s) after %s forgotten; it now ends at "
+                   "%s\n",
+                   core::printableExcerpt(r.hunt, 64).c_str(),
+                   static_cast<unsigned long long>(r.windows),
+                   static_cast<unsigned long long>(r.gaps), core::formatIso8601(to).c_str(),
+                   r.end ? core::formatIso8601(*r.end).c_str() : "- (no ledger: hunted afresh)");
+  }
+  printFormatted(*context.redactor, out,
+                 "the next run hunts from there, up to catch_up_max back; findings already raised "
+                 "stay repeats\n");
+  return core::kExitOk;
+}
+
 }  // namespace
 
 int runStateCommand(const std::vector<std::string>& args, CommandContext& context) {
   po::options_description options(
-      "aihunt state show|gaps|check|vacuum (-c CONFIG | --state FILE): the daemon's state store");
+      "aihunt state show|gaps|check|vacuum|rewind (-c CONFIG | --state FILE): the daemon's state "
+      "store");
   options.add_options()("help,h", "show this help")("action", po::value<std::string>(),
-                                                    "show, gaps, check or vacuum")(
+                                                    "show, gaps, check, vacuum or rewind")(
       "config,c", po::value<std::string>(), "config file (its state.path)")(
       "state", po::value<std::string>(), "the state file itself")("hunt", po::value<std::string>(),
-                                                                  "gaps: only this hunt");
+                                                                  "gaps, rewind: only this hunt")(
+      "to", po::value<std::string>(),
+      "rewind: take the ledgers back to this time, e.g. 2026-11-26T18:00:00Z (whole minutes)");
   addLoggingOptions(options);
   po::positional_options_description positional;
   positional.add("action", 1);
   po::variables_map values;
   if (!parseOptions(args, options, positional, values, context.streams)) return core::kExitUsage;
   if (values.count("help") == 0 && values.count("action") == 0) {
-    return fail(context, "give an action: show, gaps, check or vacuum (aihunt state --help)",
+    return fail(context,
+                "give an action: show, gaps, check, vacuum or rewind (aihunt state --help)",
                 core::kExitUsage);
   }
   if (values.count("help") != 0) {
@@ -247,13 +287,17 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
         "will not hunt (older than catch_up_max after downtime, or left between a "
         "backfilled range and the rest of the ledger).\ncheck: a full integrity check; "
         "exit 5 when the file is damaged (then: back it up, and start 'aihunt run "
-        "--state-reset').\nvacuum: compacts the file (stop the daemon first).\n",
+        "--state-reset').\nvacuum: compacts the file (stop the daemon first).\nrewind --to "
+        "TIME: forgets the windows and gaps after TIME (every hunt's, or --hunt's), so that the "
+        "next run hunts them again; for a clock that ran ahead, which leaves the daemon hunting "
+        "nothing until now reaches the ledger's end. Seen findings stay repeats. Stop the "
+        "daemon first.\n",
         context.streams);
   }
   if (!setUpLogging(values, context)) return core::kExitUsage;
   const std::string action = values["action"].as<std::string>();
   if (values.count("hunt") != 0 && (action == "show" || action == "check" || action == "vacuum")) {
-    return fail(context, "--hunt is for 'state gaps' only", core::kExitUsage);
+    return fail(context, "--hunt is for 'state gaps' and 'state rewind' only", core::kExitUsage);
   }
   auto target = stateTarget(values, context);
   if (!target) return fail(context, target.error(), core::kExitUsage);
@@ -275,20 +319,36 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
                    "aside and begin afresh (windows are hunted again from catch_up_max)\n");
     return core::kExitState;
   }
-  if (action != "show" && action != "gaps" && action != "vacuum") {
-    const std::string nearest = service::nearestName(action, {"show", "gaps", "check", "vacuum"});
+  if (action != "show" && action != "gaps" && action != "vacuum" && action != "rewind") {
+    const std::string nearest =
+        service::nearestName(action, {"show", "gaps", "check", "vacuum", "rewind"});
     return fail(context,
                 "unknown action '" + core::printableExcerpt(action, 60) + "'" +
                     (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
-                    " (show, gaps, check, vacuum)",
+                    " (show, gaps, check, vacuum, rewind)",
                 core::kExitUsage);
   }
+  if ((values.count("to") != 0) != (action == "rewind")) {
+    return fail(context,
+                action == "rewind" ? "give --to TIME: where to take the ledgers back to"
+                                   : "--to is for 'state rewind' only",
+                core::kExitUsage);
+  }
+  std::optional<core::EpochMs> rewind_to;
+  if (action == "rewind") {
+    auto to = timestampOption(values, "to");
+    if (!to) return fail(context, to.error(), core::kExitUsage);
+    // Windows are whole minutes: a ledger cut elsewhere would start the next window off the
+    // minute.
+    rewind_to = aql::floorToMinute(*to);
+  }
+  const bool writes = action == "vacuum" || action == "rewind";
   state::OpenOptions open;
   open.create = false;
-  open.read_only = action != "vacuum";
-  // Vacuum rewrites the file: not under a running daemon (state/instance_lock.h).
+  open.read_only = !writes;
+  // Vacuum and rewind write the file: not under a running daemon (state/instance_lock.h).
   state::InstanceLock lock;
-  if (action == "vacuum") {
+  if (writes) {
     // Checked before the lock, whose file would otherwise be left beside a state file that
     // never was.
     std::error_code error;
@@ -299,7 +359,11 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
           core::kExitState);
     }
     auto acquired = state::InstanceLock::acquire(*path);
-    if (!acquired) return fail(context, acquired.error(), core::kExitState);
+    if (!acquired) {
+      return fail(
+          context, acquired.error(),
+          acquired.error().code == core::ErrorCode::kBusy ? core::kExitBusy : core::kExitState);
+    }
     lock = std::move(*acquired);
   }
   auto store = state::StateStore::open(*path, open);
@@ -308,6 +372,10 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   if (action == "gaps") {
     return gaps(**store, values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "",
                 context);
+  }
+  if (action == "rewind") {
+    return rewind(**store, values.count("hunt") != 0 ? values["hunt"].as<std::string>() : "",
+                  *rewind_to, context);
   }
   if (auto vacuumed = (*store)->vacuum(); !vacuumed) {
     return fail(context, vacuumed.error(), core::kExitState);

@@ -319,7 +319,8 @@ core::Result<SearchOutcome> ArielClient::runGuarded(SearchLifecycle& lifecycle, 
     guard.markCompleted();
     outcome.search_id = completed->search_id;
     outcome.record_count = static_cast<std::uint64_t>(completed->record_count);
-    outcome.console_messages = completed->error_messages;
+    // INFO notes are not news; WARN and ERROR (or no severity) may mean missing results.
+    outcome.console_messages = completed->serious_messages;
     if (!outcome.console_messages.empty()) {
       // Already made inert (search_status.cpp). Said once per search, so that a window whose
       // results a console called incomplete is not read as whole in silence.

@@ -69,9 +69,10 @@ struct SearchOutcome {
   int lost_creates = 0;     // creates whose answer was lost (the search may have been made)
   int adopted = 0;          // searches of lost creates found on the console and used
   int strays_deleted = 0;   // searches of lost creates found on the console and deleted
-  // The error_messages a COMPLETED search carried (IBM's search object lists messages of
-  // severity INFO, WARN or ERROR whatever the status). Whether a console says there that the
-  // results are partial (an event processor out of reach) is unconfirmed: said, not acted on.
+  // The error_messages a COMPLETED search carried, but those of severity INFO (IBM's search
+  // object lists messages of severity INFO, WARN or ERROR whatever the status). Whether a console
+  // says there that the results are partial (an event processor out of reach) is unconfirmed:
+  // said in a warning, not acted on.
   std::vector<std::string> console_messages;
   PagerStats pages;
 };

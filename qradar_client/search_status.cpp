@@ -94,6 +94,9 @@ core::Result<SearchStatus> parseSearchStatus(std::string_view body) {
         // Shown to people (stderr, logs, the run summary): made inert here, once.
         status.error_messages.push_back(
             core::printableExcerpt(entry["message"].get<std::string>(), kMaxErrorMessageBytes));
+        const bool info = entry.contains("severity") && entry["severity"].is_string() &&
+                          entry["severity"].get<std::string>() == "INFO";
+        if (!info) status.serious_messages.push_back(status.error_messages.back());
       }
     }
   }

@@ -22,6 +22,8 @@ struct SearchStatus {
   int progress = 0;  // 0-100
   std::int64_t record_count = 0;
   std::vector<std::string> error_messages;
+  // Those of error_messages whose severity is not INFO (WARN, ERROR, or none given).
+  std::vector<std::string> serious_messages;
   std::string query_string;  // the AQL as the console holds it (it may add INTO, PARAMETERS)
 };
 

@@ -502,9 +502,9 @@ struct Daemon::Impl {
     deps.logger->warn(
         "hunt '{}': the ledger ends at {}, after now ({}): no window is due until then (was an "
         "earlier run given a later --now, or the clock set back?). If the clock ran ahead when "
-        "those windows were hunted, they were searched too early: once now is past their end, "
-        "hunt them again with 'aihunt backfill --force --hunt {} --from <when the clock went "
-        "wrong> --to {}'",
+        "those windows were hunted, they were searched too early: stop aihunt and run 'aihunt "
+        "state rewind --hunt {} --to <when the clock went wrong>' (-c with the config), and the "
+        "next start hunts them again (or, once now is past {}, 'aihunt backfill --force')",
         name, core::formatIso8601(*end), core::formatIso8601(at), name, core::formatIso8601(*end));
   }
 

@@ -65,9 +65,12 @@ std::string fitCell(const TableCell& cell, std::size_t width) {
     return core::fitColumns(cell.text, width);
   }
   const std::size_t tail = core::displayColumns(cell.tail);
-  // At least two columns of the head (one character and the ellipsis), or the plain cut.
-  if (width < tail + 2) return core::fitColumns(cell.text, width);
-  return core::fitColumns(cell.head, width - tail) + cell.tail;
+  if (width <= tail) return core::fitColumns(cell.text, width);
+  // Some of the head must show (a wide character may not fit beside the ellipsis), or the
+  // plain cut.
+  std::string head = core::fitColumns(cell.head, width - tail);
+  if (head.empty() || head == "\u2026") return core::fitColumns(cell.text, width);
+  return head + cell.tail;
 }
 
 void appendCell(std::string& line, const TableCell& cell, std::size_t width, bool last) {

@@ -30,7 +30,7 @@ struct TableCell {
   std::string text;
   const char* color = nullptr;  // an SGR sequence ("\x1b[31m") around the text, or none
   // Kept whole at the end when `text` does not fit, after `head` cut to the room left: a list's
-  // first item and how many more ("endp…+2") says more than the list cut ("endpoi…"). Empty:
+  // first item and how many more ("endp… +2") says more than the list cut ("endpoi…"). Empty:
   // `text` is cut as it is.
   std::string head{};
   std::string tail{};

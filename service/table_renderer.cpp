@@ -83,12 +83,13 @@ std::string joined(const std::vector<std::string>& values) {
   return safe(out);
 }
 
-// A list, and for a narrow column its first item with a count of the rest ("Sysmon 1+2").
+// A list, and for a narrow column its first item with a count of the rest ("Sysmon 1 +2").
 TableCell listTableCell(const std::vector<std::string>& values) {
   TableCell cell{joined(values)};
   if (values.size() > 1) {
     cell.head = safe(values.front());
-    cell.tail = "+" + std::to_string(values.size() - 1);
+    // Spaced, so that "Sysmon 1 +2" does not read as Sysmon events 1 and 2 (a review).
+    cell.tail = " +" + std::to_string(values.size() - 1);
   }
   return cell;
 }

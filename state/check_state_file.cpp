@@ -30,9 +30,16 @@ std::string foreignFileReason(const std::string& path) {
   if (in.bad()) return {};
   if (static_cast<std::size_t>(in.gcount()) != head.size() ||
       std::memcmp(head.data(), kSqliteHeader.data(), head.size()) != 0) {
-    return "it is not an SQLite database: its first bytes are not SQLite's header";
+    return "it is not an SQLite database: its first bytes are not SQLite's header; if it is "
+           "aihunt's store with its first page destroyed, move it aside yourself";
   }
-  auto db = sqlite::Database::open(path, /*read_only=*/true, /*create=*/false);
+  // Looked at without a trace: a read-only open of another program's WAL database would leave
+  // a -wal and a -shm of aihunt's user beside it (a review). With a -wal there, its content must
+  // be read, which only the usual open does: the schema check after it says the same then.
+  if (std::filesystem::exists(path + "-wal", ec) || std::filesystem::exists(path + "-shm", ec)) {
+    return {};
+  }
+  auto db = sqlite::Database::openImmutable(path);
   if (!db) return {};
   auto reason = schema::otherProgramsReason(**db);
   // A database SQLite cannot read past its header is damaged, not foreign: that is the check's
@@ -64,6 +71,10 @@ core::Result<std::vector<std::string>> checkStateFile(const std::string& path) {
   if (auto ours = checkNotForeign(path); !ours) return ours.error();
   auto db = sqlite::Database::open(path, /*read_only=*/true, /*create=*/false);
   if (!db) return db.error();
+  // With a -wal beside it, the look above was skipped: asked again, through the log.
+  if (auto foreign = schema::otherProgramsReason(**db); foreign && !foreign->empty()) {
+    return schema::notOursError(path, *foreign);
+  }
   std::vector<std::string> problems;
   // The structure first: if SQLite cannot read the file at all, that is the one thing to say.
   auto statement = (*db)->prepare("PRAGMA integrity_check(20)");

@@ -10,7 +10,6 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -25,6 +24,19 @@ std::string holderOf(int fd) {
   std::string pid;
   for (ssize_t i = 0; i < n && buffer[i] >= '0' && buffer[i] <= '9'; ++i) pid.push_back(buffer[i]);
   return pid;
+}
+
+// For a command the message suggests: in single quotes, any quote in the path closed and escaped.
+std::string shellQuoted(const std::string& path) {
+  std::string out = "'";
+  for (const char c : path) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
 }
 
 }  // namespace
@@ -80,10 +92,9 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
       hint = " (the lock file is there and belongs to another user (uid " +
              std::to_string(lock_file.st_uid) +
              "): an earlier run as that user, root perhaps, left it, and most likely the state "
-             "file and its -wal and -shm beside it too; give them all to aihunt's user: chown "
-             "--reference=" +
-             std::filesystem::path(path).parent_path().string() + " " + realStatePath(state_path) +
-             "*)";
+             "file and its -wal and -shm beside it too; give them all to this user (uid " +
+             std::to_string(::geteuid()) + "): chown " + std::to_string(::geteuid()) + ":" +
+             std::to_string(::getegid()) + " " + shellQuoted(realStatePath(state_path)) + "*)";
     } else if (error == EACCES && ::access(path.c_str(), F_OK) == 0) {
       // aihunt's own, made read-only (a folder and its files set read-only by hand, a volume
       // mounted so): a resource trial saw this blamed on another user.

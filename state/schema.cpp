@@ -172,12 +172,34 @@ core::Result<Shape> readShape(sqlite::Database& db) {
     if (table_count > 0) shape.foreign = "it holds other tables and no 'meta' table";
     return shape;
   }
+  // `meta` is a common name: aihunt's has key and value columns, a schema_version row, and
+  // aihunt's tables beside it (a review: another program's meta(name, version) failed the
+  // query below, which read as damage to reset).
+  auto columns =
+      db.prepare("SELECT COUNT(*) FROM pragma_table_info('meta') WHERE name IN ('key', 'value')");
+  if (!columns) return columns.error();
+  auto counted = columns->step();
+  if (!counted) return counted.error().withContext("reading the schema");
+  if (!*counted || columns->int64At(0) != 2) {
+    shape.foreign = "its 'meta' table has no key and value columns";
+    return shape;
+  }
   auto version = db.prepare("SELECT COUNT(*) FROM meta WHERE key = 'schema_version'");
   if (!version) return version.error();
   auto found = version->step();
   if (!found) return found.error().withContext("reading the schema version");
   if (!*found || version->int64At(0) == 0) {
     shape.foreign = "its 'meta' table has no schema_version";
+    return shape;
+  }
+  auto ours = db.prepare(
+      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('windows', 'gaps', "
+      "'seen', 'outbox')");
+  if (!ours) return ours.error();
+  auto present = ours->step();
+  if (!present) return present.error().withContext("reading the schema");
+  if (!*present || ours->int64At(0) == 0) {
+    shape.foreign = "it has a 'meta' table but none of aihunt's tables";
   }
   return shape;
 }
@@ -187,7 +209,9 @@ core::Result<Shape> readShape(sqlite::Database& db) {
 std::span<const Migration> migrations() { return kMigrations; }
 
 core::Error notOursError(const std::string& path, std::string_view why) {
-  return core::makeError(core::ErrorCode::kState,
+  // A config error (state.path names the wrong file), not damage: --state-reset tells the two
+  // apart by this code, and moves only damage aside.
+  return core::makeError(core::ErrorCode::kConfig,
                          "state file " + path + " is not aihunt's state file (" + std::string(why) +
                              "): point state.path (or --state) at aihunt's own file, or at a new "
                              "path for a fresh store. aihunt leaves this file alone: "

@@ -183,6 +183,29 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
   return db;
 }
 
+core::Result<std::unique_ptr<Database>> Database::openImmutable(const std::string& path) {
+  std::string real = path;
+  if (char* resolved = ::realpath(path.c_str(), nullptr); resolved != nullptr) {
+    real = resolved;
+    std::free(resolved);  // NOLINT(cppcoreguidelines-no-malloc): realpath's own allocation
+  }
+  sqlite3* handle = nullptr;
+  const int rc = sqlite3_open_v2(
+      immutableUri(real).c_str(), &handle,
+      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = messageFor(handle, rc);
+    sqlite3_close_v2(handle);
+    return classify(path, rc, message, "opening");
+  }
+  std::unique_ptr<Database> db(new Database(handle, path));
+  db->immutable_ = true;
+  sqlite3_extended_result_codes(handle, 1);
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  return db;
+}
+
 Database::~Database() { sqlite3_close_v2(db_); }
 
 core::Status Database::exec(std::string_view sql, std::string_view context) {

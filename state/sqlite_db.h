@@ -35,6 +35,11 @@ class Database {
   // codes, a busy timeout, defensive mode and cell size checks; reads nothing from the file yet.
   [[nodiscard]] static core::Result<std::unique_ptr<Database>> open(const std::string& path,
                                                                     bool read_only, bool create);
+  // Read-only, without locks, and leaving nothing beside the file (a read-only open of a WAL
+  // database makes its -wal and -shm and leaves them): for a look at a file that may be another
+  // program's. Only sound when no -wal lies beside it (its content would not be read).
+  [[nodiscard]] static core::Result<std::unique_ptr<Database>> openImmutable(
+      const std::string& path);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

@@ -1017,6 +1017,68 @@ core::Result<std::vector<std::string>> SqliteStateStore::integrityCheck() {
   return lines;
 }
 
+core::Result<std::vector<LedgerRewind>> SqliteStateStore::rewindLedger(const std::string& hunt,
+                                                                       core::EpochMs to) {
+  const std::lock_guard lock(mutex_);
+  constexpr std::string_view kContext = "rewinding the ledger";
+  auto transaction = sqlite::Transaction::begin(*db_);
+  if (!transaction) return transaction.error().withContext(kContext);
+  // ?1 the hunt ('' for all), ?2 the time.
+  constexpr std::string_view kWhich = "(?1 = '' OR hunt = ?1)";
+  std::vector<LedgerRewind> rewound;
+  const auto entry = [&](const std::string& name) -> LedgerRewind& {
+    for (LedgerRewind& r : rewound) {
+      if (r.hunt == name) return r;
+    }
+    rewound.push_back(LedgerRewind{name, 0, 0, std::nullopt});
+    return rewound.back();
+  };
+  // Counted per hunt before the change, then changed.
+  const std::pair<std::string, bool> counts[] = {
+      {"SELECT hunt, COUNT(*) FROM windows WHERE " + std::string(kWhich) +
+           " AND to_ms > ?2 GROUP BY hunt",
+       true},
+      {"SELECT hunt, COUNT(*) FROM gaps WHERE " + std::string(kWhich) +
+           " AND to_ms > ?2 GROUP BY hunt",
+       false},
+  };
+  for (const auto& count : counts) {
+    const bool windows = count.second;  // a named copy: lambdas may not capture a binding
+    auto statement = db_->prepare(count.first);
+    if (!statement) return statement.error().withContext(kContext);
+    if (auto status = bindAll(*statement, hunt, to); !status) return status.error();
+    if (auto status =
+            eachRow(*statement, kContext,
+                    [&](const Statement& row) {
+                      const auto n = static_cast<std::uint64_t>(row.int64At(1));
+                      (windows ? entry(row.textAt(0)).windows : entry(row.textAt(0)).gaps) += n;
+                    });
+        !status) {
+      return status.error();
+    }
+  }
+  const std::string changes[] = {
+      "DELETE FROM windows WHERE " + std::string(kWhich) + " AND to_ms > ?2",
+      "DELETE FROM gaps WHERE " + std::string(kWhich) + " AND from_ms >= ?2",
+      // A gap [from, to) and its shortened copy may not both exist: UNIQUE(hunt, from_ms, to_ms).
+      "UPDATE OR REPLACE gaps SET to_ms = ?2 WHERE " + std::string(kWhich) +
+          " AND from_ms < ?2 AND to_ms > ?2",
+  };
+  for (const std::string& sql : changes) {
+    auto statement = db_->prepare(sql);
+    if (!statement) return statement.error().withContext(kContext);
+    if (auto status = bindAll(*statement, hunt, to); !status) return status.error();
+    if (auto status = statement->run(); !status) return status.error().withContext(kContext);
+  }
+  for (LedgerRewind& r : rewound) {
+    auto end = latestOf(statements_->scheduled_through, r.hunt);
+    if (!end) return end.error().withContext(kContext);
+    r.end = *end;
+  }
+  if (auto status = transaction->commit(); !status) return status.error().withContext(kContext);
+  return rewound;
+}
+
 core::Status SqliteStateStore::vacuum() {
   const std::lock_guard lock(mutex_);
   if (auto status = db_->exec("VACUUM", "vacuum"); !status) return status;

@@ -68,6 +68,8 @@ class SqliteStateStore final : public StateStore {
   core::Result<StoreSummary> summary() override;
   core::Result<std::vector<std::string>> integrityCheck() override;
   core::Status vacuum() override;
+  core::Result<std::vector<LedgerRewind>> rewindLedger(const std::string& hunt,
+                                                       core::EpochMs to) override;
 
  private:
   struct Statements;

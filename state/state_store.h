@@ -119,6 +119,14 @@ struct HuntSummary {
   std::uint64_t gaps = 0;  // still open: StateStore::gaps()
 };
 
+// What StateStore::rewindLedger took back, for one hunt.
+struct LedgerRewind {
+  std::string hunt;
+  std::uint64_t windows = 0;         // ledger windows forgotten
+  std::uint64_t gaps = 0;            // gaps forgotten or cut short
+  std::optional<core::EpochMs> end;  // where the ledger (or a gap before it) now ends
+};
+
 struct StoreSummary {
   std::string path;
   int schema_version = 0;
@@ -206,7 +214,10 @@ class StateStore {
   // One transaction: seen ids, outbox rows for the new ones, baselines, and the window record.
   [[nodiscard]] virtual core::Result<CommitResult> commit(const Commit& commit) = 0;
   // Whether an upload total of `hunt` for the mark's source, user and provider was raised over a
-  // window that overlaps [mark.from, mark.to) (the same window included).
+  // window that overlaps [mark.from, mark.to) (the same window included). Its bytes are not
+  // compared: windows cut otherwise merge totals that were never raised (under the threshold)
+  // with one that was, and the same window hunted again keeps its id whatever bytes were indexed
+  // late, so more bytes is no sign of a new upload.
   [[nodiscard]] virtual core::Result<bool> uploadTotalRaised(const std::string& hunt,
                                                              const UploadTotalMark& mark) = 0;
   // Whether an upload total of `hunt` for the mark's source, user and provider was raised whose
@@ -293,6 +304,13 @@ class StateStore {
   // PRAGMA integrity_check: empty when sound, else what SQLite found (at most 20 lines).
   [[nodiscard]] virtual core::Result<std::vector<std::string>> integrityCheck() = 0;
   [[nodiscard]] virtual core::Status vacuum() = 0;
+  // `aihunt state rewind`: the ledgers of `hunt` (every hunt when empty) taken back to `to` (a
+  // whole minute), in one transaction. Windows that end after it are forgotten (one that spans
+  // it too, so a ledger ends at or before it), gaps that start at or after it are forgotten,
+  // and one that spans it ends there. Seen ids stay: the daemon hunts those windows again and
+  // raises only what is new. For a clock that ran ahead (docs/operations.md). Per hunt touched.
+  [[nodiscard]] virtual core::Result<std::vector<LedgerRewind>> rewindLedger(
+      const std::string& hunt, core::EpochMs to) = 0;
 };
 
 // What `aihunt state check` reports: opens `path` read-only without refusing damage and lists

@@ -314,9 +314,10 @@ TEST_CASE("backfill refuses a --to closer to now than the hunt's schedule.delay"
   // after the backfill and older than the overlap would never be searched. The console here
   // cannot be reached: a backfill that went ahead would fail with exit 3, not 2.
   const std::string config = "cli_conventions_test.delay.yaml";
-  std::ofstream(config) << "qradar:\n  url: https://127.0.0.1:1\nstate:\n  path: "
-                           "cli_conventions_test.delay.db\nhunts:\n  - name: late\n"
-                           "    fields: {url: URL}\n    schedule: {every: 5m, delay: 5m, overlap: 0m}\n";
+  std::ofstream(config)
+      << "qradar:\n  url: https://127.0.0.1:1\nstate:\n  path: "
+         "cli_conventions_test.delay.db\nhunts:\n  - name: late\n"
+         "    fields: {url: URL}\n    schedule: {every: 5m, delay: 5m, overlap: 0m}\n";
   const std::vector<std::string> env = {"AIHUNT_QRADAR_TOKEN=x-test-token"};
   const auto backfillTo = [&](const std::string& to) {
     return runProcess(binaryPath("aihunt"),

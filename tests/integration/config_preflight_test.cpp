@@ -127,7 +127,8 @@ TEST_CASE("a state lock left by a run as another user fails config check, and ru
   const ProcessResult run = runUnprivileged({"run", "--once", "-c", config});
   INFO(run.err);
   CHECK(run.exit_code == 5);
-  CHECK(run.err.find("remove it or give it to aihunt's user") != std::string::npos);
+  CHECK(run.err.find("belongs to another user") != std::string::npos);
+  CHECK(run.err.find("give them all to this user") != std::string::npos);
   fs::permissions(lock, fs::perms::owner_all);
 
   // The same for the state file itself (no lock left): run names what to check.

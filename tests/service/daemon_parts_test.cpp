@@ -378,6 +378,10 @@ class FullAtRemoval final : public StateStore {
     return inner_.integrityCheck();
   }
   aihunt::core::Status vacuum() override { return inner_.vacuum(); }
+  aihunt::core::Result<std::vector<aihunt::state::LedgerRewind>> rewindLedger(
+      const std::string& hunt, aihunt::core::EpochMs to) override {
+    return inner_.rewindLedger(hunt, to);
+  }
 
  private:
   aihunt::core::Status refuse() {

@@ -223,8 +223,8 @@ TEST_CASE("--show-suppressed: the exception is read like the what, the sources m
 
 TEST_CASE("a list cut to its column keeps its first item's start and how many more follow") {
   std::vector<aihunt::detection::Incident> incidents;
-  for (const std::vector<std::string>& sources :
-       std::vector<std::vector<std::string>>{{"Sysmon 1", "Sysmon 3", "proxy"}, {"proxy"}, {}}) {
+  for (const std::vector<std::string>& sources : std::vector<std::vector<std::string>>{
+           {"Sysmon 1", "Sysmon 3", "proxy"}, {"proxy"}, {"\xE6\x9D\xB1\xE6\x9D\xB1", "x"}}) {
     aihunt::detection::Incident& i = incidents.emplace_back();
     i.actor.host = "WS-FIN-0042";
     i.actor.user_display = "CORP\\jdoe";
@@ -244,11 +244,14 @@ TEST_CASE("a list cut to its column keeps its first item's start and how many mo
     // Cut: the first item's start, then the count of the others, never a cut inside the list.
     ++counted;
     CHECK(cell.size() >= 4);
-    CHECK(cell.substr(cell.size() - 2) == "+2");
+    CHECK(cell.substr(cell.size() - 3) == " +2");
     CHECK(cell.rfind("Sys", 0) == 0);
     CHECK(cell.find(',') == std::string::npos);
     // One item: cut (or whole) as before, with no count.
     CHECK(out[2].find("+") == std::string::npos);
+    // A wide first character that does not fit beside the ellipsis: the plain cut, never a
+    // count after nothing.
+    CHECK(out[3].substr(at).rfind("\xE2\x80\xA6 +1", 0) == std::string::npos);
   });
   CHECK(counted > 0);
 }

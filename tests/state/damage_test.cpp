@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <random>
 
@@ -52,7 +53,9 @@ void buildStore(const std::string& path) {
 }
 
 bool acceptable(const core::Error& error) {
-  return error.code == core::ErrorCode::kState || error.code == core::ErrorCode::kIo;
+  // kConfig: damage that leaves the file looking like another program's (not aihunt's).
+  return error.code == core::ErrorCode::kState || error.code == core::ErrorCode::kIo ||
+         error.code == core::ErrorCode::kConfig;
 }
 
 // Every call either works or reports an error: it never crashes, never throws.
@@ -224,7 +227,7 @@ TEST_CASE("files that are not SQLite databases are refused as not aihunt's, and 
     for (const bool read_only : {false, true}) {
       auto store = StateStore::open(path, OpenOptions{/*create=*/true, read_only});
       REQUIRE_FALSE(store.ok());
-      CHECK(store.error().code == core::ErrorCode::kState);
+      CHECK(store.error().code == core::ErrorCode::kConfig);
       CHECK_THAT(store.error().message, Catch::Contains(path));
       CHECK_THAT(store.error().message, Catch::Contains("not an SQLite database"));
       CHECK_THAT(store.error().message, Catch::Contains("--state-reset does not move it"));
@@ -296,21 +299,37 @@ TEST_CASE("another program's database is not taken over, checked as damage or re
   const TempDir dir;
   const std::string path = dir.file("other.db");
   const std::string with_meta = dir.file("other-meta.db");
-  {
-    auto db = sqlite::Database::open(path, false, true);
+  const std::string meta_columns = dir.file("other-columns.db");
+  const std::string meta_version = dir.file("other-version.db");
+  const std::string wal = dir.file("other-wal.db");
+  const auto make = [](const std::string& file, std::initializer_list<const char*> sql) {
+    auto db = sqlite::Database::open(file, false, true);
     REQUIRE(db.ok());
-    REQUIRE((*db)->exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY)", "test").ok());
-    // `meta` is a common name: one without aihunt's schema_version is not aihunt's either.
-    auto other = sqlite::Database::open(with_meta, false, true);
-    REQUIRE(other.ok());
-    REQUIRE((*other)->exec("CREATE TABLE meta (key TEXT, value TEXT)", "test").ok());
-    REQUIRE((*other)->exec("INSERT INTO meta VALUES ('owner', 'grafana')", "test").ok());
-  }
-  for (const std::string& file : {path, with_meta}) {
+    for (const char* statement : sql) REQUIRE((*db)->exec(statement, "test").ok());
+  };
+  make(path, {"CREATE TABLE accounts (id INTEGER PRIMARY KEY)"});
+  // `meta` is a common name: one without aihunt's schema_version is not aihunt's either, nor one
+  // without key and value columns (a review: its query failed and read as damage to reset), nor
+  // one with a schema_version and none of aihunt's tables.
+  make(with_meta, {"CREATE TABLE meta (key TEXT, value TEXT)",
+                   "INSERT INTO meta VALUES ('owner', 'grafana')"});
+  make(meta_columns,
+       {"CREATE TABLE meta (name TEXT, version TEXT)", "INSERT INTO meta VALUES ('schema', '3')"});
+  make(meta_version,
+       {"CREATE TABLE meta (key TEXT, value TEXT)",
+        "INSERT INTO meta VALUES ('schema_version', '7')", "CREATE TABLE dashboards (id INTEGER)"});
+  // A WAL database closed cleanly: the look at it must leave no -wal or -shm of ours beside it.
+  make(wal, {"PRAGMA journal_mode=WAL", "CREATE TABLE accounts (id INTEGER PRIMARY KEY)"});
+  REQUIRE_FALSE(std::filesystem::exists(wal + "-wal"));
+  for (const std::string& file : {path, with_meta, meta_columns, meta_version, wal}) {
     INFO(file);
+    CHECK_FALSE(checkNotForeign(file).ok());
+    CHECK_FALSE(std::filesystem::exists(file + "-wal"));
+    CHECK_FALSE(std::filesystem::exists(file + "-shm"));
     auto store = StateStore::open(file, OpenOptions{});
     REQUIRE_FALSE(store.ok());
-    CHECK(store.error().code == core::ErrorCode::kState);
+    // A config error (state.path names the wrong file), which --state-reset leaves alone.
+    CHECK(store.error().code == core::ErrorCode::kConfig);
     CHECK_THAT(store.error().message, Catch::Contains("not aihunt's state file"));
     CHECK_THAT(store.error().message, Catch::Contains("--state-reset does not move it"));
     auto checked = checkStateFile(file);
@@ -323,6 +342,17 @@ TEST_CASE("another program's database is not taken over, checked as damage or re
   CHECK((*db)->queryText("SELECT COUNT(*) FROM sqlite_schema", "test").value() == "1");
   // Left in its own journal mode: nothing was written into it.
   CHECK((*db)->queryText("PRAGMA journal_mode", "test").value() == "delete");
+
+  // In use by its program (its -wal and -shm beside it): the quiet look is skipped, and the
+  // check, which reads through the log, says the same.
+  auto live = sqlite::Database::open(wal, false, false);
+  REQUIRE(live.ok());
+  REQUIRE((*live)->exec("INSERT INTO accounts VALUES (1)", "test").ok());
+  REQUIRE(std::filesystem::exists(wal + "-wal"));
+  auto checked = checkStateFile(wal);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.error().code == core::ErrorCode::kConfig);
+  CHECK_THAT(checked.error().message, Catch::Contains("not aihunt's state file"));
 }
 
 TEST_CASE("aihunt's own stores and an empty file are not foreign") {

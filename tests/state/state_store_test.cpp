@@ -243,6 +243,57 @@ TEST_CASE("gaps: a stretch that starts where a gap ends extends it; the schedule
   CHECK(store->gaps("h").value().size() == 1);
 }
 
+TEST_CASE("rewind: windows and gaps after a time are forgotten, seen ids kept, per hunt or all") {
+  // For a clock that ran ahead: the ledger ended in the future, and nothing was due until then.
+  const TempDir dir;
+  auto store = freshStore(dir);
+  for (int i = 0; i < 6; ++i) {  // h: [0,1) ... [5,6) minutes, a finding in the last
+    Commit commit =
+        page("h", i == 5 ? std::vector<FindingItem>{finding("late")} : std::vector<FindingItem>{});
+    commit.completes = window("h", kT0 + i * kMinute, kT0 + (i + 1) * kMinute);
+    REQUIRE(store->commit(commit).ok());
+  }
+  // A gap of "h" from 6 to 10, and one of "g" spanning 2 to 8 after its window [0, 2).
+  REQUIRE(store->recordGap(Gap{"h", kT0 + 6 * kMinute, kT0 + 10 * kMinute, kT0}).ok());
+  Commit g = page("g", {});
+  g.completes = window("g", kT0, kT0 + 2 * kMinute);
+  REQUIRE(store->commit(g).ok());
+  REQUIRE(store->recordGap(Gap{"g", kT0 + 2 * kMinute, kT0 + 8 * kMinute, kT0}).ok());
+
+  // One hunt, to a time inside its window [3, 4): that window goes too.
+  const auto one = store->rewindLedger("h", kT0 + 3 * kMinute + 30'000).value();
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].hunt == "h");
+  CHECK(one[0].windows == 3);  // [3,4), [4,5), [5,6)
+  CHECK(one[0].gaps == 1);
+  CHECK(one[0].end == std::optional<core::EpochMs>(kT0 + 3 * kMinute));
+  CHECK(store->ledgerEnd("h").value() == std::optional<core::EpochMs>(kT0 + 3 * kMinute));
+  CHECK(store->scheduledThrough("h").value() == std::optional<core::EpochMs>(kT0 + 3 * kMinute));
+  CHECK(store->gaps("h").value().empty());
+  CHECK(store->seen("late").value());  // hunted again, it is a repeat
+  // "g" untouched by a rewind of "h".
+  CHECK(store->scheduledThrough("g").value() == std::optional<core::EpochMs>(kT0 + 8 * kMinute));
+
+  // Every hunt: "g"'s gap that spans the time ends there; nothing of "h" is after it any more.
+  const auto all = store->rewindLedger("", kT0 + 3 * kMinute).value();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].hunt == "g");
+  CHECK(all[0].windows == 0);
+  CHECK(all[0].gaps == 1);
+  const auto gaps = store->gaps("g").value();
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0].from == kT0 + 2 * kMinute);
+  CHECK(gaps[0].to == kT0 + 3 * kMinute);
+  CHECK(store->scheduledThrough("g").value() == std::optional<core::EpochMs>(kT0 + 3 * kMinute));
+
+  // Before every ledger: nothing left of "h", which the next run hunts afresh.
+  const auto before = store->rewindLedger("h", kT0 - kMinute).value();
+  REQUIRE(before.size() == 1);
+  CHECK(before[0].windows == 3);
+  CHECK_FALSE(before[0].end.has_value());
+  CHECK(store->rewindLedger("h", kT0).value().empty());  // nothing after: nothing changed
+}
+
 TEST_CASE("gaps: what a backfill has hunted is taken off; the rest stays open") {
   const TempDir dir;
   auto store = freshStore(dir);
