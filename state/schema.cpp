@@ -150,6 +150,15 @@ core::Status setVersion(sqlite::Database& db, int version) {
   return statement->run();
 }
 
+// The single count a `SELECT COUNT(*) ...` reads.
+core::Result<std::int64_t> countOf(sqlite::Database& db, std::string_view sql) {
+  auto statement = db.prepare(sql);
+  if (!statement) return statement.error();
+  auto row = statement->step();
+  if (!row) return row.error().withContext("reading the schema");
+  return *row ? statement->int64At(0) : 0;
+}
+
 // What the file holds, before its version is read: whether it has aihunt's `meta` table, and
 // why it is another program's database when it is one.
 struct Shape {
@@ -176,31 +185,23 @@ core::Result<Shape> readShape(sqlite::Database& db) {
   // aihunt's tables beside it (a review: another program's meta(name, version) failed the
   // query below, which read as damage to reset).
   auto columns =
-      db.prepare("SELECT COUNT(*) FROM pragma_table_info('meta') WHERE name IN ('key', 'value')");
+      countOf(db, "SELECT COUNT(*) FROM pragma_table_info('meta') WHERE name IN ('key', 'value')");
   if (!columns) return columns.error();
-  auto counted = columns->step();
-  if (!counted) return counted.error().withContext("reading the schema");
-  if (!*counted || columns->int64At(0) != 2) {
+  if (*columns != 2) {
     shape.foreign = "its 'meta' table has no key and value columns";
     return shape;
   }
-  auto version = db.prepare("SELECT COUNT(*) FROM meta WHERE key = 'schema_version'");
+  auto version = countOf(db, "SELECT COUNT(*) FROM meta WHERE key = 'schema_version'");
   if (!version) return version.error();
-  auto found = version->step();
-  if (!found) return found.error().withContext("reading the schema version");
-  if (!*found || version->int64At(0) == 0) {
+  if (*version == 0) {
     shape.foreign = "its 'meta' table has no schema_version";
     return shape;
   }
-  auto ours = db.prepare(
-      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('windows', 'gaps', "
-      "'seen', 'outbox')");
+  auto ours = countOf(db,
+                      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
+                      "('windows', 'gaps', 'seen', 'outbox')");
   if (!ours) return ours.error();
-  auto present = ours->step();
-  if (!present) return present.error().withContext("reading the schema");
-  if (!*present || ours->int64At(0) == 0) {
-    shape.foreign = "it has a 'meta' table but none of aihunt's tables";
-  }
+  if (*ours == 0) shape.foreign = "it has a 'meta' table but none of aihunt's tables";
   return shape;
 }
 

@@ -210,11 +210,13 @@ TEST_CASE("the daemon raises a window's large upload once, hunted again or not",
   CHECK(countUploads() == expected);
 
   // The window hunted again (backfill --force): the same id, a repeat, nothing new delivered.
-  const auto again = runProcess(
-      binaryPath("aihunt"),
-      {"backfill", "-c", run.config, "--hunt", "proxy-ai-api", "--from", "2026-11-26T09:59:00Z",
-       "--to", "2026-11-26T10:59:00Z", "--now", now, "--force", "--retry-delay", "20ms"},
-      {}, 60);
+  const auto forcedBackfill = [&](const std::string& from, const std::string& to) {
+    return runProcess(binaryPath("aihunt"),
+                      {"backfill", "-c", run.config, "--hunt", "proxy-ai-api", "--from", from,
+                       "--to", to, "--now", now, "--force", "--retry-delay", "20ms"},
+                      {}, 60);
+  };
+  const auto again = forcedBackfill("2026-11-26T09:59:00Z", "2026-11-26T10:59:00Z");
   INFO(again.out << again.err);
   REQUIRE(again.exit_code == 0);
   const auto table = aihunt::testing::parseTable(again.out);
@@ -226,11 +228,7 @@ TEST_CASE("the daemon raises a window's large upload once, hunted again or not",
   // Hunted again over windows cut otherwise (from 09:29): edge's total there holds requests of
   // two of the daemon's windows, so no raised total covers it. One of its source, user and
   // provider raised over an overlapping window makes it a repeat (a review: raised again).
-  const auto shifted = runProcess(
-      binaryPath("aihunt"),
-      {"backfill", "-c", run.config, "--hunt", "proxy-ai-api", "--from", "2026-11-26T09:29:00Z",
-       "--to", "2026-11-26T10:29:00Z", "--now", now, "--force", "--retry-delay", "20ms"},
-      {}, 60);
+  const auto shifted = forcedBackfill("2026-11-26T09:29:00Z", "2026-11-26T10:29:00Z");
   INFO(shifted.out << shifted.err);
   REQUIRE(shifted.exit_code == 0);
   const auto shifted_table = aihunt::testing::parseTable(shifted.out);
