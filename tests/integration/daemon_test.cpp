@@ -528,15 +528,19 @@ TEST_CASE("state rewind takes a ledger that ran ahead back, and the next run hun
   const ProcessResult twice = state({"rewind", "-c", run.config, "--to", iso(t0)});
   CHECK(twice.exit_code == 0);
   CHECK(twice.out.find("no ledger changed") != std::string::npos);
-  // A running daemon holds the file: rewind waits its turn (busy, 6), as vacuum does.
+  // A running daemon holds the file: rewind waits its turn (busy, 6), as vacuum does. Asked
+  // once the daemon has its lock (its first line follows the lock): asked before, a rewind
+  // holding the lock would make the daemon's start the busy one.
   aihunt::testing::BackgroundProcess daemon(binaryPath("aihunt"),
                                             {"run", "-c", run.config, "--now", iso(t0)});
-  const bool holding = waitUntil(
-      [&] {
-        return state({"rewind", "-c", run.config, "--to", iso(t0 - 3600 * 1000)}).exit_code == 6;
-      },
-      std::chrono::seconds(20));
-  CHECK(holding);
+  const bool started =
+      waitUntil([&] { return daemon.err().find("aihunt run: ") != std::string::npos; },
+                std::chrono::seconds(20));
+  INFO(daemon.err());
+  REQUIRE(started);
+  const ProcessResult busy = state({"rewind", "-c", run.config, "--to", iso(t0 - 3600 * 1000)});
+  INFO(busy.err);
+  CHECK(busy.exit_code == 6);
   CHECK(daemon.stop(10000) == 0);
 }
 
