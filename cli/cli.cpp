@@ -27,7 +27,7 @@ Commands:
   run             The daemon: every hunt on its schedule, gap-free windows, findings once
                   into the state store and the JSONL file (--once: one pass, then exit)
   backfill        Hunt a past range of one hunt through the daemon's ledger
-  state           The daemon's state: show, gaps, check, vacuum
+  state           The daemon's state: show, gaps, check, vacuum, rewind
   hunt            Run the hunts on a QRadar console (Ariel), print findings
   hunt --offline  Run the hunts' AQL over exported events (JSONL), then the detection
   hunts           List the hunts (built-in, or the config's with -c): telemetry, signals,
