@@ -2,6 +2,7 @@
 #include "aql/compiled.h"
 #include "aql/evaluator.h"
 #include "core/ascii_pattern_set.h"
+#include "core/int_cast.h"
 #include "core/text.h"
 
 namespace aihunt::aql {
@@ -16,7 +17,7 @@ core::Result<TimeRange> queryRange(const Query& query, const EvalOptions& option
 std::optional<std::int64_t> startTimeOf(const Event& event, FieldId starttime) {
   const Value& t = event.get(starttime);
   if (t.kind() == Value::Kind::kInt) return t.asInt();
-  if (t.kind() == Value::Kind::kDouble) return static_cast<std::int64_t>(t.asDouble());
+  if (t.kind() == Value::Kind::kDouble) return core::truncatedInt64(t.asDouble());
   return std::nullopt;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "aql/compiled.h"
+#include "core/int_cast.h"
 
 namespace aihunt::aql::detail {
 namespace {
@@ -179,8 +180,7 @@ std::optional<std::int64_t> longOf(const Val& v) {
     case Value::Kind::kInt:
       return v.i;
     case Value::Kind::kDouble:
-      if (!std::isfinite(v.d) || std::fabs(v.d) >= 9.2e18) return std::nullopt;
-      return static_cast<std::int64_t>(v.d);
+      return core::truncatedInt64(v.d);
     case Value::Kind::kBool:
       return v.b ? 1 : 0;
     case Value::Kind::kString: {
@@ -188,8 +188,7 @@ std::optional<std::int64_t> longOf(const Val& v) {
       const auto [end, ec] = std::from_chars(v.s.data(), v.s.data() + v.s.size(), value);
       if (ec == std::errc() && end == v.s.data() + v.s.size() && !v.s.empty()) return value;
       auto d = numberOf(v.s);
-      if (!d || !std::isfinite(*d) || std::fabs(*d) >= 9.2e18) return std::nullopt;
-      return static_cast<std::int64_t>(*d);
+      return d ? core::truncatedInt64(*d) : std::nullopt;
     }
     case Value::Kind::kNull:
       return std::nullopt;

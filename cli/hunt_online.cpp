@@ -530,7 +530,7 @@ int runOnlineHunt(const po::variables_map& values, const DetectionSetup& setup, 
         return false;
       }
       printDiagnostic(context.streams, *context.redactor, Diagnostic::kError,
-                      "hunt '" + hunt.name + "': " + outcome.error->message);
+                      outcome.error->withContext("hunt '" + hunt.name + "'").message);
       report.hunts.back().error_said = true;
       // The console is unreachable or refuses the credentials: every other hunt would fail the
       // same way (and each would wait out its retries), so no further hunt starts; they are

@@ -111,7 +111,8 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
       (std::string("the time exceptions' expiry is judged against (default: the clock): ") +
        kTimestampForms)
           .c_str())("max-row-bytes", po::value<long long>()->default_value(4LL << 20),
-                    "largest row accepted; a larger one is an input error")(
+                    "largest row accepted, 1024 to 1073741824 (1 GiB); a larger row is an input "
+                    "error (memory grows only as far as the longest row needs)")(
       "threads", po::value<long long>(),
       "threads that examine rows, 1 to 64 (default: one per CPU this process may use, at most "
       "8); the findings come out in input order either way");
@@ -145,8 +146,13 @@ int runTriageCommand(const std::vector<std::string>& args, CommandContext& conte
   // Read signed: Boost reads "-5" into an unsigned type as a huge number, not as an error.
   const long long max_row_bytes = values["max-row-bytes"].as<long long>();
   triage.limits.raised_by = "--max-row-bytes";
-  if (max_row_bytes < 1024) {
-    return fail(context.streams, "--max-row-bytes must be at least 1024", core::kExitUsage);
+  // No row is a gigabyte: a larger value is a typo (an extra digit or two).
+  constexpr long long kMaxRowBytesLimit = 1LL << 30;
+  if (max_row_bytes < 1024 || max_row_bytes > kMaxRowBytesLimit) {
+    return fail(context.streams,
+                "--max-row-bytes must be from 1024 to 1073741824 (1 GiB), not " +
+                    std::to_string(max_row_bytes),
+                core::kExitUsage);
   }
   triage.limits.max_row_bytes = static_cast<std::size_t>(max_row_bytes);
   if (values.count("threads") != 0) {

@@ -42,7 +42,14 @@ std::string_view errorCodeName(ErrorCode code) {
 
 Error Error::withContext(std::string_view context) const {
   Error copy = *this;
-  copy.message = std::string(context) + ": " + message;
+  // A message that already starts with this context (a builder that names its hunt, wrapped by
+  // a caller that names it too) keeps one copy: "hunt 'x': hunt 'x' maps none of ..." helps no
+  // one.
+  const std::string_view said(message);
+  const bool already =
+      said.substr(0, context.size()) == context &&
+      (said.size() == context.size() || said[context.size()] == ':' || said[context.size()] == ' ');
+  if (!already) copy.message = std::string(context) + ": " + message;
   return copy;
 }
 

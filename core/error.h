@@ -32,7 +32,8 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
 
-  // Adds context in front of the message: "reading rows: line 3: unexpected end".
+  // Adds context in front of the message: "reading rows: line 3: unexpected end"; a message
+  // that already begins with the context is left as it is.
   [[nodiscard]] Error withContext(std::string_view context) const;
   [[nodiscard]] std::string describe() const { return message; }
 };

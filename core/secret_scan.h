@@ -1,7 +1,10 @@
 #pragma once
 // Finds credential-shaped text: AI vendor API keys ("sk-...", "sk-ant-...", "hf_...", "AIza..."),
-// QRadar SEC tokens in header form, and HTTP Authorization values. One scanner serves both the
-// log redactor (secrets never reach a log) and the detection (a key on a command line is a signal).
+// other well-known tokens (GitHub, GitLab, Slack, Stripe, AWS key ids), QRadar SEC tokens in
+// header form, HTTP Authorization and Cookie values, values assigned to credential names
+// (password=, "api-key": ..., client_secret=), curl's -u user:password and the password of a
+// URL's user information. One scanner serves both the log redactor (secrets never reach a log)
+// and the detection (a vendor key on a command line is a signal; the other tokens are not).
 #include <cstddef>
 #include <span>
 #include <string>
@@ -26,8 +29,15 @@ std::span<const std::string_view> apiKeyPrefixes();
 std::size_t apiKeyTokenEndAt(std::string_view text, std::size_t at);
 bool containsApiKeyToken(std::string_view text);
 
-// Values after "SEC:", "Authorization:", "Bearer ", "token=", "api_key=" and similar labels. A
-// value that only names a variable is not a secret (isVariableReference) and is not reported.
+// Other credentials by their prefix (ghp_, github_pat_, glpat-, xoxb-, sk_live_, AKIA, ...): not
+// signals of AI use, but evidence must not carry them either.
+std::size_t credentialTokenEndAt(std::string_view text, std::size_t at);
+std::vector<SecretSpan> findCredentialTokens(std::string_view text);
+
+// Values after "SEC:", "Authorization:", "Bearer ", "token=", "api_key=" and similar labels, the
+// password in "-u user:password" and "scheme://user:password@host". A value opened by a quote
+// runs to the quote that closes it. A value that only names a variable (isVariableReference) or
+// is code that reads one (os.environ['X'], os.getenv("X")) is not a secret and is not reported.
 std::vector<SecretSpan> findLabelledSecrets(std::string_view text);
 
 // Whether `value` is a reference to a variable rather than its content: `$env:NAME`, `$NAME`,
@@ -36,11 +46,21 @@ std::vector<SecretSpan> findLabelledSecrets(std::string_view text);
 // before it). Evidence keeps such text: it says where the key came from without revealing it.
 bool isVariableReference(std::string_view value);
 
-// What both scanners above find, in one pass over `text`: sorted, overlaps merged.
+// Where the password starts in a URL's user information ("alice:pw" -> 3), or npos when it holds
+// none. "api.openai.com:443\\" (a host and port ended by a backslash, as a browser reads it) holds
+// none; "CORP\\alice:pw" does.
+std::size_t userinfoSecretStart(std::string_view userinfo);
+
+// Whether the value at `begin` of `text` is code that reads a key rather than holds it:
+// os.environ['X'], os.getenv("X"), keyring.get_password(...): a name, dotted or not, then '['
+// or '('. No key holds those characters.
+bool isCodeReference(std::string_view text, std::size_t begin);
+
+// What the scanners above find, in one pass over `text`: sorted, overlaps merged.
 std::vector<SecretSpan> findSecretSpans(std::string_view text);
 // `text` with each of `spans` (sorted, apart) replaced by "[REDACTED]".
 std::string redactSpans(std::string_view text, const std::vector<SecretSpan>& spans);
-// Replaces every span found by the two scanners above with "[REDACTED]".
+// Replaces every span findSecretSpans finds with "[REDACTED]".
 std::string redactSecretShapes(std::string_view text);
 
 }  // namespace aihunt::core

@@ -1,6 +1,7 @@
 #include "detection/analyzer.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/digest.h"
 #include "core/secret_scan.h"
@@ -18,6 +19,51 @@ constexpr std::size_t kEvidenceBytes = 512;
 bool isNonBrowserProgram(ProcessCategory category) {
   return category == ProcessCategory::kScriptRuntime || category == ProcessCategory::kScriptHost ||
          category == ProcessCategory::kCliTransfer || category == ProcessCategory::kLolbin;
+}
+
+// Whether a query or fragment parameter's name says that its value is a credential: key,
+// api-key, subscription-key, Ocp-Apim-Subscription-Key, access_token, client_secret, password,
+// X-Amz-Signature, X-Amz-Credential, sig (Azure SAS), code (OAuth), jwt, auth. Compared
+// without case, '-' or '_'.
+bool isCredentialParameter(std::string_view name) {
+  // The name's last 16 letters folded, read from its end: no allocation per parameter.
+  std::array<char, 16> tail{};
+  std::size_t folded = 0;  // letters in the whole folded name
+  for (auto it = name.rbegin(); it != name.rend(); ++it) {
+    if (*it == '-' || *it == '_') continue;
+    if (folded < tail.size()) tail[tail.size() - 1 - folded] = core::asciiLower(*it);
+    ++folded;
+  }
+  const std::string_view end(tail.data() + tail.size() - std::min(folded, tail.size()),
+                             std::min(folded, tail.size()));
+  static constexpr std::array<std::string_view, 8> kEndings = {
+      "key", "token", "secret", "password", "passwd", "signature", "credential", "credentials"};
+  static constexpr std::array<std::string_view, 7> kWhole = {"sig", "code", "auth",   "jwt",
+                                                             "pwd", "pass", "session"};
+  const auto endsWith = [&](std::string_view ending) {
+    return end.size() >= ending.size() && end.substr(end.size() - ending.size()) == ending;
+  };
+  return std::any_of(kEndings.begin(), kEndings.end(), endsWith) ||
+         (folded <= tail.size() && std::find(kWhole.begin(), kWhole.end(), end) != kWhole.end());
+}
+
+// The values of credential parameters (isCredentialParameter) in the query and fragment that
+// start at `from` (a '?' or '#'), replaced by [REDACTED] (an OAuth reply carries its token in
+// the fragment: #access_token=...).
+void redactCredentialParameters(std::string& out, std::size_t from) {
+  std::size_t at = from + 1;
+  while (at <= out.size()) {
+    std::size_t end = at;
+    while (end < out.size() && out[end] != '&' && out[end] != '#' && out[end] != ';') ++end;
+    const std::size_t equals = std::string_view(out).substr(at, end - at).find('=');
+    if (equals != std::string_view::npos && at + equals + 1 < end &&
+        isCredentialParameter(std::string_view(out).substr(at, equals)) &&
+        std::string_view(out).substr(at + equals + 1, end - at - equals - 1) != "[REDACTED]") {
+      out.replace(at + equals + 1, end - at - equals - 1, "[REDACTED]");
+      end = at + equals + 1 + std::string_view("[REDACTED]").size();
+    }
+    at = end + 1;
+  }
 }
 
 // "https://user:secret@host/x?key=AIza..." -> "https://host/x?key=[REDACTED]", into `out`
@@ -39,35 +85,19 @@ void redactUrlInto(std::string& out, std::string_view url) {
       // A browser ends the host at the backslash (WHATWG URL): in
       // "https://api.openai.com\\@evil.example/" the request goes to api.openai.com, which the
       // url must keep naming, as the domain does. Yet "CORP\\alice:pw@host" (a proxy's
-      // DOMAIN\\user) and "alice:p\\w@host" hold a password: whatever follows a ':' that is
-      // not a port's is redacted in place.
-      const std::size_t colon = userinfo.find(':');
-      const bool port = colon != std::string_view::npos && colon < backslash &&
-                        colon + 1 < backslash &&
-                        std::all_of(userinfo.begin() + static_cast<std::ptrdiff_t>(colon + 1),
-                                    userinfo.begin() + static_cast<std::ptrdiff_t>(backslash),
-                                    [](char c) { return c >= '0' && c <= '9'; });
-      const std::size_t secret = port ? userinfo.find(':', backslash) : colon;
+      // DOMAIN\\user) and "alice:p\\w@host" hold a password, redacted in place.
+      const std::size_t secret = core::userinfoSecretStart(userinfo);
       if (secret != std::string_view::npos) {
-        out.replace(authority + secret + 1, at - (authority + secret + 1), "[REDACTED]");
+        out.replace(authority + secret, at - (authority + secret), "[REDACTED]");
       }
     }
   }
   if (const auto spans = core::findSecretSpans(out); !spans.empty()) {
     out = core::redactSpans(out, spans);
   }
-  if (out.find('?') == std::string::npos) return;
-  // Query parameters named like keys ("key=", "access_token=") carry credentials.
-  for (const std::string_view name : {"?key=", "&key=", "?access_token=", "&access_token="}) {
-    std::size_t from = 0;
-    while ((from = core::ifindLower(out, name, from)) != std::string::npos) {
-      const std::size_t begin = from + name.size();
-      std::size_t end = out.find('&', begin);
-      if (end == std::string::npos) end = out.size();
-      if (end > begin) out.replace(begin, end - begin, "[REDACTED]");
-      from = begin;
-    }
-  }
+  const std::size_t query = out.find_first_of("?#");
+  if (query == std::string::npos) return;
+  redactCredentialParameters(out, query);
 }
 
 void excerptInto(std::string& out, std::string_view text, std::size_t max_bytes);

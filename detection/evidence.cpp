@@ -34,8 +34,10 @@ bool afterSetx(std::string_view text, std::size_t name_at) {
 // Where the value assigned to the variable named at [name_at, name_at + length) starts, or npos
 // when the text names it without assigning it. The name may first close a quote or an index,
 // and the separator may be '=', ':' or ',' (a function's next argument), or only a space after
-// setx.
-std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::size_t length) {
+// setx. `quote` is set to the quote that opens the value ('\0' when none does).
+std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::size_t length,
+                               char& quote) {
+  quote = '\0';
   std::size_t at = name_at + length;
   while (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == ']' ||
                               core::isEscapedQuoteAt(text, at))) {
@@ -49,9 +51,24 @@ std::size_t assignedValueStart(std::string_view text, std::size_t name_at, std::
   }
   while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '"' ||
                               text[at] == '\'' || core::isEscapedQuoteAt(text, at))) {
+    if (text[at] == '"' || text[at] == '\'') quote = text[at];
+    if (text[at] == ' ' || text[at] == '\t') quote = '\0';
     ++at;
   }
   return at;
+}
+
+// Where a value that starts at `at` ends: at the quote that opened it closing (a quoted key may
+// hold spaces), on the same line; otherwise at the first space or separator.
+std::size_t assignedValueEnd(std::string_view text, std::size_t at, char quote) {
+  if (quote != '\0') {
+    for (std::size_t end = at; end < text.size() && text[end] != '\n' && text[end] != '\r'; ++end) {
+      if (text[end] == quote) return end > at && text[end - 1] == '\\' ? end - 1 : end;
+    }
+  }
+  std::size_t end = at;
+  while (end < text.size() && !isValueEnd(text[end]) && !core::isEscapedQuoteAt(text, end)) ++end;
+  return end;
 }
 
 }  // namespace
@@ -71,17 +88,21 @@ std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_byte
   key_variables_.forEachMatch(out, [&](std::size_t index, std::size_t from) {
     const std::size_t length = key_variables_.pattern(index).size();
     if (from < next_free || !isWholeWord(out, from, length)) return true;
-    const std::size_t at = assignedValueStart(out, from, length);
+    char quote = '\0';
+    const std::size_t at = assignedValueStart(out, from, length, quote);
     if (at == std::string::npos) return true;
     constexpr std::string_view kRedacted = "[REDACTED]";
     std::size_t end = at;
     if (out.compare(at, kRedacted.size(), kRedacted) == 0) {
       end = at + kRedacted.size();  // hidden already, by the secret scanner
     } else {
-      while (end < out.size() && !isValueEnd(out[end]) && !core::isEscapedQuoteAt(out, end)) ++end;
-      // OPENAI_API_KEY=$env:VAULT_KEY copies another variable: a name, not a secret.
+      end = assignedValueEnd(out, at, quote);
+      // OPENAI_API_KEY=$env:VAULT_KEY copies another variable, and
+      // OPENAI_API_KEY=os.environ["VAULT_KEY"] reads one: names, not secrets.
       const std::string_view value = std::string_view(out).substr(at, end - at);
-      if (end > at && !core::isVariableReference(value)) values.emplace_back(at, end);
+      if (end > at && !core::isVariableReference(value) && !core::isCodeReference(out, at)) {
+        values.emplace_back(at, end);
+      }
     }
     next_free = std::max(next_free, end);
     return true;

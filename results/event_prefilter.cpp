@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "core/ascii_pattern_set.h"
+#include "core/int_cast.h"
 #include "core/text.h"
 
 namespace aihunt::results {
@@ -61,12 +62,9 @@ Start startOf(simdjson::dom::element value, core::EpochMs& at) {
       at = value.get_int64().value_unsafe();
       return Start::kAt;
     case simdjson::dom::element_type::DOUBLE: {
-      const double real = value.get_double().value_unsafe();
-      // 2^63: the first double past int64's range.
-      if (!std::isfinite(real) || real >= 9223372036854775808.0 || real < -9223372036854775808.0) {
-        return Start::kUnsure;
-      }
-      at = static_cast<core::EpochMs>(real);
+      const auto whole = core::truncatedInt64(value.get_double().value_unsafe());
+      if (!whole) return Start::kUnsure;
+      at = *whole;
       return Start::kAt;
     }
     case simdjson::dom::element_type::UINT64:

@@ -137,8 +137,15 @@ std::string sizeText(std::size_t bytes) {
 
 }  // namespace
 
+// The buffer starts at two read chunks and doubles as a longer row needs it, up to the limit:
+// a limit raised to 1 GiB for one large script block cost 1 GiB of memory on any input (a
+// trial), since the whole buffer was allocated and zeroed at the start.
 RowSplitter::RowSplitter(ByteSource& source, SplitLimits limits)
-    : source_(source), limits_(limits), buffer_(limits.max_row_bytes + limits.chunk_bytes) {}
+    : source_(source),
+      limits_(limits),
+      buffer_(std::min(capacity(), 2 * std::max<std::size_t>(limits.chunk_bytes, 1))) {}
+
+std::size_t RowSplitter::capacity() const { return limits_.max_row_bytes + limits_.chunk_bytes; }
 
 std::string RowSplitter::rowLimitText() const {
   return sizeText(limits_.max_row_bytes) + " (the row size limit" +
@@ -164,7 +171,11 @@ core::Result<bool> RowSplitter::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) return true;  // full: the caller decides whether that is an error
+  if (end_ == buffer_.size()) {
+    // Full: the caller decides whether that is an error, once the buffer holds all it may.
+    if (buffer_.size() >= capacity()) return true;
+    buffer_.resize(std::min(capacity(), 2 * buffer_.size()));
+  }
   auto got = source_.read(std::span<char>(buffer_.data() + end_, buffer_.size() - end_));
   if (!got) return got.error();
   if (*got == 0) {
@@ -237,7 +248,7 @@ core::Status RowSplitter::detectShape() {
     // The first line, as far as 4 KiB of it, to tell CSV by (a source may hand over a few
     // bytes at a time).
     constexpr std::size_t kFirstLine = 4096;
-    while (!eof_ && end_ - begin_ < std::min(kFirstLine, buffer_.size()) &&
+    while (!eof_ && end_ - begin_ < std::min(kFirstLine, capacity()) &&
            std::memchr(buffer_.data() + begin_, '\n', end_ - begin_) == nullptr) {
       auto more = fill();
       if (!more) return more.error();
@@ -259,7 +270,7 @@ core::Status RowSplitter::detectShape() {
   // (A buffer smaller than that, with tiny test limits, is looked at as far as it holds.) A
   // first line that is a whole object is all there is to look at: a slow pipe's first row is
   // not held back for more (a review).
-  while (end_ - begin_ < std::min(kLookahead, buffer_.size()) && !eof_ && !firstLineIsObject()) {
+  while (end_ - begin_ < std::min(kLookahead, capacity()) && !eof_ && !firstLineIsObject()) {
     auto more = fill();
     if (!more) return more.error();
   }
@@ -306,7 +317,7 @@ core::Status RowSplitter::detectShape() {
     // The keys before a document's rows can outgrow the look-ahead (a trial's 5 KB note): then
     // the first line is looked at as far as a row may be long. A first line that is a whole
     // object (JSON Lines) is all there is to look at, as above.
-    while (end_ - begin_ < buffer_.size() && !eof_ && !firstLineIsObject()) {
+    while (end_ - begin_ < capacity() && !eof_ && !firstLineIsObject()) {
       auto more = fill();
       if (!more) return more.error();
     }

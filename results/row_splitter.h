@@ -65,6 +65,9 @@ class RowSplitter {
 
   ByteSource& source_;
   SplitLimits limits_;
+  // The most buffer_ may hold: the longest row and one read chunk.
+  [[nodiscard]] std::size_t capacity() const;
+
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // first unconsumed byte
   std::size_t end_ = 0;    // one past the last byte read

@@ -508,8 +508,33 @@ struct Daemon::Impl {
         name, core::formatIso8601(*end), core::formatIso8601(at), name, core::formatIso8601(*end));
   }
 
-  // True when the console refused the credentials during the hunt.
-  bool huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection& connection) {
+  // The windows of `hunt` due at `at`, at most `most` (the schedule's splay held back, except
+  // under --once, which queues every hunt at once and plans with now).
+  DuePlan duePlan(const config::HuntConfig& hunt, std::optional<core::EpochMs> end,
+                  core::EpochMs at, std::size_t most) const {
+    const core::EpochMs planned_at = options.once ? at : at - splayOffset(hunt);
+    return dueWindows(scheduleOf(hunt), end, planned_at, most);
+  }
+
+  // Whether the hunt's turn needs the console: a window due, or searches a killed run left on
+  // it. A turn that needs nothing asks nothing: a cron tick with no window due made a failed
+  // login of every hunt when the token was wrong (a trial), and showed each as failed.
+  bool needsConsole(const config::Config& cfg, const std::string& name) {
+    {
+      const std::lock_guard lock(mutex);
+      if (!leftovers.empty()) return true;
+    }
+    const config::HuntConfig* hunt = findHunt(cfg, name);
+    if (hunt == nullptr) return false;
+    auto end = deps.store.scheduledThrough(name);
+    if (!end) return false;  // the turn reports the store's error, which needs no console
+    return !duePlan(*hunt, *end, now(), 1).windows.empty();
+  }
+
+  // True when the console refused the credentials during the hunt. Without a connection
+  // (needsConsole() found nothing due), only what needs none is done: a gap recorded, the
+  // gauges; a window that came due since that check waits for the next turn.
+  bool huntOnce(const std::string& name, const SharedConfig& cfg, QRadarConnection* connection) {
     const config::HuntConfig* hunt = findHunt(*cfg, name);
     if (hunt == nullptr) return false;  // removed by a reload
     HuntRunReport turn;
@@ -527,10 +552,9 @@ struct Daemon::Impl {
       noteLedgerAhead(name, *end, at);
       const std::size_t most = options.once ? SIZE_MAX : options.windows_per_turn;
       // Planned as it was scheduled (schedule(), publishLag()): with the splay held back, so
-      // that a turn that starts late does not take a window before its splay has passed. --once
-      // queues every hunt at once, splay or not, and plans with now too.
-      const core::EpochMs planned_at = options.once ? at : at - splayOffset(*hunt);
-      const DuePlan plan = dueWindows(scheduleOf(*hunt), *end, planned_at, most);
+      // that a turn that starts late does not take a window before its splay has passed.
+      DuePlan plan = duePlan(*hunt, *end, at, most);
+      if (connection == nullptr) plan.windows.clear();
       bool gap_ok = true;
       if (plan.gap) {
         state::Gap gap{name, plan.gap->from, plan.gap->to, at};
@@ -560,7 +584,7 @@ struct Daemon::Impl {
       } else if (gap_ok && !plan.windows.empty()) {
         WindowRunner runner(*cfg, deps.store, deps.outbox.sinkNames(), deps.metrics, deps.logger);
         runner.setReferenceSets(deps.reference_sets);
-        runner.run(connection, *hunt, plan.windows, at, deps.stop, turn);
+        runner.run(*connection, *hunt, plan.windows, at, deps.stop, turn);
         if (turn.exit_code == core::kExitState) {
           noteStateFailed(turn.error);
         } else if (turn.windows > 0) {
@@ -687,6 +711,13 @@ struct Daemon::Impl {
         gen = generation;
         if (notRunForUnreachable(name)) continue;
       }
+      if ((!connection || connected_generation != gen) && !needsConsole(*cfg, name)) {
+        huntOnce(name, cfg, nullptr);
+        const std::lock_guard lock(mutex);
+        busy.erase(name);
+        changed.notify_all();
+        continue;
+      }
       if (!connection || connected_generation != gen) {
         bool trial = false;
         {
@@ -810,7 +841,7 @@ struct Daemon::Impl {
       }
       checkMappedProperties(*connection, *cfg, gen);
       deleteLeftovers(*connection, *cfg);
-      const bool refused = huntOnce(name, cfg, *connection);
+      const bool refused = huntOnce(name, cfg, connection.get());
       if (refused && !options.once) {
         // The console refused the token on this kept connection (revoked or expired since it
         // was opened): the connection goes, and every hunt holds as after a refused connect.

@@ -8,10 +8,9 @@ namespace aihunt::service {
 core::Result<std::vector<PlannedHunt>> planConfiguredHunts(
     const std::vector<config::HuntConfig>& hunts, const detection::DetectionSettings& settings,
     const std::vector<std::string>& only, const aql::TimeRange& window) {
-  // The hunt's name before an error, unless the query builder has put it there already.
+  // The hunt's name before an error (withContext keeps one copy where the builder said it).
   const auto named = [](const core::Error& error, const std::string& name) {
-    const std::string prefix = "hunt '" + name + "'";
-    return error.message.rfind(prefix, 0) == 0 ? error : error.withContext(prefix);
+    return error.withContext("hunt '" + name + "'");
   };
   auto selected = selectHunts(hunts, only);
   if (!selected) return selected.error();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/int_cast.h"
 #include "results/column_fields.h"
 
 namespace aihunt::service {
@@ -57,7 +58,7 @@ void RowBinder::bind(const aql::Row& row, detection::Event& out) {
         texts_[c] = std::to_string(*number);
         break;
       case aql::Value::Kind::kDouble:
-        number = static_cast<std::int64_t>(value.asDouble());
+        number = core::truncatedInt64(value.asDouble());
         texts_[c] = value.toString();
         break;
       case aql::Value::Kind::kBool:

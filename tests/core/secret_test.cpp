@@ -16,6 +16,57 @@
 
 using namespace aihunt::core;
 
+TEST_CASE("credentials however they are written on a command line are redacted") {
+  // Each secret below is one a trial found left in evidence, or its kind.
+  const std::string hex = "3f9a1c0e7b5d4a2f8e6c1b0a9d7e5f3c";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"curl https://api.openai.com/v1?api-key=" + hex,
+       "curl https://api.openai.com/v1?api-key=[REDACTED]"},
+      {"curl -u admin:" + hex + " https://x", "curl -u admin:[REDACTED] https://x"},
+      {"curl --user admin:" + hex + " https://x", "curl --user admin:[REDACTED] https://x"},
+      {"curl --user=admin:" + hex, "curl --user=admin:[REDACTED]"},
+      {"curl --proxy-user 'bob:" + hex + "' x", "curl --proxy-user 'bob:[REDACTED]' x"},
+      {"curl https://admin:" + hex + "@api.openai.com/v1",
+       "curl https://admin:[REDACTED]@api.openai.com/v1"},
+      {"Invoke-RestMethod -Headers @{'api-key'='" + hex + "'}",
+       "Invoke-RestMethod -Headers @{'api-key'='[REDACTED]'}"},
+      {"-Headers @{\"api-key\"=\"" + hex + "\"}", "-Headers @{\"api-key\"=\"[REDACTED]\"}"},
+      {"requests.post(u, headers={\"api-key\": \"" + hex + "\"})",
+       "requests.post(u, headers={\"api-key\": \"[REDACTED]\"})"},
+      {"curl -H \"Cookie: session=" + hex + "; theme=dark\" x", "curl -H \"Cookie: [REDACTED]\" x"},
+      {"wget --password=" + hex + " https://x", "wget --password=[REDACTED] https://x"},
+      {"aws_secret_access_key=" + hex, "aws_secret_access_key=[REDACTED]"},
+      {"git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/x",
+       "git clone https://[REDACTED]@github.com/x"},
+      {"AKIAIOSFODNN7EXAMPLE s3", "[REDACTED] s3"},
+      {"password=P@ssw0rd x", "password=[REDACTED] x"},
+      {"{\"client_secret\": \"" + hex + "\"}", "{\"client_secret\": \"[REDACTED]\"}"},
+      {"token='correct horse battery staple'", "token='[REDACTED]'"},
+      {"X-Amz-Signature=" + hex, "X-Amz-Signature=[REDACTED]"},
+  };
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    CHECK(redactSecretShapes(text) == expected);
+  }
+}
+
+TEST_CASE("what only names or reads a credential is kept") {
+  for (const char* text : {
+           "client = OpenAI(api_key=os.environ['OPENAI_API_KEY'])",
+           "client = OpenAI(api_key=os.getenv(\"OPENAI_API_KEY\"))",
+           "password=keyring.get_password('svc', 'me')",
+           "python -u script.py --max_tokens=4096",
+           "sudo -u www-data curl https://api.openai.com/v1/models",
+           "curl https://api.openai.com:443/v1/models",
+           "tokenizer=cl100k_base secrets_manager=vault",
+           "git clone https://github.com/openai/openai-python",
+           "the console refuses the token: HTTP 401",
+       }) {
+    INFO(text);
+    CHECK(redactSecretShapes(text) == text);
+  }
+}
+
 TEST_CASE("API-key-shaped tokens are found and redacted") {
   const std::string key = "sk-proj-4fJ9kL2mN8pQ1rS5tU7vW0xY3zA6bC9dE2fG";
   const std::string text = "curl -H \"Authorization: Bearer " + key + "\" https://x";
@@ -177,6 +228,18 @@ TEST_CASE("the one-pass secret scan finds what the key and label scanners find, 
                                     "APIKEY=",
                                     "api-key:",
                                     "x-api-key:",
+                                    "'api-key'=",
+                                    "\"password\": ",
+                                    "client_secret=",
+                                    "max_tokens=",
+                                    "Cookie: ",
+                                    "-u ",
+                                    "--user=",
+                                    "https://",
+                                    "@",
+                                    "ghp_",
+                                    "AKIA",
+                                    "os.environ[",
                                     "Authorization: ",
                                     "Token ",
                                     "Api-Key ",
@@ -206,6 +269,8 @@ TEST_CASE("the one-pass secret scan finds what the key and label scanners find, 
     std::vector<SecretSpan> expected = findApiKeyTokens(text);
     const std::vector<SecretSpan> labelled = findLabelledSecrets(text);
     expected.insert(expected.end(), labelled.begin(), labelled.end());
+    const std::vector<SecretSpan> credentials = findCredentialTokens(text);
+    expected.insert(expected.end(), credentials.begin(), credentials.end());
     std::sort(expected.begin(), expected.end(),
               [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });
     std::vector<SecretSpan> merged;

@@ -510,6 +510,34 @@ TEST_CASE("finding JSON carries the contract's fields") {
   CHECK(json.find("\"quote\\\"and\\\\back\\nslash\"") != std::string::npos);
 }
 
+TEST_CASE("a finding's url hides the values of credential parameters, in the query and fragment") {
+  const auto settings = aihunt::testing::makeTestSettings();
+  Analyzer analyzer(settings, "h");
+  const std::string value = "3f9a1c0e7b5d4a2f8e6c1b0a9d7e5f3c";
+  for (const char* name :
+       {"key", "api-key", "x-api-key", "subscription-key", "Ocp-Apim-Subscription-Key", "password",
+        "secret", "client_secret", "secret_key", "private_key", "sig", "X-Amz-Signature",
+        "X-Amz-Credential", "auth", "code", "jwt", "access_token", "apiKey", "token"}) {
+    for (const std::string& url :
+         {"https://api.openai.com/v1/x?" + std::string(name) + "=" + value + "&model=gpt",
+          "https://api.openai.com/v1/x?a=1#" + std::string(name) + "=" + value}) {
+      INFO(url);
+      const auto finding =
+          analyzer.analyze(event({{Field::kApplication, "python"}, {Field::kUrl, url}}), kNow);
+      REQUIRE(finding);
+      CHECK(finding->url.find(value) == std::string::npos);
+      CHECK(finding->url.find(std::string(name) + "=[REDACTED]") != std::string::npos);
+    }
+  }
+  // Other parameters stay as they were.
+  const auto kept = analyzer.analyze(
+      event({{Field::kApplication, "python"},
+             {Field::kUrl, "https://api.openai.com/v1/x?model=gpt-4o&country_code=US&monkeys=3"}}),
+      kNow);
+  REQUIRE(kept);
+  CHECK(kept->url == "https://api.openai.com/v1/x?model=gpt-4o&country_code=US&monkeys=3");
+}
+
 TEST_CASE("a reused Finding carries nothing over from the finding before it") {
   auto settings = aihunt::testing::makeTestSettings();
   settings.exceptions.push_back(sourceException("lab", "10.9.0.0/16"));

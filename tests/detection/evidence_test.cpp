@@ -31,6 +31,27 @@ TEST_CASE("evidence hides values assigned to key variables, however they are wri
   CHECK(e.redact("OPENAI_API_KEY=abcdefgh\nline", 12) == "OPENAI_API_K...");
 }
 
+TEST_CASE("a quoted value is hidden to its closing quote; code that reads a key is kept") {
+  auto indicators = aihunt::testing::makeTestSettings().cmdline;
+  // A key variable of the content pack that no secret label names: only the evidence's own
+  // search for assignments hides its value.
+  indicators.key_variables.push_back("OPENAI_ORG_ID");
+  const EvidenceRedactor e(indicators);
+  CHECK(e.redact("$env:OPENAI_ORG_ID = 'org with spaces in it'; x", 512) ==
+        "$env:OPENAI_ORG_ID = '[REDACTED]'; x");
+  CHECK(e.redact("OPENAI_API_KEY='quoted secret with spaces' python x.py", 512) ==
+        "OPENAI_API_KEY='[REDACTED]' python x.py");
+  CHECK(e.redact("os.environ[\"OPENAI_ORG_ID\"] = \"org one two\"", 512) ==
+        "os.environ[\"OPENAI_ORG_ID\"] = \"[REDACTED]\"");
+  // Reading one variable into another names where the key comes from.
+  CHECK(e.redact("OPENAI_ORG_ID=os.environ.get('VAULT_ORG') python x.py", 512) ==
+        "OPENAI_ORG_ID=os.environ.get('VAULT_ORG') python x.py");
+  CHECK(e.redact("client = OpenAI(api_key=os.environ['OPENAI_API_KEY'])", 512) ==
+        "client = OpenAI(api_key=os.environ['OPENAI_API_KEY'])");
+  // No closing quote on the line: the value ends where an unquoted one would.
+  CHECK(e.redact("OPENAI_ORG_ID='org1 rest\nnext", 512) == "OPENAI_ORG_ID='[REDACTED] rest\nnext");
+}
+
 TEST_CASE("evidence hides keys assigned through quotes, indexes, arguments and setx") {
   const EvidenceRedactor e(aihunt::testing::makeTestSettings().cmdline);
   const std::string secret = "0123456789abcdef0123";  // no vendor prefix: only the name tells

@@ -303,11 +303,11 @@ TEST_CASE("bad usage and bad config exit 2 with the reason") {
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("--threads must be from 1 to 64") != std::string::npos);
   }
-  for (const char* bytes : {"-5", "1000"}) {
+  for (const char* bytes : {"-5", "1000", "1073741825", "1000000000000"}) {
     INFO(bytes);
     const auto refused = runAihunt({"triage", "--max-row-bytes", bytes, "-"}, "{\"events\":[]}");
     CHECK(refused.exit_code == 2);
-    CHECK(refused.err.find("--max-row-bytes must be at least 1024") != std::string::npos);
+    CHECK(refused.err.find("--max-row-bytes must be from 1024 to 1073741824") != std::string::npos);
   }
   CHECK(runAihunt({"nonsense"}).exit_code == 2);
   CHECK(runAihunt({"triage", "/nonexistent/file.json"}).err.find("cannot open") !=
@@ -577,6 +577,27 @@ TEST_CASE("a row larger than the memory the process may use is an error line, no
   CHECK(result.out.empty());  // no document, no envelope: the run did not end
   CHECK(result.err.find("out of memory") != std::string::npos);
   CHECK(result.err.find("terminate called") == std::string::npos);
+}
+#endif
+
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("a raised row limit costs memory only when a row needs it") {
+  // A trial: --max-row-bytes 1 GiB took 1 GiB on an empty document. Under a 400 MB
+  // address-space limit the largest limit now runs, and so does a 40 MB row within it.
+  for (const std::size_t row_bytes : {std::size_t{0}, std::size_t{40'000'000}}) {
+    const std::string input = row_bytes == 0
+                                  ? std::string("{\"events\":[]}")
+                                  : R"({"events":[{"sourceip":"10.1.1.1","CommandLine":")" +
+                                        std::string(row_bytes, 'a') + "\"}]}";
+    const auto result = runProcess(
+        "/bin/sh",
+        {"-c", "ulimit -v 400000 && exec \"$0\" triage --max-row-bytes 1073741824 --format jsonl -",
+         binaryPath("aihunt")},
+        input);
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("out of memory") == std::string::npos);
+  }
 }
 #endif
 
