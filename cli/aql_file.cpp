@@ -1,5 +1,6 @@
 #include "cli/aql_file.h"
 
+#include "cli/aql_lint_queries.h"
 #include "core/text.h"
 #include "core/text_file.h"
 
@@ -41,6 +42,17 @@ core::Result<std::string> readAqlFile(const std::string& path) {
     }
   }
   return text;
+}
+
+core::Error queryFileError(const core::Error& parse_error, const std::string& path,
+                           std::string_view text) {
+  const std::size_t queries = countQueries(text);
+  if (queries < 2) return parse_error.withContext(path);
+  return core::makeError(parse_error.code,
+                         path + " holds " + std::to_string(queries) +
+                             " queries (each after a blank line, as 'aihunt aql lint' reads "
+                             "it); --aql runs one query: give each its own file (" +
+                             parse_error.message + ")");
 }
 
 }  // namespace aihunt::cli

@@ -83,6 +83,8 @@ void shiftMessageLine(std::string& message, int lines_before) {
 
 }  // namespace
 
+std::size_t countQueries(std::string_view text) { return splitQueries(text).size(); }
+
 std::vector<aql::Diagnostic> lintQueries(std::string_view text) {
   std::vector<aql::Diagnostic> diagnostics;
   for (const QueryText& query : splitQueries(text)) {

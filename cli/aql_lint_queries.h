@@ -1,6 +1,7 @@
 #pragma once
 // `aihunt aql lint` over a file of several queries: what `aihunt aql` prints for every hunt
 // (each query apart from the one before by a blank line) is checked as it is.
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -12,5 +13,8 @@ namespace aihunt::cli {
 // a syntax error's "at line N"). A new query starts at a line that opens with SELECT after a
 // blank line, outside a /* */ comment; a file of one query is linted whole.
 std::vector<aql::Diagnostic> lintQueries(std::string_view text);
+
+// How many queries `text` holds, split as lintQueries splits them.
+std::size_t countQueries(std::string_view text);
 
 }  // namespace aihunt::cli

@@ -156,9 +156,16 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
   answered = false;
   // The version probe already waited out the request timeout: a second request would wait as
   // long again for the same silence.
+  // No handshake was made: its line says so, as the token's does (a trial missed it).
+  const auto notConnected = [&] {
+    if (!report.said("TLS handshake") && !core::istartsWith(connection.qradar.url, "http://")) {
+      report.skip("TLS handshake", "not tried");
+    }
+    report.skip("token", "not tried");
+  };
   if (connection.unreachable && connection.unreachable->code == core::ErrorCode::kTimeout) {
     report.fail("connection", connection.unreachable->message);
-    report.skip("token", "not tried");
+    notConnected();
     return false;
   }
   qradar::ApiCall call;
@@ -172,7 +179,7 @@ bool checkAccess(qradar::ApiClient& api, const QRadarConnection& connection, Che
     } else {
       report.fail("connection", error.message);
     }
-    report.skip("token", "not tried");
+    notConnected();
     return false;
   }
   std::string trust = "system trust store";

@@ -68,7 +68,7 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
     }
     aql::SyntaxError detail;
     auto query = aql::parse(*text, &detail);
-    if (!query) return query.error().withContext(path);
+    if (!query) return queryFileError(query.error(), path, *text);
     for (const auto& diagnostic : aql::lintQuery(*query)) {
       // The missing time clause is settled below, as online.
       if (diagnostic.code == "no-time-clause") continue;

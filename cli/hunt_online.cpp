@@ -106,7 +106,7 @@ core::Result<std::string> withTimeClause(std::string text, const std::string& wh
                                          CommandContext& context, bool& own_clause) {
   aql::SyntaxError detail;
   auto query = aql::parse(text, &detail);
-  if (!query) return query.error().withContext(what);
+  if (!query) return queryFileError(query.error(), what, text);
   own_clause = !applyQueryWindow(*query, what, window, context);
   if (own_clause) return text;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == ';')) {

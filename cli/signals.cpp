@@ -30,8 +30,9 @@ static_assert(std::atomic<unsigned>::is_always_lock_free);
 
 constexpr std::string_view kSecondSignalNote =
     "aihunt: a second signal: exiting now, without the cleanup the first one started (deleting "
-    "running searches, delivering what waits; a daemon's searches stay recorded and its next "
-    "start deletes them)";
+    "running searches, delivering what waits; the searches a daemon recorded stay recorded and "
+    "its next start deletes them, and one whose create had no answer yet is left to QRadar's "
+    "expiry)";
 
 // Appends `text` at `at` if it fits; false otherwise. No allocation (signal handlers).
 bool put(char* buffer, std::size_t size, std::size_t& at, std::string_view text) {

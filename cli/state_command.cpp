@@ -178,6 +178,21 @@ int show(state::StateStore& store, const StateTarget& target, CommandContext& co
                      core::printableExcerpt(failing.last_error, 300).c_str());
     }
   }
+  // An empty outbox is said too: a missing line would read as a sink the file knows nothing of
+  // (a trial). With -c, per sink the config enables.
+  const auto pending = [&](const std::string& sink) {
+    return std::any_of(summary->outbox_depth.begin(), summary->outbox_depth.end(),
+                       [&](const auto& entry) { return entry.first == sink; });
+  };
+  if (target.sinks) {
+    for (const std::string& sink : *target.sinks) {
+      if (pending(sink)) continue;
+      printFormatted(*context.redactor, out, "outbox %s: 0 pending\n",
+                     core::printableExcerpt(sink, 40).c_str());
+    }
+  } else if (summary->outbox_depth.empty()) {
+    printFormatted(*context.redactor, out, "outbox: nothing pending\n");
+  }
   return core::kExitOk;
 }
 
@@ -242,8 +257,8 @@ int rewind(state::StateStore& store, const std::string& hunt, core::EpochMs to,
   }
   for (const state::LedgerRewind& r : *rewound) {
     printFormatted(*context.redactor, out,
-                   "hunt %s: %llu window(s) and %llu gap(s) after %s forgotten; it now ends at "
-                   "%s\n",
+                   "hunt %s: %llu window(s) and %llu gap(s) ending after %s forgotten; it now ends "
+                   "at %s\n",
                    core::printableExcerpt(r.hunt, 64).c_str(),
                    static_cast<unsigned long long>(r.windows),
                    static_cast<unsigned long long>(r.gaps), core::formatIso8601(to).c_str(),
@@ -358,7 +373,10 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
           "state file " + *path + (error ? ": " + error.message() : std::string(" does not exist")),
           core::kExitState);
     }
-    auto acquired = state::InstanceLock::acquire(*path);
+    auto acquired = state::InstanceLock::acquire(
+        *path, "'aihunt state " + action +
+                   "' changes the file, so it waits for no run: stop the daemon (or let the run "
+                   "finish), then run it again");
     if (!acquired) {
       return fail(
           context, acquired.error(),

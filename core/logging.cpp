@@ -30,8 +30,12 @@ class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
     const auto level_name = spdlog::level::to_string_view(msg.level);
     std::string line;
     if (options_.format == LogFormat::kJson) {
+      // The message as the text log shows it, then escaped: `jq -r .msg` writes it to a
+      // terminal, and an escape sequence in a file name must not act there (a trial).
+      std::string shown;
+      appendDisplayText(shown, text);
       line = jsonLogLine(when, std::string_view(level_name.data(), level_name.size()),
-                         std::string_view(msg.logger_name.data(), msg.logger_name.size()), text);
+                         std::string_view(msg.logger_name.data(), msg.logger_name.size()), shown);
     } else {
       // One record, one line, and nothing a terminal would act on: a newline or an escape
       // sequence inside a message (server text) must not forge a record or rewrite the screen.

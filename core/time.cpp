@@ -224,9 +224,15 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
     else if (unit == "w")
       scale = 7 * 86'400'000LL;
     else {
+      // "10 s", "2 minutes": a space or a spelt-out unit, said as such (a trial read "has no
+      // unit" of a value that had one).
+      const bool spaced = unit.empty() && pos < text.size() && text[pos] == ' ';
       return makeError(ErrorCode::kParse,
-                       "'" + std::string(text.substr(0, 64)) +
-                           "' has no unit or an unknown one (use ms, s, m, h, d or w)");
+                       "'" + std::string(text.substr(0, 64)) + "' " +
+                           (spaced ? "has a space before its unit: write the number and the unit "
+                                     "together (10s, 2m, 1h)"
+                                   : "has no unit or an unknown one") +
+                           " (units: ms, s, m, h, d or w)");
     }
     // Every duration is added to a time somewhere (a due time, a deadline, an expiry): a
     // century is more than any of them means, and keeps those sums far from overflowing.

@@ -126,7 +126,7 @@ po::options_description describe() {
       "faults", po::value<std::string>()->value_name("FILE"),
       "fault script (YAML {faults: [...]}): status_503, status_500, status_429, status_401, reset, "
       "latency, truncate, malformed_json, search_error, search_vanish (on: status or results), "
-      "search_stuck, task_exception");
+      "search_stuck, task_exception, late_response, reset_after");
   po::options_description all(
       "qradar-emu: a QRadar stand-in (REST API, Ariel, reference data, offenses, syslog/LEEF "
       "intake, faults)\nUsage: qradar-emu [options]");

@@ -216,8 +216,8 @@ core::Error curlError(CURLcode code, const char* detail, const TransportOptions&
             "| openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)";
       } else if (options.ca_file.empty()) {
         advice =
-            " (a self-signed console needs --ca-file with its CA certificate, or "
-            "--pin-sha256 with its public-key pin)";
+            " (a self-signed console needs its CA certificate, qradar.tls.ca_file or --ca-file, "
+            "or its public-key pin, qradar.tls.pin_sha256 or --pin-sha256)";
       } else {
         advice = " (check that " + options.ca_file +
                  " holds the CA that issued the console's certificate, and that the URL's host "

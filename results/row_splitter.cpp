@@ -33,6 +33,29 @@ std::size_t nestingDepth(std::string_view json) {
   return deepest;
 }
 
+// Where the value that opens `json` closes (the offset of its last bracket), or npos when it goes
+// on past the text's end.
+std::size_t valueClose(std::string_view json) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // '{' and '[' in one test ('[' | 0x20 == '{', and no other byte maps there), counted in
 // 32-bit lanes: this loop vectorises well, where a two-way predicate counted in size_t did not.
 std::size_t countOpeners(std::string_view text) {
@@ -476,6 +499,15 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
                              "line " + std::to_string(row_line) + ": not a JSON object");
     }
     if (rows_ == 0 && newline != nullptr && line.back() != '}') {
+      // An object that closes on the line with text after it is a line that is not JSON (a
+      // trial's one-line file read as "a document over several lines").
+      if (const std::size_t close = valueClose(line); close != std::string_view::npos) {
+        return core::makeError(core::ErrorCode::kParse,
+                               "line " + std::to_string(row_line) +
+                                   ": not JSON: text follows the object that ends at column " +
+                                   std::to_string(close + 1) +
+                                   " (JSON Lines holds one object per line and nothing else)");
+      }
       // A first line that opens an object and goes on below is a pretty-printed document
       // (an API answer, a saved search) rather than a row cut short.
       return core::makeError(

@@ -275,10 +275,10 @@ bool WindowRunner::recordTruncated(const std::string& hunt, const PlannedWindow&
   // stop at the same cap. The findings of the rows read are committed as any window's are.
   report.exit_code = worseExitCode(report.exit_code, core::kExitSearchFailed);
   if (!keepCutFindings(hunt, window, writer, report)) return false;
-  const std::string cut = "Ariel found " + std::to_string(outcome.record_count) + " rows; only " +
-                          std::to_string(outcome.rows) + " were read (qradar.row_cap, " +
-                          std::to_string(row_cap) + " rows per search), " +
-                          core::counted(writer.added(), "new finding");
+  const std::string cut = "Ariel found " + core::counted(outcome.record_count, "row") + "; only " +
+                          std::to_string(outcome.rows) + (outcome.rows == 1 ? " was" : " were") +
+                          " read (qradar.row_cap, " + core::counted(row_cap, "row") +
+                          " per search), " + core::counted(writer.added(), "new finding");
   const auto stateFailed = [&](const core::Error& error) {
     stateFailure(hunt, window, error, report);
     return false;
@@ -357,6 +357,10 @@ struct Daemon::Impl {
 
   std::atomic<bool> state_ok{true};
   std::atomic<std::int64_t> qradar_ok_at{0};  // steady ms of the last answer from the console
+  // Steady ms of the last accepted reload: an answer from before it came from the config before
+  // (another token, perhaps another console), so it does not keep /readyz ready once the probe
+  // finds the new one failing.
+  std::atomic<std::int64_t> reloaded_at{0};
   // Why the console was last found unusable (a refused token, no answer), for /readyz; cleared
   // by the next answer. Its own lock: /readyz reads it on the health server's thread.
   mutable std::mutex problem_mutex;
@@ -386,6 +390,14 @@ struct Daemon::Impl {
       qradar_problem.clear();
     }
     if (console_lost.exchange(false)) consoleBack();
+  }
+  // The probe found the console lost (no answer, or 5xx). Its first answer then wakes the hunts
+  // backing off (consoleBack()). When nothing has answered since a reload, the last answer was
+  // the old config's (another token or console), and /readyz says so now rather than
+  // ready_within after that answer (a trial waited five minutes).
+  void noteConsoleFailing() {
+    console_lost = true;
+    if (qradar_ok_at.load() < reloaded_at.load()) qradar_ok_at = 0;
   }
   // The first answer after the probe found the console lost (no answer, or 5xx): said, and the
   // hunts backing off from it (up to 5 minutes) try now, since /readyz says it is back and a
@@ -633,6 +645,9 @@ struct Daemon::Impl {
   // refusal within a hold (hunts that connected side by side) does not lengthen it.
   void holdAfterRefusal(const config::Config& cfg) {
     token_taken = false;
+    // Not ready from now: a refused token is no passing outage that ready_within should ride out
+    // (a trial: /readyz said ready for five minutes after a reload brought a wrong token).
+    qradar_ok_at = 0;
     const auto at = Clock::now();
     if (at >= refused_until || refusals == 0) ++refusals;
     const auto hold = std::min<std::chrono::milliseconds>(
@@ -980,7 +995,10 @@ struct Daemon::Impl {
   }
 
   // The main loop's own connection (the readiness probe's), opened when first needed.
-  bool openProbe(std::unique_ptr<QRadarConnection>& probe, const config::Config& cfg) {
+  // `asked`, when given, is set when the console was asked (connected to), whatever it answered.
+  bool openProbe(std::unique_ptr<QRadarConnection>& probe, const config::Config& cfg,
+                 bool* asked = nullptr) {
+    if (asked != nullptr) *asked = probe != nullptr;
     if (probe) return true;
     bool trial = false;
     {
@@ -990,6 +1008,7 @@ struct Daemon::Impl {
       trial = !token_taken;
       if (trial) refusal_trial = true;
     }
+    if (asked != nullptr) *asked = true;
     auto opened = deps.connect(cfg);
     {
       // The trial's end and the hold a refusal starts, seen together (as a worker's).
@@ -1011,7 +1030,7 @@ struct Daemon::Impl {
       // is not there. The next round connects again.
       if ((*opened)->unreachable->code != core::ErrorCode::kAuth) {
         noteQRadarProblem("the console cannot be reached: " + (*opened)->unreachable->message);
-        console_lost = true;  // its first answer wakes the hunts backing off (consoleBack())
+        noteConsoleFailing();
       }
       return false;
     }
@@ -1103,6 +1122,7 @@ struct Daemon::Impl {
       return;
     }
     config_file_ok = true;
+    reloaded_at = steadyMs();
     std::lock_guard lock(mutex);
     const std::set<std::string> before = runningHunts(*config);
     config = std::move(*loaded);
@@ -1171,9 +1191,11 @@ struct Daemon::Impl {
     }
   }
 
-  void probeQRadar(std::unique_ptr<QRadarConnection>& probe) {
-    if (refusedNow()) return;  // the console is known to refuse; asking is a failed login
-    if (!openProbe(probe, *currentConfig())) return;
+  // False when it asked nothing: a hold, another connection trying the token.
+  bool probeQRadar(std::unique_ptr<QRadarConnection>& probe) {
+    if (refusedNow()) return false;  // the console is known to refuse; asking is a failed login
+    bool asked = false;
+    if (!openProbe(probe, *currentConfig(), &asked)) return asked;
     qradar::ApiCall call;
     call.path = "/api/ariel/databases";
     call.retry = false;
@@ -1189,7 +1211,7 @@ struct Daemon::Impl {
     }
     // A console lost while the daemon runs (its kept connections found nothing): /readyz says
     // why once it fails, as after a start with the console away (a trial saw no detail line).
-    if (!answer || answer->status >= 500) console_lost = true;
+    if (!answer || answer->status >= 500) noteConsoleFailing();
     if (!answer) {
       noteQRadarProblem("the console cannot be reached: " + answer.error().message);
       probe.reset();  // connected again next round, from its first request
@@ -1217,6 +1239,7 @@ struct Daemon::Impl {
           "refused request is a failed login, and the console may lock this host out)",
           core::formatDuration(refused_hold));
     }
+    return true;
   }
 
   // Said at the end of a run: what it leaves on the console for the next start.
@@ -1310,6 +1333,7 @@ struct Daemon::Impl {
     std::uint64_t delivered = 0;
     bool paused = false;
     bool state_lost = false;
+    bool probe_due = false;  // a reload asks the console at once
     while (!deps.stop.requested()) {
       // A state file deleted or replaced under the daemon (a folder cleaned by hand, a backup
       // restored in place): all it records from now on would be lost at the next start, and
@@ -1332,6 +1356,7 @@ struct Daemon::Impl {
       if (deps.reload != nullptr && deps.reload->exchange(false)) {
         reload();
         probe.reset();
+        probe_due = true;
         // A new token or console is asked at once: /readyz should not say the old one's
         // refusal for up to another 30 s, nor wait for a hunt's whole catch-up turn.
         next_probe = Clock::now();
@@ -1352,11 +1377,15 @@ struct Daemon::Impl {
       schedule(/*all=*/false, /*enqueue=*/!full);
       delivered += deps.outbox.drain(Clock::now() + options.tick).delivered;
       if (Clock::now() >= next_probe) {
-        if (steadyMs() - qradar_ok_at.load() > options.ready_within.count() / 5) {
-          probeQRadar(probe);
+        // After a reload whatever the last answer: it may have been the old token's.
+        if (probe_due || steadyMs() - qradar_ok_at.load() > options.ready_within.count() / 5) {
+          // Skipped while a hunt tries the new token: asked at the next tick instead.
+          probe_due = !probeQRadar(probe);
         }
-        next_probe = Clock::now() + std::min<std::chrono::milliseconds>(std::chrono::seconds(30),
-                                                                        options.ready_within / 10);
+        if (!probe_due) {
+          next_probe = Clock::now() + std::min<std::chrono::milliseconds>(
+                                          std::chrono::seconds(30), options.ready_within / 10);
+        }
       }
       // Every 30 s whatever ready_within is: a search the console will not delete is said at
       // each try.

@@ -32,8 +32,8 @@ core::Error outputLimitError(std::uint64_t max_bytes, std::string_view what) {
   return core::makeError(core::ErrorCode::kLimitExceeded,
                          std::string(kOutputLimit) + std::to_string(max_bytes) + " bytes " +
                              std::string(what) +
-                             "; narrow the run (its window, hunts or input) or raise "
-                             "--max-output (MiB; 0: no limit)");
+                             "; narrow what the run reads, or raise --max-output (MiB; 0: no "
+                             "limit)");
 }
 
 HeldOutput::HeldOutput(std::FILE* out, HoldOptions options)

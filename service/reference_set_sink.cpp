@@ -162,8 +162,8 @@ core::Status ReferenceSetSink::deliverGroups(const GroupedValues& grouped) {
     const config::ReferenceSetTarget& set = *group.set;
     if (group.values.empty()) continue;
     if (auto added = client.addValues(set.name, group.values, options_.source); !added) {
-      return added.error().withContext("adding " + std::to_string(group.values.size()) +
-                                       " values to reference set '" + set.name + "'");
+      return added.error().withContext("adding " + core::counted(group.values.size(), "value") +
+                                       " to reference set '" + set.name + "'");
     }
     logger_->debug("reference set '{}': {} values added", set.name, group.values.size());
     if (options_.metrics != nullptr) {

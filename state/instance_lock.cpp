@@ -76,7 +76,8 @@ std::string lockPathOf(const std::string& state_path) {
   return realStatePath(state_path) + ".lock";
 }
 
-core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) {
+core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path,
+                                                 std::string_view busy_advice) {
   const std::string path = lockPathOf(state_path);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   // No folder: there is no store to share either, and opening it says what is wrong better.
@@ -120,9 +121,12 @@ core::Result<InstanceLock> InstanceLock::acquire(const std::string& state_path) 
     return core::makeError(
         core::ErrorCode::kBusy,
         "state file " + state_path + " is in use by another aihunt process" +
-            (holder.empty() ? std::string() : " (pid " + holder + ")") +
-            ": one daemon, run or --deliver per state file (two would deliver every finding "
-            "twice); stop the other, or give this one its own state.path");
+            (holder.empty() ? std::string() : " (pid " + holder + ")") + ": " +
+            (busy_advice.empty()
+                 ? std::string("one daemon, run or --deliver per state file (two would deliver "
+                               "every finding twice); stop the other, or give this one its own "
+                               "state.path")
+                 : std::string(busy_advice)));
   }
   // Who holds it, for the message above; the lock itself is the flock, not this text.
   const std::string pid = std::to_string(::getpid()) + "\n";

@@ -11,6 +11,7 @@
 // The kernel drops the lock when its process ends, however it ends: no stale lock after a crash.
 // Readers (`state show`, `state gaps`, `state check`) take no lock.
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -28,7 +29,10 @@ class InstanceLock {
   // The lock of `state_path`, or ErrorCode::kBusy naming the process that holds it. When the
   // state file's folder does not exist, a lock that holds nothing: opening the store then fails
   // with the reason.
-  [[nodiscard]] static core::Result<InstanceLock> acquire(const std::string& state_path);
+  // `busy_advice`: what to do when another process holds it, for a command that is not a run
+  // (the default speaks of runs: two would deliver every finding twice).
+  [[nodiscard]] static core::Result<InstanceLock> acquire(const std::string& state_path,
+                                                          std::string_view busy_advice = {});
 
   InstanceLock() = default;
   InstanceLock(InstanceLock&& other) noexcept;

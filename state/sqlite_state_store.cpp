@@ -122,10 +122,19 @@ core::Status checkPath(const std::string& path, const OpenOptions& options) {
     // SQLite would replay the orphaned log into the new file and corrupt it.
     return core::makeError(core::ErrorCode::kState,
                            "state file " + path + " is missing but its log " + path +
-                               "-wal is still there: start with --state-reset to move it aside "
-                               "and begin afresh");
+                               "-wal is still there: if the file was moved or renamed, move it "
+                               "back (the log belongs to it, and the ledger is in the two); "
+                               "otherwise start with --state-reset to move the log aside and "
+                               "begin afresh (every finding of the last catch_up_max is then "
+                               "raised again)");
   }
   if (options.read_only) {
+    const fs::path folder = fs::path(path).parent_path();
+    if (!folder.empty() && !fs::is_directory(folder, ec)) {
+      // The daemon creates the file, not its folder (a trial read "creates it" and waited).
+      return ioError(path, "does not exist, nor does its folder " + folder.string() +
+                               " (aihunt creates the file on its first run, not the folder)");
+    }
     return ioError(path, "does not exist (the daemon creates it on its first run)");
   }
   if (!options.create) return ioError(path, "does not exist");

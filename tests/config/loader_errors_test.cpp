@@ -36,7 +36,12 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
                     "quotes)");
   expectSingleError("qradar:\n  url: https://q\n  timeouts: {request: 15x}\n",
                     "qradar.timeouts.request",
-                    "'15x' has no unit or an unknown one (use ms, s, m, h, d or w)");
+                    "'15x' has no unit or an unknown one (units: ms, s, m, h, d or w)");
+  // A space before the unit (a trial's "10 s"): said as such, not as a missing unit.
+  expectSingleError("qradar:\n  url: https://q\n  timeouts: {request: 10 s}\n",
+                    "qradar.timeouts.request",
+                    "'10 s' has a space before its unit: write the number and the unit together "
+                    "(10s, 2m, 1h) (units: ms, s, m, h, d or w)");
   expectSingleError("qradar:\n  url: https://q\n  timeouts: {request: 10ms}\n",
                     "qradar.timeouts.request", "must be at least 1s, found '10ms'");
   expectSingleError("qradar:\n  url: https://q\n  auth: token\n", "qradar.auth",
@@ -151,7 +156,7 @@ TEST_CASE("each kind of error names its path exactly", "[config][errors]") {
   expectSingleError("state: {retention: -1d}\n", "state.retention",
                     "must be at least 1d, found '-1d'");
   expectSingleError("state: {retention: 1x}\n", "state.retention",
-                    "'1x' has no unit or an unknown one (use ms, s, m, h, d or w)");
+                    "'1x' has no unit or an unknown one (units: ms, s, m, h, d or w)");
   // Added to a time somewhere, a duration past a century would overflow it.
   expectSingleError("outputs:\n  offense_notes: {enabled: false, delay: 106751991167d}\n",
                     "outputs.offense_notes.delay",

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/digest.h"
 #include "core/logging.h"
 #include "core/secret_scan.h"
@@ -124,6 +126,35 @@ TEST_CASE("the logger redacts registered secrets at every level and format") {
     CHECK(std::count(written.begin(), written.end(), '\n') == 4);
     if (format == LogFormat::kJson) CHECK(written.find("{\"ts\":\"") == 0);
   }
+}
+
+TEST_CASE("a JSON log line's message is sanitised as the text log's, then escaped") {
+  // `jq -r .msg` writes the message to a terminal: an escape sequence in a file name must
+  // arrive there as text (a trial found the JSON log carrying it as \u001b, which jq undoes).
+  std::FILE* sink = std::tmpfile();
+  REQUIRE(sink != nullptr);
+  LogOptions options;
+  options.format = LogFormat::kJson;
+  options.stream = sink;
+  auto logger = makeLogger("test", options, std::make_shared<Redactor>());
+  logger->error(
+      "cannot open '/tmp/\x1b]8;;http://evil\x07x\xc2\x9b"
+      "2J\u202e.jsonl'");
+  logger->flush();
+  std::rewind(sink);
+  std::string written;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, sink)) written.append(buffer, n);
+  std::fclose(sink);
+  INFO(written);
+  const nlohmann::json line = nlohmann::json::parse(written);
+  const std::string message = line["msg"];
+  for (const char c : message) {
+    CHECK(static_cast<unsigned char>(c) >= 0x20);
+    CHECK(c != 0x7f);
+  }
+  CHECK(message.find("\u202e") == std::string::npos);
+  CHECK(message.find("cannot open '/tmp/") == 0);
 }
 
 TEST_CASE("security warnings are written whatever the log level, redacted") {

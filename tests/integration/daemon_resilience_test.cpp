@@ -1379,6 +1379,57 @@ TEST_CASE("/readyz says why the console is not usable: a refused token, then not
   CHECK(daemon.stop(10000) == 0);
 }
 
+TEST_CASE("/readyz follows a reload to a refused token or an unreachable console at once",
+          "[daemon][resilience][readyz]") {
+  // A trial: after SIGHUP brought a wrong token (or URL), /readyz said ready for five minutes
+  // (ready_within from the last answer, which was the old token's), and the probe asked nothing.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  RunDir run = aihunt::testing::makeRunDir(emu, "aihunt-resilience-reload-", kToken, {},
+                                           kServer + "hunts:\n" + kProxyHunt);
+  BackgroundProcess daemon(binaryPath("aihunt"),
+                           {"run", "-c", run.config, "--now", aihunt::testing::kSampleNow});
+  const std::string base = serverBase(daemon);
+  aihunt::testing::HttpReply ready;
+  const auto readyzUntil = [&](const std::function<bool()>& done) {
+    return waitUntil(
+        [&] {
+          ready = httpGet(base + "/readyz");
+          return done();
+        },
+        std::chrono::seconds(15));
+  };
+  REQUIRE(readyzUntil([&] { return ready.status == 200; }));
+
+  { std::ofstream(run.path("token"), std::ios::trunc) << "not-the-token-0000-1111-2222"; }
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const bool refused = readyzUntil([&] {
+    return ready.status == 503 &&
+           ready.body.find("detail: qradar: the console refuses the token") != std::string::npos;
+  });
+  INFO(ready.body << daemon.err());
+  CHECK(refused);
+
+  { std::ofstream(run.path("token"), std::ios::trunc) << kToken; }
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  CHECK(readyzUntil([&] { return ready.status == 200; }));
+
+  // A console that is not there: nothing listens on port 1 (as in cli_conventions_test).
+  const std::string closed = "https://127.0.0.1:1";
+  const auto url = run.qradar.find(emu.base());
+  REQUIRE(url != std::string::npos);
+  run.qradar.replace(url, emu.base().size(), closed);
+  run.write(kServer + "hunts:\n" + kProxyHunt);
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const bool lost = readyzUntil([&] {
+    return ready.status == 503 &&
+           ready.body.find("detail: qradar: the console cannot be reached") != std::string::npos;
+  });
+  INFO(ready.body << daemon.err());
+  CHECK(lost);
+  CHECK(daemon.stop(10000) == 0);
+}
+
 TEST_CASE("a token refused mid-hunt, on a kept connection, holds the hunts and counts as refused",
           "[daemon][resilience][refused]") {
   // The token answers the connection's first request and is refused on the search that follows

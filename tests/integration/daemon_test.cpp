@@ -643,6 +643,44 @@ TEST_CASE("run --once with a token the console refuses: the first hunt says why,
   CHECK(log.size() - probes <= 2);
 }
 
+TEST_CASE("run --once with no window due asks the console nothing; a refusal waits for one",
+          "[daemon][once]") {
+  // A trial: a cron tick with nothing due made a failed login of every hunt when the token was
+  // wrong, and showed each hunt as failed.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const ProcessResult first = runOnce(run, iso(t0));
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  std::ofstream(run.path("token"), std::ios::trunc) << "not-the-token-0000-1111-2222";
+  const auto requests = [&] {
+    return nlohmann::json::parse(emu.admin("GET", "/admin/requests?limit=100000").body)["requests"]
+        .size();
+  };
+  const std::size_t before = requests();
+
+  const ProcessResult idle = runOnce(run, iso(t0 + kMinute));
+  INFO(idle.out << idle.err);
+  CHECK(idle.exit_code == 0);
+  const auto table = parseTable(idle.out);
+  CHECK(table.size() == kBuiltinHunts.size());
+  for (const auto& [hunt, row] : table) {
+    INFO(hunt);
+    CHECK(row.status == "ok");
+    CHECK(row.windows == 0);
+  }
+  CHECK(requests() == before);
+
+  // Once windows are due, the refusal is said and the run fails, as before.
+  const ProcessResult due = runOnce(run, iso(t0 + 3 * 60 * kMinute));
+  INFO(due.out << due.err);
+  CHECK(due.exit_code == 3);
+  CHECK(due.err.find("the console refuses the credentials") != std::string::npos);
+  CHECK(requests() > before);
+}
+
 TEST_CASE("the daemon with a token the console refuses: one try per hold, not one per hunt",
           "[daemon][refused]") {
   // Each refused request is a failed login, and QRadar locks a host out after a few. Before, the

@@ -323,6 +323,15 @@ TEST_CASE("offline hunt errors are usage errors") {
   const auto function_named = unknown.err.find("NOSUCHFUNCTION");
   REQUIRE(function_named != std::string::npos);
   CHECK(unknown.err.find("NOSUCHFUNCTION", function_named + 1) == std::string::npos);
+  // Two queries in one file (aql lint reads each): said as such, not as a syntax error alone.
+  std::ofstream("hunt_offline_test.two.aql")
+      << "SELECT sourceip FROM events LAST 1 HOURS\n\nSELECT destinationip FROM events LAST 1 "
+         "HOURS\n";
+  const auto two = runAihunt(sampleArgs({"--aql", "hunt_offline_test.two.aql"}));
+  CHECK(two.exit_code == 2);
+  CHECK(two.out.empty());
+  CHECK(two.err.find("hunt_offline_test.two.aql holds 2 queries") != std::string::npos);
+  CHECK(two.err.find("--aql runs one query") != std::string::npos);
   std::ofstream("hunt_offline_test.bad.jsonl") << "{\"starttime\": 1}\nnot json\n";
   const auto bad = runAihunt({"hunt", "--offline", "hunt_offline_test.bad.jsonl", "--now",
                               "1970-01-01T00:01:00Z", "--last", "1h"});

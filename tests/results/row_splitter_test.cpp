@@ -289,6 +289,10 @@ TEST_CASE("bad input gets a clear, positioned error") {
             .find("input is a JSON document over several lines") != std::string::npos);
   CHECK(firstError("\n{ \"a\": [\n1]}\n").rfind("line 2: input is a JSON document", 0) == 0);
   CHECK(firstError("{\"a\": 1}\n{\"b\": \n").empty());
+  // One object, then text on its line: not JSON, not a document over several lines.
+  CHECK(firstError("{\"a\": \"}\"} trailing\n") ==
+        "line 1: not JSON: text follows the object that ends at column 10 (JSON Lines holds one "
+        "object per line and nothing else)");
   // Compressed input says so (gzip, zstd magic bytes).
   CHECK(firstError(std::string("\x1f\x8b\x08\x00\x00\x00", 6)).find("input is compressed") !=
         std::string::npos);
