@@ -89,6 +89,14 @@ core::Result<std::vector<service::OfflineHunt>> planHunts(
       return core::makeError(core::ErrorCode::kInvalidArgument, "--aql takes one --hunt name");
     }
     applyQueryWindow(*query, path, given, context);
+    if (query->database == aql::Database::kFlows) {
+      // The file is whatever was exported: a trial's FROM flows over an events export gave
+      // findings "from flows" without a word.
+      context.logger->warn(
+          "{}: the query reads FROM flows; offline it runs over the file given, whatever it "
+          "holds (export flows to search flows)",
+          path);
+    }
     service::OfflineHunt hunt;
     hunt.name = !names.empty() ? names.front() : (seed ? "seed" : "aql");
     hunt.query = std::move(*query);
