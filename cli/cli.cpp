@@ -51,7 +51,8 @@ Exit codes:
     3  connection, TLS or authentication failure
     4  search failed or timed out, or hit the row cap or the output cap
        (run, backfill, hunt --deliver: also a delivery that failed)
-    5  the state file is damaged or unwritable (aihunt state check)
+    5  the state file is damaged or unwritable (aihunt state check), was
+       moved or replaced while aihunt run ran, or is missing for aihunt state
     6  busy: another aihunt holds the state file, or another process the
        health server's port; it passes (a later try may succeed)
   130  interrupted: Ctrl-C or SIGTERM stopped aihunt hunt (online, its searches

@@ -316,6 +316,13 @@ int runStateCommand(const std::vector<std::string>& args, CommandContext& contex
   }
   auto target = stateTarget(values, context);
   if (!target) return fail(context, target.error(), core::kExitUsage);
+  {
+    // Absolute, as run and backfill print it: a relative state.path is the working
+    // directory's, which the path alone hides (a trial compared the two).
+    std::error_code error;
+    const std::filesystem::path absolute = std::filesystem::absolute(target->path, error);
+    if (!error) target->path = absolute.lexically_normal().string();
+  }
   const std::string* path = &target->path;
   if (action == "check") {
     auto problems = state::checkStateFile(*path);

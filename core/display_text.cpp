@@ -136,6 +136,15 @@ bool csvLooksLikeFormula(std::string_view text) {
         i += decoded.length;
         continue;
       default:
+        // The other Unicode spaces (Zs: en and em spaces, thin, narrow no-break, ...) and the
+        // line and paragraph separators: blank to a reader as the ones above (a trial's em
+        // space before '=' went without the apostrophe that a no-break space got).
+        if (decoded.code == 0x1680 || (decoded.code >= 0x2000 && decoded.code <= 0x200A) ||
+            decoded.code == 0x2028 || decoded.code == 0x2029 || decoded.code == 0x202F ||
+            decoded.code == 0x205F) {
+          i += decoded.length;
+          continue;
+        }
         return false;
     }
   }

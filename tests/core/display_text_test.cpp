@@ -197,6 +197,9 @@ TEST_CASE("CSV cells that a spreadsheet would run as a formula get a leading apo
         "\xEF\xBC\xA0"
         "x",  // full-width '@'
         "\xC2\xA0=1", "\xE3\x80\x80=1",
+        // Every other Unicode space: en, em, thin, narrow no-break, Ogham; a line separator.
+        "\xE2\x80\x83=1+1", "\xE2\x80\x82+1", "\xE2\x80\x89-1", "\xE2\x80\xAF@x", "\xE1\x9A\x80=1",
+        "\xE2\x80\xA8=1",
         // A newline shows as a space, so the shown cell starts with the formula.
         "\n=HYPERLINK(\"http://x/\")", "\n\n+1+cmd", "\v=1", "\f@SUM(A1)"}) {
     INFO(formula);
