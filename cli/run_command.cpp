@@ -13,6 +13,7 @@
 #include "cli/delivery.h"
 #include "cli/print.h"
 #include "cli/qradar_connection.h"
+#include "cli/run_report.h"
 #include "cli/signals.h"
 #include "cli/time_options.h"
 #include "config/token_source.h"
@@ -173,39 +174,6 @@ int openRuntime(const po::variables_map& values, const std::string& config_path,
   return openDelivery(values, cfg, context, runtime.delivery);
 }
 
-// Absolute: a default state.path is the working directory's, which the path alone hides.
-std::string absoluteStatePath(const config::Config& cfg) {
-  std::error_code error;
-  const std::filesystem::path state = std::filesystem::absolute(cfg.state.path, error);
-  return error ? cfg.state.path : state.lexically_normal().string();
-}
-
-void printReport(const service::DaemonReport& report, const config::Config& cfg,
-                 CommandContext& context) {
-  std::FILE* out = context.streams.out;
-  printFormatted(*context.redactor, out, "%-20s %8s %10s %9s %8s %5s  %s\n", "HUNT", "WINDOWS",
-                 "ROWS", "FINDINGS", "REPEATS", "GAPS", "STATUS");
-  for (const auto& hunt : report.hunts) {
-    const std::string status =
-        hunt.exit_code == core::kExitOk ? "ok" : "failed: " + context.redactor->redact(hunt.error);
-    printFormatted(
-        *context.redactor, out, "%-20s %8llu %10llu %9llu %8llu %5llu  %s\n", hunt.hunt.c_str(),
-        static_cast<unsigned long long>(hunt.windows), static_cast<unsigned long long>(hunt.rows),
-        static_cast<unsigned long long>(hunt.findings),
-        static_cast<unsigned long long>(hunt.repeats), static_cast<unsigned long long>(hunt.gaps),
-        core::printableExcerpt(status, 200).c_str());
-  }
-  // Per destination: a total over all of them would hide the one that took nothing.
-  printFormatted(*context.redactor, out, "%s\n",
-                 describeDeliveries(cfg.outputs, report.sinks).c_str());
-  printFormatted(*context.redactor, out,
-                 "state: %s ('aihunt state show -c CONFIG' for the ledger)\n",
-                 absoluteStatePath(cfg).c_str());
-  printPendingSinks(cfg.outputs, report.sinks,
-                    report.exit_code == core::kExitOk ? Diagnostic::kWarning : Diagnostic::kError,
-                    context);
-}
-
 }  // namespace
 
 int runRunCommand(const std::vector<std::string>& args, CommandContext& context) {
@@ -215,6 +183,9 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                                                     "config file (required)")(
       "once", po::bool_switch(),
       "hunt every due window of every hunt, deliver the findings, and exit (cron, CI, tests)")(
+      "format", po::value<std::string>()->default_value("text"),
+      "--once: the report it ends with, text (a table) or json (one document, with the exit "
+      "code)")(
       "now", po::value<std::string>(),
       (std::string("the instant treated as now; the clock runs on from it: ") + kTimestampForms)
           .c_str())(
@@ -244,6 +215,19 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
   if (!setUpLogging(values, context)) return core::kExitUsage;
   if (values.count("config") == 0) {
     return fail(context, "aihunt run needs --config (see 'aihunt config example')",
+                core::kExitUsage);
+  }
+  const auto format = runReportFormat(values["format"].as<std::string>());
+  if (!format) {
+    return fail(context,
+                "--format: text or json, not '" +
+                    core::printableExcerpt(values["format"].as<std::string>(), 40) + "'",
+                core::kExitUsage);
+  }
+  if (*format == RunReportFormat::kJson && !values["once"].as<bool>()) {
+    return fail(context,
+                "--format json is for --once: the daemon prints no report (its metrics "
+                "are on /metrics)",
                 core::kExitUsage);
   }
   const std::string config_path = values["config"].as<std::string>();
@@ -353,7 +337,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                        absoluteStatePath(*runtime.config), daemon_options.once ? ", once" : "");
   const service::DaemonReport report = daemon.run();
   if (daemon_options.once) {
-    printReport(report, *runtime.config, context);
+    printRunReport(report, *runtime.config, *format, context);
   } else {
     // Stopped with findings a sink could not take in the grace period: they wait in the outbox
     // for the next start, and the operator is told which and why.
@@ -373,6 +357,8 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
       "from", po::value<std::string>(), "start (forms as for --now), floored to the minute")(
       "to", po::value<std::string>(), "end, exclusive, ceiled to the minute")(
       "force", po::bool_switch(), "hunt windows the ledger already has too")(
+      "format", po::value<std::string>()->default_value("text"),
+      "the report it ends with: text (a table) or json (one document, with the exit code)")(
       "max-windows", po::value<std::string>()->default_value(std::to_string(kBackfillMaxWindows)),
       "refuse a range of more windows than this (a mistyped year is thousands of searches)")(
       "grace", po::value<std::string>()->default_value("30s"),
@@ -401,6 +387,13 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     if (values.count(required) == 0) {
       return fail(context, std::string("backfill needs --") + required, core::kExitUsage);
     }
+  }
+  const auto format = runReportFormat(values["format"].as<std::string>());
+  if (!format) {
+    return fail(context,
+                "--format: text or json, not '" +
+                    core::printableExcerpt(values["format"].as<std::string>(), 40) + "'",
+                core::kExitUsage);
   }
   auto grace = core::parseDuration(values["grace"].as<std::string>());
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
@@ -607,7 +600,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
   int code = report.exit_code;
   if (!summary.outbox_empty) code = service::worseExitCode(code, core::kExitSearchFailed);
   summary.exit_code = code;
-  printReport(summary, *runtime.config, context);
+  printRunReport(summary, *runtime.config, *format, context);
   return code;
 }
 

@@ -201,6 +201,55 @@ TEST_CASE("run --once over the sample: each finding once; repeats are never rais
   CHECK(after.idSet() == found.idSet());
 }
 
+TEST_CASE("run --once --format json: the table's numbers, the deliveries and the exit code",
+          "[daemon][once]") {
+  // A trial: a cron job that wanted the run's numbers had only the text table.
+  RunningEmu emu(sampleData(), emuConfig());
+  REQUIRE(emu.ok());
+  const RunDir run = makeRunDir(emu);
+  const std::int64_t t0 = ms(aihunt::testing::kSampleNow);
+  const ProcessResult result = runOnce(run, iso(t0), {"--format", "json"});
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const nlohmann::json report = nlohmann::json::parse(result.out);
+  CHECK(report["exit_code"] == 0);
+  CHECK(report["state"] == std::filesystem::absolute(run.state()).lexically_normal().string());
+  REQUIRE(report["hunts"].size() == kBuiltinHunts.size());
+  std::uint64_t findings = 0;
+  for (const auto& hunt : report["hunts"]) {
+    INFO(hunt.dump());
+    CHECK(hunt["status"] == "ok");
+    CHECK(hunt["windows"] == 24);
+    CHECK(hunt["gaps"] == 0);
+    CHECK_FALSE(hunt.contains("error"));
+    findings += hunt["findings"].get<std::uint64_t>();
+  }
+  const Findings found = readFindings(run.findings());
+  CHECK(findings == found.rows.size());
+  REQUIRE(report["deliveries"].size() == 1);
+  CHECK(report["deliveries"][0]["sink"] == "jsonl");
+  CHECK(report["deliveries"][0]["delivered"] == found.rows.size());
+  CHECK(report["deliveries"][0]["waiting"] == 0);
+
+  // A failed run says so in the document too.
+  std::ofstream(run.path("token"), std::ios::trunc) << "not-the-token-0000-1111-2222";
+  const ProcessResult refused = runOnce(run, iso(t0 + 3 * 60 * kMinute), {"--format", "json"});
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 3);
+  const nlohmann::json failed = nlohmann::json::parse(refused.out);
+  CHECK(failed["exit_code"] == 3);
+  for (const auto& hunt : failed["hunts"]) {
+    CHECK(hunt["status"] == "failed");
+    CHECK(hunt["error"].is_string());
+  }
+  // The daemon prints no report: --format json without --once is a usage error.
+  CHECK(runProcess(binaryPath("aihunt"), {"run", "-c", run.config, "--format", "json"}, {}, 30)
+            .exit_code == 2);
+  CHECK(runProcess(binaryPath("aihunt"), {"run", "-c", run.config, "--once", "--format", "yaml"},
+                   {}, 30)
+            .exit_code == 2);
+}
+
 TEST_CASE("run --once: window edges and late events are each found exactly once",
           "[daemon][once][windows]") {
   RunningEmu emu({}, emuConfig());  // no events but the ones added here
