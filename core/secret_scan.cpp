@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::size_t kMinKeyBody = 20;
 constexpr std::size_t kMinLabelledSecret = 6;
+constexpr std::size_t kAwsKeyIdBody = 16;
 
 // Vendor key prefixes, longest first so "sk-ant-" wins over "sk-".
 constexpr std::array<std::string_view, 10> kKeyPrefixes = {
@@ -26,7 +27,7 @@ struct CredentialPrefix {
   std::string_view prefix;
   std::size_t min_body;
 };
-constexpr std::array<CredentialPrefix, 13> kCredentialPrefixes = {{
+constexpr std::array<CredentialPrefix, 15> kCredentialPrefixes = {{
     {"github_pat_", kMinKeyBody},
     {"ghp_", kMinKeyBody},
     {"gho_", kMinKeyBody},
@@ -38,18 +39,22 @@ constexpr std::array<CredentialPrefix, 13> kCredentialPrefixes = {{
     {"xoxp-", kMinKeyBody},
     {"sk_live_", kMinKeyBody},
     {"rk_live_", kMinKeyBody},
-    {"AKIA", 16},  // an AWS access key id: 16 characters
-    {"ASIA", 16},
+    {"sk_test_", kMinKeyBody},
+    {"rk_test_", kMinKeyBody},
+    {"AKIA", kAwsKeyIdBody},  // an AWS access key id: exactly 16 upper-case letters and digits
+    {"ASIA", kAwsKeyIdBody},
 }};
 
 // How the value after a label is found.
 enum class LabelKind {
-  kLiteral,     // the value follows the label ("SEC:", "Bearer ")
-  kName,        // a credential's name, then '=' (or ':' when the name is quoted, as a JSON key)
-  kHeader,      // a header's name, then ':' or '='
-  kCookie,      // a cookie header: everything to the end of the header is the secret
-  kUserOption,  // curl's -u/--user: "user:password", the password is the secret
-  kUrl,         // "://": a URL whose user information holds a password
+  kLiteral,       // the value follows the label ("SEC:", "Bearer ")
+  kName,          // a credential's name, then '=' (or ':' when the name is quoted, as a JSON key)
+  kHeader,        // a credential's or header's name, then ':' or '=' (YAML, JS, HTTP headers)
+  kCookie,        // a cookie header: every cookie to the end of the header is the secret
+  kOption,        // a command's option whose value, after a space or '=', is the secret
+  kCookieOption,  // curl's --cookie: its whole value
+  kUserOption,    // -u/--user/--auth: "user:password", the password is the secret
+  kUrl,           // "://": a URL's password or token, and its credential parameters
 };
 
 struct SecretLabel {
@@ -58,21 +63,42 @@ struct SecretLabel {
 };
 
 // Names match inside longer ones: "token" finds access_token and x-auth-token, "secret"
-// client_secret, "password" http-password, "access_key" aws_secret_access_key.
-constexpr std::array<SecretLabel, 25> kSecretLabels = {{
-    {"sec:", LabelKind::kLiteral},      {"bearer ", LabelKind::kLiteral},
-    {"basic ", LabelKind::kLiteral},    {"authorization", LabelKind::kHeader},
-    {"api-key", LabelKind::kHeader},    {"subscription-key", LabelKind::kHeader},
-    {"auth-token", LabelKind::kHeader}, {"cookie", LabelKind::kCookie},
-    {"token", LabelKind::kName},        {"api_key", LabelKind::kName},
-    {"apikey", LabelKind::kName},       {"password", LabelKind::kName},
-    {"passwd", LabelKind::kName},       {"secret", LabelKind::kName},
-    {"access_key", LabelKind::kName},   {"access-key", LabelKind::kName},
-    {"secret_key", LabelKind::kName},   {"secret-key", LabelKind::kName},
-    {"private_key", LabelKind::kName},  {"private-key", LabelKind::kName},
-    {"-u ", LabelKind::kUserOption},    {"-user", LabelKind::kUserOption},  // --user, --proxy-user
-    {"://", LabelKind::kUrl},           {"credential", LabelKind::kName},
+// client_secret, "password" http-password, "access_key" aws_secret_access_key, "accesskey"
+// SharedAccessKey, "apikey" apiKey.
+constexpr std::array<SecretLabel, 33> kSecretLabels = {{
+    {"sec:", LabelKind::kLiteral},
+    {"bearer ", LabelKind::kLiteral},
+    {"basic ", LabelKind::kLiteral},
+    {"authorization", LabelKind::kHeader},
+    {"api-key", LabelKind::kHeader},
+    {"api_key", LabelKind::kHeader},
+    {"apikey", LabelKind::kHeader},
+    {"subscription-key", LabelKind::kHeader},
+    {"auth-token", LabelKind::kHeader},
+    {"private-token", LabelKind::kHeader},
+    {"password", LabelKind::kHeader},
+    {"passwd", LabelKind::kHeader},
+    {"secret", LabelKind::kHeader},
+    {"access_key", LabelKind::kHeader},
+    {"access-key", LabelKind::kHeader},
+    {"accesskey", LabelKind::kHeader},
+    {"accountkey", LabelKind::kHeader},
+    {"secret_key", LabelKind::kHeader},
+    {"secret-key", LabelKind::kHeader},
+    {"private_key", LabelKind::kHeader},
+    {"private-key", LabelKind::kHeader},
+    {"credential", LabelKind::kHeader},
+    {"token", LabelKind::kName},
     {"signature", LabelKind::kName},
+    {"cookie", LabelKind::kCookie},
+    {"--cookie", LabelKind::kCookieOption},
+    {"-password", LabelKind::kOption},  // --password, --http-password, --proxy-password
+    {"convertto-securestring", LabelKind::kOption},
+    {"-u ", LabelKind::kUserOption},
+    {"-a ", LabelKind::kUserOption},    // httpie
+    {"-user", LabelKind::kUserOption},  // --user, --proxy-user
+    {"-auth", LabelKind::kUserOption},  // httpie's --auth (not --auth-type: a space or '=' after)
+    {"://", LabelKind::kUrl},
 }};
 
 std::vector<std::string> labelTexts() {
@@ -93,7 +119,8 @@ std::size_t valueEnd(std::string_view text, std::size_t begin) {
   std::size_t end = begin;
   while (end < text.size() && text[end] != ' ' && text[end] != '"' && text[end] != '\'' &&
          text[end] != ',' && text[end] != '&' && text[end] != ';' && text[end] != '\n' &&
-         text[end] != '\r' && text[end] != '}' && !isEscapedQuoteAt(text, end))
+         text[end] != '\r' && text[end] != '}' && text[end] != ')' && text[end] != '`' &&
+         !isEscapedQuoteAt(text, end))
     ++end;
   return end;
 }
@@ -148,10 +175,65 @@ bool isVariableReference(std::string_view value) {
 }
 
 bool isCodeReference(std::string_view text, std::size_t begin) {
-  if (begin >= text.size() || !core::isNameStart(text[begin])) return false;
+  if (begin >= text.size()) return false;
+  // Command substitution: TOKEN=$(vault kv get ...), TOKEN=`cat key.txt`.
+  if (text[begin] == '`' || text.substr(begin, 2) == "$(") return true;
+  if (!core::isNameStart(text[begin])) return false;
   std::size_t at = begin;
-  while (at < text.size() && (core::isWordChar(text[at]) || text[at] == '.')) ++at;
-  return at < text.size() && (text[at] == '[' || text[at] == '(');
+  bool dotted = false;
+  while (at < text.size() && (core::isWordChar(text[at]) || text[at] == '.')) {
+    dotted = dotted || text[at] == '.';
+    ++at;
+  }
+  if (at >= text.size() || (text[at] != '[' && text[at] != '(')) return false;
+  // os.environ[...], keyring.get_password(...): a dotted name. An undotted one only when it is
+  // a function that reads a value; "Summer(2024)!" is a password.
+  static constexpr std::array<std::string_view, 7> kReaders = {
+      "getenv", "getpass", "input", "env", "environ", "ENV", "read_secret"};
+  const std::string_view name = text.substr(begin, at - begin);
+  const bool no_arguments = text.substr(at, 2) == "()";  // get_key()
+  return dotted || no_arguments ||
+         std::find(kReaders.begin(), kReaders.end(), name) != kReaders.end();
+}
+
+bool isCredentialParameter(std::string_view name) {
+  // The name's last 16 letters folded, read from its end: no allocation per parameter.
+  std::array<char, 16> tail{};
+  std::size_t folded = 0;  // letters in the whole folded name
+  for (auto it = name.rbegin(); it != name.rend(); ++it) {
+    if (*it == '-' || *it == '_') continue;
+    if (folded < tail.size()) tail[tail.size() - 1 - folded] = core::asciiLower(*it);
+    ++folded;
+  }
+  const std::size_t kept = std::min(folded, tail.size());
+  const std::string_view end(tail.data() + tail.size() - kept, kept);
+  static constexpr std::array<std::string_view, 8> kEndings = {
+      "key", "token", "secret", "password", "passwd", "signature", "credential", "credentials"};
+  static constexpr std::array<std::string_view, 7> kWhole = {"sig", "code", "auth",   "jwt",
+                                                             "pwd", "pass", "session"};
+  const auto endsWith = [&](std::string_view ending) {
+    return end.size() >= ending.size() && end.substr(end.size() - ending.size()) == ending;
+  };
+  return std::any_of(kEndings.begin(), kEndings.end(), endsWith) ||
+         (folded <= tail.size() && std::find(kWhole.begin(), kWhole.end(), end) != kWhole.end());
+}
+
+void credentialParameterSpans(std::string_view text, std::size_t from, std::size_t end,
+                              std::vector<SecretSpan>& spans) {
+  constexpr std::string_view kRedacted = "[REDACTED]";
+  std::size_t at = from + 1;
+  while (at < end) {
+    std::size_t stop = at;
+    while (stop < end && text[stop] != '&' && text[stop] != '#' && text[stop] != ';') ++stop;
+    const std::string_view parameter = text.substr(at, stop - at);
+    const std::size_t equals = parameter.find('=');
+    if (equals != std::string_view::npos && equals + 1 < parameter.size() &&
+        parameter.substr(equals + 1) != kRedacted &&
+        isCredentialParameter(parameter.substr(0, equals))) {
+      spans.push_back({at + equals + 1, stop});
+    }
+    at = stop + 1;
+  }
 }
 
 std::size_t userinfoSecretStart(std::string_view userinfo) {
@@ -222,6 +304,15 @@ std::size_t credentialTokenEndAt(std::string_view text, std::size_t at) {
   for (const auto& [prefix, min_body] : kCredentialPrefixes) {
     if (text.substr(at, prefix.size()) != prefix) continue;
     std::size_t end = at + prefix.size();
+    if (min_body == kAwsKeyIdBody) {
+      // Exactly: "ASIA_PACIFIC_DATACENTER" is a region's name, not a key id.
+      while (end < text.size() &&
+             (core::isAsciiDigit(text[end]) || (text[end] >= 'A' && text[end] <= 'Z'))) {
+        ++end;
+      }
+      const bool whole = end == text.size() || !isKeyChar(text[end]);
+      return end - at - prefix.size() == kAwsKeyIdBody && whole ? end : 0;
+    }
     while (end < text.size() && isKeyChar(text[end])) ++end;
     return end - at - prefix.size() >= min_body ? end : 0;
   }
@@ -246,19 +337,21 @@ bool containsApiKeyToken(std::string_view text) { return !findApiKeyTokens(text)
 
 namespace {
 
-// Spaces and opening quotes, escaped ones too (token=\"value\"), come before a value. Sets
-// `quote` to the quote that opened it ('\0' when none did).
+// Spaces, then opening quotes (escaped ones too: token=\"value\"), come before a value. Sets
+// `quote` to the quote that opened it ('\0' when none did). Spaces after a quote are the value's
+// (password=" correct horse"). An empty quoted value ("", '') is no value: npos.
 std::size_t skipOpening(std::string_view text, std::size_t from, char& quote) {
   quote = '\0';
+  while (from < text.size() && (text[from] == ' ' || text[from] == '\t')) ++from;
   while (from < text.size()) {
-    if (text[from] == ' ' || text[from] == '\t') {
-      quote = '\0';
-    } else if (text[from] == '"' || text[from] == '\'') {
-      quote = text[from];
-    } else if (!isEscapedQuoteAt(text, from)) {
-      break;
+    if (isEscapedQuoteAt(text, from)) {
+      ++from;
+      continue;
     }
+    if (text[from] != '"' && text[from] != '\'') break;
+    quote = text[from];
     ++from;
+    if (from < text.size() && text[from] == quote) return std::string_view::npos;
   }
   return from;
 }
@@ -275,13 +368,39 @@ std::size_t quotedValueEnd(std::string_view text, std::size_t begin, char quote)
   return valueEnd(text, begin);
 }
 
+// The quote that opens the argument a name stands at the start of ("password=abc def" in quotes,
+// set "OPENAI_API_KEY=..."), or '\0'. Its value runs to that quote's closing one.
+char argumentQuote(std::string_view text, std::size_t at) {
+  std::size_t start = at;
+  while (start > 0 && (isKeyChar(text[start - 1]) || text[start - 1] == '.')) --start;
+  if (start == 0) return '\0';
+  const char before = text[start - 1];
+  // An escaped quote (\"Authorization: ...\") is a quote inside a quoted argument, whose
+  // values the escaped quotes around them bound as before.
+  if (start >= 2 && text[start - 2] == '\\') return '\0';
+  return before == '"' || before == '\'' ? before : '\0';
+}
+
+// With the argument's quote around it: to the quote that closes it, or to a ';', '&' or line end
+// before it (bash -c "export KEY=abc; python x.py" keeps what follows the assignment).
+std::size_t argumentValueEnd(std::string_view text, std::size_t begin, char outer) {
+  std::size_t end = begin;
+  while (end < text.size() && text[end] != outer && text[end] != ';' && text[end] != '&' &&
+         text[end] != '\n' && text[end] != '\r') {
+    ++end;
+  }
+  return end > begin && text[end - 1] == '\\' && end < text.size() && text[end] == outer ? end - 1
+                                                                                         : end;
+}
+
 // For a name label at `at`: where its separator's value starts, or npos when the name is not
 // assigned here ("max_tokens=10" has "token" followed by 's'). A name quoted as a key
-// ('api-key'='x', "password": "x") may close its quote (or an index, headers['api-key']) first.
+// ('api-key'='x', "password": "x", $h.Add("api-key", "x")) may close its quote (or an index,
+// headers['api-key']) first; `quoted_name` says it did.
 std::size_t afterSeparator(std::string_view text, std::size_t at, std::size_t length,
-                           bool colon_unquoted) {
+                           bool colon_unquoted, bool& quoted_name) {
   std::size_t from = at + length;
-  bool quoted_name = false;
+  quoted_name = false;
   while (from < text.size() && (text[from] == '"' || text[from] == '\'' || text[from] == ']' ||
                                 isEscapedQuoteAt(text, from))) {
     quoted_name = true;
@@ -289,8 +408,71 @@ std::size_t afterSeparator(std::string_view text, std::size_t at, std::size_t le
   }
   while (from < text.size() && (text[from] == ' ' || text[from] == '\t')) ++from;
   if (from >= text.size()) return std::string_view::npos;
-  if (text[from] == '=' || (text[from] == ':' && (colon_unquoted || quoted_name))) return from + 1;
+  const char separator = text[from];
+  if (separator == '=' || (separator == ':' && (colon_unquoted || quoted_name)) ||
+      (separator == ',' && quoted_name)) {
+    return from + 1;
+  }
   return std::string_view::npos;
+}
+
+// A value worth hiding: long enough, and not a name or code that says where the secret comes
+// from. Inside single quotes nothing is expanded ('$uperS3cret' is the password itself).
+bool isSecretValue(std::string_view text, std::size_t begin, std::size_t end, char quote) {
+  if (end <= begin || end - begin < kMinLabelledSecret) return false;
+  if (quote == '\'') return true;
+  return !isVariableReference(text.substr(begin, end - begin)) && !isCodeReference(text, begin);
+}
+
+// "user:password" at [begin, end): the password, or the user when the password is empty and the
+// user is key-long (curl -u sk_test_...: as Stripe and Mailgun take a key). A Windows path
+// (C:\x, python -u C:\tools\chat.py) and uid:gid (docker -u 1000:1000) hold none.
+void userPasswordSpan(std::string_view text, std::size_t begin, std::size_t end,
+                      std::vector<SecretSpan>& spans) {
+  const std::string_view word = text.substr(begin, end - begin);
+  const std::size_t colon = word.find(':');
+  if (colon == std::string_view::npos) return;
+  if (colon + 1 == word.size()) {
+    if (colon >= kMinKeyBody) spans.push_back({begin, begin + colon});
+    return;
+  }
+  if (word[colon + 1] == '\\' || word[colon + 1] == '/') return;
+  const auto digits = [](std::string_view part) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), core::isAsciiDigit);
+  };
+  if (digits(word.substr(0, colon)) && digits(word.substr(colon + 1))) return;
+  spans.push_back({begin + colon + 1, end});
+}
+
+// scheme://user:password@host/path?key=...#access_token=...: the password (or a token given as
+// the user), and the credential parameters of the query and fragment. Returns where it ends.
+std::size_t urlSpans(std::string_view text, std::size_t begin, std::vector<SecretSpan>& spans) {
+  const auto ends = [&](std::size_t at) {
+    const char c = text[at];
+    return c == ' ' || c == '"' || c == '\'' || c == '\n' || c == '\r' || c == '\t' || c == '<' ||
+           c == '>' || isEscapedQuoteAt(text, at);
+  };
+  std::size_t host_end = begin;
+  while (host_end < text.size() && text[host_end] != '/' && text[host_end] != '?' &&
+         text[host_end] != '#' && !ends(host_end)) {
+    ++host_end;
+  }
+  const std::size_t last_at = text.substr(begin, host_end - begin).rfind('@');
+  if (last_at != std::string_view::npos) {
+    const std::string_view userinfo = text.substr(begin, last_at);
+    const std::size_t secret = userinfoSecretStart(userinfo);
+    if (secret != std::string_view::npos) {
+      spans.push_back({begin + secret, begin + last_at});
+    } else if (userinfo.size() >= kMinKeyBody &&
+               std::all_of(userinfo.begin(), userinfo.end(), isKeyChar)) {
+      spans.push_back({begin, begin + last_at});  // https://<token>@github.com/...
+    }
+  }
+  std::size_t end = host_end;
+  while (end < text.size() && !ends(end)) ++end;
+  const std::size_t query = text.substr(host_end, end - host_end).find_first_of("?#");
+  if (query != std::string_view::npos) credentialParameterSpans(text, host_end + query, end, spans);
+  return end;
 }
 
 // The labelled secret whose label `index` (of kSecretLabels) starts at `at`, if it names one;
@@ -302,62 +484,89 @@ void labelledSecretAt(std::string_view text, std::size_t index, std::size_t at,
   if (at < resume[index]) return;
   const SecretLabel& label = kSecretLabels[index];
   std::size_t value_at = at + label.text.size();
+  resume[index] = value_at;
+  char outer = '\0';  // the quote around the whole argument, when the name opens it
   switch (label.kind) {
     case LabelKind::kLiteral:
       break;
     case LabelKind::kName:
     case LabelKind::kHeader:
-    case LabelKind::kCookie:
-      value_at = afterSeparator(text, at, label.text.size(), label.kind != LabelKind::kName);
+    case LabelKind::kCookie: {
+      // "token" alone takes ':' as a header's name only ("X-Vault-Token:", "access_token:"):
+      // "the token: refused" in a message holds none.
+      const bool colon =
+          label.kind != LabelKind::kName ||
+          (label.text == "token" && at > 0 && (text[at - 1] == '-' || text[at - 1] == '_'));
+      bool quoted_name = false;
+      value_at = afterSeparator(text, at, label.text.size(), colon, quoted_name);
       if (value_at == std::string_view::npos) return;
+      if (!quoted_name) outer = argumentQuote(text, at);
+      break;
+    }
+    case LabelKind::kOption:
+    case LabelKind::kCookieOption:
+      if (value_at >= text.size() || (text[value_at] != ' ' && text[value_at] != '=')) return;
+      ++value_at;
       break;
     case LabelKind::kUserOption: {
-      // "-u user:pw" after a space or at the start; "--user=user:pw", "--proxy-user user:pw".
-      if (label.text == "-u " && at > 0 && text[at - 1] != ' ' && text[at - 1] != '\t') return;
-      if (label.text != "-u ") {
+      // "-u user:pw" and "-a user:pw" after a space or at the start; "--user=user:pw",
+      // "--proxy-user user:pw", "--auth user:pw".
+      const bool short_option = label.text.back() == ' ';
+      if (short_option && at > 0 && text[at - 1] != ' ' && text[at - 1] != '\t') return;
+      if (!short_option) {
         if (value_at >= text.size() || (text[value_at] != ' ' && text[value_at] != '=')) return;
         ++value_at;
       }
       char quote = '\0';
       const std::size_t begin = skipOpening(text, value_at, quote);
+      if (begin == std::string_view::npos) return;
       const std::size_t end = quotedValueEnd(text, begin, quote);
-      const std::size_t colon = text.substr(begin, end - begin).find(':');
-      if (colon != std::string_view::npos && begin + colon + 1 < end) {
-        spans.push_back({begin + colon + 1, end});
-      }
+      userPasswordSpan(text, begin, end, spans);
       resume[index] = end;
       return;
     }
-    case LabelKind::kUrl: {
-      // scheme://user:password@host: what follows the first ':' of the user information, up to
-      // its last '@' (a password may hold '@'), which ends before the path, query or a space.
-      const std::size_t begin = value_at;
-      std::size_t host_end = begin;
-      while (host_end < text.size() && text[host_end] != '/' && text[host_end] != '?' &&
-             text[host_end] != '#' && text[host_end] != ' ' && text[host_end] != '"' &&
-             text[host_end] != '\'' && text[host_end] != '\n' && text[host_end] != '\r' &&
-             !isEscapedQuoteAt(text, host_end)) {
-        ++host_end;
-      }
-      const std::size_t last_at = text.substr(begin, host_end - begin).rfind('@');
-      if (last_at == std::string_view::npos) return;
-      const std::size_t secret = userinfoSecretStart(text.substr(begin, last_at));
-      if (secret != std::string_view::npos) spans.push_back({begin + secret, begin + last_at});
-      resume[index] = begin + last_at;
+    case LabelKind::kUrl:
+      resume[index] = urlSpans(text, value_at, spans);
       return;
-    }
   }
+  std::size_t begin = 0;
+  std::size_t end = 0;
   char quote = '\0';
-  std::size_t begin = skipOpening(text, value_at, quote);
-  std::size_t end = quotedValueEnd(text, begin, quote);
+  if (outer != '\0') {
+    // The argument's own quotes bound the value: "token=" "https://..." is an empty token, and
+    // "password=abc def" hides all of it.
+    while (value_at < text.size() && (text[value_at] == ' ' || text[value_at] == '\t')) {
+      ++value_at;
+    }
+    if (value_at >= text.size() || text[value_at] == outer) return;
+    begin = value_at;
+    quote = outer;
+    // A cookie list runs on past its ';' separators, to the argument's end.
+    end = label.kind == LabelKind::kCookie ? quotedValueEnd(text, begin, outer)
+                                           : argumentValueEnd(text, begin, outer);
+  } else {
+    begin = skipOpening(text, value_at, quote);
+    if (begin == std::string_view::npos) return;
+    end = quotedValueEnd(text, begin, quote);
+  }
   if (label.kind == LabelKind::kCookie && quote == '\0') {
-    // "Cookie: a=1; session=2": every cookie, to the end of the header (a quote ends the
-    // argument that holds it).
+    // "Cookie: a=1; session=2": every cookie, to the end of the header: a space ends it unless
+    // it follows the ';' between two cookies (-H Cookie:x=1 https://... keeps its URL).
     end = begin;
     while (end < text.size() && text[end] != '"' && text[end] != '\'' && text[end] != '\n' &&
-           text[end] != '\r' && !isEscapedQuoteAt(text, end)) {
+           text[end] != '\r' && !isEscapedQuoteAt(text, end) &&
+           (text[end] != ' ' || (end > begin && text[end - 1] == ';'))) {
       ++end;
     }
+  }
+  if (label.kind == LabelKind::kCookieOption) {
+    // --cookie "a=1; b=2": the whole list. A file name in its place (cookies.txt) holds no '='
+    // and is no secret.
+    if (end > begin && text.substr(begin, end - begin).find('=') != std::string_view::npos) {
+      spans.push_back({begin, end});
+    }
+    resume[index] = std::max(end, resume[index]);
+    return;
   }
   // "Authorization: Token x", "Authorization: Api-Key x": a known scheme word stays readable
   // and the word after it is the secret. An unknown first word may be the secret itself, so
@@ -370,22 +579,20 @@ void labelledSecretAt(std::string_view text, std::size_t index, std::size_t at,
     } else if (end < text.size() && text[end] == ' ') {
       char second_quote = '\0';
       const std::size_t second = skipOpening(text, end, second_quote);
-      const std::size_t second_end = quotedValueEnd(text, second, second_quote);
-      if (second_end > second) {
-        if (isKnownScheme(text.substr(begin, end - begin))) begin = second;
-        end = second_end;
+      if (second != std::string_view::npos) {
+        const std::size_t second_end = quotedValueEnd(text, second, second_quote);
+        if (second_end > second) {
+          if (isKnownScheme(text.substr(begin, end - begin))) begin = second;
+          end = second_end;
+        }
       }
     }
   }
   // Credentials are long; a short word after "Bearer " is an expression, not a secret, and
   // so is a variable's name ("Bearer $env:OPENAI_API_KEY" says where the key comes from) or
   // code that reads one (api_key=os.environ['OPENAI_API_KEY']).
-  const std::string_view value = text.substr(begin, end - begin);
-  if (end - begin >= kMinLabelledSecret && !isVariableReference(value) &&
-      !isCodeReference(text, begin)) {
-    spans.push_back({begin, end});
-  }
-  resume[index] = std::max(end, at + label.text.size());
+  if (isSecretValue(text, begin, end, quote)) spans.push_back({begin, end});
+  resume[index] = std::max(end, resume[index]);
 }
 
 }  // namespace

@@ -51,9 +51,19 @@ bool isVariableReference(std::string_view value);
 // none; "CORP\\alice:pw" does.
 std::size_t userinfoSecretStart(std::string_view userinfo);
 
+// Whether a URL parameter's name says that its value is a credential: key, api-key,
+// subscription-key, Ocp-Apim-Subscription-Key, access_token, client_secret, password,
+// X-Amz-Signature, X-Amz-Credential, sig (Azure SAS), code (OAuth), jwt, auth; compared without
+// case, '-' or '_'.
+bool isCredentialParameter(std::string_view name);
+// The values of credential parameters in the query or fragment that starts at `from` (its '?'
+// or '#') and ends at `end`, added to `spans` (values already "[REDACTED]" are not).
+void credentialParameterSpans(std::string_view text, std::size_t from, std::size_t end,
+                              std::vector<SecretSpan>& spans);
+
 // Whether the value at `begin` of `text` is code that reads a key rather than holds it:
-// os.environ['X'], os.getenv("X"), keyring.get_password(...): a name, dotted or not, then '['
-// or '('. No key holds those characters.
+// os.environ['X'], os.getenv("X"), keyring.get_password(...) (a dotted name, or a function
+// that reads a value, then '[' or '('), or a command substitution ($(...), `...`).
 bool isCodeReference(std::string_view text, std::size_t begin);
 
 // What the scanners above find, in one pass over `text`: sorted, overlaps merged.

@@ -1,7 +1,6 @@
 #include "detection/analyzer.h"
 
 #include <algorithm>
-#include <array>
 
 #include "core/digest.h"
 #include "core/secret_scan.h"
@@ -19,51 +18,6 @@ constexpr std::size_t kEvidenceBytes = 512;
 bool isNonBrowserProgram(ProcessCategory category) {
   return category == ProcessCategory::kScriptRuntime || category == ProcessCategory::kScriptHost ||
          category == ProcessCategory::kCliTransfer || category == ProcessCategory::kLolbin;
-}
-
-// Whether a query or fragment parameter's name says that its value is a credential: key,
-// api-key, subscription-key, Ocp-Apim-Subscription-Key, access_token, client_secret, password,
-// X-Amz-Signature, X-Amz-Credential, sig (Azure SAS), code (OAuth), jwt, auth. Compared
-// without case, '-' or '_'.
-bool isCredentialParameter(std::string_view name) {
-  // The name's last 16 letters folded, read from its end: no allocation per parameter.
-  std::array<char, 16> tail{};
-  std::size_t folded = 0;  // letters in the whole folded name
-  for (auto it = name.rbegin(); it != name.rend(); ++it) {
-    if (*it == '-' || *it == '_') continue;
-    if (folded < tail.size()) tail[tail.size() - 1 - folded] = core::asciiLower(*it);
-    ++folded;
-  }
-  const std::string_view end(tail.data() + tail.size() - std::min(folded, tail.size()),
-                             std::min(folded, tail.size()));
-  static constexpr std::array<std::string_view, 8> kEndings = {
-      "key", "token", "secret", "password", "passwd", "signature", "credential", "credentials"};
-  static constexpr std::array<std::string_view, 7> kWhole = {"sig", "code", "auth",   "jwt",
-                                                             "pwd", "pass", "session"};
-  const auto endsWith = [&](std::string_view ending) {
-    return end.size() >= ending.size() && end.substr(end.size() - ending.size()) == ending;
-  };
-  return std::any_of(kEndings.begin(), kEndings.end(), endsWith) ||
-         (folded <= tail.size() && std::find(kWhole.begin(), kWhole.end(), end) != kWhole.end());
-}
-
-// The values of credential parameters (isCredentialParameter) in the query and fragment that
-// start at `from` (a '?' or '#'), replaced by [REDACTED] (an OAuth reply carries its token in
-// the fragment: #access_token=...).
-void redactCredentialParameters(std::string& out, std::size_t from) {
-  std::size_t at = from + 1;
-  while (at <= out.size()) {
-    std::size_t end = at;
-    while (end < out.size() && out[end] != '&' && out[end] != '#' && out[end] != ';') ++end;
-    const std::size_t equals = std::string_view(out).substr(at, end - at).find('=');
-    if (equals != std::string_view::npos && at + equals + 1 < end &&
-        isCredentialParameter(std::string_view(out).substr(at, equals)) &&
-        std::string_view(out).substr(at + equals + 1, end - at - equals - 1) != "[REDACTED]") {
-      out.replace(at + equals + 1, end - at - equals - 1, "[REDACTED]");
-      end = at + equals + 1 + std::string_view("[REDACTED]").size();
-    }
-    at = end + 1;
-  }
 }
 
 // "https://user:secret@host/x?key=AIza..." -> "https://host/x?key=[REDACTED]", into `out`
@@ -95,9 +49,12 @@ void redactUrlInto(std::string& out, std::string_view url) {
   if (const auto spans = core::findSecretSpans(out); !spans.empty()) {
     out = core::redactSpans(out, spans);
   }
+  // Also without a scheme ("api.openai.com/v1?key=..."), which the scanner's URL rule needs.
   const std::size_t query = out.find_first_of("?#");
   if (query == std::string::npos) return;
-  redactCredentialParameters(out, query);
+  std::vector<core::SecretSpan> parameters;
+  core::credentialParameterSpans(out, query, out.size(), parameters);
+  if (!parameters.empty()) out = core::redactSpans(out, parameters);
 }
 
 void excerptInto(std::string& out, std::string_view text, std::size_t max_bytes);

@@ -107,8 +107,13 @@ std::string EvidenceRedactor::redact(std::string_view text, std::size_t max_byte
     next_free = std::max(next_free, end);
     return true;
   });
-  for (auto it = values.rbegin(); it != values.rend(); ++it) {
-    out.replace(it->first, it->second - it->first, "[REDACTED]");
+  if (!values.empty()) {
+    // In one pass (a replace per value from the end moved the tail each time: quadratic in a
+    // crafted line of many assignments, a review).
+    std::vector<core::SecretSpan> spans;
+    spans.reserve(values.size());
+    for (const auto& [begin, end] : values) spans.push_back({begin, end});
+    out = core::redactSpans(out, spans);
   }
   // Kept as written (newlines, tabs, quotes, non-ASCII): each output escapes it for its own
   // reader (JSON exactly, the terminal and CSV through core/display_text.h, LEEF its encoder).

@@ -52,6 +52,80 @@ TEST_CASE("credentials however they are written on a command line are redacted")
   }
 }
 
+TEST_CASE("a review's leaks: SAS and OAuth parameters, headers, YAML, options, quoting") {
+  const std::string key = "abcdefghijklmnop";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"curl \"https://x.blob.core.windows.net/c?sv=2020&sig=" + key + "%3D&se=2025\"",
+       "curl \"https://x.blob.core.windows.net/c?sv=2020&sig=[REDACTED]&se=2025\""},
+      {"curl https://api.openai.com/v1/x?code=" + key + "#jwt=" + key,
+       "curl https://api.openai.com/v1/x?code=[REDACTED]#jwt=[REDACTED]"},
+      {"AccountKey=" + key + "==;EndpointSuffix=core", "AccountKey=[REDACTED];EndpointSuffix=core"},
+      {"curl -H \"apikey: " + key + "\" x", "curl -H \"apikey: [REDACTED]\" x"},
+      {"curl -H \"X-Vault-Token: hvs." + key + "\" x", "curl -H \"X-Vault-Token: [REDACTED]\" x"},
+      {"curl -H \"Private-Token: " + key + "\" x", "curl -H \"Private-Token: [REDACTED]\" x"},
+      {"node -e \"new OpenAI({apiKey:'" + key + "'})\"",
+       "node -e \"new OpenAI({apiKey:'[REDACTED]'})\""},
+      {"echo \"api_key: " + key + "\" > cfg.yaml", "echo \"api_key: [REDACTED]\" > cfg.yaml"},
+      {"curl --cookie \"sid=" + key + "; a=b\" x", "curl --cookie \"[REDACTED]\" x"},
+      {"wget --password " + key + " https://x", "wget --password [REDACTED] https://x"},
+      {"http --auth alice:" + key + " x", "http --auth alice:[REDACTED] x"},
+      {"http -a alice:" + key + " x", "http -a alice:[REDACTED] x"},
+      {"curl -u sk_test_abcdefghijklmnopqrstuv: x", "curl -u [REDACTED]: x"},
+      {"curl -u abcdefghijklmnopqrstuvwx: x", "curl -u [REDACTED]: x"},
+      {"curl -d \"password=Summer(2024)!\" x", "curl -d \"password=[REDACTED]\" x"},
+      {"-d \"password='$uperS3cretPw'\"", "-d \"password=[REDACTED]\""},
+      {"@{password='$uperS3cretPw'}", "@{password='[REDACTED]'}"},
+      {"-d 'password=\" correct horse battery\"'", "-d 'password=[REDACTED]'"},
+      {"--data-urlencode \"password=abc def ghi\" x", "--data-urlencode \"password=[REDACTED]\" x"},
+      {"$h.Add(\"api-key\", \"" + key + "\")", "$h.Add(\"api-key\", \"[REDACTED]\")"},
+      {"ConvertTo-SecureString 'hunter2hunter2' -AsPlainText",
+       "ConvertTo-SecureString '[REDACTED]' -AsPlainText"},
+      {"git clone https://abcdefghijklmnopqrstuvwxyz0123456789abcd@github.com/o/r.git",
+       "git clone https://[REDACTED]@github.com/o/r.git"},
+  };
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    CHECK(redactSecretShapes(text) == expected);
+  }
+}
+
+TEST_CASE("a review's over-redactions: paths, ids, empty values, code and command substitution") {
+  for (const char* text : {
+           "python -u C:\\tools\\chat.py api.openai.com",
+           "python -u \"C:\\Program Files\\ai\\chat.py\"",
+           "docker run -u 1000:1000 img",
+           "curl -d \"token=\" \"https://api.openai.com/v1/chat/completions\" -o out.json",
+           "curl -H \"Authorization:\" \"https://api.openai.com/v1/x\"",
+           "curl -u \"\" \"https://api.openai.com/v1/x\"",
+           "export TOKEN=$(vault kv get -field=token secret/openai)",
+           "openai.api_key = ''; print('https://api.openai.com')",
+           "-d region=ASIA_PACIFIC_DATACENTER_1",
+           "curl --cookie cookies.txt https://api.openai.com/v1/x",
+           "bash -c \"export OPENAI_API_KEY=$KEY; python x.py\"",
+           "python -c \"c=OpenAI(api_key=get_key())\"",
+       }) {
+    INFO(text);
+    CHECK(redactSecretShapes(text) == text);
+  }
+  // An unquoted cookie ends at its header's end, not the text's; a value ends before ')'.
+  CHECK(redactSecretShapes("curl -H Cookie:session=abcdefghijk https://api.openai.com/v1/x") ==
+        "curl -H Cookie:[REDACTED] https://api.openai.com/v1/x");
+  CHECK(redactSecretShapes("OpenAI(api_key=my_key_var_1)") == "OpenAI(api_key=[REDACTED])");
+  CHECK(redactSecretShapes("{headers:{'Authorization':`Bearer abcdefghijklmnop`}}") ==
+        "{headers:{'Authorization':`Bearer [REDACTED]`}}");
+  CHECK(redactSecretShapes("bash -c \"export OPENAI_API_KEY=abcdefgh; python x.py\"") ==
+        "bash -c \"export OPENAI_API_KEY=[REDACTED]; python x.py\"");
+}
+
+TEST_CASE("a URL with many parameters is redacted in linear time") {
+  // A review: a replace per parameter was quadratic (4 MB took 51 s). 40,000 parameters here.
+  std::string url = "https://api.openai.com/v1/x?";
+  for (int i = 0; i < 40000; ++i) url += "key=abcdefgh&";
+  const std::string redacted = redactSecretShapes(url);
+  CHECK(redacted.find("abcdefgh") == std::string::npos);
+  CHECK(redacted.size() == url.size() + 40000 * (std::string("[REDACTED]").size() - 8));
+}
+
 TEST_CASE("what only names or reads a credential is kept") {
   for (const char* text : {
            "client = OpenAI(api_key=os.environ['OPENAI_API_KEY'])",
