@@ -218,12 +218,7 @@ int runRunCommand(const std::vector<std::string>& args, CommandContext& context)
                 core::kExitUsage);
   }
   const auto format = runReportFormat(values["format"].as<std::string>());
-  if (!format) {
-    return fail(context,
-                "--format: text or json, not '" +
-                    core::printableExcerpt(values["format"].as<std::string>(), 40) + "'",
-                core::kExitUsage);
-  }
+  if (!format) return fail(context, format.error(), core::kExitUsage);
   if (*format == RunReportFormat::kJson && !values["once"].as<bool>()) {
     return fail(context,
                 "--format json is for --once: the daemon prints no report (its metrics "
@@ -389,12 +384,7 @@ int runBackfillCommand(const std::vector<std::string>& args, CommandContext& con
     }
   }
   const auto format = runReportFormat(values["format"].as<std::string>());
-  if (!format) {
-    return fail(context,
-                "--format: text or json, not '" +
-                    core::printableExcerpt(values["format"].as<std::string>(), 40) + "'",
-                core::kExitUsage);
-  }
+  if (!format) return fail(context, format.error(), core::kExitUsage);
   auto grace = core::parseDuration(values["grace"].as<std::string>());
   if (!grace) return fail(context, grace.error().withContext("--grace"), core::kExitUsage);
   const std::optional<std::size_t> max_windows =

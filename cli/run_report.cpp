@@ -77,10 +77,11 @@ void printJson(const service::DaemonReport& report, const config::Config& cfg,
 
 }  // namespace
 
-std::optional<RunReportFormat> runReportFormat(std::string_view name) {
+core::Result<RunReportFormat> runReportFormat(std::string_view name) {
   if (name == "text") return RunReportFormat::kText;
   if (name == "json") return RunReportFormat::kJson;
-  return std::nullopt;
+  return core::makeError(core::ErrorCode::kInvalidArgument,
+                         "--format: text or json, not '" + core::printableExcerpt(name, 40) + "'");
 }
 
 std::string absoluteStatePath(const config::Config& cfg) {

@@ -2,20 +2,20 @@
 // What `aihunt run --once` and `aihunt backfill` print when they end: per hunt its windows,
 // rows, findings, repeats, gaps and status, then the deliveries per destination. As a table
 // (text) or, for a cron job or a CI step that reads it, one JSON document (--format json).
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include "cli/command.h"
 #include "config/config.h"
+#include "core/result.h"
 #include "service/daemon.h"
 
 namespace aihunt::cli {
 
 enum class RunReportFormat { kText, kJson };
 
-// "text" or "json"; nothing for anything else.
-std::optional<RunReportFormat> runReportFormat(std::string_view name);
+// "text" or "json" (--format); anything else is a usage error that says so.
+core::Result<RunReportFormat> runReportFormat(std::string_view name);
 
 // The state file's path, absolute: a default state.path is the working directory's, which the
 // path alone hides.

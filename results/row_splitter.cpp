@@ -11,31 +11,16 @@ namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// The deepest nesting of a complete JSON value, counting brackets outside strings.
-std::size_t nestingDepth(std::string_view json) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
+// How a JSON value nests, counting brackets outside strings: the deepest level, and where the
+// value that opens the text closes (the offset of its last bracket; npos when it goes on past
+// the text's end).
+struct Nesting {
+  std::size_t deepest = 0;
+  std::size_t close = std::string_view::npos;
+};
 
-// Where the value that opens `json` closes (the offset of its last bracket), or npos when it goes
-// on past the text's end.
-std::size_t valueClose(std::string_view json) {
+Nesting nestingOf(std::string_view json) {
+  Nesting nesting;
   std::size_t depth = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < json.size(); ++i) {
@@ -48,12 +33,13 @@ std::size_t valueClose(std::string_view json) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
-      return i;
+      nesting.deepest = std::max(nesting.deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0 &&
+               nesting.close == std::string_view::npos) {
+      nesting.close = i;
     }
   }
-  return std::string_view::npos;
+  return nesting;
 }
 
 // '{' and '[' in one test ('[' | 0x20 == '{', and no other byte maps there), counted in
@@ -501,7 +487,7 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
     if (rows_ == 0 && newline != nullptr && line.back() != '}') {
       // An object that closes on the line with text after it is a line that is not JSON (a
       // trial's one-line file read as "a document over several lines").
-      if (const std::size_t close = valueClose(line); close != std::string_view::npos) {
+      if (const std::size_t close = nestingOf(line).close; close != std::string_view::npos) {
         return core::makeError(core::ErrorCode::kParse,
                                "line " + std::to_string(row_line) +
                                    ": not JSON: text follows the object that ends at column " +
@@ -520,7 +506,7 @@ core::Result<std::optional<RowText>> RowSplitter::nextLine() {
     // Counting openers is a cheap bound (vectorised); only rows that could nest too deep are
     // scanned exactly.
     if (line.size() > limits_.max_depth && countOpeners(line) > limits_.max_depth &&
-        nestingDepth(line) > limits_.max_depth) {
+        nestingOf(line).deepest > limits_.max_depth) {
       return core::makeError(core::ErrorCode::kParse,
                              "line " + std::to_string(row_line) + ": row " +
                                  std::to_string(rows_ + 1) + " nests deeper than " +
