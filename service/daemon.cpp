@@ -830,10 +830,11 @@ struct Daemon::Impl {
                       : std::string("the console cannot be reached"),
               why.message,
               options.once ? std::string()
-              : refused    ? " (no hunt tries again for " + core::formatDuration(refused_hold) +
-                              ": each refused request is a failed login, and the console may lock "
-                              "this host out)"
-                        : std::string(" (each hunt tries again in 30 s)"));
+              : refused
+                  ? " (no hunt tries again for at least " + core::formatDuration(refused_hold) +
+                        ": each refused request is a failed login, and the console may lock "
+                        "this host out)"
+                  : std::string(" (each hunt tries again in 30 s)"));
           if (!said) {
             unreachable_said = kind;
             unreachable_said_at = said_now;
@@ -864,7 +865,8 @@ struct Daemon::Impl {
         std::lock_guard lock(mutex);
         holdAfterRefusal(*cfg);
         deps.logger->error(
-            "hunt '{}': the console refuses the credentials (no hunt tries again for {}: each "
+            "hunt '{}': the console refuses the credentials (no hunt tries again for at least {}: "
+            "each "
             "refused request is a failed login, and the console may lock this host out)",
             name, core::formatDuration(refused_hold));
       }
@@ -1235,7 +1237,8 @@ struct Daemon::Impl {
       // In the log too, as a hunt's refusal is: when the probe asks first, no hunt tries (and
       // says) anything until the hold ends, and the log was silent about the token meanwhile.
       deps.logger->error(
-          "the console refuses the credentials (readiness probe; no hunt tries again for {}: each "
+          "the console refuses the credentials (readiness probe; no hunt tries again for at least "
+          "{}: each "
           "refused request is a failed login, and the console may lock this host out)",
           core::formatDuration(refused_hold));
     }
